@@ -1,0 +1,70 @@
+namespace GraphGen;
+
+/// <summary>
+/// What every generated network offers for inference. The batch is the one run-time
+/// dimension: any batch from 1 up to <see cref="BatchCapacity"/> rows, given implicitly by
+/// the length of the input span.
+/// </summary>
+public interface INetwork
+{
+    /// <summary>The class name of the network.</summary>
+    string Name { get; }
+
+    /// <summary>Floats per sample of the input (the product of its [Shape]).</summary>
+    int InputSize { get; }
+
+    /// <summary>Floats per sample of the output.</summary>
+    int OutputSize { get; }
+
+    /// <summary>The largest batch the preallocated arena can hold.</summary>
+    int BatchCapacity { get; }
+
+    /// <summary>Names, PyTorch layouts and offsets of the parameters.</summary>
+    ParameterTable ParameterTable { get; }
+
+    /// <summary>The parameter arena: every parameter, contiguous, in table order.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>
+    /// When true, inputs, targets and the loss are checked for NaN and infinity and a
+    /// <see cref="NonFiniteValueException"/> names the first offender. Off by default: it
+    /// costs one pass over the data.
+    /// </summary>
+    bool CheckFinite { get; set; }
+
+    /// <summary>Inference: output = f(input) for input.Length / InputSize samples.</summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output);
+}
+
+/// <summary>
+/// A network with a [Loss]: computes the loss, its gradients, and trains.
+/// <typeparamref name="TTarget"/> is <see cref="int"/> for class labels and
+/// <see cref="float"/> for real-valued targets.
+/// </summary>
+public interface ITrainableNetwork<TTarget> : INetwork where TTarget : unmanaged
+{
+    /// <summary>Targets per sample: 1 for a class label, else the product of the target's [Shape].</summary>
+    int TargetSize { get; }
+
+    /// <summary>The gradient arena, laid out like <see cref="INetwork.Parameters"/>; filled by <see cref="ComputeGradients"/>.</summary>
+    ReadOnlySpan<float> Gradients { get; }
+
+    /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
+    ReadOnlySpan<float> LastOutput { get; }
+
+    /// <summary>Forward pass and loss only (no gradients): the mean loss over the batch.</summary>
+    float ComputeLoss(ReadOnlySpan<float> input, ReadOnlySpan<TTarget> targets);
+
+    /// <summary>Forward, loss and backward: fills <see cref="Gradients"/> and returns the mean loss.</summary>
+    float ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<TTarget> targets);
+
+    /// <summary><see cref="ComputeGradients"/> followed by one optimizer update; returns the loss before the update.</summary>
+    float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<TTarget> targets, Optimizer optimizer);
+}
+
+/// <summary>A network declared with [Network(InputGradient = true)]: its backward pass also yields dLoss/dInput.</summary>
+public interface IInputGradientNetwork
+{
+    /// <summary>dLoss/dInput of the last <c>ComputeGradients</c> call (batch × InputSize).</summary>
+    ReadOnlySpan<float> InputGradient { get; }
+}
