@@ -1,0 +1,70 @@
+using System;
+using GraphGen.Generator.Planning;
+
+namespace GraphGen.Generator.Emit;
+
+/// <summary>Renders an elementwise expression as one C# expression over span elements.</summary>
+internal static class MapRenderer
+{
+    private const string Special = "global::GraphGen.Kernels.SpecialFunctions.";
+
+    /// <param name="element">Index text for elementwise operands, e.g. "i".</param>
+    /// <param name="row">Index text for per-row operands, e.g. "r".</param>
+    public static string Render(MapExpr expression, string element, string row) => Render(expression, element, row, out _);
+
+    /// <summary>Precedence: 0 conditional, 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
+    private static string Render(MapExpr expression, string element, string row, out int precedence)
+    {
+        switch (expression)
+        {
+            case MapOperand o:
+                precedence = 4;
+                return o.Operand.Name + "[" + (o.Broadcast == Broadcast.PerRow ? row : element) + "]";
+            case MapConstant c:
+                precedence = c.Value < 0 ? 3 : 4;
+                return c.Code;
+            case MapUnary u:
+                return Unary(u, element, row, out precedence);
+            case MapBinary b:
+                precedence = b.Operator is "+" or "-" ? 1 : 2;
+                string left = Render(b.Left, element, row, out int lp);
+                string right = Render(b.Right, element, row, out int rp);
+                if (lp < precedence) left = "(" + left + ")";
+                if (rp < precedence || (rp == precedence && b.Operator is "-" or "/")) right = "(" + right + ")";
+                return left + " " + b.Operator + " " + right;
+            case MapSelect s:
+                precedence = 0;
+                string condition = Render(s.Condition, element, row, out int cp);
+                string whenPositive = Render(s.WhenPositive, element, row, out int wp);
+                string otherwise = Render(s.Otherwise, element, row, out int op);
+                if (cp < 2) condition = "(" + condition + ")";
+                if (wp == 0) whenPositive = "(" + whenPositive + ")";
+                return condition + " > 0f ? " + whenPositive + " : " + otherwise;
+            default:
+                throw new InvalidOperationException("Unknown map expression " + expression);
+        }
+    }
+
+    private static string Unary(MapUnary u, string element, string row, out int precedence)
+    {
+        string argument = Render(u.Argument, element, row, out int ap);
+        precedence = 4;
+        switch (u.Function)
+        {
+            case "neg":
+                precedence = 3;
+                return "-" + (ap < 3 ? "(" + argument + ")" : argument);
+            case "relu":
+                precedence = 0;
+                string x = ap < 4 ? "(" + argument + ")" : argument;
+                return x + " > 0f ? " + x + " : 0f";
+            case "sigmoid": return Special + "Sigmoid(" + argument + ")";
+            case "tanh": return "global::System.MathF.Tanh(" + argument + ")";
+            case "gelu": return Special + "Gelu(" + argument + ")";
+            case "gelu'": return Special + "GeluDerivative(" + argument + ")";
+            case "exp": return "global::System.MathF.Exp(" + argument + ")";
+            case "log": return "global::System.MathF.Log(" + argument + ")";
+            default: throw new InvalidOperationException("Unknown function " + u.Function);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace GraphGen.Generator.Emit;
+
+internal sealed partial class NetworkEmitter
+{
+    private void WriteApi()
+    {
+        string x = InputName;
+        _w.Line("/// <summary>Inference: <paramref name=\"destination\"/> = f(<paramref name=\"" + x + "\"/>) for " + x + ".Length / InputSize samples.</summary>");
+        using (_w.Block($"public void Forward(global::System.ReadOnlySpan<float> {x}, global::System.Span<float> destination)"))
+        {
+            _w.Line($"int batch = global::GraphGen.NetworkGuard.BatchOf(Name, {x}, InputSize, _capacity);");
+            _w.Line("global::GraphGen.NetworkGuard.Output(Name, destination, batch, OutputSize);");
+            _w.Line($"if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, \"input\", {x});");
+            _w.Line($"RunForward({x}, batch);");
+            _w.Line("LastOutput.CopyTo(destination);");
+        }
+        _w.Line();
+        if (!_trainable) return;
+
+        string y = TargetName;
+        string targets = $"global::System.ReadOnlySpan<{_targetType}> {y}";
+        _w.Line("/// <summary>Forward pass and loss, no gradients: the mean loss over the batch.</summary>");
+        using (_w.Block($"public float ComputeLoss(global::System.ReadOnlySpan<float> {x}, {targets})"))
+        {
+            _w.Line($"int batch = CheckBatch({x}, {y});");
+            _w.Line($"RunForward({x}, batch);");
+            _w.Line($"return RunLoss({y}, batch, withGradient: false);");
+        }
+        _w.Line();
+        _w.Line("/// <summary>Forward, loss and backward: fills <see cref=\"Gradients\"/> and returns the mean loss.</summary>");
+        using (_w.Block($"public float ComputeGradients(global::System.ReadOnlySpan<float> {x}, {targets})"))
+        {
+            _w.Line($"int batch = CheckBatch({x}, {y});");
+            _w.Line($"RunForward({x}, batch);");
+            _w.Line($"float loss = RunLoss({y}, batch, withGradient: true);");
+            _w.Line($"RunBackward({x}, batch);");
+            _w.Line("return loss;");
+        }
+        _w.Line();
+        _w.Line("/// <summary>One training step: gradients, then one optimizer update over the whole parameter arena. Returns the loss before the update.</summary>");
+        using (_w.Block($"public float TrainStep(global::System.ReadOnlySpan<float> {x}, {targets}, global::GraphGen.Optimizer optimizer)"))
+        {
+            _w.Line($"float loss = ComputeGradients({x}, {y});");
+            _w.Line("optimizer.Step(_parameters, _gradients);");
+            _w.Line("return loss;");
+        }
+        _w.Line();
+        using (_w.Block($"private int CheckBatch(global::System.ReadOnlySpan<float> {x}, {targets})"))
+        {
+            _w.Line($"int batch = global::GraphGen.NetworkGuard.BatchOf(Name, {x}, InputSize, _capacity);");
+            if (_plan.Graph.TargetClasses > 0)
+                _w.Line($"global::GraphGen.NetworkGuard.Labels(Name, {y}, batch * TargetSize, ClassCount);");
+            else
+                _w.Line($"global::GraphGen.NetworkGuard.Targets(Name, {y}, batch, TargetSize);");
+            using (_w.Block("if (CheckFinite)"))
+            {
+                _w.Line($"global::GraphGen.NetworkGuard.Finite(Name, \"input\", {x});");
+                if (_plan.Graph.TargetClasses == 0) _w.Line($"global::GraphGen.NetworkGuard.Finite(Name, \"target\", {y});");
+            }
+            _w.Line("return batch;");
+        }
+        _w.Line();
+    }
+}

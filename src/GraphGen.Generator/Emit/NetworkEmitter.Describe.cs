@@ -1,0 +1,72 @@
+using System.Linq;
+using GraphGen.Generator.Graphs;
+
+namespace GraphGen.Generator.Emit;
+
+internal sealed partial class NetworkEmitter
+{
+    private void WriteTables()
+    {
+        _w.Comment("Parameters: one arena, PyTorch names and layouts (a dense weight is [out, in]).");
+        foreach (var line in SummaryWriter.ParameterLines(_plan.Graph)) _w.Comment("  " + line);
+        _w.Line("/// <summary>The parameters: names, PyTorch layouts, offsets and initialisation.</summary>");
+        if (_plan.Graph.Parameters.Count == 0)
+            _w.Line("public static readonly global::GraphGen.ParameterTable ParameterTable = new();");
+        else
+        {
+            _w.Line("public static readonly global::GraphGen.ParameterTable ParameterTable = new(");
+            using (_w.Indent())
+            {
+                var parameters = _plan.Graph.Parameters;
+                for (int i = 0; i < parameters.Count; i++)
+                {
+                    var p = parameters[i];
+                    string shape = "[" + string.Join(", ", p.Shape) + "]";
+                    _w.Line($"new(\"{p.Name}\", {shape}, {p.Offset}, global::GraphGen.Init.{p.Init}, FanIn: {p.FanIn}, FanOut: {p.FanOut}){(i == parameters.Count - 1 ? ");" : ",")}");
+                }
+            }
+        }
+        _w.Line();
+        _w.Comment("Memory plan for activations and gradients.");
+        foreach (var line in SummaryWriter.MemoryLines(_plan)) _w.Comment("  " + line);
+        _w.Line();
+    }
+
+    private void WriteEagerBridge()
+    {
+        string eager = "global::GraphGen.Eager.IEagerNetwork";
+        string tensor = "global::GraphGen.Tensor";
+        _w.Comment("The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.");
+        _w.Line($"int[] {eager}.EagerInputShape => [{string.Join(", ", _plan.Graph.Input!.Shape.Dimensions)}];");
+        string targetShape = _plan.Graph.Target is { } target ? string.Join(", ", target.Shape.Dimensions) : "";
+        _w.Line($"int[] {eager}.EagerTargetShape => [{targetShape}];");
+        _w.Line($"{tensor} {eager}.EagerForward({tensor} input) => {_spec.Forward!.Name}(input);");
+        if (_trainable)
+            _w.Line($"{tensor} {eager}.EagerLoss({tensor} output, {tensor} targets) => {_spec.Loss!.Name}(output, targets);");
+        else
+            _w.Line($"{tensor} {eager}.EagerLoss({tensor} output, {tensor} targets) => throw new global::System.InvalidOperationException(\"{_name} declares no [Loss] method.\");");
+        _w.Line();
+    }
+
+    private void WriteDescriptions()
+    {
+        _w.Line("/// <summary>Layer-by-layer summary: output shapes and parameter counts.</summary>");
+        RawString("public const string Summary", SummaryWriter.SummaryLines(_plan));
+        _w.Line();
+        _w.Line("/// <summary>Graphviz DOT text of the forward graph (render with: dot -Tsvg).</summary>");
+        RawString("public const string ForwardGraphDot", DotWriter.Forward(_plan, _name).TrimEnd('\n', '\r').Split('\n'));
+        if (_trainable)
+        {
+            _w.Line();
+            _w.Line("/// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>");
+            RawString("public const string BackwardGraphDot", DotWriter.Backward(_plan, _name).TrimEnd('\n', '\r').Split('\n'));
+        }
+    }
+
+    private void RawString(string declaration, System.Collections.Generic.IEnumerable<string> lines)
+    {
+        _w.Line(declaration + " = \"\"\"\"");
+        foreach (var line in lines) _w.Line("    " + line.TrimEnd('\r'));
+        _w.Line("    \"\"\"\";");
+    }
+}

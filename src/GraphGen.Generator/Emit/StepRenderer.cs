@@ -1,0 +1,128 @@
+using System;
+using System.Globalization;
+using GraphGen.Generator.Graphs;
+using GraphGen.Generator.Planning;
+
+namespace GraphGen.Generator.Emit;
+
+/// <summary>Renders kernel steps as C#: calls into GraphGen.Kernels, or plain loops for elementwise maps.</summary>
+internal static class StepRenderer
+{
+    private const string Kernels = "global::GraphGen.Kernels.";
+
+    public static void Render(CodeWriter w, KernelStep step, int number)
+    {
+        for (int i = 0; i < step.Comment.Count; i++)
+            w.Comment((i == 0 ? number.ToString(CultureInfo.InvariantCulture) + ". " : "   ") + step.Comment[i]);
+        if (step.Fused is not null) w.Comment("   fused: " + step.Fused);
+        switch (step)
+        {
+            case GemmStep g: Gemm(w, g); break;
+            case MapStep m: MapLoop(w, m); break;
+            case SoftmaxStep s:
+                w.Line($"{Kernels}Softmax.Forward({s.X}, {s.Y}, {s.Rows.Code}, {s.Columns});");
+                break;
+            case SoftmaxBackwardStep s:
+                w.Line($"{Kernels}Softmax.Backward({s.Y}, {s.DY}, {s.DX}, {s.Rows.Code}, {s.Columns}, accumulate: {Bool(s.Accumulate)});");
+                break;
+            case BiasGradientStep b:
+                w.Line($"{Kernels}Bias.SumRows({b.DY}, {b.DBias}, {b.Rows.Code}, {b.Columns}, accumulate: {Bool(b.Accumulate)});");
+                break;
+            case RowSumStep r: RowSum(w, r); break;
+            case ColumnCopyStep c: ColumnCopy(w, c); break;
+            case LossStep l: Loss(w, l); break;
+            default: throw new InvalidOperationException("No renderer for " + step.GetType().Name);
+        }
+    }
+
+    private static void Gemm(CodeWriter w, GemmStep g)
+    {
+        string method = (g.TransposeA, g.TransposeB) switch
+        {
+            (false, false) => "Multiply",
+            (false, true) => "MultiplyTransposedB",
+            (true, false) => "MultiplyTransposedA",
+            _ => throw new InvalidOperationException("A·Bᵀ with both transposed is not emitted"),
+        };
+        string accumulate = g.Accumulate ? ", accumulate: true" : "";
+        w.Line($"{Kernels}Gemm.{method}({g.A}, {g.B}, {g.C}, {g.M.Code}, {g.N.Code}, {g.K.Code}{accumulate});");
+        if (g.Bias is not null)
+            w.Line($"{Kernels}Bias.AddToRows({g.C}, {g.Bias}, {g.M.Code}, {g.N.Code});");
+        if (g.Activation != "None" || g.DerivativeSource is not null)
+            throw new InvalidOperationException("GEMM epilogues are rendered only when the runtime provides them");
+    }
+
+    private static void MapLoop(CodeWriter w, MapStep m)
+    {
+        string assign = m.Accumulate ? " += " : " = ";
+        bool broadcast = false;
+        foreach (var operand in MapStep.MapOperands(m.Expression))
+            broadcast |= operand.Broadcast == Broadcast.PerRow;
+        if (!broadcast)
+        {
+            string count = new Dim(m.Rows.Factor * m.Columns, m.Rows.PerBatch).Code;
+            w.Line($"for (int i = 0; i < {count}; i++)");
+            using (w.Indent())
+                w.Line(m.Output + "[i]" + assign + MapRenderer.Render(m.Expression, "i", "r") + ";");
+            return;
+        }
+        using (w.Block($"for (int r = 0; r < {m.Rows.Code}; r++)"))
+        {
+            w.Line($"for (int c = 0, i = r * {m.Columns}; c < {m.Columns}; c++, i++)");
+            using (w.Indent())
+                w.Line(m.Output + "[i]" + assign + MapRenderer.Render(m.Expression, "i", "r") + ";");
+        }
+    }
+
+    private static void RowSum(CodeWriter w, RowSumStep r)
+    {
+        using (w.Block($"for (int r = 0; r < {r.Rows.Code}; r++)"))
+        {
+            w.Line("float sum = 0f;");
+            w.Line($"for (int c = 0, i = r * {r.Columns}; c < {r.Columns}; c++, i++)");
+            using (w.Indent())
+                w.Line("sum += " + MapRenderer.Render(r.Expression, "i", "r") + ";");
+            string value = r.Scale == 1 ? "sum" : MapConstant.FloatLiteral(r.Scale) + " * sum";
+            w.Line($"{r.Y}[r] {(r.Accumulate ? "+=" : "=")} {value};");
+        }
+    }
+
+    private static void ColumnCopy(CodeWriter w, ColumnCopyStep c)
+    {
+        string from = $"{c.From}.Slice(r * {c.FromWidth}{Plus(c.FromOffset)}, {c.Count})";
+        string to = $"{c.To}.Slice(r * {c.ToWidth}{Plus(c.ToOffset)}, {c.Count})";
+        if (!c.Accumulate)
+        {
+            w.Line($"for (int r = 0; r < {c.Rows.Code}; r++)");
+            using (w.Indent()) w.Line($"{from}.CopyTo({to});");
+            return;
+        }
+        using (w.Block($"for (int r = 0; r < {c.Rows.Code}; r++)"))
+        {
+            w.Line($"for (int j = 0; j < {c.Count}; j++)");
+            using (w.Indent())
+                w.Line($"{c.To}[r * {c.ToWidth}{Plus(c.ToOffset)} + j] += {c.From}[r * {c.FromWidth}{Plus(c.FromOffset)} + j];");
+        }
+    }
+
+    private static void Loss(CodeWriter w, LossStep l)
+    {
+        string kernel = l.Loss switch
+        {
+            OpKind.SoftmaxCrossEntropy => "SoftmaxCrossEntropy",
+            OpKind.BinaryCrossEntropy => "BinaryCrossEntropy",
+            OpKind.BinaryCrossEntropyWithLogits => "BinaryCrossEntropyWithLogits",
+            _ => "MeanSquaredError",
+        };
+        string gradient = l.Gradient is null ? "default" : $"withGradient ? {l.Gradient} : default";
+        string size = l.Loss == OpKind.SoftmaxCrossEntropy
+            ? $"{l.Rows.Code}, {l.Columns}"
+            : (l.Columns == 1 ? l.Rows.Code : $"{l.Rows.Code} * {l.Columns}");
+        string extra = (l.Weight == 1 ? "" : ", weight: " + MapConstant.FloatLiteral(l.Weight)) + (l.Accumulate ? ", accumulate: true" : "");
+        w.Line($"float {l.Result} = {Kernels}Losses.{kernel}({l.Prediction}, {l.Target}, {gradient}, {size}{extra});");
+    }
+
+    private static string Plus(int offset) => offset == 0 ? "" : " + " + offset.ToString(CultureInfo.InvariantCulture);
+
+    private static string Bool(bool value) => value ? "true" : "false";
+}

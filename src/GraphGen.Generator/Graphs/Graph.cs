@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+
+namespace GraphGen.Generator.Graphs;
+
+/// <summary>
+/// The static forward graph of a network: nodes in creation order (a topological order),
+/// its parameters in arena order, and the loss as a weighted sum of loss terms.
+/// </summary>
+internal sealed class Graph
+{
+    public List<Node> Nodes { get; } = [];
+    public List<Layer> Layers { get; } = [];
+    public List<GraphParameter> Parameters { get; } = [];
+
+    public Node? Input { get; set; }
+    public Node? Output { get; set; }
+    public Node? Target { get; set; }
+
+    /// <summary>Classes of an integer-label target; 0 for real-valued targets.</summary>
+    public int TargetClasses { get; set; }
+
+    public bool InputGradient { get; set; }
+
+    /// <summary>loss = Σ weight · term + constant, terms being loss-op nodes.</summary>
+    public List<LossTerm> LossTerms { get; } = [];
+    public double LossConstant { get; set; }
+    public bool HasLoss => LossTerms.Count > 0;
+
+    public int ParameterCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var p in Parameters) n += p.Count;
+            return n;
+        }
+    }
+
+    public Node Add(OpKind kind, Node[] inputs, TensorShape shape, Diagnostics.LocationInfo? location)
+    {
+        var node = new Node(Nodes.Count, kind, inputs, shape, location) { Name = kind.ToString().ToLowerInvariant() + Nodes.Count };
+        Nodes.Add(node);
+        return node;
+    }
+}
+
+/// <summary>One loss function's contribution to the total loss.</summary>
+internal sealed class LossTerm(Node node, double weight)
+{
+    public Node Node { get; } = node;
+    public double Weight { get; set; } = weight;
+}

@@ -1,0 +1,120 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace GraphGen.Generator.Graphs;
+
+/// <summary>
+/// Completes a graph that built without errors: drops nodes that reach neither the output
+/// nor the loss, links consumers, decides which nodes need gradients, resolves automatic
+/// initialisation, lays out the parameter arena and gives every tensor a unique C# name.
+/// </summary>
+internal static class GraphFinisher
+{
+    /// <summary>Names the generated methods use for their own locals and parameters.</summary>
+    private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
+    {
+        "batch", "destination", "optimizer", "loss", "withGradient", "i", "r", "c", "j", "sum", "value",
+    };
+
+    public static void Finish(Graph graph)
+    {
+        RemoveDeadNodes(graph);
+        foreach (var node in graph.Nodes)
+            foreach (var input in node.Inputs)
+                if (!input.Consumers.Contains(node)) input.Consumers.Add(node);
+        MarkGradients(graph);
+        ResolveInit(graph);
+        LayOutParameters(graph);
+        AssignNames(graph);
+    }
+
+    private static void RemoveDeadNodes(Graph graph)
+    {
+        var live = new HashSet<Node>();
+        var stack = new Stack<Node>();
+        if (graph.Output is not null) stack.Push(graph.Output);
+        foreach (var term in graph.LossTerms) stack.Push(term.Node);
+        if (graph.Input is not null) stack.Push(graph.Input);
+        if (graph.Target is not null) stack.Push(graph.Target);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (!live.Add(node)) continue;
+            foreach (var input in node.Inputs) stack.Push(input);
+        }
+        graph.Nodes.RemoveAll(n => !live.Contains(n));
+        var usedLayers = new HashSet<Layer>(graph.Nodes.Where(n => n.Layer is not null).Select(n => n.Layer!));
+        graph.Layers.RemoveAll(l => !usedLayers.Contains(l));
+        var usedParameters = new HashSet<GraphParameter>(graph.Layers.SelectMany(l => l.Bias is null ? new[] { l.Weight } : new[] { l.Weight, l.Bias }));
+        graph.Parameters.RemoveAll(p => !usedParameters.Contains(p));
+    }
+
+    private static void MarkGradients(Graph graph)
+    {
+        foreach (var node in graph.Nodes)
+        {
+            node.RequiresGradient = node.Kind switch
+            {
+                OpKind.Input => graph.InputGradient,
+                OpKind.Target => false,
+                _ => node.Layer is not null || node.Inputs.Any(i => i.RequiresGradient),
+            };
+        }
+    }
+
+    /// <summary>He initialisation for layers that feed a ReLU-family activation, Xavier otherwise.</summary>
+    private static void ResolveInit(Graph graph)
+    {
+        foreach (var layer in graph.Layers)
+        {
+            if (layer.Weight.Init != "Auto") continue;
+            var first = graph.Nodes.First(n => n.Layer == layer);
+            bool feedsRelu = first.Consumers.Count > 0 && first.Consumers.All(c => c.Kind is OpKind.Relu or OpKind.LeakyRelu or OpKind.Gelu);
+            layer.Weight.Init = feedsRelu ? "HeUniform" : "XavierUniform";
+        }
+    }
+
+    private static void LayOutParameters(Graph graph)
+    {
+        int offset = 0;
+        foreach (var p in graph.Parameters)
+        {
+            p.Offset = offset;
+            offset += p.Count;
+        }
+    }
+
+    private static void AssignNames(Graph graph)
+    {
+        var used = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var node in graph.Nodes)
+        {
+            string name = Identifier(node.Name);
+            if (Reserved.Contains(name) || System.Text.RegularExpressions.Regex.IsMatch(name, "^term[0-9]+$") || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+                || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None)
+                name += "_";
+            string unique = name;
+            for (int k = 2; !used.Add(unique); k++) unique = name + k;
+            node.Name = unique;
+        }
+    }
+
+    /// <summary>A C# identifier from a layer or variable name: "block.0.fc" becomes "block0Fc".</summary>
+    public static string Identifier(string name)
+    {
+        var sb = new StringBuilder();
+        bool upper = false;
+        foreach (char c in name)
+        {
+            if (char.IsLetterOrDigit(c) || c == '_')
+            {
+                sb.Append(upper && sb.Length > 0 ? char.ToUpperInvariant(c) : c);
+                upper = false;
+            }
+            else upper = true;
+        }
+        if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, '_');
+        return sb.ToString();
+    }
+}

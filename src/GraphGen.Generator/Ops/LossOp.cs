@@ -1,0 +1,144 @@
+using System.Globalization;
+using GraphGen.Generator.Diagnostics;
+using GraphGen.Generator.Graphs;
+using GraphGen.Generator.Planning;
+
+namespace GraphGen.Generator.Ops;
+
+/// <summary>
+/// The loss functions. Each is one fused runtime kernel that computes the mean loss and, in
+/// the same pass, the gradient that starts backpropagation (scaled by the term's weight).
+/// </summary>
+internal sealed class LossOp : OpRule
+{
+    private readonly string _name;
+    private readonly string[] _math;
+
+    private LossOp(OpKind kind, string name, params string[] math)
+    {
+        Kind = kind;
+        _name = name;
+        _math = math;
+    }
+
+    public OpKind Kind { get; }
+
+    public override string Name => _name;
+
+    private bool TakesLabels => Kind == OpKind.SoftmaxCrossEntropy;
+
+    public static readonly LossOp[] All =
+    [
+        new(OpKind.SoftmaxCrossEntropy, "SoftmaxCrossEntropy",
+            "loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]",
+            "dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)"),
+        new(OpKind.BinaryCrossEntropy, "BinaryCrossEntropy",
+            "loss = −(1/N) Σ_i [y_i·log p_i + (1 − y_i)·log(1 − p_i)]   (each log clamped at −100)",
+            "dp_i = (p_i − y_i) / (p_i·(1 − p_i)) / N"),
+        new(OpKind.BinaryCrossEntropyWithLogits, "BinaryCrossEntropyWithLogits",
+            "loss = (1/N) Σ_i [max(z_i, 0) − z_i·y_i + log(1 + e^(−|z_i|))]   (= log loss of σ(z), without overflow)",
+            "dz_i = (σ(z_i) − y_i) / N"),
+        new(OpKind.MeanSquaredError, "MeanSquaredError",
+            "loss = (1/N) Σ_i (ŷ_i − y_i)²",
+            "dŷ_i = 2·(ŷ_i − y_i) / N"),
+    ];
+
+    public override Node? Build(OpCall call)
+    {
+        var builder = call.Builder;
+        string predictionName = TakesLabels ? "logits" : Kind == OpKind.BinaryCrossEntropy ? "probabilities" : Kind == OpKind.MeanSquaredError ? "prediction" : "logits";
+        string targetName = TakesLabels ? "labels" : "targets";
+        var prediction = call.Tensor(predictionName);
+        var target = call.Tensor(targetName);
+        if (prediction is null || target is null) return null;
+        var graph = builder.Graph;
+        if (builder.Role != "Loss")
+        {
+            builder.Report(DiagnosticDescriptors.InvalidLoss, call.Location, $"{_name} is a loss function: call it in the [Loss] method and return the network's output from [Forward]");
+            return null;
+        }
+        if (target != graph.Target)
+        {
+            builder.Report(DiagnosticDescriptors.InvalidLoss, call.LocationOf(targetName),
+                $"The {targetName} of {_name} must be the [Loss] method's target parameter '{graph.Target?.Name}'");
+            return null;
+        }
+        if (prediction.Shape.IsScalar)
+        {
+            builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf(predictionName), $"{_name} needs a tensor of predictions but receives a scalar");
+            return null;
+        }
+        if (TakesLabels)
+        {
+            if (graph.TargetClasses == 0)
+            {
+                builder.Report(DiagnosticDescriptors.InvalidLoss, call.LocationOf(targetName),
+                    $"SoftmaxCrossEntropy takes integer class labels: declare the target as '[Labels({prediction.Shape.Last})] Tensor {target.Name}'");
+                return null;
+            }
+            if (prediction.Shape.Last != graph.TargetClasses)
+            {
+                builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf(predictionName),
+                    $"SoftmaxCrossEntropy: the logits {prediction.Name} {prediction.Shape} have {prediction.Shape.Last} classes on their last axis but the labels declare [Labels({graph.TargetClasses})]");
+                return null;
+            }
+            if (prediction.Shape.LeadingSize != target.Shape.Size)
+            {
+                builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf(predictionName),
+                    $"SoftmaxCrossEntropy: the logits {prediction.Shape} hold {prediction.Shape.LeadingSize} rows of classes per sample but the labels hold {target.Shape.Size} per sample");
+                return null;
+            }
+        }
+        else
+        {
+            if (graph.TargetClasses != 0)
+            {
+                builder.Report(DiagnosticDescriptors.InvalidLoss, call.LocationOf(targetName),
+                    $"{_name} takes real-valued targets: declare the target as '[Shape({string.Join(", ", prediction.Shape.Dimensions)})] Tensor {target.Name}' instead of [Labels]");
+                return null;
+            }
+            if (prediction.Shape.Size != target.Shape.Size)
+            {
+                builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf(predictionName),
+                    $"{_name}: the prediction {prediction.Name} {prediction.Shape} and the target {target.Name} {target.Shape} must have the same number of values");
+                return null;
+            }
+        }
+        return graph.Add(Kind, [prediction, target], TensorShape.Scalar, call.Location);
+    }
+
+    /// <summary>Emits the fused loss-and-gradient kernel for one term of the total loss.</summary>
+    public void EmitLoss(Node node, double weight, string result, PlanBuilder plan)
+    {
+        var prediction = node.Inputs[0];
+        var target = node.Inputs[1];
+        var gradient = plan.GradientOf(prediction);
+        var (rows, columns) = TakesLabels
+            ? (Dim.Batch(prediction.Shape.LeadingSize), prediction.Shape.Last)
+            : (Dim.Batch(1), prediction.Shape.Size);
+        string n = TakesLabels ? rows.Math : (prediction.Shape.Size == 1 ? "B" : prediction.Shape.Size.ToString(CultureInfo.InvariantCulture) + "B");
+        var comment = new System.Collections.Generic.List<string>
+        {
+            $"{_name}({prediction.Name}, {target.Name}), N = {n}" + (weight == 1 ? "" : $", weight {weight.ToString("G6", CultureInfo.InvariantCulture)} in the total loss"),
+            "  " + _math[0],
+        };
+        if (gradient is not null)
+            comment.Add("  " + _math[1] + (weight == 1 ? "" : " · weight"));
+        plan.Emit(new LossStep(Kind, plan.Value(prediction), plan.Value(target), gradient?.Operand, rows, columns, weight, gradient?.Accumulate ?? false, result)
+        {
+            SourceNode = node.Id,
+            Label = _name,
+            Comment = comment,
+        });
+    }
+
+    /// <summary>A loss node is a scalar: the planner lowers it through <see cref="EmitLoss"/>, never as a forward step.</summary>
+    public override void Forward(Node node, PlanBuilder plan) =>
+        throw new System.InvalidOperationException("Loss terms are lowered by EmitLoss.");
+
+    /// <summary>The loss gradient is produced by the fused kernel of <see cref="EmitLoss"/>.</summary>
+    public override void Backward(Node node, PlanBuilder plan) =>
+        throw new System.InvalidOperationException("Loss terms are lowered by EmitLoss.");
+
+    public override string Describe(Node node) => _math[0];
+}

@@ -1,0 +1,30 @@
+using GraphGen.Generator.Graphs;
+using GraphGen.Generator.Planning;
+
+namespace GraphGen.Generator.Ops;
+
+/// <summary>
+/// Everything the generator knows about one op, kept together: how to check its arguments
+/// and infer its shape (<see cref="Build"/>), how to compute it (<see cref="Forward"/>), how to
+/// differentiate it (<see cref="Backward"/>), and how to say what it computes.
+/// </summary>
+internal abstract class OpRule
+{
+    /// <summary>The GraphGen.Nn method name (or operator) the user writes.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Checks a call and adds its node to the graph; reports diagnostics and returns null when the call is invalid.</summary>
+    public abstract Node? Build(OpCall call);
+
+    /// <summary>Emits the steps that compute the node's value.</summary>
+    public abstract void Forward(Node node, PlanBuilder plan);
+
+    /// <summary>Emits the steps that add dLoss/dNode's contributions to its inputs' and parameters' gradients.</summary>
+    public abstract void Backward(Node node, PlanBuilder plan);
+
+    /// <summary>What the node computes, in math, e.g. "h = max(z, 0)".</summary>
+    public abstract string Describe(Node node);
+
+    /// <summary>"x [B, 64]" for comments.</summary>
+    protected static string Shaped(Node node) => node.Name + " " + node.Shape.WithBatch;
+}

@@ -1,0 +1,57 @@
+using GraphGen.Generator.Diagnostics;
+using GraphGen.Generator.Graphs;
+using GraphGen.Generator.Planning;
+
+namespace GraphGen.Generator.Ops;
+
+/// <summary>
+/// Softmax over the last axis: y_j = e^(x_j − m) / Σ_k e^(x_k − m), m = max_k x_k.
+/// Backward (Jacobian-vector product): dx_j = y_j · (dy_j − Σ_k dy_k·y_k).
+/// </summary>
+internal sealed class SoftmaxOp : OpRule
+{
+    public override string Name => "Softmax";
+
+    public override Node? Build(OpCall call)
+    {
+        var x = call.Tensor("x");
+        if (x is null) return null;
+        if (x.Shape.IsScalar)
+        {
+            call.Builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf("x"), "Softmax needs a tensor but receives a scalar loss");
+            return null;
+        }
+        return call.Builder.Graph.Add(OpKind.Softmax, [x], x.Shape, call.Location);
+    }
+
+    public override void Forward(Node node, PlanBuilder plan)
+    {
+        var x = node.Inputs[0];
+        plan.Emit(new SoftmaxStep(plan.Value(x), plan.Value(node), PlanBuilder.Rows(node), node.Shape.Last)
+        {
+            SourceNode = node.Id,
+            Label = "Softmax",
+            Comment =
+            [
+                $"Softmax: {Describe(node)}",
+                "  (subtracting the row maximum m keeps e^x from overflowing; it cancels in the ratio)",
+            ],
+        });
+    }
+
+    public override void Backward(Node node, PlanBuilder plan)
+    {
+        var x = node.Inputs[0];
+        if (plan.GradientOf(x) is not { } dx) return;
+        var dy = plan.Gradient(node);
+        plan.Emit(new SoftmaxBackwardStep(plan.Value(node), dy, dx.Operand, PlanBuilder.Rows(node), node.Shape.Last, dx.Accumulate)
+        {
+            SourceNode = node.Id,
+            Label = "Softmax backward",
+            Comment = [$"Softmax backward: {dx.Operand.Name}_j {(dx.Accumulate ? "+=" : "=")} {node.Name}_j · ({dy.Name}_j − Σ_k {dy.Name}_k · {node.Name}_k)"],
+        });
+    }
+
+    public override string Describe(Node node) =>
+        $"{node.Name}_j = e^({node.Inputs[0].Name}_j − m) / Σ_k e^({node.Inputs[0].Name}_k − m), m = max_k {node.Inputs[0].Name}_k";
+}

@@ -1,0 +1,14 @@
+namespace GraphGen.Generator.Parsing;
+
+/// <summary>Metadata names of the DSL types; the generator references neither the Dsl nor the Runtime assembly.</summary>
+internal static class KnownNames
+{
+    public const string NetworkAttribute = "GraphGen.NetworkAttribute";
+    public const string ForwardAttribute = "GraphGen.ForwardAttribute";
+    public const string LossAttribute = "GraphGen.LossAttribute";
+    public const string ShapeAttribute = "GraphGen.ShapeAttribute";
+    public const string LabelsAttribute = "GraphGen.LabelsAttribute";
+    public const string Tensor = "GraphGen.Tensor";
+    public const string Ops = "GraphGen.Nn";
+    public const string InitEnum = "GraphGen.Init";
+}

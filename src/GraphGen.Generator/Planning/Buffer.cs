@@ -1,0 +1,33 @@
+using GraphGen.Generator.Graphs;
+
+namespace GraphGen.Generator.Planning;
+
+internal enum BufferRole
+{
+    /// <summary>A forward activation.</summary>
+    Activation,
+    /// <summary>dLoss/d(activation).</summary>
+    Gradient,
+    /// <summary>dLoss/dInput, kept after the step for the caller.</summary>
+    InputGradient,
+}
+
+/// <summary>A tensor that lives in the arena: <see cref="Width"/> floats per sample, for up to the batch capacity.</summary>
+internal sealed class Buffer(int id, string name, int width, BufferRole role, Node node)
+{
+    public int Id { get; } = id;
+    public string Name { get; } = name;
+    public int Width { get; } = width;
+    public BufferRole Role { get; } = role;
+    public Node Node { get; } = node;
+
+    /// <summary>Offset in floats per sample: the buffer starts at Offset × capacity.</summary>
+    public int Offset { get; set; } = -1;
+
+    /// <summary>First and last step (in training order) that touch the buffer.</summary>
+    public int FirstStep { get; set; } = int.MaxValue;
+    public int LastStep { get; set; } = -1;
+
+    /// <summary>Kept alive to the end of the step (the output and dLoss/dInput, which callers read).</summary>
+    public bool Pinned { get; set; }
+}

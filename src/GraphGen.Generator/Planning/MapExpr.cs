@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace GraphGen.Generator.Planning;
+
+/// <summary>How an operand of an elementwise map is indexed over a [rows, columns] iteration.</summary>
+internal enum Broadcast
+{
+    /// <summary>x[r, c]</summary>
+    Elementwise,
+    /// <summary>x[r]: one value per row (a per-sample [1] tensor)</summary>
+    PerRow,
+}
+
+/// <summary>An elementwise expression: the body of one fused loop.</summary>
+internal abstract record MapExpr;
+
+internal sealed record MapOperand(Operand Operand, Broadcast Broadcast) : MapExpr;
+
+internal sealed record MapConstant(double Value) : MapExpr
+{
+    public string Code => FloatLiteral(Value);
+
+    public static string FloatLiteral(double value)
+    {
+        float f = (float)value;
+        if (float.IsPositiveInfinity(f)) return "float.PositiveInfinity";
+        if (float.IsNegativeInfinity(f)) return "float.NegativeInfinity";
+        string text = f.ToString("R", CultureInfo.InvariantCulture);
+        return text.Replace("E", "e") + "f";
+    }
+}
+
+/// <summary>A function of one value: relu, sigmoid, tanh, gelu, gelu′, exp, log, neg.</summary>
+internal sealed record MapUnary(string Function, MapExpr Argument) : MapExpr;
+
+/// <summary>An arithmetic operator: + − × ÷.</summary>
+internal sealed record MapBinary(string Operator, MapExpr Left, MapExpr Right) : MapExpr;
+
+/// <summary>Condition &gt; 0 ? WhenPositive : Otherwise (the ReLU family's derivative).</summary>
+internal sealed record MapSelect(MapExpr Condition, MapExpr WhenPositive, MapExpr Otherwise) : MapExpr;

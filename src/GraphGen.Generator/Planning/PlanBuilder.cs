@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Linq;
+using GraphGen.Generator.Graphs;
+using GraphGen.Generator.Ops;
+
+namespace GraphGen.Generator.Planning;
+
+/// <summary>A gradient destination: the operand, and whether earlier contributions must be kept (+=).</summary>
+internal readonly record struct GradientTarget(Operand Operand, bool Accumulate);
+
+/// <summary>
+/// Lowers a graph to a <see cref="KernelPlan"/>. Each op's rule emits its forward steps in
+/// graph order; then each loss term seeds the gradient; then, walking the graph backwards
+/// (reverse automatic differentiation), each op's rule turns the finished gradient of its
+/// output into contributions to its inputs' and parameters' gradients. The first
+/// contribution to a gradient writes it, later ones (fan-out, shared weights) add to it.
+/// </summary>
+internal sealed class PlanBuilder
+{
+    private readonly Dictionary<Node, Operand> _values = [];
+    private readonly Dictionary<Node, Operand> _gradients = [];
+    private readonly HashSet<Operand> _written = [];
+    private readonly HashSet<string> _names = new(System.StringComparer.Ordinal);
+    private List<KernelStep> _section;
+
+    private PlanBuilder(Graph graph)
+    {
+        Plan = new KernelPlan(graph);
+        _section = Plan.Forward;
+        foreach (var node in graph.Nodes) _names.Add(node.Name);
+        foreach (var p in graph.Parameters) _names.Add(GraphFinisher.Identifier(p.Name));
+    }
+
+    public KernelPlan Plan { get; }
+
+    public static KernelPlan Build(Graph graph)
+    {
+        var builder = new PlanBuilder(graph);
+        builder.Lower();
+        return builder.Plan;
+    }
+
+    private void Lower()
+    {
+        var graph = Plan.Graph;
+        Plan.Input = Value(graph.Input!);
+        foreach (var node in graph.Nodes)
+        {
+            if (node.Kind is OpKind.Input or OpKind.Target || node.Shape.IsScalar) continue;
+            OpCatalog.For(node.Kind).Forward(node, this);
+        }
+        Plan.Output = Value(graph.Output!);
+        if (graph.Target is not null) Plan.Target = Value(graph.Target);
+
+        _section = Plan.Loss;
+        int index = 0;
+        foreach (var term in graph.LossTerms)
+        {
+            string result = "term" + index++;
+            ((LossOp)OpCatalog.For(term.Node.Kind)).EmitLoss(term.Node, term.Weight, result, this);
+            Plan.LossTerms.Add((result, term.Weight));
+        }
+
+        _section = Plan.Backward;
+        for (int i = graph.Nodes.Count - 1; i >= 0; i--)
+        {
+            var node = graph.Nodes[i];
+            if (node.Kind is OpKind.Input or OpKind.Target || node.Shape.IsScalar || !node.RequiresGradient) continue;
+            if (!_gradients.ContainsKey(node)) continue;
+            OpCatalog.For(node.Kind).Backward(node, this);
+        }
+        if (graph.InputGradient && graph.Input is not null)
+            Plan.InputGradient = _gradients.TryGetValue(graph.Input, out var dx) ? dx : GradientOf(graph.Input)!.Value.Operand;
+    }
+
+    public void Emit(KernelStep step) => _section.Add(step);
+
+    /// <summary>The operand holding a node's forward value.</summary>
+    public Operand Value(Node node)
+    {
+        if (_values.TryGetValue(node, out var operand)) return operand;
+        operand = node.Kind switch
+        {
+            OpKind.Input => new Operand(OperandKind.Input, 0, node.Name),
+            OpKind.Target => Plan.Graph.TargetClasses > 0 ? new Operand(OperandKind.Labels, 0, node.Name) : new Operand(OperandKind.Targets, 0, node.Name),
+            _ => NewBuffer(node.Name, node, BufferRole.Activation),
+        };
+        _values.Add(node, operand);
+        return operand;
+    }
+
+    public Operand Parameter(GraphParameter p) =>
+        new(OperandKind.Parameter, Plan.Graph.Parameters.IndexOf(p), GraphFinisher.Identifier(p.Name));
+
+    /// <summary>dLoss/dNode, complete once the backward walk reaches the node.</summary>
+    public Operand Gradient(Node node) => _gradients[node];
+
+    /// <summary>Where to put a contribution to dLoss/dNode, or null when the node needs no gradient.</summary>
+    public GradientTarget? GradientOf(Node node)
+    {
+        if (!node.RequiresGradient) return null;
+        if (!_gradients.TryGetValue(node, out var operand))
+        {
+            operand = NewBuffer(UniqueName(GradientName(node.Name)), node, node.Kind == OpKind.Input ? BufferRole.InputGradient : BufferRole.Gradient);
+            _gradients.Add(node, operand);
+        }
+        return Write(operand);
+    }
+
+    public GradientTarget ParameterGradient(GraphParameter p) =>
+        Write(new Operand(OperandKind.ParameterGradient, Plan.Graph.Parameters.IndexOf(p), GradientName(GraphFinisher.Identifier(p.Name))));
+
+    private string UniqueName(string name)
+    {
+        string unique = name;
+        for (int k = 2; !_names.Add(unique); k++) unique = name + "_" + k;
+        return unique;
+    }
+
+    private GradientTarget Write(Operand operand) => new(operand, !_written.Add(operand));
+
+    /// <summary>"h" → "dh", "logits" → "dLogits".</summary>
+    public static string GradientName(string name) =>
+        name.Length == 1 ? "d" + name : "d" + char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    private Operand NewBuffer(string name, Node node, BufferRole role)
+    {
+        var buffer = new Buffer(Plan.Buffers.Count, name, node.Shape.Size, role, node);
+        Plan.Buffers.Add(buffer);
+        return new Operand(OperandKind.Buffer, buffer.Id, name);
+    }
+
+    /// <summary>Rows of a node viewed as a matrix [rows, last axis].</summary>
+    public static Dim Rows(Node node) => Dim.Batch(node.Shape.LeadingSize);
+}

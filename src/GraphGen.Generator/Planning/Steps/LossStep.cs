@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+using GraphGen.Generator.Graphs;
+
+namespace GraphGen.Generator.Planning;
+
+/// <summary>
+/// A loss term: returns its mean value into the local <see cref="Result"/> and, when the
+/// gradient is wanted, writes Weight · dterm/dPrediction into <see cref="Gradient"/>.
+/// </summary>
+internal sealed record LossStep(OpKind Loss, Operand Prediction, Operand Target, Operand? Gradient, Dim Rows, int Columns, double Weight, bool Accumulate, string Result) : KernelStep
+{
+    public override IEnumerable<Operand> Reads
+    {
+        get
+        {
+            yield return Prediction;
+            yield return Target;
+            if (Accumulate && Gradient is not null) yield return Gradient;
+        }
+    }
+
+    public override IEnumerable<Operand> Writes
+    {
+        get
+        {
+            if (Gradient is not null) yield return Gradient;
+        }
+    }
+}
