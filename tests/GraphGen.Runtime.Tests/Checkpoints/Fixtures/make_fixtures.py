@@ -26,9 +26,11 @@ The other direction (--check) was run once by hand on graphgen_mlp.safetensors, 
 that GraphGen's Checkpoint.Save writes in the test
 PyTorchCompatibilityTests.SaveWritesTheCommittedGraphGenFile (which pins those bytes, so
 the check stays valid while that test passes). It parses the file independently of GraphGen,
-builds torch tensors, loads them into the same nn.Sequential with load_state_dict(strict=True)
-and checks that the model computes the expected outputs. It printed "OK". Optimizer state
-("optimizer.*" tensors) is filtered out first, as a PyTorch user would do.
+builds torch tensors, loads them into the same nn.Sequential with load_state_dict(strict=True),
+checks that every weight equals the fixture's bit for bit and that the model computes the
+expected outputs. It printed "OK". It was also run once on a file saved with
+Checkpoint.Save(path, network, new Adam()): the "optimizer.*" tensors are filtered out first,
+as a PyTorch user would do, and the rest loaded the same way.
 """
 import json
 import os
@@ -152,7 +154,10 @@ def check_graphgen_file(path):
     print("metadata:", metadata)
     state = {k: v for k, v in tensors.items() if not k.startswith("optimizer.")}
     model = make_model()
+    reference = {k: v.clone() for k, v in model.state_dict().items()}
     model.load_state_dict(state, strict=True)
+    for name, t in model.state_dict().items():
+        assert torch.equal(t, reference[name]), f"{name} differs from the fixture's weights"
     with open(os.path.join(HERE, "torch_mlp_expected.json")) as f:
         expected = json.load(f)
     x = torch.tensor(expected["input"]["values"]).reshape(expected["input"]["shape"])
