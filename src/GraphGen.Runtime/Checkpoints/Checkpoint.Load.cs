@@ -10,7 +10,8 @@ public static partial class Checkpoint
     /// </summary>
     /// <remarks>
     /// Everything is checked and read before anything is copied: when this throws, the
-    /// network and the optimizer are exactly as they were. A wrong shape always throws. With
+    /// network's parameters and the optimizer's state and step count are exactly as they were
+    /// (a fresh optimizer may have allocated its zero state). A wrong shape always throws. With
     /// <paramref name="strict"/> (the default) a parameter the file lacks or a tensor the
     /// network lacks throws too; without it they are skipped and listed in the result.
     /// Optimizer state, when requested, must be complete. Optimizer tensors in the file are
@@ -41,6 +42,9 @@ public static partial class Checkpoint
         if (strict && missing.Count > 0)
             throw MissingParameters(file, network, missing);
 
+        // The optimizer's buffers exist from here on (zeros if it is fresh, which is the state it
+        // would start from anyway); EnsureState also refuses an optimizer bound to another arena.
+        optimizer?.EnsureState(table.TotalCount);
         var stateNames = optimizer is null ? [] : optimizer.State.Select(s => s.Name).ToArray();
         var stateReads = new List<(SafetensorsTensorInfo Tensor, int State, ParameterInfo Parameter)>();
         long stepCount = 0;
@@ -73,15 +77,10 @@ public static partial class Checkpoint
         for (int s = 0; s < stateNames.Length; s++) stagedState[s] = new float[table.TotalCount];
         foreach (var (t, s, p) in stateReads) file.ReadInto(t, stagedState[s].AsSpan(p.Offset, p.Count));
 
-        // 3. Commit. EnsureState may still refuse (an optimizer bound to another arena), so it
-        // goes before the first copy.
+        // 3. Commit.
         if (optimizer is not null)
         {
-            optimizer.EnsureState(table.TotalCount);
             var state = optimizer.State;
-            for (int s = 0; s < stateNames.Length; s++)
-                if (state[s].Name != stateNames[s] || state[s].Values.Length != table.TotalCount)
-                    throw new InvalidOperationException($"{optimizer} changed its state layout while loading: expected '{stateNames[s]}' of {table.TotalCount} floats, found '{state[s].Name}' of {state[s].Values.Length}.");
             for (int s = 0; s < stateNames.Length; s++) stagedState[s].CopyTo(state[s].Values, 0);
             optimizer.RestoreStepCount(stepCount);
         }
