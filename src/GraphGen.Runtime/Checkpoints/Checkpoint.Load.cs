@@ -1,0 +1,159 @@
+using System.Globalization;
+
+namespace GraphGen;
+
+public static partial class Checkpoint
+{
+    /// <summary>
+    /// Loads the parameters in <paramref name="path"/> into <paramref name="network"/>'s arena
+    /// and, when <paramref name="optimizer"/> is given, its state and step count.
+    /// </summary>
+    /// <remarks>
+    /// Everything is checked and read before anything is copied: when this throws, the
+    /// network's parameters and the optimizer's state and step count are exactly as they were
+    /// (a fresh optimizer may have allocated its zero state). A wrong shape always throws. With
+    /// <paramref name="strict"/> (the default) a parameter the file lacks or a tensor the
+    /// network lacks throws too; without it they are skipped and listed in the result.
+    /// Optimizer state, when requested, must be complete. Optimizer tensors in the file are
+    /// ignored when no optimizer is given (loading for inference).
+    /// </remarks>
+    /// <exception cref="CheckpointException">The file is damaged or does not match the network or optimizer.</exception>
+    public static CheckpointLoadResult Load(string path, INetwork network, Optimizer? optimizer = null, bool strict = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(network);
+        CheckArena(network);
+        var table = network.ParameterTable;
+        using var file = SafetensorsFile.Open(path);
+
+        // 1. Match names and shapes from the header alone.
+        var missing = new List<string>();
+        var parameterReads = new List<(SafetensorsTensorInfo Tensor, ParameterInfo Parameter)>();
+        foreach (var p in table.Parameters)
+        {
+            if (!file.TryGetTensor(p.Name, out var t))
+            {
+                missing.Add(p.Name);
+                continue;
+            }
+            CheckShape(file, network, t, p.Shape, "parameter");
+            parameterReads.Add((t, p));
+        }
+        if (strict && missing.Count > 0)
+            throw MissingParameters(file, network, missing);
+
+        // The optimizer's buffers exist from here on (zeros if it is fresh, which is the state it
+        // would start from anyway); EnsureState also refuses an optimizer bound to another arena.
+        optimizer?.EnsureState(table.TotalCount);
+        var stateNames = optimizer is null ? [] : optimizer.State.Select(s => s.Name).ToArray();
+        var stateReads = new List<(SafetensorsTensorInfo Tensor, int State, ParameterInfo Parameter)>();
+        long stepCount = 0;
+        if (optimizer is not null)
+        {
+            for (int s = 0; s < stateNames.Length; s++)
+            {
+                foreach (var p in table.Parameters)
+                {
+                    string name = CheckpointMetadata.OptimizerTensorName(p.Name, stateNames[s]);
+                    if (!file.TryGetTensor(name, out var t))
+                        throw new CheckpointException(file.Path, name,
+                            $"{optimizer} keeps '{stateNames[s]}' for parameter '{p.Name}', but the checkpoint has no such tensor; {CheckpointMetadata.DescribeOptimizer(file.Metadata)}",
+                            "Load with optimizer: null to load the parameters only and start a fresh optimizer, or pass an optimizer of the kind the checkpoint was saved with");
+                    CheckShape(file, network, t, p.Shape, "optimizer state");
+                    stateReads.Add((t, s, p));
+                }
+            }
+            stepCount = ReadStepCount(file, optimizer);
+        }
+
+        var unexpected = FindUnexpected(file, table, optimizer, stateReads.Select(r => r.Tensor.Name));
+        if (strict && unexpected.Count > 0)
+            throw UnexpectedTensor(file, network, optimizer, unexpected);
+
+        // 2. Read all data into staging buffers: a read failure leaves the network untouched.
+        var stagedParameters = new float[table.TotalCount];
+        foreach (var (t, p) in parameterReads) file.ReadInto(t, stagedParameters.AsSpan(p.Offset, p.Count));
+        var stagedState = new float[stateNames.Length][];
+        for (int s = 0; s < stateNames.Length; s++) stagedState[s] = new float[table.TotalCount];
+        foreach (var (t, s, p) in stateReads) file.ReadInto(t, stagedState[s].AsSpan(p.Offset, p.Count));
+
+        // 3. Commit.
+        if (optimizer is not null)
+        {
+            var state = optimizer.State;
+            for (int s = 0; s < stateNames.Length; s++) stagedState[s].CopyTo(state[s].Values, 0);
+            optimizer.RestoreStepCount(stepCount);
+        }
+        var arena = network.Parameters;
+        foreach (var (_, p) in parameterReads)
+            stagedParameters.AsSpan(p.Offset, p.Count).CopyTo(arena.Slice(p.Offset, p.Count));
+
+        return new CheckpointLoadResult(missing, unexpected);
+    }
+
+    private static void CheckShape(SafetensorsFile file, INetwork network, SafetensorsTensorInfo tensor, int[] expected, string what)
+    {
+        if (ShapeMath.SameShape(tensor.Shape, expected)) return;
+        bool transposed = expected.Length == 2 && tensor.Shape.Length == 2 && expected[0] == tensor.Shape[1] && expected[1] == tensor.Shape[0];
+        throw new CheckpointException(file.Path, tensor.Name,
+            $"the {what} has shape {ShapeMath.Format(expected)} in network '{network.Name}' but {tensor.ShapeText} in the checkpoint"
+                + (transposed ? " (transposed: GraphGen, like PyTorch, stores a dense weight as [out, in])" : ""),
+            transposed
+                ? "Save the weight as [out, in], e.g. from a PyTorch nn.Linear state_dict, without transposing it"
+                : "The checkpoint was saved from a network with different layer sizes; load it into a network declared with the same sizes");
+    }
+
+    private static long ReadStepCount(SafetensorsFile file, Optimizer optimizer)
+    {
+        if (!file.Metadata.TryGetValue(CheckpointMetadata.OptimizerStepCount, out var text))
+            throw new CheckpointException(file.Path, null,
+                $"{optimizer} was given, but the metadata has no \"{CheckpointMetadata.OptimizerStepCount}\"; {CheckpointMetadata.DescribeOptimizer(file.Metadata)}",
+                "Load with optimizer: null to load the parameters only and start a fresh optimizer");
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long steps))
+            throw new CheckpointException(file.Path, null,
+                $"metadata \"{CheckpointMetadata.OptimizerStepCount}\" is \"{text}\", not a whole number of steps",
+                "The metadata is damaged; save the checkpoint again or restore a good copy");
+        return steps;
+    }
+
+    /// <summary>Tensors in the file that the load does not use, in data order.</summary>
+    private static List<string> FindUnexpected(SafetensorsFile file, ParameterTable table, Optimizer? optimizer, IEnumerable<string> stateTensors)
+    {
+        var used = new HashSet<string>(stateTensors, StringComparer.Ordinal);
+        // Without an optimizer, the state of the one the file was saved with is expected and ignored.
+        bool ignoreOptimizerTensors = optimizer is null && file.Metadata.ContainsKey(CheckpointMetadata.OptimizerType);
+        var unexpected = new List<string>();
+        foreach (var t in file.Tensors)
+        {
+            if (table.TryGet(t.Name, out _) || used.Contains(t.Name)) continue;
+            if (ignoreOptimizerTensors && t.Name.StartsWith(CheckpointMetadata.OptimizerTensorPrefix, StringComparison.Ordinal)) continue;
+            unexpected.Add(t.Name);
+        }
+        return unexpected;
+    }
+
+    private static CheckpointException MissingParameters(SafetensorsFile file, INetwork network, List<string> missing)
+    {
+        var first = network.ParameterTable[missing[0]];
+        string others = missing.Count > 1 ? $" (nor {string.Join(", ", missing.Skip(1).Select(n => $"'{n}'"))})" : "";
+        return new CheckpointException(file.Path, first.Name,
+            $"network '{network.Name}' has this parameter {first.ShapeText}, but the checkpoint has no tensor of that name{others}{SavedFrom(file, network)}",
+            "Load a checkpoint saved from this network, or pass strict: false to load the tensors that match and keep the current values of the others");
+    }
+
+    private static CheckpointException UnexpectedTensor(SafetensorsFile file, INetwork network, Optimizer? optimizer, List<string> unexpected)
+    {
+        file.TryGetTensor(unexpected[0], out var first);
+        string others = unexpected.Count > 1 ? $" (and {unexpected.Count - 1} more: {string.Join(", ", unexpected.Skip(1).Select(n => $"'{n}'"))})" : "";
+        string problem = optimizer is not null && first.Name.StartsWith(CheckpointMetadata.OptimizerTensorPrefix, StringComparison.Ordinal)
+            ? $"the checkpoint holds this optimizer state {first.ShapeText}, which {optimizer} does not use{others}; {CheckpointMetadata.DescribeOptimizer(file.Metadata)}"
+            : $"the checkpoint holds this tensor {first.ShapeText}, but network '{network.Name}' has no parameter of that name{others}{SavedFrom(file, network)}";
+        return new CheckpointException(file.Path, first.Name, problem,
+            "Load a checkpoint saved from this network and optimizer, or pass strict: false to ignore the extra tensors (the result lists them)");
+    }
+
+    private static string SavedFrom(SafetensorsFile file, INetwork network) =>
+        file.Metadata.TryGetValue(CheckpointMetadata.Network, out var saved) && saved != network.Name
+            ? $"; the checkpoint was saved from network '{saved}'"
+            : "";
+}

@@ -1,0 +1,72 @@
+namespace GraphGen;
+
+/// <summary>
+/// Saves and loads a network's parameters, and optionally its optimizer's state, as
+/// safetensors. Parameters are stored under their table names in PyTorch's layouts, so a
+/// file saved without an optimizer is a PyTorch state_dict
+/// (<c>model.load_state_dict(safetensors.torch.load_file(path))</c>) and a state_dict saved by
+/// PyTorch (F32, F16, BF16 or F64) loads here.
+/// </summary>
+/// <remarks>
+/// Optimizer state is stored as "optimizer.&lt;parameter&gt;.&lt;state&gt;" tensors with the
+/// parameter's shape, and the step count and a description of the optimizer as metadata
+/// (see <see cref="CheckpointMetadata"/>).
+/// </remarks>
+public static partial class Checkpoint
+{
+    /// <summary>
+    /// Writes every parameter of <paramref name="network"/>, the state of
+    /// <paramref name="optimizer"/> when given, and <paramref name="metadata"/> to
+    /// <paramref name="path"/>. The file is replaced atomically: a failure leaves the previous
+    /// checkpoint intact. The same values always give byte-identical files.
+    /// </summary>
+    public static void Save(string path, INetwork network, Optimizer? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(network);
+        var table = network.ParameterTable;
+        CheckArena(network);
+
+        var tensors = new List<SafetensorsTensor>(table.Count);
+        foreach (var p in table.Parameters)
+            tensors.Add(new SafetensorsTensor(p.Name, p.Shape, () => network.Parameters.Slice(p.Offset, p.Count)));
+
+        if (optimizer is not null)
+        {
+            // A fresh optimizer has no buffers yet; its state is then the zeros it would start from.
+            optimizer.EnsureState(table.TotalCount);
+            foreach (var (state, values) in optimizer.State)
+            {
+                if (values.Length != table.TotalCount)
+                    throw new ArgumentException($"Optimizer state '{state}' holds {values.Length} floats but network '{network.Name}' has {table.TotalCount} parameters.", nameof(optimizer));
+                foreach (var p in table.Parameters)
+                    tensors.Add(new SafetensorsTensor(CheckpointMetadata.OptimizerTensorName(p.Name, state), p.Shape, values.AsMemory(p.Offset, p.Count)));
+            }
+        }
+
+        SafetensorsWriter.Write(path, tensors, CheckpointMetadata.Build(network, optimizer, metadata));
+    }
+
+    /// <summary>Every tensor of a safetensors file, converted to float, by name (for tools and tests).</summary>
+    public static IReadOnlyDictionary<string, CheckpointTensor> ReadTensors(string path)
+    {
+        using var file = SafetensorsFile.Open(path);
+        var tensors = new Dictionary<string, CheckpointTensor>(file.Tensors.Count, StringComparer.Ordinal);
+        foreach (var t in file.Tensors) tensors.Add(t.Name, new CheckpointTensor(t.Shape, file.Read(t)));
+        return tensors;
+    }
+
+    /// <summary>The metadata of a safetensors file (network name, optimizer, step count, and the caller's own keys).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var file = SafetensorsFile.Open(path);
+        return file.Metadata;
+    }
+
+    private static void CheckArena(INetwork network)
+    {
+        int length = network.Parameters.Length;
+        if (length != network.ParameterTable.TotalCount)
+            throw new ArgumentException($"Network '{network.Name}' has a parameter arena of {length} floats but its table describes {network.ParameterTable.TotalCount}.", nameof(network));
+    }
+}

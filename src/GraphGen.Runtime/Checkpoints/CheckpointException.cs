@@ -1,0 +1,39 @@
+namespace GraphGen;
+
+/// <summary>
+/// A checkpoint that cannot be read, or that does not fit the network or optimizer it is
+/// loaded into. The message names the file, the tensor (when one is at fault), the problem
+/// and what to do about it; the same parts are available as properties for tools.
+/// </summary>
+/// <remarks>
+/// Derives from <see cref="IOException"/> so that one <c>catch (IOException)</c> around a load
+/// handles a missing or unreadable file and a corrupt or mismatched one alike.
+/// </remarks>
+public sealed class CheckpointException : IOException
+{
+    public CheckpointException(string filePath, string? tensorName, string problem, string advice, Exception? innerException = null)
+        : base(Compose(filePath, tensorName, problem, advice), innerException)
+    {
+        FilePath = filePath;
+        TensorName = tensorName;
+        Problem = problem;
+        Advice = advice;
+    }
+
+    /// <summary>The checkpoint file, as given by the caller.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The tensor at fault, or null when the problem concerns the whole file.</summary>
+    public string? TensorName { get; }
+
+    /// <summary>What is wrong, in words.</summary>
+    public string Problem { get; }
+
+    /// <summary>What to do about it.</summary>
+    public string Advice { get; }
+
+    private static string Compose(string filePath, string? tensorName, string problem, string advice) =>
+        tensorName is null
+            ? $"Checkpoint '{filePath}': {problem}. {advice}"
+            : $"Checkpoint '{filePath}', tensor '{tensorName}': {problem}. {advice}";
+}

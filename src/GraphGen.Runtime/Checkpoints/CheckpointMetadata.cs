@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace GraphGen;
+
+/// <summary>
+/// The metadata keys <see cref="Checkpoint.Save"/> writes. "format" = "pt" is the key the
+/// Hugging Face loaders look for; the others are GraphGen's own and carry the state that is
+/// not a tensor.
+/// </summary>
+public static class CheckpointMetadata
+{
+    /// <summary>Bumped when the meaning of a key or tensor name changes.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    public const string Format = "format";
+    public const string FormatVersion = "graphgen.format_version";
+    public const string Network = "graphgen.network";
+    /// <summary>The optimizer's class name, e.g. "Adam".</summary>
+    public const string OptimizerType = "graphgen.optimizer.type";
+    /// <summary>The optimizer's <see cref="Optimizer.ToString"/>, e.g. "Adam(lr=0.001, ...)".</summary>
+    public const string OptimizerDescription = "graphgen.optimizer";
+    /// <summary>The optimizer's <see cref="Optimizer.StepCount"/> in decimal.</summary>
+    public const string OptimizerStepCount = "graphgen.optimizer.step_count";
+
+    /// <summary>Prefix of optimizer state tensors: "optimizer.&lt;parameter&gt;.&lt;state&gt;", e.g. "optimizer.0.weight.exp_avg".</summary>
+    public const string OptimizerTensorPrefix = "optimizer.";
+
+    public static string OptimizerTensorName(string parameter, string state) => OptimizerTensorPrefix + parameter + "." + state;
+
+    private static readonly string[] Reserved = [Format, FormatVersion, Network, OptimizerType, OptimizerDescription, OptimizerStepCount];
+
+    internal static Dictionary<string, string> Build(INetwork network, Optimizer? optimizer, IReadOnlyDictionary<string, string>? user)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Format] = "pt",
+            [FormatVersion] = CurrentFormatVersion.ToString(CultureInfo.InvariantCulture),
+            [Network] = network.Name,
+        };
+        if (optimizer is not null)
+        {
+            metadata[OptimizerType] = optimizer.GetType().Name;
+            metadata[OptimizerDescription] = optimizer.ToString();
+            metadata[OptimizerStepCount] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
+        }
+        if (user is not null)
+        {
+            foreach (var (key, value) in user)
+            {
+                if (Array.IndexOf(Reserved, key) >= 0)
+                    throw new ArgumentException($"Metadata key '{key}' is written by Checkpoint.Save itself; choose another key.", nameof(user));
+                ArgumentNullException.ThrowIfNull(value, nameof(user));
+                metadata[key] = value;
+            }
+        }
+        return metadata;
+    }
+
+    /// <summary>A phrase naming the optimizer the file was saved with, for messages.</summary>
+    internal static string DescribeOptimizer(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(OptimizerDescription, out var d) ? $"it was saved with {d}"
+        : metadata.TryGetValue(OptimizerType, out var t) ? $"it was saved with {t}"
+        : "it was saved without an optimizer";
+}
