@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using GraphGen.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace GraphGen.Generator.Tests;
+
+/// <summary>Runs the generator on source text, the way the compiler does, and compiles the result.</summary>
+internal static class GeneratorHarness
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
+        paths.Add(typeof(Tensor).Assembly.Location);          // GraphGen.Dsl
+        paths.Add(typeof(ParameterTable).Assembly.Location);  // GraphGen.Runtime
+        return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    });
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static CSharpCompilation Compilation(params string[] sources) =>
+        CSharpCompilation.Create("Networks",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Network{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+
+    public static GeneratorDriver Driver() =>
+        CSharpGeneratorDriver.Create(
+            [new NetworkGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Generator diagnostics, generated sources, and the diagnostics of the final compilation.</summary>
+    public sealed record Result(ImmutableArray<Diagnostic> GeneratorDiagnostics, ImmutableArray<GeneratedSourceResult> Sources,
+        Compilation Output, ImmutableArray<Diagnostic> CompilationDiagnostics)
+    {
+        public string Source(string hintSuffix) =>
+            Sources.Single(s => s.HintName.EndsWith(hintSuffix, StringComparison.Ordinal)).SourceText.ToString();
+    }
+
+    public static Result Run(params string[] sources)
+    {
+        var compilation = Compilation(sources);
+        var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var run = driver.GetRunResult();
+        return new Result(generatorDiagnostics, run.Results.Single().GeneratedSources, output,
+            output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && !d.Id.StartsWith("GG", StringComparison.Ordinal)).ToImmutableArray());
+    }
+
+    /// <summary>Generates, compiles without errors or warnings, and loads the assembly into this process.</summary>
+    public static Assembly CompileAndLoad(params string[] sources)
+    {
+        var result = Run(sources);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.True(result.CompilationDiagnostics.IsEmpty, string.Join("\n", result.CompilationDiagnostics));
+        using var stream = new MemoryStream();
+        var emit = result.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        return Assembly.Load(stream.ToArray());
+    }
+}
