@@ -60,6 +60,7 @@ public sealed class Tensor
     public static Tensor operator +(Tensor a, Tensor b) => EagerElementwise.Add(a, b);
     public static Tensor operator -(Tensor a, Tensor b) => EagerElementwise.Subtract(a, b);
     public static Tensor operator *(Tensor a, Tensor b) => EagerElementwise.Multiply(a, b);
+    public static Tensor operator /(Tensor a, Tensor b) => EagerElementwise.Divide(a, b);
     public static Tensor operator -(Tensor a) => EagerElementwise.Affine(a, -1, 0, "neg");
 
     public static Tensor operator +(Tensor a, double s) => EagerElementwise.Affine(a, 1, s, "add_scalar");

@@ -129,6 +129,13 @@ internal sealed partial class GraphBuilder
                 ? new UnknownValue("string concatenation")
                 : new StringValue(Text(left) + Text(right));
 
+        if ((left is TensorValue || right is TensorValue) && op is "<" or ">" or "<=" or ">=" or "==" or "!=")
+        {
+            Report(DiagnosticDescriptors.DataDependentControlFlow, location, $"Comparing a tensor with '{op}'",
+                "Express the choice with ops instead, e.g. Relu(x) for max(x, 0), or a mask multiplied in");
+            return ErrorValue.Instance;
+        }
+
         switch (left, right)
         {
             case (TensorValue a, TensorValue b):
@@ -148,15 +155,6 @@ internal sealed partial class GraphBuilder
                 return u;
             case (_, UnknownValue u):
                 return u;
-        }
-        if (left is TensorValue || right is TensorValue)
-        {
-            if (op is "<" or ">" or "<=" or ">=" or "==" or "!=")
-            {
-                Report(DiagnosticDescriptors.DataDependentControlFlow, location, $"Comparing a tensor with '{op}'",
-                    "Use an op such as Relu or Sigmoid to act on values");
-                return ErrorValue.Instance;
-            }
         }
         Report(DiagnosticDescriptors.UnsupportedConstruct, location, $"The operator '{op}' between {left.Describe()} and {right.Describe()}", _role,
             "tensors support + - * / with tensors of the same shape and with numbers");

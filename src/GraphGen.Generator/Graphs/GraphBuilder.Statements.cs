@@ -13,6 +13,9 @@ internal sealed partial class GraphBuilder
         public bool HasReturned => Returned is not null;
     }
 
+    /// <summary>Control flow that could not be evaluated: stop the method, its error already reported.</summary>
+    private static Outcome Abandoned => new(ErrorValue.Instance);
+
     private Outcome Execute(IEnumerable<Stmt> statements, Dictionary<string, Value> env)
     {
         foreach (var statement in statements)
@@ -43,7 +46,7 @@ internal sealed partial class GraphBuilder
 
             case IfStmt branch:
                 var condition = Condition(branch.Condition, env, "The condition of this if");
-                if (condition is null) return default;
+                if (condition is null) return Abandoned;
                 return Execute(condition.Value ? branch.Then : branch.Else, env);
 
             case ForStmt loop:
@@ -61,12 +64,12 @@ internal sealed partial class GraphBuilder
         if (start is not NumberValue { IsInteger: true } first)
         {
             NotConstantLoopBound(start, loop.Start.Location, "start");
-            return default;
+            return Abandoned;
         }
         if (bound is not NumberValue { IsInteger: true } last)
         {
             NotConstantLoopBound(bound, loop.Bound.Location, "bound");
-            return default;
+            return Abandoned;
         }
         int iterations = 0;
         for (long i = (long)first.Number; Compare(i, loop.Comparison, (long)last.Number); i += loop.Step)
@@ -75,7 +78,7 @@ internal sealed partial class GraphBuilder
             {
                 Report(DiagnosticDescriptors.UnsupportedConstruct, loop.Location, $"A loop of more than {MaxUnrolledIterations} iterations", _role,
                     "the loop is unrolled into the graph; use fewer steps or a wider op");
-                return default;
+                return Abandoned;
             }
             env[loop.Variable] = new NumberValue(i, true);
             var outcome = Execute(loop.Body, env);
