@@ -109,3 +109,14 @@ public partial class RatioRegression
     [Loss]
     Tensor Loss(Tensor p, [Shape(1)] Tensor t) => MeanSquaredError(p, t);
 }
+
+/// <summary>Logits of magnitude 1e4: softmax cross-entropy must stay exact (log-sum-exp).</summary>
+[Network]
+public partial class HugeLogits
+{
+    [Forward]
+    Tensor Forward([Shape(3)] Tensor x) => Dense(x, 4, "out") * 10000f;
+
+    [Loss]
+    Tensor Loss(Tensor z, [Labels(4)] Tensor y) => SoftmaxCrossEntropy(z, y);
+}

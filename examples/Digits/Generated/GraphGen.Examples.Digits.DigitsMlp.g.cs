@@ -37,10 +37,12 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
     //   output.bias    [10]        4800      10  zeros
     /// <summary>The parameters: names, PyTorch layouts, offsets and initialisation.</summary>
     public static readonly global::GraphGen.ParameterTable ParameterTable = new(
+    [
         new("hidden.weight", [64, 64], 0, global::GraphGen.Init.HeUniform, FanIn: 64, FanOut: 64),
         new("hidden.bias", [64], 4096, global::GraphGen.Init.Zeros, FanIn: 64, FanOut: 64),
         new("output.weight", [10, 64], 4160, global::GraphGen.Init.XavierUniform, FanIn: 64, FanOut: 10),
-        new("output.bias", [10], 4800, global::GraphGen.Init.Zeros, FanIn: 64, FanOut: 10));
+        new("output.bias", [10], 4800, global::GraphGen.Init.Zeros, FanIn: 64, FanOut: 10),
+    ]);
 
     // Memory plan for activations and gradients.
     //   One arena of capacity × 256 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–10.
@@ -163,7 +165,7 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
 
         // 2. Relu: h = max(hidden, 0)
         for (int i = 0; i < batch * 64; i++)
-            h[i] = hidden[i] > 0f ? hidden[i] : 0f;
+            h[i] = global::System.MathF.Max(hidden[i], 0f);
 
         // 3. Dense "output": output = h · Wᵀ + b
         //      output[r, o] = Σ_i h[r, i] · W[o, i] + b[o]   for o < 10, i < 64

@@ -37,10 +37,12 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
     //   output.bias    [3]         128       3  zeros
     /// <summary>The parameters: names, PyTorch layouts, offsets and initialisation.</summary>
     public static readonly global::GraphGen.ParameterTable ParameterTable = new(
+    [
         new("hidden.weight", [16, 4], 0, global::GraphGen.Init.HeUniform, FanIn: 4, FanOut: 16),
         new("hidden.bias", [16], 64, global::GraphGen.Init.Zeros, FanIn: 4, FanOut: 16),
         new("output.weight", [3, 16], 80, global::GraphGen.Init.XavierUniform, FanIn: 16, FanOut: 3),
-        new("output.bias", [3], 128, global::GraphGen.Init.Zeros, FanIn: 16, FanOut: 3));
+        new("output.bias", [3], 128, global::GraphGen.Init.Zeros, FanIn: 16, FanOut: 3),
+    ]);
 
     // Memory plan for activations and gradients.
     //   One arena of capacity × 64 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–10.
@@ -163,7 +165,7 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
 
         // 2. Relu: relu2 = max(hidden, 0)
         for (int i = 0; i < batch * 16; i++)
-            relu2[i] = hidden[i] > 0f ? hidden[i] : 0f;
+            relu2[i] = global::System.MathF.Max(hidden[i], 0f);
 
         // 3. Dense "output": output = relu2 · Wᵀ + b
         //      output[r, o] = Σ_i relu2[r, i] · W[o, i] + b[o]   for o < 3, i < 16

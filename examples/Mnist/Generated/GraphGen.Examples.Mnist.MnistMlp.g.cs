@@ -41,12 +41,14 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     //   fc3.bias    [10]        235136      10  zeros
     /// <summary>The parameters: names, PyTorch layouts, offsets and initialisation.</summary>
     public static readonly global::GraphGen.ParameterTable ParameterTable = new(
+    [
         new("fc1.weight", [256, 784], 0, global::GraphGen.Init.HeUniform, FanIn: 784, FanOut: 256),
         new("fc1.bias", [256], 200704, global::GraphGen.Init.Zeros, FanIn: 784, FanOut: 256),
         new("fc2.weight", [128, 256], 200960, global::GraphGen.Init.HeUniform, FanIn: 256, FanOut: 128),
         new("fc2.bias", [128], 233728, global::GraphGen.Init.Zeros, FanIn: 256, FanOut: 128),
         new("fc3.weight", [10, 128], 233856, global::GraphGen.Init.XavierUniform, FanIn: 128, FanOut: 10),
-        new("fc3.bias", [10], 235136, global::GraphGen.Init.Zeros, FanIn: 128, FanOut: 10));
+        new("fc3.bias", [10], 235136, global::GraphGen.Init.Zeros, FanIn: 128, FanOut: 10),
+    ]);
 
     // Memory plan for activations and gradients.
     //   One arena of capacity × 1024 floats. Steps are numbered in training order: forward 1–5, loss 6, backward 7–16.
@@ -177,7 +179,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
 
         // 2. Relu: h1 = max(fc1, 0)
         for (int i = 0; i < batch * 256; i++)
-            h1[i] = fc1[i] > 0f ? fc1[i] : 0f;
+            h1[i] = global::System.MathF.Max(fc1[i], 0f);
 
         // 3. Dense "fc2": fc2 = h1 · Wᵀ + b
         //      fc2[r, o] = Σ_i h1[r, i] · W[o, i] + b[o]   for o < 128, i < 256
@@ -187,7 +189,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
 
         // 4. Relu: h2 = max(fc2, 0)
         for (int i = 0; i < batch * 128; i++)
-            h2[i] = fc2[i] > 0f ? fc2[i] : 0f;
+            h2[i] = global::System.MathF.Max(fc2[i], 0f);
 
         // 5. Dense "fc3": fc3 = h2 · Wᵀ + b
         //      fc3[r, o] = Σ_i h2[r, i] · W[o, i] + b[o]   for o < 10, i < 128

@@ -33,8 +33,10 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     //   neuron.bias    [1]          30       1  zeros
     /// <summary>The parameters: names, PyTorch layouts, offsets and initialisation.</summary>
     public static readonly global::GraphGen.ParameterTable ParameterTable = new(
+    [
         new("neuron.weight", [1, 30], 0, global::GraphGen.Init.XavierUniform, FanIn: 30, FanOut: 1),
-        new("neuron.bias", [1], 30, global::GraphGen.Init.Zeros, FanIn: 30, FanOut: 1));
+        new("neuron.bias", [1], 30, global::GraphGen.Init.Zeros, FanIn: 30, FanOut: 1),
+    ]);
 
     // Memory plan for activations and gradients.
     //   One arena of capacity × 3 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–6.

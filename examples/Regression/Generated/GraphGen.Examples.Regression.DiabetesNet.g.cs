@@ -36,10 +36,12 @@ partial class DiabetesNet : global::GraphGen.ITrainableNetwork<float>, global::G
     //   output.bias    [1]          192       1  zeros
     /// <summary>The parameters: names, PyTorch layouts, offsets and initialisation.</summary>
     public static readonly global::GraphGen.ParameterTable ParameterTable = new(
+    [
         new("hidden.weight", [16, 10], 0, global::GraphGen.Init.HeUniform, FanIn: 10, FanOut: 16),
         new("hidden.bias", [16], 160, global::GraphGen.Init.Zeros, FanIn: 10, FanOut: 16),
         new("output.weight", [1, 16], 176, global::GraphGen.Init.XavierUniform, FanIn: 16, FanOut: 1),
-        new("output.bias", [1], 192, global::GraphGen.Init.Zeros, FanIn: 16, FanOut: 1));
+        new("output.bias", [1], 192, global::GraphGen.Init.Zeros, FanIn: 16, FanOut: 1),
+    ]);
 
     // Memory plan for activations and gradients.
     //   One arena of capacity × 64 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–10.
@@ -163,7 +165,7 @@ partial class DiabetesNet : global::GraphGen.ITrainableNetwork<float>, global::G
 
         // 2. Relu: relu2 = max(hidden, 0)
         for (int i = 0; i < batch * 16; i++)
-            relu2[i] = hidden[i] > 0f ? hidden[i] : 0f;
+            relu2[i] = global::System.MathF.Max(hidden[i], 0f);
 
         // 3. Dense "output": output = relu2 · Wᵀ + b
         //      output[r, o] = Σ_i relu2[r, i] · W[o, i] + b[o]   for o < 1, i < 16

@@ -37,10 +37,12 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     //   output.bias    [1]         16       1  zeros
     /// <summary>The parameters: names, PyTorch layouts, offsets and initialisation.</summary>
     public static readonly global::GraphGen.ParameterTable ParameterTable = new(
+    [
         new("hidden.weight", [4, 2], 0, global::GraphGen.Init.XavierUniform, FanIn: 2, FanOut: 4),
         new("hidden.bias", [4], 8, global::GraphGen.Init.Zeros, FanIn: 2, FanOut: 4),
         new("output.weight", [1, 4], 12, global::GraphGen.Init.XavierUniform, FanIn: 4, FanOut: 1),
-        new("output.bias", [1], 16, global::GraphGen.Init.Zeros, FanIn: 4, FanOut: 1));
+        new("output.bias", [1], 16, global::GraphGen.Init.Zeros, FanIn: 4, FanOut: 1),
+    ]);
 
     // Memory plan for activations and gradients.
     //   One arena of capacity × 16 floats. Steps are numbered in training order: forward 1–4, loss 5, backward 6–12.

@@ -54,10 +54,7 @@ internal static class MapRenderer
             case "neg":
                 precedence = 3;
                 return "-" + (ap < 3 ? "(" + argument + ")" : argument);
-            case "relu":
-                precedence = 0;
-                string x = ap < 4 ? "(" + argument + ")" : argument;
-                return x + " > 0f ? " + x + " : 0f";
+            case "relu": return "global::System.MathF.Max(" + argument + ", 0f)";   // Max propagates NaN, as torch.relu does
             case "sigmoid": return Special + "Sigmoid(" + argument + ")";
             case "tanh": return "global::System.MathF.Tanh(" + argument + ")";
             case "gelu": return Special + "Gelu(" + argument + ")";

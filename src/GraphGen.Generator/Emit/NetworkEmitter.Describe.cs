@@ -15,16 +15,16 @@ internal sealed partial class NetworkEmitter
         else
         {
             _w.Line("public static readonly global::GraphGen.ParameterTable ParameterTable = new(");
+            _w.Line("[");
             using (_w.Indent())
             {
-                var parameters = _plan.Graph.Parameters;
-                for (int i = 0; i < parameters.Count; i++)
+                foreach (var p in _plan.Graph.Parameters)
                 {
-                    var p = parameters[i];
                     string shape = "[" + string.Join(", ", p.Shape) + "]";
-                    _w.Line($"new(\"{p.Name}\", {shape}, {p.Offset}, global::GraphGen.Init.{p.Init}, FanIn: {p.FanIn}, FanOut: {p.FanOut}){(i == parameters.Count - 1 ? ");" : ",")}");
+                    _w.Line($"new(\"{p.Name}\", {shape}, {p.Offset}, global::GraphGen.Init.{p.Init}, FanIn: {p.FanIn}, FanOut: {p.FanOut}),");
                 }
             }
+            _w.Line("]);");
         }
         _w.Line();
         _w.Comment("Memory plan for activations and gradients.");

@@ -1,6 +1,6 @@
 using GraphGen.Eager;
 
-namespace GraphGen.Network.Tests;
+namespace GraphGen.Tests;
 
 /// <summary>
 /// The independent references a compiled network is checked against: the eager interpreter

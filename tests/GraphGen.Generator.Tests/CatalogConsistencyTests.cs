@@ -1,0 +1,42 @@
+using System.Reflection;
+using GraphGen.Generator.Ops;
+
+namespace GraphGen.Generator.Tests;
+
+/// <summary>The generator matches the DSL by name (it references neither assembly): keep the two in step.</summary>
+public class CatalogConsistencyTests
+{
+    [Fact]
+    public void EveryNnMethodIsAnOpTheGeneratorKnows()
+    {
+        var dsl = typeof(Nn).GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(dsl, OpCatalog.Names);
+    }
+
+    [Fact]
+    public void InitNamesFollowTheRuntimeEnum()
+    {
+        var runtime = Enum.GetValues<Init>().OrderBy(v => (int)v).Select(v => v.ToString());
+        Assert.Equal(runtime, DenseOp.InitNames);
+    }
+
+    [Fact]
+    public void OpParameterNamesMatchTheDsl()
+    {
+        // The op rules read arguments by parameter name; a renamed DSL parameter would go unnoticed otherwise.
+        var expected = new Dictionary<string, string[]>
+        {
+            ["Dense"] = ["x", "units", "name", "bias", "init", "share"],
+            ["LeakyRelu"] = ["x", "slope"],
+            ["Concat"] = ["tensors"],
+            ["SoftmaxCrossEntropy"] = ["logits", "labels"],
+            ["BinaryCrossEntropy"] = ["probabilities", "targets"],
+            ["BinaryCrossEntropyWithLogits"] = ["logits", "targets"],
+            ["MeanSquaredError"] = ["prediction", "targets"],
+        };
+        foreach (var (name, parameters) in expected)
+            Assert.Equal(parameters, typeof(Nn).GetMethod(name)!.GetParameters().Select(p => p.Name));
+        foreach (var name in new[] { "Relu", "Sigmoid", "Tanh", "Gelu", "Softmax", "Sum", "Mean" })
+            Assert.Equal(["x"], typeof(Nn).GetMethod(name)!.GetParameters().Select(p => p.Name!));
+    }
+}

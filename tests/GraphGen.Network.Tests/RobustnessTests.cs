@@ -1,0 +1,112 @@
+using GraphGen.Eager;
+using GraphGen.Examples.Digits;
+
+namespace GraphGen.Network.Tests;
+
+/// <summary>Bad input gets an exception that says what was wrong; it never yields silent garbage or IndexOutOfRange.</summary>
+public class RobustnessTests
+{
+    private readonly DigitsMlp _net = new(batchCapacity: 8, seed: 1);
+
+    [Fact]
+    public void InputLengthNotAMultipleOfTheSampleSize()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _net.Forward(new float[65], new float[10]));
+        Assert.Contains("holds 65 floats, which is not a multiple of the 64 floats per sample", e.Message);
+    }
+
+    [Fact]
+    public void EmptyInput()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _net.Forward([], []));
+        Assert.Contains("the input is empty", e.Message);
+    }
+
+    [Fact]
+    public void BatchAboveCapacity()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _net.Forward(new float[9 * 64], new float[9 * 10]));
+        Assert.Contains("batch of 9 samples but the network was created with batch capacity 8", e.Message);
+    }
+
+    [Fact]
+    public void OutputOfTheWrongSize()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _net.Forward(new float[2 * 64], new float[10]));
+        Assert.Contains("the output span holds 10 floats but a batch of 2 needs 20", e.Message);
+    }
+
+    [Fact]
+    public void WrongNumberOfLabels()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _net.ComputeLoss(new float[2 * 64], new int[3]));
+        Assert.Contains("3 labels were passed for a batch of 2 samples", e.Message);
+    }
+
+    [Fact]
+    public void LabelOutOfRange()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => _net.ComputeLoss(new float[2 * 64], [3, 10]));
+        Assert.Contains("label 1 is 10, but class indices must be in 0..9", e.Message);
+    }
+
+    [Fact]
+    public void WrongNumberOfRealTargets()
+    {
+        var net = new RatioRegression(4, 0);
+        var e = Assert.Throws<ArgumentException>(() => net.ComputeLoss(new float[2 * 3], new float[3]));
+        Assert.Contains("3 targets were passed for a batch of 2 samples; expected 2", e.Message);
+    }
+
+    [Fact]
+    public void NaNInputIsReportedWhenCheckingIsOn()
+    {
+        var x = new float[64];
+        x[17] = float.NaN;
+        _net.CheckFinite = true;
+        var e = Assert.Throws<NonFiniteValueException>(() => _net.ComputeLoss(x, [3]));
+        Assert.Contains("input[17] is NaN", e.Message);
+    }
+
+    [Fact]
+    public void NaNPropagatesToTheLossWhenCheckingIsOff()
+    {
+        // Documented behaviour: without CheckFinite the NaN is not hidden; the loss says NaN.
+        var x = new float[64];
+        x[17] = float.NaN;
+        Assert.True(float.IsNaN(_net.ComputeLoss(x, [3])));
+    }
+
+    [Fact]
+    public void DivergedLossIsReportedWhenCheckingIsOn()
+    {
+        var net = new RatioRegression(1, 0) { CheckFinite = true };
+        var e = Assert.Throws<NonFiniteValueException>(() => net.ComputeLoss([1e30f, 1e30f, 1e30f], [0f]));
+        Assert.Contains("the loss is", e.Message);
+    }
+
+    [Fact]
+    public void NonPositiveCapacity() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DigitsMlp(batchCapacity: 0));
+
+    [Fact]
+    public void SoftmaxCrossEntropyIsExactForLogitsOf1e4()
+    {
+        var net = new HugeLogits(batchCapacity: 4, seed: 2);
+        var x = GradientChecks.RandomInputs(4 * 3, 9);
+        int[] y = [0, 1, 2, 3];
+        float loss = net.ComputeGradients(x, y);
+        Assert.True(float.IsFinite(loss));
+        Assert.All(net.Gradients.ToArray(), g => Assert.True(float.IsFinite(g)));
+        var eager = new EagerModel(net, HugeLogits.ParameterTable, net.Parameters).ComputeGradients(x, y);
+        Assert.True(eager.Loss > 1000, "logits this large make confident mistakes cost thousands of nats");
+        Assert.Equal(eager.Loss, loss, eager.Loss * 1e-5);
+    }
+
+    [Fact]
+    public void SameSeedSameInitialParameters()
+    {
+        Assert.Equal(new DigitsMlp(4, 7).Parameters.ToArray(), new DigitsMlp(64, 7).Parameters.ToArray());
+        Assert.NotEqual(new DigitsMlp(4, 7).Parameters.ToArray(), new DigitsMlp(4, 8).Parameters.ToArray());
+    }
+}
