@@ -8,7 +8,7 @@ public static partial class Gemm
     /// <summary>Name of the environment variable that sets the default of <see cref="MaxThreads"/>.</summary>
     public const string ThreadsEnvironmentVariable = "GRAPHGEN_THREADS";
 
-    private static int s_maxThreads = DefaultThreads();
+    private static int s_maxThreads = ThreadsFromEnvironment(Environment.GetEnvironmentVariable(ThreadsEnvironmentVariable));
 
     /// <summary>
     /// The most threads one GEMM uses (the caller's included). Defaults to
@@ -25,8 +25,9 @@ public static partial class Gemm
         }
     }
 
-    private static int DefaultThreads() =>
-        int.TryParse(Environment.GetEnvironmentVariable(ThreadsEnvironmentVariable), out int t) && t > 0
+    /// <summary>The default thread count for a value of <c>GRAPHGEN_THREADS</c> (null when unset).</summary>
+    internal static int ThreadsFromEnvironment(string? value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int t) && t > 0
             ? t : Environment.ProcessorCount;
 
     /// <summary>
@@ -39,8 +40,13 @@ public static partial class Gemm
     /// <summary>Each extra thread must get at least this many FLOPs (about 10 µs of work).</summary>
     internal const long FlopsPerThread = 2L * 1024 * 1024;
 
-    /// <summary>Tests set this to run the 256-bit or scalar kernels on a machine that has AVX-512.</summary>
-    internal static KernelKind? ForcedKernel { get; set; }
+    /// <summary>
+    /// Tests set this to run the 256-bit or scalar kernels on a machine that has AVX-512. Per
+    /// calling thread, so a test that forces a kernel cannot change what concurrent tests run.
+    /// </summary>
+    [ThreadStatic] private static KernelKind? t_forcedKernel;
+
+    internal static KernelKind? ForcedKernel { get => t_forcedKernel; set => t_forcedKernel = value; }
 
     internal static KernelKind BestKernel { get; } =
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? KernelKind.Vector512

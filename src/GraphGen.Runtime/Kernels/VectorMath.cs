@@ -107,7 +107,6 @@ public static class VectorMath
         var ax = Vector512.Abs(x);
         var e = Exp(ax * Vector512.Create(-2f));
         var far = (Vector512<float>.One - e) / (Vector512<float>.One + e);
-        far = Vector512.CopySign(far, x);
         var x2 = x * x;
         var q = Vector512.FusedMultiplyAdd(Vector512.Create(T7), x2, Vector512.Create(T6));
         q = Vector512.FusedMultiplyAdd(q, x2, Vector512.Create(T5));
@@ -116,7 +115,7 @@ public static class VectorMath
         q = Vector512.FusedMultiplyAdd(q, x2, Vector512.Create(T2));
         q = Vector512.FusedMultiplyAdd(q, x2, Vector512.Create(T1));
         var near = Vector512.FusedMultiplyAdd(q * x2, x, x);
-        return Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(TanhSeriesLimit)), near, far);
+        return Vector512.CopySign(Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(TanhSeriesLimit)), near, far), x);
     }
 
     /// <summary>tanh(x) per lane; see the <see cref="Vector512{T}"/> overload.</summary>
@@ -126,7 +125,6 @@ public static class VectorMath
         var ax = Vector256.Abs(x);
         var e = Exp(ax * Vector256.Create(-2f));
         var far = (Vector256<float>.One - e) / (Vector256<float>.One + e);
-        far = Vector256.CopySign(far, x);
         var x2 = x * x;
         var q = Vector256.FusedMultiplyAdd(Vector256.Create(T7), x2, Vector256.Create(T6));
         q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(T5));
@@ -135,21 +133,24 @@ public static class VectorMath
         q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(T2));
         q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(T1));
         var near = Vector256.FusedMultiplyAdd(q * x2, x, x);
-        return Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(TanhSeriesLimit)), near, far);
+        return Vector256.CopySign(Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(TanhSeriesLimit)), near, far), x);
     }
 
     /// <summary>erf(x) by Abramowitz and Stegun 7.1.26 (|error| ≤ 1.5e−7), as <see cref="SpecialFunctions.Erf(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Erf(Vector512<float> x)
     {
+        // Separate multiplies and adds in the scalar form's order: near 0 the result is
+        // 1 − (≈0.85), so any change of rounding in the polynomial is amplified.
+        var one = Vector512<float>.One;
         var ax = Vector512.Abs(x);
-        var t = Vector512<float>.One / Vector512.FusedMultiplyAdd(Vector512.Create(ErfP), ax, Vector512<float>.One);
-        var poly = Vector512.FusedMultiplyAdd(t, Vector512.Create(A5), Vector512.Create(A4));
-        poly = Vector512.FusedMultiplyAdd(t, poly, Vector512.Create(A3));
-        poly = Vector512.FusedMultiplyAdd(t, poly, Vector512.Create(A2));
-        poly = Vector512.FusedMultiplyAdd(t, poly, Vector512.Create(A1));
-        poly *= t;
-        var result = Vector512<float>.One - poly * Exp(-(ax * ax));
+        var t = one / (one + Vector512.Create(ErfP) * ax);
+        var poly = Vector512.Create(A4) + t * Vector512.Create(A5);
+        poly = Vector512.Create(A3) + t * poly;
+        poly = Vector512.Create(A2) + t * poly;
+        poly = Vector512.Create(A1) + t * poly;
+        poly = t * poly;
+        var result = one - poly * Exp(-ax * ax);
         return Vector512.CopySign(result, x);
     }
 
@@ -157,14 +158,17 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Erf(Vector256<float> x)
     {
+        // Separate multiplies and adds in the scalar form's order: near 0 the result is
+        // 1 − (≈0.85), so any change of rounding in the polynomial is amplified.
+        var one = Vector256<float>.One;
         var ax = Vector256.Abs(x);
-        var t = Vector256<float>.One / Vector256.FusedMultiplyAdd(Vector256.Create(ErfP), ax, Vector256<float>.One);
-        var poly = Vector256.FusedMultiplyAdd(t, Vector256.Create(A5), Vector256.Create(A4));
-        poly = Vector256.FusedMultiplyAdd(t, poly, Vector256.Create(A3));
-        poly = Vector256.FusedMultiplyAdd(t, poly, Vector256.Create(A2));
-        poly = Vector256.FusedMultiplyAdd(t, poly, Vector256.Create(A1));
-        poly *= t;
-        var result = Vector256<float>.One - poly * Exp(-(ax * ax));
+        var t = one / (one + Vector256.Create(ErfP) * ax);
+        var poly = Vector256.Create(A4) + t * Vector256.Create(A5);
+        poly = Vector256.Create(A3) + t * poly;
+        poly = Vector256.Create(A2) + t * poly;
+        poly = Vector256.Create(A1) + t * poly;
+        poly = t * poly;
+        var result = one - poly * Exp(-ax * ax);
         return Vector256.CopySign(result, x);
     }
 
