@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace GraphGen.Kernels;
 
@@ -29,9 +30,8 @@ public static partial class Gemm
     {
         int mr = TKernel.MR, nr = TKernel.NR, kcMax = TKernel.KC, mcMax = TKernel.MC, ncMax = TKernel.NC;
         int m = prob.M, n = prob.N, k = prob.K;
-        int ncCap = Math.Min(ncMax, RoundUp(n, nr));
-        buffers.Reserve(mcMax * kcMax, ncCap * kcMax);
-        float* packA = buffers.PackA, packB = buffers.PackB, tile = buffers.Tile;
+        buffers.Reserve(mcMax * kcMax, Math.Min(ncMax, RoundUp(n, nr)) * kcMax);
+        float* packA = buffers.PackA, packB = buffers.PackB;
         bool directA = direct && prob.TransA, directB = direct && !prob.TransB;
 
         for (int jc = 0; jc < n; jc += ncMax)
@@ -40,43 +40,74 @@ public static partial class Gemm
             for (int pc = 0; pc < k; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, k - pc);
-                bool loadC = pc > 0 || prob.Accumulate;
-                bool last = pc + kc == k;
                 // In direct mode only the ragged last panel is packed (into the first slot).
-                int bPackedFrom = directB ? nc - nc % nr : 0;
-                if (bPackedFrom < nc) PackB<TKernel>(in prob, pc, jc + bPackedFrom, kc, nc - bPackedFrom, packB);
+                var bPanels = new Panels { Packed = packB, PackedFrom = directB ? nc - nc % nr : 0 };
+                if (bPanels.PackedFrom < nc) PackB<TKernel>(in prob, pc, jc + bPanels.PackedFrom, kc, nc - bPanels.PackedFrom, packB);
 
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
-                    int aPackedFrom = directA ? mc - mc % mr : 0;
-                    if (aPackedFrom < mc) PackA<TKernel>(in prob, ic + aPackedFrom, pc, mc - aPackedFrom, kc, packA);
-
-                    for (int jr = 0; jr < nc; jr += nr)
-                    {
-                        int cols = Math.Min(nr, nc - jr);
-                        float* bp; nint bStep;
-                        if (jr < bPackedFrom) { bp = prob.BAt(pc, jc + jr); bStep = prob.Ldb; }
-                        else { bp = packB + (jr - bPackedFrom) * kc; bStep = nr; }
-
-                        for (int ir = 0; ir < mc; ir += mr)
-                        {
-                            int rows = Math.Min(mr, mc - ir);
-                            float* ap; nint aStep;
-                            if (ir < aPackedFrom) { ap = prob.AAt(ic + ir, pc); aStep = prob.Lda; }
-                            else { ap = packA + (ir - aPackedFrom) * kc; aStep = mr; }
-
-                            float* ct = prob.C + (ic + ir) * prob.Ldc + jc + jr;
-                            if (rows == mr && cols == nr)
-                                TKernel.Run(kc, ap, aStep, bp, bStep, ct, prob.Ldc, loadC);
-                            else
-                                EdgeTile<TKernel>(kc, ap, aStep, bp, bStep, ct, prob.Ldc, loadC, rows, cols, tile);
-
-                            if (last && !prob.Epilogue.IsNone)
-                                ApplyEpilogue(TKernel.Kind, in prob.Epilogue, ct, prob.Ldc, rows, cols, ic + ir, jc + jr);
-                        }
-                    }
+                    var aPanels = new Panels { Packed = packA, PackedFrom = directA ? mc - mc % mr : 0 };
+                    if (aPanels.PackedFrom < mc) PackA<TKernel>(in prob, ic + aPanels.PackedFrom, pc, mc - aPanels.PackedFrom, kc, packA);
+                    MacroKernel<TKernel>(in prob, ic, mc, jc, nc, pc, kc, aPanels, bPanels, buffers.Tile);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the micro-panels of one block are: those before <see cref="PackedFrom"/> (rows or
+    /// columns) are read in place from the caller's matrix, the rest from <see cref="Packed"/>.
+    /// </summary>
+    internal unsafe struct Panels
+    {
+        public float* Packed;
+        public int PackedFrom;
+    }
+
+    /// <summary>
+    /// The two inner loops over one packed mc×kc A block and kc×nc B block: every MR×NR tile of
+    /// C[ic.., jc..], then the epilogue on each tile once its last K block is in.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void MacroKernel<TKernel>(in Problem prob, int ic, int mc, int jc, int nc, int pc, int kc,
+        Panels aPanels, Panels bPanels, float* tile)
+        where TKernel : struct, IMicroKernel
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        bool loadC = pc > 0 || prob.Accumulate;
+        bool last = pc + kc == prob.K;
+        nint ldc = prob.Ldc;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            float* bp; nint bStep;
+            if (jr < bPanels.PackedFrom) { bp = prob.BAt(pc, jc + jr); bStep = prob.Ldb; }
+            else { bp = bPanels.Packed + (jr - bPanels.PackedFrom) * kc; bStep = nr; }
+
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int rows = Math.Min(mr, mc - ir);
+                float* ap; nint aStep;
+                if (ir < aPanels.PackedFrom) { ap = prob.AAt(ic + ir, pc); aStep = prob.Lda; }
+                else { ap = aPanels.Packed + (ir - aPanels.PackedFrom) * kc; aStep = mr; }
+
+                float* ct = prob.C + (ic + ir) * ldc + jc + jr;
+                // Ask for the next tile of C now: its rows are far apart in memory and would
+                // otherwise arrive one cache miss at a time when that kernel loads them.
+                if (Sse.IsSupported && ir + 2 * mr <= mc && cols == nr)
+                {
+                    float* next = ct + mr * ldc;
+                    for (int i = 0; i < mr; i++)
+                        for (int j = 0; j < nr; j += 16) Sse.Prefetch0(next + i * ldc + j);
+                }
+                if (rows == mr && cols == nr)
+                    TKernel.Run(kc, ap, aStep, bp, bStep, ct, ldc, loadC);
+                else
+                    EdgeTile<TKernel>(kc, ap, aStep, bp, bStep, ct, ldc, loadC, rows, cols, tile);
+
+                if (last && !prob.Epilogue.IsNone)
+                    ApplyEpilogue(TKernel.Kind, in prob.Epilogue, ct, ldc, rows, cols, ic + ir, jc + jr);
             }
         }
     }

@@ -55,22 +55,26 @@ public static partial class Gemm
 
     internal static KernelKind ActiveKernel => ForcedKernel ?? BestKernel;
 
-    /// <summary>A split of C into parts along rows or columns, in whole micro-tiles.</summary>
-    internal struct Partition
+    /// <summary>
+    /// A split of C into parts along rows or columns, in whole micro-tiles. A row split packs
+    /// B together into the two shared blocks (see <see cref="BlockedSharedB{TKernel}"/>); a
+    /// column split gives each part its own columns of B and repacks the (small) A.
+    /// </summary>
+    internal unsafe struct Partition
     {
         public int Parts;
         public bool SplitRows;
         /// <summary>Rows (or columns) per unit: the micro-tile height (or width).</summary>
         public int Unit;
         public int Units;
+        public float* SharedB0, SharedB1;
     }
 
     /// <summary>
     /// Runs a pinned problem: small ones directly on this thread, large ones split over the
-    /// worker pool. Splitting C duplicates the packing of the operand the parts share, so split
-    /// the rows when B (k×n) is the smaller operand to pack twice, else the columns.
+    /// worker pool: by rows (sharing the packed B) unless there are too few rows to go round.
     /// </summary>
-    internal static void Execute(in Problem prob)
+    internal static unsafe void Execute(in Problem prob)
     {
         var kind = ActiveKernel;
         long flops = 2L * prob.M * prob.N * prob.K;
@@ -84,9 +88,17 @@ public static partial class Gemm
         {
             var (mr, nr) = TileShape(kind);
             int rowUnits = (prob.M + mr - 1) / mr, colUnits = (prob.N + nr - 1) / nr;
-            bool splitRows = prob.N <= prob.M ? rowUnits >= 2 : colUnits < 2;
+            bool splitRows = rowUnits >= Math.Min(threads, 4) || colUnits < 2;
             int units = splitRows ? rowUnits : colUnits;
             var partition = new Partition { Parts = Math.Min(threads, units), SplitRows = splitRows, Unit = splitRows ? mr : nr, Units = units };
+            if (splitRows)
+            {
+                var buffers = GemmBuffers.ForCurrentThread();
+                var (kc, nc) = BlockDepthAndWidth(kind);
+                buffers.ReserveShared(kc * Math.Min(nc, RoundUp(prob.N, nr)));
+                partition.SharedB0 = buffers.SharedB0;
+                partition.SharedB1 = buffers.SharedB1;
+            }
             if (partition.Parts > 1 && GemmWorkerPool.TryRun(in prob, kind, in partition)) return;
         }
         RunBlock(in prob, kind, direct: false);
@@ -95,6 +107,17 @@ public static partial class Gemm
     /// <summary>Part <paramref name="part"/> of a partitioned problem: a contiguous run of whole tiles.</summary>
     internal static void RunPart(in Problem prob, KernelKind kind, in Partition partition, int part)
     {
+        if (partition.SplitRows)
+        {
+            var buffers = GemmBuffers.ForCurrentThread();
+            switch (kind)
+            {
+                case KernelKind.Vector512: BlockedSharedB<MicroKernel512>(in prob, in partition, part, buffers); break;
+                case KernelKind.Vector256: BlockedSharedB<MicroKernel256>(in prob, in partition, part, buffers); break;
+                default: BlockedSharedB<MicroKernelScalar>(in prob, in partition, part, buffers); break;
+            }
+            return;
+        }
         int first = (int)((long)partition.Units * part / partition.Parts);
         int end = (int)((long)partition.Units * (part + 1) / partition.Parts);
         int extent = partition.SplitRows ? prob.M : prob.N;
@@ -116,6 +139,13 @@ public static partial class Gemm
             default: Blocked<MicroKernelScalar>(in prob, buffers, direct); break;
         }
     }
+
+    private static (int KC, int NC) BlockDepthAndWidth(KernelKind kind) => kind switch
+    {
+        KernelKind.Vector512 => (MicroKernel512.KC, MicroKernel512.NC),
+        KernelKind.Vector256 => (MicroKernel256.KC, MicroKernel256.NC),
+        _ => (MicroKernelScalar.KC, MicroKernelScalar.NC),
+    };
 
     private static (int MR, int NR) TileShape(KernelKind kind) => kind switch
     {

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace GraphGen.Kernels;
 
 /// <summary>
-/// One thread's packing buffers: the A block (MC×KC), the B block (KC×NC) and a scratch
-/// micro-tile, in native memory aligned to 64 bytes (one cache line, one zmm load). They are
+/// One thread's packing buffers: the A block (MC×KC), the B block (KC×NC), a scratch
+/// micro-tile and, on a thread that starts parallel GEMMs, two B blocks shared by its helpers, in native memory aligned to 64 bytes (one cache line, one zmm load). They are
 /// allocated on a thread's first GEMM and grown, never shrunk, so a steady state allocates
 /// nothing, managed or native. The memory is returned when the thread ends and its buffers
 /// are collected.
@@ -17,11 +17,15 @@ internal sealed unsafe class GemmBuffers
 
     [ThreadStatic] private static GemmBuffers? t_current;
 
-    private nuint _capacityA, _capacityB;
+    private nuint _capacityA, _capacityB, _capacityShared;
 
     public float* PackA { get; private set; }
     public float* PackB { get; private set; }
     public float* Tile { get; }
+
+    /// <summary>Two B blocks that the threads of a parallel GEMM started from this thread pack together.</summary>
+    public float* SharedB0 { get; private set; }
+    public float* SharedB1 { get; private set; }
 
     private GemmBuffers() => Tile = Allocate(TileFloats);
 
@@ -45,6 +49,17 @@ internal sealed unsafe class GemmBuffers
         }
     }
 
+    /// <summary>Makes room for at least <paramref name="floats"/> in each shared B block.</summary>
+    public void ReserveShared(int floats)
+    {
+        if ((nuint)floats <= _capacityShared) return;
+        NativeMemory.AlignedFree(SharedB0);
+        NativeMemory.AlignedFree(SharedB1);
+        SharedB0 = Allocate(floats);
+        SharedB1 = Allocate(floats);
+        _capacityShared = (nuint)floats;
+    }
+
     private static float* Allocate(int floats) =>
         (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), Alignment);
 
@@ -53,5 +68,7 @@ internal sealed unsafe class GemmBuffers
         NativeMemory.AlignedFree(PackA);
         NativeMemory.AlignedFree(PackB);
         NativeMemory.AlignedFree(Tile);
+        NativeMemory.AlignedFree(SharedB0);
+        NativeMemory.AlignedFree(SharedB1);
     }
 }

@@ -21,6 +21,7 @@ internal static unsafe class GemmWorkerPool
     private static Gemm.Problem s_problem;
     private static Gemm.Partition s_partition;
     private static Gemm.KernelKind s_kind;
+    private static int s_barrierParties, s_barrierRemaining, s_barrierPhase;
 
     /// <summary>
     /// Runs the parts of <paramref name="partition"/> on the caller (part 0) and on
@@ -36,6 +37,7 @@ internal static unsafe class GemmWorkerPool
             s_problem = problem;
             s_partition = partition;
             s_kind = kind;
+            s_barrierParties = s_barrierRemaining = partition.Parts;
             Volatile.Write(ref s_pending, helpers);
             int ticket = Interlocked.Increment(ref s_ticket);
             for (int w = 0; w < helpers; w++) s_workers[w].Assign(ticket);
@@ -50,6 +52,23 @@ internal static unsafe class GemmWorkerPool
         {
             Monitor.Exit(Gate);
         }
+    }
+
+    /// <summary>
+    /// Waits until every part of the running job has called it (a phase-counting spin barrier:
+    /// the last arrival re-arms the count, then releases the others by advancing the phase).
+    /// </summary>
+    public static void Barrier()
+    {
+        int phase = Volatile.Read(ref s_barrierPhase);
+        if (Interlocked.Decrement(ref s_barrierRemaining) == 0)
+        {
+            s_barrierRemaining = s_barrierParties;
+            Volatile.Write(ref s_barrierPhase, phase + 1);
+            return;
+        }
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref s_barrierPhase) == phase) spinner.SpinOnce(sleep1Threshold: -1);
     }
 
     private static void EnsureWorkers(int count)
