@@ -34,16 +34,8 @@ public static partial class Gemm
             }
             else
             {
-                // op(A)(i, q) = A[i·lda + q]: read each row once, contiguously, and scatter it
-                // with stride MR (the writes stay in L1: one panel is MR·kc·4 bytes).
-                for (int t = 0; t < r; t++)
-                {
-                    float* row = src + t * prob.Lda;
-                    float* d = dst + t;
-                    for (int q = 0; q < kc; q++) d[q * mr] = row[q];
-                }
-                for (int t = r; t < mr; t++)
-                    for (int q = 0; q < kc; q++) dst[q * mr + t] = 0f;
+                // op(A)(i, q) = A[i·lda + q]: rows of A become columns of the panel.
+                Interleave(src, prob.Lda, r, kc, mr, dst);
             }
         }
     }
@@ -72,16 +64,8 @@ public static partial class Gemm
             }
             else
             {
-                // op(B)(q, j) = B[j·ldb + q]: read each stored row (a column of op(B)) once and
-                // scatter it with stride NR.
-                for (int t = 0; t < w; t++)
-                {
-                    float* col = src + t * prob.Ldb;
-                    float* d = dst + t;
-                    for (int q = 0; q < kc; q++) d[q * nr] = col[q];
-                }
-                for (int t = w; t < nr; t++)
-                    for (int q = 0; q < kc; q++) dst[q * nr + t] = 0f;
+                // op(B)(q, j) = B[j·ldb + q]: stored rows of B become columns of the panel.
+                Interleave(src, prob.Ldb, w, kc, nr, dst);
             }
         }
     }
