@@ -10,7 +10,7 @@ namespace GraphGen.Bench;
 public static class Measure
 {
     /// <summary>Best seconds per call of <paramref name="action"/>.</summary>
-    public static double BestSeconds(Action action, int runs = 7, double warmupSeconds = 0.3, double runSeconds = 0.05)
+    public static double BestSeconds(Action action, int runs = 15, double warmupSeconds = 0.3, double runSeconds = 0.03)
     {
         var sw = Stopwatch.StartNew();
         int warmCalls = 0;

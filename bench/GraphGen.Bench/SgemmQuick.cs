@@ -21,10 +21,18 @@ public static class SgemmQuick
         (32, 64, 32, "Aᵀ·B"),  // dW1 = dHᵀ·X
     ];
 
-    public static void Run(TextWriter output)
+    /// <summary>Prints the table; <paramref name="only"/> (square sizes) restricts it to those sizes, for tuning.</summary>
+    public static void Run(TextWriter output, IReadOnlyList<int>? only = null)
     {
         output.WriteLine($"GraphGen SGEMM, {Gemm.MaxThreads} thread(s), {Environment.ProcessorCount} processors");
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            output.WriteLine($"FMA peak (no memory traffic): {FmaPeak.Measure(1):F1} GFLOP/s on one core, {FmaPeak.Measure(Math.Min(Gemm.MaxThreads, Environment.ProcessorCount)):F1} on {Math.Min(Gemm.MaxThreads, Environment.ProcessorCount)}");
         output.WriteLine($"{"shape",-20} {"form",-6} {"time",12} {"GFLOP/s",9}");
+        if (only is { Count: > 0 })
+        {
+            foreach (int size in only) Report(output, size, size, size, "A·B");
+            return;
+        }
         foreach (int size in SquareSizes)
             Report(output, size, size, size, "A·B");
         double total = 0;

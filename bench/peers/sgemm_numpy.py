@@ -17,7 +17,7 @@ SQUARE = [256, 512, 1024, 2048]
 SMALL = [(32, 32, 64, "A·Bᵀ"), (32, 10, 32, "A·Bᵀ"), (32, 32, 10, "A·B"), (10, 32, 32, "Aᵀ·B"), (32, 64, 32, "Aᵀ·B")]
 
 
-def best_seconds(action, runs=7, warmup=0.3, run_seconds=0.05):
+def best_seconds(action, runs=15, warmup=0.3, run_seconds=0.03):
     """Best seconds per call after warm-up, each run repeating the call for ~run_seconds."""
     start = time.perf_counter()
     calls = 0
