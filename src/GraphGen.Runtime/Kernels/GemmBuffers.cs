@@ -12,7 +12,7 @@ namespace GraphGen.Kernels;
 internal sealed unsafe class GemmBuffers
 {
     private const nuint Alignment = 64;
-    /// <summary>The largest micro-tile of any kernel (14×32), rounded up.</summary>
+    /// <summary>Room for the largest micro-tile of any kernel (8×32 today) with margin.</summary>
     private const int TileFloats = 16 * 32;
 
     [ThreadStatic] private static GemmBuffers? t_current;
