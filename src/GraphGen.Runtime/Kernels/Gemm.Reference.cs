@@ -25,26 +25,4 @@ public static partial class Gemm
             }
         }
     }
-
-    /// <summary>Placeholder core until the blocked kernel lands: a cache-friendly i-p-j loop.</summary>
-    private static void ComputeCore(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
-    {
-        for (int i = 0; i < m; i++)
-        {
-            var row = c.Slice(i * ldc, n);
-            if (!accumulate) row.Clear();
-            for (int p = 0; p < k; p++)
-            {
-                float av = transposeA ? a[p * lda + i] : a[i * lda + p];
-                if (transposeB)
-                    for (int j = 0; j < n; j++) row[j] += av * b[j * ldb + p];
-                else
-                {
-                    var bRow = b.Slice(p * ldb, n);
-                    for (int j = 0; j < n; j++) row[j] += av * bRow[j];
-                }
-            }
-        }
-    }
 }

@@ -1,0 +1,184 @@
+using GraphGen.Kernels;
+using static GraphGen.Runtime.Tests.GemmTestSupport;
+
+namespace GraphGen.Runtime.Tests;
+
+/// <summary>Fused epilogues against the reference GEMM followed by the scalar activation (or its derivative).</summary>
+[Collection(GemmCollection.Name)]
+public class GemmEpilogueTests
+{
+    private const float Slope = 0.07f;
+
+    public static TheoryData<Activation> Activations() =>
+        new() { Activation.None, Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid, Activation.Tanh, Activation.Gelu };
+
+    /// <summary>Shapes with ragged vector tails, padded strides, several K blocks and a threaded one.</summary>
+    private static readonly (int M, int N, int K, int Pad)[] Shapes =
+        [(1, 1, 1, 0), (5, 13, 7, 0), (32, 10, 32, 0), (37, 45, 33, 3), (29, 70, 300, 1), (150, 170, 90, 2)];
+
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void ForwardEpilogueMatchesScalarReference(Activation activation)
+    {
+        var rng = new SeededRandom(31 + (ulong)activation);
+        foreach (var kind in RunnableKernels())
+            foreach (var (m, n, k, pad) in Shapes)
+                foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+                    foreach (bool withBias in new[] { true, false })
+                    {
+                        var gemm = Case.Create(rng, ta, tb, m, n, k, accumulate: false, pad);
+                        var bias = withBias ? RandomMatrix(rng, 1, n, n).Select(v => 2 * v).ToArray() : [];
+                        var expected = gemm.Reference();
+                        var magnitude = gemm.Magnitude();
+                        var c = (float[])gemm.C0.Clone();
+                        Gemm.ForcedKernel = kind;
+                        try { Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, bias, activation, Slope); }
+                        finally { Gemm.ForcedKernel = null; }
+
+                        for (int i = 0; i < m; i++)
+                            for (int j = 0; j < n; j++)
+                            {
+                                int at = i * gemm.Ldc + j;
+                                float b = withBias ? bias[j] : 0f;
+                                float want = Forward(activation, expected[at] + b);
+                                // GEMM rounding (|act′| ≤ 1.13 carries it through) plus the function's own 1e−6.
+                                float tolerance = 1.2f * ((k + 4) * 1.2e-7f * magnitude[at] + 1e-6f * MathF.Abs(b))
+                                    + 1e-6f * MathF.Abs(want) + 3e-7f;
+                                Assert.True(MathF.Abs(c[at] - want) <= tolerance,
+                                    $"{kind} {activation} bias={withBias} {gemm}: C[{i},{j}] = {c[at]}, expected {want}");
+                            }
+                        AssertPaddingUntouched(gemm, c);
+                    }
+    }
+
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void BackwardEpilogueMatchesScalarReference(Activation activation)
+    {
+        var rng = new SeededRandom(77 + (ulong)activation);
+        foreach (var kind in RunnableKernels())
+            foreach (var (m, n, k, pad) in Shapes)
+                foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+                {
+                    var gemm = Case.Create(rng, ta, tb, m, n, k, accumulate: false, pad);
+                    // S as the activation would have produced it (an output in range, or a GELU input).
+                    var s = RandomMatrix(rng, m, n, gemm.Ldc).Select(v => float.IsNaN(v) ? v : Source(activation, 3 * v)).ToArray();
+                    var expected = gemm.Reference();
+                    var magnitude = gemm.Magnitude();
+                    var c = (float[])gemm.C0.Clone();
+                    Gemm.ForcedKernel = kind;
+                    try { Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, activation, s, Slope); }
+                    finally { Gemm.ForcedKernel = null; }
+
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++)
+                        {
+                            int at = i * gemm.Ldc + j;
+                            float d = Derivative(activation, s[at]);
+                            float want = expected[at] * d;
+                            float tolerance = (k + 4) * 1.2e-7f * magnitude[at] * (MathF.Abs(d) + 1e-6f)
+                                + 3e-7f * MathF.Abs(expected[at]) + 1e-6f * MathF.Abs(want) + 1e-30f;
+                            Assert.True(MathF.Abs(c[at] - want) <= tolerance,
+                                $"{kind} {activation}′ {gemm}: C[{i},{j}] = {c[at]}, expected {want} (S = {s[at]})");
+                        }
+                    AssertPaddingUntouched(gemm, c);
+                }
+    }
+
+    [Fact]
+    public void NamedFormsWithEpiloguesMatchCompute()
+    {
+        var rng = new SeededRandom(4);
+        int m = 21, n = 19, k = 23;
+        var a = RandomMatrix(rng, m, k, k);
+        var at = RandomMatrix(rng, k, m, m);
+        var b = RandomMatrix(rng, k, n, n);
+        var bt = RandomMatrix(rng, n, k, k);
+        var bias = RandomMatrix(rng, 1, n, n);
+        var s = RandomMatrix(rng, m, n, n).Select(v => v * 0.5f + 0.5f).ToArray();
+
+        Same(c => Gemm.Multiply(a, b, c, m, n, k, bias, Activation.Tanh), c => Gemm.Compute(false, false, m, n, k, a, k, b, n, c, n, false, bias, Activation.Tanh));
+        Same(c => Gemm.MultiplyTransposedB(a, bt, c, m, n, k, bias, Activation.LeakyRelu, 0.2f), c => Gemm.Compute(false, true, m, n, k, a, k, bt, k, c, n, false, bias, Activation.LeakyRelu, 0.2f));
+        Same(c => Gemm.MultiplyTransposedA(at, b, c, m, n, k, bias, Activation.Gelu), c => Gemm.Compute(true, false, m, n, k, at, m, b, n, c, n, false, bias, Activation.Gelu));
+        Same(c => Gemm.Multiply(a, b, c, m, n, k, Activation.Sigmoid, s), c => Gemm.Compute(false, false, m, n, k, a, k, b, n, c, n, false, Activation.Sigmoid, s));
+        Same(c => Gemm.MultiplyTransposedB(a, bt, c, m, n, k, Activation.LeakyRelu, s, 0.3f), c => Gemm.Compute(false, true, m, n, k, a, k, bt, k, c, n, false, Activation.LeakyRelu, s, 0.3f));
+        Same(c => Gemm.MultiplyTransposedA(at, b, c, m, n, k, Activation.Relu, s), c => Gemm.Compute(true, false, m, n, k, at, m, b, n, c, n, false, Activation.Relu, s));
+
+        void Same(Action<float[]> named, Action<float[]> general)
+        {
+            var x = new float[m * n];
+            var y = new float[m * n];
+            named(x);
+            general(y);
+            Assert.Equal(y, x);
+        }
+    }
+
+    [Fact]
+    public void EmptyReductionStillAppliesTheEpilogue()
+    {
+        // k = 0: op(A)·op(B) is the zero matrix, so C = act(bias) forward and 0 backward.
+        var c = new float[] { 9, 9, 9, 9, 9, 9 };
+        Gemm.Multiply([], [], c, 2, 3, 0, [-1f, 0.5f, 2f], Activation.Relu);
+        Assert.Equal(new float[] { 0, 0.5f, 2, 0, 0.5f, 2 }, c);
+        c = [9, 9, 9, 9, 9, 9];
+        Gemm.Multiply([], [], c, 2, 3, 0, Activation.Tanh, [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f]);
+        Assert.All(c, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void EveryKernelAppliesTheSameActivationBitsWithinAWidth()
+    {
+        // The epilogue of an element does not depend on its tile or thread: the blocked path
+        // (threaded) and the small path give the same bits as a second run split differently.
+        var rng = new SeededRandom(12);
+        var gemm = Case.Create(rng, false, true, 200, 77, 150, accumulate: false);
+        var bias = RandomMatrix(rng, 1, 77, 77);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            var results = new[] { 1, 2 }.Select(t =>
+            {
+                Gemm.MaxThreads = t;
+                var c = new float[gemm.C0.Length];
+                Gemm.Compute(false, true, 200, 77, 150, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, bias, Activation.Gelu);
+                return c;
+            }).ToArray();
+            Assert.Equal(results[0], results[1]);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    private static float Forward(Activation activation, float x) => activation switch
+    {
+        Activation.Relu => MathF.Max(x, 0f),
+        Activation.LeakyRelu => x > 0f ? x : Slope * x,
+        Activation.Sigmoid => SpecialFunctions.Sigmoid(x),
+        Activation.Tanh => MathF.Tanh(x),
+        Activation.Gelu => SpecialFunctions.Gelu(x),
+        _ => x,
+    };
+
+    /// <summary>act′ in terms of what S holds: the output, except for GELU (the input).</summary>
+    private static float Derivative(Activation activation, float s) => activation switch
+    {
+        Activation.Relu => s > 0f ? 1f : 0f,
+        Activation.LeakyRelu => s > 0f ? 1f : Slope,
+        Activation.Sigmoid => s * (1f - s),
+        Activation.Tanh => 1f - s * s,
+        Activation.Gelu => SpecialFunctions.GeluDerivative(s),
+        _ => 1f,
+    };
+
+    private static float Source(Activation activation, float preActivation) =>
+        activation == Activation.Gelu ? preActivation : Forward(activation, preActivation);
+
+    private static void AssertPaddingUntouched(Case gemm, float[] c)
+    {
+        for (int at = 0; at < c.Length; at++)
+            if (at % gemm.Ldc >= gemm.N) Assert.True(float.IsNaN(c[at]), $"{gemm}: padding at {at} was written");
+    }
+}

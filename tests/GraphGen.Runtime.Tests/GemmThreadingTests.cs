@@ -1,0 +1,96 @@
+using GraphGen.Kernels;
+using static GraphGen.Runtime.Tests.GemmTestSupport;
+
+namespace GraphGen.Runtime.Tests;
+
+/// <summary>Thread-count invariance, the thread settings, and zero allocation per call.</summary>
+[Collection(GemmCollection.Name)]
+public class GemmThreadingTests
+{
+    [Fact]
+    public void ResultsAreBitwiseIdenticalForEveryThreadCount()
+    {
+        var rng = new SeededRandom(3);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (var (m, n, k) in new[] { (300, 280, 270), (40, 700, 200), (517, 33, 129), (64, 64, 64) })
+                foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+                {
+                    var gemm = Case.Create(rng, ta, tb, m, n, k, accumulate: true, pad: 1);
+                    var bias = RandomMatrix(rng, 1, n, n);
+                    float[] Run(int threads, bool epilogue)
+                    {
+                        Gemm.MaxThreads = threads;
+                        var c = (float[])gemm.C0.Clone();
+                        if (epilogue)
+                            Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, bias, Activation.Sigmoid);
+                        else
+                            gemm.Run().CopyTo(c, 0);
+                        return c;
+                    }
+                    foreach (bool epilogue in new[] { false, true })
+                    {
+                        var one = Run(1, epilogue);
+                        Assert.Equal(one, Run(2, epilogue));
+                        Assert.Equal(one, Run(3, epilogue));
+                        Assert.Equal(one, Run(8, epilogue));
+                    }
+                }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void MaxThreadsRejectsLessThanOne()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = -3);
+    }
+
+    [Fact]
+    public void EnvironmentVariableSetsTheDefault()
+    {
+        Assert.Equal(3, Gemm.ThreadsFromEnvironment("3"));
+        Assert.Equal(Environment.ProcessorCount, Gemm.ThreadsFromEnvironment(null));
+        Assert.Equal(Environment.ProcessorCount, Gemm.ThreadsFromEnvironment("0"));
+        Assert.Equal(Environment.ProcessorCount, Gemm.ThreadsFromEnvironment("many"));
+        Assert.Equal(Environment.ProcessorCount, Gemm.ThreadsFromEnvironment("-2"));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SteadyStateCallsAllocateNothing(int threads)
+    {
+        var rng = new SeededRandom(6);
+        var small = (a: RandomMatrix(rng, 32, 64, 64), w: RandomMatrix(rng, 32, 64, 64), y: new float[32 * 32]);
+        var big = (a: RandomMatrix(rng, 256, 256, 256), b: RandomMatrix(rng, 256, 256, 256), c: new float[256 * 256]);
+        var bias = RandomMatrix(rng, 1, 256, 256);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = threads;
+            void Calls()
+            {
+                Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64);
+                Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64, bias.AsSpan(0, 32), Activation.Relu);
+                Gemm.Multiply(big.a, big.b, big.c, 256, 256, 256);
+                Gemm.MultiplyTransposedA(big.a, big.b, big.c, 256, 256, 256, accumulate: true);
+                Gemm.MultiplyTransposedB(big.a, big.b, big.c, 256, 256, 256, bias, Activation.Gelu);
+                Gemm.Multiply(big.a, big.b, big.c, 256, 256, 256, Activation.Tanh, big.a);
+            }
+            Calls(); // warm-up: thread buffers, worker threads, JIT
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) Calls();
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+}
