@@ -27,7 +27,7 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
     public const int ClassCount = 10;
     public const int ParameterCount = 4810;
     // Floats per sample in the activation/gradient arena (see the memory plan below).
-    public const int ArenaWidth = 256;
+    public const int ArenaWidth = 148;
 
     // Parameters: one arena, PyTorch names and layouts (a dense weight is [out, in]).
     //   name           shape     offset  floats  init
@@ -45,16 +45,14 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 256 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–10.
+    //   One arena of capacity × 148 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–8.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer   holds                  floats/sample  offset  live (steps)
-    //   hidden   Dense "hidden" output             64       0  1–2
-    //   h        Relu output                       64      64  2–8
-    //   output   Dense "output" output             10       0  3–end
-    //   dOutput  dLoss/doutput                     10      10  4–7
-    //   dh       dLoss/dh                          64     128  7–8
-    //   dHidden  dLoss/dhidden                     64     192  8–10
-    //   Sharing saves 20 of 276 floats per sample (7%).
+    //   h        Relu output                       64       0  1–6
+    //   output   Dense "output" output             10      64  2–end
+    //   dOutput  dLoss/doutput                     10      74  3–6
+    //   dHidden  dLoss/dhidden                     64      84  6–8
+    //   Sharing saves 0 of 148 floats per sample (0%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -95,7 +93,7 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(0, _lastBatch * 10);
+    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(64, _lastBatch * 10);
 
     /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="x"/>) for x.Length / InputSize samples.</summary>
     public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination)
@@ -151,37 +149,32 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var hiddenWeight = ParameterView(0, 4096);
         var hiddenBias = ParameterView(4096, 64);
-        var hidden = ArenaView(0, batch * 64);
-        var h = ArenaView(64, batch * 64);
+        var h = ArenaView(0, batch * 64);
         var outputWeight = ParameterView(4160, 640);
         var outputBias = ParameterView(4800, 10);
-        var output = ArenaView(0, batch * 10);
+        var output = ArenaView(64, batch * 10);
 
         // 1. Dense "hidden": hidden = x · Wᵀ + b
         //      hidden[r, o] = Σ_i x[r, i] · W[o, i] + b[o]   for o < 64, i < 64
         //      W = hidden.weight [64, 64], b = hidden.bias [64]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, hidden, batch, 64, 64);
-        global::GraphGen.Kernels.Bias.AddToRows(hidden, hiddenBias, batch, 64);
+        //    then Relu: h = max(hidden, 0)
+        //    fused: bias and Relu are applied in the GEMM epilogue, so hidden is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, h, batch, 64, 64, bias: hiddenBias, global::GraphGen.Kernels.Activation.Relu);
 
-        // 2. Relu: h = max(hidden, 0)
-        for (int i = 0; i < batch * 64; i++)
-            h[i] = global::System.MathF.Max(hidden[i], 0f);
-
-        // 3. Dense "output": output = h · Wᵀ + b
+        // 2. Dense "output": output = h · Wᵀ + b
         //      output[r, o] = Σ_i h[r, i] · W[o, i] + b[o]   for o < 10, i < 64
         //      W = output.weight [10, 64], b = output.bias [10]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, outputWeight, output, batch, 10, 64);
-        global::GraphGen.Kernels.Bias.AddToRows(output, outputBias, batch, 10);
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, outputWeight, output, batch, 10, 64, bias: outputBias, global::GraphGen.Kernels.Activation.None);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     private float RunLoss(global::System.ReadOnlySpan<int> y, int batch, bool withGradient)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var output = ArenaView(0, batch * 10);
-        var dOutput = ArenaView(10, batch * 10);
+        var output = ArenaView(64, batch * 10);
+        var dOutput = ArenaView(74, batch * 10);
 
-        // 4. SoftmaxCrossEntropy(output, y), N = B
+        // 3. SoftmaxCrossEntropy(output, y), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(output, y, withGradient ? dOutput : default, batch, 10);
@@ -198,36 +191,33 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
     private void RunBackward(global::System.ReadOnlySpan<float> x, int batch)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var dOutput = ArenaView(10, batch * 10);
-        var h = ArenaView(64, batch * 64);
+        var dOutput = ArenaView(74, batch * 10);
+        var h = ArenaView(0, batch * 64);
         var dOutputWeight = GradientView(4160, 640);
         var dOutputBias = GradientView(4800, 10);
         var outputWeight = ParameterView(4160, 640);
-        var dh = ArenaView(128, batch * 64);
-        var dHidden = ArenaView(192, batch * 64);
+        var dHidden = ArenaView(84, batch * 64);
         var dHiddenWeight = GradientView(0, 4096);
         var dHiddenBias = GradientView(4096, 64);
 
-        // 5. Dense "output" backward, weight: dW = dOutputᵀ · h   (W = output.weight)
+        // 4. Dense "output" backward, weight: dW = dOutputᵀ · h   (W = output.weight)
         //      dW[o, i] = Σ_r dOutput[r, o] · h[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dOutput, h, dOutputWeight, 10, 64, batch);
 
-        // 6. Dense "output" backward, bias: db[o] = Σ_r dOutput[r, o]   (b = output.bias)
+        // 5. Dense "output" backward, bias: db[o] = Σ_r dOutput[r, o]   (b = output.bias)
         global::GraphGen.Kernels.Bias.SumRows(dOutput, dOutputBias, batch, 10, accumulate: false);
 
-        // 7. Dense "output" backward, input: dh = dOutput · W
+        // 6. Dense "output" backward, input: dh = dOutput · W
         //      dh[r, i] = Σ_o dOutput[r, o] · W[o, i]
-        global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dh, batch, 64, 10);
+        //    then Relu backward: dHidden = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: Relu′ is applied in the GEMM epilogue, so dh is never stored
+        global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dHidden, batch, 64, 10, global::GraphGen.Kernels.Activation.Relu, derivativeSource: h);
 
-        // 8. Relu backward: dHidden = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        for (int i = 0; i < batch * 64; i++)
-            dHidden[i] = h[i] > 0f ? dh[i] : 0f;
-
-        // 9. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)
+        // 7. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)
         //      dW[o, i] = Σ_r dHidden[r, o] · x[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dHidden, x, dHiddenWeight, 64, 64, batch);
 
-        // 10. Dense "hidden" backward, bias: db[o] = Σ_r dHidden[r, o]   (b = hidden.bias)
+        // 8. Dense "hidden" backward, bias: db[o] = Σ_r dHidden[r, o]   (b = hidden.bias)
         global::GraphGen.Kernels.Bias.SumRows(dHidden, dHiddenBias, batch, 64, accumulate: false);
     }
 
@@ -286,29 +276,25 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
           node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", fontname="Helvetica", fontsize=11];
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="hidden\nDense \"hidden\"  [B, 64]\n4,160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n2 [label="h\nRelu  [B, 64]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="output\nDense \"output\"  [B, 10]\n650 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="softmaxcrossentropy5\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="4. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
+          s0 [label="3. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
           s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s1 [label="5. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
+          s1 [label="4. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dOutput"];
           s1 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s2 [label="6. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
+          s2 [label="5. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
           s0 -> s2 [label="dOutput"];
           s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="7. dense output dx\n→ dh", fillcolor="#fff1dc"];
+          s3 [label="6. dense output dx + Relu backward\n→ dHidden", fillcolor="#fff1dc"];
           s0 -> s3 [label="dOutput"];
           s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 [label="8. Relu backward\n→ dHidden", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dh"];
-          s4 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 [label="9. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dHidden"];
+          s4 [label="7. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
+          s3 -> s4 [label="dHidden"];
+          s4 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 [label="8. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
+          s3 -> s5 [label="dHidden"];
           s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 [label="10. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
-          s4 -> s6 [label="dHidden"];
-          s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
 }

@@ -29,7 +29,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     public const int ClassCount = 10;
     public const int ParameterCount = 235146;
     // Floats per sample in the activation/gradient arena (see the memory plan below).
-    public const int ArenaWidth = 1024;
+    public const int ArenaWidth = 788;
 
     // Parameters: one arena, PyTorch names and layouts (a dense weight is [out, in]).
     //   name        shape       offset  floats  init
@@ -51,20 +51,16 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 1024 floats. Steps are numbered in training order: forward 1–5, loss 6, backward 7–16.
+    //   One arena of capacity × 788 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–12.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer  holds               floats/sample  offset  live (steps)
-    //   fc1     Dense "fc1" output            256       0  1–2
-    //   h1      Relu output                   256     256  2–14
-    //   fc2     Dense "fc2" output            128       0  3–4
-    //   h2      Relu output                   128     128  4–10
-    //   fc3     Dense "fc3" output             10       0  5–end
-    //   dFc3    dLoss/dfc3                     10      10  6–9
-    //   dH2     dLoss/dh2                     128     512  9–10
-    //   dFc2    dLoss/dfc2                    128     640  10–13
-    //   dH1     dLoss/dh1                     256     768  13–14
-    //   dFc1    dLoss/dfc1                    256     512  14–16
-    //   Sharing saves 532 of 1556 floats per sample (34%).
+    //   h1      Relu output                   256       0  1–10
+    //   h2      Relu output                   128     256  2–7
+    //   fc3     Dense "fc3" output             10     384  3–end
+    //   dFc3    dLoss/dfc3                     10     394  4–7
+    //   dFc2    dLoss/dfc2                    128     404  7–10
+    //   dFc1    dLoss/dfc1                    256     532  10–12
+    //   Sharing saves 0 of 788 floats per sample (0%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -105,7 +101,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(0, _lastBatch * 10);
+    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(384, _lastBatch * 10);
 
     /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="pixels"/>) for pixels.Length / InputSize samples.</summary>
     public void Forward(global::System.ReadOnlySpan<float> pixels, global::System.Span<float> destination)
@@ -161,51 +157,42 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var fc1Weight = ParameterView(0, 200704);
         var fc1Bias = ParameterView(200704, 256);
-        var fc1 = ArenaView(0, batch * 256);
-        var h1 = ArenaView(256, batch * 256);
+        var h1 = ArenaView(0, batch * 256);
         var fc2Weight = ParameterView(200960, 32768);
         var fc2Bias = ParameterView(233728, 128);
-        var fc2 = ArenaView(0, batch * 128);
-        var h2 = ArenaView(128, batch * 128);
+        var h2 = ArenaView(256, batch * 128);
         var fc3Weight = ParameterView(233856, 1280);
         var fc3Bias = ParameterView(235136, 10);
-        var fc3 = ArenaView(0, batch * 10);
+        var fc3 = ArenaView(384, batch * 10);
 
         // 1. Dense "fc1": fc1 = pixels · Wᵀ + b
         //      fc1[r, o] = Σ_i pixels[r, i] · W[o, i] + b[o]   for o < 256, i < 784
         //      W = fc1.weight [256, 784], b = fc1.bias [256]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(pixels, fc1Weight, fc1, batch, 256, 784);
-        global::GraphGen.Kernels.Bias.AddToRows(fc1, fc1Bias, batch, 256);
+        //    then Relu: h1 = max(fc1, 0)
+        //    fused: bias and Relu are applied in the GEMM epilogue, so fc1 is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(pixels, fc1Weight, h1, batch, 256, 784, bias: fc1Bias, global::GraphGen.Kernels.Activation.Relu);
 
-        // 2. Relu: h1 = max(fc1, 0)
-        for (int i = 0; i < batch * 256; i++)
-            h1[i] = global::System.MathF.Max(fc1[i], 0f);
-
-        // 3. Dense "fc2": fc2 = h1 · Wᵀ + b
+        // 2. Dense "fc2": fc2 = h1 · Wᵀ + b
         //      fc2[r, o] = Σ_i h1[r, i] · W[o, i] + b[o]   for o < 128, i < 256
         //      W = fc2.weight [128, 256], b = fc2.bias [128]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h1, fc2Weight, fc2, batch, 128, 256);
-        global::GraphGen.Kernels.Bias.AddToRows(fc2, fc2Bias, batch, 128);
+        //    then Relu: h2 = max(fc2, 0)
+        //    fused: bias and Relu are applied in the GEMM epilogue, so fc2 is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h1, fc2Weight, h2, batch, 128, 256, bias: fc2Bias, global::GraphGen.Kernels.Activation.Relu);
 
-        // 4. Relu: h2 = max(fc2, 0)
-        for (int i = 0; i < batch * 128; i++)
-            h2[i] = global::System.MathF.Max(fc2[i], 0f);
-
-        // 5. Dense "fc3": fc3 = h2 · Wᵀ + b
+        // 3. Dense "fc3": fc3 = h2 · Wᵀ + b
         //      fc3[r, o] = Σ_i h2[r, i] · W[o, i] + b[o]   for o < 10, i < 128
         //      W = fc3.weight [10, 128], b = fc3.bias [10]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h2, fc3Weight, fc3, batch, 10, 128);
-        global::GraphGen.Kernels.Bias.AddToRows(fc3, fc3Bias, batch, 10);
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h2, fc3Weight, fc3, batch, 10, 128, bias: fc3Bias, global::GraphGen.Kernels.Activation.None);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     private float RunLoss(global::System.ReadOnlySpan<int> digit, int batch, bool withGradient)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var fc3 = ArenaView(0, batch * 10);
-        var dFc3 = ArenaView(10, batch * 10);
+        var fc3 = ArenaView(384, batch * 10);
+        var dFc3 = ArenaView(394, batch * 10);
 
-        // 6. SoftmaxCrossEntropy(fc3, digit), N = B
+        // 4. SoftmaxCrossEntropy(fc3, digit), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(fc3, digit, withGradient ? dFc3 : default, batch, 10);
@@ -222,57 +209,51 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     private void RunBackward(global::System.ReadOnlySpan<float> pixels, int batch)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var dFc3 = ArenaView(10, batch * 10);
-        var h2 = ArenaView(128, batch * 128);
+        var dFc3 = ArenaView(394, batch * 10);
+        var h2 = ArenaView(256, batch * 128);
         var dFc3Weight = GradientView(233856, 1280);
         var dFc3Bias = GradientView(235136, 10);
         var fc3Weight = ParameterView(233856, 1280);
-        var dH2 = ArenaView(512, batch * 128);
-        var dFc2 = ArenaView(640, batch * 128);
-        var h1 = ArenaView(256, batch * 256);
+        var dFc2 = ArenaView(404, batch * 128);
+        var h1 = ArenaView(0, batch * 256);
         var dFc2Weight = GradientView(200960, 32768);
         var dFc2Bias = GradientView(233728, 128);
         var fc2Weight = ParameterView(200960, 32768);
-        var dH1 = ArenaView(768, batch * 256);
-        var dFc1 = ArenaView(512, batch * 256);
+        var dFc1 = ArenaView(532, batch * 256);
         var dFc1Weight = GradientView(0, 200704);
         var dFc1Bias = GradientView(200704, 256);
 
-        // 7. Dense "fc3" backward, weight: dW = dFc3ᵀ · h2   (W = fc3.weight)
+        // 5. Dense "fc3" backward, weight: dW = dFc3ᵀ · h2   (W = fc3.weight)
         //      dW[o, i] = Σ_r dFc3[r, o] · h2[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc3, h2, dFc3Weight, 10, 128, batch);
 
-        // 8. Dense "fc3" backward, bias: db[o] = Σ_r dFc3[r, o]   (b = fc3.bias)
+        // 6. Dense "fc3" backward, bias: db[o] = Σ_r dFc3[r, o]   (b = fc3.bias)
         global::GraphGen.Kernels.Bias.SumRows(dFc3, dFc3Bias, batch, 10, accumulate: false);
 
-        // 9. Dense "fc3" backward, input: dH2 = dFc3 · W
+        // 7. Dense "fc3" backward, input: dH2 = dFc3 · W
         //      dH2[r, i] = Σ_o dFc3[r, o] · W[o, i]
-        global::GraphGen.Kernels.Gemm.Multiply(dFc3, fc3Weight, dH2, batch, 128, 10);
+        //    then Relu backward: dFc2 = dH2 where h2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: Relu′ is applied in the GEMM epilogue, so dH2 is never stored
+        global::GraphGen.Kernels.Gemm.Multiply(dFc3, fc3Weight, dFc2, batch, 128, 10, global::GraphGen.Kernels.Activation.Relu, derivativeSource: h2);
 
-        // 10. Relu backward: dFc2 = dH2 where h2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        for (int i = 0; i < batch * 128; i++)
-            dFc2[i] = h2[i] > 0f ? dH2[i] : 0f;
-
-        // 11. Dense "fc2" backward, weight: dW = dFc2ᵀ · h1   (W = fc2.weight)
+        // 8. Dense "fc2" backward, weight: dW = dFc2ᵀ · h1   (W = fc2.weight)
         //      dW[o, i] = Σ_r dFc2[r, o] · h1[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc2, h1, dFc2Weight, 128, 256, batch);
 
-        // 12. Dense "fc2" backward, bias: db[o] = Σ_r dFc2[r, o]   (b = fc2.bias)
+        // 9. Dense "fc2" backward, bias: db[o] = Σ_r dFc2[r, o]   (b = fc2.bias)
         global::GraphGen.Kernels.Bias.SumRows(dFc2, dFc2Bias, batch, 128, accumulate: false);
 
-        // 13. Dense "fc2" backward, input: dH1 = dFc2 · W
+        // 10. Dense "fc2" backward, input: dH1 = dFc2 · W
         //      dH1[r, i] = Σ_o dFc2[r, o] · W[o, i]
-        global::GraphGen.Kernels.Gemm.Multiply(dFc2, fc2Weight, dH1, batch, 256, 128);
+        //    then Relu backward: dFc1 = dH1 where h1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: Relu′ is applied in the GEMM epilogue, so dH1 is never stored
+        global::GraphGen.Kernels.Gemm.Multiply(dFc2, fc2Weight, dFc1, batch, 256, 128, global::GraphGen.Kernels.Activation.Relu, derivativeSource: h1);
 
-        // 14. Relu backward: dFc1 = dH1 where h1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        for (int i = 0; i < batch * 256; i++)
-            dFc1[i] = h1[i] > 0f ? dH1[i] : 0f;
-
-        // 15. Dense "fc1" backward, weight: dW = dFc1ᵀ · pixels   (W = fc1.weight)
+        // 11. Dense "fc1" backward, weight: dW = dFc1ᵀ · pixels   (W = fc1.weight)
         //      dW[o, i] = Σ_r dFc1[r, o] · pixels[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc1, pixels, dFc1Weight, 256, 784, batch);
 
-        // 16. Dense "fc1" backward, bias: db[o] = Σ_r dFc1[r, o]   (b = fc1.bias)
+        // 12. Dense "fc1" backward, bias: db[o] = Σ_r dFc1[r, o]   (b = fc1.bias)
         global::GraphGen.Kernels.Bias.SumRows(dFc1, dFc1Bias, batch, 256, accumulate: false);
     }
 
@@ -337,43 +318,35 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", fontname="Helvetica", fontsize=11];
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="fc1\nDense \"fc1\"  [B, 256]\n200,960 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n2 [label="h1\nRelu  [B, 256]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="fc2\nDense \"fc2\"  [B, 128]\n32,896 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n4 [label="h2\nRelu  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="fc3\nDense \"fc3\"  [B, 10]\n1,290 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n7 [label="softmaxcrossentropy7\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="6. SoftmaxCrossEntropy\n→ dFc3", fillcolor="#fff1dc"];
+          s0 [label="4. SoftmaxCrossEntropy\n→ dFc3", fillcolor="#fff1dc"];
           s0 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s1 [label="7. dense fc3 dW\n→ dFc3Weight", fillcolor="#fff1dc"];
+          s1 [label="5. dense fc3 dW\n→ dFc3Weight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dFc3"];
           s1 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s2 [label="8. dense fc3 db\n→ dFc3Bias", fillcolor="#fff1dc"];
+          s2 [label="6. dense fc3 db\n→ dFc3Bias", fillcolor="#fff1dc"];
           s0 -> s2 [label="dFc3"];
           s2 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="9. dense fc3 dx\n→ dH2", fillcolor="#fff1dc"];
+          s3 [label="7. dense fc3 dx + Relu backward\n→ dFc2", fillcolor="#fff1dc"];
           s0 -> s3 [label="dFc3"];
           s3 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 [label="10. Relu backward\n→ dFc2", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dH2"];
-          s4 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 [label="11. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dFc2"];
+          s4 [label="8. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
+          s3 -> s4 [label="dFc2"];
+          s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 [label="9. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
+          s3 -> s5 [label="dFc2"];
           s5 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 [label="12. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
-          s4 -> s6 [label="dFc2"];
+          s6 [label="10. dense fc2 dx + Relu backward\n→ dFc1", fillcolor="#fff1dc"];
+          s3 -> s6 [label="dFc2"];
           s6 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 [label="13. dense fc2 dx\n→ dH1", fillcolor="#fff1dc"];
-          s4 -> s7 [label="dFc2"];
-          s7 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 [label="14. Relu backward\n→ dFc1", fillcolor="#fff1dc"];
-          s7 -> s8 [label="dH1"];
-          s8 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 [label="15. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
-          s8 -> s9 [label="dFc1"];
-          s9 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 [label="16. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
-          s8 -> s10 [label="dFc1"];
-          s10 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 [label="11. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
+          s6 -> s7 [label="dFc1"];
+          s7 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 [label="12. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
+          s6 -> s8 [label="dFc1"];
+          s8 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
 }

@@ -39,14 +39,13 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 3 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–6.
+    //   One arena of capacity × 3 floats. Steps are numbered in training order: forward 1–1, loss 2, backward 3–5.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer     holds                  floats/sample  offset  live (steps)
-    //   neuron     Dense "neuron" output              1       0  1–2
-    //   sigmoid2   Sigmoid output                     1       1  2–end
-    //   dSigmoid2  dLoss/dsigmoid2                    1       0  3–4
-    //   dNeuron    dLoss/dneuron                      1       2  4–6
-    //   Sharing saves 1 of 4 floats per sample (25%).
+    //   buffer     holds            floats/sample  offset  live (steps)
+    //   sigmoid2   Sigmoid output               1       0  1–end
+    //   dSigmoid2  dLoss/dsigmoid2              1       1  2–3
+    //   dNeuron    dLoss/dneuron                1       2  3–5
+    //   Sharing saves 0 of 3 floats per sample (0%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -87,7 +86,7 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(1, _lastBatch);
+    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(0, _lastBatch);
 
     /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="x"/>) for x.Length / InputSize samples.</summary>
     public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination)
@@ -144,28 +143,24 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var neuronWeight = ParameterView(0, 30);
         var neuronBias = ParameterView(30, 1);
-        var neuron = ArenaView(0, batch);
-        var sigmoid2 = ArenaView(1, batch);
+        var sigmoid2 = ArenaView(0, batch);
 
         // 1. Dense "neuron": neuron = x · Wᵀ + b
         //      neuron[r, o] = Σ_i x[r, i] · W[o, i] + b[o]   for o < 1, i < 30
         //      W = neuron.weight [1, 30], b = neuron.bias [1]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, neuronWeight, neuron, batch, 1, 30);
-        global::GraphGen.Kernels.Bias.AddToRows(neuron, neuronBias, batch, 1);
-
-        // 2. Sigmoid: sigmoid2 = σ(neuron) = 1 / (1 + e^(−neuron))
-        for (int i = 0; i < batch; i++)
-            sigmoid2[i] = global::GraphGen.Kernels.SpecialFunctions.Sigmoid(neuron[i]);
+        //    then Sigmoid: sigmoid2 = σ(neuron) = 1 / (1 + e^(−neuron))
+        //    fused: bias and Sigmoid are applied in the GEMM epilogue, so neuron is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, neuronWeight, sigmoid2, batch, 1, 30, bias: neuronBias, global::GraphGen.Kernels.Activation.Sigmoid);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     private float RunLoss(global::System.ReadOnlySpan<float> benign, int batch, bool withGradient)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var sigmoid2 = ArenaView(1, batch);
-        var dSigmoid2 = ArenaView(0, batch);
+        var sigmoid2 = ArenaView(0, batch);
+        var dSigmoid2 = ArenaView(1, batch);
 
-        // 3. BinaryCrossEntropy(sigmoid2, benign), N = B
+        // 2. BinaryCrossEntropy(sigmoid2, benign), N = B
         //      loss = −(1/N) Σ_i [y_i·log p_i + (1 − y_i)·log(1 − p_i)]   (each log clamped at −100)
         //      dp_i = (p_i − y_i) / (p_i·(1 − p_i)) / N
         float term0 = global::GraphGen.Kernels.Losses.BinaryCrossEntropy(sigmoid2, benign, withGradient ? dSigmoid2 : default, batch);
@@ -182,21 +177,21 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     private void RunBackward(global::System.ReadOnlySpan<float> x, int batch)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var dSigmoid2 = ArenaView(0, batch);
-        var sigmoid2 = ArenaView(1, batch);
+        var dSigmoid2 = ArenaView(1, batch);
+        var sigmoid2 = ArenaView(0, batch);
         var dNeuron = ArenaView(2, batch);
         var dNeuronWeight = GradientView(0, 30);
         var dNeuronBias = GradientView(30, 1);
 
-        // 4. Sigmoid backward: dNeuron = dSigmoid2 · sigmoid2 · (1 − sigmoid2)   (σ′ = σ·(1 − σ))
+        // 3. Sigmoid backward: dNeuron = dSigmoid2 · sigmoid2 · (1 − sigmoid2)   (σ′ = σ·(1 − σ))
         for (int i = 0; i < batch; i++)
             dNeuron[i] = dSigmoid2[i] * sigmoid2[i] * (1f - sigmoid2[i]);
 
-        // 5. Dense "neuron" backward, weight: dW = dNeuronᵀ · x   (W = neuron.weight)
+        // 4. Dense "neuron" backward, weight: dW = dNeuronᵀ · x   (W = neuron.weight)
         //      dW[o, i] = Σ_r dNeuron[r, o] · x[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dNeuron, x, dNeuronWeight, 1, 30, batch);
 
-        // 6. Dense "neuron" backward, bias: db[o] = Σ_r dNeuron[r, o]   (b = neuron.bias)
+        // 5. Dense "neuron" backward, bias: db[o] = Σ_r dNeuron[r, o]   (b = neuron.bias)
         global::GraphGen.Kernels.Bias.SumRows(dNeuron, dNeuronBias, batch, 1, accumulate: false);
     }
 
@@ -254,15 +249,15 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           n1 [label="neuron\nDense \"neuron\"  [B, 1]\n31 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n2 [label="sigmoid2\nSigmoid  [B, 1]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="binarycrossentropy4\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="3. BinaryCrossEntropy\n→ dSigmoid2", fillcolor="#fff1dc"];
+          s0 [label="2. BinaryCrossEntropy\n→ dSigmoid2", fillcolor="#fff1dc"];
           s0 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s1 [label="4. Sigmoid backward\n→ dNeuron", fillcolor="#fff1dc"];
+          s1 [label="3. Sigmoid backward\n→ dNeuron", fillcolor="#fff1dc"];
           s0 -> s1 [label="dSigmoid2"];
           s1 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s2 [label="5. dense neuron dW\n→ dNeuronWeight", fillcolor="#fff1dc"];
+          s2 [label="4. dense neuron dW\n→ dNeuronWeight", fillcolor="#fff1dc"];
           s1 -> s2 [label="dNeuron"];
           s2 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="6. dense neuron db\n→ dNeuronBias", fillcolor="#fff1dc"];
+          s3 [label="5. dense neuron db\n→ dNeuronBias", fillcolor="#fff1dc"];
           s1 -> s3 [label="dNeuron"];
           s3 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }

@@ -26,7 +26,7 @@ partial class DiabetesNet : global::GraphGen.ITrainableNetwork<float>, global::G
     public const int TargetSize = 1;
     public const int ParameterCount = 193;
     // Floats per sample in the activation/gradient arena (see the memory plan below).
-    public const int ArenaWidth = 64;
+    public const int ArenaWidth = 34;
 
     // Parameters: one arena, PyTorch names and layouts (a dense weight is [out, in]).
     //   name           shape     offset  floats  init
@@ -44,16 +44,14 @@ partial class DiabetesNet : global::GraphGen.ITrainableNetwork<float>, global::G
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 64 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–10.
+    //   One arena of capacity × 34 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–8.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer   holds                  floats/sample  offset  live (steps)
-    //   hidden   Dense "hidden" output             16       0  1–2
-    //   relu2    Relu output                       16      16  2–8
-    //   output   Dense "output" output              1       0  3–end
-    //   dOutput  dLoss/doutput                      1       1  4–7
-    //   dRelu2   dLoss/drelu2                      16      32  7–8
-    //   dHidden  dLoss/dhidden                     16      48  8–10
-    //   Sharing saves 2 of 66 floats per sample (3%).
+    //   relu2    Relu output                       16       0  1–6
+    //   output   Dense "output" output              1      16  2–end
+    //   dOutput  dLoss/doutput                      1      17  3–6
+    //   dHidden  dLoss/dhidden                     16      18  6–8
+    //   Sharing saves 0 of 34 floats per sample (0%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -94,7 +92,7 @@ partial class DiabetesNet : global::GraphGen.ITrainableNetwork<float>, global::G
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(0, _lastBatch);
+    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(16, _lastBatch);
 
     /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="x"/>) for x.Length / InputSize samples.</summary>
     public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination)
@@ -151,37 +149,32 @@ partial class DiabetesNet : global::GraphGen.ITrainableNetwork<float>, global::G
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var hiddenWeight = ParameterView(0, 160);
         var hiddenBias = ParameterView(160, 16);
-        var hidden = ArenaView(0, batch * 16);
-        var relu2 = ArenaView(16, batch * 16);
+        var relu2 = ArenaView(0, batch * 16);
         var outputWeight = ParameterView(176, 16);
         var outputBias = ParameterView(192, 1);
-        var output = ArenaView(0, batch);
+        var output = ArenaView(16, batch);
 
         // 1. Dense "hidden": hidden = x · Wᵀ + b
         //      hidden[r, o] = Σ_i x[r, i] · W[o, i] + b[o]   for o < 16, i < 10
         //      W = hidden.weight [16, 10], b = hidden.bias [16]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, hidden, batch, 16, 10);
-        global::GraphGen.Kernels.Bias.AddToRows(hidden, hiddenBias, batch, 16);
+        //    then Relu: relu2 = max(hidden, 0)
+        //    fused: bias and Relu are applied in the GEMM epilogue, so hidden is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, relu2, batch, 16, 10, bias: hiddenBias, global::GraphGen.Kernels.Activation.Relu);
 
-        // 2. Relu: relu2 = max(hidden, 0)
-        for (int i = 0; i < batch * 16; i++)
-            relu2[i] = global::System.MathF.Max(hidden[i], 0f);
-
-        // 3. Dense "output": output = relu2 · Wᵀ + b
+        // 2. Dense "output": output = relu2 · Wᵀ + b
         //      output[r, o] = Σ_i relu2[r, i] · W[o, i] + b[o]   for o < 1, i < 16
         //      W = output.weight [1, 16], b = output.bias [1]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(relu2, outputWeight, output, batch, 1, 16);
-        global::GraphGen.Kernels.Bias.AddToRows(output, outputBias, batch, 1);
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(relu2, outputWeight, output, batch, 1, 16, bias: outputBias, global::GraphGen.Kernels.Activation.None);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     private float RunLoss(global::System.ReadOnlySpan<float> progression, int batch, bool withGradient)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var output = ArenaView(0, batch);
-        var dOutput = ArenaView(1, batch);
+        var output = ArenaView(16, batch);
+        var dOutput = ArenaView(17, batch);
 
-        // 4. MeanSquaredError(output, progression), N = B
+        // 3. MeanSquaredError(output, progression), N = B
         //      loss = (1/N) Σ_i (ŷ_i − y_i)²
         //      dŷ_i = 2·(ŷ_i − y_i) / N
         float term0 = global::GraphGen.Kernels.Losses.MeanSquaredError(output, progression, withGradient ? dOutput : default, batch);
@@ -198,36 +191,33 @@ partial class DiabetesNet : global::GraphGen.ITrainableNetwork<float>, global::G
     private void RunBackward(global::System.ReadOnlySpan<float> x, int batch)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var dOutput = ArenaView(1, batch);
-        var relu2 = ArenaView(16, batch * 16);
+        var dOutput = ArenaView(17, batch);
+        var relu2 = ArenaView(0, batch * 16);
         var dOutputWeight = GradientView(176, 16);
         var dOutputBias = GradientView(192, 1);
         var outputWeight = ParameterView(176, 16);
-        var dRelu2 = ArenaView(32, batch * 16);
-        var dHidden = ArenaView(48, batch * 16);
+        var dHidden = ArenaView(18, batch * 16);
         var dHiddenWeight = GradientView(0, 160);
         var dHiddenBias = GradientView(160, 16);
 
-        // 5. Dense "output" backward, weight: dW = dOutputᵀ · relu2   (W = output.weight)
+        // 4. Dense "output" backward, weight: dW = dOutputᵀ · relu2   (W = output.weight)
         //      dW[o, i] = Σ_r dOutput[r, o] · relu2[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dOutput, relu2, dOutputWeight, 1, 16, batch);
 
-        // 6. Dense "output" backward, bias: db[o] = Σ_r dOutput[r, o]   (b = output.bias)
+        // 5. Dense "output" backward, bias: db[o] = Σ_r dOutput[r, o]   (b = output.bias)
         global::GraphGen.Kernels.Bias.SumRows(dOutput, dOutputBias, batch, 1, accumulate: false);
 
-        // 7. Dense "output" backward, input: dRelu2 = dOutput · W
+        // 6. Dense "output" backward, input: dRelu2 = dOutput · W
         //      dRelu2[r, i] = Σ_o dOutput[r, o] · W[o, i]
-        global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dRelu2, batch, 16, 1);
+        //    then Relu backward: dHidden = dRelu2 where relu2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: Relu′ is applied in the GEMM epilogue, so dRelu2 is never stored
+        global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dHidden, batch, 16, 1, global::GraphGen.Kernels.Activation.Relu, derivativeSource: relu2);
 
-        // 8. Relu backward: dHidden = dRelu2 where relu2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        for (int i = 0; i < batch * 16; i++)
-            dHidden[i] = relu2[i] > 0f ? dRelu2[i] : 0f;
-
-        // 9. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)
+        // 7. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)
         //      dW[o, i] = Σ_r dHidden[r, o] · x[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dHidden, x, dHiddenWeight, 16, 10, batch);
 
-        // 10. Dense "hidden" backward, bias: db[o] = Σ_r dHidden[r, o]   (b = hidden.bias)
+        // 8. Dense "hidden" backward, bias: db[o] = Σ_r dHidden[r, o]   (b = hidden.bias)
         global::GraphGen.Kernels.Bias.SumRows(dHidden, dHiddenBias, batch, 16, accumulate: false);
     }
 
@@ -286,29 +276,25 @@ partial class DiabetesNet : global::GraphGen.ITrainableNetwork<float>, global::G
           node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", fontname="Helvetica", fontsize=11];
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="hidden\nDense \"hidden\"  [B, 16]\n176 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n2 [label="relu2\nRelu  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="output\nDense \"output\"  [B, 1]\n17 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="meansquarederror5\nMeanSquaredError  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="4. MeanSquaredError\n→ dOutput", fillcolor="#fff1dc"];
+          s0 [label="3. MeanSquaredError\n→ dOutput", fillcolor="#fff1dc"];
           s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s1 [label="5. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
+          s1 [label="4. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dOutput"];
           s1 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s2 [label="6. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
+          s2 [label="5. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
           s0 -> s2 [label="dOutput"];
           s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="7. dense output dx\n→ dRelu2", fillcolor="#fff1dc"];
+          s3 [label="6. dense output dx + Relu backward\n→ dHidden", fillcolor="#fff1dc"];
           s0 -> s3 [label="dOutput"];
           s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 [label="8. Relu backward\n→ dHidden", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dRelu2"];
-          s4 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 [label="9. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dHidden"];
+          s4 [label="7. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
+          s3 -> s4 [label="dHidden"];
+          s4 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 [label="8. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
+          s3 -> s5 [label="dHidden"];
           s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 [label="10. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
-          s4 -> s6 [label="dHidden"];
-          s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
 }

@@ -27,7 +27,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     public const int TargetSize = 1;
     public const int ParameterCount = 17;
     // Floats per sample in the activation/gradient arena (see the memory plan below).
-    public const int ArenaWidth = 16;
+    public const int ArenaWidth = 11;
 
     // Parameters: one arena, PyTorch names and layouts (a dense weight is [out, in]).
     //   name           shape   offset  floats  init
@@ -45,18 +45,15 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 16 floats. Steps are numbered in training order: forward 1–4, loss 5, backward 6–12.
+    //   One arena of capacity × 11 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–9.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer     holds                  floats/sample  offset  live (steps)
-    //   hidden     Dense "hidden" output              4       0  1–2
-    //   hidden2    Tanh output                        4       4  2–10
-    //   output     Dense "output" output              1       0  3–4
-    //   sigmoid4   Sigmoid output                     1       1  4–end
-    //   dSigmoid4  dLoss/dsigmoid4                    1       0  5–6
-    //   dOutput    dLoss/doutput                      1       2  6–9
-    //   dHidden2   dLoss/dhidden2                     4       8  9–10
-    //   dHidden    dLoss/dhidden                      4      12  10–12
-    //   Sharing saves 4 of 20 floats per sample (20%).
+    //   buffer     holds            floats/sample  offset  live (steps)
+    //   hidden2    Tanh output                  4       0  1–7
+    //   sigmoid4   Sigmoid output               1       4  2–end
+    //   dSigmoid4  dLoss/dsigmoid4              1       5  3–4
+    //   dOutput    dLoss/doutput                1       6  4–7
+    //   dHidden    dLoss/dhidden                4       7  7–9
+    //   Sharing saves 0 of 11 floats per sample (0%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -97,7 +94,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(1, _lastBatch);
+    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(4, _lastBatch);
 
     /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="x"/>) for x.Length / InputSize samples.</summary>
     public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination)
@@ -154,42 +151,34 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var hiddenWeight = ParameterView(0, 8);
         var hiddenBias = ParameterView(8, 4);
-        var hidden = ArenaView(0, batch * 4);
-        var hidden2 = ArenaView(4, batch * 4);
+        var hidden2 = ArenaView(0, batch * 4);
         var outputWeight = ParameterView(12, 4);
         var outputBias = ParameterView(16, 1);
-        var output = ArenaView(0, batch);
-        var sigmoid4 = ArenaView(1, batch);
+        var sigmoid4 = ArenaView(4, batch);
 
         // 1. Dense "hidden": hidden = x · Wᵀ + b
         //      hidden[r, o] = Σ_i x[r, i] · W[o, i] + b[o]   for o < 4, i < 2
         //      W = hidden.weight [4, 2], b = hidden.bias [4]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, hidden, batch, 4, 2);
-        global::GraphGen.Kernels.Bias.AddToRows(hidden, hiddenBias, batch, 4);
+        //    then Tanh: hidden2 = tanh(hidden)
+        //    fused: bias and Tanh are applied in the GEMM epilogue, so hidden is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, hidden2, batch, 4, 2, bias: hiddenBias, global::GraphGen.Kernels.Activation.Tanh);
 
-        // 2. Tanh: hidden2 = tanh(hidden)
-        for (int i = 0; i < batch * 4; i++)
-            hidden2[i] = global::System.MathF.Tanh(hidden[i]);
-
-        // 3. Dense "output": output = hidden2 · Wᵀ + b
+        // 2. Dense "output": output = hidden2 · Wᵀ + b
         //      output[r, o] = Σ_i hidden2[r, i] · W[o, i] + b[o]   for o < 1, i < 4
         //      W = output.weight [1, 4], b = output.bias [1]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(hidden2, outputWeight, output, batch, 1, 4);
-        global::GraphGen.Kernels.Bias.AddToRows(output, outputBias, batch, 1);
-
-        // 4. Sigmoid: sigmoid4 = σ(output) = 1 / (1 + e^(−output))
-        for (int i = 0; i < batch; i++)
-            sigmoid4[i] = global::GraphGen.Kernels.SpecialFunctions.Sigmoid(output[i]);
+        //    then Sigmoid: sigmoid4 = σ(output) = 1 / (1 + e^(−output))
+        //    fused: bias and Sigmoid are applied in the GEMM epilogue, so output is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(hidden2, outputWeight, sigmoid4, batch, 1, 4, bias: outputBias, global::GraphGen.Kernels.Activation.Sigmoid);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     private float RunLoss(global::System.ReadOnlySpan<float> y, int batch, bool withGradient)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var sigmoid4 = ArenaView(1, batch);
-        var dSigmoid4 = ArenaView(0, batch);
+        var sigmoid4 = ArenaView(4, batch);
+        var dSigmoid4 = ArenaView(5, batch);
 
-        // 5. BinaryCrossEntropy(sigmoid4, y), N = B
+        // 3. BinaryCrossEntropy(sigmoid4, y), N = B
         //      loss = −(1/N) Σ_i [y_i·log p_i + (1 − y_i)·log(1 − p_i)]   (each log clamped at −100)
         //      dp_i = (p_i − y_i) / (p_i·(1 − p_i)) / N
         float term0 = global::GraphGen.Kernels.Losses.BinaryCrossEntropy(sigmoid4, y, withGradient ? dSigmoid4 : default, batch);
@@ -206,42 +195,39 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     private void RunBackward(global::System.ReadOnlySpan<float> x, int batch)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var dSigmoid4 = ArenaView(0, batch);
-        var sigmoid4 = ArenaView(1, batch);
-        var dOutput = ArenaView(2, batch);
-        var hidden2 = ArenaView(4, batch * 4);
+        var dSigmoid4 = ArenaView(5, batch);
+        var sigmoid4 = ArenaView(4, batch);
+        var dOutput = ArenaView(6, batch);
+        var hidden2 = ArenaView(0, batch * 4);
         var dOutputWeight = GradientView(12, 4);
         var dOutputBias = GradientView(16, 1);
         var outputWeight = ParameterView(12, 4);
-        var dHidden2 = ArenaView(8, batch * 4);
-        var dHidden = ArenaView(12, batch * 4);
+        var dHidden = ArenaView(7, batch * 4);
         var dHiddenWeight = GradientView(0, 8);
         var dHiddenBias = GradientView(8, 4);
 
-        // 6. Sigmoid backward: dOutput = dSigmoid4 · sigmoid4 · (1 − sigmoid4)   (σ′ = σ·(1 − σ))
+        // 4. Sigmoid backward: dOutput = dSigmoid4 · sigmoid4 · (1 − sigmoid4)   (σ′ = σ·(1 − σ))
         for (int i = 0; i < batch; i++)
             dOutput[i] = dSigmoid4[i] * sigmoid4[i] * (1f - sigmoid4[i]);
 
-        // 7. Dense "output" backward, weight: dW = dOutputᵀ · hidden2   (W = output.weight)
+        // 5. Dense "output" backward, weight: dW = dOutputᵀ · hidden2   (W = output.weight)
         //      dW[o, i] = Σ_r dOutput[r, o] · hidden2[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dOutput, hidden2, dOutputWeight, 1, 4, batch);
 
-        // 8. Dense "output" backward, bias: db[o] = Σ_r dOutput[r, o]   (b = output.bias)
+        // 6. Dense "output" backward, bias: db[o] = Σ_r dOutput[r, o]   (b = output.bias)
         global::GraphGen.Kernels.Bias.SumRows(dOutput, dOutputBias, batch, 1, accumulate: false);
 
-        // 9. Dense "output" backward, input: dHidden2 = dOutput · W
+        // 7. Dense "output" backward, input: dHidden2 = dOutput · W
         //      dHidden2[r, i] = Σ_o dOutput[r, o] · W[o, i]
-        global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dHidden2, batch, 4, 1);
+        //    then Tanh backward: dHidden = dHidden2 · (1 − hidden2²)   (tanh′ = 1 − tanh²)
+        //    fused: Tanh′ is applied in the GEMM epilogue, so dHidden2 is never stored
+        global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dHidden, batch, 4, 1, global::GraphGen.Kernels.Activation.Tanh, derivativeSource: hidden2);
 
-        // 10. Tanh backward: dHidden = dHidden2 · (1 − hidden2²)   (tanh′ = 1 − tanh²)
-        for (int i = 0; i < batch * 4; i++)
-            dHidden[i] = dHidden2[i] * (1f - hidden2[i] * hidden2[i]);
-
-        // 11. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)
+        // 8. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)
         //      dW[o, i] = Σ_r dHidden[r, o] · x[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dHidden, x, dHiddenWeight, 4, 2, batch);
 
-        // 12. Dense "hidden" backward, bias: db[o] = Σ_r dHidden[r, o]   (b = hidden.bias)
+        // 9. Dense "hidden" backward, bias: db[o] = Σ_r dHidden[r, o]   (b = hidden.bias)
         global::GraphGen.Kernels.Bias.SumRows(dHidden, dHiddenBias, batch, 4, accumulate: false);
     }
 
@@ -303,33 +289,29 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", fontname="Helvetica", fontsize=11];
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="hidden\nDense \"hidden\"  [B, 4]\n12 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n2 [label="hidden2\nTanh  [B, 4]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="output\nDense \"output\"  [B, 1]\n5 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="sigmoid4\nSigmoid  [B, 1]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="binarycrossentropy6\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="5. BinaryCrossEntropy\n→ dSigmoid4", fillcolor="#fff1dc"];
+          s0 [label="3. BinaryCrossEntropy\n→ dSigmoid4", fillcolor="#fff1dc"];
           s0 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s1 [label="6. Sigmoid backward\n→ dOutput", fillcolor="#fff1dc"];
+          s1 [label="4. Sigmoid backward\n→ dOutput", fillcolor="#fff1dc"];
           s0 -> s1 [label="dSigmoid4"];
           s1 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s2 [label="7. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
+          s2 [label="5. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
           s1 -> s2 [label="dOutput"];
           s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="8. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
+          s3 [label="6. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
           s1 -> s3 [label="dOutput"];
           s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 [label="9. dense output dx\n→ dHidden2", fillcolor="#fff1dc"];
+          s4 [label="7. dense output dx + Tanh backward\n→ dHidden", fillcolor="#fff1dc"];
           s1 -> s4 [label="dOutput"];
           s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 [label="10. Tanh backward\n→ dHidden", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dHidden2"];
-          s5 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 [label="11. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
-          s5 -> s6 [label="dHidden"];
+          s5 [label="8. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
+          s4 -> s5 [label="dHidden"];
+          s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 [label="9. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
+          s4 -> s6 [label="dHidden"];
           s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 [label="12. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
-          s5 -> s7 [label="dHidden"];
-          s7 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
 }

@@ -44,12 +44,14 @@ internal static class StepRenderer
             (true, false) => "MultiplyTransposedA",
             _ => throw new InvalidOperationException("A·Bᵀ with both transposed is not emitted"),
         };
-        string accumulate = g.Accumulate ? ", accumulate: true" : "";
-        w.Line($"{Kernels}Gemm.{method}({g.A}, {g.B}, {g.C}, {g.M.Code}, {g.N.Code}, {g.K.Code}{accumulate});");
-        if (g.Bias is not null)
-            w.Line($"{Kernels}Bias.AddToRows({g.C}, {g.Bias}, {g.M.Code}, {g.N.Code});");
-        if (g.Activation != "None" || g.DerivativeSource is not null)
-            throw new InvalidOperationException("GEMM epilogues are rendered only when the runtime provides them");
+        string call = $"{Kernels}Gemm.{method}({g.A}, {g.B}, {g.C}, {g.M.Code}, {g.N.Code}, {g.K.Code}";
+        string slope = g.Activation == "LeakyRelu" ? ", slope: " + MapConstant.FloatLiteral(g.Slope) : "";
+        if (g.DerivativeSource is not null)
+            w.Line($"{call}, {Kernels}Activation.{g.Activation}, derivativeSource: {g.DerivativeSource}{slope});");
+        else if (g.Bias is not null || g.Activation != "None")
+            w.Line($"{call}, bias: {(g.Bias is null ? "default" : g.Bias.Name)}, {Kernels}Activation.{g.Activation}{slope});");
+        else
+            w.Line(call + (g.Accumulate ? ", accumulate: true" : "") + ");");
     }
 
     private static void MapLoop(CodeWriter w, MapStep m)

@@ -62,7 +62,7 @@ internal static class SummaryWriter
             "Buffers whose live ranges do not overlap share the same floats.",
         };
         var rows = new List<string[]> { new[] { "buffer", "holds", "floats/sample", "offset", "live (steps)" } };
-        foreach (var b in plan.Buffers.OrderBy(b => b.FirstStep).ThenBy(b => b.Id))
+        foreach (var b in plan.Buffers.Where(b => !b.Unused).OrderBy(b => b.FirstStep).ThenBy(b => b.Id))
         {
             string holds = b.Role switch
             {
@@ -74,7 +74,7 @@ internal static class SummaryWriter
             rows.Add(new[] { b.Name, holds, Num(b.Width), Num(b.Offset), live });
         }
         lines.AddRange(Table(rows, 2, 3));
-        int naive = plan.Buffers.Sum(b => b.Width);
+        int naive = plan.Buffers.Where(b => !b.Unused).Sum(b => b.Width);
         if (naive > 0)
             lines.Add($"Sharing saves {Num(naive - plan.ArenaWidth)} of {Num(naive)} floats per sample ({(100.0 * (naive - plan.ArenaWidth) / naive).ToString("0", CultureInfo.InvariantCulture)}%).");
         return lines;

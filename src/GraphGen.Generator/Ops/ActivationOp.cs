@@ -90,6 +90,7 @@ internal sealed class ActivationOp : OpRule
             SourceNode = node.Id,
             Label = _name,
             Comment = [$"{_name}: {_forwardMath(node)}"],
+            Activation = new ActivationForm(_name, node.Scale, plan.Value(x), null),
         });
     }
 
@@ -98,12 +99,14 @@ internal sealed class ActivationOp : OpRule
         var x = node.Inputs[0];
         if (plan.GradientOf(x) is not { } dx) return;
         var dy = plan.Gradient(node);
-        var expression = _backward(Map.Of(dy), Map.Of(plan.Value(node)), _derivativeFromInput ? Map.Of(plan.Value(x)) : Map.Of(plan.Value(node)), node.Scale);
+        var source = _derivativeFromInput ? plan.Value(x) : plan.Value(node);
+        var expression = _backward(Map.Of(dy), Map.Of(plan.Value(node)), Map.Of(source), node.Scale);
         plan.Emit(new MapStep(dx.Operand, expression, PlanBuilder.Rows(node), node.Shape.Last, dx.Accumulate)
         {
             SourceNode = node.Id,
             Label = _name + " backward",
             Comment = [$"{_name} backward: {_backwardMath(node, dx.Operand.Name).Replace("d" + node.Name, dy.Name)}{(dx.Accumulate ? " (added: " + x.Name + " has several uses)" : "")}"],
+            Activation = new ActivationForm(_name, node.Scale, dy, source),
         });
     }
 

@@ -28,6 +28,9 @@ internal sealed class Buffer(int id, string name, int width, BufferRole role, No
     public int FirstStep { get; set; } = int.MaxValue;
     public int LastStep { get; set; } = -1;
 
+    /// <summary>True when fusion removed every step that touched the buffer: it gets no arena space.</summary>
+    public bool Unused { get; set; }
+
     /// <summary>Kept alive to the end of the step (the output and dLoss/dInput, which callers read).</summary>
     public bool Pinned { get; set; }
 }

@@ -36,7 +36,7 @@ internal static class MemoryPlanner
         }
 
         var placed = new List<Buffer>();
-        foreach (var buffer in plan.Buffers.OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id))
+        foreach (var buffer in plan.Buffers.Where(b => !b.Unused).OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id))
         {
             var conflicts = placed
                 .Where(p => p.FirstStep <= buffer.LastStep && buffer.FirstStep <= p.LastStep)
@@ -51,6 +51,6 @@ internal static class MemoryPlanner
             buffer.Offset = offset;
             placed.Add(buffer);
         }
-        plan.ArenaWidth = plan.Buffers.Count == 0 ? 0 : plan.Buffers.Max(b => b.Offset + b.Width);
+        plan.ArenaWidth = placed.Count == 0 ? 0 : placed.Max(b => b.Offset + b.Width);
     }
 }

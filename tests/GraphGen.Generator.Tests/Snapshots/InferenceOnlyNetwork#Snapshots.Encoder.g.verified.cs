@@ -36,13 +36,12 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 6 floats. Steps are numbered in training order: forward 1–3.
+    //   One arena of capacity × 6 floats. Steps are numbered in training order: forward 1–2.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer    holds                   floats/sample  offset  live (steps)
-    //   project   Dense "project" output              3       0  1–2
-    //   gelu2     Gelu output                         3       3  2–3
-    //   softmax3  Softmax output                      3       0  3–end
-    //   Sharing saves 3 of 9 floats per sample (33%).
+    //   buffer    holds           floats/sample  offset  live (steps)
+    //   gelu2     Gelu output                 3       0  1–2
+    //   softmax3  Softmax output              3       3  2–end
+    //   Sharing saves 0 of 6 floats per sample (0%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -79,7 +78,7 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     public bool CheckFinite { get; set; }
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(0, _lastBatch * 3);
+    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(3, _lastBatch * 3);
 
     /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="x"/>) for x.Length / InputSize samples.</summary>
     public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination)
@@ -97,20 +96,17 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
         _lastBatch = batch;
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var projectWeight = ParameterView(0, 18);
-        var project = ArenaView(0, batch * 3);
-        var gelu2 = ArenaView(3, batch * 3);
-        var softmax3 = ArenaView(0, batch * 3);
+        var gelu2 = ArenaView(0, batch * 3);
+        var softmax3 = ArenaView(3, batch * 3);
 
         // 1. Dense "project": project = x · Wᵀ
         //      project[r, o] = Σ_i x[r, i] · W[o, i]   for o < 3, i < 6
         //      W = project.weight [3, 6]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, projectWeight, project, batch, 3, 6);
+        //    then Gelu: gelu2 = project·Φ(project)   (Φ: standard normal CDF)
+        //    fused: bias and Gelu are applied in the GEMM epilogue, so project is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, projectWeight, gelu2, batch, 3, 6, bias: default, global::GraphGen.Kernels.Activation.Gelu);
 
-        // 2. Gelu: gelu2 = project·Φ(project)   (Φ: standard normal CDF)
-        for (int i = 0; i < batch * 3; i++)
-            gelu2[i] = global::GraphGen.Kernels.SpecialFunctions.Gelu(project[i]);
-
-        // 3. Softmax: softmax3_j = e^(gelu2_j − m) / Σ_k e^(gelu2_k − m), m = max_k gelu2_k
+        // 2. Softmax: softmax3_j = e^(gelu2_j − m) / Σ_k e^(gelu2_k − m), m = max_k gelu2_k
         //      (subtracting the row maximum m keeps e^x from overflowing; it cancels in the ratio)
         global::GraphGen.Kernels.Softmax.Forward(gelu2, softmax3, batch, 3);
     }

@@ -26,7 +26,7 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
     public const int TargetSize = 2;
     public const int ParameterCount = 37;
     // Floats per sample in the activation/gradient arena (see the memory plan below).
-    public const int ArenaWidth = 20;
+    public const int ArenaWidth = 14;
 
     // Parameters: one arena, PyTorch names and layouts (a dense weight is [out, in]).
     //   name           shape   offset  floats  init
@@ -44,17 +44,15 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 20 floats. Steps are numbered in training order: forward 1–3, loss 4–5, backward 6–12.
+    //   One arena of capacity × 14 floats. Steps are numbered in training order: forward 1–2, loss 3–4, backward 5–10.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer   holds                  floats/sample  offset  live (steps)
-    //   hidden   Dense "hidden" output              5       0  1–2
-    //   tanh2    Tanh output                        5       5  2–9
-    //   out_     Dense "out" output                 2       0  3–end
-    //   dOut_    dLoss/dout_                        2       2  4–8
-    //   dTanh2   dLoss/dtanh2                       5      10  8–9
-    //   dHidden  dLoss/dhidden                      5      15  9–12
-    //   dx       dLoss/dInput                       4       2  12–end
-    //   Sharing saves 8 of 28 floats per sample (29%).
+    //   buffer   holds               floats/sample  offset  live (steps)
+    //   tanh2    Tanh output                     5       0  1–7
+    //   out_     Dense "out" output              2       5  2–end
+    //   dOut_    dLoss/dout_                     2       7  3–7
+    //   dHidden  dLoss/dhidden                   5       9  7–10
+    //   dx       dLoss/dInput                    4       0  10–end
+    //   Sharing saves 4 of 18 floats per sample (22%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -95,10 +93,10 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(0, _lastBatch * 2);
+    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(5, _lastBatch * 2);
 
     /// <summary>dLoss/dInput from the last ComputeGradients or TrainStep (batch × InputSize).</summary>
-    public global::System.ReadOnlySpan<float> InputGradient => ArenaView(2, _lastBatch * 4);
+    public global::System.ReadOnlySpan<float> InputGradient => ArenaView(0, _lastBatch * 4);
 
     /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="x"/>) for x.Length / InputSize samples.</summary>
     public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination)
@@ -155,42 +153,37 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var hiddenWeight = ParameterView(0, 20);
         var hiddenBias = ParameterView(20, 5);
-        var hidden = ArenaView(0, batch * 5);
-        var tanh2 = ArenaView(5, batch * 5);
+        var tanh2 = ArenaView(0, batch * 5);
         var outWeight = ParameterView(25, 10);
         var outBias = ParameterView(35, 2);
-        var out_ = ArenaView(0, batch * 2);
+        var out_ = ArenaView(5, batch * 2);
 
         // 1. Dense "hidden": hidden = x · Wᵀ + b
         //      hidden[r, o] = Σ_i x[r, i] · W[o, i] + b[o]   for o < 5, i < 4
         //      W = hidden.weight [5, 4], b = hidden.bias [5]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, hidden, batch, 5, 4);
-        global::GraphGen.Kernels.Bias.AddToRows(hidden, hiddenBias, batch, 5);
+        //    then Tanh: tanh2 = tanh(hidden)
+        //    fused: bias and Tanh are applied in the GEMM epilogue, so hidden is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, tanh2, batch, 5, 4, bias: hiddenBias, global::GraphGen.Kernels.Activation.Tanh);
 
-        // 2. Tanh: tanh2 = tanh(hidden)
-        for (int i = 0; i < batch * 5; i++)
-            tanh2[i] = global::System.MathF.Tanh(hidden[i]);
-
-        // 3. Dense "out": out_ = tanh2 · Wᵀ + b
+        // 2. Dense "out": out_ = tanh2 · Wᵀ + b
         //      out_[r, o] = Σ_i tanh2[r, i] · W[o, i] + b[o]   for o < 2, i < 5
         //      W = out.weight [2, 5], b = out.bias [2]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(tanh2, outWeight, out_, batch, 2, 5);
-        global::GraphGen.Kernels.Bias.AddToRows(out_, outBias, batch, 2);
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(tanh2, outWeight, out_, batch, 2, 5, bias: outBias, global::GraphGen.Kernels.Activation.None);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     private float RunLoss(global::System.ReadOnlySpan<float> t, int batch, bool withGradient)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var out_ = ArenaView(0, batch * 2);
-        var dOut_ = ArenaView(2, batch * 2);
+        var out_ = ArenaView(5, batch * 2);
+        var dOut_ = ArenaView(7, batch * 2);
 
-        // 4. BinaryCrossEntropyWithLogits(out_, t), N = 2B
+        // 3. BinaryCrossEntropyWithLogits(out_, t), N = 2B
         //      loss = (1/N) Σ_i [max(z_i, 0) − z_i·y_i + log(1 + e^(−|z_i|))]   (= log loss of σ(z), without overflow)
         //      dz_i = (σ(z_i) − y_i) / N
         float term0 = global::GraphGen.Kernels.Losses.BinaryCrossEntropyWithLogits(out_, t, withGradient ? dOut_ : default, batch * 2);
 
-        // 5. MeanSquaredError(out_, t), N = 2B, weight 0.1 in the total loss
+        // 4. MeanSquaredError(out_, t), N = 2B, weight 0.1 in the total loss
         //      loss = (1/N) Σ_i (ŷ_i − y_i)²
         //      dŷ_i = 2·(ŷ_i − y_i) / N · weight
         float term1 = global::GraphGen.Kernels.Losses.MeanSquaredError(out_, t, withGradient ? dOut_ : default, batch * 2, weight: 0.1f, accumulate: true);
@@ -207,41 +200,38 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
     private void RunBackward(global::System.ReadOnlySpan<float> x, int batch)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var dOut_ = ArenaView(2, batch * 2);
-        var tanh2 = ArenaView(5, batch * 5);
+        var dOut_ = ArenaView(7, batch * 2);
+        var tanh2 = ArenaView(0, batch * 5);
         var dOutWeight = GradientView(25, 10);
         var dOutBias = GradientView(35, 2);
         var outWeight = ParameterView(25, 10);
-        var dTanh2 = ArenaView(10, batch * 5);
-        var dHidden = ArenaView(15, batch * 5);
+        var dHidden = ArenaView(9, batch * 5);
         var dHiddenWeight = GradientView(0, 20);
         var dHiddenBias = GradientView(20, 5);
         var hiddenWeight = ParameterView(0, 20);
-        var dx = ArenaView(2, batch * 4);
+        var dx = ArenaView(0, batch * 4);
 
-        // 6. Dense "out" backward, weight: dW = dOut_ᵀ · tanh2   (W = out.weight)
+        // 5. Dense "out" backward, weight: dW = dOut_ᵀ · tanh2   (W = out.weight)
         //      dW[o, i] = Σ_r dOut_[r, o] · tanh2[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dOut_, tanh2, dOutWeight, 2, 5, batch);
 
-        // 7. Dense "out" backward, bias: db[o] = Σ_r dOut_[r, o]   (b = out.bias)
+        // 6. Dense "out" backward, bias: db[o] = Σ_r dOut_[r, o]   (b = out.bias)
         global::GraphGen.Kernels.Bias.SumRows(dOut_, dOutBias, batch, 2, accumulate: false);
 
-        // 8. Dense "out" backward, input: dTanh2 = dOut_ · W
+        // 7. Dense "out" backward, input: dTanh2 = dOut_ · W
         //      dTanh2[r, i] = Σ_o dOut_[r, o] · W[o, i]
-        global::GraphGen.Kernels.Gemm.Multiply(dOut_, outWeight, dTanh2, batch, 5, 2);
+        //    then Tanh backward: dHidden = dTanh2 · (1 − tanh2²)   (tanh′ = 1 − tanh²)
+        //    fused: Tanh′ is applied in the GEMM epilogue, so dTanh2 is never stored
+        global::GraphGen.Kernels.Gemm.Multiply(dOut_, outWeight, dHidden, batch, 5, 2, global::GraphGen.Kernels.Activation.Tanh, derivativeSource: tanh2);
 
-        // 9. Tanh backward: dHidden = dTanh2 · (1 − tanh2²)   (tanh′ = 1 − tanh²)
-        for (int i = 0; i < batch * 5; i++)
-            dHidden[i] = dTanh2[i] * (1f - tanh2[i] * tanh2[i]);
-
-        // 10. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)
+        // 8. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)
         //      dW[o, i] = Σ_r dHidden[r, o] · x[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dHidden, x, dHiddenWeight, 5, 4, batch);
 
-        // 11. Dense "hidden" backward, bias: db[o] = Σ_r dHidden[r, o]   (b = hidden.bias)
+        // 9. Dense "hidden" backward, bias: db[o] = Σ_r dHidden[r, o]   (b = hidden.bias)
         global::GraphGen.Kernels.Bias.SumRows(dHidden, dHiddenBias, batch, 5, accumulate: false);
 
-        // 12. Dense "hidden" backward, input: dx = dHidden · W
+        // 10. Dense "hidden" backward, input: dx = dHidden · W
         //      dx[r, i] = Σ_o dHidden[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dHidden, hiddenWeight, dx, batch, 4, 5);
     }
@@ -305,39 +295,35 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
           node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", fontname="Helvetica", fontsize=11];
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="hidden\nDense \"hidden\"  [B, 5]\n25 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n2 [label="tanh2\nTanh  [B, 5]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="out_\nDense \"out\"  [B, 2]\n12 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="binarycrossentropywithlogits5\nBinaryCrossEntropyWithLogits  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="meansquarederror6\nMeanSquaredError  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="4. BinaryCrossEntropyWithLogits\n→ dOut_", fillcolor="#fff1dc"];
+          s0 [label="3. BinaryCrossEntropyWithLogits\n→ dOut_", fillcolor="#fff1dc"];
           s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s1 [label="5. MeanSquaredError\n→ dOut_", fillcolor="#fff1dc"];
+          s1 [label="4. MeanSquaredError\n→ dOut_", fillcolor="#fff1dc"];
           s0 -> s1 [label="dOut_"];
           s1 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s2 [label="6. dense out dW\n→ dOutWeight", fillcolor="#fff1dc"];
+          s2 [label="5. dense out dW\n→ dOutWeight", fillcolor="#fff1dc"];
           s0 -> s2 [label="dOut_"];
           s1 -> s2 [label="dOut_"];
           s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="7. dense out db\n→ dOutBias", fillcolor="#fff1dc"];
+          s3 [label="6. dense out db\n→ dOutBias", fillcolor="#fff1dc"];
           s0 -> s3 [label="dOut_"];
           s1 -> s3 [label="dOut_"];
           s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 [label="8. dense out dx\n→ dTanh2", fillcolor="#fff1dc"];
+          s4 [label="7. dense out dx + Tanh backward\n→ dHidden", fillcolor="#fff1dc"];
           s0 -> s4 [label="dOut_"];
           s1 -> s4 [label="dOut_"];
           s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 [label="9. Tanh backward\n→ dHidden", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dTanh2"];
-          s5 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 [label="10. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
-          s5 -> s6 [label="dHidden"];
+          s5 [label="8. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
+          s4 -> s5 [label="dHidden"];
+          s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 [label="9. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
+          s4 -> s6 [label="dHidden"];
           s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 [label="11. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
-          s5 -> s7 [label="dHidden"];
+          s7 [label="10. dense hidden dx\n→ dx", fillcolor="#fff1dc"];
+          s4 -> s7 [label="dHidden"];
           s7 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 [label="12. dense hidden dx\n→ dx", fillcolor="#fff1dc"];
-          s5 -> s8 [label="dHidden"];
-          s8 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
 }

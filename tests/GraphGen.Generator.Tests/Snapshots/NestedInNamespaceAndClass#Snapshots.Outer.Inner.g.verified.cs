@@ -47,18 +47,15 @@ partial class Outer
         ]);
 
         // Memory plan for activations and gradients.
-        //   One arena of capacity × 12 floats. Steps are numbered in training order: forward 1–4, loss 5, backward 6–12.
+        //   One arena of capacity × 12 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–9.
         //   Buffers whose live ranges do not overlap share the same floats.
-        //   buffer   holds                  floats/sample  offset  live (steps)
-        //   layer0   Dense "layer0" output              3       0  1–2
-        //   h        Sigmoid output                     3       3  2–10
-        //   layer1   Dense "layer1" output              3       0  3–4
-        //   h2       Sigmoid output                     3       6  4–end
-        //   dH2      dLoss/dh2                          3       0  5–6
-        //   dLayer1  dLoss/dlayer1                      3       9  6–9
-        //   dh       dLoss/dh                           3       0  9–10
-        //   dLayer0  dLoss/dlayer0                      3       9  10–12
-        //   Sharing saves 12 of 24 floats per sample (50%).
+        //   buffer   holds           floats/sample  offset  live (steps)
+        //   h        Sigmoid output              3       0  1–7
+        //   h2       Sigmoid output              3       3  2–end
+        //   dH2      dLoss/dh2                   3       6  3–4
+        //   dLayer1  dLoss/dlayer1               3       9  4–7
+        //   dLayer0  dLoss/dlayer0               3       6  7–9
+        //   Sharing saves 3 of 15 floats per sample (20%).
 
         private readonly float[] _parameters;
         private readonly float[] _gradients;
@@ -99,7 +96,7 @@ partial class Outer
         public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
         /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-        public global::System.ReadOnlySpan<float> LastOutput => ArenaView(6, _lastBatch * 3);
+        public global::System.ReadOnlySpan<float> LastOutput => ArenaView(3, _lastBatch * 3);
 
         /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="x"/>) for x.Length / InputSize samples.</summary>
         public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination)
@@ -156,42 +153,34 @@ partial class Outer
             // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
             var layer0Weight = ParameterView(0, 6);
             var layer0Bias = ParameterView(6, 3);
-            var layer0 = ArenaView(0, batch * 3);
-            var h = ArenaView(3, batch * 3);
+            var h = ArenaView(0, batch * 3);
             var layer1Weight = ParameterView(9, 9);
             var layer1Bias = ParameterView(18, 3);
-            var layer1 = ArenaView(0, batch * 3);
-            var h2 = ArenaView(6, batch * 3);
+            var h2 = ArenaView(3, batch * 3);
 
             // 1. Dense "layer0": layer0 = x · Wᵀ + b
             //      layer0[r, o] = Σ_i x[r, i] · W[o, i] + b[o]   for o < 3, i < 2
             //      W = layer0.weight [3, 2], b = layer0.bias [3]
-            global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, layer0Weight, layer0, batch, 3, 2);
-            global::GraphGen.Kernels.Bias.AddToRows(layer0, layer0Bias, batch, 3);
+            //    then Sigmoid: h = σ(layer0) = 1 / (1 + e^(−layer0))
+            //    fused: bias and Sigmoid are applied in the GEMM epilogue, so layer0 is never stored
+            global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, layer0Weight, h, batch, 3, 2, bias: layer0Bias, global::GraphGen.Kernels.Activation.Sigmoid);
 
-            // 2. Sigmoid: h = σ(layer0) = 1 / (1 + e^(−layer0))
-            for (int i = 0; i < batch * 3; i++)
-                h[i] = global::GraphGen.Kernels.SpecialFunctions.Sigmoid(layer0[i]);
-
-            // 3. Dense "layer1": layer1 = h · Wᵀ + b
+            // 2. Dense "layer1": layer1 = h · Wᵀ + b
             //      layer1[r, o] = Σ_i h[r, i] · W[o, i] + b[o]   for o < 3, i < 3
             //      W = layer1.weight [3, 3], b = layer1.bias [3]
-            global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, layer1Weight, layer1, batch, 3, 3);
-            global::GraphGen.Kernels.Bias.AddToRows(layer1, layer1Bias, batch, 3);
-
-            // 4. Sigmoid: h2 = σ(layer1) = 1 / (1 + e^(−layer1))
-            for (int i = 0; i < batch * 3; i++)
-                h2[i] = global::GraphGen.Kernels.SpecialFunctions.Sigmoid(layer1[i]);
+            //    then Sigmoid: h2 = σ(layer1) = 1 / (1 + e^(−layer1))
+            //    fused: bias and Sigmoid are applied in the GEMM epilogue, so layer1 is never stored
+            global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, layer1Weight, h2, batch, 3, 3, bias: layer1Bias, global::GraphGen.Kernels.Activation.Sigmoid);
         }
 
         /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
         private float RunLoss(global::System.ReadOnlySpan<float> y, int batch, bool withGradient)
         {
             // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-            var h2 = ArenaView(6, batch * 3);
-            var dH2 = ArenaView(0, batch * 3);
+            var h2 = ArenaView(3, batch * 3);
+            var dH2 = ArenaView(6, batch * 3);
 
-            // 5. BinaryCrossEntropy(h2, y), N = 3B
+            // 3. BinaryCrossEntropy(h2, y), N = 3B
             //      loss = −(1/N) Σ_i [y_i·log p_i + (1 − y_i)·log(1 − p_i)]   (each log clamped at −100)
             //      dp_i = (p_i − y_i) / (p_i·(1 − p_i)) / N
             float term0 = global::GraphGen.Kernels.Losses.BinaryCrossEntropy(h2, y, withGradient ? dH2 : default, batch * 3);
@@ -208,42 +197,39 @@ partial class Outer
         private void RunBackward(global::System.ReadOnlySpan<float> x, int batch)
         {
             // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-            var dH2 = ArenaView(0, batch * 3);
-            var h2 = ArenaView(6, batch * 3);
+            var dH2 = ArenaView(6, batch * 3);
+            var h2 = ArenaView(3, batch * 3);
             var dLayer1 = ArenaView(9, batch * 3);
-            var h = ArenaView(3, batch * 3);
+            var h = ArenaView(0, batch * 3);
             var dLayer1Weight = GradientView(9, 9);
             var dLayer1Bias = GradientView(18, 3);
             var layer1Weight = ParameterView(9, 9);
-            var dh = ArenaView(0, batch * 3);
-            var dLayer0 = ArenaView(9, batch * 3);
+            var dLayer0 = ArenaView(6, batch * 3);
             var dLayer0Weight = GradientView(0, 6);
             var dLayer0Bias = GradientView(6, 3);
 
-            // 6. Sigmoid backward: dLayer1 = dH2 · h2 · (1 − h2)   (σ′ = σ·(1 − σ))
+            // 4. Sigmoid backward: dLayer1 = dH2 · h2 · (1 − h2)   (σ′ = σ·(1 − σ))
             for (int i = 0; i < batch * 3; i++)
                 dLayer1[i] = dH2[i] * h2[i] * (1f - h2[i]);
 
-            // 7. Dense "layer1" backward, weight: dW = dLayer1ᵀ · h   (W = layer1.weight)
+            // 5. Dense "layer1" backward, weight: dW = dLayer1ᵀ · h   (W = layer1.weight)
             //      dW[o, i] = Σ_r dLayer1[r, o] · h[r, i]   (summed over the batch)
             global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer1, h, dLayer1Weight, 3, 3, batch);
 
-            // 8. Dense "layer1" backward, bias: db[o] = Σ_r dLayer1[r, o]   (b = layer1.bias)
+            // 6. Dense "layer1" backward, bias: db[o] = Σ_r dLayer1[r, o]   (b = layer1.bias)
             global::GraphGen.Kernels.Bias.SumRows(dLayer1, dLayer1Bias, batch, 3, accumulate: false);
 
-            // 9. Dense "layer1" backward, input: dh = dLayer1 · W
+            // 7. Dense "layer1" backward, input: dh = dLayer1 · W
             //      dh[r, i] = Σ_o dLayer1[r, o] · W[o, i]
-            global::GraphGen.Kernels.Gemm.Multiply(dLayer1, layer1Weight, dh, batch, 3, 3);
+            //    then Sigmoid backward: dLayer0 = dh · h · (1 − h)   (σ′ = σ·(1 − σ))
+            //    fused: Sigmoid′ is applied in the GEMM epilogue, so dh is never stored
+            global::GraphGen.Kernels.Gemm.Multiply(dLayer1, layer1Weight, dLayer0, batch, 3, 3, global::GraphGen.Kernels.Activation.Sigmoid, derivativeSource: h);
 
-            // 10. Sigmoid backward: dLayer0 = dh · h · (1 − h)   (σ′ = σ·(1 − σ))
-            for (int i = 0; i < batch * 3; i++)
-                dLayer0[i] = dh[i] * h[i] * (1f - h[i]);
-
-            // 11. Dense "layer0" backward, weight: dW = dLayer0ᵀ · x   (W = layer0.weight)
+            // 8. Dense "layer0" backward, weight: dW = dLayer0ᵀ · x   (W = layer0.weight)
             //      dW[o, i] = Σ_r dLayer0[r, o] · x[r, i]   (summed over the batch)
             global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer0, x, dLayer0Weight, 3, 2, batch);
 
-            // 12. Dense "layer0" backward, bias: db[o] = Σ_r dLayer0[r, o]   (b = layer0.bias)
+            // 9. Dense "layer0" backward, bias: db[o] = Σ_r dLayer0[r, o]   (b = layer0.bias)
             global::GraphGen.Kernels.Bias.SumRows(dLayer0, dLayer0Bias, batch, 3, accumulate: false);
         }
 
@@ -305,33 +291,29 @@ partial class Outer
               node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", fontname="Helvetica", fontsize=11];
               edge [fontname="Helvetica", fontsize=9];
               n1 [label="layer0\nDense \"layer0\"  [B, 3]\n9 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-              n2 [label="h\nSigmoid  [B, 3]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
               n3 [label="layer1\nDense \"layer1\"  [B, 3]\n12 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
               n4 [label="h2\nSigmoid  [B, 3]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
               n6 [label="binarycrossentropy6\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-              s0 [label="5. BinaryCrossEntropy\n→ dH2", fillcolor="#fff1dc"];
+              s0 [label="3. BinaryCrossEntropy\n→ dH2", fillcolor="#fff1dc"];
               s0 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-              s1 [label="6. Sigmoid backward\n→ dLayer1", fillcolor="#fff1dc"];
+              s1 [label="4. Sigmoid backward\n→ dLayer1", fillcolor="#fff1dc"];
               s0 -> s1 [label="dH2"];
               s1 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-              s2 [label="7. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
+              s2 [label="5. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
               s1 -> s2 [label="dLayer1"];
               s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-              s3 [label="8. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
+              s3 [label="6. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
               s1 -> s3 [label="dLayer1"];
               s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-              s4 [label="9. dense layer1 dx\n→ dh", fillcolor="#fff1dc"];
+              s4 [label="7. dense layer1 dx + Sigmoid backward\n→ dLayer0", fillcolor="#fff1dc"];
               s1 -> s4 [label="dLayer1"];
               s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-              s5 [label="10. Sigmoid backward\n→ dLayer0", fillcolor="#fff1dc"];
-              s4 -> s5 [label="dh"];
-              s5 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-              s6 [label="11. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
-              s5 -> s6 [label="dLayer0"];
+              s5 [label="8. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
+              s4 -> s5 [label="dLayer0"];
+              s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+              s6 [label="9. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
+              s4 -> s6 [label="dLayer0"];
               s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-              s7 [label="12. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
-              s5 -> s7 [label="dLayer0"];
-              s7 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
             }
             """";
     }

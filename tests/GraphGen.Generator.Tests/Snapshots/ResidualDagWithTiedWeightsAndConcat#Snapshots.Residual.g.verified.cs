@@ -36,7 +36,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     public const int ClassCount = 4;
     public const int ParameterCount = 516;
     // Floats per sample in the activation/gradient arena (see the memory plan below).
-    public const int ArenaWidth = 136;
+    public const int ArenaWidth = 128;
 
     // Parameters: one arena, PyTorch names and layouts (a dense weight is [out, in]).
     //   name          shape     offset  floats  init
@@ -58,32 +58,29 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 136 floats. Steps are numbered in training order: forward 1–13, loss 14, backward 15–33.
+    //   One arena of capacity × 128 floats. Steps are numbered in training order: forward 1–10, loss 11, backward 12–30.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer      holds                 floats/sample  offset  live (steps)
-    //   stem        Dense "stem" output              16       0  1–2
-    //   h           Relu output                      16      16  2–31
-    //   block       Dense "block" output             16       0  3–4
-    //   relu4       Relu output                      16      32  4–27
-    //   h2          Add output                       16       0  5–22
-    //   block2      Dense "block" output             16      48  6–7
-    //   relu7       Relu output                      16      64  7–21
-    //   h3          Add output                       16      48  8–11
-    //   mean9       Mean output                       1      80  9–10
-    //   subtract10  Subtract output                   8      81  10–12
-    //   both        Concat output                    24      89  11–15
-    //   head        Dense "head" output               4      48  13–end
-    //   dHead       dLoss/dhead                       4      52  14–17
-    //   dBoth       dLoss/dboth                      24      80  17–18
-    //   dH3         dLoss/dh3                        16     104  18–20
-    //   dH2         dLoss/dh2                        16      80  19–26
-    //   dRelu7      dLoss/drelu7                     16     120  20–21
-    //   dBlock2     dLoss/dblock2                    16      96  21–24
-    //   dh          dLoss/dh                         16       0  25–31
-    //   dRelu4      dLoss/drelu4                     16      52  26–27
-    //   dBlock      dLoss/dblock                     16      68  27–30
-    //   dStem       dLoss/dstem                      16      32  31–33
-    //   Sharing saves 185 of 321 floats per sample (58%).
+    //   buffer      holds                floats/sample  offset  live (steps)
+    //   h           Relu output                     16       0  1–28
+    //   relu4       Relu output                     16      16  2–24
+    //   h2          Add output                      16      32  3–19
+    //   relu7       Relu output                     16      48  4–18
+    //   h3          Add output                      16      64  5–8
+    //   mean9       Mean output                      1      80  6–7
+    //   subtract10  Subtract output                  8      81  7–9
+    //   both        Concat output                   24      89  8–12
+    //   head        Dense "head" output              4      64  10–end
+    //   dHead       dLoss/dhead                      4      68  11–14
+    //   dBoth       dLoss/dboth                     24      72  14–15
+    //   dH3         dLoss/dh3                       16      96  15–17
+    //   dH2         dLoss/dh2                       16      68  16–23
+    //   dRelu7      dLoss/drelu7                    16     112  17–18
+    //   dBlock2     dLoss/dblock2                   16      84  18–21
+    //   dh          dLoss/dh                        16      32  22–28
+    //   dRelu4      dLoss/drelu4                    16      48  23–24
+    //   dBlock      dLoss/dblock                    16      68  24–27
+    //   dStem       dLoss/dstem                     16      16  28–30
+    //   Sharing saves 145 of 273 floats per sample (53%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -124,7 +121,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
-    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(48, _lastBatch * 4);
+    public global::System.ReadOnlySpan<float> LastOutput => ArenaView(64, _lastBatch * 4);
 
     /// <summary>Inference: <paramref name="destination"/> = f(<paramref name="x"/>) for x.Length / InputSize samples.</summary>
     public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination)
@@ -180,62 +177,50 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var stemWeight = ParameterView(0, 128);
         var stemBias = ParameterView(128, 16);
-        var stem = ArenaView(0, batch * 16);
-        var h = ArenaView(16, batch * 16);
+        var h = ArenaView(0, batch * 16);
         var blockWeight = ParameterView(144, 256);
         var blockBias = ParameterView(400, 16);
-        var block = ArenaView(0, batch * 16);
-        var relu4 = ArenaView(32, batch * 16);
-        var h2 = ArenaView(0, batch * 16);
-        var block2 = ArenaView(48, batch * 16);
-        var relu7 = ArenaView(64, batch * 16);
-        var h3 = ArenaView(48, batch * 16);
+        var relu4 = ArenaView(16, batch * 16);
+        var h2 = ArenaView(32, batch * 16);
+        var relu7 = ArenaView(48, batch * 16);
+        var h3 = ArenaView(64, batch * 16);
         var mean9 = ArenaView(80, batch);
         var subtract10 = ArenaView(81, batch * 8);
         var both = ArenaView(89, batch * 24);
         var headWeight = ParameterView(416, 96);
         var headBias = ParameterView(512, 4);
-        var head = ArenaView(48, batch * 4);
+        var head = ArenaView(64, batch * 4);
 
         // 1. Dense "stem": stem = x · Wᵀ + b
         //      stem[r, o] = Σ_i x[r, i] · W[o, i] + b[o]   for o < 16, i < 8
         //      W = stem.weight [16, 8], b = stem.bias [16]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, stemWeight, stem, batch, 16, 8);
-        global::GraphGen.Kernels.Bias.AddToRows(stem, stemBias, batch, 16);
+        //    then Relu: h = max(stem, 0)
+        //    fused: bias and Relu are applied in the GEMM epilogue, so stem is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, stemWeight, h, batch, 16, 8, bias: stemBias, global::GraphGen.Kernels.Activation.Relu);
 
-        // 2. Relu: h = max(stem, 0)
-        for (int i = 0; i < batch * 16; i++)
-            h[i] = global::System.MathF.Max(stem[i], 0f);
-
-        // 3. Dense "block": block = h · Wᵀ + b
+        // 2. Dense "block": block = h · Wᵀ + b
         //      block[r, o] = Σ_i h[r, i] · W[o, i] + b[o]   for o < 16, i < 16
         //      W = block.weight [16, 16], b = block.bias [16]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, blockWeight, block, batch, 16, 16);
-        global::GraphGen.Kernels.Bias.AddToRows(block, blockBias, batch, 16);
+        //    then Relu: relu4 = max(block, 0)
+        //    fused: bias and Relu are applied in the GEMM epilogue, so block is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, blockWeight, relu4, batch, 16, 16, bias: blockBias, global::GraphGen.Kernels.Activation.Relu);
 
-        // 4. Relu: relu4 = max(block, 0)
-        for (int i = 0; i < batch * 16; i++)
-            relu4[i] = global::System.MathF.Max(block[i], 0f);
-
-        // 5. h2 = h + relu4
+        // 3. h2 = h + relu4
         for (int i = 0; i < batch * 16; i++)
             h2[i] = h[i] + relu4[i];
 
-        // 6. Dense "block": block2 = h2 · Wᵀ + b
+        // 4. Dense "block": block2 = h2 · Wᵀ + b
         //      block2[r, o] = Σ_i h2[r, i] · W[o, i] + b[o]   for o < 16, i < 16
         //      W = block.weight [16, 16], b = block.bias [16]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h2, blockWeight, block2, batch, 16, 16);
-        global::GraphGen.Kernels.Bias.AddToRows(block2, blockBias, batch, 16);
+        //    then Relu: relu7 = max(block2, 0)
+        //    fused: bias and Relu are applied in the GEMM epilogue, so block2 is never stored
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h2, blockWeight, relu7, batch, 16, 16, bias: blockBias, global::GraphGen.Kernels.Activation.Relu);
 
-        // 7. Relu: relu7 = max(block2, 0)
-        for (int i = 0; i < batch * 16; i++)
-            relu7[i] = global::System.MathF.Max(block2[i], 0f);
-
-        // 8. h3 = h2 + relu7
+        // 5. h3 = h2 + relu7
         for (int i = 0; i < batch * 16; i++)
             h3[i] = h2[i] + relu7[i];
 
-        // 9. Mean: mean9 = (1/8)·Σ_i x_i
+        // 6. Mean: mean9 = (1/8)·Σ_i x_i
         for (int r = 0; r < batch; r++)
         {
             float sum = 0f;
@@ -244,36 +229,35 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
             mean9[r] = 0.125f * sum;
         }
 
-        // 10. subtract10 = x − mean9
+        // 7. subtract10 = x − mean9
         for (int r = 0; r < batch; r++)
         {
             for (int c = 0, i = r * 8; c < 8; c++, i++)
                 subtract10[i] = x[i] - mean9[r];
         }
 
-        // 11. Concat: both[:, 0:16] = h3
+        // 8. Concat: both[:, 0:16] = h3
         for (int r = 0; r < batch; r++)
             h3.Slice(r * 16, 16).CopyTo(both.Slice(r * 24, 16));
 
-        // 12. Concat: both[:, 16:24] = subtract10
+        // 9. Concat: both[:, 16:24] = subtract10
         for (int r = 0; r < batch; r++)
             subtract10.Slice(r * 8, 8).CopyTo(both.Slice(r * 24 + 16, 8));
 
-        // 13. Dense "head": head = both · Wᵀ + b
+        // 10. Dense "head": head = both · Wᵀ + b
         //      head[r, o] = Σ_i both[r, i] · W[o, i] + b[o]   for o < 4, i < 24
         //      W = head.weight [4, 24], b = head.bias [4]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(both, headWeight, head, batch, 4, 24);
-        global::GraphGen.Kernels.Bias.AddToRows(head, headBias, batch, 4);
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(both, headWeight, head, batch, 4, 24, bias: headBias, global::GraphGen.Kernels.Activation.None);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     private float RunLoss(global::System.ReadOnlySpan<int> y, int batch, bool withGradient)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var head = ArenaView(48, batch * 4);
-        var dHead = ArenaView(52, batch * 4);
+        var head = ArenaView(64, batch * 4);
+        var dHead = ArenaView(68, batch * 4);
 
-        // 14. SoftmaxCrossEntropy(head, y), N = B
+        // 11. SoftmaxCrossEntropy(head, y), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(head, y, withGradient ? dHead : default, batch, 4);
@@ -290,100 +274,100 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     private void RunBackward(global::System.ReadOnlySpan<float> x, int batch)
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
-        var dHead = ArenaView(52, batch * 4);
+        var dHead = ArenaView(68, batch * 4);
         var both = ArenaView(89, batch * 24);
         var dHeadWeight = GradientView(416, 96);
         var dHeadBias = GradientView(512, 4);
         var headWeight = ParameterView(416, 96);
-        var dBoth = ArenaView(80, batch * 24);
-        var dH3 = ArenaView(104, batch * 16);
-        var dH2 = ArenaView(80, batch * 16);
-        var dRelu7 = ArenaView(120, batch * 16);
-        var relu7 = ArenaView(64, batch * 16);
-        var dBlock2 = ArenaView(96, batch * 16);
-        var h2 = ArenaView(0, batch * 16);
+        var dBoth = ArenaView(72, batch * 24);
+        var dH3 = ArenaView(96, batch * 16);
+        var dH2 = ArenaView(68, batch * 16);
+        var dRelu7 = ArenaView(112, batch * 16);
+        var relu7 = ArenaView(48, batch * 16);
+        var dBlock2 = ArenaView(84, batch * 16);
+        var h2 = ArenaView(32, batch * 16);
         var dBlockWeight = GradientView(144, 256);
         var dBlockBias = GradientView(400, 16);
         var blockWeight = ParameterView(144, 256);
-        var dh = ArenaView(0, batch * 16);
-        var dRelu4 = ArenaView(52, batch * 16);
-        var relu4 = ArenaView(32, batch * 16);
+        var dh = ArenaView(32, batch * 16);
+        var dRelu4 = ArenaView(48, batch * 16);
+        var relu4 = ArenaView(16, batch * 16);
         var dBlock = ArenaView(68, batch * 16);
-        var h = ArenaView(16, batch * 16);
-        var dStem = ArenaView(32, batch * 16);
+        var h = ArenaView(0, batch * 16);
+        var dStem = ArenaView(16, batch * 16);
         var dStemWeight = GradientView(0, 128);
         var dStemBias = GradientView(128, 16);
 
-        // 15. Dense "head" backward, weight: dW = dHeadᵀ · both   (W = head.weight)
+        // 12. Dense "head" backward, weight: dW = dHeadᵀ · both   (W = head.weight)
         //      dW[o, i] = Σ_r dHead[r, o] · both[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dHead, both, dHeadWeight, 4, 24, batch);
 
-        // 16. Dense "head" backward, bias: db[o] = Σ_r dHead[r, o]   (b = head.bias)
+        // 13. Dense "head" backward, bias: db[o] = Σ_r dHead[r, o]   (b = head.bias)
         global::GraphGen.Kernels.Bias.SumRows(dHead, dHeadBias, batch, 4, accumulate: false);
 
-        // 17. Dense "head" backward, input: dBoth = dHead · W
+        // 14. Dense "head" backward, input: dBoth = dHead · W
         //      dBoth[r, i] = Σ_o dHead[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dHead, headWeight, dBoth, batch, 24, 4);
 
-        // 18. Concat backward: dH3 = dBoth[:, 0:16]
+        // 15. Concat backward: dH3 = dBoth[:, 0:16]
         for (int r = 0; r < batch; r++)
             dBoth.Slice(r * 24, 16).CopyTo(dH3.Slice(r * 16, 16));
 
-        // 19. Add backward: dH2 = dH3
+        // 16. Add backward: dH2 = dH3
         for (int i = 0; i < batch * 16; i++)
             dH2[i] = dH3[i];
 
-        // 20. Add backward: dRelu7 = dH3
+        // 17. Add backward: dRelu7 = dH3
         for (int i = 0; i < batch * 16; i++)
             dRelu7[i] = dH3[i];
 
-        // 21. Relu backward: dBlock2 = dRelu7 where relu7 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        // 18. Relu backward: dBlock2 = dRelu7 where relu7 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         for (int i = 0; i < batch * 16; i++)
             dBlock2[i] = relu7[i] > 0f ? dRelu7[i] : 0f;
 
-        // 22. Dense "block" backward, weight: dW = dBlock2ᵀ · h2   (W = block.weight)
+        // 19. Dense "block" backward, weight: dW = dBlock2ᵀ · h2   (W = block.weight)
         //      dW[o, i] = Σ_r dBlock2[r, o] · h2[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dBlock2, h2, dBlockWeight, 16, 16, batch);
 
-        // 23. Dense "block" backward, bias: db[o] = Σ_r dBlock2[r, o]   (b = block.bias)
+        // 20. Dense "block" backward, bias: db[o] = Σ_r dBlock2[r, o]   (b = block.bias)
         global::GraphGen.Kernels.Bias.SumRows(dBlock2, dBlockBias, batch, 16, accumulate: false);
 
-        // 24. Dense "block" backward, input: dH2 += dBlock2 · W
+        // 21. Dense "block" backward, input: dH2 += dBlock2 · W
         //      dH2[r, i] += Σ_o dBlock2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dBlock2, blockWeight, dH2, batch, 16, 16, accumulate: true);
 
-        // 25. Add backward: dh = dH2
+        // 22. Add backward: dh = dH2
         for (int i = 0; i < batch * 16; i++)
             dh[i] = dH2[i];
 
-        // 26. Add backward: dRelu4 = dH2
+        // 23. Add backward: dRelu4 = dH2
         for (int i = 0; i < batch * 16; i++)
             dRelu4[i] = dH2[i];
 
-        // 27. Relu backward: dBlock = dRelu4 where relu4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        // 24. Relu backward: dBlock = dRelu4 where relu4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         for (int i = 0; i < batch * 16; i++)
             dBlock[i] = relu4[i] > 0f ? dRelu4[i] : 0f;
 
-        // 28. Dense "block" backward, weight: dW += dBlockᵀ · h   (W = block.weight, shared: contributions add up)
+        // 25. Dense "block" backward, weight: dW += dBlockᵀ · h   (W = block.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dBlock[r, o] · h[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dBlock, h, dBlockWeight, 16, 16, batch, accumulate: true);
 
-        // 29. Dense "block" backward, bias: db[o] += Σ_r dBlock[r, o]   (b = block.bias)
+        // 26. Dense "block" backward, bias: db[o] += Σ_r dBlock[r, o]   (b = block.bias)
         global::GraphGen.Kernels.Bias.SumRows(dBlock, dBlockBias, batch, 16, accumulate: true);
 
-        // 30. Dense "block" backward, input: dh += dBlock · W
+        // 27. Dense "block" backward, input: dh += dBlock · W
         //      dh[r, i] += Σ_o dBlock[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dBlock, blockWeight, dh, batch, 16, 16, accumulate: true);
 
-        // 31. Relu backward: dStem = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        // 28. Relu backward: dStem = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         for (int i = 0; i < batch * 16; i++)
             dStem[i] = h[i] > 0f ? dh[i] : 0f;
 
-        // 32. Dense "stem" backward, weight: dW = dStemᵀ · x   (W = stem.weight)
+        // 29. Dense "stem" backward, weight: dW = dStemᵀ · x   (W = stem.weight)
         //      dW[o, i] = Σ_r dStem[r, o] · x[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dStem, x, dStemWeight, 16, 8, batch);
 
-        // 33. Dense "stem" backward, bias: db[o] = Σ_r dStem[r, o]   (b = stem.bias)
+        // 30. Dense "stem" backward, bias: db[o] = Σ_r dStem[r, o]   (b = stem.bias)
         global::GraphGen.Kernels.Bias.SumRows(dStem, dStemBias, batch, 16, accumulate: false);
     }
 
@@ -483,70 +467,70 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           n11 [label="both\nConcat  [B, 24]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="head\nDense \"head\"  [B, 4]\n100 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n14 [label="softmaxcrossentropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="14. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
+          s0 [label="11. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
           s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s1 [label="15. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
+          s1 [label="12. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dHead"];
           s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s2 [label="16. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
+          s2 [label="13. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
           s0 -> s2 [label="dHead"];
           s2 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="17. dense head dx\n→ dBoth", fillcolor="#fff1dc"];
+          s3 [label="14. dense head dx\n→ dBoth", fillcolor="#fff1dc"];
           s0 -> s3 [label="dHead"];
           s3 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 [label="18. Concat backward\n→ dH3", fillcolor="#fff1dc"];
+          s4 [label="15. Concat backward\n→ dH3", fillcolor="#fff1dc"];
           s3 -> s4 [label="dBoth"];
           s4 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 [label="19. Add backward\n→ dH2", fillcolor="#fff1dc"];
+          s5 [label="16. Add backward\n→ dH2", fillcolor="#fff1dc"];
           s4 -> s5 [label="dH3"];
           s5 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 [label="20. Add backward\n→ dRelu7", fillcolor="#fff1dc"];
+          s6 [label="17. Add backward\n→ dRelu7", fillcolor="#fff1dc"];
           s4 -> s6 [label="dH3"];
           s6 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 [label="21. Relu backward\n→ dBlock2", fillcolor="#fff1dc"];
+          s7 [label="18. Relu backward\n→ dBlock2", fillcolor="#fff1dc"];
           s6 -> s7 [label="dRelu7"];
           s7 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 [label="22. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
+          s8 [label="19. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
           s7 -> s8 [label="dBlock2"];
           s8 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 [label="23. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
+          s9 [label="20. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
           s7 -> s9 [label="dBlock2"];
           s9 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 [label="24. dense block dx\n→ dH2", fillcolor="#fff1dc"];
+          s10 [label="21. dense block dx\n→ dH2", fillcolor="#fff1dc"];
           s7 -> s10 [label="dBlock2"];
           s5 -> s10 [label="dH2"];
           s10 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 [label="25. Add backward\n→ dh", fillcolor="#fff1dc"];
+          s11 [label="22. Add backward\n→ dh", fillcolor="#fff1dc"];
           s5 -> s11 [label="dH2"];
           s10 -> s11 [label="dH2"];
           s11 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 [label="26. Add backward\n→ dRelu4", fillcolor="#fff1dc"];
+          s12 [label="23. Add backward\n→ dRelu4", fillcolor="#fff1dc"];
           s5 -> s12 [label="dH2"];
           s10 -> s12 [label="dH2"];
           s12 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 [label="27. Relu backward\n→ dBlock", fillcolor="#fff1dc"];
+          s13 [label="24. Relu backward\n→ dBlock", fillcolor="#fff1dc"];
           s12 -> s13 [label="dRelu4"];
           s13 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 [label="28. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
+          s14 [label="25. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
           s13 -> s14 [label="dBlock"];
           s8 -> s14 [label="dBlockWeight"];
           s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 [label="29. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
+          s15 [label="26. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
           s13 -> s15 [label="dBlock"];
           s9 -> s15 [label="dBlockBias"];
           s15 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 [label="30. dense block dx\n→ dh", fillcolor="#fff1dc"];
+          s16 [label="27. dense block dx\n→ dh", fillcolor="#fff1dc"];
           s13 -> s16 [label="dBlock"];
           s11 -> s16 [label="dh"];
           s16 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 [label="31. Relu backward\n→ dStem", fillcolor="#fff1dc"];
+          s17 [label="28. Relu backward\n→ dStem", fillcolor="#fff1dc"];
           s11 -> s17 [label="dh"];
           s16 -> s17 [label="dh"];
           s17 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 [label="32. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s18 [label="29. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
           s17 -> s18 [label="dStem"];
           s18 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 [label="33. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
+          s19 [label="30. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
           s17 -> s19 [label="dStem"];
           s19 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }

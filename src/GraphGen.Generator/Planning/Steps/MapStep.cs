@@ -5,6 +5,9 @@ namespace GraphGen.Generator.Planning;
 /// <summary>Output[r, c] (+)= Expression, for every element of a [Rows, Columns] tensor: one loop.</summary>
 internal sealed record MapStep(Operand Output, MapExpr Expression, Dim Rows, int Columns, bool Accumulate) : KernelStep
 {
+    /// <summary>Set when the map is an activation or its derivative, so fusion can move it into a GEMM epilogue.</summary>
+    public ActivationForm? Activation { get; init; }
+
     public override IEnumerable<Operand> Reads
     {
         get
@@ -38,3 +41,11 @@ internal sealed record MapStep(Operand Output, MapExpr Expression, Dim Rows, int
         }
     }
 }
+
+/// <summary>
+/// An activation as fusion sees it. Forward (<see cref="DerivativeSource"/> null): Output =
+/// act(<see cref="Input"/>). Backward: Output = <see cref="Input"/> ⊙ act′(<see cref="DerivativeSource"/>),
+/// with the source being the activation's output (ReLU family, sigmoid, tanh) or input (GELU),
+/// exactly what the runtime's GEMM epilogues take.
+/// </summary>
+internal sealed record ActivationForm(string Kind, double Slope, Operand Input, Operand? DerivativeSource);
