@@ -15,6 +15,7 @@ public class PngFixtureTests
     private static readonly JsonElement Expected =
         JsonDocument.Parse(File.ReadAllText(ImagingFixtures.File("expected_scanlines.json"))).RootElement;
 
+    /// <summary>Each pixel format with every fixed filter, and with null for the per-row heuristic.</summary>
     public static TheoryData<PixelFormat, PngFilter?> FormatsAndFilters()
     {
         var data = new TheoryData<PixelFormat, PngFilter?>();
@@ -26,13 +27,46 @@ public class PngFixtureTests
         return data;
     }
 
-    [Theory]
-    [MemberData(nameof(FormatsAndFilters))]
-    public void EncoderWritesTheSameChunksAndScanlinesAsPython(PixelFormat format, PngFilter? filter)
+    public static TheoryData<string, PngFilter?> FixtureImagesAndFilters()
     {
-        var fixture = Expected.GetProperty(format.ToString());
-        var image = TestImages.Patterned(fixture.GetProperty("width").GetInt32(), fixture.GetProperty("height").GetInt32(), format);
-        byte[] png = PngEncoder.Encode(image, filter);
+        var data = new TheoryData<string, PngFilter?>();
+        foreach (var image in Expected.EnumerateObject())
+        {
+            data.Add(image.Name, null);
+            foreach (var filter in Enum.GetValues<PngFilter>()) data.Add(image.Name, filter);
+        }
+        return data;
+    }
+
+    public static TheoryData<string> FixtureImages() => new(Expected.EnumerateObject().Select(p => p.Name));
+
+    /// <summary>The image that fixture <paramref name="name"/> describes, painted with its pattern.</summary>
+    private static Image ImageOf(string name)
+    {
+        var fixture = Expected.GetProperty(name);
+        Func<int, int, int, byte> pattern = fixture.GetProperty("pattern").GetString() switch
+        {
+            "smooth" => TestImages.Pattern,
+            "hashed" => TestImages.Hashed,
+            var other => throw new InvalidDataException($"Unknown fixture pattern '{other}'."),
+        };
+        return TestImages.Painted(
+            fixture.GetProperty("width").GetInt32(),
+            fixture.GetProperty("height").GetInt32(),
+            Enum.Parse<PixelFormat>(fixture.GetProperty("format").GetString()!),
+            pattern);
+    }
+
+    [Fact]
+    public void FixturesCoverEveryPixelFormat() =>
+        Assert.Equal(Enum.GetValues<PixelFormat>().Order(), Expected.EnumerateObject().Select(p => ImageOf(p.Name).Format).Distinct().Order());
+
+    [Theory]
+    [MemberData(nameof(FixtureImagesAndFilters))]
+    public void EncoderWritesTheSameChunksAndScanlinesAsPython(string name, PngFilter? filter)
+    {
+        var fixture = Expected.GetProperty(name);
+        byte[] png = PngEncoder.Encode(ImageOf(name), filter);
 
         byte[] start = Convert.FromHexString(fixture.GetProperty("signatureAndHeader").GetString()!);
         byte[] end = Convert.FromHexString(fixture.GetProperty("end").GetString()!);
@@ -53,14 +87,9 @@ public class PngFixtureTests
     }
 
     [Theory]
-    [InlineData("mixed_filters_gray.png", PixelFormat.Gray, 7, 3)]
-    [InlineData("mixed_filters_rgb.png", PixelFormat.Rgb, 5, 4)]
-    [InlineData("mixed_filters_rgba.png", PixelFormat.Rgba, 3, 6)]
-    public void DecoderReadsPythonsPngWithEveryFilterSplitIdatAndAnAncillaryChunk(string file, PixelFormat format, int width, int height)
-    {
-        var decoded = PngDecoder.Load(ImagingFixtures.File(file));
-        TestImages.AssertSamePixels(TestImages.Patterned(width, height, format), decoded);
-    }
+    [MemberData(nameof(FixtureImages))]
+    public void DecoderReadsPythonsPngWithEveryFilterSplitIdatAndAnAncillaryChunk(string name) =>
+        TestImages.AssertSamePixels(ImageOf(name), PngDecoder.Load(ImagingFixtures.File($"mixed_filters_{name}.png")));
 
     private static byte[] Inflate(byte[] zlibData)
     {

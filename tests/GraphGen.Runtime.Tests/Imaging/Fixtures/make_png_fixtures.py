@@ -5,7 +5,7 @@ Uses only Python's standard library (zlib for deflate and CRC-32, struct for big
 integers) and its own implementation of the five PNG row filters, so the C# encoder and
 decoder are checked against a second implementation written from the PNG specification.
 
-  expected_scanlines.json  for three images (gray, RGB, RGBA), the IHDR and IEND chunks as
+  expected_scanlines.json  for four images (gray, RGB, RGBA; smooth or noise-like), the IHDR and IEND chunks as
                            hex, and the inflated IDAT data (filter byte + filtered row, every
                            row) for each fixed filter and for the minimum-sum-of-absolute-
                            differences heuristic; compared byte for byte with what the C#
@@ -25,12 +25,20 @@ CHANNELS = {"Gray": 1, "Rgb": 3, "Rgba": 4}
 COLOR_TYPE = {"Gray": 0, "Rgb": 2, "Rgba": 6}
 
 
-def pixel(x, y, c):
-    # The same formula is in PngFixtureTests.cs; it wraps often, so filters see negative residuals.
+def smooth(x, y, c):
+    # TestImages.Pattern in C#; it wraps often, so filters see residuals of both signs.
     return (x * 73 + y * 151 + c * 89 + x * y * 31) % 256
 
 
-def rows(fmt, width, height):
+def hashed(x, y, c):
+    # TestImages.Hashed in C#: an integer hash (multiply, xor-shift, multiply), noise-like,
+    # so every filter and every tie of the Paeth predictor occurs.
+    h = (x * 374761393 + y * 668265263 + c * 2147483647) & 0xFFFFFFFF
+    h = ((h ^ (h >> 13)) * 1274126177) & 0xFFFFFFFF
+    return (h ^ (h >> 16)) & 0xFF
+
+
+def rows(fmt, width, height, pixel):
     n = CHANNELS[fmt]
     return [bytes(pixel(x, y, c) for x in range(width) for c in range(n)) for y in range(height)]
 
@@ -86,12 +94,15 @@ def ihdr(fmt, width, height):
 
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
-IMAGES = [("Gray", 7, 3), ("Rgb", 5, 4), ("Rgba", 3, 6)]
+IMAGES = [("Gray", 7, 3, "smooth"), ("Rgb", 5, 4, "smooth"), ("Rgba", 3, 6, "smooth"), ("Rgb", 16, 16, "hashed")]
 
 expected = {}
-for fmt, width, height in IMAGES:
-    image, bpp = rows(fmt, width, height), CHANNELS[fmt]
-    expected[fmt] = {
+for fmt, width, height, pattern in IMAGES:
+    image, bpp = rows(fmt, width, height, {"smooth": smooth, "hashed": hashed}[pattern]), CHANNELS[fmt]
+    name = f"{fmt.lower()}-{width}x{height}-{pattern}"
+    expected[name] = {
+        "format": fmt,
+        "pattern": pattern,
         "width": width,
         "height": height,
         "signatureAndHeader": (SIGNATURE + ihdr(fmt, width, height)).hex(),
@@ -105,7 +116,7 @@ for fmt, width, height in IMAGES:
     png = (SIGNATURE + ihdr(fmt, width, height) + chunk("IDAT", data[:half])
            + chunk("tEXt", b"Comment\x00split IDAT, filters 0-4 by row") + chunk("IDAT", data[half:])
            + chunk("IEND", b""))
-    with open(f"mixed_filters_{fmt.lower()}.png", "wb") as f:
+    with open(f"mixed_filters_{name}.png", "wb") as f:
         f.write(png)
 
 with open("expected_scanlines.json", "w") as f:
