@@ -88,6 +88,6 @@ internal static class Axes
                 max = Math.Max(max, v);
             }
         if (min > max) (min, max) = log ? (1, 10) : (0, 1);
-        return log ? NiceTicks.Log10(min, max, Math.Max(maxTicks, 2)) : NiceTicks.Linear(min, max, Math.Max(maxTicks, 2));
+        return log ? NiceTicks.Log10(min, max, Math.Max(maxTicks, 3)) : NiceTicks.Linear(min, max, Math.Max(maxTicks, 3));
     }
 }

@@ -16,18 +16,20 @@ public static class NiceTicks
     /// Ticks for a linear axis covering [<paramref name="min"/>, <paramref name="max"/>]: the
     /// smallest 1-2-5 step that needs at most <paramref name="maxTicks"/> ticks once both ends
     /// are rounded outwards to whole steps. A zero-width range is widened by 10% of its value
-    /// (or by 1 around zero) on each side.
+    /// (or by 1 around zero) on each side. At least three ticks are allowed: a range around
+    /// zero always needs −step, 0 and step.
     /// </summary>
     public static AxisTicks Linear(double min, double max, int maxTicks = 6)
     {
         CheckRange(min, max);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxTicks, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTicks, 3);
         if (min == max)
         {
             double pad = min == 0 ? 1 : Math.Abs(min) * 0.1;
             (min, max) = (min - pad, max + pad);
         }
         // Start one decade below the rough step (range / intervals) and walk up 1, 2, 5, 10, 20...
+        // This ends: once the step exceeds max(|min|, |max|), min and max round to −1, 0 or 1 steps.
         int exponent = (int)Math.Floor(Math.Log10((max - min) / (maxTicks - 1))) - 1;
         for (int attempt = 0; ; attempt++)
         {
