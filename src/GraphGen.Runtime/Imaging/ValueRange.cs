@@ -1,8 +1,9 @@
 namespace GraphGen.Imaging;
 
 /// <summary>
-/// The interval [Min, Max] of values that a colour scale spans: Min maps to the start of the
-/// scale and Max to its end. Helpers measure it from data, ignoring NaN and ±∞.
+/// An interval [Min, Max] of data values: the ends of a colour scale (Min takes the map's
+/// first colour, Max its last) or fixed axis limits. Helpers measure it from data, ignoring
+/// NaN and ±∞.
 /// </summary>
 public readonly record struct ValueRange(double Min, double Max)
 {

@@ -107,6 +107,9 @@ public class LinePlotTests
         SvgAssert.WellFormed(new LinePlot().Add("f", [1f, 2f], [0.5f, 0.25f]).ToSvg(), 640, 400);
         SvgAssert.WellFormed(new LinePlot { Title = "nothing yet" }.ToSvg(), 640, 400);
         SvgAssert.WellFormed(new LinePlot { LogY = true }.Add("all zero", [1.0, 2], [0.0, 0]).ToSvg(), 640, 400);
+        // A subnormal gradient norm is drawn (below the axis, clipped) instead of breaking the axis.
+        SvgAssert.WellFormed(new LinePlot { LogY = true }.Add("underflow", [1.0, 2, 3], [1e-320, 1e-3, 1]).ToSvg(), 640, 400);
+        SvgAssert.WellFormed(new LinePlot { LogY = true }.Add("only tiny", [1.0], [1e-320]).ToSvg(), 640, 400);
     }
 
     [Fact]

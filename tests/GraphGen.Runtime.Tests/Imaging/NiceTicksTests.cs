@@ -118,5 +118,7 @@ public class NiceTicksTests
         Assert.Throws<ArgumentException>(() => NiceTicks.Linear(2, 1));
         Assert.Throws<ArgumentException>(() => NiceTicks.Linear(double.NaN, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => NiceTicks.Linear(-1, 1, maxTicks: 2));
+        Assert.Throws<ArgumentException>(() => NiceTicks.Linear(-1e308, 1e308));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NiceTicks.Log10(1e-320, 1));
     }
 }

@@ -83,11 +83,12 @@ internal static class Axes
         else
             foreach (double v in values)
             {
-                if (!double.IsFinite(v) || (log && v <= 0)) continue;
+                if (!double.IsFinite(v) || (log && v < NiceTicks.SmallestLogValue)) continue;
                 min = Math.Min(min, v);
                 max = Math.Max(max, v);
             }
         if (min > max) (min, max) = log ? (1, 10) : (0, 1);
+        if (log && min < NiceTicks.SmallestLogValue) min = Math.Min(NiceTicks.SmallestLogValue, max);
         return log ? NiceTicks.Log10(min, max, Math.Max(maxTicks, 3)) : NiceTicks.Linear(min, max, Math.Max(maxTicks, 3));
     }
 }

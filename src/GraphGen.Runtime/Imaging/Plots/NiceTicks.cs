@@ -10,6 +10,9 @@ namespace GraphGen.Imaging;
 /// </summary>
 public static class NiceTicks
 {
+    /// <summary>The smallest value a log axis can start at.</summary>
+    public const double SmallestLogValue = 1e-300;
+
     private static readonly int[] Mantissas = [1, 2, 5];
 
     /// <summary>
@@ -28,6 +31,8 @@ public static class NiceTicks
             double pad = min == 0 ? 1 : Math.Abs(min) * 0.1;
             (min, max) = (min - pad, max + pad);
         }
+        if (!double.IsFinite(max - min))
+            throw new ArgumentException($"[{min}, {max}] is wider than a double can measure.");
         // Start one decade below the rough step (range / intervals) and walk up 1, 2, 5, 10, 20...
         // This ends: once the step exceeds max(|min|, |max|), min and max round to −1, 0 or 1 steps.
         int exponent = (int)Math.Floor(Math.Log10((max - min) / (maxTicks - 1))) - 1;
@@ -58,8 +63,9 @@ public static class NiceTicks
     {
         CheckRange(min, max);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTicks, 2);
-        if (!(min > 0))
-            throw new ArgumentOutOfRangeException(nameof(min), min, "A log axis needs positive values.");
+        // Below 1e-300 powers of ten approach the subnormal doubles and stop being exact.
+        if (!(min >= SmallestLogValue))
+            throw new ArgumentOutOfRangeException(nameof(min), min, $"A log axis needs values of at least {SmallestLogValue}.");
         int lo = FloorLog10(min), hi = CeilLog10(max);
         if (lo == hi) (lo, hi) = (lo - 1, hi + 1);
         int stride = (hi - lo + maxTicks - 2) / (maxTicks - 1);

@@ -38,10 +38,7 @@ public abstract class Plot
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] svg = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(ToSvg());
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        AtomicFile.Write(path, stream => stream.Write(svg));
+        OutputFile.Write(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(ToSvg()));
     }
 
     /// <summary>A new document of this plot's size with the title centred at the top.</summary>

@@ -41,10 +41,7 @@ public static class PngEncoder
     public static void Save(string path, Image image, PngFilter? filter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] png = Encode(image, filter);
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        AtomicFile.Write(path, stream => stream.Write(png));
+        OutputFile.Write(path, Encode(image, filter));
     }
 
     /// <summary>IHDR: width, height, bit depth 8, colour type, and zeros for compression method (deflate), filter method (adaptive) and interlace (none).</summary>
