@@ -57,7 +57,7 @@ public sealed class BarChart : Plot
         double provisionalLeft = Axes.LeftMargin(Axes.TicksFor(values, YLimits, LogY, 6), YLabel);
         var categories = new CategoryAxis(_categories, right - provisionalLeft);
         double bottom = Height - 10 - categories.Height - (XLabel.Length > 0 ? TextMetrics.LabelSize + 8 : 0);
-        var yTicks = Axes.TicksFor(values, YLimits, LogY, (int)((bottom - top) / 45));
+        var yTicks = Axes.TicksFor(values, YLimits, LogY, (int)((bottom - top) / 40));
         double left = Axes.LeftMargin(yTicks, YLabel);
         var area = new PlotArea(left, top, Math.Max(right, left + 1), Math.Max(bottom, top + 1));
         var y = new AxisScale(yTicks, area.Bottom, area.Top);

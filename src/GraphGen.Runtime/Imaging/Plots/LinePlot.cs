@@ -45,9 +45,9 @@ public sealed class LinePlot : Plot
         bool legend = _series.Count > 1 || _series.Any(s => s.Name.Length > 0);
         double right = Width - 16 - (legend ? Legend.Width(_series.Select(s => s.Name)) : 0);
         double top = TopMargin, bottom = Height - Axes.BottomMargin(XLabel);
-        var yTicks = Axes.TicksFor(_series.SelectMany(s => s.Y), YLimits, LogY, (int)((bottom - top) / 45));
+        var yTicks = Axes.TicksFor(_series.SelectMany(s => s.Y), YLimits, LogY, (int)((bottom - top) / 40));
         double left = Axes.LeftMargin(yTicks, YLabel);
-        var xTicks = Axes.TicksFor(_series.SelectMany(s => s.X), XLimits, LogX, (int)((right - left) / 70));
+        var xTicks = Axes.TicksFor(_series.SelectMany(s => s.X), XLimits, LogX, (int)((right - left) / 60));
         var area = new PlotArea(left, top, Math.Max(right, left + 1), Math.Max(bottom, top + 1));
         var x = new AxisScale(xTicks, area.Left, area.Right);
         var y = new AxisScale(yTicks, area.Bottom, area.Top);
