@@ -1,0 +1,99 @@
+namespace GraphGen.Imaging;
+
+/// <summary>
+/// A 5×7 pixel font for captions in PNG images ("pred 7 (0.98)"), in the manner of character
+/// LCDs: printable ASCII plus a few symbols of machine learning (α ε η λ μ σ × ± ≈). Each glyph
+/// sits in a 6×9 cell: one blank column after it, and two blank rows below for line spacing.
+/// A character the font lacks is drawn as a hollow box, so it is visibly missing rather than
+/// silently dropped.
+/// </summary>
+public static partial class BitmapFont
+{
+    public const int GlyphWidth = 5;
+    public const int GlyphHeight = 7;
+
+    /// <summary>Horizontal distance from one character to the next, in pixels at scale 1.</summary>
+    public const int Advance = GlyphWidth + 1;
+
+    /// <summary>Vertical distance from one line to the next, in pixels at scale 1.</summary>
+    public const int LineHeight = GlyphHeight + 2;
+
+    private static readonly Dictionary<char, byte[]> Glyphs = ParseGlyphs();
+    private static readonly byte[] MissingGlyph = ParseRows("##### #...# #...# #...# #...# #...# #####");
+
+    /// <summary>Every character the font draws, other than through the missing-glyph box.</summary>
+    public static IEnumerable<char> Characters => Glyphs.Keys.Order();
+
+    public static bool Covers(char c) => Glyphs.ContainsKey(c);
+
+    /// <summary>Whether the glyph of <paramref name="c"/> has its pixel at column <paramref name="x"/> (0..4), row <paramref name="y"/> (0..6) set.</summary>
+    public static bool IsSet(char c, int x, int y)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(x);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(x, GlyphWidth);
+        ArgumentOutOfRangeException.ThrowIfNegative(y);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(y, GlyphHeight);
+        byte[] rows = Glyphs.GetValueOrDefault(c, MissingGlyph);
+        // Bit 4 of each row is the leftmost column, bit 0 the rightmost.
+        return (rows[y] >> (GlyphWidth - 1 - x) & 1) != 0;
+    }
+
+    /// <summary>The size in pixels of <paramref name="text"/> drawn at <paramref name="scale"/>; lines are separated by '\n'.</summary>
+    public static (int Width, int Height) Measure(string text, int scale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        if (text.Length == 0) return (0, 0);
+        string[] lines = text.Split('\n');
+        int longest = lines.Max(l => l.Length);
+        // The last character and the last line need no spacing after them.
+        int width = longest == 0 ? 0 : longest * Advance - 1;
+        int height = (lines.Length - 1) * LineHeight + GlyphHeight;
+        return (width * scale, height * scale);
+    }
+
+    /// <summary>
+    /// Draws <paramref name="text"/> with its top-left corner at (<paramref name="x"/>, <paramref name="y"/>),
+    /// each font pixel a <paramref name="scale"/> × <paramref name="scale"/> block. Pixels that
+    /// fall outside the image are skipped, so long captions are clipped, not an error.
+    /// </summary>
+    public static void Draw(Image image, int x, int y, string text, Color color, int scale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        int left = x;
+        foreach (char c in text)
+        {
+            if (c == '\n')
+            {
+                x = left;
+                y += LineHeight * scale;
+                continue;
+            }
+            for (int row = 0; row < GlyphHeight; row++)
+                for (int column = 0; column < GlyphWidth; column++)
+                    if (IsSet(c, column, row))
+                        image.FillRectangle(x + column * scale, y + row * scale, scale, scale, color);
+            x += Advance * scale;
+        }
+    }
+
+    /// <summary>Seven rows of five '#' (on) or '.' (off), separated by spaces, to one byte per row.</summary>
+    private static byte[] ParseRows(string picture)
+    {
+        string[] rows = picture.Split(' ');
+        if (rows.Length != GlyphHeight || rows.Any(r => r.Length != GlyphWidth || r.Any(p => p is not ('#' or '.'))))
+            throw new InvalidOperationException($"Glyph picture '{picture}' is not 7 rows of 5 '#' or '.'.");
+        return rows.Select(r => (byte)r.Aggregate(0, (bits, p) => bits << 1 | (p == '#' ? 1 : 0))).ToArray();
+    }
+
+    private static Dictionary<char, byte[]> ParseGlyphs()
+    {
+        var glyphs = new Dictionary<char, byte[]>();
+        foreach (var (c, picture) in GlyphPictures)
+            if (!glyphs.TryAdd(c, ParseRows(picture)))
+                throw new InvalidOperationException($"Glyph '{c}' is defined twice.");
+        return glyphs;
+    }
+}

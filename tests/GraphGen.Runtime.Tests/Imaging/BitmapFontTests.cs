@@ -1,0 +1,88 @@
+using GraphGen.Imaging;
+
+namespace GraphGen.Runtime.Tests.Imaging;
+
+public class BitmapFontTests
+{
+    private const string CaptionPunctuation = " .,:;()[]-+=/%#'\"!?<>_*";
+
+    public static TheoryData<char> RequiredCharacters()
+    {
+        var data = new TheoryData<char>();
+        foreach (char c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" + CaptionPunctuation.Trim() + "αεηλμσ×±≈")
+            data.Add(c);
+        return data;
+    }
+
+    private static int InkOf(char c) =>
+        Enumerable.Range(0, BitmapFont.GlyphHeight).Sum(y => Enumerable.Range(0, BitmapFont.GlyphWidth).Count(x => BitmapFont.IsSet(c, x, y)));
+
+    private static string Picture(char c) => string.Join(" ", Enumerable.Range(0, BitmapFont.GlyphHeight)
+        .Select(y => new string(Enumerable.Range(0, BitmapFont.GlyphWidth).Select(x => BitmapFont.IsSet(c, x, y) ? '#' : '.').ToArray())));
+
+    [Theory]
+    [MemberData(nameof(RequiredCharacters))]
+    public void CoversAndDrawsVisibleGlyph(char c)
+    {
+        Assert.True(BitmapFont.Covers(c));
+        Assert.InRange(InkOf(c), 2, 30);
+    }
+
+    [Fact]
+    public void SpaceIsBlankAndCovered()
+    {
+        Assert.True(BitmapFont.Covers(' '));
+        Assert.Equal(0, InkOf(' '));
+    }
+
+    [Fact]
+    public void NoTwoGlyphsLookTheSame()
+    {
+        var duplicates = BitmapFont.Characters.GroupBy(Picture).Where(g => g.Count() > 1).Select(g => string.Concat(g)).ToList();
+        Assert.Empty(duplicates);
+    }
+
+    [Fact]
+    public void CoversPrintableAscii() =>
+        Assert.All(Enumerable.Range(32, 95).Select(i => (char)i), c => Assert.True(BitmapFont.Covers(c), $"'{c}'"));
+
+    [Fact]
+    public void MissingCharacterIsDrawnAsAHollowBox()
+    {
+        Assert.False(BitmapFont.Covers('Ω'));
+        Assert.Equal("##### #...# #...# #...# #...# #...# #####", Picture('Ω'));
+    }
+
+    [Fact]
+    public void MeasureCountsCellsWithoutTrailingSpacing()
+    {
+        Assert.Equal((13 * 6 - 1, 7), BitmapFont.Measure("pred 7 (0.98)"));
+        Assert.Equal((2 * (3 * 6 - 1), 2 * (9 + 7)), BitmapFont.Measure("abc\nde", scale: 2));
+        Assert.Equal((0, 0), BitmapFont.Measure(""));
+    }
+
+    [Fact]
+    public void DrawPutsEachFontPixelAsAScaledBlock()
+    {
+        var image = new Image(20, 20, PixelFormat.Gray);
+        BitmapFont.Draw(image, 3, 2, "7", Color.White, scale: 2);
+        for (int y = 0; y < 20; y++)
+        {
+            for (int x = 0; x < 20; x++)
+            {
+                int fx = (x - 3) / 2, fy = (y - 2) / 2;
+                bool inside = x >= 3 && y >= 2 && fx < BitmapFont.GlyphWidth && fy < BitmapFont.GlyphHeight;
+                bool ink = inside && BitmapFont.IsSet('7', fx, fy);
+                Assert.Equal(ink ? Color.White : Color.Black, image.GetPixel(x, y));
+            }
+        }
+    }
+
+    [Fact]
+    public void TextRunningOffTheImageIsClipped()
+    {
+        var image = new Image(8, 8, PixelFormat.Rgb);
+        BitmapFont.Draw(image, -3, 4, "pred 7 (0.98)", Color.White);
+        Assert.Contains(image.Pixels.ToArray(), b => b == 255);
+    }
+}
