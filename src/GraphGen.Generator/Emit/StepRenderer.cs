@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Globalization;
 using GraphGen.Generator.Graphs;
 using GraphGen.Generator.Planning;
@@ -56,6 +57,11 @@ internal static class StepRenderer
 
     private static void MapLoop(CodeWriter w, MapStep m)
     {
+        if (PrimitiveCall(m) is { } call)
+        {
+            w.Line(call);
+            return;
+        }
         string assign = m.Accumulate ? " += " : " = ";
         bool broadcast = false;
         foreach (var operand in MapStep.MapOperands(m.Expression))
@@ -123,6 +129,51 @@ internal static class StepRenderer
         string extra = (l.Weight == 1 ? "" : ", weight: " + MapConstant.FloatLiteral(l.Weight)) + (l.Accumulate ? ", accumulate: true" : "");
         w.Line($"float {l.Result} = {Kernels}Losses.{kernel}({l.Prediction}, {l.Target}, {gradient}, {size}{extra});");
     }
+
+    private const string Primitives = "global::System.Numerics.Tensors.TensorPrimitives.";
+
+    /// <summary>
+    /// A map that is one of System.Numerics.Tensors' SIMD primitives (a ± b, a ⊙ b, s·a, σ(a)...)
+    /// becomes a single call; anything else is written as a plain loop. Operands and output
+    /// views all hold exactly the map's elements.
+    /// </summary>
+    private static string? PrimitiveCall(MapStep m)
+    {
+        if (MapStep.MapOperands(m.Expression).Any(o => o.Broadcast != Broadcast.Elementwise)) return null;
+        string o = m.Output.Name;
+        if (m.Accumulate)
+        {
+            return m.Expression switch
+            {
+                MapOperand a => $"{Primitives}Add({o}, {a.Operand}, {o});",
+                MapBinary { Operator: "*", Left: MapOperand a, Right: MapOperand b } => $"{Primitives}MultiplyAdd({a.Operand}, {b.Operand}, {o}, {o});",
+                MapBinary { Operator: "*", Left: MapConstant c, Right: MapOperand a } => $"{Primitives}MultiplyAdd({a.Operand}, {c.Code}, {o}, {o});",
+                MapUnary { Function: "neg", Argument: MapOperand a } => $"{Primitives}Subtract({o}, {a.Operand}, {o});",
+                _ => null,
+            };
+        }
+        return m.Expression switch
+        {
+            MapOperand a => $"{a.Operand}.CopyTo({o});",
+            MapBinary { Left: MapOperand a, Right: MapOperand b } bin => $"{Primitives}{BinaryName(bin.Operator)}({a.Operand}, {b.Operand}, {o});",
+            MapBinary { Operator: "*", Left: MapConstant c, Right: MapOperand a } => $"{Primitives}Multiply({a.Operand}, {c.Code}, {o});",
+            MapBinary { Operator: "+", Left: MapOperand a, Right: MapConstant c } => $"{Primitives}Add({a.Operand}, {c.Code}, {o});",
+            MapBinary { Operator: "-", Left: MapOperand a, Right: MapConstant c } => $"{Primitives}Subtract({a.Operand}, {c.Code}, {o});",
+            MapUnary { Function: "neg", Argument: MapOperand a } => $"{Primitives}Negate({a.Operand}, {o});",
+            MapUnary { Function: "sigmoid", Argument: MapOperand a } => $"{Primitives}Sigmoid({a.Operand}, {o});",
+            MapUnary { Function: "tanh", Argument: MapOperand a } => $"{Primitives}Tanh({a.Operand}, {o});",
+            MapUnary { Function: "relu", Argument: MapOperand a } => $"{Primitives}Max({a.Operand}, 0f, {o});",
+            _ => null,
+        };
+    }
+
+    private static string BinaryName(string op) => op switch
+    {
+        "+" => "Add",
+        "-" => "Subtract",
+        "*" => "Multiply",
+        _ => "Divide",
+    };
 
     private static string Plus(int offset) => offset == 0 ? "" : " + " + offset.ToString(CultureInfo.InvariantCulture);
 

@@ -12,6 +12,9 @@ namespace GraphGen.Generator.Planning;
 /// <item>backward: dh = dy·W followed by dz = dh ⊙ act′(h), where nothing else reads dh, becomes one
 /// GEMM whose epilogue multiplies by the derivative: the gradient arrives at the next GEMM already
 /// passed through the activation.</item>
+/// <item>elementwise chains: a map whose result is read only by the next map (over the same
+/// rows and columns) is substituted into it, so the chain runs as one loop and the intermediate
+/// tensor is never stored.</item>
 /// </list>
 /// Each rewrite is local and keeps the order of every other step, so it cannot change results
 /// beyond floating-point rounding of the fused epilogue.
@@ -27,8 +30,68 @@ internal static class Fusion
                 if (section[i] is not MapStep { Activation: { } activation, Accumulate: false } map) continue;
                 if (FuseIntoProducer(plan, section, map, activation)) i--;
             }
+            for (int i = 0; i < section.Count; i++)
+            {
+                if (section[i] is MapStep { Accumulate: false } producer && FuseIntoConsumer(plan, section, producer)) i--;
+            }
         }
     }
+
+    /// <summary>Substitutes a map's expression into the one map that reads its result.</summary>
+    private static bool FuseIntoConsumer(KernelPlan plan, List<KernelStep> section, MapStep producer)
+    {
+        var temp = producer.Output;
+        if (temp.Kind != OperandKind.Buffer || temp == plan.Output || temp == plan.InputGradient) return false;
+        var steps = plan.AllSteps.ToList();
+        var readers = steps.Where(s => s.Reads.Contains(temp)).ToList();
+        if (readers.Count != 1 || readers[0] is not MapStep consumer || steps.Count(s => s.Writes.Contains(temp)) != 1) return false;
+        if (consumer.Output == temp || consumer.Rows != producer.Rows || consumer.Columns != producer.Columns) return false;
+        if (MapStep.MapOperands(consumer.Expression).Any(o => o.Operand == temp && o.Broadcast != Broadcast.Elementwise)) return false;
+        int from = section.IndexOf(producer), to = section.IndexOf(consumer);
+        if (from < 0 || to < from) return false;
+        // The producer's inputs must still hold the same values where the consumer now reads them.
+        var inputs = MapStep.MapOperands(producer.Expression).Select(o => o.Operand).ToList();
+        for (int k = from + 1; k < to; k++)
+            if (section[k].Writes.Any(inputs.Contains)) return false;
+
+        var fused = Substitute(consumer.Expression, temp, producer.Expression);
+        if (Size(fused) > MaxExpressionSize) return false;   // a value read many times would be recomputed as often
+        section[to] = consumer with
+        {
+            Expression = fused,
+            Comment = producer.Comment.Concat(consumer.Comment.Select((line, i) => i == 0 ? "then " + line : line)).ToList(),
+            Fused = $"one loop; {temp.Name} is never stored" + (consumer.Fused is null ? "" : "; " + consumer.Fused),
+            Label = producer.Label + " + " + consumer.Label,
+            Activation = null,
+        };
+        section.RemoveAt(from);
+        plan.Buffers[temp.Index].Unused = true;
+        return true;
+    }
+
+    private const int MaxExpressionSize = 24;
+
+    private static int Size(MapExpr e) => e switch
+    {
+        MapUnary u => 1 + Size(u.Argument),
+        MapBinary b => 1 + Size(b.Left) + Size(b.Right),
+        MapSelect s => 1 + Size(s.Condition) + Size(s.WhenPositive) + Size(s.Otherwise),
+        _ => 1,
+    };
+
+    private static MapExpr Substitute(MapExpr expression, Operand target, MapExpr replacement) => expression switch
+    {
+        MapOperand o when o.Operand == target => replacement,
+        MapUnary u => u with { Argument = Substitute(u.Argument, target, replacement) },
+        MapBinary b => b with { Left = Substitute(b.Left, target, replacement), Right = Substitute(b.Right, target, replacement) },
+        MapSelect s => s with
+        {
+            Condition = Substitute(s.Condition, target, replacement),
+            WhenPositive = Substitute(s.WhenPositive, target, replacement),
+            Otherwise = Substitute(s.Otherwise, target, replacement),
+        },
+        _ => expression,
+    };
 
     /// <summary>Moves an activation (or its derivative) into the epilogue of the GEMM that produced its input.</summary>
     private static bool FuseIntoProducer(KernelPlan plan, List<KernelStep> section, MapStep map, ActivationForm activation)

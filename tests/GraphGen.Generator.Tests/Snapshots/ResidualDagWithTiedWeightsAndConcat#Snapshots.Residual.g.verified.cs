@@ -58,13 +58,13 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     ]);
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 128 floats. Steps are numbered in training order: forward 1–10, loss 11, backward 12–30.
+    //   One arena of capacity × 128 floats. Steps are numbered in training order: forward 1–10, loss 11, backward 12–28.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer      holds                floats/sample  offset  live (steps)
-    //   h           Relu output                     16       0  1–28
-    //   relu4       Relu output                     16      16  2–24
-    //   h2          Add output                      16      32  3–19
-    //   relu7       Relu output                     16      48  4–18
+    //   h           Relu output                     16       0  1–26
+    //   relu4       Relu output                     16      16  2–22
+    //   h2          Add output                      16      32  3–18
+    //   relu7       Relu output                     16      48  4–17
     //   h3          Add output                      16      64  5–8
     //   mean9       Mean output                      1      80  6–7
     //   subtract10  Subtract output                  8      81  7–9
@@ -73,14 +73,12 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     //   dHead       dLoss/dhead                      4      68  11–14
     //   dBoth       dLoss/dboth                     24      72  14–15
     //   dH3         dLoss/dh3                       16      96  15–17
-    //   dH2         dLoss/dh2                       16      68  16–23
-    //   dRelu7      dLoss/drelu7                    16     112  17–18
-    //   dBlock2     dLoss/dblock2                   16      84  18–21
-    //   dh          dLoss/dh                        16      32  22–28
-    //   dRelu4      dLoss/drelu4                    16      48  23–24
-    //   dBlock      dLoss/dblock                    16      68  24–27
-    //   dStem       dLoss/dstem                     16      16  28–30
-    //   Sharing saves 145 of 273 floats per sample (53%).
+    //   dH2         dLoss/dh2                       16      68  16–22
+    //   dBlock2     dLoss/dblock2                   16     112  17–20
+    //   dh          dLoss/dh                        16      32  21–26
+    //   dBlock      dLoss/dblock                    16      48  22–25
+    //   dStem       dLoss/dstem                     16      16  26–28
+    //   Sharing saves 113 of 241 floats per sample (47%).
 
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -206,8 +204,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, blockWeight, relu4, batch, 16, 16, bias: blockBias, global::GraphGen.Kernels.Activation.Relu);
 
         // 3. h2 = h + relu4
-        for (int i = 0; i < batch * 16; i++)
-            h2[i] = h[i] + relu4[i];
+        global::System.Numerics.Tensors.TensorPrimitives.Add(h, relu4, h2);
 
         // 4. Dense "block": block2 = h2 · Wᵀ + b
         //      block2[r, o] = Σ_i h2[r, i] · W[o, i] + b[o]   for o < 16, i < 16
@@ -217,8 +214,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h2, blockWeight, relu7, batch, 16, 16, bias: blockBias, global::GraphGen.Kernels.Activation.Relu);
 
         // 5. h3 = h2 + relu7
-        for (int i = 0; i < batch * 16; i++)
-            h3[i] = h2[i] + relu7[i];
+        global::System.Numerics.Tensors.TensorPrimitives.Add(h2, relu7, h3);
 
         // 6. Mean: mean9 = (1/8)·Σ_i x_i
         for (int r = 0; r < batch; r++)
@@ -282,17 +278,15 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         var dBoth = ArenaView(72, batch * 24);
         var dH3 = ArenaView(96, batch * 16);
         var dH2 = ArenaView(68, batch * 16);
-        var dRelu7 = ArenaView(112, batch * 16);
         var relu7 = ArenaView(48, batch * 16);
-        var dBlock2 = ArenaView(84, batch * 16);
+        var dBlock2 = ArenaView(112, batch * 16);
         var h2 = ArenaView(32, batch * 16);
         var dBlockWeight = GradientView(144, 256);
         var dBlockBias = GradientView(400, 16);
         var blockWeight = ParameterView(144, 256);
         var dh = ArenaView(32, batch * 16);
-        var dRelu4 = ArenaView(48, batch * 16);
         var relu4 = ArenaView(16, batch * 16);
-        var dBlock = ArenaView(68, batch * 16);
+        var dBlock = ArenaView(48, batch * 16);
         var h = ArenaView(0, batch * 16);
         var dStem = ArenaView(16, batch * 16);
         var dStemWeight = GradientView(0, 128);
@@ -314,60 +308,54 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
             dBoth.Slice(r * 24, 16).CopyTo(dH3.Slice(r * 16, 16));
 
         // 16. Add backward: dH2 = dH3
-        for (int i = 0; i < batch * 16; i++)
-            dH2[i] = dH3[i];
+        dH3.CopyTo(dH2);
 
         // 17. Add backward: dRelu7 = dH3
+        //    then Relu backward: dBlock2 = dRelu7 where relu7 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: one loop; dRelu7 is never stored
         for (int i = 0; i < batch * 16; i++)
-            dRelu7[i] = dH3[i];
+            dBlock2[i] = relu7[i] > 0f ? dH3[i] : 0f;
 
-        // 18. Relu backward: dBlock2 = dRelu7 where relu7 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        for (int i = 0; i < batch * 16; i++)
-            dBlock2[i] = relu7[i] > 0f ? dRelu7[i] : 0f;
-
-        // 19. Dense "block" backward, weight: dW = dBlock2ᵀ · h2   (W = block.weight)
+        // 18. Dense "block" backward, weight: dW = dBlock2ᵀ · h2   (W = block.weight)
         //      dW[o, i] = Σ_r dBlock2[r, o] · h2[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dBlock2, h2, dBlockWeight, 16, 16, batch);
 
-        // 20. Dense "block" backward, bias: db[o] = Σ_r dBlock2[r, o]   (b = block.bias)
+        // 19. Dense "block" backward, bias: db[o] = Σ_r dBlock2[r, o]   (b = block.bias)
         global::GraphGen.Kernels.Bias.SumRows(dBlock2, dBlockBias, batch, 16, accumulate: false);
 
-        // 21. Dense "block" backward, input: dH2 += dBlock2 · W
+        // 20. Dense "block" backward, input: dH2 += dBlock2 · W
         //      dH2[r, i] += Σ_o dBlock2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dBlock2, blockWeight, dH2, batch, 16, 16, accumulate: true);
 
-        // 22. Add backward: dh = dH2
-        for (int i = 0; i < batch * 16; i++)
-            dh[i] = dH2[i];
+        // 21. Add backward: dh = dH2
+        dH2.CopyTo(dh);
 
-        // 23. Add backward: dRelu4 = dH2
+        // 22. Add backward: dRelu4 = dH2
+        //    then Relu backward: dBlock = dRelu4 where relu4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: one loop; dRelu4 is never stored
         for (int i = 0; i < batch * 16; i++)
-            dRelu4[i] = dH2[i];
+            dBlock[i] = relu4[i] > 0f ? dH2[i] : 0f;
 
-        // 24. Relu backward: dBlock = dRelu4 where relu4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        for (int i = 0; i < batch * 16; i++)
-            dBlock[i] = relu4[i] > 0f ? dRelu4[i] : 0f;
-
-        // 25. Dense "block" backward, weight: dW += dBlockᵀ · h   (W = block.weight, shared: contributions add up)
+        // 23. Dense "block" backward, weight: dW += dBlockᵀ · h   (W = block.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dBlock[r, o] · h[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dBlock, h, dBlockWeight, 16, 16, batch, accumulate: true);
 
-        // 26. Dense "block" backward, bias: db[o] += Σ_r dBlock[r, o]   (b = block.bias)
+        // 24. Dense "block" backward, bias: db[o] += Σ_r dBlock[r, o]   (b = block.bias)
         global::GraphGen.Kernels.Bias.SumRows(dBlock, dBlockBias, batch, 16, accumulate: true);
 
-        // 27. Dense "block" backward, input: dh += dBlock · W
+        // 25. Dense "block" backward, input: dh += dBlock · W
         //      dh[r, i] += Σ_o dBlock[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dBlock, blockWeight, dh, batch, 16, 16, accumulate: true);
 
-        // 28. Relu backward: dStem = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        // 26. Relu backward: dStem = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         for (int i = 0; i < batch * 16; i++)
             dStem[i] = h[i] > 0f ? dh[i] : 0f;
 
-        // 29. Dense "stem" backward, weight: dW = dStemᵀ · x   (W = stem.weight)
+        // 27. Dense "stem" backward, weight: dW = dStemᵀ · x   (W = stem.weight)
         //      dW[o, i] = Σ_r dStem[r, o] · x[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dStem, x, dStemWeight, 16, 8, batch);
 
-        // 30. Dense "stem" backward, bias: db[o] = Σ_r dStem[r, o]   (b = stem.bias)
+        // 28. Dense "stem" backward, bias: db[o] = Σ_r dStem[r, o]   (b = stem.bias)
         global::GraphGen.Kernels.Bias.SumRows(dStem, dStemBias, batch, 16, accumulate: false);
     }
 
@@ -484,55 +472,49 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           s5 [label="16. Add backward\n→ dH2", fillcolor="#fff1dc"];
           s4 -> s5 [label="dH3"];
           s5 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 [label="17. Add backward\n→ dRelu7", fillcolor="#fff1dc"];
+          s6 [label="17. Add backward + Relu backward\n→ dBlock2", fillcolor="#fff1dc"];
           s4 -> s6 [label="dH3"];
-          s6 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 [label="18. Relu backward\n→ dBlock2", fillcolor="#fff1dc"];
-          s6 -> s7 [label="dRelu7"];
-          s7 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 [label="19. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
-          s7 -> s8 [label="dBlock2"];
+          s6 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 [label="18. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
+          s6 -> s7 [label="dBlock2"];
+          s7 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 [label="19. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
+          s6 -> s8 [label="dBlock2"];
           s8 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 [label="20. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
-          s7 -> s9 [label="dBlock2"];
+          s9 [label="20. dense block dx\n→ dH2", fillcolor="#fff1dc"];
+          s6 -> s9 [label="dBlock2"];
+          s5 -> s9 [label="dH2"];
           s9 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 [label="21. dense block dx\n→ dH2", fillcolor="#fff1dc"];
-          s7 -> s10 [label="dBlock2"];
+          s10 [label="21. Add backward\n→ dh", fillcolor="#fff1dc"];
           s5 -> s10 [label="dH2"];
-          s10 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 [label="22. Add backward\n→ dh", fillcolor="#fff1dc"];
+          s9 -> s10 [label="dH2"];
+          s10 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 [label="22. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
           s5 -> s11 [label="dH2"];
-          s10 -> s11 [label="dH2"];
-          s11 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 [label="23. Add backward\n→ dRelu4", fillcolor="#fff1dc"];
-          s5 -> s12 [label="dH2"];
-          s10 -> s12 [label="dH2"];
-          s12 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 [label="24. Relu backward\n→ dBlock", fillcolor="#fff1dc"];
-          s12 -> s13 [label="dRelu4"];
-          s13 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 [label="25. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
-          s13 -> s14 [label="dBlock"];
-          s8 -> s14 [label="dBlockWeight"];
+          s9 -> s11 [label="dH2"];
+          s11 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 [label="23. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
+          s11 -> s12 [label="dBlock"];
+          s7 -> s12 [label="dBlockWeight"];
+          s12 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 [label="24. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
+          s11 -> s13 [label="dBlock"];
+          s8 -> s13 [label="dBlockBias"];
+          s13 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 [label="25. dense block dx\n→ dh", fillcolor="#fff1dc"];
+          s11 -> s14 [label="dBlock"];
+          s10 -> s14 [label="dh"];
           s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 [label="26. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
-          s13 -> s15 [label="dBlock"];
-          s9 -> s15 [label="dBlockBias"];
-          s15 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 [label="27. dense block dx\n→ dh", fillcolor="#fff1dc"];
-          s13 -> s16 [label="dBlock"];
-          s11 -> s16 [label="dh"];
-          s16 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 [label="28. Relu backward\n→ dStem", fillcolor="#fff1dc"];
-          s11 -> s17 [label="dh"];
-          s16 -> s17 [label="dh"];
-          s17 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 [label="29. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
-          s17 -> s18 [label="dStem"];
-          s18 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 [label="30. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
-          s17 -> s19 [label="dStem"];
-          s19 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 [label="26. Relu backward\n→ dStem", fillcolor="#fff1dc"];
+          s10 -> s15 [label="dh"];
+          s14 -> s15 [label="dh"];
+          s15 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 [label="27. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s15 -> s16 [label="dStem"];
+          s16 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 [label="28. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
+          s15 -> s17 [label="dStem"];
+          s17 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
 }
