@@ -44,6 +44,13 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
         new("output.bias", [3], 128, global::GraphGen.Init.Zeros, FanIn: 16, FanOut: 3),
     ]);
 
+    /// <summary>The activations the forward pass stores, in order: what an <see cref="global::GraphGen.IActivationObserver"/> sees.</summary>
+    public static readonly global::GraphGen.TensorInfo[] ActivationTable =
+    [
+        new("relu2", "Relu", [16]),
+        new("output", "Dense \"output\"", [3]),
+    ];
+
     // Memory plan for activations and gradients.
     //   One arena of capacity × 38 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–8.
     //   Buffers whose live ranges do not overlap share the same floats.
@@ -59,6 +66,7 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
     private readonly float[] _arena;
     private readonly int _capacity;
     private int _lastBatch;
+    private global::GraphGen.IActivationObserver? _observer;
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
     /// <param name="batchCapacity">The largest batch any call will pass; the arena is allocated once for it.</param>
@@ -81,6 +89,7 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
     global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;
     int global::GraphGen.INetwork.InputSize => InputSize;
     int global::GraphGen.INetwork.OutputSize => OutputSize;
+    global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
     int global::GraphGen.ITrainableNetwork<int>.TargetSize => TargetSize;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
@@ -103,6 +112,20 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
         RunForward(x, batch);
         LastOutput.CopyTo(destination);
+    }
+
+    /// <summary>Inference that shows every stored activation to <paramref name="observer"/> as it is computed (heatmaps, statistics).</summary>
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)
+    {
+        _observer = observer;
+        try
+        {
+            Forward(x, destination);
+        }
+        finally
+        {
+            _observer = null;
+        }
     }
 
     /// <summary>Forward pass and loss, no gradients: the mean loss over the batch.</summary>
@@ -160,11 +183,13 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
         //    then Relu: relu2 = max(hidden, 0)
         //    fused: bias and Relu are applied in the GEMM epilogue, so hidden is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, relu2, batch, 16, 4, bias: hiddenBias, global::GraphGen.Kernels.Activation.Relu);
+        _observer?.Observe(ActivationTable[0], relu2, batch);
 
         // 2. Dense "output": output = relu2 · Wᵀ + b
         //      output[r, o] = Σ_i relu2[r, i] · W[o, i] + b[o]   for o < 3, i < 16
         //      W = output.weight [3, 16], b = output.bias [3]
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(relu2, outputWeight, output, batch, 3, 16, bias: outputBias, global::GraphGen.Kernels.Activation.None);
+        _observer?.Observe(ActivationTable[1], output, batch);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
@@ -257,7 +282,7 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           n2 [label="relu2\nRelu  [B, 16]"];
           n3 [label="output\nDense \"output\"  [B, 3]\n51 parameters"];
           n4 [label="species\nTarget  [B, 1]", fillcolor="#e6f4ea"];
-          n5 [label="softmaxcrossentropy5\nSoftmaxCrossEntropy  scalar", fillcolor="#fde2e1"];
+          n5 [label="softmaxCrossEntropy5\nSoftmaxCrossEntropy  scalar", fillcolor="#fde2e1"];
           n0 -> n1;
           n1 -> n2;
           n2 -> n3;
@@ -266,6 +291,59 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           loss [label="loss\nSoftmaxCrossEntropy(output, species)", fillcolor="#fde2e1"];
           n5 -> loss;
         }
+        """";
+
+    /// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>
+    public const string ForwardGraphMermaid = """"
+        flowchart TB
+          n0["x<br/>Input [B, 4]"]:::input
+          n1["hidden<br/>Dense #quot;hidden#quot; [B, 16]<br/>80 parameters"]:::op
+          n2["relu2<br/>Relu [B, 16]"]:::op
+          n3["output<br/>Dense #quot;output#quot; [B, 3]<br/>51 parameters"]:::op
+          n4["species<br/>Target [B, 1]"]:::input
+          n5["softmaxCrossEntropy5<br/>SoftmaxCrossEntropy scalar"]:::loss
+          n0 --> n1
+          n1 --> n2
+          n2 --> n3
+          n3 --> n5
+          n4 --> n5
+          loss["loss = SoftmaxCrossEntropy(output, species)"]:::loss
+          n5 --> loss
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
+    /// <summary>Mermaid flowchart of the backward graph: each step, the gradients between them, and (dotted) the forward op it differentiates.</summary>
+    public const string BackwardGraphMermaid = """"
+        flowchart TB
+          n1["hidden<br/>Dense #quot;hidden#quot; [B, 16]<br/>80 parameters"]:::forward
+          n3["output<br/>Dense #quot;output#quot; [B, 3]<br/>51 parameters"]:::forward
+          n5["softmaxCrossEntropy5<br/>SoftmaxCrossEntropy scalar"]:::forward
+          s0["3. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
+          s0 -.- n5
+          s1["4. dense output dW<br/>→ dOutputWeight"]:::backward
+          s0 -->|dOutput| s1
+          s1 -.- n3
+          s2["5. dense output db<br/>→ dOutputBias"]:::backward
+          s0 -->|dOutput| s2
+          s2 -.- n3
+          s3["6. dense output dx + Relu backward<br/>→ dHidden"]:::backward
+          s0 -->|dOutput| s3
+          s3 -.- n3
+          s4["7. dense hidden dW<br/>→ dHiddenWeight"]:::backward
+          s3 -->|dHidden| s4
+          s4 -.- n1
+          s5["8. dense hidden db<br/>→ dHiddenBias"]:::backward
+          s3 -->|dHidden| s5
+          s5 -.- n1
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
         """";
 
     /// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>
@@ -277,7 +355,7 @@ partial class IrisNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="hidden\nDense \"hidden\"  [B, 16]\n80 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="output\nDense \"output\"  [B, 3]\n51 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n5 [label="softmaxcrossentropy5\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+          n5 [label="softmaxCrossEntropy5\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="3. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
           s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="4. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];

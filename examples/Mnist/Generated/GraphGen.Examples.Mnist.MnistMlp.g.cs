@@ -50,6 +50,14 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         new("fc3.bias", [10], 235136, global::GraphGen.Init.Zeros, FanIn: 128, FanOut: 10),
     ]);
 
+    /// <summary>The activations the forward pass stores, in order: what an <see cref="global::GraphGen.IActivationObserver"/> sees.</summary>
+    public static readonly global::GraphGen.TensorInfo[] ActivationTable =
+    [
+        new("h1", "Relu", [256]),
+        new("h2", "Relu", [128]),
+        new("fc3", "Dense \"fc3\"", [10]),
+    ];
+
     // Memory plan for activations and gradients.
     //   One arena of capacity × 788 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–12.
     //   Buffers whose live ranges do not overlap share the same floats.
@@ -67,6 +75,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     private readonly float[] _arena;
     private readonly int _capacity;
     private int _lastBatch;
+    private global::GraphGen.IActivationObserver? _observer;
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
     /// <param name="batchCapacity">The largest batch any call will pass; the arena is allocated once for it.</param>
@@ -89,6 +98,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;
     int global::GraphGen.INetwork.InputSize => InputSize;
     int global::GraphGen.INetwork.OutputSize => OutputSize;
+    global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
     int global::GraphGen.ITrainableNetwork<int>.TargetSize => TargetSize;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
@@ -111,6 +121,20 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", pixels);
         RunForward(pixels, batch);
         LastOutput.CopyTo(destination);
+    }
+
+    /// <summary>Inference that shows every stored activation to <paramref name="observer"/> as it is computed (heatmaps, statistics).</summary>
+    public void Forward(global::System.ReadOnlySpan<float> pixels, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)
+    {
+        _observer = observer;
+        try
+        {
+            Forward(pixels, destination);
+        }
+        finally
+        {
+            _observer = null;
+        }
     }
 
     /// <summary>Forward pass and loss, no gradients: the mean loss over the batch.</summary>
@@ -171,6 +195,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         //    then Relu: h1 = max(fc1, 0)
         //    fused: bias and Relu are applied in the GEMM epilogue, so fc1 is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(pixels, fc1Weight, h1, batch, 256, 784, bias: fc1Bias, global::GraphGen.Kernels.Activation.Relu);
+        _observer?.Observe(ActivationTable[0], h1, batch);
 
         // 2. Dense "fc2": fc2 = h1 · Wᵀ + b
         //      fc2[r, o] = Σ_i h1[r, i] · W[o, i] + b[o]   for o < 128, i < 256
@@ -178,11 +203,13 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         //    then Relu: h2 = max(fc2, 0)
         //    fused: bias and Relu are applied in the GEMM epilogue, so fc2 is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h1, fc2Weight, h2, batch, 128, 256, bias: fc2Bias, global::GraphGen.Kernels.Activation.Relu);
+        _observer?.Observe(ActivationTable[1], h2, batch);
 
         // 3. Dense "fc3": fc3 = h2 · Wᵀ + b
         //      fc3[r, o] = Σ_i h2[r, i] · W[o, i] + b[o]   for o < 10, i < 128
         //      W = fc3.weight [10, 128], b = fc3.bias [10]
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h2, fc3Weight, fc3, batch, 10, 128, bias: fc3Bias, global::GraphGen.Kernels.Activation.None);
+        _observer?.Observe(ActivationTable[2], fc3, batch);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
@@ -297,7 +324,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           n4 [label="h2\nRelu  [B, 128]"];
           n5 [label="fc3\nDense \"fc3\"  [B, 10]\n1,290 parameters"];
           n6 [label="digit\nTarget  [B, 1]", fillcolor="#e6f4ea"];
-          n7 [label="softmaxcrossentropy7\nSoftmaxCrossEntropy  scalar", fillcolor="#fde2e1"];
+          n7 [label="softmaxCrossEntropy7\nSoftmaxCrossEntropy  scalar", fillcolor="#fde2e1"];
           n0 -> n1;
           n1 -> n2;
           n2 -> n3;
@@ -310,6 +337,73 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         }
         """";
 
+    /// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>
+    public const string ForwardGraphMermaid = """"
+        flowchart TB
+          n0["pixels<br/>Input [B, 784]"]:::input
+          n1["fc1<br/>Dense #quot;fc1#quot; [B, 256]<br/>200,960 parameters"]:::op
+          n2["h1<br/>Relu [B, 256]"]:::op
+          n3["fc2<br/>Dense #quot;fc2#quot; [B, 128]<br/>32,896 parameters"]:::op
+          n4["h2<br/>Relu [B, 128]"]:::op
+          n5["fc3<br/>Dense #quot;fc3#quot; [B, 10]<br/>1,290 parameters"]:::op
+          n6["digit<br/>Target [B, 1]"]:::input
+          n7["softmaxCrossEntropy7<br/>SoftmaxCrossEntropy scalar"]:::loss
+          n0 --> n1
+          n1 --> n2
+          n2 --> n3
+          n3 --> n4
+          n4 --> n5
+          n5 --> n7
+          n6 --> n7
+          loss["loss = SoftmaxCrossEntropy(fc3, digit)"]:::loss
+          n7 --> loss
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
+    /// <summary>Mermaid flowchart of the backward graph: each step, the gradients between them, and (dotted) the forward op it differentiates.</summary>
+    public const string BackwardGraphMermaid = """"
+        flowchart TB
+          n1["fc1<br/>Dense #quot;fc1#quot; [B, 256]<br/>200,960 parameters"]:::forward
+          n3["fc2<br/>Dense #quot;fc2#quot; [B, 128]<br/>32,896 parameters"]:::forward
+          n5["fc3<br/>Dense #quot;fc3#quot; [B, 10]<br/>1,290 parameters"]:::forward
+          n7["softmaxCrossEntropy7<br/>SoftmaxCrossEntropy scalar"]:::forward
+          s0["4. SoftmaxCrossEntropy<br/>→ dFc3"]:::backward
+          s0 -.- n7
+          s1["5. dense fc3 dW<br/>→ dFc3Weight"]:::backward
+          s0 -->|dFc3| s1
+          s1 -.- n5
+          s2["6. dense fc3 db<br/>→ dFc3Bias"]:::backward
+          s0 -->|dFc3| s2
+          s2 -.- n5
+          s3["7. dense fc3 dx + Relu backward<br/>→ dFc2"]:::backward
+          s0 -->|dFc3| s3
+          s3 -.- n5
+          s4["8. dense fc2 dW<br/>→ dFc2Weight"]:::backward
+          s3 -->|dFc2| s4
+          s4 -.- n3
+          s5["9. dense fc2 db<br/>→ dFc2Bias"]:::backward
+          s3 -->|dFc2| s5
+          s5 -.- n3
+          s6["10. dense fc2 dx + Relu backward<br/>→ dFc1"]:::backward
+          s3 -->|dFc2| s6
+          s6 -.- n3
+          s7["11. dense fc1 dW<br/>→ dFc1Weight"]:::backward
+          s6 -->|dFc1| s7
+          s7 -.- n1
+          s8["12. dense fc1 db<br/>→ dFc1Bias"]:::backward
+          s6 -->|dFc1| s8
+          s8 -.- n1
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
     /// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>
     public const string BackwardGraphDot = """"
         digraph MnistMlp_backward {
@@ -320,7 +414,7 @@ partial class MnistMlp : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           n1 [label="fc1\nDense \"fc1\"  [B, 256]\n200,960 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="fc2\nDense \"fc2\"  [B, 128]\n32,896 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="fc3\nDense \"fc3\"  [B, 10]\n1,290 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n7 [label="softmaxcrossentropy7\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+          n7 [label="softmaxCrossEntropy7\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="4. SoftmaxCrossEntropy\n→ dFc3", fillcolor="#fff1dc"];
           s0 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="5. dense fc3 dW\n→ dFc3Weight", fillcolor="#fff1dc"];

@@ -38,6 +38,12 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         new("neuron.bias", [1], 30, global::GraphGen.Init.Zeros, FanIn: 30, FanOut: 1),
     ]);
 
+    /// <summary>The activations the forward pass stores, in order: what an <see cref="global::GraphGen.IActivationObserver"/> sees.</summary>
+    public static readonly global::GraphGen.TensorInfo[] ActivationTable =
+    [
+        new("sigmoid2", "Sigmoid", [1]),
+    ];
+
     // Memory plan for activations and gradients.
     //   One arena of capacity × 3 floats. Steps are numbered in training order: forward 1–1, loss 2, backward 3–5.
     //   Buffers whose live ranges do not overlap share the same floats.
@@ -52,6 +58,7 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     private readonly float[] _arena;
     private readonly int _capacity;
     private int _lastBatch;
+    private global::GraphGen.IActivationObserver? _observer;
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
     /// <param name="batchCapacity">The largest batch any call will pass; the arena is allocated once for it.</param>
@@ -74,6 +81,7 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;
     int global::GraphGen.INetwork.InputSize => InputSize;
     int global::GraphGen.INetwork.OutputSize => OutputSize;
+    global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
     int global::GraphGen.ITrainableNetwork<float>.TargetSize => TargetSize;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
@@ -96,6 +104,20 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
         RunForward(x, batch);
         LastOutput.CopyTo(destination);
+    }
+
+    /// <summary>Inference that shows every stored activation to <paramref name="observer"/> as it is computed (heatmaps, statistics).</summary>
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)
+    {
+        _observer = observer;
+        try
+        {
+            Forward(x, destination);
+        }
+        finally
+        {
+            _observer = null;
+        }
     }
 
     /// <summary>Forward pass and loss, no gradients: the mean loss over the batch.</summary>
@@ -151,6 +173,7 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         //    then Sigmoid: sigmoid2 = σ(neuron) = 1 / (1 + e^(−neuron))
         //    fused: bias and Sigmoid are applied in the GEMM epilogue, so neuron is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, neuronWeight, sigmoid2, batch, 1, 30, bias: neuronBias, global::GraphGen.Kernels.Activation.Sigmoid);
+        _observer?.Observe(ActivationTable[0], sigmoid2, batch);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
@@ -229,7 +252,7 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           n1 [label="neuron\nDense \"neuron\"  [B, 1]\n31 parameters"];
           n2 [label="sigmoid2\nSigmoid  [B, 1]"];
           n3 [label="benign\nTarget  [B, 1]", fillcolor="#e6f4ea"];
-          n4 [label="binarycrossentropy4\nBinaryCrossEntropy  scalar", fillcolor="#fde2e1"];
+          n4 [label="binaryCrossEntropy4\nBinaryCrossEntropy  scalar", fillcolor="#fde2e1"];
           n0 -> n1;
           n1 -> n2;
           n2 -> n4;
@@ -237,6 +260,51 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           loss [label="loss\nBinaryCrossEntropy(sigmoid2, benign)", fillcolor="#fde2e1"];
           n4 -> loss;
         }
+        """";
+
+    /// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>
+    public const string ForwardGraphMermaid = """"
+        flowchart TB
+          n0["x<br/>Input [B, 30]"]:::input
+          n1["neuron<br/>Dense #quot;neuron#quot; [B, 1]<br/>31 parameters"]:::op
+          n2["sigmoid2<br/>Sigmoid [B, 1]"]:::op
+          n3["benign<br/>Target [B, 1]"]:::input
+          n4["binaryCrossEntropy4<br/>BinaryCrossEntropy scalar"]:::loss
+          n0 --> n1
+          n1 --> n2
+          n2 --> n4
+          n3 --> n4
+          loss["loss = BinaryCrossEntropy(sigmoid2, benign)"]:::loss
+          n4 --> loss
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
+    /// <summary>Mermaid flowchart of the backward graph: each step, the gradients between them, and (dotted) the forward op it differentiates.</summary>
+    public const string BackwardGraphMermaid = """"
+        flowchart TB
+          n1["neuron<br/>Dense #quot;neuron#quot; [B, 1]<br/>31 parameters"]:::forward
+          n2["sigmoid2<br/>Sigmoid [B, 1]"]:::forward
+          n4["binaryCrossEntropy4<br/>BinaryCrossEntropy scalar"]:::forward
+          s0["2. BinaryCrossEntropy<br/>→ dSigmoid2"]:::backward
+          s0 -.- n4
+          s1["3. Sigmoid backward<br/>→ dNeuron"]:::backward
+          s0 -->|dSigmoid2| s1
+          s1 -.- n2
+          s2["4. dense neuron dW<br/>→ dNeuronWeight"]:::backward
+          s1 -->|dNeuron| s2
+          s2 -.- n1
+          s3["5. dense neuron db<br/>→ dNeuronBias"]:::backward
+          s1 -->|dNeuron| s3
+          s3 -.- n1
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
         """";
 
     /// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>
@@ -248,7 +316,7 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="neuron\nDense \"neuron\"  [B, 1]\n31 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n2 [label="sigmoid2\nSigmoid  [B, 1]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n4 [label="binarycrossentropy4\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+          n4 [label="binaryCrossEntropy4\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="2. BinaryCrossEntropy\n→ dSigmoid2", fillcolor="#fff1dc"];
           s0 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="3. Sigmoid backward\n→ dNeuron", fillcolor="#fff1dc"];

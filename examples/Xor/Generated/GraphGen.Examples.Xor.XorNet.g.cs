@@ -44,6 +44,13 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         new("output.bias", [1], 16, global::GraphGen.Init.Zeros, FanIn: 4, FanOut: 1),
     ]);
 
+    /// <summary>The activations the forward pass stores, in order: what an <see cref="global::GraphGen.IActivationObserver"/> sees.</summary>
+    public static readonly global::GraphGen.TensorInfo[] ActivationTable =
+    [
+        new("hidden2", "Tanh", [4]),
+        new("sigmoid4", "Sigmoid", [1]),
+    ];
+
     // Memory plan for activations and gradients.
     //   One arena of capacity × 11 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–9.
     //   Buffers whose live ranges do not overlap share the same floats.
@@ -60,6 +67,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     private readonly float[] _arena;
     private readonly int _capacity;
     private int _lastBatch;
+    private global::GraphGen.IActivationObserver? _observer;
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
     /// <param name="batchCapacity">The largest batch any call will pass; the arena is allocated once for it.</param>
@@ -82,6 +90,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
     global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;
     int global::GraphGen.INetwork.InputSize => InputSize;
     int global::GraphGen.INetwork.OutputSize => OutputSize;
+    global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
     int global::GraphGen.ITrainableNetwork<float>.TargetSize => TargetSize;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
@@ -104,6 +113,20 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
         RunForward(x, batch);
         LastOutput.CopyTo(destination);
+    }
+
+    /// <summary>Inference that shows every stored activation to <paramref name="observer"/> as it is computed (heatmaps, statistics).</summary>
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)
+    {
+        _observer = observer;
+        try
+        {
+            Forward(x, destination);
+        }
+        finally
+        {
+            _observer = null;
+        }
     }
 
     /// <summary>Forward pass and loss, no gradients: the mean loss over the batch.</summary>
@@ -162,6 +185,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         //    then Tanh: hidden2 = tanh(hidden)
         //    fused: bias and Tanh are applied in the GEMM epilogue, so hidden is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, hidden2, batch, 4, 2, bias: hiddenBias, global::GraphGen.Kernels.Activation.Tanh);
+        _observer?.Observe(ActivationTable[0], hidden2, batch);
 
         // 2. Dense "output": output = hidden2 · Wᵀ + b
         //      output[r, o] = Σ_i hidden2[r, i] · W[o, i] + b[o]   for o < 1, i < 4
@@ -169,6 +193,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         //    then Sigmoid: sigmoid4 = σ(output) = 1 / (1 + e^(−output))
         //    fused: bias and Sigmoid are applied in the GEMM epilogue, so output is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(hidden2, outputWeight, sigmoid4, batch, 1, 4, bias: outputBias, global::GraphGen.Kernels.Activation.Sigmoid);
+        _observer?.Observe(ActivationTable[1], sigmoid4, batch);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
@@ -269,7 +294,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           n3 [label="output\nDense \"output\"  [B, 1]\n5 parameters"];
           n4 [label="sigmoid4\nSigmoid  [B, 1]"];
           n5 [label="y\nTarget  [B, 1]", fillcolor="#e6f4ea"];
-          n6 [label="binarycrossentropy6\nBinaryCrossEntropy  scalar", fillcolor="#fde2e1"];
+          n6 [label="binaryCrossEntropy6\nBinaryCrossEntropy  scalar", fillcolor="#fde2e1"];
           n0 -> n1;
           n1 -> n2;
           n2 -> n3;
@@ -279,6 +304,65 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           loss [label="loss\nBinaryCrossEntropy(sigmoid4, y)", fillcolor="#fde2e1"];
           n6 -> loss;
         }
+        """";
+
+    /// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>
+    public const string ForwardGraphMermaid = """"
+        flowchart TB
+          n0["x<br/>Input [B, 2]"]:::input
+          n1["hidden<br/>Dense #quot;hidden#quot; [B, 4]<br/>12 parameters"]:::op
+          n2["hidden2<br/>Tanh [B, 4]"]:::op
+          n3["output<br/>Dense #quot;output#quot; [B, 1]<br/>5 parameters"]:::op
+          n4["sigmoid4<br/>Sigmoid [B, 1]"]:::op
+          n5["y<br/>Target [B, 1]"]:::input
+          n6["binaryCrossEntropy6<br/>BinaryCrossEntropy scalar"]:::loss
+          n0 --> n1
+          n1 --> n2
+          n2 --> n3
+          n3 --> n4
+          n4 --> n6
+          n5 --> n6
+          loss["loss = BinaryCrossEntropy(sigmoid4, y)"]:::loss
+          n6 --> loss
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
+    /// <summary>Mermaid flowchart of the backward graph: each step, the gradients between them, and (dotted) the forward op it differentiates.</summary>
+    public const string BackwardGraphMermaid = """"
+        flowchart TB
+          n1["hidden<br/>Dense #quot;hidden#quot; [B, 4]<br/>12 parameters"]:::forward
+          n3["output<br/>Dense #quot;output#quot; [B, 1]<br/>5 parameters"]:::forward
+          n4["sigmoid4<br/>Sigmoid [B, 1]"]:::forward
+          n6["binaryCrossEntropy6<br/>BinaryCrossEntropy scalar"]:::forward
+          s0["3. BinaryCrossEntropy<br/>→ dSigmoid4"]:::backward
+          s0 -.- n6
+          s1["4. Sigmoid backward<br/>→ dOutput"]:::backward
+          s0 -->|dSigmoid4| s1
+          s1 -.- n4
+          s2["5. dense output dW<br/>→ dOutputWeight"]:::backward
+          s1 -->|dOutput| s2
+          s2 -.- n3
+          s3["6. dense output db<br/>→ dOutputBias"]:::backward
+          s1 -->|dOutput| s3
+          s3 -.- n3
+          s4["7. dense output dx + Tanh backward<br/>→ dHidden"]:::backward
+          s1 -->|dOutput| s4
+          s4 -.- n3
+          s5["8. dense hidden dW<br/>→ dHiddenWeight"]:::backward
+          s4 -->|dHidden| s5
+          s5 -.- n1
+          s6["9. dense hidden db<br/>→ dHiddenBias"]:::backward
+          s4 -->|dHidden| s6
+          s6 -.- n1
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
         """";
 
     /// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>
@@ -291,7 +375,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           n1 [label="hidden\nDense \"hidden\"  [B, 4]\n12 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="output\nDense \"output\"  [B, 1]\n5 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="sigmoid4\nSigmoid  [B, 1]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n6 [label="binarycrossentropy6\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+          n6 [label="binaryCrossEntropy6\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="3. BinaryCrossEntropy\n→ dSigmoid4", fillcolor="#fff1dc"];
           s0 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="4. Sigmoid backward\n→ dOutput", fillcolor="#fff1dc"];

@@ -15,6 +15,20 @@ internal sealed partial class NetworkEmitter
             _w.Line("LastOutput.CopyTo(destination);");
         }
         _w.Line();
+        _w.Line("/// <summary>Inference that shows every stored activation to <paramref name=\"observer\"/> as it is computed (heatmaps, statistics).</summary>");
+        using (_w.Block($"public void Forward(global::System.ReadOnlySpan<float> {x}, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)"))
+        {
+            _w.Line("_observer = observer;");
+            _w.Line("try");
+            _w.Line("{");
+            using (_w.Indent()) _w.Line($"Forward({x}, destination);");
+            _w.Line("}");
+            _w.Line("finally");
+            _w.Line("{");
+            using (_w.Indent()) _w.Line("_observer = null;");
+            _w.Line("}");
+        }
+        _w.Line();
         if (!_trainable) return;
 
         string y = TargetName;

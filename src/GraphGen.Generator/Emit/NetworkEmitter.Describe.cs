@@ -27,6 +27,16 @@ internal sealed partial class NetworkEmitter
             _w.Line("]);");
         }
         _w.Line();
+        _w.Line("/// <summary>The activations the forward pass stores, in order: what an <see cref=\"global::GraphGen.IActivationObserver\"/> sees.</summary>");
+        _w.Line("public static readonly global::GraphGen.TensorInfo[] ActivationTable =");
+        _w.Line("[");
+        using (_w.Indent())
+        {
+            foreach (var b in ObservedBuffers())
+                _w.Line($"new(\"{b.Name}\", \"{SummaryWriter.OpName(b.Node).Replace("\"", "\\\"")}\", [{string.Join(", ", b.Node.Shape.Dimensions)}]),");
+        }
+        _w.Line("];");
+        _w.Line();
         _w.Comment("Memory plan for activations and gradients.");
         foreach (var line in SummaryWriter.MemoryLines(_plan)) _w.Comment("  " + line);
         _w.Line();
@@ -55,8 +65,14 @@ internal sealed partial class NetworkEmitter
         _w.Line();
         _w.Line("/// <summary>Graphviz DOT text of the forward graph (render with: dot -Tsvg).</summary>");
         RawString("public const string ForwardGraphDot", DotWriter.Forward(_plan, _name).TrimEnd('\n', '\r').Split('\n'));
+        _w.Line();
+        _w.Line("/// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>");
+        RawString("public const string ForwardGraphMermaid", MermaidWriter.Forward(_plan).TrimEnd('\n').Split('\n'));
         if (_trainable)
         {
+            _w.Line();
+            _w.Line("/// <summary>Mermaid flowchart of the backward graph: each step, the gradients between them, and (dotted) the forward op it differentiates.</summary>");
+            RawString("public const string BackwardGraphMermaid", MermaidWriter.Backward(_plan).TrimEnd('\n').Split('\n'));
             _w.Line();
             _w.Line("/// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>");
             RawString("public const string BackwardGraphDot", DotWriter.Backward(_plan, _name).TrimEnd('\n', '\r').Split('\n'));

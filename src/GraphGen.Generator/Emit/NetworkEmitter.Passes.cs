@@ -17,7 +17,17 @@ internal sealed partial class NetworkEmitter
             _w.Line("_lastBatch = batch;");
             DeclareViews(_plan.Forward);
             _stepNumber = 0;
-            RenderSteps(_plan.Forward);
+            for (int i = 0; i < _plan.Forward.Count; i++)
+            {
+                if (i > 0) _w.Line();
+                var step = _plan.Forward[i];
+                StepRenderer.Render(_w, step, ++_stepNumber);
+                foreach (var written in step.Writes)
+                {
+                    int index = ObservedIndex(written);
+                    if (index >= 0) _w.Line($"_observer?.Observe(ActivationTable[{index}], {written.Name}, batch);");
+                }
+            }
         }
         _w.Line();
     }
@@ -105,6 +115,14 @@ internal sealed partial class NetworkEmitter
             _w.Line();
         }
     }
+
+    /// <summary>Forward activations that an observer sees, in the order the forward pass stores them.</summary>
+    private List<Buffer> ObservedBuffers() =>
+        _plan.Forward.SelectMany(s => s.Writes).Where(o => o.Kind == OperandKind.Buffer).Select(o => _plan.Buffers[o.Index])
+            .Where(b => b.Role == BufferRole.Activation).Distinct().ToList();
+
+    private int ObservedIndex(Operand operand) =>
+        operand.Kind == OperandKind.Buffer ? ObservedBuffers().IndexOf(_plan.Buffers[operand.Index]) : -1;
 
     /// <summary>Renders steps separated by blank lines, numbered across the passes in training order.</summary>
     private void RenderSteps(List<KernelStep> steps)

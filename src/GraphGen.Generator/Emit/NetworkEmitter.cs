@@ -115,6 +115,7 @@ internal sealed partial class NetworkEmitter
         _w.Line("private readonly float[] _arena;");
         _w.Line("private readonly int _capacity;");
         _w.Line("private int _lastBatch;");
+        _w.Line("private global::GraphGen.IActivationObserver? _observer;");
         _w.Line();
     }
 
@@ -147,6 +148,7 @@ internal sealed partial class NetworkEmitter
         _w.Line("global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;");
         _w.Line("int global::GraphGen.INetwork.InputSize => InputSize;");
         _w.Line("int global::GraphGen.INetwork.OutputSize => OutputSize;");
+        _w.Line("global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;");
         if (_trainable) _w.Line($"int global::GraphGen.ITrainableNetwork<{_targetType}>.TargetSize => TargetSize;");
         _w.Line();
         _w.Line("/// <summary>The parameter arena (every parameter, contiguous, in <see cref=\"ParameterTable\"/> order).</summary>");

@@ -38,7 +38,7 @@ internal sealed class Graph
 
     public Node Add(OpKind kind, Node[] inputs, TensorShape shape, Diagnostics.LocationInfo? location)
     {
-        var node = new Node(Nodes.Count, kind, inputs, shape, location) { Name = kind.ToString().ToLowerInvariant() + Nodes.Count };
+        var node = new Node(Nodes.Count, kind, inputs, shape, location) { Name = char.ToLowerInvariant(kind.ToString()[0]) + kind.ToString().Substring(1) + Nodes.Count };
         Nodes.Add(node);
         return node;
     }

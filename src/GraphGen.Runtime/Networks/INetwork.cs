@@ -34,6 +34,15 @@ public interface INetwork
 
     /// <summary>Inference: output = f(input) for input.Length / InputSize samples.</summary>
     void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>
+    /// Inference that also shows every stored activation to <paramref name="observer"/> as it is
+    /// computed. Generated networks implement it; the default observes nothing.
+    /// </summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output, IActivationObserver observer) => Forward(input, output);
+
+    /// <summary>The activations a forward pass stores, in the order it computes them.</summary>
+    IReadOnlyList<TensorInfo> Activations => [];
 }
 
 /// <summary>

@@ -35,6 +35,13 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
         new("project.weight", [3, 6], 0, global::GraphGen.Init.HeUniform, FanIn: 6, FanOut: 3),
     ]);
 
+    /// <summary>The activations the forward pass stores, in order: what an <see cref="global::GraphGen.IActivationObserver"/> sees.</summary>
+    public static readonly global::GraphGen.TensorInfo[] ActivationTable =
+    [
+        new("gelu2", "Gelu", [3]),
+        new("softmax3", "Softmax", [3]),
+    ];
+
     // Memory plan for activations and gradients.
     //   One arena of capacity × 6 floats. Steps are numbered in training order: forward 1–2.
     //   Buffers whose live ranges do not overlap share the same floats.
@@ -48,6 +55,7 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     private readonly float[] _arena;
     private readonly int _capacity;
     private int _lastBatch;
+    private global::GraphGen.IActivationObserver? _observer;
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
     /// <param name="batchCapacity">The largest batch any call will pass; the arena is allocated once for it.</param>
@@ -70,6 +78,7 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;
     int global::GraphGen.INetwork.InputSize => InputSize;
     int global::GraphGen.INetwork.OutputSize => OutputSize;
+    global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
     public global::System.Span<float> Parameters => _parameters;
@@ -90,6 +99,20 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
         LastOutput.CopyTo(destination);
     }
 
+    /// <summary>Inference that shows every stored activation to <paramref name="observer"/> as it is computed (heatmaps, statistics).</summary>
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)
+    {
+        _observer = observer;
+        try
+        {
+            Forward(x, destination);
+        }
+        finally
+        {
+            _observer = null;
+        }
+    }
+
     /// <summary>The forward pass: every activation, in graph order.</summary>
     private void RunForward(global::System.ReadOnlySpan<float> x, int batch)
     {
@@ -105,10 +128,12 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
         //    then Gelu: gelu2 = project·Φ(project)   (Φ: standard normal CDF)
         //    fused: bias and Gelu are applied in the GEMM epilogue, so project is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, projectWeight, gelu2, batch, 3, 6, bias: default, global::GraphGen.Kernels.Activation.Gelu);
+        _observer?.Observe(ActivationTable[0], gelu2, batch);
 
         // 2. Softmax: softmax3_j = e^(gelu2_j − m) / Σ_k e^(gelu2_k − m), m = max_k gelu2_k
         //      (subtracting the row maximum m keeps e^x from overflowing; it cancels in the ratio)
         global::GraphGen.Kernels.Softmax.Forward(gelu2, softmax3, batch, 3);
+        _observer?.Observe(ActivationTable[1], softmax3, batch);
     }
 
     /// <summary>Buffer <paramref name="offset"/> of the memory plan: it starts at offset × capacity.</summary>
@@ -147,5 +172,22 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
           n1 -> n2;
           n2 -> n3;
         }
+        """";
+
+    /// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>
+    public const string ForwardGraphMermaid = """"
+        flowchart TB
+          n0["x<br/>Input [B, 6]"]:::input
+          n1["project<br/>Dense #quot;project#quot; [B, 3]<br/>18 parameters"]:::op
+          n2["gelu2<br/>Gelu [B, 3]"]:::op
+          n3["softmax3<br/>Softmax [B, 3]"]:::op
+          n0 --> n1
+          n1 --> n2
+          n2 --> n3
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
         """";
 }

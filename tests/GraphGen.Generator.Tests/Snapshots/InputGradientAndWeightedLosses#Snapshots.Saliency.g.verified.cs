@@ -43,6 +43,13 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
         new("out.bias", [2], 35, global::GraphGen.Init.Zeros, FanIn: 5, FanOut: 2),
     ]);
 
+    /// <summary>The activations the forward pass stores, in order: what an <see cref="global::GraphGen.IActivationObserver"/> sees.</summary>
+    public static readonly global::GraphGen.TensorInfo[] ActivationTable =
+    [
+        new("tanh2", "Tanh", [5]),
+        new("out_", "Dense \"out\"", [2]),
+    ];
+
     // Memory plan for activations and gradients.
     //   One arena of capacity × 14 floats. Steps are numbered in training order: forward 1–2, loss 3–4, backward 5–10.
     //   Buffers whose live ranges do not overlap share the same floats.
@@ -59,6 +66,7 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
     private readonly float[] _arena;
     private readonly int _capacity;
     private int _lastBatch;
+    private global::GraphGen.IActivationObserver? _observer;
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
     /// <param name="batchCapacity">The largest batch any call will pass; the arena is allocated once for it.</param>
@@ -81,6 +89,7 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
     global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;
     int global::GraphGen.INetwork.InputSize => InputSize;
     int global::GraphGen.INetwork.OutputSize => OutputSize;
+    global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
     int global::GraphGen.ITrainableNetwork<float>.TargetSize => TargetSize;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
@@ -106,6 +115,20 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
         RunForward(x, batch);
         LastOutput.CopyTo(destination);
+    }
+
+    /// <summary>Inference that shows every stored activation to <paramref name="observer"/> as it is computed (heatmaps, statistics).</summary>
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)
+    {
+        _observer = observer;
+        try
+        {
+            Forward(x, destination);
+        }
+        finally
+        {
+            _observer = null;
+        }
     }
 
     /// <summary>Forward pass and loss, no gradients: the mean loss over the batch.</summary>
@@ -164,11 +187,13 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
         //    then Tanh: tanh2 = tanh(hidden)
         //    fused: bias and Tanh are applied in the GEMM epilogue, so hidden is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, hiddenWeight, tanh2, batch, 5, 4, bias: hiddenBias, global::GraphGen.Kernels.Activation.Tanh);
+        _observer?.Observe(ActivationTable[0], tanh2, batch);
 
         // 2. Dense "out": out_ = tanh2 · Wᵀ + b
         //      out_[r, o] = Σ_i tanh2[r, i] · W[o, i] + b[o]   for o < 2, i < 5
         //      W = out.weight [2, 5], b = out.bias [2]
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(tanh2, outWeight, out_, batch, 2, 5, bias: outBias, global::GraphGen.Kernels.Activation.None);
+        _observer?.Observe(ActivationTable[1], out_, batch);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
@@ -272,8 +297,8 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
           n2 [label="tanh2\nTanh  [B, 5]"];
           n3 [label="out_\nDense \"out\"  [B, 2]\n12 parameters"];
           n4 [label="t\nTarget  [B, 2]", fillcolor="#e6f4ea"];
-          n5 [label="binarycrossentropywithlogits5\nBinaryCrossEntropyWithLogits  scalar", fillcolor="#fde2e1"];
-          n6 [label="meansquarederror6\nMeanSquaredError  scalar", fillcolor="#fde2e1"];
+          n5 [label="binaryCrossEntropyWithLogits5\nBinaryCrossEntropyWithLogits  scalar", fillcolor="#fde2e1"];
+          n6 [label="meanSquaredError6\nMeanSquaredError  scalar", fillcolor="#fde2e1"];
           n0 -> n1;
           n1 -> n2;
           n2 -> n3;
@@ -287,6 +312,73 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
         }
         """";
 
+    /// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>
+    public const string ForwardGraphMermaid = """"
+        flowchart TB
+          n0["x<br/>Input [B, 4]"]:::input
+          n1["hidden<br/>Dense #quot;hidden#quot; [B, 5]<br/>25 parameters"]:::op
+          n2["tanh2<br/>Tanh [B, 5]"]:::op
+          n3["out_<br/>Dense #quot;out#quot; [B, 2]<br/>12 parameters"]:::op
+          n4["t<br/>Target [B, 2]"]:::input
+          n5["binaryCrossEntropyWithLogits5<br/>BinaryCrossEntropyWithLogits scalar"]:::loss
+          n6["meanSquaredError6<br/>MeanSquaredError scalar"]:::loss
+          n0 --> n1
+          n1 --> n2
+          n2 --> n3
+          n3 --> n5
+          n4 --> n5
+          n3 --> n6
+          n4 --> n6
+          loss["loss = BinaryCrossEntropyWithLogits(out_, t) + 0.1 · MeanSquaredError(out_, t)"]:::loss
+          n5 --> loss
+          n6 --> loss
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
+    /// <summary>Mermaid flowchart of the backward graph: each step, the gradients between them, and (dotted) the forward op it differentiates.</summary>
+    public const string BackwardGraphMermaid = """"
+        flowchart TB
+          n1["hidden<br/>Dense #quot;hidden#quot; [B, 5]<br/>25 parameters"]:::forward
+          n3["out_<br/>Dense #quot;out#quot; [B, 2]<br/>12 parameters"]:::forward
+          n5["binaryCrossEntropyWithLogits5<br/>BinaryCrossEntropyWithLogits scalar"]:::forward
+          n6["meanSquaredError6<br/>MeanSquaredError scalar"]:::forward
+          s0["3. BinaryCrossEntropyWithLogits<br/>→ dOut_"]:::backward
+          s0 -.- n5
+          s1["4. MeanSquaredError<br/>→ dOut_"]:::backward
+          s0 -->|dOut_| s1
+          s1 -.- n6
+          s2["5. dense out dW<br/>→ dOutWeight"]:::backward
+          s0 -->|dOut_| s2
+          s1 -->|dOut_| s2
+          s2 -.- n3
+          s3["6. dense out db<br/>→ dOutBias"]:::backward
+          s0 -->|dOut_| s3
+          s1 -->|dOut_| s3
+          s3 -.- n3
+          s4["7. dense out dx + Tanh backward<br/>→ dHidden"]:::backward
+          s0 -->|dOut_| s4
+          s1 -->|dOut_| s4
+          s4 -.- n3
+          s5["8. dense hidden dW<br/>→ dHiddenWeight"]:::backward
+          s4 -->|dHidden| s5
+          s5 -.- n1
+          s6["9. dense hidden db<br/>→ dHiddenBias"]:::backward
+          s4 -->|dHidden| s6
+          s6 -.- n1
+          s7["10. dense hidden dx<br/>→ dx"]:::backward
+          s4 -->|dHidden| s7
+          s7 -.- n1
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
     /// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>
     public const string BackwardGraphDot = """"
         digraph Saliency_backward {
@@ -296,8 +388,8 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="hidden\nDense \"hidden\"  [B, 5]\n25 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="out_\nDense \"out\"  [B, 2]\n12 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n5 [label="binarycrossentropywithlogits5\nBinaryCrossEntropyWithLogits  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n6 [label="meansquarederror6\nMeanSquaredError  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+          n5 [label="binaryCrossEntropyWithLogits5\nBinaryCrossEntropyWithLogits  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+          n6 [label="meanSquaredError6\nMeanSquaredError  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="3. BinaryCrossEntropyWithLogits\n→ dOut_", fillcolor="#fff1dc"];
           s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="4. MeanSquaredError\n→ dOut_", fillcolor="#fff1dc"];

@@ -46,6 +46,13 @@ partial class Outer
             new("layer1.bias", [3], 18, global::GraphGen.Init.Zeros, FanIn: 3, FanOut: 3),
         ]);
 
+        /// <summary>The activations the forward pass stores, in order: what an <see cref="global::GraphGen.IActivationObserver"/> sees.</summary>
+        public static readonly global::GraphGen.TensorInfo[] ActivationTable =
+        [
+            new("h", "Sigmoid", [3]),
+            new("h2", "Sigmoid", [3]),
+        ];
+
         // Memory plan for activations and gradients.
         //   One arena of capacity × 12 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–9.
         //   Buffers whose live ranges do not overlap share the same floats.
@@ -62,6 +69,7 @@ partial class Outer
         private readonly float[] _arena;
         private readonly int _capacity;
         private int _lastBatch;
+        private global::GraphGen.IActivationObserver? _observer;
 
         /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
         /// <param name="batchCapacity">The largest batch any call will pass; the arena is allocated once for it.</param>
@@ -84,6 +92,7 @@ partial class Outer
         global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;
         int global::GraphGen.INetwork.InputSize => InputSize;
         int global::GraphGen.INetwork.OutputSize => OutputSize;
+        global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
         int global::GraphGen.ITrainableNetwork<float>.TargetSize => TargetSize;
 
         /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
@@ -106,6 +115,20 @@ partial class Outer
             if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
             RunForward(x, batch);
             LastOutput.CopyTo(destination);
+        }
+
+        /// <summary>Inference that shows every stored activation to <paramref name="observer"/> as it is computed (heatmaps, statistics).</summary>
+        public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)
+        {
+            _observer = observer;
+            try
+            {
+                Forward(x, destination);
+            }
+            finally
+            {
+                _observer = null;
+            }
         }
 
         /// <summary>Forward pass and loss, no gradients: the mean loss over the batch.</summary>
@@ -164,6 +187,7 @@ partial class Outer
             //    then Sigmoid: h = σ(layer0) = 1 / (1 + e^(−layer0))
             //    fused: bias and Sigmoid are applied in the GEMM epilogue, so layer0 is never stored
             global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, layer0Weight, h, batch, 3, 2, bias: layer0Bias, global::GraphGen.Kernels.Activation.Sigmoid);
+            _observer?.Observe(ActivationTable[0], h, batch);
 
             // 2. Dense "layer1": layer1 = h · Wᵀ + b
             //      layer1[r, o] = Σ_i h[r, i] · W[o, i] + b[o]   for o < 3, i < 3
@@ -171,6 +195,7 @@ partial class Outer
             //    then Sigmoid: h2 = σ(layer1) = 1 / (1 + e^(−layer1))
             //    fused: bias and Sigmoid are applied in the GEMM epilogue, so layer1 is never stored
             global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, layer1Weight, h2, batch, 3, 3, bias: layer1Bias, global::GraphGen.Kernels.Activation.Sigmoid);
+            _observer?.Observe(ActivationTable[1], h2, batch);
         }
 
         /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
@@ -271,7 +296,7 @@ partial class Outer
               n3 [label="layer1\nDense \"layer1\"  [B, 3]\n12 parameters"];
               n4 [label="h2\nSigmoid  [B, 3]"];
               n5 [label="y\nTarget  [B, 3]", fillcolor="#e6f4ea"];
-              n6 [label="binarycrossentropy6\nBinaryCrossEntropy  scalar", fillcolor="#fde2e1"];
+              n6 [label="binaryCrossEntropy6\nBinaryCrossEntropy  scalar", fillcolor="#fde2e1"];
               n0 -> n1;
               n1 -> n2;
               n2 -> n3;
@@ -281,6 +306,65 @@ partial class Outer
               loss [label="loss\nBinaryCrossEntropy(h2, y)", fillcolor="#fde2e1"];
               n6 -> loss;
             }
+            """";
+
+        /// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>
+        public const string ForwardGraphMermaid = """"
+            flowchart TB
+              n0["x<br/>Input [B, 2]"]:::input
+              n1["layer0<br/>Dense #quot;layer0#quot; [B, 3]<br/>9 parameters"]:::op
+              n2["h<br/>Sigmoid [B, 3]"]:::op
+              n3["layer1<br/>Dense #quot;layer1#quot; [B, 3]<br/>12 parameters"]:::op
+              n4["h2<br/>Sigmoid [B, 3]"]:::op
+              n5["y<br/>Target [B, 3]"]:::input
+              n6["binaryCrossEntropy6<br/>BinaryCrossEntropy scalar"]:::loss
+              n0 --> n1
+              n1 --> n2
+              n2 --> n3
+              n3 --> n4
+              n4 --> n6
+              n5 --> n6
+              loss["loss = BinaryCrossEntropy(h2, y)"]:::loss
+              n6 --> loss
+              classDef op fill:#e8f0fe,stroke:#6b8fd6
+              classDef input fill:#e6f4ea,stroke:#5f9e6e
+              classDef loss fill:#fde2e1,stroke:#d66b6b
+              classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+              classDef backward fill:#fff1dc,stroke:#d6a46b
+            """";
+
+        /// <summary>Mermaid flowchart of the backward graph: each step, the gradients between them, and (dotted) the forward op it differentiates.</summary>
+        public const string BackwardGraphMermaid = """"
+            flowchart TB
+              n1["layer0<br/>Dense #quot;layer0#quot; [B, 3]<br/>9 parameters"]:::forward
+              n3["layer1<br/>Dense #quot;layer1#quot; [B, 3]<br/>12 parameters"]:::forward
+              n4["h2<br/>Sigmoid [B, 3]"]:::forward
+              n6["binaryCrossEntropy6<br/>BinaryCrossEntropy scalar"]:::forward
+              s0["3. BinaryCrossEntropy<br/>→ dH2"]:::backward
+              s0 -.- n6
+              s1["4. Sigmoid backward<br/>→ dLayer1"]:::backward
+              s0 -->|dH2| s1
+              s1 -.- n4
+              s2["5. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
+              s1 -->|dLayer1| s2
+              s2 -.- n3
+              s3["6. dense layer1 db<br/>→ dLayer1Bias"]:::backward
+              s1 -->|dLayer1| s3
+              s3 -.- n3
+              s4["7. dense layer1 dx + Sigmoid backward<br/>→ dLayer0"]:::backward
+              s1 -->|dLayer1| s4
+              s4 -.- n3
+              s5["8. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
+              s4 -->|dLayer0| s5
+              s5 -.- n1
+              s6["9. dense layer0 db<br/>→ dLayer0Bias"]:::backward
+              s4 -->|dLayer0| s6
+              s6 -.- n1
+              classDef op fill:#e8f0fe,stroke:#6b8fd6
+              classDef input fill:#e6f4ea,stroke:#5f9e6e
+              classDef loss fill:#fde2e1,stroke:#d66b6b
+              classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+              classDef backward fill:#fff1dc,stroke:#d6a46b
             """";
 
         /// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>
@@ -293,7 +377,7 @@ partial class Outer
               n1 [label="layer0\nDense \"layer0\"  [B, 3]\n9 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
               n3 [label="layer1\nDense \"layer1\"  [B, 3]\n12 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
               n4 [label="h2\nSigmoid  [B, 3]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-              n6 [label="binarycrossentropy6\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+              n6 [label="binaryCrossEntropy6\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
               s0 [label="3. BinaryCrossEntropy\n→ dH2", fillcolor="#fff1dc"];
               s0 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
               s1 [label="4. Sigmoid backward\n→ dLayer1", fillcolor="#fff1dc"];

@@ -57,6 +57,20 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         new("head.bias", [4], 512, global::GraphGen.Init.Zeros, FanIn: 24, FanOut: 4),
     ]);
 
+    /// <summary>The activations the forward pass stores, in order: what an <see cref="global::GraphGen.IActivationObserver"/> sees.</summary>
+    public static readonly global::GraphGen.TensorInfo[] ActivationTable =
+    [
+        new("h", "Relu", [16]),
+        new("relu4", "Relu", [16]),
+        new("h2", "Add", [16]),
+        new("relu7", "Relu", [16]),
+        new("h3", "Add", [16]),
+        new("mean9", "Mean", [1]),
+        new("subtract10", "Subtract", [8]),
+        new("both", "Concat", [24]),
+        new("head", "Dense \"head\"", [4]),
+    ];
+
     // Memory plan for activations and gradients.
     //   One arena of capacity × 128 floats. Steps are numbered in training order: forward 1–10, loss 11, backward 12–28.
     //   Buffers whose live ranges do not overlap share the same floats.
@@ -85,6 +99,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     private readonly float[] _arena;
     private readonly int _capacity;
     private int _lastBatch;
+    private global::GraphGen.IActivationObserver? _observer;
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
     /// <param name="batchCapacity">The largest batch any call will pass; the arena is allocated once for it.</param>
@@ -107,6 +122,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
     global::GraphGen.ParameterTable global::GraphGen.INetwork.ParameterTable => ParameterTable;
     int global::GraphGen.INetwork.InputSize => InputSize;
     int global::GraphGen.INetwork.OutputSize => OutputSize;
+    global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
     int global::GraphGen.ITrainableNetwork<int>.TargetSize => TargetSize;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
@@ -129,6 +145,20 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
         RunForward(x, batch);
         LastOutput.CopyTo(destination);
+    }
+
+    /// <summary>Inference that shows every stored activation to <paramref name="observer"/> as it is computed (heatmaps, statistics).</summary>
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> destination, global::GraphGen.IActivationObserver observer)
+    {
+        _observer = observer;
+        try
+        {
+            Forward(x, destination);
+        }
+        finally
+        {
+            _observer = null;
+        }
     }
 
     /// <summary>Forward pass and loss, no gradients: the mean loss over the batch.</summary>
@@ -195,6 +225,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         //    then Relu: h = max(stem, 0)
         //    fused: bias and Relu are applied in the GEMM epilogue, so stem is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(x, stemWeight, h, batch, 16, 8, bias: stemBias, global::GraphGen.Kernels.Activation.Relu);
+        _observer?.Observe(ActivationTable[0], h, batch);
 
         // 2. Dense "block": block = h · Wᵀ + b
         //      block[r, o] = Σ_i h[r, i] · W[o, i] + b[o]   for o < 16, i < 16
@@ -202,9 +233,11 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         //    then Relu: relu4 = max(block, 0)
         //    fused: bias and Relu are applied in the GEMM epilogue, so block is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, blockWeight, relu4, batch, 16, 16, bias: blockBias, global::GraphGen.Kernels.Activation.Relu);
+        _observer?.Observe(ActivationTable[1], relu4, batch);
 
         // 3. h2 = h + relu4
         global::System.Numerics.Tensors.TensorPrimitives.Add(h, relu4, h2);
+        _observer?.Observe(ActivationTable[2], h2, batch);
 
         // 4. Dense "block": block2 = h2 · Wᵀ + b
         //      block2[r, o] = Σ_i h2[r, i] · W[o, i] + b[o]   for o < 16, i < 16
@@ -212,9 +245,11 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         //    then Relu: relu7 = max(block2, 0)
         //    fused: bias and Relu are applied in the GEMM epilogue, so block2 is never stored
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h2, blockWeight, relu7, batch, 16, 16, bias: blockBias, global::GraphGen.Kernels.Activation.Relu);
+        _observer?.Observe(ActivationTable[3], relu7, batch);
 
         // 5. h3 = h2 + relu7
         global::System.Numerics.Tensors.TensorPrimitives.Add(h2, relu7, h3);
+        _observer?.Observe(ActivationTable[4], h3, batch);
 
         // 6. Mean: mean9 = (1/8)·Σ_i x_i
         for (int r = 0; r < batch; r++)
@@ -224,6 +259,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
                 sum += x[i];
             mean9[r] = 0.125f * sum;
         }
+        _observer?.Observe(ActivationTable[5], mean9, batch);
 
         // 7. subtract10 = x − mean9
         for (int r = 0; r < batch; r++)
@@ -231,19 +267,23 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
             for (int c = 0, i = r * 8; c < 8; c++, i++)
                 subtract10[i] = x[i] - mean9[r];
         }
+        _observer?.Observe(ActivationTable[6], subtract10, batch);
 
         // 8. Concat: both[:, 0:16] = h3
         for (int r = 0; r < batch; r++)
             h3.Slice(r * 16, 16).CopyTo(both.Slice(r * 24, 16));
+        _observer?.Observe(ActivationTable[7], both, batch);
 
         // 9. Concat: both[:, 16:24] = subtract10
         for (int r = 0; r < batch; r++)
             subtract10.Slice(r * 8, 8).CopyTo(both.Slice(r * 24 + 16, 8));
+        _observer?.Observe(ActivationTable[7], both, batch);
 
         // 10. Dense "head": head = both · Wᵀ + b
         //      head[r, o] = Σ_i both[r, i] · W[o, i] + b[o]   for o < 4, i < 24
         //      W = head.weight [4, 24], b = head.bias [4]
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(both, headWeight, head, batch, 4, 24, bias: headBias, global::GraphGen.Kernels.Activation.None);
+        _observer?.Observe(ActivationTable[8], head, batch);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
@@ -413,7 +453,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           n11 [label="both\nConcat  [B, 24]"];
           n12 [label="head\nDense \"head\"  [B, 4]\n100 parameters"];
           n13 [label="y\nTarget  [B, 1]", fillcolor="#e6f4ea"];
-          n14 [label="softmaxcrossentropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#fde2e1"];
+          n14 [label="softmaxCrossEntropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#fde2e1"];
           n0 -> n1;
           n1 -> n2;
           n2 -> n3;
@@ -437,6 +477,132 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         }
         """";
 
+    /// <summary>Mermaid flowchart of the forward graph (renders on GitHub in a ```mermaid block).</summary>
+    public const string ForwardGraphMermaid = """"
+        flowchart TB
+          n0["x<br/>Input [B, 8]"]:::input
+          n1["stem<br/>Dense #quot;stem#quot; [B, 16]<br/>144 parameters"]:::op
+          n2["h<br/>Relu [B, 16]"]:::op
+          n3["block<br/>Dense #quot;block#quot; [B, 16]<br/>272 parameters"]:::op
+          n4["relu4<br/>Relu [B, 16]"]:::op
+          n5["h2<br/>Add [B, 16]"]:::op
+          n6["block2<br/>Dense #quot;block#quot; [B, 16]<br/>272 parameters"]:::op
+          n7["relu7<br/>Relu [B, 16]"]:::op
+          n8["h3<br/>Add [B, 16]"]:::op
+          n9["mean9<br/>Mean [B, 1]"]:::op
+          n10["subtract10<br/>Subtract [B, 8]"]:::op
+          n11["both<br/>Concat [B, 24]"]:::op
+          n12["head<br/>Dense #quot;head#quot; [B, 4]<br/>100 parameters"]:::op
+          n13["y<br/>Target [B, 1]"]:::input
+          n14["softmaxCrossEntropy14<br/>SoftmaxCrossEntropy scalar"]:::loss
+          n0 --> n1
+          n1 --> n2
+          n2 --> n3
+          n3 --> n4
+          n2 --> n5
+          n4 --> n5
+          n5 --> n6
+          n6 --> n7
+          n5 --> n8
+          n7 --> n8
+          n0 --> n9
+          n0 --> n10
+          n9 --> n10
+          n8 --> n11
+          n10 --> n11
+          n11 --> n12
+          n12 --> n14
+          n13 --> n14
+          loss["loss = SoftmaxCrossEntropy(head, y)"]:::loss
+          n14 --> loss
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
+    /// <summary>Mermaid flowchart of the backward graph: each step, the gradients between them, and (dotted) the forward op it differentiates.</summary>
+    public const string BackwardGraphMermaid = """"
+        flowchart TB
+          n1["stem<br/>Dense #quot;stem#quot; [B, 16]<br/>144 parameters"]:::forward
+          n2["h<br/>Relu [B, 16]"]:::forward
+          n3["block<br/>Dense #quot;block#quot; [B, 16]<br/>272 parameters"]:::forward
+          n4["relu4<br/>Relu [B, 16]"]:::forward
+          n5["h2<br/>Add [B, 16]"]:::forward
+          n6["block2<br/>Dense #quot;block#quot; [B, 16]<br/>272 parameters"]:::forward
+          n7["relu7<br/>Relu [B, 16]"]:::forward
+          n8["h3<br/>Add [B, 16]"]:::forward
+          n11["both<br/>Concat [B, 24]"]:::forward
+          n12["head<br/>Dense #quot;head#quot; [B, 4]<br/>100 parameters"]:::forward
+          n14["softmaxCrossEntropy14<br/>SoftmaxCrossEntropy scalar"]:::forward
+          s0["11. SoftmaxCrossEntropy<br/>→ dHead"]:::backward
+          s0 -.- n14
+          s1["12. dense head dW<br/>→ dHeadWeight"]:::backward
+          s0 -->|dHead| s1
+          s1 -.- n12
+          s2["13. dense head db<br/>→ dHeadBias"]:::backward
+          s0 -->|dHead| s2
+          s2 -.- n12
+          s3["14. dense head dx<br/>→ dBoth"]:::backward
+          s0 -->|dHead| s3
+          s3 -.- n12
+          s4["15. Concat backward<br/>→ dH3"]:::backward
+          s3 -->|dBoth| s4
+          s4 -.- n11
+          s5["16. Add backward<br/>→ dH2"]:::backward
+          s4 -->|dH3| s5
+          s5 -.- n8
+          s6["17. Add backward + Relu backward<br/>→ dBlock2"]:::backward
+          s4 -->|dH3| s6
+          s6 -.- n7
+          s7["18. dense block dW<br/>→ dBlockWeight"]:::backward
+          s6 -->|dBlock2| s7
+          s7 -.- n6
+          s8["19. dense block db<br/>→ dBlockBias"]:::backward
+          s6 -->|dBlock2| s8
+          s8 -.- n6
+          s9["20. dense block dx<br/>→ dH2"]:::backward
+          s6 -->|dBlock2| s9
+          s5 -->|dH2| s9
+          s9 -.- n6
+          s10["21. Add backward<br/>→ dh"]:::backward
+          s5 -->|dH2| s10
+          s9 -->|dH2| s10
+          s10 -.- n5
+          s11["22. Add backward + Relu backward<br/>→ dBlock"]:::backward
+          s5 -->|dH2| s11
+          s9 -->|dH2| s11
+          s11 -.- n4
+          s12["23. dense block dW<br/>→ dBlockWeight"]:::backward
+          s11 -->|dBlock| s12
+          s7 -->|dBlockWeight| s12
+          s12 -.- n3
+          s13["24. dense block db<br/>→ dBlockBias"]:::backward
+          s11 -->|dBlock| s13
+          s8 -->|dBlockBias| s13
+          s13 -.- n3
+          s14["25. dense block dx<br/>→ dh"]:::backward
+          s11 -->|dBlock| s14
+          s10 -->|dh| s14
+          s14 -.- n3
+          s15["26. Relu backward<br/>→ dStem"]:::backward
+          s10 -->|dh| s15
+          s14 -->|dh| s15
+          s15 -.- n2
+          s16["27. dense stem dW<br/>→ dStemWeight"]:::backward
+          s15 -->|dStem| s16
+          s16 -.- n1
+          s17["28. dense stem db<br/>→ dStemBias"]:::backward
+          s15 -->|dStem| s17
+          s17 -.- n1
+          classDef op fill:#e8f0fe,stroke:#6b8fd6
+          classDef input fill:#e6f4ea,stroke:#5f9e6e
+          classDef loss fill:#fde2e1,stroke:#d66b6b
+          classDef forward fill:#eeeeee,stroke:#999999,color:#555555
+          classDef backward fill:#fff1dc,stroke:#d6a46b
+        """";
+
     /// <summary>Graphviz DOT text of the backward graph: each step, the gradients between them, and the forward op it differentiates.</summary>
     public const string BackwardGraphDot = """"
         digraph Residual_backward {
@@ -454,7 +620,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           n8 [label="h3\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n11 [label="both\nConcat  [B, 24]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="head\nDense \"head\"  [B, 4]\n100 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n14 [label="softmaxcrossentropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+          n14 [label="softmaxCrossEntropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="11. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
           s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="12. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];

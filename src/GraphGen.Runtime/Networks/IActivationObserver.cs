@@ -1,0 +1,28 @@
+namespace GraphGen;
+
+/// <summary>A tensor of a generated network: its name in the generated code, the op that made it and its per-sample shape.</summary>
+public sealed record TensorInfo(string Name, string Op, int[] Shape)
+{
+    /// <summary>Floats per sample.</summary>
+    public int Size
+    {
+        get
+        {
+            int n = 1;
+            foreach (int d in Shape) n *= d;
+            return n;
+        }
+    }
+
+    public override string ToString() => $"{Name} ({Op}) [B, {string.Join(", ", Shape)}]";
+}
+
+/// <summary>
+/// Receives every activation a forward pass stores, right after it is computed (later steps may
+/// reuse its memory). Pass one to <c>Forward(input, destination, observer)</c> to draw heatmaps
+/// or collect statistics; the values span holds batch × <see cref="TensorInfo.Size"/> floats.
+/// </summary>
+public interface IActivationObserver
+{
+    void Observe(TensorInfo tensor, ReadOnlySpan<float> values, int batch);
+}
