@@ -8,12 +8,38 @@ public sealed class EagerSession
 {
     private readonly List<Tensor> _tape = [];
     private readonly Dictionary<string, EagerParameter> _parameters;
+    private readonly Dictionary<string, double[]> _state;
     private readonly ulong _seed;
+    private int _streams;
 
-    internal EagerSession(Dictionary<string, EagerParameter> parameters, ulong seed)
+    internal EagerSession(Dictionary<string, EagerParameter> parameters, Dictionary<string, double[]> state, ulong seed, bool training, ulong step)
     {
         _parameters = parameters;
+        _state = state;
         _seed = seed;
+        Training = training;
+        Step = step;
+    }
+
+    /// <summary>Training mode: batch statistics and dropout; otherwise running statistics and no dropout.</summary>
+    public bool Training { get; }
+
+    /// <summary>The pass counter that, with the seed and the op's stream, selects random numbers.</summary>
+    public ulong Step { get; }
+
+    /// <summary>The seed of the next stochastic op's random stream (ops are numbered in execution order, as the generator numbers them).</summary>
+    internal ulong NextStreamSeed() => SeededRandom.StreamSeed(_seed, _streams++);
+
+    /// <summary>A state tensor (running statistics), created with <paramref name="initial"/> values on first use.</summary>
+    internal double[] StateTensor(string name, int count, double initial)
+    {
+        if (!_state.TryGetValue(name, out var values))
+        {
+            values = new double[count];
+            Array.Fill(values, initial);
+            _state.Add(name, values);
+        }
+        return values;
     }
 
     /// <summary>Tensors in creation order.</summary>

@@ -12,9 +12,9 @@ public interface IEagerNetwork
     /// <summary>Per-sample shape of the [Loss] targets ([1] for class labels).</summary>
     int[] EagerTargetShape { get; }
 
-    /// <summary>Calls the [Forward] method.</summary>
-    Tensor EagerForward(Tensor input);
+    /// <summary>Calls the [Forward] method: its output, or each of the outputs of a tuple it returns.</summary>
+    Tensor[] EagerForward(Tensor input);
 
-    /// <summary>Calls the [Loss] method (throws when the network declares none).</summary>
-    Tensor EagerLoss(Tensor output, Tensor targets);
+    /// <summary>Calls the [Loss] method with the outputs and the targets (throws when the network declares none).</summary>
+    Tensor EagerLoss(Tensor[] outputs, Tensor targets);
 }

@@ -82,7 +82,7 @@ internal static class DotWriter
     {
         string label = $"{node.Name}\\n{Escape(SummaryWriter.OpName(node))}  {node.Shape.WithBatch}";
         if (node.Layer is { } layer)
-            label += $"\\n{(layer.Weight.Count + (layer.Bias?.Count ?? 0)).ToString("N0", CultureInfo.InvariantCulture)} parameters";
+            label += $"\\n{(layer.ParameterCount).ToString("N0", CultureInfo.InvariantCulture)} parameters";
         return label;
     }
 

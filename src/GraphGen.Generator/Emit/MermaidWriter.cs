@@ -68,7 +68,7 @@ internal static class MermaidWriter
     {
         string label = $"{node.Name}<br/>{Escape(SummaryWriter.OpName(node))} {node.Shape.WithBatch}";
         if (node.Layer is { } layer)
-            label += $"<br/>{(layer.Weight.Count + (layer.Bias?.Count ?? 0)).ToString("N0", CultureInfo.InvariantCulture)} parameters";
+            label += $"<br/>{(layer.ParameterCount).ToString("N0", CultureInfo.InvariantCulture)} parameters";
         return label;
     }
 

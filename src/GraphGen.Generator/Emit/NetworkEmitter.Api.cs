@@ -11,7 +11,8 @@ internal sealed partial class NetworkEmitter
             _w.Line($"int batch = global::GraphGen.NetworkGuard.BatchOf(Name, {x}, InputSize, _capacity);");
             _w.Line("global::GraphGen.NetworkGuard.Output(Name, destination, batch, OutputSize);");
             _w.Line($"if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, \"input\", {x});");
-            _w.Line($"RunForward({x}, batch);");
+            _w.Line($"RunForward({x}, batch, training: false);");
+            if (IsStochastic) _w.Line("EvaluationSteps++;");
             _w.Line("LastOutput.CopyTo(destination);");
         }
         _w.Line();
@@ -37,7 +38,8 @@ internal sealed partial class NetworkEmitter
         using (_w.Block($"public float ComputeLoss(global::System.ReadOnlySpan<float> {x}, {targets})"))
         {
             _w.Line($"int batch = CheckBatch({x}, {y});");
-            _w.Line($"RunForward({x}, batch);");
+            _w.Line($"RunForward({x}, batch, training: false);");
+            if (IsStochastic) _w.Line("EvaluationSteps++;");
             _w.Line($"return RunLoss({y}, batch, withGradient: false);");
         }
         _w.Line();
@@ -45,9 +47,10 @@ internal sealed partial class NetworkEmitter
         using (_w.Block($"public float ComputeGradients(global::System.ReadOnlySpan<float> {x}, {targets})"))
         {
             _w.Line($"int batch = CheckBatch({x}, {y});");
-            _w.Line($"RunForward({x}, batch);");
+            _w.Line($"RunForward({x}, batch, training: true);");
             _w.Line($"float loss = RunLoss({y}, batch, withGradient: true);");
             _w.Line($"RunBackward({x}, batch);");
+            if (IsStochastic) _w.Line("TrainingSteps++;");
             _w.Line("return loss;");
         }
         _w.Line();

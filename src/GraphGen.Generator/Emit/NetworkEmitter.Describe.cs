@@ -26,6 +26,20 @@ internal sealed partial class NetworkEmitter
             }
             _w.Line("]);");
         }
+        if (HasState)
+        {
+            _w.Comment("State: non-trainable tensors saved with the parameters (PyTorch calls them buffers).");
+            foreach (var line in SummaryWriter.StateLines(_plan.Graph)) _w.Comment("  " + line);
+            _w.Line("/// <summary>The non-trainable state tensors: names, shapes and offsets into <see cref=\"State\"/>.</summary>");
+            _w.Line("public static readonly global::GraphGen.ParameterTable StateTable = new(");
+            _w.Line("[");
+            using (_w.Indent())
+            {
+                foreach (var p in _plan.Graph.State)
+                    _w.Line($"new(\"{p.Name}\", [{string.Join(", ", p.Shape)}], {p.Offset}, global::GraphGen.Init.{p.Init}, FanIn: {p.FanIn}, FanOut: {p.FanOut}),");
+            }
+            _w.Line("]);");
+        }
         _w.Line();
         _w.Line("/// <summary>The activations the forward pass stores, in order: what an <see cref=\"global::GraphGen.IActivationObserver\"/> sees.</summary>");
         _w.Line("public static readonly global::GraphGen.TensorInfo[] ActivationTable =");
@@ -50,11 +64,21 @@ internal sealed partial class NetworkEmitter
         _w.Line($"int[] {eager}.EagerInputShape => [{string.Join(", ", _plan.Graph.Input!.Shape.Dimensions)}];");
         string targetShape = _plan.Graph.Target is { } target ? string.Join(", ", target.Shape.Dimensions) : "";
         _w.Line($"int[] {eager}.EagerTargetShape => [{targetShape}];");
-        _w.Line($"{tensor} {eager}.EagerForward({tensor} input) => {_spec.Forward!.Name}(input);");
-        if (_trainable)
-            _w.Line($"{tensor} {eager}.EagerLoss({tensor} output, {tensor} targets) => {_spec.Loss!.Name}(output, targets);");
+        int outputs = _plan.Outputs.Count;
+        if (outputs == 1)
+            _w.Line($"{tensor}[] {eager}.EagerForward({tensor} input) => [{_spec.Forward!.Name}(input)];");
         else
-            _w.Line($"{tensor} {eager}.EagerLoss({tensor} output, {tensor} targets) => throw new global::System.InvalidOperationException(\"{_name} declares no [Loss] method.\");");
+        {
+            using (_w.Block($"{tensor}[] {eager}.EagerForward({tensor} input)"))
+            {
+                _w.Line($"var outputs = {_spec.Forward!.Name}(input);");
+                _w.Line("return [" + string.Join(", ", Enumerable.Range(1, outputs).Select(i => "outputs.Item" + i)) + "];");
+            }
+        }
+        if (_trainable)
+            _w.Line($"{tensor} {eager}.EagerLoss({tensor}[] outputs, {tensor} targets) => {_spec.Loss!.Name}({string.Concat(Enumerable.Range(0, outputs).Select(i => $"outputs[{i}], "))}targets);");
+        else
+            _w.Line($"{tensor} {eager}.EagerLoss({tensor}[] outputs, {tensor} targets) => throw new global::System.InvalidOperationException(\"{_name} declares no [Loss] method.\");");
         _w.Line();
     }
 

@@ -11,8 +11,8 @@ internal sealed partial class NetworkEmitter
 
     private void WriteForwardPass()
     {
-        _w.Line("/// <summary>The forward pass: every activation, in graph order.</summary>");
-        using (_w.Block($"private void RunForward(global::System.ReadOnlySpan<float> {InputName}, int batch)"))
+        _w.Line("/// <summary>The forward pass: every activation, in graph order. <paramref name=\"training\"/> selects batch statistics and dropout.</summary>");
+        using (_w.Block($"private void RunForward(global::System.ReadOnlySpan<float> {InputName}, int batch, bool training)"))
         {
             _w.Line("_lastBatch = batch;");
             DeclareViews(_plan.Forward);
@@ -74,7 +74,10 @@ internal sealed partial class NetworkEmitter
             foreach (var operand in step.Reads.Concat(step.Writes))
             {
                 if (operand.Kind is OperandKind.Input or OperandKind.Targets or OperandKind.Labels || !seen.Add(operand)) continue;
-                declarations.Add($"var {operand.Name} = {View(operand, "batch")};");
+                string view = View(operand, "batch");
+                if (operand.Kind == OperandKind.Buffer && _plan.Buffers[operand.Index].Integer)
+                    view = $"global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>({view})";
+                declarations.Add($"var {operand.Name} = {view};");
             }
         }
         if (declarations.Count == 0) return;
@@ -89,8 +92,12 @@ internal sealed partial class NetworkEmitter
         {
             case OperandKind.Buffer:
                 var buffer = _plan.Buffers[operand.Index];
+                if (buffer.Fixed) return $"FixedView({buffer.Offset}, {buffer.Width})";
                 string length = buffer.Width == 1 ? batch : $"{batch} * {buffer.Width}";
                 return $"ArenaView({buffer.Offset}, {length})";
+            case OperandKind.State:
+                var state = _plan.Graph.State[operand.Index];
+                return $"StateView({state.Offset}, {state.Count})";
             case OperandKind.Parameter:
                 var p = _plan.Graph.Parameters[operand.Index];
                 return $"ParameterView({p.Offset}, {p.Count})";
@@ -109,6 +116,16 @@ internal sealed partial class NetworkEmitter
         _w.Line();
         _w.Line("private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_parameters, offset, count);");
         _w.Line();
+        if (HasState)
+        {
+            _w.Line("private global::System.Span<float> StateView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_state, offset, count);");
+            _w.Line();
+        }
+        if (_plan.FixedSize > 0)
+        {
+            _w.Line("private global::System.Span<float> FixedView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_fixed, offset, count);");
+            _w.Line();
+        }
         if (_trainable)
         {
             _w.Line("private global::System.Span<float> GradientView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_gradients, offset, count);");

@@ -103,8 +103,19 @@ internal sealed partial class NetworkEmitter
         if (_trainable) _w.Line($"public const int TargetSize = {_plan.Graph.Target!.Shape.Size};");
         if (_plan.Graph.TargetClasses > 0) _w.Line($"public const int ClassCount = {_plan.Graph.TargetClasses};");
         _w.Line($"public const int ParameterCount = {_plan.Graph.ParameterCount};");
+        if (_plan.Graph.State.Count > 0) _w.Line($"public const int StateCount = {_plan.Graph.State.Sum(p => p.Count)};");
         _w.Comment("Floats per sample in the activation/gradient arena (see the memory plan below).");
         _w.Line($"public const int ArenaWidth = {_plan.ArenaWidth};");
+        if (_plan.FixedSize > 0)
+        {
+            _w.Comment("Floats of buffers that do not scale with the batch (per-channel statistics).");
+            _w.Line($"public const int FixedSize = {_plan.FixedSize};");
+        }
+        if (_plan.Outputs.Count > 1)
+        {
+            _w.Comment("Sizes per sample of every output [Forward] returns, in order (the first is the output).");
+            _w.Line($"public static readonly int[] OutputSizes = [{string.Join(", ", _plan.Graph.Outputs.Select(o => o.Shape.Size))}];");
+        }
         _w.Line();
     }
 
@@ -113,6 +124,9 @@ internal sealed partial class NetworkEmitter
         _w.Line("private readonly float[] _parameters;");
         _w.Line("private readonly float[] _gradients;");
         _w.Line("private readonly float[] _arena;");
+        if (HasState) _w.Line("private readonly float[] _state;");
+        if (_plan.FixedSize > 0) _w.Line("private readonly float[] _fixed;");
+        if (IsStochastic) _w.Line("private readonly ulong _seed;");
         _w.Line("private readonly int _capacity;");
         _w.Line("private int _lastBatch;");
         _w.Line("private global::GraphGen.IActivationObserver? _observer;");
@@ -136,7 +150,14 @@ internal sealed partial class NetworkEmitter
             _w.Line("_parameters = new float[ParameterCount];");
             _w.Line("_gradients = new float[ParameterCount];");
             _w.Line("_arena = new float[batchCapacity * ArenaWidth];");
+            if (_plan.FixedSize > 0) _w.Line("_fixed = new float[FixedSize];");
             _w.Line("global::GraphGen.Initializer.Initialize(_parameters, ParameterTable, unchecked((ulong)seed));");
+            if (HasState)
+            {
+                _w.Line("_state = new float[StateCount];");
+                _w.Line("global::GraphGen.Initializer.Initialize(_state, StateTable, unchecked((ulong)seed));");
+            }
+            if (IsStochastic) _w.Line("_seed = unchecked((ulong)seed);");
         }
         _w.Line();
     }
@@ -166,6 +187,35 @@ internal sealed partial class NetworkEmitter
         _w.Line("/// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>");
         _w.Line($"public global::System.ReadOnlySpan<float> LastOutput => {View(_plan.Output, "_lastBatch")};");
         _w.Line();
+        if (_plan.Outputs.Count > 1)
+        {
+            _w.Line("/// <summary>Output <paramref name=\"index\"/> of the last forward pass (batch × OutputSizes[index]), in the order [Forward] returns them.</summary>");
+            _w.Line("public global::System.ReadOnlySpan<float> LastOutputAt(int index) => index switch");
+            _w.Line("{");
+            using (_w.Indent())
+            {
+                for (int i = 0; i < _plan.Outputs.Count; i++) _w.Line($"{i} => {View(_plan.Outputs[i], "_lastBatch")},");
+                _w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(index), index, \"{_name} has {_plan.Outputs.Count} outputs.\"),");
+            }
+            _w.Line("};");
+            _w.Line();
+        }
+        if (HasState)
+        {
+            _w.Line("/// <summary>Non-trainable state (BatchNorm running statistics), saved in checkpoints, laid out as <see cref=\"StateTable\"/>.</summary>");
+            _w.Line("public global::System.Span<float> State => _state;");
+            _w.Line("global::GraphGen.ParameterTable global::GraphGen.INetwork.StateTable => StateTable;");
+            _w.Line();
+        }
+        if (IsStochastic)
+        {
+            _w.Line("/// <summary>Training forward passes so far: with the seed, it selects the dropout masks and noise of the next one (restore it to resume a run bit for bit).</summary>");
+            _w.Line("public long TrainingSteps { get; set; }");
+            _w.Line();
+            _w.Line("/// <summary>Inference passes so far: with the seed, it selects the noise of the next one.</summary>");
+            _w.Line("public long EvaluationSteps { get; set; }");
+            _w.Line();
+        }
         if (_plan.Graph.InputGradient && _plan.InputGradient is { } dx)
         {
             _w.Line("/// <summary>dLoss/dInput from the last ComputeGradients or TrainStep (batch × InputSize).</summary>");
@@ -173,6 +223,10 @@ internal sealed partial class NetworkEmitter
             _w.Line();
         }
     }
+
+    private bool HasState => _plan.Graph.State.Count > 0;
+
+    private bool IsStochastic => _plan.Graph.Nodes.Any(n => n.Stream >= 0);
 
     private static string Count(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 

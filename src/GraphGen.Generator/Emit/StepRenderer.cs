@@ -154,6 +154,7 @@ internal static class StepRenderer
         }
         return m.Expression switch
         {
+            MapConstant { Value: 0 } => $"{o}.Clear();",
             MapOperand a => $"{a.Operand}.CopyTo({o});",
             MapBinary { Left: MapOperand a, Right: MapOperand b } bin => $"{Primitives}{BinaryName(bin.Operator)}({a.Operand}, {b.Operand}, {o});",
             MapBinary { Operator: "*", Left: MapConstant c, Right: MapOperand a } => $"{Primitives}Multiply({a.Operand}, {c.Code}, {o});",

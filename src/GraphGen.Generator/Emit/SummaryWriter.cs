@@ -23,7 +23,7 @@ internal static class SummaryWriter
             string op = OpName(node);
             if (node.Layer is { } layer)
             {
-                if (counted.Add(layer)) parameters = layer.Weight.Count + (layer.Bias?.Count ?? 0);
+                if (counted.Add(layer)) parameters = layer.ParameterCount;
                 else op += " (shared)";
             }
             rows.Add(new[] { node.Name, op, node.Shape.WithBatch, parameters.ToString("N0", CultureInfo.InvariantCulture) });
@@ -52,6 +52,14 @@ internal static class SummaryWriter
         return Table(rows, 2, 3);
     }
 
+    public static List<string> StateLines(Graph graph)
+    {
+        var rows = new List<string[]> { new[] { "name", "shape", "offset", "floats", "initial" } };
+        foreach (var p in graph.State)
+            rows.Add(new[] { p.Name, p.ShapeText, Num(p.Offset), Num(p.Count), InitText(p) });
+        return Table(rows, 2, 3);
+    }
+
     public static List<string> MemoryLines(KernelPlan plan)
     {
         int forward = plan.Forward.Count, loss = plan.Loss.Count, total = plan.AllSteps.Count();
@@ -62,19 +70,22 @@ internal static class SummaryWriter
             "Buffers whose live ranges do not overlap share the same floats.",
         };
         var rows = new List<string[]> { new[] { "buffer", "holds", "floats/sample", "offset", "live (steps)" } };
-        foreach (var b in plan.Buffers.Where(b => !b.Unused).OrderBy(b => b.FirstStep).ThenBy(b => b.Id))
+        foreach (var b in plan.Buffers.Where(b => !b.Unused && !b.Fixed).OrderBy(b => b.FirstStep).ThenBy(b => b.Id))
         {
             string holds = b.Role switch
             {
                 BufferRole.Activation => $"{OpName(b.Node)} output",
                 BufferRole.InputGradient => "dLoss/dInput",
+                BufferRole.Saved => $"saved by {OpName(b.Node)}{(b.Integer ? " (ints)" : "")}",
                 _ => $"dLoss/d{b.Node.Name}",
             };
             string live = b.LastStep >= total ? $"{b.FirstStep + 1}–end" : $"{b.FirstStep + 1}–{b.LastStep + 1}";
             rows.Add(new[] { b.Name, holds, Num(b.Width), Num(b.Offset), live });
         }
         lines.AddRange(Table(rows, 2, 3));
-        int naive = plan.Buffers.Where(b => !b.Unused).Sum(b => b.Width);
+        foreach (var b in plan.Buffers.Where(b => !b.Unused && b.Fixed))
+            lines.Add($"Fixed region: {b.Name} ({b.Width} floats at {b.Offset}), saved by {OpName(b.Node)}; it does not scale with the batch.");
+        int naive = plan.Buffers.Where(b => !b.Unused && !b.Fixed).Sum(b => b.Width);
         if (naive > 0)
             lines.Add($"Sharing saves {Num(naive - plan.ArenaWidth)} of {Num(naive)} floats per sample ({(100.0 * (naive - plan.ArenaWidth) / naive).ToString("0", CultureInfo.InvariantCulture)}%).");
         return lines;

@@ -13,8 +13,19 @@ internal sealed class Graph
     public List<GraphParameter> Parameters { get; } = [];
 
     public Node? Input { get; set; }
-    public Node? Output { get; set; }
+
+    /// <summary>What [Forward] returns: one tensor, or several from a tuple. The first is "the" output.</summary>
+    public List<Node> Outputs { get; } = [];
+
+    public Node? Output => Outputs.Count == 0 ? null : Outputs[0];
+
     public Node? Target { get; set; }
+
+    /// <summary>Non-trainable state saved with the parameters (BatchNorm running statistics), in its own arena.</summary>
+    public List<GraphParameter> State { get; } = [];
+
+    /// <summary>Ops that draw random numbers (dropout, sampling) so far: each gets its own stream.</summary>
+    public int StochasticOps { get; set; }
 
     /// <summary>Classes of an integer-label target; 0 for real-valued targets.</summary>
     public int TargetClasses { get; set; }

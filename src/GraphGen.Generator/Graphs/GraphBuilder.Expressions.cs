@@ -35,6 +35,14 @@ internal sealed partial class GraphBuilder
                 return condition is null ? ErrorValue.Instance : Evaluate(condition.Value ? conditional.WhenTrue : conditional.WhenFalse, env);
             case InterpolatedExpr interpolated:
                 return Interpolate(interpolated, env);
+            case TupleExpr tuple:
+                return new TupleValue(tuple.Items.Select(i => Evaluate(i, env)).ToArray());
+            case ArrayLiteralExpr literal:
+                return new ArrayValue(literal.Items.Select(i => (Value?)Evaluate(i, env)).ToArray());
+            case NewArrayExpr array:
+                return NewArray(array, env);
+            case IndexExpr index:
+                return Element(index, env);
             default:
                 return ErrorValue.Instance;
         }
@@ -82,6 +90,57 @@ internal sealed partial class GraphBuilder
             return ErrorValue.Instance;
         }
         return result;
+    }
+
+    private Value NewArray(NewArrayExpr array, Dictionary<string, Value> env)
+    {
+        switch (Evaluate(array.Size, env))
+        {
+            case NumberValue { IsInteger: true } n when n.Number >= 1 && n.Number <= MaxUnrolledIterations:
+                return new ArrayValue(new Value?[(int)n.Number]);
+            case ErrorValue:
+                return ErrorValue.Instance;
+            case var other:
+                Report(DiagnosticDescriptors.NonConstantArgument, array.Size.Location, "The array size", "new Tensor[...]",
+                    other is UnknownValue u ? u.Text : other.Describe());
+                return ErrorValue.Instance;
+        }
+    }
+
+    private Value Element(IndexExpr index, Dictionary<string, Value> env)
+    {
+        var target = Evaluate(index.Target, env);
+        var position = Evaluate(index.Index, env);
+        if (target is ErrorValue || position is ErrorValue) return ErrorValue.Instance;
+        if (target is not ArrayValue array)
+        {
+            Report(DiagnosticDescriptors.UnsupportedConstruct, index.Location, "Indexing " + target.Describe(), _role,
+                "index arrays of tensors (new Tensor[n], Unstack(x)); to pick a step of a sequence tensor use Unstack");
+            return ErrorValue.Instance;
+        }
+        int? i = ArrayIndex(array, position, index.Index.Location);
+        if (i is null) return ErrorValue.Instance;
+        if (array.Elements[i.Value] is { } element) return element;
+        Report(DiagnosticDescriptors.UnsupportedConstruct, index.Location, $"Reading element {i} of an array before it is assigned", _role,
+            "assign every element before reading it");
+        return ErrorValue.Instance;
+    }
+
+    /// <summary>A compile-time index into an array, or a diagnostic and null.</summary>
+    private int? ArrayIndex(ArrayValue array, Value position, LocationInfo location)
+    {
+        if (position is not NumberValue { IsInteger: true } n)
+        {
+            Report(DiagnosticDescriptors.NonConstantArgument, location, "An array index", "an array of tensors",
+                position is UnknownValue u ? u.Text : position.Describe());
+            return null;
+        }
+        if (n.Number < 0 || n.Number >= array.Elements.Length)
+        {
+            Report(DiagnosticDescriptors.InvalidArgument, location, $"Index {n.Number} is outside the array of {array.Elements.Length} tensors");
+            return null;
+        }
+        return (int)n.Number;
     }
 
     private Value Interpolate(InterpolatedExpr interpolated, Dictionary<string, Value> env)

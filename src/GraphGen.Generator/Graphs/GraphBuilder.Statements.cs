@@ -41,6 +41,19 @@ internal sealed partial class GraphBuilder
                 Bind(env, assign.Name, value);
                 return default;
 
+            case ElementAssignStmt element:
+                var target = Lookup(env, element.Name, element.Location);
+                var position = Evaluate(element.Index, env);
+                var item = Evaluate(element.Value, env);
+                if (target is ErrorValue || position is ErrorValue) return default;
+                if (target is not ArrayValue array)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedConstruct, element.Location, "Assigning an element of " + target.Describe(), _role, "assign elements of a 'new Tensor[n]' array");
+                    return default;
+                }
+                if (ArrayIndex(array, position, element.Index.Location) is { } i) array.Elements[i] = item;
+                return default;
+
             case ReturnStmt ret:
                 return new Outcome(Evaluate(ret.Value, env));
 

@@ -93,7 +93,10 @@ internal sealed partial class GraphBuilder
                 Report(DiagnosticDescriptors.UnsupportedConstruct, forward.Location, "Returning the input unchanged", "Forward", "a network needs at least one op between its input and its output");
                 break;
             case TensorValue { Node.Shape.IsScalar: false } output:
-                Graph.Output = output.Node;
+                Graph.Outputs.Add(output.Node);
+                break;
+            case TupleValue tuple when tuple.Items.All(i => i is TensorValue { Node.Shape.IsScalar: false }):
+                Graph.Outputs.AddRange(tuple.Items.Select(i => ((TensorValue)i).Node));
                 break;
             case TensorValue scalar:
                 Report(DiagnosticDescriptors.InvalidLoss, scalar.Node.Location, "The [Forward] method returns a loss; return the network's output and compute the loss in a [Loss] method");
@@ -113,13 +116,15 @@ internal sealed partial class GraphBuilder
     {
         _role = "Loss";
         var parameters = loss.Parameters;
-        if (parameters.Count != 2 || parameters.Any(p => p.Kind != ParameterKind.Tensor))
+        int outputs = Graph.Outputs.Count;
+        if (parameters.Count != outputs + 1 || parameters.Any(p => p.Kind != ParameterKind.Tensor))
         {
-            Report(DiagnosticDescriptors.InvalidLoss, loss.Location,
-                "The [Loss] method takes two Tensors: the [Forward] output and the targets, e.g. 'Tensor Loss(Tensor logits, [Labels(10)] Tensor y) => SoftmaxCrossEntropy(logits, y);'");
+            Report(DiagnosticDescriptors.InvalidLoss, loss.Location, outputs == 1
+                ? "The [Loss] method takes two Tensors: the [Forward] output and the targets, e.g. 'Tensor Loss(Tensor logits, [Labels(10)] Tensor y) => SoftmaxCrossEntropy(logits, y);'"
+                : $"The [Loss] method takes {outputs + 1} Tensors: the {outputs} outputs [Forward] returns, in order, then the targets");
             return;
         }
-        var target = parameters[1];
+        var target = parameters[outputs];
         TensorShape targetShape;
         if (target.LabelClasses > 0)
         {
@@ -138,11 +143,8 @@ internal sealed partial class GraphBuilder
         Name(targetNode, target.Name, 2);
         Graph.Target = targetNode;
 
-        var env = new Dictionary<string, Value>
-        {
-            [parameters[0].Name] = new TensorValue(Graph.Output!),
-            [target.Name] = new TensorValue(targetNode),
-        };
+        var env = new Dictionary<string, Value> { [target.Name] = new TensorValue(targetNode) };
+        for (int i = 0; i < outputs; i++) env[parameters[i].Name] = new TensorValue(Graph.Outputs[i]);
         var result = Run(loss, env);
         if (result is ErrorValue) return;
         if (result is not TensorValue { Node.Shape.IsScalar: true } scalar)

@@ -33,7 +33,7 @@ internal static class GraphFinisher
     {
         var live = new HashSet<Node>();
         var stack = new Stack<Node>();
-        if (graph.Output is not null) stack.Push(graph.Output);
+        foreach (var output in graph.Outputs) stack.Push(output);
         foreach (var term in graph.LossTerms) stack.Push(term.Node);
         if (graph.Input is not null) stack.Push(graph.Input);
         if (graph.Target is not null) stack.Push(graph.Target);
@@ -46,8 +46,9 @@ internal static class GraphFinisher
         graph.Nodes.RemoveAll(n => !live.Contains(n));
         var usedLayers = new HashSet<Layer>(graph.Nodes.Where(n => n.Layer is not null).Select(n => n.Layer!));
         graph.Layers.RemoveAll(l => !usedLayers.Contains(l));
-        var usedParameters = new HashSet<GraphParameter>(graph.Layers.SelectMany(l => l.Bias is null ? new[] { l.Weight } : new[] { l.Weight, l.Bias }));
+        var usedParameters = new HashSet<GraphParameter>(graph.Layers.SelectMany(l => l.Parameters.Concat(l.State)));
         graph.Parameters.RemoveAll(p => !usedParameters.Contains(p));
+        graph.State.RemoveAll(p => !usedParameters.Contains(p));
     }
 
     private static void MarkGradients(Graph graph)
@@ -68,7 +69,7 @@ internal static class GraphFinisher
     {
         foreach (var layer in graph.Layers)
         {
-            if (layer.Weight.Init != "Auto") continue;
+            if (layer.Parameters.Length == 0 || layer.Weight.Init != "Auto") continue;
             var first = graph.Nodes.First(n => n.Layer == layer);
             bool feedsRelu = first.Consumers.Count > 0 && first.Consumers.All(c => c.Kind is OpKind.Relu or OpKind.LeakyRelu or OpKind.Gelu);
             layer.Weight.Init = feedsRelu ? "HeUniform" : "XavierUniform";
@@ -82,6 +83,12 @@ internal static class GraphFinisher
         {
             p.Offset = offset;
             offset += p.Count;
+        }
+        offset = 0;
+        foreach (var s in graph.State)
+        {
+            s.Offset = offset;
+            offset += s.Count;
         }
     }
 

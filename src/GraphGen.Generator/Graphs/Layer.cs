@@ -1,15 +1,25 @@
+using System.Linq;
 using GraphGen.Generator.Diagnostics;
 
 namespace GraphGen.Generator.Graphs;
 
-/// <summary>A named layer and its parameters; shared when one name is used by several calls.</summary>
-internal sealed class Layer(string name, int inFeatures, int units, GraphParameter weight, GraphParameter? bias, string callSite, LocationInfo? location)
+/// <summary>
+/// A named layer: the parameters an op owns (a dense layer's weight and bias, a convolution's
+/// kernels, a normalisation's scale and shift, an embedding table), and any non-trainable
+/// state it keeps (running statistics). Several calls share a layer when they use its name.
+/// </summary>
+internal sealed class Layer(string name, string op, GraphParameter[] parameters, GraphParameter[] state, string signature, string callSite, LocationInfo? location)
 {
     public string Name { get; } = name;
-    public int InFeatures { get; } = inFeatures;
-    public int Units { get; } = units;
-    public GraphParameter Weight { get; } = weight;
-    public GraphParameter? Bias { get; } = bias;
+
+    /// <summary>The op that owns the layer, e.g. "Dense".</summary>
+    public string Op { get; } = op;
+
+    public GraphParameter[] Parameters { get; } = parameters;
+    public GraphParameter[] State { get; } = state;
+
+    /// <summary>What a second use must match to share the layer, e.g. "Dense [32, 64] with bias".</summary>
+    public string Signature { get; } = signature;
 
     /// <summary>Identifies the call that created the layer: calls from the same site (a loop) share it silently.</summary>
     public string CallSite { get; } = callSite;
@@ -18,6 +28,14 @@ internal sealed class Layer(string name, int inFeatures, int units, GraphParamet
 
     /// <summary>How many graph nodes use the layer (more than one means tied weights).</summary>
     public int Uses { get; set; }
+
+    public GraphParameter Weight => Parameters[0];
+    public GraphParameter? Bias => Parameters.FirstOrDefault(p => p.Name.EndsWith(".bias", System.StringComparison.Ordinal));
+    public int ParameterCount => Parameters.Sum(p => p.Count);
+
+    /// <summary>For a dense layer: the weight is [units, in].</summary>
+    public int Units => Weight.Shape[0];
+    public int InFeatures => Weight.Shape[Weight.Shape.Length - 1];
 }
 
 /// <summary>A parameter tensor: PyTorch name, layout, initialisation and its place in the arena.</summary>

@@ -25,6 +25,15 @@ internal sealed class Node(int id, OpKind kind, Node[] inputs, TensorShape shape
     public double Scale { get; set; } = 1;
     public double Shift { get; set; }
 
+    /// <summary>Integer settings of structural ops (heads, kernel, stride...), by name.</summary>
+    public System.Collections.Generic.Dictionary<string, int> Settings { get; } = new(System.StringComparer.Ordinal);
+
+    /// <summary>Flags such as "transposeA" or "causal".</summary>
+    public System.Collections.Generic.HashSet<string> Flags { get; } = new(System.StringComparer.Ordinal);
+
+    /// <summary>The random stream of a stochastic op (dropout, sampling): its order among them in the graph.</summary>
+    public int Stream { get; set; } = -1;
+
     /// <summary>Nodes that read this one, filled when the graph is complete.</summary>
     public List<Node> Consumers { get; } = [];
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using GraphGen.Generator.Diagnostics;
 
 namespace GraphGen.Generator.Graphs;
@@ -54,6 +55,8 @@ internal sealed class OpCall(GraphBuilder builder, string op, LocationInfo locat
         {
             if (a.Parameter != parameter) continue;
             if (a.Value is TensorValue t) result.Add(t.Node);
+            else if (a.Value is ArrayValue array && array.Elements.All(e => e is TensorValue))
+                result.AddRange(array.Elements.Select(e => ((TensorValue)e!).Node));
             else
             {
                 ok = false;

@@ -44,3 +44,17 @@ internal sealed class ErrorValue : Value
     public static readonly ErrorValue Instance = new();
     public override string Describe() => "an invalid value";
 }
+
+/// <summary>Several values returned together: [Forward]'s outputs.</summary>
+internal sealed class TupleValue(Value[] items) : Value
+{
+    public Value[] Items { get; } = items;
+    public override string Describe() => "a tuple of " + Items.Length;
+}
+
+/// <summary>An array of tensors (elements may be unset until a loop assigns them).</summary>
+internal sealed class ArrayValue(Value?[] elements) : Value
+{
+    public Value?[] Elements { get; } = elements;
+    public override string Describe() => $"an array of {Elements.Length} tensors";
+}

@@ -41,3 +41,15 @@ internal sealed record ConditionalExpr(Expr Condition, Expr WhenTrue, Expr WhenF
 
 /// <summary>An interpolated string such as $"block{i}.fc", used for layer names in loops and helpers.</summary>
 internal sealed record InterpolatedExpr(EquatableArray<Expr> Parts, LocationInfo Location) : Expr(Location);
+
+/// <summary>A tuple <c>(a, b, c)</c>: several outputs returned from [Forward].</summary>
+internal sealed record TupleExpr(EquatableArray<Expr> Items, LocationInfo Location) : Expr(Location);
+
+/// <summary><c>new Tensor[n]</c>: an array of tensors filled by a loop (an RNN's outputs).</summary>
+internal sealed record NewArrayExpr(Expr Size, LocationInfo Location) : Expr(Location);
+
+/// <summary><c>[a, b]</c> or <c>new[] { a, b }</c>.</summary>
+internal sealed record ArrayLiteralExpr(EquatableArray<Expr> Items, LocationInfo Location) : Expr(Location);
+
+/// <summary><c>xs[i]</c>.</summary>
+internal sealed record IndexExpr(Expr Target, Expr Index, LocationInfo Location) : Expr(Location);

@@ -34,6 +34,7 @@ internal sealed record MethodSpec(
 internal enum ParameterKind
 {
     Tensor,
+    TensorArray,
     Int,
     Float,
     String,

@@ -18,3 +18,6 @@ internal sealed record ForStmt(string Variable, Expr Start, string Comparison, E
 
 /// <summary>An if whose condition must be known at compile time (a constant or a loop variable test).</summary>
 internal sealed record IfStmt(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else, LocationInfo Location) : Stmt(Location);
+
+/// <summary><c>name[index] = value;</c> for an array of tensors.</summary>
+internal sealed record ElementAssignStmt(string Name, Expr Index, Expr Value, LocationInfo Location) : Stmt(Location);

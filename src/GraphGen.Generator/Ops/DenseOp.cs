@@ -49,39 +49,24 @@ internal sealed class DenseOp : OpRule
         }
 
         int inFeatures = x.Shape.Last;
-        var graph = builder.Graph;
-        Layer? layer = graph.Layers.Find(l => l.Name == name);
-        if (layer is not null)
+        var existing = builder.Graph.Layers.Find(l => l.Name == name);
+        if (existing is not null && existing.Op == "Dense" && (existing.CallSite == call.CallSite || share.Value) && existing.InFeatures != inFeatures)
         {
-            if (layer.CallSite != call.CallSite && !share.Value)
-            {
-                builder.Report(DiagnosticDescriptors.DuplicateLayerName, call.LocationOf("name"), name,
-                    ((layer.Location?.LineSpan.Start.Line ?? 0) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                return null;
-            }
-            if (layer.InFeatures != inFeatures)
-            {
-                builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf("x"),
-                    $"Dense \"{name}\" expects {layer.InFeatures} inputs (its shared weight is [{layer.Units}, {layer.InFeatures}]) but receives {inFeatures}");
-                return null;
-            }
-            if (layer.Units != units.Value || (layer.Bias is not null) != bias.Value)
-            {
-                builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf("units"),
-                    $"Dense \"{name}\" shares the weights of its first use, which has {layer.Units} units{(layer.Bias is null ? " and no bias" : "")}; use the same units and bias here, or another name");
-                return null;
-            }
+            builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf("x"),
+                $"Dense \"{name}\" expects {existing.InFeatures} inputs (its shared weight is [{existing.Units}, {existing.InFeatures}]) but receives {inFeatures}");
+            return null;
         }
-        else
+        string signature = $"Dense [{units.Value}, {inFeatures}]{(bias.Value ? " with bias" : " without bias")}";
+        var layer = LayerRegistry.Resolve(call, name, share.Value, signature, () =>
         {
             var weight = new GraphParameter(name + ".weight", [units.Value, inFeatures], InitNames[init], inFeatures, units.Value);
-            var biasParameter = bias.Value ? new GraphParameter(name + ".bias", [units.Value], "Zeros", inFeatures, units.Value) : null;
-            layer = new Layer(name, inFeatures, units.Value, weight, biasParameter, call.CallSite, call.Location);
-            graph.Layers.Add(layer);
-            graph.Parameters.Add(weight);
-            if (biasParameter is not null) graph.Parameters.Add(biasParameter);
-        }
-        layer.Uses++;
+            GraphParameter[] parameters = bias.Value
+                ? [weight, new GraphParameter(name + ".bias", [units.Value], "Zeros", inFeatures, units.Value)]
+                : [weight];
+            return new Layer(name, "Dense", parameters, [], signature, call.CallSite, call.Location);
+        });
+        if (layer is null) return null;
+        var graph = builder.Graph;
         var node = graph.Add(OpKind.Dense, [x], x.Shape.WithLast(units.Value), call.Location);
         node.Layer = layer;
         builder.Name(node, name, 1);

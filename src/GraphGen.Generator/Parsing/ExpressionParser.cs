@@ -45,6 +45,20 @@ internal sealed class ExpressionParser(ParseContext context, SemanticModel model
                 return new ConditionalExpr(Parse(conditional.Condition), Parse(conditional.WhenTrue), Parse(conditional.WhenFalse), location);
             case InterpolatedStringExpressionSyntax interpolated:
                 return ParseInterpolated(interpolated, location);
+            case TupleExpressionSyntax tuple:
+                return new TupleExpr(tuple.Arguments.Select(a => Parse(a.Expression)).ToEquatableArray(), location);
+            case ArrayCreationExpressionSyntax { Initializer: null } creation
+                when creation.Type.RankSpecifiers.Count == 1 && creation.Type.RankSpecifiers[0].Sizes.Count == 1
+                     && creation.Type.RankSpecifiers[0].Sizes[0] is not OmittedArraySizeExpressionSyntax:
+                return new NewArrayExpr(Parse(creation.Type.RankSpecifiers[0].Sizes[0]), location);
+            case ArrayCreationExpressionSyntax { Initializer: { } initializer }:
+                return new ArrayLiteralExpr(initializer.Expressions.Select(Parse).ToEquatableArray(), location);
+            case ImplicitArrayCreationExpressionSyntax implicitArray:
+                return new ArrayLiteralExpr(implicitArray.Initializer.Expressions.Select(Parse).ToEquatableArray(), location);
+            case CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax):
+                return new ArrayLiteralExpr(collection.Elements.Select(e => Parse(((ExpressionElementSyntax)e).Expression)).ToEquatableArray(), location);
+            case ElementAccessExpressionSyntax element when element.ArgumentList.Arguments.Count == 1:
+                return new IndexExpr(Parse(element.Expression), Parse(element.ArgumentList.Arguments[0].Expression), location);
             case MemberAccessExpressionSyntax or ElementAccessExpressionSyntax:
                 return new NonConstantExpr(syntax.ToString(), location);
             default:

@@ -40,6 +40,7 @@ internal sealed class MethodParser(ParseContext context, string role)
         var kind = typeName switch
         {
             KnownNames.Tensor => ParameterKind.Tensor,
+            KnownNames.Tensor + "[]" => ParameterKind.TensorArray,
             "int" => ParameterKind.Int,
             "float" or "double" => ParameterKind.Float,
             "string" => ParameterKind.String,
@@ -105,6 +106,10 @@ internal sealed class MethodParser(ParseContext context, string role)
             case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }
                 when assignment.Left is IdentifierNameSyntax target && assignment.OperatorToken.Text is "=" or "+=" or "-=" or "*=" or "/=":
                 into.Add(new AssignStmt(target.Identifier.ValueText, assignment.OperatorToken.Text, expressions.Parse(assignment.Right), location));
+                return;
+            case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax array } access } element }
+                when element.OperatorToken.Text == "=" && access.ArgumentList.Arguments.Count == 1:
+                into.Add(new ElementAssignStmt(array.Identifier.ValueText, expressions.Parse(access.ArgumentList.Arguments[0].Expression), expressions.Parse(element.Right), location));
                 return;
             case ReturnStatementSyntax { Expression: { } value }:
                 into.Add(new ReturnStmt(expressions.Parse(value), location));

@@ -10,6 +10,8 @@ internal enum BufferRole
     Gradient,
     /// <summary>dLoss/dInput, kept after the step for the caller.</summary>
     InputGradient,
+    /// <summary>Values an op saves for its backward pass (a dropout mask, pooling argmax, normalisation statistics).</summary>
+    Saved,
 }
 
 /// <summary>A tensor that lives in the arena: <see cref="Width"/> floats per sample, for up to the batch capacity.</summary>
@@ -27,6 +29,15 @@ internal sealed class Buffer(int id, string name, int width, BufferRole role, No
     /// <summary>First and last step (in training order) that touch the buffer.</summary>
     public int FirstStep { get; set; } = int.MaxValue;
     public int LastStep { get; set; } = -1;
+
+    /// <summary>
+    /// A buffer whose size does not scale with the batch (<see cref="Width"/> is then its total
+    /// size, e.g. per-channel batch statistics); it lives in a separate region, not shared.
+    /// </summary>
+    public bool Fixed { get; init; }
+
+    /// <summary>Holds ints (pooling argmax) in the float arena's storage.</summary>
+    public bool Integer { get; init; }
 
     /// <summary>True when fusion removed every step that touched the buffer: it gets no arena space.</summary>
     public bool Unused { get; set; }

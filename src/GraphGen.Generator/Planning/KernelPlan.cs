@@ -18,6 +18,12 @@ internal sealed class KernelPlan(Graph graph)
     /// <summary>Floats per sample of the whole arena (the arena holds capacity × this).</summary>
     public int ArenaWidth { get; set; }
 
+    /// <summary>Floats of the fixed region (buffers that do not scale with the batch).</summary>
+    public int FixedSize { get; set; }
+
+    /// <summary>Every output [Forward] returns; <see cref="Output"/> is the first.</summary>
+    public List<Operand> Outputs { get; } = [];
+
     public Operand Input { get; set; } = null!;
     public Operand Output { get; set; } = null!;
     public Operand? Target { get; set; }

@@ -29,14 +29,22 @@ internal static class MemoryPlanner
         int end = steps.Count;
         foreach (var buffer in plan.Buffers)
         {
-            if (plan.Output.Kind == OperandKind.Buffer && buffer.Id == plan.Output.Index) buffer.Pinned = true;
+            if (plan.Outputs.Exists(o => o.Kind == OperandKind.Buffer && o.Index == buffer.Id)) buffer.Pinned = true;
             if (plan.InputGradient is { Kind: OperandKind.Buffer } dx && buffer.Id == dx.Index) buffer.Pinned = true;
             if (buffer.FirstStep == int.MaxValue) buffer.FirstStep = end;
             if (buffer.Pinned || buffer.LastStep < buffer.FirstStep) buffer.LastStep = end;
         }
 
+        int fixedOffset = 0;
+        foreach (var buffer in plan.Buffers.Where(b => !b.Unused && b.Fixed))
+        {
+            buffer.Offset = fixedOffset;
+            fixedOffset += buffer.Width;
+        }
+        plan.FixedSize = fixedOffset;
+
         var placed = new List<Buffer>();
-        foreach (var buffer in plan.Buffers.Where(b => !b.Unused).OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id))
+        foreach (var buffer in plan.Buffers.Where(b => !b.Unused && !b.Fixed).OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id))
         {
             var conflicts = placed
                 .Where(p => p.FirstStep <= buffer.LastStep && buffer.FirstStep <= p.LastStep)

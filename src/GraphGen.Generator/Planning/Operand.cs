@@ -15,12 +15,14 @@ internal enum OperandKind
     Parameter,
     /// <summary>A parameter's slice of the gradient arena.</summary>
     ParameterGradient,
+    /// <summary>A slice of the non-trainable state (BatchNorm running statistics).</summary>
+    State,
 }
 
 /// <summary>A named span of floats a step operates on; <see cref="Index"/> is the buffer or parameter index.</summary>
 internal sealed record Operand(OperandKind Kind, int Index, string Name)
 {
-    public bool IsWritable => Kind is OperandKind.Buffer or OperandKind.ParameterGradient;
+    public bool IsWritable => Kind is OperandKind.Buffer or OperandKind.ParameterGradient or OperandKind.State;
     public override string ToString() => Name;
 }
 

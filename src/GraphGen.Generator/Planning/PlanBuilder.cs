@@ -49,7 +49,8 @@ internal sealed class PlanBuilder
             if (node.Kind is OpKind.Input or OpKind.Target || node.Shape.IsScalar) continue;
             OpCatalog.For(node.Kind).Forward(node, this);
         }
-        Plan.Output = Value(graph.Output!);
+        foreach (var output in graph.Outputs) Plan.Outputs.Add(Value(output));
+        Plan.Output = Plan.Outputs[0];
         if (graph.Target is not null) Plan.Target = Value(graph.Target);
 
         _section = Plan.Loss;
@@ -91,6 +92,40 @@ internal sealed class PlanBuilder
 
     public Operand Parameter(GraphParameter p) =>
         new(OperandKind.Parameter, Plan.Graph.Parameters.IndexOf(p), GraphFinisher.Identifier(p.Name));
+
+    /// <summary>A non-trainable state tensor (running statistics).</summary>
+    public Operand State(GraphParameter p) =>
+        new(OperandKind.State, Plan.Graph.State.IndexOf(p), GraphFinisher.Identifier(p.Name));
+
+    /// <summary>
+    /// A buffer an op fills in the forward pass for its own backward pass: <paramref name="width"/>
+    /// values per sample (a dropout mask), or in total when <paramref name="fixedSize"/> (per-channel
+    /// batch statistics); ints when <paramref name="integer"/> (pooling argmax).
+    /// </summary>
+    public Operand Saved(Node node, string suffix, int width, bool fixedSize = false, bool integer = false)
+    {
+        string name = UniqueName(node.Name + suffix);
+        var buffer = new Buffer(Plan.Buffers.Count, name, width, BufferRole.Saved, node) { Fixed = fixedSize, Integer = integer };
+        Plan.Buffers.Add(buffer);
+        return new Operand(OperandKind.Buffer, buffer.Id, name);
+    }
+
+    /// <summary>
+    /// Where to put a gradient that an op writes only in part (a slice of its input): the first
+    /// time, the whole gradient is cleared first, so every later contribution can add.
+    /// </summary>
+    public GradientTarget? PartialGradientOf(Node node, Dim rows, int columns)
+    {
+        if (GradientOf(node) is not { } target) return null;
+        if (!target.Accumulate)
+            Emit(new MapStep(target.Operand, Map.Const(0), rows, columns, false)
+            {
+                SourceNode = node.Id,
+                Label = "clear " + target.Operand.Name,
+                Comment = [$"{target.Operand.Name} = 0: the ops below each add to a slice of it"],
+            });
+        return target with { Accumulate = true };
+    }
 
     /// <summary>dLoss/dNode, complete once the backward walk reaches the node.</summary>
     public Operand Gradient(Node node) => _gradients[node];

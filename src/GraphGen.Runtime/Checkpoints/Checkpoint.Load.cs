@@ -39,6 +39,18 @@ public static partial class Checkpoint
             CheckShape(file, network, t, p.Shape, "parameter");
             parameterReads.Add((t, p));
         }
+        var stateTable = network.StateTable;
+        var stateTensorReads = new List<(SafetensorsTensorInfo Tensor, ParameterInfo State)>();
+        foreach (var p in stateTable.Parameters)
+        {
+            if (!file.TryGetTensor(p.Name, out var t))
+            {
+                missing.Add(p.Name);
+                continue;
+            }
+            CheckShape(file, network, t, p.Shape, "state tensor");
+            stateTensorReads.Add((t, p));
+        }
         if (strict && missing.Count > 0)
             throw MissingParameters(file, network, missing);
 
@@ -66,7 +78,7 @@ public static partial class Checkpoint
             stepCount = ReadStepCount(file, optimizer);
         }
 
-        var unexpected = FindUnexpected(file, table, optimizer, stateReads.Select(r => r.Tensor.Name));
+        var unexpected = FindUnexpected(file, table, optimizer, stateReads.Select(r => r.Tensor.Name).Concat(stateTensorReads.Select(r => r.Tensor.Name)));
         if (strict && unexpected.Count > 0)
             throw UnexpectedTensor(file, network, optimizer, unexpected);
 
@@ -76,6 +88,8 @@ public static partial class Checkpoint
         var stagedState = new float[stateNames.Length][];
         for (int s = 0; s < stateNames.Length; s++) stagedState[s] = new float[table.TotalCount];
         foreach (var (t, s, p) in stateReads) file.ReadInto(t, stagedState[s].AsSpan(p.Offset, p.Count));
+        var stagedNetworkState = new float[stateTable.TotalCount];
+        foreach (var (t, p) in stateTensorReads) file.ReadInto(t, stagedNetworkState.AsSpan(p.Offset, p.Count));
 
         // 3. Commit.
         if (optimizer is not null)
@@ -87,6 +101,9 @@ public static partial class Checkpoint
         var arena = network.Parameters;
         foreach (var (_, p) in parameterReads)
             stagedParameters.AsSpan(p.Offset, p.Count).CopyTo(arena.Slice(p.Offset, p.Count));
+        var networkState = network.State;
+        foreach (var (_, p) in stateTensorReads)
+            stagedNetworkState.AsSpan(p.Offset, p.Count).CopyTo(networkState.Slice(p.Offset, p.Count));
 
         return new CheckpointLoadResult(missing, unexpected);
     }
@@ -134,7 +151,7 @@ public static partial class Checkpoint
 
     private static CheckpointException MissingParameters(SafetensorsFile file, INetwork network, List<string> missing)
     {
-        var first = network.ParameterTable[missing[0]];
+        var first = network.ParameterTable.TryGet(missing[0], out var parameter) ? parameter : network.StateTable[missing[0]];
         string others = missing.Count > 1 ? $" (nor {string.Join(", ", missing.Skip(1).Select(n => $"'{n}'"))})" : "";
         return new CheckpointException(file.Path, first.Name,
             $"network '{network.Name}' has this parameter {first.ShapeText}, but the checkpoint has no tensor of that name{others}{SavedFrom(file, network)}",

@@ -30,6 +30,9 @@ public static partial class Checkpoint
         var tensors = new List<SafetensorsTensor>(table.Count);
         foreach (var p in table.Parameters)
             tensors.Add(new SafetensorsTensor(p.Name, p.Shape, () => network.Parameters.Slice(p.Offset, p.Count)));
+        // Non-trainable state (BatchNorm running statistics) is part of the model, as in a PyTorch state_dict.
+        foreach (var p in network.StateTable.Parameters)
+            tensors.Add(new SafetensorsTensor(p.Name, p.Shape, () => network.State.Slice(p.Offset, p.Count)));
 
         if (optimizer is not null)
         {
@@ -65,6 +68,8 @@ public static partial class Checkpoint
 
     private static void CheckArena(INetwork network)
     {
+        if (network.State.Length != network.StateTable.TotalCount)
+            throw new ArgumentException($"Network '{network.Name}' has a state arena of {network.State.Length} floats but its state table describes {network.StateTable.TotalCount}.", nameof(network));
         int length = network.Parameters.Length;
         if (length != network.ParameterTable.TotalCount)
             throw new ArgumentException($"Network '{network.Name}' has a parameter arena of {length} floats but its table describes {network.ParameterTable.TotalCount}.", nameof(network));

@@ -25,6 +25,12 @@ public interface INetwork
     /// <summary>The parameter arena: every parameter, contiguous, in table order.</summary>
     Span<float> Parameters { get; }
 
+    /// <summary>Non-trainable state saved with the parameters (BatchNorm running statistics; PyTorch's "buffers"). Empty for most networks.</summary>
+    ParameterTable StateTable => ParameterTable.Empty;
+
+    /// <summary>The state values, laid out as <see cref="StateTable"/>.</summary>
+    Span<float> State => [];
+
     /// <summary>
     /// When true, inputs, targets and the loss are checked for NaN and infinity and a
     /// <see cref="NonFiniteValueException"/> names the first offender. Off by default: it

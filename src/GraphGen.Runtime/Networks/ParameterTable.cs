@@ -26,6 +26,9 @@ public sealed class ParameterTable
         TotalCount = expectedOffset;
     }
 
+    /// <summary>A table with no parameters.</summary>
+    public static ParameterTable Empty { get; } = new();
+
     public IReadOnlyList<ParameterInfo> Parameters => _parameters;
 
     /// <summary>Total number of floats in the parameter arena.</summary>

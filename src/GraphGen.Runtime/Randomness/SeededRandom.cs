@@ -26,6 +26,16 @@ public sealed class SeededRandom
     /// <summary>A generator for one named stream of a seed, e.g. the initial values of "hidden.weight".</summary>
     public static SeededRandom ForStream(ulong seed, string streamName) => new(seed ^ Fnv1a64(streamName));
 
+    /// <summary>
+    /// The seed of random stream <paramref name="stream"/> of a network seeded with
+    /// <paramref name="seed"/>: each dropout or sampling op draws from its own stream.
+    /// </summary>
+    public static ulong StreamSeed(ulong seed, int stream)
+    {
+        ulong z = seed ^ (0xD1B54A32D192ED03UL * (ulong)(stream + 1));
+        return SplitMix64(ref z);
+    }
+
     /// <summary>Next 32 random bits.</summary>
     public uint NextUInt32()
     {

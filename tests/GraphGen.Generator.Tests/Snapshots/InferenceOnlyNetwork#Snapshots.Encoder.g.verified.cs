@@ -95,7 +95,7 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
         int batch = global::GraphGen.NetworkGuard.BatchOf(Name, x, InputSize, _capacity);
         global::GraphGen.NetworkGuard.Output(Name, destination, batch, OutputSize);
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
-        RunForward(x, batch);
+        RunForward(x, batch, training: false);
         LastOutput.CopyTo(destination);
     }
 
@@ -113,8 +113,8 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
         }
     }
 
-    /// <summary>The forward pass: every activation, in graph order.</summary>
-    private void RunForward(global::System.ReadOnlySpan<float> x, int batch)
+    /// <summary>The forward pass: every activation, in graph order. <paramref name="training"/> selects batch statistics and dropout.</summary>
+    private void RunForward(global::System.ReadOnlySpan<float> x, int batch, bool training)
     {
         _lastBatch = batch;
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
@@ -144,8 +144,8 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
     int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [6];
     int[] global::GraphGen.Eager.IEagerNetwork.EagerTargetShape => [];
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => Forward(input);
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor output, global::GraphGen.Tensor targets) => throw new global::System.InvalidOperationException("Encoder declares no [Loss] method.");
+    global::GraphGen.Tensor[] global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => [Forward(input)];
+    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor[] outputs, global::GraphGen.Tensor targets) => throw new global::System.InvalidOperationException("Encoder declares no [Loss] method.");
 
     /// <summary>Layer-by-layer summary: output shapes and parameter counts.</summary>
     public const string Summary = """"

@@ -113,7 +113,7 @@ partial class Outer
             int batch = global::GraphGen.NetworkGuard.BatchOf(Name, x, InputSize, _capacity);
             global::GraphGen.NetworkGuard.Output(Name, destination, batch, OutputSize);
             if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
-            RunForward(x, batch);
+            RunForward(x, batch, training: false);
             LastOutput.CopyTo(destination);
         }
 
@@ -135,7 +135,7 @@ partial class Outer
         public float ComputeLoss(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y)
         {
             int batch = CheckBatch(x, y);
-            RunForward(x, batch);
+            RunForward(x, batch, training: false);
             return RunLoss(y, batch, withGradient: false);
         }
 
@@ -143,7 +143,7 @@ partial class Outer
         public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y)
         {
             int batch = CheckBatch(x, y);
-            RunForward(x, batch);
+            RunForward(x, batch, training: true);
             float loss = RunLoss(y, batch, withGradient: true);
             RunBackward(x, batch);
             return loss;
@@ -169,8 +169,8 @@ partial class Outer
             return batch;
         }
 
-        /// <summary>The forward pass: every activation, in graph order.</summary>
-        private void RunForward(global::System.ReadOnlySpan<float> x, int batch)
+        /// <summary>The forward pass: every activation, in graph order. <paramref name="training"/> selects batch statistics and dropout.</summary>
+        private void RunForward(global::System.ReadOnlySpan<float> x, int batch, bool training)
         {
             _lastBatch = batch;
             // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
@@ -268,8 +268,8 @@ partial class Outer
         // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
         int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [2];
         int[] global::GraphGen.Eager.IEagerNetwork.EagerTargetShape => [3];
-        global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => Forward(input);
-        global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor output, global::GraphGen.Tensor targets) => Loss(output, targets);
+        global::GraphGen.Tensor[] global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => [Forward(input)];
+        global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor[] outputs, global::GraphGen.Tensor targets) => Loss(outputs[0], targets);
 
         /// <summary>Layer-by-layer summary: output shapes and parameter counts.</summary>
         public const string Summary = """"

@@ -1,0 +1,41 @@
+using System.Globalization;
+using GraphGen.Generator.Diagnostics;
+
+namespace GraphGen.Generator.Graphs;
+
+/// <summary>Creates named layers, and resolves a reused name to the layer it shares (or a diagnostic).</summary>
+internal static class LayerRegistry
+{
+    /// <summary>
+    /// The layer called <paramref name="name"/>: created with <paramref name="create"/> on first
+    /// use; on a later use from another call site, shared when <paramref name="share"/> is set and
+    /// the signatures match, else a GG0007 or GG0001 diagnostic and null.
+    /// </summary>
+    public static Layer? Resolve(OpCall call, string name, bool share, string signature, System.Func<Layer> create, string nameParameter = "name")
+    {
+        var builder = call.Builder;
+        var graph = builder.Graph;
+        var layer = graph.Layers.Find(l => l.Name == name);
+        if (layer is null)
+        {
+            layer = create();
+            graph.Layers.Add(layer);
+            graph.Parameters.AddRange(layer.Parameters);
+            graph.State.AddRange(layer.State);
+        }
+        else if (layer.CallSite != call.CallSite && !share)
+        {
+            builder.Report(DiagnosticDescriptors.DuplicateLayerName, call.LocationOf(nameParameter), name,
+                ((layer.Location?.LineSpan.Start.Line ?? 0) + 1).ToString(CultureInfo.InvariantCulture));
+            return null;
+        }
+        else if (layer.Signature != signature)
+        {
+            builder.Report(DiagnosticDescriptors.ShapeMismatch, call.Location,
+                $"{call.Op} \"{name}\" shares the weights of its first use, a {layer.Signature}, but this use needs a {signature}; use the same sizes, or another name");
+            return null;
+        }
+        layer.Uses++;
+        return layer;
+    }
+}
