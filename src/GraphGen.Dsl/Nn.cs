@@ -39,11 +39,84 @@ public static class Nn
         EagerElementwise.Unary(x, "gelu", v => v * EagerElementwise.NormalCdf(v),
             (v, y) => EagerElementwise.NormalCdf(v) + v * EagerElementwise.NormalPdf(v));
 
-    /// <summary>Softmax over the last axis.</summary>
-    public static Tensor Softmax(Tensor x) => EagerStructure.Softmax(x);
+    /// <summary>
+    /// Softmax over the last axis. With <paramref name="causal"/>, x is square [.., T, T] attention
+    /// scores and row i only attends to columns j ≤ i (later columns get exactly 0).
+    /// </summary>
+    public static Tensor Softmax(Tensor x, bool causal = false) => causal ? EagerStructure.CausalSoftmax(x) : EagerStructure.Softmax(x);
 
     /// <summary>Concatenation along the last axis; the other axes must agree.</summary>
     public static Tensor Concat(params Tensor[] tensors) => EagerStructure.Concat(tensors);
+
+    /// <summary>The sample's values as one axis: [C, H, W] → [C·H·W].</summary>
+    public static Tensor Flatten(Tensor x) => EagerShapes.Reshape(x, [x.SampleSize], "flatten");
+
+    /// <summary>The sample's values, in the same order, with another shape of the same size.</summary>
+    public static Tensor Reshape(Tensor x, params int[] shape) => EagerShapes.Reshape(x, shape, "reshape");
+
+    /// <summary>Swaps the last two axes: y[..., j, i] = x[..., i, j].</summary>
+    public static Tensor Transpose(Tensor x) => EagerShapes.Transpose(x);
+
+    /// <summary>[T, H·D] → [H, T, D]: the heads of multi-head attention, each a slice of the width.</summary>
+    public static Tensor SplitHeads(Tensor x, int heads) => EagerShapes.SplitHeads(x, heads);
+
+    /// <summary>[H, T, D] → [T, H·D]: the inverse of <see cref="SplitHeads"/>.</summary>
+    public static Tensor MergeHeads(Tensor x) => EagerShapes.MergeHeads(x);
+
+    /// <summary>Stacks tensors of one shape S into [n, S] (e.g. an RNN's outputs over time).</summary>
+    public static Tensor Stack(params Tensor[] tensors) => EagerShapes.Stack(tensors);
+
+    /// <summary>Splits [n, S] into n tensors of shape S (the time steps of a sequence).</summary>
+    public static Tensor[] Unstack(Tensor x) => EagerShapes.Unstack(x);
+
+    /// <summary>
+    /// op(a)·op(b) over the last two axes, for every sample and leading index (attention scores
+    /// Q·Kᵀ, attention outputs P·V); op transposes when asked.
+    /// </summary>
+    public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false) => EagerMatMul.Apply(a, b, transposeA, transposeB);
+
+    /// <summary>Looks up learned vectors: y[t] = W[ids[t]], W of shape [vocabulary, dimension] named "&lt;name&gt;.weight". Ids are integers stored as floats.</summary>
+    public static Tensor Embedding(Tensor ids, int vocabulary, int dimension, string name, bool share = false) =>
+        EagerEmbedding.Lookup(ids, vocabulary, dimension, name);
+
+    /// <summary>Adds a learned vector per position: y[t] = x[t] + P[t], P [T, D] named "&lt;name&gt;.weight".</summary>
+    public static Tensor PositionalEmbedding(Tensor x, string name, bool share = false) => EagerEmbedding.Positions(x, name);
+
+    /// <summary>Normalises each row over the last axis, then scales and shifts: γ·(x − μ)/√(σ² + ε) + β.</summary>
+    public static Tensor LayerNorm(Tensor x, string name, float epsilon = 1e-5f, bool share = false) => EagerNormalization.LayerNorm(x, name, epsilon);
+
+    /// <summary>
+    /// Normalises each channel ([C, H, W]) or feature ([F]) over the batch: batch statistics in
+    /// training, updating running averages with <paramref name="momentum"/>; the running averages in inference.
+    /// </summary>
+    public static Tensor BatchNorm(Tensor x, string name, float momentum = 0.1f, float epsilon = 1e-5f, bool share = false) =>
+        EagerNormalization.BatchNorm(x, name, momentum, epsilon);
+
+    /// <summary>In training, zeroes each value with probability p and scales the rest by 1/(1 − p); the identity in inference.</summary>
+    public static Tensor Dropout(Tensor x, float p) => EagerStochastic.Dropout(x, p);
+
+    /// <summary>
+    /// 2-D convolution of images [C, H, W] as torch.nn.Conv2d: weight [outChannels, C/groups, kernel, kernel]
+    /// named "&lt;name&gt;.weight", bias [outChannels].
+    /// </summary>
+    public static Tensor Conv2d(Tensor x, int outChannels, int kernel, string name, int stride = 1, int padding = 0, int dilation = 1,
+        int groups = 1, bool bias = true, Init init = Init.Auto, bool share = false) =>
+        EagerConvolution.Conv2d(x, outChannels, kernel, name, stride, padding, dilation, groups, bias, init);
+
+    /// <summary>Maximum over kernel×kernel windows of each image plane (stride 0 means stride = kernel).</summary>
+    public static Tensor MaxPool2d(Tensor x, int kernel, int stride = 0, int padding = 0) => EagerConvolution.Pool(x, kernel, stride == 0 ? kernel : stride, padding, max: true);
+
+    /// <summary>Mean over kernel×kernel windows of each image plane (padding counts as zeros, as PyTorch's default).</summary>
+    public static Tensor AvgPool2d(Tensor x, int kernel, int stride = 0, int padding = 0) => EagerConvolution.Pool(x, kernel, stride == 0 ? kernel : stride, padding, max: false);
+
+    /// <summary>Mean of each channel's plane: [C, H, W] → [C].</summary>
+    public static Tensor GlobalAveragePool(Tensor x) => EagerConvolution.GlobalAverage(x);
+
+    /// <summary>The reparameterisation trick: z = mean + e^(½·logVariance) ⊙ ε, ε ~ N(0, 1) drawn from the network's seed.</summary>
+    public static Tensor Sample(Tensor mean, Tensor logVariance) => EagerStochastic.Sample(mean, logVariance);
+
+    /// <summary>A loss term: KL(N(μ, σ²) ‖ N(0, 1)) summed over the latent axis, mean over the batch.</summary>
+    public static Tensor KlDivergence(Tensor mean, Tensor logVariance) => EagerLosses.KlDivergence(mean, logVariance);
 
     /// <summary>Sum of each sample's values: per-sample shape [1].</summary>
     public static Tensor Sum(Tensor x) => EagerStructure.Reduce(x, mean: false);

@@ -76,6 +76,25 @@ internal static class EagerLosses
         });
     }
 
+    public static Tensor KlDivergence(Tensor mu, Tensor logVar)
+    {
+        EagerCheck.SameShape(mu, logVar, "KlDivergence");
+        double total = 0;
+        for (int i = 0; i < mu.Data.Length; i++)
+            total += -0.5 * (1 + logVar.Data[i] - mu.Data[i] * mu.Data[i] - Math.Exp(logVar.Data[i]));
+        int batch = mu.Batch;
+        return Scalar(mu, total / batch, "kl_divergence", [mu, logVar], g =>
+        {
+            var dmu = mu.GradBuffer();
+            var dlv = logVar.GradBuffer();
+            for (int i = 0; i < mu.Data.Length; i++)
+            {
+                dmu[i] += g * mu.Data[i] / batch;
+                dlv[i] += g * 0.5 * (Math.Exp(logVar.Data[i]) - 1) / batch;
+            }
+        });
+    }
+
     private static Tensor Scalar(Tensor like, double value, string op, Tensor[] parents, Action<double> backward) =>
         like.Session.Record(1, [], [value], parents, op, t => backward(t.Grad![0]));
 }

@@ -84,4 +84,29 @@ internal static class EagerStructure
             }
         });
     }
+
+    /// <summary>Softmax over rows of [.., T, T] blocks where row i sees only columns j ≤ i.</summary>
+    public static Tensor CausalSoftmax(Tensor x)
+    {
+        int t = x.Shape[^1], rows = x.Data.Length / t;
+        var y = new double[x.Data.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            int visible = r % t + 1;
+            double max = double.NegativeInfinity, sum = 0;
+            for (int j = 0; j < visible; j++) max = Math.Max(max, x.Data[r * t + j]);
+            for (int j = 0; j < visible; j++) sum += y[r * t + j] = Math.Exp(x.Data[r * t + j] - max);
+            for (int j = 0; j < visible; j++) y[r * t + j] /= sum;
+        }
+        return x.Session.Record(x.Batch, x.Shape, y, [x], "causal_softmax", g =>
+        {
+            var dx = x.GradBuffer();
+            for (int r = 0; r < rows; r++)
+            {
+                double dot = 0;
+                for (int j = 0; j < t; j++) dot += g.Grad![r * t + j] * y[r * t + j];
+                for (int j = 0; j < t; j++) dx[r * t + j] += y[r * t + j] * (g.Grad![r * t + j] - dot);
+            }
+        });
+    }
 }

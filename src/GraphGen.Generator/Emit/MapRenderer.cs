@@ -12,6 +12,14 @@ internal static class MapRenderer
     /// <param name="row">Index text for per-row operands, e.g. "r".</param>
     public static string Render(MapExpr expression, string element, string row) => Render(expression, element, row, out _);
 
+    /// <summary>The index text of an operand: [i] elementwise, [r] per row, [c] per column.</summary>
+    private static string Index(Broadcast broadcast, string element, string row) => broadcast switch
+    {
+        Broadcast.PerRow => row,
+        Broadcast.PerColumn => "c",
+        _ => element,
+    };
+
     /// <summary>Precedence: 0 conditional, 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
     private static string Render(MapExpr expression, string element, string row, out int precedence)
     {
@@ -19,7 +27,7 @@ internal static class MapRenderer
         {
             case MapOperand o:
                 precedence = 4;
-                return o.Operand.Name + "[" + (o.Broadcast == Broadcast.PerRow ? row : element) + "]";
+                return o.Operand.Name + "[" + Index(o.Broadcast, element, row) + "]";
             case MapConstant c:
                 precedence = c.Value < 0 ? 3 : 4;
                 return c.Code;

@@ -16,6 +16,12 @@ internal static class StepRenderer
         for (int i = 0; i < step.Comment.Count; i++)
             w.Comment((i == 0 ? number.ToString(CultureInfo.InvariantCulture) + ". " : "   ") + step.Comment[i]);
         if (step.Fused is not null) w.Comment("   fused: " + step.Fused);
+        RenderBody(w, step);
+    }
+
+    /// <summary>The code of a step, without its comment (steps inside a training/inference branch).</summary>
+    private static void RenderBody(CodeWriter w, KernelStep step)
+    {
         switch (step)
         {
             case GemmStep g: Gemm(w, g); break;
@@ -32,6 +38,15 @@ internal static class StepRenderer
             case RowSumStep r: RowSum(w, r); break;
             case ColumnCopyStep c: ColumnCopy(w, c); break;
             case LossStep l: Loss(w, l); break;
+            case KernelCallStep k: w.Line(Call(k)); break;
+            case Conv2dStep c: Conv(w, c); break;
+            case KlLossStep kl: KlLoss(w, kl); break;
+            case ModalStep modal:
+                using (w.Block("if (training)"))
+                    foreach (var inner in modal.Training) RenderBody(w, inner);
+                using (w.Block("else"))
+                    foreach (var inner in modal.Inference) RenderBody(w, inner);
+                break;
             default: throw new InvalidOperationException("No renderer for " + step.GetType().Name);
         }
     }
@@ -65,7 +80,7 @@ internal static class StepRenderer
         string assign = m.Accumulate ? " += " : " = ";
         bool broadcast = false;
         foreach (var operand in MapStep.MapOperands(m.Expression))
-            broadcast |= operand.Broadcast == Broadcast.PerRow;
+            broadcast |= operand.Broadcast != Broadcast.Elementwise;
         if (!broadcast)
         {
             string count = new Dim(m.Rows.Factor * m.Columns, m.Rows.PerBatch).Code;
@@ -175,6 +190,26 @@ internal static class StepRenderer
         "*" => "Multiply",
         _ => "Divide",
     };
+
+    private static string Call(KernelCallStep k) =>
+        $"{Kernels}{k.Kernel}.{k.Method}(" + string.Join(", ", k.Arguments.Select(a =>
+            (a.Name is null ? "" : a.Name + ": ") + (a.Operand?.Name ?? a.Value))) + ");";
+
+    private static void Conv(CodeWriter w, Conv2dStep c)
+    {
+        string slope = c.Activation == "LeakyRelu" ? ", slope: " + MapConstant.FloatLiteral(c.Slope) : "";
+        w.Line($"{Kernels}Conv2d.Forward({c.Geometry.Code}, batch, {c.X}, {c.Weight}, {c.Bias?.Name ?? "default"}, {c.Y}, {Kernels}Activation.{c.Activation}{slope});");
+    }
+
+    private static void KlLoss(CodeWriter w, KlLossStep k)
+    {
+        string mu = k.MuGradient is { } m ? $"withGradient ? {m.Operand} : default" : "default";
+        string logVar = k.LogVarGradient is { } l ? $"withGradient ? {l.Operand} : default" : "default";
+        string extra = (k.Weight == 1 ? "" : ", weight: " + MapConstant.FloatLiteral(k.Weight))
+            + (k.MuGradient is { Accumulate: true } ? ", accumulateMu: true" : "")
+            + (k.LogVarGradient is { Accumulate: true } ? ", accumulateLogVar: true" : "");
+        w.Line($"float {k.Result} = {Kernels}Losses.KlDivergence({k.Mu}, {k.LogVar}, {mu}, {logVar}, batch, {k.Latent}{extra});");
+    }
 
     private static string Plus(int offset) => offset == 0 ? "" : " + " + offset.ToString(CultureInfo.InvariantCulture);
 

@@ -95,7 +95,7 @@ internal static class SummaryWriter
     {
         OpKind.Input => "Input",
         OpKind.Target => "Target",
-        OpKind.Dense => $"Dense \"{node.Layer!.Name}\"",
+        _ when node.Layer is { } layer => $"{layer.Op} \"{layer.Name}\"",
         OpKind.Affine => "Scale",
         _ => OpCatalog.For(node.Kind).Name == "operator" ? node.Kind.ToString() : OpCatalog.For(node.Kind).Name,
     };

@@ -57,8 +57,7 @@ internal sealed partial class GraphBuilder
                 "This version of the generator does not know it; known ops: " + string.Join(", ", OpCatalog.Names) + ".");
             return ErrorValue.Instance;
         }
-        var node = rule.Build(new OpCall(this, call.Method, call.Location, arguments));
-        return node is null ? ErrorValue.Instance : new TensorValue(node);
+        return rule.BuildValue(new OpCall(this, call.Method, call.Location, arguments)) ?? ErrorValue.Instance;
     }
 
     private Value CallHelper(CallExpr call, Dictionary<string, Value> env)

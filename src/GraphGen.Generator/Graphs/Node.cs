@@ -41,7 +41,9 @@ internal sealed class Node(int id, OpKind kind, Node[] inputs, TensorShape shape
     public bool RequiresGradient { get; set; }
 
     public bool IsLoss => Kind is OpKind.SoftmaxCrossEntropy or OpKind.BinaryCrossEntropy
-        or OpKind.BinaryCrossEntropyWithLogits or OpKind.MeanSquaredError;
+        or OpKind.BinaryCrossEntropyWithLogits or OpKind.MeanSquaredError or OpKind.KlDivergence;
+
+    public int Setting(string name) => Settings[name];
 
     public override string ToString() => $"{Name} = {Kind}({string.Join(", ", System.Linq.Enumerable.Select(Inputs, i => i.Name))}) {Shape}";
 }

@@ -82,6 +82,28 @@ internal sealed class OpCall(GraphBuilder builder, string op, LocationInfo locat
 
     public double? Float(string parameter) => Number(parameter, integer: false);
 
+    /// <summary>A params int[] argument: every value a compile-time integer.</summary>
+    public List<int>? Ints(string parameter)
+    {
+        var result = new List<int>();
+        foreach (var a in arguments)
+        {
+            if (a.Parameter != parameter) continue;
+            switch (a.Value)
+            {
+                case NumberValue { IsInteger: true } n:
+                    result.Add((int)n.Number);
+                    break;
+                case ErrorValue:
+                    return null;
+                default:
+                    NotConstant(parameter, a.Value, a.Location);
+                    return null;
+            }
+        }
+        return result;
+    }
+
     public string? String(string parameter)
     {
         var (value, location) = Find(parameter);

@@ -9,7 +9,7 @@ namespace GraphGen.Generator.Ops;
 /// The loss functions. Each is one fused runtime kernel that computes the mean loss and, in
 /// the same pass, the gradient that starts backpropagation (scaled by the term's weight).
 /// </summary>
-internal sealed class LossOp : OpRule
+internal sealed class LossOp : OpRule, ILossRule
 {
     private readonly string _name;
     private readonly string[] _math;

@@ -19,6 +19,25 @@ internal static class OpCatalog
         Register(new ReduceOp(OpKind.Sum), OpKind.Sum);
         Register(new ReduceOp(OpKind.Mean), OpKind.Mean);
         foreach (var loss in LossOp.All) Register(loss, loss.Kind);
+        Register(new ReshapeOp(OpKind.Flatten), OpKind.Flatten);
+        Register(new ReshapeOp(OpKind.Reshape), OpKind.Reshape);
+        Register(new TransposeOp(), OpKind.Transpose);
+        Register(new HeadsOp(OpKind.SplitHeads), OpKind.SplitHeads);
+        Register(new HeadsOp(OpKind.MergeHeads), OpKind.MergeHeads);
+        Register(new MatMulOp(), OpKind.MatMul);
+        Register(new EmbeddingOp(), OpKind.Embedding);
+        Register(new PositionalEmbeddingOp(), OpKind.PositionalEmbedding);
+        Register(new NormalizationOp(OpKind.LayerNorm), OpKind.LayerNorm);
+        Register(new NormalizationOp(OpKind.BatchNorm), OpKind.BatchNorm);
+        Register(new DropoutOp(), OpKind.Dropout);
+        Register(new Conv2dOp(), OpKind.Conv2d);
+        Register(new PoolOp(OpKind.MaxPool2d), OpKind.MaxPool2d);
+        Register(new PoolOp(OpKind.AvgPool2d), OpKind.AvgPool2d);
+        Register(new PoolOp(OpKind.GlobalAveragePool), OpKind.GlobalAveragePool);
+        Register(new StackOp(), OpKind.Stack);
+        Register(new UnstackOp(), OpKind.Select);
+        Register(new SampleOp(), OpKind.Sample);
+        Register(new KlDivergenceOp(), OpKind.KlDivergence);
         var arithmetic = new ArithmeticOp();
         foreach (var kind in new[] { OpKind.Add, OpKind.Subtract, OpKind.Multiply, OpKind.Divide, OpKind.Affine })
             ByKind[kind] = arithmetic;

@@ -16,6 +16,12 @@ internal abstract class OpRule
     /// <summary>Checks a call and adds its node to the graph; reports diagnostics and returns null when the call is invalid.</summary>
     public abstract Node? Build(OpCall call);
 
+    /// <summary>
+    /// Like <see cref="Build"/> for ops whose result is not one tensor (Unstack gives an array);
+    /// by default the tensor <see cref="Build"/> makes.
+    /// </summary>
+    public virtual Value? BuildValue(OpCall call) => Build(call) is { } node ? new TensorValue(node) : null;
+
     /// <summary>Emits the steps that compute the node's value.</summary>
     public abstract void Forward(Node node, PlanBuilder plan);
 
@@ -24,6 +30,20 @@ internal abstract class OpRule
 
     /// <summary>What the node computes, in math, e.g. "h = max(z, 0)".</summary>
     public abstract string Describe(Node node);
+
+    /// <summary>Reports a shape error at the call and returns null, so a rule can write <c>return Mismatch(...)</c>.</summary>
+    protected static Node? Mismatch(OpCall call, string message, string? parameter = null)
+    {
+        call.Builder.Report(Diagnostics.DiagnosticDescriptors.ShapeMismatch, parameter is null ? call.Location : call.LocationOf(parameter), message);
+        return null;
+    }
+
+    /// <summary>Reports an invalid argument and returns null.</summary>
+    protected static Node? Invalid(OpCall call, string message, string? parameter = null)
+    {
+        call.Builder.Report(Diagnostics.DiagnosticDescriptors.InvalidArgument, parameter is null ? call.Location : call.LocationOf(parameter), message);
+        return null;
+    }
 
     /// <summary>"x [B, 64]" for comments.</summary>
     protected static string Shaped(Node node) => node.Name + " " + node.Shape.WithBatch;

@@ -15,18 +15,40 @@ internal sealed class SoftmaxOp : OpRule
     public override Node? Build(OpCall call)
     {
         var x = call.Tensor("x");
-        if (x is null) return null;
+        var causal = call.Bool("causal");
+        if (x is null || causal is null) return null;
         if (x.Shape.IsScalar)
         {
             call.Builder.Report(DiagnosticDescriptors.ShapeMismatch, call.LocationOf("x"), "Softmax needs a tensor but receives a scalar loss");
             return null;
         }
-        return call.Builder.Graph.Add(OpKind.Softmax, [x], x.Shape, call.Location);
+        if (causal.Value && (x.Shape.Rank < 2 || x.Shape.Dimensions[x.Shape.Rank - 2] != x.Shape.Last))
+            return Mismatch(call, $"A causal Softmax masks the scores of future tokens, so it needs square [.., T, T] scores, but {x.Name} is {x.Shape}", "x");
+        var node = call.Builder.Graph.Add(OpKind.Softmax, [x], x.Shape, call.Location);
+        if (causal.Value) node.Flags.Add("causal");
+        return node;
     }
 
     public override void Forward(Node node, PlanBuilder plan)
     {
         var x = node.Inputs[0];
+        if (node.Flags.Contains("causal"))
+        {
+            int t = node.Shape.Last;
+            plan.Emit(new KernelCallStep("CausalSoftmax", "Forward",
+                [KernelArg.Of(Dim.Batch(node.Shape.Size / (t * t))), KernelArg.Of(t), KernelArg.Of(plan.Value(x)), KernelArg.Of(plan.Value(node))],
+                [plan.Value(x)], [plan.Value(node)])
+            {
+                SourceNode = node.Id,
+                Label = "CausalSoftmax",
+                Comment =
+                [
+                    $"Causal softmax: row i of each [{t}, {t}] block is a softmax over columns j ≤ i only; later tokens get exactly 0",
+                    $"  ({Describe(node)}, with x_j = −∞ for j > i)",
+                ],
+            });
+            return;
+        }
         plan.Emit(new SoftmaxStep(plan.Value(x), plan.Value(node), PlanBuilder.Rows(node), node.Shape.Last)
         {
             SourceNode = node.Id,
@@ -44,6 +66,19 @@ internal sealed class SoftmaxOp : OpRule
         var x = node.Inputs[0];
         if (plan.GradientOf(x) is not { } dx) return;
         var dy = plan.Gradient(node);
+        if (node.Flags.Contains("causal"))
+        {
+            int t = node.Shape.Last;
+            plan.Emit(new KernelCallStep("CausalSoftmax", "Backward",
+                [KernelArg.Of(Dim.Batch(node.Shape.Size / (t * t))), KernelArg.Of(t), KernelArg.Of(plan.Value(node)), KernelArg.Of(dy), KernelArg.Of(dx.Operand), KernelArg.Of(dx.Accumulate, "accumulate")],
+                dx.Accumulate ? [plan.Value(node), dy, dx.Operand] : [plan.Value(node), dy], [dx.Operand])
+            {
+                SourceNode = node.Id,
+                Label = "CausalSoftmax backward",
+                Comment = [$"Causal softmax backward: {dx.Operand.Name}_j {(dx.Accumulate ? "+=" : "=")} {node.Name}_j · ({dy.Name}_j − Σ_k {dy.Name}_k · {node.Name}_k)   (masked entries have {node.Name} = 0, so no gradient)"],
+            });
+            return;
+        }
         plan.Emit(new SoftmaxBackwardStep(plan.Value(node), dy, dx.Operand, PlanBuilder.Rows(node), node.Shape.Last, dx.Accumulate)
         {
             SourceNode = node.Id,

@@ -103,11 +103,26 @@ internal static class Fusion
         var writers = steps.Where(s => s.Writes.Contains(input)).ToList();
         var readers = steps.Where(s => s.Reads.Contains(input)).ToList();
         if (writers.Count != 1 || readers.Count != 1 || readers[0] != map) return false;
+        bool backward = activation.DerivativeSource is not null;
+        if (!backward && writers[0] is Conv2dStep { Activation: "None" } conv && section.IndexOf(conv) is int c && c >= 0 && c < section.IndexOf(map))
+        {
+            section[c] = conv with
+            {
+                Y = map.Output,
+                Activation = activation.Kind,
+                Slope = activation.Slope,
+                Comment = conv.Comment.Concat(map.Comment.Select((line, i) => i == 0 ? "then " + line : line)).ToList(),
+                Fused = $"{activation.Kind} is applied as each output is written, so {input.Name} is never stored",
+                Label = conv.Label + " + " + map.Label,
+            };
+            section.Remove(map);
+            plan.Buffers[input.Index].Unused = true;
+            return true;
+        }
         if (writers[0] is not GemmStep { Accumulate: false, Activation: "None", DerivativeSource: null } gemm) return false;
         int at = section.IndexOf(gemm);
         if (at < 0 || at > section.IndexOf(map)) return false;
 
-        bool backward = activation.DerivativeSource is not null;
         if (backward && gemm.Bias is not null) return false;
         section[at] = gemm with
         {

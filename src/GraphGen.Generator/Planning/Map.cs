@@ -5,6 +5,7 @@ internal static class Map
 {
     public static MapExpr Of(Operand operand) => new MapOperand(operand, Broadcast.Elementwise);
     public static MapExpr PerRow(Operand operand) => new MapOperand(operand, Broadcast.PerRow);
+    public static MapExpr PerColumn(Operand operand) => new MapOperand(operand, Broadcast.PerColumn);
     public static MapExpr Const(double value) => new MapConstant(value);
     public static MapExpr Add(MapExpr a, MapExpr b) => new MapBinary("+", a, b);
     public static MapExpr Sub(MapExpr a, MapExpr b) => new MapBinary("-", a, b);

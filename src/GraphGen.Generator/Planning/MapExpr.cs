@@ -9,6 +9,8 @@ internal enum Broadcast
     Elementwise,
     /// <summary>x[r]: one value per row (a per-sample [1] tensor)</summary>
     PerRow,
+    /// <summary>x[c]: one value per column, the same for every sample (a parameter added to every sample)</summary>
+    PerColumn,
 }
 
 /// <summary>An elementwise expression: the body of one fused loop.</summary>

@@ -58,7 +58,7 @@ internal sealed class PlanBuilder
         foreach (var term in graph.LossTerms)
         {
             string result = "term" + index++;
-            ((LossOp)OpCatalog.For(term.Node.Kind)).EmitLoss(term.Node, term.Weight, result, this);
+            ((ILossRule)OpCatalog.For(term.Node.Kind)).EmitLoss(term.Node, term.Weight, result, this);
             Plan.LossTerms.Add((result, term.Weight));
         }
 
@@ -107,7 +107,41 @@ internal sealed class PlanBuilder
         string name = UniqueName(node.Name + suffix);
         var buffer = new Buffer(Plan.Buffers.Count, name, width, BufferRole.Saved, node) { Fixed = fixedSize, Integer = integer };
         Plan.Buffers.Add(buffer);
-        return new Operand(OperandKind.Buffer, buffer.Id, name);
+        var operand = new Operand(OperandKind.Buffer, buffer.Id, name);
+        _saved[(node, suffix)] = operand;
+        return operand;
+    }
+
+    /// <summary>The buffer an op saved in its forward pass under <paramref name="suffix"/>.</summary>
+    public Operand FindSaved(Node node, string suffix) => _saved[(node, suffix)];
+
+    private readonly Dictionary<(Node, string), Operand> _saved = [];
+
+    /// <summary>
+    /// Kernels that write several gradients in one call (dx, dγ, dβ) take one accumulate flag.
+    /// When the targets disagree, the fresh ones are cleared first and every one is added to.
+    /// </summary>
+    public bool CommonAccumulate(Node source, params (GradientTarget? Target, Dim Rows, int Columns)[] targets)
+    {
+        bool any = false, all = true;
+        foreach (var (target, _, _) in targets)
+        {
+            if (target is not { } t) continue;
+            any |= t.Accumulate;
+            all &= t.Accumulate;
+        }
+        if (!any || all) return any;
+        foreach (var (target, rows, columns) in targets)
+        {
+            if (target is not { Accumulate: false } t) continue;
+            Emit(new MapStep(t.Operand, Map.Const(0), rows, columns, false)
+            {
+                SourceNode = source.Id,
+                Label = "clear " + t.Operand.Name,
+                Comment = [$"{t.Operand.Name} = 0, so that the kernel below can add to every gradient it writes"],
+            });
+        }
+        return true;
     }
 
     /// <summary>

@@ -98,4 +98,35 @@ public static class Losses
         }
         return (float)(total / count);
     }
+
+    /// <summary>
+    /// KL(N(μ, σ²) ‖ N(0, 1)) summed over the latent dimensions, mean over the batch (a VAE's
+    /// regulariser), with log σ² = logVar: loss = (1/B) Σ_b Σ_j −½ (1 + lv − μ² − e^lv);
+    /// dμ = weight · μ / B;  dlv = weight · ½ (e^lv − 1) / B.
+    /// </summary>
+    public static float KlDivergence(ReadOnlySpan<float> mu, ReadOnlySpan<float> logVar, Span<float> dmu, Span<float> dlogVar,
+        int batch, int latent, float weight = 1f, bool accumulateMu = false, bool accumulateLogVar = false)
+    {
+        int count = batch * latent;
+        if (mu.Length < count || logVar.Length < count)
+            throw new ArgumentException($"KlDivergence: μ and log σ² need {count} values ({batch} × {latent}); got {mu.Length} and {logVar.Length}.");
+        double total = 0;
+        float scale = weight / batch;
+        for (int i = 0; i < count; i++)
+        {
+            float e = MathF.Exp(logVar[i]);
+            total += -0.5 * (1 + logVar[i] - (double)mu[i] * mu[i] - e);
+            if (!dmu.IsEmpty)
+            {
+                float g = mu[i] * scale;
+                dmu[i] = accumulateMu ? dmu[i] + g : g;
+            }
+            if (!dlogVar.IsEmpty)
+            {
+                float g = 0.5f * (e - 1f) * scale;
+                dlogVar[i] = accumulateLogVar ? dlogVar[i] + g : g;
+            }
+        }
+        return (float)(total / batch);
+    }
 }

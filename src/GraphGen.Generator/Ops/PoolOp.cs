@@ -1,0 +1,114 @@
+using GraphGen.Generator.Graphs;
+using GraphGen.Generator.Planning;
+
+namespace GraphGen.Generator.Ops;
+
+/// <summary>
+/// Pooling over image planes [C, H, W], as torch.nn.MaxPool2d / AvgPool2d (count_include_pad)
+/// / adaptive average to 1×1:
+///   max:     y = max over the window; backward routes dy to the argmax (saved in the forward pass);
+///   average: y = mean over the k×k window; backward spreads dy/k² over the window;
+///   global:  y[c] = mean over the plane; backward spreads dy[c]/(H·W).
+/// </summary>
+internal sealed class PoolOp(OpKind kind) : OpRule
+{
+    public override string Name => kind switch
+    {
+        OpKind.MaxPool2d => "MaxPool2d",
+        OpKind.AvgPool2d => "AvgPool2d",
+        _ => "GlobalAveragePool",
+    };
+
+    public override Node? Build(OpCall call)
+    {
+        var x = call.Tensor("x");
+        if (x is null) return null;
+        if (x.Shape.Rank != 3) return Mismatch(call, $"{Name} takes images [channels, height, width], but {x.Name} is {x.Shape}", "x");
+        int c = x.Shape.Dimensions[0], h = x.Shape.Dimensions[1], w = x.Shape.Dimensions[2];
+        var graph = call.Builder.Graph;
+        if (kind == OpKind.GlobalAveragePool)
+            return graph.Add(kind, [x], TensorShape.Of(c), call.Location);
+
+        var kernel = call.Int("kernel", 1);
+        var strideArgument = call.Int("stride", 0);
+        var padding = call.Int("padding", 0);
+        if (kernel is null || strideArgument is null || padding is null) return null;
+        int stride = strideArgument.Value == 0 ? kernel.Value : strideArgument.Value;
+        if (2 * padding.Value > kernel.Value)
+            return Invalid(call, $"{Name}: padding {padding} is more than half the kernel {kernel} (PyTorch's limit too)", "padding");
+        int oh = (h + 2 * padding.Value - kernel.Value) / stride + 1, ow = (w + 2 * padding.Value - kernel.Value) / stride + 1;
+        if (h + 2 * padding.Value < kernel.Value || w + 2 * padding.Value < kernel.Value)
+            return Mismatch(call, $"{Name}: the {kernel}×{kernel} window is larger than the {h}×{w} input with padding {padding}", "kernel");
+        var node = graph.Add(kind, [x], TensorShape.Of(c, oh, ow), call.Location);
+        node.Settings["kernel"] = kernel.Value;
+        node.Settings["stride"] = stride;
+        node.Settings["padding"] = padding.Value;
+        return node;
+    }
+
+    private static string Shape(Node node)
+    {
+        var x = node.Inputs[0].Shape.Dimensions;
+        int k = node.Setting("kernel"), s = node.Setting("stride"), p = node.Setting("padding");
+        return $"new global::GraphGen.Kernels.Pool2dShape({x[0]}, {x[1]}, {x[2]}, {k}, {k}, {s}, {s}, {p}, {p})";
+    }
+
+    public override void Forward(Node node, PlanBuilder plan)
+    {
+        var x = plan.Value(node.Inputs[0]);
+        var y = plan.Value(node);
+        KernelCallStep step;
+        if (kind == OpKind.GlobalAveragePool)
+        {
+            var d = node.Inputs[0].Shape.Dimensions;
+            step = new KernelCallStep("Pool2d", "GlobalAverageForward", [KernelArg.Code("batch"), KernelArg.Of(d[0]), KernelArg.Of(d[1] * d[2]), KernelArg.Of(x), KernelArg.Of(y)], [x], [y]);
+        }
+        else if (kind == OpKind.MaxPool2d)
+        {
+            var argmax = plan.Saved(node, "Argmax", node.Shape.Size, integer: true);
+            step = new KernelCallStep("Pool2d", "MaxForward", [KernelArg.Code(Shape(node)), KernelArg.Code("batch"), KernelArg.Of(x), KernelArg.Of(y), KernelArg.Of(argmax)], [x], [y, argmax]);
+        }
+        else
+            step = new KernelCallStep("Pool2d", "AverageForward", [KernelArg.Code(Shape(node)), KernelArg.Code("batch"), KernelArg.Of(x), KernelArg.Of(y)], [x], [y]);
+        plan.Emit(step with { SourceNode = node.Id, Label = Name, Comment = [$"{Name}: {Describe(node)}"] });
+    }
+
+    public override void Backward(Node node, PlanBuilder plan)
+    {
+        if (plan.GradientOf(node.Inputs[0]) is not { } dx) return;
+        var dy = plan.Gradient(node);
+        var acc = KernelArg.Of(dx.Accumulate, "accumulate");
+        KernelCallStep step;
+        string math;
+        if (kind == OpKind.GlobalAveragePool)
+        {
+            var d = node.Inputs[0].Shape.Dimensions;
+            step = new KernelCallStep("Pool2d", "GlobalAverageBackward", [KernelArg.Code("batch"), KernelArg.Of(d[0]), KernelArg.Of(d[1] * d[2]), KernelArg.Of(dy), KernelArg.Of(dx.Operand), acc],
+                dx.Accumulate ? [dy, dx.Operand] : [dy], [dx.Operand]);
+            math = $"every {dx.Operand.Name}[c, i, j] gets {dy.Name}[c]/{d[1] * d[2]}";
+        }
+        else if (kind == OpKind.MaxPool2d)
+        {
+            var argmax = plan.FindSaved(node, "Argmax");
+            step = new KernelCallStep("Pool2d", "MaxBackward", [KernelArg.Code(Shape(node)), KernelArg.Code("batch"), KernelArg.Of(dy), KernelArg.Of(argmax), KernelArg.Of(dx.Operand), acc],
+                dx.Accumulate ? [dy, argmax, dx.Operand] : [dy, argmax], [dx.Operand]);
+            math = $"each {dy.Name} value goes to the input that was the maximum of its window ({argmax.Name}); the others get 0";
+        }
+        else
+        {
+            int k = node.Setting("kernel");
+            step = new KernelCallStep("Pool2d", "AverageBackward", [KernelArg.Code(Shape(node)), KernelArg.Code("batch"), KernelArg.Of(dy), KernelArg.Of(dx.Operand), acc],
+                dx.Accumulate ? [dy, dx.Operand] : [dy], [dx.Operand]);
+            math = $"each {dy.Name} value is spread as {dy.Name}/{k * k} over its {k}×{k} window";
+        }
+        plan.Emit(step with { SourceNode = node.Id, Label = Name + " backward", Comment = [$"{Name} backward: {math}"] });
+    }
+
+    public override string Describe(Node node)
+    {
+        string x = node.Inputs[0].Name;
+        if (kind == OpKind.GlobalAveragePool) return $"{node.Name}[c] = mean over the plane of {x}[c]";
+        int k = node.Setting("kernel"), s = node.Setting("stride");
+        return $"{node.Name} {node.Shape} = {(kind == OpKind.MaxPool2d ? "max" : "mean")} of {x} over {k}×{k} windows, stride {s}";
+    }
+}
