@@ -11,6 +11,7 @@ internal sealed class KernelWorkspace
 
     private float[] _columns = [], _padded = [], _staged = [], _partials = [];
     private double[] _doubles = [];
+    private float[] _ones = [];
 
     /// <summary>This thread's workspace (created on first use).</summary>
     public static KernelWorkspace ForCurrentThread() => t_current ??= new KernelWorkspace();
@@ -32,6 +33,17 @@ internal sealed class KernelWorkspace
     {
         if (_doubles.Length < length) _doubles = new double[length];
         return _doubles.AsSpan(0, length);
+    }
+
+    /// <summary>A run of 1s (γ of a normalisation without affine parameters).</summary>
+    public ReadOnlySpan<float> Ones(int length)
+    {
+        if (_ones.Length < length)
+        {
+            _ones = new float[length];
+            Array.Fill(_ones, 1f);
+        }
+        return _ones.AsSpan(0, length);
     }
 
     private static Span<float> Grow(ref float[] array, int length)
