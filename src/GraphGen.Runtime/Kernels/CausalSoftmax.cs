@@ -1,0 +1,166 @@
+using System.Runtime.Intrinsics;
+
+namespace GraphGen.Kernels;
+
+/// <summary>
+/// Softmax over the rows of count blocks of [t, t] attention scores, where row i attends only to
+/// columns j ≤ i (a decoder's causal mask, without materialising −∞ scores):
+/// <code>
+/// forward   y[i, j] = exp(s[i, j] − m_i) / Σ_{k ≤ i} exp(s[i, k] − m_i)  for j ≤ i,  m_i = max_{k ≤ i} s[i, k]
+///           y[i, j] = 0                                                    for j &gt; i
+/// backward  dx[i, j] = y[i, j]·(dy[i, j] − Σ_{k ≤ i} dy[i, k]·y[i, k])      for j ≤ i,  0 for j &gt; i
+/// </code>
+/// Exponentials are <see cref="VectorMath.Exp(Vector512{float})"/> (a ragged end staged through a
+/// stack buffer, so every value goes through the same code). Blocks run in parallel on
+/// <see cref="KernelWorkers"/>; each row is computed by one thread in one order.
+/// </summary>
+public static class CausalSoftmax
+{
+    private const long ParallelMinElements = 1L << 16;
+
+    public static unsafe void Forward(int count, int t, ReadOnlySpan<float> scores, Span<float> y)
+    {
+        const string Kernel = "CausalSoftmax.Forward";
+        Check(Kernel, count, t, scores.Length, nameof(scores), y.Length, nameof(y));
+        fixed (float* ps = scores, py = y)
+        {
+            var work = Work.ForCurrentThread();
+            work.Set(false, t, ps, null, py, false);
+            KernelWorkers.Run(work, count, Threads(count, t));
+        }
+    }
+
+    public static unsafe void Backward(int count, int t, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
+    {
+        const string Kernel = "CausalSoftmax.Backward";
+        Check(Kernel, count, t, y.Length, nameof(y), dx.Length, nameof(dx));
+        KernelChecks.Length(dy.Length, Kernel, nameof(dy), "[count, t, t]", count, t, t);
+        fixed (float* py = y, pdy = dy, pdx = dx)
+        {
+            var work = Work.ForCurrentThread();
+            work.Set(true, t, py, pdy, pdx, accumulate);
+            KernelWorkers.Run(work, count, Threads(count, t));
+        }
+    }
+
+    private static int Threads(int count, int t) => (long)count * t * t < ParallelMinElements ? 1 : Gemm.MaxThreads;
+
+    private static void Check(string kernel, int count, int t, int inputLength, string inputName, int outputLength, string outputName)
+    {
+        KernelChecks.NotLess(count, 0, kernel, nameof(count));
+        KernelChecks.NotLess(t, 1, kernel, nameof(t));
+        KernelChecks.Length(inputLength, kernel, inputName, "[count, t, t]", count, t, t);
+        KernelChecks.Length(outputLength, kernel, outputName, "[count, t, t]", count, t, t);
+    }
+
+    /// <summary>Row i of a block: the softmax of s[0..i], zeros after.</summary>
+    private static unsafe void ForwardRow(float* s, float* y, int i, int t)
+    {
+        int live = i + 1;
+        float max = float.NegativeInfinity;
+        for (int j = 0; j < live; j++) max = MathF.Max(max, s[j]);
+        float sum = Exponentials(s, y, live, max);
+        float inv = 1f / sum;
+        for (int j = 0; j < live; j++) y[j] *= inv;
+        new Span<float>(y + live, t - live).Clear();
+    }
+
+    /// <summary>
+    /// y[j] = exp(s[j] − max) for j &lt; n, returning Σ y[j]: per-lane sums in index order, then the
+    /// lanes in order (16 lanes with AVX-512, else 8).
+    /// </summary>
+    private static unsafe float Exponentials(float* s, float* y, int n, float max)
+    {
+        float sum = 0f;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var m = Vector512.Create(max);
+            var acc = Vector512<float>.Zero;
+            int j = 0;
+            for (; j <= n - 16; j += 16)
+            {
+                var e = VectorMath.Exp(Vector512.Load(s + j) - m);
+                Vector512.Store(e, y + j);
+                acc += e;
+            }
+            if (j < n)
+            {
+                // The ragged end goes through the same code; lanes past it hold −∞ − max → exp = 0.
+                float* stage = stackalloc float[16];
+                int tail = n - j;
+                for (int l = 0; l < 16; l++) stage[l] = l < tail ? s[j + l] : float.NegativeInfinity;
+                var e = VectorMath.Exp(Vector512.Load(stage) - m);
+                Vector512.Store(e, stage);
+                for (int l = 0; l < tail; l++) y[j + l] = stage[l];
+                acc += e;
+            }
+            for (int l = 0; l < 16; l++) sum += acc[l];
+        }
+        else
+        {
+            var m = Vector256.Create(max);
+            var acc = Vector256<float>.Zero;
+            int j = 0;
+            for (; j <= n - 8; j += 8)
+            {
+                var e = VectorMath.Exp(Vector256.Load(s + j) - m);
+                Vector256.Store(e, y + j);
+                acc += e;
+            }
+            if (j < n)
+            {
+                float* stage = stackalloc float[8];
+                int tail = n - j;
+                for (int l = 0; l < 8; l++) stage[l] = l < tail ? s[j + l] : float.NegativeInfinity;
+                var e = VectorMath.Exp(Vector256.Load(stage) - m);
+                Vector256.Store(e, stage);
+                for (int l = 0; l < tail; l++) y[j + l] = stage[l];
+                acc += e;
+            }
+            for (int l = 0; l < 8; l++) sum += acc[l];
+        }
+        return sum;
+    }
+
+    /// <summary>Row i of a block's gradient.</summary>
+    private static unsafe void BackwardRow(float* y, float* dy, float* dx, int i, int t, bool accumulate)
+    {
+        int live = i + 1;
+        float dot = 0f;
+        for (int j = 0; j < live; j++) dot += dy[j] * y[j];
+        for (int j = 0; j < live; j++)
+        {
+            float g = y[j] * (dy[j] - dot);
+            dx[j] = accumulate ? dx[j] + g : g;
+        }
+        if (!accumulate) new Span<float>(dx + live, t - live).Clear();
+    }
+
+    /// <summary>Part b: block b, forward or backward.</summary>
+    private sealed unsafe class Work : ParallelWork
+    {
+        [ThreadStatic] private static Work? t_instance;
+        private bool _backward, _accumulate;
+        private int _t;
+        private float* _first, _second, _output;
+
+        public static Work ForCurrentThread() => t_instance ??= new Work();
+
+        public void Set(bool backward, int t, float* first, float* second, float* output, bool accumulate)
+        {
+            _backward = backward; _t = t; _first = first; _second = second; _output = output; _accumulate = accumulate;
+        }
+
+        public override void RunPart(int block)
+        {
+            int t = _t;
+            nint at = (nint)block * t * t;
+            for (int i = 0; i < t; i++)
+            {
+                nint row = at + (nint)i * t;
+                if (_backward) BackwardRow(_first + row, _second + row, _output + row, i, t, _accumulate);
+                else ForwardRow(_first + row, _output + row, i, t);
+            }
+        }
+    }
+}

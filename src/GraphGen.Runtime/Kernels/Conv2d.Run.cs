@@ -1,0 +1,179 @@
+namespace GraphGen.Kernels;
+
+public static partial class Conv2d
+{
+    /// <summary>
+    /// The weight gradient is summed over at most this many fixed slices of the batch (slice i holds
+    /// samples [i·B/S, (i+1)·B/S)); slices run in parallel and their partial sums are added in slice
+    /// order. The slicing depends on the batch size only, never on the thread count.
+    /// </summary>
+    internal const int WeightSlices = 8;
+
+    /// <summary>Below this many FLOPs a pass runs on the calling thread (waking a worker costs a few µs).</summary>
+    private const long ParallelMinFlops = 1L << 20;
+
+    /// <summary>
+    /// A single GEMM of more FLOPs than this is split over threads by <see cref="Gemm"/> itself
+    /// (it gives each thread at least 2²¹ FLOPs); then samples run one after the other instead.
+    /// </summary>
+    private const long GemmThreadsAbove = 2L << 21;
+
+    private static int Threads(in Conv2dShape s, int parts, long samples)
+    {
+        long perGemm = 2L * s.GroupOutChannels * s.OutPlane * s.GroupWeightColumns;
+        if (perGemm > GemmThreadsAbove) return 1;
+        if (perGemm * s.Groups * samples < ParallelMinFlops) return 1;
+        return Math.Min(parts, Gemm.MaxThreads);
+    }
+
+    private static unsafe void RunForward(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> y, Activation activation, float slope, ConvAlgorithm algorithm)
+    {
+        var prepared = Span<float>.Empty;
+        if (algorithm == ConvAlgorithm.Direct)
+        {
+            prepared = KernelWorkspace.ForCurrentThread().Staged(ConvDirect.PreparedForwardSize(in s));
+            ConvDirect.PrepareForward(in s, weight, prepared);
+        }
+        fixed (float* px = x, pw = weight, pb = bias, py = y, pp = prepared)
+        {
+            var work = ForwardWork.ForCurrentThread();
+            work.Set(in s, algorithm, px, pw, pp, bias.IsEmpty ? null : pb, py);
+            work.Activation = activation;
+            work.Slope = slope;
+            KernelWorkers.Run(work, batch, Threads(in s, batch, batch));
+        }
+    }
+
+    private static unsafe void RunBackwardInput(in Conv2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> dx,
+        bool accumulate, ConvAlgorithm algorithm)
+    {
+        var prepared = Span<float>.Empty;
+        if (algorithm == ConvAlgorithm.Direct)
+        {
+            prepared = KernelWorkspace.ForCurrentThread().Staged(ConvDirect.PreparedBackwardInputSize(in s));
+            ConvDirect.PrepareBackwardInput(in s, weight, prepared);
+        }
+        fixed (float* pdy = dy, pw = weight, pdx = dx, pp = prepared)
+        {
+            var work = BackwardInputWork.ForCurrentThread();
+            work.Set(in s, algorithm, pdy, pw, pp, null, pdx);
+            work.Accumulate = accumulate;
+            KernelWorkers.Run(work, batch, Threads(in s, batch, batch));
+        }
+    }
+
+    private static unsafe void RunBackwardWeight(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> dy,
+        Span<float> dweight, Span<float> dbias, bool accumulate, ConvAlgorithm algorithm)
+    {
+        int slices = Math.Min(batch, WeightSlices);
+        int weightSize = s.WeightSize, stride = weightSize + s.OutChannels;
+        var partials = KernelWorkspace.ForCurrentThread().Partials(slices * stride);
+        fixed (float* px = x, pdy = dy, pp = partials)
+        {
+            var work = BackwardWeightWork.ForCurrentThread();
+            work.Set(in s, algorithm, px, pdy, null, null, pp);
+            work.Batch = batch;
+            work.Slices = slices;
+            work.WithBias = !dbias.IsEmpty;
+            KernelWorkers.Run(work, slices, Threads(in s, slices, batch));
+        }
+        // dW (+)= ((p₀ + p₁) + p₂) + ...: the gradient is complete before it meets the old value,
+        // so accumulating gives exactly old + (what a write would have given).
+        var dw = dweight.Slice(0, weightSize);
+        var first = partials.Slice(0, stride);
+        for (int i = 1; i < slices; i++) SpanMath.Add(partials.Slice(i * stride, stride), first);
+        SpanMath.CopyOrAdd(first.Slice(0, weightSize), dw, accumulate);
+        if (!dbias.IsEmpty) SpanMath.CopyOrAdd(first.Slice(weightSize, s.OutChannels), dbias, accumulate);
+    }
+
+    /// <summary>The fields every convolution job carries: pointers into the caller's pinned spans.</summary>
+    private abstract unsafe class ConvWork : ParallelWork
+    {
+        public Conv2dShape Shape;
+        public ConvAlgorithm Algorithm;
+        public float* Input, Weight, Prepared, Bias, Output;
+
+        public void Set(in Conv2dShape s, ConvAlgorithm algorithm, float* input, float* weight, float* prepared, float* bias, float* output)
+        {
+            Shape = s; Algorithm = algorithm;
+            Input = input; Weight = weight; Prepared = prepared; Bias = bias; Output = output;
+        }
+    }
+
+    /// <summary>Part b: sample b of the forward pass.</summary>
+    private sealed unsafe class ForwardWork : ConvWork
+    {
+        [ThreadStatic] private static ForwardWork? t_instance;
+        public Activation Activation;
+        public float Slope;
+
+        public static ForwardWork ForCurrentThread() => t_instance ??= new ForwardWork();
+
+        public override void RunPart(int b)
+        {
+            ref readonly var s = ref Shape;
+            float* xb = Input + (nint)b * s.InputSize, yb = Output + (nint)b * s.OutputSize;
+            if (Algorithm == ConvAlgorithm.Direct)
+            {
+                ConvDirect.ForwardSample(in s, xb, Prepared, Bias, yb, Activation, Slope);
+                return;
+            }
+            var y = new Span<float>(yb, s.OutputSize);
+            ConvGemm.ForwardSample(in s, new ReadOnlySpan<float>(xb, s.InputSize), new ReadOnlySpan<float>(Weight, s.WeightSize), y);
+            if (Bias == null && Activation == Activation.None) return;
+            for (int oc = 0; oc < s.OutChannels; oc++)
+                BiasActivation.Apply(y.Slice(oc * s.OutPlane, s.OutPlane), Bias == null ? 0f : Bias[oc], Activation, Slope);
+        }
+    }
+
+    /// <summary>Part b: sample b of the input gradient (dy is <see cref="ConvWork.Input"/>, dx is <see cref="ConvWork.Output"/>).</summary>
+    private sealed unsafe class BackwardInputWork : ConvWork
+    {
+        [ThreadStatic] private static BackwardInputWork? t_instance;
+        public bool Accumulate;
+
+        public static BackwardInputWork ForCurrentThread() => t_instance ??= new BackwardInputWork();
+
+        public override void RunPart(int b)
+        {
+            ref readonly var s = ref Shape;
+            float* dyb = Input + (nint)b * s.OutputSize, dxb = Output + (nint)b * s.InputSize;
+            if (Algorithm == ConvAlgorithm.Direct)
+                ConvDirect.BackwardInputSample(in s, dyb, Prepared, dxb, Accumulate);
+            else
+                ConvGemm.BackwardInputSample(in s, new ReadOnlySpan<float>(dyb, s.OutputSize), new ReadOnlySpan<float>(Weight, s.WeightSize),
+                    new Span<float>(dxb, s.InputSize), Accumulate);
+        }
+    }
+
+    /// <summary>
+    /// Part i: slice i of the batch, its weight and bias gradients written into slot i of the
+    /// partial sums (x is <see cref="ConvWork.Input"/>, dy is <see cref="ConvWork.Weight"/>, the slots <see cref="ConvWork.Output"/>).
+    /// </summary>
+    private sealed unsafe class BackwardWeightWork : ConvWork
+    {
+        [ThreadStatic] private static BackwardWeightWork? t_instance;
+        public int Batch, Slices;
+        public bool WithBias;
+
+        public static BackwardWeightWork ForCurrentThread() => t_instance ??= new BackwardWeightWork();
+
+        public override void RunPart(int slice)
+        {
+            ref readonly var s = ref Shape;
+            int first = (int)((long)Batch * slice / Slices), end = (int)((long)Batch * (slice + 1) / Slices);
+            int stride = s.WeightSize + s.OutChannels;
+            float* dw = Output + (nint)slice * stride;
+            var db = WithBias ? new Span<float>(dw + s.WeightSize, s.OutChannels) : Span<float>.Empty;
+            if (Algorithm == ConvAlgorithm.Direct)
+            {
+                ConvDirect.BackwardWeightSlice(in s, first, end, Input, Weight, dw, db);
+                return;
+            }
+            ConvGemm.BackwardWeightSlice(in s, first, end,
+                new ReadOnlySpan<float>(Input, Batch * s.InputSize), new ReadOnlySpan<float>(Weight, Batch * s.OutputSize),
+                new Span<float>(dw, s.WeightSize), db);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+namespace GraphGen.Kernels;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as PyTorch's <c>nn.Conv2d</c>) over NCHW batches, its
+/// input gradient and its weight and bias gradients:
+/// <code>
+/// y[b, o, i, j]  = act(bias[o] + Σ_{c,u,v} W[o, c, u, v] · x[b, g·ICg + c, i·sh − ph + u·dh, j·sw − pw + v·dw])
+/// dx[b, c', h, w] = Σ_{o,u,v,i,j : h = i·sh − ph + u·dh, w = j·sw − pw + v·dw} W[o, c, u, v] · dy[b, o, i, j]
+/// dW[o, c, u, v]  = Σ_{b,i,j} dy[b, o, i, j] · x[b, g·ICg + c, i·sh − ph + u·dh, j·sw − pw + v·dw]
+/// dbias[o]        = Σ_{b,i,j} dy[b, o, i, j]
+/// </code>
+/// where g = o / OCg is the group of output channel o, c runs over the group's ICg input
+/// channels, c' = g·ICg + c, and x outside the image (padding) is 0. dy is the gradient with
+/// respect to the convolution's output before any activation: the backward pass of a fused
+/// activation is applied by the caller.
+/// </summary>
+/// <remarks>
+/// Two algorithms compute each pass: im2col + <see cref="Gemm"/> (<see cref="ConvGemm"/>) and a
+/// direct, register-blocked kernel for stride 1 (<see cref="ConvDirect"/>);
+/// <see cref="ConvAlgorithms"/> holds the measured rule that picks one. Samples (forward, input
+/// gradient) or fixed slices of samples (weight gradient) run in parallel on
+/// <see cref="KernelWorkers"/>; the weight gradient sums the slices' partial sums in slice order,
+/// so results are bitwise identical for every thread count.
+/// </remarks>
+public static partial class Conv2d
+{
+    /// <summary>
+    /// y = act(W ⋆ x + bias). x is [batch, InChannels, InHeight, InWidth], weight
+    /// [OutChannels, InChannels/Groups, KernelHeight, KernelWidth], bias [OutChannels] or empty,
+    /// y [batch, OutChannels, OutHeight, OutWidth]; <paramref name="slope"/> is LeakyRelu's.
+    /// </summary>
+    public static void Forward(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> y, Activation activation = Activation.None, float slope = 0.01f)
+    {
+        const string Kernel = "Conv2d.Forward";
+        CheckCommon(in s, batch, Kernel, weight.Length);
+        CheckInput(in s, batch, Kernel, nameof(x), x.Length);
+        CheckOutput(in s, batch, Kernel, nameof(y), y.Length);
+        KernelChecks.EmptyOrExactly(bias.Length, s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
+        if ((uint)activation > (uint)Activation.Gelu)
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, $"{Kernel}: unknown activation.");
+        if (batch == 0) return;
+        RunForward(in s, batch, x, weight, bias, y, activation, slope, ConvAlgorithms.Forward(in s));
+    }
+
+    /// <summary>dx (+)= the gradient with respect to x of Σ dy ⊙ (W ⋆ x): dy [batch, OutChannels, OutHeight, OutWidth], dx like x.</summary>
+    public static void BackwardInput(in Conv2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> dx, bool accumulate)
+    {
+        const string Kernel = "Conv2d.BackwardInput";
+        CheckCommon(in s, batch, Kernel, weight.Length);
+        CheckOutput(in s, batch, Kernel, nameof(dy), dy.Length);
+        CheckInput(in s, batch, Kernel, nameof(dx), dx.Length);
+        if (batch == 0) return;
+        RunBackwardInput(in s, batch, dy, weight, dx, accumulate, ConvAlgorithms.BackwardInput(in s));
+    }
+
+    /// <summary>
+    /// dweight (+)= Σ_b dy_b ⋆ x_b (the weight gradient, summed over the batch) and, unless
+    /// <paramref name="dbias"/> is empty, dbias (+)= Σ_{b,i,j} dy[b, o, i, j].
+    /// </summary>
+    public static void BackwardWeight(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> dy,
+        Span<float> dweight, Span<float> dbias, bool accumulate)
+    {
+        const string Kernel = "Conv2d.BackwardWeight";
+        CheckCommon(in s, batch, Kernel, dweight.Length, nameof(dweight));
+        CheckInput(in s, batch, Kernel, nameof(x), x.Length);
+        CheckOutput(in s, batch, Kernel, nameof(dy), dy.Length);
+        KernelChecks.EmptyOrExactly(dbias.Length, s.OutChannels, Kernel, nameof(dbias), "[OutChannels]");
+        if (batch == 0)
+        {
+            if (!accumulate)
+            {
+                dweight.Slice(0, s.WeightSize).Clear();
+                dbias.Clear();
+            }
+            return;
+        }
+        RunBackwardWeight(in s, batch, x, dy, dweight, dbias, accumulate, ConvAlgorithms.BackwardWeight(in s));
+    }
+
+    private static void CheckCommon(in Conv2dShape s, int batch, string kernel, int weightLength, string weightName = "weight")
+    {
+        s.Validate();
+        KernelChecks.NotLess(batch, 0, kernel, nameof(batch));
+        KernelChecks.Length(weightLength, kernel, weightName, "[OutChannels, InChannels/Groups, KernelHeight, KernelWidth]",
+            s.OutChannels, s.GroupInChannels, s.KernelHeight, s.KernelWidth);
+    }
+
+    private static void CheckInput(in Conv2dShape s, int batch, string kernel, string name, int length) =>
+        KernelChecks.Length(length, kernel, name, "[batch, InChannels, InHeight, InWidth]", batch, s.InChannels, s.InHeight, s.InWidth);
+
+    private static void CheckOutput(in Conv2dShape s, int batch, string kernel, string name, int length) =>
+        KernelChecks.Length(length, kernel, name, "[batch, OutChannels, OutHeight, OutWidth]", batch, s.OutChannels, s.OutHeight, s.OutWidth);
+}

@@ -1,0 +1,92 @@
+namespace GraphGen.Kernels;
+
+/// <summary>
+/// Convolution as GEMM, one sample at a time, one group at a time (see <see cref="Im2Col"/>):
+/// <code>
+/// forward          y_g  = W_g · col(x_g)                 [OCg × P] = [OCg × CKg]·[CKg × P]
+/// input gradient   dx_g = fold(W_gᵀ · dy_g)              [CKg × P] = [CKg × OCg]ᵀ·[OCg × P]
+/// weight gradient  dW_g += dy_g · col(x_g)ᵀ              [OCg × CKg] = [OCg × P]·[CKg × P]ᵀ
+/// </code>
+/// with P = OH·OW and CKg = (IC/groups)·KH·KW. A 1×1 kernel with stride 1 and no padding needs
+/// no unrolling: col(x_g) is x_g itself.
+/// </summary>
+internal static class ConvGemm
+{
+    private static bool IsPointwise(in Conv2dShape s) =>
+        s.KernelHeight == 1 && s.KernelWidth == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0;
+
+    /// <summary>y_b = W ⋆ x_b for one sample, before bias and activation.</summary>
+    public static void ForwardSample(in Conv2dShape s, ReadOnlySpan<float> xb, ReadOnlySpan<float> weight, Span<float> yb)
+    {
+        int icg = s.GroupInChannels, ocg = s.GroupOutChannels, ck = s.GroupWeightColumns, p = s.OutPlane;
+        bool pointwise = IsPointwise(s);
+        var col = pointwise ? default : KernelWorkspace.ForCurrentThread().Columns(ck * p);
+        for (int g = 0; g < s.Groups; g++)
+        {
+            var xg = xb.Slice(g * icg * s.InPlane, icg * s.InPlane);
+            if (!pointwise) Im2Col.Gather(s, xg, col);
+            Gemm.Compute(false, false, ocg, p, ck, weight.Slice(g * ocg * ck, ocg * ck), ck,
+                pointwise ? xg : col, p, yb.Slice(g * ocg * p, ocg * p), p, false);
+        }
+    }
+
+    /// <summary>dx_b (+)= the input gradient of one sample.</summary>
+    public static void BackwardInputSample(in Conv2dShape s, ReadOnlySpan<float> dyb, ReadOnlySpan<float> weight, Span<float> dxb, bool accumulate)
+    {
+        int icg = s.GroupInChannels, ocg = s.GroupOutChannels, ck = s.GroupWeightColumns, p = s.OutPlane;
+        bool pointwise = IsPointwise(s);
+        var dcol = pointwise ? default : KernelWorkspace.ForCurrentThread().Columns(ck * p);
+        for (int g = 0; g < s.Groups; g++)
+        {
+            var wg = weight.Slice(g * ocg * ck, ocg * ck);
+            var dyg = dyb.Slice(g * ocg * p, ocg * p);
+            var dxg = dxb.Slice(g * icg * s.InPlane, icg * s.InPlane);
+            if (pointwise)
+            {
+                Gemm.Compute(true, false, ck, p, ocg, wg, ck, dyg, p, dxg, p, accumulate);
+                continue;
+            }
+            Gemm.Compute(true, false, ck, p, ocg, wg, ck, dyg, p, dcol, p, false);
+            if (!accumulate) dxg.Clear();
+            Im2Col.ScatterAdd(s, dcol, dxg);
+        }
+    }
+
+    /// <summary>
+    /// The weight and bias gradients summed over samples [first, end), written (not added) into
+    /// <paramref name="dweight"/> and <paramref name="dbias"/> (empty for none): each weight element
+    /// is one chain of multiply-adds over the samples in order.
+    /// </summary>
+    public static void BackwardWeightSlice(in Conv2dShape s, int first, int end, ReadOnlySpan<float> x, ReadOnlySpan<float> dy,
+        Span<float> dweight, Span<float> dbias)
+    {
+        int icg = s.GroupInChannels, ocg = s.GroupOutChannels, ck = s.GroupWeightColumns, p = s.OutPlane;
+        bool pointwise = IsPointwise(s);
+        var col = pointwise ? default : KernelWorkspace.ForCurrentThread().Columns(ck * p);
+        for (int b = first; b < end; b++)
+        {
+            var xb = x.Slice(b * s.InputSize, s.InputSize);
+            var dyb = dy.Slice(b * s.OutputSize, s.OutputSize);
+            for (int g = 0; g < s.Groups; g++)
+            {
+                var xg = xb.Slice(g * icg * s.InPlane, icg * s.InPlane);
+                if (!pointwise) Im2Col.Gather(s, xg, col);
+                Gemm.Compute(false, true, ocg, ck, p, dyb.Slice(g * ocg * p, ocg * p), p,
+                    pointwise ? xg : col, p, dweight.Slice(g * ocg * ck, ocg * ck), ck, accumulate: b != first);
+            }
+            BiasGradient(s, dyb, dbias, b != first);
+        }
+    }
+
+    /// <summary>dbias[oc] (+)= Σ_p dy_b[oc, p].</summary>
+    public static void BiasGradient(in Conv2dShape s, ReadOnlySpan<float> dyb, Span<float> dbias, bool accumulate)
+    {
+        if (dbias.IsEmpty) return;
+        int p = s.OutPlane;
+        for (int oc = 0; oc < s.OutChannels; oc++)
+        {
+            float sum = SpanMath.Sum(dyb.Slice(oc * p, p));
+            dbias[oc] = accumulate ? dbias[oc] + sum : sum;
+        }
+    }
+}

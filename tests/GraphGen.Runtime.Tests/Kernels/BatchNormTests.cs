@@ -1,0 +1,132 @@
+using GraphGen.Kernels;
+using static GraphGen.Runtime.Tests.Kernels.KernelAssert;
+
+namespace GraphGen.Runtime.Tests.Kernels;
+
+/// <summary>Batch normalisation against its definition, finite differences, and its accumulate and argument rules.</summary>
+public class BatchNormTests
+{
+    [Theory]
+    [InlineData(2, 3, 1, true)]
+    [InlineData(7, 5, 1, false)]
+    [InlineData(3, 4, 5, true)]
+    [InlineData(2, 3, 37, true)]
+    [InlineData(1, 2, 49, false)]
+    public void TrainingForwardMatchesTheDefinition(int batch, int channels, int spatial, bool affine)
+    {
+        var rng = new SeededRandom((ulong)(batch * 100 + spatial));
+        var x = Random(rng, batch * channels * spatial, -2f, 3f);
+        float[] gamma = affine ? Random(rng, channels, 0.5f, 1.5f) : [], beta = affine ? Random(rng, channels) : [];
+        var runningMean = Random(rng, channels);
+        var runningVar = Random(rng, channels, 0.5f, 2f);
+        var (mean0, var0) = ((float[])runningMean.Clone(), (float[])runningVar.Clone());
+        var y = new float[x.Length];
+        var mean = new float[channels];
+        var invStd = new float[channels];
+        BatchNorm.ForwardTraining(batch, channels, spatial, x, gamma, beta, y, mean, invStd, runningMean, runningVar, momentum: 0.3f, epsilon: 1e-4f);
+
+        var (ey, emean, evar) = NormalizationReference.BatchNorm(batch, channels, spatial, ToDouble(x),
+            affine ? ToDouble(gamma) : null, affine ? ToDouble(beta) : null, 1e-4);
+        Close(ey, y, 1e-6, "y");
+        Close(emean, mean, 1e-7, "savedMean");
+        Close(evar.Select(v => 1 / Math.Sqrt(v + 1e-4)).ToArray(), invStd, 1e-7, "savedInvStd");
+        int n = batch * spatial;
+        Close(emean.Select((m, c) => 0.7 * mean0[c] + 0.3 * m).ToArray(), runningMean, 1e-6, "runningMean");
+        Close(evar.Select((v, c) => 0.7 * var0[c] + 0.3 * v * n / (n - 1)).ToArray(), runningVar, 1e-6, "runningVar (unbiased)");
+    }
+
+    [Fact]
+    public void ALargeMeanCostsNoPrecision()
+    {
+        // Values 1000 ± 0.01: float sums or y = a·x + b would lose five digits to cancellation.
+        const int batch = 4, channels = 2, spatial = 9;
+        var rng = new SeededRandom(5);
+        var x = Random(rng, batch * channels * spatial).Select(v => 1000f + 0.01f * v).ToArray();
+        var y = new float[x.Length];
+        BatchNorm.ForwardTraining(batch, channels, spatial, x, [], [], y, new float[channels], new float[channels], [], []);
+        var (ey, _, _) = NormalizationReference.BatchNorm(batch, channels, spatial, ToDouble(x), null, null, 1e-5);
+        Close(ey, y, 2e-6, "y");
+    }
+
+    [Theory]
+    [InlineData(4, 3, 1)]
+    [InlineData(2, 3, 6)]
+    [InlineData(3, 2, 17)]
+    public void BackwardMatchesFiniteDifferencesOfTheTrainingForward(int batch, int channels, int spatial)
+    {
+        var rng = new SeededRandom((ulong)(7 * batch + spatial));
+        var x = Random(rng, batch * channels * spatial, -2f, 2f);
+        var gamma = Random(rng, channels, 0.5f, 1.5f);
+        var beta = Random(rng, channels);
+        var r = Random(rng, x.Length);
+        var y = new float[x.Length];
+        var mean = new float[channels];
+        var invStd = new float[channels];
+        BatchNorm.ForwardTraining(batch, channels, spatial, x, gamma, beta, y, mean, invStd, [], []);
+        var dx = new float[x.Length];
+        var dgamma = new float[channels];
+        var dbeta = new float[channels];
+        BatchNorm.Backward(batch, channels, spatial, r, x, gamma, mean, invStd, dx, dgamma, dbeta, accumulate: false);
+
+        double[] xd = ToDouble(x), gd = ToDouble(gamma), bd = ToDouble(beta), rd = ToDouble(r);
+        double Loss() => Dot(rd, NormalizationReference.BatchNorm(batch, channels, spatial, xd, gd, bd, 1e-5).Y);
+        MatchesFiniteDifferences(xd, dx, _ => Loss(), "dx", checks: 30, h: 1e-5, tolerance: 1e-4);
+        MatchesFiniteDifferences(gd, dgamma, _ => Loss(), "dgamma", h: 1e-5, tolerance: 1e-4);
+        MatchesFiniteDifferences(bd, dbeta, _ => Loss(), "dbeta", h: 1e-5, tolerance: 1e-4);
+
+        // accumulate adds exactly what a write produces, to all three gradients
+        var (dx2, dgamma2, dbeta2) = (Random(rng, x.Length), Random(rng, channels), Random(rng, channels));
+        var (old, oldG, oldB) = ((float[])dx2.Clone(), (float[])dgamma2.Clone(), (float[])dbeta2.Clone());
+        BatchNorm.Backward(batch, channels, spatial, r, x, gamma, mean, invStd, dx2, dgamma2, dbeta2, accumulate: true);
+        Bitwise(old.Select((v, i) => v + dx[i]).ToArray(), dx2, "dx accumulated");
+        Bitwise(oldG.Select((v, i) => v + dgamma[i]).ToArray(), dgamma2, "dgamma accumulated");
+        Bitwise(oldB.Select((v, i) => v + dbeta[i]).ToArray(), dbeta2, "dbeta accumulated");
+
+        // without affine parameters: γ = 1, and the parameter gradients may be skipped
+        var dxPlain = new float[x.Length];
+        BatchNorm.Backward(batch, channels, spatial, r, x, [], mean, invStd, dxPlain, [], [], accumulate: false);
+        double PlainLoss() => Dot(rd, NormalizationReference.BatchNorm(batch, channels, spatial, xd, null, null, 1e-5).Y);
+        MatchesFiniteDifferences(xd, dxPlain, _ => PlainLoss(), "dx without γ", checks: 20, h: 1e-5, tolerance: 1e-4);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)]
+    public void InferenceUsesTheRunningStatistics(int spatial)
+    {
+        const int batch = 3, channels = 4;
+        var rng = new SeededRandom(8);
+        var x = Random(rng, batch * channels * spatial);
+        var gamma = Random(rng, channels);
+        var beta = Random(rng, channels);
+        var mean = Random(rng, channels);
+        var variance = Random(rng, channels, 0.1f, 2f);
+        var y = new float[x.Length];
+        BatchNorm.ForwardInference(batch, channels, spatial, x, gamma, beta, mean, variance, y, epsilon: 1e-3f);
+        var expected = x.Select((v, i) =>
+        {
+            int c = i / spatial % channels;
+            return gamma[c] * (v - (double)mean[c]) / Math.Sqrt(variance[c] + 1e-3) + beta[c];
+        }).ToArray();
+        Close(expected, y, 1e-6, "y");
+    }
+
+    [Fact]
+    public void ArgumentErrorsNameTheArgument()
+    {
+        var x = new float[24];
+        float[] c4 = new float[4], c3 = new float[3];
+        Names<ArgumentException>(() => BatchNorm.ForwardTraining(2, 4, 3, new float[23], c4, c4, x, c4, c4, c4, c4), "x", "24", "23", "[2, 4, 3]");
+        Names<ArgumentException>(() => BatchNorm.ForwardTraining(2, 4, 3, x, c3, c4, x, c4, c4, c4, c4), "gamma", "4", "3");
+        Names<ArgumentException>(() => BatchNorm.ForwardTraining(2, 4, 3, x, c4, [], x, c4, c4, c4, c4), "beta", "both");
+        Names<ArgumentException>(() => BatchNorm.ForwardTraining(2, 4, 3, x, c4, c4, x, c3, c4, c4, c4), "savedMean", "4", "3");
+        Names<ArgumentException>(() => BatchNorm.ForwardTraining(2, 4, 3, x, c4, c4, x, c4, c4, c4, []), "runningVar", "both");
+        Names<ArgumentException>(() => BatchNorm.ForwardTraining(1, 4, 1, new float[4], c4, c4, new float[4], c4, c4, c4, c4), "batch", "more than one value");
+        Names<ArgumentOutOfRangeException>(() => BatchNorm.ForwardTraining(2, 4, 3, x, c4, c4, x, c4, c4, c4, c4, momentum: 1.5f), "momentum", "[0, 1]");
+        Names<ArgumentOutOfRangeException>(() => BatchNorm.ForwardTraining(2, 4, 3, x, c4, c4, x, c4, c4, c4, c4, epsilon: 0f), "epsilon", "positive");
+        Names<ArgumentException>(() => BatchNorm.ForwardInference(2, 4, 3, x, c4, c4, c4, c3, x), "runningVar", "4", "3");
+        Names<ArgumentException>(() => BatchNorm.Backward(2, 4, 3, new float[20], x, c4, c4, c4, x, c4, c4, false), "dy", "24", "20");
+        Names<ArgumentException>(() => BatchNorm.Backward(2, 4, 3, x, x, c4, c4, c4, x, c3, c4, false), "dgamma", "4", "3");
+        Names<ArgumentOutOfRangeException>(() => BatchNorm.Backward(2, 0, 3, x, x, c4, c4, c4, x, c4, c4, false), "channels", "at least 1");
+    }
+}

@@ -1,0 +1,225 @@
+using GraphGen.Kernels;
+using static GraphGen.Runtime.Tests.Kernels.KernelAssert;
+
+namespace GraphGen.Runtime.Tests.Kernels;
+
+/// <summary>Both convolution algorithms against the double-precision definition, over many shapes, and against finite differences.</summary>
+public class Conv2dTests
+{
+    /// <summary>Stride, padding, dilation, groups (incl. depthwise), 1×1, odd and non-square sizes, a kernel as large as the image.</summary>
+    public static readonly Conv2dShape[] Shapes =
+    [
+        new(1, 12, 12, 6, 5, 5),                                                          // LeNet's first layer, smaller
+        new(3, 7, 9, 4, 3, 3, PadH: 1, PadW: 1),                                          // odd sizes, "same" padding
+        new(4, 9, 8, 6, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),                  // stride 2
+        new(4, 8, 8, 4, 3, 3, PadH: 2, PadW: 2, DilationH: 2, DilationW: 2),               // dilation
+        new(4, 6, 7, 6, 3, 3, PadH: 1, PadW: 1, Groups: 2),                                // groups
+        new(4, 7, 7, 4, 3, 3, PadH: 1, PadW: 1, Groups: 4),                                // depthwise
+        new(3, 9, 7, 6, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 3),        // depthwise ×2, stride 2
+        new(5, 6, 6, 3, 1, 1),                                                             // pointwise (no unrolling)
+        new(5, 7, 6, 3, 1, 1, StrideH: 2, StrideW: 2),                                     // strided 1×1
+        new(2, 7, 9, 5, 2, 3, StrideH: 2, StrideW: 1, PadH: 1, PadW: 0, DilationH: 1, DilationW: 2), // everything differs per axis
+        new(2, 5, 5, 3, 1, 1, PadH: 1, PadW: 1),                                           // padding wider than the kernel reaches
+        new(3, 5, 4, 2, 5, 4),                                                             // kernel as large as the image: 1×1 output
+        new(6, 5, 5, 9, 3, 3, StrideH: 3, StrideW: 3, PadH: 2, PadW: 1),                   // stride larger than the kernel's overlap
+        new(2, 33, 35, 5, 3, 3, PadH: 1, PadW: 1),                                         // several register blocks per plane
+    ];
+
+    public static TheoryData<int, string, int> Cases()
+    {
+        var data = new TheoryData<int, string, int>();
+        for (int i = 0; i < Shapes.Length; i++)
+            foreach (var algorithm in new[] { "Im2ColGemm", "Direct" })
+                foreach (int batch in new[] { 1, 3 })
+                    data.Add(i, algorithm, batch);
+        return data;
+    }
+
+    private sealed class Problem
+    {
+        public required Conv2dShape S;
+        public required int Batch;
+        public required float[] X, W, Bias, Dy;
+
+        public static Problem Create(Conv2dShape s, int batch, ulong seed)
+        {
+            var rng = new SeededRandom(seed);
+            return new Problem
+            {
+                S = s, Batch = batch,
+                X = Random(rng, batch * s.InputSize), W = Random(rng, s.WeightSize),
+                Bias = Random(rng, s.OutChannels), Dy = Random(rng, batch * s.OutputSize),
+            };
+        }
+    }
+
+    private static T Using<T>(string algorithm, Func<T> body)
+    {
+        ConvAlgorithms.Forced = Enum.Parse<ConvAlgorithm>(algorithm);
+        try
+        {
+            return body();
+        }
+        finally
+        {
+            ConvAlgorithms.Forced = null;
+        }
+    }
+
+    /// <summary>A chain of n float multiply-adds is within about (n + 4)·2⁻²³ of Σ|terms| from the exact sum.</summary>
+    private static double[] Bound(double[] magnitude, int terms) => Array.ConvertAll(magnitude, m => (terms + 4) * 1.2e-7 * m);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ForwardMatchesTheDefinition(int shape, string algorithm, int batch)
+    {
+        var p = Problem.Create(Shapes[shape], batch, 100 + (ulong)shape);
+        var s = p.S;
+        var y = new float[batch * s.OutputSize + 1];
+        y[^1] = 12345f;
+        Using(algorithm, () => { Conv2d.Forward(s, batch, p.X, p.W, p.Bias, y); return 0; });
+        var expected = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias));
+        var magnitude = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias), magnitude: true);
+        WithinBound(expected, y, Bound(magnitude, s.GroupWeightColumns + 1), $"{s} {algorithm} y");
+        Assert.Equal(12345f, y[^1]);
+
+        var noBias = new float[batch * s.OutputSize];
+        Using(algorithm, () => { Conv2d.Forward(s, batch, p.X, p.W, [], noBias); return 0; });
+        var expectedNoBias = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), null);
+        WithinBound(expectedNoBias, noBias, Bound(magnitude, s.GroupWeightColumns + 1), $"{s} {algorithm} y without bias");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BackwardInputMatchesTheDefinition(int shape, string algorithm, int batch)
+    {
+        var p = Problem.Create(Shapes[shape], batch, 200 + (ulong)shape);
+        var s = p.S;
+        var dx = Random(new SeededRandom(9), batch * s.InputSize);
+        var old = (float[])dx.Clone();
+        Using(algorithm, () => { Conv2d.BackwardInput(s, batch, p.Dy, p.W, dx, accumulate: false); return 0; });
+        var expected = ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W));
+        var bound = Bound(ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W), magnitude: true), s.GroupOutChannels * s.KernelHeight * s.KernelWidth);
+        WithinBound(expected, dx, bound, $"{s} {algorithm} dx");
+
+        // accumulate: dx = old + gradient (to the same bound, plus the rounding of the final add)
+        Array.Copy(old, dx, old.Length);
+        Using(algorithm, () => { Conv2d.BackwardInput(s, batch, p.Dy, p.W, dx, accumulate: true); return 0; });
+        var expectedSum = expected.Select((e, i) => e + old[i]).ToArray();
+        WithinBound(expectedSum, dx, bound.Select((b, i) => b + 1.2e-7 * (Math.Abs(old[i]) + Math.Abs(expected[i]))).ToArray(), $"{s} {algorithm} dx accumulated");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BackwardWeightMatchesTheDefinition(int shape, string algorithm, int batch)
+    {
+        var p = Problem.Create(Shapes[shape], batch, 300 + (ulong)shape);
+        var s = p.S;
+        var dw = Random(new SeededRandom(10), s.WeightSize);
+        var db = Random(new SeededRandom(11), s.OutChannels);
+        Using(algorithm, () => { Conv2d.BackwardWeight(s, batch, p.X, p.Dy, dw, db, accumulate: false); return 0; });
+        var (expectedW, expectedB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy));
+        var (magW, magB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy), magnitude: true);
+        int terms = batch * s.OutPlane;
+        WithinBound(expectedW, dw, Bound(magW, terms), $"{s} {algorithm} dW");
+        WithinBound(expectedB, db, Bound(magB, terms), $"{s} {algorithm} dbias");
+
+        Using(algorithm, () => { Conv2d.BackwardWeight(s, batch, p.X, p.Dy, dw, db, accumulate: true); return 0; });
+        // Twice the gradient: the second call added exactly what the first wrote (the gradient is complete before it meets dW).
+        var once = new float[s.WeightSize];
+        var onceB = new float[s.OutChannels];
+        Using(algorithm, () => { Conv2d.BackwardWeight(s, batch, p.X, p.Dy, once, onceB, accumulate: false); return 0; });
+        Bitwise(once.Select(v => v + v).ToArray(), dw, $"{s} {algorithm} dW accumulated");
+        Bitwise(onceB.Select(v => v + v).ToArray(), db, $"{s} {algorithm} dbias accumulated");
+
+        // without a bias gradient
+        var dwOnly = new float[s.WeightSize];
+        Using(algorithm, () => { Conv2d.BackwardWeight(s, batch, p.X, p.Dy, dwOnly, [], accumulate: false); return 0; });
+        Bitwise(once, dwOnly, $"{s} {algorithm} dW without dbias");
+    }
+
+    [Theory]
+    [InlineData(0, "Im2ColGemm")]
+    [InlineData(0, "Direct")]
+    [InlineData(2, "Im2ColGemm")]
+    [InlineData(4, "Direct")]
+    [InlineData(9, "Im2ColGemm")]
+    public void GradientsMatchFiniteDifferencesOfTheForwardPass(int shape, string algorithm)
+    {
+        const int batch = 2;
+        var p = Problem.Create(Shapes[shape], batch, 400 + (ulong)shape);
+        var s = p.S;
+        // L = Σ r ⊙ conv(x, W, b): dL/dy = r, so the kernels' gradients with dy = r must match dL/dx, dL/dW, dL/db.
+        var r = ToDouble(p.Dy);
+        double[] x = ToDouble(p.X), w = ToDouble(p.W), bias = ToDouble(p.Bias);
+        double Loss() => Dot(r, ConvReference.Forward(s, batch, x, w, bias));
+        var dx = new float[p.X.Length];
+        var dw = new float[p.W.Length];
+        var db = new float[p.Bias.Length];
+        Using(algorithm, () =>
+        {
+            Conv2d.BackwardInput(s, batch, p.Dy, p.W, dx, false);
+            Conv2d.BackwardWeight(s, batch, p.X, p.Dy, dw, db, false);
+            return 0;
+        });
+        MatchesFiniteDifferences(x, dx, _ => Loss(), $"{s} dx");
+        MatchesFiniteDifferences(w, dw, _ => Loss(), $"{s} dW");
+        MatchesFiniteDifferences(bias, db, _ => Loss(), $"{s} dbias");
+    }
+
+    [Theory]
+    [InlineData(Activation.Relu, "Im2ColGemm")]
+    [InlineData(Activation.LeakyRelu, "Im2ColGemm")]
+    [InlineData(Activation.Sigmoid, "Direct")]
+    [InlineData(Activation.Tanh, "Im2ColGemm")]
+    [InlineData(Activation.Gelu, "Direct")]
+    [InlineData(Activation.LeakyRelu, "Direct")]
+    public void ForwardAppliesTheFusedActivation(Activation activation, string algorithm)
+    {
+        var s = Shapes[1];
+        const int batch = 2;
+        var p = Problem.Create(s, batch, 500);
+        var y = new float[batch * s.OutputSize];
+        Using(algorithm, () => { Conv2d.Forward(s, batch, p.X, p.W, p.Bias, y, activation, slope: 0.2f); return 0; });
+        var expected = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias))
+            .Select(v => ConvReference.Activate(activation, v, 0.2f)).ToArray();
+        Close(expected, y, 1e-5, $"{activation} y");
+    }
+
+    [Theory]
+    [InlineData("Im2ColGemm")]
+    [InlineData("Direct")]
+    public void BatchZeroWritesOnlyTheWeightGradient(string algorithm)
+    {
+        var s = Shapes[1];
+        var dw = Enumerable.Repeat(5f, s.WeightSize).ToArray();
+        var db = Enumerable.Repeat(5f, s.OutChannels).ToArray();
+        Using(algorithm, () =>
+        {
+            Conv2d.Forward(s, 0, [], new float[s.WeightSize], [], []);
+            Conv2d.BackwardInput(s, 0, [], new float[s.WeightSize], [], false);
+            Conv2d.BackwardWeight(s, 0, [], [], dw, db, accumulate: true);
+            return 0;
+        });
+        Assert.All(dw, v => Assert.Equal(5f, v));
+        Using(algorithm, () => { Conv2d.BackwardWeight(s, 0, [], [], dw, db, accumulate: false); return 0; });
+        Assert.All(dw, v => Assert.Equal(0f, v));
+        Assert.All(db, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void ForcingDirectFallsBackToGemmForStrides()
+    {
+        ConvAlgorithms.Forced = ConvAlgorithm.Direct;
+        try
+        {
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, ConvAlgorithms.Forward(Shapes[2]));
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, ConvAlgorithms.BackwardInput(Shapes[10]));
+            Assert.Equal(ConvAlgorithm.Direct, ConvAlgorithms.BackwardWeight(Shapes[1]));
+        }
+        finally
+        {
+            ConvAlgorithms.Forced = null;
+        }
+    }
+}
