@@ -32,9 +32,9 @@ internal static class GradientChecks
     };
 
     /// <summary>Loss, output, every parameter gradient and (when available) the input gradient agree with the eager interpreter.</summary>
-    public static void AssertMatchesEager<T>(ITrainableNetwork<T> net, float[] x, T[] targets, double tolerance = 2e-4) where T : unmanaged
+    public static void AssertMatchesEager<T>(ITrainableNetwork<T> net, float[] x, T[] targets, double tolerance = 2e-4, ulong seed = 0) where T : unmanaged
     {
-        var model = new EagerModel((IEagerNetwork)net, net.ParameterTable, net.Parameters);
+        var model = Reference(net, seed);
         var eager = Eager(model, x, targets);
         float loss = net.ComputeGradients(x, targets);
 
@@ -47,10 +47,16 @@ internal static class GradientChecks
     }
 
     /// <summary>The eager interpreter's gradients equal central differences of its own loss (double precision: tight).</summary>
-    public static void AssertEagerMatchesFiniteDifferences<T>(ITrainableNetwork<T> net, float[] x, T[] targets, int maxChecksPerParameter = 12) where T : unmanaged
+    public static void AssertEagerMatchesFiniteDifferences<T>(ITrainableNetwork<T> net, float[] x, T[] targets, int maxChecksPerParameter = 12, ulong seed = 0) where T : unmanaged
     {
-        var model = new EagerModel((IEagerNetwork)net, net.ParameterTable, net.Parameters);
-        Eager(model, x, targets);
+        var model = Reference(net, seed);
+        // Every evaluation replays the same training step, so dropout masks and noise stay fixed.
+        EagerResult Evaluate()
+        {
+            model.TrainingSteps = 0;
+            return Eager(model, x, targets);
+        }
+        Evaluate();
         var analytic = model.Parameters.ToDictionary(p => p.Key, p => (double[])p.Value.Grad.Clone());
         const double h = 1e-5;
         foreach (var (name, parameter) in model.Parameters)
@@ -60,9 +66,9 @@ internal static class GradientChecks
             {
                 double saved = parameter.Data[k];
                 parameter.Data[k] = saved + h;
-                double plus = Eager(model, x, targets).Loss;
+                double plus = Evaluate().Loss;
                 parameter.Data[k] = saved - h;
-                double minus = Eager(model, x, targets).Loss;
+                double minus = Evaluate().Loss;
                 parameter.Data[k] = saved;
                 double numeric = (plus - minus) / (2 * h);
                 double g = analytic[name][k];
@@ -70,6 +76,14 @@ internal static class GradientChecks
                     $"d{name}[{k}]: backpropagation gives {g:R}, finite differences {numeric:R}");
             }
         }
+    }
+
+    /// <summary>An eager model with the compiled network's parameters, state and seed.</summary>
+    public static EagerModel Reference(INetwork net, ulong seed)
+    {
+        var model = new EagerModel((IEagerNetwork)net, net.ParameterTable, net.Parameters, seed);
+        model.LoadState(net.StateTable, net.State);
+        return model;
     }
 
     /// <summary>The compiled float gradients against central differences of the compiled loss (float: loose, a second independent check).</summary>

@@ -128,7 +128,8 @@ internal sealed partial class GraphBuilder
         TensorShape targetShape;
         if (target.LabelClasses > 0)
         {
-            targetShape = TensorShape.Of(1);
+            // One label per sample, or per position with [Labels(n), Shape(T)] (a sequence model).
+            targetShape = target.HasShape && target.Shape.Count > 0 && target.Shape.All(d => d > 0) ? new TensorShape(target.Shape) : TensorShape.Of(1);
             Graph.TargetClasses = target.LabelClasses;
         }
         else if (target.HasShape && target.Shape.Count > 0 && target.Shape.All(d => d > 0))

@@ -1,0 +1,135 @@
+using static GraphGen.Nn;
+
+namespace GraphGen.Network.Tests;
+
+// Networks for the ops of CNNs, normalisation, attention, recurrence and VAEs.
+
+/// <summary>Convolutions (padding, stride, dilation, groups), max and average pooling, global pooling, flatten.</summary>
+[Network]
+public partial class ConvNet
+{
+    [Forward]
+    Tensor Forward([Shape(64)] Tensor x)
+    {
+        var image = Reshape(x, 1, 8, 8);
+        var c1 = Relu(Conv2d(image, 4, kernel: 3, name: "conv1", padding: 1));
+        var p1 = MaxPool2d(c1, kernel: 2);                                              // 4×4×4
+        var c2 = Tanh(Conv2d(p1, 6, kernel: 3, name: "conv2", padding: 2, dilation: 2, groups: 2)); // 6×4×4
+        var c3 = Conv2d(c2, 6, kernel: 2, name: "conv3", stride: 2, bias: false);       // 6×2×2
+        var a = AvgPool2d(c2, kernel: 2);                                               // 6×2×2
+        var both = Concat(Flatten(c3), Flatten(a), GlobalAveragePool(c1));
+        return Dense(both, 5, "head");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor z, [Labels(5)] Tensor y) => SoftmaxCrossEntropy(z, y);
+}
+
+/// <summary>Batch and layer normalisation, and dropout.</summary>
+[Network]
+public partial class NormNet
+{
+    [Forward]
+    Tensor Forward([Shape(6)] Tensor x)
+    {
+        var h = Relu(BatchNorm(Dense(x, 8, "fc1"), "bn1"));
+        h = Dropout(h, 0.25f);
+        var image = Reshape(Dense(h, 12, "fc2"), 3, 2, 2);
+        var normed = Flatten(BatchNorm(image, "bn2", momentum: 0.2f));
+        return Dense(LayerNorm(normed, "ln"), 3, "head");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y);
+}
+
+/// <summary>A tiny causal transformer block over token ids, with per-position labels.</summary>
+[Network]
+public partial class TinyTransformer
+{
+    const int Tokens = 5, Width = 8, Heads = 2, Vocabulary = 7;
+
+    [Forward]
+    Tensor Forward([Shape(Tokens)] Tensor ids)
+    {
+        var h = PositionalEmbedding(Embedding(ids, Vocabulary, Width, "tokens"), "positions");
+        var n = LayerNorm(h, "ln1");
+        var q = SplitHeads(Dense(n, Width, "q"), Heads);
+        var k = SplitHeads(Dense(n, Width, "k"), Heads);
+        var v = SplitHeads(Dense(n, Width, "v"), Heads);
+        var scores = MatMul(q, Transpose(k)) * 0.5f;                        // 1/√(head size 4)
+        var attention = MatMul(Softmax(scores, causal: true), v);
+        h = h + Dense(MergeHeads(attention), Width, "proj");
+        var mlp = Dense(Gelu(Dense(LayerNorm(h, "ln2"), 16, "up")), Width, "down");
+        h = h + mlp;
+        return Dense(h, Vocabulary, "logits");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor logits, [Labels(Vocabulary), Shape(Tokens)] Tensor next) => SoftmaxCrossEntropy(logits, next);
+}
+
+/// <summary>An Elman RNN unrolled over 4 steps: one set of weights shared through time.</summary>
+[Network]
+public partial class TinyRnn
+{
+    const int Steps = 4, Hidden = 5;
+
+    [Forward]
+    Tensor Forward([Shape(Steps, 3)] Tensor x)
+    {
+        var inputs = Unstack(x);
+        var outputs = new Tensor[Steps];
+        var h = Tanh(Dense(inputs[0], Hidden, "ih"));
+        outputs[0] = h;
+        for (int t = 1; t < Steps; t++)
+        {
+            h = Tanh(Dense(inputs[t], Hidden, "ih", share: true) + Dense(h, Hidden, "hh", bias: false));
+            outputs[t] = h;
+        }
+        return Dense(Stack(outputs), 2, "out");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor p, [Shape(Steps, 2)] Tensor t) => MeanSquaredError(p, t);
+}
+
+/// <summary>A variational autoencoder: several outputs, reparameterised sampling, the KL term.</summary>
+[Network]
+public partial class TinyVae
+{
+    [Forward]
+    (Tensor Reconstruction, Tensor Mean, Tensor LogVariance) Forward([Shape(6)] Tensor x)
+    {
+        var h = Relu(Dense(x, 8, "encoder"));
+        var mean = Dense(h, 2, "mean");
+        var logVariance = Dense(h, 2, "logvar");
+        var z = Sample(mean, logVariance);
+        return (Dense(Relu(Dense(z, 8, "decoder")), 6, "reconstruction"), mean, logVariance);
+    }
+
+    [Loss]
+    Tensor Loss(Tensor reconstruction, Tensor mean, Tensor logVariance, [Shape(6)] Tensor x) =>
+        6f * BinaryCrossEntropyWithLogits(reconstruction, x) + KlDivergence(mean, logVariance);
+}
+
+/// <summary>Every transpose form of MatMul, and its gradients.</summary>
+[Network]
+public partial class MatMulForms
+{
+    [Forward]
+    Tensor Forward([Shape(12)] Tensor x)
+    {
+        var a = Reshape(Dense(x, 12, "a"), 3, 4);
+        var b = Reshape(Dense(x, 15, "b"), 3, 5);
+        var c = Reshape(Dense(x, 20, "c"), 4, 5);
+        var ab = MatMul(a, b, transposeA: true);                   // [4, 5]
+        var cb = MatMul(c, b, transposeB: true);                   // [4, 3]
+        var bothT = MatMul(cb, a, transposeA: true, transposeB: true);   // [3, 3]
+        var other = MatMul(a, cb, transposeA: true, transposeB: true);   // [4, 4]
+        return Concat(Flatten(ab), Flatten(MatMul(cb, a)), Flatten(bothT), Flatten(other));
+    }
+
+    [Loss]
+    Tensor Loss(Tensor p, [Shape(61)] Tensor t) => MeanSquaredError(p, t);
+}
