@@ -33,10 +33,25 @@ public class CatalogConsistencyTests
             ["BinaryCrossEntropy"] = ["probabilities", "targets"],
             ["BinaryCrossEntropyWithLogits"] = ["logits", "targets"],
             ["MeanSquaredError"] = ["prediction", "targets"],
+            ["Softmax"] = ["x", "causal"],
+            ["Reshape"] = ["x", "shape"],
+            ["SplitHeads"] = ["x", "heads"],
+            ["MatMul"] = ["a", "b", "transposeA", "transposeB"],
+            ["Embedding"] = ["ids", "vocabulary", "dimension", "name", "share"],
+            ["PositionalEmbedding"] = ["x", "name", "share"],
+            ["LayerNorm"] = ["x", "name", "epsilon", "share"],
+            ["BatchNorm"] = ["x", "name", "momentum", "epsilon", "share"],
+            ["Dropout"] = ["x", "p"],
+            ["Conv2d"] = ["x", "outChannels", "kernel", "name", "stride", "padding", "dilation", "groups", "bias", "init", "share"],
+            ["MaxPool2d"] = ["x", "kernel", "stride", "padding"],
+            ["AvgPool2d"] = ["x", "kernel", "stride", "padding"],
+            ["Stack"] = ["tensors"],
+            ["Sample"] = ["mean", "logVariance"],
+            ["KlDivergence"] = ["mean", "logVariance"],
         };
         foreach (var (name, parameters) in expected)
             Assert.Equal(parameters, typeof(Nn).GetMethod(name)!.GetParameters().Select(p => p.Name));
-        foreach (var name in new[] { "Relu", "Sigmoid", "Tanh", "Gelu", "Softmax", "Sum", "Mean" })
+        foreach (var name in new[] { "Relu", "Sigmoid", "Tanh", "Gelu", "Sum", "Mean", "Flatten", "Transpose", "MergeHeads", "GlobalAveragePool", "Unstack" })
             Assert.Equal(["x"], typeof(Nn).GetMethod(name)!.GetParameters().Select(p => p.Name!));
     }
 }
