@@ -48,6 +48,9 @@ public static class Nn
     /// <summary>Concatenation along the last axis; the other axes must agree.</summary>
     public static Tensor Concat(params Tensor[] tensors) => EagerStructure.Concat(tensors);
 
+    /// <summary>Zeros of the given per-sample shape, one per sample of <paramref name="like"/> (an RNN's initial state).</summary>
+    public static Tensor Zeros(Tensor like, params int[] shape) => EagerShapes.Zeros(like, shape);
+
     /// <summary>The sample's values as one axis: [C, H, W] → [C·H·W].</summary>
     public static Tensor Flatten(Tensor x) => EagerShapes.Reshape(x, [x.SampleSize], "flatten");
 

@@ -46,6 +46,7 @@ public class CatalogConsistencyTests
             ["MaxPool2d"] = ["x", "kernel", "stride", "padding"],
             ["AvgPool2d"] = ["x", "kernel", "stride", "padding"],
             ["Stack"] = ["tensors"],
+            ["Zeros"] = ["like", "shape"],
             ["Sample"] = ["mean", "logVariance"],
             ["KlDivergence"] = ["mean", "logVariance"],
         };

@@ -6,7 +6,7 @@ public class DeepNetworkTests
     private const int Batch = 3;
     private const int Seed = 7;
 
-    public static TheoryData<string> Networks => new() { "ConvNet", "NormNet", "TinyTransformer", "TinyRnn", "TinyVae", "MatMulForms" };
+    public static TheoryData<string> Networks => new() { "ConvNet", "NormNet", "TinyTransformer", "TinyRnn", "TinyVae", "MatMulForms", "TinyGru" };
 
     private static (object Net, float[] X, object Targets) Case(string name)
     {
@@ -18,6 +18,7 @@ public class DeepNetworkTests
             "TinyRnn" => new TinyRnn(Batch, Seed),
             "TinyVae" => new TinyVae(Batch, Seed),
             "MatMulForms" => new MatMulForms(Batch, Seed),
+            "TinyGru" => new TinyGru(Batch, Seed),
             _ => throw new ArgumentException(name),
         };
         var network = (INetwork)net;
@@ -56,6 +57,7 @@ public class DeepNetworkTests
     [InlineData("TinyTransformer")]
     [InlineData("TinyRnn")]
     [InlineData("MatMulForms")]
+    [InlineData("TinyGru")]
     public void DeterministicNetworksMatchFiniteDifferencesOfTheCompiledLoss(string name)
     {
         // Networks without batch statistics, dropout or sampling: the inference loss equals the training loss.

@@ -133,3 +133,30 @@ public partial class MatMulForms
     [Loss]
     Tensor Loss(Tensor p, [Shape(61)] Tensor t) => MeanSquaredError(p, t);
 }
+
+/// <summary>A GRU over 3 steps from a zero state: every step is the same code, so the weights are shared through time.</summary>
+[Network]
+public partial class TinyGru
+{
+    const int Steps = 3, Hidden = 4;
+
+    [Forward]
+    Tensor Forward([Shape(Steps, 2)] Tensor x)
+    {
+        var inputs = Unstack(x);
+        var h = Zeros(x, Hidden);
+        var outputs = new Tensor[Steps];
+        for (int t = 0; t < Steps; t++)
+        {
+            var z = Sigmoid(Dense(inputs[t], Hidden, "xz") + Dense(h, Hidden, "hz", bias: false));
+            var r = Sigmoid(Dense(inputs[t], Hidden, "xr") + Dense(h, Hidden, "hr", bias: false));
+            var n = Tanh(Dense(inputs[t], Hidden, "xn") + r * Dense(h, Hidden, "hn"));
+            h = (1f - z) * n + z * h;
+            outputs[t] = h;
+        }
+        return Dense(Stack(outputs), 3, "out");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor logits, [Labels(3), Shape(Steps)] Tensor next) => SoftmaxCrossEntropy(logits, next);
+}

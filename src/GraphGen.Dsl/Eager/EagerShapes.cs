@@ -18,6 +18,13 @@ internal static class EagerShapes
         });
     }
 
+    public static Tensor Zeros(Tensor like, int[] shape)
+    {
+        int size = 1;
+        foreach (int d in shape) size *= d;
+        return like.Session.Record(like.Batch, (int[])shape.Clone(), new double[like.Batch * size], [], "zeros", null);
+    }
+
     public static Tensor Reshape(Tensor x, int[] shape, string op)
     {
         int size = 1;

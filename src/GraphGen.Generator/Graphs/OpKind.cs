@@ -21,6 +21,8 @@ internal enum OpKind
     Concat,
     Sum,
     Mean,
+    /// <summary>A constant zero tensor (an RNN's initial state).</summary>
+    Zeros,
     Flatten,
     Reshape,
     Transpose,

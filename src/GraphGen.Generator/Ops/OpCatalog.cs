@@ -19,6 +19,7 @@ internal static class OpCatalog
         Register(new ReduceOp(OpKind.Sum), OpKind.Sum);
         Register(new ReduceOp(OpKind.Mean), OpKind.Mean);
         foreach (var loss in LossOp.All) Register(loss, loss.Kind);
+        Register(new ZerosOp(), OpKind.Zeros);
         Register(new ReshapeOp(OpKind.Flatten), OpKind.Flatten);
         Register(new ReshapeOp(OpKind.Reshape), OpKind.Reshape);
         Register(new TransposeOp(), OpKind.Transpose);
