@@ -207,8 +207,7 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         var dNeuronBias = GradientView(30, 1);
 
         // 3. Sigmoid backward: dNeuron = dSigmoid2 · sigmoid2 · (1 − sigmoid2)   (σ′ = σ·(1 − σ))
-        for (int i = 0; i < batch; i++)
-            dNeuron[i] = dSigmoid2[i] * sigmoid2[i] * (1f - sigmoid2[i]);
+        global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Sigmoid, sigmoid2, dSigmoid2, dNeuron, accumulate: false);
 
         // 4. Dense "neuron" backward, weight: dW = dNeuronᵀ · x   (W = neuron.weight)
         //      dW[o, i] = Σ_r dNeuron[r, o] · x[r, i]   (summed over the batch)

@@ -232,8 +232,7 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
         var dHiddenBias = GradientView(8, 4);
 
         // 4. Sigmoid backward: dOutput = dSigmoid4 · sigmoid4 · (1 − sigmoid4)   (σ′ = σ·(1 − σ))
-        for (int i = 0; i < batch; i++)
-            dOutput[i] = dSigmoid4[i] * sigmoid4[i] * (1f - sigmoid4[i]);
+        global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Sigmoid, sigmoid4, dSigmoid4, dOutput, accumulate: false);
 
         // 5. Dense "output" backward, weight: dW = dOutputᵀ · hidden2   (W = output.weight)
         //      dW[o, i] = Σ_r dOutput[r, o] · hidden2[r, i]   (summed over the batch)

@@ -154,6 +154,14 @@ internal static class StepRenderer
     /// </summary>
     private static string? PrimitiveCall(MapStep m)
     {
+        if (m.Activation is { } act)
+        {
+            // An activation left unfused (its input is needed later): the vectorised runtime kernel.
+            string slope = act.Kind == "LeakyRelu" ? ", slope: " + MapConstant.FloatLiteral(act.Slope) : "";
+            return act.DerivativeSource is null
+                ? $"{Kernels}Activations.Forward({Kernels}Activation.{act.Kind}, {act.Input}, {m.Output}{slope});"
+                : $"{Kernels}Activations.Backward({Kernels}Activation.{act.Kind}, {act.DerivativeSource}, {act.Input}, {m.Output}, accumulate: {Bool(m.Accumulate)}{slope});";
+        }
         if (MapStep.MapOperands(m.Expression).Any(o => o.Broadcast != Broadcast.Elementwise)) return null;
         string o = m.Output.Name;
         if (m.Accumulate)

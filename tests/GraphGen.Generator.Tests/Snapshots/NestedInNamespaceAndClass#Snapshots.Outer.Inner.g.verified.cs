@@ -234,8 +234,7 @@ partial class Outer
             var dLayer0Bias = GradientView(6, 3);
 
             // 4. Sigmoid backward: dLayer1 = dH2 · h2 · (1 − h2)   (σ′ = σ·(1 − σ))
-            for (int i = 0; i < batch * 3; i++)
-                dLayer1[i] = dH2[i] * h2[i] * (1f - h2[i]);
+            global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Sigmoid, h2, dH2, dLayer1, accumulate: false);
 
             // 5. Dense "layer1" backward, weight: dW = dLayer1ᵀ · h   (W = layer1.weight)
             //      dW[o, i] = Σ_r dLayer1[r, o] · h[r, i]   (summed over the batch)

@@ -388,8 +388,7 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
         global::GraphGen.Kernels.Gemm.Multiply(dBlock, blockWeight, dh, batch, 16, 16, accumulate: true);
 
         // 26. Relu backward: dStem = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        for (int i = 0; i < batch * 16; i++)
-            dStem[i] = h[i] > 0f ? dh[i] : 0f;
+        global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Relu, h, dh, dStem, accumulate: false);
 
         // 27. Dense "stem" backward, weight: dW = dStemᵀ · x   (W = stem.weight)
         //      dW[o, i] = Σ_r dStem[r, o] · x[r, i]   (summed over the batch)

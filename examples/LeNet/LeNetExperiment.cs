@@ -1,0 +1,26 @@
+using GraphGen.Data;
+using GraphGen.Training;
+
+namespace GraphGen.Examples.LeNet;
+
+/// <summary>The LeNet run on MNIST, callable from the program and from a smoke test (with fewer samples).</summary>
+public static class LeNetExperiment
+{
+    public sealed record Result(LeNet5 Network, Adam Optimizer, TrainingHistory History, Evaluation Test);
+
+    public static Result Run(Dataset trainAll, Dataset test, int epochs, int seed, int batchSize, float learningRate, TextWriter log)
+    {
+        var split = DatasetSplit.Split(trainAll, trainFraction: 55.0 / 60, validationFraction: 5.0 / 60, (ulong)seed);
+        log.WriteLine($"MNIST: {split.Train.Count} train, {split.Validation.Count} validation, {test.Count} test images");
+        var network = new LeNet5(batchCapacity: Math.Max(batchSize, 256), seed: seed);
+        var optimizer = new Adam(learningRate);
+        log.WriteLine(LeNet5.Summary);
+        var trainer = new Trainer<int>(network, optimizer, split.Train, batchSize, (ulong)seed);
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            if (epoch > 0 && epoch % 4 == 0) optimizer.LearningRate /= 3;   // step schedule
+            log.WriteLine(trainer.RunEpoch(epoch, split.Validation));
+        }
+        return new Result(network, optimizer, trainer.History, Trainer<int>.Evaluate(network, test));
+    }
+}
