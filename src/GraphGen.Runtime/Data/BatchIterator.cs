@@ -43,7 +43,7 @@ public sealed class BatchIterator
         _order = new int[dataset.Count];
         int capacity = Math.Min(batchSize, dataset.Count);
         _features = new float[capacity * dataset.FeatureSize];
-        if (dataset.HasLabels) _labels = new int[capacity];
+        if (dataset.HasLabels) _labels = new int[capacity * dataset.LabelSize];
         else _targets = new float[capacity * dataset.TargetSize];
     }
 
@@ -94,7 +94,8 @@ public sealed class BatchIterator
             Array.Copy(features, sample * featureSize, _features, i * featureSize, featureSize);
             if (_labels is not null)
             {
-                _labels[i] = dataset.Labels[sample];
+                int labelSize = dataset.LabelSize;
+                Array.Copy(dataset.Labels, sample * labelSize, _labels, i * labelSize, labelSize);
             }
             else
             {
@@ -109,7 +110,7 @@ public sealed class BatchIterator
         number,
         size,
         _features.AsSpan(0, size * Dataset.FeatureSize),
-        _labels is null ? default : _labels.AsSpan(0, size),
+        _labels is null ? default : _labels.AsSpan(0, size * Dataset.LabelSize),
         _targets is null ? default : _targets.AsSpan(0, size * Dataset.TargetSize),
         Dataset.HasLabels,
         _order.AsSpan(number * BatchSize, size));

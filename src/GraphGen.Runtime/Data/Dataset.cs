@@ -24,7 +24,8 @@ public sealed class Dataset
     /// <param name="labels">The class index of each sample.</param>
     /// <param name="classCount">The number of classes.</param>
     /// <param name="classNames">Optional names of the classes, one per class.</param>
-    public Dataset(float[] features, ReadOnlySpan<int> featureShape, int[] labels, int classCount, IReadOnlyList<string>? classNames = null)
+    /// <param name="labelsPerSample">Labels per sample: 1 for classification, T for a sequence model that predicts every position.</param>
+    public Dataset(float[] features, ReadOnlySpan<int> featureShape, int[] labels, int classCount, IReadOnlyList<string>? classNames = null, int labelsPerSample = 1)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -34,12 +35,16 @@ public sealed class Dataset
         ValidateFinite(features, FeatureSize, nameof(features));
         if (classCount < 1)
             throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "A classification dataset needs at least one class.");
-        if (labels.Length != Count)
-            throw new ArgumentException($"There are {Count} samples but {labels.Length} labels; each sample needs exactly one label.", nameof(labels));
+        if (labelsPerSample < 1)
+            throw new ArgumentOutOfRangeException(nameof(labelsPerSample), labelsPerSample, "A classification dataset needs at least one label per sample.");
+        if (labels.Length != (long)Count * labelsPerSample)
+            throw new ArgumentException(labelsPerSample == 1
+                ? $"There are {Count} samples but {labels.Length} labels; each sample needs exactly one label."
+                : $"There are {Count} samples with {labelsPerSample} labels each, so {(long)Count * labelsPerSample} labels were expected, but there are {labels.Length}.", nameof(labels));
         for (int i = 0; i < labels.Length; i++)
         {
             if ((uint)labels[i] >= (uint)classCount)
-                throw new ArgumentException($"Label {labels[i]} of sample {i} is outside [0, {classCount}).", nameof(labels));
+                throw new ArgumentException($"Label {labels[i]} of sample {i / labelsPerSample} is outside [0, {classCount}).", nameof(labels));
         }
         if (classNames is not null)
         {
@@ -50,6 +55,7 @@ public sealed class Dataset
         Features = features;
         _labels = labels;
         ClassCount = classCount;
+        LabelSize = labelsPerSample;
     }
 
     /// <summary>A regression dataset: <paramref name="targetSize"/> target values per sample.</summary>
@@ -76,8 +82,9 @@ public sealed class Dataset
     }
 
     // For datasets derived from a validated one: the invariants already hold.
-    private Dataset(float[] features, int[] featureShape, int[]? labels, int classCount, string[]? classNames, float[]? targets, int targetSize)
+    private Dataset(float[] features, int[] featureShape, int[]? labels, int classCount, string[]? classNames, float[]? targets, int targetSize, int labelSize)
     {
+        LabelSize = labelSize;
         Features = features;
         _featureShape = featureShape;
         FeatureSize = Product(featureShape);
@@ -107,6 +114,9 @@ public sealed class Dataset
     /// <summary>The class index of each sample. Throws for a regression dataset.</summary>
     public int[] Labels => _labels ?? throw new InvalidOperationException("This dataset has regression targets, not class labels; use Targets.");
 
+    /// <summary>Labels per sample: 1 for classification, T for per-position labels of a sequence; 0 for regression.</summary>
+    public int LabelSize { get; }
+
     /// <summary>The number of classes; 0 for a regression dataset.</summary>
     public int ClassCount { get; }
 
@@ -130,7 +140,16 @@ public sealed class Dataset
     public int LabelOf(int index)
     {
         CheckIndex(index);
+        if (LabelSize != 1)
+            throw new InvalidOperationException($"Each sample has {LabelSize} labels; use LabelsOf.");
         return Labels[index];
+    }
+
+    /// <summary>The labels of sample <paramref name="index"/> (one, or one per position of a sequence).</summary>
+    public ReadOnlySpan<int> LabelsOf(int index)
+    {
+        CheckIndex(index);
+        return Labels.AsSpan(index * LabelSize, LabelSize);
     }
 
     /// <summary>The targets of one sample.</summary>
@@ -149,16 +168,16 @@ public sealed class Dataset
                 throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"Index {i} of the subset points to sample {indices[i]}, outside [0, {Count}).");
         }
         var features = new float[indices.Length * FeatureSize];
-        int[]? labels = _labels is null ? null : new int[indices.Length];
+        int[]? labels = _labels is null ? null : new int[indices.Length * LabelSize];
         float[]? targets = _targets is null ? null : new float[indices.Length * TargetSize];
         for (int i = 0; i < indices.Length; i++)
         {
             int source = indices[i];
             Features.AsSpan(source * FeatureSize, FeatureSize).CopyTo(features.AsSpan(i * FeatureSize));
-            if (labels is not null) labels[i] = _labels![source];
+            if (labels is not null) _labels.AsSpan(source * LabelSize, LabelSize).CopyTo(labels.AsSpan(i * LabelSize));
             if (targets is not null) _targets.AsSpan(source * TargetSize, TargetSize).CopyTo(targets.AsSpan(i * TargetSize));
         }
-        return new Dataset(features, _featureShape, labels, ClassCount, _classNames, targets, TargetSize);
+        return new Dataset(features, _featureShape, labels, ClassCount, _classNames, targets, TargetSize, LabelSize);
     }
 
     /// <summary>A new dataset of <paramref name="count"/> consecutive samples starting at <paramref name="start"/>.</summary>
@@ -169,11 +188,12 @@ public sealed class Dataset
         return new Dataset(
             Features.AsSpan(start * FeatureSize, count * FeatureSize).ToArray(),
             _featureShape,
-            _labels?.AsSpan(start, count).ToArray(),
+            _labels?.AsSpan(start * LabelSize, count * LabelSize).ToArray(),
             ClassCount,
             _classNames,
             _targets?.AsSpan(start * TargetSize, count * TargetSize).ToArray(),
-            TargetSize);
+            TargetSize,
+            LabelSize);
     }
 
     /// <summary>The first <paramref name="count"/> samples (all of them when there are fewer).</summary>
@@ -189,7 +209,7 @@ public sealed class Dataset
         int[] shape = ValidateShape(featureShape);
         if (Product(shape) != FeatureSize)
             throw new ArgumentException($"Shape [{string.Join(", ", shape)}] holds {Product(shape)} values per sample, but the samples have {FeatureSize} ([{string.Join(", ", _featureShape)}]).", nameof(featureShape));
-        return new Dataset(Features, shape, _labels, ClassCount, _classNames, _targets, TargetSize);
+        return new Dataset(Features, shape, _labels, ClassCount, _classNames, _targets, TargetSize, LabelSize);
     }
 
     /// <summary>A new dataset whose features are multiplied by <paramref name="factor"/>, e.g. 1/16 for digits or 1/255 for MNIST pixels.</summary>
@@ -211,7 +231,7 @@ public sealed class Dataset
         if (features.Length != Features.Length)
             throw new ArgumentException($"Expected {Features.Length} feature values, found {features.Length}.", nameof(features));
         ValidateFinite(features, FeatureSize, nameof(features));
-        return new Dataset(features, _featureShape, _labels, ClassCount, _classNames, _targets, TargetSize);
+        return new Dataset(features, _featureShape, _labels, ClassCount, _classNames, _targets, TargetSize, LabelSize);
     }
 
     /// <inheritdoc />

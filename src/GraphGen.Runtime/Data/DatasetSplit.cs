@@ -41,6 +41,8 @@ public static class DatasetSplit
         ArgumentNullException.ThrowIfNull(dataset);
         if (!dataset.HasLabels)
             throw new ArgumentException("A stratified split needs class labels; this dataset has regression targets. Use Split.", nameof(dataset));
+        if (dataset.LabelSize != 1)
+            throw new ArgumentException($"A stratified split needs one label per sample; this dataset has {dataset.LabelSize}. Use Split.", nameof(dataset));
         ValidateFractions(trainFraction, validationFraction);
 
         var random = new SeededRandom(seed);
