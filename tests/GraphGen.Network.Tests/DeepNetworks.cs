@@ -160,3 +160,23 @@ public partial class TinyGru
     [Loss]
     Tensor Loss(Tensor logits, [Labels(3), Shape(Steps)] Tensor next) => SoftmaxCrossEntropy(logits, next);
 }
+
+/// <summary>An Elman RNN whose loss reads only the last step, with the input gradient: BPTT must reach step 0.</summary>
+[Network(InputGradient = true)]
+public partial class LastStepRnn
+{
+    const int Steps = 6, Hidden = 4;
+
+    [Forward]
+    Tensor Forward([Shape(Steps, 2)] Tensor x)
+    {
+        var inputs = Unstack(x);
+        var h = Zeros(x, Hidden);
+        for (int t = 0; t < Steps; t++)
+            h = Tanh(Dense(inputs[t], Hidden, "ih") + Dense(h, Hidden, "hh", bias: false));
+        return Dense(h, 1, "out");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor p, [Shape(1)] Tensor t) => MeanSquaredError(p, t);
+}
