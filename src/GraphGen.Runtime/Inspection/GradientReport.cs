@@ -93,11 +93,11 @@ public sealed class GradientReport
     {
         int width = Math.Max(5, Layers.Max(l => l.Layer.Length));
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{"layer".PadRight(width)}  median ‖∇‖  vs largest  max ‖∇‖    ‖Δθ‖/‖θ‖   status\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"layer".PadRight(width)}  median ‖∇‖  vs largest    max ‖∇‖   ‖Δθ‖/‖θ‖  status\n");
         foreach (var l in Layers)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"{l.Layer.PadRight(width)}  {l.MedianGradientNorm,10:E2}  {l.RelativeToLargest,9:E1}  {l.MaxGradientNorm,9:E2}  {l.MedianUpdateRatio,9:E2}  {l.Status.ToString().ToLowerInvariant()}\n");
+                $"{l.Layer.PadRight(width)}  {l.MedianGradientNorm,10:0.00E+00}  {l.RelativeToLargest,9:0.0E+00}  {l.MaxGradientNorm,9:0.00E+00}  {l.MedianUpdateRatio,9:0.00E+00}  {l.Status.ToString().ToLowerInvariant()}\n");
         }
         text.Append(CultureInfo.InvariantCulture, $"{Steps} steps; vanishing (median below {Thresholds.VanishingRelative:G3} of the largest): {Names(Vanishing)}; exploding (above {Thresholds.ExplodingAbsolute:G3} or not finite): {Names(Exploding)}");
         return text.ToString();

@@ -26,7 +26,7 @@ public sealed record LayerGradients(
     GradientStatus Status)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Layer}: median ‖∇‖ {MedianGradientNorm:E2} ({RelativeToLargest:E1} of the largest), max {MaxGradientNorm:E2}, median ‖Δθ‖/‖θ‖ {MedianUpdateRatio:E2}: {Status.ToString().ToLowerInvariant()}");
+        $"{Layer}: median ‖∇‖ {MedianGradientNorm:0.00E+00} ({RelativeToLargest:0.0E+00} of the largest), max {MaxGradientNorm:0.00E+00}, median ‖Δθ‖/‖θ‖ {MedianUpdateRatio:0.00E+00}: {Status.ToString().ToLowerInvariant()}");
 
     /// <summary>The layer part of a parameter name: everything before the last dot ("block.2.fc.weight" → "block.2.fc").</summary>
     public static string LayerOf(string parameterName)
