@@ -6,7 +6,7 @@ namespace GraphGen.Inspection;
 /// <c>[Network(InputGradient = true)]</c> computes. Each method works on a whole batch (up to
 /// the network's capacity) and writes the adversarial inputs to a destination of the same size.
 /// </summary>
-public static class Adversarial
+public static class AdversarialAttacks
 {
     /// <summary>
     /// The fast gradient sign method (Goodfellow et al., 2015): one step of size ε in the
