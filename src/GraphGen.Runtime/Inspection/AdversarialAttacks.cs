@@ -36,8 +36,8 @@ public static class AdversarialAttacks
         where TNetwork : ITrainableNetwork<int>, IInputGradientNetwork
     {
         Check(network, inputs, destination, epsilon, min, max);
-        if (!(stepSize > 0) || !float.IsFinite(stepSize))
-            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "The step size α must be a positive number (ε/4 with 10 steps is usual).");
+        if (!(stepSize >= 0) || !float.IsFinite(stepSize))
+            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "The step size α must be zero or a positive number (ε/4 with 10 steps is usual).");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         inputs.CopyTo(destination);
         if (randomStart)
