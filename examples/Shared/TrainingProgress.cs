@@ -84,6 +84,12 @@ public sealed class TrainingProgress
                     double lossSum = 0;
                     int lossCount = 0;
                     string accuracy = "";
+                    void Describe(int shownEpoch)
+                    {
+                        double samplesPerSecond = batchesDone * ((double)train.Count / Math.Max(batchesPerEpoch, 1)) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                            $"{prefix}epoch {shownEpoch + 1}/{epochs}  loss {lossSum / Math.Max(lossCount, 1):F4}{accuracy}  {samplesPerSecond:N0} samples/s"));
+                    }
                     trainer.BatchCompleted = (batch, perEpoch, loss) =>
                     {
                         previous?.Invoke(batch, perEpoch, loss);
@@ -92,9 +98,7 @@ public sealed class TrainingProgress
                         lossSum += loss;
                         lossCount++;
                         task.Value = batchesDone;
-                        double samplesPerSecond = batchesDone * ((double)train.Count / perEpoch) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                            $"{prefix}epoch {epoch + 1}/{epochs}  loss {lossSum / lossCount:F4}{accuracy}  {samplesPerSecond:N0} samples/s"));
+                        Describe(epoch);
                     };
                     for (; epoch < epochs; epoch++)
                     {
@@ -104,6 +108,7 @@ public sealed class TrainingProgress
                         results.Add(stats);
                         var shown = stats.Validation ?? stats.Train;
                         accuracy = shown.HasAccuracy ? string.Create(CultureInfo.InvariantCulture, $"  {(stats.Validation is null ? "train" : "val")} acc {shown.Accuracy:F4}") : "";
+                        Describe(epoch);
                         _console.WriteLine(prefix + stats);
                         if (afterEpoch?.Invoke(stats) == true) break;
                     }
