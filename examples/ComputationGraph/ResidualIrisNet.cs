@@ -15,8 +15,8 @@ public partial class ResidualIrisNet
     Tensor Forward([Shape(4)] Tensor measurements)
     {
         var h = Tanh(Dense(measurements, 8, "embed"));
-        var r = h + Relu(Dense(h, 8, "block"));
-        return Dense(r, 3, "classify");
+        var residual = h + Relu(Dense(h, 8, "block"));
+        return Dense(residual, 3, "classify");
     }
 
     [Loss]

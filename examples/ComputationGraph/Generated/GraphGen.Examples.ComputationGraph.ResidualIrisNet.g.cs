@@ -14,7 +14,7 @@ namespace GraphGen.Examples.ComputationGraph;
 /// h             Tanh              [B, 8]           0
 /// block         Dense "block"     [B, 8]          72
 /// relu4         Relu              [B, 8]           0
-/// r_            Add               [B, 8]           0
+/// residual      Add               [B, 8]           0
 /// classify      Dense "classify"  [B, 3]          27
 /// total: 139 parameters (0.5 KiB as float32)
 /// loss = SoftmaxCrossEntropy(classify, species)
@@ -56,7 +56,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     [
         new("h", "Tanh", [8]),
         new("relu4", "Relu", [8]),
-        new("r_", "Add", [8]),
+        new("residual", "Add", [8]),
         new("classify", "Dense \"classify\"", [3]),
     ];
 
@@ -66,10 +66,10 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     //   buffer     holds                    floats/sample  offset  live (steps)
     //   h          Tanh output                          8       0  1–14
     //   relu4      Relu output                          8       8  2–10
-    //   r_         Add output                           8      16  3–6
+    //   residual   Add output                           8      16  3–6
     //   classify   Dense "classify" output              3      24  4–end
     //   dClassify  dLoss/dclassify                      3      27  5–8
-    //   dR_        dLoss/dr_                            8      16  8–10
+    //   dResidual  dLoss/dresidual                      8      16  8–10
     //   dh         dLoss/dh                             8      27  9–14
     //   dBlock     dLoss/dblock                         8      35  10–13
     //   dEmbed     dLoss/dembed                         8       8  14–16
@@ -190,7 +190,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
         var blockWeight = ParameterView(40, 64);
         var blockBias = ParameterView(104, 8);
         var relu4 = ArenaView(8, batch * 8);
-        var r_ = ArenaView(16, batch * 8);
+        var residual = ArenaView(16, batch * 8);
         var classifyWeight = ParameterView(112, 24);
         var classifyBias = ParameterView(136, 3);
         var classify = ArenaView(24, batch * 3);
@@ -211,14 +211,14 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, blockWeight, relu4, batch, 8, 8, bias: blockBias, global::GraphGen.Kernels.Activation.Relu);
         _observer?.Observe(ActivationTable[1], relu4, batch);
 
-        // 3. r_ = h + relu4
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h, relu4, r_);
-        _observer?.Observe(ActivationTable[2], r_, batch);
+        // 3. residual = h + relu4
+        global::System.Numerics.Tensors.TensorPrimitives.Add(h, relu4, residual);
+        _observer?.Observe(ActivationTable[2], residual, batch);
 
-        // 4. Dense "classify": classify = r_ · Wᵀ + b
-        //      classify[r, o] = Σ_i r_[r, i] · W[o, i] + b[o]   for o < 3, i < 8
+        // 4. Dense "classify": classify = residual · Wᵀ + b
+        //      classify[r, o] = Σ_i residual[r, i] · W[o, i] + b[o]   for o < 3, i < 8
         //      W = classify.weight [3, 8], b = classify.bias [3]
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(r_, classifyWeight, classify, batch, 3, 8, bias: classifyBias, global::GraphGen.Kernels.Activation.None);
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedB(residual, classifyWeight, classify, batch, 3, 8, bias: classifyBias, global::GraphGen.Kernels.Activation.None);
         _observer?.Observe(ActivationTable[3], classify, batch);
     }
 
@@ -247,11 +247,11 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     {
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
         var dClassify = ArenaView(27, batch * 3);
-        var r_ = ArenaView(16, batch * 8);
+        var residual = ArenaView(16, batch * 8);
         var dClassifyWeight = GradientView(112, 24);
         var dClassifyBias = GradientView(136, 3);
         var classifyWeight = ParameterView(112, 24);
-        var dR_ = ArenaView(16, batch * 8);
+        var dResidual = ArenaView(16, batch * 8);
         var dh = ArenaView(27, batch * 8);
         var relu4 = ArenaView(8, batch * 8);
         var dBlock = ArenaView(35, batch * 8);
@@ -263,25 +263,25 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
         var dEmbedWeight = GradientView(0, 32);
         var dEmbedBias = GradientView(32, 8);
 
-        // 6. Dense "classify" backward, weight: dW = dClassifyᵀ · r_   (W = classify.weight)
-        //      dW[o, i] = Σ_r dClassify[r, o] · r_[r, i]   (summed over the batch)
-        global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dClassify, r_, dClassifyWeight, 3, 8, batch);
+        // 6. Dense "classify" backward, weight: dW = dClassifyᵀ · residual   (W = classify.weight)
+        //      dW[o, i] = Σ_r dClassify[r, o] · residual[r, i]   (summed over the batch)
+        global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dClassify, residual, dClassifyWeight, 3, 8, batch);
 
         // 7. Dense "classify" backward, bias: db[o] = Σ_r dClassify[r, o]   (b = classify.bias)
         global::GraphGen.Kernels.Bias.SumRows(dClassify, dClassifyBias, batch, 3, accumulate: false);
 
-        // 8. Dense "classify" backward, input: dR_ = dClassify · W
-        //      dR_[r, i] = Σ_o dClassify[r, o] · W[o, i]
-        global::GraphGen.Kernels.Gemm.Multiply(dClassify, classifyWeight, dR_, batch, 8, 3);
+        // 8. Dense "classify" backward, input: dResidual = dClassify · W
+        //      dResidual[r, i] = Σ_o dClassify[r, o] · W[o, i]
+        global::GraphGen.Kernels.Gemm.Multiply(dClassify, classifyWeight, dResidual, batch, 8, 3);
 
-        // 9. Add backward: dh = dR_
-        dR_.CopyTo(dh);
+        // 9. Add backward: dh = dResidual
+        dResidual.CopyTo(dh);
 
-        // 10. Add backward: dRelu4 = dR_
+        // 10. Add backward: dRelu4 = dResidual
         //    then Relu backward: dBlock = dRelu4 where relu4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu4 is never stored
         for (int i = 0; i < batch * 8; i++)
-            dBlock[i] = relu4[i] > 0f ? dR_[i] : 0f;
+            dBlock[i] = relu4[i] > 0f ? dResidual[i] : 0f;
 
         // 11. Dense "block" backward, weight: dW = dBlockᵀ · h   (W = block.weight)
         //      dW[o, i] = Σ_r dBlock[r, o] · h[r, i]   (summed over the batch)
@@ -327,7 +327,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
         h             Tanh              [B, 8]           0
         block         Dense "block"     [B, 8]          72
         relu4         Relu              [B, 8]           0
-        r_            Add               [B, 8]           0
+        residual      Add               [B, 8]           0
         classify      Dense "classify"  [B, 3]          27
         total: 139 parameters (0.5 KiB as float32)
         loss = SoftmaxCrossEntropy(classify, species)
@@ -345,7 +345,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
           n2 [label="h\nTanh  [B, 8]"];
           n3 [label="block\nDense \"block\"  [B, 8]\n72 parameters"];
           n4 [label="relu4\nRelu  [B, 8]"];
-          n5 [label="r_\nAdd  [B, 8]"];
+          n5 [label="residual\nAdd  [B, 8]"];
           n6 [label="classify\nDense \"classify\"  [B, 3]\n27 parameters"];
           n7 [label="species\nTarget  [B, 1]", fillcolor="#e6f4ea"];
           n8 [label="softmaxCrossEntropy8\nSoftmaxCrossEntropy  scalar", fillcolor="#fde2e1"];
@@ -371,7 +371,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
           n2["h<br/>Tanh [B, 8]"]:::op
           n3["block<br/>Dense #quot;block#quot; [B, 8]<br/>72 parameters"]:::op
           n4["relu4<br/>Relu [B, 8]"]:::op
-          n5["r_<br/>Add [B, 8]"]:::op
+          n5["residual<br/>Add [B, 8]"]:::op
           n6["classify<br/>Dense #quot;classify#quot; [B, 3]<br/>27 parameters"]:::op
           n7["species<br/>Target [B, 1]"]:::input
           n8["softmaxCrossEntropy8<br/>SoftmaxCrossEntropy scalar"]:::loss
@@ -400,7 +400,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
           n2["h<br/>Tanh [B, 8]"]:::forward
           n3["block<br/>Dense #quot;block#quot; [B, 8]<br/>72 parameters"]:::forward
           n4["relu4<br/>Relu [B, 8]"]:::forward
-          n5["r_<br/>Add [B, 8]"]:::forward
+          n5["residual<br/>Add [B, 8]"]:::forward
           n6["classify<br/>Dense #quot;classify#quot; [B, 3]<br/>27 parameters"]:::forward
           n8["softmaxCrossEntropy8<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["5. SoftmaxCrossEntropy<br/>→ dClassify"]:::backward
@@ -411,14 +411,14 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
           s2["7. dense classify db<br/>→ dClassifyBias"]:::backward
           s0 -->|dClassify| s2
           s2 -.- n6
-          s3["8. dense classify dx<br/>→ dR_"]:::backward
+          s3["8. dense classify dx<br/>→ dResidual"]:::backward
           s0 -->|dClassify| s3
           s3 -.- n6
           s4["9. Add backward<br/>→ dh"]:::backward
-          s3 -->|dR_| s4
+          s3 -->|dResidual| s4
           s4 -.- n5
           s5["10. Add backward + Relu backward<br/>→ dBlock"]:::backward
-          s3 -->|dR_| s5
+          s3 -->|dResidual| s5
           s5 -.- n4
           s6["11. dense block dW<br/>→ dBlockWeight"]:::backward
           s5 -->|dBlock| s6
@@ -458,7 +458,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
           n2 [label="h\nTanh  [B, 8]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="block\nDense \"block\"  [B, 8]\n72 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="relu4\nRelu  [B, 8]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n5 [label="r_\nAdd  [B, 8]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
+          n5 [label="residual\nAdd  [B, 8]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="classify\nDense \"classify\"  [B, 3]\n27 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n8 [label="softmaxCrossEntropy8\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="5. SoftmaxCrossEntropy\n→ dClassify", fillcolor="#fff1dc"];
@@ -469,14 +469,14 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
           s2 [label="7. dense classify db\n→ dClassifyBias", fillcolor="#fff1dc"];
           s0 -> s2 [label="dClassify"];
           s2 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="8. dense classify dx\n→ dR_", fillcolor="#fff1dc"];
+          s3 [label="8. dense classify dx\n→ dResidual", fillcolor="#fff1dc"];
           s0 -> s3 [label="dClassify"];
           s3 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="9. Add backward\n→ dh", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dR_"];
+          s3 -> s4 [label="dResidual"];
           s4 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="10. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dR_"];
+          s3 -> s5 [label="dResidual"];
           s5 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="11. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
           s5 -> s6 [label="dBlock"];
