@@ -15,6 +15,7 @@ public class GraphExportTests
         string dir = TestData.TemporaryDirectory();
         try
         {
+            File.WriteAllText(Path.Combine(dir, "ResidualIrisNet.forward.svg"), "<svg/>");   // from an earlier run
             var (forward, backward) = GraphExport.Write(dir, Graphs, dotExecutable: Path.Combine(dir, "no-such-dot"));
             Assert.Equal(Path.Combine(dir, "ResidualIrisNet.forward.dot"), forward.DotPath);
             Assert.Equal(ResidualIrisNet.ForwardGraphDot + "\n", File.ReadAllText(forward.DotPath));

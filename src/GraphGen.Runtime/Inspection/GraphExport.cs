@@ -45,12 +45,14 @@ public static class GraphExport
         Save(markdownPath, Markdown(title, caption, mermaid));
 
         string? svg = GraphvizRenderer.TryRenderSvg(dot, out string problem, dotExecutable);
-        string? svgPath = null;
-        if (svg is not null)
+        string svgPath = Path.Combine(directory, baseName + ".svg");
+        if (svg is null)
         {
-            svgPath = Path.Combine(directory, baseName + ".svg");
-            Save(svgPath, svg);
+            // A picture from an earlier run would no longer match the .dot beside it.
+            File.Delete(svgPath);
+            return new GraphFiles(dotPath, mermaidPath, markdownPath, null, problem);
         }
+        Save(svgPath, svg);
         return new GraphFiles(dotPath, mermaidPath, markdownPath, svgPath, problem);
     }
 
