@@ -30,11 +30,12 @@ var network = new MnistMlp(batchCapacity: Math.Max(batchSize, 512), seed: option
 var optimizer = new Adam(learningRate: options.Float("lr", 1e-3f));
 Console.WriteLine(MnistMlp.Summary);
 var trainer = new Trainer<int>(network, optimizer, train, batchSize, seed);
-for (int epoch = 0; epoch < options.Epochs; epoch++)
+// A live progress bar in a terminal, one line per epoch when the output is redirected.
+TrainingProgress.ForConsole().Run(trainer, train, options.Epochs, validation, afterEpoch: stats =>
 {
-    if (epoch == 5) optimizer.LearningRate /= 3;   // a simple step schedule
-    Console.WriteLine(trainer.RunEpoch(epoch, validation));
-}
+    if (stats.Epoch == 4) optimizer.LearningRate /= 3;   // a simple step schedule: from epoch 6 on
+    return false;
+});
 
 string checkpoint = Path.Combine(options.ArtifactsDirectory(), "mnist-mlp.safetensors");
 Checkpoint.Save(checkpoint, network, optimizer);
