@@ -114,7 +114,7 @@ partial class DigitsClassifier : global::GraphGen.ITrainableNetwork<int>, global
         int batch = global::GraphGen.NetworkGuard.BatchOf(Name, pixels, InputSize, _capacity);
         global::GraphGen.NetworkGuard.Output(Name, destination, batch, OutputSize);
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", pixels);
-        RunForward(pixels, batch);
+        RunForward(pixels, batch, training: false);
         LastOutput.CopyTo(destination);
     }
 
@@ -136,7 +136,7 @@ partial class DigitsClassifier : global::GraphGen.ITrainableNetwork<int>, global
     public float ComputeLoss(global::System.ReadOnlySpan<float> pixels, global::System.ReadOnlySpan<int> digit)
     {
         int batch = CheckBatch(pixels, digit);
-        RunForward(pixels, batch);
+        RunForward(pixels, batch, training: false);
         return RunLoss(digit, batch, withGradient: false);
     }
 
@@ -144,7 +144,7 @@ partial class DigitsClassifier : global::GraphGen.ITrainableNetwork<int>, global
     public float ComputeGradients(global::System.ReadOnlySpan<float> pixels, global::System.ReadOnlySpan<int> digit)
     {
         int batch = CheckBatch(pixels, digit);
-        RunForward(pixels, batch);
+        RunForward(pixels, batch, training: true);
         float loss = RunLoss(digit, batch, withGradient: true);
         RunBackward(pixels, batch);
         return loss;
@@ -169,8 +169,8 @@ partial class DigitsClassifier : global::GraphGen.ITrainableNetwork<int>, global
         return batch;
     }
 
-    /// <summary>The forward pass: every activation, in graph order.</summary>
-    private void RunForward(global::System.ReadOnlySpan<float> pixels, int batch)
+    /// <summary>The forward pass: every activation, in graph order. <paramref name="training"/> selects batch statistics and dropout.</summary>
+    private void RunForward(global::System.ReadOnlySpan<float> pixels, int batch, bool training)
     {
         _lastBatch = batch;
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
@@ -266,8 +266,8 @@ partial class DigitsClassifier : global::GraphGen.ITrainableNetwork<int>, global
     // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
     int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [64];
     int[] global::GraphGen.Eager.IEagerNetwork.EagerTargetShape => [1];
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => Forward(input);
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor output, global::GraphGen.Tensor targets) => Loss(output, targets);
+    global::GraphGen.Tensor[] global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => [Forward(input)];
+    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor[] outputs, global::GraphGen.Tensor targets) => Loss(outputs[0], targets);
 
     /// <summary>Layer-by-layer summary: output shapes and parameter counts.</summary>
     public const string Summary = """"

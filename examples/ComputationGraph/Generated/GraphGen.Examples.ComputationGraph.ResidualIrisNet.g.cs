@@ -124,7 +124,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
         int batch = global::GraphGen.NetworkGuard.BatchOf(Name, measurements, InputSize, _capacity);
         global::GraphGen.NetworkGuard.Output(Name, destination, batch, OutputSize);
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", measurements);
-        RunForward(measurements, batch);
+        RunForward(measurements, batch, training: false);
         LastOutput.CopyTo(destination);
     }
 
@@ -146,7 +146,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     public float ComputeLoss(global::System.ReadOnlySpan<float> measurements, global::System.ReadOnlySpan<int> species)
     {
         int batch = CheckBatch(measurements, species);
-        RunForward(measurements, batch);
+        RunForward(measurements, batch, training: false);
         return RunLoss(species, batch, withGradient: false);
     }
 
@@ -154,7 +154,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     public float ComputeGradients(global::System.ReadOnlySpan<float> measurements, global::System.ReadOnlySpan<int> species)
     {
         int batch = CheckBatch(measurements, species);
-        RunForward(measurements, batch);
+        RunForward(measurements, batch, training: true);
         float loss = RunLoss(species, batch, withGradient: true);
         RunBackward(measurements, batch);
         return loss;
@@ -179,8 +179,8 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
         return batch;
     }
 
-    /// <summary>The forward pass: every activation, in graph order.</summary>
-    private void RunForward(global::System.ReadOnlySpan<float> measurements, int batch)
+    /// <summary>The forward pass: every activation, in graph order. <paramref name="training"/> selects batch statistics and dropout.</summary>
+    private void RunForward(global::System.ReadOnlySpan<float> measurements, int batch, bool training)
     {
         _lastBatch = batch;
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
@@ -295,8 +295,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
         global::GraphGen.Kernels.Gemm.Multiply(dBlock, blockWeight, dh, batch, 8, 8, accumulate: true);
 
         // 14. Tanh backward: dEmbed = dh · (1 − h²)   (tanh′ = 1 − tanh²)
-        for (int i = 0; i < batch * 8; i++)
-            dEmbed[i] = dh[i] * (1f - h[i] * h[i]);
+        global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Tanh, h, dh, dEmbed, accumulate: false);
 
         // 15. Dense "embed" backward, weight: dW = dEmbedᵀ · measurements   (W = embed.weight)
         //      dW[o, i] = Σ_r dEmbed[r, o] · measurements[r, i]   (summed over the batch)
@@ -316,8 +315,8 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
     int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [4];
     int[] global::GraphGen.Eager.IEagerNetwork.EagerTargetShape => [1];
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => Forward(input);
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor output, global::GraphGen.Tensor targets) => Loss(output, targets);
+    global::GraphGen.Tensor[] global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => [Forward(input)];
+    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor[] outputs, global::GraphGen.Tensor targets) => Loss(outputs[0], targets);
 
     /// <summary>Layer-by-layer summary: output shapes and parameter counts.</summary>
     public const string Summary = """"

@@ -254,7 +254,7 @@ partial class ResidualReluMlp : global::GraphGen.ITrainableNetwork<int>, global:
         int batch = global::GraphGen.NetworkGuard.BatchOf(Name, x, InputSize, _capacity);
         global::GraphGen.NetworkGuard.Output(Name, destination, batch, OutputSize);
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
-        RunForward(x, batch);
+        RunForward(x, batch, training: false);
         LastOutput.CopyTo(destination);
     }
 
@@ -276,7 +276,7 @@ partial class ResidualReluMlp : global::GraphGen.ITrainableNetwork<int>, global:
     public float ComputeLoss(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> digit)
     {
         int batch = CheckBatch(x, digit);
-        RunForward(x, batch);
+        RunForward(x, batch, training: false);
         return RunLoss(digit, batch, withGradient: false);
     }
 
@@ -284,7 +284,7 @@ partial class ResidualReluMlp : global::GraphGen.ITrainableNetwork<int>, global:
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> digit)
     {
         int batch = CheckBatch(x, digit);
-        RunForward(x, batch);
+        RunForward(x, batch, training: true);
         float loss = RunLoss(digit, batch, withGradient: true);
         RunBackward(x, batch);
         return loss;
@@ -309,8 +309,8 @@ partial class ResidualReluMlp : global::GraphGen.ITrainableNetwork<int>, global:
         return batch;
     }
 
-    /// <summary>The forward pass: every activation, in graph order.</summary>
-    private void RunForward(global::System.ReadOnlySpan<float> x, int batch)
+    /// <summary>The forward pass: every activation, in graph order. <paramref name="training"/> selects batch statistics and dropout.</summary>
+    private void RunForward(global::System.ReadOnlySpan<float> x, int batch, bool training)
     {
         _lastBatch = batch;
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
@@ -855,8 +855,7 @@ partial class ResidualReluMlp : global::GraphGen.ITrainableNetwork<int>, global:
         global::GraphGen.Kernels.Gemm.Multiply(dLayer1, layer1Weight, dh, batch, 32, 32, accumulate: true);
 
         // 84. Relu backward: dLayer0 = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        for (int i = 0; i < batch * 32; i++)
-            dLayer0[i] = h[i] > 0f ? dh[i] : 0f;
+        global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Relu, h, dh, dLayer0, accumulate: false);
 
         // 85. Dense "layer0" backward, weight: dW = dLayer0ᵀ · x   (W = layer0.weight)
         //      dW[o, i] = Σ_r dLayer0[r, o] · x[r, i]   (summed over the batch)
@@ -876,8 +875,8 @@ partial class ResidualReluMlp : global::GraphGen.ITrainableNetwork<int>, global:
     // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
     int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [64];
     int[] global::GraphGen.Eager.IEagerNetwork.EagerTargetShape => [1];
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => Forward(input);
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor output, global::GraphGen.Tensor targets) => Loss(output, targets);
+    global::GraphGen.Tensor[] global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => [Forward(input)];
+    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor[] outputs, global::GraphGen.Tensor targets) => Loss(outputs[0], targets);
 
     /// <summary>Layer-by-layer summary: output shapes and parameter counts.</summary>
     public const string Summary = """"

@@ -119,7 +119,7 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
         int batch = global::GraphGen.NetworkGuard.BatchOf(Name, x, InputSize, _capacity);
         global::GraphGen.NetworkGuard.Output(Name, destination, batch, OutputSize);
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "input", x);
-        RunForward(x, batch);
+        RunForward(x, batch, training: false);
         LastOutput.CopyTo(destination);
     }
 
@@ -141,7 +141,7 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
     public float ComputeLoss(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> digit)
     {
         int batch = CheckBatch(x, digit);
-        RunForward(x, batch);
+        RunForward(x, batch, training: false);
         return RunLoss(digit, batch, withGradient: false);
     }
 
@@ -149,7 +149,7 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> digit)
     {
         int batch = CheckBatch(x, digit);
-        RunForward(x, batch);
+        RunForward(x, batch, training: true);
         float loss = RunLoss(digit, batch, withGradient: true);
         RunBackward(x, batch);
         return loss;
@@ -174,8 +174,8 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
         return batch;
     }
 
-    /// <summary>The forward pass: every activation, in graph order.</summary>
-    private void RunForward(global::System.ReadOnlySpan<float> x, int batch)
+    /// <summary>The forward pass: every activation, in graph order. <paramref name="training"/> selects batch statistics and dropout.</summary>
+    private void RunForward(global::System.ReadOnlySpan<float> x, int batch, bool training)
     {
         _lastBatch = batch;
         // Views: arena buffers (offsets from the memory plan), parameters and their gradients.
@@ -294,8 +294,8 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
     // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
     int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [64];
     int[] global::GraphGen.Eager.IEagerNetwork.EagerTargetShape => [1];
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => Forward(input);
-    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor output, global::GraphGen.Tensor targets) => Loss(output, targets);
+    global::GraphGen.Tensor[] global::GraphGen.Eager.IEagerNetwork.EagerForward(global::GraphGen.Tensor input) => [Forward(input)];
+    global::GraphGen.Tensor global::GraphGen.Eager.IEagerNetwork.EagerLoss(global::GraphGen.Tensor[] outputs, global::GraphGen.Tensor targets) => Loss(outputs[0], targets);
 
     /// <summary>Layer-by-layer summary: output shapes and parameter counts.</summary>
     public const string Summary = """"
