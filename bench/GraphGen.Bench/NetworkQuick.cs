@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using GraphGen.Bench.Networks;
+using GraphGen.Eager;
+using GraphGen.Kernels;
+
+namespace GraphGen.Bench;
+
+/// <summary>
+/// The quick benchmark table: SGEMM GFLOP/s at four square sizes, then for each MLP of the
+/// issue the Adam training step and the inference time, their FLOP rates, the bytes allocated per
+/// call, and the eager interpreter's training step on the same case (what compilation buys).
+/// Also written as artifacts/bench/quick.csv (case,metric,value,unit).
+/// </summary>
+public static class NetworkQuick
+{
+    public sealed record MlpCase(string Name, int Batch, int[] Widths, Func<int, ITrainableNetwork<int>> Create)
+    {
+        /// <summary>Σ in·out over the dense layers.</summary>
+        public long MultiplyAdds => Enumerable.Range(0, Widths.Length - 1).Sum(i => (long)Widths[i] * Widths[i + 1]);
+    }
+
+    public static readonly MlpCase[] Cases =
+    [
+        new("64-32-10 b32", 32, [64, 32, 10], b => new Mlp64x32(b, 0)),
+        new("784-128-10 b64", 64, [784, 128, 10], b => new Mlp784x128(b, 0)),
+        new("784-256-128-10 b128", 128, [784, 256, 128, 10], b => new Mlp784x256x128(b, 0)),
+        new("1024-1024-1024-10 b256", 256, [1024, 1024, 1024, 10], b => new Mlp1024x1024x1024(b, 0)),
+    ];
+
+    public static void Run(TextWriter output, string csvPath, bool eager = true)
+    {
+        var rows = new List<(string Case, string Metric, double Value, string Unit)>();
+        output.WriteLine($"machine: {Environment.ProcessorCount} cores, Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "yes" : "no")}, .NET {Environment.Version}");
+        output.WriteLine();
+        output.WriteLine($"{"sgemm (square)",-24} {"GFLOP/s",10}");
+        foreach (int n in new[] { 256, 512, 1024, 2048 })
+        {
+            var rng = new SeededRandom((ulong)n);
+            var a = Random(rng, n * n);
+            var b = Random(rng, n * n);
+            var c = new float[n * n];
+            double seconds = Measure.BestSeconds(() => Gemm.Multiply(a, b, c, n, n, n), runs: n >= 2048 ? 5 : 15);
+            double gflops = Measure.GemmGflops(n, n, n, seconds);
+            output.WriteLine($"{"sgemm " + n,-24} {gflops,10:F1}");
+            rows.Add(("sgemm " + n, "gflops", gflops, "GFLOP/s"));
+        }
+        output.WriteLine();
+        output.WriteLine($"{"MLP (Adam, softmax CE)",-24} {"train µs",10} {"GFLOP/s",8} {"infer µs",10} {"GFLOP/s",8} {"bytes/step",11} {"eager µs",12} {"eager ×",8}");
+        foreach (var mlp in Cases)
+        {
+            var net = mlp.Create(mlp.Batch);
+            var rng = new SeededRandom(1);
+            var x = Random(rng, mlp.Batch * mlp.Widths[0]);
+            var y = new int[mlp.Batch];
+            for (int i = 0; i < y.Length; i++) y[i] = rng.NextInt(10);
+            var destination = new float[mlp.Batch * 10];
+            var optimizer = new Adam(1e-4f);
+            double train = Measure.BestSeconds(() => net.TrainStep(x, y, optimizer));
+            double infer = Measure.BestSeconds(() => net.Forward(x, destination));
+            long allocated = AllocatedPerCall(() => net.TrainStep(x, y, optimizer)) + AllocatedPerCall(() => net.Forward(x, destination));
+            double trainGflops = 6.0 * mlp.Batch * mlp.MultiplyAdds / train / 1e9;
+            double inferGflops = 2.0 * mlp.Batch * mlp.MultiplyAdds / infer / 1e9;
+            double eagerSeconds = eager ? EagerStep(net, x, y) : double.NaN;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{mlp.Name,-24} {train * 1e6,10:F1} {trainGflops,8:F1} {infer * 1e6,10:F1} {inferGflops,8:F1} {allocated,11} {eagerSeconds * 1e6,12:F0} {eagerSeconds / train,8:F0}"));
+            rows.Add((mlp.Name, "train_step", train * 1e6, "us"));
+            rows.Add((mlp.Name, "train_gflops", trainGflops, "GFLOP/s"));
+            rows.Add((mlp.Name, "inference", infer * 1e6, "us"));
+            rows.Add((mlp.Name, "inference_gflops", inferGflops, "GFLOP/s"));
+            rows.Add((mlp.Name, "allocated", allocated, "bytes"));
+            if (eager) rows.Add((mlp.Name, "eager_train_step", eagerSeconds * 1e6, "us"));
+        }
+        WriteCsv(csvPath, rows);
+        output.WriteLine();
+        output.WriteLine($"wrote {csvPath}");
+    }
+
+    /// <summary>Bytes allocated per call on this thread, after warm-up.</summary>
+    private static long AllocatedPerCall(Action action)
+    {
+        action();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) action();
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / 20;
+    }
+
+    /// <summary>Seconds per eager (double precision, tape) forward + backward on the same batch; best of a few.</summary>
+    private static double EagerStep(ITrainableNetwork<int> net, float[] x, int[] y)
+    {
+        var model = new EagerModel((IEagerNetwork)net, net.ParameterTable, net.Parameters);
+        model.ComputeGradients(x, y);
+        double best = double.MaxValue;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 5 && clock.Elapsed.TotalSeconds < 10; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.ComputeGradients(x, y);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return best;
+    }
+
+    private static float[] Random(SeededRandom rng, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = rng.NextSingle() - 0.5f;
+        return values;
+    }
+
+    private static void WriteCsv(string path, List<(string Case, string Metric, double Value, string Unit)> rows)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("case,metric,value,unit");
+        foreach (var (c, metric, value, unit) in rows)
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c},{metric},{value:0.###},{unit}"));
+    }
+}
