@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""PyTorch's time for the four MLPs of `GraphGen.Bench quick`: one Adam training step
+(forward, softmax cross-entropy, backward, update) and one inference pass, in microseconds.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/peers/mlp_torch.py
+
+The peer runs at its best: each case is timed with every thread count from 1 to the core count
+(torch.set_num_threads) and the fastest is reported, with the thread count it needed.
+Needs Debian's python3-torch (apt-get install python3-torch); the comparison script installs it.
+"""
+import os
+import time
+
+import torch
+
+CASES = [
+    ("64-32-10 b32", 32, [64, 32, 10]),
+    ("784-128-10 b64", 64, [784, 128, 10]),
+    ("784-256-128-10 b128", 128, [784, 256, 128, 10]),
+    ("1024-1024-1024-10 b256", 256, [1024, 1024, 1024, 10]),
+]
+
+
+def best_seconds(action, runs=15, warmup=0.3, run_seconds=0.03):
+    """Best seconds per call after warm-up, each run repeating the call for ~run_seconds (as GraphGen's Measure)."""
+    start = time.perf_counter()
+    calls = 0
+    while time.perf_counter() - start < warmup or calls < 50:
+        action()
+        calls += 1
+    per_call = (time.perf_counter() - start) / calls
+    reps = max(1, int(run_seconds / per_call))
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        for _ in range(reps):
+            action()
+        best = min(best, (time.perf_counter() - t) / reps)
+    return best
+
+
+def model(widths):
+    layers = []
+    for i in range(len(widths) - 1):
+        layers.append(torch.nn.Linear(widths[i], widths[i + 1]))
+        if i < len(widths) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def measure(batch, widths):
+    torch.manual_seed(0)
+    net = model(widths)
+    x = torch.rand(batch, widths[0]) - 0.5
+    y = torch.randint(0, widths[-1], (batch,))
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def train():
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        optimizer.step()
+
+    def infer():
+        with torch.no_grad():
+            net(x)
+
+    return best_seconds(train), best_seconds(infer)
+
+
+def main():
+    cores = os.cpu_count() or 1
+    print(f"torch {torch.__version__}, {cores} cores, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
+    print(f"{'case':<24} {'train µs':>10} {'threads':>8} {'infer µs':>10} {'threads':>8}")
+    for name, batch, widths in CASES:
+        best_train, best_infer = (float("inf"), 0), (float("inf"), 0)
+        for threads in range(1, cores + 1):
+            torch.set_num_threads(threads)
+            train, infer = measure(batch, widths)
+            best_train = min(best_train, (train, threads))
+            best_infer = min(best_infer, (infer, threads))
+        print(f"{name:<24} {best_train[0] * 1e6:10.1f} {best_train[1]:8d} {best_infer[0] * 1e6:10.1f} {best_infer[1]:8d}")
+
+
+if __name__ == "__main__":
+    main()
