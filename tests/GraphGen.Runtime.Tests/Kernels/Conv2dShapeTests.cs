@@ -67,3 +67,28 @@ public class Conv2dShapeTests
         Names<ArgumentException>(() => Conv2d.BackwardWeight(s with { Groups = 4 }, 2, x, y, w, [], false), "shape", "divisible");
     }
 }
+
+/// <summary>The measured rule of <see cref="ConvAlgorithms"/> (docs/kernels.md): a change to it must change the documentation too.</summary>
+public class ConvAlgorithmRuleTests
+{
+    [Theory]
+    // forward, input gradient, weight gradient (with AVX-512; without it, always the GEMM)
+    [InlineData(1, 28, 6, 5, 1, 0, 1, "Direct", "Im2ColGemm", "Direct")]          // LeNet conv1
+    [InlineData(6, 12, 16, 5, 1, 0, 1, "Direct", "Im2ColGemm", "Direct")]         // LeNet conv2
+    [InlineData(16, 28, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]            // ResNet
+    [InlineData(32, 14, 32, 3, 1, 1, 1, "Direct", "Direct", "Direct")]
+    [InlineData(32, 14, 32, 3, 1, 1, 32, "Direct", "Direct", "Direct")]           // depthwise
+    [InlineData(64, 7, 64, 3, 1, 1, 1, "Direct", "Direct", "Im2ColGemm")]
+    [InlineData(32, 14, 64, 1, 1, 0, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // 1×1
+    [InlineData(16, 28, 32, 3, 2, 1, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // stride 2
+    public void TheRulePicksTheMeasuredWinner(int inC, int size, int outC, int k, int stride, int pad, int groups,
+        string forward, string backwardInput, string backwardWeight)
+    {
+        var s = new Conv2dShape(inC, size, size, outC, k, k, stride, stride, pad, pad, Groups: groups);
+        if (!System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            forward = backwardInput = backwardWeight = "Im2ColGemm"; // the direct kernel needs AVX-512
+        Assert.Equal(forward, ConvAlgorithms.Forward(s).ToString());
+        Assert.Equal(backwardInput, ConvAlgorithms.BackwardInput(s).ToString());
+        Assert.Equal(backwardWeight, ConvAlgorithms.BackwardWeight(s).ToString());
+    }
+}

@@ -23,6 +23,8 @@ public class Conv2dTests
         new(3, 5, 4, 2, 5, 4),                                                             // kernel as large as the image: 1×1 output
         new(6, 5, 5, 9, 3, 3, StrideH: 3, StrideW: 3, PadH: 2, PadW: 1),                   // stride larger than the kernel's overlap
         new(2, 33, 35, 5, 3, 3, PadH: 1, PadW: 1),                                         // several register blocks per plane
+        new(9, 6, 7, 12, 3, 3, PadH: 1, PadW: 1),                                          // 8-channel blocks, padded (12 → 16, 9 → 16)
+        new(16, 5, 5, 8, 3, 3, PadH: 1, PadW: 1, Groups: 2),                               // 8-channel blocks per group
     ];
 
     public static TheoryData<int, string, int> Cases()
