@@ -57,12 +57,24 @@ public static class CausalSoftmax
     private static unsafe void ForwardRow(float* s, float* y, int i, int t)
     {
         int live = i + 1;
-        float max = float.NegativeInfinity;
-        for (int j = 0; j < live; j++) max = MathF.Max(max, s[j]);
-        float sum = Exponentials(s, y, live, max);
-        float inv = 1f / sum;
-        for (int j = 0; j < live; j++) y[j] *= inv;
+        float sum = Exponentials(s, y, live, Max(s, live));
+        SpanMath.Scale(new ReadOnlySpan<float>(y, live), 1f / sum, new Span<float>(y, live), accumulate: false);
         new Span<float>(y + live, t - live).Clear();
+    }
+
+    /// <summary>max_j s[j] (NaN if any is NaN, as <see cref="MathF.Max(float, float)"/>).</summary>
+    private static unsafe float Max(float* s, int n)
+    {
+        float max = float.NegativeInfinity;
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var m = Vector512.Load(s);
+            for (j = 16; j <= n - 16; j += 16) m = Vector512.Max(m, Vector512.Load(s + j));
+            for (int l = 0; l < 16; l++) max = MathF.Max(max, m[l]);
+        }
+        for (; j < n; j++) max = MathF.Max(max, s[j]);
+        return max;
     }
 
     /// <summary>
