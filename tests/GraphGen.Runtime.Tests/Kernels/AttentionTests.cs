@@ -119,6 +119,14 @@ public class AttentionTests
         var dy = Random(rng, s.Length);
         var dx = Enumerable.Repeat(float.NaN, s.Length).ToArray();
         CausalSoftmax.Backward(count, t, y, dy, dx, accumulate: false);
+        var expectedDx = new double[dx.Length];
+        for (int row = 0; row < count * t; row++)
+        {
+            int i = row % t, at = row * t;
+            double dot = Enumerable.Range(0, i + 1).Sum(j => (double)dy[at + j] * y[at + j]);
+            for (int j = 0; j <= i; j++) expectedDx[at + j] = y[at + j] * (dy[at + j] - dot);
+        }
+        Close(expectedDx, dx, 1e-5, "dx", scale: 1e-2);
         if (count * t * t <= 4000)
             MatchesFiniteDifferences(ToDouble(s), dx, p => Dot(ToDouble(dy), CausalReference(count, t, p)), "dx", checks: 40, h: 1e-5, tolerance: 1e-4);
         for (int b = 0; b < count; b++)
