@@ -18,10 +18,15 @@ public static partial class Conv2d
     /// </summary>
     private const long GemmThreadsAbove = 2L << 21;
 
-    private static int Threads(in Conv2dShape s, int parts, long samples)
+    /// <summary>
+    /// Threads for <paramref name="parts"/> parts covering <paramref name="samples"/> samples: one when
+    /// the pass is too small to share, or when each GEMM of the im2col path is large enough for
+    /// <see cref="Gemm"/> to thread it (two levels of threads would fight over the cores).
+    /// </summary>
+    private static int Threads(in Conv2dShape s, ConvAlgorithm algorithm, int parts, long samples)
     {
         long perGemm = 2L * s.GroupOutChannels * s.OutPlane * s.GroupWeightColumns;
-        if (perGemm > GemmThreadsAbove) return 1;
+        if (algorithm == ConvAlgorithm.Im2ColGemm && perGemm > GemmThreadsAbove) return 1;
         if (perGemm * s.Groups * samples < ParallelMinFlops) return 1;
         return Math.Min(parts, Gemm.MaxThreads);
     }
@@ -41,7 +46,7 @@ public static partial class Conv2d
             work.Set(in s, algorithm, px, pw, pp, bias.IsEmpty ? null : pb, py);
             work.Activation = activation;
             work.Slope = slope;
-            KernelWorkers.Run(work, batch, Threads(in s, batch, batch));
+            KernelWorkers.Run(work, batch, Threads(in s, algorithm, batch, batch));
         }
     }
 
@@ -59,7 +64,7 @@ public static partial class Conv2d
             var work = BackwardInputWork.ForCurrentThread();
             work.Set(in s, algorithm, pdy, pw, pp, null, pdx);
             work.Accumulate = accumulate;
-            KernelWorkers.Run(work, batch, Threads(in s, batch, batch));
+            KernelWorkers.Run(work, batch, Threads(in s, algorithm, batch, batch));
         }
     }
 
@@ -76,7 +81,7 @@ public static partial class Conv2d
             work.Batch = batch;
             work.Slices = slices;
             work.WithBias = !dbias.IsEmpty;
-            KernelWorkers.Run(work, slices, Threads(in s, slices, batch));
+            KernelWorkers.Run(work, slices, Threads(in s, algorithm, slices, batch));
         }
         // dW (+)= ((p₀ + p₁) + p₂) + ...: the gradient is complete before it meets the old value,
         // so accumulating gives exactly old + (what a write would have given).

@@ -15,27 +15,36 @@ internal enum ConvAlgorithm
 /// Which algorithm runs each pass of a convolution shape: a rule fitted to measurements.
 /// </summary>
 /// <remarks>
-/// One thread's CPU time per call, batch 64, AMD EPYC (Zen 5, AVX-512), .NET 10, µs
-/// (GEMM / direct; the faster in bold in docs/kernels.md, which has the command):
+/// Measured on one thread (its CPU time per call, best of 15 rounds; batch 64; AMD EPYC Zen 5 with
+/// AVX-512, .NET 10), µs as GEMM / direct; docs/kernels.md has the command and the 2-thread runs:
 /// <code>
-/// shape                         forward        input gradient   weight gradient
-/// LeNet 1→6 k5 28×28            409 / 167      245 / 426        524 / 214
-/// LeNet 6→16 k5 12×12           595 / 195      339 / 417        695 / 330
-/// ResNet 16→16 k3 p1 28×28     4013 / 1593    2687 / 1509      4131 / 2421
-/// ResNet 32→32 k3 p1 14×14     3843 / 1524    3176 / 1409      3572 / 2606
-/// 3→16 k3 p1 32×32             1102 / 661      856 / 671       1432 / 817
-/// depthwise 32 k3 p1 14×14     2538 / 495     1700 / 390       3935 / 622
-/// 64→64 k3 p1 7×7              4238 / 1717    2862 / 1602      3021 / 4937
-/// 128→128 k3 p1 7×7           12102 / 6214    9748 / 6019      8746 / 23520
-/// 32→64 k1 14×14                530 / 801      458 / 608        537 / 2574
+/// shape                        forward        input gradient   weight gradient
+/// LeNet 1→6 k5 28×28            409 / 166       327 / 458        525 / 236
+/// LeNet 6→16 k5 12×12           608 / 197       444 / 411        720 / 401
+/// ResNet 16→16 k3 p1 28×28     5442 / 1877     4030 / 1668      5807 / 2661
+/// ResNet 32→32 k3 p1 14×14     5185 / 1519     4760 / 1738      4748 / 2885
+/// 3→16 k3 p1 32×32             1206 / 745      1309 / 660       1961 / 733
+/// 8→8 k3 p1 28×28              1620 / 494      1148 / 426       1810 / 711
+/// depthwise 32 k3 p1 14×14     2704 / 463      2166 / 388       4087 / 545
+/// 64→64 k3 p1 7×7              4061 / 1643     3290 / 1572      2921 / 4406
+/// 128→128 k3 p1 7×7           11490 / 6395    10873 / 6171      8616 / 22535
+/// 64→64 k3 p1 28×28           31705 / 21011   26063 / 20229    30867 / 38369
+/// 32→64 k1 14×14                529 / 749       445 / 587        473 / 2407
 /// </code>
-/// Forward: the direct kernel wins 2–5× wherever it applies (stride 1), except for 1×1 kernels,
-/// where the GEMM needs no unrolling. Input gradient: the direct kernel computes whole blocks of 8
-/// input channels, so below 8 it wastes lanes and loses (LeNet), unless the GEMM is worse still
-/// because its depth (OCg) is tiny (depthwise). Weight gradient: the direct kernel's dot products
-/// stream every (input, output) channel pair's planes, which wins up to ICg·OCg = 1024 and loses to
-/// the GEMM's blocking beyond (64→64). Without AVX-512 the direct kernel is not used (it has no
-/// 256-bit form).
+/// The rule, from these figures (the machine is shared, so repeated runs differ by up to 30%;
+/// only differences larger than that decided anything):
+/// <list type="bullet">
+/// <item>Forward: direct wherever it applies (stride 1, k &gt; 1): 1.5–6× faster. A 1×1 kernel
+/// needs no unrolling, and there the GEMM wins.</item>
+/// <item>Input gradient: the direct kernel computes whole blocks of 4 or 8 input channels and
+/// whole padded rows; it wins when at least 60% of its lanes compute kept values
+/// (<see cref="InputGradientLaneUse"/>: 93% for ResNet, 71% for 3→16, 56% for LeNet conv2 — a
+/// draw —, 22% for LeNet conv1), or when the GEMM's depth OCg is below 4 (depthwise: 5×).</item>
+/// <item>Weight gradient: the direct kernel's dot products stream the planes of every (input,
+/// output) channel pair; up to ICg·OCg = 1024 that wins 1.6–7×, beyond it the GEMM's blocking
+/// wins (64→64: 1.5×, 128→128: 2.6×).</item>
+/// </list>
+/// Without AVX-512 the direct kernel is not used (it has no 256-bit form).
 /// </remarks>
 internal static class ConvAlgorithms
 {
@@ -47,7 +56,17 @@ internal static class ConvAlgorithms
     public static ConvAlgorithm Forward(in Conv2dShape s) => Choose(in s, DirectApplies(in s));
 
     public static ConvAlgorithm BackwardInput(in Conv2dShape s) =>
-        Choose(in s, DirectApplies(in s) && (s.GroupInChannels >= 8 || s.GroupOutChannels < 4));
+        Choose(in s, DirectApplies(in s) && (InputGradientLaneUse(in s) >= 0.6 || s.GroupOutChannels < 4));
+
+    /// <summary>
+    /// The share of the direct input-gradient kernel's lanes that compute kept values: input channels
+    /// over the channel block they are rounded up to, times image columns over padded columns.
+    /// </summary>
+    internal static double InputGradientLaneUse(in Conv2dShape s)
+    {
+        var geo = ConvDirect.Geometry.BackwardInput(in s);
+        return (double)s.GroupInChannels / ConvDirect.CorrelationPad(s.GroupInChannels) * geo.OutW / geo.PaddedW;
+    }
 
     public static ConvAlgorithm BackwardWeight(in Conv2dShape s) =>
         Choose(in s, DirectApplies(in s) && (long)s.GroupInChannels * s.GroupOutChannels <= 1024);

@@ -78,6 +78,7 @@ public class ConvAlgorithmRuleTests
     [InlineData(16, 28, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]            // ResNet
     [InlineData(32, 14, 32, 3, 1, 1, 1, "Direct", "Direct", "Direct")]
     [InlineData(32, 14, 32, 3, 1, 1, 32, "Direct", "Direct", "Direct")]           // depthwise
+    [InlineData(3, 32, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // 3 of 4 lanes of a block, wide image
     [InlineData(64, 7, 64, 3, 1, 1, 1, "Direct", "Direct", "Im2ColGemm")]
     [InlineData(32, 14, 64, 1, 1, 0, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // 1×1
     [InlineData(16, 28, 32, 3, 2, 1, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // stride 2
@@ -90,5 +91,15 @@ public class ConvAlgorithmRuleTests
         Assert.Equal(forward, ConvAlgorithms.Forward(s).ToString());
         Assert.Equal(backwardInput, ConvAlgorithms.BackwardInput(s).ToString());
         Assert.Equal(backwardWeight, ConvAlgorithms.BackwardWeight(s).ToString());
+    }
+
+    [Theory]
+    [InlineData(1, 28, 6, 5, 0, 1.0 / 4 * 28 / 32)]   // LeNet conv1: 1 of 4 lanes; dy 24 wide padded by 4 on each side
+    [InlineData(6, 12, 16, 5, 0, 6.0 / 8 * 12 / 16)]  // LeNet conv2
+    [InlineData(16, 28, 16, 3, 1, 28.0 / 30)]         // ResNet: full blocks, one column of padding each side
+    public void InputGradientLaneUseIsChannelsTimesColumnsKept(int inC, int size, int outC, int k, int pad, double expected)
+    {
+        var s = new Conv2dShape(inC, size, size, outC, k, k, PadH: pad, PadW: pad);
+        Assert.Equal(expected, ConvAlgorithms.InputGradientLaneUse(s), 12);
     }
 }
