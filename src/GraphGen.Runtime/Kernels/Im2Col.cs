@@ -18,7 +18,7 @@ internal static class Im2Col
         fixed (float* x = xg, c = col)
         {
             // Rows are short (OW = 7..28): plain loops over pointers, a vector copy only for runs of
-            // 16 or more. Every index is inside its plane by construction of [lo, hi) (ValidColumns)
+            // 16 or more (8 or more for the adds of ScatterAdd). Every index is inside its plane by construction of [lo, hi) (ValidColumns)
             // and the row test.
             float* target = c;
             for (int ic = 0; ic < s.GroupInChannels; ic++)
@@ -71,7 +71,7 @@ internal static class Im2Col
                             int ih = y * s.StrideH - s.PadH + kh * s.DilationH;
                             if ((uint)ih >= (uint)s.InHeight) continue;
                             float* target = dx + (nint)ic * s.InPlane + (nint)ih * width + offset;
-                            if (stride == 1 && hi - lo >= 16)
+                            if (stride == 1 && hi - lo >= 8)
                                 SpanMath.Add(new ReadOnlySpan<float>(source + lo, hi - lo), new Span<float>(target + lo, hi - lo));
                             else if (stride == 1)
                                 for (int j = lo; j < hi; j++) target[j] += source[j];
