@@ -16,6 +16,7 @@ public class KernelThreadingTests
         new(1, 28, 28, 6, 5, 5),                                   // LeNet conv1
         new(16, 14, 14, 16, 3, 3, PadH: 1, PadW: 1),               // ResNet-like
         new(8, 31, 29, 12, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 4),
+        new(32, 16, 16, 48, 3, 3, PadH: 1, PadW: 1),               // per-sample GEMMs above 4 MFLOP: column blocks with threads
     ];
 
     [Theory]
@@ -24,6 +25,7 @@ public class KernelThreadingTests
     [InlineData(1, "Im2ColGemm")]
     [InlineData(1, "Direct")]
     [InlineData(2, "Im2ColGemm")]
+    [InlineData(3, "Im2ColGemm")]
     public void ConvolutionIsBitwiseIdenticalForEveryThreadCount(int shape, string algorithm)
     {
         var s = ThreadedShapes[shape];
@@ -59,6 +61,30 @@ public class KernelThreadingTests
         Bitwise(one, RunUntilWorkersHelp(() => Run(2)), $"{s} {algorithm}, 2 threads");
         Bitwise(one, Run(3), $"{s} {algorithm}, 3 threads");
         Bitwise(one, Run(8), $"{s} {algorithm}, 8 threads");
+    }
+
+    [Theory]
+    [InlineData(false, false, 40, 700, 300)]
+    [InlineData(true, false, 33, 517, 129)]
+    [InlineData(false, true, 64, 1152, 49)]
+    [InlineData(true, true, 17, 90, 2000)]
+    public void ColumnBlocksGiveTheBitsOfTheWholeGemm(bool ta, bool tb, int m, int n, int k)
+    {
+        var rng = new SeededRandom(74);
+        var a = Random(rng, m * k);
+        var b = Random(rng, k * n + 7);
+        var c0 = Random(rng, m * (n + 3));
+        var whole = (float[])c0.Clone();
+        var blocked = (float[])c0.Clone();
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        WithThreads(1, () =>
+        {
+            Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, whole, n + 3, accumulate: true);
+            GemmColumnBlocks.Compute(ta, tb, m, n, k, a, lda, b, ldb, blocked, n + 3, accumulate: true);
+            return 0;
+        });
+        Assert.True(2L * m * n * k > GemmColumnBlocks.SingleThreadFlops, "the problem is cut into blocks");
+        Bitwise(whole, blocked, "C");
     }
 
     [Fact]
