@@ -15,34 +15,35 @@ internal enum ConvAlgorithm
 /// Which algorithm runs each pass of a convolution shape: a rule fitted to measurements.
 /// </summary>
 /// <remarks>
-/// Measured on one thread (its CPU time per call, best of 15 rounds; batch 64; AMD EPYC Zen 5 with
-/// AVX-512, .NET 10), µs as GEMM / direct; docs/kernels.md has the command and the 2-thread runs:
+/// Measured on one thread (its CPU time per call, best of 15 rounds, best of 3 runs; batch 64;
+/// AMD EPYC Zen 5 with AVX-512, .NET 10), µs as GEMM / direct; docs/kernels.md has the command
+/// and the two-thread figures (1.5–2× for every shape):
 /// <code>
 /// shape                        forward        input gradient   weight gradient
-/// LeNet 1→6 k5 28×28            409 / 166       327 / 458        525 / 236
-/// LeNet 6→16 k5 12×12           608 / 197       444 / 411        720 / 401
-/// ResNet 16→16 k3 p1 28×28     5442 / 1877     4030 / 1668      5807 / 2661
-/// ResNet 32→32 k3 p1 14×14     5185 / 1519     4760 / 1738      4748 / 2885
-/// 3→16 k3 p1 32×32             1206 / 745      1309 / 660       1961 / 733
-/// 8→8 k3 p1 28×28              1620 / 494      1148 / 426       1810 / 711
-/// depthwise 32 k3 p1 14×14     2704 / 463      2166 / 388       4087 / 545
-/// 64→64 k3 p1 7×7              4061 / 1643     3290 / 1572      2921 / 4406
-/// 128→128 k3 p1 7×7           11490 / 6395    10873 / 6171      8616 / 22535
-/// 64→64 k3 p1 28×28           31705 / 21011   26063 / 20229    30867 / 38369
-/// 32→64 k1 14×14                529 / 749       445 / 587        473 / 2407
+/// LeNet 1→6 k5 28×28            302 / 154       244 / 391        416 / 192
+/// LeNet 6→16 k5 12×12           501 / 185       337 / 390        581 / 306
+/// ResNet 16→16 k3 p1 28×28     3334 / 1548     2563 / 1412      3582 / 2162
+/// ResNet 32→32 k3 p1 14×14     3731 / 1461     2896 / 1382      3395 / 2414
+/// 3→16 k3 p1 32×32              880 / 627       823 / 642       1193 / 724
+/// 8→8 k3 p1 28×28              1347 / 481      1065 / 414       1508 / 687
+/// depthwise 32 k3 p1 14×14     2777 / 457      1977 / 394       4112 / 548
+/// 64→64 k3 p1 7×7              3744 / 1621     2935 / 1550      2689 / 4439
+/// 128→128 k3 p1 7×7           10885 / 6104     9540 / 5970      8025 / 21874
+/// 64→64 k3 p1 28×28           27657 / 20898   24529 / 20355    28448 / 35103
+/// 32→64 k1 14×14                517 / 716       434 / 590        457 / 2165
 /// </code>
-/// The rule, from these figures (the machine is shared, so repeated runs differ by up to 30%;
-/// only differences larger than that decided anything):
+/// The rule, from these figures (the machine is shared, so single runs differ by up to 30%;
+/// only larger differences decided anything):
 /// <list type="bullet">
-/// <item>Forward: direct wherever it applies (stride 1, k &gt; 1): 1.5–6× faster. A 1×1 kernel
+/// <item>Forward: direct wherever it applies (stride 1, k &gt; 1): 1.3–6× faster. A 1×1 kernel
 /// needs no unrolling, and there the GEMM wins.</item>
 /// <item>Input gradient: the direct kernel computes whole blocks of 4 or 8 input channels and
 /// whole padded rows; it wins when at least 60% of its lanes compute kept values
-/// (<see cref="InputGradientLaneUse"/>: 93% for ResNet, 71% for 3→16, 56% for LeNet conv2 — a
-/// draw —, 22% for LeNet conv1), or when the GEMM's depth OCg is below 4 (depthwise: 5×).</item>
+/// (<see cref="InputGradientLaneUse"/>: 93% for ResNet, 71% for 3→16, 56% for LeNet conv2,
+/// 22% for LeNet conv1), or when the GEMM's depth OCg is below 4 (depthwise: 5×).</item>
 /// <item>Weight gradient: the direct kernel's dot products stream the planes of every (input,
-/// output) channel pair; up to ICg·OCg = 1024 that wins 1.6–7×, beyond it the GEMM's blocking
-/// wins (64→64: 1.5×, 128→128: 2.6×).</item>
+/// output) channel pair; up to ICg·OCg = 1024 that wins 1.4–7×, beyond it the GEMM's blocking
+/// wins (64→64: 1.2–1.7×, 128→128: 2.7×).</item>
 /// </list>
 /// Without AVX-512 the direct kernel is not used (it has no 256-bit form).
 /// </remarks>
