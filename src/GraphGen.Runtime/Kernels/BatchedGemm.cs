@@ -13,7 +13,7 @@ namespace GraphGen.Kernels;
 /// α ≠ 1 scales the product once it is complete (C = α·(AB), or C += α·(AB) through a scratch
 /// tile), so α = 1/√d costs one pass over C. Problems run in parallel on <see cref="KernelWorkers"/>,
 /// one problem per part, each GEMM on its thread (in single-threaded column blocks,
-/// <see cref="GemmColumnBlocks"/>): every C_i is one fixed chain of multiply-adds per element,
+/// <see cref="ColumnBlockedGemm"/>): every C_i is one fixed chain of multiply-adds per element,
 /// so results do not depend on the thread count.
 /// </summary>
 public static class BatchedGemm
@@ -85,7 +85,7 @@ public static class BatchedGemm
 
         private void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, bool accumulate)
         {
-            if (BlockColumns) GemmColumnBlocks.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, accumulate);
+            if (BlockColumns) ColumnBlockedGemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, accumulate);
             else Gemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, accumulate);
         }
     }

@@ -81,12 +81,12 @@ internal static class ConvGemm
 
     /// <summary>
     /// One GEMM: whole (GEMM may spread it over its own threads) or, when this kernel already runs
-    /// samples in parallel, in single-threaded column blocks (<see cref="GemmColumnBlocks"/>).
+    /// samples in parallel, in single-threaded column blocks (<see cref="ColumnBlockedGemm"/>).
     /// </summary>
     private static void Multiply(bool blockColumns, bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
     {
-        if (blockColumns) GemmColumnBlocks.Compute(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        if (blockColumns) ColumnBlockedGemm.Compute(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         else Gemm.Compute(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 

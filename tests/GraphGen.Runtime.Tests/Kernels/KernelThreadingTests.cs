@@ -80,10 +80,10 @@ public class KernelThreadingTests
         WithThreads(1, () =>
         {
             Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, whole, n + 3, accumulate: true);
-            GemmColumnBlocks.Compute(ta, tb, m, n, k, a, lda, b, ldb, blocked, n + 3, accumulate: true);
+            ColumnBlockedGemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, blocked, n + 3, accumulate: true);
             return 0;
         });
-        Assert.True(2L * m * n * k > GemmColumnBlocks.SingleThreadFlops, "the problem is cut into blocks");
+        Assert.True(2L * m * n * k > ColumnBlockedGemm.SingleThreadFlops, "the problem is cut into blocks");
         Bitwise(whole, blocked, "C");
     }
 

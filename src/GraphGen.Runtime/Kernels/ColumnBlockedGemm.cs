@@ -8,7 +8,7 @@ namespace GraphGen.Kernels;
 /// them). Each element of C is still one chain of multiply-adds over k in order, so the result is
 /// bitwise that of the whole GEMM.
 /// </summary>
-internal static class GemmColumnBlocks
+internal static class ColumnBlockedGemm
 {
     /// <summary>
     /// GEMM threads a problem of 2·2²¹ FLOPs or more (it gives each thread at least 2²¹); blocks stay
