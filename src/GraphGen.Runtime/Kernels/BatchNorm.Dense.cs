@@ -46,9 +46,9 @@ public static partial class BatchNorm
     private static void DenseBackward(int batch, int channels, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd, Span<float> dx, Span<float> dgamma, Span<float> dbeta, bool accumulate)
     {
-        var work = KernelWorkspace.ForCurrentThread().Doubles(2 * channels);
+        var work = KernelWorkspace.ForCurrentThread().Doubles(7 * channels);
         Span<double> sumDy = work.Slice(0, channels), sumDyCentered = work.Slice(channels, channels);
-        work.Clear();
+        work.Slice(0, 2 * channels).Clear();
         for (int b = 0; b < batch; b++)
         {
             var dyr = dy.Slice(b * channels, channels);
@@ -67,6 +67,21 @@ public static partial class BatchNorm
             if (!dbeta.IsEmpty) dbeta[c] = accumulate ? dbeta[c] + (float)sumDy[c] : (float)sumDy[c];
         }
         if (batch == 0) return;
+        // dx = a·dy + b·x̂ + c per channel, the coefficients as in the per-plane path.
+        var coefficients = work;
+        Span<double> ca = coefficients.Slice(2 * channels, channels), cb = coefficients.Slice(3 * channels, channels);
+        Span<double> cc = coefficients.Slice(4 * channels, channels), means = coefficients.Slice(5 * channels, channels);
+        Span<double> invStds = coefficients.Slice(6 * channels, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            double invStd = savedInvStd[c];
+            double scale = (gamma.IsEmpty ? 1.0 : gamma[c]) * invStd / batch;
+            ca[c] = scale * batch;
+            cb[c] = -scale * (sumDyCentered[c] * invStd);
+            cc[c] = -scale * sumDy[c];
+            means[c] = savedMean[c];
+            invStds[c] = invStd;
+        }
         for (int b = 0; b < batch; b++)
         {
             var dyr = dy.Slice(b * channels, channels);
@@ -74,10 +89,7 @@ public static partial class BatchNorm
             var dxr = dx.Slice(b * channels, channels);
             for (int c = 0; c < channels; c++)
             {
-                double mean = savedMean[c], invStd = savedInvStd[c];
-                double scale = (gamma.IsEmpty ? 1.0 : gamma[c]) * invStd / batch;
-                double xhat = (xr[c] - mean) * invStd;
-                float g = (float)(scale * batch * dyr[c] + -scale * (sumDyCentered[c] * invStd) * xhat + -scale * sumDy[c]);
+                float g = (float)(ca[c] * dyr[c] + cb[c] * ((xr[c] - means[c]) * invStds[c]) + cc[c]);
                 dxr[c] = accumulate ? dxr[c] + g : g;
             }
         }

@@ -11,14 +11,14 @@ namespace GraphGen.Kernels;
 /// </code>
 /// Each problem is one <see cref="Gemm.Compute(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>;
 /// α ≠ 1 scales the product once it is complete (C = α·(AB), or C += α·(AB) through a scratch
-/// tile), so α = 1/√d costs one pass over C. Problems too small for GEMM's own threads (T = 64,
-/// d = 32..64 is 0.3–0.5 MFLOP) run in parallel on <see cref="KernelWorkers"/>, one problem per part:
-/// every C_i is computed by one thread in one fixed order, so results do not depend on the thread count.
+/// tile), so α = 1/√d costs one pass over C. Problems run in parallel on <see cref="KernelWorkers"/>,
+/// one problem per part, each GEMM on its thread (in single-threaded column blocks,
+/// <see cref="ColumnBlockedGemm"/>): every C_i is one fixed chain of multiply-adds per element,
+/// so results do not depend on the thread count.
 /// </summary>
 public static class BatchedGemm
 {
     private const long ParallelMinFlops = 1L << 20;
-    private const long GemmThreadsAbove = 2L << 21;
 
     public static unsafe void Multiply(int count, bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, float alpha = 1f)
@@ -32,8 +32,10 @@ public static class BatchedGemm
         KernelChecks.Length(b.Length, Kernel, nameof(b), transposeB ? "[count, n, k]" : "[count, k, n]", count, transposeB ? n : k, transposeB ? k : n);
         KernelChecks.Length(c.Length, Kernel, nameof(c), "[count, m, n]", count, m, n);
         if (count == 0 || m == 0 || n == 0) return;
+        // Problems in parallel, each GEMM on its worker's thread in column blocks; a single problem
+        // (or a small batch of them) is left to GEMM's own threads.
         long flops = 2L * m * n * k;
-        int threads = flops > GemmThreadsAbove || flops * count < ParallelMinFlops ? 1 : Gemm.MaxThreads;
+        int threads = count < 2 || flops * count < ParallelMinFlops ? 1 : Gemm.MaxThreads;
         fixed (float* pa = a, pb = b, pc = c)
         {
             var work = Work.ForCurrentThread();
@@ -41,6 +43,7 @@ public static class BatchedGemm
             work.TransposeA = transposeA; work.TransposeB = transposeB;
             work.M = m; work.N = n; work.K = k;
             work.Accumulate = accumulate; work.Alpha = alpha;
+            work.BlockColumns = threads > 1;
             KernelWorkers.Run(work, count, threads);
         }
     }
@@ -50,7 +53,7 @@ public static class BatchedGemm
     {
         [ThreadStatic] private static Work? t_instance;
         public float* A, B, C;
-        public bool TransposeA, TransposeB, Accumulate;
+        public bool TransposeA, TransposeB, Accumulate, BlockColumns;
         public int M, N, K;
         public float Alpha;
 
@@ -65,19 +68,25 @@ public static class BatchedGemm
             int lda = TransposeA ? M : K, ldb = TransposeB ? K : N;
             if (Alpha == 1f)
             {
-                Gemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, Accumulate);
+                Multiply(a, lda, b, ldb, c, Accumulate);
             }
             else if (!Accumulate)
             {
-                Gemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, false);
+                Multiply(a, lda, b, ldb, c, false);
                 SpanMath.Scale(c, Alpha, c, false);
             }
             else
             {
                 var product = KernelWorkspace.ForCurrentThread().Columns(sizeC);
-                Gemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, product, N, false);
+                Multiply(a, lda, b, ldb, product, false);
                 SpanMath.Scale(product, Alpha, c, true);
             }
+        }
+
+        private void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, bool accumulate)
+        {
+            if (BlockColumns) ColumnBlockedGemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, accumulate);
+            else Gemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, accumulate);
         }
     }
 }

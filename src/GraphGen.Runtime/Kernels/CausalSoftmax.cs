@@ -10,8 +10,9 @@ namespace GraphGen.Kernels;
 ///           y[i, j] = 0                                                    for j &gt; i
 /// backward  dx[i, j] = y[i, j]·(dy[i, j] − Σ_{k ≤ i} dy[i, k]·y[i, k])      for j ≤ i,  0 for j &gt; i
 /// </code>
-/// Exponentials are <see cref="VectorMath.Exp(Vector512{float})"/> (a ragged end staged through a
-/// stack buffer, so every value goes through the same code). Blocks run in parallel on
+/// Exponentials are <see cref="VectorMath.Exp(Vector512{float})"/>. When t is a multiple of 16 each
+/// row is whole vectors, masked at i; otherwise a row's ragged end is staged through a stack buffer
+/// (so every value goes through the same code either way). Blocks run in parallel on
 /// <see cref="KernelWorkers"/>; each row is computed by one thread in one order.
 /// </summary>
 public static class CausalSoftmax
@@ -57,12 +58,24 @@ public static class CausalSoftmax
     private static unsafe void ForwardRow(float* s, float* y, int i, int t)
     {
         int live = i + 1;
-        float max = float.NegativeInfinity;
-        for (int j = 0; j < live; j++) max = MathF.Max(max, s[j]);
-        float sum = Exponentials(s, y, live, max);
-        float inv = 1f / sum;
-        for (int j = 0; j < live; j++) y[j] *= inv;
+        float sum = Exponentials(s, y, live, Max(s, live));
+        SpanMath.Scale(new ReadOnlySpan<float>(y, live), 1f / sum, new Span<float>(y, live), accumulate: false);
         new Span<float>(y + live, t - live).Clear();
+    }
+
+    /// <summary>max_j s[j] (NaN if any is NaN, as <see cref="MathF.Max(float, float)"/>).</summary>
+    private static unsafe float Max(float* s, int n)
+    {
+        float max = float.NegativeInfinity;
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var m = Vector512.Load(s);
+            for (j = 16; j <= n - 16; j += 16) m = Vector512.Max(m, Vector512.Load(s + j));
+            for (int l = 0; l < 16; l++) max = MathF.Max(max, m[l]);
+        }
+        for (; j < n; j++) max = MathF.Max(max, s[j]);
+        return max;
     }
 
     /// <summary>
@@ -85,13 +98,16 @@ public static class CausalSoftmax
             }
             if (j < n)
             {
-                // The ragged end goes through the same code; lanes past it hold −∞ − max → exp = 0.
+                // The ragged end goes through the same code on a staged copy. Lanes past it hold
+                // max (exp(0) = 1, no underflow to slow subnormals) and are zeroed before the sum.
                 float* stage = stackalloc float[16];
                 int tail = n - j;
-                for (int l = 0; l < 16; l++) stage[l] = l < tail ? s[j + l] : float.NegativeInfinity;
-                var e = VectorMath.Exp(Vector512.Load(stage) - m);
+                Vector512.Store(m, stage);
+                new ReadOnlySpan<float>(s + j, tail).CopyTo(new Span<float>(stage, tail));
+                var live = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(tail)).AsSingle();
+                var e = Vector512.ConditionalSelect(live, VectorMath.Exp(Vector512.Load(stage) - m), Vector512<float>.Zero);
                 Vector512.Store(e, stage);
-                for (int l = 0; l < tail; l++) y[j + l] = stage[l];
+                new ReadOnlySpan<float>(stage, tail).CopyTo(new Span<float>(y + j, tail));
                 acc += e;
             }
             for (int l = 0; l < 16; l++) sum += acc[l];
@@ -111,10 +127,12 @@ public static class CausalSoftmax
             {
                 float* stage = stackalloc float[8];
                 int tail = n - j;
-                for (int l = 0; l < 8; l++) stage[l] = l < tail ? s[j + l] : float.NegativeInfinity;
-                var e = VectorMath.Exp(Vector256.Load(stage) - m);
+                Vector256.Store(m, stage);
+                new ReadOnlySpan<float>(s + j, tail).CopyTo(new Span<float>(stage, tail));
+                var live = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(tail)).AsSingle();
+                var e = Vector256.ConditionalSelect(live, VectorMath.Exp(Vector256.Load(stage) - m), Vector256<float>.Zero);
                 Vector256.Store(e, stage);
-                for (int l = 0; l < tail; l++) y[j + l] = stage[l];
+                new ReadOnlySpan<float>(stage, tail).CopyTo(new Span<float>(y + j, tail));
                 acc += e;
             }
             for (int l = 0; l < 8; l++) sum += acc[l];
@@ -134,6 +152,68 @@ public static class CausalSoftmax
             dx[j] = accumulate ? dx[j] + g : g;
         }
         if (!accumulate) new Span<float>(dx + live, t - live).Clear();
+    }
+
+    /// <summary>
+    /// Row i when t is a whole number of 16-lane vectors (T = 64, 128, ...): only the vectors that
+    /// hold columns ≤ i are read, the last one masked (j ≤ i), the rest of the row is written 0.
+    /// No scalar loop and no staging: the exponentials of consecutive rows overlap in the pipeline.
+    /// </summary>
+    private static unsafe void ForwardRowVectors(float* s, float* y, int i, int t)
+    {
+        int vectors = i / 16 + 1;
+        var limit = Vector512.Create(i);
+        var max = Vector512.Create(float.NegativeInfinity);
+        for (int v = 0; v < vectors; v++)
+            max = Vector512.Max(max, Vector512.ConditionalSelect(Live(v, limit), Vector512.Load(s + 16 * v), Vector512.Create(float.NegativeInfinity)));
+        var m = Vector512.Create(LaneMax(max));
+        var acc = Vector512<float>.Zero;
+        for (int v = 0; v < vectors; v++)
+        {
+            // Masked lanes compute exp(max − max) = 1 (never an overflow or a subnormal) and are dropped.
+            var x = Vector512.ConditionalSelect(Live(v, limit), Vector512.Load(s + 16 * v), m);
+            var e = Vector512.ConditionalSelect(Live(v, limit), VectorMath.Exp(x - m), Vector512<float>.Zero);
+            Vector512.Store(e, y + 16 * v);
+            acc += e;
+        }
+        var inv = Vector512.Create(1f / Vector512.Sum(acc));
+        // Masked lanes stay exactly 0 even when the row is NaN (0·NaN would not be).
+        for (int v = 0; v < vectors; v++)
+            Vector512.Store(Vector512.ConditionalSelect(Live(v, limit), Vector512.Load(y + 16 * v) * inv, Vector512<float>.Zero), y + 16 * v);
+        for (int v = vectors; v < t / 16; v++) Vector512.Store(Vector512<float>.Zero, y + 16 * v);
+    }
+
+    /// <summary>Row i of the gradient with whole vectors; masked entries are written 0 (or left as they are when accumulating).</summary>
+    private static unsafe void BackwardRowVectors(float* y, float* dy, float* dx, int i, int t, bool accumulate)
+    {
+        int vectors = i / 16 + 1;
+        var limit = Vector512.Create(i);
+        var dot = Vector512<float>.Zero;
+        for (int v = 0; v < vectors; v++)
+            dot += Vector512.ConditionalSelect(Live(v, limit), Vector512.Load(dy + 16 * v) * Vector512.Load(y + 16 * v), Vector512<float>.Zero);
+        var d = Vector512.Create(Vector512.Sum(dot));
+        for (int v = 0; v < vectors; v++)
+        {
+            var g = Vector512.Load(y + 16 * v) * (Vector512.Load(dy + 16 * v) - d);
+            var old = Vector512.Load(dx + 16 * v);
+            Vector512.Store(Vector512.ConditionalSelect(Live(v, limit), accumulate ? old + g : g, accumulate ? old : Vector512<float>.Zero), dx + 16 * v);
+        }
+        if (!accumulate)
+            for (int v = vectors; v < t / 16; v++) Vector512.Store(Vector512<float>.Zero, dx + 16 * v);
+    }
+
+    /// <summary>Lanes of vector v whose column 16·v + lane is ≤ i.</summary>
+    private static Vector512<float> Live(int v, Vector512<int> limit) =>
+        Vector512.LessThanOrEqual(Vector512<int>.Indices + Vector512.Create(16 * v), limit).AsSingle();
+
+    /// <summary>The largest lane (NaN if any lane is NaN): exact, so the order of the tree does not matter.</summary>
+    private static float LaneMax(Vector512<float> v)
+    {
+        var half = Vector256.Max(v.GetLower(), v.GetUpper());
+        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+        quarter = Vector128.Max(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
+        quarter = Vector128.Max(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2)));
+        return quarter.ToScalar();
     }
 
     /// <summary>Part b: block b, forward or backward.</summary>
@@ -158,8 +238,17 @@ public static class CausalSoftmax
             for (int i = 0; i < t; i++)
             {
                 nint row = at + (nint)i * t;
-                if (_backward) BackwardRow(_first + row, _second + row, _output + row, i, t, _accumulate);
-                else ForwardRow(_first + row, _output + row, i, t);
+                bool whole = t % 16 == 0 && Vector512.IsHardwareAccelerated;
+                if (_backward)
+                {
+                    if (whole) BackwardRowVectors(_first + row, _second + row, _output + row, i, t, _accumulate);
+                    else BackwardRow(_first + row, _second + row, _output + row, i, t, _accumulate);
+                }
+                else
+                {
+                    if (whole) ForwardRowVectors(_first + row, _output + row, i, t);
+                    else ForwardRow(_first + row, _output + row, i, t);
+                }
             }
         }
     }

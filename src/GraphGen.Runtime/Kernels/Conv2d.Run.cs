@@ -13,16 +13,14 @@ public static partial class Conv2d
     private const long ParallelMinFlops = 1L << 20;
 
     /// <summary>
-    /// A single GEMM of more FLOPs than this is split over threads by <see cref="Gemm"/> itself
-    /// (it gives each thread at least 2²¹ FLOPs); then samples run one after the other instead.
+    /// Threads for <paramref name="parts"/> parts covering <paramref name="samples"/> samples: one when
+    /// the pass is too small to share or has a single part. With more than one, the im2col path's
+    /// GEMMs run in single-threaded column blocks, so that the samples are the only level of threads.
     /// </summary>
-    private const long GemmThreadsAbove = 2L << 21;
-
     private static int Threads(in Conv2dShape s, int parts, long samples)
     {
-        long perGemm = 2L * s.GroupOutChannels * s.OutPlane * s.GroupWeightColumns;
-        if (perGemm > GemmThreadsAbove) return 1;
-        if (perGemm * s.Groups * samples < ParallelMinFlops) return 1;
+        long perSample = 2L * s.OutputSize * s.GroupWeightColumns;
+        if (parts < 2 || perSample * samples < ParallelMinFlops) return 1;
         return Math.Min(parts, Gemm.MaxThreads);
     }
 
@@ -41,7 +39,8 @@ public static partial class Conv2d
             work.Set(in s, algorithm, px, pw, pp, bias.IsEmpty ? null : pb, py);
             work.Activation = activation;
             work.Slope = slope;
-            KernelWorkers.Run(work, batch, Threads(in s, batch, batch));
+            work.Threads = Threads(in s, batch, batch);
+            KernelWorkers.Run(work, batch, work.Threads);
         }
     }
 
@@ -59,7 +58,8 @@ public static partial class Conv2d
             var work = BackwardInputWork.ForCurrentThread();
             work.Set(in s, algorithm, pdy, pw, pp, null, pdx);
             work.Accumulate = accumulate;
-            KernelWorkers.Run(work, batch, Threads(in s, batch, batch));
+            work.Threads = Threads(in s, batch, batch);
+            KernelWorkers.Run(work, batch, work.Threads);
         }
     }
 
@@ -76,7 +76,8 @@ public static partial class Conv2d
             work.Batch = batch;
             work.Slices = slices;
             work.WithBias = !dbias.IsEmpty;
-            KernelWorkers.Run(work, slices, Threads(in s, slices, batch));
+            work.Threads = Threads(in s, slices, batch);
+            KernelWorkers.Run(work, slices, work.Threads);
         }
         // dW (+)= ((p₀ + p₁) + p₂) + ...: the gradient is complete before it meets the old value,
         // so accumulating gives exactly old + (what a write would have given).
@@ -93,6 +94,8 @@ public static partial class Conv2d
         public Conv2dShape Shape;
         public ConvAlgorithm Algorithm;
         public float* Input, Weight, Prepared, Bias, Output;
+        /// <summary>Threads the job runs on: above one, GEMMs are cut into single-threaded column blocks.</summary>
+        public int Threads;
 
         public void Set(in Conv2dShape s, ConvAlgorithm algorithm, float* input, float* weight, float* prepared, float* bias, float* output)
         {
@@ -120,7 +123,7 @@ public static partial class Conv2d
                 return;
             }
             var y = new Span<float>(yb, s.OutputSize);
-            ConvGemm.ForwardSample(in s, new ReadOnlySpan<float>(xb, s.InputSize), new ReadOnlySpan<float>(Weight, s.WeightSize), y);
+            ConvGemm.ForwardSample(in s, new ReadOnlySpan<float>(xb, s.InputSize), new ReadOnlySpan<float>(Weight, s.WeightSize), y, Threads > 1);
             if (Bias == null && Activation == Activation.None) return;
             for (int oc = 0; oc < s.OutChannels; oc++)
                 BiasActivation.Apply(y.Slice(oc * s.OutPlane, s.OutPlane), Bias == null ? 0f : Bias[oc], Activation, Slope);
@@ -143,7 +146,7 @@ public static partial class Conv2d
                 ConvDirect.BackwardInputSample(in s, dyb, Prepared, dxb, Accumulate);
             else
                 ConvGemm.BackwardInputSample(in s, new ReadOnlySpan<float>(dyb, s.OutputSize), new ReadOnlySpan<float>(Weight, s.WeightSize),
-                    new Span<float>(dxb, s.InputSize), Accumulate);
+                    new Span<float>(dxb, s.InputSize), Accumulate, Threads > 1);
         }
     }
 
@@ -173,7 +176,7 @@ public static partial class Conv2d
             }
             ConvGemm.BackwardWeightSlice(in s, first, end,
                 new ReadOnlySpan<float>(Input, Batch * s.InputSize), new ReadOnlySpan<float>(Weight, Batch * s.OutputSize),
-                new Span<float>(dw, s.WeightSize), db);
+                new Span<float>(dw, s.WeightSize), db, Threads > 1);
         }
     }
 }

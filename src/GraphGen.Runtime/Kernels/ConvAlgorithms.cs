@@ -12,8 +12,41 @@ internal enum ConvAlgorithm
 }
 
 /// <summary>
-/// Which algorithm runs each pass of a convolution shape. PROVISIONAL: measured below.
+/// Which algorithm runs each pass of a convolution shape: a rule fitted to measurements.
 /// </summary>
+/// <remarks>
+/// Measured on one thread (its CPU time per call, best of 15 rounds, best of 3 runs; batch 64;
+/// AMD EPYC Zen 5 with AVX-512, .NET 10), µs as GEMM / direct; docs/kernels.md has the command
+/// and the two-thread figures (1.5–2× for every shape):
+/// <code>
+/// shape                        forward        input gradient   weight gradient
+/// LeNet 1→6 k5 28×28            302 / 154       244 / 391        416 / 192
+/// LeNet 6→16 k5 12×12           501 / 185       337 / 390        581 / 306
+/// ResNet 16→16 k3 p1 28×28     3334 / 1548     2563 / 1412      3582 / 2162
+/// ResNet 32→32 k3 p1 14×14     3731 / 1461     2896 / 1382      3395 / 2414
+/// 3→16 k3 p1 32×32              880 / 627       823 / 642       1193 / 724
+/// 8→8 k3 p1 28×28              1347 / 481      1065 / 414       1508 / 687
+/// depthwise 32 k3 p1 14×14     2777 / 457      1977 / 394       4112 / 548
+/// 64→64 k3 p1 7×7              3744 / 1621     2935 / 1550      2689 / 4439
+/// 128→128 k3 p1 7×7           10885 / 6104     9540 / 5970      8025 / 21874
+/// 64→64 k3 p1 28×28           27657 / 20898   24529 / 20355    28448 / 35103
+/// 32→64 k1 14×14                517 / 716       434 / 590        457 / 2165
+/// </code>
+/// The rule, from these figures (the machine is shared, so single runs differ by up to 30%;
+/// only larger differences decided anything):
+/// <list type="bullet">
+/// <item>Forward: direct wherever it applies (stride 1, k &gt; 1): 1.3–6× faster. A 1×1 kernel
+/// needs no unrolling, and there the GEMM wins.</item>
+/// <item>Input gradient: the direct kernel computes whole blocks of 4 or 8 input channels and
+/// whole padded rows; it wins when at least 60% of its lanes compute kept values
+/// (<see cref="InputGradientLaneUse"/>: 93% for ResNet, 71% for 3→16, 56% for LeNet conv2,
+/// 22% for LeNet conv1), or when the GEMM's depth OCg is below 4 (depthwise: 5×).</item>
+/// <item>Weight gradient: the direct kernel's dot products stream the planes of every (input,
+/// output) channel pair; up to ICg·OCg = 1024 that wins 1.4–7×, beyond it the GEMM's blocking
+/// wins (64→64: 1.2–1.7×, 128→128: 2.7×).</item>
+/// </list>
+/// Without AVX-512 the direct kernel is not used (it has no 256-bit form).
+/// </remarks>
 internal static class ConvAlgorithms
 {
     /// <summary>Tests and measurements force one algorithm on the calling thread (null: the rule decides).</summary>
@@ -21,11 +54,26 @@ internal static class ConvAlgorithms
 
     internal static ConvAlgorithm? Forced { get => t_forced; set => t_forced = value; }
 
-    public static ConvAlgorithm Forward(in Conv2dShape s) => Choose(in s, DirectWins(in s));
+    public static ConvAlgorithm Forward(in Conv2dShape s) => Choose(in s, DirectApplies(in s));
 
-    public static ConvAlgorithm BackwardInput(in Conv2dShape s) => Choose(in s, DirectWins(in s));
+    public static ConvAlgorithm BackwardInput(in Conv2dShape s) =>
+        Choose(in s, DirectApplies(in s) && (InputGradientLaneUse(in s) >= 0.6 || s.GroupOutChannels < 4));
 
-    public static ConvAlgorithm BackwardWeight(in Conv2dShape s) => Choose(in s, DirectWins(in s));
+    /// <summary>
+    /// The share of the direct input-gradient kernel's lanes that compute kept values: input channels
+    /// over the channel block they are rounded up to, times image columns over padded columns.
+    /// </summary>
+    internal static double InputGradientLaneUse(in Conv2dShape s)
+    {
+        var geo = ConvDirect.Geometry.BackwardInput(in s);
+        return (double)s.GroupInChannels / ConvDirect.CorrelationPad(s.GroupInChannels) * geo.OutW / geo.PaddedW;
+    }
+
+    public static ConvAlgorithm BackwardWeight(in Conv2dShape s) =>
+        Choose(in s, DirectApplies(in s) && (long)s.GroupInChannels * s.GroupOutChannels <= 1024);
+
+    private static bool DirectApplies(in Conv2dShape s) =>
+        Vector512.IsHardwareAccelerated && ConvDirect.Supports(in s) && s.KernelHeight * s.KernelWidth > 1;
 
     /// <summary>The forced algorithm where it applies (Direct needs stride 1), else the rule's choice.</summary>
     private static ConvAlgorithm Choose(in Conv2dShape s, bool direct)
@@ -33,7 +81,4 @@ internal static class ConvAlgorithms
         var choice = t_forced ?? (direct ? ConvAlgorithm.Direct : ConvAlgorithm.Im2ColGemm);
         return choice == ConvAlgorithm.Direct && !ConvDirect.Supports(in s) ? ConvAlgorithm.Im2ColGemm : choice;
     }
-
-    private static bool DirectWins(in Conv2dShape s) =>
-        Vector512.IsHardwareAccelerated && ConvDirect.Supports(in s) && s.GroupInChannels * s.GroupOutChannels <= 16 * 16;
 }

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-
 namespace GraphGen.Kernels;
 
 /// <summary>
@@ -15,13 +12,15 @@ namespace GraphGen.Kernels;
 ///                   dx[c, h, w] = Σ_{o,u,v} W[o, c, KH−1−u, KW−1−v] · dypad[o, h + u·dh, w + v·dw]
 /// weight gradient   dW[o, c, u, v] = Σ_q dywide[o, q] · xpad[c, q + u·dh·Wp + v·dw]  (dywide is 0 at j ≥ OW)
 /// </code>
-/// Register blocks: 4 output channels × 32 positions (8 accumulators) for the two correlations,
-/// 4 output channels × 4 taps (16 accumulators) for the weight gradient. Every sum runs over its
-/// terms in one fixed order, whatever thread runs it.
+/// Register blocks: 8 (or, below 8 channels, 4) output channels × 32 positions for the two
+/// correlations; 4 output channels × 4 taps (16 accumulators, reduced across lanes once per chunk of
+/// samples) for the weight gradient. Every sum runs over its terms in one fixed order, whatever
+/// thread runs it. Zero dy at the thrown-away columns keeps them out of the weight gradient (unless
+/// x holds an infinity there: 0·∞ is NaN).
 /// </summary>
-internal static unsafe class ConvDirect
+internal static unsafe partial class ConvDirect
 {
-    /// <summary>Output channels per register block.</summary>
+    /// <summary>Output channels per register block of the weight gradient.</summary>
     public const int ChannelBlock = 4;
     /// <summary>Wide positions per register block: two 16-lane vectors.</summary>
     public const int Positions = 32;
@@ -68,19 +67,28 @@ internal static unsafe class ConvDirect
 
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
+    /// <summary>
+    /// Output channels per register block of a correlation: 8 (16 accumulators, each input vector
+    /// feeding 8 FMAs) once there are 8 channels to fill it, else 4 (less padding for 1–6 channels).
+    /// </summary>
+    public static int CorrelationBlock(int channels) => channels >= 8 ? 8 : 4;
+
+    /// <summary>Channels rounded up to whole correlation blocks (the padded channels have zero weights).</summary>
+    public static int CorrelationPad(int channels) => RoundUp(channels, CorrelationBlock(channels));
+
     /// <summary>Floats of <see cref="PrepareForward"/>'s layout.</summary>
     public static int PreparedForwardSize(in Conv2dShape s) =>
-        s.Groups * s.GroupInChannels * s.KernelHeight * s.KernelWidth * RoundUp(s.GroupOutChannels, ChannelBlock);
+        s.Groups * s.GroupInChannels * s.KernelHeight * s.KernelWidth * CorrelationPad(s.GroupOutChannels);
 
     /// <summary>Floats of <see cref="PrepareBackwardInput"/>'s layout.</summary>
     public static int PreparedBackwardInputSize(in Conv2dShape s) =>
-        s.Groups * s.GroupOutChannels * s.KernelHeight * s.KernelWidth * RoundUp(s.GroupInChannels, ChannelBlock);
+        s.Groups * s.GroupOutChannels * s.KernelHeight * s.KernelWidth * CorrelationPad(s.GroupInChannels);
 
     /// <summary>wt[g, c, t, o] = W[g·OCg + o, c, t] (o padded with zeros to a whole channel block).</summary>
     public static void PrepareForward(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared)
     {
         int icg = s.GroupInChannels, ocg = s.GroupOutChannels, taps = s.KernelHeight * s.KernelWidth;
-        int pad = RoundUp(ocg, ChannelBlock);
+        int pad = CorrelationPad(ocg);
         for (int g = 0; g < s.Groups; g++)
             for (int c = 0; c < icg; c++)
                 for (int t = 0; t < taps; t++)
@@ -95,7 +103,7 @@ internal static unsafe class ConvDirect
     public static void PrepareBackwardInput(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared)
     {
         int icg = s.GroupInChannels, ocg = s.GroupOutChannels, taps = s.KernelHeight * s.KernelWidth;
-        int pad = RoundUp(icg, ChannelBlock);
+        int pad = CorrelationPad(icg);
         for (int g = 0; g < s.Groups; g++)
             for (int o = 0; o < ocg; o++)
                 for (int t = 0; t < taps; t++)
@@ -110,7 +118,7 @@ internal static unsafe class ConvDirect
     public static void ForwardSample(in Conv2dShape s, float* xb, float* prepared, float* bias, float* yb, Activation activation, float slope)
     {
         var geo = Geometry.Forward(in s);
-        int ocg = s.GroupOutChannels, pad = RoundUp(ocg, ChannelBlock);
+        int ocg = s.GroupOutChannels, pad = CorrelationPad(ocg);
         var ws = KernelWorkspace.ForCurrentThread();
         fixed (float* padded = ws.Padded(geo.Channels * geo.PlaneStride), wide = ws.Columns(pad * geo.WideLength))
             for (int g = 0; g < s.Groups; g++)
@@ -133,7 +141,7 @@ internal static unsafe class ConvDirect
     public static void BackwardInputSample(in Conv2dShape s, float* dyb, float* prepared, float* dxb, bool accumulate)
     {
         var geo = Geometry.BackwardInput(in s);
-        int icg = s.GroupInChannels, pad = RoundUp(icg, ChannelBlock);
+        int icg = s.GroupInChannels, pad = CorrelationPad(icg);
         var ws = KernelWorkspace.ForCurrentThread();
         fixed (float* padded = ws.Padded(geo.Channels * geo.PlaneStride), wide = ws.Columns(pad * geo.WideLength))
             for (int g = 0; g < s.Groups; g++)
@@ -162,139 +170,35 @@ internal static unsafe class ConvDirect
         int taps = geo.Taps, tapPad = RoundUp(taps, TapBlock);
         int* offsets = stackalloc int[tapPad];
         for (int t = 0; t < tapPad; t++) offsets[t] = t < taps ? geo.Offset(t) : 0;
+        // Several samples' planes at once, so that each register block's 16 horizontal sums are paid
+        // once per chunk rather than once per sample; the chunk depends on the shape only.
+        nint xStride = (nint)icg * geo.PlaneStride, dyStride = (nint)pad * geo.WideLength;
+        int chunk = (int)Math.Clamp(ChunkFloats / (xStride + dyStride), 1, end - first);
         var ws = KernelWorkspace.ForCurrentThread();
-        fixed (float* padded = ws.Padded(geo.Channels * geo.PlaneStride), dyWide = ws.Columns(pad * geo.WideLength))
-            for (int b = first; b < end; b++)
+        fixed (float* padded = ws.Padded(chunk * (int)xStride), dyWide = ws.Columns(chunk * (int)dyStride))
+            for (int b0 = first; b0 < end; b0 += chunk)
             {
-                float* xb = x + (nint)b * s.InputSize, dyb = dy + (nint)b * s.OutputSize;
+                int samples = Math.Min(chunk, end - b0);
                 for (int g = 0; g < s.Groups; g++)
                 {
-                    FillPadded(in geo, xb + (nint)g * icg * s.InPlane, padded);
-                    FillWide(in geo, dyb + (nint)g * ocg * s.OutPlane, ocg, pad, dyWide);
+                    for (int i = 0; i < samples; i++)
+                    {
+                        float* xb = x + (nint)(b0 + i) * s.InputSize, dyb = dy + (nint)(b0 + i) * s.OutputSize;
+                        FillPadded(in geo, xb + (nint)g * icg * s.InPlane, padded + i * xStride);
+                        FillWide(in geo, dyb + (nint)g * ocg * s.OutPlane, ocg, pad, dyWide + i * dyStride);
+                    }
                     float* dwg = dweight + (nint)g * ocg * icg * taps;
                     for (int c = 0; c < icg; c++)
                         for (int ob = 0; ob < pad; ob += ChannelBlock)
                             for (int tb = 0; tb < tapPad; tb += TapBlock)
                                 DotBlock(in geo, padded + (nint)c * geo.PlaneStride, offsets + tb, dyWide + (nint)ob * geo.WideLength,
-                                    dwg, icg, c, ob, Math.Min(ChannelBlock, ocg - ob), tb, Math.Min(TapBlock, taps - tb), b != first);
+                                    samples, xStride, dyStride, dwg, icg, c, ob, Math.Min(ChannelBlock, ocg - ob), tb, Math.Min(TapBlock, taps - tb), b0 != first);
                 }
-                ConvGemm.BiasGradient(in s, new ReadOnlySpan<float>(dyb, s.OutputSize), dbias, b != first);
+                for (int b = b0; b < b0 + samples; b++)
+                    ConvGemm.BiasGradient(in s, new ReadOnlySpan<float>(dy + (nint)b * s.OutputSize, s.OutputSize), dbias, b != first);
             }
     }
 
-    /// <summary>Zero-padded copies of the geometry's source planes (every float of every slot is written).</summary>
-    private static void FillPadded(in Geometry geo, float* source, float* padded)
-    {
-        new Span<float>(padded, geo.Channels * geo.PlaneStride).Clear();
-        for (int c = 0; c < geo.Channels; c++)
-        {
-            float* from = source + (nint)c * geo.SourceH * geo.SourceW;
-            float* to = padded + (nint)c * geo.PlaneStride + geo.PadH * geo.PaddedW + geo.PadW;
-            for (int h = 0; h < geo.SourceH; h++)
-                new ReadOnlySpan<float>(from + h * geo.SourceW, geo.SourceW).CopyTo(new Span<float>(to + h * geo.PaddedW, geo.SourceW));
-        }
-    }
-
-    /// <summary>dy in the wide layout: dywide[o, i·Wp + j] = dy[o, i, j] for j &lt; OW, 0 elsewhere and for o ≥ channels.</summary>
-    private static void FillWide(in Geometry geo, float* dy, int channels, int pad, float* wide)
-    {
-        new Span<float>(wide, pad * geo.WideLength).Clear();
-        for (int o = 0; o < channels; o++)
-            for (int i = 0; i < geo.OutH; i++)
-                new ReadOnlySpan<float>(dy + ((nint)o * geo.OutH + i) * geo.OutW, geo.OutW)
-                    .CopyTo(new Span<float>(wide + (nint)o * geo.WideLength + i * geo.PaddedW, geo.OutW));
-    }
-
-    /// <summary>
-    /// wide[o, q] = Σ_c Σ_t wt[c, t, o] · padded[c, q + offset(t)] for every o &lt; outPad and every
-    /// q &lt; WideLength, in blocks of 4 channels × 32 positions held in registers.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Correlate(in Geometry geo, float* padded, float* wt, int outPad, float* wide)
-    {
-        int taps = geo.Taps, kernelW = geo.KernelW, rowStep = geo.DilationH * geo.PaddedW, dw = geo.DilationW;
-        nint stride = geo.WideLength;
-        for (int ob = 0; ob < outPad; ob += ChannelBlock)
-            for (int q = 0; q < geo.WideLength; q += Positions)
-            {
-                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
-                Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
-                for (int c = 0; c < geo.Channels; c++)
-                {
-                    float* src = padded + (nint)c * geo.PlaneStride + q;
-                    float* w = wt + (nint)c * taps * outPad + ob;
-                    for (int u = 0; u < geo.KernelH; u++, src += rowStep)
-                    {
-                        float* p = src;
-                        for (int v = 0; v < kernelW; v++, p += dw, w += outPad)
-                        {
-                            var x0 = Vector512.Load(p);
-                            var x1 = Vector512.Load(p + 16);
-                            var w0 = Vector512.Create(w[0]);
-                            a00 = Vector512.FusedMultiplyAdd(w0, x0, a00);
-                            a01 = Vector512.FusedMultiplyAdd(w0, x1, a01);
-                            var w1 = Vector512.Create(w[1]);
-                            a10 = Vector512.FusedMultiplyAdd(w1, x0, a10);
-                            a11 = Vector512.FusedMultiplyAdd(w1, x1, a11);
-                            var w2 = Vector512.Create(w[2]);
-                            a20 = Vector512.FusedMultiplyAdd(w2, x0, a20);
-                            a21 = Vector512.FusedMultiplyAdd(w2, x1, a21);
-                            var w3 = Vector512.Create(w[3]);
-                            a30 = Vector512.FusedMultiplyAdd(w3, x0, a30);
-                            a31 = Vector512.FusedMultiplyAdd(w3, x1, a31);
-                        }
-                    }
-                }
-                float* o0 = wide + ob * stride + q;
-                Vector512.Store(a00, o0); Vector512.Store(a01, o0 + 16);
-                Vector512.Store(a10, o0 + stride); Vector512.Store(a11, o0 + stride + 16);
-                Vector512.Store(a20, o0 + 2 * stride); Vector512.Store(a21, o0 + 2 * stride + 16);
-                Vector512.Store(a30, o0 + 3 * stride); Vector512.Store(a31, o0 + 3 * stride + 16);
-            }
-    }
-
-    /// <summary>
-    /// For channels ob..ob+channels−1 and taps tb..tb+taps−1 of input channel c:
-    /// Σ_q dywide[o, q] · xpad[c, q + offset(t)], written or added into dW[o, c, t].
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock(in Geometry geo, float* xc, int* offsets, float* dyBlock, float* dwg, int icg, int c,
-        int ob, int channels, int tb, int taps, bool accumulate)
-    {
-        nint stride = geo.WideLength;
-        float* x0 = xc + offsets[0], x1 = xc + offsets[1], x2 = xc + offsets[2], x3 = xc + offsets[3];
-        float* d0 = dyBlock, d1 = d0 + stride, d2 = d1 + stride, d3 = d2 + stride;
-        Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default;
-        Vector512<float> s10 = default, s11 = default, s12 = default, s13 = default;
-        Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default;
-        Vector512<float> s30 = default, s31 = default, s32 = default, s33 = default;
-        for (int q = 0; q < geo.WideLength; q += 16)
-        {
-            var v0 = Vector512.Load(x0 + q); var v1 = Vector512.Load(x1 + q);
-            var v2 = Vector512.Load(x2 + q); var v3 = Vector512.Load(x3 + q);
-            var g = Vector512.Load(d0 + q);
-            s00 = Vector512.FusedMultiplyAdd(g, v0, s00); s01 = Vector512.FusedMultiplyAdd(g, v1, s01);
-            s02 = Vector512.FusedMultiplyAdd(g, v2, s02); s03 = Vector512.FusedMultiplyAdd(g, v3, s03);
-            g = Vector512.Load(d1 + q);
-            s10 = Vector512.FusedMultiplyAdd(g, v0, s10); s11 = Vector512.FusedMultiplyAdd(g, v1, s11);
-            s12 = Vector512.FusedMultiplyAdd(g, v2, s12); s13 = Vector512.FusedMultiplyAdd(g, v3, s13);
-            g = Vector512.Load(d2 + q);
-            s20 = Vector512.FusedMultiplyAdd(g, v0, s20); s21 = Vector512.FusedMultiplyAdd(g, v1, s21);
-            s22 = Vector512.FusedMultiplyAdd(g, v2, s22); s23 = Vector512.FusedMultiplyAdd(g, v3, s23);
-            g = Vector512.Load(d3 + q);
-            s30 = Vector512.FusedMultiplyAdd(g, v0, s30); s31 = Vector512.FusedMultiplyAdd(g, v1, s31);
-            s32 = Vector512.FusedMultiplyAdd(g, v2, s32); s33 = Vector512.FusedMultiplyAdd(g, v3, s33);
-        }
-        float* sums = stackalloc float[ChannelBlock * TapBlock];
-        sums[0] = Vector512.Sum(s00); sums[1] = Vector512.Sum(s01); sums[2] = Vector512.Sum(s02); sums[3] = Vector512.Sum(s03);
-        sums[4] = Vector512.Sum(s10); sums[5] = Vector512.Sum(s11); sums[6] = Vector512.Sum(s12); sums[7] = Vector512.Sum(s13);
-        sums[8] = Vector512.Sum(s20); sums[9] = Vector512.Sum(s21); sums[10] = Vector512.Sum(s22); sums[11] = Vector512.Sum(s23);
-        sums[12] = Vector512.Sum(s30); sums[13] = Vector512.Sum(s31); sums[14] = Vector512.Sum(s32); sums[15] = Vector512.Sum(s33);
-        for (int o = 0; o < channels; o++)
-        {
-            float* target = dwg + ((nint)(ob + o) * icg + c) * geo.Taps + tb;
-            for (int t = 0; t < taps; t++)
-                target[t] = accumulate ? target[t] + sums[o * TapBlock + t] : sums[o * TapBlock + t];
-        }
-    }
+    /// <summary>The weight gradient fills its chunk of samples' padded planes up to this many floats (256 KiB, half an L2).</summary>
+    private const long ChunkFloats = 1 << 16;
 }

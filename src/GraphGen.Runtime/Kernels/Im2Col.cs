@@ -10,65 +10,75 @@ namespace GraphGen.Kernels;
 internal static class Im2Col
 {
     /// <summary>col (ICg·KH·KW × OH·OW) from the group's input planes xg (ICg × H·W).</summary>
-    public static void Gather(in Conv2dShape s, ReadOnlySpan<float> xg, Span<float> col)
+    public static unsafe void Gather(in Conv2dShape s, ReadOnlySpan<float> xg, Span<float> col)
     {
-        int ow = s.OutWidth, oh = s.OutHeight, plane = s.OutPlane;
-        int row = 0;
-        for (int ic = 0; ic < s.GroupInChannels; ic++)
+        int ow = s.OutWidth, oh = s.OutHeight, plane = oh * ow, width = s.InWidth, stride = s.StrideW;
+        KernelChecks.Length(xg.Length, "Im2Col.Gather", nameof(xg), "[ICg, H, W]", s.GroupInChannels, s.InHeight, width);
+        KernelChecks.Length(col.Length, "Im2Col.Gather", nameof(col), "[ICg·KH·KW, OH·OW]", s.GroupWeightColumns, plane);
+        fixed (float* x = xg, c = col)
         {
-            var xc = xg.Slice(ic * s.InPlane, s.InPlane);
-            for (int kh = 0; kh < s.KernelHeight; kh++)
-                for (int kw = 0; kw < s.KernelWidth; kw++, row++)
-                {
-                    var (lo, hi, offset) = ValidColumns(s.InWidth, ow, s.StrideW, s.PadW, kw * s.DilationW);
-                    var colRow = col.Slice(row * plane, plane);
-                    for (int y = 0; y < oh; y++)
+            // Rows are short (OW = 7..28): plain loops over pointers, a vector copy only for runs of
+            // 16 or more (8 or more for the adds of ScatterAdd). Every index is inside its plane by construction of [lo, hi) (ValidColumns)
+            // and the row test.
+            float* target = c;
+            for (int ic = 0; ic < s.GroupInChannels; ic++)
+                for (int kh = 0; kh < s.KernelHeight; kh++)
+                    for (int kw = 0; kw < s.KernelWidth; kw++)
                     {
-                        var target = colRow.Slice(y * ow, ow);
-                        int ih = y * s.StrideH - s.PadH + kh * s.DilationH;
-                        if ((uint)ih >= (uint)s.InHeight || lo >= hi)
+                        var (lo, hi, offset) = ValidColumns(width, ow, stride, s.PadW, kw * s.DilationW);
+                        for (int y = 0; y < oh; y++, target += ow)
                         {
-                            target.Clear();
-                            continue;
+                            int ih = y * s.StrideH - s.PadH + kh * s.DilationH;
+                            if ((uint)ih >= (uint)s.InHeight)
+                            {
+                                for (int j = 0; j < ow; j++) target[j] = 0f;
+                                continue;
+                            }
+                            float* source = x + (nint)ic * s.InPlane + (nint)ih * width + offset;
+                            int k = 0;
+                            for (; k < lo; k++) target[k] = 0f;
+                            if (stride == 1 && hi - lo >= 16)
+                            {
+                                new ReadOnlySpan<float>(source + lo, hi - lo).CopyTo(new Span<float>(target + lo, hi - lo));
+                                k = hi;
+                            }
+                            else if (stride == 1)
+                                for (; k < hi; k++) target[k] = source[k];
+                            else
+                                for (; k < hi; k++) target[k] = source[(nint)k * stride];
+                            for (; k < ow; k++) target[k] = 0f;
                         }
-                        var source = xc.Slice(ih * s.InWidth, s.InWidth);
-                        target.Slice(0, lo).Clear();
-                        if (s.StrideW == 1)
-                            source.Slice(lo + offset, hi - lo).CopyTo(target.Slice(lo, hi - lo));
-                        else
-                            for (int x = lo; x < hi; x++) target[x] = source[x * s.StrideW + offset];
-                        target.Slice(hi).Clear();
                     }
-                }
         }
     }
 
     /// <summary>dxg (ICg × H·W) += the fold of dcol: every col entry added back to the input element it was read from.</summary>
-    public static void ScatterAdd(in Conv2dShape s, ReadOnlySpan<float> dcol, Span<float> dxg)
+    public static unsafe void ScatterAdd(in Conv2dShape s, ReadOnlySpan<float> dcol, Span<float> dxg)
     {
-        int ow = s.OutWidth, oh = s.OutHeight, plane = s.OutPlane;
-        int row = 0;
-        for (int ic = 0; ic < s.GroupInChannels; ic++)
+        int ow = s.OutWidth, oh = s.OutHeight, plane = oh * ow, width = s.InWidth, stride = s.StrideW;
+        KernelChecks.Length(dxg.Length, "Im2Col.ScatterAdd", nameof(dxg), "[ICg, H, W]", s.GroupInChannels, s.InHeight, width);
+        KernelChecks.Length(dcol.Length, "Im2Col.ScatterAdd", nameof(dcol), "[ICg·KH·KW, OH·OW]", s.GroupWeightColumns, plane);
+        fixed (float* dx = dxg, c = dcol)
         {
-            var dxc = dxg.Slice(ic * s.InPlane, s.InPlane);
-            for (int kh = 0; kh < s.KernelHeight; kh++)
-                for (int kw = 0; kw < s.KernelWidth; kw++, row++)
-                {
-                    var (lo, hi, offset) = ValidColumns(s.InWidth, ow, s.StrideW, s.PadW, kw * s.DilationW);
-                    if (lo >= hi) continue;
-                    var colRow = dcol.Slice(row * plane, plane);
-                    for (int y = 0; y < oh; y++)
+            float* source = c;
+            for (int ic = 0; ic < s.GroupInChannels; ic++)
+                for (int kh = 0; kh < s.KernelHeight; kh++)
+                    for (int kw = 0; kw < s.KernelWidth; kw++)
                     {
-                        int ih = y * s.StrideH - s.PadH + kh * s.DilationH;
-                        if ((uint)ih >= (uint)s.InHeight) continue;
-                        var source = colRow.Slice(y * ow, ow);
-                        var target = dxc.Slice(ih * s.InWidth, s.InWidth);
-                        if (s.StrideW == 1)
-                            SpanMath.Add(source.Slice(lo, hi - lo), target.Slice(lo + offset, hi - lo));
-                        else
-                            for (int x = lo; x < hi; x++) target[x * s.StrideW + offset] += source[x];
+                        var (lo, hi, offset) = ValidColumns(width, ow, stride, s.PadW, kw * s.DilationW);
+                        for (int y = 0; y < oh; y++, source += ow)
+                        {
+                            int ih = y * s.StrideH - s.PadH + kh * s.DilationH;
+                            if ((uint)ih >= (uint)s.InHeight) continue;
+                            float* target = dx + (nint)ic * s.InPlane + (nint)ih * width + offset;
+                            if (stride == 1 && hi - lo >= 8)
+                                SpanMath.Add(new ReadOnlySpan<float>(source + lo, hi - lo), new Span<float>(target + lo, hi - lo));
+                            else if (stride == 1)
+                                for (int j = lo; j < hi; j++) target[j] += source[j];
+                            else
+                                for (int j = lo; j < hi; j++) target[(nint)j * stride] += source[j];
+                        }
                     }
-                }
         }
     }
 

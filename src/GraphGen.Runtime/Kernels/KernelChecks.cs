@@ -42,18 +42,6 @@ internal static class KernelChecks
                 $"{kernel}: {name} must be at least {minimum.ToString(CultureInfo.InvariantCulture)} but is {value.ToString(CultureInfo.InvariantCulture)}.");
     }
 
-    /// <summary>Throws unless the product of the sizes fits in an int (a span cannot be longer).</summary>
-    public static void FitsInSpan(string kernel, string dims, params ReadOnlySpan<int> sizes)
-    {
-        long total = 1;
-        foreach (int size in sizes)
-        {
-            total *= size;
-            if (total > int.MaxValue)
-                throw new ArgumentException($"{kernel}: {dims} = {Format(sizes)} has more than {int.MaxValue} elements.");
-        }
-    }
-
     private static ArgumentException TooShort(int actual, long needed, string kernel, string name, string dims, ReadOnlySpan<int> sizes) =>
         new($"{kernel}: {name} must hold {needed.ToString(CultureInfo.InvariantCulture)} floats ({dims} = {Format(sizes)}) but holds {actual.ToString(CultureInfo.InvariantCulture)}.", name);
 

@@ -42,6 +42,10 @@ internal static class KernelWorkers
     private static ParallelWork? s_work;
     private static Exception? s_failure;
     private static Worker[] s_workers = [];
+    private static long s_workerParts;
+
+    /// <summary>How many parts worker threads (not callers) have run since the process started: tests use it to see the pool at work.</summary>
+    internal static long WorkerParts => Volatile.Read(ref s_workerParts);
 
     /// <summary>
     /// Runs parts 0..<paramref name="parts"/>−1 of <paramref name="work"/> on up to
@@ -81,7 +85,7 @@ internal static class KernelWorkers
     }
 
     /// <summary>Claims and runs parts of job <paramref name="ticket"/> until none is left.</summary>
-    private static void Participate(int ticket)
+    private static void Participate(int ticket, bool worker = false)
     {
         while (true)
         {
@@ -98,6 +102,7 @@ internal static class KernelWorkers
             {
                 Interlocked.CompareExchange(ref s_failure, e, null);
             }
+            if (worker) Interlocked.Increment(ref s_workerParts);
             Interlocked.Increment(ref s_done);
         }
     }
@@ -129,7 +134,7 @@ internal static class KernelWorkers
             while (true)
             {
                 seen = WaitForTicket(seen);
-                Participate(seen);
+                Participate(seen, worker: true);
             }
         }
 

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace GraphGen.Kernels;
 
 /// <summary>
@@ -13,46 +15,55 @@ namespace GraphGen.Kernels;
 /// Padding never wins a max (it counts as −∞) and adds 0 to a sum but counts in the divisor
 /// (with ceil_mode = false every window lies inside the padded image, so the divisor is always KH·KW).
 /// </summary>
-public static class Pool2d
+public static partial class Pool2d
 {
     /// <summary>y = max over each window; argmax holds the index within the input plane (h·InWidth + w) of the winner.</summary>
-    public static void MaxForward(in Pool2dShape s, int batch, ReadOnlySpan<float> x, Span<float> y, Span<int> argmax)
+    public static unsafe void MaxForward(in Pool2dShape s, int batch, ReadOnlySpan<float> x, Span<float> y, Span<int> argmax)
     {
         const string Kernel = "Pool2d.MaxForward";
         Check(in s, batch, Kernel, nameof(x), x.Length, nameof(y), y.Length);
         KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
-        int planes = batch * s.Channels;
-        for (int plane = 0; plane < planes; plane++)
-        {
-            var xp = x.Slice(plane * s.InPlane, s.InPlane);
-            var yp = y.Slice(plane * s.OutPlane, s.OutPlane);
-            var ap = argmax.Slice(plane * s.OutPlane, s.OutPlane);
-            for (int i = 0; i < s.OutHeight; i++)
+        int outH = s.OutHeight, outW = s.OutWidth, inPlane = s.InPlane, outPlane = outH * outW; // properties divide: hoist them
+        int planes = batch * s.Channels, width = s.InWidth;
+        bool pairs = s is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
+        fixed (float* px = x, py = y)
+        fixed (int* pa = argmax)
+            for (int plane = 0; plane < planes; plane++)
             {
-                var (h0, h1) = Window(i, s.StrideH, s.PadH, s.KernelH, s.InHeight);
-                for (int j = 0; j < s.OutWidth; j++)
+                float* xp = px + (nint)plane * inPlane;
+                float* yp = py + (nint)plane * outPlane;
+                int* ap = pa + (nint)plane * outPlane;
+                for (int i = 0; i < outH; i++)
                 {
-                    var (w0, w1) = Window(j, s.StrideW, s.PadW, s.KernelW, s.InWidth);
-                    float max = float.NegativeInfinity;
-                    int at = h0 * s.InWidth + w0;
-                    for (int h = h0; h < h1; h++)
+                    var (h0, h1) = Window(i, s.StrideH, s.PadH, s.KernelH, s.InHeight);
+                    int j = pairs ? MaxPairs(xp + 2 * i * width, width, 2 * i * width, outW, yp, ap) : 0;
+                    for (; j < outW; j++)
                     {
-                        var row = xp.Slice(h * s.InWidth, s.InWidth);
-                        for (int w = w0; w < w1; w++)
+                        var (w0, w1) = Window(j, s.StrideW, s.PadW, s.KernelW, width);
+                        float max = float.NegativeInfinity;
+                        int maxBits = BitConverter.SingleToInt32Bits(max);
+                        int at = h0 * width + w0;
+                        for (int h = h0; h < h1; h++)
                         {
-                            float v = row[w];
-                            if (v > max || float.IsNaN(v))
+                            float* row = xp + h * width;
+                            for (int w = w0; w < w1; w++)
                             {
-                                max = v;
-                                at = h * s.InWidth + w;
+                                // Take v if it is larger or NaN, without a branch (random data
+                                // mispredicts half the time): an all-ones mask selects the bits.
+                                float v = row[w];
+                                int take = -((v > max ? 1 : 0) | (float.IsNaN(v) ? 1 : 0));
+                                maxBits = (maxBits & ~take) | (BitConverter.SingleToInt32Bits(v) & take);
+                                max = BitConverter.Int32BitsToSingle(maxBits);
+                                at = (at & ~take) | ((h * width + w) & take);
                             }
                         }
+                        yp[j] = max;
+                        ap[j] = at;
                     }
-                    yp[i * s.OutWidth + j] = max;
-                    ap[i * s.OutWidth + j] = at;
+                    yp += outW;
+                    ap += outW;
                 }
             }
-        }
     }
 
     /// <summary>dx (+)= dy routed to each window's winner: dx[argmax[i, j]] += dy[i, j] (zero elsewhere when writing).</summary>
@@ -61,17 +72,18 @@ public static class Pool2d
         const string Kernel = "Pool2d.MaxBackward";
         Check(in s, batch, Kernel, nameof(dx), dx.Length, nameof(dy), dy.Length);
         KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
-        int planes = batch * s.Channels, outputs = planes * s.OutPlane;
+        int outH = s.OutHeight, outW = s.OutWidth, inPlane = s.InPlane, outPlane = outH * outW; // properties divide: hoist them
+        int planes = batch * s.Channels, outputs = planes * outPlane;
         for (int k = 0; k < outputs; k++)
-            if ((uint)argmax[k] >= (uint)s.InPlane)
+            if ((uint)argmax[k] >= (uint)inPlane)
                 throw new ArgumentOutOfRangeException(nameof(argmax), argmax[k],
                     $"{Kernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
-        if (!accumulate) dx.Slice(0, planes * s.InPlane).Clear();
+        if (!accumulate) dx.Slice(0, planes * inPlane).Clear();
         for (int plane = 0; plane < planes; plane++)
         {
-            var dxp = dx.Slice(plane * s.InPlane, s.InPlane);
-            var dyp = dy.Slice(plane * s.OutPlane, s.OutPlane);
-            var ap = argmax.Slice(plane * s.OutPlane, s.OutPlane);
+            var dxp = dx.Slice(plane * inPlane, inPlane);
+            var dyp = dy.Slice(plane * outPlane, outPlane);
+            var ap = argmax.Slice(plane * outPlane, outPlane);
             for (int k = 0; k < dyp.Length; k++) dxp[ap[k]] += dyp[k];
         }
     }
@@ -81,16 +93,17 @@ public static class Pool2d
     {
         const string Kernel = "Pool2d.AverageForward";
         Check(in s, batch, Kernel, nameof(x), x.Length, nameof(y), y.Length);
+        int outH = s.OutHeight, outW = s.OutWidth, inPlane = s.InPlane, outPlane = outH * outW; // properties divide: hoist them
         float divisor = s.KernelH * s.KernelW;
         int planes = batch * s.Channels;
         for (int plane = 0; plane < planes; plane++)
         {
-            var xp = x.Slice(plane * s.InPlane, s.InPlane);
-            var yp = y.Slice(plane * s.OutPlane, s.OutPlane);
-            for (int i = 0; i < s.OutHeight; i++)
+            var xp = x.Slice(plane * inPlane, inPlane);
+            var yp = y.Slice(plane * outPlane, outPlane);
+            for (int i = 0; i < outH; i++)
             {
                 var (h0, h1) = Window(i, s.StrideH, s.PadH, s.KernelH, s.InHeight);
-                for (int j = 0; j < s.OutWidth; j++)
+                for (int j = 0; j < outW; j++)
                 {
                     var (w0, w1) = Window(j, s.StrideW, s.PadW, s.KernelW, s.InWidth);
                     float sum = 0f;
@@ -99,7 +112,7 @@ public static class Pool2d
                         var row = xp.Slice(h * s.InWidth, s.InWidth);
                         for (int w = w0; w < w1; w++) sum += row[w];
                     }
-                    yp[i * s.OutWidth + j] = sum / divisor;
+                    yp[i * outW + j] = sum / divisor;
                 }
             }
         }
@@ -110,20 +123,21 @@ public static class Pool2d
     {
         const string Kernel = "Pool2d.AverageBackward";
         Check(in s, batch, Kernel, nameof(dx), dx.Length, nameof(dy), dy.Length);
+        int outH = s.OutHeight, outW = s.OutWidth, inPlane = s.InPlane, outPlane = outH * outW; // properties divide: hoist them
         float divisor = s.KernelH * s.KernelW;
         int planes = batch * s.Channels;
-        if (!accumulate) dx.Slice(0, planes * s.InPlane).Clear();
+        if (!accumulate) dx.Slice(0, planes * inPlane).Clear();
         for (int plane = 0; plane < planes; plane++)
         {
-            var dxp = dx.Slice(plane * s.InPlane, s.InPlane);
-            var dyp = dy.Slice(plane * s.OutPlane, s.OutPlane);
-            for (int i = 0; i < s.OutHeight; i++)
+            var dxp = dx.Slice(plane * inPlane, inPlane);
+            var dyp = dy.Slice(plane * outPlane, outPlane);
+            for (int i = 0; i < outH; i++)
             {
                 var (h0, h1) = Window(i, s.StrideH, s.PadH, s.KernelH, s.InHeight);
-                for (int j = 0; j < s.OutWidth; j++)
+                for (int j = 0; j < outW; j++)
                 {
                     var (w0, w1) = Window(j, s.StrideW, s.PadW, s.KernelW, s.InWidth);
-                    float share = dyp[i * s.OutWidth + j] / divisor;
+                    float share = dyp[i * outW + j] / divisor;
                     for (int h = h0; h < h1; h++)
                     {
                         var row = dxp.Slice(h * s.InWidth, s.InWidth);

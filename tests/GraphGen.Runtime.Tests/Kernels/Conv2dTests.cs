@@ -23,6 +23,8 @@ public class Conv2dTests
         new(3, 5, 4, 2, 5, 4),                                                             // kernel as large as the image: 1×1 output
         new(6, 5, 5, 9, 3, 3, StrideH: 3, StrideW: 3, PadH: 2, PadW: 1),                   // stride larger than the kernel's overlap
         new(2, 33, 35, 5, 3, 3, PadH: 1, PadW: 1),                                         // several register blocks per plane
+        new(9, 6, 7, 12, 3, 3, PadH: 1, PadW: 1),                                          // 8-channel blocks, padded (12 → 16, 9 → 16)
+        new(16, 5, 5, 8, 3, 3, PadH: 1, PadW: 1, Groups: 2),                               // 8-channel blocks per group
     ];
 
     public static TheoryData<int, string, int> Cases()
@@ -136,6 +138,28 @@ public class Conv2dTests
         var dwOnly = new float[s.WeightSize];
         Using(algorithm, () => { Conv2d.BackwardWeight(s, batch, p.X, p.Dy, dwOnly, [], accumulate: false); return 0; });
         Bitwise(once, dwOnly, $"{s} {algorithm} dW without dbias");
+    }
+
+    [Theory]
+    [InlineData(0, "Im2ColGemm")]
+    [InlineData(0, "Direct")]
+    [InlineData(1, "Direct")]
+    [InlineData(4, "Direct")]
+    [InlineData(15, "Direct")]
+    [InlineData(6, "Im2ColGemm")]
+    public void WeightGradientOfALargerBatchSumsEverySlice(int shape, string algorithm)
+    {
+        // 19 samples: 8 slices of 2 or 3 samples, and chunks of several samples in the direct kernel.
+        const int batch = 19;
+        var p = Problem.Create(Shapes[shape], batch, 600 + (ulong)shape);
+        var s = p.S;
+        var dw = new float[s.WeightSize];
+        var db = new float[s.OutChannels];
+        Using(algorithm, () => { Conv2d.BackwardWeight(s, batch, p.X, p.Dy, dw, db, accumulate: false); return 0; });
+        var (expectedW, expectedB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy));
+        var (magW, magB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy), magnitude: true);
+        WithinBound(expectedW, dw, Bound(magW, batch * s.OutPlane), $"{s} {algorithm} dW");
+        WithinBound(expectedB, db, Bound(magB, batch * s.OutPlane), $"{s} {algorithm} dbias");
     }
 
     [Theory]

@@ -13,6 +13,7 @@ public class Pool2dTests
         new(2, 6, 7, 3, 2, 1, 2, 1, 0),           // per-axis kernel, stride and padding
         new(1, 5, 5, 5, 5, 1, 1),                 // one window over the whole image
         new(2, 9, 6, 2, 3, 3, 1, 1, 1),           // stride larger than the window
+        new(2, 7, 37, 2, 2, 2, 2),                // 2×2 pairs: a block of 16 windows, a ragged end, an odd row and column left over
     ];
 
     public static TheoryData<int, int> Cases()
@@ -133,6 +134,29 @@ public class Pool2dTests
         Array.Fill(x, float.NegativeInfinity);
         Pool2d.MaxForward(s, 1, x, y, argmax);
         Assert.Equal(new[] { 0, 0, 0, 0 }, argmax);
+    }
+
+    [Fact]
+    public void TwoByTwoWindowsPropagateNaNAndKeepTheScanOrder()
+    {
+        var s = new Pool2dShape(1, 2, 40, 2, 2, 2, 2);
+        var x = new float[80];
+        x[3] = float.NaN;              // window 1: NaN in the top row wins over the larger 5 below it
+        x[40 + 2] = 5f;
+        x[40 + 35] = float.NaN;        // window 17 (ragged end): the last NaN wins
+        x[35 - 1] = float.NaN;
+        x[40 + 20] = 1f; x[40 + 21] = 1f; // window 10: a tie goes to the first in scan order
+        var y = new float[20];
+        var argmax = new int[20];
+        Pool2d.MaxForward(s, 1, x, y, argmax);
+        Assert.True(float.IsNaN(y[1]));
+        Assert.Equal(3, argmax[1]);
+        Assert.True(float.IsNaN(y[17]));
+        Assert.Equal(75, argmax[17]);
+        Assert.Equal(1f, y[10]);
+        Assert.Equal(60, argmax[10]);
+        Assert.Equal(0f, y[0]);
+        Assert.Equal(0, argmax[0]);
     }
 
     [Fact]

@@ -1,0 +1,197 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GraphGen.Kernels;
+
+/// <summary>The register-blocked inner loops of <see cref="ConvDirect"/> and the copies that feed them.</summary>
+internal static unsafe partial class ConvDirect
+{
+    /// <summary>Zero-padded copies of the geometry's source planes (every float of every slot is written).</summary>
+    private static void FillPadded(in Geometry geo, float* source, float* padded)
+    {
+        new Span<float>(padded, geo.Channels * geo.PlaneStride).Clear();
+        for (int c = 0; c < geo.Channels; c++)
+        {
+            float* from = source + (nint)c * geo.SourceH * geo.SourceW;
+            float* to = padded + (nint)c * geo.PlaneStride + geo.PadH * geo.PaddedW + geo.PadW;
+            for (int h = 0; h < geo.SourceH; h++)
+                new ReadOnlySpan<float>(from + h * geo.SourceW, geo.SourceW).CopyTo(new Span<float>(to + h * geo.PaddedW, geo.SourceW));
+        }
+    }
+
+    /// <summary>dy in the wide layout: dywide[o, i·Wp + j] = dy[o, i, j] for j &lt; OW, 0 elsewhere and for o ≥ channels.</summary>
+    private static void FillWide(in Geometry geo, float* dy, int channels, int pad, float* wide)
+    {
+        new Span<float>(wide, pad * geo.WideLength).Clear();
+        for (int o = 0; o < channels; o++)
+            for (int i = 0; i < geo.OutH; i++)
+                new ReadOnlySpan<float>(dy + ((nint)o * geo.OutH + i) * geo.OutW, geo.OutW)
+                    .CopyTo(new Span<float>(wide + (nint)o * geo.WideLength + i * geo.PaddedW, geo.OutW));
+    }
+
+    /// <summary>
+    /// wide[o, q] = Σ_c Σ_t wt[c, t, o] · padded[c, q + offset(t)] for every o &lt; outPad and every
+    /// q &lt; WideLength, in register blocks of <see cref="CorrelationBlock"/> channels × 32 positions.
+    /// </summary>
+    private static void Correlate(in Geometry geo, float* padded, float* wt, int outPad, float* wide)
+    {
+        if (outPad % 8 == 0 && outPad >= 8) Correlate8(in geo, padded, wt, outPad, wide);
+        else Correlate4(in geo, padded, wt, outPad, wide);
+    }
+
+    /// <summary>4 channels × 32 positions: 8 accumulators; per tap 2 loads, 4 broadcasts, 8 FMAs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Correlate4(in Geometry geo, float* padded, float* wt, int outPad, float* wide)
+    {
+        int taps = geo.Taps, kernelW = geo.KernelW, rowStep = geo.DilationH * geo.PaddedW, dw = geo.DilationW;
+        nint stride = geo.WideLength;
+        for (int ob = 0; ob < outPad; ob += 4)
+            for (int q = 0; q < geo.WideLength; q += Positions)
+            {
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                for (int c = 0; c < geo.Channels; c++)
+                {
+                    float* src = padded + (nint)c * geo.PlaneStride + q;
+                    float* w = wt + (nint)c * taps * outPad + ob;
+                    for (int u = 0; u < geo.KernelH; u++, src += rowStep)
+                    {
+                        float* p = src;
+                        for (int v = 0; v < kernelW; v++, p += dw, w += outPad)
+                        {
+                            var x0 = Vector512.Load(p);
+                            var x1 = Vector512.Load(p + 16);
+                            var w0 = Vector512.Create(w[0]);
+                            a00 = Vector512.FusedMultiplyAdd(w0, x0, a00);
+                            a01 = Vector512.FusedMultiplyAdd(w0, x1, a01);
+                            var w1 = Vector512.Create(w[1]);
+                            a10 = Vector512.FusedMultiplyAdd(w1, x0, a10);
+                            a11 = Vector512.FusedMultiplyAdd(w1, x1, a11);
+                            var w2 = Vector512.Create(w[2]);
+                            a20 = Vector512.FusedMultiplyAdd(w2, x0, a20);
+                            a21 = Vector512.FusedMultiplyAdd(w2, x1, a21);
+                            var w3 = Vector512.Create(w[3]);
+                            a30 = Vector512.FusedMultiplyAdd(w3, x0, a30);
+                            a31 = Vector512.FusedMultiplyAdd(w3, x1, a31);
+                        }
+                    }
+                }
+                float* o0 = wide + ob * stride + q;
+                Vector512.Store(a00, o0); Vector512.Store(a01, o0 + 16);
+                Vector512.Store(a10, o0 + stride); Vector512.Store(a11, o0 + stride + 16);
+                Vector512.Store(a20, o0 + 2 * stride); Vector512.Store(a21, o0 + 2 * stride + 16);
+                Vector512.Store(a30, o0 + 3 * stride); Vector512.Store(a31, o0 + 3 * stride + 16);
+            }
+    }
+
+    /// <summary>8 channels × 32 positions: 16 accumulators; per tap 2 loads, 8 broadcasts, 16 FMAs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Correlate8(in Geometry geo, float* padded, float* wt, int outPad, float* wide)
+    {
+        int taps = geo.Taps, kernelW = geo.KernelW, rowStep = geo.DilationH * geo.PaddedW, dw = geo.DilationW;
+        nint stride = geo.WideLength;
+        for (int ob = 0; ob < outPad; ob += 8)
+            for (int q = 0; q < geo.WideLength; q += Positions)
+            {
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                Vector512<float> a40 = default, a41 = default, a50 = default, a51 = default;
+                Vector512<float> a60 = default, a61 = default, a70 = default, a71 = default;
+                for (int c = 0; c < geo.Channels; c++)
+                {
+                    float* src = padded + (nint)c * geo.PlaneStride + q;
+                    float* w = wt + (nint)c * taps * outPad + ob;
+                    for (int u = 0; u < geo.KernelH; u++, src += rowStep)
+                    {
+                        float* p = src;
+                        for (int v = 0; v < kernelW; v++, p += dw, w += outPad)
+                        {
+                            var x0 = Vector512.Load(p);
+                            var x1 = Vector512.Load(p + 16);
+                            var wv = Vector512.Create(w[0]);
+                            a00 = Vector512.FusedMultiplyAdd(wv, x0, a00);
+                            a01 = Vector512.FusedMultiplyAdd(wv, x1, a01);
+                            wv = Vector512.Create(w[1]);
+                            a10 = Vector512.FusedMultiplyAdd(wv, x0, a10);
+                            a11 = Vector512.FusedMultiplyAdd(wv, x1, a11);
+                            wv = Vector512.Create(w[2]);
+                            a20 = Vector512.FusedMultiplyAdd(wv, x0, a20);
+                            a21 = Vector512.FusedMultiplyAdd(wv, x1, a21);
+                            wv = Vector512.Create(w[3]);
+                            a30 = Vector512.FusedMultiplyAdd(wv, x0, a30);
+                            a31 = Vector512.FusedMultiplyAdd(wv, x1, a31);
+                            wv = Vector512.Create(w[4]);
+                            a40 = Vector512.FusedMultiplyAdd(wv, x0, a40);
+                            a41 = Vector512.FusedMultiplyAdd(wv, x1, a41);
+                            wv = Vector512.Create(w[5]);
+                            a50 = Vector512.FusedMultiplyAdd(wv, x0, a50);
+                            a51 = Vector512.FusedMultiplyAdd(wv, x1, a51);
+                            wv = Vector512.Create(w[6]);
+                            a60 = Vector512.FusedMultiplyAdd(wv, x0, a60);
+                            a61 = Vector512.FusedMultiplyAdd(wv, x1, a61);
+                            wv = Vector512.Create(w[7]);
+                            a70 = Vector512.FusedMultiplyAdd(wv, x0, a70);
+                            a71 = Vector512.FusedMultiplyAdd(wv, x1, a71);
+                        }
+                    }
+                }
+                float* o = wide + ob * stride + q;
+                Vector512.Store(a00, o); Vector512.Store(a01, o + 16); o += stride;
+                Vector512.Store(a10, o); Vector512.Store(a11, o + 16); o += stride;
+                Vector512.Store(a20, o); Vector512.Store(a21, o + 16); o += stride;
+                Vector512.Store(a30, o); Vector512.Store(a31, o + 16); o += stride;
+                Vector512.Store(a40, o); Vector512.Store(a41, o + 16); o += stride;
+                Vector512.Store(a50, o); Vector512.Store(a51, o + 16); o += stride;
+                Vector512.Store(a60, o); Vector512.Store(a61, o + 16); o += stride;
+                Vector512.Store(a70, o); Vector512.Store(a71, o + 16);
+            }
+    }
+
+    /// <summary>
+    /// For channels ob..ob+channels−1 and taps tb..tb+taps−1 of input channel c:
+    /// Σ_samples Σ_q dywide[o, q] · xpad[c, q + offset(t)], written or added into dW[o, c, t].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotBlock(in Geometry geo, float* xc, int* offsets, float* dyBlock, int samples, nint xStride, nint dyStride,
+        float* dwg, int icg, int c, int ob, int channels, int tb, int taps, bool accumulate)
+    {
+        nint stride = geo.WideLength;
+        Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector512<float> s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default;
+        Vector512<float> s30 = default, s31 = default, s32 = default, s33 = default;
+        for (int i = 0; i < samples; i++, xc += xStride, dyBlock += dyStride)
+        {
+            float* x0 = xc + offsets[0], x1 = xc + offsets[1], x2 = xc + offsets[2], x3 = xc + offsets[3];
+            float* d0 = dyBlock, d1 = d0 + stride, d2 = d1 + stride, d3 = d2 + stride;
+            for (int q = 0; q < geo.WideLength; q += 16)
+            {
+                var v0 = Vector512.Load(x0 + q); var v1 = Vector512.Load(x1 + q);
+                var v2 = Vector512.Load(x2 + q); var v3 = Vector512.Load(x3 + q);
+                var g = Vector512.Load(d0 + q);
+                s00 = Vector512.FusedMultiplyAdd(g, v0, s00); s01 = Vector512.FusedMultiplyAdd(g, v1, s01);
+                s02 = Vector512.FusedMultiplyAdd(g, v2, s02); s03 = Vector512.FusedMultiplyAdd(g, v3, s03);
+                g = Vector512.Load(d1 + q);
+                s10 = Vector512.FusedMultiplyAdd(g, v0, s10); s11 = Vector512.FusedMultiplyAdd(g, v1, s11);
+                s12 = Vector512.FusedMultiplyAdd(g, v2, s12); s13 = Vector512.FusedMultiplyAdd(g, v3, s13);
+                g = Vector512.Load(d2 + q);
+                s20 = Vector512.FusedMultiplyAdd(g, v0, s20); s21 = Vector512.FusedMultiplyAdd(g, v1, s21);
+                s22 = Vector512.FusedMultiplyAdd(g, v2, s22); s23 = Vector512.FusedMultiplyAdd(g, v3, s23);
+                g = Vector512.Load(d3 + q);
+                s30 = Vector512.FusedMultiplyAdd(g, v0, s30); s31 = Vector512.FusedMultiplyAdd(g, v1, s31);
+                s32 = Vector512.FusedMultiplyAdd(g, v2, s32); s33 = Vector512.FusedMultiplyAdd(g, v3, s33);
+            }
+        }
+        float* sums = stackalloc float[ChannelBlock * TapBlock];
+        sums[0] = Vector512.Sum(s00); sums[1] = Vector512.Sum(s01); sums[2] = Vector512.Sum(s02); sums[3] = Vector512.Sum(s03);
+        sums[4] = Vector512.Sum(s10); sums[5] = Vector512.Sum(s11); sums[6] = Vector512.Sum(s12); sums[7] = Vector512.Sum(s13);
+        sums[8] = Vector512.Sum(s20); sums[9] = Vector512.Sum(s21); sums[10] = Vector512.Sum(s22); sums[11] = Vector512.Sum(s23);
+        sums[12] = Vector512.Sum(s30); sums[13] = Vector512.Sum(s31); sums[14] = Vector512.Sum(s32); sums[15] = Vector512.Sum(s33);
+        for (int o = 0; o < channels; o++)
+        {
+            float* target = dwg + ((nint)(ob + o) * icg + c) * geo.Taps + tb;
+            for (int t = 0; t < taps; t++)
+                target[t] = accumulate ? target[t] + sums[o * TapBlock + t] : sums[o * TapBlock + t];
+        }
+    }
+}

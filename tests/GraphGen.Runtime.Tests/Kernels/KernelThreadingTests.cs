@@ -1,0 +1,205 @@
+using GraphGen.Kernels;
+using static GraphGen.Runtime.Tests.Kernels.KernelAssert;
+
+namespace GraphGen.Runtime.Tests.Kernels;
+
+/// <summary>
+/// Results are bitwise identical for every thread count, the worker pool really runs parts, and
+/// no kernel allocates after its first call. In the GEMM collection: these tests change
+/// <see cref="Gemm.MaxThreads"/> and measure allocations, so they run alone.
+/// </summary>
+[Collection(GemmCollection.Name)]
+public class KernelThreadingTests
+{
+    private static readonly Conv2dShape[] ThreadedShapes =
+    [
+        new(1, 28, 28, 6, 5, 5),                                   // LeNet conv1
+        new(16, 14, 14, 16, 3, 3, PadH: 1, PadW: 1),               // ResNet-like
+        new(8, 31, 29, 12, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 4),
+        new(32, 16, 16, 48, 3, 3, PadH: 1, PadW: 1),               // per-sample GEMMs above 4 MFLOP: column blocks with threads
+    ];
+
+    [Theory]
+    [InlineData(0, "Im2ColGemm")]
+    [InlineData(0, "Direct")]
+    [InlineData(1, "Im2ColGemm")]
+    [InlineData(1, "Direct")]
+    [InlineData(2, "Im2ColGemm")]
+    [InlineData(3, "Im2ColGemm")]
+    public void ConvolutionIsBitwiseIdenticalForEveryThreadCount(int shape, string algorithm)
+    {
+        var s = ThreadedShapes[shape];
+        const int batch = 13; // slices of 1 and 2 samples
+        var rng = new SeededRandom(70);
+        var x = Random(rng, batch * s.InputSize);
+        var w = Random(rng, s.WeightSize);
+        var bias = Random(rng, s.OutChannels);
+        var dy = Random(rng, batch * s.OutputSize);
+        float[] Run(int threads)
+        {
+            return WithThreads(threads, () =>
+            {
+                ConvAlgorithms.Forced = Enum.Parse<ConvAlgorithm>(algorithm);
+                try
+                {
+                    var y = new float[batch * s.OutputSize];
+                    var dx = new float[batch * s.InputSize];
+                    var dw = new float[s.WeightSize];
+                    var db = new float[s.OutChannels];
+                    Conv2d.Forward(s, batch, x, w, bias, y, Activation.Gelu);
+                    Conv2d.BackwardInput(s, batch, dy, w, dx, accumulate: false);
+                    Conv2d.BackwardWeight(s, batch, x, dy, dw, db, accumulate: false);
+                    return y.Concat(dx).Concat(dw).Concat(db).ToArray();
+                }
+                finally
+                {
+                    ConvAlgorithms.Forced = null;
+                }
+            });
+        }
+        var one = Run(1);
+        Bitwise(one, RunUntilWorkersHelp(() => Run(2)), $"{s} {algorithm}, 2 threads");
+        Bitwise(one, Run(3), $"{s} {algorithm}, 3 threads");
+        Bitwise(one, Run(8), $"{s} {algorithm}, 8 threads");
+    }
+
+    [Theory]
+    [InlineData(false, false, 40, 700, 300)]
+    [InlineData(true, false, 33, 517, 129)]
+    [InlineData(false, true, 64, 1152, 49)]
+    [InlineData(true, true, 17, 90, 2000)]
+    public void ColumnBlocksGiveTheBitsOfTheWholeGemm(bool ta, bool tb, int m, int n, int k)
+    {
+        var rng = new SeededRandom(74);
+        var a = Random(rng, m * k);
+        var b = Random(rng, k * n + 7);
+        var c0 = Random(rng, m * (n + 3));
+        var whole = (float[])c0.Clone();
+        var blocked = (float[])c0.Clone();
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        WithThreads(1, () =>
+        {
+            Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, whole, n + 3, accumulate: true);
+            ColumnBlockedGemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, blocked, n + 3, accumulate: true);
+            return 0;
+        });
+        Assert.True(2L * m * n * k > ColumnBlockedGemm.SingleThreadFlops, "the problem is cut into blocks");
+        Bitwise(whole, blocked, "C");
+    }
+
+    [Fact]
+    public void AttentionKernelsAreBitwiseIdenticalForEveryThreadCount()
+    {
+        const int count = 24, t = 64, d = 32;
+        var rng = new SeededRandom(71);
+        var q = Random(rng, count * t * d);
+        var k = Random(rng, count * t * d);
+        var dyScores = Random(rng, count * t * t);
+        float[] Run(int threads) => WithThreads(threads, () =>
+        {
+            var scores = new float[count * t * t];
+            var p = new float[scores.Length];
+            var ds = new float[scores.Length];
+            var dq = Random(new SeededRandom(72), count * t * d);
+            BatchedGemm.Multiply(count, false, true, t, t, d, q, k, scores, accumulate: false, alpha: 0.125f);
+            CausalSoftmax.Forward(count, t, scores, p);
+            CausalSoftmax.Backward(count, t, p, dyScores, ds, accumulate: false);
+            BatchedGemm.Multiply(count, false, false, t, d, t, ds, k, dq, accumulate: true, alpha: 0.125f);
+            return scores.Concat(p).Concat(ds).Concat(dq).ToArray();
+        });
+        var one = Run(1);
+        Bitwise(one, RunUntilWorkersHelp(() => Run(2)), "2 threads");
+        Bitwise(one, Run(5), "5 threads");
+    }
+
+    /// <summary>Runs until a worker thread has run at least one part (a busy pool or a sleeping worker can leave the caller alone).</summary>
+    private static float[] RunUntilWorkersHelp(Func<float[]> run)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            long before = KernelWorkers.WorkerParts;
+            var result = run();
+            if (KernelWorkers.WorkerParts > before) return result;
+        }
+        Assert.Fail("In 50 attempts no worker thread ran a part: the pool never helped.");
+        return [];
+    }
+
+    private static readonly ConvAlgorithm[] Algorithms = [ConvAlgorithm.Im2ColGemm, ConvAlgorithm.Direct];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SteadyStateCallsAllocateNothing(int threads)
+    {
+        var rng = new SeededRandom(73);
+        var conv = new Conv2dShape(6, 12, 12, 16, 5, 5);
+        var strided = new Conv2dShape(4, 9, 9, 8, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 2);
+        const int batch = 8;
+        var x = Random(rng, batch * 6 * 144);
+        var w = Random(rng, conv.WeightSize);
+        var bias = Random(rng, 16);
+        var y = new float[batch * conv.OutputSize];
+        var dx = new float[x.Length];
+        var dw = new float[conv.WeightSize];
+        var db = new float[16];
+        var xs = Random(rng, batch * strided.InputSize);
+        var ws = Random(rng, strided.WeightSize);
+        var ys = new float[batch * strided.OutputSize];
+        var pool = new Pool2dShape(16, 8, 8, 2, 2, 2, 2);
+        var pooled = new float[batch * pool.OutputSize];
+        var argmax = new int[pooled.Length];
+        var bnMean = new float[16];
+        var bnInv = new float[16];
+        var running = new float[16];
+        var runningVar = Enumerable.Repeat(1f, 16).ToArray();
+        var gamma = Random(rng, 64);
+        var beta = Random(rng, 64);
+        var mask = new float[y.Length];
+        var ids = new float[] { 1, 2, 3, 1 };
+        var table = Random(rng, 10 * 8);
+        var emb = new float[32];
+        var scores = new float[8 * 32 * 32];
+        var q = Random(rng, 8 * 32 * 16);
+        var heads = new float[q.Length];
+        void Calls()
+        {
+            foreach (var algorithm in Algorithms)
+            {
+                ConvAlgorithms.Forced = algorithm;
+                Conv2d.Forward(conv, batch, x, w, bias, y, Activation.Relu);
+                Conv2d.BackwardInput(conv, batch, y, w, dx, accumulate: true);
+                Conv2d.BackwardWeight(conv, batch, x, y, dw, db, accumulate: false);
+                Conv2d.Forward(strided, batch, xs, ws, [], ys);
+                Conv2d.BackwardWeight(strided, batch, xs, ys, new Span<float>(dw, 0, strided.WeightSize), [], accumulate: true);
+            }
+            ConvAlgorithms.Forced = null;
+            Pool2d.MaxForward(pool, batch, y, pooled, argmax);
+            Pool2d.MaxBackward(pool, batch, pooled, argmax, y, accumulate: true);
+            Pool2d.AverageForward(pool, batch, y, pooled);
+            Pool2d.AverageBackward(pool, batch, pooled, y, accumulate: false);
+            Pool2d.GlobalAverageForward(batch, 16, 64, y, pooled);
+            Pool2d.GlobalAverageBackward(batch, 16, 64, pooled, y, accumulate: true);
+            BatchNorm.ForwardTraining(batch, 16, 64, y, gamma.AsSpan(0, 16), beta.AsSpan(0, 16), y, bnMean, bnInv, running, runningVar);
+            BatchNorm.ForwardTraining(batch * 64, 16, 1, y, [], [], y, bnMean, bnInv, [], []);
+            BatchNorm.Backward(batch, 16, 64, y, y, gamma.AsSpan(0, 16), bnMean, bnInv, mask, db, db, accumulate: false);
+            BatchNorm.ForwardInference(batch, 16, 64, y, gamma.AsSpan(0, 16), beta.AsSpan(0, 16), running, runningVar, y);
+            LayerNorm.Forward(batch * 16, 64, y, gamma, beta, y, new Span<float>(dx, 0, 128), new Span<float>(dx, 128, 128));
+            LayerNorm.Forward(batch * 16, 64, y, [], [], y, new Span<float>(dx, 0, 128), new Span<float>(dx, 128, 128));
+            LayerNorm.Backward(batch * 16, 64, y, y, gamma, new Span<float>(dx, 0, 128), new Span<float>(dx, 128, 128), mask, gamma, beta, accumulate: true);
+            Dropout.Forward(y, y, mask, 0.3f, 1, 2);
+            Dropout.Backward(y, mask, y, accumulate: true);
+            GaussianNoise.Fill(mask, 3, 4);
+            Embedding.Forward(ids, table, emb, 10, 8);
+            Embedding.Backward(ids, emb, table, 10, 8, accumulate: true);
+            BatchedGemm.Multiply(8, false, true, 32, 32, 16, q, q, scores, accumulate: false, alpha: 0.25f);
+            BatchedGemm.Multiply(8, false, false, 32, 16, 32, scores, q, heads, accumulate: true, alpha: 0.5f);
+            CausalSoftmax.Forward(8, 32, scores, scores);
+            CausalSoftmax.Backward(8, 32, scores, scores, scores, accumulate: true);
+            Permute.SplitHeads(8, 32, 4, 4, q, heads, accumulate: false);
+            Permute.MergeHeads(8, 32, 4, 4, heads, q, accumulate: true);
+            Permute.SwapLastTwo(8, 32, 16, q, heads, accumulate: false);
+        }
+        WithThreads(threads, () => { AllocatesNothing(Calls); return 0; });
+    }
+}
