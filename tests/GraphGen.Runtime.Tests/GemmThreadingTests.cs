@@ -45,6 +45,31 @@ public class GemmThreadingTests
     }
 
     [Fact]
+    public void LargeProblemsAreSplitAndSmallOnesAreNot()
+    {
+        var rng = new SeededRandom(9);
+        var a = RandomMatrix(rng, 200, 200, 200);
+        var c = new float[200 * 200];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 2;
+            long before = GemmWorkerPool.JobsRun;
+            Gemm.Multiply(a, a, c, 32, 32, 64);
+            Assert.Equal(before, GemmWorkerPool.JobsRun);
+            Gemm.Multiply(a, a, c, 200, 200, 200);
+            Assert.Equal(before + 1, GemmWorkerPool.JobsRun);
+            Gemm.MaxThreads = 1;
+            Gemm.Multiply(a, a, c, 200, 200, 200);
+            Assert.Equal(before + 1, GemmWorkerPool.JobsRun);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
     public void MaxThreadsRejectsLessThanOne()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = 0);

@@ -23,6 +23,9 @@ internal static unsafe class GemmWorkerPool
     private static Gemm.KernelKind s_kind;
     private static int s_barrierParties, s_barrierRemaining, s_barrierPhase;
 
+    /// <summary>How many jobs the pool has run (tests check that large GEMMs really are split).</summary>
+    internal static long JobsRun { get; private set; }
+
     /// <summary>
     /// Runs the parts of <paramref name="partition"/> on the caller (part 0) and on
     /// workers (parts 1..). Returns false, having done nothing, when another call holds the pool.
@@ -42,10 +45,17 @@ internal static unsafe class GemmWorkerPool
             int ticket = Interlocked.Increment(ref s_ticket);
             for (int w = 0; w < helpers; w++) s_workers[w].Assign(ticket);
 
-            Gemm.RunPart(in s_problem, s_kind, in s_partition, 0);
-
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref s_pending) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+            try
+            {
+                Gemm.RunPart(in s_problem, s_kind, in s_partition, 0);
+            }
+            finally
+            {
+                // The workers read the caller's pinned memory: never leave before they are done.
+                var spinner = new SpinWait();
+                while (Volatile.Read(ref s_pending) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            JobsRun++;
             return true;
         }
         finally
