@@ -54,6 +54,7 @@ public class GemmTests
             Check(kind, Case.Create(rng, transA, transB, 350, 40, 70, accumulate: false));
             Check(kind, Case.Create(rng, transA, transB, 3, 4200, 5, accumulate: true, pad: 2));
             Check(kind, Case.Create(rng, transA, transB, 181, 203, 300, accumulate: false, pad: 7));
+            Check(kind, Case.Create(rng, transA, transB, 700, 13, 400, accumulate: true, pad: 1)); // narrow and threaded
         }
     }
 
@@ -98,7 +99,7 @@ public class GemmTests
         // AVX-512, AVX2 and scalar kernels (and the small and blocked paths) agree exactly.
         var rng = new SeededRandom(8);
         var kinds = RunnableKernels().ToArray();
-        foreach (var (m, n, k) in new[] { (32, 32, 64), (33, 47, 300), (130, 70, 90) })
+        foreach (var (m, n, k) in new[] { (32, 32, 64), (32, 10, 32), (33, 47, 300), (130, 70, 90), (400, 16, 700) })
             foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
             {
                 var gemm = Case.Create(rng, ta, tb, m, n, k, accumulate: true, pad: 1);

@@ -14,7 +14,7 @@ public class GemmThreadingTests
         int saved = Gemm.MaxThreads;
         try
         {
-            foreach (var (m, n, k) in new[] { (300, 280, 270), (40, 700, 200), (517, 33, 129), (64, 64, 64) })
+            foreach (var (m, n, k) in new[] { (300, 280, 270), (40, 700, 200), (517, 33, 129), (700, 13, 300), (64, 64, 64) })
                 foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
                 {
                     var gemm = Case.Create(rng, ta, tb, m, n, k, accumulate: true, pad: 1);

@@ -112,6 +112,7 @@ public static partial class Gemm
             var buffers = GemmBuffers.ForCurrentThread();
             switch (kind)
             {
+                case KernelKind.Vector512 when MicroKernel512Narrow.Suits(prob.N): BlockedSharedB<MicroKernel512Narrow>(in prob, in partition, part, buffers); break;
                 case KernelKind.Vector512: BlockedSharedB<MicroKernel512>(in prob, in partition, part, buffers); break;
                 case KernelKind.Vector256: BlockedSharedB<MicroKernel256>(in prob, in partition, part, buffers); break;
                 default: BlockedSharedB<MicroKernelScalar>(in prob, in partition, part, buffers); break;
@@ -134,6 +135,7 @@ public static partial class Gemm
         var buffers = GemmBuffers.ForCurrentThread();
         switch (kind)
         {
+            case KernelKind.Vector512 when MicroKernel512Narrow.Suits(prob.N): Blocked<MicroKernel512Narrow>(in prob, buffers, direct); break;
             case KernelKind.Vector512: Blocked<MicroKernel512>(in prob, buffers, direct); break;
             case KernelKind.Vector256: Blocked<MicroKernel256>(in prob, buffers, direct); break;
             default: Blocked<MicroKernelScalar>(in prob, buffers, direct); break;
