@@ -35,6 +35,9 @@ public static class SgemmQuick
         }
         foreach (int size in SquareSizes)
             Report(output, size, size, size, "A·B");
+        // The transposed forms a dense layer uses (forward X·Wᵀ, weight gradient dYᵀ·X).
+        Report(output, 1024, 1024, 1024, "A·Bᵀ");
+        Report(output, 1024, 1024, 1024, "Aᵀ·B");
         double total = 0;
         foreach (var (m, n, k, form) in SmallShapes)
             total += Report(output, m, n, k, form);

@@ -75,6 +75,8 @@ def main():
     for library in libraries:
         for s in SQUARE:
             report(s, s, s, "A·B", library)
+        report(1024, 1024, 1024, "A·Bᵀ", library)
+        report(1024, 1024, 1024, "Aᵀ·B", library)
         total = sum(report(*shape, library) for shape in SMALL)
         print(f"MLP 64-32-10 batch 32, five GEMMs of a training step ({library}): {total * 1e6:.2f} µs")
 
