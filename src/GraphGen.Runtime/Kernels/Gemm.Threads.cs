@@ -56,21 +56,6 @@ public static partial class Gemm
     internal static KernelKind ActiveKernel => ForcedKernel ?? BestKernel;
 
     /// <summary>
-    /// A split of C into parts along rows or columns, in whole micro-tiles. A row split packs
-    /// B together into the two shared blocks (see <see cref="BlockedSharedB{TKernel}"/>); a
-    /// column split gives each part its own columns of B and repacks the (small) A.
-    /// </summary>
-    internal unsafe struct Partition
-    {
-        public int Parts;
-        public bool SplitRows;
-        /// <summary>Rows (or columns) per unit: the micro-tile height (or width).</summary>
-        public int Unit;
-        public int Units;
-        public float* SharedB0, SharedB1;
-    }
-
-    /// <summary>
     /// Runs a pinned problem: small ones directly on this thread, large ones split over the
     /// worker pool: by rows (sharing the packed B) unless there are too few rows to go round.
     /// </summary>
@@ -88,46 +73,32 @@ public static partial class Gemm
         {
             var (mr, nr) = TileShape(kind);
             int rowUnits = (prob.M + mr - 1) / mr, colUnits = (prob.N + nr - 1) / nr;
-            bool splitRows = rowUnits >= Math.Min(threads, 4) || colUnits < 2;
-            int units = splitRows ? rowUnits : colUnits;
-            var partition = new Partition { Parts = Math.Min(threads, units), SplitRows = splitRows, Unit = splitRows ? mr : nr, Units = units };
-            if (splitRows)
+            // Split the rows (sharing the packed B) when there are enough to go round;
+            // chunks of at most MC rows, about four per thread so a late or slow thread costs
+            // little at the end.
+            var partition = new Partition { Parts = threads };
+            if (rowUnits >= 2 * threads || colUnits < 2)
             {
-                var buffers = GemmBuffers.ForCurrentThread();
                 var (kc, nc) = BlockDepthAndWidth(kind);
+                int chunkUnits = Math.Clamp(rowUnits / (4 * threads), 1, BlockRows(kind) / mr);
+                partition.SplitRows = true;
+                partition.ChunkRows = chunkUnits * mr;
+                partition.RowChunks = (rowUnits + chunkUnits - 1) / chunkUnits;
+                partition.PackChunks = 2 * threads;
+                var buffers = GemmBuffers.ForCurrentThread();
                 buffers.ReserveShared(kc * Math.Min(nc, RoundUp(prob.N, nr)));
                 partition.SharedB0 = buffers.SharedB0;
                 partition.SharedB1 = buffers.SharedB1;
             }
-            if (partition.Parts > 1 && GemmWorkerPool.TryRun(in prob, kind, in partition)) return;
+            else
+            {
+                int chunkUnits = Math.Max(1, colUnits / (2 * threads));
+                partition.ChunkCols = chunkUnits * nr;
+                partition.ColumnChunks = (colUnits + chunkUnits - 1) / chunkUnits;
+            }
+            if (GemmWorkerPool.TryRun(in prob, kind, in partition)) return;
         }
         RunBlock(in prob, kind, direct: false);
-    }
-
-    /// <summary>Part <paramref name="part"/> of a partitioned problem: a contiguous run of whole tiles.</summary>
-    internal static void RunPart(in Problem prob, KernelKind kind, in Partition partition, int part)
-    {
-        if (partition.SplitRows)
-        {
-            var buffers = GemmBuffers.ForCurrentThread();
-            switch (kind)
-            {
-                case KernelKind.Vector512 when MicroKernel512Narrow.Suits(prob.N): BlockedSharedB<MicroKernel512Narrow>(in prob, in partition, part, buffers); break;
-                case KernelKind.Vector512: BlockedSharedB<MicroKernel512>(in prob, in partition, part, buffers); break;
-                case KernelKind.Vector256: BlockedSharedB<MicroKernel256>(in prob, in partition, part, buffers); break;
-                default: BlockedSharedB<MicroKernelScalar>(in prob, in partition, part, buffers); break;
-            }
-            return;
-        }
-        int first = (int)((long)partition.Units * part / partition.Parts);
-        int end = (int)((long)partition.Units * (part + 1) / partition.Parts);
-        int extent = partition.SplitRows ? prob.M : prob.N;
-        int start = first * partition.Unit, stop = Math.Min(extent, end * partition.Unit);
-        if (start >= stop) return;
-        var block = partition.SplitRows
-            ? prob.Block(start, stop - start, 0, prob.N)
-            : prob.Block(0, prob.M, start, stop - start);
-        RunBlock(in block, kind, direct: false);
     }
 
     private static void RunBlock(in Problem prob, KernelKind kind, bool direct)
@@ -141,6 +112,13 @@ public static partial class Gemm
             default: Blocked<MicroKernelScalar>(in prob, buffers, direct); break;
         }
     }
+
+    private static int BlockRows(KernelKind kind) => kind switch
+    {
+        KernelKind.Vector512 => MicroKernel512.MC,
+        KernelKind.Vector256 => MicroKernel256.MC,
+        _ => MicroKernelScalar.MC,
+    };
 
     private static (int KC, int NC) BlockDepthAndWidth(KernelKind kind) => kind switch
     {
