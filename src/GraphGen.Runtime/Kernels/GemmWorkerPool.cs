@@ -102,10 +102,12 @@ internal static unsafe class GemmWorkerPool
     private sealed class Worker
     {
         private readonly ManualResetEventSlim _wake = new(false);
+        private readonly int _index;
         private int _ticket;
 
         public Worker(int index)
         {
+            _index = index;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"GraphGen GEMM worker {index}" };
             thread.Start();
         }
@@ -125,7 +127,8 @@ internal static unsafe class GemmWorkerPool
                 if (!TryJoin()) continue; // finished without us
                 try
                 {
-                    Gemm.RunShare(in Problem, Kind, in Partition);
+                    // A worker woken for an earlier, wider job may find a narrower one running.
+                    if (_index < Partition.Parts) Gemm.RunShare(in Problem, Kind, in Partition);
                 }
                 finally
                 {
