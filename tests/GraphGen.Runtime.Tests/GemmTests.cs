@@ -50,6 +50,8 @@ public class GemmTests
         CheckAllKernels(Case.Create(rng, transA, transB, 3, 4200, 5, accumulate: true, pad: 2));
         CheckAllKernels(Case.Create(rng, transA, transB, 181, 203, 300, accumulate: false, pad: 7));
         CheckAllKernels(Case.Create(rng, transA, transB, 700, 13, 400, accumulate: true, pad: 1)); // narrow and threaded
+        CheckAllKernels(Case.Create(rng, transA, transB, 1, 4200, 300, accumulate: true, pad: 3)); // one row panel: direct
+        CheckAllKernels(Case.Create(rng, transA, transB, 7, 600, 520, accumulate: false));
     }
 
     [Fact]

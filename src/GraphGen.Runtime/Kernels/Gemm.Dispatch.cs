@@ -34,8 +34,11 @@ public static partial class Gemm
     internal static unsafe void Execute(in Problem prob)
     {
         var kind = ActiveKernel;
+        var (mr, nr) = TileShape(kind);
         long flops = 2L * prob.M * prob.N * prob.K;
-        if (flops <= SmallFlops)
+        // One row panel (batch-1 inference, say): each packed value of B would be used by at
+        // most MR rows, so copying B costs as much as multiplying with it; read it in place.
+        if (flops <= SmallFlops || prob.M <= mr)
         {
             RunBlock(in prob, kind, direct: true);
             return;
@@ -43,7 +46,6 @@ public static partial class Gemm
         int threads = (int)Math.Min(MaxThreads, Math.Max(1, flops / FlopsPerThread));
         if (threads > 1)
         {
-            var (mr, nr) = TileShape(kind);
             int rowUnits = (prob.M + mr - 1) / mr, colUnits = (prob.N + nr - 1) / nr;
             // Split the rows (sharing the packed B) when there are enough to go round;
             // chunks of at most MC rows, about four per thread so a late or slow thread costs
