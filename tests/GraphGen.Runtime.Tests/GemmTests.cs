@@ -52,6 +52,8 @@ public class GemmTests
         CheckAllKernels(Case.Create(rng, transA, transB, 700, 13, 400, accumulate: true, pad: 1)); // narrow and threaded
         CheckAllKernels(Case.Create(rng, transA, transB, 1, 4200, 300, accumulate: true, pad: 3)); // one row panel: direct
         CheckAllKernels(Case.Create(rng, transA, transB, 7, 600, 520, accumulate: false));
+        foreach (int k in new[] { 1, 15, 16, 17, 31, 32, 33, 47, 1000 }) // one row: dot products with every tail
+            CheckAllKernels(Case.Create(rng, transA, transB, 1, 7, k, accumulate: k % 2 == 0, pad: 2));
     }
 
     [Fact]

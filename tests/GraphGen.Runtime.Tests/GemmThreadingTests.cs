@@ -103,6 +103,7 @@ public class GemmThreadingTests
             {
                 Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64);
                 Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64, bias.AsSpan(0, 32), Activation.Relu);
+                Gemm.MultiplyTransposedB(small.a.AsSpan(0, 64), small.w, small.y.AsSpan(0, 32), 1, 32, 64, bias.AsSpan(0, 32), Activation.Sigmoid);
                 Gemm.Multiply(big.a, big.b, big.c, 256, 256, 256);
                 Gemm.MultiplyTransposedA(big.a, big.b, big.c, 256, 256, 256, accumulate: true);
                 Gemm.MultiplyTransposedB(big.a, big.b, big.c, 256, 256, 256, bias, Activation.Gelu);

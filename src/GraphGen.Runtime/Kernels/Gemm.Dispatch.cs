@@ -34,6 +34,11 @@ public static partial class Gemm
     internal static unsafe void Execute(in Problem prob)
     {
         var kind = ActiveKernel;
+        if (IsRowTimesTransposed(in prob, kind))
+        {
+            RowTimesTransposed(in prob, kind);
+            return;
+        }
         var (mr, nr) = TileShape(kind);
         long flops = 2L * prob.M * prob.N * prob.K;
         // One row panel (batch-1 inference, say): each packed value of B would be used by at
