@@ -22,36 +22,42 @@ public static partial class Gemm
         public float* SharedB0, SharedB1;
     }
 
-    /// <summary>Counters that participants advance; chunk g of block t is number t·(chunks per block) + g.</summary>
+    /// <summary>How many chunks of all blocks so far have been packed and computed.</summary>
     internal struct Progress
     {
-        public int PackClaimed, PackDone, ComputeClaimed, ComputeDone;
+        public int PackDone, ComputeDone;
     }
 
-    /// <summary>One participant's share of a parallel GEMM: it claims chunks until none are left.</summary>
-    internal static void RunShare(in Problem prob, KernelKind kind, in Partition partition)
+    /// <summary>
+    /// Participant <paramref name="part"/>'s share of a parallel GEMM. The chunks of every block
+    /// are dealt out in contiguous runs, one run per part, and each participant first works
+    /// through its own run, then takes what is left of the others'. With every thread running,
+    /// a thread keeps the same rows of C from one K block to the next (they stay in its
+    /// caches); with one late, the others do its work.
+    /// </summary>
+    internal static void RunShare(in Problem prob, KernelKind kind, in Partition partition, int part)
     {
         var buffers = GemmBuffers.ForCurrentThread();
         bool narrow = kind == KernelKind.Vector512 && MicroKernel512Narrow.Suits(prob.N);
         switch (kind)
         {
-            case KernelKind.Vector512 when narrow: Share<MicroKernel512Narrow>(in prob, in partition, buffers); break;
-            case KernelKind.Vector512: Share<MicroKernel512>(in prob, in partition, buffers); break;
-            case KernelKind.Vector256: Share<MicroKernel256>(in prob, in partition, buffers); break;
-            default: Share<MicroKernelScalar>(in prob, in partition, buffers); break;
+            case KernelKind.Vector512 when narrow: Share<MicroKernel512Narrow>(in prob, in partition, part, buffers); break;
+            case KernelKind.Vector512: Share<MicroKernel512>(in prob, in partition, part, buffers); break;
+            case KernelKind.Vector256: Share<MicroKernel256>(in prob, in partition, part, buffers); break;
+            default: Share<MicroKernelScalar>(in prob, in partition, part, buffers); break;
         }
     }
 
-    private static void Share<TKernel>(in Problem prob, in Partition partition, GemmBuffers buffers)
+    private static void Share<TKernel>(in Problem prob, in Partition partition, int part, GemmBuffers buffers)
         where TKernel : struct, IMicroKernel
     {
-        ref var progress = ref GemmWorkerPool.Progress;
         if (partition.SplitRows)
         {
-            SharedBRows<TKernel>(in prob, in partition, ref progress, buffers);
+            SharedBRows<TKernel>(in prob, in partition, part, ref GemmWorkerPool.Progress, buffers);
             return;
         }
-        for (int g; (g = Claim(ref progress.ComputeClaimed, partition.ColumnChunks)) >= 0;)
+        var claims = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, partition.ColumnChunks, part, block: 0);
+        for (int g; (g = claims.Next()) >= 0;)
         {
             int j0 = g * partition.ChunkCols, cols = Math.Min(partition.ChunkCols, prob.N - j0);
             var block = prob.Block(0, prob.M, j0, cols);
@@ -67,7 +73,7 @@ public static partial class Gemm
     /// while the others finish this one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void SharedBRows<TKernel>(in Problem prob, in Partition partition, ref Progress progress, GemmBuffers buffers)
+    private static unsafe void SharedBRows<TKernel>(in Problem prob, in Partition partition, int part, ref Progress progress, GemmBuffers buffers)
         where TKernel : struct, IMicroKernel
     {
         int nr = TKernel.NR, kcMax = TKernel.KC, ncMax = TKernel.NC;
@@ -85,9 +91,9 @@ public static partial class Gemm
                 float* packB = (t & 1) == 0 ? partition.SharedB0 : partition.SharedB1;
 
                 if (t >= 2) WaitFor(ref progress.ComputeDone, (t - 1) * r);
-                for (int g; (g = Claim(ref progress.PackClaimed, (t + 1) * q)) >= 0;)
+                var packClaims = new Claims(GemmWorkerPool.PackClaims, partition.Parts, q, part, t);
+                for (int chunk; (chunk = packClaims.Next()) >= 0;)
                 {
-                    int chunk = g - t * q;
                     int j0 = panels * chunk / q * nr, j1 = Math.Min(nc, panels * (chunk + 1) / q * nr);
                     if (j0 < j1) PackB<TKernel>(in prob, pc, jc + j0, kc, j1 - j0, packB + j0 * kc);
                     Interlocked.Increment(ref progress.PackDone);
@@ -96,9 +102,10 @@ public static partial class Gemm
                 WaitFor(ref progress.ComputeDone, t * r);
 
                 var bPanels = new Panels { Packed = packB, PackedFrom = 0 };
-                for (int g; (g = Claim(ref progress.ComputeClaimed, (t + 1) * r)) >= 0;)
+                var computeClaims = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, r, part, t);
+                for (int chunk; (chunk = computeClaims.Next()) >= 0;)
                 {
-                    int ic = (g - t * r) * partition.ChunkRows, mc = Math.Min(partition.ChunkRows, prob.M - ic);
+                    int ic = chunk * partition.ChunkRows, mc = Math.Min(partition.ChunkRows, prob.M - ic);
                     PackA<TKernel>(in prob, ic, pc, mc, kc, packA);
                     MacroKernel<TKernel>(in prob, ic, mc, jc, nc, pc, kc, new Panels { Packed = packA, PackedFrom = 0 }, bPanels, buffers.Tile);
                     Interlocked.Increment(ref progress.ComputeDone);
@@ -108,17 +115,47 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Takes the next number of <paramref name="counter"/> if it is below <paramref name="limit"/>,
-    /// else returns −1. Every participant walks the blocks in order and leaves a block's claim
-    /// loop only when its chunks are all taken, so a number it gets belongs to its current block.
+    /// Hands out the chunks of one block: chunks [o·count/parts, (o+1)·count/parts) belong to
+    /// owner o, whose counter (in <c>counters</c>, one cache line apart) numbers its claims over
+    /// all blocks, so block t's claims of owner o are t·size + 0, 1, … A participant takes from
+    /// its own run first, then from the others' in turn. Every participant walks the blocks in
+    /// order and leaves a block only when all its chunks are taken, so a counter is never behind.
     /// </summary>
-    private static int Claim(ref int counter, int limit)
+    private ref struct Claims
     {
-        while (true)
+        private readonly Span<int> _counters;
+        private readonly int _parts, _count, _block;
+        private int _owner, _tried;
+
+        public Claims(int[] counters, int parts, int count, int part, int block)
         {
-            int value = Volatile.Read(ref counter);
-            if (value >= limit) return -1;
-            if (Interlocked.CompareExchange(ref counter, value + 1, value) == value) return value;
+            _counters = counters;
+            _parts = parts;
+            _count = count;
+            _block = block;
+            _owner = part;
+            _tried = 0;
+        }
+
+        /// <summary>The next chunk of this block, or −1 when all are taken.</summary>
+        public int Next()
+        {
+            while (_tried < _parts)
+            {
+                int first = (int)((long)_count * _owner / _parts), size = (int)((long)_count * (_owner + 1) / _parts) - first;
+                ref int counter = ref _counters[_owner * GemmWorkerPool.CounterStride];
+                int limit = (_block + 1) * size;
+                while (true)
+                {
+                    int value = Volatile.Read(ref counter);
+                    if (value >= limit) break;
+                    if (Interlocked.CompareExchange(ref counter, value + 1, value) == value)
+                        return first + value - _block * size;
+                }
+                _owner = _owner + 1 == _parts ? 0 : _owner + 1;
+                _tried++;
+            }
+            return -1;
         }
     }
 

@@ -36,6 +36,12 @@ internal static unsafe class GemmWorkerPool
     internal static Gemm.KernelKind Kind;
     internal static Gemm.Progress Progress;
 
+    /// <summary>Ints between two claim counters: one cache line, so owners do not share lines.</summary>
+    internal const int CounterStride = 16;
+
+    /// <summary>Claim counters of the running job, per owner of a run of chunks (see Gemm.Claims).</summary>
+    internal static int[] PackClaims = [], ComputeClaims = [];
+
     /// <summary>How many jobs the pool has run (tests check that large GEMMs really are split).</summary>
     internal static long JobsRun { get; private set; }
 
@@ -54,13 +60,15 @@ internal static unsafe class GemmWorkerPool
             Partition = partition;
             Kind = kind;
             Progress = default;
+            Array.Clear(PackClaims);
+            Array.Clear(ComputeClaims);
             Volatile.Write(ref s_members, 0); // open: publishes the job to workers that join
             int ticket = Interlocked.Increment(ref s_ticket);
             for (int w = 0; w < helpers; w++) s_workers[w].Assign(ticket);
 
             try
             {
-                Gemm.RunShare(in Problem, Kind, in Partition);
+                Gemm.RunShare(in Problem, Kind, in Partition, 0);
             }
             finally
             {
@@ -92,6 +100,11 @@ internal static unsafe class GemmWorkerPool
 
     private static void EnsureWorkers(int count)
     {
+        if (PackClaims.Length < (count + 1) * CounterStride)
+        {
+            PackClaims = new int[(count + 1) * CounterStride];
+            ComputeClaims = new int[(count + 1) * CounterStride];
+        }
         if (s_workers.Length >= count) return;
         var grown = new Worker[count];
         Array.Copy(s_workers, grown, s_workers.Length);
@@ -128,7 +141,7 @@ internal static unsafe class GemmWorkerPool
                 try
                 {
                     // A worker woken for an earlier, wider job may find a narrower one running.
-                    if (_index < Partition.Parts) Gemm.RunShare(in Problem, Kind, in Partition);
+                    if (_index < Partition.Parts) Gemm.RunShare(in Problem, Kind, in Partition, _index);
                 }
                 finally
                 {
