@@ -21,6 +21,13 @@ public static class SgemmQuick
         (32, 64, 32, "Aᵀ·B"),  // dW1 = dHᵀ·X
     ];
 
+    /// <summary>Batch-1 inference through a 784-256-10 MLP: y = x·Wᵀ with one row.</summary>
+    public static readonly (int M, int N, int K, string Form)[] RowShapes =
+    [
+        (1, 256, 784, "A·Bᵀ"),
+        (1, 10, 256, "A·Bᵀ"),
+    ];
+
     /// <summary>Prints the table; <paramref name="only"/> (square sizes) restricts it to those sizes, for tuning.</summary>
     public static void Run(TextWriter output, IReadOnlyList<int>? only = null)
     {
@@ -35,10 +42,15 @@ public static class SgemmQuick
         }
         foreach (int size in SquareSizes)
             Report(output, size, size, size, "A·B");
+        // The transposed forms a dense layer uses (forward X·Wᵀ, weight gradient dYᵀ·X).
+        Report(output, 1024, 1024, 1024, "A·Bᵀ");
+        Report(output, 1024, 1024, 1024, "Aᵀ·B");
         double total = 0;
         foreach (var (m, n, k, form) in SmallShapes)
             total += Report(output, m, n, k, form);
         output.WriteLine($"MLP 64-32-10 batch 32, five GEMMs of a training step: {total * 1e6:F2} µs");
+        foreach (var (m, n, k, form) in RowShapes)
+            Report(output, m, n, k, form);
     }
 
     /// <summary>Times one shape and prints a line; returns the best seconds per call.</summary>

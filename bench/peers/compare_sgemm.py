@@ -5,7 +5,7 @@
 
 Runs `GraphGen.Bench sgemm` and sgemm_numpy.py alternately `rounds` times (default 3; the
 machine may be shared, so alternating and keeping each side's best is fairer than one long
-run of each), then prints the best GFLOP/s of each and GraphGen / best peer. The peer runs
+run of each), then prints the best GFLOP/s of each and the ratio GraphGen / best peer. The peer runs
 with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment.
 """
 import os
@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LINE = re.compile(r"^(\d+x\d+x\d+)\s+\S+\s+[\d.]+ \S+\s+([\d.]+)(?:\s+(\w+))?")
+LINE = re.compile(r"^(\d+x\d+x\d+\s+\S+)\s+[\d.]+ \S+\s+([\d.]+)(?:\s+(\w+))?")
 
 
 def parse(text, default):
@@ -22,7 +22,7 @@ def parse(text, default):
     for line in text.splitlines():
         m = LINE.match(line)
         if m:
-            key = (m.group(1), m.group(3) or default)
+            key = (" ".join(m.group(1).split()), m.group(3) or default)
             best[key] = max(best.get(key, 0.0), float(m.group(2)))
     return best
 
@@ -47,14 +47,14 @@ def main():
         merge(peers, parse(out, "numpy"))
     shapes = [s for s, _ in ours]
     print(f"best of {rounds} rounds, GFLOP/s")
-    print(f"{'shape':<16} {'GraphGen':>9} {'numpy':>9} {'torch':>9} {'ratio':>7}")
+    print(f"{'shape':<22} {'GraphGen':>9} {'numpy':>9} {'torch':>9} {'ratio':>7}")
     for shape in shapes:
         g = ours[(shape, "graphgen")]
         n = peers.get((shape, "numpy"), 0.0)
         t = peers.get((shape, "torch"), 0.0)
         best_peer = max(n, t)
         ratio = f"{g / best_peer:6.0%}" if best_peer else "   n/a"
-        print(f"{shape:<16} {g:9.1f} {n:9.1f} {t:9.1f} {ratio:>7}")
+        print(f"{shape:<22} {g:9.1f} {n:9.1f} {t:9.1f} {ratio:>7}")
 
 
 if __name__ == "__main__":

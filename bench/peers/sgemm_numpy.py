@@ -15,6 +15,8 @@ import numpy as np
 SQUARE = [256, 512, 1024, 2048]
 # (m, n, k, form): one training step of a 64-32-10 MLP at batch 32.
 SMALL = [(32, 32, 64, "A·Bᵀ"), (32, 10, 32, "A·Bᵀ"), (32, 32, 10, "A·B"), (10, 32, 32, "Aᵀ·B"), (32, 64, 32, "Aᵀ·B")]
+# Batch-1 inference through a 784-256-10 MLP.
+ROWS = [(1, 256, 784, "A·Bᵀ"), (1, 10, 256, "A·Bᵀ")]
 
 
 def best_seconds(action, runs=15, warmup=0.3, run_seconds=0.03):
@@ -75,8 +77,12 @@ def main():
     for library in libraries:
         for s in SQUARE:
             report(s, s, s, "A·B", library)
+        report(1024, 1024, 1024, "A·Bᵀ", library)
+        report(1024, 1024, 1024, "Aᵀ·B", library)
         total = sum(report(*shape, library) for shape in SMALL)
         print(f"MLP 64-32-10 batch 32, five GEMMs of a training step ({library}): {total * 1e6:.2f} µs")
+        for shape in ROWS:
+            report(*shape, library)
 
 
 if __name__ == "__main__":

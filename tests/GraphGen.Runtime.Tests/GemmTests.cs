@@ -16,29 +16,26 @@ public class GemmTests
     public void EdgeSizesMatchReference(bool transA, bool transB)
     {
         var rng = new SeededRandom(17);
-        foreach (var kind in RunnableKernels())
-            foreach (int s in EdgeSizes)
-            {
-                // Each edge size as every dimension in turn, against awkward partners.
-                Check(kind, Case.Create(rng, transA, transB, s, 37, 19, accumulate: false));
-                Check(kind, Case.Create(rng, transA, transB, 23, s, 41, accumulate: true, pad: 3));
-                Check(kind, Case.Create(rng, transA, transB, 29, 45, s, accumulate: false, pad: 1));
-                if (s <= 129 || kind == Gemm.KernelKind.Vector512)
-                    Check(kind, Case.Create(rng, transA, transB, s, s, s, accumulate: s % 2 == 1));
-            }
+        foreach (int s in EdgeSizes)
+        {
+            // Each edge size as every dimension in turn, against awkward partners.
+            CheckAllKernels(Case.Create(rng, transA, transB, s, 37, 19, accumulate: false));
+            CheckAllKernels(Case.Create(rng, transA, transB, 23, s, 41, accumulate: true, pad: 3));
+            CheckAllKernels(Case.Create(rng, transA, transB, 29, 45, s, accumulate: false, pad: 1));
+            CheckAllKernels(Case.Create(rng, transA, transB, s, s, s, accumulate: s % 2 == 1));
+        }
     }
 
     [Fact]
     public void RandomShapesMatchReference()
     {
         var rng = new SeededRandom(2024);
-        foreach (var kind in RunnableKernels())
-            for (int trial = 0; trial < 40; trial++)
-            {
-                int m = rng.NextInt(150), n = rng.NextInt(150), k = rng.NextInt(150);
-                Check(kind, Case.Create(rng, rng.NextInt(2) == 1, rng.NextInt(2) == 1, m, n, k,
-                    accumulate: rng.NextInt(2) == 1, pad: rng.NextInt(3) == 0 ? rng.NextInt(20) : 0));
-            }
+        for (int trial = 0; trial < 60; trial++)
+        {
+            int m = rng.NextInt(150), n = rng.NextInt(150), k = rng.NextInt(150);
+            CheckAllKernels(Case.Create(rng, rng.NextInt(2) == 1, rng.NextInt(2) == 1, m, n, k,
+                accumulate: rng.NextInt(2) == 1, pad: rng.NextInt(3) == 0 ? rng.NextInt(20) : 0));
+        }
     }
 
     [Theory]
@@ -48,13 +45,15 @@ public class GemmTests
         // k > 2·KC (three K blocks), m > MC (two A blocks), n > NC (two B blocks), and a
         // size large enough to be split over threads; with padded strides and accumulate.
         var rng = new SeededRandom(99);
-        foreach (var kind in RunnableKernels())
-        {
-            Check(kind, Case.Create(rng, transA, transB, 9, 11, 600, accumulate: true, pad: 5));
-            Check(kind, Case.Create(rng, transA, transB, 350, 40, 70, accumulate: false));
-            Check(kind, Case.Create(rng, transA, transB, 3, 4200, 5, accumulate: true, pad: 2));
-            Check(kind, Case.Create(rng, transA, transB, 181, 203, 300, accumulate: false, pad: 7));
-        }
+        CheckAllKernels(Case.Create(rng, transA, transB, 9, 11, 600, accumulate: true, pad: 5));
+        CheckAllKernels(Case.Create(rng, transA, transB, 350, 40, 70, accumulate: false));
+        CheckAllKernels(Case.Create(rng, transA, transB, 3, 4200, 5, accumulate: true, pad: 2));
+        CheckAllKernels(Case.Create(rng, transA, transB, 181, 203, 300, accumulate: false, pad: 7));
+        CheckAllKernels(Case.Create(rng, transA, transB, 700, 13, 400, accumulate: true, pad: 1)); // narrow and threaded
+        CheckAllKernels(Case.Create(rng, transA, transB, 1, 4200, 300, accumulate: true, pad: 3)); // one row panel: direct
+        CheckAllKernels(Case.Create(rng, transA, transB, 7, 600, 520, accumulate: false));
+        foreach (int k in new[] { 1, 15, 16, 17, 31, 32, 33, 47, 1000 }) // one row: dot products with every tail
+            CheckAllKernels(Case.Create(rng, transA, transB, 1, 7, k, accumulate: k % 2 == 0, pad: 2));
     }
 
     [Fact]
@@ -98,7 +97,7 @@ public class GemmTests
         // AVX-512, AVX2 and scalar kernels (and the small and blocked paths) agree exactly.
         var rng = new SeededRandom(8);
         var kinds = RunnableKernels().ToArray();
-        foreach (var (m, n, k) in new[] { (32, 32, 64), (33, 47, 300), (130, 70, 90) })
+        foreach (var (m, n, k) in new[] { (32, 32, 64), (32, 10, 32), (33, 47, 300), (130, 70, 90), (400, 16, 700) })
             foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
             {
                 var gemm = Case.Create(rng, ta, tb, m, n, k, accumulate: true, pad: 1);
@@ -121,16 +120,22 @@ public class GemmTests
         Assert.Equal(new float[] { 7, 8 }, c);
     }
 
-    private static void Check(Gemm.KernelKind kind, Case gemm)
+    /// <summary>One reference computation, checked against every kernel this machine runs.</summary>
+    private static void CheckAllKernels(Case gemm)
     {
-        Gemm.ForcedKernel = kind;
-        try
+        var expected = gemm.Reference();
+        var magnitude = gemm.Magnitude();
+        foreach (var kind in RunnableKernels())
         {
-            AssertClose(gemm, gemm.Run(), gemm.Reference(), gemm.Magnitude(), kind.ToString());
-        }
-        finally
-        {
-            Gemm.ForcedKernel = null;
+            Gemm.ForcedKernel = kind;
+            try
+            {
+                AssertClose(gemm, gemm.Run(), expected, magnitude, kind.ToString());
+            }
+            finally
+            {
+                Gemm.ForcedKernel = null;
+            }
         }
     }
 }

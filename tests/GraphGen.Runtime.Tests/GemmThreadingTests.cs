@@ -14,7 +14,7 @@ public class GemmThreadingTests
         int saved = Gemm.MaxThreads;
         try
         {
-            foreach (var (m, n, k) in new[] { (300, 280, 270), (40, 700, 200), (517, 33, 129), (64, 64, 64) })
+            foreach (var (m, n, k) in new[] { (300, 280, 270), (40, 700, 200), (517, 33, 129), (700, 13, 300), (64, 64, 64) })
                 foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
                 {
                     var gemm = Case.Create(rng, ta, tb, m, n, k, accumulate: true, pad: 1);
@@ -37,6 +37,31 @@ public class GemmThreadingTests
                         Assert.Equal(one, Run(8, epilogue));
                     }
                 }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void LargeProblemsAreSplitAndSmallOnesAreNot()
+    {
+        var rng = new SeededRandom(9);
+        var a = RandomMatrix(rng, 200, 200, 200);
+        var c = new float[200 * 200];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 2;
+            long before = GemmWorkerPool.JobsRun;
+            Gemm.Multiply(a, a, c, 32, 32, 64);
+            Assert.Equal(before, GemmWorkerPool.JobsRun);
+            Gemm.Multiply(a, a, c, 200, 200, 200);
+            Assert.Equal(before + 1, GemmWorkerPool.JobsRun);
+            Gemm.MaxThreads = 1;
+            Gemm.Multiply(a, a, c, 200, 200, 200);
+            Assert.Equal(before + 1, GemmWorkerPool.JobsRun);
         }
         finally
         {
@@ -78,6 +103,7 @@ public class GemmThreadingTests
             {
                 Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64);
                 Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64, bias.AsSpan(0, 32), Activation.Relu);
+                Gemm.MultiplyTransposedB(small.a.AsSpan(0, 64), small.w, small.y.AsSpan(0, 32), 1, 32, 64, bias.AsSpan(0, 32), Activation.Sigmoid);
                 Gemm.Multiply(big.a, big.b, big.c, 256, 256, 256);
                 Gemm.MultiplyTransposedA(big.a, big.b, big.c, 256, 256, 256, accumulate: true);
                 Gemm.MultiplyTransposedB(big.a, big.b, big.c, 256, 256, 256, bias, Activation.Gelu);

@@ -1,6 +1,3 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace GraphGen.Kernels;
 
 public static partial class Gemm
@@ -31,126 +28,9 @@ public static partial class Gemm
             ? t : Environment.ProcessorCount;
 
     /// <summary>
-    /// Below this many FLOPs (2·m·n·k) a GEMM runs on the caller's thread in direct mode (no
-    /// packing where the layout allows): 2·64³ ≈ 0.5 MFLOP takes about 3 µs on one core, the
-    /// price of waking a spinning worker and of packing.
+    /// Each extra thread must get at least this many FLOPs, about 10 µs of one core's work, so
+    /// two threads start at 4 MFLOP (128³: measured 190 GFLOP/s on two threads against 170 on
+    /// one). Below that the chunks are too small for the hand-off to pay.
     /// </summary>
-    internal const long SmallFlops = 2L * 64 * 64 * 64;
-
-    /// <summary>Each extra thread must get at least this many FLOPs (about 10 µs of work).</summary>
     internal const long FlopsPerThread = 2L * 1024 * 1024;
-
-    /// <summary>
-    /// Tests set this to run the 256-bit or scalar kernels on a machine that has AVX-512. Per
-    /// calling thread, so a test that forces a kernel cannot change what concurrent tests run.
-    /// </summary>
-    [ThreadStatic] private static KernelKind? t_forcedKernel;
-
-    internal static KernelKind? ForcedKernel { get => t_forcedKernel; set => t_forcedKernel = value; }
-
-    internal static KernelKind BestKernel { get; } =
-        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? KernelKind.Vector512
-        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? KernelKind.Vector256
-        : KernelKind.Scalar;
-
-    internal static KernelKind ActiveKernel => ForcedKernel ?? BestKernel;
-
-    /// <summary>
-    /// A split of C into parts along rows or columns, in whole micro-tiles. A row split packs
-    /// B together into the two shared blocks (see <see cref="BlockedSharedB{TKernel}"/>); a
-    /// column split gives each part its own columns of B and repacks the (small) A.
-    /// </summary>
-    internal unsafe struct Partition
-    {
-        public int Parts;
-        public bool SplitRows;
-        /// <summary>Rows (or columns) per unit: the micro-tile height (or width).</summary>
-        public int Unit;
-        public int Units;
-        public float* SharedB0, SharedB1;
-    }
-
-    /// <summary>
-    /// Runs a pinned problem: small ones directly on this thread, large ones split over the
-    /// worker pool: by rows (sharing the packed B) unless there are too few rows to go round.
-    /// </summary>
-    internal static unsafe void Execute(in Problem prob)
-    {
-        var kind = ActiveKernel;
-        long flops = 2L * prob.M * prob.N * prob.K;
-        if (flops <= SmallFlops)
-        {
-            RunBlock(in prob, kind, direct: true);
-            return;
-        }
-        int threads = (int)Math.Min(MaxThreads, Math.Max(1, flops / FlopsPerThread));
-        if (threads > 1)
-        {
-            var (mr, nr) = TileShape(kind);
-            int rowUnits = (prob.M + mr - 1) / mr, colUnits = (prob.N + nr - 1) / nr;
-            bool splitRows = rowUnits >= Math.Min(threads, 4) || colUnits < 2;
-            int units = splitRows ? rowUnits : colUnits;
-            var partition = new Partition { Parts = Math.Min(threads, units), SplitRows = splitRows, Unit = splitRows ? mr : nr, Units = units };
-            if (splitRows)
-            {
-                var buffers = GemmBuffers.ForCurrentThread();
-                var (kc, nc) = BlockDepthAndWidth(kind);
-                buffers.ReserveShared(kc * Math.Min(nc, RoundUp(prob.N, nr)));
-                partition.SharedB0 = buffers.SharedB0;
-                partition.SharedB1 = buffers.SharedB1;
-            }
-            if (partition.Parts > 1 && GemmWorkerPool.TryRun(in prob, kind, in partition)) return;
-        }
-        RunBlock(in prob, kind, direct: false);
-    }
-
-    /// <summary>Part <paramref name="part"/> of a partitioned problem: a contiguous run of whole tiles.</summary>
-    internal static void RunPart(in Problem prob, KernelKind kind, in Partition partition, int part)
-    {
-        if (partition.SplitRows)
-        {
-            var buffers = GemmBuffers.ForCurrentThread();
-            switch (kind)
-            {
-                case KernelKind.Vector512: BlockedSharedB<MicroKernel512>(in prob, in partition, part, buffers); break;
-                case KernelKind.Vector256: BlockedSharedB<MicroKernel256>(in prob, in partition, part, buffers); break;
-                default: BlockedSharedB<MicroKernelScalar>(in prob, in partition, part, buffers); break;
-            }
-            return;
-        }
-        int first = (int)((long)partition.Units * part / partition.Parts);
-        int end = (int)((long)partition.Units * (part + 1) / partition.Parts);
-        int extent = partition.SplitRows ? prob.M : prob.N;
-        int start = first * partition.Unit, stop = Math.Min(extent, end * partition.Unit);
-        if (start >= stop) return;
-        var block = partition.SplitRows
-            ? prob.Block(start, stop - start, 0, prob.N)
-            : prob.Block(0, prob.M, start, stop - start);
-        RunBlock(in block, kind, direct: false);
-    }
-
-    private static void RunBlock(in Problem prob, KernelKind kind, bool direct)
-    {
-        var buffers = GemmBuffers.ForCurrentThread();
-        switch (kind)
-        {
-            case KernelKind.Vector512: Blocked<MicroKernel512>(in prob, buffers, direct); break;
-            case KernelKind.Vector256: Blocked<MicroKernel256>(in prob, buffers, direct); break;
-            default: Blocked<MicroKernelScalar>(in prob, buffers, direct); break;
-        }
-    }
-
-    private static (int KC, int NC) BlockDepthAndWidth(KernelKind kind) => kind switch
-    {
-        KernelKind.Vector512 => (MicroKernel512.KC, MicroKernel512.NC),
-        KernelKind.Vector256 => (MicroKernel256.KC, MicroKernel256.NC),
-        _ => (MicroKernelScalar.KC, MicroKernelScalar.NC),
-    };
-
-    private static (int MR, int NR) TileShape(KernelKind kind) => kind switch
-    {
-        KernelKind.Vector512 => (MicroKernel512.MR, MicroKernel512.NR),
-        KernelKind.Vector256 => (MicroKernel256.MR, MicroKernel256.NR),
-        _ => (MicroKernelScalar.MR, MicroKernelScalar.NR),
-    };
 }

@@ -10,7 +10,8 @@ namespace GraphGen.Kernels;
 /// Overloads with an epilogue fuse the elementwise step that follows a GEMM in a network:
 /// forward C = act(op(A)·op(B) + bias), backward C = (op(A)·op(B)) ⊙ act′(S). Each C element
 /// is one chain of fused multiply-adds in k order, so results are bitwise identical for every
-/// thread count (<see cref="MaxThreads"/>) and blocking.
+/// thread count (<see cref="MaxThreads"/>) and blocking. (One exception to the chain, not to
+/// the invariance: a single row times a transposed B, batch-1 inference, uses dot products.)
 /// </remarks>
 public static partial class Gemm
 {

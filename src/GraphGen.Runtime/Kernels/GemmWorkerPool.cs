@@ -3,29 +3,51 @@ using System.Diagnostics;
 namespace GraphGen.Kernels;
 
 /// <summary>
-/// Persistent worker threads for <see cref="Gemm"/>. A call pins its spans, describes the
-/// job in a static struct of pointers and hands each worker its part through a ticket: no
-/// closure, task or delegate is allocated per call. Workers spin briefly after a job (GEMMs
-/// of a training step come back to back) and then sleep on an event.
-/// One job runs at a time; a caller that finds the pool busy computes alone on its own thread.
+/// Persistent worker threads for <see cref="Gemm"/>. A call pins its spans, describes the job
+/// in static fields (pointers, sizes, progress counters) and wakes the workers through a
+/// ticket: no closure, task or delegate is allocated per call.
+/// <para>
+/// Work is claimed in chunks from shared counters (see <see cref="Gemm.RunShare"/>), so the
+/// caller never waits for a thread that has not started: on a busy machine a worker may be
+/// scheduled late, and then the caller simply does more of the chunks itself. The caller only
+/// waits, at the end, for workers that have joined and are working. Which thread computes a
+/// chunk never changes its bits (each element is one fixed chain of fused multiply-adds).
+/// </para>
+/// Workers spin briefly after a job (GEMMs of a training step come back to back) and then
+/// sleep on an event. One job runs at a time; a caller that finds the pool busy computes alone.
 /// </summary>
 internal static unsafe class GemmWorkerPool
 {
     /// <summary>How long an idle worker spins before it sleeps (waking a sleeper costs tens of µs).</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
 
+    /// <summary>The bit of <see cref="s_members"/> that closes a job to late workers.</summary>
+    private const int Closed = 1 << 30;
+
     private static readonly object Gate = new();
     private static Worker[] s_workers = [];
     private static int s_ticket;
-    private static int s_pending;
-    private static Gemm.Problem s_problem;
-    private static Gemm.Partition s_partition;
-    private static Gemm.KernelKind s_kind;
-    private static int s_barrierParties, s_barrierRemaining, s_barrierPhase;
+    /// <summary>Workers inside the current job, plus <see cref="Closed"/> once it is finished.</summary>
+    private static int s_members = Closed;
+
+    /// <summary>The running job: read by every participant after it has joined.</summary>
+    internal static Gemm.Problem Problem;
+    internal static Gemm.Partition Partition;
+    internal static Gemm.KernelKind Kind;
+    internal static Gemm.Progress Progress;
+
+    /// <summary>Ints between two claim counters: one cache line, so owners do not share lines.</summary>
+    internal const int CounterStride = 16;
+
+    /// <summary>Claim counters of the running job, per owner of a run of chunks (see Gemm.Claims).</summary>
+    internal static int[] PackClaims = [], ComputeClaims = [];
+
+    /// <summary>How many jobs the pool has run (tests check that large GEMMs really are split).</summary>
+    internal static long JobsRun { get; private set; }
 
     /// <summary>
-    /// Runs the parts of <paramref name="partition"/> on the caller (part 0) and on
-    /// workers (parts 1..). Returns false, having done nothing, when another call holds the pool.
+    /// Runs <paramref name="partition"/> on the caller and up to Parts − 1 workers. Returns
+    /// false, having done nothing, when another call holds the pool.
     /// </summary>
     public static bool TryRun(in Gemm.Problem problem, Gemm.KernelKind kind, in Gemm.Partition partition)
     {
@@ -34,18 +56,29 @@ internal static unsafe class GemmWorkerPool
         {
             int helpers = partition.Parts - 1;
             EnsureWorkers(helpers);
-            s_problem = problem;
-            s_partition = partition;
-            s_kind = kind;
-            s_barrierParties = s_barrierRemaining = partition.Parts;
-            Volatile.Write(ref s_pending, helpers);
+            Problem = problem;
+            Partition = partition;
+            Kind = kind;
+            Progress = default;
+            Array.Clear(PackClaims);
+            Array.Clear(ComputeClaims);
+            Volatile.Write(ref s_members, 0); // open: publishes the job to workers that join
             int ticket = Interlocked.Increment(ref s_ticket);
             for (int w = 0; w < helpers; w++) s_workers[w].Assign(ticket);
 
-            Gemm.RunPart(in s_problem, s_kind, in s_partition, 0);
-
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref s_pending) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+            try
+            {
+                Gemm.RunShare(in Problem, Kind, in Partition, 0);
+            }
+            finally
+            {
+                // Close the job to late workers, then wait for those inside: they read the
+                // caller's pinned memory. All chunks are done, so they are about to leave.
+                Interlocked.Or(ref s_members, Closed);
+                var spinner = new SpinWait();
+                while (Volatile.Read(ref s_members) != Closed) spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            JobsRun++;
             return true;
         }
         finally
@@ -54,25 +87,24 @@ internal static unsafe class GemmWorkerPool
         }
     }
 
-    /// <summary>
-    /// Waits until every part of the running job has called it (a phase-counting spin barrier:
-    /// the last arrival re-arms the count, then releases the others by advancing the phase).
-    /// </summary>
-    public static void Barrier()
+    /// <summary>Enters the current job unless it is already finished.</summary>
+    private static bool TryJoin()
     {
-        int phase = Volatile.Read(ref s_barrierPhase);
-        if (Interlocked.Decrement(ref s_barrierRemaining) == 0)
+        while (true)
         {
-            s_barrierRemaining = s_barrierParties;
-            Volatile.Write(ref s_barrierPhase, phase + 1);
-            return;
+            int members = Volatile.Read(ref s_members);
+            if ((members & Closed) != 0) return false;
+            if (Interlocked.CompareExchange(ref s_members, members + 1, members) == members) return true;
         }
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref s_barrierPhase) == phase) spinner.SpinOnce(sleep1Threshold: -1);
     }
 
     private static void EnsureWorkers(int count)
     {
+        if (PackClaims.Length < (count + 1) * CounterStride)
+        {
+            PackClaims = new int[(count + 1) * CounterStride];
+            ComputeClaims = new int[(count + 1) * CounterStride];
+        }
         if (s_workers.Length >= count) return;
         var grown = new Worker[count];
         Array.Copy(s_workers, grown, s_workers.Length);
@@ -82,14 +114,14 @@ internal static unsafe class GemmWorkerPool
 
     private sealed class Worker
     {
-        private readonly int _part;
         private readonly ManualResetEventSlim _wake = new(false);
+        private readonly int _index;
         private int _ticket;
 
-        public Worker(int part)
+        public Worker(int index)
         {
-            _part = part;
-            var thread = new Thread(Loop) { IsBackground = true, Name = $"GraphGen GEMM worker {part}" };
+            _index = index;
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"GraphGen GEMM worker {index}" };
             thread.Start();
         }
 
@@ -105,8 +137,16 @@ internal static unsafe class GemmWorkerPool
             while (true)
             {
                 seen = WaitForTicket(seen);
-                Gemm.RunPart(in s_problem, s_kind, in s_partition, _part);
-                Interlocked.Decrement(ref s_pending);
+                if (!TryJoin()) continue; // finished without us
+                try
+                {
+                    // A worker woken for an earlier, wider job may find a narrower one running.
+                    if (_index < Partition.Parts) Gemm.RunShare(in Problem, Kind, in Partition, _index);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref s_members);
+                }
             }
         }
 
