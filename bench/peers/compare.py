@@ -26,9 +26,13 @@ CASES = {"64-32-10 b32": (32, [64, 32, 10]), "784-128-10 b64": (64, [784, 128, 1
 
 def ensure_peer():
     probe = subprocess.run([PYTHON, "-c", "import torch, numpy"], capture_output=True)
-    if probe.returncode != 0:
-        print("installing the peer: apt-get install -y python3-torch python3-numpy")
-        subprocess.run(["apt-get", "install", "-y", "-qq", "python3-torch", "python3-numpy"], check=True)
+    has_openblas = subprocess.run(["dpkg", "-s", "libopenblas0-pthread"], capture_output=True).returncode == 0
+    if probe.returncode != 0 or not has_openblas:
+        # numpy uses whatever BLAS the alternatives select: without OpenBLAS it would be the slow reference BLAS.
+        packages = ["python3-torch", "python3-numpy", "libopenblas0-pthread"]
+        print("installing the peer: apt-get install -y " + " ".join(packages))
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True)
 
 
 def ours():
