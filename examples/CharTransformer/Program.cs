@@ -16,7 +16,7 @@ catch (DatasetNotFoundException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-var result = GptExperiment.Run(text, options.Epochs, options.Int("steps", 200), options.Seed, options.Int("batch", 32), options.Float("lr", 2e-3f), Console.Out);
+var result = GptExperiment.Run(text, options.Epochs, options.Int("steps", 300), options.Seed, options.Int("batch", 32), options.Float("lr", 2e-3f), Console.Out);
 string checkpoint = Path.Combine(options.ArtifactsDirectory(), "tiny-gpt.safetensors");
 Checkpoint.Save(checkpoint, result.Network);
 Console.WriteLine($"checkpoint: {checkpoint}");
