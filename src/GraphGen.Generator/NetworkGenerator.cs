@@ -20,8 +20,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         var specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownNames.NetworkAttribute,
-                predicate: static (node, _) => node is ClassDeclarationSyntax,
-                transform: static (ctx, ct) => NetworkParser.Parse(ctx, ct))
+                predicate: static (node, _) => node is TypeDeclarationSyntax,
+                transform: static (ctx, ct) => NetworkParser.ParseSafely(ctx, ct))
             .WithTrackingName(StepNames.Parse);
 
         // Compile: graph, autodiff, fusion, memory plan and C# text, from the spec alone.

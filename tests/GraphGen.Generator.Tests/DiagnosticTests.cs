@@ -393,4 +393,27 @@ public class DiagnosticTests
             }
             """);
     }
+
+    [Fact]
+    public void GG0012_RecordNetwork()
+    {
+        var d = AssertDiagnostics("""
+            [Network] partial record {|GG0012:Net|}
+            {
+                [Forward] Tensor Forward([Shape(4)] Tensor x) => Dense(x, 1, "out");
+            }
+            """);
+        Assert.Contains("a network is declared as a 'partial class'", d[0].GetMessage());
+    }
+
+    [Fact]
+    public void GG0002_ForwardWithoutReturn()
+    {
+        AssertDiagnostics("""
+            [Network] partial class Net
+            {
+                [Forward] void {|GG0002:Forward|}([Shape(4)] Tensor x) { }
+            }
+            """);
+    }
 }

@@ -15,12 +15,36 @@ namespace GraphGen.Generator.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
+    /// <summary><see cref="Parse"/>, with any bug turned into a GG0099 diagnostic: the generator never throws.</summary>
+    public static NetworkSpec ParseSafely(GeneratorAttributeSyntaxContext attributeContext, CancellationToken cancellation)
+    {
+        try
+        {
+            return Parse(attributeContext, cancellation);
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            var type = attributeContext.TargetSymbol;
+            var location = LocationInfo.From(((TypeDeclarationSyntax)attributeContext.TargetNode).Identifier.GetLocation());
+            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, type.Name, e.GetType().Name + ": " + e.Message);
+            return new NetworkSpec(null, EquatableArray<string>.Empty, type.Name, false, null, null, EquatableArray<MethodSpec>.Empty,
+                new EquatableArray<DiagnosticInfo>(new[] { diagnostic }), location);
+        }
+    }
+
     public static NetworkSpec Parse(GeneratorAttributeSyntaxContext attributeContext, CancellationToken cancellation)
     {
         var type = (INamedTypeSymbol)attributeContext.TargetSymbol;
-        var declaration = (ClassDeclarationSyntax)attributeContext.TargetNode;
+        var typeDeclaration = (TypeDeclarationSyntax)attributeContext.TargetNode;
         var context = new ParseContext(type, attributeContext.SemanticModel.Compilation, cancellation);
-        var location = LocationInfo.From(declaration.Identifier.GetLocation());
+        var location = LocationInfo.From(typeDeclaration.Identifier.GetLocation());
+        if (typeDeclaration is not ClassDeclarationSyntax declaration)
+        {
+            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedNetworkType, location,
+                $"'{type.Name}' is a {typeDeclaration.Keyword.ValueText}: a network is declared as a 'partial class'"));
+            return new NetworkSpec(null, EquatableArray<string>.Empty, type.Name, false, null, null, EquatableArray<MethodSpec>.Empty,
+                context.Diagnostics.ToEquatableArray(), location);
+        }
 
         CheckDeclaration(type, declaration, context);
 
