@@ -333,24 +333,24 @@ partial class DigitsClassifier : global::GraphGen.ITrainableNetwork<int>, global
           n3["fc2<br/>Dense #quot;fc2#quot; [B, 10]<br/>650 parameters"]:::forward
           n5["softmaxCrossEntropy5<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["3. SoftmaxCrossEntropy<br/>→ dFc2"]:::backward
-          s0 -.- n5
           s1["4. dense fc2 dW<br/>→ dFc2Weight"]:::backward
-          s0 -->|dFc2| s1
-          s1 -.- n3
           s2["5. dense fc2 db<br/>→ dFc2Bias"]:::backward
-          s0 -->|dFc2| s2
-          s2 -.- n3
           s3["6. dense fc2 dx + Relu backward<br/>→ dFc1"]:::backward
-          s0 -->|dFc2| s3
-          s3 -.- n3
           s4["7. dense fc1 dW<br/>→ dFc1Weight"]:::backward
-          s3 -->|dFc1| s4
-          s4 -.- n1
           s5["8. dense fc1 db<br/>→ dFc1Bias"]:::backward
-          s3 -->|dFc1| s5
-          s5 -.- n1
           s6["9. dense fc1 dx<br/>→ dPixels"]:::backward
+          s0 -->|dFc2| s1
+          s0 -->|dFc2| s2
+          s0 -->|dFc2| s3
+          s3 -->|dFc1| s4
+          s3 -->|dFc1| s5
           s3 -->|dFc1| s6
+          s0 -.- n5
+          s1 -.- n3
+          s2 -.- n3
+          s3 -.- n3
+          s4 -.- n1
+          s5 -.- n1
           s6 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -370,24 +370,24 @@ partial class DigitsClassifier : global::GraphGen.ITrainableNetwork<int>, global
           n3 [label="fc2\nDense \"fc2\"  [B, 10]\n650 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="softmaxCrossEntropy5\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="3. SoftmaxCrossEntropy\n→ dFc2", fillcolor="#fff1dc"];
-          s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="4. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dFc2"];
-          s1 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="5. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dFc2"];
-          s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="6. dense fc2 dx + Relu backward\n→ dFc1", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dFc2"];
-          s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="7. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dFc1"];
-          s4 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="8. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dFc1"];
-          s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="9. dense fc1 dx\n→ dPixels", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dFc2"];
+          s0 -> s2 [label="dFc2"];
+          s0 -> s3 [label="dFc2"];
+          s3 -> s4 [label="dFc1"];
+          s3 -> s5 [label="dFc1"];
           s3 -> s6 [label="dFc1"];
+          s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

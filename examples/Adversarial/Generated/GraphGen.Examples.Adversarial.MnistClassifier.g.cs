@@ -382,33 +382,33 @@ partial class MnistClassifier : global::GraphGen.ITrainableNetwork<int>, global:
           n5["fc3<br/>Dense #quot;fc3#quot; [B, 10]<br/>1,290 parameters"]:::forward
           n7["softmaxCrossEntropy7<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["4. SoftmaxCrossEntropy<br/>→ dFc3"]:::backward
-          s0 -.- n7
           s1["5. dense fc3 dW<br/>→ dFc3Weight"]:::backward
-          s0 -->|dFc3| s1
-          s1 -.- n5
           s2["6. dense fc3 db<br/>→ dFc3Bias"]:::backward
-          s0 -->|dFc3| s2
-          s2 -.- n5
           s3["7. dense fc3 dx + Relu backward<br/>→ dFc2"]:::backward
-          s0 -->|dFc3| s3
-          s3 -.- n5
           s4["8. dense fc2 dW<br/>→ dFc2Weight"]:::backward
-          s3 -->|dFc2| s4
-          s4 -.- n3
           s5["9. dense fc2 db<br/>→ dFc2Bias"]:::backward
-          s3 -->|dFc2| s5
-          s5 -.- n3
           s6["10. dense fc2 dx + Relu backward<br/>→ dFc1"]:::backward
-          s3 -->|dFc2| s6
-          s6 -.- n3
           s7["11. dense fc1 dW<br/>→ dFc1Weight"]:::backward
-          s6 -->|dFc1| s7
-          s7 -.- n1
           s8["12. dense fc1 db<br/>→ dFc1Bias"]:::backward
-          s6 -->|dFc1| s8
-          s8 -.- n1
           s9["13. dense fc1 dx<br/>→ dPixels"]:::backward
+          s0 -->|dFc3| s1
+          s0 -->|dFc3| s2
+          s0 -->|dFc3| s3
+          s3 -->|dFc2| s4
+          s3 -->|dFc2| s5
+          s3 -->|dFc2| s6
+          s6 -->|dFc1| s7
+          s6 -->|dFc1| s8
           s6 -->|dFc1| s9
+          s0 -.- n7
+          s1 -.- n5
+          s2 -.- n5
+          s3 -.- n5
+          s4 -.- n3
+          s5 -.- n3
+          s6 -.- n3
+          s7 -.- n1
+          s8 -.- n1
           s9 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -429,33 +429,33 @@ partial class MnistClassifier : global::GraphGen.ITrainableNetwork<int>, global:
           n5 [label="fc3\nDense \"fc3\"  [B, 10]\n1,290 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n7 [label="softmaxCrossEntropy7\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="4. SoftmaxCrossEntropy\n→ dFc3", fillcolor="#fff1dc"];
-          s0 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="5. dense fc3 dW\n→ dFc3Weight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dFc3"];
-          s1 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="6. dense fc3 db\n→ dFc3Bias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dFc3"];
-          s2 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="7. dense fc3 dx + Relu backward\n→ dFc2", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dFc3"];
-          s3 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="8. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dFc2"];
-          s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="9. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dFc2"];
-          s5 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="10. dense fc2 dx + Relu backward\n→ dFc1", fillcolor="#fff1dc"];
-          s3 -> s6 [label="dFc2"];
-          s6 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="11. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
-          s6 -> s7 [label="dFc1"];
-          s7 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="12. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
-          s6 -> s8 [label="dFc1"];
-          s8 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="13. dense fc1 dx\n→ dPixels", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dFc3"];
+          s0 -> s2 [label="dFc3"];
+          s0 -> s3 [label="dFc3"];
+          s3 -> s4 [label="dFc2"];
+          s3 -> s5 [label="dFc2"];
+          s3 -> s6 [label="dFc2"];
+          s6 -> s7 [label="dFc1"];
+          s6 -> s8 [label="dFc1"];
           s6 -> s9 [label="dFc1"];
+          s0 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

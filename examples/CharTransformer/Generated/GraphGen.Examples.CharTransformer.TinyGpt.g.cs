@@ -1468,277 +1468,277 @@ partial class TinyGpt : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           n42["head<br/>Dense #quot;head#quot; [B, 64, 96]<br/>12,384 parameters"]:::forward
           n44["softmaxCrossEntropy44<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["43. SoftmaxCrossEntropy<br/>→ dHead"]:::backward
-          s0 -.- n44
           s1["44. dense head dW<br/>→ dHeadWeight"]:::backward
-          s0 -->|dHead| s1
-          s1 -.- n42
           s2["45. dense head db<br/>→ dHeadBias"]:::backward
-          s0 -->|dHead| s2
-          s2 -.- n42
           s3["46. dense head dx<br/>→ dFinalLn"]:::backward
-          s0 -->|dHead| s3
-          s3 -.- n42
           s4["47. LayerNorm backward<br/>→ dX5, dFinalLnWeight, dFinalLnBias"]:::backward
-          s3 -->|dFinalLn| s4
-          s4 -.- n41
           s5["48. Add backward<br/>→ dX4"]:::backward
-          s4 -->|dX5| s5
-          s5 -.- n40
           s6["49. Add backward<br/>→ dBlock1Down"]:::backward
-          s4 -->|dX5| s6
-          s6 -.- n40
           s7["50. dense block1.down dW<br/>→ dBlock1DownWeight"]:::backward
-          s6 -->|dBlock1Down| s7
-          s7 -.- n39
           s8["51. dense block1.down db<br/>→ dBlock1DownBias"]:::backward
-          s6 -->|dBlock1Down| s8
-          s8 -.- n39
           s9["52. dense block1.down dx + Gelu backward<br/>→ dBlock1Up"]:::backward
-          s6 -->|dBlock1Down| s9
-          s9 -.- n39
           s10["53. dense block1.up dW<br/>→ dBlock1UpWeight"]:::backward
-          s9 -->|dBlock1Up| s10
-          s10 -.- n37
           s11["54. dense block1.up db<br/>→ dBlock1UpBias"]:::backward
-          s9 -->|dBlock1Up| s11
-          s11 -.- n37
           s12["55. dense block1.up dx<br/>→ dBlock1Ln2"]:::backward
-          s9 -->|dBlock1Up| s12
-          s12 -.- n37
           s13["56. clear dBlock1Ln2Weight<br/>→ dBlock1Ln2Weight"]:::backward
-          s13 -.- n36
           s14["57. clear dBlock1Ln2Bias<br/>→ dBlock1Ln2Bias"]:::backward
-          s14 -.- n36
           s15["58. LayerNorm backward<br/>→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias"]:::backward
+          s16["59. Add backward<br/>→ dX3"]:::backward
+          s17["60. Add backward<br/>→ dBlock1Proj"]:::backward
+          s18["61. dense block1.proj dW<br/>→ dBlock1ProjWeight"]:::backward
+          s19["62. dense block1.proj db<br/>→ dBlock1ProjBias"]:::backward
+          s20["63. dense block1.proj dx<br/>→ dMergeHeads33"]:::backward
+          s21["64. MergeHeads backward<br/>→ dMatMul32"]:::backward
+          s22["65. MatMul backward dA<br/>→ dWeights2"]:::backward
+          s23["66. MatMul backward dB<br/>→ dV2"]:::backward
+          s24["67. CausalSoftmax backward<br/>→ dAffine30"]:::backward
+          s25["68. Scale backward<br/>→ dMatMul29"]:::backward
+          s26["69. MatMul backward dA<br/>→ dQ2"]:::backward
+          s27["70. MatMul backward dB<br/>→ dK2"]:::backward
+          s28["71. SplitHeads backward<br/>→ dBlock1Value"]:::backward
+          s29["72. dense block1.value dW<br/>→ dBlock1ValueWeight"]:::backward
+          s30["73. dense block1.value db<br/>→ dBlock1ValueBias"]:::backward
+          s31["74. dense block1.value dx<br/>→ dN2"]:::backward
+          s32["75. SplitHeads backward<br/>→ dBlock1Key"]:::backward
+          s33["76. dense block1.key dW<br/>→ dBlock1KeyWeight"]:::backward
+          s34["77. dense block1.key db<br/>→ dBlock1KeyBias"]:::backward
+          s35["78. dense block1.key dx<br/>→ dN2"]:::backward
+          s36["79. SplitHeads backward<br/>→ dBlock1Query"]:::backward
+          s37["80. dense block1.query dW<br/>→ dBlock1QueryWeight"]:::backward
+          s38["81. dense block1.query db<br/>→ dBlock1QueryBias"]:::backward
+          s39["82. dense block1.query dx<br/>→ dN2"]:::backward
+          s40["83. clear dBlock1Ln1Weight<br/>→ dBlock1Ln1Weight"]:::backward
+          s41["84. clear dBlock1Ln1Bias<br/>→ dBlock1Ln1Bias"]:::backward
+          s42["85. LayerNorm backward<br/>→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias"]:::backward
+          s43["86. Add backward<br/>→ dX2"]:::backward
+          s44["87. Add backward<br/>→ dBlock0Down"]:::backward
+          s45["88. dense block0.down dW<br/>→ dBlock0DownWeight"]:::backward
+          s46["89. dense block0.down db<br/>→ dBlock0DownBias"]:::backward
+          s47["90. dense block0.down dx + Gelu backward<br/>→ dBlock0Up"]:::backward
+          s48["91. dense block0.up dW<br/>→ dBlock0UpWeight"]:::backward
+          s49["92. dense block0.up db<br/>→ dBlock0UpBias"]:::backward
+          s50["93. dense block0.up dx<br/>→ dBlock0Ln2"]:::backward
+          s51["94. clear dBlock0Ln2Weight<br/>→ dBlock0Ln2Weight"]:::backward
+          s52["95. clear dBlock0Ln2Bias<br/>→ dBlock0Ln2Bias"]:::backward
+          s53["96. LayerNorm backward<br/>→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias"]:::backward
+          s54["97. Add backward<br/>→ dx"]:::backward
+          s55["98. Add backward<br/>→ dBlock0Proj"]:::backward
+          s56["99. dense block0.proj dW<br/>→ dBlock0ProjWeight"]:::backward
+          s57["100. dense block0.proj db<br/>→ dBlock0ProjBias"]:::backward
+          s58["101. dense block0.proj dx<br/>→ dMergeHeads14"]:::backward
+          s59["102. MergeHeads backward<br/>→ dMatMul13"]:::backward
+          s60["103. MatMul backward dA<br/>→ dWeights"]:::backward
+          s61["104. MatMul backward dB<br/>→ dv"]:::backward
+          s62["105. CausalSoftmax backward<br/>→ dAffine11"]:::backward
+          s63["106. Scale backward<br/>→ dMatMul10"]:::backward
+          s64["107. MatMul backward dA<br/>→ dq"]:::backward
+          s65["108. MatMul backward dB<br/>→ dk"]:::backward
+          s66["109. SplitHeads backward<br/>→ dBlock0Value"]:::backward
+          s67["110. dense block0.value dW<br/>→ dBlock0ValueWeight"]:::backward
+          s68["111. dense block0.value db<br/>→ dBlock0ValueBias"]:::backward
+          s69["112. dense block0.value dx<br/>→ dn"]:::backward
+          s70["113. SplitHeads backward<br/>→ dBlock0Key"]:::backward
+          s71["114. dense block0.key dW<br/>→ dBlock0KeyWeight"]:::backward
+          s72["115. dense block0.key db<br/>→ dBlock0KeyBias"]:::backward
+          s73["116. dense block0.key dx<br/>→ dn"]:::backward
+          s74["117. SplitHeads backward<br/>→ dBlock0Query"]:::backward
+          s75["118. dense block0.query dW<br/>→ dBlock0QueryWeight"]:::backward
+          s76["119. dense block0.query db<br/>→ dBlock0QueryBias"]:::backward
+          s77["120. dense block0.query dx<br/>→ dn"]:::backward
+          s78["121. clear dBlock0Ln1Weight<br/>→ dBlock0Ln1Weight"]:::backward
+          s79["122. clear dBlock0Ln1Bias<br/>→ dBlock0Ln1Bias"]:::backward
+          s80["123. LayerNorm backward<br/>→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias"]:::backward
+          s81["124. PositionalEmbedding dP<br/>→ dPositionsWeight"]:::backward
+          s82["125. PositionalEmbedding dx<br/>→ dTokens"]:::backward
+          s83["126. Embedding backward<br/>→ dTokensWeight"]:::backward
+          s0 -->|dHead| s1
+          s0 -->|dHead| s2
+          s0 -->|dHead| s3
+          s3 -->|dFinalLn| s4
+          s4 -->|dX5| s5
+          s4 -->|dX5| s6
+          s6 -->|dBlock1Down| s7
+          s6 -->|dBlock1Down| s8
+          s6 -->|dBlock1Down| s9
+          s9 -->|dBlock1Up| s10
+          s9 -->|dBlock1Up| s11
+          s9 -->|dBlock1Up| s12
           s12 -->|dBlock1Ln2| s15
           s5 -->|dX4| s15
           s13 -->|dBlock1Ln2Weight| s15
           s14 -->|dBlock1Ln2Bias| s15
-          s15 -.- n36
-          s16["59. Add backward<br/>→ dX3"]:::backward
           s5 -->|dX4| s16
           s15 -->|dX4| s16
-          s16 -.- n35
-          s17["60. Add backward<br/>→ dBlock1Proj"]:::backward
           s5 -->|dX4| s17
           s15 -->|dX4| s17
-          s17 -.- n35
-          s18["61. dense block1.proj dW<br/>→ dBlock1ProjWeight"]:::backward
           s17 -->|dBlock1Proj| s18
-          s18 -.- n34
-          s19["62. dense block1.proj db<br/>→ dBlock1ProjBias"]:::backward
           s17 -->|dBlock1Proj| s19
-          s19 -.- n34
-          s20["63. dense block1.proj dx<br/>→ dMergeHeads33"]:::backward
           s17 -->|dBlock1Proj| s20
-          s20 -.- n34
-          s21["64. MergeHeads backward<br/>→ dMatMul32"]:::backward
           s20 -->|dMergeHeads33| s21
-          s21 -.- n33
-          s22["65. MatMul backward dA<br/>→ dWeights2"]:::backward
           s21 -->|dMatMul32| s22
-          s22 -.- n32
-          s23["66. MatMul backward dB<br/>→ dV2"]:::backward
           s21 -->|dMatMul32| s23
-          s23 -.- n32
-          s24["67. CausalSoftmax backward<br/>→ dAffine30"]:::backward
           s22 -->|dWeights2| s24
-          s24 -.- n31
-          s25["68. Scale backward<br/>→ dMatMul29"]:::backward
           s24 -->|dAffine30| s25
-          s25 -.- n30
-          s26["69. MatMul backward dA<br/>→ dQ2"]:::backward
           s25 -->|dMatMul29| s26
-          s26 -.- n29
-          s27["70. MatMul backward dB<br/>→ dK2"]:::backward
           s25 -->|dMatMul29| s27
-          s27 -.- n29
-          s28["71. SplitHeads backward<br/>→ dBlock1Value"]:::backward
           s23 -->|dV2| s28
-          s28 -.- n28
-          s29["72. dense block1.value dW<br/>→ dBlock1ValueWeight"]:::backward
           s28 -->|dBlock1Value| s29
-          s29 -.- n27
-          s30["73. dense block1.value db<br/>→ dBlock1ValueBias"]:::backward
           s28 -->|dBlock1Value| s30
-          s30 -.- n27
-          s31["74. dense block1.value dx<br/>→ dN2"]:::backward
           s28 -->|dBlock1Value| s31
-          s31 -.- n27
-          s32["75. SplitHeads backward<br/>→ dBlock1Key"]:::backward
           s27 -->|dK2| s32
-          s32 -.- n26
-          s33["76. dense block1.key dW<br/>→ dBlock1KeyWeight"]:::backward
           s32 -->|dBlock1Key| s33
-          s33 -.- n25
-          s34["77. dense block1.key db<br/>→ dBlock1KeyBias"]:::backward
           s32 -->|dBlock1Key| s34
-          s34 -.- n25
-          s35["78. dense block1.key dx<br/>→ dN2"]:::backward
           s32 -->|dBlock1Key| s35
           s31 -->|dN2| s35
-          s35 -.- n25
-          s36["79. SplitHeads backward<br/>→ dBlock1Query"]:::backward
           s26 -->|dQ2| s36
-          s36 -.- n24
-          s37["80. dense block1.query dW<br/>→ dBlock1QueryWeight"]:::backward
           s36 -->|dBlock1Query| s37
-          s37 -.- n23
-          s38["81. dense block1.query db<br/>→ dBlock1QueryBias"]:::backward
           s36 -->|dBlock1Query| s38
-          s38 -.- n23
-          s39["82. dense block1.query dx<br/>→ dN2"]:::backward
           s36 -->|dBlock1Query| s39
           s31 -->|dN2| s39
           s35 -->|dN2| s39
-          s39 -.- n23
-          s40["83. clear dBlock1Ln1Weight<br/>→ dBlock1Ln1Weight"]:::backward
-          s40 -.- n22
-          s41["84. clear dBlock1Ln1Bias<br/>→ dBlock1Ln1Bias"]:::backward
-          s41 -.- n22
-          s42["85. LayerNorm backward<br/>→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias"]:::backward
           s31 -->|dN2| s42
           s35 -->|dN2| s42
           s39 -->|dN2| s42
           s16 -->|dX3| s42
           s40 -->|dBlock1Ln1Weight| s42
           s41 -->|dBlock1Ln1Bias| s42
-          s42 -.- n22
-          s43["86. Add backward<br/>→ dX2"]:::backward
           s16 -->|dX3| s43
           s42 -->|dX3| s43
-          s43 -.- n21
-          s44["87. Add backward<br/>→ dBlock0Down"]:::backward
           s16 -->|dX3| s44
           s42 -->|dX3| s44
-          s44 -.- n21
-          s45["88. dense block0.down dW<br/>→ dBlock0DownWeight"]:::backward
           s44 -->|dBlock0Down| s45
-          s45 -.- n20
-          s46["89. dense block0.down db<br/>→ dBlock0DownBias"]:::backward
           s44 -->|dBlock0Down| s46
-          s46 -.- n20
-          s47["90. dense block0.down dx + Gelu backward<br/>→ dBlock0Up"]:::backward
           s44 -->|dBlock0Down| s47
-          s47 -.- n20
-          s48["91. dense block0.up dW<br/>→ dBlock0UpWeight"]:::backward
           s47 -->|dBlock0Up| s48
-          s48 -.- n18
-          s49["92. dense block0.up db<br/>→ dBlock0UpBias"]:::backward
           s47 -->|dBlock0Up| s49
-          s49 -.- n18
-          s50["93. dense block0.up dx<br/>→ dBlock0Ln2"]:::backward
           s47 -->|dBlock0Up| s50
-          s50 -.- n18
-          s51["94. clear dBlock0Ln2Weight<br/>→ dBlock0Ln2Weight"]:::backward
-          s51 -.- n17
-          s52["95. clear dBlock0Ln2Bias<br/>→ dBlock0Ln2Bias"]:::backward
-          s52 -.- n17
-          s53["96. LayerNorm backward<br/>→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias"]:::backward
           s50 -->|dBlock0Ln2| s53
           s43 -->|dX2| s53
           s51 -->|dBlock0Ln2Weight| s53
           s52 -->|dBlock0Ln2Bias| s53
-          s53 -.- n17
-          s54["97. Add backward<br/>→ dx"]:::backward
           s43 -->|dX2| s54
           s53 -->|dX2| s54
-          s54 -.- n16
-          s55["98. Add backward<br/>→ dBlock0Proj"]:::backward
           s43 -->|dX2| s55
           s53 -->|dX2| s55
-          s55 -.- n16
-          s56["99. dense block0.proj dW<br/>→ dBlock0ProjWeight"]:::backward
           s55 -->|dBlock0Proj| s56
-          s56 -.- n15
-          s57["100. dense block0.proj db<br/>→ dBlock0ProjBias"]:::backward
           s55 -->|dBlock0Proj| s57
-          s57 -.- n15
-          s58["101. dense block0.proj dx<br/>→ dMergeHeads14"]:::backward
           s55 -->|dBlock0Proj| s58
-          s58 -.- n15
-          s59["102. MergeHeads backward<br/>→ dMatMul13"]:::backward
           s58 -->|dMergeHeads14| s59
-          s59 -.- n14
-          s60["103. MatMul backward dA<br/>→ dWeights"]:::backward
           s59 -->|dMatMul13| s60
-          s60 -.- n13
-          s61["104. MatMul backward dB<br/>→ dv"]:::backward
           s59 -->|dMatMul13| s61
-          s61 -.- n13
-          s62["105. CausalSoftmax backward<br/>→ dAffine11"]:::backward
           s60 -->|dWeights| s62
-          s62 -.- n12
-          s63["106. Scale backward<br/>→ dMatMul10"]:::backward
           s62 -->|dAffine11| s63
-          s63 -.- n11
-          s64["107. MatMul backward dA<br/>→ dq"]:::backward
           s63 -->|dMatMul10| s64
-          s64 -.- n10
-          s65["108. MatMul backward dB<br/>→ dk"]:::backward
           s63 -->|dMatMul10| s65
-          s65 -.- n10
-          s66["109. SplitHeads backward<br/>→ dBlock0Value"]:::backward
           s61 -->|dv| s66
-          s66 -.- n9
-          s67["110. dense block0.value dW<br/>→ dBlock0ValueWeight"]:::backward
           s66 -->|dBlock0Value| s67
-          s67 -.- n8
-          s68["111. dense block0.value db<br/>→ dBlock0ValueBias"]:::backward
           s66 -->|dBlock0Value| s68
-          s68 -.- n8
-          s69["112. dense block0.value dx<br/>→ dn"]:::backward
           s66 -->|dBlock0Value| s69
-          s69 -.- n8
-          s70["113. SplitHeads backward<br/>→ dBlock0Key"]:::backward
           s65 -->|dk| s70
-          s70 -.- n7
-          s71["114. dense block0.key dW<br/>→ dBlock0KeyWeight"]:::backward
           s70 -->|dBlock0Key| s71
-          s71 -.- n6
-          s72["115. dense block0.key db<br/>→ dBlock0KeyBias"]:::backward
           s70 -->|dBlock0Key| s72
-          s72 -.- n6
-          s73["116. dense block0.key dx<br/>→ dn"]:::backward
           s70 -->|dBlock0Key| s73
           s69 -->|dn| s73
-          s73 -.- n6
-          s74["117. SplitHeads backward<br/>→ dBlock0Query"]:::backward
           s64 -->|dq| s74
-          s74 -.- n5
-          s75["118. dense block0.query dW<br/>→ dBlock0QueryWeight"]:::backward
           s74 -->|dBlock0Query| s75
-          s75 -.- n4
-          s76["119. dense block0.query db<br/>→ dBlock0QueryBias"]:::backward
           s74 -->|dBlock0Query| s76
-          s76 -.- n4
-          s77["120. dense block0.query dx<br/>→ dn"]:::backward
           s74 -->|dBlock0Query| s77
           s69 -->|dn| s77
           s73 -->|dn| s77
-          s77 -.- n4
-          s78["121. clear dBlock0Ln1Weight<br/>→ dBlock0Ln1Weight"]:::backward
-          s78 -.- n3
-          s79["122. clear dBlock0Ln1Bias<br/>→ dBlock0Ln1Bias"]:::backward
-          s79 -.- n3
-          s80["123. LayerNorm backward<br/>→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias"]:::backward
           s69 -->|dn| s80
           s73 -->|dn| s80
           s77 -->|dn| s80
           s54 -->|dx| s80
           s78 -->|dBlock0Ln1Weight| s80
           s79 -->|dBlock0Ln1Bias| s80
-          s80 -.- n3
-          s81["124. PositionalEmbedding dP<br/>→ dPositionsWeight"]:::backward
           s54 -->|dx| s81
           s80 -->|dx| s81
-          s81 -.- n2
-          s82["125. PositionalEmbedding dx<br/>→ dTokens"]:::backward
           s54 -->|dx| s82
           s80 -->|dx| s82
-          s82 -.- n2
-          s83["126. Embedding backward<br/>→ dTokensWeight"]:::backward
           s82 -->|dTokens| s83
+          s0 -.- n44
+          s1 -.- n42
+          s2 -.- n42
+          s3 -.- n42
+          s4 -.- n41
+          s5 -.- n40
+          s6 -.- n40
+          s7 -.- n39
+          s8 -.- n39
+          s9 -.- n39
+          s10 -.- n37
+          s11 -.- n37
+          s12 -.- n37
+          s13 -.- n36
+          s14 -.- n36
+          s15 -.- n36
+          s16 -.- n35
+          s17 -.- n35
+          s18 -.- n34
+          s19 -.- n34
+          s20 -.- n34
+          s21 -.- n33
+          s22 -.- n32
+          s23 -.- n32
+          s24 -.- n31
+          s25 -.- n30
+          s26 -.- n29
+          s27 -.- n29
+          s28 -.- n28
+          s29 -.- n27
+          s30 -.- n27
+          s31 -.- n27
+          s32 -.- n26
+          s33 -.- n25
+          s34 -.- n25
+          s35 -.- n25
+          s36 -.- n24
+          s37 -.- n23
+          s38 -.- n23
+          s39 -.- n23
+          s40 -.- n22
+          s41 -.- n22
+          s42 -.- n22
+          s43 -.- n21
+          s44 -.- n21
+          s45 -.- n20
+          s46 -.- n20
+          s47 -.- n20
+          s48 -.- n18
+          s49 -.- n18
+          s50 -.- n18
+          s51 -.- n17
+          s52 -.- n17
+          s53 -.- n17
+          s54 -.- n16
+          s55 -.- n16
+          s56 -.- n15
+          s57 -.- n15
+          s58 -.- n15
+          s59 -.- n14
+          s60 -.- n13
+          s61 -.- n13
+          s62 -.- n12
+          s63 -.- n11
+          s64 -.- n10
+          s65 -.- n10
+          s66 -.- n9
+          s67 -.- n8
+          s68 -.- n8
+          s69 -.- n8
+          s70 -.- n7
+          s71 -.- n6
+          s72 -.- n6
+          s73 -.- n6
+          s74 -.- n5
+          s75 -.- n4
+          s76 -.- n4
+          s77 -.- n4
+          s78 -.- n3
+          s79 -.- n3
+          s80 -.- n3
+          s81 -.- n2
+          s82 -.- n2
           s83 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -1796,277 +1796,277 @@ partial class TinyGpt : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           n42 [label="head\nDense \"head\"  [B, 64, 96]\n12,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n44 [label="softmaxCrossEntropy44\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="43. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
-          s0 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="44. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dHead"];
-          s1 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="45. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dHead"];
-          s2 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="46. dense head dx\n→ dFinalLn", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dHead"];
-          s3 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="47. LayerNorm backward\n→ dX5, dFinalLnWeight, dFinalLnBias", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dFinalLn"];
-          s4 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="48. Add backward\n→ dX4", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dX5"];
-          s5 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="49. Add backward\n→ dBlock1Down", fillcolor="#fff1dc"];
-          s4 -> s6 [label="dX5"];
-          s6 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="50. dense block1.down dW\n→ dBlock1DownWeight", fillcolor="#fff1dc"];
-          s6 -> s7 [label="dBlock1Down"];
-          s7 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="51. dense block1.down db\n→ dBlock1DownBias", fillcolor="#fff1dc"];
-          s6 -> s8 [label="dBlock1Down"];
-          s8 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="52. dense block1.down dx + Gelu backward\n→ dBlock1Up", fillcolor="#fff1dc"];
-          s6 -> s9 [label="dBlock1Down"];
-          s9 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 [label="53. dense block1.up dW\n→ dBlock1UpWeight", fillcolor="#fff1dc"];
-          s9 -> s10 [label="dBlock1Up"];
-          s10 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 [label="54. dense block1.up db\n→ dBlock1UpBias", fillcolor="#fff1dc"];
-          s9 -> s11 [label="dBlock1Up"];
-          s11 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s12 [label="55. dense block1.up dx\n→ dBlock1Ln2", fillcolor="#fff1dc"];
-          s9 -> s12 [label="dBlock1Up"];
-          s12 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 [label="56. clear dBlock1Ln2Weight\n→ dBlock1Ln2Weight", fillcolor="#fff1dc"];
-          s13 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s14 [label="57. clear dBlock1Ln2Bias\n→ dBlock1Ln2Bias", fillcolor="#fff1dc"];
-          s14 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s15 [label="58. LayerNorm backward\n→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias", fillcolor="#fff1dc"];
+          s16 [label="59. Add backward\n→ dX3", fillcolor="#fff1dc"];
+          s17 [label="60. Add backward\n→ dBlock1Proj", fillcolor="#fff1dc"];
+          s18 [label="61. dense block1.proj dW\n→ dBlock1ProjWeight", fillcolor="#fff1dc"];
+          s19 [label="62. dense block1.proj db\n→ dBlock1ProjBias", fillcolor="#fff1dc"];
+          s20 [label="63. dense block1.proj dx\n→ dMergeHeads33", fillcolor="#fff1dc"];
+          s21 [label="64. MergeHeads backward\n→ dMatMul32", fillcolor="#fff1dc"];
+          s22 [label="65. MatMul backward dA\n→ dWeights2", fillcolor="#fff1dc"];
+          s23 [label="66. MatMul backward dB\n→ dV2", fillcolor="#fff1dc"];
+          s24 [label="67. CausalSoftmax backward\n→ dAffine30", fillcolor="#fff1dc"];
+          s25 [label="68. Scale backward\n→ dMatMul29", fillcolor="#fff1dc"];
+          s26 [label="69. MatMul backward dA\n→ dQ2", fillcolor="#fff1dc"];
+          s27 [label="70. MatMul backward dB\n→ dK2", fillcolor="#fff1dc"];
+          s28 [label="71. SplitHeads backward\n→ dBlock1Value", fillcolor="#fff1dc"];
+          s29 [label="72. dense block1.value dW\n→ dBlock1ValueWeight", fillcolor="#fff1dc"];
+          s30 [label="73. dense block1.value db\n→ dBlock1ValueBias", fillcolor="#fff1dc"];
+          s31 [label="74. dense block1.value dx\n→ dN2", fillcolor="#fff1dc"];
+          s32 [label="75. SplitHeads backward\n→ dBlock1Key", fillcolor="#fff1dc"];
+          s33 [label="76. dense block1.key dW\n→ dBlock1KeyWeight", fillcolor="#fff1dc"];
+          s34 [label="77. dense block1.key db\n→ dBlock1KeyBias", fillcolor="#fff1dc"];
+          s35 [label="78. dense block1.key dx\n→ dN2", fillcolor="#fff1dc"];
+          s36 [label="79. SplitHeads backward\n→ dBlock1Query", fillcolor="#fff1dc"];
+          s37 [label="80. dense block1.query dW\n→ dBlock1QueryWeight", fillcolor="#fff1dc"];
+          s38 [label="81. dense block1.query db\n→ dBlock1QueryBias", fillcolor="#fff1dc"];
+          s39 [label="82. dense block1.query dx\n→ dN2", fillcolor="#fff1dc"];
+          s40 [label="83. clear dBlock1Ln1Weight\n→ dBlock1Ln1Weight", fillcolor="#fff1dc"];
+          s41 [label="84. clear dBlock1Ln1Bias\n→ dBlock1Ln1Bias", fillcolor="#fff1dc"];
+          s42 [label="85. LayerNorm backward\n→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias", fillcolor="#fff1dc"];
+          s43 [label="86. Add backward\n→ dX2", fillcolor="#fff1dc"];
+          s44 [label="87. Add backward\n→ dBlock0Down", fillcolor="#fff1dc"];
+          s45 [label="88. dense block0.down dW\n→ dBlock0DownWeight", fillcolor="#fff1dc"];
+          s46 [label="89. dense block0.down db\n→ dBlock0DownBias", fillcolor="#fff1dc"];
+          s47 [label="90. dense block0.down dx + Gelu backward\n→ dBlock0Up", fillcolor="#fff1dc"];
+          s48 [label="91. dense block0.up dW\n→ dBlock0UpWeight", fillcolor="#fff1dc"];
+          s49 [label="92. dense block0.up db\n→ dBlock0UpBias", fillcolor="#fff1dc"];
+          s50 [label="93. dense block0.up dx\n→ dBlock0Ln2", fillcolor="#fff1dc"];
+          s51 [label="94. clear dBlock0Ln2Weight\n→ dBlock0Ln2Weight", fillcolor="#fff1dc"];
+          s52 [label="95. clear dBlock0Ln2Bias\n→ dBlock0Ln2Bias", fillcolor="#fff1dc"];
+          s53 [label="96. LayerNorm backward\n→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias", fillcolor="#fff1dc"];
+          s54 [label="97. Add backward\n→ dx", fillcolor="#fff1dc"];
+          s55 [label="98. Add backward\n→ dBlock0Proj", fillcolor="#fff1dc"];
+          s56 [label="99. dense block0.proj dW\n→ dBlock0ProjWeight", fillcolor="#fff1dc"];
+          s57 [label="100. dense block0.proj db\n→ dBlock0ProjBias", fillcolor="#fff1dc"];
+          s58 [label="101. dense block0.proj dx\n→ dMergeHeads14", fillcolor="#fff1dc"];
+          s59 [label="102. MergeHeads backward\n→ dMatMul13", fillcolor="#fff1dc"];
+          s60 [label="103. MatMul backward dA\n→ dWeights", fillcolor="#fff1dc"];
+          s61 [label="104. MatMul backward dB\n→ dv", fillcolor="#fff1dc"];
+          s62 [label="105. CausalSoftmax backward\n→ dAffine11", fillcolor="#fff1dc"];
+          s63 [label="106. Scale backward\n→ dMatMul10", fillcolor="#fff1dc"];
+          s64 [label="107. MatMul backward dA\n→ dq", fillcolor="#fff1dc"];
+          s65 [label="108. MatMul backward dB\n→ dk", fillcolor="#fff1dc"];
+          s66 [label="109. SplitHeads backward\n→ dBlock0Value", fillcolor="#fff1dc"];
+          s67 [label="110. dense block0.value dW\n→ dBlock0ValueWeight", fillcolor="#fff1dc"];
+          s68 [label="111. dense block0.value db\n→ dBlock0ValueBias", fillcolor="#fff1dc"];
+          s69 [label="112. dense block0.value dx\n→ dn", fillcolor="#fff1dc"];
+          s70 [label="113. SplitHeads backward\n→ dBlock0Key", fillcolor="#fff1dc"];
+          s71 [label="114. dense block0.key dW\n→ dBlock0KeyWeight", fillcolor="#fff1dc"];
+          s72 [label="115. dense block0.key db\n→ dBlock0KeyBias", fillcolor="#fff1dc"];
+          s73 [label="116. dense block0.key dx\n→ dn", fillcolor="#fff1dc"];
+          s74 [label="117. SplitHeads backward\n→ dBlock0Query", fillcolor="#fff1dc"];
+          s75 [label="118. dense block0.query dW\n→ dBlock0QueryWeight", fillcolor="#fff1dc"];
+          s76 [label="119. dense block0.query db\n→ dBlock0QueryBias", fillcolor="#fff1dc"];
+          s77 [label="120. dense block0.query dx\n→ dn", fillcolor="#fff1dc"];
+          s78 [label="121. clear dBlock0Ln1Weight\n→ dBlock0Ln1Weight", fillcolor="#fff1dc"];
+          s79 [label="122. clear dBlock0Ln1Bias\n→ dBlock0Ln1Bias", fillcolor="#fff1dc"];
+          s80 [label="123. LayerNorm backward\n→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias", fillcolor="#fff1dc"];
+          s81 [label="124. PositionalEmbedding dP\n→ dPositionsWeight", fillcolor="#fff1dc"];
+          s82 [label="125. PositionalEmbedding dx\n→ dTokens", fillcolor="#fff1dc"];
+          s83 [label="126. Embedding backward\n→ dTokensWeight", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dHead"];
+          s0 -> s2 [label="dHead"];
+          s0 -> s3 [label="dHead"];
+          s3 -> s4 [label="dFinalLn"];
+          s4 -> s5 [label="dX5"];
+          s4 -> s6 [label="dX5"];
+          s6 -> s7 [label="dBlock1Down"];
+          s6 -> s8 [label="dBlock1Down"];
+          s6 -> s9 [label="dBlock1Down"];
+          s9 -> s10 [label="dBlock1Up"];
+          s9 -> s11 [label="dBlock1Up"];
+          s9 -> s12 [label="dBlock1Up"];
           s12 -> s15 [label="dBlock1Ln2"];
           s5 -> s15 [label="dX4"];
           s13 -> s15 [label="dBlock1Ln2Weight"];
           s14 -> s15 [label="dBlock1Ln2Bias"];
-          s15 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 [label="59. Add backward\n→ dX3", fillcolor="#fff1dc"];
           s5 -> s16 [label="dX4"];
           s15 -> s16 [label="dX4"];
-          s16 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 [label="60. Add backward\n→ dBlock1Proj", fillcolor="#fff1dc"];
           s5 -> s17 [label="dX4"];
           s15 -> s17 [label="dX4"];
-          s17 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 [label="61. dense block1.proj dW\n→ dBlock1ProjWeight", fillcolor="#fff1dc"];
           s17 -> s18 [label="dBlock1Proj"];
-          s18 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 [label="62. dense block1.proj db\n→ dBlock1ProjBias", fillcolor="#fff1dc"];
           s17 -> s19 [label="dBlock1Proj"];
-          s19 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 [label="63. dense block1.proj dx\n→ dMergeHeads33", fillcolor="#fff1dc"];
           s17 -> s20 [label="dBlock1Proj"];
-          s20 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 [label="64. MergeHeads backward\n→ dMatMul32", fillcolor="#fff1dc"];
           s20 -> s21 [label="dMergeHeads33"];
-          s21 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 [label="65. MatMul backward dA\n→ dWeights2", fillcolor="#fff1dc"];
           s21 -> s22 [label="dMatMul32"];
-          s22 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 [label="66. MatMul backward dB\n→ dV2", fillcolor="#fff1dc"];
           s21 -> s23 [label="dMatMul32"];
-          s23 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 [label="67. CausalSoftmax backward\n→ dAffine30", fillcolor="#fff1dc"];
           s22 -> s24 [label="dWeights2"];
-          s24 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 [label="68. Scale backward\n→ dMatMul29", fillcolor="#fff1dc"];
           s24 -> s25 [label="dAffine30"];
-          s25 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 [label="69. MatMul backward dA\n→ dQ2", fillcolor="#fff1dc"];
           s25 -> s26 [label="dMatMul29"];
-          s26 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 [label="70. MatMul backward dB\n→ dK2", fillcolor="#fff1dc"];
           s25 -> s27 [label="dMatMul29"];
-          s27 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 [label="71. SplitHeads backward\n→ dBlock1Value", fillcolor="#fff1dc"];
           s23 -> s28 [label="dV2"];
-          s28 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 [label="72. dense block1.value dW\n→ dBlock1ValueWeight", fillcolor="#fff1dc"];
           s28 -> s29 [label="dBlock1Value"];
-          s29 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 [label="73. dense block1.value db\n→ dBlock1ValueBias", fillcolor="#fff1dc"];
           s28 -> s30 [label="dBlock1Value"];
-          s30 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 [label="74. dense block1.value dx\n→ dN2", fillcolor="#fff1dc"];
           s28 -> s31 [label="dBlock1Value"];
-          s31 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 [label="75. SplitHeads backward\n→ dBlock1Key", fillcolor="#fff1dc"];
           s27 -> s32 [label="dK2"];
-          s32 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 [label="76. dense block1.key dW\n→ dBlock1KeyWeight", fillcolor="#fff1dc"];
           s32 -> s33 [label="dBlock1Key"];
-          s33 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 [label="77. dense block1.key db\n→ dBlock1KeyBias", fillcolor="#fff1dc"];
           s32 -> s34 [label="dBlock1Key"];
-          s34 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 [label="78. dense block1.key dx\n→ dN2", fillcolor="#fff1dc"];
           s32 -> s35 [label="dBlock1Key"];
           s31 -> s35 [label="dN2"];
-          s35 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 [label="79. SplitHeads backward\n→ dBlock1Query", fillcolor="#fff1dc"];
           s26 -> s36 [label="dQ2"];
-          s36 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 [label="80. dense block1.query dW\n→ dBlock1QueryWeight", fillcolor="#fff1dc"];
           s36 -> s37 [label="dBlock1Query"];
-          s37 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 [label="81. dense block1.query db\n→ dBlock1QueryBias", fillcolor="#fff1dc"];
           s36 -> s38 [label="dBlock1Query"];
-          s38 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 [label="82. dense block1.query dx\n→ dN2", fillcolor="#fff1dc"];
           s36 -> s39 [label="dBlock1Query"];
           s31 -> s39 [label="dN2"];
           s35 -> s39 [label="dN2"];
-          s39 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 [label="83. clear dBlock1Ln1Weight\n→ dBlock1Ln1Weight", fillcolor="#fff1dc"];
-          s40 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 [label="84. clear dBlock1Ln1Bias\n→ dBlock1Ln1Bias", fillcolor="#fff1dc"];
-          s41 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 [label="85. LayerNorm backward\n→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias", fillcolor="#fff1dc"];
           s31 -> s42 [label="dN2"];
           s35 -> s42 [label="dN2"];
           s39 -> s42 [label="dN2"];
           s16 -> s42 [label="dX3"];
           s40 -> s42 [label="dBlock1Ln1Weight"];
           s41 -> s42 [label="dBlock1Ln1Bias"];
-          s42 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 [label="86. Add backward\n→ dX2", fillcolor="#fff1dc"];
           s16 -> s43 [label="dX3"];
           s42 -> s43 [label="dX3"];
-          s43 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 [label="87. Add backward\n→ dBlock0Down", fillcolor="#fff1dc"];
           s16 -> s44 [label="dX3"];
           s42 -> s44 [label="dX3"];
-          s44 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 [label="88. dense block0.down dW\n→ dBlock0DownWeight", fillcolor="#fff1dc"];
           s44 -> s45 [label="dBlock0Down"];
-          s45 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 [label="89. dense block0.down db\n→ dBlock0DownBias", fillcolor="#fff1dc"];
           s44 -> s46 [label="dBlock0Down"];
-          s46 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 [label="90. dense block0.down dx + Gelu backward\n→ dBlock0Up", fillcolor="#fff1dc"];
           s44 -> s47 [label="dBlock0Down"];
-          s47 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s48 [label="91. dense block0.up dW\n→ dBlock0UpWeight", fillcolor="#fff1dc"];
           s47 -> s48 [label="dBlock0Up"];
-          s48 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s49 [label="92. dense block0.up db\n→ dBlock0UpBias", fillcolor="#fff1dc"];
           s47 -> s49 [label="dBlock0Up"];
-          s49 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 [label="93. dense block0.up dx\n→ dBlock0Ln2", fillcolor="#fff1dc"];
           s47 -> s50 [label="dBlock0Up"];
-          s50 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s51 [label="94. clear dBlock0Ln2Weight\n→ dBlock0Ln2Weight", fillcolor="#fff1dc"];
-          s51 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s52 [label="95. clear dBlock0Ln2Bias\n→ dBlock0Ln2Bias", fillcolor="#fff1dc"];
-          s52 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 [label="96. LayerNorm backward\n→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias", fillcolor="#fff1dc"];
           s50 -> s53 [label="dBlock0Ln2"];
           s43 -> s53 [label="dX2"];
           s51 -> s53 [label="dBlock0Ln2Weight"];
           s52 -> s53 [label="dBlock0Ln2Bias"];
-          s53 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s54 [label="97. Add backward\n→ dx", fillcolor="#fff1dc"];
           s43 -> s54 [label="dX2"];
           s53 -> s54 [label="dX2"];
-          s54 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 [label="98. Add backward\n→ dBlock0Proj", fillcolor="#fff1dc"];
           s43 -> s55 [label="dX2"];
           s53 -> s55 [label="dX2"];
-          s55 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s56 [label="99. dense block0.proj dW\n→ dBlock0ProjWeight", fillcolor="#fff1dc"];
           s55 -> s56 [label="dBlock0Proj"];
-          s56 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s57 [label="100. dense block0.proj db\n→ dBlock0ProjBias", fillcolor="#fff1dc"];
           s55 -> s57 [label="dBlock0Proj"];
-          s57 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 [label="101. dense block0.proj dx\n→ dMergeHeads14", fillcolor="#fff1dc"];
           s55 -> s58 [label="dBlock0Proj"];
-          s58 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 [label="102. MergeHeads backward\n→ dMatMul13", fillcolor="#fff1dc"];
           s58 -> s59 [label="dMergeHeads14"];
-          s59 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s60 [label="103. MatMul backward dA\n→ dWeights", fillcolor="#fff1dc"];
           s59 -> s60 [label="dMatMul13"];
-          s60 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 [label="104. MatMul backward dB\n→ dv", fillcolor="#fff1dc"];
           s59 -> s61 [label="dMatMul13"];
-          s61 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s62 [label="105. CausalSoftmax backward\n→ dAffine11", fillcolor="#fff1dc"];
           s60 -> s62 [label="dWeights"];
-          s62 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s63 [label="106. Scale backward\n→ dMatMul10", fillcolor="#fff1dc"];
           s62 -> s63 [label="dAffine11"];
-          s63 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s64 [label="107. MatMul backward dA\n→ dq", fillcolor="#fff1dc"];
           s63 -> s64 [label="dMatMul10"];
-          s64 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s65 [label="108. MatMul backward dB\n→ dk", fillcolor="#fff1dc"];
           s63 -> s65 [label="dMatMul10"];
-          s65 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s66 [label="109. SplitHeads backward\n→ dBlock0Value", fillcolor="#fff1dc"];
           s61 -> s66 [label="dv"];
-          s66 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s67 [label="110. dense block0.value dW\n→ dBlock0ValueWeight", fillcolor="#fff1dc"];
           s66 -> s67 [label="dBlock0Value"];
-          s67 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s68 [label="111. dense block0.value db\n→ dBlock0ValueBias", fillcolor="#fff1dc"];
           s66 -> s68 [label="dBlock0Value"];
-          s68 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s69 [label="112. dense block0.value dx\n→ dn", fillcolor="#fff1dc"];
           s66 -> s69 [label="dBlock0Value"];
-          s69 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s70 [label="113. SplitHeads backward\n→ dBlock0Key", fillcolor="#fff1dc"];
           s65 -> s70 [label="dk"];
-          s70 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s71 [label="114. dense block0.key dW\n→ dBlock0KeyWeight", fillcolor="#fff1dc"];
           s70 -> s71 [label="dBlock0Key"];
-          s71 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s72 [label="115. dense block0.key db\n→ dBlock0KeyBias", fillcolor="#fff1dc"];
           s70 -> s72 [label="dBlock0Key"];
-          s72 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s73 [label="116. dense block0.key dx\n→ dn", fillcolor="#fff1dc"];
           s70 -> s73 [label="dBlock0Key"];
           s69 -> s73 [label="dn"];
-          s73 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s74 [label="117. SplitHeads backward\n→ dBlock0Query", fillcolor="#fff1dc"];
           s64 -> s74 [label="dq"];
-          s74 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s75 [label="118. dense block0.query dW\n→ dBlock0QueryWeight", fillcolor="#fff1dc"];
           s74 -> s75 [label="dBlock0Query"];
-          s75 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s76 [label="119. dense block0.query db\n→ dBlock0QueryBias", fillcolor="#fff1dc"];
           s74 -> s76 [label="dBlock0Query"];
-          s76 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s77 [label="120. dense block0.query dx\n→ dn", fillcolor="#fff1dc"];
           s74 -> s77 [label="dBlock0Query"];
           s69 -> s77 [label="dn"];
           s73 -> s77 [label="dn"];
-          s77 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s78 [label="121. clear dBlock0Ln1Weight\n→ dBlock0Ln1Weight", fillcolor="#fff1dc"];
-          s78 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s79 [label="122. clear dBlock0Ln1Bias\n→ dBlock0Ln1Bias", fillcolor="#fff1dc"];
-          s79 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s80 [label="123. LayerNorm backward\n→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias", fillcolor="#fff1dc"];
           s69 -> s80 [label="dn"];
           s73 -> s80 [label="dn"];
           s77 -> s80 [label="dn"];
           s54 -> s80 [label="dx"];
           s78 -> s80 [label="dBlock0Ln1Weight"];
           s79 -> s80 [label="dBlock0Ln1Bias"];
-          s80 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s81 [label="124. PositionalEmbedding dP\n→ dPositionsWeight", fillcolor="#fff1dc"];
           s54 -> s81 [label="dx"];
           s80 -> s81 [label="dx"];
-          s81 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s82 [label="125. PositionalEmbedding dx\n→ dTokens", fillcolor="#fff1dc"];
           s54 -> s82 [label="dx"];
           s80 -> s82 [label="dx"];
-          s82 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s83 [label="126. Embedding backward\n→ dTokensWeight", fillcolor="#fff1dc"];
           s82 -> s83 [label="dTokens"];
+          s0 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s51 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s52 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s53 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s54 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s55 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s56 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s57 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s58 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s59 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s60 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s61 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s62 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s63 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s64 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s65 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s66 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s67 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s68 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s69 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s70 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s71 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s72 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s73 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s74 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s75 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s76 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s77 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s78 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s79 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s80 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s81 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s82 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s83 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

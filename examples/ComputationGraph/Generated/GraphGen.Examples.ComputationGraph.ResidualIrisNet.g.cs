@@ -403,41 +403,41 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
           n6["classify<br/>Dense #quot;classify#quot; [B, 3]<br/>27 parameters"]:::forward
           n8["softmaxCrossEntropy8<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["5. SoftmaxCrossEntropy<br/>→ dClassify"]:::backward
-          s0 -.- n8
           s1["6. dense classify dW<br/>→ dClassifyWeight"]:::backward
-          s0 -->|dClassify| s1
-          s1 -.- n6
           s2["7. dense classify db<br/>→ dClassifyBias"]:::backward
-          s0 -->|dClassify| s2
-          s2 -.- n6
           s3["8. dense classify dx<br/>→ dResidual"]:::backward
-          s0 -->|dClassify| s3
-          s3 -.- n6
           s4["9. Add backward<br/>→ dh"]:::backward
-          s3 -->|dResidual| s4
-          s4 -.- n5
           s5["10. Add backward + Relu backward<br/>→ dBlock"]:::backward
-          s3 -->|dResidual| s5
-          s5 -.- n4
           s6["11. dense block dW<br/>→ dBlockWeight"]:::backward
-          s5 -->|dBlock| s6
-          s6 -.- n3
           s7["12. dense block db<br/>→ dBlockBias"]:::backward
-          s5 -->|dBlock| s7
-          s7 -.- n3
           s8["13. dense block dx<br/>→ dh"]:::backward
+          s9["14. Tanh backward<br/>→ dEmbed"]:::backward
+          s10["15. dense embed dW<br/>→ dEmbedWeight"]:::backward
+          s11["16. dense embed db<br/>→ dEmbedBias"]:::backward
+          s0 -->|dClassify| s1
+          s0 -->|dClassify| s2
+          s0 -->|dClassify| s3
+          s3 -->|dResidual| s4
+          s3 -->|dResidual| s5
+          s5 -->|dBlock| s6
+          s5 -->|dBlock| s7
           s5 -->|dBlock| s8
           s4 -->|dh| s8
-          s8 -.- n3
-          s9["14. Tanh backward<br/>→ dEmbed"]:::backward
           s4 -->|dh| s9
           s8 -->|dh| s9
-          s9 -.- n2
-          s10["15. dense embed dW<br/>→ dEmbedWeight"]:::backward
           s9 -->|dEmbed| s10
-          s10 -.- n1
-          s11["16. dense embed db<br/>→ dEmbedBias"]:::backward
           s9 -->|dEmbed| s11
+          s0 -.- n8
+          s1 -.- n6
+          s2 -.- n6
+          s3 -.- n6
+          s4 -.- n5
+          s5 -.- n4
+          s6 -.- n3
+          s7 -.- n3
+          s8 -.- n3
+          s9 -.- n2
+          s10 -.- n1
           s11 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -461,41 +461,41 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
           n6 [label="classify\nDense \"classify\"  [B, 3]\n27 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n8 [label="softmaxCrossEntropy8\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="5. SoftmaxCrossEntropy\n→ dClassify", fillcolor="#fff1dc"];
-          s0 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="6. dense classify dW\n→ dClassifyWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dClassify"];
-          s1 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="7. dense classify db\n→ dClassifyBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dClassify"];
-          s2 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="8. dense classify dx\n→ dResidual", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dClassify"];
-          s3 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="9. Add backward\n→ dh", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dResidual"];
-          s4 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="10. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dResidual"];
-          s5 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="11. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
-          s5 -> s6 [label="dBlock"];
-          s6 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="12. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
-          s5 -> s7 [label="dBlock"];
-          s7 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="13. dense block dx\n→ dh", fillcolor="#fff1dc"];
+          s9 [label="14. Tanh backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s10 [label="15. dense embed dW\n→ dEmbedWeight", fillcolor="#fff1dc"];
+          s11 [label="16. dense embed db\n→ dEmbedBias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dClassify"];
+          s0 -> s2 [label="dClassify"];
+          s0 -> s3 [label="dClassify"];
+          s3 -> s4 [label="dResidual"];
+          s3 -> s5 [label="dResidual"];
+          s5 -> s6 [label="dBlock"];
+          s5 -> s7 [label="dBlock"];
           s5 -> s8 [label="dBlock"];
           s4 -> s8 [label="dh"];
-          s8 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 [label="14. Tanh backward\n→ dEmbed", fillcolor="#fff1dc"];
           s4 -> s9 [label="dh"];
           s8 -> s9 [label="dh"];
-          s9 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 [label="15. dense embed dW\n→ dEmbedWeight", fillcolor="#fff1dc"];
           s9 -> s10 [label="dEmbed"];
-          s10 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 [label="16. dense embed db\n→ dEmbedBias", fillcolor="#fff1dc"];
           s9 -> s11 [label="dEmbed"];
+          s0 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

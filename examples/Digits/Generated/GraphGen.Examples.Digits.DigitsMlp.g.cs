@@ -323,21 +323,21 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
           n3["output<br/>Dense #quot;output#quot; [B, 10]<br/>650 parameters"]:::forward
           n5["softmaxCrossEntropy5<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["3. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
-          s0 -.- n5
           s1["4. dense output dW<br/>→ dOutputWeight"]:::backward
-          s0 -->|dOutput| s1
-          s1 -.- n3
           s2["5. dense output db<br/>→ dOutputBias"]:::backward
-          s0 -->|dOutput| s2
-          s2 -.- n3
           s3["6. dense output dx + Relu backward<br/>→ dHidden"]:::backward
-          s0 -->|dOutput| s3
-          s3 -.- n3
           s4["7. dense hidden dW<br/>→ dHiddenWeight"]:::backward
-          s3 -->|dHidden| s4
-          s4 -.- n1
           s5["8. dense hidden db<br/>→ dHiddenBias"]:::backward
+          s0 -->|dOutput| s1
+          s0 -->|dOutput| s2
+          s0 -->|dOutput| s3
+          s3 -->|dHidden| s4
           s3 -->|dHidden| s5
+          s0 -.- n5
+          s1 -.- n3
+          s2 -.- n3
+          s3 -.- n3
+          s4 -.- n1
           s5 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -357,21 +357,21 @@ partial class DigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::Graph
           n3 [label="output\nDense \"output\"  [B, 10]\n650 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="softmaxCrossEntropy5\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="3. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
-          s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="4. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dOutput"];
-          s1 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="5. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dOutput"];
-          s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="6. dense output dx + Relu backward\n→ dHidden", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dOutput"];
-          s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="7. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dHidden"];
-          s4 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="8. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dOutput"];
+          s0 -> s2 [label="dOutput"];
+          s0 -> s3 [label="dOutput"];
+          s3 -> s4 [label="dHidden"];
           s3 -> s5 [label="dHidden"];
+          s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -1012,106 +1012,106 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           n23["classifier<br/>Dense #quot;classifier#quot; [B, 10]<br/>330 parameters"]:::forward
           n25["softmaxCrossEntropy25<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["24. SoftmaxCrossEntropy<br/>→ dClassifier"]:::backward
-          s0 -.- n25
           s1["25. dense classifier dW<br/>→ dClassifierWeight"]:::backward
-          s0 -->|dClassifier| s1
-          s1 -.- n23
           s2["26. dense classifier db<br/>→ dClassifierBias"]:::backward
-          s0 -->|dClassifier| s2
-          s2 -.- n23
           s3["27. dense classifier dx<br/>→ dGlobalAveragePool22"]:::backward
-          s0 -->|dClassifier| s3
-          s3 -.- n23
           s4["28. GlobalAveragePool backward<br/>→ dH5"]:::backward
-          s3 -->|dGlobalAveragePool22| s4
-          s4 -.- n22
           s5["29. Relu backward<br/>→ dAdd20"]:::backward
-          s4 -->|dH5| s5
-          s5 -.- n21
           s6["30. Add backward<br/>→ dH4"]:::backward
-          s5 -->|dAdd20| s6
-          s6 -.- n20
           s7["31. Add backward<br/>→ dF4"]:::backward
-          s5 -->|dAdd20| s7
-          s7 -.- n20
           s8["32. BatchNorm backward<br/>→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias"]:::backward
-          s7 -->|dF4| s8
-          s8 -.- n19
           s9["33. conv stage2.conv2 dW<br/>→ dStage2Conv2Weight"]:::backward
-          s8 -->|dStage2Conv2| s9
-          s9 -.- n18
           s10["34. conv stage2.conv2 dx<br/>→ dF3"]:::backward
-          s8 -->|dStage2Conv2| s10
-          s10 -.- n18
           s11["35. Relu backward<br/>→ dStage2Bn1"]:::backward
-          s10 -->|dF3| s11
-          s11 -.- n17
           s12["36. BatchNorm backward<br/>→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias"]:::backward
-          s11 -->|dStage2Bn1| s12
-          s12 -.- n16
           s13["37. conv stage2.conv1 dW<br/>→ dStage2Conv1Weight"]:::backward
-          s12 -->|dStage2Conv1| s13
-          s13 -.- n15
           s14["38. conv stage2.conv1 dx<br/>→ dH4"]:::backward
+          s15["39. Relu backward<br/>→ dDownBn"]:::backward
+          s16["40. BatchNorm backward<br/>→ dDown, dDownBnWeight, dDownBnBias"]:::backward
+          s17["41. conv down dW<br/>→ dDownWeight"]:::backward
+          s18["42. conv down dx<br/>→ dH3"]:::backward
+          s19["43. Relu backward<br/>→ dAdd10"]:::backward
+          s20["44. Add backward<br/>→ dH2"]:::backward
+          s21["45. Add backward<br/>→ dF2"]:::backward
+          s22["46. BatchNorm backward<br/>→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias"]:::backward
+          s23["47. conv stage1.conv2 dW<br/>→ dStage1Conv2Weight"]:::backward
+          s24["48. conv stage1.conv2 dx<br/>→ df"]:::backward
+          s25["49. Relu backward<br/>→ dStage1Bn1"]:::backward
+          s26["50. BatchNorm backward<br/>→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias"]:::backward
+          s27["51. conv stage1.conv1 dW<br/>→ dStage1Conv1Weight"]:::backward
+          s28["52. conv stage1.conv1 dx<br/>→ dH2"]:::backward
+          s29["53. MaxPool2d backward<br/>→ dh"]:::backward
+          s30["54. Relu backward<br/>→ dStemBn"]:::backward
+          s31["55. BatchNorm backward<br/>→ dStem, dStemBnWeight, dStemBnBias"]:::backward
+          s32["56. conv stem dW<br/>→ dStemWeight"]:::backward
+          s0 -->|dClassifier| s1
+          s0 -->|dClassifier| s2
+          s0 -->|dClassifier| s3
+          s3 -->|dGlobalAveragePool22| s4
+          s4 -->|dH5| s5
+          s5 -->|dAdd20| s6
+          s5 -->|dAdd20| s7
+          s7 -->|dF4| s8
+          s8 -->|dStage2Conv2| s9
+          s8 -->|dStage2Conv2| s10
+          s10 -->|dF3| s11
+          s11 -->|dStage2Bn1| s12
+          s12 -->|dStage2Conv1| s13
           s12 -->|dStage2Conv1| s14
           s6 -->|dH4| s14
-          s14 -.- n15
-          s15["39. Relu backward<br/>→ dDownBn"]:::backward
           s6 -->|dH4| s15
           s14 -->|dH4| s15
-          s15 -.- n14
-          s16["40. BatchNorm backward<br/>→ dDown, dDownBnWeight, dDownBnBias"]:::backward
           s15 -->|dDownBn| s16
-          s16 -.- n13
-          s17["41. conv down dW<br/>→ dDownWeight"]:::backward
           s16 -->|dDown| s17
-          s17 -.- n12
-          s18["42. conv down dx<br/>→ dH3"]:::backward
           s16 -->|dDown| s18
-          s18 -.- n12
-          s19["43. Relu backward<br/>→ dAdd10"]:::backward
           s18 -->|dH3| s19
-          s19 -.- n11
-          s20["44. Add backward<br/>→ dH2"]:::backward
           s19 -->|dAdd10| s20
-          s20 -.- n10
-          s21["45. Add backward<br/>→ dF2"]:::backward
           s19 -->|dAdd10| s21
-          s21 -.- n10
-          s22["46. BatchNorm backward<br/>→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias"]:::backward
           s21 -->|dF2| s22
-          s22 -.- n9
-          s23["47. conv stage1.conv2 dW<br/>→ dStage1Conv2Weight"]:::backward
           s22 -->|dStage1Conv2| s23
-          s23 -.- n8
-          s24["48. conv stage1.conv2 dx<br/>→ df"]:::backward
           s22 -->|dStage1Conv2| s24
-          s24 -.- n8
-          s25["49. Relu backward<br/>→ dStage1Bn1"]:::backward
           s24 -->|df| s25
-          s25 -.- n7
-          s26["50. BatchNorm backward<br/>→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias"]:::backward
           s25 -->|dStage1Bn1| s26
-          s26 -.- n6
-          s27["51. conv stage1.conv1 dW<br/>→ dStage1Conv1Weight"]:::backward
           s26 -->|dStage1Conv1| s27
-          s27 -.- n5
-          s28["52. conv stage1.conv1 dx<br/>→ dH2"]:::backward
           s26 -->|dStage1Conv1| s28
           s20 -->|dH2| s28
-          s28 -.- n5
-          s29["53. MaxPool2d backward<br/>→ dh"]:::backward
           s20 -->|dH2| s29
           s28 -->|dH2| s29
-          s29 -.- n4
-          s30["54. Relu backward<br/>→ dStemBn"]:::backward
           s29 -->|dh| s30
-          s30 -.- n3
-          s31["55. BatchNorm backward<br/>→ dStem, dStemBnWeight, dStemBnBias"]:::backward
           s30 -->|dStemBn| s31
-          s31 -.- n2
-          s32["56. conv stem dW<br/>→ dStemWeight"]:::backward
           s31 -->|dStem| s32
+          s0 -.- n25
+          s1 -.- n23
+          s2 -.- n23
+          s3 -.- n23
+          s4 -.- n22
+          s5 -.- n21
+          s6 -.- n20
+          s7 -.- n20
+          s8 -.- n19
+          s9 -.- n18
+          s10 -.- n18
+          s11 -.- n17
+          s12 -.- n16
+          s13 -.- n15
+          s14 -.- n15
+          s15 -.- n14
+          s16 -.- n13
+          s17 -.- n12
+          s18 -.- n12
+          s19 -.- n11
+          s20 -.- n10
+          s21 -.- n10
+          s22 -.- n9
+          s23 -.- n8
+          s24 -.- n8
+          s25 -.- n7
+          s26 -.- n6
+          s27 -.- n5
+          s28 -.- n5
+          s29 -.- n4
+          s30 -.- n3
+          s31 -.- n2
           s32 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -1152,106 +1152,106 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           n23 [label="classifier\nDense \"classifier\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n25 [label="softmaxCrossEntropy25\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="24. SoftmaxCrossEntropy\n→ dClassifier", fillcolor="#fff1dc"];
-          s0 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="25. dense classifier dW\n→ dClassifierWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dClassifier"];
-          s1 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="26. dense classifier db\n→ dClassifierBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dClassifier"];
-          s2 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="27. dense classifier dx\n→ dGlobalAveragePool22", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dClassifier"];
-          s3 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="28. GlobalAveragePool backward\n→ dH5", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dGlobalAveragePool22"];
-          s4 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="29. Relu backward\n→ dAdd20", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dH5"];
-          s5 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="30. Add backward\n→ dH4", fillcolor="#fff1dc"];
-          s5 -> s6 [label="dAdd20"];
-          s6 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="31. Add backward\n→ dF4", fillcolor="#fff1dc"];
-          s5 -> s7 [label="dAdd20"];
-          s7 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="32. BatchNorm backward\n→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias", fillcolor="#fff1dc"];
-          s7 -> s8 [label="dF4"];
-          s8 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="33. conv stage2.conv2 dW\n→ dStage2Conv2Weight", fillcolor="#fff1dc"];
-          s8 -> s9 [label="dStage2Conv2"];
-          s9 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 [label="34. conv stage2.conv2 dx\n→ dF3", fillcolor="#fff1dc"];
-          s8 -> s10 [label="dStage2Conv2"];
-          s10 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 [label="35. Relu backward\n→ dStage2Bn1", fillcolor="#fff1dc"];
-          s10 -> s11 [label="dF3"];
-          s11 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s12 [label="36. BatchNorm backward\n→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias", fillcolor="#fff1dc"];
-          s11 -> s12 [label="dStage2Bn1"];
-          s12 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 [label="37. conv stage2.conv1 dW\n→ dStage2Conv1Weight", fillcolor="#fff1dc"];
-          s12 -> s13 [label="dStage2Conv1"];
-          s13 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s14 [label="38. conv stage2.conv1 dx\n→ dH4", fillcolor="#fff1dc"];
+          s15 [label="39. Relu backward\n→ dDownBn", fillcolor="#fff1dc"];
+          s16 [label="40. BatchNorm backward\n→ dDown, dDownBnWeight, dDownBnBias", fillcolor="#fff1dc"];
+          s17 [label="41. conv down dW\n→ dDownWeight", fillcolor="#fff1dc"];
+          s18 [label="42. conv down dx\n→ dH3", fillcolor="#fff1dc"];
+          s19 [label="43. Relu backward\n→ dAdd10", fillcolor="#fff1dc"];
+          s20 [label="44. Add backward\n→ dH2", fillcolor="#fff1dc"];
+          s21 [label="45. Add backward\n→ dF2", fillcolor="#fff1dc"];
+          s22 [label="46. BatchNorm backward\n→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias", fillcolor="#fff1dc"];
+          s23 [label="47. conv stage1.conv2 dW\n→ dStage1Conv2Weight", fillcolor="#fff1dc"];
+          s24 [label="48. conv stage1.conv2 dx\n→ df", fillcolor="#fff1dc"];
+          s25 [label="49. Relu backward\n→ dStage1Bn1", fillcolor="#fff1dc"];
+          s26 [label="50. BatchNorm backward\n→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias", fillcolor="#fff1dc"];
+          s27 [label="51. conv stage1.conv1 dW\n→ dStage1Conv1Weight", fillcolor="#fff1dc"];
+          s28 [label="52. conv stage1.conv1 dx\n→ dH2", fillcolor="#fff1dc"];
+          s29 [label="53. MaxPool2d backward\n→ dh", fillcolor="#fff1dc"];
+          s30 [label="54. Relu backward\n→ dStemBn", fillcolor="#fff1dc"];
+          s31 [label="55. BatchNorm backward\n→ dStem, dStemBnWeight, dStemBnBias", fillcolor="#fff1dc"];
+          s32 [label="56. conv stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dClassifier"];
+          s0 -> s2 [label="dClassifier"];
+          s0 -> s3 [label="dClassifier"];
+          s3 -> s4 [label="dGlobalAveragePool22"];
+          s4 -> s5 [label="dH5"];
+          s5 -> s6 [label="dAdd20"];
+          s5 -> s7 [label="dAdd20"];
+          s7 -> s8 [label="dF4"];
+          s8 -> s9 [label="dStage2Conv2"];
+          s8 -> s10 [label="dStage2Conv2"];
+          s10 -> s11 [label="dF3"];
+          s11 -> s12 [label="dStage2Bn1"];
+          s12 -> s13 [label="dStage2Conv1"];
           s12 -> s14 [label="dStage2Conv1"];
           s6 -> s14 [label="dH4"];
-          s14 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 [label="39. Relu backward\n→ dDownBn", fillcolor="#fff1dc"];
           s6 -> s15 [label="dH4"];
           s14 -> s15 [label="dH4"];
-          s15 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 [label="40. BatchNorm backward\n→ dDown, dDownBnWeight, dDownBnBias", fillcolor="#fff1dc"];
           s15 -> s16 [label="dDownBn"];
-          s16 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 [label="41. conv down dW\n→ dDownWeight", fillcolor="#fff1dc"];
           s16 -> s17 [label="dDown"];
-          s17 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 [label="42. conv down dx\n→ dH3", fillcolor="#fff1dc"];
           s16 -> s18 [label="dDown"];
-          s18 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 [label="43. Relu backward\n→ dAdd10", fillcolor="#fff1dc"];
           s18 -> s19 [label="dH3"];
-          s19 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 [label="44. Add backward\n→ dH2", fillcolor="#fff1dc"];
           s19 -> s20 [label="dAdd10"];
-          s20 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 [label="45. Add backward\n→ dF2", fillcolor="#fff1dc"];
           s19 -> s21 [label="dAdd10"];
-          s21 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 [label="46. BatchNorm backward\n→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias", fillcolor="#fff1dc"];
           s21 -> s22 [label="dF2"];
-          s22 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 [label="47. conv stage1.conv2 dW\n→ dStage1Conv2Weight", fillcolor="#fff1dc"];
           s22 -> s23 [label="dStage1Conv2"];
-          s23 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 [label="48. conv stage1.conv2 dx\n→ df", fillcolor="#fff1dc"];
           s22 -> s24 [label="dStage1Conv2"];
-          s24 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 [label="49. Relu backward\n→ dStage1Bn1", fillcolor="#fff1dc"];
           s24 -> s25 [label="df"];
-          s25 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 [label="50. BatchNorm backward\n→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias", fillcolor="#fff1dc"];
           s25 -> s26 [label="dStage1Bn1"];
-          s26 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 [label="51. conv stage1.conv1 dW\n→ dStage1Conv1Weight", fillcolor="#fff1dc"];
           s26 -> s27 [label="dStage1Conv1"];
-          s27 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 [label="52. conv stage1.conv1 dx\n→ dH2", fillcolor="#fff1dc"];
           s26 -> s28 [label="dStage1Conv1"];
           s20 -> s28 [label="dH2"];
-          s28 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 [label="53. MaxPool2d backward\n→ dh", fillcolor="#fff1dc"];
           s20 -> s29 [label="dH2"];
           s28 -> s29 [label="dH2"];
-          s29 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 [label="54. Relu backward\n→ dStemBn", fillcolor="#fff1dc"];
           s29 -> s30 [label="dh"];
-          s30 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 [label="55. BatchNorm backward\n→ dStem, dStemBnWeight, dStemBnBias", fillcolor="#fff1dc"];
           s30 -> s31 [label="dStemBn"];
-          s31 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 [label="56. conv stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
           s31 -> s32 [label="dStem"];
+          s0 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s32 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -862,120 +862,120 @@ partial class DeepSigmoidMlp : global::GraphGen.ITrainableNetwork<int>, global::
           n25["output<br/>Dense #quot;output#quot; [B, 10]<br/>330 parameters"]:::forward
           n27["softmaxCrossEntropy27<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["14. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
-          s0 -.- n27
           s1["15. dense output dW<br/>→ dOutputWeight"]:::backward
-          s0 -->|dOutput| s1
-          s1 -.- n25
           s2["16. dense output db<br/>→ dOutputBias"]:::backward
-          s0 -->|dOutput| s2
-          s2 -.- n25
           s3["17. dense output dx + Sigmoid backward<br/>→ dLayer11"]:::backward
-          s0 -->|dOutput| s3
-          s3 -.- n25
           s4["18. dense layer11 dW<br/>→ dLayer11Weight"]:::backward
-          s3 -->|dLayer11| s4
-          s4 -.- n23
           s5["19. dense layer11 db<br/>→ dLayer11Bias"]:::backward
-          s3 -->|dLayer11| s5
-          s5 -.- n23
           s6["20. dense layer11 dx + Sigmoid backward<br/>→ dLayer10"]:::backward
-          s3 -->|dLayer11| s6
-          s6 -.- n23
           s7["21. dense layer10 dW<br/>→ dLayer10Weight"]:::backward
-          s6 -->|dLayer10| s7
-          s7 -.- n21
           s8["22. dense layer10 db<br/>→ dLayer10Bias"]:::backward
-          s6 -->|dLayer10| s8
-          s8 -.- n21
           s9["23. dense layer10 dx + Sigmoid backward<br/>→ dLayer9"]:::backward
-          s6 -->|dLayer10| s9
-          s9 -.- n21
           s10["24. dense layer9 dW<br/>→ dLayer9Weight"]:::backward
-          s9 -->|dLayer9| s10
-          s10 -.- n19
           s11["25. dense layer9 db<br/>→ dLayer9Bias"]:::backward
-          s9 -->|dLayer9| s11
-          s11 -.- n19
           s12["26. dense layer9 dx + Sigmoid backward<br/>→ dLayer8"]:::backward
-          s9 -->|dLayer9| s12
-          s12 -.- n19
           s13["27. dense layer8 dW<br/>→ dLayer8Weight"]:::backward
-          s12 -->|dLayer8| s13
-          s13 -.- n17
           s14["28. dense layer8 db<br/>→ dLayer8Bias"]:::backward
-          s12 -->|dLayer8| s14
-          s14 -.- n17
           s15["29. dense layer8 dx + Sigmoid backward<br/>→ dLayer7"]:::backward
-          s12 -->|dLayer8| s15
-          s15 -.- n17
           s16["30. dense layer7 dW<br/>→ dLayer7Weight"]:::backward
-          s15 -->|dLayer7| s16
-          s16 -.- n15
           s17["31. dense layer7 db<br/>→ dLayer7Bias"]:::backward
-          s15 -->|dLayer7| s17
-          s17 -.- n15
           s18["32. dense layer7 dx + Sigmoid backward<br/>→ dLayer6"]:::backward
-          s15 -->|dLayer7| s18
-          s18 -.- n15
           s19["33. dense layer6 dW<br/>→ dLayer6Weight"]:::backward
-          s18 -->|dLayer6| s19
-          s19 -.- n13
           s20["34. dense layer6 db<br/>→ dLayer6Bias"]:::backward
-          s18 -->|dLayer6| s20
-          s20 -.- n13
           s21["35. dense layer6 dx + Sigmoid backward<br/>→ dLayer5"]:::backward
-          s18 -->|dLayer6| s21
-          s21 -.- n13
           s22["36. dense layer5 dW<br/>→ dLayer5Weight"]:::backward
-          s21 -->|dLayer5| s22
-          s22 -.- n11
           s23["37. dense layer5 db<br/>→ dLayer5Bias"]:::backward
-          s21 -->|dLayer5| s23
-          s23 -.- n11
           s24["38. dense layer5 dx + Sigmoid backward<br/>→ dLayer4"]:::backward
-          s21 -->|dLayer5| s24
-          s24 -.- n11
           s25["39. dense layer4 dW<br/>→ dLayer4Weight"]:::backward
-          s24 -->|dLayer4| s25
-          s25 -.- n9
           s26["40. dense layer4 db<br/>→ dLayer4Bias"]:::backward
-          s24 -->|dLayer4| s26
-          s26 -.- n9
           s27["41. dense layer4 dx + Sigmoid backward<br/>→ dLayer3"]:::backward
-          s24 -->|dLayer4| s27
-          s27 -.- n9
           s28["42. dense layer3 dW<br/>→ dLayer3Weight"]:::backward
-          s27 -->|dLayer3| s28
-          s28 -.- n7
           s29["43. dense layer3 db<br/>→ dLayer3Bias"]:::backward
-          s27 -->|dLayer3| s29
-          s29 -.- n7
           s30["44. dense layer3 dx + Sigmoid backward<br/>→ dLayer2"]:::backward
-          s27 -->|dLayer3| s30
-          s30 -.- n7
           s31["45. dense layer2 dW<br/>→ dLayer2Weight"]:::backward
-          s30 -->|dLayer2| s31
-          s31 -.- n5
           s32["46. dense layer2 db<br/>→ dLayer2Bias"]:::backward
-          s30 -->|dLayer2| s32
-          s32 -.- n5
           s33["47. dense layer2 dx + Sigmoid backward<br/>→ dLayer1"]:::backward
-          s30 -->|dLayer2| s33
-          s33 -.- n5
           s34["48. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
-          s33 -->|dLayer1| s34
-          s34 -.- n3
           s35["49. dense layer1 db<br/>→ dLayer1Bias"]:::backward
-          s33 -->|dLayer1| s35
-          s35 -.- n3
           s36["50. dense layer1 dx + Sigmoid backward<br/>→ dLayer0"]:::backward
-          s33 -->|dLayer1| s36
-          s36 -.- n3
           s37["51. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
-          s36 -->|dLayer0| s37
-          s37 -.- n1
           s38["52. dense layer0 db<br/>→ dLayer0Bias"]:::backward
+          s0 -->|dOutput| s1
+          s0 -->|dOutput| s2
+          s0 -->|dOutput| s3
+          s3 -->|dLayer11| s4
+          s3 -->|dLayer11| s5
+          s3 -->|dLayer11| s6
+          s6 -->|dLayer10| s7
+          s6 -->|dLayer10| s8
+          s6 -->|dLayer10| s9
+          s9 -->|dLayer9| s10
+          s9 -->|dLayer9| s11
+          s9 -->|dLayer9| s12
+          s12 -->|dLayer8| s13
+          s12 -->|dLayer8| s14
+          s12 -->|dLayer8| s15
+          s15 -->|dLayer7| s16
+          s15 -->|dLayer7| s17
+          s15 -->|dLayer7| s18
+          s18 -->|dLayer6| s19
+          s18 -->|dLayer6| s20
+          s18 -->|dLayer6| s21
+          s21 -->|dLayer5| s22
+          s21 -->|dLayer5| s23
+          s21 -->|dLayer5| s24
+          s24 -->|dLayer4| s25
+          s24 -->|dLayer4| s26
+          s24 -->|dLayer4| s27
+          s27 -->|dLayer3| s28
+          s27 -->|dLayer3| s29
+          s27 -->|dLayer3| s30
+          s30 -->|dLayer2| s31
+          s30 -->|dLayer2| s32
+          s30 -->|dLayer2| s33
+          s33 -->|dLayer1| s34
+          s33 -->|dLayer1| s35
+          s33 -->|dLayer1| s36
+          s36 -->|dLayer0| s37
           s36 -->|dLayer0| s38
+          s0 -.- n27
+          s1 -.- n25
+          s2 -.- n25
+          s3 -.- n25
+          s4 -.- n23
+          s5 -.- n23
+          s6 -.- n23
+          s7 -.- n21
+          s8 -.- n21
+          s9 -.- n21
+          s10 -.- n19
+          s11 -.- n19
+          s12 -.- n19
+          s13 -.- n17
+          s14 -.- n17
+          s15 -.- n17
+          s16 -.- n15
+          s17 -.- n15
+          s18 -.- n15
+          s19 -.- n13
+          s20 -.- n13
+          s21 -.- n13
+          s22 -.- n11
+          s23 -.- n11
+          s24 -.- n11
+          s25 -.- n9
+          s26 -.- n9
+          s27 -.- n9
+          s28 -.- n7
+          s29 -.- n7
+          s30 -.- n7
+          s31 -.- n5
+          s32 -.- n5
+          s33 -.- n5
+          s34 -.- n3
+          s35 -.- n3
+          s36 -.- n3
+          s37 -.- n1
           s38 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -1006,120 +1006,120 @@ partial class DeepSigmoidMlp : global::GraphGen.ITrainableNetwork<int>, global::
           n25 [label="output\nDense \"output\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n27 [label="softmaxCrossEntropy27\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="14. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
-          s0 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="15. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dOutput"];
-          s1 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="16. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dOutput"];
-          s2 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="17. dense output dx + Sigmoid backward\n→ dLayer11", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dOutput"];
-          s3 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="18. dense layer11 dW\n→ dLayer11Weight", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dLayer11"];
-          s4 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="19. dense layer11 db\n→ dLayer11Bias", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dLayer11"];
-          s5 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="20. dense layer11 dx + Sigmoid backward\n→ dLayer10", fillcolor="#fff1dc"];
-          s3 -> s6 [label="dLayer11"];
-          s6 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="21. dense layer10 dW\n→ dLayer10Weight", fillcolor="#fff1dc"];
-          s6 -> s7 [label="dLayer10"];
-          s7 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="22. dense layer10 db\n→ dLayer10Bias", fillcolor="#fff1dc"];
-          s6 -> s8 [label="dLayer10"];
-          s8 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="23. dense layer10 dx + Sigmoid backward\n→ dLayer9", fillcolor="#fff1dc"];
-          s6 -> s9 [label="dLayer10"];
-          s9 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 [label="24. dense layer9 dW\n→ dLayer9Weight", fillcolor="#fff1dc"];
-          s9 -> s10 [label="dLayer9"];
-          s10 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 [label="25. dense layer9 db\n→ dLayer9Bias", fillcolor="#fff1dc"];
-          s9 -> s11 [label="dLayer9"];
-          s11 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s12 [label="26. dense layer9 dx + Sigmoid backward\n→ dLayer8", fillcolor="#fff1dc"];
-          s9 -> s12 [label="dLayer9"];
-          s12 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 [label="27. dense layer8 dW\n→ dLayer8Weight", fillcolor="#fff1dc"];
-          s12 -> s13 [label="dLayer8"];
-          s13 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s14 [label="28. dense layer8 db\n→ dLayer8Bias", fillcolor="#fff1dc"];
-          s12 -> s14 [label="dLayer8"];
-          s14 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s15 [label="29. dense layer8 dx + Sigmoid backward\n→ dLayer7", fillcolor="#fff1dc"];
-          s12 -> s15 [label="dLayer8"];
-          s15 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s16 [label="30. dense layer7 dW\n→ dLayer7Weight", fillcolor="#fff1dc"];
-          s15 -> s16 [label="dLayer7"];
-          s16 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s17 [label="31. dense layer7 db\n→ dLayer7Bias", fillcolor="#fff1dc"];
-          s15 -> s17 [label="dLayer7"];
-          s17 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s18 [label="32. dense layer7 dx + Sigmoid backward\n→ dLayer6", fillcolor="#fff1dc"];
-          s15 -> s18 [label="dLayer7"];
-          s18 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s19 [label="33. dense layer6 dW\n→ dLayer6Weight", fillcolor="#fff1dc"];
-          s18 -> s19 [label="dLayer6"];
-          s19 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s20 [label="34. dense layer6 db\n→ dLayer6Bias", fillcolor="#fff1dc"];
-          s18 -> s20 [label="dLayer6"];
-          s20 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s21 [label="35. dense layer6 dx + Sigmoid backward\n→ dLayer5", fillcolor="#fff1dc"];
-          s18 -> s21 [label="dLayer6"];
-          s21 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s22 [label="36. dense layer5 dW\n→ dLayer5Weight", fillcolor="#fff1dc"];
-          s21 -> s22 [label="dLayer5"];
-          s22 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s23 [label="37. dense layer5 db\n→ dLayer5Bias", fillcolor="#fff1dc"];
-          s21 -> s23 [label="dLayer5"];
-          s23 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s24 [label="38. dense layer5 dx + Sigmoid backward\n→ dLayer4", fillcolor="#fff1dc"];
-          s21 -> s24 [label="dLayer5"];
-          s24 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s25 [label="39. dense layer4 dW\n→ dLayer4Weight", fillcolor="#fff1dc"];
-          s24 -> s25 [label="dLayer4"];
-          s25 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s26 [label="40. dense layer4 db\n→ dLayer4Bias", fillcolor="#fff1dc"];
-          s24 -> s26 [label="dLayer4"];
-          s26 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s27 [label="41. dense layer4 dx + Sigmoid backward\n→ dLayer3", fillcolor="#fff1dc"];
-          s24 -> s27 [label="dLayer4"];
-          s27 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s28 [label="42. dense layer3 dW\n→ dLayer3Weight", fillcolor="#fff1dc"];
-          s27 -> s28 [label="dLayer3"];
-          s28 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s29 [label="43. dense layer3 db\n→ dLayer3Bias", fillcolor="#fff1dc"];
-          s27 -> s29 [label="dLayer3"];
-          s29 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s30 [label="44. dense layer3 dx + Sigmoid backward\n→ dLayer2", fillcolor="#fff1dc"];
-          s27 -> s30 [label="dLayer3"];
-          s30 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s31 [label="45. dense layer2 dW\n→ dLayer2Weight", fillcolor="#fff1dc"];
-          s30 -> s31 [label="dLayer2"];
-          s31 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s32 [label="46. dense layer2 db\n→ dLayer2Bias", fillcolor="#fff1dc"];
-          s30 -> s32 [label="dLayer2"];
-          s32 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s33 [label="47. dense layer2 dx + Sigmoid backward\n→ dLayer1", fillcolor="#fff1dc"];
-          s30 -> s33 [label="dLayer2"];
-          s33 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s34 [label="48. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
-          s33 -> s34 [label="dLayer1"];
-          s34 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s35 [label="49. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
-          s33 -> s35 [label="dLayer1"];
-          s35 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s36 [label="50. dense layer1 dx + Sigmoid backward\n→ dLayer0", fillcolor="#fff1dc"];
-          s33 -> s36 [label="dLayer1"];
-          s36 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s37 [label="51. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
-          s36 -> s37 [label="dLayer0"];
-          s37 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s38 [label="52. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dOutput"];
+          s0 -> s2 [label="dOutput"];
+          s0 -> s3 [label="dOutput"];
+          s3 -> s4 [label="dLayer11"];
+          s3 -> s5 [label="dLayer11"];
+          s3 -> s6 [label="dLayer11"];
+          s6 -> s7 [label="dLayer10"];
+          s6 -> s8 [label="dLayer10"];
+          s6 -> s9 [label="dLayer10"];
+          s9 -> s10 [label="dLayer9"];
+          s9 -> s11 [label="dLayer9"];
+          s9 -> s12 [label="dLayer9"];
+          s12 -> s13 [label="dLayer8"];
+          s12 -> s14 [label="dLayer8"];
+          s12 -> s15 [label="dLayer8"];
+          s15 -> s16 [label="dLayer7"];
+          s15 -> s17 [label="dLayer7"];
+          s15 -> s18 [label="dLayer7"];
+          s18 -> s19 [label="dLayer6"];
+          s18 -> s20 [label="dLayer6"];
+          s18 -> s21 [label="dLayer6"];
+          s21 -> s22 [label="dLayer5"];
+          s21 -> s23 [label="dLayer5"];
+          s21 -> s24 [label="dLayer5"];
+          s24 -> s25 [label="dLayer4"];
+          s24 -> s26 [label="dLayer4"];
+          s24 -> s27 [label="dLayer4"];
+          s27 -> s28 [label="dLayer3"];
+          s27 -> s29 [label="dLayer3"];
+          s27 -> s30 [label="dLayer3"];
+          s30 -> s31 [label="dLayer2"];
+          s30 -> s32 [label="dLayer2"];
+          s30 -> s33 [label="dLayer2"];
+          s33 -> s34 [label="dLayer1"];
+          s33 -> s35 [label="dLayer1"];
+          s33 -> s36 [label="dLayer1"];
+          s36 -> s37 [label="dLayer0"];
           s36 -> s38 [label="dLayer0"];
+          s0 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s38 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

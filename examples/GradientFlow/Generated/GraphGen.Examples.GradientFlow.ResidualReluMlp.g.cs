@@ -1163,221 +1163,221 @@ partial class ResidualReluMlp : global::GraphGen.ITrainableNetwork<int>, global:
           n36["output<br/>Dense #quot;output#quot; [B, 10]<br/>330 parameters"]:::forward
           n38["softmaxCrossEntropy38<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["25. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
-          s0 -.- n38
           s1["26. dense output dW<br/>→ dOutputWeight"]:::backward
-          s0 -->|dOutput| s1
-          s1 -.- n36
           s2["27. dense output db<br/>→ dOutputBias"]:::backward
-          s0 -->|dOutput| s2
-          s2 -.- n36
           s3["28. dense output dx<br/>→ dH12"]:::backward
-          s0 -->|dOutput| s3
-          s3 -.- n36
           s4["29. Add backward<br/>→ dH11"]:::backward
-          s3 -->|dH12| s4
-          s4 -.- n35
           s5["30. Add backward + Relu backward<br/>→ dLayer11"]:::backward
-          s3 -->|dH12| s5
-          s5 -.- n34
           s6["31. dense layer11 dW<br/>→ dLayer11Weight"]:::backward
-          s5 -->|dLayer11| s6
-          s6 -.- n33
           s7["32. dense layer11 db<br/>→ dLayer11Bias"]:::backward
-          s5 -->|dLayer11| s7
-          s7 -.- n33
           s8["33. dense layer11 dx<br/>→ dH11"]:::backward
+          s9["34. Add backward<br/>→ dH10"]:::backward
+          s10["35. Add backward + Relu backward<br/>→ dLayer10"]:::backward
+          s11["36. dense layer10 dW<br/>→ dLayer10Weight"]:::backward
+          s12["37. dense layer10 db<br/>→ dLayer10Bias"]:::backward
+          s13["38. dense layer10 dx<br/>→ dH10"]:::backward
+          s14["39. Add backward<br/>→ dH9"]:::backward
+          s15["40. Add backward + Relu backward<br/>→ dLayer9"]:::backward
+          s16["41. dense layer9 dW<br/>→ dLayer9Weight"]:::backward
+          s17["42. dense layer9 db<br/>→ dLayer9Bias"]:::backward
+          s18["43. dense layer9 dx<br/>→ dH9"]:::backward
+          s19["44. Add backward<br/>→ dH8"]:::backward
+          s20["45. Add backward + Relu backward<br/>→ dLayer8"]:::backward
+          s21["46. dense layer8 dW<br/>→ dLayer8Weight"]:::backward
+          s22["47. dense layer8 db<br/>→ dLayer8Bias"]:::backward
+          s23["48. dense layer8 dx<br/>→ dH8"]:::backward
+          s24["49. Add backward<br/>→ dH7"]:::backward
+          s25["50. Add backward + Relu backward<br/>→ dLayer7"]:::backward
+          s26["51. dense layer7 dW<br/>→ dLayer7Weight"]:::backward
+          s27["52. dense layer7 db<br/>→ dLayer7Bias"]:::backward
+          s28["53. dense layer7 dx<br/>→ dH7"]:::backward
+          s29["54. Add backward<br/>→ dH6"]:::backward
+          s30["55. Add backward + Relu backward<br/>→ dLayer6"]:::backward
+          s31["56. dense layer6 dW<br/>→ dLayer6Weight"]:::backward
+          s32["57. dense layer6 db<br/>→ dLayer6Bias"]:::backward
+          s33["58. dense layer6 dx<br/>→ dH6"]:::backward
+          s34["59. Add backward<br/>→ dH5"]:::backward
+          s35["60. Add backward + Relu backward<br/>→ dLayer5"]:::backward
+          s36["61. dense layer5 dW<br/>→ dLayer5Weight"]:::backward
+          s37["62. dense layer5 db<br/>→ dLayer5Bias"]:::backward
+          s38["63. dense layer5 dx<br/>→ dH5"]:::backward
+          s39["64. Add backward<br/>→ dH4"]:::backward
+          s40["65. Add backward + Relu backward<br/>→ dLayer4"]:::backward
+          s41["66. dense layer4 dW<br/>→ dLayer4Weight"]:::backward
+          s42["67. dense layer4 db<br/>→ dLayer4Bias"]:::backward
+          s43["68. dense layer4 dx<br/>→ dH4"]:::backward
+          s44["69. Add backward<br/>→ dH3"]:::backward
+          s45["70. Add backward + Relu backward<br/>→ dLayer3"]:::backward
+          s46["71. dense layer3 dW<br/>→ dLayer3Weight"]:::backward
+          s47["72. dense layer3 db<br/>→ dLayer3Bias"]:::backward
+          s48["73. dense layer3 dx<br/>→ dH3"]:::backward
+          s49["74. Add backward<br/>→ dH2"]:::backward
+          s50["75. Add backward + Relu backward<br/>→ dLayer2"]:::backward
+          s51["76. dense layer2 dW<br/>→ dLayer2Weight"]:::backward
+          s52["77. dense layer2 db<br/>→ dLayer2Bias"]:::backward
+          s53["78. dense layer2 dx<br/>→ dH2"]:::backward
+          s54["79. Add backward<br/>→ dh"]:::backward
+          s55["80. Add backward + Relu backward<br/>→ dLayer1"]:::backward
+          s56["81. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
+          s57["82. dense layer1 db<br/>→ dLayer1Bias"]:::backward
+          s58["83. dense layer1 dx<br/>→ dh"]:::backward
+          s59["84. Relu backward<br/>→ dLayer0"]:::backward
+          s60["85. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
+          s61["86. dense layer0 db<br/>→ dLayer0Bias"]:::backward
+          s0 -->|dOutput| s1
+          s0 -->|dOutput| s2
+          s0 -->|dOutput| s3
+          s3 -->|dH12| s4
+          s3 -->|dH12| s5
+          s5 -->|dLayer11| s6
+          s5 -->|dLayer11| s7
           s5 -->|dLayer11| s8
           s4 -->|dH11| s8
-          s8 -.- n33
-          s9["34. Add backward<br/>→ dH10"]:::backward
           s4 -->|dH11| s9
           s8 -->|dH11| s9
-          s9 -.- n32
-          s10["35. Add backward + Relu backward<br/>→ dLayer10"]:::backward
           s4 -->|dH11| s10
           s8 -->|dH11| s10
-          s10 -.- n31
-          s11["36. dense layer10 dW<br/>→ dLayer10Weight"]:::backward
           s10 -->|dLayer10| s11
-          s11 -.- n30
-          s12["37. dense layer10 db<br/>→ dLayer10Bias"]:::backward
           s10 -->|dLayer10| s12
-          s12 -.- n30
-          s13["38. dense layer10 dx<br/>→ dH10"]:::backward
           s10 -->|dLayer10| s13
           s9 -->|dH10| s13
-          s13 -.- n30
-          s14["39. Add backward<br/>→ dH9"]:::backward
           s9 -->|dH10| s14
           s13 -->|dH10| s14
-          s14 -.- n29
-          s15["40. Add backward + Relu backward<br/>→ dLayer9"]:::backward
           s9 -->|dH10| s15
           s13 -->|dH10| s15
-          s15 -.- n28
-          s16["41. dense layer9 dW<br/>→ dLayer9Weight"]:::backward
           s15 -->|dLayer9| s16
-          s16 -.- n27
-          s17["42. dense layer9 db<br/>→ dLayer9Bias"]:::backward
           s15 -->|dLayer9| s17
-          s17 -.- n27
-          s18["43. dense layer9 dx<br/>→ dH9"]:::backward
           s15 -->|dLayer9| s18
           s14 -->|dH9| s18
-          s18 -.- n27
-          s19["44. Add backward<br/>→ dH8"]:::backward
           s14 -->|dH9| s19
           s18 -->|dH9| s19
-          s19 -.- n26
-          s20["45. Add backward + Relu backward<br/>→ dLayer8"]:::backward
           s14 -->|dH9| s20
           s18 -->|dH9| s20
-          s20 -.- n25
-          s21["46. dense layer8 dW<br/>→ dLayer8Weight"]:::backward
           s20 -->|dLayer8| s21
-          s21 -.- n24
-          s22["47. dense layer8 db<br/>→ dLayer8Bias"]:::backward
           s20 -->|dLayer8| s22
-          s22 -.- n24
-          s23["48. dense layer8 dx<br/>→ dH8"]:::backward
           s20 -->|dLayer8| s23
           s19 -->|dH8| s23
-          s23 -.- n24
-          s24["49. Add backward<br/>→ dH7"]:::backward
           s19 -->|dH8| s24
           s23 -->|dH8| s24
-          s24 -.- n23
-          s25["50. Add backward + Relu backward<br/>→ dLayer7"]:::backward
           s19 -->|dH8| s25
           s23 -->|dH8| s25
-          s25 -.- n22
-          s26["51. dense layer7 dW<br/>→ dLayer7Weight"]:::backward
           s25 -->|dLayer7| s26
-          s26 -.- n21
-          s27["52. dense layer7 db<br/>→ dLayer7Bias"]:::backward
           s25 -->|dLayer7| s27
-          s27 -.- n21
-          s28["53. dense layer7 dx<br/>→ dH7"]:::backward
           s25 -->|dLayer7| s28
           s24 -->|dH7| s28
-          s28 -.- n21
-          s29["54. Add backward<br/>→ dH6"]:::backward
           s24 -->|dH7| s29
           s28 -->|dH7| s29
-          s29 -.- n20
-          s30["55. Add backward + Relu backward<br/>→ dLayer6"]:::backward
           s24 -->|dH7| s30
           s28 -->|dH7| s30
-          s30 -.- n19
-          s31["56. dense layer6 dW<br/>→ dLayer6Weight"]:::backward
           s30 -->|dLayer6| s31
-          s31 -.- n18
-          s32["57. dense layer6 db<br/>→ dLayer6Bias"]:::backward
           s30 -->|dLayer6| s32
-          s32 -.- n18
-          s33["58. dense layer6 dx<br/>→ dH6"]:::backward
           s30 -->|dLayer6| s33
           s29 -->|dH6| s33
-          s33 -.- n18
-          s34["59. Add backward<br/>→ dH5"]:::backward
           s29 -->|dH6| s34
           s33 -->|dH6| s34
-          s34 -.- n17
-          s35["60. Add backward + Relu backward<br/>→ dLayer5"]:::backward
           s29 -->|dH6| s35
           s33 -->|dH6| s35
-          s35 -.- n16
-          s36["61. dense layer5 dW<br/>→ dLayer5Weight"]:::backward
           s35 -->|dLayer5| s36
-          s36 -.- n15
-          s37["62. dense layer5 db<br/>→ dLayer5Bias"]:::backward
           s35 -->|dLayer5| s37
-          s37 -.- n15
-          s38["63. dense layer5 dx<br/>→ dH5"]:::backward
           s35 -->|dLayer5| s38
           s34 -->|dH5| s38
-          s38 -.- n15
-          s39["64. Add backward<br/>→ dH4"]:::backward
           s34 -->|dH5| s39
           s38 -->|dH5| s39
-          s39 -.- n14
-          s40["65. Add backward + Relu backward<br/>→ dLayer4"]:::backward
           s34 -->|dH5| s40
           s38 -->|dH5| s40
-          s40 -.- n13
-          s41["66. dense layer4 dW<br/>→ dLayer4Weight"]:::backward
           s40 -->|dLayer4| s41
-          s41 -.- n12
-          s42["67. dense layer4 db<br/>→ dLayer4Bias"]:::backward
           s40 -->|dLayer4| s42
-          s42 -.- n12
-          s43["68. dense layer4 dx<br/>→ dH4"]:::backward
           s40 -->|dLayer4| s43
           s39 -->|dH4| s43
-          s43 -.- n12
-          s44["69. Add backward<br/>→ dH3"]:::backward
           s39 -->|dH4| s44
           s43 -->|dH4| s44
-          s44 -.- n11
-          s45["70. Add backward + Relu backward<br/>→ dLayer3"]:::backward
           s39 -->|dH4| s45
           s43 -->|dH4| s45
-          s45 -.- n10
-          s46["71. dense layer3 dW<br/>→ dLayer3Weight"]:::backward
           s45 -->|dLayer3| s46
-          s46 -.- n9
-          s47["72. dense layer3 db<br/>→ dLayer3Bias"]:::backward
           s45 -->|dLayer3| s47
-          s47 -.- n9
-          s48["73. dense layer3 dx<br/>→ dH3"]:::backward
           s45 -->|dLayer3| s48
           s44 -->|dH3| s48
-          s48 -.- n9
-          s49["74. Add backward<br/>→ dH2"]:::backward
           s44 -->|dH3| s49
           s48 -->|dH3| s49
-          s49 -.- n8
-          s50["75. Add backward + Relu backward<br/>→ dLayer2"]:::backward
           s44 -->|dH3| s50
           s48 -->|dH3| s50
-          s50 -.- n7
-          s51["76. dense layer2 dW<br/>→ dLayer2Weight"]:::backward
           s50 -->|dLayer2| s51
-          s51 -.- n6
-          s52["77. dense layer2 db<br/>→ dLayer2Bias"]:::backward
           s50 -->|dLayer2| s52
-          s52 -.- n6
-          s53["78. dense layer2 dx<br/>→ dH2"]:::backward
           s50 -->|dLayer2| s53
           s49 -->|dH2| s53
-          s53 -.- n6
-          s54["79. Add backward<br/>→ dh"]:::backward
           s49 -->|dH2| s54
           s53 -->|dH2| s54
-          s54 -.- n5
-          s55["80. Add backward + Relu backward<br/>→ dLayer1"]:::backward
           s49 -->|dH2| s55
           s53 -->|dH2| s55
-          s55 -.- n4
-          s56["81. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
           s55 -->|dLayer1| s56
-          s56 -.- n3
-          s57["82. dense layer1 db<br/>→ dLayer1Bias"]:::backward
           s55 -->|dLayer1| s57
-          s57 -.- n3
-          s58["83. dense layer1 dx<br/>→ dh"]:::backward
           s55 -->|dLayer1| s58
           s54 -->|dh| s58
-          s58 -.- n3
-          s59["84. Relu backward<br/>→ dLayer0"]:::backward
           s54 -->|dh| s59
           s58 -->|dh| s59
-          s59 -.- n2
-          s60["85. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
           s59 -->|dLayer0| s60
-          s60 -.- n1
-          s61["86. dense layer0 db<br/>→ dLayer0Bias"]:::backward
           s59 -->|dLayer0| s61
+          s0 -.- n38
+          s1 -.- n36
+          s2 -.- n36
+          s3 -.- n36
+          s4 -.- n35
+          s5 -.- n34
+          s6 -.- n33
+          s7 -.- n33
+          s8 -.- n33
+          s9 -.- n32
+          s10 -.- n31
+          s11 -.- n30
+          s12 -.- n30
+          s13 -.- n30
+          s14 -.- n29
+          s15 -.- n28
+          s16 -.- n27
+          s17 -.- n27
+          s18 -.- n27
+          s19 -.- n26
+          s20 -.- n25
+          s21 -.- n24
+          s22 -.- n24
+          s23 -.- n24
+          s24 -.- n23
+          s25 -.- n22
+          s26 -.- n21
+          s27 -.- n21
+          s28 -.- n21
+          s29 -.- n20
+          s30 -.- n19
+          s31 -.- n18
+          s32 -.- n18
+          s33 -.- n18
+          s34 -.- n17
+          s35 -.- n16
+          s36 -.- n15
+          s37 -.- n15
+          s38 -.- n15
+          s39 -.- n14
+          s40 -.- n13
+          s41 -.- n12
+          s42 -.- n12
+          s43 -.- n12
+          s44 -.- n11
+          s45 -.- n10
+          s46 -.- n9
+          s47 -.- n9
+          s48 -.- n9
+          s49 -.- n8
+          s50 -.- n7
+          s51 -.- n6
+          s52 -.- n6
+          s53 -.- n6
+          s54 -.- n5
+          s55 -.- n4
+          s56 -.- n3
+          s57 -.- n3
+          s58 -.- n3
+          s59 -.- n2
+          s60 -.- n1
           s61 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -1431,221 +1431,221 @@ partial class ResidualReluMlp : global::GraphGen.ITrainableNetwork<int>, global:
           n36 [label="output\nDense \"output\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n38 [label="softmaxCrossEntropy38\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="25. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
-          s0 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="26. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dOutput"];
-          s1 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="27. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dOutput"];
-          s2 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="28. dense output dx\n→ dH12", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dOutput"];
-          s3 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="29. Add backward\n→ dH11", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dH12"];
-          s4 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="30. Add backward + Relu backward\n→ dLayer11", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dH12"];
-          s5 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="31. dense layer11 dW\n→ dLayer11Weight", fillcolor="#fff1dc"];
-          s5 -> s6 [label="dLayer11"];
-          s6 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="32. dense layer11 db\n→ dLayer11Bias", fillcolor="#fff1dc"];
-          s5 -> s7 [label="dLayer11"];
-          s7 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="33. dense layer11 dx\n→ dH11", fillcolor="#fff1dc"];
+          s9 [label="34. Add backward\n→ dH10", fillcolor="#fff1dc"];
+          s10 [label="35. Add backward + Relu backward\n→ dLayer10", fillcolor="#fff1dc"];
+          s11 [label="36. dense layer10 dW\n→ dLayer10Weight", fillcolor="#fff1dc"];
+          s12 [label="37. dense layer10 db\n→ dLayer10Bias", fillcolor="#fff1dc"];
+          s13 [label="38. dense layer10 dx\n→ dH10", fillcolor="#fff1dc"];
+          s14 [label="39. Add backward\n→ dH9", fillcolor="#fff1dc"];
+          s15 [label="40. Add backward + Relu backward\n→ dLayer9", fillcolor="#fff1dc"];
+          s16 [label="41. dense layer9 dW\n→ dLayer9Weight", fillcolor="#fff1dc"];
+          s17 [label="42. dense layer9 db\n→ dLayer9Bias", fillcolor="#fff1dc"];
+          s18 [label="43. dense layer9 dx\n→ dH9", fillcolor="#fff1dc"];
+          s19 [label="44. Add backward\n→ dH8", fillcolor="#fff1dc"];
+          s20 [label="45. Add backward + Relu backward\n→ dLayer8", fillcolor="#fff1dc"];
+          s21 [label="46. dense layer8 dW\n→ dLayer8Weight", fillcolor="#fff1dc"];
+          s22 [label="47. dense layer8 db\n→ dLayer8Bias", fillcolor="#fff1dc"];
+          s23 [label="48. dense layer8 dx\n→ dH8", fillcolor="#fff1dc"];
+          s24 [label="49. Add backward\n→ dH7", fillcolor="#fff1dc"];
+          s25 [label="50. Add backward + Relu backward\n→ dLayer7", fillcolor="#fff1dc"];
+          s26 [label="51. dense layer7 dW\n→ dLayer7Weight", fillcolor="#fff1dc"];
+          s27 [label="52. dense layer7 db\n→ dLayer7Bias", fillcolor="#fff1dc"];
+          s28 [label="53. dense layer7 dx\n→ dH7", fillcolor="#fff1dc"];
+          s29 [label="54. Add backward\n→ dH6", fillcolor="#fff1dc"];
+          s30 [label="55. Add backward + Relu backward\n→ dLayer6", fillcolor="#fff1dc"];
+          s31 [label="56. dense layer6 dW\n→ dLayer6Weight", fillcolor="#fff1dc"];
+          s32 [label="57. dense layer6 db\n→ dLayer6Bias", fillcolor="#fff1dc"];
+          s33 [label="58. dense layer6 dx\n→ dH6", fillcolor="#fff1dc"];
+          s34 [label="59. Add backward\n→ dH5", fillcolor="#fff1dc"];
+          s35 [label="60. Add backward + Relu backward\n→ dLayer5", fillcolor="#fff1dc"];
+          s36 [label="61. dense layer5 dW\n→ dLayer5Weight", fillcolor="#fff1dc"];
+          s37 [label="62. dense layer5 db\n→ dLayer5Bias", fillcolor="#fff1dc"];
+          s38 [label="63. dense layer5 dx\n→ dH5", fillcolor="#fff1dc"];
+          s39 [label="64. Add backward\n→ dH4", fillcolor="#fff1dc"];
+          s40 [label="65. Add backward + Relu backward\n→ dLayer4", fillcolor="#fff1dc"];
+          s41 [label="66. dense layer4 dW\n→ dLayer4Weight", fillcolor="#fff1dc"];
+          s42 [label="67. dense layer4 db\n→ dLayer4Bias", fillcolor="#fff1dc"];
+          s43 [label="68. dense layer4 dx\n→ dH4", fillcolor="#fff1dc"];
+          s44 [label="69. Add backward\n→ dH3", fillcolor="#fff1dc"];
+          s45 [label="70. Add backward + Relu backward\n→ dLayer3", fillcolor="#fff1dc"];
+          s46 [label="71. dense layer3 dW\n→ dLayer3Weight", fillcolor="#fff1dc"];
+          s47 [label="72. dense layer3 db\n→ dLayer3Bias", fillcolor="#fff1dc"];
+          s48 [label="73. dense layer3 dx\n→ dH3", fillcolor="#fff1dc"];
+          s49 [label="74. Add backward\n→ dH2", fillcolor="#fff1dc"];
+          s50 [label="75. Add backward + Relu backward\n→ dLayer2", fillcolor="#fff1dc"];
+          s51 [label="76. dense layer2 dW\n→ dLayer2Weight", fillcolor="#fff1dc"];
+          s52 [label="77. dense layer2 db\n→ dLayer2Bias", fillcolor="#fff1dc"];
+          s53 [label="78. dense layer2 dx\n→ dH2", fillcolor="#fff1dc"];
+          s54 [label="79. Add backward\n→ dh", fillcolor="#fff1dc"];
+          s55 [label="80. Add backward + Relu backward\n→ dLayer1", fillcolor="#fff1dc"];
+          s56 [label="81. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
+          s57 [label="82. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
+          s58 [label="83. dense layer1 dx\n→ dh", fillcolor="#fff1dc"];
+          s59 [label="84. Relu backward\n→ dLayer0", fillcolor="#fff1dc"];
+          s60 [label="85. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
+          s61 [label="86. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dOutput"];
+          s0 -> s2 [label="dOutput"];
+          s0 -> s3 [label="dOutput"];
+          s3 -> s4 [label="dH12"];
+          s3 -> s5 [label="dH12"];
+          s5 -> s6 [label="dLayer11"];
+          s5 -> s7 [label="dLayer11"];
           s5 -> s8 [label="dLayer11"];
           s4 -> s8 [label="dH11"];
-          s8 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 [label="34. Add backward\n→ dH10", fillcolor="#fff1dc"];
           s4 -> s9 [label="dH11"];
           s8 -> s9 [label="dH11"];
-          s9 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 [label="35. Add backward + Relu backward\n→ dLayer10", fillcolor="#fff1dc"];
           s4 -> s10 [label="dH11"];
           s8 -> s10 [label="dH11"];
-          s10 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 [label="36. dense layer10 dW\n→ dLayer10Weight", fillcolor="#fff1dc"];
           s10 -> s11 [label="dLayer10"];
-          s11 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 [label="37. dense layer10 db\n→ dLayer10Bias", fillcolor="#fff1dc"];
           s10 -> s12 [label="dLayer10"];
-          s12 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 [label="38. dense layer10 dx\n→ dH10", fillcolor="#fff1dc"];
           s10 -> s13 [label="dLayer10"];
           s9 -> s13 [label="dH10"];
-          s13 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 [label="39. Add backward\n→ dH9", fillcolor="#fff1dc"];
           s9 -> s14 [label="dH10"];
           s13 -> s14 [label="dH10"];
-          s14 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 [label="40. Add backward + Relu backward\n→ dLayer9", fillcolor="#fff1dc"];
           s9 -> s15 [label="dH10"];
           s13 -> s15 [label="dH10"];
-          s15 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 [label="41. dense layer9 dW\n→ dLayer9Weight", fillcolor="#fff1dc"];
           s15 -> s16 [label="dLayer9"];
-          s16 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 [label="42. dense layer9 db\n→ dLayer9Bias", fillcolor="#fff1dc"];
           s15 -> s17 [label="dLayer9"];
-          s17 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 [label="43. dense layer9 dx\n→ dH9", fillcolor="#fff1dc"];
           s15 -> s18 [label="dLayer9"];
           s14 -> s18 [label="dH9"];
-          s18 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 [label="44. Add backward\n→ dH8", fillcolor="#fff1dc"];
           s14 -> s19 [label="dH9"];
           s18 -> s19 [label="dH9"];
-          s19 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 [label="45. Add backward + Relu backward\n→ dLayer8", fillcolor="#fff1dc"];
           s14 -> s20 [label="dH9"];
           s18 -> s20 [label="dH9"];
-          s20 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 [label="46. dense layer8 dW\n→ dLayer8Weight", fillcolor="#fff1dc"];
           s20 -> s21 [label="dLayer8"];
-          s21 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 [label="47. dense layer8 db\n→ dLayer8Bias", fillcolor="#fff1dc"];
           s20 -> s22 [label="dLayer8"];
-          s22 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 [label="48. dense layer8 dx\n→ dH8", fillcolor="#fff1dc"];
           s20 -> s23 [label="dLayer8"];
           s19 -> s23 [label="dH8"];
-          s23 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 [label="49. Add backward\n→ dH7", fillcolor="#fff1dc"];
           s19 -> s24 [label="dH8"];
           s23 -> s24 [label="dH8"];
-          s24 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 [label="50. Add backward + Relu backward\n→ dLayer7", fillcolor="#fff1dc"];
           s19 -> s25 [label="dH8"];
           s23 -> s25 [label="dH8"];
-          s25 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 [label="51. dense layer7 dW\n→ dLayer7Weight", fillcolor="#fff1dc"];
           s25 -> s26 [label="dLayer7"];
-          s26 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 [label="52. dense layer7 db\n→ dLayer7Bias", fillcolor="#fff1dc"];
           s25 -> s27 [label="dLayer7"];
-          s27 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 [label="53. dense layer7 dx\n→ dH7", fillcolor="#fff1dc"];
           s25 -> s28 [label="dLayer7"];
           s24 -> s28 [label="dH7"];
-          s28 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 [label="54. Add backward\n→ dH6", fillcolor="#fff1dc"];
           s24 -> s29 [label="dH7"];
           s28 -> s29 [label="dH7"];
-          s29 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 [label="55. Add backward + Relu backward\n→ dLayer6", fillcolor="#fff1dc"];
           s24 -> s30 [label="dH7"];
           s28 -> s30 [label="dH7"];
-          s30 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 [label="56. dense layer6 dW\n→ dLayer6Weight", fillcolor="#fff1dc"];
           s30 -> s31 [label="dLayer6"];
-          s31 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 [label="57. dense layer6 db\n→ dLayer6Bias", fillcolor="#fff1dc"];
           s30 -> s32 [label="dLayer6"];
-          s32 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 [label="58. dense layer6 dx\n→ dH6", fillcolor="#fff1dc"];
           s30 -> s33 [label="dLayer6"];
           s29 -> s33 [label="dH6"];
-          s33 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 [label="59. Add backward\n→ dH5", fillcolor="#fff1dc"];
           s29 -> s34 [label="dH6"];
           s33 -> s34 [label="dH6"];
-          s34 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 [label="60. Add backward + Relu backward\n→ dLayer5", fillcolor="#fff1dc"];
           s29 -> s35 [label="dH6"];
           s33 -> s35 [label="dH6"];
-          s35 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 [label="61. dense layer5 dW\n→ dLayer5Weight", fillcolor="#fff1dc"];
           s35 -> s36 [label="dLayer5"];
-          s36 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 [label="62. dense layer5 db\n→ dLayer5Bias", fillcolor="#fff1dc"];
           s35 -> s37 [label="dLayer5"];
-          s37 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 [label="63. dense layer5 dx\n→ dH5", fillcolor="#fff1dc"];
           s35 -> s38 [label="dLayer5"];
           s34 -> s38 [label="dH5"];
-          s38 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 [label="64. Add backward\n→ dH4", fillcolor="#fff1dc"];
           s34 -> s39 [label="dH5"];
           s38 -> s39 [label="dH5"];
-          s39 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 [label="65. Add backward + Relu backward\n→ dLayer4", fillcolor="#fff1dc"];
           s34 -> s40 [label="dH5"];
           s38 -> s40 [label="dH5"];
-          s40 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 [label="66. dense layer4 dW\n→ dLayer4Weight", fillcolor="#fff1dc"];
           s40 -> s41 [label="dLayer4"];
-          s41 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 [label="67. dense layer4 db\n→ dLayer4Bias", fillcolor="#fff1dc"];
           s40 -> s42 [label="dLayer4"];
-          s42 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 [label="68. dense layer4 dx\n→ dH4", fillcolor="#fff1dc"];
           s40 -> s43 [label="dLayer4"];
           s39 -> s43 [label="dH4"];
-          s43 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 [label="69. Add backward\n→ dH3", fillcolor="#fff1dc"];
           s39 -> s44 [label="dH4"];
           s43 -> s44 [label="dH4"];
-          s44 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 [label="70. Add backward + Relu backward\n→ dLayer3", fillcolor="#fff1dc"];
           s39 -> s45 [label="dH4"];
           s43 -> s45 [label="dH4"];
-          s45 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 [label="71. dense layer3 dW\n→ dLayer3Weight", fillcolor="#fff1dc"];
           s45 -> s46 [label="dLayer3"];
-          s46 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 [label="72. dense layer3 db\n→ dLayer3Bias", fillcolor="#fff1dc"];
           s45 -> s47 [label="dLayer3"];
-          s47 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s48 [label="73. dense layer3 dx\n→ dH3", fillcolor="#fff1dc"];
           s45 -> s48 [label="dLayer3"];
           s44 -> s48 [label="dH3"];
-          s48 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s49 [label="74. Add backward\n→ dH2", fillcolor="#fff1dc"];
           s44 -> s49 [label="dH3"];
           s48 -> s49 [label="dH3"];
-          s49 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 [label="75. Add backward + Relu backward\n→ dLayer2", fillcolor="#fff1dc"];
           s44 -> s50 [label="dH3"];
           s48 -> s50 [label="dH3"];
-          s50 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s51 [label="76. dense layer2 dW\n→ dLayer2Weight", fillcolor="#fff1dc"];
           s50 -> s51 [label="dLayer2"];
-          s51 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s52 [label="77. dense layer2 db\n→ dLayer2Bias", fillcolor="#fff1dc"];
           s50 -> s52 [label="dLayer2"];
-          s52 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 [label="78. dense layer2 dx\n→ dH2", fillcolor="#fff1dc"];
           s50 -> s53 [label="dLayer2"];
           s49 -> s53 [label="dH2"];
-          s53 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s54 [label="79. Add backward\n→ dh", fillcolor="#fff1dc"];
           s49 -> s54 [label="dH2"];
           s53 -> s54 [label="dH2"];
-          s54 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 [label="80. Add backward + Relu backward\n→ dLayer1", fillcolor="#fff1dc"];
           s49 -> s55 [label="dH2"];
           s53 -> s55 [label="dH2"];
-          s55 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s56 [label="81. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
           s55 -> s56 [label="dLayer1"];
-          s56 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s57 [label="82. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
           s55 -> s57 [label="dLayer1"];
-          s57 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 [label="83. dense layer1 dx\n→ dh", fillcolor="#fff1dc"];
           s55 -> s58 [label="dLayer1"];
           s54 -> s58 [label="dh"];
-          s58 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 [label="84. Relu backward\n→ dLayer0", fillcolor="#fff1dc"];
           s54 -> s59 [label="dh"];
           s58 -> s59 [label="dh"];
-          s59 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s60 [label="85. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
           s59 -> s60 [label="dLayer0"];
-          s60 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 [label="86. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
           s59 -> s61 [label="dLayer0"];
+          s0 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s51 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s52 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s53 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s54 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s55 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s56 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s57 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s58 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s59 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s60 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s61 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -1102,156 +1102,156 @@ partial class ScaledReluMlp : global::GraphGen.ITrainableNetwork<int>, global::G
           n37["output<br/>Dense #quot;output#quot; [B, 10]<br/>330 parameters"]:::forward
           n39["softmaxCrossEntropy39<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["26. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
-          s0 -.- n39
           s1["27. dense output dW<br/>→ dOutputWeight"]:::backward
-          s0 -->|dOutput| s1
-          s1 -.- n37
           s2["28. dense output db<br/>→ dOutputBias"]:::backward
-          s0 -->|dOutput| s2
-          s2 -.- n37
           s3["29. dense output dx + Relu backward<br/>→ dAffine35"]:::backward
-          s0 -->|dOutput| s3
-          s3 -.- n37
           s4["30. Scale backward<br/>→ dLayer11"]:::backward
-          s3 -->|dAffine35| s4
-          s4 -.- n35
           s5["31. dense layer11 dW<br/>→ dLayer11Weight"]:::backward
-          s4 -->|dLayer11| s5
-          s5 -.- n34
           s6["32. dense layer11 db<br/>→ dLayer11Bias"]:::backward
-          s4 -->|dLayer11| s6
-          s6 -.- n34
           s7["33. dense layer11 dx + Relu backward<br/>→ dAffine32"]:::backward
-          s4 -->|dLayer11| s7
-          s7 -.- n34
           s8["34. Scale backward<br/>→ dLayer10"]:::backward
-          s7 -->|dAffine32| s8
-          s8 -.- n32
           s9["35. dense layer10 dW<br/>→ dLayer10Weight"]:::backward
-          s8 -->|dLayer10| s9
-          s9 -.- n31
           s10["36. dense layer10 db<br/>→ dLayer10Bias"]:::backward
-          s8 -->|dLayer10| s10
-          s10 -.- n31
           s11["37. dense layer10 dx + Relu backward<br/>→ dAffine29"]:::backward
-          s8 -->|dLayer10| s11
-          s11 -.- n31
           s12["38. Scale backward<br/>→ dLayer9"]:::backward
-          s11 -->|dAffine29| s12
-          s12 -.- n29
           s13["39. dense layer9 dW<br/>→ dLayer9Weight"]:::backward
-          s12 -->|dLayer9| s13
-          s13 -.- n28
           s14["40. dense layer9 db<br/>→ dLayer9Bias"]:::backward
-          s12 -->|dLayer9| s14
-          s14 -.- n28
           s15["41. dense layer9 dx + Relu backward<br/>→ dAffine26"]:::backward
-          s12 -->|dLayer9| s15
-          s15 -.- n28
           s16["42. Scale backward<br/>→ dLayer8"]:::backward
-          s15 -->|dAffine26| s16
-          s16 -.- n26
           s17["43. dense layer8 dW<br/>→ dLayer8Weight"]:::backward
-          s16 -->|dLayer8| s17
-          s17 -.- n25
           s18["44. dense layer8 db<br/>→ dLayer8Bias"]:::backward
-          s16 -->|dLayer8| s18
-          s18 -.- n25
           s19["45. dense layer8 dx + Relu backward<br/>→ dAffine23"]:::backward
-          s16 -->|dLayer8| s19
-          s19 -.- n25
           s20["46. Scale backward<br/>→ dLayer7"]:::backward
-          s19 -->|dAffine23| s20
-          s20 -.- n23
           s21["47. dense layer7 dW<br/>→ dLayer7Weight"]:::backward
-          s20 -->|dLayer7| s21
-          s21 -.- n22
           s22["48. dense layer7 db<br/>→ dLayer7Bias"]:::backward
-          s20 -->|dLayer7| s22
-          s22 -.- n22
           s23["49. dense layer7 dx + Relu backward<br/>→ dAffine20"]:::backward
-          s20 -->|dLayer7| s23
-          s23 -.- n22
           s24["50. Scale backward<br/>→ dLayer6"]:::backward
-          s23 -->|dAffine20| s24
-          s24 -.- n20
           s25["51. dense layer6 dW<br/>→ dLayer6Weight"]:::backward
-          s24 -->|dLayer6| s25
-          s25 -.- n19
           s26["52. dense layer6 db<br/>→ dLayer6Bias"]:::backward
-          s24 -->|dLayer6| s26
-          s26 -.- n19
           s27["53. dense layer6 dx + Relu backward<br/>→ dAffine17"]:::backward
-          s24 -->|dLayer6| s27
-          s27 -.- n19
           s28["54. Scale backward<br/>→ dLayer5"]:::backward
-          s27 -->|dAffine17| s28
-          s28 -.- n17
           s29["55. dense layer5 dW<br/>→ dLayer5Weight"]:::backward
-          s28 -->|dLayer5| s29
-          s29 -.- n16
           s30["56. dense layer5 db<br/>→ dLayer5Bias"]:::backward
-          s28 -->|dLayer5| s30
-          s30 -.- n16
           s31["57. dense layer5 dx + Relu backward<br/>→ dAffine14"]:::backward
-          s28 -->|dLayer5| s31
-          s31 -.- n16
           s32["58. Scale backward<br/>→ dLayer4"]:::backward
-          s31 -->|dAffine14| s32
-          s32 -.- n14
           s33["59. dense layer4 dW<br/>→ dLayer4Weight"]:::backward
-          s32 -->|dLayer4| s33
-          s33 -.- n13
           s34["60. dense layer4 db<br/>→ dLayer4Bias"]:::backward
-          s32 -->|dLayer4| s34
-          s34 -.- n13
           s35["61. dense layer4 dx + Relu backward<br/>→ dAffine11"]:::backward
-          s32 -->|dLayer4| s35
-          s35 -.- n13
           s36["62. Scale backward<br/>→ dLayer3"]:::backward
-          s35 -->|dAffine11| s36
-          s36 -.- n11
           s37["63. dense layer3 dW<br/>→ dLayer3Weight"]:::backward
-          s36 -->|dLayer3| s37
-          s37 -.- n10
           s38["64. dense layer3 db<br/>→ dLayer3Bias"]:::backward
-          s36 -->|dLayer3| s38
-          s38 -.- n10
           s39["65. dense layer3 dx + Relu backward<br/>→ dAffine8"]:::backward
-          s36 -->|dLayer3| s39
-          s39 -.- n10
           s40["66. Scale backward<br/>→ dLayer2"]:::backward
-          s39 -->|dAffine8| s40
-          s40 -.- n8
           s41["67. dense layer2 dW<br/>→ dLayer2Weight"]:::backward
-          s40 -->|dLayer2| s41
-          s41 -.- n7
           s42["68. dense layer2 db<br/>→ dLayer2Bias"]:::backward
-          s40 -->|dLayer2| s42
-          s42 -.- n7
           s43["69. dense layer2 dx + Relu backward<br/>→ dAffine5"]:::backward
-          s40 -->|dLayer2| s43
-          s43 -.- n7
           s44["70. Scale backward<br/>→ dLayer1"]:::backward
-          s43 -->|dAffine5| s44
-          s44 -.- n5
           s45["71. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
-          s44 -->|dLayer1| s45
-          s45 -.- n4
           s46["72. dense layer1 db<br/>→ dLayer1Bias"]:::backward
-          s44 -->|dLayer1| s46
-          s46 -.- n4
           s47["73. dense layer1 dx + Relu backward<br/>→ dAffine2"]:::backward
-          s44 -->|dLayer1| s47
-          s47 -.- n4
           s48["74. Scale backward<br/>→ dLayer0"]:::backward
-          s47 -->|dAffine2| s48
-          s48 -.- n2
           s49["75. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
-          s48 -->|dLayer0| s49
-          s49 -.- n1
           s50["76. dense layer0 db<br/>→ dLayer0Bias"]:::backward
+          s0 -->|dOutput| s1
+          s0 -->|dOutput| s2
+          s0 -->|dOutput| s3
+          s3 -->|dAffine35| s4
+          s4 -->|dLayer11| s5
+          s4 -->|dLayer11| s6
+          s4 -->|dLayer11| s7
+          s7 -->|dAffine32| s8
+          s8 -->|dLayer10| s9
+          s8 -->|dLayer10| s10
+          s8 -->|dLayer10| s11
+          s11 -->|dAffine29| s12
+          s12 -->|dLayer9| s13
+          s12 -->|dLayer9| s14
+          s12 -->|dLayer9| s15
+          s15 -->|dAffine26| s16
+          s16 -->|dLayer8| s17
+          s16 -->|dLayer8| s18
+          s16 -->|dLayer8| s19
+          s19 -->|dAffine23| s20
+          s20 -->|dLayer7| s21
+          s20 -->|dLayer7| s22
+          s20 -->|dLayer7| s23
+          s23 -->|dAffine20| s24
+          s24 -->|dLayer6| s25
+          s24 -->|dLayer6| s26
+          s24 -->|dLayer6| s27
+          s27 -->|dAffine17| s28
+          s28 -->|dLayer5| s29
+          s28 -->|dLayer5| s30
+          s28 -->|dLayer5| s31
+          s31 -->|dAffine14| s32
+          s32 -->|dLayer4| s33
+          s32 -->|dLayer4| s34
+          s32 -->|dLayer4| s35
+          s35 -->|dAffine11| s36
+          s36 -->|dLayer3| s37
+          s36 -->|dLayer3| s38
+          s36 -->|dLayer3| s39
+          s39 -->|dAffine8| s40
+          s40 -->|dLayer2| s41
+          s40 -->|dLayer2| s42
+          s40 -->|dLayer2| s43
+          s43 -->|dAffine5| s44
+          s44 -->|dLayer1| s45
+          s44 -->|dLayer1| s46
+          s44 -->|dLayer1| s47
+          s47 -->|dAffine2| s48
+          s48 -->|dLayer0| s49
           s48 -->|dLayer0| s50
+          s0 -.- n39
+          s1 -.- n37
+          s2 -.- n37
+          s3 -.- n37
+          s4 -.- n35
+          s5 -.- n34
+          s6 -.- n34
+          s7 -.- n34
+          s8 -.- n32
+          s9 -.- n31
+          s10 -.- n31
+          s11 -.- n31
+          s12 -.- n29
+          s13 -.- n28
+          s14 -.- n28
+          s15 -.- n28
+          s16 -.- n26
+          s17 -.- n25
+          s18 -.- n25
+          s19 -.- n25
+          s20 -.- n23
+          s21 -.- n22
+          s22 -.- n22
+          s23 -.- n22
+          s24 -.- n20
+          s25 -.- n19
+          s26 -.- n19
+          s27 -.- n19
+          s28 -.- n17
+          s29 -.- n16
+          s30 -.- n16
+          s31 -.- n16
+          s32 -.- n14
+          s33 -.- n13
+          s34 -.- n13
+          s35 -.- n13
+          s36 -.- n11
+          s37 -.- n10
+          s38 -.- n10
+          s39 -.- n10
+          s40 -.- n8
+          s41 -.- n7
+          s42 -.- n7
+          s43 -.- n7
+          s44 -.- n5
+          s45 -.- n4
+          s46 -.- n4
+          s47 -.- n4
+          s48 -.- n2
+          s49 -.- n1
           s50 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -1294,156 +1294,156 @@ partial class ScaledReluMlp : global::GraphGen.ITrainableNetwork<int>, global::G
           n37 [label="output\nDense \"output\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n39 [label="softmaxCrossEntropy39\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="26. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
-          s0 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="27. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dOutput"];
-          s1 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="28. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dOutput"];
-          s2 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="29. dense output dx + Relu backward\n→ dAffine35", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dOutput"];
-          s3 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="30. Scale backward\n→ dLayer11", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dAffine35"];
-          s4 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="31. dense layer11 dW\n→ dLayer11Weight", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dLayer11"];
-          s5 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="32. dense layer11 db\n→ dLayer11Bias", fillcolor="#fff1dc"];
-          s4 -> s6 [label="dLayer11"];
-          s6 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="33. dense layer11 dx + Relu backward\n→ dAffine32", fillcolor="#fff1dc"];
-          s4 -> s7 [label="dLayer11"];
-          s7 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="34. Scale backward\n→ dLayer10", fillcolor="#fff1dc"];
-          s7 -> s8 [label="dAffine32"];
-          s8 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="35. dense layer10 dW\n→ dLayer10Weight", fillcolor="#fff1dc"];
-          s8 -> s9 [label="dLayer10"];
-          s9 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 [label="36. dense layer10 db\n→ dLayer10Bias", fillcolor="#fff1dc"];
-          s8 -> s10 [label="dLayer10"];
-          s10 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 [label="37. dense layer10 dx + Relu backward\n→ dAffine29", fillcolor="#fff1dc"];
-          s8 -> s11 [label="dLayer10"];
-          s11 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s12 [label="38. Scale backward\n→ dLayer9", fillcolor="#fff1dc"];
-          s11 -> s12 [label="dAffine29"];
-          s12 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 [label="39. dense layer9 dW\n→ dLayer9Weight", fillcolor="#fff1dc"];
-          s12 -> s13 [label="dLayer9"];
-          s13 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s14 [label="40. dense layer9 db\n→ dLayer9Bias", fillcolor="#fff1dc"];
-          s12 -> s14 [label="dLayer9"];
-          s14 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s15 [label="41. dense layer9 dx + Relu backward\n→ dAffine26", fillcolor="#fff1dc"];
-          s12 -> s15 [label="dLayer9"];
-          s15 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s16 [label="42. Scale backward\n→ dLayer8", fillcolor="#fff1dc"];
-          s15 -> s16 [label="dAffine26"];
-          s16 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s17 [label="43. dense layer8 dW\n→ dLayer8Weight", fillcolor="#fff1dc"];
-          s16 -> s17 [label="dLayer8"];
-          s17 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s18 [label="44. dense layer8 db\n→ dLayer8Bias", fillcolor="#fff1dc"];
-          s16 -> s18 [label="dLayer8"];
-          s18 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s19 [label="45. dense layer8 dx + Relu backward\n→ dAffine23", fillcolor="#fff1dc"];
-          s16 -> s19 [label="dLayer8"];
-          s19 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s20 [label="46. Scale backward\n→ dLayer7", fillcolor="#fff1dc"];
-          s19 -> s20 [label="dAffine23"];
-          s20 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s21 [label="47. dense layer7 dW\n→ dLayer7Weight", fillcolor="#fff1dc"];
-          s20 -> s21 [label="dLayer7"];
-          s21 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s22 [label="48. dense layer7 db\n→ dLayer7Bias", fillcolor="#fff1dc"];
-          s20 -> s22 [label="dLayer7"];
-          s22 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s23 [label="49. dense layer7 dx + Relu backward\n→ dAffine20", fillcolor="#fff1dc"];
-          s20 -> s23 [label="dLayer7"];
-          s23 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s24 [label="50. Scale backward\n→ dLayer6", fillcolor="#fff1dc"];
-          s23 -> s24 [label="dAffine20"];
-          s24 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s25 [label="51. dense layer6 dW\n→ dLayer6Weight", fillcolor="#fff1dc"];
-          s24 -> s25 [label="dLayer6"];
-          s25 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s26 [label="52. dense layer6 db\n→ dLayer6Bias", fillcolor="#fff1dc"];
-          s24 -> s26 [label="dLayer6"];
-          s26 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s27 [label="53. dense layer6 dx + Relu backward\n→ dAffine17", fillcolor="#fff1dc"];
-          s24 -> s27 [label="dLayer6"];
-          s27 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s28 [label="54. Scale backward\n→ dLayer5", fillcolor="#fff1dc"];
-          s27 -> s28 [label="dAffine17"];
-          s28 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s29 [label="55. dense layer5 dW\n→ dLayer5Weight", fillcolor="#fff1dc"];
-          s28 -> s29 [label="dLayer5"];
-          s29 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s30 [label="56. dense layer5 db\n→ dLayer5Bias", fillcolor="#fff1dc"];
-          s28 -> s30 [label="dLayer5"];
-          s30 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s31 [label="57. dense layer5 dx + Relu backward\n→ dAffine14", fillcolor="#fff1dc"];
-          s28 -> s31 [label="dLayer5"];
-          s31 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s32 [label="58. Scale backward\n→ dLayer4", fillcolor="#fff1dc"];
-          s31 -> s32 [label="dAffine14"];
-          s32 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s33 [label="59. dense layer4 dW\n→ dLayer4Weight", fillcolor="#fff1dc"];
-          s32 -> s33 [label="dLayer4"];
-          s33 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s34 [label="60. dense layer4 db\n→ dLayer4Bias", fillcolor="#fff1dc"];
-          s32 -> s34 [label="dLayer4"];
-          s34 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s35 [label="61. dense layer4 dx + Relu backward\n→ dAffine11", fillcolor="#fff1dc"];
-          s32 -> s35 [label="dLayer4"];
-          s35 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s36 [label="62. Scale backward\n→ dLayer3", fillcolor="#fff1dc"];
-          s35 -> s36 [label="dAffine11"];
-          s36 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s37 [label="63. dense layer3 dW\n→ dLayer3Weight", fillcolor="#fff1dc"];
-          s36 -> s37 [label="dLayer3"];
-          s37 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s38 [label="64. dense layer3 db\n→ dLayer3Bias", fillcolor="#fff1dc"];
-          s36 -> s38 [label="dLayer3"];
-          s38 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s39 [label="65. dense layer3 dx + Relu backward\n→ dAffine8", fillcolor="#fff1dc"];
-          s36 -> s39 [label="dLayer3"];
-          s39 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s40 [label="66. Scale backward\n→ dLayer2", fillcolor="#fff1dc"];
-          s39 -> s40 [label="dAffine8"];
-          s40 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s41 [label="67. dense layer2 dW\n→ dLayer2Weight", fillcolor="#fff1dc"];
-          s40 -> s41 [label="dLayer2"];
-          s41 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s42 [label="68. dense layer2 db\n→ dLayer2Bias", fillcolor="#fff1dc"];
-          s40 -> s42 [label="dLayer2"];
-          s42 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s43 [label="69. dense layer2 dx + Relu backward\n→ dAffine5", fillcolor="#fff1dc"];
-          s40 -> s43 [label="dLayer2"];
-          s43 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s44 [label="70. Scale backward\n→ dLayer1", fillcolor="#fff1dc"];
-          s43 -> s44 [label="dAffine5"];
-          s44 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s45 [label="71. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
-          s44 -> s45 [label="dLayer1"];
-          s45 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s46 [label="72. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
-          s44 -> s46 [label="dLayer1"];
-          s46 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s47 [label="73. dense layer1 dx + Relu backward\n→ dAffine2", fillcolor="#fff1dc"];
-          s44 -> s47 [label="dLayer1"];
-          s47 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s48 [label="74. Scale backward\n→ dLayer0", fillcolor="#fff1dc"];
-          s47 -> s48 [label="dAffine2"];
-          s48 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s49 [label="75. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
-          s48 -> s49 [label="dLayer0"];
-          s49 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s50 [label="76. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dOutput"];
+          s0 -> s2 [label="dOutput"];
+          s0 -> s3 [label="dOutput"];
+          s3 -> s4 [label="dAffine35"];
+          s4 -> s5 [label="dLayer11"];
+          s4 -> s6 [label="dLayer11"];
+          s4 -> s7 [label="dLayer11"];
+          s7 -> s8 [label="dAffine32"];
+          s8 -> s9 [label="dLayer10"];
+          s8 -> s10 [label="dLayer10"];
+          s8 -> s11 [label="dLayer10"];
+          s11 -> s12 [label="dAffine29"];
+          s12 -> s13 [label="dLayer9"];
+          s12 -> s14 [label="dLayer9"];
+          s12 -> s15 [label="dLayer9"];
+          s15 -> s16 [label="dAffine26"];
+          s16 -> s17 [label="dLayer8"];
+          s16 -> s18 [label="dLayer8"];
+          s16 -> s19 [label="dLayer8"];
+          s19 -> s20 [label="dAffine23"];
+          s20 -> s21 [label="dLayer7"];
+          s20 -> s22 [label="dLayer7"];
+          s20 -> s23 [label="dLayer7"];
+          s23 -> s24 [label="dAffine20"];
+          s24 -> s25 [label="dLayer6"];
+          s24 -> s26 [label="dLayer6"];
+          s24 -> s27 [label="dLayer6"];
+          s27 -> s28 [label="dAffine17"];
+          s28 -> s29 [label="dLayer5"];
+          s28 -> s30 [label="dLayer5"];
+          s28 -> s31 [label="dLayer5"];
+          s31 -> s32 [label="dAffine14"];
+          s32 -> s33 [label="dLayer4"];
+          s32 -> s34 [label="dLayer4"];
+          s32 -> s35 [label="dLayer4"];
+          s35 -> s36 [label="dAffine11"];
+          s36 -> s37 [label="dLayer3"];
+          s36 -> s38 [label="dLayer3"];
+          s36 -> s39 [label="dLayer3"];
+          s39 -> s40 [label="dAffine8"];
+          s40 -> s41 [label="dLayer2"];
+          s40 -> s42 [label="dLayer2"];
+          s40 -> s43 [label="dLayer2"];
+          s43 -> s44 [label="dAffine5"];
+          s44 -> s45 [label="dLayer1"];
+          s44 -> s46 [label="dLayer1"];
+          s44 -> s47 [label="dLayer1"];
+          s47 -> s48 [label="dAffine2"];
+          s48 -> s49 [label="dLayer0"];
           s48 -> s50 [label="dLayer0"];
+          s0 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s50 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

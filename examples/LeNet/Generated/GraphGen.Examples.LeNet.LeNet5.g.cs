@@ -534,57 +534,57 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           n12["fc3<br/>Dense #quot;fc3#quot; [B, 10]<br/>850 parameters"]:::forward
           n14["softmaxCrossEntropy14<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["9. SoftmaxCrossEntropy<br/>→ dFc3"]:::backward
-          s0 -.- n14
           s1["10. dense fc3 dW<br/>→ dFc3Weight"]:::backward
-          s0 -->|dFc3| s1
-          s1 -.- n12
           s2["11. dense fc3 db<br/>→ dFc3Bias"]:::backward
-          s0 -->|dFc3| s2
-          s2 -.- n12
           s3["12. dense fc3 dx + Relu backward<br/>→ dFc2"]:::backward
-          s0 -->|dFc3| s3
-          s3 -.- n12
           s4["13. dense fc2 dW<br/>→ dFc2Weight"]:::backward
-          s3 -->|dFc2| s4
-          s4 -.- n10
           s5["14. dense fc2 db<br/>→ dFc2Bias"]:::backward
-          s3 -->|dFc2| s5
-          s5 -.- n10
           s6["15. dense fc2 dx + Relu backward<br/>→ dFc1"]:::backward
-          s3 -->|dFc2| s6
-          s6 -.- n10
           s7["16. dense fc1 dW<br/>→ dFc1Weight"]:::backward
-          s6 -->|dFc1| s7
-          s7 -.- n8
           s8["17. dense fc1 db<br/>→ dFc1Bias"]:::backward
-          s6 -->|dFc1| s8
-          s8 -.- n8
           s9["18. dense fc1 dx<br/>→ dFlatten7"]:::backward
-          s6 -->|dFc1| s9
-          s9 -.- n8
           s10["19. Flatten backward<br/>→ dS4"]:::backward
-          s9 -->|dFlatten7| s10
-          s10 -.- n7
           s11["20. MaxPool2d backward<br/>→ dC3"]:::backward
-          s10 -->|dS4| s11
-          s11 -.- n6
           s12["21. Relu backward<br/>→ dConv2"]:::backward
-          s11 -->|dC3| s12
-          s12 -.- n5
           s13["22. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
-          s12 -->|dConv2| s13
-          s13 -.- n4
           s14["23. conv conv2 dx<br/>→ dS2"]:::backward
-          s12 -->|dConv2| s14
-          s14 -.- n4
           s15["24. MaxPool2d backward<br/>→ dC1"]:::backward
-          s14 -->|dS2| s15
-          s15 -.- n3
           s16["25. Relu backward<br/>→ dConv1"]:::backward
-          s15 -->|dC1| s16
-          s16 -.- n2
           s17["26. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
+          s0 -->|dFc3| s1
+          s0 -->|dFc3| s2
+          s0 -->|dFc3| s3
+          s3 -->|dFc2| s4
+          s3 -->|dFc2| s5
+          s3 -->|dFc2| s6
+          s6 -->|dFc1| s7
+          s6 -->|dFc1| s8
+          s6 -->|dFc1| s9
+          s9 -->|dFlatten7| s10
+          s10 -->|dS4| s11
+          s11 -->|dC3| s12
+          s12 -->|dConv2| s13
+          s12 -->|dConv2| s14
+          s14 -->|dS2| s15
+          s15 -->|dC1| s16
           s16 -->|dConv1| s17
+          s0 -.- n14
+          s1 -.- n12
+          s2 -.- n12
+          s3 -.- n12
+          s4 -.- n10
+          s5 -.- n10
+          s6 -.- n10
+          s7 -.- n8
+          s8 -.- n8
+          s9 -.- n8
+          s10 -.- n7
+          s11 -.- n6
+          s12 -.- n5
+          s13 -.- n4
+          s14 -.- n4
+          s15 -.- n3
+          s16 -.- n2
           s17 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -612,57 +612,57 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           n12 [label="fc3\nDense \"fc3\"  [B, 10]\n850 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n14 [label="softmaxCrossEntropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="9. SoftmaxCrossEntropy\n→ dFc3", fillcolor="#fff1dc"];
-          s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="10. dense fc3 dW\n→ dFc3Weight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dFc3"];
-          s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="11. dense fc3 db\n→ dFc3Bias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dFc3"];
-          s2 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="12. dense fc3 dx + Relu backward\n→ dFc2", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dFc3"];
-          s3 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="13. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dFc2"];
-          s4 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="14. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dFc2"];
-          s5 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="15. dense fc2 dx + Relu backward\n→ dFc1", fillcolor="#fff1dc"];
-          s3 -> s6 [label="dFc2"];
-          s6 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="16. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
-          s6 -> s7 [label="dFc1"];
-          s7 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="17. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
-          s6 -> s8 [label="dFc1"];
-          s8 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="18. dense fc1 dx\n→ dFlatten7", fillcolor="#fff1dc"];
-          s6 -> s9 [label="dFc1"];
-          s9 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 [label="19. Flatten backward\n→ dS4", fillcolor="#fff1dc"];
-          s9 -> s10 [label="dFlatten7"];
-          s10 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 [label="20. MaxPool2d backward\n→ dC3", fillcolor="#fff1dc"];
-          s10 -> s11 [label="dS4"];
-          s11 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s12 [label="21. Relu backward\n→ dConv2", fillcolor="#fff1dc"];
-          s11 -> s12 [label="dC3"];
-          s12 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 [label="22. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
-          s12 -> s13 [label="dConv2"];
-          s13 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s14 [label="23. conv conv2 dx\n→ dS2", fillcolor="#fff1dc"];
-          s12 -> s14 [label="dConv2"];
-          s14 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s15 [label="24. MaxPool2d backward\n→ dC1", fillcolor="#fff1dc"];
-          s14 -> s15 [label="dS2"];
-          s15 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s16 [label="25. Relu backward\n→ dConv1", fillcolor="#fff1dc"];
-          s15 -> s16 [label="dC1"];
-          s16 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s17 [label="26. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dFc3"];
+          s0 -> s2 [label="dFc3"];
+          s0 -> s3 [label="dFc3"];
+          s3 -> s4 [label="dFc2"];
+          s3 -> s5 [label="dFc2"];
+          s3 -> s6 [label="dFc2"];
+          s6 -> s7 [label="dFc1"];
+          s6 -> s8 [label="dFc1"];
+          s6 -> s9 [label="dFc1"];
+          s9 -> s10 [label="dFlatten7"];
+          s10 -> s11 [label="dS4"];
+          s11 -> s12 [label="dC3"];
+          s12 -> s13 [label="dConv2"];
+          s12 -> s14 [label="dConv2"];
+          s14 -> s15 [label="dS2"];
+          s15 -> s16 [label="dC1"];
           s16 -> s17 [label="dConv1"];
+          s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s17 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -7075,940 +7075,1038 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           n292["head<br/>Dense #quot;head#quot; [B, 16, 32]<br/>4,128 parameters"]:::forward
           n294["softmaxCrossEntropy294<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["212. SoftmaxCrossEntropy<br/>→ dHead"]:::backward
-          s0 -.- n294
           s1["213. dense head dW<br/>→ dHeadWeight"]:::backward
-          s0 -->|dHead| s1
-          s1 -.- n292
           s2["214. dense head db<br/>→ dHeadBias"]:::backward
-          s0 -->|dHead| s2
-          s2 -.- n292
           s3["215. dense head dx<br/>→ dStack291"]:::backward
-          s0 -->|dHead| s3
-          s3 -.- n292
           s4["216. Stack backward<br/>→ dH2"]:::backward
-          s3 -->|dStack291| s4
-          s4 -.- n291
           s5["217. Stack backward<br/>→ dH3"]:::backward
-          s3 -->|dStack291| s5
-          s5 -.- n291
           s6["218. Stack backward<br/>→ dH4"]:::backward
-          s3 -->|dStack291| s6
-          s6 -.- n291
           s7["219. Stack backward<br/>→ dH5"]:::backward
-          s3 -->|dStack291| s7
-          s7 -.- n291
           s8["220. Stack backward<br/>→ dH6"]:::backward
-          s3 -->|dStack291| s8
-          s8 -.- n291
           s9["221. Stack backward<br/>→ dH7"]:::backward
-          s3 -->|dStack291| s9
-          s9 -.- n291
           s10["222. Stack backward<br/>→ dH8"]:::backward
-          s3 -->|dStack291| s10
-          s10 -.- n291
           s11["223. Stack backward<br/>→ dH9"]:::backward
-          s3 -->|dStack291| s11
-          s11 -.- n291
           s12["224. Stack backward<br/>→ dH10"]:::backward
-          s3 -->|dStack291| s12
-          s12 -.- n291
           s13["225. Stack backward<br/>→ dH11"]:::backward
-          s3 -->|dStack291| s13
-          s13 -.- n291
           s14["226. Stack backward<br/>→ dH12"]:::backward
-          s3 -->|dStack291| s14
-          s14 -.- n291
           s15["227. Stack backward<br/>→ dH13"]:::backward
-          s3 -->|dStack291| s15
-          s15 -.- n291
           s16["228. Stack backward<br/>→ dH14"]:::backward
-          s3 -->|dStack291| s16
-          s16 -.- n291
           s17["229. Stack backward<br/>→ dH15"]:::backward
-          s3 -->|dStack291| s17
-          s17 -.- n291
           s18["230. Stack backward<br/>→ dH16"]:::backward
-          s3 -->|dStack291| s18
-          s18 -.- n291
           s19["231. Stack backward<br/>→ dH17"]:::backward
-          s3 -->|dStack291| s19
-          s19 -.- n291
           s20["232. Add backward<br/>→ dMultiply288"]:::backward
-          s19 -->|dH17| s20
-          s20 -.- n290
           s21["233. Add backward<br/>→ dMultiply289"]:::backward
-          s19 -->|dH17| s21
-          s21 -.- n290
           s22["234. Multiply backward<br/>→ dZ16"]:::backward
-          s21 -->|dMultiply289| s22
-          s22 -.- n289
           s23["235. Multiply backward<br/>→ dH16"]:::backward
+          s24["236. Multiply backward + Scale backward<br/>→ dZ16"]:::backward
+          s25["237. Multiply backward + Tanh backward<br/>→ dAdd285"]:::backward
+          s26["238. Add backward<br/>→ dCandidateX16"]:::backward
+          s27["239. Add backward<br/>→ dMultiply284"]:::backward
+          s28["240. Multiply backward<br/>→ dCandidateH16"]:::backward
+          s29["241. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s30["242. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s31["243. dense candidate.h dx<br/>→ dH16"]:::backward
+          s32["244. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s33["245. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s34["246. dense candidate.x dx<br/>→ dX16"]:::backward
+          s35["247. Multiply backward + Sigmoid backward<br/>→ dAdd280"]:::backward
+          s36["248. Add backward<br/>→ dResetX16"]:::backward
+          s37["249. Add backward<br/>→ dResetH16"]:::backward
+          s38["250. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s39["251. dense reset.h dx<br/>→ dH16"]:::backward
+          s40["252. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s41["253. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s42["254. dense reset.x dx<br/>→ dX16"]:::backward
+          s43["255. Sigmoid backward<br/>→ dAdd276"]:::backward
+          s44["256. Add backward<br/>→ dUpdateX16"]:::backward
+          s45["257. Add backward<br/>→ dUpdateH16"]:::backward
+          s46["258. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s47["259. dense update.h dx<br/>→ dH16"]:::backward
+          s48["260. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s49["261. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s50["262. dense update.x dx<br/>→ dX16"]:::backward
+          s51["263. Add backward<br/>→ dMultiply271"]:::backward
+          s52["264. Add backward<br/>→ dMultiply272"]:::backward
+          s53["265. Multiply backward<br/>→ dZ15"]:::backward
+          s54["266. Multiply backward<br/>→ dH15"]:::backward
+          s55["267. Multiply backward + Scale backward<br/>→ dZ15"]:::backward
+          s56["268. Multiply backward + Tanh backward<br/>→ dAdd268"]:::backward
+          s57["269. Add backward<br/>→ dCandidateX15"]:::backward
+          s58["270. Add backward<br/>→ dMultiply267"]:::backward
+          s59["271. Multiply backward<br/>→ dCandidateH15"]:::backward
+          s60["272. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s61["273. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s62["274. dense candidate.h dx<br/>→ dH15"]:::backward
+          s63["275. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s64["276. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s65["277. dense candidate.x dx<br/>→ dX15"]:::backward
+          s66["278. Multiply backward + Sigmoid backward<br/>→ dAdd263"]:::backward
+          s67["279. Add backward<br/>→ dResetX15"]:::backward
+          s68["280. Add backward<br/>→ dResetH15"]:::backward
+          s69["281. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s70["282. dense reset.h dx<br/>→ dH15"]:::backward
+          s71["283. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s72["284. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s73["285. dense reset.x dx<br/>→ dX15"]:::backward
+          s74["286. Sigmoid backward<br/>→ dAdd259"]:::backward
+          s75["287. Add backward<br/>→ dUpdateX15"]:::backward
+          s76["288. Add backward<br/>→ dUpdateH15"]:::backward
+          s77["289. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s78["290. dense update.h dx<br/>→ dH15"]:::backward
+          s79["291. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s80["292. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s81["293. dense update.x dx<br/>→ dX15"]:::backward
+          s82["294. Add backward<br/>→ dMultiply254"]:::backward
+          s83["295. Add backward<br/>→ dMultiply255"]:::backward
+          s84["296. Multiply backward<br/>→ dZ14"]:::backward
+          s85["297. Multiply backward<br/>→ dH14"]:::backward
+          s86["298. Multiply backward + Scale backward<br/>→ dZ14"]:::backward
+          s87["299. Multiply backward + Tanh backward<br/>→ dAdd251"]:::backward
+          s88["300. Add backward<br/>→ dCandidateX14"]:::backward
+          s89["301. Add backward<br/>→ dMultiply250"]:::backward
+          s90["302. Multiply backward<br/>→ dCandidateH14"]:::backward
+          s91["303. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s92["304. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s93["305. dense candidate.h dx<br/>→ dH14"]:::backward
+          s94["306. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s95["307. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s96["308. dense candidate.x dx<br/>→ dX14"]:::backward
+          s97["309. Multiply backward + Sigmoid backward<br/>→ dAdd246"]:::backward
+          s98["310. Add backward<br/>→ dResetX14"]:::backward
+          s99["311. Add backward<br/>→ dResetH14"]:::backward
+          s100["312. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s101["313. dense reset.h dx<br/>→ dH14"]:::backward
+          s102["314. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s103["315. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s104["316. dense reset.x dx<br/>→ dX14"]:::backward
+          s105["317. Sigmoid backward<br/>→ dAdd242"]:::backward
+          s106["318. Add backward<br/>→ dUpdateX14"]:::backward
+          s107["319. Add backward<br/>→ dUpdateH14"]:::backward
+          s108["320. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s109["321. dense update.h dx<br/>→ dH14"]:::backward
+          s110["322. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s111["323. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s112["324. dense update.x dx<br/>→ dX14"]:::backward
+          s113["325. Add backward<br/>→ dMultiply237"]:::backward
+          s114["326. Add backward<br/>→ dMultiply238"]:::backward
+          s115["327. Multiply backward<br/>→ dZ13"]:::backward
+          s116["328. Multiply backward<br/>→ dH13"]:::backward
+          s117["329. Multiply backward + Scale backward<br/>→ dZ13"]:::backward
+          s118["330. Multiply backward + Tanh backward<br/>→ dAdd234"]:::backward
+          s119["331. Add backward<br/>→ dCandidateX13"]:::backward
+          s120["332. Add backward<br/>→ dMultiply233"]:::backward
+          s121["333. Multiply backward<br/>→ dCandidateH13"]:::backward
+          s122["334. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s123["335. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s124["336. dense candidate.h dx<br/>→ dH13"]:::backward
+          s125["337. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s126["338. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s127["339. dense candidate.x dx<br/>→ dX13"]:::backward
+          s128["340. Multiply backward + Sigmoid backward<br/>→ dAdd229"]:::backward
+          s129["341. Add backward<br/>→ dResetX13"]:::backward
+          s130["342. Add backward<br/>→ dResetH13"]:::backward
+          s131["343. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s132["344. dense reset.h dx<br/>→ dH13"]:::backward
+          s133["345. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s134["346. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s135["347. dense reset.x dx<br/>→ dX13"]:::backward
+          s136["348. Sigmoid backward<br/>→ dAdd225"]:::backward
+          s137["349. Add backward<br/>→ dUpdateX13"]:::backward
+          s138["350. Add backward<br/>→ dUpdateH13"]:::backward
+          s139["351. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s140["352. dense update.h dx<br/>→ dH13"]:::backward
+          s141["353. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s142["354. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s143["355. dense update.x dx<br/>→ dX13"]:::backward
+          s144["356. Add backward<br/>→ dMultiply220"]:::backward
+          s145["357. Add backward<br/>→ dMultiply221"]:::backward
+          s146["358. Multiply backward<br/>→ dZ12"]:::backward
+          s147["359. Multiply backward<br/>→ dH12"]:::backward
+          s148["360. Multiply backward + Scale backward<br/>→ dZ12"]:::backward
+          s149["361. Multiply backward + Tanh backward<br/>→ dAdd217"]:::backward
+          s150["362. Add backward<br/>→ dCandidateX12"]:::backward
+          s151["363. Add backward<br/>→ dMultiply216"]:::backward
+          s152["364. Multiply backward<br/>→ dCandidateH12"]:::backward
+          s153["365. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s154["366. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s155["367. dense candidate.h dx<br/>→ dH12"]:::backward
+          s156["368. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s157["369. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s158["370. dense candidate.x dx<br/>→ dX12"]:::backward
+          s159["371. Multiply backward + Sigmoid backward<br/>→ dAdd212"]:::backward
+          s160["372. Add backward<br/>→ dResetX12"]:::backward
+          s161["373. Add backward<br/>→ dResetH12"]:::backward
+          s162["374. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s163["375. dense reset.h dx<br/>→ dH12"]:::backward
+          s164["376. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s165["377. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s166["378. dense reset.x dx<br/>→ dX12"]:::backward
+          s167["379. Sigmoid backward<br/>→ dAdd208"]:::backward
+          s168["380. Add backward<br/>→ dUpdateX12"]:::backward
+          s169["381. Add backward<br/>→ dUpdateH12"]:::backward
+          s170["382. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s171["383. dense update.h dx<br/>→ dH12"]:::backward
+          s172["384. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s173["385. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s174["386. dense update.x dx<br/>→ dX12"]:::backward
+          s175["387. Add backward<br/>→ dMultiply203"]:::backward
+          s176["388. Add backward<br/>→ dMultiply204"]:::backward
+          s177["389. Multiply backward<br/>→ dZ11"]:::backward
+          s178["390. Multiply backward<br/>→ dH11"]:::backward
+          s179["391. Multiply backward + Scale backward<br/>→ dZ11"]:::backward
+          s180["392. Multiply backward + Tanh backward<br/>→ dAdd200"]:::backward
+          s181["393. Add backward<br/>→ dCandidateX11"]:::backward
+          s182["394. Add backward<br/>→ dMultiply199"]:::backward
+          s183["395. Multiply backward<br/>→ dCandidateH11"]:::backward
+          s184["396. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s185["397. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s186["398. dense candidate.h dx<br/>→ dH11"]:::backward
+          s187["399. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s188["400. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s189["401. dense candidate.x dx<br/>→ dX11"]:::backward
+          s190["402. Multiply backward + Sigmoid backward<br/>→ dAdd195"]:::backward
+          s191["403. Add backward<br/>→ dResetX11"]:::backward
+          s192["404. Add backward<br/>→ dResetH11"]:::backward
+          s193["405. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s194["406. dense reset.h dx<br/>→ dH11"]:::backward
+          s195["407. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s196["408. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s197["409. dense reset.x dx<br/>→ dX11"]:::backward
+          s198["410. Sigmoid backward<br/>→ dAdd191"]:::backward
+          s199["411. Add backward<br/>→ dUpdateX11"]:::backward
+          s200["412. Add backward<br/>→ dUpdateH11"]:::backward
+          s201["413. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s202["414. dense update.h dx<br/>→ dH11"]:::backward
+          s203["415. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s204["416. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s205["417. dense update.x dx<br/>→ dX11"]:::backward
+          s206["418. Add backward<br/>→ dMultiply186"]:::backward
+          s207["419. Add backward<br/>→ dMultiply187"]:::backward
+          s208["420. Multiply backward<br/>→ dZ10"]:::backward
+          s209["421. Multiply backward<br/>→ dH10"]:::backward
+          s210["422. Multiply backward + Scale backward<br/>→ dZ10"]:::backward
+          s211["423. Multiply backward + Tanh backward<br/>→ dAdd183"]:::backward
+          s212["424. Add backward<br/>→ dCandidateX10"]:::backward
+          s213["425. Add backward<br/>→ dMultiply182"]:::backward
+          s214["426. Multiply backward<br/>→ dCandidateH10"]:::backward
+          s215["427. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s216["428. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s217["429. dense candidate.h dx<br/>→ dH10"]:::backward
+          s218["430. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s219["431. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s220["432. dense candidate.x dx<br/>→ dX10"]:::backward
+          s221["433. Multiply backward + Sigmoid backward<br/>→ dAdd178"]:::backward
+          s222["434. Add backward<br/>→ dResetX10"]:::backward
+          s223["435. Add backward<br/>→ dResetH10"]:::backward
+          s224["436. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s225["437. dense reset.h dx<br/>→ dH10"]:::backward
+          s226["438. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s227["439. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s228["440. dense reset.x dx<br/>→ dX10"]:::backward
+          s229["441. Sigmoid backward<br/>→ dAdd174"]:::backward
+          s230["442. Add backward<br/>→ dUpdateX10"]:::backward
+          s231["443. Add backward<br/>→ dUpdateH10"]:::backward
+          s232["444. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s233["445. dense update.h dx<br/>→ dH10"]:::backward
+          s234["446. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s235["447. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s236["448. dense update.x dx<br/>→ dX10"]:::backward
+          s237["449. Add backward<br/>→ dMultiply169"]:::backward
+          s238["450. Add backward<br/>→ dMultiply170"]:::backward
+          s239["451. Multiply backward<br/>→ dZ9"]:::backward
+          s240["452. Multiply backward<br/>→ dH9"]:::backward
+          s241["453. Multiply backward + Scale backward<br/>→ dZ9"]:::backward
+          s242["454. Multiply backward + Tanh backward<br/>→ dAdd166"]:::backward
+          s243["455. Add backward<br/>→ dCandidateX9"]:::backward
+          s244["456. Add backward<br/>→ dMultiply165"]:::backward
+          s245["457. Multiply backward<br/>→ dCandidateH9"]:::backward
+          s246["458. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s247["459. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s248["460. dense candidate.h dx<br/>→ dH9"]:::backward
+          s249["461. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s250["462. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s251["463. dense candidate.x dx<br/>→ dX9"]:::backward
+          s252["464. Multiply backward + Sigmoid backward<br/>→ dAdd161"]:::backward
+          s253["465. Add backward<br/>→ dResetX9"]:::backward
+          s254["466. Add backward<br/>→ dResetH9"]:::backward
+          s255["467. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s256["468. dense reset.h dx<br/>→ dH9"]:::backward
+          s257["469. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s258["470. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s259["471. dense reset.x dx<br/>→ dX9"]:::backward
+          s260["472. Sigmoid backward<br/>→ dAdd157"]:::backward
+          s261["473. Add backward<br/>→ dUpdateX9"]:::backward
+          s262["474. Add backward<br/>→ dUpdateH9"]:::backward
+          s263["475. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s264["476. dense update.h dx<br/>→ dH9"]:::backward
+          s265["477. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s266["478. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s267["479. dense update.x dx<br/>→ dX9"]:::backward
+          s268["480. Add backward<br/>→ dMultiply152"]:::backward
+          s269["481. Add backward<br/>→ dMultiply153"]:::backward
+          s270["482. Multiply backward<br/>→ dZ8"]:::backward
+          s271["483. Multiply backward<br/>→ dH8"]:::backward
+          s272["484. Multiply backward + Scale backward<br/>→ dZ8"]:::backward
+          s273["485. Multiply backward + Tanh backward<br/>→ dAdd149"]:::backward
+          s274["486. Add backward<br/>→ dCandidateX8"]:::backward
+          s275["487. Add backward<br/>→ dMultiply148"]:::backward
+          s276["488. Multiply backward<br/>→ dCandidateH8"]:::backward
+          s277["489. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s278["490. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s279["491. dense candidate.h dx<br/>→ dH8"]:::backward
+          s280["492. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s281["493. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s282["494. dense candidate.x dx<br/>→ dX8"]:::backward
+          s283["495. Multiply backward + Sigmoid backward<br/>→ dAdd144"]:::backward
+          s284["496. Add backward<br/>→ dResetX8"]:::backward
+          s285["497. Add backward<br/>→ dResetH8"]:::backward
+          s286["498. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s287["499. dense reset.h dx<br/>→ dH8"]:::backward
+          s288["500. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s289["501. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s290["502. dense reset.x dx<br/>→ dX8"]:::backward
+          s291["503. Sigmoid backward<br/>→ dAdd140"]:::backward
+          s292["504. Add backward<br/>→ dUpdateX8"]:::backward
+          s293["505. Add backward<br/>→ dUpdateH8"]:::backward
+          s294["506. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s295["507. dense update.h dx<br/>→ dH8"]:::backward
+          s296["508. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s297["509. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s298["510. dense update.x dx<br/>→ dX8"]:::backward
+          s299["511. Add backward<br/>→ dMultiply135"]:::backward
+          s300["512. Add backward<br/>→ dMultiply136"]:::backward
+          s301["513. Multiply backward<br/>→ dZ7"]:::backward
+          s302["514. Multiply backward<br/>→ dH7"]:::backward
+          s303["515. Multiply backward + Scale backward<br/>→ dZ7"]:::backward
+          s304["516. Multiply backward + Tanh backward<br/>→ dAdd132"]:::backward
+          s305["517. Add backward<br/>→ dCandidateX7"]:::backward
+          s306["518. Add backward<br/>→ dMultiply131"]:::backward
+          s307["519. Multiply backward<br/>→ dCandidateH7"]:::backward
+          s308["520. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s309["521. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s310["522. dense candidate.h dx<br/>→ dH7"]:::backward
+          s311["523. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s312["524. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s313["525. dense candidate.x dx<br/>→ dX7"]:::backward
+          s314["526. Multiply backward + Sigmoid backward<br/>→ dAdd127"]:::backward
+          s315["527. Add backward<br/>→ dResetX7"]:::backward
+          s316["528. Add backward<br/>→ dResetH7"]:::backward
+          s317["529. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s318["530. dense reset.h dx<br/>→ dH7"]:::backward
+          s319["531. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s320["532. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s321["533. dense reset.x dx<br/>→ dX7"]:::backward
+          s322["534. Sigmoid backward<br/>→ dAdd123"]:::backward
+          s323["535. Add backward<br/>→ dUpdateX7"]:::backward
+          s324["536. Add backward<br/>→ dUpdateH7"]:::backward
+          s325["537. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s326["538. dense update.h dx<br/>→ dH7"]:::backward
+          s327["539. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s328["540. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s329["541. dense update.x dx<br/>→ dX7"]:::backward
+          s330["542. Add backward<br/>→ dMultiply118"]:::backward
+          s331["543. Add backward<br/>→ dMultiply119"]:::backward
+          s332["544. Multiply backward<br/>→ dZ6"]:::backward
+          s333["545. Multiply backward<br/>→ dH6"]:::backward
+          s334["546. Multiply backward + Scale backward<br/>→ dZ6"]:::backward
+          s335["547. Multiply backward + Tanh backward<br/>→ dAdd115"]:::backward
+          s336["548. Add backward<br/>→ dCandidateX6"]:::backward
+          s337["549. Add backward<br/>→ dMultiply114"]:::backward
+          s338["550. Multiply backward<br/>→ dCandidateH6"]:::backward
+          s339["551. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s340["552. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s341["553. dense candidate.h dx<br/>→ dH6"]:::backward
+          s342["554. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s343["555. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s344["556. dense candidate.x dx<br/>→ dX6"]:::backward
+          s345["557. Multiply backward + Sigmoid backward<br/>→ dAdd110"]:::backward
+          s346["558. Add backward<br/>→ dResetX6"]:::backward
+          s347["559. Add backward<br/>→ dResetH6"]:::backward
+          s348["560. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s349["561. dense reset.h dx<br/>→ dH6"]:::backward
+          s350["562. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s351["563. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s352["564. dense reset.x dx<br/>→ dX6"]:::backward
+          s353["565. Sigmoid backward<br/>→ dAdd106"]:::backward
+          s354["566. Add backward<br/>→ dUpdateX6"]:::backward
+          s355["567. Add backward<br/>→ dUpdateH6"]:::backward
+          s356["568. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s357["569. dense update.h dx<br/>→ dH6"]:::backward
+          s358["570. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s359["571. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s360["572. dense update.x dx<br/>→ dX6"]:::backward
+          s361["573. Add backward<br/>→ dMultiply101"]:::backward
+          s362["574. Add backward<br/>→ dMultiply102"]:::backward
+          s363["575. Multiply backward<br/>→ dZ5"]:::backward
+          s364["576. Multiply backward<br/>→ dH5"]:::backward
+          s365["577. Multiply backward + Scale backward<br/>→ dZ5"]:::backward
+          s366["578. Multiply backward + Tanh backward<br/>→ dAdd98"]:::backward
+          s367["579. Add backward<br/>→ dCandidateX5"]:::backward
+          s368["580. Add backward<br/>→ dMultiply97"]:::backward
+          s369["581. Multiply backward<br/>→ dCandidateH5"]:::backward
+          s370["582. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s371["583. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s372["584. dense candidate.h dx<br/>→ dH5"]:::backward
+          s373["585. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s374["586. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s375["587. dense candidate.x dx<br/>→ dX5"]:::backward
+          s376["588. Multiply backward + Sigmoid backward<br/>→ dAdd93"]:::backward
+          s377["589. Add backward<br/>→ dResetX5"]:::backward
+          s378["590. Add backward<br/>→ dResetH5"]:::backward
+          s379["591. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s380["592. dense reset.h dx<br/>→ dH5"]:::backward
+          s381["593. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s382["594. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s383["595. dense reset.x dx<br/>→ dX5"]:::backward
+          s384["596. Sigmoid backward<br/>→ dAdd89"]:::backward
+          s385["597. Add backward<br/>→ dUpdateX5"]:::backward
+          s386["598. Add backward<br/>→ dUpdateH5"]:::backward
+          s387["599. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s388["600. dense update.h dx<br/>→ dH5"]:::backward
+          s389["601. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s390["602. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s391["603. dense update.x dx<br/>→ dX5"]:::backward
+          s392["604. Add backward<br/>→ dMultiply84"]:::backward
+          s393["605. Add backward<br/>→ dMultiply85"]:::backward
+          s394["606. Multiply backward<br/>→ dZ4"]:::backward
+          s395["607. Multiply backward<br/>→ dH4"]:::backward
+          s396["608. Multiply backward + Scale backward<br/>→ dZ4"]:::backward
+          s397["609. Multiply backward + Tanh backward<br/>→ dAdd81"]:::backward
+          s398["610. Add backward<br/>→ dCandidateX4"]:::backward
+          s399["611. Add backward<br/>→ dMultiply80"]:::backward
+          s400["612. Multiply backward<br/>→ dCandidateH4"]:::backward
+          s401["613. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s402["614. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s403["615. dense candidate.h dx<br/>→ dH4"]:::backward
+          s404["616. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s405["617. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s406["618. dense candidate.x dx<br/>→ dX4"]:::backward
+          s407["619. Multiply backward + Sigmoid backward<br/>→ dAdd76"]:::backward
+          s408["620. Add backward<br/>→ dResetX4"]:::backward
+          s409["621. Add backward<br/>→ dResetH4"]:::backward
+          s410["622. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s411["623. dense reset.h dx<br/>→ dH4"]:::backward
+          s412["624. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s413["625. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s414["626. dense reset.x dx<br/>→ dX4"]:::backward
+          s415["627. Sigmoid backward<br/>→ dAdd72"]:::backward
+          s416["628. Add backward<br/>→ dUpdateX4"]:::backward
+          s417["629. Add backward<br/>→ dUpdateH4"]:::backward
+          s418["630. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s419["631. dense update.h dx<br/>→ dH4"]:::backward
+          s420["632. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s421["633. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s422["634. dense update.x dx<br/>→ dX4"]:::backward
+          s423["635. Add backward<br/>→ dMultiply67"]:::backward
+          s424["636. Add backward<br/>→ dMultiply68"]:::backward
+          s425["637. Multiply backward<br/>→ dZ3"]:::backward
+          s426["638. Multiply backward<br/>→ dH3"]:::backward
+          s427["639. Multiply backward + Scale backward<br/>→ dZ3"]:::backward
+          s428["640. Multiply backward + Tanh backward<br/>→ dAdd64"]:::backward
+          s429["641. Add backward<br/>→ dCandidateX3"]:::backward
+          s430["642. Add backward<br/>→ dMultiply63"]:::backward
+          s431["643. Multiply backward<br/>→ dCandidateH3"]:::backward
+          s432["644. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s433["645. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s434["646. dense candidate.h dx<br/>→ dH3"]:::backward
+          s435["647. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s436["648. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s437["649. dense candidate.x dx<br/>→ dX3"]:::backward
+          s438["650. Multiply backward + Sigmoid backward<br/>→ dAdd59"]:::backward
+          s439["651. Add backward<br/>→ dResetX3"]:::backward
+          s440["652. Add backward<br/>→ dResetH3"]:::backward
+          s441["653. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s442["654. dense reset.h dx<br/>→ dH3"]:::backward
+          s443["655. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s444["656. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s445["657. dense reset.x dx<br/>→ dX3"]:::backward
+          s446["658. Sigmoid backward<br/>→ dAdd55"]:::backward
+          s447["659. Add backward<br/>→ dUpdateX3"]:::backward
+          s448["660. Add backward<br/>→ dUpdateH3"]:::backward
+          s449["661. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s450["662. dense update.h dx<br/>→ dH3"]:::backward
+          s451["663. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s452["664. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s453["665. dense update.x dx<br/>→ dX3"]:::backward
+          s454["666. Add backward<br/>→ dMultiply50"]:::backward
+          s455["667. Add backward<br/>→ dMultiply51"]:::backward
+          s456["668. Multiply backward<br/>→ dZ2"]:::backward
+          s457["669. Multiply backward<br/>→ dH2"]:::backward
+          s458["670. Multiply backward + Scale backward<br/>→ dZ2"]:::backward
+          s459["671. Multiply backward + Tanh backward<br/>→ dAdd47"]:::backward
+          s460["672. Add backward<br/>→ dCandidateX2"]:::backward
+          s461["673. Add backward<br/>→ dMultiply46"]:::backward
+          s462["674. Multiply backward<br/>→ dCandidateH2"]:::backward
+          s463["675. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s464["676. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s465["677. dense candidate.h dx<br/>→ dH2"]:::backward
+          s466["678. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s467["679. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s468["680. dense candidate.x dx<br/>→ dX2"]:::backward
+          s469["681. Multiply backward + Sigmoid backward<br/>→ dAdd42"]:::backward
+          s470["682. Add backward<br/>→ dResetX2"]:::backward
+          s471["683. Add backward<br/>→ dResetH2"]:::backward
+          s472["684. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s473["685. dense reset.h dx<br/>→ dH2"]:::backward
+          s474["686. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s475["687. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s476["688. dense reset.x dx<br/>→ dX2"]:::backward
+          s477["689. Sigmoid backward<br/>→ dAdd38"]:::backward
+          s478["690. Add backward<br/>→ dUpdateX2"]:::backward
+          s479["691. Add backward<br/>→ dUpdateH2"]:::backward
+          s480["692. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s481["693. dense update.h dx<br/>→ dH2"]:::backward
+          s482["694. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s483["695. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s484["696. dense update.x dx<br/>→ dX2"]:::backward
+          s485["697. Add backward<br/>→ dMultiply33"]:::backward
+          s486["698. Add backward + Multiply backward<br/>→ dz"]:::backward
+          s487["699. Multiply backward + Scale backward<br/>→ dz"]:::backward
+          s488["700. Multiply backward + Tanh backward<br/>→ dAdd30"]:::backward
+          s489["701. Add backward<br/>→ dCandidateX"]:::backward
+          s490["702. Add backward<br/>→ dMultiply29"]:::backward
+          s491["703. Multiply backward<br/>→ dCandidateH"]:::backward
+          s492["704. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s493["705. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s494["706. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s495["707. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s496["708. dense candidate.x dx<br/>→ dx"]:::backward
+          s497["709. Multiply backward + Sigmoid backward<br/>→ dAdd25"]:::backward
+          s498["710. Add backward<br/>→ dResetX"]:::backward
+          s499["711. Add backward<br/>→ dResetH"]:::backward
+          s500["712. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s501["713. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s502["714. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s503["715. dense reset.x dx<br/>→ dx"]:::backward
+          s504["716. Sigmoid backward<br/>→ dAdd21"]:::backward
+          s505["717. Add backward<br/>→ dUpdateX"]:::backward
+          s506["718. Add backward<br/>→ dUpdateH"]:::backward
+          s507["719. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s508["720. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s509["721. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s510["722. dense update.x dx<br/>→ dx"]:::backward
+          s511["723. clear dEmbed<br/>→ dEmbed"]:::backward
+          s512["724. Unstack backward<br/>→ dEmbed"]:::backward
+          s513["725. Unstack backward<br/>→ dEmbed"]:::backward
+          s514["726. Unstack backward<br/>→ dEmbed"]:::backward
+          s515["727. Unstack backward<br/>→ dEmbed"]:::backward
+          s516["728. Unstack backward<br/>→ dEmbed"]:::backward
+          s517["729. Unstack backward<br/>→ dEmbed"]:::backward
+          s518["730. Unstack backward<br/>→ dEmbed"]:::backward
+          s519["731. Unstack backward<br/>→ dEmbed"]:::backward
+          s520["732. Unstack backward<br/>→ dEmbed"]:::backward
+          s521["733. Unstack backward<br/>→ dEmbed"]:::backward
+          s522["734. Unstack backward<br/>→ dEmbed"]:::backward
+          s523["735. Unstack backward<br/>→ dEmbed"]:::backward
+          s524["736. Unstack backward<br/>→ dEmbed"]:::backward
+          s525["737. Unstack backward<br/>→ dEmbed"]:::backward
+          s526["738. Unstack backward<br/>→ dEmbed"]:::backward
+          s527["739. Unstack backward<br/>→ dEmbed"]:::backward
+          s528["740. Embedding backward<br/>→ dEmbedWeight"]:::backward
+          s0 -->|dHead| s1
+          s0 -->|dHead| s2
+          s0 -->|dHead| s3
+          s3 -->|dStack291| s4
+          s3 -->|dStack291| s5
+          s3 -->|dStack291| s6
+          s3 -->|dStack291| s7
+          s3 -->|dStack291| s8
+          s3 -->|dStack291| s9
+          s3 -->|dStack291| s10
+          s3 -->|dStack291| s11
+          s3 -->|dStack291| s12
+          s3 -->|dStack291| s13
+          s3 -->|dStack291| s14
+          s3 -->|dStack291| s15
+          s3 -->|dStack291| s16
+          s3 -->|dStack291| s17
+          s3 -->|dStack291| s18
+          s3 -->|dStack291| s19
+          s19 -->|dH17| s20
+          s19 -->|dH17| s21
+          s21 -->|dMultiply289| s22
           s21 -->|dMultiply289| s23
           s18 -->|dH16| s23
-          s23 -.- n289
-          s24["236. Multiply backward + Scale backward<br/>→ dZ16"]:::backward
           s20 -->|dMultiply288| s24
           s22 -->|dZ16| s24
-          s24 -.- n287
-          s25["237. Multiply backward + Tanh backward<br/>→ dAdd285"]:::backward
           s20 -->|dMultiply288| s25
-          s25 -.- n286
-          s26["238. Add backward<br/>→ dCandidateX16"]:::backward
           s25 -->|dAdd285| s26
-          s26 -.- n285
-          s27["239. Add backward<br/>→ dMultiply284"]:::backward
           s25 -->|dAdd285| s27
-          s27 -.- n285
-          s28["240. Multiply backward<br/>→ dCandidateH16"]:::backward
           s27 -->|dMultiply284| s28
-          s28 -.- n284
-          s29["241. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s28 -->|dCandidateH16| s29
-          s29 -.- n283
-          s30["242. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s28 -->|dCandidateH16| s30
-          s30 -.- n283
-          s31["243. dense candidate.h dx<br/>→ dH16"]:::backward
           s28 -->|dCandidateH16| s31
           s18 -->|dH16| s31
           s23 -->|dH16| s31
-          s31 -.- n283
-          s32["244. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s26 -->|dCandidateX16| s32
-          s32 -.- n282
-          s33["245. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s26 -->|dCandidateX16| s33
-          s33 -.- n282
-          s34["246. dense candidate.x dx<br/>→ dX16"]:::backward
           s26 -->|dCandidateX16| s34
-          s34 -.- n282
-          s35["247. Multiply backward + Sigmoid backward<br/>→ dAdd280"]:::backward
           s27 -->|dMultiply284| s35
-          s35 -.- n281
-          s36["248. Add backward<br/>→ dResetX16"]:::backward
           s35 -->|dAdd280| s36
-          s36 -.- n280
-          s37["249. Add backward<br/>→ dResetH16"]:::backward
           s35 -->|dAdd280| s37
-          s37 -.- n280
-          s38["250. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s37 -->|dResetH16| s38
-          s38 -.- n279
-          s39["251. dense reset.h dx<br/>→ dH16"]:::backward
           s37 -->|dResetH16| s39
           s18 -->|dH16| s39
           s23 -->|dH16| s39
           s31 -->|dH16| s39
-          s39 -.- n279
-          s40["252. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s36 -->|dResetX16| s40
-          s40 -.- n278
-          s41["253. dense reset.x db<br/>→ dResetXBias"]:::backward
           s36 -->|dResetX16| s41
-          s41 -.- n278
-          s42["254. dense reset.x dx<br/>→ dX16"]:::backward
           s36 -->|dResetX16| s42
           s34 -->|dX16| s42
-          s42 -.- n278
-          s43["255. Sigmoid backward<br/>→ dAdd276"]:::backward
           s22 -->|dZ16| s43
           s24 -->|dZ16| s43
-          s43 -.- n277
-          s44["256. Add backward<br/>→ dUpdateX16"]:::backward
           s43 -->|dAdd276| s44
-          s44 -.- n276
-          s45["257. Add backward<br/>→ dUpdateH16"]:::backward
           s43 -->|dAdd276| s45
-          s45 -.- n276
-          s46["258. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s45 -->|dUpdateH16| s46
-          s46 -.- n275
-          s47["259. dense update.h dx<br/>→ dH16"]:::backward
           s45 -->|dUpdateH16| s47
           s18 -->|dH16| s47
           s23 -->|dH16| s47
           s31 -->|dH16| s47
           s39 -->|dH16| s47
-          s47 -.- n275
-          s48["260. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s44 -->|dUpdateX16| s48
-          s48 -.- n274
-          s49["261. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s44 -->|dUpdateX16| s49
-          s49 -.- n274
-          s50["262. dense update.x dx<br/>→ dX16"]:::backward
           s44 -->|dUpdateX16| s50
           s34 -->|dX16| s50
           s42 -->|dX16| s50
-          s50 -.- n274
-          s51["263. Add backward<br/>→ dMultiply271"]:::backward
           s18 -->|dH16| s51
           s23 -->|dH16| s51
           s31 -->|dH16| s51
           s39 -->|dH16| s51
           s47 -->|dH16| s51
-          s51 -.- n273
-          s52["264. Add backward<br/>→ dMultiply272"]:::backward
           s18 -->|dH16| s52
           s23 -->|dH16| s52
           s31 -->|dH16| s52
           s39 -->|dH16| s52
           s47 -->|dH16| s52
-          s52 -.- n273
-          s53["265. Multiply backward<br/>→ dZ15"]:::backward
           s52 -->|dMultiply272| s53
-          s53 -.- n272
-          s54["266. Multiply backward<br/>→ dH15"]:::backward
           s52 -->|dMultiply272| s54
           s17 -->|dH15| s54
-          s54 -.- n272
-          s55["267. Multiply backward + Scale backward<br/>→ dZ15"]:::backward
           s51 -->|dMultiply271| s55
           s53 -->|dZ15| s55
-          s55 -.- n270
-          s56["268. Multiply backward + Tanh backward<br/>→ dAdd268"]:::backward
           s51 -->|dMultiply271| s56
-          s56 -.- n269
-          s57["269. Add backward<br/>→ dCandidateX15"]:::backward
           s56 -->|dAdd268| s57
-          s57 -.- n268
-          s58["270. Add backward<br/>→ dMultiply267"]:::backward
           s56 -->|dAdd268| s58
-          s58 -.- n268
-          s59["271. Multiply backward<br/>→ dCandidateH15"]:::backward
           s58 -->|dMultiply267| s59
-          s59 -.- n267
-          s60["272. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s59 -->|dCandidateH15| s60
           s29 -->|dCandidateHWeight| s60
-          s60 -.- n266
-          s61["273. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s59 -->|dCandidateH15| s61
           s30 -->|dCandidateHBias| s61
-          s61 -.- n266
-          s62["274. dense candidate.h dx<br/>→ dH15"]:::backward
           s59 -->|dCandidateH15| s62
           s17 -->|dH15| s62
           s54 -->|dH15| s62
-          s62 -.- n266
-          s63["275. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s57 -->|dCandidateX15| s63
           s32 -->|dCandidateXWeight| s63
-          s63 -.- n265
-          s64["276. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s57 -->|dCandidateX15| s64
           s33 -->|dCandidateXBias| s64
-          s64 -.- n265
-          s65["277. dense candidate.x dx<br/>→ dX15"]:::backward
           s57 -->|dCandidateX15| s65
-          s65 -.- n265
-          s66["278. Multiply backward + Sigmoid backward<br/>→ dAdd263"]:::backward
           s58 -->|dMultiply267| s66
-          s66 -.- n264
-          s67["279. Add backward<br/>→ dResetX15"]:::backward
           s66 -->|dAdd263| s67
-          s67 -.- n263
-          s68["280. Add backward<br/>→ dResetH15"]:::backward
           s66 -->|dAdd263| s68
-          s68 -.- n263
-          s69["281. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s68 -->|dResetH15| s69
           s38 -->|dResetHWeight| s69
-          s69 -.- n262
-          s70["282. dense reset.h dx<br/>→ dH15"]:::backward
           s68 -->|dResetH15| s70
           s17 -->|dH15| s70
           s54 -->|dH15| s70
           s62 -->|dH15| s70
-          s70 -.- n262
-          s71["283. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s67 -->|dResetX15| s71
           s40 -->|dResetXWeight| s71
-          s71 -.- n261
-          s72["284. dense reset.x db<br/>→ dResetXBias"]:::backward
           s67 -->|dResetX15| s72
           s41 -->|dResetXBias| s72
-          s72 -.- n261
-          s73["285. dense reset.x dx<br/>→ dX15"]:::backward
           s67 -->|dResetX15| s73
           s65 -->|dX15| s73
-          s73 -.- n261
-          s74["286. Sigmoid backward<br/>→ dAdd259"]:::backward
           s53 -->|dZ15| s74
           s55 -->|dZ15| s74
-          s74 -.- n260
-          s75["287. Add backward<br/>→ dUpdateX15"]:::backward
           s74 -->|dAdd259| s75
-          s75 -.- n259
-          s76["288. Add backward<br/>→ dUpdateH15"]:::backward
           s74 -->|dAdd259| s76
-          s76 -.- n259
-          s77["289. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s76 -->|dUpdateH15| s77
           s46 -->|dUpdateHWeight| s77
-          s77 -.- n258
-          s78["290. dense update.h dx<br/>→ dH15"]:::backward
           s76 -->|dUpdateH15| s78
           s17 -->|dH15| s78
           s54 -->|dH15| s78
           s62 -->|dH15| s78
           s70 -->|dH15| s78
-          s78 -.- n258
-          s79["291. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s75 -->|dUpdateX15| s79
           s48 -->|dUpdateXWeight| s79
-          s79 -.- n257
-          s80["292. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s75 -->|dUpdateX15| s80
           s49 -->|dUpdateXBias| s80
-          s80 -.- n257
-          s81["293. dense update.x dx<br/>→ dX15"]:::backward
           s75 -->|dUpdateX15| s81
           s65 -->|dX15| s81
           s73 -->|dX15| s81
-          s81 -.- n257
-          s82["294. Add backward<br/>→ dMultiply254"]:::backward
           s17 -->|dH15| s82
           s54 -->|dH15| s82
           s62 -->|dH15| s82
           s70 -->|dH15| s82
           s78 -->|dH15| s82
-          s82 -.- n256
-          s83["295. Add backward<br/>→ dMultiply255"]:::backward
           s17 -->|dH15| s83
           s54 -->|dH15| s83
           s62 -->|dH15| s83
           s70 -->|dH15| s83
           s78 -->|dH15| s83
-          s83 -.- n256
-          s84["296. Multiply backward<br/>→ dZ14"]:::backward
           s83 -->|dMultiply255| s84
-          s84 -.- n255
-          s85["297. Multiply backward<br/>→ dH14"]:::backward
           s83 -->|dMultiply255| s85
           s16 -->|dH14| s85
-          s85 -.- n255
-          s86["298. Multiply backward + Scale backward<br/>→ dZ14"]:::backward
           s82 -->|dMultiply254| s86
           s84 -->|dZ14| s86
-          s86 -.- n253
-          s87["299. Multiply backward + Tanh backward<br/>→ dAdd251"]:::backward
           s82 -->|dMultiply254| s87
-          s87 -.- n252
-          s88["300. Add backward<br/>→ dCandidateX14"]:::backward
           s87 -->|dAdd251| s88
-          s88 -.- n251
-          s89["301. Add backward<br/>→ dMultiply250"]:::backward
           s87 -->|dAdd251| s89
-          s89 -.- n251
-          s90["302. Multiply backward<br/>→ dCandidateH14"]:::backward
           s89 -->|dMultiply250| s90
-          s90 -.- n250
-          s91["303. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s90 -->|dCandidateH14| s91
           s29 -->|dCandidateHWeight| s91
           s60 -->|dCandidateHWeight| s91
-          s91 -.- n249
-          s92["304. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s90 -->|dCandidateH14| s92
           s30 -->|dCandidateHBias| s92
           s61 -->|dCandidateHBias| s92
-          s92 -.- n249
-          s93["305. dense candidate.h dx<br/>→ dH14"]:::backward
           s90 -->|dCandidateH14| s93
           s16 -->|dH14| s93
           s85 -->|dH14| s93
-          s93 -.- n249
-          s94["306. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s88 -->|dCandidateX14| s94
           s32 -->|dCandidateXWeight| s94
           s63 -->|dCandidateXWeight| s94
-          s94 -.- n248
-          s95["307. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s88 -->|dCandidateX14| s95
           s33 -->|dCandidateXBias| s95
           s64 -->|dCandidateXBias| s95
-          s95 -.- n248
-          s96["308. dense candidate.x dx<br/>→ dX14"]:::backward
           s88 -->|dCandidateX14| s96
-          s96 -.- n248
-          s97["309. Multiply backward + Sigmoid backward<br/>→ dAdd246"]:::backward
           s89 -->|dMultiply250| s97
-          s97 -.- n247
-          s98["310. Add backward<br/>→ dResetX14"]:::backward
           s97 -->|dAdd246| s98
-          s98 -.- n246
-          s99["311. Add backward<br/>→ dResetH14"]:::backward
           s97 -->|dAdd246| s99
-          s99 -.- n246
-          s100["312. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s99 -->|dResetH14| s100
           s38 -->|dResetHWeight| s100
           s69 -->|dResetHWeight| s100
-          s100 -.- n245
-          s101["313. dense reset.h dx<br/>→ dH14"]:::backward
           s99 -->|dResetH14| s101
           s16 -->|dH14| s101
           s85 -->|dH14| s101
           s93 -->|dH14| s101
-          s101 -.- n245
-          s102["314. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s98 -->|dResetX14| s102
           s40 -->|dResetXWeight| s102
           s71 -->|dResetXWeight| s102
-          s102 -.- n244
-          s103["315. dense reset.x db<br/>→ dResetXBias"]:::backward
           s98 -->|dResetX14| s103
           s41 -->|dResetXBias| s103
           s72 -->|dResetXBias| s103
-          s103 -.- n244
-          s104["316. dense reset.x dx<br/>→ dX14"]:::backward
           s98 -->|dResetX14| s104
           s96 -->|dX14| s104
-          s104 -.- n244
-          s105["317. Sigmoid backward<br/>→ dAdd242"]:::backward
           s84 -->|dZ14| s105
           s86 -->|dZ14| s105
-          s105 -.- n243
-          s106["318. Add backward<br/>→ dUpdateX14"]:::backward
           s105 -->|dAdd242| s106
-          s106 -.- n242
-          s107["319. Add backward<br/>→ dUpdateH14"]:::backward
           s105 -->|dAdd242| s107
-          s107 -.- n242
-          s108["320. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s107 -->|dUpdateH14| s108
           s46 -->|dUpdateHWeight| s108
           s77 -->|dUpdateHWeight| s108
-          s108 -.- n241
-          s109["321. dense update.h dx<br/>→ dH14"]:::backward
           s107 -->|dUpdateH14| s109
           s16 -->|dH14| s109
           s85 -->|dH14| s109
           s93 -->|dH14| s109
           s101 -->|dH14| s109
-          s109 -.- n241
-          s110["322. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s106 -->|dUpdateX14| s110
           s48 -->|dUpdateXWeight| s110
           s79 -->|dUpdateXWeight| s110
-          s110 -.- n240
-          s111["323. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s106 -->|dUpdateX14| s111
           s49 -->|dUpdateXBias| s111
           s80 -->|dUpdateXBias| s111
-          s111 -.- n240
-          s112["324. dense update.x dx<br/>→ dX14"]:::backward
           s106 -->|dUpdateX14| s112
           s96 -->|dX14| s112
           s104 -->|dX14| s112
-          s112 -.- n240
-          s113["325. Add backward<br/>→ dMultiply237"]:::backward
           s16 -->|dH14| s113
           s85 -->|dH14| s113
           s93 -->|dH14| s113
           s101 -->|dH14| s113
           s109 -->|dH14| s113
-          s113 -.- n239
-          s114["326. Add backward<br/>→ dMultiply238"]:::backward
           s16 -->|dH14| s114
           s85 -->|dH14| s114
           s93 -->|dH14| s114
           s101 -->|dH14| s114
           s109 -->|dH14| s114
-          s114 -.- n239
-          s115["327. Multiply backward<br/>→ dZ13"]:::backward
           s114 -->|dMultiply238| s115
-          s115 -.- n238
-          s116["328. Multiply backward<br/>→ dH13"]:::backward
           s114 -->|dMultiply238| s116
           s15 -->|dH13| s116
-          s116 -.- n238
-          s117["329. Multiply backward + Scale backward<br/>→ dZ13"]:::backward
           s113 -->|dMultiply237| s117
           s115 -->|dZ13| s117
-          s117 -.- n236
-          s118["330. Multiply backward + Tanh backward<br/>→ dAdd234"]:::backward
           s113 -->|dMultiply237| s118
-          s118 -.- n235
-          s119["331. Add backward<br/>→ dCandidateX13"]:::backward
           s118 -->|dAdd234| s119
-          s119 -.- n234
-          s120["332. Add backward<br/>→ dMultiply233"]:::backward
           s118 -->|dAdd234| s120
-          s120 -.- n234
-          s121["333. Multiply backward<br/>→ dCandidateH13"]:::backward
           s120 -->|dMultiply233| s121
-          s121 -.- n233
-          s122["334. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s121 -->|dCandidateH13| s122
           s29 -->|dCandidateHWeight| s122
           s60 -->|dCandidateHWeight| s122
           s91 -->|dCandidateHWeight| s122
-          s122 -.- n232
-          s123["335. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s121 -->|dCandidateH13| s123
           s30 -->|dCandidateHBias| s123
           s61 -->|dCandidateHBias| s123
           s92 -->|dCandidateHBias| s123
-          s123 -.- n232
-          s124["336. dense candidate.h dx<br/>→ dH13"]:::backward
           s121 -->|dCandidateH13| s124
           s15 -->|dH13| s124
           s116 -->|dH13| s124
-          s124 -.- n232
-          s125["337. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s119 -->|dCandidateX13| s125
           s32 -->|dCandidateXWeight| s125
           s63 -->|dCandidateXWeight| s125
           s94 -->|dCandidateXWeight| s125
-          s125 -.- n231
-          s126["338. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s119 -->|dCandidateX13| s126
           s33 -->|dCandidateXBias| s126
           s64 -->|dCandidateXBias| s126
           s95 -->|dCandidateXBias| s126
-          s126 -.- n231
-          s127["339. dense candidate.x dx<br/>→ dX13"]:::backward
           s119 -->|dCandidateX13| s127
-          s127 -.- n231
-          s128["340. Multiply backward + Sigmoid backward<br/>→ dAdd229"]:::backward
           s120 -->|dMultiply233| s128
-          s128 -.- n230
-          s129["341. Add backward<br/>→ dResetX13"]:::backward
           s128 -->|dAdd229| s129
-          s129 -.- n229
-          s130["342. Add backward<br/>→ dResetH13"]:::backward
           s128 -->|dAdd229| s130
-          s130 -.- n229
-          s131["343. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s130 -->|dResetH13| s131
           s38 -->|dResetHWeight| s131
           s69 -->|dResetHWeight| s131
           s100 -->|dResetHWeight| s131
-          s131 -.- n228
-          s132["344. dense reset.h dx<br/>→ dH13"]:::backward
           s130 -->|dResetH13| s132
           s15 -->|dH13| s132
           s116 -->|dH13| s132
           s124 -->|dH13| s132
-          s132 -.- n228
-          s133["345. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s129 -->|dResetX13| s133
           s40 -->|dResetXWeight| s133
           s71 -->|dResetXWeight| s133
           s102 -->|dResetXWeight| s133
-          s133 -.- n227
-          s134["346. dense reset.x db<br/>→ dResetXBias"]:::backward
           s129 -->|dResetX13| s134
           s41 -->|dResetXBias| s134
           s72 -->|dResetXBias| s134
           s103 -->|dResetXBias| s134
-          s134 -.- n227
-          s135["347. dense reset.x dx<br/>→ dX13"]:::backward
           s129 -->|dResetX13| s135
           s127 -->|dX13| s135
-          s135 -.- n227
-          s136["348. Sigmoid backward<br/>→ dAdd225"]:::backward
           s115 -->|dZ13| s136
           s117 -->|dZ13| s136
-          s136 -.- n226
-          s137["349. Add backward<br/>→ dUpdateX13"]:::backward
           s136 -->|dAdd225| s137
-          s137 -.- n225
-          s138["350. Add backward<br/>→ dUpdateH13"]:::backward
           s136 -->|dAdd225| s138
-          s138 -.- n225
-          s139["351. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s138 -->|dUpdateH13| s139
           s46 -->|dUpdateHWeight| s139
           s77 -->|dUpdateHWeight| s139
           s108 -->|dUpdateHWeight| s139
-          s139 -.- n224
-          s140["352. dense update.h dx<br/>→ dH13"]:::backward
           s138 -->|dUpdateH13| s140
           s15 -->|dH13| s140
           s116 -->|dH13| s140
           s124 -->|dH13| s140
           s132 -->|dH13| s140
-          s140 -.- n224
-          s141["353. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s137 -->|dUpdateX13| s141
           s48 -->|dUpdateXWeight| s141
           s79 -->|dUpdateXWeight| s141
           s110 -->|dUpdateXWeight| s141
-          s141 -.- n223
-          s142["354. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s137 -->|dUpdateX13| s142
           s49 -->|dUpdateXBias| s142
           s80 -->|dUpdateXBias| s142
           s111 -->|dUpdateXBias| s142
-          s142 -.- n223
-          s143["355. dense update.x dx<br/>→ dX13"]:::backward
           s137 -->|dUpdateX13| s143
           s127 -->|dX13| s143
           s135 -->|dX13| s143
-          s143 -.- n223
-          s144["356. Add backward<br/>→ dMultiply220"]:::backward
           s15 -->|dH13| s144
           s116 -->|dH13| s144
           s124 -->|dH13| s144
           s132 -->|dH13| s144
           s140 -->|dH13| s144
-          s144 -.- n222
-          s145["357. Add backward<br/>→ dMultiply221"]:::backward
           s15 -->|dH13| s145
           s116 -->|dH13| s145
           s124 -->|dH13| s145
           s132 -->|dH13| s145
           s140 -->|dH13| s145
-          s145 -.- n222
-          s146["358. Multiply backward<br/>→ dZ12"]:::backward
           s145 -->|dMultiply221| s146
-          s146 -.- n221
-          s147["359. Multiply backward<br/>→ dH12"]:::backward
           s145 -->|dMultiply221| s147
           s14 -->|dH12| s147
-          s147 -.- n221
-          s148["360. Multiply backward + Scale backward<br/>→ dZ12"]:::backward
           s144 -->|dMultiply220| s148
           s146 -->|dZ12| s148
-          s148 -.- n219
-          s149["361. Multiply backward + Tanh backward<br/>→ dAdd217"]:::backward
           s144 -->|dMultiply220| s149
-          s149 -.- n218
-          s150["362. Add backward<br/>→ dCandidateX12"]:::backward
           s149 -->|dAdd217| s150
-          s150 -.- n217
-          s151["363. Add backward<br/>→ dMultiply216"]:::backward
           s149 -->|dAdd217| s151
-          s151 -.- n217
-          s152["364. Multiply backward<br/>→ dCandidateH12"]:::backward
           s151 -->|dMultiply216| s152
-          s152 -.- n216
-          s153["365. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s152 -->|dCandidateH12| s153
           s29 -->|dCandidateHWeight| s153
           s60 -->|dCandidateHWeight| s153
           s91 -->|dCandidateHWeight| s153
           s122 -->|dCandidateHWeight| s153
-          s153 -.- n215
-          s154["366. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s152 -->|dCandidateH12| s154
           s30 -->|dCandidateHBias| s154
           s61 -->|dCandidateHBias| s154
           s92 -->|dCandidateHBias| s154
           s123 -->|dCandidateHBias| s154
-          s154 -.- n215
-          s155["367. dense candidate.h dx<br/>→ dH12"]:::backward
           s152 -->|dCandidateH12| s155
           s14 -->|dH12| s155
           s147 -->|dH12| s155
-          s155 -.- n215
-          s156["368. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s150 -->|dCandidateX12| s156
           s32 -->|dCandidateXWeight| s156
           s63 -->|dCandidateXWeight| s156
           s94 -->|dCandidateXWeight| s156
           s125 -->|dCandidateXWeight| s156
-          s156 -.- n214
-          s157["369. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s150 -->|dCandidateX12| s157
           s33 -->|dCandidateXBias| s157
           s64 -->|dCandidateXBias| s157
           s95 -->|dCandidateXBias| s157
           s126 -->|dCandidateXBias| s157
-          s157 -.- n214
-          s158["370. dense candidate.x dx<br/>→ dX12"]:::backward
           s150 -->|dCandidateX12| s158
-          s158 -.- n214
-          s159["371. Multiply backward + Sigmoid backward<br/>→ dAdd212"]:::backward
           s151 -->|dMultiply216| s159
-          s159 -.- n213
-          s160["372. Add backward<br/>→ dResetX12"]:::backward
           s159 -->|dAdd212| s160
-          s160 -.- n212
-          s161["373. Add backward<br/>→ dResetH12"]:::backward
           s159 -->|dAdd212| s161
-          s161 -.- n212
-          s162["374. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s161 -->|dResetH12| s162
           s38 -->|dResetHWeight| s162
           s69 -->|dResetHWeight| s162
           s100 -->|dResetHWeight| s162
           s131 -->|dResetHWeight| s162
-          s162 -.- n211
-          s163["375. dense reset.h dx<br/>→ dH12"]:::backward
           s161 -->|dResetH12| s163
           s14 -->|dH12| s163
           s147 -->|dH12| s163
           s155 -->|dH12| s163
-          s163 -.- n211
-          s164["376. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s160 -->|dResetX12| s164
           s40 -->|dResetXWeight| s164
           s71 -->|dResetXWeight| s164
           s102 -->|dResetXWeight| s164
           s133 -->|dResetXWeight| s164
-          s164 -.- n210
-          s165["377. dense reset.x db<br/>→ dResetXBias"]:::backward
           s160 -->|dResetX12| s165
           s41 -->|dResetXBias| s165
           s72 -->|dResetXBias| s165
           s103 -->|dResetXBias| s165
           s134 -->|dResetXBias| s165
-          s165 -.- n210
-          s166["378. dense reset.x dx<br/>→ dX12"]:::backward
           s160 -->|dResetX12| s166
           s158 -->|dX12| s166
-          s166 -.- n210
-          s167["379. Sigmoid backward<br/>→ dAdd208"]:::backward
           s146 -->|dZ12| s167
           s148 -->|dZ12| s167
-          s167 -.- n209
-          s168["380. Add backward<br/>→ dUpdateX12"]:::backward
           s167 -->|dAdd208| s168
-          s168 -.- n208
-          s169["381. Add backward<br/>→ dUpdateH12"]:::backward
           s167 -->|dAdd208| s169
-          s169 -.- n208
-          s170["382. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s169 -->|dUpdateH12| s170
           s46 -->|dUpdateHWeight| s170
           s77 -->|dUpdateHWeight| s170
           s108 -->|dUpdateHWeight| s170
           s139 -->|dUpdateHWeight| s170
-          s170 -.- n207
-          s171["383. dense update.h dx<br/>→ dH12"]:::backward
           s169 -->|dUpdateH12| s171
           s14 -->|dH12| s171
           s147 -->|dH12| s171
           s155 -->|dH12| s171
           s163 -->|dH12| s171
-          s171 -.- n207
-          s172["384. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s168 -->|dUpdateX12| s172
           s48 -->|dUpdateXWeight| s172
           s79 -->|dUpdateXWeight| s172
           s110 -->|dUpdateXWeight| s172
           s141 -->|dUpdateXWeight| s172
-          s172 -.- n206
-          s173["385. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s168 -->|dUpdateX12| s173
           s49 -->|dUpdateXBias| s173
           s80 -->|dUpdateXBias| s173
           s111 -->|dUpdateXBias| s173
           s142 -->|dUpdateXBias| s173
-          s173 -.- n206
-          s174["386. dense update.x dx<br/>→ dX12"]:::backward
           s168 -->|dUpdateX12| s174
           s158 -->|dX12| s174
           s166 -->|dX12| s174
-          s174 -.- n206
-          s175["387. Add backward<br/>→ dMultiply203"]:::backward
           s14 -->|dH12| s175
           s147 -->|dH12| s175
           s155 -->|dH12| s175
           s163 -->|dH12| s175
           s171 -->|dH12| s175
-          s175 -.- n205
-          s176["388. Add backward<br/>→ dMultiply204"]:::backward
           s14 -->|dH12| s176
           s147 -->|dH12| s176
           s155 -->|dH12| s176
           s163 -->|dH12| s176
           s171 -->|dH12| s176
-          s176 -.- n205
-          s177["389. Multiply backward<br/>→ dZ11"]:::backward
           s176 -->|dMultiply204| s177
-          s177 -.- n204
-          s178["390. Multiply backward<br/>→ dH11"]:::backward
           s176 -->|dMultiply204| s178
           s13 -->|dH11| s178
-          s178 -.- n204
-          s179["391. Multiply backward + Scale backward<br/>→ dZ11"]:::backward
           s175 -->|dMultiply203| s179
           s177 -->|dZ11| s179
-          s179 -.- n202
-          s180["392. Multiply backward + Tanh backward<br/>→ dAdd200"]:::backward
           s175 -->|dMultiply203| s180
-          s180 -.- n201
-          s181["393. Add backward<br/>→ dCandidateX11"]:::backward
           s180 -->|dAdd200| s181
-          s181 -.- n200
-          s182["394. Add backward<br/>→ dMultiply199"]:::backward
           s180 -->|dAdd200| s182
-          s182 -.- n200
-          s183["395. Multiply backward<br/>→ dCandidateH11"]:::backward
           s182 -->|dMultiply199| s183
-          s183 -.- n199
-          s184["396. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s183 -->|dCandidateH11| s184
           s29 -->|dCandidateHWeight| s184
           s60 -->|dCandidateHWeight| s184
           s91 -->|dCandidateHWeight| s184
           s122 -->|dCandidateHWeight| s184
           s153 -->|dCandidateHWeight| s184
-          s184 -.- n198
-          s185["397. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s183 -->|dCandidateH11| s185
           s30 -->|dCandidateHBias| s185
           s61 -->|dCandidateHBias| s185
           s92 -->|dCandidateHBias| s185
           s123 -->|dCandidateHBias| s185
           s154 -->|dCandidateHBias| s185
-          s185 -.- n198
-          s186["398. dense candidate.h dx<br/>→ dH11"]:::backward
           s183 -->|dCandidateH11| s186
           s13 -->|dH11| s186
           s178 -->|dH11| s186
-          s186 -.- n198
-          s187["399. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s181 -->|dCandidateX11| s187
           s32 -->|dCandidateXWeight| s187
           s63 -->|dCandidateXWeight| s187
           s94 -->|dCandidateXWeight| s187
           s125 -->|dCandidateXWeight| s187
           s156 -->|dCandidateXWeight| s187
-          s187 -.- n197
-          s188["400. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s181 -->|dCandidateX11| s188
           s33 -->|dCandidateXBias| s188
           s64 -->|dCandidateXBias| s188
           s95 -->|dCandidateXBias| s188
           s126 -->|dCandidateXBias| s188
           s157 -->|dCandidateXBias| s188
-          s188 -.- n197
-          s189["401. dense candidate.x dx<br/>→ dX11"]:::backward
           s181 -->|dCandidateX11| s189
-          s189 -.- n197
-          s190["402. Multiply backward + Sigmoid backward<br/>→ dAdd195"]:::backward
           s182 -->|dMultiply199| s190
-          s190 -.- n196
-          s191["403. Add backward<br/>→ dResetX11"]:::backward
           s190 -->|dAdd195| s191
-          s191 -.- n195
-          s192["404. Add backward<br/>→ dResetH11"]:::backward
           s190 -->|dAdd195| s192
-          s192 -.- n195
-          s193["405. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s192 -->|dResetH11| s193
           s38 -->|dResetHWeight| s193
           s69 -->|dResetHWeight| s193
           s100 -->|dResetHWeight| s193
           s131 -->|dResetHWeight| s193
           s162 -->|dResetHWeight| s193
-          s193 -.- n194
-          s194["406. dense reset.h dx<br/>→ dH11"]:::backward
           s192 -->|dResetH11| s194
           s13 -->|dH11| s194
           s178 -->|dH11| s194
           s186 -->|dH11| s194
-          s194 -.- n194
-          s195["407. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s191 -->|dResetX11| s195
           s40 -->|dResetXWeight| s195
           s71 -->|dResetXWeight| s195
           s102 -->|dResetXWeight| s195
           s133 -->|dResetXWeight| s195
           s164 -->|dResetXWeight| s195
-          s195 -.- n193
-          s196["408. dense reset.x db<br/>→ dResetXBias"]:::backward
           s191 -->|dResetX11| s196
           s41 -->|dResetXBias| s196
           s72 -->|dResetXBias| s196
           s103 -->|dResetXBias| s196
           s134 -->|dResetXBias| s196
           s165 -->|dResetXBias| s196
-          s196 -.- n193
-          s197["409. dense reset.x dx<br/>→ dX11"]:::backward
           s191 -->|dResetX11| s197
           s189 -->|dX11| s197
-          s197 -.- n193
-          s198["410. Sigmoid backward<br/>→ dAdd191"]:::backward
           s177 -->|dZ11| s198
           s179 -->|dZ11| s198
-          s198 -.- n192
-          s199["411. Add backward<br/>→ dUpdateX11"]:::backward
           s198 -->|dAdd191| s199
-          s199 -.- n191
-          s200["412. Add backward<br/>→ dUpdateH11"]:::backward
           s198 -->|dAdd191| s200
-          s200 -.- n191
-          s201["413. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s200 -->|dUpdateH11| s201
           s46 -->|dUpdateHWeight| s201
           s77 -->|dUpdateHWeight| s201
           s108 -->|dUpdateHWeight| s201
           s139 -->|dUpdateHWeight| s201
           s170 -->|dUpdateHWeight| s201
-          s201 -.- n190
-          s202["414. dense update.h dx<br/>→ dH11"]:::backward
           s200 -->|dUpdateH11| s202
           s13 -->|dH11| s202
           s178 -->|dH11| s202
           s186 -->|dH11| s202
           s194 -->|dH11| s202
-          s202 -.- n190
-          s203["415. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s199 -->|dUpdateX11| s203
           s48 -->|dUpdateXWeight| s203
           s79 -->|dUpdateXWeight| s203
           s110 -->|dUpdateXWeight| s203
           s141 -->|dUpdateXWeight| s203
           s172 -->|dUpdateXWeight| s203
-          s203 -.- n189
-          s204["416. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s199 -->|dUpdateX11| s204
           s49 -->|dUpdateXBias| s204
           s80 -->|dUpdateXBias| s204
           s111 -->|dUpdateXBias| s204
           s142 -->|dUpdateXBias| s204
           s173 -->|dUpdateXBias| s204
-          s204 -.- n189
-          s205["417. dense update.x dx<br/>→ dX11"]:::backward
           s199 -->|dUpdateX11| s205
           s189 -->|dX11| s205
           s197 -->|dX11| s205
-          s205 -.- n189
-          s206["418. Add backward<br/>→ dMultiply186"]:::backward
           s13 -->|dH11| s206
           s178 -->|dH11| s206
           s186 -->|dH11| s206
           s194 -->|dH11| s206
           s202 -->|dH11| s206
-          s206 -.- n188
-          s207["419. Add backward<br/>→ dMultiply187"]:::backward
           s13 -->|dH11| s207
           s178 -->|dH11| s207
           s186 -->|dH11| s207
           s194 -->|dH11| s207
           s202 -->|dH11| s207
-          s207 -.- n188
-          s208["420. Multiply backward<br/>→ dZ10"]:::backward
           s207 -->|dMultiply187| s208
-          s208 -.- n187
-          s209["421. Multiply backward<br/>→ dH10"]:::backward
           s207 -->|dMultiply187| s209
           s12 -->|dH10| s209
-          s209 -.- n187
-          s210["422. Multiply backward + Scale backward<br/>→ dZ10"]:::backward
           s206 -->|dMultiply186| s210
           s208 -->|dZ10| s210
-          s210 -.- n185
-          s211["423. Multiply backward + Tanh backward<br/>→ dAdd183"]:::backward
           s206 -->|dMultiply186| s211
-          s211 -.- n184
-          s212["424. Add backward<br/>→ dCandidateX10"]:::backward
           s211 -->|dAdd183| s212
-          s212 -.- n183
-          s213["425. Add backward<br/>→ dMultiply182"]:::backward
           s211 -->|dAdd183| s213
-          s213 -.- n183
-          s214["426. Multiply backward<br/>→ dCandidateH10"]:::backward
           s213 -->|dMultiply182| s214
-          s214 -.- n182
-          s215["427. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s214 -->|dCandidateH10| s215
           s29 -->|dCandidateHWeight| s215
           s60 -->|dCandidateHWeight| s215
@@ -8016,8 +8114,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s122 -->|dCandidateHWeight| s215
           s153 -->|dCandidateHWeight| s215
           s184 -->|dCandidateHWeight| s215
-          s215 -.- n181
-          s216["428. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s214 -->|dCandidateH10| s216
           s30 -->|dCandidateHBias| s216
           s61 -->|dCandidateHBias| s216
@@ -8025,13 +8121,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s123 -->|dCandidateHBias| s216
           s154 -->|dCandidateHBias| s216
           s185 -->|dCandidateHBias| s216
-          s216 -.- n181
-          s217["429. dense candidate.h dx<br/>→ dH10"]:::backward
           s214 -->|dCandidateH10| s217
           s12 -->|dH10| s217
           s209 -->|dH10| s217
-          s217 -.- n181
-          s218["430. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s212 -->|dCandidateX10| s218
           s32 -->|dCandidateXWeight| s218
           s63 -->|dCandidateXWeight| s218
@@ -8039,8 +8131,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s125 -->|dCandidateXWeight| s218
           s156 -->|dCandidateXWeight| s218
           s187 -->|dCandidateXWeight| s218
-          s218 -.- n180
-          s219["431. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s212 -->|dCandidateX10| s219
           s33 -->|dCandidateXBias| s219
           s64 -->|dCandidateXBias| s219
@@ -8048,20 +8138,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s126 -->|dCandidateXBias| s219
           s157 -->|dCandidateXBias| s219
           s188 -->|dCandidateXBias| s219
-          s219 -.- n180
-          s220["432. dense candidate.x dx<br/>→ dX10"]:::backward
           s212 -->|dCandidateX10| s220
-          s220 -.- n180
-          s221["433. Multiply backward + Sigmoid backward<br/>→ dAdd178"]:::backward
           s213 -->|dMultiply182| s221
-          s221 -.- n179
-          s222["434. Add backward<br/>→ dResetX10"]:::backward
           s221 -->|dAdd178| s222
-          s222 -.- n178
-          s223["435. Add backward<br/>→ dResetH10"]:::backward
           s221 -->|dAdd178| s223
-          s223 -.- n178
-          s224["436. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s223 -->|dResetH10| s224
           s38 -->|dResetHWeight| s224
           s69 -->|dResetHWeight| s224
@@ -8069,14 +8149,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s131 -->|dResetHWeight| s224
           s162 -->|dResetHWeight| s224
           s193 -->|dResetHWeight| s224
-          s224 -.- n177
-          s225["437. dense reset.h dx<br/>→ dH10"]:::backward
           s223 -->|dResetH10| s225
           s12 -->|dH10| s225
           s209 -->|dH10| s225
           s217 -->|dH10| s225
-          s225 -.- n177
-          s226["438. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s222 -->|dResetX10| s226
           s40 -->|dResetXWeight| s226
           s71 -->|dResetXWeight| s226
@@ -8084,8 +8160,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s133 -->|dResetXWeight| s226
           s164 -->|dResetXWeight| s226
           s195 -->|dResetXWeight| s226
-          s226 -.- n176
-          s227["439. dense reset.x db<br/>→ dResetXBias"]:::backward
           s222 -->|dResetX10| s227
           s41 -->|dResetXBias| s227
           s72 -->|dResetXBias| s227
@@ -8093,22 +8167,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s134 -->|dResetXBias| s227
           s165 -->|dResetXBias| s227
           s196 -->|dResetXBias| s227
-          s227 -.- n176
-          s228["440. dense reset.x dx<br/>→ dX10"]:::backward
           s222 -->|dResetX10| s228
           s220 -->|dX10| s228
-          s228 -.- n176
-          s229["441. Sigmoid backward<br/>→ dAdd174"]:::backward
           s208 -->|dZ10| s229
           s210 -->|dZ10| s229
-          s229 -.- n175
-          s230["442. Add backward<br/>→ dUpdateX10"]:::backward
           s229 -->|dAdd174| s230
-          s230 -.- n174
-          s231["443. Add backward<br/>→ dUpdateH10"]:::backward
           s229 -->|dAdd174| s231
-          s231 -.- n174
-          s232["444. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s231 -->|dUpdateH10| s232
           s46 -->|dUpdateHWeight| s232
           s77 -->|dUpdateHWeight| s232
@@ -8116,15 +8180,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s139 -->|dUpdateHWeight| s232
           s170 -->|dUpdateHWeight| s232
           s201 -->|dUpdateHWeight| s232
-          s232 -.- n173
-          s233["445. dense update.h dx<br/>→ dH10"]:::backward
           s231 -->|dUpdateH10| s233
           s12 -->|dH10| s233
           s209 -->|dH10| s233
           s217 -->|dH10| s233
           s225 -->|dH10| s233
-          s233 -.- n173
-          s234["446. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s230 -->|dUpdateX10| s234
           s48 -->|dUpdateXWeight| s234
           s79 -->|dUpdateXWeight| s234
@@ -8132,8 +8192,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s141 -->|dUpdateXWeight| s234
           s172 -->|dUpdateXWeight| s234
           s203 -->|dUpdateXWeight| s234
-          s234 -.- n172
-          s235["447. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s230 -->|dUpdateX10| s235
           s49 -->|dUpdateXBias| s235
           s80 -->|dUpdateXBias| s235
@@ -8141,50 +8199,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s142 -->|dUpdateXBias| s235
           s173 -->|dUpdateXBias| s235
           s204 -->|dUpdateXBias| s235
-          s235 -.- n172
-          s236["448. dense update.x dx<br/>→ dX10"]:::backward
           s230 -->|dUpdateX10| s236
           s220 -->|dX10| s236
           s228 -->|dX10| s236
-          s236 -.- n172
-          s237["449. Add backward<br/>→ dMultiply169"]:::backward
           s12 -->|dH10| s237
           s209 -->|dH10| s237
           s217 -->|dH10| s237
           s225 -->|dH10| s237
           s233 -->|dH10| s237
-          s237 -.- n171
-          s238["450. Add backward<br/>→ dMultiply170"]:::backward
           s12 -->|dH10| s238
           s209 -->|dH10| s238
           s217 -->|dH10| s238
           s225 -->|dH10| s238
           s233 -->|dH10| s238
-          s238 -.- n171
-          s239["451. Multiply backward<br/>→ dZ9"]:::backward
           s238 -->|dMultiply170| s239
-          s239 -.- n170
-          s240["452. Multiply backward<br/>→ dH9"]:::backward
           s238 -->|dMultiply170| s240
           s11 -->|dH9| s240
-          s240 -.- n170
-          s241["453. Multiply backward + Scale backward<br/>→ dZ9"]:::backward
           s237 -->|dMultiply169| s241
           s239 -->|dZ9| s241
-          s241 -.- n168
-          s242["454. Multiply backward + Tanh backward<br/>→ dAdd166"]:::backward
           s237 -->|dMultiply169| s242
-          s242 -.- n167
-          s243["455. Add backward<br/>→ dCandidateX9"]:::backward
           s242 -->|dAdd166| s243
-          s243 -.- n166
-          s244["456. Add backward<br/>→ dMultiply165"]:::backward
           s242 -->|dAdd166| s244
-          s244 -.- n166
-          s245["457. Multiply backward<br/>→ dCandidateH9"]:::backward
           s244 -->|dMultiply165| s245
-          s245 -.- n165
-          s246["458. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s245 -->|dCandidateH9| s246
           s29 -->|dCandidateHWeight| s246
           s60 -->|dCandidateHWeight| s246
@@ -8193,8 +8229,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s153 -->|dCandidateHWeight| s246
           s184 -->|dCandidateHWeight| s246
           s215 -->|dCandidateHWeight| s246
-          s246 -.- n164
-          s247["459. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s245 -->|dCandidateH9| s247
           s30 -->|dCandidateHBias| s247
           s61 -->|dCandidateHBias| s247
@@ -8203,13 +8237,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s154 -->|dCandidateHBias| s247
           s185 -->|dCandidateHBias| s247
           s216 -->|dCandidateHBias| s247
-          s247 -.- n164
-          s248["460. dense candidate.h dx<br/>→ dH9"]:::backward
           s245 -->|dCandidateH9| s248
           s11 -->|dH9| s248
           s240 -->|dH9| s248
-          s248 -.- n164
-          s249["461. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s243 -->|dCandidateX9| s249
           s32 -->|dCandidateXWeight| s249
           s63 -->|dCandidateXWeight| s249
@@ -8218,8 +8248,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s156 -->|dCandidateXWeight| s249
           s187 -->|dCandidateXWeight| s249
           s218 -->|dCandidateXWeight| s249
-          s249 -.- n163
-          s250["462. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s243 -->|dCandidateX9| s250
           s33 -->|dCandidateXBias| s250
           s64 -->|dCandidateXBias| s250
@@ -8228,20 +8256,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s157 -->|dCandidateXBias| s250
           s188 -->|dCandidateXBias| s250
           s219 -->|dCandidateXBias| s250
-          s250 -.- n163
-          s251["463. dense candidate.x dx<br/>→ dX9"]:::backward
           s243 -->|dCandidateX9| s251
-          s251 -.- n163
-          s252["464. Multiply backward + Sigmoid backward<br/>→ dAdd161"]:::backward
           s244 -->|dMultiply165| s252
-          s252 -.- n162
-          s253["465. Add backward<br/>→ dResetX9"]:::backward
           s252 -->|dAdd161| s253
-          s253 -.- n161
-          s254["466. Add backward<br/>→ dResetH9"]:::backward
           s252 -->|dAdd161| s254
-          s254 -.- n161
-          s255["467. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s254 -->|dResetH9| s255
           s38 -->|dResetHWeight| s255
           s69 -->|dResetHWeight| s255
@@ -8250,14 +8268,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s162 -->|dResetHWeight| s255
           s193 -->|dResetHWeight| s255
           s224 -->|dResetHWeight| s255
-          s255 -.- n160
-          s256["468. dense reset.h dx<br/>→ dH9"]:::backward
           s254 -->|dResetH9| s256
           s11 -->|dH9| s256
           s240 -->|dH9| s256
           s248 -->|dH9| s256
-          s256 -.- n160
-          s257["469. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s253 -->|dResetX9| s257
           s40 -->|dResetXWeight| s257
           s71 -->|dResetXWeight| s257
@@ -8266,8 +8280,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s164 -->|dResetXWeight| s257
           s195 -->|dResetXWeight| s257
           s226 -->|dResetXWeight| s257
-          s257 -.- n159
-          s258["470. dense reset.x db<br/>→ dResetXBias"]:::backward
           s253 -->|dResetX9| s258
           s41 -->|dResetXBias| s258
           s72 -->|dResetXBias| s258
@@ -8276,22 +8288,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s165 -->|dResetXBias| s258
           s196 -->|dResetXBias| s258
           s227 -->|dResetXBias| s258
-          s258 -.- n159
-          s259["471. dense reset.x dx<br/>→ dX9"]:::backward
           s253 -->|dResetX9| s259
           s251 -->|dX9| s259
-          s259 -.- n159
-          s260["472. Sigmoid backward<br/>→ dAdd157"]:::backward
           s239 -->|dZ9| s260
           s241 -->|dZ9| s260
-          s260 -.- n158
-          s261["473. Add backward<br/>→ dUpdateX9"]:::backward
           s260 -->|dAdd157| s261
-          s261 -.- n157
-          s262["474. Add backward<br/>→ dUpdateH9"]:::backward
           s260 -->|dAdd157| s262
-          s262 -.- n157
-          s263["475. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s262 -->|dUpdateH9| s263
           s46 -->|dUpdateHWeight| s263
           s77 -->|dUpdateHWeight| s263
@@ -8300,15 +8302,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s170 -->|dUpdateHWeight| s263
           s201 -->|dUpdateHWeight| s263
           s232 -->|dUpdateHWeight| s263
-          s263 -.- n156
-          s264["476. dense update.h dx<br/>→ dH9"]:::backward
           s262 -->|dUpdateH9| s264
           s11 -->|dH9| s264
           s240 -->|dH9| s264
           s248 -->|dH9| s264
           s256 -->|dH9| s264
-          s264 -.- n156
-          s265["477. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s261 -->|dUpdateX9| s265
           s48 -->|dUpdateXWeight| s265
           s79 -->|dUpdateXWeight| s265
@@ -8317,8 +8315,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s172 -->|dUpdateXWeight| s265
           s203 -->|dUpdateXWeight| s265
           s234 -->|dUpdateXWeight| s265
-          s265 -.- n155
-          s266["478. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s261 -->|dUpdateX9| s266
           s49 -->|dUpdateXBias| s266
           s80 -->|dUpdateXBias| s266
@@ -8327,50 +8323,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s173 -->|dUpdateXBias| s266
           s204 -->|dUpdateXBias| s266
           s235 -->|dUpdateXBias| s266
-          s266 -.- n155
-          s267["479. dense update.x dx<br/>→ dX9"]:::backward
           s261 -->|dUpdateX9| s267
           s251 -->|dX9| s267
           s259 -->|dX9| s267
-          s267 -.- n155
-          s268["480. Add backward<br/>→ dMultiply152"]:::backward
           s11 -->|dH9| s268
           s240 -->|dH9| s268
           s248 -->|dH9| s268
           s256 -->|dH9| s268
           s264 -->|dH9| s268
-          s268 -.- n154
-          s269["481. Add backward<br/>→ dMultiply153"]:::backward
           s11 -->|dH9| s269
           s240 -->|dH9| s269
           s248 -->|dH9| s269
           s256 -->|dH9| s269
           s264 -->|dH9| s269
-          s269 -.- n154
-          s270["482. Multiply backward<br/>→ dZ8"]:::backward
           s269 -->|dMultiply153| s270
-          s270 -.- n153
-          s271["483. Multiply backward<br/>→ dH8"]:::backward
           s269 -->|dMultiply153| s271
           s10 -->|dH8| s271
-          s271 -.- n153
-          s272["484. Multiply backward + Scale backward<br/>→ dZ8"]:::backward
           s268 -->|dMultiply152| s272
           s270 -->|dZ8| s272
-          s272 -.- n151
-          s273["485. Multiply backward + Tanh backward<br/>→ dAdd149"]:::backward
           s268 -->|dMultiply152| s273
-          s273 -.- n150
-          s274["486. Add backward<br/>→ dCandidateX8"]:::backward
           s273 -->|dAdd149| s274
-          s274 -.- n149
-          s275["487. Add backward<br/>→ dMultiply148"]:::backward
           s273 -->|dAdd149| s275
-          s275 -.- n149
-          s276["488. Multiply backward<br/>→ dCandidateH8"]:::backward
           s275 -->|dMultiply148| s276
-          s276 -.- n148
-          s277["489. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s276 -->|dCandidateH8| s277
           s29 -->|dCandidateHWeight| s277
           s60 -->|dCandidateHWeight| s277
@@ -8380,8 +8354,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s184 -->|dCandidateHWeight| s277
           s215 -->|dCandidateHWeight| s277
           s246 -->|dCandidateHWeight| s277
-          s277 -.- n147
-          s278["490. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s276 -->|dCandidateH8| s278
           s30 -->|dCandidateHBias| s278
           s61 -->|dCandidateHBias| s278
@@ -8391,13 +8363,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s185 -->|dCandidateHBias| s278
           s216 -->|dCandidateHBias| s278
           s247 -->|dCandidateHBias| s278
-          s278 -.- n147
-          s279["491. dense candidate.h dx<br/>→ dH8"]:::backward
           s276 -->|dCandidateH8| s279
           s10 -->|dH8| s279
           s271 -->|dH8| s279
-          s279 -.- n147
-          s280["492. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s274 -->|dCandidateX8| s280
           s32 -->|dCandidateXWeight| s280
           s63 -->|dCandidateXWeight| s280
@@ -8407,8 +8375,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s187 -->|dCandidateXWeight| s280
           s218 -->|dCandidateXWeight| s280
           s249 -->|dCandidateXWeight| s280
-          s280 -.- n146
-          s281["493. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s274 -->|dCandidateX8| s281
           s33 -->|dCandidateXBias| s281
           s64 -->|dCandidateXBias| s281
@@ -8418,20 +8384,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s188 -->|dCandidateXBias| s281
           s219 -->|dCandidateXBias| s281
           s250 -->|dCandidateXBias| s281
-          s281 -.- n146
-          s282["494. dense candidate.x dx<br/>→ dX8"]:::backward
           s274 -->|dCandidateX8| s282
-          s282 -.- n146
-          s283["495. Multiply backward + Sigmoid backward<br/>→ dAdd144"]:::backward
           s275 -->|dMultiply148| s283
-          s283 -.- n145
-          s284["496. Add backward<br/>→ dResetX8"]:::backward
           s283 -->|dAdd144| s284
-          s284 -.- n144
-          s285["497. Add backward<br/>→ dResetH8"]:::backward
           s283 -->|dAdd144| s285
-          s285 -.- n144
-          s286["498. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s285 -->|dResetH8| s286
           s38 -->|dResetHWeight| s286
           s69 -->|dResetHWeight| s286
@@ -8441,14 +8397,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s193 -->|dResetHWeight| s286
           s224 -->|dResetHWeight| s286
           s255 -->|dResetHWeight| s286
-          s286 -.- n143
-          s287["499. dense reset.h dx<br/>→ dH8"]:::backward
           s285 -->|dResetH8| s287
           s10 -->|dH8| s287
           s271 -->|dH8| s287
           s279 -->|dH8| s287
-          s287 -.- n143
-          s288["500. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s284 -->|dResetX8| s288
           s40 -->|dResetXWeight| s288
           s71 -->|dResetXWeight| s288
@@ -8458,8 +8410,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s195 -->|dResetXWeight| s288
           s226 -->|dResetXWeight| s288
           s257 -->|dResetXWeight| s288
-          s288 -.- n142
-          s289["501. dense reset.x db<br/>→ dResetXBias"]:::backward
           s284 -->|dResetX8| s289
           s41 -->|dResetXBias| s289
           s72 -->|dResetXBias| s289
@@ -8469,22 +8419,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s196 -->|dResetXBias| s289
           s227 -->|dResetXBias| s289
           s258 -->|dResetXBias| s289
-          s289 -.- n142
-          s290["502. dense reset.x dx<br/>→ dX8"]:::backward
           s284 -->|dResetX8| s290
           s282 -->|dX8| s290
-          s290 -.- n142
-          s291["503. Sigmoid backward<br/>→ dAdd140"]:::backward
           s270 -->|dZ8| s291
           s272 -->|dZ8| s291
-          s291 -.- n141
-          s292["504. Add backward<br/>→ dUpdateX8"]:::backward
           s291 -->|dAdd140| s292
-          s292 -.- n140
-          s293["505. Add backward<br/>→ dUpdateH8"]:::backward
           s291 -->|dAdd140| s293
-          s293 -.- n140
-          s294["506. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s293 -->|dUpdateH8| s294
           s46 -->|dUpdateHWeight| s294
           s77 -->|dUpdateHWeight| s294
@@ -8494,15 +8434,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s201 -->|dUpdateHWeight| s294
           s232 -->|dUpdateHWeight| s294
           s263 -->|dUpdateHWeight| s294
-          s294 -.- n139
-          s295["507. dense update.h dx<br/>→ dH8"]:::backward
           s293 -->|dUpdateH8| s295
           s10 -->|dH8| s295
           s271 -->|dH8| s295
           s279 -->|dH8| s295
           s287 -->|dH8| s295
-          s295 -.- n139
-          s296["508. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s292 -->|dUpdateX8| s296
           s48 -->|dUpdateXWeight| s296
           s79 -->|dUpdateXWeight| s296
@@ -8512,8 +8448,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s203 -->|dUpdateXWeight| s296
           s234 -->|dUpdateXWeight| s296
           s265 -->|dUpdateXWeight| s296
-          s296 -.- n138
-          s297["509. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s292 -->|dUpdateX8| s297
           s49 -->|dUpdateXBias| s297
           s80 -->|dUpdateXBias| s297
@@ -8523,50 +8457,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s204 -->|dUpdateXBias| s297
           s235 -->|dUpdateXBias| s297
           s266 -->|dUpdateXBias| s297
-          s297 -.- n138
-          s298["510. dense update.x dx<br/>→ dX8"]:::backward
           s292 -->|dUpdateX8| s298
           s282 -->|dX8| s298
           s290 -->|dX8| s298
-          s298 -.- n138
-          s299["511. Add backward<br/>→ dMultiply135"]:::backward
           s10 -->|dH8| s299
           s271 -->|dH8| s299
           s279 -->|dH8| s299
           s287 -->|dH8| s299
           s295 -->|dH8| s299
-          s299 -.- n137
-          s300["512. Add backward<br/>→ dMultiply136"]:::backward
           s10 -->|dH8| s300
           s271 -->|dH8| s300
           s279 -->|dH8| s300
           s287 -->|dH8| s300
           s295 -->|dH8| s300
-          s300 -.- n137
-          s301["513. Multiply backward<br/>→ dZ7"]:::backward
           s300 -->|dMultiply136| s301
-          s301 -.- n136
-          s302["514. Multiply backward<br/>→ dH7"]:::backward
           s300 -->|dMultiply136| s302
           s9 -->|dH7| s302
-          s302 -.- n136
-          s303["515. Multiply backward + Scale backward<br/>→ dZ7"]:::backward
           s299 -->|dMultiply135| s303
           s301 -->|dZ7| s303
-          s303 -.- n134
-          s304["516. Multiply backward + Tanh backward<br/>→ dAdd132"]:::backward
           s299 -->|dMultiply135| s304
-          s304 -.- n133
-          s305["517. Add backward<br/>→ dCandidateX7"]:::backward
           s304 -->|dAdd132| s305
-          s305 -.- n132
-          s306["518. Add backward<br/>→ dMultiply131"]:::backward
           s304 -->|dAdd132| s306
-          s306 -.- n132
-          s307["519. Multiply backward<br/>→ dCandidateH7"]:::backward
           s306 -->|dMultiply131| s307
-          s307 -.- n131
-          s308["520. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s307 -->|dCandidateH7| s308
           s29 -->|dCandidateHWeight| s308
           s60 -->|dCandidateHWeight| s308
@@ -8577,8 +8489,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s215 -->|dCandidateHWeight| s308
           s246 -->|dCandidateHWeight| s308
           s277 -->|dCandidateHWeight| s308
-          s308 -.- n130
-          s309["521. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s307 -->|dCandidateH7| s309
           s30 -->|dCandidateHBias| s309
           s61 -->|dCandidateHBias| s309
@@ -8589,13 +8499,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s216 -->|dCandidateHBias| s309
           s247 -->|dCandidateHBias| s309
           s278 -->|dCandidateHBias| s309
-          s309 -.- n130
-          s310["522. dense candidate.h dx<br/>→ dH7"]:::backward
           s307 -->|dCandidateH7| s310
           s9 -->|dH7| s310
           s302 -->|dH7| s310
-          s310 -.- n130
-          s311["523. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s305 -->|dCandidateX7| s311
           s32 -->|dCandidateXWeight| s311
           s63 -->|dCandidateXWeight| s311
@@ -8606,8 +8512,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s218 -->|dCandidateXWeight| s311
           s249 -->|dCandidateXWeight| s311
           s280 -->|dCandidateXWeight| s311
-          s311 -.- n129
-          s312["524. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s305 -->|dCandidateX7| s312
           s33 -->|dCandidateXBias| s312
           s64 -->|dCandidateXBias| s312
@@ -8618,20 +8522,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s219 -->|dCandidateXBias| s312
           s250 -->|dCandidateXBias| s312
           s281 -->|dCandidateXBias| s312
-          s312 -.- n129
-          s313["525. dense candidate.x dx<br/>→ dX7"]:::backward
           s305 -->|dCandidateX7| s313
-          s313 -.- n129
-          s314["526. Multiply backward + Sigmoid backward<br/>→ dAdd127"]:::backward
           s306 -->|dMultiply131| s314
-          s314 -.- n128
-          s315["527. Add backward<br/>→ dResetX7"]:::backward
           s314 -->|dAdd127| s315
-          s315 -.- n127
-          s316["528. Add backward<br/>→ dResetH7"]:::backward
           s314 -->|dAdd127| s316
-          s316 -.- n127
-          s317["529. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s316 -->|dResetH7| s317
           s38 -->|dResetHWeight| s317
           s69 -->|dResetHWeight| s317
@@ -8642,14 +8536,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s224 -->|dResetHWeight| s317
           s255 -->|dResetHWeight| s317
           s286 -->|dResetHWeight| s317
-          s317 -.- n126
-          s318["530. dense reset.h dx<br/>→ dH7"]:::backward
           s316 -->|dResetH7| s318
           s9 -->|dH7| s318
           s302 -->|dH7| s318
           s310 -->|dH7| s318
-          s318 -.- n126
-          s319["531. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s315 -->|dResetX7| s319
           s40 -->|dResetXWeight| s319
           s71 -->|dResetXWeight| s319
@@ -8660,8 +8550,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s226 -->|dResetXWeight| s319
           s257 -->|dResetXWeight| s319
           s288 -->|dResetXWeight| s319
-          s319 -.- n125
-          s320["532. dense reset.x db<br/>→ dResetXBias"]:::backward
           s315 -->|dResetX7| s320
           s41 -->|dResetXBias| s320
           s72 -->|dResetXBias| s320
@@ -8672,22 +8560,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s227 -->|dResetXBias| s320
           s258 -->|dResetXBias| s320
           s289 -->|dResetXBias| s320
-          s320 -.- n125
-          s321["533. dense reset.x dx<br/>→ dX7"]:::backward
           s315 -->|dResetX7| s321
           s313 -->|dX7| s321
-          s321 -.- n125
-          s322["534. Sigmoid backward<br/>→ dAdd123"]:::backward
           s301 -->|dZ7| s322
           s303 -->|dZ7| s322
-          s322 -.- n124
-          s323["535. Add backward<br/>→ dUpdateX7"]:::backward
           s322 -->|dAdd123| s323
-          s323 -.- n123
-          s324["536. Add backward<br/>→ dUpdateH7"]:::backward
           s322 -->|dAdd123| s324
-          s324 -.- n123
-          s325["537. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s324 -->|dUpdateH7| s325
           s46 -->|dUpdateHWeight| s325
           s77 -->|dUpdateHWeight| s325
@@ -8698,15 +8576,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s232 -->|dUpdateHWeight| s325
           s263 -->|dUpdateHWeight| s325
           s294 -->|dUpdateHWeight| s325
-          s325 -.- n122
-          s326["538. dense update.h dx<br/>→ dH7"]:::backward
           s324 -->|dUpdateH7| s326
           s9 -->|dH7| s326
           s302 -->|dH7| s326
           s310 -->|dH7| s326
           s318 -->|dH7| s326
-          s326 -.- n122
-          s327["539. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s323 -->|dUpdateX7| s327
           s48 -->|dUpdateXWeight| s327
           s79 -->|dUpdateXWeight| s327
@@ -8717,8 +8591,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s234 -->|dUpdateXWeight| s327
           s265 -->|dUpdateXWeight| s327
           s296 -->|dUpdateXWeight| s327
-          s327 -.- n121
-          s328["540. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s323 -->|dUpdateX7| s328
           s49 -->|dUpdateXBias| s328
           s80 -->|dUpdateXBias| s328
@@ -8729,50 +8601,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s235 -->|dUpdateXBias| s328
           s266 -->|dUpdateXBias| s328
           s297 -->|dUpdateXBias| s328
-          s328 -.- n121
-          s329["541. dense update.x dx<br/>→ dX7"]:::backward
           s323 -->|dUpdateX7| s329
           s313 -->|dX7| s329
           s321 -->|dX7| s329
-          s329 -.- n121
-          s330["542. Add backward<br/>→ dMultiply118"]:::backward
           s9 -->|dH7| s330
           s302 -->|dH7| s330
           s310 -->|dH7| s330
           s318 -->|dH7| s330
           s326 -->|dH7| s330
-          s330 -.- n120
-          s331["543. Add backward<br/>→ dMultiply119"]:::backward
           s9 -->|dH7| s331
           s302 -->|dH7| s331
           s310 -->|dH7| s331
           s318 -->|dH7| s331
           s326 -->|dH7| s331
-          s331 -.- n120
-          s332["544. Multiply backward<br/>→ dZ6"]:::backward
           s331 -->|dMultiply119| s332
-          s332 -.- n119
-          s333["545. Multiply backward<br/>→ dH6"]:::backward
           s331 -->|dMultiply119| s333
           s8 -->|dH6| s333
-          s333 -.- n119
-          s334["546. Multiply backward + Scale backward<br/>→ dZ6"]:::backward
           s330 -->|dMultiply118| s334
           s332 -->|dZ6| s334
-          s334 -.- n117
-          s335["547. Multiply backward + Tanh backward<br/>→ dAdd115"]:::backward
           s330 -->|dMultiply118| s335
-          s335 -.- n116
-          s336["548. Add backward<br/>→ dCandidateX6"]:::backward
           s335 -->|dAdd115| s336
-          s336 -.- n115
-          s337["549. Add backward<br/>→ dMultiply114"]:::backward
           s335 -->|dAdd115| s337
-          s337 -.- n115
-          s338["550. Multiply backward<br/>→ dCandidateH6"]:::backward
           s337 -->|dMultiply114| s338
-          s338 -.- n114
-          s339["551. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s338 -->|dCandidateH6| s339
           s29 -->|dCandidateHWeight| s339
           s60 -->|dCandidateHWeight| s339
@@ -8784,8 +8634,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s246 -->|dCandidateHWeight| s339
           s277 -->|dCandidateHWeight| s339
           s308 -->|dCandidateHWeight| s339
-          s339 -.- n113
-          s340["552. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s338 -->|dCandidateH6| s340
           s30 -->|dCandidateHBias| s340
           s61 -->|dCandidateHBias| s340
@@ -8797,13 +8645,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s247 -->|dCandidateHBias| s340
           s278 -->|dCandidateHBias| s340
           s309 -->|dCandidateHBias| s340
-          s340 -.- n113
-          s341["553. dense candidate.h dx<br/>→ dH6"]:::backward
           s338 -->|dCandidateH6| s341
           s8 -->|dH6| s341
           s333 -->|dH6| s341
-          s341 -.- n113
-          s342["554. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s336 -->|dCandidateX6| s342
           s32 -->|dCandidateXWeight| s342
           s63 -->|dCandidateXWeight| s342
@@ -8815,8 +8659,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s249 -->|dCandidateXWeight| s342
           s280 -->|dCandidateXWeight| s342
           s311 -->|dCandidateXWeight| s342
-          s342 -.- n112
-          s343["555. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s336 -->|dCandidateX6| s343
           s33 -->|dCandidateXBias| s343
           s64 -->|dCandidateXBias| s343
@@ -8828,20 +8670,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s250 -->|dCandidateXBias| s343
           s281 -->|dCandidateXBias| s343
           s312 -->|dCandidateXBias| s343
-          s343 -.- n112
-          s344["556. dense candidate.x dx<br/>→ dX6"]:::backward
           s336 -->|dCandidateX6| s344
-          s344 -.- n112
-          s345["557. Multiply backward + Sigmoid backward<br/>→ dAdd110"]:::backward
           s337 -->|dMultiply114| s345
-          s345 -.- n111
-          s346["558. Add backward<br/>→ dResetX6"]:::backward
           s345 -->|dAdd110| s346
-          s346 -.- n110
-          s347["559. Add backward<br/>→ dResetH6"]:::backward
           s345 -->|dAdd110| s347
-          s347 -.- n110
-          s348["560. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s347 -->|dResetH6| s348
           s38 -->|dResetHWeight| s348
           s69 -->|dResetHWeight| s348
@@ -8853,14 +8685,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s255 -->|dResetHWeight| s348
           s286 -->|dResetHWeight| s348
           s317 -->|dResetHWeight| s348
-          s348 -.- n109
-          s349["561. dense reset.h dx<br/>→ dH6"]:::backward
           s347 -->|dResetH6| s349
           s8 -->|dH6| s349
           s333 -->|dH6| s349
           s341 -->|dH6| s349
-          s349 -.- n109
-          s350["562. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s346 -->|dResetX6| s350
           s40 -->|dResetXWeight| s350
           s71 -->|dResetXWeight| s350
@@ -8872,8 +8700,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s257 -->|dResetXWeight| s350
           s288 -->|dResetXWeight| s350
           s319 -->|dResetXWeight| s350
-          s350 -.- n108
-          s351["563. dense reset.x db<br/>→ dResetXBias"]:::backward
           s346 -->|dResetX6| s351
           s41 -->|dResetXBias| s351
           s72 -->|dResetXBias| s351
@@ -8885,22 +8711,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s258 -->|dResetXBias| s351
           s289 -->|dResetXBias| s351
           s320 -->|dResetXBias| s351
-          s351 -.- n108
-          s352["564. dense reset.x dx<br/>→ dX6"]:::backward
           s346 -->|dResetX6| s352
           s344 -->|dX6| s352
-          s352 -.- n108
-          s353["565. Sigmoid backward<br/>→ dAdd106"]:::backward
           s332 -->|dZ6| s353
           s334 -->|dZ6| s353
-          s353 -.- n107
-          s354["566. Add backward<br/>→ dUpdateX6"]:::backward
           s353 -->|dAdd106| s354
-          s354 -.- n106
-          s355["567. Add backward<br/>→ dUpdateH6"]:::backward
           s353 -->|dAdd106| s355
-          s355 -.- n106
-          s356["568. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s355 -->|dUpdateH6| s356
           s46 -->|dUpdateHWeight| s356
           s77 -->|dUpdateHWeight| s356
@@ -8912,15 +8728,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s263 -->|dUpdateHWeight| s356
           s294 -->|dUpdateHWeight| s356
           s325 -->|dUpdateHWeight| s356
-          s356 -.- n105
-          s357["569. dense update.h dx<br/>→ dH6"]:::backward
           s355 -->|dUpdateH6| s357
           s8 -->|dH6| s357
           s333 -->|dH6| s357
           s341 -->|dH6| s357
           s349 -->|dH6| s357
-          s357 -.- n105
-          s358["570. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s354 -->|dUpdateX6| s358
           s48 -->|dUpdateXWeight| s358
           s79 -->|dUpdateXWeight| s358
@@ -8932,8 +8744,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s265 -->|dUpdateXWeight| s358
           s296 -->|dUpdateXWeight| s358
           s327 -->|dUpdateXWeight| s358
-          s358 -.- n104
-          s359["571. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s354 -->|dUpdateX6| s359
           s49 -->|dUpdateXBias| s359
           s80 -->|dUpdateXBias| s359
@@ -8945,50 +8755,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s266 -->|dUpdateXBias| s359
           s297 -->|dUpdateXBias| s359
           s328 -->|dUpdateXBias| s359
-          s359 -.- n104
-          s360["572. dense update.x dx<br/>→ dX6"]:::backward
           s354 -->|dUpdateX6| s360
           s344 -->|dX6| s360
           s352 -->|dX6| s360
-          s360 -.- n104
-          s361["573. Add backward<br/>→ dMultiply101"]:::backward
           s8 -->|dH6| s361
           s333 -->|dH6| s361
           s341 -->|dH6| s361
           s349 -->|dH6| s361
           s357 -->|dH6| s361
-          s361 -.- n103
-          s362["574. Add backward<br/>→ dMultiply102"]:::backward
           s8 -->|dH6| s362
           s333 -->|dH6| s362
           s341 -->|dH6| s362
           s349 -->|dH6| s362
           s357 -->|dH6| s362
-          s362 -.- n103
-          s363["575. Multiply backward<br/>→ dZ5"]:::backward
           s362 -->|dMultiply102| s363
-          s363 -.- n102
-          s364["576. Multiply backward<br/>→ dH5"]:::backward
           s362 -->|dMultiply102| s364
           s7 -->|dH5| s364
-          s364 -.- n102
-          s365["577. Multiply backward + Scale backward<br/>→ dZ5"]:::backward
           s361 -->|dMultiply101| s365
           s363 -->|dZ5| s365
-          s365 -.- n100
-          s366["578. Multiply backward + Tanh backward<br/>→ dAdd98"]:::backward
           s361 -->|dMultiply101| s366
-          s366 -.- n99
-          s367["579. Add backward<br/>→ dCandidateX5"]:::backward
           s366 -->|dAdd98| s367
-          s367 -.- n98
-          s368["580. Add backward<br/>→ dMultiply97"]:::backward
           s366 -->|dAdd98| s368
-          s368 -.- n98
-          s369["581. Multiply backward<br/>→ dCandidateH5"]:::backward
           s368 -->|dMultiply97| s369
-          s369 -.- n97
-          s370["582. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s369 -->|dCandidateH5| s370
           s29 -->|dCandidateHWeight| s370
           s60 -->|dCandidateHWeight| s370
@@ -9001,8 +8789,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s277 -->|dCandidateHWeight| s370
           s308 -->|dCandidateHWeight| s370
           s339 -->|dCandidateHWeight| s370
-          s370 -.- n96
-          s371["583. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s369 -->|dCandidateH5| s371
           s30 -->|dCandidateHBias| s371
           s61 -->|dCandidateHBias| s371
@@ -9015,13 +8801,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s278 -->|dCandidateHBias| s371
           s309 -->|dCandidateHBias| s371
           s340 -->|dCandidateHBias| s371
-          s371 -.- n96
-          s372["584. dense candidate.h dx<br/>→ dH5"]:::backward
           s369 -->|dCandidateH5| s372
           s7 -->|dH5| s372
           s364 -->|dH5| s372
-          s372 -.- n96
-          s373["585. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s367 -->|dCandidateX5| s373
           s32 -->|dCandidateXWeight| s373
           s63 -->|dCandidateXWeight| s373
@@ -9034,8 +8816,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s280 -->|dCandidateXWeight| s373
           s311 -->|dCandidateXWeight| s373
           s342 -->|dCandidateXWeight| s373
-          s373 -.- n95
-          s374["586. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s367 -->|dCandidateX5| s374
           s33 -->|dCandidateXBias| s374
           s64 -->|dCandidateXBias| s374
@@ -9048,20 +8828,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s281 -->|dCandidateXBias| s374
           s312 -->|dCandidateXBias| s374
           s343 -->|dCandidateXBias| s374
-          s374 -.- n95
-          s375["587. dense candidate.x dx<br/>→ dX5"]:::backward
           s367 -->|dCandidateX5| s375
-          s375 -.- n95
-          s376["588. Multiply backward + Sigmoid backward<br/>→ dAdd93"]:::backward
           s368 -->|dMultiply97| s376
-          s376 -.- n94
-          s377["589. Add backward<br/>→ dResetX5"]:::backward
           s376 -->|dAdd93| s377
-          s377 -.- n93
-          s378["590. Add backward<br/>→ dResetH5"]:::backward
           s376 -->|dAdd93| s378
-          s378 -.- n93
-          s379["591. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s378 -->|dResetH5| s379
           s38 -->|dResetHWeight| s379
           s69 -->|dResetHWeight| s379
@@ -9074,14 +8844,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s286 -->|dResetHWeight| s379
           s317 -->|dResetHWeight| s379
           s348 -->|dResetHWeight| s379
-          s379 -.- n92
-          s380["592. dense reset.h dx<br/>→ dH5"]:::backward
           s378 -->|dResetH5| s380
           s7 -->|dH5| s380
           s364 -->|dH5| s380
           s372 -->|dH5| s380
-          s380 -.- n92
-          s381["593. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s377 -->|dResetX5| s381
           s40 -->|dResetXWeight| s381
           s71 -->|dResetXWeight| s381
@@ -9094,8 +8860,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s288 -->|dResetXWeight| s381
           s319 -->|dResetXWeight| s381
           s350 -->|dResetXWeight| s381
-          s381 -.- n91
-          s382["594. dense reset.x db<br/>→ dResetXBias"]:::backward
           s377 -->|dResetX5| s382
           s41 -->|dResetXBias| s382
           s72 -->|dResetXBias| s382
@@ -9108,22 +8872,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s289 -->|dResetXBias| s382
           s320 -->|dResetXBias| s382
           s351 -->|dResetXBias| s382
-          s382 -.- n91
-          s383["595. dense reset.x dx<br/>→ dX5"]:::backward
           s377 -->|dResetX5| s383
           s375 -->|dX5| s383
-          s383 -.- n91
-          s384["596. Sigmoid backward<br/>→ dAdd89"]:::backward
           s363 -->|dZ5| s384
           s365 -->|dZ5| s384
-          s384 -.- n90
-          s385["597. Add backward<br/>→ dUpdateX5"]:::backward
           s384 -->|dAdd89| s385
-          s385 -.- n89
-          s386["598. Add backward<br/>→ dUpdateH5"]:::backward
           s384 -->|dAdd89| s386
-          s386 -.- n89
-          s387["599. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s386 -->|dUpdateH5| s387
           s46 -->|dUpdateHWeight| s387
           s77 -->|dUpdateHWeight| s387
@@ -9136,15 +8890,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s294 -->|dUpdateHWeight| s387
           s325 -->|dUpdateHWeight| s387
           s356 -->|dUpdateHWeight| s387
-          s387 -.- n88
-          s388["600. dense update.h dx<br/>→ dH5"]:::backward
           s386 -->|dUpdateH5| s388
           s7 -->|dH5| s388
           s364 -->|dH5| s388
           s372 -->|dH5| s388
           s380 -->|dH5| s388
-          s388 -.- n88
-          s389["601. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s385 -->|dUpdateX5| s389
           s48 -->|dUpdateXWeight| s389
           s79 -->|dUpdateXWeight| s389
@@ -9157,8 +8907,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s296 -->|dUpdateXWeight| s389
           s327 -->|dUpdateXWeight| s389
           s358 -->|dUpdateXWeight| s389
-          s389 -.- n87
-          s390["602. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s385 -->|dUpdateX5| s390
           s49 -->|dUpdateXBias| s390
           s80 -->|dUpdateXBias| s390
@@ -9171,50 +8919,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s297 -->|dUpdateXBias| s390
           s328 -->|dUpdateXBias| s390
           s359 -->|dUpdateXBias| s390
-          s390 -.- n87
-          s391["603. dense update.x dx<br/>→ dX5"]:::backward
           s385 -->|dUpdateX5| s391
           s375 -->|dX5| s391
           s383 -->|dX5| s391
-          s391 -.- n87
-          s392["604. Add backward<br/>→ dMultiply84"]:::backward
           s7 -->|dH5| s392
           s364 -->|dH5| s392
           s372 -->|dH5| s392
           s380 -->|dH5| s392
           s388 -->|dH5| s392
-          s392 -.- n86
-          s393["605. Add backward<br/>→ dMultiply85"]:::backward
           s7 -->|dH5| s393
           s364 -->|dH5| s393
           s372 -->|dH5| s393
           s380 -->|dH5| s393
           s388 -->|dH5| s393
-          s393 -.- n86
-          s394["606. Multiply backward<br/>→ dZ4"]:::backward
           s393 -->|dMultiply85| s394
-          s394 -.- n85
-          s395["607. Multiply backward<br/>→ dH4"]:::backward
           s393 -->|dMultiply85| s395
           s6 -->|dH4| s395
-          s395 -.- n85
-          s396["608. Multiply backward + Scale backward<br/>→ dZ4"]:::backward
           s392 -->|dMultiply84| s396
           s394 -->|dZ4| s396
-          s396 -.- n83
-          s397["609. Multiply backward + Tanh backward<br/>→ dAdd81"]:::backward
           s392 -->|dMultiply84| s397
-          s397 -.- n82
-          s398["610. Add backward<br/>→ dCandidateX4"]:::backward
           s397 -->|dAdd81| s398
-          s398 -.- n81
-          s399["611. Add backward<br/>→ dMultiply80"]:::backward
           s397 -->|dAdd81| s399
-          s399 -.- n81
-          s400["612. Multiply backward<br/>→ dCandidateH4"]:::backward
           s399 -->|dMultiply80| s400
-          s400 -.- n80
-          s401["613. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s400 -->|dCandidateH4| s401
           s29 -->|dCandidateHWeight| s401
           s60 -->|dCandidateHWeight| s401
@@ -9228,8 +8954,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s308 -->|dCandidateHWeight| s401
           s339 -->|dCandidateHWeight| s401
           s370 -->|dCandidateHWeight| s401
-          s401 -.- n79
-          s402["614. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s400 -->|dCandidateH4| s402
           s30 -->|dCandidateHBias| s402
           s61 -->|dCandidateHBias| s402
@@ -9243,13 +8967,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s309 -->|dCandidateHBias| s402
           s340 -->|dCandidateHBias| s402
           s371 -->|dCandidateHBias| s402
-          s402 -.- n79
-          s403["615. dense candidate.h dx<br/>→ dH4"]:::backward
           s400 -->|dCandidateH4| s403
           s6 -->|dH4| s403
           s395 -->|dH4| s403
-          s403 -.- n79
-          s404["616. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s398 -->|dCandidateX4| s404
           s32 -->|dCandidateXWeight| s404
           s63 -->|dCandidateXWeight| s404
@@ -9263,8 +8983,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s311 -->|dCandidateXWeight| s404
           s342 -->|dCandidateXWeight| s404
           s373 -->|dCandidateXWeight| s404
-          s404 -.- n78
-          s405["617. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s398 -->|dCandidateX4| s405
           s33 -->|dCandidateXBias| s405
           s64 -->|dCandidateXBias| s405
@@ -9278,20 +8996,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s312 -->|dCandidateXBias| s405
           s343 -->|dCandidateXBias| s405
           s374 -->|dCandidateXBias| s405
-          s405 -.- n78
-          s406["618. dense candidate.x dx<br/>→ dX4"]:::backward
           s398 -->|dCandidateX4| s406
-          s406 -.- n78
-          s407["619. Multiply backward + Sigmoid backward<br/>→ dAdd76"]:::backward
           s399 -->|dMultiply80| s407
-          s407 -.- n77
-          s408["620. Add backward<br/>→ dResetX4"]:::backward
           s407 -->|dAdd76| s408
-          s408 -.- n76
-          s409["621. Add backward<br/>→ dResetH4"]:::backward
           s407 -->|dAdd76| s409
-          s409 -.- n76
-          s410["622. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s409 -->|dResetH4| s410
           s38 -->|dResetHWeight| s410
           s69 -->|dResetHWeight| s410
@@ -9305,14 +9013,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s317 -->|dResetHWeight| s410
           s348 -->|dResetHWeight| s410
           s379 -->|dResetHWeight| s410
-          s410 -.- n75
-          s411["623. dense reset.h dx<br/>→ dH4"]:::backward
           s409 -->|dResetH4| s411
           s6 -->|dH4| s411
           s395 -->|dH4| s411
           s403 -->|dH4| s411
-          s411 -.- n75
-          s412["624. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s408 -->|dResetX4| s412
           s40 -->|dResetXWeight| s412
           s71 -->|dResetXWeight| s412
@@ -9326,8 +9030,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s319 -->|dResetXWeight| s412
           s350 -->|dResetXWeight| s412
           s381 -->|dResetXWeight| s412
-          s412 -.- n74
-          s413["625. dense reset.x db<br/>→ dResetXBias"]:::backward
           s408 -->|dResetX4| s413
           s41 -->|dResetXBias| s413
           s72 -->|dResetXBias| s413
@@ -9341,22 +9043,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s320 -->|dResetXBias| s413
           s351 -->|dResetXBias| s413
           s382 -->|dResetXBias| s413
-          s413 -.- n74
-          s414["626. dense reset.x dx<br/>→ dX4"]:::backward
           s408 -->|dResetX4| s414
           s406 -->|dX4| s414
-          s414 -.- n74
-          s415["627. Sigmoid backward<br/>→ dAdd72"]:::backward
           s394 -->|dZ4| s415
           s396 -->|dZ4| s415
-          s415 -.- n73
-          s416["628. Add backward<br/>→ dUpdateX4"]:::backward
           s415 -->|dAdd72| s416
-          s416 -.- n72
-          s417["629. Add backward<br/>→ dUpdateH4"]:::backward
           s415 -->|dAdd72| s417
-          s417 -.- n72
-          s418["630. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s417 -->|dUpdateH4| s418
           s46 -->|dUpdateHWeight| s418
           s77 -->|dUpdateHWeight| s418
@@ -9370,15 +9062,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s325 -->|dUpdateHWeight| s418
           s356 -->|dUpdateHWeight| s418
           s387 -->|dUpdateHWeight| s418
-          s418 -.- n71
-          s419["631. dense update.h dx<br/>→ dH4"]:::backward
           s417 -->|dUpdateH4| s419
           s6 -->|dH4| s419
           s395 -->|dH4| s419
           s403 -->|dH4| s419
           s411 -->|dH4| s419
-          s419 -.- n71
-          s420["632. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s416 -->|dUpdateX4| s420
           s48 -->|dUpdateXWeight| s420
           s79 -->|dUpdateXWeight| s420
@@ -9392,8 +9080,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s327 -->|dUpdateXWeight| s420
           s358 -->|dUpdateXWeight| s420
           s389 -->|dUpdateXWeight| s420
-          s420 -.- n70
-          s421["633. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s416 -->|dUpdateX4| s421
           s49 -->|dUpdateXBias| s421
           s80 -->|dUpdateXBias| s421
@@ -9407,50 +9093,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s328 -->|dUpdateXBias| s421
           s359 -->|dUpdateXBias| s421
           s390 -->|dUpdateXBias| s421
-          s421 -.- n70
-          s422["634. dense update.x dx<br/>→ dX4"]:::backward
           s416 -->|dUpdateX4| s422
           s406 -->|dX4| s422
           s414 -->|dX4| s422
-          s422 -.- n70
-          s423["635. Add backward<br/>→ dMultiply67"]:::backward
           s6 -->|dH4| s423
           s395 -->|dH4| s423
           s403 -->|dH4| s423
           s411 -->|dH4| s423
           s419 -->|dH4| s423
-          s423 -.- n69
-          s424["636. Add backward<br/>→ dMultiply68"]:::backward
           s6 -->|dH4| s424
           s395 -->|dH4| s424
           s403 -->|dH4| s424
           s411 -->|dH4| s424
           s419 -->|dH4| s424
-          s424 -.- n69
-          s425["637. Multiply backward<br/>→ dZ3"]:::backward
           s424 -->|dMultiply68| s425
-          s425 -.- n68
-          s426["638. Multiply backward<br/>→ dH3"]:::backward
           s424 -->|dMultiply68| s426
           s5 -->|dH3| s426
-          s426 -.- n68
-          s427["639. Multiply backward + Scale backward<br/>→ dZ3"]:::backward
           s423 -->|dMultiply67| s427
           s425 -->|dZ3| s427
-          s427 -.- n66
-          s428["640. Multiply backward + Tanh backward<br/>→ dAdd64"]:::backward
           s423 -->|dMultiply67| s428
-          s428 -.- n65
-          s429["641. Add backward<br/>→ dCandidateX3"]:::backward
           s428 -->|dAdd64| s429
-          s429 -.- n64
-          s430["642. Add backward<br/>→ dMultiply63"]:::backward
           s428 -->|dAdd64| s430
-          s430 -.- n64
-          s431["643. Multiply backward<br/>→ dCandidateH3"]:::backward
           s430 -->|dMultiply63| s431
-          s431 -.- n63
-          s432["644. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s431 -->|dCandidateH3| s432
           s29 -->|dCandidateHWeight| s432
           s60 -->|dCandidateHWeight| s432
@@ -9465,8 +9129,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s339 -->|dCandidateHWeight| s432
           s370 -->|dCandidateHWeight| s432
           s401 -->|dCandidateHWeight| s432
-          s432 -.- n62
-          s433["645. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s431 -->|dCandidateH3| s433
           s30 -->|dCandidateHBias| s433
           s61 -->|dCandidateHBias| s433
@@ -9481,13 +9143,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s340 -->|dCandidateHBias| s433
           s371 -->|dCandidateHBias| s433
           s402 -->|dCandidateHBias| s433
-          s433 -.- n62
-          s434["646. dense candidate.h dx<br/>→ dH3"]:::backward
           s431 -->|dCandidateH3| s434
           s5 -->|dH3| s434
           s426 -->|dH3| s434
-          s434 -.- n62
-          s435["647. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s429 -->|dCandidateX3| s435
           s32 -->|dCandidateXWeight| s435
           s63 -->|dCandidateXWeight| s435
@@ -9502,8 +9160,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s342 -->|dCandidateXWeight| s435
           s373 -->|dCandidateXWeight| s435
           s404 -->|dCandidateXWeight| s435
-          s435 -.- n61
-          s436["648. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s429 -->|dCandidateX3| s436
           s33 -->|dCandidateXBias| s436
           s64 -->|dCandidateXBias| s436
@@ -9518,20 +9174,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s343 -->|dCandidateXBias| s436
           s374 -->|dCandidateXBias| s436
           s405 -->|dCandidateXBias| s436
-          s436 -.- n61
-          s437["649. dense candidate.x dx<br/>→ dX3"]:::backward
           s429 -->|dCandidateX3| s437
-          s437 -.- n61
-          s438["650. Multiply backward + Sigmoid backward<br/>→ dAdd59"]:::backward
           s430 -->|dMultiply63| s438
-          s438 -.- n60
-          s439["651. Add backward<br/>→ dResetX3"]:::backward
           s438 -->|dAdd59| s439
-          s439 -.- n59
-          s440["652. Add backward<br/>→ dResetH3"]:::backward
           s438 -->|dAdd59| s440
-          s440 -.- n59
-          s441["653. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s440 -->|dResetH3| s441
           s38 -->|dResetHWeight| s441
           s69 -->|dResetHWeight| s441
@@ -9546,14 +9192,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s348 -->|dResetHWeight| s441
           s379 -->|dResetHWeight| s441
           s410 -->|dResetHWeight| s441
-          s441 -.- n58
-          s442["654. dense reset.h dx<br/>→ dH3"]:::backward
           s440 -->|dResetH3| s442
           s5 -->|dH3| s442
           s426 -->|dH3| s442
           s434 -->|dH3| s442
-          s442 -.- n58
-          s443["655. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s439 -->|dResetX3| s443
           s40 -->|dResetXWeight| s443
           s71 -->|dResetXWeight| s443
@@ -9568,8 +9210,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s350 -->|dResetXWeight| s443
           s381 -->|dResetXWeight| s443
           s412 -->|dResetXWeight| s443
-          s443 -.- n57
-          s444["656. dense reset.x db<br/>→ dResetXBias"]:::backward
           s439 -->|dResetX3| s444
           s41 -->|dResetXBias| s444
           s72 -->|dResetXBias| s444
@@ -9584,22 +9224,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s351 -->|dResetXBias| s444
           s382 -->|dResetXBias| s444
           s413 -->|dResetXBias| s444
-          s444 -.- n57
-          s445["657. dense reset.x dx<br/>→ dX3"]:::backward
           s439 -->|dResetX3| s445
           s437 -->|dX3| s445
-          s445 -.- n57
-          s446["658. Sigmoid backward<br/>→ dAdd55"]:::backward
           s425 -->|dZ3| s446
           s427 -->|dZ3| s446
-          s446 -.- n56
-          s447["659. Add backward<br/>→ dUpdateX3"]:::backward
           s446 -->|dAdd55| s447
-          s447 -.- n55
-          s448["660. Add backward<br/>→ dUpdateH3"]:::backward
           s446 -->|dAdd55| s448
-          s448 -.- n55
-          s449["661. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s448 -->|dUpdateH3| s449
           s46 -->|dUpdateHWeight| s449
           s77 -->|dUpdateHWeight| s449
@@ -9614,15 +9244,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s356 -->|dUpdateHWeight| s449
           s387 -->|dUpdateHWeight| s449
           s418 -->|dUpdateHWeight| s449
-          s449 -.- n54
-          s450["662. dense update.h dx<br/>→ dH3"]:::backward
           s448 -->|dUpdateH3| s450
           s5 -->|dH3| s450
           s426 -->|dH3| s450
           s434 -->|dH3| s450
           s442 -->|dH3| s450
-          s450 -.- n54
-          s451["663. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s447 -->|dUpdateX3| s451
           s48 -->|dUpdateXWeight| s451
           s79 -->|dUpdateXWeight| s451
@@ -9637,8 +9263,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s358 -->|dUpdateXWeight| s451
           s389 -->|dUpdateXWeight| s451
           s420 -->|dUpdateXWeight| s451
-          s451 -.- n53
-          s452["664. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s447 -->|dUpdateX3| s452
           s49 -->|dUpdateXBias| s452
           s80 -->|dUpdateXBias| s452
@@ -9653,50 +9277,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s359 -->|dUpdateXBias| s452
           s390 -->|dUpdateXBias| s452
           s421 -->|dUpdateXBias| s452
-          s452 -.- n53
-          s453["665. dense update.x dx<br/>→ dX3"]:::backward
           s447 -->|dUpdateX3| s453
           s437 -->|dX3| s453
           s445 -->|dX3| s453
-          s453 -.- n53
-          s454["666. Add backward<br/>→ dMultiply50"]:::backward
           s5 -->|dH3| s454
           s426 -->|dH3| s454
           s434 -->|dH3| s454
           s442 -->|dH3| s454
           s450 -->|dH3| s454
-          s454 -.- n52
-          s455["667. Add backward<br/>→ dMultiply51"]:::backward
           s5 -->|dH3| s455
           s426 -->|dH3| s455
           s434 -->|dH3| s455
           s442 -->|dH3| s455
           s450 -->|dH3| s455
-          s455 -.- n52
-          s456["668. Multiply backward<br/>→ dZ2"]:::backward
           s455 -->|dMultiply51| s456
-          s456 -.- n51
-          s457["669. Multiply backward<br/>→ dH2"]:::backward
           s455 -->|dMultiply51| s457
           s4 -->|dH2| s457
-          s457 -.- n51
-          s458["670. Multiply backward + Scale backward<br/>→ dZ2"]:::backward
           s454 -->|dMultiply50| s458
           s456 -->|dZ2| s458
-          s458 -.- n49
-          s459["671. Multiply backward + Tanh backward<br/>→ dAdd47"]:::backward
           s454 -->|dMultiply50| s459
-          s459 -.- n48
-          s460["672. Add backward<br/>→ dCandidateX2"]:::backward
           s459 -->|dAdd47| s460
-          s460 -.- n47
-          s461["673. Add backward<br/>→ dMultiply46"]:::backward
           s459 -->|dAdd47| s461
-          s461 -.- n47
-          s462["674. Multiply backward<br/>→ dCandidateH2"]:::backward
           s461 -->|dMultiply46| s462
-          s462 -.- n46
-          s463["675. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s462 -->|dCandidateH2| s463
           s29 -->|dCandidateHWeight| s463
           s60 -->|dCandidateHWeight| s463
@@ -9712,8 +9314,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s370 -->|dCandidateHWeight| s463
           s401 -->|dCandidateHWeight| s463
           s432 -->|dCandidateHWeight| s463
-          s463 -.- n45
-          s464["676. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s462 -->|dCandidateH2| s464
           s30 -->|dCandidateHBias| s464
           s61 -->|dCandidateHBias| s464
@@ -9729,13 +9329,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s371 -->|dCandidateHBias| s464
           s402 -->|dCandidateHBias| s464
           s433 -->|dCandidateHBias| s464
-          s464 -.- n45
-          s465["677. dense candidate.h dx<br/>→ dH2"]:::backward
           s462 -->|dCandidateH2| s465
           s4 -->|dH2| s465
           s457 -->|dH2| s465
-          s465 -.- n45
-          s466["678. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s460 -->|dCandidateX2| s466
           s32 -->|dCandidateXWeight| s466
           s63 -->|dCandidateXWeight| s466
@@ -9751,8 +9347,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s373 -->|dCandidateXWeight| s466
           s404 -->|dCandidateXWeight| s466
           s435 -->|dCandidateXWeight| s466
-          s466 -.- n44
-          s467["679. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s460 -->|dCandidateX2| s467
           s33 -->|dCandidateXBias| s467
           s64 -->|dCandidateXBias| s467
@@ -9768,20 +9362,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s374 -->|dCandidateXBias| s467
           s405 -->|dCandidateXBias| s467
           s436 -->|dCandidateXBias| s467
-          s467 -.- n44
-          s468["680. dense candidate.x dx<br/>→ dX2"]:::backward
           s460 -->|dCandidateX2| s468
-          s468 -.- n44
-          s469["681. Multiply backward + Sigmoid backward<br/>→ dAdd42"]:::backward
           s461 -->|dMultiply46| s469
-          s469 -.- n43
-          s470["682. Add backward<br/>→ dResetX2"]:::backward
           s469 -->|dAdd42| s470
-          s470 -.- n42
-          s471["683. Add backward<br/>→ dResetH2"]:::backward
           s469 -->|dAdd42| s471
-          s471 -.- n42
-          s472["684. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s471 -->|dResetH2| s472
           s38 -->|dResetHWeight| s472
           s69 -->|dResetHWeight| s472
@@ -9797,14 +9381,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s379 -->|dResetHWeight| s472
           s410 -->|dResetHWeight| s472
           s441 -->|dResetHWeight| s472
-          s472 -.- n41
-          s473["685. dense reset.h dx<br/>→ dH2"]:::backward
           s471 -->|dResetH2| s473
           s4 -->|dH2| s473
           s457 -->|dH2| s473
           s465 -->|dH2| s473
-          s473 -.- n41
-          s474["686. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s470 -->|dResetX2| s474
           s40 -->|dResetXWeight| s474
           s71 -->|dResetXWeight| s474
@@ -9820,8 +9400,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s381 -->|dResetXWeight| s474
           s412 -->|dResetXWeight| s474
           s443 -->|dResetXWeight| s474
-          s474 -.- n40
-          s475["687. dense reset.x db<br/>→ dResetXBias"]:::backward
           s470 -->|dResetX2| s475
           s41 -->|dResetXBias| s475
           s72 -->|dResetXBias| s475
@@ -9837,22 +9415,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s382 -->|dResetXBias| s475
           s413 -->|dResetXBias| s475
           s444 -->|dResetXBias| s475
-          s475 -.- n40
-          s476["688. dense reset.x dx<br/>→ dX2"]:::backward
           s470 -->|dResetX2| s476
           s468 -->|dX2| s476
-          s476 -.- n40
-          s477["689. Sigmoid backward<br/>→ dAdd38"]:::backward
           s456 -->|dZ2| s477
           s458 -->|dZ2| s477
-          s477 -.- n39
-          s478["690. Add backward<br/>→ dUpdateX2"]:::backward
           s477 -->|dAdd38| s478
-          s478 -.- n38
-          s479["691. Add backward<br/>→ dUpdateH2"]:::backward
           s477 -->|dAdd38| s479
-          s479 -.- n38
-          s480["692. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s479 -->|dUpdateH2| s480
           s46 -->|dUpdateHWeight| s480
           s77 -->|dUpdateHWeight| s480
@@ -9868,15 +9436,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s387 -->|dUpdateHWeight| s480
           s418 -->|dUpdateHWeight| s480
           s449 -->|dUpdateHWeight| s480
-          s480 -.- n37
-          s481["693. dense update.h dx<br/>→ dH2"]:::backward
           s479 -->|dUpdateH2| s481
           s4 -->|dH2| s481
           s457 -->|dH2| s481
           s465 -->|dH2| s481
           s473 -->|dH2| s481
-          s481 -.- n37
-          s482["694. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s478 -->|dUpdateX2| s482
           s48 -->|dUpdateXWeight| s482
           s79 -->|dUpdateXWeight| s482
@@ -9892,8 +9456,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s389 -->|dUpdateXWeight| s482
           s420 -->|dUpdateXWeight| s482
           s451 -->|dUpdateXWeight| s482
-          s482 -.- n36
-          s483["695. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s478 -->|dUpdateX2| s483
           s49 -->|dUpdateXBias| s483
           s80 -->|dUpdateXBias| s483
@@ -9909,43 +9471,25 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s390 -->|dUpdateXBias| s483
           s421 -->|dUpdateXBias| s483
           s452 -->|dUpdateXBias| s483
-          s483 -.- n36
-          s484["696. dense update.x dx<br/>→ dX2"]:::backward
           s478 -->|dUpdateX2| s484
           s468 -->|dX2| s484
           s476 -->|dX2| s484
-          s484 -.- n36
-          s485["697. Add backward<br/>→ dMultiply33"]:::backward
           s4 -->|dH2| s485
           s457 -->|dH2| s485
           s465 -->|dH2| s485
           s473 -->|dH2| s485
           s481 -->|dH2| s485
-          s485 -.- n35
-          s486["698. Add backward + Multiply backward<br/>→ dz"]:::backward
           s4 -->|dH2| s486
           s457 -->|dH2| s486
           s465 -->|dH2| s486
           s473 -->|dH2| s486
           s481 -->|dH2| s486
-          s486 -.- n34
-          s487["699. Multiply backward + Scale backward<br/>→ dz"]:::backward
           s485 -->|dMultiply33| s487
           s486 -->|dz| s487
-          s487 -.- n32
-          s488["700. Multiply backward + Tanh backward<br/>→ dAdd30"]:::backward
           s485 -->|dMultiply33| s488
-          s488 -.- n31
-          s489["701. Add backward<br/>→ dCandidateX"]:::backward
           s488 -->|dAdd30| s489
-          s489 -.- n30
-          s490["702. Add backward<br/>→ dMultiply29"]:::backward
           s488 -->|dAdd30| s490
-          s490 -.- n30
-          s491["703. Multiply backward<br/>→ dCandidateH"]:::backward
           s490 -->|dMultiply29| s491
-          s491 -.- n29
-          s492["704. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
           s491 -->|dCandidateH| s492
           s29 -->|dCandidateHWeight| s492
           s60 -->|dCandidateHWeight| s492
@@ -9962,8 +9506,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s401 -->|dCandidateHWeight| s492
           s432 -->|dCandidateHWeight| s492
           s463 -->|dCandidateHWeight| s492
-          s492 -.- n28
-          s493["705. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
           s491 -->|dCandidateH| s493
           s30 -->|dCandidateHBias| s493
           s61 -->|dCandidateHBias| s493
@@ -9980,8 +9522,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s402 -->|dCandidateHBias| s493
           s433 -->|dCandidateHBias| s493
           s464 -->|dCandidateHBias| s493
-          s493 -.- n28
-          s494["706. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
           s489 -->|dCandidateX| s494
           s32 -->|dCandidateXWeight| s494
           s63 -->|dCandidateXWeight| s494
@@ -9998,8 +9538,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s404 -->|dCandidateXWeight| s494
           s435 -->|dCandidateXWeight| s494
           s466 -->|dCandidateXWeight| s494
-          s494 -.- n27
-          s495["707. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
           s489 -->|dCandidateX| s495
           s33 -->|dCandidateXBias| s495
           s64 -->|dCandidateXBias| s495
@@ -10016,20 +9554,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s405 -->|dCandidateXBias| s495
           s436 -->|dCandidateXBias| s495
           s467 -->|dCandidateXBias| s495
-          s495 -.- n27
-          s496["708. dense candidate.x dx<br/>→ dx"]:::backward
           s489 -->|dCandidateX| s496
-          s496 -.- n27
-          s497["709. Multiply backward + Sigmoid backward<br/>→ dAdd25"]:::backward
           s490 -->|dMultiply29| s497
-          s497 -.- n26
-          s498["710. Add backward<br/>→ dResetX"]:::backward
           s497 -->|dAdd25| s498
-          s498 -.- n25
-          s499["711. Add backward<br/>→ dResetH"]:::backward
           s497 -->|dAdd25| s499
-          s499 -.- n25
-          s500["712. dense reset.h dW<br/>→ dResetHWeight"]:::backward
           s499 -->|dResetH| s500
           s38 -->|dResetHWeight| s500
           s69 -->|dResetHWeight| s500
@@ -10046,8 +9574,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s410 -->|dResetHWeight| s500
           s441 -->|dResetHWeight| s500
           s472 -->|dResetHWeight| s500
-          s500 -.- n24
-          s501["713. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s498 -->|dResetX| s501
           s40 -->|dResetXWeight| s501
           s71 -->|dResetXWeight| s501
@@ -10064,8 +9590,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s412 -->|dResetXWeight| s501
           s443 -->|dResetXWeight| s501
           s474 -->|dResetXWeight| s501
-          s501 -.- n23
-          s502["714. dense reset.x db<br/>→ dResetXBias"]:::backward
           s498 -->|dResetX| s502
           s41 -->|dResetXBias| s502
           s72 -->|dResetXBias| s502
@@ -10082,22 +9606,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s413 -->|dResetXBias| s502
           s444 -->|dResetXBias| s502
           s475 -->|dResetXBias| s502
-          s502 -.- n23
-          s503["715. dense reset.x dx<br/>→ dx"]:::backward
           s498 -->|dResetX| s503
           s496 -->|dx| s503
-          s503 -.- n23
-          s504["716. Sigmoid backward<br/>→ dAdd21"]:::backward
           s486 -->|dz| s504
           s487 -->|dz| s504
-          s504 -.- n22
-          s505["717. Add backward<br/>→ dUpdateX"]:::backward
           s504 -->|dAdd21| s505
-          s505 -.- n21
-          s506["718. Add backward<br/>→ dUpdateH"]:::backward
           s504 -->|dAdd21| s506
-          s506 -.- n21
-          s507["719. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
           s506 -->|dUpdateH| s507
           s46 -->|dUpdateHWeight| s507
           s77 -->|dUpdateHWeight| s507
@@ -10114,8 +9628,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s418 -->|dUpdateHWeight| s507
           s449 -->|dUpdateHWeight| s507
           s480 -->|dUpdateHWeight| s507
-          s507 -.- n20
-          s508["720. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
           s505 -->|dUpdateX| s508
           s48 -->|dUpdateXWeight| s508
           s79 -->|dUpdateXWeight| s508
@@ -10132,8 +9644,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s420 -->|dUpdateXWeight| s508
           s451 -->|dUpdateXWeight| s508
           s482 -->|dUpdateXWeight| s508
-          s508 -.- n19
-          s509["721. dense update.x db<br/>→ dUpdateXBias"]:::backward
           s505 -->|dUpdateX| s509
           s49 -->|dUpdateXBias| s509
           s80 -->|dUpdateXBias| s509
@@ -10150,36 +9660,24 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s421 -->|dUpdateXBias| s509
           s452 -->|dUpdateXBias| s509
           s483 -->|dUpdateXBias| s509
-          s509 -.- n19
-          s510["722. dense update.x dx<br/>→ dx"]:::backward
           s505 -->|dUpdateX| s510
           s496 -->|dx| s510
           s503 -->|dx| s510
-          s510 -.- n19
-          s511["723. clear dEmbed<br/>→ dEmbed"]:::backward
-          s511 -.- n1
-          s512["724. Unstack backward<br/>→ dEmbed"]:::backward
           s34 -->|dX16| s512
           s42 -->|dX16| s512
           s50 -->|dX16| s512
           s511 -->|dEmbed| s512
-          s512 -.- n17
-          s513["725. Unstack backward<br/>→ dEmbed"]:::backward
           s65 -->|dX15| s513
           s73 -->|dX15| s513
           s81 -->|dX15| s513
           s511 -->|dEmbed| s513
           s512 -->|dEmbed| s513
-          s513 -.- n16
-          s514["726. Unstack backward<br/>→ dEmbed"]:::backward
           s96 -->|dX14| s514
           s104 -->|dX14| s514
           s112 -->|dX14| s514
           s511 -->|dEmbed| s514
           s512 -->|dEmbed| s514
           s513 -->|dEmbed| s514
-          s514 -.- n15
-          s515["727. Unstack backward<br/>→ dEmbed"]:::backward
           s127 -->|dX13| s515
           s135 -->|dX13| s515
           s143 -->|dX13| s515
@@ -10187,8 +9685,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s512 -->|dEmbed| s515
           s513 -->|dEmbed| s515
           s514 -->|dEmbed| s515
-          s515 -.- n14
-          s516["728. Unstack backward<br/>→ dEmbed"]:::backward
           s158 -->|dX12| s516
           s166 -->|dX12| s516
           s174 -->|dX12| s516
@@ -10197,8 +9693,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s513 -->|dEmbed| s516
           s514 -->|dEmbed| s516
           s515 -->|dEmbed| s516
-          s516 -.- n13
-          s517["729. Unstack backward<br/>→ dEmbed"]:::backward
           s189 -->|dX11| s517
           s197 -->|dX11| s517
           s205 -->|dX11| s517
@@ -10208,8 +9702,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s514 -->|dEmbed| s517
           s515 -->|dEmbed| s517
           s516 -->|dEmbed| s517
-          s517 -.- n12
-          s518["730. Unstack backward<br/>→ dEmbed"]:::backward
           s220 -->|dX10| s518
           s228 -->|dX10| s518
           s236 -->|dX10| s518
@@ -10220,8 +9712,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s515 -->|dEmbed| s518
           s516 -->|dEmbed| s518
           s517 -->|dEmbed| s518
-          s518 -.- n11
-          s519["731. Unstack backward<br/>→ dEmbed"]:::backward
           s251 -->|dX9| s519
           s259 -->|dX9| s519
           s267 -->|dX9| s519
@@ -10233,8 +9723,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s516 -->|dEmbed| s519
           s517 -->|dEmbed| s519
           s518 -->|dEmbed| s519
-          s519 -.- n10
-          s520["732. Unstack backward<br/>→ dEmbed"]:::backward
           s282 -->|dX8| s520
           s290 -->|dX8| s520
           s298 -->|dX8| s520
@@ -10247,8 +9735,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s517 -->|dEmbed| s520
           s518 -->|dEmbed| s520
           s519 -->|dEmbed| s520
-          s520 -.- n9
-          s521["733. Unstack backward<br/>→ dEmbed"]:::backward
           s313 -->|dX7| s521
           s321 -->|dX7| s521
           s329 -->|dX7| s521
@@ -10262,8 +9748,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s518 -->|dEmbed| s521
           s519 -->|dEmbed| s521
           s520 -->|dEmbed| s521
-          s521 -.- n8
-          s522["734. Unstack backward<br/>→ dEmbed"]:::backward
           s344 -->|dX6| s522
           s352 -->|dX6| s522
           s360 -->|dX6| s522
@@ -10278,8 +9762,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s519 -->|dEmbed| s522
           s520 -->|dEmbed| s522
           s521 -->|dEmbed| s522
-          s522 -.- n7
-          s523["735. Unstack backward<br/>→ dEmbed"]:::backward
           s375 -->|dX5| s523
           s383 -->|dX5| s523
           s391 -->|dX5| s523
@@ -10295,8 +9777,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s520 -->|dEmbed| s523
           s521 -->|dEmbed| s523
           s522 -->|dEmbed| s523
-          s523 -.- n6
-          s524["736. Unstack backward<br/>→ dEmbed"]:::backward
           s406 -->|dX4| s524
           s414 -->|dX4| s524
           s422 -->|dX4| s524
@@ -10313,8 +9793,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s521 -->|dEmbed| s524
           s522 -->|dEmbed| s524
           s523 -->|dEmbed| s524
-          s524 -.- n5
-          s525["737. Unstack backward<br/>→ dEmbed"]:::backward
           s437 -->|dX3| s525
           s445 -->|dX3| s525
           s453 -->|dX3| s525
@@ -10332,8 +9810,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s522 -->|dEmbed| s525
           s523 -->|dEmbed| s525
           s524 -->|dEmbed| s525
-          s525 -.- n4
-          s526["738. Unstack backward<br/>→ dEmbed"]:::backward
           s468 -->|dX2| s526
           s476 -->|dX2| s526
           s484 -->|dX2| s526
@@ -10352,8 +9828,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s523 -->|dEmbed| s526
           s524 -->|dEmbed| s526
           s525 -->|dEmbed| s526
-          s526 -.- n3
-          s527["739. Unstack backward<br/>→ dEmbed"]:::backward
           s496 -->|dx| s527
           s503 -->|dx| s527
           s510 -->|dx| s527
@@ -10373,8 +9847,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s524 -->|dEmbed| s527
           s525 -->|dEmbed| s527
           s526 -->|dEmbed| s527
-          s527 -.- n2
-          s528["740. Embedding backward<br/>→ dEmbedWeight"]:::backward
           s511 -->|dEmbed| s528
           s512 -->|dEmbed| s528
           s513 -->|dEmbed| s528
@@ -10392,6 +9864,534 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s525 -->|dEmbed| s528
           s526 -->|dEmbed| s528
           s527 -->|dEmbed| s528
+          s0 -.- n294
+          s1 -.- n292
+          s2 -.- n292
+          s3 -.- n292
+          s4 -.- n291
+          s5 -.- n291
+          s6 -.- n291
+          s7 -.- n291
+          s8 -.- n291
+          s9 -.- n291
+          s10 -.- n291
+          s11 -.- n291
+          s12 -.- n291
+          s13 -.- n291
+          s14 -.- n291
+          s15 -.- n291
+          s16 -.- n291
+          s17 -.- n291
+          s18 -.- n291
+          s19 -.- n291
+          s20 -.- n290
+          s21 -.- n290
+          s22 -.- n289
+          s23 -.- n289
+          s24 -.- n287
+          s25 -.- n286
+          s26 -.- n285
+          s27 -.- n285
+          s28 -.- n284
+          s29 -.- n283
+          s30 -.- n283
+          s31 -.- n283
+          s32 -.- n282
+          s33 -.- n282
+          s34 -.- n282
+          s35 -.- n281
+          s36 -.- n280
+          s37 -.- n280
+          s38 -.- n279
+          s39 -.- n279
+          s40 -.- n278
+          s41 -.- n278
+          s42 -.- n278
+          s43 -.- n277
+          s44 -.- n276
+          s45 -.- n276
+          s46 -.- n275
+          s47 -.- n275
+          s48 -.- n274
+          s49 -.- n274
+          s50 -.- n274
+          s51 -.- n273
+          s52 -.- n273
+          s53 -.- n272
+          s54 -.- n272
+          s55 -.- n270
+          s56 -.- n269
+          s57 -.- n268
+          s58 -.- n268
+          s59 -.- n267
+          s60 -.- n266
+          s61 -.- n266
+          s62 -.- n266
+          s63 -.- n265
+          s64 -.- n265
+          s65 -.- n265
+          s66 -.- n264
+          s67 -.- n263
+          s68 -.- n263
+          s69 -.- n262
+          s70 -.- n262
+          s71 -.- n261
+          s72 -.- n261
+          s73 -.- n261
+          s74 -.- n260
+          s75 -.- n259
+          s76 -.- n259
+          s77 -.- n258
+          s78 -.- n258
+          s79 -.- n257
+          s80 -.- n257
+          s81 -.- n257
+          s82 -.- n256
+          s83 -.- n256
+          s84 -.- n255
+          s85 -.- n255
+          s86 -.- n253
+          s87 -.- n252
+          s88 -.- n251
+          s89 -.- n251
+          s90 -.- n250
+          s91 -.- n249
+          s92 -.- n249
+          s93 -.- n249
+          s94 -.- n248
+          s95 -.- n248
+          s96 -.- n248
+          s97 -.- n247
+          s98 -.- n246
+          s99 -.- n246
+          s100 -.- n245
+          s101 -.- n245
+          s102 -.- n244
+          s103 -.- n244
+          s104 -.- n244
+          s105 -.- n243
+          s106 -.- n242
+          s107 -.- n242
+          s108 -.- n241
+          s109 -.- n241
+          s110 -.- n240
+          s111 -.- n240
+          s112 -.- n240
+          s113 -.- n239
+          s114 -.- n239
+          s115 -.- n238
+          s116 -.- n238
+          s117 -.- n236
+          s118 -.- n235
+          s119 -.- n234
+          s120 -.- n234
+          s121 -.- n233
+          s122 -.- n232
+          s123 -.- n232
+          s124 -.- n232
+          s125 -.- n231
+          s126 -.- n231
+          s127 -.- n231
+          s128 -.- n230
+          s129 -.- n229
+          s130 -.- n229
+          s131 -.- n228
+          s132 -.- n228
+          s133 -.- n227
+          s134 -.- n227
+          s135 -.- n227
+          s136 -.- n226
+          s137 -.- n225
+          s138 -.- n225
+          s139 -.- n224
+          s140 -.- n224
+          s141 -.- n223
+          s142 -.- n223
+          s143 -.- n223
+          s144 -.- n222
+          s145 -.- n222
+          s146 -.- n221
+          s147 -.- n221
+          s148 -.- n219
+          s149 -.- n218
+          s150 -.- n217
+          s151 -.- n217
+          s152 -.- n216
+          s153 -.- n215
+          s154 -.- n215
+          s155 -.- n215
+          s156 -.- n214
+          s157 -.- n214
+          s158 -.- n214
+          s159 -.- n213
+          s160 -.- n212
+          s161 -.- n212
+          s162 -.- n211
+          s163 -.- n211
+          s164 -.- n210
+          s165 -.- n210
+          s166 -.- n210
+          s167 -.- n209
+          s168 -.- n208
+          s169 -.- n208
+          s170 -.- n207
+          s171 -.- n207
+          s172 -.- n206
+          s173 -.- n206
+          s174 -.- n206
+          s175 -.- n205
+          s176 -.- n205
+          s177 -.- n204
+          s178 -.- n204
+          s179 -.- n202
+          s180 -.- n201
+          s181 -.- n200
+          s182 -.- n200
+          s183 -.- n199
+          s184 -.- n198
+          s185 -.- n198
+          s186 -.- n198
+          s187 -.- n197
+          s188 -.- n197
+          s189 -.- n197
+          s190 -.- n196
+          s191 -.- n195
+          s192 -.- n195
+          s193 -.- n194
+          s194 -.- n194
+          s195 -.- n193
+          s196 -.- n193
+          s197 -.- n193
+          s198 -.- n192
+          s199 -.- n191
+          s200 -.- n191
+          s201 -.- n190
+          s202 -.- n190
+          s203 -.- n189
+          s204 -.- n189
+          s205 -.- n189
+          s206 -.- n188
+          s207 -.- n188
+          s208 -.- n187
+          s209 -.- n187
+          s210 -.- n185
+          s211 -.- n184
+          s212 -.- n183
+          s213 -.- n183
+          s214 -.- n182
+          s215 -.- n181
+          s216 -.- n181
+          s217 -.- n181
+          s218 -.- n180
+          s219 -.- n180
+          s220 -.- n180
+          s221 -.- n179
+          s222 -.- n178
+          s223 -.- n178
+          s224 -.- n177
+          s225 -.- n177
+          s226 -.- n176
+          s227 -.- n176
+          s228 -.- n176
+          s229 -.- n175
+          s230 -.- n174
+          s231 -.- n174
+          s232 -.- n173
+          s233 -.- n173
+          s234 -.- n172
+          s235 -.- n172
+          s236 -.- n172
+          s237 -.- n171
+          s238 -.- n171
+          s239 -.- n170
+          s240 -.- n170
+          s241 -.- n168
+          s242 -.- n167
+          s243 -.- n166
+          s244 -.- n166
+          s245 -.- n165
+          s246 -.- n164
+          s247 -.- n164
+          s248 -.- n164
+          s249 -.- n163
+          s250 -.- n163
+          s251 -.- n163
+          s252 -.- n162
+          s253 -.- n161
+          s254 -.- n161
+          s255 -.- n160
+          s256 -.- n160
+          s257 -.- n159
+          s258 -.- n159
+          s259 -.- n159
+          s260 -.- n158
+          s261 -.- n157
+          s262 -.- n157
+          s263 -.- n156
+          s264 -.- n156
+          s265 -.- n155
+          s266 -.- n155
+          s267 -.- n155
+          s268 -.- n154
+          s269 -.- n154
+          s270 -.- n153
+          s271 -.- n153
+          s272 -.- n151
+          s273 -.- n150
+          s274 -.- n149
+          s275 -.- n149
+          s276 -.- n148
+          s277 -.- n147
+          s278 -.- n147
+          s279 -.- n147
+          s280 -.- n146
+          s281 -.- n146
+          s282 -.- n146
+          s283 -.- n145
+          s284 -.- n144
+          s285 -.- n144
+          s286 -.- n143
+          s287 -.- n143
+          s288 -.- n142
+          s289 -.- n142
+          s290 -.- n142
+          s291 -.- n141
+          s292 -.- n140
+          s293 -.- n140
+          s294 -.- n139
+          s295 -.- n139
+          s296 -.- n138
+          s297 -.- n138
+          s298 -.- n138
+          s299 -.- n137
+          s300 -.- n137
+          s301 -.- n136
+          s302 -.- n136
+          s303 -.- n134
+          s304 -.- n133
+          s305 -.- n132
+          s306 -.- n132
+          s307 -.- n131
+          s308 -.- n130
+          s309 -.- n130
+          s310 -.- n130
+          s311 -.- n129
+          s312 -.- n129
+          s313 -.- n129
+          s314 -.- n128
+          s315 -.- n127
+          s316 -.- n127
+          s317 -.- n126
+          s318 -.- n126
+          s319 -.- n125
+          s320 -.- n125
+          s321 -.- n125
+          s322 -.- n124
+          s323 -.- n123
+          s324 -.- n123
+          s325 -.- n122
+          s326 -.- n122
+          s327 -.- n121
+          s328 -.- n121
+          s329 -.- n121
+          s330 -.- n120
+          s331 -.- n120
+          s332 -.- n119
+          s333 -.- n119
+          s334 -.- n117
+          s335 -.- n116
+          s336 -.- n115
+          s337 -.- n115
+          s338 -.- n114
+          s339 -.- n113
+          s340 -.- n113
+          s341 -.- n113
+          s342 -.- n112
+          s343 -.- n112
+          s344 -.- n112
+          s345 -.- n111
+          s346 -.- n110
+          s347 -.- n110
+          s348 -.- n109
+          s349 -.- n109
+          s350 -.- n108
+          s351 -.- n108
+          s352 -.- n108
+          s353 -.- n107
+          s354 -.- n106
+          s355 -.- n106
+          s356 -.- n105
+          s357 -.- n105
+          s358 -.- n104
+          s359 -.- n104
+          s360 -.- n104
+          s361 -.- n103
+          s362 -.- n103
+          s363 -.- n102
+          s364 -.- n102
+          s365 -.- n100
+          s366 -.- n99
+          s367 -.- n98
+          s368 -.- n98
+          s369 -.- n97
+          s370 -.- n96
+          s371 -.- n96
+          s372 -.- n96
+          s373 -.- n95
+          s374 -.- n95
+          s375 -.- n95
+          s376 -.- n94
+          s377 -.- n93
+          s378 -.- n93
+          s379 -.- n92
+          s380 -.- n92
+          s381 -.- n91
+          s382 -.- n91
+          s383 -.- n91
+          s384 -.- n90
+          s385 -.- n89
+          s386 -.- n89
+          s387 -.- n88
+          s388 -.- n88
+          s389 -.- n87
+          s390 -.- n87
+          s391 -.- n87
+          s392 -.- n86
+          s393 -.- n86
+          s394 -.- n85
+          s395 -.- n85
+          s396 -.- n83
+          s397 -.- n82
+          s398 -.- n81
+          s399 -.- n81
+          s400 -.- n80
+          s401 -.- n79
+          s402 -.- n79
+          s403 -.- n79
+          s404 -.- n78
+          s405 -.- n78
+          s406 -.- n78
+          s407 -.- n77
+          s408 -.- n76
+          s409 -.- n76
+          s410 -.- n75
+          s411 -.- n75
+          s412 -.- n74
+          s413 -.- n74
+          s414 -.- n74
+          s415 -.- n73
+          s416 -.- n72
+          s417 -.- n72
+          s418 -.- n71
+          s419 -.- n71
+          s420 -.- n70
+          s421 -.- n70
+          s422 -.- n70
+          s423 -.- n69
+          s424 -.- n69
+          s425 -.- n68
+          s426 -.- n68
+          s427 -.- n66
+          s428 -.- n65
+          s429 -.- n64
+          s430 -.- n64
+          s431 -.- n63
+          s432 -.- n62
+          s433 -.- n62
+          s434 -.- n62
+          s435 -.- n61
+          s436 -.- n61
+          s437 -.- n61
+          s438 -.- n60
+          s439 -.- n59
+          s440 -.- n59
+          s441 -.- n58
+          s442 -.- n58
+          s443 -.- n57
+          s444 -.- n57
+          s445 -.- n57
+          s446 -.- n56
+          s447 -.- n55
+          s448 -.- n55
+          s449 -.- n54
+          s450 -.- n54
+          s451 -.- n53
+          s452 -.- n53
+          s453 -.- n53
+          s454 -.- n52
+          s455 -.- n52
+          s456 -.- n51
+          s457 -.- n51
+          s458 -.- n49
+          s459 -.- n48
+          s460 -.- n47
+          s461 -.- n47
+          s462 -.- n46
+          s463 -.- n45
+          s464 -.- n45
+          s465 -.- n45
+          s466 -.- n44
+          s467 -.- n44
+          s468 -.- n44
+          s469 -.- n43
+          s470 -.- n42
+          s471 -.- n42
+          s472 -.- n41
+          s473 -.- n41
+          s474 -.- n40
+          s475 -.- n40
+          s476 -.- n40
+          s477 -.- n39
+          s478 -.- n38
+          s479 -.- n38
+          s480 -.- n37
+          s481 -.- n37
+          s482 -.- n36
+          s483 -.- n36
+          s484 -.- n36
+          s485 -.- n35
+          s486 -.- n34
+          s487 -.- n32
+          s488 -.- n31
+          s489 -.- n30
+          s490 -.- n30
+          s491 -.- n29
+          s492 -.- n28
+          s493 -.- n28
+          s494 -.- n27
+          s495 -.- n27
+          s496 -.- n27
+          s497 -.- n26
+          s498 -.- n25
+          s499 -.- n25
+          s500 -.- n24
+          s501 -.- n23
+          s502 -.- n23
+          s503 -.- n23
+          s504 -.- n22
+          s505 -.- n21
+          s506 -.- n21
+          s507 -.- n20
+          s508 -.- n19
+          s509 -.- n19
+          s510 -.- n19
+          s511 -.- n1
+          s512 -.- n17
+          s513 -.- n16
+          s514 -.- n15
+          s515 -.- n14
+          s516 -.- n13
+          s517 -.- n12
+          s518 -.- n11
+          s519 -.- n10
+          s520 -.- n9
+          s521 -.- n8
+          s522 -.- n7
+          s523 -.- n6
+          s524 -.- n5
+          s525 -.- n4
+          s526 -.- n3
+          s527 -.- n2
           s528 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -10684,940 +10684,1038 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           n292 [label="head\nDense \"head\"  [B, 16, 32]\n4,128 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n294 [label="softmaxCrossEntropy294\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="212. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
-          s0 -> n294 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="213. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dHead"];
-          s1 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="214. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dHead"];
-          s2 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="215. dense head dx\n→ dStack291", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dHead"];
-          s3 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="216. Stack backward\n→ dH2", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dStack291"];
-          s4 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="217. Stack backward\n→ dH3", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dStack291"];
-          s5 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="218. Stack backward\n→ dH4", fillcolor="#fff1dc"];
-          s3 -> s6 [label="dStack291"];
-          s6 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="219. Stack backward\n→ dH5", fillcolor="#fff1dc"];
-          s3 -> s7 [label="dStack291"];
-          s7 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="220. Stack backward\n→ dH6", fillcolor="#fff1dc"];
-          s3 -> s8 [label="dStack291"];
-          s8 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="221. Stack backward\n→ dH7", fillcolor="#fff1dc"];
-          s3 -> s9 [label="dStack291"];
-          s9 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 [label="222. Stack backward\n→ dH8", fillcolor="#fff1dc"];
-          s3 -> s10 [label="dStack291"];
-          s10 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 [label="223. Stack backward\n→ dH9", fillcolor="#fff1dc"];
-          s3 -> s11 [label="dStack291"];
-          s11 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s12 [label="224. Stack backward\n→ dH10", fillcolor="#fff1dc"];
-          s3 -> s12 [label="dStack291"];
-          s12 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 [label="225. Stack backward\n→ dH11", fillcolor="#fff1dc"];
-          s3 -> s13 [label="dStack291"];
-          s13 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s14 [label="226. Stack backward\n→ dH12", fillcolor="#fff1dc"];
-          s3 -> s14 [label="dStack291"];
-          s14 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s15 [label="227. Stack backward\n→ dH13", fillcolor="#fff1dc"];
-          s3 -> s15 [label="dStack291"];
-          s15 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s16 [label="228. Stack backward\n→ dH14", fillcolor="#fff1dc"];
-          s3 -> s16 [label="dStack291"];
-          s16 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s17 [label="229. Stack backward\n→ dH15", fillcolor="#fff1dc"];
-          s3 -> s17 [label="dStack291"];
-          s17 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s18 [label="230. Stack backward\n→ dH16", fillcolor="#fff1dc"];
-          s3 -> s18 [label="dStack291"];
-          s18 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s19 [label="231. Stack backward\n→ dH17", fillcolor="#fff1dc"];
-          s3 -> s19 [label="dStack291"];
-          s19 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s20 [label="232. Add backward\n→ dMultiply288", fillcolor="#fff1dc"];
-          s19 -> s20 [label="dH17"];
-          s20 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s21 [label="233. Add backward\n→ dMultiply289", fillcolor="#fff1dc"];
-          s19 -> s21 [label="dH17"];
-          s21 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s22 [label="234. Multiply backward\n→ dZ16", fillcolor="#fff1dc"];
-          s21 -> s22 [label="dMultiply289"];
-          s22 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s23 [label="235. Multiply backward\n→ dH16", fillcolor="#fff1dc"];
+          s24 [label="236. Multiply backward + Scale backward\n→ dZ16", fillcolor="#fff1dc"];
+          s25 [label="237. Multiply backward + Tanh backward\n→ dAdd285", fillcolor="#fff1dc"];
+          s26 [label="238. Add backward\n→ dCandidateX16", fillcolor="#fff1dc"];
+          s27 [label="239. Add backward\n→ dMultiply284", fillcolor="#fff1dc"];
+          s28 [label="240. Multiply backward\n→ dCandidateH16", fillcolor="#fff1dc"];
+          s29 [label="241. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s30 [label="242. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s31 [label="243. dense candidate.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s32 [label="244. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s33 [label="245. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s34 [label="246. dense candidate.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s35 [label="247. Multiply backward + Sigmoid backward\n→ dAdd280", fillcolor="#fff1dc"];
+          s36 [label="248. Add backward\n→ dResetX16", fillcolor="#fff1dc"];
+          s37 [label="249. Add backward\n→ dResetH16", fillcolor="#fff1dc"];
+          s38 [label="250. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s39 [label="251. dense reset.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s40 [label="252. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s41 [label="253. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s42 [label="254. dense reset.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s43 [label="255. Sigmoid backward\n→ dAdd276", fillcolor="#fff1dc"];
+          s44 [label="256. Add backward\n→ dUpdateX16", fillcolor="#fff1dc"];
+          s45 [label="257. Add backward\n→ dUpdateH16", fillcolor="#fff1dc"];
+          s46 [label="258. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s47 [label="259. dense update.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s48 [label="260. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s49 [label="261. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s50 [label="262. dense update.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s51 [label="263. Add backward\n→ dMultiply271", fillcolor="#fff1dc"];
+          s52 [label="264. Add backward\n→ dMultiply272", fillcolor="#fff1dc"];
+          s53 [label="265. Multiply backward\n→ dZ15", fillcolor="#fff1dc"];
+          s54 [label="266. Multiply backward\n→ dH15", fillcolor="#fff1dc"];
+          s55 [label="267. Multiply backward + Scale backward\n→ dZ15", fillcolor="#fff1dc"];
+          s56 [label="268. Multiply backward + Tanh backward\n→ dAdd268", fillcolor="#fff1dc"];
+          s57 [label="269. Add backward\n→ dCandidateX15", fillcolor="#fff1dc"];
+          s58 [label="270. Add backward\n→ dMultiply267", fillcolor="#fff1dc"];
+          s59 [label="271. Multiply backward\n→ dCandidateH15", fillcolor="#fff1dc"];
+          s60 [label="272. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s61 [label="273. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s62 [label="274. dense candidate.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s63 [label="275. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s64 [label="276. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s65 [label="277. dense candidate.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s66 [label="278. Multiply backward + Sigmoid backward\n→ dAdd263", fillcolor="#fff1dc"];
+          s67 [label="279. Add backward\n→ dResetX15", fillcolor="#fff1dc"];
+          s68 [label="280. Add backward\n→ dResetH15", fillcolor="#fff1dc"];
+          s69 [label="281. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s70 [label="282. dense reset.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s71 [label="283. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s72 [label="284. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s73 [label="285. dense reset.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s74 [label="286. Sigmoid backward\n→ dAdd259", fillcolor="#fff1dc"];
+          s75 [label="287. Add backward\n→ dUpdateX15", fillcolor="#fff1dc"];
+          s76 [label="288. Add backward\n→ dUpdateH15", fillcolor="#fff1dc"];
+          s77 [label="289. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s78 [label="290. dense update.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s79 [label="291. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s80 [label="292. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s81 [label="293. dense update.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s82 [label="294. Add backward\n→ dMultiply254", fillcolor="#fff1dc"];
+          s83 [label="295. Add backward\n→ dMultiply255", fillcolor="#fff1dc"];
+          s84 [label="296. Multiply backward\n→ dZ14", fillcolor="#fff1dc"];
+          s85 [label="297. Multiply backward\n→ dH14", fillcolor="#fff1dc"];
+          s86 [label="298. Multiply backward + Scale backward\n→ dZ14", fillcolor="#fff1dc"];
+          s87 [label="299. Multiply backward + Tanh backward\n→ dAdd251", fillcolor="#fff1dc"];
+          s88 [label="300. Add backward\n→ dCandidateX14", fillcolor="#fff1dc"];
+          s89 [label="301. Add backward\n→ dMultiply250", fillcolor="#fff1dc"];
+          s90 [label="302. Multiply backward\n→ dCandidateH14", fillcolor="#fff1dc"];
+          s91 [label="303. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s92 [label="304. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s93 [label="305. dense candidate.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s94 [label="306. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s95 [label="307. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s96 [label="308. dense candidate.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s97 [label="309. Multiply backward + Sigmoid backward\n→ dAdd246", fillcolor="#fff1dc"];
+          s98 [label="310. Add backward\n→ dResetX14", fillcolor="#fff1dc"];
+          s99 [label="311. Add backward\n→ dResetH14", fillcolor="#fff1dc"];
+          s100 [label="312. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s101 [label="313. dense reset.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s102 [label="314. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s103 [label="315. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s104 [label="316. dense reset.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s105 [label="317. Sigmoid backward\n→ dAdd242", fillcolor="#fff1dc"];
+          s106 [label="318. Add backward\n→ dUpdateX14", fillcolor="#fff1dc"];
+          s107 [label="319. Add backward\n→ dUpdateH14", fillcolor="#fff1dc"];
+          s108 [label="320. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s109 [label="321. dense update.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s110 [label="322. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s111 [label="323. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s112 [label="324. dense update.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s113 [label="325. Add backward\n→ dMultiply237", fillcolor="#fff1dc"];
+          s114 [label="326. Add backward\n→ dMultiply238", fillcolor="#fff1dc"];
+          s115 [label="327. Multiply backward\n→ dZ13", fillcolor="#fff1dc"];
+          s116 [label="328. Multiply backward\n→ dH13", fillcolor="#fff1dc"];
+          s117 [label="329. Multiply backward + Scale backward\n→ dZ13", fillcolor="#fff1dc"];
+          s118 [label="330. Multiply backward + Tanh backward\n→ dAdd234", fillcolor="#fff1dc"];
+          s119 [label="331. Add backward\n→ dCandidateX13", fillcolor="#fff1dc"];
+          s120 [label="332. Add backward\n→ dMultiply233", fillcolor="#fff1dc"];
+          s121 [label="333. Multiply backward\n→ dCandidateH13", fillcolor="#fff1dc"];
+          s122 [label="334. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s123 [label="335. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s124 [label="336. dense candidate.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s125 [label="337. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s126 [label="338. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s127 [label="339. dense candidate.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s128 [label="340. Multiply backward + Sigmoid backward\n→ dAdd229", fillcolor="#fff1dc"];
+          s129 [label="341. Add backward\n→ dResetX13", fillcolor="#fff1dc"];
+          s130 [label="342. Add backward\n→ dResetH13", fillcolor="#fff1dc"];
+          s131 [label="343. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s132 [label="344. dense reset.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s133 [label="345. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s134 [label="346. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s135 [label="347. dense reset.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s136 [label="348. Sigmoid backward\n→ dAdd225", fillcolor="#fff1dc"];
+          s137 [label="349. Add backward\n→ dUpdateX13", fillcolor="#fff1dc"];
+          s138 [label="350. Add backward\n→ dUpdateH13", fillcolor="#fff1dc"];
+          s139 [label="351. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s140 [label="352. dense update.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s141 [label="353. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s142 [label="354. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s143 [label="355. dense update.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s144 [label="356. Add backward\n→ dMultiply220", fillcolor="#fff1dc"];
+          s145 [label="357. Add backward\n→ dMultiply221", fillcolor="#fff1dc"];
+          s146 [label="358. Multiply backward\n→ dZ12", fillcolor="#fff1dc"];
+          s147 [label="359. Multiply backward\n→ dH12", fillcolor="#fff1dc"];
+          s148 [label="360. Multiply backward + Scale backward\n→ dZ12", fillcolor="#fff1dc"];
+          s149 [label="361. Multiply backward + Tanh backward\n→ dAdd217", fillcolor="#fff1dc"];
+          s150 [label="362. Add backward\n→ dCandidateX12", fillcolor="#fff1dc"];
+          s151 [label="363. Add backward\n→ dMultiply216", fillcolor="#fff1dc"];
+          s152 [label="364. Multiply backward\n→ dCandidateH12", fillcolor="#fff1dc"];
+          s153 [label="365. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s154 [label="366. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s155 [label="367. dense candidate.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s156 [label="368. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s157 [label="369. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s158 [label="370. dense candidate.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s159 [label="371. Multiply backward + Sigmoid backward\n→ dAdd212", fillcolor="#fff1dc"];
+          s160 [label="372. Add backward\n→ dResetX12", fillcolor="#fff1dc"];
+          s161 [label="373. Add backward\n→ dResetH12", fillcolor="#fff1dc"];
+          s162 [label="374. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s163 [label="375. dense reset.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s164 [label="376. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s165 [label="377. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s166 [label="378. dense reset.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s167 [label="379. Sigmoid backward\n→ dAdd208", fillcolor="#fff1dc"];
+          s168 [label="380. Add backward\n→ dUpdateX12", fillcolor="#fff1dc"];
+          s169 [label="381. Add backward\n→ dUpdateH12", fillcolor="#fff1dc"];
+          s170 [label="382. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s171 [label="383. dense update.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s172 [label="384. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s173 [label="385. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s174 [label="386. dense update.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s175 [label="387. Add backward\n→ dMultiply203", fillcolor="#fff1dc"];
+          s176 [label="388. Add backward\n→ dMultiply204", fillcolor="#fff1dc"];
+          s177 [label="389. Multiply backward\n→ dZ11", fillcolor="#fff1dc"];
+          s178 [label="390. Multiply backward\n→ dH11", fillcolor="#fff1dc"];
+          s179 [label="391. Multiply backward + Scale backward\n→ dZ11", fillcolor="#fff1dc"];
+          s180 [label="392. Multiply backward + Tanh backward\n→ dAdd200", fillcolor="#fff1dc"];
+          s181 [label="393. Add backward\n→ dCandidateX11", fillcolor="#fff1dc"];
+          s182 [label="394. Add backward\n→ dMultiply199", fillcolor="#fff1dc"];
+          s183 [label="395. Multiply backward\n→ dCandidateH11", fillcolor="#fff1dc"];
+          s184 [label="396. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s185 [label="397. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s186 [label="398. dense candidate.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s187 [label="399. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s188 [label="400. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s189 [label="401. dense candidate.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s190 [label="402. Multiply backward + Sigmoid backward\n→ dAdd195", fillcolor="#fff1dc"];
+          s191 [label="403. Add backward\n→ dResetX11", fillcolor="#fff1dc"];
+          s192 [label="404. Add backward\n→ dResetH11", fillcolor="#fff1dc"];
+          s193 [label="405. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s194 [label="406. dense reset.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s195 [label="407. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s196 [label="408. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s197 [label="409. dense reset.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s198 [label="410. Sigmoid backward\n→ dAdd191", fillcolor="#fff1dc"];
+          s199 [label="411. Add backward\n→ dUpdateX11", fillcolor="#fff1dc"];
+          s200 [label="412. Add backward\n→ dUpdateH11", fillcolor="#fff1dc"];
+          s201 [label="413. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s202 [label="414. dense update.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s203 [label="415. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s204 [label="416. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s205 [label="417. dense update.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s206 [label="418. Add backward\n→ dMultiply186", fillcolor="#fff1dc"];
+          s207 [label="419. Add backward\n→ dMultiply187", fillcolor="#fff1dc"];
+          s208 [label="420. Multiply backward\n→ dZ10", fillcolor="#fff1dc"];
+          s209 [label="421. Multiply backward\n→ dH10", fillcolor="#fff1dc"];
+          s210 [label="422. Multiply backward + Scale backward\n→ dZ10", fillcolor="#fff1dc"];
+          s211 [label="423. Multiply backward + Tanh backward\n→ dAdd183", fillcolor="#fff1dc"];
+          s212 [label="424. Add backward\n→ dCandidateX10", fillcolor="#fff1dc"];
+          s213 [label="425. Add backward\n→ dMultiply182", fillcolor="#fff1dc"];
+          s214 [label="426. Multiply backward\n→ dCandidateH10", fillcolor="#fff1dc"];
+          s215 [label="427. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s216 [label="428. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s217 [label="429. dense candidate.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s218 [label="430. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s219 [label="431. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s220 [label="432. dense candidate.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s221 [label="433. Multiply backward + Sigmoid backward\n→ dAdd178", fillcolor="#fff1dc"];
+          s222 [label="434. Add backward\n→ dResetX10", fillcolor="#fff1dc"];
+          s223 [label="435. Add backward\n→ dResetH10", fillcolor="#fff1dc"];
+          s224 [label="436. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s225 [label="437. dense reset.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s226 [label="438. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s227 [label="439. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s228 [label="440. dense reset.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s229 [label="441. Sigmoid backward\n→ dAdd174", fillcolor="#fff1dc"];
+          s230 [label="442. Add backward\n→ dUpdateX10", fillcolor="#fff1dc"];
+          s231 [label="443. Add backward\n→ dUpdateH10", fillcolor="#fff1dc"];
+          s232 [label="444. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s233 [label="445. dense update.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s234 [label="446. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s235 [label="447. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s236 [label="448. dense update.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s237 [label="449. Add backward\n→ dMultiply169", fillcolor="#fff1dc"];
+          s238 [label="450. Add backward\n→ dMultiply170", fillcolor="#fff1dc"];
+          s239 [label="451. Multiply backward\n→ dZ9", fillcolor="#fff1dc"];
+          s240 [label="452. Multiply backward\n→ dH9", fillcolor="#fff1dc"];
+          s241 [label="453. Multiply backward + Scale backward\n→ dZ9", fillcolor="#fff1dc"];
+          s242 [label="454. Multiply backward + Tanh backward\n→ dAdd166", fillcolor="#fff1dc"];
+          s243 [label="455. Add backward\n→ dCandidateX9", fillcolor="#fff1dc"];
+          s244 [label="456. Add backward\n→ dMultiply165", fillcolor="#fff1dc"];
+          s245 [label="457. Multiply backward\n→ dCandidateH9", fillcolor="#fff1dc"];
+          s246 [label="458. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s247 [label="459. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s248 [label="460. dense candidate.h dx\n→ dH9", fillcolor="#fff1dc"];
+          s249 [label="461. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s250 [label="462. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s251 [label="463. dense candidate.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s252 [label="464. Multiply backward + Sigmoid backward\n→ dAdd161", fillcolor="#fff1dc"];
+          s253 [label="465. Add backward\n→ dResetX9", fillcolor="#fff1dc"];
+          s254 [label="466. Add backward\n→ dResetH9", fillcolor="#fff1dc"];
+          s255 [label="467. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s256 [label="468. dense reset.h dx\n→ dH9", fillcolor="#fff1dc"];
+          s257 [label="469. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s258 [label="470. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s259 [label="471. dense reset.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s260 [label="472. Sigmoid backward\n→ dAdd157", fillcolor="#fff1dc"];
+          s261 [label="473. Add backward\n→ dUpdateX9", fillcolor="#fff1dc"];
+          s262 [label="474. Add backward\n→ dUpdateH9", fillcolor="#fff1dc"];
+          s263 [label="475. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s264 [label="476. dense update.h dx\n→ dH9", fillcolor="#fff1dc"];
+          s265 [label="477. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s266 [label="478. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s267 [label="479. dense update.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s268 [label="480. Add backward\n→ dMultiply152", fillcolor="#fff1dc"];
+          s269 [label="481. Add backward\n→ dMultiply153", fillcolor="#fff1dc"];
+          s270 [label="482. Multiply backward\n→ dZ8", fillcolor="#fff1dc"];
+          s271 [label="483. Multiply backward\n→ dH8", fillcolor="#fff1dc"];
+          s272 [label="484. Multiply backward + Scale backward\n→ dZ8", fillcolor="#fff1dc"];
+          s273 [label="485. Multiply backward + Tanh backward\n→ dAdd149", fillcolor="#fff1dc"];
+          s274 [label="486. Add backward\n→ dCandidateX8", fillcolor="#fff1dc"];
+          s275 [label="487. Add backward\n→ dMultiply148", fillcolor="#fff1dc"];
+          s276 [label="488. Multiply backward\n→ dCandidateH8", fillcolor="#fff1dc"];
+          s277 [label="489. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s278 [label="490. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s279 [label="491. dense candidate.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s280 [label="492. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s281 [label="493. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s282 [label="494. dense candidate.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s283 [label="495. Multiply backward + Sigmoid backward\n→ dAdd144", fillcolor="#fff1dc"];
+          s284 [label="496. Add backward\n→ dResetX8", fillcolor="#fff1dc"];
+          s285 [label="497. Add backward\n→ dResetH8", fillcolor="#fff1dc"];
+          s286 [label="498. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s287 [label="499. dense reset.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s288 [label="500. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s289 [label="501. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s290 [label="502. dense reset.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s291 [label="503. Sigmoid backward\n→ dAdd140", fillcolor="#fff1dc"];
+          s292 [label="504. Add backward\n→ dUpdateX8", fillcolor="#fff1dc"];
+          s293 [label="505. Add backward\n→ dUpdateH8", fillcolor="#fff1dc"];
+          s294 [label="506. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s295 [label="507. dense update.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s296 [label="508. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s297 [label="509. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s298 [label="510. dense update.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s299 [label="511. Add backward\n→ dMultiply135", fillcolor="#fff1dc"];
+          s300 [label="512. Add backward\n→ dMultiply136", fillcolor="#fff1dc"];
+          s301 [label="513. Multiply backward\n→ dZ7", fillcolor="#fff1dc"];
+          s302 [label="514. Multiply backward\n→ dH7", fillcolor="#fff1dc"];
+          s303 [label="515. Multiply backward + Scale backward\n→ dZ7", fillcolor="#fff1dc"];
+          s304 [label="516. Multiply backward + Tanh backward\n→ dAdd132", fillcolor="#fff1dc"];
+          s305 [label="517. Add backward\n→ dCandidateX7", fillcolor="#fff1dc"];
+          s306 [label="518. Add backward\n→ dMultiply131", fillcolor="#fff1dc"];
+          s307 [label="519. Multiply backward\n→ dCandidateH7", fillcolor="#fff1dc"];
+          s308 [label="520. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s309 [label="521. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s310 [label="522. dense candidate.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s311 [label="523. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s312 [label="524. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s313 [label="525. dense candidate.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s314 [label="526. Multiply backward + Sigmoid backward\n→ dAdd127", fillcolor="#fff1dc"];
+          s315 [label="527. Add backward\n→ dResetX7", fillcolor="#fff1dc"];
+          s316 [label="528. Add backward\n→ dResetH7", fillcolor="#fff1dc"];
+          s317 [label="529. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s318 [label="530. dense reset.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s319 [label="531. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s320 [label="532. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s321 [label="533. dense reset.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s322 [label="534. Sigmoid backward\n→ dAdd123", fillcolor="#fff1dc"];
+          s323 [label="535. Add backward\n→ dUpdateX7", fillcolor="#fff1dc"];
+          s324 [label="536. Add backward\n→ dUpdateH7", fillcolor="#fff1dc"];
+          s325 [label="537. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s326 [label="538. dense update.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s327 [label="539. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s328 [label="540. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s329 [label="541. dense update.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s330 [label="542. Add backward\n→ dMultiply118", fillcolor="#fff1dc"];
+          s331 [label="543. Add backward\n→ dMultiply119", fillcolor="#fff1dc"];
+          s332 [label="544. Multiply backward\n→ dZ6", fillcolor="#fff1dc"];
+          s333 [label="545. Multiply backward\n→ dH6", fillcolor="#fff1dc"];
+          s334 [label="546. Multiply backward + Scale backward\n→ dZ6", fillcolor="#fff1dc"];
+          s335 [label="547. Multiply backward + Tanh backward\n→ dAdd115", fillcolor="#fff1dc"];
+          s336 [label="548. Add backward\n→ dCandidateX6", fillcolor="#fff1dc"];
+          s337 [label="549. Add backward\n→ dMultiply114", fillcolor="#fff1dc"];
+          s338 [label="550. Multiply backward\n→ dCandidateH6", fillcolor="#fff1dc"];
+          s339 [label="551. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s340 [label="552. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s341 [label="553. dense candidate.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s342 [label="554. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s343 [label="555. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s344 [label="556. dense candidate.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s345 [label="557. Multiply backward + Sigmoid backward\n→ dAdd110", fillcolor="#fff1dc"];
+          s346 [label="558. Add backward\n→ dResetX6", fillcolor="#fff1dc"];
+          s347 [label="559. Add backward\n→ dResetH6", fillcolor="#fff1dc"];
+          s348 [label="560. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s349 [label="561. dense reset.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s350 [label="562. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s351 [label="563. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s352 [label="564. dense reset.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s353 [label="565. Sigmoid backward\n→ dAdd106", fillcolor="#fff1dc"];
+          s354 [label="566. Add backward\n→ dUpdateX6", fillcolor="#fff1dc"];
+          s355 [label="567. Add backward\n→ dUpdateH6", fillcolor="#fff1dc"];
+          s356 [label="568. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s357 [label="569. dense update.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s358 [label="570. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s359 [label="571. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s360 [label="572. dense update.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s361 [label="573. Add backward\n→ dMultiply101", fillcolor="#fff1dc"];
+          s362 [label="574. Add backward\n→ dMultiply102", fillcolor="#fff1dc"];
+          s363 [label="575. Multiply backward\n→ dZ5", fillcolor="#fff1dc"];
+          s364 [label="576. Multiply backward\n→ dH5", fillcolor="#fff1dc"];
+          s365 [label="577. Multiply backward + Scale backward\n→ dZ5", fillcolor="#fff1dc"];
+          s366 [label="578. Multiply backward + Tanh backward\n→ dAdd98", fillcolor="#fff1dc"];
+          s367 [label="579. Add backward\n→ dCandidateX5", fillcolor="#fff1dc"];
+          s368 [label="580. Add backward\n→ dMultiply97", fillcolor="#fff1dc"];
+          s369 [label="581. Multiply backward\n→ dCandidateH5", fillcolor="#fff1dc"];
+          s370 [label="582. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s371 [label="583. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s372 [label="584. dense candidate.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s373 [label="585. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s374 [label="586. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s375 [label="587. dense candidate.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s376 [label="588. Multiply backward + Sigmoid backward\n→ dAdd93", fillcolor="#fff1dc"];
+          s377 [label="589. Add backward\n→ dResetX5", fillcolor="#fff1dc"];
+          s378 [label="590. Add backward\n→ dResetH5", fillcolor="#fff1dc"];
+          s379 [label="591. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s380 [label="592. dense reset.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s381 [label="593. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s382 [label="594. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s383 [label="595. dense reset.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s384 [label="596. Sigmoid backward\n→ dAdd89", fillcolor="#fff1dc"];
+          s385 [label="597. Add backward\n→ dUpdateX5", fillcolor="#fff1dc"];
+          s386 [label="598. Add backward\n→ dUpdateH5", fillcolor="#fff1dc"];
+          s387 [label="599. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s388 [label="600. dense update.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s389 [label="601. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s390 [label="602. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s391 [label="603. dense update.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s392 [label="604. Add backward\n→ dMultiply84", fillcolor="#fff1dc"];
+          s393 [label="605. Add backward\n→ dMultiply85", fillcolor="#fff1dc"];
+          s394 [label="606. Multiply backward\n→ dZ4", fillcolor="#fff1dc"];
+          s395 [label="607. Multiply backward\n→ dH4", fillcolor="#fff1dc"];
+          s396 [label="608. Multiply backward + Scale backward\n→ dZ4", fillcolor="#fff1dc"];
+          s397 [label="609. Multiply backward + Tanh backward\n→ dAdd81", fillcolor="#fff1dc"];
+          s398 [label="610. Add backward\n→ dCandidateX4", fillcolor="#fff1dc"];
+          s399 [label="611. Add backward\n→ dMultiply80", fillcolor="#fff1dc"];
+          s400 [label="612. Multiply backward\n→ dCandidateH4", fillcolor="#fff1dc"];
+          s401 [label="613. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s402 [label="614. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s403 [label="615. dense candidate.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s404 [label="616. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s405 [label="617. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s406 [label="618. dense candidate.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s407 [label="619. Multiply backward + Sigmoid backward\n→ dAdd76", fillcolor="#fff1dc"];
+          s408 [label="620. Add backward\n→ dResetX4", fillcolor="#fff1dc"];
+          s409 [label="621. Add backward\n→ dResetH4", fillcolor="#fff1dc"];
+          s410 [label="622. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s411 [label="623. dense reset.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s412 [label="624. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s413 [label="625. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s414 [label="626. dense reset.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s415 [label="627. Sigmoid backward\n→ dAdd72", fillcolor="#fff1dc"];
+          s416 [label="628. Add backward\n→ dUpdateX4", fillcolor="#fff1dc"];
+          s417 [label="629. Add backward\n→ dUpdateH4", fillcolor="#fff1dc"];
+          s418 [label="630. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s419 [label="631. dense update.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s420 [label="632. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s421 [label="633. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s422 [label="634. dense update.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s423 [label="635. Add backward\n→ dMultiply67", fillcolor="#fff1dc"];
+          s424 [label="636. Add backward\n→ dMultiply68", fillcolor="#fff1dc"];
+          s425 [label="637. Multiply backward\n→ dZ3", fillcolor="#fff1dc"];
+          s426 [label="638. Multiply backward\n→ dH3", fillcolor="#fff1dc"];
+          s427 [label="639. Multiply backward + Scale backward\n→ dZ3", fillcolor="#fff1dc"];
+          s428 [label="640. Multiply backward + Tanh backward\n→ dAdd64", fillcolor="#fff1dc"];
+          s429 [label="641. Add backward\n→ dCandidateX3", fillcolor="#fff1dc"];
+          s430 [label="642. Add backward\n→ dMultiply63", fillcolor="#fff1dc"];
+          s431 [label="643. Multiply backward\n→ dCandidateH3", fillcolor="#fff1dc"];
+          s432 [label="644. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s433 [label="645. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s434 [label="646. dense candidate.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s435 [label="647. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s436 [label="648. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s437 [label="649. dense candidate.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s438 [label="650. Multiply backward + Sigmoid backward\n→ dAdd59", fillcolor="#fff1dc"];
+          s439 [label="651. Add backward\n→ dResetX3", fillcolor="#fff1dc"];
+          s440 [label="652. Add backward\n→ dResetH3", fillcolor="#fff1dc"];
+          s441 [label="653. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s442 [label="654. dense reset.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s443 [label="655. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s444 [label="656. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s445 [label="657. dense reset.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s446 [label="658. Sigmoid backward\n→ dAdd55", fillcolor="#fff1dc"];
+          s447 [label="659. Add backward\n→ dUpdateX3", fillcolor="#fff1dc"];
+          s448 [label="660. Add backward\n→ dUpdateH3", fillcolor="#fff1dc"];
+          s449 [label="661. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s450 [label="662. dense update.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s451 [label="663. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s452 [label="664. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s453 [label="665. dense update.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s454 [label="666. Add backward\n→ dMultiply50", fillcolor="#fff1dc"];
+          s455 [label="667. Add backward\n→ dMultiply51", fillcolor="#fff1dc"];
+          s456 [label="668. Multiply backward\n→ dZ2", fillcolor="#fff1dc"];
+          s457 [label="669. Multiply backward\n→ dH2", fillcolor="#fff1dc"];
+          s458 [label="670. Multiply backward + Scale backward\n→ dZ2", fillcolor="#fff1dc"];
+          s459 [label="671. Multiply backward + Tanh backward\n→ dAdd47", fillcolor="#fff1dc"];
+          s460 [label="672. Add backward\n→ dCandidateX2", fillcolor="#fff1dc"];
+          s461 [label="673. Add backward\n→ dMultiply46", fillcolor="#fff1dc"];
+          s462 [label="674. Multiply backward\n→ dCandidateH2", fillcolor="#fff1dc"];
+          s463 [label="675. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s464 [label="676. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s465 [label="677. dense candidate.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s466 [label="678. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s467 [label="679. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s468 [label="680. dense candidate.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s469 [label="681. Multiply backward + Sigmoid backward\n→ dAdd42", fillcolor="#fff1dc"];
+          s470 [label="682. Add backward\n→ dResetX2", fillcolor="#fff1dc"];
+          s471 [label="683. Add backward\n→ dResetH2", fillcolor="#fff1dc"];
+          s472 [label="684. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s473 [label="685. dense reset.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s474 [label="686. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s475 [label="687. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s476 [label="688. dense reset.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s477 [label="689. Sigmoid backward\n→ dAdd38", fillcolor="#fff1dc"];
+          s478 [label="690. Add backward\n→ dUpdateX2", fillcolor="#fff1dc"];
+          s479 [label="691. Add backward\n→ dUpdateH2", fillcolor="#fff1dc"];
+          s480 [label="692. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s481 [label="693. dense update.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s482 [label="694. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s483 [label="695. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s484 [label="696. dense update.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s485 [label="697. Add backward\n→ dMultiply33", fillcolor="#fff1dc"];
+          s486 [label="698. Add backward + Multiply backward\n→ dz", fillcolor="#fff1dc"];
+          s487 [label="699. Multiply backward + Scale backward\n→ dz", fillcolor="#fff1dc"];
+          s488 [label="700. Multiply backward + Tanh backward\n→ dAdd30", fillcolor="#fff1dc"];
+          s489 [label="701. Add backward\n→ dCandidateX", fillcolor="#fff1dc"];
+          s490 [label="702. Add backward\n→ dMultiply29", fillcolor="#fff1dc"];
+          s491 [label="703. Multiply backward\n→ dCandidateH", fillcolor="#fff1dc"];
+          s492 [label="704. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s493 [label="705. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s494 [label="706. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s495 [label="707. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s496 [label="708. dense candidate.x dx\n→ dx", fillcolor="#fff1dc"];
+          s497 [label="709. Multiply backward + Sigmoid backward\n→ dAdd25", fillcolor="#fff1dc"];
+          s498 [label="710. Add backward\n→ dResetX", fillcolor="#fff1dc"];
+          s499 [label="711. Add backward\n→ dResetH", fillcolor="#fff1dc"];
+          s500 [label="712. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s501 [label="713. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s502 [label="714. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s503 [label="715. dense reset.x dx\n→ dx", fillcolor="#fff1dc"];
+          s504 [label="716. Sigmoid backward\n→ dAdd21", fillcolor="#fff1dc"];
+          s505 [label="717. Add backward\n→ dUpdateX", fillcolor="#fff1dc"];
+          s506 [label="718. Add backward\n→ dUpdateH", fillcolor="#fff1dc"];
+          s507 [label="719. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s508 [label="720. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s509 [label="721. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s510 [label="722. dense update.x dx\n→ dx", fillcolor="#fff1dc"];
+          s511 [label="723. clear dEmbed\n→ dEmbed", fillcolor="#fff1dc"];
+          s512 [label="724. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s513 [label="725. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s514 [label="726. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s515 [label="727. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s516 [label="728. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s517 [label="729. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s518 [label="730. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s519 [label="731. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s520 [label="732. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s521 [label="733. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s522 [label="734. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s523 [label="735. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s524 [label="736. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s525 [label="737. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s526 [label="738. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s527 [label="739. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s528 [label="740. Embedding backward\n→ dEmbedWeight", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dHead"];
+          s0 -> s2 [label="dHead"];
+          s0 -> s3 [label="dHead"];
+          s3 -> s4 [label="dStack291"];
+          s3 -> s5 [label="dStack291"];
+          s3 -> s6 [label="dStack291"];
+          s3 -> s7 [label="dStack291"];
+          s3 -> s8 [label="dStack291"];
+          s3 -> s9 [label="dStack291"];
+          s3 -> s10 [label="dStack291"];
+          s3 -> s11 [label="dStack291"];
+          s3 -> s12 [label="dStack291"];
+          s3 -> s13 [label="dStack291"];
+          s3 -> s14 [label="dStack291"];
+          s3 -> s15 [label="dStack291"];
+          s3 -> s16 [label="dStack291"];
+          s3 -> s17 [label="dStack291"];
+          s3 -> s18 [label="dStack291"];
+          s3 -> s19 [label="dStack291"];
+          s19 -> s20 [label="dH17"];
+          s19 -> s21 [label="dH17"];
+          s21 -> s22 [label="dMultiply289"];
           s21 -> s23 [label="dMultiply289"];
           s18 -> s23 [label="dH16"];
-          s23 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 [label="236. Multiply backward + Scale backward\n→ dZ16", fillcolor="#fff1dc"];
           s20 -> s24 [label="dMultiply288"];
           s22 -> s24 [label="dZ16"];
-          s24 -> n287 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 [label="237. Multiply backward + Tanh backward\n→ dAdd285", fillcolor="#fff1dc"];
           s20 -> s25 [label="dMultiply288"];
-          s25 -> n286 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 [label="238. Add backward\n→ dCandidateX16", fillcolor="#fff1dc"];
           s25 -> s26 [label="dAdd285"];
-          s26 -> n285 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 [label="239. Add backward\n→ dMultiply284", fillcolor="#fff1dc"];
           s25 -> s27 [label="dAdd285"];
-          s27 -> n285 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 [label="240. Multiply backward\n→ dCandidateH16", fillcolor="#fff1dc"];
           s27 -> s28 [label="dMultiply284"];
-          s28 -> n284 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 [label="241. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s28 -> s29 [label="dCandidateH16"];
-          s29 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 [label="242. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s28 -> s30 [label="dCandidateH16"];
-          s30 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 [label="243. dense candidate.h dx\n→ dH16", fillcolor="#fff1dc"];
           s28 -> s31 [label="dCandidateH16"];
           s18 -> s31 [label="dH16"];
           s23 -> s31 [label="dH16"];
-          s31 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 [label="244. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s26 -> s32 [label="dCandidateX16"];
-          s32 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 [label="245. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s26 -> s33 [label="dCandidateX16"];
-          s33 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 [label="246. dense candidate.x dx\n→ dX16", fillcolor="#fff1dc"];
           s26 -> s34 [label="dCandidateX16"];
-          s34 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 [label="247. Multiply backward + Sigmoid backward\n→ dAdd280", fillcolor="#fff1dc"];
           s27 -> s35 [label="dMultiply284"];
-          s35 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 [label="248. Add backward\n→ dResetX16", fillcolor="#fff1dc"];
           s35 -> s36 [label="dAdd280"];
-          s36 -> n280 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 [label="249. Add backward\n→ dResetH16", fillcolor="#fff1dc"];
           s35 -> s37 [label="dAdd280"];
-          s37 -> n280 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 [label="250. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s37 -> s38 [label="dResetH16"];
-          s38 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 [label="251. dense reset.h dx\n→ dH16", fillcolor="#fff1dc"];
           s37 -> s39 [label="dResetH16"];
           s18 -> s39 [label="dH16"];
           s23 -> s39 [label="dH16"];
           s31 -> s39 [label="dH16"];
-          s39 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 [label="252. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s36 -> s40 [label="dResetX16"];
-          s40 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 [label="253. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s36 -> s41 [label="dResetX16"];
-          s41 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 [label="254. dense reset.x dx\n→ dX16", fillcolor="#fff1dc"];
           s36 -> s42 [label="dResetX16"];
           s34 -> s42 [label="dX16"];
-          s42 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 [label="255. Sigmoid backward\n→ dAdd276", fillcolor="#fff1dc"];
           s22 -> s43 [label="dZ16"];
           s24 -> s43 [label="dZ16"];
-          s43 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 [label="256. Add backward\n→ dUpdateX16", fillcolor="#fff1dc"];
           s43 -> s44 [label="dAdd276"];
-          s44 -> n276 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 [label="257. Add backward\n→ dUpdateH16", fillcolor="#fff1dc"];
           s43 -> s45 [label="dAdd276"];
-          s45 -> n276 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 [label="258. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s45 -> s46 [label="dUpdateH16"];
-          s46 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 [label="259. dense update.h dx\n→ dH16", fillcolor="#fff1dc"];
           s45 -> s47 [label="dUpdateH16"];
           s18 -> s47 [label="dH16"];
           s23 -> s47 [label="dH16"];
           s31 -> s47 [label="dH16"];
           s39 -> s47 [label="dH16"];
-          s47 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s48 [label="260. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s44 -> s48 [label="dUpdateX16"];
-          s48 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s49 [label="261. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s44 -> s49 [label="dUpdateX16"];
-          s49 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 [label="262. dense update.x dx\n→ dX16", fillcolor="#fff1dc"];
           s44 -> s50 [label="dUpdateX16"];
           s34 -> s50 [label="dX16"];
           s42 -> s50 [label="dX16"];
-          s50 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s51 [label="263. Add backward\n→ dMultiply271", fillcolor="#fff1dc"];
           s18 -> s51 [label="dH16"];
           s23 -> s51 [label="dH16"];
           s31 -> s51 [label="dH16"];
           s39 -> s51 [label="dH16"];
           s47 -> s51 [label="dH16"];
-          s51 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s52 [label="264. Add backward\n→ dMultiply272", fillcolor="#fff1dc"];
           s18 -> s52 [label="dH16"];
           s23 -> s52 [label="dH16"];
           s31 -> s52 [label="dH16"];
           s39 -> s52 [label="dH16"];
           s47 -> s52 [label="dH16"];
-          s52 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 [label="265. Multiply backward\n→ dZ15", fillcolor="#fff1dc"];
           s52 -> s53 [label="dMultiply272"];
-          s53 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s54 [label="266. Multiply backward\n→ dH15", fillcolor="#fff1dc"];
           s52 -> s54 [label="dMultiply272"];
           s17 -> s54 [label="dH15"];
-          s54 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 [label="267. Multiply backward + Scale backward\n→ dZ15", fillcolor="#fff1dc"];
           s51 -> s55 [label="dMultiply271"];
           s53 -> s55 [label="dZ15"];
-          s55 -> n270 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s56 [label="268. Multiply backward + Tanh backward\n→ dAdd268", fillcolor="#fff1dc"];
           s51 -> s56 [label="dMultiply271"];
-          s56 -> n269 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s57 [label="269. Add backward\n→ dCandidateX15", fillcolor="#fff1dc"];
           s56 -> s57 [label="dAdd268"];
-          s57 -> n268 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 [label="270. Add backward\n→ dMultiply267", fillcolor="#fff1dc"];
           s56 -> s58 [label="dAdd268"];
-          s58 -> n268 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 [label="271. Multiply backward\n→ dCandidateH15", fillcolor="#fff1dc"];
           s58 -> s59 [label="dMultiply267"];
-          s59 -> n267 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s60 [label="272. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s59 -> s60 [label="dCandidateH15"];
           s29 -> s60 [label="dCandidateHWeight"];
-          s60 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 [label="273. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s59 -> s61 [label="dCandidateH15"];
           s30 -> s61 [label="dCandidateHBias"];
-          s61 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s62 [label="274. dense candidate.h dx\n→ dH15", fillcolor="#fff1dc"];
           s59 -> s62 [label="dCandidateH15"];
           s17 -> s62 [label="dH15"];
           s54 -> s62 [label="dH15"];
-          s62 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s63 [label="275. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s57 -> s63 [label="dCandidateX15"];
           s32 -> s63 [label="dCandidateXWeight"];
-          s63 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s64 [label="276. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s57 -> s64 [label="dCandidateX15"];
           s33 -> s64 [label="dCandidateXBias"];
-          s64 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s65 [label="277. dense candidate.x dx\n→ dX15", fillcolor="#fff1dc"];
           s57 -> s65 [label="dCandidateX15"];
-          s65 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s66 [label="278. Multiply backward + Sigmoid backward\n→ dAdd263", fillcolor="#fff1dc"];
           s58 -> s66 [label="dMultiply267"];
-          s66 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s67 [label="279. Add backward\n→ dResetX15", fillcolor="#fff1dc"];
           s66 -> s67 [label="dAdd263"];
-          s67 -> n263 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s68 [label="280. Add backward\n→ dResetH15", fillcolor="#fff1dc"];
           s66 -> s68 [label="dAdd263"];
-          s68 -> n263 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s69 [label="281. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s68 -> s69 [label="dResetH15"];
           s38 -> s69 [label="dResetHWeight"];
-          s69 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s70 [label="282. dense reset.h dx\n→ dH15", fillcolor="#fff1dc"];
           s68 -> s70 [label="dResetH15"];
           s17 -> s70 [label="dH15"];
           s54 -> s70 [label="dH15"];
           s62 -> s70 [label="dH15"];
-          s70 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s71 [label="283. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s67 -> s71 [label="dResetX15"];
           s40 -> s71 [label="dResetXWeight"];
-          s71 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s72 [label="284. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s67 -> s72 [label="dResetX15"];
           s41 -> s72 [label="dResetXBias"];
-          s72 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s73 [label="285. dense reset.x dx\n→ dX15", fillcolor="#fff1dc"];
           s67 -> s73 [label="dResetX15"];
           s65 -> s73 [label="dX15"];
-          s73 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s74 [label="286. Sigmoid backward\n→ dAdd259", fillcolor="#fff1dc"];
           s53 -> s74 [label="dZ15"];
           s55 -> s74 [label="dZ15"];
-          s74 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s75 [label="287. Add backward\n→ dUpdateX15", fillcolor="#fff1dc"];
           s74 -> s75 [label="dAdd259"];
-          s75 -> n259 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s76 [label="288. Add backward\n→ dUpdateH15", fillcolor="#fff1dc"];
           s74 -> s76 [label="dAdd259"];
-          s76 -> n259 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s77 [label="289. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s76 -> s77 [label="dUpdateH15"];
           s46 -> s77 [label="dUpdateHWeight"];
-          s77 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s78 [label="290. dense update.h dx\n→ dH15", fillcolor="#fff1dc"];
           s76 -> s78 [label="dUpdateH15"];
           s17 -> s78 [label="dH15"];
           s54 -> s78 [label="dH15"];
           s62 -> s78 [label="dH15"];
           s70 -> s78 [label="dH15"];
-          s78 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s79 [label="291. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s75 -> s79 [label="dUpdateX15"];
           s48 -> s79 [label="dUpdateXWeight"];
-          s79 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s80 [label="292. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s75 -> s80 [label="dUpdateX15"];
           s49 -> s80 [label="dUpdateXBias"];
-          s80 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s81 [label="293. dense update.x dx\n→ dX15", fillcolor="#fff1dc"];
           s75 -> s81 [label="dUpdateX15"];
           s65 -> s81 [label="dX15"];
           s73 -> s81 [label="dX15"];
-          s81 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s82 [label="294. Add backward\n→ dMultiply254", fillcolor="#fff1dc"];
           s17 -> s82 [label="dH15"];
           s54 -> s82 [label="dH15"];
           s62 -> s82 [label="dH15"];
           s70 -> s82 [label="dH15"];
           s78 -> s82 [label="dH15"];
-          s82 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s83 [label="295. Add backward\n→ dMultiply255", fillcolor="#fff1dc"];
           s17 -> s83 [label="dH15"];
           s54 -> s83 [label="dH15"];
           s62 -> s83 [label="dH15"];
           s70 -> s83 [label="dH15"];
           s78 -> s83 [label="dH15"];
-          s83 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s84 [label="296. Multiply backward\n→ dZ14", fillcolor="#fff1dc"];
           s83 -> s84 [label="dMultiply255"];
-          s84 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s85 [label="297. Multiply backward\n→ dH14", fillcolor="#fff1dc"];
           s83 -> s85 [label="dMultiply255"];
           s16 -> s85 [label="dH14"];
-          s85 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s86 [label="298. Multiply backward + Scale backward\n→ dZ14", fillcolor="#fff1dc"];
           s82 -> s86 [label="dMultiply254"];
           s84 -> s86 [label="dZ14"];
-          s86 -> n253 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s87 [label="299. Multiply backward + Tanh backward\n→ dAdd251", fillcolor="#fff1dc"];
           s82 -> s87 [label="dMultiply254"];
-          s87 -> n252 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s88 [label="300. Add backward\n→ dCandidateX14", fillcolor="#fff1dc"];
           s87 -> s88 [label="dAdd251"];
-          s88 -> n251 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s89 [label="301. Add backward\n→ dMultiply250", fillcolor="#fff1dc"];
           s87 -> s89 [label="dAdd251"];
-          s89 -> n251 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s90 [label="302. Multiply backward\n→ dCandidateH14", fillcolor="#fff1dc"];
           s89 -> s90 [label="dMultiply250"];
-          s90 -> n250 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s91 [label="303. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s90 -> s91 [label="dCandidateH14"];
           s29 -> s91 [label="dCandidateHWeight"];
           s60 -> s91 [label="dCandidateHWeight"];
-          s91 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s92 [label="304. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s90 -> s92 [label="dCandidateH14"];
           s30 -> s92 [label="dCandidateHBias"];
           s61 -> s92 [label="dCandidateHBias"];
-          s92 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s93 [label="305. dense candidate.h dx\n→ dH14", fillcolor="#fff1dc"];
           s90 -> s93 [label="dCandidateH14"];
           s16 -> s93 [label="dH14"];
           s85 -> s93 [label="dH14"];
-          s93 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s94 [label="306. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s88 -> s94 [label="dCandidateX14"];
           s32 -> s94 [label="dCandidateXWeight"];
           s63 -> s94 [label="dCandidateXWeight"];
-          s94 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s95 [label="307. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s88 -> s95 [label="dCandidateX14"];
           s33 -> s95 [label="dCandidateXBias"];
           s64 -> s95 [label="dCandidateXBias"];
-          s95 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s96 [label="308. dense candidate.x dx\n→ dX14", fillcolor="#fff1dc"];
           s88 -> s96 [label="dCandidateX14"];
-          s96 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s97 [label="309. Multiply backward + Sigmoid backward\n→ dAdd246", fillcolor="#fff1dc"];
           s89 -> s97 [label="dMultiply250"];
-          s97 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s98 [label="310. Add backward\n→ dResetX14", fillcolor="#fff1dc"];
           s97 -> s98 [label="dAdd246"];
-          s98 -> n246 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s99 [label="311. Add backward\n→ dResetH14", fillcolor="#fff1dc"];
           s97 -> s99 [label="dAdd246"];
-          s99 -> n246 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s100 [label="312. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s99 -> s100 [label="dResetH14"];
           s38 -> s100 [label="dResetHWeight"];
           s69 -> s100 [label="dResetHWeight"];
-          s100 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s101 [label="313. dense reset.h dx\n→ dH14", fillcolor="#fff1dc"];
           s99 -> s101 [label="dResetH14"];
           s16 -> s101 [label="dH14"];
           s85 -> s101 [label="dH14"];
           s93 -> s101 [label="dH14"];
-          s101 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s102 [label="314. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s98 -> s102 [label="dResetX14"];
           s40 -> s102 [label="dResetXWeight"];
           s71 -> s102 [label="dResetXWeight"];
-          s102 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s103 [label="315. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s98 -> s103 [label="dResetX14"];
           s41 -> s103 [label="dResetXBias"];
           s72 -> s103 [label="dResetXBias"];
-          s103 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s104 [label="316. dense reset.x dx\n→ dX14", fillcolor="#fff1dc"];
           s98 -> s104 [label="dResetX14"];
           s96 -> s104 [label="dX14"];
-          s104 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s105 [label="317. Sigmoid backward\n→ dAdd242", fillcolor="#fff1dc"];
           s84 -> s105 [label="dZ14"];
           s86 -> s105 [label="dZ14"];
-          s105 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s106 [label="318. Add backward\n→ dUpdateX14", fillcolor="#fff1dc"];
           s105 -> s106 [label="dAdd242"];
-          s106 -> n242 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s107 [label="319. Add backward\n→ dUpdateH14", fillcolor="#fff1dc"];
           s105 -> s107 [label="dAdd242"];
-          s107 -> n242 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s108 [label="320. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s107 -> s108 [label="dUpdateH14"];
           s46 -> s108 [label="dUpdateHWeight"];
           s77 -> s108 [label="dUpdateHWeight"];
-          s108 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s109 [label="321. dense update.h dx\n→ dH14", fillcolor="#fff1dc"];
           s107 -> s109 [label="dUpdateH14"];
           s16 -> s109 [label="dH14"];
           s85 -> s109 [label="dH14"];
           s93 -> s109 [label="dH14"];
           s101 -> s109 [label="dH14"];
-          s109 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s110 [label="322. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s106 -> s110 [label="dUpdateX14"];
           s48 -> s110 [label="dUpdateXWeight"];
           s79 -> s110 [label="dUpdateXWeight"];
-          s110 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s111 [label="323. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s106 -> s111 [label="dUpdateX14"];
           s49 -> s111 [label="dUpdateXBias"];
           s80 -> s111 [label="dUpdateXBias"];
-          s111 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s112 [label="324. dense update.x dx\n→ dX14", fillcolor="#fff1dc"];
           s106 -> s112 [label="dUpdateX14"];
           s96 -> s112 [label="dX14"];
           s104 -> s112 [label="dX14"];
-          s112 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s113 [label="325. Add backward\n→ dMultiply237", fillcolor="#fff1dc"];
           s16 -> s113 [label="dH14"];
           s85 -> s113 [label="dH14"];
           s93 -> s113 [label="dH14"];
           s101 -> s113 [label="dH14"];
           s109 -> s113 [label="dH14"];
-          s113 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s114 [label="326. Add backward\n→ dMultiply238", fillcolor="#fff1dc"];
           s16 -> s114 [label="dH14"];
           s85 -> s114 [label="dH14"];
           s93 -> s114 [label="dH14"];
           s101 -> s114 [label="dH14"];
           s109 -> s114 [label="dH14"];
-          s114 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s115 [label="327. Multiply backward\n→ dZ13", fillcolor="#fff1dc"];
           s114 -> s115 [label="dMultiply238"];
-          s115 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s116 [label="328. Multiply backward\n→ dH13", fillcolor="#fff1dc"];
           s114 -> s116 [label="dMultiply238"];
           s15 -> s116 [label="dH13"];
-          s116 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s117 [label="329. Multiply backward + Scale backward\n→ dZ13", fillcolor="#fff1dc"];
           s113 -> s117 [label="dMultiply237"];
           s115 -> s117 [label="dZ13"];
-          s117 -> n236 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s118 [label="330. Multiply backward + Tanh backward\n→ dAdd234", fillcolor="#fff1dc"];
           s113 -> s118 [label="dMultiply237"];
-          s118 -> n235 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s119 [label="331. Add backward\n→ dCandidateX13", fillcolor="#fff1dc"];
           s118 -> s119 [label="dAdd234"];
-          s119 -> n234 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s120 [label="332. Add backward\n→ dMultiply233", fillcolor="#fff1dc"];
           s118 -> s120 [label="dAdd234"];
-          s120 -> n234 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s121 [label="333. Multiply backward\n→ dCandidateH13", fillcolor="#fff1dc"];
           s120 -> s121 [label="dMultiply233"];
-          s121 -> n233 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s122 [label="334. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s121 -> s122 [label="dCandidateH13"];
           s29 -> s122 [label="dCandidateHWeight"];
           s60 -> s122 [label="dCandidateHWeight"];
           s91 -> s122 [label="dCandidateHWeight"];
-          s122 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s123 [label="335. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s121 -> s123 [label="dCandidateH13"];
           s30 -> s123 [label="dCandidateHBias"];
           s61 -> s123 [label="dCandidateHBias"];
           s92 -> s123 [label="dCandidateHBias"];
-          s123 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s124 [label="336. dense candidate.h dx\n→ dH13", fillcolor="#fff1dc"];
           s121 -> s124 [label="dCandidateH13"];
           s15 -> s124 [label="dH13"];
           s116 -> s124 [label="dH13"];
-          s124 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s125 [label="337. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s119 -> s125 [label="dCandidateX13"];
           s32 -> s125 [label="dCandidateXWeight"];
           s63 -> s125 [label="dCandidateXWeight"];
           s94 -> s125 [label="dCandidateXWeight"];
-          s125 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s126 [label="338. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s119 -> s126 [label="dCandidateX13"];
           s33 -> s126 [label="dCandidateXBias"];
           s64 -> s126 [label="dCandidateXBias"];
           s95 -> s126 [label="dCandidateXBias"];
-          s126 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s127 [label="339. dense candidate.x dx\n→ dX13", fillcolor="#fff1dc"];
           s119 -> s127 [label="dCandidateX13"];
-          s127 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s128 [label="340. Multiply backward + Sigmoid backward\n→ dAdd229", fillcolor="#fff1dc"];
           s120 -> s128 [label="dMultiply233"];
-          s128 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s129 [label="341. Add backward\n→ dResetX13", fillcolor="#fff1dc"];
           s128 -> s129 [label="dAdd229"];
-          s129 -> n229 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s130 [label="342. Add backward\n→ dResetH13", fillcolor="#fff1dc"];
           s128 -> s130 [label="dAdd229"];
-          s130 -> n229 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s131 [label="343. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s130 -> s131 [label="dResetH13"];
           s38 -> s131 [label="dResetHWeight"];
           s69 -> s131 [label="dResetHWeight"];
           s100 -> s131 [label="dResetHWeight"];
-          s131 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s132 [label="344. dense reset.h dx\n→ dH13", fillcolor="#fff1dc"];
           s130 -> s132 [label="dResetH13"];
           s15 -> s132 [label="dH13"];
           s116 -> s132 [label="dH13"];
           s124 -> s132 [label="dH13"];
-          s132 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s133 [label="345. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s129 -> s133 [label="dResetX13"];
           s40 -> s133 [label="dResetXWeight"];
           s71 -> s133 [label="dResetXWeight"];
           s102 -> s133 [label="dResetXWeight"];
-          s133 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s134 [label="346. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s129 -> s134 [label="dResetX13"];
           s41 -> s134 [label="dResetXBias"];
           s72 -> s134 [label="dResetXBias"];
           s103 -> s134 [label="dResetXBias"];
-          s134 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s135 [label="347. dense reset.x dx\n→ dX13", fillcolor="#fff1dc"];
           s129 -> s135 [label="dResetX13"];
           s127 -> s135 [label="dX13"];
-          s135 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s136 [label="348. Sigmoid backward\n→ dAdd225", fillcolor="#fff1dc"];
           s115 -> s136 [label="dZ13"];
           s117 -> s136 [label="dZ13"];
-          s136 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s137 [label="349. Add backward\n→ dUpdateX13", fillcolor="#fff1dc"];
           s136 -> s137 [label="dAdd225"];
-          s137 -> n225 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s138 [label="350. Add backward\n→ dUpdateH13", fillcolor="#fff1dc"];
           s136 -> s138 [label="dAdd225"];
-          s138 -> n225 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s139 [label="351. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s138 -> s139 [label="dUpdateH13"];
           s46 -> s139 [label="dUpdateHWeight"];
           s77 -> s139 [label="dUpdateHWeight"];
           s108 -> s139 [label="dUpdateHWeight"];
-          s139 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s140 [label="352. dense update.h dx\n→ dH13", fillcolor="#fff1dc"];
           s138 -> s140 [label="dUpdateH13"];
           s15 -> s140 [label="dH13"];
           s116 -> s140 [label="dH13"];
           s124 -> s140 [label="dH13"];
           s132 -> s140 [label="dH13"];
-          s140 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s141 [label="353. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s137 -> s141 [label="dUpdateX13"];
           s48 -> s141 [label="dUpdateXWeight"];
           s79 -> s141 [label="dUpdateXWeight"];
           s110 -> s141 [label="dUpdateXWeight"];
-          s141 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s142 [label="354. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s137 -> s142 [label="dUpdateX13"];
           s49 -> s142 [label="dUpdateXBias"];
           s80 -> s142 [label="dUpdateXBias"];
           s111 -> s142 [label="dUpdateXBias"];
-          s142 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s143 [label="355. dense update.x dx\n→ dX13", fillcolor="#fff1dc"];
           s137 -> s143 [label="dUpdateX13"];
           s127 -> s143 [label="dX13"];
           s135 -> s143 [label="dX13"];
-          s143 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s144 [label="356. Add backward\n→ dMultiply220", fillcolor="#fff1dc"];
           s15 -> s144 [label="dH13"];
           s116 -> s144 [label="dH13"];
           s124 -> s144 [label="dH13"];
           s132 -> s144 [label="dH13"];
           s140 -> s144 [label="dH13"];
-          s144 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s145 [label="357. Add backward\n→ dMultiply221", fillcolor="#fff1dc"];
           s15 -> s145 [label="dH13"];
           s116 -> s145 [label="dH13"];
           s124 -> s145 [label="dH13"];
           s132 -> s145 [label="dH13"];
           s140 -> s145 [label="dH13"];
-          s145 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s146 [label="358. Multiply backward\n→ dZ12", fillcolor="#fff1dc"];
           s145 -> s146 [label="dMultiply221"];
-          s146 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s147 [label="359. Multiply backward\n→ dH12", fillcolor="#fff1dc"];
           s145 -> s147 [label="dMultiply221"];
           s14 -> s147 [label="dH12"];
-          s147 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s148 [label="360. Multiply backward + Scale backward\n→ dZ12", fillcolor="#fff1dc"];
           s144 -> s148 [label="dMultiply220"];
           s146 -> s148 [label="dZ12"];
-          s148 -> n219 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s149 [label="361. Multiply backward + Tanh backward\n→ dAdd217", fillcolor="#fff1dc"];
           s144 -> s149 [label="dMultiply220"];
-          s149 -> n218 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s150 [label="362. Add backward\n→ dCandidateX12", fillcolor="#fff1dc"];
           s149 -> s150 [label="dAdd217"];
-          s150 -> n217 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s151 [label="363. Add backward\n→ dMultiply216", fillcolor="#fff1dc"];
           s149 -> s151 [label="dAdd217"];
-          s151 -> n217 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s152 [label="364. Multiply backward\n→ dCandidateH12", fillcolor="#fff1dc"];
           s151 -> s152 [label="dMultiply216"];
-          s152 -> n216 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s153 [label="365. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s152 -> s153 [label="dCandidateH12"];
           s29 -> s153 [label="dCandidateHWeight"];
           s60 -> s153 [label="dCandidateHWeight"];
           s91 -> s153 [label="dCandidateHWeight"];
           s122 -> s153 [label="dCandidateHWeight"];
-          s153 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s154 [label="366. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s152 -> s154 [label="dCandidateH12"];
           s30 -> s154 [label="dCandidateHBias"];
           s61 -> s154 [label="dCandidateHBias"];
           s92 -> s154 [label="dCandidateHBias"];
           s123 -> s154 [label="dCandidateHBias"];
-          s154 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s155 [label="367. dense candidate.h dx\n→ dH12", fillcolor="#fff1dc"];
           s152 -> s155 [label="dCandidateH12"];
           s14 -> s155 [label="dH12"];
           s147 -> s155 [label="dH12"];
-          s155 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s156 [label="368. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s150 -> s156 [label="dCandidateX12"];
           s32 -> s156 [label="dCandidateXWeight"];
           s63 -> s156 [label="dCandidateXWeight"];
           s94 -> s156 [label="dCandidateXWeight"];
           s125 -> s156 [label="dCandidateXWeight"];
-          s156 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s157 [label="369. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s150 -> s157 [label="dCandidateX12"];
           s33 -> s157 [label="dCandidateXBias"];
           s64 -> s157 [label="dCandidateXBias"];
           s95 -> s157 [label="dCandidateXBias"];
           s126 -> s157 [label="dCandidateXBias"];
-          s157 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s158 [label="370. dense candidate.x dx\n→ dX12", fillcolor="#fff1dc"];
           s150 -> s158 [label="dCandidateX12"];
-          s158 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s159 [label="371. Multiply backward + Sigmoid backward\n→ dAdd212", fillcolor="#fff1dc"];
           s151 -> s159 [label="dMultiply216"];
-          s159 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s160 [label="372. Add backward\n→ dResetX12", fillcolor="#fff1dc"];
           s159 -> s160 [label="dAdd212"];
-          s160 -> n212 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s161 [label="373. Add backward\n→ dResetH12", fillcolor="#fff1dc"];
           s159 -> s161 [label="dAdd212"];
-          s161 -> n212 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s162 [label="374. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s161 -> s162 [label="dResetH12"];
           s38 -> s162 [label="dResetHWeight"];
           s69 -> s162 [label="dResetHWeight"];
           s100 -> s162 [label="dResetHWeight"];
           s131 -> s162 [label="dResetHWeight"];
-          s162 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s163 [label="375. dense reset.h dx\n→ dH12", fillcolor="#fff1dc"];
           s161 -> s163 [label="dResetH12"];
           s14 -> s163 [label="dH12"];
           s147 -> s163 [label="dH12"];
           s155 -> s163 [label="dH12"];
-          s163 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s164 [label="376. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s160 -> s164 [label="dResetX12"];
           s40 -> s164 [label="dResetXWeight"];
           s71 -> s164 [label="dResetXWeight"];
           s102 -> s164 [label="dResetXWeight"];
           s133 -> s164 [label="dResetXWeight"];
-          s164 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s165 [label="377. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s160 -> s165 [label="dResetX12"];
           s41 -> s165 [label="dResetXBias"];
           s72 -> s165 [label="dResetXBias"];
           s103 -> s165 [label="dResetXBias"];
           s134 -> s165 [label="dResetXBias"];
-          s165 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s166 [label="378. dense reset.x dx\n→ dX12", fillcolor="#fff1dc"];
           s160 -> s166 [label="dResetX12"];
           s158 -> s166 [label="dX12"];
-          s166 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s167 [label="379. Sigmoid backward\n→ dAdd208", fillcolor="#fff1dc"];
           s146 -> s167 [label="dZ12"];
           s148 -> s167 [label="dZ12"];
-          s167 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s168 [label="380. Add backward\n→ dUpdateX12", fillcolor="#fff1dc"];
           s167 -> s168 [label="dAdd208"];
-          s168 -> n208 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s169 [label="381. Add backward\n→ dUpdateH12", fillcolor="#fff1dc"];
           s167 -> s169 [label="dAdd208"];
-          s169 -> n208 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s170 [label="382. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s169 -> s170 [label="dUpdateH12"];
           s46 -> s170 [label="dUpdateHWeight"];
           s77 -> s170 [label="dUpdateHWeight"];
           s108 -> s170 [label="dUpdateHWeight"];
           s139 -> s170 [label="dUpdateHWeight"];
-          s170 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s171 [label="383. dense update.h dx\n→ dH12", fillcolor="#fff1dc"];
           s169 -> s171 [label="dUpdateH12"];
           s14 -> s171 [label="dH12"];
           s147 -> s171 [label="dH12"];
           s155 -> s171 [label="dH12"];
           s163 -> s171 [label="dH12"];
-          s171 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s172 [label="384. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s168 -> s172 [label="dUpdateX12"];
           s48 -> s172 [label="dUpdateXWeight"];
           s79 -> s172 [label="dUpdateXWeight"];
           s110 -> s172 [label="dUpdateXWeight"];
           s141 -> s172 [label="dUpdateXWeight"];
-          s172 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s173 [label="385. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s168 -> s173 [label="dUpdateX12"];
           s49 -> s173 [label="dUpdateXBias"];
           s80 -> s173 [label="dUpdateXBias"];
           s111 -> s173 [label="dUpdateXBias"];
           s142 -> s173 [label="dUpdateXBias"];
-          s173 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s174 [label="386. dense update.x dx\n→ dX12", fillcolor="#fff1dc"];
           s168 -> s174 [label="dUpdateX12"];
           s158 -> s174 [label="dX12"];
           s166 -> s174 [label="dX12"];
-          s174 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s175 [label="387. Add backward\n→ dMultiply203", fillcolor="#fff1dc"];
           s14 -> s175 [label="dH12"];
           s147 -> s175 [label="dH12"];
           s155 -> s175 [label="dH12"];
           s163 -> s175 [label="dH12"];
           s171 -> s175 [label="dH12"];
-          s175 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s176 [label="388. Add backward\n→ dMultiply204", fillcolor="#fff1dc"];
           s14 -> s176 [label="dH12"];
           s147 -> s176 [label="dH12"];
           s155 -> s176 [label="dH12"];
           s163 -> s176 [label="dH12"];
           s171 -> s176 [label="dH12"];
-          s176 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s177 [label="389. Multiply backward\n→ dZ11", fillcolor="#fff1dc"];
           s176 -> s177 [label="dMultiply204"];
-          s177 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s178 [label="390. Multiply backward\n→ dH11", fillcolor="#fff1dc"];
           s176 -> s178 [label="dMultiply204"];
           s13 -> s178 [label="dH11"];
-          s178 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s179 [label="391. Multiply backward + Scale backward\n→ dZ11", fillcolor="#fff1dc"];
           s175 -> s179 [label="dMultiply203"];
           s177 -> s179 [label="dZ11"];
-          s179 -> n202 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s180 [label="392. Multiply backward + Tanh backward\n→ dAdd200", fillcolor="#fff1dc"];
           s175 -> s180 [label="dMultiply203"];
-          s180 -> n201 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s181 [label="393. Add backward\n→ dCandidateX11", fillcolor="#fff1dc"];
           s180 -> s181 [label="dAdd200"];
-          s181 -> n200 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s182 [label="394. Add backward\n→ dMultiply199", fillcolor="#fff1dc"];
           s180 -> s182 [label="dAdd200"];
-          s182 -> n200 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s183 [label="395. Multiply backward\n→ dCandidateH11", fillcolor="#fff1dc"];
           s182 -> s183 [label="dMultiply199"];
-          s183 -> n199 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s184 [label="396. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s183 -> s184 [label="dCandidateH11"];
           s29 -> s184 [label="dCandidateHWeight"];
           s60 -> s184 [label="dCandidateHWeight"];
           s91 -> s184 [label="dCandidateHWeight"];
           s122 -> s184 [label="dCandidateHWeight"];
           s153 -> s184 [label="dCandidateHWeight"];
-          s184 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s185 [label="397. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s183 -> s185 [label="dCandidateH11"];
           s30 -> s185 [label="dCandidateHBias"];
           s61 -> s185 [label="dCandidateHBias"];
           s92 -> s185 [label="dCandidateHBias"];
           s123 -> s185 [label="dCandidateHBias"];
           s154 -> s185 [label="dCandidateHBias"];
-          s185 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s186 [label="398. dense candidate.h dx\n→ dH11", fillcolor="#fff1dc"];
           s183 -> s186 [label="dCandidateH11"];
           s13 -> s186 [label="dH11"];
           s178 -> s186 [label="dH11"];
-          s186 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s187 [label="399. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s181 -> s187 [label="dCandidateX11"];
           s32 -> s187 [label="dCandidateXWeight"];
           s63 -> s187 [label="dCandidateXWeight"];
           s94 -> s187 [label="dCandidateXWeight"];
           s125 -> s187 [label="dCandidateXWeight"];
           s156 -> s187 [label="dCandidateXWeight"];
-          s187 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s188 [label="400. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s181 -> s188 [label="dCandidateX11"];
           s33 -> s188 [label="dCandidateXBias"];
           s64 -> s188 [label="dCandidateXBias"];
           s95 -> s188 [label="dCandidateXBias"];
           s126 -> s188 [label="dCandidateXBias"];
           s157 -> s188 [label="dCandidateXBias"];
-          s188 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s189 [label="401. dense candidate.x dx\n→ dX11", fillcolor="#fff1dc"];
           s181 -> s189 [label="dCandidateX11"];
-          s189 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s190 [label="402. Multiply backward + Sigmoid backward\n→ dAdd195", fillcolor="#fff1dc"];
           s182 -> s190 [label="dMultiply199"];
-          s190 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s191 [label="403. Add backward\n→ dResetX11", fillcolor="#fff1dc"];
           s190 -> s191 [label="dAdd195"];
-          s191 -> n195 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s192 [label="404. Add backward\n→ dResetH11", fillcolor="#fff1dc"];
           s190 -> s192 [label="dAdd195"];
-          s192 -> n195 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s193 [label="405. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s192 -> s193 [label="dResetH11"];
           s38 -> s193 [label="dResetHWeight"];
           s69 -> s193 [label="dResetHWeight"];
           s100 -> s193 [label="dResetHWeight"];
           s131 -> s193 [label="dResetHWeight"];
           s162 -> s193 [label="dResetHWeight"];
-          s193 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s194 [label="406. dense reset.h dx\n→ dH11", fillcolor="#fff1dc"];
           s192 -> s194 [label="dResetH11"];
           s13 -> s194 [label="dH11"];
           s178 -> s194 [label="dH11"];
           s186 -> s194 [label="dH11"];
-          s194 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s195 [label="407. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s191 -> s195 [label="dResetX11"];
           s40 -> s195 [label="dResetXWeight"];
           s71 -> s195 [label="dResetXWeight"];
           s102 -> s195 [label="dResetXWeight"];
           s133 -> s195 [label="dResetXWeight"];
           s164 -> s195 [label="dResetXWeight"];
-          s195 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s196 [label="408. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s191 -> s196 [label="dResetX11"];
           s41 -> s196 [label="dResetXBias"];
           s72 -> s196 [label="dResetXBias"];
           s103 -> s196 [label="dResetXBias"];
           s134 -> s196 [label="dResetXBias"];
           s165 -> s196 [label="dResetXBias"];
-          s196 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s197 [label="409. dense reset.x dx\n→ dX11", fillcolor="#fff1dc"];
           s191 -> s197 [label="dResetX11"];
           s189 -> s197 [label="dX11"];
-          s197 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s198 [label="410. Sigmoid backward\n→ dAdd191", fillcolor="#fff1dc"];
           s177 -> s198 [label="dZ11"];
           s179 -> s198 [label="dZ11"];
-          s198 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s199 [label="411. Add backward\n→ dUpdateX11", fillcolor="#fff1dc"];
           s198 -> s199 [label="dAdd191"];
-          s199 -> n191 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s200 [label="412. Add backward\n→ dUpdateH11", fillcolor="#fff1dc"];
           s198 -> s200 [label="dAdd191"];
-          s200 -> n191 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s201 [label="413. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s200 -> s201 [label="dUpdateH11"];
           s46 -> s201 [label="dUpdateHWeight"];
           s77 -> s201 [label="dUpdateHWeight"];
           s108 -> s201 [label="dUpdateHWeight"];
           s139 -> s201 [label="dUpdateHWeight"];
           s170 -> s201 [label="dUpdateHWeight"];
-          s201 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s202 [label="414. dense update.h dx\n→ dH11", fillcolor="#fff1dc"];
           s200 -> s202 [label="dUpdateH11"];
           s13 -> s202 [label="dH11"];
           s178 -> s202 [label="dH11"];
           s186 -> s202 [label="dH11"];
           s194 -> s202 [label="dH11"];
-          s202 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s203 [label="415. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s199 -> s203 [label="dUpdateX11"];
           s48 -> s203 [label="dUpdateXWeight"];
           s79 -> s203 [label="dUpdateXWeight"];
           s110 -> s203 [label="dUpdateXWeight"];
           s141 -> s203 [label="dUpdateXWeight"];
           s172 -> s203 [label="dUpdateXWeight"];
-          s203 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s204 [label="416. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s199 -> s204 [label="dUpdateX11"];
           s49 -> s204 [label="dUpdateXBias"];
           s80 -> s204 [label="dUpdateXBias"];
           s111 -> s204 [label="dUpdateXBias"];
           s142 -> s204 [label="dUpdateXBias"];
           s173 -> s204 [label="dUpdateXBias"];
-          s204 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s205 [label="417. dense update.x dx\n→ dX11", fillcolor="#fff1dc"];
           s199 -> s205 [label="dUpdateX11"];
           s189 -> s205 [label="dX11"];
           s197 -> s205 [label="dX11"];
-          s205 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s206 [label="418. Add backward\n→ dMultiply186", fillcolor="#fff1dc"];
           s13 -> s206 [label="dH11"];
           s178 -> s206 [label="dH11"];
           s186 -> s206 [label="dH11"];
           s194 -> s206 [label="dH11"];
           s202 -> s206 [label="dH11"];
-          s206 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s207 [label="419. Add backward\n→ dMultiply187", fillcolor="#fff1dc"];
           s13 -> s207 [label="dH11"];
           s178 -> s207 [label="dH11"];
           s186 -> s207 [label="dH11"];
           s194 -> s207 [label="dH11"];
           s202 -> s207 [label="dH11"];
-          s207 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s208 [label="420. Multiply backward\n→ dZ10", fillcolor="#fff1dc"];
           s207 -> s208 [label="dMultiply187"];
-          s208 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s209 [label="421. Multiply backward\n→ dH10", fillcolor="#fff1dc"];
           s207 -> s209 [label="dMultiply187"];
           s12 -> s209 [label="dH10"];
-          s209 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s210 [label="422. Multiply backward + Scale backward\n→ dZ10", fillcolor="#fff1dc"];
           s206 -> s210 [label="dMultiply186"];
           s208 -> s210 [label="dZ10"];
-          s210 -> n185 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s211 [label="423. Multiply backward + Tanh backward\n→ dAdd183", fillcolor="#fff1dc"];
           s206 -> s211 [label="dMultiply186"];
-          s211 -> n184 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s212 [label="424. Add backward\n→ dCandidateX10", fillcolor="#fff1dc"];
           s211 -> s212 [label="dAdd183"];
-          s212 -> n183 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s213 [label="425. Add backward\n→ dMultiply182", fillcolor="#fff1dc"];
           s211 -> s213 [label="dAdd183"];
-          s213 -> n183 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s214 [label="426. Multiply backward\n→ dCandidateH10", fillcolor="#fff1dc"];
           s213 -> s214 [label="dMultiply182"];
-          s214 -> n182 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s215 [label="427. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s214 -> s215 [label="dCandidateH10"];
           s29 -> s215 [label="dCandidateHWeight"];
           s60 -> s215 [label="dCandidateHWeight"];
@@ -11625,8 +11723,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s122 -> s215 [label="dCandidateHWeight"];
           s153 -> s215 [label="dCandidateHWeight"];
           s184 -> s215 [label="dCandidateHWeight"];
-          s215 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s216 [label="428. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s214 -> s216 [label="dCandidateH10"];
           s30 -> s216 [label="dCandidateHBias"];
           s61 -> s216 [label="dCandidateHBias"];
@@ -11634,13 +11730,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s123 -> s216 [label="dCandidateHBias"];
           s154 -> s216 [label="dCandidateHBias"];
           s185 -> s216 [label="dCandidateHBias"];
-          s216 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s217 [label="429. dense candidate.h dx\n→ dH10", fillcolor="#fff1dc"];
           s214 -> s217 [label="dCandidateH10"];
           s12 -> s217 [label="dH10"];
           s209 -> s217 [label="dH10"];
-          s217 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s218 [label="430. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s212 -> s218 [label="dCandidateX10"];
           s32 -> s218 [label="dCandidateXWeight"];
           s63 -> s218 [label="dCandidateXWeight"];
@@ -11648,8 +11740,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s125 -> s218 [label="dCandidateXWeight"];
           s156 -> s218 [label="dCandidateXWeight"];
           s187 -> s218 [label="dCandidateXWeight"];
-          s218 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s219 [label="431. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s212 -> s219 [label="dCandidateX10"];
           s33 -> s219 [label="dCandidateXBias"];
           s64 -> s219 [label="dCandidateXBias"];
@@ -11657,20 +11747,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s126 -> s219 [label="dCandidateXBias"];
           s157 -> s219 [label="dCandidateXBias"];
           s188 -> s219 [label="dCandidateXBias"];
-          s219 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s220 [label="432. dense candidate.x dx\n→ dX10", fillcolor="#fff1dc"];
           s212 -> s220 [label="dCandidateX10"];
-          s220 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s221 [label="433. Multiply backward + Sigmoid backward\n→ dAdd178", fillcolor="#fff1dc"];
           s213 -> s221 [label="dMultiply182"];
-          s221 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s222 [label="434. Add backward\n→ dResetX10", fillcolor="#fff1dc"];
           s221 -> s222 [label="dAdd178"];
-          s222 -> n178 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s223 [label="435. Add backward\n→ dResetH10", fillcolor="#fff1dc"];
           s221 -> s223 [label="dAdd178"];
-          s223 -> n178 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s224 [label="436. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s223 -> s224 [label="dResetH10"];
           s38 -> s224 [label="dResetHWeight"];
           s69 -> s224 [label="dResetHWeight"];
@@ -11678,14 +11758,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s131 -> s224 [label="dResetHWeight"];
           s162 -> s224 [label="dResetHWeight"];
           s193 -> s224 [label="dResetHWeight"];
-          s224 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s225 [label="437. dense reset.h dx\n→ dH10", fillcolor="#fff1dc"];
           s223 -> s225 [label="dResetH10"];
           s12 -> s225 [label="dH10"];
           s209 -> s225 [label="dH10"];
           s217 -> s225 [label="dH10"];
-          s225 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s226 [label="438. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s222 -> s226 [label="dResetX10"];
           s40 -> s226 [label="dResetXWeight"];
           s71 -> s226 [label="dResetXWeight"];
@@ -11693,8 +11769,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s133 -> s226 [label="dResetXWeight"];
           s164 -> s226 [label="dResetXWeight"];
           s195 -> s226 [label="dResetXWeight"];
-          s226 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s227 [label="439. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s222 -> s227 [label="dResetX10"];
           s41 -> s227 [label="dResetXBias"];
           s72 -> s227 [label="dResetXBias"];
@@ -11702,22 +11776,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s134 -> s227 [label="dResetXBias"];
           s165 -> s227 [label="dResetXBias"];
           s196 -> s227 [label="dResetXBias"];
-          s227 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s228 [label="440. dense reset.x dx\n→ dX10", fillcolor="#fff1dc"];
           s222 -> s228 [label="dResetX10"];
           s220 -> s228 [label="dX10"];
-          s228 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s229 [label="441. Sigmoid backward\n→ dAdd174", fillcolor="#fff1dc"];
           s208 -> s229 [label="dZ10"];
           s210 -> s229 [label="dZ10"];
-          s229 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s230 [label="442. Add backward\n→ dUpdateX10", fillcolor="#fff1dc"];
           s229 -> s230 [label="dAdd174"];
-          s230 -> n174 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s231 [label="443. Add backward\n→ dUpdateH10", fillcolor="#fff1dc"];
           s229 -> s231 [label="dAdd174"];
-          s231 -> n174 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s232 [label="444. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s231 -> s232 [label="dUpdateH10"];
           s46 -> s232 [label="dUpdateHWeight"];
           s77 -> s232 [label="dUpdateHWeight"];
@@ -11725,15 +11789,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s139 -> s232 [label="dUpdateHWeight"];
           s170 -> s232 [label="dUpdateHWeight"];
           s201 -> s232 [label="dUpdateHWeight"];
-          s232 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s233 [label="445. dense update.h dx\n→ dH10", fillcolor="#fff1dc"];
           s231 -> s233 [label="dUpdateH10"];
           s12 -> s233 [label="dH10"];
           s209 -> s233 [label="dH10"];
           s217 -> s233 [label="dH10"];
           s225 -> s233 [label="dH10"];
-          s233 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s234 [label="446. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s230 -> s234 [label="dUpdateX10"];
           s48 -> s234 [label="dUpdateXWeight"];
           s79 -> s234 [label="dUpdateXWeight"];
@@ -11741,8 +11801,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s141 -> s234 [label="dUpdateXWeight"];
           s172 -> s234 [label="dUpdateXWeight"];
           s203 -> s234 [label="dUpdateXWeight"];
-          s234 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s235 [label="447. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s230 -> s235 [label="dUpdateX10"];
           s49 -> s235 [label="dUpdateXBias"];
           s80 -> s235 [label="dUpdateXBias"];
@@ -11750,50 +11808,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s142 -> s235 [label="dUpdateXBias"];
           s173 -> s235 [label="dUpdateXBias"];
           s204 -> s235 [label="dUpdateXBias"];
-          s235 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s236 [label="448. dense update.x dx\n→ dX10", fillcolor="#fff1dc"];
           s230 -> s236 [label="dUpdateX10"];
           s220 -> s236 [label="dX10"];
           s228 -> s236 [label="dX10"];
-          s236 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s237 [label="449. Add backward\n→ dMultiply169", fillcolor="#fff1dc"];
           s12 -> s237 [label="dH10"];
           s209 -> s237 [label="dH10"];
           s217 -> s237 [label="dH10"];
           s225 -> s237 [label="dH10"];
           s233 -> s237 [label="dH10"];
-          s237 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s238 [label="450. Add backward\n→ dMultiply170", fillcolor="#fff1dc"];
           s12 -> s238 [label="dH10"];
           s209 -> s238 [label="dH10"];
           s217 -> s238 [label="dH10"];
           s225 -> s238 [label="dH10"];
           s233 -> s238 [label="dH10"];
-          s238 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s239 [label="451. Multiply backward\n→ dZ9", fillcolor="#fff1dc"];
           s238 -> s239 [label="dMultiply170"];
-          s239 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s240 [label="452. Multiply backward\n→ dH9", fillcolor="#fff1dc"];
           s238 -> s240 [label="dMultiply170"];
           s11 -> s240 [label="dH9"];
-          s240 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s241 [label="453. Multiply backward + Scale backward\n→ dZ9", fillcolor="#fff1dc"];
           s237 -> s241 [label="dMultiply169"];
           s239 -> s241 [label="dZ9"];
-          s241 -> n168 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s242 [label="454. Multiply backward + Tanh backward\n→ dAdd166", fillcolor="#fff1dc"];
           s237 -> s242 [label="dMultiply169"];
-          s242 -> n167 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s243 [label="455. Add backward\n→ dCandidateX9", fillcolor="#fff1dc"];
           s242 -> s243 [label="dAdd166"];
-          s243 -> n166 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s244 [label="456. Add backward\n→ dMultiply165", fillcolor="#fff1dc"];
           s242 -> s244 [label="dAdd166"];
-          s244 -> n166 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s245 [label="457. Multiply backward\n→ dCandidateH9", fillcolor="#fff1dc"];
           s244 -> s245 [label="dMultiply165"];
-          s245 -> n165 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s246 [label="458. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s245 -> s246 [label="dCandidateH9"];
           s29 -> s246 [label="dCandidateHWeight"];
           s60 -> s246 [label="dCandidateHWeight"];
@@ -11802,8 +11838,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s153 -> s246 [label="dCandidateHWeight"];
           s184 -> s246 [label="dCandidateHWeight"];
           s215 -> s246 [label="dCandidateHWeight"];
-          s246 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s247 [label="459. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s245 -> s247 [label="dCandidateH9"];
           s30 -> s247 [label="dCandidateHBias"];
           s61 -> s247 [label="dCandidateHBias"];
@@ -11812,13 +11846,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s154 -> s247 [label="dCandidateHBias"];
           s185 -> s247 [label="dCandidateHBias"];
           s216 -> s247 [label="dCandidateHBias"];
-          s247 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s248 [label="460. dense candidate.h dx\n→ dH9", fillcolor="#fff1dc"];
           s245 -> s248 [label="dCandidateH9"];
           s11 -> s248 [label="dH9"];
           s240 -> s248 [label="dH9"];
-          s248 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s249 [label="461. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s243 -> s249 [label="dCandidateX9"];
           s32 -> s249 [label="dCandidateXWeight"];
           s63 -> s249 [label="dCandidateXWeight"];
@@ -11827,8 +11857,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s156 -> s249 [label="dCandidateXWeight"];
           s187 -> s249 [label="dCandidateXWeight"];
           s218 -> s249 [label="dCandidateXWeight"];
-          s249 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s250 [label="462. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s243 -> s250 [label="dCandidateX9"];
           s33 -> s250 [label="dCandidateXBias"];
           s64 -> s250 [label="dCandidateXBias"];
@@ -11837,20 +11865,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s157 -> s250 [label="dCandidateXBias"];
           s188 -> s250 [label="dCandidateXBias"];
           s219 -> s250 [label="dCandidateXBias"];
-          s250 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s251 [label="463. dense candidate.x dx\n→ dX9", fillcolor="#fff1dc"];
           s243 -> s251 [label="dCandidateX9"];
-          s251 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s252 [label="464. Multiply backward + Sigmoid backward\n→ dAdd161", fillcolor="#fff1dc"];
           s244 -> s252 [label="dMultiply165"];
-          s252 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s253 [label="465. Add backward\n→ dResetX9", fillcolor="#fff1dc"];
           s252 -> s253 [label="dAdd161"];
-          s253 -> n161 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s254 [label="466. Add backward\n→ dResetH9", fillcolor="#fff1dc"];
           s252 -> s254 [label="dAdd161"];
-          s254 -> n161 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s255 [label="467. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s254 -> s255 [label="dResetH9"];
           s38 -> s255 [label="dResetHWeight"];
           s69 -> s255 [label="dResetHWeight"];
@@ -11859,14 +11877,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s162 -> s255 [label="dResetHWeight"];
           s193 -> s255 [label="dResetHWeight"];
           s224 -> s255 [label="dResetHWeight"];
-          s255 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s256 [label="468. dense reset.h dx\n→ dH9", fillcolor="#fff1dc"];
           s254 -> s256 [label="dResetH9"];
           s11 -> s256 [label="dH9"];
           s240 -> s256 [label="dH9"];
           s248 -> s256 [label="dH9"];
-          s256 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s257 [label="469. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s253 -> s257 [label="dResetX9"];
           s40 -> s257 [label="dResetXWeight"];
           s71 -> s257 [label="dResetXWeight"];
@@ -11875,8 +11889,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s164 -> s257 [label="dResetXWeight"];
           s195 -> s257 [label="dResetXWeight"];
           s226 -> s257 [label="dResetXWeight"];
-          s257 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s258 [label="470. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s253 -> s258 [label="dResetX9"];
           s41 -> s258 [label="dResetXBias"];
           s72 -> s258 [label="dResetXBias"];
@@ -11885,22 +11897,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s165 -> s258 [label="dResetXBias"];
           s196 -> s258 [label="dResetXBias"];
           s227 -> s258 [label="dResetXBias"];
-          s258 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s259 [label="471. dense reset.x dx\n→ dX9", fillcolor="#fff1dc"];
           s253 -> s259 [label="dResetX9"];
           s251 -> s259 [label="dX9"];
-          s259 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s260 [label="472. Sigmoid backward\n→ dAdd157", fillcolor="#fff1dc"];
           s239 -> s260 [label="dZ9"];
           s241 -> s260 [label="dZ9"];
-          s260 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s261 [label="473. Add backward\n→ dUpdateX9", fillcolor="#fff1dc"];
           s260 -> s261 [label="dAdd157"];
-          s261 -> n157 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s262 [label="474. Add backward\n→ dUpdateH9", fillcolor="#fff1dc"];
           s260 -> s262 [label="dAdd157"];
-          s262 -> n157 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s263 [label="475. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s262 -> s263 [label="dUpdateH9"];
           s46 -> s263 [label="dUpdateHWeight"];
           s77 -> s263 [label="dUpdateHWeight"];
@@ -11909,15 +11911,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s170 -> s263 [label="dUpdateHWeight"];
           s201 -> s263 [label="dUpdateHWeight"];
           s232 -> s263 [label="dUpdateHWeight"];
-          s263 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s264 [label="476. dense update.h dx\n→ dH9", fillcolor="#fff1dc"];
           s262 -> s264 [label="dUpdateH9"];
           s11 -> s264 [label="dH9"];
           s240 -> s264 [label="dH9"];
           s248 -> s264 [label="dH9"];
           s256 -> s264 [label="dH9"];
-          s264 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s265 [label="477. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s261 -> s265 [label="dUpdateX9"];
           s48 -> s265 [label="dUpdateXWeight"];
           s79 -> s265 [label="dUpdateXWeight"];
@@ -11926,8 +11924,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s172 -> s265 [label="dUpdateXWeight"];
           s203 -> s265 [label="dUpdateXWeight"];
           s234 -> s265 [label="dUpdateXWeight"];
-          s265 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s266 [label="478. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s261 -> s266 [label="dUpdateX9"];
           s49 -> s266 [label="dUpdateXBias"];
           s80 -> s266 [label="dUpdateXBias"];
@@ -11936,50 +11932,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s173 -> s266 [label="dUpdateXBias"];
           s204 -> s266 [label="dUpdateXBias"];
           s235 -> s266 [label="dUpdateXBias"];
-          s266 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s267 [label="479. dense update.x dx\n→ dX9", fillcolor="#fff1dc"];
           s261 -> s267 [label="dUpdateX9"];
           s251 -> s267 [label="dX9"];
           s259 -> s267 [label="dX9"];
-          s267 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s268 [label="480. Add backward\n→ dMultiply152", fillcolor="#fff1dc"];
           s11 -> s268 [label="dH9"];
           s240 -> s268 [label="dH9"];
           s248 -> s268 [label="dH9"];
           s256 -> s268 [label="dH9"];
           s264 -> s268 [label="dH9"];
-          s268 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s269 [label="481. Add backward\n→ dMultiply153", fillcolor="#fff1dc"];
           s11 -> s269 [label="dH9"];
           s240 -> s269 [label="dH9"];
           s248 -> s269 [label="dH9"];
           s256 -> s269 [label="dH9"];
           s264 -> s269 [label="dH9"];
-          s269 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s270 [label="482. Multiply backward\n→ dZ8", fillcolor="#fff1dc"];
           s269 -> s270 [label="dMultiply153"];
-          s270 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s271 [label="483. Multiply backward\n→ dH8", fillcolor="#fff1dc"];
           s269 -> s271 [label="dMultiply153"];
           s10 -> s271 [label="dH8"];
-          s271 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s272 [label="484. Multiply backward + Scale backward\n→ dZ8", fillcolor="#fff1dc"];
           s268 -> s272 [label="dMultiply152"];
           s270 -> s272 [label="dZ8"];
-          s272 -> n151 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s273 [label="485. Multiply backward + Tanh backward\n→ dAdd149", fillcolor="#fff1dc"];
           s268 -> s273 [label="dMultiply152"];
-          s273 -> n150 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s274 [label="486. Add backward\n→ dCandidateX8", fillcolor="#fff1dc"];
           s273 -> s274 [label="dAdd149"];
-          s274 -> n149 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s275 [label="487. Add backward\n→ dMultiply148", fillcolor="#fff1dc"];
           s273 -> s275 [label="dAdd149"];
-          s275 -> n149 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s276 [label="488. Multiply backward\n→ dCandidateH8", fillcolor="#fff1dc"];
           s275 -> s276 [label="dMultiply148"];
-          s276 -> n148 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s277 [label="489. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s276 -> s277 [label="dCandidateH8"];
           s29 -> s277 [label="dCandidateHWeight"];
           s60 -> s277 [label="dCandidateHWeight"];
@@ -11989,8 +11963,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s184 -> s277 [label="dCandidateHWeight"];
           s215 -> s277 [label="dCandidateHWeight"];
           s246 -> s277 [label="dCandidateHWeight"];
-          s277 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s278 [label="490. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s276 -> s278 [label="dCandidateH8"];
           s30 -> s278 [label="dCandidateHBias"];
           s61 -> s278 [label="dCandidateHBias"];
@@ -12000,13 +11972,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s185 -> s278 [label="dCandidateHBias"];
           s216 -> s278 [label="dCandidateHBias"];
           s247 -> s278 [label="dCandidateHBias"];
-          s278 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s279 [label="491. dense candidate.h dx\n→ dH8", fillcolor="#fff1dc"];
           s276 -> s279 [label="dCandidateH8"];
           s10 -> s279 [label="dH8"];
           s271 -> s279 [label="dH8"];
-          s279 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s280 [label="492. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s274 -> s280 [label="dCandidateX8"];
           s32 -> s280 [label="dCandidateXWeight"];
           s63 -> s280 [label="dCandidateXWeight"];
@@ -12016,8 +11984,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s187 -> s280 [label="dCandidateXWeight"];
           s218 -> s280 [label="dCandidateXWeight"];
           s249 -> s280 [label="dCandidateXWeight"];
-          s280 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s281 [label="493. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s274 -> s281 [label="dCandidateX8"];
           s33 -> s281 [label="dCandidateXBias"];
           s64 -> s281 [label="dCandidateXBias"];
@@ -12027,20 +11993,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s188 -> s281 [label="dCandidateXBias"];
           s219 -> s281 [label="dCandidateXBias"];
           s250 -> s281 [label="dCandidateXBias"];
-          s281 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s282 [label="494. dense candidate.x dx\n→ dX8", fillcolor="#fff1dc"];
           s274 -> s282 [label="dCandidateX8"];
-          s282 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s283 [label="495. Multiply backward + Sigmoid backward\n→ dAdd144", fillcolor="#fff1dc"];
           s275 -> s283 [label="dMultiply148"];
-          s283 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s284 [label="496. Add backward\n→ dResetX8", fillcolor="#fff1dc"];
           s283 -> s284 [label="dAdd144"];
-          s284 -> n144 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s285 [label="497. Add backward\n→ dResetH8", fillcolor="#fff1dc"];
           s283 -> s285 [label="dAdd144"];
-          s285 -> n144 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s286 [label="498. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s285 -> s286 [label="dResetH8"];
           s38 -> s286 [label="dResetHWeight"];
           s69 -> s286 [label="dResetHWeight"];
@@ -12050,14 +12006,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s193 -> s286 [label="dResetHWeight"];
           s224 -> s286 [label="dResetHWeight"];
           s255 -> s286 [label="dResetHWeight"];
-          s286 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s287 [label="499. dense reset.h dx\n→ dH8", fillcolor="#fff1dc"];
           s285 -> s287 [label="dResetH8"];
           s10 -> s287 [label="dH8"];
           s271 -> s287 [label="dH8"];
           s279 -> s287 [label="dH8"];
-          s287 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s288 [label="500. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s284 -> s288 [label="dResetX8"];
           s40 -> s288 [label="dResetXWeight"];
           s71 -> s288 [label="dResetXWeight"];
@@ -12067,8 +12019,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s195 -> s288 [label="dResetXWeight"];
           s226 -> s288 [label="dResetXWeight"];
           s257 -> s288 [label="dResetXWeight"];
-          s288 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s289 [label="501. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s284 -> s289 [label="dResetX8"];
           s41 -> s289 [label="dResetXBias"];
           s72 -> s289 [label="dResetXBias"];
@@ -12078,22 +12028,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s196 -> s289 [label="dResetXBias"];
           s227 -> s289 [label="dResetXBias"];
           s258 -> s289 [label="dResetXBias"];
-          s289 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s290 [label="502. dense reset.x dx\n→ dX8", fillcolor="#fff1dc"];
           s284 -> s290 [label="dResetX8"];
           s282 -> s290 [label="dX8"];
-          s290 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s291 [label="503. Sigmoid backward\n→ dAdd140", fillcolor="#fff1dc"];
           s270 -> s291 [label="dZ8"];
           s272 -> s291 [label="dZ8"];
-          s291 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s292 [label="504. Add backward\n→ dUpdateX8", fillcolor="#fff1dc"];
           s291 -> s292 [label="dAdd140"];
-          s292 -> n140 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s293 [label="505. Add backward\n→ dUpdateH8", fillcolor="#fff1dc"];
           s291 -> s293 [label="dAdd140"];
-          s293 -> n140 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s294 [label="506. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s293 -> s294 [label="dUpdateH8"];
           s46 -> s294 [label="dUpdateHWeight"];
           s77 -> s294 [label="dUpdateHWeight"];
@@ -12103,15 +12043,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s201 -> s294 [label="dUpdateHWeight"];
           s232 -> s294 [label="dUpdateHWeight"];
           s263 -> s294 [label="dUpdateHWeight"];
-          s294 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s295 [label="507. dense update.h dx\n→ dH8", fillcolor="#fff1dc"];
           s293 -> s295 [label="dUpdateH8"];
           s10 -> s295 [label="dH8"];
           s271 -> s295 [label="dH8"];
           s279 -> s295 [label="dH8"];
           s287 -> s295 [label="dH8"];
-          s295 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s296 [label="508. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s292 -> s296 [label="dUpdateX8"];
           s48 -> s296 [label="dUpdateXWeight"];
           s79 -> s296 [label="dUpdateXWeight"];
@@ -12121,8 +12057,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s203 -> s296 [label="dUpdateXWeight"];
           s234 -> s296 [label="dUpdateXWeight"];
           s265 -> s296 [label="dUpdateXWeight"];
-          s296 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s297 [label="509. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s292 -> s297 [label="dUpdateX8"];
           s49 -> s297 [label="dUpdateXBias"];
           s80 -> s297 [label="dUpdateXBias"];
@@ -12132,50 +12066,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s204 -> s297 [label="dUpdateXBias"];
           s235 -> s297 [label="dUpdateXBias"];
           s266 -> s297 [label="dUpdateXBias"];
-          s297 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s298 [label="510. dense update.x dx\n→ dX8", fillcolor="#fff1dc"];
           s292 -> s298 [label="dUpdateX8"];
           s282 -> s298 [label="dX8"];
           s290 -> s298 [label="dX8"];
-          s298 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s299 [label="511. Add backward\n→ dMultiply135", fillcolor="#fff1dc"];
           s10 -> s299 [label="dH8"];
           s271 -> s299 [label="dH8"];
           s279 -> s299 [label="dH8"];
           s287 -> s299 [label="dH8"];
           s295 -> s299 [label="dH8"];
-          s299 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s300 [label="512. Add backward\n→ dMultiply136", fillcolor="#fff1dc"];
           s10 -> s300 [label="dH8"];
           s271 -> s300 [label="dH8"];
           s279 -> s300 [label="dH8"];
           s287 -> s300 [label="dH8"];
           s295 -> s300 [label="dH8"];
-          s300 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s301 [label="513. Multiply backward\n→ dZ7", fillcolor="#fff1dc"];
           s300 -> s301 [label="dMultiply136"];
-          s301 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s302 [label="514. Multiply backward\n→ dH7", fillcolor="#fff1dc"];
           s300 -> s302 [label="dMultiply136"];
           s9 -> s302 [label="dH7"];
-          s302 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s303 [label="515. Multiply backward + Scale backward\n→ dZ7", fillcolor="#fff1dc"];
           s299 -> s303 [label="dMultiply135"];
           s301 -> s303 [label="dZ7"];
-          s303 -> n134 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s304 [label="516. Multiply backward + Tanh backward\n→ dAdd132", fillcolor="#fff1dc"];
           s299 -> s304 [label="dMultiply135"];
-          s304 -> n133 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s305 [label="517. Add backward\n→ dCandidateX7", fillcolor="#fff1dc"];
           s304 -> s305 [label="dAdd132"];
-          s305 -> n132 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s306 [label="518. Add backward\n→ dMultiply131", fillcolor="#fff1dc"];
           s304 -> s306 [label="dAdd132"];
-          s306 -> n132 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s307 [label="519. Multiply backward\n→ dCandidateH7", fillcolor="#fff1dc"];
           s306 -> s307 [label="dMultiply131"];
-          s307 -> n131 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s308 [label="520. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s307 -> s308 [label="dCandidateH7"];
           s29 -> s308 [label="dCandidateHWeight"];
           s60 -> s308 [label="dCandidateHWeight"];
@@ -12186,8 +12098,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s215 -> s308 [label="dCandidateHWeight"];
           s246 -> s308 [label="dCandidateHWeight"];
           s277 -> s308 [label="dCandidateHWeight"];
-          s308 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s309 [label="521. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s307 -> s309 [label="dCandidateH7"];
           s30 -> s309 [label="dCandidateHBias"];
           s61 -> s309 [label="dCandidateHBias"];
@@ -12198,13 +12108,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s216 -> s309 [label="dCandidateHBias"];
           s247 -> s309 [label="dCandidateHBias"];
           s278 -> s309 [label="dCandidateHBias"];
-          s309 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s310 [label="522. dense candidate.h dx\n→ dH7", fillcolor="#fff1dc"];
           s307 -> s310 [label="dCandidateH7"];
           s9 -> s310 [label="dH7"];
           s302 -> s310 [label="dH7"];
-          s310 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s311 [label="523. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s305 -> s311 [label="dCandidateX7"];
           s32 -> s311 [label="dCandidateXWeight"];
           s63 -> s311 [label="dCandidateXWeight"];
@@ -12215,8 +12121,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s218 -> s311 [label="dCandidateXWeight"];
           s249 -> s311 [label="dCandidateXWeight"];
           s280 -> s311 [label="dCandidateXWeight"];
-          s311 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s312 [label="524. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s305 -> s312 [label="dCandidateX7"];
           s33 -> s312 [label="dCandidateXBias"];
           s64 -> s312 [label="dCandidateXBias"];
@@ -12227,20 +12131,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s219 -> s312 [label="dCandidateXBias"];
           s250 -> s312 [label="dCandidateXBias"];
           s281 -> s312 [label="dCandidateXBias"];
-          s312 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s313 [label="525. dense candidate.x dx\n→ dX7", fillcolor="#fff1dc"];
           s305 -> s313 [label="dCandidateX7"];
-          s313 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s314 [label="526. Multiply backward + Sigmoid backward\n→ dAdd127", fillcolor="#fff1dc"];
           s306 -> s314 [label="dMultiply131"];
-          s314 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s315 [label="527. Add backward\n→ dResetX7", fillcolor="#fff1dc"];
           s314 -> s315 [label="dAdd127"];
-          s315 -> n127 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s316 [label="528. Add backward\n→ dResetH7", fillcolor="#fff1dc"];
           s314 -> s316 [label="dAdd127"];
-          s316 -> n127 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s317 [label="529. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s316 -> s317 [label="dResetH7"];
           s38 -> s317 [label="dResetHWeight"];
           s69 -> s317 [label="dResetHWeight"];
@@ -12251,14 +12145,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s224 -> s317 [label="dResetHWeight"];
           s255 -> s317 [label="dResetHWeight"];
           s286 -> s317 [label="dResetHWeight"];
-          s317 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s318 [label="530. dense reset.h dx\n→ dH7", fillcolor="#fff1dc"];
           s316 -> s318 [label="dResetH7"];
           s9 -> s318 [label="dH7"];
           s302 -> s318 [label="dH7"];
           s310 -> s318 [label="dH7"];
-          s318 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s319 [label="531. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s315 -> s319 [label="dResetX7"];
           s40 -> s319 [label="dResetXWeight"];
           s71 -> s319 [label="dResetXWeight"];
@@ -12269,8 +12159,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s226 -> s319 [label="dResetXWeight"];
           s257 -> s319 [label="dResetXWeight"];
           s288 -> s319 [label="dResetXWeight"];
-          s319 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s320 [label="532. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s315 -> s320 [label="dResetX7"];
           s41 -> s320 [label="dResetXBias"];
           s72 -> s320 [label="dResetXBias"];
@@ -12281,22 +12169,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s227 -> s320 [label="dResetXBias"];
           s258 -> s320 [label="dResetXBias"];
           s289 -> s320 [label="dResetXBias"];
-          s320 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s321 [label="533. dense reset.x dx\n→ dX7", fillcolor="#fff1dc"];
           s315 -> s321 [label="dResetX7"];
           s313 -> s321 [label="dX7"];
-          s321 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s322 [label="534. Sigmoid backward\n→ dAdd123", fillcolor="#fff1dc"];
           s301 -> s322 [label="dZ7"];
           s303 -> s322 [label="dZ7"];
-          s322 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s323 [label="535. Add backward\n→ dUpdateX7", fillcolor="#fff1dc"];
           s322 -> s323 [label="dAdd123"];
-          s323 -> n123 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s324 [label="536. Add backward\n→ dUpdateH7", fillcolor="#fff1dc"];
           s322 -> s324 [label="dAdd123"];
-          s324 -> n123 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s325 [label="537. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s324 -> s325 [label="dUpdateH7"];
           s46 -> s325 [label="dUpdateHWeight"];
           s77 -> s325 [label="dUpdateHWeight"];
@@ -12307,15 +12185,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s232 -> s325 [label="dUpdateHWeight"];
           s263 -> s325 [label="dUpdateHWeight"];
           s294 -> s325 [label="dUpdateHWeight"];
-          s325 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s326 [label="538. dense update.h dx\n→ dH7", fillcolor="#fff1dc"];
           s324 -> s326 [label="dUpdateH7"];
           s9 -> s326 [label="dH7"];
           s302 -> s326 [label="dH7"];
           s310 -> s326 [label="dH7"];
           s318 -> s326 [label="dH7"];
-          s326 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s327 [label="539. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s323 -> s327 [label="dUpdateX7"];
           s48 -> s327 [label="dUpdateXWeight"];
           s79 -> s327 [label="dUpdateXWeight"];
@@ -12326,8 +12200,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s234 -> s327 [label="dUpdateXWeight"];
           s265 -> s327 [label="dUpdateXWeight"];
           s296 -> s327 [label="dUpdateXWeight"];
-          s327 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s328 [label="540. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s323 -> s328 [label="dUpdateX7"];
           s49 -> s328 [label="dUpdateXBias"];
           s80 -> s328 [label="dUpdateXBias"];
@@ -12338,50 +12210,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s235 -> s328 [label="dUpdateXBias"];
           s266 -> s328 [label="dUpdateXBias"];
           s297 -> s328 [label="dUpdateXBias"];
-          s328 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s329 [label="541. dense update.x dx\n→ dX7", fillcolor="#fff1dc"];
           s323 -> s329 [label="dUpdateX7"];
           s313 -> s329 [label="dX7"];
           s321 -> s329 [label="dX7"];
-          s329 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s330 [label="542. Add backward\n→ dMultiply118", fillcolor="#fff1dc"];
           s9 -> s330 [label="dH7"];
           s302 -> s330 [label="dH7"];
           s310 -> s330 [label="dH7"];
           s318 -> s330 [label="dH7"];
           s326 -> s330 [label="dH7"];
-          s330 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s331 [label="543. Add backward\n→ dMultiply119", fillcolor="#fff1dc"];
           s9 -> s331 [label="dH7"];
           s302 -> s331 [label="dH7"];
           s310 -> s331 [label="dH7"];
           s318 -> s331 [label="dH7"];
           s326 -> s331 [label="dH7"];
-          s331 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s332 [label="544. Multiply backward\n→ dZ6", fillcolor="#fff1dc"];
           s331 -> s332 [label="dMultiply119"];
-          s332 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s333 [label="545. Multiply backward\n→ dH6", fillcolor="#fff1dc"];
           s331 -> s333 [label="dMultiply119"];
           s8 -> s333 [label="dH6"];
-          s333 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s334 [label="546. Multiply backward + Scale backward\n→ dZ6", fillcolor="#fff1dc"];
           s330 -> s334 [label="dMultiply118"];
           s332 -> s334 [label="dZ6"];
-          s334 -> n117 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s335 [label="547. Multiply backward + Tanh backward\n→ dAdd115", fillcolor="#fff1dc"];
           s330 -> s335 [label="dMultiply118"];
-          s335 -> n116 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s336 [label="548. Add backward\n→ dCandidateX6", fillcolor="#fff1dc"];
           s335 -> s336 [label="dAdd115"];
-          s336 -> n115 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s337 [label="549. Add backward\n→ dMultiply114", fillcolor="#fff1dc"];
           s335 -> s337 [label="dAdd115"];
-          s337 -> n115 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s338 [label="550. Multiply backward\n→ dCandidateH6", fillcolor="#fff1dc"];
           s337 -> s338 [label="dMultiply114"];
-          s338 -> n114 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s339 [label="551. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s338 -> s339 [label="dCandidateH6"];
           s29 -> s339 [label="dCandidateHWeight"];
           s60 -> s339 [label="dCandidateHWeight"];
@@ -12393,8 +12243,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s246 -> s339 [label="dCandidateHWeight"];
           s277 -> s339 [label="dCandidateHWeight"];
           s308 -> s339 [label="dCandidateHWeight"];
-          s339 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s340 [label="552. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s338 -> s340 [label="dCandidateH6"];
           s30 -> s340 [label="dCandidateHBias"];
           s61 -> s340 [label="dCandidateHBias"];
@@ -12406,13 +12254,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s247 -> s340 [label="dCandidateHBias"];
           s278 -> s340 [label="dCandidateHBias"];
           s309 -> s340 [label="dCandidateHBias"];
-          s340 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s341 [label="553. dense candidate.h dx\n→ dH6", fillcolor="#fff1dc"];
           s338 -> s341 [label="dCandidateH6"];
           s8 -> s341 [label="dH6"];
           s333 -> s341 [label="dH6"];
-          s341 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s342 [label="554. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s336 -> s342 [label="dCandidateX6"];
           s32 -> s342 [label="dCandidateXWeight"];
           s63 -> s342 [label="dCandidateXWeight"];
@@ -12424,8 +12268,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s249 -> s342 [label="dCandidateXWeight"];
           s280 -> s342 [label="dCandidateXWeight"];
           s311 -> s342 [label="dCandidateXWeight"];
-          s342 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s343 [label="555. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s336 -> s343 [label="dCandidateX6"];
           s33 -> s343 [label="dCandidateXBias"];
           s64 -> s343 [label="dCandidateXBias"];
@@ -12437,20 +12279,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s250 -> s343 [label="dCandidateXBias"];
           s281 -> s343 [label="dCandidateXBias"];
           s312 -> s343 [label="dCandidateXBias"];
-          s343 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s344 [label="556. dense candidate.x dx\n→ dX6", fillcolor="#fff1dc"];
           s336 -> s344 [label="dCandidateX6"];
-          s344 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s345 [label="557. Multiply backward + Sigmoid backward\n→ dAdd110", fillcolor="#fff1dc"];
           s337 -> s345 [label="dMultiply114"];
-          s345 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s346 [label="558. Add backward\n→ dResetX6", fillcolor="#fff1dc"];
           s345 -> s346 [label="dAdd110"];
-          s346 -> n110 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s347 [label="559. Add backward\n→ dResetH6", fillcolor="#fff1dc"];
           s345 -> s347 [label="dAdd110"];
-          s347 -> n110 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s348 [label="560. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s347 -> s348 [label="dResetH6"];
           s38 -> s348 [label="dResetHWeight"];
           s69 -> s348 [label="dResetHWeight"];
@@ -12462,14 +12294,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s255 -> s348 [label="dResetHWeight"];
           s286 -> s348 [label="dResetHWeight"];
           s317 -> s348 [label="dResetHWeight"];
-          s348 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s349 [label="561. dense reset.h dx\n→ dH6", fillcolor="#fff1dc"];
           s347 -> s349 [label="dResetH6"];
           s8 -> s349 [label="dH6"];
           s333 -> s349 [label="dH6"];
           s341 -> s349 [label="dH6"];
-          s349 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s350 [label="562. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s346 -> s350 [label="dResetX6"];
           s40 -> s350 [label="dResetXWeight"];
           s71 -> s350 [label="dResetXWeight"];
@@ -12481,8 +12309,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s257 -> s350 [label="dResetXWeight"];
           s288 -> s350 [label="dResetXWeight"];
           s319 -> s350 [label="dResetXWeight"];
-          s350 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s351 [label="563. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s346 -> s351 [label="dResetX6"];
           s41 -> s351 [label="dResetXBias"];
           s72 -> s351 [label="dResetXBias"];
@@ -12494,22 +12320,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s258 -> s351 [label="dResetXBias"];
           s289 -> s351 [label="dResetXBias"];
           s320 -> s351 [label="dResetXBias"];
-          s351 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s352 [label="564. dense reset.x dx\n→ dX6", fillcolor="#fff1dc"];
           s346 -> s352 [label="dResetX6"];
           s344 -> s352 [label="dX6"];
-          s352 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s353 [label="565. Sigmoid backward\n→ dAdd106", fillcolor="#fff1dc"];
           s332 -> s353 [label="dZ6"];
           s334 -> s353 [label="dZ6"];
-          s353 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s354 [label="566. Add backward\n→ dUpdateX6", fillcolor="#fff1dc"];
           s353 -> s354 [label="dAdd106"];
-          s354 -> n106 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s355 [label="567. Add backward\n→ dUpdateH6", fillcolor="#fff1dc"];
           s353 -> s355 [label="dAdd106"];
-          s355 -> n106 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s356 [label="568. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s355 -> s356 [label="dUpdateH6"];
           s46 -> s356 [label="dUpdateHWeight"];
           s77 -> s356 [label="dUpdateHWeight"];
@@ -12521,15 +12337,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s263 -> s356 [label="dUpdateHWeight"];
           s294 -> s356 [label="dUpdateHWeight"];
           s325 -> s356 [label="dUpdateHWeight"];
-          s356 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s357 [label="569. dense update.h dx\n→ dH6", fillcolor="#fff1dc"];
           s355 -> s357 [label="dUpdateH6"];
           s8 -> s357 [label="dH6"];
           s333 -> s357 [label="dH6"];
           s341 -> s357 [label="dH6"];
           s349 -> s357 [label="dH6"];
-          s357 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s358 [label="570. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s354 -> s358 [label="dUpdateX6"];
           s48 -> s358 [label="dUpdateXWeight"];
           s79 -> s358 [label="dUpdateXWeight"];
@@ -12541,8 +12353,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s265 -> s358 [label="dUpdateXWeight"];
           s296 -> s358 [label="dUpdateXWeight"];
           s327 -> s358 [label="dUpdateXWeight"];
-          s358 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s359 [label="571. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s354 -> s359 [label="dUpdateX6"];
           s49 -> s359 [label="dUpdateXBias"];
           s80 -> s359 [label="dUpdateXBias"];
@@ -12554,50 +12364,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s266 -> s359 [label="dUpdateXBias"];
           s297 -> s359 [label="dUpdateXBias"];
           s328 -> s359 [label="dUpdateXBias"];
-          s359 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s360 [label="572. dense update.x dx\n→ dX6", fillcolor="#fff1dc"];
           s354 -> s360 [label="dUpdateX6"];
           s344 -> s360 [label="dX6"];
           s352 -> s360 [label="dX6"];
-          s360 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s361 [label="573. Add backward\n→ dMultiply101", fillcolor="#fff1dc"];
           s8 -> s361 [label="dH6"];
           s333 -> s361 [label="dH6"];
           s341 -> s361 [label="dH6"];
           s349 -> s361 [label="dH6"];
           s357 -> s361 [label="dH6"];
-          s361 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s362 [label="574. Add backward\n→ dMultiply102", fillcolor="#fff1dc"];
           s8 -> s362 [label="dH6"];
           s333 -> s362 [label="dH6"];
           s341 -> s362 [label="dH6"];
           s349 -> s362 [label="dH6"];
           s357 -> s362 [label="dH6"];
-          s362 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s363 [label="575. Multiply backward\n→ dZ5", fillcolor="#fff1dc"];
           s362 -> s363 [label="dMultiply102"];
-          s363 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s364 [label="576. Multiply backward\n→ dH5", fillcolor="#fff1dc"];
           s362 -> s364 [label="dMultiply102"];
           s7 -> s364 [label="dH5"];
-          s364 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s365 [label="577. Multiply backward + Scale backward\n→ dZ5", fillcolor="#fff1dc"];
           s361 -> s365 [label="dMultiply101"];
           s363 -> s365 [label="dZ5"];
-          s365 -> n100 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s366 [label="578. Multiply backward + Tanh backward\n→ dAdd98", fillcolor="#fff1dc"];
           s361 -> s366 [label="dMultiply101"];
-          s366 -> n99 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s367 [label="579. Add backward\n→ dCandidateX5", fillcolor="#fff1dc"];
           s366 -> s367 [label="dAdd98"];
-          s367 -> n98 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s368 [label="580. Add backward\n→ dMultiply97", fillcolor="#fff1dc"];
           s366 -> s368 [label="dAdd98"];
-          s368 -> n98 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s369 [label="581. Multiply backward\n→ dCandidateH5", fillcolor="#fff1dc"];
           s368 -> s369 [label="dMultiply97"];
-          s369 -> n97 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s370 [label="582. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s369 -> s370 [label="dCandidateH5"];
           s29 -> s370 [label="dCandidateHWeight"];
           s60 -> s370 [label="dCandidateHWeight"];
@@ -12610,8 +12398,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s277 -> s370 [label="dCandidateHWeight"];
           s308 -> s370 [label="dCandidateHWeight"];
           s339 -> s370 [label="dCandidateHWeight"];
-          s370 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s371 [label="583. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s369 -> s371 [label="dCandidateH5"];
           s30 -> s371 [label="dCandidateHBias"];
           s61 -> s371 [label="dCandidateHBias"];
@@ -12624,13 +12410,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s278 -> s371 [label="dCandidateHBias"];
           s309 -> s371 [label="dCandidateHBias"];
           s340 -> s371 [label="dCandidateHBias"];
-          s371 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s372 [label="584. dense candidate.h dx\n→ dH5", fillcolor="#fff1dc"];
           s369 -> s372 [label="dCandidateH5"];
           s7 -> s372 [label="dH5"];
           s364 -> s372 [label="dH5"];
-          s372 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s373 [label="585. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s367 -> s373 [label="dCandidateX5"];
           s32 -> s373 [label="dCandidateXWeight"];
           s63 -> s373 [label="dCandidateXWeight"];
@@ -12643,8 +12425,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s280 -> s373 [label="dCandidateXWeight"];
           s311 -> s373 [label="dCandidateXWeight"];
           s342 -> s373 [label="dCandidateXWeight"];
-          s373 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s374 [label="586. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s367 -> s374 [label="dCandidateX5"];
           s33 -> s374 [label="dCandidateXBias"];
           s64 -> s374 [label="dCandidateXBias"];
@@ -12657,20 +12437,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s281 -> s374 [label="dCandidateXBias"];
           s312 -> s374 [label="dCandidateXBias"];
           s343 -> s374 [label="dCandidateXBias"];
-          s374 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s375 [label="587. dense candidate.x dx\n→ dX5", fillcolor="#fff1dc"];
           s367 -> s375 [label="dCandidateX5"];
-          s375 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s376 [label="588. Multiply backward + Sigmoid backward\n→ dAdd93", fillcolor="#fff1dc"];
           s368 -> s376 [label="dMultiply97"];
-          s376 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s377 [label="589. Add backward\n→ dResetX5", fillcolor="#fff1dc"];
           s376 -> s377 [label="dAdd93"];
-          s377 -> n93 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s378 [label="590. Add backward\n→ dResetH5", fillcolor="#fff1dc"];
           s376 -> s378 [label="dAdd93"];
-          s378 -> n93 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s379 [label="591. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s378 -> s379 [label="dResetH5"];
           s38 -> s379 [label="dResetHWeight"];
           s69 -> s379 [label="dResetHWeight"];
@@ -12683,14 +12453,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s286 -> s379 [label="dResetHWeight"];
           s317 -> s379 [label="dResetHWeight"];
           s348 -> s379 [label="dResetHWeight"];
-          s379 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s380 [label="592. dense reset.h dx\n→ dH5", fillcolor="#fff1dc"];
           s378 -> s380 [label="dResetH5"];
           s7 -> s380 [label="dH5"];
           s364 -> s380 [label="dH5"];
           s372 -> s380 [label="dH5"];
-          s380 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s381 [label="593. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s377 -> s381 [label="dResetX5"];
           s40 -> s381 [label="dResetXWeight"];
           s71 -> s381 [label="dResetXWeight"];
@@ -12703,8 +12469,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s288 -> s381 [label="dResetXWeight"];
           s319 -> s381 [label="dResetXWeight"];
           s350 -> s381 [label="dResetXWeight"];
-          s381 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s382 [label="594. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s377 -> s382 [label="dResetX5"];
           s41 -> s382 [label="dResetXBias"];
           s72 -> s382 [label="dResetXBias"];
@@ -12717,22 +12481,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s289 -> s382 [label="dResetXBias"];
           s320 -> s382 [label="dResetXBias"];
           s351 -> s382 [label="dResetXBias"];
-          s382 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s383 [label="595. dense reset.x dx\n→ dX5", fillcolor="#fff1dc"];
           s377 -> s383 [label="dResetX5"];
           s375 -> s383 [label="dX5"];
-          s383 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s384 [label="596. Sigmoid backward\n→ dAdd89", fillcolor="#fff1dc"];
           s363 -> s384 [label="dZ5"];
           s365 -> s384 [label="dZ5"];
-          s384 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s385 [label="597. Add backward\n→ dUpdateX5", fillcolor="#fff1dc"];
           s384 -> s385 [label="dAdd89"];
-          s385 -> n89 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s386 [label="598. Add backward\n→ dUpdateH5", fillcolor="#fff1dc"];
           s384 -> s386 [label="dAdd89"];
-          s386 -> n89 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s387 [label="599. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s386 -> s387 [label="dUpdateH5"];
           s46 -> s387 [label="dUpdateHWeight"];
           s77 -> s387 [label="dUpdateHWeight"];
@@ -12745,15 +12499,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s294 -> s387 [label="dUpdateHWeight"];
           s325 -> s387 [label="dUpdateHWeight"];
           s356 -> s387 [label="dUpdateHWeight"];
-          s387 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s388 [label="600. dense update.h dx\n→ dH5", fillcolor="#fff1dc"];
           s386 -> s388 [label="dUpdateH5"];
           s7 -> s388 [label="dH5"];
           s364 -> s388 [label="dH5"];
           s372 -> s388 [label="dH5"];
           s380 -> s388 [label="dH5"];
-          s388 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s389 [label="601. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s385 -> s389 [label="dUpdateX5"];
           s48 -> s389 [label="dUpdateXWeight"];
           s79 -> s389 [label="dUpdateXWeight"];
@@ -12766,8 +12516,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s296 -> s389 [label="dUpdateXWeight"];
           s327 -> s389 [label="dUpdateXWeight"];
           s358 -> s389 [label="dUpdateXWeight"];
-          s389 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s390 [label="602. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s385 -> s390 [label="dUpdateX5"];
           s49 -> s390 [label="dUpdateXBias"];
           s80 -> s390 [label="dUpdateXBias"];
@@ -12780,50 +12528,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s297 -> s390 [label="dUpdateXBias"];
           s328 -> s390 [label="dUpdateXBias"];
           s359 -> s390 [label="dUpdateXBias"];
-          s390 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s391 [label="603. dense update.x dx\n→ dX5", fillcolor="#fff1dc"];
           s385 -> s391 [label="dUpdateX5"];
           s375 -> s391 [label="dX5"];
           s383 -> s391 [label="dX5"];
-          s391 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s392 [label="604. Add backward\n→ dMultiply84", fillcolor="#fff1dc"];
           s7 -> s392 [label="dH5"];
           s364 -> s392 [label="dH5"];
           s372 -> s392 [label="dH5"];
           s380 -> s392 [label="dH5"];
           s388 -> s392 [label="dH5"];
-          s392 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s393 [label="605. Add backward\n→ dMultiply85", fillcolor="#fff1dc"];
           s7 -> s393 [label="dH5"];
           s364 -> s393 [label="dH5"];
           s372 -> s393 [label="dH5"];
           s380 -> s393 [label="dH5"];
           s388 -> s393 [label="dH5"];
-          s393 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s394 [label="606. Multiply backward\n→ dZ4", fillcolor="#fff1dc"];
           s393 -> s394 [label="dMultiply85"];
-          s394 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s395 [label="607. Multiply backward\n→ dH4", fillcolor="#fff1dc"];
           s393 -> s395 [label="dMultiply85"];
           s6 -> s395 [label="dH4"];
-          s395 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s396 [label="608. Multiply backward + Scale backward\n→ dZ4", fillcolor="#fff1dc"];
           s392 -> s396 [label="dMultiply84"];
           s394 -> s396 [label="dZ4"];
-          s396 -> n83 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s397 [label="609. Multiply backward + Tanh backward\n→ dAdd81", fillcolor="#fff1dc"];
           s392 -> s397 [label="dMultiply84"];
-          s397 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s398 [label="610. Add backward\n→ dCandidateX4", fillcolor="#fff1dc"];
           s397 -> s398 [label="dAdd81"];
-          s398 -> n81 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s399 [label="611. Add backward\n→ dMultiply80", fillcolor="#fff1dc"];
           s397 -> s399 [label="dAdd81"];
-          s399 -> n81 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s400 [label="612. Multiply backward\n→ dCandidateH4", fillcolor="#fff1dc"];
           s399 -> s400 [label="dMultiply80"];
-          s400 -> n80 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s401 [label="613. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s400 -> s401 [label="dCandidateH4"];
           s29 -> s401 [label="dCandidateHWeight"];
           s60 -> s401 [label="dCandidateHWeight"];
@@ -12837,8 +12563,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s308 -> s401 [label="dCandidateHWeight"];
           s339 -> s401 [label="dCandidateHWeight"];
           s370 -> s401 [label="dCandidateHWeight"];
-          s401 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s402 [label="614. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s400 -> s402 [label="dCandidateH4"];
           s30 -> s402 [label="dCandidateHBias"];
           s61 -> s402 [label="dCandidateHBias"];
@@ -12852,13 +12576,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s309 -> s402 [label="dCandidateHBias"];
           s340 -> s402 [label="dCandidateHBias"];
           s371 -> s402 [label="dCandidateHBias"];
-          s402 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s403 [label="615. dense candidate.h dx\n→ dH4", fillcolor="#fff1dc"];
           s400 -> s403 [label="dCandidateH4"];
           s6 -> s403 [label="dH4"];
           s395 -> s403 [label="dH4"];
-          s403 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s404 [label="616. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s398 -> s404 [label="dCandidateX4"];
           s32 -> s404 [label="dCandidateXWeight"];
           s63 -> s404 [label="dCandidateXWeight"];
@@ -12872,8 +12592,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s311 -> s404 [label="dCandidateXWeight"];
           s342 -> s404 [label="dCandidateXWeight"];
           s373 -> s404 [label="dCandidateXWeight"];
-          s404 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s405 [label="617. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s398 -> s405 [label="dCandidateX4"];
           s33 -> s405 [label="dCandidateXBias"];
           s64 -> s405 [label="dCandidateXBias"];
@@ -12887,20 +12605,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s312 -> s405 [label="dCandidateXBias"];
           s343 -> s405 [label="dCandidateXBias"];
           s374 -> s405 [label="dCandidateXBias"];
-          s405 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s406 [label="618. dense candidate.x dx\n→ dX4", fillcolor="#fff1dc"];
           s398 -> s406 [label="dCandidateX4"];
-          s406 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s407 [label="619. Multiply backward + Sigmoid backward\n→ dAdd76", fillcolor="#fff1dc"];
           s399 -> s407 [label="dMultiply80"];
-          s407 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s408 [label="620. Add backward\n→ dResetX4", fillcolor="#fff1dc"];
           s407 -> s408 [label="dAdd76"];
-          s408 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s409 [label="621. Add backward\n→ dResetH4", fillcolor="#fff1dc"];
           s407 -> s409 [label="dAdd76"];
-          s409 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s410 [label="622. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s409 -> s410 [label="dResetH4"];
           s38 -> s410 [label="dResetHWeight"];
           s69 -> s410 [label="dResetHWeight"];
@@ -12914,14 +12622,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s317 -> s410 [label="dResetHWeight"];
           s348 -> s410 [label="dResetHWeight"];
           s379 -> s410 [label="dResetHWeight"];
-          s410 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s411 [label="623. dense reset.h dx\n→ dH4", fillcolor="#fff1dc"];
           s409 -> s411 [label="dResetH4"];
           s6 -> s411 [label="dH4"];
           s395 -> s411 [label="dH4"];
           s403 -> s411 [label="dH4"];
-          s411 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s412 [label="624. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s408 -> s412 [label="dResetX4"];
           s40 -> s412 [label="dResetXWeight"];
           s71 -> s412 [label="dResetXWeight"];
@@ -12935,8 +12639,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s319 -> s412 [label="dResetXWeight"];
           s350 -> s412 [label="dResetXWeight"];
           s381 -> s412 [label="dResetXWeight"];
-          s412 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s413 [label="625. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s408 -> s413 [label="dResetX4"];
           s41 -> s413 [label="dResetXBias"];
           s72 -> s413 [label="dResetXBias"];
@@ -12950,22 +12652,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s320 -> s413 [label="dResetXBias"];
           s351 -> s413 [label="dResetXBias"];
           s382 -> s413 [label="dResetXBias"];
-          s413 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s414 [label="626. dense reset.x dx\n→ dX4", fillcolor="#fff1dc"];
           s408 -> s414 [label="dResetX4"];
           s406 -> s414 [label="dX4"];
-          s414 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s415 [label="627. Sigmoid backward\n→ dAdd72", fillcolor="#fff1dc"];
           s394 -> s415 [label="dZ4"];
           s396 -> s415 [label="dZ4"];
-          s415 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s416 [label="628. Add backward\n→ dUpdateX4", fillcolor="#fff1dc"];
           s415 -> s416 [label="dAdd72"];
-          s416 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s417 [label="629. Add backward\n→ dUpdateH4", fillcolor="#fff1dc"];
           s415 -> s417 [label="dAdd72"];
-          s417 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s418 [label="630. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s417 -> s418 [label="dUpdateH4"];
           s46 -> s418 [label="dUpdateHWeight"];
           s77 -> s418 [label="dUpdateHWeight"];
@@ -12979,15 +12671,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s325 -> s418 [label="dUpdateHWeight"];
           s356 -> s418 [label="dUpdateHWeight"];
           s387 -> s418 [label="dUpdateHWeight"];
-          s418 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s419 [label="631. dense update.h dx\n→ dH4", fillcolor="#fff1dc"];
           s417 -> s419 [label="dUpdateH4"];
           s6 -> s419 [label="dH4"];
           s395 -> s419 [label="dH4"];
           s403 -> s419 [label="dH4"];
           s411 -> s419 [label="dH4"];
-          s419 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s420 [label="632. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s416 -> s420 [label="dUpdateX4"];
           s48 -> s420 [label="dUpdateXWeight"];
           s79 -> s420 [label="dUpdateXWeight"];
@@ -13001,8 +12689,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s327 -> s420 [label="dUpdateXWeight"];
           s358 -> s420 [label="dUpdateXWeight"];
           s389 -> s420 [label="dUpdateXWeight"];
-          s420 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s421 [label="633. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s416 -> s421 [label="dUpdateX4"];
           s49 -> s421 [label="dUpdateXBias"];
           s80 -> s421 [label="dUpdateXBias"];
@@ -13016,50 +12702,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s328 -> s421 [label="dUpdateXBias"];
           s359 -> s421 [label="dUpdateXBias"];
           s390 -> s421 [label="dUpdateXBias"];
-          s421 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s422 [label="634. dense update.x dx\n→ dX4", fillcolor="#fff1dc"];
           s416 -> s422 [label="dUpdateX4"];
           s406 -> s422 [label="dX4"];
           s414 -> s422 [label="dX4"];
-          s422 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s423 [label="635. Add backward\n→ dMultiply67", fillcolor="#fff1dc"];
           s6 -> s423 [label="dH4"];
           s395 -> s423 [label="dH4"];
           s403 -> s423 [label="dH4"];
           s411 -> s423 [label="dH4"];
           s419 -> s423 [label="dH4"];
-          s423 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s424 [label="636. Add backward\n→ dMultiply68", fillcolor="#fff1dc"];
           s6 -> s424 [label="dH4"];
           s395 -> s424 [label="dH4"];
           s403 -> s424 [label="dH4"];
           s411 -> s424 [label="dH4"];
           s419 -> s424 [label="dH4"];
-          s424 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s425 [label="637. Multiply backward\n→ dZ3", fillcolor="#fff1dc"];
           s424 -> s425 [label="dMultiply68"];
-          s425 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s426 [label="638. Multiply backward\n→ dH3", fillcolor="#fff1dc"];
           s424 -> s426 [label="dMultiply68"];
           s5 -> s426 [label="dH3"];
-          s426 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s427 [label="639. Multiply backward + Scale backward\n→ dZ3", fillcolor="#fff1dc"];
           s423 -> s427 [label="dMultiply67"];
           s425 -> s427 [label="dZ3"];
-          s427 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s428 [label="640. Multiply backward + Tanh backward\n→ dAdd64", fillcolor="#fff1dc"];
           s423 -> s428 [label="dMultiply67"];
-          s428 -> n65 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s429 [label="641. Add backward\n→ dCandidateX3", fillcolor="#fff1dc"];
           s428 -> s429 [label="dAdd64"];
-          s429 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s430 [label="642. Add backward\n→ dMultiply63", fillcolor="#fff1dc"];
           s428 -> s430 [label="dAdd64"];
-          s430 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s431 [label="643. Multiply backward\n→ dCandidateH3", fillcolor="#fff1dc"];
           s430 -> s431 [label="dMultiply63"];
-          s431 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s432 [label="644. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s431 -> s432 [label="dCandidateH3"];
           s29 -> s432 [label="dCandidateHWeight"];
           s60 -> s432 [label="dCandidateHWeight"];
@@ -13074,8 +12738,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s339 -> s432 [label="dCandidateHWeight"];
           s370 -> s432 [label="dCandidateHWeight"];
           s401 -> s432 [label="dCandidateHWeight"];
-          s432 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s433 [label="645. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s431 -> s433 [label="dCandidateH3"];
           s30 -> s433 [label="dCandidateHBias"];
           s61 -> s433 [label="dCandidateHBias"];
@@ -13090,13 +12752,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s340 -> s433 [label="dCandidateHBias"];
           s371 -> s433 [label="dCandidateHBias"];
           s402 -> s433 [label="dCandidateHBias"];
-          s433 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s434 [label="646. dense candidate.h dx\n→ dH3", fillcolor="#fff1dc"];
           s431 -> s434 [label="dCandidateH3"];
           s5 -> s434 [label="dH3"];
           s426 -> s434 [label="dH3"];
-          s434 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s435 [label="647. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s429 -> s435 [label="dCandidateX3"];
           s32 -> s435 [label="dCandidateXWeight"];
           s63 -> s435 [label="dCandidateXWeight"];
@@ -13111,8 +12769,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s342 -> s435 [label="dCandidateXWeight"];
           s373 -> s435 [label="dCandidateXWeight"];
           s404 -> s435 [label="dCandidateXWeight"];
-          s435 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s436 [label="648. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s429 -> s436 [label="dCandidateX3"];
           s33 -> s436 [label="dCandidateXBias"];
           s64 -> s436 [label="dCandidateXBias"];
@@ -13127,20 +12783,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s343 -> s436 [label="dCandidateXBias"];
           s374 -> s436 [label="dCandidateXBias"];
           s405 -> s436 [label="dCandidateXBias"];
-          s436 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s437 [label="649. dense candidate.x dx\n→ dX3", fillcolor="#fff1dc"];
           s429 -> s437 [label="dCandidateX3"];
-          s437 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s438 [label="650. Multiply backward + Sigmoid backward\n→ dAdd59", fillcolor="#fff1dc"];
           s430 -> s438 [label="dMultiply63"];
-          s438 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s439 [label="651. Add backward\n→ dResetX3", fillcolor="#fff1dc"];
           s438 -> s439 [label="dAdd59"];
-          s439 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s440 [label="652. Add backward\n→ dResetH3", fillcolor="#fff1dc"];
           s438 -> s440 [label="dAdd59"];
-          s440 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s441 [label="653. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s440 -> s441 [label="dResetH3"];
           s38 -> s441 [label="dResetHWeight"];
           s69 -> s441 [label="dResetHWeight"];
@@ -13155,14 +12801,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s348 -> s441 [label="dResetHWeight"];
           s379 -> s441 [label="dResetHWeight"];
           s410 -> s441 [label="dResetHWeight"];
-          s441 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s442 [label="654. dense reset.h dx\n→ dH3", fillcolor="#fff1dc"];
           s440 -> s442 [label="dResetH3"];
           s5 -> s442 [label="dH3"];
           s426 -> s442 [label="dH3"];
           s434 -> s442 [label="dH3"];
-          s442 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s443 [label="655. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s439 -> s443 [label="dResetX3"];
           s40 -> s443 [label="dResetXWeight"];
           s71 -> s443 [label="dResetXWeight"];
@@ -13177,8 +12819,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s350 -> s443 [label="dResetXWeight"];
           s381 -> s443 [label="dResetXWeight"];
           s412 -> s443 [label="dResetXWeight"];
-          s443 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s444 [label="656. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s439 -> s444 [label="dResetX3"];
           s41 -> s444 [label="dResetXBias"];
           s72 -> s444 [label="dResetXBias"];
@@ -13193,22 +12833,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s351 -> s444 [label="dResetXBias"];
           s382 -> s444 [label="dResetXBias"];
           s413 -> s444 [label="dResetXBias"];
-          s444 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s445 [label="657. dense reset.x dx\n→ dX3", fillcolor="#fff1dc"];
           s439 -> s445 [label="dResetX3"];
           s437 -> s445 [label="dX3"];
-          s445 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s446 [label="658. Sigmoid backward\n→ dAdd55", fillcolor="#fff1dc"];
           s425 -> s446 [label="dZ3"];
           s427 -> s446 [label="dZ3"];
-          s446 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s447 [label="659. Add backward\n→ dUpdateX3", fillcolor="#fff1dc"];
           s446 -> s447 [label="dAdd55"];
-          s447 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s448 [label="660. Add backward\n→ dUpdateH3", fillcolor="#fff1dc"];
           s446 -> s448 [label="dAdd55"];
-          s448 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s449 [label="661. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s448 -> s449 [label="dUpdateH3"];
           s46 -> s449 [label="dUpdateHWeight"];
           s77 -> s449 [label="dUpdateHWeight"];
@@ -13223,15 +12853,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s356 -> s449 [label="dUpdateHWeight"];
           s387 -> s449 [label="dUpdateHWeight"];
           s418 -> s449 [label="dUpdateHWeight"];
-          s449 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s450 [label="662. dense update.h dx\n→ dH3", fillcolor="#fff1dc"];
           s448 -> s450 [label="dUpdateH3"];
           s5 -> s450 [label="dH3"];
           s426 -> s450 [label="dH3"];
           s434 -> s450 [label="dH3"];
           s442 -> s450 [label="dH3"];
-          s450 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s451 [label="663. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s447 -> s451 [label="dUpdateX3"];
           s48 -> s451 [label="dUpdateXWeight"];
           s79 -> s451 [label="dUpdateXWeight"];
@@ -13246,8 +12872,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s358 -> s451 [label="dUpdateXWeight"];
           s389 -> s451 [label="dUpdateXWeight"];
           s420 -> s451 [label="dUpdateXWeight"];
-          s451 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s452 [label="664. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s447 -> s452 [label="dUpdateX3"];
           s49 -> s452 [label="dUpdateXBias"];
           s80 -> s452 [label="dUpdateXBias"];
@@ -13262,50 +12886,28 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s359 -> s452 [label="dUpdateXBias"];
           s390 -> s452 [label="dUpdateXBias"];
           s421 -> s452 [label="dUpdateXBias"];
-          s452 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s453 [label="665. dense update.x dx\n→ dX3", fillcolor="#fff1dc"];
           s447 -> s453 [label="dUpdateX3"];
           s437 -> s453 [label="dX3"];
           s445 -> s453 [label="dX3"];
-          s453 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s454 [label="666. Add backward\n→ dMultiply50", fillcolor="#fff1dc"];
           s5 -> s454 [label="dH3"];
           s426 -> s454 [label="dH3"];
           s434 -> s454 [label="dH3"];
           s442 -> s454 [label="dH3"];
           s450 -> s454 [label="dH3"];
-          s454 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s455 [label="667. Add backward\n→ dMultiply51", fillcolor="#fff1dc"];
           s5 -> s455 [label="dH3"];
           s426 -> s455 [label="dH3"];
           s434 -> s455 [label="dH3"];
           s442 -> s455 [label="dH3"];
           s450 -> s455 [label="dH3"];
-          s455 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s456 [label="668. Multiply backward\n→ dZ2", fillcolor="#fff1dc"];
           s455 -> s456 [label="dMultiply51"];
-          s456 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s457 [label="669. Multiply backward\n→ dH2", fillcolor="#fff1dc"];
           s455 -> s457 [label="dMultiply51"];
           s4 -> s457 [label="dH2"];
-          s457 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s458 [label="670. Multiply backward + Scale backward\n→ dZ2", fillcolor="#fff1dc"];
           s454 -> s458 [label="dMultiply50"];
           s456 -> s458 [label="dZ2"];
-          s458 -> n49 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s459 [label="671. Multiply backward + Tanh backward\n→ dAdd47", fillcolor="#fff1dc"];
           s454 -> s459 [label="dMultiply50"];
-          s459 -> n48 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s460 [label="672. Add backward\n→ dCandidateX2", fillcolor="#fff1dc"];
           s459 -> s460 [label="dAdd47"];
-          s460 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s461 [label="673. Add backward\n→ dMultiply46", fillcolor="#fff1dc"];
           s459 -> s461 [label="dAdd47"];
-          s461 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s462 [label="674. Multiply backward\n→ dCandidateH2", fillcolor="#fff1dc"];
           s461 -> s462 [label="dMultiply46"];
-          s462 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s463 [label="675. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s462 -> s463 [label="dCandidateH2"];
           s29 -> s463 [label="dCandidateHWeight"];
           s60 -> s463 [label="dCandidateHWeight"];
@@ -13321,8 +12923,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s370 -> s463 [label="dCandidateHWeight"];
           s401 -> s463 [label="dCandidateHWeight"];
           s432 -> s463 [label="dCandidateHWeight"];
-          s463 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s464 [label="676. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s462 -> s464 [label="dCandidateH2"];
           s30 -> s464 [label="dCandidateHBias"];
           s61 -> s464 [label="dCandidateHBias"];
@@ -13338,13 +12938,9 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s371 -> s464 [label="dCandidateHBias"];
           s402 -> s464 [label="dCandidateHBias"];
           s433 -> s464 [label="dCandidateHBias"];
-          s464 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s465 [label="677. dense candidate.h dx\n→ dH2", fillcolor="#fff1dc"];
           s462 -> s465 [label="dCandidateH2"];
           s4 -> s465 [label="dH2"];
           s457 -> s465 [label="dH2"];
-          s465 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s466 [label="678. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s460 -> s466 [label="dCandidateX2"];
           s32 -> s466 [label="dCandidateXWeight"];
           s63 -> s466 [label="dCandidateXWeight"];
@@ -13360,8 +12956,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s373 -> s466 [label="dCandidateXWeight"];
           s404 -> s466 [label="dCandidateXWeight"];
           s435 -> s466 [label="dCandidateXWeight"];
-          s466 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s467 [label="679. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s460 -> s467 [label="dCandidateX2"];
           s33 -> s467 [label="dCandidateXBias"];
           s64 -> s467 [label="dCandidateXBias"];
@@ -13377,20 +12971,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s374 -> s467 [label="dCandidateXBias"];
           s405 -> s467 [label="dCandidateXBias"];
           s436 -> s467 [label="dCandidateXBias"];
-          s467 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s468 [label="680. dense candidate.x dx\n→ dX2", fillcolor="#fff1dc"];
           s460 -> s468 [label="dCandidateX2"];
-          s468 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s469 [label="681. Multiply backward + Sigmoid backward\n→ dAdd42", fillcolor="#fff1dc"];
           s461 -> s469 [label="dMultiply46"];
-          s469 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s470 [label="682. Add backward\n→ dResetX2", fillcolor="#fff1dc"];
           s469 -> s470 [label="dAdd42"];
-          s470 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s471 [label="683. Add backward\n→ dResetH2", fillcolor="#fff1dc"];
           s469 -> s471 [label="dAdd42"];
-          s471 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s472 [label="684. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s471 -> s472 [label="dResetH2"];
           s38 -> s472 [label="dResetHWeight"];
           s69 -> s472 [label="dResetHWeight"];
@@ -13406,14 +12990,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s379 -> s472 [label="dResetHWeight"];
           s410 -> s472 [label="dResetHWeight"];
           s441 -> s472 [label="dResetHWeight"];
-          s472 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s473 [label="685. dense reset.h dx\n→ dH2", fillcolor="#fff1dc"];
           s471 -> s473 [label="dResetH2"];
           s4 -> s473 [label="dH2"];
           s457 -> s473 [label="dH2"];
           s465 -> s473 [label="dH2"];
-          s473 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s474 [label="686. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s470 -> s474 [label="dResetX2"];
           s40 -> s474 [label="dResetXWeight"];
           s71 -> s474 [label="dResetXWeight"];
@@ -13429,8 +13009,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s381 -> s474 [label="dResetXWeight"];
           s412 -> s474 [label="dResetXWeight"];
           s443 -> s474 [label="dResetXWeight"];
-          s474 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s475 [label="687. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s470 -> s475 [label="dResetX2"];
           s41 -> s475 [label="dResetXBias"];
           s72 -> s475 [label="dResetXBias"];
@@ -13446,22 +13024,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s382 -> s475 [label="dResetXBias"];
           s413 -> s475 [label="dResetXBias"];
           s444 -> s475 [label="dResetXBias"];
-          s475 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s476 [label="688. dense reset.x dx\n→ dX2", fillcolor="#fff1dc"];
           s470 -> s476 [label="dResetX2"];
           s468 -> s476 [label="dX2"];
-          s476 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s477 [label="689. Sigmoid backward\n→ dAdd38", fillcolor="#fff1dc"];
           s456 -> s477 [label="dZ2"];
           s458 -> s477 [label="dZ2"];
-          s477 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s478 [label="690. Add backward\n→ dUpdateX2", fillcolor="#fff1dc"];
           s477 -> s478 [label="dAdd38"];
-          s478 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s479 [label="691. Add backward\n→ dUpdateH2", fillcolor="#fff1dc"];
           s477 -> s479 [label="dAdd38"];
-          s479 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s480 [label="692. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s479 -> s480 [label="dUpdateH2"];
           s46 -> s480 [label="dUpdateHWeight"];
           s77 -> s480 [label="dUpdateHWeight"];
@@ -13477,15 +13045,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s387 -> s480 [label="dUpdateHWeight"];
           s418 -> s480 [label="dUpdateHWeight"];
           s449 -> s480 [label="dUpdateHWeight"];
-          s480 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s481 [label="693. dense update.h dx\n→ dH2", fillcolor="#fff1dc"];
           s479 -> s481 [label="dUpdateH2"];
           s4 -> s481 [label="dH2"];
           s457 -> s481 [label="dH2"];
           s465 -> s481 [label="dH2"];
           s473 -> s481 [label="dH2"];
-          s481 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s482 [label="694. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s478 -> s482 [label="dUpdateX2"];
           s48 -> s482 [label="dUpdateXWeight"];
           s79 -> s482 [label="dUpdateXWeight"];
@@ -13501,8 +13065,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s389 -> s482 [label="dUpdateXWeight"];
           s420 -> s482 [label="dUpdateXWeight"];
           s451 -> s482 [label="dUpdateXWeight"];
-          s482 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s483 [label="695. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s478 -> s483 [label="dUpdateX2"];
           s49 -> s483 [label="dUpdateXBias"];
           s80 -> s483 [label="dUpdateXBias"];
@@ -13518,43 +13080,25 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s390 -> s483 [label="dUpdateXBias"];
           s421 -> s483 [label="dUpdateXBias"];
           s452 -> s483 [label="dUpdateXBias"];
-          s483 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s484 [label="696. dense update.x dx\n→ dX2", fillcolor="#fff1dc"];
           s478 -> s484 [label="dUpdateX2"];
           s468 -> s484 [label="dX2"];
           s476 -> s484 [label="dX2"];
-          s484 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s485 [label="697. Add backward\n→ dMultiply33", fillcolor="#fff1dc"];
           s4 -> s485 [label="dH2"];
           s457 -> s485 [label="dH2"];
           s465 -> s485 [label="dH2"];
           s473 -> s485 [label="dH2"];
           s481 -> s485 [label="dH2"];
-          s485 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s486 [label="698. Add backward + Multiply backward\n→ dz", fillcolor="#fff1dc"];
           s4 -> s486 [label="dH2"];
           s457 -> s486 [label="dH2"];
           s465 -> s486 [label="dH2"];
           s473 -> s486 [label="dH2"];
           s481 -> s486 [label="dH2"];
-          s486 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s487 [label="699. Multiply backward + Scale backward\n→ dz", fillcolor="#fff1dc"];
           s485 -> s487 [label="dMultiply33"];
           s486 -> s487 [label="dz"];
-          s487 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s488 [label="700. Multiply backward + Tanh backward\n→ dAdd30", fillcolor="#fff1dc"];
           s485 -> s488 [label="dMultiply33"];
-          s488 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s489 [label="701. Add backward\n→ dCandidateX", fillcolor="#fff1dc"];
           s488 -> s489 [label="dAdd30"];
-          s489 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s490 [label="702. Add backward\n→ dMultiply29", fillcolor="#fff1dc"];
           s488 -> s490 [label="dAdd30"];
-          s490 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s491 [label="703. Multiply backward\n→ dCandidateH", fillcolor="#fff1dc"];
           s490 -> s491 [label="dMultiply29"];
-          s491 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s492 [label="704. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
           s491 -> s492 [label="dCandidateH"];
           s29 -> s492 [label="dCandidateHWeight"];
           s60 -> s492 [label="dCandidateHWeight"];
@@ -13571,8 +13115,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s401 -> s492 [label="dCandidateHWeight"];
           s432 -> s492 [label="dCandidateHWeight"];
           s463 -> s492 [label="dCandidateHWeight"];
-          s492 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s493 [label="705. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
           s491 -> s493 [label="dCandidateH"];
           s30 -> s493 [label="dCandidateHBias"];
           s61 -> s493 [label="dCandidateHBias"];
@@ -13589,8 +13131,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s402 -> s493 [label="dCandidateHBias"];
           s433 -> s493 [label="dCandidateHBias"];
           s464 -> s493 [label="dCandidateHBias"];
-          s493 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s494 [label="706. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
           s489 -> s494 [label="dCandidateX"];
           s32 -> s494 [label="dCandidateXWeight"];
           s63 -> s494 [label="dCandidateXWeight"];
@@ -13607,8 +13147,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s404 -> s494 [label="dCandidateXWeight"];
           s435 -> s494 [label="dCandidateXWeight"];
           s466 -> s494 [label="dCandidateXWeight"];
-          s494 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s495 [label="707. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
           s489 -> s495 [label="dCandidateX"];
           s33 -> s495 [label="dCandidateXBias"];
           s64 -> s495 [label="dCandidateXBias"];
@@ -13625,20 +13163,10 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s405 -> s495 [label="dCandidateXBias"];
           s436 -> s495 [label="dCandidateXBias"];
           s467 -> s495 [label="dCandidateXBias"];
-          s495 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s496 [label="708. dense candidate.x dx\n→ dx", fillcolor="#fff1dc"];
           s489 -> s496 [label="dCandidateX"];
-          s496 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s497 [label="709. Multiply backward + Sigmoid backward\n→ dAdd25", fillcolor="#fff1dc"];
           s490 -> s497 [label="dMultiply29"];
-          s497 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s498 [label="710. Add backward\n→ dResetX", fillcolor="#fff1dc"];
           s497 -> s498 [label="dAdd25"];
-          s498 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s499 [label="711. Add backward\n→ dResetH", fillcolor="#fff1dc"];
           s497 -> s499 [label="dAdd25"];
-          s499 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s500 [label="712. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
           s499 -> s500 [label="dResetH"];
           s38 -> s500 [label="dResetHWeight"];
           s69 -> s500 [label="dResetHWeight"];
@@ -13655,8 +13183,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s410 -> s500 [label="dResetHWeight"];
           s441 -> s500 [label="dResetHWeight"];
           s472 -> s500 [label="dResetHWeight"];
-          s500 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s501 [label="713. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s498 -> s501 [label="dResetX"];
           s40 -> s501 [label="dResetXWeight"];
           s71 -> s501 [label="dResetXWeight"];
@@ -13673,8 +13199,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s412 -> s501 [label="dResetXWeight"];
           s443 -> s501 [label="dResetXWeight"];
           s474 -> s501 [label="dResetXWeight"];
-          s501 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s502 [label="714. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
           s498 -> s502 [label="dResetX"];
           s41 -> s502 [label="dResetXBias"];
           s72 -> s502 [label="dResetXBias"];
@@ -13691,22 +13215,12 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s413 -> s502 [label="dResetXBias"];
           s444 -> s502 [label="dResetXBias"];
           s475 -> s502 [label="dResetXBias"];
-          s502 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s503 [label="715. dense reset.x dx\n→ dx", fillcolor="#fff1dc"];
           s498 -> s503 [label="dResetX"];
           s496 -> s503 [label="dx"];
-          s503 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s504 [label="716. Sigmoid backward\n→ dAdd21", fillcolor="#fff1dc"];
           s486 -> s504 [label="dz"];
           s487 -> s504 [label="dz"];
-          s504 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s505 [label="717. Add backward\n→ dUpdateX", fillcolor="#fff1dc"];
           s504 -> s505 [label="dAdd21"];
-          s505 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s506 [label="718. Add backward\n→ dUpdateH", fillcolor="#fff1dc"];
           s504 -> s506 [label="dAdd21"];
-          s506 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s507 [label="719. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
           s506 -> s507 [label="dUpdateH"];
           s46 -> s507 [label="dUpdateHWeight"];
           s77 -> s507 [label="dUpdateHWeight"];
@@ -13723,8 +13237,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s418 -> s507 [label="dUpdateHWeight"];
           s449 -> s507 [label="dUpdateHWeight"];
           s480 -> s507 [label="dUpdateHWeight"];
-          s507 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s508 [label="720. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
           s505 -> s508 [label="dUpdateX"];
           s48 -> s508 [label="dUpdateXWeight"];
           s79 -> s508 [label="dUpdateXWeight"];
@@ -13741,8 +13253,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s420 -> s508 [label="dUpdateXWeight"];
           s451 -> s508 [label="dUpdateXWeight"];
           s482 -> s508 [label="dUpdateXWeight"];
-          s508 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s509 [label="721. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
           s505 -> s509 [label="dUpdateX"];
           s49 -> s509 [label="dUpdateXBias"];
           s80 -> s509 [label="dUpdateXBias"];
@@ -13759,36 +13269,24 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s421 -> s509 [label="dUpdateXBias"];
           s452 -> s509 [label="dUpdateXBias"];
           s483 -> s509 [label="dUpdateXBias"];
-          s509 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s510 [label="722. dense update.x dx\n→ dx", fillcolor="#fff1dc"];
           s505 -> s510 [label="dUpdateX"];
           s496 -> s510 [label="dx"];
           s503 -> s510 [label="dx"];
-          s510 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s511 [label="723. clear dEmbed\n→ dEmbed", fillcolor="#fff1dc"];
-          s511 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s512 [label="724. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s34 -> s512 [label="dX16"];
           s42 -> s512 [label="dX16"];
           s50 -> s512 [label="dX16"];
           s511 -> s512 [label="dEmbed"];
-          s512 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s513 [label="725. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s65 -> s513 [label="dX15"];
           s73 -> s513 [label="dX15"];
           s81 -> s513 [label="dX15"];
           s511 -> s513 [label="dEmbed"];
           s512 -> s513 [label="dEmbed"];
-          s513 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s514 [label="726. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s96 -> s514 [label="dX14"];
           s104 -> s514 [label="dX14"];
           s112 -> s514 [label="dX14"];
           s511 -> s514 [label="dEmbed"];
           s512 -> s514 [label="dEmbed"];
           s513 -> s514 [label="dEmbed"];
-          s514 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s515 [label="727. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s127 -> s515 [label="dX13"];
           s135 -> s515 [label="dX13"];
           s143 -> s515 [label="dX13"];
@@ -13796,8 +13294,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s512 -> s515 [label="dEmbed"];
           s513 -> s515 [label="dEmbed"];
           s514 -> s515 [label="dEmbed"];
-          s515 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s516 [label="728. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s158 -> s516 [label="dX12"];
           s166 -> s516 [label="dX12"];
           s174 -> s516 [label="dX12"];
@@ -13806,8 +13302,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s513 -> s516 [label="dEmbed"];
           s514 -> s516 [label="dEmbed"];
           s515 -> s516 [label="dEmbed"];
-          s516 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s517 [label="729. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s189 -> s517 [label="dX11"];
           s197 -> s517 [label="dX11"];
           s205 -> s517 [label="dX11"];
@@ -13817,8 +13311,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s514 -> s517 [label="dEmbed"];
           s515 -> s517 [label="dEmbed"];
           s516 -> s517 [label="dEmbed"];
-          s517 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s518 [label="730. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s220 -> s518 [label="dX10"];
           s228 -> s518 [label="dX10"];
           s236 -> s518 [label="dX10"];
@@ -13829,8 +13321,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s515 -> s518 [label="dEmbed"];
           s516 -> s518 [label="dEmbed"];
           s517 -> s518 [label="dEmbed"];
-          s518 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s519 [label="731. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s251 -> s519 [label="dX9"];
           s259 -> s519 [label="dX9"];
           s267 -> s519 [label="dX9"];
@@ -13842,8 +13332,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s516 -> s519 [label="dEmbed"];
           s517 -> s519 [label="dEmbed"];
           s518 -> s519 [label="dEmbed"];
-          s519 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s520 [label="732. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s282 -> s520 [label="dX8"];
           s290 -> s520 [label="dX8"];
           s298 -> s520 [label="dX8"];
@@ -13856,8 +13344,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s517 -> s520 [label="dEmbed"];
           s518 -> s520 [label="dEmbed"];
           s519 -> s520 [label="dEmbed"];
-          s520 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s521 [label="733. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s313 -> s521 [label="dX7"];
           s321 -> s521 [label="dX7"];
           s329 -> s521 [label="dX7"];
@@ -13871,8 +13357,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s518 -> s521 [label="dEmbed"];
           s519 -> s521 [label="dEmbed"];
           s520 -> s521 [label="dEmbed"];
-          s521 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s522 [label="734. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s344 -> s522 [label="dX6"];
           s352 -> s522 [label="dX6"];
           s360 -> s522 [label="dX6"];
@@ -13887,8 +13371,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s519 -> s522 [label="dEmbed"];
           s520 -> s522 [label="dEmbed"];
           s521 -> s522 [label="dEmbed"];
-          s522 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s523 [label="735. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s375 -> s523 [label="dX5"];
           s383 -> s523 [label="dX5"];
           s391 -> s523 [label="dX5"];
@@ -13904,8 +13386,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s520 -> s523 [label="dEmbed"];
           s521 -> s523 [label="dEmbed"];
           s522 -> s523 [label="dEmbed"];
-          s523 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s524 [label="736. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s406 -> s524 [label="dX4"];
           s414 -> s524 [label="dX4"];
           s422 -> s524 [label="dX4"];
@@ -13922,8 +13402,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s521 -> s524 [label="dEmbed"];
           s522 -> s524 [label="dEmbed"];
           s523 -> s524 [label="dEmbed"];
-          s524 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s525 [label="737. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s437 -> s525 [label="dX3"];
           s445 -> s525 [label="dX3"];
           s453 -> s525 [label="dX3"];
@@ -13941,8 +13419,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s522 -> s525 [label="dEmbed"];
           s523 -> s525 [label="dEmbed"];
           s524 -> s525 [label="dEmbed"];
-          s525 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s526 [label="738. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s468 -> s526 [label="dX2"];
           s476 -> s526 [label="dX2"];
           s484 -> s526 [label="dX2"];
@@ -13961,8 +13437,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s523 -> s526 [label="dEmbed"];
           s524 -> s526 [label="dEmbed"];
           s525 -> s526 [label="dEmbed"];
-          s526 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s527 [label="739. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
           s496 -> s527 [label="dx"];
           s503 -> s527 [label="dx"];
           s510 -> s527 [label="dx"];
@@ -13982,8 +13456,6 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s524 -> s527 [label="dEmbed"];
           s525 -> s527 [label="dEmbed"];
           s526 -> s527 [label="dEmbed"];
-          s527 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s528 [label="740. Embedding backward\n→ dEmbedWeight", fillcolor="#fff1dc"];
           s511 -> s528 [label="dEmbed"];
           s512 -> s528 [label="dEmbed"];
           s513 -> s528 [label="dEmbed"];
@@ -14001,6 +13473,534 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           s525 -> s528 [label="dEmbed"];
           s526 -> s528 [label="dEmbed"];
           s527 -> s528 [label="dEmbed"];
+          s0 -> n294 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n287 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n286 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n285 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n285 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n284 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n280 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n280 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n276 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n276 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s51 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s52 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s53 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s54 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s55 -> n270 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s56 -> n269 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s57 -> n268 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s58 -> n268 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s59 -> n267 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s60 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s61 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s62 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s63 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s64 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s65 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s66 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s67 -> n263 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s68 -> n263 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s69 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s70 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s71 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s72 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s73 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s74 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s75 -> n259 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s76 -> n259 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s77 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s78 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s79 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s80 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s81 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s82 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s83 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s84 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s85 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s86 -> n253 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s87 -> n252 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s88 -> n251 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s89 -> n251 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s90 -> n250 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s91 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s92 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s93 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s94 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s95 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s96 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s97 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s98 -> n246 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s99 -> n246 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s100 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s101 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s102 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s103 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s104 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s105 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s106 -> n242 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s107 -> n242 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s108 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s109 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s110 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s111 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s112 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s113 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s114 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s115 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s116 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s117 -> n236 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s118 -> n235 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s119 -> n234 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s120 -> n234 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s121 -> n233 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s122 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s123 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s124 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s125 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s126 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s127 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s128 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s129 -> n229 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s130 -> n229 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s131 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s132 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s133 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s134 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s135 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s136 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s137 -> n225 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s138 -> n225 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s139 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s140 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s141 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s142 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s143 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s144 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s145 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s146 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s147 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s148 -> n219 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s149 -> n218 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s150 -> n217 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s151 -> n217 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s152 -> n216 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s153 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s154 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s155 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s156 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s157 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s158 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s159 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s160 -> n212 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s161 -> n212 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s162 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s163 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s164 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s165 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s166 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s167 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s168 -> n208 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s169 -> n208 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s170 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s171 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s172 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s173 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s174 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s175 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s176 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s177 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s178 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s179 -> n202 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s180 -> n201 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s181 -> n200 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s182 -> n200 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s183 -> n199 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s184 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s185 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s186 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s187 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s188 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s189 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s190 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s191 -> n195 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s192 -> n195 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s193 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s194 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s195 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s196 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s197 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s198 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s199 -> n191 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s200 -> n191 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s201 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s202 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s203 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s204 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s205 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s206 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s207 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s208 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s209 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s210 -> n185 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s211 -> n184 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s212 -> n183 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s213 -> n183 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s214 -> n182 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s215 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s216 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s217 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s218 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s219 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s220 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s221 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s222 -> n178 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s223 -> n178 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s224 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s225 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s226 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s227 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s228 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s229 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s230 -> n174 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s231 -> n174 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s232 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s233 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s234 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s235 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s236 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s237 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s238 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s239 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s240 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s241 -> n168 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s242 -> n167 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s243 -> n166 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s244 -> n166 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s245 -> n165 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s246 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s247 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s248 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s249 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s250 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s251 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s252 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s253 -> n161 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s254 -> n161 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s255 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s256 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s257 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s258 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s259 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s260 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s261 -> n157 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s262 -> n157 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s263 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s264 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s265 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s266 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s267 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s268 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s269 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s270 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s271 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s272 -> n151 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s273 -> n150 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s274 -> n149 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s275 -> n149 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s276 -> n148 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s277 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s278 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s279 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s280 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s281 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s282 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s283 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s284 -> n144 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s285 -> n144 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s286 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s287 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s288 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s289 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s290 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s291 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s292 -> n140 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s293 -> n140 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s294 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s295 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s296 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s297 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s298 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s299 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s300 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s301 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s302 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s303 -> n134 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s304 -> n133 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s305 -> n132 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s306 -> n132 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s307 -> n131 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s308 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s309 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s310 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s311 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s312 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s313 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s314 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s315 -> n127 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s316 -> n127 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s317 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s318 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s319 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s320 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s321 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s322 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s323 -> n123 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s324 -> n123 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s325 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s326 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s327 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s328 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s329 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s330 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s331 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s332 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s333 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s334 -> n117 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s335 -> n116 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s336 -> n115 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s337 -> n115 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s338 -> n114 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s339 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s340 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s341 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s342 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s343 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s344 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s345 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s346 -> n110 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s347 -> n110 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s348 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s349 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s350 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s351 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s352 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s353 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s354 -> n106 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s355 -> n106 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s356 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s357 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s358 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s359 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s360 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s361 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s362 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s363 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s364 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s365 -> n100 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s366 -> n99 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s367 -> n98 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s368 -> n98 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s369 -> n97 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s370 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s371 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s372 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s373 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s374 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s375 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s376 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s377 -> n93 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s378 -> n93 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s379 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s380 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s381 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s382 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s383 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s384 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s385 -> n89 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s386 -> n89 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s387 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s388 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s389 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s390 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s391 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s392 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s393 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s394 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s395 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s396 -> n83 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s397 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s398 -> n81 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s399 -> n81 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s400 -> n80 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s401 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s402 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s403 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s404 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s405 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s406 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s407 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s408 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s409 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s410 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s411 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s412 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s413 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s414 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s415 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s416 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s417 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s418 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s419 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s420 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s421 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s422 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s423 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s424 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s425 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s426 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s427 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s428 -> n65 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s429 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s430 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s431 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s432 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s433 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s434 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s435 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s436 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s437 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s438 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s439 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s440 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s441 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s442 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s443 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s444 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s445 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s446 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s447 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s448 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s449 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s450 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s451 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s452 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s453 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s454 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s455 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s456 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s457 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s458 -> n49 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s459 -> n48 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s460 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s461 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s462 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s463 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s464 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s465 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s466 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s467 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s468 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s469 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s470 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s471 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s472 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s473 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s474 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s475 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s476 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s477 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s478 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s479 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s480 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s481 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s482 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s483 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s484 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s485 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s486 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s487 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s488 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s489 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s490 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s491 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s492 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s493 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s494 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s495 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s496 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s497 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s498 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s499 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s500 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s501 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s502 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s503 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s504 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s505 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s506 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s507 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s508 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s509 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s510 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s511 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s512 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s513 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s514 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s515 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s516 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s517 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s518 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s519 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s520 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s521 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s522 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s523 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s524 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s525 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s526 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s527 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s528 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -289,15 +289,15 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           n2["sigmoid2<br/>Sigmoid [B, 1]"]:::forward
           n4["binaryCrossEntropy4<br/>BinaryCrossEntropy scalar"]:::forward
           s0["2. BinaryCrossEntropy<br/>→ dSigmoid2"]:::backward
-          s0 -.- n4
           s1["3. Sigmoid backward<br/>→ dNeuron"]:::backward
-          s0 -->|dSigmoid2| s1
-          s1 -.- n2
           s2["4. dense neuron dW<br/>→ dNeuronWeight"]:::backward
-          s1 -->|dNeuron| s2
-          s2 -.- n1
           s3["5. dense neuron db<br/>→ dNeuronBias"]:::backward
+          s0 -->|dSigmoid2| s1
+          s1 -->|dNeuron| s2
           s1 -->|dNeuron| s3
+          s0 -.- n4
+          s1 -.- n2
+          s2 -.- n1
           s3 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -317,15 +317,15 @@ partial class Neuron : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           n2 [label="sigmoid2\nSigmoid  [B, 1]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="binaryCrossEntropy4\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="2. BinaryCrossEntropy\n→ dSigmoid2", fillcolor="#fff1dc"];
-          s0 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="3. Sigmoid backward\n→ dNeuron", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dSigmoid2"];
-          s1 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="4. dense neuron dW\n→ dNeuronWeight", fillcolor="#fff1dc"];
-          s1 -> s2 [label="dNeuron"];
-          s2 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="5. dense neuron db\n→ dNeuronBias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dSigmoid2"];
+          s1 -> s2 [label="dNeuron"];
           s1 -> s3 [label="dNeuron"];
+          s0 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -411,39 +411,39 @@ partial class Autoencoder : global::GraphGen.ITrainableNetwork<float>, global::G
           n6["decoderOut<br/>Dense #quot;decoder.out#quot; [B, 784]<br/>201,488 parameters"]:::forward
           n8["binaryCrossEntropyWithLogits8<br/>BinaryCrossEntropyWithLogits scalar"]:::forward
           s0["5. BinaryCrossEntropyWithLogits<br/>→ dDecoderOut"]:::backward
-          s0 -.- n8
           s1["6. dense decoder.out dW<br/>→ dDecoderOutWeight"]:::backward
-          s0 -->|dDecoderOut| s1
-          s1 -.- n6
           s2["7. dense decoder.out db<br/>→ dDecoderOutBias"]:::backward
-          s0 -->|dDecoderOut| s2
-          s2 -.- n6
           s3["8. dense decoder.out dx + Relu backward<br/>→ dDecoderFc"]:::backward
-          s0 -->|dDecoderOut| s3
-          s3 -.- n6
           s4["9. dense decoder.fc dW<br/>→ dDecoderFcWeight"]:::backward
-          s3 -->|dDecoderFc| s4
-          s4 -.- n4
           s5["10. dense decoder.fc db<br/>→ dDecoderFcBias"]:::backward
-          s3 -->|dDecoderFc| s5
-          s5 -.- n4
           s6["11. dense decoder.fc dx<br/>→ dCode"]:::backward
-          s3 -->|dDecoderFc| s6
-          s6 -.- n4
           s7["12. dense encoder.code dW<br/>→ dEncoderCodeWeight"]:::backward
-          s6 -->|dCode| s7
-          s7 -.- n3
           s8["13. dense encoder.code db<br/>→ dEncoderCodeBias"]:::backward
-          s6 -->|dCode| s8
-          s8 -.- n3
           s9["14. dense encoder.code dx + Relu backward<br/>→ dEncoderFc"]:::backward
-          s6 -->|dCode| s9
-          s9 -.- n3
           s10["15. dense encoder.fc dW<br/>→ dEncoderFcWeight"]:::backward
-          s9 -->|dEncoderFc| s10
-          s10 -.- n1
           s11["16. dense encoder.fc db<br/>→ dEncoderFcBias"]:::backward
+          s0 -->|dDecoderOut| s1
+          s0 -->|dDecoderOut| s2
+          s0 -->|dDecoderOut| s3
+          s3 -->|dDecoderFc| s4
+          s3 -->|dDecoderFc| s5
+          s3 -->|dDecoderFc| s6
+          s6 -->|dCode| s7
+          s6 -->|dCode| s8
+          s6 -->|dCode| s9
+          s9 -->|dEncoderFc| s10
           s9 -->|dEncoderFc| s11
+          s0 -.- n8
+          s1 -.- n6
+          s2 -.- n6
+          s3 -.- n6
+          s4 -.- n4
+          s5 -.- n4
+          s6 -.- n4
+          s7 -.- n3
+          s8 -.- n3
+          s9 -.- n3
+          s10 -.- n1
           s11 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -465,39 +465,39 @@ partial class Autoencoder : global::GraphGen.ITrainableNetwork<float>, global::G
           n6 [label="decoderOut\nDense \"decoder.out\"  [B, 784]\n201,488 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n8 [label="binaryCrossEntropyWithLogits8\nBinaryCrossEntropyWithLogits  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="5. BinaryCrossEntropyWithLogits\n→ dDecoderOut", fillcolor="#fff1dc"];
-          s0 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="6. dense decoder.out dW\n→ dDecoderOutWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dDecoderOut"];
-          s1 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="7. dense decoder.out db\n→ dDecoderOutBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dDecoderOut"];
-          s2 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="8. dense decoder.out dx + Relu backward\n→ dDecoderFc", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dDecoderOut"];
-          s3 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="9. dense decoder.fc dW\n→ dDecoderFcWeight", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dDecoderFc"];
-          s4 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="10. dense decoder.fc db\n→ dDecoderFcBias", fillcolor="#fff1dc"];
-          s3 -> s5 [label="dDecoderFc"];
-          s5 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="11. dense decoder.fc dx\n→ dCode", fillcolor="#fff1dc"];
-          s3 -> s6 [label="dDecoderFc"];
-          s6 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="12. dense encoder.code dW\n→ dEncoderCodeWeight", fillcolor="#fff1dc"];
-          s6 -> s7 [label="dCode"];
-          s7 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="13. dense encoder.code db\n→ dEncoderCodeBias", fillcolor="#fff1dc"];
-          s6 -> s8 [label="dCode"];
-          s8 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="14. dense encoder.code dx + Relu backward\n→ dEncoderFc", fillcolor="#fff1dc"];
-          s6 -> s9 [label="dCode"];
-          s9 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 [label="15. dense encoder.fc dW\n→ dEncoderFcWeight", fillcolor="#fff1dc"];
-          s9 -> s10 [label="dEncoderFc"];
-          s10 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 [label="16. dense encoder.fc db\n→ dEncoderFcBias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dDecoderOut"];
+          s0 -> s2 [label="dDecoderOut"];
+          s0 -> s3 [label="dDecoderOut"];
+          s3 -> s4 [label="dDecoderFc"];
+          s3 -> s5 [label="dDecoderFc"];
+          s3 -> s6 [label="dDecoderFc"];
+          s6 -> s7 [label="dCode"];
+          s6 -> s8 [label="dCode"];
+          s6 -> s9 [label="dCode"];
+          s9 -> s10 [label="dEncoderFc"];
           s9 -> s11 [label="dEncoderFc"];
+          s0 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -529,69 +529,69 @@ partial class VariationalAutoencoder : global::GraphGen.ITrainableNetwork<float>
           n10["binaryCrossEntropyWithLogits10<br/>BinaryCrossEntropyWithLogits scalar"]:::forward
           n12["klDivergence12<br/>KlDivergence scalar"]:::forward
           s0["8. BinaryCrossEntropyWithLogits<br/>→ dLogits"]:::backward
-          s0 -.- n10
           s1["9. KlDivergence<br/>→ dMean, dLogVariance"]:::backward
-          s1 -.- n12
           s2["10. dense decoder.out dW<br/>→ dDecoderOutWeight"]:::backward
-          s0 -->|dLogits| s2
-          s2 -.- n8
           s3["11. dense decoder.out db<br/>→ dDecoderOutBias"]:::backward
-          s0 -->|dLogits| s3
-          s3 -.- n8
           s4["12. dense decoder.out dx + Relu backward<br/>→ dDecoderFc"]:::backward
-          s0 -->|dLogits| s4
-          s4 -.- n8
           s5["13. dense decoder.fc dW<br/>→ dDecoderFcWeight"]:::backward
-          s4 -->|dDecoderFc| s5
-          s5 -.- n6
           s6["14. dense decoder.fc db<br/>→ dDecoderFcBias"]:::backward
-          s4 -->|dDecoderFc| s6
-          s6 -.- n6
           s7["15. dense decoder.fc dx<br/>→ dz"]:::backward
-          s4 -->|dDecoderFc| s7
-          s7 -.- n6
           s8["16. Sample backward dμ<br/>→ dMean"]:::backward
+          s9["17. Sample backward dlogσ²<br/>→ dLogVariance"]:::backward
+          s10["18. dense encoder.logvar dW<br/>→ dEncoderLogvarWeight"]:::backward
+          s11["19. dense encoder.logvar db<br/>→ dEncoderLogvarBias"]:::backward
+          s12["20. dense encoder.logvar dx<br/>→ dh"]:::backward
+          s13["21. dense encoder.mean dW<br/>→ dEncoderMeanWeight"]:::backward
+          s14["22. dense encoder.mean db<br/>→ dEncoderMeanBias"]:::backward
+          s15["23. dense encoder.mean dx<br/>→ dh"]:::backward
+          s16["24. Relu backward<br/>→ dEncoderFc"]:::backward
+          s17["25. dense encoder.fc dW<br/>→ dEncoderFcWeight"]:::backward
+          s18["26. dense encoder.fc db<br/>→ dEncoderFcBias"]:::backward
+          s0 -->|dLogits| s2
+          s0 -->|dLogits| s3
+          s0 -->|dLogits| s4
+          s4 -->|dDecoderFc| s5
+          s4 -->|dDecoderFc| s6
+          s4 -->|dDecoderFc| s7
           s7 -->|dz| s8
           s1 -->|dMean| s8
-          s8 -.- n5
-          s9["17. Sample backward dlogσ²<br/>→ dLogVariance"]:::backward
           s7 -->|dz| s9
           s1 -->|dLogVariance| s9
-          s9 -.- n5
-          s10["18. dense encoder.logvar dW<br/>→ dEncoderLogvarWeight"]:::backward
           s1 -->|dLogVariance| s10
           s9 -->|dLogVariance| s10
-          s10 -.- n4
-          s11["19. dense encoder.logvar db<br/>→ dEncoderLogvarBias"]:::backward
           s1 -->|dLogVariance| s11
           s9 -->|dLogVariance| s11
-          s11 -.- n4
-          s12["20. dense encoder.logvar dx<br/>→ dh"]:::backward
           s1 -->|dLogVariance| s12
           s9 -->|dLogVariance| s12
-          s12 -.- n4
-          s13["21. dense encoder.mean dW<br/>→ dEncoderMeanWeight"]:::backward
           s1 -->|dMean| s13
           s8 -->|dMean| s13
-          s13 -.- n3
-          s14["22. dense encoder.mean db<br/>→ dEncoderMeanBias"]:::backward
           s1 -->|dMean| s14
           s8 -->|dMean| s14
-          s14 -.- n3
-          s15["23. dense encoder.mean dx<br/>→ dh"]:::backward
           s1 -->|dMean| s15
           s8 -->|dMean| s15
           s12 -->|dh| s15
-          s15 -.- n3
-          s16["24. Relu backward<br/>→ dEncoderFc"]:::backward
           s12 -->|dh| s16
           s15 -->|dh| s16
-          s16 -.- n2
-          s17["25. dense encoder.fc dW<br/>→ dEncoderFcWeight"]:::backward
           s16 -->|dEncoderFc| s17
-          s17 -.- n1
-          s18["26. dense encoder.fc db<br/>→ dEncoderFcBias"]:::backward
           s16 -->|dEncoderFc| s18
+          s0 -.- n10
+          s1 -.- n12
+          s2 -.- n8
+          s3 -.- n8
+          s4 -.- n8
+          s5 -.- n6
+          s6 -.- n6
+          s7 -.- n6
+          s8 -.- n5
+          s9 -.- n5
+          s10 -.- n4
+          s11 -.- n4
+          s12 -.- n4
+          s13 -.- n3
+          s14 -.- n3
+          s15 -.- n3
+          s16 -.- n2
+          s17 -.- n1
           s18 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -617,69 +617,69 @@ partial class VariationalAutoencoder : global::GraphGen.ITrainableNetwork<float>
           n10 [label="binaryCrossEntropyWithLogits10\nBinaryCrossEntropyWithLogits  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="klDivergence12\nKlDivergence  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="8. BinaryCrossEntropyWithLogits\n→ dLogits", fillcolor="#fff1dc"];
-          s0 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="9. KlDivergence\n→ dMean, dLogVariance", fillcolor="#fff1dc"];
-          s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="10. dense decoder.out dW\n→ dDecoderOutWeight", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dLogits"];
-          s2 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="11. dense decoder.out db\n→ dDecoderOutBias", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dLogits"];
-          s3 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="12. dense decoder.out dx + Relu backward\n→ dDecoderFc", fillcolor="#fff1dc"];
-          s0 -> s4 [label="dLogits"];
-          s4 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="13. dense decoder.fc dW\n→ dDecoderFcWeight", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dDecoderFc"];
-          s5 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="14. dense decoder.fc db\n→ dDecoderFcBias", fillcolor="#fff1dc"];
-          s4 -> s6 [label="dDecoderFc"];
-          s6 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="15. dense decoder.fc dx\n→ dz", fillcolor="#fff1dc"];
-          s4 -> s7 [label="dDecoderFc"];
-          s7 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="16. Sample backward dμ\n→ dMean", fillcolor="#fff1dc"];
+          s9 [label="17. Sample backward dlogσ²\n→ dLogVariance", fillcolor="#fff1dc"];
+          s10 [label="18. dense encoder.logvar dW\n→ dEncoderLogvarWeight", fillcolor="#fff1dc"];
+          s11 [label="19. dense encoder.logvar db\n→ dEncoderLogvarBias", fillcolor="#fff1dc"];
+          s12 [label="20. dense encoder.logvar dx\n→ dh", fillcolor="#fff1dc"];
+          s13 [label="21. dense encoder.mean dW\n→ dEncoderMeanWeight", fillcolor="#fff1dc"];
+          s14 [label="22. dense encoder.mean db\n→ dEncoderMeanBias", fillcolor="#fff1dc"];
+          s15 [label="23. dense encoder.mean dx\n→ dh", fillcolor="#fff1dc"];
+          s16 [label="24. Relu backward\n→ dEncoderFc", fillcolor="#fff1dc"];
+          s17 [label="25. dense encoder.fc dW\n→ dEncoderFcWeight", fillcolor="#fff1dc"];
+          s18 [label="26. dense encoder.fc db\n→ dEncoderFcBias", fillcolor="#fff1dc"];
+          s0 -> s2 [label="dLogits"];
+          s0 -> s3 [label="dLogits"];
+          s0 -> s4 [label="dLogits"];
+          s4 -> s5 [label="dDecoderFc"];
+          s4 -> s6 [label="dDecoderFc"];
+          s4 -> s7 [label="dDecoderFc"];
           s7 -> s8 [label="dz"];
           s1 -> s8 [label="dMean"];
-          s8 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 [label="17. Sample backward dlogσ²\n→ dLogVariance", fillcolor="#fff1dc"];
           s7 -> s9 [label="dz"];
           s1 -> s9 [label="dLogVariance"];
-          s9 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 [label="18. dense encoder.logvar dW\n→ dEncoderLogvarWeight", fillcolor="#fff1dc"];
           s1 -> s10 [label="dLogVariance"];
           s9 -> s10 [label="dLogVariance"];
-          s10 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 [label="19. dense encoder.logvar db\n→ dEncoderLogvarBias", fillcolor="#fff1dc"];
           s1 -> s11 [label="dLogVariance"];
           s9 -> s11 [label="dLogVariance"];
-          s11 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 [label="20. dense encoder.logvar dx\n→ dh", fillcolor="#fff1dc"];
           s1 -> s12 [label="dLogVariance"];
           s9 -> s12 [label="dLogVariance"];
-          s12 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 [label="21. dense encoder.mean dW\n→ dEncoderMeanWeight", fillcolor="#fff1dc"];
           s1 -> s13 [label="dMean"];
           s8 -> s13 [label="dMean"];
-          s13 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 [label="22. dense encoder.mean db\n→ dEncoderMeanBias", fillcolor="#fff1dc"];
           s1 -> s14 [label="dMean"];
           s8 -> s14 [label="dMean"];
-          s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 [label="23. dense encoder.mean dx\n→ dh", fillcolor="#fff1dc"];
           s1 -> s15 [label="dMean"];
           s8 -> s15 [label="dMean"];
           s12 -> s15 [label="dh"];
-          s15 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 [label="24. Relu backward\n→ dEncoderFc", fillcolor="#fff1dc"];
           s12 -> s16 [label="dh"];
           s15 -> s16 [label="dh"];
-          s16 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 [label="25. dense encoder.fc dW\n→ dEncoderFcWeight", fillcolor="#fff1dc"];
           s16 -> s17 [label="dEncoderFc"];
-          s17 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 [label="26. dense encoder.fc db\n→ dEncoderFcBias", fillcolor="#fff1dc"];
           s16 -> s18 [label="dEncoderFc"];
+          s0 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s18 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

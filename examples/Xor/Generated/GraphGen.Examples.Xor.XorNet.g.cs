@@ -338,24 +338,24 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           n4["sigmoid4<br/>Sigmoid [B, 1]"]:::forward
           n6["binaryCrossEntropy6<br/>BinaryCrossEntropy scalar"]:::forward
           s0["3. BinaryCrossEntropy<br/>→ dSigmoid4"]:::backward
-          s0 -.- n6
           s1["4. Sigmoid backward<br/>→ dOutput"]:::backward
-          s0 -->|dSigmoid4| s1
-          s1 -.- n4
           s2["5. dense output dW<br/>→ dOutputWeight"]:::backward
-          s1 -->|dOutput| s2
-          s2 -.- n3
           s3["6. dense output db<br/>→ dOutputBias"]:::backward
-          s1 -->|dOutput| s3
-          s3 -.- n3
           s4["7. dense output dx + Tanh backward<br/>→ dHidden"]:::backward
-          s1 -->|dOutput| s4
-          s4 -.- n3
           s5["8. dense hidden dW<br/>→ dHiddenWeight"]:::backward
-          s4 -->|dHidden| s5
-          s5 -.- n1
           s6["9. dense hidden db<br/>→ dHiddenBias"]:::backward
+          s0 -->|dSigmoid4| s1
+          s1 -->|dOutput| s2
+          s1 -->|dOutput| s3
+          s1 -->|dOutput| s4
+          s4 -->|dHidden| s5
           s4 -->|dHidden| s6
+          s0 -.- n6
+          s1 -.- n4
+          s2 -.- n3
+          s3 -.- n3
+          s4 -.- n3
+          s5 -.- n1
           s6 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -376,24 +376,24 @@ partial class XorNet : global::GraphGen.ITrainableNetwork<float>, global::GraphG
           n4 [label="sigmoid4\nSigmoid  [B, 1]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="binaryCrossEntropy6\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="3. BinaryCrossEntropy\n→ dSigmoid4", fillcolor="#fff1dc"];
-          s0 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="4. Sigmoid backward\n→ dOutput", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dSigmoid4"];
-          s1 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="5. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
-          s1 -> s2 [label="dOutput"];
-          s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="6. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
-          s1 -> s3 [label="dOutput"];
-          s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="7. dense output dx + Tanh backward\n→ dHidden", fillcolor="#fff1dc"];
-          s1 -> s4 [label="dOutput"];
-          s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="8. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dHidden"];
-          s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="9. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dSigmoid4"];
+          s1 -> s2 [label="dOutput"];
+          s1 -> s3 [label="dOutput"];
+          s1 -> s4 [label="dOutput"];
+          s4 -> s5 [label="dHidden"];
           s4 -> s6 [label="dHidden"];
+          s0 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -40,29 +40,15 @@ internal static class DotWriter
     public static string Backward(KernelPlan plan, string name)
     {
         var dot = Header(name + "_backward", "backward graph of " + name + ": gradients flow from the loss (top) to the parameters");
-        var steps = plan.Loss.Concat(plan.Backward).ToList();
-        int first = plan.Forward.Count;
-        var forwardNodes = new HashSet<int>(steps.Select(s => s.SourceNode));
-        foreach (var node in plan.Graph.Nodes.Where(n => forwardNodes.Contains(n.Id)))
+        var graph = BackwardGraph.Of(plan);
+        foreach (var node in graph.Differentiated)
             dot.AppendLine($"  n{node.Id} [label=\"{Label(node)}\", fillcolor=\"#eeeeee\", color=\"#999999\", fontcolor=\"#555555\"];");
-        var writers = new Dictionary<Operand, List<int>>();
-        for (int i = 0; i < steps.Count; i++)
-        {
-            var step = steps[i];
-            string outputs = string.Join(", ", step.Writes.Select(o => o.Name));
-            dot.AppendLine($"  s{i} [label=\"{first + i + 1}. {Escape(step.Label)}\\n→ {Escape(outputs)}\", fillcolor=\"#fff1dc\"];");
-            foreach (var read in step.Reads)
-                if (writers.TryGetValue(read, out var from))
-                    foreach (int f in from.Distinct())
-                        dot.AppendLine($"  s{f} -> s{i} [label=\"{Escape(read.Name)}\"];");
-            foreach (var written in step.Writes)
-            {
-                if (!writers.TryGetValue(written, out var list)) writers[written] = list = [];
-                list.Add(i);
-            }
-            if (step.SourceNode >= 0)
-                dot.AppendLine($"  s{i} -> n{step.SourceNode} [style=dashed, color=\"#999999\", arrowhead=none, label=\"differentiates\", fontcolor=\"#999999\"];");
-        }
+        foreach (var step in graph.Steps)
+            dot.AppendLine($"  s{step.Index} [label=\"{step.Number}. {Escape(step.Kernel.Label)}\\n→ {Escape(string.Join(", ", step.Kernel.Writes.Select(o => o.Name)))}\", fillcolor=\"#fff1dc\"];");
+        foreach (var edge in graph.Edges)
+            dot.AppendLine($"  s{edge.From} -> s{edge.To} [label=\"{Escape(edge.Gradient)}\"];");
+        foreach (var step in graph.Steps.Where(s => s.Kernel.SourceNode >= 0))
+            dot.AppendLine($"  s{step.Index} -> n{step.Kernel.SourceNode} [style=dashed, color=\"#999999\", arrowhead=none, label=\"differentiates\", fontcolor=\"#999999\"];");
         dot.AppendLine("}");
         return dot.ToString();
     }

@@ -33,27 +33,15 @@ internal static class MermaidWriter
     public static string Backward(KernelPlan plan)
     {
         var text = new StringBuilder("flowchart TB\n");
-        var steps = plan.Loss.Concat(plan.Backward).ToList();
-        int first = plan.Forward.Count;
-        var differentiated = new HashSet<int>(steps.Select(s => s.SourceNode));
-        foreach (var node in plan.Graph.Nodes.Where(n => differentiated.Contains(n.Id)))
+        var graph = BackwardGraph.Of(plan);
+        foreach (var node in graph.Differentiated)
             text.Append($"  n{node.Id}[\"{Label(node)}\"]:::forward\n");
-        var writers = new Dictionary<Operand, List<int>>();
-        for (int i = 0; i < steps.Count; i++)
-        {
-            var step = steps[i];
-            text.Append($"  s{i}[\"{(first + i + 1).ToString(CultureInfo.InvariantCulture)}. {Escape(step.Label)}<br/>→ {Escape(string.Join(", ", step.Writes.Select(o => o.Name)))}\"]:::backward\n");
-            foreach (var read in step.Reads)
-                if (writers.TryGetValue(read, out var from))
-                    foreach (int f in from.Distinct())
-                        text.Append($"  s{f} -->|{Escape(read.Name)}| s{i}\n");
-            foreach (var written in step.Writes)
-            {
-                if (!writers.TryGetValue(written, out var list)) writers[written] = list = [];
-                list.Add(i);
-            }
-            if (step.SourceNode >= 0) text.Append($"  s{i} -.- n{step.SourceNode}\n");
-        }
+        foreach (var step in graph.Steps)
+            text.Append($"  s{step.Index}[\"{step.Number.ToString(CultureInfo.InvariantCulture)}. {Escape(step.Kernel.Label)}<br/>→ {Escape(string.Join(", ", step.Kernel.Writes.Select(o => o.Name)))}\"]:::backward\n");
+        foreach (var edge in graph.Edges)
+            text.Append($"  s{edge.From} -->|{Escape(edge.Gradient)}| s{edge.To}\n");
+        foreach (var step in graph.Steps.Where(s => s.Kernel.SourceNode >= 0))
+            text.Append($"  s{step.Index} -.- n{step.Kernel.SourceNode}\n");
         return text.Append(ClassDefinitions).ToString();
     }
 

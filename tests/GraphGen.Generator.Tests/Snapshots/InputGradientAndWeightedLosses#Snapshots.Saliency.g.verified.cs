@@ -347,30 +347,30 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
           n5["binaryCrossEntropyWithLogits5<br/>BinaryCrossEntropyWithLogits scalar"]:::forward
           n6["meanSquaredError6<br/>MeanSquaredError scalar"]:::forward
           s0["3. BinaryCrossEntropyWithLogits<br/>→ dOut_"]:::backward
-          s0 -.- n5
           s1["4. MeanSquaredError<br/>→ dOut_"]:::backward
-          s0 -->|dOut_| s1
-          s1 -.- n6
           s2["5. dense out dW<br/>→ dOutWeight"]:::backward
+          s3["6. dense out db<br/>→ dOutBias"]:::backward
+          s4["7. dense out dx + Tanh backward<br/>→ dHidden"]:::backward
+          s5["8. dense hidden dW<br/>→ dHiddenWeight"]:::backward
+          s6["9. dense hidden db<br/>→ dHiddenBias"]:::backward
+          s7["10. dense hidden dx<br/>→ dx"]:::backward
+          s0 -->|dOut_| s1
           s0 -->|dOut_| s2
           s1 -->|dOut_| s2
-          s2 -.- n3
-          s3["6. dense out db<br/>→ dOutBias"]:::backward
           s0 -->|dOut_| s3
           s1 -->|dOut_| s3
-          s3 -.- n3
-          s4["7. dense out dx + Tanh backward<br/>→ dHidden"]:::backward
           s0 -->|dOut_| s4
           s1 -->|dOut_| s4
-          s4 -.- n3
-          s5["8. dense hidden dW<br/>→ dHiddenWeight"]:::backward
           s4 -->|dHidden| s5
-          s5 -.- n1
-          s6["9. dense hidden db<br/>→ dHiddenBias"]:::backward
           s4 -->|dHidden| s6
-          s6 -.- n1
-          s7["10. dense hidden dx<br/>→ dx"]:::backward
           s4 -->|dHidden| s7
+          s0 -.- n5
+          s1 -.- n6
+          s2 -.- n3
+          s3 -.- n3
+          s4 -.- n3
+          s5 -.- n1
+          s6 -.- n1
           s7 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -391,30 +391,30 @@ partial class Saliency : global::GraphGen.ITrainableNetwork<float>, global::Grap
           n5 [label="binaryCrossEntropyWithLogits5\nBinaryCrossEntropyWithLogits  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="meanSquaredError6\nMeanSquaredError  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="3. BinaryCrossEntropyWithLogits\n→ dOut_", fillcolor="#fff1dc"];
-          s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="4. MeanSquaredError\n→ dOut_", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dOut_"];
-          s1 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="5. dense out dW\n→ dOutWeight", fillcolor="#fff1dc"];
+          s3 [label="6. dense out db\n→ dOutBias", fillcolor="#fff1dc"];
+          s4 [label="7. dense out dx + Tanh backward\n→ dHidden", fillcolor="#fff1dc"];
+          s5 [label="8. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
+          s6 [label="9. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
+          s7 [label="10. dense hidden dx\n→ dx", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dOut_"];
           s0 -> s2 [label="dOut_"];
           s1 -> s2 [label="dOut_"];
-          s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s3 [label="6. dense out db\n→ dOutBias", fillcolor="#fff1dc"];
           s0 -> s3 [label="dOut_"];
           s1 -> s3 [label="dOut_"];
-          s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 [label="7. dense out dx + Tanh backward\n→ dHidden", fillcolor="#fff1dc"];
           s0 -> s4 [label="dOut_"];
           s1 -> s4 [label="dOut_"];
-          s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 [label="8. dense hidden dW\n→ dHiddenWeight", fillcolor="#fff1dc"];
           s4 -> s5 [label="dHidden"];
-          s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 [label="9. dense hidden db\n→ dHiddenBias", fillcolor="#fff1dc"];
           s4 -> s6 [label="dHidden"];
-          s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 [label="10. dense hidden dx\n→ dx", fillcolor="#fff1dc"];
           s4 -> s7 [label="dHidden"];
+          s0 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";

@@ -340,24 +340,24 @@ partial class Outer
               n4["h2<br/>Sigmoid [B, 3]"]:::forward
               n6["binaryCrossEntropy6<br/>BinaryCrossEntropy scalar"]:::forward
               s0["3. BinaryCrossEntropy<br/>→ dH2"]:::backward
-              s0 -.- n6
               s1["4. Sigmoid backward<br/>→ dLayer1"]:::backward
-              s0 -->|dH2| s1
-              s1 -.- n4
               s2["5. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
-              s1 -->|dLayer1| s2
-              s2 -.- n3
               s3["6. dense layer1 db<br/>→ dLayer1Bias"]:::backward
-              s1 -->|dLayer1| s3
-              s3 -.- n3
               s4["7. dense layer1 dx + Sigmoid backward<br/>→ dLayer0"]:::backward
-              s1 -->|dLayer1| s4
-              s4 -.- n3
               s5["8. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
-              s4 -->|dLayer0| s5
-              s5 -.- n1
               s6["9. dense layer0 db<br/>→ dLayer0Bias"]:::backward
+              s0 -->|dH2| s1
+              s1 -->|dLayer1| s2
+              s1 -->|dLayer1| s3
+              s1 -->|dLayer1| s4
+              s4 -->|dLayer0| s5
               s4 -->|dLayer0| s6
+              s0 -.- n6
+              s1 -.- n4
+              s2 -.- n3
+              s3 -.- n3
+              s4 -.- n3
+              s5 -.- n1
               s6 -.- n1
               classDef op fill:#e8f0fe,stroke:#6b8fd6
               classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -378,24 +378,24 @@ partial class Outer
               n4 [label="h2\nSigmoid  [B, 3]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
               n6 [label="binaryCrossEntropy6\nBinaryCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
               s0 [label="3. BinaryCrossEntropy\n→ dH2", fillcolor="#fff1dc"];
-              s0 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
               s1 [label="4. Sigmoid backward\n→ dLayer1", fillcolor="#fff1dc"];
-              s0 -> s1 [label="dH2"];
-              s1 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
               s2 [label="5. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
-              s1 -> s2 [label="dLayer1"];
-              s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
               s3 [label="6. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
-              s1 -> s3 [label="dLayer1"];
-              s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
               s4 [label="7. dense layer1 dx + Sigmoid backward\n→ dLayer0", fillcolor="#fff1dc"];
-              s1 -> s4 [label="dLayer1"];
-              s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
               s5 [label="8. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
-              s4 -> s5 [label="dLayer0"];
-              s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
               s6 [label="9. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
+              s0 -> s1 [label="dH2"];
+              s1 -> s2 [label="dLayer1"];
+              s1 -> s3 [label="dLayer1"];
+              s1 -> s4 [label="dLayer1"];
+              s4 -> s5 [label="dLayer0"];
               s4 -> s6 [label="dLayer0"];
+              s0 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+              s1 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+              s2 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+              s3 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+              s4 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+              s5 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
               s6 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
             }
             """";

@@ -536,64 +536,64 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           n12["head<br/>Dense #quot;head#quot; [B, 4]<br/>100 parameters"]:::forward
           n14["softmaxCrossEntropy14<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["11. SoftmaxCrossEntropy<br/>→ dHead"]:::backward
-          s0 -.- n14
           s1["12. dense head dW<br/>→ dHeadWeight"]:::backward
-          s0 -->|dHead| s1
-          s1 -.- n12
           s2["13. dense head db<br/>→ dHeadBias"]:::backward
-          s0 -->|dHead| s2
-          s2 -.- n12
           s3["14. dense head dx<br/>→ dBoth"]:::backward
-          s0 -->|dHead| s3
-          s3 -.- n12
           s4["15. Concat backward<br/>→ dH3"]:::backward
-          s3 -->|dBoth| s4
-          s4 -.- n11
           s5["16. Add backward<br/>→ dH2"]:::backward
-          s4 -->|dH3| s5
-          s5 -.- n8
           s6["17. Add backward + Relu backward<br/>→ dBlock2"]:::backward
-          s4 -->|dH3| s6
-          s6 -.- n7
           s7["18. dense block dW<br/>→ dBlockWeight"]:::backward
-          s6 -->|dBlock2| s7
-          s7 -.- n6
           s8["19. dense block db<br/>→ dBlockBias"]:::backward
-          s6 -->|dBlock2| s8
-          s8 -.- n6
           s9["20. dense block dx<br/>→ dH2"]:::backward
+          s10["21. Add backward<br/>→ dh"]:::backward
+          s11["22. Add backward + Relu backward<br/>→ dBlock"]:::backward
+          s12["23. dense block dW<br/>→ dBlockWeight"]:::backward
+          s13["24. dense block db<br/>→ dBlockBias"]:::backward
+          s14["25. dense block dx<br/>→ dh"]:::backward
+          s15["26. Relu backward<br/>→ dStem"]:::backward
+          s16["27. dense stem dW<br/>→ dStemWeight"]:::backward
+          s17["28. dense stem db<br/>→ dStemBias"]:::backward
+          s0 -->|dHead| s1
+          s0 -->|dHead| s2
+          s0 -->|dHead| s3
+          s3 -->|dBoth| s4
+          s4 -->|dH3| s5
+          s4 -->|dH3| s6
+          s6 -->|dBlock2| s7
+          s6 -->|dBlock2| s8
           s6 -->|dBlock2| s9
           s5 -->|dH2| s9
-          s9 -.- n6
-          s10["21. Add backward<br/>→ dh"]:::backward
           s5 -->|dH2| s10
           s9 -->|dH2| s10
-          s10 -.- n5
-          s11["22. Add backward + Relu backward<br/>→ dBlock"]:::backward
           s5 -->|dH2| s11
           s9 -->|dH2| s11
-          s11 -.- n4
-          s12["23. dense block dW<br/>→ dBlockWeight"]:::backward
           s11 -->|dBlock| s12
           s7 -->|dBlockWeight| s12
-          s12 -.- n3
-          s13["24. dense block db<br/>→ dBlockBias"]:::backward
           s11 -->|dBlock| s13
           s8 -->|dBlockBias| s13
-          s13 -.- n3
-          s14["25. dense block dx<br/>→ dh"]:::backward
           s11 -->|dBlock| s14
           s10 -->|dh| s14
-          s14 -.- n3
-          s15["26. Relu backward<br/>→ dStem"]:::backward
           s10 -->|dh| s15
           s14 -->|dh| s15
-          s15 -.- n2
-          s16["27. dense stem dW<br/>→ dStemWeight"]:::backward
           s15 -->|dStem| s16
-          s16 -.- n1
-          s17["28. dense stem db<br/>→ dStemBias"]:::backward
           s15 -->|dStem| s17
+          s0 -.- n14
+          s1 -.- n12
+          s2 -.- n12
+          s3 -.- n12
+          s4 -.- n11
+          s5 -.- n8
+          s6 -.- n7
+          s7 -.- n6
+          s8 -.- n6
+          s9 -.- n6
+          s10 -.- n5
+          s11 -.- n4
+          s12 -.- n3
+          s13 -.- n3
+          s14 -.- n3
+          s15 -.- n2
+          s16 -.- n1
           s17 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
@@ -621,64 +621,64 @@ partial class Residual : global::GraphGen.ITrainableNetwork<int>, global::GraphG
           n12 [label="head\nDense \"head\"  [B, 4]\n100 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n14 [label="softmaxCrossEntropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="11. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
-          s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 [label="12. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
-          s0 -> s1 [label="dHead"];
-          s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 [label="13. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
-          s0 -> s2 [label="dHead"];
-          s2 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 [label="14. dense head dx\n→ dBoth", fillcolor="#fff1dc"];
-          s0 -> s3 [label="dHead"];
-          s3 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 [label="15. Concat backward\n→ dH3", fillcolor="#fff1dc"];
-          s3 -> s4 [label="dBoth"];
-          s4 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 [label="16. Add backward\n→ dH2", fillcolor="#fff1dc"];
-          s4 -> s5 [label="dH3"];
-          s5 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 [label="17. Add backward + Relu backward\n→ dBlock2", fillcolor="#fff1dc"];
-          s4 -> s6 [label="dH3"];
-          s6 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 [label="18. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
-          s6 -> s7 [label="dBlock2"];
-          s7 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 [label="19. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
-          s6 -> s8 [label="dBlock2"];
-          s8 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 [label="20. dense block dx\n→ dH2", fillcolor="#fff1dc"];
+          s10 [label="21. Add backward\n→ dh", fillcolor="#fff1dc"];
+          s11 [label="22. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
+          s12 [label="23. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
+          s13 [label="24. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
+          s14 [label="25. dense block dx\n→ dh", fillcolor="#fff1dc"];
+          s15 [label="26. Relu backward\n→ dStem", fillcolor="#fff1dc"];
+          s16 [label="27. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s17 [label="28. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
+          s0 -> s1 [label="dHead"];
+          s0 -> s2 [label="dHead"];
+          s0 -> s3 [label="dHead"];
+          s3 -> s4 [label="dBoth"];
+          s4 -> s5 [label="dH3"];
+          s4 -> s6 [label="dH3"];
+          s6 -> s7 [label="dBlock2"];
+          s6 -> s8 [label="dBlock2"];
           s6 -> s9 [label="dBlock2"];
           s5 -> s9 [label="dH2"];
-          s9 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 [label="21. Add backward\n→ dh", fillcolor="#fff1dc"];
           s5 -> s10 [label="dH2"];
           s9 -> s10 [label="dH2"];
-          s10 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 [label="22. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
           s5 -> s11 [label="dH2"];
           s9 -> s11 [label="dH2"];
-          s11 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 [label="23. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
           s11 -> s12 [label="dBlock"];
           s7 -> s12 [label="dBlockWeight"];
-          s12 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 [label="24. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
           s11 -> s13 [label="dBlock"];
           s8 -> s13 [label="dBlockBias"];
-          s13 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 [label="25. dense block dx\n→ dh", fillcolor="#fff1dc"];
           s11 -> s14 [label="dBlock"];
           s10 -> s14 [label="dh"];
-          s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 [label="26. Relu backward\n→ dStem", fillcolor="#fff1dc"];
           s10 -> s15 [label="dh"];
           s14 -> s15 [label="dh"];
-          s15 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 [label="27. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
           s15 -> s16 [label="dStem"];
-          s16 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 [label="28. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
           s15 -> s17 [label="dStem"];
+          s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s2 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s3 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s17 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
