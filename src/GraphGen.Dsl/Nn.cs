@@ -78,6 +78,23 @@ public static class Nn
     /// </summary>
     public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false) => EagerMatMul.Apply(a, b, transposeA, transposeB);
 
+    /// <summary>softmax(q·kᵀ/√d) · v over the last two axes (with <paramref name="causal"/>, position i attends to positions ≤ i).</summary>
+    public static Tensor ScaledDotProductAttention(Tensor query, Tensor key, Tensor value, bool causal = false) =>
+        MatMul(Softmax(MatMul(query, key, transposeB: true) * (1.0 / Math.Sqrt(query.Shape[^1])), causal), value);
+
+    /// <summary>
+    /// Multi-head self-attention over tokens [T, D]: query, key and value projections
+    /// ("&lt;name&gt;.query" ...), <paramref name="heads"/> heads of scaled dot-product attention, and
+    /// the output projection "&lt;name&gt;.proj".
+    /// </summary>
+    public static Tensor MultiHeadAttention(Tensor x, int heads, string name, bool causal = false)
+    {
+        int width = x.Shape[^1];
+        Tensor Split(string suffix) => SplitHeads(Dense(x, width, name + "." + suffix), heads);
+        var attended = ScaledDotProductAttention(Split("query"), Split("key"), Split("value"), causal);
+        return Dense(MergeHeads(attended), width, name + ".proj");
+    }
+
     /// <summary>Looks up learned vectors: y[t] = W[ids[t]], W of shape [vocabulary, dimension] named "&lt;name&gt;.weight". Ids are integers stored as floats.</summary>
     public static Tensor Embedding(Tensor ids, int vocabulary, int dimension, string name, bool share = false) =>
         EagerEmbedding.Lookup(ids, vocabulary, dimension, name);

@@ -47,6 +47,8 @@ public class CatalogConsistencyTests
             ["AvgPool2d"] = ["x", "kernel", "stride", "padding"],
             ["Stack"] = ["tensors"],
             ["Zeros"] = ["like", "shape"],
+            ["ScaledDotProductAttention"] = ["query", "key", "value", "causal"],
+            ["MultiHeadAttention"] = ["x", "heads", "name", "causal"],
             ["Sample"] = ["mean", "logVariance"],
             ["KlDivergence"] = ["mean", "logVariance"],
         };

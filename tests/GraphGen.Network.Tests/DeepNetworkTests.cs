@@ -6,7 +6,7 @@ public class DeepNetworkTests
     private const int Batch = 3;
     private const int Seed = 7;
 
-    public static TheoryData<string> Networks => new() { "ConvNet", "NormNet", "TinyTransformer", "TinyRnn", "TinyVae", "MatMulForms", "TinyGru" };
+    public static TheoryData<string> Networks => new() { "ConvNet", "NormNet", "TinyTransformer", "TinyRnn", "TinyVae", "MatMulForms", "TinyGru", "AttentionOps" };
 
     private static (object Net, float[] X, object Targets) Case(string name)
     {
@@ -19,6 +19,7 @@ public class DeepNetworkTests
             "TinyVae" => new TinyVae(Batch, Seed),
             "MatMulForms" => new MatMulForms(Batch, Seed),
             "TinyGru" => new TinyGru(Batch, Seed),
+            "AttentionOps" => new AttentionOps(Batch, Seed),
             _ => throw new ArgumentException(name),
         };
         var network = (INetwork)net;
@@ -58,6 +59,7 @@ public class DeepNetworkTests
     [InlineData("TinyRnn")]
     [InlineData("MatMulForms")]
     [InlineData("TinyGru")]
+    [InlineData("AttentionOps")]
     public void DeterministicNetworksMatchFiniteDifferencesOfTheCompiledLoss(string name)
     {
         // Networks without batch statistics, dropout or sampling: the inference loss equals the training loss.

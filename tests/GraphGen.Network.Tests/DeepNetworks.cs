@@ -180,3 +180,19 @@ public partial class LastStepRnn
     [Loss]
     Tensor Loss(Tensor p, [Shape(1)] Tensor t) => MeanSquaredError(p, t);
 }
+
+/// <summary>The composite attention ops: multi-head self-attention and scaled dot-product attention.</summary>
+[Network]
+public partial class AttentionOps
+{
+    [Forward]
+    Tensor Forward([Shape(4, 6)] Tensor x)
+    {
+        var h = x + MultiHeadAttention(x, heads: 2, name: "attention", causal: true);
+        var cross = ScaledDotProductAttention(h, x, Dense(x, 5, "values"));
+        return Dense(Concat(h, cross), 3, "out");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor p, [Shape(4, 3)] Tensor t) => MeanSquaredError(p, t);
+}

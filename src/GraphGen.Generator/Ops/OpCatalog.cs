@@ -39,6 +39,9 @@ internal static class OpCatalog
         Register(new UnstackOp(), OpKind.Select);
         Register(new SampleOp(), OpKind.Sample);
         Register(new KlDivergenceOp(), OpKind.KlDivergence);
+        // Composite ops: expanded into primitives while the graph is built, so they have no node kind.
+        foreach (var composite in new OpRule[] { new ScaledDotProductAttentionOp(), new MultiHeadAttentionOp() })
+            ByName[composite.Name] = composite;
         var arithmetic = new ArithmeticOp();
         foreach (var kind in new[] { OpKind.Add, OpKind.Subtract, OpKind.Multiply, OpKind.Divide, OpKind.Affine })
             ByKind[kind] = arithmetic;
