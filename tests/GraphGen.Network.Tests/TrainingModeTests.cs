@@ -93,4 +93,31 @@ public class TrainingModeTests
         // And the shared recurrent weight collects contributions from every step: compare with finite differences of the loss.
         GradientChecks.AssertCompiledMatchesFiniteDifferences(net, x, t);
     }
+
+    [Fact]
+    public void CheckpointsResumeDropoutStreamsAndRunningStatistics()
+    {
+        var x = GradientChecks.RandomInputs(8 * NormNet.InputSize, 2);
+        var y = GradientChecks.RandomLabels(8, 3, 3);
+        var net = new NormNet(8, seed: 4);
+        var optimizer = new Adam(1e-3f);
+        for (int i = 0; i < 3; i++) net.TrainStep(x, y, optimizer);
+        string path = Path.Combine(Path.GetTempPath(), $"graphgen-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            Checkpoint.Save(path, net, optimizer);
+            var resumed = new NormNet(8, seed: 4);
+            var resumedOptimizer = new Adam(1e-3f);
+            Checkpoint.Load(path, resumed, resumedOptimizer);
+            Assert.Equal(3, resumed.TrainingSteps);
+            Assert.Equal(net.State.ToArray(), resumed.State.ToArray());
+            // The next step draws the same dropout mask and ends in the same parameters.
+            Assert.Equal(net.TrainStep(x, y, optimizer), resumed.TrainStep(x, y, resumedOptimizer));
+            Assert.Equal(net.Parameters.ToArray(), resumed.Parameters.ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -23,7 +23,7 @@ namespace GraphGen.Examples.Vae;
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("GraphGen", "{version}")]
-partial class VariationalAutoencoder : global::GraphGen.ITrainableNetwork<float>, global::GraphGen.Eager.IEagerNetwork
+partial class VariationalAutoencoder : global::GraphGen.ITrainableNetwork<float>, global::GraphGen.IStochasticNetwork, global::GraphGen.Eager.IEagerNetwork
 {
     // Sizes per sample; the batch is the one run-time dimension (1 to BatchCapacity).
     public const int InputSize = 784;

@@ -63,6 +63,7 @@ internal sealed partial class NetworkEmitter
             ? $"global::GraphGen.ITrainableNetwork<{_targetType}>"
             : "global::GraphGen.INetwork";
         if (_plan.Graph.InputGradient) interfaces += ", global::GraphGen.IInputGradientNetwork";
+        if (IsStochastic) interfaces += ", global::GraphGen.IStochasticNetwork";
         interfaces += ", global::GraphGen.Eager.IEagerNetwork";
         using (_w.Block($"partial class {_name} : {interfaces}"))
         {

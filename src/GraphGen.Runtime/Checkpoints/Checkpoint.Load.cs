@@ -104,6 +104,14 @@ public static partial class Checkpoint
         var networkState = network.State;
         foreach (var (_, p) in stateTensorReads)
             stagedNetworkState.AsSpan(p.Offset, p.Count).CopyTo(networkState.Slice(p.Offset, p.Count));
+        // The random-stream counters, so dropout masks and noise continue where the saved run was.
+        if (network is IStochasticNetwork stochastic)
+        {
+            if (file.Metadata.TryGetValue(CheckpointMetadata.TrainingSteps, out var training) && long.TryParse(training, NumberStyles.None, CultureInfo.InvariantCulture, out long t))
+                stochastic.TrainingSteps = t;
+            if (file.Metadata.TryGetValue(CheckpointMetadata.EvaluationSteps, out var evaluation) && long.TryParse(evaluation, NumberStyles.None, CultureInfo.InvariantCulture, out long e))
+                stochastic.EvaluationSteps = e;
+        }
 
         return new CheckpointLoadResult(missing, unexpected);
     }

@@ -25,9 +25,13 @@ public static class CheckpointMetadata
     /// <summary>Prefix of optimizer state tensors: "optimizer.&lt;parameter&gt;.&lt;state&gt;", e.g. "optimizer.0.weight.exp_avg".</summary>
     public const string OptimizerTensorPrefix = "optimizer.";
 
+    /// <summary>The random-stream counters of a network with dropout or sampling (<see cref="IStochasticNetwork"/>).</summary>
+    public const string TrainingSteps = "graphgen.training_steps";
+    public const string EvaluationSteps = "graphgen.evaluation_steps";
+
     public static string OptimizerTensorName(string parameter, string state) => OptimizerTensorPrefix + parameter + "." + state;
 
-    private static readonly string[] Reserved = [Format, FormatVersion, Network, OptimizerType, OptimizerDescription, OptimizerStepCount];
+    private static readonly string[] Reserved = [Format, FormatVersion, Network, OptimizerType, OptimizerDescription, OptimizerStepCount, TrainingSteps, EvaluationSteps];
 
     internal static Dictionary<string, string> Build(INetwork network, Optimizer? optimizer, IReadOnlyDictionary<string, string>? user)
     {
@@ -42,6 +46,11 @@ public static class CheckpointMetadata
             metadata[OptimizerType] = optimizer.GetType().Name;
             metadata[OptimizerDescription] = optimizer.ToString();
             metadata[OptimizerStepCount] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
+        }
+        if (network is IStochasticNetwork stochastic)
+        {
+            metadata[TrainingSteps] = stochastic.TrainingSteps.ToString(CultureInfo.InvariantCulture);
+            metadata[EvaluationSteps] = stochastic.EvaluationSteps.ToString(CultureInfo.InvariantCulture);
         }
         if (user is not null)
         {
