@@ -1,0 +1,107 @@
+using System.Globalization;
+using GraphGen.Kernels;
+
+namespace GraphGen.Bench;
+
+/// <summary>
+/// `profile [case...] [--threads N]`: where the time of the quick table's MLP training steps and
+/// inference passes goes. Each runtime call that the generated code of the case makes (argument
+/// checks, every GEMM with its epilogue, the loss, the bias sums, the optimizer) is timed on
+/// its own, on buffers of the same sizes, with the best-of-runs timing of the quick table; then
+/// the whole step through the generated network, for comparison with the sum.
+/// </summary>
+public static class NetworkProfile
+{
+    public static void Run(TextWriter output, string[] args)
+    {
+        int threadsAt = Array.IndexOf(args, "--threads");
+        if (threadsAt >= 0) Gemm.MaxThreads = int.Parse(args[threadsAt + 1], CultureInfo.InvariantCulture);
+        var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (threadsAt < 0 || i != threadsAt + 1)).ToArray();
+        output.WriteLine($"{Gemm.MaxThreads} thread(s); µs per call, best of runs");
+        foreach (var mlp in NetworkQuick.Cases)
+        {
+            if (names.Length > 0 && !names.Any(n => mlp.Name.StartsWith(n, StringComparison.Ordinal))) continue;
+            Profile(output, mlp);
+        }
+    }
+
+    private static void Profile(TextWriter output, NetworkQuick.MlpCase mlp)
+    {
+        int batch = mlp.Batch, layers = mlp.Widths.Length - 1, classes = mlp.Widths[^1];
+        var rng = new SeededRandom(1);
+        var x = Random(rng, batch * mlp.Widths[0]);
+        var y = new int[batch];
+        for (int i = 0; i < y.Length; i++) y[i] = rng.NextInt(classes);
+        var weights = new float[layers][];
+        var biases = new float[layers][];
+        var dWeights = new float[layers][];
+        var dBiases = new float[layers][];
+        var outputs = new float[layers][]; // activation after layer l (ReLU except the last)
+        var dOutputs = new float[layers][]; // gradient w.r.t. the pre-activation of layer l
+        for (int l = 0; l < layers; l++)
+        {
+            int fanIn = mlp.Widths[l], fanOut = mlp.Widths[l + 1];
+            weights[l] = Random(rng, fanOut * fanIn);
+            biases[l] = Random(rng, fanOut);
+            dWeights[l] = new float[fanOut * fanIn];
+            dBiases[l] = new float[fanOut];
+            outputs[l] = new float[batch * fanOut];
+            dOutputs[l] = new float[batch * fanOut];
+        }
+        var steps = new List<(string Name, string Phase, Action Run)>();
+        var destination = new float[batch * classes];
+        steps.Add(("guards (BatchOf, Labels)", "train", () => { NetworkGuard.BatchOf("N", x, mlp.Widths[0], batch); NetworkGuard.Labels("N", y, batch, classes); }));
+        steps.Add(("guards (BatchOf, Output)", "infer", () => { NetworkGuard.BatchOf("N", x, mlp.Widths[0], batch); NetworkGuard.Output("N", destination, batch, classes); }));
+        for (int l = 0; l < layers; l++)
+        {
+            int li = l, fanIn = mlp.Widths[l], fanOut = mlp.Widths[l + 1];
+            float[] input = l == 0 ? x : outputs[l - 1];
+            var act = l < layers - 1 ? Activation.Relu : Activation.None;
+            steps.Add(($"fc{l + 1} Y=act(X·Wᵀ+b) {batch}×{fanOut}×{fanIn}", "both",
+                () => Gemm.MultiplyTransposedB(input, weights[li], outputs[li], batch, fanOut, fanIn, biases[li], act)));
+        }
+        steps.Add(("softmax CE + gradient", "train", () => Losses.SoftmaxCrossEntropy(outputs[^1], y, dOutputs[^1], batch, classes)));
+        for (int l = layers - 1; l >= 0; l--)
+        {
+            int li = l, fanIn = mlp.Widths[l], fanOut = mlp.Widths[l + 1];
+            float[] input = l == 0 ? x : outputs[l - 1];
+            steps.Add(($"fc{l + 1} dW=dYᵀ·X {fanOut}×{fanIn}×{batch}", "train",
+                () => Gemm.MultiplyTransposedA(dOutputs[li], input, dWeights[li], fanOut, fanIn, batch)));
+            steps.Add(($"fc{l + 1} db=SumRows {batch}×{fanOut}", "train",
+                () => Bias.SumRows(dOutputs[li], dBiases[li], batch, fanOut, accumulate: false)));
+            if (l > 0)
+                steps.Add(($"fc{l + 1} dX=(dY·W)⊙relu′ {batch}×{fanIn}×{fanOut}", "train",
+                    () => Gemm.Multiply(dOutputs[li], weights[li], dOutputs[li - 1], batch, fanIn, fanOut, Activation.Relu, derivativeSource: outputs[li - 1])));
+        }
+        int parameterCount = weights.Sum(w => w.Length) + biases.Sum(b => b.Length);
+        var parameters = Random(rng, parameterCount);
+        var gradients = Random(rng, parameterCount);
+        for (int i = 0; i < gradients.Length; i++) gradients[i] *= 1e-3f;
+        var adam = new Adam(1e-4f);
+        steps.Add(($"Adam.Step ({parameterCount} parameters)", "train", () => adam.Step(parameters, gradients)));
+
+        output.WriteLine();
+        output.WriteLine($"{mlp.Name}");
+        double train = 0, infer = 0;
+        foreach (var (name, phase, run) in steps)
+        {
+            double us = Measure.BestSeconds(run, runs: 9, warmupSeconds: 0.2, runSeconds: 0.01) * 1e6;
+            if (phase != "infer") train += us;
+            if (phase != "train") infer += us;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-44} {phase,-6} {us,9:F2}"));
+        }
+        var net = mlp.Create(batch);
+        var optimizer = new Adam(1e-4f);
+        double whole = Measure.BestSeconds(() => net.TrainStep(x, y, optimizer), runs: 9) * 1e6;
+        double wholeInfer = Measure.BestSeconds(() => net.Forward(x, destination), runs: 9) * 1e6;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"sum of the parts: train / infer",-44} {"",-6} {train,9:F2} {infer,9:F2}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"generated network: TrainStep / Forward",-44} {"",-6} {whole,9:F2} {wholeInfer,9:F2}"));
+    }
+
+    private static float[] Random(SeededRandom rng, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = rng.NextSingle() - 0.5f;
+        return values;
+    }
+}
