@@ -90,10 +90,30 @@ public static class NetworkProfile
             if (phase != "train") infer += us;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-44} {phase,-6} {us,9:F2}"));
         }
+        var trainSteps = steps.Where(t => t.Phase != "infer").Select(t => t.Run).ToArray();
+        double composed = Measure.BestSeconds(() => { foreach (var run in trainSteps) run(); }, runs: 9) * 1e6;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"the parts back to back: train",-44} {"",-6} {composed,9:F2}"));
+        if (Environment.GetEnvironmentVariable("PROFILE_SUBSETS") is string subsets)
+        {
+            foreach (string subset in subsets.Split(';'))
+            {
+                var chosen = subset.Split(',').Select(i => steps[int.Parse(i, CultureInfo.InvariantCulture)]).ToArray();
+                double t = Measure.BestSeconds(() => { foreach (var step in chosen) step.Run(); }, runs: 9) * 1e6;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{subset}] {string.Join(" + ", chosen.Select(c => c.Name.Split(' ')[0] + " " + c.Name.Split(' ')[1]))}: {t:F2}"));
+            }
+            return;
+        }
         var net = mlp.Create(batch);
         var optimizer = new Adam(1e-4f);
+        // The quick table trains on one batch over and over: the loss falls and, eventually,
+        // gradients underflow into subnormals (slow on every x86 core). Show how far it got.
+        float firstLoss = net.TrainStep(x, y, optimizer);
         double whole = Measure.BestSeconds(() => net.TrainStep(x, y, optimizer), runs: 9) * 1e6;
         double wholeInfer = Measure.BestSeconds(() => net.Forward(x, destination), runs: 9) * 1e6;
+        float lastLoss = net.TrainStep(x, y, optimizer);
+        int subnormal = 0;
+        foreach (float g in net.Gradients) if (g != 0 && !float.IsNormal(g)) subnormal++;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  loss {firstLoss:G4} → {lastLoss:G4} after {optimizer.StepCount} steps; {subnormal} subnormal gradients"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"sum of the parts: train / infer",-44} {"",-6} {train,9:F2} {infer,9:F2}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"generated network: TrainStep / Forward",-44} {"",-6} {whole,9:F2} {wholeInfer,9:F2}"));
     }
