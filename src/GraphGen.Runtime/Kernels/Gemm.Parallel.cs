@@ -16,6 +16,9 @@ public static partial class Gemm
         /// <summary>The most threads that take part (the caller included).</summary>
         public int Parts;
         public bool SplitRows;
+        /// <summary>Not a GEMM: parts 0..WorkParts−1 of this work, claimed like chunks.</summary>
+        public ParallelWork? Work;
+        public int WorkParts;
         /// <summary>Blocks of C for <see cref="InPlace512"/>: RowChunks × ColumnChunks of ChunkRows × ChunkCols, no shared buffer.</summary>
         public bool InPlace;
         public int ChunkRows, RowChunks, PackChunks;
@@ -39,6 +42,12 @@ public static partial class Gemm
     /// </summary>
     internal static void RunShare(in Problem prob, KernelKind kind, in Partition partition, int part)
     {
+        if (partition.Work is { } work)
+        {
+            var parts = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, partition.WorkParts, part, block: 0);
+            for (int g; (g = parts.Next()) >= 0;) work.RunPart(g);
+            return;
+        }
         var buffers = GemmBuffers.ForCurrentThread();
         if (partition.InPlace)
         {

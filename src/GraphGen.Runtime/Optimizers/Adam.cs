@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using GraphGen.Kernels;
 
 namespace GraphGen;
 
@@ -52,11 +53,48 @@ public class Adam : Optimizer
         var c = new Constants(b1, b2, l2, shrink, stepSize, correction2Sqrt, eps);
         fixed (float* pp = p, pg = g, pm = _m, pv = _v)
         {
-            int n = p.Length, i = 0;
-            if (Vector512.IsHardwareAccelerated) i = Update512(pp, pg, pm, pv, n, in c);
-            if (Vector256.IsHardwareAccelerated) i = Update256(pp, pg, pm, pv, i, n, in c);
-            for (; i < n; i++) StepScalar(pp + i, pg + i, pm + i, pv + i, in c);
+            int n = p.Length;
+            int ranges = ParallelUpdate.Ranges(n, ParallelUpdate.MinFloats, out int rangeFloats);
+            if (ranges == 1)
+            {
+                UpdateRange(pp, pg, pm, pv, 0, n, in c);
+                return;
+            }
+            var work = _work ??= new Work();
+            work.Set(pp, pg, pm, pv, n, rangeFloats, c);
+            ParallelUpdate.Run(work, ranges);
+            work.Set(null, null, null, null, 0, 0, default);
         }
+    }
+
+    private Work? _work;
+
+    /// <summary>One update split into ranges of the arena (reused from step to step: nothing is allocated per call).</summary>
+    private sealed unsafe class Work : ParallelWork
+    {
+        private float* _p, _g, _m, _v;
+        private int _n, _rangeFloats;
+        private Constants _c;
+
+        public void Set(float* p, float* g, float* m, float* v, int n, int rangeFloats, Constants c)
+        {
+            _p = p; _g = g; _m = m; _v = v; _n = n; _rangeFloats = rangeFloats; _c = c;
+        }
+
+        public override void RunPart(int part)
+        {
+            int from = part * _rangeFloats;
+            UpdateRange(_p, _g, _m, _v, from, Math.Min(_n, from + _rangeFloats), in _c);
+        }
+    }
+
+    /// <summary>Elements [from, to) of the arena.</summary>
+    private static unsafe void UpdateRange(float* p, float* g, float* m, float* v, int from, int to, in Constants c)
+    {
+        int i = from;
+        if (Vector512.IsHardwareAccelerated) i = Update512(p, g, m, v, i, to, in c);
+        if (Vector256.IsHardwareAccelerated) i = Update256(p, g, m, v, i, to, in c);
+        for (; i < to; i++) StepScalar(p + i, g + i, m + i, v + i, in c);
     }
 
     /// <summary>The update's constants for one step.</summary>
@@ -66,15 +104,15 @@ public class Adam : Optimizer
     // and sums kept apart, no fused multiply-add), so a parameter's update does not depend on
     // the vector width or on where the arena's tail starts.
 
-    /// <summary>Elements [0, returned) in 16-lane vectors.</summary>
+    /// <summary>Elements [from, returned) in 16-lane vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int Update512(float* p, float* g, float* m, float* v, int n, in Constants c)
+    private static unsafe int Update512(float* p, float* g, float* m, float* v, int from, int n, in Constants c)
     {
         var shrink = Vector512.Create(c.Shrink); var l2 = Vector512.Create(c.L2);
         var b1 = Vector512.Create(c.B1); var oneMinusB1 = Vector512.Create(1 - c.B1);
         var b2 = Vector512.Create(c.B2); var oneMinusB2 = Vector512.Create(1 - c.B2);
         var c2 = Vector512.Create(c.Correction2Sqrt); var eps = Vector512.Create(c.Eps); var step = Vector512.Create(c.StepSize);
-        int i = 0;
+        int i = from;
         for (; i <= n - 16; i += 16)
         {
             var theta = Vector512.Load(p + i) * shrink;

@@ -219,3 +219,41 @@ public class LossBiasOptimizerTests
         return (total / batch, gradient);
     }
 }
+
+/// <summary>Large arenas are updated in ranges over the GEMM pool: the same bits for every thread count.</summary>
+[Collection(GemmCollection.Name)]
+public class ParallelOptimizerTests
+{
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("adamw")]
+    public void LargeArenasGiveTheSameBitsOnEveryThreadCount(string name)
+    {
+        var rng = new SeededRandom(66);
+        const int count = 100_003; // ragged: the last range ends in a scalar tail
+        var p0 = Random(rng, count);
+        var grads = Enumerable.Range(0, 3).Select(_ => Random(rng, count, -0.1f, 0.1f)).ToArray();
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            float[] Train(int threads)
+            {
+                Gemm.MaxThreads = threads;
+                Optimizer optimizer = name == "adam" ? new Adam(1e-2f) : new AdamW(1e-2f, weightDecay: 0.1f);
+                var p = (float[])p0.Clone();
+                foreach (var g in grads) optimizer.Step(p, g);
+                return p;
+            }
+            var one = Train(1);
+            long before = GemmWorkerPool.WorkJobsRun;
+            Bitwise(one, Train(2), $"{name}, 2 threads");
+            Assert.Equal(before + 3, GemmWorkerPool.WorkJobsRun);
+            Bitwise(one, Train(3), $"{name}, 3 threads");
+            Bitwise(one, Train(8), $"{name}, 8 threads");
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+}
