@@ -108,21 +108,22 @@ public static partial class Gemm
         {
             int nr = prob.N <= 16 ? 16 : 32;
             int panels = (prob.N + nr - 1) / nr, rowTiles = (prob.M + 7) / 8;
-            // B stored transposed is packed: columns, so that no two threads pack the same panel.
-            // B read in place (the weight gradient dYᵀ·X, the input gradient dY·W): rows, so that a
-            // weight gradient's rows stay in the cache of the thread whose share of the arena the
-            // optimizer then updates (the parallel Adam deals the arena out in the same order);
-            // split by columns, the update that follows ran 50% longer (784-128-10, batch 64).
-            int colChunks, rowChunks;
-            if (prob.TransB)
+            // B packed (stored transposed, or copied): columns, so that no two threads pack the same
+            // panel. B read in place (the weight gradient dYᵀ·X, the input gradient dY·W of small
+            // batches): rows, so that a weight gradient's rows stay in the cache of the thread
+            // whose share of the arena the optimizer then updates (the parallel Adam deals the
+            // arena out in the same order); split by columns, the update that follows ran 50%
+            // longer (784-128-10, batch 64). A block of rows reads B in place as the whole does.
+            int colChunks, rowChunks, target = 2 * threads;
+            if (!ReadsBInPlace(in prob))
             {
-                colChunks = Math.Min(panels, 2 * threads);
-                rowChunks = Math.Min(rowTiles, (2 * threads + colChunks - 1) / colChunks);
+                colChunks = Math.Min(panels, target);
+                rowChunks = Math.Min(rowTiles, (target + colChunks - 1) / colChunks);
             }
             else
             {
-                rowChunks = Math.Min(rowTiles, 2 * threads);
-                colChunks = Math.Min(panels, (2 * threads + rowChunks - 1) / rowChunks);
+                rowChunks = Math.Min(rowTiles, target);
+                colChunks = Math.Min(panels, (target + rowChunks - 1) / rowChunks);
             }
             if (colChunks * rowChunks > 1)
             {

@@ -10,6 +10,15 @@ public static partial class Gemm
     private const int InPlaceKC = 256;
 
     /// <summary>
+    /// Depth of one K block when every B panel is packed (contiguous: 1024×32 floats are 128 KiB,
+    /// streamed from L2). Fewer K blocks mean fewer passes over C: with column chunks on two
+    /// threads, C's rows share a cache line at each chunk boundary (a managed array is only
+    /// 16-byte aligned), and each pass moved it between the cores: 64×128×784 took 44 µs on two
+    /// threads with blocks of 256, 36 µs with one block (one thread: 66 µs either way).
+    /// </summary>
+    private const int InPlacePackedKC = 1024;
+
+    /// <summary>
     /// Above this many rows a row-major B panel is copied too: it then serves more than 8 row
     /// tiles, and a copy is contiguous whatever B's row stride (in place, a stride of 4 KiB puts
     /// a panel's rows in one L1 set: 256×1024×1024 ran at 153 GFLOP/s in place, 194 copied).
@@ -26,7 +35,7 @@ public static partial class Gemm
     /// of C, so no scratch tile and no second pass over C.
     /// </summary>
     /// <remarks>
-    /// Loops: K blocks of <see cref="InPlaceKC"/>, then 32-column panels of B (16 when n ≤ 16),
+    /// Loops: K blocks of <see cref="InPlaceKC"/> (<see cref="InPlacePackedKC"/> when B is packed), then 32-column panels of B (16 when n ≤ 16),
     /// then tiles of 8 rows. Each C element is the same chain of fused multiply-adds in k order as
     /// in the packed kernels (C reloaded after the first K block), so the two paths, and every
     /// split of the problem over threads, give the same bits. A tile at the bottom edge with
@@ -57,12 +66,14 @@ public static partial class Gemm
         int m = prob.M, n = prob.N, k = prob.K;
         bool narrow = n <= 16;
         int nr = narrow ? 16 : 32;
-        buffers.Reserve(0, InPlaceKC * 32);
+        bool bInPlace = ReadsBInPlace(in prob);
+        int kcMax = bInPlace ? InPlaceKC : InPlacePackedKC;
+        buffers.Reserve(0, kcMax * 32);
         float* packB = buffers.PackB;
         nint lda = prob.Lda, ldc = prob.Ldc;
-        for (int pc = 0; pc < k; pc += InPlaceKC)
+        for (int pc = 0; pc < k; pc += kcMax)
         {
-            int kc = Math.Min(InPlaceKC, k - pc);
+            int kc = Math.Min(kcMax, k - pc);
             bool loadC = pc > 0 || prob.Accumulate;
             bool last = pc + kc == k;
             for (int jr = 0; jr < n; jr += nr)
@@ -70,7 +81,7 @@ public static partial class Gemm
                 int cols = Math.Min(nr, n - jr);
                 float* bp;
                 nint bStep;
-                if (!prob.TransB && cols == nr && m <= InPlaceCopyBRows)
+                if (bInPlace && cols == nr)
                 {
                     bp = prob.B + pc * prob.Ldb + jr;
                     bStep = prob.Ldb;
@@ -188,6 +199,29 @@ public static partial class Gemm
         public static bool ReadsSource => true;
         public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope) =>
             v * Vector512.ConditionalSelect(Vector512.GreaterThan(source, Vector512<float>.Zero), Vector512<float>.One, slope);
+    }
+
+    /// <summary>
+    /// Whether the in-place path reads B's panels where they lie (B row-major) rather than packing
+    /// them: unless there are enough rows of C to pay for the copy (more than
+    /// <see cref="InPlaceCopyBRows"/>, or more than 16 when B's row stride would pile the panel
+    /// into a few L1 sets).
+    /// </summary>
+    internal static bool ReadsBInPlace(in Problem prob) =>
+        !prob.TransB && (prob.M <= 16 || prob.M <= InPlaceCopyBRows && SpreadsOverL1(prob.Ldb, Math.Min(prob.K, InPlaceKC)));
+
+    /// <summary>
+    /// Whether kc rows of a 32-float panel with row stride <paramref name="ld"/> floats stay in L1
+    /// (48 KiB, 12 ways of 64 sets of 64-byte lines) when read in place: a stride of 2^j lines
+    /// maps the rows to only 64 / gcd(2^j, 64) sets. Allow a panel half the capacity of those sets
+    /// (4 KiB stride: one set; 256×1024×1024 with B in place ran at 153 GFLOP/s, copied at 194).
+    /// </summary>
+    private static bool SpreadsOverL1(nint ld, int kc)
+    {
+        if (ld % 16 != 0) return true; // rows start at varying offsets within lines: spread enough
+        int lines = (int)(ld / 16 % 64);
+        int sets = lines == 0 ? 1 : 64 / (lines & -lines); // gcd(lines, 64) is the lowest set bit
+        return 2 * kc <= 6 * sets;
     }
 
     /// <summary>

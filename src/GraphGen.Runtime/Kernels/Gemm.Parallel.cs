@@ -21,12 +21,14 @@ public static partial class Gemm
         public int WorkParts;
         /// <summary>Blocks of C for <see cref="InPlace512"/>: RowChunks × ColumnChunks of ChunkRows × ChunkCols, no shared buffer.</summary>
         public bool InPlace;
+
         public int ChunkRows, RowChunks, PackChunks;
         public int ChunkCols, ColumnChunks;
         /// <summary>The two B blocks of a row split: block t uses buffer t mod 2.</summary>
         public float* SharedB0, SharedB1;
     }
 
+    internal static long[]? Trace; internal static int TraceCount;
     /// <summary>How many chunks of all blocks so far have been packed and computed.</summary>
     internal struct Progress
     {
@@ -89,7 +91,9 @@ public static partial class Gemm
         {
             int i0 = g / partition.ColumnChunks * partition.ChunkRows, j0 = g % partition.ColumnChunks * partition.ChunkCols;
             var block = prob.Block(i0, Math.Min(partition.ChunkRows, prob.M - i0), j0, Math.Min(partition.ChunkCols, prob.N - j0));
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             InPlace512(in block, buffers);
+            if (Trace != null) { int at = Interlocked.Increment(ref TraceCount) - 1; if (at < Trace.Length / 4) { Trace[4 * at] = part; Trace[4 * at + 1] = g; Trace[4 * at + 2] = t0; Trace[4 * at + 3] = System.Diagnostics.Stopwatch.GetTimestamp(); } }
         }
     }
 
