@@ -28,7 +28,6 @@ public static partial class Gemm
         public float* SharedB0, SharedB1;
     }
 
-    internal static long[]? Trace; internal static int TraceCount;
     /// <summary>How many chunks of all blocks so far have been packed and computed.</summary>
     internal struct Progress
     {
@@ -91,9 +90,7 @@ public static partial class Gemm
         {
             int i0 = g / partition.ColumnChunks * partition.ChunkRows, j0 = g % partition.ColumnChunks * partition.ChunkCols;
             var block = prob.Block(i0, Math.Min(partition.ChunkRows, prob.M - i0), j0, Math.Min(partition.ChunkCols, prob.N - j0));
-            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             InPlace512(in block, buffers);
-            if (Trace != null) { int at = Interlocked.Increment(ref TraceCount) - 1; if (at < Trace.Length / 4) { Trace[4 * at] = part; Trace[4 * at + 1] = g; Trace[4 * at + 2] = t0; Trace[4 * at + 3] = System.Diagnostics.Stopwatch.GetTimestamp(); } }
         }
     }
 
