@@ -77,11 +77,34 @@ public static class NetworkProfile
         var parameters = Random(rng, parameterCount);
         var gradients = Random(rng, parameterCount);
         for (int i = 0; i < gradients.Length; i++) gradients[i] *= 1e-3f;
-        var adam = new Adam(1e-4f);
-        steps.Add(($"Adam.Step ({parameterCount} parameters)", "train", () => adam.Step(parameters, gradients)));
+        var stepAdam = new Adam(1e-4f);
+        steps.Add(($"Adam.Step ({parameterCount} parameters)", "train", () => stepAdam.Step(parameters, gradients)));
 
         output.WriteLine();
         output.WriteLine($"{mlp.Name}");
+        if (Environment.GetEnvironmentVariable("PROFILE_NETWORK_ONLY") == "1")
+        {
+            var only = mlp.Create(batch);
+            var adam = new TimedAdam(1e-4f);
+            for (int round = 0; round < 3; round++)
+            {
+                double step = Measure.BestSeconds(() => only.TrainStep(x, y, adam), runs: 9) * 1e6;
+                double forward = Measure.BestSeconds(() => only.Forward(x, destination), runs: 9) * 1e6;
+                var stepSamples = new List<double>();
+                for (int i = 0; i < 2000; i++)
+                {
+                    long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    only.TrainStep(x, y, adam);
+                    stepSamples.Add((System.Diagnostics.Stopwatch.GetTimestamp() - start) * 1e6 / System.Diagnostics.Stopwatch.Frequency);
+                }
+                stepSamples.Sort();
+                adam.Samples.Sort();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  generated network: TrainStep / Forward {step,9:F2} {forward,9:F2}; step median {stepSamples[stepSamples.Count / 2]:F2}, Adam median {adam.Samples[adam.Samples.Count / 2]:F2}"));
+                adam.Samples.Clear();
+            }
+            return;
+        }
         double train = 0, infer = 0;
         foreach (var (name, phase, run) in steps)
         {
@@ -146,5 +169,18 @@ public static class NetworkProfile
         var values = new float[count];
         for (int i = 0; i < count; i++) values[i] = rng.NextSingle() - 0.5f;
         return values;
+    }
+
+    /// <summary>Adam that records how long each update takes inside the training step.</summary>
+    private sealed class TimedAdam(float learningRate) : Adam(learningRate)
+    {
+        public readonly List<double> Samples = new(1 << 16);
+
+        protected override void Update(Span<float> p, ReadOnlySpan<float> g)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            base.Update(p, g);
+            if (Samples.Count < Samples.Capacity) Samples.Add((System.Diagnostics.Stopwatch.GetTimestamp() - start) * 1e6 / System.Diagnostics.Stopwatch.Frequency);
+        }
     }
 }
