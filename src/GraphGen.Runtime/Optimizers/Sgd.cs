@@ -1,4 +1,6 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using GraphGen.Kernels;
 
 namespace GraphGen;
 
@@ -38,7 +40,47 @@ public sealed class Sgd : Optimizer
         float lr = LearningRate, wd = WeightDecay, mu = Momentum;
         fixed (float* pp = p, pg = g, pv = _velocity)
         {
-            int n = p.Length, i = 0;
+            int n = p.Length;
+            int ranges = ParallelUpdate.Ranges(n, 2 * ParallelUpdate.MinFloats, out int rangeFloats);
+            if (ranges == 1)
+            {
+                UpdateRange(pp, pg, pv, 0, n, lr, wd, mu, Nesterov);
+                return;
+            }
+            var work = _work ??= new Work();
+            work.Set(pp, pg, pv, n, rangeFloats, lr, wd, mu, Nesterov);
+            ParallelUpdate.Run(work, ranges);
+            work.Set(null, null, null, 0, 0, 0, 0, 0, false);
+        }
+    }
+
+    private Work? _work;
+
+    /// <summary>One update split into ranges of the arena (reused from step to step).</summary>
+    private sealed unsafe class Work : ParallelWork
+    {
+        private float* _p, _g, _v;
+        private int _n, _rangeFloats;
+        private float _lr, _wd, _mu;
+        private bool _nesterov;
+
+        public void Set(float* p, float* g, float* v, int n, int rangeFloats, float lr, float wd, float mu, bool nesterov)
+        {
+            _p = p; _g = g; _v = v; _n = n; _rangeFloats = rangeFloats; _lr = lr; _wd = wd; _mu = mu; _nesterov = nesterov;
+        }
+
+        public override void RunPart(int part)
+        {
+            int from = part * _rangeFloats;
+            UpdateRange(_p, _g, _v, from, Math.Min(_n, from + _rangeFloats), _lr, _wd, _mu, _nesterov);
+        }
+    }
+
+    /// <summary>Elements [from, to): vectors of 16, then 8, then one at a time, the same operations on each.</summary>
+    private static unsafe void UpdateRange(float* pp, float* pg, float* pv, int from, int to, float lr, float wd, float mu, bool nesterov)
+    {
+        {
+            int n = to, i = from;
             if (mu == 0)
             {
                 if (Vector512.IsHardwareAccelerated)
@@ -46,6 +88,8 @@ public sealed class Sgd : Optimizer
                     var vLr = Vector512.Create(lr); var vWd = Vector512.Create(wd);
                     for (; i <= n - 16; i += 16)
                     {
+                        Sse.Prefetch0(pp + i + Adam.PrefetchFloats);
+                        Sse.Prefetch0(pg + i + Adam.PrefetchFloats);
                         var theta = Vector512.Load(pp + i);
                         var grad = Vector512.Load(pg + i) + vWd * theta;
                         Vector512.Store(theta - vLr * grad, pp + i);
@@ -65,12 +109,14 @@ public sealed class Sgd : Optimizer
                     pp[i] -= lr * (pg[i] + wd * pp[i]);
                 return;
             }
-            bool nesterov = Nesterov;
             if (Vector512.IsHardwareAccelerated)
             {
                 var vLr = Vector512.Create(lr); var vWd = Vector512.Create(wd); var vMu = Vector512.Create(mu);
                 for (; i <= n - 16; i += 16)
                 {
+                    Sse.Prefetch0(pp + i + Adam.PrefetchFloats);
+                    Sse.Prefetch0(pg + i + Adam.PrefetchFloats);
+                    Sse.Prefetch0(pv + i + Adam.PrefetchFloats);
                     var theta = Vector512.Load(pp + i);
                     var grad = Vector512.Load(pg + i) + vWd * theta;
                     var vel = vMu * Vector512.Load(pv + i) + grad;

@@ -227,10 +227,12 @@ public class ParallelOptimizerTests
     [Theory]
     [InlineData("adam")]
     [InlineData("adamw")]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
     public void LargeArenasGiveTheSameBitsOnEveryThreadCount(string name)
     {
         var rng = new SeededRandom(66);
-        const int count = 100_003; // ragged: the last range ends in a scalar tail
+        const int count = 100_003; // ragged: the last range ends in a scalar tail (and above SGD's threshold too)
         var p0 = Random(rng, count);
         var grads = Enumerable.Range(0, 3).Select(_ => Random(rng, count, -0.1f, 0.1f)).ToArray();
         int saved = Gemm.MaxThreads;
@@ -239,7 +241,13 @@ public class ParallelOptimizerTests
             float[] Train(int threads)
             {
                 Gemm.MaxThreads = threads;
-                Optimizer optimizer = name == "adam" ? new Adam(1e-2f) : new AdamW(1e-2f, weightDecay: 0.1f);
+                Optimizer optimizer = name switch
+                {
+                    "adam" => new Adam(1e-2f),
+                    "adamw" => new AdamW(1e-2f, weightDecay: 0.1f),
+                    "sgd" => new Sgd(0.1f, weightDecay: 0.01f),
+                    _ => new Sgd(0.1f, momentum: 0.9f, nesterov: true),
+                };
                 var p = (float[])p0.Clone();
                 foreach (var g in grads) optimizer.Step(p, g);
                 return p;
