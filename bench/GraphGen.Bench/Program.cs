@@ -2,11 +2,15 @@ using BenchmarkDotNet.Running;
 using GraphGen.Bench;
 
 // `quick`: the one-table summary (SGEMM and the four MLPs; also artifacts/bench/quick.csv).
+// `profile [case...] [--threads N]`: the time of each runtime call of the MLPs' steps.
 // `sgemm [size...]`: quick GFLOP/s table. Anything else goes to BenchmarkDotNet's switcher.
 switch (args.FirstOrDefault())
 {
     case "quick":
         NetworkQuick.Run(Console.Out, Path.Combine(GraphGen.Data.DataPaths.FindRepositoryRoot(), "artifacts", "bench", "quick.csv"), eager: !args.Contains("--no-eager"));
+        break;
+    case "profile":
+        NetworkProfile.Run(Console.Out, args.Skip(1).ToArray());
         break;
     case "sgemm":
         SgemmQuick.Run(Console.Out, args.Skip(1).Select(int.Parse).ToArray());

@@ -42,6 +42,11 @@ public static partial class Gemm
         }
         var (mr, nr) = TileShape(kind);
         long flops = 2L * prob.M * prob.N * prob.K;
+        if (kind == KernelKind.Vector512 && (ForcedInPlace ?? SuitsInPlace(in prob)))
+        {
+            RunInPlace(in prob, kind, flops);
+            return;
+        }
         // One row panel (batch-1 inference, say): each packed value of B would be used by at
         // most MR rows, so copying B costs as much as multiplying with it; read it in place.
         if (flops <= SmallFlops || prob.M <= mr)
@@ -79,6 +84,59 @@ public static partial class Gemm
             if (GemmWorkerPool.TryRun(in prob, kind, in partition)) return;
         }
         RunBlock(in prob, kind, direct: false);
+    }
+
+    /// <summary>Tests and measurements set this to force (true) or forbid (false) the in-place AVX-512 path, per calling thread.</summary>
+    [ThreadStatic] private static bool? t_forcedInPlace;
+
+    internal static bool? ForcedInPlace { get => t_forcedInPlace; set => t_forcedInPlace = value; }
+
+    /// <summary>Whether <see cref="InPlace512"/> serves this problem better than the packed kernels.</summary>
+    private static bool SuitsInPlace(in Problem prob) => prob.M <= InPlaceMaxRows;
+
+    /// <summary>Problems with at most this many rows of C take the in-place path (measured: see docs/kernels.md).</summary>
+    internal const int InPlaceMaxRows = 256;
+
+    /// <summary>
+    /// Runs <see cref="InPlace512"/> on this thread, or cut into blocks of C over the worker pool,
+    /// about two per thread.
+    /// </summary>
+    private static void RunInPlace(in Problem prob, KernelKind kind, long flops)
+    {
+        int threads = (int)Math.Min(MaxThreads, Math.Max(1, flops / FlopsPerThread));
+        if (threads > 1)
+        {
+            int nr = prob.N <= 16 ? 16 : 32;
+            int panels = (prob.N + nr - 1) / nr, rowTiles = (prob.M + 7) / 8;
+            // B packed (stored transposed, or copied): columns, so that no two threads pack the same
+            // panel. B read in place (the weight gradient dYᵀ·X, the input gradient dY·W of small
+            // batches): rows, so that a weight gradient's rows stay in the cache of the thread
+            // whose share of the arena the optimizer then updates (the parallel Adam deals the
+            // arena out in the same order); split by columns, the update that follows ran 50%
+            // longer (784-128-10, batch 64). A block of rows reads B in place as the whole does.
+            int colChunks, rowChunks, target = 2 * threads;
+            if (!ReadsBInPlace(in prob))
+            {
+                colChunks = Math.Min(panels, target);
+                rowChunks = Math.Min(rowTiles, (target + colChunks - 1) / colChunks);
+            }
+            else
+            {
+                rowChunks = Math.Min(rowTiles, target);
+                colChunks = Math.Min(panels, (target + rowChunks - 1) / rowChunks);
+            }
+            if (colChunks * rowChunks > 1)
+            {
+                var partition = new Partition { Parts = threads, InPlace = true };
+                int panelsPerChunk = (panels + colChunks - 1) / colChunks, tilesPerChunk = (rowTiles + rowChunks - 1) / rowChunks;
+                partition.ChunkCols = panelsPerChunk * nr;
+                partition.ColumnChunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
+                partition.ChunkRows = tilesPerChunk * 8;
+                partition.RowChunks = (rowTiles + tilesPerChunk - 1) / tilesPerChunk;
+                if (GemmWorkerPool.TryRun(in prob, kind, in partition)) return;
+            }
+        }
+        InPlace512(in prob, GemmBuffers.ForCurrentThread());
     }
 
     private static void RunBlock(in Problem prob, KernelKind kind, bool direct)

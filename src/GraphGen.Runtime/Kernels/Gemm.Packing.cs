@@ -65,7 +65,8 @@ public static partial class Gemm
             else
             {
                 // op(B)(q, j) = B[j·ldb + q]: stored rows of B become columns of the panel.
-                Interleave(src, prob.Ldb, w, kc, nr, dst);
+                if (TKernel.Kind == KernelKind.Vector512) Transpose512(src, prob.Ldb, w, kc, nr, dst);
+                else Interleave(src, prob.Ldb, w, kc, nr, dst);
             }
         }
     }

@@ -16,6 +16,12 @@ public static partial class Gemm
         /// <summary>The most threads that take part (the caller included).</summary>
         public int Parts;
         public bool SplitRows;
+        /// <summary>Not a GEMM: parts 0..WorkParts−1 of this work, claimed like chunks.</summary>
+        public ParallelWork? Work;
+        public int WorkParts;
+        /// <summary>Blocks of C for <see cref="InPlace512"/>: RowChunks × ColumnChunks of ChunkRows × ChunkCols, no shared buffer.</summary>
+        public bool InPlace;
+
         public int ChunkRows, RowChunks, PackChunks;
         public int ChunkCols, ColumnChunks;
         /// <summary>The two B blocks of a row split: block t uses buffer t mod 2.</summary>
@@ -37,7 +43,18 @@ public static partial class Gemm
     /// </summary>
     internal static void RunShare(in Problem prob, KernelKind kind, in Partition partition, int part)
     {
+        if (partition.Work is { } work)
+        {
+            var parts = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, partition.WorkParts, part, block: 0);
+            for (int g; (g = parts.Next()) >= 0;) work.RunPart(g);
+            return;
+        }
         var buffers = GemmBuffers.ForCurrentThread();
+        if (partition.InPlace)
+        {
+            InPlaceShare(in prob, in partition, part, buffers);
+            return;
+        }
         bool narrow = kind == KernelKind.Vector512 && MicroKernel512Narrow.Suits(prob.N);
         switch (kind)
         {
@@ -62,6 +79,18 @@ public static partial class Gemm
             int j0 = g * partition.ChunkCols, cols = Math.Min(partition.ChunkCols, prob.N - j0);
             var block = prob.Block(0, prob.M, j0, cols);
             Blocked<TKernel>(in block, buffers, direct: false);
+        }
+    }
+
+    /// <summary>Participant <paramref name="part"/>'s blocks of an in-place split: each a whole GEMM on its rows and columns.</summary>
+    private static void InPlaceShare(in Problem prob, in Partition partition, int part, GemmBuffers buffers)
+    {
+        var claims = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, partition.RowChunks * partition.ColumnChunks, part, block: 0);
+        for (int g; (g = claims.Next()) >= 0;)
+        {
+            int i0 = g / partition.ColumnChunks * partition.ChunkRows, j0 = g % partition.ColumnChunks * partition.ChunkCols;
+            var block = prob.Block(i0, Math.Min(partition.ChunkRows, prob.M - i0), j0, Math.Min(partition.ChunkCols, prob.N - j0));
+            InPlace512(in block, buffers);
         }
     }
 

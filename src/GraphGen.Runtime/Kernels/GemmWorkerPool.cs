@@ -45,6 +45,19 @@ internal static unsafe class GemmWorkerPool
     /// <summary>How many jobs the pool has run (tests check that large GEMMs really are split).</summary>
     internal static long JobsRun { get; private set; }
 
+    /// <summary>How many jobs of parallel work that is not a GEMM (an optimizer update) the pool has run.</summary>
+    internal static long WorkJobsRun { get; private set; }
+
+    /// <summary>
+    /// Runs parts 0..<paramref name="parts"/>−1 of <paramref name="work"/> on the caller and up to
+    /// <paramref name="threads"/> − 1 workers: elementwise work between the GEMMs of a training
+    /// step (the optimizer's update) goes to the threads that are already awake for them, rather
+    /// than to a second pool whose threads would compete with these for the cores. Returns false,
+    /// having done nothing, when another call holds the pool.
+    /// </summary>
+    public static bool TryRun(ParallelWork work, int parts, int threads) =>
+        TryRun(default, Gemm.KernelKind.Scalar, new Gemm.Partition { Parts = Math.Min(threads, parts), Work = work, WorkParts = parts });
+
     /// <summary>
     /// Runs <paramref name="partition"/> on the caller and up to Parts − 1 workers. Returns
     /// false, having done nothing, when another call holds the pool.
@@ -78,7 +91,9 @@ internal static unsafe class GemmWorkerPool
                 var spinner = new SpinWait();
                 while (Volatile.Read(ref s_members) != Closed) spinner.SpinOnce(sleep1Threshold: -1);
             }
-            JobsRun++;
+            if (Partition.Work == null) JobsRun++;
+            else WorkJobsRun++;
+            Partition.Work = null; // do not keep the caller's object alive
             return true;
         }
         finally

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace GraphGen.Kernels;
 
 /// <summary>
@@ -13,32 +17,167 @@ public static class Losses
     /// dz[b,j] = weight · (softmax(z_b)[j] − [j = y_b]) / B.
     /// Shifting by the row maximum keeps it exact for logits of 1e4 and beyond.
     /// </summary>
-    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dlogits,
+    /// <remarks>
+    /// With AVX-512 a row is whole 16-lane vectors and a masked last one (10 classes: one masked
+    /// vector): exponentials by <see cref="VectorMath.Exp(Vector512{float})"/>, stored in dz on the
+    /// way and scaled in place, the sum of a row as 16 lane sums added in a fixed tree. Without
+    /// AVX-512, the scalar loop with <see cref="MathF.Exp"/>. Either way the loss terms are added in
+    /// double in row order; each row is computed alone, so the result does not depend on the batch
+    /// around it.
+    /// </remarks>
+    public static unsafe float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dlogits,
         int batch, int classes, float weight = 1f, bool accumulate = false)
     {
+        const string Kernel = "SoftmaxCrossEntropy";
+        KernelChecks.NotLess(batch, 0, Kernel, nameof(batch));
+        KernelChecks.NotLess(classes, 1, Kernel, nameof(classes));
+        KernelChecks.Length(logits.Length, Kernel, nameof(logits), "[batch, classes]", batch, classes);
+        if (labels.Length < batch)
+            throw new ArgumentException($"{Kernel}: labels must hold {batch} class indices (one per row) but holds {labels.Length}.", nameof(labels));
         bool wantGradient = !dlogits.IsEmpty;
+        if (wantGradient) KernelChecks.Length(dlogits.Length, Kernel, nameof(dlogits), "[batch, classes]", batch, classes);
+        for (int b = 0; b < batch; b++)
+            if ((uint)labels[b] >= (uint)classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"{Kernel}: label {b} is {labels[b]}, but class indices must be in 0..{classes - 1}.");
+        double total;
+        fixed (float* z = logits, dz = dlogits)
+        fixed (int* y = labels)
+        {
+            total = Avx512F.IsSupported
+                ? SoftmaxCrossEntropy512(z, y, wantGradient ? dz : null, batch, classes, weight / batch, accumulate)
+                : SoftmaxCrossEntropyScalar(z, y, wantGradient ? dz : null, batch, classes, weight / batch, accumulate);
+        }
+        return (float)(total / batch);
+    }
+
+    /// <summary>Σ_b of the rows' loss terms (in double, row order); dz as documented when not null.</summary>
+    private static unsafe double SoftmaxCrossEntropy512(float* logits, int* labels, float* dlogits, int batch, int classes,
+        float gradScale, bool accumulate)
+    {
+        // Rows go in blocks: the vector work of a block first, then its logarithms (calls that
+        // would otherwise force every vector register to be saved around them, row after row).
+        const int Block = 64;
+        float* sums = stackalloc float[Block];
+        float* shifted = stackalloc float[Block];
         double total = 0;
-        float gradScale = weight / batch;
+        for (int b0 = 0; b0 < batch; b0 += Block)
+        {
+            int rows = Math.Min(Block, batch - b0);
+            SoftmaxCrossEntropyRows512(logits + (nint)b0 * classes, labels + b0, dlogits == null ? null : dlogits + (nint)b0 * classes,
+                rows, classes, gradScale, accumulate, sums, shifted);
+            for (int r = 0; r < rows; r++) total += MathF.Log(sums[r]) - shifted[r];
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// For each row: sums[r] = Σ_j exp(z[r,j] − m_r) and shifted[r] = z[r, y_r] − m_r, and the
+    /// gradient when <paramref name="dlogits"/> is not null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SoftmaxCrossEntropyRows512(float* logits, int* labels, float* dlogits, int rows, int classes,
+        float gradScale, bool accumulate, float* sums, float* shifted)
+    {
+        int full = classes & ~15, tail = classes - full;
+        var tailMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(tail)).AsSingle();
+        var negativeInfinity = Vector512.Create(float.NegativeInfinity);
+        var scale = Vector512.Create(gradScale);
+        // Without a gradient, or when accumulating, the exponentials cannot be parked in dz.
+        bool park = dlogits != null && !accumulate;
+        for (int b = 0; b < rows; b++)
+        {
+            float* z = logits + (nint)b * classes;
+            // max: vmaxps (a NaN logit makes the row's sum, hence its loss and gradient, NaN anyway).
+            var vmax = negativeInfinity;
+            for (int j = 0; j < full; j += 16) vmax = Vector512.MaxNative(vmax, Vector512.Load(z + j));
+            if (tail != 0) vmax = Vector512.MaxNative(vmax, Avx512F.MaskLoad(z + full, tailMask, negativeInfinity));
+            float max = LaneMax(vmax);
+            var m = Vector512.Create(max);
+
+            float* dz = dlogits + (nint)b * classes;
+            var acc = Vector512<float>.Zero;
+            for (int j = 0; j < full; j += 16)
+            {
+                var e = VectorMath.Exp(Vector512.Load(z + j) - m);
+                if (park) Vector512.Store(e, dz + j);
+                acc += e;
+            }
+            if (tail != 0)
+            {
+                // Masked lanes load max: exp(0) = 1, no overflow or subnormal, dropped from the sum.
+                var e = Vector512.ConditionalSelect(tailMask, VectorMath.Exp(Avx512F.MaskLoad(z + full, tailMask, m) - m), Vector512<float>.Zero);
+                if (park) Avx512F.MaskStore(dz + full, tailMask, e);
+                acc += e;
+            }
+            float sum = LaneSum(acc);
+            int label = labels[b];
+            sums[b] = sum;
+            shifted[b] = z[label] - max;
+            if (dlogits == null) continue;
+
+            var inv = Vector512.Create(1f / sum);
+            for (int j = 0; j < full; j += 16)
+            {
+                var e = park ? Vector512.Load(dz + j) : VectorMath.Exp(Vector512.Load(z + j) - m);
+                var g = (e * inv - OneHot(label - j)) * scale;
+                Vector512.Store(accumulate ? Vector512.Load(dz + j) + g : g, dz + j);
+            }
+            if (tail != 0)
+            {
+                var e = park ? Avx512F.MaskLoad(dz + full, tailMask, Vector512<float>.Zero)
+                    : VectorMath.Exp(Avx512F.MaskLoad(z + full, tailMask, m) - m);
+                var g = (e * inv - OneHot(label - full)) * scale;
+                if (accumulate) g = Avx512F.MaskLoad(dz + full, tailMask, Vector512<float>.Zero) + g;
+                Avx512F.MaskStore(dz + full, tailMask, g);
+            }
+        }
+    }
+
+    /// <summary>1 in lane <paramref name="lane"/> (none when it is outside 0..15), 0 elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> OneHot(int lane) =>
+        Vector512.ConditionalSelect(Vector512.Equals(Vector512<int>.Indices, Vector512.Create(lane)).AsSingle(), Vector512<float>.One, Vector512<float>.Zero);
+
+    /// <summary>The definition, one element at a time (machines without AVX-512).</summary>
+    private static unsafe double SoftmaxCrossEntropyScalar(float* logits, int* labels, float* dlogits, int batch, int classes,
+        float gradScale, bool accumulate)
+    {
+        double total = 0;
         for (int b = 0; b < batch; b++)
         {
-            var z = logits.Slice(b * classes, classes);
+            float* z = logits + (nint)b * classes;
             float max = float.NegativeInfinity;
-            foreach (float v in z) max = MathF.Max(max, v);
+            for (int j = 0; j < classes; j++) max = MathF.Max(max, z[j]);
             float sum = 0f;
             for (int j = 0; j < classes; j++) sum += MathF.Exp(z[j] - max);
-            float logSum = MathF.Log(sum);
-            int y = labels[b];
-            total += logSum - (z[y] - max);
-            if (!wantGradient) continue;
-            var dz = dlogits.Slice(b * classes, classes);
+            int label = labels[b];
+            total += MathF.Log(sum) - (z[label] - max);
+            if (dlogits == null) continue;
+            float* dz = dlogits + (nint)b * classes;
             float inv = 1f / sum;
             for (int j = 0; j < classes; j++)
             {
-                float g = (MathF.Exp(z[j] - max) * inv - (j == y ? 1f : 0f)) * gradScale;
+                float g = (MathF.Exp(z[j] - max) * inv - (j == label ? 1f : 0f)) * gradScale;
                 dz[j] = accumulate ? dz[j] + g : g;
             }
         }
-        return (float)(total / batch);
+        return total;
+    }
+
+    /// <summary>max over the 16 lanes (a NaN lane may or may not win: only used where a NaN poisons the result anyway).</summary>
+    private static float LaneMax(Vector512<float> v)
+    {
+        var h = Vector256.MaxNative(v.GetLower(), v.GetUpper());
+        var q = Vector128.MaxNative(h.GetLower(), h.GetUpper());
+        return MathF.Max(MathF.Max(q[0], q[1]), MathF.Max(q[2], q[3]));
+    }
+
+    /// <summary>Σ of the 16 lanes in a fixed tree: halves, quarters, then (q0 + q1) + (q2 + q3).</summary>
+    private static float LaneSum(Vector512<float> v)
+    {
+        var h = v.GetLower() + v.GetUpper();
+        var q = h.GetLower() + h.GetUpper();
+        return (q[0] + q[1]) + (q[2] + q[3]);
     }
 
     /// <summary>

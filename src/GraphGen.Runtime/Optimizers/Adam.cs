@@ -1,4 +1,7 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using GraphGen.Kernels;
 
 namespace GraphGen;
 
@@ -39,7 +42,7 @@ public class Adam : Optimizer
         _v = new float[count];
     }
 
-    protected override void Update(Span<float> p, ReadOnlySpan<float> g)
+    protected override unsafe void Update(Span<float> p, ReadOnlySpan<float> g)
     {
         // Bias corrections in double, rounded once, as PyTorch does on the CPU.
         float correction1 = (float)(1 - Math.Pow(Beta1, StepCount));
@@ -48,33 +51,127 @@ public class Adam : Optimizer
         float b1 = Beta1, b2 = Beta2, eps = Epsilon;
         float l2 = DecoupledWeightDecay ? 0f : WeightDecay;
         float shrink = DecoupledWeightDecay ? 1f - LearningRate * WeightDecay : 1f;
-        Span<float> m = _m, v = _v;
+        var c = new Constants(b1, b2, l2, shrink, stepSize, correction2Sqrt, eps);
+        fixed (float* pp = p, pg = g, pm = _m, pv = _v)
+        {
+            int n = p.Length;
+            int ranges = ParallelUpdate.Ranges(n, ParallelUpdate.MinFloats, out int rangeFloats);
+            if (ranges == 1)
+            {
+                UpdateRange(pp, pg, pm, pv, 0, n, in c);
+                return;
+            }
+            var work = _work ??= new Work();
+            work.Set(pp, pg, pm, pv, n, rangeFloats, c);
+            ParallelUpdate.Run(work, ranges);
+            work.Set(null, null, null, null, 0, 0, default);
+        }
+    }
 
-        int i = 0;
-        var vB1 = new Vector<float>(b1); var vB2 = new Vector<float>(b2);
-        var vOneMinusB1 = new Vector<float>(1 - b1); var vOneMinusB2 = new Vector<float>(1 - b2);
-        var vL2 = new Vector<float>(l2); var vShrink = new Vector<float>(shrink);
-        var vStep = new Vector<float>(stepSize); var vC2 = new Vector<float>(correction2Sqrt); var vEps = new Vector<float>(eps);
-        for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+    private Work? _work;
+
+    /// <summary>One update split into ranges of the arena (reused from step to step: nothing is allocated per call).</summary>
+    private sealed unsafe class Work : ParallelWork
+    {
+        private float* _p, _g, _m, _v;
+        private int _n, _rangeFloats;
+        private Constants _c;
+
+        public void Set(float* p, float* g, float* m, float* v, int n, int rangeFloats, Constants c)
         {
-            var theta = new Vector<float>(p[i..]) * vShrink;
-            var grad = new Vector<float>(g[i..]) + vL2 * theta;
-            var mi = vB1 * new Vector<float>(m[i..]) + vOneMinusB1 * grad;
-            var vi = vB2 * new Vector<float>(v[i..]) + vOneMinusB2 * grad * grad;
-            mi.CopyTo(m[i..]);
-            vi.CopyTo(v[i..]);
-            var denominator = Vector.SquareRoot(vi) / vC2 + vEps;
-            (theta - vStep * mi / denominator).CopyTo(p[i..]);
+            _p = p; _g = g; _m = m; _v = v; _n = n; _rangeFloats = rangeFloats; _c = c;
         }
-        for (; i < p.Length; i++)
+
+        public override void RunPart(int part)
         {
-            float theta = p[i] * shrink;
-            float grad = g[i] + l2 * theta;
-            m[i] = b1 * m[i] + (1 - b1) * grad;
-            v[i] = b2 * v[i] + (1 - b2) * grad * grad;
-            float denominator = MathF.Sqrt(v[i]) / correction2Sqrt + eps;
-            p[i] = theta - stepSize * m[i] / denominator;
+            int from = part * _rangeFloats;
+            UpdateRange(_p, _g, _m, _v, from, Math.Min(_n, from + _rangeFloats), in _c);
         }
+    }
+
+    /// <summary>Elements [from, to) of the arena.</summary>
+    private static unsafe void UpdateRange(float* p, float* g, float* m, float* v, int from, int to, in Constants c)
+    {
+        int i = from;
+        if (Vector512.IsHardwareAccelerated) i = Update512(p, g, m, v, i, to, in c);
+        if (Vector256.IsHardwareAccelerated) i = Update256(p, g, m, v, i, to, in c);
+        for (; i < to; i++) StepScalar(p + i, g + i, m + i, v + i, in c);
+    }
+
+    /// <summary>How far ahead (floats) the vector loop prefetches each stream: 2 KiB (measured against 0.5, 1, 4 and 8 KiB).</summary>
+    internal const int PrefetchFloats = 512;
+
+    /// <summary>The update's constants for one step.</summary>
+    private readonly record struct Constants(float B1, float B2, float L2, float Shrink, float StepSize, float Correction2Sqrt, float Eps);
+
+    // The three forms below are the same sequence of IEEE operations on each element (products
+    // and sums kept apart, no fused multiply-add), so a parameter's update does not depend on
+    // the vector width or on where the arena's tail starts.
+
+    /// <summary>Elements [from, returned) in 16-lane vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int Update512(float* p, float* g, float* m, float* v, int from, int n, in Constants c)
+    {
+        var shrink = Vector512.Create(c.Shrink); var l2 = Vector512.Create(c.L2);
+        var b1 = Vector512.Create(c.B1); var oneMinusB1 = Vector512.Create(1 - c.B1);
+        var b2 = Vector512.Create(c.B2); var oneMinusB2 = Vector512.Create(1 - c.B2);
+        var c2 = Vector512.Create(c.Correction2Sqrt); var eps = Vector512.Create(c.Eps); var step = Vector512.Create(c.StepSize);
+        int i = from;
+        for (; i <= n - 16; i += 16)
+        {
+            // One line of each of the four streams per iteration; ask for the line 2 KiB ahead.
+            // Between the GEMMs of a training step the arena has left L2, and the hardware
+            // prefetcher alone kept the update waiting (784-128-10: 31 µs inside the step, 24
+            // with this; 2109450 parameters: 1000 → 720 µs).
+            Sse.Prefetch0(p + i + PrefetchFloats);
+            Sse.Prefetch0(g + i + PrefetchFloats);
+            Sse.Prefetch0(m + i + PrefetchFloats);
+            Sse.Prefetch0(v + i + PrefetchFloats);
+            var theta = Vector512.Load(p + i) * shrink;
+            var grad = Vector512.Load(g + i) + l2 * theta;
+            var mi = b1 * Vector512.Load(m + i) + oneMinusB1 * grad;
+            var vi = b2 * Vector512.Load(v + i) + oneMinusB2 * grad * grad;
+            Vector512.Store(mi, m + i);
+            Vector512.Store(vi, v + i);
+            var denominator = Vector512.Sqrt(vi) / c2 + eps;
+            Vector512.Store(theta - step * mi / denominator, p + i);
+        }
+        return i;
+    }
+
+    /// <summary>Elements [from, returned) in 8-lane vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int Update256(float* p, float* g, float* m, float* v, int from, int n, in Constants c)
+    {
+        var shrink = Vector256.Create(c.Shrink); var l2 = Vector256.Create(c.L2);
+        var b1 = Vector256.Create(c.B1); var oneMinusB1 = Vector256.Create(1 - c.B1);
+        var b2 = Vector256.Create(c.B2); var oneMinusB2 = Vector256.Create(1 - c.B2);
+        var c2 = Vector256.Create(c.Correction2Sqrt); var eps = Vector256.Create(c.Eps); var step = Vector256.Create(c.StepSize);
+        int i = from;
+        for (; i <= n - 8; i += 8)
+        {
+            var theta = Vector256.Load(p + i) * shrink;
+            var grad = Vector256.Load(g + i) + l2 * theta;
+            var mi = b1 * Vector256.Load(m + i) + oneMinusB1 * grad;
+            var vi = b2 * Vector256.Load(v + i) + oneMinusB2 * grad * grad;
+            Vector256.Store(mi, m + i);
+            Vector256.Store(vi, v + i);
+            var denominator = Vector256.Sqrt(vi) / c2 + eps;
+            Vector256.Store(theta - step * mi / denominator, p + i);
+        }
+        return i;
+    }
+
+    private static unsafe void StepScalar(float* p, float* g, float* m, float* v, in Constants c)
+    {
+        float theta = *p * c.Shrink;
+        float grad = *g + c.L2 * theta;
+        float mi = c.B1 * *m + (1 - c.B1) * grad;
+        float vi = c.B2 * *v + (1 - c.B2) * grad * grad;
+        *m = mi;
+        *v = vi;
+        float denominator = MathF.Sqrt(vi) / c.Correction2Sqrt + c.Eps;
+        *p = theta - c.StepSize * mi / denominator;
     }
 }
 

@@ -1,4 +1,6 @@
-using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using GraphGen.Kernels;
 
 namespace GraphGen;
 
@@ -33,41 +35,115 @@ public sealed class Sgd : Optimizer
 
     protected override void AllocateState(int count) => _velocity = Momentum == 0 ? [] : new float[count];
 
-    protected override void Update(Span<float> p, ReadOnlySpan<float> g)
+    protected override unsafe void Update(Span<float> p, ReadOnlySpan<float> g)
     {
         float lr = LearningRate, wd = WeightDecay, mu = Momentum;
-        int i = 0;
-        if (mu == 0)
+        fixed (float* pp = p, pg = g, pv = _velocity)
         {
-            var vLr = new Vector<float>(lr); var vWd = new Vector<float>(wd);
-            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+            int n = p.Length;
+            int ranges = ParallelUpdate.Ranges(n, 2 * ParallelUpdate.MinFloats, out int rangeFloats);
+            if (ranges == 1)
             {
-                var theta = new Vector<float>(p[i..]);
-                var grad = new Vector<float>(g[i..]) + vWd * theta;
-                (theta - vLr * grad).CopyTo(p[i..]);
+                UpdateRange(pp, pg, pv, 0, n, lr, wd, mu, Nesterov);
+                return;
             }
-            for (; i < p.Length; i++)
-                p[i] -= lr * (g[i] + wd * p[i]);
-            return;
+            var work = _work ??= new Work();
+            work.Set(pp, pg, pv, n, rangeFloats, lr, wd, mu, Nesterov);
+            ParallelUpdate.Run(work, ranges);
+            work.Set(null, null, null, 0, 0, 0, 0, 0, false);
         }
-        Span<float> v = _velocity;
+    }
+
+    private Work? _work;
+
+    /// <summary>One update split into ranges of the arena (reused from step to step).</summary>
+    private sealed unsafe class Work : ParallelWork
+    {
+        private float* _p, _g, _v;
+        private int _n, _rangeFloats;
+        private float _lr, _wd, _mu;
+        private bool _nesterov;
+
+        public void Set(float* p, float* g, float* v, int n, int rangeFloats, float lr, float wd, float mu, bool nesterov)
         {
-            var vLr = new Vector<float>(lr); var vWd = new Vector<float>(wd); var vMu = new Vector<float>(mu);
-            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+            _p = p; _g = g; _v = v; _n = n; _rangeFloats = rangeFloats; _lr = lr; _wd = wd; _mu = mu; _nesterov = nesterov;
+        }
+
+        public override void RunPart(int part)
+        {
+            int from = part * _rangeFloats;
+            UpdateRange(_p, _g, _v, from, Math.Min(_n, from + _rangeFloats), _lr, _wd, _mu, _nesterov);
+        }
+    }
+
+    /// <summary>Elements [from, to): vectors of 16, then 8, then one at a time, the same operations on each.</summary>
+    private static unsafe void UpdateRange(float* pp, float* pg, float* pv, int from, int to, float lr, float wd, float mu, bool nesterov)
+    {
+        {
+            int n = to, i = from;
+            if (mu == 0)
             {
-                var theta = new Vector<float>(p[i..]);
-                var grad = new Vector<float>(g[i..]) + vWd * theta;
-                var vel = vMu * new Vector<float>(v[i..]) + grad;
-                vel.CopyTo(v[i..]);
-                var direction = Nesterov ? grad + vMu * vel : vel;
-                (theta - vLr * direction).CopyTo(p[i..]);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    var vLr = Vector512.Create(lr); var vWd = Vector512.Create(wd);
+                    for (; i <= n - 16; i += 16)
+                    {
+                        Sse.Prefetch0(pp + i + Adam.PrefetchFloats);
+                        Sse.Prefetch0(pg + i + Adam.PrefetchFloats);
+                        var theta = Vector512.Load(pp + i);
+                        var grad = Vector512.Load(pg + i) + vWd * theta;
+                        Vector512.Store(theta - vLr * grad, pp + i);
+                    }
+                }
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    var vLr = Vector256.Create(lr); var vWd = Vector256.Create(wd);
+                    for (; i <= n - 8; i += 8)
+                    {
+                        var theta = Vector256.Load(pp + i);
+                        var grad = Vector256.Load(pg + i) + vWd * theta;
+                        Vector256.Store(theta - vLr * grad, pp + i);
+                    }
+                }
+                for (; i < n; i++)
+                    pp[i] -= lr * (pg[i] + wd * pp[i]);
+                return;
             }
-        }
-        for (; i < p.Length; i++)
-        {
-            float grad = g[i] + wd * p[i];
-            v[i] = mu * v[i] + grad;
-            p[i] -= lr * (Nesterov ? grad + mu * v[i] : v[i]);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var vLr = Vector512.Create(lr); var vWd = Vector512.Create(wd); var vMu = Vector512.Create(mu);
+                for (; i <= n - 16; i += 16)
+                {
+                    Sse.Prefetch0(pp + i + Adam.PrefetchFloats);
+                    Sse.Prefetch0(pg + i + Adam.PrefetchFloats);
+                    Sse.Prefetch0(pv + i + Adam.PrefetchFloats);
+                    var theta = Vector512.Load(pp + i);
+                    var grad = Vector512.Load(pg + i) + vWd * theta;
+                    var vel = vMu * Vector512.Load(pv + i) + grad;
+                    Vector512.Store(vel, pv + i);
+                    var direction = nesterov ? grad + vMu * vel : vel;
+                    Vector512.Store(theta - vLr * direction, pp + i);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vLr = Vector256.Create(lr); var vWd = Vector256.Create(wd); var vMu = Vector256.Create(mu);
+                for (; i <= n - 8; i += 8)
+                {
+                    var theta = Vector256.Load(pp + i);
+                    var grad = Vector256.Load(pg + i) + vWd * theta;
+                    var vel = vMu * Vector256.Load(pv + i) + grad;
+                    Vector256.Store(vel, pv + i);
+                    var direction = nesterov ? grad + vMu * vel : vel;
+                    Vector256.Store(theta - vLr * direction, pp + i);
+                }
+            }
+            for (; i < n; i++)
+            {
+                float grad = pg[i] + wd * pp[i];
+                pv[i] = mu * pv[i] + grad;
+                pp[i] -= lr * (nesterov ? grad + mu * pv[i] : pv[i]);
+            }
         }
     }
 }
