@@ -75,9 +75,9 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     //   dEmbed     dLoss/dembed                         8       8  14–16
     //   Sharing saves 19 of 62 floats per sample (31%).
 
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
-    private readonly float[] _arena;
+    private readonly global::GraphGen.AlignedBuffer _parameters;
+    private readonly global::GraphGen.AlignedBuffer _gradients;
+    private readonly global::GraphGen.AlignedBuffer _arena;
     private readonly int _capacity;
     private int _lastBatch;
     private global::GraphGen.IActivationObserver? _observer;
@@ -89,13 +89,13 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     {
         if (batchCapacity < 1)
             throw new global::System.ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, "ResidualIrisNet: the batch capacity must be at least 1.");
-        if ((long)batchCapacity * ArenaWidth > global::System.Array.MaxLength)
+        if ((long)batchCapacity * ArenaWidth > global::GraphGen.AlignedBuffer.MaxLength)
             throw new global::System.ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, "ResidualIrisNet: the arena for this batch capacity would exceed the largest .NET array; use a smaller capacity.");
         _capacity = batchCapacity;
-        _parameters = new float[ParameterCount];
-        _gradients = new float[ParameterCount];
-        _arena = new float[batchCapacity * ArenaWidth];
-        global::GraphGen.Initializer.Initialize(_parameters, ParameterTable, unchecked((ulong)seed));
+        _parameters = new global::GraphGen.AlignedBuffer(ParameterCount);
+        _gradients = new global::GraphGen.AlignedBuffer(ParameterCount);
+        _arena = new global::GraphGen.AlignedBuffer(batchCapacity * ArenaWidth);
+        global::GraphGen.Initializer.Initialize(_parameters.Span, ParameterTable, unchecked((ulong)seed));
     }
 
     public string Name => "ResidualIrisNet";
@@ -107,13 +107,13 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     int global::GraphGen.ITrainableNetwork<int>.TargetSize => TargetSize;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Checks inputs, targets and the loss for NaN and infinity (one extra pass; off by default).</summary>
     public bool CheckFinite { get; set; }
 
     /// <summary>dLoss/dParameters from the last ComputeGradients or TrainStep, laid out like <see cref="Parameters"/>.</summary>
-    public global::System.ReadOnlySpan<float> Gradients => _gradients;
+    public global::System.ReadOnlySpan<float> Gradients => _gradients.Span;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
     public global::System.ReadOnlySpan<float> LastOutput => ArenaView(24, _lastBatch * 3);
@@ -164,7 +164,7 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     public float TrainStep(global::System.ReadOnlySpan<float> measurements, global::System.ReadOnlySpan<int> species, global::GraphGen.Optimizer optimizer)
     {
         float loss = ComputeGradients(measurements, species);
-        optimizer.Step(_parameters, _gradients);
+        optimizer.Step(_parameters.Span, _gradients.Span);
         return loss;
     }
 
@@ -306,11 +306,11 @@ partial class ResidualIrisNet : global::GraphGen.ITrainableNetwork<int>, global:
     }
 
     /// <summary>Buffer <paramref name="offset"/> of the memory plan: it starts at offset × capacity.</summary>
-    private global::System.Span<float> ArenaView(int offset, int length) => global::System.MemoryExtensions.AsSpan(_arena, offset * _capacity, length);
+    private global::System.Span<float> ArenaView(int offset, int length) => _arena.Slice(offset * _capacity, length);
 
-    private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_parameters, offset, count);
+    private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => _parameters.Slice(offset, count);
 
-    private global::System.Span<float> GradientView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_gradients, offset, count);
+    private global::System.Span<float> GradientView(int offset, int count) => _gradients.Slice(offset, count);
 
     // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
     int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [4];

@@ -70,9 +70,9 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
     //   dFc1    dLoss/dfc1                    512     512  10–12
     //   Sharing saves 512 of 2068 floats per sample (25%).
 
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
-    private readonly float[] _arena;
+    private readonly global::GraphGen.AlignedBuffer _parameters;
+    private readonly global::GraphGen.AlignedBuffer _gradients;
+    private readonly global::GraphGen.AlignedBuffer _arena;
     private readonly int _capacity;
     private int _lastBatch;
     private global::GraphGen.IActivationObserver? _observer;
@@ -84,13 +84,13 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
     {
         if (batchCapacity < 1)
             throw new global::System.ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, "WideDigitsMlp: the batch capacity must be at least 1.");
-        if ((long)batchCapacity * ArenaWidth > global::System.Array.MaxLength)
+        if ((long)batchCapacity * ArenaWidth > global::GraphGen.AlignedBuffer.MaxLength)
             throw new global::System.ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, "WideDigitsMlp: the arena for this batch capacity would exceed the largest .NET array; use a smaller capacity.");
         _capacity = batchCapacity;
-        _parameters = new float[ParameterCount];
-        _gradients = new float[ParameterCount];
-        _arena = new float[batchCapacity * ArenaWidth];
-        global::GraphGen.Initializer.Initialize(_parameters, ParameterTable, unchecked((ulong)seed));
+        _parameters = new global::GraphGen.AlignedBuffer(ParameterCount);
+        _gradients = new global::GraphGen.AlignedBuffer(ParameterCount);
+        _arena = new global::GraphGen.AlignedBuffer(batchCapacity * ArenaWidth);
+        global::GraphGen.Initializer.Initialize(_parameters.Span, ParameterTable, unchecked((ulong)seed));
     }
 
     public string Name => "WideDigitsMlp";
@@ -102,13 +102,13 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
     int global::GraphGen.ITrainableNetwork<int>.TargetSize => TargetSize;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Checks inputs, targets and the loss for NaN and infinity (one extra pass; off by default).</summary>
     public bool CheckFinite { get; set; }
 
     /// <summary>dLoss/dParameters from the last ComputeGradients or TrainStep, laid out like <see cref="Parameters"/>.</summary>
-    public global::System.ReadOnlySpan<float> Gradients => _gradients;
+    public global::System.ReadOnlySpan<float> Gradients => _gradients.Span;
 
     /// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>
     public global::System.ReadOnlySpan<float> LastOutput => ArenaView(1024, _lastBatch * 10);
@@ -159,7 +159,7 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
     public float TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<int> digit, global::GraphGen.Optimizer optimizer)
     {
         float loss = ComputeGradients(x, digit);
-        optimizer.Step(_parameters, _gradients);
+        optimizer.Step(_parameters.Span, _gradients.Span);
         return loss;
     }
 
@@ -285,11 +285,11 @@ partial class WideDigitsMlp : global::GraphGen.ITrainableNetwork<int>, global::G
     }
 
     /// <summary>Buffer <paramref name="offset"/> of the memory plan: it starts at offset × capacity.</summary>
-    private global::System.Span<float> ArenaView(int offset, int length) => global::System.MemoryExtensions.AsSpan(_arena, offset * _capacity, length);
+    private global::System.Span<float> ArenaView(int offset, int length) => _arena.Slice(offset * _capacity, length);
 
-    private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_parameters, offset, count);
+    private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => _parameters.Slice(offset, count);
 
-    private global::System.Span<float> GradientView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_gradients, offset, count);
+    private global::System.Span<float> GradientView(int offset, int count) => _gradients.Slice(offset, count);
 
     // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
     int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [64];

@@ -58,7 +58,7 @@ internal sealed partial class NetworkEmitter
         using (_w.Block($"public float TrainStep(global::System.ReadOnlySpan<float> {x}, {targets}, global::GraphGen.Optimizer optimizer)"))
         {
             _w.Line($"float loss = ComputeGradients({x}, {y});");
-            _w.Line("optimizer.Step(_parameters, _gradients);");
+            _w.Line("optimizer.Step(_parameters.Span, _gradients.Span);");
             _w.Line("return loss;");
         }
         _w.Line();

@@ -112,9 +112,9 @@ internal sealed partial class NetworkEmitter
     private void WriteViews()
     {
         _w.Line("/// <summary>Buffer <paramref name=\"offset\"/> of the memory plan: it starts at offset × capacity.</summary>");
-        _w.Line("private global::System.Span<float> ArenaView(int offset, int length) => global::System.MemoryExtensions.AsSpan(_arena, offset * _capacity, length);");
+        _w.Line("private global::System.Span<float> ArenaView(int offset, int length) => _arena.Slice(offset * _capacity, length);");
         _w.Line();
-        _w.Line("private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_parameters, offset, count);");
+        _w.Line("private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => _parameters.Slice(offset, count);");
         _w.Line();
         if (HasState)
         {
@@ -123,12 +123,12 @@ internal sealed partial class NetworkEmitter
         }
         if (_plan.FixedSize > 0)
         {
-            _w.Line("private global::System.Span<float> FixedView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_fixed, offset, count);");
+            _w.Line("private global::System.Span<float> FixedView(int offset, int count) => _fixed.Slice(offset, count);");
             _w.Line();
         }
         if (_trainable)
         {
-            _w.Line("private global::System.Span<float> GradientView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_gradients, offset, count);");
+            _w.Line("private global::System.Span<float> GradientView(int offset, int count) => _gradients.Slice(offset, count);");
             _w.Line();
         }
     }

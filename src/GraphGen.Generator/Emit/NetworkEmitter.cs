@@ -122,11 +122,11 @@ internal sealed partial class NetworkEmitter
 
     private void WriteState()
     {
-        _w.Line("private readonly float[] _parameters;");
-        _w.Line("private readonly float[] _gradients;");
-        _w.Line("private readonly float[] _arena;");
+        _w.Line("private readonly global::GraphGen.AlignedBuffer _parameters;");
+        _w.Line("private readonly global::GraphGen.AlignedBuffer _gradients;");
+        _w.Line("private readonly global::GraphGen.AlignedBuffer _arena;");
         if (HasState) _w.Line("private readonly float[] _state;");
-        if (_plan.FixedSize > 0) _w.Line("private readonly float[] _fixed;");
+        if (_plan.FixedSize > 0) _w.Line("private readonly global::GraphGen.AlignedBuffer _fixed;");
         if (IsStochastic) _w.Line("private readonly ulong _seed;");
         _w.Line("private readonly int _capacity;");
         _w.Line("private int _lastBatch;");
@@ -144,15 +144,15 @@ internal sealed partial class NetworkEmitter
             _w.Line("if (batchCapacity < 1)");
             using (_w.Indent())
                 _w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, \"{_name}: the batch capacity must be at least 1.\");");
-            _w.Line("if ((long)batchCapacity * ArenaWidth > global::System.Array.MaxLength)");
+            _w.Line("if ((long)batchCapacity * ArenaWidth > global::GraphGen.AlignedBuffer.MaxLength)");
             using (_w.Indent())
                 _w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, \"{_name}: the arena for this batch capacity would exceed the largest .NET array; use a smaller capacity.\");");
             _w.Line("_capacity = batchCapacity;");
-            _w.Line("_parameters = new float[ParameterCount];");
-            _w.Line("_gradients = new float[ParameterCount];");
-            _w.Line("_arena = new float[batchCapacity * ArenaWidth];");
-            if (_plan.FixedSize > 0) _w.Line("_fixed = new float[FixedSize];");
-            _w.Line("global::GraphGen.Initializer.Initialize(_parameters, ParameterTable, unchecked((ulong)seed));");
+            _w.Line("_parameters = new global::GraphGen.AlignedBuffer(ParameterCount);");
+            _w.Line("_gradients = new global::GraphGen.AlignedBuffer(ParameterCount);");
+            _w.Line("_arena = new global::GraphGen.AlignedBuffer(batchCapacity * ArenaWidth);");
+            if (_plan.FixedSize > 0) _w.Line("_fixed = new global::GraphGen.AlignedBuffer(FixedSize);");
+            _w.Line("global::GraphGen.Initializer.Initialize(_parameters.Span, ParameterTable, unchecked((ulong)seed));");
             if (HasState)
             {
                 _w.Line("_state = new float[StateCount];");
@@ -174,7 +174,7 @@ internal sealed partial class NetworkEmitter
         if (_trainable) _w.Line($"int global::GraphGen.ITrainableNetwork<{_targetType}>.TargetSize => TargetSize;");
         _w.Line();
         _w.Line("/// <summary>The parameter arena (every parameter, contiguous, in <see cref=\"ParameterTable\"/> order).</summary>");
-        _w.Line("public global::System.Span<float> Parameters => _parameters;");
+        _w.Line("public global::System.Span<float> Parameters => _parameters.Span;");
         _w.Line();
         _w.Line("/// <summary>Checks inputs, targets and the loss for NaN and infinity (one extra pass; off by default).</summary>");
         _w.Line("public bool CheckFinite { get; set; }");
@@ -182,7 +182,7 @@ internal sealed partial class NetworkEmitter
         if (_trainable)
         {
             _w.Line("/// <summary>dLoss/dParameters from the last ComputeGradients or TrainStep, laid out like <see cref=\"Parameters\"/>.</summary>");
-            _w.Line("public global::System.ReadOnlySpan<float> Gradients => _gradients;");
+            _w.Line("public global::System.ReadOnlySpan<float> Gradients => _gradients.Span;");
             _w.Line();
         }
         _w.Line("/// <summary>The output of the last forward pass (batch × OutputSize), valid until the next call.</summary>");

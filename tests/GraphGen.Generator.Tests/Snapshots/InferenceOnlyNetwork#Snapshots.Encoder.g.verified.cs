@@ -50,9 +50,9 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     //   softmax3  Softmax output              3       3  2–end
     //   Sharing saves 0 of 6 floats per sample (0%).
 
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
-    private readonly float[] _arena;
+    private readonly global::GraphGen.AlignedBuffer _parameters;
+    private readonly global::GraphGen.AlignedBuffer _gradients;
+    private readonly global::GraphGen.AlignedBuffer _arena;
     private readonly int _capacity;
     private int _lastBatch;
     private global::GraphGen.IActivationObserver? _observer;
@@ -64,13 +64,13 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     {
         if (batchCapacity < 1)
             throw new global::System.ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, "Encoder: the batch capacity must be at least 1.");
-        if ((long)batchCapacity * ArenaWidth > global::System.Array.MaxLength)
+        if ((long)batchCapacity * ArenaWidth > global::GraphGen.AlignedBuffer.MaxLength)
             throw new global::System.ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, "Encoder: the arena for this batch capacity would exceed the largest .NET array; use a smaller capacity.");
         _capacity = batchCapacity;
-        _parameters = new float[ParameterCount];
-        _gradients = new float[ParameterCount];
-        _arena = new float[batchCapacity * ArenaWidth];
-        global::GraphGen.Initializer.Initialize(_parameters, ParameterTable, unchecked((ulong)seed));
+        _parameters = new global::GraphGen.AlignedBuffer(ParameterCount);
+        _gradients = new global::GraphGen.AlignedBuffer(ParameterCount);
+        _arena = new global::GraphGen.AlignedBuffer(batchCapacity * ArenaWidth);
+        global::GraphGen.Initializer.Initialize(_parameters.Span, ParameterTable, unchecked((ulong)seed));
     }
 
     public string Name => "Encoder";
@@ -81,7 +81,7 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Checks inputs, targets and the loss for NaN and infinity (one extra pass; off by default).</summary>
     public bool CheckFinite { get; set; }
@@ -137,9 +137,9 @@ partial class Encoder : global::GraphGen.INetwork, global::GraphGen.Eager.IEager
     }
 
     /// <summary>Buffer <paramref name="offset"/> of the memory plan: it starts at offset × capacity.</summary>
-    private global::System.Span<float> ArenaView(int offset, int length) => global::System.MemoryExtensions.AsSpan(_arena, offset * _capacity, length);
+    private global::System.Span<float> ArenaView(int offset, int length) => _arena.Slice(offset * _capacity, length);
 
-    private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => global::System.MemoryExtensions.AsSpan(_parameters, offset, count);
+    private global::System.ReadOnlySpan<float> ParameterView(int offset, int count) => _parameters.Slice(offset, count);
 
     // The eager reference interpreter runs the [Forward] and [Loss] methods above, unchanged.
     int[] global::GraphGen.Eager.IEagerNetwork.EagerInputShape => [6];
