@@ -117,9 +117,9 @@ public class GemmInPlaceTests
         try
         {
             Gemm.MaxThreads = 2;
-            long before = GemmWorkerPool.JobsRun;
+            long before = WorkerPool.JobsRun;
             Forced(true, () => { Gemm.MultiplyTransposedB(x, w, y, 64, 128, 784); return y; });
-            Assert.Equal(before + 1, GemmWorkerPool.JobsRun);
+            Assert.Equal(before + 1, WorkerPool.JobsRun);
         }
         finally
         {

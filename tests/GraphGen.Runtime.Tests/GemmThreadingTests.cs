@@ -54,14 +54,14 @@ public class GemmThreadingTests
         try
         {
             Gemm.MaxThreads = 2;
-            long before = GemmWorkerPool.JobsRun;
+            long before = WorkerPool.JobsRun;
             Gemm.Multiply(a, a, c, 32, 32, 64);
-            Assert.Equal(before, GemmWorkerPool.JobsRun);
+            Assert.Equal(before, WorkerPool.JobsRun);
             Gemm.Multiply(a, a, c, 200, 200, 200);
-            Assert.Equal(before + 1, GemmWorkerPool.JobsRun);
+            Assert.Equal(before + 1, WorkerPool.JobsRun);
             Gemm.MaxThreads = 1;
             Gemm.Multiply(a, a, c, 200, 200, 200);
-            Assert.Equal(before + 1, GemmWorkerPool.JobsRun);
+            Assert.Equal(before + 1, WorkerPool.JobsRun);
         }
         finally
         {

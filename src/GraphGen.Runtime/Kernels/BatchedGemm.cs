@@ -11,7 +11,7 @@ namespace GraphGen.Kernels;
 /// </code>
 /// Each problem is one <see cref="Gemm.Compute(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>;
 /// α ≠ 1 scales the product once it is complete (C = α·(AB), or C += α·(AB) through a scratch
-/// tile), so α = 1/√d costs one pass over C. Problems run in parallel on <see cref="KernelWorkers"/>,
+/// tile), so α = 1/√d costs one pass over C. Problems run in parallel on <see cref="WorkerPool"/>,
 /// one problem per part, each GEMM on its thread (in single-threaded column blocks,
 /// <see cref="ColumnBlockedGemm"/>): every C_i is one fixed chain of multiply-adds per element,
 /// so results do not depend on the thread count.
@@ -44,7 +44,7 @@ public static class BatchedGemm
             work.M = m; work.N = n; work.K = k;
             work.Accumulate = accumulate; work.Alpha = alpha;
             work.BlockColumns = threads > 1;
-            KernelWorkers.Run(work, count, threads);
+            WorkerPool.Run(work, count, threads);
         }
     }
 

@@ -13,7 +13,7 @@ namespace GraphGen.Kernels;
 /// Exponentials are <see cref="VectorMath.Exp(Vector512{float})"/>. When t is a multiple of 16 each
 /// row is whole vectors, masked at i; otherwise a row's ragged end is staged through a stack buffer
 /// (so every value goes through the same code either way). Blocks run in parallel on
-/// <see cref="KernelWorkers"/>; each row is computed by one thread in one order.
+/// <see cref="WorkerPool"/>; each row is computed by one thread in one order.
 /// </summary>
 public static class CausalSoftmax
 {
@@ -27,7 +27,7 @@ public static class CausalSoftmax
         {
             var work = Work.ForCurrentThread();
             work.Set(false, t, ps, null, py, false);
-            KernelWorkers.Run(work, count, Threads(count, t));
+            WorkerPool.Run(work, count, Threads(count, t));
         }
     }
 
@@ -40,7 +40,7 @@ public static class CausalSoftmax
         {
             var work = Work.ForCurrentThread();
             work.Set(true, t, py, pdy, pdx, accumulate);
-            KernelWorkers.Run(work, count, Threads(count, t));
+            WorkerPool.Run(work, count, Threads(count, t));
         }
     }
 

@@ -3,7 +3,7 @@ namespace GraphGen.Kernels;
 /// <summary>
 /// <see cref="Gemm.Compute(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>
 /// cut into column blocks small enough that GEMM runs each on the calling thread. Kernels that
-/// already spread samples or problems over <see cref="KernelWorkers"/> call this, so that one
+/// already spread samples or problems over <see cref="WorkerPool"/> call this, so that one
 /// level of threads owns the cores (a GEMM's own threads inside a worker would oversubscribe
 /// them). Each element of C is still one chain of multiply-adds over k in order, so the result is
 /// bitwise that of the whole GEMM.

@@ -40,7 +40,7 @@ public static partial class Conv2d
             work.Activation = activation;
             work.Slope = slope;
             work.Threads = Threads(in s, batch, batch);
-            KernelWorkers.Run(work, batch, work.Threads);
+            WorkerPool.Run(work, batch, work.Threads);
         }
     }
 
@@ -59,7 +59,7 @@ public static partial class Conv2d
             work.Set(in s, algorithm, pdy, pw, pp, null, pdx);
             work.Accumulate = accumulate;
             work.Threads = Threads(in s, batch, batch);
-            KernelWorkers.Run(work, batch, work.Threads);
+            WorkerPool.Run(work, batch, work.Threads);
         }
     }
 
@@ -77,7 +77,7 @@ public static partial class Conv2d
             work.Slices = slices;
             work.WithBias = !dbias.IsEmpty;
             work.Threads = Threads(in s, slices, batch);
-            KernelWorkers.Run(work, slices, work.Threads);
+            WorkerPool.Run(work, slices, work.Threads);
         }
         // dW (+)= ((p₀ + p₁) + p₂) + ...: the gradient is complete before it meets the old value,
         // so accumulating gives exactly old + (what a write would have given).

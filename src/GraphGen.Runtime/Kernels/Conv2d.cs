@@ -19,7 +19,7 @@ namespace GraphGen.Kernels;
 /// direct, register-blocked kernel for stride 1 (<see cref="ConvDirect"/>);
 /// <see cref="ConvAlgorithms"/> holds the measured rule that picks one. Samples (forward, input
 /// gradient) or fixed slices of samples (weight gradient) run in parallel on
-/// <see cref="KernelWorkers"/>; the weight gradient sums the slices' partial sums in slice order,
+/// <see cref="WorkerPool"/>; the weight gradient sums the slices' partial sums in slice order,
 /// so results are bitwise identical for every thread count.
 /// </remarks>
 public static partial class Conv2d

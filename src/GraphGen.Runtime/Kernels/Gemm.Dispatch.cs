@@ -81,7 +81,7 @@ public static partial class Gemm
                 partition.ChunkCols = chunkUnits * nr;
                 partition.ColumnChunks = (colUnits + chunkUnits - 1) / chunkUnits;
             }
-            if (GemmWorkerPool.TryRun(in prob, kind, in partition)) return;
+            if (WorkerPool.TryRun(in prob, kind, in partition)) return;
         }
         RunBlock(in prob, kind, direct: false);
     }
@@ -133,7 +133,7 @@ public static partial class Gemm
                 partition.ColumnChunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
                 partition.ChunkRows = tilesPerChunk * 8;
                 partition.RowChunks = (rowTiles + tilesPerChunk - 1) / tilesPerChunk;
-                if (GemmWorkerPool.TryRun(in prob, kind, in partition)) return;
+                if (WorkerPool.TryRun(in prob, kind, in partition)) return;
             }
         }
         InPlace512(in prob, GemmBuffers.ForCurrentThread());

@@ -45,8 +45,12 @@ public static partial class Gemm
     {
         if (partition.Work is { } work)
         {
-            var parts = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, partition.WorkParts, part, block: 0);
-            for (int g; (g = parts.Next()) >= 0;) work.RunPart(g);
+            var parts = new Claims(WorkerPool.ComputeClaims, partition.Parts, partition.WorkParts, part, block: 0);
+            for (int g; (g = parts.Next()) >= 0;)
+            {
+                work.RunPart(g);
+                WorkerPool.CountWorkerPart(part);
+            }
             return;
         }
         var buffers = GemmBuffers.ForCurrentThread();
@@ -70,10 +74,10 @@ public static partial class Gemm
     {
         if (partition.SplitRows)
         {
-            SharedBRows<TKernel>(in prob, in partition, part, ref GemmWorkerPool.Progress, buffers);
+            SharedBRows<TKernel>(in prob, in partition, part, ref WorkerPool.Progress, buffers);
             return;
         }
-        var claims = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, partition.ColumnChunks, part, block: 0);
+        var claims = new Claims(WorkerPool.ComputeClaims, partition.Parts, partition.ColumnChunks, part, block: 0);
         for (int g; (g = claims.Next()) >= 0;)
         {
             int j0 = g * partition.ChunkCols, cols = Math.Min(partition.ChunkCols, prob.N - j0);
@@ -85,7 +89,7 @@ public static partial class Gemm
     /// <summary>Participant <paramref name="part"/>'s blocks of an in-place split: each a whole GEMM on its rows and columns.</summary>
     private static void InPlaceShare(in Problem prob, in Partition partition, int part, GemmBuffers buffers)
     {
-        var claims = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, partition.RowChunks * partition.ColumnChunks, part, block: 0);
+        var claims = new Claims(WorkerPool.ComputeClaims, partition.Parts, partition.RowChunks * partition.ColumnChunks, part, block: 0);
         for (int g; (g = claims.Next()) >= 0;)
         {
             int i0 = g / partition.ColumnChunks * partition.ChunkRows, j0 = g % partition.ColumnChunks * partition.ChunkCols;
@@ -120,7 +124,7 @@ public static partial class Gemm
                 float* packB = (t & 1) == 0 ? partition.SharedB0 : partition.SharedB1;
 
                 if (t >= 2) WaitFor(ref progress.ComputeDone, (t - 1) * r);
-                var packClaims = new Claims(GemmWorkerPool.PackClaims, partition.Parts, q, part, t);
+                var packClaims = new Claims(WorkerPool.PackClaims, partition.Parts, q, part, t);
                 for (int chunk; (chunk = packClaims.Next()) >= 0;)
                 {
                     int j0 = panels * chunk / q * nr, j1 = Math.Min(nc, panels * (chunk + 1) / q * nr);
@@ -131,7 +135,7 @@ public static partial class Gemm
                 WaitFor(ref progress.ComputeDone, t * r);
 
                 var bPanels = new Panels { Packed = packB, PackedFrom = 0 };
-                var computeClaims = new Claims(GemmWorkerPool.ComputeClaims, partition.Parts, r, part, t);
+                var computeClaims = new Claims(WorkerPool.ComputeClaims, partition.Parts, r, part, t);
                 for (int chunk; (chunk = computeClaims.Next()) >= 0;)
                 {
                     int ic = chunk * partition.ChunkRows, mc = Math.Min(partition.ChunkRows, prob.M - ic);
@@ -172,7 +176,7 @@ public static partial class Gemm
             while (_tried < _parts)
             {
                 int first = (int)((long)_count * _owner / _parts), size = (int)((long)_count * (_owner + 1) / _parts) - first;
-                ref int counter = ref _counters[_owner * GemmWorkerPool.CounterStride];
+                ref int counter = ref _counters[_owner * WorkerPool.CounterStride];
                 int limit = (_block + 1) * size;
                 while (true)
                 {

@@ -4,7 +4,7 @@ namespace GraphGen;
 
 /// <summary>
 /// How an optimizer splits a large arena over threads: contiguous ranges of whole 64-byte lines,
-/// several per thread, run on the GEMM worker pool (whose threads are awake between the GEMMs of
+/// several per thread, run on the worker pool (whose threads are awake between the GEMMs of
 /// a training step). Every element is updated by the same operations whichever range or thread
 /// it falls in, so results do not depend on the thread count.
 /// </summary>
@@ -35,9 +35,5 @@ internal static class ParallelUpdate
     }
 
     /// <summary>Runs ranges 0..count−1 of <paramref name="work"/> over the pool, or on this thread when the pool is busy.</summary>
-    public static void Run(ParallelWork work, int count)
-    {
-        if (count > 1 && GemmWorkerPool.TryRun(work, count, Gemm.MaxThreads)) return;
-        for (int part = 0; part < count; part++) work.RunPart(part);
-    }
+    public static void Run(ParallelWork work, int count) => WorkerPool.Run(work, count, Gemm.MaxThreads);
 }

@@ -117,9 +117,9 @@ public class KernelThreadingTests
     {
         for (int attempt = 0; attempt < 50; attempt++)
         {
-            long before = KernelWorkers.WorkerParts;
+            long before = WorkerPool.WorkerParts;
             var result = run();
-            if (KernelWorkers.WorkerParts > before) return result;
+            if (WorkerPool.WorkerParts > before) return result;
         }
         Assert.Fail("In 50 attempts no worker thread ran a part: the pool never helped.");
         return [];

@@ -253,9 +253,9 @@ public class ParallelOptimizerTests
                 return p;
             }
             var one = Train(1);
-            long before = GemmWorkerPool.WorkJobsRun;
+            long before = WorkerPool.WorkJobsRun;
             Bitwise(one, Train(2), $"{name}, 2 threads");
-            Assert.Equal(before + 3, GemmWorkerPool.WorkJobsRun);
+            Assert.Equal(before + 3, WorkerPool.WorkJobsRun);
             Bitwise(one, Train(3), $"{name}, 3 threads");
             Bitwise(one, Train(8), $"{name}, 8 threads");
         }

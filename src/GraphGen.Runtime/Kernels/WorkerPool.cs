@@ -3,7 +3,10 @@ using System.Diagnostics;
 namespace GraphGen.Kernels;
 
 /// <summary>
-/// Persistent worker threads for <see cref="Gemm"/>. A call pins its spans, describes the job
+/// The persistent worker threads of every parallel kernel: the chunks of one GEMM, or the parts
+/// of a <see cref="ParallelWork"/> (convolution over samples, batched GEMMs, softmax blocks,
+/// optimizer ranges). One pool, so that its threads, awake between the calls of a training step,
+/// never compete with a second pool's for the cores. A call pins its spans, describes the job
 /// in static fields (pointers, sizes, progress counters) and wakes the workers through a
 /// ticket: no closure, task or delegate is allocated per call.
 /// <para>
@@ -13,10 +16,12 @@ namespace GraphGen.Kernels;
 /// waits, at the end, for workers that have joined and are working. Which thread computes a
 /// chunk never changes its bits (each element is one fixed chain of fused multiply-adds).
 /// </para>
-/// Workers spin briefly after a job (GEMMs of a training step come back to back) and then
-/// sleep on an event. One job runs at a time; a caller that finds the pool busy computes alone.
+/// Workers spin briefly after a job (the calls of a training step come back to back) and then
+/// sleep on an event. One job runs at a time; a call that finds the pool busy (another thread's
+/// job, or a part of the running job that itself calls a parallel kernel) computes alone.
+/// The thread count is <see cref="Gemm.MaxThreads"/> (environment variable <c>GRAPHGEN_THREADS</c>).
 /// </summary>
-internal static unsafe class GemmWorkerPool
+internal static unsafe class WorkerPool
 {
     /// <summary>How long an idle worker spins before it sleeps (waking a sleeper costs tens of µs).</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
@@ -24,7 +29,8 @@ internal static unsafe class GemmWorkerPool
     /// <summary>The bit of <see cref="s_members"/> that closes a job to late workers.</summary>
     private const int Closed = 1 << 30;
 
-    private static readonly object Gate = new();
+    /// <summary>1 while a job runs: a flag, not a lock, so that a part calling a kernel on the caller's thread cannot re-enter.</summary>
+    private static int s_busy;
     private static Worker[] s_workers = [];
     private static int s_ticket;
     /// <summary>Workers inside the current job, plus <see cref="Closed"/> once it is finished.</summary>
@@ -48,6 +54,31 @@ internal static unsafe class GemmWorkerPool
     /// <summary>How many jobs of parallel work that is not a GEMM (an optimizer update) the pool has run.</summary>
     internal static long WorkJobsRun { get; private set; }
 
+    private static long s_workerParts;
+
+    /// <summary>How many parts of <see cref="ParallelWork"/> worker threads (not callers) have run: tests use it to see the pool at work.</summary>
+    internal static long WorkerParts => Volatile.Read(ref s_workerParts);
+
+    /// <summary>The first exception a worker met in the running job, rethrown by the caller.</summary>
+    private static Exception? s_failure;
+
+    /// <summary>
+    /// Runs parts 0..<paramref name="parts"/>−1 of <paramref name="work"/> on up to
+    /// <paramref name="threads"/> threads (the caller included), or all on the caller when the
+    /// pool is busy, and returns when all are done.
+    /// </summary>
+    public static void Run(ParallelWork work, int parts, int threads)
+    {
+        if (threads > 1 && parts > 1 && TryRun(work, parts, threads)) return;
+        for (int part = 0; part < parts; part++) work.RunPart(part);
+    }
+
+    /// <summary>Counts a part run by a worker thread (participant index above 0).</summary>
+    internal static void CountWorkerPart(int participant)
+    {
+        if (participant != 0) Interlocked.Increment(ref s_workerParts);
+    }
+
     /// <summary>
     /// Runs parts 0..<paramref name="parts"/>−1 of <paramref name="work"/> on the caller and up to
     /// <paramref name="threads"/> − 1 workers: elementwise work between the GEMMs of a training
@@ -64,7 +95,7 @@ internal static unsafe class GemmWorkerPool
     /// </summary>
     public static bool TryRun(in Gemm.Problem problem, Gemm.KernelKind kind, in Gemm.Partition partition)
     {
-        if (!Monitor.TryEnter(Gate)) return false;
+        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0) return false;
         try
         {
             int helpers = partition.Parts - 1;
@@ -73,6 +104,7 @@ internal static unsafe class GemmWorkerPool
             Partition = partition;
             Kind = kind;
             Progress = default;
+            s_failure = null;
             Array.Clear(PackClaims);
             Array.Clear(ComputeClaims);
             Volatile.Write(ref s_members, 0); // open: publishes the job to workers that join
@@ -93,12 +125,14 @@ internal static unsafe class GemmWorkerPool
             }
             if (Partition.Work == null) JobsRun++;
             else WorkJobsRun++;
-            Partition.Work = null; // do not keep the caller's object alive
+            if (s_failure is { } failure)
+                throw new AggregateException("A kernel part failed on a worker thread.", failure);
             return true;
         }
         finally
         {
-            Monitor.Exit(Gate);
+            Partition.Work = null; // do not keep the caller's object alive
+            Volatile.Write(ref s_busy, 0);
         }
     }
 
@@ -157,6 +191,13 @@ internal static unsafe class GemmWorkerPool
                 {
                     // A worker woken for an earlier, wider job may find a narrower one running.
                     if (_index < Partition.Parts) Gemm.RunShare(in Problem, Kind, in Partition, _index);
+                }
+                catch (Exception e) when (Partition.Work != null)
+                {
+                    // A part of a ParallelWork (parts never wait for each other): the caller
+                    // rethrows it. A GEMM chunk has no such path: its peers may be waiting for
+                    // its packing, so a failure there stays unhandled rather than hang them.
+                    Interlocked.CompareExchange(ref s_failure, e, null);
                 }
                 finally
                 {
