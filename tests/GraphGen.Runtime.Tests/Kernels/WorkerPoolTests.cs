@@ -31,41 +31,40 @@ public class WorkerPoolTests
     [Fact]
     public void AFailingPartOnAWorkerReachesTheCallerAndThePoolStaysUsable()
     {
-        WithThreads(2, () =>
-        {
-            // Run until the failing part lands on a worker (the caller may take every part when the worker is late).
-            for (int attempt = 0; attempt < 200; attempt++)
-            {
-                var failing = new FailingWork(parts: 64, failOnWorkerOnly: true);
-                try
-                {
-                    WorkerPool.Run(failing, 64, 2);
-                }
-                catch (AggregateException e)
-                {
-                    Assert.Contains("failed on a worker thread", e.Message);
-                    Assert.IsType<InvalidOperationException>(e.InnerException);
-                    var after = new CountingWork(50);
-                    WorkerPool.Run(after, 50, 2);
-                    Assert.All(after.Runs, runs => Assert.Equal(1, runs));
-                    return 0;
-                }
-            }
-            Assert.Fail("In 200 attempts no worker thread ran a part.");
-            return 0;
-        });
+        var e = FailureSeenByTheCaller(failOnWorker: true);
+        var aggregate = Assert.IsType<AggregateException>(e);
+        Assert.Contains("failed on a worker thread", aggregate.Message);
+        Assert.IsType<InvalidOperationException>(aggregate.InnerException);
     }
 
     [Fact]
     public void AFailingPartOnTheCallerPropagatesAsItself()
     {
-        WithThreads(2, () =>
-        {
-            var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(new FailingWork(parts: 8, failOnWorkerOnly: false, failingPart: 0, callerOnly: true), 8, 2));
-            Assert.Contains("part 0", e.Message);
-            return 0;
-        });
+        var e = FailureSeenByTheCaller(failOnWorker: false);
+        Assert.IsType<InvalidOperationException>(e);
+        Assert.Contains("failed on purpose", e.Message);
     }
+
+    /// <summary>
+    /// Runs a job whose parts fail on one kind of thread until one such part has run (which thread
+    /// takes which part depends on scheduling), returns what the caller caught, and checks that
+    /// the pool then runs a job whole.
+    /// </summary>
+    private static Exception FailureSeenByTheCaller(bool failOnWorker) => WithThreads(2, () =>
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            var failing = new FailingWork(failOnWorker);
+            var caught = Record.Exception(() => WorkerPool.Run(failing, 64, 2));
+            if (caught == null) continue;
+            var after = new CountingWork(50);
+            WorkerPool.Run(after, 50, 2);
+            Assert.All(after.Runs, runs => Assert.Equal(1, runs));
+            return caught;
+        }
+        Assert.Fail($"In 200 attempts no part ran on a {(failOnWorker ? "worker" : "caller")} thread.");
+        return null!;
+    });
 
     [Fact]
     public void APartCallingAGemmRunsItWithoutReenteringTheJob()
@@ -95,19 +94,16 @@ public class WorkerPoolTests
         public override void RunPart(int part) => Interlocked.Increment(ref Runs[part]);
     }
 
-    private sealed class FailingWork(int parts, bool failOnWorkerOnly, int failingPart = -1, bool callerOnly = false) : ParallelWork
+    /// <summary>Parts that throw when run on a worker thread, or on the calling thread.</summary>
+    private sealed class FailingWork(bool failOnWorker) : ParallelWork
     {
         private readonly int _callerThread = Environment.CurrentManagedThreadId;
 
         public override void RunPart(int part)
         {
-            bool onCaller = Environment.CurrentManagedThreadId == _callerThread;
-            if (failOnWorkerOnly && !onCaller)
-                throw new InvalidOperationException($"part {part} failed on purpose");
-            if (callerOnly && onCaller && part == failingPart)
-                throw new InvalidOperationException($"part {part} failed on purpose");
-            if (part >= parts) throw new ArgumentOutOfRangeException(nameof(part));
-            Thread.SpinWait(200); // long enough for a worker to join
+            bool onWorker = Environment.CurrentManagedThreadId != _callerThread;
+            if (onWorker == failOnWorker) throw new InvalidOperationException($"part {part} failed on purpose");
+            Thread.SpinWait(200); // long enough for the other thread to join
         }
     }
 
