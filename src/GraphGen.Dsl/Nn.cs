@@ -148,7 +148,15 @@ public static class Nn
     /// Cross-entropy of softmax(logits) against integer labels, mean over the batch; computed
     /// from log-sum-exp, so it is exact for logits of any magnitude.
     /// </summary>
-    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor labels) => EagerLosses.SoftmaxCrossEntropy(logits, labels);
+    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor labels) => EagerLosses.SoftmaxCrossEntropy(logits, labels, null);
+
+    /// <summary>
+    /// Softmax cross-entropy that skips the positions labelled <paramref name="ignoreLabel"/>
+    /// (PyTorch's ignore_index): padding after the end of a sequence. They add nothing to the loss,
+    /// get no gradient, and the mean is over the other positions. The label must be a compile-time
+    /// constant outside 0..classes−1, e.g. −1.
+    /// </summary>
+    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreLabel) => EagerLosses.SoftmaxCrossEntropy(logits, labels, ignoreLabel);
 
     /// <summary>Log loss on probabilities in [0, 1]: −mean(y·log p + (1−y)·log(1−p)).</summary>
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets) => EagerLosses.BinaryCrossEntropy(probabilities, targets);

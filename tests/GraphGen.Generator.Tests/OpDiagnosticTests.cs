@@ -7,6 +7,32 @@ namespace GraphGen.Generator.Tests;
 public class OpDiagnosticTests
 {
     [Fact]
+    public void GG0014_IgnoredLabelThatIsAClass()
+    {
+        var d = AssertDiagnostics("""
+            [Network] partial class Net
+            {
+                [Forward] Tensor Forward([Shape(4)] Tensor x) => Dense(x, 3, "fc");
+                [Loss] Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y, ignoreLabel: {|GG0014:2|});
+            }
+            """);
+        Assert.Contains("ignoreLabel 2 is a class index (0..2); mark padding with a label outside the classes, such as -1", d[0].GetMessage());
+    }
+
+    [Fact]
+    public void GG0009_LossTermsThatIgnoreDifferentLabels()
+    {
+        var d = AssertDiagnostics("""
+            [Network] partial class Net
+            {
+                [Forward] Tensor Forward([Shape(4)] Tensor x) => Dense(x, 3, "fc");
+                [Loss] Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y, ignoreLabel: -1) + {|GG0009:SoftmaxCrossEntropy(z, y)|};
+            }
+            """);
+        Assert.Contains("an earlier term ignores label -1, this one ignores no label", d[0].GetMessage());
+    }
+
+    [Fact]
     public void GG0001_KernelLargerThanPaddedInput()
     {
         var d = AssertDiagnostics("""

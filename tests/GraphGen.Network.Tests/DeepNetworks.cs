@@ -158,7 +158,8 @@ public partial class TinyGru
     }
 
     [Loss]
-    Tensor Loss(Tensor logits, [Labels(3), Shape(Steps)] Tensor next) => SoftmaxCrossEntropy(logits, next);
+    // Label -1 marks padding after a sequence's end: skipped by the loss (the tests pad some positions).
+    Tensor Loss(Tensor logits, [Labels(3), Shape(Steps)] Tensor next) => SoftmaxCrossEntropy(logits, next, ignoreLabel: -1);
 }
 
 /// <summary>An Elman RNN whose loss reads only the last step, with the input gradient: BPTT must reach step 0.</summary>

@@ -110,3 +110,60 @@ public class RobustnessTests
         Assert.NotEqual(new DigitsMlp(4, 7).Parameters.ToArray(), new DigitsMlp(4, 8).Parameters.ToArray());
     }
 }
+
+/// <summary>A loss that ignores a padding label: the network, its dataset and the trainer agree on it.</summary>
+public class IgnoredLabelTests
+{
+    [Fact]
+    public void TheNetworkAcceptsItsIgnoredLabelAndNamesItWhenAnotherIsWrong()
+    {
+        var net = new TinyGru(batchCapacity: 2, seed: 1);
+        Assert.Equal(-1, TinyGru.IgnoredLabel);
+        Assert.Equal(-1, ((ITrainableNetwork<int>)net).IgnoredLabel);
+        var x = new float[2 * TinyGru.InputSize];
+        float loss = net.ComputeLoss(x, [0, 1, -1, 2, -1, -1]);
+        Assert.True(float.IsFinite(loss));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => net.ComputeLoss(x, [0, 1, -2, 2, -1, -1]));
+        Assert.Contains("label 2 is -2, but class indices must be in 0..2 (or -1, the label the loss ignores)", e.Message);
+    }
+
+    [Fact]
+    public void PaddedPositionsChangeNeitherLossNorGradients()
+    {
+        // Whatever the logits at a padded position, nothing flows from it: the loss and the
+        // gradients equal those of the same batch with the padded sample's scored labels alone.
+        var net = new TinyGru(batchCapacity: 2, seed: 3);
+        var x = GradientChecks.RandomInputs(2 * 6, 5);
+        float full = net.ComputeGradients(x, [0, 1, 2, 2, -1, -1]);
+        var gradients = net.Gradients.ToArray();
+        var other = new TinyGru(batchCapacity: 2, seed: 3);
+        // Changing the inputs of the last step changes only its (ignored) logits: outputs of steps 0 and 1 are causal.
+        var changed = (float[])x.Clone();
+        changed[10] += 3f;
+        changed[11] -= 2f;
+        float same = other.ComputeGradients(changed, [0, 1, 2, 2, -1, -1]);
+        Assert.Equal(full, same);
+        Assert.Equal(gradients, other.Gradients.ToArray());
+    }
+
+    [Fact]
+    public void TheTrainerAveragesLossAndAccuracyOverScoredLabelsOnly()
+    {
+        var net = new TinyGru(batchCapacity: 4, seed: 2);
+        var x = GradientChecks.RandomInputs(4 * 6, 9);
+        int[] labels = [0, 1, 2, 2, -1, -1, 1, -1, -1, 0, 0, 0];
+        var data = new GraphGen.Data.Dataset(x, [3, 2], labels, 3, labelsPerSample: 3, ignoredLabel: -1);
+        Assert.Equal(-1, data.IgnoredLabel);
+        Assert.Equal(-1, data.Slice(1, 2).IgnoredLabel);
+        var evaluation = GraphGen.Training.Trainer<int>.Evaluate(net, data);
+        float loss = net.ComputeLoss(x, labels);
+        Assert.Equal(loss, evaluation.Loss, 6);
+        var output = new float[4 * 9];
+        net.Forward(x, output);
+        int correct = GraphGen.Training.Metrics.CountCorrect(output, labels, 3, ignoredLabel: -1);
+        Assert.Equal((double)correct / 8, evaluation.Accuracy, 12);
+
+        var e = Assert.Throws<ArgumentException>(() => new GraphGen.Data.Dataset(x, [3, 2], labels, 3, labelsPerSample: 3));
+        Assert.Contains("Label -1 of sample 1 is outside [0, 3).", e.Message);
+    }
+}

@@ -3,16 +3,22 @@ namespace GraphGen.Eager;
 /// <summary>Loss functions with PyTorch's mean reduction, in double precision.</summary>
 internal static class EagerLosses
 {
-    /// <summary>Softmax cross-entropy with class labels (stored as doubles in the target tensor), mean over the batch.</summary>
-    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor labels)
+    /// <summary>
+    /// Softmax cross-entropy with class labels (stored as doubles in the target tensor), mean over
+    /// the rows whose label is not <paramref name="ignoreLabel"/> (0 when there are none).
+    /// </summary>
+    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor labels, int? ignoreLabel)
     {
         int classes = logits.Shape[^1], rows = logits.Data.Length / classes;
         if (labels.Data.Length != rows)
             throw new InvalidOperationException($"SoftmaxCrossEntropy: {rows} rows of logits but {labels.Data.Length} labels.");
         var probabilities = new double[logits.Data.Length];
         double total = 0;
+        int scored = 0;
         for (int r = 0; r < rows; r++)
         {
+            if ((int)labels.Data[r] == ignoreLabel) continue;
+            scored++;
             double max = double.NegativeInfinity;
             for (int j = 0; j < classes; j++) max = Math.Max(max, logits.Data[r * classes + j]);
             double sum = 0;
@@ -21,12 +27,15 @@ internal static class EagerLosses
             int y = (int)labels.Data[r];
             total += Math.Log(sum) - (logits.Data[r * classes + y] - max);
         }
-        return Scalar(logits, total / rows, "softmax_cross_entropy", [logits, labels], g =>
+        return Scalar(logits, scored == 0 ? 0 : total / scored, "softmax_cross_entropy", [logits, labels], g =>
         {
             var dz = logits.GradBuffer();
             for (int r = 0; r < rows; r++)
+            {
+                if ((int)labels.Data[r] == ignoreLabel) continue;
                 for (int j = 0; j < classes; j++)
-                    dz[r * classes + j] += g * (probabilities[r * classes + j] - (j == (int)labels.Data[r] ? 1 : 0)) / rows;
+                    dz[r * classes + j] += g * (probabilities[r * classes + j] - (j == (int)labels.Data[r] ? 1 : 0)) / scored;
+            }
         });
     }
 

@@ -66,7 +66,7 @@ internal sealed partial class NetworkEmitter
         {
             _w.Line($"int batch = global::GraphGen.NetworkGuard.BatchOf(Name, {x}, InputSize, _capacity);");
             if (_plan.Graph.TargetClasses > 0)
-                _w.Line($"global::GraphGen.NetworkGuard.Labels(Name, {y}, batch * TargetSize, ClassCount);");
+                _w.Line($"global::GraphGen.NetworkGuard.Labels(Name, {y}, batch * TargetSize, ClassCount{(_plan.Graph.IgnoredLabel is null ? "" : ", IgnoredLabel")});");
             else
                 _w.Line($"global::GraphGen.NetworkGuard.Targets(Name, {y}, batch, TargetSize);");
             using (_w.Block("if (CheckFinite)"))

@@ -103,6 +103,11 @@ internal sealed partial class NetworkEmitter
         _w.Line($"public const int OutputSize = {OutputSize};");
         if (_trainable) _w.Line($"public const int TargetSize = {_plan.Graph.Target!.Shape.Size};");
         if (_plan.Graph.TargetClasses > 0) _w.Line($"public const int ClassCount = {_plan.Graph.TargetClasses};");
+        if (_plan.Graph.IgnoredLabel is { } ignored)
+        {
+            _w.Line("/// <summary>The label SoftmaxCrossEntropy skips: positions with nothing to predict (padding).</summary>");
+            _w.Line($"public const int IgnoredLabel = {ignored.ToString(System.Globalization.CultureInfo.InvariantCulture)};");
+        }
         _w.Line($"public const int ParameterCount = {_plan.Graph.ParameterCount};");
         if (_plan.Graph.State.Count > 0) _w.Line($"public const int StateCount = {_plan.Graph.State.Sum(p => p.Count)};");
         _w.Comment("Floats per sample in the activation/gradient arena (see the memory plan below).");
@@ -172,6 +177,7 @@ internal sealed partial class NetworkEmitter
         _w.Line("int global::GraphGen.INetwork.OutputSize => OutputSize;");
         _w.Line("global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;");
         if (_trainable) _w.Line($"int global::GraphGen.ITrainableNetwork<{_targetType}>.TargetSize => TargetSize;");
+        if (_trainable && _plan.Graph.IgnoredLabel is not null) _w.Line($"int? global::GraphGen.ITrainableNetwork<{_targetType}>.IgnoredLabel => IgnoredLabel;");
         _w.Line();
         _w.Line("/// <summary>The parameter arena (every parameter, contiguous, in <see cref=\"ParameterTable\"/> order).</summary>");
         _w.Line("public global::System.Span<float> Parameters => _parameters.Span;");

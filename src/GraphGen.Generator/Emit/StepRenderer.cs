@@ -141,7 +141,8 @@ internal static class StepRenderer
         string size = l.Loss == OpKind.SoftmaxCrossEntropy
             ? $"{l.Rows.Code}, {l.Columns}"
             : (l.Columns == 1 ? l.Rows.Code : $"{l.Rows.Code} * {l.Columns}");
-        string extra = (l.Weight == 1 ? "" : ", weight: " + MapConstant.FloatLiteral(l.Weight)) + (l.Accumulate ? ", accumulate: true" : "");
+        string extra = (l.Weight == 1 ? "" : ", weight: " + MapConstant.FloatLiteral(l.Weight)) + (l.Accumulate ? ", accumulate: true" : "")
+            + (l.IgnoreLabel is { } ignore ? ", ignoreLabel: " + ignore.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
         w.Line($"float {l.Result} = {Kernels}Losses.{kernel}({l.Prediction}, {l.Target}, {gradient}, {size}{extra});");
     }
 

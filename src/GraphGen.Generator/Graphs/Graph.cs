@@ -30,6 +30,12 @@ internal sealed class Graph
     /// <summary>Classes of an integer-label target; 0 for real-valued targets.</summary>
     public int TargetClasses { get; set; }
 
+    /// <summary>Whether a SoftmaxCrossEntropy term has been built (the terms must agree on <see cref="IgnoredLabel"/>).</summary>
+    public bool HasLabelLoss { get; set; }
+
+    /// <summary>The label the SoftmaxCrossEntropy terms skip (padding), or null when every label counts.</summary>
+    public int? IgnoredLabel { get; set; }
+
     public bool InputGradient { get; set; }
 
     /// <summary>loss = Σ weight · term + constant, terms being loss-op nodes.</summary>

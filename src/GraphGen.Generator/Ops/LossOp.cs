@@ -88,6 +88,10 @@ internal sealed class LossOp : OpRule, ILossRule
                     $"SoftmaxCrossEntropy: the logits {prediction.Shape} hold {prediction.Shape.LeadingSize} rows of classes per sample but the labels hold {target.Shape.Size} per sample");
                 return null;
             }
+            if (!IgnoredLabel(call, graph, out var ignore)) return null;
+            var term = graph.Add(Kind, [prediction, target], TensorShape.Scalar, call.Location);
+            if (ignore is { } label) term.Settings["ignoreLabel"] = label;
+            return term;
         }
         else
         {
@@ -107,6 +111,38 @@ internal sealed class LossOp : OpRule, ILossRule
         return graph.Add(Kind, [prediction, target], TensorShape.Scalar, call.Location);
     }
 
+    /// <summary>
+    /// The optional ignoreLabel of SoftmaxCrossEntropy: a constant outside the classes, the same
+    /// in every SoftmaxCrossEntropy term of the loss (they read the same labels, and the network
+    /// checks its labels once). False after reporting a diagnostic.
+    /// </summary>
+    private static bool IgnoredLabel(OpCall call, Graph graph, out int? ignore)
+    {
+        const string Parameter = "ignoreLabel";
+        ignore = null;
+        if (call.Has(Parameter))
+        {
+            ignore = call.Int(Parameter, int.MinValue);
+            if (ignore is null) return false;
+            if (ignore >= 0 && ignore < graph.TargetClasses)
+            {
+                call.Builder.Report(DiagnosticDescriptors.InvalidArgument, call.LocationOf(Parameter),
+                    $"SoftmaxCrossEntropy: ignoreLabel {ignore} is a class index (0..{graph.TargetClasses - 1}); mark padding with a label outside the classes, such as -1");
+                return false;
+            }
+        }
+        if (graph.HasLabelLoss && graph.IgnoredLabel != ignore)
+        {
+            string Describe(int? label) => label is { } l ? $"ignores label {l}" : "ignores no label";
+            call.Builder.Report(DiagnosticDescriptors.InvalidLoss, call.Location,
+                $"Every SoftmaxCrossEntropy term reads the same labels, so they must ignore the same label: an earlier term {Describe(graph.IgnoredLabel)}, this one {Describe(ignore)}");
+            return false;
+        }
+        graph.HasLabelLoss = true;
+        graph.IgnoredLabel = ignore;
+        return true;
+    }
+
     /// <summary>Emits the fused loss-and-gradient kernel for one term of the total loss.</summary>
     public void EmitLoss(Node node, double weight, string result, PlanBuilder plan)
     {
@@ -117,6 +153,8 @@ internal sealed class LossOp : OpRule, ILossRule
             ? (Dim.Batch(prediction.Shape.LeadingSize), prediction.Shape.Last)
             : (Dim.Batch(1), prediction.Shape.Size);
         string n = TakesLabels ? rows.Math : (prediction.Shape.Size == 1 ? "B" : prediction.Shape.Size.ToString(CultureInfo.InvariantCulture) + "B");
+        int? ignore = node.Settings.TryGetValue("ignoreLabel", out int label) ? label : null;
+        if (ignore is not null) n = "the rows whose label is not " + ignore.Value.ToString(CultureInfo.InvariantCulture);
         var comment = new System.Collections.Generic.List<string>
         {
             $"{_name}({prediction.Name}, {target.Name}), N = {n}" + (weight == 1 ? "" : $", weight {weight.ToString("G6", CultureInfo.InvariantCulture)} in the total loss"),
@@ -124,8 +162,11 @@ internal sealed class LossOp : OpRule, ILossRule
         };
         if (gradient is not null)
             comment.Add("  " + _math[1] + (weight == 1 ? "" : " · weight"));
+        if (ignore is not null)
+            comment.Add($"  rows labelled {ignore} (padding) add nothing to the sum and get dz = 0");
         plan.Emit(new LossStep(Kind, plan.Value(prediction), plan.Value(target), gradient?.Operand, rows, columns, weight, gradient?.Accumulate ?? false, result)
         {
+            IgnoreLabel = ignore,
             SourceNode = node.Id,
             Label = _name,
             Comment = comment,

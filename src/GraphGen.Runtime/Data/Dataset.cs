@@ -25,7 +25,9 @@ public sealed class Dataset
     /// <param name="classCount">The number of classes.</param>
     /// <param name="classNames">Optional names of the classes, one per class.</param>
     /// <param name="labelsPerSample">Labels per sample: 1 for classification, T for a sequence model that predicts every position.</param>
-    public Dataset(float[] features, ReadOnlySpan<int> featureShape, int[] labels, int classCount, IReadOnlyList<string>? classNames = null, int labelsPerSample = 1)
+    /// <param name="ignoredLabel">A label outside the classes that marks a position with nothing to predict (padding), for a network whose loss ignores it.</param>
+    public Dataset(float[] features, ReadOnlySpan<int> featureShape, int[] labels, int classCount, IReadOnlyList<string>? classNames = null, int labelsPerSample = 1,
+        int? ignoredLabel = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -41,10 +43,13 @@ public sealed class Dataset
             throw new ArgumentException(labelsPerSample == 1
                 ? $"There are {Count} samples but {labels.Length} labels; each sample needs exactly one label."
                 : $"There are {Count} samples with {labelsPerSample} labels each, so {(long)Count * labelsPerSample} labels were expected, but there are {labels.Length}.", nameof(labels));
+        if (ignoredLabel is >= 0 && ignoredLabel < classCount)
+            throw new ArgumentOutOfRangeException(nameof(ignoredLabel), ignoredLabel, $"The ignored label must not be a class index (0..{classCount - 1}).");
         for (int i = 0; i < labels.Length; i++)
         {
-            if ((uint)labels[i] >= (uint)classCount)
-                throw new ArgumentException($"Label {labels[i]} of sample {i / labelsPerSample} is outside [0, {classCount}).", nameof(labels));
+            if ((uint)labels[i] >= (uint)classCount && labels[i] != ignoredLabel)
+                throw new ArgumentException($"Label {labels[i]} of sample {i / labelsPerSample} is outside [0, {classCount})"
+                    + (ignoredLabel is { } ignored ? $" and is not the ignored label {ignored}." : "."), nameof(labels));
         }
         if (classNames is not null)
         {
@@ -56,7 +61,11 @@ public sealed class Dataset
         _labels = labels;
         ClassCount = classCount;
         LabelSize = labelsPerSample;
+        IgnoredLabel = ignoredLabel;
     }
+
+    /// <summary>The label that marks a position with nothing to predict, or null when every label is a class.</summary>
+    public int? IgnoredLabel { get; }
 
     /// <summary>A regression dataset: <paramref name="targetSize"/> target values per sample.</summary>
     /// <param name="features">Count × FeatureSize values, sample after sample.</param>
@@ -82,9 +91,11 @@ public sealed class Dataset
     }
 
     // For datasets derived from a validated one: the invariants already hold.
-    private Dataset(float[] features, int[] featureShape, int[]? labels, int classCount, string[]? classNames, float[]? targets, int targetSize, int labelSize)
+    private Dataset(float[] features, int[] featureShape, int[]? labels, int classCount, string[]? classNames, float[]? targets, int targetSize, int labelSize,
+        int? ignoredLabel)
     {
         LabelSize = labelSize;
+        IgnoredLabel = ignoredLabel;
         Features = features;
         _featureShape = featureShape;
         FeatureSize = Product(featureShape);
@@ -177,7 +188,7 @@ public sealed class Dataset
             if (labels is not null) _labels.AsSpan(source * LabelSize, LabelSize).CopyTo(labels.AsSpan(i * LabelSize));
             if (targets is not null) _targets.AsSpan(source * TargetSize, TargetSize).CopyTo(targets.AsSpan(i * TargetSize));
         }
-        return new Dataset(features, _featureShape, labels, ClassCount, _classNames, targets, TargetSize, LabelSize);
+        return new Dataset(features, _featureShape, labels, ClassCount, _classNames, targets, TargetSize, LabelSize, IgnoredLabel);
     }
 
     /// <summary>A new dataset of <paramref name="count"/> consecutive samples starting at <paramref name="start"/>.</summary>
@@ -193,7 +204,8 @@ public sealed class Dataset
             _classNames,
             _targets?.AsSpan(start * TargetSize, count * TargetSize).ToArray(),
             TargetSize,
-            LabelSize);
+            LabelSize,
+            IgnoredLabel);
     }
 
     /// <summary>The first <paramref name="count"/> samples (all of them when there are fewer).</summary>
@@ -209,7 +221,7 @@ public sealed class Dataset
         int[] shape = ValidateShape(featureShape);
         if (Product(shape) != FeatureSize)
             throw new ArgumentException($"Shape [{string.Join(", ", shape)}] holds {Product(shape)} values per sample, but the samples have {FeatureSize} ([{string.Join(", ", _featureShape)}]).", nameof(featureShape));
-        return new Dataset(Features, shape, _labels, ClassCount, _classNames, _targets, TargetSize, LabelSize);
+        return new Dataset(Features, shape, _labels, ClassCount, _classNames, _targets, TargetSize, LabelSize, IgnoredLabel);
     }
 
     /// <summary>A new dataset whose features are multiplied by <paramref name="factor"/>, e.g. 1/16 for digits or 1/255 for MNIST pixels.</summary>
@@ -231,7 +243,7 @@ public sealed class Dataset
         if (features.Length != Features.Length)
             throw new ArgumentException($"Expected {Features.Length} feature values, found {features.Length}.", nameof(features));
         ValidateFinite(features, FeatureSize, nameof(features));
-        return new Dataset(features, _featureShape, _labels, ClassCount, _classNames, _targets, TargetSize, LabelSize);
+        return new Dataset(features, _featureShape, _labels, ClassCount, _classNames, _targets, TargetSize, LabelSize, IgnoredLabel);
     }
 
     /// <inheritdoc />

@@ -16,6 +16,9 @@ public static class Losses
     /// loss = (1/B) Σ_b [log Σ_j exp(z[b,j] − m_b) − (z[b, y_b] − m_b)], m_b = max_j z[b,j];
     /// dz[b,j] = weight · (softmax(z_b)[j] − [j = y_b]) / B.
     /// Shifting by the row maximum keeps it exact for logits of 1e4 and beyond.
+    /// With <paramref name="ignoreLabel"/> (PyTorch's ignore_index: padding positions of a
+    /// sequence), rows with that label add nothing and get a zero gradient, and B is the number of
+    /// the other rows; when every row is ignored the loss is 0 (PyTorch gives NaN).
     /// </summary>
     /// <remarks>
     /// With AVX-512 a row is whole 16-lane vectors and a masked last one (10 classes: one masked
@@ -26,7 +29,7 @@ public static class Losses
     /// around it.
     /// </remarks>
     public static unsafe float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dlogits,
-        int batch, int classes, float weight = 1f, bool accumulate = false)
+        int batch, int classes, float weight = 1f, bool accumulate = false, int? ignoreLabel = null)
     {
         const string Kernel = "SoftmaxCrossEntropy";
         KernelChecks.NotLess(batch, 0, Kernel, nameof(batch));
@@ -36,23 +39,35 @@ public static class Losses
             throw new ArgumentException($"{Kernel}: labels must hold {batch} class indices (one per row) but holds {labels.Length}.", nameof(labels));
         bool wantGradient = !dlogits.IsEmpty;
         if (wantGradient) KernelChecks.Length(dlogits.Length, Kernel, nameof(dlogits), "[batch, classes]", batch, classes);
+        if (ignoreLabel is >= 0 && ignoreLabel < classes)
+            throw new ArgumentOutOfRangeException(nameof(ignoreLabel), ignoreLabel, $"{Kernel}: the ignored label must not be a class index (0..{classes - 1}).");
+        int ignored = ignoreLabel ?? -1, scored = batch;
         for (int b = 0; b < batch; b++)
-            if ((uint)labels[b] >= (uint)classes)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"{Kernel}: label {b} is {labels[b]}, but class indices must be in 0..{classes - 1}.");
+        {
+            if ((uint)labels[b] < (uint)classes) continue;
+            if (ignoreLabel == labels[b]) { scored--; continue; }
+            throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"{Kernel}: label {b} is {labels[b]}, but class indices must be in 0..{classes - 1}"
+                + (ignoreLabel is { } i ? $" (or {i}, the ignored label)." : "."));
+        }
+        if (scored == 0)
+        {
+            if (wantGradient && !accumulate) dlogits[..(batch * classes)].Clear();
+            return 0f;
+        }
         double total;
         fixed (float* z = logits, dz = dlogits)
         fixed (int* y = labels)
         {
             total = Avx512F.IsSupported
-                ? SoftmaxCrossEntropy512(z, y, wantGradient ? dz : null, batch, classes, weight / batch, accumulate)
-                : SoftmaxCrossEntropyScalar(z, y, wantGradient ? dz : null, batch, classes, weight / batch, accumulate);
+                ? SoftmaxCrossEntropy512(z, y, wantGradient ? dz : null, batch, classes, weight / scored, accumulate, ignored)
+                : SoftmaxCrossEntropyScalar(z, y, wantGradient ? dz : null, batch, classes, weight / scored, accumulate, ignored);
         }
-        return (float)(total / batch);
+        return (float)(total / scored);
     }
 
     /// <summary>Σ_b of the rows' loss terms (in double, row order); dz as documented when not null.</summary>
     private static unsafe double SoftmaxCrossEntropy512(float* logits, int* labels, float* dlogits, int batch, int classes,
-        float gradScale, bool accumulate)
+        float gradScale, bool accumulate, int ignored)
     {
         // Rows go in blocks: the vector work of a block first, then its logarithms (calls that
         // would otherwise force every vector register to be saved around them, row after row).
@@ -64,7 +79,7 @@ public static class Losses
         {
             int rows = Math.Min(Block, batch - b0);
             SoftmaxCrossEntropyRows512(logits + (nint)b0 * classes, labels + b0, dlogits == null ? null : dlogits + (nint)b0 * classes,
-                rows, classes, gradScale, accumulate, sums, shifted);
+                rows, classes, gradScale, accumulate, sums, shifted, ignored);
             for (int r = 0; r < rows; r++) total += MathF.Log(sums[r]) - shifted[r];
         }
         return total;
@@ -72,11 +87,13 @@ public static class Losses
 
     /// <summary>
     /// For each row: sums[r] = Σ_j exp(z[r,j] − m_r) and shifted[r] = z[r, y_r] − m_r, and the
-    /// gradient when <paramref name="dlogits"/> is not null.
+    /// gradient when <paramref name="dlogits"/> is not null. An ignored row (label
+    /// <paramref name="ignored"/>, never a class index) gets sums 1 and shifted 0, a term of 0,
+    /// and a zero gradient.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void SoftmaxCrossEntropyRows512(float* logits, int* labels, float* dlogits, int rows, int classes,
-        float gradScale, bool accumulate, float* sums, float* shifted)
+        float gradScale, bool accumulate, float* sums, float* shifted, int ignored)
     {
         int full = classes & ~15, tail = classes - full;
         var tailMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(tail)).AsSingle();
@@ -86,6 +103,13 @@ public static class Losses
         bool park = dlogits != null && !accumulate;
         for (int b = 0; b < rows; b++)
         {
+            if (labels[b] == ignored)
+            {
+                sums[b] = 1f;
+                shifted[b] = 0f;
+                if (dlogits != null && !accumulate) new Span<float>(dlogits + (nint)b * classes, classes).Clear();
+                continue;
+            }
             float* z = logits + (nint)b * classes;
             // max: vmaxps (a NaN logit makes the row's sum, hence its loss and gradient, NaN anyway).
             var vmax = negativeInfinity;
@@ -140,11 +164,16 @@ public static class Losses
 
     /// <summary>The definition, one element at a time (machines without AVX-512).</summary>
     private static unsafe double SoftmaxCrossEntropyScalar(float* logits, int* labels, float* dlogits, int batch, int classes,
-        float gradScale, bool accumulate)
+        float gradScale, bool accumulate, int ignored)
     {
         double total = 0;
         for (int b = 0; b < batch; b++)
         {
+            if (labels[b] == ignored)
+            {
+                if (dlogits != null && !accumulate) new Span<float>(dlogits + (nint)b * classes, classes).Clear();
+                continue;
+            }
             float* z = logits + (nint)b * classes;
             float max = float.NegativeInfinity;
             for (int j = 0; j < classes; j++) max = MathF.Max(max, z[j]);

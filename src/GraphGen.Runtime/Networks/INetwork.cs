@@ -61,6 +61,12 @@ public interface ITrainableNetwork<TTarget> : INetwork where TTarget : unmanaged
     /// <summary>Targets per sample: 1 for a class label, else the product of the target's [Shape].</summary>
     int TargetSize { get; }
 
+    /// <summary>
+    /// The label that the loss skips (padding positions of a sequence), declared as
+    /// <c>SoftmaxCrossEntropy(z, y, ignoreLabel: -1)</c>; null when every label counts.
+    /// </summary>
+    int? IgnoredLabel => null;
+
     /// <summary>The gradient arena, laid out like <see cref="INetwork.Parameters"/>; filled by <see cref="ComputeGradients"/>.</summary>
     ReadOnlySpan<float> Gradients { get; }
 

@@ -31,14 +31,16 @@ public static class NetworkGuard
             throw new ArgumentException($"{network}: {targets.Length} targets were passed for a batch of {batch} samples; expected {batch * targetSize} ({batch} × {targetSize}).", nameof(targets));
     }
 
-    public static void Labels(string network, ReadOnlySpan<int> labels, int batch, int classes)
+    /// <summary>Validates labels: one per sample (or position), each a class index or the network's ignored label.</summary>
+    public static void Labels(string network, ReadOnlySpan<int> labels, int batch, int classes, int? ignoredLabel = null)
     {
         if (labels.Length != batch)
             throw new ArgumentException($"{network}: {labels.Length} labels were passed for a batch of {batch} samples; pass one class index per sample.", nameof(labels));
         for (int i = 0; i < labels.Length; i++)
         {
-            if ((uint)labels[i] >= (uint)classes)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"{network}: label {i} is {labels[i]}, but class indices must be in 0..{classes - 1}.");
+            if ((uint)labels[i] >= (uint)classes && labels[i] != ignoredLabel)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"{network}: label {i} is {labels[i]}, but class indices must be in 0..{classes - 1}"
+                    + (ignoredLabel is { } ignored ? $" (or {ignored}, the label the loss ignores)." : "."));
         }
     }
 

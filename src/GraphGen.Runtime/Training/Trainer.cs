@@ -40,21 +40,16 @@ public sealed class Trainer<T> where T : unmanaged
     public EpochStats RunEpoch(int epoch, Dataset? validation = null)
     {
         var clock = Stopwatch.StartNew();
-        double lossSum = 0;
-        int samples = 0, correct = 0;
-        bool labelled = typeof(T) == typeof(int);
-        int classes = labelled ? _network.OutputSize / _network.TargetSize : 0;
+        var totals = new Totals(_network);
         foreach (Batch batch in _batches.Epoch(epoch))
         {
             float loss = _network.TrainStep(batch.Features, Targets(batch), Optimizer);
-            lossSum += (double)loss * batch.Size;
-            samples += batch.Size;
-            if (labelled) correct += Metrics.CountCorrect(_network.LastOutput, batch.Labels, classes);
+            totals.Add(_network, batch, loss);
             BatchCompleted?.Invoke(batch.Number, _batches.BatchesPerEpoch, loss);
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        var train = new Evaluation(lossSum / samples, labelled ? (double)correct / (samples * _network.TargetSize) : double.NaN, samples);
-        var stats = new EpochStats(epoch, train, validation is null ? null : Evaluate(_network, validation), seconds, samples / seconds);
+        var train = totals.Evaluation;
+        var stats = new EpochStats(epoch, train, validation is null ? null : Evaluate(_network, validation), seconds, train.Samples / seconds);
         History.Add(stats);
         return stats;
     }
@@ -63,17 +58,46 @@ public sealed class Trainer<T> where T : unmanaged
     public static Evaluation Evaluate(ITrainableNetwork<T> network, Dataset data)
     {
         var batches = new BatchIterator(data, network.BatchCapacity, seed: 0, shuffle: false);
-        double lossSum = 0;
-        int samples = 0, correct = 0;
-        bool labelled = typeof(T) == typeof(int);
-        int classes = labelled ? network.OutputSize / network.TargetSize : 0;
+        var totals = new Totals(network);
         foreach (Batch batch in batches.Epoch(0))
+            totals.Add(network, batch, network.ComputeLoss(batch.Features, Targets(batch)));
+        return totals.Evaluation;
+    }
+
+    /// <summary>
+    /// Running sums over the batches of an epoch. With labels, each batch's mean loss is weighted
+    /// by the labels it scored (all of them, unless the network ignores a padding label), so the
+    /// result is the mean over every scored label, like the accuracy; otherwise by its samples.
+    /// </summary>
+    private struct Totals(ITrainableNetwork<T> network)
+    {
+        private readonly bool _labelled = typeof(T) == typeof(int);
+        private readonly int _classes = typeof(T) == typeof(int) ? network.OutputSize / network.TargetSize : 0;
+        private readonly int? _ignored = network.IgnoredLabel;
+        private double _lossSum, _weight;
+        private long _scored, _correct;
+        private int _samples;
+
+        public void Add(ITrainableNetwork<T> net, Batch batch, float loss)
         {
-            lossSum += (double)network.ComputeLoss(batch.Features, Targets(batch)) * batch.Size;
-            samples += batch.Size;
-            if (labelled) correct += Metrics.CountCorrect(network.LastOutput, batch.Labels, classes);
+            _samples += batch.Size;
+            if (!_labelled)
+            {
+                _lossSum += (double)loss * batch.Size;
+                _weight += batch.Size;
+                return;
+            }
+            int scored = Metrics.CountScored(batch.Labels, _ignored);
+            _lossSum += (double)loss * scored;
+            _weight += scored;
+            _scored += scored;
+            _correct += Metrics.CountCorrect(net.LastOutput, batch.Labels, _classes, _ignored);
         }
-        return new Evaluation(lossSum / samples, labelled ? (double)correct / (samples * network.TargetSize) : double.NaN, samples);
+
+        public readonly Evaluation Evaluation => new(
+            _weight > 0 ? _lossSum / _weight : 0,
+            _labelled ? (_scored > 0 ? (double)_correct / _scored : double.NaN) : double.NaN,
+            _samples);
     }
 
     private static ReadOnlySpan<T> Targets(Batch batch) =>

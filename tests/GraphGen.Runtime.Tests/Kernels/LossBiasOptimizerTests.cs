@@ -84,6 +84,52 @@ public class LossBiasOptimizerTests
     }
 
     [Fact]
+    public void SoftmaxCrossEntropySkipsIgnoredRowsLikeTheScoredRowsAlone()
+    {
+        // The loss and gradient of a batch with ignored rows are those of the scored rows alone,
+        // bit for bit; the ignored rows' gradient is zero (written, or left as it was when accumulating).
+        var rng = new SeededRandom(41);
+        foreach (int classes in new[] { 3, 10, 16, 37 })
+        {
+            const int batch = 70; // more than one block of 64 rows
+            var z = Random(rng, batch * classes);
+            var y = new int[batch];
+            for (int b = 0; b < batch; b++) y[b] = b % 3 == 1 ? -1 : rng.NextInt(classes);
+            var kept = Enumerable.Range(0, batch).Where(b => y[b] != -1).ToArray();
+            var zKept = kept.SelectMany(b => z.Skip(b * classes).Take(classes)).ToArray();
+            var yKept = kept.Select(b => y[b]).ToArray();
+            var dzKept = new float[zKept.Length];
+            float expected = Losses.SoftmaxCrossEntropy(zKept, yKept, dzKept, kept.Length, classes, weight: 0.5f);
+
+            var dz = Enumerable.Repeat(9f, batch * classes).ToArray();
+            float actual = Losses.SoftmaxCrossEntropy(z, y, dz, batch, classes, weight: 0.5f, ignoreLabel: -1);
+            Assert.Equal(expected, actual);
+            for (int i = 0, k = 0; i < batch; i++)
+            {
+                var row = dz.AsSpan(i * classes, classes).ToArray();
+                if (y[i] == -1) Assert.All(row, v => Assert.Equal(0f, v));
+                else Assert.Equal(dzKept.AsSpan(k++ * classes, classes).ToArray(), row);
+            }
+            var accumulated = Enumerable.Repeat(9f, batch * classes).ToArray();
+            Losses.SoftmaxCrossEntropy(z, y, accumulated, batch, classes, weight: 0.5f, accumulate: true, ignoreLabel: -1);
+            for (int i = 0; i < batch; i++)
+                if (y[i] == -1) Assert.All(accumulated.AsSpan(i * classes, classes).ToArray(), v => Assert.Equal(9f, v));
+        }
+    }
+
+    [Fact]
+    public void SoftmaxCrossEntropyOfOnlyIgnoredRowsIsZeroAndOtherLabelsStillFail()
+    {
+        var z = new float[] { 1, 2, 3, 4, 5, 6 };
+        var dz = new float[] { 7, 7, 7, 7, 7, 7 };
+        Assert.Equal(0f, Losses.SoftmaxCrossEntropy(z, [-1, -1], dz, 2, 3, ignoreLabel: -1));
+        Assert.All(dz, v => Assert.Equal(0f, v));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SoftmaxCrossEntropy(z, [-2, 0], dz, 2, 3, ignoreLabel: -1));
+        Assert.Contains("label 0 is -2, but class indices must be in 0..2 (or -1, the ignored label)", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SoftmaxCrossEntropy(z, [0, 0], dz, 2, 3, ignoreLabel: 1));
+    }
+
+    [Fact]
     public void BiasSumsAreColumnChainsInRowOrder()
     {
         var rng = new SeededRandom(64);

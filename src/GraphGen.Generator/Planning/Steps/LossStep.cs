@@ -9,6 +9,9 @@ namespace GraphGen.Generator.Planning;
 /// </summary>
 internal sealed record LossStep(OpKind Loss, Operand Prediction, Operand Target, Operand? Gradient, Dim Rows, int Columns, double Weight, bool Accumulate, string Result) : KernelStep
 {
+    /// <summary>SoftmaxCrossEntropy only: the label whose rows are skipped (padding), or null.</summary>
+    public int? IgnoreLabel { get; init; }
+
     public override IEnumerable<Operand> Reads
     {
         get
