@@ -32,6 +32,9 @@ public partial class NameGru
         return Dense(Stack(states), Vocabulary, "head");
     }
 
+    /// <summary>The label of the positions after a name's end: nothing to predict there, so the loss skips them.</summary>
+    public const int Padding = -1;
+
     [Loss]
-    Tensor Loss(Tensor logits, [Labels(Vocabulary), Shape(Steps)] Tensor next) => SoftmaxCrossEntropy(logits, next);
+    Tensor Loss(Tensor logits, [Labels(Vocabulary), Shape(Steps)] Tensor next) => SoftmaxCrossEntropy(logits, next, ignoreLabel: Padding);
 }

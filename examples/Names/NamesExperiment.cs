@@ -5,8 +5,9 @@ using GraphGen.Training;
 namespace GraphGen.Examples.Names;
 
 /// <summary>
-/// Training the GRU on names, one per sequence: input ".emma...." predicts "emma.....", where
-/// '.' marks both the start and the end of a name (and pads the rest).
+/// Training the GRU on names, one per sequence: input ".emma...." predicts "emma." and then
+/// nothing: '.' marks both the start and the end of a name (and pads the input), and the targets
+/// after the end are <see cref="NameGru.Padding"/>, which the loss skips.
 /// </summary>
 public static class NamesExperiment
 {
@@ -26,10 +27,10 @@ public static class NamesExperiment
             for (int t = 0; t < T; t++)
             {
                 inputs[i * T + t] = Alphabet.IndexOf(padded[t]);
-                targets[i * T + t] = Alphabet.IndexOf(padded[t + 1]);
+                targets[i * T + t] = t <= list[i].Length ? Alphabet.IndexOf(padded[t + 1]) : NameGru.Padding;
             }
         }
-        return new Dataset(inputs, [T], targets, NameGru.Vocabulary, labelsPerSample: T);
+        return new Dataset(inputs, [T], targets, NameGru.Vocabulary, labelsPerSample: T, ignoredLabel: NameGru.Padding);
     }
 
     public static Result Run(IReadOnlyList<string> names, int epochs, int seed, int batchSize, float learningRate, TextWriter log)

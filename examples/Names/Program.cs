@@ -5,7 +5,7 @@ using GraphGen.Data;
 using GraphGen.Examples;
 using GraphGen.Examples.Names;
 
-var options = ExampleOptions.Parse("Names", args, defaultEpochs: 25);
+var options = ExampleOptions.Parse("Names", args, defaultEpochs: 14);
 IReadOnlyList<string> names;
 try
 {

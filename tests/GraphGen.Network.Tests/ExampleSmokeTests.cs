@@ -69,6 +69,16 @@ public class ExampleSmokeTests
     }
 
     [Fact]
+    public void NamesTargetsEndWithTheEndMarkerThenPadding()
+    {
+        var data = NamesExperiment.Encode(["emma"]);
+        string alphabet = NamesExperiment.Alphabet;
+        int[] expected = [.. "emma.".Select(c => alphabet.IndexOf(c)), .. Enumerable.Repeat(NameGru.Padding, NameGru.Steps - 5)];
+        Assert.Equal(expected, data.LabelsOf(0).ToArray());
+        Assert.Equal(NameGru.Padding, data.IgnoredLabel);
+    }
+
+    [Fact]
     public void VaeWritesImagesAndReportsAnElbo()
     {
         string artifacts = Path.Combine(Path.GetTempPath(), $"graphgen-vae-{Guid.NewGuid():N}");

@@ -303,7 +303,7 @@ namespace GraphGen.Examples.Names;
 /// stack291      Stack                         [B, 16, 128]           0
 /// head          Dense "head"                  [B, 16, 32]        4,128
 /// total: 63,776 parameters (249.1 KiB as float32)
-/// loss = SoftmaxCrossEntropy(head, next)
+/// loss = SoftmaxCrossEntropy(head, next, ignoreLabel: -1)
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("GraphGen", "{version}")]
@@ -314,6 +314,8 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
     public const int OutputSize = 512;
     public const int TargetSize = 16;
     public const int ClassCount = 32;
+    /// <summary>The label SoftmaxCrossEntropy skips: positions with nothing to predict (padding).</summary>
+    public const int IgnoredLabel = -1;
     public const int ParameterCount = 63776;
     // Floats per sample in the activation/gradient arena (see the memory plan below).
     public const int ArenaWidth = 17280;
@@ -1026,6 +1028,7 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
     int global::GraphGen.INetwork.OutputSize => OutputSize;
     global::System.Collections.Generic.IReadOnlyList<global::GraphGen.TensorInfo> global::GraphGen.INetwork.Activations => ActivationTable;
     int global::GraphGen.ITrainableNetwork<int>.TargetSize => TargetSize;
+    int? global::GraphGen.ITrainableNetwork<int>.IgnoredLabel => IgnoredLabel;
 
     /// <summary>The parameter arena (every parameter, contiguous, in <see cref="ParameterTable"/> order).</summary>
     public global::System.Span<float> Parameters => _parameters.Span;
@@ -1092,7 +1095,7 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
     private int CheckBatch(global::System.ReadOnlySpan<float> ids, global::System.ReadOnlySpan<int> next)
     {
         int batch = global::GraphGen.NetworkGuard.BatchOf(Name, ids, InputSize, _capacity);
-        global::GraphGen.NetworkGuard.Labels(Name, next, batch * TargetSize, ClassCount);
+        global::GraphGen.NetworkGuard.Labels(Name, next, batch * TargetSize, ClassCount, IgnoredLabel);
         if (CheckFinite)
         {
             global::GraphGen.NetworkGuard.Finite(Name, "input", ids);
@@ -2633,10 +2636,11 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
         var head = ArenaView(14848, batch * 512);
         var dHead = ArenaView(15360, batch * 512);
 
-        // 212. SoftmaxCrossEntropy(head, next), N = 16B
+        // 212. SoftmaxCrossEntropy(head, next), N = the rows whose label is not -1
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(head, next, withGradient ? dHead : default, batch * 16, 32);
+        //      rows labelled -1 (padding) add nothing to the sum and get dz = 0
+        float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(head, next, withGradient ? dHead : default, batch * 16, 32, ignoreLabel: -1);
 
         float loss = term0;
         if (CheckFinite) global::GraphGen.NetworkGuard.Finite(Name, "loss", loss);
@@ -5338,7 +5342,7 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
         stack291      Stack                         [B, 16, 128]           0
         head          Dense "head"                  [B, 16, 32]        4,128
         total: 63,776 parameters (249.1 KiB as float32)
-        loss = SoftmaxCrossEntropy(head, next)
+        loss = SoftmaxCrossEntropy(head, next, ignoreLabel: -1)
         """";
 
     /// <summary>Graphviz DOT text of the forward graph (render with: dot -Tsvg).</summary>
@@ -6063,7 +6067,7 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           n291 -> n292;
           n292 -> n294;
           n293 -> n294;
-          loss [label="loss\nSoftmaxCrossEntropy(head, next)", fillcolor="#fde2e1"];
+          loss [label="loss\nSoftmaxCrossEntropy(head, next, ignoreLabel: -1)", fillcolor="#fde2e1"];
           n294 -> loss;
         }
         """";
@@ -6786,7 +6790,7 @@ partial class NameGru : global::GraphGen.ITrainableNetwork<int>, global::GraphGe
           n291 --> n292
           n292 --> n294
           n293 --> n294
-          loss["loss = SoftmaxCrossEntropy(head, next)"]:::loss
+          loss["loss = SoftmaxCrossEntropy(head, next, ignoreLabel: -1)"]:::loss
           n294 --> loss
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
