@@ -122,4 +122,14 @@ public class TorchFixtureTests
         Pool2d.AverageBackward(s, batch, F.AvgPoolDy, dx, false);
         Close(D(F.AvgPoolDx), dx, 1e-6, "average dx");
     }
+
+    [Fact]
+    public void CrossEntropyWithIgnoredLabelsMatchesPyTorchIgnoreIndex()
+    {
+        const int rows = 9, classes = 5;
+        var dz = new float[rows * classes];
+        float loss = Losses.SoftmaxCrossEntropy(F.CeIgnoreZ, F.CeIgnoreLabels, dz, rows, classes, ignoreLabel: -1);
+        Close(D(F.CeIgnoreLoss), [loss], 1e-6, "loss");
+        Close(D(F.CeIgnoreDz), dz, 1e-5, "dz");
+    }
 }
