@@ -8,8 +8,9 @@ namespace GraphGen.Bench;
 
 /// <summary>
 /// The quick benchmark table: SGEMM GFLOP/s at four square sizes, then for each MLP of the
-/// issue the Adam training step and the inference time, their FLOP rates, the bytes allocated per
-/// call, and the eager interpreter's training step on the same case (what compilation buys).
+/// issue (and LeNet-5, for convolutions) the Adam training step and the inference time, their FLOP
+/// rates, the bytes allocated per call, and the eager interpreter's training step on the same MLP
+/// (what compilation buys).
 /// Also written as artifacts/bench/quick.csv (case,metric,value,unit).
 /// </summary>
 public static class NetworkQuick
@@ -26,6 +27,15 @@ public static class NetworkQuick
         new("784-128-10 b64", 64, [784, 128, 10], b => new Mlp784x128(b, 0)),
         new("784-256-128-10 b128", 128, [784, 256, 128, 10], b => new Mlp784x256x128(b, 0)),
         new("1024-1024-1024-10 b256", 256, [1024, 1024, 1024, 10], b => new Mlp1024x1024x1024(b, 0)),
+    ];
+
+    /// <summary>A convolutional network of the table; FLOPs counted like the MLPs' (2 per multiply-add, ×3 for training).</summary>
+    public sealed record ConvCase(string Name, int Batch, int InputSize, int Classes, long MultiplyAdds, Func<int, ITrainableNetwork<int>> Create);
+
+    /// <summary>LeNet-5 on 28×28 images: conv 1→6 5×5 (28×28 out), conv 6→16 5×5 (10×10 out), dense 400→120→84→10.</summary>
+    public static readonly ConvCase[] ConvCases =
+    [
+        new("lenet-5 b64", 64, 28 * 28, 10, 6L * 28 * 28 * 25 + 16L * 10 * 10 * 6 * 25 + 400 * 120 + 120 * 84 + 84 * 10, b => new BenchLeNet5(b, 0)),
     ];
 
     public static void Run(TextWriter output, string csvPath, bool eager = true)
@@ -46,34 +56,48 @@ public static class NetworkQuick
             rows.Add(("sgemm " + n, "gflops", gflops, "GFLOP/s"));
         }
         output.WriteLine();
-        output.WriteLine($"{"MLP (Adam, softmax CE)",-24} {"train µs",10} {"GFLOP/s",8} {"infer µs",10} {"GFLOP/s",8} {"bytes/step",11} {"eager µs",12} {"eager ×",8}");
+        output.WriteLine(Header("MLP (Adam, softmax CE)"));
         foreach (var mlp in Cases)
-        {
-            var net = mlp.Create(mlp.Batch);
-            var rng = new SeededRandom(1);
-            var x = Random(rng, mlp.Batch * mlp.Widths[0]);
-            var y = new int[mlp.Batch];
-            for (int i = 0; i < y.Length; i++) y[i] = rng.NextInt(10);
-            var destination = new float[mlp.Batch * 10];
-            var optimizer = new Adam(1e-4f);
-            double train = Measure.BestSeconds(() => net.TrainStep(x, y, optimizer));
-            double infer = Measure.BestSeconds(() => net.Forward(x, destination));
-            long allocated = AllocatedPerCall(() => net.TrainStep(x, y, optimizer)) + AllocatedPerCall(() => net.Forward(x, destination));
-            double trainGflops = 6.0 * mlp.Batch * mlp.MultiplyAdds / train / 1e9;
-            double inferGflops = 2.0 * mlp.Batch * mlp.MultiplyAdds / infer / 1e9;
-            double eagerSeconds = eager ? EagerStep(net, x, y) : double.NaN;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{mlp.Name,-24} {train * 1e6,10:F1} {trainGflops,8:F1} {infer * 1e6,10:F1} {inferGflops,8:F1} {allocated,11} {eagerSeconds * 1e6,12:F0} {eagerSeconds / train,8:F0}"));
-            rows.Add((mlp.Name, "train_step", train * 1e6, "us"));
-            rows.Add((mlp.Name, "train_gflops", trainGflops, "GFLOP/s"));
-            rows.Add((mlp.Name, "inference", infer * 1e6, "us"));
-            rows.Add((mlp.Name, "inference_gflops", inferGflops, "GFLOP/s"));
-            rows.Add((mlp.Name, "allocated", allocated, "bytes"));
-            if (eager) rows.Add((mlp.Name, "eager_train_step", eagerSeconds * 1e6, "us"));
-        }
+            MeasureRow(output, rows, mlp.Name, mlp.Batch, mlp.Widths[0], mlp.Widths[^1], mlp.MultiplyAdds, mlp.Create(mlp.Batch), eager);
+        output.WriteLine();
+        output.WriteLine(Header("CNN (Adam, softmax CE)"));
+        foreach (var cnn in ConvCases)
+            MeasureRow(output, rows, cnn.Name, cnn.Batch, cnn.InputSize, cnn.Classes, cnn.MultiplyAdds, cnn.Create(cnn.Batch), eager: false);
         WriteCsv(csvPath, rows);
         output.WriteLine();
         output.WriteLine($"wrote {csvPath}");
+    }
+
+    private static string Header(string title) =>
+        $"{title,-24} {"train µs",10} {"GFLOP/s",8} {"infer µs",10} {"GFLOP/s",8} {"bytes/step",11} {"eager µs",12} {"eager ×",8}";
+
+    /// <summary>One row of the table: training step, inference, FLOP rates, bytes per call, eager step.</summary>
+    private static void MeasureRow(TextWriter output, List<(string Case, string Metric, double Value, string Unit)> rows,
+        string name, int batch, int inputSize, int classes, long multiplyAdds, ITrainableNetwork<int> net, bool eager)
+    {
+        var rng = new SeededRandom(1);
+        var x = Random(rng, batch * inputSize);
+        var y = new int[batch];
+        for (int i = 0; i < y.Length; i++) y[i] = rng.NextInt(classes);
+        var destination = new float[batch * classes];
+        var optimizer = new Adam(1e-4f);
+        double train = Measure.BestSeconds(() => net.TrainStep(x, y, optimizer));
+        double infer = Measure.BestSeconds(() => net.Forward(x, destination));
+        long allocated = AllocatedPerCall(() => net.TrainStep(x, y, optimizer)) + AllocatedPerCall(() => net.Forward(x, destination));
+        double trainGflops = 6.0 * batch * multiplyAdds / train / 1e9;
+        double inferGflops = 2.0 * batch * multiplyAdds / infer / 1e9;
+        double eagerSeconds = eager ? EagerStep(net, x, y) : double.NaN;
+        string eagerColumns = eager
+            ? string.Create(CultureInfo.InvariantCulture, $"{eagerSeconds * 1e6,12:F0} {eagerSeconds / train,8:F0}")
+            : $"{"-",12} {"-",8}";
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-24} {train * 1e6,10:F1} {trainGflops,8:F1} {infer * 1e6,10:F1} {inferGflops,8:F1} {allocated,11} ") + eagerColumns);
+        rows.Add((name, "train_step", train * 1e6, "us"));
+        rows.Add((name, "train_gflops", trainGflops, "GFLOP/s"));
+        rows.Add((name, "inference", infer * 1e6, "us"));
+        rows.Add((name, "inference_gflops", inferGflops, "GFLOP/s"));
+        rows.Add((name, "allocated", allocated, "bytes"));
+        if (eager) rows.Add((name, "eager_train_step", eagerSeconds * 1e6, "us"));
     }
 
     /// <summary>Bytes allocated per call on this thread, after warm-up.</summary>

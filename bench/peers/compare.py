@@ -22,6 +22,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PYTHON = "/usr/bin/python3"
 CASES = {"64-32-10 b32": (32, [64, 32, 10]), "784-128-10 b64": (64, [784, 128, 10]),
          "784-256-128-10 b128": (128, [784, 256, 128, 10]), "1024-1024-1024-10 b256": (256, [1024, 1024, 1024, 10])}
+# Convolutional networks: reported side by side, without a target (the issue sets none).
+CNN_CASES = ["lenet-5 b64"]
 
 
 def ensure_peer():
@@ -55,7 +57,7 @@ def peers():
             values[("sgemm " + m.group(1), "gflops")] = max(values.get(("sgemm " + m.group(1), "gflops"), 0), float(m.group(2)))
     out = subprocess.run([PYTHON, os.path.join(ROOT, "bench/peers/mlp_torch.py")], env=env, capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
-        for name in CASES:
+        for name in [*CASES, *CNN_CASES]:
             if line.startswith(name):
                 fields = line[len(name):].split()
                 values[(name, "train_step")] = float(fields[0])
@@ -97,6 +99,12 @@ def main():
             target = max(peer_us / factor, flops / rate * 1e6 if rate else 0)
             verdict = "met" if ours_us <= target else "NOT met"
             print(f"{name + ' ' + ('train' if metric == 'train_step' else 'infer'):<24} {ours_us:11.1f} {peer_us:11.1f} {peer_us / ours_us:8.1f} {target:10.1f}  {verdict}")
+    print(f"\n{'CNN (no target)':<24} {'GraphGen µs':>11} {'PyTorch µs':>11} {'speedup':>8}")
+    for name in CNN_CASES:
+        for metric in ("train_step", "inference"):
+            ours_us, peer_us = g.get((name, metric)), p.get((name, metric))
+            if ours_us is not None and peer_us is not None:
+                print(f"{name + ' ' + ('train' if metric == 'train_step' else 'infer'):<24} {ours_us:11.1f} {peer_us:11.1f} {peer_us / ours_us:8.1f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch's time for the four MLPs of `GraphGen.Bench quick`: one Adam training step
-(forward, softmax cross-entropy, backward, update) and one inference pass, in microseconds.
+"""PyTorch's time for the four MLPs and the LeNet-5 of `GraphGen.Bench quick`: one Adam training
+step (forward, softmax cross-entropy, backward, update) and one inference pass, in microseconds.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/peers/mlp_torch.py
 
@@ -48,11 +48,26 @@ def model(widths):
     return torch.nn.Sequential(*layers)
 
 
+def lenet5():
+    """LeNet-5 as GraphGen's examples/LeNet: conv 1→6 5×5 pad 2, max pool 2, conv 6→16 5×5, max pool 2, dense 400→120→84→10, ReLU."""
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(400, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10))
+
+
+CNN_CASES = [("lenet-5 b64", 64, lenet5, (1, 28, 28), 10)]
+
+
 def measure(batch, widths):
+    return measure_model(batch, model(widths), (widths[0],), widths[-1])
+
+
+def measure_model(batch, net, input_shape, classes):
     torch.manual_seed(0)
-    net = model(widths)
-    x = torch.rand(batch, widths[0]) - 0.5
-    y = torch.randint(0, widths[-1], (batch,))
+    x = torch.rand(batch, *input_shape) - 0.5
+    y = torch.randint(0, classes, (batch,))
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
     loss_fn = torch.nn.CrossEntropyLoss()
 
@@ -73,11 +88,14 @@ def main():
     cores = os.cpu_count() or 1
     print(f"torch {torch.__version__}, {cores} cores, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
     print(f"{'case':<24} {'train µs':>10} {'threads':>8} {'infer µs':>10} {'threads':>8}")
-    for name, batch, widths in CASES:
+    runs = [(name, lambda batch=batch, widths=widths: measure(batch, widths)) for name, batch, widths in CASES]
+    runs += [(name, lambda batch=batch, build=build, shape=shape, classes=classes: measure_model(batch, build(), shape, classes))
+             for name, batch, build, shape, classes in CNN_CASES]
+    for name, run in runs:
         best_train, best_infer = (float("inf"), 0), (float("inf"), 0)
         for threads in range(1, cores + 1):
             torch.set_num_threads(threads)
-            train, infer = measure(batch, widths)
+            train, infer = run()
             best_train = min(best_train, (train, threads))
             best_infer = min(best_infer, (infer, threads))
         print(f"{name:<24} {best_train[0] * 1e6:10.1f} {best_train[1]:8d} {best_infer[0] * 1e6:10.1f} {best_infer[1]:8d}")
