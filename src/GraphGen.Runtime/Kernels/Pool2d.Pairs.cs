@@ -13,43 +13,61 @@ public static partial class Pool2d
     /// r + 1 are split into even and odd columns, and the four candidates of each window are taken
     /// in PyTorch's scan order (r, 2j), (r, 2j+1), (r+1, 2j), (r+1, 2j+1), each replacing the running
     /// maximum when larger or NaN, exactly as the scalar loop does. Returns the number of windows
-    /// done: all of the row (a ragged end is staged through a stack buffer).
+    /// done: all of the row (a ragged end, or a row narrower than 16 windows, with masked loads
+    /// and stores, which never touch memory past the row).
     /// </summary>
     private static unsafe int MaxPairs(float* row, int width, int rowIndex, int outW, float* y, int* argmax)
     {
         int j = 0;
         for (; j + 16 <= outW; j += 16)
-            MaxPairs16(row + 2 * j, row + 2 * j + width, rowIndex + 2 * j, width, y + j, argmax + j);
-        int rest = outW - j;
-        if (rest > 0)
-        {
-            // The ragged end goes through the same code on staged copies; only its windows are kept.
-            float* stage = stackalloc float[2 * 32 + 16];
-            int* stagedAt = stackalloc int[16];
-            new Span<float>(stage, 2 * 32 + 16).Clear();
-            new ReadOnlySpan<float>(row + 2 * j, 2 * rest).CopyTo(new Span<float>(stage, 2 * rest));
-            new ReadOnlySpan<float>(row + 2 * j + width, 2 * rest).CopyTo(new Span<float>(stage + 32, 2 * rest));
-            MaxPairs16(stage, stage + 32, rowIndex + 2 * j, width, stage + 64, stagedAt);
-            new ReadOnlySpan<float>(stage + 64, rest).CopyTo(new Span<float>(y + j, rest));
-            new ReadOnlySpan<int>(stagedAt, rest).CopyTo(new Span<int>(argmax + j, rest));
-        }
+            MaxPairs16(row + 2 * j, row + 2 * j + width, rowIndex + 2 * j, width, y + j, argmax + j, 16);
+        if (j < outW)
+            MaxPairs16(row + 2 * j, row + 2 * j + width, rowIndex + 2 * j, width, y + j, argmax + j, outW - j);
         return outW;
     }
 
-    /// <summary>16 windows whose top rows start at <paramref name="r0"/> and bottom rows at <paramref name="r1"/>.</summary>
-    private static unsafe void MaxPairs16(float* r0, float* r1, int firstIndex, int width, float* y, int* argmax)
+    /// <summary>
+    /// <paramref name="windows"/> (1 to 16) windows whose top rows start at <paramref name="r0"/> and
+    /// bottom rows at <paramref name="r1"/>; fewer than 16 read and write under masks.
+    /// </summary>
+    private static unsafe void MaxPairs16(float* r0, float* r1, int firstIndex, int width, float* y, int* argmax, int windows)
     {
-        var (a, b) = (Vector512.Load(r0), Vector512.Load(r0 + 16));
-        var (c, d) = (Vector512.Load(r1), Vector512.Load(r1 + 16));
+        Vector512<float> a, b, c, d;
+        if (windows == 16)
+        {
+            (a, b) = (Vector512.Load(r0), Vector512.Load(r0 + 16));
+            (c, d) = (Vector512.Load(r1), Vector512.Load(r1 + 16));
+        }
+        else
+        {
+            // 2·windows input floats per row: the first 16 under mask lo, the rest under mask hi.
+            var lo = Lanes(Math.Min(2 * windows, 16));
+            var hi = Lanes(Math.Max(2 * windows - 16, 0));
+            (a, b) = (Avx512F.MaskLoad(r0, lo, default), Avx512F.MaskLoad(r0 + 16, hi, default));
+            (c, d) = (Avx512F.MaskLoad(r1, lo, default), Avx512F.MaskLoad(r1 + 16, hi, default));
+        }
         var first = Vector512.Create(firstIndex) + EvenLanes;
         var max = Avx512F.PermuteVar16x32x2(a, EvenLanes, b);
         var at = first;
         Take(Avx512F.PermuteVar16x32x2(a, OddLanes, b), first + Vector512<int>.One, ref max, ref at);
         Take(Avx512F.PermuteVar16x32x2(c, EvenLanes, d), first + Vector512.Create(width), ref max, ref at);
         Take(Avx512F.PermuteVar16x32x2(c, OddLanes, d), first + Vector512.Create(width + 1), ref max, ref at);
-        Vector512.Store(max, y);
-        Vector512.Store(at, argmax);
+        if (windows == 16)
+        {
+            Vector512.Store(max, y);
+            Vector512.Store(at, argmax);
+        }
+        else
+        {
+            var kept = Lanes(windows);
+            Avx512F.MaskStore(y, kept, max);
+            Avx512F.MaskStore(argmax, kept.AsInt32(), at);
+        }
     }
+
+    /// <summary>A mask of the first <paramref name="count"/> lanes (0 to 16).</summary>
+    private static Vector512<float> Lanes(int count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 
     private static void Take(Vector512<float> v, Vector512<int> index, ref Vector512<float> max, ref Vector512<int> at)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace GraphGen.Kernels;
@@ -23,68 +24,132 @@ public static partial class Pool2d
         const string Kernel = "Pool2d.MaxForward";
         Check(in s, batch, Kernel, nameof(x), x.Length, nameof(y), y.Length);
         KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
-        int outH = s.OutHeight, outW = s.OutWidth, inPlane = s.InPlane, outPlane = outH * outW; // properties divide: hoist them
-        int planes = batch * s.Channels, width = s.InWidth;
-        bool pairs = s is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
         fixed (float* px = x, py = y)
         fixed (int* pa = argmax)
-            for (int plane = 0; plane < planes; plane++)
+            RunPlanes(in s, batch, backward: false, px, py, pa, accumulate: false);
+    }
+
+    /// <summary>One plane of <see cref="MaxForward"/>.</summary>
+    private static unsafe void MaxForwardPlane(in Pool2dShape s, float* xp, float* yp, int* ap)
+    {
+        int outH = s.OutHeight, outW = s.OutWidth, width = s.InWidth; // properties divide: hoist them
+        bool pairs = s is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
+        for (int i = 0; i < outH; i++)
+        {
+            var (h0, h1) = Window(i, s.StrideH, s.PadH, s.KernelH, s.InHeight);
+            int j = pairs ? MaxPairs(xp + 2 * i * width, width, 2 * i * width, outW, yp, ap) : 0;
+            for (; j < outW; j++)
             {
-                float* xp = px + (nint)plane * inPlane;
-                float* yp = py + (nint)plane * outPlane;
-                int* ap = pa + (nint)plane * outPlane;
-                for (int i = 0; i < outH; i++)
+                var (w0, w1) = Window(j, s.StrideW, s.PadW, s.KernelW, width);
+                float max = float.NegativeInfinity;
+                int maxBits = BitConverter.SingleToInt32Bits(max);
+                int at = h0 * width + w0;
+                for (int h = h0; h < h1; h++)
                 {
-                    var (h0, h1) = Window(i, s.StrideH, s.PadH, s.KernelH, s.InHeight);
-                    int j = pairs ? MaxPairs(xp + 2 * i * width, width, 2 * i * width, outW, yp, ap) : 0;
-                    for (; j < outW; j++)
+                    float* row = xp + h * width;
+                    for (int w = w0; w < w1; w++)
                     {
-                        var (w0, w1) = Window(j, s.StrideW, s.PadW, s.KernelW, width);
-                        float max = float.NegativeInfinity;
-                        int maxBits = BitConverter.SingleToInt32Bits(max);
-                        int at = h0 * width + w0;
-                        for (int h = h0; h < h1; h++)
-                        {
-                            float* row = xp + h * width;
-                            for (int w = w0; w < w1; w++)
-                            {
-                                // Take v if it is larger or NaN, without a branch (random data
-                                // mispredicts half the time): an all-ones mask selects the bits.
-                                float v = row[w];
-                                int take = -((v > max ? 1 : 0) | (float.IsNaN(v) ? 1 : 0));
-                                maxBits = (maxBits & ~take) | (BitConverter.SingleToInt32Bits(v) & take);
-                                max = BitConverter.Int32BitsToSingle(maxBits);
-                                at = (at & ~take) | ((h * width + w) & take);
-                            }
-                        }
-                        yp[j] = max;
-                        ap[j] = at;
+                        // Take v if it is larger or NaN, without a branch (random data
+                        // mispredicts half the time): an all-ones mask selects the bits.
+                        float v = row[w];
+                        int take = -((v > max ? 1 : 0) | (float.IsNaN(v) ? 1 : 0));
+                        maxBits = (maxBits & ~take) | (BitConverter.SingleToInt32Bits(v) & take);
+                        max = BitConverter.Int32BitsToSingle(maxBits);
+                        at = (at & ~take) | ((h * width + w) & take);
                     }
-                    yp += outW;
-                    ap += outW;
                 }
+                yp[j] = max;
+                ap[j] = at;
             }
+            yp += outW;
+            ap += outW;
+        }
     }
 
     /// <summary>dx (+)= dy routed to each window's winner: dx[argmax[i, j]] += dy[i, j] (zero elsewhere when writing).</summary>
-    public static void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, bool accumulate)
+    public static unsafe void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, bool accumulate)
     {
         const string Kernel = "Pool2d.MaxBackward";
         Check(in s, batch, Kernel, nameof(dx), dx.Length, nameof(dy), dy.Length);
         KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
-        int outH = s.OutHeight, outW = s.OutWidth, inPlane = s.InPlane, outPlane = outH * outW; // properties divide: hoist them
-        int planes = batch * s.Channels, outputs = planes * outPlane;
-        for (int k = 0; k < outputs; k++)
-            if ((uint)argmax[k] >= (uint)inPlane)
-                throw new ArgumentOutOfRangeException(nameof(argmax), argmax[k],
-                    $"{Kernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
-        if (!accumulate) dx.Slice(0, planes * inPlane).Clear();
-        for (int plane = 0; plane < planes; plane++)
+        int outputs = batch * s.Channels * s.OutPlane;
+        // Every index is checked before anything is written: a bad one leaves dx as it was.
+        if (FirstOutside(argmax[..outputs], s.InPlane) is int k and >= 0)
+            throw new ArgumentOutOfRangeException(nameof(argmax), argmax[k],
+                $"{Kernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
+        fixed (float* pdy = dy, pdx = dx)
+        fixed (int* pa = argmax)
+            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate);
+    }
+
+    /// <summary>One plane of <see cref="MaxBackward"/>: clear (unless accumulating), then scatter.</summary>
+    private static unsafe void MaxBackwardPlane(int inPlane, int outPlane, float* dyp, int* ap, float* dxp, bool accumulate)
+    {
+        if (!accumulate) new Span<float>(dxp, inPlane).Clear();
+        for (int k = 0; k < outPlane; k++) dxp[ap[k]] += dyp[k];
+    }
+
+    /// <summary>The first index of <paramref name="indices"/> outside 0..<paramref name="limit"/>−1, or −1.</summary>
+    private static int FirstOutside(ReadOnlySpan<int> indices, int limit)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            var dxp = dx.Slice(plane * inPlane, inPlane);
-            var dyp = dy.Slice(plane * outPlane, outPlane);
-            var ap = argmax.Slice(plane * outPlane, outPlane);
-            for (int k = 0; k < dyp.Length; k++) dxp[ap[k]] += dyp[k];
+            // Unsigned compare: a negative index is a huge one.
+            var bound = Vector512.Create((uint)limit);
+            for (; k + 16 <= indices.Length; k += 16)
+                if (Vector512.GreaterThanOrEqualAny(Vector512.Create(indices.Slice(k, 16)).AsUInt32(), bound)) break;
+        }
+        for (; k < indices.Length; k++)
+            if ((uint)indices[k] >= (uint)limit) return k;
+        return -1;
+    }
+
+    /// <summary>Planes below this many input floats in all run on the caller (a hand-off costs about a microsecond).</summary>
+    private const int ParallelMinFloats = 32 * 1024;
+
+    /// <summary>Max pooling forward or backward over all planes, in chunks of planes on the worker pool.</summary>
+    private static unsafe void RunPlanes(in Pool2dShape s, int batch, bool backward, float* first, float* second, int* argmax, bool accumulate)
+    {
+        int planes = batch * s.Channels;
+        if (planes == 0) return;
+        var work = MaxWork.ForCurrentThread();
+        work.Set(in s, backward, first, second, argmax, accumulate);
+        int threads = (long)planes * s.InPlane < ParallelMinFloats ? 1 : Gemm.MaxThreads;
+        int parts = Math.Min(planes, threads * 4); // a few chunks per thread: a late thread leaves little behind
+        work.PlanesPerPart = (planes + parts - 1) / parts;
+        work.Planes = planes;
+        WorkerPool.Run(work, (planes + work.PlanesPerPart - 1) / work.PlanesPerPart, threads);
+    }
+
+    /// <summary>Part p: planes p·PlanesPerPart .. of a max pooling pass. Each plane is computed by one thread, so results never depend on the thread count.</summary>
+    private sealed unsafe class MaxWork : ParallelWork
+    {
+        [ThreadStatic] private static MaxWork? t_instance;
+        private Pool2dShape _shape;
+        private bool _backward, _accumulate;
+        private float* _first, _second;
+        private int* _argmax;
+        public int PlanesPerPart, Planes;
+
+        public static MaxWork ForCurrentThread() => t_instance ??= new MaxWork();
+
+        /// <summary>Forward: first = x, second = y; backward: first = dy, second = dx.</summary>
+        public void Set(in Pool2dShape shape, bool backward, float* first, float* second, int* argmax, bool accumulate)
+        {
+            _shape = shape; _backward = backward; _first = first; _second = second; _argmax = argmax; _accumulate = accumulate;
+        }
+
+        public override void RunPart(int part)
+        {
+            int inPlane = _shape.InPlane, outPlane = _shape.OutPlane;
+            int end = Math.Min(Planes, (part + 1) * PlanesPerPart);
+            for (int plane = part * PlanesPerPart; plane < end; plane++)
+            {
+                int* ap = _argmax + (nint)plane * outPlane;
+                if (_backward) MaxBackwardPlane(inPlane, outPlane, _first + (nint)plane * outPlane, ap, _second + (nint)plane * inPlane, _accumulate);
+                else MaxForwardPlane(in _shape, _first + (nint)plane * inPlane, _second + (nint)plane * outPlane, ap);
+            }
         }
     }
 

@@ -112,6 +112,33 @@ public class KernelThreadingTests
         Bitwise(one, Run(5), "5 threads");
     }
 
+    [Theory]
+    [InlineData(6, 28, 28, 2, 2, 0)]   // LeNet's first pooling: 2×2 pairs under masks, in parallel
+    [InlineData(16, 10, 10, 2, 2, 0)]  // LeNet's second
+    [InlineData(8, 31, 29, 3, 2, 1)]   // the general loop
+    public void MaxPoolingIsBitwiseIdenticalForEveryThreadCount(int channels, int height, int width, int kernel, int stride, int padding)
+    {
+        var s = new Pool2dShape(channels, height, width, kernel, kernel, stride, stride, padding, padding);
+        const int batch = 64;
+        var rng = new SeededRandom(74);
+        var x = Random(rng, batch * s.InputSize);
+        var dy = Random(rng, batch * s.OutputSize);
+        float[] Run(int threads) => WithThreads(threads, () =>
+        {
+            var y = new float[dy.Length];
+            var argmax = new int[dy.Length];
+            Pool2d.MaxForward(s, batch, x, y, argmax);
+            var dx = Random(new SeededRandom(75), x.Length);
+            Pool2d.MaxBackward(s, batch, dy, argmax, dx, accumulate: true);
+            var written = new float[x.Length];
+            Pool2d.MaxBackward(s, batch, dy, argmax, written, accumulate: false);
+            return y.Concat(argmax.Select(a => (float)a)).Concat(dx).Concat(written).ToArray();
+        });
+        var one = Run(1);
+        Bitwise(one, RunUntilWorkersHelp(() => Run(2)), "2 threads");
+        Bitwise(one, Run(3), "3 threads");
+    }
+
     /// <summary>Runs until a worker thread has run at least one part (a busy pool or a sleeping worker can leave the caller alone).</summary>
     private static float[] RunUntilWorkersHelp(Func<float[]> run)
     {

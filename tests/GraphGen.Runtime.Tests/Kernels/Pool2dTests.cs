@@ -14,6 +14,8 @@ public class Pool2dTests
         new(1, 5, 5, 5, 5, 1, 1),                 // one window over the whole image
         new(2, 9, 6, 2, 3, 3, 1, 1, 1),           // stride larger than the window
         new(2, 7, 37, 2, 2, 2, 2),                // 2×2 pairs: a block of 16 windows, a ragged end, an odd row and column left over
+        new(2, 10, 10, 2, 2, 2, 2),               // LeNet's second pooling: 5 windows a row, all under masks
+        new(1, 4, 66, 2, 2, 2, 2),                // two full blocks and one masked window
     ];
 
     public static TheoryData<int, int> Cases()
@@ -157,6 +159,21 @@ public class Pool2dTests
         Assert.Equal(60, argmax[10]);
         Assert.Equal(0f, y[0]);
         Assert.Equal(0, argmax[0]);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(784)]
+    public void ABadArgmaxIsNamedAndLeavesDxAsItWas(int bad)
+    {
+        var s = new Pool2dShape(6, 28, 28, 2, 2, 2, 2);
+        const int batch = 3;
+        var argmax = new int[batch * s.OutputSize];
+        argmax[700] = bad; // past the vector blocks' start, inside one
+        var dx = Enumerable.Repeat(2f, batch * s.InputSize).ToArray();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Pool2d.MaxBackward(s, batch, new float[argmax.Length], argmax, dx, accumulate: false));
+        Assert.Contains($"argmax[700] = {bad} is not an index within an input plane of 784 floats", e.Message);
+        Assert.All(dx, v => Assert.Equal(2f, v));
     }
 
     [Fact]
