@@ -9,10 +9,29 @@ namespace GraphGen.Kernels;
 /// </summary>
 public static class Activations
 {
+    /// <summary>
+    /// Tensors of at least this many floats are split over the worker pool in ranges of whole
+    /// 16-float blocks: each element goes through the same code as on one thread, and the ranges
+    /// follow the threads of the kernel that wrote the input (a pooling or convolution backward
+    /// split by samples), instead of one core reading everything the other core just wrote.
+    /// </summary>
+    private const int ParallelMinFloats = 64 * 1024;
+
     /// <summary>y = act(x).</summary>
-    public static void Forward(Activation activation, ReadOnlySpan<float> x, Span<float> y, float slope = 0.01f)
+    public static unsafe void Forward(Activation activation, ReadOnlySpan<float> x, Span<float> y, float slope = 0.01f)
     {
         if (y.Length < x.Length) throw new ArgumentException($"Activations.Forward: y holds {y.Length} values but x holds {x.Length}.", nameof(y));
+        if (x.Length >= ParallelMinFloats && Gemm.MaxThreads > 1)
+        {
+            fixed (float* px = x, py = y)
+                RunRanges(backward: false, activation, px, null, py, x.Length, accumulate: false, slope);
+            return;
+        }
+        ForwardSpan(activation, x, y, slope);
+    }
+
+    private static void ForwardSpan(Activation activation, ReadOnlySpan<float> x, Span<float> y, float slope)
+    {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -31,10 +50,21 @@ public static class Activations
     /// dx (+)= dy ⊙ act′(s), with s the activation's output for ReLU, leaky ReLU, sigmoid and tanh
     /// and its input for GELU (as in the GEMM backward epilogue).
     /// </summary>
-    public static void Backward(Activation activation, ReadOnlySpan<float> source, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate, float slope = 0.01f)
+    public static unsafe void Backward(Activation activation, ReadOnlySpan<float> source, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate, float slope = 0.01f)
     {
         if (source.Length < dy.Length || dx.Length < dy.Length)
             throw new ArgumentException($"Activations.Backward: dy holds {dy.Length} values but the source holds {source.Length} and dx {dx.Length}.");
+        if (dy.Length >= ParallelMinFloats && Gemm.MaxThreads > 1)
+        {
+            fixed (float* ps = source, pdy = dy, pdx = dx)
+                RunRanges(backward: true, activation, ps, pdy, pdx, dy.Length, accumulate, slope);
+            return;
+        }
+        BackwardSpan(activation, source, dy, dx, accumulate, slope);
+    }
+
+    private static void BackwardSpan(Activation activation, ReadOnlySpan<float> source, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate, float slope)
+    {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -56,6 +86,45 @@ public static class Activations
         {
             float g = dy[i] * Derivative(activation, source[i], slope);
             dx[i] = accumulate ? dx[i] + g : g;
+        }
+    }
+
+    /// <summary>Forward (first = x, third = y) or backward (first = source, second = dy, third = dx) over n floats in ranges on the pool.</summary>
+    private static unsafe void RunRanges(bool backward, Activation activation, float* first, float* second, float* third, int n, bool accumulate, float slope)
+    {
+        var work = RangeWork.ForCurrentThread();
+        int ranges = Gemm.MaxThreads * 4; // a few per thread: a late thread leaves little behind
+        work.RangeFloats = (n / ranges + 15) & ~15;
+        work.Set(backward, activation, first, second, third, n, accumulate, slope);
+        WorkerPool.Run(work, (n + work.RangeFloats - 1) / work.RangeFloats, Gemm.MaxThreads);
+    }
+
+    /// <summary>Part r: floats r·RangeFloats .. (a multiple of 16, so the vector/scalar split is the one-thread split).</summary>
+    private sealed unsafe class RangeWork : ParallelWork
+    {
+        [ThreadStatic] private static RangeWork? t_instance;
+        private bool _backward, _accumulate;
+        private Activation _activation;
+        private float* _first, _second, _third;
+        private int _n;
+        private float _slope;
+        public int RangeFloats;
+
+        public static RangeWork ForCurrentThread() => t_instance ??= new RangeWork();
+
+        public void Set(bool backward, Activation activation, float* first, float* second, float* third, int n, bool accumulate, float slope)
+        {
+            _backward = backward; _activation = activation; _first = first; _second = second; _third = third; _n = n; _accumulate = accumulate; _slope = slope;
+        }
+
+        public override void RunPart(int part)
+        {
+            int start = part * RangeFloats, count = Math.Min(RangeFloats, _n - start);
+            if (_backward)
+                BackwardSpan(_activation, new ReadOnlySpan<float>(_first + start, count), new ReadOnlySpan<float>(_second + start, count),
+                    new Span<float>(_third + start, count), _accumulate, _slope);
+            else
+                ForwardSpan(_activation, new ReadOnlySpan<float>(_first + start, count), new Span<float>(_third + start, count), _slope);
         }
     }
 

@@ -139,6 +139,30 @@ public class KernelThreadingTests
         Bitwise(one, Run(3), "3 threads");
     }
 
+    [Theory]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Gelu)]
+    public void LargeActivationsAreBitwiseIdenticalForEveryThreadCount(Activation activation)
+    {
+        const int n = 3 * 64 * 1024 + 13; // above the parallel threshold, with a scalar tail
+        var rng = new SeededRandom(76);
+        var x = Random(rng, n);
+        var dy = Random(rng, n);
+        float[] Run(int threads) => WithThreads(threads, () =>
+        {
+            var y = new float[n];
+            Activations.Forward(activation, x, y);
+            var dx = Random(new SeededRandom(77), n);
+            Activations.Backward(activation, y, dy, dx, accumulate: true);
+            return y.Concat(dx).ToArray();
+        });
+        var one = Run(1);
+        Bitwise(one, RunUntilWorkersHelp(() => Run(2)), "2 threads");
+        Bitwise(one, Run(3), "3 threads");
+    }
+
     /// <summary>Runs until a worker thread has run at least one part (a busy pool or a sleeping worker can leave the caller alone).</summary>
     private static float[] RunUntilWorkersHelp(Func<float[]> run)
     {
