@@ -10,11 +10,12 @@ namespace GraphGen.Kernels;
 ///           dγ_j = Σ_rows dy_j·x̂_j,  dβ_j = Σ_rows dy_j
 /// </code>
 /// Row statistics and the parameter gradients' sums over rows are accumulated in double, in row
-/// order. gamma and beta may both be empty (elementwise_affine = false), and then dgamma and dbeta too.
+/// order (dγ and dβ per fixed slice of rows, then the slices in order; rows run in parallel on the
+/// worker pool, with the same bits for every thread count). gamma and beta may both be empty (elementwise_affine = false), and then dgamma and dbeta too.
 /// </summary>
 public static class LayerNorm
 {
-    public static void Forward(int rows, int cols, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+    public static unsafe void Forward(int rows, int cols, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> y, Span<float> savedMean, Span<float> savedInvStd, float epsilon = 1e-5f)
     {
         const string Kernel = "LayerNorm.Forward";
@@ -28,19 +29,39 @@ public static class LayerNorm
         var ws = KernelWorkspace.ForCurrentThread();
         var g = gamma.IsEmpty ? ws.Ones(cols) : gamma;
         var b = beta.IsEmpty ? Zeros(ws, cols) : beta;
-        for (int r = 0; r < rows; r++)
+        if (rows == 0) return;
+        fixed (float* px = x, pg = g, pb = b, py = y, pm = savedMean, ps = savedInvStd)
         {
-            var xr = x.Slice(r * cols, cols);
+            var work = RowsWork.ForCurrentThread();
+            work.Forward = true;
+            work.Rows = rows; work.Cols = cols; work.Epsilon = epsilon;
+            work.X = px; work.Gamma = pg; work.Beta = pb; work.Out = py; work.Mean = pm; work.InvStd = ps;
+            int threads = Threads(rows, cols);
+            int parts = Math.Min(rows, threads * 4); // a few per thread: a late thread leaves little behind
+            work.RowsPerPart = (rows + parts - 1) / parts;
+            WorkerPool.Run(work, (rows + work.RowsPerPart - 1) / work.RowsPerPart, threads);
+        }
+    }
+
+    /// <summary>Rows r0..r1−1 of the forward pass: statistics in double, then the affine row.</summary>
+    private static unsafe void ForwardRows(RowsWork w, int r0, int r1)
+    {
+        int cols = w.Cols;
+        var g = new ReadOnlySpan<float>(w.Gamma, cols);
+        var b = new ReadOnlySpan<float>(w.Beta, cols);
+        for (int r = r0; r < r1; r++)
+        {
+            var xr = new ReadOnlySpan<float>(w.X + (nint)r * cols, cols);
             double mean = NormalizationMath.Sum(xr) / cols;
-            double invStd = 1.0 / Math.Sqrt(NormalizationMath.SumSquares(xr, mean) / cols + epsilon);
-            savedMean[r] = (float)mean;
-            savedInvStd[r] = (float)invStd;
-            NormalizationMath.AffineRow(xr, y.Slice(r * cols, cols), mean, invStd, g, b);
+            double invStd = 1.0 / Math.Sqrt(NormalizationMath.SumSquares(xr, mean) / cols + w.Epsilon);
+            w.Mean[r] = (float)mean;
+            w.InvStd[r] = (float)invStd;
+            NormalizationMath.AffineRow(xr, new Span<float>(w.Out + (nint)r * cols, cols), mean, invStd, g, b);
         }
     }
 
     /// <summary>dx, dgamma and dbeta (+)= the gradients above, from x and the saved statistics of <see cref="Forward"/>.</summary>
-    public static void Backward(int rows, int cols, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
+    public static unsafe void Backward(int rows, int cols, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd, Span<float> dx, Span<float> dgamma, Span<float> dbeta, bool accumulate)
     {
         const string Kernel = "LayerNorm.Backward";
@@ -51,23 +72,78 @@ public static class LayerNorm
         KernelChecks.EmptyOrExactly(dbeta.Length, cols, Kernel, nameof(dbeta), "[cols]");
         var ws = KernelWorkspace.ForCurrentThread();
         var g = gamma.IsEmpty ? ws.Ones(cols) : gamma;
-        var sums = ws.Doubles(2 * cols);
+        // Fixed slices of rows, chosen from the row count alone, each with its own running sums of
+        // dγ and dβ (in double, in row order); the slices are then added in slice order. So the bits
+        // do not depend on how many threads ran the slices.
+        int slices = Math.Clamp(rows, 1, MaxSlices);
+        var sums = ws.Doubles(slices * 2 * cols);
         sums.Clear();
-        Span<double> sumGamma = sums.Slice(0, cols), sumBeta = sums.Slice(cols, cols);
-        for (int r = 0; r < rows; r++)
+        fixed (float* pdy = dy, px = x, pg = g, pdx = dx, pm = savedMean, ps = savedInvStd)
+        fixed (double* psums = sums)
         {
-            var dyr = dy.Slice(r * cols, cols);
-            var xr = x.Slice(r * cols, cols);
-            double mean = savedMean[r], invStd = savedInvStd[r];
-            var (sumG, sumGCentered) = NormalizationMath.RowSums(dyr, xr, g, mean);
-            double sumGXhat = sumGCentered * invStd, k = invStd / cols;
-            NormalizationMath.RowGradient(dyr, xr, g, dx.Slice(r * cols, cols), mean, invStd,
-                invStd, -k * sumGXhat, -k * sumG, accumulate, sumGamma, sumBeta);
+            var work = RowsWork.ForCurrentThread();
+            work.Forward = false;
+            work.Rows = rows; work.Cols = cols; work.Accumulate = accumulate; work.Slices = slices;
+            work.X = px; work.Gamma = pg; work.Dy = pdy; work.Out = pdx; work.Mean = pm; work.InvStd = ps; work.Sums = psums;
+            WorkerPool.Run(work, slices, Threads(rows, cols));
         }
         for (int j = 0; j < cols; j++)
         {
-            if (!dgamma.IsEmpty) dgamma[j] = accumulate ? dgamma[j] + (float)sumGamma[j] : (float)sumGamma[j];
-            if (!dbeta.IsEmpty) dbeta[j] = accumulate ? dbeta[j] + (float)sumBeta[j] : (float)sumBeta[j];
+            double sumGamma = 0, sumBeta = 0;
+            for (int slice = 0; slice < slices; slice++)
+            {
+                sumGamma += sums[slice * 2 * cols + j];
+                sumBeta += sums[slice * 2 * cols + cols + j];
+            }
+            if (!dgamma.IsEmpty) dgamma[j] = accumulate ? dgamma[j] + (float)sumGamma : (float)sumGamma;
+            if (!dbeta.IsEmpty) dbeta[j] = accumulate ? dbeta[j] + (float)sumBeta : (float)sumBeta;
+        }
+    }
+
+    /// <summary>Slice <paramref name="slice"/> of the backward pass: dx of its rows and its own sums of dγ, dβ.</summary>
+    private static unsafe void BackwardSlice(RowsWork w, int slice)
+    {
+        int cols = w.Cols;
+        int r0 = (int)((long)w.Rows * slice / w.Slices), r1 = (int)((long)w.Rows * (slice + 1) / w.Slices);
+        var g = new ReadOnlySpan<float>(w.Gamma, cols);
+        var sumGamma = new Span<double>(w.Sums + (nint)slice * 2 * cols, cols);
+        var sumBeta = new Span<double>(w.Sums + (nint)slice * 2 * cols + cols, cols);
+        for (int r = r0; r < r1; r++)
+        {
+            var dyr = new ReadOnlySpan<float>(w.Dy + (nint)r * cols, cols);
+            var xr = new ReadOnlySpan<float>(w.X + (nint)r * cols, cols);
+            double mean = w.Mean[r], invStd = w.InvStd[r];
+            var (sumG, sumGCentered) = NormalizationMath.RowSums(dyr, xr, g, mean);
+            double sumGXhat = sumGCentered * invStd, k = invStd / cols;
+            NormalizationMath.RowGradient(dyr, xr, g, new Span<float>(w.Out + (nint)r * cols, cols), mean, invStd,
+                invStd, -k * sumGXhat, -k * sumG, w.Accumulate, sumGamma, sumBeta);
+        }
+    }
+
+    /// <summary>The slices of the backward pass: at most this many, whatever the thread count.</summary>
+    private const int MaxSlices = 8;
+
+    /// <summary>Tensors below this many floats are normalised on the caller (a hand-off costs about a microsecond).</summary>
+    private const int ParallelMinFloats = 32 * 1024;
+
+    private static int Threads(int rows, int cols) => (long)rows * cols < ParallelMinFloats ? 1 : Gemm.MaxThreads;
+
+    /// <summary>A pass over rows: forward parts are runs of RowsPerPart rows, backward parts are the fixed slices.</summary>
+    private sealed unsafe class RowsWork : ParallelWork
+    {
+        [ThreadStatic] private static RowsWork? t_instance;
+        public bool Forward, Accumulate;
+        public int Rows, Cols, RowsPerPart, Slices;
+        public float Epsilon;
+        public float* X, Gamma, Beta, Dy, Out, Mean, InvStd;
+        public double* Sums;
+
+        public static RowsWork ForCurrentThread() => t_instance ??= new RowsWork();
+
+        public override void RunPart(int part)
+        {
+            if (Forward) ForwardRows(this, part * RowsPerPart, Math.Min(Rows, (part + 1) * RowsPerPart));
+            else BackwardSlice(this, part);
         }
     }
 

@@ -39,25 +39,64 @@ public static class Permute
     }
 
     /// <summary>y[b, h, t, d] (+)= x[b, t, h·D + d]: [B, T, H·D] → [B, H, T, D]. Its backward is <see cref="MergeHeads"/>.</summary>
-    public static void SplitHeads(int batch, int tokens, int heads, int headSize, ReadOnlySpan<float> x, Span<float> y, bool accumulate)
+    public static unsafe void SplitHeads(int batch, int tokens, int heads, int headSize, ReadOnlySpan<float> x, Span<float> y, bool accumulate)
     {
         Check("Permute.SplitHeads", batch, tokens, heads, headSize, x.Length, y.Length, xIsSplit: false);
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < tokens; t++)
-                for (int h = 0; h < heads; h++)
-                    SpanMath.CopyOrAdd(x.Slice(((b * tokens + t) * heads + h) * headSize, headSize),
-                        y.Slice(((b * heads + h) * tokens + t) * headSize, headSize), accumulate);
+        fixed (float* px = x, py = y)
+            RunHeads(split: true, batch, tokens, heads, headSize, px, py, accumulate);
     }
 
     /// <summary>y[b, t, h·D + d] (+)= x[b, h, t, d]: [B, H, T, D] → [B, T, H·D]. Its backward is <see cref="SplitHeads"/>.</summary>
-    public static void MergeHeads(int batch, int tokens, int heads, int headSize, ReadOnlySpan<float> x, Span<float> y, bool accumulate)
+    public static unsafe void MergeHeads(int batch, int tokens, int heads, int headSize, ReadOnlySpan<float> x, Span<float> y, bool accumulate)
     {
         Check("Permute.MergeHeads", batch, tokens, heads, headSize, x.Length, y.Length, xIsSplit: true);
-        for (int b = 0; b < batch; b++)
-            for (int h = 0; h < heads; h++)
-                for (int t = 0; t < tokens; t++)
-                    SpanMath.CopyOrAdd(x.Slice(((b * heads + h) * tokens + t) * headSize, headSize),
-                        y.Slice(((b * tokens + t) * heads + h) * headSize, headSize), accumulate);
+        fixed (float* px = x, py = y)
+            RunHeads(split: false, batch, tokens, heads, headSize, px, py, accumulate);
+    }
+
+    /// <summary>Tensors below this many floats are permuted on the caller (a hand-off costs about a microsecond).</summary>
+    private const int ParallelMinFloats = 64 * 1024;
+
+    /// <summary>Both head permutations as (batch, head) parts: part (b, h) moves T rows of D floats between the two layouts.</summary>
+    private static unsafe void RunHeads(bool split, int batch, int tokens, int heads, int headSize, float* x, float* y, bool accumulate)
+    {
+        int parts = batch * heads;
+        if (parts == 0) return;
+        var work = HeadsWork.ForCurrentThread();
+        work.Set(split, tokens, heads, headSize, x, y, accumulate);
+        int threads = (long)parts * tokens * headSize < ParallelMinFloats ? 1 : Gemm.MaxThreads;
+        WorkerPool.Run(work, parts, threads);
+    }
+
+    private sealed unsafe class HeadsWork : ParallelWork
+    {
+        [ThreadStatic] private static HeadsWork? t_instance;
+        private bool _split, _accumulate;
+        private int _tokens, _heads, _headSize;
+        private float* _x, _y;
+
+        public static HeadsWork ForCurrentThread() => t_instance ??= new HeadsWork();
+
+        public void Set(bool split, int tokens, int heads, int headSize, float* x, float* y, bool accumulate)
+        {
+            _split = split; _tokens = tokens; _heads = heads; _headSize = headSize; _x = x; _y = y; _accumulate = accumulate;
+        }
+
+        public override void RunPart(int part)
+        {
+            int b = part / _heads, h = part % _heads, d = _headSize, width = _heads * d;
+            // The merged layout [B, T, H·D]: head h of token t is D floats at ((b·T + t)·H + h)·D, rows width apart.
+            float* merged = (_split ? _x : _y) + ((nint)b * _tokens * _heads + h) * d;
+            // The split layout [B, H, T, D]: one contiguous T×D block.
+            float* block = (_split ? _y : _x) + ((nint)b * _heads + h) * _tokens * d;
+            for (int t = 0; t < _tokens; t++, merged += width, block += d)
+            {
+                var from = new ReadOnlySpan<float>(_split ? merged : block, d);
+                var to = new Span<float>(_split ? block : merged, d);
+                if (_accumulate) SpanMath.Add(from, to);
+                else from.CopyTo(to);
+            }
+        }
     }
 
     private static void Check(string kernel, int batch, int tokens, int heads, int headSize, int xLength, int yLength, bool xIsSplit)

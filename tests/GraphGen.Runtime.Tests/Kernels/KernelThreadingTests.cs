@@ -163,6 +163,36 @@ public class KernelThreadingTests
         Bitwise(one, Run(3), "3 threads");
     }
 
+    [Fact]
+    public void LayerNormAndHeadPermutesAreBitwiseIdenticalForEveryThreadCount()
+    {
+        const int batch = 8, tokens = 64, heads = 4, headSize = 32, width = heads * headSize, rows = batch * tokens;
+        var rng = new SeededRandom(78);
+        var x = Random(rng, rows * width);
+        var dy = Random(rng, rows * width);
+        var gamma = Random(rng, width);
+        var beta = Random(rng, width);
+        float[] Run(int threads) => WithThreads(threads, () =>
+        {
+            var y = new float[x.Length];
+            var mean = new float[rows];
+            var invStd = new float[rows];
+            LayerNorm.Forward(rows, width, x, gamma, beta, y, mean, invStd);
+            var dx = Random(new SeededRandom(79), x.Length);
+            var dgamma = new float[width];
+            var dbeta = new float[width];
+            LayerNorm.Backward(rows, width, dy, x, gamma, mean, invStd, dx, dgamma, dbeta, accumulate: true);
+            var split = new float[x.Length];
+            Permute.SplitHeads(batch, tokens, heads, headSize, y, split, accumulate: false);
+            var merged = Random(new SeededRandom(80), x.Length);
+            Permute.MergeHeads(batch, tokens, heads, headSize, split, merged, accumulate: true);
+            return y.Concat(mean).Concat(invStd).Concat(dx).Concat(dgamma).Concat(dbeta).Concat(split).Concat(merged).ToArray();
+        });
+        var one = Run(1);
+        Bitwise(one, RunUntilWorkersHelp(() => Run(2)), "2 threads");
+        Bitwise(one, Run(3), "3 threads");
+    }
+
     /// <summary>Runs until a worker thread has run at least one part (a busy pool or a sleeping worker can leave the caller alone).</summary>
     private static float[] RunUntilWorkersHelp(Func<float[]> run)
     {
