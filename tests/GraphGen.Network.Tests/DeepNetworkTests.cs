@@ -6,7 +6,7 @@ public class DeepNetworkTests
     private const int Batch = 3;
     private const int Seed = 7;
 
-    public static TheoryData<string> Networks => new() { "ConvNet", "NormNet", "TinyTransformer", "TinyRnn", "TinyVae", "MatMulForms", "TinyGru", "AttentionOps" };
+    public static TheoryData<string> Networks => new() { "ConvNet", "NormNet", "TinyTransformer", "TinyRnn", "TinyVae", "MatMulForms", "TinyGru", "AttentionOps", "PoolNet" };
 
     private static (object Net, float[] X, object Targets) Case(string name)
     {
@@ -20,6 +20,7 @@ public class DeepNetworkTests
             "MatMulForms" => new MatMulForms(Batch, Seed),
             "TinyGru" => new TinyGru(Batch, Seed),
             "AttentionOps" => new AttentionOps(Batch, Seed),
+            "PoolNet" => new PoolNet(Batch, Seed),
             _ => throw new ArgumentException(name),
         };
         var network = (INetwork)net;
@@ -66,6 +67,7 @@ public class DeepNetworkTests
     [InlineData("MatMulForms")]
     [InlineData("TinyGru")]
     [InlineData("AttentionOps")]
+    [InlineData("PoolNet")]
     public void DeterministicNetworksMatchFiniteDifferencesOfTheCompiledLoss(string name)
     {
         // Networks without batch statistics, dropout or sampling: the inference loss equals the training loss.

@@ -25,6 +25,27 @@ public partial class ConvNet
     Tensor Loss(Tensor z, [Labels(5)] Tensor y) => SoftmaxCrossEntropy(z, y);
 }
 
+/// <summary>
+/// ReLU and leaky ReLU each read only by a max pooling: the generator fuses their derivatives into
+/// the pooling backward (overlapping windows in the second, so a pixel can win twice).
+/// </summary>
+[Network]
+public partial class PoolNet
+{
+    [Forward]
+    Tensor Forward([Shape(2, 8, 8)] Tensor image)
+    {
+        var c1 = Relu(Conv2d(image, 3, kernel: 3, name: "conv1", padding: 1));                 // 3×8×8
+        var p1 = MaxPool2d(c1, kernel: 2);                                                      // 3×4×4
+        var c2 = LeakyRelu(Conv2d(p1, 4, kernel: 3, name: "conv2", padding: 1), slope: 0.1f);  // 4×4×4
+        var p2 = MaxPool2d(c2, kernel: 3, stride: 1, padding: 1);                               // 4×4×4, overlapping
+        return Dense(Flatten(p2), 3, "head");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y);
+}
+
 /// <summary>Batch and layer normalisation, and dropout.</summary>
 [Network]
 public partial class NormNet

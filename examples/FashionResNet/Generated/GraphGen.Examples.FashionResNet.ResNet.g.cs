@@ -170,12 +170,12 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
     ];
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 65898 floats. Steps are numbered in training order: forward 1–23, loss 24, backward 25–56.
+    //   One arena of capacity × 65898 floats. Steps are numbered in training order: forward 1–23, loss 24, backward 25–55.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer                holds                          floats/sample  offset  live (steps)
-    //   stem                  Conv2d "stem" output                   12544       0  1–55
+    //   stem                  Conv2d "stem" output                   12544       0  1–54
     //   stemBn                BatchNorm "stem.bn" output             12544   12544  2–3
-    //   h                     Relu output                            12544   25088  3–54
+    //   h                     Relu output                            12544   25088  3–53
     //   h2                    MaxPool2d output                        3136   12544  4–51
     //   h2Argmax              saved by MaxPool2d (ints)               3136   15680  4–53
     //   stage1Conv1           Conv2d "stage1.conv1" output            3136   18816  5–50
@@ -217,9 +217,8 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
     //   df                    dLoss/df                                3136   21952  48–49
     //   dStage1Bn1            dLoss/dstage1Bn1                        3136   43904  49–50
     //   dStage1Conv1          dLoss/dstage1Conv1                      3136   21952  50–52
-    //   dh                    dLoss/dh                               12544   53354  53–54
-    //   dStemBn               dLoss/dstemBn                          12544   12544  54–55
-    //   dStem                 dLoss/dstem                            12544   25088  55–56
+    //   dStemBn               dLoss/dstemBn                          12544   53354  53–54
+    //   dStem                 dLoss/dstem                            12544   12544  54–55
     //   Fixed region: stemBnMean (16 floats at 0), saved by BatchNorm "stem.bn"; it does not scale with the batch.
     //   Fixed region: stemBnInvStd (16 floats at 16), saved by BatchNorm "stem.bn"; it does not scale with the batch.
     //   Fixed region: stage1Bn1Mean (16 floats at 32), saved by BatchNorm "stage1.bn1"; it does not scale with the batch.
@@ -232,7 +231,7 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
     //   Fixed region: stage2Bn1InvStd (32 floats at 192), saved by BatchNorm "stage2.bn1"; it does not scale with the batch.
     //   Fixed region: f4Mean (32 floats at 224), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
     //   Fixed region: f4InvStd (32 floats at 256), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
-    //   Sharing saves 94122 of 160020 floats per sample (59%).
+    //   Sharing saves 81578 of 147476 floats per sample (55%).
 
     private readonly global::GraphGen.AlignedBuffer _parameters;
     private readonly global::GraphGen.AlignedBuffer _gradients;
@@ -689,14 +688,13 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
         var dStage1Conv1Weight = GradientView(176, 2304);
         var stage1Conv1Weight = ParameterView(176, 2304);
         var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(15680, batch * 3136));
-        var dh = ArenaView(53354, batch * 12544);
         var h = ArenaView(25088, batch * 12544);
-        var dStemBn = ArenaView(12544, batch * 12544);
+        var dStemBn = ArenaView(53354, batch * 12544);
         var stem = ArenaView(0, batch * 12544);
         var stemBnWeight = ParameterView(144, 16);
         var stemBnMean = FixedView(0, 16);
         var stemBnInvStd = FixedView(16, 16);
-        var dStem = ArenaView(25088, batch * 12544);
+        var dStem = ArenaView(12544, batch * 12544);
         var dStemBnWeight = GradientView(144, 16);
         var dStemBnBias = GradientView(160, 16);
         var dStemWeight = GradientView(0, 144);
@@ -793,16 +791,15 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage1Conv1, stage1Conv1Weight, dH2, accumulate: true);
 
         // 53. MaxPool2d backward: each dH2 value goes to the input that was the maximum of its window (h2Argmax); the others get 0
-        global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, dH2, h2Argmax, dh, accumulate: false);
+        //    then Relu backward: dStemBn = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: Relu′ is applied to each plane as its gradient is routed, so dh is never stored
+        global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, dH2, h2Argmax, dStemBn, global::GraphGen.Kernels.Activation.Relu, h);
 
-        // 54. Relu backward: dStemBn = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Relu, h, dh, dStemBn, accumulate: false);
-
-        // 55. BatchNorm backward: with x̂ = (stem − μ)·invstd and N values per channel,
+        // 54. BatchNorm backward: with x̂ = (stem − μ)·invstd and N values per channel,
         //      dStem = γ·invstd/N · (N·dStemBn − ΣdStemBn − x̂·Σ(dStemBn·x̂)),  dγ = Σ dStemBn·x̂,  dβ = Σ dStemBn
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 784, dStemBn, stem, stemBnWeight, stemBnMean, stemBnInvStd, dStem, dStemBnWeight, dStemBnBias, accumulate: false);
 
-        // 56. Conv2d "stem" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStem[o, i, j] · image[c, …]
+        // 55. Conv2d "stem" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStem[o, i, j] · image[c, …]
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, image, dStem, dStemWeight, default, accumulate: false);
     }
 
@@ -989,7 +986,6 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
         flowchart TB
           n1["stem<br/>Conv2d #quot;stem#quot; [B, 16, 28, 28]<br/>144 parameters"]:::forward
           n2["stemBn<br/>BatchNorm #quot;stem.bn#quot; [B, 16, 28, 28]<br/>32 parameters"]:::forward
-          n3["h<br/>Relu [B, 16, 28, 28]"]:::forward
           n4["h2<br/>MaxPool2d [B, 16, 14, 14]"]:::forward
           n5["stage1Conv1<br/>Conv2d #quot;stage1.conv1#quot; [B, 16, 14, 14]<br/>2,304 parameters"]:::forward
           n6["stage1Bn1<br/>BatchNorm #quot;stage1.bn1#quot; [B, 16, 14, 14]<br/>32 parameters"]:::forward
@@ -1040,10 +1036,9 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s26["50. BatchNorm backward<br/>→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias"]:::backward
           s27["51. conv stage1.conv1 dW<br/>→ dStage1Conv1Weight"]:::backward
           s28["52. conv stage1.conv1 dx<br/>→ dH2"]:::backward
-          s29["53. MaxPool2d backward<br/>→ dh"]:::backward
-          s30["54. Relu backward<br/>→ dStemBn"]:::backward
-          s31["55. BatchNorm backward<br/>→ dStem, dStemBnWeight, dStemBnBias"]:::backward
-          s32["56. conv stem dW<br/>→ dStemWeight"]:::backward
+          s29["53. MaxPool2d backward + Relu backward<br/>→ dStemBn"]:::backward
+          s30["54. BatchNorm backward<br/>→ dStem, dStemBnWeight, dStemBnBias"]:::backward
+          s31["55. conv stem dW<br/>→ dStemWeight"]:::backward
           s0 -->|dClassifier| s1
           s0 -->|dClassifier| s2
           s0 -->|dClassifier| s3
@@ -1077,9 +1072,8 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s20 -->|dH2| s28
           s20 -->|dH2| s29
           s28 -->|dH2| s29
-          s29 -->|dh| s30
-          s30 -->|dStemBn| s31
-          s31 -->|dStem| s32
+          s29 -->|dStemBn| s30
+          s30 -->|dStem| s31
           s0 -.- n25
           s1 -.- n23
           s2 -.- n23
@@ -1110,9 +1104,8 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s27 -.- n5
           s28 -.- n5
           s29 -.- n4
-          s30 -.- n3
-          s31 -.- n2
-          s32 -.- n1
+          s30 -.- n2
+          s31 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b
@@ -1129,7 +1122,6 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="stem\nConv2d \"stem\"  [B, 16, 28, 28]\n144 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n2 [label="stemBn\nBatchNorm \"stem.bn\"  [B, 16, 28, 28]\n32 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n3 [label="h\nRelu  [B, 16, 28, 28]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="h2\nMaxPool2d  [B, 16, 14, 14]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="stage1Conv1\nConv2d \"stage1.conv1\"  [B, 16, 14, 14]\n2,304 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="stage1Bn1\nBatchNorm \"stage1.bn1\"  [B, 16, 14, 14]\n32 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -1180,10 +1172,9 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s26 [label="50. BatchNorm backward\n→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias", fillcolor="#fff1dc"];
           s27 [label="51. conv stage1.conv1 dW\n→ dStage1Conv1Weight", fillcolor="#fff1dc"];
           s28 [label="52. conv stage1.conv1 dx\n→ dH2", fillcolor="#fff1dc"];
-          s29 [label="53. MaxPool2d backward\n→ dh", fillcolor="#fff1dc"];
-          s30 [label="54. Relu backward\n→ dStemBn", fillcolor="#fff1dc"];
-          s31 [label="55. BatchNorm backward\n→ dStem, dStemBnWeight, dStemBnBias", fillcolor="#fff1dc"];
-          s32 [label="56. conv stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s29 [label="53. MaxPool2d backward + Relu backward\n→ dStemBn", fillcolor="#fff1dc"];
+          s30 [label="54. BatchNorm backward\n→ dStem, dStemBnWeight, dStemBnBias", fillcolor="#fff1dc"];
+          s31 [label="55. conv stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dClassifier"];
           s0 -> s2 [label="dClassifier"];
           s0 -> s3 [label="dClassifier"];
@@ -1217,9 +1208,8 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s20 -> s28 [label="dH2"];
           s20 -> s29 [label="dH2"];
           s28 -> s29 [label="dH2"];
-          s29 -> s30 [label="dh"];
-          s30 -> s31 [label="dStemBn"];
-          s31 -> s32 [label="dStem"];
+          s29 -> s30 [label="dStemBn"];
+          s30 -> s31 [label="dStem"];
           s0 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
@@ -1250,9 +1240,8 @@ partial class ResNet : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s27 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s28 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s29 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
 }

@@ -36,7 +36,7 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
     public const int ClassCount = 10;
     public const int ParameterCount = 61706;
     // Floats per sample in the activation/gradient arena (see the memory plan below).
-    public const int ArenaWidth = 18278;
+    public const int ArenaWidth = 13574;
 
     // Parameters: one arena, PyTorch names and layouts (a dense weight is [out, in]).
     //   name          shape          offset  floats  init
@@ -79,13 +79,13 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
     ];
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 18278 floats. Steps are numbered in training order: forward 1–8, loss 9, backward 10–26.
+    //   One arena of capacity × 13574 floats. Steps are numbered in training order: forward 1–8, loss 9, backward 10–24.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer     holds                      floats/sample  offset  live (steps)
-    //   c1         Relu output                         4704       0  1–25
-    //   s2         MaxPool2d output                    1176    4704  2–22
-    //   s2Argmax   saved by MaxPool2d (ints)           1176    5880  2–24
-    //   c3         Relu output                         1600    7056  3–21
+    //   c1         Relu output                         4704       0  1–23
+    //   s2         MaxPool2d output                    1176    4704  2–21
+    //   s2Argmax   saved by MaxPool2d (ints)           1176    5880  2–23
+    //   c3         Relu output                         1600    7056  3–20
     //   s4         MaxPool2d output                     400    8656  4–5
     //   s4Argmax   saved by MaxPool2d (ints)            400    9056  4–20
     //   flatten7   Flatten output                       400    9456  5–16
@@ -97,12 +97,10 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
     //   dFc1       dLoss/dfc1                           120    9856  15–18
     //   dFlatten7  dLoss/dflatten7                      400    9456  18–19
     //   dS4        dLoss/ds4                            400    9856  19–20
-    //   dC3        dLoss/dc3                           1600   10256  20–21
-    //   dConv2     dLoss/dconv2                        1600   11856  21–23
-    //   dS2        dLoss/ds2                           1176    4704  23–24
-    //   dC1        dLoss/dc1                           4704    8870  24–25
-    //   dConv1     dLoss/dconv1                        4704   13574  25–26
-    //   Sharing saves 6590 of 24868 floats per sample (26%).
+    //   dConv2     dLoss/dconv2                        1600   10256  20–22
+    //   dS2        dLoss/ds2                           1176    4704  22–23
+    //   dConv1     dLoss/dconv1                        4704    8870  23–24
+    //   Sharing saves 4990 of 18564 floats per sample (27%).
 
     private readonly global::GraphGen.AlignedBuffer _parameters;
     private readonly global::GraphGen.AlignedBuffer _gradients;
@@ -327,18 +325,16 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
         var dFlatten7 = ArenaView(9456, batch * 400);
         var dS4 = ArenaView(9856, batch * 400);
         var s4Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(9056, batch * 400));
-        var dC3 = ArenaView(10256, batch * 1600);
         var c3 = ArenaView(7056, batch * 1600);
-        var dConv2 = ArenaView(11856, batch * 1600);
+        var dConv2 = ArenaView(10256, batch * 1600);
         var s2 = ArenaView(4704, batch * 1176);
         var dConv2Weight = GradientView(156, 2400);
         var dConv2Bias = GradientView(2556, 16);
         var conv2Weight = ParameterView(156, 2400);
         var dS2 = ArenaView(4704, batch * 1176);
         var s2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(5880, batch * 1176));
-        var dC1 = ArenaView(8870, batch * 4704);
         var c1 = ArenaView(0, batch * 4704);
-        var dConv1 = ArenaView(13574, batch * 4704);
+        var dConv1 = ArenaView(8870, batch * 4704);
         var dConv1Weight = GradientView(0, 150);
         var dConv1Bias = GradientView(150, 6);
 
@@ -383,24 +379,22 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
         dFlatten7.CopyTo(dS4);
 
         // 20. MaxPool2d backward: each dS4 value goes to the input that was the maximum of its window (s4Argmax); the others get 0
-        global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, dS4, s4Argmax, dC3, accumulate: false);
+        //    then Relu backward: dConv2 = dC3 where c3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: Relu′ is applied to each plane as its gradient is routed, so dC3 is never stored
+        global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, dS4, s4Argmax, dConv2, global::GraphGen.Kernels.Activation.Relu, c3);
 
-        // 21. Relu backward: dConv2 = dC3 where c3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Relu, c3, dC3, dConv2, accumulate: false);
-
-        // 22. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · s2[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
+        // 21. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · s2[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, dConv2, dConv2Weight, dConv2Bias, accumulate: false);
 
-        // 23. Conv2d "conv2" backward, input: dS2 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
+        // 22. Conv2d "conv2" backward, input: dS2 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, dConv2, conv2Weight, dS2, accumulate: false);
 
-        // 24. MaxPool2d backward: each dS2 value goes to the input that was the maximum of its window (s2Argmax); the others get 0
-        global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, dS2, s2Argmax, dC1, accumulate: false);
+        // 23. MaxPool2d backward: each dS2 value goes to the input that was the maximum of its window (s2Argmax); the others get 0
+        //    then Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        //    fused: Relu′ is applied to each plane as its gradient is routed, so dC1 is never stored
+        global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, dS2, s2Argmax, dConv1, global::GraphGen.Kernels.Activation.Relu, c1);
 
-        // 25. Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        global::GraphGen.Kernels.Activations.Backward(global::GraphGen.Kernels.Activation.Relu, c1, dC1, dConv1, accumulate: false);
-
-        // 26. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
+        // 24. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), batch, image, dConv1, dConv1Weight, dConv1Bias, accumulate: false);
     }
 
@@ -523,10 +517,8 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
     public const string BackwardGraphMermaid = """"
         flowchart TB
           n1["conv1<br/>Conv2d #quot;conv1#quot; [B, 6, 28, 28]<br/>156 parameters"]:::forward
-          n2["c1<br/>Relu [B, 6, 28, 28]"]:::forward
           n3["s2<br/>MaxPool2d [B, 6, 14, 14]"]:::forward
           n4["conv2<br/>Conv2d #quot;conv2#quot; [B, 16, 10, 10]<br/>2,416 parameters"]:::forward
-          n5["c3<br/>Relu [B, 16, 10, 10]"]:::forward
           n6["s4<br/>MaxPool2d [B, 16, 5, 5]"]:::forward
           n7["flatten7<br/>Flatten [B, 400]"]:::forward
           n8["fc1<br/>Dense #quot;fc1#quot; [B, 120]<br/>48,120 parameters"]:::forward
@@ -544,13 +536,11 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s8["17. dense fc1 db<br/>→ dFc1Bias"]:::backward
           s9["18. dense fc1 dx<br/>→ dFlatten7"]:::backward
           s10["19. Flatten backward<br/>→ dS4"]:::backward
-          s11["20. MaxPool2d backward<br/>→ dC3"]:::backward
-          s12["21. Relu backward<br/>→ dConv2"]:::backward
-          s13["22. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
-          s14["23. conv conv2 dx<br/>→ dS2"]:::backward
-          s15["24. MaxPool2d backward<br/>→ dC1"]:::backward
-          s16["25. Relu backward<br/>→ dConv1"]:::backward
-          s17["26. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
+          s11["20. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
+          s12["21. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
+          s13["22. conv conv2 dx<br/>→ dS2"]:::backward
+          s14["23. MaxPool2d backward + Relu backward<br/>→ dConv1"]:::backward
+          s15["24. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
           s0 -->|dFc3| s1
           s0 -->|dFc3| s2
           s0 -->|dFc3| s3
@@ -562,12 +552,10 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s6 -->|dFc1| s9
           s9 -->|dFlatten7| s10
           s10 -->|dS4| s11
-          s11 -->|dC3| s12
-          s12 -->|dConv2| s13
-          s12 -->|dConv2| s14
-          s14 -->|dS2| s15
-          s15 -->|dC1| s16
-          s16 -->|dConv1| s17
+          s11 -->|dConv2| s12
+          s11 -->|dConv2| s13
+          s13 -->|dS2| s14
+          s14 -->|dConv1| s15
           s0 -.- n14
           s1 -.- n12
           s2 -.- n12
@@ -580,12 +568,10 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s9 -.- n8
           s10 -.- n7
           s11 -.- n6
-          s12 -.- n5
+          s12 -.- n4
           s13 -.- n4
-          s14 -.- n4
-          s15 -.- n3
-          s16 -.- n2
-          s17 -.- n1
+          s14 -.- n3
+          s15 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b
@@ -601,10 +587,8 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", fontname="Helvetica", fontsize=11];
           edge [fontname="Helvetica", fontsize=9];
           n1 [label="conv1\nConv2d \"conv1\"  [B, 6, 28, 28]\n156 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n2 [label="c1\nRelu  [B, 6, 28, 28]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="s2\nMaxPool2d  [B, 6, 14, 14]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="conv2\nConv2d \"conv2\"  [B, 16, 10, 10]\n2,416 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n5 [label="c3\nRelu  [B, 16, 10, 10]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="s4\nMaxPool2d  [B, 16, 5, 5]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n7 [label="flatten7\nFlatten  [B, 400]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n8 [label="fc1\nDense \"fc1\"  [B, 120]\n48,120 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -622,13 +606,11 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s8 [label="17. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
           s9 [label="18. dense fc1 dx\n→ dFlatten7", fillcolor="#fff1dc"];
           s10 [label="19. Flatten backward\n→ dS4", fillcolor="#fff1dc"];
-          s11 [label="20. MaxPool2d backward\n→ dC3", fillcolor="#fff1dc"];
-          s12 [label="21. Relu backward\n→ dConv2", fillcolor="#fff1dc"];
-          s13 [label="22. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
-          s14 [label="23. conv conv2 dx\n→ dS2", fillcolor="#fff1dc"];
-          s15 [label="24. MaxPool2d backward\n→ dC1", fillcolor="#fff1dc"];
-          s16 [label="25. Relu backward\n→ dConv1", fillcolor="#fff1dc"];
-          s17 [label="26. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
+          s11 [label="20. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
+          s12 [label="21. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
+          s13 [label="22. conv conv2 dx\n→ dS2", fillcolor="#fff1dc"];
+          s14 [label="23. MaxPool2d backward + Relu backward\n→ dConv1", fillcolor="#fff1dc"];
+          s15 [label="24. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dFc3"];
           s0 -> s2 [label="dFc3"];
           s0 -> s3 [label="dFc3"];
@@ -640,12 +622,10 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s6 -> s9 [label="dFc1"];
           s9 -> s10 [label="dFlatten7"];
           s10 -> s11 [label="dS4"];
-          s11 -> s12 [label="dC3"];
-          s12 -> s13 [label="dConv2"];
-          s12 -> s14 [label="dConv2"];
-          s14 -> s15 [label="dS2"];
-          s15 -> s16 [label="dC1"];
-          s16 -> s17 [label="dConv1"];
+          s11 -> s12 [label="dConv2"];
+          s11 -> s13 [label="dConv2"];
+          s13 -> s14 [label="dS2"];
+          s14 -> s15 [label="dConv1"];
           s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
@@ -658,12 +638,10 @@ partial class LeNet5 : global::GraphGen.ITrainableNetwork<int>, global::GraphGen
           s9 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """";
 }

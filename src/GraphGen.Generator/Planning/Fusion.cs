@@ -12,6 +12,10 @@ namespace GraphGen.Generator.Planning;
 /// <item>backward: dh = dy·W followed by dz = dh ⊙ act′(h), where nothing else reads dh, becomes one
 /// GEMM whose epilogue multiplies by the derivative: the gradient arrives at the next GEMM already
 /// passed through the activation.</item>
+/// <item>backward: a max-pooling backward (each window's gradient to its winner) followed by the
+/// derivative of the ReLU or leaky ReLU that produced the pooled input becomes one kernel call:
+/// each plane is routed and multiplied by act′ while in cache, and the gradient of the
+/// activation's output is never stored.</item>
 /// <item>elementwise chains: a map whose result is read only by the next map (over the same
 /// rows and columns) is substituted into it, so the chain runs as one loop and the intermediate
 /// tensor is never stored.</item>
@@ -119,6 +123,7 @@ internal static class Fusion
             plan.Buffers[input.Index].Unused = true;
             return true;
         }
+        if (backward && FuseIntoMaxPoolBackward(plan, section, map, activation, writers[0])) return true;
         if (writers[0] is not GemmStep { Accumulate: false, Activation: "None", DerivativeSource: null } gemm) return false;
         int at = section.IndexOf(gemm);
         if (at < 0 || at > section.IndexOf(map)) return false;
@@ -135,6 +140,40 @@ internal static class Fusion
                 ? $"{activation.Kind}′ is applied in the GEMM epilogue, so {input.Name} is never stored"
                 : $"bias and {activation.Kind} are applied in the GEMM epilogue, so {input.Name} is never stored",
             Label = gemm.Label + " + " + map.Label,
+        };
+        section.Remove(map);
+        plan.Buffers[input.Index].Unused = true;
+        return true;
+    }
+
+    /// <summary>
+    /// dh = MaxPoolBackward(dy) then dz = dh ⊙ act′(h) for a ReLU or leaky ReLU: one kernel call that
+    /// routes each plane's gradient and multiplies it by act′ while the plane is in cache, the same
+    /// operations as the two steps (so the same bits) without storing dh.
+    /// </summary>
+    private static bool FuseIntoMaxPoolBackward(KernelPlan plan, List<KernelStep> section, MapStep map, ActivationForm activation, KernelStep writer)
+    {
+        if (activation.Kind is not ("Relu" or "LeakyRelu") || activation.DerivativeSource is not { } source) return false;
+        if (writer is not KernelCallStep { Kernel: "Pool2d", Method: "MaxBackward" } pool || pool.Arguments.Count != 6) return false;
+        if (pool.Arguments[5] is not { Name: "accumulate", Value: "false" }) return false;
+        int at = section.IndexOf(pool);
+        if (at < 0 || at > section.IndexOf(map)) return false;
+        var arguments = pool.Arguments.Take(4).Concat(new[]
+        {
+            KernelArg.Of(map.Output),
+            KernelArg.Code("global::GraphGen.Kernels.Activation." + activation.Kind),
+            KernelArg.Of(source),
+        });
+        if (activation.Kind == "LeakyRelu") arguments = arguments.Append(KernelArg.Code(MapConstant.FloatLiteral(activation.Slope), "slope"));
+        var input = activation.Input;
+        section[at] = pool with
+        {
+            Arguments = arguments.ToList(),
+            ReadOperands = pool.ReadOperands.Append(source).ToList(),
+            WriteOperands = [map.Output],
+            Comment = pool.Comment.Concat(map.Comment.Select((line, i) => i == 0 ? "then " + line : line)).ToList(),
+            Fused = $"{activation.Kind}′ is applied to each plane as its gradient is routed, so {input.Name} is never stored",
+            Label = pool.Label + " + " + map.Label,
         };
         section.Remove(map);
         plan.Buffers[input.Index].Unused = true;

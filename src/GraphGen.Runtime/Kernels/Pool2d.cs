@@ -26,7 +26,7 @@ public static partial class Pool2d
         KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
         fixed (float* px = x, py = y)
         fixed (int* pa = argmax)
-            RunPlanes(in s, batch, backward: false, px, py, pa, accumulate: false);
+            RunPlanes(in s, batch, backward: false, px, py, pa, accumulate: false, null, 0f);
     }
 
     /// <summary>One plane of <see cref="MaxForward"/>.</summary>
@@ -79,14 +79,57 @@ public static partial class Pool2d
                 $"{Kernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
         fixed (float* pdy = dy, pdx = dx)
         fixed (int* pa = argmax)
-            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate);
+            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate, null, 0f);
     }
 
-    /// <summary>One plane of <see cref="MaxBackward"/>: clear (unless accumulating), then scatter.</summary>
-    private static unsafe void MaxBackwardPlane(int inPlane, int outPlane, float* dyp, int* ap, float* dxp, bool accumulate)
+    /// <summary>
+    /// Max pooling backward with the derivative of the ReLU (or leaky ReLU) that produced the
+    /// pooled input applied on the way: dx = 0 except dx[argmax[i, j]] += dy[i, j]·act′(s[argmax[i, j]]),
+    /// with s the activation's output. Equal to <see cref="MaxBackward"/> followed by
+    /// <see cref="Activations.Backward"/>, bit for bit: each plane is routed and then multiplied by
+    /// act′ while it is in L1, so the gradient of the activation's output is never stored as a
+    /// tensor (and never crosses to another core between the two steps).
+    /// </summary>
+    public static unsafe void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx,
+        Activation activation, ReadOnlySpan<float> source, float slope = 0.01f)
+    {
+        const string Kernel = "Pool2d.MaxBackward";
+        if (activation is not (Activation.Relu or Activation.LeakyRelu))
+            throw new ArgumentException($"{Kernel}: only ReLU and leaky ReLU derivatives are fused into max pooling (theirs are never NaN), not {activation}.", nameof(activation));
+        Check(in s, batch, Kernel, nameof(dx), dx.Length, nameof(dy), dy.Length);
+        KernelChecks.Length(source.Length, Kernel, nameof(source), "[batch, Channels, InHeight, InWidth]", batch, s.Channels, s.InHeight, s.InWidth);
+        KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
+        int outputs = batch * s.Channels * s.OutPlane;
+        if (FirstOutside(argmax[..outputs], s.InPlane) is int k and >= 0)
+            throw new ArgumentOutOfRangeException(nameof(argmax), argmax[k],
+                $"{Kernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
+        fixed (float* pdy = dy, pdx = dx, ps = source)
+        fixed (int* pa = argmax)
+            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate: false, ps, activation == Activation.Relu ? 0f : slope);
+    }
+
+    /// <summary>
+    /// One plane of <see cref="MaxBackward"/>: clear (unless accumulating), then scatter; with a
+    /// source, each winner's gradient times act′ = (s &gt; 0 ? 1 : negativeSlope).
+    /// </summary>
+    private static unsafe void MaxBackwardPlane(int inPlane, int outPlane, float* dyp, int* ap, float* dxp, bool accumulate, float* source, float negativeSlope)
     {
         if (!accumulate) new Span<float>(dxp, inPlane).Clear();
         for (int k = 0; k < outPlane; k++) dxp[ap[k]] += dyp[k];
+        if (source == null) return;
+        // Then the derivative over the plane while it is in L1: dx·act′(s), the very operations
+        // of the two-step form (so the same bits, signed zeros and overlapping windows included).
+        int p = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var slope = Vector512.Create(negativeSlope);
+            for (; p <= inPlane - 16; p += 16)
+            {
+                var derivative = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(source + p), Vector512<float>.Zero), Vector512<float>.One, slope);
+                Vector512.Store(Vector512.Load(dxp + p) * derivative, dxp + p);
+            }
+        }
+        for (; p < inPlane; p++) dxp[p] *= source[p] > 0 ? 1f : negativeSlope;
     }
 
     /// <summary>The first index of <paramref name="indices"/> outside 0..<paramref name="limit"/>−1, or −1.</summary>
@@ -109,12 +152,15 @@ public static partial class Pool2d
     private const int ParallelMinFloats = 32 * 1024;
 
     /// <summary>Max pooling forward or backward over all planes, in chunks of planes on the worker pool.</summary>
-    private static unsafe void RunPlanes(in Pool2dShape s, int batch, bool backward, float* first, float* second, int* argmax, bool accumulate)
+    private static unsafe void RunPlanes(in Pool2dShape s, int batch, bool backward, float* first, float* second, int* argmax, bool accumulate,
+        float* source, float negativeSlope)
     {
         int planes = batch * s.Channels;
         if (planes == 0) return;
         var work = MaxWork.ForCurrentThread();
         work.Set(in s, backward, first, second, argmax, accumulate);
+        work.Source = source;
+        work.NegativeSlope = negativeSlope;
         int threads = (long)planes * s.InPlane < ParallelMinFloats ? 1 : Gemm.MaxThreads;
         int parts = Math.Min(planes, threads * 4); // a few chunks per thread: a late thread leaves little behind
         work.PlanesPerPart = (planes + parts - 1) / parts;
@@ -131,6 +177,9 @@ public static partial class Pool2d
         private float* _first, _second;
         private int* _argmax;
         public int PlanesPerPart, Planes;
+        /// <summary>Backward with a fused activation derivative: the activation's output (null: none).</summary>
+        public float* Source;
+        public float NegativeSlope;
 
         public static MaxWork ForCurrentThread() => t_instance ??= new MaxWork();
 
@@ -147,7 +196,9 @@ public static partial class Pool2d
             for (int plane = part * PlanesPerPart; plane < end; plane++)
             {
                 int* ap = _argmax + (nint)plane * outPlane;
-                if (_backward) MaxBackwardPlane(inPlane, outPlane, _first + (nint)plane * outPlane, ap, _second + (nint)plane * inPlane, _accumulate);
+                if (_backward)
+                    MaxBackwardPlane(inPlane, outPlane, _first + (nint)plane * outPlane, ap, _second + (nint)plane * inPlane, _accumulate,
+                        Source == null ? null : Source + (nint)plane * inPlane, NegativeSlope);
                 else MaxForwardPlane(in _shape, _first + (nint)plane * inPlane, _second + (nint)plane * outPlane, ap);
             }
         }

@@ -176,6 +176,41 @@ public class Pool2dTests
         Assert.All(dx, v => Assert.Equal(2f, v));
     }
 
+    [Theory]
+    [InlineData(0, Activation.Relu)]
+    [InlineData(1, Activation.LeakyRelu)]   // overlapping windows: a pixel can win twice
+    [InlineData(6, Activation.Relu)]        // LeNet's second pooling
+    public void MaxBackwardWithAFusedDerivativeEqualsTheTwoSteps(int shape, Activation activation)
+    {
+        var s = Shapes[shape];
+        const int batch = 3;
+        var rng = new SeededRandom(60 + (ulong)shape);
+        var source = Random(rng, batch * s.InputSize);
+        for (int i = 0; i < source.Length; i += 3) source[i] = activation == Activation.Relu ? 0f : -source[i] * 0.1f; // activation outputs
+        var pooled = new float[batch * s.OutputSize];
+        var argmax = new int[pooled.Length];
+        Pool2d.MaxForward(s, batch, source, pooled, argmax);
+        var dy = Random(rng, pooled.Length);
+
+        var routed = new float[source.Length];
+        Pool2d.MaxBackward(s, batch, dy, argmax, routed, accumulate: false);
+        var expected = new float[source.Length];
+        Activations.Backward(activation, source, routed, expected, accumulate: false, slope: 0.1f);
+
+        var fused = Enumerable.Repeat(5f, source.Length).ToArray(); // overwritten, not added to
+        Pool2d.MaxBackward(s, batch, dy, argmax, fused, activation, source, slope: 0.1f);
+        Bitwise(expected, fused, activation.ToString()); // signed zeros and pixels that win twice included
+    }
+
+    [Fact]
+    public void MaxBackwardFusesOnlyDerivativesThatAreNeverNaN()
+    {
+        var s = new Pool2dShape(1, 4, 4, 2, 2, 2, 2);
+        var e = Assert.Throws<ArgumentException>(() => Pool2d.MaxBackward(s, 1, new float[4], new int[4], new float[16], Activation.Sigmoid, new float[16]));
+        Assert.Contains("only ReLU and leaky ReLU derivatives are fused", e.Message);
+        Assert.Contains("source", Assert.Throws<ArgumentException>(() => Pool2d.MaxBackward(s, 1, new float[4], new int[4], new float[16], Activation.Relu, new float[15])).Message);
+    }
+
     [Fact]
     public void TiesGoToTheFirstElementInRowMajorOrder()
     {
