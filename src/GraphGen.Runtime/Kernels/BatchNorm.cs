@@ -17,7 +17,7 @@ namespace GraphGen.Kernels;
 /// </summary>
 public static partial class BatchNorm
 {
-    public static void ForwardTraining(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+    public static unsafe void ForwardTraining(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> y, Span<float> savedMean, Span<float> savedInvStd, Span<float> runningMean, Span<float> runningVar,
         float momentum = 0.1f, float epsilon = 1e-5f)
     {
@@ -44,21 +44,35 @@ public static partial class BatchNorm
             DenseForwardTraining(batch, channels, x, gamma, beta, y, savedMean, savedInvStd, runningMean, runningVar, momentum, epsilon);
             return;
         }
-        for (int c = 0; c < channels; c++)
+        fixed (float* px = x, py = y, pg = gamma, pb = beta, pm = savedMean, ps = savedInvStd, prm = runningMean, prv = runningVar)
         {
-            double sum = 0;
-            for (int b = 0; b < batch; b++) sum += NormalizationMath.Sum(x.Slice((b * channels + c) * spatial, spatial));
-            double mean = sum / count;
-            double squares = 0;
-            for (int b = 0; b < batch; b++) squares += NormalizationMath.SumSquares(x.Slice((b * channels + c) * spatial, spatial), mean);
-            double variance = squares / count;
-            double invStd = 1.0 / Math.Sqrt(variance + epsilon);
-            SaveStatistics(c, mean, invStd, squares, count, savedMean, savedInvStd, runningMean, runningVar, momentum);
-            Normalize(x, y, batch, channels, spatial, c, mean, invStd, gamma, beta);
+            var work = ChannelWork.ForCurrentThread();
+            work.Pass = ChannelPass.ForwardTraining;
+            work.Batch = batch; work.Channels = channels; work.Spatial = spatial; work.Momentum = momentum; work.Epsilon = epsilon;
+            work.X = px; work.Y = py; work.Gamma = pg; work.Beta = pb; work.Mean = pm; work.InvStd = ps; work.RunningMean = prm; work.RunningVar = prv;
+            RunChannels(work);
         }
     }
 
-    public static void ForwardInference(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+    /// <summary>Channel c of <see cref="ForwardTraining"/>: its statistics in double (batch, then position), the running statistics, y.</summary>
+    private static unsafe void ForwardTrainingChannel(ChannelWork w, int c)
+    {
+        int batch = w.Batch, channels = w.Channels, spatial = w.Spatial;
+        long count = (long)batch * spatial;
+        var x = w.Span(w.X, batch * channels * spatial);
+        double sum = 0;
+        for (int b = 0; b < batch; b++) sum += NormalizationMath.Sum(x.Slice((b * channels + c) * spatial, spatial));
+        double mean = sum / count;
+        double squares = 0;
+        for (int b = 0; b < batch; b++) squares += NormalizationMath.SumSquares(x.Slice((b * channels + c) * spatial, spatial), mean);
+        double variance = squares / count;
+        double invStd = 1.0 / Math.Sqrt(variance + w.Epsilon);
+        SaveStatistics(c, mean, invStd, squares, count, w.Span(w.Mean, channels), w.Span(w.InvStd, channels),
+            w.Span(w.RunningMean, channels), w.Span(w.RunningVar, channels), w.Momentum);
+        Normalize(x, w.Span(w.Y, batch * channels * spatial), batch, channels, spatial, c, mean, invStd, w.Span(w.Gamma, channels), w.Span(w.Beta, channels));
+    }
+
+    public static unsafe void ForwardInference(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, Span<float> y, float epsilon = 1e-5f)
     {
         const string Kernel = "BatchNorm.ForwardInference";
@@ -67,15 +81,28 @@ public static partial class BatchNorm
         KernelChecks.AtLeast(runningMean.Length, channels, Kernel, nameof(runningMean), "[channels]");
         KernelChecks.AtLeast(runningVar.Length, channels, Kernel, nameof(runningVar), "[channels]");
         CheckEpsilon(epsilon, Kernel);
-        for (int c = 0; c < channels; c++)
-            Normalize(x, y, batch, channels, spatial, c, runningMean[c], 1.0 / Math.Sqrt((double)runningVar[c] + epsilon), gamma, beta);
+        fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar)
+        {
+            var work = ChannelWork.ForCurrentThread();
+            work.Pass = ChannelPass.ForwardInference;
+            work.Batch = batch; work.Channels = channels; work.Spatial = spatial; work.Epsilon = epsilon;
+            work.X = px; work.Y = py; work.Gamma = pg; work.Beta = pb; work.RunningMean = prm; work.RunningVar = prv;
+            RunChannels(work);
+        }
+    }
+
+    private static unsafe void ForwardInferenceChannel(ChannelWork w, int c)
+    {
+        int n = w.Batch * w.Channels * w.Spatial;
+        Normalize(w.Span(w.X, n), w.Span(w.Y, n), w.Batch, w.Channels, w.Spatial, c, w.RunningMean[c],
+            1.0 / Math.Sqrt((double)w.RunningVar[c] + w.Epsilon), w.Span(w.Gamma, w.Channels), w.Span(w.Beta, w.Channels));
     }
 
     /// <summary>
     /// dx (+)= γ·invstd/N · (N·dy − Σdy − x̂·Σ(dy·x̂)), dgamma (+)= Σ dy·x̂, dbeta (+)= Σ dy, with x̂
     /// recomputed from x and the saved statistics of <see cref="ForwardTraining"/>.
     /// </summary>
-    public static void Backward(int batch, int channels, int spatial, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
+    public static unsafe void Backward(int batch, int channels, int spatial, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd, Span<float> dx, Span<float> dgamma, Span<float> dbeta, bool accumulate)
     {
         const string Kernel = "BatchNorm.Backward";
@@ -91,28 +118,83 @@ public static partial class BatchNorm
             DenseBackward(batch, channels, dy, x, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, accumulate);
             return;
         }
-        long count = (long)batch * spatial;
-        for (int c = 0; c < channels; c++)
+        fixed (float* pdy = dy, px = x, pg = gamma, pm = savedMean, ps = savedInvStd, pdx = dx, pdg = dgamma, pdb = dbeta)
         {
-            double mean = savedMean[c], invStd = savedInvStd[c];
-            double sumDy = 0, sumDyCentered = 0;
-            for (int b = 0; b < batch; b++)
+            var work = ChannelWork.ForCurrentThread();
+            work.Pass = ChannelPass.Backward;
+            work.Batch = batch; work.Channels = channels; work.Spatial = spatial; work.Accumulate = accumulate;
+            work.Dy = pdy; work.X = px; work.Gamma = pg; work.Mean = pm; work.InvStd = ps; work.Dx = pdx; work.DGamma = pdg; work.DBeta = pdb;
+            RunChannels(work);
+        }
+    }
+
+    /// <summary>Channel c of <see cref="Backward"/>: its sums in double (batch, then position), dγ, dβ and dx.</summary>
+    private static unsafe void BackwardChannel(ChannelWork w, int c)
+    {
+        int batch = w.Batch, channels = w.Channels, spatial = w.Spatial, n = batch * channels * spatial;
+        bool accumulate = w.Accumulate;
+        var dy = w.Span(w.Dy, n);
+        var x = w.Span(w.X, n);
+        var dx = w.Span(w.Dx, n);
+        var gamma = w.Span(w.Gamma, channels);
+        var dgamma = w.Span(w.DGamma, channels);
+        var dbeta = w.Span(w.DBeta, channels);
+        long count = (long)batch * spatial;
+        double mean = w.Mean[c], invStd = w.InvStd[c];
+        double sumDy = 0, sumDyCentered = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            int at = (b * channels + c) * spatial;
+            var (plainSum, dot) = NormalizationMath.SumAndDot(dy.Slice(at, spatial), x.Slice(at, spatial), mean);
+            sumDy += plainSum;
+            sumDyCentered += dot;
+        }
+        double sumDyXhat = sumDyCentered * invStd;
+        if (!dgamma.IsEmpty) dgamma[c] = accumulate ? dgamma[c] + (float)sumDyXhat : (float)sumDyXhat;
+        if (!dbeta.IsEmpty) dbeta[c] = accumulate ? dbeta[c] + (float)sumDy : (float)sumDy;
+        if (count == 0) return;
+        double scale = (gamma.IsEmpty ? 1.0 : gamma[c]) * invStd / count;
+        for (int b = 0; b < batch; b++)
+        {
+            int at = (b * channels + c) * spatial;
+            NormalizationMath.Gradient(dy.Slice(at, spatial), x.Slice(at, spatial), dx.Slice(at, spatial), mean, invStd,
+                scale * count, -scale * sumDyXhat, -scale * sumDy, accumulate);
+        }
+    }
+
+    /// <summary>Channels are independent: they run in parallel when the tensor is large, each computed by one thread in one order (the same bits for every thread count).</summary>
+    private const int ParallelMinFloats = 32 * 1024;
+
+    private static void RunChannels(ChannelWork work)
+    {
+        int threads = (long)work.Batch * work.Channels * work.Spatial < ParallelMinFloats ? 1 : Gemm.MaxThreads;
+        WorkerPool.Run(work, work.Channels, threads);
+    }
+
+    private enum ChannelPass { ForwardTraining, ForwardInference, Backward }
+
+    /// <summary>Part c: channel c of one pass. Pointers to the caller's pinned spans (null for an empty one).</summary>
+    private sealed unsafe class ChannelWork : ParallelWork
+    {
+        [ThreadStatic] private static ChannelWork? t_instance;
+        public ChannelPass Pass;
+        public int Batch, Channels, Spatial;
+        public float Momentum, Epsilon;
+        public bool Accumulate;
+        public float* X, Y, Gamma, Beta, Mean, InvStd, RunningMean, RunningVar, Dy, Dx, DGamma, DBeta;
+
+        public static ChannelWork ForCurrentThread() => t_instance ??= new ChannelWork();
+
+        /// <summary>The span of <paramref name="length"/> floats at <paramref name="p"/>, or an empty span for a null pointer (an empty argument).</summary>
+        public Span<float> Span(float* p, int length) => p == null ? default : new Span<float>(p, length);
+
+        public override void RunPart(int c)
+        {
+            switch (Pass)
             {
-                int at = (b * channels + c) * spatial;
-                var (plainSum, dot) = NormalizationMath.SumAndDot(dy.Slice(at, spatial), x.Slice(at, spatial), mean);
-                sumDy += plainSum;
-                sumDyCentered += dot;
-            }
-            double sumDyXhat = sumDyCentered * invStd;
-            if (!dgamma.IsEmpty) dgamma[c] = accumulate ? dgamma[c] + (float)sumDyXhat : (float)sumDyXhat;
-            if (!dbeta.IsEmpty) dbeta[c] = accumulate ? dbeta[c] + (float)sumDy : (float)sumDy;
-            if (count == 0) continue;
-            double scale = (gamma.IsEmpty ? 1.0 : gamma[c]) * invStd / count;
-            for (int b = 0; b < batch; b++)
-            {
-                int at = (b * channels + c) * spatial;
-                NormalizationMath.Gradient(dy.Slice(at, spatial), x.Slice(at, spatial), dx.Slice(at, spatial), mean, invStd,
-                    scale * count, -scale * sumDyXhat, -scale * sumDy, accumulate);
+                case ChannelPass.ForwardTraining: ForwardTrainingChannel(this, c); break;
+                case ChannelPass.ForwardInference: ForwardInferenceChannel(this, c); break;
+                default: BackwardChannel(this, c); break;
             }
         }
     }

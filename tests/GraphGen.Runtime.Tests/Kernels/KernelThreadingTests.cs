@@ -193,6 +193,36 @@ public class KernelThreadingTests
         Bitwise(one, Run(3), "3 threads");
     }
 
+    [Fact]
+    public void BatchNormIsBitwiseIdenticalForEveryThreadCount()
+    {
+        const int batch = 16, channels = 12, spatial = 14 * 14;
+        var rng = new SeededRandom(81);
+        var x = Random(rng, batch * channels * spatial);
+        var dy = Random(rng, x.Length);
+        var gamma = Random(rng, channels);
+        var beta = Random(rng, channels);
+        float[] Run(int threads) => WithThreads(threads, () =>
+        {
+            var y = new float[x.Length];
+            var mean = new float[channels];
+            var invStd = new float[channels];
+            var runningMean = Random(new SeededRandom(82), channels);
+            var runningVar = Enumerable.Repeat(1.5f, channels).ToArray();
+            BatchNorm.ForwardTraining(batch, channels, spatial, x, gamma, beta, y, mean, invStd, runningMean, runningVar);
+            var inference = new float[x.Length];
+            BatchNorm.ForwardInference(batch, channels, spatial, x, gamma, beta, runningMean, runningVar, inference);
+            var dx = Random(new SeededRandom(83), x.Length);
+            var dgamma = new float[channels];
+            var dbeta = new float[channels];
+            BatchNorm.Backward(batch, channels, spatial, dy, x, gamma, mean, invStd, dx, dgamma, dbeta, accumulate: true);
+            return y.Concat(mean).Concat(invStd).Concat(runningMean).Concat(runningVar).Concat(inference).Concat(dx).Concat(dgamma).Concat(dbeta).ToArray();
+        });
+        var one = Run(1);
+        Bitwise(one, RunUntilWorkersHelp(() => Run(2)), "2 threads");
+        Bitwise(one, Run(3), "3 threads");
+    }
+
     /// <summary>Runs until a worker thread has run at least one part (a busy pool or a sleeping worker can leave the caller alone).</summary>
     private static float[] RunUntilWorkersHelp(Func<float[]> run)
     {
