@@ -32,10 +32,12 @@ public static class NetworkQuick
     /// <summary>A convolutional network of the table; FLOPs counted like the MLPs' (2 per multiply-add, ×3 for training).</summary>
     public sealed record ConvCase(string Name, int Batch, int InputSize, int Classes, long MultiplyAdds, Func<int, ITrainableNetwork<int>> Create);
 
-    /// <summary>LeNet-5 on 28×28 images: conv 1→6 5×5 (28×28 out), conv 6→16 5×5 (10×10 out), dense 400→120→84→10.</summary>
+    /// <summary>LeNet-5 and the FashionResNet example's network on 28×28 images (multiply-adds per sample counted per layer).</summary>
     public static readonly ConvCase[] ConvCases =
     [
         new("lenet-5 b64", 64, 28 * 28, 10, 6L * 28 * 28 * 25 + 16L * 10 * 10 * 6 * 25 + 400 * 120 + 120 * 84 + 84 * 10, b => new BenchLeNet5(b, 0)),
+        // stem 1→16 3×3 at 28×28, two 16→16 at 14×14, 16→32 stride 2 to 7×7, two 32→32 at 7×7, 32→10.
+        new("resnet-fashion b64", 64, 28 * 28, 10, 16L * 784 * 9 + 2 * 16L * 196 * 144 + 32L * 49 * 144 + 2 * 32L * 49 * 288 + 32 * 10, b => new BenchResNet(b, 0)),
     ];
 
     public static void Run(TextWriter output, string csvPath, bool eager = true)

@@ -23,7 +23,7 @@ PYTHON = "/usr/bin/python3"
 CASES = {"64-32-10 b32": (32, [64, 32, 10]), "784-128-10 b64": (64, [784, 128, 10]),
          "784-256-128-10 b128": (128, [784, 256, 128, 10]), "1024-1024-1024-10 b256": (256, [1024, 1024, 1024, 10])}
 # Convolutional networks: reported side by side, without a target (the issue sets none).
-CNN_CASES = ["lenet-5 b64"]
+CNN_CASES = ["lenet-5 b64", "resnet-fashion b64"]
 
 
 def ensure_peer():

@@ -57,7 +57,30 @@ def lenet5():
         torch.nn.Linear(400, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10))
 
 
-CNN_CASES = [("lenet-5 b64", 64, lenet5, (1, 28, 28), 10)]
+class Block(torch.nn.Module):
+    """conv-BN-ReLU-conv-BN added to the input, then ReLU (examples/FashionResNet's block)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.f = torch.nn.Sequential(
+            torch.nn.Conv2d(channels, channels, 3, padding=1, bias=False), torch.nn.BatchNorm2d(channels), torch.nn.ReLU(),
+            torch.nn.Conv2d(channels, channels, 3, padding=1, bias=False), torch.nn.BatchNorm2d(channels))
+
+    def forward(self, h):
+        return torch.relu(h + self.f(h))
+
+
+def resnet_fashion():
+    """GraphGen's examples/FashionResNet: stem, max pool, a 16-channel block, stride-2 conv to 32, a 32-channel block, GAP, linear."""
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 16, 3, padding=1, bias=False), torch.nn.BatchNorm2d(16), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        Block(16),
+        torch.nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False), torch.nn.BatchNorm2d(32), torch.nn.ReLU(),
+        Block(32),
+        torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(32, 10))
+
+
+CNN_CASES = [("lenet-5 b64", 64, lenet5, (1, 28, 28), 10), ("resnet-fashion b64", 64, resnet_fashion, (1, 28, 28), 10)]
 
 
 def measure(batch, widths):
@@ -81,7 +104,9 @@ def measure_model(batch, net, input_shape, classes):
         with torch.no_grad():
             net(x)
 
-    return best_seconds(train), best_seconds(infer)
+    train_seconds = best_seconds(train)
+    net.eval()  # inference as GraphGen's Forward: BatchNorm with running statistics
+    return train_seconds, best_seconds(infer)
 
 
 def main():

@@ -23,3 +23,29 @@ public partial class BenchLeNet5
     [Loss]
     Tensor Loss(Tensor logits, [Labels(10)] Tensor digit) => SoftmaxCrossEntropy(logits, digit);
 }
+
+/// <summary>The small residual network of examples/FashionResNet (BatchNorm, a strided convolution, global average pooling).</summary>
+[Network]
+public partial class BenchResNet
+{
+    Tensor Block(Tensor h, int channels, string name)
+    {
+        var f = Relu(BatchNorm(Conv2d(h, channels, kernel: 3, name: name + ".conv1", padding: 1, bias: false), name + ".bn1"));
+        f = BatchNorm(Conv2d(f, channels, kernel: 3, name: name + ".conv2", padding: 1, bias: false), name + ".bn2");
+        return Relu(h + f);
+    }
+
+    [Forward]
+    Tensor Forward([Shape(1, 28, 28)] Tensor image)
+    {
+        var h = Relu(BatchNorm(Conv2d(image, 16, kernel: 3, name: "stem", padding: 1, bias: false), "stem.bn"));
+        h = MaxPool2d(h, kernel: 2);
+        h = Block(h, 16, "stage1");
+        h = Relu(BatchNorm(Conv2d(h, 32, kernel: 3, name: "down", stride: 2, padding: 1, bias: false), "down.bn"));
+        h = Block(h, 32, "stage2");
+        return Dense(GlobalAveragePool(h), 10, name: "classifier");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor logits, [Labels(10)] Tensor item) => SoftmaxCrossEntropy(logits, item);
+}
