@@ -83,6 +83,10 @@ public static class NetworkQuick
         for (int i = 0; i < y.Length; i++) y[i] = rng.NextInt(classes);
         var destination = new float[batch * classes];
         var optimizer = new Adam(1e-4f);
+        // The previous row's eager interpreter leaves gigabytes of garbage: collect it now, or a
+        // background collection would take a core away in the middle of this row's timing.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         double train = Measure.BestSeconds(() => net.TrainStep(x, y, optimizer));
         double infer = Measure.BestSeconds(() => net.Forward(x, destination));
         long allocated = AllocatedPerCall(() => net.TrainStep(x, y, optimizer)) + AllocatedPerCall(() => net.Forward(x, destination));
