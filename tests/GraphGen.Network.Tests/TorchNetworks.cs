@@ -23,3 +23,26 @@ public partial class TorchCnn
     [Loss]
     Tensor Loss(Tensor logits, [Labels(5)] Tensor y) => SoftmaxCrossEntropy(logits, y);
 }
+
+/// <summary>
+/// The TinyGptTorch of Fixtures/make_torch_network_fixture.py, name for name: token and
+/// positional embeddings, pre-norm causal multi-head attention, a GELU MLP, LayerNorm, and a
+/// per-position cross-entropy that skips padding (label −1, PyTorch's ignore_index).
+/// </summary>
+[Network]
+public partial class TinyGptTorch
+{
+    public const int Vocabulary = 11, Tokens = 6, Width = 8;
+
+    [Forward]
+    Tensor Forward([Shape(Tokens)] Tensor ids)
+    {
+        var h = PositionalEmbedding(Embedding(ids, Vocabulary, Width, "embed"), "pos");
+        var a = h + MultiHeadAttention(LayerNorm(h, "ln1"), heads: 2, "attn", causal: true);
+        var m = a + Dense(Gelu(Dense(LayerNorm(a, "ln2"), 16, "up")), Width, "down");
+        return Dense(LayerNorm(m, "ln3"), Vocabulary, "head");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor logits, [Labels(Vocabulary), Shape(Tokens)] Tensor next) => SoftmaxCrossEntropy(logits, next, ignoreLabel: -1);
+}

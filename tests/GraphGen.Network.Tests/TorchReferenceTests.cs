@@ -1,9 +1,9 @@
 namespace GraphGen.Network.Tests;
 
 /// <summary>
-/// The generated code against PyTorch 1.13 on a whole network (Fixtures/TorchCnnFixture.cs): with
-/// PyTorch's initial parameters loaded by name, the loss, every parameter's gradient, one Adam step
-/// and BatchNorm's running statistics match what PyTorch computed.
+/// The generated code against PyTorch 1.13 on whole networks (Fixtures/TorchNetworkFixtures.cs, a
+/// CNN and a small transformer): with PyTorch's initial parameters loaded by name, the loss, every
+/// parameter's gradient, one Adam step and BatchNorm's running statistics match what PyTorch computed.
 /// </summary>
 public class TorchReferenceTests
 {
@@ -38,6 +38,49 @@ public class TorchReferenceTests
         var state = net.State.ToArray();
         foreach (var (name, expected) in TorchCnnFixture.RunningStatistics)
             Close(expected, TorchCnn.StateTable.Slice(state, name), 1e-5, name);
+    }
+
+    private static TinyGptTorch LoadGpt()
+    {
+        var net = new TinyGptTorch(batchCapacity: 4, seed: 0);
+        Assert.Equal(TinyGptFixture.Parameters.Keys.Order(), TinyGptTorch.ParameterTable.Parameters.Select(p => p.Name).Order());
+        foreach (var (name, values) in TinyGptFixture.Parameters)
+            values.CopyTo(TinyGptTorch.ParameterTable.Slice(net.Parameters, name));
+        return net;
+    }
+
+    [Fact]
+    public void TransformerLossAndGradientsMatchPyTorch()
+    {
+        // Attention, LayerNorm, GELU, embeddings, and cross-entropy with ignored padding positions.
+        var net = LoadGpt();
+        float loss = net.ComputeGradients(TinyGptFixture.Ids, TinyGptFixture.Next);
+        Assert.Equal(TinyGptFixture.Loss, loss, 5);
+        var gradients = net.Gradients.ToArray();
+        foreach (var (name, expected) in TinyGptFixture.Gradients)
+            Close(expected, TinyGptTorch.ParameterTable.Slice(gradients, name), 1e-4, name);
+    }
+
+    [Fact]
+    public void TransformerAdamStepMatchesPyTorch()
+    {
+        var net = LoadGpt();
+        net.TrainStep(TinyGptFixture.Ids, TinyGptFixture.Next, new Adam(learningRate: 0.01f));
+        var parameters = net.Parameters.ToArray();
+        foreach (var (name, expected) in TinyGptFixture.AfterAdamStep)
+        {
+            // The key projection's bias adds the same q·b to every score of a row, which softmax
+            // ignores: its gradient is 0 up to round-off, and Adam's first step, lr·g/(|g| + ε),
+            // turns round-off into anything within ±lr. Those elements are checked within lr only.
+            var gradient = TinyGptFixture.Gradients[name];
+            var actual = TinyGptTorch.ParameterTable.Slice(parameters, name).ToArray();
+            var initial = TinyGptFixture.Parameters[name];
+            for (int i = 0; i < expected.Length; i++)
+                if (Math.Abs(gradient[i]) < 1e-6f)
+                    Assert.True(Math.Abs(actual[i] - initial[i]) <= 0.0101f, $"{name}[{i}]: a round-off gradient moved it by more than lr");
+            var scored = Enumerable.Range(0, expected.Length).Where(i => Math.Abs(gradient[i]) >= 1e-6f).ToArray();
+            if (scored.Length > 0) Close(scored.Select(i => expected[i]).ToArray(), scored.Select(i => actual[i]).ToArray(), 1e-5, name);
+        }
     }
 
     /// <summary>|PyTorch − GraphGen| ≤ tolerance × the largest PyTorch magnitude (at least 1e−3), element by element.</summary>
