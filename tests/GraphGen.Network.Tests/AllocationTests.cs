@@ -1,4 +1,7 @@
+using GraphGen.Examples.CharTransformer;
 using GraphGen.Examples.Digits;
+using GraphGen.Examples.FashionResNet;
+using GraphGen.Examples.LeNet;
 
 namespace GraphGen.Network.Tests;
 
@@ -50,5 +53,28 @@ public class AllocationTests
         var x = GradientChecks.RandomInputs(16 * ResidualDag.InputSize, 3);
         var y = GradientChecks.RandomLabels(16, 3, 4);
         Assert.Equal(0, AllocatedBy(() => net.TrainStep(x, y, optimizer), 50));
+    }
+
+    [Fact]
+    public void ConvolutionAndTransformerStepsAllocateNothing()
+    {
+        // Batches large enough that pooling, activations, BatchNorm, LayerNorm and the head
+        // permutes run on the worker pool, whose work items are kept per calling thread.
+        var lenet = new LeNet5(batchCapacity: 32, seed: 1);
+        var images = GradientChecks.RandomInputs(32 * LeNet5.InputSize, 5);
+        var digits = GradientChecks.RandomLabels(32, 10, 6);
+        var adam = new Adam(1e-3f);
+        Assert.Equal(0, AllocatedBy(() => lenet.TrainStep(images, digits, adam), 3));
+
+        var resnet = new ResNet(batchCapacity: 16, seed: 1);
+        var clothes = GradientChecks.RandomLabels(16, 10, 7);
+        var resnetAdam = new Adam(1e-3f);
+        Assert.Equal(0, AllocatedBy(() => resnet.TrainStep(images.AsSpan(0, 16 * ResNet.InputSize), clothes, resnetAdam), 3));
+
+        var gpt = new TinyGpt(batchCapacity: 8, seed: 1);
+        var ids = GradientChecks.RandomLabels(8 * TinyGpt.Context, TinyGpt.Vocabulary, 8).Select(i => (float)i).ToArray();
+        var next = GradientChecks.RandomLabels(8 * TinyGpt.Context, TinyGpt.Vocabulary, 9);
+        var adamW = new AdamW(1e-3f);
+        Assert.Equal(0, AllocatedBy(() => gpt.TrainStep(ids, next, adamW), 3));
     }
 }

@@ -7,14 +7,18 @@ namespace GraphGen.Network.Tests;
 /// </summary>
 public class TorchReferenceTests
 {
-    private static TorchCnn Load()
+    /// <summary>The network with PyTorch's parameters copied in by name (the names and layouts are the same).</summary>
+    private static T Load<T>(T net, Dictionary<string, float[]> parameters) where T : INetwork
     {
-        var net = new TorchCnn(batchCapacity: 6, seed: 0);
-        Assert.Equal(TorchCnnFixture.Parameters.Keys.Order(), TorchCnn.ParameterTable.Parameters.Select(p => p.Name).Order());
-        foreach (var (name, values) in TorchCnnFixture.Parameters)
-            values.CopyTo(TorchCnn.ParameterTable.Slice(net.Parameters, name));
+        Assert.Equal(parameters.Keys.Order(), net.ParameterTable.Parameters.Select(p => p.Name).Order());
+        foreach (var (name, values) in parameters)
+            values.CopyTo(net.ParameterTable.Slice(net.Parameters, name));
         return net;
     }
+
+    private static TorchCnn Load() => Load(new TorchCnn(batchCapacity: 6, seed: 0), TorchCnnFixture.Parameters);
+
+    private static TinyGptTorch LoadGpt() => Load(new TinyGptTorch(batchCapacity: 4, seed: 0), TinyGptFixture.Parameters);
 
     [Fact]
     public void LossAndGradientsMatchPyTorch()
@@ -38,15 +42,6 @@ public class TorchReferenceTests
         var state = net.State.ToArray();
         foreach (var (name, expected) in TorchCnnFixture.RunningStatistics)
             Close(expected, TorchCnn.StateTable.Slice(state, name), 1e-5, name);
-    }
-
-    private static TinyGptTorch LoadGpt()
-    {
-        var net = new TinyGptTorch(batchCapacity: 4, seed: 0);
-        Assert.Equal(TinyGptFixture.Parameters.Keys.Order(), TinyGptTorch.ParameterTable.Parameters.Select(p => p.Name).Order());
-        foreach (var (name, values) in TinyGptFixture.Parameters)
-            values.CopyTo(TinyGptTorch.ParameterTable.Slice(net.Parameters, name));
-        return net;
     }
 
     [Fact]
@@ -83,12 +78,6 @@ public class TorchReferenceTests
         }
     }
 
-    /// <summary>|PyTorch − GraphGen| ≤ tolerance × the largest PyTorch magnitude (at least 1e−3), element by element.</summary>
-    private static void Close(float[] expected, ReadOnlySpan<float> actual, double tolerance, string what)
-    {
-        Assert.True(expected.Length == actual.Length, $"{what}: PyTorch has {expected.Length} values, GraphGen {actual.Length}");
-        double scale = Math.Max(1e-3, expected.Max(v => Math.Abs((double)v)));
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale, $"{what}[{i}]: PyTorch {expected[i]:R}, GraphGen {actual[i]:R} (scale {scale:G3})");
-    }
+    private static void Close(float[] expected, ReadOnlySpan<float> actual, double tolerance, string what) =>
+        GradientChecks.AssertAllClose(expected.Select(v => (double)v).ToArray(), actual, tolerance, what, reference: "PyTorch");
 }

@@ -113,13 +113,14 @@ internal static class GradientChecks
             $"{what}: eager {expected:R}, compiled {actual:R}");
 
     /// <summary>Elementwise agreement, relative to the largest magnitude in the tensor.</summary>
-    public static void AssertAllClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double tolerance, string what)
+    /// <summary>|reference − compiled| ≤ tolerance × the largest reference magnitude (at least 1e−3), element by element.</summary>
+    public static void AssertAllClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double tolerance, string what, string reference = "eager")
     {
-        Assert.True(expected.Length == actual.Length, $"{what}: {expected.Length} eager values, {actual.Length} compiled");
+        Assert.True(expected.Length == actual.Length, $"{what}: {expected.Length} {reference} values, {actual.Length} compiled");
         double scale = 1e-3;
         foreach (double e in expected) scale = Math.Max(scale, Math.Abs(e));
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale,
-                $"{what}[{i}]: eager {expected[i]:R}, compiled {actual[i]:R} (scale {scale:G3})");
+                $"{what}[{i}]: {reference} {expected[i]:R}, compiled {actual[i]:R} (scale {scale:G3})");
     }
 }

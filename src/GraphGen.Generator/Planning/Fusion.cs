@@ -154,18 +154,18 @@ internal static class Fusion
     private static bool FuseIntoMaxPoolBackward(KernelPlan plan, List<KernelStep> section, MapStep map, ActivationForm activation, KernelStep writer)
     {
         if (activation.Kind is not ("Relu" or "LeakyRelu") || activation.DerivativeSource is not { } source) return false;
-        if (writer is not KernelCallStep { Kernel: "Pool2d", Method: "MaxBackward" } pool || pool.Arguments.Count != 6) return false;
-        if (pool.Arguments[5] is not { Name: "accumulate", Value: "false" }) return false;
+        if (writer is not KernelCallStep { Kernel: "Pool2d", Method: "MaxBackward" } pool) return false;
+        // The fused overload writes dx: the pooling must write its gradient, not add to one.
+        if (!pool.Arguments.Any(a => a is { Name: "accumulate", Value: "false" })) return false;
         int at = section.IndexOf(pool);
         if (at < 0 || at > section.IndexOf(map)) return false;
-        var arguments = pool.Arguments.Take(4).Concat(new[]
-        {
-            KernelArg.Of(map.Output),
-            KernelArg.Code("global::GraphGen.Kernels.Activation." + activation.Kind),
-            KernelArg.Of(source),
-        });
-        if (activation.Kind == "LeakyRelu") arguments = arguments.Append(KernelArg.Code(MapConstant.FloatLiteral(activation.Slope), "slope"));
         var input = activation.Input;
+        // The same call with dx = the map's output, and act′ in place of the accumulate flag.
+        var arguments = pool.Arguments
+            .Where(a => a.Name != "accumulate")
+            .Select(a => a.Operand == input ? KernelArg.Of(map.Output) : a)
+            .Concat(new[] { KernelArg.Code("global::GraphGen.Kernels.Activation." + activation.Kind), KernelArg.Of(source) });
+        if (activation.Kind == "LeakyRelu") arguments = arguments.Append(KernelArg.Code(MapConstant.FloatLiteral(activation.Slope), "slope"));
         section[at] = pool with
         {
             Arguments = arguments.ToList(),

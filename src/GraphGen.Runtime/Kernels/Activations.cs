@@ -21,7 +21,7 @@ public static class Activations
     public static unsafe void Forward(Activation activation, ReadOnlySpan<float> x, Span<float> y, float slope = 0.01f)
     {
         if (y.Length < x.Length) throw new ArgumentException($"Activations.Forward: y holds {y.Length} values but x holds {x.Length}.", nameof(y));
-        if (x.Length >= ParallelMinFloats && Gemm.MaxThreads > 1)
+        if (WorkerPool.ThreadsFor(x.Length, ParallelMinFloats) > 1)
         {
             fixed (float* px = x, py = y)
                 RunRanges(backward: false, activation, px, null, py, x.Length, accumulate: false, slope);
@@ -54,7 +54,7 @@ public static class Activations
     {
         if (source.Length < dy.Length || dx.Length < dy.Length)
             throw new ArgumentException($"Activations.Backward: dy holds {dy.Length} values but the source holds {source.Length} and dx {dx.Length}.");
-        if (dy.Length >= ParallelMinFloats && Gemm.MaxThreads > 1)
+        if (WorkerPool.ThreadsFor(dy.Length, ParallelMinFloats) > 1)
         {
             fixed (float* ps = source, pdy = dy, pdx = dx)
                 RunRanges(backward: true, activation, ps, pdy, pdx, dy.Length, accumulate, slope);
@@ -93,7 +93,7 @@ public static class Activations
     private static unsafe void RunRanges(bool backward, Activation activation, float* first, float* second, float* third, int n, bool accumulate, float slope)
     {
         var work = RangeWork.ForCurrentThread();
-        int ranges = Gemm.MaxThreads * 4; // a few per thread: a late thread leaves little behind
+        int ranges = Gemm.MaxThreads * WorkerPool.PartsPerThread;
         work.RangeFloats = (n / ranges + 15) & ~15;
         work.Set(backward, activation, first, second, third, n, accumulate, slope);
         WorkerPool.Run(work, (n + work.RangeFloats - 1) / work.RangeFloats, Gemm.MaxThreads);

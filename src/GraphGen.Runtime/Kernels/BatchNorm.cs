@@ -167,8 +167,7 @@ public static partial class BatchNorm
 
     private static void RunChannels(ChannelWork work)
     {
-        int threads = (long)work.Batch * work.Channels * work.Spatial < ParallelMinFloats ? 1 : Gemm.MaxThreads;
-        WorkerPool.Run(work, work.Channels, threads);
+        WorkerPool.Run(work, work.Channels, WorkerPool.ThreadsFor((long)work.Batch * work.Channels * work.Spatial, ParallelMinFloats));
     }
 
     private enum ChannelPass { ForwardTraining, ForwardInference, Backward }

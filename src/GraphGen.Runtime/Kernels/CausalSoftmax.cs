@@ -44,7 +44,7 @@ public static class CausalSoftmax
         }
     }
 
-    private static int Threads(int count, int t) => (long)count * t * t < ParallelMinElements ? 1 : Gemm.MaxThreads;
+    private static int Threads(int count, int t) => WorkerPool.ThreadsFor((long)count * t * t, ParallelMinElements);
 
     private static void Check(string kernel, int count, int t, int inputLength, string inputName, int outputLength, string outputName)
     {

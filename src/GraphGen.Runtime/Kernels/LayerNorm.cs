@@ -37,7 +37,7 @@ public static class LayerNorm
             work.Rows = rows; work.Cols = cols; work.Epsilon = epsilon;
             work.X = px; work.Gamma = pg; work.Beta = pb; work.Out = py; work.Mean = pm; work.InvStd = ps;
             int threads = Threads(rows, cols);
-            int parts = Math.Min(rows, threads * 4); // a few per thread: a late thread leaves little behind
+            int parts = Math.Min(rows, threads * WorkerPool.PartsPerThread);
             work.RowsPerPart = (rows + parts - 1) / parts;
             WorkerPool.Run(work, (rows + work.RowsPerPart - 1) / work.RowsPerPart, threads);
         }
@@ -126,7 +126,7 @@ public static class LayerNorm
     /// <summary>Tensors below this many floats are normalised on the caller (a hand-off costs about a microsecond).</summary>
     private const int ParallelMinFloats = 32 * 1024;
 
-    private static int Threads(int rows, int cols) => (long)rows * cols < ParallelMinFloats ? 1 : Gemm.MaxThreads;
+    private static int Threads(int rows, int cols) => WorkerPool.ThreadsFor((long)rows * cols, ParallelMinFloats);
 
     /// <summary>A pass over rows: forward parts are runs of RowsPerPart rows, backward parts are the fixed slices.</summary>
     private sealed unsafe class RowsWork : ParallelWork

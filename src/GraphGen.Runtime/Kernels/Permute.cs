@@ -64,8 +64,7 @@ public static class Permute
         if (parts == 0) return;
         var work = HeadsWork.ForCurrentThread();
         work.Set(split, tokens, heads, headSize, x, y, accumulate);
-        int threads = (long)parts * tokens * headSize < ParallelMinFloats ? 1 : Gemm.MaxThreads;
-        WorkerPool.Run(work, parts, threads);
+        WorkerPool.Run(work, parts, WorkerPool.ThreadsFor((long)parts * tokens * headSize, ParallelMinFloats));
     }
 
     private sealed unsafe class HeadsWork : ParallelWork

@@ -67,49 +67,46 @@ public static partial class Pool2d
     }
 
     /// <summary>dx (+)= dy routed to each window's winner: dx[argmax[i, j]] += dy[i, j] (zero elsewhere when writing).</summary>
-    public static unsafe void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, bool accumulate)
-    {
-        const string Kernel = "Pool2d.MaxBackward";
-        Check(in s, batch, Kernel, nameof(dx), dx.Length, nameof(dy), dy.Length);
-        KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
-        int outputs = batch * s.Channels * s.OutPlane;
-        // Every index is checked before anything is written: a bad one leaves dx as it was.
-        if (FirstOutside(argmax[..outputs], s.InPlane) is int k and >= 0)
-            throw new ArgumentOutOfRangeException(nameof(argmax), argmax[k],
-                $"{Kernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
-        fixed (float* pdy = dy, pdx = dx)
-        fixed (int* pa = argmax)
-            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate, null, 0f);
-    }
+    public static void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, bool accumulate) =>
+        MaxBackwardChecked(in s, batch, dy, argmax, dx, accumulate, source: default, negativeSlope: 0f);
 
     /// <summary>
     /// Max pooling backward with the derivative of the ReLU (or leaky ReLU) that produced the
     /// pooled input applied on the way: dx = 0 except dx[argmax[i, j]] += dy[i, j]·act′(s[argmax[i, j]]),
-    /// with s the activation's output. Equal to <see cref="MaxBackward"/> followed by
-    /// <see cref="Activations.Backward"/>, bit for bit: each plane is routed and then multiplied by
-    /// act′ while it is in L1, so the gradient of the activation's output is never stored as a
-    /// tensor (and never crosses to another core between the two steps).
+    /// with s the activation's output. Equal to <see cref="MaxBackward(in Pool2dShape, int, ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, bool)"/>
+    /// followed by <see cref="Activations.Backward"/>, bit for bit: each plane is routed and then
+    /// multiplied by act′ while it is in L1, so the gradient of the activation's output is never
+    /// stored as a tensor (and never crosses to another core between the two steps).
     /// </summary>
-    public static unsafe void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx,
+    public static void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx,
         Activation activation, ReadOnlySpan<float> source, float slope = 0.01f)
     {
-        const string Kernel = "Pool2d.MaxBackward";
         if (activation is not (Activation.Relu or Activation.LeakyRelu))
-            throw new ArgumentException($"{Kernel}: only ReLU and leaky ReLU derivatives are fused into max pooling (theirs are never NaN), not {activation}.", nameof(activation));
-        Check(in s, batch, Kernel, nameof(dx), dx.Length, nameof(dy), dy.Length);
-        KernelChecks.Length(source.Length, Kernel, nameof(source), "[batch, Channels, InHeight, InWidth]", batch, s.Channels, s.InHeight, s.InWidth);
-        KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
+            throw new ArgumentException($"{MaxBackwardKernel}: only ReLU and leaky ReLU derivatives are fused into max pooling (theirs are never NaN), not {activation}.", nameof(activation));
+        KernelChecks.Length(source.Length, MaxBackwardKernel, nameof(source), "[batch, Channels, InHeight, InWidth]", batch, s.Channels, s.InHeight, s.InWidth);
+        MaxBackwardChecked(in s, batch, dy, argmax, dx, accumulate: false, source, activation == Activation.Relu ? 0f : slope);
+    }
+
+    private const string MaxBackwardKernel = "Pool2d.MaxBackward";
+
+    /// <summary>Both forms of max pooling backward: the checks (every index before anything is written), then the planes.</summary>
+    private static unsafe void MaxBackwardChecked(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx,
+        bool accumulate, ReadOnlySpan<float> source, float negativeSlope)
+    {
+        Check(in s, batch, MaxBackwardKernel, nameof(dx), dx.Length, nameof(dy), dy.Length);
+        KernelChecks.Length(argmax.Length, MaxBackwardKernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
         int outputs = batch * s.Channels * s.OutPlane;
+        // A bad index leaves dx as it was.
         if (FirstOutside(argmax[..outputs], s.InPlane) is int k and >= 0)
             throw new ArgumentOutOfRangeException(nameof(argmax), argmax[k],
-                $"{Kernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
+                $"{MaxBackwardKernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
         fixed (float* pdy = dy, pdx = dx, ps = source)
         fixed (int* pa = argmax)
-            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate: false, ps, activation == Activation.Relu ? 0f : slope);
+            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate, ps, negativeSlope);
     }
 
     /// <summary>
-    /// One plane of <see cref="MaxBackward"/>: clear (unless accumulating), then scatter; with a
+    /// One plane of <see cref="MaxBackwardChecked"/>: clear (unless accumulating), then scatter; with a
     /// source, each winner's gradient times act′ = (s &gt; 0 ? 1 : negativeSlope).
     /// </summary>
     private static unsafe void MaxBackwardPlane(int inPlane, int outPlane, float* dyp, int* ap, float* dxp, bool accumulate, float* source, float negativeSlope)
@@ -161,8 +158,8 @@ public static partial class Pool2d
         work.Set(in s, backward, first, second, argmax, accumulate);
         work.Source = source;
         work.NegativeSlope = negativeSlope;
-        int threads = (long)planes * s.InPlane < ParallelMinFloats ? 1 : Gemm.MaxThreads;
-        int parts = Math.Min(planes, threads * 4); // a few chunks per thread: a late thread leaves little behind
+        int threads = WorkerPool.ThreadsFor((long)planes * s.InPlane, ParallelMinFloats);
+        int parts = Math.Min(planes, threads * WorkerPool.PartsPerThread);
         work.PlanesPerPart = (planes + parts - 1) / parts;
         work.Planes = planes;
         WorkerPool.Run(work, (planes + work.PlanesPerPart - 1) / work.PlanesPerPart, threads);

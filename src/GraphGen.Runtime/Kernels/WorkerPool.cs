@@ -73,6 +73,16 @@ internal static unsafe class WorkerPool
         for (int part = 0; part < parts; part++) work.RunPart(part);
     }
 
+    /// <summary>
+    /// The threads for a job of <paramref name="size"/> (floats, elements or FLOPs): one below
+    /// <paramref name="parallelMinimum"/>, where handing parts to workers (about a microsecond)
+    /// would cost more than it saves, else <see cref="Gemm.MaxThreads"/>.
+    /// </summary>
+    public static int ThreadsFor(long size, long parallelMinimum) => size < parallelMinimum ? 1 : Gemm.MaxThreads;
+
+    /// <summary>Parts per thread for work split in ranges: a few, so that a late thread leaves little behind.</summary>
+    public const int PartsPerThread = 4;
+
     /// <summary>Counts a part run by a worker thread (participant index above 0).</summary>
     internal static void CountWorkerPart(int participant)
     {

@@ -17,9 +17,6 @@ internal static class ParallelUpdate
     /// </summary>
     public const int MinFloats = 32 * 1024;
 
-    /// <summary>Ranges per thread: a late thread leaves little behind.</summary>
-    private const int RangesPerThread = 4;
-
     /// <summary>The number of ranges and floats per range (a multiple of 16) for an arena of n floats; 1 range when it should not be split.</summary>
     public static int Ranges(int n, int minFloats, out int rangeFloats)
     {
@@ -29,7 +26,7 @@ internal static class ParallelUpdate
             rangeFloats = n;
             return 1;
         }
-        int ranges = threads * RangesPerThread;
+        int ranges = threads * WorkerPool.PartsPerThread;
         rangeFloats = (n / ranges + 15) & ~15;
         return (n + rangeFloats - 1) / rangeFloats;
     }
