@@ -51,4 +51,11 @@ public static class SpecialFunctions
         float e = MathF.Exp(x);
         return e / (1f + e);
     }
+
+    /// <summary>log(1 + a), accurate for small a (Goldberg: log(u)·a/(u − 1) with u = 1 + a rounded).</summary>
+    public static float Log1p(float a)
+    {
+        float u = 1f + a, d = u - 1f;
+        return d == 0f ? a : MathF.Log(u) * a / d;
+    }
 }

@@ -193,4 +193,26 @@ public static class VectorMath
     public static Vector256<float> GeluDerivative(Vector256<float> x) =>
         Vector256.Create(0.5f) * (Vector256<float>.One + Erf(x * Vector256.Create(InvSqrt2)))
         + x * Vector256.Create(InvSqrt2Pi) * Exp(Vector256.Create(-0.5f) * x * x);
+
+    /// <summary>
+    /// log(1 + a) per lane, accurate for small a: with u = 1 + a rounded, log(u)·a/(u − 1)
+    /// cancels the rounding of u (Goldberg's trick), and u = 1 means log(1 + a) = a to float
+    /// precision. <see cref="Vector512.Log(Vector512{float})"/> is the runtime's own (about 1 ulp).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Log1p(Vector512<float> a)
+    {
+        var u = Vector512<float>.One + a;
+        var d = u - Vector512<float>.One;
+        return Vector512.ConditionalSelect(Vector512.Equals(d, Vector512<float>.Zero), a, Vector512.Log(u) * a / d);
+    }
+
+    /// <summary>log(1 + a) per lane; see the <see cref="Vector512{T}"/> overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log1p(Vector256<float> a)
+    {
+        var u = Vector256<float>.One + a;
+        var d = u - Vector256<float>.One;
+        return Vector256.ConditionalSelect(Vector256.Equals(d, Vector256<float>.Zero), a, Vector256.Log(u) * a / d);
+    }
 }

@@ -24,8 +24,8 @@ public static partial class Conv2d
         return Math.Min(parts, Gemm.MaxThreads);
     }
 
-    private static unsafe void RunForward(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> y, Activation activation, float slope, ConvAlgorithm algorithm)
+    private static unsafe void RunForward<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> y, TAct activation, ConvAlgorithm algorithm) where TAct : struct, IActivation<TAct>
     {
         var prepared = Span<float>.Empty;
         if (algorithm == ConvAlgorithm.Direct)
@@ -35,10 +35,9 @@ public static partial class Conv2d
         }
         fixed (float* px = x, pw = weight, pb = bias, py = y, pp = prepared)
         {
-            var work = ForwardWork.ForCurrentThread();
+            var work = ForwardWork<TAct>.ForCurrentThread();
             work.Set(in s, algorithm, px, pw, pp, bias.IsEmpty ? null : pb, py);
             work.Activation = activation;
-            work.Slope = slope;
             work.Threads = Threads(in s, batch, batch);
             WorkerPool.Run(work, batch, work.Threads);
         }
@@ -105,13 +104,12 @@ public static partial class Conv2d
     }
 
     /// <summary>Part b: sample b of the forward pass.</summary>
-    private sealed unsafe class ForwardWork : ConvWork
+    private sealed unsafe class ForwardWork<TAct> : ConvWork where TAct : struct, IActivation<TAct>
     {
-        [ThreadStatic] private static ForwardWork? t_instance;
-        public Activation Activation;
-        public float Slope;
+        [ThreadStatic] private static ForwardWork<TAct>? t_instance;
+        public TAct Activation;
 
-        public static ForwardWork ForCurrentThread() => t_instance ??= new ForwardWork();
+        public static ForwardWork<TAct> ForCurrentThread() => t_instance ??= new ForwardWork<TAct>();
 
         public override void RunPart(int b)
         {
@@ -119,14 +117,14 @@ public static partial class Conv2d
             float* xb = Input + (nint)b * s.InputSize, yb = Output + (nint)b * s.OutputSize;
             if (Algorithm == ConvAlgorithm.Direct)
             {
-                ConvDirect.ForwardSample(in s, xb, Prepared, Bias, yb, Activation, Slope);
+                ConvDirect.ForwardSample(in s, xb, Prepared, Bias, yb, Activation);
                 return;
             }
             var y = new Span<float>(yb, s.OutputSize);
             ConvGemm.ForwardSample(in s, new ReadOnlySpan<float>(xb, s.InputSize), new ReadOnlySpan<float>(Weight, s.WeightSize), y, Threads > 1);
-            if (Bias == null && Activation == Activation.None) return;
+            if (Bias == null && typeof(TAct) == typeof(Identity)) return;
             for (int oc = 0; oc < s.OutChannels; oc++)
-                BiasActivation.Apply(y.Slice(oc * s.OutPlane, s.OutPlane), Bias == null ? 0f : Bias[oc], Activation, Slope);
+                BiasActivation.Apply(y.Slice(oc * s.OutPlane, s.OutPlane), Bias == null ? 0f : Bias[oc], Activation);
         }
     }
 

@@ -25,22 +25,24 @@ namespace GraphGen.Kernels;
 public static partial class Conv2d
 {
     /// <summary>
-    /// y = act(W ⋆ x + bias). x is [batch, InChannels, InHeight, InWidth], weight
+    /// y = W ⋆ x + bias. x is [batch, InChannels, InHeight, InWidth], weight
     /// [OutChannels, InChannels/Groups, KernelHeight, KernelWidth], bias [OutChannels] or empty,
-    /// y [batch, OutChannels, OutHeight, OutWidth]; <paramref name="slope"/> is LeakyRelu's.
+    /// y [batch, OutChannels, OutHeight, OutWidth].
     /// </summary>
-    public static void Forward(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> y, Activation activation = Activation.None, float slope = 0.01f)
+    public static void Forward(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y) =>
+        Forward(in s, batch, x, weight, bias, y, default(Identity));
+
+    /// <summary>y = f(W ⋆ x + bias): the activation is applied to each output plane as it is written.</summary>
+    public static void Forward<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> y, TAct activation) where TAct : struct, IActivation<TAct>
     {
         const string Kernel = "Conv2d.Forward";
         CheckCommon(in s, batch, Kernel, weight.Length);
         CheckInput(in s, batch, Kernel, nameof(x), x.Length);
         CheckOutput(in s, batch, Kernel, nameof(y), y.Length);
         KernelChecks.EmptyOrExactly(bias.Length, s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
-        if ((uint)activation > (uint)Activation.Gelu)
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, $"{Kernel}: unknown activation.");
         if (batch == 0) return;
-        RunForward(in s, batch, x, weight, bias, y, activation, slope, ConvAlgorithms.Forward(in s));
+        RunForward(in s, batch, x, weight, bias, y, activation, ConvAlgorithms.Forward(in s));
     }
 
     /// <summary>dx (+)= the gradient with respect to x of Σ dy ⊙ (W ⋆ x): dy [batch, OutChannels, OutHeight, OutWidth], dx like x.</summary>

@@ -115,7 +115,7 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>y_b = act(W ⋆ x_b + bias) for one sample; <paramref name="prepared"/> from <see cref="PrepareForward"/>.</summary>
-    public static void ForwardSample(in Conv2dShape s, float* xb, float* prepared, float* bias, float* yb, Activation activation, float slope)
+    public static void ForwardSample<TAct>(in Conv2dShape s, float* xb, float* prepared, float* bias, float* yb, TAct activation) where TAct : struct, IActivation<TAct>
     {
         var geo = Geometry.Forward(in s);
         int ocg = s.GroupOutChannels, pad = CorrelationPad(ocg);
@@ -132,7 +132,7 @@ internal static unsafe partial class ConvDirect
                     for (int i = 0; i < geo.OutH; i++)
                         new ReadOnlySpan<float>(wide + (nint)o * geo.WideLength + i * geo.PaddedW, geo.OutW)
                             .CopyTo(new Span<float>(plane + i * geo.OutW, geo.OutW));
-                    BiasActivation.Apply(new Span<float>(plane, s.OutPlane), bias == null ? 0f : bias[oc], activation, slope);
+                    BiasActivation.Apply(new Span<float>(plane, s.OutPlane), bias == null ? 0f : bias[oc], activation);
                 }
             }
     }

@@ -5,26 +5,47 @@ namespace GraphGen.Kernels;
 
 public static partial class Gemm
 {
-    /// <summary>What happens to a finished C tile. Forward: C = act(C + bias). Backward: C = C ⊙ act′(S).</summary>
-    internal enum EpilogueKind : byte { None, Forward, Backward }
-
     /// <summary>
-    /// An epilogue over pinned memory, offset to the first row and column of the (sub)problem
-    /// it belongs to. Applied once per C tile, right after the tile's last K block, while the
-    /// tile is still in L1: the cost is a few vector operations per output element.
+    /// What happens to a finished C tile, bound to one activation when the GEMM is called: forward
+    /// C = f(C + bias), backward C = C ⊙ f′(S). The activation's type is gone from here on (the
+    /// problem crosses the worker pool as plain data), so the epilogue carries pointers to the code
+    /// generated for it: <see cref="ApplyRows"/> for a block of C, <see cref="InPlace"/> for the
+    /// in-place kernels, which apply cheap epilogues to the accumulators in registers.
     /// </summary>
     internal unsafe struct Epilogue
     {
-        public EpilogueKind Kind;
-        public Activation Activation;
-        public float Slope;
+        /// <summary>The activation's parameter (leaky ReLU's slope).</summary>
+        public float Parameter;
         /// <summary>Bias of the first column (forward; null when there is none).</summary>
         public float* Bias;
         /// <summary>S[0, 0] (backward), with row stride <see cref="SourceStride"/>.</summary>
         public float* Source;
         public nint SourceStride;
+        /// <summary><see cref="EpilogueRows{TE}"/> for this epilogue; null when there is none.</summary>
+        public delegate*<in Epilogue, KernelKind, float*, nint, int, int, void> ApplyRows;
+        /// <summary><see cref="InPlaceLoop{TE}"/> for this epilogue.</summary>
+        public delegate*<in Problem, GemmBuffers, void> InPlace;
 
-        public readonly bool IsNone => Kind == EpilogueKind.None;
+        public readonly bool IsNone => ApplyRows == null;
+
+        /// <summary>No epilogue: C = op(A)·op(B) (+ C).</summary>
+        public static Epilogue None => new() { InPlace = &InPlaceLoop<NoEpilogue> };
+
+        /// <summary>C = f(C + bias).</summary>
+        public static Epilogue Forward<TAct>(TAct activation, float* bias) where TAct : struct, IActivation<TAct> => new()
+        {
+            Parameter = activation.Parameter, Bias = bias,
+            ApplyRows = &EpilogueRows<ForwardEpilogue<TAct>>,
+            InPlace = &InPlaceLoop<ForwardEpilogue<TAct>>,
+        };
+
+        /// <summary>C = C ⊙ f′(S), S with row stride <paramref name="sourceStride"/>.</summary>
+        public static Epilogue Backward<TAct>(TAct activation, float* source, nint sourceStride) where TAct : struct, IActivation<TAct> => new()
+        {
+            Parameter = activation.Parameter, Source = source, SourceStride = sourceStride,
+            ApplyRows = &EpilogueRows<BackwardEpilogue<TAct>>,
+            InPlace = &InPlaceLoop<BackwardEpilogue<TAct>>,
+        };
 
         /// <summary>The same epilogue seen from the sub-block whose top-left element is (row, col).</summary>
         public readonly Epilogue Offset(int row, int col)
@@ -37,6 +58,60 @@ public static partial class Gemm
     }
 
     /// <summary>
+    /// One epilogue at every width, built from an activation's own forms
+    /// (<see cref="IActivation{TSelf}"/>): the row pass below, the in-place tile kernels and the
+    /// scalar kernel all apply the same operations to an element, so they give the same bits.
+    /// </summary>
+    internal interface IEpilogue
+    {
+        /// <summary>Applied by the in-place tile kernels to their accumulators (else in a pass over the tile).</summary>
+        static abstract bool InRegisters { get; }
+        static abstract bool ReadsSource { get; }
+        static abstract Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, float parameter);
+        static abstract Vector256<float> Apply(Vector256<float> v, Vector256<float> bias, Vector256<float> source, float parameter);
+        static abstract float Apply(float v, float bias, float source, float parameter);
+    }
+
+    internal readonly struct NoEpilogue : IEpilogue
+    {
+        public static bool InRegisters => false;
+        public static bool ReadsSource => false;
+        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, float parameter) => v;
+        public static Vector256<float> Apply(Vector256<float> v, Vector256<float> bias, Vector256<float> source, float parameter) => v;
+        public static float Apply(float v, float bias, float source, float parameter) => v;
+    }
+
+    /// <summary>C = f(C + bias).</summary>
+    internal readonly struct ForwardEpilogue<TAct> : IEpilogue where TAct : struct, IActivation<TAct>
+    {
+        public static bool InRegisters => TAct.IsCheap;
+        public static bool ReadsSource => false;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, float parameter) =>
+            TAct.FromParameter(parameter).Forward(v + bias);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Apply(Vector256<float> v, Vector256<float> bias, Vector256<float> source, float parameter) =>
+            TAct.FromParameter(parameter).Forward(v + bias);
+        public static float Apply(float v, float bias, float source, float parameter) =>
+            TAct.FromParameter(parameter).Forward(v + bias);
+    }
+
+    /// <summary>C = C ⊙ f′(S).</summary>
+    internal readonly struct BackwardEpilogue<TAct> : IEpilogue where TAct : struct, IActivation<TAct>
+    {
+        public static bool InRegisters => TAct.IsCheap;
+        public static bool ReadsSource => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, float parameter) =>
+            v * TAct.FromParameter(parameter).Derivative(source);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Apply(Vector256<float> v, Vector256<float> bias, Vector256<float> source, float parameter) =>
+            v * TAct.FromParameter(parameter).Derivative(source);
+        public static float Apply(float v, float bias, float source, float parameter) =>
+            v * TAct.FromParameter(parameter).Derivative(source);
+    }
+
+    /// <summary>
     /// Applies <paramref name="epilogue"/> to the rows×cols block at <paramref name="c"/> whose
     /// top-left element is (row, col) of the epilogue's frame. Every element goes through the same
     /// vector code (a ragged right edge is staged through a stack buffer), so an element's result
@@ -45,15 +120,20 @@ public static partial class Gemm
     internal static unsafe void ApplyEpilogue(KernelKind kind, in Epilogue epilogue, float* c, nint ldc, int rows, int cols, int row, int col)
     {
         var e = epilogue.Offset(row, col);
+        e.ApplyRows(in e, kind, c, ldc, rows, cols);
+    }
+
+    private static unsafe void EpilogueRows<TE>(in Epilogue e, KernelKind kind, float* c, nint ldc, int rows, int cols) where TE : struct, IEpilogue
+    {
         switch (kind)
         {
-            case KernelKind.Vector512: EpilogueRows512(in e, c, ldc, rows, cols); break;
-            case KernelKind.Vector256: EpilogueRows256(in e, c, ldc, rows, cols); break;
-            default: EpilogueRowsScalar(in e, c, ldc, rows, cols); break;
+            case KernelKind.Vector512: EpilogueRows512<TE>(in e, c, ldc, rows, cols); break;
+            case KernelKind.Vector256: EpilogueRows256<TE>(in e, c, ldc, rows, cols); break;
+            default: EpilogueRowsScalar<TE>(in e, c, ldc, rows, cols); break;
         }
     }
 
-    private static unsafe void EpilogueRows512(in Epilogue e, float* c, nint ldc, int rows, int cols)
+    private static unsafe void EpilogueRows512<TE>(in Epilogue e, float* c, nint ldc, int rows, int cols) where TE : struct, IEpilogue
     {
         const int W = 16;
         float* stage = stackalloc float[3 * W];
@@ -67,7 +147,7 @@ public static partial class Gemm
             {
                 var b = e.Bias == null ? Vector512<float>.Zero : Vector512.Load(e.Bias + j);
                 var s = si == null ? Vector512<float>.Zero : Vector512.Load(si + j);
-                Vector512.Store(Apply512(in e, Vector512.Load(ci + j), b, s), ci + j);
+                Vector512.Store(TE.Apply(Vector512.Load(ci + j), b, s, e.Parameter), ci + j);
             }
             if (tail == 0) continue;
             for (int t = 0; t < W; t++)
@@ -77,13 +157,13 @@ public static partial class Gemm
                 stageBias[t] = inside && e.Bias != null ? e.Bias[full + t] : 0f;
                 stageSource[t] = inside && si != null ? si[full + t] : 0f;
             }
-            var r = Apply512(in e, Vector512.Load(stage), Vector512.Load(stageBias), Vector512.Load(stageSource));
+            var r = TE.Apply(Vector512.Load(stage), Vector512.Load(stageBias), Vector512.Load(stageSource), e.Parameter);
             Vector512.Store(r, stage);
             for (int t = 0; t < tail; t++) ci[full + t] = stage[t];
         }
     }
 
-    private static unsafe void EpilogueRows256(in Epilogue e, float* c, nint ldc, int rows, int cols)
+    private static unsafe void EpilogueRows256<TE>(in Epilogue e, float* c, nint ldc, int rows, int cols) where TE : struct, IEpilogue
     {
         const int W = 8;
         float* stage = stackalloc float[3 * W];
@@ -97,7 +177,7 @@ public static partial class Gemm
             {
                 var b = e.Bias == null ? Vector256<float>.Zero : Vector256.Load(e.Bias + j);
                 var s = si == null ? Vector256<float>.Zero : Vector256.Load(si + j);
-                Vector256.Store(Apply256(in e, Vector256.Load(ci + j), b, s), ci + j);
+                Vector256.Store(TE.Apply(Vector256.Load(ci + j), b, s, e.Parameter), ci + j);
             }
             if (tail == 0) continue;
             for (int t = 0; t < W; t++)
@@ -107,108 +187,21 @@ public static partial class Gemm
                 stageBias[t] = inside && e.Bias != null ? e.Bias[full + t] : 0f;
                 stageSource[t] = inside && si != null ? si[full + t] : 0f;
             }
-            var r = Apply256(in e, Vector256.Load(stage), Vector256.Load(stageBias), Vector256.Load(stageSource));
+            var r = TE.Apply(Vector256.Load(stage), Vector256.Load(stageBias), Vector256.Load(stageSource), e.Parameter);
             Vector256.Store(r, stage);
             for (int t = 0; t < tail; t++) ci[full + t] = stage[t];
         }
     }
 
-    private static unsafe void EpilogueRowsScalar(in Epilogue e, float* c, nint ldc, int rows, int cols)
+    /// <summary>The scalar definitions the vector forms follow (and the epilogue of the scalar kernel).</summary>
+    private static unsafe void EpilogueRowsScalar<TE>(in Epilogue e, float* c, nint ldc, int rows, int cols) where TE : struct, IEpilogue
     {
         for (int i = 0; i < rows; i++)
         {
             float* ci = c + i * ldc;
             float* si = e.Source == null ? null : e.Source + i * e.SourceStride;
             for (int j = 0; j < cols; j++)
-                ci[j] = ApplyScalar(in e, ci[j], e.Bias == null ? 0f : e.Bias[j], si == null ? 0f : si[j]);
+                ci[j] = TE.Apply(ci[j], e.Bias == null ? 0f : e.Bias[j], si == null ? 0f : si[j], e.Parameter);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Apply512(in Epilogue e, Vector512<float> v, Vector512<float> bias, Vector512<float> s)
-    {
-        if (e.Kind == EpilogueKind.Forward)
-        {
-            v += bias;
-            return e.Activation switch
-            {
-                Activation.Relu => Vector512.Max(v, Vector512<float>.Zero),
-                Activation.LeakyRelu => Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * Vector512.Create(e.Slope)),
-                Activation.Sigmoid => VectorMath.Sigmoid(v),
-                Activation.Tanh => VectorMath.Tanh(v),
-                Activation.Gelu => VectorMath.Gelu(v),
-                _ => v,
-            };
-        }
-        var one = Vector512<float>.One;
-        var positive = Vector512.GreaterThan(s, Vector512<float>.Zero);
-        var derivative = e.Activation switch
-        {
-            Activation.Relu => Vector512.ConditionalSelect(positive, one, Vector512<float>.Zero),
-            Activation.LeakyRelu => Vector512.ConditionalSelect(positive, one, Vector512.Create(e.Slope)),
-            Activation.Sigmoid => s * (one - s),
-            Activation.Tanh => one - s * s,
-            Activation.Gelu => VectorMath.GeluDerivative(s),
-            _ => one,
-        };
-        return v * derivative;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Apply256(in Epilogue e, Vector256<float> v, Vector256<float> bias, Vector256<float> s)
-    {
-        if (e.Kind == EpilogueKind.Forward)
-        {
-            v += bias;
-            return e.Activation switch
-            {
-                Activation.Relu => Vector256.Max(v, Vector256<float>.Zero),
-                Activation.LeakyRelu => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * Vector256.Create(e.Slope)),
-                Activation.Sigmoid => VectorMath.Sigmoid(v),
-                Activation.Tanh => VectorMath.Tanh(v),
-                Activation.Gelu => VectorMath.Gelu(v),
-                _ => v,
-            };
-        }
-        var one = Vector256<float>.One;
-        var positive = Vector256.GreaterThan(s, Vector256<float>.Zero);
-        var derivative = e.Activation switch
-        {
-            Activation.Relu => Vector256.ConditionalSelect(positive, one, Vector256<float>.Zero),
-            Activation.LeakyRelu => Vector256.ConditionalSelect(positive, one, Vector256.Create(e.Slope)),
-            Activation.Sigmoid => s * (one - s),
-            Activation.Tanh => one - s * s,
-            Activation.Gelu => VectorMath.GeluDerivative(s),
-            _ => one,
-        };
-        return v * derivative;
-    }
-
-    /// <summary>The scalar definitions the vector forms follow (and the epilogue of the scalar kernel).</summary>
-    internal static float ApplyScalar(in Epilogue e, float v, float bias, float s)
-    {
-        if (e.Kind == EpilogueKind.Forward)
-        {
-            v += bias;
-            return e.Activation switch
-            {
-                Activation.Relu => MathF.Max(v, 0f),
-                Activation.LeakyRelu => v > 0f ? v : v * e.Slope,
-                Activation.Sigmoid => SpecialFunctions.Sigmoid(v),
-                Activation.Tanh => MathF.Tanh(v),
-                Activation.Gelu => SpecialFunctions.Gelu(v),
-                _ => v,
-            };
-        }
-        float derivative = e.Activation switch
-        {
-            Activation.Relu => s > 0f ? 1f : 0f,
-            Activation.LeakyRelu => s > 0f ? 1f : e.Slope,
-            Activation.Sigmoid => s * (1f - s),
-            Activation.Tanh => 1f - s * s,
-            Activation.Gelu => SpecialFunctions.GeluDerivative(s),
-            _ => 1f,
-        };
-        return v * derivative;
     }
 }

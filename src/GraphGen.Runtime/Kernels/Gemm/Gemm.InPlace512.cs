@@ -43,25 +43,16 @@ public static partial class Gemm
     /// </remarks>
     internal static unsafe void InPlace512(in Problem prob, GemmBuffers buffers)
     {
-        // Simple epilogues (a bias, ReLU, leaky ReLU, their derivatives) are applied in the
+        // Cheap epilogues (a bias, ReLU, leaky ReLU, their derivatives) are applied in the
         // kernel, to the accumulators; the others, whose vector math would not fit beside 16
-        // accumulators, in a pass over each finished tile while it is still in L1.
-        var e = prob.Epilogue;
-        switch (e.Kind, e.Activation)
-        {
-            case (EpilogueKind.None, _): InPlaceLoop<NoEpilogue>(in prob, buffers); break;
-            case (EpilogueKind.Forward, Activation.None): InPlaceLoop<BiasOnly>(in prob, buffers); break;
-            case (EpilogueKind.Forward, Activation.Relu): InPlaceLoop<BiasRelu>(in prob, buffers); break;
-            case (EpilogueKind.Forward, Activation.LeakyRelu): InPlaceLoop<BiasLeakyRelu>(in prob, buffers); break;
-            case (EpilogueKind.Backward, Activation.Relu): InPlaceLoop<ReluDerivative>(in prob, buffers); break;
-            case (EpilogueKind.Backward, Activation.LeakyRelu): InPlaceLoop<LeakyReluDerivative>(in prob, buffers); break;
-            default: InPlaceLoop<SeparatePass>(in prob, buffers); break;
-        }
+        // accumulators, in a pass over each finished tile while it is still in L1. The epilogue
+        // knows which InPlaceLoop was generated for it.
+        prob.Epilogue.InPlace(in prob, buffers);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void InPlaceLoop<TE>(in Problem prob, GemmBuffers buffers)
-        where TE : struct, ITileEpilogue
+        where TE : struct, IEpilogue
     {
         int m = prob.M, n = prob.N, k = prob.K;
         bool narrow = n <= 16;
@@ -103,7 +94,7 @@ public static partial class Gemm
                     tile.Rows = Math.Min(8, m - ir);
                     tile.C = prob.C + ir * ldc + jr;
                     tile.Epilogue = last ? prob.Epilogue.Offset(ir, jr) : default;
-                    tile.Fuse = last && TE.Fused;
+                    tile.Fuse = last && TE.InRegisters;
                     if (prob.TransA)
                     {
                         tile.A = prob.A + pc * lda + ir;
@@ -116,7 +107,7 @@ public static partial class Gemm
                         if (narrow) Tile16<ARows, TE>(ref tile);
                         else Tile32<ARows, TE>(ref tile);
                     }
-                    if (last && !TE.Fused && !prob.Epilogue.IsNone) EpilogueTile512(in tile.Epilogue, tile.C, ldc, tile.Rows, cols);
+                    if (last && !TE.InRegisters && !prob.Epilogue.IsNone) EpilogueTile512<TE>(in tile.Epilogue, tile.C, ldc, tile.Rows, cols);
                 }
             }
         }
@@ -131,74 +122,6 @@ public static partial class Gemm
         public bool LoadC, Fuse;
         public Vector512<float> Mask0, Mask1;
         public Epilogue Epilogue;
-    }
-
-    /// <summary>
-    /// An epilogue the tile kernels apply to their accumulators before storing them: the same
-    /// vector operations as <see cref="Apply512"/> for that epilogue, so the bits are the same.
-    /// </summary>
-    private interface ITileEpilogue
-    {
-        static abstract bool Fused { get; }
-        static abstract bool ReadsSource { get; }
-        static abstract Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope);
-    }
-
-    private readonly struct NoEpilogue : ITileEpilogue
-    {
-        public static bool Fused => false;
-        public static bool ReadsSource => false;
-        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope) => v;
-    }
-
-    /// <summary>Sigmoid, tanh, GELU and their derivatives: <see cref="EpilogueTile512"/> after the kernel.</summary>
-    private readonly struct SeparatePass : ITileEpilogue
-    {
-        public static bool Fused => false;
-        public static bool ReadsSource => false;
-        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope) => v;
-    }
-
-    private readonly struct BiasOnly : ITileEpilogue
-    {
-        public static bool Fused => true;
-        public static bool ReadsSource => false;
-        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope) => v + bias;
-    }
-
-    private readonly struct BiasRelu : ITileEpilogue
-    {
-        public static bool Fused => true;
-        public static bool ReadsSource => false;
-        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope) =>
-            Vector512.Max(v + bias, Vector512<float>.Zero);
-    }
-
-    private readonly struct BiasLeakyRelu : ITileEpilogue
-    {
-        public static bool Fused => true;
-        public static bool ReadsSource => false;
-        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope)
-        {
-            v += bias;
-            return Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * slope);
-        }
-    }
-
-    private readonly struct ReluDerivative : ITileEpilogue
-    {
-        public static bool Fused => true;
-        public static bool ReadsSource => true;
-        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope) =>
-            v * Vector512.ConditionalSelect(Vector512.GreaterThan(source, Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero);
-    }
-
-    private readonly struct LeakyReluDerivative : ITileEpilogue
-    {
-        public static bool Fused => true;
-        public static bool ReadsSource => true;
-        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, Vector512<float> slope) =>
-            v * Vector512.ConditionalSelect(Vector512.GreaterThan(source, Vector512<float>.Zero), Vector512<float>.One, slope);
     }
 
     /// <summary>
@@ -289,7 +212,7 @@ public static partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile32<TA, TE>(ref TileArgs t)
         where TA : struct, IALayout
-        where TE : struct, ITileEpilogue
+        where TE : struct, IEpilogue
     {
         nint rs = TA.RowStride(t.Lda), ds = TA.DepthStride(t.Lda), ldc = t.Ldc;
         int rows = t.Rows;
@@ -334,10 +257,10 @@ public static partial class Gemm
             x = Vector512.Create(a6[o]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
             x = Vector512.Create(a7[o]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
-        if (TE.Fused && t.Fuse)
+        if (TE.InRegisters && t.Fuse)
         {
             ref readonly var e = ref t.Epilogue;
-            var slope = Vector512.Create(e.Slope);
+            float p = e.Parameter;
             Vector512<float> bias0 = default, bias1 = default;
             if (!TE.ReadsSource && e.Bias != null)
             {
@@ -346,14 +269,14 @@ public static partial class Gemm
             }
             float* s = e.Source;
             nint ss = e.SourceStride;
-            c00 = TE.Apply(c00, bias0, Source(s, full, mask0), slope); c01 = TE.Apply(c01, bias1, Source(s + 16, full, mask1), slope);
-            if (rows > 1) { c10 = TE.Apply(c10, bias0, Source(s + ss, full, mask0), slope); c11 = TE.Apply(c11, bias1, Source(s + ss + 16, full, mask1), slope); }
-            if (rows > 2) { c20 = TE.Apply(c20, bias0, Source(s + 2 * ss, full, mask0), slope); c21 = TE.Apply(c21, bias1, Source(s + 2 * ss + 16, full, mask1), slope); }
-            if (rows > 3) { c30 = TE.Apply(c30, bias0, Source(s + 3 * ss, full, mask0), slope); c31 = TE.Apply(c31, bias1, Source(s + 3 * ss + 16, full, mask1), slope); }
-            if (rows > 4) { c40 = TE.Apply(c40, bias0, Source(s + 4 * ss, full, mask0), slope); c41 = TE.Apply(c41, bias1, Source(s + 4 * ss + 16, full, mask1), slope); }
-            if (rows > 5) { c50 = TE.Apply(c50, bias0, Source(s + 5 * ss, full, mask0), slope); c51 = TE.Apply(c51, bias1, Source(s + 5 * ss + 16, full, mask1), slope); }
-            if (rows > 6) { c60 = TE.Apply(c60, bias0, Source(s + 6 * ss, full, mask0), slope); c61 = TE.Apply(c61, bias1, Source(s + 6 * ss + 16, full, mask1), slope); }
-            if (rows > 7) { c70 = TE.Apply(c70, bias0, Source(s + 7 * ss, full, mask0), slope); c71 = TE.Apply(c71, bias1, Source(s + 7 * ss + 16, full, mask1), slope); }
+            c00 = TE.Apply(c00, bias0, Source(s, full, mask0), p); c01 = TE.Apply(c01, bias1, Source(s + 16, full, mask1), p);
+            if (rows > 1) { c10 = TE.Apply(c10, bias0, Source(s + ss, full, mask0), p); c11 = TE.Apply(c11, bias1, Source(s + ss + 16, full, mask1), p); }
+            if (rows > 2) { c20 = TE.Apply(c20, bias0, Source(s + 2 * ss, full, mask0), p); c21 = TE.Apply(c21, bias1, Source(s + 2 * ss + 16, full, mask1), p); }
+            if (rows > 3) { c30 = TE.Apply(c30, bias0, Source(s + 3 * ss, full, mask0), p); c31 = TE.Apply(c31, bias1, Source(s + 3 * ss + 16, full, mask1), p); }
+            if (rows > 4) { c40 = TE.Apply(c40, bias0, Source(s + 4 * ss, full, mask0), p); c41 = TE.Apply(c41, bias1, Source(s + 4 * ss + 16, full, mask1), p); }
+            if (rows > 5) { c50 = TE.Apply(c50, bias0, Source(s + 5 * ss, full, mask0), p); c51 = TE.Apply(c51, bias1, Source(s + 5 * ss + 16, full, mask1), p); }
+            if (rows > 6) { c60 = TE.Apply(c60, bias0, Source(s + 6 * ss, full, mask0), p); c61 = TE.Apply(c61, bias1, Source(s + 6 * ss + 16, full, mask1), p); }
+            if (rows > 7) { c70 = TE.Apply(c70, bias0, Source(s + 7 * ss, full, mask0), p); c71 = TE.Apply(c71, bias1, Source(s + 7 * ss + 16, full, mask1), p); }
         }
         StoreVector(c, full, mask0, c00); StoreVector(c + 16, full, mask1, c01);
         if (rows > 1) { StoreVector(c + ldc, full, mask0, c10); StoreVector(c + ldc + 16, full, mask1, c11); }
@@ -373,7 +296,7 @@ public static partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile16<TA, TE>(ref TileArgs t)
         where TA : struct, IALayout
-        where TE : struct, ITileEpilogue
+        where TE : struct, IEpilogue
     {
         nint rs = TA.RowStride(t.Lda), ds = TA.DepthStride(t.Lda), ldc = t.Ldc;
         int rows = t.Rows;
@@ -414,21 +337,21 @@ public static partial class Gemm
             c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[o]), b0, c6);
             c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[o]), b0, c7);
         }
-        if (TE.Fused && t.Fuse)
+        if (TE.InRegisters && t.Fuse)
         {
             ref readonly var e = ref t.Epilogue;
-            var slope = Vector512.Create(e.Slope);
+            float p = e.Parameter;
             var bias = !TE.ReadsSource && e.Bias != null ? LoadVector(e.Bias, full, mask0) : default;
             float* s = e.Source;
             nint ss = e.SourceStride;
-            c0 = TE.Apply(c0, bias, Source(s, full, mask0), slope);
-            if (rows > 1) c1 = TE.Apply(c1, bias, Source(s + ss, full, mask0), slope);
-            if (rows > 2) c2 = TE.Apply(c2, bias, Source(s + 2 * ss, full, mask0), slope);
-            if (rows > 3) c3 = TE.Apply(c3, bias, Source(s + 3 * ss, full, mask0), slope);
-            if (rows > 4) c4 = TE.Apply(c4, bias, Source(s + 4 * ss, full, mask0), slope);
-            if (rows > 5) c5 = TE.Apply(c5, bias, Source(s + 5 * ss, full, mask0), slope);
-            if (rows > 6) c6 = TE.Apply(c6, bias, Source(s + 6 * ss, full, mask0), slope);
-            if (rows > 7) c7 = TE.Apply(c7, bias, Source(s + 7 * ss, full, mask0), slope);
+            c0 = TE.Apply(c0, bias, Source(s, full, mask0), p);
+            if (rows > 1) c1 = TE.Apply(c1, bias, Source(s + ss, full, mask0), p);
+            if (rows > 2) c2 = TE.Apply(c2, bias, Source(s + 2 * ss, full, mask0), p);
+            if (rows > 3) c3 = TE.Apply(c3, bias, Source(s + 3 * ss, full, mask0), p);
+            if (rows > 4) c4 = TE.Apply(c4, bias, Source(s + 4 * ss, full, mask0), p);
+            if (rows > 5) c5 = TE.Apply(c5, bias, Source(s + 5 * ss, full, mask0), p);
+            if (rows > 6) c6 = TE.Apply(c6, bias, Source(s + 6 * ss, full, mask0), p);
+            if (rows > 7) c7 = TE.Apply(c7, bias, Source(s + 7 * ss, full, mask0), p);
         }
         StoreVector(c, full, mask0, c0);
         if (rows > 1) StoreVector(c + ldc, full, mask0, c1);
@@ -456,9 +379,9 @@ public static partial class Gemm
 
     /// <summary>
     /// The epilogue on a rows×cols tile of C (cols ≤ 32), 16 lanes at a time, the last vector of
-    /// a row masked: every element goes through <see cref="Apply512"/>, as in the packed path.
+    /// a row masked: every element goes through the same vector code as in the packed path.
     /// </summary>
-    private static unsafe void EpilogueTile512(in Epilogue e, float* c, nint ldc, int rows, int cols)
+    private static unsafe void EpilogueTile512<TE>(in Epilogue e, float* c, nint ldc, int rows, int cols) where TE : struct, IEpilogue
     {
         for (int j = 0; j < cols; j += 16)
         {
@@ -468,7 +391,7 @@ public static partial class Gemm
             {
                 float* ci = c + i * ldc + j;
                 var source = e.Source == null ? Vector512<float>.Zero : Avx512F.MaskLoad(e.Source + i * e.SourceStride + j, mask, Vector512<float>.Zero);
-                Avx512F.MaskStore(ci, mask, Apply512(in e, Avx512F.MaskLoad(ci, mask, Vector512<float>.Zero), bias, source));
+                Avx512F.MaskStore(ci, mask, TE.Apply(Avx512F.MaskLoad(ci, mask, Vector512<float>.Zero), bias, source, e.Parameter));
             }
         }
     }

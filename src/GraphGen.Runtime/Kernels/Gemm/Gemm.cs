@@ -15,9 +15,6 @@ namespace GraphGen.Kernels;
 /// </remarks>
 public static partial class Gemm
 {
-    /// <summary>The negative slope of <see cref="Activation.LeakyRelu"/> when none is given (PyTorch's default).</summary>
-    public const float DefaultSlope = 0.01f;
-
     /// <summary>C[m×n] (+)= A[m×k] · B[k×n].</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate = false) =>
         Compute(false, false, m, n, k, a, k, b, n, c, n, accumulate);
@@ -30,120 +27,105 @@ public static partial class Gemm
     public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate = false) =>
         Compute(true, false, m, n, k, a, m, b, n, c, n, accumulate);
 
-    /// <summary>C = act(A·B + bias): bias has n entries (added to every row) or none.</summary>
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
-        ReadOnlySpan<float> bias, Activation activation, float slope = DefaultSlope) =>
-        Compute(false, false, m, n, k, a, k, b, n, c, n, false, bias, activation, slope);
+    /// <summary>C = f(A·B + bias): bias has n entries (added to every row) or none.</summary>
+    public static void Multiply<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        ReadOnlySpan<float> bias, TAct activation) where TAct : struct, IActivation<TAct> =>
+        Compute(false, false, m, n, k, a, k, b, n, c, n, bias, activation);
 
-    /// <summary>C = act(A·Bᵀ + bias), B stored n×k: a dense layer's whole forward pass.</summary>
-    public static void MultiplyTransposedB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
-        ReadOnlySpan<float> bias, Activation activation, float slope = DefaultSlope) =>
-        Compute(false, true, m, n, k, a, k, b, k, c, n, false, bias, activation, slope);
+    /// <summary>C = f(A·Bᵀ + bias), B stored n×k: a dense layer's whole forward pass.</summary>
+    public static void MultiplyTransposedB<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        ReadOnlySpan<float> bias, TAct activation) where TAct : struct, IActivation<TAct> =>
+        Compute(false, true, m, n, k, a, k, b, k, c, n, bias, activation);
 
-    /// <summary>C = act(Aᵀ·B + bias), A stored k×m.</summary>
-    public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
-        ReadOnlySpan<float> bias, Activation activation, float slope = DefaultSlope) =>
-        Compute(true, false, m, n, k, a, m, b, n, c, n, false, bias, activation, slope);
+    /// <summary>C = f(Aᵀ·B + bias), A stored k×m.</summary>
+    public static void MultiplyTransposedA<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        ReadOnlySpan<float> bias, TAct activation) where TAct : struct, IActivation<TAct> =>
+        Compute(true, false, m, n, k, a, m, b, n, c, n, bias, activation);
 
     /// <summary>
-    /// C = (A·B) ⊙ act′(S), S m×n: the gradient through an activation, e.g. dZ₁ = (dZ₂·W₂) ⊙ relu′(H).
-    /// See <see cref="Compute(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool, Activation, ReadOnlySpan{float}, float)"/> for what S holds.
+    /// C = (A·B) ⊙ f′(S), S m×n: the gradient through an activation, e.g. dZ₁ = (dZ₂·W₂) ⊙ relu′(H).
+    /// S holds the activation's output, or its input when <see cref="IActivation{TSelf}.DerivativeFromInput"/>.
     /// </summary>
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
-        Activation activation, ReadOnlySpan<float> derivativeSource, float slope = DefaultSlope) =>
-        Compute(false, false, m, n, k, a, k, b, n, c, n, false, activation, derivativeSource, slope);
+    public static void Multiply<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        TAct activation, ReadOnlySpan<float> derivativeSource) where TAct : struct, IActivation<TAct> =>
+        Compute(false, false, m, n, k, a, k, b, n, c, n, activation, derivativeSource);
 
-    /// <summary>C = (A·Bᵀ) ⊙ act′(S), B stored n×k, S m×n.</summary>
-    public static void MultiplyTransposedB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
-        Activation activation, ReadOnlySpan<float> derivativeSource, float slope = DefaultSlope) =>
-        Compute(false, true, m, n, k, a, k, b, k, c, n, false, activation, derivativeSource, slope);
+    /// <summary>C = (A·Bᵀ) ⊙ f′(S), B stored n×k, S m×n.</summary>
+    public static void MultiplyTransposedB<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        TAct activation, ReadOnlySpan<float> derivativeSource) where TAct : struct, IActivation<TAct> =>
+        Compute(false, true, m, n, k, a, k, b, k, c, n, activation, derivativeSource);
 
-    /// <summary>C = (Aᵀ·B) ⊙ act′(S), A stored k×m, S m×n.</summary>
-    public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
-        Activation activation, ReadOnlySpan<float> derivativeSource, float slope = DefaultSlope) =>
-        Compute(true, false, m, n, k, a, m, b, n, c, n, false, activation, derivativeSource, slope);
+    /// <summary>C = (Aᵀ·B) ⊙ f′(S), A stored k×m, S m×n.</summary>
+    public static void MultiplyTransposedA<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        TAct activation, ReadOnlySpan<float> derivativeSource) where TAct : struct, IActivation<TAct> =>
+        Compute(true, false, m, n, k, a, m, b, n, c, n, activation, derivativeSource);
 
     /// <summary>
     /// The general form with leading dimensions (row strides): A is m×k (lda ≥ k) or, when
     /// <paramref name="transposeA"/>, k×m (lda ≥ m); B is k×n (ldb ≥ n) or n×k (ldb ≥ k).
     /// </summary>
-    public static void Compute(bool transposeA, bool transposeB, int m, int n, int k,
+    public static unsafe void Compute(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
     {
         CheckArguments(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, EpilogueKind.None, Activation.None, 0f, default, default);
+        Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, Epilogue.None);
     }
 
     /// <summary>
-    /// The general form with a forward epilogue: C = act(op(A)·op(B) + bias), bias of length n
-    /// (or empty for none), <paramref name="slope"/> the negative slope of LeakyRelu.
-    /// An epilogue cannot be combined with <paramref name="accumulate"/>.
+    /// The general form with a forward epilogue: C = f(op(A)·op(B) + bias), bias of length n
+    /// (or empty for none). The epilogue writes C; it cannot add to it.
     /// </summary>
-    public static void Compute(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
-        ReadOnlySpan<float> bias, Activation activation, float slope = DefaultSlope)
+    public static unsafe void Compute<TAct>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, TAct activation) where TAct : struct, IActivation<TAct>
     {
         CheckArguments(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        CheckActivation(activation);
         if (!bias.IsEmpty && bias.Length != n)
             throw new ArgumentException($"GEMM: the bias has {bias.Length} floats but C has {n} columns.", nameof(bias));
-        bool any = !bias.IsEmpty || activation != Activation.None;
-        if (any && accumulate)
-            throw new ArgumentException("GEMM: a bias or activation epilogue cannot be combined with accumulate (C += ...).", nameof(accumulate));
-        Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate,
-            any ? EpilogueKind.Forward : EpilogueKind.None, activation, slope, bias, default);
+        fixed (float* pBias = bias)
+        {
+            var epilogue = bias.IsEmpty && typeof(TAct) == typeof(Identity) ? Epilogue.None : Epilogue.Forward(activation, bias.IsEmpty ? null : pBias);
+            Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, false, epilogue);
+        }
     }
 
     /// <summary>
-    /// The general form with a backward epilogue: C = (op(A)·op(B)) ⊙ act′(S). S is m×n with
-    /// row stride <paramref name="ldc"/> and holds the activation's OUTPUT for Relu (act′ = S &gt; 0 ? 1 : 0),
-    /// LeakyRelu (S &gt; 0 ? 1 : slope), Sigmoid (S(1 − S)) and Tanh (1 − S²), and its INPUT for
-    /// Gelu (act′ = GELU′(S)). For <see cref="Activation.None"/> S is not read and may be empty.
-    /// An epilogue cannot be combined with <paramref name="accumulate"/>.
+    /// The general form with a backward epilogue: C = (op(A)·op(B)) ⊙ f′(S). S is m×n with row
+    /// stride <paramref name="ldc"/> and holds the activation's output (ReLU: f′ = S &gt; 0 ? 1 : 0;
+    /// leaky ReLU: S &gt; 0 ? 1 : slope; sigmoid: S(1 − S); tanh: 1 − S²), or its input when
+    /// <see cref="IActivation{TSelf}.DerivativeFromInput"/> (GELU, SiLU, softplus). For
+    /// <see cref="Identity"/> S is not read and may be empty. The epilogue writes C; it cannot add to it.
     /// </summary>
-    public static void Compute(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
-        Activation activation, ReadOnlySpan<float> derivativeSource, float slope = DefaultSlope)
+    public static unsafe void Compute<TAct>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        TAct activation, ReadOnlySpan<float> derivativeSource) where TAct : struct, IActivation<TAct>
     {
         CheckArguments(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        CheckActivation(activation);
-        bool any = activation != Activation.None;
-        if (any)
+        if (typeof(TAct) == typeof(Identity))
         {
-            long needed = m == 0 || n == 0 ? 0 : (long)(m - 1) * ldc + n;
-            if (derivativeSource.Length < needed)
-                throw new ArgumentException($"GEMM: the derivative source S is {m}×{n} with row stride {ldc} and needs {needed} floats, but the span holds {derivativeSource.Length}.", nameof(derivativeSource));
-            if (accumulate)
-                throw new ArgumentException("GEMM: an activation-derivative epilogue cannot be combined with accumulate (C += ...).", nameof(accumulate));
+            Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, false, Epilogue.None);
+            return;
         }
-        Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate,
-            any ? EpilogueKind.Backward : EpilogueKind.None, activation, slope, default, any ? derivativeSource : default);
+        long needed = m == 0 || n == 0 ? 0 : (long)(m - 1) * ldc + n;
+        if (derivativeSource.Length < needed)
+            throw new ArgumentException($"GEMM: the derivative source S is {m}×{n} with row stride {ldc} and needs {needed} floats, but the span holds {derivativeSource.Length}.", nameof(derivativeSource));
+        fixed (float* pSource = derivativeSource)
+            Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, false, Epilogue.Backward(activation, pSource, ldc));
     }
 
-    private static void CheckActivation(Activation activation)
-    {
-        if ((uint)activation > (uint)Activation.Gelu)
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "GEMM: unknown activation.");
-    }
-
+    /// <summary>Runs a checked problem; the epilogue's pointers stay valid because the caller keeps them fixed.</summary>
     private static unsafe void Run(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
-        EpilogueKind epilogueKind, Activation activation, float slope, ReadOnlySpan<float> bias, ReadOnlySpan<float> source)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, Epilogue epilogue)
     {
         if (m == 0 || n == 0) return;
-        fixed (float* pa = a, pb = b, pc = c, pBias = bias, pSource = source)
+        fixed (float* pa = a, pb = b, pc = c)
         {
             var prob = new Problem
             {
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
                 TransA = transposeA, TransB = transposeB, Accumulate = accumulate,
                 M = m, N = n, K = k,
-                Epilogue = new Epilogue
-                {
-                    Kind = epilogueKind, Activation = activation, Slope = slope,
-                    Bias = bias.IsEmpty ? null : pBias,
-                    Source = source.IsEmpty ? null : pSource, SourceStride = ldc,
-                },
+                Epilogue = epilogue,
             };
             if (k == 0)
             {

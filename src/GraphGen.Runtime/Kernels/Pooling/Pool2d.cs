@@ -26,7 +26,7 @@ public static partial class Pool2d
         KernelChecks.Length(argmax.Length, Kernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
         fixed (float* px = x, py = y)
         fixed (int* pa = argmax)
-            RunPlanes(in s, batch, backward: false, px, py, pa, accumulate: false, null, 0f);
+            RunPlanes(in s, batch, backward: false, px, py, pa, accumulate: false, null, default(Identity));
     }
 
     /// <summary>One plane of <see cref="MaxForward"/>.</summary>
@@ -68,30 +68,32 @@ public static partial class Pool2d
 
     /// <summary>dx (+)= dy routed to each window's winner: dx[argmax[i, j]] += dy[i, j] (zero elsewhere when writing).</summary>
     public static void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, bool accumulate) =>
-        MaxBackwardChecked(in s, batch, dy, argmax, dx, accumulate, source: default, negativeSlope: 0f);
+        MaxBackwardChecked(in s, batch, dy, argmax, dx, accumulate, source: default, default(Identity));
 
     /// <summary>
-    /// Max pooling backward with the derivative of the ReLU (or leaky ReLU) that produced the
-    /// pooled input applied on the way: dx = 0 except dx[argmax[i, j]] += dy[i, j]·act′(s[argmax[i, j]]),
-    /// with s the activation's output. Equal to <see cref="MaxBackward(in Pool2dShape, int, ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, bool)"/>
+    /// Max pooling backward with the derivative of the activation that produced the pooled input
+    /// applied on the way: dx = 0 except dx[argmax[i, j]] += dy[i, j], then dx ⊙ f′(s), with s the
+    /// activation's output. Equal to <see cref="MaxBackward(in Pool2dShape, int, ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, bool)"/>
     /// followed by <see cref="Activations.Backward"/>, bit for bit: each plane is routed and then
-    /// multiplied by act′ while it is in L1, so the gradient of the activation's output is never
-    /// stored as a tensor (and never crosses to another core between the two steps).
+    /// multiplied by f′ while it is in L1, so the gradient of the activation's output is never
+    /// stored as a tensor (and never crosses to another core between the two steps). Only for
+    /// activations whose derivative is taken from their output (<see cref="IActivation{TSelf}.DerivativeFromInput"/>
+    /// false), whose scalar and vector derivatives are the same operations.
     /// </summary>
-    public static void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx,
-        Activation activation, ReadOnlySpan<float> source, float slope = 0.01f)
+    public static void MaxBackward<TAct>(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx,
+        TAct activation, ReadOnlySpan<float> source) where TAct : struct, IActivation<TAct>
     {
-        if (activation is not (Activation.Relu or Activation.LeakyRelu))
-            throw new ArgumentException($"{MaxBackwardKernel}: only ReLU and leaky ReLU derivatives are fused into max pooling (theirs are never NaN), not {activation}.", nameof(activation));
+        if (TAct.DerivativeFromInput)
+            throw new ArgumentException($"{MaxBackwardKernel}: only activations whose derivative is taken from their output are fused into max pooling, not {typeof(TAct).Name}.", nameof(activation));
         KernelChecks.Length(source.Length, MaxBackwardKernel, nameof(source), "[batch, Channels, InHeight, InWidth]", batch, s.Channels, s.InHeight, s.InWidth);
-        MaxBackwardChecked(in s, batch, dy, argmax, dx, accumulate: false, source, activation == Activation.Relu ? 0f : slope);
+        MaxBackwardChecked(in s, batch, dy, argmax, dx, accumulate: false, source, activation);
     }
 
     private const string MaxBackwardKernel = "Pool2d.MaxBackward";
 
     /// <summary>Both forms of max pooling backward: the checks (every index before anything is written), then the planes.</summary>
-    private static unsafe void MaxBackwardChecked(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx,
-        bool accumulate, ReadOnlySpan<float> source, float negativeSlope)
+    private static unsafe void MaxBackwardChecked<TAct>(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx,
+        bool accumulate, ReadOnlySpan<float> source, TAct activation) where TAct : struct, IActivation<TAct>
     {
         Check(in s, batch, MaxBackwardKernel, nameof(dx), dx.Length, nameof(dy), dy.Length);
         KernelChecks.Length(argmax.Length, MaxBackwardKernel, nameof(argmax), "[batch, Channels, OutHeight, OutWidth]", batch, s.Channels, s.OutHeight, s.OutWidth);
@@ -102,31 +104,28 @@ public static partial class Pool2d
                 $"{MaxBackwardKernel}: argmax[{k}] = {argmax[k]} is not an index within an input plane of {s.InPlane} floats.");
         fixed (float* pdy = dy, pdx = dx, ps = source)
         fixed (int* pa = argmax)
-            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate, ps, negativeSlope);
+            RunPlanes(in s, batch, backward: true, pdy, pdx, pa, accumulate, ps, activation);
     }
 
     /// <summary>
     /// One plane of <see cref="MaxBackwardChecked"/>: clear (unless accumulating), then scatter; with a
-    /// source, each winner's gradient times act′ = (s &gt; 0 ? 1 : negativeSlope).
+    /// source, each element of the plane times f′(s).
     /// </summary>
-    private static unsafe void MaxBackwardPlane(int inPlane, int outPlane, float* dyp, int* ap, float* dxp, bool accumulate, float* source, float negativeSlope)
+    private static unsafe void MaxBackwardPlane<TAct>(int inPlane, int outPlane, float* dyp, int* ap, float* dxp, bool accumulate, float* source, TAct f)
+        where TAct : struct, IActivation<TAct>
     {
         if (!accumulate) new Span<float>(dxp, inPlane).Clear();
         for (int k = 0; k < outPlane; k++) dxp[ap[k]] += dyp[k];
         if (source == null) return;
-        // Then the derivative over the plane while it is in L1: dx·act′(s), the very operations
+        // Then the derivative over the plane while it is in L1: dx·f′(s), the very operations
         // of the two-step form (so the same bits, signed zeros and overlapping windows included).
         int p = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            var slope = Vector512.Create(negativeSlope);
             for (; p <= inPlane - 16; p += 16)
-            {
-                var derivative = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(source + p), Vector512<float>.Zero), Vector512<float>.One, slope);
-                Vector512.Store(Vector512.Load(dxp + p) * derivative, dxp + p);
-            }
+                Vector512.Store(Vector512.Load(dxp + p) * f.Derivative(Vector512.Load(source + p)), dxp + p);
         }
-        for (; p < inPlane; p++) dxp[p] *= source[p] > 0 ? 1f : negativeSlope;
+        for (; p < inPlane; p++) dxp[p] *= f.Derivative(source[p]);
     }
 
     /// <summary>The first index of <paramref name="indices"/> outside 0..<paramref name="limit"/>−1, or −1.</summary>
@@ -149,15 +148,15 @@ public static partial class Pool2d
     private const int ParallelMinFloats = 32 * 1024;
 
     /// <summary>Max pooling forward or backward over all planes, in chunks of planes on the worker pool.</summary>
-    private static unsafe void RunPlanes(in Pool2dShape s, int batch, bool backward, float* first, float* second, int* argmax, bool accumulate,
-        float* source, float negativeSlope)
+    private static unsafe void RunPlanes<TAct>(in Pool2dShape s, int batch, bool backward, float* first, float* second, int* argmax, bool accumulate,
+        float* source, TAct activation) where TAct : struct, IActivation<TAct>
     {
         int planes = batch * s.Channels;
         if (planes == 0) return;
-        var work = MaxWork.ForCurrentThread();
+        var work = MaxWork<TAct>.ForCurrentThread();
         work.Set(in s, backward, first, second, argmax, accumulate);
         work.Source = source;
-        work.NegativeSlope = negativeSlope;
+        work.Activation = activation;
         int threads = WorkerPool.ThreadsFor((long)planes * s.InPlane, ParallelMinFloats);
         int parts = Math.Min(planes, threads * WorkerPool.PartsPerThread);
         work.PlanesPerPart = (planes + parts - 1) / parts;
@@ -166,9 +165,9 @@ public static partial class Pool2d
     }
 
     /// <summary>Part p: planes p·PlanesPerPart .. of a max pooling pass. Each plane is computed by one thread, so results never depend on the thread count.</summary>
-    private sealed unsafe class MaxWork : ParallelWork
+    private sealed unsafe class MaxWork<TAct> : ParallelWork where TAct : struct, IActivation<TAct>
     {
-        [ThreadStatic] private static MaxWork? t_instance;
+        [ThreadStatic] private static MaxWork<TAct>? t_instance;
         private Pool2dShape _shape;
         private bool _backward, _accumulate;
         private float* _first, _second;
@@ -176,9 +175,9 @@ public static partial class Pool2d
         public int PlanesPerPart, Planes;
         /// <summary>Backward with a fused activation derivative: the activation's output (null: none).</summary>
         public float* Source;
-        public float NegativeSlope;
+        public TAct Activation;
 
-        public static MaxWork ForCurrentThread() => t_instance ??= new MaxWork();
+        public static MaxWork<TAct> ForCurrentThread() => t_instance ??= new MaxWork<TAct>();
 
         /// <summary>Forward: first = x, second = y; backward: first = dy, second = dx.</summary>
         public void Set(in Pool2dShape shape, bool backward, float* first, float* second, int* argmax, bool accumulate)
@@ -195,7 +194,7 @@ public static partial class Pool2d
                 int* ap = _argmax + (nint)plane * outPlane;
                 if (_backward)
                     MaxBackwardPlane(inPlane, outPlane, _first + (nint)plane * outPlane, ap, _second + (nint)plane * inPlane, _accumulate,
-                        Source == null ? null : Source + (nint)plane * inPlane, NegativeSlope);
+                        Source == null ? null : Source + (nint)plane * inPlane, Activation);
                 else MaxForwardPlane(in _shape, _first + (nint)plane * inPlane, _second + (nint)plane * outPlane, ap);
             }
         }

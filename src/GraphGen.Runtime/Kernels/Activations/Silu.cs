@@ -1,0 +1,44 @@
+using System.Runtime.Intrinsics;
+
+namespace GraphGen.Kernels;
+
+/// <summary>
+/// SiLU (swish): f(x) = x·σ(x); f′ = σ(x)·(1 + x·(1 − σ(x))), which needs the input x.
+/// </summary>
+public readonly struct Silu : IActivation<Silu>
+{
+    /// <inheritdoc/>
+    public static Silu FromParameter(float parameter) => default;
+    /// <inheritdoc/>
+    public static bool DerivativeFromInput => true;
+    /// <inheritdoc/>
+    public static bool IsCheap => false;
+    /// <inheritdoc/>
+    public float Parameter => 0f;
+
+    /// <inheritdoc/>
+    public float Forward(float x) => x * SpecialFunctions.Sigmoid(x);
+    /// <inheritdoc/>
+    public Vector256<float> Forward(Vector256<float> x) => x * VectorMath.Sigmoid(x);
+    /// <inheritdoc/>
+    public Vector512<float> Forward(Vector512<float> x) => x * VectorMath.Sigmoid(x);
+
+    /// <inheritdoc/>
+    public float Derivative(float s)
+    {
+        float sigma = SpecialFunctions.Sigmoid(s);
+        return sigma * (1f + s * (1f - sigma));
+    }
+    /// <inheritdoc/>
+    public Vector256<float> Derivative(Vector256<float> s)
+    {
+        var sigma = VectorMath.Sigmoid(s);
+        return sigma * (Vector256<float>.One + s * (Vector256<float>.One - sigma));
+    }
+    /// <inheritdoc/>
+    public Vector512<float> Derivative(Vector512<float> s)
+    {
+        var sigma = VectorMath.Sigmoid(s);
+        return sigma * (Vector512<float>.One + s * (Vector512<float>.One - sigma));
+    }
+}
