@@ -56,9 +56,9 @@ public static class NetworkProfile
         {
             int li = l, fanIn = mlp.Widths[l], fanOut = mlp.Widths[l + 1];
             float[] input = l == 0 ? x : outputs[l - 1];
-            var act = l < layers - 1 ? Activation.Relu : Activation.None;
-            steps.Add(($"fc{l + 1} Y=act(X·Wᵀ+b) {batch}×{fanOut}×{fanIn}", "both",
-                () => Gemm.MultiplyTransposedB(input, weights[li], outputs[li], batch, fanOut, fanIn, biases[li], act)));
+            steps.Add(($"fc{l + 1} Y=act(X·Wᵀ+b) {batch}×{fanOut}×{fanIn}", "both", l < layers - 1
+                ? () => Gemm.MultiplyTransposedB(input, weights[li], outputs[li], batch, fanOut, fanIn, biases[li], new Relu())
+                : () => Gemm.MultiplyTransposedB(input, weights[li], outputs[li], batch, fanOut, fanIn, biases[li])));
         }
         steps.Add(("softmax CE + gradient", "train", () => Losses.SoftmaxCrossEntropy(outputs[^1], y, dOutputs[^1], batch, classes)));
         for (int l = layers - 1; l >= 0; l--)
@@ -71,7 +71,7 @@ public static class NetworkProfile
                 () => Bias.SumRows(dOutputs[li], dBiases[li], batch, fanOut, accumulate: false)));
             if (l > 0)
                 steps.Add(($"fc{l + 1} dX=(dY·W)⊙relu′ {batch}×{fanIn}×{fanOut}", "train",
-                    () => Gemm.Multiply(dOutputs[li], weights[li], dOutputs[li - 1], batch, fanIn, fanOut, Activation.Relu, derivativeSource: outputs[li - 1])));
+                    () => Gemm.Multiply(dOutputs[li], weights[li], dOutputs[li - 1], batch, fanIn, fanOut, new Relu(), derivativeSource: outputs[li - 1])));
         }
         int parameterCount = weights.Sum(w => w.Length) + biases.Sum(b => b.Length);
         var parameters = Random(rng, parameterCount);

@@ -16,7 +16,7 @@ public static class GptExperiment
         const int T = TinyGpt.Context;
         var network = new TinyGpt(batchCapacity: batchSize, seed: seed);
         var optimizer = new AdamW(learningRate, beta2: 0.99f, weightDecay: 0.01f);
-        log.WriteLine(TinyGpt.Summary);
+        log.WriteLine(TinyGpt.Description.Summary);
         var rng = new SeededRandom((ulong)seed);
         var inputs = new float[batchSize * T];
         var targets = new int[batchSize * T];

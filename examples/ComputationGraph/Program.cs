@@ -13,11 +13,11 @@ using GraphGen.Training;
 
 var options = ExampleOptions.Parse("ComputationGraph", args, defaultEpochs: 100);
 string artifacts = options.ArtifactsDirectory();
-Console.WriteLine(ResidualIrisNet.Summary);
+Console.WriteLine(ResidualIrisNet.Description.Summary);
 
 var graphs = new NetworkGraphs(nameof(ResidualIrisNet),
-    ResidualIrisNet.ForwardGraphDot, ResidualIrisNet.ForwardGraphMermaid,
-    ResidualIrisNet.BackwardGraphDot, ResidualIrisNet.BackwardGraphMermaid);
+    ResidualIrisNet.Description.ForwardGraphDot, ResidualIrisNet.Description.ForwardGraphMermaid,
+    ResidualIrisNet.Description.BackwardGraphDot, ResidualIrisNet.Description.BackwardGraphMermaid);
 var (forward, backward) = GraphExport.Write(artifacts, graphs);
 Console.WriteLine("wrote:");
 foreach (var files in new[] { forward, backward })

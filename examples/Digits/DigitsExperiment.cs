@@ -17,7 +17,7 @@ public static class DigitsExperiment
 
         var network = new DigitsMlp(batchCapacity: Math.Max(batchSize, 256), seed: seed);
         var optimizer = new AdamW(learningRate, weightDecay: 1e-4f);
-        log.WriteLine(DigitsMlp.Summary);
+        log.WriteLine(DigitsMlp.Description.Summary);
         log.WriteLine($"optimizer: {optimizer}, batch {batchSize}, {epochs} epochs, seed {seed}");
 
         var trainer = new Trainer<int>(network, optimizer, split.Train, batchSize, (ulong)seed);

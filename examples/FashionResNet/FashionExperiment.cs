@@ -14,7 +14,7 @@ public static class FashionExperiment
         log.WriteLine($"Fashion-MNIST: {split.Train.Count} train, {split.Validation.Count} validation, {test.Count} test images");
         var network = new ResNet(batchCapacity: Math.Max(batchSize, 256), seed: seed);
         var optimizer = new AdamW(learningRate, weightDecay: 5e-4f);
-        log.WriteLine(ResNet.Summary);
+        log.WriteLine(ResNet.Description.Summary);
         var trainer = new Trainer<int>(network, optimizer, split.Train, batchSize, (ulong)seed);
         for (int epoch = 0; epoch < epochs; epoch++)
         {

@@ -14,7 +14,7 @@ public static class LeNetExperiment
         log.WriteLine($"MNIST: {split.Train.Count} train, {split.Validation.Count} validation, {test.Count} test images");
         var network = new LeNet5(batchCapacity: Math.Max(batchSize, 256), seed: seed);
         var optimizer = new Adam(learningRate);
-        log.WriteLine(LeNet5.Summary);
+        log.WriteLine(LeNet5.Description.Summary);
         var trainer = new Trainer<int>(network, optimizer, split.Train, batchSize, (ulong)seed);
         for (int epoch = 0; epoch < epochs; epoch++)
         {

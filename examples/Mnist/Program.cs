@@ -28,7 +28,7 @@ Console.WriteLine($"MNIST: {train.Count} train, {validation.Count} validation, {
 int batchSize = options.Int("batch", 128);
 var network = new MnistMlp(batchCapacity: Math.Max(batchSize, 512), seed: options.Seed);
 var optimizer = new Adam(learningRate: options.Float("lr", 1e-3f));
-Console.WriteLine(MnistMlp.Summary);
+Console.WriteLine(MnistMlp.Description.Summary);
 var trainer = new Trainer<int>(network, optimizer, train, batchSize, seed);
 // A live progress bar in a terminal, one line per epoch when the output is redirected.
 TrainingProgress.ForConsole().Run(trainer, train, options.Epochs, validation, afterEpoch: stats =>

@@ -40,7 +40,7 @@ public static class NamesExperiment
         log.WriteLine($"names: {split.Train.Count} train, {split.Validation.Count} validation");
         var network = new NameGru(batchCapacity: Math.Max(batchSize, 256), seed: seed);
         var optimizer = new Adam(learningRate);
-        log.WriteLine(NameGru.Summary);
+        log.WriteLine(NameGru.Description.Summary);
         var trainer = new Trainer<int>(network, optimizer, split.Train, batchSize, (ulong)seed);
         for (int epoch = 0; epoch < epochs; epoch++)
         {

@@ -28,7 +28,7 @@ for (int epoch = 0; epoch < options.Epochs; epoch++)
 }
 
 // The learned weights say which measurements push towards "benign" (positive) or "malignant" (negative).
-var weights = Neuron.ParameterTable.Slice(neuron.Parameters, "neuron.weight").ToArray();
+var weights = neuron.ParameterTable.Slice(neuron.Parameters, "neuron.weight").ToArray();
 var names = new[] { "radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity", "concave points", "symmetry", "fractal dim." };
 var strongest = Enumerable.Range(0, 30).OrderByDescending(i => Math.Abs(weights[i])).Take(5);
 Console.WriteLine("strongest weights: " + string.Join(", ", strongest.Select(i => $"{(i < 10 ? "mean" : i < 20 ? "se" : "worst")} {names[i % 10]} {weights[i]:+0.00;-0.00}")));

@@ -56,7 +56,7 @@ public static class OverfittingExperiment
     {
         var network = new WideMlp(batchCapacity: 256, seed: seed);
         var trainer = new Trainer<int>(network, new AdamW(learningRate, weightDecay: weightDecay), data.Train, batchSize, (ulong)seed);
-        var stopping = new EarlyStopping(WideMlp.ParameterCount, patience);
+        var stopping = new EarlyStopping(network.ParameterCount, patience);
         string label = $"weight decay {weightDecay:G3} + early stopping";
         progress.Run(trainer, data.Train, epochs, data.Validation, label, stats => stopping.Update(stats, network.Parameters));
         stopping.RestoreBest(network.Parameters);

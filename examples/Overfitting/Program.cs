@@ -13,7 +13,7 @@ float learningRate = options.Float("lr", 1e-3f);
 var data = OverfittingExperiment.SmallDigits(options.Int("train-size", 200), options.Seed, options.Float("label-noise", 0.2f));
 string artifacts = options.ArtifactsDirectory();
 Console.WriteLine($"UCI digits: {data.Train.Count} train (a small set, {options.Float("label-noise", 0.2f) * 100:F0}% of its labels wrong, on purpose), {data.Validation.Count} validation, {data.Test.Count} test (clean)");
-Console.WriteLine($"{WideMlp.ParameterCount:N0} parameters, {WideMlp.ParameterCount / data.Train.Count:N0} per training image; Adam, lr {learningRate}, batch {batch}, up to {options.Epochs} epochs");
+Console.WriteLine($"{WideMlp.Layout.ParameterCount:N0} parameters, {WideMlp.Layout.ParameterCount / data.Train.Count:N0} per training image; Adam, lr {learningRate}, batch {batch}, up to {options.Epochs} epochs");
 var progress = TrainingProgress.ForConsole();
 
 var overfit = OverfittingExperiment.Overfit(data, options.Epochs, options.Seed, learningRate, batch, progress);

@@ -20,14 +20,14 @@ public static class VaeExperiment
 
         var autoencoder = new Autoencoder(batchCapacity: Math.Max(batchSize, 256), seed: seed);
         var aeTrainer = new Trainer<float>(autoencoder, new Adam(learningRate), train, batchSize, (ulong)seed);
-        log.WriteLine(Autoencoder.Summary);
+        log.WriteLine(Autoencoder.Description.Summary);
         for (int epoch = 0; epoch < epochs; epoch++)
             log.WriteLine("autoencoder " + aeTrainer.RunEpoch(epoch));
         double aeLoss = Trainer<float>.Evaluate(autoencoder, testSet).Loss;
 
         var vae = new VariationalAutoencoder(batchCapacity: Math.Max(batchSize, 256), seed: seed);
         var vaeTrainer = new Trainer<float>(vae, new Adam(learningRate), train, batchSize, (ulong)seed);
-        log.WriteLine(VariationalAutoencoder.Summary);
+        log.WriteLine(VariationalAutoencoder.Description.Summary);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             var stats = vaeTrainer.RunEpoch(epoch);
@@ -65,8 +65,8 @@ public static class VaeExperiment
     {
         const int count = 40;
         var decoder = new VaeDecoder(batchCapacity: count, seed: seed);
-        foreach (var p in VaeDecoder.ParameterTable.Parameters)
-            VariationalAutoencoder.ParameterTable.Slice(vae.Parameters, p.Name).CopyTo(VaeDecoder.ParameterTable.Slice(decoder.Parameters, p.Name));
+        foreach (var p in decoder.ParameterTable.Parameters)
+            vae.ParameterTable.Slice(vae.Parameters, p.Name).CopyTo(decoder.ParameterTable.Slice(decoder.Parameters, p.Name));
         var rng = new SeededRandom((ulong)seed + 7);
         var z = new float[count * VariationalAutoencoder.Latent];
         for (int i = 0; i < z.Length; i++) z[i] = rng.NextGaussian();

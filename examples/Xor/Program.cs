@@ -9,7 +9,7 @@ float[] targets = [0, 1, 1, 0];
 
 var network = new XorNet(batchCapacity: 4, seed: options.Seed);
 var optimizer = new Sgd(learningRate: options.Float("lr", 0.5f), momentum: 0.9f);
-Console.WriteLine(XorNet.Summary);
+Console.WriteLine(XorNet.Description.Summary);
 for (int epoch = 0; epoch < options.Epochs; epoch++)
 {
     float loss = network.TrainStep(inputs, targets, optimizer);   // the whole data set is one batch

@@ -39,6 +39,18 @@ public static class Nn
         EagerElementwise.Unary(x, "gelu", v => v * EagerElementwise.NormalCdf(v),
             (v, y) => EagerElementwise.NormalCdf(v) + v * EagerElementwise.NormalPdf(v));
 
+    /// <summary>SiLU (swish): x·σ(x), a smooth ReLU that lets a little negative signal through.</summary>
+    public static Tensor Silu(Tensor x) =>
+        EagerElementwise.Unary(x, "silu", v => v * EagerElementwise.Sigmoid(v),
+            (v, y) => EagerElementwise.Sigmoid(v) * (1 + v * (1 - EagerElementwise.Sigmoid(v))));
+
+    /// <summary>Softplus: log(1 + e^x), a smooth ReLU whose derivative is σ(x).</summary>
+    public static Tensor Softplus(Tensor x) =>
+        EagerElementwise.Unary(x, "softplus", v => Math.Max(v, 0) + Log1p(Math.Exp(-Math.Abs(v))), (v, y) => EagerElementwise.Sigmoid(v));
+
+    /// <summary>log(1 + e) for 0 ≤ e ≤ 1: below 1e−8, e itself (the next term, e²/2, is under 5e−17 of it).</summary>
+    private static double Log1p(double e) => e < 1e-8 ? e : Math.Log(1 + e);
+
     /// <summary>
     /// Softmax over the last axis. With <paramref name="causal"/>, x is square [.., T, T] attention
     /// scores and row i only attends to columns j ≤ i (later columns get exactly 0).

@@ -8,8 +8,11 @@ using GraphGen.Generator.Planning;
 
 namespace GraphGen.Generator;
 
-/// <summary>The result of compiling one network: the source to add (if any) and the diagnostics to report.</summary>
-internal sealed record GeneratedNetwork(string HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The result of compiling one network: its two files (the network, and its description), when it
+/// compiled, and the diagnostics to report.
+/// </summary>
+internal sealed record GeneratedNetwork(string HintName, string? Source, string DescribeHintName, string? DescribeSource, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
 /// The pure part of the pipeline, with no Roslyn types: spec → graph (shapes, diagnostics) →
@@ -24,23 +27,21 @@ internal static class NetworkCompiler
 
     public static GeneratedNetwork Compile(NetworkSpec spec)
     {
-        string hintName = spec.FullName + ".g.cs";
+        string hintName = spec.FullName + ".g.cs", describeHintName = spec.FullName + ".Describe.g.cs";
         try
         {
             if (spec.Diagnostics.Count > 0 || spec.Forward is null)
-                return new GeneratedNetwork(hintName, null, spec.Diagnostics);
+                return new GeneratedNetwork(hintName, null, describeHintName, null, spec.Diagnostics);
             var (graph, diagnostics) = GraphBuilder.Build(spec);
             if (diagnostics.Count > 0 || graph.Output is null)
-                return new GeneratedNetwork(hintName, null, diagnostics.ToEquatableArray());
-            var plan = PlanBuilder.Build(graph);
-            Fusion.Apply(plan);
-            MemoryPlanner.Plan(plan);
-            return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), EquatableArray<DiagnosticInfo>.Empty);
+                return new GeneratedNetwork(hintName, null, describeHintName, null, diagnostics.ToEquatableArray());
+            var plan = PlanPasses.Compile(graph);
+            return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), describeHintName, NetworkEmitter.EmitDescription(spec, plan), EquatableArray<DiagnosticInfo>.Empty);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Location, spec.ClassName, e.GetType().Name + ": " + e.Message + " " + FirstOwnFrame(e));
-            return new GeneratedNetwork(hintName, null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+            return new GeneratedNetwork(hintName, null, describeHintName, null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
         }
     }
 }

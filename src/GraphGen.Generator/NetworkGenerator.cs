@@ -33,6 +33,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         {
             foreach (var diagnostic in network.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
             if (network.Source is not null) spc.AddSource(network.HintName, SourceText.From(network.Source, System.Text.Encoding.UTF8));
+            if (network.DescribeSource is not null) spc.AddSource(network.DescribeHintName, SourceText.From(network.DescribeSource, System.Text.Encoding.UTF8));
         });
 
         // A [Forward] method in a class without [Network] would silently do nothing: say so.

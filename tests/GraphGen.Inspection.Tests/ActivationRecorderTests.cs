@@ -11,7 +11,7 @@ public class ActivationRecorderTests
         var output = new float[3 * 3];
         net.Forward(x, output, recorder);
 
-        Assert.Equal(TinyClassifier.ActivationTable.Select(t => t.Name), recorder.Activations.Select(a => a.Tensor.Name));
+        Assert.Equal(TinyClassifier.Layout.Activations.Select(t => t.Name), recorder.Activations.Select(a => a.Tensor.Name));
         // The last stored activation is the output, row 1.
         Assert.Equal(output.AsSpan(3, 3).ToArray(), recorder.Activations[^1].Values);
 

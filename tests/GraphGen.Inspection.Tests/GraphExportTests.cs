@@ -7,7 +7,7 @@ namespace GraphGen.Inspection.Tests;
 public class GraphExportTests
 {
     private static NetworkGraphs Graphs => new(nameof(ResidualIrisNet),
-        ResidualIrisNet.ForwardGraphDot, ResidualIrisNet.ForwardGraphMermaid, ResidualIrisNet.BackwardGraphDot, ResidualIrisNet.BackwardGraphMermaid);
+        ResidualIrisNet.Description.ForwardGraphDot, ResidualIrisNet.Description.ForwardGraphMermaid, ResidualIrisNet.Description.BackwardGraphDot, ResidualIrisNet.Description.BackwardGraphMermaid);
 
     [Fact]
     public void WritesDotMermaidAndAMarkdownPageThatGitHubDraws()
@@ -18,11 +18,11 @@ public class GraphExportTests
             File.WriteAllText(Path.Combine(dir, "ResidualIrisNet.forward.svg"), "<svg/>");   // from an earlier run
             var (forward, backward) = GraphExport.Write(dir, Graphs, dotExecutable: Path.Combine(dir, "no-such-dot"));
             Assert.Equal(Path.Combine(dir, "ResidualIrisNet.forward.dot"), forward.DotPath);
-            Assert.Equal(ResidualIrisNet.ForwardGraphDot + "\n", File.ReadAllText(forward.DotPath));
-            Assert.Equal(ResidualIrisNet.BackwardGraphMermaid + "\n", File.ReadAllText(backward.MermaidPath));
+            Assert.Equal(ResidualIrisNet.Description.ForwardGraphDot + "\n", File.ReadAllText(forward.DotPath));
+            Assert.Equal(ResidualIrisNet.Description.BackwardGraphMermaid + "\n", File.ReadAllText(backward.MermaidPath));
             string page = File.ReadAllText(backward.MarkdownPath);
             Assert.StartsWith("# Backward graph of ResidualIrisNet\n", page);
-            Assert.Contains("```mermaid\n" + ResidualIrisNet.BackwardGraphMermaid + "\n```\n", page);
+            Assert.Contains("```mermaid\n" + ResidualIrisNet.Description.BackwardGraphMermaid + "\n```\n", page);
             Assert.Null(forward.SvgPath);
             Assert.Contains("Could not start Graphviz", forward.SvgProblem);
             Assert.False(File.Exists(Path.Combine(dir, "ResidualIrisNet.forward.svg")));
@@ -84,13 +84,13 @@ public class GraphExportTests
     public void ForwardNodesShowOpShapeAndParametersAndBackwardStepsLinkToThem()
     {
         // Issue item 1: what the exported pictures must show.
-        Assert.Contains("block\\nDense \\\"block\\\"  [B, 8]\\n72 parameters", ResidualIrisNet.ForwardGraphDot);
+        Assert.Contains("block\\nDense \\\"block\\\"  [B, 8]\\n72 parameters", ResidualIrisNet.Description.ForwardGraphDot);
         foreach (string layer in new[] { "embed", "block", "classify" })
-            Assert.Contains($"dense {layer} dW", ResidualIrisNet.BackwardGraphDot);
-        int links = ResidualIrisNet.BackwardGraphDot.Split('\n').Count(l => l.Contains("label=\"differentiates\"", StringComparison.Ordinal));
-        int steps = System.Text.RegularExpressions.Regex.Matches(ResidualIrisNet.BackwardGraphDot, @"^\s*s\d+ \[label=", System.Text.RegularExpressions.RegexOptions.Multiline).Count;
+            Assert.Contains($"dense {layer} dW", ResidualIrisNet.Description.BackwardGraphDot);
+        int links = ResidualIrisNet.Description.BackwardGraphDot.Split('\n').Count(l => l.Contains("label=\"differentiates\"", StringComparison.Ordinal));
+        int steps = System.Text.RegularExpressions.Regex.Matches(ResidualIrisNet.Description.BackwardGraphDot, @"^\s*s\d+ \[label=", System.Text.RegularExpressions.RegexOptions.Multiline).Count;
         Assert.True(steps > 0);
         Assert.Equal(steps, links);
-        Assert.Contains("-.-", ResidualIrisNet.BackwardGraphMermaid);
+        Assert.Contains("-.-", ResidualIrisNet.Description.BackwardGraphMermaid);
     }
 }

@@ -50,7 +50,7 @@ public class AllocationTests
     {
         var net = new ResidualDag(batchCapacity: 16, seed: 1);
         var optimizer = new Sgd(0.01f, momentum: 0.9f);
-        var x = GradientChecks.RandomInputs(16 * ResidualDag.InputSize, 3);
+        var x = GradientChecks.RandomInputs(16 * ResidualDag.Layout.InputSize, 3);
         var y = GradientChecks.RandomLabels(16, 3, 4);
         Assert.Equal(0, AllocatedBy(() => net.TrainStep(x, y, optimizer), 50));
     }
@@ -61,7 +61,7 @@ public class AllocationTests
         // Batches large enough that pooling, activations, BatchNorm, LayerNorm and the head
         // permutes run on the worker pool, whose work items are kept per calling thread.
         var lenet = new LeNet5(batchCapacity: 32, seed: 1);
-        var images = GradientChecks.RandomInputs(32 * LeNet5.InputSize, 5);
+        var images = GradientChecks.RandomInputs(32 * LeNet5.Layout.InputSize, 5);
         var digits = GradientChecks.RandomLabels(32, 10, 6);
         var adam = new Adam(1e-3f);
         Assert.Equal(0, AllocatedBy(() => lenet.TrainStep(images, digits, adam), 3));
@@ -69,7 +69,7 @@ public class AllocationTests
         var resnet = new ResNet(batchCapacity: 16, seed: 1);
         var clothes = GradientChecks.RandomLabels(16, 10, 7);
         var resnetAdam = new Adam(1e-3f);
-        Assert.Equal(0, AllocatedBy(() => resnet.TrainStep(images.AsSpan(0, 16 * ResNet.InputSize), clothes, resnetAdam), 3));
+        Assert.Equal(0, AllocatedBy(() => resnet.TrainStep(images.AsSpan(0, 16 * ResNet.Layout.InputSize), clothes, resnetAdam), 3));
 
         var gpt = new TinyGpt(batchCapacity: 8, seed: 1);
         var ids = GradientChecks.RandomLabels(8 * TinyGpt.Context, TinyGpt.Vocabulary, 8).Select(i => (float)i).ToArray();

@@ -98,7 +98,7 @@ public class RobustnessTests
         float loss = net.ComputeGradients(x, y);
         Assert.True(float.IsFinite(loss));
         Assert.All(net.Gradients.ToArray(), g => Assert.True(float.IsFinite(g)));
-        var eager = new EagerModel(net, HugeLogits.ParameterTable, net.Parameters).ComputeGradients(x, y);
+        var eager = new EagerModel(net, HugeLogits.Layout.Parameters, net.Parameters).ComputeGradients(x, y);
         Assert.True(eager.Loss > 1000, "logits this large make confident mistakes cost thousands of nats");
         Assert.Equal(eager.Loss, loss, eager.Loss * 1e-5);
     }
@@ -118,9 +118,9 @@ public class IgnoredLabelTests
     public void TheNetworkAcceptsItsIgnoredLabelAndNamesItWhenAnotherIsWrong()
     {
         var net = new TinyGru(batchCapacity: 2, seed: 1);
-        Assert.Equal(-1, TinyGru.IgnoredLabel);
+        Assert.Equal(-1, TinyGru.Layout.IgnoredLabel);
         Assert.Equal(-1, ((ITrainableNetwork<int>)net).IgnoredLabel);
-        var x = new float[2 * TinyGru.InputSize];
+        var x = new float[2 * TinyGru.Layout.InputSize];
         float loss = net.ComputeLoss(x, [0, 1, -1, 2, -1, -1]);
         Assert.True(float.IsFinite(loss));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => net.ComputeLoss(x, [0, 1, -2, 2, -1, -1]));

@@ -28,7 +28,7 @@ public class TorchReferenceTests
         Assert.Equal(TorchCnnFixture.Loss, loss, 5);
         var gradients = net.Gradients.ToArray();
         foreach (var (name, expected) in TorchCnnFixture.Gradients)
-            Close(expected, TorchCnn.ParameterTable.Slice(gradients, name), 1e-4, name);
+            Close(expected, TorchCnn.Layout.Parameters.Slice(gradients, name), 1e-4, name);
     }
 
     [Fact]
@@ -38,10 +38,10 @@ public class TorchReferenceTests
         net.TrainStep(TorchCnnFixture.X, TorchCnnFixture.Y, new Adam(learningRate: 0.01f));
         var parameters = net.Parameters.ToArray();
         foreach (var (name, expected) in TorchCnnFixture.AfterAdamStep)
-            Close(expected, TorchCnn.ParameterTable.Slice(parameters, name), 1e-5, name);
+            Close(expected, TorchCnn.Layout.Parameters.Slice(parameters, name), 1e-5, name);
         var state = net.State.ToArray();
         foreach (var (name, expected) in TorchCnnFixture.RunningStatistics)
-            Close(expected, TorchCnn.StateTable.Slice(state, name), 1e-5, name);
+            Close(expected, TorchCnn.Layout.State.Slice(state, name), 1e-5, name);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class TorchReferenceTests
         Assert.Equal(TinyGptFixture.Loss, loss, 5);
         var gradients = net.Gradients.ToArray();
         foreach (var (name, expected) in TinyGptFixture.Gradients)
-            Close(expected, TinyGptTorch.ParameterTable.Slice(gradients, name), 1e-4, name);
+            Close(expected, TinyGptTorch.Layout.Parameters.Slice(gradients, name), 1e-4, name);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class TorchReferenceTests
             // ignores: its gradient is 0 up to round-off, and Adam's first step, lr·g/(|g| + ε),
             // turns round-off into anything within ±lr. Those elements are checked within lr only.
             var gradient = TinyGptFixture.Gradients[name];
-            var actual = TinyGptTorch.ParameterTable.Slice(parameters, name).ToArray();
+            var actual = TinyGptTorch.Layout.Parameters.Slice(parameters, name).ToArray();
             var initial = TinyGptFixture.Parameters[name];
             for (int i = 0; i < expected.Length; i++)
                 if (Math.Abs(gradient[i]) < 1e-6f)

@@ -7,7 +7,7 @@ public class TrainingModeTests
     public void BatchNormUsesBatchStatisticsInTrainingAndRunningAveragesInInference()
     {
         var net = new NormNet(batchCapacity: 8, seed: 1);
-        var x = GradientChecks.RandomInputs(8 * NormNet.InputSize, 2, -3, 5);
+        var x = GradientChecks.RandomInputs(8 * NormNet.Layout.InputSize, 2, -3, 5);
         var y = GradientChecks.RandomLabels(8, 3, 3);
         var runningBefore = net.State.ToArray();
 
@@ -19,7 +19,7 @@ public class TrainingModeTests
 
         Assert.NotEqual(runningBefore, runningAfter);                    // a training pass moves the running statistics
         Assert.NotEqual(trainingOutput, inferenceOutput);                // batch statistics ≠ running averages (and dropout is off)
-        var batches = NormNet.StateTable["bn1.num_batches_tracked"];
+        var batches = NormNet.Layout.State["bn1.num_batches_tracked"];
         Assert.Equal(1f, net.State[batches.Offset]);
 
         // Inference matches the eager interpreter in inference mode, with the same running statistics.
@@ -34,18 +34,18 @@ public class TrainingModeTests
     {
         // For a batch with per-channel mean m and unbiased variance v: running = 0.9·initial + 0.1·(m, v).
         var net = new NormNet(batchCapacity: 4, seed: 5);
-        var x = GradientChecks.RandomInputs(4 * NormNet.InputSize, 6);
+        var x = GradientChecks.RandomInputs(4 * NormNet.Layout.InputSize, 6);
         net.ComputeGradients(x, GradientChecks.RandomLabels(4, 3, 7));
         var model = GradientChecks.Reference(new NormNet(batchCapacity: 4, seed: 5), 5);
         model.ComputeGradients(x, GradientChecks.RandomLabels(4, 3, 7));
-        foreach (var p in NormNet.StateTable.Parameters)
+        foreach (var p in NormNet.Layout.State.Parameters)
             GradientChecks.AssertAllClose(model.State[p.Name], net.State.Slice(p.Offset, p.Count), 1e-4, p.Name);
     }
 
     [Fact]
     public void DropoutMasksAreDeterminedBySeedAndStep()
     {
-        var x = GradientChecks.RandomInputs(8 * NormNet.InputSize, 2);
+        var x = GradientChecks.RandomInputs(8 * NormNet.Layout.InputSize, 2);
         var y = GradientChecks.RandomLabels(8, 3, 3);
         var a = new NormNet(8, seed: 4);
         var b = new NormNet(8, seed: 4);
@@ -71,7 +71,7 @@ public class TrainingModeTests
     public void DropoutIsTheIdentityInInference()
     {
         var a = new NormNet(8, seed: 4);
-        var x = GradientChecks.RandomInputs(8 * NormNet.InputSize, 2);
+        var x = GradientChecks.RandomInputs(8 * NormNet.Layout.InputSize, 2);
         var first = new float[8 * 3];
         var second = new float[8 * 3];
         a.Forward(x, first);
@@ -97,7 +97,7 @@ public class TrainingModeTests
     [Fact]
     public void CheckpointsResumeDropoutStreamsAndRunningStatistics()
     {
-        var x = GradientChecks.RandomInputs(8 * NormNet.InputSize, 2);
+        var x = GradientChecks.RandomInputs(8 * NormNet.Layout.InputSize, 2);
         var y = GradientChecks.RandomLabels(8, 3, 3);
         var net = new NormNet(8, seed: 4);
         var optimizer = new Adam(1e-3f);

@@ -35,28 +35,27 @@ public class GemmArgumentTests
     [Fact]
     public void EpilogueArgumentsAreChecked()
     {
+        // (An epilogue writes C, so the epilogue forms take no accumulate flag: C += f(...) cannot be asked for.)
         Assert.Contains("bias has 4 floats", Assert.Throws<ArgumentException>(() =>
-            Gemm.Multiply(_a, _b, _c, 6, 5, 4, new float[4], Activation.Relu)).Message);
+            Gemm.Multiply(_a, _b, _c, 6, 5, 4, new float[4], new Relu())).Message);
+        Assert.Contains("bias has 4 floats", Assert.Throws<ArgumentException>(() =>
+            Gemm.Multiply(_a, _b, _c, 6, 5, 4, new float[4])).Message);
         Assert.Contains("derivative source S", Assert.Throws<ArgumentException>(() =>
-            Gemm.Multiply(_a, _b, _c, 6, 5, 4, Activation.Sigmoid, new float[29])).Message);
-        Assert.Contains("accumulate", Assert.Throws<ArgumentException>(() =>
-            Gemm.Compute(false, false, 6, 5, 4, _a, 4, _b, 5, _c, 5, true, new float[5], Activation.None)).Message);
-        Assert.Contains("accumulate", Assert.Throws<ArgumentException>(() =>
-            Gemm.Compute(false, false, 6, 5, 4, _a, 4, _b, 5, _c, 5, true, [], Activation.Relu)).Message);
-        Assert.Contains("accumulate", Assert.Throws<ArgumentException>(() =>
-            Gemm.Compute(false, false, 6, 5, 4, _a, 4, _b, 5, _c, 5, true, Activation.Tanh, new float[30])).Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(_a, _b, _c, 6, 5, 4, [], (Activation)42));
+            Gemm.Multiply(_a, _b, _c, 6, 5, 4, new Sigmoid(), new float[29])).Message);
     }
 
     [Fact]
-    public void EmptyEpilogueCombinesWithAccumulate()
+    public void IdentityWithoutBiasIsNoEpilogue()
     {
-        // No bias and no activation is no epilogue at all: C += A·B is allowed.
-        var c = new float[6 * 5];
-        Array.Fill(c, 1f);
-        Gemm.Compute(false, false, 6, 5, 4, _a, 4, _b, 5, c, 5, true, [], Activation.None);
-        Gemm.Compute(false, false, 6, 5, 4, _a, 4, _b, 5, c, 5, true, Activation.None, []);
-        Assert.All(c, v => Assert.Equal(1f, v));
+        // No bias and no activation is the plain product, and the identity's derivative source is never read.
+        var plain = new float[6 * 5];
+        Gemm.Multiply(_a, _b, plain, 6, 5, 4);
+        var forward = new float[6 * 5];
+        Gemm.Compute(false, false, 6, 5, 4, _a, 4, _b, 5, forward, 5, [], new Identity());
+        var backward = new float[6 * 5];
+        Gemm.Compute(false, false, 6, 5, 4, _a, 4, _b, 5, backward, 5, new Identity(), []);
+        Assert.Equal(plain, forward);
+        Assert.Equal(plain, backward);
     }
 
     [Fact]
@@ -65,7 +64,7 @@ public class GemmArgumentTests
         var c = new float[6 * 5];
         Array.Fill(c, 7f);
         Assert.Throws<ArgumentException>(() => Gemm.Multiply(_a, _b.AsSpan(1), c, 6, 5, 4));
-        Assert.Throws<ArgumentException>(() => Gemm.Multiply(_a, _b, c, 6, 5, 4, new float[3], Activation.None));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(_a, _b, c, 6, 5, 4, new float[3]));
         Assert.All(c, v => Assert.Equal(7f, v));
     }
 }

@@ -9,8 +9,7 @@ public class GemmEpilogueTests
 {
     private const float Slope = 0.07f;
 
-    public static TheoryData<Activation> Activations() =>
-        new() { Activation.None, Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid, Activation.Tanh, Activation.Gelu };
+    public static TheoryData<ActivationName> Activations() => ActivationCases.All();
 
     /// <summary>Shapes with ragged vector tails, padded strides, several K blocks and a threaded one.</summary>
     private static readonly (int M, int N, int K, int Pad)[] Shapes =
@@ -18,7 +17,7 @@ public class GemmEpilogueTests
 
     [Theory]
     [MemberData(nameof(Activations))]
-    public void ForwardEpilogueMatchesScalarReference(Activation activation)
+    public void ForwardEpilogueMatchesScalarReference(ActivationName activation)
     {
         var rng = new SeededRandom(31 + (ulong)activation);
         foreach (var (m, n, k, pad) in Shapes)
@@ -33,7 +32,7 @@ public class GemmEpilogueTests
                     {
                         var c = (float[])gemm.C0.Clone();
                         Gemm.ForcedKernel = kind;
-                        try { Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, bias, activation, Slope); }
+                        try { ActivationCases.With(activation, Slope, new ForwardCall(gemm, ta, tb, c, bias)); }
                         finally { Gemm.ForcedKernel = null; }
 
                         for (int i = 0; i < m; i++)
@@ -41,7 +40,7 @@ public class GemmEpilogueTests
                             {
                                 int at = i * gemm.Ldc + j;
                                 float b = withBias ? bias[j] : 0f;
-                                float want = Forward(activation, expected[at] + b);
+                                float want = (float)ActivationCases.Forward(activation, expected[at] + b, Slope);
                                 // GEMM rounding (|act′| ≤ 1.13 carries it through) plus the function's own 1e−6.
                                 float tolerance = 1.2f * ((k + 4) * 1.2e-7f * magnitude[at] + 1e-6f * MathF.Abs(b))
                                     + 1e-6f * MathF.Abs(want) + 3e-7f;
@@ -55,7 +54,7 @@ public class GemmEpilogueTests
 
     [Theory]
     [MemberData(nameof(Activations))]
-    public void BackwardEpilogueMatchesScalarReference(Activation activation)
+    public void BackwardEpilogueMatchesScalarReference(ActivationName activation)
     {
         var rng = new SeededRandom(77 + (ulong)activation);
         foreach (var (m, n, k, pad) in Shapes)
@@ -63,24 +62,24 @@ public class GemmEpilogueTests
             {
                 var gemm = Case.Create(rng, ta, tb, m, n, k, accumulate: false, pad);
                 // S as the activation would have produced it (an output in range, or a GELU input).
-                var s = RandomMatrix(rng, m, n, gemm.Ldc).Select(v => float.IsNaN(v) ? v : Source(activation, 3 * v)).ToArray();
+                var s = RandomMatrix(rng, m, n, gemm.Ldc).Select(v => float.IsNaN(v) ? v : (float)ActivationCases.Source(activation, 3 * v, Slope)).ToArray();
                 var expected = gemm.Reference();
                 var magnitude = gemm.Magnitude();
                 foreach (var kind in RunnableKernels())
                 {
                     var c = (float[])gemm.C0.Clone();
                     Gemm.ForcedKernel = kind;
-                    try { Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, activation, s, Slope); }
+                    try { ActivationCases.With(activation, Slope, new BackwardCall(gemm, ta, tb, c, s)); }
                     finally { Gemm.ForcedKernel = null; }
 
                     for (int i = 0; i < m; i++)
                         for (int j = 0; j < n; j++)
                         {
                             int at = i * gemm.Ldc + j;
-                            float d = Derivative(activation, s[at]);
+                            float d = (float)ActivationCases.Derivative(activation, s[at], Slope);
                             float want = expected[at] * d;
                             float tolerance = (k + 4) * 1.2e-7f * magnitude[at] * (MathF.Abs(d) + 1e-6f)
-                                + 3e-7f * MathF.Abs(expected[at]) + 1e-6f * MathF.Abs(want) + 1e-30f;
+                                + 1e-6f * MathF.Abs(expected[at]) + 1e-6f * MathF.Abs(want) + 1e-30f;
                             Assert.True(MathF.Abs(c[at] - want) <= tolerance,
                                 $"{kind} {activation}′ {gemm}: C[{i},{j}] = {c[at]}, expected {want} (S = {s[at]})");
                         }
@@ -101,12 +100,13 @@ public class GemmEpilogueTests
         var bias = RandomMatrix(rng, 1, n, n);
         var s = RandomMatrix(rng, m, n, n).Select(v => v * 0.5f + 0.5f).ToArray();
 
-        Same(c => Gemm.Multiply(a, b, c, m, n, k, bias, Activation.Tanh), c => Gemm.Compute(false, false, m, n, k, a, k, b, n, c, n, false, bias, Activation.Tanh));
-        Same(c => Gemm.MultiplyTransposedB(a, bt, c, m, n, k, bias, Activation.LeakyRelu, 0.2f), c => Gemm.Compute(false, true, m, n, k, a, k, bt, k, c, n, false, bias, Activation.LeakyRelu, 0.2f));
-        Same(c => Gemm.MultiplyTransposedA(at, b, c, m, n, k, bias, Activation.Gelu), c => Gemm.Compute(true, false, m, n, k, at, m, b, n, c, n, false, bias, Activation.Gelu));
-        Same(c => Gemm.Multiply(a, b, c, m, n, k, Activation.Sigmoid, s), c => Gemm.Compute(false, false, m, n, k, a, k, b, n, c, n, false, Activation.Sigmoid, s));
-        Same(c => Gemm.MultiplyTransposedB(a, bt, c, m, n, k, Activation.LeakyRelu, s, 0.3f), c => Gemm.Compute(false, true, m, n, k, a, k, bt, k, c, n, false, Activation.LeakyRelu, s, 0.3f));
-        Same(c => Gemm.MultiplyTransposedA(at, b, c, m, n, k, Activation.Relu, s), c => Gemm.Compute(true, false, m, n, k, at, m, b, n, c, n, false, Activation.Relu, s));
+        Same(c => Gemm.Multiply(a, b, c, m, n, k, bias, new Tanh()), c => Gemm.Compute(false, false, m, n, k, a, k, b, n, c, n, bias, new Tanh()));
+        Same(c => Gemm.MultiplyTransposedB(a, bt, c, m, n, k, bias, new LeakyRelu(0.2f)), c => Gemm.Compute(false, true, m, n, k, a, k, bt, k, c, n, bias, new LeakyRelu(0.2f)));
+        Same(c => Gemm.MultiplyTransposedA(at, b, c, m, n, k, bias, new Gelu()), c => Gemm.Compute(true, false, m, n, k, at, m, b, n, c, n, bias, new Gelu()));
+        Same(c => Gemm.MultiplyTransposedB(a, bt, c, m, n, k, bias), c => Gemm.Compute(false, true, m, n, k, a, k, bt, k, c, n, bias, new Identity()));
+        Same(c => Gemm.Multiply(a, b, c, m, n, k, new Sigmoid(), s), c => Gemm.Compute(false, false, m, n, k, a, k, b, n, c, n, new Sigmoid(), s));
+        Same(c => Gemm.MultiplyTransposedB(a, bt, c, m, n, k, new LeakyRelu(0.3f), s), c => Gemm.Compute(false, true, m, n, k, a, k, bt, k, c, n, new LeakyRelu(0.3f), s));
+        Same(c => Gemm.MultiplyTransposedA(at, b, c, m, n, k, new Relu(), s), c => Gemm.Compute(true, false, m, n, k, at, m, b, n, c, n, new Relu(), s));
 
         void Same(Action<float[]> named, Action<float[]> general)
         {
@@ -123,10 +123,10 @@ public class GemmEpilogueTests
     {
         // k = 0: op(A)·op(B) is the zero matrix, so C = act(bias) forward and 0 backward.
         var c = new float[] { 9, 9, 9, 9, 9, 9 };
-        Gemm.Multiply([], [], c, 2, 3, 0, [-1f, 0.5f, 2f], Activation.Relu);
+        Gemm.Multiply([], [], c, 2, 3, 0, [-1f, 0.5f, 2f], new Relu());
         Assert.Equal(new float[] { 0, 0.5f, 2, 0, 0.5f, 2 }, c);
         c = [9, 9, 9, 9, 9, 9];
-        Gemm.Multiply([], [], c, 2, 3, 0, Activation.Tanh, [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f]);
+        Gemm.Multiply([], [], c, 2, 3, 0, new Tanh(), [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f]);
         Assert.All(c, v => Assert.Equal(0f, v));
     }
 
@@ -145,7 +145,7 @@ public class GemmEpilogueTests
             {
                 Gemm.MaxThreads = t;
                 var c = new float[gemm.C0.Length];
-                Gemm.Compute(false, true, 200, 77, 150, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, bias, Activation.Gelu);
+                Gemm.Compute(false, true, 200, 77, 150, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, bias, new Gelu());
                 return c;
             }).ToArray();
             Assert.Equal(results[0], results[1]);
@@ -156,29 +156,17 @@ public class GemmEpilogueTests
         }
     }
 
-    private static float Forward(Activation activation, float x) => activation switch
+    private readonly record struct ForwardCall(Case Gemm, bool TransposeA, bool TransposeB, float[] C, float[] Bias) : IWithActivation
     {
-        Activation.Relu => MathF.Max(x, 0f),
-        Activation.LeakyRelu => x > 0f ? x : Slope * x,
-        Activation.Sigmoid => SpecialFunctions.Sigmoid(x),
-        Activation.Tanh => MathF.Tanh(x),
-        Activation.Gelu => SpecialFunctions.Gelu(x),
-        _ => x,
-    };
+        public void Run<TAct>(TAct activation) where TAct : struct, IActivation<TAct> =>
+            GraphGen.Kernels.Gemm.Compute(TransposeA, TransposeB, Gemm.M, Gemm.N, Gemm.K, Gemm.A, Gemm.Lda, Gemm.B, Gemm.Ldb, C, Gemm.Ldc, Bias, activation);
+    }
 
-    /// <summary>act′ in terms of what S holds: the output, except for GELU (the input).</summary>
-    private static float Derivative(Activation activation, float s) => activation switch
+    private readonly record struct BackwardCall(Case Gemm, bool TransposeA, bool TransposeB, float[] C, float[] Source) : IWithActivation
     {
-        Activation.Relu => s > 0f ? 1f : 0f,
-        Activation.LeakyRelu => s > 0f ? 1f : Slope,
-        Activation.Sigmoid => s * (1f - s),
-        Activation.Tanh => 1f - s * s,
-        Activation.Gelu => SpecialFunctions.GeluDerivative(s),
-        _ => 1f,
-    };
-
-    private static float Source(Activation activation, float preActivation) =>
-        activation == Activation.Gelu ? preActivation : Forward(activation, preActivation);
+        public void Run<TAct>(TAct activation) where TAct : struct, IActivation<TAct> =>
+            GraphGen.Kernels.Gemm.Compute(TransposeA, TransposeB, Gemm.M, Gemm.N, Gemm.K, Gemm.A, Gemm.Lda, Gemm.B, Gemm.Ldb, C, Gemm.Ldc, activation, Source);
+    }
 
     private static void AssertPaddingUntouched(Case gemm, float[] c)
     {

@@ -46,7 +46,7 @@ public class GemmInPlaceTests
     {
         if (!Runs) return;
         var rng = new SeededRandom(42);
-        var activations = new[] { Activation.None, Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid, Activation.Tanh, Activation.Gelu };
+        var activations = Enum.GetValues<ActivationName>();
         foreach (var (m, n, k, pad) in Shapes)
             foreach (var (ta, tb) in Forms)
                 foreach (var activation in activations)
@@ -56,14 +56,12 @@ public class GemmInPlaceTests
                     var s = RandomMatrix(rng, m, n, gemm.Ldc);
                     foreach (bool withBias in new[] { true, false })
                     {
-                        float[] Forward() => Run(gemm, c => Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false,
-                            withBias ? bias : [], activation, Slope));
+                        float[] Forward() => Run(gemm, c => ActivationCases.With(activation, Slope, new ForwardCall(gemm, ta, tb, c, withBias ? bias : [])));
                         var forward = Forced(true, Forward);
                         Assert.Equal(Forced(false, Forward), forward);
                         AssertPaddingUntouched(gemm, forward);
                     }
-                    float[] Backward() => Run(gemm, c => Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false,
-                        activation, s, Slope));
+                    float[] Backward() => Run(gemm, c => ActivationCases.With(activation, Slope, new BackwardCall(gemm, ta, tb, c, s)));
                     var backward = Forced(true, Backward);
                     Assert.Equal(Forced(false, Backward), backward);
                     AssertPaddingUntouched(gemm, backward);
@@ -88,7 +86,7 @@ public class GemmInPlaceTests
                     float[] Fused(int threads)
                     {
                         Gemm.MaxThreads = threads;
-                        return Forced(true, () => Run(gemm, c => Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, bias, Activation.Relu)));
+                        return Forced(true, () => Run(gemm, c => Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, bias, new Relu())));
                     }
                     var one = Plain(1);
                     var fusedOne = Fused(1);
@@ -180,5 +178,17 @@ public class GemmInPlaceTests
         for (int at = 0; at < c.Length; at++)
             if (at % gemm.Ldc >= gemm.N && !float.IsNaN(c[at]))
                 Assert.Fail($"{gemm}: padding at {at} was written");
+    }
+
+    private readonly record struct ForwardCall(Case Gemm, bool TransposeA, bool TransposeB, float[] C, float[] Bias) : IWithActivation
+    {
+        public void Run<TAct>(TAct activation) where TAct : struct, IActivation<TAct> =>
+            GraphGen.Kernels.Gemm.Compute(TransposeA, TransposeB, Gemm.M, Gemm.N, Gemm.K, Gemm.A, Gemm.Lda, Gemm.B, Gemm.Ldb, C, Gemm.Ldc, Bias, activation);
+    }
+
+    private readonly record struct BackwardCall(Case Gemm, bool TransposeA, bool TransposeB, float[] C, float[] Source) : IWithActivation
+    {
+        public void Run<TAct>(TAct activation) where TAct : struct, IActivation<TAct> =>
+            GraphGen.Kernels.Gemm.Compute(TransposeA, TransposeB, Gemm.M, Gemm.N, Gemm.K, Gemm.A, Gemm.Lda, Gemm.B, Gemm.Ldb, C, Gemm.Ldc, activation, Source);
     }
 }

@@ -24,7 +24,7 @@ public class GemmThreadingTests
                         Gemm.MaxThreads = threads;
                         var c = (float[])gemm.C0.Clone();
                         if (epilogue)
-                            Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, false, bias, Activation.Sigmoid);
+                            Gemm.Compute(ta, tb, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, bias, new Sigmoid());
                         else
                             gemm.Run().CopyTo(c, 0);
                         return c;
@@ -102,12 +102,12 @@ public class GemmThreadingTests
             void Calls()
             {
                 Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64);
-                Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64, bias.AsSpan(0, 32), Activation.Relu);
-                Gemm.MultiplyTransposedB(small.a.AsSpan(0, 64), small.w, small.y.AsSpan(0, 32), 1, 32, 64, bias.AsSpan(0, 32), Activation.Sigmoid);
+                Gemm.MultiplyTransposedB(small.a, small.w, small.y, 32, 32, 64, bias.AsSpan(0, 32), new Relu());
+                Gemm.MultiplyTransposedB(small.a.AsSpan(0, 64), small.w, small.y.AsSpan(0, 32), 1, 32, 64, bias.AsSpan(0, 32), new Sigmoid());
                 Gemm.Multiply(big.a, big.b, big.c, 256, 256, 256);
                 Gemm.MultiplyTransposedA(big.a, big.b, big.c, 256, 256, 256, accumulate: true);
-                Gemm.MultiplyTransposedB(big.a, big.b, big.c, 256, 256, 256, bias, Activation.Gelu);
-                Gemm.Multiply(big.a, big.b, big.c, 256, 256, 256, Activation.Tanh, big.a);
+                Gemm.MultiplyTransposedB(big.a, big.b, big.c, 256, 256, 256, bias, new Gelu());
+                Gemm.Multiply(big.a, big.b, big.c, 256, 256, 256, new Tanh(), big.a);
             }
             Calls(); // warm-up: thread buffers, worker threads, JIT
             long before = GC.GetAllocatedBytesForCurrentThread();

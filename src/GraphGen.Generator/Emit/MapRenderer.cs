@@ -6,8 +6,6 @@ namespace GraphGen.Generator.Emit;
 /// <summary>Renders an elementwise expression as one C# expression over span elements.</summary>
 internal static class MapRenderer
 {
-    private const string Special = "global::GraphGen.Kernels.SpecialFunctions.";
-
     /// <param name="element">Index text for elementwise operands, e.g. "i".</param>
     /// <param name="row">Index text for per-row operands, e.g. "r".</param>
     public static string Render(MapExpr expression, string element, string row) => Render(expression, element, row, out _);
@@ -33,12 +31,18 @@ internal static class MapRenderer
                 return c.Code;
             case MapUnary u:
                 return Unary(u, element, row, out precedence);
+            case MapActivation a:
+                // The runtime struct that defines the activation (and every kernel's use of it).
+                precedence = 4;
+                return a.Function.Code(a.Slope) + (a.Derivative ? ".Derivative(" : ".Forward(") + Render(a.Argument, element, row, out _) + ")";
             case MapBinary b:
                 precedence = b.Operator is "+" or "-" ? 1 : 2;
                 string left = Render(b.Left, element, row, out int lp);
                 string right = Render(b.Right, element, row, out int rp);
                 if (lp < precedence) left = "(" + left + ")";
-                if (rp < precedence || (rp == precedence && b.Operator is "-" or "/")) right = "(" + right + ")";
+                // Float + and × are not associative: a right operand of the same precedence keeps its parentheses,
+                // so the loop computes exactly the plan's expression tree.
+                if (rp <= precedence) right = "(" + right + ")";
                 return left + " " + b.Operator + " " + right;
             case MapSelect s:
                 precedence = 0;
@@ -62,11 +66,6 @@ internal static class MapRenderer
             case "neg":
                 precedence = 3;
                 return "-" + (ap < 3 ? "(" + argument + ")" : argument);
-            case "relu": return "global::System.MathF.Max(" + argument + ", 0f)";   // Max propagates NaN, as torch.relu does
-            case "sigmoid": return Special + "Sigmoid(" + argument + ")";
-            case "tanh": return "global::System.MathF.Tanh(" + argument + ")";
-            case "gelu": return Special + "Gelu(" + argument + ")";
-            case "gelu'": return Special + "GeluDerivative(" + argument + ")";
             case "exp": return "global::System.MathF.Exp(" + argument + ")";
             case "log": return "global::System.MathF.Log(" + argument + ")";
             default: throw new InvalidOperationException("Unknown function " + u.Function);

@@ -1,7 +1,6 @@
 using System;
-using System.Linq;
 using System.Globalization;
-using GraphGen.Generator.Graphs;
+using System.Linq;
 using GraphGen.Generator.Planning;
 
 namespace GraphGen.Generator.Emit;
@@ -11,36 +10,24 @@ internal static class StepRenderer
 {
     private const string Kernels = "global::GraphGen.Kernels.";
 
-    public static void Render(CodeWriter w, KernelStep step, int number)
+    /// <summary>The step's math comment, numbered.</summary>
+    public static void RenderComment(CodeWriter w, KernelStep step, int number)
     {
         for (int i = 0; i < step.Comment.Count; i++)
             w.Comment((i == 0 ? number.ToString(CultureInfo.InvariantCulture) + ". " : "   ") + step.Comment[i]);
         if (step.Fused is not null) w.Comment("   fused: " + step.Fused);
-        RenderBody(w, step);
     }
 
-    /// <summary>The code of a step, without its comment (steps inside a training/inference branch).</summary>
-    private static void RenderBody(CodeWriter w, KernelStep step)
+    /// <summary>The code of a step, without its comment.</summary>
+    public static void RenderBody(CodeWriter w, KernelStep step)
     {
         switch (step)
         {
             case GemmStep g: Gemm(w, g); break;
             case MapStep m: MapLoop(w, m); break;
-            case SoftmaxStep s:
-                w.Line($"{Kernels}Softmax.Forward({s.X}, {s.Y}, {s.Rows.Code}, {s.Columns});");
-                break;
-            case SoftmaxBackwardStep s:
-                w.Line($"{Kernels}Softmax.Backward({s.Y}, {s.DY}, {s.DX}, {s.Rows.Code}, {s.Columns}, accumulate: {Bool(s.Accumulate)});");
-                break;
-            case BiasGradientStep b:
-                w.Line($"{Kernels}Bias.SumRows({b.DY}, {b.DBias}, {b.Rows.Code}, {b.Columns}, accumulate: {Bool(b.Accumulate)});");
-                break;
             case RowSumStep r: RowSum(w, r); break;
             case ColumnCopyStep c: ColumnCopy(w, c); break;
-            case LossStep l: Loss(w, l); break;
-            case KernelCallStep k: w.Line(Call(k)); break;
-            case Conv2dStep c: Conv(w, c); break;
-            case KlLossStep kl: KlLoss(w, kl); break;
+            case CallStep c: w.Line(Call(c)); break;
             case ModalStep modal:
                 using (w.Block("if (training)"))
                     foreach (var inner in modal.Training) RenderBody(w, inner);
@@ -61,11 +48,12 @@ internal static class StepRenderer
             _ => throw new InvalidOperationException("A·Bᵀ with both transposed is not emitted"),
         };
         string call = $"{Kernels}Gemm.{method}({g.A}, {g.B}, {g.C}, {g.M.Code}, {g.N.Code}, {g.K.Code}";
-        string slope = g.Activation == "LeakyRelu" ? ", slope: " + MapConstant.FloatLiteral(g.Slope) : "";
-        if (g.DerivativeSource is not null)
-            w.Line($"{call}, {Kernels}Activation.{g.Activation}, derivativeSource: {g.DerivativeSource}{slope});");
-        else if (g.Bias is not null || g.Activation != "None")
-            w.Line($"{call}, bias: {(g.Bias is null ? "default" : g.Bias.Name)}, {Kernels}Activation.{g.Activation}{slope});");
+        if (g.Activation is { IsBackward: true } backward)
+            w.Line($"{call}, {backward.Code}, derivativeSource: {backward.DerivativeSource});");
+        else if (g.Activation is { } forward)
+            w.Line($"{call}, bias: {(g.Bias is null ? "default" : g.Bias.Name)}, {forward.Code});");
+        else if (g.Bias is not null)
+            w.Line($"{call}, bias: {g.Bias});");
         else
             w.Line(call + (g.Accumulate ? ", accumulate: true" : "") + ");");
     }
@@ -128,40 +116,22 @@ internal static class StepRenderer
         }
     }
 
-    private static void Loss(CodeWriter w, LossStep l)
-    {
-        string kernel = l.Loss switch
-        {
-            OpKind.SoftmaxCrossEntropy => "SoftmaxCrossEntropy",
-            OpKind.BinaryCrossEntropy => "BinaryCrossEntropy",
-            OpKind.BinaryCrossEntropyWithLogits => "BinaryCrossEntropyWithLogits",
-            _ => "MeanSquaredError",
-        };
-        string gradient = l.Gradient is null ? "default" : $"withGradient ? {l.Gradient} : default";
-        string size = l.Loss == OpKind.SoftmaxCrossEntropy
-            ? $"{l.Rows.Code}, {l.Columns}"
-            : (l.Columns == 1 ? l.Rows.Code : $"{l.Rows.Code} * {l.Columns}");
-        string extra = (l.Weight == 1 ? "" : ", weight: " + MapConstant.FloatLiteral(l.Weight)) + (l.Accumulate ? ", accumulate: true" : "")
-            + (l.IgnoreLabel is { } ignore ? ", ignoreLabel: " + ignore.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
-        w.Line($"float {l.Result} = {Kernels}Losses.{kernel}({l.Prediction}, {l.Target}, {gradient}, {size}{extra});");
-    }
-
     private const string Primitives = "global::System.Numerics.Tensors.TensorPrimitives.";
 
     /// <summary>
-    /// A map that is one of System.Numerics.Tensors' SIMD primitives (a ± b, a ⊙ b, s·a, σ(a)...)
-    /// becomes a single call; anything else is written as a plain loop. Operands and output
-    /// views all hold exactly the map's elements.
+    /// A map that is one of System.Numerics.Tensors' SIMD primitives (a ± b, a ⊙ b, s·a...)
+    /// becomes a single call, an activation left unfused the runtime's activation kernel;
+    /// anything else is written as a plain loop. Operands and output views all hold exactly the
+    /// map's elements.
     /// </summary>
     private static string? PrimitiveCall(MapStep m)
     {
         if (m.Activation is { } act)
         {
             // An activation left unfused (its input is needed later): the vectorised runtime kernel.
-            string slope = act.Kind == "LeakyRelu" ? ", slope: " + MapConstant.FloatLiteral(act.Slope) : "";
-            return act.DerivativeSource is null
-                ? $"{Kernels}Activations.Forward({Kernels}Activation.{act.Kind}, {act.Input}, {m.Output}{slope});"
-                : $"{Kernels}Activations.Backward({Kernels}Activation.{act.Kind}, {act.DerivativeSource}, {act.Input}, {m.Output}, accumulate: {Bool(m.Accumulate)}{slope});";
+            return act.Use.IsBackward
+                ? $"{Kernels}Activations.Backward({act.Use.Code}, {act.Use.DerivativeSource}, {act.Input}, {m.Output}, accumulate: {Bool(m.Accumulate)});"
+                : $"{Kernels}Activations.Forward({act.Use.Code}, {act.Input}, {m.Output});";
         }
         if (MapStep.MapOperands(m.Expression).Any(o => o.Broadcast != Broadcast.Elementwise)) return null;
         string o = m.Output.Name;
@@ -185,9 +155,6 @@ internal static class StepRenderer
             MapBinary { Operator: "+", Left: MapOperand a, Right: MapConstant c } => $"{Primitives}Add({a.Operand}, {c.Code}, {o});",
             MapBinary { Operator: "-", Left: MapOperand a, Right: MapConstant c } => $"{Primitives}Subtract({a.Operand}, {c.Code}, {o});",
             MapUnary { Function: "neg", Argument: MapOperand a } => $"{Primitives}Negate({a.Operand}, {o});",
-            MapUnary { Function: "sigmoid", Argument: MapOperand a } => $"{Primitives}Sigmoid({a.Operand}, {o});",
-            MapUnary { Function: "tanh", Argument: MapOperand a } => $"{Primitives}Tanh({a.Operand}, {o});",
-            MapUnary { Function: "relu", Argument: MapOperand a } => $"{Primitives}Max({a.Operand}, 0f, {o});",
             _ => null,
         };
     }
@@ -200,24 +167,25 @@ internal static class StepRenderer
         _ => "Divide",
     };
 
-    private static string Call(KernelCallStep k) =>
-        $"{Kernels}{k.Kernel}.{k.Method}(" + string.Join(", ", k.Arguments.Select(a =>
-            (a.Name is null ? "" : a.Name + ": ") + (a.Operand?.Name ?? a.Value))) + ");";
-
-    private static void Conv(CodeWriter w, Conv2dStep c)
+    /// <summary>GraphGen.Kernels.Kernel.Method(arguments[, activation[, its derivative source]]), with the result stored when the kernel returns one.</summary>
+    private static string Call(CallStep k)
     {
-        string slope = c.Activation == "LeakyRelu" ? ", slope: " + MapConstant.FloatLiteral(c.Slope) : "";
-        w.Line($"{Kernels}Conv2d.Forward({c.Geometry.Code}, batch, {c.X}, {c.Weight}, {c.Bias?.Name ?? "default"}, {c.Y}, {Kernels}Activation.{c.Activation}{slope});");
+        var arguments = k.Arguments.Select(Argument).ToList();
+        if (k.Activation is { } activation)
+        {
+            arguments.Add(activation.Code);
+            if (activation.DerivativeSource is { } source) arguments.Add(source.Name);
+        }
+        string call = $"{Kernels}{k.Kernel}.{k.Method}(" + string.Join(", ", arguments) + ");";
+        return k.Result is null ? call : $"float {k.Result} = {call}";
     }
 
-    private static void KlLoss(CodeWriter w, KlLossStep k)
+    private static string Argument(KernelArg a)
     {
-        string mu = k.MuGradient is { } m ? $"withGradient ? {m.Operand} : default" : "default";
-        string logVar = k.LogVarGradient is { } l ? $"withGradient ? {l.Operand} : default" : "default";
-        string extra = (k.Weight == 1 ? "" : ", weight: " + MapConstant.FloatLiteral(k.Weight))
-            + (k.MuGradient is { Accumulate: true } ? ", accumulateMu: true" : "")
-            + (k.LogVarGradient is { Accumulate: true } ? ", accumulateLogVar: true" : "");
-        w.Line($"float {k.Result} = {Kernels}Losses.KlDivergence({k.Mu}, {k.LogVar}, {mu}, {logVar}, batch, {k.Latent}{extra});");
+        string value = a.Operand is { } operand
+            ? (a.OnlyWithGradient ? $"withGradient ? {operand.Name} : default" : operand.Name)
+            : a.Value!;
+        return (a.Name is null ? "" : a.Name + ": ") + value;
     }
 
     private static string Plus(int offset) => offset == 0 ? "" : " + " + offset.ToString(CultureInfo.InvariantCulture);

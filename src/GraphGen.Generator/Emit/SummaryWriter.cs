@@ -39,13 +39,13 @@ internal static class SummaryWriter
     {
         var terms = graph.LossTerms.Select(t =>
             (t.Weight == 1 ? "" : t.Weight.ToString("G6", CultureInfo.InvariantCulture) + " · ") +
-            $"{OpCatalog.For(t.Node.Kind).Name}({t.Node.Inputs[0].Name}, {t.Node.Inputs[1].Name}{IgnoreText(t.Node)})").ToList();
+            $"{OpCatalog.For(t.Node).Name}({t.Node.Inputs[0].Name}, {t.Node.Inputs[1].Name}{IgnoreText(t.Node)})").ToList();
         if (graph.LossConstant != 0) terms.Add(graph.LossConstant.ToString("G6", CultureInfo.InvariantCulture));
         return string.Join(" + ", terms);
     }
 
     private static string IgnoreText(Node node) =>
-        node.Settings.TryGetValue("ignoreLabel", out int label) ? ", ignoreLabel: " + label.ToString(CultureInfo.InvariantCulture) : "";
+        node.Attributes is LossAttributes { IgnoreLabel: { } label } ? ", ignoreLabel: " + label.ToString(CultureInfo.InvariantCulture) : "";
 
     public static List<string> ParameterLines(Graph graph)
     {
@@ -100,7 +100,7 @@ internal static class SummaryWriter
         OpKind.Target => "Target",
         _ when node.Layer is { } layer => $"{layer.Op} \"{layer.Name}\"",
         OpKind.Affine => "Scale",
-        _ => OpCatalog.For(node.Kind).Name == "operator" ? node.Kind.ToString() : OpCatalog.For(node.Kind).Name,
+        _ => OpCatalog.For(node).Name == "operator" ? node.Kind.ToString() : OpCatalog.For(node).Name,
     };
 
     public static string InitText(GraphParameter p) => p.Init switch

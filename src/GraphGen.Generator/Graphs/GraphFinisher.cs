@@ -71,7 +71,7 @@ internal static class GraphFinisher
         {
             if (layer.Parameters.Length == 0 || layer.Weight.Init != "Auto") continue;
             var first = graph.Nodes.First(n => n.Layer == layer);
-            bool feedsRelu = first.Consumers.Count > 0 && first.Consumers.All(c => c.Kind is OpKind.Relu or OpKind.LeakyRelu or OpKind.Gelu);
+            bool feedsRelu = first.Consumers.Count > 0 && first.Consumers.All(c => c.Attributes is Ops.ActivationAttributes { Function.ReluLike: true });
             layer.Weight.Init = feedsRelu ? "HeUniform" : "XavierUniform";
         }
     }

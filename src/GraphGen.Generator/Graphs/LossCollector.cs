@@ -36,8 +36,9 @@ internal static class LossCollector
                 Collect(builder, node.Inputs[1], -weight);
                 return;
             case OpKind.Affine:
-                graph.LossConstant += weight * node.Shift;
-                Collect(builder, node.Inputs[0], weight * node.Scale);
+                var affine = node.Get<Ops.AffineAttributes>();
+                graph.LossConstant += weight * affine.Shift;
+                Collect(builder, node.Inputs[0], weight * affine.Scale);
                 return;
             default:
                 builder.Report(DiagnosticDescriptors.InvalidLoss, node.Location,

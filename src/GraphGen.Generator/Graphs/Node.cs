@@ -21,15 +21,15 @@ internal sealed class Node(int id, OpKind kind, Node[] inputs, TensorShape shape
     /// <summary>The layer, for ops with parameters.</summary>
     public Layer? Layer { get; set; }
 
-    /// <summary>Scalar settings: LeakyRelu slope, Affine scale and shift, Mean's 1/n.</summary>
-    public double Scale { get; set; } = 1;
-    public double Shift { get; set; }
+    /// <summary>
+    /// The op's own settings (a convolution's stride, a dropout's p, an activation's function...),
+    /// as the record its rule defines beside it; null for ops without any.
+    /// </summary>
+    public OpAttributes? Attributes { get; set; }
 
-    /// <summary>Integer settings of structural ops (heads, kernel, stride...), by name.</summary>
-    public System.Collections.Generic.Dictionary<string, int> Settings { get; } = new(System.StringComparer.Ordinal);
-
-    /// <summary>Flags such as "transposeA" or "causal".</summary>
-    public System.Collections.Generic.HashSet<string> Flags { get; } = new(System.StringComparer.Ordinal);
+    /// <summary>The attributes as the record type the op's rule gave them.</summary>
+    public T Get<T>() where T : OpAttributes =>
+        Attributes as T ?? throw new System.InvalidOperationException($"Node {Name} ({Kind}) has no {typeof(T).Name}.");
 
     /// <summary>The random stream of a stochastic op (dropout, sampling): its order among them in the graph.</summary>
     public int Stream { get; set; } = -1;
@@ -42,8 +42,6 @@ internal sealed class Node(int id, OpKind kind, Node[] inputs, TensorShape shape
 
     public bool IsLoss => Kind is OpKind.SoftmaxCrossEntropy or OpKind.BinaryCrossEntropy
         or OpKind.BinaryCrossEntropyWithLogits or OpKind.MeanSquaredError or OpKind.KlDivergence;
-
-    public int Setting(string name) => Settings[name];
 
     public override string ToString() => $"{Name} = {Kind}({string.Join(", ", System.Linq.Enumerable.Select(Inputs, i => i.Name))}) {Shape}";
 }

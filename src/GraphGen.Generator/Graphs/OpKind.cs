@@ -6,11 +6,8 @@ internal enum OpKind
     Input,
     Target,
     Dense,
-    Relu,
-    LeakyRelu,
-    Sigmoid,
-    Tanh,
-    Gelu,
+    /// <summary>An elementwise activation: which one is its <c>ActivationAttributes.Function</c> (Ops/ActivationOp.cs).</summary>
+    Activation,
     Softmax,
     Add,
     Subtract,

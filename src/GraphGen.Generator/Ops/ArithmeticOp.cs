@@ -50,8 +50,7 @@ internal sealed class ArithmeticOp : OpRule
     public static Value Affine(GraphBuilder builder, Node x, double scale, double shift, LocationInfo location)
     {
         var node = builder.Graph.Add(OpKind.Affine, [x], x.Shape, location);
-        node.Scale = scale;
-        node.Shift = shift;
+        node.Attributes = new AffineAttributes(scale, shift);
         return new TensorValue(node);
     }
 
@@ -59,7 +58,7 @@ internal sealed class ArithmeticOp : OpRule
     {
         MapExpr expression;
         if (node.Kind == OpKind.Affine)
-            expression = Map.Affine(Map.Of(plan.Value(node.Inputs[0])), node.Scale, node.Shift);
+            expression = Map.Affine(Map.Of(plan.Value(node.Inputs[0])), node.Get<AffineAttributes>().Scale, node.Get<AffineAttributes>().Shift);
         else
         {
             var a = Operand(node, 0, plan);
@@ -88,7 +87,7 @@ internal sealed class ArithmeticOp : OpRule
         {
             var x = node.Inputs[0];
             if (plan.GradientOf(x) is { } dx)
-                Contribute(node, x, dx, Map.Affine(dy, node.Scale, 0), $"{Num(node.Scale)}·{dyName}", plan);
+                Contribute(node, x, dx, Map.Affine(dy, node.Get<AffineAttributes>().Scale, 0), $"{Num(node.Get<AffineAttributes>().Scale)}·{dyName}", plan);
             return;
         }
         var a = node.Inputs[0];
@@ -162,8 +161,9 @@ internal sealed class ArithmeticOp : OpRule
         if (node.Kind == OpKind.Affine)
         {
             string x = node.Inputs[0].Name;
-            string scaled = node.Scale == 1 ? x : node.Scale == -1 ? "−" + x : Num(node.Scale) + "·" + x;
-            return $"{node.Name} = {scaled}{(node.Shift == 0 ? "" : node.Shift > 0 ? " + " + Num(node.Shift) : " − " + Num(-node.Shift))}";
+            var (scale, shift) = node.Get<AffineAttributes>();
+            string scaled = scale == 1 ? x : scale == -1 ? "−" + x : Num(scale) + "·" + x;
+            return $"{node.Name} = {scaled}{(shift == 0 ? "" : shift > 0 ? " + " + Num(shift) : " − " + Num(-shift))}";
         }
         string op = node.Kind switch { OpKind.Add => "+", OpKind.Subtract => "−", OpKind.Multiply => "⊙", _ => "⊘" };
         return $"{node.Name} = {node.Inputs[0].Name} {op} {node.Inputs[1].Name}";
@@ -171,3 +171,6 @@ internal sealed class ArithmeticOp : OpRule
 
     private static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }
+
+/// <summary>y = Scale·x + Shift.</summary>
+internal sealed record AffineAttributes(double Scale, double Shift) : OpAttributes;

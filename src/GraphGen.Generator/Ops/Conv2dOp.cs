@@ -52,24 +52,23 @@ internal sealed class Conv2dOp : OpRule
         if (layer is null) return null;
         var node = call.Builder.Graph.Add(OpKind.Conv2d, [x], TensorShape.Of(outChannels.Value, geometry.OutHeight, geometry.OutWidth), call.Location);
         node.Layer = layer;
-        foreach (var (key, value) in new[] { ("stride", stride.Value), ("padding", padding.Value), ("dilation", dilation.Value), ("groups", groups.Value), ("kernel", kernel.Value) })
-            node.Settings[key] = value;
+        node.Attributes = new Conv2dAttributes(geometry);
         call.Builder.Name(node, name, 1);
         return node;
     }
 
-    private static ConvGeometry Geometry(Node node)
-    {
-        var x = node.Inputs[0].Shape.Dimensions;
-        return new ConvGeometry(x[0], x[1], x[2], node.Shape.Dimensions[0], node.Setting("kernel"), node.Setting("stride"), node.Setting("padding"), node.Setting("dilation"), node.Setting("groups"));
-    }
+    private static ConvGeometry Geometry(Node node) => node.Get<Conv2dAttributes>().Geometry;
 
     public override void Forward(Node node, PlanBuilder plan)
     {
         var layer = node.Layer!;
         var g = Geometry(node);
-        plan.Emit(new Conv2dStep(g, plan.Value(node.Inputs[0]), plan.Parameter(layer.Weight), layer.Bias is null ? null : plan.Parameter(layer.Bias), plan.Value(node))
+        plan.Emit(new CallStep("Conv2d", "Forward",
+            [KernelArg.Code(g.Code), KernelArg.Batch, KernelArg.In(plan.Value(node.Inputs[0])), KernelArg.In(plan.Parameter(layer.Weight)),
+             layer.Bias is null ? KernelArg.None() : KernelArg.In(plan.Parameter(layer.Bias)), KernelArg.Out(plan.Value(node))])
         {
+            // The kernel can apply the activation that follows to each output plane as it writes it.
+            Slot = ActivationSlot.Forward,
             SourceNode = node.Id,
             Label = "conv " + layer.Name,
             Comment =
@@ -90,12 +89,10 @@ internal sealed class Conv2dOp : OpRule
         var dW = plan.ParameterGradient(layer.Weight);
         var dB = layer.Bias is null ? (GradientTarget?)null : plan.ParameterGradient(layer.Bias);
         bool accumulate = plan.CommonAccumulate(node, (dW, Dim.Constant(1), layer.Weight.Count), (dB, Dim.Constant(1), layer.Bias?.Count ?? 0));
-        var writes = dB is { } b ? new[] { dW.Operand, b.Operand } : new[] { dW.Operand };
-        var reads = new System.Collections.Generic.List<Operand> { x, dy };
-        if (accumulate) reads.AddRange(writes);
-        plan.Emit(new KernelCallStep("Conv2d", "BackwardWeight",
-            [KernelArg.Code(g.Code), KernelArg.Code("batch"), KernelArg.Of(x), KernelArg.Of(dy), KernelArg.Of(dW.Operand), dB is { } db ? KernelArg.Of(db.Operand) : KernelArg.Code("default"), KernelArg.Of(accumulate, "accumulate")],
-            reads, writes)
+        var access = accumulate ? Access.InOut : Access.Out;
+        plan.Emit(new CallStep("Conv2d", "BackwardWeight",
+            [KernelArg.Code(g.Code), KernelArg.Batch, KernelArg.In(x), KernelArg.In(dy), new KernelArg(dW.Operand, access, null),
+             dB is { } db ? new KernelArg(db.Operand, access, null) : KernelArg.None(), KernelArg.Of(accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = "conv " + layer.Name + " dW",
@@ -104,9 +101,8 @@ internal sealed class Conv2dOp : OpRule
         if (plan.GradientOf(node.Inputs[0]) is { } dx)
         {
             var weight = plan.Parameter(layer.Weight);
-            plan.Emit(new KernelCallStep("Conv2d", "BackwardInput",
-                [KernelArg.Code(g.Code), KernelArg.Code("batch"), KernelArg.Of(dy), KernelArg.Of(weight), KernelArg.Of(dx.Operand), KernelArg.Of(dx.Accumulate, "accumulate")],
-                dx.Accumulate ? [dy, weight, dx.Operand] : [dy, weight], [dx.Operand])
+            plan.Emit(new CallStep("Conv2d", "BackwardInput",
+                [KernelArg.Code(g.Code), KernelArg.Batch, KernelArg.In(dy), KernelArg.In(weight), KernelArg.Gradient(dx), KernelArg.Of(dx.Accumulate, "accumulate")])
             {
                 SourceNode = node.Id,
                 Label = "conv " + layer.Name + " dx",
@@ -120,4 +116,18 @@ internal sealed class Conv2dOp : OpRule
         var g = Geometry(node);
         return $"{node.Name} {node.Shape} = conv({node.Inputs[0].Name} {node.Inputs[0].Shape}, {g.Kernel}×{g.Kernel}, stride {g.Stride}, padding {g.Padding}{(g.Dilation > 1 ? ", dilation " + g.Dilation : "")})";
     }
+}
+
+/// <summary>The geometry of a convolution: channels, image size, kernel, stride, padding, dilation, groups.</summary>
+internal sealed record Conv2dAttributes(ConvGeometry Geometry) : OpAttributes;
+
+/// <summary>The geometry of a 2-D convolution, as the runtime's Conv2dShape takes it.</summary>
+internal sealed record ConvGeometry(int InChannels, int InHeight, int InWidth, int OutChannels, int Kernel, int Stride, int Padding, int Dilation, int Groups)
+{
+    public int OutHeight => (InHeight + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1;
+    public int OutWidth => (InWidth + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1;
+
+    /// <summary>C# that builds the runtime shape.</summary>
+    public string Code =>
+        $"new global::GraphGen.Kernels.Conv2dShape({InChannels}, {InHeight}, {InWidth}, {OutChannels}, {Kernel}, {Kernel}, {Stride}, {Stride}, {Padding}, {Padding}, {Dilation}, {Dilation}, {Groups})";
 }

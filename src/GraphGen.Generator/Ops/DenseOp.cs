@@ -113,7 +113,7 @@ internal sealed class DenseOp : OpRule
         if (layer.Bias is not null)
         {
             var db = plan.ParameterGradient(layer.Bias);
-            plan.Emit(new BiasGradientStep(dy, db.Operand, rows, layer.Units, db.Accumulate)
+            plan.Emit(new CallStep("Bias", "SumRows", [KernelArg.In(dy), KernelArg.Gradient(db), KernelArg.Of(rows), KernelArg.Of(layer.Units), KernelArg.Of(db.Accumulate, "accumulate")])
             {
                 SourceNode = node.Id,
                 Label = "dense " + layer.Name + " db",

@@ -23,7 +23,7 @@ internal sealed class DropoutOp : OpRule
         if (!(p >= 0 && p < 1)) return Invalid(call, $"Dropout: p is the probability of dropping a value and must be in [0, 1), not {p.Value.ToString(CultureInfo.InvariantCulture)}", "p");
         var graph = call.Builder.Graph;
         var node = graph.Add(OpKind.Dropout, [x], x.Shape, call.Location);
-        node.Scale = p.Value;
+        node.Attributes = new DropoutAttributes(p.Value);
         node.Stream = graph.StochasticOps++;
         return node;
     }
@@ -33,13 +33,12 @@ internal sealed class DropoutOp : OpRule
         var x = plan.Value(node.Inputs[0]);
         var y = plan.Value(node);
         var mask = plan.Saved(node, "Mask", node.Shape.Size);
-        string p = MapConstant.FloatLiteral(node.Scale);
+        string p = MapConstant.FloatLiteral(node.Get<DropoutAttributes>().P);
         plan.Emit(new ModalStep(
             [
-                new KernelCallStep("Dropout", "Forward",
-                    [KernelArg.Of(x), KernelArg.Of(y), KernelArg.Of(mask), KernelArg.Code(p),
-                     KernelArg.Code($"global::GraphGen.SeededRandom.StreamSeed(_seed, {node.Stream})"), KernelArg.Code("(ulong)TrainingSteps")],
-                    [x], [y, mask]),
+                new CallStep("Dropout", "Forward",
+                    [KernelArg.In(x), KernelArg.Out(y), KernelArg.Out(mask), KernelArg.Code(p),
+                     KernelArg.StreamSeed(node.Stream), KernelArg.Code("(ulong)TrainingSteps")]),
             ],
             [new MapStep(y, Map.Of(x), Dim.Batch(1), node.Shape.Size, false)])
         {
@@ -58,9 +57,8 @@ internal sealed class DropoutOp : OpRule
         if (plan.GradientOf(node.Inputs[0]) is not { } dx) return;
         var dy = plan.Gradient(node);
         var mask = plan.FindSaved(node, "Mask");
-        plan.Emit(new KernelCallStep("Dropout", "Backward",
-            [KernelArg.Of(dy), KernelArg.Of(mask), KernelArg.Of(dx.Operand), KernelArg.Of(dx.Accumulate, "accumulate")],
-            dx.Accumulate ? [dy, mask, dx.Operand] : [dy, mask], [dx.Operand])
+        plan.Emit(new CallStep("Dropout", "Backward",
+            [KernelArg.In(dy), KernelArg.In(mask), KernelArg.Gradient(dx), KernelArg.Of(dx.Accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = "Dropout backward",
@@ -68,5 +66,8 @@ internal sealed class DropoutOp : OpRule
         });
     }
 
-    public override string Describe(Node node) => $"{node.Name} = {node.Inputs[0].Name} ⊙ mask (p = {node.Scale.ToString("G3", CultureInfo.InvariantCulture)})";
+    public override string Describe(Node node) => $"{node.Name} = {node.Inputs[0].Name} ⊙ mask (p = {node.Get<DropoutAttributes>().P.ToString("G3", CultureInfo.InvariantCulture)})";
 }
+
+/// <summary>The probability of dropping a value.</summary>
+internal sealed record DropoutAttributes(double P) : OpAttributes;

@@ -36,9 +36,8 @@ internal sealed class EmbeddingOp : OpRule
     {
         var table = plan.Parameter(node.Layer!.Weight);
         var ids = plan.Value(node.Inputs[0]);
-        plan.Emit(new KernelCallStep("Embedding", "Forward",
-            [KernelArg.Of(ids), KernelArg.Of(table), KernelArg.Of(plan.Value(node)), KernelArg.Of(node.Layer.Weight.Shape[0]), KernelArg.Of(node.Shape.Last)],
-            [ids, table], [plan.Value(node)])
+        plan.Emit(new CallStep("Embedding", "Forward",
+            [KernelArg.In(ids), KernelArg.In(table), KernelArg.Out(plan.Value(node)), KernelArg.Of(node.Layer.Weight.Shape[0]), KernelArg.Of(node.Shape.Last)])
         {
             SourceNode = node.Id,
             Label = "Embedding " + node.Layer.Name,
@@ -51,9 +50,8 @@ internal sealed class EmbeddingOp : OpRule
         var dW = plan.ParameterGradient(node.Layer!.Weight);
         var ids = plan.Value(node.Inputs[0]);
         var dy = plan.Gradient(node);
-        plan.Emit(new KernelCallStep("Embedding", "Backward",
-            [KernelArg.Of(ids), KernelArg.Of(dy), KernelArg.Of(dW.Operand), KernelArg.Of(node.Layer.Weight.Shape[0]), KernelArg.Of(node.Shape.Last), KernelArg.Of(dW.Accumulate, "accumulate")],
-            dW.Accumulate ? [ids, dy, dW.Operand] : [ids, dy], [dW.Operand])
+        plan.Emit(new CallStep("Embedding", "Backward",
+            [KernelArg.In(ids), KernelArg.In(dy), KernelArg.Gradient(dW), KernelArg.Of(node.Layer.Weight.Shape[0]), KernelArg.Of(node.Shape.Last), KernelArg.Of(dW.Accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = "Embedding backward",
@@ -104,7 +102,7 @@ internal sealed class PositionalEmbeddingOp : OpRule
     {
         var dy = plan.Gradient(node);
         var dP = plan.ParameterGradient(node.Layer!.Weight);
-        plan.Emit(new BiasGradientStep(dy, dP.Operand, Dim.Batch(1), node.Shape.Size, dP.Accumulate)
+        plan.Emit(new CallStep("Bias", "SumRows", [KernelArg.In(dy), KernelArg.Gradient(dP), KernelArg.Of(Dim.Batch(1)), KernelArg.Of(node.Shape.Size), KernelArg.Of(dP.Accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = "PositionalEmbedding dP",

@@ -25,14 +25,10 @@ internal sealed class HeadsOp(OpKind kind) : OpRule
             int width = x.Shape.Last;
             if (width % heads.Value != 0)
                 return Mismatch(call, $"SplitHeads: {heads} heads do not divide the model width {width}; choose a head count that divides {width} (e.g. {Divisor(width)})", "heads");
-            var node = graph.Add(kind, [x], TensorShape.Of(heads.Value, x.Shape.Dimensions[0], width / heads.Value), call.Location);
-            node.Settings["heads"] = heads.Value;
-            return node;
+            return graph.Add(kind, [x], TensorShape.Of(heads.Value, x.Shape.Dimensions[0], width / heads.Value), call.Location);
         }
         if (x.Shape.Rank != 3) return Mismatch(call, $"MergeHeads takes heads × tokens × head size [H, T, D], but {x.Name} is {x.Shape}", "x");
-        var merged = graph.Add(kind, [x], TensorShape.Of(x.Shape.Dimensions[1], x.Shape.Dimensions[0] * x.Shape.Dimensions[2]), call.Location);
-        merged.Settings["heads"] = x.Shape.Dimensions[0];
-        return merged;
+        return graph.Add(kind, [x], TensorShape.Of(x.Shape.Dimensions[1], x.Shape.Dimensions[0] * x.Shape.Dimensions[2]), call.Location);
     }
 
     private static int Divisor(int width)
@@ -52,9 +48,8 @@ internal sealed class HeadsOp(OpKind kind) : OpRule
     private void Call(PlanBuilder plan, Node node, string method, Operand from, Operand to, bool accumulate, string label, string comment)
     {
         var (tokens, heads, size) = Geometry(node);
-        plan.Emit(new KernelCallStep("Permute", method,
-            [KernelArg.Code("batch"), KernelArg.Of(tokens), KernelArg.Of(heads), KernelArg.Of(size), KernelArg.Of(from), KernelArg.Of(to), KernelArg.Of(accumulate, "accumulate")],
-            accumulate ? [from, to] : [from], [to])
+        plan.Emit(new CallStep("Permute", method,
+            [KernelArg.Batch, KernelArg.Of(tokens), KernelArg.Of(heads), KernelArg.Of(size), KernelArg.In(from), new KernelArg(to, accumulate ? Access.InOut : Access.Out, null), KernelArg.Of(accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = label,
@@ -78,6 +73,6 @@ internal sealed class HeadsOp(OpKind kind) : OpRule
     }
 
     public override string Describe(Node node) => kind == OpKind.SplitHeads
-        ? $"{node.Name}[h, t, d] = {node.Inputs[0].Name}[t, h·{node.Shape.Last} + d]   ({node.Setting("heads")} heads)"
+        ? $"{node.Name}[h, t, d] = {node.Inputs[0].Name}[t, h·{node.Shape.Last} + d]   ({Geometry(node).Heads} heads)"
         : $"{node.Name}[t, h·{node.Inputs[0].Shape.Last} + d] = {node.Inputs[0].Name}[h, t, d]";
 }

@@ -14,14 +14,22 @@ internal sealed class LossOp : OpRule, ILossRule
     private readonly string _name;
     private readonly string[] _math;
 
-    private LossOp(OpKind kind, string name, params string[] math)
+    /// <param name="kind">The node kind.</param>
+    /// <param name="name">The Nn method users call.</param>
+    /// <param name="kernel">The GraphGen.Kernels.Losses method that computes the loss and its gradient in one pass.</param>
+    /// <param name="math">The loss and its gradient, for the generated comments.</param>
+    private LossOp(OpKind kind, string name, string kernel, params string[] math)
     {
         Kind = kind;
         _name = name;
+        Kernel = kernel;
         _math = math;
     }
 
     public OpKind Kind { get; }
+
+    /// <summary>The runtime kernel of this loss (GraphGen.Kernels.Losses.{Kernel}).</summary>
+    public string Kernel { get; }
 
     public override string Name => _name;
 
@@ -29,16 +37,16 @@ internal sealed class LossOp : OpRule, ILossRule
 
     public static readonly LossOp[] All =
     [
-        new(OpKind.SoftmaxCrossEntropy, "SoftmaxCrossEntropy",
+        new(OpKind.SoftmaxCrossEntropy, "SoftmaxCrossEntropy", kernel: "SoftmaxCrossEntropy",
             "loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]",
             "dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)"),
-        new(OpKind.BinaryCrossEntropy, "BinaryCrossEntropy",
+        new(OpKind.BinaryCrossEntropy, "BinaryCrossEntropy", kernel: "BinaryCrossEntropy",
             "loss = −(1/N) Σ_i [y_i·log p_i + (1 − y_i)·log(1 − p_i)]   (each log clamped at −100)",
             "dp_i = (p_i − y_i) / (p_i·(1 − p_i)) / N"),
-        new(OpKind.BinaryCrossEntropyWithLogits, "BinaryCrossEntropyWithLogits",
+        new(OpKind.BinaryCrossEntropyWithLogits, "BinaryCrossEntropyWithLogits", kernel: "BinaryCrossEntropyWithLogits",
             "loss = (1/N) Σ_i [max(z_i, 0) − z_i·y_i + log(1 + e^(−|z_i|))]   (= log loss of σ(z), without overflow)",
             "dz_i = (σ(z_i) − y_i) / N"),
-        new(OpKind.MeanSquaredError, "MeanSquaredError",
+        new(OpKind.MeanSquaredError, "MeanSquaredError", kernel: "MeanSquaredError",
             "loss = (1/N) Σ_i (ŷ_i − y_i)²",
             "dŷ_i = 2·(ŷ_i − y_i) / N"),
     ];
@@ -90,7 +98,7 @@ internal sealed class LossOp : OpRule, ILossRule
             }
             if (!IgnoredLabel(call, graph, out var ignore)) return null;
             var term = graph.Add(Kind, [prediction, target], TensorShape.Scalar, call.Location);
-            if (ignore is { } label) term.Settings["ignoreLabel"] = label;
+            term.Attributes = new LossAttributes(ignore);
             return term;
         }
         else
@@ -153,7 +161,7 @@ internal sealed class LossOp : OpRule, ILossRule
             ? (Dim.Batch(prediction.Shape.LeadingSize), prediction.Shape.Last)
             : (Dim.Batch(1), prediction.Shape.Size);
         string n = TakesLabels ? rows.Math : (prediction.Shape.Size == 1 ? "B" : prediction.Shape.Size.ToString(CultureInfo.InvariantCulture) + "B");
-        int? ignore = node.Settings.TryGetValue("ignoreLabel", out int label) ? label : null;
+        int? ignore = (node.Attributes as LossAttributes)?.IgnoreLabel;
         if (ignore is not null) n = "the rows whose label is not " + ignore.Value.ToString(CultureInfo.InvariantCulture);
         var comment = new System.Collections.Generic.List<string>
         {
@@ -164,9 +172,22 @@ internal sealed class LossOp : OpRule, ILossRule
             comment.Add("  " + _math[1] + (weight == 1 ? "" : " · weight"));
         if (ignore is not null)
             comment.Add($"  rows labelled {ignore} (padding) add nothing to the sum and get dz = 0");
-        plan.Emit(new LossStep(Kind, plan.Value(prediction), plan.Value(target), gradient?.Operand, rows, columns, weight, gradient?.Accumulate ?? false, result)
+        var size = TakesLabels
+            ? new[] { KernelArg.Of(rows), KernelArg.Of(columns) }
+            : new[] { KernelArg.Of(new Dim(rows.Factor * columns, rows.PerBatch)) };
+        var arguments = new System.Collections.Generic.List<KernelArg>
         {
-            IgnoreLabel = ignore,
+            KernelArg.In(plan.Value(prediction)),
+            KernelArg.In(plan.Value(target)),
+            gradient is { } g ? KernelArg.Gradient(g) with { OnlyWithGradient = true } : KernelArg.None(),
+        };
+        arguments.AddRange(size);
+        if (weight != 1) arguments.Add(KernelArg.Float(weight, "weight"));
+        if (gradient is { Accumulate: true }) arguments.Add(KernelArg.Of(true, "accumulate"));
+        if (ignore is { } ignored) arguments.Add(KernelArg.Of(ignored, "ignoreLabel"));
+        plan.Emit(new CallStep("Losses", Kernel, arguments)
+        {
+            Result = result,
             SourceNode = node.Id,
             Label = _name,
             Comment = comment,
@@ -183,3 +204,6 @@ internal sealed class LossOp : OpRule, ILossRule
 
     public override string Describe(Node node) => _math[0];
 }
+
+/// <summary>SoftmaxCrossEntropy's ignored label (padding), or null when every label counts.</summary>
+internal sealed record LossAttributes(int? IgnoreLabel) : OpAttributes;

@@ -31,21 +31,20 @@ internal sealed class MatMulOp : OpRule
         if (k != kb)
             return Mismatch(call, $"MatMul: {(ta.Value ? a.Name + "ᵀ" : a.Name)} has {k} columns but {(tb.Value ? b.Name + "ᵀ" : b.Name)} has {kb} rows");
         var node = call.Builder.Graph.Add(OpKind.MatMul, [a, b], TensorShape.Of(lead.Concat(new[] { m, n }).ToArray()), call.Location);
-        node.Settings["m"] = m;
-        node.Settings["n"] = n;
-        node.Settings["k"] = k;
-        if (ta.Value) node.Flags.Add("transposeA");
-        if (tb.Value) node.Flags.Add("transposeB");
+        node.Attributes = new MatMulAttributes(m, n, k, ta.Value, tb.Value);
         return node;
     }
 
-    private static Dim Count(Node node) => Dim.Batch(node.Shape.Size / (node.Setting("m") * node.Setting("n")));
+    private static Dim Count(Node node)
+    {
+        var mm = node.Get<MatMulAttributes>();
+        return Dim.Batch(node.Shape.Size / (mm.M * mm.N));
+    }
 
-    private static KernelCallStep Gemm(Node node, bool ta, bool tb, int m, int n, int k, Operand a, Operand b, Operand c, bool accumulate, string label, string comment) =>
+    private static CallStep Gemm(Node node, bool ta, bool tb, int m, int n, int k, Operand a, Operand b, Operand c, bool accumulate, string label, string comment) =>
         new("BatchedGemm", "Multiply",
             [KernelArg.Of(Count(node)), KernelArg.Of(ta, "transposeA"), KernelArg.Of(tb, "transposeB"), KernelArg.Of(m), KernelArg.Of(n), KernelArg.Of(k),
-             KernelArg.Of(a), KernelArg.Of(b), KernelArg.Of(c), KernelArg.Of(accumulate, "accumulate")],
-            accumulate ? [a, b, c] : [a, b], [c])
+             KernelArg.In(a), KernelArg.In(b), new KernelArg(c, accumulate ? Access.InOut : Access.Out, null), KernelArg.Of(accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = label,
@@ -54,15 +53,14 @@ internal sealed class MatMulOp : OpRule
 
     public override void Forward(Node node, PlanBuilder plan)
     {
-        bool ta = node.Flags.Contains("transposeA"), tb = node.Flags.Contains("transposeB");
-        plan.Emit(Gemm(node, ta, tb, node.Setting("m"), node.Setting("n"), node.Setting("k"),
+        var (m, n, k, ta, tb) = node.Get<MatMulAttributes>();
+        plan.Emit(Gemm(node, ta, tb, m, n, k,
             plan.Value(node.Inputs[0]), plan.Value(node.Inputs[1]), plan.Value(node), false, "MatMul", $"MatMul: {Describe(node)}, for each sample and leading index"));
     }
 
     public override void Backward(Node node, PlanBuilder plan)
     {
-        bool ta = node.Flags.Contains("transposeA"), tb = node.Flags.Contains("transposeB");
-        int m = node.Setting("m"), n = node.Setting("n"), k = node.Setting("k");
+        var (m, n, k, ta, tb) = node.Get<MatMulAttributes>();
         var a = plan.Value(node.Inputs[0]);
         var b = plan.Value(node.Inputs[1]);
         var dc = plan.Gradient(node);
@@ -83,5 +81,8 @@ internal sealed class MatMulOp : OpRule
     }
 
     public override string Describe(Node node) =>
-        $"{node.Name} = {node.Inputs[0].Name}{(node.Flags.Contains("transposeA") ? "ᵀ" : "")} · {node.Inputs[1].Name}{(node.Flags.Contains("transposeB") ? "ᵀ" : "")}";
+        $"{node.Name} = {node.Inputs[0].Name}{(node.Get<MatMulAttributes>().TransposeA ? "ᵀ" : "")} · {node.Inputs[1].Name}{(node.Get<MatMulAttributes>().TransposeB ? "ᵀ" : "")}";
 }
+
+/// <summary>op(A) is M×K, op(B) K×N; which of them is stored transposed.</summary>
+internal sealed record MatMulAttributes(int M, int N, int K, bool TransposeA, bool TransposeB) : OpAttributes;

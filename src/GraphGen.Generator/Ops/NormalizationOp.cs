@@ -55,8 +55,7 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         if (layer is null) return null;
         var node = call.Builder.Graph.Add(kind, [x], x.Shape, call.Location);
         node.Layer = layer;
-        node.Scale = epsilon.Value;
-        node.Shift = momentum;
+        node.Attributes = new NormalizationAttributes(epsilon.Value, momentum);
         call.Builder.Name(node, name, 1);
         return node;
     }
@@ -74,14 +73,14 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         var gamma = plan.Parameter(layer.Parameters[0]);
         var beta = plan.Parameter(layer.Parameters[1]);
         var (channels, spatial) = Geometry(node);
-        string eps = MapConstant.FloatLiteral(node.Scale);
+        var settings = node.Get<NormalizationAttributes>();
+        var eps = KernelArg.Float(settings.Epsilon);
         if (!IsBatchNorm)
         {
             var mean = plan.Saved(node, "Mean", spatial);
             var invStd = plan.Saved(node, "InvStd", spatial);
-            plan.Emit(new KernelCallStep("LayerNorm", "Forward",
-                [KernelArg.Of(Dim.Batch(spatial)), KernelArg.Of(channels), KernelArg.Of(x), KernelArg.Of(gamma), KernelArg.Of(beta), KernelArg.Of(y), KernelArg.Of(mean), KernelArg.Of(invStd), KernelArg.Code(eps)],
-                [x, gamma, beta], [y, mean, invStd])
+            plan.Emit(new CallStep("LayerNorm", "Forward",
+                [KernelArg.Of(Dim.Batch(spatial)), KernelArg.Of(channels), KernelArg.In(x), KernelArg.In(gamma), KernelArg.In(beta), KernelArg.Out(y), KernelArg.Out(mean), KernelArg.Out(invStd), eps])
             {
                 SourceNode = node.Id,
                 Label = "LayerNorm " + layer.Name,
@@ -100,17 +99,15 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         var batches = plan.State(layer.State[2]);
         var training = new KernelStep[]
         {
-            new KernelCallStep("BatchNorm", "ForwardTraining",
-                [KernelArg.Code("batch"), KernelArg.Of(channels), KernelArg.Of(spatial), KernelArg.Of(x), KernelArg.Of(gamma), KernelArg.Of(beta), KernelArg.Of(y),
-                 KernelArg.Of(savedMean), KernelArg.Of(savedInvStd), KernelArg.Of(runningMean), KernelArg.Of(runningVar), KernelArg.Code(MapConstant.FloatLiteral(node.Shift)), KernelArg.Code(eps)],
-                [x, gamma, beta, runningMean, runningVar], [y, savedMean, savedInvStd, runningMean, runningVar]),
+            new CallStep("BatchNorm", "ForwardTraining",
+                [KernelArg.Batch, KernelArg.Of(channels), KernelArg.Of(spatial), KernelArg.In(x), KernelArg.In(gamma), KernelArg.In(beta), KernelArg.Out(y),
+                 KernelArg.Out(savedMean), KernelArg.Out(savedInvStd), KernelArg.InOut(runningMean), KernelArg.InOut(runningVar), KernelArg.Float(settings.Momentum), eps]),
             new MapStep(batches, Map.Add(Map.Of(batches), Map.Const(1)), Dim.Constant(1), 1, false),
         };
         var inference = new KernelStep[]
         {
-            new KernelCallStep("BatchNorm", "ForwardInference",
-                [KernelArg.Code("batch"), KernelArg.Of(channels), KernelArg.Of(spatial), KernelArg.Of(x), KernelArg.Of(gamma), KernelArg.Of(beta), KernelArg.Of(runningMean), KernelArg.Of(runningVar), KernelArg.Of(y), KernelArg.Code(eps)],
-                [x, gamma, beta, runningMean, runningVar], [y]),
+            new CallStep("BatchNorm", "ForwardInference",
+                [KernelArg.Batch, KernelArg.Of(channels), KernelArg.Of(spatial), KernelArg.In(x), KernelArg.In(gamma), KernelArg.In(beta), KernelArg.In(runningMean), KernelArg.In(runningVar), KernelArg.Out(y), eps]),
         };
         plan.Emit(new ModalStep(training, inference)
         {
@@ -119,7 +116,7 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
             Comment =
             [
                 $"BatchNorm \"{layer.Name}\": {node.Name} = γ·({x.Name} − μ)/√(σ² + ε) + β per channel ({channels} channels{(spatial > 1 ? $" × {spatial} positions" : "")})",
-                $"  training: μ, σ² of this batch; running_mean/var ← (1 − {node.Shift.ToString("G3", CultureInfo.InvariantCulture)})·running + {node.Shift.ToString("G3", CultureInfo.InvariantCulture)}·batch (unbiased σ²)",
+                $"  training: μ, σ² of this batch; running_mean/var ← (1 − {settings.Momentum.ToString("G3", CultureInfo.InvariantCulture)})·running + {settings.Momentum.ToString("G3", CultureInfo.InvariantCulture)}·batch (unbiased σ²)",
                 "  inference: the running averages",
             ],
         });
@@ -142,13 +139,12 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         var gamma = plan.Parameter(layer.Parameters[0]);
         var xv = plan.Value(x);
         var rows = IsBatchNorm
-            ? new[] { KernelArg.Code("batch"), KernelArg.Of(channels), KernelArg.Of(spatial) }
+            ? new[] { KernelArg.Batch, KernelArg.Of(channels), KernelArg.Of(spatial) }
             : new[] { KernelArg.Of(Dim.Batch(spatial)), KernelArg.Of(channels) };
-        var reads = new System.Collections.Generic.List<Operand> { dy, xv, gamma, mean, invStd };
-        if (accumulate) reads.AddRange([dx.Operand, dGamma.Operand, dBeta.Operand]);
-        plan.Emit(new KernelCallStep(Name, "Backward",
-            [.. rows, KernelArg.Of(dy), KernelArg.Of(xv), KernelArg.Of(gamma), KernelArg.Of(mean), KernelArg.Of(invStd), KernelArg.Of(dx.Operand), KernelArg.Of(dGamma.Operand), KernelArg.Of(dBeta.Operand), KernelArg.Of(accumulate, "accumulate")],
-            reads, [dx.Operand, dGamma.Operand, dBeta.Operand])
+        var access = accumulate ? Access.InOut : Access.Out;
+        plan.Emit(new CallStep(Name, "Backward",
+            [.. rows, KernelArg.In(dy), KernelArg.In(xv), KernelArg.In(gamma), KernelArg.In(mean), KernelArg.In(invStd),
+             new KernelArg(dx.Operand, access, null), new KernelArg(dGamma.Operand, access, null), new KernelArg(dBeta.Operand, access, null), KernelArg.Of(accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = Name + " backward",
@@ -162,3 +158,6 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
 
     public override string Describe(Node node) => $"{node.Name} = γ·({node.Inputs[0].Name} − μ)/√(σ² + ε) + β";
 }
+
+/// <summary>ε under the square root, and BatchNorm's running-average momentum (0 for LayerNorm).</summary>
+internal sealed record NormalizationAttributes(double Epsilon, double Momentum) : OpAttributes;

@@ -13,7 +13,7 @@ internal static class OpCatalog
     static OpCatalog()
     {
         Register(new DenseOp(), OpKind.Dense);
-        foreach (var activation in ActivationOp.All) Register(activation, activation.Kind);
+        foreach (var activation in ActivationOp.All) ByName[activation.Name] = activation;
         Register(new SoftmaxOp(), OpKind.Softmax);
         Register(new ConcatOp(), OpKind.Concat);
         Register(new ReduceOp(OpKind.Sum), OpKind.Sum);
@@ -60,5 +60,6 @@ internal static class OpCatalog
 
     public static bool TryGet(string name, out OpRule rule) => ByName.TryGetValue(name, out rule!);
 
-    public static OpRule For(OpKind kind) => ByKind[kind];
+    /// <summary>The rule of a node: its activation's own rule for an activation, else the rule of its kind.</summary>
+    public static OpRule For(Node node) => node.Attributes is ActivationAttributes activation ? activation.Rule : ByKind[node.Kind];
 }

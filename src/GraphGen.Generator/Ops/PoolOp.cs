@@ -40,16 +40,14 @@ internal sealed class PoolOp(OpKind kind) : OpRule
         if (h + 2 * padding.Value < kernel.Value || w + 2 * padding.Value < kernel.Value)
             return Mismatch(call, $"{Name}: the {kernel}×{kernel} window is larger than the {h}×{w} input with padding {padding}", "kernel");
         var node = graph.Add(kind, [x], TensorShape.Of(c, oh, ow), call.Location);
-        node.Settings["kernel"] = kernel.Value;
-        node.Settings["stride"] = stride;
-        node.Settings["padding"] = padding.Value;
+        node.Attributes = new PoolAttributes(kernel.Value, stride, padding.Value);
         return node;
     }
 
     private static string Shape(Node node)
     {
         var x = node.Inputs[0].Shape.Dimensions;
-        int k = node.Setting("kernel"), s = node.Setting("stride"), p = node.Setting("padding");
+        var (k, s, p) = node.Get<PoolAttributes>();
         return $"new global::GraphGen.Kernels.Pool2dShape({x[0]}, {x[1]}, {x[2]}, {k}, {k}, {s}, {s}, {p}, {p})";
     }
 
@@ -57,19 +55,19 @@ internal sealed class PoolOp(OpKind kind) : OpRule
     {
         var x = plan.Value(node.Inputs[0]);
         var y = plan.Value(node);
-        KernelCallStep step;
+        CallStep step;
         if (kind == OpKind.GlobalAveragePool)
         {
             var d = node.Inputs[0].Shape.Dimensions;
-            step = new KernelCallStep("Pool2d", "GlobalAverageForward", [KernelArg.Code("batch"), KernelArg.Of(d[0]), KernelArg.Of(d[1] * d[2]), KernelArg.Of(x), KernelArg.Of(y)], [x], [y]);
+            step = new CallStep("Pool2d", "GlobalAverageForward", [KernelArg.Batch, KernelArg.Of(d[0]), KernelArg.Of(d[1] * d[2]), KernelArg.In(x), KernelArg.Out(y)]);
         }
         else if (kind == OpKind.MaxPool2d)
         {
             var argmax = plan.Saved(node, "Argmax", node.Shape.Size, integer: true);
-            step = new KernelCallStep("Pool2d", "MaxForward", [KernelArg.Code(Shape(node)), KernelArg.Code("batch"), KernelArg.Of(x), KernelArg.Of(y), KernelArg.Of(argmax)], [x], [y, argmax]);
+            step = new CallStep("Pool2d", "MaxForward", [KernelArg.Code(Shape(node)), KernelArg.Batch, KernelArg.In(x), KernelArg.Out(y), KernelArg.Out(argmax)]);
         }
         else
-            step = new KernelCallStep("Pool2d", "AverageForward", [KernelArg.Code(Shape(node)), KernelArg.Code("batch"), KernelArg.Of(x), KernelArg.Of(y)], [x], [y]);
+            step = new CallStep("Pool2d", "AverageForward", [KernelArg.Code(Shape(node)), KernelArg.Batch, KernelArg.In(x), KernelArg.Out(y)]);
         plan.Emit(step with { SourceNode = node.Id, Label = Name, Comment = [$"{Name}: {Describe(node)}"] });
     }
 
@@ -78,27 +76,29 @@ internal sealed class PoolOp(OpKind kind) : OpRule
         if (plan.GradientOf(node.Inputs[0]) is not { } dx) return;
         var dy = plan.Gradient(node);
         var acc = KernelArg.Of(dx.Accumulate, "accumulate");
-        KernelCallStep step;
+        CallStep step;
         string math;
         if (kind == OpKind.GlobalAveragePool)
         {
             var d = node.Inputs[0].Shape.Dimensions;
-            step = new KernelCallStep("Pool2d", "GlobalAverageBackward", [KernelArg.Code("batch"), KernelArg.Of(d[0]), KernelArg.Of(d[1] * d[2]), KernelArg.Of(dy), KernelArg.Of(dx.Operand), acc],
-                dx.Accumulate ? [dy, dx.Operand] : [dy], [dx.Operand]);
+            step = new CallStep("Pool2d", "GlobalAverageBackward", [KernelArg.Batch, KernelArg.Of(d[0]), KernelArg.Of(d[1] * d[2]), KernelArg.In(dy), KernelArg.Gradient(dx), acc]);
             math = $"every {dx.Operand.Name}[c, i, j] gets {dy.Name}[c]/{d[1] * d[2]}";
         }
         else if (kind == OpKind.MaxPool2d)
         {
             var argmax = plan.FindSaved(node, "Argmax");
-            step = new KernelCallStep("Pool2d", "MaxBackward", [KernelArg.Code(Shape(node)), KernelArg.Code("batch"), KernelArg.Of(dy), KernelArg.Of(argmax), KernelArg.Of(dx.Operand), acc],
-                dx.Accumulate ? [dy, argmax, dx.Operand] : [dy, argmax], [dx.Operand]);
+            // The kernel can also multiply each routed plane by the derivative of the activation
+            // that produced the pooled input (fusion decides; see Planning/Fusion).
+            step = new CallStep("Pool2d", "MaxBackward", [KernelArg.Code(Shape(node)), KernelArg.Batch, KernelArg.In(dy), KernelArg.In(argmax), KernelArg.Gradient(dx), acc])
+            {
+                Slot = ActivationSlot.Derivative,
+            };
             math = $"each {dy.Name} value goes to the input that was the maximum of its window ({argmax.Name}); the others get 0";
         }
         else
         {
-            int k = node.Setting("kernel");
-            step = new KernelCallStep("Pool2d", "AverageBackward", [KernelArg.Code(Shape(node)), KernelArg.Code("batch"), KernelArg.Of(dy), KernelArg.Of(dx.Operand), acc],
-                dx.Accumulate ? [dy, dx.Operand] : [dy], [dx.Operand]);
+            int k = node.Get<PoolAttributes>().Kernel;
+            step = new CallStep("Pool2d", "AverageBackward", [KernelArg.Code(Shape(node)), KernelArg.Batch, KernelArg.In(dy), KernelArg.Gradient(dx), acc]);
             math = $"each {dy.Name} value is spread as {dy.Name}/{k * k} over its {k}×{k} window";
         }
         plan.Emit(step with { SourceNode = node.Id, Label = Name + " backward", Comment = [$"{Name} backward: {math}"] });
@@ -108,7 +108,10 @@ internal sealed class PoolOp(OpKind kind) : OpRule
     {
         string x = node.Inputs[0].Name;
         if (kind == OpKind.GlobalAveragePool) return $"{node.Name}[c] = mean over the plane of {x}[c]";
-        int k = node.Setting("kernel"), s = node.Setting("stride");
+        var (k, s, _) = node.Get<PoolAttributes>();
         return $"{node.Name} {node.Shape} = {(kind == OpKind.MaxPool2d ? "max" : "mean")} of {x} over {k}×{k} windows, stride {s}";
     }
 }
+
+/// <summary>The window of a max or average pooling: k×k, its stride and zero padding.</summary>
+internal sealed record PoolAttributes(int Kernel, int Stride, int Padding) : OpAttributes;

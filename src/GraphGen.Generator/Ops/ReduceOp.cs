@@ -22,14 +22,13 @@ internal sealed class ReduceOp(OpKind kind) : OpRule
             return null;
         }
         var node = call.Builder.Graph.Add(kind, [x], TensorShape.Of(1), call.Location);
-        node.Scale = kind == OpKind.Sum ? 1.0 : 1.0 / x.Shape.Size;
         return node;
     }
 
     public override void Forward(Node node, PlanBuilder plan)
     {
         var x = node.Inputs[0];
-        plan.Emit(new RowSumStep(Map.Of(plan.Value(x)), plan.Value(node), Dim.Batch(1), x.Shape.Size, node.Scale, false)
+        plan.Emit(new RowSumStep(Map.Of(plan.Value(x)), plan.Value(node), Dim.Batch(1), x.Shape.Size, Scale(node), false)
         {
             SourceNode = node.Id,
             Label = Name,
@@ -42,13 +41,16 @@ internal sealed class ReduceOp(OpKind kind) : OpRule
         var x = node.Inputs[0];
         if (plan.GradientOf(x) is not { } dx) return;
         var dy = plan.Gradient(node);
-        plan.Emit(new MapStep(dx.Operand, Map.Affine(Map.PerRow(dy), node.Scale, 0), Dim.Batch(1), x.Shape.Size, dx.Accumulate)
+        plan.Emit(new MapStep(dx.Operand, Map.Affine(Map.PerRow(dy), Scale(node), 0), Dim.Batch(1), x.Shape.Size, dx.Accumulate)
         {
             SourceNode = node.Id,
             Label = Name + " backward",
-            Comment = [$"{Name} backward: every {dx.Operand.Name}[r, i] {(dx.Accumulate ? "+=" : "=")} {(node.Scale == 1 ? "" : "(1/" + x.Shape.Size + ")·")}{dy.Name}[r]   (the gradient of a sum is copied to each term)"],
+            Comment = [$"{Name} backward: every {dx.Operand.Name}[r, i] {(dx.Accumulate ? "+=" : "=")} {(kind == OpKind.Sum ? "" : "(1/" + x.Shape.Size + ")·")}{dy.Name}[r]   (the gradient of a sum is copied to each term)"],
         });
     }
+
+    /// <summary>1 for the sum, 1/n for the mean of n values.</summary>
+    private double Scale(Node node) => kind == OpKind.Sum ? 1.0 : 1.0 / node.Inputs[0].Shape.Size;
 
     public override string Describe(Node node) =>
         $"{node.Name} = {(kind == OpKind.Sum ? "Σ_i " : "(1/" + node.Inputs[0].Shape.Size + ")·Σ_i ")}{node.Inputs[0].Name}_i";

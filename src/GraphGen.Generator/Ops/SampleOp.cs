@@ -31,9 +31,8 @@ internal sealed class SampleOp : OpRule
         var eps = plan.Saved(node, "Noise", node.Shape.Size);
         var mu = plan.Value(node.Inputs[0]);
         var logVar = plan.Value(node.Inputs[1]);
-        plan.Emit(new KernelCallStep("GaussianNoise", "Fill",
-            [KernelArg.Of(eps), KernelArg.Code($"global::GraphGen.SeededRandom.StreamSeed(_seed, {node.Stream})"), KernelArg.Code("(ulong)(training ? TrainingSteps : EvaluationSteps)")],
-            [], [eps])
+        plan.Emit(new CallStep("GaussianNoise", "Fill",
+            [KernelArg.Out(eps), KernelArg.StreamSeed(node.Stream), KernelArg.Code("(ulong)(training ? TrainingSteps : EvaluationSteps)")])
         {
             SourceNode = node.Id,
             Label = "Sample noise",
@@ -99,8 +98,23 @@ internal sealed class KlDivergenceOp : OpRule, ILossRule
     {
         var mu = node.Inputs[0];
         var logVar = node.Inputs[1];
-        plan.Emit(new KlLossStep(plan.Value(mu), plan.Value(logVar), plan.GradientOf(mu), plan.GradientOf(logVar), mu.Shape.Size, weight, result)
+        var dMu = plan.GradientOf(mu);
+        var dLogVar = plan.GradientOf(logVar);
+        var arguments = new System.Collections.Generic.List<KernelArg>
         {
+            KernelArg.In(plan.Value(mu)),
+            KernelArg.In(plan.Value(logVar)),
+            dMu is { } m ? KernelArg.Gradient(m) with { OnlyWithGradient = true } : KernelArg.None(),
+            dLogVar is { } l ? KernelArg.Gradient(l) with { OnlyWithGradient = true } : KernelArg.None(),
+            KernelArg.Batch,
+            KernelArg.Of(mu.Shape.Size),
+        };
+        if (weight != 1) arguments.Add(KernelArg.Float(weight, "weight"));
+        if (dMu is { Accumulate: true }) arguments.Add(KernelArg.Of(true, "accumulateMu"));
+        if (dLogVar is { Accumulate: true }) arguments.Add(KernelArg.Of(true, "accumulateLogVar"));
+        plan.Emit(new CallStep("Losses", "KlDivergence", arguments)
+        {
+            Result = result,
             SourceNode = node.Id,
             Label = "KlDivergence",
             Comment =

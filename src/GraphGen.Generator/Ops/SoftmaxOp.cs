@@ -25,19 +25,18 @@ internal sealed class SoftmaxOp : OpRule
         if (causal.Value && (x.Shape.Rank < 2 || x.Shape.Dimensions[x.Shape.Rank - 2] != x.Shape.Last))
             return Mismatch(call, $"A causal Softmax masks the scores of future tokens, so it needs square [.., T, T] scores, but {x.Name} is {x.Shape}", "x");
         var node = call.Builder.Graph.Add(OpKind.Softmax, [x], x.Shape, call.Location);
-        if (causal.Value) node.Flags.Add("causal");
+        node.Attributes = new SoftmaxAttributes(causal.Value);
         return node;
     }
 
     public override void Forward(Node node, PlanBuilder plan)
     {
         var x = node.Inputs[0];
-        if (node.Flags.Contains("causal"))
+        if (node.Get<SoftmaxAttributes>().Causal)
         {
             int t = node.Shape.Last;
-            plan.Emit(new KernelCallStep("CausalSoftmax", "Forward",
-                [KernelArg.Of(Dim.Batch(node.Shape.Size / (t * t))), KernelArg.Of(t), KernelArg.Of(plan.Value(x)), KernelArg.Of(plan.Value(node))],
-                [plan.Value(x)], [plan.Value(node)])
+            plan.Emit(new CallStep("CausalSoftmax", "Forward",
+                [KernelArg.Of(Dim.Batch(node.Shape.Size / (t * t))), KernelArg.Of(t), KernelArg.In(plan.Value(x)), KernelArg.Out(plan.Value(node))])
             {
                 SourceNode = node.Id,
                 Label = "CausalSoftmax",
@@ -49,7 +48,8 @@ internal sealed class SoftmaxOp : OpRule
             });
             return;
         }
-        plan.Emit(new SoftmaxStep(plan.Value(x), plan.Value(node), PlanBuilder.Rows(node), node.Shape.Last)
+        plan.Emit(new CallStep("Softmax", "Forward",
+            [KernelArg.In(plan.Value(x)), KernelArg.Out(plan.Value(node)), KernelArg.Of(PlanBuilder.Rows(node)), KernelArg.Of(node.Shape.Last)])
         {
             SourceNode = node.Id,
             Label = "Softmax",
@@ -66,12 +66,11 @@ internal sealed class SoftmaxOp : OpRule
         var x = node.Inputs[0];
         if (plan.GradientOf(x) is not { } dx) return;
         var dy = plan.Gradient(node);
-        if (node.Flags.Contains("causal"))
+        if (node.Get<SoftmaxAttributes>().Causal)
         {
             int t = node.Shape.Last;
-            plan.Emit(new KernelCallStep("CausalSoftmax", "Backward",
-                [KernelArg.Of(Dim.Batch(node.Shape.Size / (t * t))), KernelArg.Of(t), KernelArg.Of(plan.Value(node)), KernelArg.Of(dy), KernelArg.Of(dx.Operand), KernelArg.Of(dx.Accumulate, "accumulate")],
-                dx.Accumulate ? [plan.Value(node), dy, dx.Operand] : [plan.Value(node), dy], [dx.Operand])
+            plan.Emit(new CallStep("CausalSoftmax", "Backward",
+                [KernelArg.Of(Dim.Batch(node.Shape.Size / (t * t))), KernelArg.Of(t), KernelArg.In(plan.Value(node)), KernelArg.In(dy), KernelArg.Gradient(dx), KernelArg.Of(dx.Accumulate, "accumulate")])
             {
                 SourceNode = node.Id,
                 Label = "CausalSoftmax backward",
@@ -79,7 +78,8 @@ internal sealed class SoftmaxOp : OpRule
             });
             return;
         }
-        plan.Emit(new SoftmaxBackwardStep(plan.Value(node), dy, dx.Operand, PlanBuilder.Rows(node), node.Shape.Last, dx.Accumulate)
+        plan.Emit(new CallStep("Softmax", "Backward",
+            [KernelArg.In(plan.Value(node)), KernelArg.In(dy), KernelArg.Gradient(dx), KernelArg.Of(PlanBuilder.Rows(node)), KernelArg.Of(node.Shape.Last), KernelArg.Of(dx.Accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = "Softmax backward",
@@ -90,3 +90,6 @@ internal sealed class SoftmaxOp : OpRule
     public override string Describe(Node node) =>
         $"{node.Name}_j = e^({node.Inputs[0].Name}_j − m) / Σ_k e^({node.Inputs[0].Name}_k − m), m = max_k {node.Inputs[0].Name}_k";
 }
+
+/// <summary>Whether the softmax masks future tokens (causal attention scores).</summary>
+internal sealed record SoftmaxAttributes(bool Causal) : OpAttributes;

@@ -82,7 +82,7 @@ internal sealed class UnstackOp : OpRule
         for (int i = 0; i < n; i++)
         {
             var node = call.Builder.Graph.Add(OpKind.Select, [x], rest, call.Location);
-            node.Settings["index"] = i;
+            node.Attributes = new SelectAttributes(i);
             call.Builder.Name(node, x.Name + "Step" + i, 0);
             elements[i] = new TensorValue(node);
         }
@@ -92,7 +92,7 @@ internal sealed class UnstackOp : OpRule
     public override void Forward(Node node, PlanBuilder plan)
     {
         var x = node.Inputs[0];
-        int i = node.Setting("index"), size = node.Shape.Size;
+        int i = node.Get<SelectAttributes>().Index, size = node.Shape.Size;
         plan.Emit(new ColumnCopyStep(plan.Value(x), x.Shape.Size, i * size, plan.Value(node), size, 0, size, Dim.Batch(1), false)
         {
             SourceNode = node.Id,
@@ -105,7 +105,7 @@ internal sealed class UnstackOp : OpRule
     {
         var x = node.Inputs[0];
         if (plan.PartialGradientOf(x, Dim.Batch(1), x.Shape.Size) is not { } dx) return;
-        int i = node.Setting("index"), size = node.Shape.Size;
+        int i = node.Get<SelectAttributes>().Index, size = node.Shape.Size;
         var dy = plan.Gradient(node);
         plan.Emit(new ColumnCopyStep(dy, size, 0, dx.Operand, x.Shape.Size, i * size, size, Dim.Batch(1), true)
         {
@@ -115,5 +115,8 @@ internal sealed class UnstackOp : OpRule
         });
     }
 
-    public override string Describe(Node node) => $"{node.Name} = {node.Inputs[0].Name}[{node.Setting("index")}]";
+    public override string Describe(Node node) => $"{node.Name} = {node.Inputs[0].Name}[{node.Get<SelectAttributes>().Index}]";
 }
+
+/// <summary>Which element of the unstacked axis a Select node is.</summary>
+internal sealed record SelectAttributes(int Index) : OpAttributes;

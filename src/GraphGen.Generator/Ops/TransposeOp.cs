@@ -31,9 +31,8 @@ internal sealed class TransposeOp : OpRule
     {
         var x = node.Inputs[0];
         var (count, rows, columns) = Geometry(x);
-        plan.Emit(new KernelCallStep("Permute", "SwapLastTwo",
-            [KernelArg.Of(count), KernelArg.Of(rows), KernelArg.Of(columns), KernelArg.Of(plan.Value(x)), KernelArg.Of(plan.Value(node)), KernelArg.Of(false, "accumulate")],
-            [plan.Value(x)], [plan.Value(node)])
+        plan.Emit(new CallStep("Permute", "SwapLastTwo",
+            [KernelArg.Of(count), KernelArg.Of(rows), KernelArg.Of(columns), KernelArg.In(plan.Value(x)), KernelArg.Out(plan.Value(node)), KernelArg.Of(false, "accumulate")])
         {
             SourceNode = node.Id,
             Label = "Transpose",
@@ -47,9 +46,8 @@ internal sealed class TransposeOp : OpRule
         if (plan.GradientOf(x) is not { } dx) return;
         var (count, rows, columns) = Geometry(x);
         var dy = plan.Gradient(node);
-        plan.Emit(new KernelCallStep("Permute", "SwapLastTwo",
-            [KernelArg.Of(count), KernelArg.Of(columns), KernelArg.Of(rows), KernelArg.Of(dy), KernelArg.Of(dx.Operand), KernelArg.Of(dx.Accumulate, "accumulate")],
-            dx.Accumulate ? [dy, dx.Operand] : [dy], [dx.Operand])
+        plan.Emit(new CallStep("Permute", "SwapLastTwo",
+            [KernelArg.Of(count), KernelArg.Of(columns), KernelArg.Of(rows), KernelArg.In(dy), KernelArg.Gradient(dx), KernelArg.Of(dx.Accumulate, "accumulate")])
         {
             SourceNode = node.Id,
             Label = "Transpose backward",

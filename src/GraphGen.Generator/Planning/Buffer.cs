@@ -15,20 +15,14 @@ internal enum BufferRole
 }
 
 /// <summary>A tensor that lives in the arena: <see cref="Width"/> floats per sample, for up to the batch capacity.</summary>
-internal sealed class Buffer(int id, string name, int width, BufferRole role, Node node)
+internal sealed record Buffer(int Id, string Name, int Width, BufferRole Role, Node Node)
 {
-    public int Id { get; } = id;
-    public string Name { get; } = name;
-    public int Width { get; } = width;
-    public BufferRole Role { get; } = role;
-    public Node Node { get; } = node;
+    /// <summary>Offset in floats per sample: the buffer starts at Offset × capacity (set by memory planning).</summary>
+    public int Offset { get; init; } = -1;
 
-    /// <summary>Offset in floats per sample: the buffer starts at Offset × capacity.</summary>
-    public int Offset { get; set; } = -1;
-
-    /// <summary>First and last step (in training order) that touch the buffer.</summary>
-    public int FirstStep { get; set; } = int.MaxValue;
-    public int LastStep { get; set; } = -1;
+    /// <summary>First and last step (in training order) that touch the buffer (set by memory planning).</summary>
+    public int FirstStep { get; init; } = int.MaxValue;
+    public int LastStep { get; init; } = -1;
 
     /// <summary>
     /// A buffer whose size does not scale with the batch (<see cref="Width"/> is then its total
@@ -40,8 +34,8 @@ internal sealed class Buffer(int id, string name, int width, BufferRole role, No
     public bool Integer { get; init; }
 
     /// <summary>True when fusion removed every step that touched the buffer: it gets no arena space.</summary>
-    public bool Unused { get; set; }
+    public bool Unused { get; init; }
 
     /// <summary>Kept alive to the end of the step (the output and dLoss/dInput, which callers read).</summary>
-    public bool Pinned { get; set; }
+    public bool Pinned { get; init; }
 }

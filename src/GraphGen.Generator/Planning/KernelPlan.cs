@@ -5,32 +5,32 @@ namespace GraphGen.Generator.Planning;
 
 /// <summary>
 /// The backend-neutral program for one network: the forward steps, the loss steps (which
-/// also seed the gradient), the backward steps, and the arena layout of every buffer.
+/// also seed the gradient), the backward steps, and the arena layout of every buffer. A value:
+/// each pass (<see cref="PlanPasses"/>) takes a plan and returns a new one.
 /// </summary>
-internal sealed class KernelPlan(Graph graph)
+internal sealed record KernelPlan(Graph Graph)
 {
-    public Graph Graph { get; } = graph;
-    public List<Buffer> Buffers { get; } = [];
-    public List<KernelStep> Forward { get; } = [];
-    public List<KernelStep> Loss { get; } = [];
-    public List<KernelStep> Backward { get; } = [];
+    public IReadOnlyList<Buffer> Buffers { get; init; } = [];
+    public IReadOnlyList<KernelStep> Forward { get; init; } = [];
+    public IReadOnlyList<KernelStep> Loss { get; init; } = [];
+    public IReadOnlyList<KernelStep> Backward { get; init; } = [];
 
-    /// <summary>Floats per sample of the whole arena (the arena holds capacity × this).</summary>
-    public int ArenaWidth { get; set; }
+    /// <summary>Floats per sample of the whole arena (the arena holds capacity × this); set by memory planning.</summary>
+    public int ArenaWidth { get; init; }
 
-    /// <summary>Floats of the fixed region (buffers that do not scale with the batch).</summary>
-    public int FixedSize { get; set; }
+    /// <summary>Floats of the fixed region (buffers that do not scale with the batch); set by memory planning.</summary>
+    public int FixedSize { get; init; }
 
     /// <summary>Every output [Forward] returns; <see cref="Output"/> is the first.</summary>
-    public List<Operand> Outputs { get; } = [];
+    public IReadOnlyList<Operand> Outputs { get; init; } = [];
 
-    public Operand Input { get; set; } = null!;
-    public Operand Output { get; set; } = null!;
-    public Operand? Target { get; set; }
-    public Operand? InputGradient { get; set; }
+    public Operand Input { get; init; } = null!;
+    public Operand Output => Outputs[0];
+    public Operand? Target { get; init; }
+    public Operand? InputGradient { get; init; }
 
     /// <summary>The locals holding each loss term's value, with its weight in the total.</summary>
-    public List<(string Result, double Weight)> LossTerms { get; } = [];
+    public IReadOnlyList<(string Result, double Weight)> LossTerms { get; init; } = [];
 
     /// <summary>Steps in training order: forward, loss, backward.</summary>
     public IEnumerable<KernelStep> AllSteps
@@ -42,4 +42,7 @@ internal sealed class KernelPlan(Graph graph)
             foreach (var s in Backward) yield return s;
         }
     }
+
+    /// <summary>The buffer behind an arena operand.</summary>
+    public Buffer BufferOf(Operand operand) => Buffers[operand.Index];
 }

@@ -12,6 +12,8 @@ internal static class Map
     public static MapExpr Mul(MapExpr a, MapExpr b) => new MapBinary("*", a, b);
     public static MapExpr Div(MapExpr a, MapExpr b) => new MapBinary("/", a, b);
     public static MapExpr Fn(string function, MapExpr argument) => new MapUnary(function, argument);
+    public static MapExpr Activation(Ops.ActivationFunction function, double slope, MapExpr x) => new MapActivation(function, slope, x, false);
+    public static MapExpr Derivative(Ops.ActivationFunction function, double slope, MapExpr s) => new MapActivation(function, slope, s, true);
     public static MapExpr Select(MapExpr condition, MapExpr whenPositive, MapExpr otherwise) => new MapSelect(condition, whenPositive, otherwise);
 
     /// <summary>scale·x + shift, without the factors that are 1 or 0.</summary>

@@ -32,8 +32,11 @@ internal sealed record MapConstant(double Value) : MapExpr
     }
 }
 
-/// <summary>A function of one value: relu, sigmoid, tanh, gelu, gelu′, exp, log, neg.</summary>
+/// <summary>A function of one value that is not an activation: exp, log, neg.</summary>
 internal sealed record MapUnary(string Function, MapExpr Argument) : MapExpr;
+
+/// <summary>An activation f(x), or its derivative f′(s) when <see cref="Derivative"/>, computed by the runtime struct that defines it.</summary>
+internal sealed record MapActivation(Ops.ActivationFunction Function, double Slope, MapExpr Argument, bool Derivative) : MapExpr;
 
 /// <summary>An arithmetic operator: + − × ÷.</summary>
 internal sealed record MapBinary(string Operator, MapExpr Left, MapExpr Right) : MapExpr;

@@ -13,38 +13,41 @@ namespace GraphGen.Generator.Planning;
 /// </summary>
 internal static class MemoryPlanner
 {
-    public static void Plan(KernelPlan plan)
+    public static KernelPlan Place(KernelPlan plan)
     {
         var steps = plan.AllSteps.ToList();
+        int end = steps.Count;
+        var first = new int[plan.Buffers.Count];
+        var last = new int[plan.Buffers.Count];
+        for (int b = 0; b < first.Length; b++) (first[b], last[b]) = (int.MaxValue, -1);
         for (int s = 0; s < steps.Count; s++)
         {
-            foreach (var operand in steps[s].Reads.Concat(steps[s].Writes))
+            foreach (var use in steps[s].Uses)
             {
-                if (operand.Kind != OperandKind.Buffer) continue;
-                var buffer = plan.Buffers[operand.Index];
-                if (s < buffer.FirstStep) buffer.FirstStep = s;
-                if (s > buffer.LastStep) buffer.LastStep = s;
+                if (use.Operand.Kind != OperandKind.Buffer) continue;
+                int b = use.Operand.Index;
+                if (s < first[b]) first[b] = s;
+                if (s > last[b]) last[b] = s;
             }
         }
-        int end = steps.Count;
-        foreach (var buffer in plan.Buffers)
+        var buffers = plan.Buffers.Select(buffer =>
         {
-            if (plan.Outputs.Exists(o => o.Kind == OperandKind.Buffer && o.Index == buffer.Id)) buffer.Pinned = true;
-            if (plan.InputGradient is { Kind: OperandKind.Buffer } dx && buffer.Id == dx.Index) buffer.Pinned = true;
-            if (buffer.FirstStep == int.MaxValue) buffer.FirstStep = end;
-            if (buffer.Pinned || buffer.LastStep < buffer.FirstStep) buffer.LastStep = end;
-        }
+            bool pinned = plan.Outputs.Any(o => o.Kind == OperandKind.Buffer && o.Index == buffer.Id)
+                || plan.InputGradient is { Kind: OperandKind.Buffer } dx && buffer.Id == dx.Index;
+            int firstStep = first[buffer.Id] == int.MaxValue ? end : first[buffer.Id];
+            int lastStep = pinned || last[buffer.Id] < firstStep ? end : last[buffer.Id];
+            return buffer with { Pinned = pinned, FirstStep = firstStep, LastStep = lastStep };
+        }).ToList();
 
         int fixedOffset = 0;
-        foreach (var buffer in plan.Buffers.Where(b => !b.Unused && b.Fixed))
+        foreach (var buffer in buffers.Where(b => !b.Unused && b.Fixed).ToList())
         {
-            buffer.Offset = fixedOffset;
+            buffers[buffer.Id] = buffer with { Offset = fixedOffset };
             fixedOffset += buffer.Width;
         }
-        plan.FixedSize = fixedOffset;
 
         var placed = new List<Buffer>();
-        foreach (var buffer in plan.Buffers.Where(b => !b.Unused && !b.Fixed).OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id))
+        foreach (var buffer in buffers.Where(b => !b.Unused && !b.Fixed).OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id).ToList())
         {
             var conflicts = placed
                 .Where(p => p.FirstStep <= buffer.LastStep && buffer.FirstStep <= p.LastStep)
@@ -56,9 +59,15 @@ internal static class MemoryPlanner
                 if (offset + buffer.Width <= other.Offset) break;
                 offset = System.Math.Max(offset, other.Offset + other.Width);
             }
-            buffer.Offset = offset;
-            placed.Add(buffer);
+            var withOffset = buffer with { Offset = offset };
+            buffers[buffer.Id] = withOffset;
+            placed.Add(withOffset);
         }
-        plan.ArenaWidth = placed.Count == 0 ? 0 : placed.Max(b => b.Offset + b.Width);
+        return plan with
+        {
+            Buffers = buffers,
+            FixedSize = fixedOffset,
+            ArenaWidth = placed.Count == 0 ? 0 : placed.Max(b => b.Offset + b.Width),
+        };
     }
 }

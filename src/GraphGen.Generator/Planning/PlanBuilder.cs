@@ -17,6 +17,9 @@ internal readonly record struct GradientTarget(Operand Operand, bool Accumulate)
 /// </summary>
 internal sealed class PlanBuilder
 {
+    private readonly Graph _graph;
+    private readonly List<Buffer> _buffers = [];
+    private readonly List<KernelStep> _forward = [], _loss = [], _backward = [];
     private readonly Dictionary<Node, Operand> _values = [];
     private readonly Dictionary<Node, Operand> _gradients = [];
     private readonly HashSet<Operand> _written = [];
@@ -25,56 +28,79 @@ internal sealed class PlanBuilder
 
     private PlanBuilder(Graph graph)
     {
-        Plan = new KernelPlan(graph);
-        _section = Plan.Forward;
+        _graph = graph;
+        _section = _forward;
         foreach (var node in graph.Nodes) _names.Add(node.Name);
         foreach (var p in graph.Parameters) _names.Add(GraphFinisher.Identifier(p.Name));
     }
 
-    public KernelPlan Plan { get; }
+    public static KernelPlan Build(Graph graph) => new PlanBuilder(graph).Lower();
 
-    public static KernelPlan Build(Graph graph)
+    private KernelPlan Lower()
     {
-        var builder = new PlanBuilder(graph);
-        builder.Lower();
-        return builder.Plan;
-    }
-
-    private void Lower()
-    {
-        var graph = Plan.Graph;
-        Plan.Input = Value(graph.Input!);
+        var graph = _graph;
+        var input = Value(graph.Input!);
         foreach (var node in graph.Nodes)
         {
             if (node.Kind is OpKind.Input or OpKind.Target || node.Shape.IsScalar) continue;
-            OpCatalog.For(node.Kind).Forward(node, this);
+            OpCatalog.For(node).Forward(node, this);
         }
-        foreach (var output in graph.Outputs) Plan.Outputs.Add(Value(output));
-        Plan.Output = Plan.Outputs[0];
-        if (graph.Target is not null) Plan.Target = Value(graph.Target);
+        var outputs = graph.Outputs.Select(ArenaValue).ToList();
+        var target = graph.Target is null ? null : Value(graph.Target);
 
-        _section = Plan.Loss;
-        int index = 0;
+        _section = _loss;
+        var terms = new List<(string, double)>();
         foreach (var term in graph.LossTerms)
         {
-            string result = "term" + index++;
-            ((ILossRule)OpCatalog.For(term.Node.Kind)).EmitLoss(term.Node, term.Weight, result, this);
-            Plan.LossTerms.Add((result, term.Weight));
+            string result = "term" + terms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ((ILossRule)OpCatalog.For(term.Node)).EmitLoss(term.Node, term.Weight, result, this);
+            terms.Add((result, term.Weight));
         }
 
-        _section = Plan.Backward;
+        _section = _backward;
         for (int i = graph.Nodes.Count - 1; i >= 0; i--)
         {
             var node = graph.Nodes[i];
             if (node.Kind is OpKind.Input or OpKind.Target || node.Shape.IsScalar || !node.RequiresGradient) continue;
             if (!_gradients.ContainsKey(node)) continue;
-            OpCatalog.For(node.Kind).Backward(node, this);
+            OpCatalog.For(node).Backward(node, this);
         }
+        Operand? inputGradient = null;
         if (graph.InputGradient && graph.Input is not null)
-            Plan.InputGradient = _gradients.TryGetValue(graph.Input, out var dx) ? dx : GradientOf(graph.Input)!.Value.Operand;
+            inputGradient = _gradients.TryGetValue(graph.Input, out var dx) ? dx : GradientOf(graph.Input)!.Value.Operand;
+        return new KernelPlan(graph)
+        {
+            Buffers = _buffers,
+            Forward = _forward,
+            Loss = _loss,
+            Backward = _backward,
+            Input = input,
+            Outputs = outputs,
+            Target = target,
+            InputGradient = inputGradient,
+            LossTerms = terms,
+        };
     }
 
     public void Emit(KernelStep step) => _section.Add(step);
+
+    /// <summary>
+    /// An output's value in the arena, where callers read outputs: an output that is not computed
+    /// there (the input returned as it is) is copied into a buffer of its own.
+    /// </summary>
+    private Operand ArenaValue(Node output)
+    {
+        var value = Value(output);
+        if (value.Kind == OperandKind.Buffer) return value;
+        var copy = NewBuffer(UniqueName(output.Name + "Output"), output, BufferRole.Activation);
+        Emit(new MapStep(copy, Map.Of(value), Dim.Batch(1), output.Shape.Size, false)
+        {
+            SourceNode = output.Id,
+            Label = "output",
+            Comment = [$"The output is {value.Name} itself: copied into the arena, where callers read outputs"],
+        });
+        return copy;
+    }
 
     /// <summary>The operand holding a node's forward value.</summary>
     public Operand Value(Node node)
@@ -83,7 +109,7 @@ internal sealed class PlanBuilder
         operand = node.Kind switch
         {
             OpKind.Input => new Operand(OperandKind.Input, 0, node.Name),
-            OpKind.Target => Plan.Graph.TargetClasses > 0 ? new Operand(OperandKind.Labels, 0, node.Name) : new Operand(OperandKind.Targets, 0, node.Name),
+            OpKind.Target => _graph.TargetClasses > 0 ? new Operand(OperandKind.Labels, 0, node.Name) : new Operand(OperandKind.Targets, 0, node.Name),
             _ => NewBuffer(node.Name, node, BufferRole.Activation),
         };
         _values.Add(node, operand);
@@ -91,11 +117,11 @@ internal sealed class PlanBuilder
     }
 
     public Operand Parameter(GraphParameter p) =>
-        new(OperandKind.Parameter, Plan.Graph.Parameters.IndexOf(p), GraphFinisher.Identifier(p.Name));
+        new(OperandKind.Parameter, _graph.Parameters.IndexOf(p), GraphFinisher.Identifier(p.Name));
 
     /// <summary>A non-trainable state tensor (running statistics).</summary>
     public Operand State(GraphParameter p) =>
-        new(OperandKind.State, Plan.Graph.State.IndexOf(p), GraphFinisher.Identifier(p.Name));
+        new(OperandKind.State, _graph.State.IndexOf(p), GraphFinisher.Identifier(p.Name));
 
     /// <summary>
     /// A buffer an op fills in the forward pass for its own backward pass: <paramref name="width"/>
@@ -105,8 +131,8 @@ internal sealed class PlanBuilder
     public Operand Saved(Node node, string suffix, int width, bool fixedSize = false, bool integer = false)
     {
         string name = UniqueName(node.Name + suffix);
-        var buffer = new Buffer(Plan.Buffers.Count, name, width, BufferRole.Saved, node) { Fixed = fixedSize, Integer = integer };
-        Plan.Buffers.Add(buffer);
+        var buffer = new Buffer(_buffers.Count, name, width, BufferRole.Saved, node) { Fixed = fixedSize, Integer = integer };
+        _buffers.Add(buffer);
         var operand = new Operand(OperandKind.Buffer, buffer.Id, name);
         _saved[(node, suffix)] = operand;
         return operand;
@@ -177,7 +203,7 @@ internal sealed class PlanBuilder
     }
 
     public GradientTarget ParameterGradient(GraphParameter p) =>
-        Write(new Operand(OperandKind.ParameterGradient, Plan.Graph.Parameters.IndexOf(p), GradientName(GraphFinisher.Identifier(p.Name))));
+        Write(new Operand(OperandKind.ParameterGradient, _graph.Parameters.IndexOf(p), GradientName(GraphFinisher.Identifier(p.Name))));
 
     private string UniqueName(string name)
     {
@@ -194,8 +220,8 @@ internal sealed class PlanBuilder
 
     private Operand NewBuffer(string name, Node node, BufferRole role)
     {
-        var buffer = new Buffer(Plan.Buffers.Count, name, node.Shape.Size, role, node);
-        Plan.Buffers.Add(buffer);
+        var buffer = new Buffer(_buffers.Count, name, node.Shape.Size, role, node);
+        _buffers.Add(buffer);
         return new Operand(OperandKind.Buffer, buffer.Id, name);
     }
 

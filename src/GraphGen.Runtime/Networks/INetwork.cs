@@ -49,6 +49,12 @@ public interface INetwork
 
     /// <summary>The activations a forward pass stores, in the order it computes them.</summary>
     IReadOnlyList<TensorInfo> Activations => [];
+
+    /// <summary>
+    /// The layer-by-layer summary: each tensor's op, output shape and parameter count, and the loss
+    /// (generated networks); for other implementations, one line of sizes.
+    /// </summary>
+    string Summary => $"{Name}: {InputSize} inputs → {OutputSize} outputs per sample, {ParameterTable.TotalCount:N0} parameters";
 }
 
 /// <summary>

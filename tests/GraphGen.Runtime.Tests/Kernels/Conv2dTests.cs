@@ -192,21 +192,23 @@ public class Conv2dTests
     }
 
     [Theory]
-    [InlineData(Activation.Relu, "Im2ColGemm")]
-    [InlineData(Activation.LeakyRelu, "Im2ColGemm")]
-    [InlineData(Activation.Sigmoid, "Direct")]
-    [InlineData(Activation.Tanh, "Im2ColGemm")]
-    [InlineData(Activation.Gelu, "Direct")]
-    [InlineData(Activation.LeakyRelu, "Direct")]
-    public void ForwardAppliesTheFusedActivation(Activation activation, string algorithm)
+    [InlineData(ActivationName.Relu, "Im2ColGemm")]
+    [InlineData(ActivationName.LeakyRelu, "Im2ColGemm")]
+    [InlineData(ActivationName.Sigmoid, "Direct")]
+    [InlineData(ActivationName.Tanh, "Im2ColGemm")]
+    [InlineData(ActivationName.Gelu, "Direct")]
+    [InlineData(ActivationName.LeakyRelu, "Direct")]
+    [InlineData(ActivationName.Silu, "Im2ColGemm")]
+    [InlineData(ActivationName.Softplus, "Direct")]
+    public void ForwardAppliesTheFusedActivation(ActivationName activation, string algorithm)
     {
         var s = Shapes[1];
         const int batch = 2;
         var p = Problem.Create(s, batch, 500);
         var y = new float[batch * s.OutputSize];
-        Using(algorithm, () => { Conv2d.Forward(s, batch, p.X, p.W, p.Bias, y, activation, slope: 0.2f); return 0; });
+        Using(algorithm, () => { ActivationCases.With(activation, 0.2f, new ForwardCall(s, batch, p, y)); return 0; });
         var expected = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias))
-            .Select(v => ConvReference.Activate(activation, v, 0.2f)).ToArray();
+            .Select(v => ActivationCases.Forward(activation, v, 0.2f)).ToArray();
         Close(expected, y, 1e-5, $"{activation} y");
     }
 
@@ -245,5 +247,10 @@ public class Conv2dTests
         {
             ConvAlgorithms.Forced = null;
         }
+    }
+
+    private readonly record struct ForwardCall(Conv2dShape Shape, int Batch, Problem P, float[] Y) : IWithActivation
+    {
+        public void Run<TAct>(TAct activation) where TAct : struct, IActivation<TAct> => Conv2d.Forward(Shape, Batch, P.X, P.W, P.Bias, Y, activation);
     }
 }

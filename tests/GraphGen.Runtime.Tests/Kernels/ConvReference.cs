@@ -101,16 +101,5 @@ internal static class ConvReference
         return (dw, db);
     }
 
-    /// <summary>The activation in double, as PyTorch defines it.</summary>
-    public static double Activate(Activation activation, double v, double slope) => activation switch
-    {
-        Activation.Relu => Math.Max(v, 0),
-        Activation.LeakyRelu => v > 0 ? v : slope * v,
-        Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
-        Activation.Tanh => Math.Tanh(v),
-        Activation.Gelu => 0.5 * v * (1 + SpecialFunctions.Erf(v / Math.Sqrt(2))),
-        _ => v,
-    };
-
     public static double[] Abs(double[] values) => Array.ConvertAll(values, Math.Abs);
 }

@@ -46,7 +46,7 @@ public class KernelThreadingTests
                     var dx = new float[batch * s.InputSize];
                     var dw = new float[s.WeightSize];
                     var db = new float[s.OutChannels];
-                    Conv2d.Forward(s, batch, x, w, bias, y, Activation.Gelu);
+                    Conv2d.Forward(s, batch, x, w, bias, y, new Gelu());
                     Conv2d.BackwardInput(s, batch, dy, w, dx, accumulate: false);
                     Conv2d.BackwardWeight(s, batch, x, dy, dw, db, accumulate: false);
                     return y.Concat(dx).Concat(dw).Concat(db).ToArray();
@@ -140,11 +140,13 @@ public class KernelThreadingTests
     }
 
     [Theory]
-    [InlineData(Activation.Relu)]
-    [InlineData(Activation.Sigmoid)]
-    [InlineData(Activation.Tanh)]
-    [InlineData(Activation.Gelu)]
-    public void LargeActivationsAreBitwiseIdenticalForEveryThreadCount(Activation activation)
+    [InlineData(ActivationName.Relu)]
+    [InlineData(ActivationName.Sigmoid)]
+    [InlineData(ActivationName.Tanh)]
+    [InlineData(ActivationName.Gelu)]
+    [InlineData(ActivationName.Silu)]
+    [InlineData(ActivationName.Softplus)]
+    public void LargeActivationsAreBitwiseIdenticalForEveryThreadCount(ActivationName activation)
     {
         const int n = 3 * 64 * 1024 + 13; // above the parallel threshold, with a scalar tail
         var rng = new SeededRandom(76);
@@ -153,9 +155,9 @@ public class KernelThreadingTests
         float[] Run(int threads) => WithThreads(threads, () =>
         {
             var y = new float[n];
-            Activations.Forward(activation, x, y);
+            ActivationCases.Forward(activation, 0.01f, x, y);
             var dx = Random(new SeededRandom(77), n);
-            Activations.Backward(activation, y, dy, dx, accumulate: true);
+            ActivationCases.Backward(activation, 0.01f, y, dy, dx, accumulate: true);
             return y.Concat(dx).ToArray();
         });
         var one = Run(1);
@@ -278,7 +280,7 @@ public class KernelThreadingTests
             foreach (var algorithm in Algorithms)
             {
                 ConvAlgorithms.Forced = algorithm;
-                Conv2d.Forward(conv, batch, x, w, bias, y, Activation.Relu);
+                Conv2d.Forward(conv, batch, x, w, bias, y, new Relu());
                 Conv2d.BackwardInput(conv, batch, y, w, dx, accumulate: true);
                 Conv2d.BackwardWeight(conv, batch, x, y, dw, db, accumulate: false);
                 Conv2d.Forward(strided, batch, xs, ws, [], ys);

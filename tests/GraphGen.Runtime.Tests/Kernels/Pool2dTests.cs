@@ -177,16 +177,18 @@ public class Pool2dTests
     }
 
     [Theory]
-    [InlineData(0, Activation.Relu)]
-    [InlineData(1, Activation.LeakyRelu)]   // overlapping windows: a pixel can win twice
-    [InlineData(6, Activation.Relu)]        // LeNet's second pooling
-    public void MaxBackwardWithAFusedDerivativeEqualsTheTwoSteps(int shape, Activation activation)
+    [InlineData(0, ActivationName.Relu)]
+    [InlineData(1, ActivationName.LeakyRelu)]   // overlapping windows: a pixel can win twice
+    [InlineData(6, ActivationName.Relu)]        // LeNet's second pooling
+    [InlineData(1, ActivationName.Sigmoid)]
+    [InlineData(6, ActivationName.Tanh)]
+    public void MaxBackwardWithAFusedDerivativeEqualsTheTwoSteps(int shape, ActivationName activation)
     {
         var s = Shapes[shape];
         const int batch = 3;
         var rng = new SeededRandom(60 + (ulong)shape);
         var source = Random(rng, batch * s.InputSize);
-        for (int i = 0; i < source.Length; i += 3) source[i] = activation == Activation.Relu ? 0f : -source[i] * 0.1f; // activation outputs
+        for (int i = 0; i < source.Length; i += 3) source[i] = activation == ActivationName.Relu ? 0f : -source[i] * 0.1f; // activation outputs
         var pooled = new float[batch * s.OutputSize];
         var argmax = new int[pooled.Length];
         Pool2d.MaxForward(s, batch, source, pooled, argmax);
@@ -195,20 +197,25 @@ public class Pool2dTests
         var routed = new float[source.Length];
         Pool2d.MaxBackward(s, batch, dy, argmax, routed, accumulate: false);
         var expected = new float[source.Length];
-        Activations.Backward(activation, source, routed, expected, accumulate: false, slope: 0.1f);
+        ActivationCases.Backward(activation, 0.1f, source, routed, expected, accumulate: false);
 
         var fused = Enumerable.Repeat(5f, source.Length).ToArray(); // overwritten, not added to
-        Pool2d.MaxBackward(s, batch, dy, argmax, fused, activation, source, slope: 0.1f);
+        ActivationCases.With(activation, 0.1f, new FusedMaxBackward(s, batch, dy, argmax, fused, source));
         Bitwise(expected, fused, activation.ToString()); // signed zeros and pixels that win twice included
     }
 
     [Fact]
-    public void MaxBackwardFusesOnlyDerivativesThatAreNeverNaN()
+    public void MaxBackwardFusesOnlyDerivativesTakenFromTheOutput()
     {
         var s = new Pool2dShape(1, 4, 4, 2, 2, 2, 2);
-        var e = Assert.Throws<ArgumentException>(() => Pool2d.MaxBackward(s, 1, new float[4], new int[4], new float[16], Activation.Sigmoid, new float[16]));
-        Assert.Contains("only ReLU and leaky ReLU derivatives are fused", e.Message);
-        Assert.Contains("source", Assert.Throws<ArgumentException>(() => Pool2d.MaxBackward(s, 1, new float[4], new int[4], new float[16], Activation.Relu, new float[15])).Message);
+        var e = Assert.Throws<ArgumentException>(() => Pool2d.MaxBackward(s, 1, new float[4], new int[4], new float[16], new Gelu(), new float[16]));
+        Assert.Contains("only activations whose derivative is taken from their output are fused", e.Message);
+        Assert.Contains("source", Assert.Throws<ArgumentException>(() => Pool2d.MaxBackward(s, 1, new float[4], new int[4], new float[16], new Relu(), new float[15])).Message);
+    }
+
+    private readonly record struct FusedMaxBackward(Pool2dShape Shape, int Batch, float[] Dy, int[] Argmax, float[] Dx, float[] Source) : IWithActivation
+    {
+        public void Run<TAct>(TAct activation) where TAct : struct, IActivation<TAct> => Pool2d.MaxBackward(Shape, Batch, Dy, Argmax, Dx, activation, Source);
     }
 
     [Fact]

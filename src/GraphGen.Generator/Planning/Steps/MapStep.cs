@@ -5,19 +5,17 @@ namespace GraphGen.Generator.Planning;
 /// <summary>Output[r, c] (+)= Expression, for every element of a [Rows, Columns] tensor: one loop.</summary>
 internal sealed record MapStep(Operand Output, MapExpr Expression, Dim Rows, int Columns, bool Accumulate) : KernelStep
 {
-    /// <summary>Set when the map is an activation or its derivative, so fusion can move it into a GEMM epilogue.</summary>
+    /// <summary>Set when the map is an activation or its derivative, so fusion can move it into the kernel that produces its input.</summary>
     public ActivationForm? Activation { get; init; }
 
-    public override IEnumerable<Operand> Reads
+    public override IEnumerable<OperandUse> Uses
     {
         get
         {
-            foreach (var operand in MapOperands(Expression)) yield return operand.Operand;
-            if (Accumulate) yield return Output;
+            foreach (var operand in MapOperands(Expression)) yield return OperandUse.In(operand.Operand);
+            yield return OperandUse.Result(Output, Accumulate);
         }
     }
-
-    public override IEnumerable<Operand> Writes { get { yield return Output; } }
 
     public static IEnumerable<MapOperand> MapOperands(MapExpr expression)
     {
@@ -28,6 +26,9 @@ internal sealed record MapStep(Operand Output, MapExpr Expression, Dim Rows, int
                 break;
             case MapUnary u:
                 foreach (var o in MapOperands(u.Argument)) yield return o;
+                break;
+            case MapActivation a:
+                foreach (var o in MapOperands(a.Argument)) yield return o;
                 break;
             case MapBinary b:
                 foreach (var o in MapOperands(b.Left)) yield return o;
@@ -43,9 +44,9 @@ internal sealed record MapStep(Operand Output, MapExpr Expression, Dim Rows, int
 }
 
 /// <summary>
-/// An activation as fusion sees it. Forward (<see cref="DerivativeSource"/> null): Output =
-/// act(<see cref="Input"/>). Backward: Output = <see cref="Input"/> ⊙ act′(<see cref="DerivativeSource"/>),
-/// with the source being the activation's output (ReLU family, sigmoid, tanh) or input (GELU),
-/// exactly what the runtime's GEMM epilogues take.
+/// An activation as fusion sees it: a map that is Output = f(<see cref="Input"/>) (forward), or
+/// Output = <see cref="Input"/> ⊙ f′(S) (backward, S = <see cref="ActivationUse.DerivativeSource"/>: the
+/// activation's output, or its input for activations whose derivative needs it), exactly what the
+/// runtime's GEMM and convolution epilogues and the activation kernels take.
 /// </summary>
-internal sealed record ActivationForm(string Kind, double Slope, Operand Input, Operand? DerivativeSource);
+internal sealed record ActivationForm(ActivationUse Use, Operand Input);

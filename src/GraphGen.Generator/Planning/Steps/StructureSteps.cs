@@ -2,60 +2,20 @@ using System.Collections.Generic;
 
 namespace GraphGen.Generator.Planning;
 
-/// <summary>Y = softmax(X) over rows of width Columns.</summary>
-internal sealed record SoftmaxStep(Operand X, Operand Y, Dim Rows, int Columns) : KernelStep
-{
-    public override IEnumerable<Operand> Reads { get { yield return X; } }
-    public override IEnumerable<Operand> Writes { get { yield return Y; } }
-}
-
-/// <summary>dX (+)= Y ⊙ (dY − rowsum(dY ⊙ Y)).</summary>
-internal sealed record SoftmaxBackwardStep(Operand Y, Operand DY, Operand DX, Dim Rows, int Columns, bool Accumulate) : KernelStep
-{
-    public override IEnumerable<Operand> Reads
-    {
-        get
-        {
-            yield return Y;
-            yield return DY;
-            if (Accumulate) yield return DX;
-        }
-    }
-
-    public override IEnumerable<Operand> Writes { get { yield return DX; } }
-}
-
-/// <summary>dBias[c] (+)= Σ_r dY[r, c].</summary>
-internal sealed record BiasGradientStep(Operand DY, Operand DBias, Dim Rows, int Columns, bool Accumulate) : KernelStep
-{
-    public override IEnumerable<Operand> Reads
-    {
-        get
-        {
-            yield return DY;
-            if (Accumulate) yield return DBias;
-        }
-    }
-
-    public override IEnumerable<Operand> Writes { get { yield return DBias; } }
-}
-
 /// <summary>
 /// Y[r] (+)= Scale · Σ_c Expression[r, c]: Sum and Mean forward, and the backward of an
 /// operand that was broadcast along a row.
 /// </summary>
 internal sealed record RowSumStep(MapExpr Expression, Operand Y, Dim Rows, int Columns, double Scale, bool Accumulate) : KernelStep
 {
-    public override IEnumerable<Operand> Reads
+    public override IEnumerable<OperandUse> Uses
     {
         get
         {
-            foreach (var operand in MapStep.MapOperands(Expression)) yield return operand.Operand;
-            if (Accumulate) yield return Y;
+            foreach (var operand in MapStep.MapOperands(Expression)) yield return OperandUse.In(operand.Operand);
+            yield return OperandUse.Result(Y, Accumulate);
         }
     }
-
-    public override IEnumerable<Operand> Writes { get { yield return Y; } }
 }
 
 /// <summary>
@@ -64,14 +24,12 @@ internal sealed record RowSumStep(MapExpr Expression, Operand Y, Dim Rows, int C
 /// </summary>
 internal sealed record ColumnCopyStep(Operand From, int FromWidth, int FromOffset, Operand To, int ToWidth, int ToOffset, int Count, Dim Rows, bool Accumulate) : KernelStep
 {
-    public override IEnumerable<Operand> Reads
+    public override IEnumerable<OperandUse> Uses
     {
         get
         {
-            yield return From;
-            if (Accumulate) yield return To;
+            yield return OperandUse.In(From);
+            yield return OperandUse.Result(To, Accumulate);
         }
     }
-
-    public override IEnumerable<Operand> Writes { get { yield return To; } }
 }

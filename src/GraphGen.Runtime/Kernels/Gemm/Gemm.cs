@@ -27,6 +27,18 @@ public static partial class Gemm
     public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate = false) =>
         Compute(true, false, m, n, k, a, m, b, n, c, n, accumulate);
 
+    /// <summary>C = A·B + bias: bias has n entries, added to every row.</summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, ReadOnlySpan<float> bias) =>
+        Compute(false, false, m, n, k, a, k, b, n, c, n, bias, default(Identity));
+
+    /// <summary>C = A·Bᵀ + bias, B stored n×k: a dense layer without activation.</summary>
+    public static void MultiplyTransposedB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, ReadOnlySpan<float> bias) =>
+        Compute(false, true, m, n, k, a, k, b, k, c, n, bias, default(Identity));
+
+    /// <summary>C = Aᵀ·B + bias, A stored k×m.</summary>
+    public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, ReadOnlySpan<float> bias) =>
+        Compute(true, false, m, n, k, a, m, b, n, c, n, bias, default(Identity));
+
     /// <summary>C = f(A·B + bias): bias has n entries (added to every row) or none.</summary>
     public static void Multiply<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> bias, TAct activation) where TAct : struct, IActivation<TAct> =>

@@ -1,0 +1,19 @@
+using GraphGen.Generator.Graphs;
+
+namespace GraphGen.Generator.Planning;
+
+/// <summary>
+/// The passes from graph to plan, in the one order they run. Each is a function from plan to
+/// plan, so a renderer (C# today, GPU next) receives the same finished plan:
+/// <list type="number">
+/// <item><see cref="PlanBuilder.Build"/>: each op's forward rule, the loss terms, then each op's
+/// backward rule in reverse order (automatic differentiation);</item>
+/// <item><see cref="Fusion.Fuse"/>: activations into the kernels that produce their inputs,
+/// elementwise chains into one loop (before memory planning, so a buffer fusion removes is never placed);</item>
+/// <item><see cref="MemoryPlanner.Place"/>: live ranges, then offsets in one arena.</item>
+/// </list>
+/// </summary>
+internal static class PlanPasses
+{
+    public static KernelPlan Compile(Graph graph) => MemoryPlanner.Place(Fusion.Fuse(PlanBuilder.Build(graph)));
+}
