@@ -10,18 +10,37 @@ namespace GraphGen;
 /// </remarks>
 public abstract class Optimizer
 {
+    /// <summary>Checks and stores the hyperparameters every optimizer has.</summary>
+    /// <param name="learningRate">The step size η: a positive finite number.</param>
+    /// <param name="weightDecay">The weight-decay coefficient λ: zero or a positive finite number.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is NaN, infinite or out of range.</exception>
     protected Optimizer(float learningRate, float weightDecay)
     {
-        if (!(learningRate > 0) || !float.IsFinite(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "the learning rate must be a positive finite number");
+        _learningRate = CheckLearningRate(learningRate, nameof(learningRate));
         if (!(weightDecay >= 0) || !float.IsFinite(weightDecay))
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be zero or positive");
-        LearningRate = learningRate;
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be zero or a positive finite number");
         WeightDecay = weightDecay;
     }
 
-    /// <summary>The step size; a schedule may change it between steps.</summary>
-    public float LearningRate { get; set; }
+    private float _learningRate;
+
+    /// <summary>
+    /// The step size η; a schedule may change it between steps. Like the constructor, the
+    /// setter refuses NaN, infinity, zero and negative values (a NaN rate would silently make
+    /// every parameter NaN, a negative one would climb the loss) and then keeps the old value.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a positive finite number.</exception>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = CheckLearningRate(value, nameof(value));
+    }
+
+    private static float CheckLearningRate(float value, string parameterName) =>
+        value > 0 && float.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(parameterName, value,
+                $"the learning rate must be a positive finite number (such as 1e-3), not {value}");
 
     /// <summary>L2 penalty coefficient (decoupled for AdamW).</summary>
     public float WeightDecay { get; }
