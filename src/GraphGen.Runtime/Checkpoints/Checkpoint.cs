@@ -20,6 +20,14 @@ public static partial class Checkpoint
     /// <paramref name="path"/>. The file is replaced atomically: a failure leaves the previous
     /// checkpoint intact. The same values always give byte-identical files.
     /// </summary>
+    /// <remarks>
+    /// A parameter, state value or optimizer state that is NaN or infinite is refused before
+    /// anything is written: a diverged run must not replace the last good checkpoint with one
+    /// that <see cref="Load"/> would refuse. (To keep such values for a post-mortem, write them
+    /// with <see cref="SafetensorsWriter.Write"/>, which checks no values.)
+    /// </remarks>
+    /// <exception cref="NonFiniteValueException">A value to be saved is NaN or infinite; the message names the tensor and element.</exception>
+    /// <exception cref="IOException">The file cannot be written; the previous file, if any, is unchanged.</exception>
     public static void Save(string path, INetwork network, Optimizer? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -29,10 +37,16 @@ public static partial class Checkpoint
 
         var tensors = new List<SafetensorsTensor>(table.Count);
         foreach (var p in table.Parameters)
+        {
+            CheckFinite(path, network, p.Name, p.Shape, network.Parameters.Slice(p.Offset, p.Count));
             tensors.Add(new SafetensorsTensor(p.Name, p.Shape, () => network.Parameters.Slice(p.Offset, p.Count)));
+        }
         // Non-trainable state (BatchNorm running statistics) is part of the model, as in a PyTorch state_dict.
         foreach (var p in network.StateTable.Parameters)
+        {
+            CheckFinite(path, network, p.Name, p.Shape, network.State.Slice(p.Offset, p.Count));
             tensors.Add(new SafetensorsTensor(p.Name, p.Shape, () => network.State.Slice(p.Offset, p.Count)));
+        }
 
         if (optimizer is not null)
         {
@@ -43,7 +57,11 @@ public static partial class Checkpoint
                 if (values.Length != table.TotalCount)
                     throw new ArgumentException($"Optimizer state '{state}' holds {values.Length} floats but network '{network.Name}' has {table.TotalCount} parameters.", nameof(optimizer));
                 foreach (var p in table.Parameters)
-                    tensors.Add(new SafetensorsTensor(CheckpointMetadata.OptimizerTensorName(p.Name, state), p.Shape, values.AsMemory(p.Offset, p.Count)));
+                {
+                    string name = CheckpointMetadata.OptimizerTensorName(p.Name, state);
+                    CheckFinite(path, network, name, p.Shape, values.AsSpan(p.Offset, p.Count));
+                    tensors.Add(new SafetensorsTensor(name, p.Shape, values.AsMemory(p.Offset, p.Count)));
+                }
             }
         }
 
@@ -64,6 +82,15 @@ public static partial class Checkpoint
     {
         using var file = SafetensorsFile.Open(path);
         return file.Metadata;
+    }
+
+    private static void CheckFinite(string path, INetwork network, string tensor, int[] shape, ReadOnlySpan<float> values)
+    {
+        int bad = FiniteValues.IndexOfNonFinite(values);
+        if (bad < 0) return;
+        throw new NonFiniteValueException(
+            $"Checkpoint '{path}', tensor '{tensor}' of network '{network.Name}': {FiniteValues.Describe(bad, shape, values[bad])}, so nothing was saved and the file there (if any) is unchanged. "
+            + "The training diverged: load the last good checkpoint and lower the learning rate, clip gradients, or check the inputs for NaN.");
     }
 
     private static void CheckArena(INetwork network)
