@@ -18,7 +18,7 @@ internal static class DataFile
     /// <summary>The whole content, decompressed when the file is gzipped (then <paramref name="gzipped"/> is true).</summary>
     public static byte[] ReadAllBytes(string path, out bool gzipped)
     {
-        byte[] raw = File.ReadAllBytes(path);
+        byte[] raw = ReadFile(path);
         gzipped = IsGzip(path, raw);
         if (!gzipped) return raw;
         using var input = new MemoryStream(raw);
@@ -33,6 +33,24 @@ internal static class DataFile
             throw new InvalidDataException($"{path}: not a valid gzip file ({e.Message})", e);
         }
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// The raw bytes. A file the system refuses to open (no permission, or a directory) is an
+    /// <see cref="IOException"/> naming the file, like a missing one, so that one
+    /// <c>catch (IOException)</c> covers every file that cannot be read; the system's
+    /// <see cref="UnauthorizedAccessException"/> is the inner exception.
+    /// </summary>
+    private static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"{path}: the file cannot be opened ({e.Message}). Check that the path names a file, not a directory, and that this process has permission to read it.", e);
+        }
     }
 
     /// <summary>True when the data is gzipped: the name ends in ".gz" or it starts with 1F 8B.</summary>
