@@ -5,8 +5,9 @@ namespace GraphGen.Data;
 
 /// <summary>
 /// Opening data files the same way everywhere: gzip is undone transparently (by the ".gz"
-/// extension or the gzip magic bytes 1F 8B), text is strict UTF-8, and every format error
-/// names the file, the place in it and the problem.
+/// extension or the gzip magic bytes 1F 8B) and checked to its trailer, so a file cut short
+/// never loads as a shorter one; text is strict UTF-8; every format error names the file, the
+/// place in it and the problem.
 /// </summary>
 internal static class DataFile
 {
@@ -32,6 +33,7 @@ internal static class DataFile
         {
             throw new InvalidDataException($"{path}: not a valid gzip file ({e.Message})", e);
         }
+        GzipTrailer.Check(path, raw, output.GetBuffer().AsSpan(0, (int)output.Length));
         return output.ToArray();
     }
 
