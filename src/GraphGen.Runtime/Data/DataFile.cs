@@ -76,9 +76,11 @@ internal static class DataFile
     }
 
     /// <summary>The file's lines that hold something other than white space, with their 1-based line numbers.</summary>
-    public static IEnumerable<(int Line, string Text)> NonBlankLines(string path)
+    public static IEnumerable<(int Line, string Text)> NonBlankLines(string path) => NonBlankLinesOf(ReadAllText(path));
+
+    /// <summary>The lines of <paramref name="text"/> that hold something other than white space, with their 1-based line numbers.</summary>
+    public static IEnumerable<(int Line, string Text)> NonBlankLinesOf(string text)
     {
-        string text = ReadAllText(path);
         int lineNumber = 0;
         foreach (string line in text.Split('\n'))
         {
