@@ -92,6 +92,10 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>Looks a tensor up by name in the header.</summary>
+    /// <param name="name">The tensor's name, compared ordinally.</param>
+    /// <param name="tensor">The tensor's description when found.</param>
+    /// <returns>True when the file holds a tensor of that name.</returns>
     public bool TryGetTensor(string name, out SafetensorsTensorInfo tensor) => _byName.TryGetValue(name, out tensor!);
 
     /// <summary>Reads one tensor, converted to float.</summary>
@@ -137,5 +141,6 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>Closes the file.</summary>
     public void Dispose() => _stream.Dispose();
 }

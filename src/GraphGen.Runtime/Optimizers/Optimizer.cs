@@ -61,6 +61,9 @@ public abstract class Optimizer
         Update(parameters, gradients);
     }
 
+    /// <summary>The update rule, over the whole arena; <see cref="StepCount"/> already counts this step.</summary>
+    /// <param name="parameters">The parameter arena, updated in place.</param>
+    /// <param name="gradients">The gradients, laid out like the parameters.</param>
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients);
 
     /// <summary>Named state buffers laid out like the parameter arena (PyTorch names: momentum_buffer, exp_avg, exp_avg_sq).</summary>
@@ -78,6 +81,8 @@ public abstract class Optimizer
 
     private int _stateCount = -1;
 
+    /// <summary>Allocates the state buffers (zeros) for an arena of <paramref name="count"/> floats; called once.</summary>
+    /// <param name="count">Floats in the parameter arena.</param>
     protected abstract void AllocateState(int count);
 
     /// <summary>Restores the step count from a checkpoint.</summary>
