@@ -12,7 +12,8 @@ namespace GraphGen.Training;
 /// <remarks>
 /// <para>
 /// Every step's loss is checked (one comparison): the first NaN or infinite loss stops the run
-/// with a <see cref="TrainingDivergedException"/> naming the network, epoch and batch.
+/// with a <see cref="TrainingDivergedException"/> naming the network, epoch and batch (unless
+/// <see cref="StopOnDivergence"/> is turned off).
 /// </para>
 /// <para>
 /// Cancellation is checked before every step and every evaluation batch. A cancelled call
@@ -60,6 +61,13 @@ public sealed class Trainer<T> where T : unmanaged
     /// <summary>The figures of every completed epoch, in the order they ran.</summary>
     public TrainingHistory History { get; } = new();
 
+    /// <summary>
+    /// True (the default): the first NaN or infinite training loss throws
+    /// <see cref="TrainingDivergedException"/>. False trains on through it, for a deliberate
+    /// study of a divergence (recording its gradients, as the GradientFlow example does).
+    /// </summary>
+    public bool StopOnDivergence { get; set; } = true;
+
     /// <summary>Called after each batch with (batch number, batches per epoch, batch loss); for progress bars.</summary>
     public Action<int, int, float>? BatchCompleted { get; set; }
 
@@ -81,7 +89,7 @@ public sealed class Trainer<T> where T : unmanaged
         {
             cancellationToken.ThrowIfCancellationRequested();
             float loss = _network.TrainStep(batch.Features, Targets(batch), Optimizer);
-            if (!float.IsFinite(loss))
+            if (StopOnDivergence && !float.IsFinite(loss))
                 throw new TrainingDivergedException(_network.Name, epoch, batch.Number, _batches.BatchesPerEpoch, Optimizer.StepCount, loss);
             totals.Add(_network, batch, loss);
             BatchCompleted?.Invoke(batch.Number, _batches.BatchesPerEpoch, loss);

@@ -66,6 +66,22 @@ public class TrainerDivergenceTests
     }
 
     [Fact]
+    public void AStudyOfDivergenceCanTrainThroughIt()
+    {
+        // The GradientFlow example records what an exploding network does, NaN steps and all.
+        var (epoch, _, _) = FirstNonFiniteLoss(learningRate: 3f, batchSize: 8, seed: 1, epochs: 50);
+        var network = new LinearRegression();
+        var losses = new List<float>();
+        var trainer = new Trainer<float>(network, new Sgd(3f), Data, batchSize: 8, seed: 1) { StopOnDivergence = false };
+        trainer.BatchCompleted = (_, _, loss) => losses.Add(loss);
+
+        trainer.Train(epoch + 2);
+
+        Assert.Equal((epoch + 2) * 8, network.TrainSteps);
+        Assert.False(float.IsFinite(losses[^1]));
+    }
+
+    [Fact]
     public void AHealthyRunIsNotDisturbed()
     {
         var trainer = new Trainer<float>(new LinearRegression(), new Sgd(0.02f), Data, batchSize: 8, seed: 1);
