@@ -24,10 +24,16 @@ public static partial class Checkpoint
     /// A parameter, state value or optimizer state that is NaN or infinite is refused before
     /// anything is written: a diverged run must not replace the last good checkpoint with one
     /// that <see cref="Load"/> would refuse. (To keep such values for a post-mortem, write them
-    /// with <see cref="SafetensorsWriter.Write"/>, which checks no values.)
+    /// with <see cref="SafetensorsWriter.Write"/>, which checks no values.) A process killed
+    /// mid-save leaves a hidden temporary file beside the checkpoint; the next save of the same
+    /// checkpoint removes it (docs/reliability.md says exactly which files).
     /// </remarks>
     /// <exception cref="NonFiniteValueException">A value to be saved is NaN or infinite; the message names the tensor and element.</exception>
     /// <exception cref="IOException">The file cannot be written; the previous file, if any, is unchanged.</exception>
+    /// <param name="path">The file to write; its directory must exist.</param>
+    /// <param name="network">The network whose parameters and state are saved.</param>
+    /// <param name="optimizer">The optimizer whose state and step count are saved too, or null.</param>
+    /// <param name="metadata">The caller's own string metadata (keys other than GraphGen's, see <see cref="CheckpointMetadata"/>).</param>
     public static void Save(string path, INetwork network, Optimizer? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -68,7 +74,14 @@ public static partial class Checkpoint
         SafetensorsWriter.Write(path, tensors, CheckpointMetadata.Build(network, optimizer, metadata));
     }
 
-    /// <summary>Every tensor of a safetensors file, converted to float, by name (for tools and tests).</summary>
+    /// <summary>
+    /// Every tensor of a safetensors file, converted to float, by name (for tools and tests).
+    /// The values are returned as they are, NaN and infinity included, whatever the format
+    /// version: this is how to look into a file that <see cref="Load"/> refuses.
+    /// </summary>
+    /// <param name="path">The safetensors file.</param>
+    /// <exception cref="CheckpointException">The file is damaged or cannot be opened.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static IReadOnlyDictionary<string, CheckpointTensor> ReadTensors(string path)
     {
         using var file = SafetensorsFile.Open(path);
@@ -78,6 +91,9 @@ public static partial class Checkpoint
     }
 
     /// <summary>The metadata of a safetensors file (network name, optimizer, step count, and the caller's own keys).</summary>
+    /// <param name="path">The safetensors file.</param>
+    /// <exception cref="CheckpointException">The file is damaged or cannot be opened.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
     {
         using var file = SafetensorsFile.Open(path);
