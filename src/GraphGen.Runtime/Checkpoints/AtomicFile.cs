@@ -47,7 +47,7 @@ internal static class AtomicFile
             {
             }
             if (e is UnauthorizedAccessException denied)
-                throw new IOException($"'{path}' cannot be written ({denied.Message}). Check that the directory exists and that this process has permission to create and replace files in it.", denied);
+                throw new IOException($"'{path}' cannot be written ({denied.Message.TrimEnd('.')}). Check that the directory exists and that this process has permission to create and replace files in it.", denied);
             throw;
         }
     }

@@ -57,7 +57,7 @@ public sealed class SafetensorsFile : IDisposable
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new CheckpointException(path, null, $"the file cannot be opened ({e.Message})",
+            throw new CheckpointException(path, null, $"the file cannot be opened ({e.Message.TrimEnd('.')})",
                 "Check that the path names a file, not a directory, and that this process has permission to read it", e);
         }
         try

@@ -51,7 +51,7 @@ internal static class DataFile
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new IOException($"{path}: the file cannot be opened ({e.Message}). Check that the path names a file, not a directory, and that this process has permission to read it.", e);
+            throw new IOException($"{path}: the file cannot be opened ({e.Message.TrimEnd('.')}). Check that the path names a file, not a directory, and that this process has permission to read it.", e);
         }
     }
 
