@@ -16,7 +16,7 @@ public class Adam : Optimizer
     private float[] _m = [], _v = [];
 
     /// <summary>Adam with PyTorch's defaults.</summary>
-    /// <param name="learningRate">The step size η: a positive finite number.</param>
+    /// <param name="learningRate">The step size η: zero or a positive finite number.</param>
     /// <param name="beta1">β₁, the decay of the first-moment average, in [0, 1).</param>
     /// <param name="beta2">β₂, the decay of the second-moment average, in [0, 1).</param>
     /// <param name="epsilon">ε, added to the denominator: a positive finite number.</param>

@@ -11,7 +11,7 @@ namespace GraphGen;
 public abstract class Optimizer
 {
     /// <summary>Checks and stores the hyperparameters every optimizer has.</summary>
-    /// <param name="learningRate">The step size η: a positive finite number.</param>
+    /// <param name="learningRate">The step size η: zero or a positive finite number.</param>
     /// <param name="weightDecay">The weight-decay coefficient λ: zero or a positive finite number.</param>
     /// <exception cref="ArgumentOutOfRangeException">A value is NaN, infinite or out of range.</exception>
     protected Optimizer(float learningRate, float weightDecay)
@@ -25,11 +25,12 @@ public abstract class Optimizer
     private float _learningRate;
 
     /// <summary>
-    /// The step size η; a schedule may change it between steps. Like the constructor, the
-    /// setter refuses NaN, infinity, zero and negative values (a NaN rate would silently make
-    /// every parameter NaN, a negative one would climb the loss) and then keeps the old value.
+    /// The step size η; a schedule may change it between steps. The setter checks it as the
+    /// constructor does: NaN, infinity and negative values are refused (a NaN rate would
+    /// silently make every parameter NaN, a negative one would climb the loss) and the old
+    /// value is kept. Zero is allowed, as in PyTorch: a warm-up schedule starts there.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a positive finite number.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is NaN, infinite or negative.</exception>
     public float LearningRate
     {
         get => _learningRate;
@@ -37,10 +38,10 @@ public abstract class Optimizer
     }
 
     private static float CheckLearningRate(float value, string parameterName) =>
-        value > 0 && float.IsFinite(value)
+        value >= 0 && float.IsFinite(value)
             ? value
             : throw new ArgumentOutOfRangeException(parameterName, value,
-                $"the learning rate must be a positive finite number (such as 1e-3), not {value}");
+                $"the learning rate must be zero or a positive finite number (such as 1e-3), not {value}");
 
     /// <summary>L2 penalty coefficient (decoupled for AdamW).</summary>
     public float WeightDecay { get; }

@@ -14,7 +14,7 @@ public sealed class Sgd : Optimizer
     private float[] _velocity = [];
 
     /// <summary>SGD as torch.optim.SGD with dampening 0.</summary>
-    /// <param name="learningRate">The step size η: a positive finite number.</param>
+    /// <param name="learningRate">The step size η: zero or a positive finite number.</param>
     /// <param name="momentum">μ, in [0, 1); 0 keeps no velocity state.</param>
     /// <param name="weightDecay">λ, the L2 penalty added to the gradient.</param>
     /// <param name="nesterov">True for Nesterov momentum (needs μ &gt; 0).</param>

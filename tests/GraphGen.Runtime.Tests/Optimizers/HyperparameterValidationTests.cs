@@ -2,12 +2,13 @@ namespace GraphGen.Runtime.Tests.Optimizers;
 
 /// <summary>
 /// The learning rate is checked by one rule whether it comes through a constructor or is set
-/// later by a schedule: a NaN, infinite, zero or negative step size would train on silently
-/// (NaN parameters, or gradient ascent), so it is refused and the old value is kept.
+/// later by a schedule: a NaN, infinite or negative step size would train on silently (NaN
+/// parameters, or gradient ascent), so it is refused and the old value is kept. Zero is a
+/// step of nothing, where a warm-up schedule starts (PyTorch accepts it too).
 /// </summary>
 public class HyperparameterValidationTests
 {
-    public static TheoryData<float> BadLearningRates => [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -1e-3f, -0f];
+    public static TheoryData<float> BadLearningRates => [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -1e-3f, -float.Epsilon, -float.MaxValue];
 
     public static TheoryData<string> Kinds => ["sgd", "adam", "adamw"];
 
@@ -32,8 +33,24 @@ public class HyperparameterValidationTests
             Assert.Equal(0.01f, optimizer.LearningRate);
             Assert.Equal("learningRate", constructorError.ParamName);
             Assert.Equal("value", setterError.ParamName);
-            Assert.Contains("positive finite number", constructorError.Message);
-            Assert.Contains("positive finite number", setterError.Message);
+            Assert.Contains("zero or a positive finite number", constructorError.Message);
+            Assert.Contains("zero or a positive finite number", setterError.Message);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void ZeroIsAStepOfNothingForAWarmUpToStartFrom(string kind)
+    {
+        var zero = Make(kind, 0f);
+        var warmUp = Make(kind, 0.01f);
+        warmUp.LearningRate = 0f;
+        float[] parameters = [1f, -2f, 3f], gradients = [0.5f, 0.25f, -1f];
+        foreach (var optimizer in new[] { zero, warmUp })
+        {
+            float[] p = [.. parameters];
+            optimizer.Step(p, gradients);
+            Assert.Equal(parameters, p);
         }
     }
 
