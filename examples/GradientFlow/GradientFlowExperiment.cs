@@ -23,7 +23,8 @@ public static class GradientFlowExperiment
         float learningRate, int batchSize, TrainingProgress progress)
     {
         var optimizer = new Sgd(learningRate);
-        var trainer = new Trainer<int>(network, optimizer, data.Train, batchSize, (ulong)seed);
+        // The doubling network's loss turns NaN in its first epoch; recording that is the point here.
+        var trainer = new Trainer<int>(network, optimizer, data.Train, batchSize, (ulong)seed) { StopOnDivergence = false };
         int stepsPerEpoch = (data.Train.Count + batchSize - 1) / batchSize;
         var monitor = new GradientMonitor(network, stepCapacity: Math.Max(1, epochs * stepsPerEpoch));
         monitor.Attach(trainer, network);

@@ -12,6 +12,7 @@ internal static class EagerLosses
         int classes = logits.Shape[^1], rows = logits.Data.Length / classes;
         if (labels.Data.Length != rows)
             throw new InvalidOperationException($"SoftmaxCrossEntropy: {rows} rows of logits but {labels.Data.Length} labels.");
+        CheckLabels(labels.Data, classes, ignoreLabel);
         var probabilities = new double[logits.Data.Length];
         double total = 0;
         int scored = 0;
@@ -37,6 +38,23 @@ internal static class EagerLosses
                     dz[r * classes + j] += g * (probabilities[r * classes + j] - (j == (int)labels.Data[r] ? 1 : 0)) / scored;
             }
         });
+    }
+
+    /// <summary>
+    /// Every label is a class index in 0..classes−1 or the ignored label, as the compiled
+    /// network checks (NetworkGuard.Labels): another value would pick the logit of the next row,
+    /// or one past the end, and give a wrong loss without an error.
+    /// </summary>
+    private static void CheckLabels(double[] labels, int classes, int? ignoreLabel)
+    {
+        for (int r = 0; r < labels.Length; r++)
+        {
+            double label = labels[r];
+            if (label == ignoreLabel || (label >= 0 && label < classes && label == Math.Floor(label))) continue;
+            throw new ArgumentOutOfRangeException(nameof(labels), label,
+                $"SoftmaxCrossEntropy: label {r} is {label.ToString(System.Globalization.CultureInfo.InvariantCulture)}, but the logits have {classes} classes, so a label must be a class index in 0..{classes - 1}"
+                + (ignoreLabel is { } ignored ? $" (or {ignored}, the label the loss ignores)." : "."));
+        }
     }
 
     public static Tensor BinaryCrossEntropy(Tensor p, Tensor y)

@@ -14,10 +14,28 @@ public static partial class Checkpoint
     /// (a fresh optimizer may have allocated its zero state). A wrong shape always throws. With
     /// <paramref name="strict"/> (the default) a parameter the file lacks or a tensor the
     /// network lacks throws too; without it they are skipped and listed in the result.
-    /// Optimizer state, when requested, must be complete. Optimizer tensors in the file are
-    /// ignored when no optimizer is given (loading for inference).
+    /// Optimizer state, when requested, must be complete, and a strict load also refuses state
+    /// saved by another kind of optimizer (Adam's moments into AdamW); strict: false carries
+    /// it over deliberately. Optimizer tensors in the file are ignored when no optimizer is
+    /// given (loading for inference).
+    /// <para>
+    /// Always refused, strict or not: a "graphgen.format_version" other than
+    /// <see cref="CheckpointMetadata.CurrentFormatVersion"/> (a file without one is read as a
+    /// plain PyTorch state_dict), and a NaN or infinite value in any tensor that is loaded.
+    /// <see cref="ReadTensors"/> reads such files without these checks, for inspection.
+    /// </para>
     /// </remarks>
-    /// <exception cref="CheckpointException">The file is damaged or does not match the network or optimizer.</exception>
+    /// <param name="path">The safetensors file.</param>
+    /// <param name="network">The network whose parameters (and state, e.g. BatchNorm running statistics) receive the values.</param>
+    /// <param name="optimizer">The optimizer whose state and step count are restored, or null to load the parameters only.</param>
+    /// <param name="strict">False skips missing and extra tensors (listed in the result) and allows another optimizer's state.</param>
+    /// <returns>What a non-strict load skipped; both lists are empty after a strict load.</returns>
+    /// <exception cref="CheckpointException">
+    /// The file cannot be opened or read (then <see cref="Exception.InnerException"/> holds the
+    /// system's error), is damaged, holds non-finite values or an unknown format version, or
+    /// does not match the network or optimizer.
+    /// </exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static CheckpointLoadResult Load(string path, INetwork network, Optimizer? optimizer = null, bool strict = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -25,6 +43,7 @@ public static partial class Checkpoint
         CheckArena(network);
         var table = network.ParameterTable;
         using var file = SafetensorsFile.Open(path);
+        CheckFormatVersion(file);
 
         // 1. Match names and shapes from the header alone.
         var missing = new List<string>();
@@ -81,6 +100,8 @@ public static partial class Checkpoint
         var unexpected = FindUnexpected(file, table, optimizer, stateReads.Select(r => r.Tensor.Name).Concat(stateTensorReads.Select(r => r.Tensor.Name)));
         if (strict && unexpected.Count > 0)
             throw UnexpectedTensor(file, network, optimizer, unexpected);
+        if (strict && optimizer is not null)
+            CheckOptimizerType(file, optimizer);
 
         // 2. Read all data into staging buffers: a read failure leaves the network untouched.
         var stagedParameters = new float[table.TotalCount];
@@ -90,6 +111,9 @@ public static partial class Checkpoint
         foreach (var (t, s, p) in stateReads) file.ReadInto(t, stagedState[s].AsSpan(p.Offset, p.Count));
         var stagedNetworkState = new float[stateTable.TotalCount];
         foreach (var (t, p) in stateTensorReads) file.ReadInto(t, stagedNetworkState.AsSpan(p.Offset, p.Count));
+        foreach (var (t, p) in parameterReads) CheckFinite(file, t, stagedParameters.AsSpan(p.Offset, p.Count));
+        foreach (var (t, p) in stateTensorReads) CheckFinite(file, t, stagedNetworkState.AsSpan(p.Offset, p.Count));
+        foreach (var (t, s, p) in stateReads) CheckFinite(file, t, stagedState[s].AsSpan(p.Offset, p.Count));
 
         // 3. Commit.
         if (optimizer is not null)
@@ -114,6 +138,54 @@ public static partial class Checkpoint
         }
 
         return new CheckpointLoadResult(missing, unexpected);
+    }
+
+    /// <summary>
+    /// A file written by GraphGen names the version of its key and tensor naming; one this
+    /// build does not know is refused rather than guessed at. A file without the key (a plain
+    /// PyTorch state_dict) is read as a state_dict.
+    /// </summary>
+    private static void CheckFormatVersion(SafetensorsFile file)
+    {
+        if (!file.Metadata.TryGetValue(CheckpointMetadata.FormatVersion, out var text)) return;
+        int current = CheckpointMetadata.CurrentFormatVersion;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
+            throw new CheckpointException(file.Path, null,
+                $"metadata \"{CheckpointMetadata.FormatVersion}\" is \"{text}\", which is not a version number; this GraphGen reads format version {current}",
+                "The metadata is damaged; save the checkpoint again or restore a good copy");
+        if (version != current)
+            throw new CheckpointException(file.Path, null,
+                version > current
+                    ? $"metadata \"{CheckpointMetadata.FormatVersion}\" is \"{text}\": a newer GraphGen wrote it, and this one reads format version {current} only"
+                    : $"metadata \"{CheckpointMetadata.FormatVersion}\" is \"{text}\", a format this GraphGen no longer reads; it reads format version {current}",
+                version > current
+                    ? "Load it with the GraphGen version that saved it, or update GraphGen"
+                    : "Load it with an older GraphGen and save it again");
+    }
+
+    /// <summary>
+    /// Optimizer state means something only to the update rule that wrote it: Adam's moments
+    /// in AdamW would continue a different run than the one saved, with no error, because the
+    /// two keep tensors of the same names. A strict load therefore also matches the type.
+    /// </summary>
+    private static void CheckOptimizerType(SafetensorsFile file, Optimizer optimizer)
+    {
+        if (!file.Metadata.TryGetValue(CheckpointMetadata.OptimizerType, out var saved)) return;
+        string loading = optimizer.GetType().Name;
+        if (saved == loading) return;
+        throw new CheckpointException(file.Path, null,
+            $"metadata \"{CheckpointMetadata.OptimizerType}\" says the optimizer state was {CheckpointMetadata.DescribeOptimizer(file.Metadata)}, but it is being loaded into {optimizer}, which would read it as its own",
+            $"Pass a {saved} to resume the saved run, load with optimizer: null to keep the parameters and start a fresh {loading}, or pass strict: false to carry the state over deliberately");
+    }
+
+    /// <summary>Refuses a tensor holding NaN or infinity (see <see cref="FiniteValues"/>).</summary>
+    private static void CheckFinite(SafetensorsFile file, SafetensorsTensorInfo tensor, ReadOnlySpan<float> values)
+    {
+        int bad = FiniteValues.IndexOfNonFinite(values);
+        if (bad < 0) return;
+        throw new CheckpointException(file.Path, tensor.Name,
+            $"{FiniteValues.Describe(bad, tensor.Shape, values[bad])}; a checkpoint of a run that diverged would make every later output NaN",
+            "Load an earlier checkpoint of the run (and lower the learning rate before training on); to look at the values, read them with Checkpoint.ReadTensors, which does not check them");
     }
 
     private static void CheckShape(SafetensorsFile file, INetwork network, SafetensorsTensorInfo tensor, int[] expected, string what)

@@ -7,10 +7,18 @@ namespace GraphGen;
 /// </summary>
 /// <remarks>
 /// Derives from <see cref="IOException"/> so that one <c>catch (IOException)</c> around a load
-/// handles a missing or unreadable file and a corrupt or mismatched one alike.
+/// handles a missing file (<see cref="FileNotFoundException"/>), one the system refuses to open
+/// (this exception, with the system's <see cref="UnauthorizedAccessException"/> as
+/// <see cref="Exception.InnerException"/>) and a corrupt or mismatched one alike.
 /// </remarks>
 public sealed class CheckpointException : IOException
 {
+    /// <summary>A checkpoint error; the message is composed from the parts as "Checkpoint 'file', tensor 'name': problem. advice".</summary>
+    /// <param name="filePath">The checkpoint file, as given by the caller.</param>
+    /// <param name="tensorName">The tensor at fault, or null when the problem concerns the whole file.</param>
+    /// <param name="problem">What is wrong, in words, without a final period.</param>
+    /// <param name="advice">What to do about it.</param>
+    /// <param name="innerException">The system's exception behind the problem (e.g. access denied), or null.</param>
     public CheckpointException(string filePath, string? tensorName, string problem, string advice, Exception? innerException = null)
         : base(Compose(filePath, tensorName, problem, advice), innerException)
     {

@@ -12,8 +12,11 @@ public static class CheckpointMetadata
     /// <summary>Bumped when the meaning of a key or tensor name changes.</summary>
     public const int CurrentFormatVersion = 1;
 
+    /// <summary>"format": "pt", which the Hugging Face loaders read as "a PyTorch state_dict".</summary>
     public const string Format = "format";
+    /// <summary>The <see cref="CurrentFormatVersion"/> the file was written with; <see cref="Checkpoint.Load"/> refuses any other.</summary>
     public const string FormatVersion = "graphgen.format_version";
+    /// <summary>The <see cref="INetwork.Name"/> of the network saved, named in messages when a load does not fit.</summary>
     public const string Network = "graphgen.network";
     /// <summary>The optimizer's class name, e.g. "Adam".</summary>
     public const string OptimizerType = "graphgen.optimizer.type";
@@ -27,8 +30,12 @@ public static class CheckpointMetadata
 
     /// <summary>The random-stream counters of a network with dropout or sampling (<see cref="IStochasticNetwork"/>).</summary>
     public const string TrainingSteps = "graphgen.training_steps";
+    /// <summary>The inference-pass counter of a network with sampling (<see cref="IStochasticNetwork.EvaluationSteps"/>).</summary>
     public const string EvaluationSteps = "graphgen.evaluation_steps";
 
+    /// <summary>The name under which <paramref name="state"/> of <paramref name="parameter"/> is stored, e.g. "optimizer.0.weight.exp_avg".</summary>
+    /// <param name="parameter">The parameter's table name, e.g. "0.weight".</param>
+    /// <param name="state">The optimizer's name for the state, e.g. "exp_avg".</param>
     public static string OptimizerTensorName(string parameter, string state) => OptimizerTensorPrefix + parameter + "." + state;
 
     private static readonly string[] Reserved = [Format, FormatVersion, Network, OptimizerType, OptimizerDescription, OptimizerStepCount, TrainingSteps, EvaluationSteps];

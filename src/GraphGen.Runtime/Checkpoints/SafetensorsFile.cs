@@ -41,13 +41,25 @@ public sealed class SafetensorsFile : IDisposable
 
     /// <summary>
     /// Opens <paramref name="path"/> and validates its header. A damaged or truncated file
-    /// throws <see cref="CheckpointException"/>; a missing one throws the usual
-    /// <see cref="FileNotFoundException"/>.
+    /// throws <see cref="CheckpointException"/>, and so does one the system refuses to open (no
+    /// permission, or a directory), with the system's exception inside; a missing one throws
+    /// the usual <see cref="FileNotFoundException"/>. All of them are <see cref="IOException"/>s.
     /// </summary>
+    /// <param name="path">The safetensors file.</param>
+    /// <returns>The open file; dispose it to close the file.</returns>
     public static SafetensorsFile Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CheckpointException(path, null, $"the file cannot be opened ({e.Message.TrimEnd('.')})",
+                "Check that the path names a file, not a directory, and that this process has permission to read it", e);
+        }
         try
         {
             long length = stream.Length;
@@ -80,6 +92,10 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>Looks a tensor up by name in the header.</summary>
+    /// <param name="name">The tensor's name, compared ordinally.</param>
+    /// <param name="tensor">The tensor's description when found.</param>
+    /// <returns>True when the file holds a tensor of that name.</returns>
     public bool TryGetTensor(string name, out SafetensorsTensorInfo tensor) => _byName.TryGetValue(name, out tensor!);
 
     /// <summary>Reads one tensor, converted to float.</summary>
@@ -125,5 +141,6 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>Closes the file.</summary>
     public void Dispose() => _stream.Dispose();
 }

@@ -18,7 +18,8 @@ public static class CsvDatasetReader
     public static Dataset ReadSklearn(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var lines = DataFile.NonBlankLines(path).GetEnumerator();
+        string content = DataFile.ReadAllText(path);
+        using var lines = DataFile.NonBlankLinesOf(content).GetEnumerator();
         if (!lines.MoveNext())
             throw DataFile.Error(path, "line 1", "the file is empty; expected a header n_samples,n_features,class names...");
         (int headerLine, string header) = lines.Current;
@@ -27,6 +28,12 @@ public static class CsvDatasetReader
             throw DataFile.Error(path, $"line {headerLine}", $"expected a header n_samples,n_features,class names..., found \"{header}\"");
         int sampleCount = ParseCount(path, headerLine, fields[0], "n_samples");
         int featureCount = ParseCount(path, headerLine, fields[1], "n_features");
+        // Every value takes at least two characters (a digit and a separator), so a header
+        // that announces more values than that is damaged; checked before anything is sized by it.
+        Int128 charactersNeeded = 2 * (Int128)sampleCount * (featureCount + 1L);
+        if (charactersNeeded > content.Length)
+            throw DataFile.Error(path, $"line {headerLine}",
+                $"the header declares {sampleCount} samples of {featureCount} features, which need at least {charactersNeeded} characters (a digit and a separator per value and label), but the {content.Length}-character file cannot hold them; check n_samples and n_features");
         string[] classNames = fields[2..].Select(name => name.Trim()).ToArray();
         if (classNames.Any(name => name.Length == 0))
             throw DataFile.Error(path, $"line {headerLine}", "a class name in the header is empty");

@@ -5,8 +5,9 @@ namespace GraphGen.Data;
 
 /// <summary>
 /// Opening data files the same way everywhere: gzip is undone transparently (by the ".gz"
-/// extension or the gzip magic bytes 1F 8B), text is strict UTF-8, and every format error
-/// names the file, the place in it and the problem.
+/// extension or the gzip magic bytes 1F 8B) and checked to its trailer, so a file cut short
+/// never loads as a shorter one; text is strict UTF-8; every format error names the file, the
+/// place in it and the problem.
 /// </summary>
 internal static class DataFile
 {
@@ -18,7 +19,7 @@ internal static class DataFile
     /// <summary>The whole content, decompressed when the file is gzipped (then <paramref name="gzipped"/> is true).</summary>
     public static byte[] ReadAllBytes(string path, out bool gzipped)
     {
-        byte[] raw = File.ReadAllBytes(path);
+        byte[] raw = ReadFile(path);
         gzipped = IsGzip(path, raw);
         if (!gzipped) return raw;
         using var input = new MemoryStream(raw);
@@ -32,7 +33,26 @@ internal static class DataFile
         {
             throw new InvalidDataException($"{path}: not a valid gzip file ({e.Message})", e);
         }
+        GzipTrailer.Check(path, raw, output.GetBuffer().AsSpan(0, (int)output.Length));
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// The raw bytes. A file the system refuses to open (no permission, or a directory) is an
+    /// <see cref="IOException"/> naming the file, like a missing one, so that one
+    /// <c>catch (IOException)</c> covers every file that cannot be read; the system's
+    /// <see cref="UnauthorizedAccessException"/> is the inner exception.
+    /// </summary>
+    private static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"{path}: the file cannot be opened ({e.Message.TrimEnd('.')}). Check that the path names a file, not a directory, and that this process has permission to read it.", e);
+        }
     }
 
     /// <summary>True when the data is gzipped: the name ends in ".gz" or it starts with 1F 8B.</summary>
@@ -56,9 +76,11 @@ internal static class DataFile
     }
 
     /// <summary>The file's lines that hold something other than white space, with their 1-based line numbers.</summary>
-    public static IEnumerable<(int Line, string Text)> NonBlankLines(string path)
+    public static IEnumerable<(int Line, string Text)> NonBlankLines(string path) => NonBlankLinesOf(ReadAllText(path));
+
+    /// <summary>The lines of <paramref name="text"/> that hold something other than white space, with their 1-based line numbers.</summary>
+    public static IEnumerable<(int Line, string Text)> NonBlankLinesOf(string text)
     {
-        string text = ReadAllText(path);
         int lineNumber = 0;
         foreach (string line in text.Split('\n'))
         {

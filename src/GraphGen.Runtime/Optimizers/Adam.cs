@@ -15,33 +15,49 @@ public class Adam : Optimizer
 {
     private float[] _m = [], _v = [];
 
+    /// <summary>Adam with PyTorch's defaults.</summary>
+    /// <param name="learningRate">The step size η: zero or a positive finite number.</param>
+    /// <param name="beta1">β₁, the decay of the first-moment average, in [0, 1).</param>
+    /// <param name="beta2">β₂, the decay of the second-moment average, in [0, 1).</param>
+    /// <param name="epsilon">ε, added to the denominator: a positive finite number.</param>
+    /// <param name="weightDecay">λ, the L2 penalty added to the gradient (decoupled in <see cref="AdamW"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is NaN, infinite or out of its range.</exception>
     public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
         : base(learningRate, weightDecay)
     {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1)");
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1)");
-        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive");
+        if (!(epsilon > 0) || !float.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be a positive finite number");
         Beta1 = beta1; Beta2 = beta2; Epsilon = epsilon;
     }
 
+    /// <summary>β₁, the decay of the running average of gradients (exp_avg).</summary>
     public float Beta1 { get; }
+
+    /// <summary>β₂, the decay of the running average of squared gradients (exp_avg_sq).</summary>
     public float Beta2 { get; }
+
+    /// <summary>ε, added to the square root of the second moment so the step stays finite.</summary>
     public float Epsilon { get; }
 
     /// <summary>True for AdamW: θ is shrunk by (1 − η·λ) instead of adding λ·θ to the gradient.</summary>
     protected virtual bool DecoupledWeightDecay => false;
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"{GetType().Name}(lr={LearningRate:G4}, betas=({Beta1:G4}, {Beta2:G4}), eps={Epsilon:G4}, weight_decay={WeightDecay:G4})";
 
+    /// <summary>"exp_avg" (m, the first moment) and "exp_avg_sq" (v, the second), as PyTorch names them.</summary>
     public override IReadOnlyList<(string Name, float[] Values)> State => [("exp_avg", _m), ("exp_avg_sq", _v)];
 
+    /// <inheritdoc/>
     protected override void AllocateState(int count)
     {
         _m = new float[count];
         _v = new float[count];
     }
 
+    /// <inheritdoc/>
     protected override unsafe void Update(Span<float> p, ReadOnlySpan<float> g)
     {
         // Bias corrections in double, rounded once, as PyTorch does on the CPU.
@@ -182,5 +198,6 @@ public class Adam : Optimizer
 public sealed class AdamW(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0.01f)
     : Adam(learningRate, beta1, beta2, epsilon, weightDecay)
 {
+    /// <inheritdoc/>
     protected override bool DecoupledWeightDecay => true;
 }

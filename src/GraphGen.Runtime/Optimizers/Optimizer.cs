@@ -10,18 +10,38 @@ namespace GraphGen;
 /// </remarks>
 public abstract class Optimizer
 {
+    /// <summary>Checks and stores the hyperparameters every optimizer has.</summary>
+    /// <param name="learningRate">The step size η: zero or a positive finite number.</param>
+    /// <param name="weightDecay">The weight-decay coefficient λ: zero or a positive finite number.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is NaN, infinite or out of range.</exception>
     protected Optimizer(float learningRate, float weightDecay)
     {
-        if (!(learningRate > 0) || !float.IsFinite(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "the learning rate must be a positive finite number");
+        _learningRate = CheckLearningRate(learningRate, nameof(learningRate));
         if (!(weightDecay >= 0) || !float.IsFinite(weightDecay))
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be zero or positive");
-        LearningRate = learningRate;
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be zero or a positive finite number");
         WeightDecay = weightDecay;
     }
 
-    /// <summary>The step size; a schedule may change it between steps.</summary>
-    public float LearningRate { get; set; }
+    private float _learningRate;
+
+    /// <summary>
+    /// The step size η; a schedule may change it between steps. The setter checks it as the
+    /// constructor does: NaN, infinity and negative values are refused (a NaN rate would
+    /// silently make every parameter NaN, a negative one would climb the loss) and the old
+    /// value is kept. Zero is allowed, as in PyTorch: a warm-up schedule starts there.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is NaN, infinite or negative.</exception>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = CheckLearningRate(value, nameof(value));
+    }
+
+    private static float CheckLearningRate(float value, string parameterName) =>
+        value >= 0 && float.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(parameterName, value,
+                $"the learning rate must be zero or a positive finite number (such as 1e-3), not {value}");
 
     /// <summary>L2 penalty coefficient (decoupled for AdamW).</summary>
     public float WeightDecay { get; }
@@ -42,6 +62,9 @@ public abstract class Optimizer
         Update(parameters, gradients);
     }
 
+    /// <summary>The update rule, over the whole arena; <see cref="StepCount"/> already counts this step.</summary>
+    /// <param name="parameters">The parameter arena, updated in place.</param>
+    /// <param name="gradients">The gradients, laid out like the parameters.</param>
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients);
 
     /// <summary>Named state buffers laid out like the parameter arena (PyTorch names: momentum_buffer, exp_avg, exp_avg_sq).</summary>
@@ -59,6 +82,8 @@ public abstract class Optimizer
 
     private int _stateCount = -1;
 
+    /// <summary>Allocates the state buffers (zeros) for an arena of <paramref name="count"/> floats; called once.</summary>
+    /// <param name="count">Floats in the parameter arena.</param>
     protected abstract void AllocateState(int count);
 
     /// <summary>Restores the step count from a checkpoint.</summary>

@@ -13,6 +13,13 @@ public sealed class Sgd : Optimizer
 {
     private float[] _velocity = [];
 
+    /// <summary>SGD as torch.optim.SGD with dampening 0.</summary>
+    /// <param name="learningRate">The step size η: zero or a positive finite number.</param>
+    /// <param name="momentum">μ, in [0, 1); 0 keeps no velocity state.</param>
+    /// <param name="weightDecay">λ, the L2 penalty added to the gradient.</param>
+    /// <param name="nesterov">True for Nesterov momentum (needs μ &gt; 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is NaN, infinite or out of its range.</exception>
+    /// <exception cref="ArgumentException">Nesterov momentum without momentum.</exception>
     public Sgd(float learningRate, float momentum = 0f, float weightDecay = 0f, bool nesterov = false)
         : base(learningRate, weightDecay)
     {
@@ -24,17 +31,24 @@ public sealed class Sgd : Optimizer
         Nesterov = nesterov;
     }
 
+    /// <summary>μ, the decay of the velocity; 0 for plain SGD.</summary>
     public float Momentum { get; }
+
+    /// <summary>True for Nesterov momentum: the step looks ahead along the velocity.</summary>
     public bool Nesterov { get; }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"SGD(lr={LearningRate:G4}, momentum={Momentum:G4}, weight_decay={WeightDecay:G4}{(Nesterov ? ", nesterov" : "")})";
 
+    /// <summary>"momentum_buffer" (the velocity v, as PyTorch names it), or nothing without momentum.</summary>
     public override IReadOnlyList<(string Name, float[] Values)> State =>
         Momentum == 0 ? [] : [("momentum_buffer", _velocity)];
 
+    /// <inheritdoc/>
     protected override void AllocateState(int count) => _velocity = Momentum == 0 ? [] : new float[count];
 
+    /// <inheritdoc/>
     protected override unsafe void Update(Span<float> p, ReadOnlySpan<float> g)
     {
         float lr = LearningRate, wd = WeightDecay, mu = Momentum;

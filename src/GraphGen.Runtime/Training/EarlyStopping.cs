@@ -23,8 +23,10 @@ public sealed class EarlyStopping
         MinDelta = minDelta;
     }
 
+    /// <summary>Epochs without improvement before <see cref="Update"/> says stop.</summary>
     public int Patience { get; }
 
+    /// <summary>How much lower than the best a validation loss must be to count as an improvement.</summary>
     public double MinDelta { get; }
 
     /// <summary>The lowest validation loss seen (∞ before the first epoch).</summary>

@@ -8,9 +8,16 @@ public sealed class TrainingHistory
 {
     private readonly List<EpochStats> _epochs = [];
 
+    /// <summary>Every recorded epoch, in the order they ran.</summary>
     public IReadOnlyList<EpochStats> Epochs => _epochs;
 
-    public void Add(EpochStats stats) => _epochs.Add(stats);
+    /// <summary>Records one epoch (the trainer does this after each completed epoch).</summary>
+    /// <param name="stats">The epoch's figures.</param>
+    public void Add(EpochStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        _epochs.Add(stats);
+    }
 
     /// <summary>CSV with columns epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds.</summary>
     public string ToCsv()
@@ -24,6 +31,8 @@ public sealed class TrainingHistory
         return csv.ToString();
     }
 
+    /// <summary>Writes <see cref="ToCsv"/> to <paramref name="path"/>, creating its directory if needed.</summary>
+    /// <param name="path">The file to write (replaced if it exists).</param>
     public void SaveCsv(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -80,6 +80,21 @@ public sealed class CsvDatasetReaderTests : IDisposable
         Assert.Contains("the file is empty", ReadSklearnFails("\n\n").Message);
     }
 
+    [Theory]
+    [InlineData("50000,50000,a,b", "50000 samples of 50000 features")]
+    [InlineData("2147483647,1,a,b", "2147483647 samples of 1 features")]
+    [InlineData("1,2147483647,a,b", "1 samples of 2147483647 features")]
+    [InlineData("2147483647,2147483647,a,b", "2147483647 samples of 2147483647 features")]
+    public void HeaderCountsThatTheFileCannotHoldAreADataError(string header, string declared)
+    {
+        // Two rows of two features follow: far less than any of these headers announce. The
+        // reader must say so before it sizes anything by the header.
+        string rows = "1,2,0\n1,2,1\n";
+        var error = ReadSklearnFails(header + "\n" + rows);
+        Assert.Contains($"line 1: the header declares {declared}", error.Message);
+        Assert.Contains($"but the {header.Length + 1 + rows.Length}-character file", error.Message);
+    }
+
     [Fact]
     public void LabelLastReadsGzippedCsvAndChecksItsColumns()
     {
