@@ -22,6 +22,12 @@ public static class DataPaths
     /// <exception cref="DirectoryNotFoundException">Neither start lies inside the repository.</exception>
     public static string FindRepositoryRoot() => FindRepositoryRoot(SearchStarts);
 
+    /// <summary>
+    /// <see cref="FindRepositoryRoot()"/>, or null when the program runs outside the repository
+    /// (a published binary, an application using the GraphGen package).
+    /// </summary>
+    public static string? TryFindRepositoryRoot() => TryFindRepositoryRoot(SearchStarts);
+
     /// <summary>Where the search for the repository starts: the application's base directory, then the current directory.</summary>
     internal static IReadOnlyList<string> SearchStarts => [AppContext.BaseDirectory, Directory.GetCurrentDirectory()];
 
