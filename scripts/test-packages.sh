@@ -35,7 +35,7 @@ done
 # What a consumer's compiler and IDE need: both assemblies with their docs, the generator as an analyzer.
 listing=$(unzip -Z1 "$packages/GraphGen.$version.nupkg")
 for entry in lib/net10.0/GraphGen.Dsl.dll lib/net10.0/GraphGen.Dsl.xml lib/net10.0/GraphGen.Runtime.dll \
-             lib/net10.0/GraphGen.Runtime.xml analyzers/dotnet/cs/GraphGen.Generator.dll README.md LICENSE; do
+             lib/net10.0/GraphGen.Runtime.xml analyzers/dotnet/cs/GraphGen.Generator.dll README.md LICENSE DATA-ATTRIBUTION.md; do
   grep -qx "$entry" <<<"$listing" || fail "GraphGen.$version.nupkg lacks $entry"
 done
 unzip -Z1 "$packages/GraphGen.$version.snupkg" | grep -qx lib/net10.0/GraphGen.Runtime.pdb || fail "the symbols package lacks GraphGen.Runtime.pdb"
