@@ -22,6 +22,11 @@ started=$SECONDS
 step() { echo "== packages: $1 ($((SECONDS - started)) s)"; }
 fail() { echo "test-packages: FAILED: $1" >&2; exit 1; }
 
+# unzip lists the packages, openssl hashes them; both are in most Debian images, installed here when not.
+for tool in unzip openssl; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; } || fail "$tool is missing: apt-get install $tool"
+done
+
 version=$(dotnet msbuild packaging/GraphGen/GraphGen.csproj -getProperty:Version)
 packages="$repo/artifacts/packages"
 
