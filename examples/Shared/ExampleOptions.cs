@@ -58,10 +58,13 @@ public sealed class ExampleOptions
 
     public string String(string name, string defaultValue) => _values.GetValueOrDefault(name, defaultValue);
 
-    /// <summary>artifacts/&lt;Example&gt;/ at the repository root (created), where the example writes its outputs.</summary>
+    /// <summary>
+    /// artifacts/&lt;Example&gt;/ at the repository root (created), where the example writes its
+    /// outputs; under the current directory when it runs outside the repository (a published binary).
+    /// </summary>
     public string ArtifactsDirectory()
     {
-        string dir = Path.Combine(DataPaths.FindRepositoryRoot(), "artifacts", Example);
+        string dir = Path.Combine(DataPaths.TryFindRepositoryRoot() ?? Directory.GetCurrentDirectory(), "artifacts", Example);
         Directory.CreateDirectory(dir);
         return dir;
     }

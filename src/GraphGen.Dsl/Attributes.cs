@@ -26,6 +26,7 @@ public sealed class LossAttribute : Attribute;
 [AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
 public sealed class ShapeAttribute(params int[] dimensions) : Attribute
 {
+    /// <summary>The per-sample dimensions, e.g. [1, 28, 28].</summary>
     public int[] Dimensions { get; } = dimensions;
 }
 
@@ -33,5 +34,6 @@ public sealed class ShapeAttribute(params int[] dimensions) : Attribute
 [AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
 public sealed class LabelsAttribute(int classes) : Attribute
 {
+    /// <summary>The number of classes; labels lie in 0..Classes−1.</summary>
     public int Classes { get; } = classes;
 }

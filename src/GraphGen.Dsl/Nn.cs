@@ -15,6 +15,22 @@ public static class Nn
     /// Using a name twice is an error unless the later use says <paramref name="share"/>: true, which
     /// reuses (ties) the first use's weights; a call inside a loop reuses its own weights on every iteration.
     /// </summary>
+    /// <param name="x">The input; its last axis is the layer's input size.</param>
+    /// <param name="units">Outputs per row (a compile-time constant).</param>
+    /// <param name="name">The layer's name: its parameters are "name.weight" and "name.bias", as in a PyTorch state_dict.</param>
+    /// <param name="bias">Whether the layer adds a bias.</param>
+    /// <param name="init">The weight initialisation; Auto picks He or Xavier from the activation that follows.</param>
+    /// <param name="share">
+    /// True to reuse the weights of an earlier call with the same <paramref name="name"/> (tied
+    /// weights, e.g. an autoencoder's decoder or two towers of a siamese network); the input size
+    /// must match, or the build fails with GG0001. Without it a repeated name is GG0007.
+    /// </param>
+    /// <example>
+    /// <code>
+    /// var a = Dense(left, 32, name: "tower");
+    /// var b = Dense(right, 32, name: "tower", share: true);   // the same tower.weight and tower.bias
+    /// </code>
+    /// </example>
     public static Tensor Dense(Tensor x, int units, string name, bool bias = true, Init init = Init.Auto, bool share = false) =>
         EagerDense.Apply(x, units, name, bias, init);
 

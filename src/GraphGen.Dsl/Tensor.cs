@@ -55,27 +55,47 @@ public sealed class Tensor
 
     internal double[] GradBuffer() => Grad ??= new double[Data.Length];
 
+    /// <summary>"op: value" for a scalar, "op: [batch; dims...]" otherwise.</summary>
     public override string ToString() => IsScalar ? $"{Op}: {Data[0]:G6}" : $"{Op}: [{Batch}; {string.Join(", ", Shape)}]";
 
+    /// <summary>Elementwise a + b; a per-sample [1] operand broadcasts.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => EagerElementwise.Add(a, b);
+    /// <summary>Elementwise a − b; a per-sample [1] operand broadcasts.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => EagerElementwise.Subtract(a, b);
+    /// <summary>Elementwise a ⊙ b; a per-sample [1] operand broadcasts.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => EagerElementwise.Multiply(a, b);
+    /// <summary>Elementwise a ⊘ b; a per-sample [1] operand broadcasts.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => EagerElementwise.Divide(a, b);
+    /// <summary>Elementwise −a.</summary>
     public static Tensor operator -(Tensor a) => EagerElementwise.Affine(a, -1, 0, "neg");
 
+    /// <summary>a + s for every element.</summary>
     public static Tensor operator +(Tensor a, double s) => EagerElementwise.Affine(a, 1, s, "add_scalar");
+    /// <summary>s + a for every element.</summary>
     public static Tensor operator +(double s, Tensor a) => EagerElementwise.Affine(a, 1, s, "add_scalar");
+    /// <summary>a − s for every element.</summary>
     public static Tensor operator -(Tensor a, double s) => EagerElementwise.Affine(a, 1, -s, "sub_scalar");
+    /// <summary>s − a for every element.</summary>
     public static Tensor operator -(double s, Tensor a) => EagerElementwise.Affine(a, -1, s, "rsub_scalar");
+    /// <summary>a × s for every element.</summary>
     public static Tensor operator *(Tensor a, double s) => EagerElementwise.Affine(a, s, 0, "mul_scalar");
+    /// <summary>s × a for every element.</summary>
     public static Tensor operator *(double s, Tensor a) => EagerElementwise.Affine(a, s, 0, "mul_scalar");
+    /// <summary>a ÷ s for every element.</summary>
     public static Tensor operator /(Tensor a, double s) => EagerElementwise.Affine(a, 1 / s, 0, "div_scalar");
 
+    /// <summary>a + s for every element.</summary>
     public static Tensor operator +(Tensor a, float s) => a + (double)s;
+    /// <summary>s + a for every element.</summary>
     public static Tensor operator +(float s, Tensor a) => (double)s + a;
+    /// <summary>a − s for every element.</summary>
     public static Tensor operator -(Tensor a, float s) => a - (double)s;
+    /// <summary>s − a for every element.</summary>
     public static Tensor operator -(float s, Tensor a) => (double)s - a;
+    /// <summary>a × s for every element.</summary>
     public static Tensor operator *(Tensor a, float s) => a * (double)s;
+    /// <summary>s × a for every element.</summary>
     public static Tensor operator *(float s, Tensor a) => (double)s * a;
+    /// <summary>a ÷ s for every element.</summary>
     public static Tensor operator /(Tensor a, float s) => a / (double)s;
 }

@@ -14,7 +14,7 @@ public class EagerLabelTests
     {
         var net = new DigitsMlp(batchCapacity: 4, seed: 1);
         x = GradientChecks.RandomInputs(2 * 64, 3);
-        return new EagerModel(net, DigitsMlp.ParameterTable, net.Parameters);
+        return new EagerModel(net, DigitsMlp.Layout.Parameters, net.Parameters);
     }
 
     [Theory]
@@ -55,8 +55,8 @@ public class EagerLabelTests
     public void TheIgnoredLabelIsAcceptedAndNamedWhenAnotherIsWrong()
     {
         var net = new TinyGru(batchCapacity: 2, seed: 1);
-        var model = new EagerModel(net, TinyGru.ParameterTable, net.Parameters);
-        var x = new float[2 * TinyGru.InputSize];
+        var model = new EagerModel(net, TinyGru.Layout.Parameters, net.Parameters);
+        var x = new float[2 * TinyGru.Layout.InputSize];
 
         Assert.True(double.IsFinite(model.ComputeGradients(x, [0, 1, -1, 2, -1, -1]).Loss));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => model.ComputeGradients(x, [0, 1, -1, 3, -1, -1]));

@@ -18,7 +18,12 @@ public static class CsvDatasetReader
     public static Dataset ReadSklearn(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string content = DataFile.ReadAllText(path);
+        return ReadSklearn(path, DataFile.ReadAllText(path));
+    }
+
+    /// <summary><see cref="ReadSklearn(string)"/> over the text of <paramref name="path"/> (a file, or a shipped copy's name).</summary>
+    internal static Dataset ReadSklearn(string path, string content)
+    {
         using var lines = DataFile.NonBlankLinesOf(content).GetEnumerator();
         if (!lines.MoveNext())
             throw DataFile.Error(path, "line 1", "the file is empty; expected a header n_samples,n_features,class names...");
@@ -58,6 +63,12 @@ public static class CsvDatasetReader
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        return ReadLabelLast(path, DataFile.NonBlankLines(path), classCount, classNames);
+    }
+
+    /// <summary><see cref="ReadLabelLast(string, int, IReadOnlyList{string})"/> over the non-blank lines of <paramref name="path"/> (a file, or a shipped copy's name).</summary>
+    internal static Dataset ReadLabelLast(string path, IEnumerable<(int Line, string Text)> nonBlankLines, int classCount, IReadOnlyList<string>? classNames)
+    {
         string[] names = classNames?.ToArray() ?? Enumerable.Range(0, classCount).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
         if (names.Length != classCount)
             throw new ArgumentException($"{classCount} classes but {names.Length} class names.", nameof(classNames));
@@ -65,7 +76,7 @@ public static class CsvDatasetReader
         var features = new List<float>();
         var labels = new List<int>();
         int featureCount = -1;
-        foreach ((int line, string text) in DataFile.NonBlankLines(path))
+        foreach ((int line, string text) in nonBlankLines)
         {
             if (featureCount < 0)
             {
@@ -89,18 +100,25 @@ public static class CsvDatasetReader
     {
         ArgumentNullException.ThrowIfNull(featuresPath);
         ArgumentNullException.ThrowIfNull(targetsPath);
-        (List<float> features, int featureCount, int rows) = ReadWhitespaceTable(featuresPath);
-        (List<float> targets, int targetCount, int targetRows) = ReadWhitespaceTable(targetsPath);
+        return ReadFeaturesAndTargets(featuresPath, DataFile.NonBlankLines(featuresPath), targetsPath, DataFile.NonBlankLines(targetsPath));
+    }
+
+    /// <summary><see cref="ReadFeaturesAndTargets(string, string)"/> over the non-blank lines of both (files, or shipped copies' names).</summary>
+    internal static Dataset ReadFeaturesAndTargets(string featuresPath, IEnumerable<(int Line, string Text)> featureLines,
+        string targetsPath, IEnumerable<(int Line, string Text)> targetLines)
+    {
+        (List<float> features, int featureCount, int rows) = ReadWhitespaceTable(featuresPath, featureLines);
+        (List<float> targets, int targetCount, int targetRows) = ReadWhitespaceTable(targetsPath, targetLines);
         if (rows != targetRows)
             throw new InvalidDataException($"{featuresPath} has {rows} rows of features but {targetsPath} has {targetRows} rows of targets; they must match row for row.");
         return new Dataset([.. features], [featureCount], [.. targets], targetCount);
     }
 
-    private static (List<float> Values, int Columns, int Rows) ReadWhitespaceTable(string path)
+    private static (List<float> Values, int Columns, int Rows) ReadWhitespaceTable(string path, IEnumerable<(int Line, string Text)> nonBlankLines)
     {
         var values = new List<float>();
         int columns = -1, rows = 0;
-        foreach ((int line, string text) in DataFile.NonBlankLines(path))
+        foreach ((int line, string text) in nonBlankLines)
         {
             string[] fields = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (columns < 0) columns = fields.Length;

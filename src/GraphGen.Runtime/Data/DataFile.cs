@@ -17,10 +17,15 @@ internal static class DataFile
     public static byte[] ReadAllBytes(string path) => ReadAllBytes(path, out _);
 
     /// <summary>The whole content, decompressed when the file is gzipped (then <paramref name="gzipped"/> is true).</summary>
-    public static byte[] ReadAllBytes(string path, out bool gzipped)
+    public static byte[] ReadAllBytes(string path, out bool gzipped) => Decompress(path, ReadFile(path), out gzipped);
+
+    /// <summary>
+    /// <paramref name="raw"/> as read from <paramref name="source"/> (a path, or the name of a
+    /// shipped copy), decompressed when it is gzipped.
+    /// </summary>
+    public static byte[] Decompress(string source, byte[] raw, out bool gzipped)
     {
-        byte[] raw = ReadFile(path);
-        gzipped = IsGzip(path, raw);
+        gzipped = IsGzip(source, raw);
         if (!gzipped) return raw;
         using var input = new MemoryStream(raw);
         using var gzip = new GZipStream(input, CompressionMode.Decompress);
@@ -31,9 +36,9 @@ internal static class DataFile
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{path}: not a valid gzip file ({e.Message})", e);
+            throw new InvalidDataException($"{source}: not a valid gzip file ({e.Message})", e);
         }
-        GzipTrailer.Check(path, raw, output.GetBuffer().AsSpan(0, (int)output.Length));
+        GzipTrailer.Check(source, raw, output.GetBuffer().AsSpan(0, (int)output.Length));
         return output.ToArray();
     }
 
@@ -56,13 +61,15 @@ internal static class DataFile
     }
 
     /// <summary>True when the data is gzipped: the name ends in ".gz" or it starts with 1F 8B.</summary>
-    private static bool IsGzip(string path, ReadOnlySpan<byte> content) =>
-        path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || content is [0x1F, 0x8B, ..];
+    private static bool IsGzip(string source, ReadOnlySpan<byte> content) =>
+        source.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || content is [0x1F, 0x8B, ..];
 
     /// <summary>The file's text, decompressed when gzipped, decoded as strict UTF-8 without a byte-order mark.</summary>
-    public static string ReadAllText(string path)
+    public static string ReadAllText(string path) => DecodeText(path, ReadAllBytes(path));
+
+    /// <summary>Decompressed bytes from <paramref name="source"/> as strict UTF-8 text, without a byte-order mark.</summary>
+    private static string DecodeText(string source, byte[] bytes)
     {
-        byte[] bytes = ReadAllBytes(path);
         ReadOnlySpan<byte> text = bytes.AsSpan();
         if (text is [0xEF, 0xBB, 0xBF, ..]) text = text[3..];
         try
@@ -71,12 +78,21 @@ internal static class DataFile
         }
         catch (DecoderFallbackException e)
         {
-            throw Error(path, $"byte {e.Index + (bytes.Length - text.Length)}", "the text is not valid UTF-8");
+            throw Error(source, $"byte {e.Index + (bytes.Length - text.Length)}", "the text is not valid UTF-8");
         }
     }
 
     /// <summary>The file's lines that hold something other than white space, with their 1-based line numbers.</summary>
     public static IEnumerable<(int Line, string Text)> NonBlankLines(string path) => NonBlankLinesOf(ReadAllText(path));
+
+    /// <summary>
+    /// The non-blank lines of <paramref name="raw"/>, the content of <paramref name="source"/>
+    /// (gzipped or not), with their 1-based line numbers.
+    /// </summary>
+    public static IEnumerable<(int Line, string Text)> NonBlankLines(string source, byte[] raw) => NonBlankLinesOf(Text(source, raw));
+
+    /// <summary><paramref name="raw"/>, the content of <paramref name="source"/> (gzipped or not), as strict UTF-8 text.</summary>
+    public static string Text(string source, byte[] raw) => DecodeText(source, Decompress(source, raw, out _));
 
     /// <summary>The lines of <paramref name="text"/> that hold something other than white space, with their 1-based line numbers.</summary>
     public static IEnumerable<(int Line, string Text)> NonBlankLinesOf(string text)

@@ -11,7 +11,7 @@ namespace GraphGen.Data;
 /// are not copied on the way out: treat them as read-only. Methods that change nothing about
 /// an array (<see cref="WithFeatureShape"/>, feature scaling for the labels) share it.
 /// </remarks>
-public sealed class Dataset
+public sealed partial class Dataset
 {
     private readonly int[] _featureShape;
     private readonly int[]? _labels;

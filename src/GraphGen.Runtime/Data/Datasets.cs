@@ -1,8 +1,10 @@
 namespace GraphGen.Data;
 
 /// <summary>
-/// One-line loaders for the datasets the project uses: the small ones committed in
-/// examples/data, and the large ones that scripts/fetch-data.sh puts in data/.
+/// One-line loaders for the datasets the project uses: the small ones, which ship inside this
+/// assembly (copies of examples/data, so they load from any folder), and the large ones, read
+/// from a folder you pass, from $GRAPHGEN_DATA, or from data/ in the repository (where
+/// scripts/fetch-data.sh puts them).
 /// </summary>
 public static class Datasets
 {
@@ -13,20 +15,31 @@ public static class Datasets
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>1797 handwritten digits, 8x8 pixels of 0..16 as FeatureShape [64] (unscaled: use ScaleFeatures(1f / 16)), labels 0..9.</summary>
-    public static Dataset Digits() => CsvDatasetReader.ReadLabelLast(DataPaths.ExampleData("digits.csv.gz"), 10, Digit);
+    /// <remarks>Shipped inside GraphGen.Runtime: works from any folder, with no download.</remarks>
+    public static Dataset Digits() => CsvDatasetReader.ReadLabelLast(Shipped("digits.csv.gz"), ShippedData.NonBlankLines("digits.csv.gz"), 10, Digit);
 
     /// <summary>150 iris flowers, 4 measurements in cm, 3 species.</summary>
-    public static Dataset Iris() => CsvDatasetReader.ReadSklearn(DataPaths.ExampleData("iris.csv"));
+    /// <remarks>Shipped inside GraphGen.Runtime: works from any folder, with no download.</remarks>
+    public static Dataset Iris() => ReadShippedSklearn("iris.csv");
 
     /// <summary>569 breast tumours, 30 features; 0 = malignant, 1 = benign.</summary>
-    public static Dataset BreastCancer() => CsvDatasetReader.ReadSklearn(DataPaths.ExampleData("breast_cancer.csv"));
+    /// <remarks>Shipped inside GraphGen.Runtime: works from any folder, with no download.</remarks>
+    public static Dataset BreastCancer() => ReadShippedSklearn("breast_cancer.csv");
 
     /// <summary>178 wines, 13 chemical measurements, 3 cultivars.</summary>
-    public static Dataset Wine() => CsvDatasetReader.ReadSklearn(DataPaths.ExampleData("wine_data.csv"));
+    /// <remarks>Shipped inside GraphGen.Runtime: works from any folder, with no download.</remarks>
+    public static Dataset Wine() => ReadShippedSklearn("wine_data.csv");
 
     /// <summary>442 diabetes patients, 10 raw (unscaled) features, 1 regression target: disease progression after one year.</summary>
+    /// <remarks>Shipped inside GraphGen.Runtime: works from any folder, with no download.</remarks>
     public static Dataset Diabetes() => CsvDatasetReader.ReadFeaturesAndTargets(
-        DataPaths.ExampleData("diabetes_data_raw.csv.gz"), DataPaths.ExampleData("diabetes_target.csv.gz"));
+        Shipped("diabetes_data_raw.csv.gz"), ShippedData.NonBlankLines("diabetes_data_raw.csv.gz"),
+        Shipped("diabetes_target.csv.gz"), ShippedData.NonBlankLines("diabetes_target.csv.gz"));
+
+    private static Dataset ReadShippedSklearn(string fileName) =>
+        CsvDatasetReader.ReadSklearn(Shipped(fileName), ShippedData.Text(fileName));
+
+    private static string Shipped(string fileName) => ShippedData.Source(fileName);
 
     /// <summary>
     /// MNIST digits: 60000 training or 10000 test images, pixels scaled to [0, 1], FeatureShape
@@ -65,7 +78,7 @@ public static class Datasets
 
     private static Dataset LoadIdxPair(string name, string folder, string? directory, bool train, bool gzippedByDefault, IReadOnlyList<string> classNames)
     {
-        directory ??= DataPaths.Fetched(folder);
+        directory ??= FetchedFolder(name, folder);
         string prefix = train ? "train" : "t10k";
         string images = FindIdx(name, folder, directory, $"{prefix}-images-idx3-ubyte", gzippedByDefault);
         string labels = FindIdx(name, folder, directory, $"{prefix}-labels-idx1-ubyte", gzippedByDefault);
@@ -83,8 +96,15 @@ public static class Datasets
 
     private static string FetchedText(string? directory, string fileName)
     {
-        string path = Path.Combine(directory ?? DataPaths.Fetched("text"), fileName);
+        string path = Path.Combine(directory ?? FetchedFolder("The text corpus " + fileName, "text"), fileName);
         if (!File.Exists(path)) throw new DatasetNotFoundException("The text corpus " + fileName, path, "text");
         return path;
     }
+
+    // $GRAPHGEN_DATA/<folder>, or <repository>/data/<folder>; outside the repository with the
+    // variable unset there is nowhere to look, and the exception says both ways to give a place.
+    private static string FetchedFolder(string name, string folder) =>
+        DataPaths.TryFetchedRoot() is { } root
+            ? Path.Combine(root, folder)
+            : throw new DatasetNotFoundException(name, folder, DataPaths.SearchStarts);
 }

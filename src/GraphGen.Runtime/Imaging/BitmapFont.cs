@@ -9,7 +9,9 @@ namespace GraphGen.Imaging;
 /// </summary>
 public static partial class BitmapFont
 {
+    /// <summary>Width of a glyph in font pixels.</summary>
     public const int GlyphWidth = 5;
+    /// <summary>Height of a glyph in font pixels.</summary>
     public const int GlyphHeight = 7;
 
     /// <summary>Horizontal distance from one character to the next, in pixels at scale 1.</summary>
@@ -24,6 +26,7 @@ public static partial class BitmapFont
     /// <summary>Every character the font draws, other than through the missing-glyph box.</summary>
     public static IEnumerable<char> Characters => Glyphs.Keys.Order();
 
+    /// <summary>Whether the font has a glyph for <paramref name="c"/> (otherwise it draws the missing-glyph box).</summary>
     public static bool Covers(char c) => Glyphs.ContainsKey(c);
 
     /// <summary>Whether the glyph of <paramref name="c"/> has its pixel at column <paramref name="x"/> (0..4), row <paramref name="y"/> (0..6) set.</summary>

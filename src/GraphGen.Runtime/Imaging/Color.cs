@@ -5,8 +5,11 @@ namespace GraphGen.Imaging;
 /// <summary>An sRGB colour with straight (not premultiplied) alpha, 8 bits per channel.</summary>
 public readonly record struct Color(byte R, byte G, byte B, byte A = 255)
 {
+    /// <summary>Opaque black.</summary>
     public static Color Black => new(0, 0, 0);
+    /// <summary>Opaque white.</summary>
     public static Color White => new(255, 255, 255);
+    /// <summary>Fully transparent black (alpha 0).</summary>
     public static Color Transparent => new(0, 0, 0, 0);
 
     /// <summary>A gray with equal red, green and blue.</summary>

@@ -32,6 +32,7 @@ public sealed partial class ColorMap
         IsDiverging = isDiverging;
     }
 
+    /// <summary>The map's name, e.g. "viridis".</summary>
     public string Name { get; }
 
     /// <summary>True when the middle of the map means zero, so data should span a range symmetric about it.</summary>
@@ -61,6 +62,7 @@ public sealed partial class ColorMap
             Image.ToByte(a.Blue + f * (b.Blue - a.Blue)));
     }
 
+    /// <summary>The map's <see cref="Name"/>.</summary>
     public override string ToString() => Name;
 
     private static bool InUnit(double v) => v >= 0 && v <= 1;

@@ -35,10 +35,13 @@ public sealed partial class Image
         pixels.CopyTo(_pixels);
     }
 
+    /// <summary>Width in pixels.</summary>
     public int Width { get; }
 
+    /// <summary>Height in pixels.</summary>
     public int Height { get; }
 
+    /// <summary>How each pixel's channels are stored: gray, RGB or RGBA.</summary>
     public PixelFormat Format { get; }
 
     /// <summary>Bytes per pixel: 1, 3 or 4.</summary>

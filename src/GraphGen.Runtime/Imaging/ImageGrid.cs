@@ -10,12 +10,14 @@ public sealed class ImageGrid
 {
     private readonly List<(Image Image, string? Caption)> _cells = [];
 
+    /// <summary>An empty grid of <paramref name="columns"/> cells per row.</summary>
     public ImageGrid(int columns)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         Columns = columns;
     }
 
+    /// <summary>Cells per row.</summary>
     public int Columns { get; }
 
     /// <summary>Pixels of background around and between cells.</summary>
@@ -24,10 +26,13 @@ public sealed class ImageGrid
     /// <summary>Size of each font pixel in the captions, in image pixels.</summary>
     public int CaptionScale { get; init; } = 1;
 
+    /// <summary>Colour of the margins and of cell space an image does not cover (white by default).</summary>
     public Color Background { get; init; } = Color.White;
 
+    /// <summary>Colour of the captions (black by default).</summary>
     public Color CaptionColor { get; init; } = Color.Black;
 
+    /// <summary>Cells added so far.</summary>
     public int Count => _cells.Count;
 
     /// <summary>Appends a cell, filling rows left to right; RGBA images are composited over the background.</summary>

@@ -22,6 +22,7 @@ public sealed class ActivationRecorder : IActivationObserver
         Sample = sample;
     }
 
+    /// <summary>The row of the batch whose activations are kept.</summary>
     public int Sample { get; }
 
     /// <summary>The activations of the last forward pass, in the order they were computed.</summary>
@@ -32,6 +33,7 @@ public sealed class ActivationRecorder : IActivationObserver
         Activations.FirstOrDefault(a => a.Tensor.Name == name)
         ?? throw new KeyNotFoundException($"No activation named '{name}' was recorded. Recorded: {string.Join(", ", Activations.Select(a => a.Tensor.Name))}.");
 
+    /// <summary>Copies row <see cref="Sample"/> of <paramref name="values"/>; called by the network during its forward pass.</summary>
     public void Observe(TensorInfo tensor, ReadOnlySpan<float> values, int batch)
     {
         ArgumentNullException.ThrowIfNull(tensor);

@@ -12,12 +12,16 @@ namespace GraphGen.Inspection;
 /// </summary>
 public sealed record AttackEvaluation(string Attack, float Epsilon, int Samples, int CorrectBefore, int Flipped, int CorrectAfter)
 {
+    /// <summary>Accuracy on the samples before the attack.</summary>
     public double CleanAccuracy => (double)CorrectBefore / Samples;
 
+    /// <summary>Of the samples classified correctly before the attack, the fraction it turned wrong (NaN when none was correct).</summary>
     public double SuccessRate => CorrectBefore == 0 ? double.NaN : (double)Flipped / CorrectBefore;
 
+    /// <summary>Accuracy on the attacked samples.</summary>
     public double AdversarialAccuracy => (double)CorrectAfter / Samples;
 
+    /// <summary>One line: the attack, ε, success rate and accuracy before and after.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Attack} ε={Epsilon:G3}: success rate {SuccessRate:F4} ({Flipped} of {CorrectBefore} correctly classified), accuracy {CleanAccuracy:F4} → {AdversarialAccuracy:F4}");
 

@@ -135,6 +135,7 @@ public sealed class GradientMonitor
     /// <summary>CSV, one row per step and parameter tensor: step,parameter,gradient_norm,update_norm,weight_norm,update_ratio.</summary>
     public string ToCsv() => GradientCsv.Steps(this);
 
+    /// <summary>Writes <see cref="ToCsv"/> to <paramref name="path"/> (the folder is created; the write is atomic).</summary>
     public void SaveCsv(string path) => GradientCsv.Save(path, ToCsv());
 
     private double[] Column(double[] values, int parameter)

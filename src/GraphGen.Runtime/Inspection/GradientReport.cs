@@ -18,17 +18,22 @@ public sealed class GradientReport
         Steps = steps;
     }
 
+    /// <summary>One entry per layer, in parameter-table order (input side first).</summary>
     public IReadOnlyList<LayerGradients> Layers { get; }
 
+    /// <summary>The thresholds that decided each layer's <see cref="LayerGradients.Status"/>.</summary>
     public GradientThresholds Thresholds { get; }
 
     /// <summary>How many training steps the figures summarise.</summary>
     public int Steps { get; }
 
+    /// <summary>The layers whose gradients vanish.</summary>
     public IEnumerable<LayerGradients> Vanishing => Layers.Where(l => l.Status == GradientStatus.Vanishing);
 
+    /// <summary>The layers whose gradients explode (or are not finite).</summary>
     public IEnumerable<LayerGradients> Exploding => Layers.Where(l => l.Status == GradientStatus.Exploding);
 
+    /// <summary>The entry of the layer named <paramref name="layer"/> (e.g. "hidden"); an unknown name throws, listing the known ones.</summary>
     public LayerGradients this[string layer] =>
         Layers.FirstOrDefault(l => l.Layer == layer) ?? throw new KeyNotFoundException($"No layer '{layer}'. Known: {string.Join(", ", Layers.Select(l => l.Layer))}.");
 
@@ -86,6 +91,7 @@ public sealed class GradientReport
         return csv.ToString();
     }
 
+    /// <summary>Writes <see cref="ToCsv"/> to <paramref name="path"/> (the folder is created; the write is atomic).</summary>
     public void SaveCsv(string path) => GradientCsv.Save(path, ToCsv());
 
     /// <summary>A table for the console, then one line naming the vanishing and exploding layers.</summary>

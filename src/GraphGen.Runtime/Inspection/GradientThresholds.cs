@@ -3,6 +3,7 @@ namespace GraphGen.Inspection;
 /// <summary>What a layer's gradient is called, judged by <see cref="GradientThresholds"/>.</summary>
 public enum GradientStatus
 {
+    /// <summary>Neither vanishing nor exploding.</summary>
     Healthy,
     /// <summary>So small, next to the other layers', that the layer hardly learns.</summary>
     Vanishing,

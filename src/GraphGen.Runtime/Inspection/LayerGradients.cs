@@ -25,6 +25,7 @@ public sealed record LayerGradients(
     double RelativeToLargest,
     GradientStatus Status)
 {
+    /// <summary>One line: the layer, its median and largest gradient norm, its median update ratio and its status.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Layer}: median ‖∇‖ {MedianGradientNorm:0.00E+00} ({RelativeToLargest:0.0E+00} of the largest), max {MaxGradientNorm:0.00E+00}, median ‖Δθ‖/‖θ‖ {MedianUpdateRatio:0.00E+00}: {Status.ToString().ToLowerInvariant()}");
 

@@ -14,6 +14,7 @@ public sealed record TensorInfo(string Name, string Op, int[] Shape)
         }
     }
 
+    /// <summary>"name (op) [B, dims...]", the batch shown as B.</summary>
     public override string ToString() => $"{Name} ({Op}) [B, {string.Join(", ", Shape)}]";
 }
 
@@ -24,5 +25,6 @@ public sealed record TensorInfo(string Name, string Op, int[] Shape)
 /// </summary>
 public interface IActivationObserver
 {
+    /// <summary>Called once per stored activation, as soon as it is computed: <paramref name="values"/> holds <paramref name="batch"/> rows of the tensor's per-sample size and is only valid during the call (later steps may reuse the memory).</summary>
     void Observe(TensorInfo tensor, ReadOnlySpan<float> values, int batch);
 }

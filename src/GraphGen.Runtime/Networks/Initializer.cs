@@ -7,6 +7,7 @@ namespace GraphGen;
 /// </summary>
 public static class Initializer
 {
+    /// <summary>Fills every parameter of <paramref name="table"/> in <paramref name="arena"/> by its <see cref="ParameterInfo.Init"/>, each from its own stream of (<paramref name="seed"/>, name).</summary>
     public static void Initialize(Span<float> arena, ParameterTable table, ulong seed)
     {
         if (arena.Length != table.TotalCount)
@@ -15,6 +16,7 @@ public static class Initializer
             Initialize(arena.Slice(p.Offset, p.Count), p, seed);
     }
 
+    /// <summary>Fills one parameter's <paramref name="values"/> by <paramref name="p"/>'s <see cref="ParameterInfo.Init"/>, from the stream of (<paramref name="seed"/>, its name).</summary>
     public static void Initialize(Span<float> values, ParameterInfo p, ulong seed)
     {
         switch (p.Init)

@@ -19,12 +19,14 @@ public static class NetworkGuard
         return batch;
     }
 
+    /// <summary>Checks that <paramref name="output"/> holds exactly <paramref name="batch"/> × <paramref name="outputSize"/> floats.</summary>
     public static void Output(string network, Span<float> output, int batch, int outputSize)
     {
         if (output.Length != batch * outputSize)
             throw new ArgumentException($"{network}: the output span holds {output.Length} floats but a batch of {batch} needs {batch * outputSize} ({batch} × {outputSize}).", nameof(output));
     }
 
+    /// <summary>Checks that <paramref name="targets"/> holds exactly <paramref name="batch"/> × <paramref name="targetSize"/> values.</summary>
     public static void Targets<T>(string network, ReadOnlySpan<T> targets, int batch, int targetSize)
     {
         if (targets.Length != batch * targetSize)
@@ -44,6 +46,7 @@ public static class NetworkGuard
         }
     }
 
+    /// <summary>Throws <see cref="NonFiniteValueException"/> naming the first NaN or infinity in <paramref name="values"/>.</summary>
     public static void Finite(string network, string what, ReadOnlySpan<float> values)
     {
         for (int i = 0; i < values.Length; i++)
@@ -53,6 +56,7 @@ public static class NetworkGuard
         }
     }
 
+    /// <summary>Throws <see cref="NonFiniteValueException"/> when <paramref name="value"/> (e.g. the loss) is NaN or infinite.</summary>
     public static void Finite(string network, string what, float value)
     {
         if (!float.IsFinite(value))

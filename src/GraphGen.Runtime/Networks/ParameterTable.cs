@@ -10,6 +10,7 @@ public sealed class ParameterTable
     private readonly ParameterInfo[] _parameters;
     private readonly Dictionary<string, ParameterInfo> _byName;
 
+    /// <summary>A table of <paramref name="parameters"/> in arena order: names unique, each starting where the previous one ends.</summary>
     public ParameterTable(params ParameterInfo[] parameters)
     {
         _parameters = parameters;
@@ -29,17 +30,21 @@ public sealed class ParameterTable
     /// <summary>A table with no parameters.</summary>
     public static ParameterTable Empty { get; } = new();
 
+    /// <summary>The parameters in arena order.</summary>
     public IReadOnlyList<ParameterInfo> Parameters => _parameters;
 
     /// <summary>Total number of floats in the parameter arena.</summary>
     public int TotalCount { get; }
 
+    /// <summary>Number of parameter tensors.</summary>
     public int Count => _parameters.Length;
 
+    /// <summary>The parameter named <paramref name="name"/> (e.g. "hidden.weight"); an unknown name throws, listing the known ones.</summary>
     public ParameterInfo this[string name] =>
         _byName.TryGetValue(name, out var p) ? p
             : throw new KeyNotFoundException($"No parameter named '{name}'. Known: {string.Join(", ", _byName.Keys)}.");
 
+    /// <summary>The parameter named <paramref name="name"/>, if there is one.</summary>
     public bool TryGet(string name, out ParameterInfo parameter) => _byName.TryGetValue(name, out parameter!);
 
     /// <summary>The slice of <paramref name="arena"/> that holds <paramref name="name"/>.</summary>

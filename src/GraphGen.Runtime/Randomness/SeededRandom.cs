@@ -7,7 +7,7 @@ namespace GraphGen;
 /// </summary>
 /// <remarks>
 /// Only integer arithmetic and exact float scaling are used, so the stream is bitwise
-/// identical everywhere. <see cref="NextGaussian"/> goes through <see cref="Math.Log"/> and
+/// identical everywhere. <see cref="NextGaussian"/> goes through <see cref="Math.Log(double)"/> and
 /// <see cref="Math.Cos"/>, which can differ in the last bit between C runtimes; it is used
 /// only where that is acceptable (noise for a VAE, dropout never uses it).
 /// </remarks>
@@ -15,6 +15,7 @@ public sealed class SeededRandom
 {
     private uint _s0, _s1, _s2, _s3;
 
+    /// <summary>A generator whose whole sequence is fixed by <paramref name="seed"/>.</summary>
     public SeededRandom(ulong seed)
     {
         ulong z = seed;

@@ -57,8 +57,9 @@ public sealed class DataPathsTests : IDisposable
         var error = Assert.Throws<DatasetNotFoundException>(() => Datasets.Mnist(train: true, directory: _temp.Path));
         string missing = Path.Combine(_temp.Path, "train-images-idx3-ubyte");
         Assert.Equal(
-            $"MNIST is not on this machine: {missing} does not exist. Fetch it from the repository root with: bash scripts/fetch-data.sh mnist " +
-            "(it writes to data/ in the repository, or to $GRAPHGEN_DATA when that is set).",
+            $"MNIST is not on this machine: {missing} does not exist. Pass the folder that holds its files as the loader's directory argument, " +
+            "or set $GRAPHGEN_DATA to a folder that holds mnist/. To download it, run bash scripts/fetch-data.sh mnist in a clone of the " +
+            "GraphGen repository (it writes to data/ there, or to $GRAPHGEN_DATA when that is set).",
             error.Message);
         Assert.Equal(missing, error.FileName);
         Assert.Equal("bash scripts/fetch-data.sh mnist", error.FetchCommand);
@@ -102,5 +103,27 @@ public sealed class DataPathsTests : IDisposable
         Assert.Equal(["Ada", "Jean", "Otto"], Datasets.Names(_temp.Path));
         _temp.WriteText("moby-dick.txt", "Call me Ishmael.\n");
         Assert.Equal("Call me Ishmael.\n", Datasets.MobyDick(_temp.Path));
+    }
+
+    [Fact]
+    public void OutsideTheRepositoryFetchedDataComesFromTheVariableOrNowhere()
+    {
+        Assert.Null(DataPaths.TryFetchedRoot(null, [_temp.Path]));
+        Assert.Null(DataPaths.TryFetchedRoot(" ", [_temp.Path]));
+        Assert.Equal(_temp.Path, DataPaths.TryFetchedRoot(_temp.Path, [_temp.Path]));
+        Assert.Equal(Path.Combine(DataPaths.FindRepositoryRoot(), "data"), DataPaths.TryFetchedRoot(null, DataPaths.SearchStarts));
+    }
+
+    [Fact]
+    public void WithNowhereToLookTheMessageNamesTheArgumentAndTheVariable()
+    {
+        var error = new DatasetNotFoundException("MNIST", "mnist", [_temp.Path, _temp.Path]);
+        Assert.Equal(
+            $"MNIST is not on this machine: no folder was passed, $GRAPHGEN_DATA is not set, and {_temp.Path} is not inside the GraphGen repository. " +
+            "Pass the folder that holds its files as the loader's directory argument, or set $GRAPHGEN_DATA to a folder that holds mnist/. " +
+            "To download it, run bash scripts/fetch-data.sh mnist in a clone of the GraphGen repository (it writes to data/ there, or to $GRAPHGEN_DATA when that is set).",
+            error.Message);
+        Assert.Equal("bash scripts/fetch-data.sh mnist", error.FetchCommand);
+        Assert.Null(error.FileName);
     }
 }

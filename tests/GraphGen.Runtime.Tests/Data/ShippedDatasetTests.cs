@@ -2,7 +2,10 @@ using GraphGen.Data;
 
 namespace GraphGen.Runtime.Tests.Data;
 
-/// <summary>The committed datasets in examples/data read with the right sizes and values.</summary>
+/// <summary>
+/// The shipped datasets (examples/data, embedded in GraphGen.Runtime) read with the right sizes
+/// and values, and the embedded copies are the committed files byte for byte.
+/// </summary>
 public class ShippedDatasetTests
 {
     [Fact]
@@ -70,5 +73,57 @@ public class ShippedDatasetTests
         Assert.Equal([59f, 2f, 32.1f, 101f, 157f, 93.2f, 38f, 4f, 4.8598f, 87f], diabetes.FeaturesOf(0).ToArray());
         Assert.Equal(151f, diabetes.TargetsOf(0)[0]);
         Assert.Equal(57f, diabetes.TargetsOf(441)[0]);
+    }
+
+    [Fact]
+    public void EveryCommittedDataFileIsEmbeddedByteForByte()
+    {
+        string folder = Path.Combine(DataPaths.FindRepositoryRoot(), "examples", "data");
+        string[] committed = Directory.GetFiles(folder)
+            .Select(Path.GetFileName).OfType<string>()
+            .Where(name => name.EndsWith(".csv", StringComparison.Ordinal) || name.EndsWith(".csv.gz", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["breast_cancer.csv", "diabetes_data_raw.csv.gz", "diabetes_target.csv.gz", "digits.csv.gz", "iris.csv", "wine_data.csv"], committed);
+        Assert.Equal(committed, ShippedData.FileNames);
+        foreach (string name in committed)
+            Assert.True(File.ReadAllBytes(Path.Combine(folder, name)).AsSpan().SequenceEqual(ShippedData.ReadAllBytes(name)), $"the embedded {name} differs from examples/data/{name}");
+    }
+
+    [Fact]
+    public void ShippedDatasetsEqualTheCommittedFilesReadFromDisk()
+    {
+        // The loaders read the embedded copies; reading the files in examples/data gives the same bits.
+        AssertSameDataset(CsvDatasetReader.ReadLabelLast(DataPaths.ExampleData("digits.csv.gz"), 10, Datasets.Digits().ClassNames), Datasets.Digits());
+        AssertSameDataset(CsvDatasetReader.ReadSklearn(DataPaths.ExampleData("iris.csv")), Datasets.Iris());
+        AssertSameDataset(CsvDatasetReader.ReadSklearn(DataPaths.ExampleData("wine_data.csv")), Datasets.Wine());
+        AssertSameDataset(CsvDatasetReader.ReadSklearn(DataPaths.ExampleData("breast_cancer.csv")), Datasets.BreastCancer());
+        AssertSameDataset(CsvDatasetReader.ReadFeaturesAndTargets(DataPaths.ExampleData("diabetes_data_raw.csv.gz"), DataPaths.ExampleData("diabetes_target.csv.gz")), Datasets.Diabetes());
+    }
+
+    [Fact]
+    public void AnUnknownShippedFileNamesTheShippedOnes()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => ShippedData.ReadAllBytes("mnist.csv"));
+        Assert.Equal("GraphGen ships no dataset file named \"mnist.csv\"; the shipped files are breast_cancer.csv, diabetes_data_raw.csv.gz, diabetes_target.csv.gz, digits.csv.gz, iris.csv, wine_data.csv.", error.Message);
+    }
+
+    [Fact]
+    public void AFormatErrorInAShippedFileNamesItsCommittedCopy()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => CsvDatasetReader.ReadSklearn(ShippedData.Source("iris.csv"), "150,4,setosa,versicolor,virginica\n5.1,x,1.4,0.2,0\n" + new string(' ', 2400)));
+        Assert.Equal("examples/data/iris.csv (shipped in GraphGen.Runtime): line 2: column 2: \"x\" is not a number", error.Message);
+    }
+
+    private static void AssertSameDataset(Dataset expected, Dataset actual)
+    {
+        Assert.Equal(expected.FeatureShape, actual.FeatureShape);
+        Assert.Equal(expected.Features, actual.Features);
+        Assert.Equal(expected.HasLabels, actual.HasLabels);
+        if (expected.HasLabels)
+        {
+            Assert.Equal(expected.Labels, actual.Labels);
+            Assert.Equal(expected.ClassNames, actual.ClassNames);
+        }
+        else Assert.Equal(expected.Targets, actual.Targets);
     }
 }

@@ -11,6 +11,7 @@ public sealed class BarChart : Plot
     private readonly string[] _categories;
     private readonly List<BarSeries> _series = [];
 
+    /// <summary>A chart with one group of bars per category, in the given order (at least one).</summary>
     public BarChart(IEnumerable<string> categories)
     {
         ArgumentNullException.ThrowIfNull(categories);
@@ -19,14 +20,19 @@ public sealed class BarChart : Plot
             throw new ArgumentException("A bar chart needs at least one category.", nameof(categories));
     }
 
+    /// <summary>The categories along the x axis, in order.</summary>
     public IReadOnlyList<string> Categories => _categories;
 
+    /// <summary>The series added so far; each draws one bar per category.</summary>
     public IReadOnlyList<BarSeries> Series => _series;
 
+    /// <summary>Caption of the x axis.</summary>
     public string XLabel { get; set; } = "";
 
+    /// <summary>Caption of the y axis.</summary>
     public string YLabel { get; set; } = "";
 
+    /// <summary>A logarithmic y axis (values ≤ 0 are left out of its range).</summary>
     public bool LogY { get; set; }
 
     /// <summary>Fixed y axis limits instead of the data's range; widened to whole ticks.</summary>
@@ -42,6 +48,7 @@ public sealed class BarChart : Plot
         return this;
     }
 
+    /// <summary>The chart as an SVG document: grouped bars, axes, ticks and a legend.</summary>
     public override string ToSvg()
     {
         bool legend = _series.Count > 1 || _series.Any(s => s.Name.Length > 0);

@@ -21,10 +21,13 @@ public sealed class Heatmap : Plot
         Columns = columns;
     }
 
+    /// <summary>Rows of the matrix, drawn top to bottom.</summary>
     public int Rows { get; }
 
+    /// <summary>Columns of the matrix, drawn left to right.</summary>
     public int Columns { get; }
 
+    /// <summary>The colour scale (viridis by default; a diverging map centres the range on zero).</summary>
     public ColorMap ColorMap { get; set; } = ColorMap.Viridis;
 
     /// <summary>
@@ -39,8 +42,10 @@ public sealed class Heatmap : Plot
     /// <summary>One label per column (left to right), or null to number the columns from 0.</summary>
     public IReadOnlyList<string>? ColumnLabels { get; set; }
 
+    /// <summary>Caption of the x axis.</summary>
     public string XLabel { get; set; } = "";
 
+    /// <summary>Caption of the y axis.</summary>
     public string YLabel { get; set; } = "";
 
     /// <summary>Title of the colour bar, e.g. "activation".</summary>
@@ -50,6 +55,7 @@ public sealed class Heatmap : Plot
     public ValueRange EffectiveRange =>
         Range ?? (ColorMap.IsDiverging ? ValueRange.SymmetricAboutZero(_values) : ValueRange.Of(_values));
 
+    /// <summary>The heatmap as an SVG document: one cell per value, axes and a colour bar.</summary>
     public override string ToSvg()
     {
         var range = EffectiveRange;

@@ -10,12 +10,16 @@ public sealed class LinePlot : Plot
     private const string ClipId = "plot-area";
     private readonly List<LineSeries> _series = [];
 
+    /// <summary>Caption of the x axis.</summary>
     public string XLabel { get; set; } = "";
 
+    /// <summary>Caption of the y axis.</summary>
     public string YLabel { get; set; } = "";
 
+    /// <summary>A logarithmic x axis (values ≤ 0 are left out of its range).</summary>
     public bool LogX { get; set; }
 
+    /// <summary>A logarithmic y axis (values ≤ 0 are left out of its range).</summary>
     public bool LogY { get; set; }
 
     /// <summary>Fixed x axis limits instead of the data's range; widened to whole ticks.</summary>
@@ -24,6 +28,7 @@ public sealed class LinePlot : Plot
     /// <summary>Fixed y axis limits instead of the data's range, e.g. [0, 1] for accuracy; widened to whole ticks.</summary>
     public ValueRange? YLimits { get; set; }
 
+    /// <summary>The lines added so far, in drawing order.</summary>
     public IReadOnlyList<LineSeries> Series => _series;
 
     /// <summary>Adds a curve through (x[i], y[i]); the values are copied.</summary>
@@ -40,6 +45,7 @@ public sealed class LinePlot : Plot
     public LinePlot Add(string name, ReadOnlySpan<float> x, ReadOnlySpan<float> y, bool markers = false) =>
         Add(name, Widen(x), Widen(y), markers);
 
+    /// <summary>The plot as an SVG document: axes, ticks, one polyline per series and a legend.</summary>
     public override string ToSvg()
     {
         bool legend = _series.Count > 1 || _series.Any(s => s.Name.Length > 0);

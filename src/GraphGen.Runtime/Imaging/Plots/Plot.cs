@@ -11,6 +11,7 @@ public abstract class Plot
     private int _width = 640;
     private int _height = 400;
 
+    /// <summary>Title drawn above the plot; empty for none.</summary>
     public string Title { get; set; } = "";
 
     /// <summary>Width of the SVG in pixels (also its viewBox), at least 200.</summary>

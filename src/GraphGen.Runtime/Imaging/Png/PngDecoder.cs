@@ -13,8 +13,10 @@ namespace GraphGen.Imaging;
 /// </summary>
 public static class PngDecoder
 {
+    /// <summary>Reads and decodes the PNG file at <paramref name="path"/>.</summary>
     public static Image Load(string path) => Decode(File.ReadAllBytes(path));
 
+    /// <summary>Decodes a PNG held in memory; an unsupported or corrupt file throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
     public static Image Decode(ReadOnlySpan<byte> png)
     {
         if (png.Length < PngFormat.Signature.Length || !png[..PngFormat.Signature.Length].SequenceEqual(PngFormat.Signature))
