@@ -5,7 +5,7 @@ public class CompiledVersusReferenceTests
 {
     private const int Batch = 5;
 
-    public static TheoryData<string> Networks => new() { "ActivationChain", "ResidualDag", "BinaryClassifier", "MultiLoss", "HelperAndLoop", "RatioRegression" };
+    public static TheoryData<string> Networks => new() { "ActivationChain", "SmoothActivations", "ResidualDag", "BinaryClassifier", "MultiLoss", "HelperAndLoop", "RatioRegression" };
 
     /// <summary>A network with seeded parameters, a batch of inputs, and matching targets.</summary>
     private static (object Net, float[] X, object Targets) Case(string name, int seed = 3)
@@ -13,6 +13,7 @@ public class CompiledVersusReferenceTests
         object net = name switch
         {
             "ActivationChain" => new ActivationChain(Batch, seed),
+            "SmoothActivations" => new SmoothActivations(Batch, seed),
             "ResidualDag" => new ResidualDag(Batch, seed),
             "BinaryClassifier" => new BinaryClassifier(Batch, seed),
             "MultiLoss" => new MultiLoss(Batch, seed),

@@ -23,6 +23,29 @@ public partial class ActivationChain
     Tensor Loss(Tensor z, [Labels(4)] Tensor y) => SoftmaxCrossEntropy(z, y);
 }
 
+/// <summary>
+/// SiLU and softplus in each form the generator emits: fused into a GEMM epilogue (forward and
+/// backward), left as the runtime activation kernel (its input is read again later), and inside
+/// an elementwise chain (a loop calling the activation's runtime struct).
+/// </summary>
+[Network]
+public partial class SmoothActivations
+{
+    [Forward]
+    Tensor Forward([Shape(6)] Tensor x)
+    {
+        var a = Silu(Dense(x, 7, "a"));
+        var z = Dense(a, 7, "b");
+        var b = Softplus(z) + 0.5f * z;
+        var c = Silu(b + Dense(x, 7, "skip"));
+        var d = Softplus(Dense(c, 6, "d"));
+        return Dense(d, 4, "logits");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor logits, [Labels(4)] Tensor y) => SoftmaxCrossEntropy(logits, y);
+}
+
 /// <summary>A DAG: residual sums, concatenation, tied weights, products, scalar arithmetic, broadcast reductions.</summary>
 [Network]
 public partial class ResidualDag

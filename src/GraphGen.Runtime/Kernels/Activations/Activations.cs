@@ -8,8 +8,8 @@ namespace GraphGen.Kernels;
 /// Generic over the activation (<see cref="IActivation{TSelf}"/>): the same code serves all.
 /// </summary>
 /// <remarks>
-/// Full blocks of 16 (or 8) floats go through the vector form, the last few through the scalar
-/// form; tensors of at least <see cref="ParallelMinFloats"/> floats are split over the worker
+/// Every element goes through the vector form (a ragged end is staged through a zero-padded vector);
+/// tensors of at least <see cref="ParallelMinFloats"/> floats are split over the worker
 /// pool in ranges of whole 16-float blocks, so every element takes the same path as on one thread.
 /// </remarks>
 public static class Activations
@@ -54,47 +54,87 @@ public static class Activations
         BackwardSpan(activation, source, dy, dx, accumulate);
     }
 
+    /// <summary>
+    /// Full vectors, then the ragged end staged through a zero-padded vector (never the scalar
+    /// form): every element goes through the same code wherever it sits, so a sample's result does
+    /// not depend on the batch it came in (the scalar and vector forms of exp differ in the last bit).
+    /// </summary>
     private static void ForwardSpan<TAct>(TAct f, ReadOnlySpan<float> x, Span<float> y)
         where TAct : struct, IActivation<TAct>
     {
-        int i = 0;
+        int i = 0, n = x.Length;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; i <= x.Length - 16; i += 16)
+            for (; i <= n - 16; i += 16)
                 f.Forward(Vector512.Create(x.Slice(i, 16))).CopyTo(y.Slice(i, 16));
+            if (i == n) return;
+            Span<float> stage = stackalloc float[16];
+            x[i..].CopyTo(stage);
+            f.Forward(Vector512.Create(stage)).CopyTo(stage);
+            stage[..(n - i)].CopyTo(y[i..]);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            for (; i <= x.Length - 8; i += 8)
+            for (; i <= n - 8; i += 8)
                 f.Forward(Vector256.Create(x.Slice(i, 8))).CopyTo(y.Slice(i, 8));
+            if (i == n) return;
+            Span<float> stage = stackalloc float[8];
+            x[i..].CopyTo(stage);
+            f.Forward(Vector256.Create(stage)).CopyTo(stage);
+            stage[..(n - i)].CopyTo(y[i..]);
         }
-        for (; i < x.Length; i++) y[i] = f.Forward(x[i]);
+        else
+        {
+            for (; i < n; i++) y[i] = f.Forward(x[i]);
+        }
     }
 
+    /// <summary>dx (+)= dy ⊙ f′(s), the ragged end staged like <see cref="ForwardSpan"/>'s.</summary>
     private static void BackwardSpan<TAct>(TAct f, ReadOnlySpan<float> source, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
         where TAct : struct, IActivation<TAct>
     {
-        int i = 0;
+        int i = 0, n = dy.Length;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; i <= dy.Length - 16; i += 16)
+            for (; i <= n - 16; i += 16)
             {
                 var g = Vector512.Create(dy.Slice(i, 16)) * f.Derivative(Vector512.Create(source.Slice(i, 16)));
                 (accumulate ? Vector512.Create(dx.Slice(i, 16)) + g : g).CopyTo(dx.Slice(i, 16));
             }
+            if (i == n) return;
+            Span<float> stage = stackalloc float[3 * 16];
+            Span<float> s = stage[..16], d = stage.Slice(16, 16), o = stage.Slice(32, 16);
+            source.Slice(i, n - i).CopyTo(s);
+            dy[i..].CopyTo(d);
+            dx.Slice(i, n - i).CopyTo(o);
+            var tail = Vector512.Create(d) * f.Derivative(Vector512.Create(s));
+            (accumulate ? Vector512.Create(o) + tail : tail).CopyTo(o);
+            o[..(n - i)].CopyTo(dx[i..]);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            for (; i <= dy.Length - 8; i += 8)
+            for (; i <= n - 8; i += 8)
             {
                 var g = Vector256.Create(dy.Slice(i, 8)) * f.Derivative(Vector256.Create(source.Slice(i, 8)));
                 (accumulate ? Vector256.Create(dx.Slice(i, 8)) + g : g).CopyTo(dx.Slice(i, 8));
             }
+            if (i == n) return;
+            Span<float> stage = stackalloc float[3 * 8];
+            Span<float> s = stage[..8], d = stage.Slice(8, 8), o = stage.Slice(16, 8);
+            source.Slice(i, n - i).CopyTo(s);
+            dy[i..].CopyTo(d);
+            dx.Slice(i, n - i).CopyTo(o);
+            var tail = Vector256.Create(d) * f.Derivative(Vector256.Create(s));
+            (accumulate ? Vector256.Create(o) + tail : tail).CopyTo(o);
+            o[..(n - i)].CopyTo(dx[i..]);
         }
-        for (; i < dy.Length; i++)
+        else
         {
-            float g = dy[i] * f.Derivative(source[i]);
-            dx[i] = accumulate ? dx[i] + g : g;
+            for (; i < n; i++)
+            {
+                float g = dy[i] * f.Derivative(source[i]);
+                dx[i] = accumulate ? dx[i] + g : g;
+            }
         }
     }
 

@@ -19,6 +19,7 @@ public static class CausalSoftmax
 {
     private const long ParallelMinElements = 1L << 16;
 
+    /// <summary>y = causal softmax of <paramref name="scores"/>: <paramref name="count"/> blocks of [t, t], row i over columns j ≤ i (the rest exactly 0).</summary>
     public static unsafe void Forward(int count, int t, ReadOnlySpan<float> scores, Span<float> y)
     {
         const string Kernel = "CausalSoftmax.Forward";
@@ -31,6 +32,7 @@ public static class CausalSoftmax
         }
     }
 
+    /// <summary>dx (+)= y ⊙ (dy − Σ_j dy_j·y_j) per row of each block; masked entries (y = 0) get no gradient.</summary>
     public static unsafe void Backward(int count, int t, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
     {
         const string Kernel = "CausalSoftmax.Backward";

@@ -17,7 +17,9 @@ public readonly record struct Conv2dShape(
     int DilationH = 1, int DilationW = 1,
     int Groups = 1)
 {
+    /// <summary>Output rows: ⌊(InHeight + 2·PadH − DilationH·(KernelHeight − 1) − 1) / StrideH⌋ + 1.</summary>
     public int OutHeight => Extent(InHeight, KernelHeight, StrideH, PadH, DilationH);
+    /// <summary>Output columns, as <see cref="OutHeight"/> across.</summary>
     public int OutWidth => Extent(InWidth, KernelWidth, StrideW, PadW, DilationW);
 
     /// <summary>Input channels per group (the weight's second dimension).</summary>
@@ -25,7 +27,9 @@ public readonly record struct Conv2dShape(
     /// <summary>Output channels per group.</summary>
     public int GroupOutChannels => OutChannels / Groups;
 
+    /// <summary>Floats of one input channel: InHeight·InWidth.</summary>
     public int InPlane => InHeight * InWidth;
+    /// <summary>Floats of one output channel: OutHeight·OutWidth.</summary>
     public int OutPlane => OutHeight * OutWidth;
     /// <summary>Floats of one input sample: InChannels·InHeight·InWidth.</summary>
     public int InputSize => InChannels * InPlane;
@@ -63,6 +67,7 @@ public readonly record struct Conv2dShape(
             Fail($"one sample's input ({I(inSize)}), output ({I(outSize)}) or the weight ({I(weightSize)}) is too large.");
     }
 
+    /// <summary>The geometry in words, for messages.</summary>
     public override string ToString() =>
         $"Conv2d {I(InChannels)}→{I(OutChannels)} k{I(KernelHeight)}×{I(KernelWidth)} on {I(InHeight)}×{I(InWidth)} " +
         $"(stride {I(StrideH)},{I(StrideW)} pad {I(PadH)},{I(PadW)} dilation {I(DilationH)},{I(DilationW)} groups {I(Groups)})";

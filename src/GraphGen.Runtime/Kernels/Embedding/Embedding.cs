@@ -12,6 +12,7 @@ namespace GraphGen.Kernels;
 /// </summary>
 public static class Embedding
 {
+    /// <summary>y[t, :] = table[id_t, :] for every position t; an id outside the vocabulary throws before anything is written.</summary>
     public static void Forward(ReadOnlySpan<float> ids, ReadOnlySpan<float> table, Span<float> y, int vocabulary, int dimension)
     {
         const string Kernel = "Embedding.Forward";

@@ -20,6 +20,7 @@ public static class BatchedGemm
 {
     private const long ParallelMinFlops = 1L << 20;
 
+    /// <summary>C_i (+)= α·op(A_i)·op(B_i) for every i &lt; <paramref name="count"/> (see the class summary for the layout).</summary>
     public static unsafe void Multiply(int count, bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, float alpha = 1f)
     {

@@ -17,6 +17,10 @@ namespace GraphGen.Kernels;
 /// </summary>
 public static partial class BatchNorm
 {
+    /// <summary>
+    /// Training: normalises each channel with this batch's mean and biased variance, keeps μ and invstd
+    /// for the backward pass, and updates the running averages (the variance with Bessel's correction).
+    /// </summary>
     public static unsafe void ForwardTraining(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> y, Span<float> savedMean, Span<float> savedInvStd, Span<float> runningMean, Span<float> runningVar,
         float momentum = 0.1f, float epsilon = 1e-5f)
@@ -72,6 +76,7 @@ public static partial class BatchNorm
         Normalize(x, w.Span(w.Y, batch * channels * spatial), batch, channels, spatial, c, mean, invStd, w.Span(w.Gamma, channels), w.Span(w.Beta, channels));
     }
 
+    /// <summary>Inference: normalises each channel with the running averages.</summary>
     public static unsafe void ForwardInference(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, Span<float> y, float epsilon = 1e-5f)
     {

@@ -15,6 +15,7 @@ namespace GraphGen.Kernels;
 /// </summary>
 public static class LayerNorm
 {
+    /// <summary>y = γ·(x − μ)·invstd + β over each of <paramref name="rows"/> rows of <paramref name="cols"/>; keeps μ and invstd per row for the backward pass.</summary>
     public static unsafe void Forward(int rows, int cols, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> y, Span<float> savedMean, Span<float> savedInvStd, float epsilon = 1e-5f)
     {

@@ -13,9 +13,13 @@ public readonly record struct Pool2dShape(
     int StrideH, int StrideW,
     int PadH = 0, int PadW = 0)
 {
+    /// <summary>Output rows: ⌊(InHeight + 2·PadH − KernelH) / StrideH⌋ + 1.</summary>
     public int OutHeight => Extent(InHeight, KernelH, StrideH, PadH);
+    /// <summary>Output columns, as <see cref="OutHeight"/> across.</summary>
     public int OutWidth => Extent(InWidth, KernelW, StrideW, PadW);
+    /// <summary>Floats of one input channel.</summary>
     public int InPlane => InHeight * InWidth;
+    /// <summary>Floats of one output channel.</summary>
     public int OutPlane => OutHeight * OutWidth;
     /// <summary>Floats of one input sample: Channels·InHeight·InWidth.</summary>
     public int InputSize => Channels * InPlane;

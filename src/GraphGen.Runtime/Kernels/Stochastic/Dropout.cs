@@ -16,6 +16,7 @@ namespace GraphGen.Kernels;
 /// </summary>
 public static class Dropout
 {
+    /// <summary>Draws the mask of call <paramref name="step"/> from <paramref name="seed"/> and writes y = x ⊙ mask (and the mask, for the backward pass).</summary>
     public static void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float p, ulong seed, ulong step)
     {
         const string Kernel = "Dropout.Forward";

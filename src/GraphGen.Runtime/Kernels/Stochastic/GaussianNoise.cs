@@ -8,7 +8,7 @@ namespace GraphGen.Kernels;
 ///                  U₁ = (u₁ + 1)/2²⁴ ∈ (0, 1],  U₂ = u₂/2²⁴ ∈ [0, 1),  r = √(−2 ln U₁),  θ = 2π·U₂
 ///                  ε_{2k} = r·cos θ,  ε_{2k+1} = r·sin θ          (Box–Muller)
 /// </code>
-/// The 24-bit uniforms are exact, but the result goes through <see cref="Math.Log"/> and
+/// The 24-bit uniforms are exact, but the result goes through <see cref="Math.Log(double)"/> and
 /// <see cref="Math.SinCos"/>, which may differ in the last bit between C runtimes and CPUs:
 /// the noise is bitwise reproducible on one machine, and equal to within a float ulp elsewhere.
 /// The largest possible |ε| is √(−2 ln 2⁻²⁴) ≈ 5.77.
@@ -18,6 +18,7 @@ public static class GaussianNoise
     private const double TwoPi = 2 * Math.PI;
     private const double Unit = 1.0 / (1 << 24);
 
+    /// <summary>Fills <paramref name="eps"/> with N(0, 1) samples of call <paramref name="step"/> of the stream <paramref name="seed"/>.</summary>
     public static void Fill(Span<float> eps, ulong seed, ulong step)
     {
         ulong key = CounterHash.Key(seed, step, CounterHash.NoiseStream);
