@@ -12,7 +12,13 @@ namespace GraphGen.Generator;
 /// The result of compiling one network: its two files (the network, and its description), when it
 /// compiled, and the diagnostics to report.
 /// </summary>
-internal sealed record GeneratedNetwork(string HintName, string? Source, string DescribeHintName, string? DescribeSource, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record GeneratedNetwork(string HintName, string? Source, string DescribeHintName, string? DescribeSource, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>The GPU file (when the compilation references GraphGen.Gpu).</summary>
+    public string? GpuSource { get; init; }
+
+    public string GpuHintName => HintName.Substring(0, HintName.Length - ".g.cs".Length) + ".Gpu.g.cs";
+}
 
 /// <summary>
 /// The pure part of the pipeline, with no Roslyn types: spec → graph (shapes, diagnostics) →
@@ -25,7 +31,9 @@ internal static class NetworkCompiler
     private static string FirstOwnFrame(Exception e) =>
         e.StackTrace?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("GraphGen.Generator")) ?? "";
 
-    public static GeneratedNetwork Compile(NetworkSpec spec)
+    /// <param name="spec">The parsed network.</param>
+    /// <param name="gpu">Whether the compilation references GraphGen.Gpu: then the GPU file is written too.</param>
+    public static GeneratedNetwork Compile(NetworkSpec spec, bool gpu = false)
     {
         string hintName = spec.FullName + ".g.cs", describeHintName = spec.FullName + ".Describe.g.cs";
         try
@@ -36,7 +44,10 @@ internal static class NetworkCompiler
             if (diagnostics.Count > 0 || graph.Output is null)
                 return new GeneratedNetwork(hintName, null, describeHintName, null, diagnostics.ToEquatableArray());
             var plan = PlanPasses.Compile(graph);
-            return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), describeHintName, NetworkEmitter.EmitDescription(spec, plan), EquatableArray<DiagnosticInfo>.Empty);
+            return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), describeHintName, NetworkEmitter.EmitDescription(spec, plan), EquatableArray<DiagnosticInfo>.Empty)
+            {
+                GpuSource = gpu ? NetworkEmitter.EmitGpu(spec, plan) : null,
+            };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

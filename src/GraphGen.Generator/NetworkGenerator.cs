@@ -24,9 +24,16 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 transform: static (ctx, ct) => NetworkParser.ParseSafely(ctx, ct))
             .WithTrackingName(StepNames.Parse);
 
-        // Compile: graph, autodiff, fusion, memory plan and C# text, from the spec alone.
+        // Whether the GPU backend is referenced: a bool, equal from one edit to the next, so it
+        // costs the cache nothing.
+        var gpu = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(KnownNames.GpuDevice) is not null)
+            .WithTrackingName(StepNames.Gpu);
+
+        // Compile: graph, autodiff, fusion, memory plan and C# text, from the spec (and that bool) alone.
         var networks = specs
-            .Select(static (spec, _) => NetworkCompiler.Compile(spec))
+            .Combine(gpu)
+            .Select(static (pair, _) => NetworkCompiler.Compile(pair.Left, pair.Right))
             .WithTrackingName(StepNames.Compile);
 
         context.RegisterSourceOutput(networks, static (spc, network) =>
@@ -34,6 +41,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             foreach (var diagnostic in network.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
             if (network.Source is not null) spc.AddSource(network.HintName, SourceText.From(network.Source, System.Text.Encoding.UTF8));
             if (network.DescribeSource is not null) spc.AddSource(network.DescribeHintName, SourceText.From(network.DescribeSource, System.Text.Encoding.UTF8));
+            if (network.GpuSource is not null) spc.AddSource(network.GpuHintName, SourceText.From(network.GpuSource, System.Text.Encoding.UTF8));
         });
 
         // A [Forward] method in a class without [Network] would silently do nothing: say so.

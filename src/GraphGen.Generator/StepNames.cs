@@ -5,5 +5,6 @@ internal static class StepNames
 {
     public const string Parse = nameof(Parse);
     public const string Compile = nameof(Compile);
+    public const string Gpu = nameof(Gpu);
     public const string OrphanForward = nameof(OrphanForward);
 }

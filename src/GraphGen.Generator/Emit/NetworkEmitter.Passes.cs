@@ -9,10 +9,14 @@ internal sealed partial class NetworkEmitter
 {
     private int _stepNumber;
 
+    /// <summary>Where the passes being written run.</summary>
+    private RenderTarget _target = RenderTarget.Cpu();
+
     private void WriteForwardPass()
     {
         _w.Line("/// <summary>The forward pass: every activation, in graph order. <paramref name=\"training\"/> selects batch statistics and dropout.</summary>");
-        using (_w.Block($"protected override void RunForward(global::System.ReadOnlySpan<float> {InputName}, int batch, bool training)"))
+        string input = _target.IsGpu ? "" : $"global::System.ReadOnlySpan<float> {InputName}, ";
+        using (_w.Block($"protected override void RunForward({input}int batch, bool training)"))
         {
             var views = new Views(this);
             var observed = ObservedBuffers();
@@ -36,15 +40,35 @@ internal sealed partial class NetworkEmitter
     {
         string targets = $"global::System.ReadOnlySpan<{_targetType}> {TargetName}";
         _w.Line("/// <summary>The loss and, when <paramref name=\"withGradient\"/>, its gradient: the start of backpropagation.</summary>");
+        if (_target.IsGpu)
+        {
+            using (_w.Block("protected override void RunLoss(int batch, bool withGradient)"))
+                RenderSteps(_plan.Loss);
+            _w.Line();
+            _w.Line("/// <summary>The total loss from its terms, downloaded once per step.</summary>");
+            using (_w.Block("protected override float TotalLoss(global::System.ReadOnlySpan<float> terms)"))
+            {
+                for (int i = 0; i < _plan.LossTerms.Count; i++) _w.Line($"float {_plan.LossTerms[i].Result} = terms[{i}];");
+                _w.Line("return " + TotalLoss() + ";");
+            }
+            _w.Line();
+            return;
+        }
         using (_w.Block($"protected override float RunLoss({targets}, int batch, bool withGradient)"))
         {
             RenderSteps(_plan.Loss);
             _w.Line();
-            var terms = _plan.LossTerms.Select(t => t.Weight == 1 ? t.Result : MapConstant.FloatLiteral(t.Weight) + " * " + t.Result).ToList();
-            if (_plan.Graph.LossConstant != 0) terms.Add(MapConstant.FloatLiteral(_plan.Graph.LossConstant));
-            _w.Line("return " + string.Join(" + ", terms) + ";");
+            _w.Line("return " + TotalLoss() + ";");
         }
         _w.Line();
+    }
+
+    /// <summary>Σ weight · term + constant, as C#.</summary>
+    private string TotalLoss()
+    {
+        var terms = _plan.LossTerms.Select(t => t.Weight == 1 ? t.Result : MapConstant.FloatLiteral(t.Weight) + " * " + t.Result).ToList();
+        if (_plan.Graph.LossConstant != 0) terms.Add(MapConstant.FloatLiteral(_plan.Graph.LossConstant));
+        return string.Join(" + ", terms);
     }
 
     private void WriteBackwardPass()
@@ -53,7 +77,8 @@ internal sealed partial class NetworkEmitter
         _w.Line("/// The backward pass: the graph walked in reverse, each step applying the chain rule to");
         _w.Line("/// turn the gradient of an op's output into gradients of its inputs and parameters.");
         _w.Line("/// </summary>");
-        using (_w.Block($"protected override void RunBackward(global::System.ReadOnlySpan<float> {InputName}, int batch)"))
+        string input = _target.IsGpu ? "" : $"global::System.ReadOnlySpan<float> {InputName}, ";
+        using (_w.Block($"protected override void RunBackward({input}int batch)"))
             RenderSteps(_plan.Backward);
         _w.Line();
     }
@@ -74,7 +99,8 @@ internal sealed partial class NetworkEmitter
     {
         StepRenderer.RenderComment(_w, step, ++_stepNumber);
         foreach (var use in step.Uses) views.Declare(use.Operand);
-        StepRenderer.RenderBody(_w, step);
+        _target.StepNumber = _stepNumber;
+        new StepRenderer(_target).RenderBody(_w, step);
     }
 
     /// <summary>
@@ -90,14 +116,21 @@ internal sealed partial class NetworkEmitter
 
         public void Declare(Operand operand)
         {
-            if (operand.Kind is OperandKind.Input or OperandKind.Targets or OperandKind.Labels || !_declared.Add(operand)) return;
+            bool gpu = emitter._target.IsGpu;
+            // On the CPU the input and targets are the pass's parameters; on a GPU, the uploaded batch.
+            if (operand.Kind is OperandKind.Input or OperandKind.Targets or OperandKind.Labels && !gpu || !_declared.Add(operand)) return;
             var plan = emitter._plan;
-            string view = emitter.View(operand);
+            string view = operand.Kind switch
+            {
+                OperandKind.Input => "InputView(batch)",
+                OperandKind.Targets or OperandKind.Labels => "TargetView(batch)",
+                _ => emitter.View(operand),
+            };
             string note = "";
             if (operand.Kind == OperandKind.Buffer)
             {
                 var buffer = plan.BufferOf(operand);
-                if (buffer.Integer) view = $"global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>({view})";
+                if (buffer.Integer) view = gpu ? view + ".Cast<int>()" : $"global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>({view})";
                 if (!buffer.Fixed)
                 {
                     // The buffer that used these floats last: the latest to die among those it overlaps.

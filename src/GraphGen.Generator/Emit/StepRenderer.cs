@@ -5,10 +5,14 @@ using GraphGen.Generator.Planning;
 
 namespace GraphGen.Generator.Emit;
 
-/// <summary>Renders kernel steps as C#: calls into GraphGen.Kernels, or plain loops for elementwise maps.</summary>
-internal static class StepRenderer
+/// <summary>
+/// Renders kernel steps as C#: calls into the runtime's kernels, or, for elementwise maps, plain
+/// loops on the CPU and generated kernels on a GPU (<see cref="RenderTarget"/>).
+/// </summary>
+internal sealed partial class StepRenderer(RenderTarget target)
 {
-    private const string Kernels = "global::GraphGen.Kernels.";
+    private string Kernels => target.KernelPrefix;
+    private string Device => target.DeviceArgument;
 
     /// <summary>The step's math comment, numbered.</summary>
     public static void RenderComment(CodeWriter w, KernelStep step, int number)
@@ -19,7 +23,7 @@ internal static class StepRenderer
     }
 
     /// <summary>The code of a step, without its comment.</summary>
-    public static void RenderBody(CodeWriter w, KernelStep step)
+    public void RenderBody(CodeWriter w, KernelStep step)
     {
         switch (step)
         {
@@ -38,7 +42,7 @@ internal static class StepRenderer
         }
     }
 
-    private static void Gemm(CodeWriter w, GemmStep g)
+    private void Gemm(CodeWriter w, GemmStep g)
     {
         string method = (g.TransposeA, g.TransposeB) switch
         {
@@ -47,7 +51,7 @@ internal static class StepRenderer
             (true, false) => "MultiplyTransposedA",
             _ => throw new InvalidOperationException("A·Bᵀ with both transposed is not emitted"),
         };
-        string call = $"{Kernels}Gemm.{method}({g.A}, {g.B}, {g.C}, {g.M.Code}, {g.N.Code}, {g.K.Code}";
+        string call = $"{Kernels}Gemm.{method}({Device}{g.A}, {g.B}, {g.C}, {g.M.Code}, {g.N.Code}, {g.K.Code}";
         if (g.Activation is { IsBackward: true } backward)
             w.Line($"{call}, {backward.Code}, derivativeSource: {backward.DerivativeSource});");
         else if (g.Activation is { } forward)
@@ -58,11 +62,16 @@ internal static class StepRenderer
             w.Line(call + (g.Accumulate ? ", accumulate: true" : "") + ");");
     }
 
-    private static void MapLoop(CodeWriter w, MapStep m)
+    private void MapLoop(CodeWriter w, MapStep m)
     {
-        if (PrimitiveCall(m) is { } call)
+        if ((target.IsGpu ? DeviceCall(m) : PrimitiveCall(m)) is { } call)
         {
             w.Line(call);
+            return;
+        }
+        if (target.IsGpu)
+        {
+            MapKernel(w, m);
             return;
         }
         string assign = m.Accumulate ? " += " : " = ";
@@ -85,8 +94,13 @@ internal static class StepRenderer
         }
     }
 
-    private static void RowSum(CodeWriter w, RowSumStep r)
+    private void RowSum(CodeWriter w, RowSumStep r)
     {
+        if (target.IsGpu)
+        {
+            RowSumKernel(w, r);
+            return;
+        }
         using (w.Block($"for (int r = 0; r < {r.Rows.Code}; r++)"))
         {
             w.Line("float sum = 0f;");
@@ -98,8 +112,13 @@ internal static class StepRenderer
         }
     }
 
-    private static void ColumnCopy(CodeWriter w, ColumnCopyStep c)
+    private void ColumnCopy(CodeWriter w, ColumnCopyStep c)
     {
+        if (target.IsGpu)
+        {
+            ColumnCopyKernel(w, c);
+            return;
+        }
         string from = $"{c.From}.Slice(r * {c.FromWidth}{Plus(c.FromOffset)}, {c.Count})";
         string to = $"{c.To}.Slice(r * {c.ToWidth}{Plus(c.ToOffset)}, {c.Count})";
         if (!c.Accumulate)
@@ -124,7 +143,7 @@ internal static class StepRenderer
     /// anything else is written as a plain loop. Operands and output views all hold exactly the
     /// map's elements.
     /// </summary>
-    private static string? PrimitiveCall(MapStep m)
+    private string? PrimitiveCall(MapStep m)
     {
         if (m.Activation is { } act)
         {
@@ -167,8 +186,11 @@ internal static class StepRenderer
         _ => "Divide",
     };
 
-    /// <summary>GraphGen.Kernels.Kernel.Method(arguments[, activation[, its derivative source]]), with the result stored when the kernel returns one.</summary>
-    private static string Call(CallStep k)
+    /// <summary>
+    /// Kernels.Kernel.Method(arguments[, activation[, its derivative source]]), with the result stored
+    /// when the kernel returns one: in a local on the CPU, in its device slot on a GPU.
+    /// </summary>
+    private string Call(CallStep k)
     {
         var arguments = k.Arguments.Select(Argument).ToList();
         if (k.Activation is { } activation)
@@ -176,8 +198,9 @@ internal static class StepRenderer
             arguments.Add(activation.Code);
             if (activation.DerivativeSource is { } source) arguments.Add(source.Name);
         }
-        string call = $"{Kernels}{k.Kernel}.{k.Method}(" + string.Join(", ", arguments) + ");";
-        return k.Result is null ? call : $"float {k.Result} = {call}";
+        if (k.Result is not null && target.IsGpu) arguments.Add($"result: LossTerm({k.Result.Substring("term".Length)})");
+        string call = $"{Kernels}{k.Kernel}.{k.Method}({Device}" + string.Join(", ", arguments) + ");";
+        return k.Result is null || target.IsGpu ? call : $"float {k.Result} = {call}";
     }
 
     private static string Argument(KernelArg a)

@@ -11,4 +11,6 @@ internal static class KnownNames
     public const string Tensor = "GraphGen.Tensor";
     public const string Ops = "GraphGen.Nn";
     public const string InitEnum = "GraphGen.Init";
+    /// <summary>The GPU backend's device type: when the compilation references it, networks get a GPU file too.</summary>
+    public const string GpuDevice = "GraphGen.Gpu.GpuDevice";
 }

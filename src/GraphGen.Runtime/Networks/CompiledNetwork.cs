@@ -25,6 +25,11 @@ public abstract class CompiledNetwork : INetwork
     private readonly int _capacity;
     private IActivationObserver? _observer;
     private int _busy;
+    private DeviceExecution? _device;
+    /// <summary>The device has parameters or state newer than the host copy.</summary>
+    private bool _hostStale;
+    /// <summary>The host copy was handed out since the last upload and may have been written.</summary>
+    private bool _deviceStale;
 
     /// <summary>Allocates the arenas for <paramref name="batchCapacity"/> samples and initialises the parameters from <paramref name="seed"/>.</summary>
     /// <param name="layout">The network's compile-time layout (its generated static <c>Layout</c>).</param>
@@ -76,10 +81,80 @@ public abstract class CompiledNetwork : INetwork
     public ParameterTable StateTable => _layout.State;
 
     /// <inheritdoc/>
-    public Span<float> Parameters => _parameters.Span;
+    /// <remarks>On a device, reading this copies the device's parameters here first, and what is written into the span goes back before the next call.</remarks>
+    public Span<float> Parameters
+    {
+        get
+        {
+            HandOutHostCopy();
+            return _parameters.Span;
+        }
+    }
 
     /// <inheritdoc/>
-    public Span<float> State => _state;
+    /// <remarks>On a device, synchronised like <see cref="Parameters"/>.</remarks>
+    public Span<float> State
+    {
+        get
+        {
+            HandOutHostCopy();
+            return _state;
+        }
+    }
+
+    /// <summary>Where the passes run: "cpu", or the attached device in words.</summary>
+    public string Device => _device?.DeviceName ?? "cpu";
+
+    /// <summary>The attached device, or null on the CPU.</summary>
+    private protected DeviceExecution? DeviceRun => _device;
+
+    /// <summary>
+    /// Runs the passes on <paramref name="device"/> from the next call on (its parameters and state
+    /// are this network's, copied there), or, with null, back on the CPU (the device's values copied
+    /// back first). The previous device, if any, is released.
+    /// </summary>
+    protected void AttachDevice(DeviceExecution? device)
+    {
+        Enter();
+        try
+        {
+            if (_device is not null)
+            {
+                if (_hostStale) _device.Download(_parameters.Span, _state);
+                _device.Dispose();
+            }
+            _device = device;
+            _hostStale = false;
+            _deviceStale = false;
+            device?.Upload(_parameters.Span, _state);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Before a device call: sends back a host copy that may have been written.</summary>
+    private protected void SyncDevice()
+    {
+        if (_device is null || !_deviceStale) return;
+        _device.Upload(_parameters.Span, _state);
+        _deviceStale = false;
+    }
+
+    /// <summary>After a device call that changed parameters or state (a training step, BatchNorm's running averages).</summary>
+    private protected void DeviceChangedParameters() => _hostStale = _device is not null;
+
+    private void HandOutHostCopy()
+    {
+        if (_device is null) return;
+        if (_hostStale)
+        {
+            _device.Download(_parameters.Span, _state);
+            _hostStale = false;
+        }
+        _deviceStale = true;
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<TensorInfo> Activations => _layout.Activations;
@@ -98,7 +173,7 @@ public abstract class CompiledNetwork : INetwork
     public bool CheckFinite { get; set; }
 
     /// <summary>The seed the network was created with: with the op and the pass counter, it selects every random number.</summary>
-    protected ulong Seed { get; }
+    public ulong Seed { get; }
 
     /// <summary>
     /// Training forward passes so far: with the seed, it selects the dropout masks and noise of the
@@ -122,7 +197,9 @@ public abstract class CompiledNetwork : INetwork
         if ((uint)index >= (uint)_layout.Outputs.Length)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"{Name} has {_layout.Outputs.Length} output{(_layout.Outputs.Length == 1 ? "" : "s")}.");
         var slice = _layout.Outputs[index];
-        return ArenaView(slice.Offset, LastBatch * slice.Width);
+        var view = ArenaView(slice.Offset, LastBatch * slice.Width);
+        _device?.DownloadOutput(index, LastBatch, view);
+        return view;
     }
 
     /// <inheritdoc/>
@@ -166,7 +243,15 @@ public abstract class CompiledNetwork : INetwork
     private protected void Run(ReadOnlySpan<float> input, int batch, bool training)
     {
         LastBatch = batch;
-        RunForward(input, batch, training);
+        if (_device is null)
+        {
+            RunForward(input, batch, training);
+            return;
+        }
+        SyncDevice();
+        _device.Forward(input, batch, training, _observer);
+        // Batch statistics update BatchNorm's running averages in training.
+        if (training && _state.Length > 0) DeviceChangedParameters();
     }
 
     /// <summary>Shows activation <paramref name="index"/> of <see cref="Activations"/> to the observer, if any.</summary>

@@ -31,8 +31,22 @@ public abstract class TrainableNetwork<TTarget> : CompiledNetwork, ITrainableNet
     /// <inheritdoc/>
     public int? IgnoredLabel => NetworkLayout.IgnoredLabel;
 
-    /// <summary>dLoss/dParameters from the last ComputeGradients or TrainStep, laid out like <see cref="CompiledNetwork.Parameters"/>.</summary>
-    public ReadOnlySpan<float> Gradients => _gradients.Span;
+    /// <summary>dLoss/dParameters from the last ComputeGradients or TrainStep, laid out like <see cref="CompiledNetwork.Parameters"/> (copied from the device first when the network runs on one).</summary>
+    public ReadOnlySpan<float> Gradients
+    {
+        get
+        {
+            if (_gradientsOnDevice && DeviceRun is DeviceExecution<TTarget> device)
+            {
+                device.DownloadGradients(_gradients.Span);
+                _gradientsOnDevice = false;
+            }
+            return _gradients.Span;
+        }
+    }
+
+    /// <summary>The device computed gradients the host copy does not have yet.</summary>
+    private bool _gradientsOnDevice;
 
     /// <inheritdoc/>
     public float ComputeLoss(ReadOnlySpan<float> input, ReadOnlySpan<TTarget> targets)
@@ -73,7 +87,12 @@ public abstract class TrainableNetwork<TTarget> : CompiledNetwork, ITrainableNet
         try
         {
             float loss = ForwardLossBackward(input, targets);
-            optimizer.Step(Parameters, _gradients.Span);
+            if (DeviceRun is DeviceExecution<TTarget> device)
+            {
+                device.Step(optimizer);
+                DeviceChangedParameters();
+            }
+            else optimizer.Step(Parameters, _gradients.Span);
             return loss;
         }
         finally
@@ -92,23 +111,41 @@ public abstract class TrainableNetwork<TTarget> : CompiledNetwork, ITrainableNet
     protected Span<float> GradientView(int offset, int count) => _gradients.Slice(offset, count);
 
     /// <summary>dLoss/dInput from the last ComputeGradients or TrainStep (batch × InputSize), for networks declared with [Network(InputGradient = true)].</summary>
-    protected ReadOnlySpan<float> InputGradientView =>
-        NetworkLayout.InputGradient is { } slice ? ArenaView(slice.Offset, LastBatch * slice.Width)
-        : throw new InvalidOperationException($"{Name} does not compute dLoss/dInput: declare it with [Network(InputGradient = true)].");
+    protected ReadOnlySpan<float> InputGradientView
+    {
+        get
+        {
+            if (NetworkLayout.InputGradient is not { } slice)
+                throw new InvalidOperationException($"{Name} does not compute dLoss/dInput: declare it with [Network(InputGradient = true)].");
+            var view = ArenaView(slice.Offset, LastBatch * slice.Width);
+            (DeviceRun as DeviceExecution<TTarget>)?.DownloadInputGradient(LastBatch, view);
+            return view;
+        }
+    }
 
     private float ForwardLossBackward(ReadOnlySpan<float> input, ReadOnlySpan<TTarget> targets)
     {
         int batch = CheckBatch(input, targets);
         Run(input, batch, training: true);
-        float loss = Loss(targets, batch, withGradient: true);
-        RunBackward(input, batch);
+        float loss = Loss(targets, batch, withGradient: true, input);
         if (NetworkLayout.Stochastic) TrainingSteps++;
         return loss;
     }
 
-    private float Loss(ReadOnlySpan<TTarget> targets, int batch, bool withGradient)
+    /// <summary>The loss after a forward pass and, when <paramref name="withGradient"/>, the backward pass from it.</summary>
+    private float Loss(ReadOnlySpan<TTarget> targets, int batch, bool withGradient, ReadOnlySpan<float> input = default)
     {
-        float loss = RunLoss(targets, batch, withGradient);
+        float loss;
+        if (DeviceRun is DeviceExecution<TTarget> device)
+        {
+            loss = device.LossAndGradients(targets, batch, withGradient);
+            _gradientsOnDevice |= withGradient;
+        }
+        else
+        {
+            loss = RunLoss(targets, batch, withGradient);
+            if (withGradient) RunBackward(input, batch);
+        }
         if (CheckFinite) NetworkGuard.Finite(Name, "loss", loss);
         return loss;
     }

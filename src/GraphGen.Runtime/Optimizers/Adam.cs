@@ -48,7 +48,7 @@ public class Adam : Optimizer
         $"{GetType().Name}(lr={LearningRate:G4}, betas=({Beta1:G4}, {Beta2:G4}), eps={Epsilon:G4}, weight_decay={WeightDecay:G4})";
 
     /// <summary>"exp_avg" (m, the first moment) and "exp_avg_sq" (v, the second), as PyTorch names them.</summary>
-    public override IReadOnlyList<(string Name, float[] Values)> State => [("exp_avg", _m), ("exp_avg_sq", _v)];
+    protected override IReadOnlyList<(string Name, float[] Values)> StateBuffers => [("exp_avg", _m), ("exp_avg_sq", _v)];
 
     /// <inheritdoc/>
     protected override void AllocateState(int count)

@@ -67,8 +67,32 @@ public abstract class Optimizer
     /// <param name="gradients">The gradients, laid out like the parameters.</param>
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients);
 
-    /// <summary>Named state buffers laid out like the parameter arena (PyTorch names: momentum_buffer, exp_avg, exp_avg_sq).</summary>
-    public abstract IReadOnlyList<(string Name, float[] Values)> State { get; }
+    /// <summary>
+    /// Named state buffers laid out like the parameter arena (PyTorch names: momentum_buffer,
+    /// exp_avg, exp_avg_sq). While a network on a device trains with this optimizer, the state
+    /// lives there: reading this copies it here first, and what is written goes back before the
+    /// next step.
+    /// </summary>
+    public IReadOnlyList<(string Name, float[] Values)> State
+    {
+        get
+        {
+            Mirror?.HandOutHostCopy();
+            return StateBuffers;
+        }
+    }
+
+    /// <summary>The state buffers themselves (what <see cref="State"/> returns).</summary>
+    protected abstract IReadOnlyList<(string Name, float[] Values)> StateBuffers { get; }
+
+    /// <summary>The device copy of the state, while a device network trains with this optimizer (set by the device backend).</summary>
+    internal IStateMirror? Mirror { get; set; }
+
+    /// <summary>The state buffers without synchronising (for the device backend, which fills them).</summary>
+    internal IReadOnlyList<(string Name, float[] Values)> HostState => StateBuffers;
+
+    /// <summary>Counts an update that a device applied.</summary>
+    internal void CountStep() => StepCount++;
 
     /// <summary>Allocates state for an arena of <paramref name="count"/> floats (once; a second arena size is an error).</summary>
     public void EnsureState(int count)

@@ -42,7 +42,7 @@ public sealed class Sgd : Optimizer
         $"SGD(lr={LearningRate:G4}, momentum={Momentum:G4}, weight_decay={WeightDecay:G4}{(Nesterov ? ", nesterov" : "")})";
 
     /// <summary>"momentum_buffer" (the velocity v, as PyTorch names it), or nothing without momentum.</summary>
-    public override IReadOnlyList<(string Name, float[] Values)> State =>
+    protected override IReadOnlyList<(string Name, float[] Values)> StateBuffers =>
         Momentum == 0 ? [] : [("momentum_buffer", _velocity)];
 
     /// <inheritdoc/>
