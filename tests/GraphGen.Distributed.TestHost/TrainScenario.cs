@@ -1,0 +1,84 @@
+using System.Runtime.InteropServices;
+using GraphGen.Data;
+using GraphGen.Training;
+
+namespace GraphGen.Distributed.TestHost;
+
+/// <summary>
+/// Trains the three shard networks for three epochs with the ordinary <see cref="Trainer{T}"/>,
+/// alone or, under mpirun, through <see cref="DataParallelNetwork{TTarget}"/>, and records
+/// per network: the gradient of the first global batch, every step's loss, each epoch's
+/// figures, the final parameters and state, an evaluation, and the checkpoint's bytes.
+/// </summary>
+public static class TrainScenario
+{
+    public const int GlobalBatch = 24, Epochs = 3;
+    private const ulong ShuffleSeed = 7;
+
+    public static void Run(MpiProcessGroup? group, string outputDirectory)
+    {
+        var record = new RunRecord();
+        Train("mlp", seed => new ShardMlp(GlobalBatch, seed), SyntheticData.Classes(1), SyntheticData.Classes(2, 61), () => new Adam(3e-3f), group, record, outputDirectory);
+        Train("tagger", seed => new ShardTagger(GlobalBatch, seed), SyntheticData.Tags(3), SyntheticData.Tags(4, 61), () => new Sgd(0.1f, momentum: 0.9f), group, record, outputDirectory);
+        Train("norm", seed => new ShardNormRegression(GlobalBatch, seed), SyntheticData.Regression(5), SyntheticData.Regression(6, 61), () => new AdamW(1e-2f), group, record, outputDirectory);
+        // Alone, libmpi must not even be mapped: single-process training needs no MPI.
+        record.Add("mpi-loaded", File.ReadLines("/proc/self/maps").Any(line => line.Contains("libmpi.so", StringComparison.Ordinal)) ? 1 : 0);
+        record.Save(Path.Combine(outputDirectory, $"rank{group?.Rank ?? 0}.bin"));
+    }
+
+    private static void Train<T>(string name, Func<int, ITrainableNetwork<T>> create, Dataset train, Dataset validation, Func<Optimizer> createOptimizer,
+        MpiProcessGroup? group, RunRecord record, string outputDirectory) where T : unmanaged
+    {
+        // Every rank builds its replica with its own seed: rank 0's parameters must reach the others.
+        int seed = 11 + (group?.Rank ?? 0);
+
+        var probe = Distribute(create(seed), group);
+        var batches = new BatchIterator(train, GlobalBatch, ShuffleSeed);
+        foreach (Batch batch in batches.Epoch(0))
+        {
+            record.Add(name + ".loss0", probe.ComputeGradients(batch.Features, Targets<T>(batch)));
+            record.Add(name + ".gradients0", probe.Gradients);
+            record.Add(name + ".state0", probe.State);
+            break;
+        }
+        if (group is null)
+        {
+            ShardEmulation.Record(name, () => create(seed), train, GlobalBatch, ShuffleSeed, ranks: 2, record);
+            ShardEmulation.Record(name, () => create(seed), train, GlobalBatch, ShuffleSeed, ranks: 3, record);
+        }
+
+        var network = Distribute(create(seed), group);
+        var optimizer = createOptimizer();
+        var trainer = new Trainer<T>(network, optimizer, train, GlobalBatch, ShuffleSeed);
+        var stepLosses = new List<double>();
+        trainer.BatchCompleted = (_, _, loss) => stepLosses.Add(loss);
+        var epochLosses = new List<double>();
+        var epochAccuracies = new List<double>();
+        for (int epoch = 0; epoch < Epochs; epoch++)
+        {
+            var stats = trainer.RunEpoch(epoch, validation);
+            epochLosses.AddRange([stats.Train.Loss, stats.Validation!.Value.Loss]);
+            epochAccuracies.AddRange([stats.Train.Accuracy, stats.Validation!.Value.Accuracy]);
+            (network as DataParallelNetwork<T>)?.VerifyReplicas($"after epoch {epoch}", optimizer);
+        }
+        record.Add(name + ".steps", [.. stepLosses]);
+        record.Add(name + ".epochs", [.. epochLosses]);
+        record.Add(name + ".accuracy", [.. epochAccuracies]);
+        record.Add(name + ".parameters", network.Parameters);
+        record.Add(name + ".state", network.State);
+        var evaluation = Trainer<T>.Evaluate(network, validation);
+        record.Add(name + ".evaluation", evaluation.Loss, evaluation.Accuracy, evaluation.Samples);
+
+        string checkpoint = Path.Combine(outputDirectory, name + ".safetensors");
+        if (network is DataParallelNetwork<T> parallel) parallel.SaveCheckpoint(checkpoint, optimizer);
+        else Checkpoint.Save(checkpoint, network, optimizer);
+        // Every rank sees the file when SaveCheckpoint returns (rank 0 wrote it before the barrier).
+        record.Add(name + ".checkpoint-seen", File.Exists(checkpoint) ? 1 : 0);
+    }
+
+    private static ITrainableNetwork<T> Distribute<T>(ITrainableNetwork<T> local, MpiProcessGroup? group) where T : unmanaged =>
+        group is null ? local : new DataParallelNetwork<T>(local, group);
+
+    internal static ReadOnlySpan<T> Targets<T>(Batch batch) where T : unmanaged =>
+        typeof(T) == typeof(int) ? MemoryMarshal.Cast<int, T>(batch.Labels) : MemoryMarshal.Cast<float, T>(batch.Targets);
+}
