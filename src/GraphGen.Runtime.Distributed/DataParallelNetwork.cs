@@ -67,7 +67,7 @@ public sealed partial class DataParallelNetwork<TTarget> : ITrainableNetwork<TTa
         _outputCounts = new int[group.Size];
 
         // Same architecture everywhere, before any message whose size depends on it.
-        CheckSame(StructureFingerprint(local), $"the networks ({local.Name}: parameter and state tables, input and output sizes)");
+        CheckSame(StructureFingerprint(local), $"The networks (rank {group.Rank} holds {local.Name}; compared: names, parameter and state tables, input, output and target sizes)");
         group.Broadcast(local.Parameters);
         if (_stateCount > 0) group.Broadcast(local.State);
         if (local is IStochasticNetwork stochastic)
@@ -156,7 +156,7 @@ public sealed partial class DataParallelNetwork<TTarget> : ITrainableNetwork<TTa
                 fingerprint.Add(values);
             }
         }
-        CheckSame(fingerprint.Value, $"The parameters{(optimizer is null ? "" : ", optimizer state")} and state of {Name} {when}");
+        CheckSame(fingerprint.Value, $"The parameters, state{(optimizer is null ? "" : " and optimizer state")} of {Name} {when}");
     }
 
     /// <summary>

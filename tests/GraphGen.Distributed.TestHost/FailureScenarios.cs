@@ -51,6 +51,14 @@ public static class FailureScenarios
         throw new InvalidOperationException("the replicas' check passed although one rank changed a parameter");
     }
 
+    /// <summary>Rank 0 builds one network and the others another of the same target type: the wrapper must refuse at construction.</summary>
+    public static void DifferentNetworks(MpiProcessGroup group)
+    {
+        ITrainableNetwork<int> local = group.IsRoot ? new ShardMlp(TrainScenario.GlobalBatch, 11) : new ShardTagger(TrainScenario.GlobalBatch, 11);
+        _ = new DataParallelNetwork<int>(local, group);
+        throw new InvalidOperationException("two different networks were accepted as replicas");
+    }
+
     private static unsafe void Signal(int signal)
     {
         var libc = NativeLibrary.Load("libc.so.6");

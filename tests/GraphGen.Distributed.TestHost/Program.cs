@@ -2,13 +2,14 @@
 //   GraphGen.Distributed.TestHost train <output-directory>      train the shard networks, write rank<r>.bin
 //   GraphGen.Distributed.TestHost fail kill|stop|throw          the last rank fails mid-training
 //   GraphGen.Distributed.TestHost diverge                       one rank's parameters differ
+//   GraphGen.Distributed.TestHost different-networks            the ranks build different networks
 //   GraphGen.Distributed.TestHost sum-bench                     rank-ordered sum against MPI_Allreduce
 using GraphGen.Distributed;
 using GraphGen.Distributed.TestHost;
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: GraphGen.Distributed.TestHost train <dir> | fail kill|stop|throw | diverge | sum-bench");
+    Console.Error.WriteLine("usage: GraphGen.Distributed.TestHost train <dir> | fail kill|stop|throw | diverge | different-networks | sum-bench");
     return 2;
 }
 // Alone, no MPI is loaded (the train record says whether libmpi was mapped).
@@ -23,6 +24,9 @@ switch (args[0])
         break;
     case "diverge":
         FailureScenarios.ReplicasDiverge(group ?? throw new InvalidOperationException("run under mpirun"));
+        break;
+    case "different-networks":
+        FailureScenarios.DifferentNetworks(group ?? throw new InvalidOperationException("run under mpirun"));
         break;
     case "sum-bench":
         SumBenchmark.Run(group ?? throw new InvalidOperationException("run under mpirun"));

@@ -88,15 +88,18 @@ internal sealed unsafe class OpenMpi
     public delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int> Iallreduce { get; }
 
     /// <summary>Opens libmpi once per process and binds it; throws <see cref="MpiException"/> with what to install when it is missing.</summary>
-    public static OpenMpi Load()
+    public static OpenMpi Load() => Load(Environment.GetEnvironmentVariable(LibraryVariable));
+
+    /// <summary>Opens <paramref name="library"/> (a name or path; null: the default names) and binds it.</summary>
+    internal static OpenMpi Load(string? library)
     {
         lock (s_gate)
         {
             if (s_loaded is not null) return s_loaded;
             if (!OperatingSystem.IsLinux())
                 throw new MpiException($"Distributed training binds Open MPI on Linux; this is {RuntimeInformation.OSDescription}.");
-            var (library, path) = Open();
-            var mpi = new OpenMpi(library, path);
+            var (handle, path) = Open(library);
+            var mpi = new OpenMpi(handle, path);
             string version = mpi.LibraryVersion();
             if (!version.Contains("Open MPI", StringComparison.Ordinal))
                 throw new MpiException($"{path} is not Open MPI (it reports \"{version}\"). GraphGen binds Open MPI's ABI, whose handles are addresses of ompi_mpi_* globals; " +
@@ -122,9 +125,8 @@ internal sealed unsafe class OpenMpi
         return ErrorString(code, text, &length) == Success ? Marshal.PtrToStringUTF8((nint)text, length) : $"MPI error {code}";
     }
 
-    private static (nint Library, string Path) Open()
+    private static (nint Library, string Path) Open(string? chosen)
     {
-        string? chosen = Environment.GetEnvironmentVariable(LibraryVariable);
         // Open MPI 3, 4 and 5 all use soname libmpi.so.40; libmpi.so is the development symlink.
         string[] candidates = string.IsNullOrEmpty(chosen) ? ["libmpi.so.40", "libmpi.so"] : [chosen];
         var dlopen = DynamicLinker.Open();

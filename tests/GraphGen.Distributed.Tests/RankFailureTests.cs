@@ -1,0 +1,89 @@
+using GraphGen.Distributed.TestHost;
+
+namespace GraphGen.Distributed.Tests;
+
+/// <summary>
+/// A rank that dies, hangs or throws in the middle of training (at step
+/// <see cref="FailureScenarios.FailingStep"/>) must stop the whole job with an error that says
+/// so, within the collective timeout and never as a hang; replicas that drift apart must stop it too.
+/// </summary>
+public sealed class RankFailureTests
+{
+    private const int TimeoutSeconds = 6;
+
+    // Startup of two .NET processes on a busy two-core machine, five tiny steps, the timeout.
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(TimeoutSeconds + 40);
+
+    private static readonly Dictionary<string, string> ShortTimeout = new() { [MpiProcessGroup.TimeoutVariable] = TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    private static string SurvivorError => $"MPI rank 0 of 2: sum of 277 floats (sending and receiving gradient chunks): rank 1 did not answer within {TimeoutSeconds} s";
+
+    /// <summary>A hung rank (SIGSTOP: alive, silent) is what MPI cannot see; the survivor's timeout must.</summary>
+    [MpiFact]
+    public void AHungRankStopsTheOthersWithinTheTimeout()
+    {
+        var job = MpiLauncher.RunRanks(2, ["fail", "stop"], ShortTimeout, hardLimit: Deadline);
+        Assert.True(job.ExitCode != 0, job.ToString());
+        Assert.Contains("rank 1: failing now (stop) at step 5", job.Output);
+        Assert.Contains(SurvivorError, job.Output);
+        Assert.Contains("MPI rank 0: aborting the job", job.Output);
+        Assert.True(job.Elapsed < Deadline, job.ToString());
+    }
+
+    /// <summary>
+    /// A killed rank (SIGKILL, as the OOM killer sends) under a launcher that keeps the job
+    /// running (--enable-recovery, as a job on several hosts may when a host vanishes): the
+    /// survivor stops with its own error.
+    /// </summary>
+    [MpiFact]
+    public void AKilledRankStopsTheOthersWithinTheTimeout()
+    {
+        var job = MpiLauncher.RunRanks(2, ["fail", "kill"], ShortTimeout, mpirunOptions: ["--enable-recovery"], hardLimit: Deadline);
+        // (Open MPI 4.1's mpirun --enable-recovery exits 0 even after MPI_Abort: the exit code says nothing here.)
+        Assert.Contains("rank 1: failing now (kill) at step 5", job.Output);
+        Assert.Contains(SurvivorError, job.Output);
+        Assert.Contains("MPI rank 0: aborting the job", job.Output);
+        Assert.True(job.Elapsed < Deadline, job.ToString());
+    }
+
+    /// <summary>With mpirun's defaults a killed rank ends the job at once: mpirun itself notices and says which rank died.</summary>
+    [MpiFact]
+    public void AKilledRankEndsTheJobUnderDefaultMpirun()
+    {
+        var job = MpiLauncher.RunRanks(2, ["fail", "kill"], ShortTimeout, hardLimit: Deadline);
+        Assert.True(job.ExitCode != 0, job.ToString());
+        Assert.Contains("rank 1: failing now (kill) at step 5", job.Output);
+        Assert.Contains("process rank 1", job.Output);
+        Assert.Contains("exited on signal 9", job.Output);
+        Assert.True(job.Elapsed < TimeSpan.FromSeconds(TimeoutSeconds + 30), job.ToString());
+    }
+
+    /// <summary>An unhandled exception on one rank aborts the job at once, without waiting for the others' timeout.</summary>
+    [MpiFact]
+    public void AnUnhandledExceptionOnOneRankAbortsTheJob()
+    {
+        var job = MpiLauncher.RunRanks(2, ["fail", "throw"], new Dictionary<string, string> { [MpiProcessGroup.TimeoutVariable] = "600" }, hardLimit: Deadline);
+        Assert.True(job.ExitCode != 0, job.ToString());
+        Assert.Contains("rank 1 fails on purpose at step 5", job.Output);
+        Assert.Contains("MPI rank 1: aborting the job: unhandled InvalidOperationException on rank 1", job.Output);
+        Assert.DoesNotContain("did not answer", job.Output);
+    }
+
+    [MpiFact]
+    public void ReplicasThatDifferStopTheRunAtTheEpochCheck()
+    {
+        var job = MpiLauncher.RunRanks(2, ["diverge"], ShortTimeout, hardLimit: Deadline);
+        Assert.True(job.ExitCode != 0, job.ToString());
+        Assert.Contains("ReplicaMismatchException: The parameters, state and optimizer state of ShardMlp after epoch 0 differ across ranks", job.Output);
+        Assert.DoesNotContain("the replicas' check passed", job.Output);
+    }
+
+    [MpiFact]
+    public void RanksWithDifferentNetworksAreRefusedBeforeAnyParameterMoves()
+    {
+        var job = MpiLauncher.RunRanks(2, ["different-networks"], ShortTimeout, hardLimit: Deadline);
+        Assert.True(job.ExitCode != 0, job.ToString());
+        Assert.Contains("ReplicaMismatchException: The networks (rank 0 holds ShardMlp;", job.Output);
+        Assert.Contains("differ across ranks (fingerprint by rank: 0: ", job.Output);
+    }
+}
