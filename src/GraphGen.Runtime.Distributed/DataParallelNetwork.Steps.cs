@@ -36,9 +36,8 @@ public sealed partial class DataParallelNetwork<TTarget>
             exchange.Clear();
             if (Local is IStochasticNetwork stochastic) stochastic.TrainingSteps++;   // as a training pass on rows would
         }
-        Group.SumInRankOrder(exchange, exchange);
+        SumAndGatherOutputs(exchange, batch, shard);
         if (_stateCount > 0) state.CopyTo(Local.State);
-        GatherOutputs(batch, shard);
         return exchange[^1];
     }
 
@@ -64,8 +63,7 @@ public sealed partial class DataParallelNetwork<TTarget>
             _lossExchange[0] = 0f;
             if (Local is IStochasticNetwork stochastic) stochastic.EvaluationSteps++;
         }
-        Group.SumInRankOrder(_lossExchange, _lossExchange);
-        GatherOutputs(batch, shard);
+        SumAndGatherOutputs(_lossExchange, batch, shard);
         return _lossExchange[0];
     }
 
@@ -86,11 +84,14 @@ public sealed partial class DataParallelNetwork<TTarget>
     /// <summary>Inference on this rank alone, showing every activation to <paramref name="observer"/> (activations live in one process); not a collective.</summary>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, IActivationObserver observer) => Local.Forward(input, output, observer);
 
-    private void GatherOutputs(int batch, BatchShard shard)
+    // One collective per call: the rank-ordered sum of `exchange`, with every rank's outputs gathered
+    // into LastOutput in the same round trip.
+    private void SumAndGatherOutputs(Span<float> exchange, int batch, BatchShard shard)
     {
         SetCounts(batch, OutputSize);
         _lastOutputLength = batch * OutputSize;
-        Group.AllGather(Local.LastOutput[..(shard.Count * OutputSize)], _outputs.AsSpan(0, _lastOutputLength), _outputCounts);
+        ReadOnlySpan<float> mine = shard.Count > 0 ? Local.LastOutput[..(shard.Count * OutputSize)] : [];
+        Group.SumInRankOrderAndGather(exchange, exchange, mine, _outputs.AsSpan(0, _lastOutputLength), _outputCounts);
     }
 
     private void SetCounts(int batch, int rowSize)

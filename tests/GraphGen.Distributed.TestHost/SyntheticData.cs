@@ -70,4 +70,19 @@ public static class SyntheticData
         }
         return new Dataset(x, [Features], y, targetSize: 2);
     }
+
+    /// <summary>MNIST-shaped images whose class decides which band of rows is bright (as in the examples' smoke tests).</summary>
+    public static Dataset Images(ulong seed, int count)
+    {
+        var random = new SeededRandom(seed);
+        var features = new float[count * 784];
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = random.NextInt(10);
+            for (int p = 0; p < 784; p++)
+                features[i * 784 + p] = (p / 28 / 3 == labels[i] ? 0.8f : 0.1f) + 0.1f * random.NextSingle();
+        }
+        return new Dataset(features, [1, 28, 28], labels, 10);
+    }
 }

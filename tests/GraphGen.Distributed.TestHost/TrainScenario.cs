@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using GraphGen.Data;
+using GraphGen.Examples.LeNet;
 using GraphGen.Training;
 
 namespace GraphGen.Distributed.TestHost;
@@ -22,6 +23,8 @@ public static class TrainScenario
         Train("tagger", seed => new ShardTagger(GlobalBatch, seed), SyntheticData.Tags(3), SyntheticData.Tags(4, 61), () => new Sgd(0.1f, momentum: 0.9f), group, record, outputDirectory);
         Train("norm", seed => new ShardNormRegression(GlobalBatch, seed), SyntheticData.Regression(5), SyntheticData.Regression(6, 61), () => new AdamW(1e-2f), group, record, outputDirectory);
         // Alone, libmpi must not even be mapped: single-process training needs no MPI.
+        TrainLeNet(group, record);
+        if (group is not null) SumCheck.Record(group, record);
         record.Add("mpi-loaded", File.ReadLines("/proc/self/maps").Any(line => line.Contains("libmpi.so", StringComparison.Ordinal)) ? 1 : 0);
         record.Save(Path.Combine(outputDirectory, $"rank{group?.Rank ?? 0}.bin"));
     }
@@ -74,6 +77,30 @@ public static class TrainScenario
         else Checkpoint.Save(checkpoint, network, optimizer);
         // Every rank sees the file when SaveCheckpoint returns (rank 0 wrote it before the barrier).
         record.Add(name + ".checkpoint-seen", File.Exists(checkpoint) ? 1 : 0);
+    }
+
+    /// <summary>The LeNet example's own experiment (one epoch of 300 synthetic images, batch 32), data-parallel when a group is given.</summary>
+    private static void TrainLeNet(MpiProcessGroup? group, RunRecord record)
+    {
+        // The first batch's gradient, as for the shard networks (LeNet5 is the example's own network).
+        Dataset images = SyntheticData.Images(8, 300);
+        var probe = Distribute<int>(new LeNet5(batchCapacity: 32, seed: group?.Rank ?? 0), group);
+        foreach (Batch batch in new BatchIterator(images, 32, ShuffleSeed).Epoch(0))
+        {
+            record.Add("lenet.loss0", probe.ComputeGradients(batch.Features, batch.Labels));
+            record.Add("lenet.gradients0", probe.Gradients);
+            record.Add("lenet.state0", probe.State);
+            break;
+        }
+        if (group is null)
+            foreach (int ranks in (ReadOnlySpan<int>)[2, 3])
+                ShardEmulation.Record<int>("lenet", () => new LeNet5(batchCapacity: 32, seed: 0), images, 32, ShuffleSeed, ranks, record);
+
+        var result = LeNetExperiment.Run(images, SyntheticData.Images(9, 60), epochs: 1, seed: 0, batchSize: 32, learningRate: 2e-3f, TextWriter.Null, group);
+        var epoch = result.History.Epochs[0];
+        record.Add("lenet.parameters", result.Network.Parameters);
+        record.Add("lenet.epochs", epoch.Train.Loss, epoch.Validation!.Value.Loss, result.Test.Loss);
+        record.Add("lenet.accuracy", epoch.Train.Accuracy, epoch.Validation!.Value.Accuracy, result.Test.Accuracy);
     }
 
     private static ITrainableNetwork<T> Distribute<T>(ITrainableNetwork<T> local, MpiProcessGroup? group) where T : unmanaged =>
