@@ -10,7 +10,8 @@ public sealed class RankTimeoutException : Exception
     /// <summary>Creates the exception; the message names the ranks, the operation and the remedy.</summary>
     public RankTimeoutException(int rank, int size, string operation, IReadOnlyList<int> silentRanks, TimeSpan timeout)
         : base($"MPI rank {rank} of {size}: {operation}: rank{(silentRanks.Count == 1 ? "" : "s")} {string.Join(", ", silentRanks)} did not answer within {timeout.TotalSeconds:0.###} s. " +
-               "They died, hang, or are much slower than this rank (then raise the timeout: " + MpiProcessGroup.TimeoutVariable + "=seconds). " +
+               "They died, hang, wait in another collective (every rank must make the same calls in the same order: same program, data and batch size), " +
+               "or are much slower than this rank (then raise the timeout: " + MpiProcessGroup.TimeoutVariable + "=seconds). " +
                "Training stops here; disposing the process group aborts the whole job.")
     {
         Rank = rank;

@@ -34,9 +34,8 @@ internal sealed unsafe class OpenMpi
     private static readonly Lock s_gate = new();
     private static OpenMpi? s_loaded;
 
-    private OpenMpi(nint library, string path)
+    private OpenMpi(nint library)
     {
-        Path = path;
         CommWorld = Symbol(library, "ompi_mpi_comm_world");
         Byte = Symbol(library, "ompi_mpi_byte");
         Float = Symbol(library, "ompi_mpi_float");
@@ -44,7 +43,6 @@ internal sealed unsafe class OpenMpi
         ErrorsReturn = Symbol(library, "ompi_mpi_errors_return");
         GetLibraryVersion = (delegate* unmanaged<byte*, int*, int>)Symbol(library, "MPI_Get_library_version");
         Initialized = (delegate* unmanaged<int*, int>)Symbol(library, "MPI_Initialized");
-        Finalized = (delegate* unmanaged<int*, int>)Symbol(library, "MPI_Finalized");
         InitThread = (delegate* unmanaged<int*, byte***, int, int*, int>)Symbol(library, "MPI_Init_thread");
         FinalizeMpi = (delegate* unmanaged<int>)Symbol(library, "MPI_Finalize");
         Abort = (delegate* unmanaged<nint, int, int>)Symbol(library, "MPI_Abort");
@@ -58,9 +56,6 @@ internal sealed unsafe class OpenMpi
         Iallreduce = (delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)Symbol(library, "MPI_Iallreduce");
     }
 
-    /// <summary>The file that was opened.</summary>
-    public string Path { get; }
-
     // Predefined handles: addresses of Open MPI's globals (see remarks).
     public nint CommWorld { get; }
     public nint Byte { get; }
@@ -70,7 +65,6 @@ internal sealed unsafe class OpenMpi
 
     public delegate* unmanaged<byte*, int*, int> GetLibraryVersion { get; }
     public delegate* unmanaged<int*, int> Initialized { get; }
-    public delegate* unmanaged<int*, int> Finalized { get; }
     public delegate* unmanaged<int*, byte***, int, int*, int> InitThread { get; }
     public delegate* unmanaged<int> FinalizeMpi { get; }
     public delegate* unmanaged<nint, int, int> Abort { get; }
@@ -99,7 +93,7 @@ internal sealed unsafe class OpenMpi
             if (!OperatingSystem.IsLinux())
                 throw new MpiException($"Distributed training binds Open MPI on Linux; this is {RuntimeInformation.OSDescription}.");
             var (handle, path) = Open(library);
-            var mpi = new OpenMpi(handle, path);
+            var mpi = new OpenMpi(handle);
             string version = mpi.LibraryVersion();
             if (!version.Contains("Open MPI", StringComparison.Ordinal))
                 throw new MpiException($"{path} is not Open MPI (it reports \"{version}\"). GraphGen binds Open MPI's ABI, whose handles are addresses of ompi_mpi_* globals; " +
