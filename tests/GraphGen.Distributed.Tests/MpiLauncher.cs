@@ -9,7 +9,7 @@ public sealed record JobResult(int ExitCode, string Output, TimeSpan Elapsed)
 }
 
 /// <summary>
-/// Starts the test host alone or under <c>mpirun --allow-run-as-root --oversubscribe -np N</c>
+/// Starts the test host alone or under <c>mpirun --allow-run-as-root --oversubscribe --bind-to none -np N</c>
 /// (the two CPU cores of CI run any number of ranks), and kills the whole job if it outlives a
 /// hard limit, so a hang fails the test instead of stalling CI.
 /// </summary>
@@ -31,7 +31,8 @@ public static class MpiLauncher
     {
         string mpirun = Mpirun ?? throw new InvalidOperationException(
             $"mpirun is not on the PATH, but {RequiredVariable}=1 says this machine must have Open MPI (.ci/run installs it: apt-get install openmpi-bin libopenmpi-dev).");
-        string[] arguments = ["--allow-run-as-root", "--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Unbound ranks: pinned to one core each, a rank on a busy core waits while the other core idles.
+        string[] arguments = ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. mpirunOptions ?? [], "dotnet", Host, .. hostArguments];
         return Run(mpirun, arguments, environment, hardLimit ?? TimeSpan.FromMinutes(2));
     }
