@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using GraphGen.Training;
@@ -22,6 +23,7 @@ public sealed partial class DataParallelNetwork<TTarget>
         Span<float> exchange = _exchange;
         Span<float> gradients = exchange[.._gradientCount];
         Span<float> state = exchange.Slice(_gradientCount, _stateCount);
+        long start = Stopwatch.GetTimestamp();
         if (shard.Count > 0)
         {
             float loss = Local.ComputeGradients(shard.Rows(input, InputSize), shard.Rows(targets, TargetSize));
@@ -36,7 +38,7 @@ public sealed partial class DataParallelNetwork<TTarget>
             exchange.Clear();
             if (Local is IStochasticNetwork stochastic) stochastic.TrainingSteps++;   // as a training pass on rows would
         }
-        SumAndGatherOutputs(exchange, batch, shard);
+        SumAndGatherOutputs(exchange, batch, shard, start);
         if (_stateCount > 0) state.CopyTo(Local.State);
         return exchange[^1];
     }
@@ -56,6 +58,7 @@ public sealed partial class DataParallelNetwork<TTarget>
         int batch = CheckBatch(input, targets);
         var shard = BatchShard.Of(batch, Group.Rank, Group.Size);
         float weight = LossWeight(targets, shard);
+        long start = Stopwatch.GetTimestamp();
         if (shard.Count > 0)
             _lossExchange[0] = Local.ComputeLoss(shard.Rows(input, InputSize), shard.Rows(targets, TargetSize)) * weight;
         else
@@ -63,7 +66,7 @@ public sealed partial class DataParallelNetwork<TTarget>
             _lossExchange[0] = 0f;
             if (Local is IStochasticNetwork stochastic) stochastic.EvaluationSteps++;
         }
-        SumAndGatherOutputs(_lossExchange, batch, shard);
+        SumAndGatherOutputs(_lossExchange, batch, shard, start);
         return _lossExchange[0];
     }
 
@@ -86,12 +89,15 @@ public sealed partial class DataParallelNetwork<TTarget>
 
     // One collective per call: the rank-ordered sum of `exchange`, with every rank's outputs gathered
     // into LastOutput in the same round trip.
-    private void SumAndGatherOutputs(Span<float> exchange, int batch, BatchShard shard)
+    private void SumAndGatherOutputs(Span<float> exchange, int batch, BatchShard shard, long computeStart)
     {
+        long communicationStart = Stopwatch.GetTimestamp();
+        _computeTicks += communicationStart - computeStart;
         SetCounts(batch, OutputSize);
         _lastOutputLength = batch * OutputSize;
         ReadOnlySpan<float> mine = shard.Count > 0 ? Local.LastOutput[..(shard.Count * OutputSize)] : [];
         Group.SumInRankOrderAndGather(exchange, exchange, mine, _outputs.AsSpan(0, _lastOutputLength), _outputCounts);
+        _communicationTicks += Stopwatch.GetTimestamp() - communicationStart;
     }
 
     private void SetCounts(int batch, int rowSize)

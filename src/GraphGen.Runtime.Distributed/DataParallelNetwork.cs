@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace GraphGen.Distributed;
 
 /// <summary>
@@ -43,6 +45,7 @@ public sealed partial class DataParallelNetwork<TTarget> : ITrainableNetwork<TTa
     private readonly int[] _outputCounts;
     private readonly int _gradientCount, _stateCount;
     private int _lastOutputLength;
+    private long _computeTicks, _communicationTicks;
 
     /// <summary>
     /// Wraps this rank's <paramref name="local"/> network for training with the ranks of
@@ -128,6 +131,16 @@ public sealed partial class DataParallelNetwork<TTarget> : ITrainableNetwork<TTa
 
     /// <summary>The outputs of the whole global batch of the last call that took one, gathered from every rank.</summary>
     public ReadOnlySpan<float> LastOutput => _outputs.AsSpan(0, _lastOutputLength);
+
+    /// <summary>Time this rank spent computing its shards (forward, loss, backward, weighting) in the calls that take a batch, since construction.</summary>
+    public TimeSpan ComputeTime => Stopwatch.GetElapsedTime(0, _computeTicks);
+
+    /// <summary>
+    /// Time this rank spent in those calls' collectives since construction: sending, receiving and
+    /// adding, and waiting for slower ranks. Against <see cref="ComputeTime"/> it says whether the
+    /// batch is large enough for the network's arena to be worth sending.
+    /// </summary>
+    public TimeSpan CommunicationTime => Stopwatch.GetElapsedTime(0, _communicationTicks);
 
     /// <summary>
     /// Checks that every rank's parameters, state (and <paramref name="optimizer"/>'s state and
