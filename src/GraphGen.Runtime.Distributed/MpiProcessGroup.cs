@@ -36,6 +36,7 @@ public sealed unsafe partial class MpiProcessGroup : IDisposable
     private readonly PendingTransfers _transfers;
     private readonly Lock _callGate = new();
     private float[] _chunks = [];
+    private TimeSpan _timeout;
     private string? _broken;
     private bool _disposed;
 
@@ -58,8 +59,16 @@ public sealed unsafe partial class MpiProcessGroup : IDisposable
     /// <summary>True on rank 0: the rank whose initial parameters every rank starts from, and the one that writes checkpoints and logs.</summary>
     public bool IsRoot => Rank == 0;
 
-    /// <summary>How long a collective waits for the other ranks before it throws <see cref="RankTimeoutException"/>.</summary>
-    public TimeSpan Timeout { get; }
+    /// <summary>
+    /// How long a collective waits for the other ranks before it throws
+    /// <see cref="RankTimeoutException"/>. Settable between collectives, e.g. longer around a
+    /// slow evaluation on some ranks, shorter once training runs in step.
+    /// </summary>
+    public TimeSpan Timeout
+    {
+        get => _timeout;
+        set => _timeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The collective timeout must be positive.");
+    }
 
     /// <summary>The MPI library's own description (MPI_Get_library_version).</summary>
     public string LibraryVersion => _mpi.LibraryVersion();

@@ -17,9 +17,11 @@ public static class FailureScenarios
     /// OOM killer would), "stop" (SIGSTOP: alive but silent, as a hung process), or "throw" (an
     /// unhandled exception). The other ranks wait in their next collective until the timeout.
     /// </summary>
-    public static void RankFails(MpiProcessGroup group, string how)
+    /// <param name="timeout">The collective timeout once the ranks are in step (the start, with .NET's start-up and JIT, keeps the default).</param>
+    public static void RankFails(MpiProcessGroup group, string how, TimeSpan timeout)
     {
         var network = new DataParallelNetwork<int>(new ShardMlp(TrainScenario.GlobalBatch, 11), group);
+        group.Timeout = timeout;
         var trainer = new Trainer<int>(network, new Adam(3e-3f), SyntheticData.Classes(1), TrainScenario.GlobalBatch, seed: 7);
         int step = 0;
         trainer.BatchCompleted = (_, _, _) =>

@@ -1,6 +1,6 @@
 // The program GraphGen.Distributed.Tests runs, alone or under mpirun:
 //   GraphGen.Distributed.TestHost train <output-directory>      train the shard networks, write rank<r>.bin
-//   GraphGen.Distributed.TestHost fail kill|stop|throw          the last rank fails mid-training
+//   GraphGen.Distributed.TestHost fail kill|stop|throw <s>      the last rank fails mid-training; timeout s
 //   GraphGen.Distributed.TestHost diverge                       one rank's parameters differ
 //   GraphGen.Distributed.TestHost different-networks            the ranks build different networks
 //   GraphGen.Distributed.TestHost sum-bench                     rank-ordered sum against MPI_Allreduce
@@ -9,7 +9,7 @@ using GraphGen.Distributed.TestHost;
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: GraphGen.Distributed.TestHost train <dir> | fail kill|stop|throw | diverge | different-networks | sum-bench");
+    Console.Error.WriteLine("usage: GraphGen.Distributed.TestHost train <dir> | fail kill|stop|throw <seconds> | diverge | different-networks | sum-bench");
     return 2;
 }
 // Alone, no MPI is loaded (the train record says whether libmpi was mapped).
@@ -20,7 +20,7 @@ switch (args[0])
         TrainScenario.Run(group, args[1]);
         break;
     case "fail":
-        FailureScenarios.RankFails(group ?? throw new InvalidOperationException("run under mpirun"), args[1]);
+        FailureScenarios.RankFails(group ?? throw new InvalidOperationException("run under mpirun"), args[1], TimeSpan.FromSeconds(int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)));
         break;
     case "diverge":
         FailureScenarios.ReplicasDiverge(group ?? throw new InvalidOperationException("run under mpirun"));

@@ -14,7 +14,11 @@ public sealed class RankFailureTests
     // Startup of two .NET processes on a busy two-core machine, five tiny steps, the timeout.
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(TimeoutSeconds + 40);
 
-    private static readonly Dictionary<string, string> ShortTimeout = new() { [MpiProcessGroup.TimeoutVariable] = TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    private static readonly string Timeout = TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // For the runs that stop without a timeout: one through the environment, as a user sets it, long
+    // enough for the ranks' start-up on a busy machine.
+    private static readonly Dictionary<string, string> EnvironmentTimeout = new() { [MpiProcessGroup.TimeoutVariable] = "60" };
 
     // The gradient arena of ShardMlp (276 floats) and the loss: with two ranks one exchange per step.
     private static string SurvivorError => $"MPI rank 0 of 2: sum of 277 floats (exchanging contributions): rank 1 did not answer within {TimeoutSeconds} s";
@@ -23,7 +27,7 @@ public sealed class RankFailureTests
     [MpiFact]
     public void AHungRankStopsTheOthersWithinTheTimeout()
     {
-        var job = MpiLauncher.RunRanks(2, ["fail", "stop"], ShortTimeout, hardLimit: Deadline);
+        var job = MpiLauncher.RunRanks(2, ["fail", "stop", Timeout], hardLimit: Deadline);
         Assert.True(job.ExitCode != 0, job.ToString());
         Assert.Contains("rank 1: failing now (stop) at step 5", job.Output);
         Assert.Contains(SurvivorError, job.Output);
@@ -39,7 +43,7 @@ public sealed class RankFailureTests
     [MpiFact]
     public void AKilledRankStopsTheOthersWithinTheTimeout()
     {
-        var job = MpiLauncher.RunRanks(2, ["fail", "kill"], ShortTimeout, mpirunOptions: ["--enable-recovery"], hardLimit: Deadline);
+        var job = MpiLauncher.RunRanks(2, ["fail", "kill", Timeout], mpirunOptions: ["--enable-recovery"], hardLimit: Deadline);
         // (Open MPI 4.1's mpirun --enable-recovery exits 0 even after MPI_Abort: the exit code says nothing here.)
         Assert.Contains("rank 1: failing now (kill) at step 5", job.Output);
         Assert.Contains(SurvivorError, job.Output);
@@ -51,7 +55,7 @@ public sealed class RankFailureTests
     [MpiFact]
     public void AKilledRankEndsTheJobUnderDefaultMpirun()
     {
-        var job = MpiLauncher.RunRanks(2, ["fail", "kill"], ShortTimeout, hardLimit: Deadline);
+        var job = MpiLauncher.RunRanks(2, ["fail", "kill", Timeout], hardLimit: Deadline);
         Assert.True(job.ExitCode != 0, job.ToString());
         Assert.Contains("rank 1: failing now (kill) at step 5", job.Output);
         Assert.Contains("process rank 1", job.Output);
@@ -63,7 +67,7 @@ public sealed class RankFailureTests
     [MpiFact]
     public void AnUnhandledExceptionOnOneRankAbortsTheJob()
     {
-        var job = MpiLauncher.RunRanks(2, ["fail", "throw"], new Dictionary<string, string> { [MpiProcessGroup.TimeoutVariable] = "600" }, hardLimit: Deadline);
+        var job = MpiLauncher.RunRanks(2, ["fail", "throw", "600"], hardLimit: Deadline);
         Assert.True(job.ExitCode != 0, job.ToString());
         Assert.Contains("rank 1 fails on purpose at step 5", job.Output);
         Assert.Contains("MPI rank 1: aborting the job: unhandled InvalidOperationException on rank 1", job.Output);
@@ -73,7 +77,7 @@ public sealed class RankFailureTests
     [MpiFact]
     public void ReplicasThatDifferStopTheRunAtTheEpochCheck()
     {
-        var job = MpiLauncher.RunRanks(2, ["diverge"], ShortTimeout, hardLimit: Deadline);
+        var job = MpiLauncher.RunRanks(2, ["diverge"], EnvironmentTimeout, hardLimit: Deadline);
         Assert.True(job.ExitCode != 0, job.ToString());
         Assert.Contains("ReplicaMismatchException: The parameters, state and optimizer state of ShardMlp after epoch 0 differ across ranks", job.Output);
         Assert.DoesNotContain("the replicas' check passed", job.Output);
@@ -82,7 +86,7 @@ public sealed class RankFailureTests
     [MpiFact]
     public void RanksWithDifferentNetworksAreRefusedBeforeAnyParameterMoves()
     {
-        var job = MpiLauncher.RunRanks(2, ["different-networks"], ShortTimeout, hardLimit: Deadline);
+        var job = MpiLauncher.RunRanks(2, ["different-networks"], EnvironmentTimeout, hardLimit: Deadline);
         Assert.True(job.ExitCode != 0, job.ToString());
         Assert.Contains("ReplicaMismatchException: The networks (rank ", job.Output);   // whichever rank's message comes out before the abort
         Assert.Contains("differ across ranks (fingerprint by rank: 0: ", job.Output);
