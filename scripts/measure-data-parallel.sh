@@ -33,6 +33,7 @@ run() {
   ms=$(grep -E "^epoch" <<<"$output" | tail -1 | sed -E 's/.*\|  ([0-9]+) ms,.*/\1/')
   accuracy=$(grep -E "^test accuracy" <<<"$output" | awk '{print $3}')
   echo "$label $ms $accuracy" | tee -a "$results"
+  grep -E "^rank 0:" <<<"$output" | sed "s|^|    |" || true   # Mnist's split of rank 0's time
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
