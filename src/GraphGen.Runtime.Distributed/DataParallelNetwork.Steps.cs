@@ -74,14 +74,14 @@ public sealed partial class DataParallelNetwork<TTarget>
     public void Forward(ReadOnlySpan<float> input, Span<float> output)
     {
         int batch = Rows(input, nameof(input));
-        if (output.Length < batch * OutputSize)
-            throw new ArgumentException($"{Name}: {batch} samples give {batch * OutputSize} outputs; the destination holds {output.Length}.", nameof(output));
+        if (output.Length != batch * OutputSize)
+            throw new ArgumentException($"{Name}: the output span holds {output.Length} floats but a batch of {batch} needs {batch * OutputSize} ({batch} × {OutputSize}).", nameof(output));
         var shard = BatchShard.Of(batch, Group.Rank, Group.Size);
         Span<float> mine = output.Slice(shard.Start * OutputSize, shard.Count * OutputSize);
         if (shard.Count > 0) Local.Forward(shard.Rows(input, InputSize), mine);
         else if (Local is IStochasticNetwork stochastic) stochastic.EvaluationSteps++;
         SetCounts(batch, OutputSize);
-        Group.AllGather(mine, output[..(batch * OutputSize)], _outputCounts);
+        Group.AllGather(mine, output, _outputCounts);
     }
 
     /// <summary>Inference on this rank alone, showing every activation to <paramref name="observer"/> (activations live in one process); not a collective.</summary>

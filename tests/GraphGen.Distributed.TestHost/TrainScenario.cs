@@ -71,6 +71,10 @@ public static class TrainScenario
         record.Add(name + ".accuracy", [.. epochAccuracies]);
         record.Add(name + ".parameters", network.Parameters);
         record.Add(name + ".state", network.State);
+        int rows = Math.Min(validation.Count, GlobalBatch);   // one batch, the same on one process and on N ranks
+        var outputs = new float[rows * network.OutputSize];
+        network.Forward(validation.Features.AsSpan(0, rows * network.InputSize), outputs);
+        record.Add(name + ".forward", outputs);
         var evaluation = Trainer<T>.Evaluate(network, validation);
         record.Add(name + ".evaluation", evaluation.Loss, evaluation.Accuracy, evaluation.Samples);
 
