@@ -10,6 +10,8 @@ namespace GraphGen.Distributed;
 /// A final partial batch is cut the same way. When it has fewer samples than there are ranks,
 /// some ranks get no rows: they contribute zero gradients with weight zero to that step.
 /// </remarks>
+/// <param name="Start">The first row of the shard in the global batch.</param>
+/// <param name="Count">The number of rows (0 when the batch has fewer samples than there are ranks).</param>
 public readonly record struct BatchShard(int Start, int Count)
 {
     /// <summary>The shard of rank <paramref name="rank"/> of <paramref name="ranks"/> in a batch of <paramref name="batch"/> samples.</summary>

@@ -90,8 +90,8 @@ public sealed unsafe partial class MpiProcessGroup
     }
 
     /// <summary>
-    /// Every rank's <paramref name="values"/> (8 bytes per rank), gathered in rank order: a
-    /// fingerprint exchange for <see cref="ReplicaCheck"/>.
+    /// Every rank's <paramref name="value"/>, gathered in rank order on every rank: small
+    /// agreements such as the replicas' fingerprints (<see cref="DataParallelNetwork{TTarget}.VerifyReplicas"/>).
     /// </summary>
     public ulong[] AllGather(ulong value)
     {
