@@ -48,6 +48,24 @@ public sealed class DataParallelTrainingTests(TrainingRuns runs) : IClassFixture
         yield return ("lenet", "epochs", 5e-3);
     }
 
+    /// <summary>
+    /// With one rank the weights are exactly 1 and the sum is a copy, so every figure, parameter,
+    /// running statistic and checkpoint is the single process's, bit for bit: what the wrapper
+    /// adds around the network changes nothing but the order of additions between ranks.
+    /// </summary>
+    [MpiFact]
+    public void OneRankIsTheSingleProcessBitForBit()
+    {
+        foreach (var (name, values) in runs.OneRank.Root.Values)
+        {
+            if (name == "mpi-loaded" || name.StartsWith("sum.", StringComparison.Ordinal)) continue;
+            Assert.True(values.AsSpan().SequenceEqual(runs.Alone.Root[name]), $"{name} differs between one rank and one process");
+        }
+        foreach (string network in Networks)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(runs.Alone.Directory, network + ".safetensors")),
+                         File.ReadAllBytes(Path.Combine(runs.OneRank.Directory, network + ".safetensors")));
+    }
+
     [MpiFact]
     public void EveryRankEndsWithTheSameBits()
     {
