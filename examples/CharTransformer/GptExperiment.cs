@@ -8,13 +8,15 @@ public static class GptExperiment
 {
     public sealed record Result(TinyGpt Network, double ValidationNats, double UnigramNats, string Sample);
 
-    public static Result Run(string text, int epochs, int stepsPerEpoch, int seed, int batchSize, float learningRate, TextWriter log)
+    /// <param name="place">Moves the network to the device it trains on (nothing: the CPU).</param>
+    public static Result Run(string text, int epochs, int stepsPerEpoch, int seed, int batchSize, float learningRate, TextWriter log, Action<INetwork>? place = null)
     {
         var corpus = new CharCorpus(text, TinyGpt.Vocabulary);
         log.WriteLine($"text: {corpus.Train.Length:N0} training and {corpus.Validation.Length:N0} validation characters, {corpus.Alphabet.Length} symbols");
         log.WriteLine($"unigram baseline (character frequencies alone): {corpus.UnigramNats:F4} nats/char");
         const int T = TinyGpt.Context;
         var network = new TinyGpt(batchCapacity: batchSize, seed: seed);
+        place?.Invoke(network);
         var optimizer = new AdamW(learningRate, beta2: 0.99f, weightDecay: 0.01f);
         log.WriteLine(TinyGpt.Description.Summary);
         var rng = new SeededRandom((ulong)seed);

@@ -6,6 +6,7 @@ using GraphGen.Examples;
 using GraphGen.Examples.CharTransformer;
 
 var options = ExampleOptions.Parse("CharTransformer", args, defaultEpochs: 10, "steps");
+using var device = ExampleDevice.Open(options);   // --device cpu (default), cuda or ilgpu-cpu
 string text;
 try
 {
@@ -16,7 +17,7 @@ catch (DatasetNotFoundException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-var result = GptExperiment.Run(text, options.Epochs, options.Int("steps", 300), options.Seed, options.Int("batch", 32), options.Float("lr", 2e-3f), Console.Out);
+var result = GptExperiment.Run(text, options.Epochs, options.Int("steps", 300), options.Seed, options.Int("batch", 32), options.Float("lr", 2e-3f), Console.Out, device.Place);
 string checkpoint = Path.Combine(options.ArtifactsDirectory(), "tiny-gpt.safetensors");
 Checkpoint.Save(checkpoint, result.Network);
 Console.WriteLine($"checkpoint: {checkpoint}");

@@ -8,7 +8,8 @@ public static class DigitsExperiment
 {
     public sealed record Result(DigitsMlp Network, AdamW Optimizer, TrainingHistory History, Evaluation Test);
 
-    public static Result Run(int epochs, int seed, int batchSize, float learningRate, TextWriter log)
+    /// <param name="place">Moves the network to the device it trains on (nothing: the CPU).</param>
+    public static Result Run(int epochs, int seed, int batchSize, float learningRate, TextWriter log, Action<INetwork>? place = null)
     {
         // 1797 images with pixel values 0..16; scale to [0, 1] and split 70/15/15, keeping class proportions.
         var digits = Datasets.Digits().ScaleFeatures(1f / 16);
@@ -16,6 +17,7 @@ public static class DigitsExperiment
         log.WriteLine($"UCI digits: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test samples");
 
         var network = new DigitsMlp(batchCapacity: Math.Max(batchSize, 256), seed: seed);
+        place?.Invoke(network);
         var optimizer = new AdamW(learningRate, weightDecay: 1e-4f);
         log.WriteLine(DigitsMlp.Description.Summary);
         log.WriteLine($"optimizer: {optimizer}, batch {batchSize}, {epochs} epochs, seed {seed}");

@@ -6,7 +6,8 @@ using GraphGen.Examples;
 using GraphGen.Examples.Digits;
 
 var options = ExampleOptions.Parse("Digits", args, defaultEpochs: 40);
-var result = DigitsExperiment.Run(options.Epochs, options.Seed, options.Int("batch", 32), options.Float("lr", 3e-3f), Console.Out);
+using var device = ExampleDevice.Open(options);   // --device cpu (default), cuda or ilgpu-cpu
+var result = DigitsExperiment.Run(options.Epochs, options.Seed, options.Int("batch", 32), options.Float("lr", 3e-3f), Console.Out, device.Place);
 
 string checkpoint = Path.Combine(options.ArtifactsDirectory(), "digits-mlp.safetensors");
 Checkpoint.Save(checkpoint, result.Network, result.Optimizer);

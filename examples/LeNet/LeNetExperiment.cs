@@ -10,11 +10,13 @@ public static class LeNetExperiment
     public sealed record Result(LeNet5 Network, Adam Optimizer, TrainingHistory History, Evaluation Test);
 
     /// <param name="group">The MPI ranks to train with (each computes its share of every batch), or null to train in this process alone.</param>
-    public static Result Run(Dataset trainAll, Dataset test, int epochs, int seed, int batchSize, float learningRate, TextWriter log, MpiProcessGroup? group = null)
+    /// <param name="place">Moves the network to the device it trains on (nothing: the CPU).</param>
+    public static Result Run(Dataset trainAll, Dataset test, int epochs, int seed, int batchSize, float learningRate, TextWriter log, MpiProcessGroup? group = null, Action<INetwork>? place = null)
     {
         var split = DatasetSplit.Split(trainAll, trainFraction: 55.0 / 60, validationFraction: 5.0 / 60, (ulong)seed);
         log.WriteLine($"MNIST: {split.Train.Count} train, {split.Validation.Count} validation, {test.Count} test images");
         var network = new LeNet5(batchCapacity: Math.Max(batchSize, 256), seed: seed);
+        place?.Invoke(network);
         var optimizer = new Adam(learningRate);
         log.WriteLine(LeNet5.Description.Summary);
         // With several ranks the trainer sees one network that computes each batch across all of them.

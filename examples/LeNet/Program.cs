@@ -8,6 +8,7 @@ using GraphGen.Examples;
 using GraphGen.Examples.LeNet;
 
 var options = ExampleOptions.Parse("LeNet", args, defaultEpochs: 8);
+using var device = ExampleDevice.Open(options);   // --device cpu (default), cuda or ilgpu-cpu
 using var group = MpiProcessGroup.JoinIfLaunched();
 if (group is { IsRoot: false }) Console.SetOut(TextWriter.Null);   // every rank computes the same figures; rank 0 prints them
 Dataset train, test;
@@ -21,7 +22,7 @@ catch (DatasetNotFoundException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-var result = LeNetExperiment.Run(train, test, options.Epochs, options.Seed, options.Int("batch", 64), options.Float("lr", 2e-3f), Console.Out, group);
+var result = LeNetExperiment.Run(train, test, options.Epochs, options.Seed, options.Int("batch", 64), options.Float("lr", 2e-3f), Console.Out, group, device.Place);
 string checkpoint = Path.Combine(options.ArtifactsDirectory(), "lenet5.safetensors");
 if (group is null || group.IsRoot) Checkpoint.Save(checkpoint, result.Network, result.Optimizer);   // rank 0 writes (atomically)
 group?.Barrier();   // the other ranks end only once the file is complete

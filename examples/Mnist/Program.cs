@@ -10,6 +10,7 @@ using GraphGen.Examples.Mnist;
 using GraphGen.Training;
 
 var options = ExampleOptions.Parse("Mnist", args, defaultEpochs: 8);
+using var device = ExampleDevice.Open(options);   // --device cpu (default), cuda or ilgpu-cpu
 using var group = MpiProcessGroup.JoinIfLaunched();
 if (group is { IsRoot: false }) Console.SetOut(TextWriter.Null);   // every rank computes the same figures; rank 0 prints them
 ulong seed = (ulong)options.Seed;
@@ -32,6 +33,7 @@ Console.WriteLine($"MNIST: {train.Count} train, {validation.Count} validation, {
 
 int batchSize = options.Int("batch", 128);
 var network = new MnistMlp(batchCapacity: Math.Max(batchSize, 512), seed: options.Seed);
+device.Place(network);
 var optimizer = new Adam(learningRate: options.Float("lr", 1e-3f));
 Console.WriteLine(MnistMlp.Description.Summary);
 // With several ranks, the trainer sees one network that computes each batch across all of them.

@@ -21,13 +21,13 @@ public sealed class ExampleOptions
     public static ExampleOptions Parse(string example, string[] args, int defaultEpochs, params string[] extraOptions)
     {
         var options = new ExampleOptions(example);
-        var known = new HashSet<string>(["epochs", "seed", "batch", "lr", .. extraOptions], StringComparer.Ordinal);
+        var known = new HashSet<string>(["epochs", "seed", "batch", "lr", "device", .. extraOptions], StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
             if (arg is "--help" or "-h")
             {
-                Console.WriteLine($"usage: dotnet run --project examples/{example} -- [--epochs N] [--seed N] [--batch N] [--lr X]{string.Concat(extraOptions.Select(o => $" [--{o} VALUE]"))}");
+                Console.WriteLine($"usage: dotnet run --project examples/{example} -- [--epochs N] [--seed N] [--batch N] [--lr X] [--device cpu|cuda|ilgpu-cpu]{string.Concat(extraOptions.Select(o => $" [--{o} VALUE]"))}");
                 Environment.Exit(0);
             }
             if (!arg.StartsWith("--", StringComparison.Ordinal) || !known.Contains(arg[2..]))

@@ -11,18 +11,31 @@ internal static class GeneratorHarness
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
+        // This test project references the GPU backend for GpuReferences; a plain compilation must not
+        // see it (the generator would write GPU passes), so it is left out here.
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => !Path.GetFileName(p).StartsWith("GraphGen.Runtime.Gpu", StringComparison.Ordinal) && !Path.GetFileName(p).StartsWith("ILGPU", StringComparison.Ordinal))
+            .ToList();
         paths.Add(typeof(Tensor).Assembly.Location);          // GraphGen.Dsl
         paths.Add(typeof(ParameterTable).Assembly.Location);  // GraphGen.Runtime
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
 
+    /// <summary>The references of a project that also references the GPU backend (GraphGen.Gpu and ILGPU).</summary>
+    private static readonly Lazy<ImmutableArray<MetadataReference>> GpuReferences = new(() =>
+        References.Value.AddRange(new[] { typeof(GraphGen.Gpu.GpuDevice).Assembly, typeof(ILGPU.Context).Assembly, typeof(ILGPU.Algorithms.XMath).Assembly }
+            .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location))));
+
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    public static CSharpCompilation Compilation(params string[] sources) =>
+    public static CSharpCompilation Compilation(params string[] sources) => Compilation(gpu: false, sources);
+
+    /// <param name="gpu">Reference GraphGen.Gpu too: the generator then writes each network's GPU passes.</param>
+    /// <param name="sources">The user's files.</param>
+    public static CSharpCompilation Compilation(bool gpu, params string[] sources) =>
         CSharpCompilation.Create("Networks",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Network{i}.cs")),
-            References.Value,
+            gpu ? GpuReferences.Value : References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
 
     public static GeneratorDriver Driver() =>
@@ -39,9 +52,12 @@ internal static class GeneratorHarness
             Sources.Single(s => s.HintName.EndsWith(hintSuffix, StringComparison.Ordinal)).SourceText.ToString();
     }
 
-    public static Result Run(params string[] sources)
+    public static Result Run(params string[] sources) => Run(gpu: false, sources);
+
+    /// <summary>Runs the generator; with <paramref name="gpu"/>, in a compilation that references the GPU backend.</summary>
+    public static Result Run(bool gpu, params string[] sources)
     {
-        var compilation = Compilation(sources);
+        var compilation = Compilation(gpu, sources);
         var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var run = driver.GetRunResult();
         return new Result(generatorDiagnostics, run.Results.Single().GeneratedSources, output,

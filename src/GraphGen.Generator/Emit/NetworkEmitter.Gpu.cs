@@ -30,15 +30,10 @@ internal sealed partial class NetworkEmitter
         var outers = _spec.ContainingTypes.Select(t => _w.Block("partial class " + t)).ToList();
         using (_w.Block($"partial class {_name}"))
         {
-            _w.Line("/// <summary>");
-            _w.Line("/// Runs this network on <paramref name=\"device\"/> from the next call on: its parameters, state and");
-            _w.Line("/// optimizer state move there, and each call uploads its batch and downloads the loss. Parameters,");
-            _w.Line("/// gradients and outputs are copied back when read.");
-            _w.Line("/// </summary>");
-            _w.Line("public void UseDevice(global::GraphGen.Gpu.GpuDevice device) => AttachDevice(new GpuPasses(this, device));");
-            _w.Line();
-            _w.Line("/// <summary>Runs this network on the CPU again; the device's parameters are copied back first.</summary>");
-            _w.Line("public void UseCpu() => AttachDevice(null);");
+            _w.Line("/// <summary>The GPU passes below for a <c>GraphGen.Gpu.GpuDevice</c> (<c>UseDevice(device)</c>), or none for another kind of device.</summary>");
+            _w.Line("protected override global::GraphGen.DeviceExecution? CreateDeviceExecution(global::GraphGen.IComputeDevice device) =>");
+            using (_w.Indent())
+                _w.Line("device is global::GraphGen.Gpu.GpuDevice gpu ? new GpuPasses(this, gpu) : null;");
             _w.Line();
             string target = _trainable ? _targetType : "float";
             _w.Line($"/// <summary>The passes of {_name} on a GPU.</summary>");

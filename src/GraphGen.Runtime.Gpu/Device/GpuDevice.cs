@@ -14,7 +14,7 @@ namespace GraphGen.Gpu;
 /// machines without a GPU). It owns the ILGPU context and accelerator and caches every kernel it
 /// has compiled. One device serves any number of networks, one call at a time per network.
 /// </summary>
-public sealed class GpuDevice : IDisposable
+public sealed class GpuDevice : IComputeDevice, IDisposable
 {
     /// <summary>The names <see cref="Open"/> accepts.</summary>
     public static readonly IReadOnlyList<string> Kinds = ["cuda", "ilgpu-cpu"];

@@ -109,11 +109,31 @@ public abstract class CompiledNetwork : INetwork
     private protected DeviceExecution? DeviceRun => _device;
 
     /// <summary>
+    /// Runs the network's passes on <paramref name="device"/> from the next call on: its parameters,
+    /// state and optimizer state move there, each call uploads its batch and downloads the loss, and
+    /// parameters, gradients and outputs are copied back when read.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The network was compiled without passes for this kind of device (its project does not reference GraphGen.Gpu).</exception>
+    public void UseDevice(IComputeDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var execution = CreateDeviceExecution(device)
+            ?? throw new NotSupportedException($"{Name} has no passes for {device.Name}: the project that declares it must reference the GraphGen.Gpu package, so that the generator writes its GPU passes.");
+        AttachDevice(execution);
+    }
+
+    /// <summary>Runs the network on the CPU again; the device's parameters and state are copied back first.</summary>
+    public void UseCpu() => AttachDevice(null);
+
+    /// <summary>The network's passes for <paramref name="device"/>, or null when it has none (the generator overrides this when the GPU backend is referenced).</summary>
+    protected virtual DeviceExecution? CreateDeviceExecution(IComputeDevice device) => null;
+
+    /// <summary>
     /// Runs the passes on <paramref name="device"/> from the next call on (its parameters and state
     /// are this network's, copied there), or, with null, back on the CPU (the device's values copied
     /// back first). The previous device, if any, is released.
     /// </summary>
-    protected void AttachDevice(DeviceExecution? device)
+    private void AttachDevice(DeviceExecution? device)
     {
         Enter();
         try
