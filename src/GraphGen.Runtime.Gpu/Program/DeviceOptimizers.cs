@@ -131,8 +131,10 @@ internal sealed class DeviceOptimizers(GpuDevice device, int parameterCount) : I
             _hostMayHaveChanged = true;
         }
 
+        /// <summary>The device copy is released (the network went back to the CPU): its newer values come home first.</summary>
         public void Dispose()
         {
+            if (_deviceNewer) HandOutHostCopy();
             if (ReferenceEquals(_optimizer.Mirror, this)) _optimizer.Mirror = null;
             foreach (var buffer in _buffers) buffer.Dispose();
             _empty.Dispose();
