@@ -141,8 +141,8 @@ public class AttentionKernelTests(DeviceFixture fixture)
                 data.Add(ta, tb, false, 1f, 5, 7, 3);
                 data.Add(ta, tb, true, 0.35f, 6, 4, 18);   // k over one 16-deep slice
             }
-        data.Add(false, true, false, 0.25f, 9, 70, 5);   // n over one 64-wide tile
-        data.Add(true, false, true, 1f, 66, 3, 4);       // m over one 64-high tile
+        data.Add(false, true, false, 0.25f, 9, 70, 5);   // n across two tile edges (32, 64)
+        data.Add(true, false, true, 1f, 66, 3, 4);       // m across two tile edges
         return data;
     }
 

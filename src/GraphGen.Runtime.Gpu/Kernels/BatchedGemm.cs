@@ -11,12 +11,14 @@ namespace GraphGen.Gpu.Kernels;
 /// transposed; op(B_i) is k×n, stored n×k when transposed).
 /// </summary>
 /// <remarks>
-/// One launch for all problems: the tiled kernel of <see cref="Gemm"/> (groups of 16 × 16 threads,
-/// a 64 × 64 tile of C per group, each thread a 4 × 4 block, 16-deep slices of op(A) and op(B) in
-/// shared memory) over a three-dimensional grid whose third index is the problem. cuBLAS through
-/// ILGPU has no batched GEMM, and B·H launches of small GEMMs would cost more than the work. As on
-/// the CPU, α scales each finished product: C = α·(AB), or C + α·(AB). Each element of C is one
-/// chain of multiply-adds in k order: the same bits on every launch.
+/// One launch for all problems: the tiled kernel of <see cref="Gemm"/> over a three-dimensional
+/// grid whose third index is the problem. Attention's products are small (T × T scores, T × d
+/// outputs, d = 32–64), so the tile is 32 × 32 rather than GEMM's 64 × 64: groups of 8 × 8
+/// threads, each thread a 4 × 4 block of C, 16-deep slices of op(A) and op(B) in shared memory;
+/// less of a 64 × 32 output is padding and B·H problems give more groups. cuBLAS through ILGPU has
+/// no batched GEMM, and B·H launches of small GEMMs would cost more than the work. As on the CPU,
+/// α scales each finished product: C = α·(AB), or C + α·(AB). Each element of C is one chain of
+/// multiply-adds in k order: the same bits on every launch.
 /// </remarks>
 public static class BatchedGemm
 {
@@ -59,7 +61,7 @@ public static class BatchedGemm
     }
 
     /// <summary>
-    /// One 64 × 64 tile of C_z per group, z = the grid's third index; thread (x, y) computes rows
+    /// One 32 × 32 tile of C_z per group, z = the grid's third index; thread (x, y) computes rows
     /// 4y..4y+3 and columns 4x..4x+3 of it.
     /// </summary>
     private static void TiledKernel(Problems g)
@@ -73,7 +75,7 @@ public static class BatchedGemm
         for (int e = 0; e < PerThread * PerThread; e++) acc[e] = 0f;
         for (int p0 = 0; p0 < g.K; p0 += Depth)
         {
-            // 1024 values of each tile, 4 per thread; outside the matrices, zeros.
+            // 512 values of each tile, 8 per thread; outside the matrices, zeros.
             for (int l = 0; l < Depth * Tile / (Threads * Threads); l++)
             {
                 int at = thread + l * Threads * Threads;
