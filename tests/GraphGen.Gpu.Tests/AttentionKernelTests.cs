@@ -40,6 +40,7 @@ public class AttentionKernelTests(DeviceFixture fixture)
     [InlineData(1, false)]
     [InlineData(5, false)]
     [InlineData(5, true)]
+    [InlineData(16, true)]    // whole 16-lane rows: the CPU's masked-vector path
     [InlineData(19, false)]
     [InlineData(19, true)]
     public void CausalSoftmaxMatchesTheCpu(int t, bool accumulate)
