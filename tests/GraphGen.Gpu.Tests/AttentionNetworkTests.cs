@@ -58,9 +58,12 @@ public class AttentionNetworkTests(DeviceFixture fixture)
     {
         var (ids, _) = Batch0();
         ids[7] = TinyCausalTransformer.Vocabulary;
-        var net = new TinyCausalTransformer(batchCapacity: 4, seed: 3);
-        net.UseDevice(fixture.Device);
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => net.Forward(ids, new float[Batch * net.OutputSize]));
+        var cpu = new TinyCausalTransformer(batchCapacity: 4, seed: 3);
+        var device = new TinyCausalTransformer(batchCapacity: 4, seed: 3);
+        device.UseDevice(fixture.Device);
+        var expected = Assert.Throws<ArgumentOutOfRangeException>(() => cpu.Forward(ids, new float[Batch * cpu.OutputSize]));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => device.Forward(ids, new float[Batch * device.OutputSize]));
         Assert.Contains("Embedding.Forward: ids[7] = 7 is not a token index (an integer in [0, 7))", e.Message);
+        Assert.Equal(expected.Message, e.Message);
     }
 }

@@ -13,8 +13,8 @@ namespace GraphGen.Gpu.Kernels;
 ///                  ε_{2k} = r·cos θ,  ε_{2k+1} = r·sin θ,  r = √(−2 ln U₁),  θ = 2π·U₂   (Box–Muller)
 /// </code>
 /// One thread per pair. The uniforms are the CPU's, exactly; the transform is float arithmetic
-/// (<see cref="BoxMuller"/>) where the CPU's is double, so ε agrees with the CPU's to about
-/// 2·10⁻⁷·max(1, |ε|) (|ε| ≤ 5.77) and is the same on every launch.
+/// (<see cref="BoxMuller"/>) where the CPU's is double, so ε agrees with the CPU's within
+/// 4·10⁻⁷·max(1, |ε|) (|ε| ≤ 5.77) and is the same on every launch.
 /// </summary>
 public static class GaussianNoise
 {
