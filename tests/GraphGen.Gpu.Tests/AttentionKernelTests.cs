@@ -34,6 +34,8 @@ public class AttentionKernelTests(DeviceFixture fixture)
         // Same scalar loop as the CPU; exp may differ in the last bit on a GPU (ex2.approx): 1e-6.
         Close.All(y, forward[1], 1e-6, "y");
         Close.All(dx, backward[2], 1e-6, "dx");
+        var again = Device.Run(v => DeviceKernels.Softmax.Backward(Device, v[0], v[1], v[2], rows, cols, accumulate), y, dy, (float[])dx0.Clone());
+        Bits.Equal(backward[2], again[2], "dx, second launch");
     }
 
     [Theory]
