@@ -21,7 +21,9 @@ namespace GraphGen.Gpu.Kernels;
 /// whatever the order threads run in); the host reads the slot (4 bytes) and throws the CPU's
 /// exception, naming the position and its value, before the lookup writes anything. That read
 /// waits for the device: one synchronisation per embedding forward pass, the price of failing
-/// at the call that received the bad id rather than with a NaN loss later.</para>
+/// at the call that received the bad id rather than with a NaN loss later. (Ids that come straight
+/// from the network's input could be checked on the host before the upload instead, with no
+/// synchronisation; that is the GPU program's to do, which knows which input feeds an embedding.)</para>
 /// <para><b>Deterministic scatter.</b> The backward pass gathers instead of scattering: one thread
 /// per table element (v, d) adds dy[t, d] over the positions t whose id is v, in position order,
 /// starting from 0 (or from the existing gradient when accumulating). That is the CPU's chain of
