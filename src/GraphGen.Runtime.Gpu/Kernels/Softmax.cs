@@ -1,0 +1,74 @@
+using GraphGen.Kernels;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GraphGen.Gpu.Kernels;
+
+/// <summary>
+/// Row-wise softmax over the last axis of a [rows, cols] matrix on the device (the CPU's
+/// <c>GraphGen.Kernels.Softmax</c>): one thread per row, doing the CPU kernel's scalar loop in
+/// the same order (maximum, exponentials summed from column 0, one multiply by the reciprocal), so
+/// a row's result does not depend on how rows are spread over threads.
+/// </summary>
+public static class Softmax
+{
+    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> ForwardMethod = ForwardKernel;
+    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> BackwardMethod = BackwardKernel;
+
+    /// <summary>y[r, j] = exp(x[r, j] − max_r) / Σ_j exp(x[r, j] − max_r). Subtracting the row maximum keeps exp from overflowing.</summary>
+    public static void Forward(GpuDevice device, ArrayView<float> x, ArrayView<float> y, int rows, int cols)
+    {
+        const string Kernel = "Softmax.Forward";
+        Check(Kernel, rows, cols);
+        KernelChecks.Length(ViewLength.Of(x), Kernel, nameof(x), "[rows, cols]", rows, cols);
+        KernelChecks.Length(ViewLength.Of(y), Kernel, nameof(y), "[rows, cols]", rows, cols);
+        if (rows == 0 || cols == 0) return;
+        device.Kernel(ForwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(ForwardMethod))(rows, x, y, cols);
+    }
+
+    /// <summary>dx[r, j] (+)= y[r, j] · (dy[r, j] − Σ_i dy[r, i]·y[r, i]): the softmax Jacobian-vector product.</summary>
+    public static void Backward(GpuDevice device, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int rows, int cols, bool accumulate)
+    {
+        const string Kernel = "Softmax.Backward";
+        Check(Kernel, rows, cols);
+        KernelChecks.Length(ViewLength.Of(y), Kernel, nameof(y), "[rows, cols]", rows, cols);
+        KernelChecks.Length(ViewLength.Of(dy), Kernel, nameof(dy), "[rows, cols]", rows, cols);
+        KernelChecks.Length(ViewLength.Of(dx), Kernel, nameof(dx), "[rows, cols]", rows, cols);
+        if (rows == 0 || cols == 0) return;
+        device.Kernel(BackwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(BackwardMethod))(rows, y, dy, dx, cols, accumulate ? 1 : 0);
+    }
+
+    private static void Check(string kernel, int rows, int cols)
+    {
+        KernelChecks.NotLess(rows, 0, kernel, nameof(rows));
+        KernelChecks.NotLess(cols, 0, kernel, nameof(cols));
+    }
+
+    private static void ForwardKernel(Index1D r, ArrayView<float> x, ArrayView<float> y, int cols)
+    {
+        long row = (long)(int)r * cols;
+        float max = float.NegativeInfinity;
+        for (int j = 0; j < cols; j++) max = MathF.Max(max, x[row + j]);
+        float sum = 0f;
+        for (int j = 0; j < cols; j++)
+        {
+            float e = MathF.Exp(x[row + j] - max);
+            y[row + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < cols; j++) y[row + j] *= inv;
+    }
+
+    private static void BackwardKernel(Index1D r, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int cols, int accumulate)
+    {
+        long row = (long)(int)r * cols;
+        float dot = 0f;
+        for (int j = 0; j < cols; j++) dot += dy[row + j] * y[row + j];
+        for (int j = 0; j < cols; j++)
+        {
+            float g = y[row + j] * (dy[row + j] - dot);
+            dx[row + j] = accumulate != 0 ? dx[row + j] + g : g;
+        }
+    }
+}
