@@ -16,7 +16,7 @@ var split = DatasetSplit.StratifiedSplit(digits, trainFraction: 0.7, validationF
 
 var network = new DigitsNetwork(batchCapacity: 256, seed: (int)Seed);
 var optimizer = new AdamW(3e-3f, weightDecay: 1e-4f);
-Console.WriteLine(DigitsNetwork.Summary);
+Console.WriteLine(network.Summary);
 
 var trainer = new Trainer<int>(network, optimizer, split.Train, BatchSize, Seed);
 for (int epoch = 0; epoch < Epochs; epoch++)
