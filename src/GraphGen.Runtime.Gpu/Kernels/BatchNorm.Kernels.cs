@@ -15,6 +15,8 @@ public static partial class BatchNorm
     private static readonly Action<Index1D, NormArgs> InferenceMethod = InferenceKernel;
     private static readonly Action<Index1D, NormArgs, ArrayView<double>, int, int> ChannelGradientsMethod = ChannelGradientsKernel;
     private static readonly Action<Index1D, NormArgs, ArrayView<double>, int, int> GradientMethod = GradientKernel;
+    private static readonly Action<Index1D, NormArgs> WholeChannelTrainingMethod = WholeChannelTrainingKernel;
+    private static readonly Action<Index1D, NormArgs> WholeChannelBackwardMethod = WholeChannelBackwardKernel;
 
     /// <summary>What the chunk sums add: x; (x − μ)²; dy and dy·(x − μ).</summary>
     private enum Pass { Sum, Squares, Gradient }
@@ -65,6 +67,99 @@ public static partial class BatchNorm
 
         /// <summary>Where channel c's four values start in the scratch.</summary>
         public int ChannelSlot(int c, int chunks) => 2 * Channels * chunks + 4 * c;
+
+        /// <summary>Σ x over values [first, end) of channel c, in order, in double.</summary>
+        public double Sum(int c, int first, int end)
+        {
+            double sum = 0;
+            for (int e = first; e < end; e++) sum += X[At(c, e)];
+            return sum;
+        }
+
+        /// <summary>Σ (x − mean)² over values [first, end) of channel c.</summary>
+        public double Squares(int c, int first, int end, double mean)
+        {
+            double sum = 0;
+            for (int e = first; e < end; e++)
+            {
+                double d = X[At(c, e)] - mean;
+                sum += d * d;
+            }
+            return sum;
+        }
+
+        /// <summary>Σ dy (returned) and Σ dy·(x − μ) (<paramref name="centered"/>) over values [first, end) of channel c, μ the saved mean.</summary>
+        public double GradientSums(int c, int first, int end, out double centered)
+        {
+            double mean = Mean[c], sum = 0;
+            centered = 0;
+            for (int e = first; e < end; e++)
+            {
+                int i = At(c, e);
+                double g = Dy[i];
+                sum += g;
+                centered += g * (X[i] - mean);
+            }
+            return sum;
+        }
+
+        /// <summary>invstd = 1/√(σ² + ε) from Σ(x − μ)²; μ and invstd saved; the running averages moved (σ² unbiased there).</summary>
+        public double SaveStatistics(int c, double mean, double squares)
+        {
+            long count = Count;
+            double invStd = 1.0 / Math.Sqrt(squares / count + Epsilon);
+            Mean[c] = (float)mean;
+            InvStd[c] = (float)invStd;
+            if (HasRunning != 0)
+            {
+                RunningMean[c] = (float)((1.0 - Momentum) * RunningMean[c] + Momentum * mean);
+                RunningVar[c] = (float)((1.0 - Momentum) * RunningVar[c] + Momentum * (squares / (count - 1)));
+            }
+            return invStd;
+        }
+
+        /// <summary>y = (float)((x − μ)·(γ·invstd) + β) at element i of channel c.</summary>
+        public void Normalize(int i, int c, double mean, double invStd) => Y[i] = (float)((X[i] - mean) * (GammaOf(c) * invStd) + BetaOf(c));
+
+        /// <summary>
+        /// dγ and dβ written or added from Σdy·x̂ = invstd·Σdy·(x − μ) and Σdy; returns the coefficients of
+        /// dx = a·dy + b·x̂ + c: a = γ·invstd, b = −(γ·invstd/N)·Σdy·x̂, c = −(γ·invstd/N)·Σdy.
+        /// </summary>
+        public (double A, double B, double C) ParameterGradients(int c, double sumDy, double sumDyCentered)
+        {
+            double invStd = InvStd[c], sumDyXhat = sumDyCentered * invStd;
+            if (HasDGamma != 0) DGamma[c] = Accumulate != 0 ? DGamma[c] + (float)sumDyXhat : (float)sumDyXhat;
+            if (HasDBeta != 0) DBeta[c] = Accumulate != 0 ? DBeta[c] + (float)sumDy : (float)sumDy;
+            long count = Count;
+            double scale = count == 0 ? 0 : GammaOf(c) * invStd / count;
+            return (scale * count, -scale * sumDyXhat, -scale * sumDy);
+        }
+
+        /// <summary>dx (+)= (float)(a·dy + b·(x − μ)·invstd + c) at element i of channel c.</summary>
+        public void Gradient(int i, int c, double a, double b, double cc)
+        {
+            double xhat = (X[i] - (double)Mean[c]) * InvStd[c];
+            float g = (float)(a * Dy[i] + b * xhat + cc);
+            Dx[i] = Accumulate != 0 ? Dx[i] + g : g;
+        }
+    }
+
+    /// <summary>Channel c of at most one chunk, by one thread: the statistics, then y (the chunked pipeline's operations in its order).</summary>
+    private static void WholeChannelTrainingKernel(Index1D c, NormArgs a)
+    {
+        int count = a.Count;
+        double mean = a.Sum(c, 0, count) / count;
+        double invStd = a.SaveStatistics(c, mean, a.Squares(c, 0, count, mean));
+        for (int e = 0; e < count; e++) a.Normalize(a.At(c, e), c, mean, invStd);
+    }
+
+    /// <summary>Channel c of at most one chunk, by one thread: the sums, dγ, dβ, then dx.</summary>
+    private static void WholeChannelBackwardKernel(Index1D c, NormArgs a)
+    {
+        int count = a.Count;
+        double sumDy = a.GradientSums(c, 0, count, out double centered);
+        var (ca, cb, cc) = a.ParameterGradients(c, sumDy, centered);
+        for (int e = 0; e < count; e++) a.Gradient(a.At(c, e), c, ca, cb, cc);
     }
 
     /// <summary>Thread (c, k): chunk k of channel c added in order, from 0 (the pass says what is added).</summary>
@@ -72,31 +167,10 @@ public static partial class BatchNorm
     {
         int c = index / chunks, k = index % chunks;
         int first = k * ChunkSize, end = Math.Min(a.Count, first + ChunkSize);
-        double sum = 0, second = 0;
-        if (pass == (int)Pass.Sum)
-        {
-            for (int e = first; e < end; e++) sum += a.X[a.At(c, e)];
-        }
-        else if (pass == (int)Pass.Squares)
-        {
-            double mean = work[a.ChannelSlot(c, chunks)];
-            for (int e = first; e < end; e++)
-            {
-                double d = a.X[a.At(c, e)] - mean;
-                sum += d * d;
-            }
-        }
-        else
-        {
-            double mean = a.Mean[c];
-            for (int e = first; e < end; e++)
-            {
-                int i = a.At(c, e);
-                double g = a.Dy[i];
-                sum += g;
-                second += g * (a.X[i] - mean);
-            }
-        }
+        double sum, second = 0;
+        if (pass == (int)Pass.Sum) sum = a.Sum(c, first, end);
+        else if (pass == (int)Pass.Squares) sum = a.Squares(c, first, end, work[a.ChannelSlot(c, chunks)]);
+        else sum = a.GradientSums(c, first, end, out second);
         work[2 * index] = sum;
         work[2 * index + 1] = second;
     }
@@ -113,61 +187,41 @@ public static partial class BatchNorm
     private static void MeanKernel(Index1D c, NormArgs a, ArrayView<double> work, int chunks, int pass) =>
         work[a.ChannelSlot(c, chunks)] = ChunkTotal(work, c, chunks, 0) / a.Count;
 
-    /// <summary>Channel c: σ² and invstd; μ and invstd saved; the running averages moved (σ² unbiased there).</summary>
+    /// <summary>Channel c: σ² and invstd from the chunks; μ and invstd saved; the running averages moved.</summary>
     private static void StatisticsKernel(Index1D c, NormArgs a, ArrayView<double> work, int chunks, int pass)
     {
         int slot = a.ChannelSlot(c, chunks);
-        long count = a.Count;
-        double mean = work[slot], squares = ChunkTotal(work, c, chunks, 0);
-        double invStd = 1.0 / Math.Sqrt(squares / count + a.Epsilon);
-        work[slot + 1] = invStd;
-        a.Mean[c] = (float)mean;
-        a.InvStd[c] = (float)invStd;
-        if (a.HasRunning == 0) return;
-        a.RunningMean[c] = (float)((1.0 - a.Momentum) * a.RunningMean[c] + a.Momentum * mean);
-        a.RunningVar[c] = (float)((1.0 - a.Momentum) * a.RunningVar[c] + a.Momentum * (squares / (count - 1)));
+        work[slot + 1] = a.SaveStatistics(c, work[slot], ChunkTotal(work, c, chunks, 0));
     }
 
     /// <summary>Element i: y = (float)((x − μ)·(γ·invstd) + β).</summary>
     private static void NormalizeKernel(Index1D i, NormArgs a, ArrayView<double> work, int chunks, int pass)
     {
         int c = a.ChannelOf(i), slot = a.ChannelSlot(c, chunks);
-        a.Y[i] = (float)((a.X[i] - work[slot]) * (a.GammaOf(c) * work[slot + 1]) + a.BetaOf(c));
+        a.Normalize(i, c, work[slot], work[slot + 1]);
     }
 
     /// <summary>Element i with its channel's running statistics: y = (float)((x − rμ)·(γ/√(rσ² + ε)) + β).</summary>
     private static void InferenceKernel(Index1D i, NormArgs a)
     {
         int c = a.ChannelOf(i);
-        double mean = a.RunningMean[c], invStd = 1.0 / Math.Sqrt((double)a.RunningVar[c] + a.Epsilon);
-        a.Y[i] = (float)((a.X[i] - mean) * (a.GammaOf(c) * invStd) + a.BetaOf(c));
+        a.Normalize(i, c, a.RunningMean[c], 1.0 / Math.Sqrt((double)a.RunningVar[c] + a.Epsilon));
     }
 
-    /// <summary>
-    /// Channel c: Σdy and Σdy·x̂ = invstd·Σdy·(x − μ); dγ and dβ written or added; the coefficients of
-    /// dx = a·dy + b·x̂ + c with a = γ·invstd, b = −(γ·invstd/N)·Σdy·x̂, c = −(γ·invstd/N)·Σdy.
-    /// </summary>
+    /// <summary>Channel c: Σdy and Σdy·(x − μ) from the chunks; dγ, dβ; dx's coefficients into the scratch.</summary>
     private static void ChannelGradientsKernel(Index1D c, NormArgs a, ArrayView<double> work, int chunks, int pass)
     {
-        double sumDy = ChunkTotal(work, c, chunks, 0), invStd = a.InvStd[c];
-        double sumDyXhat = ChunkTotal(work, c, chunks, 1) * invStd;
-        if (a.HasDGamma != 0) a.DGamma[c] = a.Accumulate != 0 ? a.DGamma[c] + (float)sumDyXhat : (float)sumDyXhat;
-        if (a.HasDBeta != 0) a.DBeta[c] = a.Accumulate != 0 ? a.DBeta[c] + (float)sumDy : (float)sumDy;
-        long count = a.Count;
-        if (count == 0) return;
-        double scale = a.GammaOf(c) * invStd / count;
+        var (ca, cb, cc) = a.ParameterGradients(c, ChunkTotal(work, c, chunks, 0), ChunkTotal(work, c, chunks, 1));
         int slot = a.ChannelSlot(c, chunks);
-        work[slot] = scale * count;
-        work[slot + 1] = -scale * sumDyXhat;
-        work[slot + 2] = -scale * sumDy;
+        work[slot] = ca;
+        work[slot + 1] = cb;
+        work[slot + 2] = cc;
     }
 
     /// <summary>Element i: dx (+)= (float)(a·dy + b·(x − μ)·invstd + c).</summary>
     private static void GradientKernel(Index1D i, NormArgs a, ArrayView<double> work, int chunks, int pass)
     {
         int c = a.ChannelOf(i), slot = a.ChannelSlot(c, chunks);
-        double xhat = (a.X[i] - (double)a.Mean[c]) * a.InvStd[c];
-        float g = (float)(work[slot] * a.Dy[i] + work[slot + 1] * xhat + work[slot + 2]);
-        a.Dx[i] = a.Accumulate != 0 ? a.Dx[i] + g : g;
+        a.Gradient(i, c, work[slot], work[slot + 1], work[slot + 2]);
     }
 }

@@ -24,9 +24,10 @@ namespace GraphGen.Gpu.Kernels;
 /// double from (x − μ) and rounded once. A channel's N values are cut into chunks of
 /// <see cref="ChunkSize"/> consecutive values (batch, then position); one thread per (channel,
 /// chunk) adds its chunk in order, one thread per channel adds the chunks in order and computes the
-/// statistics, and one thread per element normalises. No atomics and no shared memory: a launch
-/// always gives the same bits, and where a channel is a single chunk (a dense input of up to 256
-/// rows) the sums are the CPU's chain of additions exactly. Otherwise the order differs from the
+/// statistics, and one thread per element normalises. A channel of one chunk (at most 256 values)
+/// is done by one thread from start to end, in one launch: the same operations in the same order.
+/// No atomics and no shared memory: a launch always gives the same bits, and a dense input of up
+/// to 256 rows gets the CPU's chain of additions exactly. Otherwise the order differs from the
 /// CPU's in the last bits of a double, which the rounding to float almost always hides.
 /// </remarks>
 public static partial class BatchNorm
@@ -60,6 +61,11 @@ public static partial class BatchNorm
         var args = new NormArgs(batch, channels, spatial, momentum, epsilon, accumulate: false,
             x, gamma, beta, y, savedMean, savedInvStd, runningMean, runningVar, default, default, default, default);
         var work = Work(device, in args, out int chunks);
+        if (chunks == 1)
+        {
+            device.Kernel(WholeChannelTrainingMethod.Method, a => a.LoadAutoGroupedStreamKernel(WholeChannelTrainingMethod))(channels, args);
+            return;
+        }
         Launch(device, ChunkSumsMethod, channels * chunks, args, work, chunks, (int)Pass.Sum);
         Launch(device, MeansMethod, channels, args, work, chunks, (int)Pass.Sum);
         Launch(device, ChunkSumsMethod, channels * chunks, args, work, chunks, (int)Pass.Squares);
@@ -102,6 +108,11 @@ public static partial class BatchNorm
         var args = new NormArgs(batch, channels, spatial, 0f, 0f, accumulate,
             x, gamma, default, default, savedMean, savedInvStd, default, default, dy, dx, dgamma, dbeta);
         var work = Work(device, in args, out int chunks);
+        if (chunks <= 1)
+        {
+            device.Kernel(WholeChannelBackwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(WholeChannelBackwardMethod))(channels, args);
+            return;
+        }
         Launch(device, ChunkSumsMethod, channels * chunks, args, work, chunks, (int)Pass.Gradient);
         Launch(device, ChannelGradientsMethod, channels, args, work, chunks, (int)Pass.Gradient);
         if (batch > 0) Launch(device, GradientMethod, batch * channels * spatial, args, work, chunks, (int)Pass.Gradient);

@@ -12,7 +12,7 @@ public static partial class Conv2d
     }
 
     private static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> BackwardInputMethod = BackwardInputKernel;
-    private static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> WeightPartialsMethod = WeightPartialsKernel;
+    private static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> WeightPartialsMethod = WeightPartialsKernel;
     private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> WeightTotalsMethod = WeightTotalsKernel;
 
     /// <summary>
@@ -80,10 +80,11 @@ public static partial class Conv2d
 
     /// <summary>
     /// Thread (slice, q): the partial sum of weight element q (q &lt; WeightSize: (o, c, u, v)) or of
-    /// bias o = q − WeightSize over the slice's positions n = b·OH·OW + i·OW + j, in order.
+    /// bias o = q − WeightSize over the slice's positions n = b·OH·OW + i·OW + j, in order. With a
+    /// single slice the sum is the total, written (or added) into dW or dbias at once.
     /// </summary>
     private static void WeightPartialsKernel(Index1D index, ConvGeometry g, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> partials,
-        int sums, int slices)
+        ArrayView<float> dweight, ArrayView<float> dbias, int sums, int slices, int accumulate)
     {
         int slice = index / sums, q = index % sums;
         int plane = g.OutHeight * g.OutWidth;
@@ -116,7 +117,15 @@ public static partial class Conv2d
                 Next(g, ref b, ref i, ref j);
             }
         }
-        partials[(long)slice * sums + q] = sum;
+        if (slices > 1) partials[(long)slice * sums + q] = sum;
+        else Store(q, sum, dweight, dbias, weightSize, accumulate);
+    }
+
+    /// <summary>dW[q] or dbias[q − weightSize] (+)= total.</summary>
+    private static void Store(int q, float total, ArrayView<float> dweight, ArrayView<float> dbias, int weightSize, int accumulate)
+    {
+        if (q < weightSize) dweight[q] = accumulate != 0 ? dweight[q] + total : total;
+        else dbias[q - weightSize] = accumulate != 0 ? dbias[q - weightSize] + total : total;
     }
 
     /// <summary>The position after (b, i, j) in batch, row, column order.</summary>
@@ -135,7 +144,6 @@ public static partial class Conv2d
     {
         float total = partials[q];
         for (int slice = 1; slice < slices; slice++) total += partials[(long)slice * sums + q];
-        if (q < weightSize) dweight[q] = accumulate != 0 ? dweight[q] + total : total;
-        else dbias[q - weightSize] = accumulate != 0 ? dbias[q - weightSize] + total : total;
+        Store(q, total, dweight, dbias, weightSize, accumulate);
     }
 }

@@ -20,7 +20,8 @@ namespace GraphGen.Gpu.Kernels;
 /// Direct kernels: one thread per output element (forward), per input element (input gradient:
 /// it gathers from the outputs its value reached, so nothing is scattered and nothing is atomic),
 /// and per weight element and slice of the batch's positions (weight gradient; the slices' partial
-/// sums are then added in slice order by one thread per element). Each value is one chain of
+/// sums are then added in slice order by one thread per element, a second launch that a single
+/// slice does without). Each value is one chain of
 /// multiply-adds in a fixed order, so every launch gives the same bits. The CPU sums in another
 /// order (im2col + GEMM, or its direct kernel), so the two agree to rounding, not bit for bit.
 /// </remarks>
@@ -84,11 +85,13 @@ public static partial class Conv2d
         }
         var g = new ConvGeometry(in s, batch);
         int slices = WeightSlices((long)batch * s.OutPlane);
-        var partials = device.Scratch((long)slices * sums);
+        var partials = slices > 1 ? device.Scratch((long)slices * sums) : default;
+        var dw = dweight.SubView(0, weightSize);
         device.Kernel(WeightPartialsMethod.Method, a => a.LoadAutoGroupedStreamKernel(WeightPartialsMethod))(
-            slices * sums, g, x, dy, partials, sums, slices);
-        device.Kernel(WeightTotalsMethod.Method, a => a.LoadAutoGroupedStreamKernel(WeightTotalsMethod))(
-            sums, partials, dweight.SubView(0, weightSize), dbias, weightSize, sums, slices, accumulate ? 1 : 0);
+            slices * sums, g, x, dy, partials, dw, dbias, sums, slices, accumulate ? 1 : 0);
+        if (slices > 1)
+            device.Kernel(WeightTotalsMethod.Method, a => a.LoadAutoGroupedStreamKernel(WeightTotalsMethod))(
+                sums, partials, dw, dbias, weightSize, sums, slices, accumulate ? 1 : 0);
     }
 
     /// <summary>
