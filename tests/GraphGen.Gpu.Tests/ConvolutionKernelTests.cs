@@ -1,3 +1,4 @@
+using GraphGen.Gpu.Kernels;
 using GraphGen.Kernels;
 using CpuKernels = GraphGen.Kernels;
 using GpuKernels = GraphGen.Gpu.Kernels;
@@ -7,8 +8,9 @@ namespace GraphGen.Gpu.Tests;
 /// <summary>
 /// The device's Conv2d against the CPU's on random inputs, for every option the CPU supports
 /// (stride, padding, dilation, groups, depthwise, rectangular kernels, bias or none, fused
-/// activations, accumulate). The device sums each value in one fixed chain and the CPU through
-/// im2col + GEMM, so they agree to rounding: |device − CPU| ≤ 1e-5 · max(1, max |CPU|).
+/// activations, accumulate), by both paths: the direct kernels and the implicit GEMMs. The device
+/// sums each value in one fixed chain and the CPU through im2col + GEMM, so they agree to
+/// rounding: |device − CPU| ≤ 1e-5 · max(1, max |CPU|).
 /// </summary>
 [Collection(DeviceCollection.Name)]
 public class ConvolutionKernelTests(DeviceFixture fixture)
@@ -25,26 +27,30 @@ public class ConvolutionKernelTests(DeviceFixture fixture)
         { "rectangular, mixed strides and dilations", new Conv2dShape(2, 6, 9, 3, 2, 4, 2, 3, 0, 1, 1, 2), 3, true },
         { "1×1", new Conv2dShape(4, 4, 4, 5, 1, 1), 2, true },
         { "more positions than one slice", new Conv2dShape(1, 12, 12, 2, 3, 3, 1, 1, 1, 1), 3, true },
+        { "16 channels (tiles chosen)", new Conv2dShape(16, 6, 6, 16, 3, 3, 2, 1, 1, 1), 2, true },
+        { "two groups of 16, dilated", new Conv2dShape(32, 5, 5, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2), 1, false },
     };
+
+    private static readonly ConvPath[] Paths = [ConvPath.Direct, ConvPath.Tiled];
 
     [Theory]
     [MemberData(nameof(Shapes))]
     public void ForwardMatchesTheCpu(string name, Conv2dShape s, int batch, bool withBias)
     {
         var (x, w, bias) = Inputs(s, batch, withBias, seed: 1);
-        CheckForward(name + ", identity", s, batch, x, w, bias, default(Identity));
-        CheckForward(name + ", ReLU", s, batch, x, w, bias, default(Relu));
-        CheckForward(name + ", tanh", s, batch, x, w, bias, default(Tanh));
+        CheckForward(name + ", identity", s, batch, x, w, bias, default(Identity), ConvPath.Auto);
+        CheckForward(name + ", direct, ReLU", s, batch, x, w, bias, default(Relu), ConvPath.Direct);
+        CheckForward(name + ", tiled, tanh", s, batch, x, w, bias, default(Tanh), ConvPath.Tiled);
     }
 
-    private void CheckForward<TAct>(string what, Conv2dShape s, int batch, float[] x, float[] w, float[] bias, TAct f) where TAct : struct, IActivation<TAct>
+    private void CheckForward<TAct>(string what, Conv2dShape s, int batch, float[] x, float[] w, float[] bias, TAct f, ConvPath path) where TAct : struct, IActivation<TAct>
     {
         var expected = new float[batch * s.OutputSize];
         CpuKernels.Conv2d.Forward(in s, batch, x, w, bias, expected, f);
         using var d = new DeviceArrays(fixture.Device);
         var y = d.Garbage(expected.Length);
-        if (typeof(TAct) == typeof(Identity)) GpuKernels.Conv2d.Forward(fixture.Device, in s, batch, d.Upload(x), d.Upload(w), d.Upload(bias), y);
-        else GpuKernels.Conv2d.Forward(fixture.Device, in s, batch, d.Upload(x), d.Upload(w), d.Upload(bias), y, f);
+        if (path == ConvPath.Auto) GpuKernels.Conv2d.Forward(fixture.Device, in s, batch, d.Upload(x), d.Upload(w), d.Upload(bias), y);
+        else GpuKernels.Conv2d.Forward(fixture.Device, in s, batch, d.Upload(x), d.Upload(w), d.Upload(bias), y, f, path);
         Close.All(expected, d.Download(y), Tolerance, what + ": y");
     }
 
@@ -52,18 +58,19 @@ public class ConvolutionKernelTests(DeviceFixture fixture)
     [MemberData(nameof(Shapes))]
     public void BackwardInputMatchesTheCpu(string name, Conv2dShape s, int batch, bool withBias)
     {
+        // Added to an old gradient, as a fan-out does (WritingGradientsIgnoresTheOldValues checks writing).
         _ = withBias;
         var dy = GradientChecks.RandomInputs(batch * s.OutputSize, 2);
         var w = GradientChecks.RandomInputs(s.WeightSize, 3);
         var old = GradientChecks.RandomInputs(batch * s.InputSize, 4);
-        foreach (bool accumulate in new[] { false, true })
+        var expected = (float[])old.Clone();
+        CpuKernels.Conv2d.BackwardInput(in s, batch, dy, w, expected, accumulate: true);
+        foreach (var path in Paths)
         {
-            var expected = (float[])old.Clone();
-            CpuKernels.Conv2d.BackwardInput(in s, batch, dy, w, expected, accumulate);
             using var d = new DeviceArrays(fixture.Device);
             var dx = d.Upload(old);
-            GpuKernels.Conv2d.BackwardInput(fixture.Device, in s, batch, d.Upload(dy), d.Upload(w), dx, accumulate);
-            Close.All(expected, d.Download(dx), Tolerance, $"{name}, accumulate {accumulate}: dx");
+            GpuKernels.Conv2d.BackwardInput(fixture.Device, in s, batch, d.Upload(dy), d.Upload(w), dx, accumulate: true, path);
+            Close.All(expected, d.Download(dx), Tolerance, $"{name}, {path}: dx");
         }
     }
 
@@ -75,35 +82,82 @@ public class ConvolutionKernelTests(DeviceFixture fixture)
         var dy = GradientChecks.RandomInputs(batch * s.OutputSize, 6);
         var oldW = GradientChecks.RandomInputs(s.WeightSize, 7);
         var oldB = withBias ? GradientChecks.RandomInputs(s.OutChannels, 8) : [];
-        foreach (bool accumulate in new[] { false, true })
+        var (expectedW, expectedB) = ((float[])oldW.Clone(), (float[])oldB.Clone());
+        CpuKernels.Conv2d.BackwardWeight(in s, batch, x, dy, expectedW, expectedB, accumulate: true);
+        foreach (var path in Paths)
         {
-            var (expectedW, expectedB) = ((float[])oldW.Clone(), (float[])oldB.Clone());
-            CpuKernels.Conv2d.BackwardWeight(in s, batch, x, dy, expectedW, expectedB, accumulate);
             using var d = new DeviceArrays(fixture.Device);
             var (dw, db) = (d.Upload(oldW), d.Upload(oldB));
-            GpuKernels.Conv2d.BackwardWeight(fixture.Device, in s, batch, d.Upload(x), d.Upload(dy), dw, db, accumulate);
-            Close.All(expectedW, d.Download(dw), Tolerance, $"{name}, accumulate {accumulate}: dW");
-            Close.All(expectedB, d.Download(db), Tolerance, $"{name}, accumulate {accumulate}: dbias");
+            GpuKernels.Conv2d.BackwardWeight(fixture.Device, in s, batch, d.Upload(x), d.Upload(dy), dw, db, accumulate: true, path);
+            Close.All(expectedW, d.Download(dw), Tolerance, $"{name}, {path}: dW");
+            Close.All(expectedB, d.Download(db), Tolerance, $"{name}, {path}: dbias");
         }
     }
 
-    [Fact]
-    public void TheWeightGradientIsTheSameBitsOnEveryRun()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheWeightGradientInSlicesIsTheCpusAndTheSameBitsOnEveryRun(bool tiled)
     {
-        // 3·12·12 = 432 positions: two slices, added in order by the second kernel.
-        var s = new Conv2dShape(1, 12, 12, 2, 3, 3, 1, 1, 1, 1);
-        const int batch = 3;
+        // 2·12·12 = 288 positions: two slices, added in order by a second kernel, which writes (the
+        // theories above check adding to the old gradient).
+        var path = tiled ? ConvPath.Tiled : ConvPath.Direct;
+        var s = new Conv2dShape(2, 12, 12, 3, 3, 3, 1, 1, 1, 1);
+        const int batch = 2;
+        Assert.Equal(2, GpuKernels.Conv2d.WeightSlices(batch * s.OutPlane, s.WeightSize + s.OutChannels));
         var x = GradientChecks.RandomInputs(batch * s.InputSize, 9);
         var dy = GradientChecks.RandomInputs(batch * s.OutputSize, 10);
+        var (expectedW, expectedB) = (new float[s.WeightSize], new float[s.OutChannels]);
+        CpuKernels.Conv2d.BackwardWeight(in s, batch, x, dy, expectedW, expectedB, accumulate: false);
         float[] Run()
         {
             using var d = new DeviceArrays(fixture.Device);
             var (dw, db) = (d.Garbage(s.WeightSize), d.Garbage(s.OutChannels));
-            GpuKernels.Conv2d.BackwardWeight(fixture.Device, in s, batch, d.Upload(x), d.Upload(dy), dw, db, accumulate: false);
+            GpuKernels.Conv2d.BackwardWeight(fixture.Device, in s, batch, d.Upload(x), d.Upload(dy), dw, db, accumulate: false, path);
             return [.. d.Download(dw), .. d.Download(db)];
         }
-        Assert.Equal(2, GpuKernels.Conv2d.WeightSlices(batch * s.OutPlane));
-        Bits.Same(Run(), Run(), "dW and dbias");
+        var first = Run();
+        Close.All([.. expectedW, .. expectedB], first, Tolerance, $"{path}: dW and dbias");
+        Bits.Same(first, Run(), $"{path}: dW and dbias");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WritingGradientsIgnoresTheOldValues(bool tiled)
+    {
+        var path = tiled ? ConvPath.Tiled : ConvPath.Direct;
+        var s = new Conv2dShape(3, 5, 5, 4, 3, 3, 2, 2, 1, 1);
+        const int batch = 2;
+        var (x, w, _) = Inputs(s, batch, withBias: false, seed: 12);
+        var dy = GradientChecks.RandomInputs(batch * s.OutputSize, 13);
+        var (dx, dw, db) = (new float[x.Length], new float[w.Length], new float[s.OutChannels]);
+        CpuKernels.Conv2d.BackwardInput(in s, batch, dy, w, dx, accumulate: false);
+        CpuKernels.Conv2d.BackwardWeight(in s, batch, x, dy, dw, db, accumulate: false);
+        using var d = new DeviceArrays(fixture.Device);
+        var (dxd, dwd, dbd) = (d.Garbage(dx.Length), d.Garbage(dw.Length), d.Garbage(db.Length));   // NaN: an old value that leaked in would show
+        GpuKernels.Conv2d.BackwardInput(fixture.Device, in s, batch, d.Upload(dy), d.Upload(w), dxd, accumulate: false, path);
+        GpuKernels.Conv2d.BackwardWeight(fixture.Device, in s, batch, d.Upload(x), d.Upload(dy), dwd, dbd, accumulate: false, path);
+        Close.All(dx, d.Download(dxd), Tolerance, $"{path}: dx");
+        Close.All(dw, d.Download(dwd), Tolerance, $"{path}: dW");
+        Close.All(db, d.Download(dbd), Tolerance, $"{path}: dbias");
+    }
+
+    [Fact]
+    public void PartialSumsStayWithinTheirScratchBudget()
+    {
+        Assert.Equal(64, GpuKernels.Conv2d.WeightSlices(1 << 20, 1000));
+        Assert.Equal(16, GpuKernels.Conv2d.WeightSlices(1 << 20, (1 << 24) / 16));   // 512·512·9 weights and more: fewer slices
+        Assert.Equal(1, GpuKernels.Conv2d.WeightSlices(1 << 20, 1 << 25));
+    }
+
+    [Fact]
+    public void TilesAreChosenWhereTheyFill()
+    {
+        Assert.Equal(ConvPath.Tiled, GpuKernels.Conv2d.PathFor(16, 64, 16));
+        Assert.Equal(ConvPath.Direct, GpuKernels.Conv2d.PathFor(1, 4096, 9));      // depthwise
+        Assert.Equal(ConvPath.Direct, GpuKernels.Conv2d.PathFor(64, 32, 576));     // a handful of outputs
+        Assert.Equal(ConvPath.Direct, GpuKernels.Conv2d.PathFor(64, 4096, 3));     // a 1×1 convolution of 3 channels
     }
 
     [Fact]
