@@ -26,14 +26,13 @@ public static partial class BatchNorm
     /// four values per channel at [2·channels·chunks + 4c]: μ and invstd (training), or the
     /// gradient's coefficients a, b, c (backward).
     /// </summary>
-    private static ArrayView<double> Work(GpuDevice device, in NormArgs args, out int chunks)
-    {
-        long count = (long)args.Batch * args.Spatial;
-        chunks = (int)((count + ChunkSize - 1) / ChunkSize);
-        long doubles = 2L * args.Channels * chunks + 4L * args.Channels;
-        return device.Scratch(2 * doubles).Cast<double>();
-    }
+    private static ArrayView<double> Work(GpuDevice device, in NormArgs args, int chunks) =>
+        device.Scratch(2 * (2L * args.Channels * chunks + 4L * args.Channels)).Cast<double>();
 
+    /// <summary>Chunks of <see cref="ChunkSize"/> values per channel (0 for an empty batch).</summary>
+    private static int Chunks(in NormArgs args) => (int)(((long)args.Batch * args.Spatial + ChunkSize - 1) / ChunkSize);
+
+    /// <summary>One step of the chunked pipeline: its kernels all take (args, scratch, chunks, pass), so one launcher serves them.</summary>
     private static void Launch(GpuDevice device, Action<Index1D, NormArgs, ArrayView<double>, int, int> kernel, int threads,
         NormArgs args, ArrayView<double> work, int chunks, int pass)
     {

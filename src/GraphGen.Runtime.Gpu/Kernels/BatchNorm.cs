@@ -60,12 +60,13 @@ public static partial class BatchNorm
         CheckEpsilon(epsilon, Kernel);
         var args = new NormArgs(batch, channels, spatial, momentum, epsilon, accumulate: false,
             x, gamma, beta, y, savedMean, savedInvStd, runningMean, runningVar, default, default, default, default);
-        var work = Work(device, in args, out int chunks);
+        int chunks = Chunks(in args);
         if (chunks == 1)
         {
             device.Kernel(WholeChannelTrainingMethod.Method, a => a.LoadAutoGroupedStreamKernel(WholeChannelTrainingMethod))(channels, args);
             return;
         }
+        var work = Work(device, in args, chunks);
         Launch(device, ChunkSumsMethod, channels * chunks, args, work, chunks, (int)Pass.Sum);
         Launch(device, MeansMethod, channels, args, work, chunks, (int)Pass.Sum);
         Launch(device, ChunkSumsMethod, channels * chunks, args, work, chunks, (int)Pass.Squares);
@@ -107,12 +108,13 @@ public static partial class BatchNorm
         KernelChecks.EmptyOrExactly(Length(dbeta.Length), channels, Kernel, nameof(dbeta), "[channels]");
         var args = new NormArgs(batch, channels, spatial, 0f, 0f, accumulate,
             x, gamma, default, default, savedMean, savedInvStd, default, default, dy, dx, dgamma, dbeta);
-        var work = Work(device, in args, out int chunks);
+        int chunks = Chunks(in args);
         if (chunks <= 1)
         {
             device.Kernel(WholeChannelBackwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(WholeChannelBackwardMethod))(channels, args);
             return;
         }
+        var work = Work(device, in args, chunks);
         Launch(device, ChunkSumsMethod, channels * chunks, args, work, chunks, (int)Pass.Gradient);
         Launch(device, ChannelGradientsMethod, channels, args, work, chunks, (int)Pass.Gradient);
         if (batch > 0) Launch(device, GradientMethod, batch * channels * spatial, args, work, chunks, (int)Pass.Gradient);
