@@ -40,21 +40,21 @@ public class DenseKernelTests(DeviceFixture fixture)
         Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, expected, n, accumulate: true);
         var dc = arrays.Upload(c0);
         GpuKernels.Gemm.Compute(Device, ta, tb, m, n, k, da, lda, db, ldb, dc, n, accumulate: true);
-        Close.All(expected, DeviceArrays.Download(dc), 1e-6 * (k + 1), "C += AB");
+        Close.All(expected, arrays.Download(dc), 1e-6 * (k + 1), "C += AB");
 
         // C = tanh(op(A)·op(B) + bias)
         expected = new float[m * n];
         Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, expected, n, bias, new GraphGen.Kernels.Tanh());
         dc = arrays.Upload(new float[m * n]);
         Forward(ta, tb, da, db, dc, m, n, k, dbias, new GraphGen.Kernels.Tanh());
-        Close.All(expected, DeviceArrays.Download(dc), 1e-6 * (k + 1), "C = tanh(AB + b)");
+        Close.All(expected, arrays.Download(dc), 1e-6 * (k + 1), "C = tanh(AB + b)");
 
         // C = (op(A)·op(B)) ⊙ σ′(S)
         expected = new float[m * n];
         Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, expected, n, new GraphGen.Kernels.Sigmoid(), s);
         dc = arrays.Upload(new float[m * n]);
         Backward(ta, tb, da, db, dc, m, n, k, new GraphGen.Kernels.Sigmoid(), ds);
-        Close.All(expected, DeviceArrays.Download(dc), 1e-6 * (k + 1), "C = AB ⊙ σ′(S)");
+        Close.All(expected, arrays.Download(dc), 1e-6 * (k + 1), "C = AB ⊙ σ′(S)");
     }
 
     private void Forward<TAct>(bool ta, bool tb, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, ArrayView<float> bias, TAct act)
@@ -82,7 +82,7 @@ public class DenseKernelTests(DeviceFixture fixture)
         Bias.SumRows(dy, expected, 37, 11, accumulate: false);
         var dbias = arrays.Upload(new float[11]);
         GpuKernels.Bias.SumRows(Device, arrays.Upload(dy), dbias, 37, 11, accumulate: false);
-        Assert.Equal(expected, DeviceArrays.Download(dbias));   // the same chain of adds, in row order
+        Assert.Equal(expected, arrays.Download(dbias));   // the same chain of adds, in row order
     }
 
     public static TheoryData<string> ActivationNames() => new(typeof(IActivation<>).Assembly.GetTypes()
@@ -106,7 +106,7 @@ public class DenseKernelTests(DeviceFixture fixture)
         Activations.Forward(act, x, y);
         var gy = arrays.Upload(new float[1000]);
         GpuKernels.Activations.Forward(Device, act, arrays.Upload(x), gy);
-        Close.All(y, DeviceArrays.Download(gy), 2e-6, typeof(TAct).Name);
+        Close.All(y, arrays.Download(gy), 2e-6, typeof(TAct).Name);
 
         var source = TAct.DerivativeFromInput ? x : y;
         var dx = GradientChecks.RandomInputs(1000, 10);
@@ -114,7 +114,7 @@ public class DenseKernelTests(DeviceFixture fixture)
         Activations.Backward(act, source, dy, expected, accumulate: true);
         var gdx = arrays.Upload(dx);
         GpuKernels.Activations.Backward(Device, act, arrays.Upload(source), arrays.Upload(dy), gdx, accumulate: true);
-        Close.All(expected, DeviceArrays.Download(gdx), 2e-6, typeof(TAct).Name + "′");
+        Close.All(expected, arrays.Download(gdx), 2e-6, typeof(TAct).Name + "′");
     }
 
     [Theory]
@@ -132,8 +132,8 @@ public class DenseKernelTests(DeviceFixture fixture)
         var gdz = arrays.Upload(new float[rows * cols]);
         var result = arrays.Upload(new float[1]);
         GpuKernels.Losses.SoftmaxCrossEntropy(Device, arrays.Upload(z), arrays.Upload(labels), gdz, rows, cols, result, weight: 0.5f, ignoreLabel: ignore);
-        Assert.Equal(loss, DeviceArrays.Download(result)[0], 5e-6f);
-        Close.All(dz, DeviceArrays.Download(gdz), 1e-6, "dz");
+        Assert.Equal(loss, arrays.Download(result)[0], 5e-6f);
+        Close.All(dz, arrays.Download(gdz), 1e-6, "dz");
     }
 
     [Fact]
@@ -155,9 +155,9 @@ public class DenseKernelTests(DeviceFixture fixture)
         var gdlv = arrays.Upload(new float[n]);
         var result = arrays.Upload(new float[1]);
         GpuKernels.Losses.KlDivergence(Device, arrays.Upload(z), arrays.Upload(lv), gdmu, gdlv, n, 1, result);
-        Assert.Equal(kl, DeviceArrays.Download(result)[0], 1e-5f);
-        Close.All(dmu, DeviceArrays.Download(gdmu), 1e-6, "dμ");
-        Close.All(dlv, DeviceArrays.Download(gdlv), 1e-6, "dlogσ²");
+        Assert.Equal(kl, arrays.Download(result)[0], 1e-5f);
+        Close.All(dmu, arrays.Download(gdmu), 1e-6, "dμ");
+        Close.All(dlv, arrays.Download(gdlv), 1e-6, "dlogσ²");
 
         void Check(string what, Action<ArrayView<float>, ArrayView<float>> gpu, Func<float[], float> cpu)
         {
@@ -166,8 +166,8 @@ public class DenseKernelTests(DeviceFixture fixture)
             var g = arrays.Upload(new float[n]);
             var r = arrays.Upload(new float[1]);
             gpu(g, r);
-            Assert.True(Math.Abs(loss - DeviceArrays.Download(r)[0]) <= 1e-5 * Math.Max(1, Math.Abs(loss)), $"{what}: {DeviceArrays.Download(r)[0]} vs {loss}");
-            Close.All(expected, DeviceArrays.Download(g), 1e-5, what);
+            Assert.True(Math.Abs(loss - arrays.Download(r)[0]) <= 1e-5 * Math.Max(1, Math.Abs(loss)), $"{what}: {arrays.Download(r)[0]} vs {loss}");
+            Close.All(expected, arrays.Download(g), 1e-5, what);
         }
     }
 }

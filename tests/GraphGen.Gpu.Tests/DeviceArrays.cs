@@ -3,32 +3,49 @@ using ILGPU.Runtime;
 
 namespace GraphGen.Gpu.Tests;
 
-/// <summary>Device buffers for kernel tests: upload, run, download.</summary>
+/// <summary>
+/// Host arrays copied to the device for a kernel test, freed together. An empty array becomes the
+/// default (empty) view, as generated code passes <c>default</c> for an absent bias.
+/// </summary>
 internal sealed class DeviceArrays(GpuDevice device) : IDisposable
 {
     private readonly List<MemoryBuffer> _buffers = [];
 
     public ArrayView<float> Upload(float[] values)
     {
-        var buffer = device.Accelerator.Allocate1D<float>(Math.Max(1, values.Length));
-        if (values.Length > 0) buffer.CopyFromCPU(values);
+        if (values.Length == 0) return default;
+        var buffer = device.Accelerator.Allocate1D(values);
         _buffers.Add(buffer);
-        return ((ArrayView<float>)buffer.View).SubView(0, values.Length);
+        return buffer.View;
     }
 
     public ArrayView<int> Upload(int[] values)
     {
-        var buffer = device.Accelerator.Allocate1D<int>(Math.Max(1, values.Length));
-        if (values.Length > 0) buffer.CopyFromCPU(values);
+        if (values.Length == 0) return default;
+        var buffer = device.Accelerator.Allocate1D(values);
         _buffers.Add(buffer);
-        return ((ArrayView<int>)buffer.View).SubView(0, values.Length);
+        return buffer.View;
     }
 
-    public static float[] Download(ArrayView<float> view)
+    /// <summary>A view of <paramref name="count"/> floats, all NaN: a kernel that forgets to write an element is caught.</summary>
+    public ArrayView<float> Garbage(int count) => Upload(Enumerable.Repeat(float.NaN, count).ToArray());
+
+    /// <summary>The view's values once every launched kernel has finished.</summary>
+    public float[] Download(ArrayView<float> view)
     {
-        var host = new float[view.Length];
-        if (host.Length > 0) view.CopyToCPU(host);
-        return host;
+        device.Synchronize();
+        var values = new float[view.Length];
+        if (values.Length > 0) view.CopyToCPU(values);
+        return values;
+    }
+
+    /// <inheritdoc cref="Download(ArrayView{float})"/>
+    public int[] Download(ArrayView<int> view)
+    {
+        device.Synchronize();
+        var values = new int[view.Length];
+        if (values.Length > 0) view.CopyToCPU(values);
+        return values;
     }
 
     public void Dispose()

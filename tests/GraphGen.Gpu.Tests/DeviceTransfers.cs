@@ -33,4 +33,13 @@ internal static class Bits
             Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
                 $"{what}[{i}]: device {actual[i]:R}, CPU {expected[i]:R} (not the same bits)");
     }
+
+    /// <summary>Asserts both runs gave the same bits (NaN payloads and signed zeros included).</summary>
+    public static void Same(float[] first, float[] second, string what)
+    {
+        Assert.Equal(first.Length, second.Length);
+        for (int i = 0; i < first.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(first[i]) == BitConverter.SingleToInt32Bits(second[i]),
+                $"{what}[{i}]: {first[i]} then {second[i]}");
+    }
 }
