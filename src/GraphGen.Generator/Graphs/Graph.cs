@@ -38,6 +38,9 @@ internal sealed class Graph
 
     public bool InputGradient { get; set; }
 
+    /// <summary>The C# names given so far: tensors' when the graph is finished, then the plan's views, gradients and buffers.</summary>
+    public NameAllocator Names { get; } = new();
+
     /// <summary>loss = Σ weight · term + constant, terms being loss-op nodes.</summary>
     public List<LossTerm> LossTerms { get; } = [];
     public double LossConstant { get; set; }

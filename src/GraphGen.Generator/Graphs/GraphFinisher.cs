@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 
 namespace GraphGen.Generator.Graphs;
 
@@ -11,12 +10,6 @@ namespace GraphGen.Generator.Graphs;
 /// </summary>
 internal static class GraphFinisher
 {
-    /// <summary>Names the generated methods use for their own locals and parameters.</summary>
-    private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
-    {
-        "batch", "destination", "optimizer", "loss", "withGradient", "i", "r", "c", "j", "sum", "value",
-    };
-
     public static void Finish(Graph graph)
     {
         RemoveDeadNodes(graph);
@@ -92,36 +85,10 @@ internal static class GraphFinisher
         }
     }
 
+    /// <summary>Each tensor's C# name: the user's local or layer name made an identifier, unique among all the generated names.</summary>
     private static void AssignNames(Graph graph)
     {
-        var used = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var node in graph.Nodes)
-        {
-            string name = Identifier(node.Name);
-            if (Reserved.Contains(name) || System.Text.RegularExpressions.Regex.IsMatch(name, "^term[0-9]+$") || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
-                || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None)
-                name += "_";
-            string unique = name;
-            for (int k = 2; !used.Add(unique); k++) unique = name + k;
-            node.Name = unique;
-        }
-    }
-
-    /// <summary>A C# identifier from a layer or variable name: "block.0.fc" becomes "block0Fc".</summary>
-    public static string Identifier(string name)
-    {
-        var sb = new StringBuilder();
-        bool upper = false;
-        foreach (char c in name)
-        {
-            if (char.IsLetterOrDigit(c) || c == '_')
-            {
-                sb.Append(upper && sb.Length > 0 ? char.ToUpperInvariant(c) : c);
-                upper = false;
-            }
-            else upper = true;
-        }
-        if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, '_');
-        return sb.ToString();
+            node.Name = graph.Names.Claim(NameAllocator.Identifier(node.Name));
     }
 }
