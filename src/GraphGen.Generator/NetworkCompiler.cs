@@ -38,6 +38,11 @@ internal static class NetworkCompiler
             var plan = PlanPasses.Compile(graph);
             return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), describeHintName, NetworkEmitter.EmitDescription(spec, plan), EquatableArray<DiagnosticInfo>.Empty);
         }
+        catch (NetworkLimitException e)
+        {
+            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Forward?.Location ?? spec.Location, e.Message);
+            return new GeneratedNetwork(hintName, null, describeHintName, null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Location, spec.ClassName, e.GetType().Name + ": " + e.Message + " " + FirstOwnFrame(e));

@@ -54,6 +54,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidArgument = Error("GG0014", "Invalid op argument",
         "{0}");
 
+    public static readonly DiagnosticDescriptor MemberCollision = Error("GG0015", "Member collides with a generated member",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error("GG0016", "Network too large",
+        "{0}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("GG0099", "Internal generator error",
         "GraphGen could not compile network '{0}': {1}. This is a bug in GraphGen; please report it with the network's source");
 

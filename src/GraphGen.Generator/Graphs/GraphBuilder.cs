@@ -78,7 +78,13 @@ internal sealed partial class GraphBuilder
             Report(DiagnosticDescriptors.InvalidInput, input.Location, $"Input '{input.Name}' has shape [{string.Join(", ", input.Shape)}]: every dimension must be a positive constant");
             return;
         }
-        if (input.LabelClasses != 0)
+        if (new TensorShape(input.Shape).Elements > NetworkLimits.MaxFloats)
+        {
+            Report(DiagnosticDescriptors.NetworkTooLarge, input.Location,
+                $"Input '{input.Name}' has shape [{string.Join(", ", input.Shape)}] = {NetworkLimits.Count(new TensorShape(input.Shape).Elements)} floats per sample, more than {NetworkLimits.FloatsLimitText}");
+            return;
+        }
+        if (input.HasLabels)
             Report(DiagnosticDescriptors.InvalidInput, input.Location, $"[Labels] belongs on the target parameter of the [Loss] method, not on the input '{input.Name}'");
 
         var inputNode = Graph.Add(OpKind.Input, [], new TensorShape(input.Shape), input.Location);
@@ -125,21 +131,8 @@ internal sealed partial class GraphBuilder
             return;
         }
         var target = parameters[outputs];
-        TensorShape targetShape;
-        if (target.LabelClasses > 0)
-        {
-            // One label per sample, or per position with [Labels(n), Shape(T)] (a sequence model).
-            targetShape = target.HasShape && target.Shape.Count > 0 && target.Shape.All(d => d > 0) ? new TensorShape(target.Shape) : TensorShape.Of(1);
-            Graph.TargetClasses = target.LabelClasses;
-        }
-        else if (target.HasShape && target.Shape.Count > 0 && target.Shape.All(d => d > 0))
-            targetShape = new TensorShape(target.Shape);
-        else
-        {
-            Report(DiagnosticDescriptors.InvalidLoss, target.Location,
-                $"The target '{target.Name}' needs [Labels(classes)] for class indices or [Shape(...)] for real values, e.g. '[Labels(10)] Tensor {target.Name}'");
-            return;
-        }
+        if (TargetShape(target) is not { } targetShape) return;
+        if (target.HasLabels) Graph.TargetClasses = target.LabelClasses;
         var targetNode = Graph.Add(OpKind.Target, [], targetShape, target.Location);
         Name(targetNode, target.Name, 2);
         Graph.Target = targetNode;
@@ -155,6 +148,40 @@ internal sealed partial class GraphBuilder
             return;
         }
         LossCollector.Collect(this, scalar.Node, 1.0);
+    }
+
+    /// <summary>
+    /// The per-sample shape of the [Loss] target: class indices with [Labels(n)] (one per sample, or
+    /// per position with [Labels(n), Shape(T)] for a sequence model), real values with [Shape(...)];
+    /// else a diagnostic and null.
+    /// </summary>
+    private TensorShape? TargetShape(ParameterSpec target)
+    {
+        if (target.HasShape && (target.Shape.Count == 0 || target.Shape.Any(d => d <= 0)))
+        {
+            Report(DiagnosticDescriptors.InvalidLoss, target.Location, target.Shape.Count == 0
+                ? $"The target '{target.Name}' has an empty [Shape()]: give its per-sample dimensions, e.g. '[Shape(10)] Tensor {target.Name}' (the batch dimension is implicit)"
+                : $"The target '{target.Name}' has shape [{string.Join(", ", target.Shape)}]: every dimension must be a positive constant");
+            return null;
+        }
+        var shape = target.HasShape ? new TensorShape(target.Shape) : TensorShape.Of(1);
+        if (shape.Elements > NetworkLimits.MaxFloats)
+        {
+            Report(DiagnosticDescriptors.NetworkTooLarge, target.Location,
+                $"The target '{target.Name}' has shape {shape} = {NetworkLimits.Count(shape.Elements)} floats per sample, more than {NetworkLimits.FloatsLimitText}");
+            return null;
+        }
+        if (target.HasLabels)
+        {
+            if (target.LabelClasses >= 1) return shape;
+            Report(DiagnosticDescriptors.InvalidLoss, target.Location,
+                $"[Labels({target.LabelClasses.ToString(System.Globalization.CultureInfo.InvariantCulture)})] on the target '{target.Name}' declares no classes: give the number of classes the labels range over, e.g. '[Labels(10)] Tensor {target.Name}' for labels 0 to 9");
+            return null;
+        }
+        if (target.HasShape) return shape;
+        Report(DiagnosticDescriptors.InvalidLoss, target.Location,
+            $"The target '{target.Name}' needs [Labels(classes)] for class indices or [Shape(...)] for real values, e.g. '[Labels(10)] Tensor {target.Name}'");
+        return null;
     }
 
     /// <summary>Gives a node a readable name, keeping a stronger name it already has.</summary>

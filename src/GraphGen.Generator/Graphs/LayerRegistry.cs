@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using GraphGen.Generator.Diagnostics;
 
 namespace GraphGen.Generator.Graphs;
@@ -19,6 +20,11 @@ internal static class LayerRegistry
         if (layer is null)
         {
             layer = create();
+            if (TooLarge(graph, layer) is { } problem)
+            {
+                builder.Report(DiagnosticDescriptors.NetworkTooLarge, call.Location, $"{call.Op} \"{name}\" {problem}");
+                return null;
+            }
             graph.Layers.Add(layer);
             graph.Parameters.AddRange(layer.Parameters);
             graph.State.AddRange(layer.State);
@@ -37,5 +43,20 @@ internal static class LayerRegistry
         }
         layer.Uses++;
         return layer;
+    }
+
+    /// <summary>Why a new layer does not fit <see cref="NetworkLimits"/> (its tensors, or the network's totals with it), or null.</summary>
+    private static string? TooLarge(Graph graph, Layer layer)
+    {
+        foreach (var p in layer.Parameters.Concat(layer.State))
+            if (p.Elements > NetworkLimits.MaxFloats)
+                return $"would have {NetworkLimits.Count(p.Elements)} floats in {p.Name} {p.ShapeText}, more than one buffer holds: {NetworkLimits.FloatsLimitText}; use smaller sizes";
+        long parameters = graph.Parameters.Sum(p => (long)p.Count) + layer.Parameters.Sum(p => p.Elements);
+        if (parameters > NetworkLimits.MaxFloats)
+            return $"would bring the network to {NetworkLimits.Count(parameters)} parameters, more than the parameter buffer holds: {NetworkLimits.FloatsLimitText}; use smaller layers";
+        long state = graph.State.Sum(p => (long)p.Count) + layer.State.Sum(p => p.Elements);
+        if (state > NetworkLimits.MaxFloats)
+            return $"would bring the network's state to {NetworkLimits.Count(state)} floats, more than {NetworkLimits.FloatsLimitText}";
+        return null;
     }
 }
