@@ -27,7 +27,7 @@ internal static class NetworkCompiler
 
     public static GeneratedNetwork Compile(NetworkSpec spec)
     {
-        string hintName = spec.FullName + ".g.cs", describeHintName = spec.FullName + ".Describe.g.cs";
+        string fileName = CSharpText.HintName(spec.FullName), hintName = fileName + ".g.cs", describeHintName = fileName + ".Describe.g.cs";
         try
         {
             if (spec.Diagnostics.Count > 0 || spec.Forward is null)

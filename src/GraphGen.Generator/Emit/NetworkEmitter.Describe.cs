@@ -45,8 +45,10 @@ internal sealed partial class NetworkEmitter
 
     private void RawString(IEnumerable<string> lines, bool last)
     {
-        _w.Line("\"\"\"\"");
-        foreach (var line in lines) _w.Line(line.TrimEnd('\r'));
-        _w.Line("\"\"\"\"" + (last ? ");" : ","));
+        var content = lines.Select(l => l.TrimEnd('\r')).ToList();
+        string delimiter = CSharpText.RawDelimiter(content);
+        _w.Line(delimiter);
+        foreach (var line in content) _w.Line(line);
+        _w.Line(delimiter + (last ? ");" : ","));
     }
 }

@@ -38,6 +38,8 @@ internal sealed partial class GraphBuilder
                 return Lookup(env, r.Name, r.Location);
             case NonConstantExpr u:
                 return new UnknownValue(u.Text);
+            case InvalidExpr:
+                return ErrorValue.Instance;
             case CallExpr call:
                 return call.Target == CallTarget.Op ? CallOp(call, env) : CallHelper(call, env);
             case BinaryExpr binary:

@@ -16,13 +16,19 @@ internal static class LayerRegistry
     {
         var builder = call.Builder;
         var graph = builder.Graph;
+        if (Unprintable(name) is { } problem)
+        {
+            builder.Report(DiagnosticDescriptors.InvalidArgument, call.LocationOf(nameParameter),
+                $"The layer name of {call.Op} is {Emit.CSharpText.Literal(name)}, which {problem}: layer names become parameter names in checkpoints and text in the generated code; use letters, digits, '.', '_' or '-'");
+            return null;
+        }
         var layer = graph.Layers.Find(l => l.Name == name);
         if (layer is null)
         {
             layer = create();
-            if (TooLarge(graph, layer) is { } problem)
+            if (TooLarge(graph, layer) is { } tooLarge)
             {
-                builder.Report(DiagnosticDescriptors.NetworkTooLarge, call.Location, $"{call.Op} \"{name}\" {problem}");
+                builder.Report(DiagnosticDescriptors.NetworkTooLarge, call.Location, $"{call.Op} \"{name}\" {tooLarge}");
                 return null;
             }
             graph.Layers.Add(layer);
@@ -43,6 +49,21 @@ internal static class LayerRegistry
         }
         layer.Uses++;
         return layer;
+    }
+
+    /// <summary>Why a layer name cannot be written on one line of text (it is empty, or holds a control character, a line break or half a surrogate pair), or null.</summary>
+    private static string? Unprintable(string name)
+    {
+        if (name.Trim().Length == 0) return "is empty";
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            bool pairedSurrogate = char.IsHighSurrogate(c) ? i + 1 < name.Length && char.IsLowSurrogate(name[i + 1])
+                : char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(name[i - 1]);
+            if (char.IsControl(c) || c is '\u2028' or '\u2029' || char.IsSurrogate(c) && !pairedSurrogate)
+                return $"holds the character U+{((int)c).ToString("X4", CultureInfo.InvariantCulture)}";
+        }
+        return null;
     }
 
     /// <summary>Why a new layer does not fit <see cref="NetworkLimits"/> (its tensors, or the network's totals with it), or null.</summary>
