@@ -33,10 +33,11 @@ internal static class NetworkCompiler
             if (spec.Diagnostics.Count > 0 || spec.Forward is null)
                 return new GeneratedNetwork(hintName, null, describeHintName, null, spec.Diagnostics);
             var (graph, diagnostics) = GraphBuilder.Build(spec);
-            if (diagnostics.Count > 0 || graph.Output is null)
+            if (diagnostics.Any(DiagnosticDescriptors.IsError) || graph.Output is null)
                 return new GeneratedNetwork(hintName, null, describeHintName, null, diagnostics.ToEquatableArray());
             var plan = PlanPasses.Compile(graph);
-            return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), describeHintName, NetworkEmitter.EmitDescription(spec, plan), EquatableArray<DiagnosticInfo>.Empty);
+            // Warnings (GG0017, GG0018) go out with the generated code.
+            return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), describeHintName, NetworkEmitter.EmitDescription(spec, plan), diagnostics.ToEquatableArray());
         }
         catch (NetworkLimitException e)
         {

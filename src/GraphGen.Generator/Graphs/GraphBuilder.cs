@@ -38,7 +38,11 @@ internal sealed partial class GraphBuilder
         var builder = new GraphBuilder(spec);
         builder.BuildForward();
         if (builder.Graph.Output is not null && spec.Loss is not null) builder.BuildLoss(spec.Loss);
-        if (builder._diagnostics.Count == 0) GraphFinisher.Finish(builder.Graph);
+        if (builder._diagnostics.Count == 0)
+        {
+            builder.WarnAboutSharing();
+            foreach (var dropped in GraphFinisher.Finish(builder.Graph)) builder.WarnUnused(dropped);
+        }
         return (builder.Graph, builder._diagnostics);
     }
 
@@ -182,6 +186,24 @@ internal sealed partial class GraphBuilder
         Report(DiagnosticDescriptors.InvalidLoss, target.Location,
             $"The target '{target.Name}' needs [Labels(classes)] for class indices or [Shape(...)] for real values, e.g. '[Labels(10)] Tensor {target.Name}'");
         return null;
+    }
+
+    /// <summary>share: true on a layer's only use ties it to nothing: most likely the other use has a different name.</summary>
+    private void WarnAboutSharing()
+    {
+        foreach (var layer in Graph.Layers.Where(l => l.ShareLocation is not null && l.Uses == 1))
+            Report(DiagnosticDescriptors.ShareWithoutSharing, layer.ShareLocation,
+                $"{layer.Op} \"{layer.Name}\" passes share: true, but no other call uses the name \"{layer.Name}\", so nothing is shared: " +
+                "to tie weights, give the calls the same name (the first creates the layer, the others pass share: true); otherwise remove share: true");
+    }
+
+    /// <summary>A layer that reaches neither an output nor the loss is left out of the parameters: say so before a checkpoint load fails.</summary>
+    private void WarnUnused(Layer layer)
+    {
+        var names = string.Join(", ", layer.Parameters.Concat(layer.State).Select(p => p.Name));
+        Report(DiagnosticDescriptors.UnusedLayer, layer.Location,
+            $"{layer.Op} \"{layer.Name}\" is used by no output and no loss, so it is left out of the network: {names} are not in its parameter table, " +
+            "and a checkpoint that holds them (saved while the layer was used, or exported from PyTorch) fails a strict Checkpoint.Load; use the layer's result, or remove it");
     }
 
     /// <summary>Gives a node a readable name, keeping a stronger name it already has.</summary>

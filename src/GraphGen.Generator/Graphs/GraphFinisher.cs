@@ -10,9 +10,10 @@ namespace GraphGen.Generator.Graphs;
 /// </summary>
 internal static class GraphFinisher
 {
-    public static void Finish(Graph graph)
+    /// <summary>Finishes the graph; returns the layers it dropped because nothing live uses them.</summary>
+    public static List<Layer> Finish(Graph graph)
     {
-        RemoveDeadNodes(graph);
+        var dropped = RemoveDeadNodes(graph);
         foreach (var node in graph.Nodes)
             foreach (var input in node.Inputs)
                 if (!input.Consumers.Contains(node)) input.Consumers.Add(node);
@@ -20,9 +21,10 @@ internal static class GraphFinisher
         ResolveInit(graph);
         LayOutParameters(graph);
         AssignNames(graph);
+        return dropped;
     }
 
-    private static void RemoveDeadNodes(Graph graph)
+    private static List<Layer> RemoveDeadNodes(Graph graph)
     {
         var live = new HashSet<Node>();
         var stack = new Stack<Node>();
@@ -38,10 +40,12 @@ internal static class GraphFinisher
         }
         graph.Nodes.RemoveAll(n => !live.Contains(n));
         var usedLayers = new HashSet<Layer>(graph.Nodes.Where(n => n.Layer is not null).Select(n => n.Layer!));
+        var dropped = graph.Layers.Where(l => !usedLayers.Contains(l)).ToList();
         graph.Layers.RemoveAll(l => !usedLayers.Contains(l));
         var usedParameters = new HashSet<GraphParameter>(graph.Layers.SelectMany(l => l.Parameters.Concat(l.State)));
         graph.Parameters.RemoveAll(p => !usedParameters.Contains(p));
         graph.State.RemoveAll(p => !usedParameters.Contains(p));
+        return dropped;
     }
 
     private static void MarkGradients(Graph graph)

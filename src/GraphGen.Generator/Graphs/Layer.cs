@@ -26,6 +26,9 @@ internal sealed class Layer(string name, string op, GraphParameter[] parameters,
 
     public LocationInfo? Location { get; } = location;
 
+    /// <summary>Where a use of the layer passed share: true (the first such use), or null.</summary>
+    public LocationInfo? ShareLocation { get; set; }
+
     /// <summary>How many graph nodes use the layer (more than one means tied weights).</summary>
     public int Uses { get; set; }
 

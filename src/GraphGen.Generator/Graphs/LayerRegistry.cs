@@ -48,6 +48,7 @@ internal static class LayerRegistry
             return null;
         }
         layer.Uses++;
+        if (share && layer.ShareLocation is null) layer.ShareLocation = call.LocationOf("share");
         return layer;
     }
 
