@@ -7,7 +7,7 @@ namespace GraphGen.Generator.Tests;
 /// dilation and groups, max and average pooling, batch normalisation, global pooling, ending in
 /// a dense head and softmax cross-entropy.
 /// </summary>
-internal sealed class RandomConvNetworkSource(SeededRandom rng)
+internal sealed class RandomConvNetworkSource(IChoices rng)
 {
     private readonly StringBuilder _body = new();
     private int _next;

@@ -14,7 +14,7 @@ public class RandomNetworkTests
 
     private static readonly Lazy<(Assembly Assembly, string[] Sources)> Compiled = new(() =>
     {
-        var rng = new SeededRandom(20261122);
+        var rng = new SeededChoices(new SeededRandom(20261122));
         var sources = new string[Count + ConvCount];
         for (int i = 0; i < Count; i++)
             sources[i] = "using GraphGen;\nusing static GraphGen.Nn;\nnamespace Random;\n" + new RandomNetworkSource(rng).Write("Net" + i, out _);
