@@ -180,4 +180,17 @@ public class LimitDiagnosticTests
             """);
         Assert.Equal("The target 'y' has shape [2, 0]: every dimension must be a positive constant", d[0].GetMessage());
     }
+
+    [Fact]
+    public void GG0009_InputGradientWithoutALoss()
+    {
+        // Found by the mutation property test: the generated property read a gradient that only trainable networks have.
+        var d = AssertDiagnostics("""
+            [Network({|GG0009:InputGradient = true|})] partial class Net
+            {
+                [Forward] Tensor Forward([Shape(4)] Tensor x) => Dense(x, 2, "out");
+            }
+            """);
+        Assert.Equal("[Network(InputGradient = true)] asks for dLoss/dInput, but 'Net' has no [Loss] method to differentiate: add one, or remove InputGradient", d[0].GetMessage());
+    }
 }

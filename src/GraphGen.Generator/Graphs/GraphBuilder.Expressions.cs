@@ -39,6 +39,7 @@ internal sealed partial class GraphBuilder
             case NonConstantExpr u:
                 return new UnknownValue(u.Text);
             case InvalidExpr:
+                _sawInvalidCode = true;
                 return ErrorValue.Instance;
             case CallExpr call:
                 return call.Target == CallTarget.Op ? CallOp(call, env) : CallHelper(call, env);

@@ -23,6 +23,7 @@ internal sealed partial class GraphBuilder
     private readonly List<LocationInfo> _inlineStack = [];
     private readonly List<DiagnosticInfo> _diagnostics = [];
     private string _role = "Forward";
+    private bool _sawInvalidCode;
 
     public Graph Graph { get; } = new();
 
@@ -40,8 +41,13 @@ internal sealed partial class GraphBuilder
         if (builder.Graph.Output is not null && spec.Loss is not null) builder.BuildLoss(spec.Loss);
         if (builder._diagnostics.Count == 0)
         {
-            builder.WarnAboutSharing();
-            foreach (var dropped in GraphFinisher.Finish(builder.Graph)) builder.WarnUnused(dropped);
+            var dropped = GraphFinisher.Finish(builder.Graph);
+            // Code the compiler rejects cuts the graph short: warnings about what it then leaves unused would be noise.
+            if (!builder._sawInvalidCode && builder.Graph.Output is not null)
+            {
+                builder.WarnAboutSharing();
+                foreach (var layer in dropped) builder.WarnUnused(layer);
+            }
         }
         return (builder.Graph, builder._diagnostics);
     }

@@ -70,6 +70,9 @@ internal static class NetworkParser
             context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoss, LocationInfo.From(extra.Syntax.Identifier.GetLocation()),
                 $"Network '{type.Name}' has more than one [Loss] method: keep exactly one (combine terms with + inside it)"));
 
+        if (inputGradient && loss.Count == 0)
+            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoss, InputGradientArgument(attributeContext) ?? location,
+                $"[Network(InputGradient = true)] asks for dLoss/dInput, but '{type.Name}' has no [Loss] method to differentiate: add one, or remove InputGradient"));
         DeclarationRules.CheckMembers(type, trainable: loss.Count > 0, inputGradient, context);
 
         var forwardSpec = forward.Count > 0 ? new MethodParser(context, "Forward").Parse(forward[0].Method, forward[0].Syntax) : null;
@@ -93,6 +96,16 @@ internal static class NetworkParser
             helpers.ToEquatableArray(),
             context.Diagnostics.ToEquatableArray(),
             location);
+    }
+
+    /// <summary>Where [Network(InputGradient = ...)] sets the flag, for diagnostics about it.</summary>
+    private static LocationInfo? InputGradientArgument(GeneratorAttributeSyntaxContext attributeContext)
+    {
+        foreach (var attribute in attributeContext.Attributes)
+            if (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments })
+                foreach (var argument in arguments.Arguments)
+                    if (argument.NameEquals?.Name.Identifier.ValueText == "InputGradient") return LocationInfo.From(argument);
+        return null;
     }
 
     /// <summary>Whether this declaration's [Network] is the type's first (by file and position): only that one generates.</summary>

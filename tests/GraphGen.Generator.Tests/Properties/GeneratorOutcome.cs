@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
@@ -33,10 +34,54 @@ internal static class GeneratorOutcome
         bool userError = all.Any(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath == UserFile);
         if (generated && ggError) problems.Add("generated code despite a GG error");
         if (!generated && !ggError && !userError) problems.Add("nothing generated, and no diagnostic says why");
+        if (problems.Count == 0 && generated && !all.Any(d => d.Severity == DiagnosticSeverity.Error))
+            problems.AddRange(LayoutProblems(result));
         if (problems.Count > 0)
             throw new Xunit.Sdk.XunitException(string.Join("\n", problems) + "\nsource:\n" + source);
         return result;
     }
+
+    /// <summary>
+    /// What a network that compiled says about its sizes, checked against its shapes in exact
+    /// arithmetic: an int that wrapped (a parameter at the wrong offset, an input of 0 floats)
+    /// compiles, so only the numbers show it. Loads the assembly; constructs nothing.
+    /// </summary>
+    private static IEnumerable<string> LayoutProblems(GeneratorHarness.Result result)
+    {
+        var problems = new List<string>();
+        using var loaded = Load(result);
+        foreach (var type in loaded.Assembly.GetTypes().Where(t => typeof(INetwork).IsAssignableFrom(t) && !t.IsAbstract))
+        {
+            NetworkLayout layout;
+            try
+            {
+                layout = (NetworkLayout)type.GetField("Layout", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+            }
+            catch (TargetInvocationException e)
+            {
+                problems.Add($"{type.Name}.Layout throws {e.InnerException}");
+                continue;
+            }
+            if (Exact(layout.InputShape) != layout.InputSize) problems.Add($"{type.Name}: InputSize {layout.InputSize} but the input is [{string.Join(", ", layout.InputShape)}]");
+            foreach (var table in new[] { layout.Parameters, layout.State })
+            {
+                BigInteger offset = 0;
+                foreach (var p in table.Parameters)
+                {
+                    if (p.Offset != offset) problems.Add($"{type.Name}: {p.Name} {p.ShapeText} at {p.Offset}, but the tensors before it end at {offset}");
+                    offset += Exact(p.Shape);
+                }
+                if (offset > AlignedBuffer.MaxLength) problems.Add($"{type.Name}: {offset} floats of parameters or state, more than a buffer holds");
+            }
+            if (layout.ArenaWidth < 0 || layout.ArenaWidth > AlignedBuffer.MaxLength) problems.Add($"{type.Name}: ArenaWidth {layout.ArenaWidth}");
+            foreach (var output in layout.Outputs)
+                if (output.Offset < 0 || output.Width < 1 || (long)output.Offset + output.Width > layout.ArenaWidth)
+                    problems.Add($"{type.Name}: an output at {output.Offset} of {output.Width} floats, outside the arena of {layout.ArenaWidth}");
+        }
+        return problems;
+    }
+
+    private static BigInteger Exact(int[] shape) => shape.Aggregate(BigInteger.One, (n, d) => n * d);
 
     /// <summary>
     /// Compiles the generated network and loads it into a collectible context, so that hundreds of
