@@ -8,8 +8,9 @@ namespace GraphGen.Generator.Tests;
 /// generate code that compiles and computes what the eager interpreter computes; random mutations
 /// of them (names, constants, shapes, members, declarations, attributes, arguments) either
 /// compile cleanly or get a GG diagnostic in the user's file, never an error in generated code,
-/// an exception or GG0099. A failure is shrunk to a small network and printed with its seed
-/// (rerun it with the environment variable CsCheck_Seed=&lt;seed&gt;).
+/// an exception or GG0099. Each run samples new cases (CsCheck's seeds are random); a failure is
+/// shrunk to a small network and printed with its seed: CsCheck_Seed=&lt;seed&gt; in the environment
+/// replays exactly that case.
 /// </summary>
 /// <remarks>
 /// Iterations: <see cref="DenseIterations"/> dense and <see cref="ConvIterations"/> convolutional
@@ -28,23 +29,18 @@ public class GeneratorProperties(ITestOutputHelper output)
     private const int MutationIterations = 200;
     private const int Batch = 3;
 
-    /// <summary>
-    /// Fixed seeds, so that CI runs the same cases every time (a failure is a regression, not bad
-    /// luck); CsCheck_Seed in the environment replays a printed failure, CsCheck_Iter explores further.
-    /// </summary>
+    /// <summary>The iterations a CI run samples, or CsCheck_Iter from the environment for a longer exploration.</summary>
     private static int Iterations(int ci) => int.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), out int n) ? n : ci;
-
-    private static string Seed(string pinned) => Environment.GetEnvironmentVariable("CsCheck_Seed") ?? pinned;
 
     [Fact]
     public void RandomDenseNetworksCompileAndMatchTheEagerInterpreter() =>
         NetworkSources.Choices.Sample(choices => MatchesEager(NetworkSources.Dense(choices)),
-            iter: Iterations(DenseIterations), seed: Seed("GraphGen0001"), print: NetworkSources.Dense, writeLine: output.WriteLine);
+            iter: Iterations(DenseIterations), print: NetworkSources.Dense, writeLine: output.WriteLine);
 
     [Fact]
     public void RandomConvolutionalNetworksCompileAndMatchTheEagerInterpreter() =>
         NetworkSources.Choices.Sample(choices => MatchesEager(NetworkSources.Conv(choices)),
-            iter: Iterations(ConvIterations), seed: Seed("GraphGen0002"), print: NetworkSources.Conv, writeLine: output.WriteLine);
+            iter: Iterations(ConvIterations), print: NetworkSources.Conv, writeLine: output.WriteLine);
 
     [Fact]
     public void ShowcaseCompilesAndMatchesTheEagerInterpreter() => MatchesEager(NetworkSources.Showcase);
@@ -52,7 +48,7 @@ public class GeneratorProperties(ITestOutputHelper output)
     [Fact]
     public void MutatedNetworksCompileOrGetADiagnostic() =>
         NetworkSources.Mutated.Sample(input => { GeneratorOutcome.Check(NetworkSources.Source(input)); },
-            iter: Iterations(MutationIterations), seed: Seed("GraphGen0003"), print: NetworkSources.Describe, writeLine: output.WriteLine);
+            iter: Iterations(MutationIterations), print: NetworkSources.Describe, writeLine: output.WriteLine);
 
     /// <summary>Every variant of every mutation, once each, on <see cref="NetworkSources.Showcase"/>: the whole catalog, every run.</summary>
     [Fact]

@@ -136,7 +136,9 @@ internal static partial class Mutations
 
     private static string Wrap(string source, (string Open, string Close) wrapper)
     {
-        int start = source.IndexOf("[Network]", StringComparison.Ordinal);
+        int start = source.IndexOf("[Network", StringComparison.Ordinal);
+        if (start < 0) start = source.IndexOf("partial class", StringComparison.Ordinal);
+        if (start < 0) return source; // an earlier edit left nothing recognisable to wrap
         return source.Substring(0, start) + wrapper.Open + "\n" + source.Substring(start) + wrapper.Close + "\n";
     }
 
