@@ -35,19 +35,25 @@ internal static class NetworkCompiler
     /// <param name="gpu">Whether the compilation references GraphGen.Gpu: then the GPU file is written too.</param>
     public static GeneratedNetwork Compile(NetworkSpec spec, bool gpu = false)
     {
-        string hintName = spec.FullName + ".g.cs", describeHintName = spec.FullName + ".Describe.g.cs";
+        string fileName = CSharpText.HintName(spec.FullName), hintName = fileName + ".g.cs", describeHintName = fileName + ".Describe.g.cs";
         try
         {
             if (spec.Diagnostics.Count > 0 || spec.Forward is null)
                 return new GeneratedNetwork(hintName, null, describeHintName, null, spec.Diagnostics);
             var (graph, diagnostics) = GraphBuilder.Build(spec);
-            if (diagnostics.Count > 0 || graph.Output is null)
+            if (diagnostics.Any(DiagnosticDescriptors.IsError) || graph.Output is null)
                 return new GeneratedNetwork(hintName, null, describeHintName, null, diagnostics.ToEquatableArray());
             var plan = PlanPasses.Compile(graph);
-            return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), describeHintName, NetworkEmitter.EmitDescription(spec, plan), EquatableArray<DiagnosticInfo>.Empty)
+            // Warnings (GG0017, GG0018) go out with the generated code.
+            return new GeneratedNetwork(hintName, NetworkEmitter.Emit(spec, plan), describeHintName, NetworkEmitter.EmitDescription(spec, plan), diagnostics.ToEquatableArray())
             {
                 GpuSource = gpu ? NetworkEmitter.EmitGpu(spec, plan) : null,
             };
+        }
+        catch (NetworkLimitException e)
+        {
+            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Forward?.Location ?? spec.Location, e.Message);
+            return new GeneratedNetwork(hintName, null, describeHintName, null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

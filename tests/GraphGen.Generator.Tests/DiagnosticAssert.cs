@@ -7,7 +7,10 @@ internal static class DiagnosticAssert
 {
     public const string Usings = "using GraphGen;\nusing static GraphGen.Nn;\n";
 
-    /// <summary>Runs the generator and checks that exactly the marked diagnostics are reported; returns them.</summary>
+    /// <summary>
+    /// Runs the generator and checks that exactly the marked diagnostics are reported; returns them.
+    /// After an error nothing is generated; with warnings only, the generated code compiles.
+    /// </summary>
     public static IReadOnlyList<Diagnostic> AssertDiagnostics(string markup)
     {
         var m = new Markup(Usings + markup);
@@ -17,7 +20,14 @@ internal static class DiagnosticAssert
         Assert.True(expected.SequenceEqual(actual),
             $"expected: {string.Join(", ", expected.Select(e => $"{e.Id} '{m.Source.Substring(e.Span.Start, e.Span.Length)}'"))}\n" +
             $"actual:   {string.Join(", ", result.GeneratorDiagnostics.Select(d => $"{d.Id} '{m.Source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)}': {d.GetMessage()}"))}");
-        Assert.Empty(result.Sources);
+        if (result.GeneratorDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+            Assert.Empty(result.Sources);
+        else
+        {
+            // Warnings are reported beside generated code, which must compile.
+            Assert.Equal(2, result.Sources.Length);
+            Assert.True(result.CompilationDiagnostics.IsEmpty, string.Join("\n", result.CompilationDiagnostics));
+        }
         return result.GeneratorDiagnostics;
     }
 }

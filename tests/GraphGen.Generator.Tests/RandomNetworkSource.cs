@@ -8,10 +8,10 @@ namespace GraphGen.Generator.Tests;
 /// products, broadcasts, concatenations, scalar arithmetic and tied weights, ending in one of
 /// the losses (sometimes a weighted sum of two).
 /// </summary>
-internal sealed class RandomNetworkSource(SeededRandom rng)
+internal sealed class RandomNetworkSource(IChoices rng)
 {
     private readonly List<(string Name, int Width)> _tensors = [];
-    private readonly List<(string Layer, int In, int Units)> _layers = [];
+    private readonly List<(string Layer, int In, int Units, bool Bias)> _layers = [];
     private readonly StringBuilder _body = new();
     private int _next;
 
@@ -93,8 +93,9 @@ internal sealed class RandomNetworkSource(SeededRandom rng)
         var t = Pick();
         int units = 2 + rng.NextInt(6);
         string layer = "layer" + _layers.Count;
-        _layers.Add((layer, t.Width, units));
-        string dense = $"Dense({t.Name}, {units}, \"{layer}\"{(rng.NextInt(4) == 0 ? ", bias: false" : "")})";
+        bool bias = rng.NextInt(4) != 0;
+        _layers.Add((layer, t.Width, units, bias));
+        string dense = $"Dense({t.Name}, {units}, \"{layer}\"{(bias ? "" : ", bias: false")})";
         int activation = rng.NextInt(Activations.Length + 1);
         if (activation < Activations.Length)
             dense = Activations[activation] == "LeakyRelu" ? $"LeakyRelu({dense}, slope: 0.2f)" : $"{Activations[activation]}({dense})";
@@ -104,12 +105,13 @@ internal sealed class RandomNetworkSource(SeededRandom rng)
     /// <summary>Reuses an earlier layer's weights on another tensor of the right width.</summary>
     private void SharedLayer()
     {
-        foreach (var (layer, inWidth, units) in _layers)
+        foreach (var (layer, inWidth, units, bias) in _layers)
         {
             var candidates = _tensors.Where(t => t.Width == inWidth).ToList();
             if (candidates.Count == 0) continue;
             var t = candidates[rng.NextInt(candidates.Count)];
-            Add($"Tanh(Dense({t.Name}, {units}, \"{layer}\", share: true))", units);
+            // A shared use repeats the layer's signature, bias included.
+            Add($"Tanh(Dense({t.Name}, {units}, \"{layer}\"{(bias ? "" : ", bias: false")}, share: true))", units);
             return;
         }
         Dense();

@@ -54,6 +54,18 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidArgument = Error("GG0014", "Invalid op argument",
         "{0}");
 
+    public static readonly DiagnosticDescriptor MemberCollision = Error("GG0015", "Member collides with a generated member",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error("GG0016", "Network too large",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor ShareWithoutSharing = Warning("GG0017", "share: true shares nothing",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor UnusedLayer = Warning("GG0018", "Layer left out of the network",
+        "{0}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("GG0099", "Internal generator error",
         "GraphGen could not compile network '{0}': {1}. This is a bug in GraphGen; please report it with the network's source");
 
@@ -65,6 +77,12 @@ internal static class DiagnosticDescriptors
 
     public static DiagnosticDescriptor ById(string id) => All[id];
 
+    /// <summary>Whether the diagnostic stops generation (an error) or is reported beside the generated code (a warning).</summary>
+    public static bool IsError(DiagnosticInfo diagnostic) => ById(diagnostic.Id).DefaultSeverity == DiagnosticSeverity.Error;
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 }

@@ -27,7 +27,8 @@ internal static class MapRenderer
                 precedence = 4;
                 return o.Operand.Name + "[" + Index(o.Broadcast, element, row) + "]";
             case MapConstant c:
-                precedence = c.Value < 0 ? 3 : 4;
+                // "-1f" and "-0f" are a minus applied to a literal.
+                precedence = c.Code.StartsWith("-", StringComparison.Ordinal) ? 3 : 4;
                 return c.Code;
             case MapUnary u:
                 return Unary(u, element, row, out precedence);
@@ -65,7 +66,8 @@ internal static class MapRenderer
         {
             case "neg":
                 precedence = 3;
-                return "-" + (ap < 3 ? "(" + argument + ")" : argument);
+                // "-(-1f)", never "--1f" (a decrement).
+                return "-" + (ap < 3 || argument.StartsWith("-", StringComparison.Ordinal) ? "(" + argument + ")" : argument);
             case "exp": return "global::System.MathF.Exp(" + argument + ")";
             case "log": return "global::System.MathF.Log(" + argument + ")";
             default: throw new InvalidOperationException("Unknown function " + u.Function);

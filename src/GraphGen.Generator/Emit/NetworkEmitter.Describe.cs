@@ -10,7 +10,7 @@ internal sealed partial class NetworkEmitter
     {
         var graph = _plan.Graph;
         _w.Line("/// <summary>");
-        _w.Line($"/// {_name}, compiled by GraphGen: input {graph.Input!.Shape.WithBatch} → output {graph.Output!.Shape.WithBatch}, {Count(graph.ParameterCount)} parameters.");
+        _w.Line($"/// {Xml(_spec.ClassName)}, compiled by GraphGen: input {graph.Input!.Shape.WithBatch} → output {graph.Output!.Shape.WithBatch}, {Count(graph.ParameterCount)} parameters.");
         _w.Line("/// <code>");
         foreach (var line in SummaryWriter.SummaryLines(_plan)) _w.Line("/// " + Xml(line));
         _w.Line("/// </code>");
@@ -24,13 +24,13 @@ internal sealed partial class NetworkEmitter
                 _w.Comment("Summary: layer by layer, output shapes and parameter counts.");
                 RawString(SummaryWriter.SummaryLines(_plan), last: false);
                 _w.Comment("ForwardGraphDot: the forward graph as Graphviz DOT (render with: dot -Tsvg).");
-                RawString(DotWriter.Forward(_plan, _name).TrimEnd('\n', '\r').Split('\n'), last: false);
+                RawString(DotWriter.Forward(_plan, _spec.ClassName).TrimEnd('\n', '\r').Split('\n'), last: false);
                 _w.Comment("ForwardGraphMermaid: the forward graph as a Mermaid flowchart (renders on GitHub in a ```mermaid block).");
                 RawString(MermaidWriter.Forward(_plan).TrimEnd('\n').Split('\n'), last: false);
                 if (_trainable)
                 {
                     _w.Comment("BackwardGraphDot: each backward step, the gradients between them, and the forward op it differentiates.");
-                    RawString(DotWriter.Backward(_plan, _name).TrimEnd('\n', '\r').Split('\n'), last: false);
+                    RawString(DotWriter.Backward(_plan, _spec.ClassName).TrimEnd('\n', '\r').Split('\n'), last: false);
                     _w.Comment("BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).");
                     RawString(MermaidWriter.Backward(_plan).TrimEnd('\n').Split('\n'), last: true);
                 }
@@ -45,8 +45,10 @@ internal sealed partial class NetworkEmitter
 
     private void RawString(IEnumerable<string> lines, bool last)
     {
-        _w.Line("\"\"\"\"");
-        foreach (var line in lines) _w.Line(line.TrimEnd('\r'));
-        _w.Line("\"\"\"\"" + (last ? ");" : ","));
+        var content = lines.Select(l => l.TrimEnd('\r')).ToList();
+        string delimiter = CSharpText.RawDelimiter(content);
+        _w.Line(delimiter);
+        foreach (var line in content) _w.Line(line);
+        _w.Line(delimiter + (last ? ");" : ","));
     }
 }

@@ -24,7 +24,7 @@ internal sealed partial class NetworkEmitter
         _w.Line($"/// <summary>What {_name} is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>");
         using (_w.Block("public static readonly global::GraphGen.NetworkLayout Layout = new()", "};"))
         {
-            _w.Line($"Name = \"{_name}\",");
+            _w.Line($"Name = {CSharpText.Literal(_spec.ClassName)},");
             _w.Line($"InputShape = [{string.Join(", ", graph.Input!.Shape.Dimensions)}],");
             _w.Line($"OutputSizes = [{string.Join(", ", graph.Outputs.Select(o => o.Shape.Size))}],");
             _w.Line($"Outputs = [{string.Join(", ", _plan.Outputs.Select(Slice))}],");
@@ -40,7 +40,7 @@ internal sealed partial class NetworkEmitter
                 _w.Line("[");
                 using (_w.Indent())
                     foreach (var b in observed)
-                        _w.Line($"new(\"{b.Name}\", \"{SummaryWriter.OpName(b.Node).Replace("\"", "\\\"")}\", [{string.Join(", ", b.Node.Shape.Dimensions)}]),");
+                        _w.Line($"new({CSharpText.Literal(b.Name)}, {CSharpText.Literal(SummaryWriter.OpName(b.Node))}, [{string.Join(", ", b.Node.Shape.Dimensions)}]),");
                 _w.Line("],");
             }
             _w.Line($"ArenaWidth = {_plan.ArenaWidth},");
@@ -62,7 +62,7 @@ internal sealed partial class NetworkEmitter
         _w.Line("[");
         using (_w.Indent())
             foreach (var p in parameters)
-                _w.Line($"new(\"{p.Name}\", [{string.Join(", ", p.Shape)}], {p.Offset}, global::GraphGen.Init.{p.Init}, FanIn: {p.FanIn}, FanOut: {p.FanOut}),");
+                _w.Line($"new({CSharpText.Literal(p.Name)}, [{string.Join(", ", p.Shape)}], {p.Offset}, global::GraphGen.Init.{p.Init}, FanIn: {p.FanIn}, FanOut: {p.FanOut}),");
         _w.Line("]),");
     }
 
@@ -86,20 +86,24 @@ internal sealed partial class NetworkEmitter
         _w.Line($"int[] {eager}.EagerInputShape => [{string.Join(", ", _plan.Graph.Input!.Shape.Dimensions)}];");
         string targetShape = _plan.Graph.Target is { } target ? string.Join(", ", target.Shape.Dimensions) : "";
         _w.Line($"int[] {eager}.EagerTargetShape => [{targetShape}];");
+        // The bridge's parameters must not hide the user's methods it calls (a [Forward] method called "input").
+        string forward = CSharpText.Identifier(_spec.Forward!.Name), loss = _trainable ? CSharpText.Identifier(_spec.Loss!.Name) : "";
+        string Free(string wanted) => wanted == forward || wanted == loss ? wanted + "_" : wanted;
+        string input = Free("input"), outputsName = Free("outputs"), targets = Free("targets");
         int outputs = _plan.Outputs.Count;
         if (outputs == 1)
-            _w.Line($"{tensor}[] {eager}.EagerForward({tensor} input) => [{_spec.Forward!.Name}(input)];");
+            _w.Line($"{tensor}[] {eager}.EagerForward({tensor} {input}) => [{forward}({input})];");
         else
         {
-            using (_w.Block($"{tensor}[] {eager}.EagerForward({tensor} input)"))
+            using (_w.Block($"{tensor}[] {eager}.EagerForward({tensor} {input})"))
             {
-                _w.Line($"var outputs = {_spec.Forward!.Name}(input);");
-                _w.Line("return [" + string.Join(", ", Enumerable.Range(1, outputs).Select(i => "outputs.Item" + i)) + "];");
+                _w.Line($"var {outputsName} = {forward}({input});");
+                _w.Line("return [" + string.Join(", ", Enumerable.Range(1, outputs).Select(i => $"{outputsName}.Item" + i)) + "];");
             }
         }
         if (_trainable)
-            _w.Line($"{tensor} {eager}.EagerLoss({tensor}[] outputs, {tensor} targets) => {_spec.Loss!.Name}({string.Concat(Enumerable.Range(0, outputs).Select(i => $"outputs[{i}], "))}targets);");
+            _w.Line($"{tensor} {eager}.EagerLoss({tensor}[] {outputsName}, {tensor} {targets}) => {loss}({string.Concat(Enumerable.Range(0, outputs).Select(i => $"{outputsName}[{i}], "))}{targets});");
         else
-            _w.Line($"{tensor} {eager}.EagerLoss({tensor}[] outputs, {tensor} targets) => throw new global::System.InvalidOperationException(\"{_name} declares no [Loss] method.\");");
+            _w.Line($"{tensor} {eager}.EagerLoss({tensor}[] {outputsName}, {tensor} {targets}) => throw new global::System.InvalidOperationException({CSharpText.Literal(_spec.ClassName + " declares no [Loss] method.")});");
     }
 }

@@ -29,7 +29,7 @@ internal static class SummaryWriter
             rows.Add(new[] { node.Name, op, node.Shape.WithBatch, parameters.ToString("N0", CultureInfo.InvariantCulture) });
         }
         var lines = Table(rows, 3);
-        lines.Add($"total: {graph.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters ({(graph.ParameterCount * 4 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture)} KiB as float32)");
+        lines.Add($"total: {graph.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters ({(graph.ParameterCount * 4.0 / 1024).ToString("0.0", CultureInfo.InvariantCulture)} KiB as float32)");
         if (graph.HasLoss)
             lines.Add("loss = " + LossText(graph));
         return lines;
@@ -88,7 +88,7 @@ internal static class SummaryWriter
         lines.AddRange(Table(rows, 2, 3));
         foreach (var b in plan.Buffers.Where(b => !b.Unused && b.Fixed))
             lines.Add($"Fixed region: {b.Name} ({b.Width} floats at {b.Offset}), saved by {OpName(b.Node)}; it does not scale with the batch.");
-        int naive = plan.Buffers.Where(b => !b.Unused && !b.Fixed).Sum(b => b.Width);
+        long naive = plan.Buffers.Where(b => !b.Unused && !b.Fixed).Sum(b => (long)b.Width);
         if (naive > 0)
             lines.Add($"Sharing saves {Num(naive - plan.ArenaWidth)} of {Num(naive)} floats per sample ({(100.0 * (naive - plan.ArenaWidth) / naive).ToString("0", CultureInfo.InvariantCulture)}%).");
         return lines;
@@ -115,7 +115,7 @@ internal static class SummaryWriter
 
     private static string Range(int first, int last) => first == last ? Num(first) : Num(first) + "–" + Num(last);
 
-    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+    private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Aligns columns with two spaces between them; the given columns are right-aligned.</summary>
     public static List<string> Table(List<string[]> rows, params int[] rightAligned)

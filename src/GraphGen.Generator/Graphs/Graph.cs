@@ -38,11 +38,15 @@ internal sealed class Graph
 
     public bool InputGradient { get; set; }
 
+    /// <summary>The C# names given so far: tensors' when the graph is finished, then the plan's views, gradients and buffers.</summary>
+    public NameAllocator Names { get; } = new();
+
     /// <summary>loss = Σ weight · term + constant, terms being loss-op nodes.</summary>
     public List<LossTerm> LossTerms { get; } = [];
     public double LossConstant { get; set; }
     public bool HasLoss => LossTerms.Count > 0;
 
+    /// <summary>Floats of the parameter arena (at most <see cref="NetworkLimits.MaxFloats"/>: layers are checked as they are made).</summary>
     public int ParameterCount
     {
         get
@@ -53,8 +57,13 @@ internal sealed class Graph
         }
     }
 
+    /// <summary>Adds a node; throws <see cref="NetworkLimitException"/> when its shape or the graph exceeds <see cref="NetworkLimits"/>.</summary>
     public Node Add(OpKind kind, Node[] inputs, TensorShape shape, Diagnostics.LocationInfo? location)
     {
+        if (shape.Elements > NetworkLimits.MaxFloats)
+            throw new NetworkLimitException($"This {kind} would make a tensor of {shape} = {NetworkLimits.Count(shape.Elements)} floats per sample, more than {NetworkLimits.FloatsLimitText}; use smaller sizes");
+        if (Nodes.Count >= NetworkLimits.MaxNodes)
+            throw new NetworkLimitException($"The graph would have more than {NetworkLimits.Count(NetworkLimits.MaxNodes)} nodes once loops are unrolled and helpers inlined; use fewer iterations or wider ops");
         var node = new Node(Nodes.Count, kind, inputs, shape, location) { Name = char.ToLowerInvariant(kind.ToString()[0]) + kind.ToString().Substring(1) + Nodes.Count };
         Nodes.Add(node);
         return node;

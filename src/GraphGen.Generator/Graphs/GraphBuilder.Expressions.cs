@@ -10,7 +10,21 @@ namespace GraphGen.Generator.Graphs;
 
 internal sealed partial class GraphBuilder
 {
+    /// <summary>The value of an expression; one that would exceed <see cref="NetworkLimits"/> is reported on its own span.</summary>
     private Value Evaluate(Expr expression, Dictionary<string, Value> env)
+    {
+        try
+        {
+            return EvaluateCore(expression, env);
+        }
+        catch (NetworkLimitException e)
+        {
+            Report(DiagnosticDescriptors.NetworkTooLarge, expression.Location, e.Message);
+            return ErrorValue.Instance;
+        }
+    }
+
+    private Value EvaluateCore(Expr expression, Dictionary<string, Value> env)
     {
         switch (expression)
         {
@@ -24,6 +38,9 @@ internal sealed partial class GraphBuilder
                 return Lookup(env, r.Name, r.Location);
             case NonConstantExpr u:
                 return new UnknownValue(u.Text);
+            case InvalidExpr:
+                _sawInvalidCode = true;
+                return ErrorValue.Instance;
             case CallExpr call:
                 return call.Target == CallTarget.Op ? CallOp(call, env) : CallHelper(call, env);
             case BinaryExpr binary:

@@ -28,6 +28,19 @@ internal sealed partial class GraphBuilder
 
     private Outcome Execute(Stmt statement, Dictionary<string, Value> env)
     {
+        try
+        {
+            return ExecuteCore(statement, env);
+        }
+        catch (NetworkLimitException e)
+        {
+            Report(DiagnosticDescriptors.NetworkTooLarge, statement.Location, e.Message);
+            return Abandoned;
+        }
+    }
+
+    private Outcome ExecuteCore(Stmt statement, Dictionary<string, Value> env)
+    {
         switch (statement)
         {
             case LocalStmt local:

@@ -23,6 +23,7 @@ internal sealed partial class GraphBuilder
     private readonly List<LocationInfo> _inlineStack = [];
     private readonly List<DiagnosticInfo> _diagnostics = [];
     private string _role = "Forward";
+    private bool _sawInvalidCode;
 
     public Graph Graph { get; } = new();
 
@@ -38,7 +39,16 @@ internal sealed partial class GraphBuilder
         var builder = new GraphBuilder(spec);
         builder.BuildForward();
         if (builder.Graph.Output is not null && spec.Loss is not null) builder.BuildLoss(spec.Loss);
-        if (builder._diagnostics.Count == 0) GraphFinisher.Finish(builder.Graph);
+        if (builder._diagnostics.Count == 0)
+        {
+            var dropped = GraphFinisher.Finish(builder.Graph);
+            // Code the compiler rejects cuts the graph short: warnings about what it then leaves unused would be noise.
+            if (!builder._sawInvalidCode && builder.Graph.Output is not null)
+            {
+                builder.WarnAboutSharing();
+                foreach (var layer in dropped) builder.WarnUnused(layer);
+            }
+        }
         return (builder.Graph, builder._diagnostics);
     }
 
@@ -78,7 +88,13 @@ internal sealed partial class GraphBuilder
             Report(DiagnosticDescriptors.InvalidInput, input.Location, $"Input '{input.Name}' has shape [{string.Join(", ", input.Shape)}]: every dimension must be a positive constant");
             return;
         }
-        if (input.LabelClasses != 0)
+        if (new TensorShape(input.Shape).Elements > NetworkLimits.MaxFloats)
+        {
+            Report(DiagnosticDescriptors.NetworkTooLarge, input.Location,
+                $"Input '{input.Name}' has shape [{string.Join(", ", input.Shape)}] = {NetworkLimits.Count(new TensorShape(input.Shape).Elements)} floats per sample, more than {NetworkLimits.FloatsLimitText}");
+            return;
+        }
+        if (input.HasLabels)
             Report(DiagnosticDescriptors.InvalidInput, input.Location, $"[Labels] belongs on the target parameter of the [Loss] method, not on the input '{input.Name}'");
 
         var inputNode = Graph.Add(OpKind.Input, [], new TensorShape(input.Shape), input.Location);
@@ -125,21 +141,8 @@ internal sealed partial class GraphBuilder
             return;
         }
         var target = parameters[outputs];
-        TensorShape targetShape;
-        if (target.LabelClasses > 0)
-        {
-            // One label per sample, or per position with [Labels(n), Shape(T)] (a sequence model).
-            targetShape = target.HasShape && target.Shape.Count > 0 && target.Shape.All(d => d > 0) ? new TensorShape(target.Shape) : TensorShape.Of(1);
-            Graph.TargetClasses = target.LabelClasses;
-        }
-        else if (target.HasShape && target.Shape.Count > 0 && target.Shape.All(d => d > 0))
-            targetShape = new TensorShape(target.Shape);
-        else
-        {
-            Report(DiagnosticDescriptors.InvalidLoss, target.Location,
-                $"The target '{target.Name}' needs [Labels(classes)] for class indices or [Shape(...)] for real values, e.g. '[Labels(10)] Tensor {target.Name}'");
-            return;
-        }
+        if (TargetShape(target) is not { } targetShape) return;
+        if (target.HasLabels) Graph.TargetClasses = target.LabelClasses;
         var targetNode = Graph.Add(OpKind.Target, [], targetShape, target.Location);
         Name(targetNode, target.Name, 2);
         Graph.Target = targetNode;
@@ -155,6 +158,58 @@ internal sealed partial class GraphBuilder
             return;
         }
         LossCollector.Collect(this, scalar.Node, 1.0);
+    }
+
+    /// <summary>
+    /// The per-sample shape of the [Loss] target: class indices with [Labels(n)] (one per sample, or
+    /// per position with [Labels(n), Shape(T)] for a sequence model), real values with [Shape(...)];
+    /// else a diagnostic and null.
+    /// </summary>
+    private TensorShape? TargetShape(ParameterSpec target)
+    {
+        if (target.HasShape && (target.Shape.Count == 0 || target.Shape.Any(d => d <= 0)))
+        {
+            Report(DiagnosticDescriptors.InvalidLoss, target.Location, target.Shape.Count == 0
+                ? $"The target '{target.Name}' has an empty [Shape()]: give its per-sample dimensions, e.g. '[Shape(10)] Tensor {target.Name}' (the batch dimension is implicit)"
+                : $"The target '{target.Name}' has shape [{string.Join(", ", target.Shape)}]: every dimension must be a positive constant");
+            return null;
+        }
+        var shape = target.HasShape ? new TensorShape(target.Shape) : TensorShape.Of(1);
+        if (shape.Elements > NetworkLimits.MaxFloats)
+        {
+            Report(DiagnosticDescriptors.NetworkTooLarge, target.Location,
+                $"The target '{target.Name}' has shape {shape} = {NetworkLimits.Count(shape.Elements)} floats per sample, more than {NetworkLimits.FloatsLimitText}");
+            return null;
+        }
+        if (target.HasLabels)
+        {
+            if (target.LabelClasses >= 1) return shape;
+            Report(DiagnosticDescriptors.InvalidLoss, target.Location,
+                $"[Labels({target.LabelClasses.ToString(System.Globalization.CultureInfo.InvariantCulture)})] on the target '{target.Name}' declares no classes: give the number of classes the labels range over, e.g. '[Labels(10)] Tensor {target.Name}' for labels 0 to 9");
+            return null;
+        }
+        if (target.HasShape) return shape;
+        Report(DiagnosticDescriptors.InvalidLoss, target.Location,
+            $"The target '{target.Name}' needs [Labels(classes)] for class indices or [Shape(...)] for real values, e.g. '[Labels(10)] Tensor {target.Name}'");
+        return null;
+    }
+
+    /// <summary>share: true on a layer's only use ties it to nothing: most likely the other use has a different name.</summary>
+    private void WarnAboutSharing()
+    {
+        foreach (var layer in Graph.Layers.Where(l => l.ShareLocation is not null && l.Uses == 1))
+            Report(DiagnosticDescriptors.ShareWithoutSharing, layer.ShareLocation,
+                $"{layer.Op} \"{layer.Name}\" passes share: true, but no other call uses the name \"{layer.Name}\", so nothing is shared: " +
+                "to tie weights, give the calls the same name (the first creates the layer, the others pass share: true); otherwise remove share: true");
+    }
+
+    /// <summary>A layer that reaches neither an output nor the loss is left out of the parameters: say so before a checkpoint load fails.</summary>
+    private void WarnUnused(Layer layer)
+    {
+        var names = string.Join(", ", layer.Parameters.Concat(layer.State).Select(p => p.Name));
+        Report(DiagnosticDescriptors.UnusedLayer, layer.Location,
+            $"{layer.Op} \"{layer.Name}\" is used by no output and no loss, so it is left out of the network: {names} are not in its parameter table, " +
+            "and a checkpoint that holds them (saved while the layer was used, or exported from PyTorch) fails a strict Checkpoint.Load; use the layer's result, or remove it");
     }
 
     /// <summary>Gives a node a readable name, keeping a stronger name it already has.</summary>

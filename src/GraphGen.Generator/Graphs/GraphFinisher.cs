@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 
 namespace GraphGen.Generator.Graphs;
 
@@ -11,15 +10,10 @@ namespace GraphGen.Generator.Graphs;
 /// </summary>
 internal static class GraphFinisher
 {
-    /// <summary>Names the generated methods use for their own locals and parameters.</summary>
-    private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
+    /// <summary>Finishes the graph; returns the layers it dropped because nothing live uses them.</summary>
+    public static List<Layer> Finish(Graph graph)
     {
-        "batch", "destination", "optimizer", "loss", "withGradient", "i", "r", "c", "j", "sum", "value",
-    };
-
-    public static void Finish(Graph graph)
-    {
-        RemoveDeadNodes(graph);
+        var dropped = RemoveDeadNodes(graph);
         foreach (var node in graph.Nodes)
             foreach (var input in node.Inputs)
                 if (!input.Consumers.Contains(node)) input.Consumers.Add(node);
@@ -27,9 +21,10 @@ internal static class GraphFinisher
         ResolveInit(graph);
         LayOutParameters(graph);
         AssignNames(graph);
+        return dropped;
     }
 
-    private static void RemoveDeadNodes(Graph graph)
+    private static List<Layer> RemoveDeadNodes(Graph graph)
     {
         var live = new HashSet<Node>();
         var stack = new Stack<Node>();
@@ -45,10 +40,12 @@ internal static class GraphFinisher
         }
         graph.Nodes.RemoveAll(n => !live.Contains(n));
         var usedLayers = new HashSet<Layer>(graph.Nodes.Where(n => n.Layer is not null).Select(n => n.Layer!));
+        var dropped = graph.Layers.Where(l => !usedLayers.Contains(l)).ToList();
         graph.Layers.RemoveAll(l => !usedLayers.Contains(l));
         var usedParameters = new HashSet<GraphParameter>(graph.Layers.SelectMany(l => l.Parameters.Concat(l.State)));
         graph.Parameters.RemoveAll(p => !usedParameters.Contains(p));
         graph.State.RemoveAll(p => !usedParameters.Contains(p));
+        return dropped;
     }
 
     private static void MarkGradients(Graph graph)
@@ -92,36 +89,10 @@ internal static class GraphFinisher
         }
     }
 
+    /// <summary>Each tensor's C# name: the user's local or layer name made an identifier, unique among all the generated names.</summary>
     private static void AssignNames(Graph graph)
     {
-        var used = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var node in graph.Nodes)
-        {
-            string name = Identifier(node.Name);
-            if (Reserved.Contains(name) || System.Text.RegularExpressions.Regex.IsMatch(name, "^term[0-9]+$") || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
-                || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None)
-                name += "_";
-            string unique = name;
-            for (int k = 2; !used.Add(unique); k++) unique = name + k;
-            node.Name = unique;
-        }
-    }
-
-    /// <summary>A C# identifier from a layer or variable name: "block.0.fc" becomes "block0Fc".</summary>
-    public static string Identifier(string name)
-    {
-        var sb = new StringBuilder();
-        bool upper = false;
-        foreach (char c in name)
-        {
-            if (char.IsLetterOrDigit(c) || c == '_')
-            {
-                sb.Append(upper && sb.Length > 0 ? char.ToUpperInvariant(c) : c);
-                upper = false;
-            }
-            else upper = true;
-        }
-        if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, '_');
-        return sb.ToString();
+            node.Name = graph.Names.Claim(NameAllocator.Identifier(node.Name));
     }
 }

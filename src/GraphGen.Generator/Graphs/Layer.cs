@@ -26,6 +26,9 @@ internal sealed class Layer(string name, string op, GraphParameter[] parameters,
 
     public LocationInfo? Location { get; } = location;
 
+    /// <summary>Where a use of the layer passed share: true (the first such use), or null.</summary>
+    public LocationInfo? ShareLocation { get; set; }
+
     /// <summary>How many graph nodes use the layer (more than one means tied weights).</summary>
     public int Uses { get; set; }
 
@@ -51,15 +54,11 @@ internal sealed class GraphParameter(string name, int[] shape, string init, int 
     public int FanOut { get; } = fanOut;
     public int Offset { get; set; }
 
-    public int Count
-    {
-        get
-        {
-            int n = 1;
-            foreach (int d in Shape) n *= d;
-            return n;
-        }
-    }
+    /// <summary>Floats in the tensor, exactly (saturating at long.MaxValue).</summary>
+    public long Elements => NetworkLimits.Product(Shape);
+
+    /// <summary>Floats in the tensor (a layer's parameters are checked against the limits when it is made, so this fits).</summary>
+    public int Count => checked((int)Elements);
 
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using GraphGen.Generator.Diagnostics;
 
 namespace GraphGen.Generator.Graphs;
@@ -15,10 +16,21 @@ internal static class LayerRegistry
     {
         var builder = call.Builder;
         var graph = builder.Graph;
+        if (Unprintable(name) is { } problem)
+        {
+            builder.Report(DiagnosticDescriptors.InvalidArgument, call.LocationOf(nameParameter),
+                $"The layer name of {call.Op} is {Emit.CSharpText.Literal(name)}, which {problem}: layer names become parameter names in checkpoints and text in the generated code; use letters, digits, '.', '_' or '-'");
+            return null;
+        }
         var layer = graph.Layers.Find(l => l.Name == name);
         if (layer is null)
         {
             layer = create();
+            if (TooLarge(graph, layer) is { } tooLarge)
+            {
+                builder.Report(DiagnosticDescriptors.NetworkTooLarge, call.Location, $"{call.Op} \"{name}\" {tooLarge}");
+                return null;
+            }
             graph.Layers.Add(layer);
             graph.Parameters.AddRange(layer.Parameters);
             graph.State.AddRange(layer.State);
@@ -36,6 +48,37 @@ internal static class LayerRegistry
             return null;
         }
         layer.Uses++;
+        if (share && layer.ShareLocation is null) layer.ShareLocation = call.LocationOf("share");
         return layer;
+    }
+
+    /// <summary>Why a layer name cannot be written on one line of text (it is empty, or holds a control character, a line break or half a surrogate pair), or null.</summary>
+    private static string? Unprintable(string name)
+    {
+        if (name.Trim().Length == 0) return "is empty";
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            bool pairedSurrogate = char.IsHighSurrogate(c) ? i + 1 < name.Length && char.IsLowSurrogate(name[i + 1])
+                : char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(name[i - 1]);
+            if (char.IsControl(c) || c is '\u2028' or '\u2029' || char.IsSurrogate(c) && !pairedSurrogate)
+                return $"holds the character U+{((int)c).ToString("X4", CultureInfo.InvariantCulture)}";
+        }
+        return null;
+    }
+
+    /// <summary>Why a new layer does not fit <see cref="NetworkLimits"/> (its tensors, or the network's totals with it), or null.</summary>
+    private static string? TooLarge(Graph graph, Layer layer)
+    {
+        foreach (var p in layer.Parameters.Concat(layer.State))
+            if (p.Elements > NetworkLimits.MaxFloats)
+                return $"would have {NetworkLimits.Count(p.Elements)} floats in {p.Name} {p.ShapeText}, more than one buffer holds: {NetworkLimits.FloatsLimitText}; use smaller sizes";
+        long parameters = graph.Parameters.Sum(p => (long)p.Count) + layer.Parameters.Sum(p => p.Elements);
+        if (parameters > NetworkLimits.MaxFloats)
+            return $"would bring the network to {NetworkLimits.Count(parameters)} parameters, more than the parameter buffer holds: {NetworkLimits.FloatsLimitText}; use smaller layers";
+        long state = graph.State.Sum(p => (long)p.Count) + layer.State.Sum(p => p.Elements);
+        if (state > NetworkLimits.MaxFloats)
+            return $"would bring the network's state to {NetworkLimits.Count(state)} floats, more than {NetworkLimits.FloatsLimitText}";
+        return null;
     }
 }

@@ -77,6 +77,12 @@ internal sealed class OpCall(GraphBuilder builder, string op, LocationInfo locat
                 $"Argument '{parameter}' of {Op} is {number.Value.ToString(CultureInfo.InvariantCulture)} but must be at least {minimum}");
             return null;
         }
+        if (number.Value > int.MaxValue)
+        {
+            Builder.Report(DiagnosticDescriptors.InvalidArgument, LocationOf(parameter),
+                $"Argument '{parameter}' of {Op} is {number.Value.ToString("R", CultureInfo.InvariantCulture)} but must be at most {int.MaxValue.ToString(CultureInfo.InvariantCulture)} (int.MaxValue)");
+            return null;
+        }
         return (int)number.Value;
     }
 
@@ -91,9 +97,13 @@ internal sealed class OpCall(GraphBuilder builder, string op, LocationInfo locat
             if (a.Parameter != parameter) continue;
             switch (a.Value)
             {
-                case NumberValue { IsInteger: true } n:
+                case NumberValue { IsInteger: true } n when n.Number >= int.MinValue && n.Number <= int.MaxValue:
                     result.Add((int)n.Number);
                     break;
+                case NumberValue { IsInteger: true } n:
+                    Builder.Report(DiagnosticDescriptors.InvalidArgument, a.Location,
+                        $"Argument '{parameter}' of {Op} is {n.Number.ToString("R", CultureInfo.InvariantCulture)}, outside the range of int");
+                    return null;
                 case ErrorValue:
                     return null;
                 default:

@@ -16,8 +16,11 @@ internal sealed record TensorShape(EquatableArray<int> Dimensions)
 
     public int Rank => Dimensions.Count;
 
-    /// <summary>Floats per sample.</summary>
-    public int Size => Dimensions.Aggregate(1, (a, b) => a * b);
+    /// <summary>Floats per sample, exactly (saturating at long.MaxValue): compare this, not <see cref="Size"/>, before a shape is checked.</summary>
+    public long Elements => NetworkLimits.Product(Dimensions);
+
+    /// <summary>Floats per sample; every shape in a graph fits (<see cref="Graph.Add"/> checks it), so this never overflows.</summary>
+    public int Size => checked((int)Elements);
 
     /// <summary>The last axis: the feature axis that Dense, Softmax and Concat act on.</summary>
     public int Last => Dimensions[Dimensions.Count - 1];

@@ -18,6 +18,9 @@ internal sealed record RefExpr(string Name, LocationInfo Location) : Expr(Locati
 /// <summary>A value the generator cannot know at compile time (a field, a property, a method call on non-tensors).</summary>
 internal sealed record NonConstantExpr(string Text, LocationInfo Location) : Expr(Location);
 
+/// <summary>Code the C# compiler rejects (a call that does not bind): it reports why, so it evaluates to an error silently.</summary>
+internal sealed record InvalidExpr(string Text, LocationInfo Location) : Expr(Location);
+
 /// <summary>An argument bound to the callee's parameter name (positional arguments are named by the parser).</summary>
 internal sealed record ArgumentSpec(string Parameter, Expr Value);
 

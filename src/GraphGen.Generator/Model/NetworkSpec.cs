@@ -44,7 +44,7 @@ internal enum ParameterKind
 
 /// <summary>
 /// A method parameter. For a Tensor input, <see cref="Shape"/> comes from [Shape(...)] and
-/// <see cref="LabelClasses"/> from [Labels(n)] (0 when absent).
+/// <see cref="LabelClasses"/> from [Labels(n)] when <see cref="HasLabels"/>.
 /// </summary>
 internal sealed record ParameterSpec(
     string Name,
@@ -52,5 +52,6 @@ internal sealed record ParameterSpec(
     string TypeName,
     EquatableArray<int> Shape,
     bool HasShape,
+    bool HasLabels,
     int LabelClasses,
     LocationInfo Location);

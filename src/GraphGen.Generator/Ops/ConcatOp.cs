@@ -34,7 +34,13 @@ internal sealed class ConcatOp : OpRule
                 return null;
             }
         }
-        return builder.Graph.Add(OpKind.Concat, parts.ToArray(), first.Shape.WithLast(parts.Sum(p => p.Shape.Last)), call.Location);
+        // The joined axis may exceed an int: check the size before making the shape.
+        long last = parts.Sum(p => (long)p.Shape.Last), size = last * (first.Shape.Elements / first.Shape.Last);
+        if (size > NetworkLimits.MaxFloats)
+            throw new NetworkLimitException(
+                $"This Concat would make a tensor of [{string.Join(", ", first.Shape.Dimensions.Take(first.Shape.Rank - 1).Select(d => (long)d).Concat([last]))}] = " +
+                $"{NetworkLimits.Count(size)} floats per sample, more than {NetworkLimits.FloatsLimitText}; use smaller sizes");
+        return builder.Graph.Add(OpKind.Concat, parts.ToArray(), first.Shape.WithLast((int)last), call.Location);
     }
 
     public override void Forward(Node node, PlanBuilder plan)

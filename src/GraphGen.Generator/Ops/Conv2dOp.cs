@@ -33,9 +33,11 @@ internal sealed class Conv2dOp : OpRule
         int c = x.Shape.Dimensions[0], h = x.Shape.Dimensions[1], w = x.Shape.Dimensions[2];
         if (c % groups.Value != 0 || outChannels.Value % groups.Value != 0)
             return Mismatch(call, $"Conv2d \"{name}\": {groups} groups must divide both the {c} input channels and the {outChannels} output channels", "groups");
+        long span = (long)dilation.Value * (kernel.Value - 1) + 1;
+        if (span > int.MaxValue || h + 2L * padding.Value > int.MaxValue || w + 2L * padding.Value > int.MaxValue)
+            return Invalid(call, $"Conv2d \"{name}\": the kernel's span ({span}) and the padded input ({h + 2L * padding.Value}×{w + 2L * padding.Value}) must each be at most {int.MaxValue} (int.MaxValue)", "kernel");
         var geometry = new ConvGeometry(c, h, w, outChannels.Value, kernel.Value, stride.Value, padding.Value, dilation.Value, groups.Value);
-        int span = dilation.Value * (kernel.Value - 1) + 1;
-        if (geometry.OutHeight < 1 || geometry.OutWidth < 1)
+        if (h + 2L * padding.Value < span || w + 2L * padding.Value < span)
             return Mismatch(call, $"Conv2d \"{name}\": the kernel spans {span}×{span} pixels (kernel {kernel}, dilation {dilation}) but the input is {h}×{w} with padding {padding}; use a smaller kernel or more padding", "kernel");
         int init = (int)initValue.Value;
         if (init < 0 || init >= DenseOp.InitNames.Length) return Invalid(call, $"Unknown initialisation {init}: use a member of GraphGen.Init", "init");

@@ -29,7 +29,7 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         if (x is null || name is null || epsilon is null || share is null) return null;
         if (x.Shape.IsScalar) return Mismatch(call, $"{Name} needs a tensor but receives a scalar loss", "x");
         if (!(epsilon > 0)) return Invalid(call, $"{Name}: epsilon must be positive, not {epsilon}", "epsilon");
-        if (IsBatchNorm && (momentum <= 0 || momentum > 1)) return Invalid(call, $"BatchNorm: momentum must be in (0, 1], not {momentum}", "momentum");
+        if (IsBatchNorm && !(momentum > 0 && momentum <= 1)) return Invalid(call, $"BatchNorm: momentum must be in (0, 1], not {momentum}", "momentum");
         if (IsBatchNorm && x.Shape.Rank != 1 && x.Shape.Rank != 3)
             return Mismatch(call, $"BatchNorm normalises features [F] or image channels [C, H, W], but {x.Name} is {x.Shape}", "x");
 

@@ -34,11 +34,14 @@ internal sealed class PoolOp(OpKind kind) : OpRule
         var padding = call.Int("padding", 0);
         if (kernel is null || strideArgument is null || padding is null) return null;
         int stride = strideArgument.Value == 0 ? kernel.Value : strideArgument.Value;
-        if (2 * padding.Value > kernel.Value)
+        if (2L * padding.Value > kernel.Value)
             return Invalid(call, $"{Name}: padding {padding} is more than half the kernel {kernel} (PyTorch's limit too)", "padding");
-        int oh = (h + 2 * padding.Value - kernel.Value) / stride + 1, ow = (w + 2 * padding.Value - kernel.Value) / stride + 1;
-        if (h + 2 * padding.Value < kernel.Value || w + 2 * padding.Value < kernel.Value)
+        if (h + 2L * padding.Value > int.MaxValue || w + 2L * padding.Value > int.MaxValue)
+            return Invalid(call, $"{Name}: the padded input ({h + 2L * padding.Value}×{w + 2L * padding.Value}) must be at most {int.MaxValue} (int.MaxValue) on each side", "padding");
+        if (h + 2L * padding.Value < kernel.Value || w + 2L * padding.Value < kernel.Value)
             return Mismatch(call, $"{Name}: the {kernel}×{kernel} window is larger than the {h}×{w} input with padding {padding}", "kernel");
+        // 2·padding ≤ kernel ≤ the padded input, so these fit an int.
+        int oh = (int)((h + 2L * padding.Value - kernel.Value) / stride + 1), ow = (int)((w + 2L * padding.Value - kernel.Value) / stride + 1);
         var node = graph.Add(kind, [x], TensorShape.Of(c, oh, ow), call.Location);
         node.Attributes = new PoolAttributes(kernel.Value, stride, padding.Value);
         return node;

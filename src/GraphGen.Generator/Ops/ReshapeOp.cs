@@ -26,8 +26,8 @@ internal sealed class ReshapeOp(OpKind kind) : OpRule
             if (dims is null) return null;
             if (dims.Count == 0 || dims.Any(d => d < 1)) return Invalid(call, $"Reshape needs positive dimensions, not [{string.Join(", ", dims)}]");
             shape = TensorShape.Of(dims.ToArray());
-            if (shape.Size != x.Shape.Size)
-                return Mismatch(call, $"Reshape cannot turn {x.Name} {x.Shape} ({x.Shape.Size} values per sample) into {shape} ({shape.Size} values)");
+            if (shape.Elements != x.Shape.Elements)
+                return Mismatch(call, $"Reshape cannot turn {x.Name} {x.Shape} ({x.Shape.Size} values per sample) into {shape} ({NetworkLimits.Count(shape.Elements).Replace(",", "")} values)");
         }
         return call.Builder.Graph.Add(kind, [x], shape, call.Location);
     }

@@ -137,46 +137,36 @@ internal sealed class ExpressionParser(ParseContext context, SemanticModel model
             return new NonConstantExpr(invocation.ToString(), location);
         }
 
-        return new CallExpr(name, target, BindArguments(invocation, method!).ToEquatableArray(), location);
+        // A call that does not bind (wrong argument count or types) is the compiler's error, reported
+        // on it already: anything said about it here (missing arguments...) would only be noise.
+        if (model.GetOperation(invocation, context.Cancellation) is not IInvocationOperation operation)
+            return new InvalidExpr(invocation.ToString(), location);
+        return new CallExpr(name, target, BindArguments(operation, invocation).ToEquatableArray(), location);
     }
 
     /// <summary>Names every argument after its parameter, fills in defaults, and expands params arrays.</summary>
-    private List<ArgumentSpec> BindArguments(InvocationExpressionSyntax invocation, IMethodSymbol method)
+    private List<ArgumentSpec> BindArguments(IInvocationOperation operation, InvocationExpressionSyntax invocation)
     {
         var result = new List<ArgumentSpec>();
-        if (model.GetOperation(invocation, context.Cancellation) is IInvocationOperation operation && !operation.HasErrors())
+        foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+            string parameter = argument.Parameter?.Name ?? "?";
+            switch (argument.ArgumentKind)
             {
-                string parameter = argument.Parameter?.Name ?? "?";
-                switch (argument.ArgumentKind)
-                {
-                    case ArgumentKind.DefaultValue:
-                        if (argument.Parameter is { HasExplicitDefaultValue: true } p &&
-                            FromConstant(p.ExplicitDefaultValue, LocationInfo.From(invocation)) is { } value)
-                            result.Add(new ArgumentSpec(parameter, value));
-                        break;
-                    case ArgumentKind.ParamArray when argument.Value is IArrayCreationOperation { Initializer: { } init }:
-                        foreach (var element in init.ElementValues)
-                            result.Add(new ArgumentSpec(parameter, Parse(Unwrap(element).Syntax as ExpressionSyntax ?? (ExpressionSyntax)element.Syntax)));
-                        break;
-                    default:
-                        var syntax = argument.Syntax is ArgumentSyntax a ? a.Expression : (ExpressionSyntax)argument.Value.Syntax;
-                        result.Add(new ArgumentSpec(parameter, Parse(syntax)));
-                        break;
-                }
+                case ArgumentKind.DefaultValue:
+                    if (argument.Parameter is { HasExplicitDefaultValue: true } p &&
+                        FromConstant(p.ExplicitDefaultValue, LocationInfo.From(invocation)) is { } value)
+                        result.Add(new ArgumentSpec(parameter, value));
+                    break;
+                case ArgumentKind.ParamArray when argument.Value is IArrayCreationOperation { Initializer: { } init }:
+                    foreach (var element in init.ElementValues)
+                        result.Add(new ArgumentSpec(parameter, Parse(Unwrap(element).Syntax as ExpressionSyntax ?? (ExpressionSyntax)element.Syntax)));
+                    break;
+                default:
+                    var syntax = argument.Syntax is ArgumentSyntax a ? a.Expression : (ExpressionSyntax)argument.Value.Syntax;
+                    result.Add(new ArgumentSpec(parameter, Parse(syntax)));
+                    break;
             }
-            return result;
-        }
-
-        // The call does not bind (the compiler reports why); map what we can by position and name.
-        int position = 0;
-        foreach (var argument in invocation.ArgumentList.Arguments)
-        {
-            string parameter = argument.NameColon?.Name.Identifier.ValueText
-                ?? (position < method.Parameters.Length ? method.Parameters[position].Name : "?");
-            position++;
-            result.Add(new ArgumentSpec(parameter, Parse(argument.Expression)));
         }
         return result;
     }
@@ -185,11 +175,4 @@ internal sealed class ExpressionParser(ParseContext context, SemanticModel model
         operation is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : operation;
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
-}
-
-internal static class OperationExtensions
-{
-    /// <summary>True when the operation tree holds an invalid node (a binding error the compiler reports itself).</summary>
-    public static bool HasErrors(this IOperation operation) =>
-        operation.Descendants().Any(o => o is IInvalidOperation) || operation is IInvalidOperation;
 }

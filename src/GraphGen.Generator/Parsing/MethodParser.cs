@@ -49,7 +49,7 @@ internal sealed class MethodParser(ParseContext context, string role)
         };
 
         var shape = new List<int>();
-        bool hasShape = false;
+        bool hasShape = false, hasLabels = false;
         int labels = 0;
         foreach (var attribute in parameter.GetAttributes())
         {
@@ -67,10 +67,11 @@ internal sealed class MethodParser(ParseContext context, string role)
             }
             else if (attributeName == KnownNames.LabelsAttribute && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int classes)
             {
+                hasLabels = true;
                 labels = classes;
             }
         }
-        return new ParameterSpec(parameter.Name, kind, typeName, shape.ToEquatableArray(), hasShape, labels, location);
+        return new ParameterSpec(parameter.Name, kind, typeName, shape.ToEquatableArray(), hasShape, hasLabels, labels, location);
     }
 
     private List<Stmt> ParseStatements(IEnumerable<StatementSyntax> statements, ExpressionParser expressions)

@@ -40,13 +40,21 @@ internal static class NetworkParser
         var location = LocationInfo.From(typeDeclaration.Identifier.GetLocation());
         if (typeDeclaration is not ClassDeclarationSyntax declaration)
         {
+            string kind = typeDeclaration is RecordDeclarationSyntax ? "record" : typeDeclaration.Keyword.ValueText;
             context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedNetworkType, location,
-                $"'{type.Name}' is a {typeDeclaration.Keyword.ValueText}: a network is declared as a 'partial class'"));
+                $"'{type.Name}' is {(kind == "interface" ? "an" : "a")} {kind}: a network is declared as a 'partial class'"));
             return new NetworkSpec(null, EquatableArray<string>.Empty, type.Name, false, null, null, EquatableArray<MethodSpec>.Empty,
                 context.Diagnostics.ToEquatableArray(), location);
         }
+        if (!IsFirstNetworkDeclaration(type, declaration))
+        {
+            // [Network] on a second part of the class: the compiler reports the duplicate attribute
+            // (CS0579), and the first part generates the network once.
+            return new NetworkSpec(null, EquatableArray<string>.Empty, type.Name, false, null, null, EquatableArray<MethodSpec>.Empty,
+                EquatableArray<DiagnosticInfo>.Empty, location);
+        }
 
-        CheckDeclaration(type, declaration, context);
+        DeclarationRules.CheckDeclaration(type, declaration, context);
 
         bool inputGradient = attributeContext.Attributes
             .SelectMany(a => a.NamedArguments)
@@ -61,6 +69,11 @@ internal static class NetworkParser
         foreach (var extra in loss.Skip(1))
             context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoss, LocationInfo.From(extra.Syntax.Identifier.GetLocation()),
                 $"Network '{type.Name}' has more than one [Loss] method: keep exactly one (combine terms with + inside it)"));
+
+        if (inputGradient && loss.Count == 0)
+            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoss, InputGradientArgument(attributeContext) ?? location,
+                $"[Network(InputGradient = true)] asks for dLoss/dInput, but '{type.Name}' has no [Loss] method to differentiate: add one, or remove InputGradient"));
+        DeclarationRules.CheckMembers(type, trainable: loss.Count > 0, inputGradient, context);
 
         var forwardSpec = forward.Count > 0 ? new MethodParser(context, "Forward").Parse(forward[0].Method, forward[0].Syntax) : null;
         var lossSpec = loss.Count > 0 ? new MethodParser(context, "Loss").Parse(loss[0].Method, loss[0].Syntax) : null;
@@ -85,23 +98,25 @@ internal static class NetworkParser
             location);
     }
 
-    private static void CheckDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration, ParseContext context)
+    /// <summary>Where [Network(InputGradient = ...)] sets the flag, for diagnostics about it.</summary>
+    private static LocationInfo? InputGradientArgument(GeneratorAttributeSyntaxContext attributeContext)
     {
-        var identifier = LocationInfo.From(declaration.Identifier.GetLocation());
-        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, identifier, type.Name));
-        if (type.IsGenericType)
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedNetworkType, identifier,
-                $"Network class '{type.Name}' is generic: a network's shapes are fixed at compile time, so declare it without type parameters"));
-        if (type.IsStatic || type.IsAbstract)
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedNetworkType, identifier,
-                $"Network class '{type.Name}' is {(type.IsStatic ? "static" : "abstract")}: GraphGen generates instance members and a constructor, so declare it as a plain 'partial class'"));
-        for (var outer = declaration.Parent as TypeDeclarationSyntax; outer is not null; outer = outer.Parent as TypeDeclarationSyntax)
-        {
-            if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword) || outer.TypeParameterList is not null || outer is not ClassDeclarationSyntax)
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedNetworkType, identifier,
-                    $"Network class '{type.Name}' is nested in '{outer.Identifier.ValueText}', which must then be a non-generic 'partial class' too"));
-        }
+        foreach (var attribute in attributeContext.Attributes)
+            if (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments })
+                foreach (var argument in arguments.Arguments)
+                    if (argument.NameEquals?.Name.Identifier.ValueText == "InputGradient") return LocationInfo.From(argument);
+        return null;
+    }
+
+    /// <summary>Whether this declaration's [Network] is the type's first (by file and position): only that one generates.</summary>
+    private static bool IsFirstNetworkDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration)
+    {
+        var first = type.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute && a.ApplicationSyntaxReference is not null)
+            .Select(a => a.ApplicationSyntaxReference!)
+            .OrderBy(r => r.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(r => r.Span.Start)
+            .FirstOrDefault();
+        return first is null || (first.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(first.Span));
     }
 
     private static List<(IMethodSymbol Method, MethodDeclarationSyntax Syntax)> FindAnnotated(INamedTypeSymbol type, string attribute) =>

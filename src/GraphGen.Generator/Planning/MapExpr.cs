@@ -22,9 +22,15 @@ internal sealed record MapConstant(double Value) : MapExpr
 {
     public string Code => FloatLiteral(Value);
 
+    /// <summary>
+    /// The C# float constant nearest <paramref name="value"/>, exactly as float arithmetic will see
+    /// it: the shortest round-trip digits ("0.1f", "1e-45f", "-0f"), or a float member for the
+    /// values that have no literal (NaN and the infinities, which huge doubles round to).
+    /// </summary>
     public static string FloatLiteral(double value)
     {
         float f = (float)value;
+        if (float.IsNaN(f)) return "float.NaN";
         if (float.IsPositiveInfinity(f)) return "float.PositiveInfinity";
         if (float.IsNegativeInfinity(f)) return "float.NegativeInfinity";
         string text = f.ToString("R", CultureInfo.InvariantCulture);

@@ -39,11 +39,13 @@ internal static class MemoryPlanner
             return buffer with { Pinned = pinned, FirstStep = firstStep, LastStep = lastStep };
         }).ToList();
 
-        int fixedOffset = 0;
+        long fixedOffset = 0;
         foreach (var buffer in buffers.Where(b => !b.Unused && b.Fixed).ToList())
         {
-            buffers[buffer.Id] = buffer with { Offset = fixedOffset };
+            buffers[buffer.Id] = buffer with { Offset = (int)fixedOffset };
             fixedOffset += buffer.Width;
+            if (fixedOffset > Graphs.NetworkLimits.MaxFloats)
+                throw new Graphs.NetworkLimitException($"The network's per-channel statistics need more than {Graphs.NetworkLimits.FloatsLimitText}");
         }
 
         var placed = new List<Buffer>();
@@ -53,20 +55,24 @@ internal static class MemoryPlanner
                 .Where(p => p.FirstStep <= buffer.LastStep && buffer.FirstStep <= p.LastStep)
                 .OrderBy(p => p.Offset)
                 .ToList();
-            int offset = 0;
+            long offset = 0;
             foreach (var other in conflicts)
             {
                 if (offset + buffer.Width <= other.Offset) break;
-                offset = System.Math.Max(offset, other.Offset + other.Width);
+                offset = System.Math.Max(offset, (long)other.Offset + other.Width);
             }
-            var withOffset = buffer with { Offset = offset };
+            if (offset + buffer.Width > Graphs.NetworkLimits.MaxFloats)
+                throw new Graphs.NetworkLimitException(
+                    $"The activations and gradients that are alive at the same time during a training step need more than {Graphs.NetworkLimits.FloatsLimitText} per sample " +
+                    $"(at {buffer.Name}, {Graphs.NetworkLimits.Count(buffer.Width)} floats per sample); use smaller tensors");
+            var withOffset = buffer with { Offset = (int)offset };
             buffers[buffer.Id] = withOffset;
             placed.Add(withOffset);
         }
         return plan with
         {
             Buffers = buffers,
-            FixedSize = fixedOffset,
+            FixedSize = (int)fixedOffset,
             ArenaWidth = placed.Count == 0 ? 0 : placed.Max(b => b.Offset + b.Width),
         };
     }

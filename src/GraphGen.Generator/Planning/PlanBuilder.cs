@@ -23,15 +23,19 @@ internal sealed class PlanBuilder
     private readonly Dictionary<Node, Operand> _values = [];
     private readonly Dictionary<Node, Operand> _gradients = [];
     private readonly HashSet<Operand> _written = [];
-    private readonly HashSet<string> _names = new(System.StringComparer.Ordinal);
+    private readonly NameAllocator _names;
+    private readonly Dictionary<GraphParameter, string> _parameterNames = [], _parameterGradientNames = [];
     private List<KernelStep> _section;
 
     private PlanBuilder(Graph graph)
     {
         _graph = graph;
         _section = _forward;
-        foreach (var node in graph.Nodes) _names.Add(node.Name);
-        foreach (var p in graph.Parameters) _names.Add(GraphFinisher.Identifier(p.Name));
+        // Tensors were named when the graph was finished; parameters, state and parameter gradients
+        // are named next, in arena order, so that each keeps one name in every pass.
+        _names = graph.Names;
+        foreach (var p in graph.Parameters.Concat(graph.State)) _parameterNames[p] = _names.Claim(NameAllocator.Identifier(p.Name), "_");
+        foreach (var p in graph.Parameters) _parameterGradientNames[p] = _names.Claim(NameAllocator.GradientName(_parameterNames[p]), "_");
     }
 
     public static KernelPlan Build(Graph graph) => new PlanBuilder(graph).Lower();
@@ -52,7 +56,7 @@ internal sealed class PlanBuilder
         var terms = new List<(string, double)>();
         foreach (var term in graph.LossTerms)
         {
-            string result = "term" + terms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string result = _names.ClaimTerm(terms.Count);
             ((ILossRule)OpCatalog.For(term.Node)).EmitLoss(term.Node, term.Weight, result, this);
             terms.Add((result, term.Weight));
         }
@@ -117,11 +121,11 @@ internal sealed class PlanBuilder
     }
 
     public Operand Parameter(GraphParameter p) =>
-        new(OperandKind.Parameter, _graph.Parameters.IndexOf(p), GraphFinisher.Identifier(p.Name));
+        new(OperandKind.Parameter, _graph.Parameters.IndexOf(p), _parameterNames[p]);
 
     /// <summary>A non-trainable state tensor (running statistics).</summary>
     public Operand State(GraphParameter p) =>
-        new(OperandKind.State, _graph.State.IndexOf(p), GraphFinisher.Identifier(p.Name));
+        new(OperandKind.State, _graph.State.IndexOf(p), _parameterNames[p]);
 
     /// <summary>
     /// A buffer an op fills in the forward pass for its own backward pass: <paramref name="width"/>
@@ -196,27 +200,19 @@ internal sealed class PlanBuilder
         if (!node.RequiresGradient) return null;
         if (!_gradients.TryGetValue(node, out var operand))
         {
-            operand = NewBuffer(UniqueName(GradientName(node.Name)), node, node.Kind == OpKind.Input ? BufferRole.InputGradient : BufferRole.Gradient);
+            operand = NewBuffer(UniqueName(NameAllocator.GradientName(node.Name)), node, node.Kind == OpKind.Input ? BufferRole.InputGradient : BufferRole.Gradient);
             _gradients.Add(node, operand);
         }
         return Write(operand);
     }
 
     public GradientTarget ParameterGradient(GraphParameter p) =>
-        Write(new Operand(OperandKind.ParameterGradient, _graph.Parameters.IndexOf(p), GradientName(GraphFinisher.Identifier(p.Name))));
+        Write(new Operand(OperandKind.ParameterGradient, _graph.Parameters.IndexOf(p), _parameterGradientNames[p]));
 
-    private string UniqueName(string name)
-    {
-        string unique = name;
-        for (int k = 2; !_names.Add(unique); k++) unique = name + "_" + k;
-        return unique;
-    }
+    /// <summary>A free name for a buffer derived from a tensor's name (its gradient, a saved mask...).</summary>
+    private string UniqueName(string name) => _names.Claim(name, "_");
 
     private GradientTarget Write(Operand operand) => new(operand, !_written.Add(operand));
-
-    /// <summary>"h" → "dh", "logits" → "dLogits".</summary>
-    public static string GradientName(string name) =>
-        name.Length == 1 ? "d" + name : "d" + char.ToUpperInvariant(name[0]) + name.Substring(1);
 
     private Operand NewBuffer(string name, Node node, BufferRole role)
     {
