@@ -65,6 +65,7 @@ public class DeclarationDiagnosticTests
                 string {|GG0015:Description|} => "";
                 class {|GG0015:InputGradient|} { }
                 void {|GG0015:RunForward|}() { }
+                class {|GG0015:GpuPasses|} { }
                 {{Forward}}
                 [Loss] Tensor Loss(Tensor z, [Shape(2)] Tensor y) => MeanSquaredError(z, y);
             }
@@ -213,7 +214,7 @@ public class DeclarationDiagnosticTests
                 }
             }
             """);
-        Assert.Equal(["class.struct.public.int.g.cs", "class.struct.public.int.Describe.g.cs"], result.Sources.Select(s => s.HintName).Order().Reverse());
+        Assert.Equal(["class.struct.public.int.g.cs", "class.struct.public.int.Gpu.g.cs", "class.struct.public.int.Describe.g.cs"], result.Sources.Select(s => s.HintName).Order().Reverse());
     }
 
     [Fact]

@@ -12,10 +12,10 @@ public class NamingTests
     /// <summary>Generates and compiles; fails on any generator diagnostic or any error or warning in the compilation.</summary>
     internal static GeneratorHarness.Result AssertCompiles(string source)
     {
-        var result = GeneratorHarness.Run(DiagnosticAssert.Usings + source);
+        var result = GeneratorHarness.Run(gpu: true, DiagnosticAssert.Usings + source);
         Assert.True(result.GeneratorDiagnostics.IsEmpty, string.Join("\n", result.GeneratorDiagnostics));
         Assert.True(result.CompilationDiagnostics.IsEmpty, string.Join("\n", result.CompilationDiagnostics) + "\n" + string.Join("\n", result.Sources.Select(s => s.SourceText.ToString())));
-        Assert.Equal(2, result.Sources.Length);
+        Assert.Equal(3, result.Sources.Length);   // network, description, GPU passes
         return result;
     }
 

@@ -23,6 +23,9 @@ internal static class DeclarationRules
         ["RunForward"] = "the forward pass",
         ["RunLoss"] = "the loss",
         ["RunBackward"] = "the backward pass",
+        // Written when the project references GraphGen.Gpu; reserved always, so that adding the GPU package never breaks a build.
+        ["CreateDeviceExecution"] = "the GPU passes' factory (written when the project references GraphGen.Gpu)",
+        ["GpuPasses"] = "the GPU passes (written when the project references GraphGen.Gpu)",
     };
 
     /// <summary>Protected members of the base class that the generated passes call: even an overload would be chosen instead.</summary>

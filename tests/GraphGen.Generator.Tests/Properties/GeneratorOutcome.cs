@@ -18,7 +18,7 @@ internal static class GeneratorOutcome
     /// <summary>Runs the generator and throws, with the source, when the contract is broken; returns the run.</summary>
     public static GeneratorHarness.Result Check(string source)
     {
-        var result = GeneratorHarness.Run(source);
+        var result = GeneratorHarness.Run(gpu: true, source);   // the GPU file too: it must compile as well
         var problems = new List<string>();
         foreach (var d in result.GeneratorDiagnostics)
         {
