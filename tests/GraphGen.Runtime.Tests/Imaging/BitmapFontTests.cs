@@ -46,18 +46,34 @@ public class BitmapFontTests
     public void CoversPrintableAscii() =>
         Assert.All(Enumerable.Range(32, 95).Select(i => (char)i), c => Assert.True(BitmapFont.Covers(c), $"'{c}'"));
 
+    [Theory]
+    [InlineData('g')]
+    [InlineData('j')]
+    [InlineData('p')]
+    [InlineData('q')]
+    [InlineData('y')]
+    public void DescendersReachBelowTheBaseline(char c)
+    {
+        bool Below(char ch) => Enumerable.Range(BitmapFont.BodyHeight, BitmapFont.DescenderHeight)
+            .Any(y => Enumerable.Range(0, BitmapFont.GlyphWidth).Any(x => BitmapFont.IsSet(ch, x, y)));
+        Assert.True(Below(c), $"'{c}' has no descender");
+        // The letters and digits that sit on the baseline do not: a 'g' is told from a '9' by its tail.
+        Assert.All("0123456789abcdefhiklmnorstuvwxzABCDEFGHIJKLMNOPQRSTUVWXYZ", ch => Assert.False(Below(ch), $"'{ch}' reaches below the baseline"));
+    }
+
     [Fact]
     public void MissingCharacterIsDrawnAsAHollowBox()
     {
         Assert.False(BitmapFont.Covers('Ω'));
-        Assert.Equal("##### #...# #...# #...# #...# #...# #####", Picture('Ω'));
+        Assert.Equal("##### #...# #...# #...# #...# #...# ##### ..... .....", Picture('Ω'));
     }
 
     [Fact]
     public void MeasureCountsCellsWithoutTrailingSpacing()
     {
-        Assert.Equal((13 * 6 - 1, 7), BitmapFont.Measure("pred 7 (0.98)"));
-        Assert.Equal((2 * (3 * 6 - 1), 2 * (9 + 7)), BitmapFont.Measure("abc\nde", scale: 2));
+        // Every line is as tall as a glyph's box with its descender rows, 9 pixels; lines are 11 apart.
+        Assert.Equal((13 * 6 - 1, 9), BitmapFont.Measure("pred 7 (0.98)"));
+        Assert.Equal((2 * (3 * 6 - 1), 2 * (11 + 9)), BitmapFont.Measure("abc\nde", scale: 2));
         Assert.Equal((0, 0), BitmapFont.Measure(""));
     }
 
