@@ -93,6 +93,21 @@ public static partial class BitmapFont
     }
 
     /// <summary>
+    /// <paramref name="text"/> alone as a picture: ink on a background, with a margin of one font
+    /// pixel, e.g. a row label in an <see cref="ImageGrid"/> (a cell of its own, so that it does not
+    /// widen every column as a caption would). Black on white unless told otherwise.
+    /// </summary>
+    public static Image Render(string text, int scale = 2, Color? ink = null, Color? background = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        var (width, height) = Measure(text, scale);
+        var image = new Image(width + 2 * scale, height + 2 * scale, PixelFormat.Rgb);
+        image.Fill(background ?? Color.White);
+        Draw(image, scale, scale, text, ink ?? Color.Black, scale);
+        return image;
+    }
+
+    /// <summary>
     /// Seven rows (down to the baseline) or nine (with descenders) of five '#' (on) or '.' (off),
     /// separated by spaces, to one byte per row of the 5×9 box.
     /// </summary>

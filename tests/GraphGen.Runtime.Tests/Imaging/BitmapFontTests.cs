@@ -102,3 +102,17 @@ public class BitmapFontTests
         Assert.Contains(image.Pixels.ToArray(), b => b == 255);
     }
 }
+
+public class BitmapFontRenderTests
+{
+    [Fact]
+    public void RenderDrawsTheTextWithAOneFontPixelMargin()
+    {
+        var image = BitmapFont.Render("σ=0.2", scale: 2);
+        var (width, height) = BitmapFont.Measure("σ=0.2", 2);
+        Assert.Equal((width + 4, height + 4), (image.Width, image.Height));
+        Assert.All(Enumerable.Range(0, image.Width), x => Assert.Equal(Color.White, image.GetPixel(x, 0)));
+        Assert.Contains(Enumerable.Range(0, image.Width).SelectMany(x => Enumerable.Range(0, image.Height).Select(y => image.GetPixel(x, y))), c => c == Color.Black);
+        Assert.Throws<ArgumentException>(() => BitmapFont.Render(""));
+    }
+}
