@@ -20,5 +20,6 @@ var result = LeNetExperiment.Run(train, test, options.Epochs, options.Seed, opti
 string checkpoint = Path.Combine(options.ArtifactsDirectory(), "lenet5.safetensors");
 Checkpoint.Save(checkpoint, result.Network, result.Optimizer);
 Console.WriteLine($"checkpoint: {checkpoint}");
+foreach (string picture in LeNetPictures.Save(result.Network, test, index: 0, options.ArtifactsDirectory())) Console.WriteLine($"wrote {picture}");
 Console.WriteLine($"test accuracy: {result.Test.Accuracy:F4}");
 return 0;
