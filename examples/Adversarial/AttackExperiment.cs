@@ -56,7 +56,7 @@ public static class AttackExperiment
     {
         var key = ColorKey.Horizontal(ColorMap.BlueWhiteRed, -epsilon, epsilon, barWidth: 240,
             title: "perturbation: blue lowers a pixel, red raises it");
-        var grid = new ImageGrid(columns: 6) { Margin = 6, Footer = key };
+        var grid = new ImageGrid(columns: 6) { Margin = 12, Footer = key };
         var adversarial = new float[network.InputSize];
         var delta = new float[network.InputSize];
         int shown = 0;

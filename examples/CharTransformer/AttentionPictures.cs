@@ -53,7 +53,7 @@ public static class AttentionPictures
     public static Image Heads(Attention attention, int scale = 3)
     {
         const int T = TinyGpt.Context;
-        var grid = new ImageGrid(columns: TinyGpt.Heads) { Margin = 6 };
+        var grid = new ImageGrid(columns: TinyGpt.Heads) { Margin = 14 };
         for (int layer = 0; layer < attention.Weights.Length; layer++)
             for (int head = 0; head < TinyGpt.Heads; head++)
             {
@@ -76,7 +76,7 @@ public static class AttentionPictures
         string[] labels = [.. attention.Sentence[first..].Select(ch => ch == ' ' ? "␣" : ch.ToString())];
         return new Heatmap(values, positions, positions)
         {
-            Title = $"block{layer}, head {head}: where each character looks (last {positions} of \"…{attention.Sentence[first..].TrimEnd()}\")",
+            Title = $"block{layer}, head {head}: where each of the last {positions} characters looks",
             XLabel = "looked at (key position)", YLabel = "looking (query position)",
             RowLabels = labels, ColumnLabels = labels, ColorBarLabel = "attention weight",
             Range = new ValueRange(0, 1), Width = 720, Height = 640,
