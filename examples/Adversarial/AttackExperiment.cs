@@ -48,12 +48,15 @@ public static class AttackExperiment
     /// Side by side (two samples a row), for the first <paramref name="count"/> test images the network gets right:
     /// the original with its prediction and confidence, the perturbation (blue lowers a
     /// pixel, red raises it; white is no change), and the adversarial image with its prediction.
+    /// A colour key under the sheet gives the perturbation's scale, from −ε to +ε.
     /// </summary>
     public static Image SideBySide<TNetwork>(TNetwork network, Dataset test, AttackStep attack, string attackName, float epsilon,
         int width, int height, int count, int scale)
         where TNetwork : ITrainableNetwork<int>, IInputGradientNetwork
     {
-        var grid = new ImageGrid(columns: 6) { Margin = 6 };
+        var key = ColorKey.Horizontal(ColorMap.BlueWhiteRed, -epsilon, epsilon, barWidth: 240,
+            title: "perturbation: blue lowers a pixel, red raises it");
+        var grid = new ImageGrid(columns: 6) { Margin = 12, Footer = key };
         var adversarial = new float[network.InputSize];
         var delta = new float[network.InputSize];
         int shown = 0;

@@ -6,7 +6,7 @@ namespace GraphGen.Examples.CharTransformer;
 /// <summary>Training, validation in nats per character, and sampling for the character-level transformer.</summary>
 public static class GptExperiment
 {
-    public sealed record Result(TinyGpt Network, double ValidationNats, double UnigramNats, string Sample);
+    public sealed record Result(TinyGpt Network, CharCorpus Corpus, double ValidationNats, double UnigramNats, string Sample);
 
     /// <param name="place">Moves the network to the device it trains on (nothing: the CPU).</param>
     public static Result Run(string text, int epochs, int stepsPerEpoch, int seed, int batchSize, float learningRate, TextWriter log, Action<INetwork>? place = null)
@@ -44,7 +44,7 @@ public static class GptExperiment
         }
         double final = Validate(network, corpus, batchSize);
         string sample = Generate(network, corpus, "Call me Ishmael. ", 400, temperature: 0.8, seed);
-        return new Result(network, final, corpus.UnigramNats, sample);
+        return new Result(network, corpus, final, corpus.UnigramNats, sample);
     }
 
     /// <summary>Mean loss over consecutive windows of the validation text (the same windows every time).</summary>

@@ -27,5 +27,6 @@ string checkpoint = Path.Combine(options.ArtifactsDirectory(), "lenet5.safetenso
 if (group is null || group.IsRoot) Checkpoint.Save(checkpoint, result.Network, result.Optimizer);   // rank 0 writes (atomically)
 group?.Barrier();   // the other ranks end only once the file is complete
 Console.WriteLine($"checkpoint: {checkpoint}");
+foreach (string picture in LeNetPictures.Save(result.Network, test, index: 0, options.ArtifactsDirectory())) Console.WriteLine($"wrote {picture}");
 Console.WriteLine($"test accuracy: {result.Test.Accuracy:F4}");
 return 0;

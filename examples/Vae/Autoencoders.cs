@@ -53,3 +53,33 @@ public partial class VaeDecoder
     Tensor Forward([Shape(VariationalAutoencoder.Latent)] Tensor z) =>
         Sigmoid(Dense(Relu(Dense(z, 400, "decoder.fc")), 784, "decoder.out"));
 }
+
+/// <summary>
+/// A VAE whose code has two numbers only, so that the latent space can be drawn as it is: each
+/// test digit is a point (its mean μ), and a grid of points of the plane decodes to a map of digits.
+/// </summary>
+[Network]
+public partial class LatentPlaneVae
+{
+    [Forward]
+    (Tensor Logits, Tensor Mean, Tensor LogVariance) Forward([Shape(784)] Tensor image)
+    {
+        var h = Relu(Dense(image, 256, "encoder.fc"));
+        var mean = Dense(h, 2, "encoder.mean");
+        var logVariance = Dense(h, 2, "encoder.logvar");
+        var logits = Dense(Relu(Dense(Sample(mean, logVariance), 256, "decoder.fc")), 784, "decoder.out");
+        return (logits, mean, logVariance);
+    }
+
+    [Loss]
+    Tensor Loss(Tensor logits, Tensor mean, Tensor logVariance, [Shape(784)] Tensor image) =>
+        784f * BinaryCrossEntropyWithLogits(logits, image) + KlDivergence(mean, logVariance);
+}
+
+/// <summary>The decoder of <see cref="LatentPlaneVae"/> alone, with the same layer names, to decode points of the plane.</summary>
+[Network]
+public partial class LatentPlaneDecoder
+{
+    [Forward]
+    Tensor Forward([Shape(2)] Tensor z) => Sigmoid(Dense(Relu(Dense(z, 256, "decoder.fc")), 784, "decoder.out"));
+}

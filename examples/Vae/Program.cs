@@ -19,5 +19,6 @@ catch (DatasetNotFoundException e)
 var result = VaeExperiment.Run(train, test, options.Epochs, options.Seed, options.Int("batch", 128), options.Float("lr", 1e-3f), options.ArtifactsDirectory(), Console.Out);
 foreach (var image in result.Images) Console.WriteLine($"wrote {image}");
 Console.WriteLine($"autoencoder test log loss: {result.AutoencoderTestLoss:F4} per pixel");
+Console.WriteLine($"2-D latent VAE test ELBO: {result.LatentPlaneTestElbo:F2} nats per image");
 Console.WriteLine($"test ELBO: {result.TestElbo:F2} nats per image");
 return 0;

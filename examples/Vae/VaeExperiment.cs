@@ -8,7 +8,7 @@ namespace GraphGen.Examples.Vae;
 /// <summary>Trains the autoencoder and the VAE on MNIST and writes reconstructions and samples as images.</summary>
 public static class VaeExperiment
 {
-    public sealed record Result(double AutoencoderTestLoss, double TestElbo, IReadOnlyList<string> Images);
+    public sealed record Result(double AutoencoderTestLoss, double TestElbo, double LatentPlaneTestElbo, IReadOnlyList<string> Images);
 
     public static Result Run(Dataset trainAll, Dataset test, int epochs, int seed, int batchSize, float learningRate, string artifacts, TextWriter log)
     {
@@ -40,7 +40,10 @@ public static class VaeExperiment
             SaveReconstructions(autoencoder, vae, testSet, Path.Combine(artifacts, "reconstructions.png")),
             SaveSamples(vae, seed, Path.Combine(artifacts, "samples.png")),
         };
-        return new Result(aeLoss, -testLoss, images);
+        // The same VAE with a code of two numbers, to draw the latent space.
+        var (planeImages, planeElbo) = LatentPlane.Run(train, testSet, test.WithFeatureShape([784]), epochs, seed, batchSize, learningRate, artifacts, log);
+        images.AddRange(planeImages);
+        return new Result(aeLoss, -testLoss, planeElbo, images);
     }
 
     /// <summary>Rows of originals, autoencoder reconstructions and VAE reconstructions.</summary>

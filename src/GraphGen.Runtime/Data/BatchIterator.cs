@@ -23,6 +23,7 @@ public sealed class BatchIterator
     private readonly int[]? _labels;
     private readonly float[]? _targets;
     private int _generation;
+    private int _epoch;
 
     /// <param name="dataset">The samples to iterate.</param>
     /// <param name="batchSize">The number of samples per batch (the last batch may be smaller).</param>
@@ -66,6 +67,22 @@ public sealed class BatchIterator
     public int BatchesPerEpoch { get; }
 
     /// <summary>
+    /// Random changes applied to every sample as it is copied into a batch (noise, shifts,
+    /// rotations, crops), each from the stream of (seed, epoch, sample index); null for none.
+    /// The dataset itself is never changed.
+    /// </summary>
+    public AugmentationPipeline? Augmentation
+    {
+        get;
+        init
+        {
+            if (value is not null && value.Layout.Size != Dataset.FeatureSize)
+                throw new ArgumentException($"The augmentation's images are {value.Layout} = {value.Layout.Size} floats, but the dataset's samples hold {Dataset.FeatureSize}.", nameof(Augmentation));
+            field = value;
+        }
+    }
+
+    /// <summary>
     /// Starts epoch <paramref name="epoch"/> and returns its batches, for <c>foreach</c>. Each
     /// batch's spans point into the iterator's buffers, so they are valid until the next batch;
     /// starting another epoch ends this one.
@@ -75,6 +92,7 @@ public sealed class BatchIterator
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         for (int i = 0; i < _order.Length; i++) _order[i] = i;
         if (Shuffle) new SeededRandom(EpochSeed(Seed, epoch)).Shuffle<int>(_order);
+        _epoch = epoch;
         return new EpochBatches(this, ++_generation);
     }
 
@@ -92,6 +110,7 @@ public sealed class BatchIterator
         {
             int sample = _order[start + i];
             Array.Copy(features, sample * featureSize, _features, i * featureSize, featureSize);
+            Augmentation?.Apply(_features.AsSpan(i * featureSize, featureSize), Seed, _epoch, sample);
             if (_labels is not null)
             {
                 int labelSize = dataset.LabelSize;

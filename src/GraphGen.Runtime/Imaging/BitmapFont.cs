@@ -1,18 +1,28 @@
 namespace GraphGen.Imaging;
 
 /// <summary>
-/// A 5×7 pixel font for captions in PNG images ("pred 7 (0.98)"), in the manner of character
-/// LCDs: printable ASCII plus a few symbols of machine learning (α ε η λ μ σ × ± ≈). Each glyph
-/// sits in a 6×9 cell: one blank column after it, and two blank rows below for line spacing.
-/// A character the font lacks is drawn as a hollow box, so it is visibly missing rather than
-/// silently dropped.
+/// A 5×7 pixel font with descenders for captions in PNG images ("pred 7 (0.98)", "fgsm ε=0.1"),
+/// in the manner of character LCDs: printable ASCII plus a few symbols of machine learning
+/// (α ε η λ μ σ × ± ≈). Capitals and digits are seven pixels tall; g, j, p, q, y (and μ, η,
+/// the comma and semicolon) reach two rows below the baseline, so every glyph sits in a 5×9 box
+/// and every character in a 6×11 cell (one blank column after it, two blank rows below for line
+/// spacing). A character the font lacks is drawn as a hollow box, so it is visibly missing
+/// rather than silently dropped. Draw at scale 2 or more where people will read it
+/// (<see cref="ImageGrid.CaptionScale"/> does by default).
 /// </summary>
 public static partial class BitmapFont
 {
     /// <summary>Width of a glyph in font pixels.</summary>
     public const int GlyphWidth = 5;
-    /// <summary>Height of a glyph in font pixels.</summary>
-    public const int GlyphHeight = 7;
+
+    /// <summary>Height of a glyph's box in font pixels: seven rows down to the baseline and two for descenders.</summary>
+    public const int GlyphHeight = BodyHeight + DescenderHeight;
+
+    /// <summary>Rows from the top of a capital to the baseline.</summary>
+    public const int BodyHeight = 7;
+
+    /// <summary>Rows below the baseline that g, j, p, q and y reach into.</summary>
+    public const int DescenderHeight = 2;
 
     /// <summary>Horizontal distance from one character to the next, in pixels at scale 1.</summary>
     public const int Advance = GlyphWidth + 1;
@@ -29,7 +39,7 @@ public static partial class BitmapFont
     /// <summary>Whether the font has a glyph for <paramref name="c"/> (otherwise it draws the missing-glyph box).</summary>
     public static bool Covers(char c) => Glyphs.ContainsKey(c);
 
-    /// <summary>Whether the glyph of <paramref name="c"/> has its pixel at column <paramref name="x"/> (0..4), row <paramref name="y"/> (0..6) set.</summary>
+    /// <summary>Whether the glyph of <paramref name="c"/> has its pixel at column <paramref name="x"/> (0..4), row <paramref name="y"/> (0..8; rows 7 and 8 are below the baseline) set.</summary>
     public static bool IsSet(char c, int x, int y)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(x);
@@ -82,13 +92,34 @@ public static partial class BitmapFont
         }
     }
 
-    /// <summary>Seven rows of five '#' (on) or '.' (off), separated by spaces, to one byte per row.</summary>
+    /// <summary>
+    /// <paramref name="text"/> alone as a picture: ink on a background, with a margin of one font
+    /// pixel, e.g. a row label in an <see cref="ImageGrid"/> (a cell of its own, so that it does not
+    /// widen every column as a caption would). Black on white unless told otherwise.
+    /// </summary>
+    public static Image Render(string text, int scale = 2, Color? ink = null, Color? background = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        var (width, height) = Measure(text, scale);
+        var image = new Image(width + 2 * scale, height + 2 * scale, PixelFormat.Rgb);
+        image.Fill(background ?? Color.White);
+        Draw(image, scale, scale, text, ink ?? Color.Black, scale);
+        return image;
+    }
+
+    /// <summary>
+    /// Seven rows (down to the baseline) or nine (with descenders) of five '#' (on) or '.' (off),
+    /// separated by spaces, to one byte per row of the 5×9 box.
+    /// </summary>
     private static byte[] ParseRows(string picture)
     {
         string[] rows = picture.Split(' ');
-        if (rows.Length != GlyphHeight || rows.Any(r => r.Length != GlyphWidth || r.Any(p => p is not ('#' or '.'))))
-            throw new InvalidOperationException($"Glyph picture '{picture}' is not 7 rows of 5 '#' or '.'.");
-        return rows.Select(r => (byte)r.Aggregate(0, (bits, p) => bits << 1 | (p == '#' ? 1 : 0))).ToArray();
+        if (rows.Length is not (BodyHeight or GlyphHeight) || rows.Any(r => r.Length != GlyphWidth || r.Any(p => p is not ('#' or '.'))))
+            throw new InvalidOperationException($"Glyph picture '{picture}' is not {BodyHeight} or {GlyphHeight} rows of {GlyphWidth} '#' or '.'.");
+        var bits = new byte[GlyphHeight];
+        for (int y = 0; y < rows.Length; y++)
+            bits[y] = (byte)rows[y].Aggregate(0, (b, p) => b << 1 | (p == '#' ? 1 : 0));
+        return bits;
     }
 
     private static Dictionary<char, byte[]> ParseGlyphs()

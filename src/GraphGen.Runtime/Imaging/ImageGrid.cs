@@ -5,6 +5,7 @@ namespace GraphGen.Imaging;
 /// the <see cref="BitmapFont"/>: a sheet of digits with their predictions, or originals,
 /// adversarial samples and perturbations side by side. Every cell has the size of the
 /// largest image (and is widened to the longest caption); smaller images are centred in it.
+/// An optional <see cref="Footer"/> (a colour key, a legend) is centred below the cells.
 /// </summary>
 public sealed class ImageGrid
 {
@@ -23,8 +24,14 @@ public sealed class ImageGrid
     /// <summary>Pixels of background around and between cells.</summary>
     public int Margin { get; init; } = 4;
 
-    /// <summary>Size of each font pixel in the captions, in image pixels.</summary>
-    public int CaptionScale { get; init; } = 1;
+    /// <summary>
+    /// Size of each font pixel in the captions, in image pixels. 2 by default: captions 14 pixels
+    /// tall to the baseline (18 with descenders), readable when the picture is shown on a page.
+    /// </summary>
+    public int CaptionScale { get; init; } = 2;
+
+    /// <summary>An image drawn centred below the cells, e.g. a <see cref="ColorKey"/> for a signed map; null for none.</summary>
+    public Image? Footer { get; init; }
 
     /// <summary>Colour of the margins and of cell space an image does not cover (white by default).</summary>
     public Color Background { get; init; } = Color.White;
@@ -60,10 +67,13 @@ public sealed class ImageGrid
         int cellHeight = imageHeight + captionBand;
         int columns = Math.Min(Columns, _cells.Count);
         int rows = (_cells.Count + Columns - 1) / Columns;
+        int cellsWidth = checked(columns * cellWidth + (columns + 1) * Margin);
+        int cellsHeight = checked(rows * cellHeight + (rows + 1) * Margin);
+        int footerHeight = Footer is null ? 0 : Footer.Height + Margin;
 
         var sheet = new Image(
-            checked(columns * cellWidth + (columns + 1) * Margin),
-            checked(rows * cellHeight + (rows + 1) * Margin),
+            Math.Max(cellsWidth, Footer is null ? 0 : Footer.Width + 2 * Margin),
+            checked(cellsHeight + footerHeight),
             PixelFormat.Rgb);
         sheet.Fill(Background);
         for (int i = 0; i < _cells.Count; i++)
@@ -78,6 +88,7 @@ public sealed class ImageGrid
                 BitmapFont.Draw(sheet, left + (cellWidth - width) / 2, top + imageHeight + CaptionScale * 2, caption, CaptionColor, CaptionScale);
             }
         }
+        if (Footer is not null) DrawImage(sheet, Footer, (sheet.Width - Footer.Width) / 2, cellsHeight);
         return sheet;
     }
 

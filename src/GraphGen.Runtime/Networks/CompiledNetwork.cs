@@ -256,6 +256,13 @@ public abstract class CompiledNetwork : INetwork
         }
     }
 
+    /// <summary>The observer of the call in progress, set for its duration only (null: nothing observes).</summary>
+    private protected IActivationObserver? Observer
+    {
+        get => _observer;
+        set => _observer = value;
+    }
+
     /// <summary>The forward pass: every activation, in graph order; <paramref name="training"/> selects batch statistics and dropout.</summary>
     protected abstract void RunForward(ReadOnlySpan<float> input, int batch, bool training);
 

@@ -4,7 +4,7 @@ namespace GraphGen;
 
 /// <summary>
 /// The fixed part of a generated network with a [Loss]: the gradient arena, the checks of inputs
-/// and targets, and <see cref="ComputeLoss"/>, <see cref="ComputeGradients"/> and
+/// and targets, and <see cref="ComputeLoss"/>, <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{TTarget})"/> and
 /// <see cref="TrainStep"/>. The generated class supplies the loss (<see cref="RunLoss"/>) and the
 /// backward pass (<see cref="RunBackward"/>).
 /// </summary>
@@ -76,6 +76,25 @@ public abstract class TrainableNetwork<TTarget> : CompiledNetwork, ITrainableNet
         finally
         {
             Exit();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{TTarget})"/> that also shows every activation of its
+    /// training-mode forward pass to <paramref name="observer"/> (batch statistics, dropout masks
+    /// applied): the values the backward pass starts from, e.g. to check a hand-written backward pass.
+    /// </summary>
+    public float ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<TTarget> targets, IActivationObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        Observer = observer;
+        try
+        {
+            return ComputeGradients(input, targets);
+        }
+        finally
+        {
+            Observer = null;
         }
     }
 

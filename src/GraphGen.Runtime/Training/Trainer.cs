@@ -35,9 +35,10 @@ public sealed class Trainer<T> where T : unmanaged
     /// <param name="optimizer">The optimizer that applies each step's gradients.</param>
     /// <param name="train">The training set: class labels for T = int, real-valued targets for T = float.</param>
     /// <param name="batchSize">Samples per step, at most the network's batch capacity.</param>
-    /// <param name="seed">The seed of the per-epoch shuffles: the same seed gives the same batches.</param>
+    /// <param name="seed">The seed of the per-epoch shuffles (and of the augmentation): the same seed gives the same batches.</param>
+    /// <param name="augmentation">Random changes of each training sample as its batch is formed (see <see cref="BatchIterator.Augmentation"/>), or null.</param>
     /// <exception cref="ArgumentException">The dataset, network and batch size do not fit together.</exception>
-    public Trainer(ITrainableNetwork<T> network, Optimizer optimizer, Dataset train, int batchSize, ulong seed)
+    public Trainer(ITrainableNetwork<T> network, Optimizer optimizer, Dataset train, int batchSize, ulong seed, AugmentationPipeline? augmentation = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -52,7 +53,7 @@ public sealed class Trainer<T> where T : unmanaged
             throw new ArgumentException($"Batch size {batchSize} exceeds the network's batch capacity {network.BatchCapacity}.", nameof(batchSize));
         _network = network;
         Optimizer = optimizer;
-        _batches = new BatchIterator(train, batchSize, seed);
+        _batches = new BatchIterator(train, batchSize, seed) { Augmentation = augmentation };
     }
 
     /// <summary>The optimizer given to the constructor.</summary>

@@ -34,17 +34,31 @@ public class ImageGridTests
     public void CaptionWidensTheCellAndIsDrawnBelowTheImage()
     {
         const string caption = "pred 7 (0.98)";
-        var (textWidth, textHeight) = BitmapFont.Measure(caption);
+        var (textWidth, textHeight) = BitmapFont.Measure(caption, scale: 2);
         var sheet = new ImageGrid(1) { Margin = 2 }.Add(Solid(8, 8, Color.Black), caption).Render();
 
+        // Captions are drawn at scale 2 by default, two font pixels (4 image pixels) below the image.
         Assert.Equal(textWidth + 4, sheet.Width);
-        Assert.Equal(8 + 2 + textHeight + 4, sheet.Height);
+        Assert.Equal(8 + 4 + textHeight + 4, sheet.Height);
         // The 8-pixel image is centred over the wider caption.
         Assert.Equal(Color.Black, sheet.GetPixel(2 + (textWidth - 8) / 2, 2));
         // Below the image there is black ink from the caption, and nothing else but white.
         var band = Enumerable.Range(2 + 8, sheet.Height - 10).SelectMany(y => Enumerable.Range(0, sheet.Width).Select(x => sheet.GetPixel(x, y))).ToList();
         Assert.Contains(Color.Black, band);
         Assert.All(band, c => Assert.True(c == Color.Black || c == Color.White));
+    }
+
+    [Fact]
+    public void FooterIsCentredBelowTheCells()
+    {
+        var footer = Solid(30, 5, new Color(0, 128, 0));
+        var sheet = new ImageGrid(2) { Margin = 4, Footer = footer }
+            .Add(Solid(10, 10, Color.Black)).Add(Solid(10, 10, Color.Black)).Render();
+        // The footer is wider than the two cells: the sheet widens to it plus the margins.
+        Assert.Equal((30 + 2 * 4, 10 + 2 * 4 + 5 + 4), (sheet.Width, sheet.Height));
+        Assert.Equal(new Color(0, 128, 0), sheet.GetPixel(4, 18));
+        Assert.Equal(new Color(0, 128, 0), sheet.GetPixel(33, 22));
+        Assert.Equal(Color.White, sheet.GetPixel(3, 18));
     }
 
     [Fact]
