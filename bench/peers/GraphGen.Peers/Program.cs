@@ -4,6 +4,7 @@ using GraphGen.Peers;
 // The .NET peers of the benchmark, one per process (compare.py runs them in alternating rounds):
 //   GraphGen.Peers torchsharp  [--threads 1,2] [case...]    Adam training step and inference
 //   GraphGen.Peers onnxruntime [--threads 1,2] [--models DIR] [case...]   inference
+//   GraphGen.Peers torchsharp-sgemm [--threads 1,2] [size...]   libtorch's (oneMKL's) square SGEMM GFLOP/s
 // Prints one line per case, as mlp_torch.py: name, training µs and its threads, inference µs and its
 // threads ("-" where the peer has no such number), each the best over the thread counts tried
 // (default 1 to the core count). TorchSharp needs GLIBCXX_3.4.32: run it through
@@ -20,8 +21,8 @@ catch (Exception e) when (e is ArgumentException or FileNotFoundException or Inv
 
 static int Run(string[] args)
 {
-    if (args.Length == 0 || args[0] is not ("torchsharp" or "onnxruntime"))
-        throw new ArgumentException("usage: GraphGen.Peers torchsharp|onnxruntime [--threads 1,2] [--models DIR] [case...]");
+    if (args.Length == 0 || args[0] is not ("torchsharp" or "onnxruntime" or "torchsharp-sgemm"))
+        throw new ArgumentException("usage: GraphGen.Peers torchsharp|onnxruntime|torchsharp-sgemm [--threads 1,2] [--models DIR] [case or size...]");
     string peer = args[0];
     var threads = Enumerable.Range(1, Environment.ProcessorCount).ToArray();
     string models = Path.Combine(RepositoryRoot(), "artifacts", "peers", "onnx");
@@ -32,6 +33,13 @@ static int Run(string[] args)
         else if (args[i] == "--models" && i + 1 < args.Length) models = args[++i];
         else if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unknown option {args[i]}");
         else names.Add(args[i]);
+    }
+    if (peer == "torchsharp-sgemm")
+    {
+        Console.WriteLine($"libtorch {TorchSharp.torch.__version__} torch.mm, MKL_ENABLE_INSTRUCTIONS={Environment.GetEnvironmentVariable("MKL_ENABLE_INSTRUCTIONS") ?? "unset"}");
+        foreach (int n in names.Count == 0 ? [256, 512, 1024, 2048] : names.Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+            Console.WriteLine($"sgemm {n,-8} " + string.Join("  ", threads.Select(t => string.Create(CultureInfo.InvariantCulture, $"{TorchSharpSgemm.Gflops(n, t),7:F1} GFLOP/s ({t} threads)"))));
+        return 0;
     }
     var cases = PeerCases.Select(names);
     Console.WriteLine(peer == "torchsharp"
