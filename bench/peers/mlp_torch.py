@@ -42,7 +42,9 @@ def measure(case):
     torch.manual_seed(0)
     net = case.build()
     x, y = sample_batch(case)
-    optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
+    # foreach: one multi-tensor update instead of a loop over parameters; on this machine it was as fast
+    # or faster on every case (e.g. 784-256-128-10: 2.1 against 2.6 ms), so the peer runs with it.
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-4, foreach=True)
 
     def train():
         optimizer.zero_grad(set_to_none=True)
@@ -50,7 +52,7 @@ def measure(case):
         optimizer.step()
 
     def infer():
-        with torch.no_grad():
+        with torch.inference_mode():  # no autograd bookkeeping at all (lighter than no_grad)
             net(x)
 
     train_seconds = best_seconds(train)
