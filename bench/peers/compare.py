@@ -11,9 +11,9 @@ rounds: default 3. Every peer searches thread counts 1..cores per case and keeps
 says which won); GraphGen runs as its quick table does. The libtorch peers (PyTorch, TorchSharp) run
 with LIBTORCH_MALLOC (below): with glibc's defaults their freed step buffers go back to the kernel and
 fault in again each step. After the rounds, unless --no-malloc-defaults, they run once more with
-glibc's defaults, and a second table shows both settings. Installs what is missing (apt-get:
-python3-torch, python3-numpy, libopenblas0-pthread, python3-onnx; TorchSharp's runtime, see
-torchsharp-runtime.sh) and builds GraphGen.Bench and GraphGen.Peers.
+glibc's defaults, and a second table sets that beside the last round (the adjacent measurement).
+Installs what is missing (apt-get: python3-torch, python3-numpy, libopenblas0-pthread, python3-onnx;
+TorchSharp's runtime, see torchsharp-runtime.sh) and builds GraphGen.Bench and GraphGen.Peers.
 """
 import os
 import subprocess
@@ -100,11 +100,12 @@ def main():
     print("exporting the ONNX models: " + " ".join(os.path.relpath(a, ROOT) if a.startswith(ROOT) else a for a in ONNX_EXPORTER), flush=True)
     run(ONNX_EXPORTER)
     best = {side: {} for side in ("graphgen", *peer_table.PEERS)}
-    gemm = {}
+    gemm, last_round = {}, {}
     started = time.time()
     for r in range(rounds):
         for side, measure in (("graphgen", graphgen), ("pytorch", pytorch), ("torchsharp", torchsharp), ("onnxruntime", onnxruntime)):
-            peer_table.keep_best(best[side], measure(cases))
+            last_round[side] = measure(cases)
+            peer_table.keep_best(best[side], last_round[side])
         for side, gflops in sgemm().items():
             gemm[side] = max(gemm.get(side, (0.0, None)), gflops, key=lambda v: v[0])
         print(f"round {r + 1}/{rounds} done ({time.time() - started:.0f} s)", flush=True)
@@ -119,8 +120,9 @@ def main():
           f"with {gemm['libtorch'][1]} threads")
     if "--no-malloc-defaults" not in args:
         defaults = {"pytorch": pytorch(cases, malloc_tuned=False), "torchsharp": torchsharp(cases, malloc_tuned=False)}
-        print(f"\nlibtorch peers' training step, µs, glibc's default malloc settings (one round) against GLIBC_TUNABLES above (best of {rounds})")
-        print(peer_table.format_malloc_table(cases, best, defaults))
+        print("\nlibtorch peers' training step, µs, with glibc's default malloc settings (run right after the last round) "
+              "against the last round's with GLIBC_TUNABLES above")
+        print(peer_table.format_malloc_table(cases, last_round, defaults))
 
 
 if __name__ == "__main__":
