@@ -29,7 +29,7 @@ public static class NetworkQuick
         new("1024-1024-1024-10 b256", 256, [1024, 1024, 1024, 10], b => new Mlp1024x1024x1024(b, 0)),
     ];
 
-    /// <summary>A convolutional network of the table; FLOPs counted like the MLPs' (2 per multiply-add, ×3 for training).</summary>
+    /// <summary>A convolutional (or, in <see cref="SequenceCases"/>, transformer) network of the table; FLOPs counted like the MLPs' (2 per multiply-add, ×3 for training).</summary>
     public sealed record ConvCase(string Name, int Batch, int InputSize, int Classes, long MultiplyAdds, Func<int, ITrainableNetwork<int>> Create);
 
     /// <summary>LeNet-5 and the FashionResNet example's network on 28×28 images (multiply-adds per sample counted per layer).</summary>
@@ -38,6 +38,18 @@ public static class NetworkQuick
         new("lenet-5 b64", 64, 28 * 28, 10, 6L * 28 * 28 * 25 + 16L * 10 * 10 * 6 * 25 + 400 * 120 + 120 * 84 + 84 * 10, b => new BenchLeNet5(b, 0)),
         // stem 1→16 3×3 at 28×28, two 16→16 at 14×14, 16→32 stride 2 to 7×7, two 32→32 at 7×7, 32→10.
         new("resnet-fashion b64", 64, 28 * 28, 10, 16L * 784 * 9 + 2 * 16L * 196 * 144 + 32L * 49 * 144 + 2 * 32L * 49 * 288 + 32 * 10, b => new BenchResNet(b, 0)),
+    ];
+
+    /// <summary>
+    /// The CharTransformer example's network (token ids in, a label per position): per sample, per block
+    /// 12·T·W² (query, key, value, projection, the 4W MLP) + 2·T²·W (scores and their product with the
+    /// values) multiply-adds, and T·W·V for the head.
+    /// </summary>
+    public static readonly ConvCase[] SequenceCases =
+    [
+        new("tiny-gpt b32", 32, BenchTinyGpt.Context, BenchTinyGpt.Vocabulary,
+            BenchTinyGpt.Layers * (12L * BenchTinyGpt.Context * BenchTinyGpt.Width * BenchTinyGpt.Width + 2L * BenchTinyGpt.Context * BenchTinyGpt.Context * BenchTinyGpt.Width)
+            + (long)BenchTinyGpt.Context * BenchTinyGpt.Width * BenchTinyGpt.Vocabulary, b => new BenchTinyGpt(b, 0)),
     ];
 
     public static void Run(TextWriter output, string csvPath, bool eager = true)
@@ -65,6 +77,10 @@ public static class NetworkQuick
         output.WriteLine(Header("CNN (Adam, softmax CE)"));
         foreach (var cnn in ConvCases)
             MeasureRow(output, rows, cnn.Name, cnn.Batch, cnn.InputSize, cnn.Classes, cnn.MultiplyAdds, cnn.Create(cnn.Batch), eager: false);
+        output.WriteLine();
+        output.WriteLine(Header("Transformer (Adam, CE)"));
+        foreach (var gpt in SequenceCases)
+            MeasureRow(output, rows, gpt.Name, gpt.Batch, gpt.InputSize, gpt.Classes, gpt.MultiplyAdds, gpt.Create(gpt.Batch), eager: false, tokenIds: true);
         WriteCsv(csvPath, rows);
         output.WriteLine();
         output.WriteLine($"wrote {csvPath}");
@@ -75,13 +91,14 @@ public static class NetworkQuick
 
     /// <summary>One row of the table: training step, inference, FLOP rates, bytes per call, eager step.</summary>
     private static void MeasureRow(TextWriter output, List<(string Case, string Metric, double Value, string Unit)> rows,
-        string name, int batch, int inputSize, int classes, long multiplyAdds, ITrainableNetwork<int> net, bool eager)
+        string name, int batch, int inputSize, int classes, long multiplyAdds, ITrainableNetwork<int> net, bool eager, bool tokenIds = false)
     {
         var rng = new SeededRandom(1);
-        var x = Random(rng, batch * inputSize);
-        var y = new int[batch];
+        // Token ids are whole numbers below the vocabulary (= classes); other inputs uniform in [-0.5, 0.5).
+        var x = tokenIds ? Enumerable.Range(0, batch * inputSize).Select(_ => (float)rng.NextInt(classes)).ToArray() : Random(rng, batch * inputSize);
+        var y = new int[batch * net.TargetSize];
         for (int i = 0; i < y.Length; i++) y[i] = rng.NextInt(classes);
-        var destination = new float[batch * classes];
+        var destination = new float[batch * net.OutputSize];
         var optimizer = new Adam(1e-4f);
         // The previous row's eager interpreter leaves gigabytes of garbage: collect it now, or a
         // background collection would take a core away in the middle of this row's timing.

@@ -1,110 +1,128 @@
 #!/usr/bin/env python3
-"""GraphGen against its peers in one go, on this machine: SGEMM against OpenBLAS (numpy), and the
-four MLPs against PyTorch, with the ratios and the issue's targets.
+"""GraphGen against its modern peers in one run on this machine (issue 14): GraphGen's quick table,
+PyTorch 1.13 (Debian's python3-torch), TorchSharp 0.107 (libtorch 2.10) and ONNX Runtime 1.32, in
+alternating rounds, each side keeping its best; then one table (and artifacts/bench/peers.csv) with,
+per case and step, every side's µs, the best peer with its thread count, the ratio, and the targets:
+inference >= 1.1x ONNX Runtime, training >= 2x the best of PyTorch and TorchSharp.
 
-    python3 bench/peers/compare.py [rounds]
+    /usr/bin/python3 bench/peers/compare.py [rounds] [--no-malloc-defaults] [--cases NAME,...]
 
-Installs the peer if needed (apt-get install python3-torch python3-numpy). Runs GraphGen's
-`quick` table and the peers alternately `rounds` times (default 2; the machine may be shared, so
-each side keeps its best), the peers with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from
-their environment. Targets (from the performance issue):
-  SGEMM >= 85% of OpenBLAS at 1024 and 2048;
-  training step <= max(PyTorch / 20, time at 75% of the OpenBLAS sgemm rate of the same run);
-  inference     <= max(PyTorch / 10, time at 75% of that rate).
+rounds: default 3. Every peer searches thread counts 1..cores per case and keeps its best (the table
+says which won); GraphGen runs as its quick table does. The libtorch peers (PyTorch, TorchSharp) run
+with LIBTORCH_MALLOC (below): with glibc's defaults their freed step buffers go back to the kernel and
+fault in again each step. After the rounds, unless --no-malloc-defaults, they run once more with
+glibc's defaults, and a second table sets that beside the last round (the adjacent measurement).
+Installs what is missing (apt-get: python3-torch, python3-numpy, libopenblas0-pthread, python3-onnx;
+TorchSharp's runtime, see torchsharp-runtime.sh) and builds GraphGen.Bench and GraphGen.Peers.
 """
-import csv
 import os
-import re
 import subprocess
 import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_table  # noqa: E402  (standard library only)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYTHON = "/usr/bin/python3"
-CASES = {"64-32-10 b32": (32, [64, 32, 10]), "784-128-10 b64": (64, [784, 128, 10]),
-         "784-256-128-10 b128": (128, [784, 256, 128, 10]), "1024-1024-1024-10 b256": (256, [1024, 1024, 1024, 10])}
-# Convolutional networks: reported side by side, without a target (the issue sets none).
-CNN_CASES = ["lenet-5 b64", "resnet-fashion b64"]
+CASES = ["64-32-10 b32", "784-128-10 b64", "784-256-128-10 b128", "1024-1024-1024-10 b256", "lenet-5 b64",
+         "resnet-fashion b64", "tiny-gpt b32"]
+ONNX_DIR = os.path.join(ROOT, "artifacts", "peers", "onnx")
+# The one line to change when GraphGen exports ONNX: any command that writes <stem>.onnx for every case
+# (stems in networks.py / PeerCases.cs; input "batch" axis symbolic) into ONNX_DIR.
+ONNX_EXPORTER = [PYTHON, os.path.join(ROOT, "bench/peers/export_onnx.py"), ONNX_DIR]
+LIBTORCH_MALLOC = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456"
+PEERS_DLL_DIR = os.path.join(ROOT, "bench/peers/GraphGen.Peers/bin/Release/net10.0")
+CSV_PATH = os.path.join(ROOT, "artifacts", "bench", "peers.csv")
 
 
-def ensure_peer():
-    probe = subprocess.run([PYTHON, "-c", "import torch, numpy"], capture_output=True)
+def ensure_installed():
+    probe = subprocess.run([PYTHON, "-c", "import torch, numpy, onnx"], capture_output=True)
     has_openblas = subprocess.run(["dpkg", "-s", "libopenblas0-pthread"], capture_output=True).returncode == 0
     if probe.returncode != 0 or not has_openblas:
-        # numpy uses whatever BLAS the alternatives select: without OpenBLAS it would be the slow reference BLAS.
-        packages = ["python3-torch", "python3-numpy", "libopenblas0-pthread"]
-        print("installing the peer: apt-get install -y " + " ".join(packages))
+        packages = ["python3-torch", "python3-numpy", "libopenblas0-pthread", "python3-onnx"]
+        print("installing the peers: apt-get install -y " + " ".join(packages), flush=True)
         subprocess.run(["apt-get", "update", "-qq"], check=False)
         subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True)
+    for project in ("bench/GraphGen.Bench", "bench/peers/GraphGen.Peers"):
+        subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", "-nologo", os.path.join(ROOT, project)], check=True, stdout=subprocess.DEVNULL)
 
 
-def ours():
-    dll = os.path.join(ROOT, "bench/GraphGen.Bench/bin/Release/net10.0/GraphGen.Bench.dll")
-    subprocess.run(["dotnet", dll, "quick", "--no-eager"], check=True, stdout=subprocess.DEVNULL)
-    values = {}
-    with open(os.path.join(ROOT, "artifacts/bench/quick.csv")) as f:
-        for row in csv.DictReader(f):
-            values[(row["case"], row["metric"])] = float(row["value"])
+def peer_env(malloc_tuned):
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "GLIBC_TUNABLES")}
+    if malloc_tuned:
+        env["GLIBC_TUNABLES"] = LIBTORCH_MALLOC
+    return env
+
+
+def run(command, env=None):
+    out = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({out.returncode}):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+    return out.stdout
+
+
+def graphgen(cases):
+    run(["dotnet", os.path.join(ROOT, "bench/GraphGen.Bench/bin/Release/net10.0/GraphGen.Bench.dll"), "quick", "--no-eager"])
+    values = peer_table.parse_quick_csv(os.path.join(ROOT, "artifacts", "bench", "quick.csv"))
+    return {k: v for k, v in values.items() if k[0] in cases}
+
+
+def pytorch(cases, malloc_tuned=True):
+    return peer_table.parse_peer_output(run([PYTHON, os.path.join(ROOT, "bench/peers/mlp_torch.py"), *cases], peer_env(malloc_tuned)), cases)
+
+
+def torchsharp(cases, malloc_tuned=True):
+    command = ["bash", os.path.join(ROOT, "bench/peers/torchsharp-runtime.sh"), "torchsharp", *cases]
+    return peer_table.parse_peer_output(run(command, peer_env(malloc_tuned)), cases)
+
+
+def onnxruntime(cases):
+    command = [os.path.join(PEERS_DLL_DIR, "GraphGen.Peers"), "onnxruntime", "--models", ONNX_DIR, *cases]
+    return peer_table.parse_peer_output(run(command, peer_env(False)), cases)
+
+
+def sgemm():
+    """Square SGEMM 1024, GFLOP/s: GraphGen's from this round's quick table, libtorch's (oneMKL, torch.mm through TorchSharp) now."""
+    values = {"graphgen": peer_table.parse_quick_sgemm(os.path.join(ROOT, "artifacts", "bench", "quick.csv"), 1024)}
+    out = run(["bash", os.path.join(ROOT, "bench/peers/torchsharp-runtime.sh"), "torchsharp-sgemm", "1024"], peer_env(True))
+    values["libtorch"] = peer_table.parse_sgemm_line(out, 1024)
     return values
-
-
-def peers():
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    values = {}
-    out = subprocess.run([PYTHON, os.path.join(ROOT, "bench/peers/sgemm_numpy.py")], env=env, capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        m = re.match(r"^(\d+)x\1x\1\s+\S+\s+[\d.]+ \S+\s+([\d.]+)", line)
-        if m:
-            values[("sgemm " + m.group(1), "gflops")] = max(values.get(("sgemm " + m.group(1), "gflops"), 0), float(m.group(2)))
-    out = subprocess.run([PYTHON, os.path.join(ROOT, "bench/peers/mlp_torch.py")], env=env, capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        for name in [*CASES, *CNN_CASES]:
-            if line.startswith(name):
-                fields = line[len(name):].split()
-                values[(name, "train_step")] = float(fields[0])
-                values[(name, "inference")] = float(fields[2])
-    return values
-
-
-def best(into, new, lower_is_better):
-    for key, value in new.items():
-        if key not in into:
-            into[key] = value
-        else:
-            into[key] = min(into[key], value) if lower_is_better(key) else max(into[key], value)
 
 
 def main():
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    ensure_peer()
-    subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", os.path.join(ROOT, "bench/GraphGen.Bench")], check=True, stdout=subprocess.DEVNULL)
-    lower = lambda key: key[1] in ("train_step", "inference")
-    g, p = {}, {}
-    for _ in range(rounds):
-        best(g, ours(), lower)
-        best(p, peers(), lower)
-    print(f"best of {rounds} rounds on {os.cpu_count()} cores")
-    print(f"\n{'sgemm':<12} {'GraphGen GFLOP/s':>17} {'OpenBLAS GFLOP/s':>17} {'ratio':>7}  target >= 0.85")
-    for n in (256, 512, 1024, 2048):
-        key = ("sgemm %d" % n, "gflops")
-        if key in g and key in p:
-            print(f"{n:<12} {g[key]:17.1f} {p[key]:17.1f} {g[key] / p[key]:7.2f}  {'met' if n < 1024 or g[key] >= 0.85 * p[key] else 'NOT met'}")
-    rate = 0.75 * max(p.get(("sgemm 1024", "gflops"), 0), p.get(("sgemm 2048", "gflops"), 0)) * 1e9
-    print(f"\n{'MLP':<24} {'GraphGen µs':>11} {'PyTorch µs':>11} {'speedup':>8} {'target µs':>10}")
-    for name, (batch, widths) in CASES.items():
-        macs = sum(widths[i] * widths[i + 1] for i in range(len(widths) - 1))
-        for metric, flops, factor in (("train_step", 6 * batch * macs, 20), ("inference", 2 * batch * macs, 10)):
-            ours_us, peer_us = g.get((name, metric)), p.get((name, metric))
-            if ours_us is None or peer_us is None:
-                continue
-            target = max(peer_us / factor, flops / rate * 1e6 if rate else 0)
-            verdict = "met" if ours_us <= target else "NOT met"
-            print(f"{name + ' ' + ('train' if metric == 'train_step' else 'infer'):<24} {ours_us:11.1f} {peer_us:11.1f} {peer_us / ours_us:8.1f} {target:10.1f}  {verdict}")
-    print(f"\n{'CNN (no target)':<24} {'GraphGen µs':>11} {'PyTorch µs':>11} {'speedup':>8}")
-    for name in CNN_CASES:
-        for metric in ("train_step", "inference"):
-            ours_us, peer_us = g.get((name, metric)), p.get((name, metric))
-            if ours_us is not None and peer_us is not None:
-                print(f"{name + ' ' + ('train' if metric == 'train_step' else 'infer'):<24} {ours_us:11.1f} {peer_us:11.1f} {peer_us / ours_us:8.1f}")
+    args = sys.argv[1:]
+    rounds = int(args[0]) if args and args[0].isdigit() else 3
+    cases = CASES
+    if "--cases" in args:
+        cases = args[args.index("--cases") + 1].split(",")
+    ensure_installed()
+    print("exporting the ONNX models: " + " ".join(os.path.relpath(a, ROOT) if a.startswith(ROOT) else a for a in ONNX_EXPORTER), flush=True)
+    run(ONNX_EXPORTER)
+    best = {side: {} for side in ("graphgen", *peer_table.PEERS)}
+    gemm, last_round = {}, {}
+    started = time.time()
+    for r in range(rounds):
+        for side, measure in (("graphgen", graphgen), ("pytorch", pytorch), ("torchsharp", torchsharp), ("onnxruntime", onnxruntime)):
+            last_round[side] = measure(cases)
+            peer_table.keep_best(best[side], last_round[side])
+        for side, gflops in sgemm().items():
+            gemm[side] = max(gemm.get(side, (0.0, None)), gflops, key=lambda v: v[0])
+        print(f"round {r + 1}/{rounds} done ({time.time() - started:.0f} s)", flush=True)
+    table = peer_table.rows(cases, best)
+    print(f"\nbest of {rounds} alternating rounds on {os.cpu_count()} cores, µs per call (Nt: the peer's best thread count); "
+          f"libtorch peers with GLIBC_TUNABLES={LIBTORCH_MALLOC}")
+    print(peer_table.format_table(table))
+    os.makedirs(os.path.dirname(CSV_PATH), exist_ok=True)
+    peer_table.write_csv(table, CSV_PATH)
+    print(f"wrote {os.path.relpath(CSV_PATH, ROOT)}")
+    print(f"\nsquare SGEMM 1024, GFLOP/s: GraphGen {gemm['graphgen'][0]:.1f}, libtorch 2.10's oneMKL (torch.mm) {gemm['libtorch'][0]:.1f} "
+          f"with {gemm['libtorch'][1]} threads")
+    if "--no-malloc-defaults" not in args:
+        defaults = {"pytorch": pytorch(cases, malloc_tuned=False), "torchsharp": torchsharp(cases, malloc_tuned=False)}
+        print("\nlibtorch peers' training step, µs, with glibc's default malloc settings (run right after the last round) "
+              "against the last round's with GLIBC_TUNABLES above")
+        print(peer_table.format_malloc_table(cases, last_round, defaults))
 
 
 if __name__ == "__main__":

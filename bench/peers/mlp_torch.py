@@ -1,24 +1,22 @@
 #!/usr/bin/env python3
-"""PyTorch's time for the four MLPs and the LeNet-5 of `GraphGen.Bench quick`: one Adam training
-step (forward, softmax cross-entropy, backward, update) and one inference pass, in microseconds.
+"""PyTorch's time for the cases of networks.py (the four MLPs, LeNet-5, FashionResNet, TinyGpt): one
+Adam training step (forward, softmax cross-entropy, backward, update) and one inference pass, in µs.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/peers/mlp_torch.py
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/peers/mlp_torch.py [case...]
 
+Prints one line per case: name, training µs and its thread count, inference µs and its thread count.
 The peer runs at its best: each case is timed with every thread count from 1 to the core count
-(torch.set_num_threads) and the fastest is reported, with the thread count it needed.
+(torch.set_num_threads) and the fastest is reported, with the thread count it needed. libtorch's
+allocator frees to glibc; run with GLIBC_TUNABLES (see compare.py) to keep those buffers mapped.
 Needs Debian's python3-torch (apt-get install python3-torch); the comparison script installs it.
 """
 import os
+import sys
 import time
 
 import torch
 
-CASES = [
-    ("64-32-10 b32", 32, [64, 32, 10]),
-    ("784-128-10 b64", 64, [784, 128, 10]),
-    ("784-256-128-10 b128", 128, [784, 256, 128, 10]),
-    ("1024-1024-1024-10 b256", 256, [1024, 1024, 1024, 10]),
-]
+from networks import CASES, loss, sample_batch
 
 
 def best_seconds(action, runs=15, warmup=0.3, run_seconds=0.03):
@@ -39,69 +37,22 @@ def best_seconds(action, runs=15, warmup=0.3, run_seconds=0.03):
     return best
 
 
-def model(widths):
-    layers = []
-    for i in range(len(widths) - 1):
-        layers.append(torch.nn.Linear(widths[i], widths[i + 1]))
-        if i < len(widths) - 2:
-            layers.append(torch.nn.ReLU())
-    return torch.nn.Sequential(*layers)
-
-
-def lenet5():
-    """LeNet-5 as GraphGen's examples/LeNet: conv 1→6 5×5 pad 2, max pool 2, conv 6→16 5×5, max pool 2, dense 400→120→84→10, ReLU."""
-    return torch.nn.Sequential(
-        torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Flatten(),
-        torch.nn.Linear(400, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10))
-
-
-class Block(torch.nn.Module):
-    """conv-BN-ReLU-conv-BN added to the input, then ReLU (examples/FashionResNet's block)."""
-
-    def __init__(self, channels):
-        super().__init__()
-        self.f = torch.nn.Sequential(
-            torch.nn.Conv2d(channels, channels, 3, padding=1, bias=False), torch.nn.BatchNorm2d(channels), torch.nn.ReLU(),
-            torch.nn.Conv2d(channels, channels, 3, padding=1, bias=False), torch.nn.BatchNorm2d(channels))
-
-    def forward(self, h):
-        return torch.relu(h + self.f(h))
-
-
-def resnet_fashion():
-    """GraphGen's examples/FashionResNet: stem, max pool, a 16-channel block, stride-2 conv to 32, a 32-channel block, GAP, linear."""
-    return torch.nn.Sequential(
-        torch.nn.Conv2d(1, 16, 3, padding=1, bias=False), torch.nn.BatchNorm2d(16), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        Block(16),
-        torch.nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False), torch.nn.BatchNorm2d(32), torch.nn.ReLU(),
-        Block(32),
-        torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(32, 10))
-
-
-CNN_CASES = [("lenet-5 b64", 64, lenet5, (1, 28, 28), 10), ("resnet-fashion b64", 64, resnet_fashion, (1, 28, 28), 10)]
-
-
-def measure(batch, widths):
-    return measure_model(batch, model(widths), (widths[0],), widths[-1])
-
-
-def measure_model(batch, net, input_shape, classes):
+def measure(case):
+    """(training seconds, inference seconds) of a fresh network for this case."""
     torch.manual_seed(0)
-    x = torch.rand(batch, *input_shape) - 0.5
-    y = torch.randint(0, classes, (batch,))
-    optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
-    loss_fn = torch.nn.CrossEntropyLoss()
+    net = case.build()
+    x, y = sample_batch(case)
+    # foreach: one multi-tensor update instead of a loop over parameters; on this machine it was as fast
+    # or faster on every case (e.g. 784-256-128-10: 2.1 against 2.6 ms), so the peer runs with it.
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-4, foreach=True)
 
     def train():
         optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(net(x), y)
-        loss.backward()
+        loss(case, net(x), y).backward()
         optimizer.step()
 
     def infer():
-        with torch.no_grad():
+        with torch.inference_mode():  # no autograd bookkeeping at all (lighter than no_grad)
             net(x)
 
     train_seconds = best_seconds(train)
@@ -111,19 +62,20 @@ def measure_model(batch, net, input_shape, classes):
 
 def main():
     cores = os.cpu_count() or 1
-    print(f"torch {torch.__version__}, {cores} cores, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
+    wanted = set(sys.argv[1:])
+    print(f"torch {torch.__version__}, {cores} cores, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
+          f"GLIBC_TUNABLES={os.environ.get('GLIBC_TUNABLES', 'unset')}")
     print(f"{'case':<24} {'train µs':>10} {'threads':>8} {'infer µs':>10} {'threads':>8}")
-    runs = [(name, lambda batch=batch, widths=widths: measure(batch, widths)) for name, batch, widths in CASES]
-    runs += [(name, lambda batch=batch, build=build, shape=shape, classes=classes: measure_model(batch, build(), shape, classes))
-             for name, batch, build, shape, classes in CNN_CASES]
-    for name, run in runs:
+    for case in CASES:
+        if wanted and case.name not in wanted and case.stem not in wanted:
+            continue
         best_train, best_infer = (float("inf"), 0), (float("inf"), 0)
         for threads in range(1, cores + 1):
             torch.set_num_threads(threads)
-            train, infer = run()
+            train, infer = measure(case)
             best_train = min(best_train, (train, threads))
             best_infer = min(best_infer, (infer, threads))
-        print(f"{name:<24} {best_train[0] * 1e6:10.1f} {best_train[1]:8d} {best_infer[0] * 1e6:10.1f} {best_infer[1]:8d}")
+        print(f"{case.name:<24} {best_train[0] * 1e6:10.1f} {best_train[1]:8d} {best_infer[0] * 1e6:10.1f} {best_infer[1]:8d}", flush=True)
 
 
 if __name__ == "__main__":
