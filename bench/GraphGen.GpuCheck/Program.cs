@@ -23,10 +23,13 @@ using (device)
 {
     var report = new Report(options.CsvPath);
     report.Line($"device: {device.Name}; GEMM engine: {device.GemmEngine}; {(options.Quick ? "quick (small sizes)" : "full sizes")}");
+    var started = System.Diagnostics.Stopwatch.StartNew();
     bool correct = Correctness.Run(device, options, report);
-    Benchmark.Run(device, options, report);
-    if (!options.Quick || options.Torch) TorchPeer.Run(options, report);
+    var times = Benchmark.Run(device, options, report);
+    if (!options.Quick || options.Torch) TorchPeer.Run(options, report, times);
+    report.Row("check", "seconds", started.Elapsed.TotalSeconds, "s");
     report.Save();
+    report.Line($"targets: {report.TargetsMet} of {report.Targets} met (a missed target is reported, not a failure)");
     report.Line(correct ? "correctness: PASS" : "correctness: FAIL");
     return correct ? 0 : 1;
 }
@@ -64,6 +67,25 @@ namespace GraphGen.GpuCheck
         private readonly List<string> _rows = ["case,metric,value,unit"];
 
         public void Line(string text) => Console.WriteLine(text);
+
+        /// <summary>Targets checked and met (the benchmark's goals; missing one is not a failure).</summary>
+        public int Targets { get; private set; }
+
+        /// <inheritdoc cref="Targets"/>
+        public int TargetsMet { get; private set; }
+
+        /// <summary>Prints "PASS what: detail" or "FAIL ..." (for a target, "MET"/"MISSED"); returns <paramref name="ok"/>.</summary>
+        public bool Check(string what, string detail, bool ok, bool target = false)
+        {
+            if (target)
+            {
+                Targets++;
+                if (ok) TargetsMet++;
+            }
+            string verdict = target ? (ok ? "MET   " : "MISSED") : (ok ? "PASS  " : "FAIL  ");
+            Console.WriteLine($"{verdict} {what}: {detail}");
+            return ok;
+        }
 
         public void Row(string @case, string metric, double value, string unit) =>
             _rows.Add(string.Join(",", @case, metric, value.ToString("G6", CultureInfo.InvariantCulture), unit));

@@ -1,0 +1,175 @@
+using GraphGen.Gpu;
+using ILGPU;
+using ILGPU.Runtime;
+using DeviceGemm = GraphGen.Gpu.Kernels.Gemm;
+using HostGemm = GraphGen.Kernels.Gemm;
+
+namespace GraphGen.GpuCheck;
+
+/// <summary>
+/// The device against the CPU path at the benchmark's sizes: GEMM in its three forms by every
+/// engine the device has (cuBLAS, the tiled kernel) against the double-precision reference, then
+/// each benchmark network: the same initial parameters, the inference output, the loss, every
+/// gradient, three Adam steps, and the same bits when the device runs the same steps again.
+/// </summary>
+/// <remarks>
+/// Tolerances. Both sides compute in float in different orders (the GPU's GEMM sums in other
+/// blocks and contracts multiply-adds into FMAs; exp is ex2.approx on a GPU), so results agree to
+/// a relative tolerance, not bit for bit. GEMM: max |C − C_ref| ≤ 1e-5 · max |C_ref| (k ≤ 1024 sums
+/// of float products are good to a few 1e-7 relative). Outputs, loss and gradients: 1e-4 relative
+/// to the largest value of the tensor (the ILGPU CPU accelerator gives ≤ 3e-6 on the test networks).
+/// Adam steps: a parameter moves at most lr per step whatever its gradient's size, so a gradient
+/// that is rounding noise (a sum that cancels) can move it the other way on the other side; the
+/// check bounds the difference at 5% of the largest possible move (lr · steps).
+/// </remarks>
+internal static class Correctness
+{
+    private const double GemmTolerance = 1e-5, Tolerance = 1e-4, StepFraction = 0.05;
+    private const float LearningRate = 1e-3f;
+    private const int Steps = 3;
+
+    /// <summary>Runs every check, prints one line each and a row per figure; true when all pass.</summary>
+    public static bool Run(GpuDevice device, CheckOptions options, Report report)
+    {
+        report.Line("== correctness: the device against the CPU path");
+        bool ok = true;
+        (int M, int N, int K)[] shapes = options.Quick ? [(64, 48, 40)] : [(512, 512, 512), (1000, 300, 700)];
+        foreach (bool tiled in Engines(device))
+        {
+            device.PreferTiledGemm = tiled;
+            foreach (var (m, n, k) in shapes)
+                foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false) })
+                    ok &= CheckGemm(device, report, m, n, k, ta, tb);
+        }
+        device.PreferTiledGemm = false;
+        foreach (var network in options.Quick ? BenchNetwork.Quick : BenchNetwork.All)
+            ok &= CheckNetwork(device, report, network, repeat: !options.Quick || network == BenchNetwork.Quick[0]);
+        return ok;
+    }
+
+    /// <summary>The GEMM engines to check: cuBLAS (when it loads) and the tiled kernel (false, then true).</summary>
+    public static IEnumerable<bool> Engines(GpuDevice device)
+    {
+        device.PreferTiledGemm = false;
+        if (device.GemmEngine == "cuBLAS") yield return false;
+        yield return true;
+    }
+
+    private static bool CheckGemm(GpuDevice device, Report report, int m, int n, int k, bool transposeA, bool transposeB)
+    {
+        var rng = new SeededRandom((ulong)(m * 31 + n * 7 + k));
+        var a = Uniform(rng, m * k);
+        var b = Uniform(rng, k * n);
+        var expected = new float[m * n];
+        HostGemm.Reference(transposeA, transposeB, m, n, k, a, transposeA ? m : k, b, transposeB ? k : n, expected, n, accumulate: false);
+
+        using var da = device.Accelerator.Allocate1D(a);
+        using var db = device.Accelerator.Allocate1D(b);
+        using var dc = device.Accelerator.Allocate1D<float>(m * n);
+        if (transposeA) DeviceGemm.MultiplyTransposedA(device, da.View, db.View, dc.View, m, n, k);
+        else if (transposeB) DeviceGemm.MultiplyTransposedB(device, da.View, db.View, dc.View, m, n, k);
+        else DeviceGemm.Multiply(device, da.View, db.View, dc.View, m, n, k);
+        device.Synchronize();
+        var actual = dc.GetAsArray1D();
+
+        double error = MaxDifference(expected, actual) / Math.Max(MaxAbs(expected), 1e-30);
+        string form = transposeA ? "AᵀB" : transposeB ? "ABᵀ" : "AB";
+        string name = $"gemm {form} {m}x{n}x{k} {device.GemmEngine}";
+        report.Row(name, "max_rel_error", error, "");
+        return report.Check(name, $"max |C − C_ref| / max |C_ref| = {error:G3}", error <= GemmTolerance);
+    }
+
+    private static bool CheckNetwork(GpuDevice device, Report report, BenchNetwork network, bool repeat)
+    {
+        var cpuNet = network.Create(network.Batch);
+        var gpuNet = network.Create(network.Batch);
+        var (x, y) = network.Data(cpuNet, network.Batch);
+        var problems = new List<string>();
+        string name = network.Label;
+
+        // The same seed gives the same initial parameters, bit for bit, before any device is involved.
+        if (!cpuNet.Parameters.SequenceEqual(gpuNet.Parameters)) problems.Add("initial parameters differ");
+        gpuNet.UseDevice(device);
+
+        var cpuOut = new float[network.Batch * cpuNet.OutputSize];
+        var gpuOut = new float[cpuOut.Length];
+        cpuNet.Forward(x, cpuOut);
+        gpuNet.Forward(x, gpuOut);
+        Compare(report, problems, name, "output", cpuOut, gpuOut, Tolerance);
+
+        float cpuLoss = cpuNet.ComputeGradients(x, y), gpuLoss = gpuNet.ComputeGradients(x, y);
+        double lossError = Math.Abs(cpuLoss - gpuLoss) / Math.Max(1, Math.Abs(cpuLoss));
+        report.Row(name, "loss_rel_error", lossError, "");
+        if (lossError > Tolerance) problems.Add($"loss {gpuLoss} against {cpuLoss}");
+
+        double worstGradient = 0;
+        string worstName = "";
+        foreach (var p in cpuNet.ParameterTable.Parameters)
+        {
+            var expected = cpuNet.Gradients.Slice(p.Offset, p.Count).ToArray();
+            var actual = gpuNet.Gradients.Slice(p.Offset, p.Count).ToArray();
+            double error = MaxDifference(expected, actual) / Math.Max(MaxAbs(expected), 1e-30);
+            if (error > worstGradient) (worstGradient, worstName) = (error, p.Name);
+        }
+        report.Row(name, "gradient_rel_error", worstGradient, "");
+        if (worstGradient > Tolerance) problems.Add($"d{worstName} off by {worstGradient:G3} of its largest value");
+
+        var cpuAdam = new Adam(LearningRate);
+        var gpuAdam = new Adam(LearningRate);
+        for (int step = 0; step < Steps; step++)
+        {
+            cpuNet.TrainStep(x, y, cpuAdam);
+            gpuNet.TrainStep(x, y, gpuAdam);
+        }
+        double moved = MaxDifference(cpuNet.Parameters.ToArray(), gpuNet.Parameters.ToArray()) / (LearningRate * Steps);
+        report.Row(name, "adam_step_fraction", moved, "");
+        if (moved > StepFraction) problems.Add($"parameters after {Steps} Adam steps apart by {moved:P1} of lr·steps");
+
+        string detail = $"output, loss {lossError:G2}, gradients {worstGradient:G2} (worst d{worstName}), {Steps} Adam steps {moved:P2} of lr·steps";
+        if (repeat)
+        {
+            // The same steps again on the device, from the same seed: the same bits (no float atomics).
+            var again = network.Create(network.Batch);
+            again.UseDevice(device);
+            var adam = new Adam(LearningRate);
+            again.ComputeGradients(x, y);
+            for (int step = 0; step < Steps; step++) again.TrainStep(x, y, adam);
+            bool same = again.Parameters.SequenceEqual(gpuNet.Parameters);
+            report.Row(name, "repeat_same_bits", same ? 1 : 0, "bool");
+            if (!same) problems.Add("a second run on the device gave other bits");
+            detail += same ? ", the same bits twice" : "";
+            again.UseCpu();
+        }
+        gpuNet.UseCpu();
+        return report.Check(name, problems.Count == 0 ? detail : string.Join("; ", problems), problems.Count == 0);
+    }
+
+    private static void Compare(Report report, List<string> problems, string name, string what, float[] expected, float[] actual, double tolerance)
+    {
+        double error = MaxDifference(expected, actual) / Math.Max(MaxAbs(expected), 1e-30);
+        report.Row(name, what + "_rel_error", error, "");
+        if (error > tolerance) problems.Add($"{what} off by {error:G3} of its largest value");
+    }
+
+    private static float[] Uniform(SeededRandom rng, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = rng.NextSingle() * 2 - 1;
+        return values;
+    }
+
+    private static double MaxAbs(float[] values) => values.Length == 0 ? 0 : values.Max(v => Math.Abs((double)v));
+
+    /// <summary>The largest |a − b|; infinity where either is NaN or infinite (never a pass).</summary>
+    private static double MaxDifference(float[] a, float[] b)
+    {
+        double worst = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = Math.Abs((double)a[i] - b[i]);
+            if (!double.IsFinite(d)) return double.PositiveInfinity;
+            worst = Math.Max(worst, d);
+        }
+        return worst;
+    }
+}
