@@ -10,7 +10,10 @@
 #   4. checks that an app's -p:PublishAot=true does not reach the netstandard2.0 generator project;
 #   5. publishes the app with NativeAOT (-r linux-x64 -p:PublishAot=true), checks that the
 #      publish printed no warning (trimming, AOT or other) and that the binary prints the
-#      same accuracy line as the JIT run.
+#      same accuracy line as the JIT run;
+#   6. makes a second app from the template, adds GraphGen.Gpu, checks that the generator wrote
+#      the network's GPU passes, and trains it on ILGPU's CPU accelerator beside the CPU: the
+#      same losses to float rounding, and a checkpoint saved from the device loads on the CPU.
 # Usage: bash scripts/test-packages.sh [--no-aot]
 # Wall time on 2 cores: about 2 minutes after the test suite has built the solution (docs/packages.md).
 set -euo pipefail
@@ -34,7 +37,8 @@ step "pack version $version into artifacts/packages"
 rm -rf "$packages"
 dotnet pack packaging/GraphGen -c Release -nologo -v:q
 dotnet pack packaging/GraphGen.Templates -c Release -nologo -v:q
-for file in "GraphGen.$version.nupkg" "GraphGen.$version.snupkg" "GraphGen.Templates.$version.nupkg"; do
+dotnet pack packaging/GraphGen.Gpu -c Release -nologo -v:q
+for file in "GraphGen.$version.nupkg" "GraphGen.$version.snupkg" "GraphGen.Templates.$version.nupkg" "GraphGen.Gpu.$version.nupkg" "GraphGen.Gpu.$version.snupkg"; do
   [[ -f "$packages/$file" ]] || fail "pack did not produce $file"
 done
 # What a consumer's compiler and IDE need: both assemblies with their docs, the generator as an analyzer.
@@ -44,6 +48,15 @@ for entry in lib/net10.0/GraphGen.Dsl.dll lib/net10.0/GraphGen.Dsl.xml lib/net10
   grep -qx "$entry" <<<"$listing" || fail "GraphGen.$version.nupkg lacks $entry"
 done
 unzip -Z1 "$packages/GraphGen.$version.snupkg" | grep -qx lib/net10.0/GraphGen.Runtime.pdb || fail "the symbols package lacks GraphGen.Runtime.pdb"
+# The GPU package: its one assembly with docs, and GraphGen pinned to exactly this version.
+gpu_listing=$(unzip -Z1 "$packages/GraphGen.Gpu.$version.nupkg")
+for entry in lib/net10.0/GraphGen.Runtime.Gpu.dll lib/net10.0/GraphGen.Runtime.Gpu.xml README.md LICENSE; do
+  grep -qx "$entry" <<<"$gpu_listing" || fail "GraphGen.Gpu.$version.nupkg lacks $entry"
+done
+grep -q "lib/net10.0/GraphGen.Runtime.dll" <<<"$gpu_listing" && fail "GraphGen.Gpu.$version.nupkg carries GraphGen.Runtime.dll (it belongs to the GraphGen package)"
+gpu_nuspec=$(unzip -p "$packages/GraphGen.Gpu.$version.nupkg" GraphGen.Gpu.nuspec)
+grep -q "<dependency id=\"GraphGen\" version=\"\[$version\]\"" <<<"$gpu_nuspec" || fail "GraphGen.Gpu does not depend on exactly GraphGen [$version]: $(grep -o '<dependency id="GraphGen"[^>]*>' <<<"$gpu_nuspec")"
+grep -q '<dependency id="ILGPU" ' <<<"$gpu_nuspec" || fail "GraphGen.Gpu does not depend on ILGPU"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/graphgen-packages.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -137,5 +150,46 @@ if [[ "$aot" == true ]]; then
   [[ "$aot_accuracy" == "$jit_accuracy" ]] || fail "the NativeAOT binary prints '$aot_accuracy', the JIT run '$jit_accuracy'"
 fi
 
+step "the GPU package: a template app with GraphGen.Gpu trains on ILGPU's CPU accelerator"
+(cd "$work" && dotnet new graphgen -n GpuApp --debug:custom-hive "$hive" >/dev/null)
+gpu_app="$work/GpuApp"
+(cd "$gpu_app" && dotnet add package GraphGen.Gpu --version "$version" >/dev/null) || fail "dotnet add package GraphGen.Gpu failed"
+# Ten Adam steps on the first 320 digits, from the same seed, on the CPU and on the device.
+cat > "$gpu_app/Program.cs" <<'CS'
+using GraphGen;
+using GraphGen.Data;
+using GraphGen.Gpu;
+using GpuApp;
+
+var digits = Datasets.Digits().ScaleFeatures(1f / 16);
+var cpu = new DigitsNetwork(batchCapacity: 32, seed: 0);
+var gpu = new DigitsNetwork(batchCapacity: 32, seed: 0);
+using var device = GpuDevice.Open("ilgpu-cpu");
+gpu.UseDevice(device);
+Adam cpuAdam = new(1e-2f), gpuAdam = new(1e-2f);
+double worst = 0;
+for (int step = 0; step < 10; step++)
+{
+    var x = digits.Features.AsSpan(step * 32 * 64, 32 * 64);
+    var y = digits.Labels.AsSpan(step * 32, 32);
+    float a = cpu.TrainStep(x, y, cpuAdam), b = gpu.TrainStep(x, y, gpuAdam);
+    worst = Math.Max(worst, Math.Abs(a - b) / Math.Max(1.0, Math.Abs(a)));
+}
+string path = Path.Combine(Path.GetTempPath(), $"gpuapp-{Environment.ProcessId}.safetensors");
+Checkpoint.Save(path, gpu, gpuAdam);
+var loaded = new DigitsNetwork(batchCapacity: 32, seed: 1);
+Checkpoint.Load(path, loaded, new Adam(1e-2f));
+File.Delete(path);
+bool same = loaded.Parameters.SequenceEqual(gpu.Parameters);
+Console.WriteLine($"device: {gpu.Device}; GEMM: {device.GemmEngine}; largest loss difference: {worst:E1}; checkpoint from the device loads on the CPU: {same}");
+CS
+(cd "$gpu_app" && dotnet build -c Release -nologo -v:q) || fail "the app with GraphGen.Gpu does not build"
+gpu_generated="$gpu_app/obj/Release/net10.0/generated/GraphGen.Generator/GraphGen.Generator.NetworkGenerator/GpuApp.DigitsNetwork.Gpu.g.cs"
+[[ -f "$gpu_generated" ]] || fail "with GraphGen.Gpu referenced, the generator did not write $gpu_generated"
+gpu_line=$(cd "$gpu_app" && dotnet run -c Release --no-build | tail -n 1)
+echo "GPU app:    $gpu_line"
+[[ "$gpu_line" =~ largest\ loss\ difference:\ ([0-9.E+-]+)\;\ checkpoint\ from\ the\ device\ loads\ on\ the\ CPU:\ True$ ]] || fail "the GPU app printed '$gpu_line'"
+awk -v d="${BASH_REMATCH[1]}" 'BEGIN { exit !(d <= 1e-5) }' || fail "the device's losses differ from the CPU's by ${BASH_REMATCH[1]} (relative), more than 1e-5"
+
 step "done"
-echo "test-packages: OK (GraphGen $version: template app $jit_accuracy; GG0001 on DigitsNetwork.cs line $line; NativeAOT: $aot) in $((SECONDS - started)) s"
+echo "test-packages: OK (GraphGen $version: template app $jit_accuracy; GG0001 on DigitsNetwork.cs line $line; NativeAOT: $aot; GraphGen.Gpu: $gpu_line) in $((SECONDS - started)) s"
