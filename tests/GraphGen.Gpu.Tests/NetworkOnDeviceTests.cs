@@ -2,7 +2,7 @@ namespace GraphGen.Gpu.Tests;
 
 /// <summary>
 /// A generated network on ILGPU's CPU accelerator against the same network on the CPU path: the
-/// outputs, loss, every gradient and the parameters after Adam steps. The GPU kernels compute in
+/// outputs, loss, every gradient and the parameters after Adam steps (<see cref="DeviceAgreement"/>). The GPU kernels compute in
 /// float with another summation order (and the device may contract a·b + c into one FMA), so they
 /// agree to a relative tolerance, not bit for bit.
 /// </summary>
@@ -20,29 +20,7 @@ public class NetworkOnDeviceTests(DeviceFixture fixture)
         var cpu = new SmallMlp(batchCapacity: 8, seed: 3);
         var gpu = new SmallMlp(batchCapacity: 8, seed: 3);
         gpu.UseDevice(fixture.Device);
-        Assert.StartsWith("ilgpu-cpu", gpu.Device);
-
-        var expected = new float[Batch * 5];
-        var actual = new float[Batch * 5];
-        cpu.Forward(x, expected);
-        gpu.Forward(x, actual);
-        Close.All(expected, actual, Tolerance, "output");
-
-        float cpuLoss = cpu.ComputeGradients(x, y), gpuLoss = gpu.ComputeGradients(x, y);
-        Assert.True(Math.Abs(cpuLoss - gpuLoss) <= Tolerance * Math.Max(1, Math.Abs(cpuLoss)), $"loss: device {gpuLoss}, CPU {cpuLoss}");
-        foreach (var p in cpu.ParameterTable.Parameters)
-            Close.All(cpu.Gradients.Slice(p.Offset, p.Count), gpu.Gradients.Slice(p.Offset, p.Count), Tolerance, "d" + p.Name);
-
-        var cpuAdam = new Adam(1e-2f);
-        var gpuAdam = new Adam(1e-2f);
-        for (int step = 0; step < 3; step++)
-        {
-            cpu.TrainStep(x, y, cpuAdam);
-            gpu.TrainStep(x, y, gpuAdam);
-        }
-        Close.All(cpu.Parameters, gpu.Parameters, 1e-5, "parameters after 3 Adam steps");
-        Assert.Equal(cpuAdam.StepCount, gpuAdam.StepCount);
-        Close.All(cpuAdam.State[0].Values, gpuAdam.State[0].Values, 1e-4, "exp_avg");
+        DeviceAgreement.Check(cpu, gpu, x, y, Batch, Tolerance, parameterTolerance: 1e-5, steps: 3);
     }
 
     [Fact]
