@@ -21,13 +21,15 @@ internal static class DeviceMatch
     /// CPU's (relative to max(1, the largest value)); every parameter gradient within
     /// <see cref="Tolerance"/> of the network's largest gradient; the loss of each of
     /// <see cref="Steps"/> Adam steps; then the parameters and the state (BatchNorm's running
-    /// statistics), and the inference output after training.
+    /// statistics) and Adam's moments, and the inference output after training.
     /// </summary>
     /// <remarks>
     /// A gradient's float error follows the magnitudes summed into it, the network's gradients, not
     /// its own: a weight that BatchNorm makes scale-invariant has a gradient that is zero up to
     /// rounding, different on each side. Adam with its default ε (1e-8) turns such noise into a step
-    /// of up to lr, on one side only. So Adam runs with ε at the network's largest gradient G: its
+    /// of up to lr, in a direction of its own on each side (measured: γ of a one-channel BatchNorm
+    /// followed by ReLU, pooling and another one-channel BatchNorm, which make it scale-invariant,
+    /// ended two steps 0.026 apart). So Adam runs with ε at the network's largest gradient G: its
     /// step lr·m̂/(√v̂ + ε) then moves by at most about lr·δ/G when a gradient moves by δ, and
     /// gradients within Tolerance·G give parameters within lr·Steps·Tolerance (plus the float error
     /// of the parameters themselves), which the parameter check allows.
@@ -63,6 +65,9 @@ internal static class DeviceMatch
         foreach (var s in cpu.StateTable.Parameters)
             AllClose(cpu.State.Slice(s.Offset, s.Count), device.State.Slice(s.Offset, s.Count), Tolerance, $"state {s.Name} after {Steps} steps");
         Assert.Equal(cpu.TrainingSteps, device.TrainingSteps);
+        Assert.Equal(cpuAdam.StepCount, deviceAdam.StepCount);
+        for (int i = 0; i < cpuAdam.State.Count; i++)
+            Moments(cpuAdam.State[i].Values, deviceAdam.State[i].Values, $"Adam's {cpuAdam.State[i].Name} after {Steps} steps");
 
         cpu.Forward(x, cpuOut);
         device.Forward(x, deviceOut);
@@ -95,6 +100,21 @@ internal static class DeviceMatch
         float largest = 1e-3f;
         foreach (float g in net.Gradients) largest = Math.Max(largest, Math.Abs(g));
         return largest;
+    }
+
+    /// <summary>
+    /// An Adam moment within 10 · <see cref="Tolerance"/> of the buffer's largest value: the first
+    /// moment is a weighted sum of the gradients and the second of their squares, so an error of
+    /// Tolerance · G in the gradients (G the largest) is of that order relative to the largest moment.
+    /// </summary>
+    private static void Moments(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = 0;
+        foreach (float e in expected) scale = Math.Max(scale, Math.Abs(e));
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 10 * Tolerance * scale,
+                $"{what}[{i}]: device {actual[i]:R}, CPU {expected[i]:R} (tolerance {10 * Tolerance} × the largest {scale:G3})");
     }
 
     /// <summary>|device − CPU| ≤ tolerance · max(1, max |CPU|) elementwise.</summary>
