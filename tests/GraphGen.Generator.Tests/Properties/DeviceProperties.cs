@@ -28,8 +28,9 @@ public sealed class SimulatorFixture : IDisposable
 /// threads in parallel), and the showcase network. Each costs 1 to 6 s, most of it on the
 /// accelerator (its generated kernels compiled, then seven device calls). Cost, measured with
 /// <c>time dotnet test tests/GraphGen.Generator.Tests -c Release --no-build --filter DeviceProperties</c>
-/// on the shared 2-core development machine at a load average of 56 to 73: 42 s of wall time,
-/// 71 s of CPU (44 s user, 27 s system: the accelerator's threads meet at barriers). Explorations
+/// on the shared 2-core development machine: 42 s of wall time and 71 s of CPU (44 s user, 27 s
+/// system: the accelerator's threads meet at barriers) at a load average of 56 to 73; 60 s of wall
+/// time and 83 s of CPU at a load average of 106 to 123. Explorations
 /// with CsCheck_Iter=80, 40 and 30 (300 networks) passed; the largest difference seen was 5.7e-6
 /// (relative, of an output or a gradient), inside <see cref="DeviceMatch.Tolerance"/>. CsCheck_Iter raises the sampled iterations for a longer exploration.
 /// </remarks>
