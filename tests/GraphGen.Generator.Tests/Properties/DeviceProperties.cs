@@ -72,7 +72,7 @@ public class DeviceProperties(SimulatorFixture fixture, ITestOutputHelper output
         Assert.All(result.GeneratorDiagnostics, d => Assert.Equal("GG0018", d.Id));
         Assert.True(result.CompilationDiagnostics.IsEmpty, string.Join("\n", result.CompilationDiagnostics));
         Assert.Contains(result.Sources, s => s.HintName.EndsWith(".Gpu.g.cs", StringComparison.Ordinal));
-        // Not unloaded: the device's kernel cache holds the generated kernels' methods until it is disposed.
+        // The unload completes only once the shared device is disposed: its kernel cache holds the generated kernels' methods.
         using var loaded = GeneratorOutcome.Load(result);
         var type = loaded.Assembly.GetType("Random.Net")!;
         int seed = (int)(StableHash(source) & 0xFFFF);
