@@ -17,7 +17,7 @@ namespace GraphGen.Examples.Adversarial;
 /// loss = SoftmaxCrossEntropy(fc2, digit)
 /// </code>
 /// </summary>
-partial class DigitsClassifier
+partial class DigitsClassifier : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -139,4 +139,17 @@ partial class DigitsClassifier
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // fc1 = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "fc1.weight", "fc1.bias" }, new[] { "fc1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = max(fc1, 0)
+        onnx.Node("Relu", new[] { "fc1" }, new[] { "h" });
+        // fc2 = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "fc2.weight", "fc2.bias" }, new[] { "fc2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("fc2", 10);
+    }
 }

@@ -23,7 +23,7 @@ namespace GraphGen.Examples.Augmentation;
 /// loss = SoftmaxCrossEntropy(fc2, digit)
 /// </code>
 /// </summary>
-partial class SmallConvNet
+partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -221,4 +221,30 @@ partial class SmallConvNet
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("image", 1, 8, 8);
+        // conv1 [16, 8, 8] = conv(image [1, 8, 8], 3×3, stride 1, padding 1)
+        onnx.Node("Conv", new[] { "image", "conv1.weight", "conv1.bias" }, new[] { "conv1" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 3L, 3L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 1L, 1L, 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // c1 = max(conv1, 0)
+        onnx.Node("Relu", new[] { "conv1" }, new[] { "c1" });
+        // conv2 [32, 8, 8] = conv(c1 [16, 8, 8], 3×3, stride 1, padding 1)
+        onnx.Node("Conv", new[] { "c1", "conv2.weight", "conv2.bias" }, new[] { "conv2" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 3L, 3L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 1L, 1L, 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // c2 = max(conv2, 0)
+        onnx.Node("Relu", new[] { "conv2" }, new[] { "c2" });
+        // pooled [32, 4, 4] = max of c2 over 2×2 windows, stride 2
+        onnx.Node("MaxPool", new[] { "c2" }, new[] { "pooled" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 0L, 0L, 0L, 0L }));
+        // flatten6 [512] = pooled [32, 4, 4]
+        onnx.Int64s("flatten6_shape", 0L, 512L);
+        onnx.Node("Reshape", new[] { "pooled", "flatten6_shape" }, new[] { "flatten6" });
+        // fc1 = flatten6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "flatten6", "fc1.weight", "fc1.bias" }, new[] { "fc1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = max(fc1, 0)
+        onnx.Node("Relu", new[] { "fc1" }, new[] { "h" });
+        // fc2 = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "fc2.weight", "fc2.bias" }, new[] { "fc2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("fc2", 10);
+    }
 }

@@ -18,7 +18,7 @@ namespace GraphGen.Examples.BackpropExercise;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class BatchNormMlp
+partial class BatchNormMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -153,4 +153,19 @@ partial class BatchNormMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 64);
+        // hprebn = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "hidden.weight", "hidden.bias" }, new[] { "hprebn" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // hpreact = γ·(hprebn − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "hprebn", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var" }, new[] { "hpreact" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // h = tanh(hpreact)
+        onnx.Node("Tanh", new[] { "hpreact" }, new[] { "h" });
+        // output = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

@@ -17,7 +17,7 @@ namespace GraphGen.Examples.BackpropExercise;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class FromHprebn
+partial class FromHprebn : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -127,4 +127,17 @@ partial class FromHprebn
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("hprebn", 32);
+        // bn = γ·(hprebn − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "hprebn", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var" }, new[] { "bn" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // tanh2 = tanh(bn)
+        onnx.Node("Tanh", new[] { "bn" }, new[] { "tanh2" });
+        // output = tanh2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "tanh2", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

@@ -15,7 +15,7 @@ namespace GraphGen.Examples.BackpropExercise;
 /// loss = SoftmaxCrossEntropy(affine1, digit)
 /// </code>
 /// </summary>
-partial class FromLogits
+partial class FromLogits : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -95,4 +95,13 @@ partial class FromLogits
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("logits", 10);
+        // affine1 = logits
+        onnx.Node("Identity", new[] { "logits" }, new[] { "affine1" });
+        onnx.Output("affine1", 10);
+    }
 }

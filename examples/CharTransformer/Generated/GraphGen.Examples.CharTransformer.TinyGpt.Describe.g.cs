@@ -56,7 +56,7 @@ namespace GraphGen.Examples.CharTransformer;
 /// loss = SoftmaxCrossEntropy(head, next)
 /// </code>
 /// </summary>
-partial class TinyGpt
+partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -971,4 +971,160 @@ partial class TinyGpt
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("ids", 64);
+        // tokens[t] = W[ids[t]]
+        onnx.Node("Cast", new[] { "ids" }, new[] { "tokens_indices" }, global::GraphGen.Onnx.OnnxAttribute.Of("to", 7L));
+        onnx.Node("Gather", new[] { "tokens.weight", "tokens_indices" }, new[] { "tokens" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 0L));
+        // x[t] = tokens[t] + P[t]
+        onnx.Node("Add", new[] { "tokens", "positions.weight" }, new[] { "x" });
+        // n = γ·(x − μ)/√(σ² + ε) + β
+        onnx.Node("LayerNormalization", new[] { "x", "block0.ln1.weight", "block0.ln1.bias" }, new[] { "n" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L), global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // block0Query = n · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block0.query.weight" }, new[] { "block0Query_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "n", "block0Query_weight_t" }, new[] { "block0Query_product" });
+        onnx.Node("Add", new[] { "block0Query_product", "block0.query.bias" }, new[] { "block0Query" });
+        // q[h, t, d] = block0Query[t, h·32 + d]   (4 heads)
+        onnx.Int64s("q_shape", 0L, 64L, 4L, 32L);
+        onnx.Node("Reshape", new[] { "block0Query", "q_shape" }, new[] { "q_split" });
+        onnx.Node("Transpose", new[] { "q_split" }, new[] { "q" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 2L, 1L, 3L }));
+        // block0Key = n · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block0.key.weight" }, new[] { "block0Key_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "n", "block0Key_weight_t" }, new[] { "block0Key_product" });
+        onnx.Node("Add", new[] { "block0Key_product", "block0.key.bias" }, new[] { "block0Key" });
+        // k[h, t, d] = block0Key[t, h·32 + d]   (4 heads)
+        onnx.Int64s("k_shape", 0L, 64L, 4L, 32L);
+        onnx.Node("Reshape", new[] { "block0Key", "k_shape" }, new[] { "k_split" });
+        onnx.Node("Transpose", new[] { "k_split" }, new[] { "k" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 2L, 1L, 3L }));
+        // block0Value = n · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block0.value.weight" }, new[] { "block0Value_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "n", "block0Value_weight_t" }, new[] { "block0Value_product" });
+        onnx.Node("Add", new[] { "block0Value_product", "block0.value.bias" }, new[] { "block0Value" });
+        // v[h, t, d] = block0Value[t, h·32 + d]   (4 heads)
+        onnx.Int64s("v_shape", 0L, 64L, 4L, 32L);
+        onnx.Node("Reshape", new[] { "block0Value", "v_shape" }, new[] { "v_split" });
+        onnx.Node("Transpose", new[] { "v_split" }, new[] { "v" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 2L, 1L, 3L }));
+        // matMul10 = q · kᵀ
+        onnx.Node("Transpose", new[] { "k" }, new[] { "matMul10_b_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 1L, 3L, 2L }));
+        onnx.Node("MatMul", new[] { "q", "matMul10_b_t" }, new[] { "matMul10" });
+        // affine11 = 0.176777·matMul10
+        onnx.Floats("affine11_scale", global::System.Array.Empty<long>(), 0.17677669f);
+        onnx.Node("Mul", new[] { "matMul10", "affine11_scale" }, new[] { "affine11" });
+        // weights_j = e^(affine11_j − m) / Σ_k e^(affine11_k − m), m = max_k affine11_k
+        onnx.CausalMask("weights_mask", 64);
+        onnx.Node("Add", new[] { "affine11", "weights_mask" }, new[] { "weights_masked" });
+        onnx.Node("Softmax", new[] { "weights_masked" }, new[] { "weights" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // matMul13 = weights · v
+        onnx.Node("MatMul", new[] { "weights", "v" }, new[] { "matMul13" });
+        // mergeHeads14[t, h·32 + d] = matMul13[h, t, d]
+        onnx.Node("Transpose", new[] { "matMul13" }, new[] { "mergeHeads14_swapped" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 2L, 1L, 3L }));
+        onnx.Int64s("mergeHeads14_shape", 0L, 64L, 128L);
+        onnx.Node("Reshape", new[] { "mergeHeads14_swapped", "mergeHeads14_shape" }, new[] { "mergeHeads14" });
+        // block0Proj = mergeHeads14 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block0.proj.weight" }, new[] { "block0Proj_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "mergeHeads14", "block0Proj_weight_t" }, new[] { "block0Proj_product" });
+        onnx.Node("Add", new[] { "block0Proj_product", "block0.proj.bias" }, new[] { "block0Proj" });
+        // x2 = x + block0Proj
+        onnx.Node("Add", new[] { "x", "block0Proj" }, new[] { "x2" });
+        // block0Ln2 = γ·(x2 − μ)/√(σ² + ε) + β
+        onnx.Node("LayerNormalization", new[] { "x2", "block0.ln2.weight", "block0.ln2.bias" }, new[] { "block0Ln2" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L), global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // block0Up = block0Ln2 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block0.up.weight" }, new[] { "block0Up_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "block0Ln2", "block0Up_weight_t" }, new[] { "block0Up_product" });
+        onnx.Node("Add", new[] { "block0Up_product", "block0.up.bias" }, new[] { "block0Up" });
+        // hidden = block0Up·Φ(block0Up)   (Φ: standard normal CDF)
+        onnx.Floats("hidden_sqrt2", global::System.Array.Empty<long>(), 1.4142135f);
+        onnx.Node("Div", new[] { "block0Up", "hidden_sqrt2" }, new[] { "hidden_scaled" });
+        onnx.Node("Erf", new[] { "hidden_scaled" }, new[] { "hidden_erf" });
+        onnx.Floats("hidden_one", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "hidden_erf", "hidden_one" }, new[] { "hidden_twice_cdf" });
+        onnx.Floats("hidden_half", global::System.Array.Empty<long>(), 0.5f);
+        onnx.Node("Mul", new[] { "hidden_twice_cdf", "hidden_half" }, new[] { "hidden_cdf" });
+        onnx.Node("Mul", new[] { "block0Up", "hidden_cdf" }, new[] { "hidden" });
+        // block0Down = hidden · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block0.down.weight" }, new[] { "block0Down_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "hidden", "block0Down_weight_t" }, new[] { "block0Down_product" });
+        onnx.Node("Add", new[] { "block0Down_product", "block0.down.bias" }, new[] { "block0Down" });
+        // x3 = x2 + block0Down
+        onnx.Node("Add", new[] { "x2", "block0Down" }, new[] { "x3" });
+        // n2 = γ·(x3 − μ)/√(σ² + ε) + β
+        onnx.Node("LayerNormalization", new[] { "x3", "block1.ln1.weight", "block1.ln1.bias" }, new[] { "n2" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L), global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // block1Query = n2 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block1.query.weight" }, new[] { "block1Query_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "n2", "block1Query_weight_t" }, new[] { "block1Query_product" });
+        onnx.Node("Add", new[] { "block1Query_product", "block1.query.bias" }, new[] { "block1Query" });
+        // q2[h, t, d] = block1Query[t, h·32 + d]   (4 heads)
+        onnx.Int64s("q2_shape", 0L, 64L, 4L, 32L);
+        onnx.Node("Reshape", new[] { "block1Query", "q2_shape" }, new[] { "q2_split" });
+        onnx.Node("Transpose", new[] { "q2_split" }, new[] { "q2" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 2L, 1L, 3L }));
+        // block1Key = n2 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block1.key.weight" }, new[] { "block1Key_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "n2", "block1Key_weight_t" }, new[] { "block1Key_product" });
+        onnx.Node("Add", new[] { "block1Key_product", "block1.key.bias" }, new[] { "block1Key" });
+        // k2[h, t, d] = block1Key[t, h·32 + d]   (4 heads)
+        onnx.Int64s("k2_shape", 0L, 64L, 4L, 32L);
+        onnx.Node("Reshape", new[] { "block1Key", "k2_shape" }, new[] { "k2_split" });
+        onnx.Node("Transpose", new[] { "k2_split" }, new[] { "k2" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 2L, 1L, 3L }));
+        // block1Value = n2 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block1.value.weight" }, new[] { "block1Value_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "n2", "block1Value_weight_t" }, new[] { "block1Value_product" });
+        onnx.Node("Add", new[] { "block1Value_product", "block1.value.bias" }, new[] { "block1Value" });
+        // v2[h, t, d] = block1Value[t, h·32 + d]   (4 heads)
+        onnx.Int64s("v2_shape", 0L, 64L, 4L, 32L);
+        onnx.Node("Reshape", new[] { "block1Value", "v2_shape" }, new[] { "v2_split" });
+        onnx.Node("Transpose", new[] { "v2_split" }, new[] { "v2" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 2L, 1L, 3L }));
+        // matMul29 = q2 · k2ᵀ
+        onnx.Node("Transpose", new[] { "k2" }, new[] { "matMul29_b_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 1L, 3L, 2L }));
+        onnx.Node("MatMul", new[] { "q2", "matMul29_b_t" }, new[] { "matMul29" });
+        // affine30 = 0.176777·matMul29
+        onnx.Floats("affine30_scale", global::System.Array.Empty<long>(), 0.17677669f);
+        onnx.Node("Mul", new[] { "matMul29", "affine30_scale" }, new[] { "affine30" });
+        // weights2_j = e^(affine30_j − m) / Σ_k e^(affine30_k − m), m = max_k affine30_k
+        onnx.CausalMask("weights2_mask", 64);
+        onnx.Node("Add", new[] { "affine30", "weights2_mask" }, new[] { "weights2_masked" });
+        onnx.Node("Softmax", new[] { "weights2_masked" }, new[] { "weights2" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // matMul32 = weights2 · v2
+        onnx.Node("MatMul", new[] { "weights2", "v2" }, new[] { "matMul32" });
+        // mergeHeads33[t, h·32 + d] = matMul32[h, t, d]
+        onnx.Node("Transpose", new[] { "matMul32" }, new[] { "mergeHeads33_swapped" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 0L, 2L, 1L, 3L }));
+        onnx.Int64s("mergeHeads33_shape", 0L, 64L, 128L);
+        onnx.Node("Reshape", new[] { "mergeHeads33_swapped", "mergeHeads33_shape" }, new[] { "mergeHeads33" });
+        // block1Proj = mergeHeads33 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block1.proj.weight" }, new[] { "block1Proj_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "mergeHeads33", "block1Proj_weight_t" }, new[] { "block1Proj_product" });
+        onnx.Node("Add", new[] { "block1Proj_product", "block1.proj.bias" }, new[] { "block1Proj" });
+        // x4 = x3 + block1Proj
+        onnx.Node("Add", new[] { "x3", "block1Proj" }, new[] { "x4" });
+        // block1Ln2 = γ·(x4 − μ)/√(σ² + ε) + β
+        onnx.Node("LayerNormalization", new[] { "x4", "block1.ln2.weight", "block1.ln2.bias" }, new[] { "block1Ln2" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L), global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // block1Up = block1Ln2 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block1.up.weight" }, new[] { "block1Up_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "block1Ln2", "block1Up_weight_t" }, new[] { "block1Up_product" });
+        onnx.Node("Add", new[] { "block1Up_product", "block1.up.bias" }, new[] { "block1Up" });
+        // hidden2 = block1Up·Φ(block1Up)   (Φ: standard normal CDF)
+        onnx.Floats("hidden2_sqrt2", global::System.Array.Empty<long>(), 1.4142135f);
+        onnx.Node("Div", new[] { "block1Up", "hidden2_sqrt2" }, new[] { "hidden2_scaled" });
+        onnx.Node("Erf", new[] { "hidden2_scaled" }, new[] { "hidden2_erf" });
+        onnx.Floats("hidden2_one", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "hidden2_erf", "hidden2_one" }, new[] { "hidden2_twice_cdf" });
+        onnx.Floats("hidden2_half", global::System.Array.Empty<long>(), 0.5f);
+        onnx.Node("Mul", new[] { "hidden2_twice_cdf", "hidden2_half" }, new[] { "hidden2_cdf" });
+        onnx.Node("Mul", new[] { "block1Up", "hidden2_cdf" }, new[] { "hidden2" });
+        // block1Down = hidden2 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "block1.down.weight" }, new[] { "block1Down_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "hidden2", "block1Down_weight_t" }, new[] { "block1Down_product" });
+        onnx.Node("Add", new[] { "block1Down_product", "block1.down.bias" }, new[] { "block1Down" });
+        // x5 = x4 + block1Down
+        onnx.Node("Add", new[] { "x4", "block1Down" }, new[] { "x5" });
+        // finalLn = γ·(x5 − μ)/√(σ² + ε) + β
+        onnx.Node("LayerNormalization", new[] { "x5", "final.ln.weight", "final.ln.bias" }, new[] { "finalLn" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L), global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // head = finalLn · Wᵀ + b
+        onnx.Node("Transpose", new[] { "head.weight" }, new[] { "head_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "finalLn", "head_weight_t" }, new[] { "head_product" });
+        onnx.Node("Add", new[] { "head_product", "head.bias" }, new[] { "head" });
+        onnx.Output("head", 64, 96);
+    }
 }

@@ -20,7 +20,7 @@ namespace GraphGen.Examples.ComputationGraph;
 /// loss = SoftmaxCrossEntropy(classify, species)
 /// </code>
 /// </summary>
-partial class ResidualIrisNet
+partial class ResidualIrisNet : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -201,4 +201,23 @@ partial class ResidualIrisNet
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("measurements", 4);
+        // embed = measurements · Wᵀ + b
+        onnx.Node("Gemm", new[] { "measurements", "embed.weight", "embed.bias" }, new[] { "embed" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = tanh(embed)
+        onnx.Node("Tanh", new[] { "embed" }, new[] { "h" });
+        // block = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "block.weight", "block.bias" }, new[] { "block" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu4 = max(block, 0)
+        onnx.Node("Relu", new[] { "block" }, new[] { "relu4" });
+        // residual = h + relu4
+        onnx.Node("Add", new[] { "h", "relu4" }, new[] { "residual" });
+        // classify = residual · Wᵀ + b
+        onnx.Node("Gemm", new[] { "residual", "classify.weight", "classify.bias" }, new[] { "classify" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("classify", 3);
+    }
 }

@@ -41,7 +41,7 @@ namespace GraphGen.Examples.DenseBlocks;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class DenseBlockMlp
+partial class DenseBlockMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -683,4 +683,65 @@ partial class DenseBlockMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // stem = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "stem.weight", "stem.bias" }, new[] { "stem" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // features = σ(stem) = 1 / (1 + e^(−stem))
+        onnx.Node("Sigmoid", new[] { "stem" }, new[] { "features" });
+        // layer0 = features · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features", "layer0.weight", "layer0.bias" }, new[] { "layer0" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid4 = σ(layer0) = 1 / (1 + e^(−layer0))
+        onnx.Node("Sigmoid", new[] { "layer0" }, new[] { "sigmoid4" });
+        // features2 = [features | sigmoid4]
+        onnx.Node("Concat", new[] { "features", "sigmoid4" }, new[] { "features2" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // layer1 = features2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features2", "layer1.weight", "layer1.bias" }, new[] { "layer1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid7 = σ(layer1) = 1 / (1 + e^(−layer1))
+        onnx.Node("Sigmoid", new[] { "layer1" }, new[] { "sigmoid7" });
+        // features3 = [features2 | sigmoid7]
+        onnx.Node("Concat", new[] { "features2", "sigmoid7" }, new[] { "features3" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // layer2 = features3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features3", "layer2.weight", "layer2.bias" }, new[] { "layer2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid10 = σ(layer2) = 1 / (1 + e^(−layer2))
+        onnx.Node("Sigmoid", new[] { "layer2" }, new[] { "sigmoid10" });
+        // features4 = [features3 | sigmoid10]
+        onnx.Node("Concat", new[] { "features3", "sigmoid10" }, new[] { "features4" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // layer3 = features4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features4", "layer3.weight", "layer3.bias" }, new[] { "layer3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid13 = σ(layer3) = 1 / (1 + e^(−layer3))
+        onnx.Node("Sigmoid", new[] { "layer3" }, new[] { "sigmoid13" });
+        // features5 = [features4 | sigmoid13]
+        onnx.Node("Concat", new[] { "features4", "sigmoid13" }, new[] { "features5" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // layer4 = features5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features5", "layer4.weight", "layer4.bias" }, new[] { "layer4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid16 = σ(layer4) = 1 / (1 + e^(−layer4))
+        onnx.Node("Sigmoid", new[] { "layer4" }, new[] { "sigmoid16" });
+        // features6 = [features5 | sigmoid16]
+        onnx.Node("Concat", new[] { "features5", "sigmoid16" }, new[] { "features6" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // layer5 = features6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features6", "layer5.weight", "layer5.bias" }, new[] { "layer5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid19 = σ(layer5) = 1 / (1 + e^(−layer5))
+        onnx.Node("Sigmoid", new[] { "layer5" }, new[] { "sigmoid19" });
+        // features7 = [features6 | sigmoid19]
+        onnx.Node("Concat", new[] { "features6", "sigmoid19" }, new[] { "features7" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // layer6 = features7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features7", "layer6.weight", "layer6.bias" }, new[] { "layer6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid22 = σ(layer6) = 1 / (1 + e^(−layer6))
+        onnx.Node("Sigmoid", new[] { "layer6" }, new[] { "sigmoid22" });
+        // features8 = [features7 | sigmoid22]
+        onnx.Node("Concat", new[] { "features7", "sigmoid22" }, new[] { "features8" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // layer7 = features8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features8", "layer7.weight", "layer7.bias" }, new[] { "layer7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid25 = σ(layer7) = 1 / (1 + e^(−layer7))
+        onnx.Node("Sigmoid", new[] { "layer7" }, new[] { "sigmoid25" });
+        // features9 = [features8 | sigmoid25]
+        onnx.Node("Concat", new[] { "features8", "sigmoid25" }, new[] { "features9" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // output = features9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "features9", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

@@ -33,7 +33,7 @@ namespace GraphGen.Examples.DenseBlocks;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class PlainMlp
+partial class PlainMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -389,4 +389,49 @@ partial class PlainMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // stem = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "stem.weight", "stem.bias" }, new[] { "stem" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = σ(stem) = 1 / (1 + e^(−stem))
+        onnx.Node("Sigmoid", new[] { "stem" }, new[] { "h" });
+        // layer0 = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "layer0.weight", "layer0.bias" }, new[] { "layer0" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h2 = σ(layer0) = 1 / (1 + e^(−layer0))
+        onnx.Node("Sigmoid", new[] { "layer0" }, new[] { "h2" });
+        // layer1 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "layer1.weight", "layer1.bias" }, new[] { "layer1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h3 = σ(layer1) = 1 / (1 + e^(−layer1))
+        onnx.Node("Sigmoid", new[] { "layer1" }, new[] { "h3" });
+        // layer2 = h3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h3", "layer2.weight", "layer2.bias" }, new[] { "layer2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h4 = σ(layer2) = 1 / (1 + e^(−layer2))
+        onnx.Node("Sigmoid", new[] { "layer2" }, new[] { "h4" });
+        // layer3 = h4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h4", "layer3.weight", "layer3.bias" }, new[] { "layer3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h5 = σ(layer3) = 1 / (1 + e^(−layer3))
+        onnx.Node("Sigmoid", new[] { "layer3" }, new[] { "h5" });
+        // layer4 = h5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h5", "layer4.weight", "layer4.bias" }, new[] { "layer4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h6 = σ(layer4) = 1 / (1 + e^(−layer4))
+        onnx.Node("Sigmoid", new[] { "layer4" }, new[] { "h6" });
+        // layer5 = h6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h6", "layer5.weight", "layer5.bias" }, new[] { "layer5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h7 = σ(layer5) = 1 / (1 + e^(−layer5))
+        onnx.Node("Sigmoid", new[] { "layer5" }, new[] { "h7" });
+        // layer6 = h7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h7", "layer6.weight", "layer6.bias" }, new[] { "layer6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h8 = σ(layer6) = 1 / (1 + e^(−layer6))
+        onnx.Node("Sigmoid", new[] { "layer6" }, new[] { "h8" });
+        // layer7 = h8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h8", "layer7.weight", "layer7.bias" }, new[] { "layer7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h9 = σ(layer7) = 1 / (1 + e^(−layer7))
+        onnx.Node("Sigmoid", new[] { "layer7" }, new[] { "h9" });
+        // output = h9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h9", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

@@ -41,7 +41,7 @@ namespace GraphGen.Examples.DenseBlocks;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class ResidualMlp
+partial class ResidualMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -635,4 +635,65 @@ partial class ResidualMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // stem = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "stem.weight", "stem.bias" }, new[] { "stem" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = σ(stem) = 1 / (1 + e^(−stem))
+        onnx.Node("Sigmoid", new[] { "stem" }, new[] { "h" });
+        // layer0 = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "layer0.weight", "layer0.bias" }, new[] { "layer0" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid4 = σ(layer0) = 1 / (1 + e^(−layer0))
+        onnx.Node("Sigmoid", new[] { "layer0" }, new[] { "sigmoid4" });
+        // h2 = h + sigmoid4
+        onnx.Node("Add", new[] { "h", "sigmoid4" }, new[] { "h2" });
+        // layer1 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "layer1.weight", "layer1.bias" }, new[] { "layer1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid7 = σ(layer1) = 1 / (1 + e^(−layer1))
+        onnx.Node("Sigmoid", new[] { "layer1" }, new[] { "sigmoid7" });
+        // h3 = h2 + sigmoid7
+        onnx.Node("Add", new[] { "h2", "sigmoid7" }, new[] { "h3" });
+        // layer2 = h3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h3", "layer2.weight", "layer2.bias" }, new[] { "layer2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid10 = σ(layer2) = 1 / (1 + e^(−layer2))
+        onnx.Node("Sigmoid", new[] { "layer2" }, new[] { "sigmoid10" });
+        // h4 = h3 + sigmoid10
+        onnx.Node("Add", new[] { "h3", "sigmoid10" }, new[] { "h4" });
+        // layer3 = h4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h4", "layer3.weight", "layer3.bias" }, new[] { "layer3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid13 = σ(layer3) = 1 / (1 + e^(−layer3))
+        onnx.Node("Sigmoid", new[] { "layer3" }, new[] { "sigmoid13" });
+        // h5 = h4 + sigmoid13
+        onnx.Node("Add", new[] { "h4", "sigmoid13" }, new[] { "h5" });
+        // layer4 = h5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h5", "layer4.weight", "layer4.bias" }, new[] { "layer4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid16 = σ(layer4) = 1 / (1 + e^(−layer4))
+        onnx.Node("Sigmoid", new[] { "layer4" }, new[] { "sigmoid16" });
+        // h6 = h5 + sigmoid16
+        onnx.Node("Add", new[] { "h5", "sigmoid16" }, new[] { "h6" });
+        // layer5 = h6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h6", "layer5.weight", "layer5.bias" }, new[] { "layer5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid19 = σ(layer5) = 1 / (1 + e^(−layer5))
+        onnx.Node("Sigmoid", new[] { "layer5" }, new[] { "sigmoid19" });
+        // h7 = h6 + sigmoid19
+        onnx.Node("Add", new[] { "h6", "sigmoid19" }, new[] { "h7" });
+        // layer6 = h7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h7", "layer6.weight", "layer6.bias" }, new[] { "layer6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid22 = σ(layer6) = 1 / (1 + e^(−layer6))
+        onnx.Node("Sigmoid", new[] { "layer6" }, new[] { "sigmoid22" });
+        // h8 = h7 + sigmoid22
+        onnx.Node("Add", new[] { "h7", "sigmoid22" }, new[] { "h8" });
+        // layer7 = h8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h8", "layer7.weight", "layer7.bias" }, new[] { "layer7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid25 = σ(layer7) = 1 / (1 + e^(−layer7))
+        onnx.Node("Sigmoid", new[] { "layer7" }, new[] { "sigmoid25" });
+        // h9 = h8 + sigmoid25
+        onnx.Node("Add", new[] { "h8", "sigmoid25" }, new[] { "h9" });
+        // output = h9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h9", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

@@ -17,7 +17,7 @@ namespace GraphGen.Examples.Digits;
 /// loss = SoftmaxCrossEntropy(output, y)
 /// </code>
 /// </summary>
-partial class DigitsMlp
+partial class DigitsMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -133,4 +133,17 @@ partial class DigitsMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 64);
+        // hidden = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "hidden.weight", "hidden.bias" }, new[] { "hidden" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = max(hidden, 0)
+        onnx.Node("Relu", new[] { "hidden" }, new[] { "h" });
+        // output = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

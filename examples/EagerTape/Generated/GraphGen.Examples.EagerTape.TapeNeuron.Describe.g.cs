@@ -16,7 +16,7 @@ namespace GraphGen.Examples.EagerTape;
 /// loss = MeanSquaredError(tanh2, target)
 /// </code>
 /// </summary>
-partial class TapeNeuron
+partial class TapeNeuron : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -121,4 +121,15 @@ partial class TapeNeuron
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 2);
+        // neuron = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "neuron.weight", "neuron.bias" }, new[] { "neuron" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // tanh2 = tanh(neuron)
+        onnx.Node("Tanh", new[] { "neuron" }, new[] { "tanh2" });
+        onnx.Output("tanh2", 1);
+    }
 }

@@ -37,7 +37,7 @@ namespace GraphGen.Examples.FashionResNet;
 /// loss = SoftmaxCrossEntropy(classifier, item)
 /// </code>
 /// </summary>
-partial class ResNet
+partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -461,4 +461,58 @@ partial class ResNet
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("image", 1, 28, 28);
+        // stem [16, 28, 28] = conv(image [1, 28, 28], 3×3, stride 1, padding 1)
+        onnx.Node("Conv", new[] { "image", "stem.weight" }, new[] { "stem" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 3L, 3L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 1L, 1L, 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // stemBn = γ·(stem − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "stem", "stem.bn.weight", "stem.bn.bias", "stem.bn.running_mean", "stem.bn.running_var" }, new[] { "stemBn" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // h = max(stemBn, 0)
+        onnx.Node("Relu", new[] { "stemBn" }, new[] { "h" });
+        // h2 [16, 14, 14] = max of h over 2×2 windows, stride 2
+        onnx.Node("MaxPool", new[] { "h" }, new[] { "h2" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 0L, 0L, 0L, 0L }));
+        // stage1Conv1 [16, 14, 14] = conv(h2 [16, 14, 14], 3×3, stride 1, padding 1)
+        onnx.Node("Conv", new[] { "h2", "stage1.conv1.weight" }, new[] { "stage1Conv1" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 3L, 3L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 1L, 1L, 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // stage1Bn1 = γ·(stage1Conv1 − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "stage1Conv1", "stage1.bn1.weight", "stage1.bn1.bias", "stage1.bn1.running_mean", "stage1.bn1.running_var" }, new[] { "stage1Bn1" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // f = max(stage1Bn1, 0)
+        onnx.Node("Relu", new[] { "stage1Bn1" }, new[] { "f" });
+        // stage1Conv2 [16, 14, 14] = conv(f [16, 14, 14], 3×3, stride 1, padding 1)
+        onnx.Node("Conv", new[] { "f", "stage1.conv2.weight" }, new[] { "stage1Conv2" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 3L, 3L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 1L, 1L, 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // f2 = γ·(stage1Conv2 − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "stage1Conv2", "stage1.bn2.weight", "stage1.bn2.bias", "stage1.bn2.running_mean", "stage1.bn2.running_var" }, new[] { "f2" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // add10 = h2 + f2
+        onnx.Node("Add", new[] { "h2", "f2" }, new[] { "add10" });
+        // h3 = max(add10, 0)
+        onnx.Node("Relu", new[] { "add10" }, new[] { "h3" });
+        // down [32, 7, 7] = conv(h3 [16, 14, 14], 3×3, stride 2, padding 1)
+        onnx.Node("Conv", new[] { "h3", "down.weight" }, new[] { "down" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 3L, 3L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 1L, 1L, 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // downBn = γ·(down − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "down", "down.bn.weight", "down.bn.bias", "down.bn.running_mean", "down.bn.running_var" }, new[] { "downBn" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // h4 = max(downBn, 0)
+        onnx.Node("Relu", new[] { "downBn" }, new[] { "h4" });
+        // stage2Conv1 [32, 7, 7] = conv(h4 [32, 7, 7], 3×3, stride 1, padding 1)
+        onnx.Node("Conv", new[] { "h4", "stage2.conv1.weight" }, new[] { "stage2Conv1" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 3L, 3L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 1L, 1L, 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // stage2Bn1 = γ·(stage2Conv1 − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "stage2Conv1", "stage2.bn1.weight", "stage2.bn1.bias", "stage2.bn1.running_mean", "stage2.bn1.running_var" }, new[] { "stage2Bn1" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // f3 = max(stage2Bn1, 0)
+        onnx.Node("Relu", new[] { "stage2Bn1" }, new[] { "f3" });
+        // stage2Conv2 [32, 7, 7] = conv(f3 [32, 7, 7], 3×3, stride 1, padding 1)
+        onnx.Node("Conv", new[] { "f3", "stage2.conv2.weight" }, new[] { "stage2Conv2" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 3L, 3L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 1L, 1L, 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // f4 = γ·(stage2Conv2 − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "stage2Conv2", "stage2.bn2.weight", "stage2.bn2.bias", "stage2.bn2.running_mean", "stage2.bn2.running_var" }, new[] { "f4" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // add20 = h4 + f4
+        onnx.Node("Add", new[] { "h4", "f4" }, new[] { "add20" });
+        // h5 = max(add20, 0)
+        onnx.Node("Relu", new[] { "add20" }, new[] { "h5" });
+        // globalAveragePool22[c] = mean over the plane of h5[c]
+        onnx.Node("GlobalAveragePool", new[] { "h5" }, new[] { "globalAveragePool22_pooled" });
+        onnx.Node("Flatten", new[] { "globalAveragePool22_pooled" }, new[] { "globalAveragePool22" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        // classifier = globalAveragePool22 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "globalAveragePool22", "classifier.weight", "classifier.bias" }, new[] { "classifier" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("classifier", 10);
+    }
 }

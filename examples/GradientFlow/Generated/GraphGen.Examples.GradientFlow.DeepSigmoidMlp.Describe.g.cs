@@ -39,7 +39,7 @@ namespace GraphGen.Examples.GradientFlow;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class DeepSigmoidMlp
+partial class DeepSigmoidMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -485,4 +485,61 @@ partial class DeepSigmoidMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 64);
+        // layer0 = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "layer0.weight", "layer0.bias" }, new[] { "layer0" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = σ(layer0) = 1 / (1 + e^(−layer0))
+        onnx.Node("Sigmoid", new[] { "layer0" }, new[] { "h" });
+        // layer1 = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "layer1.weight", "layer1.bias" }, new[] { "layer1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h2 = σ(layer1) = 1 / (1 + e^(−layer1))
+        onnx.Node("Sigmoid", new[] { "layer1" }, new[] { "h2" });
+        // layer2 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "layer2.weight", "layer2.bias" }, new[] { "layer2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h3 = σ(layer2) = 1 / (1 + e^(−layer2))
+        onnx.Node("Sigmoid", new[] { "layer2" }, new[] { "h3" });
+        // layer3 = h3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h3", "layer3.weight", "layer3.bias" }, new[] { "layer3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h4 = σ(layer3) = 1 / (1 + e^(−layer3))
+        onnx.Node("Sigmoid", new[] { "layer3" }, new[] { "h4" });
+        // layer4 = h4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h4", "layer4.weight", "layer4.bias" }, new[] { "layer4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h5 = σ(layer4) = 1 / (1 + e^(−layer4))
+        onnx.Node("Sigmoid", new[] { "layer4" }, new[] { "h5" });
+        // layer5 = h5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h5", "layer5.weight", "layer5.bias" }, new[] { "layer5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h6 = σ(layer5) = 1 / (1 + e^(−layer5))
+        onnx.Node("Sigmoid", new[] { "layer5" }, new[] { "h6" });
+        // layer6 = h6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h6", "layer6.weight", "layer6.bias" }, new[] { "layer6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h7 = σ(layer6) = 1 / (1 + e^(−layer6))
+        onnx.Node("Sigmoid", new[] { "layer6" }, new[] { "h7" });
+        // layer7 = h7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h7", "layer7.weight", "layer7.bias" }, new[] { "layer7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h8 = σ(layer7) = 1 / (1 + e^(−layer7))
+        onnx.Node("Sigmoid", new[] { "layer7" }, new[] { "h8" });
+        // layer8 = h8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h8", "layer8.weight", "layer8.bias" }, new[] { "layer8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h9 = σ(layer8) = 1 / (1 + e^(−layer8))
+        onnx.Node("Sigmoid", new[] { "layer8" }, new[] { "h9" });
+        // layer9 = h9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h9", "layer9.weight", "layer9.bias" }, new[] { "layer9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h10 = σ(layer9) = 1 / (1 + e^(−layer9))
+        onnx.Node("Sigmoid", new[] { "layer9" }, new[] { "h10" });
+        // layer10 = h10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h10", "layer10.weight", "layer10.bias" }, new[] { "layer10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h11 = σ(layer10) = 1 / (1 + e^(−layer10))
+        onnx.Node("Sigmoid", new[] { "layer10" }, new[] { "h11" });
+        // layer11 = h11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h11", "layer11.weight", "layer11.bias" }, new[] { "layer11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h12 = σ(layer11) = 1 / (1 + e^(−layer11))
+        onnx.Node("Sigmoid", new[] { "layer11" }, new[] { "h12" });
+        // output = h12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h12", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

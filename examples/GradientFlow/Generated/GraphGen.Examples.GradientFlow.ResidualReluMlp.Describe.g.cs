@@ -50,7 +50,7 @@ namespace GraphGen.Examples.GradientFlow;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class ResidualReluMlp
+partial class ResidualReluMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -821,4 +821,83 @@ partial class ResidualReluMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 64);
+        // layer0 = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "layer0.weight", "layer0.bias" }, new[] { "layer0" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = max(layer0, 0)
+        onnx.Node("Relu", new[] { "layer0" }, new[] { "h" });
+        // layer1 = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "layer1.weight", "layer1.bias" }, new[] { "layer1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu4 = max(layer1, 0)
+        onnx.Node("Relu", new[] { "layer1" }, new[] { "relu4" });
+        // h2 = h + relu4
+        onnx.Node("Add", new[] { "h", "relu4" }, new[] { "h2" });
+        // layer2 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "layer2.weight", "layer2.bias" }, new[] { "layer2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu7 = max(layer2, 0)
+        onnx.Node("Relu", new[] { "layer2" }, new[] { "relu7" });
+        // h3 = h2 + relu7
+        onnx.Node("Add", new[] { "h2", "relu7" }, new[] { "h3" });
+        // layer3 = h3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h3", "layer3.weight", "layer3.bias" }, new[] { "layer3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu10 = max(layer3, 0)
+        onnx.Node("Relu", new[] { "layer3" }, new[] { "relu10" });
+        // h4 = h3 + relu10
+        onnx.Node("Add", new[] { "h3", "relu10" }, new[] { "h4" });
+        // layer4 = h4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h4", "layer4.weight", "layer4.bias" }, new[] { "layer4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu13 = max(layer4, 0)
+        onnx.Node("Relu", new[] { "layer4" }, new[] { "relu13" });
+        // h5 = h4 + relu13
+        onnx.Node("Add", new[] { "h4", "relu13" }, new[] { "h5" });
+        // layer5 = h5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h5", "layer5.weight", "layer5.bias" }, new[] { "layer5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu16 = max(layer5, 0)
+        onnx.Node("Relu", new[] { "layer5" }, new[] { "relu16" });
+        // h6 = h5 + relu16
+        onnx.Node("Add", new[] { "h5", "relu16" }, new[] { "h6" });
+        // layer6 = h6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h6", "layer6.weight", "layer6.bias" }, new[] { "layer6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu19 = max(layer6, 0)
+        onnx.Node("Relu", new[] { "layer6" }, new[] { "relu19" });
+        // h7 = h6 + relu19
+        onnx.Node("Add", new[] { "h6", "relu19" }, new[] { "h7" });
+        // layer7 = h7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h7", "layer7.weight", "layer7.bias" }, new[] { "layer7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu22 = max(layer7, 0)
+        onnx.Node("Relu", new[] { "layer7" }, new[] { "relu22" });
+        // h8 = h7 + relu22
+        onnx.Node("Add", new[] { "h7", "relu22" }, new[] { "h8" });
+        // layer8 = h8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h8", "layer8.weight", "layer8.bias" }, new[] { "layer8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu25 = max(layer8, 0)
+        onnx.Node("Relu", new[] { "layer8" }, new[] { "relu25" });
+        // h9 = h8 + relu25
+        onnx.Node("Add", new[] { "h8", "relu25" }, new[] { "h9" });
+        // layer9 = h9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h9", "layer9.weight", "layer9.bias" }, new[] { "layer9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu28 = max(layer9, 0)
+        onnx.Node("Relu", new[] { "layer9" }, new[] { "relu28" });
+        // h10 = h9 + relu28
+        onnx.Node("Add", new[] { "h9", "relu28" }, new[] { "h10" });
+        // layer10 = h10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h10", "layer10.weight", "layer10.bias" }, new[] { "layer10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu31 = max(layer10, 0)
+        onnx.Node("Relu", new[] { "layer10" }, new[] { "relu31" });
+        // h11 = h10 + relu31
+        onnx.Node("Add", new[] { "h10", "relu31" }, new[] { "h11" });
+        // layer11 = h11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h11", "layer11.weight", "layer11.bias" }, new[] { "layer11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu34 = max(layer11, 0)
+        onnx.Node("Relu", new[] { "layer11" }, new[] { "relu34" });
+        // h12 = h11 + relu34
+        onnx.Node("Add", new[] { "h11", "relu34" }, new[] { "h12" });
+        // output = h12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h12", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

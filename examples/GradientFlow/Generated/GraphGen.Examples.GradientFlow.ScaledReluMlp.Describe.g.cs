@@ -51,7 +51,7 @@ namespace GraphGen.Examples.GradientFlow;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class ScaledReluMlp
+partial class ScaledReluMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -653,4 +653,97 @@ partial class ScaledReluMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 64);
+        // layer0 = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "layer0.weight", "layer0.bias" }, new[] { "layer0" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine2 = 2·layer0
+        onnx.Floats("affine2_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer0", "affine2_scale" }, new[] { "affine2" });
+        // h = max(affine2, 0)
+        onnx.Node("Relu", new[] { "affine2" }, new[] { "h" });
+        // layer1 = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "layer1.weight", "layer1.bias" }, new[] { "layer1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine5 = 2·layer1
+        onnx.Floats("affine5_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer1", "affine5_scale" }, new[] { "affine5" });
+        // h2 = max(affine5, 0)
+        onnx.Node("Relu", new[] { "affine5" }, new[] { "h2" });
+        // layer2 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "layer2.weight", "layer2.bias" }, new[] { "layer2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine8 = 2·layer2
+        onnx.Floats("affine8_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer2", "affine8_scale" }, new[] { "affine8" });
+        // h3 = max(affine8, 0)
+        onnx.Node("Relu", new[] { "affine8" }, new[] { "h3" });
+        // layer3 = h3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h3", "layer3.weight", "layer3.bias" }, new[] { "layer3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine11 = 2·layer3
+        onnx.Floats("affine11_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer3", "affine11_scale" }, new[] { "affine11" });
+        // h4 = max(affine11, 0)
+        onnx.Node("Relu", new[] { "affine11" }, new[] { "h4" });
+        // layer4 = h4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h4", "layer4.weight", "layer4.bias" }, new[] { "layer4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine14 = 2·layer4
+        onnx.Floats("affine14_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer4", "affine14_scale" }, new[] { "affine14" });
+        // h5 = max(affine14, 0)
+        onnx.Node("Relu", new[] { "affine14" }, new[] { "h5" });
+        // layer5 = h5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h5", "layer5.weight", "layer5.bias" }, new[] { "layer5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine17 = 2·layer5
+        onnx.Floats("affine17_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer5", "affine17_scale" }, new[] { "affine17" });
+        // h6 = max(affine17, 0)
+        onnx.Node("Relu", new[] { "affine17" }, new[] { "h6" });
+        // layer6 = h6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h6", "layer6.weight", "layer6.bias" }, new[] { "layer6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine20 = 2·layer6
+        onnx.Floats("affine20_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer6", "affine20_scale" }, new[] { "affine20" });
+        // h7 = max(affine20, 0)
+        onnx.Node("Relu", new[] { "affine20" }, new[] { "h7" });
+        // layer7 = h7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h7", "layer7.weight", "layer7.bias" }, new[] { "layer7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine23 = 2·layer7
+        onnx.Floats("affine23_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer7", "affine23_scale" }, new[] { "affine23" });
+        // h8 = max(affine23, 0)
+        onnx.Node("Relu", new[] { "affine23" }, new[] { "h8" });
+        // layer8 = h8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h8", "layer8.weight", "layer8.bias" }, new[] { "layer8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine26 = 2·layer8
+        onnx.Floats("affine26_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer8", "affine26_scale" }, new[] { "affine26" });
+        // h9 = max(affine26, 0)
+        onnx.Node("Relu", new[] { "affine26" }, new[] { "h9" });
+        // layer9 = h9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h9", "layer9.weight", "layer9.bias" }, new[] { "layer9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine29 = 2·layer9
+        onnx.Floats("affine29_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer9", "affine29_scale" }, new[] { "affine29" });
+        // h10 = max(affine29, 0)
+        onnx.Node("Relu", new[] { "affine29" }, new[] { "h10" });
+        // layer10 = h10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h10", "layer10.weight", "layer10.bias" }, new[] { "layer10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine32 = 2·layer10
+        onnx.Floats("affine32_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer10", "affine32_scale" }, new[] { "affine32" });
+        // h11 = max(affine32, 0)
+        onnx.Node("Relu", new[] { "affine32" }, new[] { "h11" });
+        // layer11 = h11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h11", "layer11.weight", "layer11.bias" }, new[] { "layer11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // affine35 = 2·layer11
+        onnx.Floats("affine35_scale", global::System.Array.Empty<long>(), 2f);
+        onnx.Node("Mul", new[] { "layer11", "affine35_scale" }, new[] { "affine35" });
+        // h12 = max(affine35, 0)
+        onnx.Node("Relu", new[] { "affine35" }, new[] { "h12" });
+        // output = h12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h12", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

@@ -17,7 +17,7 @@ namespace GraphGen.Examples.Iris;
 /// loss = SoftmaxCrossEntropy(output, species)
 /// </code>
 /// </summary>
-partial class IrisNet
+partial class IrisNet : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -133,4 +133,17 @@ partial class IrisNet
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 4);
+        // hidden = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "hidden.weight", "hidden.bias" }, new[] { "hidden" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu2 = max(hidden, 0)
+        onnx.Node("Relu", new[] { "hidden" }, new[] { "relu2" });
+        // output = relu2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "relu2", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 3);
+    }
 }

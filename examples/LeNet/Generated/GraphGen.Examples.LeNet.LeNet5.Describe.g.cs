@@ -26,7 +26,7 @@ namespace GraphGen.Examples.LeNet;
 /// loss = SoftmaxCrossEntropy(fc3, digit)
 /// </code>
 /// </summary>
-partial class LeNet5
+partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -259,4 +259,36 @@ partial class LeNet5
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("image", 1, 28, 28);
+        // conv1 [6, 28, 28] = conv(image [1, 28, 28], 5×5, stride 1, padding 2)
+        onnx.Node("Conv", new[] { "image", "conv1.weight", "conv1.bias" }, new[] { "conv1" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 5L, 5L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 2L, 2L, 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // c1 = max(conv1, 0)
+        onnx.Node("Relu", new[] { "conv1" }, new[] { "c1" });
+        // s2 [6, 14, 14] = max of c1 over 2×2 windows, stride 2
+        onnx.Node("MaxPool", new[] { "c1" }, new[] { "s2" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 0L, 0L, 0L, 0L }));
+        // conv2 [16, 10, 10] = conv(s2 [6, 14, 14], 5×5, stride 1, padding 0)
+        onnx.Node("Conv", new[] { "s2", "conv2.weight", "conv2.bias" }, new[] { "conv2" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 5L, 5L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 0L, 0L, 0L, 0L }), global::GraphGen.Onnx.OnnxAttribute.Of("dilations", new long[] { 1L, 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("group", 1L));
+        // c3 = max(conv2, 0)
+        onnx.Node("Relu", new[] { "conv2" }, new[] { "c3" });
+        // s4 [16, 5, 5] = max of c3 over 2×2 windows, stride 2
+        onnx.Node("MaxPool", new[] { "c3" }, new[] { "s4" }, global::GraphGen.Onnx.OnnxAttribute.Of("kernel_shape", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("strides", new long[] { 2L, 2L }), global::GraphGen.Onnx.OnnxAttribute.Of("pads", new long[] { 0L, 0L, 0L, 0L }));
+        // flatten7 [400] = s4 [16, 5, 5]
+        onnx.Int64s("flatten7_shape", 0L, 400L);
+        onnx.Node("Reshape", new[] { "s4", "flatten7_shape" }, new[] { "flatten7" });
+        // fc1 = flatten7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "flatten7", "fc1.weight", "fc1.bias" }, new[] { "fc1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // f5 = max(fc1, 0)
+        onnx.Node("Relu", new[] { "fc1" }, new[] { "f5" });
+        // fc2 = f5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "f5", "fc2.weight", "fc2.bias" }, new[] { "fc2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // f6 = max(fc2, 0)
+        onnx.Node("Relu", new[] { "fc2" }, new[] { "f6" });
+        // fc3 = f6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "f6", "fc3.weight", "fc3.bias" }, new[] { "fc3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("fc3", 10);
+    }
 }

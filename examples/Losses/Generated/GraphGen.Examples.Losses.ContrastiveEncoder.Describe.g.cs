@@ -39,7 +39,7 @@ namespace GraphGen.Examples.Losses;
 /// loss = SoftmaxCrossEntropy(concat25, positive)
 /// </code>
 /// </summary>
-partial class ContrastiveEncoder
+partial class ContrastiveEncoder : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -635,4 +635,92 @@ partial class ContrastiveEncoder
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("digits", 5, 64);
+        // embedFc = digits · Wᵀ + b
+        onnx.Node("Transpose", new[] { "embed.fc.weight" }, new[] { "embedFc_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "digits", "embedFc_weight_t" }, new[] { "embedFc_product" });
+        onnx.Node("Add", new[] { "embedFc_product", "embed.fc.bias" }, new[] { "embedFc" });
+        // relu2 = max(embedFc, 0)
+        onnx.Node("Relu", new[] { "embedFc" }, new[] { "relu2" });
+        // embedOut = relu2 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "embed.out.weight" }, new[] { "embedOut_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "relu2", "embedOut_weight_t" }, new[] { "embedOut_product" });
+        onnx.Node("Add", new[] { "embedOut_product", "embed.out.bias" }, new[] { "embedOut" });
+        // select4 = embedOut[0]
+        onnx.Int64s("select4_index", 0L);
+        onnx.Node("Gather", new[] { "embedOut", "select4_index" }, new[] { "select4_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select4_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select4_gathered", "select4_axis" }, new[] { "select4" });
+        // select5 = embedOut[1]
+        onnx.Int64s("select5_index", 1L);
+        onnx.Node("Gather", new[] { "embedOut", "select5_index" }, new[] { "select5_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select5_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select5_gathered", "select5_axis" }, new[] { "select5" });
+        // select6 = embedOut[2]
+        onnx.Int64s("select6_index", 2L);
+        onnx.Node("Gather", new[] { "embedOut", "select6_index" }, new[] { "select6_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select6_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select6_gathered", "select6_axis" }, new[] { "select6" });
+        // select7 = embedOut[3]
+        onnx.Int64s("select7_index", 3L);
+        onnx.Node("Gather", new[] { "embedOut", "select7_index" }, new[] { "select7_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select7_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select7_gathered", "select7_axis" }, new[] { "select7" });
+        // select8 = embedOut[4]
+        onnx.Int64s("select8_index", 4L);
+        onnx.Node("Gather", new[] { "embedOut", "select8_index" }, new[] { "select8_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select8_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select8_gathered", "select8_axis" }, new[] { "select8" });
+        // difference = select4 − select5
+        onnx.Node("Sub", new[] { "select4", "select5" }, new[] { "difference" });
+        // multiply10 = difference ⊙ difference
+        onnx.Node("Mul", new[] { "difference", "difference" }, new[] { "multiply10" });
+        // sum11 = Σ_i multiply10_i
+        onnx.Node("Flatten", new[] { "multiply10" }, new[] { "sum11_flat" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("sum11_axes", 1L);
+        onnx.Node("ReduceSum", new[] { "sum11_flat", "sum11_axes" }, new[] { "sum11" }, global::GraphGen.Onnx.OnnxAttribute.Of("keepdims", 1L));
+        // affine12 = −sum11
+        onnx.Floats("affine12_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "sum11", "affine12_scale" }, new[] { "affine12" });
+        // difference2 = select4 − select6
+        onnx.Node("Sub", new[] { "select4", "select6" }, new[] { "difference2" });
+        // multiply14 = difference2 ⊙ difference2
+        onnx.Node("Mul", new[] { "difference2", "difference2" }, new[] { "multiply14" });
+        // sum15 = Σ_i multiply14_i
+        onnx.Node("Flatten", new[] { "multiply14" }, new[] { "sum15_flat" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("sum15_axes", 1L);
+        onnx.Node("ReduceSum", new[] { "sum15_flat", "sum15_axes" }, new[] { "sum15" }, global::GraphGen.Onnx.OnnxAttribute.Of("keepdims", 1L));
+        // affine16 = −sum15
+        onnx.Floats("affine16_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "sum15", "affine16_scale" }, new[] { "affine16" });
+        // difference3 = select4 − select7
+        onnx.Node("Sub", new[] { "select4", "select7" }, new[] { "difference3" });
+        // multiply18 = difference3 ⊙ difference3
+        onnx.Node("Mul", new[] { "difference3", "difference3" }, new[] { "multiply18" });
+        // sum19 = Σ_i multiply18_i
+        onnx.Node("Flatten", new[] { "multiply18" }, new[] { "sum19_flat" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("sum19_axes", 1L);
+        onnx.Node("ReduceSum", new[] { "sum19_flat", "sum19_axes" }, new[] { "sum19" }, global::GraphGen.Onnx.OnnxAttribute.Of("keepdims", 1L));
+        // affine20 = −sum19
+        onnx.Floats("affine20_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "sum19", "affine20_scale" }, new[] { "affine20" });
+        // difference4 = select4 − select8
+        onnx.Node("Sub", new[] { "select4", "select8" }, new[] { "difference4" });
+        // multiply22 = difference4 ⊙ difference4
+        onnx.Node("Mul", new[] { "difference4", "difference4" }, new[] { "multiply22" });
+        // sum23 = Σ_i multiply22_i
+        onnx.Node("Flatten", new[] { "multiply22" }, new[] { "sum23_flat" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("sum23_axes", 1L);
+        onnx.Node("ReduceSum", new[] { "sum23_flat", "sum23_axes" }, new[] { "sum23" }, global::GraphGen.Onnx.OnnxAttribute.Of("keepdims", 1L));
+        // affine24 = −sum23
+        onnx.Floats("affine24_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "sum23", "affine24_scale" }, new[] { "affine24" });
+        // concat25 = [affine12 | affine16 | affine20 | affine24]
+        onnx.Node("Concat", new[] { "affine12", "affine16", "affine20", "affine24" }, new[] { "concat25" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        onnx.Output("concat25", 4);
+    }
 }

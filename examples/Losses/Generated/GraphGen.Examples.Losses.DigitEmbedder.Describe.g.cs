@@ -16,7 +16,7 @@ namespace GraphGen.Examples.Losses;
 /// total: 2,146 parameters (8.4 KiB as float32)
 /// </code>
 /// </summary>
-partial class DigitEmbedder
+partial class DigitEmbedder : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -63,4 +63,17 @@ partial class DigitEmbedder
         """",
         // BackwardGraphDot and BackwardGraphMermaid: none, the network has no [Loss].
         "", "");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // embedFc = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "embed.fc.weight", "embed.fc.bias" }, new[] { "embedFc" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu2 = max(embedFc, 0)
+        onnx.Node("Relu", new[] { "embedFc" }, new[] { "relu2" });
+        // embedOut = relu2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "relu2", "embed.out.weight", "embed.out.bias" }, new[] { "embedOut" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("embedOut", 2);
+    }
 }

@@ -21,7 +21,7 @@ namespace GraphGen.Examples.Losses;
 /// loss = MeanSquaredError(sigmoid7, pixels2)
 /// </code>
 /// </summary>
-partial class DigitsAutoencoder
+partial class DigitsAutoencoder : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -205,4 +205,25 @@ partial class DigitsAutoencoder
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // encoderFc = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "encoder.fc.weight", "encoder.fc.bias" }, new[] { "encoderFc" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu2 = max(encoderFc, 0)
+        onnx.Node("Relu", new[] { "encoderFc" }, new[] { "relu2" });
+        // code = relu2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "relu2", "encoder.code.weight", "encoder.code.bias" }, new[] { "code" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // decoderFc = code · Wᵀ + b
+        onnx.Node("Gemm", new[] { "code", "decoder.fc.weight", "decoder.fc.bias" }, new[] { "decoderFc" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu5 = max(decoderFc, 0)
+        onnx.Node("Relu", new[] { "decoderFc" }, new[] { "relu5" });
+        // decoderOut = relu5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "relu5", "decoder.out.weight", "decoder.out.bias" }, new[] { "decoderOut" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid7 = σ(decoderOut) = 1 / (1 + e^(−decoderOut))
+        onnx.Node("Sigmoid", new[] { "decoderOut" }, new[] { "sigmoid7" });
+        onnx.Output("sigmoid7", 64);
+    }
 }

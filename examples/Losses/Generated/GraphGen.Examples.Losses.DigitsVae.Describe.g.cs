@@ -22,7 +22,7 @@ namespace GraphGen.Examples.Losses;
 /// loss = 64 · BinaryCrossEntropyWithLogits(logits, pixels2) + KlDivergence(mean, logVariance)
 /// </code>
 /// </summary>
-partial class DigitsVae
+partial class DigitsVae : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -281,4 +281,34 @@ partial class DigitsVae
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // encoderFc = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "encoder.fc.weight", "encoder.fc.bias" }, new[] { "encoderFc" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = max(encoderFc, 0)
+        onnx.Node("Relu", new[] { "encoderFc" }, new[] { "h" });
+        // mean = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "encoder.mean.weight", "encoder.mean.bias" }, new[] { "mean" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // logVariance = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "encoder.logvar.weight", "encoder.logvar.bias" }, new[] { "logVariance" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sample5 = mean + e^(½·logVariance) ⊙ ε
+        onnx.Node("RandomNormalLike", new[] { "mean" }, new[] { "sample5_noise" });
+        onnx.Floats("sample5_half", global::System.Array.Empty<long>(), 0.5f);
+        onnx.Node("Mul", new[] { "logVariance", "sample5_half" }, new[] { "sample5_half_log_variance" });
+        onnx.Node("Exp", new[] { "sample5_half_log_variance" }, new[] { "sample5_deviation" });
+        onnx.Node("Mul", new[] { "sample5_deviation", "sample5_noise" }, new[] { "sample5_scaled_noise" });
+        onnx.Node("Add", new[] { "mean", "sample5_scaled_noise" }, new[] { "sample5" });
+        // decoderFc = sample5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "sample5", "decoder.fc.weight", "decoder.fc.bias" }, new[] { "decoderFc" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu7 = max(decoderFc, 0)
+        onnx.Node("Relu", new[] { "decoderFc" }, new[] { "relu7" });
+        // logits = relu7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "relu7", "decoder.out.weight", "decoder.out.bias" }, new[] { "logits" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("logits", 64);
+        onnx.Output("mean", 2);
+        onnx.Output("logVariance", 2);
+    }
 }

@@ -19,7 +19,7 @@ namespace GraphGen.Examples.Mnist;
 /// loss = SoftmaxCrossEntropy(fc3, digit)
 /// </code>
 /// </summary>
-partial class MnistMlp
+partial class MnistMlp : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -165,4 +165,21 @@ partial class MnistMlp
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 784);
+        // fc1 = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "fc1.weight", "fc1.bias" }, new[] { "fc1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h1 = max(fc1, 0)
+        onnx.Node("Relu", new[] { "fc1" }, new[] { "h1" });
+        // fc2 = h1 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h1", "fc2.weight", "fc2.bias" }, new[] { "fc2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h2 = max(fc2, 0)
+        onnx.Node("Relu", new[] { "fc2" }, new[] { "h2" });
+        // fc3 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "fc3.weight", "fc3.bias" }, new[] { "fc3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("fc3", 10);
+    }
 }

@@ -306,7 +306,7 @@ namespace GraphGen.Examples.Names;
 /// loss = SoftmaxCrossEntropy(head, next, ignoreLabel: -1)
 /// </code>
 /// </summary>
-partial class NameGru
+partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -9269,4 +9269,717 @@ partial class NameGru
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("ids", 16);
+        // embed[t] = W[ids[t]]
+        onnx.Node("Cast", new[] { "ids" }, new[] { "embed_indices" }, global::GraphGen.Onnx.OnnxAttribute.Of("to", 7L));
+        onnx.Node("Gather", new[] { "embed.weight", "embed_indices" }, new[] { "embed" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 0L));
+        // x = embed[0]
+        onnx.Int64s("x_index", 0L);
+        onnx.Node("Gather", new[] { "embed", "x_index" }, new[] { "x_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x_gathered", "x_axis" }, new[] { "x" });
+        // x2 = embed[1]
+        onnx.Int64s("x2_index", 1L);
+        onnx.Node("Gather", new[] { "embed", "x2_index" }, new[] { "x2_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x2_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x2_gathered", "x2_axis" }, new[] { "x2" });
+        // x3 = embed[2]
+        onnx.Int64s("x3_index", 2L);
+        onnx.Node("Gather", new[] { "embed", "x3_index" }, new[] { "x3_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x3_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x3_gathered", "x3_axis" }, new[] { "x3" });
+        // x4 = embed[3]
+        onnx.Int64s("x4_index", 3L);
+        onnx.Node("Gather", new[] { "embed", "x4_index" }, new[] { "x4_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x4_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x4_gathered", "x4_axis" }, new[] { "x4" });
+        // x5 = embed[4]
+        onnx.Int64s("x5_index", 4L);
+        onnx.Node("Gather", new[] { "embed", "x5_index" }, new[] { "x5_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x5_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x5_gathered", "x5_axis" }, new[] { "x5" });
+        // x6 = embed[5]
+        onnx.Int64s("x6_index", 5L);
+        onnx.Node("Gather", new[] { "embed", "x6_index" }, new[] { "x6_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x6_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x6_gathered", "x6_axis" }, new[] { "x6" });
+        // x7 = embed[6]
+        onnx.Int64s("x7_index", 6L);
+        onnx.Node("Gather", new[] { "embed", "x7_index" }, new[] { "x7_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x7_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x7_gathered", "x7_axis" }, new[] { "x7" });
+        // x8 = embed[7]
+        onnx.Int64s("x8_index", 7L);
+        onnx.Node("Gather", new[] { "embed", "x8_index" }, new[] { "x8_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x8_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x8_gathered", "x8_axis" }, new[] { "x8" });
+        // x9 = embed[8]
+        onnx.Int64s("x9_index", 8L);
+        onnx.Node("Gather", new[] { "embed", "x9_index" }, new[] { "x9_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x9_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x9_gathered", "x9_axis" }, new[] { "x9" });
+        // x10 = embed[9]
+        onnx.Int64s("x10_index", 9L);
+        onnx.Node("Gather", new[] { "embed", "x10_index" }, new[] { "x10_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x10_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x10_gathered", "x10_axis" }, new[] { "x10" });
+        // x11 = embed[10]
+        onnx.Int64s("x11_index", 10L);
+        onnx.Node("Gather", new[] { "embed", "x11_index" }, new[] { "x11_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x11_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x11_gathered", "x11_axis" }, new[] { "x11" });
+        // x12 = embed[11]
+        onnx.Int64s("x12_index", 11L);
+        onnx.Node("Gather", new[] { "embed", "x12_index" }, new[] { "x12_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x12_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x12_gathered", "x12_axis" }, new[] { "x12" });
+        // x13 = embed[12]
+        onnx.Int64s("x13_index", 12L);
+        onnx.Node("Gather", new[] { "embed", "x13_index" }, new[] { "x13_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x13_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x13_gathered", "x13_axis" }, new[] { "x13" });
+        // x14 = embed[13]
+        onnx.Int64s("x14_index", 13L);
+        onnx.Node("Gather", new[] { "embed", "x14_index" }, new[] { "x14_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x14_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x14_gathered", "x14_axis" }, new[] { "x14" });
+        // x15 = embed[14]
+        onnx.Int64s("x15_index", 14L);
+        onnx.Node("Gather", new[] { "embed", "x15_index" }, new[] { "x15_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x15_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x15_gathered", "x15_axis" }, new[] { "x15" });
+        // x16 = embed[15]
+        onnx.Int64s("x16_index", 15L);
+        onnx.Node("Gather", new[] { "embed", "x16_index" }, new[] { "x16_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x16_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x16_gathered", "x16_axis" }, new[] { "x16" });
+        // h = 0
+        onnx.Node("Shape", new[] { "ids" }, new[] { "h_input_shape" });
+        onnx.Int64s("h_start", 0L);
+        onnx.Int64s("h_end", 1L);
+        onnx.Node("Slice", new[] { "h_input_shape", "h_start", "h_end" }, new[] { "h_batch" });
+        onnx.Int64s("h_dims", 128L);
+        onnx.Node("Concat", new[] { "h_batch", "h_dims" }, new[] { "h_shape" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 0L));
+        onnx.Node("ConstantOfShape", new[] { "h_shape" }, new[] { "h" });
+        // updateX = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "update.x.weight", "update.x.bias" }, new[] { "updateX" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH = h · Wᵀ
+        onnx.Node("Gemm", new[] { "h", "update.h.weight" }, new[] { "updateH" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add21 = updateX + updateH
+        onnx.Node("Add", new[] { "updateX", "updateH" }, new[] { "add21" });
+        // z = σ(add21) = 1 / (1 + e^(−add21))
+        onnx.Node("Sigmoid", new[] { "add21" }, new[] { "z" });
+        // resetX = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "reset.x.weight", "reset.x.bias" }, new[] { "resetX" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH = h · Wᵀ
+        onnx.Node("Gemm", new[] { "h", "reset.h.weight" }, new[] { "resetH" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add25 = resetX + resetH
+        onnx.Node("Add", new[] { "resetX", "resetH" }, new[] { "add25" });
+        // r_ = σ(add25) = 1 / (1 + e^(−add25))
+        onnx.Node("Sigmoid", new[] { "add25" }, new[] { "r_" });
+        // candidateX = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply29 = r_ ⊙ candidateH
+        onnx.Node("Mul", new[] { "r_", "candidateH" }, new[] { "multiply29" });
+        // add30 = candidateX + multiply29
+        onnx.Node("Add", new[] { "candidateX", "multiply29" }, new[] { "add30" });
+        // candidate = tanh(add30)
+        onnx.Node("Tanh", new[] { "add30" }, new[] { "candidate" });
+        // affine32 = −z + 1
+        onnx.Floats("affine32_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z", "affine32_scale" }, new[] { "affine32_scaled" });
+        onnx.Floats("affine32_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine32_scaled", "affine32_shift" }, new[] { "affine32" });
+        // multiply33 = affine32 ⊙ candidate
+        onnx.Node("Mul", new[] { "affine32", "candidate" }, new[] { "multiply33" });
+        // multiply34 = z ⊙ h
+        onnx.Node("Mul", new[] { "z", "h" }, new[] { "multiply34" });
+        // h2 = multiply33 + multiply34
+        onnx.Node("Add", new[] { "multiply33", "multiply34" }, new[] { "h2" });
+        // updateX2 = x2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x2", "update.x.weight", "update.x.bias" }, new[] { "updateX2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH2 = h2 · Wᵀ
+        onnx.Node("Gemm", new[] { "h2", "update.h.weight" }, new[] { "updateH2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add38 = updateX2 + updateH2
+        onnx.Node("Add", new[] { "updateX2", "updateH2" }, new[] { "add38" });
+        // z2 = σ(add38) = 1 / (1 + e^(−add38))
+        onnx.Node("Sigmoid", new[] { "add38" }, new[] { "z2" });
+        // resetX2 = x2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x2", "reset.x.weight", "reset.x.bias" }, new[] { "resetX2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH2 = h2 · Wᵀ
+        onnx.Node("Gemm", new[] { "h2", "reset.h.weight" }, new[] { "resetH2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add42 = resetX2 + resetH2
+        onnx.Node("Add", new[] { "resetX2", "resetH2" }, new[] { "add42" });
+        // r_2 = σ(add42) = 1 / (1 + e^(−add42))
+        onnx.Node("Sigmoid", new[] { "add42" }, new[] { "r_2" });
+        // candidateX2 = x2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x2", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH2 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply46 = r_2 ⊙ candidateH2
+        onnx.Node("Mul", new[] { "r_2", "candidateH2" }, new[] { "multiply46" });
+        // add47 = candidateX2 + multiply46
+        onnx.Node("Add", new[] { "candidateX2", "multiply46" }, new[] { "add47" });
+        // candidate2 = tanh(add47)
+        onnx.Node("Tanh", new[] { "add47" }, new[] { "candidate2" });
+        // affine49 = −z2 + 1
+        onnx.Floats("affine49_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z2", "affine49_scale" }, new[] { "affine49_scaled" });
+        onnx.Floats("affine49_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine49_scaled", "affine49_shift" }, new[] { "affine49" });
+        // multiply50 = affine49 ⊙ candidate2
+        onnx.Node("Mul", new[] { "affine49", "candidate2" }, new[] { "multiply50" });
+        // multiply51 = z2 ⊙ h2
+        onnx.Node("Mul", new[] { "z2", "h2" }, new[] { "multiply51" });
+        // h3 = multiply50 + multiply51
+        onnx.Node("Add", new[] { "multiply50", "multiply51" }, new[] { "h3" });
+        // updateX3 = x3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x3", "update.x.weight", "update.x.bias" }, new[] { "updateX3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH3 = h3 · Wᵀ
+        onnx.Node("Gemm", new[] { "h3", "update.h.weight" }, new[] { "updateH3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add55 = updateX3 + updateH3
+        onnx.Node("Add", new[] { "updateX3", "updateH3" }, new[] { "add55" });
+        // z3 = σ(add55) = 1 / (1 + e^(−add55))
+        onnx.Node("Sigmoid", new[] { "add55" }, new[] { "z3" });
+        // resetX3 = x3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x3", "reset.x.weight", "reset.x.bias" }, new[] { "resetX3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH3 = h3 · Wᵀ
+        onnx.Node("Gemm", new[] { "h3", "reset.h.weight" }, new[] { "resetH3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add59 = resetX3 + resetH3
+        onnx.Node("Add", new[] { "resetX3", "resetH3" }, new[] { "add59" });
+        // r_3 = σ(add59) = 1 / (1 + e^(−add59))
+        onnx.Node("Sigmoid", new[] { "add59" }, new[] { "r_3" });
+        // candidateX3 = x3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x3", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH3 = h3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h3", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply63 = r_3 ⊙ candidateH3
+        onnx.Node("Mul", new[] { "r_3", "candidateH3" }, new[] { "multiply63" });
+        // add64 = candidateX3 + multiply63
+        onnx.Node("Add", new[] { "candidateX3", "multiply63" }, new[] { "add64" });
+        // candidate3 = tanh(add64)
+        onnx.Node("Tanh", new[] { "add64" }, new[] { "candidate3" });
+        // affine66 = −z3 + 1
+        onnx.Floats("affine66_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z3", "affine66_scale" }, new[] { "affine66_scaled" });
+        onnx.Floats("affine66_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine66_scaled", "affine66_shift" }, new[] { "affine66" });
+        // multiply67 = affine66 ⊙ candidate3
+        onnx.Node("Mul", new[] { "affine66", "candidate3" }, new[] { "multiply67" });
+        // multiply68 = z3 ⊙ h3
+        onnx.Node("Mul", new[] { "z3", "h3" }, new[] { "multiply68" });
+        // h4 = multiply67 + multiply68
+        onnx.Node("Add", new[] { "multiply67", "multiply68" }, new[] { "h4" });
+        // updateX4 = x4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x4", "update.x.weight", "update.x.bias" }, new[] { "updateX4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH4 = h4 · Wᵀ
+        onnx.Node("Gemm", new[] { "h4", "update.h.weight" }, new[] { "updateH4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add72 = updateX4 + updateH4
+        onnx.Node("Add", new[] { "updateX4", "updateH4" }, new[] { "add72" });
+        // z4 = σ(add72) = 1 / (1 + e^(−add72))
+        onnx.Node("Sigmoid", new[] { "add72" }, new[] { "z4" });
+        // resetX4 = x4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x4", "reset.x.weight", "reset.x.bias" }, new[] { "resetX4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH4 = h4 · Wᵀ
+        onnx.Node("Gemm", new[] { "h4", "reset.h.weight" }, new[] { "resetH4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add76 = resetX4 + resetH4
+        onnx.Node("Add", new[] { "resetX4", "resetH4" }, new[] { "add76" });
+        // r_4 = σ(add76) = 1 / (1 + e^(−add76))
+        onnx.Node("Sigmoid", new[] { "add76" }, new[] { "r_4" });
+        // candidateX4 = x4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x4", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH4 = h4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h4", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply80 = r_4 ⊙ candidateH4
+        onnx.Node("Mul", new[] { "r_4", "candidateH4" }, new[] { "multiply80" });
+        // add81 = candidateX4 + multiply80
+        onnx.Node("Add", new[] { "candidateX4", "multiply80" }, new[] { "add81" });
+        // candidate4 = tanh(add81)
+        onnx.Node("Tanh", new[] { "add81" }, new[] { "candidate4" });
+        // affine83 = −z4 + 1
+        onnx.Floats("affine83_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z4", "affine83_scale" }, new[] { "affine83_scaled" });
+        onnx.Floats("affine83_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine83_scaled", "affine83_shift" }, new[] { "affine83" });
+        // multiply84 = affine83 ⊙ candidate4
+        onnx.Node("Mul", new[] { "affine83", "candidate4" }, new[] { "multiply84" });
+        // multiply85 = z4 ⊙ h4
+        onnx.Node("Mul", new[] { "z4", "h4" }, new[] { "multiply85" });
+        // h5 = multiply84 + multiply85
+        onnx.Node("Add", new[] { "multiply84", "multiply85" }, new[] { "h5" });
+        // updateX5 = x5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x5", "update.x.weight", "update.x.bias" }, new[] { "updateX5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH5 = h5 · Wᵀ
+        onnx.Node("Gemm", new[] { "h5", "update.h.weight" }, new[] { "updateH5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add89 = updateX5 + updateH5
+        onnx.Node("Add", new[] { "updateX5", "updateH5" }, new[] { "add89" });
+        // z5 = σ(add89) = 1 / (1 + e^(−add89))
+        onnx.Node("Sigmoid", new[] { "add89" }, new[] { "z5" });
+        // resetX5 = x5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x5", "reset.x.weight", "reset.x.bias" }, new[] { "resetX5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH5 = h5 · Wᵀ
+        onnx.Node("Gemm", new[] { "h5", "reset.h.weight" }, new[] { "resetH5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add93 = resetX5 + resetH5
+        onnx.Node("Add", new[] { "resetX5", "resetH5" }, new[] { "add93" });
+        // r_5 = σ(add93) = 1 / (1 + e^(−add93))
+        onnx.Node("Sigmoid", new[] { "add93" }, new[] { "r_5" });
+        // candidateX5 = x5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x5", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH5 = h5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h5", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply97 = r_5 ⊙ candidateH5
+        onnx.Node("Mul", new[] { "r_5", "candidateH5" }, new[] { "multiply97" });
+        // add98 = candidateX5 + multiply97
+        onnx.Node("Add", new[] { "candidateX5", "multiply97" }, new[] { "add98" });
+        // candidate5 = tanh(add98)
+        onnx.Node("Tanh", new[] { "add98" }, new[] { "candidate5" });
+        // affine100 = −z5 + 1
+        onnx.Floats("affine100_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z5", "affine100_scale" }, new[] { "affine100_scaled" });
+        onnx.Floats("affine100_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine100_scaled", "affine100_shift" }, new[] { "affine100" });
+        // multiply101 = affine100 ⊙ candidate5
+        onnx.Node("Mul", new[] { "affine100", "candidate5" }, new[] { "multiply101" });
+        // multiply102 = z5 ⊙ h5
+        onnx.Node("Mul", new[] { "z5", "h5" }, new[] { "multiply102" });
+        // h6 = multiply101 + multiply102
+        onnx.Node("Add", new[] { "multiply101", "multiply102" }, new[] { "h6" });
+        // updateX6 = x6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x6", "update.x.weight", "update.x.bias" }, new[] { "updateX6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH6 = h6 · Wᵀ
+        onnx.Node("Gemm", new[] { "h6", "update.h.weight" }, new[] { "updateH6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add106 = updateX6 + updateH6
+        onnx.Node("Add", new[] { "updateX6", "updateH6" }, new[] { "add106" });
+        // z6 = σ(add106) = 1 / (1 + e^(−add106))
+        onnx.Node("Sigmoid", new[] { "add106" }, new[] { "z6" });
+        // resetX6 = x6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x6", "reset.x.weight", "reset.x.bias" }, new[] { "resetX6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH6 = h6 · Wᵀ
+        onnx.Node("Gemm", new[] { "h6", "reset.h.weight" }, new[] { "resetH6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add110 = resetX6 + resetH6
+        onnx.Node("Add", new[] { "resetX6", "resetH6" }, new[] { "add110" });
+        // r_6 = σ(add110) = 1 / (1 + e^(−add110))
+        onnx.Node("Sigmoid", new[] { "add110" }, new[] { "r_6" });
+        // candidateX6 = x6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x6", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH6 = h6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h6", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply114 = r_6 ⊙ candidateH6
+        onnx.Node("Mul", new[] { "r_6", "candidateH6" }, new[] { "multiply114" });
+        // add115 = candidateX6 + multiply114
+        onnx.Node("Add", new[] { "candidateX6", "multiply114" }, new[] { "add115" });
+        // candidate6 = tanh(add115)
+        onnx.Node("Tanh", new[] { "add115" }, new[] { "candidate6" });
+        // affine117 = −z6 + 1
+        onnx.Floats("affine117_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z6", "affine117_scale" }, new[] { "affine117_scaled" });
+        onnx.Floats("affine117_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine117_scaled", "affine117_shift" }, new[] { "affine117" });
+        // multiply118 = affine117 ⊙ candidate6
+        onnx.Node("Mul", new[] { "affine117", "candidate6" }, new[] { "multiply118" });
+        // multiply119 = z6 ⊙ h6
+        onnx.Node("Mul", new[] { "z6", "h6" }, new[] { "multiply119" });
+        // h7 = multiply118 + multiply119
+        onnx.Node("Add", new[] { "multiply118", "multiply119" }, new[] { "h7" });
+        // updateX7 = x7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x7", "update.x.weight", "update.x.bias" }, new[] { "updateX7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH7 = h7 · Wᵀ
+        onnx.Node("Gemm", new[] { "h7", "update.h.weight" }, new[] { "updateH7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add123 = updateX7 + updateH7
+        onnx.Node("Add", new[] { "updateX7", "updateH7" }, new[] { "add123" });
+        // z7 = σ(add123) = 1 / (1 + e^(−add123))
+        onnx.Node("Sigmoid", new[] { "add123" }, new[] { "z7" });
+        // resetX7 = x7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x7", "reset.x.weight", "reset.x.bias" }, new[] { "resetX7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH7 = h7 · Wᵀ
+        onnx.Node("Gemm", new[] { "h7", "reset.h.weight" }, new[] { "resetH7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add127 = resetX7 + resetH7
+        onnx.Node("Add", new[] { "resetX7", "resetH7" }, new[] { "add127" });
+        // r_7 = σ(add127) = 1 / (1 + e^(−add127))
+        onnx.Node("Sigmoid", new[] { "add127" }, new[] { "r_7" });
+        // candidateX7 = x7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x7", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH7 = h7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h7", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply131 = r_7 ⊙ candidateH7
+        onnx.Node("Mul", new[] { "r_7", "candidateH7" }, new[] { "multiply131" });
+        // add132 = candidateX7 + multiply131
+        onnx.Node("Add", new[] { "candidateX7", "multiply131" }, new[] { "add132" });
+        // candidate7 = tanh(add132)
+        onnx.Node("Tanh", new[] { "add132" }, new[] { "candidate7" });
+        // affine134 = −z7 + 1
+        onnx.Floats("affine134_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z7", "affine134_scale" }, new[] { "affine134_scaled" });
+        onnx.Floats("affine134_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine134_scaled", "affine134_shift" }, new[] { "affine134" });
+        // multiply135 = affine134 ⊙ candidate7
+        onnx.Node("Mul", new[] { "affine134", "candidate7" }, new[] { "multiply135" });
+        // multiply136 = z7 ⊙ h7
+        onnx.Node("Mul", new[] { "z7", "h7" }, new[] { "multiply136" });
+        // h8 = multiply135 + multiply136
+        onnx.Node("Add", new[] { "multiply135", "multiply136" }, new[] { "h8" });
+        // updateX8 = x8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x8", "update.x.weight", "update.x.bias" }, new[] { "updateX8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH8 = h8 · Wᵀ
+        onnx.Node("Gemm", new[] { "h8", "update.h.weight" }, new[] { "updateH8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add140 = updateX8 + updateH8
+        onnx.Node("Add", new[] { "updateX8", "updateH8" }, new[] { "add140" });
+        // z8 = σ(add140) = 1 / (1 + e^(−add140))
+        onnx.Node("Sigmoid", new[] { "add140" }, new[] { "z8" });
+        // resetX8 = x8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x8", "reset.x.weight", "reset.x.bias" }, new[] { "resetX8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH8 = h8 · Wᵀ
+        onnx.Node("Gemm", new[] { "h8", "reset.h.weight" }, new[] { "resetH8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add144 = resetX8 + resetH8
+        onnx.Node("Add", new[] { "resetX8", "resetH8" }, new[] { "add144" });
+        // r_8 = σ(add144) = 1 / (1 + e^(−add144))
+        onnx.Node("Sigmoid", new[] { "add144" }, new[] { "r_8" });
+        // candidateX8 = x8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x8", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH8 = h8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h8", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply148 = r_8 ⊙ candidateH8
+        onnx.Node("Mul", new[] { "r_8", "candidateH8" }, new[] { "multiply148" });
+        // add149 = candidateX8 + multiply148
+        onnx.Node("Add", new[] { "candidateX8", "multiply148" }, new[] { "add149" });
+        // candidate8 = tanh(add149)
+        onnx.Node("Tanh", new[] { "add149" }, new[] { "candidate8" });
+        // affine151 = −z8 + 1
+        onnx.Floats("affine151_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z8", "affine151_scale" }, new[] { "affine151_scaled" });
+        onnx.Floats("affine151_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine151_scaled", "affine151_shift" }, new[] { "affine151" });
+        // multiply152 = affine151 ⊙ candidate8
+        onnx.Node("Mul", new[] { "affine151", "candidate8" }, new[] { "multiply152" });
+        // multiply153 = z8 ⊙ h8
+        onnx.Node("Mul", new[] { "z8", "h8" }, new[] { "multiply153" });
+        // h9 = multiply152 + multiply153
+        onnx.Node("Add", new[] { "multiply152", "multiply153" }, new[] { "h9" });
+        // updateX9 = x9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x9", "update.x.weight", "update.x.bias" }, new[] { "updateX9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH9 = h9 · Wᵀ
+        onnx.Node("Gemm", new[] { "h9", "update.h.weight" }, new[] { "updateH9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add157 = updateX9 + updateH9
+        onnx.Node("Add", new[] { "updateX9", "updateH9" }, new[] { "add157" });
+        // z9 = σ(add157) = 1 / (1 + e^(−add157))
+        onnx.Node("Sigmoid", new[] { "add157" }, new[] { "z9" });
+        // resetX9 = x9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x9", "reset.x.weight", "reset.x.bias" }, new[] { "resetX9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH9 = h9 · Wᵀ
+        onnx.Node("Gemm", new[] { "h9", "reset.h.weight" }, new[] { "resetH9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add161 = resetX9 + resetH9
+        onnx.Node("Add", new[] { "resetX9", "resetH9" }, new[] { "add161" });
+        // r_9 = σ(add161) = 1 / (1 + e^(−add161))
+        onnx.Node("Sigmoid", new[] { "add161" }, new[] { "r_9" });
+        // candidateX9 = x9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x9", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH9 = h9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h9", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply165 = r_9 ⊙ candidateH9
+        onnx.Node("Mul", new[] { "r_9", "candidateH9" }, new[] { "multiply165" });
+        // add166 = candidateX9 + multiply165
+        onnx.Node("Add", new[] { "candidateX9", "multiply165" }, new[] { "add166" });
+        // candidate9 = tanh(add166)
+        onnx.Node("Tanh", new[] { "add166" }, new[] { "candidate9" });
+        // affine168 = −z9 + 1
+        onnx.Floats("affine168_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z9", "affine168_scale" }, new[] { "affine168_scaled" });
+        onnx.Floats("affine168_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine168_scaled", "affine168_shift" }, new[] { "affine168" });
+        // multiply169 = affine168 ⊙ candidate9
+        onnx.Node("Mul", new[] { "affine168", "candidate9" }, new[] { "multiply169" });
+        // multiply170 = z9 ⊙ h9
+        onnx.Node("Mul", new[] { "z9", "h9" }, new[] { "multiply170" });
+        // h10 = multiply169 + multiply170
+        onnx.Node("Add", new[] { "multiply169", "multiply170" }, new[] { "h10" });
+        // updateX10 = x10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x10", "update.x.weight", "update.x.bias" }, new[] { "updateX10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH10 = h10 · Wᵀ
+        onnx.Node("Gemm", new[] { "h10", "update.h.weight" }, new[] { "updateH10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add174 = updateX10 + updateH10
+        onnx.Node("Add", new[] { "updateX10", "updateH10" }, new[] { "add174" });
+        // z10 = σ(add174) = 1 / (1 + e^(−add174))
+        onnx.Node("Sigmoid", new[] { "add174" }, new[] { "z10" });
+        // resetX10 = x10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x10", "reset.x.weight", "reset.x.bias" }, new[] { "resetX10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH10 = h10 · Wᵀ
+        onnx.Node("Gemm", new[] { "h10", "reset.h.weight" }, new[] { "resetH10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add178 = resetX10 + resetH10
+        onnx.Node("Add", new[] { "resetX10", "resetH10" }, new[] { "add178" });
+        // r_10 = σ(add178) = 1 / (1 + e^(−add178))
+        onnx.Node("Sigmoid", new[] { "add178" }, new[] { "r_10" });
+        // candidateX10 = x10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x10", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH10 = h10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h10", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply182 = r_10 ⊙ candidateH10
+        onnx.Node("Mul", new[] { "r_10", "candidateH10" }, new[] { "multiply182" });
+        // add183 = candidateX10 + multiply182
+        onnx.Node("Add", new[] { "candidateX10", "multiply182" }, new[] { "add183" });
+        // candidate10 = tanh(add183)
+        onnx.Node("Tanh", new[] { "add183" }, new[] { "candidate10" });
+        // affine185 = −z10 + 1
+        onnx.Floats("affine185_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z10", "affine185_scale" }, new[] { "affine185_scaled" });
+        onnx.Floats("affine185_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine185_scaled", "affine185_shift" }, new[] { "affine185" });
+        // multiply186 = affine185 ⊙ candidate10
+        onnx.Node("Mul", new[] { "affine185", "candidate10" }, new[] { "multiply186" });
+        // multiply187 = z10 ⊙ h10
+        onnx.Node("Mul", new[] { "z10", "h10" }, new[] { "multiply187" });
+        // h11 = multiply186 + multiply187
+        onnx.Node("Add", new[] { "multiply186", "multiply187" }, new[] { "h11" });
+        // updateX11 = x11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x11", "update.x.weight", "update.x.bias" }, new[] { "updateX11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH11 = h11 · Wᵀ
+        onnx.Node("Gemm", new[] { "h11", "update.h.weight" }, new[] { "updateH11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add191 = updateX11 + updateH11
+        onnx.Node("Add", new[] { "updateX11", "updateH11" }, new[] { "add191" });
+        // z11 = σ(add191) = 1 / (1 + e^(−add191))
+        onnx.Node("Sigmoid", new[] { "add191" }, new[] { "z11" });
+        // resetX11 = x11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x11", "reset.x.weight", "reset.x.bias" }, new[] { "resetX11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH11 = h11 · Wᵀ
+        onnx.Node("Gemm", new[] { "h11", "reset.h.weight" }, new[] { "resetH11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add195 = resetX11 + resetH11
+        onnx.Node("Add", new[] { "resetX11", "resetH11" }, new[] { "add195" });
+        // r_11 = σ(add195) = 1 / (1 + e^(−add195))
+        onnx.Node("Sigmoid", new[] { "add195" }, new[] { "r_11" });
+        // candidateX11 = x11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x11", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH11 = h11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h11", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply199 = r_11 ⊙ candidateH11
+        onnx.Node("Mul", new[] { "r_11", "candidateH11" }, new[] { "multiply199" });
+        // add200 = candidateX11 + multiply199
+        onnx.Node("Add", new[] { "candidateX11", "multiply199" }, new[] { "add200" });
+        // candidate11 = tanh(add200)
+        onnx.Node("Tanh", new[] { "add200" }, new[] { "candidate11" });
+        // affine202 = −z11 + 1
+        onnx.Floats("affine202_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z11", "affine202_scale" }, new[] { "affine202_scaled" });
+        onnx.Floats("affine202_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine202_scaled", "affine202_shift" }, new[] { "affine202" });
+        // multiply203 = affine202 ⊙ candidate11
+        onnx.Node("Mul", new[] { "affine202", "candidate11" }, new[] { "multiply203" });
+        // multiply204 = z11 ⊙ h11
+        onnx.Node("Mul", new[] { "z11", "h11" }, new[] { "multiply204" });
+        // h12 = multiply203 + multiply204
+        onnx.Node("Add", new[] { "multiply203", "multiply204" }, new[] { "h12" });
+        // updateX12 = x12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x12", "update.x.weight", "update.x.bias" }, new[] { "updateX12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH12 = h12 · Wᵀ
+        onnx.Node("Gemm", new[] { "h12", "update.h.weight" }, new[] { "updateH12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add208 = updateX12 + updateH12
+        onnx.Node("Add", new[] { "updateX12", "updateH12" }, new[] { "add208" });
+        // z12 = σ(add208) = 1 / (1 + e^(−add208))
+        onnx.Node("Sigmoid", new[] { "add208" }, new[] { "z12" });
+        // resetX12 = x12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x12", "reset.x.weight", "reset.x.bias" }, new[] { "resetX12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH12 = h12 · Wᵀ
+        onnx.Node("Gemm", new[] { "h12", "reset.h.weight" }, new[] { "resetH12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add212 = resetX12 + resetH12
+        onnx.Node("Add", new[] { "resetX12", "resetH12" }, new[] { "add212" });
+        // r_12 = σ(add212) = 1 / (1 + e^(−add212))
+        onnx.Node("Sigmoid", new[] { "add212" }, new[] { "r_12" });
+        // candidateX12 = x12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x12", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH12 = h12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h12", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply216 = r_12 ⊙ candidateH12
+        onnx.Node("Mul", new[] { "r_12", "candidateH12" }, new[] { "multiply216" });
+        // add217 = candidateX12 + multiply216
+        onnx.Node("Add", new[] { "candidateX12", "multiply216" }, new[] { "add217" });
+        // candidate12 = tanh(add217)
+        onnx.Node("Tanh", new[] { "add217" }, new[] { "candidate12" });
+        // affine219 = −z12 + 1
+        onnx.Floats("affine219_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z12", "affine219_scale" }, new[] { "affine219_scaled" });
+        onnx.Floats("affine219_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine219_scaled", "affine219_shift" }, new[] { "affine219" });
+        // multiply220 = affine219 ⊙ candidate12
+        onnx.Node("Mul", new[] { "affine219", "candidate12" }, new[] { "multiply220" });
+        // multiply221 = z12 ⊙ h12
+        onnx.Node("Mul", new[] { "z12", "h12" }, new[] { "multiply221" });
+        // h13 = multiply220 + multiply221
+        onnx.Node("Add", new[] { "multiply220", "multiply221" }, new[] { "h13" });
+        // updateX13 = x13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x13", "update.x.weight", "update.x.bias" }, new[] { "updateX13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH13 = h13 · Wᵀ
+        onnx.Node("Gemm", new[] { "h13", "update.h.weight" }, new[] { "updateH13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add225 = updateX13 + updateH13
+        onnx.Node("Add", new[] { "updateX13", "updateH13" }, new[] { "add225" });
+        // z13 = σ(add225) = 1 / (1 + e^(−add225))
+        onnx.Node("Sigmoid", new[] { "add225" }, new[] { "z13" });
+        // resetX13 = x13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x13", "reset.x.weight", "reset.x.bias" }, new[] { "resetX13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH13 = h13 · Wᵀ
+        onnx.Node("Gemm", new[] { "h13", "reset.h.weight" }, new[] { "resetH13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add229 = resetX13 + resetH13
+        onnx.Node("Add", new[] { "resetX13", "resetH13" }, new[] { "add229" });
+        // r_13 = σ(add229) = 1 / (1 + e^(−add229))
+        onnx.Node("Sigmoid", new[] { "add229" }, new[] { "r_13" });
+        // candidateX13 = x13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x13", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH13 = h13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h13", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply233 = r_13 ⊙ candidateH13
+        onnx.Node("Mul", new[] { "r_13", "candidateH13" }, new[] { "multiply233" });
+        // add234 = candidateX13 + multiply233
+        onnx.Node("Add", new[] { "candidateX13", "multiply233" }, new[] { "add234" });
+        // candidate13 = tanh(add234)
+        onnx.Node("Tanh", new[] { "add234" }, new[] { "candidate13" });
+        // affine236 = −z13 + 1
+        onnx.Floats("affine236_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z13", "affine236_scale" }, new[] { "affine236_scaled" });
+        onnx.Floats("affine236_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine236_scaled", "affine236_shift" }, new[] { "affine236" });
+        // multiply237 = affine236 ⊙ candidate13
+        onnx.Node("Mul", new[] { "affine236", "candidate13" }, new[] { "multiply237" });
+        // multiply238 = z13 ⊙ h13
+        onnx.Node("Mul", new[] { "z13", "h13" }, new[] { "multiply238" });
+        // h14 = multiply237 + multiply238
+        onnx.Node("Add", new[] { "multiply237", "multiply238" }, new[] { "h14" });
+        // updateX14 = x14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x14", "update.x.weight", "update.x.bias" }, new[] { "updateX14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH14 = h14 · Wᵀ
+        onnx.Node("Gemm", new[] { "h14", "update.h.weight" }, new[] { "updateH14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add242 = updateX14 + updateH14
+        onnx.Node("Add", new[] { "updateX14", "updateH14" }, new[] { "add242" });
+        // z14 = σ(add242) = 1 / (1 + e^(−add242))
+        onnx.Node("Sigmoid", new[] { "add242" }, new[] { "z14" });
+        // resetX14 = x14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x14", "reset.x.weight", "reset.x.bias" }, new[] { "resetX14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH14 = h14 · Wᵀ
+        onnx.Node("Gemm", new[] { "h14", "reset.h.weight" }, new[] { "resetH14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add246 = resetX14 + resetH14
+        onnx.Node("Add", new[] { "resetX14", "resetH14" }, new[] { "add246" });
+        // r_14 = σ(add246) = 1 / (1 + e^(−add246))
+        onnx.Node("Sigmoid", new[] { "add246" }, new[] { "r_14" });
+        // candidateX14 = x14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x14", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH14 = h14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h14", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply250 = r_14 ⊙ candidateH14
+        onnx.Node("Mul", new[] { "r_14", "candidateH14" }, new[] { "multiply250" });
+        // add251 = candidateX14 + multiply250
+        onnx.Node("Add", new[] { "candidateX14", "multiply250" }, new[] { "add251" });
+        // candidate14 = tanh(add251)
+        onnx.Node("Tanh", new[] { "add251" }, new[] { "candidate14" });
+        // affine253 = −z14 + 1
+        onnx.Floats("affine253_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z14", "affine253_scale" }, new[] { "affine253_scaled" });
+        onnx.Floats("affine253_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine253_scaled", "affine253_shift" }, new[] { "affine253" });
+        // multiply254 = affine253 ⊙ candidate14
+        onnx.Node("Mul", new[] { "affine253", "candidate14" }, new[] { "multiply254" });
+        // multiply255 = z14 ⊙ h14
+        onnx.Node("Mul", new[] { "z14", "h14" }, new[] { "multiply255" });
+        // h15 = multiply254 + multiply255
+        onnx.Node("Add", new[] { "multiply254", "multiply255" }, new[] { "h15" });
+        // updateX15 = x15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x15", "update.x.weight", "update.x.bias" }, new[] { "updateX15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH15 = h15 · Wᵀ
+        onnx.Node("Gemm", new[] { "h15", "update.h.weight" }, new[] { "updateH15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add259 = updateX15 + updateH15
+        onnx.Node("Add", new[] { "updateX15", "updateH15" }, new[] { "add259" });
+        // z15 = σ(add259) = 1 / (1 + e^(−add259))
+        onnx.Node("Sigmoid", new[] { "add259" }, new[] { "z15" });
+        // resetX15 = x15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x15", "reset.x.weight", "reset.x.bias" }, new[] { "resetX15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH15 = h15 · Wᵀ
+        onnx.Node("Gemm", new[] { "h15", "reset.h.weight" }, new[] { "resetH15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add263 = resetX15 + resetH15
+        onnx.Node("Add", new[] { "resetX15", "resetH15" }, new[] { "add263" });
+        // r_15 = σ(add263) = 1 / (1 + e^(−add263))
+        onnx.Node("Sigmoid", new[] { "add263" }, new[] { "r_15" });
+        // candidateX15 = x15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x15", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH15 = h15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h15", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply267 = r_15 ⊙ candidateH15
+        onnx.Node("Mul", new[] { "r_15", "candidateH15" }, new[] { "multiply267" });
+        // add268 = candidateX15 + multiply267
+        onnx.Node("Add", new[] { "candidateX15", "multiply267" }, new[] { "add268" });
+        // candidate15 = tanh(add268)
+        onnx.Node("Tanh", new[] { "add268" }, new[] { "candidate15" });
+        // affine270 = −z15 + 1
+        onnx.Floats("affine270_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z15", "affine270_scale" }, new[] { "affine270_scaled" });
+        onnx.Floats("affine270_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine270_scaled", "affine270_shift" }, new[] { "affine270" });
+        // multiply271 = affine270 ⊙ candidate15
+        onnx.Node("Mul", new[] { "affine270", "candidate15" }, new[] { "multiply271" });
+        // multiply272 = z15 ⊙ h15
+        onnx.Node("Mul", new[] { "z15", "h15" }, new[] { "multiply272" });
+        // h16 = multiply271 + multiply272
+        onnx.Node("Add", new[] { "multiply271", "multiply272" }, new[] { "h16" });
+        // updateX16 = x16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x16", "update.x.weight", "update.x.bias" }, new[] { "updateX16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH16 = h16 · Wᵀ
+        onnx.Node("Gemm", new[] { "h16", "update.h.weight" }, new[] { "updateH16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add276 = updateX16 + updateH16
+        onnx.Node("Add", new[] { "updateX16", "updateH16" }, new[] { "add276" });
+        // z16 = σ(add276) = 1 / (1 + e^(−add276))
+        onnx.Node("Sigmoid", new[] { "add276" }, new[] { "z16" });
+        // resetX16 = x16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x16", "reset.x.weight", "reset.x.bias" }, new[] { "resetX16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH16 = h16 · Wᵀ
+        onnx.Node("Gemm", new[] { "h16", "reset.h.weight" }, new[] { "resetH16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add280 = resetX16 + resetH16
+        onnx.Node("Add", new[] { "resetX16", "resetH16" }, new[] { "add280" });
+        // r_16 = σ(add280) = 1 / (1 + e^(−add280))
+        onnx.Node("Sigmoid", new[] { "add280" }, new[] { "r_16" });
+        // candidateX16 = x16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x16", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH16 = h16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h16", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply284 = r_16 ⊙ candidateH16
+        onnx.Node("Mul", new[] { "r_16", "candidateH16" }, new[] { "multiply284" });
+        // add285 = candidateX16 + multiply284
+        onnx.Node("Add", new[] { "candidateX16", "multiply284" }, new[] { "add285" });
+        // candidate16 = tanh(add285)
+        onnx.Node("Tanh", new[] { "add285" }, new[] { "candidate16" });
+        // affine287 = −z16 + 1
+        onnx.Floats("affine287_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z16", "affine287_scale" }, new[] { "affine287_scaled" });
+        onnx.Floats("affine287_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine287_scaled", "affine287_shift" }, new[] { "affine287" });
+        // multiply288 = affine287 ⊙ candidate16
+        onnx.Node("Mul", new[] { "affine287", "candidate16" }, new[] { "multiply288" });
+        // multiply289 = z16 ⊙ h16
+        onnx.Node("Mul", new[] { "z16", "h16" }, new[] { "multiply289" });
+        // h17 = multiply288 + multiply289
+        onnx.Node("Add", new[] { "multiply288", "multiply289" }, new[] { "h17" });
+        // stack291 = [h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15, h16, h17]
+        onnx.Int64s("stack291_axis", 1L);
+        onnx.Node("Unsqueeze", new[] { "h2", "stack291_axis" }, new[] { "stack291_h2" });
+        onnx.Node("Unsqueeze", new[] { "h3", "stack291_axis" }, new[] { "stack291_h3" });
+        onnx.Node("Unsqueeze", new[] { "h4", "stack291_axis" }, new[] { "stack291_h4" });
+        onnx.Node("Unsqueeze", new[] { "h5", "stack291_axis" }, new[] { "stack291_h5" });
+        onnx.Node("Unsqueeze", new[] { "h6", "stack291_axis" }, new[] { "stack291_h6" });
+        onnx.Node("Unsqueeze", new[] { "h7", "stack291_axis" }, new[] { "stack291_h7" });
+        onnx.Node("Unsqueeze", new[] { "h8", "stack291_axis" }, new[] { "stack291_h8" });
+        onnx.Node("Unsqueeze", new[] { "h9", "stack291_axis" }, new[] { "stack291_h9" });
+        onnx.Node("Unsqueeze", new[] { "h10", "stack291_axis" }, new[] { "stack291_h10" });
+        onnx.Node("Unsqueeze", new[] { "h11", "stack291_axis" }, new[] { "stack291_h11" });
+        onnx.Node("Unsqueeze", new[] { "h12", "stack291_axis" }, new[] { "stack291_h12" });
+        onnx.Node("Unsqueeze", new[] { "h13", "stack291_axis" }, new[] { "stack291_h13" });
+        onnx.Node("Unsqueeze", new[] { "h14", "stack291_axis" }, new[] { "stack291_h14" });
+        onnx.Node("Unsqueeze", new[] { "h15", "stack291_axis" }, new[] { "stack291_h15" });
+        onnx.Node("Unsqueeze", new[] { "h16", "stack291_axis" }, new[] { "stack291_h16" });
+        onnx.Node("Unsqueeze", new[] { "h17", "stack291_axis" }, new[] { "stack291_h17" });
+        onnx.Node("Concat", new[] { "stack291_h2", "stack291_h3", "stack291_h4", "stack291_h5", "stack291_h6", "stack291_h7", "stack291_h8", "stack291_h9", "stack291_h10", "stack291_h11", "stack291_h12", "stack291_h13", "stack291_h14", "stack291_h15", "stack291_h16", "stack291_h17" }, new[] { "stack291" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        // head = stack291 · Wᵀ + b
+        onnx.Node("Transpose", new[] { "head.weight" }, new[] { "head_weight_t" }, global::GraphGen.Onnx.OnnxAttribute.Of("perm", new long[] { 1L, 0L }));
+        onnx.Node("MatMul", new[] { "stack291", "head_weight_t" }, new[] { "head_product" });
+        onnx.Node("Add", new[] { "head_product", "head.bias" }, new[] { "head" });
+        onnx.Output("head", 16, 32);
+    }
 }

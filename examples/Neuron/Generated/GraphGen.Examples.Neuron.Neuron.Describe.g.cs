@@ -16,7 +16,7 @@ namespace GraphGen.Examples.Neuron;
 /// loss = BinaryCrossEntropy(sigmoid2, benign)
 /// </code>
 /// </summary>
-partial class Neuron
+partial class Neuron : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -115,4 +115,15 @@ partial class Neuron
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 30);
+        // neuron = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "neuron.weight", "neuron.bias" }, new[] { "neuron" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid2 = σ(neuron) = 1 / (1 + e^(−neuron))
+        onnx.Node("Sigmoid", new[] { "neuron" }, new[] { "sigmoid2" });
+        onnx.Output("sigmoid2", 1);
+    }
 }

@@ -21,7 +21,7 @@ namespace GraphGen.Examples.Normalization;
 /// loss = SoftmaxCrossEntropy(fc3, digit)
 /// </code>
 /// </summary>
-partial class BatchNormNet
+partial class BatchNormNet : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -181,4 +181,25 @@ partial class BatchNormNet
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // fc1 = pixels · Wᵀ
+        onnx.Node("Gemm", new[] { "pixels", "fc1.weight" }, new[] { "fc1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // bn1 = γ·(fc1 − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "fc1", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var" }, new[] { "bn1" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // h1 = max(bn1, 0)
+        onnx.Node("Relu", new[] { "bn1" }, new[] { "h1" });
+        // fc2 = h1 · Wᵀ
+        onnx.Node("Gemm", new[] { "h1", "fc2.weight" }, new[] { "fc2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // bn2 = γ·(fc2 − μ)/√(σ² + ε) + β
+        onnx.Node("BatchNormalization", new[] { "fc2", "bn2.weight", "bn2.bias", "bn2.running_mean", "bn2.running_var" }, new[] { "bn2" }, global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // h2 = max(bn2, 0)
+        onnx.Node("Relu", new[] { "bn2" }, new[] { "h2" });
+        // fc3 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "fc3.weight", "fc3.bias" }, new[] { "fc3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("fc3", 10);
+    }
 }

@@ -21,7 +21,7 @@ namespace GraphGen.Examples.Normalization;
 /// loss = SoftmaxCrossEntropy(fc3, digit)
 /// </code>
 /// </summary>
-partial class LayerNormNet
+partial class LayerNormNet : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -193,4 +193,25 @@ partial class LayerNormNet
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 64);
+        // fc1 = pixels · Wᵀ + b
+        onnx.Node("Gemm", new[] { "pixels", "fc1.weight", "fc1.bias" }, new[] { "fc1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // ln1 = γ·(fc1 − μ)/√(σ² + ε) + β
+        onnx.Node("LayerNormalization", new[] { "fc1", "ln1.weight", "ln1.bias" }, new[] { "ln1" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L), global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // h1 = max(ln1, 0)
+        onnx.Node("Relu", new[] { "ln1" }, new[] { "h1" });
+        // fc2 = h1 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h1", "fc2.weight", "fc2.bias" }, new[] { "fc2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // ln2 = γ·(fc2 − μ)/√(σ² + ε) + β
+        onnx.Node("LayerNormalization", new[] { "fc2", "ln2.weight", "ln2.bias" }, new[] { "ln2" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L), global::GraphGen.Onnx.OnnxAttribute.Of("epsilon", 1e-05f));
+        // h2 = max(ln2, 0)
+        onnx.Node("Relu", new[] { "ln2" }, new[] { "h2" });
+        // fc3 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "fc3.weight", "fc3.bias" }, new[] { "fc3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("fc3", 10);
+    }
 }

@@ -96,7 +96,7 @@ namespace GraphGen.Examples.Recurrence;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class ElmanRnn
+partial class ElmanRnn : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -2511,4 +2511,229 @@ partial class ElmanRnn
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 16, 4);
+        // select1 = pixels[0]
+        onnx.Int64s("select1_index", 0L);
+        onnx.Node("Gather", new[] { "pixels", "select1_index" }, new[] { "select1_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select1_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select1_gathered", "select1_axis" }, new[] { "select1" });
+        // select2 = pixels[1]
+        onnx.Int64s("select2_index", 1L);
+        onnx.Node("Gather", new[] { "pixels", "select2_index" }, new[] { "select2_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select2_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select2_gathered", "select2_axis" }, new[] { "select2" });
+        // select3 = pixels[2]
+        onnx.Int64s("select3_index", 2L);
+        onnx.Node("Gather", new[] { "pixels", "select3_index" }, new[] { "select3_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select3_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select3_gathered", "select3_axis" }, new[] { "select3" });
+        // select4 = pixels[3]
+        onnx.Int64s("select4_index", 3L);
+        onnx.Node("Gather", new[] { "pixels", "select4_index" }, new[] { "select4_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select4_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select4_gathered", "select4_axis" }, new[] { "select4" });
+        // select5 = pixels[4]
+        onnx.Int64s("select5_index", 4L);
+        onnx.Node("Gather", new[] { "pixels", "select5_index" }, new[] { "select5_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select5_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select5_gathered", "select5_axis" }, new[] { "select5" });
+        // select6 = pixels[5]
+        onnx.Int64s("select6_index", 5L);
+        onnx.Node("Gather", new[] { "pixels", "select6_index" }, new[] { "select6_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select6_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select6_gathered", "select6_axis" }, new[] { "select6" });
+        // select7 = pixels[6]
+        onnx.Int64s("select7_index", 6L);
+        onnx.Node("Gather", new[] { "pixels", "select7_index" }, new[] { "select7_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select7_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select7_gathered", "select7_axis" }, new[] { "select7" });
+        // select8 = pixels[7]
+        onnx.Int64s("select8_index", 7L);
+        onnx.Node("Gather", new[] { "pixels", "select8_index" }, new[] { "select8_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select8_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select8_gathered", "select8_axis" }, new[] { "select8" });
+        // select9 = pixels[8]
+        onnx.Int64s("select9_index", 8L);
+        onnx.Node("Gather", new[] { "pixels", "select9_index" }, new[] { "select9_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select9_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select9_gathered", "select9_axis" }, new[] { "select9" });
+        // select10 = pixels[9]
+        onnx.Int64s("select10_index", 9L);
+        onnx.Node("Gather", new[] { "pixels", "select10_index" }, new[] { "select10_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select10_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select10_gathered", "select10_axis" }, new[] { "select10" });
+        // select11 = pixels[10]
+        onnx.Int64s("select11_index", 10L);
+        onnx.Node("Gather", new[] { "pixels", "select11_index" }, new[] { "select11_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select11_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select11_gathered", "select11_axis" }, new[] { "select11" });
+        // select12 = pixels[11]
+        onnx.Int64s("select12_index", 11L);
+        onnx.Node("Gather", new[] { "pixels", "select12_index" }, new[] { "select12_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select12_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select12_gathered", "select12_axis" }, new[] { "select12" });
+        // select13 = pixels[12]
+        onnx.Int64s("select13_index", 12L);
+        onnx.Node("Gather", new[] { "pixels", "select13_index" }, new[] { "select13_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select13_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select13_gathered", "select13_axis" }, new[] { "select13" });
+        // select14 = pixels[13]
+        onnx.Int64s("select14_index", 13L);
+        onnx.Node("Gather", new[] { "pixels", "select14_index" }, new[] { "select14_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select14_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select14_gathered", "select14_axis" }, new[] { "select14" });
+        // select15 = pixels[14]
+        onnx.Int64s("select15_index", 14L);
+        onnx.Node("Gather", new[] { "pixels", "select15_index" }, new[] { "select15_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select15_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select15_gathered", "select15_axis" }, new[] { "select15" });
+        // select16 = pixels[15]
+        onnx.Int64s("select16_index", 15L);
+        onnx.Node("Gather", new[] { "pixels", "select16_index" }, new[] { "select16_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("select16_axis", 1L);
+        onnx.Node("Squeeze", new[] { "select16_gathered", "select16_axis" }, new[] { "select16" });
+        // h = 0
+        onnx.Node("Shape", new[] { "pixels" }, new[] { "h_input_shape" });
+        onnx.Int64s("h_start", 0L);
+        onnx.Int64s("h_end", 1L);
+        onnx.Node("Slice", new[] { "h_input_shape", "h_start", "h_end" }, new[] { "h_batch" });
+        onnx.Int64s("h_dims", 32L);
+        onnx.Node("Concat", new[] { "h_batch", "h_dims" }, new[] { "h_shape" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 0L));
+        onnx.Node("ConstantOfShape", new[] { "h_shape" }, new[] { "h" });
+        // input = select1 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select1", "input.weight", "input.bias" }, new[] { "input" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent = h · Wᵀ
+        onnx.Node("Gemm", new[] { "h", "recurrent.weight" }, new[] { "recurrent" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add20 = input + recurrent
+        onnx.Node("Add", new[] { "input", "recurrent" }, new[] { "add20" });
+        // h2 = tanh(add20)
+        onnx.Node("Tanh", new[] { "add20" }, new[] { "h2" });
+        // input2 = select2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select2", "input.weight", "input.bias" }, new[] { "input2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent2 = h2 · Wᵀ
+        onnx.Node("Gemm", new[] { "h2", "recurrent.weight" }, new[] { "recurrent2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add24 = input2 + recurrent2
+        onnx.Node("Add", new[] { "input2", "recurrent2" }, new[] { "add24" });
+        // h3 = tanh(add24)
+        onnx.Node("Tanh", new[] { "add24" }, new[] { "h3" });
+        // input3 = select3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select3", "input.weight", "input.bias" }, new[] { "input3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent3 = h3 · Wᵀ
+        onnx.Node("Gemm", new[] { "h3", "recurrent.weight" }, new[] { "recurrent3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add28 = input3 + recurrent3
+        onnx.Node("Add", new[] { "input3", "recurrent3" }, new[] { "add28" });
+        // h4 = tanh(add28)
+        onnx.Node("Tanh", new[] { "add28" }, new[] { "h4" });
+        // input4 = select4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select4", "input.weight", "input.bias" }, new[] { "input4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent4 = h4 · Wᵀ
+        onnx.Node("Gemm", new[] { "h4", "recurrent.weight" }, new[] { "recurrent4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add32 = input4 + recurrent4
+        onnx.Node("Add", new[] { "input4", "recurrent4" }, new[] { "add32" });
+        // h5 = tanh(add32)
+        onnx.Node("Tanh", new[] { "add32" }, new[] { "h5" });
+        // input5 = select5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select5", "input.weight", "input.bias" }, new[] { "input5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent5 = h5 · Wᵀ
+        onnx.Node("Gemm", new[] { "h5", "recurrent.weight" }, new[] { "recurrent5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add36 = input5 + recurrent5
+        onnx.Node("Add", new[] { "input5", "recurrent5" }, new[] { "add36" });
+        // h6 = tanh(add36)
+        onnx.Node("Tanh", new[] { "add36" }, new[] { "h6" });
+        // input6 = select6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select6", "input.weight", "input.bias" }, new[] { "input6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent6 = h6 · Wᵀ
+        onnx.Node("Gemm", new[] { "h6", "recurrent.weight" }, new[] { "recurrent6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add40 = input6 + recurrent6
+        onnx.Node("Add", new[] { "input6", "recurrent6" }, new[] { "add40" });
+        // h7 = tanh(add40)
+        onnx.Node("Tanh", new[] { "add40" }, new[] { "h7" });
+        // input7 = select7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select7", "input.weight", "input.bias" }, new[] { "input7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent7 = h7 · Wᵀ
+        onnx.Node("Gemm", new[] { "h7", "recurrent.weight" }, new[] { "recurrent7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add44 = input7 + recurrent7
+        onnx.Node("Add", new[] { "input7", "recurrent7" }, new[] { "add44" });
+        // h8 = tanh(add44)
+        onnx.Node("Tanh", new[] { "add44" }, new[] { "h8" });
+        // input8 = select8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select8", "input.weight", "input.bias" }, new[] { "input8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent8 = h8 · Wᵀ
+        onnx.Node("Gemm", new[] { "h8", "recurrent.weight" }, new[] { "recurrent8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add48 = input8 + recurrent8
+        onnx.Node("Add", new[] { "input8", "recurrent8" }, new[] { "add48" });
+        // h9 = tanh(add48)
+        onnx.Node("Tanh", new[] { "add48" }, new[] { "h9" });
+        // input9 = select9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select9", "input.weight", "input.bias" }, new[] { "input9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent9 = h9 · Wᵀ
+        onnx.Node("Gemm", new[] { "h9", "recurrent.weight" }, new[] { "recurrent9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add52 = input9 + recurrent9
+        onnx.Node("Add", new[] { "input9", "recurrent9" }, new[] { "add52" });
+        // h10 = tanh(add52)
+        onnx.Node("Tanh", new[] { "add52" }, new[] { "h10" });
+        // input10 = select10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select10", "input.weight", "input.bias" }, new[] { "input10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent10 = h10 · Wᵀ
+        onnx.Node("Gemm", new[] { "h10", "recurrent.weight" }, new[] { "recurrent10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add56 = input10 + recurrent10
+        onnx.Node("Add", new[] { "input10", "recurrent10" }, new[] { "add56" });
+        // h11 = tanh(add56)
+        onnx.Node("Tanh", new[] { "add56" }, new[] { "h11" });
+        // input11 = select11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select11", "input.weight", "input.bias" }, new[] { "input11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent11 = h11 · Wᵀ
+        onnx.Node("Gemm", new[] { "h11", "recurrent.weight" }, new[] { "recurrent11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add60 = input11 + recurrent11
+        onnx.Node("Add", new[] { "input11", "recurrent11" }, new[] { "add60" });
+        // h12 = tanh(add60)
+        onnx.Node("Tanh", new[] { "add60" }, new[] { "h12" });
+        // input12 = select12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select12", "input.weight", "input.bias" }, new[] { "input12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent12 = h12 · Wᵀ
+        onnx.Node("Gemm", new[] { "h12", "recurrent.weight" }, new[] { "recurrent12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add64 = input12 + recurrent12
+        onnx.Node("Add", new[] { "input12", "recurrent12" }, new[] { "add64" });
+        // h13 = tanh(add64)
+        onnx.Node("Tanh", new[] { "add64" }, new[] { "h13" });
+        // input13 = select13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select13", "input.weight", "input.bias" }, new[] { "input13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent13 = h13 · Wᵀ
+        onnx.Node("Gemm", new[] { "h13", "recurrent.weight" }, new[] { "recurrent13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add68 = input13 + recurrent13
+        onnx.Node("Add", new[] { "input13", "recurrent13" }, new[] { "add68" });
+        // h14 = tanh(add68)
+        onnx.Node("Tanh", new[] { "add68" }, new[] { "h14" });
+        // input14 = select14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select14", "input.weight", "input.bias" }, new[] { "input14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent14 = h14 · Wᵀ
+        onnx.Node("Gemm", new[] { "h14", "recurrent.weight" }, new[] { "recurrent14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add72 = input14 + recurrent14
+        onnx.Node("Add", new[] { "input14", "recurrent14" }, new[] { "add72" });
+        // h15 = tanh(add72)
+        onnx.Node("Tanh", new[] { "add72" }, new[] { "h15" });
+        // input15 = select15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select15", "input.weight", "input.bias" }, new[] { "input15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent15 = h15 · Wᵀ
+        onnx.Node("Gemm", new[] { "h15", "recurrent.weight" }, new[] { "recurrent15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add76 = input15 + recurrent15
+        onnx.Node("Add", new[] { "input15", "recurrent15" }, new[] { "add76" });
+        // h16 = tanh(add76)
+        onnx.Node("Tanh", new[] { "add76" }, new[] { "h16" });
+        // input16 = select16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "select16", "input.weight", "input.bias" }, new[] { "input16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // recurrent16 = h16 · Wᵀ
+        onnx.Node("Gemm", new[] { "h16", "recurrent.weight" }, new[] { "recurrent16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add80 = input16 + recurrent16
+        onnx.Node("Add", new[] { "input16", "recurrent16" }, new[] { "add80" });
+        // h17 = tanh(add80)
+        onnx.Node("Tanh", new[] { "add80" }, new[] { "h17" });
+        // output = h17 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h17", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

@@ -304,7 +304,7 @@ namespace GraphGen.Examples.Recurrence;
 /// loss = SoftmaxCrossEntropy(output, digit)
 /// </code>
 /// </summary>
-partial class GruRnn
+partial class GruRnn : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -8911,4 +8911,693 @@ partial class GruRnn
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("pixels", 16, 4);
+        // x = pixels[0]
+        onnx.Int64s("x_index", 0L);
+        onnx.Node("Gather", new[] { "pixels", "x_index" }, new[] { "x_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x_gathered", "x_axis" }, new[] { "x" });
+        // x2 = pixels[1]
+        onnx.Int64s("x2_index", 1L);
+        onnx.Node("Gather", new[] { "pixels", "x2_index" }, new[] { "x2_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x2_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x2_gathered", "x2_axis" }, new[] { "x2" });
+        // x3 = pixels[2]
+        onnx.Int64s("x3_index", 2L);
+        onnx.Node("Gather", new[] { "pixels", "x3_index" }, new[] { "x3_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x3_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x3_gathered", "x3_axis" }, new[] { "x3" });
+        // x4 = pixels[3]
+        onnx.Int64s("x4_index", 3L);
+        onnx.Node("Gather", new[] { "pixels", "x4_index" }, new[] { "x4_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x4_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x4_gathered", "x4_axis" }, new[] { "x4" });
+        // x5 = pixels[4]
+        onnx.Int64s("x5_index", 4L);
+        onnx.Node("Gather", new[] { "pixels", "x5_index" }, new[] { "x5_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x5_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x5_gathered", "x5_axis" }, new[] { "x5" });
+        // x6 = pixels[5]
+        onnx.Int64s("x6_index", 5L);
+        onnx.Node("Gather", new[] { "pixels", "x6_index" }, new[] { "x6_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x6_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x6_gathered", "x6_axis" }, new[] { "x6" });
+        // x7 = pixels[6]
+        onnx.Int64s("x7_index", 6L);
+        onnx.Node("Gather", new[] { "pixels", "x7_index" }, new[] { "x7_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x7_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x7_gathered", "x7_axis" }, new[] { "x7" });
+        // x8 = pixels[7]
+        onnx.Int64s("x8_index", 7L);
+        onnx.Node("Gather", new[] { "pixels", "x8_index" }, new[] { "x8_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x8_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x8_gathered", "x8_axis" }, new[] { "x8" });
+        // x9 = pixels[8]
+        onnx.Int64s("x9_index", 8L);
+        onnx.Node("Gather", new[] { "pixels", "x9_index" }, new[] { "x9_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x9_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x9_gathered", "x9_axis" }, new[] { "x9" });
+        // x10 = pixels[9]
+        onnx.Int64s("x10_index", 9L);
+        onnx.Node("Gather", new[] { "pixels", "x10_index" }, new[] { "x10_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x10_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x10_gathered", "x10_axis" }, new[] { "x10" });
+        // x11 = pixels[10]
+        onnx.Int64s("x11_index", 10L);
+        onnx.Node("Gather", new[] { "pixels", "x11_index" }, new[] { "x11_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x11_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x11_gathered", "x11_axis" }, new[] { "x11" });
+        // x12 = pixels[11]
+        onnx.Int64s("x12_index", 11L);
+        onnx.Node("Gather", new[] { "pixels", "x12_index" }, new[] { "x12_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x12_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x12_gathered", "x12_axis" }, new[] { "x12" });
+        // x13 = pixels[12]
+        onnx.Int64s("x13_index", 12L);
+        onnx.Node("Gather", new[] { "pixels", "x13_index" }, new[] { "x13_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x13_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x13_gathered", "x13_axis" }, new[] { "x13" });
+        // x14 = pixels[13]
+        onnx.Int64s("x14_index", 13L);
+        onnx.Node("Gather", new[] { "pixels", "x14_index" }, new[] { "x14_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x14_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x14_gathered", "x14_axis" }, new[] { "x14" });
+        // x15 = pixels[14]
+        onnx.Int64s("x15_index", 14L);
+        onnx.Node("Gather", new[] { "pixels", "x15_index" }, new[] { "x15_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x15_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x15_gathered", "x15_axis" }, new[] { "x15" });
+        // x16 = pixels[15]
+        onnx.Int64s("x16_index", 15L);
+        onnx.Node("Gather", new[] { "pixels", "x16_index" }, new[] { "x16_gathered" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Int64s("x16_axis", 1L);
+        onnx.Node("Squeeze", new[] { "x16_gathered", "x16_axis" }, new[] { "x16" });
+        // h = 0
+        onnx.Node("Shape", new[] { "pixels" }, new[] { "h_input_shape" });
+        onnx.Int64s("h_start", 0L);
+        onnx.Int64s("h_end", 1L);
+        onnx.Node("Slice", new[] { "h_input_shape", "h_start", "h_end" }, new[] { "h_batch" });
+        onnx.Int64s("h_dims", 32L);
+        onnx.Node("Concat", new[] { "h_batch", "h_dims" }, new[] { "h_shape" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 0L));
+        onnx.Node("ConstantOfShape", new[] { "h_shape" }, new[] { "h" });
+        // updateX = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "update.x.weight", "update.x.bias" }, new[] { "updateX" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH = h · Wᵀ
+        onnx.Node("Gemm", new[] { "h", "update.h.weight" }, new[] { "updateH" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add20 = updateX + updateH
+        onnx.Node("Add", new[] { "updateX", "updateH" }, new[] { "add20" });
+        // z = σ(add20) = 1 / (1 + e^(−add20))
+        onnx.Node("Sigmoid", new[] { "add20" }, new[] { "z" });
+        // resetX = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "reset.x.weight", "reset.x.bias" }, new[] { "resetX" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH = h · Wᵀ
+        onnx.Node("Gemm", new[] { "h", "reset.h.weight" }, new[] { "resetH" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add24 = resetX + resetH
+        onnx.Node("Add", new[] { "resetX", "resetH" }, new[] { "add24" });
+        // r_ = σ(add24) = 1 / (1 + e^(−add24))
+        onnx.Node("Sigmoid", new[] { "add24" }, new[] { "r_" });
+        // candidateX = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply28 = r_ ⊙ candidateH
+        onnx.Node("Mul", new[] { "r_", "candidateH" }, new[] { "multiply28" });
+        // add29 = candidateX + multiply28
+        onnx.Node("Add", new[] { "candidateX", "multiply28" }, new[] { "add29" });
+        // candidate = tanh(add29)
+        onnx.Node("Tanh", new[] { "add29" }, new[] { "candidate" });
+        // affine31 = −z + 1
+        onnx.Floats("affine31_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z", "affine31_scale" }, new[] { "affine31_scaled" });
+        onnx.Floats("affine31_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine31_scaled", "affine31_shift" }, new[] { "affine31" });
+        // multiply32 = affine31 ⊙ candidate
+        onnx.Node("Mul", new[] { "affine31", "candidate" }, new[] { "multiply32" });
+        // multiply33 = z ⊙ h
+        onnx.Node("Mul", new[] { "z", "h" }, new[] { "multiply33" });
+        // h2 = multiply32 + multiply33
+        onnx.Node("Add", new[] { "multiply32", "multiply33" }, new[] { "h2" });
+        // updateX2 = x2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x2", "update.x.weight", "update.x.bias" }, new[] { "updateX2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH2 = h2 · Wᵀ
+        onnx.Node("Gemm", new[] { "h2", "update.h.weight" }, new[] { "updateH2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add37 = updateX2 + updateH2
+        onnx.Node("Add", new[] { "updateX2", "updateH2" }, new[] { "add37" });
+        // z2 = σ(add37) = 1 / (1 + e^(−add37))
+        onnx.Node("Sigmoid", new[] { "add37" }, new[] { "z2" });
+        // resetX2 = x2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x2", "reset.x.weight", "reset.x.bias" }, new[] { "resetX2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH2 = h2 · Wᵀ
+        onnx.Node("Gemm", new[] { "h2", "reset.h.weight" }, new[] { "resetH2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add41 = resetX2 + resetH2
+        onnx.Node("Add", new[] { "resetX2", "resetH2" }, new[] { "add41" });
+        // r_2 = σ(add41) = 1 / (1 + e^(−add41))
+        onnx.Node("Sigmoid", new[] { "add41" }, new[] { "r_2" });
+        // candidateX2 = x2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x2", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH2 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply45 = r_2 ⊙ candidateH2
+        onnx.Node("Mul", new[] { "r_2", "candidateH2" }, new[] { "multiply45" });
+        // add46 = candidateX2 + multiply45
+        onnx.Node("Add", new[] { "candidateX2", "multiply45" }, new[] { "add46" });
+        // candidate2 = tanh(add46)
+        onnx.Node("Tanh", new[] { "add46" }, new[] { "candidate2" });
+        // affine48 = −z2 + 1
+        onnx.Floats("affine48_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z2", "affine48_scale" }, new[] { "affine48_scaled" });
+        onnx.Floats("affine48_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine48_scaled", "affine48_shift" }, new[] { "affine48" });
+        // multiply49 = affine48 ⊙ candidate2
+        onnx.Node("Mul", new[] { "affine48", "candidate2" }, new[] { "multiply49" });
+        // multiply50 = z2 ⊙ h2
+        onnx.Node("Mul", new[] { "z2", "h2" }, new[] { "multiply50" });
+        // h3 = multiply49 + multiply50
+        onnx.Node("Add", new[] { "multiply49", "multiply50" }, new[] { "h3" });
+        // updateX3 = x3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x3", "update.x.weight", "update.x.bias" }, new[] { "updateX3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH3 = h3 · Wᵀ
+        onnx.Node("Gemm", new[] { "h3", "update.h.weight" }, new[] { "updateH3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add54 = updateX3 + updateH3
+        onnx.Node("Add", new[] { "updateX3", "updateH3" }, new[] { "add54" });
+        // z3 = σ(add54) = 1 / (1 + e^(−add54))
+        onnx.Node("Sigmoid", new[] { "add54" }, new[] { "z3" });
+        // resetX3 = x3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x3", "reset.x.weight", "reset.x.bias" }, new[] { "resetX3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH3 = h3 · Wᵀ
+        onnx.Node("Gemm", new[] { "h3", "reset.h.weight" }, new[] { "resetH3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add58 = resetX3 + resetH3
+        onnx.Node("Add", new[] { "resetX3", "resetH3" }, new[] { "add58" });
+        // r_3 = σ(add58) = 1 / (1 + e^(−add58))
+        onnx.Node("Sigmoid", new[] { "add58" }, new[] { "r_3" });
+        // candidateX3 = x3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x3", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH3 = h3 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h3", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH3" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply62 = r_3 ⊙ candidateH3
+        onnx.Node("Mul", new[] { "r_3", "candidateH3" }, new[] { "multiply62" });
+        // add63 = candidateX3 + multiply62
+        onnx.Node("Add", new[] { "candidateX3", "multiply62" }, new[] { "add63" });
+        // candidate3 = tanh(add63)
+        onnx.Node("Tanh", new[] { "add63" }, new[] { "candidate3" });
+        // affine65 = −z3 + 1
+        onnx.Floats("affine65_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z3", "affine65_scale" }, new[] { "affine65_scaled" });
+        onnx.Floats("affine65_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine65_scaled", "affine65_shift" }, new[] { "affine65" });
+        // multiply66 = affine65 ⊙ candidate3
+        onnx.Node("Mul", new[] { "affine65", "candidate3" }, new[] { "multiply66" });
+        // multiply67 = z3 ⊙ h3
+        onnx.Node("Mul", new[] { "z3", "h3" }, new[] { "multiply67" });
+        // h4 = multiply66 + multiply67
+        onnx.Node("Add", new[] { "multiply66", "multiply67" }, new[] { "h4" });
+        // updateX4 = x4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x4", "update.x.weight", "update.x.bias" }, new[] { "updateX4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH4 = h4 · Wᵀ
+        onnx.Node("Gemm", new[] { "h4", "update.h.weight" }, new[] { "updateH4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add71 = updateX4 + updateH4
+        onnx.Node("Add", new[] { "updateX4", "updateH4" }, new[] { "add71" });
+        // z4 = σ(add71) = 1 / (1 + e^(−add71))
+        onnx.Node("Sigmoid", new[] { "add71" }, new[] { "z4" });
+        // resetX4 = x4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x4", "reset.x.weight", "reset.x.bias" }, new[] { "resetX4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH4 = h4 · Wᵀ
+        onnx.Node("Gemm", new[] { "h4", "reset.h.weight" }, new[] { "resetH4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add75 = resetX4 + resetH4
+        onnx.Node("Add", new[] { "resetX4", "resetH4" }, new[] { "add75" });
+        // r_4 = σ(add75) = 1 / (1 + e^(−add75))
+        onnx.Node("Sigmoid", new[] { "add75" }, new[] { "r_4" });
+        // candidateX4 = x4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x4", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH4 = h4 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h4", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH4" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply79 = r_4 ⊙ candidateH4
+        onnx.Node("Mul", new[] { "r_4", "candidateH4" }, new[] { "multiply79" });
+        // add80 = candidateX4 + multiply79
+        onnx.Node("Add", new[] { "candidateX4", "multiply79" }, new[] { "add80" });
+        // candidate4 = tanh(add80)
+        onnx.Node("Tanh", new[] { "add80" }, new[] { "candidate4" });
+        // affine82 = −z4 + 1
+        onnx.Floats("affine82_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z4", "affine82_scale" }, new[] { "affine82_scaled" });
+        onnx.Floats("affine82_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine82_scaled", "affine82_shift" }, new[] { "affine82" });
+        // multiply83 = affine82 ⊙ candidate4
+        onnx.Node("Mul", new[] { "affine82", "candidate4" }, new[] { "multiply83" });
+        // multiply84 = z4 ⊙ h4
+        onnx.Node("Mul", new[] { "z4", "h4" }, new[] { "multiply84" });
+        // h5 = multiply83 + multiply84
+        onnx.Node("Add", new[] { "multiply83", "multiply84" }, new[] { "h5" });
+        // updateX5 = x5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x5", "update.x.weight", "update.x.bias" }, new[] { "updateX5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH5 = h5 · Wᵀ
+        onnx.Node("Gemm", new[] { "h5", "update.h.weight" }, new[] { "updateH5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add88 = updateX5 + updateH5
+        onnx.Node("Add", new[] { "updateX5", "updateH5" }, new[] { "add88" });
+        // z5 = σ(add88) = 1 / (1 + e^(−add88))
+        onnx.Node("Sigmoid", new[] { "add88" }, new[] { "z5" });
+        // resetX5 = x5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x5", "reset.x.weight", "reset.x.bias" }, new[] { "resetX5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH5 = h5 · Wᵀ
+        onnx.Node("Gemm", new[] { "h5", "reset.h.weight" }, new[] { "resetH5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add92 = resetX5 + resetH5
+        onnx.Node("Add", new[] { "resetX5", "resetH5" }, new[] { "add92" });
+        // r_5 = σ(add92) = 1 / (1 + e^(−add92))
+        onnx.Node("Sigmoid", new[] { "add92" }, new[] { "r_5" });
+        // candidateX5 = x5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x5", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH5 = h5 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h5", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH5" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply96 = r_5 ⊙ candidateH5
+        onnx.Node("Mul", new[] { "r_5", "candidateH5" }, new[] { "multiply96" });
+        // add97 = candidateX5 + multiply96
+        onnx.Node("Add", new[] { "candidateX5", "multiply96" }, new[] { "add97" });
+        // candidate5 = tanh(add97)
+        onnx.Node("Tanh", new[] { "add97" }, new[] { "candidate5" });
+        // affine99 = −z5 + 1
+        onnx.Floats("affine99_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z5", "affine99_scale" }, new[] { "affine99_scaled" });
+        onnx.Floats("affine99_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine99_scaled", "affine99_shift" }, new[] { "affine99" });
+        // multiply100 = affine99 ⊙ candidate5
+        onnx.Node("Mul", new[] { "affine99", "candidate5" }, new[] { "multiply100" });
+        // multiply101 = z5 ⊙ h5
+        onnx.Node("Mul", new[] { "z5", "h5" }, new[] { "multiply101" });
+        // h6 = multiply100 + multiply101
+        onnx.Node("Add", new[] { "multiply100", "multiply101" }, new[] { "h6" });
+        // updateX6 = x6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x6", "update.x.weight", "update.x.bias" }, new[] { "updateX6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH6 = h6 · Wᵀ
+        onnx.Node("Gemm", new[] { "h6", "update.h.weight" }, new[] { "updateH6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add105 = updateX6 + updateH6
+        onnx.Node("Add", new[] { "updateX6", "updateH6" }, new[] { "add105" });
+        // z6 = σ(add105) = 1 / (1 + e^(−add105))
+        onnx.Node("Sigmoid", new[] { "add105" }, new[] { "z6" });
+        // resetX6 = x6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x6", "reset.x.weight", "reset.x.bias" }, new[] { "resetX6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH6 = h6 · Wᵀ
+        onnx.Node("Gemm", new[] { "h6", "reset.h.weight" }, new[] { "resetH6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add109 = resetX6 + resetH6
+        onnx.Node("Add", new[] { "resetX6", "resetH6" }, new[] { "add109" });
+        // r_6 = σ(add109) = 1 / (1 + e^(−add109))
+        onnx.Node("Sigmoid", new[] { "add109" }, new[] { "r_6" });
+        // candidateX6 = x6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x6", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH6 = h6 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h6", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH6" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply113 = r_6 ⊙ candidateH6
+        onnx.Node("Mul", new[] { "r_6", "candidateH6" }, new[] { "multiply113" });
+        // add114 = candidateX6 + multiply113
+        onnx.Node("Add", new[] { "candidateX6", "multiply113" }, new[] { "add114" });
+        // candidate6 = tanh(add114)
+        onnx.Node("Tanh", new[] { "add114" }, new[] { "candidate6" });
+        // affine116 = −z6 + 1
+        onnx.Floats("affine116_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z6", "affine116_scale" }, new[] { "affine116_scaled" });
+        onnx.Floats("affine116_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine116_scaled", "affine116_shift" }, new[] { "affine116" });
+        // multiply117 = affine116 ⊙ candidate6
+        onnx.Node("Mul", new[] { "affine116", "candidate6" }, new[] { "multiply117" });
+        // multiply118 = z6 ⊙ h6
+        onnx.Node("Mul", new[] { "z6", "h6" }, new[] { "multiply118" });
+        // h7 = multiply117 + multiply118
+        onnx.Node("Add", new[] { "multiply117", "multiply118" }, new[] { "h7" });
+        // updateX7 = x7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x7", "update.x.weight", "update.x.bias" }, new[] { "updateX7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH7 = h7 · Wᵀ
+        onnx.Node("Gemm", new[] { "h7", "update.h.weight" }, new[] { "updateH7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add122 = updateX7 + updateH7
+        onnx.Node("Add", new[] { "updateX7", "updateH7" }, new[] { "add122" });
+        // z7 = σ(add122) = 1 / (1 + e^(−add122))
+        onnx.Node("Sigmoid", new[] { "add122" }, new[] { "z7" });
+        // resetX7 = x7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x7", "reset.x.weight", "reset.x.bias" }, new[] { "resetX7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH7 = h7 · Wᵀ
+        onnx.Node("Gemm", new[] { "h7", "reset.h.weight" }, new[] { "resetH7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add126 = resetX7 + resetH7
+        onnx.Node("Add", new[] { "resetX7", "resetH7" }, new[] { "add126" });
+        // r_7 = σ(add126) = 1 / (1 + e^(−add126))
+        onnx.Node("Sigmoid", new[] { "add126" }, new[] { "r_7" });
+        // candidateX7 = x7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x7", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH7 = h7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h7", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH7" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply130 = r_7 ⊙ candidateH7
+        onnx.Node("Mul", new[] { "r_7", "candidateH7" }, new[] { "multiply130" });
+        // add131 = candidateX7 + multiply130
+        onnx.Node("Add", new[] { "candidateX7", "multiply130" }, new[] { "add131" });
+        // candidate7 = tanh(add131)
+        onnx.Node("Tanh", new[] { "add131" }, new[] { "candidate7" });
+        // affine133 = −z7 + 1
+        onnx.Floats("affine133_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z7", "affine133_scale" }, new[] { "affine133_scaled" });
+        onnx.Floats("affine133_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine133_scaled", "affine133_shift" }, new[] { "affine133" });
+        // multiply134 = affine133 ⊙ candidate7
+        onnx.Node("Mul", new[] { "affine133", "candidate7" }, new[] { "multiply134" });
+        // multiply135 = z7 ⊙ h7
+        onnx.Node("Mul", new[] { "z7", "h7" }, new[] { "multiply135" });
+        // h8 = multiply134 + multiply135
+        onnx.Node("Add", new[] { "multiply134", "multiply135" }, new[] { "h8" });
+        // updateX8 = x8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x8", "update.x.weight", "update.x.bias" }, new[] { "updateX8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH8 = h8 · Wᵀ
+        onnx.Node("Gemm", new[] { "h8", "update.h.weight" }, new[] { "updateH8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add139 = updateX8 + updateH8
+        onnx.Node("Add", new[] { "updateX8", "updateH8" }, new[] { "add139" });
+        // z8 = σ(add139) = 1 / (1 + e^(−add139))
+        onnx.Node("Sigmoid", new[] { "add139" }, new[] { "z8" });
+        // resetX8 = x8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x8", "reset.x.weight", "reset.x.bias" }, new[] { "resetX8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH8 = h8 · Wᵀ
+        onnx.Node("Gemm", new[] { "h8", "reset.h.weight" }, new[] { "resetH8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add143 = resetX8 + resetH8
+        onnx.Node("Add", new[] { "resetX8", "resetH8" }, new[] { "add143" });
+        // r_8 = σ(add143) = 1 / (1 + e^(−add143))
+        onnx.Node("Sigmoid", new[] { "add143" }, new[] { "r_8" });
+        // candidateX8 = x8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x8", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH8 = h8 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h8", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH8" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply147 = r_8 ⊙ candidateH8
+        onnx.Node("Mul", new[] { "r_8", "candidateH8" }, new[] { "multiply147" });
+        // add148 = candidateX8 + multiply147
+        onnx.Node("Add", new[] { "candidateX8", "multiply147" }, new[] { "add148" });
+        // candidate8 = tanh(add148)
+        onnx.Node("Tanh", new[] { "add148" }, new[] { "candidate8" });
+        // affine150 = −z8 + 1
+        onnx.Floats("affine150_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z8", "affine150_scale" }, new[] { "affine150_scaled" });
+        onnx.Floats("affine150_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine150_scaled", "affine150_shift" }, new[] { "affine150" });
+        // multiply151 = affine150 ⊙ candidate8
+        onnx.Node("Mul", new[] { "affine150", "candidate8" }, new[] { "multiply151" });
+        // multiply152 = z8 ⊙ h8
+        onnx.Node("Mul", new[] { "z8", "h8" }, new[] { "multiply152" });
+        // h9 = multiply151 + multiply152
+        onnx.Node("Add", new[] { "multiply151", "multiply152" }, new[] { "h9" });
+        // updateX9 = x9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x9", "update.x.weight", "update.x.bias" }, new[] { "updateX9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH9 = h9 · Wᵀ
+        onnx.Node("Gemm", new[] { "h9", "update.h.weight" }, new[] { "updateH9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add156 = updateX9 + updateH9
+        onnx.Node("Add", new[] { "updateX9", "updateH9" }, new[] { "add156" });
+        // z9 = σ(add156) = 1 / (1 + e^(−add156))
+        onnx.Node("Sigmoid", new[] { "add156" }, new[] { "z9" });
+        // resetX9 = x9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x9", "reset.x.weight", "reset.x.bias" }, new[] { "resetX9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH9 = h9 · Wᵀ
+        onnx.Node("Gemm", new[] { "h9", "reset.h.weight" }, new[] { "resetH9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add160 = resetX9 + resetH9
+        onnx.Node("Add", new[] { "resetX9", "resetH9" }, new[] { "add160" });
+        // r_9 = σ(add160) = 1 / (1 + e^(−add160))
+        onnx.Node("Sigmoid", new[] { "add160" }, new[] { "r_9" });
+        // candidateX9 = x9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x9", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH9 = h9 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h9", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH9" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply164 = r_9 ⊙ candidateH9
+        onnx.Node("Mul", new[] { "r_9", "candidateH9" }, new[] { "multiply164" });
+        // add165 = candidateX9 + multiply164
+        onnx.Node("Add", new[] { "candidateX9", "multiply164" }, new[] { "add165" });
+        // candidate9 = tanh(add165)
+        onnx.Node("Tanh", new[] { "add165" }, new[] { "candidate9" });
+        // affine167 = −z9 + 1
+        onnx.Floats("affine167_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z9", "affine167_scale" }, new[] { "affine167_scaled" });
+        onnx.Floats("affine167_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine167_scaled", "affine167_shift" }, new[] { "affine167" });
+        // multiply168 = affine167 ⊙ candidate9
+        onnx.Node("Mul", new[] { "affine167", "candidate9" }, new[] { "multiply168" });
+        // multiply169 = z9 ⊙ h9
+        onnx.Node("Mul", new[] { "z9", "h9" }, new[] { "multiply169" });
+        // h10 = multiply168 + multiply169
+        onnx.Node("Add", new[] { "multiply168", "multiply169" }, new[] { "h10" });
+        // updateX10 = x10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x10", "update.x.weight", "update.x.bias" }, new[] { "updateX10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH10 = h10 · Wᵀ
+        onnx.Node("Gemm", new[] { "h10", "update.h.weight" }, new[] { "updateH10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add173 = updateX10 + updateH10
+        onnx.Node("Add", new[] { "updateX10", "updateH10" }, new[] { "add173" });
+        // z10 = σ(add173) = 1 / (1 + e^(−add173))
+        onnx.Node("Sigmoid", new[] { "add173" }, new[] { "z10" });
+        // resetX10 = x10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x10", "reset.x.weight", "reset.x.bias" }, new[] { "resetX10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH10 = h10 · Wᵀ
+        onnx.Node("Gemm", new[] { "h10", "reset.h.weight" }, new[] { "resetH10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add177 = resetX10 + resetH10
+        onnx.Node("Add", new[] { "resetX10", "resetH10" }, new[] { "add177" });
+        // r_10 = σ(add177) = 1 / (1 + e^(−add177))
+        onnx.Node("Sigmoid", new[] { "add177" }, new[] { "r_10" });
+        // candidateX10 = x10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x10", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH10 = h10 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h10", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH10" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply181 = r_10 ⊙ candidateH10
+        onnx.Node("Mul", new[] { "r_10", "candidateH10" }, new[] { "multiply181" });
+        // add182 = candidateX10 + multiply181
+        onnx.Node("Add", new[] { "candidateX10", "multiply181" }, new[] { "add182" });
+        // candidate10 = tanh(add182)
+        onnx.Node("Tanh", new[] { "add182" }, new[] { "candidate10" });
+        // affine184 = −z10 + 1
+        onnx.Floats("affine184_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z10", "affine184_scale" }, new[] { "affine184_scaled" });
+        onnx.Floats("affine184_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine184_scaled", "affine184_shift" }, new[] { "affine184" });
+        // multiply185 = affine184 ⊙ candidate10
+        onnx.Node("Mul", new[] { "affine184", "candidate10" }, new[] { "multiply185" });
+        // multiply186 = z10 ⊙ h10
+        onnx.Node("Mul", new[] { "z10", "h10" }, new[] { "multiply186" });
+        // h11 = multiply185 + multiply186
+        onnx.Node("Add", new[] { "multiply185", "multiply186" }, new[] { "h11" });
+        // updateX11 = x11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x11", "update.x.weight", "update.x.bias" }, new[] { "updateX11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH11 = h11 · Wᵀ
+        onnx.Node("Gemm", new[] { "h11", "update.h.weight" }, new[] { "updateH11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add190 = updateX11 + updateH11
+        onnx.Node("Add", new[] { "updateX11", "updateH11" }, new[] { "add190" });
+        // z11 = σ(add190) = 1 / (1 + e^(−add190))
+        onnx.Node("Sigmoid", new[] { "add190" }, new[] { "z11" });
+        // resetX11 = x11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x11", "reset.x.weight", "reset.x.bias" }, new[] { "resetX11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH11 = h11 · Wᵀ
+        onnx.Node("Gemm", new[] { "h11", "reset.h.weight" }, new[] { "resetH11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add194 = resetX11 + resetH11
+        onnx.Node("Add", new[] { "resetX11", "resetH11" }, new[] { "add194" });
+        // r_11 = σ(add194) = 1 / (1 + e^(−add194))
+        onnx.Node("Sigmoid", new[] { "add194" }, new[] { "r_11" });
+        // candidateX11 = x11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x11", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH11 = h11 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h11", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH11" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply198 = r_11 ⊙ candidateH11
+        onnx.Node("Mul", new[] { "r_11", "candidateH11" }, new[] { "multiply198" });
+        // add199 = candidateX11 + multiply198
+        onnx.Node("Add", new[] { "candidateX11", "multiply198" }, new[] { "add199" });
+        // candidate11 = tanh(add199)
+        onnx.Node("Tanh", new[] { "add199" }, new[] { "candidate11" });
+        // affine201 = −z11 + 1
+        onnx.Floats("affine201_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z11", "affine201_scale" }, new[] { "affine201_scaled" });
+        onnx.Floats("affine201_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine201_scaled", "affine201_shift" }, new[] { "affine201" });
+        // multiply202 = affine201 ⊙ candidate11
+        onnx.Node("Mul", new[] { "affine201", "candidate11" }, new[] { "multiply202" });
+        // multiply203 = z11 ⊙ h11
+        onnx.Node("Mul", new[] { "z11", "h11" }, new[] { "multiply203" });
+        // h12 = multiply202 + multiply203
+        onnx.Node("Add", new[] { "multiply202", "multiply203" }, new[] { "h12" });
+        // updateX12 = x12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x12", "update.x.weight", "update.x.bias" }, new[] { "updateX12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH12 = h12 · Wᵀ
+        onnx.Node("Gemm", new[] { "h12", "update.h.weight" }, new[] { "updateH12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add207 = updateX12 + updateH12
+        onnx.Node("Add", new[] { "updateX12", "updateH12" }, new[] { "add207" });
+        // z12 = σ(add207) = 1 / (1 + e^(−add207))
+        onnx.Node("Sigmoid", new[] { "add207" }, new[] { "z12" });
+        // resetX12 = x12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x12", "reset.x.weight", "reset.x.bias" }, new[] { "resetX12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH12 = h12 · Wᵀ
+        onnx.Node("Gemm", new[] { "h12", "reset.h.weight" }, new[] { "resetH12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add211 = resetX12 + resetH12
+        onnx.Node("Add", new[] { "resetX12", "resetH12" }, new[] { "add211" });
+        // r_12 = σ(add211) = 1 / (1 + e^(−add211))
+        onnx.Node("Sigmoid", new[] { "add211" }, new[] { "r_12" });
+        // candidateX12 = x12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x12", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH12 = h12 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h12", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH12" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply215 = r_12 ⊙ candidateH12
+        onnx.Node("Mul", new[] { "r_12", "candidateH12" }, new[] { "multiply215" });
+        // add216 = candidateX12 + multiply215
+        onnx.Node("Add", new[] { "candidateX12", "multiply215" }, new[] { "add216" });
+        // candidate12 = tanh(add216)
+        onnx.Node("Tanh", new[] { "add216" }, new[] { "candidate12" });
+        // affine218 = −z12 + 1
+        onnx.Floats("affine218_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z12", "affine218_scale" }, new[] { "affine218_scaled" });
+        onnx.Floats("affine218_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine218_scaled", "affine218_shift" }, new[] { "affine218" });
+        // multiply219 = affine218 ⊙ candidate12
+        onnx.Node("Mul", new[] { "affine218", "candidate12" }, new[] { "multiply219" });
+        // multiply220 = z12 ⊙ h12
+        onnx.Node("Mul", new[] { "z12", "h12" }, new[] { "multiply220" });
+        // h13 = multiply219 + multiply220
+        onnx.Node("Add", new[] { "multiply219", "multiply220" }, new[] { "h13" });
+        // updateX13 = x13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x13", "update.x.weight", "update.x.bias" }, new[] { "updateX13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH13 = h13 · Wᵀ
+        onnx.Node("Gemm", new[] { "h13", "update.h.weight" }, new[] { "updateH13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add224 = updateX13 + updateH13
+        onnx.Node("Add", new[] { "updateX13", "updateH13" }, new[] { "add224" });
+        // z13 = σ(add224) = 1 / (1 + e^(−add224))
+        onnx.Node("Sigmoid", new[] { "add224" }, new[] { "z13" });
+        // resetX13 = x13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x13", "reset.x.weight", "reset.x.bias" }, new[] { "resetX13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH13 = h13 · Wᵀ
+        onnx.Node("Gemm", new[] { "h13", "reset.h.weight" }, new[] { "resetH13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add228 = resetX13 + resetH13
+        onnx.Node("Add", new[] { "resetX13", "resetH13" }, new[] { "add228" });
+        // r_13 = σ(add228) = 1 / (1 + e^(−add228))
+        onnx.Node("Sigmoid", new[] { "add228" }, new[] { "r_13" });
+        // candidateX13 = x13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x13", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH13 = h13 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h13", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH13" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply232 = r_13 ⊙ candidateH13
+        onnx.Node("Mul", new[] { "r_13", "candidateH13" }, new[] { "multiply232" });
+        // add233 = candidateX13 + multiply232
+        onnx.Node("Add", new[] { "candidateX13", "multiply232" }, new[] { "add233" });
+        // candidate13 = tanh(add233)
+        onnx.Node("Tanh", new[] { "add233" }, new[] { "candidate13" });
+        // affine235 = −z13 + 1
+        onnx.Floats("affine235_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z13", "affine235_scale" }, new[] { "affine235_scaled" });
+        onnx.Floats("affine235_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine235_scaled", "affine235_shift" }, new[] { "affine235" });
+        // multiply236 = affine235 ⊙ candidate13
+        onnx.Node("Mul", new[] { "affine235", "candidate13" }, new[] { "multiply236" });
+        // multiply237 = z13 ⊙ h13
+        onnx.Node("Mul", new[] { "z13", "h13" }, new[] { "multiply237" });
+        // h14 = multiply236 + multiply237
+        onnx.Node("Add", new[] { "multiply236", "multiply237" }, new[] { "h14" });
+        // updateX14 = x14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x14", "update.x.weight", "update.x.bias" }, new[] { "updateX14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH14 = h14 · Wᵀ
+        onnx.Node("Gemm", new[] { "h14", "update.h.weight" }, new[] { "updateH14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add241 = updateX14 + updateH14
+        onnx.Node("Add", new[] { "updateX14", "updateH14" }, new[] { "add241" });
+        // z14 = σ(add241) = 1 / (1 + e^(−add241))
+        onnx.Node("Sigmoid", new[] { "add241" }, new[] { "z14" });
+        // resetX14 = x14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x14", "reset.x.weight", "reset.x.bias" }, new[] { "resetX14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH14 = h14 · Wᵀ
+        onnx.Node("Gemm", new[] { "h14", "reset.h.weight" }, new[] { "resetH14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add245 = resetX14 + resetH14
+        onnx.Node("Add", new[] { "resetX14", "resetH14" }, new[] { "add245" });
+        // r_14 = σ(add245) = 1 / (1 + e^(−add245))
+        onnx.Node("Sigmoid", new[] { "add245" }, new[] { "r_14" });
+        // candidateX14 = x14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x14", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH14 = h14 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h14", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH14" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply249 = r_14 ⊙ candidateH14
+        onnx.Node("Mul", new[] { "r_14", "candidateH14" }, new[] { "multiply249" });
+        // add250 = candidateX14 + multiply249
+        onnx.Node("Add", new[] { "candidateX14", "multiply249" }, new[] { "add250" });
+        // candidate14 = tanh(add250)
+        onnx.Node("Tanh", new[] { "add250" }, new[] { "candidate14" });
+        // affine252 = −z14 + 1
+        onnx.Floats("affine252_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z14", "affine252_scale" }, new[] { "affine252_scaled" });
+        onnx.Floats("affine252_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine252_scaled", "affine252_shift" }, new[] { "affine252" });
+        // multiply253 = affine252 ⊙ candidate14
+        onnx.Node("Mul", new[] { "affine252", "candidate14" }, new[] { "multiply253" });
+        // multiply254 = z14 ⊙ h14
+        onnx.Node("Mul", new[] { "z14", "h14" }, new[] { "multiply254" });
+        // h15 = multiply253 + multiply254
+        onnx.Node("Add", new[] { "multiply253", "multiply254" }, new[] { "h15" });
+        // updateX15 = x15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x15", "update.x.weight", "update.x.bias" }, new[] { "updateX15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH15 = h15 · Wᵀ
+        onnx.Node("Gemm", new[] { "h15", "update.h.weight" }, new[] { "updateH15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add258 = updateX15 + updateH15
+        onnx.Node("Add", new[] { "updateX15", "updateH15" }, new[] { "add258" });
+        // z15 = σ(add258) = 1 / (1 + e^(−add258))
+        onnx.Node("Sigmoid", new[] { "add258" }, new[] { "z15" });
+        // resetX15 = x15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x15", "reset.x.weight", "reset.x.bias" }, new[] { "resetX15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH15 = h15 · Wᵀ
+        onnx.Node("Gemm", new[] { "h15", "reset.h.weight" }, new[] { "resetH15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add262 = resetX15 + resetH15
+        onnx.Node("Add", new[] { "resetX15", "resetH15" }, new[] { "add262" });
+        // r_15 = σ(add262) = 1 / (1 + e^(−add262))
+        onnx.Node("Sigmoid", new[] { "add262" }, new[] { "r_15" });
+        // candidateX15 = x15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x15", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH15 = h15 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h15", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH15" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply266 = r_15 ⊙ candidateH15
+        onnx.Node("Mul", new[] { "r_15", "candidateH15" }, new[] { "multiply266" });
+        // add267 = candidateX15 + multiply266
+        onnx.Node("Add", new[] { "candidateX15", "multiply266" }, new[] { "add267" });
+        // candidate15 = tanh(add267)
+        onnx.Node("Tanh", new[] { "add267" }, new[] { "candidate15" });
+        // affine269 = −z15 + 1
+        onnx.Floats("affine269_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z15", "affine269_scale" }, new[] { "affine269_scaled" });
+        onnx.Floats("affine269_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine269_scaled", "affine269_shift" }, new[] { "affine269" });
+        // multiply270 = affine269 ⊙ candidate15
+        onnx.Node("Mul", new[] { "affine269", "candidate15" }, new[] { "multiply270" });
+        // multiply271 = z15 ⊙ h15
+        onnx.Node("Mul", new[] { "z15", "h15" }, new[] { "multiply271" });
+        // h16 = multiply270 + multiply271
+        onnx.Node("Add", new[] { "multiply270", "multiply271" }, new[] { "h16" });
+        // updateX16 = x16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x16", "update.x.weight", "update.x.bias" }, new[] { "updateX16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // updateH16 = h16 · Wᵀ
+        onnx.Node("Gemm", new[] { "h16", "update.h.weight" }, new[] { "updateH16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add275 = updateX16 + updateH16
+        onnx.Node("Add", new[] { "updateX16", "updateH16" }, new[] { "add275" });
+        // z16 = σ(add275) = 1 / (1 + e^(−add275))
+        onnx.Node("Sigmoid", new[] { "add275" }, new[] { "z16" });
+        // resetX16 = x16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x16", "reset.x.weight", "reset.x.bias" }, new[] { "resetX16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // resetH16 = h16 · Wᵀ
+        onnx.Node("Gemm", new[] { "h16", "reset.h.weight" }, new[] { "resetH16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // add279 = resetX16 + resetH16
+        onnx.Node("Add", new[] { "resetX16", "resetH16" }, new[] { "add279" });
+        // r_16 = σ(add279) = 1 / (1 + e^(−add279))
+        onnx.Node("Sigmoid", new[] { "add279" }, new[] { "r_16" });
+        // candidateX16 = x16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x16", "candidate.x.weight", "candidate.x.bias" }, new[] { "candidateX16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // candidateH16 = h16 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h16", "candidate.h.weight", "candidate.h.bias" }, new[] { "candidateH16" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // multiply283 = r_16 ⊙ candidateH16
+        onnx.Node("Mul", new[] { "r_16", "candidateH16" }, new[] { "multiply283" });
+        // add284 = candidateX16 + multiply283
+        onnx.Node("Add", new[] { "candidateX16", "multiply283" }, new[] { "add284" });
+        // candidate16 = tanh(add284)
+        onnx.Node("Tanh", new[] { "add284" }, new[] { "candidate16" });
+        // affine286 = −z16 + 1
+        onnx.Floats("affine286_scale", global::System.Array.Empty<long>(), -1f);
+        onnx.Node("Mul", new[] { "z16", "affine286_scale" }, new[] { "affine286_scaled" });
+        onnx.Floats("affine286_shift", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "affine286_scaled", "affine286_shift" }, new[] { "affine286" });
+        // multiply287 = affine286 ⊙ candidate16
+        onnx.Node("Mul", new[] { "affine286", "candidate16" }, new[] { "multiply287" });
+        // multiply288 = z16 ⊙ h16
+        onnx.Node("Mul", new[] { "z16", "h16" }, new[] { "multiply288" });
+        // h17 = multiply287 + multiply288
+        onnx.Node("Add", new[] { "multiply287", "multiply288" }, new[] { "h17" });
+        // output = h17 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h17", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("output", 10);
+    }
 }

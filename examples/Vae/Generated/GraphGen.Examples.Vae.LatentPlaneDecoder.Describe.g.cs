@@ -17,7 +17,7 @@ namespace GraphGen.Examples.Vae;
 /// total: 202,256 parameters (790.1 KiB as float32)
 /// </code>
 /// </summary>
-partial class LatentPlaneDecoder
+partial class LatentPlaneDecoder : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -69,4 +69,19 @@ partial class LatentPlaneDecoder
         """",
         // BackwardGraphDot and BackwardGraphMermaid: none, the network has no [Loss].
         "", "");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("z", 2);
+        // decoderFc = z · Wᵀ + b
+        onnx.Node("Gemm", new[] { "z", "decoder.fc.weight", "decoder.fc.bias" }, new[] { "decoderFc" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu2 = max(decoderFc, 0)
+        onnx.Node("Relu", new[] { "decoderFc" }, new[] { "relu2" });
+        // decoderOut = relu2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "relu2", "decoder.out.weight", "decoder.out.bias" }, new[] { "decoderOut" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid4 = σ(decoderOut) = 1 / (1 + e^(−decoderOut))
+        onnx.Node("Sigmoid", new[] { "decoderOut" }, new[] { "sigmoid4" });
+        onnx.Output("sigmoid4", 784);
+    }
 }

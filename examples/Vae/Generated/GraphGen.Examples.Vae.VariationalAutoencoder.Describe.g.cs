@@ -22,7 +22,7 @@ namespace GraphGen.Examples.Vae;
 /// loss = 784 · BinaryCrossEntropyWithLogits(logits, image2) + KlDivergence(mean, logVariance)
 /// </code>
 /// </summary>
-partial class VariationalAutoencoder
+partial class VariationalAutoencoder : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -281,4 +281,34 @@ partial class VariationalAutoencoder
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("image", 784);
+        // encoderFc = image · Wᵀ + b
+        onnx.Node("Gemm", new[] { "image", "encoder.fc.weight", "encoder.fc.bias" }, new[] { "encoderFc" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = max(encoderFc, 0)
+        onnx.Node("Relu", new[] { "encoderFc" }, new[] { "h" });
+        // mean = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "encoder.mean.weight", "encoder.mean.bias" }, new[] { "mean" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // logVariance = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "encoder.logvar.weight", "encoder.logvar.bias" }, new[] { "logVariance" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // z = mean + e^(½·logVariance) ⊙ ε
+        onnx.Node("RandomNormalLike", new[] { "mean" }, new[] { "z_noise" });
+        onnx.Floats("z_half", global::System.Array.Empty<long>(), 0.5f);
+        onnx.Node("Mul", new[] { "logVariance", "z_half" }, new[] { "z_half_log_variance" });
+        onnx.Node("Exp", new[] { "z_half_log_variance" }, new[] { "z_deviation" });
+        onnx.Node("Mul", new[] { "z_deviation", "z_noise" }, new[] { "z_scaled_noise" });
+        onnx.Node("Add", new[] { "mean", "z_scaled_noise" }, new[] { "z" });
+        // decoderFc = z · Wᵀ + b
+        onnx.Node("Gemm", new[] { "z", "decoder.fc.weight", "decoder.fc.bias" }, new[] { "decoderFc" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu7 = max(decoderFc, 0)
+        onnx.Node("Relu", new[] { "decoderFc" }, new[] { "relu7" });
+        // logits = relu7 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "relu7", "decoder.out.weight", "decoder.out.bias" }, new[] { "logits" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("logits", 784);
+        onnx.Output("mean", 16);
+        onnx.Output("logVariance", 16);
+    }
 }

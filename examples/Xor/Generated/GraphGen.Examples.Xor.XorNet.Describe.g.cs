@@ -18,7 +18,7 @@ namespace GraphGen.Examples.Xor;
 /// loss = BinaryCrossEntropy(sigmoid4, y)
 /// </code>
 /// </summary>
-partial class XorNet
+partial class XorNet : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -147,4 +147,19 @@ partial class XorNet
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 2);
+        // hidden = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "hidden.weight", "hidden.bias" }, new[] { "hidden" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // hidden2 = tanh(hidden)
+        onnx.Node("Tanh", new[] { "hidden" }, new[] { "hidden2" });
+        // output = hidden2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "hidden2", "output.weight", "output.bias" }, new[] { "output" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // sigmoid4 = σ(output) = 1 / (1 + e^(−output))
+        onnx.Node("Sigmoid", new[] { "output" }, new[] { "sigmoid4" });
+        onnx.Output("sigmoid4", 1);
+    }
 }

@@ -15,7 +15,7 @@ internal sealed partial class NetworkEmitter
         foreach (var line in SummaryWriter.SummaryLines(_plan)) _w.Line("/// " + Xml(line));
         _w.Line("/// </code>");
         _w.Line("/// </summary>");
-        using (_w.Block($"partial class {_name}"))
+        using (_w.Block($"partial class {_name} : global::GraphGen.Onnx.IOnnxExportable"))
         {
             _w.Line("/// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>");
             _w.Line("public static readonly global::GraphGen.NetworkDescription Description = new(");
@@ -40,6 +40,8 @@ internal sealed partial class NetworkEmitter
                     _w.Line("\"\", \"\");");
                 }
             }
+            _w.Line();
+            WriteOnnx();
         }
     }
 
@@ -50,5 +52,22 @@ internal sealed partial class NetworkEmitter
         _w.Line(delimiter);
         foreach (var line in content) _w.Line(line);
         _w.Line(delimiter + (last ? ");" : ","));
+    }
+
+    /// <summary>
+    /// BuildOnnx: the inference graph as ONNX nodes, one group per forward node (comment: what it
+    /// computes), for GraphGen.Onnx.OnnxExport (docs/onnx.md).
+    /// </summary>
+    private void WriteOnnx()
+    {
+        _w.Line("/// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>");
+        using (_w.Block("void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)"))
+        {
+            var body = new CodeWriter();
+            if (OnnxEmitter.TryWrite(body, _plan.Graph, out string unsupported))
+                foreach (var line in body.ToString().TrimEnd('\n').Split('\n')) _w.Line(line);
+            else
+                _w.Line($"throw new global::System.NotSupportedException({CSharpText.Literal($"{_spec.ClassName} cannot be exported to ONNX: {unsupported} has no ONNX form.")});");
+        }
     }
 }

@@ -27,6 +27,13 @@ internal sealed record ActivationFunction(string Name, bool HasSlope, bool Deriv
     /// </summary>
     public Func<MapExpr, MapExpr, MapExpr, double, MapExpr>? Backward { get; init; }
 
+    /// <summary>The ONNX form (emitter, node, input tensor, slope): writes ONNX nodes that make node.Name.</summary>
+    public Action<Emit.OnnxEmitter, Node, string, double>? Onnx { get; init; }
+
+    /// <summary>An ONNX form that is one operator of the same meaning.</summary>
+    private static Action<Emit.OnnxEmitter, Node, string, double> OnnxOperator(string opType) =>
+        (onnx, node, x, _) => onnx.Node(opType, [x], node.Name);
+
     /// <summary>C# that constructs the runtime struct, e.g. <c>new global::GraphGen.Kernels.Relu()</c>.</summary>
     public string Code(double slope) =>
         $"new global::GraphGen.Kernels.{Name}({(HasSlope ? MapConstant.FloatLiteral(slope) : "")})";
@@ -39,28 +46,53 @@ internal sealed record ActivationFunction(string Name, bool HasSlope, bool Deriv
             (dx, dy, y, _, _) => $"{dx} = {dy} where {y} > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)")
         {
             Backward = (dy, y, _, _) => Map.Select(y, dy, Map.Const(0)),
+            Onnx = OnnxOperator("Relu"),
         },
         new("LeakyRelu", HasSlope: true, DerivativeFromInput: false, ReluLike: true,
             (y, x, slope) => $"{y} = {x} if {x} > 0, else {slope}·{x}",
             (dx, dy, y, _, slope) => $"{dx} = {dy} where {y} > 0, else {slope}·{dy}")
         {
             Backward = (dy, y, _, slope) => Map.Select(y, dy, Map.Mul(Map.Const(slope), dy)),
+            Onnx = (onnx, node, x, slope) => onnx.Node("LeakyRelu", [x], node.Name, Emit.OnnxEmitter.Float("alpha", slope)),
         },
         new("Sigmoid", HasSlope: false, DerivativeFromInput: false, ReluLike: false,
             (y, x, _) => $"{y} = σ({x}) = 1 / (1 + e^(−{x}))",
-            (dx, dy, y, _, _) => $"{dx} = {dy} · {y} · (1 − {y})   (σ′ = σ·(1 − σ))"),
+            (dx, dy, y, _, _) => $"{dx} = {dy} · {y} · (1 − {y})   (σ′ = σ·(1 − σ))")
+        {
+            Onnx = OnnxOperator("Sigmoid"),
+        },
         new("Tanh", HasSlope: false, DerivativeFromInput: false, ReluLike: false,
             (y, x, _) => $"{y} = tanh({x})",
-            (dx, dy, y, _, _) => $"{dx} = {dy} · (1 − {y}²)   (tanh′ = 1 − tanh²)"),
+            (dx, dy, y, _, _) => $"{dx} = {dy} · (1 − {y}²)   (tanh′ = 1 − tanh²)")
+        {
+            Onnx = OnnxOperator("Tanh"),
+        },
         new("Gelu", HasSlope: false, DerivativeFromInput: true, ReluLike: true,
             (y, x, _) => $"{y} = {x}·Φ({x})   (Φ: standard normal CDF)",
-            (dx, dy, _, x, _) => $"{dx} = {dy} · (Φ({x}) + {x}·φ({x}))   (φ: standard normal density)"),
+            (dx, dy, _, x, _) => $"{dx} = {dy} · (Φ({x}) + {x}·φ({x}))   (φ: standard normal density)")
+        {
+            // Exact GELU before opset 20's Gelu: x·½·(1 + erf(x/√2)).
+            Onnx = (onnx, node, x, _) =>
+            {
+                var scaled = onnx.Node("Div", [x, onnx.Scalar(node, "sqrt2", Math.Sqrt(2))], onnx.Temp(node, "scaled"));
+                var erf = onnx.Node("Erf", [scaled], onnx.Temp(node, "erf"));
+                var cdf = onnx.Node("Add", [erf, onnx.Scalar(node, "one", 1)], onnx.Temp(node, "twice_cdf"));
+                var half = onnx.Node("Mul", [cdf, onnx.Scalar(node, "half", 0.5)], onnx.Temp(node, "cdf"));
+                onnx.Node("Mul", [x, half], node.Name);
+            },
+        },
         new("Silu", HasSlope: false, DerivativeFromInput: true, ReluLike: true,
             (y, x, _) => $"{y} = {x}·σ({x})   (SiLU, or swish)",
-            (dx, dy, _, x, _) => $"{dx} = {dy} · σ({x})·(1 + {x}·(1 − σ({x})))"),
+            (dx, dy, _, x, _) => $"{dx} = {dy} · σ({x})·(1 + {x}·(1 − σ({x})))")
+        {
+            Onnx = (onnx, node, x, _) => onnx.Node("Mul", [x, onnx.Node("Sigmoid", [x], onnx.Temp(node, "sigmoid"))], node.Name),
+        },
         new("Softplus", HasSlope: false, DerivativeFromInput: true, ReluLike: true,
             (y, x, _) => $"{y} = log(1 + e^{x})   (a smooth ReLU)",
-            (dx, dy, _, x, _) => $"{dx} = {dy} · σ({x})   (softplus′ = σ)"),
+            (dx, dy, _, x, _) => $"{dx} = {dy} · σ({x})   (softplus′ = σ)")
+        {
+            Onnx = OnnxOperator("Softplus"),
+        },
     ];
 }
 
@@ -100,6 +132,11 @@ internal sealed class ActivationOp(ActivationFunction function) : OpRule
         node.Attributes = new ActivationAttributes(this, slope);
         return node;
     }
+
+    public override bool HasOnnxForm(Node node) => Function.Onnx is not null;
+
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx) =>
+        Function.Onnx!(onnx, node, node.Inputs[0].Name, node.Get<ActivationAttributes>().Slope);
 
     public override void Forward(Node node, PlanBuilder plan)
     {

@@ -156,6 +156,30 @@ internal sealed class ArithmeticOp : OpRule
         _ => "Scale",
     };
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: Add, Sub, Mul, Div (a per-sample [1] operand unsqueezed to broadcast as here); Affine as Mul and Add by scalars.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        if (node.Kind == OpKind.Affine)
+        {
+            var (scale, shift) = node.Get<AffineAttributes>();
+            string x = node.Inputs[0].Name;
+            if (scale == 1 && shift == 0)
+            {
+                onnx.Node("Identity", [x], node.Name);
+                return;
+            }
+            if (scale != 1) x = onnx.Node("Mul", [x, onnx.Scalar(node, "scale", scale)], shift == 0 ? node.Name : onnx.Temp(node, "scaled"));
+            if (shift != 0) onnx.Node("Add", [x, onnx.Scalar(node, "shift", shift)], node.Name);
+            return;
+        }
+        int rank = node.Shape.Rank;
+        string a = onnx.Broadcastable(node, node.Inputs[0], rank), b = onnx.Broadcastable(node, node.Inputs[1], rank);
+        string op = node.Kind switch { OpKind.Add => "Add", OpKind.Subtract => "Sub", OpKind.Multiply => "Mul", _ => "Div" };
+        onnx.Node(op, [a, b], node.Name);
+    }
+
     public override string Describe(Node node)
     {
         if (node.Kind == OpKind.Affine)

@@ -79,5 +79,11 @@ internal sealed class ConcatOp : OpRule
         }
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: Concat on the last axis.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx) =>
+        onnx.Node("Concat", node.Inputs.Select(i => i.Name).ToArray(), node.Name, Emit.OnnxEmitter.Int("axis", -1));
+
     public override string Describe(Node node) => $"{node.Name} = [{string.Join(" | ", node.Inputs.Select(i => i.Name))}]";
 }

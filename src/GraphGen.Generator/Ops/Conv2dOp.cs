@@ -113,6 +113,20 @@ internal sealed class Conv2dOp : OpRule
         }
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: Conv with the same strides, pads, dilations and groups (weight [out, in/groups, k, k] as here).</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var g = node.Get<Conv2dAttributes>().Geometry;
+        var layer = node.Layer!;
+        var inputs = layer.Bias is null ? new[] { node.Inputs[0].Name, layer.Weight.Name } : new[] { node.Inputs[0].Name, layer.Weight.Name, layer.Bias.Name };
+        onnx.Node("Conv", inputs, node.Name,
+            Emit.OnnxEmitter.Ints("kernel_shape", g.Kernel, g.Kernel), Emit.OnnxEmitter.Ints("strides", g.Stride, g.Stride),
+            Emit.OnnxEmitter.Ints("pads", g.Padding, g.Padding, g.Padding, g.Padding), Emit.OnnxEmitter.Ints("dilations", g.Dilation, g.Dilation),
+            Emit.OnnxEmitter.Int("group", g.Groups));
+    }
+
     public override string Describe(Node node)
     {
         var g = Geometry(node);

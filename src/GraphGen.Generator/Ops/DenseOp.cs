@@ -135,6 +135,29 @@ internal sealed class DenseOp : OpRule
         }
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: Gemm (transB) for a row per sample; MatMul by Wᵀ plus the bias for more axes.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var layer = node.Layer!;
+        string x = node.Inputs[0].Name;
+        if (node.Inputs[0].Shape.Rank == 1)
+        {
+            var inputs = layer.Bias is null ? new[] { x, layer.Weight.Name } : new[] { x, layer.Weight.Name, layer.Bias.Name };
+            onnx.Node("Gemm", inputs, node.Name, Emit.OnnxEmitter.Int("transB", 1));
+            return;
+        }
+        var transposed = onnx.Node("Transpose", [layer.Weight.Name], onnx.Temp(node, "weight_t"), Emit.OnnxEmitter.Ints("perm", 1, 0));
+        if (layer.Bias is null)
+        {
+            onnx.Node("MatMul", [x, transposed], node.Name);
+            return;
+        }
+        var product = onnx.Node("MatMul", [x, transposed], onnx.Temp(node, "product"));
+        onnx.Node("Add", [product, layer.Bias.Name], node.Name);
+    }
+
     public override string Describe(Node node)
     {
         var layer = node.Layer!;

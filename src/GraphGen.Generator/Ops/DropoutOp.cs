@@ -66,6 +66,11 @@ internal sealed class DropoutOp : OpRule
         });
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: Identity (no dropout at inference).</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx) => onnx.Node("Identity", [node.Inputs[0].Name], node.Name);
+
     public override string Describe(Node node) => $"{node.Name} = {node.Inputs[0].Name} ⊙ mask (p = {node.Get<DropoutAttributes>().P.ToString("G3", CultureInfo.InvariantCulture)})";
 }
 

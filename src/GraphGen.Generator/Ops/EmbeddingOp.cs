@@ -59,6 +59,17 @@ internal sealed class EmbeddingOp : OpRule
         });
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: the ids (floats here) flattened per sample, cast to int64, then Gather from the table.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var ids = node.Inputs[0];
+        string flat = ids.Shape.Rank == 1 ? ids.Name : onnx.Reshape(node, ids.Name, TensorShape.Of(ids.Shape.Size), onnx.Temp(node, "ids"));
+        var indices = onnx.Node("Cast", [flat], onnx.Temp(node, "indices"), Emit.OnnxEmitter.Int("to", 7));   // 7: INT64
+        onnx.Node("Gather", [node.Layer!.Weight.Name, indices], node.Name, Emit.OnnxEmitter.Int("axis", 0));
+    }
+
     public override string Describe(Node node) => $"{node.Name}[t] = W[{node.Inputs[0].Name}[t]]";
 }
 
@@ -116,6 +127,12 @@ internal sealed class PositionalEmbeddingOp : OpRule
                 Comment = [$"PositionalEmbedding backward: {dx.Operand.Name} {(dx.Accumulate ? "+=" : "=")} {dy.Name}"],
             });
     }
+
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: Add of P [T, D], which broadcasts over the batch.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx) =>
+        onnx.Node("Add", [node.Inputs[0].Name, node.Layer!.Weight.Name], node.Name);
 
     public override string Describe(Node node) => $"{node.Name}[t] = {node.Inputs[0].Name}[t] + P[t]";
 }

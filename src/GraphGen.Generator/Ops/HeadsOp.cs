@@ -72,6 +72,23 @@ internal sealed class HeadsOp(OpKind kind) : OpRule
             $"{Name} backward: {dx.Operand.Name} {(dx.Accumulate ? "+=" : "=")} {inverse}({plan.Gradient(node).Name})");
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: SplitHeads = Reshape to [T, H, D] then Transpose to [H, T, D]; MergeHeads the reverse.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var x = node.Inputs[0];
+        if (kind == OpKind.SplitHeads)
+        {
+            var (tokens, heads, headSize) = Geometry(node);
+            var split = onnx.Reshape(node, x.Name, TensorShape.Of(tokens, heads, headSize), onnx.Temp(node, "split"));
+            onnx.Node("Transpose", [split], node.Name, Emit.OnnxEmitter.Ints("perm", 0, 2, 1, 3));
+            return;
+        }
+        var swapped = onnx.Node("Transpose", [x.Name], onnx.Temp(node, "swapped"), Emit.OnnxEmitter.Ints("perm", 0, 2, 1, 3));
+        onnx.Reshape(node, swapped, node.Shape, node.Name);
+    }
+
     public override string Describe(Node node) => kind == OpKind.SplitHeads
         ? $"{node.Name}[h, t, d] = {node.Inputs[0].Name}[t, h·{node.Shape.Last} + d]   ({Geometry(node).Heads} heads)"
         : $"{node.Name}[t, h·{node.Inputs[0].Shape.Last} + d] = {node.Inputs[0].Name}[h, t, d]";

@@ -80,6 +80,18 @@ internal sealed class MatMulOp : OpRule
         }
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: MatMul, a transposed operand first swapped on its last two axes.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var settings = node.Get<MatMulAttributes>();
+        string Operand(Node x, bool transpose, string what) => transpose
+            ? onnx.Node("Transpose", [x.Name], onnx.Temp(node, what), Emit.OnnxEmitter.Ints("perm", Emit.OnnxEmitter.SwapLastTwo(x.Shape.Rank + 1)))
+            : x.Name;
+        onnx.Node("MatMul", [Operand(node.Inputs[0], settings.TransposeA, "a_t"), Operand(node.Inputs[1], settings.TransposeB, "b_t")], node.Name);
+    }
+
     public override string Describe(Node node) =>
         $"{node.Name} = {node.Inputs[0].Name}{(node.Get<MatMulAttributes>().TransposeA ? "ᵀ" : "")} · {node.Inputs[1].Name}{(node.Get<MatMulAttributes>().TransposeB ? "ᵀ" : "")}";
 }

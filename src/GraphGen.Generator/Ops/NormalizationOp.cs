@@ -156,6 +156,19 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         });
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: LayerNormalization on the last axis; BatchNormalization with the running statistics (inference form).</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var layer = node.Layer!;
+        var epsilon = Emit.OnnxEmitter.Float("epsilon", node.Get<NormalizationAttributes>().Epsilon);
+        if (IsBatchNorm)
+            onnx.Node("BatchNormalization", [node.Inputs[0].Name, layer.Parameters[0].Name, layer.Parameters[1].Name, layer.State[0].Name, layer.State[1].Name], node.Name, epsilon);
+        else
+            onnx.Node("LayerNormalization", [node.Inputs[0].Name, layer.Parameters[0].Name, layer.Parameters[1].Name], node.Name, Emit.OnnxEmitter.Int("axis", -1), epsilon);
+    }
+
     public override string Describe(Node node) => $"{node.Name} = γ·({node.Inputs[0].Name} − μ)/√(σ² + ε) + β";
 }
 

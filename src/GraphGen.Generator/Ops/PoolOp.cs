@@ -107,6 +107,24 @@ internal sealed class PoolOp(OpKind kind) : OpRule
         plan.Emit(step with { SourceNode = node.Id, Label = Name + " backward", Comment = [$"{Name} backward: {math}"] });
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: MaxPool, AveragePool (count_include_pad = 1, as here), GlobalAveragePool flattened to [C].</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        string x = node.Inputs[0].Name;
+        if (kind == OpKind.GlobalAveragePool)
+        {
+            var pooled = onnx.Node("GlobalAveragePool", [x], onnx.Temp(node, "pooled"));
+            onnx.Node("Flatten", [pooled], node.Name, Emit.OnnxEmitter.Int("axis", 1));
+            return;
+        }
+        var p = node.Get<PoolAttributes>();
+        var window = new[] { Emit.OnnxEmitter.Ints("kernel_shape", p.Kernel, p.Kernel), Emit.OnnxEmitter.Ints("strides", p.Stride, p.Stride), Emit.OnnxEmitter.Ints("pads", p.Padding, p.Padding, p.Padding, p.Padding) };
+        if (kind == OpKind.MaxPool2d) onnx.Node("MaxPool", [x], node.Name, window);
+        else onnx.Node("AveragePool", [x], node.Name, [.. window, Emit.OnnxEmitter.Int("count_include_pad", 1)]);
+    }
+
     public override string Describe(Node node)
     {
         string x = node.Inputs[0].Name;

@@ -52,6 +52,16 @@ internal sealed class ReduceOp(OpKind kind) : OpRule
     /// <summary>1 for the sum, 1/n for the mean of n values.</summary>
     private double Scale(Node node) => kind == OpKind.Sum ? 1.0 : 1.0 / node.Inputs[0].Shape.Size;
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: the sample flattened, then ReduceSum or ReduceMean over it, kept as [1].</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var flat = onnx.Node("Flatten", [node.Inputs[0].Name], onnx.Temp(node, "flat"), Emit.OnnxEmitter.Int("axis", 1));
+        if (kind == OpKind.Sum) onnx.Node("ReduceSum", [flat, onnx.Int64s(node, "axes", 1)], node.Name, Emit.OnnxEmitter.Int("keepdims", 1));
+        else onnx.Node("ReduceMean", [flat], node.Name, Emit.OnnxEmitter.Ints("axes", 1), Emit.OnnxEmitter.Int("keepdims", 1));
+    }
+
     public override string Describe(Node node) =>
         $"{node.Name} = {(kind == OpKind.Sum ? "Σ_i " : "(1/" + node.Inputs[0].Shape.Size + ")·Σ_i ")}{node.Inputs[0].Name}_i";
 }

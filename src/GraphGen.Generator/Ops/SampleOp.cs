@@ -68,6 +68,22 @@ internal sealed class SampleOp : OpRule
             });
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>
+    /// ONNX: ε from RandomNormalLike (ONNX Runtime's generator, not GraphGen's streams: the same
+    /// distribution, other draws), then μ + e^(½·logσ²) ⊙ ε.
+    /// </summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        string mean = node.Inputs[0].Name, logVariance = node.Inputs[1].Name;
+        var noise = onnx.Node("RandomNormalLike", [mean], onnx.Temp(node, "noise"));
+        var half = onnx.Node("Mul", [logVariance, onnx.Scalar(node, "half", 0.5)], onnx.Temp(node, "half_log_variance"));
+        var deviation = onnx.Node("Exp", [half], onnx.Temp(node, "deviation"));
+        var scaled = onnx.Node("Mul", [deviation, noise], onnx.Temp(node, "scaled_noise"));
+        onnx.Node("Add", [mean, scaled], node.Name);
+    }
+
     public override string Describe(Node node) => $"{node.Name} = {node.Inputs[0].Name} + e^(½·{node.Inputs[1].Name}) ⊙ ε";
 }
 

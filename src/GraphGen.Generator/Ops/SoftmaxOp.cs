@@ -87,6 +87,17 @@ internal sealed class SoftmaxOp : OpRule
         });
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: Softmax on the last axis; causal: −∞ added above the diagonal first (e^(−∞) is exactly 0, as here).</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        string x = node.Inputs[0].Name;
+        if (node.Get<SoftmaxAttributes>().Causal)
+            x = onnx.Node("Add", [x, onnx.CausalMask(node, node.Shape.Last)], onnx.Temp(node, "masked"));
+        onnx.Node("Softmax", [x], node.Name, Emit.OnnxEmitter.Int("axis", -1));
+    }
+
     public override string Describe(Node node) =>
         $"{node.Name}_j = e^({node.Inputs[0].Name}_j − m) / Σ_k e^({node.Inputs[0].Name}_k − m), m = max_k {node.Inputs[0].Name}_k";
 }

@@ -54,6 +54,16 @@ internal sealed class StackOp : OpRule
         }
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: each part unsqueezed to [1, S...], then Concat on that axis.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var axis = onnx.Int64s(node, "axis", 1);
+        var parts = node.Inputs.Select(p => onnx.Node("Unsqueeze", [p.Name, axis], onnx.Temp(node, p.Name))).ToArray();
+        onnx.Node("Concat", parts, node.Name, Emit.OnnxEmitter.Int("axis", 1));
+    }
+
     public override string Describe(Node node) => $"{node.Name} = [{string.Join(", ", node.Inputs.Select(i => i.Name))}]";
 }
 
@@ -113,6 +123,16 @@ internal sealed class UnstackOp : OpRule
             Label = "Unstack backward",
             Comment = [$"Unstack backward: {dx.Operand.Name}[{i}] += {dy.Name}"],
         });
+    }
+
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: Gather of element i on the first per-sample axis, that axis then squeezed away.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var index = onnx.Int64s(node, "index", node.Get<SelectAttributes>().Index);
+        var gathered = onnx.Node("Gather", [node.Inputs[0].Name, index], onnx.Temp(node, "gathered"), Emit.OnnxEmitter.Int("axis", 1));
+        onnx.Node("Squeeze", [gathered, onnx.Int64s(node, "axis", 1)], node.Name);
     }
 
     public override string Describe(Node node) => $"{node.Name} = {node.Inputs[0].Name}[{node.Get<SelectAttributes>().Index}]";

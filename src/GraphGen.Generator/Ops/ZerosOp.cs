@@ -35,5 +35,17 @@ internal sealed class ZerosOp : OpRule
     {
     }
 
+    public override bool HasOnnxForm(Node node) => true;
+
+    /// <summary>ONNX: ConstantOfShape([batch, shape...]), the batch read from the graph input's shape.</summary>
+    public override void Onnx(Node node, Emit.OnnxEmitter onnx)
+    {
+        var shape = onnx.Node("Shape", [onnx.InputName], onnx.Temp(node, "input_shape"));
+        var batch = onnx.Node("Slice", [shape, onnx.Int64s(node, "start", 0), onnx.Int64s(node, "end", 1)], onnx.Temp(node, "batch"));
+        var dims = onnx.Int64s(node, "dims", node.Shape.Dimensions.Select(d => (long)d).ToArray());
+        var full = onnx.Node("Concat", [batch, dims], onnx.Temp(node, "shape"), Emit.OnnxEmitter.Int("axis", 0));
+        onnx.Node("ConstantOfShape", [full], node.Name);
+    }
+
     public override string Describe(Node node) => $"{node.Name} = 0";
 }

@@ -68,6 +68,19 @@ public sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>
+    /// A causal attention mask [<paramref name="tokens"/>, <paramref name="tokens"/>]: 0 on and below
+    /// the diagonal, −∞ above it, so that scores + mask through a softmax give exactly 0 to later tokens.
+    /// </summary>
+    public string CausalMask(string name, int tokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
+        var mask = new float[tokens * tokens];
+        for (int i = 0; i < tokens; i++)
+            for (int j = i + 1; j < tokens; j++) mask[i * tokens + j] = float.NegativeInfinity;
+        return Floats(name, [tokens, tokens], mask);
+    }
+
     /// <summary>The nodes in the order they were added (a topological order: each reads only earlier names).</summary>
     public IReadOnlyList<OnnxNode> Nodes => _nodes;
 

@@ -16,7 +16,7 @@ namespace Snapshots;
 /// total: 18 parameters (0.1 KiB as float32)
 /// </code>
 /// </summary>
-partial class Encoder
+partial class Encoder : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -63,4 +63,24 @@ partial class Encoder
         """",
         // BackwardGraphDot and BackwardGraphMermaid: none, the network has no [Loss].
         "", "");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 6);
+        // project = x · Wᵀ
+        onnx.Node("Gemm", new[] { "x", "project.weight" }, new[] { "project" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // gelu2 = project·Φ(project)   (Φ: standard normal CDF)
+        onnx.Floats("gelu2_sqrt2", global::System.Array.Empty<long>(), 1.4142135f);
+        onnx.Node("Div", new[] { "project", "gelu2_sqrt2" }, new[] { "gelu2_scaled" });
+        onnx.Node("Erf", new[] { "gelu2_scaled" }, new[] { "gelu2_erf" });
+        onnx.Floats("gelu2_one", global::System.Array.Empty<long>(), 1f);
+        onnx.Node("Add", new[] { "gelu2_erf", "gelu2_one" }, new[] { "gelu2_twice_cdf" });
+        onnx.Floats("gelu2_half", global::System.Array.Empty<long>(), 0.5f);
+        onnx.Node("Mul", new[] { "gelu2_twice_cdf", "gelu2_half" }, new[] { "gelu2_cdf" });
+        onnx.Node("Mul", new[] { "project", "gelu2_cdf" }, new[] { "gelu2" });
+        // softmax3_j = e^(gelu2_j − m) / Σ_k e^(gelu2_k − m), m = max_k gelu2_k
+        onnx.Node("Softmax", new[] { "gelu2" }, new[] { "softmax3" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        onnx.Output("softmax3", 3);
+    }
 }

@@ -17,7 +17,7 @@ namespace Snapshots;
 /// loss = BinaryCrossEntropyWithLogits(out_, t) + 0.1 · MeanSquaredError(out_, t)
 /// </code>
 /// </summary>
-partial class Saliency
+partial class Saliency : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -161,4 +161,17 @@ partial class Saliency
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 4);
+        // hidden = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "hidden.weight", "hidden.bias" }, new[] { "hidden" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // tanh2 = tanh(hidden)
+        onnx.Node("Tanh", new[] { "hidden" }, new[] { "tanh2" });
+        // out_ = tanh2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "tanh2", "out.weight", "out.bias" }, new[] { "out_" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("out_", 2);
+    }
 }

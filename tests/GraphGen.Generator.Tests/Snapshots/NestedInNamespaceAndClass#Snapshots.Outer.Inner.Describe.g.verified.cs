@@ -20,7 +20,7 @@ partial class Outer
     /// loss = BinaryCrossEntropy(h2, y)
     /// </code>
     /// </summary>
-    partial class Inner
+    partial class Inner : global::GraphGen.Onnx.IOnnxExportable
     {
         /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
         public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -149,5 +149,20 @@ partial class Outer
               classDef forward fill:#eeeeee,stroke:#999999,color:#555555
               classDef backward fill:#fff1dc,stroke:#d6a46b
             """");
+
+        /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+        void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+        {
+            onnx.Input("x", 2);
+            // layer0 = x · Wᵀ + b
+            onnx.Node("Gemm", new[] { "x", "layer0.weight", "layer0.bias" }, new[] { "layer0" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+            // h = σ(layer0) = 1 / (1 + e^(−layer0))
+            onnx.Node("Sigmoid", new[] { "layer0" }, new[] { "h" });
+            // layer1 = h · Wᵀ + b
+            onnx.Node("Gemm", new[] { "h", "layer1.weight", "layer1.bias" }, new[] { "layer1" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+            // h2 = σ(layer1) = 1 / (1 + e^(−layer1))
+            onnx.Node("Sigmoid", new[] { "layer1" }, new[] { "h2" });
+            onnx.Output("h2", 3);
+        }
     }
 }

@@ -26,7 +26,7 @@ namespace Snapshots;
 /// loss = SoftmaxCrossEntropy(head, y)
 /// </code>
 /// </summary>
-partial class Residual
+partial class Residual : global::GraphGen.Onnx.IOnnxExportable
 {
     /// <summary>The layer summary, and the forward and backward graphs as Graphviz DOT and Mermaid text.</summary>
     public static readonly global::GraphGen.NetworkDescription Description = new(
@@ -297,4 +297,36 @@ partial class Residual
           classDef forward fill:#eeeeee,stroke:#999999,color:#555555
           classDef backward fill:#fff1dc,stroke:#d6a46b
         """");
+
+    /// <summary>The inference graph as ONNX nodes (opset 17): <c>GraphGen.Onnx.OnnxExport.Save(network, path)</c> writes it with the current parameters.</summary>
+    void global::GraphGen.Onnx.IOnnxExportable.BuildOnnx(global::GraphGen.Onnx.OnnxGraphBuilder onnx)
+    {
+        onnx.Input("x", 8);
+        // stem = x · Wᵀ + b
+        onnx.Node("Gemm", new[] { "x", "stem.weight", "stem.bias" }, new[] { "stem" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // h = max(stem, 0)
+        onnx.Node("Relu", new[] { "stem" }, new[] { "h" });
+        // block = h · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h", "block.weight", "block.bias" }, new[] { "block" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu4 = max(block, 0)
+        onnx.Node("Relu", new[] { "block" }, new[] { "relu4" });
+        // h2 = h + relu4
+        onnx.Node("Add", new[] { "h", "relu4" }, new[] { "h2" });
+        // block2 = h2 · Wᵀ + b
+        onnx.Node("Gemm", new[] { "h2", "block.weight", "block.bias" }, new[] { "block2" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        // relu7 = max(block2, 0)
+        onnx.Node("Relu", new[] { "block2" }, new[] { "relu7" });
+        // h3 = h2 + relu7
+        onnx.Node("Add", new[] { "h2", "relu7" }, new[] { "h3" });
+        // mean9 = (1/8)·Σ_i x_i
+        onnx.Node("Flatten", new[] { "x" }, new[] { "mean9_flat" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", 1L));
+        onnx.Node("ReduceMean", new[] { "mean9_flat" }, new[] { "mean9" }, global::GraphGen.Onnx.OnnxAttribute.Of("axes", new long[] { 1L }), global::GraphGen.Onnx.OnnxAttribute.Of("keepdims", 1L));
+        // subtract10 = x − mean9
+        onnx.Node("Sub", new[] { "x", "mean9" }, new[] { "subtract10" });
+        // both = [h3 | subtract10]
+        onnx.Node("Concat", new[] { "h3", "subtract10" }, new[] { "both" }, global::GraphGen.Onnx.OnnxAttribute.Of("axis", -1L));
+        // head = both · Wᵀ + b
+        onnx.Node("Gemm", new[] { "both", "head.weight", "head.bias" }, new[] { "head" }, global::GraphGen.Onnx.OnnxAttribute.Of("transB", 1L));
+        onnx.Output("head", 4);
+    }
 }
