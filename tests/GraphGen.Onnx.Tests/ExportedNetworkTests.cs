@@ -39,7 +39,7 @@ public class ExportedNetworkTests(ITestOutputHelper output)
 
         var agreement = ExportAgreement.Measure(network, exportCase.Inputs(network, Batch, draw: 1), Batch);
 
-        output.WriteLine($"{network.Name}: {agreement.Outputs} output(s), max |difference| {agreement.MaxAbsoluteDifference:E2}, relative to the output's scale {agreement.RelativeDifference:E2}");
+        output.WriteLine($"{network.Name}: {agreement.Outputs} output(s), {agreement.NoiseInputs} noise input(s), max |difference| {agreement.MaxAbsoluteDifference:E2}, relative to the output's scale {agreement.RelativeDifference:E2}");
         Assert.True(agreement.RelativeDifference <= Tolerance,
             $"{network.Name}: ONNX Runtime differs from Forward by {agreement.MaxAbsoluteDifference:E2} ({agreement.RelativeDifference:E2} of the output's scale; tolerance {Tolerance:E0})");
     }

@@ -81,8 +81,8 @@ public static class OnnxExport
         return OnnxModelWriter.Write(graph, graphName, initializers, ProducerVersion);
     }
 
-    // A parameter or state tensor of the network under this name, with a copy of its current values.
-    private static OnnxInitializer? FindTensor(INetwork network, string name)
+    /// <summary>The parameter or state tensor of <paramref name="network"/> named <paramref name="name"/>, with a copy of its current values; null if none.</summary>
+    internal static OnnxInitializer? FindTensor(INetwork network, string name)
     {
         if (network.ParameterTable.TryGet(name, out var parameter))
             return new OnnxInitializer(name, parameter.Shape, network.Parameters.Slice(parameter.Offset, parameter.Count).ToArray());
