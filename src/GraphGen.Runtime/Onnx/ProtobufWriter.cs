@@ -12,7 +12,7 @@ namespace GraphGen.Onnx;
 /// <remarks>
 /// Hand-written rather than Google.Protobuf: the runtime has no dependency but
 /// System.Numerics.Tensors and stays NativeAOT-clean, and writing the handful of messages of
-/// onnx.proto takes about two hundred lines. A nested message is written into its own writer
+/// onnx.proto takes about 250 lines (this file and OnnxModelWriter). A nested message is written into its own writer
 /// first, because its length precedes it on the wire.
 /// </remarks>
 internal sealed class ProtobufWriter
