@@ -38,6 +38,9 @@ public class ExportedNetworkTests(ITestOutputHelper output)
         ExportAgreement.TrainBriefly(network, exportCase.Inputs(network, Batch, draw: 0), Batch);
 
         var agreement = ExportAgreement.Measure(network, exportCase.Inputs(network, Batch, draw: 1), Batch);
+        // For checks outside .NET (docs/onnx.md: the ONNX checker), the models compared here can be kept.
+        if (Environment.GetEnvironmentVariable("GRAPHGEN_ONNX_MODELS") is { Length: > 0 } directory)
+            OnnxExport.Save(network, Path.Combine(Directory.CreateDirectory(directory).FullName, name + ".onnx"));
 
         output.WriteLine($"{network.Name}: {agreement.Outputs} output(s), {agreement.NoiseInputs} noise input(s), max |difference| {agreement.MaxAbsoluteDifference:E2}, relative to the output's scale {agreement.RelativeDifference:E2}");
         Assert.True(agreement.RelativeDifference <= Tolerance,
