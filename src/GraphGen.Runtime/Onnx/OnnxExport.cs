@@ -18,6 +18,7 @@ public static class OnnxExport
     /// <param name="path">The file to write, conventionally "*.onnx"; its directory must exist.</param>
     /// <exception cref="ArgumentException">The network does not implement <see cref="IOnnxExportable"/>.</exception>
     /// <exception cref="InvalidOperationException">The graph reads a name that nothing makes (see <see cref="ToBytes(INetwork)"/>).</exception>
+    /// <exception cref="NotSupportedException">The network uses an op that has no ONNX form.</exception>
     /// <exception cref="IOException">The file cannot be written; the message names it.</exception>
     public static void Save(INetwork network, string path)
     {
@@ -36,6 +37,7 @@ public static class OnnxExport
     /// A node reads a name that is no graph input, constant, output of an earlier node, parameter
     /// or state tensor; the message names it and the node.
     /// </exception>
+    /// <exception cref="NotSupportedException">The network uses an op that has no ONNX form (thrown by its generated BuildOnnx, naming the op).</exception>
     public static byte[] ToBytes(INetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
