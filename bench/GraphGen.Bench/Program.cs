@@ -3,7 +3,9 @@ using GraphGen.Bench;
 
 // `quick`: the one-table summary (SGEMM and the four MLPs; also artifacts/bench/quick.csv).
 // `profile [case...] [--threads N]`: the time of each runtime call of the MLPs' steps.
-// `sgemm [size...]`: quick GFLOP/s table. Anything else goes to BenchmarkDotNet's switcher.
+// `sgemm [size...]`: quick GFLOP/s table.
+// `export-onnx DIR`: the benchmark networks exported by GraphGen, for the ONNX Runtime peer.
+// Anything else goes to BenchmarkDotNet's switcher.
 switch (args.FirstOrDefault())
 {
     case "quick":
@@ -14,6 +16,9 @@ switch (args.FirstOrDefault())
         break;
     case "sgemm":
         SgemmQuick.Run(Console.Out, args.Skip(1).Select(int.Parse).ToArray());
+        break;
+    case "export-onnx" when args.Length == 2:
+        OnnxModels.Export(Console.Out, args[1]);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

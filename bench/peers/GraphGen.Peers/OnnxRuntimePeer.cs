@@ -59,12 +59,14 @@ public static class OnnxRuntimePeer
         var rng = new Random(1);
         switch (type)
         {
+            case TensorElementType.Float when c.Sequence:   // GraphGen's export: token ids as floats, as its networks take them
+                return OrtValue.CreateTensorValueFromMemory(Enumerable.Range(0, (int)c.InputElements).Select(_ => (float)rng.Next(c.Classes)).ToArray(), shape);
             case TensorElementType.Float:
                 return OrtValue.CreateTensorValueFromMemory(Enumerable.Range(0, (int)c.InputElements).Select(_ => rng.NextSingle() - 0.5f).ToArray(), shape);
             case TensorElementType.Int64:
                 return OrtValue.CreateTensorValueFromMemory(Enumerable.Range(0, (int)c.InputElements).Select(_ => (long)rng.Next(c.Classes)).ToArray(), shape);
             default:
-                throw new InvalidDataException($"{modelPath}: input element type {type} is not supported (float images or int64 token ids)");
+                throw new InvalidDataException($"{modelPath}: input element type {type} is not supported (float images, float token ids from GraphGen's export, int64 token ids from PyTorch's)");
         }
     }
 }
