@@ -39,22 +39,13 @@ internal sealed class OnnxEmitter
     }
 
     /// <summary>
-    /// The body of BuildOnnx for <paramref name="graph"/>; false (and nothing written) when a node
-    /// has no ONNX form, whose description <paramref name="unsupported"/> then gives.
+    /// The body of BuildOnnx for <paramref name="graph"/> into <paramref name="writer"/>; false when a
+    /// node has no ONNX form (<paramref name="unsupported"/> says which; discard what was written).
     /// </summary>
     public static bool TryWrite(CodeWriter writer, Graph graph, out string unsupported)
     {
         unsupported = "";
         var needed = Ancestors(graph);
-        foreach (var node in graph.Nodes.Where(needed.Contains))
-        {
-            if (node.Kind is OpKind.Input) continue;
-            if (!Ops.OpCatalog.For(node).HasOnnxForm(node))
-            {
-                unsupported = $"{node.Kind} ('{node.Name}')";
-                return false;
-            }
-        }
         var onnx = new OnnxEmitter(writer, graph);
         var input = graph.Input!;
         writer.Line($"onnx.Input({CSharpText.Literal(input.Name)}{Dims(input.Shape)});");
@@ -63,7 +54,15 @@ internal sealed class OnnxEmitter
             if (node.Kind is OpKind.Input) continue;
             var rule = Ops.OpCatalog.For(node);
             writer.Comment(rule.Describe(node).Split('\n')[0]);
-            rule.Onnx(node, onnx);
+            try
+            {
+                rule.Onnx(node, onnx);
+            }
+            catch (NoOnnxFormException)
+            {
+                unsupported = $"{node.Kind} ('{node.Name}')";
+                return false;
+            }
         }
         foreach (var output in graph.Outputs)
             writer.Line($"onnx.Output({CSharpText.Literal(output.Name)}{Dims(output.Shape)});");
@@ -158,4 +157,9 @@ internal sealed class OnnxEmitter
     }
 
     private static string Dims(TensorShape shape) => string.Concat(shape.Dimensions.Select(d => ", " + d.ToString(CultureInfo.InvariantCulture)));
+}
+
+/// <summary>Thrown by an op rule that has no ONNX form; <see cref="OnnxEmitter.TryWrite"/> turns it into a NotSupportedException in the generated BuildOnnx.</summary>
+internal sealed class NoOnnxFormException : System.Exception
+{
 }

@@ -133,10 +133,8 @@ internal sealed class ActivationOp(ActivationFunction function) : OpRule
         return node;
     }
 
-    public override bool HasOnnxForm(Node node) => Function.Onnx is not null;
-
     public override void Onnx(Node node, Emit.OnnxEmitter onnx) =>
-        Function.Onnx!(onnx, node, node.Inputs[0].Name, node.Get<ActivationAttributes>().Slope);
+        (Function.Onnx ?? throw new Emit.NoOnnxFormException())(onnx, node, node.Inputs[0].Name, node.Get<ActivationAttributes>().Slope);
 
     public override void Forward(Node node, PlanBuilder plan)
     {

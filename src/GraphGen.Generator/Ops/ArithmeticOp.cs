@@ -156,8 +156,6 @@ internal sealed class ArithmeticOp : OpRule
         _ => "Scale",
     };
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: Add, Sub, Mul, Div (a per-sample [1] operand unsqueezed to broadcast as here); Affine as Mul and Add by scalars.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

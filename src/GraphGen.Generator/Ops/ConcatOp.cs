@@ -79,8 +79,6 @@ internal sealed class ConcatOp : OpRule
         }
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: Concat on the last axis.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx) =>
         onnx.Node("Concat", node.Inputs.Select(i => i.Name).ToArray(), node.Name, Emit.OnnxEmitter.Int("axis", -1));

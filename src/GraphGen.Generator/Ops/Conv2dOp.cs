@@ -113,8 +113,6 @@ internal sealed class Conv2dOp : OpRule
         }
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: Conv with the same strides, pads, dilations and groups (weight [out, in/groups, k, k] as here).</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

@@ -135,8 +135,6 @@ internal sealed class DenseOp : OpRule
         }
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: Gemm (transB) for a row per sample; MatMul by Wᵀ plus the bias for more axes.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

@@ -66,8 +66,6 @@ internal sealed class DropoutOp : OpRule
         });
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: Identity (no dropout at inference).</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx) => onnx.Node("Identity", [node.Inputs[0].Name], node.Name);
 

@@ -59,8 +59,6 @@ internal sealed class EmbeddingOp : OpRule
         });
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: the ids (floats here) flattened per sample, cast to int64, then Gather from the table.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {
@@ -127,8 +125,6 @@ internal sealed class PositionalEmbeddingOp : OpRule
                 Comment = [$"PositionalEmbedding backward: {dx.Operand.Name} {(dx.Accumulate ? "+=" : "=")} {dy.Name}"],
             });
     }
-
-    public override bool HasOnnxForm(Node node) => true;
 
     /// <summary>ONNX: Add of P [T, D], which broadcasts over the batch.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx) =>

@@ -72,8 +72,6 @@ internal sealed class HeadsOp(OpKind kind) : OpRule
             $"{Name} backward: {dx.Operand.Name} {(dx.Accumulate ? "+=" : "=")} {inverse}({plan.Gradient(node).Name})");
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: SplitHeads = Reshape to [T, H, D] then Transpose to [H, T, D]; MergeHeads the reverse.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

@@ -80,8 +80,6 @@ internal sealed class MatMulOp : OpRule
         }
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: MatMul, a transposed operand first swapped on its last two axes.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

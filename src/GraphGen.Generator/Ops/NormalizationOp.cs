@@ -156,8 +156,6 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         });
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: LayerNormalization on the last axis; BatchNormalization with the running statistics (inference form).</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

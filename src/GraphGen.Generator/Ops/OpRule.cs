@@ -32,17 +32,14 @@ internal abstract class OpRule
     public abstract string Describe(Node node);
 
     /// <summary>
-    /// Whether the node can be written as ONNX nodes (<see cref="Onnx"/>); ops that are never part
-    /// of the inference graph (losses) and composite ops (expanded before the graph exists) have none.
-    /// </summary>
-    public virtual bool HasOnnxForm(Node node) => false;
-
-    /// <summary>
     /// Writes the node's inference form as ONNX nodes (opset 17) that make a tensor named
     /// <c>node.Name</c> from its inputs' tensors (batch first); running statistics, no dropout.
     /// </summary>
-    public virtual void Onnx(Node node, Emit.OnnxEmitter onnx) =>
-        throw new System.InvalidOperationException($"{Name} has no ONNX form.");
+    /// <remarks>
+    /// Ops that are never part of the inference graph (losses) and composite ops (expanded before the
+    /// graph exists) keep this default, which says the op has no ONNX form.
+    /// </remarks>
+    public virtual void Onnx(Node node, Emit.OnnxEmitter onnx) => throw new Emit.NoOnnxFormException();
 
     /// <summary>Reports a shape error at the call and returns null, so a rule can write <c>return Mismatch(...)</c>.</summary>
     protected static Node? Mismatch(OpCall call, string message, string? parameter = null)

@@ -107,8 +107,6 @@ internal sealed class PoolOp(OpKind kind) : OpRule
         plan.Emit(step with { SourceNode = node.Id, Label = Name + " backward", Comment = [$"{Name} backward: {math}"] });
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: MaxPool, AveragePool (count_include_pad = 1, as here), GlobalAveragePool flattened to [C].</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

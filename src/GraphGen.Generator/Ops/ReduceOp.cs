@@ -52,8 +52,6 @@ internal sealed class ReduceOp(OpKind kind) : OpRule
     /// <summary>1 for the sum, 1/n for the mean of n values.</summary>
     private double Scale(Node node) => kind == OpKind.Sum ? 1.0 : 1.0 / node.Inputs[0].Shape.Size;
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: the sample flattened, then ReduceSum or ReduceMean over it, kept as [1].</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

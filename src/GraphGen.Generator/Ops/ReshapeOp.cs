@@ -51,8 +51,6 @@ internal sealed class ReshapeOp(OpKind kind) : OpRule
         });
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: Reshape to [batch, shape...].</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx) => onnx.Reshape(node, node.Inputs[0].Name, node.Shape, node.Name);
 

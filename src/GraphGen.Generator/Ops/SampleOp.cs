@@ -68,8 +68,6 @@ internal sealed class SampleOp : OpRule
             });
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>
     /// ONNX: ε from RandomNormalLike (ONNX Runtime's generator, not GraphGen's streams: the same
     /// distribution, other draws), then μ + e^(½·logσ²) ⊙ ε.

@@ -87,8 +87,6 @@ internal sealed class SoftmaxOp : OpRule
         });
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: Softmax on the last axis; causal: −∞ added above the diagonal first (e^(−∞) is exactly 0, as here).</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {

@@ -54,8 +54,6 @@ internal sealed class StackOp : OpRule
         }
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: each part unsqueezed to [1, S...], then Concat on that axis.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {
@@ -124,8 +122,6 @@ internal sealed class UnstackOp : OpRule
             Comment = [$"Unstack backward: {dx.Operand.Name}[{i}] += {dy.Name}"],
         });
     }
-
-    public override bool HasOnnxForm(Node node) => true;
 
     /// <summary>ONNX: Gather of element i on the first per-sample axis, that axis then squeezed away.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)

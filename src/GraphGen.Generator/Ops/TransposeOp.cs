@@ -55,8 +55,6 @@ internal sealed class TransposeOp : OpRule
         });
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: Transpose of the last two axes.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx) =>
         onnx.Node("Transpose", [node.Inputs[0].Name], node.Name, Emit.OnnxEmitter.Ints("perm", Emit.OnnxEmitter.SwapLastTwo(node.Shape.Rank + 1)));

@@ -35,8 +35,6 @@ internal sealed class ZerosOp : OpRule
     {
     }
 
-    public override bool HasOnnxForm(Node node) => true;
-
     /// <summary>ONNX: ConstantOfShape([batch, shape...]), the batch read from the graph input's shape.</summary>
     public override void Onnx(Node node, Emit.OnnxEmitter onnx)
     {
