@@ -3,6 +3,7 @@ using GraphGen.Bench;
 
 // `quick`: the one-table summary (SGEMM and the four MLPs; also artifacts/bench/quick.csv).
 // `profile [case...] [--threads N]`: the time of each runtime call of the MLPs' steps.
+// `profile-cnn [network...] [--threads N]`: each convolution of the CNNs and the passes after it, timed alone.
 // `sgemm [size...]`: quick GFLOP/s table.
 // `export-onnx DIR`: the benchmark networks exported by GraphGen, for the ONNX Runtime peer.
 // Anything else goes to BenchmarkDotNet's switcher.
@@ -13,6 +14,9 @@ switch (args.FirstOrDefault())
         break;
     case "profile":
         NetworkProfile.Run(Console.Out, args.Skip(1).ToArray());
+        break;
+    case "profile-cnn":
+        CnnProfile.Run(Console.Out, args.Skip(1).ToArray());
         break;
     case "sgemm":
         SgemmQuick.Run(Console.Out, args.Skip(1).Select(int.Parse).ToArray());

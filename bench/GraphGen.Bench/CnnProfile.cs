@@ -1,0 +1,113 @@
+using System.Globalization;
+using GraphGen.Kernels;
+
+namespace GraphGen.Bench;
+
+/// <summary>
+/// `profile-cnn [network...] [--threads N]`: where the convolutional networks' time goes. Each
+/// convolution of the network is timed alone (forward, input gradient, weight gradient) on
+/// buffers of its sizes, with its GFLOP/s, and so are the BatchNorm, ReLU and pooling passes
+/// over its output; the quick table's best-of-runs timing.
+/// </summary>
+public static class CnnProfile
+{
+    /// <summary>One convolution of a network and what follows it (BatchNorm and ReLU, or ReLU alone).</summary>
+    private sealed record Layer(string Name, Conv2dShape Shape, bool BatchNorm, bool FirstLayer = false);
+
+    private static readonly (string Network, int Batch, Layer[] Layers)[] Networks =
+    [
+        ("lenet-5", 64,
+        [
+            new("conv1", new Conv2dShape(1, 28, 28, 6, 5, 5, PadH: 2, PadW: 2), false, FirstLayer: true),
+            new("conv2", new Conv2dShape(6, 14, 14, 16, 5, 5), false),
+        ]),
+        ("resnet-fashion", 64,
+        [
+            new("stem", new Conv2dShape(1, 28, 28, 16, 3, 3, PadH: 1, PadW: 1), true, FirstLayer: true),
+            new("stage1.conv1", new Conv2dShape(16, 14, 14, 16, 3, 3, PadH: 1, PadW: 1), true),
+            new("stage1.conv2", new Conv2dShape(16, 14, 14, 16, 3, 3, PadH: 1, PadW: 1), true),
+            new("down", new Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1), true),
+            new("stage2.conv1", new Conv2dShape(32, 7, 7, 32, 3, 3, PadH: 1, PadW: 1), true),
+            new("stage2.conv2", new Conv2dShape(32, 7, 7, 32, 3, 3, PadH: 1, PadW: 1), true),
+        ]),
+        ("resnet64", 32,
+        [
+            new("stem", new Conv2dShape(3, 32, 32, 64, 3, 3, PadH: 1, PadW: 1), true, FirstLayer: true),
+            new("block.conv1", new Conv2dShape(64, 16, 16, 64, 3, 3, PadH: 1, PadW: 1), true),
+            new("down", new Conv2dShape(64, 16, 16, 128, 3, 3, 2, 2, 1, 1), true),
+            new("block2.conv1", new Conv2dShape(128, 8, 8, 128, 3, 3, PadH: 1, PadW: 1), true),
+        ]),
+    ];
+
+    public static void Run(TextWriter output, string[] args)
+    {
+        int threadsAt = Array.IndexOf(args, "--threads");
+        if (threadsAt >= 0) Gemm.MaxThreads = int.Parse(args[threadsAt + 1], CultureInfo.InvariantCulture);
+        var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (threadsAt < 0 || i != threadsAt + 1)).ToArray();
+        output.WriteLine($"{Gemm.MaxThreads} thread(s); µs per call, best of runs; GFLOP/s of the convolution passes");
+        foreach (var (network, batch, layers) in Networks)
+        {
+            if (names.Length > 0 && !names.Any(n => network.StartsWith(n, StringComparison.Ordinal))) continue;
+            output.WriteLine();
+            output.WriteLine($"{network} b{batch}");
+            double convTrain = 0, otherTrain = 0, convInfer = 0, otherInfer = 0;
+            foreach (var layer in layers)
+            {
+                var (ct, ot, ci, oi) = Profile(output, layer, batch);
+                convTrain += ct; otherTrain += ot; convInfer += ci; otherInfer += oi;
+            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  sum: training convolutions {convTrain:F0}, the rest {otherTrain:F0}; inference convolutions {convInfer:F0}, the rest {otherInfer:F0}"));
+        }
+    }
+
+    private static (double ConvTrain, double OtherTrain, double ConvInfer, double OtherInfer) Profile(TextWriter output, Layer layer, int batch)
+    {
+        var s = layer.Shape;
+        var rng = new SeededRandom(7);
+        var x = Random(rng, batch * s.InputSize);
+        var w = Random(rng, s.WeightSize);
+        var y = new float[batch * s.OutputSize];
+        var dy = Random(rng, batch * s.OutputSize);
+        var dx = new float[batch * s.InputSize];
+        var dw = new float[s.WeightSize];
+        double flops = 2.0 * batch * s.OutputSize * s.GroupWeightColumns;
+        double Time(Action a) => Measure.BestSeconds(a, runs: 9, warmupSeconds: 0.2, runSeconds: 0.01) * 1e6;
+        double fwd = Time(() => Conv2d.Forward(in s, batch, x, w, default, y));
+        double bwdIn = layer.FirstLayer ? 0 : Time(() => Conv2d.BackwardInput(in s, batch, dy, w, dx, accumulate: false));
+        double bwdW = Time(() => Conv2d.BackwardWeight(in s, batch, x, dy, dw, default, accumulate: false));
+        string Rate(double us) => us == 0 ? "      -" : (flops / us / 1e3).ToString("F0", CultureInfo.InvariantCulture).PadLeft(7);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {layer.Name,-14} {s.InChannels}→{s.OutChannels} k{s.KernelHeight} s{s.StrideH} {s.OutHeight}×{s.OutWidth}   forward {fwd,8:F1} ({Rate(fwd)})  dX {bwdIn,8:F1} ({Rate(bwdIn)})  dW {bwdW,8:F1} ({Rate(bwdW)})  [{ConvAlgorithms.Forward(in s)}/{ConvAlgorithms.BackwardInput(in s)}/{ConvAlgorithms.BackwardWeight(in s)}]"));
+        int c = s.OutChannels, spatial = s.OutPlane;
+        var g = Random(rng, c);
+        var bta = Random(rng, c);
+        var mean = new float[c];
+        var inv = new float[c];
+        var rm = new float[c];
+        var rv = Enumerable.Repeat(1f, c).ToArray();
+        var z = new float[y.Length];
+        var dz = new float[y.Length];
+        var dg = new float[c];
+        var db = new float[c];
+        double bnTrain = 0, bnInfer = 0, bnBack = 0;
+        if (layer.BatchNorm)
+        {
+            bnTrain = Time(() => BatchNorm.ForwardTraining(batch, c, spatial, y, g, bta, z, mean, inv, rm, rv));
+            bnInfer = Time(() => BatchNorm.ForwardInference(batch, c, spatial, y, g, bta, rm, rv, z));
+            bnBack = Time(() => BatchNorm.Backward(batch, c, spatial, dy, y, g, mean, inv, dz, dg, db, accumulate: false));
+        }
+        double relu = Time(() => Activations.Forward(new Relu(), z, y));
+        double reluBack = Time(() => Activations.Backward(new Relu(), y, dy, dz, accumulate: false));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {"",-14} BatchNorm train {bnTrain,7:F1} infer {bnInfer,7:F1} backward {bnBack,7:F1}; ReLU {relu,7:F1} backward {reluBack,7:F1}"));
+        return (fwd + bwdIn + bwdW, bnTrain + bnBack + relu + reluBack, fwd, bnInfer + relu);
+    }
+
+    private static float[] Random(SeededRandom rng, int n)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = rng.NextSingle() - 0.5f;
+        return a;
+    }
+}
