@@ -148,45 +148,92 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>
-    /// For channels ob..ob+channels−1 and taps tb..tb+taps−1 of input channel c:
-    /// Σ_samples Σ_q dywide[o, q] · xpad[c, q + offset(t)], written or added into dW[o, c, t].
+    /// For output channels ob..ob+channels−1 (a block of 8) and taps tb..tb+taps−1 (a block of 3) of
+    /// input channel c: Σ_samples Σ_q dywide[o, q] · xpad[c, q + offset(t)], written or added into
+    /// dW[o, c, t]. 24 accumulators; per 16 positions 3 unaligned x loads, 8 dy loads, 24 FMAs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock(in Geometry geo, float* xc, int* offsets, float* dyBlock, int samples, nint xStride, nint dyStride,
+    private static void DotBlock8(in Geometry geo, float* xc, int* offsets, float* dyBlock, int samples, nint xStride, nint dyStride,
         float* dwg, int icg, int c, int ob, int channels, int tb, int taps, bool accumulate)
     {
         nint stride = geo.WideLength;
-        Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default;
-        Vector512<float> s10 = default, s11 = default, s12 = default, s13 = default;
-        Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default;
-        Vector512<float> s30 = default, s31 = default, s32 = default, s33 = default;
+        Vector512<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
+        Vector512<float> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
+        Vector512<float> s40 = default, s41 = default, s42 = default, s50 = default, s51 = default, s52 = default;
+        Vector512<float> s60 = default, s61 = default, s62 = default, s70 = default, s71 = default, s72 = default;
         for (int i = 0; i < samples; i++, xc += xStride, dyBlock += dyStride)
         {
-            float* x0 = xc + offsets[0], x1 = xc + offsets[1], x2 = xc + offsets[2], x3 = xc + offsets[3];
-            float* d0 = dyBlock, d1 = d0 + stride, d2 = d1 + stride, d3 = d2 + stride;
+            float* x0 = xc + offsets[0], x1 = xc + offsets[1], x2 = xc + offsets[2];
+            float* d = dyBlock;
             for (int q = 0; q < geo.WideLength; q += 16)
             {
-                var v0 = Vector512.Load(x0 + q); var v1 = Vector512.Load(x1 + q);
-                var v2 = Vector512.Load(x2 + q); var v3 = Vector512.Load(x3 + q);
-                var g = Vector512.Load(d0 + q);
-                s00 = Vector512.FusedMultiplyAdd(g, v0, s00); s01 = Vector512.FusedMultiplyAdd(g, v1, s01);
-                s02 = Vector512.FusedMultiplyAdd(g, v2, s02); s03 = Vector512.FusedMultiplyAdd(g, v3, s03);
-                g = Vector512.Load(d1 + q);
-                s10 = Vector512.FusedMultiplyAdd(g, v0, s10); s11 = Vector512.FusedMultiplyAdd(g, v1, s11);
-                s12 = Vector512.FusedMultiplyAdd(g, v2, s12); s13 = Vector512.FusedMultiplyAdd(g, v3, s13);
-                g = Vector512.Load(d2 + q);
-                s20 = Vector512.FusedMultiplyAdd(g, v0, s20); s21 = Vector512.FusedMultiplyAdd(g, v1, s21);
-                s22 = Vector512.FusedMultiplyAdd(g, v2, s22); s23 = Vector512.FusedMultiplyAdd(g, v3, s23);
-                g = Vector512.Load(d3 + q);
-                s30 = Vector512.FusedMultiplyAdd(g, v0, s30); s31 = Vector512.FusedMultiplyAdd(g, v1, s31);
-                s32 = Vector512.FusedMultiplyAdd(g, v2, s32); s33 = Vector512.FusedMultiplyAdd(g, v3, s33);
+                var v0 = Vector512.Load(x0 + q); var v1 = Vector512.Load(x1 + q); var v2 = Vector512.Load(x2 + q);
+                var g = Vector512.Load(d + q);
+                s00 = Vector512.FusedMultiplyAdd(g, v0, s00); s01 = Vector512.FusedMultiplyAdd(g, v1, s01); s02 = Vector512.FusedMultiplyAdd(g, v2, s02);
+                g = Vector512.Load(d + stride + q);
+                s10 = Vector512.FusedMultiplyAdd(g, v0, s10); s11 = Vector512.FusedMultiplyAdd(g, v1, s11); s12 = Vector512.FusedMultiplyAdd(g, v2, s12);
+                g = Vector512.Load(d + 2 * stride + q);
+                s20 = Vector512.FusedMultiplyAdd(g, v0, s20); s21 = Vector512.FusedMultiplyAdd(g, v1, s21); s22 = Vector512.FusedMultiplyAdd(g, v2, s22);
+                g = Vector512.Load(d + 3 * stride + q);
+                s30 = Vector512.FusedMultiplyAdd(g, v0, s30); s31 = Vector512.FusedMultiplyAdd(g, v1, s31); s32 = Vector512.FusedMultiplyAdd(g, v2, s32);
+                g = Vector512.Load(d + 4 * stride + q);
+                s40 = Vector512.FusedMultiplyAdd(g, v0, s40); s41 = Vector512.FusedMultiplyAdd(g, v1, s41); s42 = Vector512.FusedMultiplyAdd(g, v2, s42);
+                g = Vector512.Load(d + 5 * stride + q);
+                s50 = Vector512.FusedMultiplyAdd(g, v0, s50); s51 = Vector512.FusedMultiplyAdd(g, v1, s51); s52 = Vector512.FusedMultiplyAdd(g, v2, s52);
+                g = Vector512.Load(d + 6 * stride + q);
+                s60 = Vector512.FusedMultiplyAdd(g, v0, s60); s61 = Vector512.FusedMultiplyAdd(g, v1, s61); s62 = Vector512.FusedMultiplyAdd(g, v2, s62);
+                g = Vector512.Load(d + 7 * stride + q);
+                s70 = Vector512.FusedMultiplyAdd(g, v0, s70); s71 = Vector512.FusedMultiplyAdd(g, v1, s71); s72 = Vector512.FusedMultiplyAdd(g, v2, s72);
             }
         }
-        float* sums = stackalloc float[ChannelBlock * TapBlock];
-        sums[0] = Vector512.Sum(s00); sums[1] = Vector512.Sum(s01); sums[2] = Vector512.Sum(s02); sums[3] = Vector512.Sum(s03);
-        sums[4] = Vector512.Sum(s10); sums[5] = Vector512.Sum(s11); sums[6] = Vector512.Sum(s12); sums[7] = Vector512.Sum(s13);
-        sums[8] = Vector512.Sum(s20); sums[9] = Vector512.Sum(s21); sums[10] = Vector512.Sum(s22); sums[11] = Vector512.Sum(s23);
-        sums[12] = Vector512.Sum(s30); sums[13] = Vector512.Sum(s31); sums[14] = Vector512.Sum(s32); sums[15] = Vector512.Sum(s33);
+        float* sums = stackalloc float[8 * TapBlock];
+        sums[0] = Vector512.Sum(s00); sums[1] = Vector512.Sum(s01); sums[2] = Vector512.Sum(s02);
+        sums[3] = Vector512.Sum(s10); sums[4] = Vector512.Sum(s11); sums[5] = Vector512.Sum(s12);
+        sums[6] = Vector512.Sum(s20); sums[7] = Vector512.Sum(s21); sums[8] = Vector512.Sum(s22);
+        sums[9] = Vector512.Sum(s30); sums[10] = Vector512.Sum(s31); sums[11] = Vector512.Sum(s32);
+        sums[12] = Vector512.Sum(s40); sums[13] = Vector512.Sum(s41); sums[14] = Vector512.Sum(s42);
+        sums[15] = Vector512.Sum(s50); sums[16] = Vector512.Sum(s51); sums[17] = Vector512.Sum(s52);
+        sums[18] = Vector512.Sum(s60); sums[19] = Vector512.Sum(s61); sums[20] = Vector512.Sum(s62);
+        sums[21] = Vector512.Sum(s70); sums[22] = Vector512.Sum(s71); sums[23] = Vector512.Sum(s72);
+        StoreSums(in geo, sums, dwg, icg, c, ob, channels, tb, taps, accumulate);
+    }
+
+    /// <summary>As <see cref="DotBlock8"/> for a block of 4 output channels (groups of fewer than 8): 12 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotBlock4(in Geometry geo, float* xc, int* offsets, float* dyBlock, int samples, nint xStride, nint dyStride,
+        float* dwg, int icg, int c, int ob, int channels, int tb, int taps, bool accumulate)
+    {
+        nint stride = geo.WideLength;
+        Vector512<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
+        Vector512<float> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
+        for (int i = 0; i < samples; i++, xc += xStride, dyBlock += dyStride)
+        {
+            float* x0 = xc + offsets[0], x1 = xc + offsets[1], x2 = xc + offsets[2];
+            float* d = dyBlock;
+            for (int q = 0; q < geo.WideLength; q += 16)
+            {
+                var v0 = Vector512.Load(x0 + q); var v1 = Vector512.Load(x1 + q); var v2 = Vector512.Load(x2 + q);
+                var g = Vector512.Load(d + q);
+                s00 = Vector512.FusedMultiplyAdd(g, v0, s00); s01 = Vector512.FusedMultiplyAdd(g, v1, s01); s02 = Vector512.FusedMultiplyAdd(g, v2, s02);
+                g = Vector512.Load(d + stride + q);
+                s10 = Vector512.FusedMultiplyAdd(g, v0, s10); s11 = Vector512.FusedMultiplyAdd(g, v1, s11); s12 = Vector512.FusedMultiplyAdd(g, v2, s12);
+                g = Vector512.Load(d + 2 * stride + q);
+                s20 = Vector512.FusedMultiplyAdd(g, v0, s20); s21 = Vector512.FusedMultiplyAdd(g, v1, s21); s22 = Vector512.FusedMultiplyAdd(g, v2, s22);
+                g = Vector512.Load(d + 3 * stride + q);
+                s30 = Vector512.FusedMultiplyAdd(g, v0, s30); s31 = Vector512.FusedMultiplyAdd(g, v1, s31); s32 = Vector512.FusedMultiplyAdd(g, v2, s32);
+            }
+        }
+        float* sums = stackalloc float[4 * TapBlock];
+        sums[0] = Vector512.Sum(s00); sums[1] = Vector512.Sum(s01); sums[2] = Vector512.Sum(s02);
+        sums[3] = Vector512.Sum(s10); sums[4] = Vector512.Sum(s11); sums[5] = Vector512.Sum(s12);
+        sums[6] = Vector512.Sum(s20); sums[7] = Vector512.Sum(s21); sums[8] = Vector512.Sum(s22);
+        sums[9] = Vector512.Sum(s30); sums[10] = Vector512.Sum(s31); sums[11] = Vector512.Sum(s32);
+        StoreSums(in geo, sums, dwg, icg, c, ob, channels, tb, taps, accumulate);
+    }
+
+    /// <summary>dW[ob + o, c, tb + t] (+)= sums[o·TapBlock + t] for the block's real channels and taps.</summary>
+    private static void StoreSums(in Geometry geo, float* sums, float* dwg, int icg, int c, int ob, int channels, int tb, int taps, bool accumulate)
+    {
         for (int o = 0; o < channels; o++)
         {
             float* target = dwg + ((nint)(ob + o) * icg + c) * geo.Taps + tb;

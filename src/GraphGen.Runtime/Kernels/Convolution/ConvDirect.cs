@@ -13,19 +13,17 @@ namespace GraphGen.Kernels;
 /// weight gradient   dW[o, c, u, v] = Σ_q dywide[o, q] · xpad[c, q + u·dh·Wp + v·dw]  (dywide is 0 at j ≥ OW)
 /// </code>
 /// Register blocks: 8 (or, below 8 channels, 4) output channels × 32 positions for the two
-/// correlations; 4 output channels × 4 taps (16 accumulators, reduced across lanes once per chunk of
-/// samples) for the weight gradient. Every sum runs over its terms in one fixed order, whatever
+/// correlations; 8 (or 4) output channels × 3 taps (24 or 12 accumulators, reduced across lanes once
+/// per chunk of samples) for the weight gradient: a 3×3 kernel is three whole tap blocks. Every sum runs over its terms in one fixed order, whatever
 /// thread runs it. Zero dy at the thrown-away columns keeps them out of the weight gradient (unless
 /// x holds an infinity there: 0·∞ is NaN).
 /// </summary>
 internal static unsafe partial class ConvDirect
 {
-    /// <summary>Output channels per register block of the weight gradient.</summary>
-    public const int ChannelBlock = 4;
     /// <summary>Wide positions per register block: two 16-lane vectors.</summary>
     public const int Positions = 32;
-    /// <summary>Taps per register block of the weight gradient.</summary>
-    public const int TapBlock = 4;
+    /// <summary>Taps per register block of the weight gradient: one row of a 3×3 kernel (a 4-tap block wasted a quarter of its work there).</summary>
+    public const int TapBlock = 3;
 
     /// <summary>
     /// Stride 1, and padding no wider than the kernel's reach (so the input gradient is a
@@ -166,14 +164,16 @@ internal static unsafe partial class ConvDirect
     public static void BackwardWeightSlice(in Conv2dShape s, int first, int end, float* x, float* dy, float* dweight, Span<float> dbias)
     {
         var geo = Geometry.Forward(in s);
-        int icg = s.GroupInChannels, ocg = s.GroupOutChannels, pad = RoundUp(ocg, ChannelBlock);
+        int icg = s.GroupInChannels, ocg = s.GroupOutChannels, block = CorrelationBlock(ocg), pad = RoundUp(ocg, block);
         int taps = geo.Taps, tapPad = RoundUp(taps, TapBlock);
         int* offsets = stackalloc int[tapPad];
         for (int t = 0; t < tapPad; t++) offsets[t] = t < taps ? geo.Offset(t) : 0;
-        // Several samples' planes at once, so that each register block's 16 horizontal sums are paid
-        // once per chunk rather than once per sample; the chunk depends on the shape only.
+        // Several samples' planes at once, so that each register block's horizontal sums are paid
+        // once per chunk rather than once per sample; the chunk depends on the shape only. It is sized
+        // so that one block of output channels' dy over the chunk, with one x plane, stays in L1:
+        // the block is read again for every input channel and tap block.
         nint xStride = (nint)icg * geo.PlaneStride, dyStride = (nint)pad * geo.WideLength;
-        int chunk = (int)Math.Clamp(ChunkFloats / (xStride + dyStride), 1, end - first);
+        int chunk = (int)Math.Clamp(L1ChunkFloats / ((long)block * geo.WideLength + geo.PlaneStride), 1, end - first);
         var ws = KernelWorkspace.ForCurrentThread();
         fixed (float* padded = ws.Padded(chunk * (int)xStride), dyWide = ws.Columns(chunk * (int)dyStride))
             for (int b0 = first; b0 < end; b0 += chunk)
@@ -188,17 +188,23 @@ internal static unsafe partial class ConvDirect
                         FillWide(in geo, dyb + (nint)g * ocg * s.OutPlane, ocg, pad, dyWide + i * dyStride);
                     }
                     float* dwg = dweight + (nint)g * ocg * icg * taps;
-                    for (int c = 0; c < icg; c++)
-                        for (int ob = 0; ob < pad; ob += ChannelBlock)
+                    for (int ob = 0; ob < pad; ob += block)
+                        for (int c = 0; c < icg; c++)
                             for (int tb = 0; tb < tapPad; tb += TapBlock)
-                                DotBlock(in geo, padded + (nint)c * geo.PlaneStride, offsets + tb, dyWide + (nint)ob * geo.WideLength,
-                                    samples, xStride, dyStride, dwg, icg, c, ob, Math.Min(ChannelBlock, ocg - ob), tb, Math.Min(TapBlock, taps - tb), b0 != first);
+                            {
+                                float* xc = padded + (nint)c * geo.PlaneStride, dyBlock = dyWide + (nint)ob * geo.WideLength;
+                                int channels = Math.Min(block, ocg - ob), blockTaps = Math.Min(TapBlock, taps - tb);
+                                if (block == 8)
+                                    DotBlock8(in geo, xc, offsets + tb, dyBlock, samples, xStride, dyStride, dwg, icg, c, ob, channels, tb, blockTaps, b0 != first);
+                                else
+                                    DotBlock4(in geo, xc, offsets + tb, dyBlock, samples, xStride, dyStride, dwg, icg, c, ob, channels, tb, blockTaps, b0 != first);
+                            }
                 }
                 for (int b = b0; b < b0 + samples; b++)
                     ConvGemm.BiasGradient(in s, new ReadOnlySpan<float>(dy + (nint)b * s.OutputSize, s.OutputSize), dbias, b != first);
             }
     }
 
-    /// <summary>The weight gradient fills its chunk of samples' padded planes up to this many floats (256 KiB, half an L2).</summary>
-    private const long ChunkFloats = 1 << 16;
+    /// <summary>Floats of one block's dy and one x plane over a chunk of the weight gradient's samples (24 KiB, half an L1).</summary>
+    private const long L1ChunkFloats = 6 << 10;
 }
