@@ -25,6 +25,7 @@ public class Conv2dTests
         new(2, 33, 35, 5, 3, 3, PadH: 1, PadW: 1),                                         // several register blocks per plane
         new(9, 6, 7, 12, 3, 3, PadH: 1, PadW: 1),                                          // 8-channel blocks, padded (12 → 16, 9 → 16)
         new(16, 5, 5, 8, 3, 3, PadH: 1, PadW: 1, Groups: 2),                               // 8-channel blocks per group
+        new(2, 5, 71, 3, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),                  // stride 2, rows of 36: whole 16-column gathers and a tail
     ];
 
     public static TheoryData<int, string, int> Cases()
