@@ -32,12 +32,17 @@ public static class NetworkQuick
     /// <summary>A convolutional (or, in <see cref="SequenceCases"/>, transformer) network of the table; FLOPs counted like the MLPs' (2 per multiply-add, ×3 for training).</summary>
     public sealed record ConvCase(string Name, int Batch, int InputSize, int Classes, long MultiplyAdds, Func<int, ITrainableNetwork<int>> Create);
 
-    /// <summary>LeNet-5 and the FashionResNet example's network on 28×28 images (multiply-adds per sample counted per layer).</summary>
+    /// <summary>
+    /// LeNet-5 and the FashionResNet example's network on 28×28 images, and a ResNet-style network with
+    /// 64- and 128-channel convolutions on 32×32 (multiply-adds per sample counted per layer).
+    /// </summary>
     public static readonly ConvCase[] ConvCases =
     [
         new("lenet-5 b64", 64, 28 * 28, 10, 6L * 28 * 28 * 25 + 16L * 10 * 10 * 6 * 25 + 400 * 120 + 120 * 84 + 84 * 10, b => new BenchLeNet5(b, 0)),
         // stem 1→16 3×3 at 28×28, two 16→16 at 14×14, 16→32 stride 2 to 7×7, two 32→32 at 7×7, 32→10.
         new("resnet-fashion b64", 64, 28 * 28, 10, 16L * 784 * 9 + 2 * 16L * 196 * 144 + 32L * 49 * 144 + 2 * 32L * 49 * 288 + 32 * 10, b => new BenchResNet(b, 0)),
+        // stem 3→64 3×3 at 32×32, two 64→64 at 16×16, 64→128 stride 2 to 8×8, two 128→128 at 8×8, 128→10.
+        new("resnet64 b32", 32, 3 * 32 * 32, 10, 64L * 1024 * 27 + 2 * 64L * 256 * 576 + 128L * 64 * 576 + 2 * 128L * 64 * 1152 + 128 * 10, b => new BenchResNet64(b, 0)),
     ];
 
     /// <summary>
@@ -52,8 +57,10 @@ public static class NetworkQuick
             + (long)BenchTinyGpt.Context * BenchTinyGpt.Width * BenchTinyGpt.Vocabulary, b => new BenchTinyGpt(b, 0)),
     ];
 
-    public static void Run(TextWriter output, string csvPath, bool eager = true)
+    /// <summary>The table; <paramref name="only"/> (name prefixes) limits the network rows, SGEMM always runs as the reference rate.</summary>
+    public static void Run(TextWriter output, string csvPath, bool eager = true, string[]? only = null)
     {
+        bool Chosen(string name) => only is not { Length: > 0 } || only.Any(p => name.StartsWith(p, StringComparison.Ordinal));
         var rows = new List<(string Case, string Metric, double Value, string Unit)>();
         output.WriteLine($"machine: {Environment.ProcessorCount} cores, Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "yes" : "no")}, .NET {Environment.Version}");
         output.WriteLine();
@@ -71,15 +78,15 @@ public static class NetworkQuick
         }
         output.WriteLine();
         output.WriteLine(Header("MLP (Adam, softmax CE)"));
-        foreach (var mlp in Cases)
+        foreach (var mlp in Cases.Where(c => Chosen(c.Name)))
             MeasureRow(output, rows, mlp.Name, mlp.Batch, mlp.Widths[0], mlp.Widths[^1], mlp.MultiplyAdds, mlp.Create(mlp.Batch), eager);
         output.WriteLine();
         output.WriteLine(Header("CNN (Adam, softmax CE)"));
-        foreach (var cnn in ConvCases)
+        foreach (var cnn in ConvCases.Where(c => Chosen(c.Name)))
             MeasureRow(output, rows, cnn.Name, cnn.Batch, cnn.InputSize, cnn.Classes, cnn.MultiplyAdds, cnn.Create(cnn.Batch), eager: false);
         output.WriteLine();
         output.WriteLine(Header("Transformer (Adam, CE)"));
-        foreach (var gpt in SequenceCases)
+        foreach (var gpt in SequenceCases.Where(c => Chosen(c.Name)))
             MeasureRow(output, rows, gpt.Name, gpt.Batch, gpt.InputSize, gpt.Classes, gpt.MultiplyAdds, gpt.Create(gpt.Batch), eager: false, tokenIds: true);
         WriteCsv(csvPath, rows);
         output.WriteLine();

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using GraphGen.Bench;
 
-// `quick`: the one-table summary (SGEMM and the four MLPs; also artifacts/bench/quick.csv).
+// `quick [--no-eager] [case...]`: the one-table summary (SGEMM, the MLPs, CNNs and TinyGpt, or the cases whose names start so; also artifacts/bench/quick.csv).
 // `profile [case...] [--threads N]`: the time of each runtime call of the MLPs' steps.
 // `profile-cnn [network...] [--threads N]`: each convolution of the CNNs and the passes after it, timed alone.
 // `sgemm [size...]`: quick GFLOP/s table.
@@ -10,7 +10,8 @@ using GraphGen.Bench;
 switch (args.FirstOrDefault())
 {
     case "quick":
-        NetworkQuick.Run(Console.Out, Path.Combine(GraphGen.Data.DataPaths.FindRepositoryRoot(), "artifacts", "bench", "quick.csv"), eager: !args.Contains("--no-eager"));
+        NetworkQuick.Run(Console.Out, Path.Combine(GraphGen.Data.DataPaths.FindRepositoryRoot(), "artifacts", "bench", "quick.csv"), eager: !args.Contains("--no-eager"),
+            only: args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray());
         break;
     case "profile":
         NetworkProfile.Run(Console.Out, args.Skip(1).ToArray());

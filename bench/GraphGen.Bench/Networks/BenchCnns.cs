@@ -49,3 +49,33 @@ public partial class BenchResNet
     [Loss]
     Tensor Loss(Tensor logits, [Labels(10)] Tensor item) => SoftmaxCrossEntropy(logits, item);
 }
+
+/// <summary>
+/// A ResNet-style network with 64- and 128-channel 3×3 convolutions on 32×32 colour images (the
+/// channel counts where convolutions can run near the GEMM's rate): stem, pooling, one residual
+/// block at 64 channels, a strided convolution to 128, one residual block at 128.
+/// </summary>
+[Network]
+public partial class BenchResNet64
+{
+    Tensor Block(Tensor h, int channels, string name)
+    {
+        var f = Relu(BatchNorm(Conv2d(h, channels, kernel: 3, name: name + ".conv1", padding: 1, bias: false), name + ".bn1"));
+        f = BatchNorm(Conv2d(f, channels, kernel: 3, name: name + ".conv2", padding: 1, bias: false), name + ".bn2");
+        return Relu(h + f);
+    }
+
+    [Forward]
+    Tensor Forward([Shape(3, 32, 32)] Tensor image)
+    {
+        var h = Relu(BatchNorm(Conv2d(image, 64, kernel: 3, name: "stem", padding: 1, bias: false), "stem.bn"));
+        h = MaxPool2d(h, kernel: 2);
+        h = Block(h, 64, "stage1");
+        h = Relu(BatchNorm(Conv2d(h, 128, kernel: 3, name: "down", stride: 2, padding: 1, bias: false), "down.bn"));
+        h = Block(h, 128, "stage2");
+        return Dense(GlobalAveragePool(h), 10, name: "classifier");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor logits, [Labels(10)] Tensor label) => SoftmaxCrossEntropy(logits, label);
+}
