@@ -4,7 +4,7 @@ using GraphGen.Kernels;
 namespace GraphGen.Bench;
 
 /// <summary>
-/// `profile-cnn [network...] [--threads N]`: where the convolutional networks' time goes. Each
+/// `profile-cnn [network...] [--threads N] [--force Direct|Im2ColGemm]`: where the convolutional networks' time goes. Each
 /// convolution of the network is timed alone (forward, input gradient, weight gradient) on
 /// buffers of its sizes, with its GFLOP/s, and so are the BatchNorm, ReLU and pooling passes
 /// over its output; the quick table's best-of-runs timing.
@@ -43,7 +43,9 @@ public static class CnnProfile
     {
         int threadsAt = Array.IndexOf(args, "--threads");
         if (threadsAt >= 0) Gemm.MaxThreads = int.Parse(args[threadsAt + 1], CultureInfo.InvariantCulture);
-        var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (threadsAt < 0 || i != threadsAt + 1)).ToArray();
+        int forceAt = Array.IndexOf(args, "--force");
+        if (forceAt >= 0) ConvAlgorithms.Forced = Enum.Parse<ConvAlgorithm>(args[forceAt + 1], ignoreCase: true);
+        var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (threadsAt < 0 || i != threadsAt + 1) && (forceAt < 0 || i != forceAt + 1)).ToArray();
         output.WriteLine($"{Gemm.MaxThreads} thread(s); µs per call, best of runs; GFLOP/s of the convolution passes");
         foreach (var (network, batch, layers) in Networks)
         {

@@ -148,19 +148,30 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>
-    /// For output channels ob..ob+channels−1 (a block of 8) and taps tb..tb+taps−1 (a block of 3) of
-    /// input channel c: Σ_samples Σ_q dywide[o, q] · xpad[c, q + offset(t)], written or added into
-    /// dW[o, c, t]. 24 accumulators; per 16 positions 3 unaligned x loads, 8 dy loads, 24 FMAs.
+    /// For a block of 8 output channels and 3 taps of one input channel: lanes[o·3 + t] (+)=
+    /// Σ_samples dywide[o, q] · xpad[c, q + offset(t)] over q in 16-lane vectors (started from zero when
+    /// <paramref name="resume"/> is false, else from the stored accumulators). 24 accumulators; per 16
+    /// positions 3 unaligned x loads, 8 dy loads, 24 FMAs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock8(in Geometry geo, float* xc, int* offsets, float* dyBlock, int samples, nint xStride, nint dyStride,
-        float* dwg, int icg, int c, int ob, int channels, int tb, int taps, bool accumulate)
+    private static void DotBlock8(in Geometry geo, float* xc, int* offsets, float* dyBlock, int samples, nint xStride, nint dyStride, float* lanes, bool resume)
     {
         nint stride = geo.WideLength;
         Vector512<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
         Vector512<float> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
         Vector512<float> s40 = default, s41 = default, s42 = default, s50 = default, s51 = default, s52 = default;
         Vector512<float> s60 = default, s61 = default, s62 = default, s70 = default, s71 = default, s72 = default;
+        if (resume)
+        {
+            s00 = Vector512.Load(lanes); s01 = Vector512.Load(lanes + 16); s02 = Vector512.Load(lanes + 32);
+            s10 = Vector512.Load(lanes + 48); s11 = Vector512.Load(lanes + 64); s12 = Vector512.Load(lanes + 80);
+            s20 = Vector512.Load(lanes + 96); s21 = Vector512.Load(lanes + 112); s22 = Vector512.Load(lanes + 128);
+            s30 = Vector512.Load(lanes + 144); s31 = Vector512.Load(lanes + 160); s32 = Vector512.Load(lanes + 176);
+            s40 = Vector512.Load(lanes + 192); s41 = Vector512.Load(lanes + 208); s42 = Vector512.Load(lanes + 224);
+            s50 = Vector512.Load(lanes + 240); s51 = Vector512.Load(lanes + 256); s52 = Vector512.Load(lanes + 272);
+            s60 = Vector512.Load(lanes + 288); s61 = Vector512.Load(lanes + 304); s62 = Vector512.Load(lanes + 320);
+            s70 = Vector512.Load(lanes + 336); s71 = Vector512.Load(lanes + 352); s72 = Vector512.Load(lanes + 368);
+        }
         for (int i = 0; i < samples; i++, xc += xStride, dyBlock += dyStride)
         {
             float* x0 = xc + offsets[0], x1 = xc + offsets[1], x2 = xc + offsets[2];
@@ -186,26 +197,30 @@ internal static unsafe partial class ConvDirect
                 s70 = Vector512.FusedMultiplyAdd(g, v0, s70); s71 = Vector512.FusedMultiplyAdd(g, v1, s71); s72 = Vector512.FusedMultiplyAdd(g, v2, s72);
             }
         }
-        float* sums = stackalloc float[8 * TapBlock];
-        sums[0] = Vector512.Sum(s00); sums[1] = Vector512.Sum(s01); sums[2] = Vector512.Sum(s02);
-        sums[3] = Vector512.Sum(s10); sums[4] = Vector512.Sum(s11); sums[5] = Vector512.Sum(s12);
-        sums[6] = Vector512.Sum(s20); sums[7] = Vector512.Sum(s21); sums[8] = Vector512.Sum(s22);
-        sums[9] = Vector512.Sum(s30); sums[10] = Vector512.Sum(s31); sums[11] = Vector512.Sum(s32);
-        sums[12] = Vector512.Sum(s40); sums[13] = Vector512.Sum(s41); sums[14] = Vector512.Sum(s42);
-        sums[15] = Vector512.Sum(s50); sums[16] = Vector512.Sum(s51); sums[17] = Vector512.Sum(s52);
-        sums[18] = Vector512.Sum(s60); sums[19] = Vector512.Sum(s61); sums[20] = Vector512.Sum(s62);
-        sums[21] = Vector512.Sum(s70); sums[22] = Vector512.Sum(s71); sums[23] = Vector512.Sum(s72);
-        StoreSums(in geo, sums, dwg, icg, c, ob, channels, tb, taps, accumulate);
+        Vector512.Store(s00, lanes); Vector512.Store(s01, lanes + 16); Vector512.Store(s02, lanes + 32);
+        Vector512.Store(s10, lanes + 48); Vector512.Store(s11, lanes + 64); Vector512.Store(s12, lanes + 80);
+        Vector512.Store(s20, lanes + 96); Vector512.Store(s21, lanes + 112); Vector512.Store(s22, lanes + 128);
+        Vector512.Store(s30, lanes + 144); Vector512.Store(s31, lanes + 160); Vector512.Store(s32, lanes + 176);
+        Vector512.Store(s40, lanes + 192); Vector512.Store(s41, lanes + 208); Vector512.Store(s42, lanes + 224);
+        Vector512.Store(s50, lanes + 240); Vector512.Store(s51, lanes + 256); Vector512.Store(s52, lanes + 272);
+        Vector512.Store(s60, lanes + 288); Vector512.Store(s61, lanes + 304); Vector512.Store(s62, lanes + 320);
+        Vector512.Store(s70, lanes + 336); Vector512.Store(s71, lanes + 352); Vector512.Store(s72, lanes + 368);
     }
 
     /// <summary>As <see cref="DotBlock8"/> for a block of 4 output channels (groups of fewer than 8): 12 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock4(in Geometry geo, float* xc, int* offsets, float* dyBlock, int samples, nint xStride, nint dyStride,
-        float* dwg, int icg, int c, int ob, int channels, int tb, int taps, bool accumulate)
+    private static void DotBlock4(in Geometry geo, float* xc, int* offsets, float* dyBlock, int samples, nint xStride, nint dyStride, float* lanes, bool resume)
     {
         nint stride = geo.WideLength;
         Vector512<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
         Vector512<float> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
+        if (resume)
+        {
+            s00 = Vector512.Load(lanes); s01 = Vector512.Load(lanes + 16); s02 = Vector512.Load(lanes + 32);
+            s10 = Vector512.Load(lanes + 48); s11 = Vector512.Load(lanes + 64); s12 = Vector512.Load(lanes + 80);
+            s20 = Vector512.Load(lanes + 96); s21 = Vector512.Load(lanes + 112); s22 = Vector512.Load(lanes + 128);
+            s30 = Vector512.Load(lanes + 144); s31 = Vector512.Load(lanes + 160); s32 = Vector512.Load(lanes + 176);
+        }
         for (int i = 0; i < samples; i++, xc += xStride, dyBlock += dyStride)
         {
             float* x0 = xc + offsets[0], x1 = xc + offsets[1], x2 = xc + offsets[2];
@@ -223,22 +238,9 @@ internal static unsafe partial class ConvDirect
                 s30 = Vector512.FusedMultiplyAdd(g, v0, s30); s31 = Vector512.FusedMultiplyAdd(g, v1, s31); s32 = Vector512.FusedMultiplyAdd(g, v2, s32);
             }
         }
-        float* sums = stackalloc float[4 * TapBlock];
-        sums[0] = Vector512.Sum(s00); sums[1] = Vector512.Sum(s01); sums[2] = Vector512.Sum(s02);
-        sums[3] = Vector512.Sum(s10); sums[4] = Vector512.Sum(s11); sums[5] = Vector512.Sum(s12);
-        sums[6] = Vector512.Sum(s20); sums[7] = Vector512.Sum(s21); sums[8] = Vector512.Sum(s22);
-        sums[9] = Vector512.Sum(s30); sums[10] = Vector512.Sum(s31); sums[11] = Vector512.Sum(s32);
-        StoreSums(in geo, sums, dwg, icg, c, ob, channels, tb, taps, accumulate);
-    }
-
-    /// <summary>dW[ob + o, c, tb + t] (+)= sums[o·TapBlock + t] for the block's real channels and taps.</summary>
-    private static void StoreSums(in Geometry geo, float* sums, float* dwg, int icg, int c, int ob, int channels, int tb, int taps, bool accumulate)
-    {
-        for (int o = 0; o < channels; o++)
-        {
-            float* target = dwg + ((nint)(ob + o) * icg + c) * geo.Taps + tb;
-            for (int t = 0; t < taps; t++)
-                target[t] = accumulate ? target[t] + sums[o * TapBlock + t] : sums[o * TapBlock + t];
-        }
+        Vector512.Store(s00, lanes); Vector512.Store(s01, lanes + 16); Vector512.Store(s02, lanes + 32);
+        Vector512.Store(s10, lanes + 48); Vector512.Store(s11, lanes + 64); Vector512.Store(s12, lanes + 80);
+        Vector512.Store(s20, lanes + 96); Vector512.Store(s21, lanes + 112); Vector512.Store(s22, lanes + 128);
+        Vector512.Store(s30, lanes + 144); Vector512.Store(s31, lanes + 160); Vector512.Store(s32, lanes + 176);
     }
 }

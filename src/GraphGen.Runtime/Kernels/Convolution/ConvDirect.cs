@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace GraphGen.Kernels;
 
 /// <summary>
@@ -13,9 +15,9 @@ namespace GraphGen.Kernels;
 /// weight gradient   dW[o, c, u, v] = Σ_q dywide[o, q] · xpad[c, q + u·dh·Wp + v·dw]  (dywide is 0 at j ≥ OW)
 /// </code>
 /// Register blocks: 8 (or, below 8 channels, 4) output channels × 32 positions for the two
-/// correlations; 8 (or 4) output channels × 3 taps (24 or 12 accumulators, reduced across lanes once
-/// per chunk of samples) for the weight gradient: a 3×3 kernel is three whole tap blocks. Every sum runs over its terms in one fixed order, whatever
-/// thread runs it. Zero dy at the thrown-away columns keeps them out of the weight gradient (unless
+/// correlations; 8 (or 4) output channels × 3 taps for the weight gradient (24 or 12 accumulators,
+/// kept across the slice's samples and reduced across lanes once at its end): a 3×3 kernel is three
+/// whole tap blocks. Every sum runs over its terms in one fixed order, whatever thread runs it. Zero dy at the thrown-away columns keeps them out of the weight gradient (unless
 /// x holds an infinity there: 0·∞ is NaN).
 /// </summary>
 internal static unsafe partial class ConvDirect
@@ -158,8 +160,10 @@ internal static unsafe partial class ConvDirect
 
     /// <summary>
     /// The weight gradient summed over samples [first, end), written into <paramref name="dweight"/>
-    /// (and the bias gradient into <paramref name="dbias"/> unless it is empty): per sample, each
-    /// weight's dot product over the wide positions, added to the running sum in sample order.
+    /// (and the bias gradient into <paramref name="dbias"/> unless it is empty). Each register block
+    /// keeps its 16-lane accumulators across the chunks of samples (in a per-thread buffer between
+    /// chunks) and reduces them across lanes once, at the end: each weight is the sum over its 16 lanes
+    /// of lane sums taken in sample order, one fixed order whatever thread runs the slice.
     /// </summary>
     public static void BackwardWeightSlice(in Conv2dShape s, int first, int end, float* x, float* dy, float* dweight, Span<float> dbias)
     {
@@ -168,14 +172,16 @@ internal static unsafe partial class ConvDirect
         int taps = geo.Taps, tapPad = RoundUp(taps, TapBlock);
         int* offsets = stackalloc int[tapPad];
         for (int t = 0; t < tapPad; t++) offsets[t] = t < taps ? geo.Offset(t) : 0;
-        // Several samples' planes at once, so that each register block's horizontal sums are paid
-        // once per chunk rather than once per sample; the chunk depends on the shape only. It is sized
-        // so that one block of output channels' dy over the chunk, with one x plane, stays in L1:
-        // the block is read again for every input channel and tap block.
+        // A chunk of samples is sized so that one block of output channels' dy over it, with one x
+        // plane, stays in L1: the block is read again for every input channel and tap block. The
+        // chunk depends on the shape only.
         nint xStride = (nint)icg * geo.PlaneStride, dyStride = (nint)pad * geo.WideLength;
         int chunk = (int)Math.Clamp(L1ChunkFloats / ((long)block * geo.WideLength + geo.PlaneStride), 1, end - first);
+        int laneBlock = block * TapBlock * 16, blocksPerGroup = pad / block * icg * (tapPad / TapBlock);
         var ws = KernelWorkspace.ForCurrentThread();
-        fixed (float* padded = ws.Padded(chunk * (int)xStride), dyWide = ws.Columns(chunk * (int)dyStride))
+        fixed (float* padded = ws.Padded(chunk * (int)xStride), dyWide = ws.Columns(chunk * (int)dyStride),
+            lanes = ws.Lanes(s.Groups * blocksPerGroup * laneBlock))
+        {
             for (int b0 = first; b0 < end; b0 += chunk)
             {
                 int samples = Math.Min(chunk, end - b0);
@@ -187,22 +193,32 @@ internal static unsafe partial class ConvDirect
                         FillPadded(in geo, xb + (nint)g * icg * s.InPlane, padded + i * xStride);
                         FillWide(in geo, dyb + (nint)g * ocg * s.OutPlane, ocg, pad, dyWide + i * dyStride);
                     }
-                    float* dwg = dweight + (nint)g * ocg * icg * taps;
+                    float* acc = lanes + (nint)g * blocksPerGroup * laneBlock;
                     for (int ob = 0; ob < pad; ob += block)
                         for (int c = 0; c < icg; c++)
-                            for (int tb = 0; tb < tapPad; tb += TapBlock)
+                            for (int tb = 0; tb < tapPad; tb += TapBlock, acc += laneBlock)
                             {
                                 float* xc = padded + (nint)c * geo.PlaneStride, dyBlock = dyWide + (nint)ob * geo.WideLength;
-                                int channels = Math.Min(block, ocg - ob), blockTaps = Math.Min(TapBlock, taps - tb);
-                                if (block == 8)
-                                    DotBlock8(in geo, xc, offsets + tb, dyBlock, samples, xStride, dyStride, dwg, icg, c, ob, channels, tb, blockTaps, b0 != first);
-                                else
-                                    DotBlock4(in geo, xc, offsets + tb, dyBlock, samples, xStride, dyStride, dwg, icg, c, ob, channels, tb, blockTaps, b0 != first);
+                                if (block == 8) DotBlock8(in geo, xc, offsets + tb, dyBlock, samples, xStride, dyStride, acc, b0 != first);
+                                else DotBlock4(in geo, xc, offsets + tb, dyBlock, samples, xStride, dyStride, acc, b0 != first);
                             }
                 }
                 for (int b = b0; b < b0 + samples; b++)
                     ConvGemm.BiasGradient(in s, new ReadOnlySpan<float>(dy + (nint)b * s.OutputSize, s.OutputSize), dbias, b != first);
             }
+            // dW[o, c, t] = the lane sum of its accumulator: blocks in the order the loops above visited them.
+            float* sums = lanes;
+            for (int g = 0; g < s.Groups; g++)
+            {
+                float* dwg = dweight + (nint)g * ocg * icg * taps;
+                for (int ob = 0; ob < pad; ob += block)
+                    for (int c = 0; c < icg; c++)
+                        for (int tb = 0; tb < tapPad; tb += TapBlock, sums += laneBlock)
+                            for (int o = 0; o < Math.Min(block, ocg - ob); o++)
+                                for (int t = 0; t < Math.Min(TapBlock, taps - tb); t++)
+                                    dwg[((nint)(ob + o) * icg + c) * taps + tb + t] = Vector512.Sum(Vector512.Load(sums + (o * TapBlock + t) * 16));
+            }
+        }
     }
 
     /// <summary>Floats of one block's dy and one x plane over a chunk of the weight gradient's samples (24 KiB, half an L1).</summary>

@@ -9,7 +9,7 @@ internal sealed class KernelWorkspace
 {
     [ThreadStatic] private static KernelWorkspace? t_current;
 
-    private float[] _columns = [], _padded = [], _staged = [], _partials = [];
+    private float[] _columns = [], _padded = [], _staged = [], _partials = [], _lanes = [];
     private double[] _doubles = [];
     private float[] _ones = [];
 
@@ -27,6 +27,9 @@ internal sealed class KernelWorkspace
 
     /// <summary>Per-slice partial sums that other threads fill (owned by the calling thread).</summary>
     public Span<float> Partials(int length) => Grow(ref _partials, length);
+
+    /// <summary>Vector accumulators that a kernel keeps across chunks of its work and reduces once at the end.</summary>
+    public Span<float> Lanes(int length) => Grow(ref _lanes, length);
 
     /// <summary>Double-precision accumulators.</summary>
     public Span<double> Doubles(int length)
