@@ -129,10 +129,9 @@ internal static unsafe partial class ConvDirect
                 {
                     int oc = g * ocg + o;
                     float* plane = yb + (nint)oc * s.OutPlane;
+                    float b = bias == null ? 0f : bias[oc];
                     for (int i = 0; i < geo.OutH; i++)
-                        new ReadOnlySpan<float>(wide + (nint)o * geo.WideLength + i * geo.PaddedW, geo.OutW)
-                            .CopyTo(new Span<float>(plane + i * geo.OutW, geo.OutW));
-                    BiasActivation.Apply(new Span<float>(plane, s.OutPlane), bias == null ? 0f : bias[oc], activation);
+                        ActivateRow(wide + (nint)o * geo.WideLength + i * geo.PaddedW, plane + i * geo.OutW, geo.OutW, b, activation);
                 }
             }
     }
@@ -152,8 +151,7 @@ internal static unsafe partial class ConvDirect
                 {
                     float* plane = dxb + (nint)(g * icg + c) * s.InPlane;
                     for (int h = 0; h < geo.OutH; h++)
-                        SpanMath.CopyOrAdd(new ReadOnlySpan<float>(wide + (nint)c * geo.WideLength + h * geo.PaddedW, geo.OutW),
-                            new Span<float>(plane + h * geo.OutW, geo.OutW), accumulate);
+                        CopyOrAddRow(wide + (nint)c * geo.WideLength + h * geo.PaddedW, plane + h * geo.OutW, geo.OutW, accumulate);
                 }
             }
     }
