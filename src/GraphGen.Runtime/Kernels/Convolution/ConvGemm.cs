@@ -48,8 +48,7 @@ internal static class ConvGemm
                 continue;
             }
             Multiply(blockColumns, true, false, ck, p, ocg, wg, ck, dyg, p, dcol, p, false);
-            if (!accumulate) dxg.Clear();
-            Im2Col.ScatterAdd(s, dcol, dxg);
+            Im2Col.Fold(s, dcol, dxg, accumulate);
         }
     }
 

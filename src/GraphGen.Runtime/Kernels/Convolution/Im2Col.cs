@@ -8,9 +8,9 @@ namespace GraphGen.Kernels;
 /// col[r, p] with r = (ic, kh, kw) (ic over the group's channels) and p = (oh, ow) holds
 /// x[ic, oh·sh − ph + kh·dh, ow·sw − pw + kw·dw], or 0 where that falls in the padding.
 /// Then y_g[OCg, P] = W_g[OCg, ICg·KH·KW] · col, and the two gradients are
-/// dcol = W_gᵀ · dy_g (folded back into dx by <see cref="ScatterAdd"/>) and dW_g = dy_g · colᵀ.
+/// dcol = W_gᵀ · dy_g (folded back into dx by <see cref="Fold"/>) and dW_g = dy_g · colᵀ.
 /// </summary>
-internal static class Im2Col
+internal static partial class Im2Col
 {
     /// <summary>col (ICg·KH·KW × OH·OW) from the group's input planes xg (ICg × H·W).</summary>
     public static unsafe void Gather(in Conv2dShape s, ReadOnlySpan<float> xg, Span<float> col)
@@ -18,11 +18,15 @@ internal static class Im2Col
         int ow = s.OutWidth, oh = s.OutHeight, plane = oh * ow, width = s.InWidth, stride = s.StrideW;
         KernelChecks.Length(xg.Length, "Im2Col.Gather", nameof(xg), "[ICg, H, W]", s.GroupInChannels, s.InHeight, width);
         KernelChecks.Length(col.Length, "Im2Col.Gather", nameof(col), "[ICg·KH·KW, OH·OW]", s.GroupWeightColumns, plane);
+        if (UsePadded(in s))
+        {
+            GatherPadded(in s, xg, col);
+            return;
+        }
         fixed (float* x = xg, c = col)
         {
-            float* xEnd = x + xg.Length, colEnd = c + col.Length;
-            // Rows are short (OW = 7..28): plain loops over pointers, a vector copy only for runs of
-            // 16 or more (8 or more for the adds of ScatterAdd). Every index is inside its plane by construction of [lo, hi) (ValidColumns)
+            // Stride 1 or without AVX-512 (Im2Col.Padded.cs otherwise). Rows are short (OW = 7..28): plain loops over
+            // pointers, a vector copy only for runs of 16 or more (8 or more for the adds of Fold). Every index is inside its plane by construction of [lo, hi) (ValidColumns)
             // and the row test.
             float* target = c;
             for (int ic = 0; ic < s.GroupInChannels; ic++)
@@ -49,22 +53,25 @@ internal static class Im2Col
                             else if (stride == 1)
                                 for (; k < hi; k++) target[k] = source[k];
                             else
-                            {
-                                if (stride == 2) k = GatherStride2(source, target, k, hi, xEnd, colEnd);
                                 for (; k < hi; k++) target[k] = source[(nint)k * stride];
-                            }
                             for (; k < ow; k++) target[k] = 0f;
                         }
                     }
         }
     }
 
-    /// <summary>dxg (ICg × H·W) += the fold of dcol: every col entry added back to the input element it was read from.</summary>
-    public static unsafe void ScatterAdd(in Conv2dShape s, ReadOnlySpan<float> dcol, Span<float> dxg)
+    /// <summary>dxg (ICg × H·W) (+)= the fold of dcol: every col entry added back to the input element it was read from.</summary>
+    public static unsafe void Fold(in Conv2dShape s, ReadOnlySpan<float> dcol, Span<float> dxg, bool accumulate)
     {
         int ow = s.OutWidth, oh = s.OutHeight, plane = oh * ow, width = s.InWidth, stride = s.StrideW;
-        KernelChecks.Length(dxg.Length, "Im2Col.ScatterAdd", nameof(dxg), "[ICg, H, W]", s.GroupInChannels, s.InHeight, width);
-        KernelChecks.Length(dcol.Length, "Im2Col.ScatterAdd", nameof(dcol), "[ICg·KH·KW, OH·OW]", s.GroupWeightColumns, plane);
+        KernelChecks.Length(dxg.Length, "Im2Col.Fold", nameof(dxg), "[ICg, H, W]", s.GroupInChannels, s.InHeight, width);
+        KernelChecks.Length(dcol.Length, "Im2Col.Fold", nameof(dcol), "[ICg·KH·KW, OH·OW]", s.GroupWeightColumns, plane);
+        if (UsePadded(in s))
+        {
+            FoldPadded(in s, dcol, dxg, accumulate);
+            return;
+        }
+        if (!accumulate) dxg.Clear();
         fixed (float* dx = dxg, c = dcol)
         {
             float* source = c;
@@ -87,26 +94,6 @@ internal static class Im2Col
                         }
                     }
         }
-    }
-
-    /// <summary>
-    /// target[k] = source[2k] for k in [lo, hi), 16 at a time (two loads, one two-source permute
-    /// that keeps the even lanes); returns where it stopped, for the scalar loop to finish. A block may
-    /// read past the row (inside the source span) and write up to 15 floats past hi (inside col):
-    /// those are rewritten by the caller, the columns [hi, OW) of this row and the rows after it.
-    /// </summary>
-    private static unsafe int GatherStride2(float* source, float* target, int lo, int hi, float* sourceEnd, float* targetEnd)
-    {
-        if (!Avx512F.IsSupported) return lo;
-        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        int k = lo;
-        for (; k < hi; k += 16)
-        {
-            float* from = source + 2 * (nint)k;
-            if (from + 32 > sourceEnd || target + k + 16 > targetEnd) return k;
-            Avx512F.PermuteVar16x32x2(Vector512.Load(from), even, Vector512.Load(from + 16)).Store(target + k);
-        }
-        return hi;
     }
 
     /// <summary>
