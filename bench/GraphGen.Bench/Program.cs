@@ -4,6 +4,7 @@ using GraphGen.Bench;
 // `quick [--no-eager] [case...]`: the one-table summary (SGEMM, the MLPs, CNNs and TinyGpt, or the cases whose names start so; also artifacts/bench/quick.csv).
 // `profile [case...] [--threads N]`: the time of each runtime call of the MLPs' steps.
 // `profile-cnn [network...] [--threads N]`: each convolution of the CNNs and the passes after it, timed alone.
+// `profile-gpt [--threads N]`: each runtime call of TinyGpt's training step, timed alone, × its count.
 // `sgemm [size...]`: quick GFLOP/s table.
 // `export-onnx DIR`: the benchmark networks exported by GraphGen, for the ONNX Runtime peer.
 // Anything else goes to BenchmarkDotNet's switcher.
@@ -18,6 +19,9 @@ switch (args.FirstOrDefault())
         break;
     case "profile-cnn":
         CnnProfile.Run(Console.Out, args.Skip(1).ToArray());
+        break;
+    case "profile-gpt":
+        GptProfile.Run(Console.Out, args.Skip(1).ToArray());
         break;
     case "sgemm":
         SgemmQuick.Run(Console.Out, args.Skip(1).Select(int.Parse).ToArray());
