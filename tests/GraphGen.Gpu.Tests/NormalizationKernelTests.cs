@@ -70,6 +70,29 @@ public class NormalizationKernelTests(DeviceFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void BatchNormFoldedIntoAConvolutionIsTheCpusBits(bool convBias, bool affine)
+    {
+        const int channels = 6, rowSize = 27;
+        var w = GradientChecks.RandomInputs(channels * rowSize, 1);
+        var b = convBias ? GradientChecks.RandomInputs(channels, 2) : [];
+        var gamma = affine ? GradientChecks.RandomInputs(channels, 3, low: 0.5f, high: 1.5f) : [];
+        var beta = affine ? GradientChecks.RandomInputs(channels, 4) : [];
+        var mean = GradientChecks.RandomInputs(channels, 5);
+        var variance = GradientChecks.RandomInputs(channels, 6, low: 0.5f, high: 2f);
+        var (fw, fb) = (new float[channels * rowSize], new float[channels]);
+        CpuKernels.BatchNorm.FoldIntoConvolution(channels, rowSize, w, b, gamma, beta, mean, variance, fw, fb, epsilon: 1e-4f);
+        using var d = new DeviceArrays(fixture.Device);
+        var (fwd, fbd) = (d.Garbage(channels * rowSize), d.Garbage(channels));
+        GpuKernels.BatchNorm.FoldIntoConvolution(fixture.Device, channels, rowSize, d.Upload(w), d.Upload(b), d.Upload(gamma), d.Upload(beta),
+            d.Upload(mean), d.Upload(variance), fwd, fbd, epsilon: 1e-4f);
+        // The CPU's double arithmetic, rounded to float once.
+        Close.All(fw, d.Download(fwd), Tolerance, "folded weight");
+        Close.All(fb, d.Download(fbd), Tolerance, "folded bias");
+    }
+
     [Fact]
     public void DenseBatchNormAddsInTheCpusOrder()
     {

@@ -29,11 +29,23 @@ internal sealed partial class NetworkEmitter
                 foreach (var written in step.Writes)
                 {
                     int index = written.Kind == OperandKind.Buffer ? observed.IndexOf(_plan.BufferOf(written)) : -1;
-                    if (index >= 0) _w.Line($"Observe({index}, {written.Name}, batch);");
+                    if (index >= 0) _w.Line($"{ModeGuard(step, written)}Observe({index}, {written.Name}, batch);");
                 }
             }
         }
         _w.Line();
+    }
+
+    /// <summary>
+    /// "if (training) " before observing a tensor that only the training branch of a modal step writes
+    /// (a convolution's output that inference folds away), "if (!training) " for one only inference
+    /// writes, "" otherwise: an observer never sees a tensor the pass did not compute.
+    /// </summary>
+    private static string ModeGuard(KernelStep step, Operand written)
+    {
+        if (step is not ModalStep modal) return "";
+        bool training = modal.Training.Any(s => s.Writes.Contains(written)), inference = modal.Inference.Any(s => s.Writes.Contains(written));
+        return training == inference ? "" : training ? "if (training) " : "if (!training) ";
     }
 
     private void WriteLossPass()

@@ -111,6 +111,7 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         };
         plan.Emit(new ModalStep(training, inference)
         {
+            ConvolutionFold = ConvolutionFold(node, plan, channels, gamma, beta, runningMean, runningVar, eps),
             SourceNode = node.Id,
             Label = "BatchNorm " + layer.Name,
             Comment =
@@ -120,6 +121,28 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
                 "  inference: the running averages",
             ],
         });
+    }
+
+    /// <summary>
+    /// After a convolution, the step that folds this BatchNorm's inference form into the convolution's
+    /// weights and bias (W' = s·W, b' = β + (b − μ)·s, s = γ/√(running_var + ε)), for <see cref="Fusion"/>
+    /// to use at inference when nothing else reads the convolution's output; null after anything else.
+    /// </summary>
+    private static CallStep? ConvolutionFold(Node node, PlanBuilder plan, int channels, Operand gamma, Operand beta,
+        Operand runningMean, Operand runningVar, KernelArg eps)
+    {
+        if (node.Inputs[0] is not { Kind: OpKind.Conv2d, Layer: { } conv }) return null;
+        int rowSize = conv.Weight.Count / channels;
+        var foldedWeight = plan.Saved(node, "FoldedWeight", conv.Weight.Count, fixedSize: true);
+        var foldedBias = plan.Saved(node, "FoldedBias", channels, fixedSize: true);
+        return new CallStep("BatchNorm", "FoldIntoConvolution",
+            [KernelArg.Of(channels), KernelArg.Of(rowSize), KernelArg.In(plan.Parameter(conv.Weight)),
+             conv.Bias is null ? KernelArg.None() : KernelArg.In(plan.Parameter(conv.Bias)), KernelArg.In(gamma), KernelArg.In(beta),
+             KernelArg.In(runningMean), KernelArg.In(runningVar), KernelArg.Out(foldedWeight), KernelArg.Out(foldedBias), eps])
+        {
+            SourceNode = node.Id,
+            Label = "fold BatchNorm " + node.Layer!.Name,
+        };
     }
 
     public override void Backward(Node node, PlanBuilder plan)

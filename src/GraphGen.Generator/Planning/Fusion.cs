@@ -7,8 +7,12 @@ namespace GraphGen.Generator.Planning;
 /// Rewrites a plan into fewer, fatter steps, between autodiff and memory planning (so a buffer
 /// that fusion makes unnecessary is never allocated):
 /// <list type="bullet">
+/// <item>inference: a convolution followed by BatchNorm, where nothing else reads the convolution's
+/// output, becomes one convolution with the BatchNorm folded into its weights and bias (training
+/// keeps the two steps: it needs the batch statistics of the convolution's output);</item>
 /// <item>forward: z = x·Wᵀ + b (or a convolution) followed by h = f(z), where nothing else reads z,
-/// becomes one kernel that applies the activation as it writes its output;</item>
+/// becomes one kernel that applies the activation as it writes its output (for a folded
+/// convolution, at inference only);</item>
 /// <item>backward: dh = dy·W followed by dz = dh ⊙ f′(s), where nothing else reads dh, becomes one
 /// GEMM whose epilogue multiplies by the derivative: the gradient arrives at the next GEMM already
 /// passed through the activation;</item>
@@ -27,6 +31,7 @@ internal static class Fusion
     public static KernelPlan Fuse(KernelPlan plan)
     {
         var draft = new Draft(plan);
+        FoldBatchNorms(draft);
         foreach (var section in new[] { draft.Forward, draft.Backward })
         {
             for (int i = 0; i < section.Count; i++)
@@ -159,6 +164,20 @@ internal static class Fusion
                 Activation = use,
                 Fused = $"{name}′ is applied to each plane as its gradient is routed, so {input.Name} is never stored",
             },
+            // A convolution with BatchNorm folded in (inference) takes the activation; training keeps
+            // the activation as its own step after the batch-statistics BatchNorm, whose output it reads.
+            ModalStep modal when !use.IsBackward && modal.Inference.Count > 0
+                && modal.Inference[modal.Inference.Count - 1] is CallStep { Slot: ActivationSlot.Forward, Activation: null } last
+                && last.Writes.Contains(input) => modal with
+            {
+                Training = [.. modal.Training, map],
+                Inference = [.. modal.Inference.Take(modal.Inference.Count - 1), last with
+                {
+                    Arguments = Replace(last.Arguments, input, map.Output),
+                    Activation = use,
+                }],
+                Fused = modal.Fused + $"; at inference {name} is applied as each output is written, so {input.Name} is not written",
+            },
             _ => null,
         };
         if (fused is null) return false;
@@ -168,8 +187,60 @@ internal static class Fusion
             Label = writers[0].Label + " + " + map.Label,
         };
         section.Remove(map);
-        draft.Drop(input);
+        if (fused is not ModalStep) draft.Drop(input);
         return true;
+    }
+
+    /// <summary>
+    /// Conv2d then BatchNorm (whose rule offered a <see cref="ModalStep.ConvolutionFold"/>) becomes one
+    /// step: training runs the two as before; inference folds the BatchNorm into the convolution's
+    /// weights and bias and runs one convolution straight into the BatchNorm's output. Only when the
+    /// convolution's output is read by nothing else before the backward pass (which runs in training
+    /// only) and is not an output; otherwise the fold's buffers are dropped.
+    /// </summary>
+    private static void FoldBatchNorms(Draft draft)
+    {
+        var section = draft.Forward;
+        for (int i = 0; i < section.Count; i++)
+        {
+            if (section[i] is not ModalStep { ConvolutionFold: { } fold } modal) continue;
+            var folded = i > 0 ? FoldIntoConvolution(draft, section[i - 1], modal, fold) : null;
+            if (folded is null)
+            {
+                foreach (var buffer in fold.Writes) draft.Drop(buffer);
+                section[i] = modal with { ConvolutionFold = null };
+                continue;
+            }
+            section[i - 1] = folded;
+            section.RemoveAt(i);
+            i--;
+        }
+    }
+
+    private static ModalStep? FoldIntoConvolution(Draft draft, KernelStep previous, ModalStep modal, CallStep fold)
+    {
+        if (previous is not CallStep { Kernel: "Conv2d", Method: "Forward", Activation: null } conv) return null;
+        if (modal.Inference.Count != 1 || modal.Inference[0] is not CallStep { Kernel: "BatchNorm", Method: "ForwardInference" } inference) return null;
+        var convOutput = conv.Writes.Single();
+        var normalized = inference.Writes.Single();
+        if (inference.Arguments[3].Operand != convOutput || draft.IsKept(convOutput)) return null;
+        if (draft.Forward.Concat(draft.Plan.Loss).Any(s => s != conv && s != modal && s.Reads.Contains(convOutput))) return null;
+        var foldedWeight = fold.Arguments[8].Operand!;
+        var foldedBias = fold.Arguments[9].Operand!;
+        var foldedConv = conv with
+        {
+            Arguments = [conv.Arguments[0], conv.Arguments[1], conv.Arguments[2], KernelArg.In(foldedWeight), KernelArg.In(foldedBias), KernelArg.Out(normalized)],
+        };
+        return modal with
+        {
+            Training = [conv, .. modal.Training],
+            Inference = [fold, foldedConv],
+            ConvolutionFold = null,
+            SourceNode = conv.SourceNode,
+            Comment = Then(conv.Comment, modal.Comment),
+            Label = conv.Label + " + " + modal.Label,
+            Fused = $"at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in {foldedWeight.Name}, b' = β + (b − μ)·γ/√(σ² + ε) in {foldedBias.Name}), so {convOutput.Name} is not written",
+        };
     }
 
     /// <summary>The arguments with the written operand <paramref name="from"/> replaced by <paramref name="to"/>.</summary>

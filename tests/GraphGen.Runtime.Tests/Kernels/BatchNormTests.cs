@@ -111,6 +111,47 @@ public class BatchNormTests
         Close(expected, y, 1e-6, "y");
     }
 
+    [Theory]
+    [InlineData(false, true, "Direct")]
+    [InlineData(true, true, "Im2ColGemm")]
+    [InlineData(true, false, "Direct")]
+    [InlineData(false, false, "Im2ColGemm")]
+    public void FoldedIntoTheConvolutionItGivesTheConvolutionThenInference(bool convBias, bool affine, string algorithm)
+    {
+        // BN(W ⋆ x + b) with the running statistics, against one convolution with W' and b'.
+        var s = new Conv2dShape(3, 9, 8, 5, 3, 3, PadH: 1, PadW: 1);
+        const int batch = 2;
+        var rng = new SeededRandom(21);
+        var x = Random(rng, batch * s.InputSize);
+        var w = Random(rng, s.WeightSize);
+        var b = convBias ? Random(rng, s.OutChannels) : [];
+        var gamma = affine ? Random(rng, s.OutChannels) : [];
+        var beta = affine ? Random(rng, s.OutChannels) : [];
+        var mean = Random(rng, s.OutChannels);
+        var variance = Random(rng, s.OutChannels, 0.1f, 2f);
+        var conv = new float[batch * s.OutputSize];
+        var expected = new float[conv.Length];
+        var folded = new float[conv.Length];
+        var foldedWeight = new float[s.WeightSize];
+        var foldedBias = new float[s.OutChannels];
+        ConvAlgorithms.Forced = Enum.Parse<ConvAlgorithm>(algorithm);
+        try
+        {
+            Conv2d.Forward(s, batch, x, w, b, conv);
+            BatchNorm.ForwardInference(batch, s.OutChannels, s.OutPlane, conv, gamma, beta, mean, variance, expected, epsilon: 1e-3f);
+            BatchNorm.FoldIntoConvolution(s.OutChannels, s.GroupWeightColumns, w, b, gamma, beta, mean, variance, foldedWeight, foldedBias, epsilon: 1e-3f);
+            Conv2d.Forward(s, batch, x, foldedWeight, foldedBias, folded, new Relu());
+        }
+        finally
+        {
+            ConvAlgorithms.Forced = null;
+        }
+        // Rounding only: W'·x sums 27 products whose sizes are those of the unfolded sum times s.
+        Close(expected.Select(v => (double)Math.Max(v, 0f)).ToArray(), folded, 2e-5, "relu(BN(conv)) folded");
+        Names<ArgumentException>(() => BatchNorm.FoldIntoConvolution(5, 27, w, b, gamma, beta, mean, variance, new float[26 * 5], foldedBias), "foldedWeight", "[5, 27]");
+        Names<ArgumentException>(() => BatchNorm.FoldIntoConvolution(5, 27, w, new float[4], gamma, beta, mean, variance, foldedWeight, foldedBias), "bias", "5", "4");
+    }
+
     [Fact]
     public void ArgumentErrorsNameTheArgument()
     {

@@ -6,5 +6,13 @@ namespace GraphGen.Generator.Planning;
 /// <summary>Steps that differ between training (batch statistics, dropout) and inference.</summary>
 internal sealed record ModalStep(IReadOnlyList<KernelStep> Training, IReadOnlyList<KernelStep> Inference) : KernelStep
 {
+    /// <summary>
+    /// A BatchNorm after a convolution offers this step, which folds its inference form into the
+    /// convolution's weights and bias (BatchNorm.FoldIntoConvolution); <see cref="Fusion"/> uses it
+    /// when nothing else reads the convolution's output, and drops its buffers otherwise. It is not
+    /// part of <see cref="Uses"/>: until fusion places it in a branch, it does not run.
+    /// </summary>
+    public CallStep? ConvolutionFold { get; init; }
+
     public override IEnumerable<OperandUse> Uses => Training.Concat(Inference).SelectMany(s => s.Uses);
 }
