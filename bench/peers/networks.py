@@ -56,6 +56,16 @@ def resnet_fashion():
         torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(32, 10))
 
 
+def resnet64():
+    """bench/GraphGen.Bench's BenchResNet64: 3→64 stem at 32×32, max pool, a 64-channel block, stride-2 conv to 128, a 128-channel block, GAP, linear."""
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(3, 64, 3, padding=1, bias=False), torch.nn.BatchNorm2d(64), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        Block(64),
+        torch.nn.Conv2d(64, 128, 3, stride=2, padding=1, bias=False), torch.nn.BatchNorm2d(128), torch.nn.ReLU(),
+        Block(128),
+        torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(128, 10))
+
+
 # examples/CharTransformer's TinyGpt: context 64, width 128, 4 heads, 2 layers, 96 symbols.
 GPT_CONTEXT, GPT_WIDTH, GPT_HEADS, GPT_LAYERS, GPT_VOCABULARY = 64, 128, 4, 2, 96
 
@@ -106,6 +116,7 @@ CASES = [
     Case("1024-1024-1024-10 b256", "mlp-1024-1024-1024-10", 256, (1024,), 10, lambda: mlp([1024, 1024, 1024, 10])),
     Case("lenet-5 b64", "lenet-5", 64, (1, 28, 28), 10, lenet5),
     Case("resnet-fashion b64", "resnet-fashion", 64, (1, 28, 28), 10, resnet_fashion),
+    Case("resnet64 b32", "resnet64", 32, (3, 32, 32), 10, resnet64),
     # Sequence case: integer token ids in, logits per position out, labels per position.
     Case("tiny-gpt b32", "tiny-gpt", 32, (GPT_CONTEXT,), GPT_VOCABULARY, TinyGpt),
 ]

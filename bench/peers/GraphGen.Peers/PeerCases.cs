@@ -25,6 +25,7 @@ public static class PeerCases
         new("1024-1024-1024-10 b256", "mlp-1024-1024-1024-10", 256, [1024], 10, false, () => TorchNetworks.Mlp(1024, 1024, 1024, 10)),
         new("lenet-5 b64", "lenet-5", 64, [1, 28, 28], 10, false, TorchNetworks.LeNet5),
         new("resnet-fashion b64", "resnet-fashion", 64, [1, 28, 28], 10, false, TorchNetworks.FashionResNet),
+        new("resnet64 b32", "resnet64", 32, [3, 32, 32], 10, false, TorchNetworks.ResNet64),
         new("tiny-gpt b32", "tiny-gpt", 32, [TinyGptModule.Context], TinyGptModule.Vocabulary, true, () => new TinyGptModule()),
     ];
 

@@ -38,6 +38,14 @@ public static class TorchNetworks
         new ResidualBlock(32),
         AdaptiveAvgPool2d(1), Flatten(), Linear(32, 10));
 
+    /// <summary>bench/GraphGen.Bench's BenchResNet64: 3→64 stem at 32×32, max pool, a 64-channel block, stride-2 conv to 128, a 128-channel block, GAP, linear.</summary>
+    public static Module<Tensor, Tensor> ResNet64() => Sequential(
+        Conv2d(3, 64, 3, padding: 1, bias: false), BatchNorm2d(64), ReLU(), MaxPool2d(2),
+        new ResidualBlock(64),
+        Conv2d(64, 128, 3, stride: 2, padding: 1, bias: false), BatchNorm2d(128), ReLU(),
+        new ResidualBlock(128),
+        AdaptiveAvgPool2d(1), Flatten(), Linear(128, 10));
+
     /// <summary>conv-BN-ReLU-conv-BN added to the input, then ReLU.</summary>
     private sealed class ResidualBlock : Module<Tensor, Tensor>
     {
