@@ -4,20 +4,19 @@ using System.Runtime.Intrinsics.X86;
 namespace GraphGen.Kernels;
 
 /// <summary>
-/// <see cref="Im2Col"/> for stride 2 with AVX-512, through a zero-padded copy of the group's planes
-/// (Hp = H + 2·ph rows of Wp = W + 2·pw): every read or write of a tap is then inside the copy, so
-/// a row of col is OW floats at stride sw from one place, with no bounds logic per row. Rows are
-/// short (7–28 floats), so they move 16 lanes at a time with a masked last block; stride 2 takes
-/// the even lanes of two loads with one two-source permute (and the fold spreads a row onto the
-/// even lanes of the target and adds under a mask).
+/// The fold of <see cref="Im2Col"/> for stride 2 with AVX-512, summed in a zero-padded copy of the
+/// group's planes (Hp = H + 2·ph rows of Wp = W + 2·pw): every tap's write is then inside the copy,
+/// so a row of dcol is added at stride 2 in one place, with no bounds logic per row: spread onto the
+/// even lanes of the target by a permute and added under a mask.
 /// </summary>
 internal static partial class Im2Col
 {
     /// <summary>
     /// Stride 2 with AVX-512: FashionResNet's 16→32 3×3 stride-2 layer's input gradient (batch 64, one
-    /// thread) 540–650 → 410–430 µs, its forward and weight gradient unchanged. At stride 1 the masked
-    /// row adds of the fold ran 1.5× slower than the plain loops (LeNet conv2's input gradient 550 →
-    /// 830 µs: masked loads of rows just stored), so stride 1 keeps them.
+    /// thread) 540–650 → 410–430 µs. At stride 1 the masked row adds ran 1.5× slower than the plain
+    /// loops (LeNet conv2's input gradient 550 → 830 µs), so stride 1 keeps them. The same padded copy
+    /// for the gather (the forward's and weight gradient's im2col) was tried and dropped: equal on one
+    /// thread, the forward 2× slower on two (450 against 206 µs), for a reason not found.
     /// </summary>
     private static bool UsePadded(in Conv2dShape s) => Avx512F.IsSupported && s.StrideW == 2;
 
@@ -29,29 +28,6 @@ internal static partial class Im2Col
         public readonly int Rows = s.InHeight + 2 * s.PadH, Columns = s.InWidth + 2 * s.PadW;
         public int Plane => Rows * Columns;
         public int Length(int channels) => channels * Plane + Slack;
-    }
-
-    private static unsafe void GatherPadded(in Conv2dShape s, ReadOnlySpan<float> xg, Span<float> col)
-    {
-        var pp = new PaddedPlanes(in s);
-        int icg = s.GroupInChannels, ow = s.OutWidth, oh = s.OutHeight;
-        var padded = KernelWorkspace.ForCurrentThread().Padded(pp.Length(icg));
-        padded.Clear();
-        fixed (float* x = xg, xp = padded, c = col)
-        {
-            for (int ic = 0; ic < icg; ic++)
-                for (int h = 0; h < s.InHeight; h++)
-                    ConvDirect.CopyRow(x + ((nint)ic * s.InHeight + h) * s.InWidth, xp + (nint)ic * pp.Plane + (h + s.PadH) * pp.Columns + s.PadW, s.InWidth);
-            float* target = c;
-            for (int ic = 0; ic < icg; ic++)
-                for (int kh = 0; kh < s.KernelHeight; kh++)
-                    for (int kw = 0; kw < s.KernelWidth; kw++)
-                    {
-                        float* source = xp + (nint)ic * pp.Plane + kh * s.DilationH * pp.Columns + kw * s.DilationW;
-                        for (int y = 0; y < oh; y++, target += ow, source += s.StrideH * pp.Columns)
-                            GatherEven(source, target, ow);
-                    }
-        }
     }
 
     /// <summary>dxg (+)= the fold of dcol, summed in a zero-padded copy (taps outer, rows inner: consecutive adds touch different rows).</summary>
@@ -75,19 +51,6 @@ internal static partial class Im2Col
             for (int ic = 0; ic < icg; ic++)
                 for (int h = 0; h < s.InHeight; h++)
                     ConvDirect.CopyOrAddRow(dp + (nint)ic * pp.Plane + (h + s.PadH) * pp.Columns + s.PadW, dx + ((nint)ic * s.InHeight + h) * s.InWidth, s.InWidth, accumulate);
-        }
-    }
-
-    private static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-
-    /// <summary>target[j] = source[2j] for j &lt; count (reads up to 31 floats past the last one it keeps).</summary>
-    private static unsafe void GatherEven(float* source, float* target, int count)
-    {
-        for (int j = 0; j < count; j += 16, source += 32)
-        {
-            var even = Avx512F.PermuteVar16x32x2(Vector512.Load(source), EvenLanes, Vector512.Load(source + 16));
-            if (count - j >= 16) Vector512.Store(even, target + j);
-            else Avx512F.MaskStore(target + j, FirstLanes(count - j), even);
         }
     }
 

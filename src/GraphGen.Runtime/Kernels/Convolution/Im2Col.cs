@@ -18,15 +18,11 @@ internal static partial class Im2Col
         int ow = s.OutWidth, oh = s.OutHeight, plane = oh * ow, width = s.InWidth, stride = s.StrideW;
         KernelChecks.Length(xg.Length, "Im2Col.Gather", nameof(xg), "[ICg, H, W]", s.GroupInChannels, s.InHeight, width);
         KernelChecks.Length(col.Length, "Im2Col.Gather", nameof(col), "[ICg·KH·KW, OH·OW]", s.GroupWeightColumns, plane);
-        if (UsePadded(in s))
-        {
-            GatherPadded(in s, xg, col);
-            return;
-        }
         fixed (float* x = xg, c = col)
         {
-            // Stride 1 or without AVX-512 (Im2Col.Padded.cs otherwise). Rows are short (OW = 7..28): plain loops over
-            // pointers, a vector copy only for runs of 16 or more (8 or more for the adds of Fold). Every index is inside its plane by construction of [lo, hi) (ValidColumns)
+            float* xEnd = x + xg.Length, colEnd = c + col.Length;
+            // Rows are short (OW = 7..28): plain loops over pointers, a vector copy only for runs of
+            // 16 or more (8 or more for the adds of Fold). Every index is inside its plane by construction of [lo, hi) (ValidColumns)
             // and the row test.
             float* target = c;
             for (int ic = 0; ic < s.GroupInChannels; ic++)
@@ -53,7 +49,10 @@ internal static partial class Im2Col
                             else if (stride == 1)
                                 for (; k < hi; k++) target[k] = source[k];
                             else
+                            {
+                                if (stride == 2) k = GatherStride2(source, target, k, hi, xEnd, colEnd);
                                 for (; k < hi; k++) target[k] = source[(nint)k * stride];
+                            }
                             for (; k < ow; k++) target[k] = 0f;
                         }
                     }
@@ -94,6 +93,26 @@ internal static partial class Im2Col
                         }
                     }
         }
+    }
+
+    /// <summary>
+    /// target[k] = source[2k] for k in [lo, hi), 16 at a time (two loads, one two-source permute
+    /// that keeps the even lanes); returns where it stopped, for the scalar loop to finish. A block may
+    /// read past the row (inside the source span) and write up to 15 floats past hi (inside col):
+    /// those are rewritten by the caller, the columns [hi, OW) of this row and the rows after it.
+    /// </summary>
+    private static unsafe int GatherStride2(float* source, float* target, int lo, int hi, float* sourceEnd, float* targetEnd)
+    {
+        if (!Avx512F.IsSupported) return lo;
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        int k = lo;
+        for (; k < hi; k += 16)
+        {
+            float* from = source + 2 * (nint)k;
+            if (from + 32 > sourceEnd || target + k + 16 > targetEnd) return k;
+            Avx512F.PermuteVar16x32x2(Vector512.Load(from), even, Vector512.Load(from + 16)).Store(target + k);
+        }
+        return hi;
     }
 
     /// <summary>
