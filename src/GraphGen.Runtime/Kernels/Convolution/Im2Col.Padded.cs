@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -31,6 +32,7 @@ internal static partial class Im2Col
     }
 
     /// <summary>dxg (+)= the fold of dcol, summed in a zero-padded copy (taps outer, rows inner: consecutive adds touch different rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void FoldPadded(in Conv2dShape s, ReadOnlySpan<float> dcol, Span<float> dxg, bool accumulate)
     {
         var pp = new PaddedPlanes(in s);
@@ -58,6 +60,7 @@ internal static partial class Im2Col
     /// target[2j] += source[j] for j &lt; count: 16 values spread onto the even lanes of two 16-float
     /// blocks and added under a mask, so the odd lanes and those past the row are stored unchanged.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AddEven(float* source, float* target, int count)
     {
         var lane = Vector512<int>.Indices;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -13,6 +14,7 @@ namespace GraphGen.Kernels;
 internal static partial class Im2Col
 {
     /// <summary>col (ICg·KH·KW × OH·OW) from the group's input planes xg (ICg × H·W).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Gather(in Conv2dShape s, ReadOnlySpan<float> xg, Span<float> col)
     {
         int ow = s.OutWidth, oh = s.OutHeight, plane = oh * ow, width = s.InWidth, stride = s.StrideW;
@@ -60,6 +62,7 @@ internal static partial class Im2Col
     }
 
     /// <summary>dxg (ICg × H·W) (+)= the fold of dcol: every col entry added back to the input element it was read from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Fold(in Conv2dShape s, ReadOnlySpan<float> dcol, Span<float> dxg, bool accumulate)
     {
         int ow = s.OutWidth, oh = s.OutHeight, plane = oh * ow, width = s.InWidth, stride = s.StrideW;
@@ -101,6 +104,7 @@ internal static partial class Im2Col
     /// read past the row (inside the source span) and write up to 15 floats past hi (inside col):
     /// those are rewritten by the caller, the columns [hi, OW) of this row and the rows after it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int GatherStride2(float* source, float* target, int lo, int hi, float* sourceEnd, float* targetEnd)
     {
         if (!Avx512F.IsSupported) return lo;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace GraphGen.Kernels;
 
 /// <summary>
@@ -59,6 +60,7 @@ public static partial class BatchNorm
     }
 
     /// <summary>Channel c of <see cref="ForwardTraining"/>: its statistics in double (batch, then position), the running statistics, y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ForwardTrainingChannel(ChannelWork w, int c)
     {
         int batch = w.Batch, channels = w.Channels, spatial = w.Spatial;
@@ -96,6 +98,7 @@ public static partial class BatchNorm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ForwardInferenceChannel(ChannelWork w, int c)
     {
         int n = w.Batch * w.Channels * w.Spatial;
@@ -134,6 +137,7 @@ public static partial class BatchNorm
     }
 
     /// <summary>Channel c of <see cref="Backward"/>: its sums in double (batch, then position), dγ, dβ and dx.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void BackwardChannel(ChannelWork w, int c)
     {
         int batch = w.Batch, channels = w.Channels, spatial = w.Spatial, n = batch * channels * spatial;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace GraphGen.Kernels;
 
 /// <summary>
@@ -45,6 +46,7 @@ public static class LayerNorm
     }
 
     /// <summary>Rows r0..r1−1 of the forward pass: statistics in double, then the affine row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ForwardRows(RowsWork w, int r0, int r1)
     {
         int cols = w.Cols;
@@ -102,6 +104,7 @@ public static class LayerNorm
     }
 
     /// <summary>Slice <paramref name="slice"/> of the backward pass: dx of its rows and its own sums of dγ, dβ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void BackwardSlice(RowsWork w, int slice)
     {
         int cols = w.Cols;
