@@ -46,24 +46,15 @@ class Block(torch.nn.Module):
         return torch.relu(h + self.f(h))
 
 
-def resnet_fashion():
-    """GraphGen's examples/FashionResNet: stem, max pool, a 16-channel block, stride-2 conv to 32, a 32-channel block, GAP, linear."""
+def residual_net(in_channels, width):
+    """Stem (in → width, 3×3, BN, ReLU), max pool, a width-channel block, a stride-2 conv to 2·width (BN, ReLU),
+    a 2·width block, GAP, linear to 10: GraphGen's examples/FashionResNet (1, 16) and BenchResNet64 (3, 64)."""
     return torch.nn.Sequential(
-        torch.nn.Conv2d(1, 16, 3, padding=1, bias=False), torch.nn.BatchNorm2d(16), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        Block(16),
-        torch.nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False), torch.nn.BatchNorm2d(32), torch.nn.ReLU(),
-        Block(32),
-        torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(32, 10))
-
-
-def resnet64():
-    """bench/GraphGen.Bench's BenchResNet64: 3→64 stem at 32×32, max pool, a 64-channel block, stride-2 conv to 128, a 128-channel block, GAP, linear."""
-    return torch.nn.Sequential(
-        torch.nn.Conv2d(3, 64, 3, padding=1, bias=False), torch.nn.BatchNorm2d(64), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        Block(64),
-        torch.nn.Conv2d(64, 128, 3, stride=2, padding=1, bias=False), torch.nn.BatchNorm2d(128), torch.nn.ReLU(),
-        Block(128),
-        torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(128, 10))
+        torch.nn.Conv2d(in_channels, width, 3, padding=1, bias=False), torch.nn.BatchNorm2d(width), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        Block(width),
+        torch.nn.Conv2d(width, 2 * width, 3, stride=2, padding=1, bias=False), torch.nn.BatchNorm2d(2 * width), torch.nn.ReLU(),
+        Block(2 * width),
+        torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(2 * width, 10))
 
 
 # examples/CharTransformer's TinyGpt: context 64, width 128, 4 heads, 2 layers, 96 symbols.
@@ -115,8 +106,8 @@ CASES = [
     Case("784-256-128-10 b128", "mlp-784-256-128-10", 128, (784,), 10, lambda: mlp([784, 256, 128, 10])),
     Case("1024-1024-1024-10 b256", "mlp-1024-1024-1024-10", 256, (1024,), 10, lambda: mlp([1024, 1024, 1024, 10])),
     Case("lenet-5 b64", "lenet-5", 64, (1, 28, 28), 10, lenet5),
-    Case("resnet-fashion b64", "resnet-fashion", 64, (1, 28, 28), 10, resnet_fashion),
-    Case("resnet64 b32", "resnet64", 32, (3, 32, 32), 10, resnet64),
+    Case("resnet-fashion b64", "resnet-fashion", 64, (1, 28, 28), 10, lambda: residual_net(1, 16)),
+    Case("resnet64 b32", "resnet64", 32, (3, 32, 32), 10, lambda: residual_net(3, 64)),
     # Sequence case: integer token ids in, logits per position out, labels per position.
     Case("tiny-gpt b32", "tiny-gpt", 32, (GPT_CONTEXT,), GPT_VOCABULARY, TinyGpt),
 ]

@@ -24,8 +24,8 @@ public static class PeerCases
         new("784-256-128-10 b128", "mlp-784-256-128-10", 128, [784], 10, false, () => TorchNetworks.Mlp(784, 256, 128, 10)),
         new("1024-1024-1024-10 b256", "mlp-1024-1024-1024-10", 256, [1024], 10, false, () => TorchNetworks.Mlp(1024, 1024, 1024, 10)),
         new("lenet-5 b64", "lenet-5", 64, [1, 28, 28], 10, false, TorchNetworks.LeNet5),
-        new("resnet-fashion b64", "resnet-fashion", 64, [1, 28, 28], 10, false, TorchNetworks.FashionResNet),
-        new("resnet64 b32", "resnet64", 32, [3, 32, 32], 10, false, TorchNetworks.ResNet64),
+        new("resnet-fashion b64", "resnet-fashion", 64, [1, 28, 28], 10, false, () => TorchNetworks.ResidualNet(1, 16)),
+        new("resnet64 b32", "resnet64", 32, [3, 32, 32], 10, false, () => TorchNetworks.ResidualNet(3, 64)),
         new("tiny-gpt b32", "tiny-gpt", 32, [TinyGptModule.Context], TinyGptModule.Vocabulary, true, () => new TinyGptModule()),
     ];
 

@@ -30,21 +30,17 @@ public static class TorchNetworks
         Flatten(),
         Linear(400, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, 10));
 
-    /// <summary>examples/FashionResNet: stem, max pool, a 16-channel block, stride-2 conv to 32, a 32-channel block, GAP, linear.</summary>
-    public static Module<Tensor, Tensor> FashionResNet() => Sequential(
-        Conv2d(1, 16, 3, padding: 1, bias: false), BatchNorm2d(16), ReLU(), MaxPool2d(2),
-        new ResidualBlock(16),
-        Conv2d(16, 32, 3, stride: 2, padding: 1, bias: false), BatchNorm2d(32), ReLU(),
-        new ResidualBlock(32),
-        AdaptiveAvgPool2d(1), Flatten(), Linear(32, 10));
-
-    /// <summary>bench/GraphGen.Bench's BenchResNet64: 3→64 stem at 32×32, max pool, a 64-channel block, stride-2 conv to 128, a 128-channel block, GAP, linear.</summary>
-    public static Module<Tensor, Tensor> ResNet64() => Sequential(
-        Conv2d(3, 64, 3, padding: 1, bias: false), BatchNorm2d(64), ReLU(), MaxPool2d(2),
-        new ResidualBlock(64),
-        Conv2d(64, 128, 3, stride: 2, padding: 1, bias: false), BatchNorm2d(128), ReLU(),
-        new ResidualBlock(128),
-        AdaptiveAvgPool2d(1), Flatten(), Linear(128, 10));
+    /// <summary>
+    /// Stem (in → width, 3×3, BN, ReLU), max pool, a width-channel block, a stride-2 conv to 2·width
+    /// (BN, ReLU), a 2·width block, GAP, linear to 10: examples/FashionResNet (1, 16) and the
+    /// benchmark's BenchResNet64 (3, 64).
+    /// </summary>
+    public static Module<Tensor, Tensor> ResidualNet(int inChannels, int width) => Sequential(
+        Conv2d(inChannels, width, 3, padding: 1, bias: false), BatchNorm2d(width), ReLU(), MaxPool2d(2),
+        new ResidualBlock(width),
+        Conv2d(width, 2 * width, 3, stride: 2, padding: 1, bias: false), BatchNorm2d(2 * width), ReLU(),
+        new ResidualBlock(2 * width),
+        AdaptiveAvgPool2d(1), Flatten(), Linear(2 * width, 10));
 
     /// <summary>conv-BN-ReLU-conv-BN added to the input, then ReLU.</summary>
     private sealed class ResidualBlock : Module<Tensor, Tensor>

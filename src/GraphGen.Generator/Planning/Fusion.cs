@@ -223,10 +223,11 @@ internal static class Fusion
         if (modal.Inference.Count != 1 || modal.Inference[0] is not CallStep { Kernel: "BatchNorm", Method: "ForwardInference" } inference) return null;
         var convOutput = conv.Writes.Single();
         var normalized = inference.Writes.Single();
-        if (inference.Arguments[3].Operand != convOutput || draft.IsKept(convOutput)) return null;
+        // BatchNorm.ForwardInference reads x first; FoldIntoConvolution writes W' then b'.
+        if (inference.Reads.First() != convOutput || draft.IsKept(convOutput)) return null;
         if (draft.Forward.Concat(draft.Plan.Loss).Any(s => s != conv && s != modal && s.Reads.Contains(convOutput))) return null;
-        var foldedWeight = fold.Arguments[8].Operand!;
-        var foldedBias = fold.Arguments[9].Operand!;
+        var foldedWeight = fold.Writes.First();
+        var foldedBias = fold.Writes.Last();
         var foldedConv = conv with
         {
             Arguments = [conv.Arguments[0], conv.Arguments[1], conv.Arguments[2], KernelArg.In(foldedWeight), KernelArg.In(foldedBias), KernelArg.Out(normalized)],

@@ -25,7 +25,7 @@ internal static unsafe partial class ConvDirect
     // the row is read or written.
 
     /// <summary>Lanes [0, n) of a 16-lane block.</summary>
-    private static Vector512<float> FirstLanes(int n) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
+    internal static Vector512<float> FirstLanes(int n) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
 
     /// <summary>to[j] = from[j] for j &lt; width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

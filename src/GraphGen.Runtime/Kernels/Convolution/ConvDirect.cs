@@ -17,8 +17,9 @@ namespace GraphGen.Kernels;
 /// Register blocks: 8 (or, below 8 channels, 4) output channels × 32 positions for the two
 /// correlations; 8 (or 4) output channels × 3 taps for the weight gradient (24 or 12 accumulators,
 /// kept across the slice's samples and reduced across lanes once at its end): a 3×3 kernel is three
-/// whole tap blocks. Every sum runs over its terms in one fixed order, whatever thread runs it. Zero dy at the thrown-away columns keeps them out of the weight gradient (unless
-/// x holds an infinity there: 0·∞ is NaN).
+/// whole tap blocks. Every sum runs over its terms in one fixed order, whatever thread runs it.
+/// Zero dy at the thrown-away columns keeps them out of the weight gradient (unless x holds an
+/// infinity there: 0·∞ is NaN).
 /// </summary>
 internal static unsafe partial class ConvDirect
 {

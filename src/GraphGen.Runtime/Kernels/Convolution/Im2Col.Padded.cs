@@ -69,7 +69,7 @@ internal static partial class Im2Col
         for (int j = 0; j < count; j += 16, target += 32)
         {
             int left = count - j;
-            var values = left >= 16 ? Vector512.Load(source + j) : Avx512F.MaskLoad(source + j, FirstLanes(left), Vector512<float>.Zero);
+            var values = left >= 16 ? Vector512.Load(source + j) : Avx512F.MaskLoad(source + j, ConvDirect.FirstLanes(left), Vector512<float>.Zero);
             var low = Avx512F.PermuteVar16x32(values, half);                            // lane 2i and 2i+1 hold values[i]
             var high = Avx512F.PermuteVar16x32(values, half + Vector512.Create(8));     // lane 2i and 2i+1 hold values[8 + i]
             var lowLanes = (isEven & Vector512.LessThan(half, Vector512.Create(left))).AsSingle();
@@ -83,6 +83,4 @@ internal static partial class Im2Col
             }
         }
     }
-
-    private static Vector512<float> FirstLanes(int n) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
 }
