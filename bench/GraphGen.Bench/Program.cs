@@ -24,7 +24,7 @@ switch (args.FirstOrDefault())
         GptProfile.Run(Console.Out, args.Skip(1).ToArray());
         break;
     case "sgemm":
-        SgemmQuick.Run(Console.Out, args.Skip(1).Select(int.Parse).ToArray());
+        SgemmQuick.Run(Console.Out, args.Skip(1).ToArray());
         break;
     case "export-onnx" when args.Length == 2:
         OnnxModels.Export(Console.Out, args[1]);

@@ -28,8 +28,11 @@ public static class SgemmQuick
         (1, 10, 256, "A·Bᵀ"),
     ];
 
-    /// <summary>Prints the table; <paramref name="only"/> (square sizes) restricts it to those sizes, for tuning.</summary>
-    public static void Run(TextWriter output, IReadOnlyList<int>? only = null)
+    /// <summary>
+    /// Prints the table; <paramref name="only"/> restricts it to those shapes, for tuning: a square
+    /// size ("512") or m×n×k with an optional form ("128x64x1152", "64x576x256:A·Bᵀ", "…:Aᵀ·B").
+    /// </summary>
+    public static void Run(TextWriter output, IReadOnlyList<string>? only = null)
     {
         output.WriteLine($"GraphGen SGEMM, {Gemm.MaxThreads} thread(s), {Environment.ProcessorCount} processors");
         if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
@@ -37,7 +40,11 @@ public static class SgemmQuick
         output.WriteLine($"{"shape",-20} {"form",-6} {"time",12} {"GFLOP/s",9}");
         if (only is { Count: > 0 })
         {
-            foreach (int size in only) Report(output, size, size, size, "A·B");
+            foreach (string shape in only)
+            {
+                var (m, n, k, form) = ParseShape(shape);
+                Report(output, m, n, k, form);
+            }
             return;
         }
         foreach (int size in SquareSizes)
@@ -51,6 +58,19 @@ public static class SgemmQuick
         output.WriteLine($"MLP 64-32-10 batch 32, five GEMMs of a training step: {total * 1e6:F2} µs");
         foreach (var (m, n, k, form) in RowShapes)
             Report(output, m, n, k, form);
+    }
+
+    private static (int M, int N, int K, string Form) ParseShape(string text)
+    {
+        var parts = text.Split(':');
+        string form = parts.Length > 1 ? parts[1] : "A·B";
+        var sizes = parts[0].Split('x').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return sizes.Length switch
+        {
+            1 => (sizes[0], sizes[0], sizes[0], form),
+            3 => (sizes[0], sizes[1], sizes[2], form),
+            _ => throw new ArgumentException($"sgemm: '{text}' is neither a size nor m x n x k (e.g. 128x64x1152:A·Bᵀ)."),
+        };
     }
 
     /// <summary>Times one shape and prints a line; returns the best seconds per call.</summary>

@@ -26,7 +26,20 @@ public class Conv2dTests
         new(9, 6, 7, 12, 3, 3, PadH: 1, PadW: 1),                                          // 8-channel blocks, padded (12 → 16, 9 → 16)
         new(16, 5, 5, 8, 3, 3, PadH: 1, PadW: 1, Groups: 2),                               // 8-channel blocks per group
         new(2, 5, 71, 3, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),                  // stride 2, rows of 36: whole 16-column gathers and a tail
+        new(5, 9, 10, 7, 3, 3),                                                            // 3×3 unpadded: odd output rows (Winograd's last tile half used)
+        new(3, 6, 5, 4, 3, 3, PadH: 2, PadW: 2),                                           // padding of 2: a full ring of zeros
     ];
+
+    /// <summary>The forward cases, and Winograd's on every shape it supports (batch 9: groups of samples, the last one partial).</summary>
+    public static TheoryData<int, string, int> ForwardCases()
+    {
+        var data = Cases();
+        for (int i = 0; i < Shapes.Length; i++)
+            if (ConvWinograd.Supports(Shapes[i]))
+                foreach (int batch in new[] { 1, 3, 9 })
+                    data.Add(i, "Winograd", batch);
+        return data;
+    }
 
     public static TheoryData<int, string, int> Cases()
     {
@@ -69,11 +82,48 @@ public class Conv2dTests
         }
     }
 
+    /// <summary>
+    /// Winograd's F(2×2, 3×3) sums its products in the transformed domain: an output's rounding
+    /// errors scale with the terms of the 4×4 input tile under its 2×2 block, not with its own 9
+    /// taps, and the transforms add up to 4 (input), 9 (weight, halved twice) and 9 (output)
+    /// values. Bound: (C + 8)·2⁻²³ times 9·Σ_c max|x in the tile|·Σ_taps|w| (a tile's inputs times
+    /// the kernel's absolute sum, for each of the 16 positions), plus the bias' rounding.
+    /// </summary>
+    private static double[] WinogradBound(Conv2dShape s, int batch, Problem p, double[] magnitude)
+    {
+        var bound = new double[magnitude.Length];
+        int oh = s.OutHeight, ow = s.OutWidth;
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < s.OutChannels; o++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++)
+                    {
+                        int ty = i / 2 * 2 - s.PadH, tx = j / 2 * 2 - s.PadW;
+                        double sum = 0;
+                        for (int c = 0; c < s.InChannels; c++)
+                        {
+                            double tileMax = 0, kernel = 0;
+                            for (int u = 0; u < 4; u++)
+                                for (int v = 0; v < 4; v++)
+                                {
+                                    int h = ty + u, w = tx + v;
+                                    if (h >= 0 && h < s.InHeight && w >= 0 && w < s.InWidth)
+                                        tileMax = Math.Max(tileMax, Math.Abs(p.X[((b * s.InChannels + c) * s.InHeight + h) * s.InWidth + w]));
+                                }
+                            for (int t = 0; t < 9; t++) kernel += Math.Abs(p.W[(o * s.InChannels + c) * 9 + t]);
+                            sum += 9 * tileMax * kernel;
+                        }
+                        int at = ((b * s.OutChannels + o) * oh + i) * ow + j;
+                        bound[at] = (s.InChannels + 8) * 1.2e-7 * sum + 1.2e-7 * magnitude[at];
+                    }
+        return bound;
+    }
+
     /// <summary>A chain of n float multiply-adds is within about (n + 4)·2⁻²³ of Σ|terms| from the exact sum.</summary>
     private static double[] Bound(double[] magnitude, int terms) => Array.ConvertAll(magnitude, m => (terms + 4) * 1.2e-7 * m);
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(ForwardCases))]
     public void ForwardMatchesTheDefinition(int shape, string algorithm, int batch)
     {
         var p = Problem.Create(Shapes[shape], batch, 100 + (ulong)shape);
@@ -83,13 +133,14 @@ public class Conv2dTests
         Using(algorithm, () => { Conv2d.Forward(s, batch, p.X, p.W, p.Bias, y); return 0; });
         var expected = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias));
         var magnitude = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias), magnitude: true);
-        WithinBound(expected, y, Bound(magnitude, s.GroupWeightColumns + 1), $"{s} {algorithm} y");
+        var bound = algorithm == "Winograd" ? WinogradBound(s, batch, p, magnitude) : Bound(magnitude, s.GroupWeightColumns + 1);
+        WithinBound(expected, y, bound, $"{s} {algorithm} y");
         Assert.Equal(12345f, y[^1]);
 
         var noBias = new float[batch * s.OutputSize];
         Using(algorithm, () => { Conv2d.Forward(s, batch, p.X, p.W, [], noBias); return 0; });
         var expectedNoBias = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), null);
-        WithinBound(expectedNoBias, noBias, Bound(magnitude, s.GroupWeightColumns + 1), $"{s} {algorithm} y without bias");
+        WithinBound(expectedNoBias, noBias, bound, $"{s} {algorithm} y without bias");
     }
 
     [Theory]
@@ -201,6 +252,9 @@ public class Conv2dTests
     [InlineData(ActivationName.LeakyRelu, "Direct")]
     [InlineData(ActivationName.Silu, "Im2ColGemm")]
     [InlineData(ActivationName.Softplus, "Direct")]
+    [InlineData(ActivationName.Relu, "Winograd")]
+    [InlineData(ActivationName.Gelu, "Winograd")]
+    [InlineData(ActivationName.Sigmoid, "Winograd")]
     public void ForwardAppliesTheFusedActivation(ActivationName activation, string algorithm)
     {
         var s = Shapes[1];
@@ -248,6 +302,34 @@ public class Conv2dTests
         {
             ConvAlgorithms.Forced = null;
         }
+    }
+
+    [Fact]
+    public void ForcingWinogradAppliesToThreeByThreeForwardPassesAlone()
+    {
+        ConvAlgorithms.Forced = ConvAlgorithm.Winograd;
+        try
+        {
+            // Without AVX-512 (the transforms' vector form) nothing takes Winograd.
+            Assert.Equal(ConvWinograd.Supports(Shapes[1]), ConvAlgorithms.Forward(Shapes[1]) == ConvAlgorithm.Winograd);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, ConvAlgorithms.Forward(Shapes[2]));            // stride 2
+            Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.Forward(Shapes[4]));           // groups
+            Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.BackwardInput(Shapes[1]));     // the rule's choice
+            Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.BackwardWeight(Shapes[1]));
+        }
+        finally
+        {
+            ConvAlgorithms.Forced = null;
+        }
+    }
+
+    [Fact]
+    public void TheRuleTakesWinogradForWideThreeByThreeLayers()
+    {
+        var wide = new Conv2dShape(64, 16, 16, 64, 3, 3, PadH: 1, PadW: 1);
+        var narrow = new Conv2dShape(3, 32, 32, 64, 3, 3, PadH: 1, PadW: 1);
+        Assert.Equal(ConvWinograd.Supports(wide), ConvAlgorithms.Forward(wide) == ConvAlgorithm.Winograd);
+        Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.Forward(narrow));   // 3 input channels: a GEMM depth of 3
     }
 
     private readonly record struct ForwardCall(Conv2dShape Shape, int Batch, Problem P, float[] Y) : IWithActivation

@@ -16,7 +16,7 @@ public class KernelThreadingTests
         new(1, 28, 28, 6, 5, 5),                                   // LeNet conv1
         new(16, 14, 14, 16, 3, 3, PadH: 1, PadW: 1),               // ResNet-like
         new(8, 31, 29, 12, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 4),
-        new(32, 16, 16, 48, 3, 3, PadH: 1, PadW: 1),               // per-sample GEMMs above 4 MFLOP: column blocks with threads
+        new(32, 16, 16, 48, 3, 3, PadH: 1, PadW: 1),               // per-sample GEMMs above 4 MFLOP, kept on their part's thread
     ];
 
     [Theory]
@@ -26,6 +26,8 @@ public class KernelThreadingTests
     [InlineData(1, "Direct")]
     [InlineData(2, "Im2ColGemm")]
     [InlineData(3, "Im2ColGemm")]
+    [InlineData(1, "Winograd")]
+    [InlineData(3, "Winograd")]
     public void ConvolutionIsBitwiseIdenticalForEveryThreadCount(int shape, string algorithm)
     {
         var s = ThreadedShapes[shape];
@@ -68,7 +70,7 @@ public class KernelThreadingTests
     [InlineData(true, false, 33, 517, 129)]
     [InlineData(false, true, 64, 1152, 49)]
     [InlineData(true, true, 17, 90, 2000)]
-    public void ColumnBlocksGiveTheBitsOfTheWholeGemm(bool ta, bool tb, int m, int n, int k)
+    public void AGemmKeptOnTheCallingThreadGivesTheBitsOfAThreadedOne(bool ta, bool tb, int m, int n, int k)
     {
         var rng = new SeededRandom(74);
         var a = Random(rng, m * k);
@@ -77,13 +79,13 @@ public class KernelThreadingTests
         var whole = (float[])c0.Clone();
         var blocked = (float[])c0.Clone();
         int lda = ta ? m : k, ldb = tb ? k : n;
-        WithThreads(1, () =>
+        WithThreads(2, () =>
         {
             Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, whole, n + 3, accumulate: true);
-            ColumnBlockedGemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, blocked, n + 3, accumulate: true);
+            SingleThreadedGemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, blocked, n + 3, accumulate: true);
             return 0;
         });
-        Assert.True(2L * m * n * k > ColumnBlockedGemm.SingleThreadFlops, "the problem is cut into blocks");
+        Assert.True(2L * m * n * k >= 2 * Gemm.FlopsPerThread, "the whole GEMM is big enough to take two threads");
         Bitwise(whole, blocked, "C");
     }
 
@@ -238,7 +240,7 @@ public class KernelThreadingTests
         return [];
     }
 
-    private static readonly ConvAlgorithm[] Algorithms = [ConvAlgorithm.Im2ColGemm, ConvAlgorithm.Direct];
+    private static readonly ConvAlgorithm[] Algorithms = [ConvAlgorithm.Im2ColGemm, ConvAlgorithm.Direct, ConvAlgorithm.Winograd];
 
     [Theory]
     [InlineData(1)]
@@ -248,6 +250,7 @@ public class KernelThreadingTests
         var rng = new SeededRandom(73);
         var conv = new Conv2dShape(6, 12, 12, 16, 5, 5);
         var strided = new Conv2dShape(4, 9, 9, 8, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 2);
+        var same = new Conv2dShape(16, 8, 8, 16, 3, 3, PadH: 1, PadW: 1);   // 3×3 "same": every algorithm's forward, Winograd's included
         const int batch = 8;
         var x = Random(rng, batch * 6 * 144);
         var w = Random(rng, conv.WeightSize);
@@ -259,6 +262,7 @@ public class KernelThreadingTests
         var xs = Random(rng, batch * strided.InputSize);
         var ws = Random(rng, strided.WeightSize);
         var ys = new float[batch * strided.OutputSize];
+        var ysame = new float[batch * same.OutputSize];
         var pool = new Pool2dShape(16, 8, 8, 2, 2, 2, 2);
         var pooled = new float[batch * pool.OutputSize];
         var argmax = new int[pooled.Length];
@@ -284,6 +288,7 @@ public class KernelThreadingTests
                 Conv2d.BackwardInput(conv, batch, y, w, dx, accumulate: true);
                 Conv2d.BackwardWeight(conv, batch, x, y, dw, db, accumulate: false);
                 Conv2d.Forward(strided, batch, xs, ws, [], ys);
+                Conv2d.Forward(same, batch, y, w.AsSpan(0, same.WeightSize), bias, ysame, new Relu());
                 Conv2d.BackwardWeight(strided, batch, xs, ys, new Span<float>(dw, 0, strided.WeightSize), [], accumulate: true);
             }
             ConvAlgorithms.Forced = null;

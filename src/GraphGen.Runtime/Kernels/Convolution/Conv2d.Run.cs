@@ -15,7 +15,7 @@ public static partial class Conv2d
     /// <summary>
     /// Threads for <paramref name="parts"/> parts covering <paramref name="samples"/> samples: one when
     /// the pass is too small to share or has a single part. With more than one, the im2col path's
-    /// GEMMs run in single-threaded column blocks, so that the samples are the only level of threads.
+    /// GEMMs run on their part's thread alone, so that the samples are the only level of threads.
     /// </summary>
     private static int Threads(in Conv2dShape s, int parts, long samples)
     {
@@ -28,18 +28,26 @@ public static partial class Conv2d
         Span<float> y, TAct activation, ConvAlgorithm algorithm) where TAct : struct, IActivation<TAct>
     {
         var prepared = Span<float>.Empty;
+        int parts = batch;
         if (algorithm == ConvAlgorithm.Direct)
         {
             prepared = KernelWorkspace.ForCurrentThread().Staged(ConvDirect.PreparedForwardSize(in s));
             ConvDirect.PrepareForward(in s, weight, prepared);
+        }
+        else if (algorithm == ConvAlgorithm.Winograd)
+        {
+            prepared = KernelWorkspace.ForCurrentThread().Staged(ConvWinograd.PreparedForwardSize(in s));
+            ConvWinograd.PrepareForward(in s, weight, prepared);
+            parts = new ConvWinograd.Geometry(in s).Groups(batch);
         }
         fixed (float* px = x, pw = weight, pb = bias, py = y, pp = prepared)
         {
             var work = ForwardWork<TAct>.ForCurrentThread();
             work.Set(in s, algorithm, px, pw, pp, bias.IsEmpty ? null : pb, py);
             work.Activation = activation;
-            work.Threads = Threads(in s, batch, batch);
-            WorkerPool.Run(work, batch, work.Threads);
+            work.Batch = batch;
+            work.Threads = Threads(in s, parts, batch);
+            WorkerPool.Run(work, parts, work.Threads);
         }
     }
 
@@ -93,7 +101,7 @@ public static partial class Conv2d
         public Conv2dShape Shape;
         public ConvAlgorithm Algorithm;
         public float* Input, Weight, Prepared, Bias, Output;
-        /// <summary>Threads the job runs on: above one, GEMMs are cut into single-threaded column blocks.</summary>
+        /// <summary>Threads the job runs on: above one, each part's GEMMs stay on its thread.</summary>
         public int Threads;
 
         public void Set(in Conv2dShape s, ConvAlgorithm algorithm, float* input, float* weight, float* prepared, float* bias, float* output)
@@ -103,17 +111,24 @@ public static partial class Conv2d
         }
     }
 
-    /// <summary>Part b: sample b of the forward pass.</summary>
+    /// <summary>Part b: sample b of the forward pass (Winograd: group b of samples).</summary>
     private sealed unsafe class ForwardWork<TAct> : ConvWork where TAct : struct, IActivation<TAct>
     {
         [ThreadStatic] private static ForwardWork<TAct>? t_instance;
         public TAct Activation;
+        public int Batch;
 
         public static ForwardWork<TAct> ForCurrentThread() => t_instance ??= new ForwardWork<TAct>();
 
         public override void RunPart(int b)
         {
             ref readonly var s = ref Shape;
+            if (Algorithm == ConvAlgorithm.Winograd)
+            {
+                int group = new ConvWinograd.Geometry(in s).SamplesPerGroup, first = b * group;
+                ConvWinograd.ForwardGroup(in s, first, Math.Min(group, Batch - first), Input, Prepared, Bias, Output, Activation);
+                return;
+            }
             float* xb = Input + (nint)b * s.InputSize, yb = Output + (nint)b * s.OutputSize;
             if (Algorithm == ConvAlgorithm.Direct)
             {

@@ -16,7 +16,7 @@ internal static class ConvGemm
         s.KernelHeight == 1 && s.KernelWidth == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0;
 
     /// <summary>y_b = W ⋆ x_b for one sample, before bias and activation.</summary>
-    public static void ForwardSample(in Conv2dShape s, ReadOnlySpan<float> xb, ReadOnlySpan<float> weight, Span<float> yb, bool blockColumns)
+    public static void ForwardSample(in Conv2dShape s, ReadOnlySpan<float> xb, ReadOnlySpan<float> weight, Span<float> yb, bool onThisThread)
     {
         int icg = s.GroupInChannels, ocg = s.GroupOutChannels, ck = s.GroupWeightColumns, p = s.OutPlane;
         bool pointwise = IsPointwise(s);
@@ -25,14 +25,14 @@ internal static class ConvGemm
         {
             var xg = xb.Slice(g * icg * s.InPlane, icg * s.InPlane);
             if (!pointwise) Im2Col.Gather(s, xg, col);
-            Multiply(blockColumns, false, false, ocg, p, ck, weight.Slice(g * ocg * ck, ocg * ck), ck,
+            Multiply(onThisThread, false, false, ocg, p, ck, weight.Slice(g * ocg * ck, ocg * ck), ck,
                 pointwise ? xg : col, p, yb.Slice(g * ocg * p, ocg * p), p, false);
         }
     }
 
     /// <summary>dx_b (+)= the input gradient of one sample.</summary>
     public static void BackwardInputSample(in Conv2dShape s, ReadOnlySpan<float> dyb, ReadOnlySpan<float> weight, Span<float> dxb, bool accumulate,
-        bool blockColumns)
+        bool onThisThread)
     {
         int icg = s.GroupInChannels, ocg = s.GroupOutChannels, ck = s.GroupWeightColumns, p = s.OutPlane;
         bool pointwise = IsPointwise(s);
@@ -44,10 +44,10 @@ internal static class ConvGemm
             var dxg = dxb.Slice(g * icg * s.InPlane, icg * s.InPlane);
             if (pointwise)
             {
-                Multiply(blockColumns, true, false, ck, p, ocg, wg, ck, dyg, p, dxg, p, accumulate);
+                Multiply(onThisThread, true, false, ck, p, ocg, wg, ck, dyg, p, dxg, p, accumulate);
                 continue;
             }
-            Multiply(blockColumns, true, false, ck, p, ocg, wg, ck, dyg, p, dcol, p, false);
+            Multiply(onThisThread, true, false, ck, p, ocg, wg, ck, dyg, p, dcol, p, false);
             Im2Col.Fold(s, dcol, dxg, accumulate);
         }
     }
@@ -58,7 +58,7 @@ internal static class ConvGemm
     /// is one chain of multiply-adds over the samples in order.
     /// </summary>
     public static void BackwardWeightSlice(in Conv2dShape s, int first, int end, ReadOnlySpan<float> x, ReadOnlySpan<float> dy,
-        Span<float> dweight, Span<float> dbias, bool blockColumns)
+        Span<float> dweight, Span<float> dbias, bool onThisThread)
     {
         int icg = s.GroupInChannels, ocg = s.GroupOutChannels, ck = s.GroupWeightColumns, p = s.OutPlane;
         bool pointwise = IsPointwise(s);
@@ -71,7 +71,7 @@ internal static class ConvGemm
             {
                 var xg = xb.Slice(g * icg * s.InPlane, icg * s.InPlane);
                 if (!pointwise) Im2Col.Gather(s, xg, col);
-                Multiply(blockColumns, false, true, ocg, ck, p, dyb.Slice(g * ocg * p, ocg * p), p,
+                Multiply(onThisThread, false, true, ocg, ck, p, dyb.Slice(g * ocg * p, ocg * p), p,
                     pointwise ? xg : col, p, dweight.Slice(g * ocg * ck, ocg * ck), ck, accumulate: b != first);
             }
             BiasGradient(s, dyb, dbias, b != first);
@@ -80,12 +80,12 @@ internal static class ConvGemm
 
     /// <summary>
     /// One GEMM: whole (GEMM may spread it over its own threads) or, when this kernel already runs
-    /// samples in parallel, in single-threaded column blocks (<see cref="ColumnBlockedGemm"/>).
+    /// samples in parallel, on this thread alone (<see cref="SingleThreadedGemm"/>).
     /// </summary>
-    private static void Multiply(bool blockColumns, bool transposeA, bool transposeB, int m, int n, int k,
+    private static void Multiply(bool onThisThread, bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
     {
-        if (blockColumns) ColumnBlockedGemm.Compute(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        if (onThisThread) SingleThreadedGemm.Compute(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         else Gemm.Compute(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 

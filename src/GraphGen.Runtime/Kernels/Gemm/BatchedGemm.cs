@@ -12,8 +12,8 @@ namespace GraphGen.Kernels;
 /// Each problem is one <see cref="Gemm.Compute(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>;
 /// α ≠ 1 scales the product once it is complete (C = α·(AB), or C += α·(AB) through a scratch
 /// tile), so α = 1/√d costs one pass over C. Problems run in parallel on <see cref="WorkerPool"/>,
-/// one problem per part, each GEMM on its thread (in single-threaded column blocks,
-/// <see cref="ColumnBlockedGemm"/>): every C_i is one fixed chain of multiply-adds per element,
+/// one problem per part, each GEMM on that part's thread alone (
+/// <see cref="SingleThreadedGemm"/>): every C_i is one fixed chain of multiply-adds per element,
 /// so results do not depend on the thread count.
 /// </summary>
 public static class BatchedGemm
@@ -33,7 +33,7 @@ public static class BatchedGemm
         KernelChecks.Length(b.Length, Kernel, nameof(b), transposeB ? "[count, n, k]" : "[count, k, n]", count, transposeB ? n : k, transposeB ? k : n);
         KernelChecks.Length(c.Length, Kernel, nameof(c), "[count, m, n]", count, m, n);
         if (count == 0 || m == 0 || n == 0) return;
-        // Problems in parallel, each GEMM on its worker's thread in column blocks; a single problem
+        // Problems in parallel, each GEMM on its worker's thread alone; a single problem
         // (or a small batch of them) is left to GEMM's own threads.
         long flops = 2L * m * n * k;
         int threads = count < 2 || flops * count < ParallelMinFlops ? 1 : Gemm.MaxThreads;
@@ -44,7 +44,7 @@ public static class BatchedGemm
             work.TransposeA = transposeA; work.TransposeB = transposeB;
             work.M = m; work.N = n; work.K = k;
             work.Accumulate = accumulate; work.Alpha = alpha;
-            work.BlockColumns = threads > 1;
+            work.OnThisThread = threads > 1;
             WorkerPool.Run(work, count, threads);
         }
     }
@@ -54,7 +54,7 @@ public static class BatchedGemm
     {
         [ThreadStatic] private static Work? t_instance;
         public float* A, B, C;
-        public bool TransposeA, TransposeB, Accumulate, BlockColumns;
+        public bool TransposeA, TransposeB, Accumulate, OnThisThread;
         public int M, N, K;
         public float Alpha;
 
@@ -86,7 +86,7 @@ public static class BatchedGemm
 
         private void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, bool accumulate)
         {
-            if (BlockColumns) ColumnBlockedGemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, accumulate);
+            if (OnThisThread) SingleThreadedGemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, accumulate);
             else Gemm.Compute(TransposeA, TransposeB, M, N, K, a, lda, b, ldb, c, N, accumulate);
         }
     }

@@ -54,7 +54,7 @@ public static partial class Gemm
             RunBlock(in prob, kind, direct: true);
             return;
         }
-        int threads = (int)Math.Min(MaxThreads, Math.Max(1, flops / FlopsPerThread));
+        int threads = ThreadsFor(flops);
         if (threads > 1)
         {
             int rowUnits = (prob.M + mr - 1) / mr, colUnits = (prob.N + nr - 1) / nr;
@@ -103,7 +103,7 @@ public static partial class Gemm
     /// </summary>
     private static void RunInPlace(in Problem prob, KernelKind kind, long flops)
     {
-        int threads = (int)Math.Min(MaxThreads, Math.Max(1, flops / FlopsPerThread));
+        int threads = ThreadsFor(flops);
         if (threads > 1)
         {
             int nr = prob.N <= 16 ? 16 : 32;

@@ -33,4 +33,28 @@ public static partial class Gemm
     /// one). Below that the chunks are too small for the hand-off to pay.
     /// </summary>
     internal const long FlopsPerThread = 2L * 1024 * 1024;
+
+    /// <summary>
+    /// Set while a kernel that already spreads its parts over <see cref="WorkerPool"/> runs a GEMM
+    /// inside one part (<see cref="SingleThreadedGemm"/>): the GEMM then stays on the calling
+    /// thread whatever its size. Per thread, so it never limits another caller.
+    /// </summary>
+    [ThreadStatic] private static bool t_onCallingThread;
+
+    /// <summary>The threads a GEMM of <paramref name="flops"/> FLOPs may use on this thread.</summary>
+    private static int ThreadsFor(long flops) =>
+        t_onCallingThread ? 1 : (int)Math.Min(MaxThreads, Math.Max(1, flops / FlopsPerThread));
+
+    /// <summary>Runs GEMMs on the calling thread alone (when <paramref name="alone"/>) until the returned scope is disposed.</summary>
+    internal static CallingThreadScope OnCallingThread(bool alone = true)
+    {
+        bool outer = t_onCallingThread;
+        t_onCallingThread = outer || alone;
+        return new CallingThreadScope(outer);
+    }
+
+    internal readonly struct CallingThreadScope(bool outer) : IDisposable
+    {
+        public void Dispose() => t_onCallingThread = outer;
+    }
 }

@@ -1,0 +1,319 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GraphGen.Kernels;
+
+/// <summary>
+/// The forward pass of a 3×3, stride-1 convolution by Winograd's minimal filtering F(2×2, 3×3)
+/// (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016). Each 2×2 block
+/// of outputs is computed from the 4×4 input tile under it with 16 multiplies per (output, input)
+/// channel pair instead of 36:
+/// <code>
+/// U = G·g·Gᵀ       the 3×3 kernel g of (o, c) as a 4×4 tile, once per call     G  = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
+/// V = Bᵀ·d·B       the 4×4 input tile d of channel c (rows 2ty−ph.., cols 2tx−pw..)  Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]
+/// M_ξ = U_ξ·V_ξ    for each of the 16 positions ξ of the tile: one product [O × C]·[C × tiles]
+/// y = Aᵀ·M·A       the 2×2 outputs of the tile (then bias and activation)       Aᵀ = [1 1 1 0; 0 1 −1 −1]
+/// </code>
+/// The 16 products do 2·O·C·16 FLOPs per tile where the definition does 2·O·C·9·4: 2.25× fewer, in
+/// register blocks near the FMA rate. The transforms are separable (rows, then columns) and run 16
+/// tiles of a tile row to a vector; at 64–128 channels they take about 40% of the time, and with
+/// fewer channels or short tile rows more than the products save, which is why
+/// <see cref="ConvAlgorithms"/> takes this path for wide layers only. Samples are taken in groups
+/// of at least <see cref="TargetTiles"/> tiles so that the products are wide enough; groups run in
+/// parallel and every value is computed in one fixed order, so results do not depend on the
+/// thread count.
+/// </summary>
+/// <remarks>
+/// Rounding: the transforms add and subtract up to four values and halve (exactly), so an output
+/// differs from the direct sum by a few more units in the last place of the terms' magnitude
+/// than a direct sum does; Conv2dTests bounds it. Only the forward pass (training and
+/// inference) takes this path. The input gradient is a correlation with the flipped, transposed
+/// kernel and could take it too; the weight gradient needs other transforms (F(3×3, 2×2)). Both
+/// keep the direct and GEMM kernels for now.
+/// </remarks>
+internal static unsafe class ConvWinograd
+{
+    /// <summary>Transformed positions per tile: 4×4.</summary>
+    public const int Positions = 16;
+    /// <summary>Tiles a group of samples should reach (the products' width).</summary>
+    public const int TargetTiles = 64;
+
+    /// <summary>3×3, stride 1, no dilation, one group, AVX-512 (the transforms' vector form).</summary>
+    public static bool Supports(in Conv2dShape s) =>
+        Avx512F.IsSupported && Vector512.IsHardwareAccelerated
+        && s.KernelHeight == 3 && s.KernelWidth == 3 && s.StrideH == 1 && s.StrideW == 1
+        && s.DilationH == 1 && s.DilationW == 1 && s.Groups == 1;
+
+    /// <summary>The tiling of one shape.</summary>
+    internal readonly struct Geometry
+    {
+        public readonly int TilesH, TilesW, Tiles, PaddedH, PaddedW, SamplesPerGroup;
+
+        public Geometry(in Conv2dShape s)
+        {
+            TilesH = (s.OutHeight + 1) / 2;
+            TilesW = (s.OutWidth + 1) / 2;
+            Tiles = TilesH * TilesW;
+            // Tile row ty reads padded rows 2ty..2ty+3 and columns 0..2·TilesW+1; the width is a
+            // whole number of vectors.
+            PaddedH = 2 * TilesH + 2;
+            PaddedW = ConvDirect.RoundUp(2 * TilesW + 2, 16);
+            SamplesPerGroup = Math.Max(1, (TargetTiles + Tiles - 1) / Tiles);
+        }
+
+        public int Groups(int batch) => (batch + SamplesPerGroup - 1) / SamplesPerGroup;
+
+        /// <summary>Floats of one thread's scratch: the padded plane, four transformed rows, V and M.</summary>
+        public int PlaneFloats => PaddedH * PaddedW + 4 * PaddedW;
+        public int TransformedFloats(in Conv2dShape s) => Positions * (PositionStride(s.InChannels, s) + PositionStride(s.OutChannels, s));
+
+        /// <summary>Tile columns of V and M: the group's tiles in whole 32-tile blocks.</summary>
+        public int Columns => ConvDirect.RoundUp(SamplesPerGroup * Tiles, 32);
+
+        /// <summary>
+        /// Floats from one position ξ of V (channels = C) or M (channels = O) to the next: the
+        /// matrix and one cache line more, so that the 16 positions of a tile, which the transforms
+        /// read or write together, do not all fall in the same L1 set (C·N is often a multiple of
+        /// 4 KiB: 16 streams on one set of a 12-way cache made the input transform 3× slower).
+        /// </summary>
+        public int PositionStride(int channels, in Conv2dShape s) => channels * Columns + 16;
+    }
+
+    /// <summary>Floats of <see cref="PrepareForward"/>'s layout: U[ξ, o, c].</summary>
+    public static int PreparedForwardSize(in Conv2dShape s) => Positions * s.OutChannels * s.InChannels;
+
+    /// <summary>
+    /// U[ξ, o, c] = (G·g·Gᵀ)[ξ] for the 3×3 kernel g = W[o, c]: row ξ/4 of G·g, then column ξ%4 of
+    /// that times Gᵀ. Sixteen (o, c) pairs to a vector.
+    /// </summary>
+    public static void PrepareForward(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared)
+    {
+        int pairs = s.OutChannels * s.InChannels;
+        var half = Vector512.Create(0.5f);
+        var transposed = stackalloc float[9 * 16];
+        var g = stackalloc Vector512<float>[9];
+        var gg = stackalloc Vector512<float>[12];
+        fixed (float* w = weight, u = prepared)
+            for (int p = 0; p < pairs; p += 16)
+            {
+                int lanes = Math.Min(16, pairs - p);
+                var mask = ConvDirect.FirstLanes(lanes);
+                // The 16 kernels' taps, tap-major (lanes past the last pair keep old values; nothing stores them).
+                for (int lane = 0; lane < lanes; lane++)
+                    for (int t = 0; t < 9; t++)
+                        transposed[t * 16 + lane] = w[(nint)(p + lane) * 9 + t];
+                for (int t = 0; t < 9; t++) g[t] = Vector512.Load(transposed + t * 16);
+                // G·g, column by column of g (g[3r + c] is row r, column c).
+                for (int c = 0; c < 3; c++)
+                {
+                    Vector512<float> g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
+                    gg[c] = g0;
+                    gg[3 + c] = (g0 + g1 + g2) * half;
+                    gg[6 + c] = (g0 - g1 + g2) * half;
+                    gg[9 + c] = g2;
+                }
+                // (G·g)·Gᵀ, row by row.
+                float* to = u + p;
+                for (int r = 0; r < 4; r++)
+                {
+                    Vector512<float> r0 = gg[3 * r], r1 = gg[3 * r + 1], r2 = gg[3 * r + 2];
+                    Avx512F.MaskStore(to + (nint)(4 * r + 0) * pairs, mask, r0);
+                    Avx512F.MaskStore(to + (nint)(4 * r + 1) * pairs, mask, (r0 + r1 + r2) * half);
+                    Avx512F.MaskStore(to + (nint)(4 * r + 2) * pairs, mask, (r0 - r1 + r2) * half);
+                    Avx512F.MaskStore(to + (nint)(4 * r + 3) * pairs, mask, r2);
+                }
+            }
+    }
+
+    /// <summary>
+    /// Samples [first, first + count) of y = f(W ⋆ x + bias); <paramref name="prepared"/> from
+    /// <see cref="PrepareForward"/>.
+    /// </summary>
+    public static void ForwardGroup<TAct>(in Conv2dShape s, int first, int count, float* x, float* prepared, float* bias, float* y,
+        TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        var geo = new Geometry(in s);
+        int ic = s.InChannels, oc = s.OutChannels, n = geo.Columns;
+        int vStride = geo.PositionStride(ic, in s), mStride = geo.PositionStride(oc, in s);
+        var ws = KernelWorkspace.ForCurrentThread();
+        fixed (float* plane = ws.Padded(geo.PlaneFloats), v = ws.Columns(geo.TransformedFloats(in s)))
+        {
+            float* m = v + (nint)Positions * vStride;
+            new Span<float>(plane, geo.PaddedH * geo.PaddedW).Clear();
+            for (int b = 0; b < count; b++)
+                for (int c = 0; c < ic; c++)
+                    TransformInput(in s, in geo, x + ((nint)(first + b) * ic + c) * s.InPlane, plane, v + (nint)c * n + b * geo.Tiles, vStride);
+            for (int xi = 0; xi < Positions; xi++)
+                MultiplyPosition(prepared + (nint)xi * oc * ic, v + (nint)xi * vStride, m + (nint)xi * mStride, oc, ic, ConvDirect.RoundUp(count * geo.Tiles, 32), n);
+            for (int b = 0; b < count; b++)
+                for (int o = 0; o < oc; o++)
+                    TransformOutput(in s, in geo, m + (nint)o * n + b * geo.Tiles, mStride,
+                        y + ((nint)(first + b) * oc + o) * s.OutPlane, bias == null ? 0f : bias[o], activation);
+        }
+    }
+
+    /// <summary>
+    /// M_ξ = U_ξ·V_ξ for one position ξ: [O × C]·[C × width], rows n apart, width a whole number of
+    /// 32-tile blocks (the columns past the group's tiles hold whatever V held and are never read). Register
+    /// blocks of 8 output channels × 32 tiles: per input channel two loads of V, eight broadcasts
+    /// of U and 16 FMAs; each M value is one chain over c in order. Both operands are read where
+    /// they lie: at these sizes (C, N of 16–128) a packing GEMM's call and copies cost more than
+    /// the products.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyPosition(float* u, float* v, float* m, int oc, int ic, int width, int n)
+    {
+        int o = 0;
+        for (; o + 8 <= oc; o += 8)
+            for (int j = 0; j < width; j += 32)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+                float* w = u + (nint)o * ic, x = v + j;
+                for (int c = 0; c < ic; c++, x += n)
+                {
+                    Vector512<float> x0 = Vector512.Load(x), x1 = Vector512.Load(x + 16);
+                    Vector512<float> w0 = Vector512.Create(w[c]), w1 = Vector512.Create(w[ic + c]);
+                    a0 = Vector512.FusedMultiplyAdd(w0, x0, a0); b0 = Vector512.FusedMultiplyAdd(w0, x1, b0);
+                    a1 = Vector512.FusedMultiplyAdd(w1, x0, a1); b1 = Vector512.FusedMultiplyAdd(w1, x1, b1);
+                    Vector512<float> w2 = Vector512.Create(w[2 * ic + c]), w3 = Vector512.Create(w[3 * ic + c]);
+                    a2 = Vector512.FusedMultiplyAdd(w2, x0, a2); b2 = Vector512.FusedMultiplyAdd(w2, x1, b2);
+                    a3 = Vector512.FusedMultiplyAdd(w3, x0, a3); b3 = Vector512.FusedMultiplyAdd(w3, x1, b3);
+                    Vector512<float> w4 = Vector512.Create(w[4 * ic + c]), w5 = Vector512.Create(w[5 * ic + c]);
+                    a4 = Vector512.FusedMultiplyAdd(w4, x0, a4); b4 = Vector512.FusedMultiplyAdd(w4, x1, b4);
+                    a5 = Vector512.FusedMultiplyAdd(w5, x0, a5); b5 = Vector512.FusedMultiplyAdd(w5, x1, b5);
+                    Vector512<float> w6 = Vector512.Create(w[6 * ic + c]), w7 = Vector512.Create(w[7 * ic + c]);
+                    a6 = Vector512.FusedMultiplyAdd(w6, x0, a6); b6 = Vector512.FusedMultiplyAdd(w6, x1, b6);
+                    a7 = Vector512.FusedMultiplyAdd(w7, x0, a7); b7 = Vector512.FusedMultiplyAdd(w7, x1, b7);
+                }
+                float* y = m + (nint)o * n + j;
+                a0.Store(y); b0.Store(y + 16); y += n;
+                a1.Store(y); b1.Store(y + 16); y += n;
+                a2.Store(y); b2.Store(y + 16); y += n;
+                a3.Store(y); b3.Store(y + 16); y += n;
+                a4.Store(y); b4.Store(y + 16); y += n;
+                a5.Store(y); b5.Store(y + 16); y += n;
+                a6.Store(y); b6.Store(y + 16); y += n;
+                a7.Store(y); b7.Store(y + 16);
+            }
+        for (; o < oc; o++)
+            for (int j = 0; j < width; j += 32)
+            {
+                Vector512<float> a = default, b = default;
+                float* w = u + (nint)o * ic, x = v + j;
+                for (int c = 0; c < ic; c++, x += n)
+                {
+                    var wc = Vector512.Create(w[c]);
+                    a = Vector512.FusedMultiplyAdd(wc, Vector512.Load(x), a);
+                    b = Vector512.FusedMultiplyAdd(wc, Vector512.Load(x + 16), b);
+                }
+                a.Store(m + (nint)o * n + j);
+                b.Store(m + (nint)o * n + j + 16);
+            }
+    }
+
+    /// <summary>
+    /// V[ξ, tiles of this plane] for one input plane: the plane copied into the zero-padded
+    /// buffer, then per tile row the column transform Bᵀ·d over four padded rows (whole rows,
+    /// 16 columns to a vector) and the row transform ·B over 16 tiles at a time (even and odd
+    /// columns separated by a permute). <paramref name="positionStride"/> is V's stride from one ξ to the next.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformInput(in Conv2dShape s, in Geometry geo, float* source, float* padded, float* v, int positionStride)
+    {
+        int pw = geo.PaddedW, tilesW = geo.TilesW;
+        float* origin = padded + s.PadH * pw + s.PadW;
+        for (int h = 0; h < s.InHeight; h++)
+            ConvDirect.CopyRow(source + h * s.InWidth, origin + h * pw, s.InWidth);
+        float* rows = padded + geo.PaddedH * pw;
+        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odds = evens + Vector512<int>.One;
+        for (int ty = 0; ty < geo.TilesH; ty++)
+        {
+            float* d = padded + 2 * ty * pw;
+            for (int j = 0; j < pw; j += 16)
+            {
+                Vector512<float> d0 = Vector512.Load(d + j), d1 = Vector512.Load(d + pw + j),
+                    d2 = Vector512.Load(d + 2 * pw + j), d3 = Vector512.Load(d + 3 * pw + j);
+                Vector512.Store(d0 - d2, rows + j);
+                Vector512.Store(d1 + d2, rows + pw + j);
+                Vector512.Store(d2 - d1, rows + 2 * pw + j);
+                Vector512.Store(d1 - d3, rows + 3 * pw + j);
+            }
+            for (int tx = 0; tx < tilesW; tx += 16)
+            {
+                int count = Math.Min(16, tilesW - tx), read = 2 * count;  // columns from 2tx (and from 2tx + 2)
+                Vector512<float> lanes = ConvDirect.FirstLanes(count), first = ConvDirect.FirstLanes(read), second = ConvDirect.FirstLanes(read - 16);
+                float* to = v + ty * tilesW + tx;
+                for (int i = 0; i < 4; i++)
+                {
+                    float* r = rows + i * pw + 2 * tx;
+                    var a = Avx512F.MaskLoad(r, first, Vector512<float>.Zero);
+                    var b = Avx512F.MaskLoad(r + 16, second, Vector512<float>.Zero);
+                    var a2 = Avx512F.MaskLoad(r + 2, first, Vector512<float>.Zero);
+                    var b2 = Avx512F.MaskLoad(r + 18, second, Vector512<float>.Zero);
+                    // Columns 2tx, 2tx+1, 2tx+2, 2tx+3 of the tile, for 16 tiles.
+                    var c0 = Avx512F.PermuteVar16x32x2(a, evens, b);
+                    var c1 = Avx512F.PermuteVar16x32x2(a, odds, b);
+                    var c2 = Avx512F.PermuteVar16x32x2(a2, evens, b2);
+                    var c3 = Avx512F.PermuteVar16x32x2(a2, odds, b2);
+                    Avx512F.MaskStore(to + (nint)(4 * i + 0) * positionStride, lanes, c0 - c2);
+                    Avx512F.MaskStore(to + (nint)(4 * i + 1) * positionStride, lanes, c1 + c2);
+                    Avx512F.MaskStore(to + (nint)(4 * i + 2) * positionStride, lanes, c2 - c1);
+                    Avx512F.MaskStore(to + (nint)(4 * i + 3) * positionStride, lanes, c1 - c3);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One output plane from M (its tiles at <paramref name="m"/>, <paramref name="positionStride"/>
+    /// from one ξ to the next): per tile row, 16 tiles at a time, the row transform ·A, the column
+    /// transform Aᵀ·, the two output rows interleaved from the tiles' columns, then bias and activation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformOutput<TAct>(in Conv2dShape s, in Geometry geo, float* m, int positionStride, float* y, float bias, TAct activation)
+        where TAct : struct, IActivation<TAct>
+    {
+        int tilesW = geo.TilesW, outW = s.OutWidth, outH = s.OutHeight;
+        var low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var high = low + Vector512.Create(8);
+        var b = Vector512.Create(bias);
+        var h0 = stackalloc Vector512<float>[4];
+        var h1 = stackalloc Vector512<float>[4];
+        for (int ty = 0; ty < geo.TilesH; ty++)
+            for (int tx = 0; tx < tilesW; tx += 16)
+            {
+                var lanes = ConvDirect.FirstLanes(Math.Min(16, tilesW - tx));
+                float* from = m + ty * tilesW + tx;
+                for (int i = 0; i < 4; i++)
+                {
+                    var m0 = Avx512F.MaskLoad(from + (nint)(4 * i + 0) * positionStride, lanes, Vector512<float>.Zero);
+                    var m1 = Avx512F.MaskLoad(from + (nint)(4 * i + 1) * positionStride, lanes, Vector512<float>.Zero);
+                    var m2 = Avx512F.MaskLoad(from + (nint)(4 * i + 2) * positionStride, lanes, Vector512<float>.Zero);
+                    var m3 = Avx512F.MaskLoad(from + (nint)(4 * i + 3) * positionStride, lanes, Vector512<float>.Zero);
+                    h0[i] = m0 + m1 + m2;
+                    h1[i] = m1 - m2 - m3;
+                }
+                int row = 2 * ty, col = 2 * tx, width = Math.Min(32, outW - col);
+                WriteRow(y + row * outW + col, h0[0] + h0[1] + h0[2], h1[0] + h1[1] + h1[2], width, low, high, b, activation);
+                if (row + 1 < outH)
+                    WriteRow(y + (row + 1) * outW + col, h0[1] - h0[2] - h0[3], h1[1] - h1[2] - h1[3], width, low, high, b, activation);
+            }
+    }
+
+    /// <summary>to[0..width) = f(interleave(left, right) + bias): left holds the tiles' first column, right their second.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteRow<TAct>(float* to, Vector512<float> left, Vector512<float> right, int width,
+        Vector512<int> low, Vector512<int> high, Vector512<float> bias, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        var first = activation.Forward(Avx512F.PermuteVar16x32x2(left, low, right) + bias);
+        if (width >= 16) Vector512.Store(first, to);
+        else Avx512F.MaskStore(to, ConvDirect.FirstLanes(width), first);
+        if (width <= 16) return;
+        var second = activation.Forward(Avx512F.PermuteVar16x32x2(left, high, right) + bias);
+        if (width >= 32) Vector512.Store(second, to + 16);
+        else Avx512F.MaskStore(to + 16, ConvDirect.FirstLanes(width - 16), second);
+    }
+}
