@@ -30,8 +30,11 @@ public class Conv2dTests
         new(3, 6, 5, 4, 3, 3, PadH: 2, PadW: 2),                                           // padding of 2: a full ring of zeros
     ];
 
-    /// <summary>The forward cases, and Winograd's on every shape it supports (batch 9: groups of samples, the last one partial).</summary>
-    public static TheoryData<int, string, int> ForwardCases()
+    /// <summary>
+    /// The cases, and Winograd's on every shape it supports (batch 9: groups of samples, the last
+    /// one partial), for the forward pass and the input gradient.
+    /// </summary>
+    public static TheoryData<int, string, int> CasesWithWinograd()
     {
         var data = Cases();
         for (int i = 0; i < Shapes.Length; i++)
@@ -89,7 +92,7 @@ public class Conv2dTests
     /// values. Bound: (C + 8)·2⁻²³ times 9·Σ_c max|x in the tile|·Σ_taps|w| (a tile's inputs times
     /// the kernel's absolute sum, for each of the 16 positions), plus the bias' rounding.
     /// </summary>
-    private static double[] WinogradBound(Conv2dShape s, int batch, Problem p, double[] magnitude)
+    private static double[] WinogradBound(Conv2dShape s, int batch, float[] x, Func<int, int, int, float> weight, double[] magnitude)
     {
         var bound = new double[magnitude.Length];
         int oh = s.OutHeight, ow = s.OutWidth;
@@ -108,9 +111,9 @@ public class Conv2dTests
                                 {
                                     int h = ty + u, w = tx + v;
                                     if (h >= 0 && h < s.InHeight && w >= 0 && w < s.InWidth)
-                                        tileMax = Math.Max(tileMax, Math.Abs(p.X[((b * s.InChannels + c) * s.InHeight + h) * s.InWidth + w]));
+                                        tileMax = Math.Max(tileMax, Math.Abs(x[((b * s.InChannels + c) * s.InHeight + h) * s.InWidth + w]));
                                 }
-                            for (int t = 0; t < 9; t++) kernel += Math.Abs(p.W[(o * s.InChannels + c) * 9 + t]);
+                            for (int t = 0; t < 9; t++) kernel += Math.Abs(weight(o, c, t));
                             sum += 9 * tileMax * kernel;
                         }
                         int at = ((b * s.OutChannels + o) * oh + i) * ow + j;
@@ -123,7 +126,7 @@ public class Conv2dTests
     private static double[] Bound(double[] magnitude, int terms) => Array.ConvertAll(magnitude, m => (terms + 4) * 1.2e-7 * m);
 
     [Theory]
-    [MemberData(nameof(ForwardCases))]
+    [MemberData(nameof(CasesWithWinograd))]
     public void ForwardMatchesTheDefinition(int shape, string algorithm, int batch)
     {
         var p = Problem.Create(Shapes[shape], batch, 100 + (ulong)shape);
@@ -133,7 +136,9 @@ public class Conv2dTests
         Using(algorithm, () => { Conv2d.Forward(s, batch, p.X, p.W, p.Bias, y); return 0; });
         var expected = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias));
         var magnitude = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias), magnitude: true);
-        var bound = algorithm == "Winograd" ? WinogradBound(s, batch, p, magnitude) : Bound(magnitude, s.GroupWeightColumns + 1);
+        var bound = algorithm == "Winograd"
+            ? WinogradBound(s, batch, p.X, (o, c, t) => p.W[(o * s.InChannels + c) * 9 + t], magnitude)
+            : Bound(magnitude, s.GroupWeightColumns + 1);
         WithinBound(expected, y, bound, $"{s} {algorithm} y");
         Assert.Equal(12345f, y[^1]);
 
@@ -144,7 +149,7 @@ public class Conv2dTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(CasesWithWinograd))]
     public void BackwardInputMatchesTheDefinition(int shape, string algorithm, int batch)
     {
         var p = Problem.Create(Shapes[shape], batch, 200 + (ulong)shape);
@@ -153,7 +158,11 @@ public class Conv2dTests
         var old = (float[])dx.Clone();
         Using(algorithm, () => { Conv2d.BackwardInput(s, batch, p.Dy, p.W, dx, accumulate: false); return 0; });
         var expected = ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W));
-        var bound = Bound(ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W), magnitude: true), s.GroupOutChannels * s.KernelHeight * s.KernelWidth);
+        var magnitude = ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W), magnitude: true);
+        // Winograd's input gradient is the forward pass over dy with the kernel transposed and turned by 180°.
+        var bound = algorithm == "Winograd"
+            ? WinogradBound(ConvWinograd.BackwardInputShape(s), batch, p.Dy, (c, o, t) => p.W[(o * s.InChannels + c) * 9 + 8 - t], magnitude)
+            : Bound(magnitude, s.GroupOutChannels * s.KernelHeight * s.KernelWidth);
         WithinBound(expected, dx, bound, $"{s} {algorithm} dx");
 
         // accumulate: dx = old + gradient (to the same bound, plus the rounding of the final add)
@@ -305,7 +314,7 @@ public class Conv2dTests
     }
 
     [Fact]
-    public void ForcingWinogradAppliesToThreeByThreeForwardPassesAlone()
+    public void ForcingWinogradAppliesToThreeByThreeStrideOneForwardAndInputGradientAlone()
     {
         ConvAlgorithms.Forced = ConvAlgorithm.Winograd;
         try
@@ -314,8 +323,9 @@ public class Conv2dTests
             Assert.Equal(ConvWinograd.Supports(Shapes[1]), ConvAlgorithms.Forward(Shapes[1]) == ConvAlgorithm.Winograd);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, ConvAlgorithms.Forward(Shapes[2]));            // stride 2
             Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.Forward(Shapes[4]));           // groups
-            Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.BackwardInput(Shapes[1]));     // the rule's choice
-            Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.BackwardWeight(Shapes[1]));
+            Assert.Equal(ConvWinograd.Supports(Shapes[1]), ConvAlgorithms.BackwardInput(Shapes[1]) == ConvAlgorithm.Winograd);
+            Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.BackwardInput(Shapes[10]));    // 1×1
+            Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.BackwardWeight(Shapes[1]));    // the rule's choice
         }
         finally
         {
@@ -329,6 +339,7 @@ public class Conv2dTests
         var wide = new Conv2dShape(64, 16, 16, 64, 3, 3, PadH: 1, PadW: 1);
         var narrow = new Conv2dShape(3, 32, 32, 64, 3, 3, PadH: 1, PadW: 1);
         Assert.Equal(ConvWinograd.Supports(wide), ConvAlgorithms.Forward(wide) == ConvAlgorithm.Winograd);
+        Assert.Equal(ConvWinograd.Supports(wide), ConvAlgorithms.BackwardInput(wide) == ConvAlgorithm.Winograd);
         Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.Forward(narrow));   // 3 input channels: a GEMM depth of 3
     }
 

@@ -55,18 +55,26 @@ public static partial class Conv2d
         bool accumulate, ConvAlgorithm algorithm)
     {
         var prepared = Span<float>.Empty;
+        int parts = batch;
         if (algorithm == ConvAlgorithm.Direct)
         {
             prepared = KernelWorkspace.ForCurrentThread().Staged(ConvDirect.PreparedBackwardInputSize(in s));
             ConvDirect.PrepareBackwardInput(in s, weight, prepared);
+        }
+        else if (algorithm == ConvAlgorithm.Winograd)
+        {
+            prepared = KernelWorkspace.ForCurrentThread().Staged(ConvWinograd.PreparedForwardSize(in s));
+            ConvWinograd.PrepareBackwardInput(in s, weight, prepared);
+            parts = new ConvWinograd.Geometry(ConvWinograd.BackwardInputShape(in s)).Groups(batch);
         }
         fixed (float* pdy = dy, pw = weight, pdx = dx, pp = prepared)
         {
             var work = BackwardInputWork.ForCurrentThread();
             work.Set(in s, algorithm, pdy, pw, pp, null, pdx);
             work.Accumulate = accumulate;
-            work.Threads = Threads(in s, batch, batch);
-            WorkerPool.Run(work, batch, work.Threads);
+            work.Batch = batch;
+            work.Threads = Threads(in s, parts, batch);
+            WorkerPool.Run(work, parts, work.Threads);
         }
     }
 
@@ -126,7 +134,7 @@ public static partial class Conv2d
             if (Algorithm == ConvAlgorithm.Winograd)
             {
                 int group = new ConvWinograd.Geometry(in s).SamplesPerGroup, first = b * group;
-                ConvWinograd.ForwardGroup(in s, first, Math.Min(group, Batch - first), Input, Prepared, Bias, Output, Activation);
+                ConvWinograd.ForwardGroup(in s, first, Math.Min(group, Batch - first), Input, Prepared, Bias, Output, Activation, accumulate: false);
                 return;
             }
             float* xb = Input + (nint)b * s.InputSize, yb = Output + (nint)b * s.OutputSize;
@@ -143,17 +151,28 @@ public static partial class Conv2d
         }
     }
 
-    /// <summary>Part b: sample b of the input gradient (dy is <see cref="ConvWork.Input"/>, dx is <see cref="ConvWork.Output"/>).</summary>
+    /// <summary>
+    /// Part b: sample b of the input gradient (Winograd: group b of samples); dy is
+    /// <see cref="ConvWork.Input"/>, dx is <see cref="ConvWork.Output"/>.
+    /// </summary>
     private sealed unsafe class BackwardInputWork : ConvWork
     {
         [ThreadStatic] private static BackwardInputWork? t_instance;
         public bool Accumulate;
+        public int Batch;
 
         public static BackwardInputWork ForCurrentThread() => t_instance ??= new BackwardInputWork();
 
         public override void RunPart(int b)
         {
             ref readonly var s = ref Shape;
+            if (Algorithm == ConvAlgorithm.Winograd)
+            {
+                var transposed = ConvWinograd.BackwardInputShape(in s);
+                int group = new ConvWinograd.Geometry(in transposed).SamplesPerGroup, first = b * group;
+                ConvWinograd.ForwardGroup(in transposed, first, Math.Min(group, Batch - first), Input, Prepared, null, Output, default(Identity), Accumulate);
+                return;
+            }
             float* dyb = Input + (nint)b * s.OutputSize, dxb = Output + (nint)b * s.InputSize;
             if (Algorithm == ConvAlgorithm.Direct)
                 ConvDirect.BackwardInputSample(in s, dyb, Prepared, dxb, Accumulate);

@@ -9,7 +9,7 @@ internal enum ConvAlgorithm
     Im2ColGemm,
     /// <summary>Register-blocked correlation over zero-padded planes, stride 1 only: <see cref="ConvDirect"/>.</summary>
     Direct,
-    /// <summary>Winograd's F(2×2, 3×3): 3×3, stride 1, one group, the forward pass only: <see cref="ConvWinograd"/>.</summary>
+    /// <summary>Winograd's F(2×2, 3×3): 3×3, stride 1, one group; the forward pass and the input gradient: <see cref="ConvWinograd"/>.</summary>
     Winograd,
 }
 
@@ -60,8 +60,8 @@ internal static class ConvAlgorithms
 
     public static ConvAlgorithm Forward(in Conv2dShape s)
     {
-        if (t_forced == ConvAlgorithm.Winograd) return ConvWinograd.Supports(in s) ? ConvAlgorithm.Winograd : Choose(in s, DirectApplies(in s));
-        if (t_forced == null && ConvWinograd.Supports(in s) && WinogradPays(in s)) return ConvAlgorithm.Winograd;
+        bool winograd = ConvWinograd.Supports(in s);
+        if (t_forced == ConvAlgorithm.Winograd && winograd || t_forced == null && winograd && WinogradPays(in s)) return ConvAlgorithm.Winograd;
         return Choose(in s, DirectApplies(in s));
     }
 
@@ -76,8 +76,12 @@ internal static class ConvAlgorithms
 
     internal const int WinogradMinChannels = 64;
 
-    public static ConvAlgorithm BackwardInput(in Conv2dShape s) =>
-        Choose(in s, DirectApplies(in s) && (InputGradientLaneUse(in s) >= 0.6 || s.GroupOutChannels < 4));
+    public static ConvAlgorithm BackwardInput(in Conv2dShape s)
+    {
+        bool winograd = ConvWinograd.SupportsBackwardInput(in s);
+        if (t_forced == ConvAlgorithm.Winograd && winograd || t_forced == null && winograd && WinogradPays(in s)) return ConvAlgorithm.Winograd;
+        return Choose(in s, DirectApplies(in s) && (InputGradientLaneUse(in s) >= 0.6 || s.GroupOutChannels < 4));
+    }
 
     /// <summary>
     /// The share of the direct input-gradient kernel's lanes that compute kept values: input channels
@@ -95,7 +99,7 @@ internal static class ConvAlgorithms
     private static bool DirectApplies(in Conv2dShape s) =>
         Vector512.IsHardwareAccelerated && ConvDirect.Supports(in s) && s.KernelHeight * s.KernelWidth > 1;
 
-    /// <summary>The forced algorithm where it applies (Direct needs stride 1; Winograd is the forward's alone), else the rule's choice.</summary>
+    /// <summary>The forced algorithm where it applies (Direct needs stride 1; Winograd is not a weight gradient), else the rule's choice.</summary>
     private static ConvAlgorithm Choose(in Conv2dShape s, bool direct)
     {
         var rule = direct ? ConvAlgorithm.Direct : ConvAlgorithm.Im2ColGemm;

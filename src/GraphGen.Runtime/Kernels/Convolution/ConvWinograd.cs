@@ -87,9 +87,30 @@ internal static unsafe class ConvWinograd
     /// U[ξ, o, c] = (G·g·Gᵀ)[ξ] for the 3×3 kernel g = W[o, c]: row ξ/4 of G·g, then column ξ%4 of
     /// that times Gᵀ. Sixteen (o, c) pairs to a vector.
     /// </summary>
-    public static void PrepareForward(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared)
+    public static void PrepareForward(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared) =>
+        Prepare(s.OutChannels, s.InChannels, weight, prepared, flipped: false);
+
+    /// <summary>
+    /// The input gradient as a forward pass: dx = W' ⋆ dy with W'[c, o, u, v] = W[o, c, 2 − u, 2 − v]
+    /// (the kernel transposed and turned by 180°) and padding 2 − p, over dy's planes.
+    /// </summary>
+    public static Conv2dShape BackwardInputShape(in Conv2dShape s) =>
+        new(s.OutChannels, s.OutHeight, s.OutWidth, s.InChannels, 3, 3, PadH: 2 - s.PadH, PadW: 2 - s.PadW);
+
+    /// <summary>Whether the input gradient can run as <see cref="BackwardInputShape"/>'s forward pass (padding at most 2).</summary>
+    public static bool SupportsBackwardInput(in Conv2dShape s) => Supports(in s) && s.PadH <= 2 && s.PadW <= 2;
+
+    /// <summary>U'[ξ, c, o] for <see cref="BackwardInputShape"/>: the transform of W'[c, o].</summary>
+    public static void PrepareBackwardInput(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared) =>
+        Prepare(s.InChannels, s.OutChannels, weight, prepared, flipped: true);
+
+    /// <summary>
+    /// U[ξ, r, k] for rows × cols kernel pairs; the kernel of pair (r, k) is W[r, k] or, when
+    /// <paramref name="flipped"/>, W[k, r] turned by 180° (its 9 taps in reverse order).
+    /// </summary>
+    private static void Prepare(int rows, int cols, ReadOnlySpan<float> weight, Span<float> prepared, bool flipped)
     {
-        int pairs = s.OutChannels * s.InChannels;
+        int pairs = rows * cols;
         var half = Vector512.Create(0.5f);
         var transposed = stackalloc float[9 * 16];
         var g = stackalloc Vector512<float>[9];
@@ -101,8 +122,12 @@ internal static unsafe class ConvWinograd
                 var mask = ConvDirect.FirstLanes(lanes);
                 // The 16 kernels' taps, tap-major (lanes past the last pair keep old values; nothing stores them).
                 for (int lane = 0; lane < lanes; lane++)
+                {
+                    int r = (p + lane) / cols, k = (p + lane) % cols;
+                    float* kernel = w + (nint)(flipped ? k * rows + r : r * cols + k) * 9;
                     for (int t = 0; t < 9; t++)
-                        transposed[t * 16 + lane] = w[(nint)(p + lane) * 9 + t];
+                        transposed[t * 16 + lane] = kernel[flipped ? 8 - t : t];
+                }
                 for (int t = 0; t < 9; t++) g[t] = Vector512.Load(transposed + t * 16);
                 // G·g, column by column of g (g[3r + c] is row r, column c).
                 for (int c = 0; c < 3; c++)
@@ -127,11 +152,12 @@ internal static unsafe class ConvWinograd
     }
 
     /// <summary>
-    /// Samples [first, first + count) of y = f(W ⋆ x + bias); <paramref name="prepared"/> from
-    /// <see cref="PrepareForward"/>.
+    /// Samples [first, first + count) of y (+)= f(W ⋆ x + bias); <paramref name="prepared"/> from
+    /// <see cref="PrepareForward"/> (or, for an input gradient, <see cref="PrepareBackwardInput"/>
+    /// with <see cref="BackwardInputShape"/> as <paramref name="s"/>).
     /// </summary>
     public static void ForwardGroup<TAct>(in Conv2dShape s, int first, int count, float* x, float* prepared, float* bias, float* y,
-        TAct activation) where TAct : struct, IActivation<TAct>
+        TAct activation, bool accumulate) where TAct : struct, IActivation<TAct>
     {
         var geo = new Geometry(in s);
         int ic = s.InChannels, oc = s.OutChannels, n = geo.Columns;
@@ -149,7 +175,7 @@ internal static unsafe class ConvWinograd
             for (int b = 0; b < count; b++)
                 for (int o = 0; o < oc; o++)
                     TransformOutput(in s, in geo, m + (nint)o * n + b * geo.Tiles, mStride,
-                        y + ((nint)(first + b) * oc + o) * s.OutPlane, bias == null ? 0f : bias[o], activation);
+                        y + ((nint)(first + b) * oc + o) * s.OutPlane, bias == null ? 0f : bias[o], activation, accumulate);
         }
     }
 
@@ -273,7 +299,8 @@ internal static unsafe class ConvWinograd
     /// transform Aᵀ·, the two output rows interleaved from the tiles' columns, then bias and activation.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformOutput<TAct>(in Conv2dShape s, in Geometry geo, float* m, int positionStride, float* y, float bias, TAct activation)
+    private static void TransformOutput<TAct>(in Conv2dShape s, in Geometry geo, float* m, int positionStride, float* y, float bias, TAct activation,
+        bool accumulate)
         where TAct : struct, IActivation<TAct>
     {
         int tilesW = geo.TilesW, outW = s.OutWidth, outH = s.OutHeight;
@@ -297,23 +324,34 @@ internal static unsafe class ConvWinograd
                     h1[i] = m1 - m2 - m3;
                 }
                 int row = 2 * ty, col = 2 * tx, width = Math.Min(32, outW - col);
-                WriteRow(y + row * outW + col, h0[0] + h0[1] + h0[2], h1[0] + h1[1] + h1[2], width, low, high, b, activation);
+                WriteRow(y + row * outW + col, h0[0] + h0[1] + h0[2], h1[0] + h1[1] + h1[2], width, low, high, b, activation, accumulate);
                 if (row + 1 < outH)
-                    WriteRow(y + (row + 1) * outW + col, h0[1] - h0[2] - h0[3], h1[1] - h1[2] - h1[3], width, low, high, b, activation);
+                    WriteRow(y + (row + 1) * outW + col, h0[1] - h0[2] - h0[3], h1[1] - h1[2] - h1[3], width, low, high, b, activation, accumulate);
             }
     }
 
-    /// <summary>to[0..width) = f(interleave(left, right) + bias): left holds the tiles' first column, right their second.</summary>
+    /// <summary>
+    /// to[0..width) (+)= f(interleave(left, right) + bias): left holds the tiles' first column,
+    /// right their second.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteRow<TAct>(float* to, Vector512<float> left, Vector512<float> right, int width,
-        Vector512<int> low, Vector512<int> high, Vector512<float> bias, TAct activation) where TAct : struct, IActivation<TAct>
+        Vector512<int> low, Vector512<int> high, Vector512<float> bias, TAct activation, bool accumulate) where TAct : struct, IActivation<TAct>
     {
-        var first = activation.Forward(Avx512F.PermuteVar16x32x2(left, low, right) + bias);
-        if (width >= 16) Vector512.Store(first, to);
-        else Avx512F.MaskStore(to, ConvDirect.FirstLanes(width), first);
-        if (width <= 16) return;
-        var second = activation.Forward(Avx512F.PermuteVar16x32x2(left, high, right) + bias);
-        if (width >= 32) Vector512.Store(second, to + 16);
-        else Avx512F.MaskStore(to + 16, ConvDirect.FirstLanes(width - 16), second);
+        Put(to, activation.Forward(Avx512F.PermuteVar16x32x2(left, low, right) + bias), Math.Min(width, 16), accumulate);
+        if (width > 16) Put(to + 16, activation.Forward(Avx512F.PermuteVar16x32x2(left, high, right) + bias), width - 16, accumulate);
+    }
+
+    /// <summary>to[0..lanes) (+)= value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* to, Vector512<float> value, int lanes, bool accumulate)
+    {
+        if (lanes == 16)
+        {
+            Vector512.Store(accumulate ? Vector512.Load(to) + value : value, to);
+            return;
+        }
+        var mask = ConvDirect.FirstLanes(lanes);
+        Avx512F.MaskStore(to, mask, accumulate ? Avx512F.MaskLoad(to, mask, Vector512<float>.Zero) + value : value);
     }
 }
