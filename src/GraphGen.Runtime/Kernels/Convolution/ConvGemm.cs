@@ -54,29 +54,62 @@ internal static class ConvGemm
 
     /// <summary>
     /// The weight and bias gradients summed over samples [first, end), written (not added) into
-    /// <paramref name="dweight"/> and <paramref name="dbias"/> (empty for none): each weight element
-    /// is one chain of multiply-adds over the samples in order.
+    /// <paramref name="dweight"/> and <paramref name="dbias"/> (empty for none). Samples go in
+    /// chunks of up to <see cref="ChunkColumns"/> columns: their columns side by side and their dy
+    /// copied side by side, so that one GEMM sums over the chunk's samples and positions (depth
+    /// n·P, not P: a 64-channel 16×16 layer's per-sample product has depth 256 and ran at half the
+    /// GEMM's rate). Each weight element is one fixed chain of multiply-adds per chunk, the chunks
+    /// added in order.
     /// </summary>
     public static void BackwardWeightSlice(in Conv2dShape s, int first, int end, ReadOnlySpan<float> x, ReadOnlySpan<float> dy,
         Span<float> dweight, Span<float> dbias, bool onThisThread)
     {
         int icg = s.GroupInChannels, ocg = s.GroupOutChannels, ck = s.GroupWeightColumns, p = s.OutPlane;
         bool pointwise = IsPointwise(s);
-        var col = pointwise ? default : KernelWorkspace.ForCurrentThread().Columns(ck * p);
-        for (int b = first; b < end; b++)
+        int chunk = pointwise ? 1 : Math.Clamp(ChunkColumns / Math.Max(1, p), 1, end - first);
+        var ws = KernelWorkspace.ForCurrentThread();
+        var col = pointwise ? default : ws.Columns(ck * chunk * p);
+        var dyChunk = chunk > 1 ? ws.Padded(ocg * chunk * p) : default;
+        for (int b0 = first; b0 < end; b0 += chunk)
         {
-            var xb = x.Slice(b * s.InputSize, s.InputSize);
-            var dyb = dy.Slice(b * s.OutputSize, s.OutputSize);
+            int count = Math.Min(chunk, end - b0), width = count * p;
             for (int g = 0; g < s.Groups; g++)
             {
-                var xg = xb.Slice(g * icg * s.InPlane, icg * s.InPlane);
-                if (!pointwise) Im2Col.Gather(s, xg, col);
-                Multiply(onThisThread, false, true, ocg, ck, p, dyb.Slice(g * ocg * p, ocg * p), p,
-                    pointwise ? xg : col, p, dweight.Slice(g * ocg * ck, ocg * ck), ck, accumulate: b != first);
+                ReadOnlySpan<float> a, bm;
+                int lda;
+                if (count == 1)
+                {
+                    var xg = x.Slice(b0 * s.InputSize + g * icg * s.InPlane, icg * s.InPlane);
+                    if (!pointwise) Im2Col.Gather(s, xg, col);
+                    a = dy.Slice(b0 * s.OutputSize + g * ocg * p, ocg * p);
+                    bm = pointwise ? xg : col;
+                    lda = p;
+                }
+                else
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        int b = b0 + i;
+                        Im2Col.Gather(s, x.Slice(b * s.InputSize + g * icg * s.InPlane, icg * s.InPlane), col.Slice(i * p), width);
+                        var dyg = dy.Slice(b * s.OutputSize + g * ocg * p, ocg * p);
+                        for (int o = 0; o < ocg; o++) dyg.Slice(o * p, p).CopyTo(dyChunk.Slice(o * width + i * p, p));
+                    }
+                    a = dyChunk;
+                    bm = col;
+                    lda = width;
+                }
+                Multiply(onThisThread, false, true, ocg, ck, width, a, lda, bm, width, dweight.Slice(g * ocg * ck, ocg * ck), ck, accumulate: b0 != first);
             }
-            BiasGradient(s, dyb, dbias, b != first);
+            for (int b = b0; b < b0 + count; b++)
+                BiasGradient(s, dy.Slice(b * s.OutputSize, s.OutputSize), dbias, b != first);
         }
     }
+
+    /// <summary>
+    /// The most columns (samples × positions) one weight-gradient GEMM sums over: deep enough for
+    /// the GEMM's rate, while the chunk's columns (ICg·KH·KW × this) stay a few MiB.
+    /// </summary>
+    internal const int ChunkColumns = 1024;
 
     /// <summary>
     /// One GEMM: whole (GEMM may spread it over its own threads) or, when this kernel already runs

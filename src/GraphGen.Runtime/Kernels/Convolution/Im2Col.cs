@@ -14,23 +14,36 @@ namespace GraphGen.Kernels;
 internal static partial class Im2Col
 {
     /// <summary>col (ICg·KH·KW × OH·OW) from the group's input planes xg (ICg × H·W).</summary>
+    public static void Gather(in Conv2dShape s, ReadOnlySpan<float> xg, Span<float> col) => Gather(in s, xg, col, s.OutPlane);
+
+    /// <summary>
+    /// The same with rows <paramref name="rowStride"/> floats apart (≥ OH·OW): several samples'
+    /// columns side by side, sample i gathered into col[.., i·OH·OW ..]; nothing outside the
+    /// sample's OH·OW columns of each row is written.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Gather(in Conv2dShape s, ReadOnlySpan<float> xg, Span<float> col)
+    public static unsafe void Gather(in Conv2dShape s, ReadOnlySpan<float> xg, Span<float> col, int rowStride)
     {
         int ow = s.OutWidth, oh = s.OutHeight, plane = oh * ow, width = s.InWidth, stride = s.StrideW;
         KernelChecks.Length(xg.Length, "Im2Col.Gather", nameof(xg), "[ICg, H, W]", s.GroupInChannels, s.InHeight, width);
-        KernelChecks.Length(col.Length, "Im2Col.Gather", nameof(col), "[ICg·KH·KW, OH·OW]", s.GroupWeightColumns, plane);
+        if (rowStride < plane || col.Length < (long)(s.GroupWeightColumns - 1) * rowStride + plane)
+            throw new ArgumentException($"Im2Col.Gather: col holds {col.Length} floats, but {s.GroupWeightColumns} rows of {plane} floats, {rowStride} apart, need {(long)(s.GroupWeightColumns - 1) * rowStride + plane}.", nameof(col));
         fixed (float* x = xg, c = col)
         {
-            float* xEnd = x + xg.Length, colEnd = c + col.Length;
+            float* xEnd = x + xg.Length;
             // Rows are short (OW = 7..28): plain loops over pointers, a vector copy only for runs of
             // 16 or more (8 or more for the adds of Fold). Every index is inside its plane by construction of [lo, hi) (ValidColumns)
             // and the row test.
-            float* target = c;
+            int row = 0;
             for (int ic = 0; ic < s.GroupInChannels; ic++)
                 for (int kh = 0; kh < s.KernelHeight; kh++)
-                    for (int kw = 0; kw < s.KernelWidth; kw++)
+                    for (int kw = 0; kw < s.KernelWidth; kw++, row++)
                     {
+                        float* target = c + (nint)row * rowStride;
+                        // Contiguous rows (one sample): a vector tail may spill into the next row, which is
+                        // written after it. Side by side, the next row's first sample is written before
+                        // it: nothing past this sample's columns.
+                        float* colEnd = rowStride == plane ? c + col.Length : target + plane;
                         var (lo, hi, offset) = ValidColumns(width, ow, stride, s.PadW, kw * s.DilationW);
                         for (int y = 0; y < oh; y++, target += ow)
                         {
@@ -43,13 +56,13 @@ internal static partial class Im2Col
                             float* source = x + (nint)ic * s.InPlane + (nint)ih * width + offset;
                             int k = 0;
                             for (; k < lo; k++) target[k] = 0f;
-                            if (stride == 1 && hi - lo >= 16)
+                            if (stride == 1)
                             {
-                                new ReadOnlySpan<float>(source + lo, hi - lo).CopyTo(new Span<float>(target + lo, hi - lo));
-                                k = hi;
+                                // 16 lanes at a time with a masked tail: the rows of a 3×3 kernel's
+                                // side taps are one short of the row (15 of 16), too short for a span copy.
+                                if (hi > lo) ConvDirect.CopyRow(source + lo, target + lo, hi - lo);
+                                k = Math.Max(lo, hi);
                             }
-                            else if (stride == 1)
-                                for (; k < hi; k++) target[k] = source[k];
                             else
                             {
                                 if (stride == 2) k = GatherStride2(source, target, k, hi, xEnd, colEnd);
