@@ -78,7 +78,11 @@ public class ConvAlgorithmRuleTests
     [InlineData(32, 14, 32, 3, 1, 1, 1, "Direct", "Direct", "Direct")]
     [InlineData(32, 14, 32, 3, 1, 1, 32, "Direct", "Direct", "Direct")]           // depthwise
     [InlineData(3, 32, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // 3 of 4 lanes of a block, wide image
-    [InlineData(64, 7, 64, 3, 1, 1, 1, "Direct", "Direct", "Im2ColGemm")]
+    [InlineData(64, 7, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Im2ColGemm")]    // 64 channels and more: Winograd
+    [InlineData(64, 16, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Im2ColGemm")]
+    [InlineData(128, 8, 128, 3, 1, 1, 1, "Winograd", "Winograd", "Im2ColGemm")]
+    [InlineData(32, 16, 64, 3, 1, 1, 1, "Direct", "Direct", "Im2ColGemm")]        // 32 input channels: not Winograd
+    [InlineData(3, 32, 64, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // a stem
     [InlineData(32, 14, 64, 1, 1, 0, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // 1×1
     [InlineData(16, 28, 32, 3, 2, 1, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // stride 2
     public void TheRulePicksTheMeasuredWinner(int inC, int size, int outC, int k, int stride, int pad, int groups,
@@ -86,7 +90,7 @@ public class ConvAlgorithmRuleTests
     {
         var s = new Conv2dShape(inC, size, size, outC, k, k, stride, stride, pad, pad, Groups: groups);
         if (!System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            forward = backwardInput = backwardWeight = "Im2ColGemm"; // the direct kernel needs AVX-512
+            forward = backwardInput = backwardWeight = "Im2ColGemm"; // the direct and Winograd kernels need AVX-512
         Assert.Equal(forward, ConvAlgorithms.Forward(s).ToString());
         Assert.Equal(backwardInput, ConvAlgorithms.BackwardInput(s).ToString());
         Assert.Equal(backwardWeight, ConvAlgorithms.BackwardWeight(s).ToString());

@@ -333,16 +333,6 @@ public class Conv2dTests
         }
     }
 
-    [Fact]
-    public void TheRuleTakesWinogradForWideThreeByThreeLayers()
-    {
-        var wide = new Conv2dShape(64, 16, 16, 64, 3, 3, PadH: 1, PadW: 1);
-        var narrow = new Conv2dShape(3, 32, 32, 64, 3, 3, PadH: 1, PadW: 1);
-        Assert.Equal(ConvWinograd.Supports(wide), ConvAlgorithms.Forward(wide) == ConvAlgorithm.Winograd);
-        Assert.Equal(ConvWinograd.Supports(wide), ConvAlgorithms.BackwardInput(wide) == ConvAlgorithm.Winograd);
-        Assert.NotEqual(ConvAlgorithm.Winograd, ConvAlgorithms.Forward(narrow));   // 3 input channels: a GEMM depth of 3
-    }
-
     private readonly record struct ForwardCall(Conv2dShape Shape, int Batch, Problem P, float[] Y) : IWithActivation
     {
         public void Run<TAct>(TAct activation) where TAct : struct, IActivation<TAct> => Conv2d.Forward(Shape, Batch, P.X, P.W, P.Bias, Y, activation);

@@ -15,8 +15,9 @@ namespace GraphGen.Kernels;
 /// activation is applied by the caller.
 /// </summary>
 /// <remarks>
-/// Two algorithms compute each pass: im2col + <see cref="Gemm"/> (<see cref="ConvGemm"/>) and a
-/// direct, register-blocked kernel for stride 1 (<see cref="ConvDirect"/>);
+/// Three algorithms compute the passes: im2col + <see cref="Gemm"/> (<see cref="ConvGemm"/>), a
+/// direct, register-blocked kernel for stride 1 (<see cref="ConvDirect"/>) and, for wide 3×3
+/// stride-1 layers' forward pass and input gradient, Winograd's F(2×2, 3×3) (<see cref="ConvWinograd"/>);
 /// <see cref="ConvAlgorithms"/> holds the measured rule that picks one. Samples (forward, input
 /// gradient) or fixed slices of samples (weight gradient) run in parallel on
 /// <see cref="WorkerPool"/>; the weight gradient sums the slices' partial sums in slice order,
