@@ -78,9 +78,9 @@ public class ConvAlgorithmRuleTests
     [InlineData(32, 14, 32, 3, 1, 1, 1, "Direct", "Direct", "Direct")]
     [InlineData(32, 14, 32, 3, 1, 1, 32, "Direct", "Direct", "Direct")]           // depthwise
     [InlineData(3, 32, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // 3 of 4 lanes of a block, wide image
-    [InlineData(64, 7, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Im2ColGemm")]    // 64 channels and more: Winograd
-    [InlineData(64, 16, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Im2ColGemm")]
-    [InlineData(128, 8, 128, 3, 1, 1, 1, "Winograd", "Winograd", "Im2ColGemm")]
+    [InlineData(64, 7, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]      // 64 channels and more: Winograd
+    [InlineData(64, 16, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]
+    [InlineData(128, 8, 128, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]
     [InlineData(32, 16, 64, 3, 1, 1, 1, "Direct", "Direct", "Im2ColGemm")]        // 32 input channels: not Winograd
     [InlineData(3, 32, 64, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // a stem
     [InlineData(32, 14, 64, 1, 1, 0, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // 1×1

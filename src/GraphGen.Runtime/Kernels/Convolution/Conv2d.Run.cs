@@ -82,7 +82,9 @@ public static partial class Conv2d
         Span<float> dweight, Span<float> dbias, bool accumulate, ConvAlgorithm algorithm)
     {
         int slices = Math.Min(batch, WeightSlices);
-        int weightSize = s.WeightSize, stride = weightSize + s.OutChannels;
+        // Winograd's slices sum the transformed gradient M (16 per channel pair): one output transform after the sum.
+        bool winograd = algorithm == ConvAlgorithm.Winograd;
+        int weightSize = winograd ? ConvWinograd.WeightPartialSize(in s) - s.OutChannels : s.WeightSize, stride = weightSize + s.OutChannels;
         var partials = KernelWorkspace.ForCurrentThread().Partials(slices * stride);
         fixed (float* px = x, pdy = dy, pp = partials)
         {
@@ -96,10 +98,10 @@ public static partial class Conv2d
         }
         // dW (+)= ((p₀ + p₁) + p₂) + ...: the gradient is complete before it meets the old value,
         // so accumulating gives exactly old + (what a write would have given).
-        var dw = dweight.Slice(0, weightSize);
         var first = partials.Slice(0, stride);
         for (int i = 1; i < slices; i++) SpanMath.Add(partials.Slice(i * stride, stride), first);
-        SpanMath.CopyOrAdd(first.Slice(0, weightSize), dw, accumulate);
+        if (winograd) ConvWinograd.WeightFromTransformed(in s, first.Slice(0, weightSize), dweight.Slice(0, s.WeightSize), accumulate);
+        else SpanMath.CopyOrAdd(first.Slice(0, weightSize), dweight.Slice(0, weightSize), accumulate);
         if (!dbias.IsEmpty) SpanMath.CopyOrAdd(first.Slice(weightSize, s.OutChannels), dbias, accumulate);
     }
 
@@ -198,6 +200,11 @@ public static partial class Conv2d
         {
             ref readonly var s = ref Shape;
             int first = (int)((long)Batch * slice / Slices), end = (int)((long)Batch * (slice + 1) / Slices);
+            if (Algorithm == ConvAlgorithm.Winograd)
+            {
+                ConvWinograd.BackwardWeightSlice(in s, first, end, Input, Weight, Output + (nint)slice * ConvWinograd.WeightPartialSize(in s), WithBias, Threads > 1);
+                return;
+            }
             int stride = s.WeightSize + s.OutChannels;
             float* dw = Output + (nint)slice * stride;
             var db = WithBias ? new Span<float>(dw + s.WeightSize, s.OutChannels) : Span<float>.Empty;

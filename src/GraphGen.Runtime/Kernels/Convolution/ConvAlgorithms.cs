@@ -9,7 +9,7 @@ internal enum ConvAlgorithm
     Im2ColGemm,
     /// <summary>Register-blocked correlation over zero-padded planes, stride 1 only: <see cref="ConvDirect"/>.</summary>
     Direct,
-    /// <summary>Winograd's F(2×2, 3×3): 3×3, stride 1, one group; the forward pass and the input gradient: <see cref="ConvWinograd"/>.</summary>
+    /// <summary>Winograd's F(2×2, 3×3) (forward, input gradient) and F(3×3, 2×2) (weight gradient): 3×3, stride 1, one group: <see cref="ConvWinograd"/>.</summary>
     Winograd,
 }
 
@@ -37,8 +37,9 @@ internal enum ConvAlgorithm
 /// The rule, from these figures (the machine is shared, so single runs differ by up to 30%;
 /// only larger differences decided anything):
 /// <list type="bullet">
-/// <item>Forward: Winograd's F(2×2, 3×3) for 3×3 stride-1 layers of 64 channels and more
-/// (<see cref="WinogradPays"/>: 1.35–1.45× the direct kernel), else direct wherever it applies
+/// <item>All three passes: Winograd's F(2×2, 3×3) / F(3×3, 2×2) for 3×3 stride-1 layers of 64
+/// channels and more (<see cref="WinogradPays"/>: 1.3–2.2× the other kernels).</item>
+/// <item>Forward otherwise: direct wherever it applies
 /// (stride 1, k &gt; 1): 1.3–6× faster than the GEMM. A 1×1 kernel needs no unrolling, and there
 /// the GEMM wins.</item>
 /// <item>Input gradient: the direct kernel computes whole blocks of 4 or 8 input channels and
@@ -67,10 +68,12 @@ internal static class ConvAlgorithms
 
     /// <summary>
     /// Winograd's transforms cost per input channel (input) and per output channel (output), its
-    /// products per pair of them: it pays once both are wide. Measured forward passes, two threads,
-    /// µs as direct / Winograd (<c>profile-cnn</c>): 64→64 16×16 b32 1617 / 1207, 128→128 8×8 b32
-    /// 2277 / 1576; but 16→16 14×14 b64 190 / 290 and 32→32 7×7 b64 231 / 310, where a tile row
-    /// of 7 or 4 tiles fills a fraction of the transforms' 16 lanes.
+    /// products per pair of them: it pays once both are wide. Measured on two threads, µs as the
+    /// rule before / Winograd (<c>profile-cnn</c>): 64→64 16×16 b32 forward 1617 / 1207–1306,
+    /// input gradient 1634 / 1274–1335, weight gradient (GEMM) 2700 / 1244–1270; 128→128 8×8 b32
+    /// 2277 / 1576–1716, 2281 / 1719–1778, 2370 / 1722. But 16→16 14×14 b64 forward 190 / 290
+    /// and 32→32 7×7 b64 231 / 310, where a tile row of 7 or 4 tiles fills a fraction of the
+    /// transforms' 16 lanes.
     /// </summary>
     internal static bool WinogradPays(in Conv2dShape s) => s.InChannels >= WinogradMinChannels && s.OutChannels >= WinogradMinChannels;
 
@@ -93,13 +96,17 @@ internal static class ConvAlgorithms
         return (double)s.GroupInChannels / ConvDirect.CorrelationPad(s.GroupInChannels) * geo.OutW / geo.PaddedW;
     }
 
-    public static ConvAlgorithm BackwardWeight(in Conv2dShape s) =>
-        Choose(in s, DirectApplies(in s) && (long)s.GroupInChannels * s.GroupOutChannels <= 1024);
+    public static ConvAlgorithm BackwardWeight(in Conv2dShape s)
+    {
+        bool winograd = ConvWinograd.Supports(in s);
+        if (t_forced == ConvAlgorithm.Winograd && winograd || t_forced == null && winograd && WinogradPays(in s)) return ConvAlgorithm.Winograd;
+        return Choose(in s, DirectApplies(in s) && (long)s.GroupInChannels * s.GroupOutChannels <= 1024);
+    }
 
     private static bool DirectApplies(in Conv2dShape s) =>
         Vector512.IsHardwareAccelerated && ConvDirect.Supports(in s) && s.KernelHeight * s.KernelWidth > 1;
 
-    /// <summary>The forced algorithm where it applies (Direct needs stride 1; Winograd is not a weight gradient), else the rule's choice.</summary>
+    /// <summary>The forced algorithm where it applies (Direct needs stride 1; Winograd is decided above), else the rule's choice.</summary>
     private static ConvAlgorithm Choose(in Conv2dShape s, bool direct)
     {
         var rule = direct ? ConvAlgorithm.Direct : ConvAlgorithm.Im2ColGemm;

@@ -27,12 +27,11 @@ namespace GraphGen.Kernels;
 /// <remarks>
 /// Rounding: the transforms add and subtract up to four values and halve (exactly), so an output
 /// differs from the direct sum by a few more units in the last place of the terms' magnitude
-/// than a direct sum does; Conv2dTests bounds it. Only the forward pass (training and
-/// inference) takes this path. The input gradient is a correlation with the flipped, transposed
-/// kernel and could take it too; the weight gradient needs other transforms (F(3×3, 2×2)). Both
-/// keep the direct and GEMM kernels for now.
+/// than a direct sum does; Conv2dTests bounds it. The input gradient is this forward pass over dy
+/// with the kernel transposed and turned by 180° (<see cref="BackwardInputShape"/>); the weight
+/// gradient is F(3×3, 2×2) (ConvWinograd.WeightGradient.cs).
 /// </remarks>
-internal static unsafe class ConvWinograd
+internal static unsafe partial class ConvWinograd
 {
     /// <summary>Transformed positions per tile: 4×4.</summary>
     public const int Positions = 16;
