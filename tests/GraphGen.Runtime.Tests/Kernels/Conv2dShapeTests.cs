@@ -75,13 +75,13 @@ public class ConvAlgorithmRuleTests
     [InlineData(1, 28, 6, 5, 1, 0, 1, "Direct", "Im2ColGemm", "Direct")]          // LeNet conv1
     [InlineData(6, 12, 16, 5, 1, 0, 1, "Direct", "Im2ColGemm", "Direct")]         // LeNet conv2
     [InlineData(16, 28, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]            // ResNet
-    [InlineData(32, 14, 32, 3, 1, 1, 1, "Direct", "Direct", "Direct")]
+    [InlineData(32, 14, 32, 3, 1, 1, 1, "Direct", "Direct", "Winograd")]           // 1024 channel pairs: Winograd's weight gradient
     [InlineData(32, 14, 32, 3, 1, 1, 32, "Direct", "Direct", "Direct")]           // depthwise
     [InlineData(3, 32, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // 3 of 4 lanes of a block, wide image
     [InlineData(64, 7, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]      // 64 channels and more: Winograd
     [InlineData(64, 16, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]
     [InlineData(128, 8, 128, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]
-    [InlineData(32, 16, 64, 3, 1, 1, 1, "Direct", "Direct", "Im2ColGemm")]        // 32 input channels: not Winograd
+    [InlineData(32, 16, 64, 3, 1, 1, 1, "Direct", "Direct", "Winograd")]          // 32 input channels: Winograd's weight gradient alone
     [InlineData(3, 32, 64, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // a stem
     [InlineData(32, 14, 64, 1, 1, 0, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // 1×1
     [InlineData(16, 28, 32, 3, 2, 1, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // stride 2

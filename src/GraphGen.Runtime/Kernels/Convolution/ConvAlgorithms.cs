@@ -37,8 +37,9 @@ internal enum ConvAlgorithm
 /// The rule, from these figures (the machine is shared, so single runs differ by up to 30%;
 /// only larger differences decided anything):
 /// <list type="bullet">
-/// <item>All three passes: Winograd's F(2×2, 3×3) / F(3×3, 2×2) for 3×3 stride-1 layers of 64
-/// channels and more (<see cref="WinogradPays"/>: 1.3–2.2× the other kernels).</item>
+/// <item>Winograd's F(2×2, 3×3) / F(3×3, 2×2) for 3×3 stride-1 layers: forward and input gradient
+/// at 64 channels and more (<see cref="WinogradPays"/>: 1.3–1.45× the other kernels), weight
+/// gradient from 1024 channel pairs (<see cref="WinogradPaysForWeights"/>: 1.2–2.2×).</item>
 /// <item>Forward otherwise: direct wherever it applies
 /// (stride 1, k &gt; 1): 1.3–6× faster than the GEMM. A 1×1 kernel needs no unrolling, and there
 /// the GEMM wins.</item>
@@ -79,6 +80,14 @@ internal static class ConvAlgorithms
 
     internal const int WinogradMinChannels = 64;
 
+    /// <summary>
+    /// The weight gradient's transforms are the same, but its GEMMs are as deep as a slice has
+    /// tiles and its output transform runs once per call: it pays from 1024 channel pairs, where the
+    /// direct kernel's dot products stop paying (two threads, µs direct / Winograd: 32→32 7×7 b64
+    /// 391–395 / 322–324; 16→16 14×14 b64 252 / 275–278).
+    /// </summary>
+    internal static bool WinogradPaysForWeights(in Conv2dShape s) => (long)s.InChannels * s.OutChannels >= 1024;
+
     public static ConvAlgorithm BackwardInput(in Conv2dShape s)
     {
         bool winograd = ConvWinograd.SupportsBackwardInput(in s);
@@ -99,7 +108,7 @@ internal static class ConvAlgorithms
     public static ConvAlgorithm BackwardWeight(in Conv2dShape s)
     {
         bool winograd = ConvWinograd.Supports(in s);
-        if (t_forced == ConvAlgorithm.Winograd && winograd || t_forced == null && winograd && WinogradPays(in s)) return ConvAlgorithm.Winograd;
+        if (t_forced == ConvAlgorithm.Winograd && winograd || t_forced == null && winograd && WinogradPaysForWeights(in s)) return ConvAlgorithm.Winograd;
         return Choose(in s, DirectApplies(in s) && (long)s.GroupInChannels * s.GroupOutChannels <= 1024);
     }
 
