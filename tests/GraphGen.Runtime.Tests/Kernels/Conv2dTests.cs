@@ -28,6 +28,7 @@ public class Conv2dTests
         new(2, 5, 71, 3, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),                  // stride 2, rows of 36: whole 16-column gathers and a tail
         new(5, 9, 10, 7, 3, 3),                                                            // 3×3 unpadded: odd output rows (Winograd's last tile half used)
         new(3, 6, 5, 4, 3, 3, PadH: 2, PadW: 2),                                           // padding of 2: a full ring of zeros
+        new(4, 13, 15, 5, 3, 3, PadH: 1, PadW: 1),                                         // rows of 8 tiles (two to a vector), odd rows and columns
     ];
 
     /// <summary>
