@@ -1,3 +1,4 @@
+using CsCheck;
 using GraphGen.Kernels;
 using static GraphGen.Runtime.Tests.Kernels.KernelAssert;
 
@@ -351,6 +352,54 @@ public class Conv2dTests
         {
             ConvAlgorithms.Forced = null;
         }
+    }
+
+    /// <summary>
+    /// Winograd's three passes on random 3×3 stride-1 shapes (CsCheck: 1–12 channels each way,
+    /// images 1–18 on a side, padding 0–2, batch 1–4: one-tile and odd-sized planes, tile rows of
+    /// every width, partial groups and slices), each against the double-precision definition
+    /// within its bound. A failure prints the shape; CsCheck_Seed replays it.
+    /// </summary>
+    [Fact]
+    public void WinogradMatchesTheDefinitionOnRandomShapes()
+    {
+        if (!ConvWinograd.Supports(Shapes[1])) return; // no AVX-512: nothing takes Winograd (the rule tests say so)
+        var shapes =
+            from ic in Gen.Int[1, 12]
+            from oc in Gen.Int[1, 12]
+            from h in Gen.Int[1, 18]
+            from w in Gen.Int[1, 18]
+            from ph in Gen.Int[0, 2]
+            from pw in Gen.Int[0, 2]
+            from batch in Gen.Int[1, 4]
+            where h + 2 * ph >= 3 && w + 2 * pw >= 3
+            select (Shape: new Conv2dShape(ic, h, w, oc, 3, 3, PadH: ph, PadW: pw), Batch: batch);
+        shapes.Sample(c =>
+        {
+            var (s, batch) = c;
+            var p = Problem.Create(s, batch, (ulong)(s.InChannels * 1000 + s.InHeight * 31 + s.InWidth));
+            var y = new float[batch * s.OutputSize];
+            var dx = new float[batch * s.InputSize];
+            var dw = new float[s.WeightSize];
+            var db = new float[s.OutChannels];
+            Using("Winograd", () =>
+            {
+                Conv2d.Forward(s, batch, p.X, p.W, p.Bias, y);
+                Conv2d.BackwardInput(s, batch, p.Dy, p.W, dx, accumulate: false);
+                Conv2d.BackwardWeight(s, batch, p.X, p.Dy, dw, db, accumulate: false);
+                return 0;
+            });
+            var magnitude = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias), magnitude: true);
+            WithinBound(ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias)), y,
+                WinogradBound(s, batch, p.X, (o, ci, t) => p.W[(o * s.InChannels + ci) * 9 + t], magnitude), $"{s} b{batch} y");
+            var dxMagnitude = ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W), magnitude: true);
+            WithinBound(ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W)), dx,
+                WinogradBound(ConvWinograd.BackwardInputShape(s), batch, p.Dy, (ci, o, t) => p.W[(o * s.InChannels + ci) * 9 + 8 - t], dxMagnitude), $"{s} b{batch} dx");
+            var (expectedW, expectedB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy));
+            var (magW, magB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy), magnitude: true);
+            WithinBound(expectedW, dw, WinogradWeightBound(s, batch, p, magW), $"{s} b{batch} dW");
+            WithinBound(expectedB, db, Bound(magB, batch * s.OutPlane), $"{s} b{batch} dbias");
+        }, iter: 150, print: c => $"{c.Shape} batch {c.Batch}");
     }
 
     [Fact]
