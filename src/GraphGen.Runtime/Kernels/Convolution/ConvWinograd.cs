@@ -5,8 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace GraphGen.Kernels;
 
 /// <summary>
-/// The forward pass of a 3×3, stride-1 convolution by Winograd's minimal filtering F(2×2, 3×3)
-/// (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016). Each 2×2 block
+/// The forward pass (and, through it, the input gradient) of a 3×3, stride-1 convolution by
+/// Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional
+/// Neural Networks", 2016). Each 2×2 block
 /// of outputs is computed from the 4×4 input tile under it with 16 multiplies per (output, input)
 /// channel pair instead of 36:
 /// <code>
@@ -17,7 +18,7 @@ namespace GraphGen.Kernels;
 /// </code>
 /// The 16 products do 2·O·C·16 FLOPs per tile where the definition does 2·O·C·9·4: 2.25× fewer, in
 /// register blocks near the FMA rate. The transforms are separable (rows, then columns) and run 16
-/// tiles of a tile row to a vector; at 64–128 channels they take about 40% of the time, and with
+/// tiles to a vector (from one tile row, or from 2 or 4 rows of 8 or 4 tiles); at 64–128 channels they take about 40% of the time, and with
 /// fewer channels or short tile rows more than the products save, which is why
 /// <see cref="ConvAlgorithms"/> takes this path for wide layers only. Samples are taken in groups
 /// of at least <see cref="TargetTiles"/> tiles so that the products are wide enough; groups run in
@@ -69,8 +70,10 @@ internal static unsafe partial class ConvWinograd
 
         public int Groups(int batch) => (batch + SamplesPerGroup - 1) / SamplesPerGroup;
 
-        /// <summary>Floats of one thread's scratch: the padded plane, four transformed rows, V and M.</summary>
+        /// <summary>Floats of one thread's plane scratch: the padded plane, then four transformed rows per tile row of a vector.</summary>
         public int PlaneFloats => PaddedH * PaddedW + RowsPerVector * 4 * PaddedW;
+
+        /// <summary>Floats of one thread's V and M (C and O channels, 16 positions each).</summary>
         public int TransformedFloats(in Conv2dShape s) => Positions * (PositionStride(s.InChannels, s) + PositionStride(s.OutChannels, s));
 
         /// <summary>Tile columns of V and M: the group's tiles in whole 32-tile blocks.</summary>
