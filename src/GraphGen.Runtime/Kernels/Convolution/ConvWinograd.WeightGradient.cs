@@ -75,40 +75,89 @@ internal static unsafe partial class ConvWinograd
         int outW = s.OutWidth, outH = s.OutHeight, tilesW = geo.TilesW;
         var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         var odds = evens + Vector512<int>.One;
-        var half = Vector512.Create(0.5f);
-        var rows = stackalloc Vector512<float>[8];   // R_i's even and odd columns, i = 0..3
+        if (geo.RowsPerVector > 1)
+        {
+            TransformGradientPacked(in s, in geo, plane, d, positionStride, evens, odds);
+            return;
+        }
         for (int ty = 0; ty < geo.TilesH; ty++)
             for (int tx = 0; tx < tilesW; tx += 16)
             {
                 int count = Math.Min(16, tilesW - tx), valid = outW - 2 * tx;  // columns of dy from 2tx
-                Vector512<float> lanes = ConvDirect.FirstLanes(count), first = ConvDirect.FirstLanes(valid), second = ConvDirect.FirstLanes(valid - 16);
+                Vector512<float> first = ConvDirect.FirstLanes(valid), second = ConvDirect.FirstLanes(valid - 16);
                 float* top = plane + 2 * ty * outW + 2 * tx;
                 var a = Avx512F.MaskLoad(top, first, Vector512<float>.Zero);
                 var b = Avx512F.MaskLoad(top + 16, second, Vector512<float>.Zero);
-                Vector512<float> e0 = Avx512F.PermuteVar16x32x2(a, evens, b), o0 = Avx512F.PermuteVar16x32x2(a, odds, b);
-                Vector512<float> e1 = default, o1 = default;
+                Vector512<float> a1 = default, b1 = default;
                 if (2 * ty + 1 < outH)
                 {
-                    a = Avx512F.MaskLoad(top + outW, first, Vector512<float>.Zero);
-                    b = Avx512F.MaskLoad(top + outW + 16, second, Vector512<float>.Zero);
-                    e1 = Avx512F.PermuteVar16x32x2(a, evens, b);
-                    o1 = Avx512F.PermuteVar16x32x2(a, odds, b);
+                    a1 = Avx512F.MaskLoad(top + outW, first, Vector512<float>.Zero);
+                    b1 = Avx512F.MaskLoad(top + outW + 16, second, Vector512<float>.Zero);
                 }
-                // G′ down the two rows: (r₀, (r₀ + r₁)/2, (r₀ − r₁)/2, −r₁), for the even and the odd column.
-                rows[0] = e0; rows[1] = o0;
-                rows[2] = (e0 + e1) * half; rows[3] = (o0 + o1) * half;
-                rows[4] = (e0 - e1) * half; rows[5] = (o0 - o1) * half;
-                rows[6] = -e1; rows[7] = -o1;
-                float* to = d + ty * tilesW + tx;
-                for (int i = 0; i < 4; i++)
-                {
-                    Vector512<float> even = rows[2 * i], odd = rows[2 * i + 1];
-                    Avx512F.MaskStore(to + (nint)(4 * i + 0) * positionStride, lanes, even);
-                    Avx512F.MaskStore(to + (nint)(4 * i + 1) * positionStride, lanes, (even + odd) * half);
-                    Avx512F.MaskStore(to + (nint)(4 * i + 2) * positionStride, lanes, (even - odd) * half);
-                    Avx512F.MaskStore(to + (nint)(4 * i + 3) * positionStride, lanes, -odd);
-                }
+                BlockTransform(d + ty * tilesW + tx, positionStride, ConvDirect.FirstLanes(count), a, b, a1, b1, evens, odds);
             }
+    }
+
+    /// <summary>
+    /// Tile rows of 4 or 8 tiles, 16 tiles (2 or 4 tile rows) to a vector, as the forward's packed
+    /// input transform: each vector's 32 columns are the block rows of consecutive tile rows side by
+    /// side (rows past the plane read as zero).
+    /// </summary>
+    private static void TransformGradientPacked(in Conv2dShape s, in Geometry geo, float* plane, float* d, int positionStride,
+        Vector512<int> evens, Vector512<int> odds)
+    {
+        int outW = s.OutWidth, outH = s.OutHeight, tilesW = geo.TilesW, k = geo.RowsPerVector;
+        var columns = ConvDirect.FirstLanes(outW);  // a row: 2·TilesW columns, the last missing for odd widths
+        for (int ty0 = 0; ty0 < geo.TilesH; ty0 += k)
+        {
+            // Row r of dy in the first 2·TilesW lanes (zero past the last row).
+            Vector512<float> Row(int r) => Load(plane, r, outW, outH, columns);
+            Vector512<float> a, b, a1, b1;
+            if (tilesW == 8)
+            {
+                a = Row(2 * ty0); b = Row(2 * ty0 + 2);
+                a1 = Row(2 * ty0 + 1); b1 = Row(2 * ty0 + 3);
+            }
+            else
+            {
+                a = Vector512.Create(Row(2 * ty0).GetLower(), Row(2 * ty0 + 2).GetLower());
+                b = Vector512.Create(Row(2 * ty0 + 4).GetLower(), Row(2 * ty0 + 6).GetLower());
+                a1 = Vector512.Create(Row(2 * ty0 + 1).GetLower(), Row(2 * ty0 + 3).GetLower());
+                b1 = Vector512.Create(Row(2 * ty0 + 5).GetLower(), Row(2 * ty0 + 7).GetLower());
+            }
+            BlockTransform(d + ty0 * tilesW, positionStride, ConvDirect.FirstLanes(Math.Min(k, geo.TilesH - ty0) * tilesW), a, b, a1, b1, evens, odds);
+        }
+
+        static Vector512<float> Load(float* plane, int r, int outW, int outH, Vector512<float> columns) =>
+            r < outH ? Avx512F.MaskLoad(plane + r * outW, columns, Vector512<float>.Zero) : Vector512<float>.Zero;
+    }
+
+    /// <summary>
+    /// D for 16 tiles: (a, b) hold the blocks' top rows (columns 2tx and 2tx + 1 in the even and odd
+    /// lanes of the pair), (a1, b1) their bottom rows. G′ down the two rows, (r₀, (r₀ + r₁)/2,
+    /// (r₀ − r₁)/2, −r₁), then along them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockTransform(float* to, int positionStride, Vector512<float> lanes, Vector512<float> a, Vector512<float> b,
+        Vector512<float> a1, Vector512<float> b1, Vector512<int> evens, Vector512<int> odds)
+    {
+        var half = Vector512.Create(0.5f);
+        Vector512<float> e0 = Avx512F.PermuteVar16x32x2(a, evens, b), o0 = Avx512F.PermuteVar16x32x2(a, odds, b);
+        Vector512<float> e1 = Avx512F.PermuteVar16x32x2(a1, evens, b1), o1 = Avx512F.PermuteVar16x32x2(a1, odds, b1);
+        Column(to, positionStride, lanes, e0, o0, half);
+        Column(to + 4 * (nint)positionStride, positionStride, lanes, (e0 + e1) * half, (o0 + o1) * half, half);
+        Column(to + 8 * (nint)positionStride, positionStride, lanes, (e0 - e1) * half, (o0 - o1) * half, half);
+        Column(to + 12 * (nint)positionStride, positionStride, lanes, -e1, -o1, half);
+    }
+
+    /// <summary>G′ along one transformed row: positions (even, (even + odd)/2, (even − odd)/2, −odd).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Column(float* to, int positionStride, Vector512<float> lanes, Vector512<float> even, Vector512<float> odd, Vector512<float> half)
+    {
+        Avx512F.MaskStore(to, lanes, even);
+        Avx512F.MaskStore(to + positionStride, lanes, (even + odd) * half);
+        Avx512F.MaskStore(to + 2 * (nint)positionStride, lanes, (even - odd) * half);
+        Avx512F.MaskStore(to + 3 * (nint)positionStride, lanes, -odd);
     }
 
     /// <summary>
