@@ -28,21 +28,31 @@ public static class SpecialFunctions
     }
 
     /// <summary>erf(x) in single precision: Abramowitz and Stegun 7.1.26, |error| ≤ 1.5e−7.</summary>
-    public static float Erf(float x)
+    public static float Erf(float x) => Erf(x, out _);
+
+    /// <summary>erf(x) as <see cref="Erf(float)"/>, and the e^(−x²) it computed on the way.</summary>
+    public static float Erf(float x, out float gaussian)
     {
         float ax = MathF.Abs(x);
         float t = 1f / (1f + 0.3275911f * ax);
         float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
-        float result = 1f - poly * MathF.Exp(-ax * ax);
+        gaussian = MathF.Exp(-ax * ax);
+        float result = 1f - poly * gaussian;
         return x < 0 ? -result : result;
     }
 
     /// <summary>GELU(x) = x·Φ(x) = x/2 · (1 + erf(x/√2)), the exact form (PyTorch's default).</summary>
     public static float Gelu(float x) => 0.5f * x * (1f + Erf(x * InvSqrt2));
 
-    /// <summary>GELU′(x) = Φ(x) + x·φ(x), with φ the standard normal density.</summary>
-    public static float GeluDerivative(float x) =>
-        0.5f * (1f + Erf(x * InvSqrt2)) + x * InvSqrt2Pi * MathF.Exp(-0.5f * x * x);
+    /// <summary>
+    /// GELU′(x) = Φ(x) + x·φ(x), with φ the standard normal density: √(2π)·φ(x) = e^(−x²/2) is the
+    /// e^(−z²) that erf(z = x/√2) computes anyway, so one exponential serves both terms.
+    /// </summary>
+    public static float GeluDerivative(float x)
+    {
+        float erf = Erf(x * InvSqrt2, out float gaussian);
+        return 0.5f * (1f + erf) + x * InvSqrt2Pi * gaussian;
+    }
 
     /// <summary>The logistic function σ(x) = 1 / (1 + e^(−x)), without overflow for large |x|.</summary>
     public static float Sigmoid(float x)

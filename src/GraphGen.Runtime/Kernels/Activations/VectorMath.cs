@@ -138,7 +138,11 @@ public static class VectorMath
 
     /// <summary>erf(x) by Abramowitz and Stegun 7.1.26 (|error| ≤ 1.5e−7), as <see cref="SpecialFunctions.Erf(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Erf(Vector512<float> x)
+    public static Vector512<float> Erf(Vector512<float> x) => Erf(x, out _);
+
+    /// <summary>erf(x) per lane, and the e^(−x²) it computed on the way (GELU′ uses it for φ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Erf(Vector512<float> x, out Vector512<float> gaussian)
     {
         // Separate multiplies and adds in the scalar form's order: near 0 the result is
         // 1 − (≈0.85), so any change of rounding in the polynomial is amplified.
@@ -150,13 +154,18 @@ public static class VectorMath
         poly = Vector512.Create(A2) + t * poly;
         poly = Vector512.Create(A1) + t * poly;
         poly = t * poly;
-        var result = one - poly * Exp(-ax * ax);
+        gaussian = Exp(-ax * ax);
+        var result = one - poly * gaussian;
         return Vector512.CopySign(result, x);
     }
 
     /// <summary>erf(x) per lane; see the <see cref="Vector512{T}"/> overload.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Erf(Vector256<float> x)
+    public static Vector256<float> Erf(Vector256<float> x) => Erf(x, out _);
+
+    /// <summary>erf(x) per lane, and the e^(−x²) it computed on the way (GELU′ uses it for φ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Erf(Vector256<float> x, out Vector256<float> gaussian)
     {
         // Separate multiplies and adds in the scalar form's order: near 0 the result is
         // 1 − (≈0.85), so any change of rounding in the polynomial is amplified.
@@ -168,7 +177,8 @@ public static class VectorMath
         poly = Vector256.Create(A2) + t * poly;
         poly = Vector256.Create(A1) + t * poly;
         poly = t * poly;
-        var result = one - poly * Exp(-ax * ax);
+        gaussian = Exp(-ax * ax);
+        var result = one - poly * gaussian;
         return Vector256.CopySign(result, x);
     }
 
@@ -182,17 +192,24 @@ public static class VectorMath
     public static Vector256<float> Gelu(Vector256<float> x) =>
         Vector256.Create(0.5f) * x * (Vector256<float>.One + Erf(x * Vector256.Create(InvSqrt2)));
 
-    /// <summary>GELU′(x) = Φ(x) + x·φ(x) = (1 + erf(x/√2))/2 + x·e^(−x²/2)/√(2π).</summary>
+    /// <summary>
+    /// GELU′(x) = Φ(x) + x·φ(x) = (1 + erf(x/√2))/2 + x·e^(−x²/2)/√(2π), with e^(−x²/2) the
+    /// e^(−z²) of erf(z = x/√2): one exponential for both terms, as <see cref="SpecialFunctions.GeluDerivative"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> GeluDerivative(Vector512<float> x) =>
-        Vector512.Create(0.5f) * (Vector512<float>.One + Erf(x * Vector512.Create(InvSqrt2)))
-        + x * Vector512.Create(InvSqrt2Pi) * Exp(Vector512.Create(-0.5f) * x * x);
+    public static Vector512<float> GeluDerivative(Vector512<float> x)
+    {
+        var erf = Erf(x * Vector512.Create(InvSqrt2), out var gaussian);
+        return Vector512.Create(0.5f) * (Vector512<float>.One + erf) + x * Vector512.Create(InvSqrt2Pi) * gaussian;
+    }
 
     /// <summary>GELU′(x) per lane; see the <see cref="Vector512{T}"/> overload.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> GeluDerivative(Vector256<float> x) =>
-        Vector256.Create(0.5f) * (Vector256<float>.One + Erf(x * Vector256.Create(InvSqrt2)))
-        + x * Vector256.Create(InvSqrt2Pi) * Exp(Vector256.Create(-0.5f) * x * x);
+    public static Vector256<float> GeluDerivative(Vector256<float> x)
+    {
+        var erf = Erf(x * Vector256.Create(InvSqrt2), out var gaussian);
+        return Vector256.Create(0.5f) * (Vector256<float>.One + erf) + x * Vector256.Create(InvSqrt2Pi) * gaussian;
+    }
 
     /// <summary>
     /// log(1 + a) per lane, accurate for small a: with u = 1 + a rounded, log(u)·a/(u − 1)
