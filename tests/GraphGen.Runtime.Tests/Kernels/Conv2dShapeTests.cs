@@ -83,6 +83,7 @@ public class ConvAlgorithmRuleTests
     [InlineData(128, 8, 128, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]
     [InlineData(32, 16, 64, 3, 1, 1, 1, "Direct", "Direct", "Winograd")]          // 32 input channels: Winograd's weight gradient alone
     [InlineData(3, 32, 64, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // a stem
+    [InlineData(64, 224, 64, 3, 1, 1, 1, "Direct", "Direct", "Im2ColGemm")]       // a large plane: Winograd's scratch would be 100 MB
     [InlineData(32, 14, 64, 1, 1, 0, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // 1×1
     [InlineData(16, 28, 32, 3, 2, 1, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // stride 2
     public void TheRulePicksTheMeasuredWinner(int inC, int size, int outC, int k, int stride, int pad, int groups,

@@ -127,12 +127,15 @@ public class Conv2dTests
     /// <summary>
     /// Winograd's weight gradient sums D_ξ·V_ξ over every tile in the transformed domain: each
     /// weight's rounding errors scale with Σ over tiles of the 4×4 input tile's largest |x| times
-    /// its 2×2 block's Σ|dy| (times 9 for the transforms' sums), over chains as long as the tiles.
+    /// its 2×2 block's Σ|dy| (times 9 for the transforms' sums), over chains as long as a slice's
+    /// tiles plus the slices' sum.
     /// </summary>
     private static double[] WinogradWeightBound(Conv2dShape s, int batch, Problem p, double[] magnitude)
     {
         var bound = new double[magnitude.Length];
         int oh = s.OutHeight, ow = s.OutWidth, tiles = (oh + 1) / 2 * ((ow + 1) / 2);
+        // One chain per slice (its tiles, chunk after chunk into the same sums), then the slices' partial sums in order.
+        int chain = (batch + Conv2d.WeightSlices - 1) / Conv2d.WeightSlices * tiles + Conv2d.WeightSlices;
         for (int o = 0; o < s.OutChannels; o++)
             for (int c = 0; c < s.InChannels; c++)
             {
@@ -157,7 +160,7 @@ public class Conv2dTests
                 for (int t = 0; t < 9; t++)
                 {
                     int at = (o * s.InChannels + c) * 9 + t;
-                    bound[at] = (batch * tiles + 16) * 1.2e-7 * sum + 1.2e-7 * magnitude[at];
+                    bound[at] = (chain + 24) * 1.2e-7 * sum + 1.2e-7 * magnitude[at];
                 }
             }
         return bound;
@@ -400,6 +403,24 @@ public class Conv2dTests
             WithinBound(expectedW, dw, WinogradWeightBound(s, batch, p, magW), $"{s} b{batch} dW");
             WithinBound(expectedB, db, Bound(magB, batch * s.OutPlane), $"{s} b{batch} dbias");
         }, iter: 150, print: c => $"{c.Shape} batch {c.Batch}");
+    }
+
+    [Fact]
+    public void WinogradWeightGradientSumsASliceInChunks()
+    {
+        // Batch 64: slices of 8 samples of 144 tiles, more than ChunkTiles: chunks of 7 samples and 1.
+        var s = new Conv2dShape(2, 24, 24, 3, 3, 3, PadH: 1, PadW: 1);
+        const int batch = 64;
+        if (!ConvWinograd.Supports(s)) return; // no AVX-512: nothing takes Winograd (the rule tests say so)
+        Assert.Equal(7, ConvWinograd.SamplesPerChunk(new ConvWinograd.Geometry(s), batch / Conv2d.WeightSlices));
+        var p = Problem.Create(s, batch, 700);
+        var dw = new float[s.WeightSize];
+        var db = new float[s.OutChannels];
+        Using("Winograd", () => { Conv2d.BackwardWeight(s, batch, p.X, p.Dy, dw, db, accumulate: false); return 0; });
+        var (expectedW, expectedB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy));
+        var (magW, magB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy), magnitude: true);
+        WithinBound(expectedW, dw, WinogradWeightBound(s, batch, p, magW), $"{s} dW");
+        WithinBound(expectedB, db, Bound(magB, batch * s.OutPlane), $"{s} dbias");
     }
 
     [Fact]

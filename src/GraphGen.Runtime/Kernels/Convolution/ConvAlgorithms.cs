@@ -76,7 +76,8 @@ internal static class ConvAlgorithms
     /// and 32→32 7×7 b64 231 / 310, where a tile row of 7 or 4 tiles fills a fraction of the
     /// transforms' 16 lanes.
     /// </summary>
-    internal static bool WinogradPays(in Conv2dShape s) => s.InChannels >= WinogradMinChannels && s.OutChannels >= WinogradMinChannels;
+    internal static bool WinogradPays(in Conv2dShape s) =>
+        s.InChannels >= WinogradMinChannels && s.OutChannels >= WinogradMinChannels && ConvWinograd.FitsWorkspace(in s);
 
     internal const int WinogradMinChannels = 64;
 
@@ -86,7 +87,7 @@ internal static class ConvAlgorithms
     /// direct kernel's dot products stop paying (two threads, µs direct / Winograd: 32→32 7×7 b64
     /// 391–395 / 322–324; 16→16 14×14 b64 252 / 275–278).
     /// </summary>
-    internal static bool WinogradPaysForWeights(in Conv2dShape s) => (long)s.InChannels * s.OutChannels >= 1024;
+    internal static bool WinogradPaysForWeights(in Conv2dShape s) => (long)s.InChannels * s.OutChannels >= 1024 && ConvWinograd.FitsWorkspace(in s);
 
     public static ConvAlgorithm BackwardInput(in Conv2dShape s)
     {

@@ -20,6 +20,12 @@ namespace GraphGen.Kernels;
 /// </summary>
 internal static unsafe partial class ConvWinograd
 {
+    /// <summary>The most tiles one chunk of a slice transforms at once (whole samples, at least one).</summary>
+    internal const int ChunkTiles = 1024;
+
+    /// <summary>Samples per chunk of a slice of <paramref name="samples"/> samples.</summary>
+    internal static int SamplesPerChunk(in Geometry geo, int samples) => Math.Clamp(ChunkTiles / geo.Tiles, 1, Math.Max(1, samples));
+
     /// <summary>Floats of one slice's partial sums: M[ξ, o, c] and the bias gradient.</summary>
     public static int WeightPartialSize(in Conv2dShape s) => Positions * s.OutChannels * s.InChannels + s.OutChannels;
 
@@ -31,27 +37,34 @@ internal static unsafe partial class ConvWinograd
     public static void BackwardWeightSlice(in Conv2dShape s, int first, int end, float* x, float* dy, float* partial, bool withBias, bool onThisThread)
     {
         var geo = new Geometry(in s);
-        int ic = s.InChannels, oc = s.OutChannels, n = (end - first) * geo.Tiles;
-        int vStride = ic * n + 16, dStride = oc * n + 16;  // one cache line more than a matrix: see Geometry.PositionStride
+        int ic = s.InChannels, oc = s.OutChannels, chunk = SamplesPerChunk(in geo, end - first);
+        // The slice in chunks of whole samples, at most ChunkTiles tiles (a slice of a large batch
+        // would otherwise transform all of its samples at once): the chunks' GEMMs add into M in order.
+        int most = chunk * geo.Tiles;
+        int vStride = ic * most + 16, dStride = oc * most + 16;  // one cache line more than a matrix: see Geometry.PositionStride
         var ws = KernelWorkspace.ForCurrentThread();
         fixed (float* plane = ws.Padded(geo.PlaneFloats), v = ws.Columns(Positions * (vStride + dStride)))
         {
             float* d = v + (nint)Positions * vStride;
             new Span<float>(plane, geo.PaddedH * geo.PaddedW).Clear();
-            for (int b = first; b < end; b++)
+            for (int b0 = first; b0 < end; b0 += chunk)
             {
-                int column = (b - first) * geo.Tiles;
-                for (int c = 0; c < ic; c++)
-                    TransformInput(in s, in geo, x + ((nint)b * ic + c) * s.InPlane, plane, v + (nint)c * n + column, vStride);
-                for (int o = 0; o < oc; o++)
-                    TransformGradient(in s, in geo, dy + ((nint)b * oc + o) * s.OutPlane, d + (nint)o * n + column, dStride);
+                int count = Math.Min(chunk, end - b0), n = count * geo.Tiles;
+                for (int b = b0; b < b0 + count; b++)
+                {
+                    int column = (b - b0) * geo.Tiles;
+                    for (int c = 0; c < ic; c++)
+                        TransformInput(in s, in geo, x + ((nint)b * ic + c) * s.InPlane, plane, v + (nint)c * n + column, vStride);
+                    for (int o = 0; o < oc; o++)
+                        TransformGradient(in s, in geo, dy + ((nint)b * oc + o) * s.OutPlane, d + (nint)o * n + column, dStride);
+                }
+                using (Gemm.OnCallingThread(onThisThread))
+                    for (int xi = 0; xi < Positions; xi++)
+                        Gemm.Compute(false, true, oc, ic, n,
+                            new ReadOnlySpan<float>(d + (nint)xi * dStride, oc * n), n,
+                            new ReadOnlySpan<float>(v + (nint)xi * vStride, ic * n), n,
+                            new Span<float>(partial + (nint)xi * oc * ic, oc * ic), ic, accumulate: b0 != first);
             }
-            using (Gemm.OnCallingThread(onThisThread))
-                for (int xi = 0; xi < Positions; xi++)
-                    Gemm.Compute(false, true, oc, ic, n,
-                        new ReadOnlySpan<float>(d + (nint)xi * dStride, oc * n), n,
-                        new ReadOnlySpan<float>(v + (nint)xi * vStride, ic * n), n,
-                        new Span<float>(partial + (nint)xi * oc * ic, oc * ic), ic, accumulate: false);
         }
         if (!withBias) return;
         float* bias = partial + (nint)Positions * oc * ic;

@@ -39,6 +39,17 @@ internal static unsafe partial class ConvWinograd
     /// <summary>Tiles a group of samples should reach (the products' width).</summary>
     public const int TargetTiles = 64;
 
+    /// <summary>
+    /// Whether one sample's transformed planes (16 positions × (C + O) channels × its tiles) stay
+    /// within <see cref="MaxTransformedFloats"/>: the rule does not take Winograd for larger planes
+    /// (a 64-channel 224×224 layer would need 100 MB of scratch per thread).
+    /// </summary>
+    public static bool FitsWorkspace(in Conv2dShape s) =>
+        (long)Positions * (s.InChannels + s.OutChannels) * new Geometry(in s).Tiles <= MaxTransformedFloats;
+
+    /// <summary>16 MiB of floats.</summary>
+    public const long MaxTransformedFloats = 1L << 22;
+
     /// <summary>3×3, stride 1, no dilation, one group, AVX-512 (the transforms' vector form).</summary>
     public static bool Supports(in Conv2dShape s) =>
         Avx512F.IsSupported && Vector512.IsHardwareAccelerated
