@@ -323,6 +323,7 @@ public class Conv2dTests
     [Theory]
     [InlineData("Im2ColGemm")]
     [InlineData("Direct")]
+    [InlineData("Winograd")]
     public void BatchZeroWritesOnlyTheWeightGradient(string algorithm)
     {
         var s = Shapes[1];
