@@ -30,7 +30,10 @@ namespace GraphGen.Kernels;
 /// differs from the direct sum by a few more units in the last place of the terms' magnitude
 /// than a direct sum does; Conv2dTests bounds it. The input gradient is this forward pass over dy
 /// with the kernel transposed and turned by 180° (<see cref="BackwardInputShape"/>); the weight
-/// gradient is F(3×3, 2×2) (ConvWinograd.WeightGradient.cs).
+/// gradient is F(3×3, 2×2) (ConvWinograd.WeightGradient.cs). Non-finite inputs: the transforms
+/// subtract neighbouring values, so an infinite input makes NaN (∞ − ∞) in the outputs of its
+/// tiles where the definition gives ±∞; both are non-finite, which is what a diverging run's checks
+/// look for.
 /// </remarks>
 internal static unsafe partial class ConvWinograd
 {
