@@ -31,7 +31,7 @@ namespace GraphGen.Kernels;
 /// than a direct sum does; Conv2dTests bounds it. The input gradient is this forward pass over dy
 /// with the kernel transposed and turned by 180° (<see cref="BackwardInputShape"/>); the weight
 /// gradient is F(3×3, 2×2) (ConvWinograd.WeightGradient.cs). Non-finite inputs: the transforms
-/// subtract neighbouring values, so an infinite input makes NaN (∞ − ∞) in the outputs of its
+/// add and subtract transformed values, so an infinite input can make NaN (∞ − ∞) in the outputs of its
 /// tiles where the definition gives ±∞; both are non-finite, which is what a diverging run's checks
 /// look for.
 /// </remarks>
