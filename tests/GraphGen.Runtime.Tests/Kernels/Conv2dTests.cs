@@ -362,7 +362,7 @@ public class Conv2dTests
     /// Winograd's three passes on random 3×3 stride-1 shapes (CsCheck: 1–12 channels each way,
     /// images 1–18 on a side, padding 0–2, batch 1–4: one-tile and odd-sized planes, tile rows of
     /// every width, partial groups and slices), each against the double-precision definition
-    /// within its bound. A failure prints the shape; CsCheck_Seed replays it.
+    /// within its bound. A failure prints the shape; CsCheck_Seed replays it, CsCheck_Iter samples more.
     /// </summary>
     [Fact]
     public void WinogradMatchesTheDefinitionOnRandomShapes()
@@ -403,7 +403,7 @@ public class Conv2dTests
             var (magW, magB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy), magnitude: true);
             WithinBound(expectedW, dw, WinogradWeightBound(s, batch, p, magW), $"{s} b{batch} dW");
             WithinBound(expectedB, db, Bound(magB, batch * s.OutPlane), $"{s} b{batch} dbias");
-        }, iter: 150, print: c => $"{c.Shape} batch {c.Batch}");
+        }, iter: int.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), out int n) ? n : 150, print: c => $"{c.Shape} batch {c.Batch}");
     }
 
     [Fact]
