@@ -230,13 +230,18 @@ public class KernelThreadingTests
     /// <summary>Runs until a worker thread has run at least one part (a busy pool or a sleeping worker can leave the caller alone).</summary>
     private static float[] RunUntilWorkersHelp(Func<float[]> run)
     {
-        for (int attempt = 0; attempt < 50; attempt++)
+        // On a loaded machine a worker can stay descheduled while the caller does every part itself
+        // (a CI-like run at load average 15–30 saw 50 attempts in a row go that way): sleep between
+        // attempts so that the workers get the cores, and try for longer.
+        const int attempts = 300;
+        for (int attempt = 0; attempt < attempts; attempt++)
         {
             long before = WorkerPool.WorkerParts;
             var result = run();
             if (WorkerPool.WorkerParts > before) return result;
+            Thread.Sleep(1);
         }
-        Assert.Fail("In 50 attempts no worker thread ran a part: the pool never helped.");
+        Assert.Fail($"In {attempts} attempts no worker thread ran a part: the pool never helped.");
         return [];
     }
 
