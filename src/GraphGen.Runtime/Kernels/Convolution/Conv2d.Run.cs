@@ -135,8 +135,7 @@ public static partial class Conv2d
             ref readonly var s = ref Shape;
             if (Algorithm == ConvAlgorithm.Winograd)
             {
-                int group = new ConvWinograd.Geometry(in s).SamplesPerGroup, first = b * group;
-                ConvWinograd.ForwardGroup(in s, first, Math.Min(group, Batch - first), Input, Prepared, Bias, Output, Activation, accumulate: false);
+                ConvWinograd.ForwardPart(in s, b, Batch, Input, Prepared, Bias, Output, Activation, accumulate: false);
                 return;
             }
             float* xb = Input + (nint)b * s.InputSize, yb = Output + (nint)b * s.OutputSize;
@@ -170,9 +169,7 @@ public static partial class Conv2d
             ref readonly var s = ref Shape;
             if (Algorithm == ConvAlgorithm.Winograd)
             {
-                var transposed = ConvWinograd.BackwardInputShape(in s);
-                int group = new ConvWinograd.Geometry(in transposed).SamplesPerGroup, first = b * group;
-                ConvWinograd.ForwardGroup(in transposed, first, Math.Min(group, Batch - first), Input, Prepared, null, Output, default(Identity), Accumulate);
+                ConvWinograd.ForwardPart(ConvWinograd.BackwardInputShape(in s), b, Batch, Input, Prepared, null, Output, default(Identity), Accumulate);
                 return;
             }
             float* dyb = Input + (nint)b * s.OutputSize, dxb = Output + (nint)b * s.InputSize;

@@ -62,8 +62,7 @@ internal static class ConvAlgorithms
 
     public static ConvAlgorithm Forward(in Conv2dShape s)
     {
-        bool winograd = ConvWinograd.Supports(in s);
-        if (t_forced == ConvAlgorithm.Winograd && winograd || t_forced == null && winograd && WinogradPays(in s)) return ConvAlgorithm.Winograd;
+        if (TakesWinograd(ConvWinograd.Supports(in s), WinogradPays(in s))) return ConvAlgorithm.Winograd;
         return Choose(in s, DirectApplies(in s));
     }
 
@@ -91,8 +90,7 @@ internal static class ConvAlgorithms
 
     public static ConvAlgorithm BackwardInput(in Conv2dShape s)
     {
-        bool winograd = ConvWinograd.SupportsBackwardInput(in s);
-        if (t_forced == ConvAlgorithm.Winograd && winograd || t_forced == null && winograd && WinogradPays(in s)) return ConvAlgorithm.Winograd;
+        if (TakesWinograd(ConvWinograd.SupportsBackwardInput(in s), WinogradPays(in s))) return ConvAlgorithm.Winograd;
         return Choose(in s, DirectApplies(in s) && (InputGradientLaneUse(in s) >= 0.6 || s.GroupOutChannels < 4));
     }
 
@@ -108,15 +106,18 @@ internal static class ConvAlgorithms
 
     public static ConvAlgorithm BackwardWeight(in Conv2dShape s)
     {
-        bool winograd = ConvWinograd.Supports(in s);
-        if (t_forced == ConvAlgorithm.Winograd && winograd || t_forced == null && winograd && WinogradPaysForWeights(in s)) return ConvAlgorithm.Winograd;
+        if (TakesWinograd(ConvWinograd.Supports(in s), WinogradPaysForWeights(in s))) return ConvAlgorithm.Winograd;
         return Choose(in s, DirectApplies(in s) && (long)s.GroupInChannels * s.GroupOutChannels <= 1024);
     }
 
     private static bool DirectApplies(in Conv2dShape s) =>
         Vector512.IsHardwareAccelerated && ConvDirect.Supports(in s) && s.KernelHeight * s.KernelWidth > 1;
 
-    /// <summary>The forced algorithm where it applies (Direct needs stride 1; Winograd is decided above), else the rule's choice.</summary>
+    /// <summary>Winograd where the pass supports it and it is forced, or (nothing forced) where the rule says it pays.</summary>
+    private static bool TakesWinograd(bool supported, bool pays) =>
+        supported && (t_forced == ConvAlgorithm.Winograd || t_forced == null && pays);
+
+    /// <summary>The forced algorithm where it applies (Direct needs stride 1; Winograd is decided by <see cref="TakesWinograd"/>), else the rule's choice.</summary>
     private static ConvAlgorithm Choose(in Conv2dShape s, bool direct)
     {
         var rule = direct ? ConvAlgorithm.Direct : ConvAlgorithm.Im2ColGemm;

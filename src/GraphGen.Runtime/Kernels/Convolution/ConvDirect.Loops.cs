@@ -27,6 +27,15 @@ internal static unsafe partial class ConvDirect
     /// <summary>Lanes [0, n) of a 16-lane block.</summary>
     internal static Vector512<float> FirstLanes(int n) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
 
+    /// <summary>Lanes [from, to) of a 16-lane block.</summary>
+    internal static Vector512<float> LaneRange(int from, int to) => Vector512.AndNot(FirstLanes(to), FirstLanes(from));
+
+    /// <summary>The even lanes of a pair of blocks, for a two-source permute: lane i takes lane 2i of (a, b).</summary>
+    internal static Vector512<int> EvenLanes => Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+
+    /// <summary>The odd lanes of a pair of blocks: lane i takes lane 2i + 1 of (a, b).</summary>
+    internal static Vector512<int> OddLanes => EvenLanes + Vector512<int>.One;
+
     /// <summary>to[j] = from[j] for j &lt; width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CopyRow(float* from, float* to, int width)

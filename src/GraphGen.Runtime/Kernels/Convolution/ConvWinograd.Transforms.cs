@@ -25,11 +25,9 @@ internal static unsafe partial class ConvWinograd
         for (int h = 0; h < s.InHeight; h++)
             ConvDirect.CopyRow(source + h * s.InWidth, origin + h * pw, s.InWidth);
         float* rows = padded + geo.PaddedH * pw;
-        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odds = evens + Vector512<int>.One;
         if (geo.RowsPerVector > 1)
         {
-            TransformInputPacked(in geo, padded, rows, v, positionStride, evens, odds);
+            TransformInputPacked(in geo, padded, rows, v, positionStride);
             return;
         }
         for (int ty = 0; ty < geo.TilesH; ty++)
@@ -47,7 +45,7 @@ internal static unsafe partial class ConvWinograd
                     var b = Avx512F.MaskLoad(r + 16, second, Vector512<float>.Zero);
                     var a2 = Avx512F.MaskLoad(r + 2, first, Vector512<float>.Zero);
                     var b2 = Avx512F.MaskLoad(r + 18, second, Vector512<float>.Zero);
-                    RowTransform(to + (nint)4 * i * positionStride, positionStride, lanes, a, b, a2, b2, evens, odds);
+                    RowTransform(to + (nint)4 * i * positionStride, positionStride, lanes, a, b, a2, b2);
                 }
             }
         }
@@ -58,8 +56,7 @@ internal static unsafe partial class ConvWinograd
     /// each tile row, then each vector's 32 columns taken from the tile rows' transformed rows side
     /// by side (two 16-float or four 8-float pieces), so that every lane computes a tile.
     /// </summary>
-    private static void TransformInputPacked(in Geometry geo, float* padded, float* rows, float* v, int positionStride,
-        Vector512<int> evens, Vector512<int> odds)
+    private static void TransformInputPacked(in Geometry geo, float* padded, float* rows, float* v, int positionStride)
     {
         int pw = geo.PaddedW, tilesW = geo.TilesW, k = geo.RowsPerVector;
         for (int ty0 = 0; ty0 < geo.TilesH; ty0 += k)
@@ -84,7 +81,7 @@ internal static unsafe partial class ConvWinograd
                     a2 = Vector512.Create(Vector256.Load(r + 2), Vector256.Load(r + 4 * pw + 2));
                     b2 = Vector512.Create(Vector256.Load(r + 8 * pw + 2), Vector256.Load(r + 12 * pw + 2));
                 }
-                RowTransform(to + (nint)4 * i * positionStride, positionStride, lanes, a, b, a2, b2, evens, odds);
+                RowTransform(to + (nint)4 * i * positionStride, positionStride, lanes, a, b, a2, b2);
             }
         }
     }
@@ -111,8 +108,9 @@ internal static unsafe partial class ConvWinograd
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowTransform(float* to, int positionStride, Vector512<float> lanes, Vector512<float> a, Vector512<float> b,
-        Vector512<float> a2, Vector512<float> b2, Vector512<int> evens, Vector512<int> odds)
+        Vector512<float> a2, Vector512<float> b2)
     {
+        Vector512<int> evens = ConvDirect.EvenLanes, odds = ConvDirect.OddLanes;
         var c0 = Avx512F.PermuteVar16x32x2(a, evens, b);
         var c1 = Avx512F.PermuteVar16x32x2(a, odds, b);
         var c2 = Avx512F.PermuteVar16x32x2(a2, evens, b2);
@@ -189,10 +187,7 @@ internal static unsafe partial class ConvWinograd
             int ty = ty0 + q, row = 2 * ty + parity;
             if (ty >= geo.TilesH || row >= s.OutHeight) break;
             int lane = q % perVector * piece;
-            var mask = Vector512.BitwiseAnd(ConvDirect.FirstLanes(lane + width), Vector512.OnesComplement(ConvDirect.FirstLanes(lane)));
-            var value = q < perVector ? first : second;
-            float* at = y + row * outW - lane;
-            Avx512F.MaskStore(at, mask, accumulate ? Avx512F.MaskLoad(at, mask, Vector512<float>.Zero) + value : value);
+            Put(y + row * outW - lane, q < perVector ? first : second, ConvDirect.LaneRange(lane, lane + width), accumulate);
         }
     }
 
@@ -204,20 +199,12 @@ internal static unsafe partial class ConvWinograd
     private static void WriteRow<TAct>(float* to, Vector512<float> left, Vector512<float> right, int width,
         Vector512<int> low, Vector512<int> high, Vector512<float> bias, TAct activation, bool accumulate) where TAct : struct, IActivation<TAct>
     {
-        Put(to, activation.Forward(Avx512F.PermuteVar16x32x2(left, low, right) + bias), Math.Min(width, 16), accumulate);
-        if (width > 16) Put(to + 16, activation.Forward(Avx512F.PermuteVar16x32x2(left, high, right) + bias), width - 16, accumulate);
+        Put(to, activation.Forward(Avx512F.PermuteVar16x32x2(left, low, right) + bias), ConvDirect.FirstLanes(width), accumulate);
+        if (width > 16) Put(to + 16, activation.Forward(Avx512F.PermuteVar16x32x2(left, high, right) + bias), ConvDirect.FirstLanes(width - 16), accumulate);
     }
 
-    /// <summary>to[0..lanes) (+)= value.</summary>
+    /// <summary>to[i] (+)= value[i] for the lanes of <paramref name="mask"/> (nothing else is read or written).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(float* to, Vector512<float> value, int lanes, bool accumulate)
-    {
-        if (lanes == 16)
-        {
-            Vector512.Store(accumulate ? Vector512.Load(to) + value : value, to);
-            return;
-        }
-        var mask = ConvDirect.FirstLanes(lanes);
+    private static void Put(float* to, Vector512<float> value, Vector512<float> mask, bool accumulate) =>
         Avx512F.MaskStore(to, mask, accumulate ? Avx512F.MaskLoad(to, mask, Vector512<float>.Zero) + value : value);
-    }
 }

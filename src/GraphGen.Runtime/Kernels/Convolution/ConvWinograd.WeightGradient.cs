@@ -41,7 +41,7 @@ internal static unsafe partial class ConvWinograd
         // The slice in chunks of whole samples, at most ChunkTiles tiles (a slice of a large batch
         // would otherwise transform all of its samples at once): the chunks' GEMMs add into M in order.
         int most = chunk * geo.Tiles;
-        int vStride = ic * most + 16, dStride = oc * most + 16;  // one cache line more than a matrix: see Geometry.PositionStride
+        int vStride = Geometry.PositionStride(ic, most), dStride = Geometry.PositionStride(oc, most);
         var ws = KernelWorkspace.ForCurrentThread();
         fixed (float* plane = ws.Padded(geo.PlaneFloats), v = ws.Columns(Positions * (vStride + dStride)))
         {
@@ -67,14 +67,9 @@ internal static unsafe partial class ConvWinograd
             }
         }
         if (!withBias) return;
-        float* bias = partial + (nint)Positions * oc * ic;
-        for (int o = 0; o < oc; o++)
-        {
-            float sum = 0f;
-            for (int b = first; b < end; b++)
-                sum += SpanMath.Sum(new ReadOnlySpan<float>(dy + ((nint)b * oc + o) * s.OutPlane, s.OutPlane));
-            bias[o] = sum;
-        }
+        var bias = new Span<float>(partial + (nint)Positions * oc * ic, oc);
+        for (int b = first; b < end; b++)
+            ConvGemm.BiasGradient(in s, new ReadOnlySpan<float>(dy + (nint)b * s.OutputSize, s.OutputSize), bias, accumulate: b != first);
     }
 
     /// <summary>
@@ -86,11 +81,9 @@ internal static unsafe partial class ConvWinograd
     private static void TransformGradient(in Conv2dShape s, in Geometry geo, float* plane, float* d, int positionStride)
     {
         int outW = s.OutWidth, outH = s.OutHeight, tilesW = geo.TilesW;
-        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odds = evens + Vector512<int>.One;
         if (geo.RowsPerVector > 1)
         {
-            TransformGradientPacked(in s, in geo, plane, d, positionStride, evens, odds);
+            TransformGradientPacked(in s, in geo, plane, d, positionStride);
             return;
         }
         for (int ty = 0; ty < geo.TilesH; ty++)
@@ -107,7 +100,7 @@ internal static unsafe partial class ConvWinograd
                     a1 = Avx512F.MaskLoad(top + outW, first, Vector512<float>.Zero);
                     b1 = Avx512F.MaskLoad(top + outW + 16, second, Vector512<float>.Zero);
                 }
-                BlockTransform(d + ty * tilesW + tx, positionStride, ConvDirect.FirstLanes(count), a, b, a1, b1, evens, odds);
+                BlockTransform(d + ty * tilesW + tx, positionStride, ConvDirect.FirstLanes(count), a, b, a1, b1);
             }
     }
 
@@ -116,8 +109,7 @@ internal static unsafe partial class ConvWinograd
     /// input transform: each vector's 32 columns are the block rows of consecutive tile rows side by
     /// side (rows past the plane read as zero).
     /// </summary>
-    private static void TransformGradientPacked(in Conv2dShape s, in Geometry geo, float* plane, float* d, int positionStride,
-        Vector512<int> evens, Vector512<int> odds)
+    private static void TransformGradientPacked(in Conv2dShape s, in Geometry geo, float* plane, float* d, int positionStride)
     {
         int outW = s.OutWidth, outH = s.OutHeight, tilesW = geo.TilesW, k = geo.RowsPerVector;
         var columns = ConvDirect.FirstLanes(outW);  // a row: 2·TilesW columns, the last missing for odd widths
@@ -138,7 +130,7 @@ internal static unsafe partial class ConvWinograd
                 a1 = Vector512.Create(Row(2 * ty0 + 1).GetLower(), Row(2 * ty0 + 3).GetLower());
                 b1 = Vector512.Create(Row(2 * ty0 + 5).GetLower(), Row(2 * ty0 + 7).GetLower());
             }
-            BlockTransform(d + ty0 * tilesW, positionStride, ConvDirect.FirstLanes(Math.Min(k, geo.TilesH - ty0) * tilesW), a, b, a1, b1, evens, odds);
+            BlockTransform(d + ty0 * tilesW, positionStride, ConvDirect.FirstLanes(Math.Min(k, geo.TilesH - ty0) * tilesW), a, b, a1, b1);
         }
 
         static Vector512<float> Load(float* plane, int r, int outW, int outH, Vector512<float> columns) =>
@@ -152,9 +144,10 @@ internal static unsafe partial class ConvWinograd
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BlockTransform(float* to, int positionStride, Vector512<float> lanes, Vector512<float> a, Vector512<float> b,
-        Vector512<float> a1, Vector512<float> b1, Vector512<int> evens, Vector512<int> odds)
+        Vector512<float> a1, Vector512<float> b1)
     {
         var half = Vector512.Create(0.5f);
+        Vector512<int> evens = ConvDirect.EvenLanes, odds = ConvDirect.OddLanes;
         Vector512<float> e0 = Avx512F.PermuteVar16x32x2(a, evens, b), o0 = Avx512F.PermuteVar16x32x2(a, odds, b);
         Vector512<float> e1 = Avx512F.PermuteVar16x32x2(a1, evens, b1), o1 = Avx512F.PermuteVar16x32x2(a1, odds, b1);
         Column(to, positionStride, lanes, e0, o0, half);

@@ -88,7 +88,7 @@ internal static unsafe partial class ConvWinograd
         public int PlaneFloats => PaddedH * PaddedW + RowsPerVector * 4 * PaddedW;
 
         /// <summary>Floats of one thread's V and M (C and O channels, 16 positions each).</summary>
-        public int TransformedFloats(in Conv2dShape s) => Positions * (PositionStride(s.InChannels, s) + PositionStride(s.OutChannels, s));
+        public int TransformedFloats(in Conv2dShape s) => Positions * (PositionStride(s.InChannels, Columns) + PositionStride(s.OutChannels, Columns));
 
         /// <summary>Tile columns of V and M: the group's tiles in whole 32-tile blocks.</summary>
         public int Columns => ConvDirect.RoundUp(SamplesPerGroup * Tiles, 32);
@@ -99,7 +99,7 @@ internal static unsafe partial class ConvWinograd
         /// read or write together, do not all fall in the same L1 set (C·N is often a multiple of
         /// 4 KiB: 16 streams on one set of a 12-way cache made the input transform 3× slower).
         /// </summary>
-        public int PositionStride(int channels, in Conv2dShape s) => channels * Columns + 16;
+        public static int PositionStride(int channels, int columns) => channels * columns + 16;
     }
 
     /// <summary>Floats of <see cref="PrepareForward"/>'s layout: U[ξ, o, c].</summary>
@@ -174,16 +174,27 @@ internal static unsafe partial class ConvWinograd
     }
 
     /// <summary>
+    /// Part <paramref name="part"/> of a pass over <paramref name="batch"/> samples: group
+    /// <paramref name="part"/> of <see cref="Geometry.SamplesPerGroup"/> samples (the last may be short).
+    /// </summary>
+    public static void ForwardPart<TAct>(in Conv2dShape s, int part, int batch, float* x, float* prepared, float* bias, float* y,
+        TAct activation, bool accumulate) where TAct : struct, IActivation<TAct>
+    {
+        int group = new Geometry(in s).SamplesPerGroup, first = part * group;
+        ForwardGroup(in s, first, Math.Min(group, batch - first), x, prepared, bias, y, activation, accumulate);
+    }
+
+    /// <summary>
     /// Samples [first, first + count) of y (+)= f(W ⋆ x + bias); <paramref name="prepared"/> from
     /// <see cref="PrepareForward"/> (or, for an input gradient, <see cref="PrepareBackwardInput"/>
     /// with <see cref="BackwardInputShape"/> as <paramref name="s"/>).
     /// </summary>
-    public static void ForwardGroup<TAct>(in Conv2dShape s, int first, int count, float* x, float* prepared, float* bias, float* y,
+    private static void ForwardGroup<TAct>(in Conv2dShape s, int first, int count, float* x, float* prepared, float* bias, float* y,
         TAct activation, bool accumulate) where TAct : struct, IActivation<TAct>
     {
         var geo = new Geometry(in s);
         int ic = s.InChannels, oc = s.OutChannels, n = geo.Columns;
-        int vStride = geo.PositionStride(ic, in s), mStride = geo.PositionStride(oc, in s);
+        int vStride = Geometry.PositionStride(ic, n), mStride = Geometry.PositionStride(oc, n);
         var ws = KernelWorkspace.ForCurrentThread();
         fixed (float* plane = ws.Padded(geo.PlaneFloats), v = ws.Columns(geo.TransformedFloats(in s)))
         {

@@ -61,7 +61,7 @@ internal static partial class Im2Col
                                 // 16 lanes at a time with a masked tail: the rows of a 3×3 kernel's
                                 // side taps are one short of the row (15 of 16), too short for a span copy.
                                 if (hi > lo) ConvDirect.CopyRow(source + lo, target + lo, hi - lo);
-                                k = Math.Max(lo, hi);
+                                k = hi;   // ValidColumns gives lo ≤ hi
                             }
                             else
                             {
@@ -121,7 +121,7 @@ internal static partial class Im2Col
     private static unsafe int GatherStride2(float* source, float* target, int lo, int hi, float* sourceEnd, float* targetEnd)
     {
         if (!Avx512F.IsSupported) return lo;
-        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var even = ConvDirect.EvenLanes;
         int k = lo;
         for (; k < hi; k += 16)
         {
