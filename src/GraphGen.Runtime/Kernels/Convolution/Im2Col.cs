@@ -30,6 +30,11 @@ internal static partial class Im2Col
             throw new ArgumentException($"Im2Col.Gather: col holds {col.Length} floats, but {s.GroupWeightColumns} rows of {plane} floats, {rowStride} apart, need {(long)(s.GroupWeightColumns - 1) * rowStride + plane}.", nameof(col));
         fixed (float* x = xg, c = col)
         {
+            if (UsePhases(in s))
+            {
+                GatherPhases(in s, x, c, rowStride);
+                return;
+            }
             float* xEnd = x + xg.Length;
             // Rows are short (OW = 7..28): plain loops over pointers, a vector copy only for runs of
             // 16 or more (8 or more for the adds of Fold). Every index is inside its plane by construction of [lo, hi) (ValidColumns)

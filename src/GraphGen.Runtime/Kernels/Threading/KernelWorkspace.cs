@@ -9,7 +9,7 @@ internal sealed class KernelWorkspace
 {
     [ThreadStatic] private static KernelWorkspace? t_current;
 
-    private float[] _columns = [], _padded = [], _staged = [], _partials = [], _lanes = [];
+    private float[] _columns = [], _padded = [], _staged = [], _partials = [], _lanes = [], _phases = [];
     private double[] _doubles = [];
     private float[] _ones = [];
 
@@ -21,6 +21,9 @@ internal sealed class KernelWorkspace
 
     /// <summary>Zero-padded input planes of the direct convolution.</summary>
     public Span<float> Padded(int length) => Grow(ref _padded, length);
+
+    /// <summary>The four phases of stride-2 im2col's padded planes (<see cref="Im2Col"/>); free while im2col's caller holds the other slots.</summary>
+    public Span<float> Phases(int length) => Grow(ref _phases, length);
 
     /// <summary>A re-laid-out copy of a weight, or another small operand.</summary>
     public Span<float> Staged(int length) => Grow(ref _staged, length);
