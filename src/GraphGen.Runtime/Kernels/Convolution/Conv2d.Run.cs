@@ -99,7 +99,13 @@ public static partial class Conv2d
         // dW (+)= ((p₀ + p₁) + p₂) + ...: the gradient is complete before it meets the old value,
         // so accumulating gives exactly old + (what a write would have given).
         var first = partials.Slice(0, stride);
-        for (int i = 1; i < slices; i++) SpanMath.Add(partials.Slice(i * stride, stride), first);
+        fixed (float* pp = partials)
+        {
+            var reduce = SliceSumWork.ForCurrentThread();
+            reduce.Partials = pp; reduce.Stride = stride; reduce.Slices = slices;
+            int parts = (stride + SliceSumWork.Block - 1) / SliceSumWork.Block;
+            WorkerPool.Run(reduce, parts, (long)stride * slices >= SliceSumWork.ParallelMinFloats ? Math.Min(parts, Gemm.MaxThreads) : 1);
+        }
         if (winograd) ConvWinograd.WeightFromTransformed(in s, first.Slice(0, weightSize), dweight.Slice(0, s.WeightSize), accumulate);
         else SpanMath.CopyOrAdd(first.Slice(0, weightSize), dweight.Slice(0, weightSize), accumulate);
         if (!dbias.IsEmpty) SpanMath.CopyOrAdd(first.Slice(weightSize, s.OutChannels), dbias, accumulate);
@@ -213,6 +219,34 @@ public static partial class Conv2d
             ConvGemm.BackwardWeightSlice(in s, first, end,
                 new ReadOnlySpan<float>(Input, Batch * s.InputSize), new ReadOnlySpan<float>(Weight, Batch * s.OutputSize),
                 new Span<float>(dw, s.WeightSize), db, Threads > 1);
+        }
+    }
+
+    /// <summary>
+    /// Part i: floats [i·<see cref="Block"/>, …) of the slices' partial sums added into slot 0, slot by
+    /// slot in order, so every float is ((p₀ + p₁) + p₂) + … whatever thread adds it. On the calling
+    /// thread alone this took 185 µs for 128→128 Winograd's eight slices of M (262 144 floats each),
+    /// as much as a tenth of the pass.
+    /// </summary>
+    private sealed unsafe class SliceSumWork : ParallelWork
+    {
+        [ThreadStatic] private static SliceSumWork? t_instance;
+        public float* Partials;
+        public int Stride, Slices;
+
+        /// <summary>Floats per part: 64 KiB of each slice.</summary>
+        public const int Block = 16 << 10;
+
+        /// <summary>Below this many floats over all slices the calling thread adds them alone.</summary>
+        public const long ParallelMinFloats = 1L << 18;
+
+        public static SliceSumWork ForCurrentThread() => t_instance ??= new SliceSumWork();
+
+        public override void RunPart(int part)
+        {
+            int start = part * Block, length = Math.Min(Block, Stride - start);
+            var sum = new Span<float>(Partials + start, length);
+            for (int i = 1; i < Slices; i++) SpanMath.Add(new ReadOnlySpan<float>(Partials + (nint)i * Stride + start, length), sum);
         }
     }
 }
