@@ -152,6 +152,35 @@ public class BatchNormTests
         Names<ArgumentException>(() => BatchNorm.FoldIntoConvolution(5, 27, w, new float[4], gamma, beta, mean, variance, foldedWeight, foldedBias), "bias", "5", "4");
     }
 
+    /// <summary>
+    /// The folded weights are exactly (float)(W·s) with s = γ/√(var + ε) in double, for rows that
+    /// take whole 16-float vectors, a tail, or only the tail (the definition, value for value).
+    /// </summary>
+    [Theory]
+    [InlineData(3, 7)]
+    [InlineData(4, 16)]
+    [InlineData(5, 27)]
+    [InlineData(2, 1152)]
+    public void FoldedWeightsAreTheScaledWeightsRoundedOnce(int outChannels, int rowSize)
+    {
+        var rng = new SeededRandom(33);
+        var w = Random(rng, outChannels * rowSize, -3f, 3f);
+        var gamma = Random(rng, outChannels);
+        var beta = Random(rng, outChannels);
+        var mean = Random(rng, outChannels);
+        var variance = Random(rng, outChannels, 0.1f, 2f);
+        var foldedWeight = new float[w.Length];
+        var foldedBias = new float[outChannels];
+        BatchNorm.FoldIntoConvolution(outChannels, rowSize, w, default, gamma, beta, mean, variance, foldedWeight, foldedBias, epsilon: 1e-3f);
+        for (int o = 0; o < outChannels; o++)
+        {
+            double s = gamma[o] / Math.Sqrt((double)variance[o] + 1e-3f);
+            for (int i = 0; i < rowSize; i++)
+                Assert.Equal((float)(w[o * rowSize + i] * s), foldedWeight[o * rowSize + i]);
+            Assert.Equal((float)(beta[o] - mean[o] * s), foldedBias[o]);
+        }
+    }
+
     [Fact]
     public void ArgumentErrorsNameTheArgument()
     {

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace GraphGen.Kernels;
 
 public static partial class BatchNorm
@@ -43,10 +46,30 @@ public static partial class BatchNorm
         for (int o = 0; o < outChannels; o++)
         {
             double s = (gamma.IsEmpty ? 1.0 : gamma[o]) / Math.Sqrt((double)runningVar[o] + epsilon);
-            var row = weight.Slice(o * rowSize, rowSize);
-            var folded = foldedWeight.Slice(o * rowSize, rowSize);
-            for (int i = 0; i < rowSize; i++) folded[i] = (float)(row[i] * s);
+            ScaleRow(weight.Slice(o * rowSize, rowSize), s, foldedWeight.Slice(o * rowSize, rowSize));
             foldedBias[o] = (float)((beta.IsEmpty ? 0.0 : beta[o]) + ((bias.IsEmpty ? 0.0 : bias[o]) - runningMean[o]) * s);
         }
+    }
+
+    /// <summary>
+    /// folded[i] = (float)(row[i]·s), the product in double: 16 at a time, widened to two vectors of
+    /// doubles and narrowed back, which rounds exactly as the scalar cast does. The fold runs on
+    /// every inference call; scalar, it took 60 µs for a 128→128 3×3 layer's 147 456 weights.
+    /// </summary>
+    private static void ScaleRow(ReadOnlySpan<float> row, double s, Span<float> folded)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ref float from = ref MemoryMarshal.GetReference(row);
+            ref float to = ref MemoryMarshal.GetReference(folded);
+            var scale = Vector512.Create(s);
+            for (; i <= row.Length - 16; i += 16)
+            {
+                var (low, high) = Vector512.Widen(Vector512.LoadUnsafe(ref from, (nuint)i));
+                Vector512.Narrow(low * scale, high * scale).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+        for (; i < row.Length; i++) folded[i] = (float)(row[i] * s);
     }
 }
