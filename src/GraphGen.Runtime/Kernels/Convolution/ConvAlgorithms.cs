@@ -44,9 +44,10 @@ internal enum ConvAlgorithm
 /// (stride 1, k &gt; 1): 1.3–6× faster than the GEMM. A 1×1 kernel needs no unrolling, and there
 /// the GEMM wins.</item>
 /// <item>Input gradient: the direct kernel computes whole blocks of 4 or 8 input channels and
-/// whole padded rows; it wins when at least 60% of its lanes compute kept values
-/// (<see cref="InputGradientLaneUse"/>: 93% for ResNet, 71% for 3→16, 56% for LeNet conv2,
-/// 22% for LeNet conv1), or when the GEMM's depth OCg is below 4 (depthwise: 5×).</item>
+/// whole padded rows; it wins when at least 55% of its lanes compute kept values
+/// (<see cref="InputGradientLaneUse"/>: 93% for ResNet, 71% for 3→16, 58% for LeNet conv2,
+/// 22% for LeNet conv1), or when the GEMM's depth OCg is below 4 (depthwise: 5×). See
+/// <see cref="DirectInputGradientMinLaneUse"/> for the threshold's measurements.</item>
 /// <item>Weight gradient: the direct kernel's dot products stream the planes of every (input,
 /// output) channel pair; up to ICg·OCg = 1024 that wins 1.4–7×, beyond it the GEMM's blocking
 /// wins (64→64: 1.2–1.7×, 128→128: 2.7×).</item>
@@ -91,8 +92,17 @@ internal static class ConvAlgorithms
     public static ConvAlgorithm BackwardInput(in Conv2dShape s)
     {
         if (TakesWinograd(ConvWinograd.SupportsBackwardInput(in s), WinogradPays(in s))) return ConvAlgorithm.Winograd;
-        return Choose(in s, DirectApplies(in s) && (InputGradientLaneUse(in s) >= 0.6 || s.GroupOutChannels < 4));
+        return Choose(in s, DirectApplies(in s) && (InputGradientLaneUse(in s) >= DirectInputGradientMinLaneUse || s.GroupOutChannels < 4));
     }
+
+    /// <summary>
+    /// The lane use from which the direct input gradient runs (measured 2026-12-04, batch 64, µs
+    /// GEMM / direct on two threads and on one): LeNet conv2 6→16 k5 14×14 (58%) 426 / 277 and
+    /// 617 / 509; 12→16 k5 14×14 (58%) 681 / 517, 1307 / 992; 3→8 k5 12×12 (56%) 94 / 61,
+    /// 179 / 117; but 6→16 k5 8×8 (50%) 90 / 103, 168 / 199, and at 49% mixed (5→16 k5 14×14
+    /// 354 / 274, 515 / 508). It was 60%, which sent LeNet conv2 to the GEMM at 1.5× the time.
+    /// </summary>
+    internal const double DirectInputGradientMinLaneUse = 0.55;
 
     /// <summary>
     /// The share of the direct input-gradient kernel's lanes that compute kept values: input channels
