@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GraphGen.Kernels;
 
@@ -90,14 +91,12 @@ internal static unsafe partial class ConvDirect
     {
         int icg = s.GroupInChannels, ocg = s.GroupOutChannels, taps = s.KernelHeight * s.KernelWidth;
         int pad = CorrelationPad(ocg);
-        for (int g = 0; g < s.Groups; g++)
-            for (int c = 0; c < icg; c++)
-                for (int t = 0; t < taps; t++)
-                {
-                    var row = prepared.Slice(((g * icg + c) * taps + t) * pad, pad);
-                    for (int o = 0; o < pad; o++)
-                        row[o] = o < ocg ? weight[((g * ocg + o) * icg + c) * taps + t] : 0f;
-                }
+        fixed (float* w = weight, wt = prepared)
+            for (int g = 0; g < s.Groups; g++)
+                for (int c = 0; c < icg; c++)
+                    for (int t = 0; t < taps; t++)
+                        // Along o the weights are ICg·taps apart.
+                        Strided(w + ((nint)g * ocg * icg + c) * taps + t, icg * taps, ocg, wt + (((nint)g * icg + c) * taps + t) * pad, pad);
     }
 
     /// <summary>wt[g, o, t, c] = W[g·OCg + o, c, taps − 1 − t]: transposed and flipped (c padded to a whole block).</summary>
@@ -105,14 +104,30 @@ internal static unsafe partial class ConvDirect
     {
         int icg = s.GroupInChannels, ocg = s.GroupOutChannels, taps = s.KernelHeight * s.KernelWidth;
         int pad = CorrelationPad(icg);
-        for (int g = 0; g < s.Groups; g++)
-            for (int o = 0; o < ocg; o++)
-                for (int t = 0; t < taps; t++)
-                {
-                    var row = prepared.Slice(((g * ocg + o) * taps + t) * pad, pad);
-                    for (int c = 0; c < pad; c++)
-                        row[c] = c < icg ? weight[((g * ocg + o) * icg + c) * taps + (taps - 1 - t)] : 0f;
-                }
+        fixed (float* w = weight, wt = prepared)
+            for (int g = 0; g < s.Groups; g++)
+                for (int o = 0; o < ocg; o++)
+                    for (int t = 0; t < taps; t++)
+                        // Along c the weights are taps apart.
+                        Strided(w + ((nint)(g * ocg + o) * icg) * taps + (taps - 1 - t), taps, icg, wt + (((nint)g * ocg + o) * taps + t) * pad, pad);
+    }
+
+    /// <summary>
+    /// row[i] = from[i·stride] for i &lt; count, 0 for count ≤ i &lt; length: 8 at a time by gathers (these
+    /// re-layouts run on the calling thread before every pass; element by element, the 32→32 3×3
+    /// forward's took 7.5 µs).
+    /// </summary>
+    private static void Strided(float* from, int stride, int count, float* row, int length)
+    {
+        int i = 0;
+        if (Avx2.IsSupported)
+        {
+            var index = Vector256<int>.Indices * stride;
+            for (; i + 8 <= count; i += 8)
+                Avx2.GatherVector256(from + (nint)i * stride, index, 4).Store(row + i);
+        }
+        for (; i < count; i++) row[i] = from[(nint)i * stride];
+        for (; i < length; i++) row[i] = 0f;
     }
 
     /// <summary>y_b = act(W ⋆ x_b + bias) for one sample; <paramref name="prepared"/> from <see cref="PrepareForward"/>.</summary>
