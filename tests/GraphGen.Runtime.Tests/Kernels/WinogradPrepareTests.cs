@@ -19,6 +19,7 @@ public class WinogradPrepareTests
     [InlineData(20, 48)]
     [InlineData(40, 5)]
     [InlineData(64, 64)]
+    [InlineData(50, 70)]   // two parts of the transform, the second starting mid-row
     public void TransformIsGgGtForEveryPair(int inChannels, int outChannels)
     {
         var s = new Conv2dShape(inChannels, 6, 6, outChannels, 3, 3, PadH: 1, PadW: 1);

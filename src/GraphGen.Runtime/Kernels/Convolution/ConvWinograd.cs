@@ -129,80 +129,116 @@ internal static unsafe partial class ConvWinograd
     /// <summary>
     /// U[ξ, r, k] for rows × cols kernel pairs, positions <see cref="Geometry.PositionStride"/> apart.
     /// The kernel of pair (r, k) is W[r, k] or, when <paramref name="flipped"/>, W[k, r] turned by
-    /// 180° (its 9 taps in reverse order). This runs on the calling thread before the pass: one
-    /// thread, µs, 128→128 forward / flipped, as it was 154 / 185, with the pair's indices counted on
-    /// rather than divided out and the positions a cache line more apart (16 stores per block had
-    /// gone to one L1 set) 121 / 141, with the taps gathered rather than transposed lane by lane
-    /// (whose 16 scalar stores each vector load waited on) 61 / 64; 64→64 40 / 44 → 15 / 15.
+    /// 180° (its 9 taps in reverse order). This runs before the pass, in parts of
+    /// <see cref="PairsPerPart"/> pairs. µs per call, 128→128 forward / flipped: as it was, on the
+    /// calling thread alone, 154 / 185; with the pair's indices counted on rather than divided out
+    /// and the positions a cache line more apart (16 stores per block had gone to one L1 set) 121 /
+    /// 141; with the taps gathered rather than transposed lane by lane (whose 16 scalar stores each
+    /// vector load waited on) 58–61 / 60–64; in parts on two threads 33 / 36.
     /// </summary>
     private static void Prepare(int rows, int cols, ReadOnlySpan<float> weight, Span<float> prepared, bool flipped)
     {
-        int pairs = rows * cols;
+        int pairs = rows * cols, parts = (pairs + PairsPerPart - 1) / PairsPerPart;
+        fixed (float* w = weight, u = prepared)
+        {
+            var work = PrepareWork.ForCurrentThread();
+            work.Set(rows, cols, w, u, flipped);
+            WorkerPool.Run(work, parts, Math.Min(parts, Gemm.MaxThreads));
+        }
+    }
+
+    /// <summary>Pairs per part of the weight transform (a multiple of 16): 64→64 is two parts, 128→128 eight.</summary>
+    private const int PairsPerPart = 2048;
+
+    /// <summary>Part i: pairs [i·<see cref="PairsPerPart"/>, …) of the weight transform; every U value is computed by one part, so the thread count changes nothing.</summary>
+    private sealed class PrepareWork : ParallelWork
+    {
+        [ThreadStatic] private static PrepareWork? t_instance;
+        private int _rows, _cols;
+        private float* _weight, _prepared;
+        private bool _flipped;
+
+        public static PrepareWork ForCurrentThread() => t_instance ??= new PrepareWork();
+
+        public void Set(int rows, int cols, float* weight, float* prepared, bool flipped)
+        {
+            _rows = rows; _cols = cols; _weight = weight; _prepared = prepared; _flipped = flipped;
+        }
+
+        public override void RunPart(int part)
+        {
+            int first = part * PairsPerPart, end = Math.Min(first + PairsPerPart, _rows * _cols);
+            PrepareRange(_rows, _cols, _weight, _prepared, _flipped, first, end);
+        }
+    }
+
+    /// <summary>U for pairs [first, end) (first a multiple of 16).</summary>
+    private static void PrepareRange(int rows, int cols, float* w, float* u, bool flipped, int first, int end)
+    {
         nint stride = Geometry.PositionStride(rows, cols);
         var half = Vector512.Create(0.5f);
         var transposed = stackalloc float[9 * 16];
         var g = stackalloc Vector512<float>[9];
         var gg = stackalloc Vector512<float>[12];
-        int r = 0, k = 0;   // the pair p + lane, counted on from block to block
+        int r = first / cols, k = first % cols;   // the pair p + lane, counted on from block to block
         var forwardLow = Vector256<int>.Indices * 9;
         var forwardHigh = forwardLow + Vector256.Create(8 * 9);
         var flippedLow = Vector256<int>.Indices * (9 * rows);
         var flippedHigh = flippedLow + Vector256.Create(8 * 9 * rows);
-        fixed (float* w = weight, u = prepared)
-            for (int p = 0; p < pairs; p += 16)
+        for (int p = first; p < end; p += 16)
+        {
+            int lanes = Math.Min(16, end - p);
+            var mask = ConvDirect.FirstLanes(lanes);
+            // The 16 kernels' taps, tap-major. Sixteen pairs in one row r have their kernels a fixed
+            // distance apart (9 floats, or 9·rows flipped): two 8-lane gathers per tap. Otherwise
+            // (a block across rows, the last block) lane by lane; lanes past the last pair keep old
+            // values, which nothing stores.
+            if (lanes == 16 && (!flipped || k + 16 <= cols))
             {
-                int lanes = Math.Min(16, pairs - p);
-                var mask = ConvDirect.FirstLanes(lanes);
-                // The 16 kernels' taps, tap-major. Sixteen pairs in one row r have their kernels a fixed
-                // distance apart (9 floats, or 9·rows flipped): two 8-lane gathers per tap. Otherwise
-                // (a block across rows, the last block) lane by lane; lanes past the last pair keep old
-                // values, which nothing stores.
-                if (lanes == 16 && (!flipped || k + 16 <= cols))
+                float* kernels = w + (nint)(flipped ? k * rows + r : r * cols + k) * 9;
+                var low = flipped ? flippedLow : forwardLow;
+                var high = flipped ? flippedHigh : forwardHigh;
+                for (int t = 0; t < 9; t++)
                 {
-                    float* first = w + (nint)(flipped ? k * rows + r : r * cols + k) * 9;
-                    var low = flipped ? flippedLow : forwardLow;
-                    var high = flipped ? flippedHigh : forwardHigh;
-                    for (int t = 0; t < 9; t++)
-                    {
-                        float* tap = first + (flipped ? 8 - t : t);
-                        g[t] = Vector512.Create(Avx2.GatherVector256(tap, low, 4), Avx2.GatherVector256(tap, high, 4));
-                    }
-                    k += 16;
-                    while (k >= cols) { k -= cols; r++; }
+                    float* tap = kernels + (flipped ? 8 - t : t);
+                    g[t] = Vector512.Create(Avx2.GatherVector256(tap, low, 4), Avx2.GatherVector256(tap, high, 4));
                 }
-                else
-                {
-                    for (int lane = 0; lane < lanes; lane++)
-                    {
-                        float* kernel = w + (nint)(flipped ? k * rows + r : r * cols + k) * 9;
-                        if (flipped)
-                            for (int t = 0; t < 9; t++) transposed[t * 16 + lane] = kernel[8 - t];
-                        else
-                            for (int t = 0; t < 9; t++) transposed[t * 16 + lane] = kernel[t];
-                        if (++k == cols) { k = 0; r++; }
-                    }
-                    for (int t = 0; t < 9; t++) g[t] = Vector512.Load(transposed + t * 16);
-                }
-                // G·g, column by column of g (g[3r + c] is row r, column c).
-                for (int c = 0; c < 3; c++)
-                {
-                    Vector512<float> g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
-                    gg[c] = g0;
-                    gg[3 + c] = (g0 + g1 + g2) * half;
-                    gg[6 + c] = (g0 - g1 + g2) * half;
-                    gg[9 + c] = g2;
-                }
-                // (G·g)·Gᵀ, row by row.
-                float* to = u + p;
-                for (int row = 0; row < 4; row++)
-                {
-                    Vector512<float> r0 = gg[3 * row], r1 = gg[3 * row + 1], r2 = gg[3 * row + 2];
-                    Avx512F.MaskStore(to + (4 * row + 0) * stride, mask, r0);
-                    Avx512F.MaskStore(to + (4 * row + 1) * stride, mask, (r0 + r1 + r2) * half);
-                    Avx512F.MaskStore(to + (4 * row + 2) * stride, mask, (r0 - r1 + r2) * half);
-                    Avx512F.MaskStore(to + (4 * row + 3) * stride, mask, r2);
-                }
+                k += 16;
+                while (k >= cols) { k -= cols; r++; }
             }
+            else
+            {
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    float* kernel = w + (nint)(flipped ? k * rows + r : r * cols + k) * 9;
+                    if (flipped)
+                        for (int t = 0; t < 9; t++) transposed[t * 16 + lane] = kernel[8 - t];
+                    else
+                        for (int t = 0; t < 9; t++) transposed[t * 16 + lane] = kernel[t];
+                    if (++k == cols) { k = 0; r++; }
+                }
+                for (int t = 0; t < 9; t++) g[t] = Vector512.Load(transposed + t * 16);
+            }
+            // G·g, column by column of g (g[3r + c] is row r, column c).
+            for (int c = 0; c < 3; c++)
+            {
+                Vector512<float> g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
+                gg[c] = g0;
+                gg[3 + c] = (g0 + g1 + g2) * half;
+                gg[6 + c] = (g0 - g1 + g2) * half;
+                gg[9 + c] = g2;
+            }
+            // (G·g)·Gᵀ, row by row.
+            float* to = u + p;
+            for (int row = 0; row < 4; row++)
+            {
+                Vector512<float> r0 = gg[3 * row], r1 = gg[3 * row + 1], r2 = gg[3 * row + 2];
+                Avx512F.MaskStore(to + (4 * row + 0) * stride, mask, r0);
+                Avx512F.MaskStore(to + (4 * row + 1) * stride, mask, (r0 + r1 + r2) * half);
+                Avx512F.MaskStore(to + (4 * row + 2) * stride, mask, (r0 - r1 + r2) * half);
+                Avx512F.MaskStore(to + (4 * row + 3) * stride, mask, r2);
+            }
+        }
     }
 
     /// <summary>
