@@ -6,6 +6,30 @@ namespace GraphGen.Runtime.Tests.Kernels;
 /// <summary>Layer normalisation against its definition, finite differences, and its accumulate and argument rules.</summary>
 public class LayerNormTests
 {
+    /// <summary>
+    /// Two rows' statistics computed together are the bits of each computed alone (the forward pass
+    /// takes rows in pairs, and which rows pair up depends on how the rows are split over threads).
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(16)]
+    [InlineData(37)]
+    [InlineData(128)]
+    public void PairedRowStatisticsAreTheBitsOfSingleRows(int cols)
+    {
+        var rng = new SeededRandom((ulong)cols);
+        var x0 = Random(rng, cols, -3f, 5f);
+        var x1 = Random(rng, cols, 100f, 101f);   // a large mean: the centred sum must not lose it
+        NormalizationMath.RowStatistics2(x0, x1, 1e-5f, out double mean0, out double invStd0, out double mean1, out double invStd1);
+        foreach (var (x, mean, invStd) in new[] { (x0, mean0, invStd0), (x1, mean1, invStd1) })
+        {
+            double m = NormalizationMath.Sum(x) / cols;
+            Assert.Equal(BitConverter.DoubleToInt64Bits(m), BitConverter.DoubleToInt64Bits(mean));
+            double s = 1.0 / Math.Sqrt(NormalizationMath.SumSquares(x, m) / cols + 1e-5f);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(s), BitConverter.DoubleToInt64Bits(invStd));
+        }
+    }
+
     [Theory]
     [InlineData(3, 7, true)]
     [InlineData(5, 16, true)]

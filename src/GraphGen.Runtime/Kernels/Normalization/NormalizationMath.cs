@@ -40,6 +40,59 @@ internal static class NormalizationMath
         return total;
     }
 
+    /// <summary>
+    /// The mean and 1/√(variance + ε) of two rows of equal length (LayerNorm's statistics), each
+    /// exactly as <see cref="Sum"/> and <see cref="SumSquares"/> compute it alone: the same operations
+    /// in the same order per row, the two rows' chains interleaved so that each hides the other's
+    /// add latency (a row of 128 floats is 8 dependent adds per chain).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RowStatistics2(ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, double epsilon,
+        out double mean0, out double invStd0, out double mean1, out double invStd1)
+    {
+        int n = x0.Length, i = 0;
+        if (!Vector512.IsHardwareAccelerated || n < 16 || x1.Length != n)
+        {
+            mean0 = Sum(x0) / n; invStd0 = 1.0 / Math.Sqrt(SumSquares(x0, mean0) / n + epsilon);
+            mean1 = Sum(x1) / x1.Length; invStd1 = 1.0 / Math.Sqrt(SumSquares(x1, mean1) / x1.Length + epsilon);
+            return;
+        }
+        ref float r0 = ref MemoryMarshal.GetReference(x0);
+        ref float r1 = ref MemoryMarshal.GetReference(x1);
+        Vector512<double> a0 = default, b0 = default, a1 = default, b1 = default;
+        for (; i <= n - 16; i += 16)
+        {
+            var (lo0, hi0) = Vector512.Widen(Vector512.LoadUnsafe(ref r0, (nuint)i));
+            var (lo1, hi1) = Vector512.Widen(Vector512.LoadUnsafe(ref r1, (nuint)i));
+            a0 += lo0; b0 += hi0;
+            a1 += lo1; b1 += hi1;
+        }
+        double sum0 = Lanes(a0 + b0), sum1 = Lanes(a1 + b1);
+        for (int j = i; j < n; j++) { sum0 += Unsafe.Add(ref r0, j); sum1 += Unsafe.Add(ref r1, j); }
+        mean0 = sum0 / n;
+        mean1 = sum1 / n;
+        var m0 = Vector512.Create(mean0);
+        var m1 = Vector512.Create(mean1);
+        a0 = b0 = a1 = b1 = default;
+        for (i = 0; i <= n - 16; i += 16)
+        {
+            var (lo0, hi0) = Vector512.Widen(Vector512.LoadUnsafe(ref r0, (nuint)i));
+            var (lo1, hi1) = Vector512.Widen(Vector512.LoadUnsafe(ref r1, (nuint)i));
+            lo0 -= m0; hi0 -= m0; lo1 -= m1; hi1 -= m1;
+            a0 += lo0 * lo0; b0 += hi0 * hi0;
+            a1 += lo1 * lo1; b1 += hi1 * hi1;
+        }
+        double q0 = Lanes(a0 + b0), q1 = Lanes(a1 + b1);
+        for (int j = i; j < n; j++)
+        {
+            double d0 = Unsafe.Add(ref r0, j) - mean0, d1 = Unsafe.Add(ref r1, j) - mean1;
+            q0 += d0 * d0;
+            q1 += d1 * d1;
+        }
+        invStd0 = 1.0 / Math.Sqrt(q0 / n + epsilon);
+        invStd1 = 1.0 / Math.Sqrt(q1 / n + epsilon);
+    }
+
     /// <summary>Σ (x − mean)².</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumSquares(ReadOnlySpan<float> x, double mean)
