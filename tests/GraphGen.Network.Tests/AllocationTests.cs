@@ -8,26 +8,12 @@ namespace GraphGen.Network.Tests;
 /// <summary>Forward and TrainStep allocate nothing on the managed heap once warmed up: every buffer is planned at compile time.</summary>
 public class AllocationTests
 {
-    /// <summary>
-    /// Bytes allocated on this thread by <paramref name="repeats"/> calls after two warm-up calls,
-    /// in up to three windows: the first window without any allocation ends it. The runtime itself
-    /// can allocate once on this thread while the process warms up (a loaded CI run saw 7 040 bytes
-    /// in another project's test: tiered compilation starting its background worker, most likely);
-    /// a call that allocated would do so in every window.
-    /// </summary>
+    /// <summary>Bytes allocated on this thread by <paramref name="repeats"/> calls after two warm-up calls (see <see cref="GraphGen.Tests.Allocations.InQuietestWindow"/>).</summary>
     private static long AllocatedBy(Action action, int repeats)
     {
         action(); // warm-up: JIT, lazily created kernel workspaces, optimizer state
         action();
-        long allocated = 0;
-        for (int window = 0; window < 3; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < repeats; i++) action();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated == 0) break;
-        }
-        return allocated;
+        return GraphGen.Tests.Allocations.InQuietestWindow(() => { for (int i = 0; i < repeats; i++) action(); });
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public class GemmThreadingTests
                 Gemm.Multiply(big.a, big.b, big.c, 256, 256, 256, new Tanh(), big.a);
             }
             Calls(); // warm-up: thread buffers, worker threads, JIT
-            Assert.Equal(0, Kernels.KernelAssert.AllocatedInQuietestWindow(() => { for (int i = 0; i < 5; i++) Calls(); }));
+            Assert.Equal(0, GraphGen.Tests.Allocations.InQuietestWindow(() => { for (int i = 0; i < 5; i++) Calls(); }));
         }
         finally
         {

@@ -403,7 +403,7 @@ public class Conv2dTests
             var (magW, magB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy), magnitude: true);
             WithinBound(expectedW, dw, WinogradWeightBound(s, batch, p, magW), $"{s} b{batch} dW");
             WithinBound(expectedB, db, Bound(magB, batch * s.OutPlane), $"{s} b{batch} dbias");
-        }, iter: int.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), out int n) ? n : 150, print: c => $"{c.Shape} batch {c.Batch}");
+        }, iter: Iterations(150), print: c => $"{c.Shape} batch {c.Batch}");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using CsCheck;
 using GraphGen.Kernels;
+using static GraphGen.Runtime.Tests.Kernels.KernelAssert;
 
 namespace GraphGen.Runtime.Tests.Kernels;
 
@@ -60,6 +61,6 @@ public class Im2ColTests
                     else
                         Assert.Equal(Definition(s, x, row, (p - plane) / s.OutWidth, (p - plane) % s.OutWidth), got);
                 }
-        }, iter: int.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), out int n) ? n : 300, print: s => s.ToString());
+        }, iter: Iterations(300), print: s => s.ToString());
     }
 }

@@ -5,6 +5,9 @@ namespace GraphGen.Runtime.Tests.Kernels;
 /// <summary>Random data, comparisons against double references, finite differences and allocation checks for the kernel tests.</summary>
 internal static class KernelAssert
 {
+    /// <summary>CsCheck iterations: <c>CsCheck_Iter</c> when set (to sample more), else <paramref name="ci"/>.</summary>
+    public static int Iterations(int ci) => int.TryParse(Environment.GetEnvironmentVariable("CsCheck_Iter"), out int n) ? n : ci;
+
     public static float[] Random(SeededRandom rng, int count, float low = -1f, float high = 1f)
     {
         var values = new float[count];
@@ -80,27 +83,7 @@ internal static class KernelAssert
     public static void AllocatesNothing(Action call, int repeats = 4)
     {
         call();
-        Assert.Equal(0, AllocatedInQuietestWindow(() => { for (int i = 0; i < repeats; i++) call(); }));
-    }
-
-    /// <summary>
-    /// Bytes <paramref name="window"/> allocates on this thread, measured up to three times: the first
-    /// window without any allocation ends it. The runtime itself can allocate once on a thread while
-    /// the process warms up (CI runs saw 7–7.2 KB in one window of otherwise allocation-free loops:
-    /// tiered compilation starting its background worker, most likely); code that allocates on
-    /// every call does so in every window.
-    /// </summary>
-    public static long AllocatedInQuietestWindow(Action window)
-    {
-        long allocated = 0;
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            window();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated == 0) break;
-        }
-        return allocated;
+        Assert.Equal(0, GraphGen.Tests.Allocations.InQuietestWindow(() => { for (int i = 0; i < repeats; i++) call(); }));
     }
 
     /// <summary>Runs <paramref name="body"/> with <see cref="Gemm.MaxThreads"/> set, restoring it after.</summary>

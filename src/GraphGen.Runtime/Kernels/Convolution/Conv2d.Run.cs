@@ -104,7 +104,7 @@ public static partial class Conv2d
             var reduce = SliceSumWork.ForCurrentThread();
             reduce.Partials = pp; reduce.Stride = stride; reduce.Slices = slices;
             int parts = (stride + SliceSumWork.Block - 1) / SliceSumWork.Block;
-            WorkerPool.Run(reduce, parts, (long)stride * slices >= SliceSumWork.ParallelMinFloats ? Math.Min(parts, Gemm.MaxThreads) : 1);
+            WorkerPool.Run(reduce, parts, Math.Min(parts, WorkerPool.ThreadsFor((long)stride * slices, SliceSumWork.ParallelMinFloats)));
         }
         if (winograd) ConvWinograd.WeightFromTransformed(in s, first.Slice(0, weightSize), dweight.Slice(0, s.WeightSize), accumulate);
         else SpanMath.CopyOrAdd(first.Slice(0, weightSize), dweight.Slice(0, weightSize), accumulate);

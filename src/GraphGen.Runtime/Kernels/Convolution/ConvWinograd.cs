@@ -143,7 +143,7 @@ internal static unsafe partial class ConvWinograd
         {
             var work = PrepareWork.ForCurrentThread();
             work.Set(rows, cols, w, u, flipped);
-            WorkerPool.Run(work, parts, Math.Min(parts, Gemm.MaxThreads));
+            WorkerPool.Run(work, parts, Math.Min(parts, Gemm.MaxThreads));   // one part below 2048 pairs: the caller alone
         }
     }
 
