@@ -47,8 +47,24 @@ done
 [ -z "${GRAPHGEN_PYTHON:-}" ] && echo "gpu-check: no python3 here imports torch; the PyTorch comparison will say so"
 
 # ILGPU finds libcuda.so.1 through the program's resolver; cuBLAS through the loader's paths.
+# CUDA 13's libcublas.so.13 may sit only in the toolkit's folder or in PyTorch's wheels, off those
+# paths: put the first folder that holds one on them (libcublasLt lies beside it).
+if ! ldconfig -p 2>/dev/null | grep -q 'libcublas\.so'; then
+    for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib \
+        /opt/torch/.venv/lib/python3*/site-packages/nvidia/cublas/lib \
+        /opt/torch/.venv/lib/python3*/site-packages/nvidia/cu13/lib \
+        /usr/local/lib/python3*/dist-packages/nvidia/cublas/lib; do
+        if compgen -G "$dir/libcublas.so*" >/dev/null; then
+            export LD_LIBRARY_PATH="$dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+            echo "gpu-check: cuBLAS from $dir"
+            break
+        fi
+    done
+fi
+
 export DOTNET_TieredPGO=1
 status=0
-timeout 540 "$work/GraphGen.GpuCheck/GraphGen.GpuCheck" "${args[@]}" --csv "$results/gpu-check.csv" 2>&1 | tee "$results/gpu-check.log" || status=${PIPESTATUS[0]}
+# GPU_CHECK_TIMEOUT: seconds the check may run (a device run has a limit of its own).
+timeout "${GPU_CHECK_TIMEOUT:-540}" "$work/GraphGen.GpuCheck/GraphGen.GpuCheck" "${args[@]}" --csv "$results/gpu-check.csv" 2>&1 | tee "$results/gpu-check.log" || status=${PIPESTATUS[0]}
 echo "gpu-check: exit $status; $results/gpu-check.csv, $results/gpu-check.log"
 exit "$status"

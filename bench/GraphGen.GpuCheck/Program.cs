@@ -27,6 +27,7 @@ using (device)
     bool correct = Correctness.Run(device, options, report);
     var times = Benchmark.Run(device, options, report);
     if (!options.Quick || options.Torch) TorchPeer.Run(options, report, times);
+    if (options.Profile) Profiling.Run(device, options, report);
     report.Row("check", "seconds", started.Elapsed.TotalSeconds, "s");
     report.Save();
     report.Line($"targets: {report.TargetsMet} of {report.Targets} met (a missed target is reported, not a failure)");
@@ -36,13 +37,16 @@ using (device)
 
 namespace GraphGen.GpuCheck
 {
-    /// <summary>The command line: --device cuda|ilgpu-cpu, --quick, --csv PATH, --torch (run the PyTorch peer even when quick).</summary>
-    internal sealed record CheckOptions(string Device, bool Quick, string CsvPath, bool Torch)
+    /// <summary>
+    /// The command line: --device cuda|ilgpu-cpu, --quick, --csv PATH, --torch (run the PyTorch peer
+    /// even when quick), --profile (each network's kernels' times, after the benchmark).
+    /// </summary>
+    internal sealed record CheckOptions(string Device, bool Quick, string CsvPath, bool Torch, bool Profile)
     {
         public static CheckOptions Parse(string[] args)
         {
             string device = "cuda", csv = "gpu-check.csv";
-            bool quick = false, torch = false;
+            bool quick = false, torch = false, profile = false;
             for (int i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -51,13 +55,14 @@ namespace GraphGen.GpuCheck
                     case "--csv" when i + 1 < args.Length: csv = args[++i]; break;
                     case "--quick": quick = true; break;
                     case "--torch": torch = true; break;
+                    case "--profile": profile = true; break;
                     default:
-                        Console.Error.WriteLine($"error: unknown argument '{args[i]}'; usage: GraphGen.GpuCheck [--device cuda|ilgpu-cpu] [--quick] [--csv PATH] [--torch]");
+                        Console.Error.WriteLine($"error: unknown argument '{args[i]}'; usage: GraphGen.GpuCheck [--device cuda|ilgpu-cpu] [--quick] [--csv PATH] [--torch] [--profile]");
                         Environment.Exit(2);
                         break;
                 }
             }
-            return new CheckOptions(device, quick, csv, torch);
+            return new CheckOptions(device, quick, csv, torch, profile);
         }
     }
 

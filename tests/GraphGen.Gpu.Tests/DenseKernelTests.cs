@@ -74,15 +74,45 @@ public class DenseKernelTests(DeviceFixture fixture)
     }
 
     [Fact]
-    public void BiasSumsAreTheCpusBits()
+    public void BiasSumsOfFewRowsAreTheCpusBits()
     {
         using var arrays = new DeviceArrays(Device);
-        var dy = GradientChecks.RandomInputs(37 * 11, 7);
+        var dy = GradientChecks.RandomInputs(GpuKernels.Bias.BlockRows * 11, 7);
         var expected = new float[11];
-        Bias.SumRows(dy, expected, 37, 11, accumulate: false);
+        Bias.SumRows(dy, expected, GpuKernels.Bias.BlockRows, 11, accumulate: false);
         var dbias = arrays.Upload(new float[11]);
-        GpuKernels.Bias.SumRows(Device, arrays.Upload(dy), dbias, 37, 11, accumulate: false);
-        Assert.Equal(expected, arrays.Download(dbias));   // the same chain of adds, in row order
+        GpuKernels.Bias.SumRows(Device, arrays.Upload(dy), dbias, GpuKernels.Bias.BlockRows, 11, accumulate: false);
+        Assert.Equal(expected, arrays.Download(dbias));   // one block: the CPU's chain of adds, in row order
+    }
+
+    [Theory]
+    [InlineData(33, 5, false)]
+    [InlineData(100, 7, true)]
+    [InlineData(2048, 3, false)]
+    public void BiasSumsAddBlocksOfRowsThenTheBlocksInOrder(int rows, int cols, bool accumulate)
+    {
+        using var arrays = new DeviceArrays(Device);
+        var dy = GradientChecks.RandomInputs(rows * cols, 8);
+        var old = GradientChecks.RandomInputs(cols, 9);
+        var expected = (float[])old.Clone();
+        int block = GpuKernels.Bias.BlockRows;
+        for (int c = 0; c < cols; c++)
+        {
+            float total = 0f;
+            for (int r0 = 0; r0 < rows; r0 += block)
+            {
+                float part = 0f;
+                for (int r = r0; r < Math.Min(rows, r0 + block); r++) part += dy[r * cols + c];
+                total += part;
+            }
+            expected[c] = accumulate ? expected[c] + total : total;
+        }
+        var dbias = arrays.Upload(old);
+        GpuKernels.Bias.SumRows(Device, arrays.Upload(dy), dbias, rows, cols, accumulate);
+        Assert.Equal(expected, arrays.Download(dbias));   // the same bits on every launch, and close to the CPU's single chain
+        var cpu = (float[])old.Clone();
+        Bias.SumRows(dy, cpu, rows, cols, accumulate);
+        Close.All(cpu, expected, 1e-5, $"{rows}×{cols}");
     }
 
     public static TheoryData<string> ActivationNames() => new(typeof(IActivation<>).Assembly.GetTypes()

@@ -58,6 +58,12 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     /// </summary>
     public string GemmEngine => Blas is not null ? "cuBLAS" : "GraphGen tiled";
 
+    /// <summary>
+    /// When set, every kernel's time is measured (the device waits after each one, so work runs
+    /// slower while a profile is attached); null, the default, measures nothing. See <see cref="KernelProfile"/>.
+    /// </summary>
+    public KernelProfile? Profile { get; set; }
+
     /// <summary>Use the tiled GEMM kernel even where cuBLAS loads.</summary>
     public bool PreferTiledGemm { get; set; }
 
@@ -115,18 +121,24 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     /// The compiled kernel for <paramref name="method"/> (a static method), compiled once per device:
     /// <paramref name="load"/> is the ILGPU loader, e.g. <c>a =&gt; a.LoadAutoGroupedStreamKernel&lt;...&gt;(method)</c>.
     /// </summary>
-    public TDelegate Kernel<TDelegate>(MethodInfo method, Func<Accelerator, TDelegate> load) where TDelegate : Delegate =>
-        _kernels.TryGetValue((method, typeof(TDelegate)), out var kernel) ? (TDelegate)kernel
+    public TDelegate Kernel<TDelegate>(MethodInfo method, Func<Accelerator, TDelegate> load) where TDelegate : Delegate
+    {
+        Profile?.Begin(this, method);
+        return _kernels.TryGetValue((method, typeof(TDelegate)), out var kernel) ? (TDelegate)kernel
             : (TDelegate)_kernels.GetOrAdd((method, typeof(TDelegate)), load(Accelerator));
+    }
 
     /// <summary>
     /// As <see cref="Kernel{TDelegate}(MethodInfo, Func{Accelerator, TDelegate})"/> with the loader's
     /// argument passed along (no closure is allocated once the kernel is compiled).
     /// </summary>
     public TDelegate Kernel<TDelegate, TKernel>(TKernel kernel, Func<Accelerator, TKernel, TDelegate> load)
-        where TDelegate : Delegate where TKernel : Delegate =>
-        _kernels.TryGetValue((kernel.Method, typeof(TDelegate)), out var compiled) ? (TDelegate)compiled
+        where TDelegate : Delegate where TKernel : Delegate
+    {
+        Profile?.Begin(this, kernel.Method);
+        return _kernels.TryGetValue((kernel.Method, typeof(TDelegate)), out var compiled) ? (TDelegate)compiled
             : (TDelegate)_kernels.GetOrAdd((kernel.Method, typeof(TDelegate)), load(Accelerator, kernel));
+    }
 
     private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
 
@@ -142,6 +154,19 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
             _scratch = Accelerator.Allocate1D<float>(Math.Max(length, 1024));
         }
         return _scratch.View.SubView(0, length);
+    }
+
+    private MemoryBuffer1D<double, Stride1D.Dense>? _doubleScratch;
+
+    /// <summary>As <see cref="Scratch"/>, for partial sums kept in double.</summary>
+    internal ArrayView<double> DoubleScratch(long length)
+    {
+        if (_doubleScratch is null || _doubleScratch.Length < length)
+        {
+            _doubleScratch?.Dispose();
+            _doubleScratch = Accelerator.Allocate1D<double>(Math.Max(length, 1024));
+        }
+        return _doubleScratch.View.SubView(0, length);
     }
 
     /// <summary>Waits until every launched kernel has finished.</summary>
@@ -165,6 +190,7 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     {
         if (_blas.IsValueCreated) _blas.Value?.Dispose();
         _scratch?.Dispose();
+        _doubleScratch?.Dispose();
         Accelerator.Dispose();
         _context.Dispose();
     }

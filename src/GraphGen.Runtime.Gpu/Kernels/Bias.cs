@@ -4,24 +4,49 @@ using ILGPU.Runtime;
 namespace GraphGen.Gpu.Kernels;
 
 /// <summary>
-/// dBias[c] (+)= Σ_r dY[r, c]: one thread per column adding its rows in order from 0, the same
-/// chain of adds as the CPU kernel, so the sums are the same bits on both and on every launch.
+/// dBias[c] (+)= Σ_r dY[r, c], in two passes with a fixed order: each block of
+/// <see cref="BlockRows"/> rows is added in row order (one thread per block and column), then the
+/// blocks' sums in block order (one thread per column). Every launch gives the same bits. Up to
+/// <see cref="BlockRows"/> rows that is one chain from row 0, the CPU kernel's own, so the sums are
+/// the CPU's bits; beyond, they agree with it to rounding.
 /// </summary>
+/// <remarks>
+/// One thread per column adding every row, the earlier form, kept 128 columns' chains of 2048
+/// dependent loads and adds on 4 warps of an H200: 110 µs, against a few µs in two passes.
+/// </remarks>
 public static class Bias
 {
-    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> SumRowsMethod = SumRowsKernel;
+    /// <summary>Rows a thread of the first pass adds.</summary>
+    internal const int BlockRows = 32;
+
+    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int> SumBlocksMethod = SumBlocksKernel;
 
     /// <summary>dbias[c] (+)= Σ_r dy[r, c] over <paramref name="rows"/> rows of <paramref name="cols"/>.</summary>
     public static void SumRows(GpuDevice device, ArrayView<float> dy, ArrayView<float> dbias, int rows, int cols, bool accumulate)
     {
         if (cols == 0) return;
-        device.Kernel(SumRowsMethod.Method, a => a.LoadAutoGroupedStreamKernel(SumRowsMethod))(cols, dy, dbias, rows, cols, accumulate ? 1 : 0);
+        var sumBlocks = device.Kernel(SumBlocksMethod.Method, a => a.LoadAutoGroupedStreamKernel(SumBlocksMethod));
+        if (rows <= BlockRows)
+        {
+            sumBlocks(cols, dy, dbias, rows, cols, rows, accumulate ? 1 : 0);
+            return;
+        }
+        int blocks = (rows + BlockRows - 1) / BlockRows;
+        var partials = device.Scratch((long)blocks * cols);
+        sumBlocks(blocks * cols, dy, partials, rows, cols, BlockRows, 0);
+        device.Kernel(SumBlocksMethod.Method, a => a.LoadAutoGroupedStreamKernel(SumBlocksMethod))(cols, partials, dbias, blocks, cols, blocks, accumulate ? 1 : 0);
     }
 
-    private static void SumRowsKernel(Index1D c, ArrayView<float> dy, ArrayView<float> dbias, int rows, int cols, int accumulate)
+    /// <summary>
+    /// Thread t = b·cols + c: sums[t] (+)= Σ values[r, c] over rows b·block … min(rows, (b+1)·block) − 1,
+    /// added in order from 0 (a warp reads adjacent columns of one row).
+    /// </summary>
+    private static void SumBlocksKernel(Index1D t, ArrayView<float> values, ArrayView<float> sums, int rows, int cols, int block, int accumulate)
     {
+        int b = t / cols, c = t % cols;
+        int r1 = Math.Min(rows, (b + 1) * block);
         float sum = 0f;
-        for (int r = 0; r < rows; r++) sum += dy[(long)r * cols + c];
-        dbias[c] = accumulate != 0 ? dbias[c] + sum : sum;
+        for (int r = b * block; r < r1; r++) sum += values[(long)r * cols + c];
+        sums[t] = accumulate != 0 ? sums[t] + sum : sum;
     }
 }

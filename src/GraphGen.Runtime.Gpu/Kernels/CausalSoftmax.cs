@@ -17,8 +17,8 @@ namespace GraphGen.Gpu.Kernels;
 /// </summary>
 public static class CausalSoftmax
 {
-    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> ForwardMethod = ForwardKernel;
-    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> BackwardMethod = BackwardKernel;
+    private static readonly Action<ArrayView<float>, ArrayView<float>, int, int> ForwardMethod = ForwardKernel;
+    private static readonly Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> BackwardMethod = BackwardKernel;
 
     /// <summary>y = causal softmax of <paramref name="scores"/>: <paramref name="count"/> blocks of [t, t], row i over columns j ≤ i (the rest exactly 0).</summary>
     public static void Forward(GpuDevice device, int count, int t, ArrayView<float> scores, ArrayView<float> y)
@@ -26,7 +26,7 @@ public static class CausalSoftmax
         const string Kernel = "CausalSoftmax.Forward";
         Check(Kernel, count, t, ViewLength.Of(scores), nameof(scores), ViewLength.Of(y), nameof(y));
         if (count == 0) return;
-        device.Kernel(ForwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(ForwardMethod))(count * t, scores, y, t);
+        device.Kernel(ForwardMethod.Method, a => a.LoadStreamKernel(ForwardMethod))(WarpRows.Config(device, count * t), scores, y, count * t, t);
     }
 
     /// <summary>dx (+)= y ⊙ (dy − Σ_j dy_j·y_j) per row of each block; masked entries (y = 0) get no gradient (0, or left as they are when accumulating).</summary>
@@ -36,7 +36,7 @@ public static class CausalSoftmax
         Check(Kernel, count, t, ViewLength.Of(y), nameof(y), ViewLength.Of(dx), nameof(dx));
         KernelChecks.Length(ViewLength.Of(dy), Kernel, nameof(dy), "[count, t, t]", count, t, t);
         if (count == 0) return;
-        device.Kernel(BackwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(BackwardMethod))(count * t, y, dy, dx, t, accumulate ? 1 : 0);
+        device.Kernel(BackwardMethod.Method, a => a.LoadStreamKernel(BackwardMethod))(WarpRows.Config(device, count * t), y, dy, dx, count * t, t, accumulate ? 1 : 0);
     }
 
     private static void Check(string kernel, int count, int t, int inputLength, string inputName, int outputLength, string outputName)
@@ -47,37 +47,40 @@ public static class CausalSoftmax
         KernelChecks.Length(outputLength, kernel, outputName, "[count, t, t]", count, t, t);
     }
 
-    /// <summary>Row <paramref name="r"/> of all count·t rows: row i = r mod t of its block.</summary>
-    private static void ForwardKernel(Index1D r, ArrayView<float> s, ArrayView<float> y, int t)
+    /// <summary>One row per warp (<see cref="WarpRows"/>): row r of a t × t block keeps columns 0..r % t; the rest become exactly 0.</summary>
+    private static void ForwardKernel(ArrayView<float> s, ArrayView<float> y, int rows, int t)
     {
-        long row = (long)(int)r * t;
+        int r = WarpRows.Row;
+        if (r >= rows) return;
+        long row = (long)r * t;
         int live = r % t + 1;
         float max = float.NegativeInfinity;
-        for (int j = 0; j < live; j++) max = MathF.Max(max, s[row + j]);
+        for (int j = Warp.LaneIdx; j < live; j += Warp.WarpSize) max = MathF.Max(max, s[row + j]);
+        max = WarpRows.Max(max);
         float sum = 0f;
-        for (int j = 0; j < live; j++)
-        {
-            float e = MathF.Exp(s[row + j] - max);
-            y[row + j] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (int j = 0; j < live; j++) y[row + j] *= inv;
-        for (int j = live; j < t; j++) y[row + j] = 0f;
+        for (int j = Warp.LaneIdx; j < live; j += Warp.WarpSize) sum += MathF.Exp(s[row + j] - max);
+        float inv = 1f / WarpRows.Sum(sum);
+        for (int j = Warp.LaneIdx; j < t; j += Warp.WarpSize) y[row + j] = j < live ? MathF.Exp(s[row + j] - max) * inv : 0f;
     }
 
-    private static void BackwardKernel(Index1D r, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int t, int accumulate)
+    /// <summary>One row per warp: dx = y ⊙ (dy − Σ dy·y) over the live columns; masked columns get 0 (or keep dx when accumulating).</summary>
+    private static void BackwardKernel(ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int rows, int t, int accumulate)
     {
-        long row = (long)(int)r * t;
+        int r = WarpRows.Row;
+        if (r >= rows) return;
+        long row = (long)r * t;
         int live = r % t + 1;
         float dot = 0f;
-        for (int j = 0; j < live; j++) dot += dy[row + j] * y[row + j];
-        for (int j = 0; j < live; j++)
+        for (int j = Warp.LaneIdx; j < live; j += Warp.WarpSize) dot += dy[row + j] * y[row + j];
+        dot = WarpRows.Sum(dot);
+        for (int j = Warp.LaneIdx; j < t; j += Warp.WarpSize)
         {
-            float g = y[row + j] * (dy[row + j] - dot);
-            dx[row + j] = accumulate != 0 ? dx[row + j] + g : g;
+            if (j < live)
+            {
+                float g = y[row + j] * (dy[row + j] - dot);
+                dx[row + j] = accumulate != 0 ? dx[row + j] + g : g;
+            }
+            else if (accumulate == 0) dx[row + j] = 0f;
         }
-        if (accumulate == 0)
-            for (int j = live; j < t; j++) dx[row + j] = 0f;
     }
 }

@@ -120,6 +120,7 @@ public static class Gemm
     private static bool TryCuBlas(GpuDevice device, in Args g)
     {
         if (device.Blas is not { } blas || g.K == 0) return false;
+        device.Profile?.Begin(device, $"cuBLAS SGEMM {(g.TransposeA != 0 ? "Aᵀ" : "A")}{(g.TransposeB != 0 ? "Bᵀ" : "B")} {g.M}×{g.N}×{g.K}");
         blas.Gemm(g.TransposeB != 0 ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,
             g.TransposeA != 0 ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,
             g.N, g.M, g.K, 1f, g.B, g.Ldb, g.A, g.Lda, g.Accumulate != 0 ? 1f : 0f, g.C, g.Ldc);

@@ -17,18 +17,21 @@ namespace GraphGen.Gpu.Kernels;
 /// gamma and beta may both be empty (elementwise_affine = false), and then dgamma and dbeta too.
 /// </summary>
 /// <remarks>
-/// The CPU's arithmetic, in double as there. One thread per row computes its statistics (adding the
-/// row in order), its outputs or its dx; one thread per column sums dγ and dβ over the rows in the
-/// CPU's order (fixed slices of rows, each summed in row order, then the slices in order), so the
+/// The CPU's arithmetic, in double as there. One warp per row (<see cref="WarpRows"/>) computes its
+/// statistics, its outputs or its dx, the row's sums over the lanes' strided columns and then a
+/// butterfly: the order differs from the CPU's vector lanes only in a double's last bits, which the
+/// rounding to float almost always hides. dγ and dβ are summed over the rows in the CPU's order:
+/// fixed slices of rows (chosen from the row count alone, as on the CPU), one thread per slice and
+/// column adding its rows in order, then one thread per column adding the slices in order. So the
 /// parameter gradients are the CPU's bits whenever the row statistics are, and every launch gives
-/// the same bits. The CPU adds a row in vector lanes: its row sums differ in the last bits of a
-/// double, which the rounding to float almost always hides.
+/// the same bits.
 /// </remarks>
 public static class LayerNorm
 {
-    private static readonly Action<Index1D, RowArgs> ForwardMethod = ForwardKernel;
-    private static readonly Action<Index1D, RowArgs> BackwardRowsMethod = BackwardRowKernel;
-    private static readonly Action<Index1D, RowArgs> ParameterGradientsMethod = ParameterGradientKernel;
+    private static readonly Action<RowArgs> ForwardMethod = ForwardKernel;
+    private static readonly Action<RowArgs> BackwardRowsMethod = BackwardRowKernel;
+    private static readonly Action<Index1D, RowArgs, ArrayView<double>, int> SlicePartialsMethod = SlicePartialsKernel;
+    private static readonly Action<Index1D, RowArgs, ArrayView<double>, int> ParameterGradientsMethod = ParameterGradientKernel;
 
     /// <summary>The CPU's slices of rows for dγ and dβ: at most this many (<c>GraphGen.Kernels.LayerNorm</c>'s MaxSlices).</summary>
     private const int MaxSlices = 8;
@@ -47,7 +50,7 @@ public static class LayerNorm
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{Kernel}: epsilon must be positive.");
         if (rows == 0) return;
         var args = new RowArgs(rows, cols, epsilon, false, x, gamma, beta, y, savedMean, savedInvStd, default, default, default);
-        device.Kernel(ForwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(ForwardMethod))(rows, args);
+        device.Kernel(ForwardMethod.Method, a => a.LoadStreamKernel(ForwardMethod))(WarpRows.Config(device, rows), args);
     }
 
     /// <summary>dx, dgamma and dbeta (+)= the gradients above, from x and the saved statistics of <see cref="Forward"/>.</summary>
@@ -61,9 +64,15 @@ public static class LayerNorm
         KernelChecks.EmptyOrExactly(Length(dgamma.Length), cols, Kernel, nameof(dgamma), "[cols]");
         KernelChecks.EmptyOrExactly(Length(dbeta.Length), cols, Kernel, nameof(dbeta), "[cols]");
         var args = new RowArgs(rows, cols, 0f, accumulate, x, gamma, default, dx, savedMean, savedInvStd, dy, dgamma, dbeta);
-        if (rows > 0) device.Kernel(BackwardRowsMethod.Method, a => a.LoadAutoGroupedStreamKernel(BackwardRowsMethod))(rows, args);
+        if (rows > 0) device.Kernel(BackwardRowsMethod.Method, a => a.LoadStreamKernel(BackwardRowsMethod))(WarpRows.Config(device, rows), args);
         if (dgamma.Length > 0 || dbeta.Length > 0)
-            device.Kernel(ParameterGradientsMethod.Method, a => a.LoadAutoGroupedStreamKernel(ParameterGradientsMethod))(cols, args);
+        {
+            int slices = Math.Max(1, Math.Min(rows, MaxSlices));
+            // partials[0, slice, j] = Σ_slice dy·x̂, partials[1, slice, j] = Σ_slice dy.
+            var partials = device.DoubleScratch(2L * slices * cols);
+            device.Kernel(SlicePartialsMethod.Method, a => a.LoadAutoGroupedStreamKernel(SlicePartialsMethod))(slices * cols, args, partials, slices);
+            device.Kernel(ParameterGradientsMethod.Method, a => a.LoadAutoGroupedStreamKernel(ParameterGradientsMethod))(cols, args, partials, slices);
+        }
     }
 
     /// <summary>A pass's operands and sizes as one kernel parameter; Out is y (forward) or dx (backward).</summary>
@@ -81,40 +90,55 @@ public static class LayerNorm
         public float BetaOf(int j) => HasBeta != 0 ? Beta[j] : 0f;
     }
 
-    /// <summary>Row r: μ and invstd in double (the row added in order), saved as floats, then y = (float)(x̂·γ + β).</summary>
-    private static void ForwardKernel(Index1D r, RowArgs a)
+    /// <summary>
+    /// One row per warp: μ and invstd in double (each lane adds its columns in order, then the
+    /// butterfly), saved as floats, then y = (float)(x̂·γ + β).
+    /// </summary>
+    private static void ForwardKernel(RowArgs a)
     {
-        int start = r * a.Cols;
+        int r = WarpRows.Row;
+        if (r >= a.Rows) return;
+        long start = (long)r * a.Cols;
         double sum = 0;
-        for (int j = 0; j < a.Cols; j++) sum += a.X[start + j];
-        double mean = sum / a.Cols, squares = 0;
-        for (int j = 0; j < a.Cols; j++)
+        for (int j = Warp.LaneIdx; j < a.Cols; j += Warp.WarpSize) sum += a.X[start + j];
+        double mean = WarpRows.Sum(sum) / a.Cols, squares = 0;
+        for (int j = Warp.LaneIdx; j < a.Cols; j += Warp.WarpSize)
         {
             double d = a.X[start + j] - mean;
             squares += d * d;
         }
-        double invStd = 1.0 / Math.Sqrt(squares / a.Cols + a.Epsilon);
-        a.Mean[r] = (float)mean;
-        a.InvStd[r] = (float)invStd;
-        for (int j = 0; j < a.Cols; j++)
+        double invStd = 1.0 / Math.Sqrt(WarpRows.Sum(squares) / a.Cols + a.Epsilon);
+        if (Warp.IsFirstLane)
+        {
+            a.Mean[r] = (float)mean;
+            a.InvStd[r] = (float)invStd;
+        }
+        for (int j = Warp.LaneIdx; j < a.Cols; j += Warp.WarpSize)
             a.Out[start + j] = (float)((a.X[start + j] - mean) * invStd * a.GammaOf(j) + a.BetaOf(j));
     }
 
-    /// <summary>Row r: Σ g and Σ g·(x − μ) with g = dy·γ, then dx (+)= (float)(a·g + b·x̂ + c) with a = invstd, b = −invstd/n·Σ g·x̂, c = −invstd/n·Σ g.</summary>
-    private static void BackwardRowKernel(Index1D r, RowArgs a)
+    /// <summary>
+    /// One row per warp: Σ g and Σ g·(x − μ) with g = dy·γ, then dx (+)= (float)(a·g + b·x̂ + c) with
+    /// a = invstd, b = −invstd/n·Σ g·x̂, c = −invstd/n·Σ g.
+    /// </summary>
+    private static void BackwardRowKernel(RowArgs a)
     {
-        int start = r * a.Cols;
+        int r = WarpRows.Row;
+        if (r >= a.Rows) return;
+        long start = (long)r * a.Cols;
         double mean = a.Mean[r], invStd = a.InvStd[r], sumG = 0, sumGCentered = 0;
-        for (int j = 0; j < a.Cols; j++)
+        for (int j = Warp.LaneIdx; j < a.Cols; j += Warp.WarpSize)
         {
             double g = (double)a.Dy[start + j] * a.GammaOf(j);
             sumG += g;
             sumGCentered += g * (a.X[start + j] - mean);
         }
+        sumG = WarpRows.Sum(sumG);
+        sumGCentered = WarpRows.Sum(sumGCentered);
         double k = invStd / a.Cols, cb = -k * (sumGCentered * invStd), cc = -k * sumG;
-        for (int j = 0; j < a.Cols; j++)
+        for (int j = Warp.LaneIdx; j < a.Cols; j += Warp.WarpSize)
         {
-            int i = start + j;
+            long i = start + j;
             double xhat = (a.X[i] - mean) * invStd;
             float dx = (float)(invStd * ((double)a.Dy[i] * a.GammaOf(j)) + cb * xhat + cc);
             a.Out[i] = a.Accumulate != 0 ? a.Out[i] + dx : dx;
@@ -122,26 +146,33 @@ public static class LayerNorm
     }
 
     /// <summary>
-    /// Column j: dγ_j = Σ dy·x̂ and dβ_j = Σ dy over the rows, each fixed slice of rows (chosen from
-    /// the row count alone, as on the CPU) summed in row order, then the slices in order.
+    /// Slice s, column j (thread s·cols + j, so a warp reads one row's columns together): Σ dy·x̂
+    /// and Σ dy over the slice's rows in row order, the slices fixed by the row count as on the CPU.
     /// </summary>
-    private static void ParameterGradientKernel(Index1D j, RowArgs a)
+    private static void SlicePartialsKernel(Index1D t, RowArgs a, ArrayView<double> partials, int slices)
     {
-        int slices = Math.Max(1, Math.Min(a.Rows, MaxSlices));
+        int slice = t / a.Cols, j = t % a.Cols;
+        int r0 = (int)((long)a.Rows * slice / slices), r1 = (int)((long)a.Rows * (slice + 1) / slices);
+        double gammaPart = 0, betaPart = 0;
+        for (int r = r0; r < r1; r++)
+        {
+            long i = (long)r * a.Cols + j;
+            double d = a.Dy[i];
+            gammaPart += d * ((a.X[i] - (double)a.Mean[r]) * a.InvStd[r]);
+            betaPart += d;
+        }
+        partials[t] = gammaPart;
+        partials[(long)slices * a.Cols + t] = betaPart;
+    }
+
+    /// <summary>Column j: dγ_j and dβ_j (+)= the slices' partial sums added in slice order.</summary>
+    private static void ParameterGradientKernel(Index1D j, RowArgs a, ArrayView<double> partials, int slices)
+    {
         double sumGamma = 0, sumBeta = 0;
         for (int slice = 0; slice < slices; slice++)
         {
-            int r0 = (int)((long)a.Rows * slice / slices), r1 = (int)((long)a.Rows * (slice + 1) / slices);
-            double gammaPart = 0, betaPart = 0;
-            for (int r = r0; r < r1; r++)
-            {
-                int i = r * a.Cols + j;
-                double d = a.Dy[i];
-                gammaPart += d * ((a.X[i] - (double)a.Mean[r]) * a.InvStd[r]);
-                betaPart += d;
-            }
-            sumGamma += gammaPart;
-            sumBeta += betaPart;
+            sumGamma += partials[(long)slice * a.Cols + j];
+            sumBeta += partials[(long)(slices + slice) * a.Cols + j];
         }
         if (a.HasDGamma != 0) a.DGamma[j] = a.Accumulate != 0 ? a.DGamma[j] + (float)sumGamma : (float)sumGamma;
         if (a.HasDBeta != 0) a.DBeta[j] = a.Accumulate != 0 ? a.DBeta[j] + (float)sumBeta : (float)sumBeta;

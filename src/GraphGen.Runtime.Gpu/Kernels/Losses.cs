@@ -6,14 +6,15 @@ namespace GraphGen.Gpu.Kernels;
 
 /// <summary>
 /// The CPU's loss functions (<c>GraphGen.Kernels.Losses</c>) on the device: the same means and
-/// gradients, each term computed by one thread and the sum by <see cref="Reduction"/> (fixed order,
-/// no atomics). The mean loss is written into <c>result[0]</c>, on the device: a training step
-/// downloads the loss terms once, at its end.
+/// gradients, each term computed by one thread (softmax cross-entropy: one warp per row, see
+/// <see cref="WarpRows"/>) and the sum by <see cref="Reduction"/> (fixed order, no atomics). The
+/// mean loss is written into <c>result[0]</c>, on the device: a training step downloads the loss
+/// terms once, at its end.
 /// </summary>
 public static class Losses
 {
-    private static readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> SceRowsMethod = SceRows;
-    private static readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float, int, int, ArrayView<float>> SceGradientMethod = SceGradient;
+    private static readonly Action<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int> SceRowsMethod = SceRows;
+    private static readonly Action<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float, int, int, ArrayView<float>> SceGradientMethod = SceGradient;
     private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, int, int, ArrayView<float>> ElementMethod = ElementTerms;
     private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>> MeanMethod = Mean;
     private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, int, int> KlMethod = KlTerms;
@@ -34,55 +35,69 @@ public static class Losses
         var terms = scratch.SubView(0, rows);
         var scored = scratch.SubView(rows, rows);
         var sums = scratch.SubView(2L * rows, 2);
-        device.Kernel(SceRowsMethod.Method, a => a.LoadAutoGroupedStreamKernel(SceRowsMethod))(rows, logits, labels, scratch, cols, ignored);
+        device.Kernel(SceRowsMethod.Method, a => a.LoadStreamKernel(SceRowsMethod))(WarpRows.Config(device, rows), logits, labels, scratch, rows, cols, ignored);
         Reduction.Sum(device, terms, rows, sums.SubView(0, 1));
         Reduction.Sum(device, scored, rows, sums.SubView(1, 1));
         device.Kernel(MeanMethod.Method, a => a.LoadAutoGroupedStreamKernel(MeanMethod))(1, sums, result);
         if (dlogits.Length > 0)
-            device.Kernel(SceGradientMethod.Method, a => a.LoadAutoGroupedStreamKernel(SceGradientMethod))(rows, logits, labels, dlogits, cols, ignored, weight, accumulate ? 1 : 0, rows, sums);
+            device.Kernel(SceGradientMethod.Method, a => a.LoadStreamKernel(SceGradientMethod))(WarpRows.Config(device, rows), logits, labels, dlogits, cols, ignored, weight, accumulate ? 1 : 0, rows, sums);
     }
 
     /// <summary>Row r's term log Σ_j e^(z_j − m) − (z_y − m) into scratch[r], and 1 (scored) or 0 (ignored) into scratch[rows + r].</summary>
-    private static void SceRows(Index1D r, ArrayView<float> z, ArrayView<int> labels, ArrayView<float> scratch, int cols, int ignored)
+    private static void SceRows(ArrayView<float> z, ArrayView<int> labels, ArrayView<float> scratch, int rows, int cols, int ignored)
     {
-        int rows = (int)(scratch.Length - 2) / 2;
+        int r = WarpRows.Row;
+        if (r >= rows) return;
         int label = labels[r];
         if (label == ignored)
         {
-            scratch[r] = 0f;
-            scratch[rows + r] = 0f;
+            if (Warp.IsFirstLane)
+            {
+                scratch[r] = 0f;
+                scratch[rows + r] = 0f;
+            }
             return;
         }
-        long row = (long)(int)r * cols;
-        float m = z[row];
-        for (int j = 1; j < cols; j++) m = MathF.Max(m, z[row + j]);
+        long row = (long)r * cols;
+        var (m, sum) = MaxAndExpSum(z, row, cols);
+        if (Warp.IsFirstLane)
+        {
+            scratch[r] = MathF.Log(sum) - (z[row + label] - m);
+            scratch[rows + r] = 1f;
+        }
+    }
+
+    /// <summary>The row's largest logit m and Σ_j e^(z_j − m), in every lane of the row's warp.</summary>
+    private static (float Max, float Sum) MaxAndExpSum(ArrayView<float> z, long row, int cols)
+    {
+        float m = float.NegativeInfinity;
+        for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize) m = MathF.Max(m, z[row + j]);
+        m = WarpRows.Max(m);
         float sum = 0f;
-        for (int j = 0; j < cols; j++) sum += MathF.Exp(z[row + j] - m);
-        scratch[r] = MathF.Log(sum) - (z[row + label] - m);
-        scratch[rows + r] = 1f;
+        for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize) sum += MathF.Exp(z[row + j] - m);
+        return (m, WarpRows.Sum(sum));
     }
 
     /// <summary>result[0] = sums[0] / sums[1] (0 when nothing was scored).</summary>
     private static void Mean(Index1D i, ArrayView<float> sums, ArrayView<float> result) =>
         result[0] = sums[1] > 0f ? sums[0] / sums[1] : 0f;
 
-    private static void SceGradient(Index1D r, ArrayView<float> z, ArrayView<int> labels, ArrayView<float> dz, int cols, int ignored,
+    private static void SceGradient(ArrayView<float> z, ArrayView<int> labels, ArrayView<float> dz, int cols, int ignored,
         float weight, int accumulate, int rows, ArrayView<float> sums)
     {
-        long row = (long)(int)r * cols;
+        int r = WarpRows.Row;
+        if (r >= rows) return;
+        long row = (long)r * cols;
         int label = labels[r];
         if (label == ignored || sums[1] <= 0f)
         {
             if (accumulate == 0)
-                for (int j = 0; j < cols; j++) dz[row + j] = 0f;
+                for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize) dz[row + j] = 0f;
             return;
         }
         float scale = weight / sums[1];
-        float m = z[row];
-        for (int j = 1; j < cols; j++) m = MathF.Max(m, z[row + j]);
-        float sum = 0f;
-        for (int j = 0; j < cols; j++) sum += MathF.Exp(z[row + j] - m);
-        for (int j = 0; j < cols; j++)
+        var (m, sum) = MaxAndExpSum(z, row, cols);
+        for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize)
         {
             float g = (MathF.Exp(z[row + j] - m) / sum - (j == label ? 1f : 0f)) * scale;
             dz[row + j] = accumulate != 0 ? dz[row + j] + g : g;

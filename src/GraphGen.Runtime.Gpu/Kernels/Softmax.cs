@@ -12,8 +12,8 @@ namespace GraphGen.Gpu.Kernels;
 /// </summary>
 public static class Softmax
 {
-    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> ForwardMethod = ForwardKernel;
-    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> BackwardMethod = BackwardKernel;
+    private static readonly Action<ArrayView<float>, ArrayView<float>, int, int> ForwardMethod = ForwardKernel;
+    private static readonly Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> BackwardMethod = BackwardKernel;
 
     /// <summary>y[r, j] = exp(x[r, j] − max_r) / Σ_j exp(x[r, j] − max_r). Subtracting the row maximum keeps exp from overflowing.</summary>
     public static void Forward(GpuDevice device, ArrayView<float> x, ArrayView<float> y, int rows, int cols)
@@ -23,7 +23,7 @@ public static class Softmax
         KernelChecks.Length(ViewLength.Of(x), Kernel, nameof(x), "[rows, cols]", rows, cols);
         KernelChecks.Length(ViewLength.Of(y), Kernel, nameof(y), "[rows, cols]", rows, cols);
         if (rows == 0 || cols == 0) return;
-        device.Kernel(ForwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(ForwardMethod))(rows, x, y, cols);
+        device.Kernel(ForwardMethod.Method, a => a.LoadStreamKernel(ForwardMethod))(WarpRows.Config(device, rows), x, y, rows, cols);
     }
 
     /// <summary>dx[r, j] (+)= y[r, j] · (dy[r, j] − Σ_i dy[r, i]·y[r, i]): the softmax Jacobian-vector product.</summary>
@@ -35,7 +35,7 @@ public static class Softmax
         KernelChecks.Length(ViewLength.Of(dy), Kernel, nameof(dy), "[rows, cols]", rows, cols);
         KernelChecks.Length(ViewLength.Of(dx), Kernel, nameof(dx), "[rows, cols]", rows, cols);
         if (rows == 0 || cols == 0) return;
-        device.Kernel(BackwardMethod.Method, a => a.LoadAutoGroupedStreamKernel(BackwardMethod))(rows, y, dy, dx, cols, accumulate ? 1 : 0);
+        device.Kernel(BackwardMethod.Method, a => a.LoadStreamKernel(BackwardMethod))(WarpRows.Config(device, rows), y, dy, dx, rows, cols, accumulate ? 1 : 0);
     }
 
     private static void Check(string kernel, int rows, int cols)
@@ -44,28 +44,31 @@ public static class Softmax
         KernelChecks.NotLess(cols, 0, kernel, nameof(cols));
     }
 
-    private static void ForwardKernel(Index1D r, ArrayView<float> x, ArrayView<float> y, int cols)
+    /// <summary>One row per warp (<see cref="WarpRows"/>): y = e^(x − max) / Σ e^(x − max).</summary>
+    private static void ForwardKernel(ArrayView<float> x, ArrayView<float> y, int rows, int cols)
     {
-        long row = (long)(int)r * cols;
+        int r = WarpRows.Row;
+        if (r >= rows) return;
+        long row = (long)r * cols;
         float max = float.NegativeInfinity;
-        for (int j = 0; j < cols; j++) max = MathF.Max(max, x[row + j]);
+        for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize) max = MathF.Max(max, x[row + j]);
+        max = WarpRows.Max(max);
         float sum = 0f;
-        for (int j = 0; j < cols; j++)
-        {
-            float e = MathF.Exp(x[row + j] - max);
-            y[row + j] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (int j = 0; j < cols; j++) y[row + j] *= inv;
+        for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize) sum += MathF.Exp(x[row + j] - max);
+        float inv = 1f / WarpRows.Sum(sum);
+        for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize) y[row + j] = MathF.Exp(x[row + j] - max) * inv;
     }
 
-    private static void BackwardKernel(Index1D r, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int cols, int accumulate)
+    /// <summary>One row per warp: dx (+)= y ⊙ (dy − Σ dy·y).</summary>
+    private static void BackwardKernel(ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int rows, int cols, int accumulate)
     {
-        long row = (long)(int)r * cols;
+        int r = WarpRows.Row;
+        if (r >= rows) return;
+        long row = (long)r * cols;
         float dot = 0f;
-        for (int j = 0; j < cols; j++) dot += dy[row + j] * y[row + j];
-        for (int j = 0; j < cols; j++)
+        for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize) dot += dy[row + j] * y[row + j];
+        dot = WarpRows.Sum(dot);
+        for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize)
         {
             float g = y[row + j] * (dy[row + j] - dot);
             dx[row + j] = accumulate != 0 ? dx[row + j] + g : g;
