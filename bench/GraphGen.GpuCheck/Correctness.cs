@@ -1,6 +1,7 @@
 using GraphGen.Gpu;
 using ILGPU;
 using ILGPU.Runtime;
+using DeviceBatchedGemm = GraphGen.Gpu.Kernels.BatchedGemm;
 using DeviceGemm = GraphGen.Gpu.Kernels.Gemm;
 using HostGemm = GraphGen.Kernels.Gemm;
 
@@ -42,6 +43,10 @@ internal static class Correctness
             foreach (var (m, n, k) in shapes)
                 foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false) })
                     ok &= CheckGemm(device, report, m, n, k, ta, tb);
+            // Attention's batched products: (count, m, n, k) as TinyGpt's, and an odd one; α and accumulation.
+            foreach (var (count, m, n, k) in options.Quick ? [(7, 33, 20, 17)] : new[] { (128, 64, 64, 32), (7, 33, 20, 17) })
+                foreach (var (ta, tb) in new[] { (false, true), (false, false), (true, false) })
+                    ok &= CheckBatchedGemm(device, report, count, m, n, k, ta, tb);
         }
         device.PreferTiledGemm = false;
         foreach (var network in options.Quick ? BenchNetwork.Quick : BenchNetwork.All)
@@ -79,6 +84,33 @@ internal static class Correctness
         string name = $"gemm {form} {m}x{n}x{k} {device.GemmEngine}";
         report.Row(name, "max_rel_error", error, "");
         return report.Check(name, $"max |C − C_ref| / max |C_ref| = {error:G3}", error <= GemmTolerance);
+    }
+
+    /// <summary>C_z = C_z + ½·op(A_z)·op(B_z) for every z, against the double-precision reference of each product.</summary>
+    private static bool CheckBatchedGemm(GpuDevice device, Report report, int count, int m, int n, int k, bool transposeA, bool transposeB)
+    {
+        var rng = new SeededRandom((ulong)(count * 131 + m * 31 + n * 7 + k));
+        var a = Uniform(rng, count * m * k);
+        var b = Uniform(rng, count * k * n);
+        var c0 = Uniform(rng, count * m * n);
+        var expected = new float[c0.Length];
+        var product = new float[m * n];
+        for (int z = 0; z < count; z++)
+        {
+            HostGemm.Reference(transposeA, transposeB, m, n, k, a.AsSpan(z * m * k, m * k), transposeA ? m : k,
+                b.AsSpan(z * k * n, k * n), transposeB ? k : n, product, n, accumulate: false);
+            for (int i = 0; i < product.Length; i++) expected[z * m * n + i] = c0[z * m * n + i] + 0.5f * product[i];
+        }
+        using var da = device.Accelerator.Allocate1D(a);
+        using var db = device.Accelerator.Allocate1D(b);
+        using var dc = device.Accelerator.Allocate1D(c0);
+        DeviceBatchedGemm.Multiply(device, count, transposeA, transposeB, m, n, k, da.View, db.View, dc.View, accumulate: true, alpha: 0.5f);
+        device.Synchronize();
+        double error = MaxDifference(expected, dc.GetAsArray1D()) / Math.Max(MaxAbs(expected), 1e-30);
+        string form = transposeA ? "AᵀB" : transposeB ? "ABᵀ" : "AB";
+        string name = $"batched gemm {form} {count}x({m}x{n}x{k}) {device.BatchedGemmEngine}";
+        report.Row(name, "max_rel_error", error, "");
+        return report.Check(name, $"C + ½·op(A)·op(B): max |C − C_ref| / max |C_ref| = {error:G3}", error <= GemmTolerance);
     }
 
     private static bool CheckNetwork(GpuDevice device, Report report, BenchNetwork network, bool repeat)

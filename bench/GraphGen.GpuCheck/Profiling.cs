@@ -29,7 +29,9 @@ internal static class Profiling
 
     private static void Measure(GpuDevice device, Report report, string label, Action step)
     {
-        for (int i = 0; i < 2; i++) step();   // kernels compile on their first launch
+        // Kernels compile on their first launch, and .NET recompiles the host code of hot methods
+        // after ~30 calls: warm both up so neither lands in the profile.
+        for (int i = 0; i < 40; i++) step();
         var profile = new KernelProfile();
         device.Profile = profile;
         try

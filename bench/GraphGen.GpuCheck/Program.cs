@@ -22,7 +22,7 @@ catch (GpuUnavailableException e)
 using (device)
 {
     var report = new Report(options.CsvPath);
-    report.Line($"device: {device.Name}; GEMM engine: {device.GemmEngine}; {(options.Quick ? "quick (small sizes)" : "full sizes")}");
+    report.Line($"device: {device.Name}; GEMM engine: {device.GemmEngine} (batched: {device.BatchedGemmEngine}); {(options.Quick ? "quick (small sizes)" : "full sizes")}");
     var started = System.Diagnostics.Stopwatch.StartNew();
     bool correct = Correctness.Run(device, options, report);
     var times = Benchmark.Run(device, options, report);

@@ -45,6 +45,40 @@ public class EmbeddingKernelTests(DeviceFixture fixture)
     }
 
     [Theory]
+    [InlineData(DeviceKernels.Embedding.BlockPositions + 1, false)]
+    [InlineData(300, true)]
+    public void BackwardOverManyPositionsAddsBlocksInOrder(int positions, bool accumulate)
+    {
+        var rng = new SeededRandom(4);
+        var ids = new float[positions];
+        for (int t = 0; t < positions; t++) ids[t] = rng.NextInt(Vocabulary);
+        var dy = GradientChecks.RandomInputs(positions * Dimension, 5);
+        var dtable0 = GradientChecks.RandomInputs(Vocabulary * Dimension, 6);
+        // The blocked order: equal blocks of ⌈positions / blocks⌉, each added in order from 0, then the blocks in order.
+        int blocks = (positions + DeviceKernels.Embedding.BlockPositions - 1) / DeviceKernels.Embedding.BlockPositions;
+        int perBlock = (positions + blocks - 1) / blocks;
+        var expected = (float[])dtable0.Clone();
+        for (int e = 0; e < expected.Length; e++)
+        {
+            int v = e / Dimension, d = e % Dimension;
+            float total = 0f;
+            for (int b = 0; b < blocks; b++)
+            {
+                float part = 0f;
+                for (int t = b * perBlock; t < Math.Min(positions, (b + 1) * perBlock); t++)
+                    if (ids[t] == v) part += dy[t * Dimension + d];
+                total += part;
+            }
+            expected[e] = accumulate ? expected[e] + total : total;
+        }
+        var device = Device.Run(v => DeviceKernels.Embedding.Backward(Device, v[0], v[1], v[2], Vocabulary, Dimension, accumulate), ids, dy, (float[])dtable0.Clone())[2];
+        Bits.Equal(expected, device, "dtable");
+        var cpu = (float[])dtable0.Clone();
+        CpuKernels.Embedding.Backward(ids, dy, cpu, Vocabulary, Dimension, accumulate);
+        Close.All(cpu, device, 1e-5, "dtable against the CPU's single chain");
+    }
+
+    [Theory]
     [InlineData(-1f)]
     [InlineData(6f)]
     [InlineData(2.5f)]

@@ -28,6 +28,7 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     private readonly Context _context;
     private readonly ConcurrentDictionary<(MethodInfo Method, Type Delegate), Delegate> _kernels = new();
     private readonly Lazy<CuBlas?> _blas;
+    private readonly Lazy<StridedBatchedGemm?> _batchedBlas;
 
     private GpuDevice(Context context, Accelerator accelerator, string kind)
     {
@@ -35,6 +36,7 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
         Accelerator = accelerator;
         Kind = kind;
         _blas = new Lazy<CuBlas?>(LoadCuBlas);
+        _batchedBlas = new Lazy<StridedBatchedGemm?>(() => _blas.Value is { } blas ? StridedBatchedGemm.TryLoad(blas) : null);
     }
 
     /// <summary>"cuda" or "ilgpu-cpu".</summary>
@@ -64,11 +66,20 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     /// </summary>
     public KernelProfile? Profile { get; set; }
 
-    /// <summary>Use the tiled GEMM kernel even where cuBLAS loads.</summary>
+    /// <summary>
+    /// Which kernel serves batched products (attention's): "cuBLAS" (its strided batched SGEMM) or
+    /// "GraphGen tiled", as <see cref="GemmEngine"/>.
+    /// </summary>
+    public string BatchedGemmEngine => BatchedBlas is not null ? "cuBLAS" : "GraphGen tiled";
+
+    /// <summary>Use the tiled GEMM kernels (plain and batched) even where cuBLAS loads.</summary>
     public bool PreferTiledGemm { get; set; }
 
     /// <summary>The cuBLAS handle, or null (not CUDA, the library did not load, or <see cref="PreferTiledGemm"/>).</summary>
     internal CuBlas? Blas => PreferTiledGemm ? null : _blas.Value;
+
+    /// <summary>cuBLAS's strided batched SGEMM, or null (as <see cref="Blas"/>, or the function is missing).</summary>
+    internal StridedBatchedGemm? BatchedBlas => PreferTiledGemm ? null : _batchedBlas.Value;
 
     /// <summary>
     /// Opens "cuda" (the first CUDA GPU) or "ilgpu-cpu" (ILGPU's CPU accelerator).

@@ -1,6 +1,7 @@
 using GraphGen.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 
 namespace GraphGen.Gpu.Kernels;
 
@@ -11,14 +12,16 @@ namespace GraphGen.Gpu.Kernels;
 /// transposed; op(B_i) is k×n, stored n×k when transposed).
 /// </summary>
 /// <remarks>
-/// One launch for all problems: the tiled kernel of <see cref="Gemm"/> over a three-dimensional
-/// grid whose third index is the problem. Attention's products are small (T × T scores, T × d
-/// outputs, d = 32–64), so the tile is 32 × 32 rather than GEMM's 64 × 64: groups of 8 × 8
-/// threads, each thread a 4 × 4 block of C, 16-deep slices of op(A) and op(B) in shared memory;
-/// less of a 64 × 32 output is padding and B·H problems give more groups. cuBLAS through ILGPU has
-/// no batched GEMM, and B·H launches of small GEMMs would cost more than the work. As on the CPU,
-/// α scales each finished product: C = α·(AB), or C + α·(AB). Each element of C is one chain of
-/// multiply-adds in k order: the same bits on every launch.
+/// One launch for all problems. Where cuBLAS loads, its strided batched SGEMM
+/// (<c>cublasSgemmStridedBatched</c>, called directly: ILGPU.Algorithms does not wrap it). Elsewhere
+/// (and with <see cref="GpuDevice.PreferTiledGemm"/>) the tiled kernel of <see cref="Gemm"/> over a
+/// three-dimensional grid whose third index is the problem. Attention's products are small (T × T
+/// scores, T × d outputs, d = 32–64), so the tile is 32 × 32 rather than GEMM's 64 × 64: groups of
+/// 8 × 8 threads, each thread a 4 × 4 block of C, 16-deep slices of op(A) and op(B) in shared
+/// memory; less of a 64 × 32 output is padding and B·H problems give more groups. On an H200 the
+/// tiled kernel took about 40 µs for TinyGpt's 128 products of 64 × 64 × 32, several times cuBLAS's.
+/// As on the CPU, α scales each finished product: C = α·(AB), or C + α·(AB). Each element of C is one
+/// chain of multiply-adds in k order in the tiled kernel; both give the same bits on every launch.
 /// </remarks>
 public static class BatchedGemm
 {
@@ -39,6 +42,15 @@ public static class BatchedGemm
         KernelChecks.Length(ViewLength.Of(b), Kernel, nameof(b), transposeB ? "[count, n, k]" : "[count, k, n]", count, transposeB ? n : k, transposeB ? k : n);
         KernelChecks.Length(ViewLength.Of(c), Kernel, nameof(c), "[count, m, n]", count, m, n);
         if (count == 0 || m == 0 || n == 0) return;
+        if (device.BatchedBlas is { } batched && device.Blas is { } blas && k > 0)
+        {
+            // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: operands swapped, flags kept (as Gemm).
+            device.Profile?.Begin(device, $"cuBLAS SGEMM batched {count}×({m}×{n}×{k})");
+            batched.Run(blas, transposeB ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,
+                transposeA ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose, n, m, k, alpha,
+                b, transposeB ? k : n, (long)k * n, a, transposeA ? m : k, (long)m * k, accumulate ? 1f : 0f, c, n, (long)m * n, count);
+            return;
+        }
         var problems = new Problems(a, b, c, m, n, k, transposeA, transposeB, accumulate, alpha);
         var grid = new Index3D((n + Tile - 1) / Tile, (m + Tile - 1) / Tile, count);
         device.Kernel(TiledMethod.Method, acc => acc.LoadStreamKernel(TiledMethod))(new KernelConfig(grid, new Index3D(Threads, Threads, 1)), problems);
