@@ -3,6 +3,7 @@ using GraphGen.Gpu;
 using ILGPU;
 using ILGPU.Runtime;
 using DeviceGemm = GraphGen.Gpu.Kernels.Gemm;
+using DeviceElementwise = GraphGen.Gpu.Kernels.Elementwise;
 
 namespace GraphGen.GpuCheck;
 
@@ -32,6 +33,7 @@ internal static class Benchmark
             }
         }
         device.PreferTiledGemm = false;
+        LaunchCosts(device, options, report);
         report.Line($"networks (GEMM engine {device.GemmEngine}; Adam; µs per step, with the batch's upload and the loss's download)");
         report.Line($"{"case",-24} {"train µs",10} {"GFLOP/s",9} {"infer µs",10} {"GFLOP/s",9}");
         var times = new Dictionary<string, (double, double)>();
@@ -59,6 +61,52 @@ internal static class Benchmark
             }
         }
         return times;
+    }
+
+    /// <summary>
+    /// The floor under a step of small kernels: µs per launch of a one-element kernel issued back to
+    /// back (the host's cost of a launch; the device waits once at the end), the same with a wait
+    /// after each (the round trip), and a 32³ product by each GEMM engine issued back to back.
+    /// </summary>
+    private static void LaunchCosts(GpuDevice device, CheckOptions options, Report report)
+    {
+        int calls = options.Quick ? 20 : 2000;
+        using var one = device.Accelerator.Allocate1D<float>(32 * 32);
+        var x = one.View.SubView(0, 1);
+        var a = one.View;
+        using var c = device.Accelerator.Allocate1D<float>(32 * 32);
+        double Each(Action action, bool wait)
+        {
+            action();
+            device.Synchronize();
+            double best = double.MaxValue;
+            for (int run = 0; run < 3; run++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < calls; i++)
+                {
+                    action();
+                    if (wait) device.Synchronize();
+                }
+                device.Synchronize();
+                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / calls);
+            }
+            return best * 1e6;
+        }
+        double launch = Each(() => DeviceElementwise.Add(device, x, x), wait: false);
+        double roundTrip = Each(() => DeviceElementwise.Add(device, x, x), wait: true);
+        report.Row("launch", "us_per_launch", launch, "µs");
+        report.Row("launch", "us_per_launch_and_wait", roundTrip, "µs");
+        string line = $"launch: {launch:F2} µs per kernel back to back, {roundTrip:F2} µs with a wait after each";
+        foreach (bool tiled in Correctness.Engines(device))
+        {
+            device.PreferTiledGemm = tiled;
+            double gemm = Each(() => DeviceGemm.Multiply(device, a, a, c.View, 32, 32, 32), wait: false);
+            report.Row($"gemm 32 {device.GemmEngine}", "us_per_call", gemm, "µs");
+            line += $"; 32³ GEMM ({device.GemmEngine}) {gemm:F2} µs";
+        }
+        device.PreferTiledGemm = false;
+        report.Line(line);
     }
 
     private static string Rate(double gflops) => double.IsFinite(gflops) ? gflops.ToString("F1") : "-";

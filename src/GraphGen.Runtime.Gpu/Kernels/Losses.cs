@@ -16,7 +16,6 @@ public static class Losses
     private static readonly Action<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int> SceRowsMethod = SceRows;
     private static readonly Action<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float, int, int, ArrayView<float>> SceGradientMethod = SceGradient;
     private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, int, int, ArrayView<float>> ElementMethod = ElementTerms;
-    private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>> MeanMethod = Mean;
     private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, int, int> KlMethod = KlTerms;
 
     private const int NoIgnoredLabel = int.MinValue;
@@ -36,9 +35,7 @@ public static class Losses
         var scored = scratch.SubView(rows, rows);
         var sums = scratch.SubView(2L * rows, 2);
         device.Kernel(SceRowsMethod.Method, a => a.LoadStreamKernel(SceRowsMethod))(WarpRows.Config(device, rows), logits, labels, scratch, rows, cols, ignored);
-        Reduction.Sum(device, terms, rows, sums.SubView(0, 1));
-        Reduction.Sum(device, scored, rows, sums.SubView(1, 1));
-        device.Kernel(MeanMethod.Method, a => a.LoadAutoGroupedStreamKernel(MeanMethod))(1, sums, result);
+        Reduction.MeanOver(device, terms, scored, rows, sums, result);
         if (dlogits.Length > 0)
             device.Kernel(SceGradientMethod.Method, a => a.LoadStreamKernel(SceGradientMethod))(WarpRows.Config(device, rows), logits, labels, dlogits, cols, ignored, weight, accumulate ? 1 : 0, rows, sums);
     }
@@ -77,10 +74,6 @@ public static class Losses
         for (int j = Warp.LaneIdx; j < cols; j += Warp.WarpSize) sum += MathF.Exp(z[row + j] - m);
         return (m, WarpRows.Sum(sum));
     }
-
-    /// <summary>result[0] = sums[0] / sums[1] (0 when nothing was scored).</summary>
-    private static void Mean(Index1D i, ArrayView<float> sums, ArrayView<float> result) =>
-        result[0] = sums[1] > 0f ? sums[0] / sums[1] : 0f;
 
     private static void SceGradient(ArrayView<float> z, ArrayView<int> labels, ArrayView<float> dz, int cols, int ignored,
         float weight, int accumulate, int rows, ArrayView<float> sums)
