@@ -12,8 +12,9 @@ namespace GraphGen.Gpu.Kernels;
 ///           y[i, j] = 0                                                    for j &gt; i
 /// backward  dx[i, j] = y[i, j]·(dy[i, j] − Σ_{k ≤ i} dy[i, k]·y[i, k])      for j ≤ i,  0 for j &gt; i
 /// </code>
-/// One thread per row (count·t threads), summing its columns in index order: deterministic, and
-/// within float rounding of the CPU, whose exponentials are a vector polynomial summed per lane.
+/// One warp per row (<see cref="WarpRows"/>): lanes take strided columns, the row's maximum and sum
+/// come from a butterfly; deterministic, and within float rounding of the CPU, whose exponentials
+/// are a vector polynomial summed per lane.
 /// </summary>
 public static class CausalSoftmax
 {

@@ -6,9 +6,10 @@ namespace GraphGen.Gpu.Kernels;
 
 /// <summary>
 /// Row-wise softmax over the last axis of a [rows, cols] matrix on the device (the CPU's
-/// <c>GraphGen.Kernels.Softmax</c>): one thread per row, doing the CPU kernel's scalar loop in
-/// the same order (maximum, exponentials summed from column 0, one multiply by the reciprocal), so
-/// a row's result does not depend on how rows are spread over threads.
+/// <c>GraphGen.Kernels.Softmax</c>): one warp per row (<see cref="WarpRows"/>): the maximum, the
+/// exponentials summed over strided columns then a butterfly, one multiply by the reciprocal. A
+/// row's result does not depend on how rows are spread over warps, and agrees with the CPU's to
+/// float rounding.
 /// </summary>
 public static class Softmax
 {
