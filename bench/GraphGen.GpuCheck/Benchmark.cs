@@ -20,9 +20,8 @@ internal static class Benchmark
     {
         report.Line("== benchmark");
         double bestSgemm = 0;
-        foreach (bool tiled in Correctness.Engines(device))
+        foreach (string engine in Correctness.Engines(device))
         {
-            device.PreferTiledGemm = tiled;
             foreach (int size in options.Quick ? (int[])[64, 128] : [1024, 2048, 4096, 8192])
             {
                 double seconds = Sgemm(device, size, options.Quick);
@@ -32,7 +31,6 @@ internal static class Benchmark
                 report.Line($"sgemm {size,5} {device.GemmEngine,-15} {gflops,10:F1} GFLOP/s");
             }
         }
-        device.PreferTiledGemm = false;
         LaunchCosts(device, options, report);
         report.Line($"networks (GEMM engine {device.GemmEngine}; Adam; µs per step, with the batch's upload and the loss's download)");
         report.Line($"{"case",-24} {"train µs",10} {"GFLOP/s",9} {"infer µs",10} {"GFLOP/s",9}");
@@ -46,13 +44,25 @@ internal static class Benchmark
             var output = new float[network.Batch * net.OutputSize];
             double train = Time(() => net.TrainStep(x, y, adam), options.Quick);
             double infer = Time(() => net.Forward(x, output), options.Quick);
+            string plain = "";
+            if (device.GemmEngine == "cuBLASLt")
+            {
+                // The same network through plain cuBLAS (the bias and activation in a second kernel), for comparison.
+                device.UseCuBlasLt = false;
+                double plainTrain = Time(() => net.TrainStep(x, y, adam), options.Quick);
+                double plainInfer = Time(() => net.Forward(x, output), options.Quick);
+                device.UseCuBlasLt = true;
+                report.Row(network.Label, "train_us_plain_cublas", plainTrain * 1e6, "µs");
+                report.Row(network.Label, "infer_us_plain_cublas", plainInfer * 1e6, "µs");
+                plain = $"   (plain cuBLAS: train {plainTrain * 1e6:F1}, infer {plainInfer * 1e6:F1})";
+            }
             net.UseCpu();
             times[network.Name] = (train, infer);
             report.Row(network.Label, "train_us", train * 1e6, "µs");
             report.Row(network.Label, "infer_us", infer * 1e6, "µs");
             double trainRate = network.TrainFlops / train / 1e9, inferRate = network.InferenceFlops / infer / 1e9;
             if (double.IsFinite(trainRate)) report.Row(network.Label, "train_gflops", trainRate, "GFLOP/s");
-            report.Line($"{network.Label,-24} {train * 1e6,10:F1} {Rate(trainRate),9} {infer * 1e6,10:F1} {Rate(inferRate),9}");
+            report.Line($"{network.Label,-24} {train * 1e6,10:F1} {Rate(trainRate),9} {infer * 1e6,10:F1} {Rate(inferRate),9}{plain}");
             if (network.Name.StartsWith("1024-1024-1024-10", StringComparison.Ordinal) && bestSgemm > 0)
             {
                 double share = trainRate / bestSgemm;
@@ -98,14 +108,12 @@ internal static class Benchmark
         report.Row("launch", "us_per_launch", launch, "µs");
         report.Row("launch", "us_per_launch_and_wait", roundTrip, "µs");
         string line = $"launch: {launch:F2} µs per kernel back to back, {roundTrip:F2} µs with a wait after each";
-        foreach (bool tiled in Correctness.Engines(device))
+        foreach (string engine in Correctness.Engines(device))
         {
-            device.PreferTiledGemm = tiled;
             double gemm = Each(() => DeviceGemm.Multiply(device, a, a, c.View, 32, 32, 32), wait: false);
             report.Row($"gemm 32 {device.GemmEngine}", "us_per_call", gemm, "µs");
             line += $"; 32³ GEMM ({device.GemmEngine}) {gemm:F2} µs";
         }
-        device.PreferTiledGemm = false;
         report.Line(line);
     }
 

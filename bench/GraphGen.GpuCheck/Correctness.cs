@@ -37,29 +37,49 @@ internal static class Correctness
         report.Line("== correctness: the device against the CPU path");
         bool ok = true;
         (int M, int N, int K)[] shapes = options.Quick ? [(64, 48, 40)] : [(512, 512, 512), (1000, 300, 700)];
-        foreach (bool tiled in Engines(device))
+        foreach (string engine in Engines(device))
         {
-            device.PreferTiledGemm = tiled;
             foreach (var (m, n, k) in shapes)
                 foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false) })
                     ok &= CheckGemm(device, report, m, n, k, ta, tb);
-            // Attention's batched products: (count, m, n, k) as TinyGpt's, and an odd one; α and accumulation.
+            // (count, m, n, k) as TinyGpt's, and an odd one; α and accumulation.
+            // Attention's batched products (cuBLASLt is not used for them: checked once with cuBLAS).
+            if (engine == "cuBLASLt") continue;
             foreach (var (count, m, n, k) in options.Quick ? [(7, 33, 20, 17)] : new[] { (128, 64, 64, 32), (7, 33, 20, 17) })
                 foreach (var (ta, tb) in new[] { (false, true), (false, false), (true, false) })
                     ok &= CheckBatchedGemm(device, report, count, m, n, k, ta, tb);
         }
-        device.PreferTiledGemm = false;
         foreach (var network in options.Quick ? BenchNetwork.Quick : BenchNetwork.All)
             ok &= CheckNetwork(device, report, network, repeat: !options.Quick || network == BenchNetwork.Quick[0]);
         return ok;
     }
 
-    /// <summary>The GEMM engines to check: cuBLAS (when it loads) and the tiled kernel (false, then true).</summary>
-    public static IEnumerable<bool> Engines(GpuDevice device)
+    /// <summary>
+    /// The GEMM engines to check, each set on the device while its turn runs: cuBLASLt and plain
+    /// cuBLAS (where they load), then the tiled kernel. Yields the engine's name.
+    /// </summary>
+    public static IEnumerable<string> Engines(GpuDevice device)
+    {
+        try
+        {
+            DefaultEngine(device);
+            if (device.GemmEngine == "cuBLASLt") yield return device.GemmEngine;
+            device.UseCuBlasLt = false;
+            if (device.GemmEngine == "cuBLAS") yield return device.GemmEngine;
+            device.PreferTiledGemm = true;
+            yield return device.GemmEngine;
+        }
+        finally
+        {
+            DefaultEngine(device);
+        }
+    }
+
+    /// <summary>The device's default GEMM: cuBLASLt, else cuBLAS, else the tiled kernel.</summary>
+    public static void DefaultEngine(GpuDevice device)
     {
         device.PreferTiledGemm = false;
-        if (device.GemmEngine == "cuBLAS") yield return false;
-        yield return true;
+        device.UseCuBlasLt = true;
     }
 
     private static bool CheckGemm(GpuDevice device, Report report, int m, int n, int k, bool transposeA, bool transposeB)

@@ -28,6 +28,7 @@ using (device)
     var times = Benchmark.Run(device, options, report);
     if (!options.Quick || options.Torch) TorchPeer.Run(options, report, times);
     if (options.Profile) Profiling.Run(device, options, report);
+    if (device.GemmEngine == "cuBLASLt") report.Line($"cuBLASLt refused {device.CuBlasLtRefusals} product shapes (sent to plain cuBLAS)");
     report.Row("check", "seconds", started.Elapsed.TotalSeconds, "s");
     report.Save();
     report.Line($"targets: {report.TargetsMet} of {report.Targets} met (a missed target is reported, not a failure)");

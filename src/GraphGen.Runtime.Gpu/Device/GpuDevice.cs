@@ -29,6 +29,7 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     private readonly ConcurrentDictionary<(MethodInfo Method, Type Delegate), Delegate> _kernels = new();
     private readonly Lazy<CuBlas?> _blas;
     private readonly Lazy<StridedBatchedGemm?> _batchedBlas;
+    private readonly Lazy<CuBlasLt?> _blasLt;
 
     private GpuDevice(Context context, Accelerator accelerator, string kind)
     {
@@ -37,6 +38,7 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
         Kind = kind;
         _blas = new Lazy<CuBlas?>(LoadCuBlas);
         _batchedBlas = new Lazy<StridedBatchedGemm?>(() => _blas.Value is { } blas ? StridedBatchedGemm.TryLoad(blas) : null);
+        _blasLt = new Lazy<CuBlasLt?>(() => _blas.Value is { } blas ? CuBlasLt.TryLoad(blas, Accelerator) : null);
     }
 
     /// <summary>"cuda" or "ilgpu-cpu".</summary>
@@ -54,11 +56,12 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     public bool IsCuda => Accelerator is CudaAccelerator;
 
     /// <summary>
-    /// Which GEMM serves this device: "cuBLAS" when the CUDA BLAS library loads, otherwise
-    /// "GraphGen tiled" (the tiled kernel in <see cref="Kernels.Gemm"/>). Forcing the tiled kernel
-    /// (<see cref="PreferTiledGemm"/>) lets a test or benchmark compare both.
+    /// Which GEMM serves this device: "cuBLASLt" (cuBLAS's Lt interface, with <see cref="UseCuBlasLt"/>)
+    /// or "cuBLAS" when the CUDA BLAS libraries load, otherwise "GraphGen tiled" (the tiled kernel in
+    /// <see cref="Kernels.Gemm"/>). Forcing the tiled kernel (<see cref="PreferTiledGemm"/>) lets a test
+    /// or benchmark compare them.
     /// </summary>
-    public string GemmEngine => Blas is not null ? "cuBLAS" : "GraphGen tiled";
+    public string GemmEngine => BlasLt is not null ? "cuBLASLt" : Blas is not null ? "cuBLAS" : "GraphGen tiled";
 
     /// <summary>
     /// When set, every kernel's time is measured (the device waits after each one, so work runs
@@ -77,6 +80,19 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
 
     /// <summary>The cuBLAS handle, or null (not CUDA, the library did not load, or <see cref="PreferTiledGemm"/>).</summary>
     internal CuBlas? Blas => PreferTiledGemm ? null : _blas.Value;
+
+    /// <summary>cuBLASLt's product with cached algorithms, or null (as <see cref="Blas"/>, <see cref="UseCuBlasLt"/> off, or the library is missing).</summary>
+    internal CuBlasLt? BlasLt => PreferTiledGemm || !UseCuBlasLt ? null : _blasLt.Value;
+
+    /// <summary>
+    /// Dense products through cuBLASLt (true, the default, where it loads): one cached algorithm per
+    /// shape and the bias added in the product's own kernel. False: plain cuBLAS, the bias and
+    /// activation in a second kernel.
+    /// </summary>
+    public bool UseCuBlasLt { get; set; } = true;
+
+    /// <summary>Products cuBLASLt refused at launch so far; each sent its shape to plain cuBLAS (0 where all ran).</summary>
+    public int CuBlasLtRefusals => _blasLt.IsValueCreated ? _blasLt.Value?.Refusals ?? 0 : 0;
 
     /// <summary>cuBLAS's strided batched SGEMM, or null (as <see cref="Blas"/>, or the function is missing).</summary>
     internal StridedBatchedGemm? BatchedBlas => PreferTiledGemm ? null : _batchedBlas.Value;
@@ -199,6 +215,7 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (_blasLt.IsValueCreated) _blasLt.Value?.Dispose();
         if (_blas.IsValueCreated) _blas.Value?.Dispose();
         _scratch?.Dispose();
         _doubleScratch?.Dispose();

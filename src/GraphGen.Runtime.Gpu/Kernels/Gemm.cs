@@ -79,7 +79,7 @@ public static class Gemm
     {
         if (m == 0 || n == 0) return;
         var args = new Args(a, b, c, default, default, m, n, k, lda, ldb, ldc, transposeA, transposeB, accumulate, Mode.Plain);
-        if (!TryCuBlas(device, in args)) Tiled(device, args, default(Identity));
+        if (!TryCuBlasLt(device, in args, withBias: false) && !TryCuBlas(device, in args)) Tiled(device, args, default(Identity));
     }
 
     /// <summary>What happens to a finished element: stored (or added), f(v + bias), or v ⊙ f′(s).</summary>
@@ -105,6 +105,13 @@ public static class Gemm
         if (m == 0 || n == 0) return;
         int lda = transposeA ? m : k, ldb = transposeB ? k : n;
         var args = new Args(a, b, c, bias, source, m, n, k, lda, ldb, n, transposeA, transposeB, accumulate, mode);
+        if (TryCuBlasLt(device, in args, withBias: mode == Mode.Forward && args.HasBias != 0))
+        {
+            // The bias is in; what is left is f (unless f is the identity) or ⊙ f′, by the epilogue kernel.
+            if (mode == Mode.Backward || (mode == Mode.Forward && typeof(TAct) != typeof(Identity)))
+                Epilogue.Apply(device, new Args(a, b, c, default, source, m, n, k, lda, ldb, n, transposeA, transposeB, accumulate, mode), activation);
+            return;
+        }
         if (TryCuBlas(device, in args))
         {
             if (mode != Mode.Plain) Epilogue.Apply(device, args, activation);
@@ -125,6 +132,16 @@ public static class Gemm
             g.TransposeA != 0 ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,
             g.N, g.M, g.K, 1f, g.B, g.Ldb, g.A, g.Lda, g.Accumulate != 0 ? 1f : 0f, g.C, g.Ldc);
         return true;
+    }
+
+    /// <summary>As <see cref="TryCuBlas"/> through cuBLASLt (a cached algorithm per shape), the bias added in the product when <paramref name="withBias"/>.</summary>
+    private static bool TryCuBlasLt(GpuDevice device, in Args g, bool withBias)
+    {
+        if (device.BlasLt is not { } lt || device.Blas is not { } blas || g.K == 0) return false;
+        device.Profile?.Begin(device, $"cuBLASLt SGEMM {(g.TransposeA != 0 ? "Aᵀ" : "A")}{(g.TransposeB != 0 ? "Bᵀ" : "B")} {g.M}×{g.N}×{g.K}{(withBias ? " + bias" : "")}");
+        return lt.TryMultiply(blas.Stream, g.TransposeB != 0 ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,
+            g.TransposeA != 0 ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,
+            g.N, g.M, g.K, g.B, g.Ldb, g.A, g.Lda, g.Accumulate != 0 ? 1f : 0f, g.C, g.Ldc, withBias ? g.Bias : default);
     }
 
     private static void Tiled<TAct>(GpuDevice device, Args args, TAct activation) where TAct : struct, IActivation<TAct>
@@ -180,7 +197,7 @@ public static class Gemm
                 if (j >= g.N) continue;
                 long at = (long)i * g.Ldc + j;
                 float v = acc[r * PerThread + s];
-                if (g.Epilogue == (int)Mode.Forward) v = f.Forward(v + (g.HasBias != 0 ? g.Bias[j] : 0f));
+                if (g.Epilogue == (int)Mode.Forward) v = f.Forward(g.HasBias != 0 ? v + g.Bias[j] : v);
                 else if (g.Epilogue == (int)Mode.Backward) v *= f.Derivative(g.Source[at]);
                 else if (g.Accumulate != 0) v += g.C[at];
                 g.C[at] = v;
@@ -204,7 +221,7 @@ public static class Gemm
             int i = index / g.N, j = index % g.N;
             long at = (long)i * g.Ldc + j;
             float v = g.C[at];
-            g.C[at] = g.Epilogue == (int)Mode.Forward ? f.Forward(v + (g.HasBias != 0 ? g.Bias[j] : 0f)) : v * f.Derivative(g.Source[at]);
+            g.C[at] = g.Epilogue == (int)Mode.Forward ? f.Forward(g.HasBias != 0 ? v + g.Bias[j] : v) : v * f.Derivative(g.Source[at]);
         }
     }
 }
