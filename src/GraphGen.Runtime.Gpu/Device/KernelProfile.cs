@@ -15,33 +15,50 @@ namespace GraphGen.Gpu;
 /// kernel's run, so a profiled step takes longer than an unprofiled one: the table says where the
 /// time goes; the unprofiled step says how much there is. Kernels are named by their method:
 /// <c>Gemm.TiledKernel&lt;Relu&gt;</c>, <c>LayerNorm.BackwardKernel</c>, or a generated network's
-/// <c>TinyGpt.GpuPasses.Step11</c>.
+/// <c>TinyGpt.GpuPasses.Step11</c>. Safe to share between threads, though kernels of two networks
+/// running at once on one device would be timed as one sequence.
 /// </remarks>
 public sealed class KernelProfile
 {
     private static readonly ConcurrentDictionary<MethodInfo, string> Names = new();
     private readonly Dictionary<string, KernelTime> _kernels = new();
+    private readonly object _gate = new();
     private string? _current;
     private long _started;
 
     /// <summary>Each kernel's launches and time so far, the longest first.</summary>
-    public IReadOnlyList<KernelTime> Kernels => [.. _kernels.Values.OrderByDescending(k => k.Seconds).ThenBy(k => k.Kernel, StringComparer.Ordinal)];
+    public IReadOnlyList<KernelTime> Kernels
+    {
+        get
+        {
+            lock (_gate) return [.. _kernels.Values.OrderByDescending(k => k.Seconds).ThenBy(k => k.Kernel, StringComparer.Ordinal)];
+        }
+    }
 
     /// <summary>The time of every kernel together, in seconds.</summary>
-    public double TotalSeconds => _kernels.Values.Sum(k => k.Seconds);
+    public double TotalSeconds
+    {
+        get
+        {
+            lock (_gate) return _kernels.Values.Sum(k => k.Seconds);
+        }
+    }
 
     /// <summary>Forgets what was measured (a kernel still running is not counted).</summary>
     public void Clear()
     {
-        _kernels.Clear();
-        _current = null;
+        lock (_gate)
+        {
+            _kernels.Clear();
+            _current = null;
+        }
     }
 
     /// <summary>Waits for the device and counts the kernel launched last; call it after the work being profiled.</summary>
     public void Stop(GpuDevice device)
     {
         device.Synchronize();
-        Close(Stopwatch.GetTimestamp());
+        lock (_gate) Close(Stopwatch.GetTimestamp());
     }
 
     /// <summary>A runtime or generated kernel is about to be launched.</summary>
@@ -52,9 +69,12 @@ public sealed class KernelProfile
     {
         device.Synchronize();
         long now = Stopwatch.GetTimestamp();
-        Close(now);
-        _current = kernel;
-        _started = now;
+        lock (_gate)
+        {
+            Close(now);
+            _current = kernel;
+            _started = now;
+        }
     }
 
     private void Close(long now)
