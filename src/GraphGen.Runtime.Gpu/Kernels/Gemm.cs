@@ -114,7 +114,9 @@ public static class Gemm
         }
         if (TryCuBlas(device, in args))
         {
-            if (mode != Mode.Plain) Epilogue.Apply(device, args, activation);
+            // f(v + b), or v ⊙ f′(s); nothing when it would be the identity with no bias.
+            if (mode == Mode.Backward || (mode == Mode.Forward && (args.HasBias != 0 || typeof(TAct) != typeof(Identity))))
+                Epilogue.Apply(device, args, activation);
             return;
         }
         Tiled(device, args, activation);
