@@ -52,6 +52,47 @@ public class GemmEpilogueTests
                 }
     }
 
+    /// <summary>
+    /// A bias alone (no activation) is added by the AVX-512 kernel to its accumulators on full
+    /// tiles and by a pass over the tile on ragged ones: either way the same single rounding as the
+    /// product followed by the addition, bit for bit, on one thread and on several, over one and
+    /// several K blocks (the packed path: more rows than the in-place kernels take, or forced).
+    /// </summary>
+    [Theory]
+    [InlineData(300, 70, 130, false)]
+    [InlineData(520, 64, 128, false)]
+    [InlineData(264, 96, 300, false)]
+    [InlineData(48, 40, 20, true)]
+    public void ABiasAloneIsTheProductPlusTheBiasBitForBit(int m, int n, int k, bool forcePacked)
+    {
+        var rng = new SeededRandom((ulong)(m * 7 + n * 3 + k));
+        var a = RandomMatrix(rng, m, k, k);
+        var b = RandomMatrix(rng, n, k, k);
+        var bias = RandomMatrix(rng, 1, n, n);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            if (forcePacked) Gemm.ForcedInPlace = false;
+            foreach (int threads in new[] { 1, saved })
+            {
+                Gemm.MaxThreads = threads;
+                var product = new float[m * n];
+                Gemm.MultiplyTransposedB(a, b, product, m, n, k);
+                var withBias = new float[m * n];
+                Gemm.MultiplyTransposedB(a, b, withBias, m, n, k, bias);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                        Assert.True(BitConverter.SingleToInt32Bits(product[i * n + j] + bias[j]) == BitConverter.SingleToInt32Bits(withBias[i * n + j]),
+                            $"{m}×{n}×{k}, {threads} thread(s): C[{i},{j}] = {withBias[i * n + j]}, product + bias = {product[i * n + j] + bias[j]}");
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+            Gemm.ForcedInPlace = null;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Activations))]
     public void BackwardEpilogueMatchesScalarReference(ActivationName activation)

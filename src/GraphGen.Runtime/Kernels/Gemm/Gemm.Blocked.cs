@@ -77,6 +77,8 @@ public static partial class Gemm
         int mr = TKernel.MR, nr = TKernel.NR;
         bool loadC = pc > 0 || prob.Accumulate;
         bool last = pc + kc == prob.K;
+        // A bias alone goes into the AVX-512 kernel's registers on full tiles (Problem.BiasOnly).
+        bool biasInRegisters = last && prob.BiasOnly && typeof(TKernel) == typeof(MicroKernel512);
         nint ldc = prob.Ldc;
         for (int jr = 0; jr < nc; jr += nr)
         {
@@ -101,7 +103,13 @@ public static partial class Gemm
                     for (int i = 0; i < mr; i++)
                         for (int j = 0; j < nr; j += 16) Sse.Prefetch0(next + i * ldc + j);
                 }
-                if (rows == mr && cols == nr)
+                bool full = rows == mr && cols == nr;
+                if (full && biasInRegisters)
+                {
+                    MicroKernel512.Run(kc, ap, aStep, bp, bStep, ct, ldc, loadC, prob.Epilogue.Bias + jc + jr);
+                    continue;
+                }
+                if (full)
                     TKernel.Run(kc, ap, aStep, bp, bStep, ct, ldc, loadC);
                 else
                     EdgeTile<TKernel>(kc, ap, aStep, bp, bStep, ct, ldc, loadC, rows, cols, tile);

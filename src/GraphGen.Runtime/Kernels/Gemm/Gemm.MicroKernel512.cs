@@ -26,8 +26,12 @@ public static partial class Gemm
         public static int MC => 192;
         public static int NC => 4096;
 
+        public static void Run(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, bool loadC) =>
+            Run(kc, a, aStep, b, bStep, c, ldc, loadC, null);
+
+        /// <summary>As <see cref="Run(int, float*, nint, float*, nint, float*, nint, bool)"/>, then bias[j] added to column j in registers before the store (when bias is not null).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, bool loadC)
+        public static void Run(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, bool loadC, float* bias)
         {
             Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1;
             if (loadC)
@@ -65,6 +69,14 @@ public static partial class Gemm
                 var a7 = Vector512.Create(a[7]); c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0); c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
                 a += aStep;
                 b += bStep;
+            }
+            if (bias != null)
+            {
+                var bias0 = Vector512.Load(bias); var bias1 = Vector512.Load(bias + 16);
+                c0_0 += bias0; c0_1 += bias1; c1_0 += bias0; c1_1 += bias1;
+                c2_0 += bias0; c2_1 += bias1; c3_0 += bias0; c3_1 += bias1;
+                c4_0 += bias0; c4_1 += bias1; c5_0 += bias0; c5_1 += bias1;
+                c6_0 += bias0; c6_1 += bias1; c7_0 += bias0; c7_1 += bias1;
             }
             Vector512.Store(c0_0, c); Vector512.Store(c0_1, c + 16);
             Vector512.Store(c1_0, c + 1 * ldc); Vector512.Store(c1_1, c + 1 * ldc + 16);

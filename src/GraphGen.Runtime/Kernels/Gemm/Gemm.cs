@@ -97,7 +97,7 @@ public static partial class Gemm
         fixed (float* pBias = bias)
         {
             var epilogue = bias.IsEmpty && typeof(TAct) == typeof(Identity) ? Epilogue.None : Epilogue.Forward(activation, bias.IsEmpty ? null : pBias);
-            Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, false, epilogue);
+            Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, false, epilogue, biasOnly: !bias.IsEmpty && typeof(TAct) == typeof(Identity));
         }
     }
 
@@ -127,7 +127,7 @@ public static partial class Gemm
 
     /// <summary>Runs a checked problem; the epilogue's pointers stay valid because the caller keeps them fixed.</summary>
     private static unsafe void Run(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, Epilogue epilogue)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, Epilogue epilogue, bool biasOnly = false)
     {
         if (m == 0 || n == 0) return;
         fixed (float* pa = a, pb = b, pc = c)
@@ -135,7 +135,7 @@ public static partial class Gemm
             var prob = new Problem
             {
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
-                TransA = transposeA, TransB = transposeB, Accumulate = accumulate,
+                TransA = transposeA, TransB = transposeB, Accumulate = accumulate, BiasOnly = biasOnly,
                 M = m, N = n, K = k,
                 Epilogue = epilogue,
             };
