@@ -1,3 +1,4 @@
+using GraphGen.Gpu;
 using GraphGen.Bench.Networks;
 
 namespace GraphGen.GpuCheck;
@@ -50,6 +51,20 @@ internal sealed record BenchNetwork(string Name, int Batch, Func<int, TrainableN
             for (int i = 0; i + 1 < Widths.Length; i++) sum += (double)Widths[i] * Widths[i + 1];
             return 2.0 * Batch * sum;
         }
+    }
+
+    /// <summary>
+    /// A network of the benchmark batch on <paramref name="device"/>, with its batch, an Adam and an
+    /// output buffer: one training step and one inference pass as actions. Call <c>Net.UseCpu()</c> after.
+    /// </summary>
+    public (TrainableNetwork<int> Net, Action Train, Action Infer) OnDevice(GpuDevice device)
+    {
+        var net = Create(Batch);
+        net.UseDevice(device);
+        var (x, y) = Data(net, Batch);
+        var adam = new Adam(1e-4f);
+        var output = new float[Batch * net.OutputSize];
+        return (net, () => net.TrainStep(x, y, adam), () => net.Forward(x, output));
     }
 
     /// <summary>

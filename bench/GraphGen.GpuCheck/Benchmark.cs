@@ -37,23 +37,19 @@ internal static class Benchmark
         var times = new Dictionary<string, (double, double)>();
         foreach (var network in options.Quick ? BenchNetwork.Quick : BenchNetwork.All)
         {
-            var net = network.Create(network.Batch);
-            net.UseDevice(device);
-            var (x, y) = network.Data(net, network.Batch);
-            var adam = new Adam(1e-4f);
-            var output = new float[network.Batch * net.OutputSize];
+            var (net, trainStep, inferencePass) = network.OnDevice(device);
             // Where cuBLASLt serves, the same network through plain cuBLAS too (the bias and activation
             // in a second kernel), in alternating rounds; each engine's best.
             bool compare = device.GemmEngine == "cuBLASLt";
             double train = double.MaxValue, infer = double.MaxValue, plainTrain = double.MaxValue, plainInfer = double.MaxValue;
             for (int round = 0; round < (compare && !options.Quick ? 3 : 1); round++)
             {
-                train = Math.Min(train, Time(() => net.TrainStep(x, y, adam), options.Quick));
-                infer = Math.Min(infer, Time(() => net.Forward(x, output), options.Quick));
+                train = Math.Min(train, Time(trainStep, options.Quick));
+                infer = Math.Min(infer, Time(inferencePass, options.Quick));
                 if (!compare) continue;
                 device.UseCuBlasLt = false;
-                plainTrain = Math.Min(plainTrain, Time(() => net.TrainStep(x, y, adam), options.Quick));
-                plainInfer = Math.Min(plainInfer, Time(() => net.Forward(x, output), options.Quick));
+                plainTrain = Math.Min(plainTrain, Time(trainStep, options.Quick));
+                plainInfer = Math.Min(plainInfer, Time(inferencePass, options.Quick));
                 device.UseCuBlasLt = true;
             }
             string plain = "";

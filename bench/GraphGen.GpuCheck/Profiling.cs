@@ -16,13 +16,9 @@ internal static class Profiling
         report.Line($"== profile: µs per step by kernel (the device waits after each kernel; {Steps} steps)");
         foreach (var network in options.Quick ? BenchNetwork.Quick : BenchNetwork.All)
         {
-            var net = network.Create(network.Batch);
-            net.UseDevice(device);
-            var (x, y) = network.Data(net, network.Batch);
-            var adam = new Adam(1e-4f);
-            var output = new float[network.Batch * net.OutputSize];
-            Measure(device, report, network.Label + " train", () => net.TrainStep(x, y, adam));
-            Measure(device, report, network.Label + " infer", () => net.Forward(x, output));
+            var (net, train, infer) = network.OnDevice(device);
+            Measure(device, report, network.Label + " train", train);
+            Measure(device, report, network.Label + " infer", infer);
             net.UseCpu();
         }
     }

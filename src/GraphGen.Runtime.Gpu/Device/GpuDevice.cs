@@ -168,32 +168,25 @@ public sealed class GpuDevice : IComputeDevice, IDisposable
     }
 
     private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
+    private MemoryBuffer1D<double, Stride1D.Dense>? _doubleScratch;
 
     /// <summary>
     /// Device scratch memory of at least <paramref name="length"/> floats, grown on demand and never
     /// shrunk; valid until the next kernel that asks for it (kernels run in order on one stream).
     /// </summary>
-    internal ArrayView<float> Scratch(long length)
-    {
-        if (_scratch is null || _scratch.Length < length)
-        {
-            _scratch?.Dispose();
-            _scratch = Accelerator.Allocate1D<float>(Math.Max(length, 1024));
-        }
-        return _scratch.View.SubView(0, length);
-    }
-
-    private MemoryBuffer1D<double, Stride1D.Dense>? _doubleScratch;
+    internal ArrayView<float> Scratch(long length) => Grown(ref _scratch, length);
 
     /// <summary>As <see cref="Scratch"/>, for partial sums kept in double.</summary>
-    internal ArrayView<double> DoubleScratch(long length)
+    internal ArrayView<double> DoubleScratch(long length) => Grown(ref _doubleScratch, length);
+
+    private ArrayView<T> Grown<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer, long length) where T : unmanaged
     {
-        if (_doubleScratch is null || _doubleScratch.Length < length)
+        if (buffer is null || buffer.Length < length)
         {
-            _doubleScratch?.Dispose();
-            _doubleScratch = Accelerator.Allocate1D<double>(Math.Max(length, 1024));
+            buffer?.Dispose();
+            buffer = Accelerator.Allocate1D<T>(Math.Max(length, 1024));
         }
-        return _doubleScratch.View.SubView(0, length);
+        return buffer.View.SubView(0, length);
     }
 
     /// <summary>Waits until every launched kernel has finished.</summary>

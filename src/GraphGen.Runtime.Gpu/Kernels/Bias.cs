@@ -25,17 +25,21 @@ public static class Bias
     public static void SumRows(GpuDevice device, ArrayView<float> dy, ArrayView<float> dbias, int rows, int cols, bool accumulate)
     {
         if (cols == 0) return;
-        var sumBlocks = device.Kernel(SumBlocksMethod.Method, a => a.LoadAutoGroupedStreamKernel(SumBlocksMethod));
         if (rows <= BlockRows)
         {
-            sumBlocks(cols, dy, dbias, rows, cols, rows, accumulate ? 1 : 0);
+            SumBlocks(device, dy, dbias, rows, cols, BlockRows, accumulate);   // one block: the CPU's chain
             return;
         }
         int blocks = (rows + BlockRows - 1) / BlockRows;
         var partials = device.Scratch((long)blocks * cols);
-        sumBlocks(blocks * cols, dy, partials, rows, cols, BlockRows, 0);
-        device.Kernel(SumBlocksMethod.Method, a => a.LoadAutoGroupedStreamKernel(SumBlocksMethod))(cols, partials, dbias, blocks, cols, blocks, accumulate ? 1 : 0);
+        SumBlocks(device, dy, partials, rows, cols, BlockRows, accumulate: false);
+        SumBlocks(device, partials, dbias, blocks, cols, block: blocks, accumulate);
     }
+
+    /// <summary>One pass: sums[b, c] (+)= the rows of block b of column c, for every block of <paramref name="block"/> rows (at least one, so no rows gives zeros).</summary>
+    private static void SumBlocks(GpuDevice device, ArrayView<float> values, ArrayView<float> sums, int rows, int cols, int block, bool accumulate) =>
+        device.Kernel(SumBlocksMethod.Method, a => a.LoadAutoGroupedStreamKernel(SumBlocksMethod))(
+            Math.Max(1, (rows + block - 1) / block) * cols, values, sums, rows, cols, block, accumulate ? 1 : 0);
 
     /// <summary>
     /// Thread t = b·cols + c: sums[t] (+)= Σ values[r, c] over rows b·block … min(rows, (b+1)·block) − 1,

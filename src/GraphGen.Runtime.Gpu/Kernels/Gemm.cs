@@ -94,6 +94,9 @@ public static class Gemm
         public readonly int TransposeA = transposeA ? 1 : 0, TransposeB = transposeB ? 1 : 0, Accumulate = accumulate ? 1 : 0;
         public readonly int Epilogue = (int)mode, HasBias = bias.Length > 0 ? 1 : 0;
 
+        /// <summary>The same problem with no bias (one that cuBLASLt's product has added already).</summary>
+        public Args WithoutBias() => new(A, B, C, default, Source, M, N, K, Lda, Ldb, Ldc, TransposeA != 0, TransposeB != 0, Accumulate != 0, (Mode)Epilogue);
+
         public float AAt(int i, int p) => TransposeA != 0 ? A[(long)p * Lda + i] : A[(long)i * Lda + p];
         public float BAt(int p, int j) => TransposeB != 0 ? B[(long)j * Ldb + p] : B[(long)p * Ldb + j];
     }
@@ -105,18 +108,14 @@ public static class Gemm
         if (m == 0 || n == 0) return;
         int lda = transposeA ? m : k, ldb = transposeB ? k : n;
         var args = new Args(a, b, c, bias, source, m, n, k, lda, ldb, n, transposeA, transposeB, accumulate, mode);
-        if (TryCuBlasLt(device, in args, withBias: mode == Mode.Forward && args.HasBias != 0))
+        bool viaLt = TryCuBlasLt(device, in args, withBias: mode == Mode.Forward && args.HasBias != 0);
+        if (viaLt || TryCuBlas(device, in args))
         {
-            // The bias is in; what is left is f (unless f is the identity) or ⊙ f′, by the epilogue kernel.
-            if (mode == Mode.Backward || (mode == Mode.Forward && typeof(TAct) != typeof(Identity)))
-                Epilogue.Apply(device, new Args(a, b, c, default, source, m, n, k, lda, ldb, n, transposeA, transposeB, accumulate, mode), activation);
-            return;
-        }
-        if (TryCuBlas(device, in args))
-        {
-            // f(v + b), or v ⊙ f′(s); nothing when it would be the identity with no bias.
-            if (mode == Mode.Backward || (mode == Mode.Forward && (args.HasBias != 0 || typeof(TAct) != typeof(Identity))))
-                Epilogue.Apply(device, args, activation);
+            // What the product left: f(v + b) (the bias not added by cuBLASLt), or v ⊙ f′(s), by
+            // the epilogue kernel; nothing when that would be the identity with no bias.
+            var rest = viaLt ? args.WithoutBias() : args;   // cuBLASLt added any bias itself
+            if (mode == Mode.Backward || (mode == Mode.Forward && (rest.HasBias != 0 || typeof(TAct) != typeof(Identity))))
+                Epilogue.Apply(device, rest, activation);
             return;
         }
         Tiled(device, args, activation);
