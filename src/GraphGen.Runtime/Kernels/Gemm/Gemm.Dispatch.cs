@@ -40,6 +40,11 @@ public static partial class Gemm
             RowTimesTransposed(in prob, kind);
             return;
         }
+        if (DepthSlices(in prob) is int slices and > 1)
+        {
+            RunDepthSlices(in prob, kind, slices);
+            return;
+        }
         var (mr, nr) = TileShape(kind);
         long flops = 2L * prob.M * prob.N * prob.K;
         if (kind == KernelKind.Vector512 && (ForcedInPlace ?? SuitsInPlace(in prob)))

@@ -22,6 +22,10 @@ public static partial class Gemm
         /// <summary>Blocks of C for <see cref="InPlace512"/>: RowChunks × ColumnChunks of ChunkRows × ChunkCols, no shared buffer.</summary>
         public bool InPlace;
 
+        /// <summary>Depth slices (<see cref="DepthSlices"/>): part s computes Pₛ into DepthPartials + s·m·n.</summary>
+        public int DepthSlices;
+        public float* DepthPartials;
+
         public int ChunkRows, RowChunks, PackChunks;
         public int ChunkCols, ColumnChunks;
         /// <summary>The two B blocks of a row split: block t uses buffer t mod 2.</summary>
@@ -54,6 +58,12 @@ public static partial class Gemm
             return;
         }
         var buffers = GemmBuffers.ForCurrentThread();
+        if (partition.DepthSlices > 0)
+        {
+            var slices = new Claims(WorkerPool.ComputeClaims, partition.Parts, partition.DepthSlices, part, block: 0);
+            for (int s; (s = slices.Next()) >= 0;) RunDepthSlice(in prob, kind, in partition, s, buffers);
+            return;
+        }
         if (partition.InPlace)
         {
             InPlaceShare(in prob, in partition, part, buffers);

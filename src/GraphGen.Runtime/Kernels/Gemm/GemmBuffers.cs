@@ -17,7 +17,8 @@ internal sealed unsafe class GemmBuffers
 
     [ThreadStatic] private static GemmBuffers? t_current;
 
-    private nuint _capacityA, _capacityB, _capacityShared;
+    private nuint _capacityA, _capacityB, _capacityShared, _capacityDepth;
+    private float* _depthPartials;
 
     public float* PackA { get; private set; }
     public float* PackB { get; private set; }
@@ -60,6 +61,18 @@ internal sealed unsafe class GemmBuffers
         _capacityShared = (nuint)floats;
     }
 
+    /// <summary>At least <paramref name="floats"/> for the partial products of a GEMM cut into depth slices (see Gemm.DepthSlices).</summary>
+    public float* ReserveDepthPartials(int floats)
+    {
+        if ((nuint)floats > _capacityDepth)
+        {
+            NativeMemory.AlignedFree(_depthPartials);
+            _depthPartials = Allocate(floats);
+            _capacityDepth = (nuint)floats;
+        }
+        return _depthPartials;
+    }
+
     private static float* Allocate(int floats) =>
         (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), Alignment);
 
@@ -70,5 +83,6 @@ internal sealed unsafe class GemmBuffers
         NativeMemory.AlignedFree(Tile);
         NativeMemory.AlignedFree(SharedB0);
         NativeMemory.AlignedFree(SharedB1);
+        NativeMemory.AlignedFree(_depthPartials);
     }
 }
