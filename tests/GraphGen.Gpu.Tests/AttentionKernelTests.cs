@@ -72,6 +72,28 @@ public class AttentionKernelTests(DeviceFixture fixture)
                 }
     }
 
+    [Theory]
+    [InlineData(16, false)]
+    [InlineData(19, true)]
+    public void ScaledCausalSoftmaxMatchesTheCpu(int t, bool accumulate)
+    {
+        const int count = 3;
+        const float scale = 0.35355338f;
+        int n = count * t * t;
+        var s = GradientChecks.RandomInputs(n, 14, -9f, 9f);
+        var dy = GradientChecks.RandomInputs(n, 15);
+        var dx0 = GradientChecks.RandomInputs(n, 16);
+        var y = new float[n];
+        var dx = (float[])dx0.Clone();
+        CpuKernels.CausalSoftmax.Forward(count, t, s, y, scale);
+        CpuKernels.CausalSoftmax.Backward(count, t, y, dy, dx, accumulate, scale);
+
+        var forward = Device.Run(v => DeviceKernels.CausalSoftmax.Forward(Device, count, t, v[0], v[1], scale), s, Filled(n, float.NaN));
+        var backward = Device.Run(v => DeviceKernels.CausalSoftmax.Backward(Device, count, t, v[0], v[1], v[2], accumulate, scale), y, dy, (float[])dx0.Clone());
+        Close.All(y, forward[1], 2e-6, "y");
+        Close.All(dx, backward[2], 2e-6, "dx");
+    }
+
     [Fact]
     public void CausalSoftmaxGivesTheSameBitsTwice()
     {

@@ -342,7 +342,6 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n8 [label="block0Value\nDense \"block0.value\"  [B, 64, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n9 [label="v\nSplitHeads  [B, 4, 64, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n10 [label="matMul10\nMatMul  [B, 4, 64, 64]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n11 [label="affine11\nScale  [B, 4, 64, 64]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="weights\nSoftmax  [B, 4, 64, 64]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n13 [label="matMul13\nMatMul  [B, 4, 64, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n14 [label="mergeHeads14\nMergeHeads  [B, 64, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -360,7 +359,6 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n27 [label="block1Value\nDense \"block1.value\"  [B, 64, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n28 [label="v2\nSplitHeads  [B, 4, 64, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n29 [label="matMul29\nMatMul  [B, 4, 64, 64]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n30 [label="affine30\nScale  [B, 4, 64, 64]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n31 [label="weights2\nSoftmax  [B, 4, 64, 64]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n32 [label="matMul32\nMatMul  [B, 4, 64, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n33 [label="mergeHeads33\nMergeHeads  [B, 64, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -373,90 +371,88 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n41 [label="finalLn\nLayerNorm \"final.ln\"  [B, 64, 128]\n256 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n42 [label="head\nDense \"head\"  [B, 64, 96]\n12,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n44 [label="softmaxCrossEntropy44\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="43. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
-          s1 [label="44. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
-          s2 [label="45. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
-          s3 [label="46. dense head dx\n→ dFinalLn", fillcolor="#fff1dc"];
-          s4 [label="47. LayerNorm backward\n→ dX5, dFinalLnWeight, dFinalLnBias", fillcolor="#fff1dc"];
-          s5 [label="48. Add backward\n→ dX4", fillcolor="#fff1dc"];
-          s6 [label="49. Add backward\n→ dBlock1Down", fillcolor="#fff1dc"];
-          s7 [label="50. dense block1.down dW\n→ dBlock1DownWeight", fillcolor="#fff1dc"];
-          s8 [label="51. dense block1.down db\n→ dBlock1DownBias", fillcolor="#fff1dc"];
-          s9 [label="52. dense block1.down dx + Gelu backward\n→ dBlock1Up", fillcolor="#fff1dc"];
-          s10 [label="53. dense block1.up dW\n→ dBlock1UpWeight", fillcolor="#fff1dc"];
-          s11 [label="54. dense block1.up db\n→ dBlock1UpBias", fillcolor="#fff1dc"];
-          s12 [label="55. dense block1.up dx\n→ dBlock1Ln2", fillcolor="#fff1dc"];
-          s13 [label="56. clear dBlock1Ln2Weight\n→ dBlock1Ln2Weight", fillcolor="#fff1dc"];
-          s14 [label="57. clear dBlock1Ln2Bias\n→ dBlock1Ln2Bias", fillcolor="#fff1dc"];
-          s15 [label="58. LayerNorm backward\n→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias", fillcolor="#fff1dc"];
-          s16 [label="59. Add backward\n→ dX3", fillcolor="#fff1dc"];
-          s17 [label="60. Add backward\n→ dBlock1Proj", fillcolor="#fff1dc"];
-          s18 [label="61. dense block1.proj dW\n→ dBlock1ProjWeight", fillcolor="#fff1dc"];
-          s19 [label="62. dense block1.proj db\n→ dBlock1ProjBias", fillcolor="#fff1dc"];
-          s20 [label="63. dense block1.proj dx\n→ dMergeHeads33", fillcolor="#fff1dc"];
-          s21 [label="64. MergeHeads backward\n→ dMatMul32", fillcolor="#fff1dc"];
-          s22 [label="65. MatMul backward dA\n→ dWeights2", fillcolor="#fff1dc"];
-          s23 [label="66. MatMul backward dB\n→ dV2", fillcolor="#fff1dc"];
-          s24 [label="67. CausalSoftmax backward\n→ dAffine30", fillcolor="#fff1dc"];
-          s25 [label="68. Scale backward\n→ dMatMul29", fillcolor="#fff1dc"];
-          s26 [label="69. MatMul backward dA\n→ dQ2", fillcolor="#fff1dc"];
-          s27 [label="70. MatMul backward dB\n→ dK2", fillcolor="#fff1dc"];
-          s28 [label="71. SplitHeads backward\n→ dBlock1Value", fillcolor="#fff1dc"];
-          s29 [label="72. dense block1.value dW\n→ dBlock1ValueWeight", fillcolor="#fff1dc"];
-          s30 [label="73. dense block1.value db\n→ dBlock1ValueBias", fillcolor="#fff1dc"];
-          s31 [label="74. dense block1.value dx\n→ dN2", fillcolor="#fff1dc"];
-          s32 [label="75. SplitHeads backward\n→ dBlock1Key", fillcolor="#fff1dc"];
-          s33 [label="76. dense block1.key dW\n→ dBlock1KeyWeight", fillcolor="#fff1dc"];
-          s34 [label="77. dense block1.key db\n→ dBlock1KeyBias", fillcolor="#fff1dc"];
-          s35 [label="78. dense block1.key dx\n→ dN2", fillcolor="#fff1dc"];
-          s36 [label="79. SplitHeads backward\n→ dBlock1Query", fillcolor="#fff1dc"];
-          s37 [label="80. dense block1.query dW\n→ dBlock1QueryWeight", fillcolor="#fff1dc"];
-          s38 [label="81. dense block1.query db\n→ dBlock1QueryBias", fillcolor="#fff1dc"];
-          s39 [label="82. dense block1.query dx\n→ dN2", fillcolor="#fff1dc"];
-          s40 [label="83. clear dBlock1Ln1Weight\n→ dBlock1Ln1Weight", fillcolor="#fff1dc"];
-          s41 [label="84. clear dBlock1Ln1Bias\n→ dBlock1Ln1Bias", fillcolor="#fff1dc"];
-          s42 [label="85. LayerNorm backward\n→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias", fillcolor="#fff1dc"];
-          s43 [label="86. Add backward\n→ dX2", fillcolor="#fff1dc"];
-          s44 [label="87. Add backward\n→ dBlock0Down", fillcolor="#fff1dc"];
-          s45 [label="88. dense block0.down dW\n→ dBlock0DownWeight", fillcolor="#fff1dc"];
-          s46 [label="89. dense block0.down db\n→ dBlock0DownBias", fillcolor="#fff1dc"];
-          s47 [label="90. dense block0.down dx + Gelu backward\n→ dBlock0Up", fillcolor="#fff1dc"];
-          s48 [label="91. dense block0.up dW\n→ dBlock0UpWeight", fillcolor="#fff1dc"];
-          s49 [label="92. dense block0.up db\n→ dBlock0UpBias", fillcolor="#fff1dc"];
-          s50 [label="93. dense block0.up dx\n→ dBlock0Ln2", fillcolor="#fff1dc"];
-          s51 [label="94. clear dBlock0Ln2Weight\n→ dBlock0Ln2Weight", fillcolor="#fff1dc"];
-          s52 [label="95. clear dBlock0Ln2Bias\n→ dBlock0Ln2Bias", fillcolor="#fff1dc"];
-          s53 [label="96. LayerNorm backward\n→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias", fillcolor="#fff1dc"];
-          s54 [label="97. Add backward\n→ dx", fillcolor="#fff1dc"];
-          s55 [label="98. Add backward\n→ dBlock0Proj", fillcolor="#fff1dc"];
-          s56 [label="99. dense block0.proj dW\n→ dBlock0ProjWeight", fillcolor="#fff1dc"];
-          s57 [label="100. dense block0.proj db\n→ dBlock0ProjBias", fillcolor="#fff1dc"];
-          s58 [label="101. dense block0.proj dx\n→ dMergeHeads14", fillcolor="#fff1dc"];
-          s59 [label="102. MergeHeads backward\n→ dMatMul13", fillcolor="#fff1dc"];
-          s60 [label="103. MatMul backward dA\n→ dWeights", fillcolor="#fff1dc"];
-          s61 [label="104. MatMul backward dB\n→ dv", fillcolor="#fff1dc"];
-          s62 [label="105. CausalSoftmax backward\n→ dAffine11", fillcolor="#fff1dc"];
-          s63 [label="106. Scale backward\n→ dMatMul10", fillcolor="#fff1dc"];
-          s64 [label="107. MatMul backward dA\n→ dq", fillcolor="#fff1dc"];
-          s65 [label="108. MatMul backward dB\n→ dk", fillcolor="#fff1dc"];
-          s66 [label="109. SplitHeads backward\n→ dBlock0Value", fillcolor="#fff1dc"];
-          s67 [label="110. dense block0.value dW\n→ dBlock0ValueWeight", fillcolor="#fff1dc"];
-          s68 [label="111. dense block0.value db\n→ dBlock0ValueBias", fillcolor="#fff1dc"];
-          s69 [label="112. dense block0.value dx\n→ dn", fillcolor="#fff1dc"];
-          s70 [label="113. SplitHeads backward\n→ dBlock0Key", fillcolor="#fff1dc"];
-          s71 [label="114. dense block0.key dW\n→ dBlock0KeyWeight", fillcolor="#fff1dc"];
-          s72 [label="115. dense block0.key db\n→ dBlock0KeyBias", fillcolor="#fff1dc"];
-          s73 [label="116. dense block0.key dx\n→ dn", fillcolor="#fff1dc"];
-          s74 [label="117. SplitHeads backward\n→ dBlock0Query", fillcolor="#fff1dc"];
-          s75 [label="118. dense block0.query dW\n→ dBlock0QueryWeight", fillcolor="#fff1dc"];
-          s76 [label="119. dense block0.query db\n→ dBlock0QueryBias", fillcolor="#fff1dc"];
-          s77 [label="120. dense block0.query dx\n→ dn", fillcolor="#fff1dc"];
-          s78 [label="121. clear dBlock0Ln1Weight\n→ dBlock0Ln1Weight", fillcolor="#fff1dc"];
-          s79 [label="122. clear dBlock0Ln1Bias\n→ dBlock0Ln1Bias", fillcolor="#fff1dc"];
-          s80 [label="123. LayerNorm backward\n→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias", fillcolor="#fff1dc"];
-          s81 [label="124. PositionalEmbedding dP\n→ dPositionsWeight", fillcolor="#fff1dc"];
-          s82 [label="125. PositionalEmbedding dx\n→ dTokens", fillcolor="#fff1dc"];
-          s83 [label="126. Embedding backward\n→ dTokensWeight", fillcolor="#fff1dc"];
+          s0 [label="41. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
+          s1 [label="42. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
+          s2 [label="43. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
+          s3 [label="44. dense head dx\n→ dFinalLn", fillcolor="#fff1dc"];
+          s4 [label="45. LayerNorm backward\n→ dX5, dFinalLnWeight, dFinalLnBias", fillcolor="#fff1dc"];
+          s5 [label="46. Add backward\n→ dX4", fillcolor="#fff1dc"];
+          s6 [label="47. Add backward\n→ dBlock1Down", fillcolor="#fff1dc"];
+          s7 [label="48. dense block1.down dW\n→ dBlock1DownWeight", fillcolor="#fff1dc"];
+          s8 [label="49. dense block1.down db\n→ dBlock1DownBias", fillcolor="#fff1dc"];
+          s9 [label="50. dense block1.down dx + Gelu backward\n→ dBlock1Up", fillcolor="#fff1dc"];
+          s10 [label="51. dense block1.up dW\n→ dBlock1UpWeight", fillcolor="#fff1dc"];
+          s11 [label="52. dense block1.up db\n→ dBlock1UpBias", fillcolor="#fff1dc"];
+          s12 [label="53. dense block1.up dx\n→ dBlock1Ln2", fillcolor="#fff1dc"];
+          s13 [label="54. clear dBlock1Ln2Weight\n→ dBlock1Ln2Weight", fillcolor="#fff1dc"];
+          s14 [label="55. clear dBlock1Ln2Bias\n→ dBlock1Ln2Bias", fillcolor="#fff1dc"];
+          s15 [label="56. LayerNorm backward\n→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias", fillcolor="#fff1dc"];
+          s16 [label="57. Add backward\n→ dX3", fillcolor="#fff1dc"];
+          s17 [label="58. Add backward\n→ dBlock1Proj", fillcolor="#fff1dc"];
+          s18 [label="59. dense block1.proj dW\n→ dBlock1ProjWeight", fillcolor="#fff1dc"];
+          s19 [label="60. dense block1.proj db\n→ dBlock1ProjBias", fillcolor="#fff1dc"];
+          s20 [label="61. dense block1.proj dx\n→ dMergeHeads33", fillcolor="#fff1dc"];
+          s21 [label="62. MergeHeads backward\n→ dMatMul32", fillcolor="#fff1dc"];
+          s22 [label="63. MatMul backward dA\n→ dWeights2", fillcolor="#fff1dc"];
+          s23 [label="64. MatMul backward dB\n→ dV2", fillcolor="#fff1dc"];
+          s24 [label="65. CausalSoftmax backward + Scale backward\n→ dMatMul29", fillcolor="#fff1dc"];
+          s25 [label="66. MatMul backward dA\n→ dQ2", fillcolor="#fff1dc"];
+          s26 [label="67. MatMul backward dB\n→ dK2", fillcolor="#fff1dc"];
+          s27 [label="68. SplitHeads backward\n→ dBlock1Value", fillcolor="#fff1dc"];
+          s28 [label="69. dense block1.value dW\n→ dBlock1ValueWeight", fillcolor="#fff1dc"];
+          s29 [label="70. dense block1.value db\n→ dBlock1ValueBias", fillcolor="#fff1dc"];
+          s30 [label="71. dense block1.value dx\n→ dN2", fillcolor="#fff1dc"];
+          s31 [label="72. SplitHeads backward\n→ dBlock1Key", fillcolor="#fff1dc"];
+          s32 [label="73. dense block1.key dW\n→ dBlock1KeyWeight", fillcolor="#fff1dc"];
+          s33 [label="74. dense block1.key db\n→ dBlock1KeyBias", fillcolor="#fff1dc"];
+          s34 [label="75. dense block1.key dx\n→ dN2", fillcolor="#fff1dc"];
+          s35 [label="76. SplitHeads backward\n→ dBlock1Query", fillcolor="#fff1dc"];
+          s36 [label="77. dense block1.query dW\n→ dBlock1QueryWeight", fillcolor="#fff1dc"];
+          s37 [label="78. dense block1.query db\n→ dBlock1QueryBias", fillcolor="#fff1dc"];
+          s38 [label="79. dense block1.query dx\n→ dN2", fillcolor="#fff1dc"];
+          s39 [label="80. clear dBlock1Ln1Weight\n→ dBlock1Ln1Weight", fillcolor="#fff1dc"];
+          s40 [label="81. clear dBlock1Ln1Bias\n→ dBlock1Ln1Bias", fillcolor="#fff1dc"];
+          s41 [label="82. LayerNorm backward\n→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias", fillcolor="#fff1dc"];
+          s42 [label="83. Add backward\n→ dX2", fillcolor="#fff1dc"];
+          s43 [label="84. Add backward\n→ dBlock0Down", fillcolor="#fff1dc"];
+          s44 [label="85. dense block0.down dW\n→ dBlock0DownWeight", fillcolor="#fff1dc"];
+          s45 [label="86. dense block0.down db\n→ dBlock0DownBias", fillcolor="#fff1dc"];
+          s46 [label="87. dense block0.down dx + Gelu backward\n→ dBlock0Up", fillcolor="#fff1dc"];
+          s47 [label="88. dense block0.up dW\n→ dBlock0UpWeight", fillcolor="#fff1dc"];
+          s48 [label="89. dense block0.up db\n→ dBlock0UpBias", fillcolor="#fff1dc"];
+          s49 [label="90. dense block0.up dx\n→ dBlock0Ln2", fillcolor="#fff1dc"];
+          s50 [label="91. clear dBlock0Ln2Weight\n→ dBlock0Ln2Weight", fillcolor="#fff1dc"];
+          s51 [label="92. clear dBlock0Ln2Bias\n→ dBlock0Ln2Bias", fillcolor="#fff1dc"];
+          s52 [label="93. LayerNorm backward\n→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias", fillcolor="#fff1dc"];
+          s53 [label="94. Add backward\n→ dx", fillcolor="#fff1dc"];
+          s54 [label="95. Add backward\n→ dBlock0Proj", fillcolor="#fff1dc"];
+          s55 [label="96. dense block0.proj dW\n→ dBlock0ProjWeight", fillcolor="#fff1dc"];
+          s56 [label="97. dense block0.proj db\n→ dBlock0ProjBias", fillcolor="#fff1dc"];
+          s57 [label="98. dense block0.proj dx\n→ dMergeHeads14", fillcolor="#fff1dc"];
+          s58 [label="99. MergeHeads backward\n→ dMatMul13", fillcolor="#fff1dc"];
+          s59 [label="100. MatMul backward dA\n→ dWeights", fillcolor="#fff1dc"];
+          s60 [label="101. MatMul backward dB\n→ dv", fillcolor="#fff1dc"];
+          s61 [label="102. CausalSoftmax backward + Scale backward\n→ dMatMul10", fillcolor="#fff1dc"];
+          s62 [label="103. MatMul backward dA\n→ dq", fillcolor="#fff1dc"];
+          s63 [label="104. MatMul backward dB\n→ dk", fillcolor="#fff1dc"];
+          s64 [label="105. SplitHeads backward\n→ dBlock0Value", fillcolor="#fff1dc"];
+          s65 [label="106. dense block0.value dW\n→ dBlock0ValueWeight", fillcolor="#fff1dc"];
+          s66 [label="107. dense block0.value db\n→ dBlock0ValueBias", fillcolor="#fff1dc"];
+          s67 [label="108. dense block0.value dx\n→ dn", fillcolor="#fff1dc"];
+          s68 [label="109. SplitHeads backward\n→ dBlock0Key", fillcolor="#fff1dc"];
+          s69 [label="110. dense block0.key dW\n→ dBlock0KeyWeight", fillcolor="#fff1dc"];
+          s70 [label="111. dense block0.key db\n→ dBlock0KeyBias", fillcolor="#fff1dc"];
+          s71 [label="112. dense block0.key dx\n→ dn", fillcolor="#fff1dc"];
+          s72 [label="113. SplitHeads backward\n→ dBlock0Query", fillcolor="#fff1dc"];
+          s73 [label="114. dense block0.query dW\n→ dBlock0QueryWeight", fillcolor="#fff1dc"];
+          s74 [label="115. dense block0.query db\n→ dBlock0QueryBias", fillcolor="#fff1dc"];
+          s75 [label="116. dense block0.query dx\n→ dn", fillcolor="#fff1dc"];
+          s76 [label="117. clear dBlock0Ln1Weight\n→ dBlock0Ln1Weight", fillcolor="#fff1dc"];
+          s77 [label="118. clear dBlock0Ln1Bias\n→ dBlock0Ln1Bias", fillcolor="#fff1dc"];
+          s78 [label="119. LayerNorm backward\n→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias", fillcolor="#fff1dc"];
+          s79 [label="120. PositionalEmbedding dP\n→ dPositionsWeight", fillcolor="#fff1dc"];
+          s80 [label="121. PositionalEmbedding dx\n→ dTokens", fillcolor="#fff1dc"];
+          s81 [label="122. Embedding backward\n→ dTokensWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dHead"];
           s0 -> s2 [label="dHead"];
           s0 -> s3 [label="dHead"];
@@ -484,84 +480,82 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           s21 -> s22 [label="dMatMul32"];
           s21 -> s23 [label="dMatMul32"];
           s22 -> s24 [label="dWeights2"];
-          s24 -> s25 [label="dAffine30"];
-          s25 -> s26 [label="dMatMul29"];
-          s25 -> s27 [label="dMatMul29"];
-          s23 -> s28 [label="dV2"];
-          s28 -> s29 [label="dBlock1Value"];
-          s28 -> s30 [label="dBlock1Value"];
-          s28 -> s31 [label="dBlock1Value"];
-          s27 -> s32 [label="dK2"];
-          s32 -> s33 [label="dBlock1Key"];
-          s32 -> s34 [label="dBlock1Key"];
-          s32 -> s35 [label="dBlock1Key"];
-          s31 -> s35 [label="dN2"];
-          s26 -> s36 [label="dQ2"];
-          s36 -> s37 [label="dBlock1Query"];
-          s36 -> s38 [label="dBlock1Query"];
-          s36 -> s39 [label="dBlock1Query"];
-          s31 -> s39 [label="dN2"];
-          s35 -> s39 [label="dN2"];
-          s31 -> s42 [label="dN2"];
-          s35 -> s42 [label="dN2"];
-          s39 -> s42 [label="dN2"];
+          s24 -> s25 [label="dMatMul29"];
+          s24 -> s26 [label="dMatMul29"];
+          s23 -> s27 [label="dV2"];
+          s27 -> s28 [label="dBlock1Value"];
+          s27 -> s29 [label="dBlock1Value"];
+          s27 -> s30 [label="dBlock1Value"];
+          s26 -> s31 [label="dK2"];
+          s31 -> s32 [label="dBlock1Key"];
+          s31 -> s33 [label="dBlock1Key"];
+          s31 -> s34 [label="dBlock1Key"];
+          s30 -> s34 [label="dN2"];
+          s25 -> s35 [label="dQ2"];
+          s35 -> s36 [label="dBlock1Query"];
+          s35 -> s37 [label="dBlock1Query"];
+          s35 -> s38 [label="dBlock1Query"];
+          s30 -> s38 [label="dN2"];
+          s34 -> s38 [label="dN2"];
+          s30 -> s41 [label="dN2"];
+          s34 -> s41 [label="dN2"];
+          s38 -> s41 [label="dN2"];
+          s16 -> s41 [label="dX3"];
+          s39 -> s41 [label="dBlock1Ln1Weight"];
+          s40 -> s41 [label="dBlock1Ln1Bias"];
           s16 -> s42 [label="dX3"];
-          s40 -> s42 [label="dBlock1Ln1Weight"];
-          s41 -> s42 [label="dBlock1Ln1Bias"];
+          s41 -> s42 [label="dX3"];
           s16 -> s43 [label="dX3"];
-          s42 -> s43 [label="dX3"];
-          s16 -> s44 [label="dX3"];
-          s42 -> s44 [label="dX3"];
-          s44 -> s45 [label="dBlock0Down"];
-          s44 -> s46 [label="dBlock0Down"];
-          s44 -> s47 [label="dBlock0Down"];
-          s47 -> s48 [label="dBlock0Up"];
-          s47 -> s49 [label="dBlock0Up"];
-          s47 -> s50 [label="dBlock0Up"];
-          s50 -> s53 [label="dBlock0Ln2"];
-          s43 -> s53 [label="dX2"];
-          s51 -> s53 [label="dBlock0Ln2Weight"];
-          s52 -> s53 [label="dBlock0Ln2Bias"];
-          s43 -> s54 [label="dX2"];
-          s53 -> s54 [label="dX2"];
-          s43 -> s55 [label="dX2"];
-          s53 -> s55 [label="dX2"];
-          s55 -> s56 [label="dBlock0Proj"];
-          s55 -> s57 [label="dBlock0Proj"];
-          s55 -> s58 [label="dBlock0Proj"];
-          s58 -> s59 [label="dMergeHeads14"];
-          s59 -> s60 [label="dMatMul13"];
-          s59 -> s61 [label="dMatMul13"];
-          s60 -> s62 [label="dWeights"];
-          s62 -> s63 [label="dAffine11"];
-          s63 -> s64 [label="dMatMul10"];
-          s63 -> s65 [label="dMatMul10"];
-          s61 -> s66 [label="dv"];
-          s66 -> s67 [label="dBlock0Value"];
-          s66 -> s68 [label="dBlock0Value"];
-          s66 -> s69 [label="dBlock0Value"];
-          s65 -> s70 [label="dk"];
-          s70 -> s71 [label="dBlock0Key"];
-          s70 -> s72 [label="dBlock0Key"];
-          s70 -> s73 [label="dBlock0Key"];
-          s69 -> s73 [label="dn"];
-          s64 -> s74 [label="dq"];
-          s74 -> s75 [label="dBlock0Query"];
-          s74 -> s76 [label="dBlock0Query"];
-          s74 -> s77 [label="dBlock0Query"];
-          s69 -> s77 [label="dn"];
-          s73 -> s77 [label="dn"];
-          s69 -> s80 [label="dn"];
-          s73 -> s80 [label="dn"];
-          s77 -> s80 [label="dn"];
-          s54 -> s80 [label="dx"];
-          s78 -> s80 [label="dBlock0Ln1Weight"];
-          s79 -> s80 [label="dBlock0Ln1Bias"];
-          s54 -> s81 [label="dx"];
-          s80 -> s81 [label="dx"];
-          s54 -> s82 [label="dx"];
-          s80 -> s82 [label="dx"];
-          s82 -> s83 [label="dTokens"];
+          s41 -> s43 [label="dX3"];
+          s43 -> s44 [label="dBlock0Down"];
+          s43 -> s45 [label="dBlock0Down"];
+          s43 -> s46 [label="dBlock0Down"];
+          s46 -> s47 [label="dBlock0Up"];
+          s46 -> s48 [label="dBlock0Up"];
+          s46 -> s49 [label="dBlock0Up"];
+          s49 -> s52 [label="dBlock0Ln2"];
+          s42 -> s52 [label="dX2"];
+          s50 -> s52 [label="dBlock0Ln2Weight"];
+          s51 -> s52 [label="dBlock0Ln2Bias"];
+          s42 -> s53 [label="dX2"];
+          s52 -> s53 [label="dX2"];
+          s42 -> s54 [label="dX2"];
+          s52 -> s54 [label="dX2"];
+          s54 -> s55 [label="dBlock0Proj"];
+          s54 -> s56 [label="dBlock0Proj"];
+          s54 -> s57 [label="dBlock0Proj"];
+          s57 -> s58 [label="dMergeHeads14"];
+          s58 -> s59 [label="dMatMul13"];
+          s58 -> s60 [label="dMatMul13"];
+          s59 -> s61 [label="dWeights"];
+          s61 -> s62 [label="dMatMul10"];
+          s61 -> s63 [label="dMatMul10"];
+          s60 -> s64 [label="dv"];
+          s64 -> s65 [label="dBlock0Value"];
+          s64 -> s66 [label="dBlock0Value"];
+          s64 -> s67 [label="dBlock0Value"];
+          s63 -> s68 [label="dk"];
+          s68 -> s69 [label="dBlock0Key"];
+          s68 -> s70 [label="dBlock0Key"];
+          s68 -> s71 [label="dBlock0Key"];
+          s67 -> s71 [label="dn"];
+          s62 -> s72 [label="dq"];
+          s72 -> s73 [label="dBlock0Query"];
+          s72 -> s74 [label="dBlock0Query"];
+          s72 -> s75 [label="dBlock0Query"];
+          s67 -> s75 [label="dn"];
+          s71 -> s75 [label="dn"];
+          s67 -> s78 [label="dn"];
+          s71 -> s78 [label="dn"];
+          s75 -> s78 [label="dn"];
+          s53 -> s78 [label="dx"];
+          s76 -> s78 [label="dBlock0Ln1Weight"];
+          s77 -> s78 [label="dBlock0Ln1Bias"];
+          s53 -> s79 [label="dx"];
+          s78 -> s79 [label="dx"];
+          s53 -> s80 [label="dx"];
+          s78 -> s80 [label="dx"];
+          s80 -> s81 [label="dTokens"];
           s0 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
@@ -587,65 +581,63 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           s22 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s23 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s24 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s26 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s29 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s30 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s33 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s34 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s37 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s38 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s40 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s41 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s43 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s45 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s46 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s48 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s49 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s51 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s52 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s53 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s54 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s55 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s56 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s57 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s58 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s59 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s60 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s62 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s63 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s64 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s65 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s66 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s61 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s62 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s63 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s64 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s65 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s66 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s67 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s68 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s69 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s70 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s68 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s69 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s70 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s71 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s72 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s73 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s74 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s72 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s73 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s74 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s75 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s76 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s77 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s76 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s77 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s78 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s79 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s80 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s81 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s82 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s83 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s79 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s80 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s81 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -661,7 +653,6 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n8["block0Value<br/>Dense #quot;block0.value#quot; [B, 64, 128]<br/>16,512 parameters"]:::forward
           n9["v<br/>SplitHeads [B, 4, 64, 32]"]:::forward
           n10["matMul10<br/>MatMul [B, 4, 64, 64]"]:::forward
-          n11["affine11<br/>Scale [B, 4, 64, 64]"]:::forward
           n12["weights<br/>Softmax [B, 4, 64, 64]"]:::forward
           n13["matMul13<br/>MatMul [B, 4, 64, 32]"]:::forward
           n14["mergeHeads14<br/>MergeHeads [B, 64, 128]"]:::forward
@@ -679,7 +670,6 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n27["block1Value<br/>Dense #quot;block1.value#quot; [B, 64, 128]<br/>16,512 parameters"]:::forward
           n28["v2<br/>SplitHeads [B, 4, 64, 32]"]:::forward
           n29["matMul29<br/>MatMul [B, 4, 64, 64]"]:::forward
-          n30["affine30<br/>Scale [B, 4, 64, 64]"]:::forward
           n31["weights2<br/>Softmax [B, 4, 64, 64]"]:::forward
           n32["matMul32<br/>MatMul [B, 4, 64, 32]"]:::forward
           n33["mergeHeads33<br/>MergeHeads [B, 64, 128]"]:::forward
@@ -692,90 +682,88 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n41["finalLn<br/>LayerNorm #quot;final.ln#quot; [B, 64, 128]<br/>256 parameters"]:::forward
           n42["head<br/>Dense #quot;head#quot; [B, 64, 96]<br/>12,384 parameters"]:::forward
           n44["softmaxCrossEntropy44<br/>SoftmaxCrossEntropy scalar"]:::forward
-          s0["43. SoftmaxCrossEntropy<br/>→ dHead"]:::backward
-          s1["44. dense head dW<br/>→ dHeadWeight"]:::backward
-          s2["45. dense head db<br/>→ dHeadBias"]:::backward
-          s3["46. dense head dx<br/>→ dFinalLn"]:::backward
-          s4["47. LayerNorm backward<br/>→ dX5, dFinalLnWeight, dFinalLnBias"]:::backward
-          s5["48. Add backward<br/>→ dX4"]:::backward
-          s6["49. Add backward<br/>→ dBlock1Down"]:::backward
-          s7["50. dense block1.down dW<br/>→ dBlock1DownWeight"]:::backward
-          s8["51. dense block1.down db<br/>→ dBlock1DownBias"]:::backward
-          s9["52. dense block1.down dx + Gelu backward<br/>→ dBlock1Up"]:::backward
-          s10["53. dense block1.up dW<br/>→ dBlock1UpWeight"]:::backward
-          s11["54. dense block1.up db<br/>→ dBlock1UpBias"]:::backward
-          s12["55. dense block1.up dx<br/>→ dBlock1Ln2"]:::backward
-          s13["56. clear dBlock1Ln2Weight<br/>→ dBlock1Ln2Weight"]:::backward
-          s14["57. clear dBlock1Ln2Bias<br/>→ dBlock1Ln2Bias"]:::backward
-          s15["58. LayerNorm backward<br/>→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias"]:::backward
-          s16["59. Add backward<br/>→ dX3"]:::backward
-          s17["60. Add backward<br/>→ dBlock1Proj"]:::backward
-          s18["61. dense block1.proj dW<br/>→ dBlock1ProjWeight"]:::backward
-          s19["62. dense block1.proj db<br/>→ dBlock1ProjBias"]:::backward
-          s20["63. dense block1.proj dx<br/>→ dMergeHeads33"]:::backward
-          s21["64. MergeHeads backward<br/>→ dMatMul32"]:::backward
-          s22["65. MatMul backward dA<br/>→ dWeights2"]:::backward
-          s23["66. MatMul backward dB<br/>→ dV2"]:::backward
-          s24["67. CausalSoftmax backward<br/>→ dAffine30"]:::backward
-          s25["68. Scale backward<br/>→ dMatMul29"]:::backward
-          s26["69. MatMul backward dA<br/>→ dQ2"]:::backward
-          s27["70. MatMul backward dB<br/>→ dK2"]:::backward
-          s28["71. SplitHeads backward<br/>→ dBlock1Value"]:::backward
-          s29["72. dense block1.value dW<br/>→ dBlock1ValueWeight"]:::backward
-          s30["73. dense block1.value db<br/>→ dBlock1ValueBias"]:::backward
-          s31["74. dense block1.value dx<br/>→ dN2"]:::backward
-          s32["75. SplitHeads backward<br/>→ dBlock1Key"]:::backward
-          s33["76. dense block1.key dW<br/>→ dBlock1KeyWeight"]:::backward
-          s34["77. dense block1.key db<br/>→ dBlock1KeyBias"]:::backward
-          s35["78. dense block1.key dx<br/>→ dN2"]:::backward
-          s36["79. SplitHeads backward<br/>→ dBlock1Query"]:::backward
-          s37["80. dense block1.query dW<br/>→ dBlock1QueryWeight"]:::backward
-          s38["81. dense block1.query db<br/>→ dBlock1QueryBias"]:::backward
-          s39["82. dense block1.query dx<br/>→ dN2"]:::backward
-          s40["83. clear dBlock1Ln1Weight<br/>→ dBlock1Ln1Weight"]:::backward
-          s41["84. clear dBlock1Ln1Bias<br/>→ dBlock1Ln1Bias"]:::backward
-          s42["85. LayerNorm backward<br/>→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias"]:::backward
-          s43["86. Add backward<br/>→ dX2"]:::backward
-          s44["87. Add backward<br/>→ dBlock0Down"]:::backward
-          s45["88. dense block0.down dW<br/>→ dBlock0DownWeight"]:::backward
-          s46["89. dense block0.down db<br/>→ dBlock0DownBias"]:::backward
-          s47["90. dense block0.down dx + Gelu backward<br/>→ dBlock0Up"]:::backward
-          s48["91. dense block0.up dW<br/>→ dBlock0UpWeight"]:::backward
-          s49["92. dense block0.up db<br/>→ dBlock0UpBias"]:::backward
-          s50["93. dense block0.up dx<br/>→ dBlock0Ln2"]:::backward
-          s51["94. clear dBlock0Ln2Weight<br/>→ dBlock0Ln2Weight"]:::backward
-          s52["95. clear dBlock0Ln2Bias<br/>→ dBlock0Ln2Bias"]:::backward
-          s53["96. LayerNorm backward<br/>→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias"]:::backward
-          s54["97. Add backward<br/>→ dx"]:::backward
-          s55["98. Add backward<br/>→ dBlock0Proj"]:::backward
-          s56["99. dense block0.proj dW<br/>→ dBlock0ProjWeight"]:::backward
-          s57["100. dense block0.proj db<br/>→ dBlock0ProjBias"]:::backward
-          s58["101. dense block0.proj dx<br/>→ dMergeHeads14"]:::backward
-          s59["102. MergeHeads backward<br/>→ dMatMul13"]:::backward
-          s60["103. MatMul backward dA<br/>→ dWeights"]:::backward
-          s61["104. MatMul backward dB<br/>→ dv"]:::backward
-          s62["105. CausalSoftmax backward<br/>→ dAffine11"]:::backward
-          s63["106. Scale backward<br/>→ dMatMul10"]:::backward
-          s64["107. MatMul backward dA<br/>→ dq"]:::backward
-          s65["108. MatMul backward dB<br/>→ dk"]:::backward
-          s66["109. SplitHeads backward<br/>→ dBlock0Value"]:::backward
-          s67["110. dense block0.value dW<br/>→ dBlock0ValueWeight"]:::backward
-          s68["111. dense block0.value db<br/>→ dBlock0ValueBias"]:::backward
-          s69["112. dense block0.value dx<br/>→ dn"]:::backward
-          s70["113. SplitHeads backward<br/>→ dBlock0Key"]:::backward
-          s71["114. dense block0.key dW<br/>→ dBlock0KeyWeight"]:::backward
-          s72["115. dense block0.key db<br/>→ dBlock0KeyBias"]:::backward
-          s73["116. dense block0.key dx<br/>→ dn"]:::backward
-          s74["117. SplitHeads backward<br/>→ dBlock0Query"]:::backward
-          s75["118. dense block0.query dW<br/>→ dBlock0QueryWeight"]:::backward
-          s76["119. dense block0.query db<br/>→ dBlock0QueryBias"]:::backward
-          s77["120. dense block0.query dx<br/>→ dn"]:::backward
-          s78["121. clear dBlock0Ln1Weight<br/>→ dBlock0Ln1Weight"]:::backward
-          s79["122. clear dBlock0Ln1Bias<br/>→ dBlock0Ln1Bias"]:::backward
-          s80["123. LayerNorm backward<br/>→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias"]:::backward
-          s81["124. PositionalEmbedding dP<br/>→ dPositionsWeight"]:::backward
-          s82["125. PositionalEmbedding dx<br/>→ dTokens"]:::backward
-          s83["126. Embedding backward<br/>→ dTokensWeight"]:::backward
+          s0["41. SoftmaxCrossEntropy<br/>→ dHead"]:::backward
+          s1["42. dense head dW<br/>→ dHeadWeight"]:::backward
+          s2["43. dense head db<br/>→ dHeadBias"]:::backward
+          s3["44. dense head dx<br/>→ dFinalLn"]:::backward
+          s4["45. LayerNorm backward<br/>→ dX5, dFinalLnWeight, dFinalLnBias"]:::backward
+          s5["46. Add backward<br/>→ dX4"]:::backward
+          s6["47. Add backward<br/>→ dBlock1Down"]:::backward
+          s7["48. dense block1.down dW<br/>→ dBlock1DownWeight"]:::backward
+          s8["49. dense block1.down db<br/>→ dBlock1DownBias"]:::backward
+          s9["50. dense block1.down dx + Gelu backward<br/>→ dBlock1Up"]:::backward
+          s10["51. dense block1.up dW<br/>→ dBlock1UpWeight"]:::backward
+          s11["52. dense block1.up db<br/>→ dBlock1UpBias"]:::backward
+          s12["53. dense block1.up dx<br/>→ dBlock1Ln2"]:::backward
+          s13["54. clear dBlock1Ln2Weight<br/>→ dBlock1Ln2Weight"]:::backward
+          s14["55. clear dBlock1Ln2Bias<br/>→ dBlock1Ln2Bias"]:::backward
+          s15["56. LayerNorm backward<br/>→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias"]:::backward
+          s16["57. Add backward<br/>→ dX3"]:::backward
+          s17["58. Add backward<br/>→ dBlock1Proj"]:::backward
+          s18["59. dense block1.proj dW<br/>→ dBlock1ProjWeight"]:::backward
+          s19["60. dense block1.proj db<br/>→ dBlock1ProjBias"]:::backward
+          s20["61. dense block1.proj dx<br/>→ dMergeHeads33"]:::backward
+          s21["62. MergeHeads backward<br/>→ dMatMul32"]:::backward
+          s22["63. MatMul backward dA<br/>→ dWeights2"]:::backward
+          s23["64. MatMul backward dB<br/>→ dV2"]:::backward
+          s24["65. CausalSoftmax backward + Scale backward<br/>→ dMatMul29"]:::backward
+          s25["66. MatMul backward dA<br/>→ dQ2"]:::backward
+          s26["67. MatMul backward dB<br/>→ dK2"]:::backward
+          s27["68. SplitHeads backward<br/>→ dBlock1Value"]:::backward
+          s28["69. dense block1.value dW<br/>→ dBlock1ValueWeight"]:::backward
+          s29["70. dense block1.value db<br/>→ dBlock1ValueBias"]:::backward
+          s30["71. dense block1.value dx<br/>→ dN2"]:::backward
+          s31["72. SplitHeads backward<br/>→ dBlock1Key"]:::backward
+          s32["73. dense block1.key dW<br/>→ dBlock1KeyWeight"]:::backward
+          s33["74. dense block1.key db<br/>→ dBlock1KeyBias"]:::backward
+          s34["75. dense block1.key dx<br/>→ dN2"]:::backward
+          s35["76. SplitHeads backward<br/>→ dBlock1Query"]:::backward
+          s36["77. dense block1.query dW<br/>→ dBlock1QueryWeight"]:::backward
+          s37["78. dense block1.query db<br/>→ dBlock1QueryBias"]:::backward
+          s38["79. dense block1.query dx<br/>→ dN2"]:::backward
+          s39["80. clear dBlock1Ln1Weight<br/>→ dBlock1Ln1Weight"]:::backward
+          s40["81. clear dBlock1Ln1Bias<br/>→ dBlock1Ln1Bias"]:::backward
+          s41["82. LayerNorm backward<br/>→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias"]:::backward
+          s42["83. Add backward<br/>→ dX2"]:::backward
+          s43["84. Add backward<br/>→ dBlock0Down"]:::backward
+          s44["85. dense block0.down dW<br/>→ dBlock0DownWeight"]:::backward
+          s45["86. dense block0.down db<br/>→ dBlock0DownBias"]:::backward
+          s46["87. dense block0.down dx + Gelu backward<br/>→ dBlock0Up"]:::backward
+          s47["88. dense block0.up dW<br/>→ dBlock0UpWeight"]:::backward
+          s48["89. dense block0.up db<br/>→ dBlock0UpBias"]:::backward
+          s49["90. dense block0.up dx<br/>→ dBlock0Ln2"]:::backward
+          s50["91. clear dBlock0Ln2Weight<br/>→ dBlock0Ln2Weight"]:::backward
+          s51["92. clear dBlock0Ln2Bias<br/>→ dBlock0Ln2Bias"]:::backward
+          s52["93. LayerNorm backward<br/>→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias"]:::backward
+          s53["94. Add backward<br/>→ dx"]:::backward
+          s54["95. Add backward<br/>→ dBlock0Proj"]:::backward
+          s55["96. dense block0.proj dW<br/>→ dBlock0ProjWeight"]:::backward
+          s56["97. dense block0.proj db<br/>→ dBlock0ProjBias"]:::backward
+          s57["98. dense block0.proj dx<br/>→ dMergeHeads14"]:::backward
+          s58["99. MergeHeads backward<br/>→ dMatMul13"]:::backward
+          s59["100. MatMul backward dA<br/>→ dWeights"]:::backward
+          s60["101. MatMul backward dB<br/>→ dv"]:::backward
+          s61["102. CausalSoftmax backward + Scale backward<br/>→ dMatMul10"]:::backward
+          s62["103. MatMul backward dA<br/>→ dq"]:::backward
+          s63["104. MatMul backward dB<br/>→ dk"]:::backward
+          s64["105. SplitHeads backward<br/>→ dBlock0Value"]:::backward
+          s65["106. dense block0.value dW<br/>→ dBlock0ValueWeight"]:::backward
+          s66["107. dense block0.value db<br/>→ dBlock0ValueBias"]:::backward
+          s67["108. dense block0.value dx<br/>→ dn"]:::backward
+          s68["109. SplitHeads backward<br/>→ dBlock0Key"]:::backward
+          s69["110. dense block0.key dW<br/>→ dBlock0KeyWeight"]:::backward
+          s70["111. dense block0.key db<br/>→ dBlock0KeyBias"]:::backward
+          s71["112. dense block0.key dx<br/>→ dn"]:::backward
+          s72["113. SplitHeads backward<br/>→ dBlock0Query"]:::backward
+          s73["114. dense block0.query dW<br/>→ dBlock0QueryWeight"]:::backward
+          s74["115. dense block0.query db<br/>→ dBlock0QueryBias"]:::backward
+          s75["116. dense block0.query dx<br/>→ dn"]:::backward
+          s76["117. clear dBlock0Ln1Weight<br/>→ dBlock0Ln1Weight"]:::backward
+          s77["118. clear dBlock0Ln1Bias<br/>→ dBlock0Ln1Bias"]:::backward
+          s78["119. LayerNorm backward<br/>→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias"]:::backward
+          s79["120. PositionalEmbedding dP<br/>→ dPositionsWeight"]:::backward
+          s80["121. PositionalEmbedding dx<br/>→ dTokens"]:::backward
+          s81["122. Embedding backward<br/>→ dTokensWeight"]:::backward
           s0 -->|dHead| s1
           s0 -->|dHead| s2
           s0 -->|dHead| s3
@@ -803,84 +791,82 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           s21 -->|dMatMul32| s22
           s21 -->|dMatMul32| s23
           s22 -->|dWeights2| s24
-          s24 -->|dAffine30| s25
-          s25 -->|dMatMul29| s26
-          s25 -->|dMatMul29| s27
-          s23 -->|dV2| s28
-          s28 -->|dBlock1Value| s29
-          s28 -->|dBlock1Value| s30
-          s28 -->|dBlock1Value| s31
-          s27 -->|dK2| s32
-          s32 -->|dBlock1Key| s33
-          s32 -->|dBlock1Key| s34
-          s32 -->|dBlock1Key| s35
-          s31 -->|dN2| s35
-          s26 -->|dQ2| s36
-          s36 -->|dBlock1Query| s37
-          s36 -->|dBlock1Query| s38
-          s36 -->|dBlock1Query| s39
-          s31 -->|dN2| s39
-          s35 -->|dN2| s39
-          s31 -->|dN2| s42
-          s35 -->|dN2| s42
-          s39 -->|dN2| s42
+          s24 -->|dMatMul29| s25
+          s24 -->|dMatMul29| s26
+          s23 -->|dV2| s27
+          s27 -->|dBlock1Value| s28
+          s27 -->|dBlock1Value| s29
+          s27 -->|dBlock1Value| s30
+          s26 -->|dK2| s31
+          s31 -->|dBlock1Key| s32
+          s31 -->|dBlock1Key| s33
+          s31 -->|dBlock1Key| s34
+          s30 -->|dN2| s34
+          s25 -->|dQ2| s35
+          s35 -->|dBlock1Query| s36
+          s35 -->|dBlock1Query| s37
+          s35 -->|dBlock1Query| s38
+          s30 -->|dN2| s38
+          s34 -->|dN2| s38
+          s30 -->|dN2| s41
+          s34 -->|dN2| s41
+          s38 -->|dN2| s41
+          s16 -->|dX3| s41
+          s39 -->|dBlock1Ln1Weight| s41
+          s40 -->|dBlock1Ln1Bias| s41
           s16 -->|dX3| s42
-          s40 -->|dBlock1Ln1Weight| s42
-          s41 -->|dBlock1Ln1Bias| s42
+          s41 -->|dX3| s42
           s16 -->|dX3| s43
-          s42 -->|dX3| s43
-          s16 -->|dX3| s44
-          s42 -->|dX3| s44
-          s44 -->|dBlock0Down| s45
-          s44 -->|dBlock0Down| s46
-          s44 -->|dBlock0Down| s47
-          s47 -->|dBlock0Up| s48
-          s47 -->|dBlock0Up| s49
-          s47 -->|dBlock0Up| s50
-          s50 -->|dBlock0Ln2| s53
-          s43 -->|dX2| s53
-          s51 -->|dBlock0Ln2Weight| s53
-          s52 -->|dBlock0Ln2Bias| s53
-          s43 -->|dX2| s54
-          s53 -->|dX2| s54
-          s43 -->|dX2| s55
-          s53 -->|dX2| s55
-          s55 -->|dBlock0Proj| s56
-          s55 -->|dBlock0Proj| s57
-          s55 -->|dBlock0Proj| s58
-          s58 -->|dMergeHeads14| s59
-          s59 -->|dMatMul13| s60
-          s59 -->|dMatMul13| s61
-          s60 -->|dWeights| s62
-          s62 -->|dAffine11| s63
-          s63 -->|dMatMul10| s64
-          s63 -->|dMatMul10| s65
-          s61 -->|dv| s66
-          s66 -->|dBlock0Value| s67
-          s66 -->|dBlock0Value| s68
-          s66 -->|dBlock0Value| s69
-          s65 -->|dk| s70
-          s70 -->|dBlock0Key| s71
-          s70 -->|dBlock0Key| s72
-          s70 -->|dBlock0Key| s73
-          s69 -->|dn| s73
-          s64 -->|dq| s74
-          s74 -->|dBlock0Query| s75
-          s74 -->|dBlock0Query| s76
-          s74 -->|dBlock0Query| s77
-          s69 -->|dn| s77
-          s73 -->|dn| s77
-          s69 -->|dn| s80
-          s73 -->|dn| s80
-          s77 -->|dn| s80
-          s54 -->|dx| s80
-          s78 -->|dBlock0Ln1Weight| s80
-          s79 -->|dBlock0Ln1Bias| s80
-          s54 -->|dx| s81
-          s80 -->|dx| s81
-          s54 -->|dx| s82
-          s80 -->|dx| s82
-          s82 -->|dTokens| s83
+          s41 -->|dX3| s43
+          s43 -->|dBlock0Down| s44
+          s43 -->|dBlock0Down| s45
+          s43 -->|dBlock0Down| s46
+          s46 -->|dBlock0Up| s47
+          s46 -->|dBlock0Up| s48
+          s46 -->|dBlock0Up| s49
+          s49 -->|dBlock0Ln2| s52
+          s42 -->|dX2| s52
+          s50 -->|dBlock0Ln2Weight| s52
+          s51 -->|dBlock0Ln2Bias| s52
+          s42 -->|dX2| s53
+          s52 -->|dX2| s53
+          s42 -->|dX2| s54
+          s52 -->|dX2| s54
+          s54 -->|dBlock0Proj| s55
+          s54 -->|dBlock0Proj| s56
+          s54 -->|dBlock0Proj| s57
+          s57 -->|dMergeHeads14| s58
+          s58 -->|dMatMul13| s59
+          s58 -->|dMatMul13| s60
+          s59 -->|dWeights| s61
+          s61 -->|dMatMul10| s62
+          s61 -->|dMatMul10| s63
+          s60 -->|dv| s64
+          s64 -->|dBlock0Value| s65
+          s64 -->|dBlock0Value| s66
+          s64 -->|dBlock0Value| s67
+          s63 -->|dk| s68
+          s68 -->|dBlock0Key| s69
+          s68 -->|dBlock0Key| s70
+          s68 -->|dBlock0Key| s71
+          s67 -->|dn| s71
+          s62 -->|dq| s72
+          s72 -->|dBlock0Query| s73
+          s72 -->|dBlock0Query| s74
+          s72 -->|dBlock0Query| s75
+          s67 -->|dn| s75
+          s71 -->|dn| s75
+          s67 -->|dn| s78
+          s71 -->|dn| s78
+          s75 -->|dn| s78
+          s53 -->|dx| s78
+          s76 -->|dBlock0Ln1Weight| s78
+          s77 -->|dBlock0Ln1Bias| s78
+          s53 -->|dx| s79
+          s78 -->|dx| s79
+          s53 -->|dx| s80
+          s78 -->|dx| s80
+          s80 -->|dTokens| s81
           s0 -.- n44
           s1 -.- n42
           s2 -.- n42
@@ -906,65 +892,63 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           s22 -.- n32
           s23 -.- n32
           s24 -.- n31
-          s25 -.- n30
+          s25 -.- n29
           s26 -.- n29
-          s27 -.- n29
-          s28 -.- n28
+          s27 -.- n28
+          s28 -.- n27
           s29 -.- n27
           s30 -.- n27
-          s31 -.- n27
-          s32 -.- n26
+          s31 -.- n26
+          s32 -.- n25
           s33 -.- n25
           s34 -.- n25
-          s35 -.- n25
-          s36 -.- n24
+          s35 -.- n24
+          s36 -.- n23
           s37 -.- n23
           s38 -.- n23
-          s39 -.- n23
+          s39 -.- n22
           s40 -.- n22
           s41 -.- n22
-          s42 -.- n22
+          s42 -.- n21
           s43 -.- n21
-          s44 -.- n21
+          s44 -.- n20
           s45 -.- n20
           s46 -.- n20
-          s47 -.- n20
+          s47 -.- n18
           s48 -.- n18
           s49 -.- n18
-          s50 -.- n18
+          s50 -.- n17
           s51 -.- n17
           s52 -.- n17
-          s53 -.- n17
+          s53 -.- n16
           s54 -.- n16
-          s55 -.- n16
+          s55 -.- n15
           s56 -.- n15
           s57 -.- n15
-          s58 -.- n15
-          s59 -.- n14
+          s58 -.- n14
+          s59 -.- n13
           s60 -.- n13
-          s61 -.- n13
-          s62 -.- n12
-          s63 -.- n11
-          s64 -.- n10
-          s65 -.- n10
-          s66 -.- n9
+          s61 -.- n12
+          s62 -.- n10
+          s63 -.- n10
+          s64 -.- n9
+          s65 -.- n8
+          s66 -.- n8
           s67 -.- n8
-          s68 -.- n8
-          s69 -.- n8
-          s70 -.- n7
+          s68 -.- n7
+          s69 -.- n6
+          s70 -.- n6
           s71 -.- n6
-          s72 -.- n6
-          s73 -.- n6
-          s74 -.- n5
+          s72 -.- n5
+          s73 -.- n4
+          s74 -.- n4
           s75 -.- n4
-          s76 -.- n4
-          s77 -.- n4
+          s76 -.- n3
+          s77 -.- n3
           s78 -.- n3
-          s79 -.- n3
-          s80 -.- n3
-          s81 -.- n2
-          s82 -.- n2
-          s83 -.- n1
+          s79 -.- n2
+          s80 -.- n2
+          s81 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

@@ -21,7 +21,11 @@ namespace GraphGen.Generator.Planning;
 /// produced its input, and the gradient of the activation's output is never stored;</item>
 /// <item>elementwise chains: a map whose result is read only by the next map (over the same
 /// rows and columns) is substituted into it, so the chain runs as one loop and the intermediate
-/// tensor is never stored.</item>
+/// tensor is never stored;</item>
+/// <item>attention's scale: scores·c read only by a causal softmax become the softmax's
+/// <c>scale</c> argument (it multiplies each score as it reads it), and in the backward pass
+/// c·(the softmax's gradient) becomes the softmax backward's <c>scale</c>: the same products,
+/// without two passes over the scores.</item>
 /// </list>
 /// Each rewrite is local and keeps the order of every other step, so it cannot change results
 /// beyond floating-point rounding of the fused epilogue.
@@ -32,6 +36,7 @@ internal static class Fusion
     {
         var draft = new Draft(plan);
         FoldBatchNorms(draft);
+        FoldScalesIntoCausalSoftmax(draft);
         foreach (var section in new[] { draft.Forward, draft.Backward })
         {
             for (int i = 0; i < section.Count; i++)
@@ -243,6 +248,73 @@ internal static class Fusion
             Fused = $"at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in {foldedWeight.Name}, b' = β + (b − μ)·γ/√(σ² + ε) in {foldedBias.Name}), so {convOutput.Name} is not written",
         };
     }
+
+    /// <summary>
+    /// y = softmax(c·x) for a map a = c·x read only by the causal softmax's forward (and not kept):
+    /// the softmax reads x with <c>scale: c</c> and a is never stored. dx (+)= c·g for a map of the
+    /// softmax backward's gradient g, read by nothing else and written by a non-accumulating
+    /// backward: the backward writes (or adds) into dx with <c>scale: c</c>. The kernel rounds each
+    /// product once, as the map did, so the bits do not change.
+    /// </summary>
+    private static void FoldScalesIntoCausalSoftmax(Draft draft)
+    {
+        var forward = draft.Forward;
+        for (int i = 0; i < forward.Count; i++)
+        {
+            if (forward[i] is not CallStep { Kernel: "CausalSoftmax", Method: "Forward" } softmax || softmax.Arguments.Any(a => a.Name == "scale")) continue;
+            var scores = softmax.Arguments[2].Operand!;
+            var steps = draft.AllSteps.ToList();
+            if (draft.IsKept(scores) || steps.Count(s => s.Reads.Contains(scores)) != 1) continue;
+            var writers = steps.Where(s => s.Writes.Contains(scores)).ToList();
+            if (writers.Count != 1 || writers[0] is not MapStep { Accumulate: false } map || ScaleOf(map.Expression) is not { } scale) continue;
+            var (c, x) = scale;
+            int at = forward.IndexOf(map);
+            if (at < 0 || at > i || forward.Skip(at + 1).Take(i - at - 1).Any(s => s.Writes.Contains(x))) continue;
+            forward[i] = softmax with
+            {
+                Arguments = [softmax.Arguments[0], softmax.Arguments[1], KernelArg.In(x), softmax.Arguments[3], KernelArg.Float(c, "scale")],
+                Comment = Then(map.Comment, softmax.Comment),
+                Label = map.Label + " + " + softmax.Label,
+                Fused = $"the scale is applied as each score is read, so {scores.Name} is never stored",
+            };
+            forward.RemoveAt(at);
+            draft.Drop(scores);
+            i--;
+        }
+        var backward = draft.Backward;
+        for (int i = 0; i < backward.Count; i++)
+        {
+            if (backward[i] is not MapStep map || ScaleOf(map.Expression) is not { } scale) continue;
+            var (c, gradient) = scale;
+            var steps = draft.AllSteps.ToList();
+            if (draft.IsKept(gradient) || steps.Count(s => s.Reads.Contains(gradient)) != 1) continue;
+            var writers = steps.Where(s => s.Writes.Contains(gradient)).ToList();
+            if (writers.Count != 1 || writers[0] is not CallStep { Kernel: "CausalSoftmax", Method: "Backward" } softmax
+                || softmax.Arguments.Any(a => a.Name == "scale") || !softmax.Arguments.Any(a => a is { Name: "accumulate", Value: "false" })) continue;
+            int at = backward.IndexOf(softmax);
+            // The gradient is now written where the softmax backward runs: nothing between may touch it.
+            if (at < 0 || at > i || backward.Skip(at + 1).Take(i - at - 1).Any(s => s.Reads.Contains(map.Output) || s.Writes.Contains(map.Output))) continue;
+            backward[at] = softmax with
+            {
+                Arguments = [.. softmax.Arguments.Take(4), new KernelArg(map.Output, map.Accumulate ? Access.InOut : Access.Out, null),
+                    KernelArg.Of(map.Accumulate, "accumulate"), KernelArg.Float(c, "scale")],
+                Comment = Then(softmax.Comment, map.Comment),
+                Label = softmax.Label + " + " + map.Label,
+                Fused = $"the scale is applied as each gradient is written, so {gradient.Name} is never stored",
+            };
+            backward.Remove(map);
+            draft.Drop(gradient);
+            i--;
+        }
+    }
+
+    /// <summary>(c, x) when the map is c·x (or x·c) for a constant c and a whole tensor x.</summary>
+    private static (double Scale, Operand Operand)? ScaleOf(MapExpr expression) => expression switch
+    {
+        MapBinary { Operator: "*", Left: MapConstant c, Right: MapOperand { Broadcast: Broadcast.Elementwise } x } => (c.Value, x.Operand),
+        MapBinary { Operator: "*", Left: MapOperand { Broadcast: Broadcast.Elementwise } x, Right: MapConstant c } => (c.Value, x.Operand),
+        _ => null,
+    };
 
     /// <summary>The arguments with the written operand <paramref name="from"/> replaced by <paramref name="to"/>.</summary>
     private static List<KernelArg> Replace(IEnumerable<KernelArg> arguments, Operand from, Operand to) =>

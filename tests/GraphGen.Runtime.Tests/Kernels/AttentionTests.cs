@@ -139,6 +139,39 @@ public class AttentionTests
         Bitwise(old.Select((v, i) => v + dx[i]).ToArray(), sum, "dx accumulated");
     }
 
+    /// <summary>
+    /// The generator folds attention's 1/√d into the softmax: forward(scale: c) of x is the
+    /// softmax of the products c·x, and backward(scale: c) is c times the unscaled gradient, bit for
+    /// bit, on both row paths, writing and accumulating (a negative scale too: masked entries get 0·c).
+    /// </summary>
+    [Theory]
+    [InlineData(3, 64, 0.17677669f)]
+    [InlineData(4, 17, 0.35355338f)]
+    [InlineData(2, 16, -1.5f)]
+    [InlineData(70, 33, 0.125f)]
+    public void AScaleIsTheSeparateMultiplyBitForBit(int count, int t, float scale)
+    {
+        var rng = new SeededRandom((ulong)(count * 1000 + t));
+        var x = Random(rng, count * t * t, -20f, 20f);
+        var scaled = x.Select(v => v * scale).ToArray();
+        var expected = new float[x.Length];
+        CausalSoftmax.Forward(count, t, scaled, expected);
+        var y = Enumerable.Repeat(float.NaN, x.Length).ToArray();
+        CausalSoftmax.Forward(count, t, x, y, scale);
+        Bitwise(expected, y, "y");
+
+        var dy = Random(rng, x.Length);
+        var g = new float[x.Length];
+        CausalSoftmax.Backward(count, t, y, dy, g, accumulate: false);
+        var dx = Enumerable.Repeat(float.NaN, x.Length).ToArray();
+        CausalSoftmax.Backward(count, t, y, dy, dx, accumulate: false, scale);
+        Bitwise(g.Select(v => scale * v).ToArray(), dx, "dx");
+        var old = Random(rng, x.Length);
+        var sum = (float[])old.Clone();
+        CausalSoftmax.Backward(count, t, y, dy, sum, accumulate: true, scale);
+        Bitwise(old.Select((v, i) => v + scale * g[i]).ToArray(), sum, "dx accumulated");
+    }
+
     [Fact]
     public void BothRowPathsAreStableForHugeScoresAndPropagateNaN()
     {

@@ -10,6 +10,11 @@ namespace GraphGen.Kernels;
 ///           y[i, j] = 0                                                    for j &gt; i
 /// backward  dx[i, j] = y[i, j]·(dy[i, j] − Σ_{k ≤ i} dy[i, k]·y[i, k])      for j ≤ i,  0 for j &gt; i
 /// </code>
+/// With a <c>scale</c> c (attention's 1/√d, fused by the generator): forward takes s = c·x, each
+/// product rounded once as it is read, and backward multiplies its result by c, dx = c·(y ⊙ (dy − Σ dy·y)):
+/// bit for bit the separate multiply before the forward and after the backward, without their
+/// passes over the scores (which cost more than the softmax itself when the threads had split
+/// the scores differently).
 /// Exponentials are <see cref="VectorMath.Exp(Vector512{float})"/>. When t is a multiple of 16 each
 /// row is whole vectors, masked at i; otherwise a row's ragged end is staged through a stack buffer
 /// (so every value goes through the same code either way). Blocks run in parallel on
@@ -20,20 +25,20 @@ public static class CausalSoftmax
     private const long ParallelMinElements = 1L << 16;
 
     /// <summary>y = causal softmax of <paramref name="scores"/>: <paramref name="count"/> blocks of [t, t], row i over columns j ≤ i (the rest exactly 0).</summary>
-    public static unsafe void Forward(int count, int t, ReadOnlySpan<float> scores, Span<float> y)
+    public static unsafe void Forward(int count, int t, ReadOnlySpan<float> scores, Span<float> y, float scale = 1f)
     {
         const string Kernel = "CausalSoftmax.Forward";
         Check(Kernel, count, t, scores.Length, nameof(scores), y.Length, nameof(y));
         fixed (float* ps = scores, py = y)
         {
             var work = Work.ForCurrentThread();
-            work.Set(false, t, ps, null, py, false);
+            work.Set(false, t, ps, null, py, false, scale);
             WorkerPool.Run(work, count, Threads(count, t));
         }
     }
 
-    /// <summary>dx (+)= y ⊙ (dy − Σ_j dy_j·y_j) per row of each block; masked entries (y = 0) get no gradient.</summary>
-    public static unsafe void Backward(int count, int t, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
+    /// <summary>dx (+)= scale·(y ⊙ (dy − Σ_j dy_j·y_j)) per row of each block; masked entries (y = 0) get no gradient.</summary>
+    public static unsafe void Backward(int count, int t, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate, float scale = 1f)
     {
         const string Kernel = "CausalSoftmax.Backward";
         Check(Kernel, count, t, y.Length, nameof(y), dx.Length, nameof(dx));
@@ -41,7 +46,7 @@ public static class CausalSoftmax
         fixed (float* py = y, pdy = dy, pdx = dx)
         {
             var work = Work.ForCurrentThread();
-            work.Set(true, t, py, pdy, pdx, accumulate);
+            work.Set(true, t, py, pdy, pdx, accumulate, scale);
             WorkerPool.Run(work, count, Threads(count, t));
         }
     }
@@ -143,17 +148,17 @@ public static class CausalSoftmax
     }
 
     /// <summary>Row i of a block's gradient.</summary>
-    private static unsafe void BackwardRow(float* y, float* dy, float* dx, int i, int t, bool accumulate)
+    private static unsafe void BackwardRow(float* y, float* dy, float* dx, int i, int t, bool accumulate, float scale)
     {
         int live = i + 1;
         float dot = 0f;
         for (int j = 0; j < live; j++) dot += dy[j] * y[j];
         for (int j = 0; j < live; j++)
         {
-            float g = y[j] * (dy[j] - dot);
+            float g = y[j] * (dy[j] - dot) * scale;
             dx[j] = accumulate ? dx[j] + g : g;
         }
-        if (!accumulate) new Span<float>(dx + live, t - live).Clear();
+        if (!accumulate) new Span<float>(dx + live, t - live).Fill(0f * scale);
     }
 
     /// <summary>
@@ -161,19 +166,20 @@ public static class CausalSoftmax
     /// hold columns ≤ i are read, the last one masked (j ≤ i), the rest of the row is written 0.
     /// No scalar loop and no staging: the exponentials of consecutive rows overlap in the pipeline.
     /// </summary>
-    private static unsafe void ForwardRowVectors(float* s, float* y, int i, int t)
+    private static unsafe void ForwardRowVectors(float* s, float* y, int i, int t, float scale)
     {
         int vectors = i / 16 + 1;
         var limit = Vector512.Create(i);
+        var c = Vector512.Create(scale);
         var max = Vector512.Create(float.NegativeInfinity);
         for (int v = 0; v < vectors; v++)
-            max = Vector512.Max(max, Vector512.ConditionalSelect(Live(v, limit), Vector512.Load(s + 16 * v), Vector512.Create(float.NegativeInfinity)));
+            max = Vector512.Max(max, Vector512.ConditionalSelect(Live(v, limit), Vector512.Load(s + 16 * v) * c, Vector512.Create(float.NegativeInfinity)));
         var m = Vector512.Create(LaneMax(max));
         var acc = Vector512<float>.Zero;
         for (int v = 0; v < vectors; v++)
         {
             // Masked lanes compute exp(max − max) = 1 (never an overflow or a subnormal) and are dropped.
-            var x = Vector512.ConditionalSelect(Live(v, limit), Vector512.Load(s + 16 * v), m);
+            var x = Vector512.ConditionalSelect(Live(v, limit), Vector512.Load(s + 16 * v) * c, m);
             var e = Vector512.ConditionalSelect(Live(v, limit), VectorMath.Exp(x - m), Vector512<float>.Zero);
             Vector512.Store(e, y + 16 * v);
             acc += e;
@@ -186,8 +192,9 @@ public static class CausalSoftmax
     }
 
     /// <summary>Row i of the gradient with whole vectors; masked entries are written 0 (or left as they are when accumulating).</summary>
-    private static unsafe void BackwardRowVectors(float* y, float* dy, float* dx, int i, int t, bool accumulate)
+    private static unsafe void BackwardRowVectors(float* y, float* dy, float* dx, int i, int t, bool accumulate, float scale)
     {
+        var c = Vector512.Create(scale);
         int vectors = i / 16 + 1;
         var limit = Vector512.Create(i);
         var dot = Vector512<float>.Zero;
@@ -196,12 +203,13 @@ public static class CausalSoftmax
         var d = Vector512.Create(Vector512.Sum(dot));
         for (int v = 0; v < vectors; v++)
         {
-            var g = Vector512.Load(y + 16 * v) * (Vector512.Load(dy + 16 * v) - d);
+            var g = Vector512.Load(y + 16 * v) * (Vector512.Load(dy + 16 * v) - d) * c;
             var old = Vector512.Load(dx + 16 * v);
-            Vector512.Store(Vector512.ConditionalSelect(Live(v, limit), accumulate ? old + g : g, accumulate ? old : Vector512<float>.Zero), dx + 16 * v);
+            // Masked entries: 0·scale, as the separate multiply would write (−0 for a negative scale).
+            Vector512.Store(Vector512.ConditionalSelect(Live(v, limit), accumulate ? old + g : g, accumulate ? old : Vector512<float>.Zero * c), dx + 16 * v);
         }
         if (!accumulate)
-            for (int v = vectors; v < t / 16; v++) Vector512.Store(Vector512<float>.Zero, dx + 16 * v);
+            for (int v = vectors; v < t / 16; v++) Vector512.Store(Vector512<float>.Zero * c, dx + 16 * v);
     }
 
     /// <summary>Lanes of vector v whose column 16·v + lane is ≤ i.</summary>
@@ -224,13 +232,14 @@ public static class CausalSoftmax
         [ThreadStatic] private static Work? t_instance;
         private bool _backward, _accumulate;
         private int _t;
+        private float _scale;
         private float* _first, _second, _output;
 
         public static Work ForCurrentThread() => t_instance ??= new Work();
 
-        public void Set(bool backward, int t, float* first, float* second, float* output, bool accumulate)
+        public void Set(bool backward, int t, float* first, float* second, float* output, bool accumulate, float scale)
         {
-            _backward = backward; _t = t; _first = first; _second = second; _output = output; _accumulate = accumulate;
+            _backward = backward; _t = t; _first = first; _second = second; _output = output; _accumulate = accumulate; _scale = scale;
         }
 
         public override void RunPart(int block)
@@ -243,13 +252,20 @@ public static class CausalSoftmax
                 bool whole = t % 16 == 0 && Vector512.IsHardwareAccelerated;
                 if (_backward)
                 {
-                    if (whole) BackwardRowVectors(_first + row, _second + row, _output + row, i, t, _accumulate);
-                    else BackwardRow(_first + row, _second + row, _output + row, i, t, _accumulate);
+                    if (whole) BackwardRowVectors(_first + row, _second + row, _output + row, i, t, _accumulate, _scale);
+                    else BackwardRow(_first + row, _second + row, _output + row, i, t, _accumulate, _scale);
                 }
+                else if (whole) ForwardRowVectors(_first + row, _output + row, i, t, _scale);
+                else if (_scale == 1f) ForwardRow(_first + row, _output + row, i, t);
                 else
                 {
-                    if (whole) ForwardRowVectors(_first + row, _output + row, i, t);
-                    else ForwardRow(_first + row, _output + row, i, t);
+                    // The live scores scaled into a per-thread row, then the same code.
+                    var scaled = KernelWorkspace.ForCurrentThread().Columns(i + 1);
+                    fixed (float* ps = scaled)
+                    {
+                        for (int j = 0; j <= i; j++) ps[j] = _first[row + j] * _scale;
+                        ForwardRow(ps, _output + row, i, t);
+                    }
                 }
             }
         }
