@@ -197,6 +197,52 @@ public class KernelThreadingTests
         Bitwise(one, Run(3), "3 threads");
     }
 
+    /// <summary>
+    /// From 1024 rows a bias sum goes by the weight gradient's depth slices: the column chains of
+    /// each slice (rows [s·R/S, (s+1)·R/S)), then the slices added in order; the same bits on every thread count.
+    /// </summary>
+    [Fact]
+    public void LongBatchBiasSumsAreTheSlicesChainsAddedInOrder()
+    {
+        var rng = new SeededRandom(65);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (var (rows, cols) in new[] { (1024, 128), (2048, 96), (1500, 17), (5000, 64) })
+            {
+                var dy = Random(rng, rows * cols);
+                int slices = Gemm.DepthSliceCount(rows);
+                Assert.True(slices > 1);
+                var expected = new float[cols];
+                for (int s = 0; s < slices; s++)
+                {
+                    var (first, end) = Gemm.DepthSlice(rows, slices, s);
+                    for (int j = 0; j < cols; j++)
+                    {
+                        float sum = 0f;
+                        for (int r = first; r < end; r++) sum += dy[r * cols + j];
+                        expected[j] = s == 0 ? sum : expected[j] + sum;
+                    }
+                }
+                var old = Random(rng, cols);
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    Gemm.MaxThreads = threads;
+                    var dbias = new float[cols];
+                    Bias.SumRows(dy, dbias, rows, cols, accumulate: false);
+                    Bitwise(expected, dbias, $"SumRows {rows}×{cols} on {threads} threads");
+                    var accumulated = (float[])old.Clone();
+                    Bias.SumRows(dy, accumulated, rows, cols, accumulate: true);
+                    Bitwise(old.Select((v, j) => v + expected[j]).ToArray(), accumulated, $"SumRows += {rows}×{cols}");
+                }
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
     [Fact]
     public void BatchNormIsBitwiseIdenticalForEveryThreadCount()
     {

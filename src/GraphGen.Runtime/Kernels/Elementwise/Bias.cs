@@ -52,10 +52,60 @@ public static class Bias
     /// The sum is completed before it meets the old value, so accumulating adds exactly what a
     /// write would have written.
     /// </summary>
+    /// <remarks>
+    /// A long batch (1024 rows or more: TinyGpt's 2048) is summed in the depth slices of the weight
+    /// gradient beside it (<see cref="Gemm.DepthSliceCount"/>): each slice's column sums on the
+    /// thread that wrote its rows, then the slices added in order, (((S₀ + S₁) + S₂) + …). Summed
+    /// whole on the calling thread, half of dy came from the other core's cache: after the GEMM
+    /// that wrote it, a 2048 × 512 sum took 147 µs longer than alone (86 µs). The slicing depends
+    /// on the row count only, so the bits are the same for every thread count.
+    /// </remarks>
     public static unsafe void SumRows(ReadOnlySpan<float> dy, Span<float> dbias, int rows, int cols, bool accumulate)
     {
         Check("Bias.SumRows", nameof(dy), dy.Length, nameof(dbias), dbias.Length, rows, cols);
+        int slices = Gemm.DepthSliceCount(rows);
         fixed (float* pdy = dy, pdb = dbias)
+        {
+            if (slices == 1)
+            {
+                SumColumns(pdy, pdb, rows, cols, accumulate);
+                return;
+            }
+            var partials = KernelWorkspace.ForCurrentThread().Partials(slices * cols);
+            fixed (float* pp = partials)
+            {
+                var work = SliceSums.ForCurrentThread();
+                work.Dy = pdy; work.Partials = pp; work.Rows = rows; work.Cols = cols; work.Slices = slices;
+                WorkerPool.Run(work, slices, WorkerPool.ThreadsFor((long)rows * cols, ParallelMinFloats));
+                var sum = new Span<float>(pp, cols);
+                for (int s = 1; s < slices; s++) SpanMath.Add(new ReadOnlySpan<float>(pp + (nint)s * cols, cols), sum);
+                SpanMath.CopyOrAdd(sum, new Span<float>(pdb, cols), accumulate);
+            }
+        }
+    }
+
+    /// <summary>Below this many floats a sliced sum stays on the calling thread.</summary>
+    private const long ParallelMinFloats = 1L << 15;
+
+    /// <summary>Part s: the column sums of slice s's rows into partial s.</summary>
+    private sealed unsafe class SliceSums : ParallelWork
+    {
+        [ThreadStatic] private static SliceSums? t_instance;
+        public float* Dy, Partials;
+        public int Rows, Cols, Slices;
+
+        public static SliceSums ForCurrentThread() => t_instance ??= new SliceSums();
+
+        public override void RunPart(int slice)
+        {
+            var (first, end) = Gemm.DepthSlice(Rows, Slices, slice);
+            SumColumns(Dy + (nint)first * Cols, Partials + (nint)slice * Cols, end - first, Cols, accumulate: false);
+        }
+    }
+
+    /// <summary>sums[j] (+)= Σ_r dy[r, j], each column one chain of adds in row order from 0.</summary>
+    private static unsafe void SumColumns(float* pdy, float* pdb, int rows, int cols, bool accumulate)
+    {
         {
             int j = 0;
             if (Avx512F.IsSupported)

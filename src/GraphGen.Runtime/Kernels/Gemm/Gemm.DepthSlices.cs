@@ -33,10 +33,13 @@ public static partial class Gemm
     /// </summary>
     internal static int DepthSlices(in Problem prob)
     {
-        if (!prob.TransA || prob.TransB || prob.BiasOnly || !prob.Epilogue.IsNone || prob.K < DepthSliceMinK) return 1;
-        int slices = Math.Min(MaxDepthSlices, prob.K / DepthSliceRows);
+        if (!prob.TransA || prob.TransB || prob.BiasOnly || !prob.Epilogue.IsNone) return 1;
+        int slices = DepthSliceCount(prob.K);
         return (long)slices * prob.M * prob.N <= MaxDepthPartialFloats ? slices : 1;
     }
+
+    /// <summary>The depth slices of a batch of <paramref name="k"/> rows: 1 below <see cref="DepthSliceMinK"/>, else k / <see cref="DepthSliceRows"/>, at most <see cref="MaxDepthSlices"/> (the bias sums beside a weight gradient use the same).</summary>
+    internal static int DepthSliceCount(int k) => k < DepthSliceMinK ? 1 : Math.Min(MaxDepthSlices, k / DepthSliceRows);
 
     /// <summary>The most floats the partial products of one sliced GEMM take (16 MiB).</summary>
     internal const long MaxDepthPartialFloats = 4L << 20;
