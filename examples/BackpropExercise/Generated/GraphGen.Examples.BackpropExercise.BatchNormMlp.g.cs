@@ -108,7 +108,7 @@ partial class BatchNormMlp : global::GraphGen.TrainableNetwork<int>, global::Gra
         if (training)
         {
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 1, hprebn, bnWeight, bnBias, hpreact, hpreactMean, hpreactInvStd, bnRunning_mean, bnRunning_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(bnNum_batches_tracked, 1f, bnNum_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(bnNum_batches_tracked, 1f, bnNum_batches_tracked);
         }
         else
         {

@@ -92,7 +92,7 @@ partial class FromHprebn : global::GraphGen.TrainableNetwork<int>, global::Graph
         if (training)
         {
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 1, hprebn, bnWeight, bnBias, bn, bnMean, bnInvStd, bnRunning_mean, bnRunning_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(bnNum_batches_tracked, 1f, bnNum_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(bnNum_batches_tracked, 1f, bnNum_batches_tracked);
         }
         else
         {

@@ -348,7 +348,7 @@ partial class TinyGpt : global::GraphGen.TrainableNetwork<int>, global::GraphGen
 
         // 15. x2 = x + block0Proj
         var x2 = ArenaView(57472, batch * 8192);   // reuses floats of matMul10 (free after step 11)
-        global::System.Numerics.Tensors.TensorPrimitives.Add(x, block0Proj, x2);
+        global::GraphGen.Kernels.Elementwise.Add(x, block0Proj, x2);
         Observe(14, x2, batch);
 
         // 16. LayerNorm "block0.ln2": block0Ln2 = γ·(x2 − μ)/√(σ² + ε) + β over each row of 128   (γ = block0.ln2.weight, β = block0.ln2.bias)
@@ -386,7 +386,7 @@ partial class TinyGpt : global::GraphGen.TrainableNetwork<int>, global::GraphGen
 
         // 20. x3 = x2 + block0Down
         var x3 = ArenaView(155904, batch * 8192);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(x2, block0Down, x3);
+        global::GraphGen.Kernels.Elementwise.Add(x2, block0Down, x3);
         Observe(19, x3, batch);
 
         // 21. LayerNorm "block1.ln1": n2 = γ·(x3 − μ)/√(σ² + ε) + β over each row of 128   (γ = block1.ln1.weight, β = block1.ln1.bias)
@@ -475,7 +475,7 @@ partial class TinyGpt : global::GraphGen.TrainableNetwork<int>, global::GraphGen
 
         // 33. x4 = x3 + block1Proj
         var x4 = ArenaView(205184, batch * 8192);   // reuses floats of matMul29 (free after step 29)
-        global::System.Numerics.Tensors.TensorPrimitives.Add(x3, block1Proj, x4);
+        global::GraphGen.Kernels.Elementwise.Add(x3, block1Proj, x4);
         Observe(32, x4, batch);
 
         // 34. LayerNorm "block1.ln2": block1Ln2 = γ·(x4 − μ)/√(σ² + ε) + β over each row of 128   (γ = block1.ln2.weight, β = block1.ln2.bias)
@@ -513,7 +513,7 @@ partial class TinyGpt : global::GraphGen.TrainableNetwork<int>, global::GraphGen
 
         // 38. x5 = x4 + block1Down
         var x5 = ArenaView(303616, batch * 8192);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(x4, block1Down, x5);
+        global::GraphGen.Kernels.Elementwise.Add(x4, block1Down, x5);
         Observe(37, x5, batch);
 
         // 39. LayerNorm "final.ln": finalLn = γ·(x5 − μ)/√(σ² + ε) + β over each row of 128   (γ = final.ln.weight, β = final.ln.bias)

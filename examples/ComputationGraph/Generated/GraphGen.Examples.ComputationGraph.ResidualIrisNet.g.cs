@@ -91,7 +91,7 @@ partial class ResidualIrisNet : global::GraphGen.TrainableNetwork<int>, global::
 
         // 3. residual = h + relu4
         var residual = ArenaView(16, batch * 8);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h, relu4, residual);
+        global::GraphGen.Kernels.Elementwise.Add(h, relu4, residual);
         Observe(2, residual, batch);
 
         // 4. Dense "classify": classify = residual · Wᵀ + b

@@ -161,7 +161,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
 
         // 3. h2 = h + sigmoid4
         var h2 = ArenaView(32, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h, sigmoid4, h2);
+        global::GraphGen.Kernels.Elementwise.Add(h, sigmoid4, h2);
         Observe(2, h2, batch);
 
         // 4. Dense "layer1": layer1 = h2 · Wᵀ + b
@@ -177,7 +177,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
 
         // 5. h3 = h2 + sigmoid7
         var h3 = ArenaView(64, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h2, sigmoid7, h3);
+        global::GraphGen.Kernels.Elementwise.Add(h2, sigmoid7, h3);
         Observe(4, h3, batch);
 
         // 6. Dense "layer2": layer2 = h3 · Wᵀ + b
@@ -193,7 +193,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
 
         // 7. h4 = h3 + sigmoid10
         var h4 = ArenaView(96, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h3, sigmoid10, h4);
+        global::GraphGen.Kernels.Elementwise.Add(h3, sigmoid10, h4);
         Observe(6, h4, batch);
 
         // 8. Dense "layer3": layer3 = h4 · Wᵀ + b
@@ -209,7 +209,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
 
         // 9. h5 = h4 + sigmoid13
         var h5 = ArenaView(128, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h4, sigmoid13, h5);
+        global::GraphGen.Kernels.Elementwise.Add(h4, sigmoid13, h5);
         Observe(8, h5, batch);
 
         // 10. Dense "layer4": layer4 = h5 · Wᵀ + b
@@ -225,7 +225,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
 
         // 11. h6 = h5 + sigmoid16
         var h6 = ArenaView(160, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h5, sigmoid16, h6);
+        global::GraphGen.Kernels.Elementwise.Add(h5, sigmoid16, h6);
         Observe(10, h6, batch);
 
         // 12. Dense "layer5": layer5 = h6 · Wᵀ + b
@@ -241,7 +241,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
 
         // 13. h7 = h6 + sigmoid19
         var h7 = ArenaView(192, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h6, sigmoid19, h7);
+        global::GraphGen.Kernels.Elementwise.Add(h6, sigmoid19, h7);
         Observe(12, h7, batch);
 
         // 14. Dense "layer6": layer6 = h7 · Wᵀ + b
@@ -257,7 +257,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
 
         // 15. h8 = h7 + sigmoid22
         var h8 = ArenaView(224, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h7, sigmoid22, h8);
+        global::GraphGen.Kernels.Elementwise.Add(h7, sigmoid22, h8);
         Observe(14, h8, batch);
 
         // 16. Dense "layer7": layer7 = h8 · Wᵀ + b
@@ -273,7 +273,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
 
         // 17. h9 = h8 + sigmoid25
         var h9 = ArenaView(256, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h8, sigmoid25, h9);
+        global::GraphGen.Kernels.Elementwise.Add(h8, sigmoid25, h9);
         Observe(16, h9, batch);
 
         // 18. Dense "output": output = h9 · Wᵀ + b

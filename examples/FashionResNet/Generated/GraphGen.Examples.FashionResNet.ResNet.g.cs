@@ -243,7 +243,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, image, stemWeight, default, stem);
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 16, 784, stem, stemBnWeight, stemBnBias, stemBn, stemBnMean, stemBnInvStd, stemBnRunning_mean, stemBnRunning_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(stemBnNum_batches_tracked, 1f, stemBnNum_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(stemBnNum_batches_tracked, 1f, stemBnNum_batches_tracked);
             global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), stemBn, h);
         }
         else
@@ -286,7 +286,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h2, stage1Conv1Weight, default, stage1Conv1);
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 16, 196, stage1Conv1, stage1Bn1Weight, stage1Bn1Bias, stage1Bn1, stage1Bn1Mean, stage1Bn1InvStd, stage1Bn1Running_mean, stage1Bn1Running_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(stage1Bn1Num_batches_tracked, 1f, stage1Bn1Num_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(stage1Bn1Num_batches_tracked, 1f, stage1Bn1Num_batches_tracked);
             global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), stage1Bn1, f);
         }
         else
@@ -321,7 +321,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, stage1Conv2Weight, default, stage1Conv2);
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 16, 196, stage1Conv2, stage1Bn2Weight, stage1Bn2Bias, f2, f2Mean, f2InvStd, stage1Bn2Running_mean, stage1Bn2Running_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(stage1Bn2Num_batches_tracked, 1f, stage1Bn2Num_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(stage1Bn2Num_batches_tracked, 1f, stage1Bn2Num_batches_tracked);
         }
         else
         {
@@ -333,7 +333,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
 
         // 5. add10 = h2 + f2
         var add10 = ArenaView(43904, batch * 3136);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h2, f2, add10);
+        global::GraphGen.Kernels.Elementwise.Add(h2, f2, add10);
         Observe(9, add10, batch);
 
         // 6. Relu: h3 = max(add10, 0)
@@ -366,7 +366,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1), batch, h3, downWeight, default, down);
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 49, down, downBnWeight, downBnBias, downBn, downBnMean, downBnInvStd, downBnRunning_mean, downBnRunning_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(downBnNum_batches_tracked, 1f, downBnNum_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(downBnNum_batches_tracked, 1f, downBnNum_batches_tracked);
             global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), downBn, h4);
         }
         else
@@ -403,7 +403,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h4, stage2Conv1Weight, default, stage2Conv1);
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 49, stage2Conv1, stage2Bn1Weight, stage2Bn1Bias, stage2Bn1, stage2Bn1Mean, stage2Bn1InvStd, stage2Bn1Running_mean, stage2Bn1Running_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(stage2Bn1Num_batches_tracked, 1f, stage2Bn1Num_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(stage2Bn1Num_batches_tracked, 1f, stage2Bn1Num_batches_tracked);
             global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), stage2Bn1, f3);
         }
         else
@@ -438,7 +438,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, stage2Conv2Weight, default, stage2Conv2);
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 49, stage2Conv2, stage2Bn2Weight, stage2Bn2Bias, f4, f4Mean, f4InvStd, stage2Bn2Running_mean, stage2Bn2Running_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(stage2Bn2Num_batches_tracked, 1f, stage2Bn2Num_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(stage2Bn2Num_batches_tracked, 1f, stage2Bn2Num_batches_tracked);
         }
         else
         {
@@ -450,7 +450,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
 
         // 10. add20 = h4 + f4
         var add20 = ArenaView(53312, batch * 1568);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h4, f4, add20);
+        global::GraphGen.Kernels.Elementwise.Add(h4, f4, add20);
         Observe(19, add20, batch);
 
         // 11. Relu: h5 = max(add20, 0)

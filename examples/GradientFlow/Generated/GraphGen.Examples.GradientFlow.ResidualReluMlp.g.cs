@@ -191,7 +191,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 3. h2 = h + relu4
         var h2 = ArenaView(64, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h, relu4, h2);
+        global::GraphGen.Kernels.Elementwise.Add(h, relu4, h2);
         Observe(2, h2, batch);
 
         // 4. Dense "layer2": layer2 = h2 · Wᵀ + b
@@ -207,7 +207,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 5. h3 = h2 + relu7
         var h3 = ArenaView(128, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h2, relu7, h3);
+        global::GraphGen.Kernels.Elementwise.Add(h2, relu7, h3);
         Observe(4, h3, batch);
 
         // 6. Dense "layer3": layer3 = h3 · Wᵀ + b
@@ -223,7 +223,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 7. h4 = h3 + relu10
         var h4 = ArenaView(192, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h3, relu10, h4);
+        global::GraphGen.Kernels.Elementwise.Add(h3, relu10, h4);
         Observe(6, h4, batch);
 
         // 8. Dense "layer4": layer4 = h4 · Wᵀ + b
@@ -239,7 +239,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 9. h5 = h4 + relu13
         var h5 = ArenaView(256, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h4, relu13, h5);
+        global::GraphGen.Kernels.Elementwise.Add(h4, relu13, h5);
         Observe(8, h5, batch);
 
         // 10. Dense "layer5": layer5 = h5 · Wᵀ + b
@@ -255,7 +255,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 11. h6 = h5 + relu16
         var h6 = ArenaView(320, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h5, relu16, h6);
+        global::GraphGen.Kernels.Elementwise.Add(h5, relu16, h6);
         Observe(10, h6, batch);
 
         // 12. Dense "layer6": layer6 = h6 · Wᵀ + b
@@ -271,7 +271,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 13. h7 = h6 + relu19
         var h7 = ArenaView(384, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h6, relu19, h7);
+        global::GraphGen.Kernels.Elementwise.Add(h6, relu19, h7);
         Observe(12, h7, batch);
 
         // 14. Dense "layer7": layer7 = h7 · Wᵀ + b
@@ -287,7 +287,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 15. h8 = h7 + relu22
         var h8 = ArenaView(448, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h7, relu22, h8);
+        global::GraphGen.Kernels.Elementwise.Add(h7, relu22, h8);
         Observe(14, h8, batch);
 
         // 16. Dense "layer8": layer8 = h8 · Wᵀ + b
@@ -303,7 +303,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 17. h9 = h8 + relu25
         var h9 = ArenaView(512, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h8, relu25, h9);
+        global::GraphGen.Kernels.Elementwise.Add(h8, relu25, h9);
         Observe(16, h9, batch);
 
         // 18. Dense "layer9": layer9 = h9 · Wᵀ + b
@@ -319,7 +319,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 19. h10 = h9 + relu28
         var h10 = ArenaView(576, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h9, relu28, h10);
+        global::GraphGen.Kernels.Elementwise.Add(h9, relu28, h10);
         Observe(18, h10, batch);
 
         // 20. Dense "layer10": layer10 = h10 · Wᵀ + b
@@ -335,7 +335,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 21. h11 = h10 + relu31
         var h11 = ArenaView(640, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h10, relu31, h11);
+        global::GraphGen.Kernels.Elementwise.Add(h10, relu31, h11);
         Observe(20, h11, batch);
 
         // 22. Dense "layer11": layer11 = h11 · Wᵀ + b
@@ -351,7 +351,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
 
         // 23. h12 = h11 + relu34
         var h12 = ArenaView(704, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h11, relu34, h12);
+        global::GraphGen.Kernels.Elementwise.Add(h11, relu34, h12);
         Observe(22, h12, batch);
 
         // 24. Dense "output": output = h12 · Wᵀ + b

@@ -423,7 +423,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 30. Scale backward: dLayer11 = 2·dAffine35
         var dLayer11 = ArenaView(384, batch * 32);   // reuses floats of h12 (free after step 29)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine35, 2f, dLayer11);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine35, 2f, dLayer11);
 
         // 31. Dense "layer11" backward, weight: dW = dLayer11ᵀ · h11   (W = layer11.weight)
         //      dW[o, i] = Σ_r dLayer11[r, o] · h11[r, i]   (summed over the batch)
@@ -445,7 +445,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 34. Scale backward: dLayer10 = 2·dAffine32
         var dLayer10 = ArenaView(352, batch * 32);   // reuses floats of h11 (free after step 33)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine32, 2f, dLayer10);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine32, 2f, dLayer10);
 
         // 35. Dense "layer10" backward, weight: dW = dLayer10ᵀ · h10   (W = layer10.weight)
         //      dW[o, i] = Σ_r dLayer10[r, o] · h10[r, i]   (summed over the batch)
@@ -467,7 +467,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 38. Scale backward: dLayer9 = 2·dAffine29
         var dLayer9 = ArenaView(320, batch * 32);   // reuses floats of h10 (free after step 37)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine29, 2f, dLayer9);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine29, 2f, dLayer9);
 
         // 39. Dense "layer9" backward, weight: dW = dLayer9ᵀ · h9   (W = layer9.weight)
         //      dW[o, i] = Σ_r dLayer9[r, o] · h9[r, i]   (summed over the batch)
@@ -489,7 +489,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 42. Scale backward: dLayer8 = 2·dAffine26
         var dLayer8 = ArenaView(288, batch * 32);   // reuses floats of h9 (free after step 41)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine26, 2f, dLayer8);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine26, 2f, dLayer8);
 
         // 43. Dense "layer8" backward, weight: dW = dLayer8ᵀ · h8   (W = layer8.weight)
         //      dW[o, i] = Σ_r dLayer8[r, o] · h8[r, i]   (summed over the batch)
@@ -511,7 +511,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 46. Scale backward: dLayer7 = 2·dAffine23
         var dLayer7 = ArenaView(256, batch * 32);   // reuses floats of h8 (free after step 45)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine23, 2f, dLayer7);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine23, 2f, dLayer7);
 
         // 47. Dense "layer7" backward, weight: dW = dLayer7ᵀ · h7   (W = layer7.weight)
         //      dW[o, i] = Σ_r dLayer7[r, o] · h7[r, i]   (summed over the batch)
@@ -533,7 +533,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 50. Scale backward: dLayer6 = 2·dAffine20
         var dLayer6 = ArenaView(224, batch * 32);   // reuses floats of h7 (free after step 49)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine20, 2f, dLayer6);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine20, 2f, dLayer6);
 
         // 51. Dense "layer6" backward, weight: dW = dLayer6ᵀ · h6   (W = layer6.weight)
         //      dW[o, i] = Σ_r dLayer6[r, o] · h6[r, i]   (summed over the batch)
@@ -555,7 +555,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 54. Scale backward: dLayer5 = 2·dAffine17
         var dLayer5 = ArenaView(192, batch * 32);   // reuses floats of h6 (free after step 53)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine17, 2f, dLayer5);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine17, 2f, dLayer5);
 
         // 55. Dense "layer5" backward, weight: dW = dLayer5ᵀ · h5   (W = layer5.weight)
         //      dW[o, i] = Σ_r dLayer5[r, o] · h5[r, i]   (summed over the batch)
@@ -577,7 +577,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 58. Scale backward: dLayer4 = 2·dAffine14
         var dLayer4 = ArenaView(160, batch * 32);   // reuses floats of h5 (free after step 57)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine14, 2f, dLayer4);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine14, 2f, dLayer4);
 
         // 59. Dense "layer4" backward, weight: dW = dLayer4ᵀ · h4   (W = layer4.weight)
         //      dW[o, i] = Σ_r dLayer4[r, o] · h4[r, i]   (summed over the batch)
@@ -599,7 +599,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 62. Scale backward: dLayer3 = 2·dAffine11
         var dLayer3 = ArenaView(128, batch * 32);   // reuses floats of h4 (free after step 61)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine11, 2f, dLayer3);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine11, 2f, dLayer3);
 
         // 63. Dense "layer3" backward, weight: dW = dLayer3ᵀ · h3   (W = layer3.weight)
         //      dW[o, i] = Σ_r dLayer3[r, o] · h3[r, i]   (summed over the batch)
@@ -621,7 +621,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 66. Scale backward: dLayer2 = 2·dAffine8
         var dLayer2 = ArenaView(96, batch * 32);   // reuses floats of h3 (free after step 65)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine8, 2f, dLayer2);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine8, 2f, dLayer2);
 
         // 67. Dense "layer2" backward, weight: dW = dLayer2ᵀ · h2   (W = layer2.weight)
         //      dW[o, i] = Σ_r dLayer2[r, o] · h2[r, i]   (summed over the batch)
@@ -643,7 +643,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 70. Scale backward: dLayer1 = 2·dAffine5
         var dLayer1 = ArenaView(64, batch * 32);   // reuses floats of h2 (free after step 69)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine5, 2f, dLayer1);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine5, 2f, dLayer1);
 
         // 71. Dense "layer1" backward, weight: dW = dLayer1ᵀ · h   (W = layer1.weight)
         //      dW[o, i] = Σ_r dLayer1[r, o] · h[r, i]   (summed over the batch)
@@ -665,7 +665,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
 
         // 74. Scale backward: dLayer0 = 2·dAffine2
         var dLayer0 = ArenaView(10, batch * 32);   // reuses floats of h (free after step 73)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dAffine2, 2f, dLayer0);
+        global::GraphGen.Kernels.Elementwise.Scale(dAffine2, 2f, dLayer0);
 
         // 75. Dense "layer0" backward, weight: dW = dLayer0ᵀ · x   (W = layer0.weight)
         //      dW[o, i] = Σ_r dLayer0[r, o] · x[r, i]   (summed over the batch)

@@ -174,12 +174,12 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
 
         // 8. difference = select4 − select5
         var difference = ArenaView(160, batch * 2);   // reuses floats of embedOut (free after step 7)
-        global::System.Numerics.Tensors.TensorPrimitives.Subtract(select4, select5, difference);
+        global::GraphGen.Kernels.Elementwise.Subtract(select4, select5, difference);
         Observe(7, difference, batch);
 
         // 9. multiply10 = difference ⊙ difference
         var multiply10 = ArenaView(162, batch * 2);   // reuses floats of embedOut (free after step 7)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(difference, difference, multiply10);
+        global::GraphGen.Kernels.Elementwise.Multiply(difference, difference, multiply10);
         Observe(8, multiply10, batch);
 
         // 10. Sum: sum11 = Σ_i multiply10_i
@@ -195,17 +195,17 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
 
         // 11. affine12 = −sum11
         var affine12 = ArenaView(162, batch);   // reuses floats of multiply10 (free after step 10)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(sum11, affine12);
+        global::GraphGen.Kernels.Elementwise.Negate(sum11, affine12);
         Observe(10, affine12, batch);
 
         // 12. difference2 = select4 − select6
         var difference2 = ArenaView(163, batch * 2);   // reuses floats of sum11 (free after step 11)
-        global::System.Numerics.Tensors.TensorPrimitives.Subtract(select4, select6, difference2);
+        global::GraphGen.Kernels.Elementwise.Subtract(select4, select6, difference2);
         Observe(11, difference2, batch);
 
         // 13. multiply14 = difference2 ⊙ difference2
         var multiply14 = ArenaView(165, batch * 2);   // reuses floats of embedOut (free after step 7)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(difference2, difference2, multiply14);
+        global::GraphGen.Kernels.Elementwise.Multiply(difference2, difference2, multiply14);
         Observe(12, multiply14, batch);
 
         // 14. Sum: sum15 = Σ_i multiply14_i
@@ -221,17 +221,17 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
 
         // 15. affine16 = −sum15
         var affine16 = ArenaView(165, batch);   // reuses floats of multiply14 (free after step 14)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(sum15, affine16);
+        global::GraphGen.Kernels.Elementwise.Negate(sum15, affine16);
         Observe(14, affine16, batch);
 
         // 16. difference3 = select4 − select7
         var difference3 = ArenaView(166, batch * 2);   // reuses floats of sum15 (free after step 15)
-        global::System.Numerics.Tensors.TensorPrimitives.Subtract(select4, select7, difference3);
+        global::GraphGen.Kernels.Elementwise.Subtract(select4, select7, difference3);
         Observe(15, difference3, batch);
 
         // 17. multiply18 = difference3 ⊙ difference3
         var multiply18 = ArenaView(168, batch * 2);   // reuses floats of embedOut (free after step 7)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(difference3, difference3, multiply18);
+        global::GraphGen.Kernels.Elementwise.Multiply(difference3, difference3, multiply18);
         Observe(16, multiply18, batch);
 
         // 18. Sum: sum19 = Σ_i multiply18_i
@@ -247,17 +247,17 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
 
         // 19. affine20 = −sum19
         var affine20 = ArenaView(168, batch);   // reuses floats of multiply18 (free after step 18)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(sum19, affine20);
+        global::GraphGen.Kernels.Elementwise.Negate(sum19, affine20);
         Observe(18, affine20, batch);
 
         // 20. difference4 = select4 − select8
         var difference4 = ArenaView(172, batch * 2);   // reuses floats of sum19 (free after step 19)
-        global::System.Numerics.Tensors.TensorPrimitives.Subtract(select4, select8, difference4);
+        global::GraphGen.Kernels.Elementwise.Subtract(select4, select8, difference4);
         Observe(19, difference4, batch);
 
         // 21. multiply22 = difference4 ⊙ difference4
         var multiply22 = ArenaView(169, batch * 2);   // reuses floats of select4 (free after step 20)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(difference4, difference4, multiply22);
+        global::GraphGen.Kernels.Elementwise.Multiply(difference4, difference4, multiply22);
         Observe(20, multiply22, batch);
 
         // 22. Sum: sum23 = Σ_i multiply22_i
@@ -273,7 +273,7 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
 
         // 23. affine24 = −sum23
         var affine24 = ArenaView(169, batch);   // reuses floats of multiply22 (free after step 22)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(sum23, affine24);
+        global::GraphGen.Kernels.Elementwise.Negate(sum23, affine24);
         Observe(22, affine24, batch);
 
         // 24. Concat: concat25[:, 0:1] = affine12
@@ -340,7 +340,7 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
 
         // 33. Scale backward: dSum23 = -1·dAffine24
         var dSum23 = ArenaView(168, batch);   // reuses floats of dConcat25 (free after step 32)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(dAffine24, dSum23);
+        global::GraphGen.Kernels.Elementwise.Negate(dAffine24, dSum23);
 
         // 34. Sum backward: every dMultiply22[r, i] = dSum23[r]   (the gradient of a sum is copied to each term)
         var dMultiply22 = ArenaView(169, batch * 2);   // reuses floats of dConcat25 (free after step 32)
@@ -353,10 +353,10 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         // 35. Multiply backward: dDifference4 = dMultiply22 ⊙ difference4
         var difference4 = ArenaView(172, batch * 2);
         var dDifference4 = ArenaView(179, batch * 2);   // reuses floats of dAffine24 (free after step 33)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply22, difference4, dDifference4);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply22, difference4, dDifference4);
 
         // 36. Multiply backward: dDifference4 += dMultiply22 ⊙ difference4
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply22, difference4, dDifference4, dDifference4);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply22, difference4, dDifference4);
 
         // 37. Subtract backward: dSelect4 = dDifference4
         var dSelect4 = ArenaView(168, batch * 2);   // reuses floats of dMultiply22 (free after step 36)
@@ -364,11 +364,11 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
 
         // 38. Subtract backward: dSelect8 = −dDifference4
         var dSelect8 = ArenaView(170, batch * 2);   // reuses floats of dMultiply22 (free after step 36)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(dDifference4, dSelect8);
+        global::GraphGen.Kernels.Elementwise.Negate(dDifference4, dSelect8);
 
         // 39. Scale backward: dSum19 = -1·dAffine20
         var dSum19 = ArenaView(172, batch);   // reuses floats of difference4 (free after step 36)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(dAffine20, dSum19);
+        global::GraphGen.Kernels.Elementwise.Negate(dAffine20, dSum19);
 
         // 40. Sum backward: every dMultiply18[r, i] = dSum19[r]   (the gradient of a sum is copied to each term)
         var dMultiply18 = ArenaView(178, batch * 2);   // reuses floats of dAffine20 (free after step 39)
@@ -381,21 +381,21 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         // 41. Multiply backward: dDifference3 = dMultiply18 ⊙ difference3
         var difference3 = ArenaView(166, batch * 2);
         var dDifference3 = ArenaView(172, batch * 2);   // reuses floats of dSum19 (free after step 40)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply18, difference3, dDifference3);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply18, difference3, dDifference3);
 
         // 42. Multiply backward: dDifference3 += dMultiply18 ⊙ difference3
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply18, difference3, dDifference3, dDifference3);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply18, difference3, dDifference3);
 
         // 43. Subtract backward: dSelect4 += dDifference3
-        global::System.Numerics.Tensors.TensorPrimitives.Add(dSelect4, dDifference3, dSelect4);
+        global::GraphGen.Kernels.Elementwise.Accumulate(dDifference3, dSelect4);
 
         // 44. Subtract backward: dSelect7 = −dDifference3
         var dSelect7 = ArenaView(166, batch * 2);   // reuses floats of difference3 (free after step 42)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(dDifference3, dSelect7);
+        global::GraphGen.Kernels.Elementwise.Negate(dDifference3, dSelect7);
 
         // 45. Scale backward: dSum15 = -1·dAffine16
         var dSum15 = ArenaView(172, batch);   // reuses floats of dDifference3 (free after step 44)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(dAffine16, dSum15);
+        global::GraphGen.Kernels.Elementwise.Negate(dAffine16, dSum15);
 
         // 46. Sum backward: every dMultiply14[r, i] = dSum15[r]   (the gradient of a sum is copied to each term)
         var dMultiply14 = ArenaView(178, batch * 2);   // reuses floats of dMultiply18 (free after step 42)
@@ -408,21 +408,21 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         // 47. Multiply backward: dDifference2 = dMultiply14 ⊙ difference2
         var difference2 = ArenaView(163, batch * 2);
         var dDifference2 = ArenaView(172, batch * 2);   // reuses floats of dSum15 (free after step 46)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply14, difference2, dDifference2);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply14, difference2, dDifference2);
 
         // 48. Multiply backward: dDifference2 += dMultiply14 ⊙ difference2
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply14, difference2, dDifference2, dDifference2);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply14, difference2, dDifference2);
 
         // 49. Subtract backward: dSelect4 += dDifference2
-        global::System.Numerics.Tensors.TensorPrimitives.Add(dSelect4, dDifference2, dSelect4);
+        global::GraphGen.Kernels.Elementwise.Accumulate(dDifference2, dSelect4);
 
         // 50. Subtract backward: dSelect6 = −dDifference2
         var dSelect6 = ArenaView(163, batch * 2);   // reuses floats of difference2 (free after step 48)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(dDifference2, dSelect6);
+        global::GraphGen.Kernels.Elementwise.Negate(dDifference2, dSelect6);
 
         // 51. Scale backward: dSum11 = -1·dAffine12
         var dSum11 = ArenaView(165, batch);   // reuses floats of dAffine16 (free after step 45)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(dAffine12, dSum11);
+        global::GraphGen.Kernels.Elementwise.Negate(dAffine12, dSum11);
 
         // 52. Sum backward: every dMultiply10[r, i] = dSum11[r]   (the gradient of a sum is copied to each term)
         var dMultiply10 = ArenaView(172, batch * 2);   // reuses floats of dDifference2 (free after step 50)
@@ -435,17 +435,17 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         // 53. Multiply backward: dDifference = dMultiply10 ⊙ difference
         var difference = ArenaView(160, batch * 2);
         var dDifference = ArenaView(178, batch * 2);   // reuses floats of dMultiply14 (free after step 48)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply10, difference, dDifference);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply10, difference, dDifference);
 
         // 54. Multiply backward: dDifference += dMultiply10 ⊙ difference
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply10, difference, dDifference, dDifference);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply10, difference, dDifference);
 
         // 55. Subtract backward: dSelect4 += dDifference
-        global::System.Numerics.Tensors.TensorPrimitives.Add(dSelect4, dDifference, dSelect4);
+        global::GraphGen.Kernels.Elementwise.Accumulate(dDifference, dSelect4);
 
         // 56. Subtract backward: dSelect5 = −dDifference
         var dSelect5 = ArenaView(160, batch * 2);   // reuses floats of difference (free after step 54)
-        global::System.Numerics.Tensors.TensorPrimitives.Negate(dDifference, dSelect5);
+        global::GraphGen.Kernels.Elementwise.Negate(dDifference, dSelect5);
 
         // 57. dEmbedOut = 0: the ops below each add to a slice of it
         var dEmbedOut = ArenaView(178, batch * 10);   // reuses floats of dDifference (free after step 56)

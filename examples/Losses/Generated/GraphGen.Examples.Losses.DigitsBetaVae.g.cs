@@ -206,7 +206,7 @@ partial class DigitsBetaVae : global::GraphGen.TrainableNetwork<float>, global::
 
         // 16. Sample backward: dMean += dSample5
         var dMean = ArenaView(264, batch * 2);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(dMean, dSample5, dMean);
+        global::GraphGen.Kernels.Elementwise.Accumulate(dSample5, dMean);
 
         // 17. Sample backward: dLogVariance += ½·dSample5 ⊙ ε ⊙ e^(½·logVariance)
         var sample5Noise = ArenaView(68, batch * 2);

@@ -2351,11 +2351,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 234. Multiply backward: dZ16 = dMultiply289 ⊙ h16
         var h16 = ArenaView(11904, batch * 128);
         var dZ16 = ArenaView(12928, batch * 128);   // reuses floats of dStack291 (free after step 231)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply289, h16, dZ16);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply289, h16, dZ16);
 
         // 235. Multiply backward: dH16 += dMultiply289 ⊙ z16
         var z16 = ArenaView(12288, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply289, z16, dH16, dH16);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply289, z16, dH16);
 
         // 236. Multiply backward: dAffine287 = dMultiply288 ⊙ candidate16
         //    then Scale backward: dZ16 += -1·dAffine287
@@ -2383,7 +2383,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 240. Multiply backward: dCandidateH16 = dMultiply284 ⊙ r_16
         var r_16 = ArenaView(12416, batch * 128);
         var dCandidateH16 = ArenaView(12672, batch * 128);   // reuses floats of dMultiply288 (free after step 237)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply284, r_16, dCandidateH16);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply284, r_16, dCandidateH16);
 
         // 241. Dense "candidate.h" backward, weight: dW = dCandidateH16ᵀ · h16   (W = candidate.h.weight)
         //      dW[o, i] = Σ_r dCandidateH16[r, o] · h16[r, i]   (summed over the batch)
@@ -2502,11 +2502,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 265. Multiply backward: dZ15 = dMultiply272 ⊙ h15
         var h15 = ArenaView(11136, batch * 128);
         var dZ15 = ArenaView(12160, batch * 128);   // reuses floats of dUpdateX16 (free after step 262)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply272, h15, dZ15);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply272, h15, dZ15);
 
         // 266. Multiply backward: dH15 += dMultiply272 ⊙ z15
         var z15 = ArenaView(11520, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply272, z15, dH15, dH15);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply272, z15, dH15);
 
         // 267. Multiply backward: dAffine270 = dMultiply271 ⊙ candidate15
         //    then Scale backward: dZ15 += -1·dAffine270
@@ -2534,7 +2534,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 271. Multiply backward: dCandidateH15 = dMultiply267 ⊙ r_15
         var r_15 = ArenaView(11648, batch * 128);
         var dCandidateH15 = ArenaView(11904, batch * 128);   // reuses floats of dMultiply271 (free after step 268)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply267, r_15, dCandidateH15);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply267, r_15, dCandidateH15);
 
         // 272. Dense "candidate.h" backward, weight: dW += dCandidateH15ᵀ · h15   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH15[r, o] · h15[r, i]   (summed over the batch)
@@ -2637,11 +2637,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 296. Multiply backward: dZ14 = dMultiply255 ⊙ h14
         var h14 = ArenaView(10368, batch * 128);
         var dZ14 = ArenaView(11392, batch * 128);   // reuses floats of dUpdateX15 (free after step 293)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply255, h14, dZ14);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply255, h14, dZ14);
 
         // 297. Multiply backward: dH14 += dMultiply255 ⊙ z14
         var z14 = ArenaView(10752, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply255, z14, dH14, dH14);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply255, z14, dH14);
 
         // 298. Multiply backward: dAffine253 = dMultiply254 ⊙ candidate14
         //    then Scale backward: dZ14 += -1·dAffine253
@@ -2669,7 +2669,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 302. Multiply backward: dCandidateH14 = dMultiply250 ⊙ r_14
         var r_14 = ArenaView(10880, batch * 128);
         var dCandidateH14 = ArenaView(11136, batch * 128);   // reuses floats of dMultiply254 (free after step 299)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply250, r_14, dCandidateH14);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply250, r_14, dCandidateH14);
 
         // 303. Dense "candidate.h" backward, weight: dW += dCandidateH14ᵀ · h14   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH14[r, o] · h14[r, i]   (summed over the batch)
@@ -2772,11 +2772,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 327. Multiply backward: dZ13 = dMultiply238 ⊙ h13
         var h13 = ArenaView(9600, batch * 128);
         var dZ13 = ArenaView(10624, batch * 128);   // reuses floats of dUpdateX14 (free after step 324)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply238, h13, dZ13);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply238, h13, dZ13);
 
         // 328. Multiply backward: dH13 += dMultiply238 ⊙ z13
         var z13 = ArenaView(9984, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply238, z13, dH13, dH13);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply238, z13, dH13);
 
         // 329. Multiply backward: dAffine236 = dMultiply237 ⊙ candidate13
         //    then Scale backward: dZ13 += -1·dAffine236
@@ -2804,7 +2804,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 333. Multiply backward: dCandidateH13 = dMultiply233 ⊙ r_13
         var r_13 = ArenaView(10112, batch * 128);
         var dCandidateH13 = ArenaView(10368, batch * 128);   // reuses floats of dMultiply237 (free after step 330)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply233, r_13, dCandidateH13);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply233, r_13, dCandidateH13);
 
         // 334. Dense "candidate.h" backward, weight: dW += dCandidateH13ᵀ · h13   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH13[r, o] · h13[r, i]   (summed over the batch)
@@ -2907,11 +2907,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 358. Multiply backward: dZ12 = dMultiply221 ⊙ h12
         var h12 = ArenaView(8832, batch * 128);
         var dZ12 = ArenaView(9856, batch * 128);   // reuses floats of dUpdateX13 (free after step 355)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply221, h12, dZ12);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply221, h12, dZ12);
 
         // 359. Multiply backward: dH12 += dMultiply221 ⊙ z12
         var z12 = ArenaView(9216, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply221, z12, dH12, dH12);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply221, z12, dH12);
 
         // 360. Multiply backward: dAffine219 = dMultiply220 ⊙ candidate12
         //    then Scale backward: dZ12 += -1·dAffine219
@@ -2939,7 +2939,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 364. Multiply backward: dCandidateH12 = dMultiply216 ⊙ r_12
         var r_12 = ArenaView(9344, batch * 128);
         var dCandidateH12 = ArenaView(9600, batch * 128);   // reuses floats of dMultiply220 (free after step 361)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply216, r_12, dCandidateH12);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply216, r_12, dCandidateH12);
 
         // 365. Dense "candidate.h" backward, weight: dW += dCandidateH12ᵀ · h12   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH12[r, o] · h12[r, i]   (summed over the batch)
@@ -3042,11 +3042,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 389. Multiply backward: dZ11 = dMultiply204 ⊙ h11
         var h11 = ArenaView(8064, batch * 128);
         var dZ11 = ArenaView(9088, batch * 128);   // reuses floats of dUpdateX12 (free after step 386)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply204, h11, dZ11);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply204, h11, dZ11);
 
         // 390. Multiply backward: dH11 += dMultiply204 ⊙ z11
         var z11 = ArenaView(8448, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply204, z11, dH11, dH11);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply204, z11, dH11);
 
         // 391. Multiply backward: dAffine202 = dMultiply203 ⊙ candidate11
         //    then Scale backward: dZ11 += -1·dAffine202
@@ -3074,7 +3074,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 395. Multiply backward: dCandidateH11 = dMultiply199 ⊙ r_11
         var r_11 = ArenaView(8576, batch * 128);
         var dCandidateH11 = ArenaView(8832, batch * 128);   // reuses floats of dMultiply203 (free after step 392)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply199, r_11, dCandidateH11);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply199, r_11, dCandidateH11);
 
         // 396. Dense "candidate.h" backward, weight: dW += dCandidateH11ᵀ · h11   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH11[r, o] · h11[r, i]   (summed over the batch)
@@ -3177,11 +3177,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 420. Multiply backward: dZ10 = dMultiply187 ⊙ h10
         var h10 = ArenaView(7296, batch * 128);
         var dZ10 = ArenaView(8320, batch * 128);   // reuses floats of dUpdateX11 (free after step 417)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply187, h10, dZ10);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply187, h10, dZ10);
 
         // 421. Multiply backward: dH10 += dMultiply187 ⊙ z10
         var z10 = ArenaView(7680, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply187, z10, dH10, dH10);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply187, z10, dH10);
 
         // 422. Multiply backward: dAffine185 = dMultiply186 ⊙ candidate10
         //    then Scale backward: dZ10 += -1·dAffine185
@@ -3209,7 +3209,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 426. Multiply backward: dCandidateH10 = dMultiply182 ⊙ r_10
         var r_10 = ArenaView(7808, batch * 128);
         var dCandidateH10 = ArenaView(8064, batch * 128);   // reuses floats of dMultiply186 (free after step 423)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply182, r_10, dCandidateH10);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply182, r_10, dCandidateH10);
 
         // 427. Dense "candidate.h" backward, weight: dW += dCandidateH10ᵀ · h10   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH10[r, o] · h10[r, i]   (summed over the batch)
@@ -3312,11 +3312,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 451. Multiply backward: dZ9 = dMultiply170 ⊙ h9
         var h9 = ArenaView(6528, batch * 128);
         var dZ9 = ArenaView(7552, batch * 128);   // reuses floats of dUpdateX10 (free after step 448)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply170, h9, dZ9);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply170, h9, dZ9);
 
         // 452. Multiply backward: dH9 += dMultiply170 ⊙ z9
         var z9 = ArenaView(6912, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply170, z9, dH9, dH9);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply170, z9, dH9);
 
         // 453. Multiply backward: dAffine168 = dMultiply169 ⊙ candidate9
         //    then Scale backward: dZ9 += -1·dAffine168
@@ -3344,7 +3344,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 457. Multiply backward: dCandidateH9 = dMultiply165 ⊙ r_9
         var r_9 = ArenaView(7040, batch * 128);
         var dCandidateH9 = ArenaView(7296, batch * 128);   // reuses floats of dMultiply169 (free after step 454)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply165, r_9, dCandidateH9);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply165, r_9, dCandidateH9);
 
         // 458. Dense "candidate.h" backward, weight: dW += dCandidateH9ᵀ · h9   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH9[r, o] · h9[r, i]   (summed over the batch)
@@ -3447,11 +3447,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 482. Multiply backward: dZ8 = dMultiply153 ⊙ h8
         var h8 = ArenaView(5760, batch * 128);
         var dZ8 = ArenaView(6784, batch * 128);   // reuses floats of dUpdateX9 (free after step 479)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply153, h8, dZ8);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply153, h8, dZ8);
 
         // 483. Multiply backward: dH8 += dMultiply153 ⊙ z8
         var z8 = ArenaView(6144, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply153, z8, dH8, dH8);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply153, z8, dH8);
 
         // 484. Multiply backward: dAffine151 = dMultiply152 ⊙ candidate8
         //    then Scale backward: dZ8 += -1·dAffine151
@@ -3479,7 +3479,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 488. Multiply backward: dCandidateH8 = dMultiply148 ⊙ r_8
         var r_8 = ArenaView(6272, batch * 128);
         var dCandidateH8 = ArenaView(6528, batch * 128);   // reuses floats of dMultiply152 (free after step 485)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply148, r_8, dCandidateH8);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply148, r_8, dCandidateH8);
 
         // 489. Dense "candidate.h" backward, weight: dW += dCandidateH8ᵀ · h8   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH8[r, o] · h8[r, i]   (summed over the batch)
@@ -3582,11 +3582,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 513. Multiply backward: dZ7 = dMultiply136 ⊙ h7
         var h7 = ArenaView(4992, batch * 128);
         var dZ7 = ArenaView(6016, batch * 128);   // reuses floats of dUpdateX8 (free after step 510)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply136, h7, dZ7);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply136, h7, dZ7);
 
         // 514. Multiply backward: dH7 += dMultiply136 ⊙ z7
         var z7 = ArenaView(5376, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply136, z7, dH7, dH7);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply136, z7, dH7);
 
         // 515. Multiply backward: dAffine134 = dMultiply135 ⊙ candidate7
         //    then Scale backward: dZ7 += -1·dAffine134
@@ -3614,7 +3614,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 519. Multiply backward: dCandidateH7 = dMultiply131 ⊙ r_7
         var r_7 = ArenaView(5504, batch * 128);
         var dCandidateH7 = ArenaView(5760, batch * 128);   // reuses floats of dMultiply135 (free after step 516)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply131, r_7, dCandidateH7);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply131, r_7, dCandidateH7);
 
         // 520. Dense "candidate.h" backward, weight: dW += dCandidateH7ᵀ · h7   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH7[r, o] · h7[r, i]   (summed over the batch)
@@ -3717,11 +3717,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 544. Multiply backward: dZ6 = dMultiply119 ⊙ h6
         var h6 = ArenaView(4224, batch * 128);
         var dZ6 = ArenaView(5248, batch * 128);   // reuses floats of dUpdateX7 (free after step 541)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply119, h6, dZ6);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply119, h6, dZ6);
 
         // 545. Multiply backward: dH6 += dMultiply119 ⊙ z6
         var z6 = ArenaView(4608, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply119, z6, dH6, dH6);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply119, z6, dH6);
 
         // 546. Multiply backward: dAffine117 = dMultiply118 ⊙ candidate6
         //    then Scale backward: dZ6 += -1·dAffine117
@@ -3749,7 +3749,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 550. Multiply backward: dCandidateH6 = dMultiply114 ⊙ r_6
         var r_6 = ArenaView(4736, batch * 128);
         var dCandidateH6 = ArenaView(4992, batch * 128);   // reuses floats of dMultiply118 (free after step 547)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply114, r_6, dCandidateH6);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply114, r_6, dCandidateH6);
 
         // 551. Dense "candidate.h" backward, weight: dW += dCandidateH6ᵀ · h6   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH6[r, o] · h6[r, i]   (summed over the batch)
@@ -3852,11 +3852,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 575. Multiply backward: dZ5 = dMultiply102 ⊙ h5
         var h5 = ArenaView(3456, batch * 128);
         var dZ5 = ArenaView(4480, batch * 128);   // reuses floats of dUpdateX6 (free after step 572)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply102, h5, dZ5);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply102, h5, dZ5);
 
         // 576. Multiply backward: dH5 += dMultiply102 ⊙ z5
         var z5 = ArenaView(3840, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply102, z5, dH5, dH5);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply102, z5, dH5);
 
         // 577. Multiply backward: dAffine100 = dMultiply101 ⊙ candidate5
         //    then Scale backward: dZ5 += -1·dAffine100
@@ -3884,7 +3884,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 581. Multiply backward: dCandidateH5 = dMultiply97 ⊙ r_5
         var r_5 = ArenaView(3968, batch * 128);
         var dCandidateH5 = ArenaView(4224, batch * 128);   // reuses floats of dMultiply101 (free after step 578)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply97, r_5, dCandidateH5);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply97, r_5, dCandidateH5);
 
         // 582. Dense "candidate.h" backward, weight: dW += dCandidateH5ᵀ · h5   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH5[r, o] · h5[r, i]   (summed over the batch)
@@ -3987,11 +3987,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 606. Multiply backward: dZ4 = dMultiply85 ⊙ h4
         var h4 = ArenaView(2688, batch * 128);
         var dZ4 = ArenaView(3712, batch * 128);   // reuses floats of dUpdateX5 (free after step 603)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply85, h4, dZ4);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply85, h4, dZ4);
 
         // 607. Multiply backward: dH4 += dMultiply85 ⊙ z4
         var z4 = ArenaView(3072, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply85, z4, dH4, dH4);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply85, z4, dH4);
 
         // 608. Multiply backward: dAffine83 = dMultiply84 ⊙ candidate4
         //    then Scale backward: dZ4 += -1·dAffine83
@@ -4019,7 +4019,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 612. Multiply backward: dCandidateH4 = dMultiply80 ⊙ r_4
         var r_4 = ArenaView(3200, batch * 128);
         var dCandidateH4 = ArenaView(3456, batch * 128);   // reuses floats of dMultiply84 (free after step 609)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply80, r_4, dCandidateH4);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply80, r_4, dCandidateH4);
 
         // 613. Dense "candidate.h" backward, weight: dW += dCandidateH4ᵀ · h4   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH4[r, o] · h4[r, i]   (summed over the batch)
@@ -4122,11 +4122,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 637. Multiply backward: dZ3 = dMultiply68 ⊙ h3
         var h3 = ArenaView(1920, batch * 128);
         var dZ3 = ArenaView(2944, batch * 128);   // reuses floats of dUpdateX4 (free after step 634)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply68, h3, dZ3);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply68, h3, dZ3);
 
         // 638. Multiply backward: dH3 += dMultiply68 ⊙ z3
         var z3 = ArenaView(2304, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply68, z3, dH3, dH3);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply68, z3, dH3);
 
         // 639. Multiply backward: dAffine66 = dMultiply67 ⊙ candidate3
         //    then Scale backward: dZ3 += -1·dAffine66
@@ -4154,7 +4154,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 643. Multiply backward: dCandidateH3 = dMultiply63 ⊙ r_3
         var r_3 = ArenaView(2432, batch * 128);
         var dCandidateH3 = ArenaView(2688, batch * 128);   // reuses floats of dMultiply67 (free after step 640)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply63, r_3, dCandidateH3);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply63, r_3, dCandidateH3);
 
         // 644. Dense "candidate.h" backward, weight: dW += dCandidateH3ᵀ · h3   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH3[r, o] · h3[r, i]   (summed over the batch)
@@ -4257,11 +4257,11 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 668. Multiply backward: dZ2 = dMultiply51 ⊙ h2
         var h2 = ArenaView(1152, batch * 128);
         var dZ2 = ArenaView(2176, batch * 128);   // reuses floats of dUpdateX3 (free after step 665)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply51, h2, dZ2);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply51, h2, dZ2);
 
         // 669. Multiply backward: dH2 += dMultiply51 ⊙ z2
         var z2 = ArenaView(1536, batch * 128);
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dMultiply51, z2, dH2, dH2);
+        global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply51, z2, dH2);
 
         // 670. Multiply backward: dAffine49 = dMultiply50 ⊙ candidate2
         //    then Scale backward: dZ2 += -1·dAffine49
@@ -4289,7 +4289,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 674. Multiply backward: dCandidateH2 = dMultiply46 ⊙ r_2
         var r_2 = ArenaView(1664, batch * 128);
         var dCandidateH2 = ArenaView(1920, batch * 128);   // reuses floats of dMultiply50 (free after step 671)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply46, r_2, dCandidateH2);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply46, r_2, dCandidateH2);
 
         // 675. Dense "candidate.h" backward, weight: dW += dCandidateH2ᵀ · h2   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH2[r, o] · h2[r, i]   (summed over the batch)
@@ -4390,7 +4390,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         //    fused: one loop; dMultiply34 is never stored
         var h = ArenaView(0, batch * 128);
         var dz = ArenaView(1280, batch * 128);   // reuses floats of dAdd38 (free after step 691)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dH2, h, dz);
+        global::GraphGen.Kernels.Elementwise.Multiply(dH2, h, dz);
 
         // 699. Multiply backward: dAffine32 = dMultiply33 ⊙ candidate
         //    then Scale backward: dz += -1·dAffine32
@@ -4418,7 +4418,7 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         // 703. Multiply backward: dCandidateH = dMultiply29 ⊙ r_
         var r_ = ArenaView(896, batch * 128);
         var dCandidateH = ArenaView(1152, batch * 128);   // reuses floats of dMultiply33 (free after step 700)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply29, r_, dCandidateH);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply29, r_, dCandidateH);
 
         // 704. Dense "candidate.h" backward, weight: dW += dCandidateHᵀ · h   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH[r, o] · h[r, i]   (summed over the batch)

@@ -122,7 +122,7 @@ partial class BatchNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         if (training)
         {
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 128, 1, fc1, bn1Weight, bn1Bias, bn1, bn1Mean, bn1InvStd, bn1Running_mean, bn1Running_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(bn1Num_batches_tracked, 1f, bn1Num_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(bn1Num_batches_tracked, 1f, bn1Num_batches_tracked);
         }
         else
         {
@@ -157,7 +157,7 @@ partial class BatchNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         if (training)
         {
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 128, 1, fc2, bn2Weight, bn2Bias, bn2, bn2Mean, bn2InvStd, bn2Running_mean, bn2Running_var, 0.1f, 1e-05f);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(bn2Num_batches_tracked, 1f, bn2Num_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.AddScalar(bn2Num_batches_tracked, 1f, bn2Num_batches_tracked);
         }
         else
         {

@@ -2179,12 +2179,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 201. Multiply backward: dZ16 = dMultiply288 ⊙ h16
         var h16 = ArenaView(2944, batch * 32);
         var dZ16 = ArenaView(3136, batch * 32);   // reuses floats of dH17 (free after step 200)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply288, h16, dZ16);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply288, h16, dZ16);
 
         // 202. Multiply backward: dH16 = dMultiply288 ⊙ z16
         var z16 = ArenaView(3040, batch * 32);
         var dH16 = ArenaView(3242, batch * 32);
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply288, z16, dH16);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply288, z16, dH16);
 
         // 203. Multiply backward: dAffine286 = dMultiply287 ⊙ candidate16
         //    then Scale backward: dZ16 += -1·dAffine286
@@ -2212,7 +2212,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 207. Multiply backward: dCandidateH16 = dMultiply283 ⊙ r_16
         var r_16 = ArenaView(3072, batch * 32);
         var dCandidateH16 = ArenaView(3178, batch * 32);   // reuses floats of dMultiply287 (free after step 204)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply283, r_16, dCandidateH16);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply283, r_16, dCandidateH16);
 
         // 208. Dense "candidate.h" backward, weight: dW = dCandidateH16ᵀ · h16   (W = candidate.h.weight)
         //      dW[o, i] = Σ_r dCandidateH16[r, o] · h16[r, i]   (summed over the batch)
@@ -2331,12 +2331,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 232. Multiply backward: dZ15 = dMultiply271 ⊙ h15
         var h15 = ArenaView(2752, batch * 32);
         var dZ15 = ArenaView(3008, batch * 32);   // reuses floats of dUpdateX16 (free after step 229)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply271, h15, dZ15);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply271, h15, dZ15);
 
         // 233. Multiply backward: dH15 = dMultiply271 ⊙ z15
         var z15 = ArenaView(2848, batch * 32);
         var dH15 = ArenaView(3040, batch * 32);   // reuses floats of dUpdateH16 (free after step 226)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply271, z15, dH15);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply271, z15, dH15);
 
         // 234. Multiply backward: dAffine269 = dMultiply270 ⊙ candidate15
         //    then Scale backward: dZ15 += -1·dAffine269
@@ -2364,7 +2364,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 238. Multiply backward: dCandidateH15 = dMultiply266 ⊙ r_15
         var r_15 = ArenaView(2880, batch * 32);
         var dCandidateH15 = ArenaView(2944, batch * 32);   // reuses floats of dMultiply270 (free after step 235)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply266, r_15, dCandidateH15);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply266, r_15, dCandidateH15);
 
         // 239. Dense "candidate.h" backward, weight: dW += dCandidateH15ᵀ · h15   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH15[r, o] · h15[r, i]   (summed over the batch)
@@ -2467,12 +2467,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 263. Multiply backward: dZ14 = dMultiply254 ⊙ h14
         var h14 = ArenaView(2560, batch * 32);
         var dZ14 = ArenaView(2816, batch * 32);   // reuses floats of dUpdateX15 (free after step 260)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply254, h14, dZ14);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply254, h14, dZ14);
 
         // 264. Multiply backward: dH14 = dMultiply254 ⊙ z14
         var z14 = ArenaView(2656, batch * 32);
         var dH14 = ArenaView(2848, batch * 32);   // reuses floats of dUpdateH15 (free after step 257)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply254, z14, dH14);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply254, z14, dH14);
 
         // 265. Multiply backward: dAffine252 = dMultiply253 ⊙ candidate14
         //    then Scale backward: dZ14 += -1·dAffine252
@@ -2500,7 +2500,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 269. Multiply backward: dCandidateH14 = dMultiply249 ⊙ r_14
         var r_14 = ArenaView(2688, batch * 32);
         var dCandidateH14 = ArenaView(2752, batch * 32);   // reuses floats of dMultiply253 (free after step 266)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply249, r_14, dCandidateH14);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply249, r_14, dCandidateH14);
 
         // 270. Dense "candidate.h" backward, weight: dW += dCandidateH14ᵀ · h14   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH14[r, o] · h14[r, i]   (summed over the batch)
@@ -2603,12 +2603,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 294. Multiply backward: dZ13 = dMultiply237 ⊙ h13
         var h13 = ArenaView(2368, batch * 32);
         var dZ13 = ArenaView(2624, batch * 32);   // reuses floats of dUpdateX14 (free after step 291)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply237, h13, dZ13);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply237, h13, dZ13);
 
         // 295. Multiply backward: dH13 = dMultiply237 ⊙ z13
         var z13 = ArenaView(2464, batch * 32);
         var dH13 = ArenaView(2656, batch * 32);   // reuses floats of dUpdateH14 (free after step 288)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply237, z13, dH13);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply237, z13, dH13);
 
         // 296. Multiply backward: dAffine235 = dMultiply236 ⊙ candidate13
         //    then Scale backward: dZ13 += -1·dAffine235
@@ -2636,7 +2636,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 300. Multiply backward: dCandidateH13 = dMultiply232 ⊙ r_13
         var r_13 = ArenaView(2496, batch * 32);
         var dCandidateH13 = ArenaView(2560, batch * 32);   // reuses floats of dMultiply236 (free after step 297)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply232, r_13, dCandidateH13);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply232, r_13, dCandidateH13);
 
         // 301. Dense "candidate.h" backward, weight: dW += dCandidateH13ᵀ · h13   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH13[r, o] · h13[r, i]   (summed over the batch)
@@ -2739,12 +2739,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 325. Multiply backward: dZ12 = dMultiply220 ⊙ h12
         var h12 = ArenaView(2176, batch * 32);
         var dZ12 = ArenaView(2432, batch * 32);   // reuses floats of dUpdateX13 (free after step 322)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply220, h12, dZ12);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply220, h12, dZ12);
 
         // 326. Multiply backward: dH12 = dMultiply220 ⊙ z12
         var z12 = ArenaView(2272, batch * 32);
         var dH12 = ArenaView(2464, batch * 32);   // reuses floats of dUpdateH13 (free after step 319)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply220, z12, dH12);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply220, z12, dH12);
 
         // 327. Multiply backward: dAffine218 = dMultiply219 ⊙ candidate12
         //    then Scale backward: dZ12 += -1·dAffine218
@@ -2772,7 +2772,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 331. Multiply backward: dCandidateH12 = dMultiply215 ⊙ r_12
         var r_12 = ArenaView(2304, batch * 32);
         var dCandidateH12 = ArenaView(2368, batch * 32);   // reuses floats of dMultiply219 (free after step 328)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply215, r_12, dCandidateH12);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply215, r_12, dCandidateH12);
 
         // 332. Dense "candidate.h" backward, weight: dW += dCandidateH12ᵀ · h12   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH12[r, o] · h12[r, i]   (summed over the batch)
@@ -2875,12 +2875,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 356. Multiply backward: dZ11 = dMultiply203 ⊙ h11
         var h11 = ArenaView(1984, batch * 32);
         var dZ11 = ArenaView(2240, batch * 32);   // reuses floats of dUpdateX12 (free after step 353)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply203, h11, dZ11);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply203, h11, dZ11);
 
         // 357. Multiply backward: dH11 = dMultiply203 ⊙ z11
         var z11 = ArenaView(2080, batch * 32);
         var dH11 = ArenaView(2272, batch * 32);   // reuses floats of dUpdateH12 (free after step 350)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply203, z11, dH11);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply203, z11, dH11);
 
         // 358. Multiply backward: dAffine201 = dMultiply202 ⊙ candidate11
         //    then Scale backward: dZ11 += -1·dAffine201
@@ -2908,7 +2908,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 362. Multiply backward: dCandidateH11 = dMultiply198 ⊙ r_11
         var r_11 = ArenaView(2112, batch * 32);
         var dCandidateH11 = ArenaView(2176, batch * 32);   // reuses floats of dMultiply202 (free after step 359)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply198, r_11, dCandidateH11);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply198, r_11, dCandidateH11);
 
         // 363. Dense "candidate.h" backward, weight: dW += dCandidateH11ᵀ · h11   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH11[r, o] · h11[r, i]   (summed over the batch)
@@ -3011,12 +3011,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 387. Multiply backward: dZ10 = dMultiply186 ⊙ h10
         var h10 = ArenaView(1792, batch * 32);
         var dZ10 = ArenaView(2048, batch * 32);   // reuses floats of dUpdateX11 (free after step 384)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply186, h10, dZ10);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply186, h10, dZ10);
 
         // 388. Multiply backward: dH10 = dMultiply186 ⊙ z10
         var z10 = ArenaView(1888, batch * 32);
         var dH10 = ArenaView(2080, batch * 32);   // reuses floats of dUpdateH11 (free after step 381)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply186, z10, dH10);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply186, z10, dH10);
 
         // 389. Multiply backward: dAffine184 = dMultiply185 ⊙ candidate10
         //    then Scale backward: dZ10 += -1·dAffine184
@@ -3044,7 +3044,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 393. Multiply backward: dCandidateH10 = dMultiply181 ⊙ r_10
         var r_10 = ArenaView(1920, batch * 32);
         var dCandidateH10 = ArenaView(1984, batch * 32);   // reuses floats of dMultiply185 (free after step 390)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply181, r_10, dCandidateH10);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply181, r_10, dCandidateH10);
 
         // 394. Dense "candidate.h" backward, weight: dW += dCandidateH10ᵀ · h10   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH10[r, o] · h10[r, i]   (summed over the batch)
@@ -3147,12 +3147,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 418. Multiply backward: dZ9 = dMultiply169 ⊙ h9
         var h9 = ArenaView(1600, batch * 32);
         var dZ9 = ArenaView(1856, batch * 32);   // reuses floats of dUpdateX10 (free after step 415)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply169, h9, dZ9);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply169, h9, dZ9);
 
         // 419. Multiply backward: dH9 = dMultiply169 ⊙ z9
         var z9 = ArenaView(1696, batch * 32);
         var dH9 = ArenaView(1888, batch * 32);   // reuses floats of dUpdateH10 (free after step 412)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply169, z9, dH9);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply169, z9, dH9);
 
         // 420. Multiply backward: dAffine167 = dMultiply168 ⊙ candidate9
         //    then Scale backward: dZ9 += -1·dAffine167
@@ -3180,7 +3180,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 424. Multiply backward: dCandidateH9 = dMultiply164 ⊙ r_9
         var r_9 = ArenaView(1728, batch * 32);
         var dCandidateH9 = ArenaView(1792, batch * 32);   // reuses floats of dMultiply168 (free after step 421)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply164, r_9, dCandidateH9);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply164, r_9, dCandidateH9);
 
         // 425. Dense "candidate.h" backward, weight: dW += dCandidateH9ᵀ · h9   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH9[r, o] · h9[r, i]   (summed over the batch)
@@ -3283,12 +3283,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 449. Multiply backward: dZ8 = dMultiply152 ⊙ h8
         var h8 = ArenaView(1408, batch * 32);
         var dZ8 = ArenaView(1664, batch * 32);   // reuses floats of dUpdateX9 (free after step 446)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply152, h8, dZ8);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply152, h8, dZ8);
 
         // 450. Multiply backward: dH8 = dMultiply152 ⊙ z8
         var z8 = ArenaView(1504, batch * 32);
         var dH8 = ArenaView(1696, batch * 32);   // reuses floats of dUpdateH9 (free after step 443)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply152, z8, dH8);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply152, z8, dH8);
 
         // 451. Multiply backward: dAffine150 = dMultiply151 ⊙ candidate8
         //    then Scale backward: dZ8 += -1·dAffine150
@@ -3316,7 +3316,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 455. Multiply backward: dCandidateH8 = dMultiply147 ⊙ r_8
         var r_8 = ArenaView(1536, batch * 32);
         var dCandidateH8 = ArenaView(1600, batch * 32);   // reuses floats of dMultiply151 (free after step 452)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply147, r_8, dCandidateH8);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply147, r_8, dCandidateH8);
 
         // 456. Dense "candidate.h" backward, weight: dW += dCandidateH8ᵀ · h8   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH8[r, o] · h8[r, i]   (summed over the batch)
@@ -3419,12 +3419,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 480. Multiply backward: dZ7 = dMultiply135 ⊙ h7
         var h7 = ArenaView(1216, batch * 32);
         var dZ7 = ArenaView(1472, batch * 32);   // reuses floats of dUpdateX8 (free after step 477)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply135, h7, dZ7);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply135, h7, dZ7);
 
         // 481. Multiply backward: dH7 = dMultiply135 ⊙ z7
         var z7 = ArenaView(1312, batch * 32);
         var dH7 = ArenaView(1504, batch * 32);   // reuses floats of dUpdateH8 (free after step 474)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply135, z7, dH7);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply135, z7, dH7);
 
         // 482. Multiply backward: dAffine133 = dMultiply134 ⊙ candidate7
         //    then Scale backward: dZ7 += -1·dAffine133
@@ -3452,7 +3452,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 486. Multiply backward: dCandidateH7 = dMultiply130 ⊙ r_7
         var r_7 = ArenaView(1344, batch * 32);
         var dCandidateH7 = ArenaView(1408, batch * 32);   // reuses floats of dMultiply134 (free after step 483)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply130, r_7, dCandidateH7);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply130, r_7, dCandidateH7);
 
         // 487. Dense "candidate.h" backward, weight: dW += dCandidateH7ᵀ · h7   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH7[r, o] · h7[r, i]   (summed over the batch)
@@ -3555,12 +3555,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 511. Multiply backward: dZ6 = dMultiply118 ⊙ h6
         var h6 = ArenaView(1024, batch * 32);
         var dZ6 = ArenaView(1280, batch * 32);   // reuses floats of dUpdateX7 (free after step 508)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply118, h6, dZ6);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply118, h6, dZ6);
 
         // 512. Multiply backward: dH6 = dMultiply118 ⊙ z6
         var z6 = ArenaView(1120, batch * 32);
         var dH6 = ArenaView(1312, batch * 32);   // reuses floats of dUpdateH7 (free after step 505)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply118, z6, dH6);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply118, z6, dH6);
 
         // 513. Multiply backward: dAffine116 = dMultiply117 ⊙ candidate6
         //    then Scale backward: dZ6 += -1·dAffine116
@@ -3588,7 +3588,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 517. Multiply backward: dCandidateH6 = dMultiply113 ⊙ r_6
         var r_6 = ArenaView(1152, batch * 32);
         var dCandidateH6 = ArenaView(1216, batch * 32);   // reuses floats of dMultiply117 (free after step 514)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply113, r_6, dCandidateH6);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply113, r_6, dCandidateH6);
 
         // 518. Dense "candidate.h" backward, weight: dW += dCandidateH6ᵀ · h6   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH6[r, o] · h6[r, i]   (summed over the batch)
@@ -3691,12 +3691,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 542. Multiply backward: dZ5 = dMultiply101 ⊙ h5
         var h5 = ArenaView(832, batch * 32);
         var dZ5 = ArenaView(1088, batch * 32);   // reuses floats of dUpdateX6 (free after step 539)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply101, h5, dZ5);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply101, h5, dZ5);
 
         // 543. Multiply backward: dH5 = dMultiply101 ⊙ z5
         var z5 = ArenaView(928, batch * 32);
         var dH5 = ArenaView(1120, batch * 32);   // reuses floats of dUpdateH6 (free after step 536)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply101, z5, dH5);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply101, z5, dH5);
 
         // 544. Multiply backward: dAffine99 = dMultiply100 ⊙ candidate5
         //    then Scale backward: dZ5 += -1·dAffine99
@@ -3724,7 +3724,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 548. Multiply backward: dCandidateH5 = dMultiply96 ⊙ r_5
         var r_5 = ArenaView(960, batch * 32);
         var dCandidateH5 = ArenaView(1024, batch * 32);   // reuses floats of dMultiply100 (free after step 545)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply96, r_5, dCandidateH5);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply96, r_5, dCandidateH5);
 
         // 549. Dense "candidate.h" backward, weight: dW += dCandidateH5ᵀ · h5   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH5[r, o] · h5[r, i]   (summed over the batch)
@@ -3827,12 +3827,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 573. Multiply backward: dZ4 = dMultiply84 ⊙ h4
         var h4 = ArenaView(640, batch * 32);
         var dZ4 = ArenaView(896, batch * 32);   // reuses floats of dUpdateX5 (free after step 570)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply84, h4, dZ4);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply84, h4, dZ4);
 
         // 574. Multiply backward: dH4 = dMultiply84 ⊙ z4
         var z4 = ArenaView(736, batch * 32);
         var dH4 = ArenaView(928, batch * 32);   // reuses floats of dUpdateH5 (free after step 567)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply84, z4, dH4);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply84, z4, dH4);
 
         // 575. Multiply backward: dAffine82 = dMultiply83 ⊙ candidate4
         //    then Scale backward: dZ4 += -1·dAffine82
@@ -3860,7 +3860,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 579. Multiply backward: dCandidateH4 = dMultiply79 ⊙ r_4
         var r_4 = ArenaView(768, batch * 32);
         var dCandidateH4 = ArenaView(832, batch * 32);   // reuses floats of dMultiply83 (free after step 576)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply79, r_4, dCandidateH4);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply79, r_4, dCandidateH4);
 
         // 580. Dense "candidate.h" backward, weight: dW += dCandidateH4ᵀ · h4   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH4[r, o] · h4[r, i]   (summed over the batch)
@@ -3963,12 +3963,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 604. Multiply backward: dZ3 = dMultiply67 ⊙ h3
         var h3 = ArenaView(448, batch * 32);
         var dZ3 = ArenaView(704, batch * 32);   // reuses floats of dUpdateX4 (free after step 601)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply67, h3, dZ3);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply67, h3, dZ3);
 
         // 605. Multiply backward: dH3 = dMultiply67 ⊙ z3
         var z3 = ArenaView(544, batch * 32);
         var dH3 = ArenaView(736, batch * 32);   // reuses floats of dUpdateH4 (free after step 598)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply67, z3, dH3);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply67, z3, dH3);
 
         // 606. Multiply backward: dAffine65 = dMultiply66 ⊙ candidate3
         //    then Scale backward: dZ3 += -1·dAffine65
@@ -3996,7 +3996,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 610. Multiply backward: dCandidateH3 = dMultiply62 ⊙ r_3
         var r_3 = ArenaView(576, batch * 32);
         var dCandidateH3 = ArenaView(640, batch * 32);   // reuses floats of dMultiply66 (free after step 607)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply62, r_3, dCandidateH3);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply62, r_3, dCandidateH3);
 
         // 611. Dense "candidate.h" backward, weight: dW += dCandidateH3ᵀ · h3   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH3[r, o] · h3[r, i]   (summed over the batch)
@@ -4099,12 +4099,12 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 635. Multiply backward: dZ2 = dMultiply50 ⊙ h2
         var h2 = ArenaView(256, batch * 32);
         var dZ2 = ArenaView(512, batch * 32);   // reuses floats of dUpdateX3 (free after step 632)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply50, h2, dZ2);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply50, h2, dZ2);
 
         // 636. Multiply backward: dH2 = dMultiply50 ⊙ z2
         var z2 = ArenaView(352, batch * 32);
         var dH2 = ArenaView(544, batch * 32);   // reuses floats of dUpdateH3 (free after step 629)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply50, z2, dH2);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply50, z2, dH2);
 
         // 637. Multiply backward: dAffine48 = dMultiply49 ⊙ candidate2
         //    then Scale backward: dZ2 += -1·dAffine48
@@ -4132,7 +4132,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 641. Multiply backward: dCandidateH2 = dMultiply45 ⊙ r_2
         var r_2 = ArenaView(384, batch * 32);
         var dCandidateH2 = ArenaView(448, batch * 32);   // reuses floats of dMultiply49 (free after step 638)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply45, r_2, dCandidateH2);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply45, r_2, dCandidateH2);
 
         // 642. Dense "candidate.h" backward, weight: dW += dCandidateH2ᵀ · h2   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH2[r, o] · h2[r, i]   (summed over the batch)
@@ -4233,7 +4233,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    fused: one loop; dMultiply33 is never stored
         var h = ArenaView(64, batch * 32);
         var dz = ArenaView(288, batch * 32);   // reuses floats of dAdd37 (free after step 658)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dH2, h, dz);
+        global::GraphGen.Kernels.Elementwise.Multiply(dH2, h, dz);
 
         // 666. Multiply backward: dAffine31 = dMultiply32 ⊙ candidate
         //    then Scale backward: dz += -1·dAffine31
@@ -4261,7 +4261,7 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 670. Multiply backward: dCandidateH = dMultiply28 ⊙ r_
         var r_ = ArenaView(192, batch * 32);
         var dCandidateH = ArenaView(256, batch * 32);   // reuses floats of dMultiply32 (free after step 667)
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dMultiply28, r_, dCandidateH);
+        global::GraphGen.Kernels.Elementwise.Multiply(dMultiply28, r_, dCandidateH);
 
         // 671. Dense "candidate.h" backward, weight: dW += dCandidateHᵀ · h   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH[r, o] · h[r, i]   (summed over the batch)

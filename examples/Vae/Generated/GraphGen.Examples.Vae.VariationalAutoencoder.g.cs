@@ -206,7 +206,7 @@ partial class VariationalAutoencoder : global::GraphGen.TrainableNetwork<float>,
 
         // 16. Sample backward: dMean += dz
         var dMean = ArenaView(2432, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(dMean, dz, dMean);
+        global::GraphGen.Kernels.Elementwise.Accumulate(dz, dMean);
 
         // 17. Sample backward: dLogVariance += ½·dz ⊙ ε ⊙ e^(½·logVariance)
         var zNoise = ArenaView(432, batch * 16);

@@ -135,10 +135,9 @@ internal sealed partial class StepRenderer(RenderTarget target)
         }
     }
 
-    private const string Primitives = "global::System.Numerics.Tensors.TensorPrimitives.";
-
     /// <summary>
-    /// A map that is one of System.Numerics.Tensors' SIMD primitives (a ± b, a ⊙ b, s·a...)
+    /// A map that is one of the runtime's elementwise primitives (a ± b, a ⊙ b, c·a, o += a...:
+    /// System.Numerics.Tensors' SIMD code, on contiguous ranges over the worker pool when large)
     /// becomes a single call, an activation left unfused the runtime's activation kernel;
     /// anything else is written as a plain loop. Operands and output views all hold exactly the
     /// map's elements.
@@ -153,15 +152,15 @@ internal sealed partial class StepRenderer(RenderTarget target)
                 : $"{Kernels}Activations.Forward({act.Use.Code}, {act.Input}, {m.Output});";
         }
         if (MapStep.MapOperands(m.Expression).Any(o => o.Broadcast != Broadcast.Elementwise)) return null;
-        string o = m.Output.Name;
+        string o = m.Output.Name, map = Kernels + "Elementwise.";
         if (m.Accumulate)
         {
             return m.Expression switch
             {
-                MapOperand a => $"{Primitives}Add({o}, {a.Operand}, {o});",
-                MapBinary { Operator: "*", Left: MapOperand a, Right: MapOperand b } => $"{Primitives}MultiplyAdd({a.Operand}, {b.Operand}, {o}, {o});",
-                MapBinary { Operator: "*", Left: MapConstant c, Right: MapOperand a } => $"{Primitives}MultiplyAdd({a.Operand}, {c.Code}, {o}, {o});",
-                MapUnary { Function: "neg", Argument: MapOperand a } => $"{Primitives}Subtract({o}, {a.Operand}, {o});",
+                MapOperand a => $"{map}Accumulate({a.Operand}, {o});",
+                MapBinary { Operator: "*", Left: MapOperand a, Right: MapOperand b } => $"{map}MultiplyAdd({a.Operand}, {b.Operand}, {o});",
+                MapBinary { Operator: "*", Left: MapConstant c, Right: MapOperand a } => $"{map}ScaleAdd({a.Operand}, {c.Code}, {o});",
+                MapUnary { Function: "neg", Argument: MapOperand a } => $"{map}Subtract({o}, {a.Operand}, {o});",
                 _ => null,
             };
         }
@@ -169,11 +168,11 @@ internal sealed partial class StepRenderer(RenderTarget target)
         {
             MapConstant { Value: 0 } => $"{o}.Clear();",
             MapOperand a => $"{a.Operand}.CopyTo({o});",
-            MapBinary { Left: MapOperand a, Right: MapOperand b } bin => $"{Primitives}{BinaryName(bin.Operator)}({a.Operand}, {b.Operand}, {o});",
-            MapBinary { Operator: "*", Left: MapConstant c, Right: MapOperand a } => $"{Primitives}Multiply({a.Operand}, {c.Code}, {o});",
-            MapBinary { Operator: "+", Left: MapOperand a, Right: MapConstant c } => $"{Primitives}Add({a.Operand}, {c.Code}, {o});",
-            MapBinary { Operator: "-", Left: MapOperand a, Right: MapConstant c } => $"{Primitives}Subtract({a.Operand}, {c.Code}, {o});",
-            MapUnary { Function: "neg", Argument: MapOperand a } => $"{Primitives}Negate({a.Operand}, {o});",
+            MapBinary { Left: MapOperand a, Right: MapOperand b } bin => $"{map}{BinaryName(bin.Operator)}({a.Operand}, {b.Operand}, {o});",
+            MapBinary { Operator: "*", Left: MapConstant c, Right: MapOperand a } => $"{map}Scale({a.Operand}, {c.Code}, {o});",
+            MapBinary { Operator: "+", Left: MapOperand a, Right: MapConstant c } => $"{map}AddScalar({a.Operand}, {c.Code}, {o});",
+            MapBinary { Operator: "-", Left: MapOperand a, Right: MapConstant c } => $"{map}SubtractScalar({a.Operand}, {c.Code}, {o});",
+            MapUnary { Function: "neg", Argument: MapOperand a } => $"{map}Negate({a.Operand}, {o});",
             _ => null,
         };
     }

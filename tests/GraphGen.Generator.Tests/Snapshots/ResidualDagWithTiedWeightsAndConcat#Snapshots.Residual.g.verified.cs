@@ -104,7 +104,7 @@ partial class Residual : global::GraphGen.TrainableNetwork<int>, global::GraphGe
 
         // 3. h2 = h + relu4
         var h2 = ArenaView(32, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h, relu4, h2);
+        global::GraphGen.Kernels.Elementwise.Add(h, relu4, h2);
         Observe(2, h2, batch);
 
         // 4. Dense "block": block2 = h2 · Wᵀ + b
@@ -118,7 +118,7 @@ partial class Residual : global::GraphGen.TrainableNetwork<int>, global::GraphGe
 
         // 5. h3 = h2 + relu7
         var h3 = ArenaView(64, batch * 16);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(h2, relu7, h3);
+        global::GraphGen.Kernels.Elementwise.Add(h2, relu7, h3);
         Observe(4, h3, batch);
 
         // 6. Mean: mean9 = (1/8)·Σ_i x_i

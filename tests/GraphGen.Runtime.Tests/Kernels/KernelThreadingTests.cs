@@ -243,6 +243,42 @@ public class KernelThreadingTests
         }
     }
 
+    /// <summary>The generated code's elementwise maps: TensorPrimitives' bits, on ranges over threads for large tensors.</summary>
+    [Fact]
+    public void ElementwiseMapsAreTensorPrimitivesBitForBitOnEveryThreadCount()
+    {
+        const int n = 3 * 64 * 1024 + 13; // above the parallel threshold, with a tail
+        var rng = new SeededRandom(86);
+        var a = Random(rng, n);
+        var b = Random(rng, n);
+        var o0 = Random(rng, n);
+        const float c = 0.3f;
+        float[] Expected(Action<float[]> map) { var o = (float[])o0.Clone(); map(o); return o; }
+        var cases = new (string Name, Action<float[]> Map, float[] Want)[]
+        {
+            ("Add", o => Elementwise.Add(a, b, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Add(a, b, o))),
+            ("Subtract", o => Elementwise.Subtract(a, b, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Subtract(a, b, o))),
+            ("Multiply", o => Elementwise.Multiply(a, b, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Multiply(a, b, o))),
+            ("Divide", o => Elementwise.Divide(a, b, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Divide(a, b, o))),
+            ("AddScalar", o => Elementwise.AddScalar(a, c, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Add(a, c, o))),
+            ("SubtractScalar", o => Elementwise.SubtractScalar(a, c, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Subtract(a, c, o))),
+            ("Scale", o => Elementwise.Scale(a, c, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Multiply(a, c, o))),
+            ("Negate", o => Elementwise.Negate(a, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Negate(a, o))),
+            ("MultiplyAdd", o => Elementwise.MultiplyAdd(a, b, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a, b, o, o))),
+            ("ScaleAdd", o => Elementwise.ScaleAdd(a, c, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a, c, o, o))),
+            ("Accumulate", o => Elementwise.Accumulate(a, o), Expected(o => System.Numerics.Tensors.TensorPrimitives.Add(o, a, o))),
+        };
+        foreach (var (name, map, want) in cases)
+        {
+            float[] Run(int threads) => WithThreads(threads, () => { var o = (float[])o0.Clone(); map(o); return o; });
+            Bitwise(want, Run(1), name + " on 1 thread");
+            Bitwise(want, RunUntilWorkersHelp(() => Run(2)), name + " on 2 threads");
+            Bitwise(want, Run(3), name + " on 3 threads");
+        }
+        var e = Assert.Throws<ArgumentException>(() => Elementwise.Add(a, b.AsSpan(1), new float[n]));
+        Assert.Contains("Elementwise.Add: the output holds", e.Message);
+    }
+
     [Fact]
     public void BatchNormIsBitwiseIdenticalForEveryThreadCount()
     {
