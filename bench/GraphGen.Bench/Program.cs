@@ -5,6 +5,7 @@ using GraphGen.Bench;
 // `profile [case...] [--threads N]`: the time of each runtime call of the MLPs' steps.
 // `profile-cnn [network...] [--threads N]`: each convolution of the CNNs and the passes after it, timed alone.
 // `profile-gpt [--threads N]`: each runtime call of TinyGpt's training step, timed alone, × its count.
+// `profile-pairs [gpt|cnn] [--threads N]`: consecutive calls of TinyGpt's and FashionResNet's steps, each pair against its two calls alone.
 // `sgemm [size...]`: quick GFLOP/s table.
 // `export-onnx DIR`: the benchmark networks exported by GraphGen, for the ONNX Runtime peer.
 // Anything else goes to BenchmarkDotNet's switcher.
@@ -22,6 +23,9 @@ switch (args.FirstOrDefault())
         break;
     case "profile-gpt":
         GptProfile.Run(Console.Out, args.Skip(1).ToArray());
+        break;
+    case "profile-pairs":
+        PairProfile.Run(Console.Out, args.Skip(1).ToArray());
         break;
     case "sgemm":
         SgemmQuick.Run(Console.Out, args.Skip(1).ToArray());

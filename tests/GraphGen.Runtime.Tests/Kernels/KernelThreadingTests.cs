@@ -279,6 +279,26 @@ public class KernelThreadingTests
         Assert.Contains("Elementwise.Add: the output holds", e.Message);
     }
 
+    /// <summary>A long batch's softmax cross-entropy runs its rows over the pool: the loss and gradient of the one-thread loop, bit for bit.</summary>
+    [Fact]
+    public void SoftmaxCrossEntropyIsBitwiseIdenticalForEveryThreadCount()
+    {
+        const int batch = 2048 + 37, classes = 96;
+        var rng = new SeededRandom(87);
+        var logits = Random(rng, batch * classes, -6f, 6f);
+        var labels = Enumerable.Range(0, batch).Select(i => i % 7 == 3 ? -1 : (i * 31) % classes).ToArray();
+        var old = Random(rng, batch * classes);
+        float[] Run(int threads) => WithThreads(threads, () =>
+        {
+            var dz = (float[])old.Clone();
+            float loss = Losses.SoftmaxCrossEntropy(logits, labels, dz, batch, classes, weight: 0.5f, accumulate: true, ignoreLabel: -1);
+            return dz.Append(loss).ToArray();
+        });
+        var one = Run(1);
+        Bitwise(one, RunUntilWorkersHelp(() => Run(2)), "2 threads");
+        Bitwise(one, Run(3), "3 threads");
+    }
+
     [Fact]
     public void BatchNormIsBitwiseIdenticalForEveryThreadCount()
     {
