@@ -76,18 +76,48 @@ public static partial class Gemm
         else RunBlock(in part, kind, direct: false);
     }
 
-    /// <summary>C (+)= ((P₀ + P₁) + P₂) + …, row by row.</summary>
+    /// <summary>
+    /// C (+)= ((P₀ + P₁) + P₂) + …, row by row: runs of rows over the pool once the partials are
+    /// large (TinyGpt's 512 × 128 products: 1 MiB of partials), each element the same sums in slice
+    /// order whichever thread adds them.
+    /// </summary>
     private static unsafe void SumDepthSlices(in Problem prob, float* partials, int slices)
     {
-        int m = prob.M, n = prob.N;
-        nint size = (nint)m * n;
-        for (int i = 0; i < m; i++)
+        var work = DepthSums.ForCurrentThread();
+        work.Set(prob.C, prob.Ldc, prob.M, prob.N, prob.Accumulate, partials, slices);
+        int parts = (prob.M + DepthSums.Rows - 1) / DepthSums.Rows;
+        WorkerPool.Run(work, parts, t_onCallingThread ? 1 : WorkerPool.ThreadsFor((long)slices * prob.M * prob.N, DepthSums.ParallelMinFloats));
+    }
+
+    /// <summary>Part p: rows [p·Rows, (p + 1)·Rows) of <see cref="SumDepthSlices"/>.</summary>
+    private sealed unsafe class DepthSums : ParallelWork
+    {
+        public const int Rows = 16;
+        public const long ParallelMinFloats = 1L << 17;
+        [ThreadStatic] private static DepthSums? t_instance;
+        private float* _c, _partials;
+        private nint _ldc;
+        private int _m, _n, _slices;
+        private bool _accumulate;
+
+        public static DepthSums ForCurrentThread() => t_instance ??= new DepthSums();
+
+        public void Set(float* c, nint ldc, int m, int n, bool accumulate, float* partials, int slices)
         {
-            var sum = new Span<float>(partials + (nint)i * n, n);
-            for (int s = 1; s < slices; s++)
-                SpanMath.Add(new ReadOnlySpan<float>(partials + s * size + (nint)i * n, n), sum);
-            var row = new Span<float>(prob.C + i * prob.Ldc, n);
-            SpanMath.CopyOrAdd(sum, row, prob.Accumulate);
+            _c = c; _ldc = ldc; _m = m; _n = n; _accumulate = accumulate; _partials = partials; _slices = slices;
+        }
+
+        public override void RunPart(int part)
+        {
+            int n = _n;
+            nint size = (nint)_m * n;
+            for (int i = part * Rows, end = Math.Min(_m, i + Rows); i < end; i++)
+            {
+                var sum = new Span<float>(_partials + (nint)i * n, n);
+                for (int s = 1; s < _slices; s++)
+                    SpanMath.Add(new ReadOnlySpan<float>(_partials + s * size + (nint)i * n, n), sum);
+                SpanMath.CopyOrAdd(sum, new Span<float>(_c + i * _ldc, n), _accumulate);
+            }
         }
     }
 }
