@@ -39,13 +39,15 @@ public class AttentionKernelTests(DeviceFixture fixture)
     }
 
     [Theory]
-    [InlineData(1, false)]
-    [InlineData(5, false)]
-    [InlineData(5, true)]
-    [InlineData(16, true)]    // whole 16-lane rows: the CPU's masked-vector path
-    [InlineData(19, false)]
-    [InlineData(19, true)]
-    public void CausalSoftmaxMatchesTheCpu(int t, bool accumulate)
+    [InlineData(1, false, 1f)]
+    [InlineData(5, false, 1f)]
+    [InlineData(5, true, 1f)]
+    [InlineData(16, true, 1f)]    // whole 16-lane rows: the CPU's masked-vector path
+    [InlineData(19, false, 1f)]
+    [InlineData(19, true, 1f)]
+    [InlineData(16, false, 0.35355338f)]   // attention's 1/√d folded in by the generator
+    [InlineData(19, true, 0.35355338f)]
+    public void CausalSoftmaxMatchesTheCpu(int t, bool accumulate, float scale)
     {
         const int count = 3;
         int n = count * t * t;
@@ -54,11 +56,11 @@ public class AttentionKernelTests(DeviceFixture fixture)
         var dx0 = GradientChecks.RandomInputs(n, 6);
         var y = new float[n];
         var dx = (float[])dx0.Clone();
-        CpuKernels.CausalSoftmax.Forward(count, t, s, y);
-        CpuKernels.CausalSoftmax.Backward(count, t, y, dy, dx, accumulate);
+        CpuKernels.CausalSoftmax.Forward(count, t, s, y, scale);
+        CpuKernels.CausalSoftmax.Backward(count, t, y, dy, dx, accumulate, scale);
 
-        var forward = Device.Run(v => DeviceKernels.CausalSoftmax.Forward(Device, count, t, v[0], v[1]), s, Filled(n, float.NaN));
-        var backward = Device.Run(v => DeviceKernels.CausalSoftmax.Backward(Device, count, t, v[0], v[1], v[2], accumulate), y, dy, (float[])dx0.Clone());
+        var forward = Device.Run(v => DeviceKernels.CausalSoftmax.Forward(Device, count, t, v[0], v[1], scale), s, Filled(n, float.NaN));
+        var backward = Device.Run(v => DeviceKernels.CausalSoftmax.Backward(Device, count, t, v[0], v[1], v[2], accumulate, scale), y, dy, (float[])dx0.Clone());
         // The CPU's exp is a vector polynomial and its sums go lane by lane: a relative 2e-6.
         Close.All(y, forward[1], 2e-6, "y");
         Close.All(dx, backward[2], 2e-6, "dx");
@@ -70,28 +72,6 @@ public class AttentionKernelTests(DeviceFixture fixture)
                     Assert.Equal(0, BitConverter.SingleToInt32Bits(forward[1][at]));   // exactly +0, NaN overwritten
                     Assert.Equal(accumulate ? dx0[at] : 0f, backward[2][at]);          // masked entries keep their gradient or get 0
                 }
-    }
-
-    [Theory]
-    [InlineData(16, false)]
-    [InlineData(19, true)]
-    public void ScaledCausalSoftmaxMatchesTheCpu(int t, bool accumulate)
-    {
-        const int count = 3;
-        const float scale = 0.35355338f;
-        int n = count * t * t;
-        var s = GradientChecks.RandomInputs(n, 14, -9f, 9f);
-        var dy = GradientChecks.RandomInputs(n, 15);
-        var dx0 = GradientChecks.RandomInputs(n, 16);
-        var y = new float[n];
-        var dx = (float[])dx0.Clone();
-        CpuKernels.CausalSoftmax.Forward(count, t, s, y, scale);
-        CpuKernels.CausalSoftmax.Backward(count, t, y, dy, dx, accumulate, scale);
-
-        var forward = Device.Run(v => DeviceKernels.CausalSoftmax.Forward(Device, count, t, v[0], v[1], scale), s, Filled(n, float.NaN));
-        var backward = Device.Run(v => DeviceKernels.CausalSoftmax.Backward(Device, count, t, v[0], v[1], v[2], accumulate, scale), y, dy, (float[])dx0.Clone());
-        Close.All(y, forward[1], 2e-6, "y");
-        Close.All(dx, backward[2], 2e-6, "dx");
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class GemmDepthSliceTests
         Assert.Equal(1, Slices(2048, 1024, 2048));                     // partials above the cap
         Assert.Equal(1, Slices(128, 128, 2048, transA: false));        // not a weight gradient
         Assert.Equal(1, Slices(128, 128, 2048, transB: true));
-        Assert.Equal((750, 1500), Gemm.DepthSlice(1500, 2, 1));
+        Assert.Equal((750, 1500), FixedSlices.Bounds(1500, 2, 1));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class GemmDepthSliceTests
         float[]? sum = null;
         for (int s = 0; s < slices; s++)
         {
-            var (first, end) = Gemm.DepthSlice(gemm.K, slices, s);
+            var (first, end) = FixedSlices.Bounds(gemm.K, slices, s);
             Assert.True(end - first < Gemm.DepthSliceMinK);
             var p = new float[gemm.M * gemm.N];
             Gemm.Compute(true, false, gemm.M, gemm.N, end - first, gemm.A.AsSpan(first * gemm.Lda), gemm.Lda, gemm.B.AsSpan(first * gemm.Ldb), gemm.Ldb, p, gemm.N, false);

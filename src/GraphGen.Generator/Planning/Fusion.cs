@@ -72,18 +72,14 @@ internal static class Fusion
     private static bool FuseIntoConsumer(Draft draft, List<KernelStep> section, MapStep producer)
     {
         var temp = producer.Output;
-        if (draft.IsKept(temp)) return false;
-        var steps = draft.AllSteps.ToList();
-        var readers = steps.Where(s => s.Reads.Contains(temp)).ToList();
-        if (readers.Count != 1 || readers[0] is not MapStep consumer || steps.Count(s => s.Writes.Contains(temp)) != 1) return false;
+        if (Passed(draft, temp) is not (_, MapStep consumer)) return false;
         if (consumer.Output == temp || consumer.Rows != producer.Rows || consumer.Columns != producer.Columns) return false;
         if (MapStep.MapOperands(consumer.Expression).Any(o => o.Operand == temp && o.Broadcast != Broadcast.Elementwise)) return false;
         int from = section.IndexOf(producer), to = section.IndexOf(consumer);
         if (from < 0 || to < from) return false;
         // The producer's inputs must still hold the same values where the consumer now reads them.
         var inputs = MapStep.MapOperands(producer.Expression).Select(o => o.Operand).ToList();
-        for (int k = from + 1; k < to; k++)
-            if (section[k].Writes.Any(inputs.Contains)) return false;
+        if (Between(section, from, to).Any(s => s.Writes.Any(inputs.Contains))) return false;
 
         var fused = Substitute(consumer.Expression, temp, producer.Expression);
         if (Size(fused) > MaxExpressionSize) return false;   // a value read many times would be recomputed as often
@@ -134,16 +130,12 @@ internal static class Fusion
     private static bool FuseIntoProducer(Draft draft, List<KernelStep> section, MapStep map, ActivationForm activation)
     {
         var input = activation.Input;
-        if (draft.IsKept(input)) return false;
-        var steps = draft.AllSteps.ToList();
-        var writers = steps.Where(s => s.Writes.Contains(input)).ToList();
-        var readers = steps.Where(s => s.Reads.Contains(input)).ToList();
-        if (writers.Count != 1 || readers.Count != 1 || readers[0] != map) return false;
-        int at = section.IndexOf(writers[0]);
+        if (Passed(draft, input) is not (var writer, var reader) || reader != map) return false;
+        int at = section.IndexOf(writer);
         if (at < 0 || at > section.IndexOf(map)) return false;
         var use = activation.Use;
         string name = use.Function.Name;
-        KernelStep? fused = writers[0] switch
+        KernelStep? fused = writer switch
         {
             GemmStep { Accumulate: false, Activation: null } gemm when !use.IsBackward || gemm.Bias is null => gemm with
             {
@@ -188,8 +180,8 @@ internal static class Fusion
         if (fused is null) return false;
         section[at] = fused with
         {
-            Comment = Then(writers[0].Comment, map.Comment),
-            Label = writers[0].Label + " + " + map.Label,
+            Comment = Then(writer.Comment, map.Comment),
+            Label = writer.Label + " + " + map.Label,
         };
         section.Remove(map);
         if (fused is not ModalStep) draft.Drop(input);
@@ -261,15 +253,12 @@ internal static class Fusion
         var forward = draft.Forward;
         for (int i = 0; i < forward.Count; i++)
         {
-            if (forward[i] is not CallStep { Kernel: "CausalSoftmax", Method: "Forward" } softmax || softmax.Arguments.Any(a => a.Name == "scale")) continue;
+            if (forward[i] is not CallStep { Kernel: "CausalSoftmax", Method: "Forward" } softmax || HasScale(softmax)) continue;
             var scores = softmax.Arguments[2].Operand!;
-            var steps = draft.AllSteps.ToList();
-            if (draft.IsKept(scores) || steps.Count(s => s.Reads.Contains(scores)) != 1) continue;
-            var writers = steps.Where(s => s.Writes.Contains(scores)).ToList();
-            if (writers.Count != 1 || writers[0] is not MapStep { Accumulate: false } map || ScaleOf(map.Expression) is not { } scale) continue;
+            if (Passed(draft, scores) is not (MapStep { Accumulate: false } map, _) || ScaleOf(map.Expression) is not { } scale) continue;
             var (c, x) = scale;
             int at = forward.IndexOf(map);
-            if (at < 0 || at > i || forward.Skip(at + 1).Take(i - at - 1).Any(s => s.Writes.Contains(x))) continue;
+            if (at < 0 || at > i || Between(forward, at, i).Any(s => s.Writes.Contains(x))) continue;
             forward[i] = softmax with
             {
                 Arguments = [softmax.Arguments[0], softmax.Arguments[1], KernelArg.In(x), softmax.Arguments[3], KernelArg.Float(c, "scale")],
@@ -286,14 +275,11 @@ internal static class Fusion
         {
             if (backward[i] is not MapStep map || ScaleOf(map.Expression) is not { } scale) continue;
             var (c, gradient) = scale;
-            var steps = draft.AllSteps.ToList();
-            if (draft.IsKept(gradient) || steps.Count(s => s.Reads.Contains(gradient)) != 1) continue;
-            var writers = steps.Where(s => s.Writes.Contains(gradient)).ToList();
-            if (writers.Count != 1 || writers[0] is not CallStep { Kernel: "CausalSoftmax", Method: "Backward" } softmax
-                || softmax.Arguments.Any(a => a.Name == "scale") || !softmax.Arguments.Any(a => a is { Name: "accumulate", Value: "false" })) continue;
+            if (Passed(draft, gradient) is not (CallStep { Kernel: "CausalSoftmax", Method: "Backward" } softmax, _)
+                || HasScale(softmax) || !softmax.Arguments.Any(a => a is { Name: "accumulate", Value: "false" })) continue;
             int at = backward.IndexOf(softmax);
             // The gradient is now written where the softmax backward runs: nothing between may touch it.
-            if (at < 0 || at > i || backward.Skip(at + 1).Take(i - at - 1).Any(s => s.Reads.Contains(map.Output) || s.Writes.Contains(map.Output))) continue;
+            if (at < 0 || at > i || Between(backward, at, i).Any(s => s.Reads.Contains(map.Output) || s.Writes.Contains(map.Output))) continue;
             backward[at] = softmax with
             {
                 Arguments = [.. softmax.Arguments.Take(4), new KernelArg(map.Output, map.Accumulate ? Access.InOut : Access.Out, null),
@@ -307,6 +293,24 @@ internal static class Fusion
             i--;
         }
     }
+
+    private static bool HasScale(CallStep softmax) => softmax.Arguments.Any(a => a.Name == "scale");
+
+    /// <summary>
+    /// The one step that writes <paramref name="temp"/> and the one that reads it, when it is a
+    /// temporary passed between just those two (not an output, written once, read once).
+    /// </summary>
+    private static (KernelStep Writer, KernelStep Reader)? Passed(Draft draft, Operand temp)
+    {
+        if (draft.IsKept(temp)) return null;
+        var steps = draft.AllSteps.ToList();
+        var writers = steps.Where(s => s.Writes.Contains(temp)).ToList();
+        var readers = steps.Where(s => s.Reads.Contains(temp)).ToList();
+        return writers.Count == 1 && readers.Count == 1 ? (writers[0], readers[0]) : null;
+    }
+
+    /// <summary>The steps strictly between positions <paramref name="from"/> and <paramref name="to"/> of a section.</summary>
+    private static IEnumerable<KernelStep> Between(List<KernelStep> section, int from, int to) => section.Skip(from + 1).Take(to - from - 1);
 
     /// <summary>(c, x) when the map is c·x (or x·c) for a constant c and a whole tensor x.</summary>
     private static (double Scale, Operand Operand)? ScaleOf(MapExpr expression) => expression switch

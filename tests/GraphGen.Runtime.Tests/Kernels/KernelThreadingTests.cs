@@ -216,7 +216,7 @@ public class KernelThreadingTests
                 var expected = new float[cols];
                 for (int s = 0; s < slices; s++)
                 {
-                    var (first, end) = Gemm.DepthSlice(rows, slices, s);
+                    var (first, end) = FixedSlices.Bounds(rows, slices, s);
                     for (int j = 0; j < cols; j++)
                     {
                         float sum = 0f;

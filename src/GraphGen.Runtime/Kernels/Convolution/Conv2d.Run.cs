@@ -202,7 +202,7 @@ public static partial class Conv2d
         public override void RunPart(int slice)
         {
             ref readonly var s = ref Shape;
-            int first = (int)((long)Batch * slice / Slices), end = (int)((long)Batch * (slice + 1) / Slices);
+            var (first, end) = FixedSlices.Bounds(Batch, Slices, slice);
             if (Algorithm == ConvAlgorithm.Winograd)
             {
                 ConvWinograd.BackwardWeightSlice(in s, first, end, Input, Weight, Output + (nint)slice * ConvWinograd.WeightPartialSize(in s), WithBias, Threads > 1);

@@ -98,7 +98,7 @@ public static class Bias
 
         public override void RunPart(int slice)
         {
-            var (first, end) = Gemm.DepthSlice(Rows, Slices, slice);
+            var (first, end) = FixedSlices.Bounds(Rows, Slices, slice);
             SumColumns(Dy + (nint)first * Cols, Partials + (nint)slice * Cols, end - first, Cols, accumulate: false);
         }
     }
@@ -106,53 +106,51 @@ public static class Bias
     /// <summary>sums[j] (+)= Σ_r dy[r, j], each column one chain of adds in row order from 0.</summary>
     private static unsafe void SumColumns(float* pdy, float* pdb, int rows, int cols, bool accumulate)
     {
+        int j = 0;
+        if (Avx512F.IsSupported)
         {
-            int j = 0;
-            if (Avx512F.IsSupported)
+            // Four blocks of 16 columns at a time: four independent chains hide the add latency.
+            for (; j <= cols - 64; j += 64)
             {
-                // Four blocks of 16 columns at a time: four independent chains hide the add latency.
-                for (; j <= cols - 64; j += 64)
+                Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                float* at = pdy + j;
+                for (int r = 0; r < rows; r++, at += cols)
                 {
-                    Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                    float* at = pdy + j;
-                    for (int r = 0; r < rows; r++, at += cols)
-                    {
-                        s0 += Vector512.Load(at);
-                        s1 += Vector512.Load(at + 16);
-                        s2 += Vector512.Load(at + 32);
-                        s3 += Vector512.Load(at + 48);
-                    }
-                    Store512(pdb + j, s0, accumulate);
-                    Store512(pdb + j + 16, s1, accumulate);
-                    Store512(pdb + j + 32, s2, accumulate);
-                    Store512(pdb + j + 48, s3, accumulate);
+                    s0 += Vector512.Load(at);
+                    s1 += Vector512.Load(at + 16);
+                    s2 += Vector512.Load(at + 32);
+                    s3 += Vector512.Load(at + 48);
                 }
-                for (; j < cols; j += 16)
-                {
-                    var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - j)).AsSingle();
-                    Vector512<float> s = default;
-                    float* at = pdy + j;
-                    for (int r = 0; r < rows; r++, at += cols) s += Avx512F.MaskLoad(at, mask, Vector512<float>.Zero);
-                    if (accumulate) s = Avx512F.MaskLoad(pdb + j, mask, Vector512<float>.Zero) + s;
-                    Avx512F.MaskStore(pdb + j, mask, s);
-                }
-                return;
+                Store512(pdb + j, s0, accumulate);
+                Store512(pdb + j + 16, s1, accumulate);
+                Store512(pdb + j + 32, s2, accumulate);
+                Store512(pdb + j + 48, s3, accumulate);
             }
-            if (Vector256.IsHardwareAccelerated)
-                for (; j <= cols - 8; j += 8)
-                {
-                    Vector256<float> s = default;
-                    float* at = pdy + j;
-                    for (int r = 0; r < rows; r++, at += cols) s += Vector256.Load(at);
-                    if (accumulate) s = Vector256.Load(pdb + j) + s;
-                    Vector256.Store(s, pdb + j);
-                }
-            for (; j < cols; j++)
+            for (; j < cols; j += 16)
             {
-                float s = 0f;
-                for (int r = 0; r < rows; r++) s += pdy[(nint)r * cols + j];
-                pdb[j] = accumulate ? pdb[j] + s : s;
+                var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - j)).AsSingle();
+                Vector512<float> s = default;
+                float* at = pdy + j;
+                for (int r = 0; r < rows; r++, at += cols) s += Avx512F.MaskLoad(at, mask, Vector512<float>.Zero);
+                if (accumulate) s = Avx512F.MaskLoad(pdb + j, mask, Vector512<float>.Zero) + s;
+                Avx512F.MaskStore(pdb + j, mask, s);
             }
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated)
+            for (; j <= cols - 8; j += 8)
+            {
+                Vector256<float> s = default;
+                float* at = pdy + j;
+                for (int r = 0; r < rows; r++, at += cols) s += Vector256.Load(at);
+                if (accumulate) s = Vector256.Load(pdb + j) + s;
+                Vector256.Store(s, pdb + j);
+            }
+        for (; j < cols; j++)
+        {
+            float s = 0f;
+            for (int r = 0; r < rows; r++) s += pdy[(nint)r * cols + j];
+            pdb[j] = accumulate ? pdb[j] + s : s;
         }
     }
 

@@ -44,10 +44,6 @@ public static partial class Gemm
     /// <summary>The most floats the partial products of one sliced GEMM take (16 MiB).</summary>
     internal const long MaxDepthPartialFloats = 4L << 20;
 
-    /// <summary>Rows [first, end) of the batch in slice <paramref name="slice"/> of <paramref name="slices"/> over <paramref name="k"/>.</summary>
-    internal static (int First, int End) DepthSlice(int k, int slices, int slice) =>
-        ((int)((long)k * slice / slices), (int)((long)k * (slice + 1) / slices));
-
     /// <summary>C (+)= Σₛ Pₛ: the slices over the worker pool (each thread its contiguous run), then their sum in slice order.</summary>
     private static unsafe void RunDepthSlices(in Problem prob, KernelKind kind, int slices)
     {
@@ -64,7 +60,7 @@ public static partial class Gemm
     /// <summary>Pₛ = op(A)ₛ·Bₛ into its partial (m×n, contiguous), on this thread.</summary>
     private static unsafe void RunDepthSlice(in Problem prob, KernelKind kind, in Partition partition, int slice, GemmBuffers buffers)
     {
-        var (first, end) = DepthSlice(prob.K, partition.DepthSlices, slice);
+        var (first, end) = FixedSlices.Bounds(prob.K, partition.DepthSlices, slice);
         var part = prob;
         part.A = prob.A + first * prob.Lda;   // op(A)(i, p) = A[p·lda + i]: rows p of A
         part.B = prob.B + first * prob.Ldb;   // op(B)(p, j) = B[p·ldb + j]: rows p of B

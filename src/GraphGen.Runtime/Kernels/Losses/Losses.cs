@@ -71,37 +71,22 @@ public static class Losses
     {
         // Rows go in blocks: the vector work of a block first, then its logarithms (calls that
         // would otherwise force every vector register to be saved around them, row after row).
-        const int Block = CrossEntropyBlocks.Rows;
-        int threads = WorkerPool.ThreadsFor((long)batch * classes, CrossEntropyBlocks.ParallelMinFloats);
-        if (threads > 1 && batch > Block)
+        // A long batch's blocks run over the pool (each thread its contiguous run of rows, as the
+        // head's GEMM wrote them and its weight gradient's depth slices will read them: on the
+        // calling thread alone, TinyGpt's 2048 × 96 loss left that weight gradient 109 µs slower
+        // than alone). Each row's term is kept as a float and added here in double in row order,
+        // so every thread count gives the same bits.
+        var terms = KernelWorkspace.ForCurrentThread().Lanes(batch);
+        fixed (float* pt = terms)
         {
-            // Blocks over the pool (each thread its contiguous run of rows, as the head's GEMM
-            // wrote them and its weight gradient's depth slices will read them: on the calling
-            // thread alone, TinyGpt's 2048 × 96 loss left that weight gradient 109 µs slower than
-            // alone), each row's term kept as a float and added here in double in row order: the
-            // bits of the one-thread loop.
-            var terms = KernelWorkspace.ForCurrentThread().Lanes(batch);
-            fixed (float* pt = terms)
-            {
-                var work = CrossEntropyBlocks.ForCurrentThread();
-                work.Set(logits, labels, dlogits, batch, classes, gradScale, accumulate, ignored, pt);
-                WorkerPool.Run(work, (batch + Block - 1) / Block, threads);
-                double sum = 0;
-                for (int b = 0; b < batch; b++) sum += pt[b];
-                return sum;
-            }
+            var work = CrossEntropyBlocks.ForCurrentThread();
+            work.Set(logits, labels, dlogits, batch, classes, gradScale, accumulate, ignored, pt);
+            WorkerPool.Run(work, (batch + CrossEntropyBlocks.Rows - 1) / CrossEntropyBlocks.Rows,
+                WorkerPool.ThreadsFor((long)batch * classes, CrossEntropyBlocks.ParallelMinFloats));
+            double total = 0;
+            for (int b = 0; b < batch; b++) total += pt[b];
+            return total;
         }
-        float* sums = stackalloc float[Block];
-        float* shifted = stackalloc float[Block];
-        double total = 0;
-        for (int b0 = 0; b0 < batch; b0 += Block)
-        {
-            int rows = Math.Min(Block, batch - b0);
-            SoftmaxCrossEntropyRows512(logits + (nint)b0 * classes, labels + b0, dlogits == null ? null : dlogits + (nint)b0 * classes,
-                rows, classes, gradScale, accumulate, sums, shifted, ignored);
-            for (int r = 0; r < rows; r++) total += MathF.Log(sums[r]) - shifted[r];
-        }
-        return total;
     }
 
     /// <summary>Part i: rows [i·Rows, (i + 1)·Rows) of the AVX-512 softmax cross-entropy, each row's loss term into terms.</summary>

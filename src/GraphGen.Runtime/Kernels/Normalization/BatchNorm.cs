@@ -201,7 +201,7 @@ public static partial class BatchNorm
         public override void RunPart(int slice)
         {
             int channels = _channels, spatial = _spatial;
-            int first = (int)((long)_batch * slice / _slices), end = (int)((long)_batch * (slice + 1) / _slices);
+            var (first, end) = FixedSlices.Bounds(_batch, _slices, slice);
             var sums = Partials.Slice(2 * slice * channels, 2 * channels);
             if (_pass is SlicePass.Sums or SlicePass.Squares or SlicePass.GradientSums) sums.Clear();
             for (int b = first; b < end; b++)

@@ -120,7 +120,7 @@ public static class LayerNorm
     private static unsafe void BackwardSlice(RowsWork w, int slice)
     {
         int cols = w.Cols;
-        int r0 = (int)((long)w.Rows * slice / w.Slices), r1 = (int)((long)w.Rows * (slice + 1) / w.Slices);
+        var (r0, r1) = FixedSlices.Bounds(w.Rows, w.Slices, slice);
         var g = new ReadOnlySpan<float>(w.Gamma, cols);
         var sumGamma = new Span<double>(w.Sums + (nint)slice * 2 * cols, cols);
         var sumBeta = new Span<double>(w.Sums + (nint)slice * 2 * cols + cols, cols);

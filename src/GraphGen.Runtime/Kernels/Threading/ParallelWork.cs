@@ -15,3 +15,15 @@ internal abstract class ParallelWork
 {
     public abstract void RunPart(int part);
 }
+
+/// <summary>
+/// A count of items (rows, samples) cut into a fixed number of slices, slice s holding items
+/// [s·count/slices, (s + 1)·count/slices): how the kernels whose sums go by slices (weight
+/// gradients, BatchNorm, LayerNorm's dγ/dβ, bias sums) fix their order independently of the threads.
+/// </summary>
+internal static class FixedSlices
+{
+    /// <summary>Items [First, End) of slice <paramref name="slice"/> of <paramref name="slices"/> over <paramref name="count"/>.</summary>
+    public static (int First, int End) Bounds(int count, int slices, int slice) =>
+        ((int)((long)count * slice / slices), (int)((long)count * (slice + 1) / slices));
+}
