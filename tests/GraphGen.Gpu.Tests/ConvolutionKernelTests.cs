@@ -54,6 +54,37 @@ public class ConvolutionKernelTests(DeviceFixture fixture)
         Close.All(expected, d.Download(y), Tolerance, what + ": y");
     }
 
+    /// <summary>
+    /// Inference's convolution with the max pooling taken as it is written: the device's direct
+    /// forward then its max pooling, bit for bit (the same sums and the same scan), and the CPU's
+    /// ForwardMaxPooled to rounding. Windows 2×2 stride 2 and 3×3 stride 1 padding 1 (overlapping).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ForwardMaxPooledIsTheForwardThenThePooling(string name, Conv2dShape s, int batch, bool withBias)
+    {
+        var (x, w, bias) = Inputs(s, batch, withBias, seed: 5);
+        foreach (var pool in new[] { new Pool2dShape(s.OutChannels, s.OutHeight, s.OutWidth, 2, 2, 2, 2, 0, 0), new Pool2dShape(s.OutChannels, s.OutHeight, s.OutWidth, 3, 3, 1, 1, 1, 1) })
+        {
+            if (pool.OutHeight < 1 || pool.OutWidth < 1) continue;
+            string what = $"{name}, pooled {pool.KernelH}×{pool.KernelW} stride {pool.StrideH}";
+            var cpu = new float[batch * pool.OutputSize];
+            CpuKernels.Conv2d.ForwardMaxPooled(in s, in pool, batch, x, w, bias, cpu, default(Relu));
+            using var d = new DeviceArrays(fixture.Device);
+            var (dx, dw, db) = (d.Upload(x), d.Upload(w), d.Upload(bias));
+            var unpooled = d.Garbage(batch * s.OutputSize);
+            var separate = d.Garbage(cpu.Length);
+            GpuKernels.Conv2d.Forward(fixture.Device, in s, batch, dx, dw, db, unpooled, default(Relu), ConvPath.Direct);
+            GpuKernels.Pool2d.MaxForward(fixture.Device, in pool, batch, unpooled, separate, d.Upload(new int[cpu.Length]));
+            var fused = d.Garbage(cpu.Length);
+            GpuKernels.Conv2d.ForwardMaxPooled(fixture.Device, in s, in pool, batch, dx, dw, db, fused, default(Relu));
+            var (expected, actual) = (d.Download(separate), d.Download(fused));
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"{what}: y[{i}] = {actual[i]}, forward then pooling gave {expected[i]}");
+            Close.All(cpu, actual, Tolerance, what + ": against the CPU");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void BackwardInputMatchesTheCpu(string name, Conv2dShape s, int batch, bool withBias)

@@ -218,3 +218,25 @@ public partial class AttentionOps
     [Loss]
     Tensor Loss(Tensor p, [Shape(4, 3)] Tensor t) => MeanSquaredError(p, t);
 }
+
+/// <summary>
+/// Max pooling right after convolutions, as a ResNet stem has it (convolution, BatchNorm, ReLU, a
+/// 3×3 pooling of stride 2 with padding) and as LeNet does (convolution with its bias and ReLU, 2×2
+/// pooling): at inference the generator pools as each convolution writes (Conv2d.ForwardMaxPooled).
+/// </summary>
+[Network]
+public partial class PooledStemNet
+{
+    [Forward]
+    Tensor Forward([Shape(2, 12, 12)] Tensor image)
+    {
+        var stem = Relu(BatchNorm(Conv2d(image, 4, kernel: 3, name: "stem", padding: 1, bias: false), "stem.bn")); // 4×12×12
+        var p1 = MaxPool2d(stem, kernel: 3, stride: 2, padding: 1);                                                 // 4×6×6
+        var c2 = Relu(Conv2d(p1, 5, kernel: 3, name: "conv2", padding: 1));                                         // 5×6×6
+        var p2 = MaxPool2d(c2, kernel: 2);                                                                          // 5×3×3
+        return Dense(Flatten(p2), 3, "head");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y);
+}

@@ -126,19 +126,19 @@ partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
           n7 [label="fc1\nDense \"fc1\"  [B, 64]\n32,832 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n9 [label="fc2\nDense \"fc2\"  [B, 10]\n650 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n11 [label="softmaxCrossEntropy11\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="7. SoftmaxCrossEntropy\n→ dFc2", fillcolor="#fff1dc"];
-          s1 [label="8. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
-          s2 [label="9. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
-          s3 [label="10. dense fc2 dx + Relu backward\n→ dFc1", fillcolor="#fff1dc"];
-          s4 [label="11. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
-          s5 [label="12. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
-          s6 [label="13. dense fc1 dx\n→ dFlatten6", fillcolor="#fff1dc"];
-          s7 [label="14. Flatten backward\n→ dPooled", fillcolor="#fff1dc"];
-          s8 [label="15. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
-          s9 [label="16. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
-          s10 [label="17. conv conv2 dx\n→ dC1", fillcolor="#fff1dc"];
-          s11 [label="18. Relu backward\n→ dConv1", fillcolor="#fff1dc"];
-          s12 [label="19. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
+          s0 [label="6. SoftmaxCrossEntropy\n→ dFc2", fillcolor="#fff1dc"];
+          s1 [label="7. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
+          s2 [label="8. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
+          s3 [label="9. dense fc2 dx + Relu backward\n→ dFc1", fillcolor="#fff1dc"];
+          s4 [label="10. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
+          s5 [label="11. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
+          s6 [label="12. dense fc1 dx\n→ dFlatten6", fillcolor="#fff1dc"];
+          s7 [label="13. Flatten backward\n→ dPooled", fillcolor="#fff1dc"];
+          s8 [label="14. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
+          s9 [label="15. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
+          s10 [label="16. conv conv2 dx\n→ dC1", fillcolor="#fff1dc"];
+          s11 [label="17. Relu backward\n→ dConv1", fillcolor="#fff1dc"];
+          s12 [label="18. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dFc2"];
           s0 -> s2 [label="dFc2"];
           s0 -> s3 [label="dFc2"];
@@ -177,19 +177,19 @@ partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
           n7["fc1<br/>Dense #quot;fc1#quot; [B, 64]<br/>32,832 parameters"]:::forward
           n9["fc2<br/>Dense #quot;fc2#quot; [B, 10]<br/>650 parameters"]:::forward
           n11["softmaxCrossEntropy11<br/>SoftmaxCrossEntropy scalar"]:::forward
-          s0["7. SoftmaxCrossEntropy<br/>→ dFc2"]:::backward
-          s1["8. dense fc2 dW<br/>→ dFc2Weight"]:::backward
-          s2["9. dense fc2 db<br/>→ dFc2Bias"]:::backward
-          s3["10. dense fc2 dx + Relu backward<br/>→ dFc1"]:::backward
-          s4["11. dense fc1 dW<br/>→ dFc1Weight"]:::backward
-          s5["12. dense fc1 db<br/>→ dFc1Bias"]:::backward
-          s6["13. dense fc1 dx<br/>→ dFlatten6"]:::backward
-          s7["14. Flatten backward<br/>→ dPooled"]:::backward
-          s8["15. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
-          s9["16. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
-          s10["17. conv conv2 dx<br/>→ dC1"]:::backward
-          s11["18. Relu backward<br/>→ dConv1"]:::backward
-          s12["19. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
+          s0["6. SoftmaxCrossEntropy<br/>→ dFc2"]:::backward
+          s1["7. dense fc2 dW<br/>→ dFc2Weight"]:::backward
+          s2["8. dense fc2 db<br/>→ dFc2Bias"]:::backward
+          s3["9. dense fc2 dx + Relu backward<br/>→ dFc1"]:::backward
+          s4["10. dense fc1 dW<br/>→ dFc1Weight"]:::backward
+          s5["11. dense fc1 db<br/>→ dFc1Bias"]:::backward
+          s6["12. dense fc1 dx<br/>→ dFlatten6"]:::backward
+          s7["13. Flatten backward<br/>→ dPooled"]:::backward
+          s8["14. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
+          s9["15. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
+          s10["16. conv conv2 dx<br/>→ dC1"]:::backward
+          s11["17. Relu backward<br/>→ dConv1"]:::backward
+          s12["18. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
           s0 -->|dFc2| s1
           s0 -->|dFc2| s2
           s0 -->|dFc2| s3

@@ -20,23 +20,23 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
     //   fc2.bias      [10]             38272      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 7168 floats. Steps are numbered in training order: forward 1–6, loss 7, backward 8–19.
+    //   One arena of capacity × 7168 floats. Steps are numbered in training order: forward 1–5, loss 6, backward 7–18.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer        holds                      floats/sample  offset  live (steps)
-    //   c1            Relu output                         1024       0  1–18
-    //   c2            Relu output                         2048    1024  2–15
-    //   pooled        MaxPool2d output                     512    3072  3–4
-    //   pooledArgmax  saved by MaxPool2d (ints)            512    3584  3–15
-    //   flatten6      Flatten output                       512    4096  4–11
-    //   h             Relu output                           64    3072  5–10
-    //   fc2           Dense "fc2" output                    10    3136  6–end
-    //   dFc2          dLoss/dfc2                            10    3146  7–10
-    //   dFc1          dLoss/dfc1                            64    3156  10–13
-    //   dFlatten6     dLoss/dflatten6                      512    4096  13–14
-    //   dPooled       dLoss/dpooled                        512    4608  14–15
-    //   dConv2        dLoss/dconv2                        2048    5120  15–17
-    //   dC1           dLoss/dc1                           1024    1024  17–18
-    //   dConv1        dLoss/dconv1                        1024    2048  18–19
+    //   c1            Relu output                         1024       0  1–17
+    //   c2            Relu output                         2048    1024  2–14
+    //   pooled        MaxPool2d output                     512    3072  2–3
+    //   pooledArgmax  saved by MaxPool2d (ints)            512    3584  2–14
+    //   flatten6      Flatten output                       512    4096  3–10
+    //   h             Relu output                           64    3072  4–9
+    //   fc2           Dense "fc2" output                    10    3136  5–end
+    //   dFc2          dLoss/dfc2                            10    3146  6–9
+    //   dFc1          dLoss/dfc1                            64    3156  9–12
+    //   dFlatten6     dLoss/dflatten6                      512    4096  12–13
+    //   dPooled       dLoss/dpooled                        512    4608  13–14
+    //   dConv2        dLoss/dconv2                        2048    5120  14–16
+    //   dC1           dLoss/dc1                           1024    1024  16–17
+    //   dConv1        dLoss/dconv1                        1024    2048  17–18
     //   Sharing saves 2708 of 9876 floats per sample (27%).
     /// <summary>What SmallConvNet is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
@@ -93,41 +93,52 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //      conv2[o, i, j] = b[o] + Σ_c,u,v c1[c, 1i − 1 + 1u, 1j − 1 + 1v] · W[o, c, u, v]
         //      W = conv2.weight [32, 16, 3, 3]
         //    then Relu: c2 = max(conv2, 0)
-        //    fused: Relu is applied as each output is written, so conv2 is never stored
+        //    then MaxPool2d: pooled [32, 4, 4] = max of c2 over 2×2 windows, stride 2
+        //    fused: Relu is applied as each output is written, so conv2 is never stored; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so c2 is not stored
         var conv2Weight = ParameterView(160, 4608);
         var conv2Bias = ParameterView(4768, 32);
         var c2 = ArenaView(1024, batch * 2048);
-        global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, c1, conv2Weight, conv2Bias, c2, new global::GraphGen.Kernels.Relu());
-        Observe(1, c2, batch);
-
-        // 3. MaxPool2d: pooled [32, 4, 4] = max of c2 over 2×2 windows, stride 2
         var pooled = ArenaView(3072, batch * 512);
         var pooledArgmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(3584, batch * 512));
-        global::GraphGen.Kernels.Pool2d.MaxForward(new global::GraphGen.Kernels.Pool2dShape(32, 8, 8, 2, 2, 2, 2, 0, 0), batch, c2, pooled, pooledArgmax);
+        if (training)
+        {
+            global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, c1, conv2Weight, conv2Bias, c2, new global::GraphGen.Kernels.Relu());
+            global::GraphGen.Kernels.Pool2d.MaxForward(new global::GraphGen.Kernels.Pool2dShape(32, 8, 8, 2, 2, 2, 2, 0, 0), batch, c2, pooled, pooledArgmax);
+        }
+        else if (Observing)
+        {
+            global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, c1, conv2Weight, conv2Bias, c2, new global::GraphGen.Kernels.Relu());
+            global::GraphGen.Kernels.Pool2d.MaxForward(new global::GraphGen.Kernels.Pool2dShape(32, 8, 8, 2, 2, 2, 2, 0, 0), batch, c2, pooled, pooledArgmax);
+        }
+        else
+        {
+            global::GraphGen.Kernels.Conv2d.ForwardMaxPooled(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), new global::GraphGen.Kernels.Pool2dShape(32, 8, 8, 2, 2, 2, 2, 0, 0), batch, c1, conv2Weight, conv2Bias, pooled, new global::GraphGen.Kernels.Relu());
+        }
+        Observe(1, c2, batch);
         Observe(2, pooled, batch);
 
-        // 4. Flatten: flatten6 [512] = pooled [32, 4, 4] (the same values, another shape)
+        // 3. Flatten: flatten6 [512] = pooled [32, 4, 4] (the same values, another shape)
         var flatten6 = ArenaView(4096, batch * 512);
         pooled.CopyTo(flatten6);
         Observe(3, flatten6, batch);
 
-        // 5. Dense "fc1": fc1 = flatten6 · Wᵀ + b
+        // 4. Dense "fc1": fc1 = flatten6 · Wᵀ + b
         //      fc1[r, o] = Σ_i flatten6[r, i] · W[o, i] + b[o]   for o < 64, i < 512
         //      W = fc1.weight [64, 512], b = fc1.bias [64]
         //    then Relu: h = max(fc1, 0)
         //    fused: bias and Relu are applied in the GEMM epilogue, so fc1 is never stored
         var fc1Weight = ParameterView(4800, 32768);
         var fc1Bias = ParameterView(37568, 64);
-        var h = ArenaView(3072, batch * 64);   // reuses floats of pooled (free after step 4)
+        var h = ArenaView(3072, batch * 64);   // reuses floats of pooled (free after step 3)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(flatten6, fc1Weight, h, batch, 64, 512, bias: fc1Bias, new global::GraphGen.Kernels.Relu());
         Observe(4, h, batch);
 
-        // 6. Dense "fc2": fc2 = h · Wᵀ + b
+        // 5. Dense "fc2": fc2 = h · Wᵀ + b
         //      fc2[r, o] = Σ_i h[r, i] · W[o, i] + b[o]   for o < 10, i < 64
         //      W = fc2.weight [10, 64], b = fc2.bias [10]
         var fc2Weight = ParameterView(37632, 640);
         var fc2Bias = ParameterView(38272, 10);
-        var fc2 = ArenaView(3136, batch * 10);   // reuses floats of pooled (free after step 4)
+        var fc2 = ArenaView(3136, batch * 10);   // reuses floats of pooled (free after step 3)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, fc2Weight, fc2, batch, 10, 64, bias: fc2Bias);
         Observe(5, fc2, batch);
     }
@@ -135,7 +146,7 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     protected override float RunLoss(global::System.ReadOnlySpan<int> digit, int batch, bool withGradient)
     {
-        // 7. SoftmaxCrossEntropy(fc2, digit), N = B
+        // 6. SoftmaxCrossEntropy(fc2, digit), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
         var fc2 = ArenaView(3136, batch * 10);
@@ -151,18 +162,18 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
     /// </summary>
     protected override void RunBackward(global::System.ReadOnlySpan<float> image, int batch)
     {
-        // 8. Dense "fc2" backward, weight: dW = dFc2ᵀ · h   (W = fc2.weight)
+        // 7. Dense "fc2" backward, weight: dW = dFc2ᵀ · h   (W = fc2.weight)
         //      dW[o, i] = Σ_r dFc2[r, o] · h[r, i]   (summed over the batch)
         var dFc2 = ArenaView(3146, batch * 10);
         var h = ArenaView(3072, batch * 64);
         var dFc2Weight = GradientView(37632, 640);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc2, h, dFc2Weight, 10, 64, batch);
 
-        // 9. Dense "fc2" backward, bias: db[o] = Σ_r dFc2[r, o]   (b = fc2.bias)
+        // 8. Dense "fc2" backward, bias: db[o] = Σ_r dFc2[r, o]   (b = fc2.bias)
         var dFc2Bias = GradientView(38272, 10);
         global::GraphGen.Kernels.Bias.SumRows(dFc2, dFc2Bias, batch, 10, accumulate: false);
 
-        // 10. Dense "fc2" backward, input: dh = dFc2 · W
+        // 9. Dense "fc2" backward, input: dh = dFc2 · W
         //      dh[r, i] = Σ_o dFc2[r, o] · W[o, i]
         //    then Relu backward: dFc1 = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dh is never stored
@@ -170,27 +181,27 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         var dFc1 = ArenaView(3156, batch * 64);
         global::GraphGen.Kernels.Gemm.Multiply(dFc2, fc2Weight, dFc1, batch, 64, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: h);
 
-        // 11. Dense "fc1" backward, weight: dW = dFc1ᵀ · flatten6   (W = fc1.weight)
+        // 10. Dense "fc1" backward, weight: dW = dFc1ᵀ · flatten6   (W = fc1.weight)
         //      dW[o, i] = Σ_r dFc1[r, o] · flatten6[r, i]   (summed over the batch)
         var flatten6 = ArenaView(4096, batch * 512);
         var dFc1Weight = GradientView(4800, 32768);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc1, flatten6, dFc1Weight, 64, 512, batch);
 
-        // 12. Dense "fc1" backward, bias: db[o] = Σ_r dFc1[r, o]   (b = fc1.bias)
+        // 11. Dense "fc1" backward, bias: db[o] = Σ_r dFc1[r, o]   (b = fc1.bias)
         var dFc1Bias = GradientView(37568, 64);
         global::GraphGen.Kernels.Bias.SumRows(dFc1, dFc1Bias, batch, 64, accumulate: false);
 
-        // 13. Dense "fc1" backward, input: dFlatten6 = dFc1 · W
+        // 12. Dense "fc1" backward, input: dFlatten6 = dFc1 · W
         //      dFlatten6[r, i] = Σ_o dFc1[r, o] · W[o, i]
         var fc1Weight = ParameterView(4800, 32768);
-        var dFlatten6 = ArenaView(4096, batch * 512);   // reuses floats of flatten6 (free after step 11)
+        var dFlatten6 = ArenaView(4096, batch * 512);   // reuses floats of flatten6 (free after step 10)
         global::GraphGen.Kernels.Gemm.Multiply(dFc1, fc1Weight, dFlatten6, batch, 512, 64);
 
-        // 14. Flatten backward: dPooled = dFlatten6 seen as [32, 4, 4]
+        // 13. Flatten backward: dPooled = dFlatten6 seen as [32, 4, 4]
         var dPooled = ArenaView(4608, batch * 512);
         dFlatten6.CopyTo(dPooled);
 
-        // 15. MaxPool2d backward: each dPooled value goes to the input that was the maximum of its window (pooledArgmax); the others get 0
+        // 14. MaxPool2d backward: each dPooled value goes to the input that was the maximum of its window (pooledArgmax); the others get 0
         //    then Relu backward: dConv2 = dC2 where c2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied to each plane as its gradient is routed, so dC2 is never stored
         var pooledArgmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(3584, batch * 512));
@@ -198,22 +209,22 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         var c2 = ArenaView(1024, batch * 2048);
         global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(32, 8, 8, 2, 2, 2, 2, 0, 0), batch, dPooled, pooledArgmax, dConv2, new global::GraphGen.Kernels.Relu(), c2);
 
-        // 16. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · c1[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
+        // 15. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · c1[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
         var c1 = ArenaView(0, batch * 1024);
         var dConv2Weight = GradientView(160, 4608);
         var dConv2Bias = GradientView(4768, 32);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, c1, dConv2, dConv2Weight, dConv2Bias, accumulate: false);
 
-        // 17. Conv2d "conv2" backward, input: dC1 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
+        // 16. Conv2d "conv2" backward, input: dC1 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
         var conv2Weight = ParameterView(160, 4608);
-        var dC1 = ArenaView(1024, batch * 1024);   // reuses floats of c2 (free after step 15)
+        var dC1 = ArenaView(1024, batch * 1024);   // reuses floats of c2 (free after step 14)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dConv2, conv2Weight, dC1, accumulate: false);
 
-        // 18. Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dConv1 = ArenaView(2048, batch * 1024);   // reuses floats of c2 (free after step 15)
+        // 17. Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dConv1 = ArenaView(2048, batch * 1024);   // reuses floats of c2 (free after step 14)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), c1, dC1, dConv1, accumulate: false);
 
-        // 19. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
+        // 18. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
         var dConv1Weight = GradientView(0, 144);
         var dConv1Bias = GradientView(144, 16);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(1, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, image, dConv1, dConv1Weight, dConv1Bias, accumulate: false);

@@ -145,22 +145,22 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           n10 [label="fc2\nDense \"fc2\"  [B, 84]\n10,164 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="fc3\nDense \"fc3\"  [B, 10]\n850 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n14 [label="softmaxCrossEntropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="9. SoftmaxCrossEntropy\n→ dFc3", fillcolor="#fff1dc"];
-          s1 [label="10. dense fc3 dW\n→ dFc3Weight", fillcolor="#fff1dc"];
-          s2 [label="11. dense fc3 db\n→ dFc3Bias", fillcolor="#fff1dc"];
-          s3 [label="12. dense fc3 dx + Relu backward\n→ dFc2", fillcolor="#fff1dc"];
-          s4 [label="13. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
-          s5 [label="14. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
-          s6 [label="15. dense fc2 dx + Relu backward\n→ dFc1", fillcolor="#fff1dc"];
-          s7 [label="16. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
-          s8 [label="17. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
-          s9 [label="18. dense fc1 dx\n→ dFlatten7", fillcolor="#fff1dc"];
-          s10 [label="19. Flatten backward\n→ dS4", fillcolor="#fff1dc"];
-          s11 [label="20. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
-          s12 [label="21. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
-          s13 [label="22. conv conv2 dx\n→ dS2", fillcolor="#fff1dc"];
-          s14 [label="23. MaxPool2d backward + Relu backward\n→ dConv1", fillcolor="#fff1dc"];
-          s15 [label="24. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
+          s0 [label="7. SoftmaxCrossEntropy\n→ dFc3", fillcolor="#fff1dc"];
+          s1 [label="8. dense fc3 dW\n→ dFc3Weight", fillcolor="#fff1dc"];
+          s2 [label="9. dense fc3 db\n→ dFc3Bias", fillcolor="#fff1dc"];
+          s3 [label="10. dense fc3 dx + Relu backward\n→ dFc2", fillcolor="#fff1dc"];
+          s4 [label="11. dense fc2 dW\n→ dFc2Weight", fillcolor="#fff1dc"];
+          s5 [label="12. dense fc2 db\n→ dFc2Bias", fillcolor="#fff1dc"];
+          s6 [label="13. dense fc2 dx + Relu backward\n→ dFc1", fillcolor="#fff1dc"];
+          s7 [label="14. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
+          s8 [label="15. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
+          s9 [label="16. dense fc1 dx\n→ dFlatten7", fillcolor="#fff1dc"];
+          s10 [label="17. Flatten backward\n→ dS4", fillcolor="#fff1dc"];
+          s11 [label="18. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
+          s12 [label="19. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
+          s13 [label="20. conv conv2 dx\n→ dS2", fillcolor="#fff1dc"];
+          s14 [label="21. MaxPool2d backward + Relu backward\n→ dConv1", fillcolor="#fff1dc"];
+          s15 [label="22. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dFc3"];
           s0 -> s2 [label="dFc3"];
           s0 -> s3 [label="dFc3"];
@@ -206,22 +206,22 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           n10["fc2<br/>Dense #quot;fc2#quot; [B, 84]<br/>10,164 parameters"]:::forward
           n12["fc3<br/>Dense #quot;fc3#quot; [B, 10]<br/>850 parameters"]:::forward
           n14["softmaxCrossEntropy14<br/>SoftmaxCrossEntropy scalar"]:::forward
-          s0["9. SoftmaxCrossEntropy<br/>→ dFc3"]:::backward
-          s1["10. dense fc3 dW<br/>→ dFc3Weight"]:::backward
-          s2["11. dense fc3 db<br/>→ dFc3Bias"]:::backward
-          s3["12. dense fc3 dx + Relu backward<br/>→ dFc2"]:::backward
-          s4["13. dense fc2 dW<br/>→ dFc2Weight"]:::backward
-          s5["14. dense fc2 db<br/>→ dFc2Bias"]:::backward
-          s6["15. dense fc2 dx + Relu backward<br/>→ dFc1"]:::backward
-          s7["16. dense fc1 dW<br/>→ dFc1Weight"]:::backward
-          s8["17. dense fc1 db<br/>→ dFc1Bias"]:::backward
-          s9["18. dense fc1 dx<br/>→ dFlatten7"]:::backward
-          s10["19. Flatten backward<br/>→ dS4"]:::backward
-          s11["20. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
-          s12["21. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
-          s13["22. conv conv2 dx<br/>→ dS2"]:::backward
-          s14["23. MaxPool2d backward + Relu backward<br/>→ dConv1"]:::backward
-          s15["24. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
+          s0["7. SoftmaxCrossEntropy<br/>→ dFc3"]:::backward
+          s1["8. dense fc3 dW<br/>→ dFc3Weight"]:::backward
+          s2["9. dense fc3 db<br/>→ dFc3Bias"]:::backward
+          s3["10. dense fc3 dx + Relu backward<br/>→ dFc2"]:::backward
+          s4["11. dense fc2 dW<br/>→ dFc2Weight"]:::backward
+          s5["12. dense fc2 db<br/>→ dFc2Bias"]:::backward
+          s6["13. dense fc2 dx + Relu backward<br/>→ dFc1"]:::backward
+          s7["14. dense fc1 dW<br/>→ dFc1Weight"]:::backward
+          s8["15. dense fc1 db<br/>→ dFc1Bias"]:::backward
+          s9["16. dense fc1 dx<br/>→ dFlatten7"]:::backward
+          s10["17. Flatten backward<br/>→ dS4"]:::backward
+          s11["18. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
+          s12["19. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
+          s13["20. conv conv2 dx<br/>→ dS2"]:::backward
+          s14["21. MaxPool2d backward + Relu backward<br/>→ dConv1"]:::backward
+          s15["22. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
           s0 -->|dFc3| s1
           s0 -->|dFc3| s2
           s0 -->|dFc3| s3

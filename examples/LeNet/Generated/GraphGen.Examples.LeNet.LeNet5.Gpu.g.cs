@@ -23,70 +23,92 @@ partial class LeNet5
             //      conv1[o, i, j] = b[o] + Σ_c,u,v image[c, 1i − 2 + 1u, 1j − 2 + 1v] · W[o, c, u, v]
             //      W = conv1.weight [6, 1, 5, 5]
             //    then Relu: c1 = max(conv1, 0)
-            //    fused: Relu is applied as each output is written, so conv1 is never stored
+            //    then MaxPool2d: s2 [6, 14, 14] = max of c1 over 2×2 windows, stride 2
+            //    fused: Relu is applied as each output is written, so conv1 is never stored; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so c1 is not stored
             var image = InputView(batch);
             var conv1Weight = ParameterView(0, 150);
             var conv1Bias = ParameterView(150, 6);
             var c1 = ArenaView(0, batch * 4704);
-            global::GraphGen.Gpu.Kernels.Conv2d.Forward(Device, new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), batch, image, conv1Weight, conv1Bias, c1, new global::GraphGen.Kernels.Relu());
-            Observe(0, c1, batch);
-
-            // 2. MaxPool2d: s2 [6, 14, 14] = max of c1 over 2×2 windows, stride 2
             var s2 = ArenaView(4704, batch * 1176);
             var s2Argmax = ArenaView(5880, batch * 1176).Cast<int>();
-            global::GraphGen.Gpu.Kernels.Pool2d.MaxForward(Device, new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, c1, s2, s2Argmax);
+            if (training)
+            {
+                global::GraphGen.Gpu.Kernels.Conv2d.Forward(Device, new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), batch, image, conv1Weight, conv1Bias, c1, new global::GraphGen.Kernels.Relu());
+                global::GraphGen.Gpu.Kernels.Pool2d.MaxForward(Device, new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, c1, s2, s2Argmax);
+            }
+            else if (Observing)
+            {
+                global::GraphGen.Gpu.Kernels.Conv2d.Forward(Device, new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), batch, image, conv1Weight, conv1Bias, c1, new global::GraphGen.Kernels.Relu());
+                global::GraphGen.Gpu.Kernels.Pool2d.MaxForward(Device, new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, c1, s2, s2Argmax);
+            }
+            else
+            {
+                global::GraphGen.Gpu.Kernels.Conv2d.ForwardMaxPooled(Device, new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, image, conv1Weight, conv1Bias, s2, new global::GraphGen.Kernels.Relu());
+            }
+            Observe(0, c1, batch);
             Observe(1, s2, batch);
 
-            // 3. Conv2d "conv2": conv2 [16, 10, 10] = conv(s2 [6, 14, 14], 5×5, stride 1, padding 0)
+            // 2. Conv2d "conv2": conv2 [16, 10, 10] = conv(s2 [6, 14, 14], 5×5, stride 1, padding 0)
             //      conv2[o, i, j] = b[o] + Σ_c,u,v s2[c, 1i − 0 + 1u, 1j − 0 + 1v] · W[o, c, u, v]
             //      W = conv2.weight [16, 6, 5, 5]
             //    then Relu: c3 = max(conv2, 0)
-            //    fused: Relu is applied as each output is written, so conv2 is never stored
+            //    then MaxPool2d: s4 [16, 5, 5] = max of c3 over 2×2 windows, stride 2
+            //    fused: Relu is applied as each output is written, so conv2 is never stored; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so c3 is not stored
             var conv2Weight = ParameterView(156, 2400);
             var conv2Bias = ParameterView(2556, 16);
             var c3 = ArenaView(7056, batch * 1600);
-            global::GraphGen.Gpu.Kernels.Conv2d.Forward(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, conv2Weight, conv2Bias, c3, new global::GraphGen.Kernels.Relu());
-            Observe(2, c3, batch);
-
-            // 4. MaxPool2d: s4 [16, 5, 5] = max of c3 over 2×2 windows, stride 2
             var s4 = ArenaView(8656, batch * 400);
             var s4Argmax = ArenaView(9056, batch * 400).Cast<int>();
-            global::GraphGen.Gpu.Kernels.Pool2d.MaxForward(Device, new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, c3, s4, s4Argmax);
+            if (training)
+            {
+                global::GraphGen.Gpu.Kernels.Conv2d.Forward(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, conv2Weight, conv2Bias, c3, new global::GraphGen.Kernels.Relu());
+                global::GraphGen.Gpu.Kernels.Pool2d.MaxForward(Device, new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, c3, s4, s4Argmax);
+            }
+            else if (Observing)
+            {
+                global::GraphGen.Gpu.Kernels.Conv2d.Forward(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, conv2Weight, conv2Bias, c3, new global::GraphGen.Kernels.Relu());
+                global::GraphGen.Gpu.Kernels.Pool2d.MaxForward(Device, new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, c3, s4, s4Argmax);
+            }
+            else
+            {
+                global::GraphGen.Gpu.Kernels.Conv2d.ForwardMaxPooled(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, s2, conv2Weight, conv2Bias, s4, new global::GraphGen.Kernels.Relu());
+            }
+            Observe(2, c3, batch);
             Observe(3, s4, batch);
 
-            // 5. Flatten: flatten7 [400] = s4 [16, 5, 5] (the same values, another shape)
+            // 3. Flatten: flatten7 [400] = s4 [16, 5, 5] (the same values, another shape)
             var flatten7 = ArenaView(9456, batch * 400);
             global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, s4, flatten7);
             Observe(4, flatten7, batch);
 
-            // 6. Dense "fc1": fc1 = flatten7 · Wᵀ + b
+            // 4. Dense "fc1": fc1 = flatten7 · Wᵀ + b
             //      fc1[r, o] = Σ_i flatten7[r, i] · W[o, i] + b[o]   for o < 120, i < 400
             //      W = fc1.weight [120, 400], b = fc1.bias [120]
             //    then Relu: f5 = max(fc1, 0)
             //    fused: bias and Relu are applied in the GEMM epilogue, so fc1 is never stored
             var fc1Weight = ParameterView(2572, 48000);
             var fc1Bias = ParameterView(50572, 120);
-            var f5 = ArenaView(8656, batch * 120);   // reuses floats of s4 (free after step 5)
+            var f5 = ArenaView(8656, batch * 120);   // reuses floats of s4 (free after step 3)
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, flatten7, fc1Weight, f5, batch, 120, 400, bias: fc1Bias, new global::GraphGen.Kernels.Relu());
             Observe(5, f5, batch);
 
-            // 7. Dense "fc2": fc2 = f5 · Wᵀ + b
+            // 5. Dense "fc2": fc2 = f5 · Wᵀ + b
             //      fc2[r, o] = Σ_i f5[r, i] · W[o, i] + b[o]   for o < 84, i < 120
             //      W = fc2.weight [84, 120], b = fc2.bias [84]
             //    then Relu: f6 = max(fc2, 0)
             //    fused: bias and Relu are applied in the GEMM epilogue, so fc2 is never stored
             var fc2Weight = ParameterView(50692, 10080);
             var fc2Bias = ParameterView(60772, 84);
-            var f6 = ArenaView(8776, batch * 84);   // reuses floats of s4 (free after step 5)
+            var f6 = ArenaView(8776, batch * 84);   // reuses floats of s4 (free after step 3)
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, f5, fc2Weight, f6, batch, 84, 120, bias: fc2Bias, new global::GraphGen.Kernels.Relu());
             Observe(6, f6, batch);
 
-            // 8. Dense "fc3": fc3 = f6 · Wᵀ + b
+            // 6. Dense "fc3": fc3 = f6 · Wᵀ + b
             //      fc3[r, o] = Σ_i f6[r, i] · W[o, i] + b[o]   for o < 10, i < 84
             //      W = fc3.weight [10, 84], b = fc3.bias [10]
             var fc3Weight = ParameterView(60856, 840);
             var fc3Bias = ParameterView(61696, 10);
-            var fc3 = ArenaView(8860, batch * 10);   // reuses floats of s4 (free after step 5)
+            var fc3 = ArenaView(8860, batch * 10);   // reuses floats of s4 (free after step 3)
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, f6, fc3Weight, fc3, batch, 10, 84, bias: fc3Bias);
             Observe(7, fc3, batch);
         }
@@ -94,7 +116,7 @@ partial class LeNet5
         /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
         protected override void RunLoss(int batch, bool withGradient)
         {
-            // 9. SoftmaxCrossEntropy(fc3, digit), N = B
+            // 7. SoftmaxCrossEntropy(fc3, digit), N = B
             //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
             //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
             var fc3 = ArenaView(8860, batch * 10);
@@ -116,18 +138,18 @@ partial class LeNet5
         /// </summary>
         protected override void RunBackward(int batch)
         {
-            // 10. Dense "fc3" backward, weight: dW = dFc3ᵀ · f6   (W = fc3.weight)
+            // 8. Dense "fc3" backward, weight: dW = dFc3ᵀ · f6   (W = fc3.weight)
             //      dW[o, i] = Σ_r dFc3[r, o] · f6[r, i]   (summed over the batch)
             var dFc3 = ArenaView(8870, batch * 10);
             var f6 = ArenaView(8776, batch * 84);
             var dFc3Weight = GradientView(60856, 840);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dFc3, f6, dFc3Weight, 10, 84, batch);
 
-            // 11. Dense "fc3" backward, bias: db[o] = Σ_r dFc3[r, o]   (b = fc3.bias)
+            // 9. Dense "fc3" backward, bias: db[o] = Σ_r dFc3[r, o]   (b = fc3.bias)
             var dFc3Bias = GradientView(61696, 10);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dFc3, dFc3Bias, batch, 10, accumulate: false);
 
-            // 12. Dense "fc3" backward, input: dF6 = dFc3 · W
+            // 10. Dense "fc3" backward, input: dF6 = dFc3 · W
             //      dF6[r, i] = Σ_o dFc3[r, o] · W[o, i]
             //    then Relu backward: dFc2 = dF6 where f6 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied in the GEMM epilogue, so dF6 is never stored
@@ -135,17 +157,17 @@ partial class LeNet5
             var dFc2 = ArenaView(8880, batch * 84);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dFc3, fc3Weight, dFc2, batch, 84, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: f6);
 
-            // 13. Dense "fc2" backward, weight: dW = dFc2ᵀ · f5   (W = fc2.weight)
+            // 11. Dense "fc2" backward, weight: dW = dFc2ᵀ · f5   (W = fc2.weight)
             //      dW[o, i] = Σ_r dFc2[r, o] · f5[r, i]   (summed over the batch)
             var f5 = ArenaView(8656, batch * 120);
             var dFc2Weight = GradientView(50692, 10080);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dFc2, f5, dFc2Weight, 84, 120, batch);
 
-            // 14. Dense "fc2" backward, bias: db[o] = Σ_r dFc2[r, o]   (b = fc2.bias)
+            // 12. Dense "fc2" backward, bias: db[o] = Σ_r dFc2[r, o]   (b = fc2.bias)
             var dFc2Bias = GradientView(60772, 84);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dFc2, dFc2Bias, batch, 84, accumulate: false);
 
-            // 15. Dense "fc2" backward, input: dF5 = dFc2 · W
+            // 13. Dense "fc2" backward, input: dF5 = dFc2 · W
             //      dF5[r, i] = Σ_o dFc2[r, o] · W[o, i]
             //    then Relu backward: dFc1 = dF5 where f5 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied in the GEMM epilogue, so dF5 is never stored
@@ -153,27 +175,27 @@ partial class LeNet5
             var dFc1 = ArenaView(9856, batch * 120);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dFc2, fc2Weight, dFc1, batch, 120, 84, new global::GraphGen.Kernels.Relu(), derivativeSource: f5);
 
-            // 16. Dense "fc1" backward, weight: dW = dFc1ᵀ · flatten7   (W = fc1.weight)
+            // 14. Dense "fc1" backward, weight: dW = dFc1ᵀ · flatten7   (W = fc1.weight)
             //      dW[o, i] = Σ_r dFc1[r, o] · flatten7[r, i]   (summed over the batch)
             var flatten7 = ArenaView(9456, batch * 400);
             var dFc1Weight = GradientView(2572, 48000);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dFc1, flatten7, dFc1Weight, 120, 400, batch);
 
-            // 17. Dense "fc1" backward, bias: db[o] = Σ_r dFc1[r, o]   (b = fc1.bias)
+            // 15. Dense "fc1" backward, bias: db[o] = Σ_r dFc1[r, o]   (b = fc1.bias)
             var dFc1Bias = GradientView(50572, 120);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dFc1, dFc1Bias, batch, 120, accumulate: false);
 
-            // 18. Dense "fc1" backward, input: dFlatten7 = dFc1 · W
+            // 16. Dense "fc1" backward, input: dFlatten7 = dFc1 · W
             //      dFlatten7[r, i] = Σ_o dFc1[r, o] · W[o, i]
             var fc1Weight = ParameterView(2572, 48000);
-            var dFlatten7 = ArenaView(9456, batch * 400);   // reuses floats of flatten7 (free after step 16)
+            var dFlatten7 = ArenaView(9456, batch * 400);   // reuses floats of flatten7 (free after step 14)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dFc1, fc1Weight, dFlatten7, batch, 400, 120);
 
-            // 19. Flatten backward: dS4 = dFlatten7 seen as [16, 5, 5]
-            var dS4 = ArenaView(9856, batch * 400);   // reuses floats of dFc1 (free after step 18)
+            // 17. Flatten backward: dS4 = dFlatten7 seen as [16, 5, 5]
+            var dS4 = ArenaView(9856, batch * 400);   // reuses floats of dFc1 (free after step 16)
             global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dFlatten7, dS4);
 
-            // 20. MaxPool2d backward: each dS4 value goes to the input that was the maximum of its window (s4Argmax); the others get 0
+            // 18. MaxPool2d backward: each dS4 value goes to the input that was the maximum of its window (s4Argmax); the others get 0
             //    then Relu backward: dConv2 = dC3 where c3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied to each plane as its gradient is routed, so dC3 is never stored
             var s4Argmax = ArenaView(9056, batch * 400).Cast<int>();
@@ -181,26 +203,26 @@ partial class LeNet5
             var c3 = ArenaView(7056, batch * 1600);
             global::GraphGen.Gpu.Kernels.Pool2d.MaxBackward(Device, new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, dS4, s4Argmax, dConv2, new global::GraphGen.Kernels.Relu(), c3);
 
-            // 21. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · s2[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
+            // 19. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · s2[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
             var s2 = ArenaView(4704, batch * 1176);
             var dConv2Weight = GradientView(156, 2400);
             var dConv2Bias = GradientView(2556, 16);
             global::GraphGen.Gpu.Kernels.Conv2d.BackwardWeight(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, dConv2, dConv2Weight, dConv2Bias, accumulate: false);
 
-            // 22. Conv2d "conv2" backward, input: dS2 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
+            // 20. Conv2d "conv2" backward, input: dS2 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
             var conv2Weight = ParameterView(156, 2400);
-            var dS2 = ArenaView(4704, batch * 1176);   // reuses floats of s2 (free after step 21)
+            var dS2 = ArenaView(4704, batch * 1176);   // reuses floats of s2 (free after step 19)
             global::GraphGen.Gpu.Kernels.Conv2d.BackwardInput(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, dConv2, conv2Weight, dS2, accumulate: false);
 
-            // 23. MaxPool2d backward: each dS2 value goes to the input that was the maximum of its window (s2Argmax); the others get 0
+            // 21. MaxPool2d backward: each dS2 value goes to the input that was the maximum of its window (s2Argmax); the others get 0
             //    then Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied to each plane as its gradient is routed, so dC1 is never stored
             var s2Argmax = ArenaView(5880, batch * 1176).Cast<int>();
-            var dConv1 = ArenaView(8870, batch * 4704);   // reuses floats of dConv2 (free after step 22)
+            var dConv1 = ArenaView(8870, batch * 4704);   // reuses floats of dConv2 (free after step 20)
             var c1 = ArenaView(0, batch * 4704);
             global::GraphGen.Gpu.Kernels.Pool2d.MaxBackward(Device, new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, dS2, s2Argmax, dConv1, new global::GraphGen.Kernels.Relu(), c1);
 
-            // 24. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
+            // 22. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
             var image = InputView(batch);
             var dConv1Weight = GradientView(0, 150);
             var dConv1Bias = GradientView(150, 6);

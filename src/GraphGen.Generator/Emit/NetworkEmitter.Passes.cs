@@ -39,12 +39,15 @@ internal sealed partial class NetworkEmitter
     /// <summary>
     /// "if (training) " before observing a tensor that only the training branch of a modal step writes
     /// (a convolution's output that inference folds away), "if (!training) " for one only inference
-    /// writes, "" otherwise: an observer never sees a tensor the pass did not compute.
+    /// writes, "" otherwise: an observer never sees a tensor the pass did not compute. A step whose
+    /// inference stores more while observed (<see cref="ModalStep.ObservedInference"/>) counts that
+    /// branch as its inference: observing is the only time the guard matters.
     /// </summary>
     private static string ModeGuard(KernelStep step, Operand written)
     {
         if (step is not ModalStep modal) return "";
-        bool training = modal.Training.Any(s => s.Writes.Contains(written)), inference = modal.Inference.Any(s => s.Writes.Contains(written));
+        bool training = modal.Training.Any(s => s.Writes.Contains(written));
+        bool inference = (modal.ObservedInference ?? modal.Inference).Any(s => s.Writes.Contains(written));
         return training == inference ? "" : training ? "if (training) " : "if (!training) ";
     }
 

@@ -35,6 +35,9 @@ internal sealed partial class StepRenderer(RenderTarget target)
             case ModalStep modal:
                 using (w.Block("if (training)"))
                     foreach (var inner in modal.Training) RenderBody(w, inner);
+                if (modal.ObservedInference is { } observed)
+                    using (w.Block("else if (Observing)"))
+                        foreach (var inner in observed) RenderBody(w, inner);
                 using (w.Block("else"))
                     foreach (var inner in modal.Inference) RenderBody(w, inner);
                 break;

@@ -22,6 +22,11 @@ namespace GraphGen.Generator.Planning;
 /// <item>elementwise chains: a map whose result is read only by the next map (over the same
 /// rows and columns) is substituted into it, so the chain runs as one loop and the intermediate
 /// tensor is never stored;</item>
+/// <item>inference: a max pooling whose input only a convolution (with its activation, and its
+/// BatchNorm folded in) writes and nothing else reads becomes one <c>Conv2d.ForwardMaxPooled</c>:
+/// each sample is pooled while its convolution output is in cache, and the full-size output is never
+/// stored (training keeps the two steps: the backward pass needs the output and the argmax; so does
+/// inference while an activation observer is attached, which sees every activation);</item>
 /// <item>attention's scale: scores·c read only by a causal softmax become the softmax's
 /// <c>scale</c> argument (it multiplies each score as it reads it), and in the backward pass
 /// c·(the softmax's gradient) becomes the softmax backward's <c>scale</c>: the same products,
@@ -49,6 +54,7 @@ internal static class Fusion
                 if (section[i] is MapStep { Accumulate: false } producer && FuseIntoConsumer(draft, section, producer)) i--;
             }
         }
+        PoolAsConvolutionsWrite(draft);
         return plan with { Forward = draft.Forward, Backward = draft.Backward, Buffers = draft.Buffers };
     }
 
@@ -239,6 +245,54 @@ internal static class Fusion
             Label = conv.Label + " + " + modal.Label,
             Fused = $"at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in {foldedWeight.Name}, b' = β + (b − μ)·γ/√(σ² + ε) in {foldedBias.Name}), so {convOutput.Name} is not written",
         };
+    }
+
+    /// <summary>
+    /// Conv2d.Forward (its activation fused, perhaps its BatchNorm folded: a modal step's inference
+    /// branch) followed by Pool2d.MaxForward of its output becomes, at inference, one
+    /// Conv2d.ForwardMaxPooled into the pooling's output; training runs the two steps as before (its
+    /// backward pass reads the convolution's output and the argmax). Only when the convolution's
+    /// output is not an output of the network and nothing before the backward pass reads it or the
+    /// argmax but the pooling.
+    /// </summary>
+    private static void PoolAsConvolutionsWrite(Draft draft)
+    {
+        var forward = draft.Forward;
+        for (int i = 1; i < forward.Count; i++)
+        {
+            if (forward[i] is not CallStep { Kernel: "Pool2d", Method: "MaxForward" } pool) continue;
+            var (x, argmax) = (pool.Arguments[2].Operand!, pool.Arguments[4].Operand!);
+            var previous = forward[i - 1];
+            var inference = previous is ModalStep modal ? modal.Inference.LastOrDefault() : previous;
+            if (inference is not CallStep { Kernel: "Conv2d", Method: "Forward" } conv || !conv.Writes.Contains(x) || draft.IsKept(x)) continue;
+            if (draft.Forward.Concat(draft.Plan.Loss).Any(s => s != pool && (s.Reads.Contains(x) || s.Reads.Contains(argmax)))) continue;
+            var pooled = conv with
+            {
+                Method = "ForwardMaxPooled",
+                Arguments = [conv.Arguments[0], pool.Arguments[0], conv.Arguments[1], conv.Arguments[2], conv.Arguments[3], conv.Arguments[4], pool.Arguments[3]],
+            };
+            string fused = $"at inference (unless observed) the max pooling is taken as the convolution writes each sample, so {x.Name} is not stored";
+            forward[i - 1] = previous is ModalStep m
+                ? m with
+                {
+                    Training = [.. m.Training, pool],
+                    Inference = [.. m.Inference.Take(m.Inference.Count - 1), pooled],
+                    ObservedInference = [.. m.Inference, pool],
+                    Comment = Then(m.Comment, pool.Comment),
+                    Label = m.Label + " + " + pool.Label,
+                    Fused = m.Fused + "; " + fused,
+                }
+                : new ModalStep([conv, pool], [pooled])
+                {
+                    ObservedInference = [conv, pool],
+                    SourceNode = conv.SourceNode,
+                    Comment = Then(conv.Comment, pool.Comment),
+                    Label = conv.Label + " + " + pool.Label,
+                    Fused = (conv.Fused is null ? "" : conv.Fused + "; ") + fused,
+                };
+            forward.RemoveAt(i);
+            i--;
+        }
     }
 
     /// <summary>

@@ -9,16 +9,14 @@ public static partial class Conv2d
     private static class ForwardKernels<TAct> where TAct : struct, IActivation<TAct>
     {
         public static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, TAct> Method = ForwardKernel;
+        public static readonly Action<Index1D, ConvGeometry, PoolGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, TAct> MaxPooled = ForwardMaxPooledKernel;
     }
 
     private static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> BackwardInputMethod = BackwardInputKernel;
     private static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> WeightPartialsMethod = WeightPartialsKernel;
     private static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> WeightTotalsMethod = WeightTotalsKernel;
 
-    /// <summary>
-    /// Output element e = (b, o, i, j): Σ over the group's channels c, then rows u, then columns v
-    /// (the im2col row order), taps in the padding skipped; then f(sum + bias[o]).
-    /// </summary>
+    /// <summary>Output element e = (b, o, i, j): f(<see cref="Output"/>).</summary>
     private static void ForwardKernel<TAct>(Index1D e, ConvGeometry g, ArrayView<float> x, ArrayView<float> weight, ArrayView<float> bias,
         ArrayView<float> y, int hasBias, TAct f) where TAct : struct, IActivation<TAct>
     {
@@ -26,6 +24,39 @@ public static partial class Conv2d
         int i = t % g.OutHeight;
         t /= g.OutHeight;
         int o = t % g.OutChannels, b = t / g.OutChannels;
+        y[e] = f.Forward(Output(g, x, weight, bias, hasBias, b, o, i, j));
+    }
+
+    /// <summary>
+    /// Pooled element e = (b, o, pi, pj): the maximum of f(<see cref="Output"/>) over the window,
+    /// scanned as <c>Pool2d</c>'s max forward scans it (a value replaces the maximum when larger or
+    /// NaN), so the result is what <see cref="ForwardKernel"/> then the max pooling give.
+    /// </summary>
+    private static void ForwardMaxPooledKernel<TAct>(Index1D e, ConvGeometry g, PoolGeometry p, ArrayView<float> x, ArrayView<float> weight,
+        ArrayView<float> bias, ArrayView<float> y, int hasBias, TAct f) where TAct : struct, IActivation<TAct>
+    {
+        int pj = e % p.OutWidth, t = e / p.OutWidth;
+        int pi = t % p.OutHeight;
+        t /= p.OutHeight;
+        int o = t % g.OutChannels, b = t / g.OutChannels;
+        int h0 = Math.Max(pi * p.StrideH - p.PadH, 0), h1 = Math.Min(pi * p.StrideH - p.PadH + p.KernelH, g.OutHeight);
+        int w0 = Math.Max(pj * p.StrideW - p.PadW, 0), w1 = Math.Min(pj * p.StrideW - p.PadW + p.KernelW, g.OutWidth);
+        float max = float.NegativeInfinity;
+        for (int i = h0; i < h1; i++)
+            for (int j = w0; j < w1; j++)
+            {
+                float v = f.Forward(Output(g, x, weight, bias, hasBias, b, o, i, j));
+                if (v > max || float.IsNaN(v)) max = v;
+            }
+        y[e] = max;
+    }
+
+    /// <summary>
+    /// Output (b, o, i, j) before the activation: Σ over the group's channels c, then rows u, then
+    /// columns v (the im2col row order), taps in the padding skipped; then + bias[o].
+    /// </summary>
+    private static float Output(ConvGeometry g, ArrayView<float> x, ArrayView<float> weight, ArrayView<float> bias, int hasBias, int b, int o, int i, int j)
+    {
         int firstChannel = o / g.GroupOutChannels * g.GroupInChannels;
         int h0 = i * g.StrideH - g.PadH, w0 = j * g.StrideW - g.PadW;
         float sum = 0f;
@@ -41,7 +72,7 @@ public static partial class Conv2d
                     if (w >= 0 && w < g.InWidth) sum += weight[taps + v] * x[row + w];
                 }
             }
-        y[e] = f.Forward(hasBias != 0 ? sum + bias[o] : sum);
+        return hasBias != 0 ? sum + bias[o] : sum;
     }
 
     /// <summary>

@@ -63,6 +63,31 @@ public static partial class Conv2d
             g.OutputCount, g, x, weight, bias, y, bias.Length > 0 ? 1 : 0, activation);
     }
 
+    /// <summary>
+    /// y = maxpool(f(W ⋆ x + bias)), the convolution's output never stored (inference; no argmax):
+    /// one thread per pooled output computes the outputs of its window as the direct forward kernel
+    /// does and keeps their maximum as the max pooling does. <paramref name="pool"/> pools the
+    /// convolution's output planes.
+    /// </summary>
+    public static void ForwardMaxPooled(GpuDevice device, in Conv2dShape s, in Pool2dShape pool, int batch, ArrayView<float> x, ArrayView<float> weight,
+        ArrayView<float> bias, ArrayView<float> y) => ForwardMaxPooled(device, in s, in pool, batch, x, weight, bias, y, default(Identity));
+
+    /// <summary>y = maxpool(f(W ⋆ x + bias)), as above with the activation applied to each output before the pooling.</summary>
+    public static void ForwardMaxPooled<TAct>(GpuDevice device, in Conv2dShape s, in Pool2dShape pool, int batch, ArrayView<float> x, ArrayView<float> weight,
+        ArrayView<float> bias, ArrayView<float> y, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        const string Kernel = "Conv2d.ForwardMaxPooled";
+        CheckCommon(in s, batch, Kernel, weight.Length);
+        CheckInput(in s, batch, Kernel, nameof(x), x.Length);
+        GraphGen.Kernels.Conv2d.CheckPool(in s, in pool, Kernel);
+        KernelChecks.Length(Length(y), Kernel, nameof(y), "[batch, OutChannels, pooled height, pooled width]", batch, pool.Channels, pool.OutHeight, pool.OutWidth);
+        KernelChecks.EmptyOrExactly(Length(bias), s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
+        var p = new PoolGeometry(in pool, batch);
+        if (p.OutputCount == 0) return;
+        device.Kernel(ForwardKernels<TAct>.MaxPooled.Method, a => a.LoadAutoGroupedStreamKernel(ForwardKernels<TAct>.MaxPooled))(
+            p.OutputCount, new ConvGeometry(in s, batch), p, x, weight, bias, y, bias.Length > 0 ? 1 : 0, activation);
+    }
+
     /// <summary>dx (+)= the gradient with respect to x of Σ dy ⊙ (W ⋆ x): dy like y, dx like x.</summary>
     public static void BackwardInput(GpuDevice device, in Conv2dShape s, int batch, ArrayView<float> dy, ArrayView<float> weight, ArrayView<float> dx, bool accumulate) =>
         BackwardInput(device, in s, batch, dy, weight, dx, accumulate, ConvPath.Auto);

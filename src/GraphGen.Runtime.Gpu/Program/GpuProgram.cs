@@ -190,6 +190,12 @@ public abstract class GpuProgram<TTarget> : DeviceExecution<TTarget> where TTarg
     protected virtual void RunBackward(int batch) =>
         throw new InvalidOperationException($"{_layout.Name} declares no [Loss] method.");
 
+    /// <summary>
+    /// Whether an activation observer watches the call in progress: inference then stores every
+    /// activation the graph names, including those its fusions would not store.
+    /// </summary>
+    protected bool Observing => _observer is not null;
+
     /// <summary>Shows activation <paramref name="index"/> to the observer, if any (downloaded: observing costs a copy per activation).</summary>
     protected void Observe(int index, ArrayView<float> values, int batch)
     {

@@ -263,6 +263,13 @@ public abstract class CompiledNetwork : INetwork
         set => _observer = value;
     }
 
+    /// <summary>
+    /// Whether an activation observer watches the call in progress: inference then stores every
+    /// activation the graph names, including those its fusions would not store (a convolution's
+    /// output pooled as it is written).
+    /// </summary>
+    protected bool Observing => _observer is not null;
+
     /// <summary>The forward pass: every activation, in graph order; <paramref name="training"/> selects batch statistics and dropout.</summary>
     protected abstract void RunForward(ReadOnlySpan<float> input, int batch, bool training);
 

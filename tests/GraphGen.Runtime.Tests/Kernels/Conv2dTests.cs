@@ -46,6 +46,37 @@ public class Conv2dTests
         return data;
     }
 
+    /// <summary>
+    /// Shapes for the channels-last forward kernel beyond <see cref="Shapes"/>: every register-block
+    /// width (4, 7, 8, 14, 16 outputs, with one or two channel vectors), channels past a whole
+    /// vector (40 = 2 + a lone one, 24 kept of 32), stride 2 and dilation.
+    /// </summary>
+    public static readonly Conv2dShape[] ChannelsLastShapes =
+    [
+        new(16, 14, 14, 16, 3, 3, PadH: 1, PadW: 1),                                      // FashionResNet's stage 1: rows of 14
+        new(16, 14, 14, 32, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),              // its strided layer: 7 columns × 2 vectors
+        new(32, 7, 7, 32, 3, 3, PadH: 1, PadW: 1),                                        // its stage 2
+        new(1, 28, 28, 16, 3, 3, PadH: 1, PadW: 1),                                       // its stem: two blocks of 14 a row
+        new(3, 16, 16, 40, 3, 3, PadH: 1, PadW: 1),                                       // 16 wide; 40 channels = 2 vectors + 8 of a third
+        new(5, 8, 8, 24, 3, 3, PadH: 1, PadW: 1),                                         // 8 wide, 24 of 32 channels stored
+        new(4, 9, 11, 16, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),                // 6 columns: blocks of 7 with one thrown away
+        new(6, 12, 13, 20, 2, 3, StrideH: 1, StrideW: 2, PadH: 0, PadW: 1, DilationH: 2, DilationW: 1), // strides and dilations differ per axis
+        new(2, 5, 5, 16, 1, 1),                                                           // 1×1, rows of 5 in a block of 7
+    ];
+
+    /// <summary>The forward cases: <see cref="CasesWithWinograd"/>, then the channels-last kernel on every shape it supports.</summary>
+    public static TheoryData<Conv2dShape, string, int> ForwardCases()
+    {
+        var data = new TheoryData<Conv2dShape, string, int>();
+        foreach (var row in CasesWithWinograd())
+            data.Add(Shapes[(int)row[0]], (string)row[1], (int)row[2]);
+        foreach (var s in Shapes.Concat(ChannelsLastShapes))
+            if (ConvChannelsLast.Supports(s))
+                foreach (int batch in new[] { 1, 3 })
+                    data.Add(s, "ChannelsLast", batch);
+        return data;
+    }
+
     public static TheoryData<int, string, int> Cases()
     {
         var data = new TheoryData<int, string, int>();
@@ -170,10 +201,10 @@ public class Conv2dTests
     private static double[] Bound(double[] magnitude, int terms) => Array.ConvertAll(magnitude, m => (terms + 4) * 1.2e-7 * m);
 
     [Theory]
-    [MemberData(nameof(CasesWithWinograd))]
-    public void ForwardMatchesTheDefinition(int shape, string algorithm, int batch)
+    [MemberData(nameof(ForwardCases))]
+    public void ForwardMatchesTheDefinition(Conv2dShape shape, string algorithm, int batch)
     {
-        var p = Problem.Create(Shapes[shape], batch, 100 + (ulong)shape);
+        var p = Problem.Create(shape, batch, 100 + (ulong)(shape.InputSize + shape.OutChannels));
         var s = p.S;
         var y = new float[batch * s.OutputSize + 1];
         y[^1] = 12345f;
@@ -308,6 +339,8 @@ public class Conv2dTests
     [InlineData(ActivationName.Relu, "Winograd")]
     [InlineData(ActivationName.Gelu, "Winograd")]
     [InlineData(ActivationName.Sigmoid, "Winograd")]
+    [InlineData(ActivationName.Relu, "ChannelsLast")]
+    [InlineData(ActivationName.Gelu, "ChannelsLast")]
     public void ForwardAppliesTheFusedActivation(ActivationName activation, string algorithm)
     {
         var s = Shapes[1];

@@ -14,5 +14,13 @@ internal sealed record ModalStep(IReadOnlyList<KernelStep> Training, IReadOnlyLi
     /// </summary>
     public CallStep? ConvolutionFold { get; init; }
 
-    public override IEnumerable<OperandUse> Uses => Training.Concat(Inference).SelectMany(s => s.Uses);
+    /// <summary>
+    /// The inference steps to run instead of <see cref="Inference"/> while an activation observer
+    /// is attached, or null when they are the same: a fusion that leaves an activation unstored at
+    /// inference keeps here the steps that store it, so an observer (the activation recorder, a
+    /// heatmap) still sees every activation of the graph.
+    /// </summary>
+    public IReadOnlyList<KernelStep>? ObservedInference { get; init; }
+
+    public override IEnumerable<OperandUse> Uses => Training.Concat(Inference).Concat(ObservedInference ?? []).SelectMany(s => s.Uses);
 }

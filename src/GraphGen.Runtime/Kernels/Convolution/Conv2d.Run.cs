@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace GraphGen.Kernels;
 
 public static partial class Conv2d
@@ -25,7 +27,7 @@ public static partial class Conv2d
     }
 
     private static unsafe void RunForward<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> y, TAct activation, ConvAlgorithm algorithm) where TAct : struct, IActivation<TAct>
+        Span<float> y, TAct activation, ConvAlgorithm algorithm, Pool2dShape? pool = null) where TAct : struct, IActivation<TAct>
     {
         var prepared = Span<float>.Empty;
         int parts = batch;
@@ -33,6 +35,11 @@ public static partial class Conv2d
         {
             prepared = KernelWorkspace.ForCurrentThread().Staged(ConvDirect.PreparedForwardSize(in s));
             ConvDirect.PrepareForward(in s, weight, prepared);
+        }
+        else if (algorithm == ConvAlgorithm.ChannelsLast)
+        {
+            prepared = KernelWorkspace.ForCurrentThread().Staged(ConvChannelsLast.PreparedForwardSize(in s));
+            ConvChannelsLast.PrepareForward(in s, weight, prepared);
         }
         else if (algorithm == ConvAlgorithm.Winograd)
         {
@@ -46,6 +53,8 @@ public static partial class Conv2d
             work.Set(in s, algorithm, px, pw, pp, bias.IsEmpty ? null : pb, py);
             work.Activation = activation;
             work.Batch = batch;
+            work.Pooled = pool.HasValue;
+            work.Pool = pool.GetValueOrDefault();
             work.Threads = Threads(in s, parts, batch);
             WorkerPool.Run(work, parts, work.Threads);
         }
@@ -127,27 +136,69 @@ public static partial class Conv2d
         }
     }
 
-    /// <summary>Part b: sample b of the forward pass (Winograd: group b of samples).</summary>
+    /// <summary>
+    /// Part b: sample b of the forward pass (Winograd: group b of samples); with <see cref="Pooled"/>,
+    /// written into the thread's scratch and max-pooled from there into the output.
+    /// </summary>
     private sealed unsafe class ForwardWork<TAct> : ConvWork where TAct : struct, IActivation<TAct>
     {
         [ThreadStatic] private static ForwardWork<TAct>? t_instance;
         public TAct Activation;
         public int Batch;
+        public bool Pooled;
+        public Pool2dShape Pool;
 
         public static ForwardWork<TAct> ForCurrentThread() => t_instance ??= new ForwardWork<TAct>();
 
         public override void RunPart(int b)
         {
+            if (!Pooled)
+            {
+                Compute(b, Output);
+                return;
+            }
+            ref readonly var s = ref Shape;
+            int first = b, count = 1;
+            if (Algorithm == ConvAlgorithm.Winograd)
+            {
+                int group = new ConvWinograd.Geometry(in s).SamplesPerGroup;
+                first = b * group;
+                count = Math.Min(group, Batch - first);
+            }
+            var ws = KernelWorkspace.ForCurrentThread();
+            fixed (float* unpooled = ws.Unpooled(count * s.OutputSize))
+            fixed (int* argmax = ws.Indices(Pool.OutPlane))
+            {
+                // The part writes its samples where they would lie in y, shifted onto the scratch.
+                Compute(b, unpooled - (nint)first * s.OutputSize);
+                bool pairs = Pool is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
+                for (int plane = 0; plane < count * s.OutChannels; plane++)
+                {
+                    float* from = unpooled + (nint)plane * s.OutPlane, to = Output + ((nint)first * s.OutChannels + plane) * Pool.OutPlane;
+                    if (pairs) Pool2d.MaxPairsPlane(from, s.OutWidth, Pool.OutHeight, Pool.OutWidth, to);
+                    else Pool2d.MaxForwardPlane(in Pool, from, to, argmax);
+                }
+            }
+        }
+
+        /// <summary>Part b of the convolution into <paramref name="output"/>, laid out as y: [batch, OutChannels, OutHeight, OutWidth].</summary>
+        private void Compute(int b, float* output)
+        {
             ref readonly var s = ref Shape;
             if (Algorithm == ConvAlgorithm.Winograd)
             {
-                ConvWinograd.ForwardPart(in s, b, Batch, Input, Prepared, Bias, Output, Activation, accumulate: false);
+                ConvWinograd.ForwardPart(in s, b, Batch, Input, Prepared, Bias, output, Activation, accumulate: false);
                 return;
             }
-            float* xb = Input + (nint)b * s.InputSize, yb = Output + (nint)b * s.OutputSize;
+            float* xb = Input + (nint)b * s.InputSize, yb = output + (nint)b * s.OutputSize;
             if (Algorithm == ConvAlgorithm.Direct)
             {
                 ConvDirect.ForwardSample(in s, xb, Prepared, Bias, yb, Activation);
+                return;
+            }
+            if (Algorithm == ConvAlgorithm.ChannelsLast)
+            {
+                ConvChannelsLast.ForwardSample(in s, xb, Prepared, Bias, yb, Activation);
                 return;
             }
             var y = new Span<float>(yb, s.OutputSize);

@@ -15,9 +15,11 @@ namespace GraphGen.Kernels;
 /// activation is applied by the caller.
 /// </summary>
 /// <remarks>
-/// Three algorithms compute the passes: im2col + <see cref="Gemm"/> (<see cref="ConvGemm"/>), a
-/// direct, register-blocked kernel for stride 1 (<see cref="ConvDirect"/>) and, for wide 3×3
-/// stride-1 layers' forward pass and input gradient, Winograd's F(2×2, 3×3) (<see cref="ConvWinograd"/>);
+/// Four algorithms compute the passes: im2col + <see cref="Gemm"/> (<see cref="ConvGemm"/>), a
+/// direct, register-blocked kernel for stride 1 (<see cref="ConvDirect"/>), for wide 3×3
+/// stride-1 layers' forward pass and input gradient Winograd's F(2×2, 3×3) (<see cref="ConvWinograd"/>),
+/// and for the forward pass of layers with whole vectors of output channels a direct kernel with
+/// the channels in the lanes (<see cref="ConvChannelsLast"/>);
 /// <see cref="ConvAlgorithms"/> holds the measured rule that picks one. Samples (forward, input
 /// gradient) or fixed slices of samples (weight gradient) run in parallel on
 /// <see cref="WorkerPool"/>; the weight gradient sums the slices' partial sums in slice order,
@@ -44,6 +46,43 @@ public static partial class Conv2d
         KernelChecks.EmptyOrExactly(bias.Length, s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
         if (batch == 0) return;
         RunForward(in s, batch, x, weight, bias, y, activation, ConvAlgorithms.Forward(in s));
+    }
+
+    /// <summary>
+    /// y = maxpool(W ⋆ x + bias): a convolution and the max pooling after it, as inference runs
+    /// them (no argmax: nothing goes backward). Each sample's convolution output (a Winograd group's,
+    /// for that algorithm) is written into the thread's scratch and pooled from there while it is in
+    /// cache, so the full-size output is never stored: FashionResNet's stem wrote 3.2 MB that the
+    /// pooling read back. The bits are those of <see cref="Forward{TAct}"/> then
+    /// <see cref="Pool2d.MaxForward"/>. <paramref name="pool"/> pools the convolution's output:
+    /// Channels = OutChannels, InHeight × InWidth = OutHeight × OutWidth; y is [batch, Channels,
+    /// pool.OutHeight, pool.OutWidth].
+    /// </summary>
+    public static void ForwardMaxPooled(in Conv2dShape s, in Pool2dShape pool, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> y) => ForwardMaxPooled(in s, in pool, batch, x, weight, bias, y, default(Identity));
+
+    /// <summary>y = maxpool(f(W ⋆ x + bias)), as above with the activation applied to each output before the pooling.</summary>
+    public static void ForwardMaxPooled<TAct>(in Conv2dShape s, in Pool2dShape pool, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> y, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        const string Kernel = "Conv2d.ForwardMaxPooled";
+        CheckCommon(in s, batch, Kernel, weight.Length);
+        CheckInput(in s, batch, Kernel, nameof(x), x.Length);
+        CheckPool(in s, in pool, Kernel);
+        KernelChecks.Length(y.Length, Kernel, nameof(y), "[batch, OutChannels, pooled height, pooled width]", batch, pool.Channels, pool.OutHeight, pool.OutWidth);
+        KernelChecks.EmptyOrExactly(bias.Length, s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
+        if (batch == 0) return;
+        RunForward(in s, batch, x, weight, bias, y, activation, ConvAlgorithms.Forward(in s), pool);
+    }
+
+    /// <summary>The pooling must read exactly the convolution's output planes.</summary>
+    internal static void CheckPool(in Conv2dShape s, in Pool2dShape pool, string kernel)
+    {
+        pool.Validate();
+        if (pool.Channels != s.OutChannels || pool.InHeight != s.OutHeight || pool.InWidth != s.OutWidth)
+            throw new ArgumentException(
+                $"{kernel}: the pooling reads [{pool.Channels}, {pool.InHeight}, {pool.InWidth}] planes but the convolution writes [{s.OutChannels}, {s.OutHeight}, {s.OutWidth}]; " +
+                "give the pooling the convolution's output channels, height and width.", nameof(pool));
     }
 
     /// <summary>dx (+)= the gradient with respect to x of Σ dy ⊙ (W ⋆ x): dy [batch, OutChannels, OutHeight, OutWidth], dx like x.</summary>

@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 
 namespace GraphGen.Kernels;
 
-/// <summary>The two ways <see cref="Conv2d"/> computes a pass.</summary>
+/// <summary>The ways <see cref="Conv2d"/> computes a pass.</summary>
 internal enum ConvAlgorithm
 {
     /// <summary>im2col (or the input itself for 1×1) and one <see cref="Gemm"/> per sample and group: <see cref="ConvGemm"/>.</summary>
@@ -11,6 +11,8 @@ internal enum ConvAlgorithm
     Direct,
     /// <summary>Winograd's F(2×2, 3×3) (forward, input gradient) and F(3×3, 2×2) (weight gradient): 3×3, stride 1, one group: <see cref="ConvWinograd"/>.</summary>
     Winograd,
+    /// <summary>Output channels in the vector lanes over a channels-last copy of each sample, the forward pass only: <see cref="ConvChannelsLast"/>.</summary>
+    ChannelsLast,
 }
 
 /// <summary>
@@ -40,6 +42,8 @@ internal enum ConvAlgorithm
 /// <item>Winograd's F(2×2, 3×3) / F(3×3, 2×2) for 3×3 stride-1 layers: forward and input gradient
 /// at 64 channels and more (<see cref="WinogradPays"/>: 1.3–1.45× the other kernels), weight
 /// gradient from 1024 channel pairs (<see cref="WinogradPaysForWeights"/>: 1.2–2.2×).</item>
+/// <item>Forward, below that: channels last (<see cref="ChannelsLastPays"/>) where the output
+/// channels fill whole vectors and the input channels are many (32, or 16 with a stride or short rows).</item>
 /// <item>Forward otherwise: direct wherever it applies
 /// (stride 1, k &gt; 1): 1.3–6× faster than the GEMM. A 1×1 kernel needs no unrolling, and there
 /// the GEMM wins.</item>
@@ -52,7 +56,7 @@ internal enum ConvAlgorithm
 /// output) channel pair; up to ICg·OCg = 1024 that wins 1.4–7×, beyond it the GEMM's blocking
 /// wins (64→64: 1.2–1.7×, 128→128: 2.7×).</item>
 /// </list>
-/// Without AVX-512 the direct kernel is not used (it has no 256-bit form).
+/// Without AVX-512 the direct and channels-last kernels are not used (they have no 256-bit form).
 /// </remarks>
 internal static class ConvAlgorithms
 {
@@ -64,8 +68,28 @@ internal static class ConvAlgorithms
     public static ConvAlgorithm Forward(in Conv2dShape s)
     {
         if (TakesWinograd(ConvWinograd.Supports(in s), WinogradPays(in s))) return ConvAlgorithm.Winograd;
+        if (ConvChannelsLast.Supports(in s) && (t_forced == ConvAlgorithm.ChannelsLast || t_forced == null && ChannelsLastPays(in s)))
+            return ConvAlgorithm.ChannelsLast;
         return Choose(in s, DirectApplies(in s));
     }
+
+    /// <summary>
+    /// The channels-last kernel fills its lanes with output channels, and its inner loop runs over
+    /// the input channels of one tap: it pays where the output channels fill whole vectors and the
+    /// input channels make that loop long enough to hide a block's transpose and stores. Measured on
+    /// two threads, batch 64, µs channels-last / the rule before (2026-12-04, best of a second): 16→32
+    /// 3×3 stride 2 on 14×14 126 / 259 (GEMM), 32→32 7×7 200 / 292 (direct), 32→32 14×14 752 /
+    /// 838–873, 32→64 16×16 1884–1972 / 2193–2330, 64→128 stride 2 on 16×16 2275 / 2350 (GEMM),
+    /// 16→16 14×14 228 / 252 (direct). But 16→16 28×28 929–947 / 832–844 (two blocks a row against
+    /// the direct kernel's full lanes), 3→64 32×32 2374 / 1222 and LeNet's 6→16 5×5 on 14×14
+    /// 173–179 / 154–155: loops of 3 and 6 channels.
+    /// </summary>
+    internal static bool ChannelsLastPays(in Conv2dShape s) =>
+        s.OutChannels % 16 == 0 && s.KernelHeight * s.KernelWidth > 1 && new ConvChannelsLast.Geometry(in s).Length(in s) <= ChannelsLastMaxFloats
+        && (s.InChannels >= 32 || s.InChannels >= 16 && (s.StrideW > 1 || s.OutWidth <= 16));
+
+    /// <summary>The largest padded sample measured (1 MiB; 64-channel 224×224 layers stay on the direct kernel, as measured).</summary>
+    internal const int ChannelsLastMaxFloats = 1 << 18;
 
     /// <summary>
     /// Winograd's transforms cost per input channel (input) and per output channel (output), its
@@ -131,7 +155,7 @@ internal static class ConvAlgorithms
     private static ConvAlgorithm Choose(in Conv2dShape s, bool direct)
     {
         var rule = direct ? ConvAlgorithm.Direct : ConvAlgorithm.Im2ColGemm;
-        var choice = t_forced is { } forced && forced != ConvAlgorithm.Winograd ? forced : rule;
+        var choice = t_forced is { } forced && forced is ConvAlgorithm.Direct or ConvAlgorithm.Im2ColGemm ? forced : rule;
         return choice == ConvAlgorithm.Direct && !ConvDirect.Supports(in s) ? ConvAlgorithm.Im2ColGemm : choice;
     }
 }

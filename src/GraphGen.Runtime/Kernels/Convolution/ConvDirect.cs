@@ -117,7 +117,7 @@ internal static unsafe partial class ConvDirect
     /// re-layouts run on the calling thread before every pass; element by element, the 32→32 3×3
     /// forward's took 7.5 µs).
     /// </summary>
-    private static void Strided(float* from, int stride, int count, float* row, int length)
+    internal static void Strided(float* from, int stride, int count, float* row, int length)
     {
         int i = 0;
         if (Avx2.IsSupported)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -65,13 +66,52 @@ public static partial class Pool2d
         }
     }
 
+    /// <summary>
+    /// A whole plane of 2×2 stride-2 windows, values only (inference: nothing reads an argmax), by
+    /// the scan and the rule of <see cref="MaxPairs16"/>, so the values are the same bits. The masks
+    /// of a row's last block are the same for every row, so they are made once per plane.
+    /// </summary>
+    internal static unsafe void MaxPairsPlane(float* x, int width, int outH, int outW, float* y)
+    {
+        int whole = outW / 16 * 16, rest = outW - whole;
+        var lo = Lanes(Math.Min(2 * rest, 16));
+        var hi = Lanes(Math.Max(2 * rest - 16, 0));
+        var kept = Lanes(rest);
+        for (int i = 0; i < outH; i++, y += outW)
+        {
+            float* r0 = x + 2 * i * width, r1 = r0 + width;
+            for (int j = 0; j < whole; j += 16)
+                Vector512.Store(MaxOfFour(Vector512.Load(r0 + 2 * j), Vector512.Load(r0 + 2 * j + 16), Vector512.Load(r1 + 2 * j), Vector512.Load(r1 + 2 * j + 16)), y + j);
+            if (rest == 0) continue;
+            float* t = r0 + 2 * whole, b = r1 + 2 * whole;
+            Avx512F.MaskStore(y + whole, kept, MaxOfFour(Avx512F.MaskLoad(t, lo, default), Avx512F.MaskLoad(t + 16, hi, default),
+                Avx512F.MaskLoad(b, lo, default), Avx512F.MaskLoad(b + 16, hi, default)));
+        }
+    }
+
+    /// <summary>The maxima of 16 windows whose top rows are (a, b) and bottom rows (c, d), in the scan order of <see cref="MaxPairs16"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> MaxOfFour(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        var max = Avx512F.PermuteVar16x32x2(a, EvenLanes, b);
+        max = Larger(Avx512F.PermuteVar16x32x2(a, OddLanes, b), max);
+        max = Larger(Avx512F.PermuteVar16x32x2(c, EvenLanes, d), max);
+        return Larger(Avx512F.PermuteVar16x32x2(c, OddLanes, d), max);
+    }
+
+    /// <summary>v where it is larger than the running maximum or NaN (v ≠ v), else the maximum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Larger(Vector512<float> v, Vector512<float> max) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v), v, max);
+
     /// <summary>A mask of the first <paramref name="count"/> lanes (0 to 16).</summary>
     private static Vector512<float> Lanes(int count) =>
         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Take(Vector512<float> v, Vector512<int> index, ref Vector512<float> max, ref Vector512<int> at)
     {
-        var take = Vector512.GreaterThan(v, max) | Vector512.IsNaN(v);
+        var take = Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v);
         max = Vector512.ConditionalSelect(take, v, max);
         at = Vector512.ConditionalSelect(take.AsInt32(), index, at);
     }

@@ -30,7 +30,7 @@ public static partial class Pool2d
     }
 
     /// <summary>One plane of <see cref="MaxForward"/>.</summary>
-    private static unsafe void MaxForwardPlane(in Pool2dShape s, float* xp, float* yp, int* ap)
+    internal static unsafe void MaxForwardPlane(in Pool2dShape s, float* xp, float* yp, int* ap)
     {
         int outH = s.OutHeight, outW = s.OutWidth, width = s.InWidth; // properties divide: hoist them
         bool pairs = s is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
@@ -257,32 +257,6 @@ public static partial class Pool2d
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>y[b, c] = mean of x[b, c, :] over its <paramref name="planeSize"/> = H·W positions: [B, C, H, W] → [B, C].</summary>
-    public static void GlobalAverageForward(int batch, int channels, int planeSize, ReadOnlySpan<float> x, Span<float> y)
-    {
-        const string Kernel = "Pool2d.GlobalAverageForward";
-        CheckGlobal(batch, channels, planeSize, Kernel, x.Length, y.Length, nameof(x), nameof(y));
-        int planes = batch * channels;
-        for (int p = 0; p < planes; p++) y[p] = SpanMath.Sum(x.Slice(p * planeSize, planeSize)) / planeSize;
-    }
-
-    /// <summary>dx[b, c, p] (+)= dy[b, c] / planeSize.</summary>
-    public static void GlobalAverageBackward(int batch, int channels, int planeSize, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
-    {
-        const string Kernel = "Pool2d.GlobalAverageBackward";
-        CheckGlobal(batch, channels, planeSize, Kernel, dx.Length, dy.Length, nameof(dx), nameof(dy));
-        int planes = batch * channels;
-        for (int p = 0; p < planes; p++)
-        {
-            float share = dy[p] / planeSize;
-            var dxp = dx.Slice(p * planeSize, planeSize);
-            if (accumulate)
-                foreach (ref float v in dxp) v += share;
-            else
-                dxp.Fill(share);
         }
     }
 

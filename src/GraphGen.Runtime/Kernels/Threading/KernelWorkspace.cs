@@ -9,7 +9,8 @@ internal sealed class KernelWorkspace
 {
     [ThreadStatic] private static KernelWorkspace? t_current;
 
-    private float[] _columns = [], _padded = [], _staged = [], _partials = [], _lanes = [], _phases = [];
+    private float[] _columns = [], _padded = [], _staged = [], _partials = [], _lanes = [], _phases = [], _unpooled = [];
+    private int[] _indices = [];
     private double[] _doubles = [];
     private float[] _ones = [];
 
@@ -33,6 +34,16 @@ internal sealed class KernelWorkspace
 
     /// <summary>Vector accumulators that a kernel keeps across chunks of its work and reduces once at the end.</summary>
     public Span<float> Lanes(int length) => Grow(ref _lanes, length);
+
+    /// <summary>A convolution's output for one part (a sample, or Winograd's group) before the max pooling fused after it.</summary>
+    public Span<float> Unpooled(int length) => Grow(ref _unpooled, length);
+
+    /// <summary>Indices nothing reads afterwards (the argmax of a max pooling at inference).</summary>
+    public Span<int> Indices(int length)
+    {
+        if (_indices.Length < length) _indices = GC.AllocateUninitializedArray<int>(length, pinned: true);
+        return _indices.AsSpan(0, length);
+    }
 
     /// <summary>Double-precision accumulators.</summary>
     public Span<double> Doubles(int length)
