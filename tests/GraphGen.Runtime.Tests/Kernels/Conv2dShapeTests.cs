@@ -77,14 +77,14 @@ public class ConvAlgorithmRuleTests
     [InlineData(6, 12, 16, 5, 1, 0, 1, "Direct", "Direct", "Direct")]             // 56%
     [InlineData(6, 8, 16, 5, 1, 0, 1, "Direct", "Im2ColGemm", "Direct")]          // 50%: the GEMM
     [InlineData(16, 28, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]            // ResNet
-    [InlineData(16, 14, 16, 3, 1, 1, 1, "ChannelsLast", "Direct", "Direct")]      // 16 channels, rows of 14 (one block): channels last
-    [InlineData(32, 14, 32, 3, 1, 1, 1, "ChannelsLast", "Direct", "Winograd")]     // 1024 channel pairs: Winograd's weight gradient
+    [InlineData(16, 14, 16, 3, 1, 1, 1, "ChannelsLast", "ChannelsLast", "Direct")] // 16 channels, rows of 14 (one block): channels last
+    [InlineData(32, 14, 32, 3, 1, 1, 1, "ChannelsLast", "ChannelsLast", "Winograd")] // 1024 channel pairs: Winograd's weight gradient
     [InlineData(32, 14, 32, 3, 1, 1, 32, "Direct", "Direct", "Direct")]           // depthwise
     [InlineData(3, 32, 16, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // 3 of 4 lanes of a block, wide image
     [InlineData(64, 7, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]      // 64 channels and more: Winograd
     [InlineData(64, 16, 64, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]
     [InlineData(128, 8, 128, 3, 1, 1, 1, "Winograd", "Winograd", "Winograd")]
-    [InlineData(32, 16, 64, 3, 1, 1, 1, "ChannelsLast", "Direct", "Winograd")]    // 32 input channels: Winograd's weight gradient alone
+    [InlineData(32, 16, 64, 3, 1, 1, 1, "ChannelsLast", "ChannelsLast", "Winograd")] // 32 input channels: Winograd's weight gradient alone
     [InlineData(3, 32, 64, 3, 1, 1, 1, "Direct", "Direct", "Direct")]             // a stem
     [InlineData(64, 224, 64, 3, 1, 1, 1, "Direct", "Direct", "Im2ColGemm")]       // a large plane: Winograd's scratch would be 100 MB
     [InlineData(32, 14, 64, 1, 1, 0, 1, "Im2ColGemm", "Im2ColGemm", "Im2ColGemm")] // 1×1

@@ -223,11 +223,24 @@ public class Conv2dTests
         WithinBound(expectedNoBias, noBias, bound, $"{s} {algorithm} y without bias");
     }
 
-    [Theory]
-    [MemberData(nameof(CasesWithWinograd))]
-    public void BackwardInputMatchesTheDefinition(int shape, string algorithm, int batch)
+    /// <summary>The input-gradient cases: <see cref="CasesWithWinograd"/>, then the channels-last kernel on every shape whose input gradient it supports (stride 1).</summary>
+    public static TheoryData<Conv2dShape, string, int> BackwardInputCases()
     {
-        var p = Problem.Create(Shapes[shape], batch, 200 + (ulong)shape);
+        var data = new TheoryData<Conv2dShape, string, int>();
+        foreach (var row in CasesWithWinograd())
+            data.Add(Shapes[(int)row[0]], (string)row[1], (int)row[2]);
+        foreach (var s in Shapes.Concat(ChannelsLastShapes))
+            if (ConvChannelsLast.SupportsBackwardInput(s))
+                foreach (int batch in new[] { 1, 3 })
+                    data.Add(s, "ChannelsLast", batch);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BackwardInputCases))]
+    public void BackwardInputMatchesTheDefinition(Conv2dShape shape, string algorithm, int batch)
+    {
+        var p = Problem.Create(shape, batch, 200 + (ulong)(shape.InputSize + shape.OutChannels));
         var s = p.S;
         var dx = Random(new SeededRandom(9), batch * s.InputSize);
         var old = (float[])dx.Clone();

@@ -28,6 +28,8 @@ public class KernelThreadingTests
     [InlineData(3, "Im2ColGemm")]
     [InlineData(1, "Winograd")]
     [InlineData(3, "Winograd")]
+    [InlineData(1, "ChannelsLast")]
+    [InlineData(3, "ChannelsLast")]
     public void ConvolutionIsBitwiseIdenticalForEveryThreadCount(int shape, string algorithm)
     {
         var s = ThreadedShapes[shape];
@@ -333,21 +335,25 @@ public class KernelThreadingTests
     private static float[] RunUntilWorkersHelp(Func<float[]> run)
     {
         // On a loaded machine a worker can stay descheduled while the caller does every part itself
-        // (a CI-like run at load average 15–30 saw 50 attempts in a row go that way): sleep between
-        // attempts so that the workers get the cores, and try for longer.
-        const int attempts = 300;
-        for (int attempt = 0; attempt < attempts; attempt++)
+        // (a CI-like run at load average 15–30 saw 50 attempts in a row go that way), and a test of
+        // another class running beside this one can hold the pool, so that every call runs on its
+        // caller (a clean-clone run beside another test run saw 300 attempts, 0.7 s, go that way):
+        // sleep between attempts so that the workers get the cores, and try for up to 30 seconds.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int attempts = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
+            attempts++;
             long before = WorkerPool.WorkerParts;
             var result = run();
             if (WorkerPool.WorkerParts > before) return result;
-            Thread.Sleep(1);
+            Thread.Sleep(attempts < 100 ? 1 : 10);
         }
-        Assert.Fail($"In {attempts} attempts no worker thread ran a part: the pool never helped.");
+        Assert.Fail($"In {attempts} attempts over {clock.Elapsed.TotalSeconds:F0} s no worker thread ran a part: the pool never helped.");
         return [];
     }
 
-    private static readonly ConvAlgorithm[] Algorithms = [ConvAlgorithm.Im2ColGemm, ConvAlgorithm.Direct, ConvAlgorithm.Winograd];
+    private static readonly ConvAlgorithm[] Algorithms = [ConvAlgorithm.Im2ColGemm, ConvAlgorithm.Direct, ConvAlgorithm.Winograd, ConvAlgorithm.ChannelsLast];
 
     [Theory]
     [InlineData(1)]
@@ -397,6 +403,7 @@ public class KernelThreadingTests
                 Conv2d.Forward(strided, batch, xs, ws, [], ys);
                 Conv2d.Forward(same, batch, y, w.AsSpan(0, same.WeightSize), bias, ysame, new Relu());
                 Conv2d.BackwardWeight(strided, batch, xs, ys, new Span<float>(dw, 0, strided.WeightSize), [], accumulate: true);
+                Conv2d.ForwardMaxPooled(same, pool, batch, y, w.AsSpan(0, same.WeightSize), bias, pooled, new Relu());
             }
             ConvAlgorithms.Forced = null;
             Pool2d.MaxForward(pool, batch, y, pooled, argmax);

@@ -70,6 +70,11 @@ public static partial class Conv2d
             prepared = KernelWorkspace.ForCurrentThread().Staged(ConvDirect.PreparedBackwardInputSize(in s));
             ConvDirect.PrepareBackwardInput(in s, weight, prepared);
         }
+        else if (algorithm == ConvAlgorithm.ChannelsLast)
+        {
+            prepared = KernelWorkspace.ForCurrentThread().Staged(ConvChannelsLast.PreparedForwardSize(ConvChannelsLast.BackwardInputShape(in s)));
+            ConvChannelsLast.PrepareBackwardInput(in s, weight, prepared);
+        }
         else if (algorithm == ConvAlgorithm.Winograd)
         {
             prepared = KernelWorkspace.ForCurrentThread().Staged(ConvWinograd.PreparedForwardSize(in s));
@@ -232,6 +237,8 @@ public static partial class Conv2d
             float* dyb = Input + (nint)b * s.OutputSize, dxb = Output + (nint)b * s.InputSize;
             if (Algorithm == ConvAlgorithm.Direct)
                 ConvDirect.BackwardInputSample(in s, dyb, Prepared, dxb, Accumulate);
+            else if (Algorithm == ConvAlgorithm.ChannelsLast)
+                ConvChannelsLast.ForwardSample(ConvChannelsLast.BackwardInputShape(in s), dyb, Prepared, null, dxb, default(Identity), Accumulate);
             else
                 ConvGemm.BackwardInputSample(in s, new ReadOnlySpan<float>(dyb, s.OutputSize), new ReadOnlySpan<float>(Weight, s.WeightSize),
                     new Span<float>(dxb, s.InputSize), Accumulate, Threads > 1);

@@ -11,7 +11,7 @@ internal enum ConvAlgorithm
     Direct,
     /// <summary>Winograd's F(2×2, 3×3) (forward, input gradient) and F(3×3, 2×2) (weight gradient): 3×3, stride 1, one group: <see cref="ConvWinograd"/>.</summary>
     Winograd,
-    /// <summary>Output channels in the vector lanes over a channels-last copy of each sample, the forward pass only: <see cref="ConvChannelsLast"/>.</summary>
+    /// <summary>Output channels in the vector lanes over a channels-last copy of each sample: the forward pass, and the input gradient at stride 1: <see cref="ConvChannelsLast"/>.</summary>
     ChannelsLast,
 }
 
@@ -43,7 +43,8 @@ internal enum ConvAlgorithm
 /// at 64 channels and more (<see cref="WinogradPays"/>: 1.3–1.45× the other kernels), weight
 /// gradient from 1024 channel pairs (<see cref="WinogradPaysForWeights"/>: 1.2–2.2×).</item>
 /// <item>Forward, below that: channels last (<see cref="ChannelsLastPays"/>) where the output
-/// channels fill whole vectors and the input channels are many (32, or 16 with a stride or short rows).</item>
+/// channels fill whole vectors and the input channels are many (32, or 16 with a stride or short rows);
+/// the input gradient at stride 1 likewise, for its correlation's shape.</item>
 /// <item>Forward otherwise: direct wherever it applies
 /// (stride 1, k &gt; 1): 1.3–6× faster than the GEMM. A 1×1 kernel needs no unrolling, and there
 /// the GEMM wins.</item>
@@ -113,9 +114,20 @@ internal static class ConvAlgorithms
     /// </summary>
     internal static bool WinogradPaysForWeights(in Conv2dShape s) => (long)s.InChannels * s.OutChannels >= 1024 && ConvWinograd.FitsWorkspace(in s);
 
+    /// <summary>
+    /// The input gradient at stride 1 is the forward pass of <see cref="ConvChannelsLast.BackwardInputShape"/>
+    /// over dy, so the channels-last kernel takes it where <see cref="ChannelsLastPays"/> says so
+    /// for that shape. Measured (two threads, batch 64, µs channels-last / direct, 2026-12-04, load
+    /// average 13): 32→32 7×7 185–189 / 283–286, 32→32 14×14 690–737 / 862–891, 32→64 16×16
+    /// 1750–1814 / 1920–1997, 16→16 14×14 207–209 / 227–234; but 16→16 28×28 818–849 / 762–779,
+    /// as for the forward pass.
+    /// </summary>
     public static ConvAlgorithm BackwardInput(in Conv2dShape s)
     {
         if (TakesWinograd(ConvWinograd.SupportsBackwardInput(in s), WinogradPays(in s))) return ConvAlgorithm.Winograd;
+        if (ConvChannelsLast.SupportsBackwardInput(in s)
+            && (t_forced == ConvAlgorithm.ChannelsLast || t_forced == null && ChannelsLastPays(ConvChannelsLast.BackwardInputShape(in s))))
+            return ConvAlgorithm.ChannelsLast;
         return Choose(in s, DirectApplies(in s) && (InputGradientLaneUse(in s) >= DirectInputGradientMinLaneUse || s.GroupOutChannels < 4));
     }
 

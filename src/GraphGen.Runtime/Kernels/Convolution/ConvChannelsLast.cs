@@ -6,7 +6,7 @@ namespace GraphGen.Kernels;
 
 /// <summary>
 /// Direct convolution with the output channels in the vector lanes (the forward pass, one group,
-/// stride 1 or 2, AVX-512): the layout ONNX Runtime's NCHWc kernels compute in, kept inside one
+/// stride 1 or 2, AVX-512; and the input gradient at stride 1, the same correlation over dy): the layout ONNX Runtime's NCHWc kernels compute in, kept inside one
 /// call. One sample's input is copied into zero-padded rows in [row, channel, column] order,
 /// xt[h, c, w] = x[c, h − ph, w − pw], so that for a fixed channel and tap the inputs of a run of
 /// output columns j, j + 1, … lie sw floats apart. A register block is N consecutive outputs of
@@ -50,6 +50,31 @@ internal static unsafe class ConvChannelsLast
                     ConvDirect.Strided(w + (nint)c * taps + t, channels * taps, s.OutChannels, wt + ((nint)t * channels + c) * pad, pad);
     }
 
+    /// <summary>
+    /// The input gradient at stride 1 is a forward pass of this shape over dy: dx = dy ⋆ W′ with
+    /// W′[c, o, u, v] = W[o, c, KH − 1 − u, KW − 1 − v] (transposed, turned by 180°) and padding
+    /// d·(k − 1) − p, so that its output is the input's size.
+    /// </summary>
+    public static Conv2dShape BackwardInputShape(in Conv2dShape s) =>
+        new(s.OutChannels, s.OutHeight, s.OutWidth, s.InChannels, s.KernelHeight, s.KernelWidth,
+            PadH: s.DilationH * (s.KernelHeight - 1) - s.PadH, PadW: s.DilationW * (s.KernelWidth - 1) - s.PadW,
+            DilationH: s.DilationH, DilationW: s.DilationW);
+
+    /// <summary>One group, stride 1, padding no wider than the kernel's reach (so <see cref="BackwardInputShape"/>'s padding is not negative).</summary>
+    public static bool SupportsBackwardInput(in Conv2dShape s) =>
+        Avx512F.IsSupported && s.Groups == 1 && ConvDirect.Supports(in s);
+
+    /// <summary>wt[t, o, c] = W[o, c, taps − 1 − t]: <see cref="PrepareForward"/>'s layout of W′, c padded to whole vectors.</summary>
+    public static void PrepareBackwardInput(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared)
+    {
+        int channels = s.InChannels, outputs = s.OutChannels, taps = s.KernelHeight * s.KernelWidth, pad = ChannelPad(channels);
+        fixed (float* w = weight, wt = prepared)
+            for (int t = 0; t < taps; t++)
+                for (int o = 0; o < outputs; o++)
+                    // Along c the weights are taps apart.
+                    ConvDirect.Strided(w + (nint)o * channels * taps + (taps - 1 - t), taps, channels, wt + ((nint)t * outputs + o) * pad, pad);
+    }
+
     /// <summary>The padded rows of one sample and the register block that runs over them.</summary>
     internal readonly struct Geometry
     {
@@ -89,8 +114,8 @@ internal static unsafe class ConvChannelsLast
     }
 
     /// <summary>y_b = act(W ⋆ x_b + bias) for one sample; <paramref name="prepared"/> from <see cref="PrepareForward"/>.</summary>
-    public static void ForwardSample<TAct>(in Conv2dShape s, float* xb, float* prepared, float* bias, float* yb, TAct activation)
-        where TAct : struct, IActivation<TAct>
+    public static void ForwardSample<TAct>(in Conv2dShape s, float* xb, float* prepared, float* bias, float* yb, TAct activation,
+        bool accumulate = false) where TAct : struct, IActivation<TAct>
     {
         var geo = new Geometry(in s);
         var ws = KernelWorkspace.ForCurrentThread();
@@ -103,7 +128,7 @@ internal static unsafe class ConvChannelsLast
             var block = new Block<TAct>
             {
                 Shape = s, Geo = geo, Input = xt, Weights = prepared, Bias = biasPad, Output = yb, Activation = activation,
-                WeightStride = pad,
+                WeightStride = pad, Accumulate = accumulate,
             };
             switch (geo.Width, geo.Blocks, s.StrideW)
             {
@@ -172,6 +197,8 @@ internal static unsafe class ConvChannelsLast
         public float* Input, Weights, Bias, Output;
         public int WeightStride;
         public TAct Activation;
+        /// <summary>Add into the output (an input gradient that other branches also reach) instead of writing it.</summary>
+        public bool Accumulate;
     }
 
     /// <summary>Every output row, in blocks of N columns, for each group of B channel vectors (then a lone vector if one is left).</summary>
@@ -287,14 +314,15 @@ internal static unsafe class ConvChannelsLast
         float* y = block.Output + (nint)o * outPlane + i * s.OutWidth + j;
         var lanes = ConvDirect.FirstLanes(columns);
         if (two) lanes |= ConvDirect.LaneRange(8, 8 + columns);
-        Store(y, outPlane, kept, two, lanes, a0, 0); Store(y, outPlane, kept, two, lanes, a1, 1);
-        Store(y, outPlane, kept, two, lanes, a2, 2); Store(y, outPlane, kept, two, lanes, a3, 3);
-        Store(y, outPlane, kept, two, lanes, a4, 4); Store(y, outPlane, kept, two, lanes, a5, 5);
-        Store(y, outPlane, kept, two, lanes, a6, 6); Store(y, outPlane, kept, two, lanes, a7, 7);
-        Store(y, outPlane, kept, two, lanes, a8, 8); Store(y, outPlane, kept, two, lanes, a9, 9);
-        Store(y, outPlane, kept, two, lanes, a10, 10); Store(y, outPlane, kept, two, lanes, a11, 11);
-        Store(y, outPlane, kept, two, lanes, a12, 12); Store(y, outPlane, kept, two, lanes, a13, 13);
-        Store(y, outPlane, kept, two, lanes, a14, 14); Store(y, outPlane, kept, two, lanes, a15, 15);
+        bool add = block.Accumulate;
+        Store(y, outPlane, kept, two, add, lanes, a0, 0); Store(y, outPlane, kept, two, add, lanes, a1, 1);
+        Store(y, outPlane, kept, two, add, lanes, a2, 2); Store(y, outPlane, kept, two, add, lanes, a3, 3);
+        Store(y, outPlane, kept, two, add, lanes, a4, 4); Store(y, outPlane, kept, two, add, lanes, a5, 5);
+        Store(y, outPlane, kept, two, add, lanes, a6, 6); Store(y, outPlane, kept, two, add, lanes, a7, 7);
+        Store(y, outPlane, kept, two, add, lanes, a8, 8); Store(y, outPlane, kept, two, add, lanes, a9, 9);
+        Store(y, outPlane, kept, two, add, lanes, a10, 10); Store(y, outPlane, kept, two, add, lanes, a11, 11);
+        Store(y, outPlane, kept, two, add, lanes, a12, 12); Store(y, outPlane, kept, two, add, lanes, a13, 13);
+        Store(y, outPlane, kept, two, add, lanes, a14, 14); Store(y, outPlane, kept, two, add, lanes, a15, 15);
     }
 
     /// <summary>
@@ -303,17 +331,22 @@ internal static unsafe class ConvChannelsLast
     /// the layer's are not stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* y, int outPlane, int kept, bool two, Vector512<float> lanes, Vector512<float> value, int l)
+    private static void Store(float* y, int outPlane, int kept, bool two, bool add, Vector512<float> lanes, Vector512<float> value, int l)
     {
         if (!two)
         {
-            if (l < kept) Avx512F.MaskStore(y + (nint)l * outPlane, lanes, value);
+            if (l < kept) Put(y + (nint)l * outPlane, lanes, value, add);
             return;
         }
         var low = Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0).AsSingle();
-        if (l < kept) Avx512F.MaskStore(y + (nint)l * outPlane, lanes & low, value);
-        if (l + 16 < kept) Avx512F.MaskStore(y + (nint)(l + 16) * outPlane - 8, Vector512.AndNot(lanes, low), value);
+        if (l < kept) Put(y + (nint)l * outPlane, lanes & low, value, add);
+        if (l + 16 < kept) Put(y + (nint)(l + 16) * outPlane - 8, Vector512.AndNot(lanes, low), value, add);
     }
+
+    /// <summary>The masked lanes of <paramref name="value"/> written to, or added to, <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* at, Vector512<float> lanes, Vector512<float> value, bool add) =>
+        Avx512F.MaskStore(at, lanes, add ? Avx512F.MaskLoad(at, lanes, Vector512<float>.Zero) + value : value);
 
     /// <summary>
     /// Rows r and r + d (bit d of r clear) exchange bit d with the lane index: the new row r holds
