@@ -6,11 +6,12 @@ namespace GraphGen.Kernels;
 
 /// <summary>
 /// Direct convolution with the output channels in the vector lanes (the forward pass, one group,
-/// stride 1 or 2, AVX-512; and the input gradient at stride 1, the same correlation over dy): the layout ONNX Runtime's NCHWc kernels compute in, kept inside one
-/// call. One sample's input is copied into zero-padded rows in [row, channel, column] order,
-/// xt[h, c, w] = x[c, h − ph, w − pw], so that for a fixed channel and tap the inputs of a run of
-/// output columns j, j + 1, … lie sw floats apart. A register block is N consecutive outputs of
-/// one row (N = 4…16) by 16 or 32 output channels:
+/// stride 1 or 2, AVX-512; and the input gradient at stride 1, the same correlation over dy): the
+/// layout ONNX Runtime's NCHWc kernels compute in, kept inside one call. One sample's input is
+/// copied into zero-padded rows in [row, channel, column] order, xt[h, c, w] = x[c, h − ph,
+/// w − pw], so that for a fixed channel and tap the inputs of a run of output columns j, j + 1, …
+/// lie sw floats apart. A register block is N consecutive outputs of one row (N = 4…16) by 16 or
+/// 32 output channels:
 /// <code>
 /// acc[k][o] = bias[o] + Σ_{u,v,c} W[o, c, u, v] · xt[i·sh + u·dh, c, (j + k)·sw + v·dw]
 /// </code>
@@ -113,7 +114,10 @@ internal static unsafe class ConvChannelsLast
         static int Cost(int width, int n) => (width + n - 1) / n * (n + 3);
     }
 
-    /// <summary>y_b = act(W ⋆ x_b + bias) for one sample; <paramref name="prepared"/> from <see cref="PrepareForward"/>.</summary>
+    /// <summary>
+    /// y_b = act(W ⋆ x_b + bias) for one sample (added into y_b when <paramref name="accumulate"/>:
+    /// an input gradient); <paramref name="prepared"/> from <see cref="PrepareForward"/>.
+    /// </summary>
     public static void ForwardSample<TAct>(in Conv2dShape s, float* xb, float* prepared, float* bias, float* yb, TAct activation,
         bool accumulate = false) where TAct : struct, IActivation<TAct>
     {
