@@ -452,6 +452,52 @@ public class Conv2dTests
         }, iter: Iterations(150), print: c => $"{c.Shape} batch {c.Batch}");
     }
 
+    /// <summary>
+    /// The channels-last kernel on random shapes: channels on both sides of a whole vector (1–40,
+    /// so one, two or three vectors and a partial one), any kernel up to 4×4, strides 1 and 2,
+    /// dilation, padding up to the kernel's reach; the forward pass with a bias and the stride-1
+    /// input gradient, added into an old gradient.
+    /// </summary>
+    [Fact]
+    public void ChannelsLastMatchesTheDefinitionOnRandomShapes()
+    {
+        if (!ConvChannelsLast.Supports(Shapes[1])) return; // no AVX-512: nothing takes it (the rule tests say so)
+        var shapes =
+            from ic in Gen.Int[1, 20]
+            from oc in Gen.Int[1, 40]
+            from h in Gen.Int[1, 17]
+            from w in Gen.Int[1, 17]
+            from k in Gen.Int[1, 4]
+            from stride in Gen.Int[1, 2]
+            from dilation in Gen.Int[1, 2]
+            from pad in Gen.Int[0, 3]
+            from batch in Gen.Int[1, 3]
+            where pad <= dilation * (k - 1) && h + 2 * pad >= dilation * (k - 1) + 1 && w + 2 * pad >= dilation * (k - 1) + 1
+            select (Shape: new Conv2dShape(ic, h, w, oc, k, k, stride, stride, pad, pad, dilation, dilation), Batch: batch);
+        shapes.Sample(c =>
+        {
+            var (s, batch) = c;
+            var p = Problem.Create(s, batch, (ulong)(s.InChannels * 1000 + s.OutChannels * 37 + s.InHeight * 31 + s.InWidth));
+            var y = new float[batch * s.OutputSize];
+            var old = Random(new SeededRandom(5), batch * s.InputSize);
+            var dx = (float[])old.Clone();
+            Using("ChannelsLast", () =>
+            {
+                Conv2d.Forward(s, batch, p.X, p.W, p.Bias, y);
+                Conv2d.BackwardInput(s, batch, p.Dy, p.W, dx, accumulate: true);
+                return 0;
+            });
+            var magnitude = ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias), magnitude: true);
+            WithinBound(ConvReference.Forward(s, batch, ToDouble(p.X), ToDouble(p.W), ToDouble(p.Bias)), y,
+                Bound(magnitude, s.GroupWeightColumns + 1), $"{s} b{batch} y");
+            var expected = ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W));
+            var dxMagnitude = ConvReference.BackwardInput(s, batch, ToDouble(p.Dy), ToDouble(p.W), magnitude: true);
+            var bound = Bound(dxMagnitude, s.OutChannels * s.KernelHeight * s.KernelWidth);
+            WithinBound(expected.Select((e, i) => e + old[i]).ToArray(), dx,
+                bound.Select((b, i) => b + 1.2e-7 * (Math.Abs(old[i]) + Math.Abs(expected[i]))).ToArray(), $"{s} b{batch} dx accumulated");
+        }, iter: Iterations(150), print: c => $"{c.Shape} batch {c.Batch}");
+    }
+
     [Fact]
     public void WinogradWeightGradientSumsASliceInChunks()
     {
