@@ -65,13 +65,16 @@ public class Conv2dTests
     ];
 
     /// <summary>The forward cases: <see cref="CasesWithWinograd"/>, then the channels-last kernel on every shape it supports.</summary>
-    public static TheoryData<Conv2dShape, string, int> ForwardCases()
+    public static TheoryData<Conv2dShape, string, int> ForwardCases() => WithChannelsLast(s => ConvChannelsLast.Supports(s));
+
+    /// <summary><see cref="CasesWithWinograd"/> by shape, then the channels-last kernel on every shape where <paramref name="supports"/> (batches 1 and 3).</summary>
+    private static TheoryData<Conv2dShape, string, int> WithChannelsLast(Func<Conv2dShape, bool> supports)
     {
         var data = new TheoryData<Conv2dShape, string, int>();
         foreach (var row in CasesWithWinograd())
             data.Add(Shapes[(int)row[0]], (string)row[1], (int)row[2]);
         foreach (var s in Shapes.Concat(ChannelsLastShapes))
-            if (ConvChannelsLast.Supports(s))
+            if (supports(s))
                 foreach (int batch in new[] { 1, 3 })
                     data.Add(s, "ChannelsLast", batch);
         return data;
@@ -224,17 +227,7 @@ public class Conv2dTests
     }
 
     /// <summary>The input-gradient cases: <see cref="CasesWithWinograd"/>, then the channels-last kernel on every shape whose input gradient it supports (stride 1).</summary>
-    public static TheoryData<Conv2dShape, string, int> BackwardInputCases()
-    {
-        var data = new TheoryData<Conv2dShape, string, int>();
-        foreach (var row in CasesWithWinograd())
-            data.Add(Shapes[(int)row[0]], (string)row[1], (int)row[2]);
-        foreach (var s in Shapes.Concat(ChannelsLastShapes))
-            if (ConvChannelsLast.SupportsBackwardInput(s))
-                foreach (int batch in new[] { 1, 3 })
-                    data.Add(s, "ChannelsLast", batch);
-        return data;
-    }
+    public static TheoryData<Conv2dShape, string, int> BackwardInputCases() => WithChannelsLast(s => ConvChannelsLast.SupportsBackwardInput(s));
 
     [Theory]
     [MemberData(nameof(BackwardInputCases))]

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics.X86;
-
 namespace GraphGen.Kernels;
 
 public static partial class Conv2d
@@ -176,13 +174,8 @@ public static partial class Conv2d
             {
                 // The part writes its samples where they would lie in y, shifted onto the scratch.
                 Compute(b, unpooled - (nint)first * s.OutputSize);
-                bool pairs = Pool is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
                 for (int plane = 0; plane < count * s.OutChannels; plane++)
-                {
-                    float* from = unpooled + (nint)plane * s.OutPlane, to = Output + ((nint)first * s.OutChannels + plane) * Pool.OutPlane;
-                    if (pairs) Pool2d.MaxPairsPlane(from, s.OutWidth, Pool.OutHeight, Pool.OutWidth, to);
-                    else Pool2d.MaxForwardPlane(in Pool, from, to, argmax);
-                }
+                    Pool2d.MaxValuesPlane(in Pool, unpooled + (nint)plane * s.OutPlane, Output + ((nint)first * s.OutChannels + plane) * Pool.OutPlane, argmax);
             }
         }
 

@@ -62,8 +62,7 @@ internal static unsafe class ConvChannelsLast
             DilationH: s.DilationH, DilationW: s.DilationW);
 
     /// <summary>One group, stride 1, padding no wider than the kernel's reach (so <see cref="BackwardInputShape"/>'s padding is not negative).</summary>
-    public static bool SupportsBackwardInput(in Conv2dShape s) =>
-        Avx512F.IsSupported && s.Groups == 1 && ConvDirect.Supports(in s);
+    public static bool SupportsBackwardInput(in Conv2dShape s) => Supports(in s) && ConvDirect.Supports(in s);
 
     /// <summary>wt[t, o, c] = W[o, c, taps − 1 − t]: <see cref="PrepareForward"/>'s layout of W′, c padded to whole vectors.</summary>
     public static void PrepareBackwardInput(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared)

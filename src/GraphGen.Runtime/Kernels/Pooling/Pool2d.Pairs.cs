@@ -71,7 +71,7 @@ public static partial class Pool2d
     /// the scan and the rule of <see cref="MaxPairs16"/>, so the values are the same bits. The masks
     /// of a row's last block are the same for every row, so they are made once per plane.
     /// </summary>
-    internal static unsafe void MaxPairsPlane(float* x, int width, int outH, int outW, float* y)
+    private static unsafe void MaxPairsPlane(float* x, int width, int outH, int outW, float* y)
     {
         int whole = outW / 16 * 16, rest = outW - whole;
         var lo = Lanes(Math.Min(2 * rest, 16));
@@ -99,10 +99,13 @@ public static partial class Pool2d
         return Larger(Avx512F.PermuteVar16x32x2(c, OddLanes, d), max);
     }
 
-    /// <summary>v where it is larger than the running maximum or NaN (v ≠ v), else the maximum.</summary>
+    /// <summary>v where it is larger than the running maximum or NaN, else the maximum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Larger(Vector512<float> v, Vector512<float> max) =>
-        Vector512.ConditionalSelect(Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v), v, max);
+    private static Vector512<float> Larger(Vector512<float> v, Vector512<float> max) => Vector512.ConditionalSelect(Wins(v, max), v, max);
+
+    /// <summary>The lanes where v replaces the running maximum: larger, or NaN (v ≠ v), the scalar loop's rule.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Wins(Vector512<float> v, Vector512<float> max) => Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v);
 
     /// <summary>A mask of the first <paramref name="count"/> lanes (0 to 16).</summary>
     private static Vector512<float> Lanes(int count) =>
@@ -111,7 +114,7 @@ public static partial class Pool2d
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Take(Vector512<float> v, Vector512<int> index, ref Vector512<float> max, ref Vector512<int> at)
     {
-        var take = Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v);
+        var take = Wins(v, max);
         max = Vector512.ConditionalSelect(take, v, max);
         at = Vector512.ConditionalSelect(take.AsInt32(), index, at);
     }

@@ -33,7 +33,7 @@ public static partial class Pool2d
     internal static unsafe void MaxForwardPlane(in Pool2dShape s, float* xp, float* yp, int* ap)
     {
         int outH = s.OutHeight, outW = s.OutWidth, width = s.InWidth; // properties divide: hoist them
-        bool pairs = s is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
+        bool pairs = PairsApply(in s);
         for (int i = 0; i < outH; i++)
         {
             var (h0, h1) = Window(i, s.StrideH, s.PadH, s.KernelH, s.InHeight);
@@ -65,6 +65,21 @@ public static partial class Pool2d
             ap += outW;
         }
     }
+
+    /// <summary>
+    /// One plane of max pooling, values only (inference, nothing reads an argmax): 2×2 windows of
+    /// stride 2 by <see cref="MaxPairsPlane"/>, others by <see cref="MaxForwardPlane"/> with its
+    /// argmax written into <paramref name="scratch"/> (OutPlane ints). The same bits as <see cref="MaxForward"/>.
+    /// </summary>
+    internal static unsafe void MaxValuesPlane(in Pool2dShape s, float* xp, float* yp, int* scratch)
+    {
+        if (PairsApply(in s)) MaxPairsPlane(xp, s.InWidth, s.OutHeight, s.OutWidth, yp);
+        else MaxForwardPlane(in s, xp, yp, scratch);
+    }
+
+    /// <summary>2×2 windows of stride 2 without padding (LeNet's and ResNet's), on AVX-512: the vector paths of <c>Pool2d.Pairs.cs</c>.</summary>
+    private static bool PairsApply(in Pool2dShape s) =>
+        s is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
 
     /// <summary>dx (+)= dy routed to each window's winner: dx[argmax[i, j]] += dy[i, j] (zero elsewhere when writing).</summary>
     public static void MaxBackward(in Pool2dShape s, int batch, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, bool accumulate) =>
