@@ -30,7 +30,47 @@ public class Conv2dTests
         new(5, 9, 10, 7, 3, 3),                                                            // 3×3 unpadded: odd output rows (Winograd's last tile half used)
         new(3, 6, 5, 4, 3, 3, PadH: 2, PadW: 2),                                           // padding of 2: a full ring of zeros
         new(4, 13, 15, 5, 3, 3, PadH: 1, PadW: 1),                                         // rows of 8 tiles (two to a vector), odd rows and columns
+        new(1, 9, 30, 6, 5, 5, PadH: 2, PadW: 2),                                          // LeNet's first layer's rows of 30: written straight from the direct kernel's registers
+        new(4, 6, 21, 10, 3, 3, PadH: 1, PadW: 0, DilationH: 1, DilationW: 2, Groups: 2),  // rows of 17 (one lane of the second vector), groups, dilation
     ];
+
+    /// <summary>
+    /// The direct kernel's forward pass writes rows of 17–32 columns straight from its registers;
+    /// through the wide buffer they have the same bits (the same sums, bias and activation).
+    /// </summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public void DirectRowsFromRegistersHaveTheWideBuffersBits(int shape, bool withBias)
+    {
+        Conv2dShape[] shapes =
+        [
+            new(1, 28, 28, 16, 3, 3, PadH: 1, PadW: 1),                                     // FashionResNet's stem
+            new(3, 32, 32, 64, 3, 3, PadH: 1, PadW: 1),                                     // ResNet64's stem: rows of exactly 32
+            Shapes[^2],
+            Shapes[^1],
+        ];
+        var s = shapes[shape];
+        var p = Problem.Create(s, 3, 17);
+        float[] Run(bool wide)
+        {
+            var y = new float[p.Batch * s.OutputSize];
+            ConvDirect.RowsDisabled = wide;
+            try
+            {
+                Using("Direct", () => { Conv2d.Forward(in s, p.Batch, p.X, p.W, withBias ? p.Bias : default, y, new Relu()); return 0; });
+            }
+            finally
+            {
+                ConvDirect.RowsDisabled = false;
+            }
+            return y;
+        }
+        Assert.True(ConvDirect.WritesRows(ConvDirect.Geometry.Forward(in s)) || !System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
+        Bitwise(Run(wide: true), Run(wide: false), $"{s}: rows from the registers");
+    }
 
     /// <summary>
     /// The cases, and Winograd's on every shape it supports (batch 9: groups of samples, the last

@@ -107,24 +107,25 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>
-    /// wide[o, q] = Σ_c Σ_t wt[c, t, o] · padded[c, q + offset(t)] for every o &lt; outPad and every
-    /// q &lt; WideLength, in register blocks of <see cref="CorrelationBlock"/> channels × 32 positions.
+    /// block[o, k] = Σ_c Σ_t wt[c, t, o] · padded[c, sink.Position(k) + offset(t) + 0..31] for every o &lt;
+    /// outPad and every block k of the sink, in register blocks of <see cref="CorrelationBlock"/>
+    /// channels × 32 positions, each handed to the sink as it is finished.
     /// </summary>
-    private static void Correlate(in Geometry geo, float* padded, float* wt, int outPad, float* wide)
+    private static void Correlate<TSink>(in Geometry geo, float* padded, float* wt, int outPad, TSink sink) where TSink : struct, IBlockSink
     {
-        if (outPad % 8 == 0 && outPad >= 8) Correlate8(in geo, padded, wt, outPad, wide);
-        else Correlate4(in geo, padded, wt, outPad, wide);
+        if (outPad % 8 == 0 && outPad >= 8) Correlate8(in geo, padded, wt, outPad, sink);
+        else Correlate4(in geo, padded, wt, outPad, sink);
     }
 
     /// <summary>4 channels × 32 positions: 8 accumulators; per tap 2 loads, 4 broadcasts, 8 FMAs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Correlate4(in Geometry geo, float* padded, float* wt, int outPad, float* wide)
+    private static void Correlate4<TSink>(in Geometry geo, float* padded, float* wt, int outPad, TSink sink) where TSink : struct, IBlockSink
     {
         int taps = geo.Taps, kernelW = geo.KernelW, rowStep = geo.DilationH * geo.PaddedW, dw = geo.DilationW;
-        nint stride = geo.WideLength;
         for (int ob = 0; ob < outPad; ob += 4)
-            for (int q = 0; q < geo.WideLength; q += Positions)
+            for (int k = 0; k < sink.Blocks; k++)
             {
+                int q = sink.Position(k);
                 Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
                 Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
                 for (int c = 0; c < geo.Channels; c++)
@@ -153,23 +154,20 @@ internal static unsafe partial class ConvDirect
                         }
                     }
                 }
-                float* o0 = wide + ob * stride + q;
-                Vector512.Store(a00, o0); Vector512.Store(a01, o0 + 16);
-                Vector512.Store(a10, o0 + stride); Vector512.Store(a11, o0 + stride + 16);
-                Vector512.Store(a20, o0 + 2 * stride); Vector512.Store(a21, o0 + 2 * stride + 16);
-                Vector512.Store(a30, o0 + 3 * stride); Vector512.Store(a31, o0 + 3 * stride + 16);
+                sink.Store(ob, k, a00, a01); sink.Store(ob + 1, k, a10, a11);
+                sink.Store(ob + 2, k, a20, a21); sink.Store(ob + 3, k, a30, a31);
             }
     }
 
     /// <summary>8 channels × 32 positions: 16 accumulators; per tap 2 loads, 8 broadcasts, 16 FMAs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Correlate8(in Geometry geo, float* padded, float* wt, int outPad, float* wide)
+    private static void Correlate8<TSink>(in Geometry geo, float* padded, float* wt, int outPad, TSink sink) where TSink : struct, IBlockSink
     {
         int taps = geo.Taps, kernelW = geo.KernelW, rowStep = geo.DilationH * geo.PaddedW, dw = geo.DilationW;
-        nint stride = geo.WideLength;
         for (int ob = 0; ob < outPad; ob += 8)
-            for (int q = 0; q < geo.WideLength; q += Positions)
+            for (int k = 0; k < sink.Blocks; k++)
             {
+                int q = sink.Position(k);
                 Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
                 Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
                 Vector512<float> a40 = default, a41 = default, a50 = default, a51 = default;
@@ -212,15 +210,10 @@ internal static unsafe partial class ConvDirect
                         }
                     }
                 }
-                float* o = wide + ob * stride + q;
-                Vector512.Store(a00, o); Vector512.Store(a01, o + 16); o += stride;
-                Vector512.Store(a10, o); Vector512.Store(a11, o + 16); o += stride;
-                Vector512.Store(a20, o); Vector512.Store(a21, o + 16); o += stride;
-                Vector512.Store(a30, o); Vector512.Store(a31, o + 16); o += stride;
-                Vector512.Store(a40, o); Vector512.Store(a41, o + 16); o += stride;
-                Vector512.Store(a50, o); Vector512.Store(a51, o + 16); o += stride;
-                Vector512.Store(a60, o); Vector512.Store(a61, o + 16); o += stride;
-                Vector512.Store(a70, o); Vector512.Store(a71, o + 16);
+                sink.Store(ob, k, a00, a01); sink.Store(ob + 1, k, a10, a11);
+                sink.Store(ob + 2, k, a20, a21); sink.Store(ob + 3, k, a30, a31);
+                sink.Store(ob + 4, k, a40, a41); sink.Store(ob + 5, k, a50, a51);
+                sink.Store(ob + 6, k, a60, a61); sink.Store(ob + 7, k, a70, a71);
             }
     }
 

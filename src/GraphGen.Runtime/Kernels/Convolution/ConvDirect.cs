@@ -44,7 +44,7 @@ internal static unsafe partial class ConvDirect
         public readonly int PaddedW, OutH, OutW, Taps;
         /// <summary>Wide positions computed per plane: (OutH − 1)·Wp + OutW rounded up to <see cref="Positions"/>.</summary>
         public readonly int WideLength;
-        /// <summary>Floats per padded source plane: room for every read of the last block.</summary>
+        /// <summary>Floats per padded source plane: room for every read of the last block, wide or row by row.</summary>
         public readonly int PlaneStride;
 
         public Geometry(in Conv2dShape s, int channels, int sourceH, int sourceW, int padH, int padW)
@@ -56,7 +56,7 @@ internal static unsafe partial class ConvDirect
             OutW = PaddedW - DilationW * (KernelW - 1);
             Taps = KernelH * KernelW;
             WideLength = RoundUp((OutH - 1) * PaddedW + OutW, Positions);
-            PlaneStride = WideLength + (KernelH - 1) * DilationH * PaddedW + (KernelW - 1) * DilationW;
+            PlaneStride = Math.Max(WideLength, (OutH - 1) * PaddedW + Positions) + (KernelH - 1) * DilationH * PaddedW + (KernelW - 1) * DilationW;
         }
 
         public int Offset(int tap) => tap / KernelW * DilationH * PaddedW + tap % KernelW * DilationW;
@@ -130,22 +130,33 @@ internal static unsafe partial class ConvDirect
         for (; i < length; i++) row[i] = 0f;
     }
 
-    /// <summary>y_b = act(W ⋆ x_b + bias) for one sample; <paramref name="prepared"/> from <see cref="PrepareForward"/>.</summary>
+    /// <summary>
+    /// y_b = act(W ⋆ x_b + bias) for one sample; <paramref name="prepared"/> from <see cref="PrepareForward"/>.
+    /// Rows of 17–32 columns are written from the registers (<see cref="ActivatedRows{TAct}"/>), wider
+    /// or narrower ones through the wide buffer; both add the same terms in the same order.
+    /// </summary>
     public static void ForwardSample<TAct>(in Conv2dShape s, float* xb, float* prepared, float* bias, float* yb, TAct activation) where TAct : struct, IActivation<TAct>
     {
         var geo = Geometry.Forward(in s);
         int ocg = s.GroupOutChannels, pad = CorrelationPad(ocg);
+        bool rows = WritesRows(in geo);
         var ws = KernelWorkspace.ForCurrentThread();
-        fixed (float* padded = ws.Padded(geo.Channels * geo.PlaneStride), wide = ws.Columns(pad * geo.WideLength))
+        fixed (float* padded = ws.Padded(geo.Channels * geo.PlaneStride), wide = rows ? null : ws.Columns(pad * geo.WideLength))
             for (int g = 0; g < s.Groups; g++)
             {
                 FillPadded(in geo, xb + (nint)g * s.GroupInChannels * s.InPlane, padded);
-                Correlate(in geo, padded, prepared + (nint)g * geo.Channels * geo.Taps * pad, pad, wide);
+                float* wt = prepared + (nint)g * geo.Channels * geo.Taps * pad, yg = yb + (nint)g * ocg * s.OutPlane;
+                float* bg = bias == null ? null : bias + g * ocg;
+                if (rows)
+                {
+                    Correlate(in geo, padded, wt, pad, new ActivatedRows<TAct>(in geo, yg, bg, ocg, activation));
+                    continue;
+                }
+                Correlate(in geo, padded, wt, pad, new WideBlocks(wide, geo.WideLength));
                 for (int o = 0; o < ocg; o++)
                 {
-                    int oc = g * ocg + o;
-                    float* plane = yb + (nint)oc * s.OutPlane;
-                    float b = bias == null ? 0f : bias[oc];
+                    float* plane = yg + (nint)o * s.OutPlane;
+                    float b = bg == null ? 0f : bg[o];
                     for (int i = 0; i < geo.OutH; i++)
                         ActivateRow(wide + (nint)o * geo.WideLength + i * geo.PaddedW, plane + i * geo.OutW, geo.OutW, b, activation);
                 }
@@ -162,7 +173,7 @@ internal static unsafe partial class ConvDirect
             for (int g = 0; g < s.Groups; g++)
             {
                 FillPadded(in geo, dyb + (nint)g * s.GroupOutChannels * s.OutPlane, padded);
-                Correlate(in geo, padded, prepared + (nint)g * geo.Channels * geo.Taps * pad, pad, wide);
+                Correlate(in geo, padded, prepared + (nint)g * geo.Channels * geo.Taps * pad, pad, new WideBlocks(wide, geo.WideLength));
                 for (int c = 0; c < icg; c++)
                 {
                     float* plane = dxb + (nint)(g * icg + c) * s.InPlane;
