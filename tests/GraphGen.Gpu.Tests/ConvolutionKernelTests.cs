@@ -85,6 +85,32 @@ public class ConvolutionKernelTests(DeviceFixture fixture)
         }
     }
 
+    /// <summary>
+    /// y = f(W ⋆ x + bias + r): bit for bit the forward kernel, the sum and the activation kernel
+    /// it replaces (the generated program's unfused steps), and the CPU's ForwardResidual to rounding.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ForwardResidualIsTheForwardThenTheSumThenTheActivation(string name, Conv2dShape s, int batch, bool withBias)
+    {
+        var (x, w, bias) = Inputs(s, batch, withBias, seed: 6);
+        var r = GradientChecks.RandomInputs(batch * s.OutputSize, 7);
+        var cpu = new float[r.Length];
+        CpuKernels.Conv2d.ForwardResidual(in s, batch, x, w, bias, r, cpu, default(Relu));
+        using var d = new DeviceArrays(fixture.Device);
+        var (dx, dw, db, dr) = (d.Upload(x), d.Upload(w), d.Upload(bias), d.Upload(r));
+        var separate = d.Garbage(r.Length);
+        GpuKernels.Conv2d.Forward(fixture.Device, in s, batch, dx, dw, db, separate);
+        GpuKernels.Elementwise.Add(fixture.Device, dr, separate);
+        GpuKernels.Activations.Forward(fixture.Device, default(Relu), separate, separate);
+        var fused = d.Garbage(r.Length);
+        GpuKernels.Conv2d.ForwardResidual(fixture.Device, in s, batch, dx, dw, db, dr, fused, default(Relu));
+        var (expected, actual) = (d.Download(separate), d.Download(fused));
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"{name}: y[{i}] = {actual[i]}, forward, sum and ReLU gave {expected[i]}");
+        Close.All(cpu, actual, Tolerance, name + ": against the CPU");
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void BackwardInputMatchesTheCpu(string name, Conv2dShape s, int batch, bool withBias)

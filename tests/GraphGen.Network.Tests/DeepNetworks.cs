@@ -240,3 +240,26 @@ public partial class PooledStemNet
     [Loss]
     Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y);
 }
+
+/// <summary>
+/// Residual block ends that inference computes as the convolutions write (Conv2d.ForwardResidual):
+/// a block with BatchNorm and a ReLU after its sum, and a convolution whose output takes the skip
+/// with nothing after it.
+/// </summary>
+[Network]
+public partial class ResidualBlockNet
+{
+    [Forward]
+    Tensor Forward([Shape(2, 8, 8)] Tensor image)
+    {
+        var stem = Relu(BatchNorm(Conv2d(image, 4, kernel: 3, name: "stem", padding: 1, bias: false), "stem.bn"));  // 4×8×8
+        var f = Relu(BatchNorm(Conv2d(stem, 4, kernel: 3, name: "block.conv1", padding: 1, bias: false), "block.bn1"));
+        f = BatchNorm(Conv2d(f, 4, kernel: 3, name: "block.conv2", padding: 1, bias: false), "block.bn2");
+        var h = Relu(stem + f);                                                                                      // the block's end
+        var g = Conv2d(h, 4, kernel: 3, name: "tail", padding: 1) + h;                                               // a skip alone
+        return Dense(GlobalAveragePool(g), 3, "head");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y);
+}

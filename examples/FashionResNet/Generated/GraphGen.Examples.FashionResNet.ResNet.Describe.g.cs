@@ -229,38 +229,38 @@ partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
           n22 [label="globalAveragePool22\nGlobalAveragePool  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n23 [label="classifier\nDense \"classifier\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n25 [label="softmaxCrossEntropy25\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="13. SoftmaxCrossEntropy\n→ dClassifier", fillcolor="#fff1dc"];
-          s1 [label="14. dense classifier dW\n→ dClassifierWeight", fillcolor="#fff1dc"];
-          s2 [label="15. dense classifier db\n→ dClassifierBias", fillcolor="#fff1dc"];
-          s3 [label="16. dense classifier dx\n→ dGlobalAveragePool22", fillcolor="#fff1dc"];
-          s4 [label="17. GlobalAveragePool backward\n→ dH5", fillcolor="#fff1dc"];
-          s5 [label="18. Relu backward\n→ dAdd20", fillcolor="#fff1dc"];
-          s6 [label="19. Add backward\n→ dH4", fillcolor="#fff1dc"];
-          s7 [label="20. Add backward\n→ dF4", fillcolor="#fff1dc"];
-          s8 [label="21. BatchNorm backward\n→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias", fillcolor="#fff1dc"];
-          s9 [label="22. conv stage2.conv2 dW\n→ dStage2Conv2Weight", fillcolor="#fff1dc"];
-          s10 [label="23. conv stage2.conv2 dx\n→ dF3", fillcolor="#fff1dc"];
-          s11 [label="24. Relu backward\n→ dStage2Bn1", fillcolor="#fff1dc"];
-          s12 [label="25. BatchNorm backward\n→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias", fillcolor="#fff1dc"];
-          s13 [label="26. conv stage2.conv1 dW\n→ dStage2Conv1Weight", fillcolor="#fff1dc"];
-          s14 [label="27. conv stage2.conv1 dx\n→ dH4", fillcolor="#fff1dc"];
-          s15 [label="28. Relu backward\n→ dDownBn", fillcolor="#fff1dc"];
-          s16 [label="29. BatchNorm backward\n→ dDown, dDownBnWeight, dDownBnBias", fillcolor="#fff1dc"];
-          s17 [label="30. conv down dW\n→ dDownWeight", fillcolor="#fff1dc"];
-          s18 [label="31. conv down dx\n→ dH3", fillcolor="#fff1dc"];
-          s19 [label="32. Relu backward\n→ dAdd10", fillcolor="#fff1dc"];
-          s20 [label="33. Add backward\n→ dH2", fillcolor="#fff1dc"];
-          s21 [label="34. Add backward\n→ dF2", fillcolor="#fff1dc"];
-          s22 [label="35. BatchNorm backward\n→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias", fillcolor="#fff1dc"];
-          s23 [label="36. conv stage1.conv2 dW\n→ dStage1Conv2Weight", fillcolor="#fff1dc"];
-          s24 [label="37. conv stage1.conv2 dx\n→ df", fillcolor="#fff1dc"];
-          s25 [label="38. Relu backward\n→ dStage1Bn1", fillcolor="#fff1dc"];
-          s26 [label="39. BatchNorm backward\n→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias", fillcolor="#fff1dc"];
-          s27 [label="40. conv stage1.conv1 dW\n→ dStage1Conv1Weight", fillcolor="#fff1dc"];
-          s28 [label="41. conv stage1.conv1 dx\n→ dH2", fillcolor="#fff1dc"];
-          s29 [label="42. MaxPool2d backward + Relu backward\n→ dStemBn", fillcolor="#fff1dc"];
-          s30 [label="43. BatchNorm backward\n→ dStem, dStemBnWeight, dStemBnBias", fillcolor="#fff1dc"];
-          s31 [label="44. conv stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s0 [label="9. SoftmaxCrossEntropy\n→ dClassifier", fillcolor="#fff1dc"];
+          s1 [label="10. dense classifier dW\n→ dClassifierWeight", fillcolor="#fff1dc"];
+          s2 [label="11. dense classifier db\n→ dClassifierBias", fillcolor="#fff1dc"];
+          s3 [label="12. dense classifier dx\n→ dGlobalAveragePool22", fillcolor="#fff1dc"];
+          s4 [label="13. GlobalAveragePool backward\n→ dH5", fillcolor="#fff1dc"];
+          s5 [label="14. Relu backward\n→ dAdd20", fillcolor="#fff1dc"];
+          s6 [label="15. Add backward\n→ dH4", fillcolor="#fff1dc"];
+          s7 [label="16. Add backward\n→ dF4", fillcolor="#fff1dc"];
+          s8 [label="17. BatchNorm backward\n→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias", fillcolor="#fff1dc"];
+          s9 [label="18. conv stage2.conv2 dW\n→ dStage2Conv2Weight", fillcolor="#fff1dc"];
+          s10 [label="19. conv stage2.conv2 dx\n→ dF3", fillcolor="#fff1dc"];
+          s11 [label="20. Relu backward\n→ dStage2Bn1", fillcolor="#fff1dc"];
+          s12 [label="21. BatchNorm backward\n→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias", fillcolor="#fff1dc"];
+          s13 [label="22. conv stage2.conv1 dW\n→ dStage2Conv1Weight", fillcolor="#fff1dc"];
+          s14 [label="23. conv stage2.conv1 dx\n→ dH4", fillcolor="#fff1dc"];
+          s15 [label="24. Relu backward\n→ dDownBn", fillcolor="#fff1dc"];
+          s16 [label="25. BatchNorm backward\n→ dDown, dDownBnWeight, dDownBnBias", fillcolor="#fff1dc"];
+          s17 [label="26. conv down dW\n→ dDownWeight", fillcolor="#fff1dc"];
+          s18 [label="27. conv down dx\n→ dH3", fillcolor="#fff1dc"];
+          s19 [label="28. Relu backward\n→ dAdd10", fillcolor="#fff1dc"];
+          s20 [label="29. Add backward\n→ dH2", fillcolor="#fff1dc"];
+          s21 [label="30. Add backward\n→ dF2", fillcolor="#fff1dc"];
+          s22 [label="31. BatchNorm backward\n→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias", fillcolor="#fff1dc"];
+          s23 [label="32. conv stage1.conv2 dW\n→ dStage1Conv2Weight", fillcolor="#fff1dc"];
+          s24 [label="33. conv stage1.conv2 dx\n→ df", fillcolor="#fff1dc"];
+          s25 [label="34. Relu backward\n→ dStage1Bn1", fillcolor="#fff1dc"];
+          s26 [label="35. BatchNorm backward\n→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias", fillcolor="#fff1dc"];
+          s27 [label="36. conv stage1.conv1 dW\n→ dStage1Conv1Weight", fillcolor="#fff1dc"];
+          s28 [label="37. conv stage1.conv1 dx\n→ dH2", fillcolor="#fff1dc"];
+          s29 [label="38. MaxPool2d backward + Relu backward\n→ dStemBn", fillcolor="#fff1dc"];
+          s30 [label="39. BatchNorm backward\n→ dStem, dStemBnWeight, dStemBnBias", fillcolor="#fff1dc"];
+          s31 [label="40. conv stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dClassifier"];
           s0 -> s2 [label="dClassifier"];
           s0 -> s3 [label="dClassifier"];
@@ -356,38 +356,38 @@ partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
           n22["globalAveragePool22<br/>GlobalAveragePool [B, 32]"]:::forward
           n23["classifier<br/>Dense #quot;classifier#quot; [B, 10]<br/>330 parameters"]:::forward
           n25["softmaxCrossEntropy25<br/>SoftmaxCrossEntropy scalar"]:::forward
-          s0["13. SoftmaxCrossEntropy<br/>→ dClassifier"]:::backward
-          s1["14. dense classifier dW<br/>→ dClassifierWeight"]:::backward
-          s2["15. dense classifier db<br/>→ dClassifierBias"]:::backward
-          s3["16. dense classifier dx<br/>→ dGlobalAveragePool22"]:::backward
-          s4["17. GlobalAveragePool backward<br/>→ dH5"]:::backward
-          s5["18. Relu backward<br/>→ dAdd20"]:::backward
-          s6["19. Add backward<br/>→ dH4"]:::backward
-          s7["20. Add backward<br/>→ dF4"]:::backward
-          s8["21. BatchNorm backward<br/>→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias"]:::backward
-          s9["22. conv stage2.conv2 dW<br/>→ dStage2Conv2Weight"]:::backward
-          s10["23. conv stage2.conv2 dx<br/>→ dF3"]:::backward
-          s11["24. Relu backward<br/>→ dStage2Bn1"]:::backward
-          s12["25. BatchNorm backward<br/>→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias"]:::backward
-          s13["26. conv stage2.conv1 dW<br/>→ dStage2Conv1Weight"]:::backward
-          s14["27. conv stage2.conv1 dx<br/>→ dH4"]:::backward
-          s15["28. Relu backward<br/>→ dDownBn"]:::backward
-          s16["29. BatchNorm backward<br/>→ dDown, dDownBnWeight, dDownBnBias"]:::backward
-          s17["30. conv down dW<br/>→ dDownWeight"]:::backward
-          s18["31. conv down dx<br/>→ dH3"]:::backward
-          s19["32. Relu backward<br/>→ dAdd10"]:::backward
-          s20["33. Add backward<br/>→ dH2"]:::backward
-          s21["34. Add backward<br/>→ dF2"]:::backward
-          s22["35. BatchNorm backward<br/>→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias"]:::backward
-          s23["36. conv stage1.conv2 dW<br/>→ dStage1Conv2Weight"]:::backward
-          s24["37. conv stage1.conv2 dx<br/>→ df"]:::backward
-          s25["38. Relu backward<br/>→ dStage1Bn1"]:::backward
-          s26["39. BatchNorm backward<br/>→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias"]:::backward
-          s27["40. conv stage1.conv1 dW<br/>→ dStage1Conv1Weight"]:::backward
-          s28["41. conv stage1.conv1 dx<br/>→ dH2"]:::backward
-          s29["42. MaxPool2d backward + Relu backward<br/>→ dStemBn"]:::backward
-          s30["43. BatchNorm backward<br/>→ dStem, dStemBnWeight, dStemBnBias"]:::backward
-          s31["44. conv stem dW<br/>→ dStemWeight"]:::backward
+          s0["9. SoftmaxCrossEntropy<br/>→ dClassifier"]:::backward
+          s1["10. dense classifier dW<br/>→ dClassifierWeight"]:::backward
+          s2["11. dense classifier db<br/>→ dClassifierBias"]:::backward
+          s3["12. dense classifier dx<br/>→ dGlobalAveragePool22"]:::backward
+          s4["13. GlobalAveragePool backward<br/>→ dH5"]:::backward
+          s5["14. Relu backward<br/>→ dAdd20"]:::backward
+          s6["15. Add backward<br/>→ dH4"]:::backward
+          s7["16. Add backward<br/>→ dF4"]:::backward
+          s8["17. BatchNorm backward<br/>→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias"]:::backward
+          s9["18. conv stage2.conv2 dW<br/>→ dStage2Conv2Weight"]:::backward
+          s10["19. conv stage2.conv2 dx<br/>→ dF3"]:::backward
+          s11["20. Relu backward<br/>→ dStage2Bn1"]:::backward
+          s12["21. BatchNorm backward<br/>→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias"]:::backward
+          s13["22. conv stage2.conv1 dW<br/>→ dStage2Conv1Weight"]:::backward
+          s14["23. conv stage2.conv1 dx<br/>→ dH4"]:::backward
+          s15["24. Relu backward<br/>→ dDownBn"]:::backward
+          s16["25. BatchNorm backward<br/>→ dDown, dDownBnWeight, dDownBnBias"]:::backward
+          s17["26. conv down dW<br/>→ dDownWeight"]:::backward
+          s18["27. conv down dx<br/>→ dH3"]:::backward
+          s19["28. Relu backward<br/>→ dAdd10"]:::backward
+          s20["29. Add backward<br/>→ dH2"]:::backward
+          s21["30. Add backward<br/>→ dF2"]:::backward
+          s22["31. BatchNorm backward<br/>→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias"]:::backward
+          s23["32. conv stage1.conv2 dW<br/>→ dStage1Conv2Weight"]:::backward
+          s24["33. conv stage1.conv2 dx<br/>→ df"]:::backward
+          s25["34. Relu backward<br/>→ dStage1Bn1"]:::backward
+          s26["35. BatchNorm backward<br/>→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias"]:::backward
+          s27["36. conv stage1.conv1 dW<br/>→ dStage1Conv1Weight"]:::backward
+          s28["37. conv stage1.conv1 dx<br/>→ dH2"]:::backward
+          s29["38. MaxPool2d backward + Relu backward<br/>→ dStemBn"]:::backward
+          s30["39. BatchNorm backward<br/>→ dStem, dStemBnWeight, dStemBnBias"]:::backward
+          s31["40. conv stem dW<br/>→ dStemWeight"]:::backward
           s0 -->|dClassifier| s1
           s0 -->|dClassifier| s2
           s0 -->|dClassifier| s3

@@ -53,55 +53,55 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   stage2.bn2.num_batches_tracked  []        293       1  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 65898 floats. Steps are numbered in training order: forward 1–12, loss 13, backward 14–44.
+    //   One arena of capacity × 64330 floats. Steps are numbered in training order: forward 1–8, loss 9, backward 10–40.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer                holds                          floats/sample  offset  live (steps)
-    //   stem                  Conv2d "stem" output                   12544       0  1–43
+    //   stem                  Conv2d "stem" output                   12544       0  1–39
     //   stemBn                BatchNorm "stem.bn" output             12544   12544  1–1
-    //   h                     Relu output                            12544   25088  1–42
-    //   h2                    MaxPool2d output                        3136   37632  1–40
-    //   h2Argmax              saved by MaxPool2d (ints)               3136   40768  1–42
-    //   stage1Conv1           Conv2d "stage1.conv1" output            3136   12544  2–39
+    //   h                     Relu output                            12544   25088  1–38
+    //   h2                    MaxPool2d output                        3136   37632  1–36
+    //   h2Argmax              saved by MaxPool2d (ints)               3136   40768  1–38
+    //   stage1Conv1           Conv2d "stage1.conv1" output            3136   12544  2–35
     //   stage1Bn1             BatchNorm "stage1.bn1" output           3136   15680  2–2
-    //   f                     Relu output                             3136   18816  2–38
-    //   stage1Conv2           Conv2d "stage1.conv2" output            3136   15680  3–35
-    //   f2                    BatchNorm "stage1.bn2" output           3136   21952  3–4
-    //   add10                 Add output                              3136   43904  4–5
-    //   h3                    Relu output                             3136   21952  5–32
-    //   down                  Conv2d "down" output                    1568   43904  6–29
-    //   downBn                BatchNorm "down.bn" output              1568   45472  6–6
-    //   h4                    Relu output                             1568   47040  6–28
-    //   stage2Conv1           Conv2d "stage2.conv1" output            1568   45472  7–25
-    //   stage2Bn1             BatchNorm "stage2.bn1" output           1568   48608  7–7
-    //   f3                    Relu output                             1568   50176  7–24
-    //   stage2Conv2           Conv2d "stage2.conv2" output            1568   48608  8–21
-    //   f4                    BatchNorm "stage2.bn2" output           1568   51744  8–9
-    //   add20                 Add output                              1568   53312  9–10
-    //   h5                    Relu output                             1568   51744  10–18
-    //   globalAveragePool22   GlobalAveragePool output                  32   53312  11–14
-    //   classifier            Dense "classifier" output                 10   53344  12–end
-    //   dClassifier           dLoss/dclassifier                         10   53354  13–16
-    //   dGlobalAveragePool22  dLoss/dglobalAveragePool22                32   53312  16–17
-    //   dH5                   dLoss/dh5                               1568   53354  17–18
-    //   dAdd20                dLoss/dadd20                            1568   54922  18–20
-    //   dH4                   dLoss/dh4                               1568   51744  19–28
-    //   dF4                   dLoss/df4                               1568   53354  20–21
-    //   dStage2Conv2          dLoss/dstage2Conv2                      1568   54922  21–23
-    //   dF3                   dLoss/df3                               1568   48608  23–24
-    //   dStage2Bn1            dLoss/dstage2Bn1                        1568   53354  24–25
-    //   dStage2Conv1          dLoss/dstage2Conv1                      1568   48608  25–27
-    //   dDownBn               dLoss/ddownBn                           1568   45472  28–29
-    //   dDown                 dLoss/ddown                             1568   47040  29–31
-    //   dH3                   dLoss/dh3                               3136   43904  31–32
-    //   dAdd10                dLoss/dadd10                            3136   47040  32–34
-    //   dH2                   dLoss/dh2                               3136   21952  33–42
-    //   dF2                   dLoss/df2                               3136   43904  34–35
-    //   dStage1Conv2          dLoss/dstage1Conv2                      3136   47040  35–37
-    //   df                    dLoss/df                                3136   15680  37–38
-    //   dStage1Bn1            dLoss/dstage1Bn1                        3136   43904  38–39
-    //   dStage1Conv1          dLoss/dstage1Conv1                      3136   15680  39–41
-    //   dStemBn               dLoss/dstemBn                          12544   53354  42–43
-    //   dStem                 dLoss/dstem                            12544   12544  43–44
+    //   f                     Relu output                             3136   18816  2–34
+    //   stage1Conv2           Conv2d "stage1.conv2" output            3136   15680  3–31
+    //   f2                    BatchNorm "stage1.bn2" output           3136   21952  3–3
+    //   add10                 Add output                              3136   43904  3–3
+    //   h3                    Relu output                             3136   47040  3–28
+    //   down                  Conv2d "down" output                    1568   21952  4–25
+    //   downBn                BatchNorm "down.bn" output              1568   23520  4–4
+    //   h4                    Relu output                             1568   43904  4–24
+    //   stage2Conv1           Conv2d "stage2.conv1" output            1568   23520  5–21
+    //   stage2Bn1             BatchNorm "stage2.bn1" output           1568   45472  5–5
+    //   f3                    Relu output                             1568   50176  5–20
+    //   stage2Conv2           Conv2d "stage2.conv2" output            1568   45472  6–17
+    //   f4                    BatchNorm "stage2.bn2" output           1568   51744  6–6
+    //   add20                 Add output                              1568   53312  6–6
+    //   h5                    Relu output                             1568   54880  6–14
+    //   globalAveragePool22   GlobalAveragePool output                  32   51744  7–10
+    //   classifier            Dense "classifier" output                 10   51776  8–end
+    //   dClassifier           dLoss/dclassifier                         10   51786  9–12
+    //   dGlobalAveragePool22  dLoss/dglobalAveragePool22                32   51744  12–13
+    //   dH5                   dLoss/dh5                               1568   51786  13–14
+    //   dAdd20                dLoss/dadd20                            1568   56448  14–16
+    //   dH4                   dLoss/dh4                               1568   51786  15–24
+    //   dF4                   dLoss/df4                               1568   53354  16–17
+    //   dStage2Conv2          dLoss/dstage2Conv2                      1568   54922  17–19
+    //   dF3                   dLoss/df3                               1568   45472  19–20
+    //   dStage2Bn1            dLoss/dstage2Bn1                        1568   53354  20–21
+    //   dStage2Conv1          dLoss/dstage2Conv1                      1568   45472  21–23
+    //   dDownBn               dLoss/ddownBn                           1568   23520  24–25
+    //   dDown                 dLoss/ddown                             1568   43904  25–27
+    //   dH3                   dLoss/dh3                               3136   21952  27–28
+    //   dAdd10                dLoss/dadd10                            3136   43904  28–30
+    //   dH2                   dLoss/dh2                               3136   21952  29–38
+    //   dF2                   dLoss/df2                               3136   47040  30–31
+    //   dStage1Conv2          dLoss/dstage1Conv2                      3136   43904  31–33
+    //   df                    dLoss/df                                3136   15680  33–34
+    //   dStage1Bn1            dLoss/dstage1Bn1                        3136   43904  34–35
+    //   dStage1Conv1          dLoss/dstage1Conv1                      3136   15680  35–37
+    //   dStemBn               dLoss/dstemBn                          12544   51786  38–39
+    //   dStem                 dLoss/dstem                            12544   12544  39–40
     //   Fixed region: stemBnMean (16 floats at 0), saved by BatchNorm "stem.bn"; it does not scale with the batch.
     //   Fixed region: stemBnInvStd (16 floats at 16), saved by BatchNorm "stem.bn"; it does not scale with the batch.
     //   Fixed region: stemBnFoldedWeight (144 floats at 32), saved by BatchNorm "stem.bn"; it does not scale with the batch.
@@ -126,14 +126,14 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   Fixed region: f4InvStd (32 floats at 18944), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
     //   Fixed region: f4FoldedWeight (9216 floats at 18976), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
     //   Fixed region: f4FoldedBias (32 floats at 28192), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
-    //   Sharing saves 81578 of 147476 floats per sample (55%).
+    //   Sharing saves 83146 of 147476 floats per sample (56%).
     /// <summary>What ResNet is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "ResNet",
         InputShape = [1, 28, 28],
         OutputSizes = [10],
-        Outputs = [new(53344, 10)],
+        Outputs = [new(51776, 10)],
         TargetSize = 1,
         ClassCount = 10,
         Parameters = new(
@@ -206,7 +206,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             new("globalAveragePool22", "GlobalAveragePool", [32]),
             new("classifier", "Dense \"classifier\"", [10]),
         ],
-        ArenaWidth = 65898,
+        ArenaWidth = 64330,
         FixedSize = 28224,
     };
 
@@ -309,7 +309,9 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    then BatchNorm "stage1.bn2": f2 = γ·(stage1Conv2 − μ)/√(σ² + ε) + β per channel (16 channels × 196 positions)
         //      training: μ, σ² of this batch; running_mean/var ← (1 − 0.1)·running + 0.1·batch (unbiased σ²)
         //      inference: the running averages
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f2FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f2FoldedBias), so stage1Conv2 is not written
+        //    then add10 = h2 + f2
+        //    then Relu: h3 = max(add10, 0)
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f2FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f2FoldedBias), so stage1Conv2 is not written; at inference (unless observed) h2 is added and Relu applied as the convolution writes each sample, so f2 and add10 are not stored
         var stage1Conv2Weight = ParameterView(2512, 2304);
         var stage1Conv2 = ArenaView(15680, batch * 3136);   // reuses floats of stage1Bn1 (free after step 2)
         var stage1Bn2Weight = ParameterView(4816, 16);
@@ -320,6 +322,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         var stage1Bn2Running_mean = StateView(66, 16);
         var stage1Bn2Running_var = StateView(82, 16);
         var stage1Bn2Num_batches_tracked = StateView(98, 1);
+        var add10 = ArenaView(43904, batch * 3136);
+        var h3 = ArenaView(47040, batch * 3136);
         var f2FoldedWeight = FixedView(2576, 2304);
         var f2FoldedBias = FixedView(4880, 16);
         if (training)
@@ -327,26 +331,27 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, stage1Conv2Weight, default, stage1Conv2);
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 16, 196, stage1Conv2, stage1Bn2Weight, stage1Bn2Bias, f2, f2Mean, f2InvStd, stage1Bn2Running_mean, stage1Bn2Running_var, 0.1f, 1e-05f);
             global::GraphGen.Kernels.Elementwise.AddScalar(stage1Bn2Num_batches_tracked, 1f, stage1Bn2Num_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.Add(h2, f2, add10);
+            global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), add10, h3);
+        }
+        else if (Observing)
+        {
+            global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(16, 144, stage1Conv2Weight, default, stage1Bn2Weight, stage1Bn2Bias, stage1Bn2Running_mean, stage1Bn2Running_var, f2FoldedWeight, f2FoldedBias, 1e-05f);
+            global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, f2FoldedWeight, f2FoldedBias, f2);
+            global::GraphGen.Kernels.Elementwise.Add(h2, f2, add10);
+            global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), add10, h3);
         }
         else
         {
             global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(16, 144, stage1Conv2Weight, default, stage1Bn2Weight, stage1Bn2Bias, stage1Bn2Running_mean, stage1Bn2Running_var, f2FoldedWeight, f2FoldedBias, 1e-05f);
-            global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, f2FoldedWeight, f2FoldedBias, f2);
+            global::GraphGen.Kernels.Conv2d.ForwardResidual(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, f2FoldedWeight, f2FoldedBias, h2, h3, new global::GraphGen.Kernels.Relu());
         }
         if (training) Observe(7, stage1Conv2, batch);
         Observe(8, f2, batch);
-
-        // 4. add10 = h2 + f2
-        var add10 = ArenaView(43904, batch * 3136);
-        global::GraphGen.Kernels.Elementwise.Add(h2, f2, add10);
         Observe(9, add10, batch);
-
-        // 5. Relu: h3 = max(add10, 0)
-        var h3 = ArenaView(21952, batch * 3136);   // reuses floats of f2 (free after step 4)
-        global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), add10, h3);
         Observe(10, h3, batch);
 
-        // 6. Conv2d "down": down [32, 7, 7] = conv(h3 [16, 14, 14], 3×3, stride 2, padding 1)
+        // 4. Conv2d "down": down [32, 7, 7] = conv(h3 [16, 14, 14], 3×3, stride 2, padding 1)
         //      down[o, i, j] = Σ_c,u,v h3[c, 2i − 1 + 1u, 2j − 1 + 1v] · W[o, c, u, v]
         //      W = down.weight [32, 16, 3, 3]
         //    then BatchNorm "down.bn": downBn = γ·(down − μ)/√(σ² + ε) + β per channel (32 channels × 49 positions)
@@ -355,16 +360,16 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    then Relu: h4 = max(downBn, 0)
         //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in downBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in downBnFoldedBias), so down is not written; at inference Relu is applied as each output is written, so downBn is not written
         var downWeight = ParameterView(4848, 4608);
-        var down = ArenaView(43904, batch * 1568);   // reuses floats of add10 (free after step 5)
+        var down = ArenaView(21952, batch * 1568);   // reuses floats of f2 (free after step 3)
         var downBnWeight = ParameterView(9456, 32);
         var downBnBias = ParameterView(9488, 32);
-        var downBn = ArenaView(45472, batch * 1568);   // reuses floats of add10 (free after step 5)
+        var downBn = ArenaView(23520, batch * 1568);   // reuses floats of f2 (free after step 3)
         var downBnMean = FixedView(4896, 32);
         var downBnInvStd = FixedView(4928, 32);
         var downBnRunning_mean = StateView(99, 32);
         var downBnRunning_var = StateView(131, 32);
         var downBnNum_batches_tracked = StateView(163, 1);
-        var h4 = ArenaView(47040, batch * 1568);
+        var h4 = ArenaView(43904, batch * 1568);   // reuses floats of add10 (free after step 3)
         var downBnFoldedWeight = FixedView(4960, 4608);
         var downBnFoldedBias = FixedView(9568, 32);
         if (training)
@@ -383,7 +388,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         if (training) Observe(12, downBn, batch);
         Observe(13, h4, batch);
 
-        // 7. Conv2d "stage2.conv1": stage2Conv1 [32, 7, 7] = conv(h4 [32, 7, 7], 3×3, stride 1, padding 1)
+        // 5. Conv2d "stage2.conv1": stage2Conv1 [32, 7, 7] = conv(h4 [32, 7, 7], 3×3, stride 1, padding 1)
         //      stage2Conv1[o, i, j] = Σ_c,u,v h4[c, 1i − 1 + 1u, 1j − 1 + 1v] · W[o, c, u, v]
         //      W = stage2.conv1.weight [32, 32, 3, 3]
         //    then BatchNorm "stage2.bn1": stage2Bn1 = γ·(stage2Conv1 − μ)/√(σ² + ε) + β per channel (32 channels × 49 positions)
@@ -392,10 +397,10 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    then Relu: f3 = max(stage2Bn1, 0)
         //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage2Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage2Bn1FoldedBias), so stage2Conv1 is not written; at inference Relu is applied as each output is written, so stage2Bn1 is not written
         var stage2Conv1Weight = ParameterView(9520, 9216);
-        var stage2Conv1 = ArenaView(45472, batch * 1568);   // reuses floats of downBn (free after step 6)
+        var stage2Conv1 = ArenaView(23520, batch * 1568);   // reuses floats of downBn (free after step 4)
         var stage2Bn1Weight = ParameterView(18736, 32);
         var stage2Bn1Bias = ParameterView(18768, 32);
-        var stage2Bn1 = ArenaView(48608, batch * 1568);
+        var stage2Bn1 = ArenaView(45472, batch * 1568);   // reuses floats of add10 (free after step 3)
         var stage2Bn1Mean = FixedView(9600, 32);
         var stage2Bn1InvStd = FixedView(9632, 32);
         var stage2Bn1Running_mean = StateView(164, 32);
@@ -420,15 +425,17 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         if (training) Observe(15, stage2Bn1, batch);
         Observe(16, f3, batch);
 
-        // 8. Conv2d "stage2.conv2": stage2Conv2 [32, 7, 7] = conv(f3 [32, 7, 7], 3×3, stride 1, padding 1)
+        // 6. Conv2d "stage2.conv2": stage2Conv2 [32, 7, 7] = conv(f3 [32, 7, 7], 3×3, stride 1, padding 1)
         //      stage2Conv2[o, i, j] = Σ_c,u,v f3[c, 1i − 1 + 1u, 1j − 1 + 1v] · W[o, c, u, v]
         //      W = stage2.conv2.weight [32, 32, 3, 3]
         //    then BatchNorm "stage2.bn2": f4 = γ·(stage2Conv2 − μ)/√(σ² + ε) + β per channel (32 channels × 49 positions)
         //      training: μ, σ² of this batch; running_mean/var ← (1 − 0.1)·running + 0.1·batch (unbiased σ²)
         //      inference: the running averages
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f4FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f4FoldedBias), so stage2Conv2 is not written
+        //    then add20 = h4 + f4
+        //    then Relu: h5 = max(add20, 0)
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f4FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f4FoldedBias), so stage2Conv2 is not written; at inference (unless observed) h4 is added and Relu applied as the convolution writes each sample, so f4 and add20 are not stored
         var stage2Conv2Weight = ParameterView(18800, 9216);
-        var stage2Conv2 = ArenaView(48608, batch * 1568);   // reuses floats of stage2Bn1 (free after step 7)
+        var stage2Conv2 = ArenaView(45472, batch * 1568);   // reuses floats of stage2Bn1 (free after step 5)
         var stage2Bn2Weight = ParameterView(28016, 32);
         var stage2Bn2Bias = ParameterView(28048, 32);
         var f4 = ArenaView(51744, batch * 1568);
@@ -437,6 +444,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         var stage2Bn2Running_mean = StateView(229, 32);
         var stage2Bn2Running_var = StateView(261, 32);
         var stage2Bn2Num_batches_tracked = StateView(293, 1);
+        var add20 = ArenaView(53312, batch * 1568);
+        var h5 = ArenaView(54880, batch * 1568);
         var f4FoldedWeight = FixedView(18976, 9216);
         var f4FoldedBias = FixedView(28192, 32);
         if (training)
@@ -444,36 +453,37 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, stage2Conv2Weight, default, stage2Conv2);
             global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 49, stage2Conv2, stage2Bn2Weight, stage2Bn2Bias, f4, f4Mean, f4InvStd, stage2Bn2Running_mean, stage2Bn2Running_var, 0.1f, 1e-05f);
             global::GraphGen.Kernels.Elementwise.AddScalar(stage2Bn2Num_batches_tracked, 1f, stage2Bn2Num_batches_tracked);
+            global::GraphGen.Kernels.Elementwise.Add(h4, f4, add20);
+            global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), add20, h5);
+        }
+        else if (Observing)
+        {
+            global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(32, 288, stage2Conv2Weight, default, stage2Bn2Weight, stage2Bn2Bias, stage2Bn2Running_mean, stage2Bn2Running_var, f4FoldedWeight, f4FoldedBias, 1e-05f);
+            global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, f4FoldedWeight, f4FoldedBias, f4);
+            global::GraphGen.Kernels.Elementwise.Add(h4, f4, add20);
+            global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), add20, h5);
         }
         else
         {
             global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(32, 288, stage2Conv2Weight, default, stage2Bn2Weight, stage2Bn2Bias, stage2Bn2Running_mean, stage2Bn2Running_var, f4FoldedWeight, f4FoldedBias, 1e-05f);
-            global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, f4FoldedWeight, f4FoldedBias, f4);
+            global::GraphGen.Kernels.Conv2d.ForwardResidual(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, f4FoldedWeight, f4FoldedBias, h4, h5, new global::GraphGen.Kernels.Relu());
         }
         if (training) Observe(17, stage2Conv2, batch);
         Observe(18, f4, batch);
-
-        // 9. add20 = h4 + f4
-        var add20 = ArenaView(53312, batch * 1568);
-        global::GraphGen.Kernels.Elementwise.Add(h4, f4, add20);
         Observe(19, add20, batch);
-
-        // 10. Relu: h5 = max(add20, 0)
-        var h5 = ArenaView(51744, batch * 1568);   // reuses floats of f4 (free after step 9)
-        global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), add20, h5);
         Observe(20, h5, batch);
 
-        // 11. GlobalAveragePool: globalAveragePool22[c] = mean over the plane of h5[c]
-        var globalAveragePool22 = ArenaView(53312, batch * 32);   // reuses floats of add20 (free after step 10)
+        // 7. GlobalAveragePool: globalAveragePool22[c] = mean over the plane of h5[c]
+        var globalAveragePool22 = ArenaView(51744, batch * 32);   // reuses floats of f4 (free after step 6)
         global::GraphGen.Kernels.Pool2d.GlobalAverageForward(batch, 32, 49, h5, globalAveragePool22);
         Observe(21, globalAveragePool22, batch);
 
-        // 12. Dense "classifier": classifier = globalAveragePool22 · Wᵀ + b
+        // 8. Dense "classifier": classifier = globalAveragePool22 · Wᵀ + b
         //      classifier[r, o] = Σ_i globalAveragePool22[r, i] · W[o, i] + b[o]   for o < 10, i < 32
         //      W = classifier.weight [10, 32], b = classifier.bias [10]
         var classifierWeight = ParameterView(28080, 320);
         var classifierBias = ParameterView(28400, 10);
-        var classifier = ArenaView(53344, batch * 10);   // reuses floats of add20 (free after step 10)
+        var classifier = ArenaView(51776, batch * 10);   // reuses floats of f4 (free after step 6)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(globalAveragePool22, classifierWeight, classifier, batch, 10, 32, bias: classifierBias);
         Observe(22, classifier, batch);
     }
@@ -481,11 +491,11 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
     protected override float RunLoss(global::System.ReadOnlySpan<int> item, int batch, bool withGradient)
     {
-        // 13. SoftmaxCrossEntropy(classifier, item), N = B
+        // 9. SoftmaxCrossEntropy(classifier, item), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        var classifier = ArenaView(53344, batch * 10);
-        var dClassifier = ArenaView(53354, batch * 10);
+        var classifier = ArenaView(51776, batch * 10);
+        var dClassifier = ArenaView(51786, batch * 10);
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(classifier, item, withGradient ? dClassifier : default, batch, 10);
 
         return term0;
@@ -497,187 +507,187 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     /// </summary>
     protected override void RunBackward(global::System.ReadOnlySpan<float> image, int batch)
     {
-        // 14. Dense "classifier" backward, weight: dW = dClassifierᵀ · globalAveragePool22   (W = classifier.weight)
+        // 10. Dense "classifier" backward, weight: dW = dClassifierᵀ · globalAveragePool22   (W = classifier.weight)
         //      dW[o, i] = Σ_r dClassifier[r, o] · globalAveragePool22[r, i]   (summed over the batch)
-        var dClassifier = ArenaView(53354, batch * 10);
-        var globalAveragePool22 = ArenaView(53312, batch * 32);
+        var dClassifier = ArenaView(51786, batch * 10);
+        var globalAveragePool22 = ArenaView(51744, batch * 32);
         var dClassifierWeight = GradientView(28080, 320);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dClassifier, globalAveragePool22, dClassifierWeight, 10, 32, batch);
 
-        // 15. Dense "classifier" backward, bias: db[o] = Σ_r dClassifier[r, o]   (b = classifier.bias)
+        // 11. Dense "classifier" backward, bias: db[o] = Σ_r dClassifier[r, o]   (b = classifier.bias)
         var dClassifierBias = GradientView(28400, 10);
         global::GraphGen.Kernels.Bias.SumRows(dClassifier, dClassifierBias, batch, 10, accumulate: false);
 
-        // 16. Dense "classifier" backward, input: dGlobalAveragePool22 = dClassifier · W
+        // 12. Dense "classifier" backward, input: dGlobalAveragePool22 = dClassifier · W
         //      dGlobalAveragePool22[r, i] = Σ_o dClassifier[r, o] · W[o, i]
         var classifierWeight = ParameterView(28080, 320);
-        var dGlobalAveragePool22 = ArenaView(53312, batch * 32);   // reuses floats of globalAveragePool22 (free after step 14)
+        var dGlobalAveragePool22 = ArenaView(51744, batch * 32);   // reuses floats of globalAveragePool22 (free after step 10)
         global::GraphGen.Kernels.Gemm.Multiply(dClassifier, classifierWeight, dGlobalAveragePool22, batch, 32, 10);
 
-        // 17. GlobalAveragePool backward: every dH5[c, i, j] gets dGlobalAveragePool22[c]/49
-        var dH5 = ArenaView(53354, batch * 1568);   // reuses floats of dClassifier (free after step 16)
+        // 13. GlobalAveragePool backward: every dH5[c, i, j] gets dGlobalAveragePool22[c]/49
+        var dH5 = ArenaView(51786, batch * 1568);   // reuses floats of dClassifier (free after step 12)
         global::GraphGen.Kernels.Pool2d.GlobalAverageBackward(batch, 32, 49, dGlobalAveragePool22, dH5, accumulate: false);
 
-        // 18. Relu backward: dAdd20 = dH5 where h5 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var h5 = ArenaView(51744, batch * 1568);
-        var dAdd20 = ArenaView(54922, batch * 1568);
+        // 14. Relu backward: dAdd20 = dH5 where h5 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var h5 = ArenaView(54880, batch * 1568);
+        var dAdd20 = ArenaView(56448, batch * 1568);
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h5, dH5, dAdd20, accumulate: false);
 
-        // 19. Add backward: dH4 = dAdd20
-        var dH4 = ArenaView(51744, batch * 1568);   // reuses floats of h5 (free after step 18)
+        // 15. Add backward: dH4 = dAdd20
+        var dH4 = ArenaView(51786, batch * 1568);   // reuses floats of dH5 (free after step 14)
         dAdd20.CopyTo(dH4);
 
-        // 20. Add backward: dF4 = dAdd20
-        var dF4 = ArenaView(53354, batch * 1568);   // reuses floats of dH5 (free after step 18)
+        // 16. Add backward: dF4 = dAdd20
+        var dF4 = ArenaView(53354, batch * 1568);   // reuses floats of h5 (free after step 14)
         dAdd20.CopyTo(dF4);
 
-        // 21. BatchNorm backward: with x̂ = (stage2Conv2 − μ)·invstd and N values per channel,
+        // 17. BatchNorm backward: with x̂ = (stage2Conv2 − μ)·invstd and N values per channel,
         //      dStage2Conv2 = γ·invstd/N · (N·dF4 − ΣdF4 − x̂·Σ(dF4·x̂)),  dγ = Σ dF4·x̂,  dβ = Σ dF4
-        var stage2Conv2 = ArenaView(48608, batch * 1568);
+        var stage2Conv2 = ArenaView(45472, batch * 1568);
         var stage2Bn2Weight = ParameterView(28016, 32);
         var f4Mean = FixedView(18912, 32);
         var f4InvStd = FixedView(18944, 32);
-        var dStage2Conv2 = ArenaView(54922, batch * 1568);   // reuses floats of dAdd20 (free after step 20)
+        var dStage2Conv2 = ArenaView(54922, batch * 1568);   // reuses floats of dAdd20 (free after step 16)
         var dStage2Bn2Weight = GradientView(28016, 32);
         var dStage2Bn2Bias = GradientView(28048, 32);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dF4, stage2Conv2, stage2Bn2Weight, f4Mean, f4InvStd, dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias, accumulate: false);
 
-        // 22. Conv2d "stage2.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv2[o, i, j] · f3[c, …]
+        // 18. Conv2d "stage2.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv2[o, i, j] · f3[c, …]
         var f3 = ArenaView(50176, batch * 1568);
         var dStage2Conv2Weight = GradientView(18800, 9216);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, dStage2Conv2, dStage2Conv2Weight, default, accumulate: false);
 
-        // 23. Conv2d "stage2.conv2" backward, input: dF3 = the transposed convolution of dStage2Conv2 with W (each input pixel collects the gradient of every output it touched)
+        // 19. Conv2d "stage2.conv2" backward, input: dF3 = the transposed convolution of dStage2Conv2 with W (each input pixel collects the gradient of every output it touched)
         var stage2Conv2Weight = ParameterView(18800, 9216);
-        var dF3 = ArenaView(48608, batch * 1568);   // reuses floats of stage2Conv2 (free after step 21)
+        var dF3 = ArenaView(45472, batch * 1568);   // reuses floats of stage2Conv2 (free after step 17)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage2Conv2, stage2Conv2Weight, dF3, accumulate: false);
 
-        // 24. Relu backward: dStage2Bn1 = dF3 where f3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dStage2Bn1 = ArenaView(53354, batch * 1568);   // reuses floats of dF4 (free after step 21)
+        // 20. Relu backward: dStage2Bn1 = dF3 where f3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dStage2Bn1 = ArenaView(53354, batch * 1568);   // reuses floats of dF4 (free after step 17)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), f3, dF3, dStage2Bn1, accumulate: false);
 
-        // 25. BatchNorm backward: with x̂ = (stage2Conv1 − μ)·invstd and N values per channel,
+        // 21. BatchNorm backward: with x̂ = (stage2Conv1 − μ)·invstd and N values per channel,
         //      dStage2Conv1 = γ·invstd/N · (N·dStage2Bn1 − ΣdStage2Bn1 − x̂·Σ(dStage2Bn1·x̂)),  dγ = Σ dStage2Bn1·x̂,  dβ = Σ dStage2Bn1
-        var stage2Conv1 = ArenaView(45472, batch * 1568);
+        var stage2Conv1 = ArenaView(23520, batch * 1568);
         var stage2Bn1Weight = ParameterView(18736, 32);
         var stage2Bn1Mean = FixedView(9600, 32);
         var stage2Bn1InvStd = FixedView(9632, 32);
-        var dStage2Conv1 = ArenaView(48608, batch * 1568);   // reuses floats of dF3 (free after step 24)
+        var dStage2Conv1 = ArenaView(45472, batch * 1568);   // reuses floats of dF3 (free after step 20)
         var dStage2Bn1Weight = GradientView(18736, 32);
         var dStage2Bn1Bias = GradientView(18768, 32);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dStage2Bn1, stage2Conv1, stage2Bn1Weight, stage2Bn1Mean, stage2Bn1InvStd, dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias, accumulate: false);
 
-        // 26. Conv2d "stage2.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv1[o, i, j] · h4[c, …]
-        var h4 = ArenaView(47040, batch * 1568);
+        // 22. Conv2d "stage2.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv1[o, i, j] · h4[c, …]
+        var h4 = ArenaView(43904, batch * 1568);
         var dStage2Conv1Weight = GradientView(9520, 9216);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h4, dStage2Conv1, dStage2Conv1Weight, default, accumulate: false);
 
-        // 27. Conv2d "stage2.conv1" backward, input: dH4 += the transposed convolution of dStage2Conv1 with W (each input pixel collects the gradient of every output it touched)
+        // 23. Conv2d "stage2.conv1" backward, input: dH4 += the transposed convolution of dStage2Conv1 with W (each input pixel collects the gradient of every output it touched)
         var stage2Conv1Weight = ParameterView(9520, 9216);
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage2Conv1, stage2Conv1Weight, dH4, accumulate: true);
 
-        // 28. Relu backward: dDownBn = dH4 where h4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dDownBn = ArenaView(45472, batch * 1568);   // reuses floats of stage2Conv1 (free after step 25)
+        // 24. Relu backward: dDownBn = dH4 where h4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dDownBn = ArenaView(23520, batch * 1568);   // reuses floats of stage2Conv1 (free after step 21)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h4, dH4, dDownBn, accumulate: false);
 
-        // 29. BatchNorm backward: with x̂ = (down − μ)·invstd and N values per channel,
+        // 25. BatchNorm backward: with x̂ = (down − μ)·invstd and N values per channel,
         //      dDown = γ·invstd/N · (N·dDownBn − ΣdDownBn − x̂·Σ(dDownBn·x̂)),  dγ = Σ dDownBn·x̂,  dβ = Σ dDownBn
-        var down = ArenaView(43904, batch * 1568);
+        var down = ArenaView(21952, batch * 1568);
         var downBnWeight = ParameterView(9456, 32);
         var downBnMean = FixedView(4896, 32);
         var downBnInvStd = FixedView(4928, 32);
-        var dDown = ArenaView(47040, batch * 1568);   // reuses floats of h4 (free after step 28)
+        var dDown = ArenaView(43904, batch * 1568);   // reuses floats of h4 (free after step 24)
         var dDownBnWeight = GradientView(9456, 32);
         var dDownBnBias = GradientView(9488, 32);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dDownBn, down, downBnWeight, downBnMean, downBnInvStd, dDown, dDownBnWeight, dDownBnBias, accumulate: false);
 
-        // 30. Conv2d "down" backward, weights: dW[o, c, u, v] = Σ_b,i,j dDown[o, i, j] · h3[c, …]
-        var h3 = ArenaView(21952, batch * 3136);
+        // 26. Conv2d "down" backward, weights: dW[o, c, u, v] = Σ_b,i,j dDown[o, i, j] · h3[c, …]
+        var h3 = ArenaView(47040, batch * 3136);
         var dDownWeight = GradientView(4848, 4608);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1), batch, h3, dDown, dDownWeight, default, accumulate: false);
 
-        // 31. Conv2d "down" backward, input: dH3 = the transposed convolution of dDown with W (each input pixel collects the gradient of every output it touched)
+        // 27. Conv2d "down" backward, input: dH3 = the transposed convolution of dDown with W (each input pixel collects the gradient of every output it touched)
         var downWeight = ParameterView(4848, 4608);
-        var dH3 = ArenaView(43904, batch * 3136);   // reuses floats of dDownBn (free after step 29)
+        var dH3 = ArenaView(21952, batch * 3136);   // reuses floats of dDownBn (free after step 25)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1), batch, dDown, downWeight, dH3, accumulate: false);
 
-        // 32. Relu backward: dAdd10 = dH3 where h3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dAdd10 = ArenaView(47040, batch * 3136);   // reuses floats of dDown (free after step 31)
+        // 28. Relu backward: dAdd10 = dH3 where h3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dAdd10 = ArenaView(43904, batch * 3136);   // reuses floats of dDown (free after step 27)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h3, dH3, dAdd10, accumulate: false);
 
-        // 33. Add backward: dH2 = dAdd10
-        var dH2 = ArenaView(21952, batch * 3136);   // reuses floats of h3 (free after step 32)
+        // 29. Add backward: dH2 = dAdd10
+        var dH2 = ArenaView(21952, batch * 3136);   // reuses floats of dH3 (free after step 28)
         dAdd10.CopyTo(dH2);
 
-        // 34. Add backward: dF2 = dAdd10
-        var dF2 = ArenaView(43904, batch * 3136);   // reuses floats of dH3 (free after step 32)
+        // 30. Add backward: dF2 = dAdd10
+        var dF2 = ArenaView(47040, batch * 3136);   // reuses floats of h3 (free after step 28)
         dAdd10.CopyTo(dF2);
 
-        // 35. BatchNorm backward: with x̂ = (stage1Conv2 − μ)·invstd and N values per channel,
+        // 31. BatchNorm backward: with x̂ = (stage1Conv2 − μ)·invstd and N values per channel,
         //      dStage1Conv2 = γ·invstd/N · (N·dF2 − ΣdF2 − x̂·Σ(dF2·x̂)),  dγ = Σ dF2·x̂,  dβ = Σ dF2
         var stage1Conv2 = ArenaView(15680, batch * 3136);
         var stage1Bn2Weight = ParameterView(4816, 16);
         var f2Mean = FixedView(2544, 16);
         var f2InvStd = FixedView(2560, 16);
-        var dStage1Conv2 = ArenaView(47040, batch * 3136);   // reuses floats of dAdd10 (free after step 34)
+        var dStage1Conv2 = ArenaView(43904, batch * 3136);   // reuses floats of dAdd10 (free after step 30)
         var dStage1Bn2Weight = GradientView(4816, 16);
         var dStage1Bn2Bias = GradientView(4832, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 196, dF2, stage1Conv2, stage1Bn2Weight, f2Mean, f2InvStd, dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias, accumulate: false);
 
-        // 36. Conv2d "stage1.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv2[o, i, j] · f[c, …]
+        // 32. Conv2d "stage1.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv2[o, i, j] · f[c, …]
         var f = ArenaView(18816, batch * 3136);
         var dStage1Conv2Weight = GradientView(2512, 2304);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, dStage1Conv2, dStage1Conv2Weight, default, accumulate: false);
 
-        // 37. Conv2d "stage1.conv2" backward, input: df = the transposed convolution of dStage1Conv2 with W (each input pixel collects the gradient of every output it touched)
+        // 33. Conv2d "stage1.conv2" backward, input: df = the transposed convolution of dStage1Conv2 with W (each input pixel collects the gradient of every output it touched)
         var stage1Conv2Weight = ParameterView(2512, 2304);
-        var df = ArenaView(15680, batch * 3136);   // reuses floats of stage1Conv2 (free after step 35)
+        var df = ArenaView(15680, batch * 3136);   // reuses floats of stage1Conv2 (free after step 31)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage1Conv2, stage1Conv2Weight, df, accumulate: false);
 
-        // 38. Relu backward: dStage1Bn1 = df where f > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dStage1Bn1 = ArenaView(43904, batch * 3136);   // reuses floats of dF2 (free after step 35)
+        // 34. Relu backward: dStage1Bn1 = df where f > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dStage1Bn1 = ArenaView(43904, batch * 3136);   // reuses floats of dStage1Conv2 (free after step 33)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), f, df, dStage1Bn1, accumulate: false);
 
-        // 39. BatchNorm backward: with x̂ = (stage1Conv1 − μ)·invstd and N values per channel,
+        // 35. BatchNorm backward: with x̂ = (stage1Conv1 − μ)·invstd and N values per channel,
         //      dStage1Conv1 = γ·invstd/N · (N·dStage1Bn1 − ΣdStage1Bn1 − x̂·Σ(dStage1Bn1·x̂)),  dγ = Σ dStage1Bn1·x̂,  dβ = Σ dStage1Bn1
         var stage1Conv1 = ArenaView(12544, batch * 3136);
         var stage1Bn1Weight = ParameterView(2480, 16);
         var stage1Bn1Mean = FixedView(192, 16);
         var stage1Bn1InvStd = FixedView(208, 16);
-        var dStage1Conv1 = ArenaView(15680, batch * 3136);   // reuses floats of df (free after step 38)
+        var dStage1Conv1 = ArenaView(15680, batch * 3136);   // reuses floats of df (free after step 34)
         var dStage1Bn1Weight = GradientView(2480, 16);
         var dStage1Bn1Bias = GradientView(2496, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 196, dStage1Bn1, stage1Conv1, stage1Bn1Weight, stage1Bn1Mean, stage1Bn1InvStd, dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias, accumulate: false);
 
-        // 40. Conv2d "stage1.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv1[o, i, j] · h2[c, …]
+        // 36. Conv2d "stage1.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv1[o, i, j] · h2[c, …]
         var h2 = ArenaView(37632, batch * 3136);
         var dStage1Conv1Weight = GradientView(176, 2304);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h2, dStage1Conv1, dStage1Conv1Weight, default, accumulate: false);
 
-        // 41. Conv2d "stage1.conv1" backward, input: dH2 += the transposed convolution of dStage1Conv1 with W (each input pixel collects the gradient of every output it touched)
+        // 37. Conv2d "stage1.conv1" backward, input: dH2 += the transposed convolution of dStage1Conv1 with W (each input pixel collects the gradient of every output it touched)
         var stage1Conv1Weight = ParameterView(176, 2304);
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage1Conv1, stage1Conv1Weight, dH2, accumulate: true);
 
-        // 42. MaxPool2d backward: each dH2 value goes to the input that was the maximum of its window (h2Argmax); the others get 0
+        // 38. MaxPool2d backward: each dH2 value goes to the input that was the maximum of its window (h2Argmax); the others get 0
         //    then Relu backward: dStemBn = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied to each plane as its gradient is routed, so dh is never stored
         var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(40768, batch * 3136));
-        var dStemBn = ArenaView(53354, batch * 12544);   // reuses floats of dStage2Bn1 (free after step 25)
+        var dStemBn = ArenaView(51786, batch * 12544);   // reuses floats of dH4 (free after step 24)
         var h = ArenaView(25088, batch * 12544);
         global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, dH2, h2Argmax, dStemBn, new global::GraphGen.Kernels.Relu(), h);
 
-        // 43. BatchNorm backward: with x̂ = (stem − μ)·invstd and N values per channel,
+        // 39. BatchNorm backward: with x̂ = (stem − μ)·invstd and N values per channel,
         //      dStem = γ·invstd/N · (N·dStemBn − ΣdStemBn − x̂·Σ(dStemBn·x̂)),  dγ = Σ dStemBn·x̂,  dβ = Σ dStemBn
         var stem = ArenaView(0, batch * 12544);
         var stemBnWeight = ParameterView(144, 16);
         var stemBnMean = FixedView(0, 16);
         var stemBnInvStd = FixedView(16, 16);
-        var dStem = ArenaView(12544, batch * 12544);   // reuses floats of dH2 (free after step 42)
+        var dStem = ArenaView(12544, batch * 12544);   // reuses floats of dH2 (free after step 38)
         var dStemBnWeight = GradientView(144, 16);
         var dStemBnBias = GradientView(160, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 784, dStemBn, stem, stemBnWeight, stemBnMean, stemBnInvStd, dStem, dStemBnWeight, dStemBnBias, accumulate: false);
 
-        // 44. Conv2d "stem" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStem[o, i, j] · image[c, …]
+        // 40. Conv2d "stem" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStem[o, i, j] · image[c, …]
         var dStemWeight = GradientView(0, 144);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, image, dStem, dStemWeight, default, accumulate: false);
     }

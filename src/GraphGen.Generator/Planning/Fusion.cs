@@ -27,6 +27,11 @@ namespace GraphGen.Generator.Planning;
 /// each sample is pooled while its convolution output is in cache, and the full-size output is never
 /// stored (training keeps the two steps: the backward pass needs the output and the argmax; so does
 /// inference while an activation observer is attached, which sees every activation);</item>
+/// <item>inference: a convolution (its BatchNorm perhaps folded, no activation of its own) whose
+/// output only a sum with another tensor reads, the sum perhaps read only by an activation (a
+/// residual block's end), becomes one <c>Conv2d.ForwardResidual</c>: each sample takes the residual
+/// and the activation while it is in cache, and neither the convolution's output nor the sum is
+/// stored (training, and inference while observed, keep the steps);</item>
 /// <item>attention's scale: scores·c read only by a causal softmax become the softmax's
 /// <c>scale</c> argument (it multiplies each score as it reads it), and in the backward pass
 /// c·(the softmax's gradient) becomes the softmax backward's <c>scale</c>: the same products,
@@ -55,6 +60,7 @@ internal static class Fusion
             }
         }
         PoolAsConvolutionsWrite(draft);
+        ResidualAsConvolutionsWrite(draft);
         return plan with { Forward = draft.Forward, Backward = draft.Backward, Buffers = draft.Buffers };
     }
 
@@ -294,6 +300,77 @@ internal static class Fusion
             i--;
         }
     }
+
+    /// <summary>
+    /// Conv2d.Forward without an activation (perhaps with its BatchNorm folded: a modal step's
+    /// inference branch), then the map s = y + r (or r + y) of its output y and another tensor r,
+    /// then perhaps the activation h = f(s), become at inference one Conv2d.ForwardResidual(…, r, h, f):
+    /// the same operations in the same order per element, so the same bits. Training and observed
+    /// inference run the steps as before. Only when the three steps are consecutive and nothing but
+    /// the sum reads y, and nothing but the activation reads s, before the backward pass (which runs
+    /// in training only); r is read by the fused step, so the memory plan never gives its buffer to h.
+    /// </summary>
+    private static void ResidualAsConvolutionsWrite(Draft draft)
+    {
+        var forward = draft.Forward;
+        for (int i = 0; i + 1 < forward.Count; i++)
+        {
+            var step = forward[i];
+            var inference = step is ModalStep modal ? modal.Inference.LastOrDefault() : step;
+            if (inference is not CallStep { Kernel: "Conv2d", Method: "Forward", Activation: null } conv) continue;
+            var y = conv.Writes.Single();
+            if (forward[i + 1] is not MapStep { Accumulate: false, Activation: null } add || ResidualOf(add.Expression, y) is not { } residual) continue;
+            var sum = add.Output;
+            if (draft.IsKept(y) || ReadInForward(draft, y).Any(s => s != add)) continue;
+            var activation = i + 2 < forward.Count && forward[i + 2] is MapStep { Accumulate: false, Activation: { Use.IsBackward: false } form } map
+                && form.Input == sum && !draft.IsKept(sum) && ReadInForward(draft, sum).All(s => s == map) ? map : null;
+            var output = activation?.Output ?? sum;
+            var fusedConv = conv with
+            {
+                Method = "ForwardResidual",
+                Arguments = [conv.Arguments[0], conv.Arguments[1], conv.Arguments[2], conv.Arguments[3], conv.Arguments[4], KernelArg.In(residual), KernelArg.Out(output)],
+                Activation = activation?.Activation!.Use,
+            };
+            List<KernelStep> after = activation is null ? [add] : [add, activation];
+            var comment = after.Aggregate(step.Comment, (c, s) => Then(c, s.Comment));
+            string label = string.Join(" + ", new[] { step }.Concat(after).Select(s => s.Label));
+            string fused = $"at inference (unless observed) {residual.Name} is added" + (activation is null ? "" : $" and {activation.Activation!.Use.Function.Name} applied")
+                + $" as the convolution writes each sample, so {y.Name}" + (activation is null ? " is" : $" and {sum.Name} are") + " not stored";
+            forward[i] = step is ModalStep m
+                ? m with
+                {
+                    Training = [.. m.Training, .. after],
+                    Inference = [.. m.Inference.Take(m.Inference.Count - 1), fusedConv],
+                    ObservedInference = [.. m.ObservedInference ?? m.Inference, .. after],
+                    Comment = comment,
+                    Label = label,
+                    Fused = (m.Fused is null ? "" : m.Fused + "; ") + fused,
+                }
+                : new ModalStep([conv, .. after], [fusedConv])
+                {
+                    ObservedInference = [conv, .. after],
+                    SourceNode = conv.SourceNode,
+                    Comment = comment,
+                    Label = label,
+                    Fused = (conv.Fused is null ? "" : conv.Fused + "; ") + fused,
+                };
+            forward.RemoveRange(i + 1, after.Count);
+        }
+    }
+
+    /// <summary>r when the map is y + r or r + y, both whole tensors, r another tensor than y.</summary>
+    private static Operand? ResidualOf(MapExpr expression, Operand y) => expression switch
+    {
+        MapBinary { Operator: "+", Left: MapOperand { Broadcast: Broadcast.Elementwise } l, Right: MapOperand { Broadcast: Broadcast.Elementwise } r }
+            when l.Operand == y && r.Operand != y => r.Operand,
+        MapBinary { Operator: "+", Left: MapOperand { Broadcast: Broadcast.Elementwise } l, Right: MapOperand { Broadcast: Broadcast.Elementwise } r }
+            when r.Operand == y && l.Operand != y => l.Operand,
+        _ => null,
+    };
+
+    /// <summary>The forward and loss steps that read <paramref name="operand"/> (the backward pass runs in training only).</summary>
+    private static IEnumerable<KernelStep> ReadInForward(Draft draft, Operand operand) =>
+        draft.Forward.Concat(draft.Plan.Loss).Where(s => s.Reads.Contains(operand));
 
     /// <summary>
     /// y = softmax(c·x) for a map a = c·x read only by the causal softmax's forward (and not kept):

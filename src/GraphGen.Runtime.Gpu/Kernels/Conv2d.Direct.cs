@@ -10,7 +10,12 @@ public static partial class Conv2d
     {
         public static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, TAct> Method = ForwardKernel;
         public static readonly Action<Index1D, ConvGeometry, PoolGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, TAct> MaxPooled = ForwardMaxPooledKernel;
+        public static readonly Action<Index1D, ArrayView<float>, ArrayView<float>, TAct> Residual = ResidualKernel;
     }
+
+    /// <summary>y[e] = f(residual[e] + y[e]): the residual sum and activation after a convolution, as their own steps compute them.</summary>
+    private static void ResidualKernel<TAct>(Index1D e, ArrayView<float> residual, ArrayView<float> y, TAct f) where TAct : struct, IActivation<TAct> =>
+        y[e] = f.Forward(residual[e] + y[e]);
 
     private static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> BackwardInputMethod = BackwardInputKernel;
     private static readonly Action<Index1D, ConvGeometry, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> WeightPartialsMethod = WeightPartialsKernel;

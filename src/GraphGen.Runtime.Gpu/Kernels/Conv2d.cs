@@ -88,6 +88,29 @@ public static partial class Conv2d
             p.OutputCount, new ConvGeometry(in s, batch), p, x, weight, bias, y, bias.Length > 0 ? 1 : 0, activation);
     }
 
+    /// <summary>y = W ⋆ x + bias + residual (inference: a residual block's last convolution and its sum).</summary>
+    public static void ForwardResidual(GpuDevice device, in Conv2dShape s, int batch, ArrayView<float> x, ArrayView<float> weight, ArrayView<float> bias,
+        ArrayView<float> residual, ArrayView<float> y) => ForwardResidual(device, in s, batch, x, weight, bias, residual, y, default(Identity));
+
+    /// <summary>
+    /// y = f(W ⋆ x + bias + residual): the convolution into y, then one thread per output adds the
+    /// residual and applies the activation, so the convolution's output and the sum get no buffers of
+    /// their own. residual and y must not overlap (ILGPU's views do not expose where they lie, so
+    /// this is not checked here; the CPU kernel checks it, and the generated programs' memory plan
+    /// never gives a step's output the buffer of a tensor it reads).
+    /// </summary>
+    public static void ForwardResidual<TAct>(GpuDevice device, in Conv2dShape s, int batch, ArrayView<float> x, ArrayView<float> weight, ArrayView<float> bias,
+        ArrayView<float> residual, ArrayView<float> y, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        const string Kernel = "Conv2d.ForwardResidual";
+        CheckOutput(in s, batch, Kernel, nameof(residual), residual.Length);
+        Forward(device, in s, batch, x, weight, bias, y, default(Identity));
+        int count = batch * s.OutputSize;
+        if (count == 0) return;
+        device.Kernel(ForwardKernels<TAct>.Residual.Method, a => a.LoadAutoGroupedStreamKernel(ForwardKernels<TAct>.Residual))(
+            count, residual.SubView(0, count), y, activation);
+    }
+
     /// <summary>dx (+)= the gradient with respect to x of Σ dy ⊙ (W ⋆ x): dy like y, dx like x.</summary>
     public static void BackwardInput(GpuDevice device, in Conv2dShape s, int batch, ArrayView<float> dy, ArrayView<float> weight, ArrayView<float> dx, bool accumulate) =>
         BackwardInput(device, in s, batch, dy, weight, dx, accumulate, ConvPath.Auto);

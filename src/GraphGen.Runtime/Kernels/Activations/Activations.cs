@@ -59,7 +59,7 @@ public static class Activations
     /// form): every element goes through the same code wherever it sits, so a sample's result does
     /// not depend on the batch it came in (the scalar and vector forms of exp differ in the last bit).
     /// </summary>
-    private static void ForwardSpan<TAct>(TAct f, ReadOnlySpan<float> x, Span<float> y)
+    internal static void ForwardSpan<TAct>(TAct f, ReadOnlySpan<float> x, Span<float> y)
         where TAct : struct, IActivation<TAct>
     {
         int i = 0, n = x.Length;

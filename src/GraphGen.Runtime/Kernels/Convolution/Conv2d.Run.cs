@@ -25,7 +25,7 @@ public static partial class Conv2d
     }
 
     private static unsafe void RunForward<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> y, TAct activation, ConvAlgorithm algorithm, Pool2dShape? pool = null) where TAct : struct, IActivation<TAct>
+        Span<float> y, TAct activation, ConvAlgorithm algorithm, Pool2dShape? pool = null, ReadOnlySpan<float> residual = default) where TAct : struct, IActivation<TAct>
     {
         var prepared = Span<float>.Empty;
         int parts = batch;
@@ -45,10 +45,11 @@ public static partial class Conv2d
             ConvWinograd.PrepareForward(in s, weight, prepared);
             parts = new ConvWinograd.Geometry(in s).Groups(batch);
         }
-        fixed (float* px = x, pw = weight, pb = bias, py = y, pp = prepared)
+        fixed (float* px = x, pw = weight, pb = bias, py = y, pp = prepared, pr = residual)
         {
             var work = ForwardWork<TAct>.ForCurrentThread();
             work.Set(in s, algorithm, px, pw, pp, bias.IsEmpty ? null : pb, py);
+            work.Residual = residual.IsEmpty ? null : pr;
             work.Activation = activation;
             work.Batch = batch;
             work.Pooled = pool.HasValue;
@@ -141,7 +142,9 @@ public static partial class Conv2d
 
     /// <summary>
     /// Part b: sample b of the forward pass (Winograd: group b of samples); with <see cref="Pooled"/>,
-    /// written into the thread's scratch and max-pooled from there into the output.
+    /// written into the thread's scratch and max-pooled from there into the output; with a
+    /// <see cref="Residual"/>, written into the output, which then takes the residual and the
+    /// activation while the part is in cache.
     /// </summary>
     private sealed unsafe class ForwardWork<TAct> : ConvWork where TAct : struct, IActivation<TAct>
     {
@@ -150,60 +153,76 @@ public static partial class Conv2d
         public int Batch;
         public bool Pooled;
         public Pool2dShape Pool;
+        /// <summary>Added to the convolution's output before the activation, or null.</summary>
+        public float* Residual;
 
         public static ForwardWork<TAct> ForCurrentThread() => t_instance ??= new ForwardWork<TAct>();
 
         public override void RunPart(int b)
         {
+            if (Residual != null)
+            {
+                // y = f(residual + (W ⋆ x + bias)): the two elementwise steps' operations, on the part alone.
+                Compute(b, Output, default(Identity));
+                var (first, count) = Samples(b);
+                nint start = (nint)first * Shape.OutputSize;
+                int length = count * Shape.OutputSize;
+                var part = new Span<float>(Output + start, length);
+                SpanMath.Add(new ReadOnlySpan<float>(Residual + start, length), part);
+                Activations.ForwardSpan(Activation, part, part);
+                return;
+            }
             if (!Pooled)
             {
-                Compute(b, Output);
+                Compute(b, Output, Activation);
                 return;
             }
             ref readonly var s = ref Shape;
-            int first = b, count = 1;
-            if (Algorithm == ConvAlgorithm.Winograd)
-            {
-                int group = new ConvWinograd.Geometry(in s).SamplesPerGroup;
-                first = b * group;
-                count = Math.Min(group, Batch - first);
-            }
+            var (from, samples) = Samples(b);
             var ws = KernelWorkspace.ForCurrentThread();
-            fixed (float* unpooled = ws.Unpooled(count * s.OutputSize))
+            fixed (float* unpooled = ws.Unpooled(samples * s.OutputSize))
             fixed (int* argmax = ws.Indices(Pool.OutPlane))
             {
                 // The part writes its samples where they would lie in y, shifted onto the scratch.
-                Compute(b, unpooled - (nint)first * s.OutputSize);
-                for (int plane = 0; plane < count * s.OutChannels; plane++)
-                    Pool2d.MaxValuesPlane(in Pool, unpooled + (nint)plane * s.OutPlane, Output + ((nint)first * s.OutChannels + plane) * Pool.OutPlane, argmax);
+                Compute(b, unpooled - (nint)from * s.OutputSize, Activation);
+                for (int plane = 0; plane < samples * s.OutChannels; plane++)
+                    Pool2d.MaxValuesPlane(in Pool, unpooled + (nint)plane * s.OutPlane, Output + ((nint)from * s.OutChannels + plane) * Pool.OutPlane, argmax);
             }
         }
 
+        /// <summary>The samples of part b: b alone, or Winograd's group b.</summary>
+        private (int First, int Count) Samples(int b)
+        {
+            if (Algorithm != ConvAlgorithm.Winograd) return (b, 1);
+            int group = new ConvWinograd.Geometry(in Shape).SamplesPerGroup, first = b * group;
+            return (first, Math.Min(group, Batch - first));
+        }
+
         /// <summary>Part b of the convolution into <paramref name="output"/>, laid out as y: [batch, OutChannels, OutHeight, OutWidth].</summary>
-        private void Compute(int b, float* output)
+        private void Compute<TA>(int b, float* output, TA activation) where TA : struct, IActivation<TA>
         {
             ref readonly var s = ref Shape;
             if (Algorithm == ConvAlgorithm.Winograd)
             {
-                ConvWinograd.ForwardPart(in s, b, Batch, Input, Prepared, Bias, output, Activation, accumulate: false);
+                ConvWinograd.ForwardPart(in s, b, Batch, Input, Prepared, Bias, output, activation, accumulate: false);
                 return;
             }
             float* xb = Input + (nint)b * s.InputSize, yb = output + (nint)b * s.OutputSize;
             if (Algorithm == ConvAlgorithm.Direct)
             {
-                ConvDirect.ForwardSample(in s, xb, Prepared, Bias, yb, Activation);
+                ConvDirect.ForwardSample(in s, xb, Prepared, Bias, yb, activation);
                 return;
             }
             if (Algorithm == ConvAlgorithm.ChannelsLast)
             {
-                ConvChannelsLast.ForwardSample(in s, xb, Prepared, Bias, yb, Activation);
+                ConvChannelsLast.ForwardSample(in s, xb, Prepared, Bias, yb, activation);
                 return;
             }
             var y = new Span<float>(yb, s.OutputSize);
             ConvGemm.ForwardSample(in s, new ReadOnlySpan<float>(xb, s.InputSize), new ReadOnlySpan<float>(Weight, s.WeightSize), y, Threads > 1);
-            if (Bias == null && typeof(TAct) == typeof(Identity)) return;
+            if (Bias == null && typeof(TA) == typeof(Identity)) return;
             for (int oc = 0; oc < s.OutChannels; oc++)
-                BiasActivation.Apply(y.Slice(oc * s.OutPlane, s.OutPlane), Bias == null ? 0f : Bias[oc], Activation);
+                BiasActivation.Apply(y.Slice(oc * s.OutPlane, s.OutPlane), Bias == null ? 0f : Bias[oc], activation);
         }
     }
 

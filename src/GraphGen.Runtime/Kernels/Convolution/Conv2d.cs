@@ -75,6 +75,36 @@ public static partial class Conv2d
         RunForward(in s, batch, x, weight, bias, y, activation, ConvAlgorithms.Forward(in s), pool);
     }
 
+    /// <summary>
+    /// y = W ⋆ x + bias + residual: a convolution and the residual sum after it, as inference runs
+    /// them. residual and y are [batch, OutChannels, OutHeight, OutWidth] and must not overlap.
+    /// </summary>
+    public static void ForwardResidual(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Span<float> y) => ForwardResidual(in s, batch, x, weight, bias, residual, y, default(Identity));
+
+    /// <summary>
+    /// y = f(W ⋆ x + bias + residual): a residual block's last convolution, its sum with the block's
+    /// input and the activation after it, as inference runs them. Each sample's convolution is
+    /// written into y, the residual added and the activation applied while the sample is in cache,
+    /// so neither the convolution's output nor the sum is stored: the bits of
+    /// <see cref="Forward(in Conv2dShape, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>,
+    /// then <see cref="Elementwise.Add"/>, then <see cref="Activations.Forward{TAct}"/>.
+    /// </summary>
+    public static void ForwardResidual<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Span<float> y, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        const string Kernel = "Conv2d.ForwardResidual";
+        CheckCommon(in s, batch, Kernel, weight.Length);
+        CheckInput(in s, batch, Kernel, nameof(x), x.Length);
+        CheckOutput(in s, batch, Kernel, nameof(residual), residual.Length);
+        CheckOutput(in s, batch, Kernel, nameof(y), y.Length);
+        KernelChecks.EmptyOrExactly(bias.Length, s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
+        if (residual.Overlaps(y))
+            throw new ArgumentException($"{Kernel}: residual and y overlap; each sample's convolution is written into y before its residual is read, so give y a buffer of its own.", nameof(y));
+        if (batch == 0) return;
+        RunForward(in s, batch, x, weight, bias, y, activation, ConvAlgorithms.Forward(in s), residual: residual);
+    }
+
     /// <summary>The pooling must read exactly the convolution's output planes.</summary>
     internal static void CheckPool(in Conv2dShape s, in Pool2dShape pool, string kernel)
     {
