@@ -21,7 +21,10 @@ public class Conv2dMaxPooledTests
         return data;
     }
 
-    /// <summary>Rows of 14 (a masked last block), 16 (whole blocks), odd sizes, a Winograd-sized layer, stride 2.</summary>
+    /// <summary>
+    /// Rows of 14 (a masked last block), 16 (whole blocks), odd sizes, a Winograd-sized layer, stride 2;
+    /// rows of 17–32 columns, which the direct kernel pools as they leave its registers.
+    /// </summary>
     private static Conv2dShape[] Shapes() =>
     [
         new(1, 28, 28, 16, 3, 3, PadH: 1, PadW: 1),                           // FashionResNet's stem: rows of 28, pooled to 14
@@ -29,6 +32,9 @@ public class Conv2dMaxPooledTests
         new(3, 11, 9, 5, 3, 3, PadH: 1, PadW: 1),                             // odd planes: the pooling drops the last row and column
         new(64, 8, 8, 64, 3, 3, PadH: 1, PadW: 1),                            // Winograd's groups of samples
         new(16, 14, 14, 32, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),  // stride 2, then the pooling
+        new(1, 28, 28, 6, 5, 5, PadH: 2, PadW: 2),                            // LeNet's first layer: 4-channel blocks, two of them padding
+        new(2, 19, 21, 8, 3, 3, PadH: 1, PadW: 1),                            // odd rows of 21: the pooling drops the last row and column
+        new(4, 18, 18, 8, 3, 3, PadH: 1, PadW: 1, Groups: 2),                 // groups, rows of 18
     ];
 
     /// <summary>2×2 stride 2 (the vector path), 3×3 stride 2 padding 1, 3×3 stride 1 padding 1 (overlapping).</summary>

@@ -178,6 +178,11 @@ public static partial class Conv2d
                 return;
             }
             ref readonly var s = ref Shape;
+            if (Algorithm == ConvAlgorithm.Direct && ConvDirect.PoolsRows(in s, in Pool))
+            {
+                ConvDirect.ForwardSamplePooled(in s, in Pool, Input + (nint)b * s.InputSize, Prepared, Bias, Output + (nint)b * s.OutChannels * Pool.OutHeight * Pool.OutWidth, Activation);
+                return;
+            }
             var (from, samples) = Samples(b);
             var ws = KernelWorkspace.ForCurrentThread();
             fixed (float* unpooled = ws.Unpooled(samples * s.OutputSize))

@@ -70,6 +70,65 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>
+    /// Rows straight from the registers, max-pooled over 2×2 windows of stride 2 as they come (the
+    /// convolution's output never stored, not even in scratch): an even row i waits in
+    /// <c>stash</c> for row i + 1, and the pair's windows are taken by <see cref="Pool2d.MaxOfFour"/>,
+    /// the scan and NaN rule of the max pooling's own 2×2 path, so the bits are those of the
+    /// convolution then the pooling. Only the 2·pooled-height rows the windows read are computed.
+    /// </summary>
+    private readonly struct PooledRows<TAct>(in Geometry geo, in Pool2dShape pool, float* pooled, float* bias, int channels, TAct activation, float* stash) : IBlockSink
+        where TAct : struct, IActivation<TAct>
+    {
+        private readonly int paddedW = geo.PaddedW, pooledW = pool.OutWidth, pooledPlane = pool.OutHeight * pool.OutWidth;
+        private readonly Vector512<float> kept = FirstLanes(pool.OutWidth);
+
+        public int Blocks { get; } = 2 * pool.OutHeight;
+
+        public int Position(int block) => block * paddedW;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(int channel, int block, Vector512<float> first, Vector512<float> second)
+        {
+            if (channel >= channels) return;
+            var b = Vector512.Create(bias == null ? 0f : bias[channel]);
+            first = activation.Forward(first + b);
+            second = activation.Forward(second + b);
+            float* waiting = stash + (nint)channel * Positions;
+            if ((block & 1) == 0)
+            {
+                Vector512.Store(first, waiting);
+                Vector512.Store(second, waiting + 16);
+                return;
+            }
+            var max = Pool2d.MaxOfFour(Vector512.Load(waiting), Vector512.Load(waiting + 16), first, second);
+            Avx512F.MaskStore(pooled + (nint)channel * pooledPlane + (block >> 1) * pooledW, kept, max);
+        }
+    }
+
+    /// <summary>
+    /// maxpool(act(W ⋆ x_b + bias)) for one sample, by <see cref="PooledRows{TAct}"/>, where
+    /// <see cref="PoolsRows"/> holds; <paramref name="pooled"/> is the sample's [OutChannels, pooled
+    /// height, pooled width].
+    /// </summary>
+    public static void ForwardSamplePooled<TAct>(in Conv2dShape s, in Pool2dShape pool, float* xb, float* prepared, float* bias, float* pooled, TAct activation)
+        where TAct : struct, IActivation<TAct>
+    {
+        var geo = Geometry.Forward(in s);
+        int ocg = s.GroupOutChannels, pad = CorrelationPad(ocg);
+        var ws = KernelWorkspace.ForCurrentThread();
+        fixed (float* padded = ws.Padded(geo.Channels * geo.PlaneStride), stash = ws.Unpooled(pad * Positions))
+            for (int g = 0; g < s.Groups; g++)
+            {
+                FillPadded(in geo, xb + (nint)g * s.GroupInChannels * s.InPlane, padded);
+                Correlate(in geo, padded, prepared + (nint)g * geo.Channels * geo.Taps * pad, pad,
+                    new PooledRows<TAct>(in geo, in pool, pooled + (nint)g * ocg * pool.OutHeight * pool.OutWidth, bias == null ? null : bias + g * ocg, ocg, activation, stash));
+            }
+    }
+
+    /// <summary>Whether the forward pass pools its rows as they leave the registers: rows written from the registers, and 2×2 windows of stride 2 without padding.</summary>
+    internal static bool PoolsRows(in Conv2dShape s, in Pool2dShape pool) => WritesRows(Geometry.Forward(in s)) && Pool2d.PairsApply(in pool);
+
+    /// <summary>
     /// Whether the forward pass writes rows straight from the registers: AVX-512, and output rows of
     /// 17–32 columns, which fill one register block (at 16 or fewer, half of each block would be
     /// thrown away; the wide layout packs the short rows).

@@ -89,9 +89,12 @@ public static partial class Pool2d
         }
     }
 
-    /// <summary>The maxima of 16 windows whose top rows are (a, b) and bottom rows (c, d), in the scan order of <see cref="MaxPairs16"/>.</summary>
+    /// <summary>
+    /// The maxima of 16 windows whose top rows are (a, b) and bottom rows (c, d), in the scan order of
+    /// <see cref="MaxPairs16"/> (also the direct convolution's pooled rows, <c>ConvDirect.PooledRows</c>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> MaxOfFour(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    internal static Vector512<float> MaxOfFour(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
     {
         var max = Avx512F.PermuteVar16x32x2(a, EvenLanes, b);
         max = Larger(Avx512F.PermuteVar16x32x2(a, OddLanes, b), max);

@@ -78,7 +78,7 @@ public static partial class Pool2d
     }
 
     /// <summary>2×2 windows of stride 2 without padding (LeNet's and ResNet's), on AVX-512: the vector paths of <c>Pool2d.Pairs.cs</c>.</summary>
-    private static bool PairsApply(in Pool2dShape s) =>
+    internal static bool PairsApply(in Pool2dShape s) =>
         s is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && Avx512F.IsSupported;
 
     /// <summary>dx (+)= dy routed to each window's winner: dx[argmax[i, j]] += dy[i, j] (zero elsewhere when writing).</summary>
