@@ -53,7 +53,8 @@ public static partial class Conv2d
     /// them (no argmax: nothing goes backward). Each sample's convolution output (a Winograd group's,
     /// for that algorithm) is written into the thread's scratch and pooled from there while it is in
     /// cache, so the full-size output is never stored: FashionResNet's stem wrote 3.2 MB that the
-    /// pooling read back. The bits are those of <see cref="Forward{TAct}"/> then
+    /// pooling read back. The direct kernel, with rows of 17–32 columns and 2×2 windows of stride 2,
+    /// pools each pair of rows as it leaves the registers and skips the scratch too. The bits are those of <see cref="Forward{TAct}"/> then
     /// <see cref="Pool2d.MaxForward"/>. <paramref name="pool"/> pools the convolution's output:
     /// Channels = OutChannels, InHeight × InWidth = OutHeight × OutWidth; y is [batch, Channels,
     /// pool.OutHeight, pool.OutWidth].

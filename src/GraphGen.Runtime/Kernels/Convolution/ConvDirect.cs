@@ -163,6 +163,26 @@ internal static unsafe partial class ConvDirect
             }
     }
 
+    /// <summary>
+    /// maxpool(act(W ⋆ x_b + bias)) for one sample, by <see cref="PooledRows{TAct}"/>, where
+    /// <see cref="PoolsRows"/> holds; <paramref name="pooled"/> is the sample's [OutChannels, pooled
+    /// height, pooled width].
+    /// </summary>
+    public static void ForwardSamplePooled<TAct>(in Conv2dShape s, in Pool2dShape pool, float* xb, float* prepared, float* bias, float* pooled, TAct activation)
+        where TAct : struct, IActivation<TAct>
+    {
+        var geo = Geometry.Forward(in s);
+        int ocg = s.GroupOutChannels, pad = CorrelationPad(ocg);
+        var ws = KernelWorkspace.ForCurrentThread();
+        fixed (float* padded = ws.Padded(geo.Channels * geo.PlaneStride), stash = ws.Unpooled(pad * Positions))
+            for (int g = 0; g < s.Groups; g++)
+            {
+                FillPadded(in geo, xb + (nint)g * s.GroupInChannels * s.InPlane, padded);
+                Correlate(in geo, padded, prepared + (nint)g * geo.Channels * geo.Taps * pad, pad,
+                    new PooledRows<TAct>(in geo, in pool, pooled + (nint)g * ocg * pool.OutHeight * pool.OutWidth, bias == null ? null : bias + g * ocg, ocg, activation, stash));
+            }
+    }
+
     /// <summary>dx_b (+)= the input gradient of one sample; <paramref name="prepared"/> from <see cref="PrepareBackwardInput"/>.</summary>
     public static void BackwardInputSample(in Conv2dShape s, float* dyb, float* prepared, float* dxb, bool accumulate)
     {
