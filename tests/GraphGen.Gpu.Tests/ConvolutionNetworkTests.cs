@@ -24,6 +24,17 @@ public class ConvolutionNetworkTests(DeviceFixture fixture)
     }
 
     [Fact]
+    public void ResidualCnnMatchesTheCpu()
+    {
+        var x = GradientChecks.RandomInputs(Batch * 2 * 6 * 6, 21);
+        var y = GradientChecks.RandomLabels(Batch, 5, 22);
+        var cpu = new ResidualCnn(batchCapacity: 6, seed: 23);
+        var device = new ResidualCnn(batchCapacity: 6, seed: 23);
+        device.UseDevice(fixture.Device);
+        DeviceAgreement.Check(cpu, device, x, y, Batch, Tolerance);
+    }
+
+    [Fact]
     public void SmallCnnTrainsToTheSameBitsTwice()
     {
         float[] Run()

@@ -27,3 +27,26 @@ public partial class SmallCnn
     [Loss]
     Tensor Loss(Tensor logits, [Labels(5)] Tensor y) => SoftmaxCrossEntropy(logits, y);
 }
+
+/// <summary>
+/// A residual block and a lone skip, whose ends inference runs as one call each
+/// (Conv2d.ForwardResidual: the convolution, the sum with the skip, the ReLU), on the device as on
+/// the CPU; training and the observed pass keep the three steps.
+/// </summary>
+[Network]
+public partial class ResidualCnn
+{
+    [Forward]
+    Tensor Forward([Shape(2, 6, 6)] Tensor image)
+    {
+        var stem = Relu(BatchNorm(Conv2d(image, 4, kernel: 3, name: "stem", padding: 1, bias: false), "stem.bn"));   // 4×6×6
+        var f = Relu(BatchNorm(Conv2d(stem, 4, kernel: 3, name: "block.conv1", padding: 1, bias: false), "block.bn1"));
+        f = BatchNorm(Conv2d(f, 4, kernel: 3, name: "block.conv2", padding: 1, bias: false), "block.bn2");
+        var h = Relu(stem + f);
+        var g = Conv2d(h, 4, kernel: 3, name: "tail", padding: 1) + h;
+        return Dense(GlobalAveragePool(g), 5, name: "head");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor logits, [Labels(5)] Tensor y) => SoftmaxCrossEntropy(logits, y);
+}
