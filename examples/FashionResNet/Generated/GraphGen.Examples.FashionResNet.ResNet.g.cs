@@ -53,28 +53,24 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   stage2.bn2.num_batches_tracked  []        293       1  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 64330 floats. Steps are numbered in training order: forward 1–8, loss 9, backward 10–40.
+    //   One arena of capacity × 58016 floats. Steps are numbered in training order: forward 1–8, loss 9, backward 10–40.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer                holds                          floats/sample  offset  live (steps)
     //   stem                  Conv2d "stem" output                   12544       0  1–39
-    //   stemBn                BatchNorm "stem.bn" output             12544   12544  1–1
-    //   h                     Relu output                            12544   25088  1–38
-    //   h2                    MaxPool2d output                        3136   37632  1–36
-    //   h2Argmax              saved by MaxPool2d (ints)               3136   40768  1–38
-    //   stage1Conv1           Conv2d "stage1.conv1" output            3136   12544  2–35
-    //   stage1Bn1             BatchNorm "stage1.bn1" output           3136   15680  2–2
-    //   f                     Relu output                             3136   18816  2–34
-    //   stage1Conv2           Conv2d "stage1.conv2" output            3136   15680  3–31
-    //   f2                    BatchNorm "stage1.bn2" output           3136   21952  3–3
+    //   h                     Relu output                            12544   12544  1–38
+    //   h2                    MaxPool2d output                        3136   25088  1–36
+    //   h2Argmax              saved by MaxPool2d (ints)               3136   28224  1–38
+    //   stage1Conv1           Conv2d "stage1.conv1" output            3136   31360  2–35
+    //   f                     Relu output                             3136   34496  2–34
+    //   stage1Conv2           Conv2d "stage1.conv2" output            3136   37632  3–31
+    //   f2                    BatchNorm "stage1.bn2" output           3136   40768  3–3
     //   add10                 Add output                              3136   43904  3–3
     //   h3                    Relu output                             3136   47040  3–28
-    //   down                  Conv2d "down" output                    1568   21952  4–25
-    //   downBn                BatchNorm "down.bn" output              1568   23520  4–4
-    //   h4                    Relu output                             1568   43904  4–24
-    //   stage2Conv1           Conv2d "stage2.conv1" output            1568   23520  5–21
-    //   stage2Bn1             BatchNorm "stage2.bn1" output           1568   45472  5–5
-    //   f3                    Relu output                             1568   50176  5–20
-    //   stage2Conv2           Conv2d "stage2.conv2" output            1568   45472  6–17
+    //   down                  Conv2d "down" output                    1568   40768  4–25
+    //   h4                    Relu output                             1568   42336  4–24
+    //   stage2Conv1           Conv2d "stage2.conv1" output            1568   43904  5–21
+    //   f3                    Relu output                             1568   45472  5–20
+    //   stage2Conv2           Conv2d "stage2.conv2" output            1568   50176  6–17
     //   f4                    BatchNorm "stage2.bn2" output           1568   51744  6–6
     //   add20                 Add output                              1568   53312  6–6
     //   h5                    Relu output                             1568   54880  6–14
@@ -87,20 +83,20 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   dH4                   dLoss/dh4                               1568   51786  15–24
     //   dF4                   dLoss/df4                               1568   53354  16–17
     //   dStage2Conv2          dLoss/dstage2Conv2                      1568   54922  17–19
-    //   dF3                   dLoss/df3                               1568   45472  19–20
+    //   dF3                   dLoss/df3                               1568   50176  19–20
     //   dStage2Bn1            dLoss/dstage2Bn1                        1568   53354  20–21
     //   dStage2Conv1          dLoss/dstage2Conv1                      1568   45472  21–23
-    //   dDownBn               dLoss/ddownBn                           1568   23520  24–25
-    //   dDown                 dLoss/ddown                             1568   43904  25–27
-    //   dH3                   dLoss/dh3                               3136   21952  27–28
-    //   dAdd10                dLoss/dadd10                            3136   43904  28–30
-    //   dH2                   dLoss/dh2                               3136   21952  29–38
+    //   dDownBn               dLoss/ddownBn                           1568   43904  24–25
+    //   dDown                 dLoss/ddown                             1568   42336  25–27
+    //   dH3                   dLoss/dh3                               3136   43904  27–28
+    //   dAdd10                dLoss/dadd10                            3136   40768  28–30
+    //   dH2                   dLoss/dh2                               3136   43904  29–38
     //   dF2                   dLoss/df2                               3136   47040  30–31
-    //   dStage1Conv2          dLoss/dstage1Conv2                      3136   43904  31–33
-    //   df                    dLoss/df                                3136   15680  33–34
-    //   dStage1Bn1            dLoss/dstage1Bn1                        3136   43904  34–35
-    //   dStage1Conv1          dLoss/dstage1Conv1                      3136   15680  35–37
-    //   dStemBn               dLoss/dstemBn                          12544   51786  38–39
+    //   dStage1Conv2          dLoss/dstage1Conv2                      3136   40768  31–33
+    //   df                    dLoss/df                                3136   37632  33–34
+    //   dStage1Bn1            dLoss/dstage1Bn1                        3136   40768  34–35
+    //   dStage1Conv1          dLoss/dstage1Conv1                      3136   34496  35–37
+    //   dStemBn               dLoss/dstemBn                          12544   31360  38–39
     //   dStem                 dLoss/dstem                            12544   12544  39–40
     //   Fixed region: stemBnMean (16 floats at 0), saved by BatchNorm "stem.bn"; it does not scale with the batch.
     //   Fixed region: stemBnInvStd (16 floats at 16), saved by BatchNorm "stem.bn"; it does not scale with the batch.
@@ -126,7 +122,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   Fixed region: f4InvStd (32 floats at 18944), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
     //   Fixed region: f4FoldedWeight (9216 floats at 18976), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
     //   Fixed region: f4FoldedBias (32 floats at 28192), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
-    //   Sharing saves 83146 of 147476 floats per sample (56%).
+    //   Sharing saves 70644 of 128660 floats per sample (55%).
     /// <summary>What ResNet is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
@@ -183,21 +179,17 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         Activations =
         [
             new("stem", "Conv2d \"stem\"", [16, 28, 28]),
-            new("stemBn", "BatchNorm \"stem.bn\"", [16, 28, 28]),
             new("h", "Relu", [16, 28, 28]),
             new("h2", "MaxPool2d", [16, 14, 14]),
             new("stage1Conv1", "Conv2d \"stage1.conv1\"", [16, 14, 14]),
-            new("stage1Bn1", "BatchNorm \"stage1.bn1\"", [16, 14, 14]),
             new("f", "Relu", [16, 14, 14]),
             new("stage1Conv2", "Conv2d \"stage1.conv2\"", [16, 14, 14]),
             new("f2", "BatchNorm \"stage1.bn2\"", [16, 14, 14]),
             new("add10", "Add", [16, 14, 14]),
             new("h3", "Relu", [16, 14, 14]),
             new("down", "Conv2d \"down\"", [32, 7, 7]),
-            new("downBn", "BatchNorm \"down.bn\"", [32, 7, 7]),
             new("h4", "Relu", [32, 7, 7]),
             new("stage2Conv1", "Conv2d \"stage2.conv1\"", [32, 7, 7]),
-            new("stage2Bn1", "BatchNorm \"stage2.bn1\"", [32, 7, 7]),
             new("f3", "Relu", [32, 7, 7]),
             new("stage2Conv2", "Conv2d \"stage2.conv2\"", [32, 7, 7]),
             new("f4", "BatchNorm \"stage2.bn2\"", [32, 7, 7]),
@@ -206,7 +198,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             new("globalAveragePool22", "GlobalAveragePool", [32]),
             new("classifier", "Dense \"classifier\"", [10]),
         ],
-        ArenaWidth = 64330,
+        ArenaWidth = 58016,
         FixedSize = 28224,
     };
 
@@ -226,28 +218,26 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      inference: the running averages
         //    then Relu: h = max(stemBn, 0)
         //    then MaxPool2d: h2 [16, 14, 14] = max of h over 2×2 windows, stride 2
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stemBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stemBnFoldedBias), so stem is not written; at inference Relu is applied as each output is written, so stemBn is not written; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so h is not stored
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stemBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stemBnFoldedBias), so stem is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stemBn is not written; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so h is not stored
         var stemWeight = ParameterView(0, 144);
         var stem = ArenaView(0, batch * 12544);
         var stemBnWeight = ParameterView(144, 16);
         var stemBnBias = ParameterView(160, 16);
-        var stemBn = ArenaView(12544, batch * 12544);
+        var h = ArenaView(12544, batch * 12544);
         var stemBnMean = FixedView(0, 16);
         var stemBnInvStd = FixedView(16, 16);
         var stemBnRunning_mean = StateView(0, 16);
         var stemBnRunning_var = StateView(16, 16);
         var stemBnNum_batches_tracked = StateView(32, 1);
-        var h = ArenaView(25088, batch * 12544);
-        var h2 = ArenaView(37632, batch * 3136);
-        var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(40768, batch * 3136));
+        var h2 = ArenaView(25088, batch * 3136);
+        var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(28224, batch * 3136));
         var stemBnFoldedWeight = FixedView(32, 144);
         var stemBnFoldedBias = FixedView(176, 16);
         if (training)
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, image, stemWeight, default, stem);
-            global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 16, 784, stem, stemBnWeight, stemBnBias, stemBn, stemBnMean, stemBnInvStd, stemBnRunning_mean, stemBnRunning_var, 0.1f, 1e-05f);
+            global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 16, 784, stem, stemBnWeight, stemBnBias, h, stemBnMean, stemBnInvStd, stemBnRunning_mean, stemBnRunning_var, 0.1f, 1e-05f, new global::GraphGen.Kernels.Relu());
             global::GraphGen.Kernels.Elementwise.AddScalar(stemBnNum_batches_tracked, 1f, stemBnNum_batches_tracked);
-            global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), stemBn, h);
             global::GraphGen.Kernels.Pool2d.MaxForward(new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, h, h2, h2Argmax);
         }
         else if (Observing)
@@ -262,9 +252,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             global::GraphGen.Kernels.Conv2d.ForwardMaxPooled(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, image, stemBnFoldedWeight, stemBnFoldedBias, h2, new global::GraphGen.Kernels.Relu());
         }
         if (training) Observe(0, stem, batch);
-        if (training) Observe(1, stemBn, batch);
-        Observe(2, h, batch);
-        Observe(3, h2, batch);
+        Observe(1, h, batch);
+        Observe(2, h2, batch);
 
         // 2. Conv2d "stage1.conv1": stage1Conv1 [16, 14, 14] = conv(h2 [16, 14, 14], 3×3, stride 1, padding 1)
         //      stage1Conv1[o, i, j] = Σ_c,u,v h2[c, 1i − 1 + 1u, 1j − 1 + 1v] · W[o, c, u, v]
@@ -273,35 +262,32 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      training: μ, σ² of this batch; running_mean/var ← (1 − 0.1)·running + 0.1·batch (unbiased σ²)
         //      inference: the running averages
         //    then Relu: f = max(stage1Bn1, 0)
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage1Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage1Bn1FoldedBias), so stage1Conv1 is not written; at inference Relu is applied as each output is written, so stage1Bn1 is not written
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage1Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage1Bn1FoldedBias), so stage1Conv1 is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stage1Bn1 is not written
         var stage1Conv1Weight = ParameterView(176, 2304);
-        var stage1Conv1 = ArenaView(12544, batch * 3136);   // reuses floats of stemBn (free after step 1)
+        var stage1Conv1 = ArenaView(31360, batch * 3136);
         var stage1Bn1Weight = ParameterView(2480, 16);
         var stage1Bn1Bias = ParameterView(2496, 16);
-        var stage1Bn1 = ArenaView(15680, batch * 3136);   // reuses floats of stemBn (free after step 1)
+        var f = ArenaView(34496, batch * 3136);
         var stage1Bn1Mean = FixedView(192, 16);
         var stage1Bn1InvStd = FixedView(208, 16);
         var stage1Bn1Running_mean = StateView(33, 16);
         var stage1Bn1Running_var = StateView(49, 16);
         var stage1Bn1Num_batches_tracked = StateView(65, 1);
-        var f = ArenaView(18816, batch * 3136);   // reuses floats of stemBn (free after step 1)
         var stage1Bn1FoldedWeight = FixedView(224, 2304);
         var stage1Bn1FoldedBias = FixedView(2528, 16);
         if (training)
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h2, stage1Conv1Weight, default, stage1Conv1);
-            global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 16, 196, stage1Conv1, stage1Bn1Weight, stage1Bn1Bias, stage1Bn1, stage1Bn1Mean, stage1Bn1InvStd, stage1Bn1Running_mean, stage1Bn1Running_var, 0.1f, 1e-05f);
+            global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 16, 196, stage1Conv1, stage1Bn1Weight, stage1Bn1Bias, f, stage1Bn1Mean, stage1Bn1InvStd, stage1Bn1Running_mean, stage1Bn1Running_var, 0.1f, 1e-05f, new global::GraphGen.Kernels.Relu());
             global::GraphGen.Kernels.Elementwise.AddScalar(stage1Bn1Num_batches_tracked, 1f, stage1Bn1Num_batches_tracked);
-            global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), stage1Bn1, f);
         }
         else
         {
             global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(16, 144, stage1Conv1Weight, default, stage1Bn1Weight, stage1Bn1Bias, stage1Bn1Running_mean, stage1Bn1Running_var, stage1Bn1FoldedWeight, stage1Bn1FoldedBias, 1e-05f);
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h2, stage1Bn1FoldedWeight, stage1Bn1FoldedBias, f, new global::GraphGen.Kernels.Relu());
         }
-        if (training) Observe(4, stage1Conv1, batch);
-        if (training) Observe(5, stage1Bn1, batch);
-        Observe(6, f, batch);
+        if (training) Observe(3, stage1Conv1, batch);
+        Observe(4, f, batch);
 
         // 3. Conv2d "stage1.conv2": stage1Conv2 [16, 14, 14] = conv(f [16, 14, 14], 3×3, stride 1, padding 1)
         //      stage1Conv2[o, i, j] = Σ_c,u,v f[c, 1i − 1 + 1u, 1j − 1 + 1v] · W[o, c, u, v]
@@ -313,10 +299,10 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    then Relu: h3 = max(add10, 0)
         //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f2FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f2FoldedBias), so stage1Conv2 is not written; at inference (unless observed) h2 is added and Relu applied as the convolution writes each sample, so f2 and add10 are not stored
         var stage1Conv2Weight = ParameterView(2512, 2304);
-        var stage1Conv2 = ArenaView(15680, batch * 3136);   // reuses floats of stage1Bn1 (free after step 2)
+        var stage1Conv2 = ArenaView(37632, batch * 3136);
         var stage1Bn2Weight = ParameterView(4816, 16);
         var stage1Bn2Bias = ParameterView(4832, 16);
-        var f2 = ArenaView(21952, batch * 3136);   // reuses floats of stemBn (free after step 1)
+        var f2 = ArenaView(40768, batch * 3136);
         var f2Mean = FixedView(2544, 16);
         var f2InvStd = FixedView(2560, 16);
         var stage1Bn2Running_mean = StateView(66, 16);
@@ -346,10 +332,10 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(16, 144, stage1Conv2Weight, default, stage1Bn2Weight, stage1Bn2Bias, stage1Bn2Running_mean, stage1Bn2Running_var, f2FoldedWeight, f2FoldedBias, 1e-05f);
             global::GraphGen.Kernels.Conv2d.ForwardResidual(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, f2FoldedWeight, f2FoldedBias, h2, h3, new global::GraphGen.Kernels.Relu());
         }
-        if (training) Observe(7, stage1Conv2, batch);
-        Observe(8, f2, batch);
-        Observe(9, add10, batch);
-        Observe(10, h3, batch);
+        if (training) Observe(5, stage1Conv2, batch);
+        Observe(6, f2, batch);
+        Observe(7, add10, batch);
+        Observe(8, h3, batch);
 
         // 4. Conv2d "down": down [32, 7, 7] = conv(h3 [16, 14, 14], 3×3, stride 2, padding 1)
         //      down[o, i, j] = Σ_c,u,v h3[c, 2i − 1 + 1u, 2j − 1 + 1v] · W[o, c, u, v]
@@ -358,35 +344,32 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      training: μ, σ² of this batch; running_mean/var ← (1 − 0.1)·running + 0.1·batch (unbiased σ²)
         //      inference: the running averages
         //    then Relu: h4 = max(downBn, 0)
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in downBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in downBnFoldedBias), so down is not written; at inference Relu is applied as each output is written, so downBn is not written
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in downBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in downBnFoldedBias), so down is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so downBn is not written
         var downWeight = ParameterView(4848, 4608);
-        var down = ArenaView(21952, batch * 1568);   // reuses floats of f2 (free after step 3)
+        var down = ArenaView(40768, batch * 1568);   // reuses floats of f2 (free after step 3)
         var downBnWeight = ParameterView(9456, 32);
         var downBnBias = ParameterView(9488, 32);
-        var downBn = ArenaView(23520, batch * 1568);   // reuses floats of f2 (free after step 3)
+        var h4 = ArenaView(42336, batch * 1568);   // reuses floats of f2 (free after step 3)
         var downBnMean = FixedView(4896, 32);
         var downBnInvStd = FixedView(4928, 32);
         var downBnRunning_mean = StateView(99, 32);
         var downBnRunning_var = StateView(131, 32);
         var downBnNum_batches_tracked = StateView(163, 1);
-        var h4 = ArenaView(43904, batch * 1568);   // reuses floats of add10 (free after step 3)
         var downBnFoldedWeight = FixedView(4960, 4608);
         var downBnFoldedBias = FixedView(9568, 32);
         if (training)
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1), batch, h3, downWeight, default, down);
-            global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 49, down, downBnWeight, downBnBias, downBn, downBnMean, downBnInvStd, downBnRunning_mean, downBnRunning_var, 0.1f, 1e-05f);
+            global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 49, down, downBnWeight, downBnBias, h4, downBnMean, downBnInvStd, downBnRunning_mean, downBnRunning_var, 0.1f, 1e-05f, new global::GraphGen.Kernels.Relu());
             global::GraphGen.Kernels.Elementwise.AddScalar(downBnNum_batches_tracked, 1f, downBnNum_batches_tracked);
-            global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), downBn, h4);
         }
         else
         {
             global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(32, 144, downWeight, default, downBnWeight, downBnBias, downBnRunning_mean, downBnRunning_var, downBnFoldedWeight, downBnFoldedBias, 1e-05f);
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1), batch, h3, downBnFoldedWeight, downBnFoldedBias, h4, new global::GraphGen.Kernels.Relu());
         }
-        if (training) Observe(11, down, batch);
-        if (training) Observe(12, downBn, batch);
-        Observe(13, h4, batch);
+        if (training) Observe(9, down, batch);
+        Observe(10, h4, batch);
 
         // 5. Conv2d "stage2.conv1": stage2Conv1 [32, 7, 7] = conv(h4 [32, 7, 7], 3×3, stride 1, padding 1)
         //      stage2Conv1[o, i, j] = Σ_c,u,v h4[c, 1i − 1 + 1u, 1j − 1 + 1v] · W[o, c, u, v]
@@ -395,35 +378,32 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      training: μ, σ² of this batch; running_mean/var ← (1 − 0.1)·running + 0.1·batch (unbiased σ²)
         //      inference: the running averages
         //    then Relu: f3 = max(stage2Bn1, 0)
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage2Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage2Bn1FoldedBias), so stage2Conv1 is not written; at inference Relu is applied as each output is written, so stage2Bn1 is not written
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage2Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage2Bn1FoldedBias), so stage2Conv1 is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stage2Bn1 is not written
         var stage2Conv1Weight = ParameterView(9520, 9216);
-        var stage2Conv1 = ArenaView(23520, batch * 1568);   // reuses floats of downBn (free after step 4)
+        var stage2Conv1 = ArenaView(43904, batch * 1568);   // reuses floats of add10 (free after step 3)
         var stage2Bn1Weight = ParameterView(18736, 32);
         var stage2Bn1Bias = ParameterView(18768, 32);
-        var stage2Bn1 = ArenaView(45472, batch * 1568);   // reuses floats of add10 (free after step 3)
+        var f3 = ArenaView(45472, batch * 1568);   // reuses floats of add10 (free after step 3)
         var stage2Bn1Mean = FixedView(9600, 32);
         var stage2Bn1InvStd = FixedView(9632, 32);
         var stage2Bn1Running_mean = StateView(164, 32);
         var stage2Bn1Running_var = StateView(196, 32);
         var stage2Bn1Num_batches_tracked = StateView(228, 1);
-        var f3 = ArenaView(50176, batch * 1568);
         var stage2Bn1FoldedWeight = FixedView(9664, 9216);
         var stage2Bn1FoldedBias = FixedView(18880, 32);
         if (training)
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h4, stage2Conv1Weight, default, stage2Conv1);
-            global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 49, stage2Conv1, stage2Bn1Weight, stage2Bn1Bias, stage2Bn1, stage2Bn1Mean, stage2Bn1InvStd, stage2Bn1Running_mean, stage2Bn1Running_var, 0.1f, 1e-05f);
+            global::GraphGen.Kernels.BatchNorm.ForwardTraining(batch, 32, 49, stage2Conv1, stage2Bn1Weight, stage2Bn1Bias, f3, stage2Bn1Mean, stage2Bn1InvStd, stage2Bn1Running_mean, stage2Bn1Running_var, 0.1f, 1e-05f, new global::GraphGen.Kernels.Relu());
             global::GraphGen.Kernels.Elementwise.AddScalar(stage2Bn1Num_batches_tracked, 1f, stage2Bn1Num_batches_tracked);
-            global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), stage2Bn1, f3);
         }
         else
         {
             global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(32, 288, stage2Conv1Weight, default, stage2Bn1Weight, stage2Bn1Bias, stage2Bn1Running_mean, stage2Bn1Running_var, stage2Bn1FoldedWeight, stage2Bn1FoldedBias, 1e-05f);
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h4, stage2Bn1FoldedWeight, stage2Bn1FoldedBias, f3, new global::GraphGen.Kernels.Relu());
         }
-        if (training) Observe(14, stage2Conv1, batch);
-        if (training) Observe(15, stage2Bn1, batch);
-        Observe(16, f3, batch);
+        if (training) Observe(11, stage2Conv1, batch);
+        Observe(12, f3, batch);
 
         // 6. Conv2d "stage2.conv2": stage2Conv2 [32, 7, 7] = conv(f3 [32, 7, 7], 3×3, stride 1, padding 1)
         //      stage2Conv2[o, i, j] = Σ_c,u,v f3[c, 1i − 1 + 1u, 1j − 1 + 1v] · W[o, c, u, v]
@@ -435,7 +415,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    then Relu: h5 = max(add20, 0)
         //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f4FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f4FoldedBias), so stage2Conv2 is not written; at inference (unless observed) h4 is added and Relu applied as the convolution writes each sample, so f4 and add20 are not stored
         var stage2Conv2Weight = ParameterView(18800, 9216);
-        var stage2Conv2 = ArenaView(45472, batch * 1568);   // reuses floats of stage2Bn1 (free after step 5)
+        var stage2Conv2 = ArenaView(50176, batch * 1568);
         var stage2Bn2Weight = ParameterView(28016, 32);
         var stage2Bn2Bias = ParameterView(28048, 32);
         var f4 = ArenaView(51744, batch * 1568);
@@ -468,15 +448,15 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(32, 288, stage2Conv2Weight, default, stage2Bn2Weight, stage2Bn2Bias, stage2Bn2Running_mean, stage2Bn2Running_var, f4FoldedWeight, f4FoldedBias, 1e-05f);
             global::GraphGen.Kernels.Conv2d.ForwardResidual(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, f4FoldedWeight, f4FoldedBias, h4, h5, new global::GraphGen.Kernels.Relu());
         }
-        if (training) Observe(17, stage2Conv2, batch);
-        Observe(18, f4, batch);
-        Observe(19, add20, batch);
-        Observe(20, h5, batch);
+        if (training) Observe(13, stage2Conv2, batch);
+        Observe(14, f4, batch);
+        Observe(15, add20, batch);
+        Observe(16, h5, batch);
 
         // 7. GlobalAveragePool: globalAveragePool22[c] = mean over the plane of h5[c]
         var globalAveragePool22 = ArenaView(51744, batch * 32);   // reuses floats of f4 (free after step 6)
         global::GraphGen.Kernels.Pool2d.GlobalAverageForward(batch, 32, 49, h5, globalAveragePool22);
-        Observe(21, globalAveragePool22, batch);
+        Observe(17, globalAveragePool22, batch);
 
         // 8. Dense "classifier": classifier = globalAveragePool22 · Wᵀ + b
         //      classifier[r, o] = Σ_i globalAveragePool22[r, i] · W[o, i] + b[o]   for o < 10, i < 32
@@ -485,7 +465,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         var classifierBias = ParameterView(28400, 10);
         var classifier = ArenaView(51776, batch * 10);   // reuses floats of f4 (free after step 6)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(globalAveragePool22, classifierWeight, classifier, batch, 10, 32, bias: classifierBias);
-        Observe(22, classifier, batch);
+        Observe(18, classifier, batch);
     }
 
     /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
@@ -543,7 +523,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
 
         // 17. BatchNorm backward: with x̂ = (stage2Conv2 − μ)·invstd and N values per channel,
         //      dStage2Conv2 = γ·invstd/N · (N·dF4 − ΣdF4 − x̂·Σ(dF4·x̂)),  dγ = Σ dF4·x̂,  dβ = Σ dF4
-        var stage2Conv2 = ArenaView(45472, batch * 1568);
+        var stage2Conv2 = ArenaView(50176, batch * 1568);
         var stage2Bn2Weight = ParameterView(28016, 32);
         var f4Mean = FixedView(18912, 32);
         var f4InvStd = FixedView(18944, 32);
@@ -553,13 +533,13 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dF4, stage2Conv2, stage2Bn2Weight, f4Mean, f4InvStd, dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias, accumulate: false);
 
         // 18. Conv2d "stage2.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv2[o, i, j] · f3[c, …]
-        var f3 = ArenaView(50176, batch * 1568);
+        var f3 = ArenaView(45472, batch * 1568);
         var dStage2Conv2Weight = GradientView(18800, 9216);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, dStage2Conv2, dStage2Conv2Weight, default, accumulate: false);
 
         // 19. Conv2d "stage2.conv2" backward, input: dF3 = the transposed convolution of dStage2Conv2 with W (each input pixel collects the gradient of every output it touched)
         var stage2Conv2Weight = ParameterView(18800, 9216);
-        var dF3 = ArenaView(45472, batch * 1568);   // reuses floats of stage2Conv2 (free after step 17)
+        var dF3 = ArenaView(50176, batch * 1568);   // reuses floats of stage2Conv2 (free after step 17)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage2Conv2, stage2Conv2Weight, dF3, accumulate: false);
 
         // 20. Relu backward: dStage2Bn1 = dF3 where f3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
@@ -568,17 +548,17 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
 
         // 21. BatchNorm backward: with x̂ = (stage2Conv1 − μ)·invstd and N values per channel,
         //      dStage2Conv1 = γ·invstd/N · (N·dStage2Bn1 − ΣdStage2Bn1 − x̂·Σ(dStage2Bn1·x̂)),  dγ = Σ dStage2Bn1·x̂,  dβ = Σ dStage2Bn1
-        var stage2Conv1 = ArenaView(23520, batch * 1568);
+        var stage2Conv1 = ArenaView(43904, batch * 1568);
         var stage2Bn1Weight = ParameterView(18736, 32);
         var stage2Bn1Mean = FixedView(9600, 32);
         var stage2Bn1InvStd = FixedView(9632, 32);
-        var dStage2Conv1 = ArenaView(45472, batch * 1568);   // reuses floats of dF3 (free after step 20)
+        var dStage2Conv1 = ArenaView(45472, batch * 1568);   // reuses floats of f3 (free after step 20)
         var dStage2Bn1Weight = GradientView(18736, 32);
         var dStage2Bn1Bias = GradientView(18768, 32);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dStage2Bn1, stage2Conv1, stage2Bn1Weight, stage2Bn1Mean, stage2Bn1InvStd, dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias, accumulate: false);
 
         // 22. Conv2d "stage2.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv1[o, i, j] · h4[c, …]
-        var h4 = ArenaView(43904, batch * 1568);
+        var h4 = ArenaView(42336, batch * 1568);
         var dStage2Conv1Weight = GradientView(9520, 9216);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h4, dStage2Conv1, dStage2Conv1Weight, default, accumulate: false);
 
@@ -587,16 +567,16 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage2Conv1, stage2Conv1Weight, dH4, accumulate: true);
 
         // 24. Relu backward: dDownBn = dH4 where h4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dDownBn = ArenaView(23520, batch * 1568);   // reuses floats of stage2Conv1 (free after step 21)
+        var dDownBn = ArenaView(43904, batch * 1568);   // reuses floats of stage2Conv1 (free after step 21)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h4, dH4, dDownBn, accumulate: false);
 
         // 25. BatchNorm backward: with x̂ = (down − μ)·invstd and N values per channel,
         //      dDown = γ·invstd/N · (N·dDownBn − ΣdDownBn − x̂·Σ(dDownBn·x̂)),  dγ = Σ dDownBn·x̂,  dβ = Σ dDownBn
-        var down = ArenaView(21952, batch * 1568);
+        var down = ArenaView(40768, batch * 1568);
         var downBnWeight = ParameterView(9456, 32);
         var downBnMean = FixedView(4896, 32);
         var downBnInvStd = FixedView(4928, 32);
-        var dDown = ArenaView(43904, batch * 1568);   // reuses floats of h4 (free after step 24)
+        var dDown = ArenaView(42336, batch * 1568);   // reuses floats of h4 (free after step 24)
         var dDownBnWeight = GradientView(9456, 32);
         var dDownBnBias = GradientView(9488, 32);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dDownBn, down, downBnWeight, downBnMean, downBnInvStd, dDown, dDownBnWeight, dDownBnBias, accumulate: false);
@@ -608,15 +588,15 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
 
         // 27. Conv2d "down" backward, input: dH3 = the transposed convolution of dDown with W (each input pixel collects the gradient of every output it touched)
         var downWeight = ParameterView(4848, 4608);
-        var dH3 = ArenaView(21952, batch * 3136);   // reuses floats of dDownBn (free after step 25)
+        var dH3 = ArenaView(43904, batch * 3136);   // reuses floats of dDownBn (free after step 25)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1), batch, dDown, downWeight, dH3, accumulate: false);
 
         // 28. Relu backward: dAdd10 = dH3 where h3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dAdd10 = ArenaView(43904, batch * 3136);   // reuses floats of dDown (free after step 27)
+        var dAdd10 = ArenaView(40768, batch * 3136);   // reuses floats of dDown (free after step 27)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h3, dH3, dAdd10, accumulate: false);
 
         // 29. Add backward: dH2 = dAdd10
-        var dH2 = ArenaView(21952, batch * 3136);   // reuses floats of dH3 (free after step 28)
+        var dH2 = ArenaView(43904, batch * 3136);   // reuses floats of dH3 (free after step 28)
         dAdd10.CopyTo(dH2);
 
         // 30. Add backward: dF2 = dAdd10
@@ -625,42 +605,42 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
 
         // 31. BatchNorm backward: with x̂ = (stage1Conv2 − μ)·invstd and N values per channel,
         //      dStage1Conv2 = γ·invstd/N · (N·dF2 − ΣdF2 − x̂·Σ(dF2·x̂)),  dγ = Σ dF2·x̂,  dβ = Σ dF2
-        var stage1Conv2 = ArenaView(15680, batch * 3136);
+        var stage1Conv2 = ArenaView(37632, batch * 3136);
         var stage1Bn2Weight = ParameterView(4816, 16);
         var f2Mean = FixedView(2544, 16);
         var f2InvStd = FixedView(2560, 16);
-        var dStage1Conv2 = ArenaView(43904, batch * 3136);   // reuses floats of dAdd10 (free after step 30)
+        var dStage1Conv2 = ArenaView(40768, batch * 3136);   // reuses floats of dAdd10 (free after step 30)
         var dStage1Bn2Weight = GradientView(4816, 16);
         var dStage1Bn2Bias = GradientView(4832, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 196, dF2, stage1Conv2, stage1Bn2Weight, f2Mean, f2InvStd, dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias, accumulate: false);
 
         // 32. Conv2d "stage1.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv2[o, i, j] · f[c, …]
-        var f = ArenaView(18816, batch * 3136);
+        var f = ArenaView(34496, batch * 3136);
         var dStage1Conv2Weight = GradientView(2512, 2304);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, dStage1Conv2, dStage1Conv2Weight, default, accumulate: false);
 
         // 33. Conv2d "stage1.conv2" backward, input: df = the transposed convolution of dStage1Conv2 with W (each input pixel collects the gradient of every output it touched)
         var stage1Conv2Weight = ParameterView(2512, 2304);
-        var df = ArenaView(15680, batch * 3136);   // reuses floats of stage1Conv2 (free after step 31)
+        var df = ArenaView(37632, batch * 3136);   // reuses floats of stage1Conv2 (free after step 31)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage1Conv2, stage1Conv2Weight, df, accumulate: false);
 
         // 34. Relu backward: dStage1Bn1 = df where f > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dStage1Bn1 = ArenaView(43904, batch * 3136);   // reuses floats of dStage1Conv2 (free after step 33)
+        var dStage1Bn1 = ArenaView(40768, batch * 3136);   // reuses floats of dStage1Conv2 (free after step 33)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), f, df, dStage1Bn1, accumulate: false);
 
         // 35. BatchNorm backward: with x̂ = (stage1Conv1 − μ)·invstd and N values per channel,
         //      dStage1Conv1 = γ·invstd/N · (N·dStage1Bn1 − ΣdStage1Bn1 − x̂·Σ(dStage1Bn1·x̂)),  dγ = Σ dStage1Bn1·x̂,  dβ = Σ dStage1Bn1
-        var stage1Conv1 = ArenaView(12544, batch * 3136);
+        var stage1Conv1 = ArenaView(31360, batch * 3136);
         var stage1Bn1Weight = ParameterView(2480, 16);
         var stage1Bn1Mean = FixedView(192, 16);
         var stage1Bn1InvStd = FixedView(208, 16);
-        var dStage1Conv1 = ArenaView(15680, batch * 3136);   // reuses floats of df (free after step 34)
+        var dStage1Conv1 = ArenaView(34496, batch * 3136);   // reuses floats of f (free after step 34)
         var dStage1Bn1Weight = GradientView(2480, 16);
         var dStage1Bn1Bias = GradientView(2496, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 196, dStage1Bn1, stage1Conv1, stage1Bn1Weight, stage1Bn1Mean, stage1Bn1InvStd, dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias, accumulate: false);
 
         // 36. Conv2d "stage1.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv1[o, i, j] · h2[c, …]
-        var h2 = ArenaView(37632, batch * 3136);
+        var h2 = ArenaView(25088, batch * 3136);
         var dStage1Conv1Weight = GradientView(176, 2304);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h2, dStage1Conv1, dStage1Conv1Weight, default, accumulate: false);
 
@@ -671,9 +651,9 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 38. MaxPool2d backward: each dH2 value goes to the input that was the maximum of its window (h2Argmax); the others get 0
         //    then Relu backward: dStemBn = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied to each plane as its gradient is routed, so dh is never stored
-        var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(40768, batch * 3136));
-        var dStemBn = ArenaView(51786, batch * 12544);   // reuses floats of dH4 (free after step 24)
-        var h = ArenaView(25088, batch * 12544);
+        var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(28224, batch * 3136));
+        var dStemBn = ArenaView(31360, batch * 12544);   // reuses floats of dStage1Conv1 (free after step 37)
+        var h = ArenaView(12544, batch * 12544);
         global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, dH2, h2Argmax, dStemBn, new global::GraphGen.Kernels.Relu(), h);
 
         // 39. BatchNorm backward: with x̂ = (stem − μ)·invstd and N values per channel,
@@ -682,7 +662,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         var stemBnWeight = ParameterView(144, 16);
         var stemBnMean = FixedView(0, 16);
         var stemBnInvStd = FixedView(16, 16);
-        var dStem = ArenaView(12544, batch * 12544);   // reuses floats of dH2 (free after step 38)
+        var dStem = ArenaView(12544, batch * 12544);   // reuses floats of h (free after step 38)
         var dStemBnWeight = GradientView(144, 16);
         var dStemBnBias = GradientView(160, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 784, dStemBn, stem, stemBnWeight, stemBnMean, stemBnInvStd, dStem, dStemBnWeight, dStemBnBias, accumulate: false);

@@ -101,7 +101,12 @@ internal sealed class NormalizationOp(OpKind kind) : OpRule
         {
             new CallStep("BatchNorm", "ForwardTraining",
                 [KernelArg.Batch, KernelArg.Of(channels), KernelArg.Of(spatial), KernelArg.In(x), KernelArg.In(gamma), KernelArg.In(beta), KernelArg.Out(y),
-                 KernelArg.Out(savedMean), KernelArg.Out(savedInvStd), KernelArg.InOut(runningMean), KernelArg.InOut(runningVar), KernelArg.Float(settings.Momentum), eps]),
+                 KernelArg.Out(savedMean), KernelArg.Out(savedInvStd), KernelArg.InOut(runningMean), KernelArg.InOut(runningVar), KernelArg.Float(settings.Momentum), eps])
+            {
+                // The kernel can apply the activation that follows to each plane as it normalises it
+                // (its backward pass recomputes x̂ from x, so it never reads y).
+                Slot = ActivationSlot.Forward,
+            },
             new MapStep(batches, Map.Add(Map.Of(batches), Map.Const(1)), Dim.Constant(1), 1, false),
         };
         var inference = new KernelStep[]

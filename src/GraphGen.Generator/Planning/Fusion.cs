@@ -173,20 +173,11 @@ internal static class Fusion
                 Activation = use,
                 Fused = $"{name}′ is applied to each plane as its gradient is routed, so {input.Name} is never stored",
             },
-            // A convolution with BatchNorm folded in (inference) takes the activation; training keeps
-            // the activation as its own step after the batch-statistics BatchNorm, whose output it reads.
+            // A convolution with BatchNorm folded in (inference) takes the activation, and so does the
+            // batch-statistics BatchNorm of training, which applies it to each plane as it normalises it.
             ModalStep modal when !use.IsBackward && modal.Inference.Count > 0
                 && modal.Inference[modal.Inference.Count - 1] is CallStep { Slot: ActivationSlot.Forward, Activation: null } last
-                && last.Writes.Contains(input) => modal with
-            {
-                Training = [.. modal.Training, map],
-                Inference = [.. modal.Inference.Take(modal.Inference.Count - 1), last with
-                {
-                    Arguments = Replace(last.Arguments, input, map.Output),
-                    Activation = use,
-                }],
-                Fused = modal.Fused + $"; at inference {name} is applied as each output is written, so {input.Name} is not written",
-            },
+                && last.Writes.Contains(input) => IntoModal(modal, last, map, input, use),
             _ => null,
         };
         if (fused is null) return false;
@@ -196,8 +187,32 @@ internal static class Fusion
             Label = writer.Label + " + " + map.Label,
         };
         section.Remove(map);
-        if (fused is not ModalStep) draft.Drop(input);
+        if (fused is not ModalStep m || !m.Training.Any(s => s.Writes.Contains(input))) draft.Drop(input);
         return true;
+    }
+
+    /// <summary>
+    /// The activation h = f(input) moved into a modal step: at inference into its last call (a
+    /// convolution with BatchNorm folded in); in training into the call that writes the input when
+    /// that call can apply it (the batch-statistics BatchNorm, as it normalises each plane), else
+    /// as its own step after the branch.
+    /// </summary>
+    private static ModalStep IntoModal(ModalStep modal, CallStep last, MapStep map, Operand input, ActivationUse use)
+    {
+        string name = use.Function.Name;
+        var training = modal.Training.ToList();
+        int at = training.FindIndex(s => s.Writes.Contains(input));
+        bool inTraining = at >= 0 && training[at] is CallStep { Slot: ActivationSlot.Forward, Activation: null };
+        if (inTraining) training[at] = (CallStep)training[at] with { Arguments = Replace(((CallStep)training[at]).Arguments, input, map.Output), Activation = use };
+        else training.Add(map);
+        return modal with
+        {
+            Training = training,
+            Inference = [.. modal.Inference.Take(modal.Inference.Count - 1), last with { Arguments = Replace(last.Arguments, input, map.Output), Activation = use }],
+            Fused = modal.Fused + (inTraining
+                ? $"; {name} is applied as each output is written (in training as BatchNorm normalises each plane), so {input.Name} is not written"
+                : $"; at inference {name} is applied as each output is written, so {input.Name} is not written"),
+        };
     }
 
     /// <summary>

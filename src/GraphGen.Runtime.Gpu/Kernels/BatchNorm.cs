@@ -33,6 +33,18 @@ namespace GraphGen.Gpu.Kernels;
 public static partial class BatchNorm
 {
     /// <summary>
+    /// Training, with y = f(BatchNorm(x)) (the CPU's overload of the same name): the normalisation,
+    /// then the activation in place, one thread per element, as the two steps run unfused.
+    /// </summary>
+    public static void ForwardTraining<TAct>(GpuDevice device, int batch, int channels, int spatial, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta,
+        ArrayView<float> y, ArrayView<float> savedMean, ArrayView<float> savedInvStd, ArrayView<float> runningMean, ArrayView<float> runningVar,
+        float momentum, float epsilon, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        ForwardTraining(device, batch, channels, spatial, x, gamma, beta, y, savedMean, savedInvStd, runningMean, runningVar, momentum, epsilon);
+        if ((long)batch * channels * spatial > 0) Activations.Forward(device, activation, y.SubView(0, (long)batch * channels * spatial), y);
+    }
+
+    /// <summary>
     /// Training: normalises each channel with this batch's mean and biased variance, keeps μ and invstd
     /// for the backward pass, and updates the running averages (the variance with Bessel's correction).
     /// </summary>

@@ -35,6 +35,43 @@ public class BatchNormTests
         Close(evar.Select((v, c) => 0.7 * var0[c] + 0.3 * v * n / (n - 1)).ToArray(), runningVar, 1e-6, "runningVar (unbiased)");
     }
 
+    /// <summary>
+    /// Training with the activation applied as each plane is normalised: bit for bit BatchNorm then
+    /// the activation kernel, with the same statistics, over planes (parallel slices, a ragged last
+    /// vector) and the dense form (spatial 1), on one thread and two.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 16, 784)]
+    [InlineData(5, 3, 37)]
+    [InlineData(9, 6, 1)]
+    public void TrainingWithAnActivationIsBatchNormThenTheActivation(int batch, int channels, int spatial)
+    {
+        var rng = new SeededRandom(31);
+        var x = Random(rng, batch * channels * spatial, -3f, 4f);
+        var gamma = Random(rng, channels);
+        var beta = Random(rng, channels);
+        float[] Run(bool fused, string activation, int threads) => WithThreads<float[]>(threads, () =>
+        {
+            var y = new float[x.Length];
+            float[] mean = new float[channels], invStd = new float[channels], runningMean = new float[channels], runningVar = Enumerable.Repeat(1f, channels).ToArray();
+            if (!fused)
+            {
+                BatchNorm.ForwardTraining(batch, channels, spatial, x, gamma, beta, y, mean, invStd, runningMean, runningVar, 0.1f, 1e-5f);
+                if (activation == "Relu") Activations.Forward(new Relu(), y, y);
+                else Activations.Forward(new Gelu(), y, y);
+            }
+            else if (activation == "Relu") BatchNorm.ForwardTraining(batch, channels, spatial, x, gamma, beta, y, mean, invStd, runningMean, runningVar, 0.1f, 1e-5f, new Relu());
+            else BatchNorm.ForwardTraining(batch, channels, spatial, x, gamma, beta, y, mean, invStd, runningMean, runningVar, 0.1f, 1e-5f, new Gelu());
+            return [.. y, .. mean, .. invStd, .. runningMean, .. runningVar];
+        });
+        foreach (var activation in new[] { "Relu", "Gelu" })
+        {
+            var expected = Run(fused: false, activation, threads: 2);
+            Bitwise(expected, Run(fused: true, activation, threads: 1), $"{activation}, one thread");
+            Bitwise(expected, Run(fused: true, activation, threads: 2), $"{activation}, two threads");
+        }
+    }
+
     [Fact]
     public void ALargeMeanCostsNoPrecision()
     {

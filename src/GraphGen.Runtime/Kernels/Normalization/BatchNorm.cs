@@ -29,9 +29,21 @@ public static partial class BatchNorm
     /// Training: normalises each channel with this batch's mean and biased variance, keeps μ and invstd
     /// for the backward pass, and updates the running averages (the variance with Bessel's correction).
     /// </summary>
-    public static unsafe void ForwardTraining(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+    public static void ForwardTraining(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> y, Span<float> savedMean, Span<float> savedInvStd, Span<float> runningMean, Span<float> runningVar,
-        float momentum = 0.1f, float epsilon = 1e-5f)
+        float momentum = 0.1f, float epsilon = 1e-5f) =>
+        ForwardTraining(batch, channels, spatial, x, gamma, beta, y, savedMean, savedInvStd, runningMean, runningVar, momentum, epsilon, default(Identity));
+
+    /// <summary>
+    /// Training, with y = f(BatchNorm(x)): the activation after it applied to each plane as it is
+    /// normalised (while the plane is in cache), so the normalised tensor is never stored. The same
+    /// bits as <see cref="ForwardTraining(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, float, float)"/>
+    /// then <see cref="Activations.Forward{TAct}"/>. The backward pass recomputes x̂ from x, so it
+    /// does not need the normalised tensor either.
+    /// </summary>
+    public static unsafe void ForwardTraining<TAct>(int batch, int channels, int spatial, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        Span<float> y, Span<float> savedMean, Span<float> savedInvStd, Span<float> runningMean, Span<float> runningVar,
+        float momentum, float epsilon, TAct activation) where TAct : struct, IActivation<TAct>
     {
         const string Kernel = "BatchNorm.ForwardTraining";
         CheckTensors(batch, channels, spatial, Kernel, x.Length, y.Length, nameof(y));
@@ -54,6 +66,7 @@ public static partial class BatchNorm
         if (spatial == 1)
         {
             DenseForwardTraining(batch, channels, x, gamma, beta, y, savedMean, savedInvStd, runningMean, runningVar, momentum, epsilon);
+            if (typeof(TAct) != typeof(Identity)) Activations.Forward(activation, y, y);
             return;
         }
         fixed (float* px = x, py = y)
@@ -72,8 +85,31 @@ public static partial class BatchNorm
                 work.Scale[c] = (gamma.IsEmpty ? 1.0 : gamma[c]) * invStd;
                 work.Shift[c] = beta.IsEmpty ? 0.0 : beta[c];
             }
-            work.Run(SlicePass.Normalize);
+            if (typeof(TAct) == typeof(Identity))
+            {
+                work.Run(SlicePass.Normalize);
+                return;
+            }
+            var normalize = ActivatedNormalize<TAct>.ForCurrentThread();
+            normalize.Slices = work;
+            normalize.Activation = activation;
+            work.Run(normalize);
         }
+    }
+
+    /// <summary>
+    /// Part s: slice s of the batch normalised, each plane passed through the activation while in
+    /// cache (the Normalize pass of <see cref="SliceWork"/>, then <see cref="Activations.ForwardSpan{TAct}"/>).
+    /// </summary>
+    private sealed unsafe class ActivatedNormalize<TAct> : ParallelWork where TAct : struct, IActivation<TAct>
+    {
+        [ThreadStatic] private static ActivatedNormalize<TAct>? t_instance;
+        public SliceWork Slices = null!;
+        public TAct Activation;
+
+        public static ActivatedNormalize<TAct> ForCurrentThread() => t_instance ??= new ActivatedNormalize<TAct>();
+
+        public override void RunPart(int slice) => Slices.Normalize(slice, Activation);
     }
 
     /// <summary>Inference: normalises each channel with the running averages.</summary>
@@ -185,7 +221,25 @@ public static partial class BatchNorm
         public void Run(SlicePass pass)
         {
             _pass = pass;
-            WorkerPool.Run(this, _slices, WorkerPool.ThreadsFor((long)_batch * _channels * _spatial, ParallelMinFloats));
+            Run(this);
+        }
+
+        /// <summary>Runs <paramref name="work"/> over this tensor's slices, on as many threads as the plain passes.</summary>
+        public void Run(ParallelWork work) =>
+            WorkerPool.Run(work, _slices, WorkerPool.ThreadsFor((long)_batch * _channels * _spatial, ParallelMinFloats));
+
+        /// <summary>Slice s of the Normalize pass, each plane then passed through f.</summary>
+        public void Normalize<TAct>(int slice, TAct activation) where TAct : struct, IActivation<TAct>
+        {
+            var (first, end) = FixedSlices.Bounds(_batch, _slices, slice);
+            for (int b = first; b < end; b++)
+                for (int c = 0; c < _channels; c++)
+                {
+                    nint at = ((nint)b * _channels + c) * _spatial;
+                    var y = new Span<float>(Y + at, _spatial);
+                    NormalizationMath.Affine(new ReadOnlySpan<float>(X + at, _spatial), y, Mean[c], Scale[c], Shift[c]);
+                    Activations.ForwardSpan(activation, y, y);
+                }
         }
 
         /// <summary>Channel c's sum over the slices, in slice order (the second sum of a pair when <paramref name="second"/>).</summary>
