@@ -36,8 +36,7 @@ public class ResidualInferenceTests
         // The block's last convolution (BatchNorm folded), its sum with the skip and the tail's sum
         // are stored (and shown) only while observed.
         Assert.Contains("f", recorder.Names);
-        Assert.Contains("h", recorder.Names);
-        Assert.Contains("g", recorder.Names);
+        Assert.Contains(recorder.Names, name => name.StartsWith("add"));   // the block's sum, before its ReLU
         var model = GradientChecks.Reference(net, 3);
         GradientChecks.AssertAllClose(model.Forward(x).Data, fused, 1e-4, "inference output against the eager interpreter");
     }

@@ -320,7 +320,8 @@ internal static class Fusion
     /// Conv2d.Forward without an activation (perhaps with its BatchNorm folded: a modal step's
     /// inference branch), then the map s = y + r (or r + y) of its output y and another tensor r,
     /// then perhaps the activation h = f(s), become at inference one Conv2d.ForwardResidual(…, r, h, f):
-    /// the same operations in the same order per element, so the same bits. Training and observed
+    /// the same operations per element, so the same bits (the kernel adds r + y; for a sum written
+    /// y + r the one difference is which payload a NaN + NaN keeps). Training and observed
     /// inference run the steps as before. Only when the three steps are consecutive and nothing but
     /// the sum reads y, and nothing but the activation reads s, before the backward pass (which runs
     /// in training only); r is read by the fused step, so the memory plan never gives its buffer to h.

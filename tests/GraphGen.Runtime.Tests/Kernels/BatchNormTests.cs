@@ -72,6 +72,19 @@ public class BatchNormTests
         }
     }
 
+    /// <summary>An output buffer longer than the tensor keeps what lies past it, dense (spatial 1) and over planes.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void TrainingWithAnActivationLeavesThePastTheTensorAlone(int spatial)
+    {
+        const int batch = 4, channels = 3;
+        var x = Random(new SeededRandom(5), batch * channels * spatial);
+        var y = Enumerable.Repeat(-5f, batch * channels * spatial + 4).ToArray();
+        BatchNorm.ForwardTraining(batch, channels, spatial, x, default, default, y, new float[channels], new float[channels], default, default, 0.1f, 1e-5f, new Relu());
+        Assert.All(y[^4..], v => Assert.Equal(-5f, v));
+    }
+
     [Fact]
     public void ALargeMeanCostsNoPrecision()
     {

@@ -97,6 +97,23 @@ public class Conv2dResidualTests
     }
 
     [Fact]
+    public void OnlyTheTensorsThemselvesMustNotOverlap()
+    {
+        // A residual buffer longer than its tensor may run into y's buffer past the tensor: nothing reads it there.
+        var s = new Conv2dShape(2, 6, 6, 2, 3, 3, PadH: 1, PadW: 1);
+        var rng = new SeededRandom(9);
+        var x = Random(rng, s.InputSize);
+        var w = Random(rng, s.WeightSize);
+        var buffer = Random(rng, 2 * s.OutputSize + 4);
+        var residual = buffer.AsSpan(0, s.OutputSize + 4);
+        var expected = new float[s.OutputSize];
+        Conv2d.Forward(s, 1, x, w, default, expected);
+        Elementwise.Add(residual[..s.OutputSize], expected, expected);
+        Conv2d.ForwardResidual(s, 1, x, w, default, residual, buffer.AsSpan(s.OutputSize));
+        Bitwise(expected, buffer.AsSpan(s.OutputSize, s.OutputSize), "y");
+    }
+
+    [Fact]
     public void AResidualOfAnotherSizeIsRejectedWithTheShape()
     {
         var s = new Conv2dShape(2, 6, 6, 3, 3, 3, PadH: 1, PadW: 1);

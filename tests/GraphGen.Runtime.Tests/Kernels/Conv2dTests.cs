@@ -35,44 +35,6 @@ public class Conv2dTests
     ];
 
     /// <summary>
-    /// The direct kernel's forward pass writes rows of 17–32 columns straight from its registers;
-    /// through the wide buffer they have the same bits (the same sums, bias and activation).
-    /// </summary>
-    [Theory]
-    [InlineData(0, false)]
-    [InlineData(1, true)]
-    [InlineData(2, true)]
-    [InlineData(3, false)]
-    public void DirectRowsFromRegistersHaveTheWideBuffersBits(int shape, bool withBias)
-    {
-        Conv2dShape[] shapes =
-        [
-            new(1, 28, 28, 16, 3, 3, PadH: 1, PadW: 1),                                     // FashionResNet's stem
-            new(3, 32, 32, 64, 3, 3, PadH: 1, PadW: 1),                                     // ResNet64's stem: rows of exactly 32
-            Shapes[^2],
-            Shapes[^1],
-        ];
-        var s = shapes[shape];
-        var p = Problem.Create(s, 3, 17);
-        float[] Run(bool wide)
-        {
-            var y = new float[p.Batch * s.OutputSize];
-            ConvDirect.RowsDisabled = wide;
-            try
-            {
-                Using("Direct", () => { Conv2d.Forward(in s, p.Batch, p.X, p.W, withBias ? p.Bias : default, y, new Relu()); return 0; });
-            }
-            finally
-            {
-                ConvDirect.RowsDisabled = false;
-            }
-            return y;
-        }
-        Assert.True(ConvDirect.WritesRows(ConvDirect.Geometry.Forward(in s)) || !System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
-        Bitwise(Run(wide: true), Run(wide: false), $"{s}: rows from the registers");
-    }
-
-    /// <summary>
     /// The cases, and Winograd's on every shape it supports (batch 9: groups of samples, the last
     /// one partial), for the forward pass and the input gradient.
     /// </summary>
@@ -130,7 +92,7 @@ public class Conv2dTests
         return data;
     }
 
-    private sealed class Problem
+    internal sealed class Problem
     {
         public required Conv2dShape S;
         public required int Batch;
@@ -148,7 +110,7 @@ public class Conv2dTests
         }
     }
 
-    private static T Using<T>(string algorithm, Func<T> body)
+    internal static T Using<T>(string algorithm, Func<T> body)
     {
         ConvAlgorithms.Forced = Enum.Parse<ConvAlgorithm>(algorithm);
         try

@@ -89,7 +89,9 @@ public static partial class Conv2d
     /// written into y, the residual added and the activation applied while the sample is in cache,
     /// so neither the convolution's output nor the sum is stored: the bits of
     /// <see cref="Forward(in Conv2dShape, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>,
-    /// then <see cref="Elementwise.Add"/>, then <see cref="Activations.Forward{TAct}"/>.
+    /// then <see cref="Elementwise.Add"/>(residual, y), then <see cref="Activations.Forward{TAct}"/>. (A
+    /// sum written the other way round, y + residual, has the same bits except where both operands
+    /// are NaN: x86 keeps the left operand's payload.)
     /// </summary>
     public static void ForwardResidual<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Span<float> y, TAct activation) where TAct : struct, IActivation<TAct>
@@ -100,7 +102,8 @@ public static partial class Conv2d
         CheckOutput(in s, batch, Kernel, nameof(residual), residual.Length);
         CheckOutput(in s, batch, Kernel, nameof(y), y.Length);
         KernelChecks.EmptyOrExactly(bias.Length, s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
-        if (residual.Overlaps(y))
+        int n = batch * s.OutputSize;
+        if (residual[..n].Overlaps(y[..n]))
             throw new ArgumentException($"{Kernel}: residual and y overlap; each sample's convolution is written into y before its residual is read, so give y a buffer of its own.", nameof(y));
         if (batch == 0) return;
         RunForward(in s, batch, x, weight, bias, y, activation, ConvAlgorithms.Forward(in s), residual: residual);

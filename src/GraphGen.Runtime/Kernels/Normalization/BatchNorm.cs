@@ -66,7 +66,8 @@ public static partial class BatchNorm
         if (spatial == 1)
         {
             DenseForwardTraining(batch, channels, x, gamma, beta, y, savedMean, savedInvStd, runningMean, runningVar, momentum, epsilon);
-            if (typeof(TAct) != typeof(Identity)) Activations.Forward(activation, y, y);
+            int n = batch * channels;
+            if (typeof(TAct) != typeof(Identity)) Activations.Forward(activation, y[..n], y[..n]);
             return;
         }
         fixed (float* px = x, py = y)
