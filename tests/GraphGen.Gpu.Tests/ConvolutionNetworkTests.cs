@@ -13,24 +13,19 @@ public class ConvolutionNetworkTests(DeviceFixture fixture)
     private const double Tolerance = 2e-5;   // measured: at most 3e-6 (dbias of the depthwise conv)
 
     [Fact]
-    public void SmallCnnMatchesTheCpu()
-    {
-        var x = GradientChecks.RandomInputs(Batch * 2 * 10 * 10, 11);
-        var y = GradientChecks.RandomLabels(Batch, 5, 12);
-        var cpu = new SmallCnn(batchCapacity: 6, seed: 13);
-        var device = new SmallCnn(batchCapacity: 6, seed: 13);
-        device.UseDevice(fixture.Device);
-        DeviceAgreement.Check(cpu, device, x, y, Batch, Tolerance);
-    }
+    public void SmallCnnMatchesTheCpu() => MatchesTheCpu(seed => new SmallCnn(batchCapacity: 6, seed: seed), 11);
 
     [Fact]
-    public void ResidualCnnMatchesTheCpu()
+    public void ResidualCnnMatchesTheCpu() => MatchesTheCpu(seed => new ResidualCnn(batchCapacity: 6, seed: seed), 21);
+
+    /// <summary>Two copies of a network from one seed, one on the device, through <see cref="DeviceAgreement"/> (5 classes).</summary>
+    private void MatchesTheCpu(Func<int, TrainableNetwork<int>> create, int seed)
     {
-        var x = GradientChecks.RandomInputs(Batch * 2 * 6 * 6, 21);
-        var y = GradientChecks.RandomLabels(Batch, 5, 22);
-        var cpu = new ResidualCnn(batchCapacity: 6, seed: 23);
-        var device = new ResidualCnn(batchCapacity: 6, seed: 23);
+        var cpu = create(seed + 2);
+        var device = create(seed + 2);
         device.UseDevice(fixture.Device);
+        var x = GradientChecks.RandomInputs(Batch * cpu.InputSize, (ulong)seed);
+        var y = GradientChecks.RandomLabels(Batch, 5, (ulong)seed + 1);
         DeviceAgreement.Check(cpu, device, x, y, Batch, Tolerance);
     }
 

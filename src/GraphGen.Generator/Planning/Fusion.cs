@@ -202,8 +202,9 @@ internal static class Fusion
         string name = use.Function.Name;
         var training = modal.Training.ToList();
         int at = training.FindIndex(s => s.Writes.Contains(input));
-        bool inTraining = at >= 0 && training[at] is CallStep { Slot: ActivationSlot.Forward, Activation: null };
-        if (inTraining) training[at] = (CallStep)training[at] with { Arguments = Replace(((CallStep)training[at]).Arguments, input, map.Output), Activation = use };
+        var writer = at >= 0 ? training[at] as CallStep : null;
+        bool inTraining = writer is { Slot: ActivationSlot.Forward, Activation: null };
+        if (inTraining) training[at] = writer! with { Arguments = Replace(writer.Arguments, input, map.Output), Activation = use };
         else training.Add(map);
         return modal with
         {

@@ -229,7 +229,7 @@ public static partial class BatchNorm
         public void Run(ParallelWork work) =>
             WorkerPool.Run(work, _slices, WorkerPool.ThreadsFor((long)_batch * _channels * _spatial, ParallelMinFloats));
 
-        /// <summary>Slice s of the Normalize pass, each plane then passed through f.</summary>
+        /// <summary>Slice s of the Normalize pass, each plane then passed through f (unless f is the identity).</summary>
         public void Normalize<TAct>(int slice, TAct activation) where TAct : struct, IActivation<TAct>
         {
             var (first, end) = FixedSlices.Bounds(_batch, _slices, slice);
@@ -239,7 +239,7 @@ public static partial class BatchNorm
                     nint at = ((nint)b * _channels + c) * _spatial;
                     var y = new Span<float>(Y + at, _spatial);
                     NormalizationMath.Affine(new ReadOnlySpan<float>(X + at, _spatial), y, Mean[c], Scale[c], Shift[c]);
-                    Activations.ForwardSpan(activation, y, y);
+                    if (typeof(TAct) != typeof(Identity)) Activations.ForwardSpan(activation, y, y);
                 }
         }
 
@@ -255,6 +255,11 @@ public static partial class BatchNorm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void RunPart(int slice)
         {
+            if (_pass == SlicePass.Normalize)
+            {
+                Normalize(slice, default(Identity));
+                return;
+            }
             int channels = _channels, spatial = _spatial;
             var (first, end) = FixedSlices.Bounds(_batch, _slices, slice);
             var sums = Partials.Slice(2 * slice * channels, 2 * channels);
@@ -271,9 +276,6 @@ public static partial class BatchNorm
                             break;
                         case SlicePass.Squares:
                             sums[2 * c] += NormalizationMath.SumSquares(x, Mean[c]);
-                            break;
-                        case SlicePass.Normalize:
-                            NormalizationMath.Affine(x, new Span<float>(Y + at, spatial), Mean[c], Scale[c], Shift[c]);
                             break;
                         case SlicePass.GradientSums:
                             var (plainSum, dot) = NormalizationMath.SumAndDot(new ReadOnlySpan<float>(Dy + at, spatial), x, Mean[c]);
