@@ -4,7 +4,8 @@ using GraphGen.Kernels;
 namespace GraphGen.Bench;
 
 /// <summary>
-/// `profile-cnn [network...] [--threads N] [--force Direct|Im2ColGemm]`: where the convolutional networks' time goes. Each
+/// `profile-cnn [network...] [--threads N] [--force Direct|Im2ColGemm|Winograd|ChannelsLast] [--small-tiles]`: where the
+/// convolutional networks' time goes (`--small-tiles`: Winograd's F(2×2, 3×3) on every shape, against F(4×4, 3×3)). Each
 /// convolution of the network is timed alone (forward, input gradient, weight gradient) on
 /// buffers of its sizes, with its GFLOP/s, and so are the BatchNorm, ReLU and pooling passes
 /// over its output; the quick table's best-of-runs timing.
@@ -48,6 +49,7 @@ public static class CnnProfile
         if (threadsAt >= 0) Gemm.MaxThreads = int.Parse(args[threadsAt + 1], CultureInfo.InvariantCulture);
         int forceAt = Array.IndexOf(args, "--force");
         if (forceAt >= 0) ConvAlgorithms.Forced = Enum.Parse<ConvAlgorithm>(args[forceAt + 1], ignoreCase: true);
+        ConvWinograd.SmallTilesForced = args.Contains("--small-tiles");
         var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (threadsAt < 0 || i != threadsAt + 1) && (forceAt < 0 || i != forceAt + 1)).ToArray();
         output.WriteLine($"{Gemm.MaxThreads} thread(s); µs per call, best of runs; GFLOP/s of the convolution passes");
         foreach (var (network, batch, layers) in Networks)

@@ -30,6 +30,8 @@ public class Conv2dTests
         new(5, 9, 10, 7, 3, 3),                                                            // 3×3 unpadded: odd output rows (Winograd's last tile half used)
         new(3, 6, 5, 4, 3, 3, PadH: 2, PadW: 2),                                           // padding of 2: a full ring of zeros
         new(4, 13, 15, 5, 3, 3, PadH: 1, PadW: 1),                                         // rows of 8 tiles (two to a vector), odd rows and columns
+        new(5, 8, 12, 6, 3, 3, PadH: 1, PadW: 1),                                          // 8×12 outputs: Winograd's 4×4 tiles, 2×3 of them
+        new(3, 10, 6, 7, 3, 3),                                                            // 8×4 unpadded: one column of 4×4 tiles (the input gradient's 10×6 on 2×2 tiles)
         new(1, 9, 30, 6, 5, 5, PadH: 2, PadW: 2),                                          // LeNet's first layer's rows of 30: written straight from the direct kernel's registers
         new(4, 6, 21, 10, 3, 3, PadH: 1, PadW: 0, DilationH: 1, DilationW: 2, Groups: 2),  // rows of 17 (one lane of the second vector), groups, dilation
     ];
@@ -129,9 +131,16 @@ public class Conv2dTests
     /// taps, and the transforms add up to 4 (input), 9 (weight, halved twice) and 9 (output)
     /// values. Bound: (C + 8)·2⁻²³ times 9·Σ_c max|x in the tile|·Σ_taps|w| (a tile's inputs times
     /// the kernel's absolute sum, for each of the 16 positions), plus the bias' rounding.
+    /// F(4×4, 3×3) (<see cref="ConvWinograd.TakesLargeTiles"/>): the 6×6 tile under the 4×4 block,
+    /// and in place of 9 the factor its matrices give, max over (i, j) of Σ_{p,q} |Aᵀ[i,p]|·|Aᵀ[j,q]|
+    /// · b_p·b_q · γ_p·γ_q with b the row sums of |Bᵀ| and γ the row maxima of |G| (860; the same
+    /// formula gives 16 for F(2×2, 3×3)), and six more additions in the depth.
     /// </summary>
     private static double[] WinogradBound(Conv2dShape s, int batch, float[] x, Func<int, int, int, float> weight, double[] magnitude)
     {
+        bool large = ConvWinograd.TakesLargeTiles(s);
+        int tile = large ? 4 : 2, reach = tile + 2, depth = large ? 14 : 8;
+        double factor = large ? LargeTileFactor : 9;
         var bound = new double[magnitude.Length];
         int oh = s.OutHeight, ow = s.OutWidth;
         for (int b = 0; b < batch; b++)
@@ -139,25 +148,56 @@ public class Conv2dTests
                 for (int i = 0; i < oh; i++)
                     for (int j = 0; j < ow; j++)
                     {
-                        int ty = i / 2 * 2 - s.PadH, tx = j / 2 * 2 - s.PadW;
+                        int ty = i / tile * tile - s.PadH, tx = j / tile * tile - s.PadW;
                         double sum = 0;
                         for (int c = 0; c < s.InChannels; c++)
                         {
                             double tileMax = 0, kernel = 0;
-                            for (int u = 0; u < 4; u++)
-                                for (int v = 0; v < 4; v++)
+                            for (int u = 0; u < reach; u++)
+                                for (int v = 0; v < reach; v++)
                                 {
                                     int h = ty + u, w = tx + v;
                                     if (h >= 0 && h < s.InHeight && w >= 0 && w < s.InWidth)
                                         tileMax = Math.Max(tileMax, Math.Abs(x[((b * s.InChannels + c) * s.InHeight + h) * s.InWidth + w]));
                                 }
                             for (int t = 0; t < 9; t++) kernel += Math.Abs(weight(o, c, t));
-                            sum += 9 * tileMax * kernel;
+                            sum += factor * tileMax * kernel;
                         }
                         int at = ((b * s.OutChannels + o) * oh + i) * ow + j;
-                        bound[at] = (s.InChannels + 8) * 1.2e-7 * sum + 1.2e-7 * magnitude[at];
+                        bound[at] = (s.InChannels + depth) * 1.2e-7 * sum + 1.2e-7 * magnitude[at];
                     }
         return bound;
+    }
+
+    /// <summary>F(4×4, 3×3)'s amplification of rounding errors (<see cref="WinogradBound"/>), from its matrices.</summary>
+    private static readonly double LargeTileFactor = AmplificationFactor(
+        new double[,] { { 1, 1, 1, 1, 1, 0 }, { 0, 1, -1, 2, -2, 0 }, { 0, 1, 1, 4, 4, 0 }, { 0, 1, -1, 8, -8, 1 } },
+        new double[,] { { 4, 0, -5, 0, 1, 0 }, { 0, -4, -4, 1, 1, 0 }, { 0, 4, -4, -1, 1, 0 }, { 0, -2, -1, 2, 1, 0 }, { 0, 2, -1, -2, 1, 0 }, { 0, 4, 0, -5, 0, 1 } },
+        new double[,] { { 0.25, 0, 0 }, { -1.0 / 6, -1.0 / 6, -1.0 / 6 }, { -1.0 / 6, 1.0 / 6, -1.0 / 6 }, { 1.0 / 24, 1.0 / 12, 1.0 / 6 }, { 1.0 / 24, -1.0 / 12, 1.0 / 6 }, { 0, 0, 1 } });
+
+    /// <summary>max over (i, j) of Σ_{p,q} |Aᵀ[i,p]|·|Aᵀ[j,q]|·b_p·b_q·γ_p·γ_q (b: row sums of |Bᵀ|, γ: row maxima of |G|).</summary>
+    private static double AmplificationFactor(double[,] at, double[,] bt, double[,] g)
+    {
+        int n = bt.GetLength(0);
+        var weight = new double[n];
+        for (int p = 0; p < n; p++)
+        {
+            double rowSum = 0, rowMax = 0;
+            for (int k = 0; k < n; k++) rowSum += Math.Abs(bt[p, k]);
+            for (int k = 0; k < 3; k++) rowMax = Math.Max(rowMax, Math.Abs(g[p, k]));
+            weight[p] = rowSum * rowMax;
+        }
+        double most = 0;
+        for (int i = 0; i < at.GetLength(0); i++)
+            for (int j = 0; j < at.GetLength(0); j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < n; p++)
+                    for (int q = 0; q < n; q++)
+                        sum += Math.Abs(at[i, p]) * Math.Abs(at[j, q]) * weight[p] * weight[q];
+                most = Math.Max(most, sum);
+            }
+        return most;
     }
 
     /// <summary>

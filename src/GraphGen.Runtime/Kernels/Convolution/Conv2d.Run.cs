@@ -43,7 +43,7 @@ public static partial class Conv2d
         {
             prepared = KernelWorkspace.ForCurrentThread().Staged(ConvWinograd.PreparedForwardSize(in s));
             ConvWinograd.PrepareForward(in s, weight, prepared);
-            parts = new ConvWinograd.Geometry(in s).Groups(batch);
+            parts = ConvWinograd.Groups(in s, batch);
         }
         fixed (float* px = x, pw = weight, pb = bias, py = y, pp = prepared, pr = residual)
         {
@@ -76,9 +76,9 @@ public static partial class Conv2d
         }
         else if (algorithm == ConvAlgorithm.Winograd)
         {
-            prepared = KernelWorkspace.ForCurrentThread().Staged(ConvWinograd.PreparedForwardSize(in s));
+            prepared = KernelWorkspace.ForCurrentThread().Staged(ConvWinograd.PreparedForwardSize(ConvWinograd.BackwardInputShape(in s)));
             ConvWinograd.PrepareBackwardInput(in s, weight, prepared);
-            parts = new ConvWinograd.Geometry(ConvWinograd.BackwardInputShape(in s)).Groups(batch);
+            parts = ConvWinograd.Groups(ConvWinograd.BackwardInputShape(in s), batch);
         }
         fixed (float* pdy = dy, pw = weight, pdx = dx, pp = prepared)
         {
@@ -200,7 +200,7 @@ public static partial class Conv2d
         private (int First, int Count) Samples(int b)
         {
             if (Algorithm != ConvAlgorithm.Winograd) return (b, 1);
-            int group = new ConvWinograd.Geometry(in Shape).SamplesPerGroup, first = b * group;
+            int group = ConvWinograd.SamplesPerGroup(in Shape), first = b * group;
             return (first, Math.Min(group, Batch - first));
         }
 

@@ -17,7 +17,8 @@ namespace GraphGen.Kernels;
 /// <remarks>
 /// Four algorithms compute the passes: im2col + <see cref="Gemm"/> (<see cref="ConvGemm"/>), a
 /// direct, register-blocked kernel for stride 1 (<see cref="ConvDirect"/>), for wide 3×3
-/// stride-1 layers' forward pass and input gradient Winograd's F(2×2, 3×3) (<see cref="ConvWinograd"/>),
+/// stride-1 layers' forward pass and input gradient Winograd's F(2×2, 3×3), or F(4×4, 3×3) where the
+/// output's sides are multiples of 4 (<see cref="ConvWinograd"/>),
 /// and for the forward pass of layers with whole vectors of output channels a direct kernel with
 /// the channels in the lanes (<see cref="ConvChannelsLast"/>);
 /// <see cref="ConvAlgorithms"/> holds the measured rule that picks one. Samples (forward, input

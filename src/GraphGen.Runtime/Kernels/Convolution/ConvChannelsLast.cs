@@ -357,7 +357,7 @@ internal static unsafe class ConvChannelsLast
     /// those with bit d set.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Swap(int d, ref Vector512<float> r, ref Vector512<float> rd)
+    internal static void Swap(int d, ref Vector512<float> r, ref Vector512<float> rd)
     {
         // Indices of a two-source permute: 0…15 the first source, 16…31 the second.
         var (low, high) = SwapIndices[d switch { 8 => 0, 4 => 1, 2 => 2, _ => 3 }];

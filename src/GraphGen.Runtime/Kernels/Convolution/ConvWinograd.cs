@@ -20,7 +20,9 @@ namespace GraphGen.Kernels;
 /// register blocks near the FMA rate. The transforms are separable (rows, then columns) and run 16
 /// tiles to a vector (from one tile row, or from 2 or 4 rows of 8 or 4 tiles); at 64–128 channels they take about 40% of the time, and with
 /// fewer channels or short tile rows more than the products save, which is why
-/// <see cref="ConvAlgorithms"/> takes this path for wide layers only. Samples are taken in groups
+/// <see cref="ConvAlgorithms"/> takes this path for wide layers only. Where the output's sides are
+/// multiples of 4 the forward pass runs F(4×4, 3×3) instead (ConvWinograd.LargeTiles.cs: 36 products
+/// per 16 outputs, 1.78× fewer). Samples are taken in groups
 /// of at least <see cref="TargetTiles"/> tiles so that the products are wide enough; groups run in
 /// parallel and every value is computed in one fixed order, so results do not depend on the
 /// thread count.
@@ -102,15 +104,18 @@ internal static unsafe partial class ConvWinograd
         public static int PositionStride(int channels, int columns) => channels * columns + 16;
     }
 
-    /// <summary>Floats of <see cref="PrepareForward"/>'s layout: U[ξ, o, c], positions <see cref="Geometry.PositionStride"/>(O, C) apart.</summary>
-    public static int PreparedForwardSize(in Conv2dShape s) => Positions * Geometry.PositionStride(s.OutChannels, s.InChannels);
+    /// <summary>
+    /// Floats of <see cref="PrepareForward"/>'s layout: U[ξ, o, c], positions <see cref="Geometry.PositionStride"/>(O, C)
+    /// apart, 16 or (<see cref="TakesLargeTiles"/>) 36 of them. For an input gradient, pass <see cref="BackwardInputShape"/>.
+    /// </summary>
+    public static int PreparedForwardSize(in Conv2dShape s) => (TakesLargeTiles(in s) ? LargePositions : Positions) * Geometry.PositionStride(s.OutChannels, s.InChannels);
 
     /// <summary>
     /// U[ξ, o, c] = (G·g·Gᵀ)[ξ] for the 3×3 kernel g = W[o, c]: row ξ/4 of G·g, then column ξ%4 of
     /// that times Gᵀ. Sixteen (o, c) pairs to a vector.
     /// </summary>
     public static void PrepareForward(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared) =>
-        Prepare(s.OutChannels, s.InChannels, weight, prepared, flipped: false);
+        Prepare(s.OutChannels, s.InChannels, weight, prepared, flipped: false, TakesLargeTiles(in s));
 
     /// <summary>
     /// The input gradient as a forward pass: dx = W' ⋆ dy with W'[c, o, u, v] = W[o, c, 2 − u, 2 − v]
@@ -124,7 +129,7 @@ internal static unsafe partial class ConvWinograd
 
     /// <summary>U'[ξ, c, o] for <see cref="BackwardInputShape"/>: the transform of W'[c, o].</summary>
     public static void PrepareBackwardInput(in Conv2dShape s, ReadOnlySpan<float> weight, Span<float> prepared) =>
-        Prepare(s.InChannels, s.OutChannels, weight, prepared, flipped: true);
+        Prepare(s.InChannels, s.OutChannels, weight, prepared, flipped: true, TakesLargeTiles(BackwardInputShape(in s)));
 
     /// <summary>
     /// U[ξ, r, k] for rows × cols kernel pairs, positions <see cref="Geometry.PositionStride"/> apart.
@@ -136,13 +141,13 @@ internal static unsafe partial class ConvWinograd
     /// 141; with the taps gathered rather than transposed lane by lane (whose 16 scalar stores each
     /// vector load waited on) 58–61 / 60–64; in parts on two threads 33 / 36.
     /// </summary>
-    private static void Prepare(int rows, int cols, ReadOnlySpan<float> weight, Span<float> prepared, bool flipped)
+    private static void Prepare(int rows, int cols, ReadOnlySpan<float> weight, Span<float> prepared, bool flipped, bool large)
     {
         int pairs = rows * cols, parts = (pairs + PairsPerPart - 1) / PairsPerPart;
         fixed (float* w = weight, u = prepared)
         {
             var work = PrepareWork.ForCurrentThread();
-            work.Set(rows, cols, w, u, flipped);
+            work.Set(rows, cols, w, u, flipped, large);
             WorkerPool.Run(work, parts, Math.Min(parts, Gemm.MaxThreads));   // one part below 2048 pairs: the caller alone
         }
     }
@@ -156,24 +161,24 @@ internal static unsafe partial class ConvWinograd
         [ThreadStatic] private static PrepareWork? t_instance;
         private int _rows, _cols;
         private float* _weight, _prepared;
-        private bool _flipped;
+        private bool _flipped, _large;
 
         public static PrepareWork ForCurrentThread() => t_instance ??= new PrepareWork();
 
-        public void Set(int rows, int cols, float* weight, float* prepared, bool flipped)
+        public void Set(int rows, int cols, float* weight, float* prepared, bool flipped, bool large)
         {
-            _rows = rows; _cols = cols; _weight = weight; _prepared = prepared; _flipped = flipped;
+            _rows = rows; _cols = cols; _weight = weight; _prepared = prepared; _flipped = flipped; _large = large;
         }
 
         public override void RunPart(int part)
         {
             int first = part * PairsPerPart, end = Math.Min(first + PairsPerPart, _rows * _cols);
-            PrepareRange(_rows, _cols, _weight, _prepared, _flipped, first, end);
+            PrepareRange(_rows, _cols, _weight, _prepared, _flipped, _large, first, end);
         }
     }
 
-    /// <summary>U for pairs [first, end) (first a multiple of 16).</summary>
-    private static void PrepareRange(int rows, int cols, float* w, float* u, bool flipped, int first, int end)
+    /// <summary>U for pairs [first, end) (first a multiple of 16): F(2×2, 3×3)'s 16 positions or, <paramref name="large"/>, F(4×4, 3×3)'s 36.</summary>
+    private static void PrepareRange(int rows, int cols, float* w, float* u, bool flipped, bool large, int first, int end)
     {
         nint stride = Geometry.PositionStride(rows, cols);
         var half = Vector512.Create(0.5f);
@@ -219,6 +224,11 @@ internal static unsafe partial class ConvWinograd
                 }
                 for (int t = 0; t < 9; t++) g[t] = Vector512.Load(transposed + t * 16);
             }
+            if (large)
+            {
+                TransformKernelsLarge(g, u + p, stride, mask);
+                continue;
+            }
             // G·g, column by column of g (g[3r + c] is row r, column c).
             for (int c = 0; c < 3; c++)
             {
@@ -248,8 +258,9 @@ internal static unsafe partial class ConvWinograd
     public static void ForwardPart<TAct>(in Conv2dShape s, int part, int batch, float* x, float* prepared, float* bias, float* y,
         TAct activation, bool accumulate) where TAct : struct, IActivation<TAct>
     {
-        int group = new Geometry(in s).SamplesPerGroup, first = part * group;
-        ForwardGroup(in s, first, Math.Min(group, batch - first), x, prepared, bias, y, activation, accumulate);
+        int group = SamplesPerGroup(in s), first = part * group, count = Math.Min(group, batch - first);
+        if (TakesLargeTiles(in s)) ForwardGroupLarge(in s, first, count, x, prepared, bias, y, activation, accumulate);
+        else ForwardGroup(in s, first, count, x, prepared, bias, y, activation, accumulate);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ internal sealed class KernelWorkspace
     [ThreadStatic] private static KernelWorkspace? t_current;
 
     private float[] _columns = [], _padded = [], _staged = [], _partials = [], _lanes = [], _phases = [], _unpooled = [];
-    private int[] _indices = [];
+    private int[] _indices = [], _tileOffsets = [];
     private double[] _doubles = [];
     private float[] _ones = [];
 
@@ -43,6 +43,13 @@ internal sealed class KernelWorkspace
     {
         if (_indices.Length < length) _indices = GC.AllocateUninitializedArray<int>(length, pinned: true);
         return _indices.AsSpan(0, length);
+    }
+
+    /// <summary>Where each tile of a Winograd group starts in its input planes and its output.</summary>
+    public Span<int> TileOffsets(int length)
+    {
+        if (_tileOffsets.Length < length) _tileOffsets = GC.AllocateUninitializedArray<int>(length, pinned: true);
+        return _tileOffsets.AsSpan(0, length);
     }
 
     /// <summary>Double-precision accumulators.</summary>
