@@ -32,6 +32,7 @@ public class Conv2dTests
         new(4, 13, 15, 5, 3, 3, PadH: 1, PadW: 1),                                         // rows of 8 tiles (two to a vector), odd rows and columns
         new(5, 8, 12, 6, 3, 3, PadH: 1, PadW: 1),                                          // 8×12 outputs: Winograd's 4×4 tiles, 2×3 of them
         new(3, 10, 6, 7, 3, 3),                                                            // 8×4 unpadded: one column of 4×4 tiles (the input gradient's 10×6 on 2×2 tiles)
+        new(3, 32, 32, 4, 3, 3, PadH: 1, PadW: 1),                                         // 64 tiles of 4×4 a sample: the weight gradient's F(3×3, 4×4) too
         new(1, 9, 30, 6, 5, 5, PadH: 2, PadW: 2),                                          // LeNet's first layer's rows of 30: written straight from the direct kernel's registers
         new(4, 6, 21, 10, 3, 3, PadH: 1, PadW: 0, DilationH: 1, DilationW: 2, Groups: 2),  // rows of 17 (one lane of the second vector), groups, dilation
     ];
@@ -184,7 +185,7 @@ public class Conv2dTests
         {
             double rowSum = 0, rowMax = 0;
             for (int k = 0; k < n; k++) rowSum += Math.Abs(bt[p, k]);
-            for (int k = 0; k < 3; k++) rowMax = Math.Max(rowMax, Math.Abs(g[p, k]));
+            for (int k = 0; k < g.GetLength(1); k++) rowMax = Math.Max(rowMax, Math.Abs(g[p, k]));
             weight[p] = rowSum * rowMax;
         }
         double most = 0;
@@ -204,12 +205,17 @@ public class Conv2dTests
     /// Winograd's weight gradient sums D_ξ·V_ξ over every tile in the transformed domain: each
     /// weight's rounding errors scale with Σ over tiles of the 4×4 input tile's largest |x| times
     /// its 2×2 block's Σ|dy| (times 9 for the transforms' sums), over chains as long as a slice's
-    /// tiles plus the slices' sum.
+    /// tiles plus the slices' sum. F(3×3, 4×4) (<see cref="ConvWinograd.WeightGradientTakesLargeTiles"/>): the 6×6
+    /// tile and the 4×4 block, and in place of 9 the factor of <see cref="WinogradBound"/> (its
+    /// matrices are the forward's with A and G swapped, which gives the same 860).
     /// </summary>
     private static double[] WinogradWeightBound(Conv2dShape s, int batch, Problem p, double[] magnitude)
     {
+        bool large = ConvWinograd.WeightGradientTakesLargeTiles(s, batch);
+        int size = large ? 4 : 2, reach = size + 2, depth = large ? 36 : 24;
+        double factor = large ? LargeTileFactor : 9;
         var bound = new double[magnitude.Length];
-        int oh = s.OutHeight, ow = s.OutWidth, tiles = (oh + 1) / 2 * ((ow + 1) / 2);
+        int oh = s.OutHeight, ow = s.OutWidth, tiles = (oh + size - 1) / size * ((ow + size - 1) / size);
         // One chain per slice (its tiles, chunk after chunk into the same sums), then the slices' partial sums in order.
         int chain = (batch + Conv2d.WeightSlices - 1) / Conv2d.WeightSlices * tiles + Conv2d.WeightSlices;
         for (int o = 0; o < s.OutChannels; o++)
@@ -217,26 +223,26 @@ public class Conv2dTests
             {
                 double sum = 0;
                 for (int b = 0; b < batch; b++)
-                    for (int ty = 0; ty < oh; ty += 2)
-                        for (int tx = 0; tx < ow; tx += 2)
+                    for (int ty = 0; ty < oh; ty += size)
+                        for (int tx = 0; tx < ow; tx += size)
                         {
                             double tileMax = 0, block = 0;
-                            for (int u = 0; u < 4; u++)
-                                for (int v = 0; v < 4; v++)
+                            for (int u = 0; u < reach; u++)
+                                for (int v = 0; v < reach; v++)
                                 {
                                     int h = ty - s.PadH + u, w = tx - s.PadW + v;
                                     if (h >= 0 && h < s.InHeight && w >= 0 && w < s.InWidth)
                                         tileMax = Math.Max(tileMax, Math.Abs(p.X[((b * s.InChannels + c) * s.InHeight + h) * s.InWidth + w]));
                                 }
-                            for (int i = ty; i < Math.Min(ty + 2, oh); i++)
-                                for (int j = tx; j < Math.Min(tx + 2, ow); j++)
+                            for (int i = ty; i < Math.Min(ty + size, oh); i++)
+                                for (int j = tx; j < Math.Min(tx + size, ow); j++)
                                     block += Math.Abs(p.Dy[((b * s.OutChannels + o) * oh + i) * ow + j]);
-                            sum += 9 * tileMax * block;
+                            sum += factor * tileMax * block;
                         }
                 for (int t = 0; t < 9; t++)
                 {
                     int at = (o * s.InChannels + c) * 9 + t;
-                    bound[at] = (chain + 24) * 1.2e-7 * sum + 1.2e-7 * magnitude[at];
+                    bound[at] = (chain + depth) * 1.2e-7 * sum + 1.2e-7 * magnitude[at];
                 }
             }
         return bound;
@@ -533,14 +539,22 @@ public class Conv2dTests
         }, iter: Iterations(150), print: c => $"{c.Shape} batch {c.Batch}");
     }
 
-    [Fact]
-    public void WinogradWeightGradientSumsASliceInChunks()
+    /// <summary>
+    /// Batch 64: slices of 8 samples of 144 tiles, more than ChunkTiles: chunks of 7 samples and 1,
+    /// with 2×2 tiles (23×23 outputs) and with 4×4 tiles (48×48 outputs).
+    /// </summary>
+    [Theory]
+    [InlineData(23, false)]
+    [InlineData(48, true)]
+    public void WinogradWeightGradientSumsASliceInChunks(int side, bool large)
     {
-        // Batch 64: slices of 8 samples of 144 tiles, more than ChunkTiles: chunks of 7 samples and 1.
-        var s = new Conv2dShape(2, 24, 24, 3, 3, 3, PadH: 1, PadW: 1);
+        var s = new Conv2dShape(2, side, side, 3, 3, 3, PadH: 1, PadW: 1);
         const int batch = 64;
         if (!ConvWinograd.Supports(s)) return; // no AVX-512: nothing takes Winograd (the rule tests say so)
-        Assert.Equal(7, ConvWinograd.SamplesPerChunk(new ConvWinograd.Geometry(s), batch / Conv2d.WeightSlices));
+        Assert.Equal(large, ConvWinograd.WeightGradientTakesLargeTiles(s, batch));
+        int tiles = large ? new ConvWinograd.LargeGeometry(s).Tiles : new ConvWinograd.Geometry(s).Tiles;
+        Assert.Equal(144, tiles);
+        Assert.Equal(7, ConvWinograd.SamplesPerChunk(tiles, batch / Conv2d.WeightSlices));
         var p = Problem.Create(s, batch, 700);
         var dw = new float[s.WeightSize];
         var db = new float[s.OutChannels];
@@ -549,6 +563,22 @@ public class Conv2dTests
         var (magW, magB) = ConvReference.BackwardWeight(s, batch, ToDouble(p.X), ToDouble(p.Dy), magnitude: true);
         WithinBound(expectedW, dw, WinogradWeightBound(s, batch, p, magW), $"{s} dW");
         WithinBound(expectedB, db, Bound(magB, batch * s.OutPlane), $"{s} dbias");
+    }
+
+    /// <summary>
+    /// ResNet64's layers at batch 32: 16×16 and 8×8 outputs take 4×4 tiles forward and for the
+    /// input gradient; the weight gradient only where a slice of 4 samples holds 64 of them (16×16).
+    /// </summary>
+    [Fact]
+    public void WinogradTakesFourByFourTilesWhereTheyAreWholeAndEnough()
+    {
+        var wide = new Conv2dShape(64, 16, 16, 64, 3, 3, PadH: 1, PadW: 1);
+        var deep = new Conv2dShape(128, 8, 8, 128, 3, 3, PadH: 1, PadW: 1);
+        Assert.True(ConvWinograd.TakesLargeTiles(wide) && ConvWinograd.TakesLargeTiles(deep));
+        Assert.True(ConvWinograd.TakesLargeTiles(ConvWinograd.BackwardInputShape(deep)));
+        Assert.True(ConvWinograd.WeightGradientTakesLargeTiles(wide, 32));
+        Assert.False(ConvWinograd.WeightGradientTakesLargeTiles(deep, 32));
+        Assert.False(ConvWinograd.TakesLargeTiles(new Conv2dShape(64, 14, 14, 64, 3, 3, PadH: 1, PadW: 1)));   // 14 = 3·4 + 2
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public static partial class Conv2d
         int slices = Math.Min(batch, WeightSlices);
         // Winograd's slices sum the transformed gradient M (16 per channel pair): one output transform after the sum.
         bool winograd = algorithm == ConvAlgorithm.Winograd;
-        int weightSize = winograd ? ConvWinograd.WeightPartialSize(in s) - s.OutChannels : s.WeightSize, stride = weightSize + s.OutChannels;
+        int weightSize = winograd ? ConvWinograd.WeightPartialSize(in s, batch) - s.OutChannels : s.WeightSize, stride = weightSize + s.OutChannels;
         var partials = KernelWorkspace.ForCurrentThread().Partials(slices * stride);
         fixed (float* px = x, pdy = dy, pp = partials)
         {
@@ -119,7 +119,7 @@ public static partial class Conv2d
             int parts = (stride + SliceSumWork.Block - 1) / SliceSumWork.Block;
             WorkerPool.Run(reduce, parts, Math.Min(parts, WorkerPool.ThreadsFor((long)stride * slices, SliceSumWork.ParallelMinFloats)));
         }
-        if (winograd) ConvWinograd.WeightFromTransformed(in s, first.Slice(0, weightSize), dweight.Slice(0, s.WeightSize), accumulate);
+        if (winograd) ConvWinograd.WeightFromTransformed(in s, batch, first.Slice(0, weightSize), dweight.Slice(0, s.WeightSize), accumulate);
         else SpanMath.CopyOrAdd(first.Slice(0, weightSize), dweight.Slice(0, weightSize), accumulate);
         if (!dbias.IsEmpty) SpanMath.CopyOrAdd(first.Slice(weightSize, s.OutChannels), dbias, accumulate);
     }
@@ -281,7 +281,7 @@ public static partial class Conv2d
             var (first, end) = FixedSlices.Bounds(Batch, Slices, slice);
             if (Algorithm == ConvAlgorithm.Winograd)
             {
-                ConvWinograd.BackwardWeightSlice(in s, first, end, Input, Weight, Output + (nint)slice * ConvWinograd.WeightPartialSize(in s), WithBias, Threads > 1);
+                ConvWinograd.BackwardWeightSlice(in s, Batch, first, end, Input, Weight, Output + (nint)slice * ConvWinograd.WeightPartialSize(in s, Batch), WithBias, Threads > 1);
                 return;
             }
             int stride = s.WeightSize + s.OutChannels;

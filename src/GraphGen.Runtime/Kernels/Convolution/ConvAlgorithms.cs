@@ -9,7 +9,7 @@ internal enum ConvAlgorithm
     Im2ColGemm,
     /// <summary>Register-blocked correlation over zero-padded planes, stride 1 only: <see cref="ConvDirect"/>.</summary>
     Direct,
-    /// <summary>Winograd's F(2×2, 3×3) or F(4×4, 3×3) (forward, input gradient; <see cref="ConvWinograd.TakesLargeTiles"/>) and F(3×3, 2×2) (weight gradient): 3×3, stride 1, one group: <see cref="ConvWinograd"/>.</summary>
+    /// <summary>Winograd's F(2×2, 3×3) or F(4×4, 3×3) (forward, input gradient; <see cref="ConvWinograd.TakesLargeTiles"/>) and F(3×3, 2×2) or F(3×3, 4×4) (weight gradient): 3×3, stride 1, one group: <see cref="ConvWinograd"/>.</summary>
     Winograd,
     /// <summary>Output channels in the vector lanes over a channels-last copy of each sample: the forward pass, and the input gradient at stride 1: <see cref="ConvChannelsLast"/>.</summary>
     ChannelsLast,
@@ -45,7 +45,8 @@ internal enum ConvAlgorithm
 /// pass and input gradient take F(4×4, 3×3) where the output's sides are multiples of 4
 /// (<see cref="ConvWinograd.TakesLargeTiles"/>; two threads, batch 32, µs F(2×2) / F(4×4), alternating:
 /// 64→64 16×16 forward 1070–1336 / 896–1050, input gradient 1048–1306 / 902–1072; 128→128 8×8
-/// 1168–1261 / 1074–1428 and 1179–1259 / 1091–1269).</item>
+/// 1168–1261 / 1074–1428 and 1179–1259 / 1091–1269), and the weight gradient F(3×3, 4×4) where a
+/// slice of the batch holds 64 of those tiles (<see cref="ConvWinograd.WeightGradientTakesLargeTiles"/>).</item>
 /// <item>Forward, below that: channels last (<see cref="ChannelsLastPays"/>) where the output
 /// channels fill whole vectors and the input channels are many (32, or 16 with a stride or short rows);
 /// the input gradient at stride 1 likewise, for its correlation's shape.</item>

@@ -77,6 +77,39 @@ internal static unsafe partial class ConvWinograd
     }
 
     /// <summary>
+    /// Floats of <paramref name="count"/> samples' padded planes side by side, and after them a zero
+    /// area as large as one input tile that the columns past the last tile read (their V is then 0).
+    /// </summary>
+    private static int PlanesFloats(in LargeGeometry geo, int count) => count * geo.Plane + 6 * geo.PaddedW;
+
+    /// <summary>
+    /// For the columns j &lt; <paramref name="columns"/> (tile t of sample b, j = b·Tiles + t): the
+    /// corner of its input tile in the padded planes (past the last tile: the zero area) and of its
+    /// 4×4 output block in the samples' outputs, [b, channel 0, 4ty, 4tx] (past the last tile: −1).
+    /// </summary>
+    private static void TileCorners(in Conv2dShape s, in LargeGeometry geo, int count, int columns, int* inputs, int* outputs)
+    {
+        int tiles = count * geo.Tiles;
+        for (int j = 0; j < columns; j++)
+        {
+            int b = j / geo.Tiles, t = j % geo.Tiles, ty = t / geo.TilesW, tx = t % geo.TilesW;
+            inputs[j] = j < tiles ? b * geo.Plane + 4 * ty * geo.PaddedW + 4 * tx : count * geo.Plane;
+            outputs[j] = j < tiles ? b * s.OutputSize + 4 * ty * s.OutWidth + 4 * tx : -1;
+        }
+    }
+
+    /// <summary>Input channel c of <paramref name="count"/> samples (from <paramref name="x"/>, channel c of the first; samples C planes apart) into their padded planes.</summary>
+    private static void CopyPlanes(in Conv2dShape s, in LargeGeometry geo, float* x, int channels, int count, float* planes)
+    {
+        for (int b = 0; b < count; b++)
+        {
+            float* from = x + (nint)b * channels * s.InPlane, to = planes + (nint)b * geo.Plane + s.PadH * geo.PaddedW + s.PadW;
+            for (int h = 0; h < s.InHeight; h++)
+                ConvDirect.CopyRow(from + h * s.InWidth, to + h * geo.PaddedW, s.InWidth);
+        }
+    }
+
+    /// <summary>
     /// U[ξ] = (G·g·Gᵀ)[ξ] for 16 kernels at once (<paramref name="g"/>: their 9 taps, tap-major),
     /// stored at <paramref name="u"/> + ξ·<paramref name="stride"/> in the lanes of <paramref name="mask"/>.
     /// </summary>
@@ -124,28 +157,16 @@ internal static unsafe partial class ConvWinograd
         int ic = s.InChannels, oc = s.OutChannels, n = geo.Columns, tiles = count * geo.Tiles, width = ConvDirect.RoundUp(tiles, 32);
         int vStride = Geometry.PositionStride(ic, n), mStride = Geometry.PositionStride(oc, n);
         var ws = KernelWorkspace.ForCurrentThread();
-        fixed (float* planes = ws.Padded(count * geo.Plane), v = ws.Columns(LargePositions * (vStride + mStride)))
+        fixed (float* planes = ws.Padded(PlanesFloats(in geo, count)), v = ws.Columns(LargePositions * (vStride + mStride)))
         fixed (int* offsets = ws.TileOffsets(2 * width))
         {
             float* m = v + (nint)LargePositions * vStride;
             int* outputs = offsets + width;
-            // Column j = b·Tiles + t: its input tile's corner in the padded planes, its output tile's
-            // corner in y (from sample first's channel 0). Columns past the group's tiles read plane 0's corner and store nothing.
-            for (int j = 0; j < width; j++)
-            {
-                int b = j / geo.Tiles, t = j % geo.Tiles, ty = t / geo.TilesW, tx = t % geo.TilesW;
-                offsets[j] = j < tiles ? b * geo.Plane + 4 * ty * geo.PaddedW + 4 * tx : 0;
-                outputs[j] = j < tiles ? b * s.OutputSize + 4 * ty * s.OutWidth + 4 * tx : -1;
-            }
-            new Span<float>(planes, count * geo.Plane).Clear();
+            TileCorners(in s, in geo, count, width, offsets, outputs);
+            new Span<float>(planes, PlanesFloats(in geo, count)).Clear();
             for (int c = 0; c < ic; c++)
             {
-                for (int b = 0; b < count; b++)
-                {
-                    float* from = x + ((nint)(first + b) * ic + c) * s.InPlane, to = planes + (nint)b * geo.Plane + s.PadH * geo.PaddedW + s.PadW;
-                    for (int h = 0; h < s.InHeight; h++)
-                        ConvDirect.CopyRow(from + h * s.InWidth, to + h * geo.PaddedW, s.InWidth);
-                }
+                CopyPlanes(in s, in geo, x + ((nint)first * ic + c) * s.InPlane, ic, count, planes);
                 for (int j = 0; j < width; j += 16)
                     TransformInputLarge(planes, geo.PaddedW, offsets + j, v + (nint)c * n + j, vStride);
             }
@@ -166,7 +187,7 @@ internal static unsafe partial class ConvWinograd
     /// long), Bᵀ down the columns, then along the rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void TransformInputLarge(float* planes, int pw, int* corners, float* v, int positionStride)
+    internal static void TransformInputLarge(float* planes, int pw, int* corners, float* v, int positionStride)
     {
         var low = Vector256.Load(corners);
         var high = Vector256.Load(corners + 8);
@@ -236,7 +257,7 @@ internal static unsafe partial class ConvWinograd
     /// at <paramref name="y"/> + <paramref name="corners"/>[lane].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static void TransformOutputLarge<TAct>(in Conv2dShape s, float* m, int positionStride, int* corners, int tiles, float* y, float bias,
+    internal static void TransformOutputLarge<TAct>(in Conv2dShape s, float* m, int positionStride, int* corners, int tiles, float* y, float bias,
         TAct activation, bool accumulate) where TAct : struct, IActivation<TAct>
     {
         var t = stackalloc Vector512<float>[24];

@@ -23,21 +23,36 @@ internal static unsafe partial class ConvWinograd
     /// <summary>The most tiles one chunk of a slice transforms at once (whole samples, at least one).</summary>
     internal const int ChunkTiles = 1024;
 
-    /// <summary>Samples per chunk of a slice of <paramref name="samples"/> samples.</summary>
-    internal static int SamplesPerChunk(in Geometry geo, int samples) => Math.Clamp(ChunkTiles / geo.Tiles, 1, Math.Max(1, samples));
+    /// <summary>Samples per chunk of a slice of <paramref name="samples"/> samples, <paramref name="tiles"/> tiles a sample.</summary>
+    internal static int SamplesPerChunk(int tiles, int samples) => Math.Clamp(ChunkTiles / tiles, 1, Math.Max(1, samples));
 
     /// <summary>Floats of one slice's partial sums: M[ξ, o, c] and the bias gradient.</summary>
-    public static int WeightPartialSize(in Conv2dShape s) => Positions * Geometry.PositionStride(s.OutChannels, s.InChannels) + s.OutChannels;
+    public static int WeightPartialSize(in Conv2dShape s, int batch) =>
+        (WeightGradientTakesLargeTiles(in s, batch) ? LargePositions : Positions) * Geometry.PositionStride(s.OutChannels, s.InChannels) + s.OutChannels;
+
+    /// <summary>
+    /// Whether the weight gradient over <paramref name="batch"/> samples runs F(3×3, 4×4): where the
+    /// forward pass takes 4×4 tiles and the smallest slice of the batch has at least
+    /// <see cref="TargetTiles"/> of them (the GEMMs are as deep as a slice's tiles: at 128→128 8×8,
+    /// batch 32, slices of 4 samples hold 16, and F(3×3, 4×4) measured 1.2–1.4× F(3×3, 2×2)'s time).
+    /// </summary>
+    public static bool WeightGradientTakesLargeTiles(in Conv2dShape s, int batch) =>
+        TakesLargeTiles(in s) && batch / Math.Min(batch, Conv2d.WeightSlices) * new LargeGeometry(in s).Tiles >= TargetTiles;
 
     /// <summary>
     /// M[ξ, o, c] = Σ over the tiles of samples [first, end) of D_ξ[o]·V_ξ[c], and the bias
     /// gradient Σ dy after it, written into <paramref name="partial"/> (<see cref="WeightPartialSize"/>
-    /// floats). <paramref name="onThisThread"/>: the GEMMs stay on this thread.
+    /// floats). <paramref name="onThisThread"/>: the GEMMs stay on this thread. <paramref name="batch"/>: the whole pass's.
     /// </summary>
-    public static void BackwardWeightSlice(in Conv2dShape s, int first, int end, float* x, float* dy, float* partial, bool withBias, bool onThisThread)
+    public static void BackwardWeightSlice(in Conv2dShape s, int batch, int first, int end, float* x, float* dy, float* partial, bool withBias, bool onThisThread)
     {
+        if (WeightGradientTakesLargeTiles(in s, batch))
+        {
+            BackwardWeightSliceLarge(in s, first, end, x, dy, partial, withBias, onThisThread);
+            return;
+        }
         var geo = new Geometry(in s);
-        int ic = s.InChannels, oc = s.OutChannels, chunk = SamplesPerChunk(in geo, end - first);
+        int ic = s.InChannels, oc = s.OutChannels, chunk = SamplesPerChunk(geo.Tiles, end - first);
         // The slice in chunks of whole samples, at most ChunkTiles tiles (a slice of a large batch
         // would otherwise transform all of its samples at once): the chunks' GEMMs add into M in order.
         int most = chunk * geo.Tiles;
@@ -172,13 +187,17 @@ internal static unsafe partial class ConvWinograd
     /// pair-major order by 8-lane gathers from the tap-major results. On the calling thread, 128→128:
     /// 151 µs with positions a plain matrix apart (16 loads on one L1 set) and a scalar transpose, 98 now.
     /// </summary>
-    public static void WeightFromTransformed(in Conv2dShape s, ReadOnlySpan<float> transformed, Span<float> dweight, bool accumulate)
+    public static void WeightFromTransformed(in Conv2dShape s, int batch, ReadOnlySpan<float> transformed, Span<float> dweight, bool accumulate)
     {
+        if (WeightGradientTakesLargeTiles(in s, batch))
+        {
+            WeightFromTransformedLarge(in s, transformed, dweight, accumulate);
+            return;
+        }
         int pairs = s.OutChannels * s.InChannels;
         nint stride = Geometry.PositionStride(s.OutChannels, s.InChannels);
-        // Float i of a block's 144 pair-major taps is tap i mod 9 of pair i / 9: result[(i mod 9)·16 + i / 9].
         var pairMajor = stackalloc int[144];
-        for (int i = 0; i < 144; i++) pairMajor[i] = i % 9 * 16 + i / 9;
+        PairMajorIndices(pairMajor);
         var m = stackalloc Vector512<float>[16];
         var rows = stackalloc Vector512<float>[12];
         var result = stackalloc float[9 * 16];
@@ -204,21 +223,31 @@ internal static unsafe partial class ConvWinograd
                     Vector512.Store(r1 - r2, result + (3 * u + 1) * 16);
                     Vector512.Store(r1 + r2 + r3, result + (3 * u + 2) * 16);
                 }
-                // The 16 pairs' 9 taps are dW[p·9 .. p·9 + 144): back to pair-major.
-                float* to = dw + (nint)p * 9;
-                if (lanes == 16)
-                    for (int j = 0; j < 144; j += 8)
-                    {
-                        var values = Avx2.GatherVector256(result, Vector256.Load(pairMajor + j), 4);
-                        if (accumulate) values += Vector256.Load(to + j);
-                        values.Store(to + j);
-                    }
-                else if (accumulate)
-                    for (int lane = 0; lane < lanes; lane++)
-                        for (int tap = 0; tap < 9; tap++) to[lane * 9 + tap] += result[tap * 16 + lane];
-                else
-                    for (int lane = 0; lane < lanes; lane++)
-                        for (int tap = 0; tap < 9; tap++) to[lane * 9 + tap] = result[tap * 16 + lane];
+                StorePairMajor(result, pairMajor, dw + (nint)p * 9, lanes, accumulate);
             }
+    }
+
+    /// <summary>Float i of a block's 144 pair-major taps is tap i mod 9 of pair i / 9: result[(i mod 9)·16 + i / 9].</summary>
+    private static void PairMajorIndices(int* pairMajor)
+    {
+        for (int i = 0; i < 144; i++) pairMajor[i] = i % 9 * 16 + i / 9;
+    }
+
+    /// <summary>The 16 pairs' 9 taps (<paramref name="result"/>, tap-major) written or added at dW[p·9 .. p·9 + 144), pair-major.</summary>
+    private static void StorePairMajor(float* result, int* pairMajor, float* to, int lanes, bool accumulate)
+    {
+        if (lanes == 16)
+            for (int j = 0; j < 144; j += 8)
+            {
+                var values = Avx2.GatherVector256(result, Vector256.Load(pairMajor + j), 4);
+                if (accumulate) values += Vector256.Load(to + j);
+                values.Store(to + j);
+            }
+        else if (accumulate)
+            for (int lane = 0; lane < lanes; lane++)
+                for (int tap = 0; tap < 9; tap++) to[lane * 9 + tap] += result[tap * 16 + lane];
+        else
+            for (int lane = 0; lane < lanes; lane++)
+                for (int tap = 0; tap < 9; tap++) to[lane * 9 + tap] = result[tap * 16 + lane];
     }
 }
