@@ -217,7 +217,8 @@ public class Conv2dTests
         var bound = new double[magnitude.Length];
         int oh = s.OutHeight, ow = s.OutWidth, tiles = (oh + size - 1) / size * ((ow + size - 1) / size);
         // One chain per slice (its tiles, chunk after chunk into the same sums), then the slices' partial sums in order.
-        int chain = (batch + Conv2d.WeightSlices - 1) / Conv2d.WeightSlices * tiles + Conv2d.WeightSlices;
+        int slices = ConvWinograd.WeightSlices(s, batch);
+        int chain = (batch + slices - 1) / slices * tiles + slices;
         for (int o = 0; o < s.OutChannels; o++)
             for (int c = 0; c < s.InChannels; c++)
             {
@@ -567,7 +568,7 @@ public class Conv2dTests
 
     /// <summary>
     /// ResNet64's layers at batch 32: 16×16 and 8×8 outputs take 4×4 tiles forward and for the
-    /// input gradient; the weight gradient only where a slice of 4 samples holds 64 of them (16×16).
+    /// input gradient and the weight gradient, the latter in slices of about 64 tiles.
     /// </summary>
     [Fact]
     public void WinogradTakesFourByFourTilesWhereTheyAreWholeAndEnough()
@@ -577,7 +578,9 @@ public class Conv2dTests
         Assert.True(ConvWinograd.TakesLargeTiles(wide) && ConvWinograd.TakesLargeTiles(deep));
         Assert.True(ConvWinograd.TakesLargeTiles(ConvWinograd.BackwardInputShape(deep)));
         Assert.True(ConvWinograd.WeightGradientTakesLargeTiles(wide, 32));
-        Assert.False(ConvWinograd.WeightGradientTakesLargeTiles(deep, 32));
+        Assert.True(ConvWinograd.WeightGradientTakesLargeTiles(deep, 32));
+        Assert.Equal(8, ConvWinograd.WeightSlices(wide, 32));   // 64 tiles each
+        Assert.Equal(2, ConvWinograd.WeightSlices(deep, 32));   // 64 tiles each, not 16
         Assert.False(ConvWinograd.TakesLargeTiles(new Conv2dShape(64, 14, 14, 64, 3, 3, PadH: 1, PadW: 1)));   // 14 = 3·4 + 2
     }
 

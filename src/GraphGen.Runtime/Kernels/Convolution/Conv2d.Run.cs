@@ -94,9 +94,9 @@ public static partial class Conv2d
     private static unsafe void RunBackwardWeight(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> dy,
         Span<float> dweight, Span<float> dbias, bool accumulate, ConvAlgorithm algorithm)
     {
-        int slices = Math.Min(batch, WeightSlices);
-        // Winograd's slices sum the transformed gradient M (16 per channel pair): one output transform after the sum.
+        // Winograd's slices sum the transformed gradient M (16 or 36 per channel pair): one output transform after the sum.
         bool winograd = algorithm == ConvAlgorithm.Winograd;
+        int slices = winograd ? ConvWinograd.WeightSlices(in s, batch) : Math.Min(batch, WeightSlices);
         int weightSize = winograd ? ConvWinograd.WeightPartialSize(in s, batch) - s.OutChannels : s.WeightSize, stride = weightSize + s.OutChannels;
         var partials = KernelWorkspace.ForCurrentThread().Partials(slices * stride);
         fixed (float* px = x, pdy = dy, pp = partials)

@@ -32,12 +32,24 @@ internal static unsafe partial class ConvWinograd
 
     /// <summary>
     /// Whether the weight gradient over <paramref name="batch"/> samples runs F(3×3, 4×4): where the
-    /// forward pass takes 4×4 tiles and the smallest slice of the batch has at least
-    /// <see cref="TargetTiles"/> of them (the GEMMs are as deep as a slice's tiles: at 128→128 8×8,
-    /// batch 32, slices of 4 samples hold 16, and F(3×3, 4×4) measured 1.2–1.4× F(3×3, 2×2)'s time).
+    /// forward pass takes 4×4 tiles and the batch holds at least <see cref="TargetTiles"/> of them.
     /// </summary>
     public static bool WeightGradientTakesLargeTiles(in Conv2dShape s, int batch) =>
-        TakesLargeTiles(in s) && batch / Math.Min(batch, Conv2d.WeightSlices) * new LargeGeometry(in s).Tiles >= TargetTiles;
+        TakesLargeTiles(in s) && (long)batch * new LargeGeometry(in s).Tiles >= TargetTiles;
+
+    /// <summary>
+    /// The fixed slices of the batch whose partial sums the weight gradient adds (a function of the
+    /// shape and the batch alone): <see cref="Conv2d.WeightSlices"/> at most, and with 4×4 tiles
+    /// fewer, so that each slice holds about <see cref="TargetTiles"/> tiles. The GEMMs are as deep
+    /// as a slice's tiles: at 128→128 8×8, batch 32, eight slices of 4 samples hold 16, and
+    /// F(3×3, 4×4) over them took 1.2–1.4× F(3×3, 2×2)'s time.
+    /// </summary>
+    public static int WeightSlices(in Conv2dShape s, int batch)
+    {
+        int slices = Math.Min(batch, Conv2d.WeightSlices);
+        if (!WeightGradientTakesLargeTiles(in s, batch)) return slices;
+        return (int)Math.Clamp((long)batch * new LargeGeometry(in s).Tiles / TargetTiles, 1, slices);
+    }
 
     /// <summary>
     /// M[ξ, o, c] = Σ over the tiles of samples [first, end) of D_ξ[o]·V_ξ[c], and the bias
