@@ -17,6 +17,7 @@ public class KernelThreadingTests
         new(16, 14, 14, 16, 3, 3, PadH: 1, PadW: 1),               // ResNet-like
         new(8, 31, 29, 12, 3, 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 4),
         new(32, 16, 16, 48, 3, 3, PadH: 1, PadW: 1),               // per-sample GEMMs above 4 MFLOP, kept on their part's thread
+        new(48, 12, 12, 64, 3, 3, PadH: 1, PadW: 1),               // Winograd's 4×4 tiles, its weight transform in two parts of pairs
     ];
 
     [Theory]
@@ -28,6 +29,7 @@ public class KernelThreadingTests
     [InlineData(3, "Im2ColGemm")]
     [InlineData(1, "Winograd")]
     [InlineData(3, "Winograd")]
+    [InlineData(4, "Winograd")]
     [InlineData(1, "ChannelsLast")]
     [InlineData(3, "ChannelsLast")]
     public void ConvolutionIsBitwiseIdenticalForEveryThreadCount(int shape, string algorithm)

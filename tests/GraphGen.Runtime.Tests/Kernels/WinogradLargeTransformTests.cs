@@ -119,13 +119,14 @@ public unsafe class WinogradLargeTransformTests
         if (!Supported) return; // no AVX-512: Winograd never runs (the rule tests say so)
         var rng = new SeededRandom(24);
         var s = new Conv2dShape(5, 8, 8, 7, 3, 3, PadH: 1, PadW: 1);   // 35 pairs: two blocks of 16 and one of 3
+        Assert.True(ConvWinograd.WeightGradientTakesLargeTiles(s, 16));
         int pairs = s.InChannels * s.OutChannels, stride = ConvWinograd.Geometry.PositionStride(s.OutChannels, s.InChannels);
         var m = Random(rng, 36 * stride);
         var old = Random(rng, s.WeightSize);
         foreach (bool accumulate in new[] { false, true })
         {
             var dw = (float[])old.Clone();
-            ConvWinograd.WeightFromTransformedLarge(in s, m, dw, accumulate);
+            ConvWinograd.WeightFromTransformed(in s, 16, m, dw, accumulate);   // 16 samples of 4 tiles: 4×4 tiles
             for (int p = 0; p < pairs; p++)
             {
                 var mt = new double[6, 6];

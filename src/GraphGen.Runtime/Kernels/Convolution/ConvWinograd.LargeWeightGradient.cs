@@ -125,23 +125,21 @@ internal static unsafe partial class ConvWinograd
     }
 
     /// <summary>
-    /// dW (+)= Gᵀ·M·G for every (o, c) pair, 16 pairs to a vector: M[ξ, p] for 36 positions,
-    /// p = o·C + c (positions <see cref="Geometry.PositionStride"/> apart), dW[p, 3u + v].
+    /// dW (+)= Gᵀ·M·G for pairs [first, end) (first a multiple of 16), 16 pairs to a vector: M[ξ, p]
+    /// for 36 positions, p = o·C + c (positions <see cref="Geometry.PositionStride"/> apart), dW[p, 3u + v].
     /// </summary>
     [SkipLocalsInit]
-    internal static void WeightFromTransformedLarge(in Conv2dShape s, ReadOnlySpan<float> transformed, Span<float> dweight, bool accumulate)
+    private static void WeightFromTransformedLarge(in Conv2dShape s, float* t, float* dw, bool accumulate, int first, int end)
     {
-        int pairs = s.OutChannels * s.InChannels;
         nint stride = Geometry.PositionStride(s.OutChannels, s.InChannels);
         var pairMajor = stackalloc int[144];
         PairMajorIndices(pairMajor);
         var m = stackalloc Vector512<float>[LargePositions];
         var rows = stackalloc Vector512<float>[18];
         var result = stackalloc float[9 * 16];
-        fixed (float* t = transformed, dw = dweight)
-            for (int p = 0; p < pairs; p += 16)
+        for (int p = first; p < end; p += 16)
             {
-                int lanes = Math.Min(16, pairs - p);
+                int lanes = Math.Min(16, end - p);
                 var mask = ConvDirect.FirstLanes(lanes);
                 for (int xi = 0; xi < LargePositions; xi++) m[xi] = Avx512F.MaskLoad(t + xi * stride + p, mask, Vector512<float>.Zero);
                 // Gᵀ down the six columns: rows[3q + u] = (Gᵀ·M)[u, q].

@@ -194,29 +194,63 @@ internal static unsafe partial class ConvWinograd
     }
 
     /// <summary>
-    /// dW (+)= Aᵀ·M·A for every (o, c) pair, 16 pairs to a vector: M[ξ, p] with p = o·C + c (positions
+    /// dW (+)= the output transform of the summed M for every (o, c) pair: Aᵀ·M·A (F(3×3, 2×2)) or
+    /// Gᵀ·M·G (F(3×3, 4×4)), in parts of <see cref="PairsPerPart"/> pairs on the pool (each weight is
+    /// computed by one part, so the thread count changes nothing). On the calling thread alone this
+    /// was a serial stretch of the training step: ResNet64's worker sat idle for about 0.24 ms of it.
+    /// </summary>
+    public static void WeightFromTransformed(in Conv2dShape s, int batch, ReadOnlySpan<float> transformed, Span<float> dweight, bool accumulate)
+    {
+        int pairs = s.OutChannels * s.InChannels, parts = (pairs + PairsPerPart - 1) / PairsPerPart;
+        fixed (float* t = transformed, dw = dweight)
+        {
+            var work = WeightTransformWork.ForCurrentThread();
+            work.Set(in s, t, dw, accumulate, WeightGradientTakesLargeTiles(in s, batch));
+            WorkerPool.Run(work, parts, Math.Min(parts, Gemm.MaxThreads));
+        }
+    }
+
+    /// <summary>Part i: pairs [i·<see cref="PairsPerPart"/>, …) of the weight gradient's output transform.</summary>
+    private sealed class WeightTransformWork : ParallelWork
+    {
+        [ThreadStatic] private static WeightTransformWork? t_instance;
+        private Conv2dShape _shape;
+        private float* _transformed, _weight;
+        private bool _accumulate, _large;
+
+        public static WeightTransformWork ForCurrentThread() => t_instance ??= new WeightTransformWork();
+
+        public void Set(in Conv2dShape s, float* transformed, float* weight, bool accumulate, bool large)
+        {
+            _shape = s; _transformed = transformed; _weight = weight; _accumulate = accumulate; _large = large;
+        }
+
+        public override void RunPart(int part)
+        {
+            int first = part * PairsPerPart, end = Math.Min(first + PairsPerPart, _shape.OutChannels * _shape.InChannels);
+            if (_large) WeightFromTransformedLarge(in _shape, _transformed, _weight, _accumulate, first, end);
+            else WeightFromTransformedSmall(in _shape, _transformed, _weight, _accumulate, first, end);
+        }
+    }
+
+    /// <summary>
+    /// dW (+)= Aᵀ·M·A for pairs [first, end), 16 pairs to a vector: M[ξ, p] with p = o·C + c (positions
     /// <see cref="Geometry.PositionStride"/> apart), dW[p, 3u + v]. A block's 144 taps go back to
     /// pair-major order by 8-lane gathers from the tap-major results. On the calling thread, 128→128:
     /// 151 µs with positions a plain matrix apart (16 loads on one L1 set) and a scalar transpose, 98 now.
     /// </summary>
-    public static void WeightFromTransformed(in Conv2dShape s, int batch, ReadOnlySpan<float> transformed, Span<float> dweight, bool accumulate)
+    [SkipLocalsInit]
+    private static void WeightFromTransformedSmall(in Conv2dShape s, float* t, float* dw, bool accumulate, int first, int end)
     {
-        if (WeightGradientTakesLargeTiles(in s, batch))
-        {
-            WeightFromTransformedLarge(in s, transformed, dweight, accumulate);
-            return;
-        }
-        int pairs = s.OutChannels * s.InChannels;
         nint stride = Geometry.PositionStride(s.OutChannels, s.InChannels);
         var pairMajor = stackalloc int[144];
         PairMajorIndices(pairMajor);
         var m = stackalloc Vector512<float>[16];
         var rows = stackalloc Vector512<float>[12];
         var result = stackalloc float[9 * 16];
-        fixed (float* t = transformed, dw = dweight)
-            for (int p = 0; p < pairs; p += 16)
+        for (int p = first; p < end; p += 16)
             {
-                int lanes = Math.Min(16, pairs - p);
+                int lanes = Math.Min(16, end - p);
                 var mask = ConvDirect.FirstLanes(lanes);
                 for (int xi = 0; xi < Positions; xi++) m[xi] = Avx512F.MaskLoad(t + xi * stride + p, mask, Vector512<float>.Zero);
                 // Aᵀ down the columns: rows (m₀ + m₁ + m₂, m₁ − m₂, m₁ + m₂ + m₃) of each column j.
