@@ -568,7 +568,7 @@ public class Conv2dTests
 
     /// <summary>
     /// ResNet64's layers at batch 32: 16×16 and 8×8 outputs take 4×4 tiles forward and for the
-    /// input gradient and the weight gradient, the latter in slices of about 64 tiles.
+    /// input gradient (groups of 32 tiles) and the weight gradient (slices of about 128 tiles, two at least).
     /// </summary>
     [Fact]
     public void WinogradTakesFourByFourTilesWhereTheyAreWholeAndEnough()
@@ -579,8 +579,10 @@ public class Conv2dTests
         Assert.True(ConvWinograd.TakesLargeTiles(ConvWinograd.BackwardInputShape(deep)));
         Assert.True(ConvWinograd.WeightGradientTakesLargeTiles(wide, 32));
         Assert.True(ConvWinograd.WeightGradientTakesLargeTiles(deep, 32));
-        Assert.Equal(8, ConvWinograd.WeightSlices(wide, 32));   // 64 tiles each
-        Assert.Equal(2, ConvWinograd.WeightSlices(deep, 32));   // 64 tiles each, not 16
+        Assert.Equal(4, ConvWinograd.WeightSlices(wide, 32));   // 128 tiles each
+        Assert.Equal(2, ConvWinograd.WeightSlices(deep, 32));   // 64 tiles each: two at least, not one of 128
+        Assert.Equal(2, ConvWinograd.SamplesPerGroup(wide));    // 32 tiles a group
+        Assert.Equal(8, ConvWinograd.SamplesPerGroup(deep));
         Assert.False(ConvWinograd.TakesLargeTiles(new Conv2dShape(64, 14, 14, 64, 3, 3, PadH: 1, PadW: 1)));   // 14 = 3·4 + 2
     }
 

@@ -40,7 +40,7 @@ internal static unsafe partial class ConvWinograd
     /// <summary>
     /// The fixed slices of the batch whose partial sums the weight gradient adds (a function of the
     /// shape and the batch alone): <see cref="Conv2d.WeightSlices"/> at most, and with 4×4 tiles
-    /// fewer, so that each slice holds about <see cref="TargetTiles"/> tiles. The GEMMs are as deep
+    /// fewer, so that each slice holds about <see cref="LargeSliceTiles"/> tiles. The GEMMs are as deep
     /// as a slice's tiles: at 128→128 8×8, batch 32, eight slices of 4 samples hold 16, and
     /// F(3×3, 4×4) over them took 1.2–1.4× F(3×3, 2×2)'s time.
     /// </summary>
@@ -48,8 +48,16 @@ internal static unsafe partial class ConvWinograd
     {
         int slices = Math.Min(batch, Conv2d.WeightSlices);
         if (!WeightGradientTakesLargeTiles(in s, batch)) return slices;
-        return (int)Math.Clamp((long)batch * new LargeGeometry(in s).Tiles / TargetTiles, 1, slices);
+        return (int)Math.Clamp((long)batch * new LargeGeometry(in s).Tiles / LargeSliceTiles, Math.Min(2, slices), slices);
     }
+
+    /// <summary>
+    /// Tiles a slice of the weight gradient should hold with 4×4 tiles (at least two slices: one
+    /// would leave the second thread idle). Measured (<c>profile-cnn resnet64</c>, two threads,
+    /// batch 32, three alternations, µs): 64→64 16×16 in 8 slices of 64 tiles 1253–1276, in 4 of 128
+    /// 1117–1137; 128→128 8×8 in 2 slices of 64 1077–1118, in 1 of 128 1962–2265, in 4 of 32 1338–1434.
+    /// </summary>
+    public const int LargeSliceTiles = 128;
 
     /// <summary>
     /// M[ξ, o, c] = Σ over the tiles of samples [first, end) of D_ξ[o]·V_ξ[c], and the bias
