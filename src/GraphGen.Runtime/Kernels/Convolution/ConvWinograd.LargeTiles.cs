@@ -108,6 +108,24 @@ internal static unsafe partial class ConvWinograd
         }
     }
 
+    /// <summary>
+    /// V for <paramref name="count"/> samples from <paramref name="x"/> (the first's channel 0):
+    /// channel by channel, the samples' planes copied into the padded planes, then
+    /// <paramref name="columns"/> columns transformed 16 at a time into V[ξ, c, ·] (rows
+    /// <paramref name="n"/> apart, positions <paramref name="positionStride"/>).
+    /// </summary>
+    private static void TransformInputsLarge(in Conv2dShape s, in LargeGeometry geo, float* x, int count, int columns, float* planes, int* corners,
+        float* v, int n, int positionStride)
+    {
+        new Span<float>(planes, PlanesFloats(in geo, count)).Clear();
+        for (int c = 0; c < s.InChannels; c++)
+        {
+            CopyPlanes(in s, in geo, x + (nint)c * s.InPlane, s.InChannels, count, planes);
+            for (int j = 0; j < columns; j += 16)
+                TransformInputLarge(planes, geo.PaddedW, corners + j, v + (nint)c * n + j, positionStride);
+        }
+    }
+
     /// <summary>Input channel c of <paramref name="count"/> samples (from <paramref name="x"/>, channel c of the first; samples C planes apart) into their padded planes.</summary>
     private static void CopyPlanes(in Conv2dShape s, in LargeGeometry geo, float* x, int channels, int count, float* planes)
     {
@@ -173,13 +191,7 @@ internal static unsafe partial class ConvWinograd
             float* m = v + (nint)LargePositions * vStride;
             int* outputs = offsets + width;
             TileCorners(in s, in geo, count, width, offsets, outputs);
-            new Span<float>(planes, PlanesFloats(in geo, count)).Clear();
-            for (int c = 0; c < ic; c++)
-            {
-                CopyPlanes(in s, in geo, x + ((nint)first * ic + c) * s.InPlane, ic, count, planes);
-                for (int j = 0; j < width; j += 16)
-                    TransformInputLarge(planes, geo.PaddedW, offsets + j, v + (nint)c * n + j, vStride);
-            }
+            TransformInputsLarge(in s, in geo, x + (nint)first * s.InputSize, count, width, planes, offsets, v, n, vStride);
             for (int xi = 0; xi < LargePositions; xi++)
                 MultiplyPosition(prepared + (nint)xi * Geometry.PositionStride(oc, ic), v + (nint)xi * vStride, m + (nint)xi * mStride, oc, ic, width, n);
             float* yFirst = y + (nint)first * s.OutputSize;

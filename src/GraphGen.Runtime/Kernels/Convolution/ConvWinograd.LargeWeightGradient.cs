@@ -40,29 +40,15 @@ internal static unsafe partial class ConvWinograd
             {
                 int count = Math.Min(chunk, end - b0), tiles = count * geo.Tiles, n = ConvDirect.RoundUp(tiles, 16);
                 TileCorners(in s, in geo, count, n, offsets, blocks);
-                new Span<float>(planes, PlanesFloats(in geo, count)).Clear();
-                for (int c = 0; c < ic; c++)
-                {
-                    CopyPlanes(in s, in geo, x + ((nint)b0 * ic + c) * s.InPlane, ic, count, planes);
-                    for (int j = 0; j < n; j += 16)
-                        TransformInputLarge(planes, geo.PaddedW, offsets + j, v + (nint)c * n + j, vStride);
-                }
+                TransformInputsLarge(in s, in geo, x + (nint)b0 * s.InputSize, count, n, planes, offsets, v, n, vStride);
                 float* dyChunk = dy + (nint)b0 * s.OutputSize;
                 for (int o = 0; o < oc; o++)
                     for (int j = 0; j < n; j += 16)
                         TransformGradientLarge(dyChunk + (nint)o * s.OutPlane, blocks + j, Math.Min(16, tiles - j), s.OutWidth, d + (nint)o * n + j, dStride);
-                using (Gemm.OnCallingThread(onThisThread))
-                    for (int xi = 0; xi < LargePositions; xi++)
-                        Gemm.Compute(false, true, oc, ic, n,
-                            new ReadOnlySpan<float>(d + (nint)xi * dStride, oc * n), n,
-                            new ReadOnlySpan<float>(v + (nint)xi * vStride, ic * n), n,
-                            new Span<float>(partial + (nint)xi * Geometry.PositionStride(oc, ic), oc * ic), ic, accumulate: b0 != first);
+                AddProducts(LargePositions, oc, ic, n, d, dStride, v, vStride, partial, accumulate: b0 != first, onThisThread);
             }
         }
-        if (!withBias) return;
-        var bias = new Span<float>(partial + (nint)LargePositions * Geometry.PositionStride(oc, ic), oc);
-        for (int b = first; b < end; b++)
-            ConvGemm.BiasGradient(in s, new ReadOnlySpan<float>(dy + (nint)b * s.OutputSize, s.OutputSize), bias, accumulate: b != first);
+        if (withBias) BiasGradient(in s, first, end, dy, partial + (nint)LargePositions * Geometry.PositionStride(oc, ic));
     }
 
     /// <summary>

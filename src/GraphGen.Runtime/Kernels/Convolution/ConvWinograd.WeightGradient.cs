@@ -93,18 +93,33 @@ internal static unsafe partial class ConvWinograd
                     for (int o = 0; o < oc; o++)
                         TransformGradient(in s, in geo, dy + ((nint)b * oc + o) * s.OutPlane, d + (nint)o * n + column, dStride);
                 }
-                using (Gemm.OnCallingThread(onThisThread))
-                    for (int xi = 0; xi < Positions; xi++)
-                        Gemm.Compute(false, true, oc, ic, n,
-                            new ReadOnlySpan<float>(d + (nint)xi * dStride, oc * n), n,
-                            new ReadOnlySpan<float>(v + (nint)xi * vStride, ic * n), n,
-                            new Span<float>(partial + (nint)xi * Geometry.PositionStride(oc, ic), oc * ic), ic, accumulate: b0 != first);
+                AddProducts(Positions, oc, ic, n, d, dStride, v, vStride, partial, accumulate: b0 != first, onThisThread);
             }
         }
-        if (!withBias) return;
-        var bias = new Span<float>(partial + (nint)Positions * Geometry.PositionStride(oc, ic), oc);
+        if (withBias) BiasGradient(in s, first, end, dy, partial + (nint)Positions * Geometry.PositionStride(oc, ic));
+    }
+
+    /// <summary>
+    /// M_ξ (+)= D_ξ·V_ξᵀ for each of <paramref name="positions"/> positions: [O × n]·[n × C] GEMMs
+    /// over a chunk's n tile columns, into M[ξ, o, c] (positions <see cref="Geometry.PositionStride"/>(O, C) apart).
+    /// </summary>
+    private static void AddProducts(int positions, int oc, int ic, int n, float* d, int dStride, float* v, int vStride, float* partial,
+        bool accumulate, bool onThisThread)
+    {
+        using (Gemm.OnCallingThread(onThisThread))
+            for (int xi = 0; xi < positions; xi++)
+                Gemm.Compute(false, true, oc, ic, n,
+                    new ReadOnlySpan<float>(d + (nint)xi * dStride, oc * n), n,
+                    new ReadOnlySpan<float>(v + (nint)xi * vStride, ic * n), n,
+                    new Span<float>(partial + (nint)xi * Geometry.PositionStride(oc, ic), oc * ic), ic, accumulate);
+    }
+
+    /// <summary>The bias gradient Σ dy of samples [first, end), per output channel, written at <paramref name="bias"/>.</summary>
+    private static void BiasGradient(in Conv2dShape s, int first, int end, float* dy, float* bias)
+    {
+        var sums = new Span<float>(bias, s.OutChannels);
         for (int b = first; b < end; b++)
-            ConvGemm.BiasGradient(in s, new ReadOnlySpan<float>(dy + (nint)b * s.OutputSize, s.OutputSize), bias, accumulate: b != first);
+            ConvGemm.BiasGradient(in s, new ReadOnlySpan<float>(dy + (nint)b * s.OutputSize, s.OutputSize), sums, accumulate: b != first);
     }
 
     /// <summary>
