@@ -51,7 +51,7 @@ internal static unsafe partial class ConvWinograd
         !SmallTilesForced && s.OutHeight % 4 == 0 && s.OutWidth % 4 == 0
         && (long)LargePositions * (s.InChannels + s.OutChannels) * new LargeGeometry(in s).Columns <= MaxTransformedFloats;
 
-    /// <summary>Test-only: F(2×2, 3×3) for every shape (process-wide; the tests that set it run alone).</summary>
+    /// <summary>For measurements only (<c>profile-cnn --small-tiles</c>): F(2×2, 3×3) for every shape, process-wide.</summary>
     internal static bool SmallTilesForced;
 
     /// <summary>The tiling of one shape in 4×4 output tiles.</summary>

@@ -84,8 +84,6 @@ internal static unsafe partial class ConvWinograd
             RowsPerVector = TilesW is 4 or 8 ? 16 / TilesW : 1;
         }
 
-        public int Groups(int batch) => (batch + SamplesPerGroup - 1) / SamplesPerGroup;
-
         /// <summary>Floats of one thread's plane scratch: the padded plane, then four transformed rows per tile row of a vector.</summary>
         public int PlaneFloats => PaddedH * PaddedW + RowsPerVector * 4 * PaddedW;
 
@@ -181,10 +179,8 @@ internal static unsafe partial class ConvWinograd
     private static void PrepareRange(int rows, int cols, float* w, float* u, bool flipped, bool large, int first, int end)
     {
         nint stride = Geometry.PositionStride(rows, cols);
-        var half = Vector512.Create(0.5f);
         var transposed = stackalloc float[9 * 16];
         var g = stackalloc Vector512<float>[9];
-        var gg = stackalloc Vector512<float>[12];
         int r = first / cols, k = first % cols;   // the pair p + lane, counted on from block to block
         var forwardLow = Vector256<int>.Indices * 9;
         var forwardHigh = forwardLow + Vector256.Create(8 * 9);
@@ -224,30 +220,37 @@ internal static unsafe partial class ConvWinograd
                 }
                 for (int t = 0; t < 9; t++) g[t] = Vector512.Load(transposed + t * 16);
             }
-            if (large)
-            {
-                TransformKernelsLarge(g, u + p, stride, mask);
-                continue;
-            }
-            // G·g, column by column of g (g[3r + c] is row r, column c).
-            for (int c = 0; c < 3; c++)
-            {
-                Vector512<float> g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
-                gg[c] = g0;
-                gg[3 + c] = (g0 + g1 + g2) * half;
-                gg[6 + c] = (g0 - g1 + g2) * half;
-                gg[9 + c] = g2;
-            }
-            // (G·g)·Gᵀ, row by row.
-            float* to = u + p;
-            for (int row = 0; row < 4; row++)
-            {
-                Vector512<float> r0 = gg[3 * row], r1 = gg[3 * row + 1], r2 = gg[3 * row + 2];
-                Avx512F.MaskStore(to + (4 * row + 0) * stride, mask, r0);
-                Avx512F.MaskStore(to + (4 * row + 1) * stride, mask, (r0 + r1 + r2) * half);
-                Avx512F.MaskStore(to + (4 * row + 2) * stride, mask, (r0 - r1 + r2) * half);
-                Avx512F.MaskStore(to + (4 * row + 3) * stride, mask, r2);
-            }
+            if (large) TransformKernelsLarge(g, u + p, stride, mask);
+            else TransformKernels(g, u + p, stride, mask);
+        }
+    }
+
+    /// <summary>
+    /// U[ξ] = (G·g·Gᵀ)[ξ] for 16 kernels at once (<paramref name="g"/>: their 9 taps, tap-major),
+    /// stored at <paramref name="u"/> + ξ·<paramref name="stride"/> in the lanes of <paramref name="mask"/>.
+    /// </summary>
+    [SkipLocalsInit]   // the stack buffer is written before it is read
+    private static void TransformKernels(Vector512<float>* g, float* u, nint stride, Vector512<float> mask)
+    {
+        var half = Vector512.Create(0.5f);
+        var gg = stackalloc Vector512<float>[12];
+        // G·g, column by column of g (g[3r + c] is row r, column c).
+        for (int c = 0; c < 3; c++)
+        {
+            Vector512<float> g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
+            gg[c] = g0;
+            gg[3 + c] = (g0 + g1 + g2) * half;
+            gg[6 + c] = (g0 - g1 + g2) * half;
+            gg[9 + c] = g2;
+        }
+        // (G·g)·Gᵀ, row by row.
+        for (int row = 0; row < 4; row++)
+        {
+            Vector512<float> r0 = gg[3 * row], r1 = gg[3 * row + 1], r2 = gg[3 * row + 2];
+            Avx512F.MaskStore(u + (4 * row + 0) * stride, mask, r0);
+            Avx512F.MaskStore(u + (4 * row + 1) * stride, mask, (r0 + r1 + r2) * half);
+            Avx512F.MaskStore(u + (4 * row + 2) * stride, mask, (r0 - r1 + r2) * half);
+            Avx512F.MaskStore(u + (4 * row + 3) * stride, mask, r2);
         }
     }
 
