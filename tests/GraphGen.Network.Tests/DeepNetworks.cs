@@ -263,3 +263,34 @@ public partial class ResidualBlockNet
     [Loss]
     Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y);
 }
+
+/// <summary>
+/// FashionResNet's shape at a small size: a pooled stem, a 16-channel residual block, a strided
+/// 16→32 convolution onto rows of 3 (a register block wider than the row), a 32-channel residual
+/// block and the global average pooling, so inference runs every step of the channel-blocked branch
+/// where the machine has AVX-512 (ChannelBlocks.FromPlanes, Conv2d.ForwardBlocked and
+/// ForwardResidualBlocked at both strides, Pool2d.GlobalAverageForwardBlocked).
+/// </summary>
+[Network]
+public partial class ChannelBlockNet
+{
+    private static Tensor Block(Tensor h, int channels, string name)
+    {
+        var f = Relu(BatchNorm(Conv2d(h, channels, kernel: 3, name: name + ".conv1", padding: 1, bias: false), name + ".bn1"));
+        f = BatchNorm(Conv2d(f, channels, kernel: 3, name: name + ".conv2", padding: 1, bias: false), name + ".bn2");
+        return Relu(h + f);
+    }
+
+    [Forward]
+    Tensor Forward([Shape(1, 12, 12)] Tensor image)
+    {
+        var h = MaxPool2d(Relu(BatchNorm(Conv2d(image, 16, kernel: 3, name: "stem", padding: 1, bias: false), "stem.bn")), 2);  // 16×6×6
+        h = Block(h, 16, "stage1");
+        h = Relu(BatchNorm(Conv2d(h, 32, kernel: 3, name: "down", stride: 2, padding: 1, bias: false), "down.bn"));         // 32×3×3
+        h = Block(h, 32, "stage2");
+        return Dense(GlobalAveragePool(h), 3, "head");
+    }
+
+    [Loss]
+    Tensor Loss(Tensor z, [Labels(3)] Tensor y) => SoftmaxCrossEntropy(z, y);
+}

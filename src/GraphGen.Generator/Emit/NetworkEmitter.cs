@@ -87,6 +87,7 @@ internal sealed partial class NetworkEmitter
         using (_w.Block($"partial class {_name} : {interfaces}"))
         {
             WriteLayout();
+            WriteChannelBlocked();
             WriteConstructor();
             WriteForwardPass();
             if (_trainable)
@@ -96,6 +97,22 @@ internal sealed partial class NetworkEmitter
             }
             WriteEagerBridge();
         }
+    }
+
+    /// <summary>
+    /// Whether inference runs the plan's channel-blocked branch here: the runtime runs the blocked
+    /// kernels on this machine and its rule takes the channels-last kernel for each convolution the
+    /// branch runs blocked, so the branch's values are those of the planes, bit for bit.
+    /// </summary>
+    private void WriteChannelBlocked()
+    {
+        if (_plan.BlockedShapes.Count == 0) return;
+        _w.Line("/// <summary>Inference keeps the tensors between its channels-last convolutions in channel blocks on this machine (AVX-512; the runtime's rule runs each of them on the channels-last kernel).</summary>");
+        _w.Line("private static readonly bool ChannelBlocked =");
+        using (_w.Indent())
+            for (int i = 0; i < _plan.BlockedShapes.Count; i++)
+                _w.Line($"global::GraphGen.Kernels.ChannelBlocks.Takes({_plan.BlockedShapes[i]}){(i + 1 < _plan.BlockedShapes.Count ? " &&" : ";")}");
+        _w.Line();
     }
 
     private void WriteConstructor()

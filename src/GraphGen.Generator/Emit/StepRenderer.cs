@@ -33,16 +33,38 @@ internal sealed partial class StepRenderer(RenderTarget target)
             case ColumnCopyStep c: ColumnCopy(w, c); break;
             case CallStep c: w.Line(Call(c)); break;
             case ModalStep modal:
-                using (w.Block("if (training)"))
-                    foreach (var inner in modal.Training) RenderBody(w, inner);
-                if (modal.ObservedInference is { } observed)
-                    using (w.Block("else if (Observing)"))
-                        foreach (var inner in observed) RenderBody(w, inner);
-                using (w.Block("else"))
-                    foreach (var inner in modal.Inference) RenderBody(w, inner);
+                Modal(w, modal);
                 break;
             default: throw new InvalidOperationException("No renderer for " + step.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// The branches of a modal step: training, observed inference, inference on channel blocks (on
+    /// the CPU, where the class's ChannelBlocked says they run; never while observed), inference.
+    /// A step that only the channel blocks change runs the same steps in training and inference.
+    /// </summary>
+    private void Modal(CodeWriter w, ModalStep modal)
+    {
+        var blocked = target.IsGpu ? null : modal.BlockedInference;
+        if (blocked is not null && modal.ObservedInference is null && modal.Training.SequenceEqual(modal.Inference))
+        {
+            using (w.Block("if (ChannelBlocked && !training && !Observing)"))
+                foreach (var inner in blocked) RenderBody(w, inner);
+            using (w.Block("else"))
+                foreach (var inner in modal.Inference) RenderBody(w, inner);
+            return;
+        }
+        using (w.Block("if (training)"))
+            foreach (var inner in modal.Training) RenderBody(w, inner);
+        if (modal.ObservedInference is { } observed)
+            using (w.Block("else if (Observing)"))
+                foreach (var inner in observed) RenderBody(w, inner);
+        if (blocked is not null)
+            using (w.Block(modal.ObservedInference is null ? "else if (ChannelBlocked && !Observing)" : "else if (ChannelBlocked)"))
+                foreach (var inner in blocked) RenderBody(w, inner);
+        using (w.Block("else"))
+            foreach (var inner in modal.Inference) RenderBody(w, inner);
     }
 
     private void Gemm(CodeWriter w, GemmStep g)

@@ -80,6 +80,7 @@ internal static class SummaryWriter
                 BufferRole.Activation => $"{OpName(b.Node)} output",
                 BufferRole.InputGradient => "dLoss/dInput",
                 BufferRole.Saved => $"saved by {OpName(b.Node)}{(b.Integer ? " (ints)" : "")}",
+                BufferRole.Blocked => $"{OpName(b.Node)} output in channel blocks (inference)",
                 _ => $"dLoss/d{b.Node.Name}",
             };
             string live = b.LastStep >= total ? $"{b.FirstStep + 1}–end" : $"{b.FirstStep + 1}–{b.LastStep + 1}";

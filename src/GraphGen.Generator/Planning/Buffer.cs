@@ -12,6 +12,8 @@ internal enum BufferRole
     InputGradient,
     /// <summary>Values an op saves for its backward pass (a dropout mask, pooling argmax, normalisation statistics).</summary>
     Saved,
+    /// <summary>A forward activation in the channel-blocked layout, written at inference only (<see cref="ChannelBlocking"/>).</summary>
+    Blocked,
 }
 
 /// <summary>A tensor that lives in the arena: <see cref="Width"/> floats per sample, for up to the batch capacity.</summary>

@@ -29,6 +29,13 @@ internal sealed record KernelPlan(Graph Graph)
     public Operand? Target { get; init; }
     public Operand? InputGradient { get; init; }
 
+    /// <summary>
+    /// The convolutions (C# of their runtime shapes) that inference runs on channel blocks
+    /// (<see cref="ChannelBlocking"/>): the generated class checks once that the runtime runs each of
+    /// them on the channels-last kernel, so the blocked branch computes the planes' bits.
+    /// </summary>
+    public IReadOnlyList<string> BlockedShapes { get; init; } = [];
+
     /// <summary>The locals holding each loss term's value, with its weight in the total.</summary>
     public IReadOnlyList<(string Result, double Weight)> LossTerms { get; init; } = [];
 

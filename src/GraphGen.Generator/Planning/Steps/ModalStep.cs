@@ -22,5 +22,13 @@ internal sealed record ModalStep(IReadOnlyList<KernelStep> Training, IReadOnlyLi
     /// </summary>
     public IReadOnlyList<KernelStep>? ObservedInference { get; init; }
 
-    public override IEnumerable<OperandUse> Uses => Training.Concat(Inference).Concat(ObservedInference ?? []).SelectMany(s => s.Uses);
+    /// <summary>
+    /// The inference steps to run instead of <see cref="Inference"/> on machines where the plan's
+    /// channel blocks run (<see cref="ChannelBlocking"/>; never while observed), or null: the same
+    /// steps with the tensors between channels-last convolutions in the channel-blocked layout.
+    /// </summary>
+    public IReadOnlyList<KernelStep>? BlockedInference { get; init; }
+
+    public override IEnumerable<OperandUse> Uses =>
+        Training.Concat(Inference).Concat(ObservedInference ?? []).Concat(BlockedInference ?? []).SelectMany(s => s.Uses);
 }

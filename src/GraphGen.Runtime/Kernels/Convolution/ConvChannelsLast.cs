@@ -127,32 +127,74 @@ internal static unsafe class ConvChannelsLast
             Fill(in s, in geo, xb, xt);
             int pad = ChannelPad(s.OutChannels);
             float* biasPad = stackalloc float[pad];
-            for (int o = 0; o < pad; o++) biasPad[o] = bias != null && o < s.OutChannels ? bias[o] : 0f;
+            PadBias(bias, s.OutChannels, biasPad, pad);
             var block = new Block<TAct>
             {
                 Shape = s, Geo = geo, Input = xt, Weights = prepared, Bias = biasPad, Output = yb, Activation = activation,
                 WeightStride = pad, Accumulate = accumulate,
+                InputRowStride = geo.RowStride, ChannelStep = geo.PaddedW, GroupChannels = s.InChannels, Groups = 1,
             };
-            switch (geo.Width, geo.Blocks, s.StrideW)
-            {
-                case (16, 1, 1): Rows<N16, One, One, TAct>(ref block); break;
-                case (16, 1, 2): Rows<N16, One, Two, TAct>(ref block); break;
-                case (14, 1, 1): Rows<N14, One, One, TAct>(ref block); break;
-                case (14, 1, 2): Rows<N14, One, Two, TAct>(ref block); break;
-                case (8, 1, 1): Rows<N8, One, One, TAct>(ref block); break;
-                case (8, 1, 2): Rows<N8, One, Two, TAct>(ref block); break;
-                case (7, 1, 1): Rows<N7, One, One, TAct>(ref block); break;
-                case (7, 1, 2): Rows<N7, One, Two, TAct>(ref block); break;
-                case (4, 1, 1): Rows<N4, One, One, TAct>(ref block); break;
-                case (4, 1, 2): Rows<N4, One, Two, TAct>(ref block); break;
-                case (8, 2, 1): Rows<N8, Two, One, TAct>(ref block); break;
-                case (8, 2, 2): Rows<N8, Two, Two, TAct>(ref block); break;
-                case (7, 2, 1): Rows<N7, Two, One, TAct>(ref block); break;
-                case (7, 2, 2): Rows<N7, Two, Two, TAct>(ref block); break;
-                case (4, 2, 1): Rows<N4, Two, One, TAct>(ref block); break;
-                case (4, 2, 2): Rows<N4, Two, Two, TAct>(ref block); break;
-                default: throw new InvalidOperationException($"Conv2d.Forward: no channels-last block of width {geo.Width} × {geo.Blocks} vectors at stride {s.StrideW}.");
-            }
+            Dispatch<Planes, TAct>(ref block);
+        }
+    }
+
+    /// <summary>
+    /// y_b = act(W ⋆ x_b + bias [+ residual_b]) for one sample in the channel-blocked layout
+    /// (<see cref="ChannelBlocks"/>): x_b with a ring of <paramref name="inputRing"/> ≥ the padding,
+    /// y_b and residual_b with a ring of <paramref name="outputRing"/>, which this writes as zeros. The
+    /// same sums in the same order as <see cref="ForwardSample{TAct}"/>, read and written in place.
+    /// </summary>
+    public static void ForwardSampleBlocked<TAct>(in Conv2dShape s, float* xb, int inputRing, float* prepared, float* bias, float* residual,
+        float* yb, int outputRing, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        const int L = ChannelBlocks.Lanes;
+        int pad = ChannelPad(s.OutChannels), inPaddedW = s.InWidth + 2 * inputRing, outPaddedW = s.OutWidth + 2 * outputRing;
+        float* biasPad = stackalloc float[pad];
+        PadBias(bias, s.OutChannels, biasPad, pad);
+        int inRow = inPaddedW * L, outRow = outPaddedW * L;
+        var block = new Block<TAct>
+        {
+            Shape = s, Geo = new Geometry(in s),
+            // Padded row h of the convolution is row h + (ring − p) of the layout, and likewise for columns.
+            Input = xb + (nint)(inputRing - s.PadH) * inRow + (inputRing - s.PadW) * L,
+            Weights = prepared, Bias = biasPad, Activation = activation, WeightStride = pad,
+            InputRowStride = inRow, ChannelStep = 1, GroupChannels = L, Groups = s.InChannels / L,
+            GroupStride = (s.InHeight + 2 * inputRing) * inRow,
+            Output = yb + (nint)outputRing * outRow + outputRing * L, Residual = residual == null ? null : residual + (nint)outputRing * outRow + outputRing * L,
+            OutputRowStride = outRow, OutputBlockStride = (s.OutHeight + 2 * outputRing) * outRow,
+        };
+        Dispatch<Blocked, TAct>(ref block);
+        ChannelBlocks.ClearRing(yb, s.OutChannels, s.OutHeight, s.OutWidth, outputRing);
+    }
+
+    /// <summary>The bias padded with zeros to whole vectors of output channels.</summary>
+    private static void PadBias(float* bias, int channels, float* padded, int pad)
+    {
+        for (int o = 0; o < pad; o++) padded[o] = bias != null && o < channels ? bias[o] : 0f;
+    }
+
+    /// <summary>The register block compiled for the geometry's width, vectors and stride, over layout <typeparamref name="TL"/>.</summary>
+    private static void Dispatch<TL, TAct>(ref Block<TAct> block) where TL : struct, IConstant where TAct : struct, IActivation<TAct>
+    {
+        switch (block.Geo.Width, block.Geo.Blocks, block.Shape.StrideW)
+        {
+            case (16, 1, 1): Rows<N16, One, One, TL, TAct>(ref block); break;
+            case (16, 1, 2): Rows<N16, One, Two, TL, TAct>(ref block); break;
+            case (14, 1, 1): Rows<N14, One, One, TL, TAct>(ref block); break;
+            case (14, 1, 2): Rows<N14, One, Two, TL, TAct>(ref block); break;
+            case (8, 1, 1): Rows<N8, One, One, TL, TAct>(ref block); break;
+            case (8, 1, 2): Rows<N8, One, Two, TL, TAct>(ref block); break;
+            case (7, 1, 1): Rows<N7, One, One, TL, TAct>(ref block); break;
+            case (7, 1, 2): Rows<N7, One, Two, TL, TAct>(ref block); break;
+            case (4, 1, 1): Rows<N4, One, One, TL, TAct>(ref block); break;
+            case (4, 1, 2): Rows<N4, One, Two, TL, TAct>(ref block); break;
+            case (8, 2, 1): Rows<N8, Two, One, TL, TAct>(ref block); break;
+            case (8, 2, 2): Rows<N8, Two, Two, TL, TAct>(ref block); break;
+            case (7, 2, 1): Rows<N7, Two, One, TL, TAct>(ref block); break;
+            case (7, 2, 2): Rows<N7, Two, Two, TL, TAct>(ref block); break;
+            case (4, 2, 1): Rows<N4, Two, One, TL, TAct>(ref block); break;
+            case (4, 2, 2): Rows<N4, Two, Two, TL, TAct>(ref block); break;
+            default: throw new InvalidOperationException($"Conv2d.Forward: no channels-last block of width {block.Geo.Width} × {block.Geo.Blocks} vectors at stride {block.Shape.StrideW}.");
         }
     }
 
@@ -202,12 +244,28 @@ internal static unsafe class ConvChannelsLast
         public TAct Activation;
         /// <summary>Add into the output (an input gradient that other branches also reach) instead of writing it.</summary>
         public bool Accumulate;
+        /// <summary>
+        /// Where the input channels of a pixel lie: padded rows <see cref="InputRowStride"/> floats
+        /// apart; <see cref="Groups"/> runs of <see cref="GroupChannels"/> channels, <see cref="GroupStride"/>
+        /// floats apart, each channel <see cref="ChannelStep"/> after the one before (planes: one run,
+        /// a padded row apart; channel blocks: runs of 16 neighbours, a block apart).
+        /// </summary>
+        public int InputRowStride, ChannelStep, GroupChannels, Groups, GroupStride;
+        /// <summary>Channel blocks only: the output's rows and blocks, and the residual in its layout (or null).</summary>
+        public int OutputRowStride, OutputBlockStride;
+        public float* Residual;
     }
+
+    /// <summary>The planes' [row, channel, column] rows: neighbouring pixels of a channel are adjacent.</summary>
+    private struct Planes : IConstant { public static int Value => 1; }
+
+    /// <summary>Channel blocks: neighbouring pixels of a channel are a vector of 16 channels apart.</summary>
+    private struct Blocked : IConstant { public static int Value => ChannelBlocks.Lanes; }
 
     /// <summary>Every output row, in blocks of N columns, for each group of B channel vectors (then a lone vector if one is left).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows<TN, TB, TS, TAct>(ref Block<TAct> block)
-        where TN : struct, IConstant where TB : struct, IConstant where TS : struct, IConstant where TAct : struct, IActivation<TAct>
+    private static void Rows<TN, TB, TS, TL, TAct>(ref Block<TAct> block)
+        where TN : struct, IConstant where TB : struct, IConstant where TS : struct, IConstant where TL : struct, IConstant where TAct : struct, IActivation<TAct>
     {
         ref readonly var s = ref block.Shape;
         int n = TN.Value, pad = block.WeightStride, outW = s.OutWidth, outH = s.OutHeight;
@@ -215,8 +273,8 @@ internal static unsafe class ConvChannelsLast
             for (int j = 0; j < outW; j += n)
             {
                 int columns = Math.Min(n, outW - j), o = 0;
-                for (; o + 16 * TB.Value <= pad; o += 16 * TB.Value) Compute<TN, TB, TS, TAct>(ref block, i, j, columns, o);
-                if (o < pad) Compute<TN, One, TS, TAct>(ref block, i, j, columns, o);
+                for (; o + 16 * TB.Value <= pad; o += 16 * TB.Value) Compute<TN, TB, TS, TL, TAct>(ref block, i, j, columns, o);
+                if (o < pad) Compute<TN, One, TS, TL, TAct>(ref block, i, j, columns, o);
             }
     }
 
@@ -225,11 +283,13 @@ internal static unsafe class ConvChannelsLast
     /// channel and tap B weight vectors and N broadcasts; then the transpose and the stores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute<TN, TB, TS, TAct>(ref Block<TAct> block, int i, int j, int columns, int o)
-        where TN : struct, IConstant where TB : struct, IConstant where TS : struct, IConstant where TAct : struct, IActivation<TAct>
+    private static void Compute<TN, TB, TS, TL, TAct>(ref Block<TAct> block, int i, int j, int columns, int o)
+        where TN : struct, IConstant where TB : struct, IConstant where TS : struct, IConstant where TL : struct, IConstant where TAct : struct, IActivation<TAct>
     {
         ref readonly var s = ref block.Shape;
-        int n = TN.Value, sw = TS.Value, channels = s.InChannels, paddedW = block.Geo.PaddedW, pad = block.WeightStride;
+        // sw: floats between the inputs of neighbouring outputs for one channel and tap.
+        int n = TN.Value, sw = TS.Value * TL.Value, pad = block.WeightStride;
+        int step = block.ChannelStep, runs = block.Groups, run = block.GroupChannels, runStride = block.GroupStride;
         bool two = TB.Value == 2;
         var bias0 = Vector512.Load(block.Bias + o);
         var bias1 = two ? Vector512.Load(block.Bias + o + 16) : default;
@@ -240,11 +300,12 @@ internal static unsafe class ConvChannelsLast
         float* w = block.Weights + o;
         for (int u = 0; u < s.KernelHeight; u++)
         {
-            float* row = block.Input + (nint)(i * s.StrideH + u * s.DilationH) * block.Geo.RowStride + j * sw;
+            float* row = block.Input + (nint)(i * s.StrideH + u * s.DilationH) * block.InputRowStride + j * sw;
             for (int v = 0; v < s.KernelWidth; v++)
+            for (int g = 0; g < runs; g++)
             {
-                float* p = row + v * s.DilationW;
-                for (int c = 0; c < channels; c++, p += paddedW, w += pad)
+                float* p = row + v * s.DilationW * TL.Value + (nint)g * runStride;
+                for (int c = 0; c < run; c++, p += step, w += pad)
                 {
                     var w0 = Vector512.Load(w);
                     if (two)
@@ -280,7 +341,49 @@ internal static unsafe class ConvChannelsLast
                 }
             }
         }
-        Finish(ref block, i, j, columns, o, two, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
+        if (TL.Value == 1) Finish(ref block, i, j, columns, o, two, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
+        else FinishBlocked(ref block, i, j, columns, o, two, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
+    }
+
+    /// <summary>
+    /// Channel blocks: each accumulator is 16 channels of one output pixel, stored as it is after the
+    /// residual (added first, as <see cref="Conv2d.ForwardResidual{TAct}"/> adds it) and the
+    /// activation. With two vectors, a0…a7 are the first block's pixels and a8…a15 the next block's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FinishBlocked<TAct>(ref Block<TAct> block, int i, int j, int columns, int o, bool two,
+        Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
+        Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7,
+        Vector512<float> a8, Vector512<float> a9, Vector512<float> a10, Vector512<float> a11,
+        Vector512<float> a12, Vector512<float> a13, Vector512<float> a14, Vector512<float> a15) where TAct : struct, IActivation<TAct>
+    {
+        const int L = ChannelBlocks.Lanes;
+        nint at = (nint)(o / L) * block.OutputBlockStride + (nint)i * block.OutputRowStride + j * L;
+        float* y = block.Output + at, r = block.Residual == null ? null : block.Residual + at;
+        var f = block.Activation;
+        if (!two)
+        {
+            Put(y, r, 0, columns, a0, f); Put(y, r, 1, columns, a1, f); Put(y, r, 2, columns, a2, f); Put(y, r, 3, columns, a3, f);
+            Put(y, r, 4, columns, a4, f); Put(y, r, 5, columns, a5, f); Put(y, r, 6, columns, a6, f); Put(y, r, 7, columns, a7, f);
+            Put(y, r, 8, columns, a8, f); Put(y, r, 9, columns, a9, f); Put(y, r, 10, columns, a10, f); Put(y, r, 11, columns, a11, f);
+            Put(y, r, 12, columns, a12, f); Put(y, r, 13, columns, a13, f); Put(y, r, 14, columns, a14, f); Put(y, r, 15, columns, a15, f);
+            return;
+        }
+        Put(y, r, 0, columns, a0, f); Put(y, r, 1, columns, a1, f); Put(y, r, 2, columns, a2, f); Put(y, r, 3, columns, a3, f);
+        Put(y, r, 4, columns, a4, f); Put(y, r, 5, columns, a5, f); Put(y, r, 6, columns, a6, f); Put(y, r, 7, columns, a7, f);
+        y += block.OutputBlockStride;
+        if (r != null) r += block.OutputBlockStride;
+        Put(y, r, 0, columns, a8, f); Put(y, r, 1, columns, a9, f); Put(y, r, 2, columns, a10, f); Put(y, r, 3, columns, a11, f);
+        Put(y, r, 4, columns, a12, f); Put(y, r, 5, columns, a13, f); Put(y, r, 6, columns, a14, f); Put(y, r, 7, columns, a15, f);
+    }
+
+    /// <summary>Pixel k of a block, if the block holds it: f(residual + value), or f(value) without a residual.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<TAct>(float* y, float* residual, int k, int columns, Vector512<float> value, TAct f) where TAct : struct, IActivation<TAct>
+    {
+        if (k >= columns) return;
+        nint at = k * ChannelBlocks.Lanes;
+        f.Forward(residual == null ? value : Vector512.Load(residual + at) + value).Store(y + at);
     }
 
     /// <summary>

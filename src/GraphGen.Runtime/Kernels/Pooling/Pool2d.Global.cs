@@ -21,6 +21,54 @@ public static partial class Pool2d
             RunGlobal(backward: false, batch * channels, planeSize, px, py, accumulate: false);
     }
 
+    /// <summary>
+    /// <see cref="GlobalAverageForward"/> of x in the channel-blocked layout (<see cref="ChannelBlocks"/>:
+    /// [batch, ChannelBlocks.Size(channels, height, width, ring)]) into y [batch, channels]: each plane
+    /// is copied out of its blocks and summed as the planes' pooling sums it, so the bits are the same.
+    /// </summary>
+    public static unsafe void GlobalAverageForwardBlocked(int batch, int channels, int height, int width, int ring, ReadOnlySpan<float> x, Span<float> y)
+    {
+        const string Kernel = "Pool2d.GlobalAverageForwardBlocked";
+        KernelChecks.NotLess(batch, 0, Kernel, nameof(batch));
+        ChannelBlocks.CheckLayout(channels, height, width, ring, Kernel);
+        int size = ChannelBlocks.Size(channels, height, width, ring), n = height * width;
+        KernelChecks.Length(x.Length, Kernel, nameof(x), "[batch, ChannelBlocks.Size(channels, height, width, ring)]", batch, size);
+        KernelChecks.Length(y.Length, Kernel, nameof(y), "[batch, channels]", batch, channels);
+        if (!Avx512F.IsSupported)
+        {
+            fixed (float* px = x, py = y, plane = KernelWorkspace.ForCurrentThread().Padded(n))
+                for (int b = 0; b < batch; b++)
+                    for (int c = 0; c < channels; c++)
+                    {
+                        ChannelBlocks.Plane(px + (nint)b * size, c, height, width, ring, plane);
+                        py[(nint)b * channels + c] = PlaneSum(plane, n) / n;
+                    }
+            return;
+        }
+        // PlaneSum's lane l adds pixels l, 16 + l, 32 + l, … of a plane, then 0 past the last one;
+        // here sums[l] does that for 16 channels at once, and the transpose gives each channel its
+        // 16 lanes for the same Vector512.Sum.
+        int paddedW = width + 2 * ring, blockFloats = (height + 2 * ring) * paddedW * ChannelBlocks.Lanes;
+        var sums = stackalloc Vector512<float>[ChannelBlocks.Lanes];
+        fixed (float* px = x, py = y)
+            for (int b = 0; b < batch; b++)
+                for (int c0 = 0; c0 < channels; c0 += ChannelBlocks.Lanes)
+                {
+                    float* block = px + (nint)b * size + (nint)(c0 / ChannelBlocks.Lanes) * blockFloats;
+                    for (int l = 0; l < ChannelBlocks.Lanes; l++) sums[l] = Vector512<float>.Zero;
+                    int q = 0;
+                    for (int h = 0; h < height; h++)
+                    {
+                        float* pixel = block + ((nint)(h + ring) * paddedW + ring) * ChannelBlocks.Lanes;
+                        for (int w = 0; w < width; w++, q++, pixel += ChannelBlocks.Lanes) sums[q & 15] += Vector512.Load(pixel);
+                    }
+                    for (; (q & 15) != 0; q++) sums[q & 15] += Vector512<float>.Zero;
+                    ChannelBlocks.Transpose(sums);
+                    for (int c = c0; c < Math.Min(channels, c0 + ChannelBlocks.Lanes); c++)
+                        py[(nint)b * channels + c] = Vector512.Sum(sums[c - c0]) / n;
+                }
+    }
+
     /// <summary>dx[b, c, p] (+)= dy[b, c] / planeSize.</summary>
     public static unsafe void GlobalAverageBackward(int batch, int channels, int planeSize, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
     {
