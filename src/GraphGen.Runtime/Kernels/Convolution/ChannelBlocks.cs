@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -108,22 +109,38 @@ public static class ChannelBlocks
                 }
                 return;
             }
-            var rows = stackalloc Vector512<float>[Lanes];
             for (int c0 = 0; c0 < channels; c0 += Lanes)
             {
                 float* block = to + (nint)(c0 / Lanes) * (height + 2 * ring) * paddedW * Lanes;
+                // Channels past the last read row 0 of the block under an empty mask: zeros.
+                int present = Math.Min(Lanes, channels - c0);
                 for (int h = 0; h < height; h++)
                     for (int w0 = 0; w0 < width; w0 += Lanes)
                     {
                         int columns = Math.Min(Lanes, width - w0);
                         var lanes = ConvDirect.FirstLanes(columns);
-                        for (int l = 0; l < Lanes; l++)
-                            rows[l] = c0 + l < channels ? Avx512F.MaskLoad(from + (nint)(c0 + l) * plane + h * width + w0, lanes, Vector512<float>.Zero) : Vector512<float>.Zero;
-                        Transpose(rows);
+                        float* row = from + (nint)c0 * plane + h * width + w0;
+                        var a0 = Row(row, 0); var a1 = Row(row, 1); var a2 = Row(row, 2); var a3 = Row(row, 3);
+                        var a4 = Row(row, 4); var a5 = Row(row, 5); var a6 = Row(row, 6); var a7 = Row(row, 7);
+                        var a8 = Row(row, 8); var a9 = Row(row, 9); var a10 = Row(row, 10); var a11 = Row(row, 11);
+                        var a12 = Row(row, 12); var a13 = Row(row, 13); var a14 = Row(row, 14); var a15 = Row(row, 15);
+                        ConvChannelsLast.Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
                         float* pixel = block + ((nint)(h + ring) * paddedW + w0 + ring) * Lanes;
-                        for (int k = 0; k < columns; k++) rows[k].Store(pixel + k * Lanes);
+                        Put(pixel, 0, columns, a0); Put(pixel, 1, columns, a1); Put(pixel, 2, columns, a2); Put(pixel, 3, columns, a3);
+                        Put(pixel, 4, columns, a4); Put(pixel, 5, columns, a5); Put(pixel, 6, columns, a6); Put(pixel, 7, columns, a7);
+                        Put(pixel, 8, columns, a8); Put(pixel, 9, columns, a9); Put(pixel, 10, columns, a10); Put(pixel, 11, columns, a11);
+                        Put(pixel, 12, columns, a12); Put(pixel, 13, columns, a13); Put(pixel, 14, columns, a14); Put(pixel, 15, columns, a15);
+
+                        Vector512<float> Row(float* first, int l) =>
+                            Avx512F.MaskLoad(first + (nint)(l < present ? l : 0) * plane, l < present ? lanes : Vector512<float>.Zero, Vector512<float>.Zero);
                     }
             }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Put(float* pixel, int k, int columns, Vector512<float> value)
+        {
+            if (k < columns) value.Store(pixel + k * Lanes);
         }
     }
 
@@ -136,14 +153,7 @@ public static class ChannelBlocks
     {
         Vector512<float> a0 = v[0], a1 = v[1], a2 = v[2], a3 = v[3], a4 = v[4], a5 = v[5], a6 = v[6], a7 = v[7];
         Vector512<float> a8 = v[8], a9 = v[9], a10 = v[10], a11 = v[11], a12 = v[12], a13 = v[13], a14 = v[14], a15 = v[15];
-        ConvChannelsLast.Swap(8, ref a0, ref a8); ConvChannelsLast.Swap(8, ref a1, ref a9); ConvChannelsLast.Swap(8, ref a2, ref a10); ConvChannelsLast.Swap(8, ref a3, ref a11);
-        ConvChannelsLast.Swap(8, ref a4, ref a12); ConvChannelsLast.Swap(8, ref a5, ref a13); ConvChannelsLast.Swap(8, ref a6, ref a14); ConvChannelsLast.Swap(8, ref a7, ref a15);
-        ConvChannelsLast.Swap(4, ref a0, ref a4); ConvChannelsLast.Swap(4, ref a1, ref a5); ConvChannelsLast.Swap(4, ref a2, ref a6); ConvChannelsLast.Swap(4, ref a3, ref a7);
-        ConvChannelsLast.Swap(4, ref a8, ref a12); ConvChannelsLast.Swap(4, ref a9, ref a13); ConvChannelsLast.Swap(4, ref a10, ref a14); ConvChannelsLast.Swap(4, ref a11, ref a15);
-        ConvChannelsLast.Swap(2, ref a0, ref a2); ConvChannelsLast.Swap(2, ref a1, ref a3); ConvChannelsLast.Swap(2, ref a4, ref a6); ConvChannelsLast.Swap(2, ref a5, ref a7);
-        ConvChannelsLast.Swap(2, ref a8, ref a10); ConvChannelsLast.Swap(2, ref a9, ref a11); ConvChannelsLast.Swap(2, ref a12, ref a14); ConvChannelsLast.Swap(2, ref a13, ref a15);
-        ConvChannelsLast.Swap(1, ref a0, ref a1); ConvChannelsLast.Swap(1, ref a2, ref a3); ConvChannelsLast.Swap(1, ref a4, ref a5); ConvChannelsLast.Swap(1, ref a6, ref a7);
-        ConvChannelsLast.Swap(1, ref a8, ref a9); ConvChannelsLast.Swap(1, ref a10, ref a11); ConvChannelsLast.Swap(1, ref a12, ref a13); ConvChannelsLast.Swap(1, ref a14, ref a15);
+        ConvChannelsLast.Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
         v[0] = a0; v[1] = a1; v[2] = a2; v[3] = a3; v[4] = a4; v[5] = a5; v[6] = a6; v[7] = a7;
         v[8] = a8; v[9] = a9; v[10] = a10; v[11] = a11; v[12] = a12; v[13] = a13; v[14] = a14; v[15] = a15;
     }
@@ -177,16 +187,20 @@ public static class ChannelBlocks
     internal static unsafe void ClearRing(float* sample, int channels, int height, int width, int ring)
     {
         if (ring == 0) return;
-        int paddedW = width + 2 * ring, row = paddedW * Lanes;
+        int paddedW = width + 2 * ring;
+        nint row = (nint)paddedW * Lanes;
+        var zero = Vector512<float>.Zero;
         for (int block = 0; block < (channels + Lanes - 1) / Lanes; block++)
         {
-            float* p = sample + (nint)block * (height + 2 * ring) * row;
-            new Span<float>(p, ring * row).Clear();
-            new Span<float>(p + (nint)(height + ring) * row, ring * row).Clear();
+            float* p = sample + block * (height + 2 * ring) * row;
+            // The rows above and below the image, then the 2·ring pixels from each image row's right
+            // edge to the next one's left edge, which lie together.
+            for (nint i = 0; i < ring * row; i += Lanes) { zero.Store(p + i); zero.Store(p + (height + ring) * row + i); }
+            for (int w = 0; w < ring; w++) zero.Store(p + ring * row + w * Lanes);
             for (int h = ring; h < height + ring; h++)
             {
-                new Span<float>(p + (nint)h * row, ring * Lanes).Clear();
-                new Span<float>(p + (nint)h * row + (width + ring) * Lanes, ring * Lanes).Clear();
+                float* edge = p + h * row + (nint)(width + ring) * Lanes;
+                for (int w = 0; w < 2 * ring; w++) zero.Store(edge + w * Lanes);
             }
         }
     }

@@ -405,16 +405,7 @@ internal static unsafe class ConvChannelsLast
         a4 = f.Forward(a4); a5 = f.Forward(a5); a6 = f.Forward(a6); a7 = f.Forward(a7);
         a8 = f.Forward(a8); a9 = f.Forward(a9); a10 = f.Forward(a10); a11 = f.Forward(a11);
         a12 = f.Forward(a12); a13 = f.Forward(a13); a14 = f.Forward(a14); a15 = f.Forward(a15);
-        // Four rounds, each swapping one bit of the row index with the same bit of the lane index
-        // between pairs of rows: after them, lane k of a_l is what lane l of a_k was.
-        Swap(8, ref a0, ref a8); Swap(8, ref a1, ref a9); Swap(8, ref a2, ref a10); Swap(8, ref a3, ref a11);
-        Swap(8, ref a4, ref a12); Swap(8, ref a5, ref a13); Swap(8, ref a6, ref a14); Swap(8, ref a7, ref a15);
-        Swap(4, ref a0, ref a4); Swap(4, ref a1, ref a5); Swap(4, ref a2, ref a6); Swap(4, ref a3, ref a7);
-        Swap(4, ref a8, ref a12); Swap(4, ref a9, ref a13); Swap(4, ref a10, ref a14); Swap(4, ref a11, ref a15);
-        Swap(2, ref a0, ref a2); Swap(2, ref a1, ref a3); Swap(2, ref a4, ref a6); Swap(2, ref a5, ref a7);
-        Swap(2, ref a8, ref a10); Swap(2, ref a9, ref a11); Swap(2, ref a12, ref a14); Swap(2, ref a13, ref a15);
-        Swap(1, ref a0, ref a1); Swap(1, ref a2, ref a3); Swap(1, ref a4, ref a5); Swap(1, ref a6, ref a7);
-        Swap(1, ref a8, ref a9); Swap(1, ref a10, ref a11); Swap(1, ref a12, ref a13); Swap(1, ref a14, ref a15);
+        Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
         ref readonly var s = ref block.Shape;
         int outPlane = s.OutHeight * s.OutWidth, kept = s.OutChannels - o;
         float* y = block.Output + (nint)o * outPlane + i * s.OutWidth + j;
@@ -453,6 +444,27 @@ internal static unsafe class ConvChannelsLast
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put(float* at, Vector512<float> lanes, Vector512<float> value, bool add) =>
         Avx512F.MaskStore(at, lanes, add ? Avx512F.MaskLoad(at, lanes, Vector512<float>.Zero) + value : value);
+
+    /// <summary>
+    /// Sixteen vectors turned in registers: four rounds, each swapping one bit of the row index with
+    /// the same bit of the lane index between pairs of rows; after them, lane k of a_l is what lane l
+    /// of a_k was.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose(ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2, ref Vector512<float> a3,
+        ref Vector512<float> a4, ref Vector512<float> a5, ref Vector512<float> a6, ref Vector512<float> a7,
+        ref Vector512<float> a8, ref Vector512<float> a9, ref Vector512<float> a10, ref Vector512<float> a11,
+        ref Vector512<float> a12, ref Vector512<float> a13, ref Vector512<float> a14, ref Vector512<float> a15)
+    {
+        Swap(8, ref a0, ref a8); Swap(8, ref a1, ref a9); Swap(8, ref a2, ref a10); Swap(8, ref a3, ref a11);
+        Swap(8, ref a4, ref a12); Swap(8, ref a5, ref a13); Swap(8, ref a6, ref a14); Swap(8, ref a7, ref a15);
+        Swap(4, ref a0, ref a4); Swap(4, ref a1, ref a5); Swap(4, ref a2, ref a6); Swap(4, ref a3, ref a7);
+        Swap(4, ref a8, ref a12); Swap(4, ref a9, ref a13); Swap(4, ref a10, ref a14); Swap(4, ref a11, ref a15);
+        Swap(2, ref a0, ref a2); Swap(2, ref a1, ref a3); Swap(2, ref a4, ref a6); Swap(2, ref a5, ref a7);
+        Swap(2, ref a8, ref a10); Swap(2, ref a9, ref a11); Swap(2, ref a12, ref a14); Swap(2, ref a13, ref a15);
+        Swap(1, ref a0, ref a1); Swap(1, ref a2, ref a3); Swap(1, ref a4, ref a5); Swap(1, ref a6, ref a7);
+        Swap(1, ref a8, ref a9); Swap(1, ref a10, ref a11); Swap(1, ref a12, ref a13); Swap(1, ref a14, ref a15);
+    }
 
     /// <summary>
     /// Rows r and r + d (bit d of r clear) exchange bit d with the lane index: the new row r holds

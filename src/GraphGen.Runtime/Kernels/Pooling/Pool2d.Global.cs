@@ -45,28 +45,53 @@ public static partial class Pool2d
                     }
             return;
         }
-        // PlaneSum's lane l adds pixels l, 16 + l, 32 + l, … of a plane, then 0 past the last one;
-        // here sums[l] does that for 16 channels at once, and the transpose gives each channel its
-        // 16 lanes for the same Vector512.Sum.
-        int paddedW = width + 2 * ring, blockFloats = (height + 2 * ring) * paddedW * ChannelBlocks.Lanes;
-        var sums = stackalloc Vector512<float>[ChannelBlocks.Lanes];
+        if (batch == 0) return;
         fixed (float* px = x, py = y)
-            for (int b = 0; b < batch; b++)
-                for (int c0 = 0; c0 < channels; c0 += ChannelBlocks.Lanes)
+        {
+            var work = BlockedGlobalWork.ForCurrentThread();
+            work.Blocked = px; work.Values = py;
+            work.Channels = channels; work.Height = height; work.Width = width; work.Ring = ring;
+            int parts = Math.Min(batch, WorkerPool.ThreadsFor((long)batch * channels * n, ParallelMinFloats));
+            WorkerPool.Run(work, batch, parts);
+        }
+    }
+
+    /// <summary>
+    /// Part b: sample b's channels. PlaneSum's lane l adds pixels l, 16 + l, 32 + l, … of a plane,
+    /// then 0 past the last one; here sums[l] does that for 16 channels at once, and the transpose
+    /// gives each channel its 16 lanes for the same Vector512.Sum.
+    /// </summary>
+    private sealed unsafe class BlockedGlobalWork : ParallelWork
+    {
+        [ThreadStatic] private static BlockedGlobalWork? t_instance;
+        public float* Blocked, Values;
+        public int Channels, Height, Width, Ring;
+
+        public static BlockedGlobalWork ForCurrentThread() => t_instance ??= new BlockedGlobalWork();
+
+        public override void RunPart(int b)
+        {
+            const int L = ChannelBlocks.Lanes;
+            int channels = Channels, height = Height, width = Width, ring = Ring, n = height * width, paddedW = width + 2 * ring;
+            int blockFloats = (height + 2 * ring) * paddedW * L;
+            float* sample = Blocked + (nint)b * ChannelBlocks.Size(channels, height, width, ring);
+            var sums = stackalloc Vector512<float>[L];
+            for (int c0 = 0; c0 < channels; c0 += L)
+            {
+                float* block = sample + (nint)(c0 / L) * blockFloats;
+                for (int l = 0; l < L; l++) sums[l] = Vector512<float>.Zero;
+                int q = 0;
+                for (int h = 0; h < height; h++)
                 {
-                    float* block = px + (nint)b * size + (nint)(c0 / ChannelBlocks.Lanes) * blockFloats;
-                    for (int l = 0; l < ChannelBlocks.Lanes; l++) sums[l] = Vector512<float>.Zero;
-                    int q = 0;
-                    for (int h = 0; h < height; h++)
-                    {
-                        float* pixel = block + ((nint)(h + ring) * paddedW + ring) * ChannelBlocks.Lanes;
-                        for (int w = 0; w < width; w++, q++, pixel += ChannelBlocks.Lanes) sums[q & 15] += Vector512.Load(pixel);
-                    }
-                    for (; (q & 15) != 0; q++) sums[q & 15] += Vector512<float>.Zero;
-                    ChannelBlocks.Transpose(sums);
-                    for (int c = c0; c < Math.Min(channels, c0 + ChannelBlocks.Lanes); c++)
-                        py[(nint)b * channels + c] = Vector512.Sum(sums[c - c0]) / n;
+                    float* pixel = block + ((nint)(h + ring) * paddedW + ring) * L;
+                    for (int w = 0; w < width; w++, q++, pixel += L) sums[q & 15] += Vector512.Load(pixel);
                 }
+                for (; (q & 15) != 0; q++) sums[q & 15] += Vector512<float>.Zero;
+                ChannelBlocks.Transpose(sums);
+                for (int c = c0; c < Math.Min(channels, c0 + L); c++)
+                    Values[(nint)b * channels + c] = Vector512.Sum(sums[c - c0]) / n;
+            }
+        }
     }
 
     /// <summary>dx[b, c, p] (+)= dy[b, c] / planeSize.</summary>
