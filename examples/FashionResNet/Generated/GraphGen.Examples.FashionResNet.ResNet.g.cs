@@ -230,7 +230,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      inference: the running averages
         //    then Relu: h = max(stemBn, 0)
         //    then MaxPool2d: h2 [16, 14, 14] = max of h over 2×2 windows, stride 2
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stemBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stemBnFoldedBias), so stem is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stemBn is not written; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so h is not stored; on machines where the channel blocks run (ChannelBlocked), inference writes h2Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stemBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stemBnFoldedBias), so stem is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stemBn is not written; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so h is not stored
+        //    channel blocks: where they run (ChannelBlocked), inference writes h2Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var stemWeight = ParameterView(0, 144);
         var stem = ArenaView(0, batch * 12544);
         var stemBnWeight = ParameterView(144, 16);
@@ -281,7 +282,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      training: μ, σ² of this batch; running_mean/var ← (1 − 0.1)·running + 0.1·batch (unbiased σ²)
         //      inference: the running averages
         //    then Relu: f = max(stage1Bn1, 0)
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage1Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage1Bn1FoldedBias), so stage1Conv1 is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stage1Bn1 is not written; on machines where the channel blocks run (ChannelBlocked), inference reads h2Blocked and writes fBlocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage1Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage1Bn1FoldedBias), so stage1Conv1 is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stage1Bn1 is not written
+        //    channel blocks: where they run (ChannelBlocked), inference reads h2Blocked and writes fBlocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var stage1Conv1Weight = ParameterView(176, 2304);
         var stage1Conv1 = ArenaView(40576, batch * 3136);
         var stage1Bn1Weight = ParameterView(2480, 16);
@@ -322,7 +324,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      inference: the running averages
         //    then add10 = h2 + f2
         //    then Relu: h3 = max(add10, 0)
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f2FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f2FoldedBias), so stage1Conv2 is not written; at inference (unless observed) h2 is added and Relu applied as the convolution writes each sample, so f2 and add10 are not stored; on machines where the channel blocks run (ChannelBlocked), inference reads fBlocked, h2Blocked and writes h3Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f2FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f2FoldedBias), so stage1Conv2 is not written; at inference (unless observed) h2 is added and Relu applied as the convolution writes each sample, so f2 and add10 are not stored
+        //    channel blocks: where they run (ChannelBlocked), inference reads fBlocked, h2Blocked and writes h3Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var stage1Conv2Weight = ParameterView(2512, 2304);
         var stage1Conv2 = ArenaView(51456, batch * 3136);
         var stage1Bn2Weight = ParameterView(4816, 16);
@@ -375,7 +378,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      training: μ, σ² of this batch; running_mean/var ← (1 − 0.1)·running + 0.1·batch (unbiased σ²)
         //      inference: the running averages
         //    then Relu: h4 = max(downBn, 0)
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in downBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in downBnFoldedBias), so down is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so downBn is not written; on machines where the channel blocks run (ChannelBlocked), inference reads h3Blocked and writes h4Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in downBnFoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in downBnFoldedBias), so down is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so downBn is not written
+        //    channel blocks: where they run (ChannelBlocked), inference reads h3Blocked and writes h4Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var downWeight = ParameterView(4848, 4608);
         var down = ArenaView(35968, batch * 1568);   // reuses floats of fBlocked (free after step 3)
         var downBnWeight = ParameterView(9456, 32);
@@ -415,7 +419,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      training: μ, σ² of this batch; running_mean/var ← (1 − 0.1)·running + 0.1·batch (unbiased σ²)
         //      inference: the running averages
         //    then Relu: f3 = max(stage2Bn1, 0)
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage2Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage2Bn1FoldedBias), so stage2Conv1 is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stage2Bn1 is not written; on machines where the channel blocks run (ChannelBlocked), inference reads h4Blocked and writes f3Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage2Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage2Bn1FoldedBias), so stage2Conv1 is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stage2Bn1 is not written
+        //    channel blocks: where they run (ChannelBlocked), inference reads h4Blocked and writes f3Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var stage2Conv1Weight = ParameterView(9520, 9216);
         var stage2Conv1 = ArenaView(54592, batch * 1568);   // reuses floats of f2 (free after step 3)
         var stage2Bn1Weight = ParameterView(18736, 32);
@@ -456,7 +461,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      inference: the running averages
         //    then add20 = h4 + f4
         //    then Relu: h5 = max(add20, 0)
-        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f4FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f4FoldedBias), so stage2Conv2 is not written; at inference (unless observed) h4 is added and Relu applied as the convolution writes each sample, so f4 and add20 are not stored; on machines where the channel blocks run (ChannelBlocked), inference reads f3Blocked, h4Blocked and writes h5Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
+        //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f4FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f4FoldedBias), so stage2Conv2 is not written; at inference (unless observed) h4 is added and Relu applied as the convolution writes each sample, so f4 and add20 are not stored
+        //    channel blocks: where they run (ChannelBlocked), inference reads f3Blocked, h4Blocked and writes h5Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var stage2Conv2Weight = ParameterView(18800, 9216);
         var stage2Conv2 = ArenaView(64000, batch * 1568);
         var stage2Bn2Weight = ParameterView(28016, 32);
@@ -503,7 +509,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         Observe(16, h5, batch);
 
         // 7. GlobalAveragePool: globalAveragePool22[c] = mean over the plane of h5[c]
-        //    fused: on machines where the channel blocks run (ChannelBlocked), inference reads h5Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
+        //    channel blocks: where they run (ChannelBlocked), inference reads h5Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var globalAveragePool22 = ArenaView(25088, batch * 32);   // reuses floats of h4Blocked (free after step 6)
         if (ChannelBlocked && !training && !Observing)
         {

@@ -112,7 +112,7 @@ internal sealed partial class NetworkEmitter
     /// <summary>A step: its math, the views it is the first to use in this pass, its code.</summary>
     private void RenderStep(KernelStep step, Views views)
     {
-        StepRenderer.RenderComment(_w, step, ++_stepNumber);
+        new StepRenderer(_target).RenderComment(_w, step, ++_stepNumber);
         foreach (var use in step.Uses) views.Declare(use.Operand);
         _target.StepNumber = _stepNumber;
         new StepRenderer(_target).RenderBody(_w, step);

@@ -14,12 +14,13 @@ internal sealed partial class StepRenderer(RenderTarget target)
     private string Kernels => target.KernelPrefix;
     private string Device => target.DeviceArgument;
 
-    /// <summary>The step's math comment, numbered.</summary>
-    public static void RenderComment(CodeWriter w, KernelStep step, int number)
+    /// <summary>The step's math comment, numbered (with what its channel-blocked branch keeps, where that runs).</summary>
+    public void RenderComment(CodeWriter w, KernelStep step, int number)
     {
         for (int i = 0; i < step.Comment.Count; i++)
             w.Comment((i == 0 ? number.ToString(CultureInfo.InvariantCulture) + ". " : "   ") + step.Comment[i]);
         if (step.Fused is not null) w.Comment("   fused: " + step.Fused);
+        if (step is ModalStep { BlockedNote: { } note } && !target.IsGpu) w.Comment("   channel blocks: " + note);
     }
 
     /// <summary>The code of a step, without its comment.</summary>

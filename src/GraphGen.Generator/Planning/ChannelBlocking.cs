@@ -79,16 +79,20 @@ internal static class ChannelBlocking
                 && ReadersOf(c.Y).All(r => ReadAsTensor(r, c.Y)))
             .Select(c => c.Y));
         HashSet<Operand> converted;
-        HashSet<CallStep> running;
+        HashSet<CallStep> running, fromBlocks;
         while (true)
         {
             converted = Converted();
+            // Writing channel blocks needs the input and the residual in them; a residual that a
+            // convolution writing planes reads must be in planes.
             running = [.. convs.Values.Where(c => blocked.Contains(c.Y) && Ready(c.X) && (c.Residual is null || Ready(c.Residual))).Select(c => c.Inner)];
             var dropped = blocked.Where(y => !running.Contains(WriterConv(y).Inner)
-                || ReadersOf(y).Any(r => r is CallStep call && convs.ContainsKey(call) && !running.Contains(call))).ToList();
+                || ReadersOf(y).Any(r => r is CallStep call && convs.TryGetValue(call, out var c) && c.Residual == y && !blocked.Contains(c.Y))).ToList();
             if (dropped.Count == 0) break;
             blocked.ExceptWith(dropped);
         }
+        // A convolution whose input is blocked and whose output is not reads the blocks and writes planes.
+        fromBlocks = [.. convs.Values.Where(c => !blocked.Contains(c.Y) && blocked.Contains(c.X)).Select(c => c.Inner)];
         if (running.Count == 0) return plan;
 
         bool Ready(Operand o) => blocked.Contains(o) || converted.Contains(o);
@@ -97,21 +101,21 @@ internal static class ChannelBlocking
         HashSet<Operand> Converted() =>
         [
             .. convs.Values.Where(c => blocked.Contains(c.Y)).SelectMany(c => c.Residual is null ? [c.X] : new[] { c.X, c.Residual })
-                .Where(o => o.Kind == OperandKind.Buffer && !blocked.Contains(o) && writers.TryGetValue(o, out var w) && w.Count == 1
-                    && program[w[0]].Count(s => s.Writes.Contains(o)) == 1 && !convs.Values.Any(c => c.Y == o)),
+                .Where(o => o == plan.Input || o.Kind == OperandKind.Buffer && !blocked.Contains(o) && writers.TryGetValue(o, out var w) && w.Count == 1
+                    && program[w[0]].Count(s => s.Writes.Contains(o)) == 1),
         ];
 
-        int ring = running.Max(c => convs[c].Geometry.Padding);
+        int ring = running.Concat(fromBlocks).Max(c => convs[c].Geometry.Padding);
         var buffers = plan.Buffers.ToList();
         var names = new HashSet<string>(plan.Buffers.Select(b => b.Name).Concat(plan.AllSteps.SelectMany(s => s.Uses).Select(u => u.Operand.Name)));
         var twins = new Dictionary<Operand, Operand>();
         foreach (var o in blocked.Concat(converted).OrderBy(o => o.Index))
         {
-            var source = plan.BufferOf(o);
-            var d = source.Node.Shape.Dimensions;
-            string name = source.Name + "Blocked";
-            for (int n = 2; !names.Add(name); n++) name = source.Name + "Blocked" + n.ToString(CultureInfo.InvariantCulture);
-            var buffer = new Buffer(buffers.Count, name, Size(d[0], d[1], d[2], ring), BufferRole.Blocked, source.Node);
+            var node = NodeOf(plan, o);
+            var d = node.Shape.Dimensions;
+            string name = o.Name + "Blocked";
+            for (int n = 2; !names.Add(name); n++) name = o.Name + "Blocked" + n.ToString(CultureInfo.InvariantCulture);
+            var buffer = new Buffer(buffers.Count, name, Size(d[0], d[1], d[2], ring), BufferRole.Blocked, node);
             buffers.Add(buffer);
             twins[o] = new Operand(OperandKind.Buffer, buffer.Id, name);
         }
@@ -121,9 +125,15 @@ internal static class ChannelBlocking
         {
             var branch = new List<KernelStep>();
             bool changed = false;
+            // The network's input, converted where the first step that reads it runs.
+            if (converted.Contains(plan.Input) && program.FindIndex(p => p.Any(s => s.Reads.Contains(plan.Input))) == i)
+            {
+                branch.Add(FromPlanes(plan, plan.Input, twins, ring, program[i][0].SourceNode));
+                changed = true;
+            }
             foreach (var inner in program[i])
             {
-                if (inner is CallStep call && running.Contains(call))
+                if (inner is CallStep call && (running.Contains(call) || fromBlocks.Contains(call)))
                 {
                     branch.Add(Blocked(convs[call], twins, ring));
                     changed = true;
@@ -138,13 +148,7 @@ internal static class ChannelBlocking
                 branch.Add(inner);
                 foreach (var o in inner.Writes.Where(converted.Contains))
                 {
-                    var d = plan.BufferOf(o).Node.Shape.Dimensions;
-                    branch.Add(new CallStep("ChannelBlocks", "FromPlanes",
-                        [KernelArg.Batch, KernelArg.Of(d[0]), KernelArg.Of(d[1]), KernelArg.Of(d[2]), KernelArg.Of(ring), KernelArg.In(o), KernelArg.Out(twins[o])])
-                    {
-                        SourceNode = inner.SourceNode,
-                        Label = "channel blocks of " + o.Name,
-                    });
+                    branch.Add(FromPlanes(plan, o, twins, ring, inner.SourceNode));
                     changed = true;
                 }
             }
@@ -153,25 +157,41 @@ internal static class ChannelBlocking
             bool IsTwin(Operand o) => o.Kind == OperandKind.Buffer && buffers[o.Index].Role == BufferRole.Blocked;
             var written = branch.SelectMany(s => s.Writes).Where(IsTwin).Distinct().ToList();
             var read = branch.SelectMany(s => s.Reads).Where(IsTwin).Except(written).ToList();
-            string note = "on machines where the channel blocks run (ChannelBlocked), inference "
+            string note = "where they run (ChannelBlocked), inference "
                 + string.Join(" and ", new[] { (read, "reads "), (written, "writes ") }.Where(p => p.Item1.Count > 0).Select(p => p.Item2 + string.Join(", ", p.Item1.Select(o => o.Name))))
                 + $" in channel blocks [C/16, H + {2 * ring}, W + {2 * ring}, 16] with a ring of zeros: no transposes into planes between the convolutions";
             forward[i] = step is ModalStep modal
-                ? modal with { BlockedInference = branch, Fused = (modal.Fused is null ? "" : modal.Fused + "; ") + note }
+                ? modal with { BlockedInference = branch, BlockedNote = note }
                 : new ModalStep([step], [step])
                 {
                     BlockedInference = branch,
                     SourceNode = step.SourceNode,
                     Comment = step.Comment,
                     Label = step.Label,
-                    Fused = (step.Fused is null ? "" : step.Fused + "; ") + note,
+                    Fused = step.Fused,
+                    BlockedNote = note,
                 };
         }
         return plan with
         {
             Forward = forward,
             Buffers = buffers,
-            BlockedShapes = [.. running.Select(c => convs[c].Geometry.Code).Distinct()],
+            BlockedShapes = [.. running.Concat(fromBlocks).Select(c => convs[c].Geometry.Code).Distinct()],
+        };
+    }
+
+    /// <summary>The graph node whose tensor an operand holds: a buffer's, or the network's input.</summary>
+    private static Node NodeOf(KernelPlan plan, Operand o) => o == plan.Input ? plan.Graph.Input! : plan.BufferOf(o).Node;
+
+    /// <summary>ChannelBlocks.FromPlanes of a planes tensor into its blocked twin.</summary>
+    private static CallStep FromPlanes(KernelPlan plan, Operand o, Dictionary<Operand, Operand> twins, int ring, int sourceNode)
+    {
+        var d = NodeOf(plan, o).Shape.Dimensions;
+        return new CallStep("ChannelBlocks", "FromPlanes",
+            [KernelArg.Batch, KernelArg.Of(d[0]), KernelArg.Of(d[1]), KernelArg.Of(d[2]), KernelArg.Of(ring), KernelArg.In(o), KernelArg.Out(twins[o])])
+        {
+            SourceNode = sourceNode,
+            Label = "channel blocks of " + o.Name,
         };
     }
 
@@ -193,16 +213,21 @@ internal static class ChannelBlocking
         return new Conv(step, call, g, call.Arguments[2].Operand!, residual ? call.Arguments[5].Operand : null, y);
     }
 
-    /// <summary>Conv2d.ForwardBlocked (or ForwardResidualBlocked) of a convolution: the same arguments on the blocked twins, with the rings.</summary>
+    /// <summary>
+    /// A convolution on channel blocks: Conv2d.ForwardBlocked (or ForwardResidualBlocked) where its
+    /// output has a blocked twin, else Conv2d.ForwardFromBlocks (or ForwardResidualFromBlocks) into
+    /// its planes; the same arguments with the twins and the rings.
+    /// </summary>
     private static CallStep Blocked(Conv conv, Dictionary<Operand, Operand> twins, int ring)
     {
         var a = conv.Inner.Arguments;
         var ringArg = KernelArg.Of(ring);
+        bool blockedOutput = twins.ContainsKey(conv.Y);
         List<KernelArg> arguments = [a[0], a[1], KernelArg.In(twins[conv.X]), ringArg, a[3], a[4]];
-        if (conv.Residual is { } r) arguments.Add(KernelArg.In(twins[r]));
-        arguments.Add(KernelArg.Out(twins[conv.Y]));
-        arguments.Add(ringArg);
-        return conv.Inner with { Method = conv.Inner.Method + "Blocked", Arguments = arguments };
+        if (conv.Residual is { } r) arguments.Add(KernelArg.In(blockedOutput ? twins[r] : r));
+        arguments.Add(KernelArg.Out(blockedOutput ? twins[conv.Y] : conv.Y));
+        if (blockedOutput) arguments.Add(ringArg);
+        return conv.Inner with { Method = conv.Inner.Method + (blockedOutput ? "Blocked" : "FromBlocks"), Arguments = arguments };
     }
 
     /// <summary>Pool2d.GlobalAverageForwardBlocked of a global average pooling whose input is blocked.</summary>

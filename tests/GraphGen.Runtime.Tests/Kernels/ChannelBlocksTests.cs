@@ -78,6 +78,21 @@ public class ChannelBlocksTests
                     return yb;
                 });
                 Bitwise(summed, Planes(batch, s.OutChannels, s.OutHeight, s.OutWidth, outRing, sum), $"{s} with the residual, {threads} thread(s)");
+                // Read from channel blocks, written in planes (the run's last convolution).
+                var planes = WithThreads(threads, () =>
+                {
+                    var y = Random(new SeededRandom(98), batch * s.OutputSize);
+                    Conv2d.ForwardFromBlocks(s, batch, xb, inRing, w, bias, y, new Relu());
+                    return y;
+                });
+                Bitwise(plain, planes, $"{s} into planes, {threads} thread(s)");
+                var planesSum = WithThreads(threads, () =>
+                {
+                    var y = Random(new SeededRandom(97), batch * s.OutputSize);
+                    Conv2d.ForwardResidualFromBlocks(s, batch, xb, inRing, w, bias, residual, y, new Relu());
+                    return y;
+                });
+                Bitwise(summed, planesSum, $"{s} with the residual into planes, {threads} thread(s)");
             }
         }
         finally

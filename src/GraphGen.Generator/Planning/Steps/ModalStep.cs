@@ -29,6 +29,9 @@ internal sealed record ModalStep(IReadOnlyList<KernelStep> Training, IReadOnlyLi
     /// </summary>
     public IReadOnlyList<KernelStep>? BlockedInference { get; init; }
 
+    /// <summary>What the blocked branch keeps in channel blocks, for the step's comment on the CPU (the GPU never runs the branch).</summary>
+    public string? BlockedNote { get; init; }
+
     public override IEnumerable<OperandUse> Uses =>
         Training.Concat(Inference).Concat(ObservedInference ?? []).Concat(BlockedInference ?? []).SelectMany(s => s.Uses);
 }

@@ -43,6 +43,46 @@ public static partial class Conv2d
         RunBlocked(in s, batch, x, inputRing, weight, bias, residual, y, outputRing, activation);
     }
 
+    /// <summary>
+    /// y = f(W ⋆ x + bias) with x in the channel-blocked layout and y in planes [batch, OutChannels,
+    /// OutHeight, OutWidth]: the last convolution of a run on channel blocks, before a step that reads
+    /// planes. The conditions and the bits are those of <see cref="ForwardBlocked{TAct}"/>.
+    /// </summary>
+    public static void ForwardFromBlocks<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, int inputRing, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> y, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        const string Kernel = "Conv2d.ForwardFromBlocks";
+        CheckBlocked(in s, batch, Kernel, weight.Length, bias.Length, x.Length, inputRing, yLength: 0, outputRing: -1);
+        CheckOutput(in s, batch, Kernel, nameof(y), y.Length);
+        RunBlocked(in s, batch, x, inputRing, weight, bias, default, y, -1, activation);
+    }
+
+    /// <summary>y = W ⋆ x + bias, x in channel blocks, y in planes, without an activation.</summary>
+    public static void ForwardFromBlocks(in Conv2dShape s, int batch, ReadOnlySpan<float> x, int inputRing, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> y) => ForwardFromBlocks(in s, batch, x, inputRing, weight, bias, y, default(Identity));
+
+    /// <summary>
+    /// y = f(W ⋆ x + bias + residual), x in channel blocks, residual and y in planes: <see cref="ForwardResidual{TAct}"/>'s
+    /// sum and activation after <see cref="ForwardFromBlocks{TAct}"/>, on each sample while it is in cache.
+    /// </summary>
+    public static void ForwardResidualFromBlocks<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, int inputRing, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        const string Kernel = "Conv2d.ForwardResidualFromBlocks";
+        CheckBlocked(in s, batch, Kernel, weight.Length, bias.Length, x.Length, inputRing, yLength: 0, outputRing: -1);
+        CheckOutput(in s, batch, Kernel, nameof(residual), residual.Length);
+        CheckOutput(in s, batch, Kernel, nameof(y), y.Length);
+        int n = batch * s.OutputSize;
+        if (residual[..n].Overlaps(y[..n]))
+            throw new ArgumentException($"{Kernel}: residual and y overlap; each sample's convolution is written into y before its residual is read, so give y a buffer of its own.", nameof(y));
+        RunBlocked(in s, batch, x, inputRing, weight, bias, residual, y, -1, activation);
+    }
+
+    /// <summary>y = W ⋆ x + bias + residual, x in channel blocks, residual and y in planes, without an activation.</summary>
+    public static void ForwardResidualFromBlocks(in Conv2dShape s, int batch, ReadOnlySpan<float> x, int inputRing, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y) =>
+        ForwardResidualFromBlocks(in s, batch, x, inputRing, weight, bias, residual, y, default(Identity));
+
     private static void CheckBlocked(in Conv2dShape s, int batch, string kernel, int weightLength, int biasLength, int xLength, int inputRing,
         int yLength, int outputRing)
     {
@@ -53,12 +93,13 @@ public static partial class Conv2d
         if (!ConvChannelsLast.Supports(in s) || s.InChannels % ChannelBlocks.Lanes != 0 || s.OutChannels % ChannelBlocks.Lanes != 0)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{kernel}: the channel-blocked layout takes one group, stride 1 or 2 and channel counts that are multiples of 16, but the shape has {s.Groups} group(s), stride {s.StrideH}×{s.StrideW} and {s.InChannels} → {s.OutChannels} channels; use Conv2d.Forward on planes."), nameof(s));
-        KernelChecks.NotLess(outputRing, 0, kernel, nameof(outputRing));
+        if (outputRing != -1) KernelChecks.NotLess(outputRing, 0, kernel, nameof(outputRing));
         if (inputRing < Math.Max(s.PadH, s.PadW))
             throw new ArgumentOutOfRangeException(nameof(inputRing), inputRing,
                 $"{kernel}: the input's ring of zeros is the convolution's padding, so it must be at least {Math.Max(s.PadH, s.PadW).ToString(CultureInfo.InvariantCulture)}.");
         KernelChecks.Length(xLength, kernel, "x", "[batch, ChannelBlocks.Size(InChannels, InHeight, InWidth, inputRing)]", batch, ChannelBlocks.Size(s.InChannels, s.InHeight, s.InWidth, inputRing));
-        KernelChecks.Length(yLength, kernel, "y", "[batch, ChannelBlocks.Size(OutChannels, OutHeight, OutWidth, outputRing)]", batch, ChannelBlocks.Size(s.OutChannels, s.OutHeight, s.OutWidth, outputRing));
+        if (outputRing >= 0)
+            KernelChecks.Length(yLength, kernel, "y", "[batch, ChannelBlocks.Size(OutChannels, OutHeight, OutWidth, outputRing)]", batch, ChannelBlocks.Size(s.OutChannels, s.OutHeight, s.OutWidth, outputRing));
     }
 
     private static unsafe void RunBlocked<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, int inputRing, ReadOnlySpan<float> weight,
@@ -79,7 +120,7 @@ public static partial class Conv2d
         }
     }
 
-    /// <summary>Part b: sample b, read and written in the channel-blocked layout.</summary>
+    /// <summary>Part b: sample b, read in the channel-blocked layout and written in it (a ring of <see cref="OutputRing"/>) or, where that is −1, in planes.</summary>
     private sealed unsafe class BlockedWork<TAct> : ConvWork where TAct : struct, IActivation<TAct>
     {
         [ThreadStatic] private static BlockedWork<TAct>? t_instance;
@@ -92,10 +133,25 @@ public static partial class Conv2d
         public override void RunPart(int b)
         {
             ref readonly var s = ref Shape;
-            nint input = (nint)b * ChannelBlocks.Size(s.InChannels, s.InHeight, s.InWidth, InputRing);
-            nint output = (nint)b * ChannelBlocks.Size(s.OutChannels, s.OutHeight, s.OutWidth, OutputRing);
-            ConvChannelsLast.ForwardSampleBlocked(in s, Input + input, InputRing, Prepared, Bias, Residual == null ? null : Residual + output,
-                Output + output, OutputRing, Activation);
+            float* xb = Input + (nint)b * ChannelBlocks.Size(s.InChannels, s.InHeight, s.InWidth, InputRing);
+            if (OutputRing >= 0)
+            {
+                nint output = (nint)b * ChannelBlocks.Size(s.OutChannels, s.OutHeight, s.OutWidth, OutputRing);
+                ConvChannelsLast.ForwardSampleBlocked(in s, xb, InputRing, Prepared, Bias, Residual == null ? null : Residual + output,
+                    Output + output, OutputRing, Activation);
+                return;
+            }
+            // Planes: y_b = f(residual_b + (W ⋆ x_b + bias)) by the two elementwise steps' own kernels, as Forward's part does.
+            float* yb = Output + (nint)b * s.OutputSize;
+            if (Residual == null)
+            {
+                ConvChannelsLast.ForwardSampleFromBlocks(in s, xb, InputRing, Prepared, Bias, yb, Activation);
+                return;
+            }
+            ConvChannelsLast.ForwardSampleFromBlocks(in s, xb, InputRing, Prepared, Bias, yb, default(Identity));
+            var sample = new Span<float>(yb, s.OutputSize);
+            Elementwise.Add(new ReadOnlySpan<float>(Residual + (nint)b * s.OutputSize, s.OutputSize), sample, sample);
+            Activations.ForwardSpan(Activation, sample, sample);
         }
     }
 }

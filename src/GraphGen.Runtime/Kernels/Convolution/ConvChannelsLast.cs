@@ -145,10 +145,24 @@ internal static unsafe class ConvChannelsLast
     /// same sums in the same order as <see cref="ForwardSample{TAct}"/>, read and written in place.
     /// </summary>
     public static void ForwardSampleBlocked<TAct>(in Conv2dShape s, float* xb, int inputRing, float* prepared, float* bias, float* residual,
+        float* yb, int outputRing, TAct activation) where TAct : struct, IActivation<TAct> =>
+        FromBlocks(in s, xb, inputRing, prepared, bias, residual, yb, outputRing, activation);
+
+    /// <summary>
+    /// y_b = act(W ⋆ x_b + bias) for one sample with x_b in the channel-blocked layout (a ring of
+    /// <paramref name="inputRing"/> ≥ the padding) and y_b in planes: the last convolution before a
+    /// step that reads planes. The register blocks are turned into planes as by <see cref="ForwardSample{TAct}"/>.
+    /// </summary>
+    public static void ForwardSampleFromBlocks<TAct>(in Conv2dShape s, float* xb, int inputRing, float* prepared, float* bias, float* yb,
+        TAct activation) where TAct : struct, IActivation<TAct> =>
+        FromBlocks(in s, xb, inputRing, prepared, bias, null, yb, -1, activation);
+
+    /// <summary>Input in channel blocks; output in channel blocks with a ring of <paramref name="outputRing"/>, or in planes where it is −1.</summary>
+    private static void FromBlocks<TAct>(in Conv2dShape s, float* xb, int inputRing, float* prepared, float* bias, float* residual,
         float* yb, int outputRing, TAct activation) where TAct : struct, IActivation<TAct>
     {
         const int L = ChannelBlocks.Lanes;
-        int pad = ChannelPad(s.OutChannels), inPaddedW = s.InWidth + 2 * inputRing, outPaddedW = s.OutWidth + 2 * outputRing;
+        int pad = ChannelPad(s.OutChannels), inPaddedW = s.InWidth + 2 * inputRing, outPaddedW = s.OutWidth + 2 * Math.Max(outputRing, 0);
         float* biasPad = stackalloc float[pad];
         PadBias(bias, s.OutChannels, biasPad, pad);
         int inRow = inPaddedW * L, outRow = outPaddedW * L;
@@ -160,11 +174,17 @@ internal static unsafe class ConvChannelsLast
             Weights = prepared, Bias = biasPad, Activation = activation, WeightStride = pad,
             InputRowStride = inRow, ChannelStep = 1, GroupChannels = L, Groups = s.InChannels / L,
             GroupStride = (s.InHeight + 2 * inputRing) * inRow,
-            Output = yb + (nint)outputRing * outRow + outputRing * L, Residual = residual == null ? null : residual + (nint)outputRing * outRow + outputRing * L,
-            OutputRowStride = outRow, OutputBlockStride = (s.OutHeight + 2 * outputRing) * outRow,
+            Output = yb, BlockedOutput = outputRing >= 0,
         };
+        if (block.BlockedOutput)
+        {
+            block.Output = yb + (nint)outputRing * outRow + outputRing * L;
+            block.Residual = residual == null ? null : residual + (nint)outputRing * outRow + outputRing * L;
+            block.OutputRowStride = outRow;
+            block.OutputBlockStride = (s.OutHeight + 2 * outputRing) * outRow;
+        }
         Dispatch<Blocked, TAct>(ref block);
-        ChannelBlocks.ClearRing(yb, s.OutChannels, s.OutHeight, s.OutWidth, outputRing);
+        if (block.BlockedOutput) ChannelBlocks.ClearRing(yb, s.OutChannels, s.OutHeight, s.OutWidth, outputRing);
     }
 
     /// <summary>The bias padded with zeros to whole vectors of output channels.</summary>
@@ -251,7 +271,8 @@ internal static unsafe class ConvChannelsLast
         /// a padded row apart; channel blocks: runs of 16 neighbours, a block apart).
         /// </summary>
         public int InputRowStride, ChannelStep, GroupChannels, Groups, GroupStride;
-        /// <summary>Channel blocks only: the output's rows and blocks, and the residual in its layout (or null).</summary>
+        /// <summary>Whether the output is in channel blocks: its rows and blocks, and the residual in its layout (or null).</summary>
+        public bool BlockedOutput;
         public int OutputRowStride, OutputBlockStride;
         public float* Residual;
     }
@@ -341,7 +362,7 @@ internal static unsafe class ConvChannelsLast
                 }
             }
         }
-        if (TL.Value == 1) Finish(ref block, i, j, columns, o, two, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
+        if (TL.Value == 1 || !block.BlockedOutput) Finish(ref block, i, j, columns, o, two, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
         else FinishBlocked(ref block, i, j, columns, o, two, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
     }
 
