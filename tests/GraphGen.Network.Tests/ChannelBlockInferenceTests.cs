@@ -44,4 +44,24 @@ public class ChannelBlockInferenceTests
         net.Forward(x.AsSpan(0, 2 * ChannelBlockNet.Layout.InputSize), two);
         Assert.Equal(all.Take(two.Length).Select(BitConverter.SingleToInt32Bits), two.Select(BitConverter.SingleToInt32Bits));
     }
+
+    [Fact]
+    public void InferenceBetweenTrainingStepsChangesNothing()
+    {
+        // The blocked twins share floats with buffers only training uses: an inference pass between
+        // two gradient computations leaves the second one's bits as they were.
+        const int batch = 4;
+        var x = GradientChecks.RandomInputs(batch * ChannelBlockNet.Layout.InputSize, 11);
+        var other = GradientChecks.RandomInputs(batch * ChannelBlockNet.Layout.InputSize, 12);
+        var labels = GradientChecks.RandomLabels(batch, 3, 13);
+        float[] Gradients(bool inferBetween)
+        {
+            var net = new ChannelBlockNet(batchCapacity: batch, seed: 14);
+            net.ComputeGradients(x, labels);
+            if (inferBetween) net.Forward(other, new float[batch * net.OutputSize]);
+            net.ComputeGradients(x, labels);
+            return net.Gradients.ToArray();
+        }
+        Assert.Equal(Gradients(false).Select(BitConverter.SingleToInt32Bits), Gradients(true).Select(BitConverter.SingleToInt32Bits));
+    }
 }

@@ -152,7 +152,10 @@ internal sealed partial class NetworkEmitter
                     var previous = _buffers.Where(b => b.Offset < buffer.Offset + buffer.Width && buffer.Offset < b.Offset + b.Width)
                         .OrderByDescending(b => b.LastStep).FirstOrDefault();
                     if (previous is not null)
-                        note = $"   // reuses floats of {previous.Name} (free after step {(previous.LastStep + 1).ToString(CultureInfo.InvariantCulture)})";
+                        note = previous.LastStep >= buffer.FirstStep
+                            // Alive at once by step numbers: one is a channel-blocked twin, the other outside the blocked pass.
+                            ? $"   // shares floats with {previous.Name}, which never holds values in the same pass"
+                            : $"   // reuses floats of {previous.Name} (free after step {(previous.LastStep + 1).ToString(CultureInfo.InvariantCulture)})";
                     _buffers.Add(buffer);
                 }
             }

@@ -10,9 +10,31 @@ namespace GraphGen.Generator.Planning;
 /// step, largest first, which is optimal for interval graphs when sizes are equal and close
 /// to it otherwise. Offsets are in floats per sample: a buffer occupies
 /// [Offset·capacity, (Offset + Width)·capacity).
+/// <para>
+/// The channel-blocked twins (<see cref="BufferRole.Blocked"/>) live in a pass of their own: the
+/// blocked inference branch (<see cref="ChannelBlocking"/>) runs them, and nothing that only the
+/// other modes touch (training branches, the backward pass, observed inference) is alive in that
+/// pass. So a twin shares floats with any buffer the blocked pass never touches, unless the
+/// caller reads that buffer after its pass (an output, dLoss/dInput).
+/// </para>
 /// </summary>
 internal static class MemoryPlanner
 {
+    /// <summary>
+    /// The buffers a blocked inference pass touches: its forward steps (a modal step's blocked
+    /// branch, else its inference branch) and the loss, which evaluation runs after it. Empty when
+    /// the plan has no blocked branch.
+    /// </summary>
+    private static HashSet<int> BlockedPass(KernelPlan plan)
+    {
+        var touched = new HashSet<int>();
+        if (!plan.Forward.Any(s => s is ModalStep { BlockedInference: not null })) return touched;
+        var steps = plan.Forward.SelectMany(s => s is ModalStep m ? m.BlockedInference ?? m.Inference : [s]).Concat(plan.Loss);
+        foreach (var use in steps.SelectMany(s => s.Uses))
+            if (use.Operand.Kind == OperandKind.Buffer) touched.Add(use.Operand.Index);
+        return touched;
+    }
+
     public static KernelPlan Place(KernelPlan plan)
     {
         var steps = plan.AllSteps.ToList();
@@ -48,11 +70,15 @@ internal static class MemoryPlanner
                 throw new Graphs.NetworkLimitException($"The network's per-channel statistics need more than {Graphs.NetworkLimits.FloatsLimitText}");
         }
 
+        var blockedPass = BlockedPass(plan);
+        // Whether a and b can never hold values at once: one is a twin, the other outside the blocked pass.
+        bool Apart(Buffer a, Buffer b) =>
+            a.Role == BufferRole.Blocked && !blockedPass.Contains(b.Id) && !b.Pinned || b.Role == BufferRole.Blocked && !blockedPass.Contains(a.Id) && !a.Pinned;
         var placed = new List<Buffer>();
         foreach (var buffer in buffers.Where(b => !b.Unused && !b.Fixed).OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id).ToList())
         {
             var conflicts = placed
-                .Where(p => p.FirstStep <= buffer.LastStep && buffer.FirstStep <= p.LastStep)
+                .Where(p => p.FirstStep <= buffer.LastStep && buffer.FirstStep <= p.LastStep && !Apart(p, buffer))
                 .OrderBy(p => p.Offset)
                 .ToList();
             long offset = 0;
