@@ -113,7 +113,9 @@ internal sealed partial class NetworkEmitter
     private void RenderStep(KernelStep step, Views views)
     {
         new StepRenderer(_target).RenderComment(_w, step, ++_stepNumber);
-        foreach (var use in step.Uses) views.Declare(use.Operand);
+        // A GPU never runs the channel-blocked branch: its twins get no views there.
+        var uses = _target.IsGpu && step is ModalStep { BlockedInference: not null } modal ? (modal with { BlockedInference = null }).Uses : step.Uses;
+        foreach (var use in uses) views.Declare(use.Operand);
         _target.StepNumber = _stepNumber;
         new StepRenderer(_target).RenderBody(_w, step);
     }
