@@ -382,20 +382,17 @@ internal static unsafe class ConvChannelsLast
         nint at = (nint)(o / L) * block.OutputBlockStride + (nint)i * block.OutputRowStride + j * L;
         float* y = block.Output + at, r = block.Residual == null ? null : block.Residual + at;
         var f = block.Activation;
-        if (!two)
-        {
-            Put(y, r, 0, columns, a0, f); Put(y, r, 1, columns, a1, f); Put(y, r, 2, columns, a2, f); Put(y, r, 3, columns, a3, f);
-            Put(y, r, 4, columns, a4, f); Put(y, r, 5, columns, a5, f); Put(y, r, 6, columns, a6, f); Put(y, r, 7, columns, a7, f);
-            Put(y, r, 8, columns, a8, f); Put(y, r, 9, columns, a9, f); Put(y, r, 10, columns, a10, f); Put(y, r, 11, columns, a11, f);
-            Put(y, r, 12, columns, a12, f); Put(y, r, 13, columns, a13, f); Put(y, r, 14, columns, a14, f); Put(y, r, 15, columns, a15, f);
-            return;
-        }
         Put(y, r, 0, columns, a0, f); Put(y, r, 1, columns, a1, f); Put(y, r, 2, columns, a2, f); Put(y, r, 3, columns, a3, f);
         Put(y, r, 4, columns, a4, f); Put(y, r, 5, columns, a5, f); Put(y, r, 6, columns, a6, f); Put(y, r, 7, columns, a7, f);
-        y += block.OutputBlockStride;
-        if (r != null) r += block.OutputBlockStride;
-        Put(y, r, 0, columns, a8, f); Put(y, r, 1, columns, a9, f); Put(y, r, 2, columns, a10, f); Put(y, r, 3, columns, a11, f);
-        Put(y, r, 4, columns, a12, f); Put(y, r, 5, columns, a13, f); Put(y, r, 6, columns, a14, f); Put(y, r, 7, columns, a15, f);
+        // a8…a15: pixels 8…15 of this block, or, with two vectors, pixels 0…7 of the next.
+        int k = two ? 0 : 8;
+        if (two)
+        {
+            y += block.OutputBlockStride;
+            if (r != null) r += block.OutputBlockStride;
+        }
+        Put(y, r, k, columns, a8, f); Put(y, r, k + 1, columns, a9, f); Put(y, r, k + 2, columns, a10, f); Put(y, r, k + 3, columns, a11, f);
+        Put(y, r, k + 4, columns, a12, f); Put(y, r, k + 5, columns, a13, f); Put(y, r, k + 6, columns, a14, f); Put(y, r, k + 7, columns, a15, f);
     }
 
     /// <summary>Pixel k of a block, if the block holds it: f(residual + value), or f(value) without a residual.</summary>
