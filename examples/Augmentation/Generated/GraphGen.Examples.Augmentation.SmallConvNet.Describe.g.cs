@@ -122,7 +122,6 @@ partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
           n2 [label="c1\nRelu  [B, 16, 8, 8]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="conv2\nConv2d \"conv2\"  [B, 32, 8, 8]\n4,640 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n5 [label="pooled\nMaxPool2d  [B, 32, 4, 4]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n6 [label="flatten6\nFlatten  [B, 512]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n7 [label="fc1\nDense \"fc1\"  [B, 64]\n32,832 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n9 [label="fc2\nDense \"fc2\"  [B, 10]\n650 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n11 [label="softmaxCrossEntropy11\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -133,24 +132,22 @@ partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
           s4 [label="10. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
           s5 [label="11. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
           s6 [label="12. dense fc1 dx\n→ dFlatten6", fillcolor="#fff1dc"];
-          s7 [label="13. Flatten backward\n→ dPooled", fillcolor="#fff1dc"];
-          s8 [label="14. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
-          s9 [label="15. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
-          s10 [label="16. conv conv2 dx\n→ dC1", fillcolor="#fff1dc"];
-          s11 [label="17. Relu backward\n→ dConv1", fillcolor="#fff1dc"];
-          s12 [label="18. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
+          s7 [label="13. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
+          s8 [label="14. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
+          s9 [label="15. conv conv2 dx\n→ dC1", fillcolor="#fff1dc"];
+          s10 [label="16. Relu backward\n→ dConv1", fillcolor="#fff1dc"];
+          s11 [label="17. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dFc2"];
           s0 -> s2 [label="dFc2"];
           s0 -> s3 [label="dFc2"];
           s3 -> s4 [label="dFc1"];
           s3 -> s5 [label="dFc1"];
           s3 -> s6 [label="dFc1"];
-          s6 -> s7 [label="dFlatten6"];
-          s7 -> s8 [label="dPooled"];
-          s8 -> s9 [label="dConv2"];
-          s8 -> s10 [label="dConv2"];
-          s10 -> s11 [label="dC1"];
-          s11 -> s12 [label="dConv1"];
+          s6 -> s7 [label="dPooled"];
+          s7 -> s8 [label="dConv2"];
+          s7 -> s9 [label="dConv2"];
+          s9 -> s10 [label="dC1"];
+          s10 -> s11 [label="dConv1"];
           s0 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
@@ -158,12 +155,11 @@ partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
           s4 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -173,7 +169,6 @@ partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
           n2["c1<br/>Relu [B, 16, 8, 8]"]:::forward
           n3["conv2<br/>Conv2d #quot;conv2#quot; [B, 32, 8, 8]<br/>4,640 parameters"]:::forward
           n5["pooled<br/>MaxPool2d [B, 32, 4, 4]"]:::forward
-          n6["flatten6<br/>Flatten [B, 512]"]:::forward
           n7["fc1<br/>Dense #quot;fc1#quot; [B, 64]<br/>32,832 parameters"]:::forward
           n9["fc2<br/>Dense #quot;fc2#quot; [B, 10]<br/>650 parameters"]:::forward
           n11["softmaxCrossEntropy11<br/>SoftmaxCrossEntropy scalar"]:::forward
@@ -184,24 +179,22 @@ partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
           s4["10. dense fc1 dW<br/>→ dFc1Weight"]:::backward
           s5["11. dense fc1 db<br/>→ dFc1Bias"]:::backward
           s6["12. dense fc1 dx<br/>→ dFlatten6"]:::backward
-          s7["13. Flatten backward<br/>→ dPooled"]:::backward
-          s8["14. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
-          s9["15. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
-          s10["16. conv conv2 dx<br/>→ dC1"]:::backward
-          s11["17. Relu backward<br/>→ dConv1"]:::backward
-          s12["18. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
+          s7["13. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
+          s8["14. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
+          s9["15. conv conv2 dx<br/>→ dC1"]:::backward
+          s10["16. Relu backward<br/>→ dConv1"]:::backward
+          s11["17. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
           s0 -->|dFc2| s1
           s0 -->|dFc2| s2
           s0 -->|dFc2| s3
           s3 -->|dFc1| s4
           s3 -->|dFc1| s5
           s3 -->|dFc1| s6
-          s6 -->|dFlatten6| s7
-          s7 -->|dPooled| s8
-          s8 -->|dConv2| s9
-          s8 -->|dConv2| s10
-          s10 -->|dC1| s11
-          s11 -->|dConv1| s12
+          s6 -->|dPooled| s7
+          s7 -->|dConv2| s8
+          s7 -->|dConv2| s9
+          s9 -->|dC1| s10
+          s10 -->|dConv1| s11
           s0 -.- n11
           s1 -.- n9
           s2 -.- n9
@@ -209,12 +202,11 @@ partial class SmallConvNet : global::GraphGen.Onnx.IOnnxExportable
           s4 -.- n7
           s5 -.- n7
           s6 -.- n7
-          s7 -.- n6
-          s8 -.- n5
+          s7 -.- n5
+          s8 -.- n3
           s9 -.- n3
-          s10 -.- n3
-          s11 -.- n2
-          s12 -.- n1
+          s10 -.- n2
+          s11 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

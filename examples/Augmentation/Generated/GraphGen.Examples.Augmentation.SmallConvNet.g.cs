@@ -20,31 +20,31 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
     //   fc2.bias      [10]             38272      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 7168 floats. Steps are numbered in training order: forward 1–5, loss 6, backward 7–18.
+    //   One arena of capacity × 6154 floats. Steps are numbered in training order: forward 1–5, loss 6, backward 7–17.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer        holds                      floats/sample  offset  live (steps)
-    //   c1            Relu output                         1024       0  1–17
-    //   c2            Relu output                         2048    1024  2–14
-    //   pooled        MaxPool2d output                     512    3072  2–3
-    //   pooledArgmax  saved by MaxPool2d (ints)            512    3584  2–14
-    //   flatten6      Flatten output                       512    4096  3–10
-    //   h             Relu output                           64    3072  4–9
-    //   fc2           Dense "fc2" output                    10    3136  5–end
-    //   dFc2          dLoss/dfc2                            10    3146  6–9
-    //   dFc1          dLoss/dfc1                            64    3156  9–12
-    //   dFlatten6     dLoss/dflatten6                      512    4096  12–13
-    //   dPooled       dLoss/dpooled                        512    4608  13–14
-    //   dConv2        dLoss/dconv2                        2048    5120  14–16
-    //   dC1           dLoss/dc1                           1024    1024  16–17
-    //   dConv1        dLoss/dconv1                        1024    2048  17–18
-    //   Sharing saves 2708 of 9876 floats per sample (27%).
+    //   buffer        holds                                   floats/sample  offset  live (steps)
+    //   c1            Relu output                                      1024    4096  1–16
+    //   c2            Relu output                                      2048       0  2–13
+    //   pooled        MaxPool2d output                                  512    2048  2–3
+    //   pooledArgmax  saved by MaxPool2d (ints)                         512    5120  2–13
+    //   flatten6      Flatten output                                    512    2560  3–10
+    //   h             Relu output                                        64    2048  4–9
+    //   fc2           Dense "fc2" output                                 10    6144  5–end
+    //   dFc2          dLoss/dfc2                                         10    2176  6–9
+    //   dFc1          dLoss/dfc1                                         64    2112  9–12
+    //   dFlatten6     dLoss/dflatten6                                   512    5632  12–13
+    //   dPooled       dLoss/dpooled: the floats of dFlatten6            512    5632  13–13
+    //   dConv2        dLoss/dconv2                                     2048    2048  13–15
+    //   dC1           dLoss/dc1                                        1024       0  15–16
+    //   dConv1        dLoss/dconv1                                     1024    1024  16–17
+    //   Sharing saves 3210 of 9364 floats per sample (34%).
     /// <summary>What SmallConvNet is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "SmallConvNet",
         InputShape = [1, 8, 8],
         OutputSizes = [10],
-        Outputs = [new(3136, 10)],
+        Outputs = [new(6144, 10)],
         TargetSize = 1,
         ClassCount = 10,
         Parameters = new(
@@ -67,7 +67,7 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
             new("h", "Relu", [64]),
             new("fc2", "Dense \"fc2\"", [10]),
         ],
-        ArenaWidth = 7168,
+        ArenaWidth = 6154,
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -85,7 +85,7 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //    fused: Relu is applied as each output is written, so conv1 is never stored
         var conv1Weight = ParameterView(0, 144);
         var conv1Bias = ParameterView(144, 16);
-        var c1 = ArenaView(0, batch * 1024);
+        var c1 = ArenaView(4096, batch * 1024);
         global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(1, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, image, conv1Weight, conv1Bias, c1, new global::GraphGen.Kernels.Relu());
         Observe(0, c1, batch);
 
@@ -97,9 +97,9 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //    fused: Relu is applied as each output is written, so conv2 is never stored; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so c2 is not stored
         var conv2Weight = ParameterView(160, 4608);
         var conv2Bias = ParameterView(4768, 32);
-        var c2 = ArenaView(1024, batch * 2048);
-        var pooled = ArenaView(3072, batch * 512);
-        var pooledArgmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(3584, batch * 512));
+        var c2 = ArenaView(0, batch * 2048);
+        var pooled = ArenaView(2048, batch * 512);
+        var pooledArgmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(5120, batch * 512));
         if (training)
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, c1, conv2Weight, conv2Bias, c2, new global::GraphGen.Kernels.Relu());
@@ -118,7 +118,7 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         Observe(2, pooled, batch);
 
         // 3. Flatten: flatten6 [512] = pooled [32, 4, 4] (the same values, another shape)
-        var flatten6 = ArenaView(4096, batch * 512);
+        var flatten6 = ArenaView(2560, batch * 512);
         pooled.CopyTo(flatten6);
         Observe(3, flatten6, batch);
 
@@ -129,7 +129,7 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //    fused: bias and Relu are applied in the GEMM epilogue, so fc1 is never stored
         var fc1Weight = ParameterView(4800, 32768);
         var fc1Bias = ParameterView(37568, 64);
-        var h = ArenaView(3072, batch * 64);   // reuses floats of pooled (free after step 3)
+        var h = ArenaView(2048, batch * 64);   // reuses floats of pooled (free after step 3)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(flatten6, fc1Weight, h, batch, 64, 512, bias: fc1Bias, new global::GraphGen.Kernels.Relu());
         Observe(4, h, batch);
 
@@ -138,7 +138,7 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //      W = fc2.weight [10, 64], b = fc2.bias [10]
         var fc2Weight = ParameterView(37632, 640);
         var fc2Bias = ParameterView(38272, 10);
-        var fc2 = ArenaView(3136, batch * 10);   // reuses floats of pooled (free after step 3)
+        var fc2 = ArenaView(6144, batch * 10);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h, fc2Weight, fc2, batch, 10, 64, bias: fc2Bias);
         Observe(5, fc2, batch);
     }
@@ -149,8 +149,8 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         // 6. SoftmaxCrossEntropy(fc2, digit), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        var fc2 = ArenaView(3136, batch * 10);
-        var dFc2 = ArenaView(3146, batch * 10);
+        var fc2 = ArenaView(6144, batch * 10);
+        var dFc2 = ArenaView(2176, batch * 10);
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(fc2, digit, withGradient ? dFc2 : default, batch, 10);
 
         return term0;
@@ -164,8 +164,8 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
     {
         // 7. Dense "fc2" backward, weight: dW = dFc2ᵀ · h   (W = fc2.weight)
         //      dW[o, i] = Σ_r dFc2[r, o] · h[r, i]   (summed over the batch)
-        var dFc2 = ArenaView(3146, batch * 10);
-        var h = ArenaView(3072, batch * 64);
+        var dFc2 = ArenaView(2176, batch * 10);
+        var h = ArenaView(2048, batch * 64);
         var dFc2Weight = GradientView(37632, 640);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc2, h, dFc2Weight, 10, 64, batch);
 
@@ -178,12 +178,12 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //    then Relu backward: dFc1 = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dh is never stored
         var fc2Weight = ParameterView(37632, 640);
-        var dFc1 = ArenaView(3156, batch * 64);
+        var dFc1 = ArenaView(2112, batch * 64);
         global::GraphGen.Kernels.Gemm.Multiply(dFc2, fc2Weight, dFc1, batch, 64, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: h);
 
         // 10. Dense "fc1" backward, weight: dW = dFc1ᵀ · flatten6   (W = fc1.weight)
         //      dW[o, i] = Σ_r dFc1[r, o] · flatten6[r, i]   (summed over the batch)
-        var flatten6 = ArenaView(4096, batch * 512);
+        var flatten6 = ArenaView(2560, batch * 512);
         var dFc1Weight = GradientView(4800, 32768);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc1, flatten6, dFc1Weight, 64, 512, batch);
 
@@ -194,37 +194,34 @@ partial class SmallConvNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         // 12. Dense "fc1" backward, input: dFlatten6 = dFc1 · W
         //      dFlatten6[r, i] = Σ_o dFc1[r, o] · W[o, i]
         var fc1Weight = ParameterView(4800, 32768);
-        var dFlatten6 = ArenaView(4096, batch * 512);   // reuses floats of flatten6 (free after step 10)
+        var dFlatten6 = ArenaView(5632, batch * 512);
         global::GraphGen.Kernels.Gemm.Multiply(dFc1, fc1Weight, dFlatten6, batch, 512, 64);
 
-        // 13. Flatten backward: dPooled = dFlatten6 seen as [32, 4, 4]
-        var dPooled = ArenaView(4608, batch * 512);
-        dFlatten6.CopyTo(dPooled);
-
-        // 14. MaxPool2d backward: each dPooled value goes to the input that was the maximum of its window (pooledArgmax); the others get 0
+        // 13. MaxPool2d backward: each dPooled value goes to the input that was the maximum of its window (pooledArgmax); the others get 0
         //    then Relu backward: dConv2 = dC2 where c2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied to each plane as its gradient is routed, so dC2 is never stored
-        var pooledArgmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(3584, batch * 512));
-        var dConv2 = ArenaView(5120, batch * 2048);
-        var c2 = ArenaView(1024, batch * 2048);
+        var dPooled = dFlatten6;   // the same floats: the gradient is passed on unchanged, so it is not copied
+        var pooledArgmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(5120, batch * 512));
+        var dConv2 = ArenaView(2048, batch * 2048);   // reuses floats of dFc1 (free after step 12)
+        var c2 = ArenaView(0, batch * 2048);
         global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(32, 8, 8, 2, 2, 2, 2, 0, 0), batch, dPooled, pooledArgmax, dConv2, new global::GraphGen.Kernels.Relu(), c2);
 
-        // 15. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · c1[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
-        var c1 = ArenaView(0, batch * 1024);
+        // 14. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · c1[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
+        var c1 = ArenaView(4096, batch * 1024);
         var dConv2Weight = GradientView(160, 4608);
         var dConv2Bias = GradientView(4768, 32);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, c1, dConv2, dConv2Weight, dConv2Bias, accumulate: false);
 
-        // 16. Conv2d "conv2" backward, input: dC1 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
+        // 15. Conv2d "conv2" backward, input: dC1 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
         var conv2Weight = ParameterView(160, 4608);
-        var dC1 = ArenaView(1024, batch * 1024);   // reuses floats of c2 (free after step 14)
+        var dC1 = ArenaView(0, batch * 1024);   // reuses floats of c2 (free after step 13)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dConv2, conv2Weight, dC1, accumulate: false);
 
-        // 17. Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dConv1 = ArenaView(2048, batch * 1024);   // reuses floats of c2 (free after step 14)
+        // 16. Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dConv1 = ArenaView(1024, batch * 1024);   // reuses floats of c2 (free after step 13)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), c1, dC1, dConv1, accumulate: false);
 
-        // 18. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
+        // 17. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
         var dConv1Weight = GradientView(0, 144);
         var dConv1Bias = GradientView(144, 16);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(1, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, image, dConv1, dConv1Weight, dConv1Bias, accumulate: false);

@@ -346,11 +346,9 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n13 [label="matMul13\nMatMul  [B, 4, 64, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n14 [label="mergeHeads14\nMergeHeads  [B, 64, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n15 [label="block0Proj\nDense \"block0.proj\"  [B, 64, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n16 [label="x2\nAdd  [B, 64, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n17 [label="block0Ln2\nLayerNorm \"block0.ln2\"  [B, 64, 128]\n256 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n18 [label="block0Up\nDense \"block0.up\"  [B, 64, 512]\n66,048 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n20 [label="block0Down\nDense \"block0.down\"  [B, 64, 128]\n65,664 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n21 [label="x3\nAdd  [B, 64, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n22 [label="n2\nLayerNorm \"block1.ln1\"  [B, 64, 128]\n256 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n23 [label="block1Query\nDense \"block1.query\"  [B, 64, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n24 [label="q2\nSplitHeads  [B, 4, 64, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -363,11 +361,9 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n32 [label="matMul32\nMatMul  [B, 4, 64, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n33 [label="mergeHeads33\nMergeHeads  [B, 64, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n34 [label="block1Proj\nDense \"block1.proj\"  [B, 64, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n35 [label="x4\nAdd  [B, 64, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n36 [label="block1Ln2\nLayerNorm \"block1.ln2\"  [B, 64, 128]\n256 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n37 [label="block1Up\nDense \"block1.up\"  [B, 64, 512]\n66,048 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n39 [label="block1Down\nDense \"block1.down\"  [B, 64, 128]\n65,664 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n40 [label="x5\nAdd  [B, 64, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n41 [label="finalLn\nLayerNorm \"final.ln\"  [B, 64, 128]\n256 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n42 [label="head\nDense \"head\"  [B, 64, 96]\n12,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n44 [label="softmaxCrossEntropy44\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -376,268 +372,265 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           s2 [label="43. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
           s3 [label="44. dense head dx\n→ dFinalLn", fillcolor="#fff1dc"];
           s4 [label="45. LayerNorm backward\n→ dX5, dFinalLnWeight, dFinalLnBias", fillcolor="#fff1dc"];
-          s5 [label="46. Add backward\n→ dX4", fillcolor="#fff1dc"];
-          s6 [label="47. Add backward\n→ dBlock1Down", fillcolor="#fff1dc"];
-          s7 [label="48. dense block1.down dW\n→ dBlock1DownWeight", fillcolor="#fff1dc"];
-          s8 [label="49. dense block1.down db\n→ dBlock1DownBias", fillcolor="#fff1dc"];
-          s9 [label="50. dense block1.down dx + Gelu backward\n→ dBlock1Up", fillcolor="#fff1dc"];
-          s10 [label="51. dense block1.up dW\n→ dBlock1UpWeight", fillcolor="#fff1dc"];
-          s11 [label="52. dense block1.up db\n→ dBlock1UpBias", fillcolor="#fff1dc"];
-          s12 [label="53. dense block1.up dx\n→ dBlock1Ln2", fillcolor="#fff1dc"];
-          s13 [label="54. clear dBlock1Ln2Weight\n→ dBlock1Ln2Weight", fillcolor="#fff1dc"];
-          s14 [label="55. clear dBlock1Ln2Bias\n→ dBlock1Ln2Bias", fillcolor="#fff1dc"];
-          s15 [label="56. LayerNorm backward\n→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias", fillcolor="#fff1dc"];
-          s16 [label="57. Add backward\n→ dX3", fillcolor="#fff1dc"];
-          s17 [label="58. Add backward\n→ dBlock1Proj", fillcolor="#fff1dc"];
-          s18 [label="59. dense block1.proj dW\n→ dBlock1ProjWeight", fillcolor="#fff1dc"];
-          s19 [label="60. dense block1.proj db\n→ dBlock1ProjBias", fillcolor="#fff1dc"];
-          s20 [label="61. dense block1.proj dx\n→ dMergeHeads33", fillcolor="#fff1dc"];
-          s21 [label="62. MergeHeads backward\n→ dMatMul32", fillcolor="#fff1dc"];
-          s22 [label="63. MatMul backward dA\n→ dWeights2", fillcolor="#fff1dc"];
-          s23 [label="64. MatMul backward dB\n→ dV2", fillcolor="#fff1dc"];
-          s24 [label="65. CausalSoftmax backward + Scale backward\n→ dMatMul29", fillcolor="#fff1dc"];
-          s25 [label="66. MatMul backward dA\n→ dQ2", fillcolor="#fff1dc"];
-          s26 [label="67. MatMul backward dB\n→ dK2", fillcolor="#fff1dc"];
-          s27 [label="68. SplitHeads backward\n→ dBlock1Value", fillcolor="#fff1dc"];
-          s28 [label="69. dense block1.value dW\n→ dBlock1ValueWeight", fillcolor="#fff1dc"];
-          s29 [label="70. dense block1.value db\n→ dBlock1ValueBias", fillcolor="#fff1dc"];
-          s30 [label="71. dense block1.value dx\n→ dN2", fillcolor="#fff1dc"];
-          s31 [label="72. SplitHeads backward\n→ dBlock1Key", fillcolor="#fff1dc"];
-          s32 [label="73. dense block1.key dW\n→ dBlock1KeyWeight", fillcolor="#fff1dc"];
-          s33 [label="74. dense block1.key db\n→ dBlock1KeyBias", fillcolor="#fff1dc"];
-          s34 [label="75. dense block1.key dx\n→ dN2", fillcolor="#fff1dc"];
-          s35 [label="76. SplitHeads backward\n→ dBlock1Query", fillcolor="#fff1dc"];
-          s36 [label="77. dense block1.query dW\n→ dBlock1QueryWeight", fillcolor="#fff1dc"];
-          s37 [label="78. dense block1.query db\n→ dBlock1QueryBias", fillcolor="#fff1dc"];
-          s38 [label="79. dense block1.query dx\n→ dN2", fillcolor="#fff1dc"];
-          s39 [label="80. clear dBlock1Ln1Weight\n→ dBlock1Ln1Weight", fillcolor="#fff1dc"];
-          s40 [label="81. clear dBlock1Ln1Bias\n→ dBlock1Ln1Bias", fillcolor="#fff1dc"];
-          s41 [label="82. LayerNorm backward\n→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias", fillcolor="#fff1dc"];
-          s42 [label="83. Add backward\n→ dX2", fillcolor="#fff1dc"];
-          s43 [label="84. Add backward\n→ dBlock0Down", fillcolor="#fff1dc"];
-          s44 [label="85. dense block0.down dW\n→ dBlock0DownWeight", fillcolor="#fff1dc"];
-          s45 [label="86. dense block0.down db\n→ dBlock0DownBias", fillcolor="#fff1dc"];
-          s46 [label="87. dense block0.down dx + Gelu backward\n→ dBlock0Up", fillcolor="#fff1dc"];
-          s47 [label="88. dense block0.up dW\n→ dBlock0UpWeight", fillcolor="#fff1dc"];
-          s48 [label="89. dense block0.up db\n→ dBlock0UpBias", fillcolor="#fff1dc"];
-          s49 [label="90. dense block0.up dx\n→ dBlock0Ln2", fillcolor="#fff1dc"];
-          s50 [label="91. clear dBlock0Ln2Weight\n→ dBlock0Ln2Weight", fillcolor="#fff1dc"];
-          s51 [label="92. clear dBlock0Ln2Bias\n→ dBlock0Ln2Bias", fillcolor="#fff1dc"];
-          s52 [label="93. LayerNorm backward\n→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias", fillcolor="#fff1dc"];
-          s53 [label="94. Add backward\n→ dx", fillcolor="#fff1dc"];
-          s54 [label="95. Add backward\n→ dBlock0Proj", fillcolor="#fff1dc"];
-          s55 [label="96. dense block0.proj dW\n→ dBlock0ProjWeight", fillcolor="#fff1dc"];
-          s56 [label="97. dense block0.proj db\n→ dBlock0ProjBias", fillcolor="#fff1dc"];
-          s57 [label="98. dense block0.proj dx\n→ dMergeHeads14", fillcolor="#fff1dc"];
-          s58 [label="99. MergeHeads backward\n→ dMatMul13", fillcolor="#fff1dc"];
-          s59 [label="100. MatMul backward dA\n→ dWeights", fillcolor="#fff1dc"];
-          s60 [label="101. MatMul backward dB\n→ dv", fillcolor="#fff1dc"];
-          s61 [label="102. CausalSoftmax backward + Scale backward\n→ dMatMul10", fillcolor="#fff1dc"];
-          s62 [label="103. MatMul backward dA\n→ dq", fillcolor="#fff1dc"];
-          s63 [label="104. MatMul backward dB\n→ dk", fillcolor="#fff1dc"];
-          s64 [label="105. SplitHeads backward\n→ dBlock0Value", fillcolor="#fff1dc"];
-          s65 [label="106. dense block0.value dW\n→ dBlock0ValueWeight", fillcolor="#fff1dc"];
-          s66 [label="107. dense block0.value db\n→ dBlock0ValueBias", fillcolor="#fff1dc"];
-          s67 [label="108. dense block0.value dx\n→ dn", fillcolor="#fff1dc"];
-          s68 [label="109. SplitHeads backward\n→ dBlock0Key", fillcolor="#fff1dc"];
-          s69 [label="110. dense block0.key dW\n→ dBlock0KeyWeight", fillcolor="#fff1dc"];
-          s70 [label="111. dense block0.key db\n→ dBlock0KeyBias", fillcolor="#fff1dc"];
-          s71 [label="112. dense block0.key dx\n→ dn", fillcolor="#fff1dc"];
-          s72 [label="113. SplitHeads backward\n→ dBlock0Query", fillcolor="#fff1dc"];
-          s73 [label="114. dense block0.query dW\n→ dBlock0QueryWeight", fillcolor="#fff1dc"];
-          s74 [label="115. dense block0.query db\n→ dBlock0QueryBias", fillcolor="#fff1dc"];
-          s75 [label="116. dense block0.query dx\n→ dn", fillcolor="#fff1dc"];
-          s76 [label="117. clear dBlock0Ln1Weight\n→ dBlock0Ln1Weight", fillcolor="#fff1dc"];
-          s77 [label="118. clear dBlock0Ln1Bias\n→ dBlock0Ln1Bias", fillcolor="#fff1dc"];
-          s78 [label="119. LayerNorm backward\n→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias", fillcolor="#fff1dc"];
-          s79 [label="120. PositionalEmbedding dP\n→ dPositionsWeight", fillcolor="#fff1dc"];
-          s80 [label="121. PositionalEmbedding dx\n→ dTokens", fillcolor="#fff1dc"];
-          s81 [label="122. Embedding backward\n→ dTokensWeight", fillcolor="#fff1dc"];
+          s5 [label="46. dense block1.down dW\n→ dBlock1DownWeight", fillcolor="#fff1dc"];
+          s6 [label="47. dense block1.down db\n→ dBlock1DownBias", fillcolor="#fff1dc"];
+          s7 [label="48. dense block1.down dx + Gelu backward\n→ dBlock1Up", fillcolor="#fff1dc"];
+          s8 [label="49. dense block1.up dW\n→ dBlock1UpWeight", fillcolor="#fff1dc"];
+          s9 [label="50. dense block1.up db\n→ dBlock1UpBias", fillcolor="#fff1dc"];
+          s10 [label="51. dense block1.up dx\n→ dBlock1Ln2", fillcolor="#fff1dc"];
+          s11 [label="52. clear dBlock1Ln2Weight\n→ dBlock1Ln2Weight", fillcolor="#fff1dc"];
+          s12 [label="53. clear dBlock1Ln2Bias\n→ dBlock1Ln2Bias", fillcolor="#fff1dc"];
+          s13 [label="54. LayerNorm backward\n→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias", fillcolor="#fff1dc"];
+          s14 [label="55. dense block1.proj dW\n→ dBlock1ProjWeight", fillcolor="#fff1dc"];
+          s15 [label="56. dense block1.proj db\n→ dBlock1ProjBias", fillcolor="#fff1dc"];
+          s16 [label="57. dense block1.proj dx\n→ dMergeHeads33", fillcolor="#fff1dc"];
+          s17 [label="58. MergeHeads backward\n→ dMatMul32", fillcolor="#fff1dc"];
+          s18 [label="59. MatMul backward dA\n→ dWeights2", fillcolor="#fff1dc"];
+          s19 [label="60. MatMul backward dB\n→ dV2", fillcolor="#fff1dc"];
+          s20 [label="61. CausalSoftmax backward + Scale backward\n→ dMatMul29", fillcolor="#fff1dc"];
+          s21 [label="62. MatMul backward dA\n→ dQ2", fillcolor="#fff1dc"];
+          s22 [label="63. MatMul backward dB\n→ dK2", fillcolor="#fff1dc"];
+          s23 [label="64. SplitHeads backward\n→ dBlock1Value", fillcolor="#fff1dc"];
+          s24 [label="65. dense block1.value dW\n→ dBlock1ValueWeight", fillcolor="#fff1dc"];
+          s25 [label="66. dense block1.value db\n→ dBlock1ValueBias", fillcolor="#fff1dc"];
+          s26 [label="67. dense block1.value dx\n→ dN2", fillcolor="#fff1dc"];
+          s27 [label="68. SplitHeads backward\n→ dBlock1Key", fillcolor="#fff1dc"];
+          s28 [label="69. dense block1.key dW\n→ dBlock1KeyWeight", fillcolor="#fff1dc"];
+          s29 [label="70. dense block1.key db\n→ dBlock1KeyBias", fillcolor="#fff1dc"];
+          s30 [label="71. dense block1.key dx\n→ dN2", fillcolor="#fff1dc"];
+          s31 [label="72. SplitHeads backward\n→ dBlock1Query", fillcolor="#fff1dc"];
+          s32 [label="73. dense block1.query dW\n→ dBlock1QueryWeight", fillcolor="#fff1dc"];
+          s33 [label="74. dense block1.query db\n→ dBlock1QueryBias", fillcolor="#fff1dc"];
+          s34 [label="75. dense block1.query dx\n→ dN2", fillcolor="#fff1dc"];
+          s35 [label="76. clear dBlock1Ln1Weight\n→ dBlock1Ln1Weight", fillcolor="#fff1dc"];
+          s36 [label="77. clear dBlock1Ln1Bias\n→ dBlock1Ln1Bias", fillcolor="#fff1dc"];
+          s37 [label="78. LayerNorm backward\n→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias", fillcolor="#fff1dc"];
+          s38 [label="79. dense block0.down dW\n→ dBlock0DownWeight", fillcolor="#fff1dc"];
+          s39 [label="80. dense block0.down db\n→ dBlock0DownBias", fillcolor="#fff1dc"];
+          s40 [label="81. dense block0.down dx + Gelu backward\n→ dBlock0Up", fillcolor="#fff1dc"];
+          s41 [label="82. dense block0.up dW\n→ dBlock0UpWeight", fillcolor="#fff1dc"];
+          s42 [label="83. dense block0.up db\n→ dBlock0UpBias", fillcolor="#fff1dc"];
+          s43 [label="84. dense block0.up dx\n→ dBlock0Ln2", fillcolor="#fff1dc"];
+          s44 [label="85. clear dBlock0Ln2Weight\n→ dBlock0Ln2Weight", fillcolor="#fff1dc"];
+          s45 [label="86. clear dBlock0Ln2Bias\n→ dBlock0Ln2Bias", fillcolor="#fff1dc"];
+          s46 [label="87. LayerNorm backward\n→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias", fillcolor="#fff1dc"];
+          s47 [label="88. dense block0.proj dW\n→ dBlock0ProjWeight", fillcolor="#fff1dc"];
+          s48 [label="89. dense block0.proj db\n→ dBlock0ProjBias", fillcolor="#fff1dc"];
+          s49 [label="90. dense block0.proj dx\n→ dMergeHeads14", fillcolor="#fff1dc"];
+          s50 [label="91. MergeHeads backward\n→ dMatMul13", fillcolor="#fff1dc"];
+          s51 [label="92. MatMul backward dA\n→ dWeights", fillcolor="#fff1dc"];
+          s52 [label="93. MatMul backward dB\n→ dv", fillcolor="#fff1dc"];
+          s53 [label="94. CausalSoftmax backward + Scale backward\n→ dMatMul10", fillcolor="#fff1dc"];
+          s54 [label="95. MatMul backward dA\n→ dq", fillcolor="#fff1dc"];
+          s55 [label="96. MatMul backward dB\n→ dk", fillcolor="#fff1dc"];
+          s56 [label="97. SplitHeads backward\n→ dBlock0Value", fillcolor="#fff1dc"];
+          s57 [label="98. dense block0.value dW\n→ dBlock0ValueWeight", fillcolor="#fff1dc"];
+          s58 [label="99. dense block0.value db\n→ dBlock0ValueBias", fillcolor="#fff1dc"];
+          s59 [label="100. dense block0.value dx\n→ dn", fillcolor="#fff1dc"];
+          s60 [label="101. SplitHeads backward\n→ dBlock0Key", fillcolor="#fff1dc"];
+          s61 [label="102. dense block0.key dW\n→ dBlock0KeyWeight", fillcolor="#fff1dc"];
+          s62 [label="103. dense block0.key db\n→ dBlock0KeyBias", fillcolor="#fff1dc"];
+          s63 [label="104. dense block0.key dx\n→ dn", fillcolor="#fff1dc"];
+          s64 [label="105. SplitHeads backward\n→ dBlock0Query", fillcolor="#fff1dc"];
+          s65 [label="106. dense block0.query dW\n→ dBlock0QueryWeight", fillcolor="#fff1dc"];
+          s66 [label="107. dense block0.query db\n→ dBlock0QueryBias", fillcolor="#fff1dc"];
+          s67 [label="108. dense block0.query dx\n→ dn", fillcolor="#fff1dc"];
+          s68 [label="109. clear dBlock0Ln1Weight\n→ dBlock0Ln1Weight", fillcolor="#fff1dc"];
+          s69 [label="110. clear dBlock0Ln1Bias\n→ dBlock0Ln1Bias", fillcolor="#fff1dc"];
+          s70 [label="111. LayerNorm backward\n→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias", fillcolor="#fff1dc"];
+          s71 [label="112. PositionalEmbedding dP\n→ dPositionsWeight", fillcolor="#fff1dc"];
+          s72 [label="113. Embedding backward\n→ dTokensWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dHead"];
           s0 -> s2 [label="dHead"];
           s0 -> s3 [label="dHead"];
           s3 -> s4 [label="dFinalLn"];
-          s4 -> s5 [label="dX5"];
-          s4 -> s6 [label="dX5"];
-          s6 -> s7 [label="dBlock1Down"];
-          s6 -> s8 [label="dBlock1Down"];
-          s6 -> s9 [label="dBlock1Down"];
-          s9 -> s10 [label="dBlock1Up"];
-          s9 -> s11 [label="dBlock1Up"];
-          s9 -> s12 [label="dBlock1Up"];
-          s12 -> s15 [label="dBlock1Ln2"];
-          s5 -> s15 [label="dX4"];
-          s13 -> s15 [label="dBlock1Ln2Weight"];
-          s14 -> s15 [label="dBlock1Ln2Bias"];
-          s5 -> s16 [label="dX4"];
-          s15 -> s16 [label="dX4"];
-          s5 -> s17 [label="dX4"];
-          s15 -> s17 [label="dX4"];
-          s17 -> s18 [label="dBlock1Proj"];
-          s17 -> s19 [label="dBlock1Proj"];
-          s17 -> s20 [label="dBlock1Proj"];
-          s20 -> s21 [label="dMergeHeads33"];
-          s21 -> s22 [label="dMatMul32"];
-          s21 -> s23 [label="dMatMul32"];
-          s22 -> s24 [label="dWeights2"];
-          s24 -> s25 [label="dMatMul29"];
-          s24 -> s26 [label="dMatMul29"];
-          s23 -> s27 [label="dV2"];
-          s27 -> s28 [label="dBlock1Value"];
-          s27 -> s29 [label="dBlock1Value"];
-          s27 -> s30 [label="dBlock1Value"];
-          s26 -> s31 [label="dK2"];
-          s31 -> s32 [label="dBlock1Key"];
-          s31 -> s33 [label="dBlock1Key"];
-          s31 -> s34 [label="dBlock1Key"];
+          s4 -> s5 [label="dBlock1Down"];
+          s4 -> s6 [label="dBlock1Down"];
+          s4 -> s7 [label="dBlock1Down"];
+          s7 -> s8 [label="dBlock1Up"];
+          s7 -> s9 [label="dBlock1Up"];
+          s7 -> s10 [label="dBlock1Up"];
+          s10 -> s13 [label="dBlock1Ln2"];
+          s4 -> s13 [label="dX4"];
+          s11 -> s13 [label="dBlock1Ln2Weight"];
+          s12 -> s13 [label="dBlock1Ln2Bias"];
+          s4 -> s14 [label="dBlock1Proj"];
+          s13 -> s14 [label="dBlock1Proj"];
+          s4 -> s15 [label="dBlock1Proj"];
+          s13 -> s15 [label="dBlock1Proj"];
+          s4 -> s16 [label="dBlock1Proj"];
+          s13 -> s16 [label="dBlock1Proj"];
+          s16 -> s17 [label="dMergeHeads33"];
+          s17 -> s18 [label="dMatMul32"];
+          s17 -> s19 [label="dMatMul32"];
+          s18 -> s20 [label="dWeights2"];
+          s20 -> s21 [label="dMatMul29"];
+          s20 -> s22 [label="dMatMul29"];
+          s19 -> s23 [label="dV2"];
+          s23 -> s24 [label="dBlock1Value"];
+          s23 -> s25 [label="dBlock1Value"];
+          s23 -> s26 [label="dBlock1Value"];
+          s22 -> s27 [label="dK2"];
+          s27 -> s28 [label="dBlock1Key"];
+          s27 -> s29 [label="dBlock1Key"];
+          s27 -> s30 [label="dBlock1Key"];
+          s26 -> s30 [label="dN2"];
+          s21 -> s31 [label="dQ2"];
+          s31 -> s32 [label="dBlock1Query"];
+          s31 -> s33 [label="dBlock1Query"];
+          s31 -> s34 [label="dBlock1Query"];
+          s26 -> s34 [label="dN2"];
           s30 -> s34 [label="dN2"];
-          s25 -> s35 [label="dQ2"];
-          s35 -> s36 [label="dBlock1Query"];
-          s35 -> s37 [label="dBlock1Query"];
-          s35 -> s38 [label="dBlock1Query"];
-          s30 -> s38 [label="dN2"];
-          s34 -> s38 [label="dN2"];
-          s30 -> s41 [label="dN2"];
-          s34 -> s41 [label="dN2"];
-          s38 -> s41 [label="dN2"];
-          s16 -> s41 [label="dX3"];
-          s39 -> s41 [label="dBlock1Ln1Weight"];
-          s40 -> s41 [label="dBlock1Ln1Bias"];
-          s16 -> s42 [label="dX3"];
-          s41 -> s42 [label="dX3"];
-          s16 -> s43 [label="dX3"];
-          s41 -> s43 [label="dX3"];
-          s43 -> s44 [label="dBlock0Down"];
-          s43 -> s45 [label="dBlock0Down"];
-          s43 -> s46 [label="dBlock0Down"];
-          s46 -> s47 [label="dBlock0Up"];
-          s46 -> s48 [label="dBlock0Up"];
-          s46 -> s49 [label="dBlock0Up"];
-          s49 -> s52 [label="dBlock0Ln2"];
-          s42 -> s52 [label="dX2"];
-          s50 -> s52 [label="dBlock0Ln2Weight"];
-          s51 -> s52 [label="dBlock0Ln2Bias"];
-          s42 -> s53 [label="dX2"];
-          s52 -> s53 [label="dX2"];
-          s42 -> s54 [label="dX2"];
-          s52 -> s54 [label="dX2"];
-          s54 -> s55 [label="dBlock0Proj"];
-          s54 -> s56 [label="dBlock0Proj"];
-          s54 -> s57 [label="dBlock0Proj"];
-          s57 -> s58 [label="dMergeHeads14"];
-          s58 -> s59 [label="dMatMul13"];
-          s58 -> s60 [label="dMatMul13"];
-          s59 -> s61 [label="dWeights"];
-          s61 -> s62 [label="dMatMul10"];
-          s61 -> s63 [label="dMatMul10"];
-          s60 -> s64 [label="dv"];
-          s64 -> s65 [label="dBlock0Value"];
-          s64 -> s66 [label="dBlock0Value"];
-          s64 -> s67 [label="dBlock0Value"];
-          s63 -> s68 [label="dk"];
-          s68 -> s69 [label="dBlock0Key"];
-          s68 -> s70 [label="dBlock0Key"];
-          s68 -> s71 [label="dBlock0Key"];
-          s67 -> s71 [label="dn"];
-          s62 -> s72 [label="dq"];
-          s72 -> s73 [label="dBlock0Query"];
-          s72 -> s74 [label="dBlock0Query"];
-          s72 -> s75 [label="dBlock0Query"];
-          s67 -> s75 [label="dn"];
-          s71 -> s75 [label="dn"];
-          s67 -> s78 [label="dn"];
-          s71 -> s78 [label="dn"];
-          s75 -> s78 [label="dn"];
-          s53 -> s78 [label="dx"];
-          s76 -> s78 [label="dBlock0Ln1Weight"];
-          s77 -> s78 [label="dBlock0Ln1Bias"];
-          s53 -> s79 [label="dx"];
-          s78 -> s79 [label="dx"];
-          s53 -> s80 [label="dx"];
-          s78 -> s80 [label="dx"];
-          s80 -> s81 [label="dTokens"];
+          s26 -> s37 [label="dN2"];
+          s30 -> s37 [label="dN2"];
+          s34 -> s37 [label="dN2"];
+          s4 -> s37 [label="dX3"];
+          s13 -> s37 [label="dX3"];
+          s35 -> s37 [label="dBlock1Ln1Weight"];
+          s36 -> s37 [label="dBlock1Ln1Bias"];
+          s4 -> s38 [label="dBlock0Down"];
+          s13 -> s38 [label="dBlock0Down"];
+          s37 -> s38 [label="dBlock0Down"];
+          s4 -> s39 [label="dBlock0Down"];
+          s13 -> s39 [label="dBlock0Down"];
+          s37 -> s39 [label="dBlock0Down"];
+          s4 -> s40 [label="dBlock0Down"];
+          s13 -> s40 [label="dBlock0Down"];
+          s37 -> s40 [label="dBlock0Down"];
+          s40 -> s41 [label="dBlock0Up"];
+          s40 -> s42 [label="dBlock0Up"];
+          s40 -> s43 [label="dBlock0Up"];
+          s43 -> s46 [label="dBlock0Ln2"];
+          s4 -> s46 [label="dX2"];
+          s13 -> s46 [label="dX2"];
+          s37 -> s46 [label="dX2"];
+          s44 -> s46 [label="dBlock0Ln2Weight"];
+          s45 -> s46 [label="dBlock0Ln2Bias"];
+          s4 -> s47 [label="dBlock0Proj"];
+          s13 -> s47 [label="dBlock0Proj"];
+          s37 -> s47 [label="dBlock0Proj"];
+          s46 -> s47 [label="dBlock0Proj"];
+          s4 -> s48 [label="dBlock0Proj"];
+          s13 -> s48 [label="dBlock0Proj"];
+          s37 -> s48 [label="dBlock0Proj"];
+          s46 -> s48 [label="dBlock0Proj"];
+          s4 -> s49 [label="dBlock0Proj"];
+          s13 -> s49 [label="dBlock0Proj"];
+          s37 -> s49 [label="dBlock0Proj"];
+          s46 -> s49 [label="dBlock0Proj"];
+          s49 -> s50 [label="dMergeHeads14"];
+          s50 -> s51 [label="dMatMul13"];
+          s50 -> s52 [label="dMatMul13"];
+          s51 -> s53 [label="dWeights"];
+          s53 -> s54 [label="dMatMul10"];
+          s53 -> s55 [label="dMatMul10"];
+          s52 -> s56 [label="dv"];
+          s56 -> s57 [label="dBlock0Value"];
+          s56 -> s58 [label="dBlock0Value"];
+          s56 -> s59 [label="dBlock0Value"];
+          s55 -> s60 [label="dk"];
+          s60 -> s61 [label="dBlock0Key"];
+          s60 -> s62 [label="dBlock0Key"];
+          s60 -> s63 [label="dBlock0Key"];
+          s59 -> s63 [label="dn"];
+          s54 -> s64 [label="dq"];
+          s64 -> s65 [label="dBlock0Query"];
+          s64 -> s66 [label="dBlock0Query"];
+          s64 -> s67 [label="dBlock0Query"];
+          s59 -> s67 [label="dn"];
+          s63 -> s67 [label="dn"];
+          s59 -> s70 [label="dn"];
+          s63 -> s70 [label="dn"];
+          s67 -> s70 [label="dn"];
+          s4 -> s70 [label="dx"];
+          s13 -> s70 [label="dx"];
+          s37 -> s70 [label="dx"];
+          s46 -> s70 [label="dx"];
+          s68 -> s70 [label="dBlock0Ln1Weight"];
+          s69 -> s70 [label="dBlock0Ln1Bias"];
+          s4 -> s71 [label="dx"];
+          s13 -> s71 [label="dx"];
+          s37 -> s71 [label="dx"];
+          s46 -> s71 [label="dx"];
+          s70 -> s71 [label="dx"];
+          s4 -> s72 [label="dTokens"];
+          s13 -> s72 [label="dTokens"];
+          s37 -> s72 [label="dTokens"];
+          s46 -> s72 [label="dTokens"];
+          s70 -> s72 [label="dTokens"];
           s0 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s48 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s49 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s51 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s52 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s54 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s56 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s57 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s60 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s62 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s63 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s64 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s65 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s66 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s67 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s68 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s69 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s70 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s71 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s72 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s73 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s74 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s75 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s76 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s77 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s78 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s79 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s80 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s81 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s51 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s52 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s53 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s54 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s55 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s56 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s57 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s58 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s59 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s60 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s61 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s62 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s63 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s64 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s65 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s66 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s67 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s68 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s69 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s70 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s71 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s72 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -657,11 +650,9 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n13["matMul13<br/>MatMul [B, 4, 64, 32]"]:::forward
           n14["mergeHeads14<br/>MergeHeads [B, 64, 128]"]:::forward
           n15["block0Proj<br/>Dense #quot;block0.proj#quot; [B, 64, 128]<br/>16,512 parameters"]:::forward
-          n16["x2<br/>Add [B, 64, 128]"]:::forward
           n17["block0Ln2<br/>LayerNorm #quot;block0.ln2#quot; [B, 64, 128]<br/>256 parameters"]:::forward
           n18["block0Up<br/>Dense #quot;block0.up#quot; [B, 64, 512]<br/>66,048 parameters"]:::forward
           n20["block0Down<br/>Dense #quot;block0.down#quot; [B, 64, 128]<br/>65,664 parameters"]:::forward
-          n21["x3<br/>Add [B, 64, 128]"]:::forward
           n22["n2<br/>LayerNorm #quot;block1.ln1#quot; [B, 64, 128]<br/>256 parameters"]:::forward
           n23["block1Query<br/>Dense #quot;block1.query#quot; [B, 64, 128]<br/>16,512 parameters"]:::forward
           n24["q2<br/>SplitHeads [B, 4, 64, 32]"]:::forward
@@ -674,11 +665,9 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n32["matMul32<br/>MatMul [B, 4, 64, 32]"]:::forward
           n33["mergeHeads33<br/>MergeHeads [B, 64, 128]"]:::forward
           n34["block1Proj<br/>Dense #quot;block1.proj#quot; [B, 64, 128]<br/>16,512 parameters"]:::forward
-          n35["x4<br/>Add [B, 64, 128]"]:::forward
           n36["block1Ln2<br/>LayerNorm #quot;block1.ln2#quot; [B, 64, 128]<br/>256 parameters"]:::forward
           n37["block1Up<br/>Dense #quot;block1.up#quot; [B, 64, 512]<br/>66,048 parameters"]:::forward
           n39["block1Down<br/>Dense #quot;block1.down#quot; [B, 64, 128]<br/>65,664 parameters"]:::forward
-          n40["x5<br/>Add [B, 64, 128]"]:::forward
           n41["finalLn<br/>LayerNorm #quot;final.ln#quot; [B, 64, 128]<br/>256 parameters"]:::forward
           n42["head<br/>Dense #quot;head#quot; [B, 64, 96]<br/>12,384 parameters"]:::forward
           n44["softmaxCrossEntropy44<br/>SoftmaxCrossEntropy scalar"]:::forward
@@ -687,268 +676,265 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           s2["43. dense head db<br/>→ dHeadBias"]:::backward
           s3["44. dense head dx<br/>→ dFinalLn"]:::backward
           s4["45. LayerNorm backward<br/>→ dX5, dFinalLnWeight, dFinalLnBias"]:::backward
-          s5["46. Add backward<br/>→ dX4"]:::backward
-          s6["47. Add backward<br/>→ dBlock1Down"]:::backward
-          s7["48. dense block1.down dW<br/>→ dBlock1DownWeight"]:::backward
-          s8["49. dense block1.down db<br/>→ dBlock1DownBias"]:::backward
-          s9["50. dense block1.down dx + Gelu backward<br/>→ dBlock1Up"]:::backward
-          s10["51. dense block1.up dW<br/>→ dBlock1UpWeight"]:::backward
-          s11["52. dense block1.up db<br/>→ dBlock1UpBias"]:::backward
-          s12["53. dense block1.up dx<br/>→ dBlock1Ln2"]:::backward
-          s13["54. clear dBlock1Ln2Weight<br/>→ dBlock1Ln2Weight"]:::backward
-          s14["55. clear dBlock1Ln2Bias<br/>→ dBlock1Ln2Bias"]:::backward
-          s15["56. LayerNorm backward<br/>→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias"]:::backward
-          s16["57. Add backward<br/>→ dX3"]:::backward
-          s17["58. Add backward<br/>→ dBlock1Proj"]:::backward
-          s18["59. dense block1.proj dW<br/>→ dBlock1ProjWeight"]:::backward
-          s19["60. dense block1.proj db<br/>→ dBlock1ProjBias"]:::backward
-          s20["61. dense block1.proj dx<br/>→ dMergeHeads33"]:::backward
-          s21["62. MergeHeads backward<br/>→ dMatMul32"]:::backward
-          s22["63. MatMul backward dA<br/>→ dWeights2"]:::backward
-          s23["64. MatMul backward dB<br/>→ dV2"]:::backward
-          s24["65. CausalSoftmax backward + Scale backward<br/>→ dMatMul29"]:::backward
-          s25["66. MatMul backward dA<br/>→ dQ2"]:::backward
-          s26["67. MatMul backward dB<br/>→ dK2"]:::backward
-          s27["68. SplitHeads backward<br/>→ dBlock1Value"]:::backward
-          s28["69. dense block1.value dW<br/>→ dBlock1ValueWeight"]:::backward
-          s29["70. dense block1.value db<br/>→ dBlock1ValueBias"]:::backward
-          s30["71. dense block1.value dx<br/>→ dN2"]:::backward
-          s31["72. SplitHeads backward<br/>→ dBlock1Key"]:::backward
-          s32["73. dense block1.key dW<br/>→ dBlock1KeyWeight"]:::backward
-          s33["74. dense block1.key db<br/>→ dBlock1KeyBias"]:::backward
-          s34["75. dense block1.key dx<br/>→ dN2"]:::backward
-          s35["76. SplitHeads backward<br/>→ dBlock1Query"]:::backward
-          s36["77. dense block1.query dW<br/>→ dBlock1QueryWeight"]:::backward
-          s37["78. dense block1.query db<br/>→ dBlock1QueryBias"]:::backward
-          s38["79. dense block1.query dx<br/>→ dN2"]:::backward
-          s39["80. clear dBlock1Ln1Weight<br/>→ dBlock1Ln1Weight"]:::backward
-          s40["81. clear dBlock1Ln1Bias<br/>→ dBlock1Ln1Bias"]:::backward
-          s41["82. LayerNorm backward<br/>→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias"]:::backward
-          s42["83. Add backward<br/>→ dX2"]:::backward
-          s43["84. Add backward<br/>→ dBlock0Down"]:::backward
-          s44["85. dense block0.down dW<br/>→ dBlock0DownWeight"]:::backward
-          s45["86. dense block0.down db<br/>→ dBlock0DownBias"]:::backward
-          s46["87. dense block0.down dx + Gelu backward<br/>→ dBlock0Up"]:::backward
-          s47["88. dense block0.up dW<br/>→ dBlock0UpWeight"]:::backward
-          s48["89. dense block0.up db<br/>→ dBlock0UpBias"]:::backward
-          s49["90. dense block0.up dx<br/>→ dBlock0Ln2"]:::backward
-          s50["91. clear dBlock0Ln2Weight<br/>→ dBlock0Ln2Weight"]:::backward
-          s51["92. clear dBlock0Ln2Bias<br/>→ dBlock0Ln2Bias"]:::backward
-          s52["93. LayerNorm backward<br/>→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias"]:::backward
-          s53["94. Add backward<br/>→ dx"]:::backward
-          s54["95. Add backward<br/>→ dBlock0Proj"]:::backward
-          s55["96. dense block0.proj dW<br/>→ dBlock0ProjWeight"]:::backward
-          s56["97. dense block0.proj db<br/>→ dBlock0ProjBias"]:::backward
-          s57["98. dense block0.proj dx<br/>→ dMergeHeads14"]:::backward
-          s58["99. MergeHeads backward<br/>→ dMatMul13"]:::backward
-          s59["100. MatMul backward dA<br/>→ dWeights"]:::backward
-          s60["101. MatMul backward dB<br/>→ dv"]:::backward
-          s61["102. CausalSoftmax backward + Scale backward<br/>→ dMatMul10"]:::backward
-          s62["103. MatMul backward dA<br/>→ dq"]:::backward
-          s63["104. MatMul backward dB<br/>→ dk"]:::backward
-          s64["105. SplitHeads backward<br/>→ dBlock0Value"]:::backward
-          s65["106. dense block0.value dW<br/>→ dBlock0ValueWeight"]:::backward
-          s66["107. dense block0.value db<br/>→ dBlock0ValueBias"]:::backward
-          s67["108. dense block0.value dx<br/>→ dn"]:::backward
-          s68["109. SplitHeads backward<br/>→ dBlock0Key"]:::backward
-          s69["110. dense block0.key dW<br/>→ dBlock0KeyWeight"]:::backward
-          s70["111. dense block0.key db<br/>→ dBlock0KeyBias"]:::backward
-          s71["112. dense block0.key dx<br/>→ dn"]:::backward
-          s72["113. SplitHeads backward<br/>→ dBlock0Query"]:::backward
-          s73["114. dense block0.query dW<br/>→ dBlock0QueryWeight"]:::backward
-          s74["115. dense block0.query db<br/>→ dBlock0QueryBias"]:::backward
-          s75["116. dense block0.query dx<br/>→ dn"]:::backward
-          s76["117. clear dBlock0Ln1Weight<br/>→ dBlock0Ln1Weight"]:::backward
-          s77["118. clear dBlock0Ln1Bias<br/>→ dBlock0Ln1Bias"]:::backward
-          s78["119. LayerNorm backward<br/>→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias"]:::backward
-          s79["120. PositionalEmbedding dP<br/>→ dPositionsWeight"]:::backward
-          s80["121. PositionalEmbedding dx<br/>→ dTokens"]:::backward
-          s81["122. Embedding backward<br/>→ dTokensWeight"]:::backward
+          s5["46. dense block1.down dW<br/>→ dBlock1DownWeight"]:::backward
+          s6["47. dense block1.down db<br/>→ dBlock1DownBias"]:::backward
+          s7["48. dense block1.down dx + Gelu backward<br/>→ dBlock1Up"]:::backward
+          s8["49. dense block1.up dW<br/>→ dBlock1UpWeight"]:::backward
+          s9["50. dense block1.up db<br/>→ dBlock1UpBias"]:::backward
+          s10["51. dense block1.up dx<br/>→ dBlock1Ln2"]:::backward
+          s11["52. clear dBlock1Ln2Weight<br/>→ dBlock1Ln2Weight"]:::backward
+          s12["53. clear dBlock1Ln2Bias<br/>→ dBlock1Ln2Bias"]:::backward
+          s13["54. LayerNorm backward<br/>→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias"]:::backward
+          s14["55. dense block1.proj dW<br/>→ dBlock1ProjWeight"]:::backward
+          s15["56. dense block1.proj db<br/>→ dBlock1ProjBias"]:::backward
+          s16["57. dense block1.proj dx<br/>→ dMergeHeads33"]:::backward
+          s17["58. MergeHeads backward<br/>→ dMatMul32"]:::backward
+          s18["59. MatMul backward dA<br/>→ dWeights2"]:::backward
+          s19["60. MatMul backward dB<br/>→ dV2"]:::backward
+          s20["61. CausalSoftmax backward + Scale backward<br/>→ dMatMul29"]:::backward
+          s21["62. MatMul backward dA<br/>→ dQ2"]:::backward
+          s22["63. MatMul backward dB<br/>→ dK2"]:::backward
+          s23["64. SplitHeads backward<br/>→ dBlock1Value"]:::backward
+          s24["65. dense block1.value dW<br/>→ dBlock1ValueWeight"]:::backward
+          s25["66. dense block1.value db<br/>→ dBlock1ValueBias"]:::backward
+          s26["67. dense block1.value dx<br/>→ dN2"]:::backward
+          s27["68. SplitHeads backward<br/>→ dBlock1Key"]:::backward
+          s28["69. dense block1.key dW<br/>→ dBlock1KeyWeight"]:::backward
+          s29["70. dense block1.key db<br/>→ dBlock1KeyBias"]:::backward
+          s30["71. dense block1.key dx<br/>→ dN2"]:::backward
+          s31["72. SplitHeads backward<br/>→ dBlock1Query"]:::backward
+          s32["73. dense block1.query dW<br/>→ dBlock1QueryWeight"]:::backward
+          s33["74. dense block1.query db<br/>→ dBlock1QueryBias"]:::backward
+          s34["75. dense block1.query dx<br/>→ dN2"]:::backward
+          s35["76. clear dBlock1Ln1Weight<br/>→ dBlock1Ln1Weight"]:::backward
+          s36["77. clear dBlock1Ln1Bias<br/>→ dBlock1Ln1Bias"]:::backward
+          s37["78. LayerNorm backward<br/>→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias"]:::backward
+          s38["79. dense block0.down dW<br/>→ dBlock0DownWeight"]:::backward
+          s39["80. dense block0.down db<br/>→ dBlock0DownBias"]:::backward
+          s40["81. dense block0.down dx + Gelu backward<br/>→ dBlock0Up"]:::backward
+          s41["82. dense block0.up dW<br/>→ dBlock0UpWeight"]:::backward
+          s42["83. dense block0.up db<br/>→ dBlock0UpBias"]:::backward
+          s43["84. dense block0.up dx<br/>→ dBlock0Ln2"]:::backward
+          s44["85. clear dBlock0Ln2Weight<br/>→ dBlock0Ln2Weight"]:::backward
+          s45["86. clear dBlock0Ln2Bias<br/>→ dBlock0Ln2Bias"]:::backward
+          s46["87. LayerNorm backward<br/>→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias"]:::backward
+          s47["88. dense block0.proj dW<br/>→ dBlock0ProjWeight"]:::backward
+          s48["89. dense block0.proj db<br/>→ dBlock0ProjBias"]:::backward
+          s49["90. dense block0.proj dx<br/>→ dMergeHeads14"]:::backward
+          s50["91. MergeHeads backward<br/>→ dMatMul13"]:::backward
+          s51["92. MatMul backward dA<br/>→ dWeights"]:::backward
+          s52["93. MatMul backward dB<br/>→ dv"]:::backward
+          s53["94. CausalSoftmax backward + Scale backward<br/>→ dMatMul10"]:::backward
+          s54["95. MatMul backward dA<br/>→ dq"]:::backward
+          s55["96. MatMul backward dB<br/>→ dk"]:::backward
+          s56["97. SplitHeads backward<br/>→ dBlock0Value"]:::backward
+          s57["98. dense block0.value dW<br/>→ dBlock0ValueWeight"]:::backward
+          s58["99. dense block0.value db<br/>→ dBlock0ValueBias"]:::backward
+          s59["100. dense block0.value dx<br/>→ dn"]:::backward
+          s60["101. SplitHeads backward<br/>→ dBlock0Key"]:::backward
+          s61["102. dense block0.key dW<br/>→ dBlock0KeyWeight"]:::backward
+          s62["103. dense block0.key db<br/>→ dBlock0KeyBias"]:::backward
+          s63["104. dense block0.key dx<br/>→ dn"]:::backward
+          s64["105. SplitHeads backward<br/>→ dBlock0Query"]:::backward
+          s65["106. dense block0.query dW<br/>→ dBlock0QueryWeight"]:::backward
+          s66["107. dense block0.query db<br/>→ dBlock0QueryBias"]:::backward
+          s67["108. dense block0.query dx<br/>→ dn"]:::backward
+          s68["109. clear dBlock0Ln1Weight<br/>→ dBlock0Ln1Weight"]:::backward
+          s69["110. clear dBlock0Ln1Bias<br/>→ dBlock0Ln1Bias"]:::backward
+          s70["111. LayerNorm backward<br/>→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias"]:::backward
+          s71["112. PositionalEmbedding dP<br/>→ dPositionsWeight"]:::backward
+          s72["113. Embedding backward<br/>→ dTokensWeight"]:::backward
           s0 -->|dHead| s1
           s0 -->|dHead| s2
           s0 -->|dHead| s3
           s3 -->|dFinalLn| s4
-          s4 -->|dX5| s5
-          s4 -->|dX5| s6
-          s6 -->|dBlock1Down| s7
-          s6 -->|dBlock1Down| s8
-          s6 -->|dBlock1Down| s9
-          s9 -->|dBlock1Up| s10
-          s9 -->|dBlock1Up| s11
-          s9 -->|dBlock1Up| s12
-          s12 -->|dBlock1Ln2| s15
-          s5 -->|dX4| s15
-          s13 -->|dBlock1Ln2Weight| s15
-          s14 -->|dBlock1Ln2Bias| s15
-          s5 -->|dX4| s16
-          s15 -->|dX4| s16
-          s5 -->|dX4| s17
-          s15 -->|dX4| s17
-          s17 -->|dBlock1Proj| s18
-          s17 -->|dBlock1Proj| s19
-          s17 -->|dBlock1Proj| s20
-          s20 -->|dMergeHeads33| s21
-          s21 -->|dMatMul32| s22
-          s21 -->|dMatMul32| s23
-          s22 -->|dWeights2| s24
-          s24 -->|dMatMul29| s25
-          s24 -->|dMatMul29| s26
-          s23 -->|dV2| s27
-          s27 -->|dBlock1Value| s28
-          s27 -->|dBlock1Value| s29
-          s27 -->|dBlock1Value| s30
-          s26 -->|dK2| s31
-          s31 -->|dBlock1Key| s32
-          s31 -->|dBlock1Key| s33
-          s31 -->|dBlock1Key| s34
+          s4 -->|dBlock1Down| s5
+          s4 -->|dBlock1Down| s6
+          s4 -->|dBlock1Down| s7
+          s7 -->|dBlock1Up| s8
+          s7 -->|dBlock1Up| s9
+          s7 -->|dBlock1Up| s10
+          s10 -->|dBlock1Ln2| s13
+          s4 -->|dX4| s13
+          s11 -->|dBlock1Ln2Weight| s13
+          s12 -->|dBlock1Ln2Bias| s13
+          s4 -->|dBlock1Proj| s14
+          s13 -->|dBlock1Proj| s14
+          s4 -->|dBlock1Proj| s15
+          s13 -->|dBlock1Proj| s15
+          s4 -->|dBlock1Proj| s16
+          s13 -->|dBlock1Proj| s16
+          s16 -->|dMergeHeads33| s17
+          s17 -->|dMatMul32| s18
+          s17 -->|dMatMul32| s19
+          s18 -->|dWeights2| s20
+          s20 -->|dMatMul29| s21
+          s20 -->|dMatMul29| s22
+          s19 -->|dV2| s23
+          s23 -->|dBlock1Value| s24
+          s23 -->|dBlock1Value| s25
+          s23 -->|dBlock1Value| s26
+          s22 -->|dK2| s27
+          s27 -->|dBlock1Key| s28
+          s27 -->|dBlock1Key| s29
+          s27 -->|dBlock1Key| s30
+          s26 -->|dN2| s30
+          s21 -->|dQ2| s31
+          s31 -->|dBlock1Query| s32
+          s31 -->|dBlock1Query| s33
+          s31 -->|dBlock1Query| s34
+          s26 -->|dN2| s34
           s30 -->|dN2| s34
-          s25 -->|dQ2| s35
-          s35 -->|dBlock1Query| s36
-          s35 -->|dBlock1Query| s37
-          s35 -->|dBlock1Query| s38
-          s30 -->|dN2| s38
-          s34 -->|dN2| s38
-          s30 -->|dN2| s41
-          s34 -->|dN2| s41
-          s38 -->|dN2| s41
-          s16 -->|dX3| s41
-          s39 -->|dBlock1Ln1Weight| s41
-          s40 -->|dBlock1Ln1Bias| s41
-          s16 -->|dX3| s42
-          s41 -->|dX3| s42
-          s16 -->|dX3| s43
-          s41 -->|dX3| s43
-          s43 -->|dBlock0Down| s44
-          s43 -->|dBlock0Down| s45
-          s43 -->|dBlock0Down| s46
-          s46 -->|dBlock0Up| s47
-          s46 -->|dBlock0Up| s48
-          s46 -->|dBlock0Up| s49
-          s49 -->|dBlock0Ln2| s52
-          s42 -->|dX2| s52
-          s50 -->|dBlock0Ln2Weight| s52
-          s51 -->|dBlock0Ln2Bias| s52
-          s42 -->|dX2| s53
-          s52 -->|dX2| s53
-          s42 -->|dX2| s54
-          s52 -->|dX2| s54
-          s54 -->|dBlock0Proj| s55
-          s54 -->|dBlock0Proj| s56
-          s54 -->|dBlock0Proj| s57
-          s57 -->|dMergeHeads14| s58
-          s58 -->|dMatMul13| s59
-          s58 -->|dMatMul13| s60
-          s59 -->|dWeights| s61
-          s61 -->|dMatMul10| s62
-          s61 -->|dMatMul10| s63
-          s60 -->|dv| s64
-          s64 -->|dBlock0Value| s65
-          s64 -->|dBlock0Value| s66
-          s64 -->|dBlock0Value| s67
-          s63 -->|dk| s68
-          s68 -->|dBlock0Key| s69
-          s68 -->|dBlock0Key| s70
-          s68 -->|dBlock0Key| s71
-          s67 -->|dn| s71
-          s62 -->|dq| s72
-          s72 -->|dBlock0Query| s73
-          s72 -->|dBlock0Query| s74
-          s72 -->|dBlock0Query| s75
-          s67 -->|dn| s75
-          s71 -->|dn| s75
-          s67 -->|dn| s78
-          s71 -->|dn| s78
-          s75 -->|dn| s78
-          s53 -->|dx| s78
-          s76 -->|dBlock0Ln1Weight| s78
-          s77 -->|dBlock0Ln1Bias| s78
-          s53 -->|dx| s79
-          s78 -->|dx| s79
-          s53 -->|dx| s80
-          s78 -->|dx| s80
-          s80 -->|dTokens| s81
+          s26 -->|dN2| s37
+          s30 -->|dN2| s37
+          s34 -->|dN2| s37
+          s4 -->|dX3| s37
+          s13 -->|dX3| s37
+          s35 -->|dBlock1Ln1Weight| s37
+          s36 -->|dBlock1Ln1Bias| s37
+          s4 -->|dBlock0Down| s38
+          s13 -->|dBlock0Down| s38
+          s37 -->|dBlock0Down| s38
+          s4 -->|dBlock0Down| s39
+          s13 -->|dBlock0Down| s39
+          s37 -->|dBlock0Down| s39
+          s4 -->|dBlock0Down| s40
+          s13 -->|dBlock0Down| s40
+          s37 -->|dBlock0Down| s40
+          s40 -->|dBlock0Up| s41
+          s40 -->|dBlock0Up| s42
+          s40 -->|dBlock0Up| s43
+          s43 -->|dBlock0Ln2| s46
+          s4 -->|dX2| s46
+          s13 -->|dX2| s46
+          s37 -->|dX2| s46
+          s44 -->|dBlock0Ln2Weight| s46
+          s45 -->|dBlock0Ln2Bias| s46
+          s4 -->|dBlock0Proj| s47
+          s13 -->|dBlock0Proj| s47
+          s37 -->|dBlock0Proj| s47
+          s46 -->|dBlock0Proj| s47
+          s4 -->|dBlock0Proj| s48
+          s13 -->|dBlock0Proj| s48
+          s37 -->|dBlock0Proj| s48
+          s46 -->|dBlock0Proj| s48
+          s4 -->|dBlock0Proj| s49
+          s13 -->|dBlock0Proj| s49
+          s37 -->|dBlock0Proj| s49
+          s46 -->|dBlock0Proj| s49
+          s49 -->|dMergeHeads14| s50
+          s50 -->|dMatMul13| s51
+          s50 -->|dMatMul13| s52
+          s51 -->|dWeights| s53
+          s53 -->|dMatMul10| s54
+          s53 -->|dMatMul10| s55
+          s52 -->|dv| s56
+          s56 -->|dBlock0Value| s57
+          s56 -->|dBlock0Value| s58
+          s56 -->|dBlock0Value| s59
+          s55 -->|dk| s60
+          s60 -->|dBlock0Key| s61
+          s60 -->|dBlock0Key| s62
+          s60 -->|dBlock0Key| s63
+          s59 -->|dn| s63
+          s54 -->|dq| s64
+          s64 -->|dBlock0Query| s65
+          s64 -->|dBlock0Query| s66
+          s64 -->|dBlock0Query| s67
+          s59 -->|dn| s67
+          s63 -->|dn| s67
+          s59 -->|dn| s70
+          s63 -->|dn| s70
+          s67 -->|dn| s70
+          s4 -->|dx| s70
+          s13 -->|dx| s70
+          s37 -->|dx| s70
+          s46 -->|dx| s70
+          s68 -->|dBlock0Ln1Weight| s70
+          s69 -->|dBlock0Ln1Bias| s70
+          s4 -->|dx| s71
+          s13 -->|dx| s71
+          s37 -->|dx| s71
+          s46 -->|dx| s71
+          s70 -->|dx| s71
+          s4 -->|dTokens| s72
+          s13 -->|dTokens| s72
+          s37 -->|dTokens| s72
+          s46 -->|dTokens| s72
+          s70 -->|dTokens| s72
           s0 -.- n44
           s1 -.- n42
           s2 -.- n42
           s3 -.- n42
           s4 -.- n41
-          s5 -.- n40
-          s6 -.- n40
+          s5 -.- n39
+          s6 -.- n39
           s7 -.- n39
-          s8 -.- n39
-          s9 -.- n39
+          s8 -.- n37
+          s9 -.- n37
           s10 -.- n37
-          s11 -.- n37
-          s12 -.- n37
+          s11 -.- n36
+          s12 -.- n36
           s13 -.- n36
-          s14 -.- n36
-          s15 -.- n36
-          s16 -.- n35
-          s17 -.- n35
-          s18 -.- n34
-          s19 -.- n34
-          s20 -.- n34
-          s21 -.- n33
-          s22 -.- n32
-          s23 -.- n32
-          s24 -.- n31
-          s25 -.- n29
-          s26 -.- n29
-          s27 -.- n28
-          s28 -.- n27
-          s29 -.- n27
-          s30 -.- n27
-          s31 -.- n26
-          s32 -.- n25
-          s33 -.- n25
-          s34 -.- n25
-          s35 -.- n24
-          s36 -.- n23
-          s37 -.- n23
-          s38 -.- n23
-          s39 -.- n22
-          s40 -.- n22
-          s41 -.- n22
-          s42 -.- n21
-          s43 -.- n21
-          s44 -.- n20
-          s45 -.- n20
-          s46 -.- n20
-          s47 -.- n18
-          s48 -.- n18
-          s49 -.- n18
-          s50 -.- n17
-          s51 -.- n17
-          s52 -.- n17
-          s53 -.- n16
-          s54 -.- n16
-          s55 -.- n15
-          s56 -.- n15
-          s57 -.- n15
-          s58 -.- n14
-          s59 -.- n13
-          s60 -.- n13
-          s61 -.- n12
-          s62 -.- n10
-          s63 -.- n10
-          s64 -.- n9
-          s65 -.- n8
-          s66 -.- n8
-          s67 -.- n8
-          s68 -.- n7
-          s69 -.- n6
-          s70 -.- n6
-          s71 -.- n6
-          s72 -.- n5
-          s73 -.- n4
-          s74 -.- n4
-          s75 -.- n4
-          s76 -.- n3
-          s77 -.- n3
-          s78 -.- n3
-          s79 -.- n2
-          s80 -.- n2
-          s81 -.- n1
+          s14 -.- n34
+          s15 -.- n34
+          s16 -.- n34
+          s17 -.- n33
+          s18 -.- n32
+          s19 -.- n32
+          s20 -.- n31
+          s21 -.- n29
+          s22 -.- n29
+          s23 -.- n28
+          s24 -.- n27
+          s25 -.- n27
+          s26 -.- n27
+          s27 -.- n26
+          s28 -.- n25
+          s29 -.- n25
+          s30 -.- n25
+          s31 -.- n24
+          s32 -.- n23
+          s33 -.- n23
+          s34 -.- n23
+          s35 -.- n22
+          s36 -.- n22
+          s37 -.- n22
+          s38 -.- n20
+          s39 -.- n20
+          s40 -.- n20
+          s41 -.- n18
+          s42 -.- n18
+          s43 -.- n18
+          s44 -.- n17
+          s45 -.- n17
+          s46 -.- n17
+          s47 -.- n15
+          s48 -.- n15
+          s49 -.- n15
+          s50 -.- n14
+          s51 -.- n13
+          s52 -.- n13
+          s53 -.- n12
+          s54 -.- n10
+          s55 -.- n10
+          s56 -.- n9
+          s57 -.- n8
+          s58 -.- n8
+          s59 -.- n8
+          s60 -.- n7
+          s61 -.- n6
+          s62 -.- n6
+          s63 -.- n6
+          s64 -.- n5
+          s65 -.- n4
+          s66 -.- n4
+          s67 -.- n4
+          s68 -.- n3
+          s69 -.- n3
+          s70 -.- n3
+          s71 -.- n2
+          s72 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

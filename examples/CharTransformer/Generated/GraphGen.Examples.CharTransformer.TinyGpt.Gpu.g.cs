@@ -359,386 +359,359 @@ partial class TinyGpt
             var dFinalLnBias = GradientView(417152, 128);
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dFinalLn, x5, finalLnWeight, finalLnMean, finalLnInvStd, dX5, dFinalLnWeight, dFinalLnBias, accumulate: false);
 
-            // 46. Add backward: dX4 = dX5
-            var dX4 = ArenaView(295424, batch * 8192);   // reuses floats of dFinalLn (free after step 45)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dX5, dX4);
-
-            // 47. Add backward: dBlock1Down = dX5
-            var dBlock1Down = ArenaView(303616, batch * 8192);   // reuses floats of x5 (free after step 45)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dX5, dBlock1Down);
-
-            // 48. Dense "block1.down" backward, weight: dW = dBlock1Downᵀ · hidden2   (W = block1.down.weight)
+            // 46. Dense "block1.down" backward, weight: dW = dBlock1Downᵀ · hidden2   (W = block1.down.weight)
             //      dW[o, i] = Σ_r dBlock1Down[r, o] · hidden2[r, i]   (summed over the batch)
+            var dBlock1Down = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var hidden2 = ArenaView(262656, batch * 32768);
             var dBlock1DownWeight = GradientView(351360, 65536);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Down, hidden2, dBlock1DownWeight, 128, 512, batch * 64);
 
-            // 49. Dense "block1.down" backward, bias: db[o] = Σ_r dBlock1Down[r, o]   (b = block1.down.bias)
+            // 47. Dense "block1.down" backward, bias: db[o] = Σ_r dBlock1Down[r, o]   (b = block1.down.bias)
             var dBlock1DownBias = GradientView(416896, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Down, dBlock1DownBias, batch * 64, 128, accumulate: false);
 
-            // 50. Dense "block1.down" backward, input: dHidden2 = dBlock1Down · W
+            // 48. Dense "block1.down" backward, input: dHidden2 = dBlock1Down · W
             //      dHidden2[r, i] = Σ_o dBlock1Down[r, o] · W[o, i]
             //    then Gelu backward: dBlock1Up = dHidden2 · (Φ(block1Up) + block1Up·φ(block1Up))   (φ: standard normal density)
             //    fused: Gelu′ is applied in the GEMM epilogue, so dHidden2 is never stored
             var block1DownWeight = ParameterView(351360, 65536);
             var block1Up = ArenaView(229888, batch * 32768);
-            var dBlock1Up = ArenaView(262656, batch * 32768);   // reuses floats of hidden2 (free after step 48)
+            var dBlock1Up = ArenaView(262656, batch * 32768);   // reuses floats of hidden2 (free after step 46)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Down, block1DownWeight, dBlock1Up, batch * 64, 512, 128, new global::GraphGen.Kernels.Gelu(), derivativeSource: block1Up);
 
-            // 51. Dense "block1.up" backward, weight: dW = dBlock1Upᵀ · block1Ln2   (W = block1.up.weight)
+            // 49. Dense "block1.up" backward, weight: dW = dBlock1Upᵀ · block1Ln2   (W = block1.up.weight)
             //      dW[o, i] = Σ_r dBlock1Up[r, o] · block1Ln2[r, i]   (summed over the batch)
             var block1Ln2 = ArenaView(164224, batch * 8192);
             var dBlock1UpWeight = GradientView(285312, 65536);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Up, block1Ln2, dBlock1UpWeight, 512, 128, batch * 64);
 
-            // 52. Dense "block1.up" backward, bias: db[o] = Σ_r dBlock1Up[r, o]   (b = block1.up.bias)
+            // 50. Dense "block1.up" backward, bias: db[o] = Σ_r dBlock1Up[r, o]   (b = block1.up.bias)
             var dBlock1UpBias = GradientView(350848, 512);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Up, dBlock1UpBias, batch * 64, 512, accumulate: false);
 
-            // 53. Dense "block1.up" backward, input: dBlock1Ln2 = dBlock1Up · W
+            // 51. Dense "block1.up" backward, input: dBlock1Ln2 = dBlock1Up · W
             //      dBlock1Ln2[r, i] = Σ_o dBlock1Up[r, o] · W[o, i]
             var block1UpWeight = ParameterView(285312, 65536);
-            var dBlock1Ln2 = ArenaView(164224, batch * 8192);   // reuses floats of block1Ln2 (free after step 51)
+            var dBlock1Ln2 = ArenaView(164224, batch * 8192);   // reuses floats of block1Ln2 (free after step 49)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Up, block1UpWeight, dBlock1Ln2, batch * 64, 128, 512);
 
-            // 54. dBlock1Ln2Weight = 0, so that the kernel below can add to every gradient it writes
+            // 52. dBlock1Ln2Weight = 0, so that the kernel below can add to every gradient it writes
             var dBlock1Ln2Weight = GradientView(285056, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock1Ln2Weight);
 
-            // 55. dBlock1Ln2Bias = 0, so that the kernel below can add to every gradient it writes
+            // 53. dBlock1Ln2Bias = 0, so that the kernel below can add to every gradient it writes
             var dBlock1Ln2Bias = GradientView(285184, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock1Ln2Bias);
 
-            // 56. LayerNorm backward: with x̂ = (x4 − μ)·invstd and N values per row,
+            // 54. LayerNorm backward: with x̂ = (x4 − μ)·invstd and N values per row,
             //      dX4 = γ·invstd/N · (N·dBlock1Ln2 − ΣdBlock1Ln2 − x̂·Σ(dBlock1Ln2·x̂)),  dγ = Σ dBlock1Ln2·x̂,  dβ = Σ dBlock1Ln2
             var x4 = ArenaView(205184, batch * 8192);
             var block1Ln2Weight = ParameterView(285056, 128);
             var block1Ln2Mean = ArenaView(229760, batch * 64);
             var block1Ln2InvStd = ArenaView(229824, batch * 64);
+            var dX4 = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dBlock1Ln2, x4, block1Ln2Weight, block1Ln2Mean, block1Ln2InvStd, dX4, dBlock1Ln2Weight, dBlock1Ln2Bias, accumulate: true);
 
-            // 57. Add backward: dX3 = dX4
-            var dX3 = ArenaView(164224, batch * 8192);   // reuses floats of dBlock1Ln2 (free after step 56)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dX4, dX3);
-
-            // 58. Add backward: dBlock1Proj = dX4
-            var dBlock1Proj = ArenaView(205184, batch * 8192);   // reuses floats of x4 (free after step 56)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dX4, dBlock1Proj);
-
-            // 59. Dense "block1.proj" backward, weight: dW = dBlock1Projᵀ · mergeHeads33   (W = block1.proj.weight)
+            // 55. Dense "block1.proj" backward, weight: dW = dBlock1Projᵀ · mergeHeads33   (W = block1.proj.weight)
             //      dW[o, i] = Σ_r dBlock1Proj[r, o] · mergeHeads33[r, i]   (summed over the batch)
+            var dBlock1Proj = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var mergeHeads33 = ArenaView(196992, batch * 8192);
             var dBlock1ProjWeight = GradientView(268544, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Proj, mergeHeads33, dBlock1ProjWeight, 128, 128, batch * 64);
 
-            // 60. Dense "block1.proj" backward, bias: db[o] = Σ_r dBlock1Proj[r, o]   (b = block1.proj.bias)
+            // 56. Dense "block1.proj" backward, bias: db[o] = Σ_r dBlock1Proj[r, o]   (b = block1.proj.bias)
             var dBlock1ProjBias = GradientView(284928, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Proj, dBlock1ProjBias, batch * 64, 128, accumulate: false);
 
-            // 61. Dense "block1.proj" backward, input: dMergeHeads33 = dBlock1Proj · W
+            // 57. Dense "block1.proj" backward, input: dMergeHeads33 = dBlock1Proj · W
             //      dMergeHeads33[r, i] = Σ_o dBlock1Proj[r, o] · W[o, i]
             var block1ProjWeight = ParameterView(268544, 16384);
-            var dMergeHeads33 = ArenaView(196992, batch * 8192);   // reuses floats of mergeHeads33 (free after step 59)
+            var dMergeHeads33 = ArenaView(164224, batch * 8192);   // reuses floats of dBlock1Ln2 (free after step 54)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Proj, block1ProjWeight, dMergeHeads33, batch * 64, 128, 128);
 
-            // 62. MergeHeads backward: dMatMul32 = SplitHeads(dMergeHeads33)
-            var dMatMul32 = ArenaView(205184, batch * 8192);   // reuses floats of dBlock1Proj (free after step 61)
+            // 58. MergeHeads backward: dMatMul32 = SplitHeads(dMergeHeads33)
+            var dMatMul32 = ArenaView(196992, batch * 8192);   // reuses floats of mergeHeads33 (free after step 55)
             global::GraphGen.Gpu.Kernels.Permute.SplitHeads(Device, batch, 64, 4, 32, dMergeHeads33, dMatMul32, accumulate: false);
 
-            // 63. MatMul backward: dWeights2 = dMatMul32·op(v2)ᵀ
+            // 59. MatMul backward: dWeights2 = dMatMul32·op(v2)ᵀ
             var v2 = ArenaView(188800, batch * 8192);
-            var dWeights2 = ArenaView(229760, batch * 16384);   // reuses floats of block1Ln2Mean (free after step 56)
+            var dWeights2 = ArenaView(229760, batch * 16384);   // reuses floats of block1Ln2Mean (free after step 54)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: true, 64, 64, 32, dMatMul32, v2, dWeights2, accumulate: false);
 
-            // 64. MatMul backward: dV2 = op(weights2)ᵀ·dMatMul32
+            // 60. MatMul backward: dV2 = op(weights2)ᵀ·dMatMul32
             var weights2 = ArenaView(213376, batch * 16384);
-            var dV2 = ArenaView(188800, batch * 8192);   // reuses floats of v2 (free after step 63)
+            var dV2 = ArenaView(164224, batch * 8192);   // reuses floats of dMergeHeads33 (free after step 58)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: true, transposeB: false, 64, 32, 64, weights2, dMatMul32, dV2, accumulate: false);
 
-            // 65. Causal softmax backward: dAffine30_j = weights2_j · (dWeights2_j − Σ_k dWeights2_k · weights2_k)   (masked entries have weights2 = 0, so no gradient)
+            // 61. Causal softmax backward: dAffine30_j = weights2_j · (dWeights2_j − Σ_k dWeights2_k · weights2_k)   (masked entries have weights2 = 0, so no gradient)
             //    then Scale backward: dMatMul29 = 0.176777·dAffine30
             //    fused: the scale is applied as each gradient is written, so dAffine30 is never stored
-            var dMatMul29 = ArenaView(196992, batch * 16384);   // reuses floats of dMatMul32 (free after step 64)
+            var dMatMul29 = ArenaView(188800, batch * 16384);   // reuses floats of dMatMul32 (free after step 60)
             global::GraphGen.Gpu.Kernels.CausalSoftmax.Backward(Device, batch * 4, 64, weights2, dWeights2, dMatMul29, accumulate: false, scale: 0.17677669f);
 
-            // 66. MatMul backward: dQ2 = dMatMul29·op(k2)ᵀ
+            // 62. MatMul backward: dQ2 = dMatMul29·op(k2)ᵀ
             var k2 = ArenaView(180608, batch * 8192);
-            var dQ2 = ArenaView(213376, batch * 8192);   // reuses floats of weights2 (free after step 65)
+            var dQ2 = ArenaView(205184, batch * 8192);   // reuses floats of x4 (free after step 54)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: false, 64, 32, 64, dMatMul29, k2, dQ2, accumulate: false);
 
-            // 67. MatMul backward: dK2 = dMatMul29ᵀ·op(q2)   (B is stored transposed)
+            // 63. MatMul backward: dK2 = dMatMul29ᵀ·op(q2)   (B is stored transposed)
             var q2 = ArenaView(172416, batch * 8192);
-            var dK2 = ArenaView(180608, batch * 8192);   // reuses floats of k2 (free after step 66)
+            var dK2 = ArenaView(180608, batch * 8192);   // reuses floats of k2 (free after step 62)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: true, transposeB: false, 64, 32, 64, dMatMul29, q2, dK2, accumulate: false);
 
-            // 68. SplitHeads backward: dBlock1Value = MergeHeads(dV2)
-            var dBlock1Value = ArenaView(172416, batch * 8192);   // reuses floats of q2 (free after step 67)
+            // 64. SplitHeads backward: dBlock1Value = MergeHeads(dV2)
+            var dBlock1Value = ArenaView(172416, batch * 8192);   // reuses floats of q2 (free after step 63)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dV2, dBlock1Value, accumulate: false);
 
-            // 69. Dense "block1.value" backward, weight: dW = dBlock1Valueᵀ · n2   (W = block1.value.weight)
+            // 65. Dense "block1.value" backward, weight: dW = dBlock1Valueᵀ · n2   (W = block1.value.weight)
             //      dW[o, i] = Σ_r dBlock1Value[r, o] · n2[r, i]   (summed over the batch)
             var n2 = ArenaView(147712, batch * 8192);
             var dBlock1ValueWeight = GradientView(252032, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Value, n2, dBlock1ValueWeight, 128, 128, batch * 64);
 
-            // 70. Dense "block1.value" backward, bias: db[o] = Σ_r dBlock1Value[r, o]   (b = block1.value.bias)
+            // 66. Dense "block1.value" backward, bias: db[o] = Σ_r dBlock1Value[r, o]   (b = block1.value.bias)
             var dBlock1ValueBias = GradientView(268416, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Value, dBlock1ValueBias, batch * 64, 128, accumulate: false);
 
-            // 71. Dense "block1.value" backward, input: dN2 = dBlock1Value · W
+            // 67. Dense "block1.value" backward, input: dN2 = dBlock1Value · W
             //      dN2[r, i] = Σ_o dBlock1Value[r, o] · W[o, i]
             var block1ValueWeight = ParameterView(252032, 16384);
-            var dN2 = ArenaView(188800, batch * 8192);   // reuses floats of dV2 (free after step 68)
+            var dN2 = ArenaView(164224, batch * 8192);   // reuses floats of dV2 (free after step 64)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Value, block1ValueWeight, dN2, batch * 64, 128, 128);
 
-            // 72. SplitHeads backward: dBlock1Key = MergeHeads(dK2)
-            var dBlock1Key = ArenaView(172416, batch * 8192);   // reuses floats of dBlock1Value (free after step 71)
+            // 68. SplitHeads backward: dBlock1Key = MergeHeads(dK2)
+            var dBlock1Key = ArenaView(172416, batch * 8192);   // reuses floats of dBlock1Value (free after step 67)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dK2, dBlock1Key, accumulate: false);
 
-            // 73. Dense "block1.key" backward, weight: dW = dBlock1Keyᵀ · n2   (W = block1.key.weight)
+            // 69. Dense "block1.key" backward, weight: dW = dBlock1Keyᵀ · n2   (W = block1.key.weight)
             //      dW[o, i] = Σ_r dBlock1Key[r, o] · n2[r, i]   (summed over the batch)
             var dBlock1KeyWeight = GradientView(235520, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Key, n2, dBlock1KeyWeight, 128, 128, batch * 64);
 
-            // 74. Dense "block1.key" backward, bias: db[o] = Σ_r dBlock1Key[r, o]   (b = block1.key.bias)
+            // 70. Dense "block1.key" backward, bias: db[o] = Σ_r dBlock1Key[r, o]   (b = block1.key.bias)
             var dBlock1KeyBias = GradientView(251904, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Key, dBlock1KeyBias, batch * 64, 128, accumulate: false);
 
-            // 75. Dense "block1.key" backward, input: dN2 += dBlock1Key · W
+            // 71. Dense "block1.key" backward, input: dN2 += dBlock1Key · W
             //      dN2[r, i] += Σ_o dBlock1Key[r, o] · W[o, i]
             var block1KeyWeight = ParameterView(235520, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Key, block1KeyWeight, dN2, batch * 64, 128, 128, accumulate: true);
 
-            // 76. SplitHeads backward: dBlock1Query = MergeHeads(dQ2)
-            var dBlock1Query = ArenaView(172416, batch * 8192);   // reuses floats of dBlock1Key (free after step 75)
+            // 72. SplitHeads backward: dBlock1Query = MergeHeads(dQ2)
+            var dBlock1Query = ArenaView(172416, batch * 8192);   // reuses floats of dBlock1Key (free after step 71)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dQ2, dBlock1Query, accumulate: false);
 
-            // 77. Dense "block1.query" backward, weight: dW = dBlock1Queryᵀ · n2   (W = block1.query.weight)
+            // 73. Dense "block1.query" backward, weight: dW = dBlock1Queryᵀ · n2   (W = block1.query.weight)
             //      dW[o, i] = Σ_r dBlock1Query[r, o] · n2[r, i]   (summed over the batch)
             var dBlock1QueryWeight = GradientView(219008, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Query, n2, dBlock1QueryWeight, 128, 128, batch * 64);
 
-            // 78. Dense "block1.query" backward, bias: db[o] = Σ_r dBlock1Query[r, o]   (b = block1.query.bias)
+            // 74. Dense "block1.query" backward, bias: db[o] = Σ_r dBlock1Query[r, o]   (b = block1.query.bias)
             var dBlock1QueryBias = GradientView(235392, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Query, dBlock1QueryBias, batch * 64, 128, accumulate: false);
 
-            // 79. Dense "block1.query" backward, input: dN2 += dBlock1Query · W
+            // 75. Dense "block1.query" backward, input: dN2 += dBlock1Query · W
             //      dN2[r, i] += Σ_o dBlock1Query[r, o] · W[o, i]
             var block1QueryWeight = ParameterView(219008, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Query, block1QueryWeight, dN2, batch * 64, 128, 128, accumulate: true);
 
-            // 80. dBlock1Ln1Weight = 0, so that the kernel below can add to every gradient it writes
+            // 76. dBlock1Ln1Weight = 0, so that the kernel below can add to every gradient it writes
             var dBlock1Ln1Weight = GradientView(218752, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock1Ln1Weight);
 
-            // 81. dBlock1Ln1Bias = 0, so that the kernel below can add to every gradient it writes
+            // 77. dBlock1Ln1Bias = 0, so that the kernel below can add to every gradient it writes
             var dBlock1Ln1Bias = GradientView(218880, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock1Ln1Bias);
 
-            // 82. LayerNorm backward: with x̂ = (x3 − μ)·invstd and N values per row,
+            // 78. LayerNorm backward: with x̂ = (x3 − μ)·invstd and N values per row,
             //      dX3 = γ·invstd/N · (N·dN2 − ΣdN2 − x̂·Σ(dN2·x̂)),  dγ = Σ dN2·x̂,  dβ = Σ dN2
             var x3 = ArenaView(155904, batch * 8192);
             var block1Ln1Weight = ParameterView(218752, 128);
             var n2Mean = ArenaView(164096, batch * 64);
             var n2InvStd = ArenaView(164160, batch * 64);
+            var dX3 = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dN2, x3, block1Ln1Weight, n2Mean, n2InvStd, dX3, dBlock1Ln1Weight, dBlock1Ln1Bias, accumulate: true);
 
-            // 83. Add backward: dX2 = dX3
-            var dX2 = ArenaView(147712, batch * 8192);   // reuses floats of n2 (free after step 77)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dX3, dX2);
-
-            // 84. Add backward: dBlock0Down = dX3
-            var dBlock0Down = ArenaView(155904, batch * 8192);   // reuses floats of x3 (free after step 82)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dX3, dBlock0Down);
-
-            // 85. Dense "block0.down" backward, weight: dW = dBlock0Downᵀ · hidden   (W = block0.down.weight)
+            // 79. Dense "block0.down" backward, weight: dW = dBlock0Downᵀ · hidden   (W = block0.down.weight)
             //      dW[o, i] = Σ_r dBlock0Down[r, o] · hidden[r, i]   (summed over the batch)
+            var dBlock0Down = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var hidden = ArenaView(114944, batch * 32768);
             var dBlock0DownWeight = GradientView(153088, 65536);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Down, hidden, dBlock0DownWeight, 128, 512, batch * 64);
 
-            // 86. Dense "block0.down" backward, bias: db[o] = Σ_r dBlock0Down[r, o]   (b = block0.down.bias)
+            // 80. Dense "block0.down" backward, bias: db[o] = Σ_r dBlock0Down[r, o]   (b = block0.down.bias)
             var dBlock0DownBias = GradientView(218624, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Down, dBlock0DownBias, batch * 64, 128, accumulate: false);
 
-            // 87. Dense "block0.down" backward, input: dHidden = dBlock0Down · W
+            // 81. Dense "block0.down" backward, input: dHidden = dBlock0Down · W
             //      dHidden[r, i] = Σ_o dBlock0Down[r, o] · W[o, i]
             //    then Gelu backward: dBlock0Up = dHidden · (Φ(block0Up) + block0Up·φ(block0Up))   (φ: standard normal density)
             //    fused: Gelu′ is applied in the GEMM epilogue, so dHidden is never stored
             var block0DownWeight = ParameterView(153088, 65536);
             var block0Up = ArenaView(82176, batch * 32768);
-            var dBlock0Up = ArenaView(114944, batch * 32768);   // reuses floats of hidden (free after step 85)
+            var dBlock0Up = ArenaView(114944, batch * 32768);   // reuses floats of hidden (free after step 79)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Down, block0DownWeight, dBlock0Up, batch * 64, 512, 128, new global::GraphGen.Kernels.Gelu(), derivativeSource: block0Up);
 
-            // 88. Dense "block0.up" backward, weight: dW = dBlock0Upᵀ · block0Ln2   (W = block0.up.weight)
+            // 82. Dense "block0.up" backward, weight: dW = dBlock0Upᵀ · block0Ln2   (W = block0.up.weight)
             //      dW[o, i] = Σ_r dBlock0Up[r, o] · block0Ln2[r, i]   (summed over the batch)
             var block0Ln2 = ArenaView(16512, batch * 8192);
             var dBlock0UpWeight = GradientView(87040, 65536);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Up, block0Ln2, dBlock0UpWeight, 512, 128, batch * 64);
 
-            // 89. Dense "block0.up" backward, bias: db[o] = Σ_r dBlock0Up[r, o]   (b = block0.up.bias)
+            // 83. Dense "block0.up" backward, bias: db[o] = Σ_r dBlock0Up[r, o]   (b = block0.up.bias)
             var dBlock0UpBias = GradientView(152576, 512);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Up, dBlock0UpBias, batch * 64, 512, accumulate: false);
 
-            // 90. Dense "block0.up" backward, input: dBlock0Ln2 = dBlock0Up · W
+            // 84. Dense "block0.up" backward, input: dBlock0Ln2 = dBlock0Up · W
             //      dBlock0Ln2[r, i] = Σ_o dBlock0Up[r, o] · W[o, i]
             var block0UpWeight = ParameterView(87040, 65536);
-            var dBlock0Ln2 = ArenaView(16512, batch * 8192);   // reuses floats of block0Ln2 (free after step 88)
+            var dBlock0Ln2 = ArenaView(16512, batch * 8192);   // reuses floats of block0Ln2 (free after step 82)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Up, block0UpWeight, dBlock0Ln2, batch * 64, 128, 512);
 
-            // 91. dBlock0Ln2Weight = 0, so that the kernel below can add to every gradient it writes
+            // 85. dBlock0Ln2Weight = 0, so that the kernel below can add to every gradient it writes
             var dBlock0Ln2Weight = GradientView(86784, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock0Ln2Weight);
 
-            // 92. dBlock0Ln2Bias = 0, so that the kernel below can add to every gradient it writes
+            // 86. dBlock0Ln2Bias = 0, so that the kernel below can add to every gradient it writes
             var dBlock0Ln2Bias = GradientView(86912, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock0Ln2Bias);
 
-            // 93. LayerNorm backward: with x̂ = (x2 − μ)·invstd and N values per row,
+            // 87. LayerNorm backward: with x̂ = (x2 − μ)·invstd and N values per row,
             //      dX2 = γ·invstd/N · (N·dBlock0Ln2 − ΣdBlock0Ln2 − x̂·Σ(dBlock0Ln2·x̂)),  dγ = Σ dBlock0Ln2·x̂,  dβ = Σ dBlock0Ln2
             var x2 = ArenaView(57472, batch * 8192);
             var block0Ln2Weight = ParameterView(86784, 128);
             var block0Ln2Mean = ArenaView(82048, batch * 64);
             var block0Ln2InvStd = ArenaView(82112, batch * 64);
+            var dX2 = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dBlock0Ln2, x2, block0Ln2Weight, block0Ln2Mean, block0Ln2InvStd, dX2, dBlock0Ln2Weight, dBlock0Ln2Bias, accumulate: true);
 
-            // 94. Add backward: dx = dX2
-            var dx = ArenaView(16512, batch * 8192);   // reuses floats of dBlock0Ln2 (free after step 93)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dX2, dx);
-
-            // 95. Add backward: dBlock0Proj = dX2
-            var dBlock0Proj = ArenaView(57472, batch * 8192);   // reuses floats of x2 (free after step 93)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dX2, dBlock0Proj);
-
-            // 96. Dense "block0.proj" backward, weight: dW = dBlock0Projᵀ · mergeHeads14   (W = block0.proj.weight)
+            // 88. Dense "block0.proj" backward, weight: dW = dBlock0Projᵀ · mergeHeads14   (W = block0.proj.weight)
             //      dW[o, i] = Σ_r dBlock0Proj[r, o] · mergeHeads14[r, i]   (summed over the batch)
+            var dBlock0Proj = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var mergeHeads14 = ArenaView(49280, batch * 8192);
             var dBlock0ProjWeight = GradientView(70272, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Proj, mergeHeads14, dBlock0ProjWeight, 128, 128, batch * 64);
 
-            // 97. Dense "block0.proj" backward, bias: db[o] = Σ_r dBlock0Proj[r, o]   (b = block0.proj.bias)
+            // 89. Dense "block0.proj" backward, bias: db[o] = Σ_r dBlock0Proj[r, o]   (b = block0.proj.bias)
             var dBlock0ProjBias = GradientView(86656, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Proj, dBlock0ProjBias, batch * 64, 128, accumulate: false);
 
-            // 98. Dense "block0.proj" backward, input: dMergeHeads14 = dBlock0Proj · W
+            // 90. Dense "block0.proj" backward, input: dMergeHeads14 = dBlock0Proj · W
             //      dMergeHeads14[r, i] = Σ_o dBlock0Proj[r, o] · W[o, i]
             var block0ProjWeight = ParameterView(70272, 16384);
-            var dMergeHeads14 = ArenaView(49280, batch * 8192);   // reuses floats of mergeHeads14 (free after step 96)
+            var dMergeHeads14 = ArenaView(16512, batch * 8192);   // reuses floats of dBlock0Ln2 (free after step 87)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Proj, block0ProjWeight, dMergeHeads14, batch * 64, 128, 128);
 
-            // 99. MergeHeads backward: dMatMul13 = SplitHeads(dMergeHeads14)
-            var dMatMul13 = ArenaView(57472, batch * 8192);   // reuses floats of dBlock0Proj (free after step 98)
+            // 91. MergeHeads backward: dMatMul13 = SplitHeads(dMergeHeads14)
+            var dMatMul13 = ArenaView(49280, batch * 8192);   // reuses floats of mergeHeads14 (free after step 88)
             global::GraphGen.Gpu.Kernels.Permute.SplitHeads(Device, batch, 64, 4, 32, dMergeHeads14, dMatMul13, accumulate: false);
 
-            // 100. MatMul backward: dWeights = dMatMul13·op(v)ᵀ
+            // 92. MatMul backward: dWeights = dMatMul13·op(v)ᵀ
             var v = ArenaView(41088, batch * 8192);
-            var dWeights = ArenaView(82048, batch * 16384);   // reuses floats of block0Ln2Mean (free after step 93)
+            var dWeights = ArenaView(82048, batch * 16384);   // reuses floats of block0Ln2Mean (free after step 87)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: true, 64, 64, 32, dMatMul13, v, dWeights, accumulate: false);
 
-            // 101. MatMul backward: dv = op(weights)ᵀ·dMatMul13
+            // 93. MatMul backward: dv = op(weights)ᵀ·dMatMul13
             var weights = ArenaView(65664, batch * 16384);
-            var dv = ArenaView(41088, batch * 8192);   // reuses floats of v (free after step 100)
+            var dv = ArenaView(16512, batch * 8192);   // reuses floats of dMergeHeads14 (free after step 91)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: true, transposeB: false, 64, 32, 64, weights, dMatMul13, dv, accumulate: false);
 
-            // 102. Causal softmax backward: dAffine11_j = weights_j · (dWeights_j − Σ_k dWeights_k · weights_k)   (masked entries have weights = 0, so no gradient)
+            // 94. Causal softmax backward: dAffine11_j = weights_j · (dWeights_j − Σ_k dWeights_k · weights_k)   (masked entries have weights = 0, so no gradient)
             //    then Scale backward: dMatMul10 = 0.176777·dAffine11
             //    fused: the scale is applied as each gradient is written, so dAffine11 is never stored
-            var dMatMul10 = ArenaView(49280, batch * 16384);   // reuses floats of dMatMul13 (free after step 101)
+            var dMatMul10 = ArenaView(41088, batch * 16384);   // reuses floats of dMatMul13 (free after step 93)
             global::GraphGen.Gpu.Kernels.CausalSoftmax.Backward(Device, batch * 4, 64, weights, dWeights, dMatMul10, accumulate: false, scale: 0.17677669f);
 
-            // 103. MatMul backward: dq = dMatMul10·op(k)ᵀ
+            // 95. MatMul backward: dq = dMatMul10·op(k)ᵀ
             var k = ArenaView(32896, batch * 8192);
-            var dq = ArenaView(65664, batch * 8192);   // reuses floats of weights (free after step 102)
+            var dq = ArenaView(57472, batch * 8192);   // reuses floats of x2 (free after step 87)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: false, 64, 32, 64, dMatMul10, k, dq, accumulate: false);
 
-            // 104. MatMul backward: dk = dMatMul10ᵀ·op(q)   (B is stored transposed)
+            // 96. MatMul backward: dk = dMatMul10ᵀ·op(q)   (B is stored transposed)
             var q = ArenaView(24704, batch * 8192);
-            var dk = ArenaView(32896, batch * 8192);   // reuses floats of k (free after step 103)
+            var dk = ArenaView(32896, batch * 8192);   // reuses floats of k (free after step 95)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: true, transposeB: false, 64, 32, 64, dMatMul10, q, dk, accumulate: false);
 
-            // 105. SplitHeads backward: dBlock0Value = MergeHeads(dv)
-            var dBlock0Value = ArenaView(24704, batch * 8192);   // reuses floats of q (free after step 104)
+            // 97. SplitHeads backward: dBlock0Value = MergeHeads(dv)
+            var dBlock0Value = ArenaView(24704, batch * 8192);   // reuses floats of q (free after step 96)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dv, dBlock0Value, accumulate: false);
 
-            // 106. Dense "block0.value" backward, weight: dW = dBlock0Valueᵀ · n   (W = block0.value.weight)
+            // 98. Dense "block0.value" backward, weight: dW = dBlock0Valueᵀ · n   (W = block0.value.weight)
             //      dW[o, i] = Σ_r dBlock0Value[r, o] · n[r, i]   (summed over the batch)
             var n = ArenaView(0, batch * 8192);
             var dBlock0ValueWeight = GradientView(53760, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Value, n, dBlock0ValueWeight, 128, 128, batch * 64);
 
-            // 107. Dense "block0.value" backward, bias: db[o] = Σ_r dBlock0Value[r, o]   (b = block0.value.bias)
+            // 99. Dense "block0.value" backward, bias: db[o] = Σ_r dBlock0Value[r, o]   (b = block0.value.bias)
             var dBlock0ValueBias = GradientView(70144, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Value, dBlock0ValueBias, batch * 64, 128, accumulate: false);
 
-            // 108. Dense "block0.value" backward, input: dn = dBlock0Value · W
+            // 100. Dense "block0.value" backward, input: dn = dBlock0Value · W
             //      dn[r, i] = Σ_o dBlock0Value[r, o] · W[o, i]
             var block0ValueWeight = ParameterView(53760, 16384);
-            var dn = ArenaView(41088, batch * 8192);   // reuses floats of dv (free after step 105)
+            var dn = ArenaView(16512, batch * 8192);   // reuses floats of dv (free after step 97)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Value, block0ValueWeight, dn, batch * 64, 128, 128);
 
-            // 109. SplitHeads backward: dBlock0Key = MergeHeads(dk)
-            var dBlock0Key = ArenaView(24704, batch * 8192);   // reuses floats of dBlock0Value (free after step 108)
+            // 101. SplitHeads backward: dBlock0Key = MergeHeads(dk)
+            var dBlock0Key = ArenaView(24704, batch * 8192);   // reuses floats of dBlock0Value (free after step 100)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dk, dBlock0Key, accumulate: false);
 
-            // 110. Dense "block0.key" backward, weight: dW = dBlock0Keyᵀ · n   (W = block0.key.weight)
+            // 102. Dense "block0.key" backward, weight: dW = dBlock0Keyᵀ · n   (W = block0.key.weight)
             //      dW[o, i] = Σ_r dBlock0Key[r, o] · n[r, i]   (summed over the batch)
             var dBlock0KeyWeight = GradientView(37248, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Key, n, dBlock0KeyWeight, 128, 128, batch * 64);
 
-            // 111. Dense "block0.key" backward, bias: db[o] = Σ_r dBlock0Key[r, o]   (b = block0.key.bias)
+            // 103. Dense "block0.key" backward, bias: db[o] = Σ_r dBlock0Key[r, o]   (b = block0.key.bias)
             var dBlock0KeyBias = GradientView(53632, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Key, dBlock0KeyBias, batch * 64, 128, accumulate: false);
 
-            // 112. Dense "block0.key" backward, input: dn += dBlock0Key · W
+            // 104. Dense "block0.key" backward, input: dn += dBlock0Key · W
             //      dn[r, i] += Σ_o dBlock0Key[r, o] · W[o, i]
             var block0KeyWeight = ParameterView(37248, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Key, block0KeyWeight, dn, batch * 64, 128, 128, accumulate: true);
 
-            // 113. SplitHeads backward: dBlock0Query = MergeHeads(dq)
-            var dBlock0Query = ArenaView(24704, batch * 8192);   // reuses floats of dBlock0Key (free after step 112)
+            // 105. SplitHeads backward: dBlock0Query = MergeHeads(dq)
+            var dBlock0Query = ArenaView(24704, batch * 8192);   // reuses floats of dBlock0Key (free after step 104)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dq, dBlock0Query, accumulate: false);
 
-            // 114. Dense "block0.query" backward, weight: dW = dBlock0Queryᵀ · n   (W = block0.query.weight)
+            // 106. Dense "block0.query" backward, weight: dW = dBlock0Queryᵀ · n   (W = block0.query.weight)
             //      dW[o, i] = Σ_r dBlock0Query[r, o] · n[r, i]   (summed over the batch)
             var dBlock0QueryWeight = GradientView(20736, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Query, n, dBlock0QueryWeight, 128, 128, batch * 64);
 
-            // 115. Dense "block0.query" backward, bias: db[o] = Σ_r dBlock0Query[r, o]   (b = block0.query.bias)
+            // 107. Dense "block0.query" backward, bias: db[o] = Σ_r dBlock0Query[r, o]   (b = block0.query.bias)
             var dBlock0QueryBias = GradientView(37120, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Query, dBlock0QueryBias, batch * 64, 128, accumulate: false);
 
-            // 116. Dense "block0.query" backward, input: dn += dBlock0Query · W
+            // 108. Dense "block0.query" backward, input: dn += dBlock0Query · W
             //      dn[r, i] += Σ_o dBlock0Query[r, o] · W[o, i]
             var block0QueryWeight = ParameterView(20736, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Query, block0QueryWeight, dn, batch * 64, 128, 128, accumulate: true);
 
-            // 117. dBlock0Ln1Weight = 0, so that the kernel below can add to every gradient it writes
+            // 109. dBlock0Ln1Weight = 0, so that the kernel below can add to every gradient it writes
             var dBlock0Ln1Weight = GradientView(20480, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock0Ln1Weight);
 
-            // 118. dBlock0Ln1Bias = 0, so that the kernel below can add to every gradient it writes
+            // 110. dBlock0Ln1Bias = 0, so that the kernel below can add to every gradient it writes
             var dBlock0Ln1Bias = GradientView(20608, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock0Ln1Bias);
 
-            // 119. LayerNorm backward: with x̂ = (x − μ)·invstd and N values per row,
+            // 111. LayerNorm backward: with x̂ = (x − μ)·invstd and N values per row,
             //      dx = γ·invstd/N · (N·dn − Σdn − x̂·Σ(dn·x̂)),  dγ = Σ dn·x̂,  dβ = Σ dn
             var x = ArenaView(8192, batch * 8192);
             var block0Ln1Weight = ParameterView(20480, 128);
             var nMean = ArenaView(16384, batch * 64);
             var nInvStd = ArenaView(16448, batch * 64);
+            var dx = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dn, x, block0Ln1Weight, nMean, nInvStd, dx, dBlock0Ln1Weight, dBlock0Ln1Bias, accumulate: true);
 
-            // 120. PositionalEmbedding backward: dP = Σ_b dx[b]   (P is added to every sample)
+            // 112. PositionalEmbedding backward: dP = Σ_b dx[b]   (P is added to every sample)
             var dPositionsWeight = GradientView(12288, 8192);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dx, dPositionsWeight, batch, 8192, accumulate: false);
 
-            // 121. PositionalEmbedding backward: dTokens = dx
-            var dTokens = ArenaView(0, batch * 8192);   // reuses floats of n (free after step 114)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dx, dTokens);
-
-            // 122. Embedding backward: dW[ids[t]] += dTokens[t]   (only the rows of the tokens seen get a gradient)
+            // 113. Embedding backward: dW[ids[t]] += dTokens[t]   (only the rows of the tokens seen get a gradient)
             var ids = InputView(batch);
+            var dTokens = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var dTokensWeight = GradientView(0, 12288);
             global::GraphGen.Gpu.Kernels.Embedding.Backward(Device, ids, dTokens, dTokensWeight, 96, 128, accumulate: false);
         }

@@ -106,46 +106,42 @@ partial class ResidualIrisNet : global::GraphGen.Onnx.IOnnxExportable
           n2 [label="h\nTanh  [B, 8]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="block\nDense \"block\"  [B, 8]\n72 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="relu4\nRelu  [B, 8]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n5 [label="residual\nAdd  [B, 8]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="classify\nDense \"classify\"  [B, 3]\n27 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n8 [label="softmaxCrossEntropy8\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="5. SoftmaxCrossEntropy\n→ dClassify", fillcolor="#fff1dc"];
           s1 [label="6. dense classify dW\n→ dClassifyWeight", fillcolor="#fff1dc"];
           s2 [label="7. dense classify db\n→ dClassifyBias", fillcolor="#fff1dc"];
           s3 [label="8. dense classify dx\n→ dResidual", fillcolor="#fff1dc"];
-          s4 [label="9. Add backward\n→ dh", fillcolor="#fff1dc"];
-          s5 [label="10. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
-          s6 [label="11. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
-          s7 [label="12. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
-          s8 [label="13. dense block dx\n→ dh", fillcolor="#fff1dc"];
-          s9 [label="14. Tanh backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s10 [label="15. dense embed dW\n→ dEmbedWeight", fillcolor="#fff1dc"];
-          s11 [label="16. dense embed db\n→ dEmbedBias", fillcolor="#fff1dc"];
+          s4 [label="9. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
+          s5 [label="10. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
+          s6 [label="11. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
+          s7 [label="12. dense block dx\n→ dh", fillcolor="#fff1dc"];
+          s8 [label="13. Tanh backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s9 [label="14. dense embed dW\n→ dEmbedWeight", fillcolor="#fff1dc"];
+          s10 [label="15. dense embed db\n→ dEmbedBias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dClassify"];
           s0 -> s2 [label="dClassify"];
           s0 -> s3 [label="dClassify"];
           s3 -> s4 [label="dResidual"];
-          s3 -> s5 [label="dResidual"];
-          s5 -> s6 [label="dBlock"];
-          s5 -> s7 [label="dBlock"];
-          s5 -> s8 [label="dBlock"];
-          s4 -> s8 [label="dh"];
-          s4 -> s9 [label="dh"];
-          s8 -> s9 [label="dh"];
-          s9 -> s10 [label="dEmbed"];
-          s9 -> s11 [label="dEmbed"];
+          s4 -> s5 [label="dBlock"];
+          s4 -> s6 [label="dBlock"];
+          s4 -> s7 [label="dBlock"];
+          s3 -> s7 [label="dh"];
+          s3 -> s8 [label="dh"];
+          s7 -> s8 [label="dh"];
+          s8 -> s9 [label="dEmbed"];
+          s8 -> s10 [label="dEmbed"];
           s0 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s10 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -155,46 +151,42 @@ partial class ResidualIrisNet : global::GraphGen.Onnx.IOnnxExportable
           n2["h<br/>Tanh [B, 8]"]:::forward
           n3["block<br/>Dense #quot;block#quot; [B, 8]<br/>72 parameters"]:::forward
           n4["relu4<br/>Relu [B, 8]"]:::forward
-          n5["residual<br/>Add [B, 8]"]:::forward
           n6["classify<br/>Dense #quot;classify#quot; [B, 3]<br/>27 parameters"]:::forward
           n8["softmaxCrossEntropy8<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["5. SoftmaxCrossEntropy<br/>→ dClassify"]:::backward
           s1["6. dense classify dW<br/>→ dClassifyWeight"]:::backward
           s2["7. dense classify db<br/>→ dClassifyBias"]:::backward
           s3["8. dense classify dx<br/>→ dResidual"]:::backward
-          s4["9. Add backward<br/>→ dh"]:::backward
-          s5["10. Add backward + Relu backward<br/>→ dBlock"]:::backward
-          s6["11. dense block dW<br/>→ dBlockWeight"]:::backward
-          s7["12. dense block db<br/>→ dBlockBias"]:::backward
-          s8["13. dense block dx<br/>→ dh"]:::backward
-          s9["14. Tanh backward<br/>→ dEmbed"]:::backward
-          s10["15. dense embed dW<br/>→ dEmbedWeight"]:::backward
-          s11["16. dense embed db<br/>→ dEmbedBias"]:::backward
+          s4["9. Add backward + Relu backward<br/>→ dBlock"]:::backward
+          s5["10. dense block dW<br/>→ dBlockWeight"]:::backward
+          s6["11. dense block db<br/>→ dBlockBias"]:::backward
+          s7["12. dense block dx<br/>→ dh"]:::backward
+          s8["13. Tanh backward<br/>→ dEmbed"]:::backward
+          s9["14. dense embed dW<br/>→ dEmbedWeight"]:::backward
+          s10["15. dense embed db<br/>→ dEmbedBias"]:::backward
           s0 -->|dClassify| s1
           s0 -->|dClassify| s2
           s0 -->|dClassify| s3
           s3 -->|dResidual| s4
-          s3 -->|dResidual| s5
-          s5 -->|dBlock| s6
-          s5 -->|dBlock| s7
-          s5 -->|dBlock| s8
-          s4 -->|dh| s8
-          s4 -->|dh| s9
-          s8 -->|dh| s9
-          s9 -->|dEmbed| s10
-          s9 -->|dEmbed| s11
+          s4 -->|dBlock| s5
+          s4 -->|dBlock| s6
+          s4 -->|dBlock| s7
+          s3 -->|dh| s7
+          s3 -->|dh| s8
+          s7 -->|dh| s8
+          s8 -->|dEmbed| s9
+          s8 -->|dEmbed| s10
           s0 -.- n8
           s1 -.- n6
           s2 -.- n6
           s3 -.- n6
-          s4 -.- n5
-          s5 -.- n4
+          s4 -.- n4
+          s5 -.- n3
           s6 -.- n3
           s7 -.- n3
-          s8 -.- n3
-          s9 -.- n2
+          s8 -.- n2
+          s9 -.- n1
           s10 -.- n1
-          s11 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

@@ -246,193 +246,210 @@ partial class ResidualMlp : global::GraphGen.Onnx.IOnnxExportable
           n2 [label="h\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="layer0\nDense \"layer0\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="sigmoid4\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n5 [label="h2\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="layer1\nDense \"layer1\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n7 [label="sigmoid7\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n8 [label="h3\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n9 [label="layer2\nDense \"layer2\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n10 [label="sigmoid10\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n11 [label="h4\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="layer3\nDense \"layer3\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n13 [label="sigmoid13\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n14 [label="h5\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n15 [label="layer4\nDense \"layer4\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n16 [label="sigmoid16\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n17 [label="h6\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n18 [label="layer5\nDense \"layer5\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n19 [label="sigmoid19\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n20 [label="h7\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n21 [label="layer6\nDense \"layer6\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n22 [label="sigmoid22\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n23 [label="h8\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n24 [label="layer7\nDense \"layer7\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n25 [label="sigmoid25\nSigmoid  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n26 [label="h9\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n27 [label="output\nDense \"output\"  [B, 10]\n170 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n29 [label="softmaxCrossEntropy29\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="19. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
           s1 [label="20. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
           s2 [label="21. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
           s3 [label="22. dense output dx\n→ dH9", fillcolor="#fff1dc"];
-          s4 [label="23. Add backward\n→ dH8", fillcolor="#fff1dc"];
-          s5 [label="24. Add backward + Sigmoid backward\n→ dLayer7", fillcolor="#fff1dc"];
-          s6 [label="25. dense layer7 dW\n→ dLayer7Weight", fillcolor="#fff1dc"];
-          s7 [label="26. dense layer7 db\n→ dLayer7Bias", fillcolor="#fff1dc"];
-          s8 [label="27. dense layer7 dx\n→ dH8", fillcolor="#fff1dc"];
-          s9 [label="28. Add backward\n→ dH7", fillcolor="#fff1dc"];
-          s10 [label="29. Add backward + Sigmoid backward\n→ dLayer6", fillcolor="#fff1dc"];
-          s11 [label="30. dense layer6 dW\n→ dLayer6Weight", fillcolor="#fff1dc"];
-          s12 [label="31. dense layer6 db\n→ dLayer6Bias", fillcolor="#fff1dc"];
-          s13 [label="32. dense layer6 dx\n→ dH7", fillcolor="#fff1dc"];
-          s14 [label="33. Add backward\n→ dH6", fillcolor="#fff1dc"];
-          s15 [label="34. Add backward + Sigmoid backward\n→ dLayer5", fillcolor="#fff1dc"];
-          s16 [label="35. dense layer5 dW\n→ dLayer5Weight", fillcolor="#fff1dc"];
-          s17 [label="36. dense layer5 db\n→ dLayer5Bias", fillcolor="#fff1dc"];
-          s18 [label="37. dense layer5 dx\n→ dH6", fillcolor="#fff1dc"];
-          s19 [label="38. Add backward\n→ dH5", fillcolor="#fff1dc"];
-          s20 [label="39. Add backward + Sigmoid backward\n→ dLayer4", fillcolor="#fff1dc"];
-          s21 [label="40. dense layer4 dW\n→ dLayer4Weight", fillcolor="#fff1dc"];
-          s22 [label="41. dense layer4 db\n→ dLayer4Bias", fillcolor="#fff1dc"];
-          s23 [label="42. dense layer4 dx\n→ dH5", fillcolor="#fff1dc"];
-          s24 [label="43. Add backward\n→ dH4", fillcolor="#fff1dc"];
-          s25 [label="44. Add backward + Sigmoid backward\n→ dLayer3", fillcolor="#fff1dc"];
-          s26 [label="45. dense layer3 dW\n→ dLayer3Weight", fillcolor="#fff1dc"];
-          s27 [label="46. dense layer3 db\n→ dLayer3Bias", fillcolor="#fff1dc"];
-          s28 [label="47. dense layer3 dx\n→ dH4", fillcolor="#fff1dc"];
-          s29 [label="48. Add backward\n→ dH3", fillcolor="#fff1dc"];
-          s30 [label="49. Add backward + Sigmoid backward\n→ dLayer2", fillcolor="#fff1dc"];
-          s31 [label="50. dense layer2 dW\n→ dLayer2Weight", fillcolor="#fff1dc"];
-          s32 [label="51. dense layer2 db\n→ dLayer2Bias", fillcolor="#fff1dc"];
-          s33 [label="52. dense layer2 dx\n→ dH3", fillcolor="#fff1dc"];
-          s34 [label="53. Add backward\n→ dH2", fillcolor="#fff1dc"];
-          s35 [label="54. Add backward + Sigmoid backward\n→ dLayer1", fillcolor="#fff1dc"];
-          s36 [label="55. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
-          s37 [label="56. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
-          s38 [label="57. dense layer1 dx\n→ dH2", fillcolor="#fff1dc"];
-          s39 [label="58. Add backward\n→ dh", fillcolor="#fff1dc"];
-          s40 [label="59. Add backward + Sigmoid backward\n→ dLayer0", fillcolor="#fff1dc"];
-          s41 [label="60. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
-          s42 [label="61. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
-          s43 [label="62. dense layer0 dx\n→ dh", fillcolor="#fff1dc"];
-          s44 [label="63. Sigmoid backward\n→ dStem", fillcolor="#fff1dc"];
-          s45 [label="64. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
-          s46 [label="65. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
+          s4 [label="23. Add backward + Sigmoid backward\n→ dLayer7", fillcolor="#fff1dc"];
+          s5 [label="24. dense layer7 dW\n→ dLayer7Weight", fillcolor="#fff1dc"];
+          s6 [label="25. dense layer7 db\n→ dLayer7Bias", fillcolor="#fff1dc"];
+          s7 [label="26. dense layer7 dx\n→ dH8", fillcolor="#fff1dc"];
+          s8 [label="27. Add backward + Sigmoid backward\n→ dLayer6", fillcolor="#fff1dc"];
+          s9 [label="28. dense layer6 dW\n→ dLayer6Weight", fillcolor="#fff1dc"];
+          s10 [label="29. dense layer6 db\n→ dLayer6Bias", fillcolor="#fff1dc"];
+          s11 [label="30. dense layer6 dx\n→ dH7", fillcolor="#fff1dc"];
+          s12 [label="31. Add backward + Sigmoid backward\n→ dLayer5", fillcolor="#fff1dc"];
+          s13 [label="32. dense layer5 dW\n→ dLayer5Weight", fillcolor="#fff1dc"];
+          s14 [label="33. dense layer5 db\n→ dLayer5Bias", fillcolor="#fff1dc"];
+          s15 [label="34. dense layer5 dx\n→ dH6", fillcolor="#fff1dc"];
+          s16 [label="35. Add backward + Sigmoid backward\n→ dLayer4", fillcolor="#fff1dc"];
+          s17 [label="36. dense layer4 dW\n→ dLayer4Weight", fillcolor="#fff1dc"];
+          s18 [label="37. dense layer4 db\n→ dLayer4Bias", fillcolor="#fff1dc"];
+          s19 [label="38. dense layer4 dx\n→ dH5", fillcolor="#fff1dc"];
+          s20 [label="39. Add backward + Sigmoid backward\n→ dLayer3", fillcolor="#fff1dc"];
+          s21 [label="40. dense layer3 dW\n→ dLayer3Weight", fillcolor="#fff1dc"];
+          s22 [label="41. dense layer3 db\n→ dLayer3Bias", fillcolor="#fff1dc"];
+          s23 [label="42. dense layer3 dx\n→ dH4", fillcolor="#fff1dc"];
+          s24 [label="43. Add backward + Sigmoid backward\n→ dLayer2", fillcolor="#fff1dc"];
+          s25 [label="44. dense layer2 dW\n→ dLayer2Weight", fillcolor="#fff1dc"];
+          s26 [label="45. dense layer2 db\n→ dLayer2Bias", fillcolor="#fff1dc"];
+          s27 [label="46. dense layer2 dx\n→ dH3", fillcolor="#fff1dc"];
+          s28 [label="47. Add backward + Sigmoid backward\n→ dLayer1", fillcolor="#fff1dc"];
+          s29 [label="48. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
+          s30 [label="49. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
+          s31 [label="50. dense layer1 dx\n→ dH2", fillcolor="#fff1dc"];
+          s32 [label="51. Add backward + Sigmoid backward\n→ dLayer0", fillcolor="#fff1dc"];
+          s33 [label="52. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
+          s34 [label="53. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
+          s35 [label="54. dense layer0 dx\n→ dh", fillcolor="#fff1dc"];
+          s36 [label="55. Sigmoid backward\n→ dStem", fillcolor="#fff1dc"];
+          s37 [label="56. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s38 [label="57. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dOutput"];
           s0 -> s2 [label="dOutput"];
           s0 -> s3 [label="dOutput"];
           s3 -> s4 [label="dH9"];
-          s3 -> s5 [label="dH9"];
-          s5 -> s6 [label="dLayer7"];
-          s5 -> s7 [label="dLayer7"];
-          s5 -> s8 [label="dLayer7"];
-          s4 -> s8 [label="dH8"];
-          s4 -> s9 [label="dH8"];
-          s8 -> s9 [label="dH8"];
-          s4 -> s10 [label="dH8"];
-          s8 -> s10 [label="dH8"];
-          s10 -> s11 [label="dLayer6"];
-          s10 -> s12 [label="dLayer6"];
-          s10 -> s13 [label="dLayer6"];
-          s9 -> s13 [label="dH7"];
-          s9 -> s14 [label="dH7"];
-          s13 -> s14 [label="dH7"];
-          s9 -> s15 [label="dH7"];
-          s13 -> s15 [label="dH7"];
-          s15 -> s16 [label="dLayer5"];
-          s15 -> s17 [label="dLayer5"];
-          s15 -> s18 [label="dLayer5"];
-          s14 -> s18 [label="dH6"];
-          s14 -> s19 [label="dH6"];
-          s18 -> s19 [label="dH6"];
-          s14 -> s20 [label="dH6"];
-          s18 -> s20 [label="dH6"];
-          s20 -> s21 [label="dLayer4"];
-          s20 -> s22 [label="dLayer4"];
-          s20 -> s23 [label="dLayer4"];
-          s19 -> s23 [label="dH5"];
-          s19 -> s24 [label="dH5"];
-          s23 -> s24 [label="dH5"];
-          s19 -> s25 [label="dH5"];
-          s23 -> s25 [label="dH5"];
-          s25 -> s26 [label="dLayer3"];
-          s25 -> s27 [label="dLayer3"];
-          s25 -> s28 [label="dLayer3"];
-          s24 -> s28 [label="dH4"];
-          s24 -> s29 [label="dH4"];
-          s28 -> s29 [label="dH4"];
-          s24 -> s30 [label="dH4"];
-          s28 -> s30 [label="dH4"];
-          s30 -> s31 [label="dLayer2"];
-          s30 -> s32 [label="dLayer2"];
-          s30 -> s33 [label="dLayer2"];
-          s29 -> s33 [label="dH3"];
-          s29 -> s34 [label="dH3"];
-          s33 -> s34 [label="dH3"];
-          s29 -> s35 [label="dH3"];
-          s33 -> s35 [label="dH3"];
-          s35 -> s36 [label="dLayer1"];
-          s35 -> s37 [label="dLayer1"];
-          s35 -> s38 [label="dLayer1"];
-          s34 -> s38 [label="dH2"];
-          s34 -> s39 [label="dH2"];
-          s38 -> s39 [label="dH2"];
-          s34 -> s40 [label="dH2"];
-          s38 -> s40 [label="dH2"];
-          s40 -> s41 [label="dLayer0"];
-          s40 -> s42 [label="dLayer0"];
-          s40 -> s43 [label="dLayer0"];
-          s39 -> s43 [label="dh"];
-          s39 -> s44 [label="dh"];
-          s43 -> s44 [label="dh"];
-          s44 -> s45 [label="dStem"];
-          s44 -> s46 [label="dStem"];
+          s4 -> s5 [label="dLayer7"];
+          s4 -> s6 [label="dLayer7"];
+          s4 -> s7 [label="dLayer7"];
+          s3 -> s7 [label="dH8"];
+          s3 -> s8 [label="dH8"];
+          s7 -> s8 [label="dH8"];
+          s8 -> s9 [label="dLayer6"];
+          s8 -> s10 [label="dLayer6"];
+          s8 -> s11 [label="dLayer6"];
+          s3 -> s11 [label="dH7"];
+          s7 -> s11 [label="dH7"];
+          s3 -> s12 [label="dH7"];
+          s7 -> s12 [label="dH7"];
+          s11 -> s12 [label="dH7"];
+          s12 -> s13 [label="dLayer5"];
+          s12 -> s14 [label="dLayer5"];
+          s12 -> s15 [label="dLayer5"];
+          s3 -> s15 [label="dH6"];
+          s7 -> s15 [label="dH6"];
+          s11 -> s15 [label="dH6"];
+          s3 -> s16 [label="dH6"];
+          s7 -> s16 [label="dH6"];
+          s11 -> s16 [label="dH6"];
+          s15 -> s16 [label="dH6"];
+          s16 -> s17 [label="dLayer4"];
+          s16 -> s18 [label="dLayer4"];
+          s16 -> s19 [label="dLayer4"];
+          s3 -> s19 [label="dH5"];
+          s7 -> s19 [label="dH5"];
+          s11 -> s19 [label="dH5"];
+          s15 -> s19 [label="dH5"];
+          s3 -> s20 [label="dH5"];
+          s7 -> s20 [label="dH5"];
+          s11 -> s20 [label="dH5"];
+          s15 -> s20 [label="dH5"];
+          s19 -> s20 [label="dH5"];
+          s20 -> s21 [label="dLayer3"];
+          s20 -> s22 [label="dLayer3"];
+          s20 -> s23 [label="dLayer3"];
+          s3 -> s23 [label="dH4"];
+          s7 -> s23 [label="dH4"];
+          s11 -> s23 [label="dH4"];
+          s15 -> s23 [label="dH4"];
+          s19 -> s23 [label="dH4"];
+          s3 -> s24 [label="dH4"];
+          s7 -> s24 [label="dH4"];
+          s11 -> s24 [label="dH4"];
+          s15 -> s24 [label="dH4"];
+          s19 -> s24 [label="dH4"];
+          s23 -> s24 [label="dH4"];
+          s24 -> s25 [label="dLayer2"];
+          s24 -> s26 [label="dLayer2"];
+          s24 -> s27 [label="dLayer2"];
+          s3 -> s27 [label="dH3"];
+          s7 -> s27 [label="dH3"];
+          s11 -> s27 [label="dH3"];
+          s15 -> s27 [label="dH3"];
+          s19 -> s27 [label="dH3"];
+          s23 -> s27 [label="dH3"];
+          s3 -> s28 [label="dH3"];
+          s7 -> s28 [label="dH3"];
+          s11 -> s28 [label="dH3"];
+          s15 -> s28 [label="dH3"];
+          s19 -> s28 [label="dH3"];
+          s23 -> s28 [label="dH3"];
+          s27 -> s28 [label="dH3"];
+          s28 -> s29 [label="dLayer1"];
+          s28 -> s30 [label="dLayer1"];
+          s28 -> s31 [label="dLayer1"];
+          s3 -> s31 [label="dH2"];
+          s7 -> s31 [label="dH2"];
+          s11 -> s31 [label="dH2"];
+          s15 -> s31 [label="dH2"];
+          s19 -> s31 [label="dH2"];
+          s23 -> s31 [label="dH2"];
+          s27 -> s31 [label="dH2"];
+          s3 -> s32 [label="dH2"];
+          s7 -> s32 [label="dH2"];
+          s11 -> s32 [label="dH2"];
+          s15 -> s32 [label="dH2"];
+          s19 -> s32 [label="dH2"];
+          s23 -> s32 [label="dH2"];
+          s27 -> s32 [label="dH2"];
+          s31 -> s32 [label="dH2"];
+          s32 -> s33 [label="dLayer0"];
+          s32 -> s34 [label="dLayer0"];
+          s32 -> s35 [label="dLayer0"];
+          s3 -> s35 [label="dh"];
+          s7 -> s35 [label="dh"];
+          s11 -> s35 [label="dh"];
+          s15 -> s35 [label="dh"];
+          s19 -> s35 [label="dh"];
+          s23 -> s35 [label="dh"];
+          s27 -> s35 [label="dh"];
+          s31 -> s35 [label="dh"];
+          s3 -> s36 [label="dh"];
+          s7 -> s36 [label="dh"];
+          s11 -> s36 [label="dh"];
+          s15 -> s36 [label="dh"];
+          s19 -> s36 [label="dh"];
+          s23 -> s36 [label="dh"];
+          s27 -> s36 [label="dh"];
+          s31 -> s36 [label="dh"];
+          s35 -> s36 [label="dh"];
+          s36 -> s37 [label="dStem"];
+          s36 -> s38 [label="dStem"];
           s0 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -442,193 +459,210 @@ partial class ResidualMlp : global::GraphGen.Onnx.IOnnxExportable
           n2["h<br/>Sigmoid [B, 16]"]:::forward
           n3["layer0<br/>Dense #quot;layer0#quot; [B, 16]<br/>272 parameters"]:::forward
           n4["sigmoid4<br/>Sigmoid [B, 16]"]:::forward
-          n5["h2<br/>Add [B, 16]"]:::forward
           n6["layer1<br/>Dense #quot;layer1#quot; [B, 16]<br/>272 parameters"]:::forward
           n7["sigmoid7<br/>Sigmoid [B, 16]"]:::forward
-          n8["h3<br/>Add [B, 16]"]:::forward
           n9["layer2<br/>Dense #quot;layer2#quot; [B, 16]<br/>272 parameters"]:::forward
           n10["sigmoid10<br/>Sigmoid [B, 16]"]:::forward
-          n11["h4<br/>Add [B, 16]"]:::forward
           n12["layer3<br/>Dense #quot;layer3#quot; [B, 16]<br/>272 parameters"]:::forward
           n13["sigmoid13<br/>Sigmoid [B, 16]"]:::forward
-          n14["h5<br/>Add [B, 16]"]:::forward
           n15["layer4<br/>Dense #quot;layer4#quot; [B, 16]<br/>272 parameters"]:::forward
           n16["sigmoid16<br/>Sigmoid [B, 16]"]:::forward
-          n17["h6<br/>Add [B, 16]"]:::forward
           n18["layer5<br/>Dense #quot;layer5#quot; [B, 16]<br/>272 parameters"]:::forward
           n19["sigmoid19<br/>Sigmoid [B, 16]"]:::forward
-          n20["h7<br/>Add [B, 16]"]:::forward
           n21["layer6<br/>Dense #quot;layer6#quot; [B, 16]<br/>272 parameters"]:::forward
           n22["sigmoid22<br/>Sigmoid [B, 16]"]:::forward
-          n23["h8<br/>Add [B, 16]"]:::forward
           n24["layer7<br/>Dense #quot;layer7#quot; [B, 16]<br/>272 parameters"]:::forward
           n25["sigmoid25<br/>Sigmoid [B, 16]"]:::forward
-          n26["h9<br/>Add [B, 16]"]:::forward
           n27["output<br/>Dense #quot;output#quot; [B, 10]<br/>170 parameters"]:::forward
           n29["softmaxCrossEntropy29<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["19. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
           s1["20. dense output dW<br/>→ dOutputWeight"]:::backward
           s2["21. dense output db<br/>→ dOutputBias"]:::backward
           s3["22. dense output dx<br/>→ dH9"]:::backward
-          s4["23. Add backward<br/>→ dH8"]:::backward
-          s5["24. Add backward + Sigmoid backward<br/>→ dLayer7"]:::backward
-          s6["25. dense layer7 dW<br/>→ dLayer7Weight"]:::backward
-          s7["26. dense layer7 db<br/>→ dLayer7Bias"]:::backward
-          s8["27. dense layer7 dx<br/>→ dH8"]:::backward
-          s9["28. Add backward<br/>→ dH7"]:::backward
-          s10["29. Add backward + Sigmoid backward<br/>→ dLayer6"]:::backward
-          s11["30. dense layer6 dW<br/>→ dLayer6Weight"]:::backward
-          s12["31. dense layer6 db<br/>→ dLayer6Bias"]:::backward
-          s13["32. dense layer6 dx<br/>→ dH7"]:::backward
-          s14["33. Add backward<br/>→ dH6"]:::backward
-          s15["34. Add backward + Sigmoid backward<br/>→ dLayer5"]:::backward
-          s16["35. dense layer5 dW<br/>→ dLayer5Weight"]:::backward
-          s17["36. dense layer5 db<br/>→ dLayer5Bias"]:::backward
-          s18["37. dense layer5 dx<br/>→ dH6"]:::backward
-          s19["38. Add backward<br/>→ dH5"]:::backward
-          s20["39. Add backward + Sigmoid backward<br/>→ dLayer4"]:::backward
-          s21["40. dense layer4 dW<br/>→ dLayer4Weight"]:::backward
-          s22["41. dense layer4 db<br/>→ dLayer4Bias"]:::backward
-          s23["42. dense layer4 dx<br/>→ dH5"]:::backward
-          s24["43. Add backward<br/>→ dH4"]:::backward
-          s25["44. Add backward + Sigmoid backward<br/>→ dLayer3"]:::backward
-          s26["45. dense layer3 dW<br/>→ dLayer3Weight"]:::backward
-          s27["46. dense layer3 db<br/>→ dLayer3Bias"]:::backward
-          s28["47. dense layer3 dx<br/>→ dH4"]:::backward
-          s29["48. Add backward<br/>→ dH3"]:::backward
-          s30["49. Add backward + Sigmoid backward<br/>→ dLayer2"]:::backward
-          s31["50. dense layer2 dW<br/>→ dLayer2Weight"]:::backward
-          s32["51. dense layer2 db<br/>→ dLayer2Bias"]:::backward
-          s33["52. dense layer2 dx<br/>→ dH3"]:::backward
-          s34["53. Add backward<br/>→ dH2"]:::backward
-          s35["54. Add backward + Sigmoid backward<br/>→ dLayer1"]:::backward
-          s36["55. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
-          s37["56. dense layer1 db<br/>→ dLayer1Bias"]:::backward
-          s38["57. dense layer1 dx<br/>→ dH2"]:::backward
-          s39["58. Add backward<br/>→ dh"]:::backward
-          s40["59. Add backward + Sigmoid backward<br/>→ dLayer0"]:::backward
-          s41["60. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
-          s42["61. dense layer0 db<br/>→ dLayer0Bias"]:::backward
-          s43["62. dense layer0 dx<br/>→ dh"]:::backward
-          s44["63. Sigmoid backward<br/>→ dStem"]:::backward
-          s45["64. dense stem dW<br/>→ dStemWeight"]:::backward
-          s46["65. dense stem db<br/>→ dStemBias"]:::backward
+          s4["23. Add backward + Sigmoid backward<br/>→ dLayer7"]:::backward
+          s5["24. dense layer7 dW<br/>→ dLayer7Weight"]:::backward
+          s6["25. dense layer7 db<br/>→ dLayer7Bias"]:::backward
+          s7["26. dense layer7 dx<br/>→ dH8"]:::backward
+          s8["27. Add backward + Sigmoid backward<br/>→ dLayer6"]:::backward
+          s9["28. dense layer6 dW<br/>→ dLayer6Weight"]:::backward
+          s10["29. dense layer6 db<br/>→ dLayer6Bias"]:::backward
+          s11["30. dense layer6 dx<br/>→ dH7"]:::backward
+          s12["31. Add backward + Sigmoid backward<br/>→ dLayer5"]:::backward
+          s13["32. dense layer5 dW<br/>→ dLayer5Weight"]:::backward
+          s14["33. dense layer5 db<br/>→ dLayer5Bias"]:::backward
+          s15["34. dense layer5 dx<br/>→ dH6"]:::backward
+          s16["35. Add backward + Sigmoid backward<br/>→ dLayer4"]:::backward
+          s17["36. dense layer4 dW<br/>→ dLayer4Weight"]:::backward
+          s18["37. dense layer4 db<br/>→ dLayer4Bias"]:::backward
+          s19["38. dense layer4 dx<br/>→ dH5"]:::backward
+          s20["39. Add backward + Sigmoid backward<br/>→ dLayer3"]:::backward
+          s21["40. dense layer3 dW<br/>→ dLayer3Weight"]:::backward
+          s22["41. dense layer3 db<br/>→ dLayer3Bias"]:::backward
+          s23["42. dense layer3 dx<br/>→ dH4"]:::backward
+          s24["43. Add backward + Sigmoid backward<br/>→ dLayer2"]:::backward
+          s25["44. dense layer2 dW<br/>→ dLayer2Weight"]:::backward
+          s26["45. dense layer2 db<br/>→ dLayer2Bias"]:::backward
+          s27["46. dense layer2 dx<br/>→ dH3"]:::backward
+          s28["47. Add backward + Sigmoid backward<br/>→ dLayer1"]:::backward
+          s29["48. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
+          s30["49. dense layer1 db<br/>→ dLayer1Bias"]:::backward
+          s31["50. dense layer1 dx<br/>→ dH2"]:::backward
+          s32["51. Add backward + Sigmoid backward<br/>→ dLayer0"]:::backward
+          s33["52. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
+          s34["53. dense layer0 db<br/>→ dLayer0Bias"]:::backward
+          s35["54. dense layer0 dx<br/>→ dh"]:::backward
+          s36["55. Sigmoid backward<br/>→ dStem"]:::backward
+          s37["56. dense stem dW<br/>→ dStemWeight"]:::backward
+          s38["57. dense stem db<br/>→ dStemBias"]:::backward
           s0 -->|dOutput| s1
           s0 -->|dOutput| s2
           s0 -->|dOutput| s3
           s3 -->|dH9| s4
-          s3 -->|dH9| s5
-          s5 -->|dLayer7| s6
-          s5 -->|dLayer7| s7
-          s5 -->|dLayer7| s8
-          s4 -->|dH8| s8
-          s4 -->|dH8| s9
-          s8 -->|dH8| s9
-          s4 -->|dH8| s10
-          s8 -->|dH8| s10
-          s10 -->|dLayer6| s11
-          s10 -->|dLayer6| s12
-          s10 -->|dLayer6| s13
-          s9 -->|dH7| s13
-          s9 -->|dH7| s14
-          s13 -->|dH7| s14
-          s9 -->|dH7| s15
-          s13 -->|dH7| s15
-          s15 -->|dLayer5| s16
-          s15 -->|dLayer5| s17
-          s15 -->|dLayer5| s18
-          s14 -->|dH6| s18
-          s14 -->|dH6| s19
-          s18 -->|dH6| s19
-          s14 -->|dH6| s20
-          s18 -->|dH6| s20
-          s20 -->|dLayer4| s21
-          s20 -->|dLayer4| s22
-          s20 -->|dLayer4| s23
-          s19 -->|dH5| s23
-          s19 -->|dH5| s24
-          s23 -->|dH5| s24
-          s19 -->|dH5| s25
-          s23 -->|dH5| s25
-          s25 -->|dLayer3| s26
-          s25 -->|dLayer3| s27
-          s25 -->|dLayer3| s28
-          s24 -->|dH4| s28
-          s24 -->|dH4| s29
-          s28 -->|dH4| s29
-          s24 -->|dH4| s30
-          s28 -->|dH4| s30
-          s30 -->|dLayer2| s31
-          s30 -->|dLayer2| s32
-          s30 -->|dLayer2| s33
-          s29 -->|dH3| s33
-          s29 -->|dH3| s34
-          s33 -->|dH3| s34
-          s29 -->|dH3| s35
-          s33 -->|dH3| s35
-          s35 -->|dLayer1| s36
-          s35 -->|dLayer1| s37
-          s35 -->|dLayer1| s38
-          s34 -->|dH2| s38
-          s34 -->|dH2| s39
-          s38 -->|dH2| s39
-          s34 -->|dH2| s40
-          s38 -->|dH2| s40
-          s40 -->|dLayer0| s41
-          s40 -->|dLayer0| s42
-          s40 -->|dLayer0| s43
-          s39 -->|dh| s43
-          s39 -->|dh| s44
-          s43 -->|dh| s44
-          s44 -->|dStem| s45
-          s44 -->|dStem| s46
+          s4 -->|dLayer7| s5
+          s4 -->|dLayer7| s6
+          s4 -->|dLayer7| s7
+          s3 -->|dH8| s7
+          s3 -->|dH8| s8
+          s7 -->|dH8| s8
+          s8 -->|dLayer6| s9
+          s8 -->|dLayer6| s10
+          s8 -->|dLayer6| s11
+          s3 -->|dH7| s11
+          s7 -->|dH7| s11
+          s3 -->|dH7| s12
+          s7 -->|dH7| s12
+          s11 -->|dH7| s12
+          s12 -->|dLayer5| s13
+          s12 -->|dLayer5| s14
+          s12 -->|dLayer5| s15
+          s3 -->|dH6| s15
+          s7 -->|dH6| s15
+          s11 -->|dH6| s15
+          s3 -->|dH6| s16
+          s7 -->|dH6| s16
+          s11 -->|dH6| s16
+          s15 -->|dH6| s16
+          s16 -->|dLayer4| s17
+          s16 -->|dLayer4| s18
+          s16 -->|dLayer4| s19
+          s3 -->|dH5| s19
+          s7 -->|dH5| s19
+          s11 -->|dH5| s19
+          s15 -->|dH5| s19
+          s3 -->|dH5| s20
+          s7 -->|dH5| s20
+          s11 -->|dH5| s20
+          s15 -->|dH5| s20
+          s19 -->|dH5| s20
+          s20 -->|dLayer3| s21
+          s20 -->|dLayer3| s22
+          s20 -->|dLayer3| s23
+          s3 -->|dH4| s23
+          s7 -->|dH4| s23
+          s11 -->|dH4| s23
+          s15 -->|dH4| s23
+          s19 -->|dH4| s23
+          s3 -->|dH4| s24
+          s7 -->|dH4| s24
+          s11 -->|dH4| s24
+          s15 -->|dH4| s24
+          s19 -->|dH4| s24
+          s23 -->|dH4| s24
+          s24 -->|dLayer2| s25
+          s24 -->|dLayer2| s26
+          s24 -->|dLayer2| s27
+          s3 -->|dH3| s27
+          s7 -->|dH3| s27
+          s11 -->|dH3| s27
+          s15 -->|dH3| s27
+          s19 -->|dH3| s27
+          s23 -->|dH3| s27
+          s3 -->|dH3| s28
+          s7 -->|dH3| s28
+          s11 -->|dH3| s28
+          s15 -->|dH3| s28
+          s19 -->|dH3| s28
+          s23 -->|dH3| s28
+          s27 -->|dH3| s28
+          s28 -->|dLayer1| s29
+          s28 -->|dLayer1| s30
+          s28 -->|dLayer1| s31
+          s3 -->|dH2| s31
+          s7 -->|dH2| s31
+          s11 -->|dH2| s31
+          s15 -->|dH2| s31
+          s19 -->|dH2| s31
+          s23 -->|dH2| s31
+          s27 -->|dH2| s31
+          s3 -->|dH2| s32
+          s7 -->|dH2| s32
+          s11 -->|dH2| s32
+          s15 -->|dH2| s32
+          s19 -->|dH2| s32
+          s23 -->|dH2| s32
+          s27 -->|dH2| s32
+          s31 -->|dH2| s32
+          s32 -->|dLayer0| s33
+          s32 -->|dLayer0| s34
+          s32 -->|dLayer0| s35
+          s3 -->|dh| s35
+          s7 -->|dh| s35
+          s11 -->|dh| s35
+          s15 -->|dh| s35
+          s19 -->|dh| s35
+          s23 -->|dh| s35
+          s27 -->|dh| s35
+          s31 -->|dh| s35
+          s3 -->|dh| s36
+          s7 -->|dh| s36
+          s11 -->|dh| s36
+          s15 -->|dh| s36
+          s19 -->|dh| s36
+          s23 -->|dh| s36
+          s27 -->|dh| s36
+          s31 -->|dh| s36
+          s35 -->|dh| s36
+          s36 -->|dStem| s37
+          s36 -->|dStem| s38
           s0 -.- n29
           s1 -.- n27
           s2 -.- n27
           s3 -.- n27
-          s4 -.- n26
-          s5 -.- n25
+          s4 -.- n25
+          s5 -.- n24
           s6 -.- n24
           s7 -.- n24
-          s8 -.- n24
-          s9 -.- n23
-          s10 -.- n22
+          s8 -.- n22
+          s9 -.- n21
+          s10 -.- n21
           s11 -.- n21
-          s12 -.- n21
-          s13 -.- n21
-          s14 -.- n20
-          s15 -.- n19
-          s16 -.- n18
-          s17 -.- n18
-          s18 -.- n18
-          s19 -.- n17
-          s20 -.- n16
-          s21 -.- n15
-          s22 -.- n15
-          s23 -.- n15
-          s24 -.- n14
-          s25 -.- n13
-          s26 -.- n12
-          s27 -.- n12
-          s28 -.- n12
-          s29 -.- n11
-          s30 -.- n10
-          s31 -.- n9
-          s32 -.- n9
-          s33 -.- n9
-          s34 -.- n8
-          s35 -.- n7
-          s36 -.- n6
-          s37 -.- n6
-          s38 -.- n6
-          s39 -.- n5
-          s40 -.- n4
-          s41 -.- n3
-          s42 -.- n3
-          s43 -.- n3
-          s44 -.- n2
-          s45 -.- n1
-          s46 -.- n1
+          s12 -.- n19
+          s13 -.- n18
+          s14 -.- n18
+          s15 -.- n18
+          s16 -.- n16
+          s17 -.- n15
+          s18 -.- n15
+          s19 -.- n15
+          s20 -.- n13
+          s21 -.- n12
+          s22 -.- n12
+          s23 -.- n12
+          s24 -.- n10
+          s25 -.- n9
+          s26 -.- n9
+          s27 -.- n9
+          s28 -.- n7
+          s29 -.- n6
+          s30 -.- n6
+          s31 -.- n6
+          s32 -.- n4
+          s33 -.- n3
+          s34 -.- n3
+          s35 -.- n3
+          s36 -.- n2
+          s37 -.- n1
+          s38 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

@@ -32,47 +32,47 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
     //   output.bias    [10]        3376      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 314 floats. Steps are numbered in training order: forward 1–18, loss 19, backward 20–65.
+    //   One arena of capacity × 298 floats. Steps are numbered in training order: forward 1–18, loss 19, backward 20–57.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer     holds                  floats/sample  offset  live (steps)
-    //   h          Sigmoid output                    16       0  1–63
-    //   sigmoid4   Sigmoid output                    16      16  2–59
-    //   h2         Add output                        16      32  3–55
-    //   sigmoid7   Sigmoid output                    16      48  4–54
-    //   h3         Add output                        16      64  5–50
-    //   sigmoid10  Sigmoid output                    16      80  6–49
-    //   h4         Add output                        16      96  7–45
-    //   sigmoid13  Sigmoid output                    16     112  8–44
-    //   h5         Add output                        16     128  9–40
-    //   sigmoid16  Sigmoid output                    16     144  10–39
-    //   h6         Add output                        16     160  11–35
-    //   sigmoid19  Sigmoid output                    16     176  12–34
-    //   h7         Add output                        16     192  13–30
-    //   sigmoid22  Sigmoid output                    16     208  14–29
-    //   h8         Add output                        16     224  15–25
-    //   sigmoid25  Sigmoid output                    16     240  16–24
-    //   h9         Add output                        16     256  17–20
-    //   output     Dense "output" output             10     272  18–end
-    //   dOutput    dLoss/doutput                     10     282  19–22
-    //   dH9        dLoss/dh9                         16     256  22–24
-    //   dH8        dLoss/dh8                         16     282  23–29
-    //   dLayer7    dLoss/dlayer7                     16     298  24–27
-    //   dH7        dLoss/dh7                         16     224  28–34
-    //   dLayer6    dLoss/dlayer6                     16     240  29–32
-    //   dH6        dLoss/dh6                         16     192  33–39
-    //   dLayer5    dLoss/dlayer5                     16     208  34–37
-    //   dH5        dLoss/dh5                         16     160  38–44
-    //   dLayer4    dLoss/dlayer4                     16     176  39–42
-    //   dH4        dLoss/dh4                         16     128  43–49
-    //   dLayer3    dLoss/dlayer3                     16     144  44–47
-    //   dH3        dLoss/dh3                         16      96  48–54
-    //   dLayer2    dLoss/dlayer2                     16     112  49–52
-    //   dH2        dLoss/dh2                         16      64  53–59
-    //   dLayer1    dLoss/dlayer1                     16      80  54–57
-    //   dh         dLoss/dh                          16      32  58–63
-    //   dLayer0    dLoss/dlayer0                     16      48  59–62
-    //   dStem      dLoss/dstem                       16      16  63–65
-    //   Sharing saves 266 of 580 floats per sample (46%).
+    //   buffer     holds                         floats/sample  offset  live (steps)
+    //   h          Sigmoid output                           16       0  1–55
+    //   sigmoid4   Sigmoid output                           16      16  2–51
+    //   h2         Add output                               16      32  3–48
+    //   sigmoid7   Sigmoid output                           16      48  4–47
+    //   h3         Add output                               16      64  5–44
+    //   sigmoid10  Sigmoid output                           16      80  6–43
+    //   h4         Add output                               16      96  7–40
+    //   sigmoid13  Sigmoid output                           16     112  8–39
+    //   h5         Add output                               16     128  9–36
+    //   sigmoid16  Sigmoid output                           16     144  10–35
+    //   h6         Add output                               16     160  11–32
+    //   sigmoid19  Sigmoid output                           16     176  12–31
+    //   h7         Add output                               16     192  13–28
+    //   sigmoid22  Sigmoid output                           16     208  14–27
+    //   h8         Add output                               16     224  15–24
+    //   sigmoid25  Sigmoid output                           16     240  16–23
+    //   h9         Add output                               16     256  17–20
+    //   output     Dense "output" output                    10     272  18–end
+    //   dOutput    dLoss/doutput                            10     282  19–22
+    //   dH9        dLoss/dh9                                16     256  22–55
+    //   dLayer7    dLoss/dlayer7                            16     282  23–26
+    //   dH8        dLoss/dh8: the floats of dH9             16     256  26–27
+    //   dLayer6    dLoss/dlayer6                            16     224  27–30
+    //   dH7        dLoss/dh7: the floats of dH9             16     256  30–31
+    //   dLayer5    dLoss/dlayer5                            16     192  31–34
+    //   dH6        dLoss/dh6: the floats of dH9             16     256  34–35
+    //   dLayer4    dLoss/dlayer4                            16     160  35–38
+    //   dH5        dLoss/dh5: the floats of dH9             16     256  38–39
+    //   dLayer3    dLoss/dlayer3                            16     128  39–42
+    //   dH4        dLoss/dh4: the floats of dH9             16     256  42–43
+    //   dLayer2    dLoss/dlayer2                            16      96  43–46
+    //   dH3        dLoss/dh3: the floats of dH9             16     256  46–47
+    //   dLayer1    dLoss/dlayer1                            16      64  47–50
+    //   dH2        dLoss/dh2: the floats of dH9             16     256  50–51
+    //   dLayer0    dLoss/dlayer0                            16      32  51–54
+    //   dh         dLoss/dh: the floats of dH9              16     256  54–55
+    //   dStem      dLoss/dstem                              16      16  55–57
+    //   Sharing saves 154 of 452 floats per sample (34%).
     /// <summary>What ResidualMlp is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
@@ -126,7 +126,7 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
             new("h9", "Add", [16]),
             new("output", "Dense \"output\"", [10]),
         ],
-        ArenaWidth = 314,
+        ArenaWidth = 298,
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -322,232 +322,208 @@ partial class ResidualMlp : global::GraphGen.TrainableNetwork<int>, global::Grap
         var dH9 = ArenaView(256, batch * 16);   // reuses floats of h9 (free after step 20)
         global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dH9, batch, 16, 10);
 
-        // 23. Add backward: dH8 = dH9
-        var dH8 = ArenaView(282, batch * 16);   // reuses floats of dOutput (free after step 22)
-        dH9.CopyTo(dH8);
-
-        // 24. Add backward: dSigmoid25 = dH9
+        // 23. Add backward: dSigmoid25 = dH9
         //    then Sigmoid backward: dLayer7 = dSigmoid25 · sigmoid25 · (1 − sigmoid25)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dSigmoid25 is never stored
         var sigmoid25 = ArenaView(240, batch * 16);
-        var dLayer7 = ArenaView(298, batch * 16);
+        var dLayer7 = ArenaView(282, batch * 16);   // reuses floats of dOutput (free after step 22)
         for (int i = 0; i < batch * 16; i++)
             dLayer7[i] = dH9[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(sigmoid25[i]);
 
-        // 25. Dense "layer7" backward, weight: dW = dLayer7ᵀ · h8   (W = layer7.weight)
+        // 24. Dense "layer7" backward, weight: dW = dLayer7ᵀ · h8   (W = layer7.weight)
         //      dW[o, i] = Σ_r dLayer7[r, o] · h8[r, i]   (summed over the batch)
         var h8 = ArenaView(224, batch * 16);
         var dLayer7Weight = GradientView(2944, 256);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer7, h8, dLayer7Weight, 16, 16, batch);
 
-        // 26. Dense "layer7" backward, bias: db[o] = Σ_r dLayer7[r, o]   (b = layer7.bias)
+        // 25. Dense "layer7" backward, bias: db[o] = Σ_r dLayer7[r, o]   (b = layer7.bias)
         var dLayer7Bias = GradientView(3200, 16);
         global::GraphGen.Kernels.Bias.SumRows(dLayer7, dLayer7Bias, batch, 16, accumulate: false);
 
-        // 27. Dense "layer7" backward, input: dH8 += dLayer7 · W
+        // 26. Dense "layer7" backward, input: dH8 += dLayer7 · W
         //      dH8[r, i] += Σ_o dLayer7[r, o] · W[o, i]
         var layer7Weight = ParameterView(2944, 256);
+        var dH8 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer7, layer7Weight, dH8, batch, 16, 16, accumulate: true);
 
-        // 28. Add backward: dH7 = dH8
-        var dH7 = ArenaView(224, batch * 16);   // reuses floats of h8 (free after step 25)
-        dH8.CopyTo(dH7);
-
-        // 29. Add backward: dSigmoid22 = dH8
+        // 27. Add backward: dSigmoid22 = dH8
         //    then Sigmoid backward: dLayer6 = dSigmoid22 · sigmoid22 · (1 − sigmoid22)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dSigmoid22 is never stored
         var sigmoid22 = ArenaView(208, batch * 16);
-        var dLayer6 = ArenaView(240, batch * 16);   // reuses floats of sigmoid25 (free after step 24)
+        var dLayer6 = ArenaView(224, batch * 16);   // reuses floats of h8 (free after step 24)
         for (int i = 0; i < batch * 16; i++)
             dLayer6[i] = dH8[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(sigmoid22[i]);
 
-        // 30. Dense "layer6" backward, weight: dW = dLayer6ᵀ · h7   (W = layer6.weight)
+        // 28. Dense "layer6" backward, weight: dW = dLayer6ᵀ · h7   (W = layer6.weight)
         //      dW[o, i] = Σ_r dLayer6[r, o] · h7[r, i]   (summed over the batch)
         var h7 = ArenaView(192, batch * 16);
         var dLayer6Weight = GradientView(2672, 256);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer6, h7, dLayer6Weight, 16, 16, batch);
 
-        // 31. Dense "layer6" backward, bias: db[o] = Σ_r dLayer6[r, o]   (b = layer6.bias)
+        // 29. Dense "layer6" backward, bias: db[o] = Σ_r dLayer6[r, o]   (b = layer6.bias)
         var dLayer6Bias = GradientView(2928, 16);
         global::GraphGen.Kernels.Bias.SumRows(dLayer6, dLayer6Bias, batch, 16, accumulate: false);
 
-        // 32. Dense "layer6" backward, input: dH7 += dLayer6 · W
+        // 30. Dense "layer6" backward, input: dH7 += dLayer6 · W
         //      dH7[r, i] += Σ_o dLayer6[r, o] · W[o, i]
         var layer6Weight = ParameterView(2672, 256);
+        var dH7 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer6, layer6Weight, dH7, batch, 16, 16, accumulate: true);
 
-        // 33. Add backward: dH6 = dH7
-        var dH6 = ArenaView(192, batch * 16);   // reuses floats of h7 (free after step 30)
-        dH7.CopyTo(dH6);
-
-        // 34. Add backward: dSigmoid19 = dH7
+        // 31. Add backward: dSigmoid19 = dH7
         //    then Sigmoid backward: dLayer5 = dSigmoid19 · sigmoid19 · (1 − sigmoid19)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dSigmoid19 is never stored
         var sigmoid19 = ArenaView(176, batch * 16);
-        var dLayer5 = ArenaView(208, batch * 16);   // reuses floats of sigmoid22 (free after step 29)
+        var dLayer5 = ArenaView(192, batch * 16);   // reuses floats of h7 (free after step 28)
         for (int i = 0; i < batch * 16; i++)
             dLayer5[i] = dH7[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(sigmoid19[i]);
 
-        // 35. Dense "layer5" backward, weight: dW = dLayer5ᵀ · h6   (W = layer5.weight)
+        // 32. Dense "layer5" backward, weight: dW = dLayer5ᵀ · h6   (W = layer5.weight)
         //      dW[o, i] = Σ_r dLayer5[r, o] · h6[r, i]   (summed over the batch)
         var h6 = ArenaView(160, batch * 16);
         var dLayer5Weight = GradientView(2400, 256);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer5, h6, dLayer5Weight, 16, 16, batch);
 
-        // 36. Dense "layer5" backward, bias: db[o] = Σ_r dLayer5[r, o]   (b = layer5.bias)
+        // 33. Dense "layer5" backward, bias: db[o] = Σ_r dLayer5[r, o]   (b = layer5.bias)
         var dLayer5Bias = GradientView(2656, 16);
         global::GraphGen.Kernels.Bias.SumRows(dLayer5, dLayer5Bias, batch, 16, accumulate: false);
 
-        // 37. Dense "layer5" backward, input: dH6 += dLayer5 · W
+        // 34. Dense "layer5" backward, input: dH6 += dLayer5 · W
         //      dH6[r, i] += Σ_o dLayer5[r, o] · W[o, i]
         var layer5Weight = ParameterView(2400, 256);
+        var dH6 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer5, layer5Weight, dH6, batch, 16, 16, accumulate: true);
 
-        // 38. Add backward: dH5 = dH6
-        var dH5 = ArenaView(160, batch * 16);   // reuses floats of h6 (free after step 35)
-        dH6.CopyTo(dH5);
-
-        // 39. Add backward: dSigmoid16 = dH6
+        // 35. Add backward: dSigmoid16 = dH6
         //    then Sigmoid backward: dLayer4 = dSigmoid16 · sigmoid16 · (1 − sigmoid16)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dSigmoid16 is never stored
         var sigmoid16 = ArenaView(144, batch * 16);
-        var dLayer4 = ArenaView(176, batch * 16);   // reuses floats of sigmoid19 (free after step 34)
+        var dLayer4 = ArenaView(160, batch * 16);   // reuses floats of h6 (free after step 32)
         for (int i = 0; i < batch * 16; i++)
             dLayer4[i] = dH6[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(sigmoid16[i]);
 
-        // 40. Dense "layer4" backward, weight: dW = dLayer4ᵀ · h5   (W = layer4.weight)
+        // 36. Dense "layer4" backward, weight: dW = dLayer4ᵀ · h5   (W = layer4.weight)
         //      dW[o, i] = Σ_r dLayer4[r, o] · h5[r, i]   (summed over the batch)
         var h5 = ArenaView(128, batch * 16);
         var dLayer4Weight = GradientView(2128, 256);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer4, h5, dLayer4Weight, 16, 16, batch);
 
-        // 41. Dense "layer4" backward, bias: db[o] = Σ_r dLayer4[r, o]   (b = layer4.bias)
+        // 37. Dense "layer4" backward, bias: db[o] = Σ_r dLayer4[r, o]   (b = layer4.bias)
         var dLayer4Bias = GradientView(2384, 16);
         global::GraphGen.Kernels.Bias.SumRows(dLayer4, dLayer4Bias, batch, 16, accumulate: false);
 
-        // 42. Dense "layer4" backward, input: dH5 += dLayer4 · W
+        // 38. Dense "layer4" backward, input: dH5 += dLayer4 · W
         //      dH5[r, i] += Σ_o dLayer4[r, o] · W[o, i]
         var layer4Weight = ParameterView(2128, 256);
+        var dH5 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer4, layer4Weight, dH5, batch, 16, 16, accumulate: true);
 
-        // 43. Add backward: dH4 = dH5
-        var dH4 = ArenaView(128, batch * 16);   // reuses floats of h5 (free after step 40)
-        dH5.CopyTo(dH4);
-
-        // 44. Add backward: dSigmoid13 = dH5
+        // 39. Add backward: dSigmoid13 = dH5
         //    then Sigmoid backward: dLayer3 = dSigmoid13 · sigmoid13 · (1 − sigmoid13)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dSigmoid13 is never stored
         var sigmoid13 = ArenaView(112, batch * 16);
-        var dLayer3 = ArenaView(144, batch * 16);   // reuses floats of sigmoid16 (free after step 39)
+        var dLayer3 = ArenaView(128, batch * 16);   // reuses floats of h5 (free after step 36)
         for (int i = 0; i < batch * 16; i++)
             dLayer3[i] = dH5[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(sigmoid13[i]);
 
-        // 45. Dense "layer3" backward, weight: dW = dLayer3ᵀ · h4   (W = layer3.weight)
+        // 40. Dense "layer3" backward, weight: dW = dLayer3ᵀ · h4   (W = layer3.weight)
         //      dW[o, i] = Σ_r dLayer3[r, o] · h4[r, i]   (summed over the batch)
         var h4 = ArenaView(96, batch * 16);
         var dLayer3Weight = GradientView(1856, 256);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer3, h4, dLayer3Weight, 16, 16, batch);
 
-        // 46. Dense "layer3" backward, bias: db[o] = Σ_r dLayer3[r, o]   (b = layer3.bias)
+        // 41. Dense "layer3" backward, bias: db[o] = Σ_r dLayer3[r, o]   (b = layer3.bias)
         var dLayer3Bias = GradientView(2112, 16);
         global::GraphGen.Kernels.Bias.SumRows(dLayer3, dLayer3Bias, batch, 16, accumulate: false);
 
-        // 47. Dense "layer3" backward, input: dH4 += dLayer3 · W
+        // 42. Dense "layer3" backward, input: dH4 += dLayer3 · W
         //      dH4[r, i] += Σ_o dLayer3[r, o] · W[o, i]
         var layer3Weight = ParameterView(1856, 256);
+        var dH4 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer3, layer3Weight, dH4, batch, 16, 16, accumulate: true);
 
-        // 48. Add backward: dH3 = dH4
-        var dH3 = ArenaView(96, batch * 16);   // reuses floats of h4 (free after step 45)
-        dH4.CopyTo(dH3);
-
-        // 49. Add backward: dSigmoid10 = dH4
+        // 43. Add backward: dSigmoid10 = dH4
         //    then Sigmoid backward: dLayer2 = dSigmoid10 · sigmoid10 · (1 − sigmoid10)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dSigmoid10 is never stored
         var sigmoid10 = ArenaView(80, batch * 16);
-        var dLayer2 = ArenaView(112, batch * 16);   // reuses floats of sigmoid13 (free after step 44)
+        var dLayer2 = ArenaView(96, batch * 16);   // reuses floats of h4 (free after step 40)
         for (int i = 0; i < batch * 16; i++)
             dLayer2[i] = dH4[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(sigmoid10[i]);
 
-        // 50. Dense "layer2" backward, weight: dW = dLayer2ᵀ · h3   (W = layer2.weight)
+        // 44. Dense "layer2" backward, weight: dW = dLayer2ᵀ · h3   (W = layer2.weight)
         //      dW[o, i] = Σ_r dLayer2[r, o] · h3[r, i]   (summed over the batch)
         var h3 = ArenaView(64, batch * 16);
         var dLayer2Weight = GradientView(1584, 256);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer2, h3, dLayer2Weight, 16, 16, batch);
 
-        // 51. Dense "layer2" backward, bias: db[o] = Σ_r dLayer2[r, o]   (b = layer2.bias)
+        // 45. Dense "layer2" backward, bias: db[o] = Σ_r dLayer2[r, o]   (b = layer2.bias)
         var dLayer2Bias = GradientView(1840, 16);
         global::GraphGen.Kernels.Bias.SumRows(dLayer2, dLayer2Bias, batch, 16, accumulate: false);
 
-        // 52. Dense "layer2" backward, input: dH3 += dLayer2 · W
+        // 46. Dense "layer2" backward, input: dH3 += dLayer2 · W
         //      dH3[r, i] += Σ_o dLayer2[r, o] · W[o, i]
         var layer2Weight = ParameterView(1584, 256);
+        var dH3 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer2, layer2Weight, dH3, batch, 16, 16, accumulate: true);
 
-        // 53. Add backward: dH2 = dH3
-        var dH2 = ArenaView(64, batch * 16);   // reuses floats of h3 (free after step 50)
-        dH3.CopyTo(dH2);
-
-        // 54. Add backward: dSigmoid7 = dH3
+        // 47. Add backward: dSigmoid7 = dH3
         //    then Sigmoid backward: dLayer1 = dSigmoid7 · sigmoid7 · (1 − sigmoid7)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dSigmoid7 is never stored
         var sigmoid7 = ArenaView(48, batch * 16);
-        var dLayer1 = ArenaView(80, batch * 16);   // reuses floats of sigmoid10 (free after step 49)
+        var dLayer1 = ArenaView(64, batch * 16);   // reuses floats of h3 (free after step 44)
         for (int i = 0; i < batch * 16; i++)
             dLayer1[i] = dH3[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(sigmoid7[i]);
 
-        // 55. Dense "layer1" backward, weight: dW = dLayer1ᵀ · h2   (W = layer1.weight)
+        // 48. Dense "layer1" backward, weight: dW = dLayer1ᵀ · h2   (W = layer1.weight)
         //      dW[o, i] = Σ_r dLayer1[r, o] · h2[r, i]   (summed over the batch)
         var h2 = ArenaView(32, batch * 16);
         var dLayer1Weight = GradientView(1312, 256);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer1, h2, dLayer1Weight, 16, 16, batch);
 
-        // 56. Dense "layer1" backward, bias: db[o] = Σ_r dLayer1[r, o]   (b = layer1.bias)
+        // 49. Dense "layer1" backward, bias: db[o] = Σ_r dLayer1[r, o]   (b = layer1.bias)
         var dLayer1Bias = GradientView(1568, 16);
         global::GraphGen.Kernels.Bias.SumRows(dLayer1, dLayer1Bias, batch, 16, accumulate: false);
 
-        // 57. Dense "layer1" backward, input: dH2 += dLayer1 · W
+        // 50. Dense "layer1" backward, input: dH2 += dLayer1 · W
         //      dH2[r, i] += Σ_o dLayer1[r, o] · W[o, i]
         var layer1Weight = ParameterView(1312, 256);
+        var dH2 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer1, layer1Weight, dH2, batch, 16, 16, accumulate: true);
 
-        // 58. Add backward: dh = dH2
-        var dh = ArenaView(32, batch * 16);   // reuses floats of h2 (free after step 55)
-        dH2.CopyTo(dh);
-
-        // 59. Add backward: dSigmoid4 = dH2
+        // 51. Add backward: dSigmoid4 = dH2
         //    then Sigmoid backward: dLayer0 = dSigmoid4 · sigmoid4 · (1 − sigmoid4)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dSigmoid4 is never stored
         var sigmoid4 = ArenaView(16, batch * 16);
-        var dLayer0 = ArenaView(48, batch * 16);   // reuses floats of sigmoid7 (free after step 54)
+        var dLayer0 = ArenaView(32, batch * 16);   // reuses floats of h2 (free after step 48)
         for (int i = 0; i < batch * 16; i++)
             dLayer0[i] = dH2[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(sigmoid4[i]);
 
-        // 60. Dense "layer0" backward, weight: dW = dLayer0ᵀ · h   (W = layer0.weight)
+        // 52. Dense "layer0" backward, weight: dW = dLayer0ᵀ · h   (W = layer0.weight)
         //      dW[o, i] = Σ_r dLayer0[r, o] · h[r, i]   (summed over the batch)
         var h = ArenaView(0, batch * 16);
         var dLayer0Weight = GradientView(1040, 256);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer0, h, dLayer0Weight, 16, 16, batch);
 
-        // 61. Dense "layer0" backward, bias: db[o] = Σ_r dLayer0[r, o]   (b = layer0.bias)
+        // 53. Dense "layer0" backward, bias: db[o] = Σ_r dLayer0[r, o]   (b = layer0.bias)
         var dLayer0Bias = GradientView(1296, 16);
         global::GraphGen.Kernels.Bias.SumRows(dLayer0, dLayer0Bias, batch, 16, accumulate: false);
 
-        // 62. Dense "layer0" backward, input: dh += dLayer0 · W
+        // 54. Dense "layer0" backward, input: dh += dLayer0 · W
         //      dh[r, i] += Σ_o dLayer0[r, o] · W[o, i]
         var layer0Weight = ParameterView(1040, 256);
+        var dh = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer0, layer0Weight, dh, batch, 16, 16, accumulate: true);
 
-        // 63. Sigmoid backward: dStem = dh · h · (1 − h)   (σ′ = σ·(1 − σ))
-        var dStem = ArenaView(16, batch * 16);   // reuses floats of sigmoid4 (free after step 59)
+        // 55. Sigmoid backward: dStem = dh · h · (1 − h)   (σ′ = σ·(1 − σ))
+        var dStem = ArenaView(16, batch * 16);   // reuses floats of sigmoid4 (free after step 51)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), h, dh, dStem, accumulate: false);
 
-        // 64. Dense "stem" backward, weight: dW = dStemᵀ · pixels   (W = stem.weight)
+        // 56. Dense "stem" backward, weight: dW = dStemᵀ · pixels   (W = stem.weight)
         //      dW[o, i] = Σ_r dStem[r, o] · pixels[r, i]   (summed over the batch)
         var dStemWeight = GradientView(0, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dStem, pixels, dStemWeight, 16, 64, batch);
 
-        // 65. Dense "stem" backward, bias: db[o] = Σ_r dStem[r, o]   (b = stem.bias)
+        // 57. Dense "stem" backward, bias: db[o] = Σ_r dStem[r, o]   (b = stem.bias)
         var dStemBias = GradientView(1024, 16);
         global::GraphGen.Kernels.Bias.SumRows(dStem, dStemBias, batch, 16, accumulate: false);
     }

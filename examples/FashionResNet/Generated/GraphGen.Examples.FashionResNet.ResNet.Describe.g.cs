@@ -214,7 +214,6 @@ partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
           n7 [label="f\nRelu  [B, 16, 14, 14]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n8 [label="stage1Conv2\nConv2d \"stage1.conv2\"  [B, 16, 14, 14]\n2,304 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n9 [label="f2\nBatchNorm \"stage1.bn2\"  [B, 16, 14, 14]\n32 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n10 [label="add10\nAdd  [B, 16, 14, 14]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n11 [label="h3\nRelu  [B, 16, 14, 14]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="down\nConv2d \"down\"  [B, 32, 7, 7]\n4,608 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n13 [label="downBn\nBatchNorm \"down.bn\"  [B, 32, 7, 7]\n64 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -224,7 +223,6 @@ partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
           n17 [label="f3\nRelu  [B, 32, 7, 7]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n18 [label="stage2Conv2\nConv2d \"stage2.conv2\"  [B, 32, 7, 7]\n9,216 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n19 [label="f4\nBatchNorm \"stage2.bn2\"  [B, 32, 7, 7]\n64 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n20 [label="add20\nAdd  [B, 32, 7, 7]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n21 [label="h5\nRelu  [B, 32, 7, 7]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n22 [label="globalAveragePool22\nGlobalAveragePool  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n23 [label="classifier\nDense \"classifier\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -235,99 +233,87 @@ partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
           s3 [label="12. dense classifier dx\n→ dGlobalAveragePool22", fillcolor="#fff1dc"];
           s4 [label="13. GlobalAveragePool backward\n→ dH5", fillcolor="#fff1dc"];
           s5 [label="14. Relu backward\n→ dAdd20", fillcolor="#fff1dc"];
-          s6 [label="15. Add backward\n→ dH4", fillcolor="#fff1dc"];
-          s7 [label="16. Add backward\n→ dF4", fillcolor="#fff1dc"];
-          s8 [label="17. BatchNorm backward\n→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias", fillcolor="#fff1dc"];
-          s9 [label="18. conv stage2.conv2 dW\n→ dStage2Conv2Weight", fillcolor="#fff1dc"];
-          s10 [label="19. conv stage2.conv2 dx\n→ dF3", fillcolor="#fff1dc"];
-          s11 [label="20. Relu backward\n→ dStage2Bn1", fillcolor="#fff1dc"];
-          s12 [label="21. BatchNorm backward\n→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias", fillcolor="#fff1dc"];
-          s13 [label="22. conv stage2.conv1 dW\n→ dStage2Conv1Weight", fillcolor="#fff1dc"];
-          s14 [label="23. conv stage2.conv1 dx\n→ dH4", fillcolor="#fff1dc"];
-          s15 [label="24. Relu backward\n→ dDownBn", fillcolor="#fff1dc"];
-          s16 [label="25. BatchNorm backward\n→ dDown, dDownBnWeight, dDownBnBias", fillcolor="#fff1dc"];
-          s17 [label="26. conv down dW\n→ dDownWeight", fillcolor="#fff1dc"];
-          s18 [label="27. conv down dx\n→ dH3", fillcolor="#fff1dc"];
-          s19 [label="28. Relu backward\n→ dAdd10", fillcolor="#fff1dc"];
-          s20 [label="29. Add backward\n→ dH2", fillcolor="#fff1dc"];
-          s21 [label="30. Add backward\n→ dF2", fillcolor="#fff1dc"];
-          s22 [label="31. BatchNorm backward\n→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias", fillcolor="#fff1dc"];
-          s23 [label="32. conv stage1.conv2 dW\n→ dStage1Conv2Weight", fillcolor="#fff1dc"];
-          s24 [label="33. conv stage1.conv2 dx\n→ df", fillcolor="#fff1dc"];
-          s25 [label="34. Relu backward\n→ dStage1Bn1", fillcolor="#fff1dc"];
-          s26 [label="35. BatchNorm backward\n→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias", fillcolor="#fff1dc"];
-          s27 [label="36. conv stage1.conv1 dW\n→ dStage1Conv1Weight", fillcolor="#fff1dc"];
-          s28 [label="37. conv stage1.conv1 dx\n→ dH2", fillcolor="#fff1dc"];
-          s29 [label="38. MaxPool2d backward + Relu backward\n→ dStemBn", fillcolor="#fff1dc"];
-          s30 [label="39. BatchNorm backward\n→ dStem, dStemBnWeight, dStemBnBias", fillcolor="#fff1dc"];
-          s31 [label="40. conv stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s6 [label="15. BatchNorm backward\n→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias", fillcolor="#fff1dc"];
+          s7 [label="16. conv stage2.conv2 dW\n→ dStage2Conv2Weight", fillcolor="#fff1dc"];
+          s8 [label="17. conv stage2.conv2 dx\n→ dF3", fillcolor="#fff1dc"];
+          s9 [label="18. Relu backward\n→ dStage2Bn1", fillcolor="#fff1dc"];
+          s10 [label="19. BatchNorm backward\n→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias", fillcolor="#fff1dc"];
+          s11 [label="20. conv stage2.conv1 dW\n→ dStage2Conv1Weight", fillcolor="#fff1dc"];
+          s12 [label="21. conv stage2.conv1 dx\n→ dH4", fillcolor="#fff1dc"];
+          s13 [label="22. Relu backward\n→ dDownBn", fillcolor="#fff1dc"];
+          s14 [label="23. BatchNorm backward\n→ dDown, dDownBnWeight, dDownBnBias", fillcolor="#fff1dc"];
+          s15 [label="24. conv down dW\n→ dDownWeight", fillcolor="#fff1dc"];
+          s16 [label="25. conv down dx\n→ dH3", fillcolor="#fff1dc"];
+          s17 [label="26. Relu backward\n→ dAdd10", fillcolor="#fff1dc"];
+          s18 [label="27. BatchNorm backward\n→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias", fillcolor="#fff1dc"];
+          s19 [label="28. conv stage1.conv2 dW\n→ dStage1Conv2Weight", fillcolor="#fff1dc"];
+          s20 [label="29. conv stage1.conv2 dx\n→ df", fillcolor="#fff1dc"];
+          s21 [label="30. Relu backward\n→ dStage1Bn1", fillcolor="#fff1dc"];
+          s22 [label="31. BatchNorm backward\n→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias", fillcolor="#fff1dc"];
+          s23 [label="32. conv stage1.conv1 dW\n→ dStage1Conv1Weight", fillcolor="#fff1dc"];
+          s24 [label="33. conv stage1.conv1 dx\n→ dH2", fillcolor="#fff1dc"];
+          s25 [label="34. MaxPool2d backward + Relu backward\n→ dStemBn", fillcolor="#fff1dc"];
+          s26 [label="35. BatchNorm backward\n→ dStem, dStemBnWeight, dStemBnBias", fillcolor="#fff1dc"];
+          s27 [label="36. conv stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dClassifier"];
           s0 -> s2 [label="dClassifier"];
           s0 -> s3 [label="dClassifier"];
           s3 -> s4 [label="dGlobalAveragePool22"];
           s4 -> s5 [label="dH5"];
-          s5 -> s6 [label="dAdd20"];
-          s5 -> s7 [label="dAdd20"];
-          s7 -> s8 [label="dF4"];
-          s8 -> s9 [label="dStage2Conv2"];
-          s8 -> s10 [label="dStage2Conv2"];
-          s10 -> s11 [label="dF3"];
-          s11 -> s12 [label="dStage2Bn1"];
-          s12 -> s13 [label="dStage2Conv1"];
-          s12 -> s14 [label="dStage2Conv1"];
-          s6 -> s14 [label="dH4"];
-          s6 -> s15 [label="dH4"];
-          s14 -> s15 [label="dH4"];
-          s15 -> s16 [label="dDownBn"];
-          s16 -> s17 [label="dDown"];
-          s16 -> s18 [label="dDown"];
-          s18 -> s19 [label="dH3"];
-          s19 -> s20 [label="dAdd10"];
-          s19 -> s21 [label="dAdd10"];
-          s21 -> s22 [label="dF2"];
-          s22 -> s23 [label="dStage1Conv2"];
-          s22 -> s24 [label="dStage1Conv2"];
-          s24 -> s25 [label="df"];
-          s25 -> s26 [label="dStage1Bn1"];
-          s26 -> s27 [label="dStage1Conv1"];
-          s26 -> s28 [label="dStage1Conv1"];
-          s20 -> s28 [label="dH2"];
-          s20 -> s29 [label="dH2"];
-          s28 -> s29 [label="dH2"];
-          s29 -> s30 [label="dStemBn"];
-          s30 -> s31 [label="dStem"];
+          s5 -> s6 [label="dF4"];
+          s6 -> s7 [label="dStage2Conv2"];
+          s6 -> s8 [label="dStage2Conv2"];
+          s8 -> s9 [label="dF3"];
+          s9 -> s10 [label="dStage2Bn1"];
+          s10 -> s11 [label="dStage2Conv1"];
+          s10 -> s12 [label="dStage2Conv1"];
+          s5 -> s12 [label="dH4"];
+          s5 -> s13 [label="dH4"];
+          s12 -> s13 [label="dH4"];
+          s13 -> s14 [label="dDownBn"];
+          s14 -> s15 [label="dDown"];
+          s14 -> s16 [label="dDown"];
+          s16 -> s17 [label="dH3"];
+          s17 -> s18 [label="dF2"];
+          s18 -> s19 [label="dStage1Conv2"];
+          s18 -> s20 [label="dStage1Conv2"];
+          s20 -> s21 [label="df"];
+          s21 -> s22 [label="dStage1Bn1"];
+          s22 -> s23 [label="dStage1Conv1"];
+          s22 -> s24 [label="dStage1Conv1"];
+          s17 -> s24 [label="dH2"];
+          s17 -> s25 [label="dH2"];
+          s24 -> s25 [label="dH2"];
+          s25 -> s26 [label="dStemBn"];
+          s26 -> s27 [label="dStem"];
           s0 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s5 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -341,7 +327,6 @@ partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
           n7["f<br/>Relu [B, 16, 14, 14]"]:::forward
           n8["stage1Conv2<br/>Conv2d #quot;stage1.conv2#quot; [B, 16, 14, 14]<br/>2,304 parameters"]:::forward
           n9["f2<br/>BatchNorm #quot;stage1.bn2#quot; [B, 16, 14, 14]<br/>32 parameters"]:::forward
-          n10["add10<br/>Add [B, 16, 14, 14]"]:::forward
           n11["h3<br/>Relu [B, 16, 14, 14]"]:::forward
           n12["down<br/>Conv2d #quot;down#quot; [B, 32, 7, 7]<br/>4,608 parameters"]:::forward
           n13["downBn<br/>BatchNorm #quot;down.bn#quot; [B, 32, 7, 7]<br/>64 parameters"]:::forward
@@ -351,7 +336,6 @@ partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
           n17["f3<br/>Relu [B, 32, 7, 7]"]:::forward
           n18["stage2Conv2<br/>Conv2d #quot;stage2.conv2#quot; [B, 32, 7, 7]<br/>9,216 parameters"]:::forward
           n19["f4<br/>BatchNorm #quot;stage2.bn2#quot; [B, 32, 7, 7]<br/>64 parameters"]:::forward
-          n20["add20<br/>Add [B, 32, 7, 7]"]:::forward
           n21["h5<br/>Relu [B, 32, 7, 7]"]:::forward
           n22["globalAveragePool22<br/>GlobalAveragePool [B, 32]"]:::forward
           n23["classifier<br/>Dense #quot;classifier#quot; [B, 10]<br/>330 parameters"]:::forward
@@ -362,99 +346,87 @@ partial class ResNet : global::GraphGen.Onnx.IOnnxExportable
           s3["12. dense classifier dx<br/>→ dGlobalAveragePool22"]:::backward
           s4["13. GlobalAveragePool backward<br/>→ dH5"]:::backward
           s5["14. Relu backward<br/>→ dAdd20"]:::backward
-          s6["15. Add backward<br/>→ dH4"]:::backward
-          s7["16. Add backward<br/>→ dF4"]:::backward
-          s8["17. BatchNorm backward<br/>→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias"]:::backward
-          s9["18. conv stage2.conv2 dW<br/>→ dStage2Conv2Weight"]:::backward
-          s10["19. conv stage2.conv2 dx<br/>→ dF3"]:::backward
-          s11["20. Relu backward<br/>→ dStage2Bn1"]:::backward
-          s12["21. BatchNorm backward<br/>→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias"]:::backward
-          s13["22. conv stage2.conv1 dW<br/>→ dStage2Conv1Weight"]:::backward
-          s14["23. conv stage2.conv1 dx<br/>→ dH4"]:::backward
-          s15["24. Relu backward<br/>→ dDownBn"]:::backward
-          s16["25. BatchNorm backward<br/>→ dDown, dDownBnWeight, dDownBnBias"]:::backward
-          s17["26. conv down dW<br/>→ dDownWeight"]:::backward
-          s18["27. conv down dx<br/>→ dH3"]:::backward
-          s19["28. Relu backward<br/>→ dAdd10"]:::backward
-          s20["29. Add backward<br/>→ dH2"]:::backward
-          s21["30. Add backward<br/>→ dF2"]:::backward
-          s22["31. BatchNorm backward<br/>→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias"]:::backward
-          s23["32. conv stage1.conv2 dW<br/>→ dStage1Conv2Weight"]:::backward
-          s24["33. conv stage1.conv2 dx<br/>→ df"]:::backward
-          s25["34. Relu backward<br/>→ dStage1Bn1"]:::backward
-          s26["35. BatchNorm backward<br/>→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias"]:::backward
-          s27["36. conv stage1.conv1 dW<br/>→ dStage1Conv1Weight"]:::backward
-          s28["37. conv stage1.conv1 dx<br/>→ dH2"]:::backward
-          s29["38. MaxPool2d backward + Relu backward<br/>→ dStemBn"]:::backward
-          s30["39. BatchNorm backward<br/>→ dStem, dStemBnWeight, dStemBnBias"]:::backward
-          s31["40. conv stem dW<br/>→ dStemWeight"]:::backward
+          s6["15. BatchNorm backward<br/>→ dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias"]:::backward
+          s7["16. conv stage2.conv2 dW<br/>→ dStage2Conv2Weight"]:::backward
+          s8["17. conv stage2.conv2 dx<br/>→ dF3"]:::backward
+          s9["18. Relu backward<br/>→ dStage2Bn1"]:::backward
+          s10["19. BatchNorm backward<br/>→ dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias"]:::backward
+          s11["20. conv stage2.conv1 dW<br/>→ dStage2Conv1Weight"]:::backward
+          s12["21. conv stage2.conv1 dx<br/>→ dH4"]:::backward
+          s13["22. Relu backward<br/>→ dDownBn"]:::backward
+          s14["23. BatchNorm backward<br/>→ dDown, dDownBnWeight, dDownBnBias"]:::backward
+          s15["24. conv down dW<br/>→ dDownWeight"]:::backward
+          s16["25. conv down dx<br/>→ dH3"]:::backward
+          s17["26. Relu backward<br/>→ dAdd10"]:::backward
+          s18["27. BatchNorm backward<br/>→ dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias"]:::backward
+          s19["28. conv stage1.conv2 dW<br/>→ dStage1Conv2Weight"]:::backward
+          s20["29. conv stage1.conv2 dx<br/>→ df"]:::backward
+          s21["30. Relu backward<br/>→ dStage1Bn1"]:::backward
+          s22["31. BatchNorm backward<br/>→ dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias"]:::backward
+          s23["32. conv stage1.conv1 dW<br/>→ dStage1Conv1Weight"]:::backward
+          s24["33. conv stage1.conv1 dx<br/>→ dH2"]:::backward
+          s25["34. MaxPool2d backward + Relu backward<br/>→ dStemBn"]:::backward
+          s26["35. BatchNorm backward<br/>→ dStem, dStemBnWeight, dStemBnBias"]:::backward
+          s27["36. conv stem dW<br/>→ dStemWeight"]:::backward
           s0 -->|dClassifier| s1
           s0 -->|dClassifier| s2
           s0 -->|dClassifier| s3
           s3 -->|dGlobalAveragePool22| s4
           s4 -->|dH5| s5
-          s5 -->|dAdd20| s6
-          s5 -->|dAdd20| s7
-          s7 -->|dF4| s8
-          s8 -->|dStage2Conv2| s9
-          s8 -->|dStage2Conv2| s10
-          s10 -->|dF3| s11
-          s11 -->|dStage2Bn1| s12
-          s12 -->|dStage2Conv1| s13
-          s12 -->|dStage2Conv1| s14
-          s6 -->|dH4| s14
-          s6 -->|dH4| s15
-          s14 -->|dH4| s15
-          s15 -->|dDownBn| s16
-          s16 -->|dDown| s17
-          s16 -->|dDown| s18
-          s18 -->|dH3| s19
-          s19 -->|dAdd10| s20
-          s19 -->|dAdd10| s21
-          s21 -->|dF2| s22
-          s22 -->|dStage1Conv2| s23
-          s22 -->|dStage1Conv2| s24
-          s24 -->|df| s25
-          s25 -->|dStage1Bn1| s26
-          s26 -->|dStage1Conv1| s27
-          s26 -->|dStage1Conv1| s28
-          s20 -->|dH2| s28
-          s20 -->|dH2| s29
-          s28 -->|dH2| s29
-          s29 -->|dStemBn| s30
-          s30 -->|dStem| s31
+          s5 -->|dF4| s6
+          s6 -->|dStage2Conv2| s7
+          s6 -->|dStage2Conv2| s8
+          s8 -->|dF3| s9
+          s9 -->|dStage2Bn1| s10
+          s10 -->|dStage2Conv1| s11
+          s10 -->|dStage2Conv1| s12
+          s5 -->|dH4| s12
+          s5 -->|dH4| s13
+          s12 -->|dH4| s13
+          s13 -->|dDownBn| s14
+          s14 -->|dDown| s15
+          s14 -->|dDown| s16
+          s16 -->|dH3| s17
+          s17 -->|dF2| s18
+          s18 -->|dStage1Conv2| s19
+          s18 -->|dStage1Conv2| s20
+          s20 -->|df| s21
+          s21 -->|dStage1Bn1| s22
+          s22 -->|dStage1Conv1| s23
+          s22 -->|dStage1Conv1| s24
+          s17 -->|dH2| s24
+          s17 -->|dH2| s25
+          s24 -->|dH2| s25
+          s25 -->|dStemBn| s26
+          s26 -->|dStem| s27
           s0 -.- n25
           s1 -.- n23
           s2 -.- n23
           s3 -.- n23
           s4 -.- n22
           s5 -.- n21
-          s6 -.- n20
-          s7 -.- n20
-          s8 -.- n19
-          s9 -.- n18
-          s10 -.- n18
-          s11 -.- n17
-          s12 -.- n16
-          s13 -.- n15
-          s14 -.- n15
-          s15 -.- n14
-          s16 -.- n13
-          s17 -.- n12
-          s18 -.- n12
-          s19 -.- n11
-          s20 -.- n10
-          s21 -.- n10
-          s22 -.- n9
-          s23 -.- n8
-          s24 -.- n8
-          s25 -.- n7
-          s26 -.- n6
-          s27 -.- n5
-          s28 -.- n5
-          s29 -.- n4
-          s30 -.- n2
-          s31 -.- n1
+          s6 -.- n19
+          s7 -.- n18
+          s8 -.- n18
+          s9 -.- n17
+          s10 -.- n16
+          s11 -.- n15
+          s12 -.- n15
+          s13 -.- n14
+          s14 -.- n13
+          s15 -.- n12
+          s16 -.- n12
+          s17 -.- n11
+          s18 -.- n9
+          s19 -.- n8
+          s20 -.- n8
+          s21 -.- n7
+          s22 -.- n6
+          s23 -.- n5
+          s24 -.- n5
+          s25 -.- n4
+          s26 -.- n2
+          s27 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

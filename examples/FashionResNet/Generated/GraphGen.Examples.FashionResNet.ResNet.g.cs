@@ -53,57 +53,57 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   stage2.bn2.num_batches_tracked  []        293       1  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 58016 floats. Steps are numbered in training order: forward 1–8, loss 9, backward 10–40.
+    //   One arena of capacity × 56458 floats. Steps are numbered in training order: forward 1–8, loss 9, backward 10–36.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer                holds                                           floats/sample  offset  live (steps)
-    //   stem                  Conv2d "stem" output                                    12544       0  1–39
-    //   h                     Relu output                                             12544   12544  1–38
-    //   h2                    MaxPool2d output                                         3136   25088  1–36
-    //   h2Argmax              saved by MaxPool2d (ints)                                3136   28224  1–38
+    //   stem                  Conv2d "stem" output                                    12544       0  1–35
+    //   h                     Relu output                                             12544   12544  1–34
+    //   h2                    MaxPool2d output                                         3136   25088  1–32
+    //   h2Argmax              saved by MaxPool2d (ints)                                3136   37632  1–34
     //   h2Blocked             MaxPool2d output in channel blocks (inference)           4608       0  1–3
-    //   stage1Conv1           Conv2d "stage1.conv1" output                             3136   31360  2–35
-    //   f                     Relu output                                              3136   34496  2–34
+    //   stage1Conv1           Conv2d "stage1.conv1" output                             3136   28224  2–31
+    //   f                     Relu output                                              3136   31360  2–30
     //   fBlocked              Relu output in channel blocks (inference)                4608    4608  2–3
-    //   stage1Conv2           Conv2d "stage1.conv2" output                             3136   37632  3–31
+    //   stage1Conv2           Conv2d "stage1.conv2" output                             3136   34496  3–27
     //   f2                    BatchNorm "stage1.bn2" output                            3136   40768  3–3
     //   add10                 Add output                                               3136   43904  3–3
-    //   h3                    Relu output                                              3136   47040  3–28
+    //   h3                    Relu output                                              3136   47040  3–26
     //   h3Blocked             Relu output in channel blocks (inference)                4608    9216  3–4
-    //   down                  Conv2d "down" output                                     1568   40768  4–25
-    //   h4                    Relu output                                              1568   42336  4–24
+    //   down                  Conv2d "down" output                                     1568   40768  4–23
+    //   h4                    Relu output                                              1568   42336  4–22
     //   h4Blocked             Relu output in channel blocks (inference)                3104       0  4–6
-    //   stage2Conv1           Conv2d "stage2.conv1" output                             1568   43904  5–21
-    //   f3                    Relu output                                              1568   45472  5–20
+    //   stage2Conv1           Conv2d "stage2.conv1" output                             1568   43904  5–19
+    //   f3                    Relu output                                              1568   45472  5–18
     //   f3Blocked             Relu output in channel blocks (inference)                3104    3104  5–6
-    //   stage2Conv2           Conv2d "stage2.conv2" output                             1568   50176  6–17
+    //   stage2Conv2           Conv2d "stage2.conv2" output                             1568   50176  6–15
     //   f4                    BatchNorm "stage2.bn2" output                            1568   51744  6–6
     //   add20                 Add output                                               1568   53312  6–6
     //   h5                    Relu output                                              1568   54880  6–14
     //   h5Blocked             Relu output in channel blocks (inference)                3104    6208  6–7
     //   globalAveragePool22   GlobalAveragePool output                                   32   51744  7–10
-    //   classifier            Dense "classifier" output                                  10   51776  8–end
-    //   dClassifier           dLoss/dclassifier                                          10   51786  9–12
-    //   dGlobalAveragePool22  dLoss/dglobalAveragePool22                                 32   51744  12–13
-    //   dH5                   dLoss/dh5                                                1568   51786  13–14
-    //   dAdd20                dLoss/dadd20                                             1568   56448  14–16
-    //   dH4                   dLoss/dh4                                                1568   51786  15–24
-    //   dF4                   dLoss/df4                                                1568   53354  16–17
-    //   dStage2Conv2          dLoss/dstage2Conv2                                       1568   54922  17–19
-    //   dF3                   dLoss/df3                                                1568   50176  19–20
-    //   dStage2Bn1            dLoss/dstage2Bn1                                         1568   53354  20–21
-    //   dStage2Conv1          dLoss/dstage2Conv1                                       1568   45472  21–23
-    //   dDownBn               dLoss/ddownBn                                            1568   43904  24–25
-    //   dDown                 dLoss/ddown                                              1568   42336  25–27
-    //   dH3                   dLoss/dh3                                                3136   43904  27–28
-    //   dAdd10                dLoss/dadd10                                             3136   40768  28–30
-    //   dH2                   dLoss/dh2                                                3136   43904  29–38
-    //   dF2                   dLoss/df2                                                3136   47040  30–31
-    //   dStage1Conv2          dLoss/dstage1Conv2                                       3136   40768  31–33
-    //   df                    dLoss/df                                                 3136   37632  33–34
-    //   dStage1Bn1            dLoss/dstage1Bn1                                         3136   40768  34–35
-    //   dStage1Conv1          dLoss/dstage1Conv1                                       3136   34496  35–37
-    //   dStemBn               dLoss/dstemBn                                           12544   31360  38–39
-    //   dStem                 dLoss/dstem                                             12544   12544  39–40
+    //   classifier            Dense "classifier" output                                  10   56448  8–end
+    //   dClassifier           dLoss/dclassifier                                          10   51776  9–12
+    //   dGlobalAveragePool22  dLoss/dglobalAveragePool22                                 32   53312  12–13
+    //   dH5                   dLoss/dh5                                                1568   51744  13–14
+    //   dAdd20                dLoss/dadd20                                             1568   53312  14–22
+    //   dF4                   dLoss/df4: the floats of dAdd20                          1568   53312  15–15
+    //   dStage2Conv2          dLoss/dstage2Conv2                                       1568   51744  15–17
+    //   dF3                   dLoss/df3                                                1568   50176  17–18
+    //   dStage2Bn1            dLoss/dstage2Bn1                                         1568   51744  18–19
+    //   dStage2Conv1          dLoss/dstage2Conv1                                       1568   45472  19–21
+    //   dH4                   dLoss/dh4: the floats of dAdd20                          1568   53312  21–22
+    //   dDownBn               dLoss/ddownBn                                            1568   43904  22–23
+    //   dDown                 dLoss/ddown                                              1568   45472  23–25
+    //   dH3                   dLoss/dh3                                                3136   40768  25–26
+    //   dAdd10                dLoss/dadd10                                             3136   43904  26–34
+    //   dF2                   dLoss/df2: the floats of dAdd10                          3136   43904  27–27
+    //   dStage1Conv2          dLoss/dstage1Conv2                                       3136   40768  27–29
+    //   df                    dLoss/df                                                 3136   34496  29–30
+    //   dStage1Bn1            dLoss/dstage1Bn1                                         3136   40768  30–31
+    //   dStage1Conv1          dLoss/dstage1Conv1                                       3136   31360  31–33
+    //   dH2                   dLoss/dh2: the floats of dAdd10                          3136   43904  33–34
+    //   dStemBn               dLoss/dstemBn                                           12544   25088  34–35
+    //   dStem                 dLoss/dstem                                             12544   12544  35–36
     //   Fixed region: stemBnMean (16 floats at 0), saved by BatchNorm "stem.bn"; it does not scale with the batch.
     //   Fixed region: stemBnInvStd (16 floats at 16), saved by BatchNorm "stem.bn"; it does not scale with the batch.
     //   Fixed region: stemBnFoldedWeight (144 floats at 32), saved by BatchNorm "stem.bn"; it does not scale with the batch.
@@ -128,14 +128,14 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   Fixed region: f4InvStd (32 floats at 18944), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
     //   Fixed region: f4FoldedWeight (9216 floats at 18976), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
     //   Fixed region: f4FoldedBias (32 floats at 28192), saved by BatchNorm "stage2.bn2"; it does not scale with the batch.
-    //   Sharing saves 93780 of 151796 floats per sample (62%).
+    //   Sharing saves 85930 of 142388 floats per sample (60%).
     /// <summary>What ResNet is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "ResNet",
         InputShape = [1, 28, 28],
         OutputSizes = [10],
-        Outputs = [new(51776, 10)],
+        Outputs = [new(56448, 10)],
         TargetSize = 1,
         ClassCount = 10,
         Parameters = new(
@@ -204,7 +204,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             new("globalAveragePool22", "GlobalAveragePool", [32]),
             new("classifier", "Dense \"classifier\"", [10]),
         ],
-        ArenaWidth = 58016,
+        ArenaWidth = 56458,
         FixedSize = 28224,
     };
 
@@ -243,7 +243,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         var stemBnRunning_var = StateView(16, 16);
         var stemBnNum_batches_tracked = StateView(32, 1);
         var h2 = ArenaView(25088, batch * 3136);
-        var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(28224, batch * 3136));
+        var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(37632, batch * 3136));
         var stemBnFoldedWeight = FixedView(32, 144);
         var stemBnFoldedBias = FixedView(176, 16);
         var h2Blocked = ArenaView(0, batch * 4608);   // shares floats with stem, which never holds values in the same pass
@@ -285,10 +285,10 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in stage1Bn1FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in stage1Bn1FoldedBias), so stage1Conv1 is not written; Relu is applied as each output is written (in training as BatchNorm normalises each plane), so stage1Bn1 is not written
         //    channel blocks: where they run (ChannelBlocked), inference reads h2Blocked and writes fBlocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var stage1Conv1Weight = ParameterView(176, 2304);
-        var stage1Conv1 = ArenaView(31360, batch * 3136);
+        var stage1Conv1 = ArenaView(28224, batch * 3136);
         var stage1Bn1Weight = ParameterView(2480, 16);
         var stage1Bn1Bias = ParameterView(2496, 16);
-        var f = ArenaView(34496, batch * 3136);
+        var f = ArenaView(31360, batch * 3136);
         var stage1Bn1Mean = FixedView(192, 16);
         var stage1Bn1InvStd = FixedView(208, 16);
         var stage1Bn1Running_mean = StateView(33, 16);
@@ -327,7 +327,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    fused: at inference the BatchNorm is folded into the convolution (W' = γ/√(σ² + ε)·W in f2FoldedWeight, b' = β + (b − μ)·γ/√(σ² + ε) in f2FoldedBias), so stage1Conv2 is not written; at inference (unless observed) h2 is added and Relu applied as the convolution writes each sample, so f2 and add10 are not stored
         //    channel blocks: where they run (ChannelBlocked), inference reads fBlocked, h2Blocked and writes h3Blocked in channel blocks [C/16, H + 2, W + 2, 16] with a ring of zeros: no transposes into planes between the convolutions
         var stage1Conv2Weight = ParameterView(2512, 2304);
-        var stage1Conv2 = ArenaView(37632, batch * 3136);
+        var stage1Conv2 = ArenaView(34496, batch * 3136);
         var stage1Bn2Weight = ParameterView(4816, 16);
         var stage1Bn2Bias = ParameterView(4832, 16);
         var f2 = ArenaView(40768, batch * 3136);
@@ -526,7 +526,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      W = classifier.weight [10, 32], b = classifier.bias [10]
         var classifierWeight = ParameterView(28080, 320);
         var classifierBias = ParameterView(28400, 10);
-        var classifier = ArenaView(51776, batch * 10);   // reuses floats of f4 (free after step 6)
+        var classifier = ArenaView(56448, batch * 10);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(globalAveragePool22, classifierWeight, classifier, batch, 10, 32, bias: classifierBias);
         Observe(18, classifier, batch);
     }
@@ -537,8 +537,8 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 9. SoftmaxCrossEntropy(classifier, item), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        var classifier = ArenaView(51776, batch * 10);
-        var dClassifier = ArenaView(51786, batch * 10);
+        var classifier = ArenaView(56448, batch * 10);
+        var dClassifier = ArenaView(51776, batch * 10);
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(classifier, item, withGradient ? dClassifier : default, batch, 10);
 
         return term0;
@@ -552,7 +552,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     {
         // 10. Dense "classifier" backward, weight: dW = dClassifierᵀ · globalAveragePool22   (W = classifier.weight)
         //      dW[o, i] = Σ_r dClassifier[r, o] · globalAveragePool22[r, i]   (summed over the batch)
-        var dClassifier = ArenaView(51786, batch * 10);
+        var dClassifier = ArenaView(51776, batch * 10);
         var globalAveragePool22 = ArenaView(51744, batch * 32);
         var dClassifierWeight = GradientView(28080, 320);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dClassifier, globalAveragePool22, dClassifierWeight, 10, 32, batch);
@@ -564,173 +564,161 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 12. Dense "classifier" backward, input: dGlobalAveragePool22 = dClassifier · W
         //      dGlobalAveragePool22[r, i] = Σ_o dClassifier[r, o] · W[o, i]
         var classifierWeight = ParameterView(28080, 320);
-        var dGlobalAveragePool22 = ArenaView(51744, batch * 32);   // reuses floats of globalAveragePool22 (free after step 10)
+        var dGlobalAveragePool22 = ArenaView(53312, batch * 32);
         global::GraphGen.Kernels.Gemm.Multiply(dClassifier, classifierWeight, dGlobalAveragePool22, batch, 32, 10);
 
         // 13. GlobalAveragePool backward: every dH5[c, i, j] gets dGlobalAveragePool22[c]/49
-        var dH5 = ArenaView(51786, batch * 1568);   // reuses floats of dClassifier (free after step 12)
+        var dH5 = ArenaView(51744, batch * 1568);   // reuses floats of dClassifier (free after step 12)
         global::GraphGen.Kernels.Pool2d.GlobalAverageBackward(batch, 32, 49, dGlobalAveragePool22, dH5, accumulate: false);
 
         // 14. Relu backward: dAdd20 = dH5 where h5 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         var h5 = ArenaView(54880, batch * 1568);
-        var dAdd20 = ArenaView(56448, batch * 1568);
+        var dAdd20 = ArenaView(53312, batch * 1568);   // reuses floats of dGlobalAveragePool22 (free after step 13)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h5, dH5, dAdd20, accumulate: false);
 
-        // 15. Add backward: dH4 = dAdd20
-        var dH4 = ArenaView(51786, batch * 1568);   // reuses floats of dH5 (free after step 14)
-        dAdd20.CopyTo(dH4);
-
-        // 16. Add backward: dF4 = dAdd20
-        var dF4 = ArenaView(53354, batch * 1568);   // reuses floats of h5 (free after step 14)
-        dAdd20.CopyTo(dF4);
-
-        // 17. BatchNorm backward: with x̂ = (stage2Conv2 − μ)·invstd and N values per channel,
+        // 15. BatchNorm backward: with x̂ = (stage2Conv2 − μ)·invstd and N values per channel,
         //      dStage2Conv2 = γ·invstd/N · (N·dF4 − ΣdF4 − x̂·Σ(dF4·x̂)),  dγ = Σ dF4·x̂,  dβ = Σ dF4
+        var dF4 = dAdd20;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var stage2Conv2 = ArenaView(50176, batch * 1568);
         var stage2Bn2Weight = ParameterView(28016, 32);
         var f4Mean = FixedView(18912, 32);
         var f4InvStd = FixedView(18944, 32);
-        var dStage2Conv2 = ArenaView(54922, batch * 1568);   // reuses floats of dAdd20 (free after step 16)
+        var dStage2Conv2 = ArenaView(51744, batch * 1568);   // reuses floats of dH5 (free after step 14)
         var dStage2Bn2Weight = GradientView(28016, 32);
         var dStage2Bn2Bias = GradientView(28048, 32);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dF4, stage2Conv2, stage2Bn2Weight, f4Mean, f4InvStd, dStage2Conv2, dStage2Bn2Weight, dStage2Bn2Bias, accumulate: false);
 
-        // 18. Conv2d "stage2.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv2[o, i, j] · f3[c, …]
+        // 16. Conv2d "stage2.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv2[o, i, j] · f3[c, …]
         var f3 = ArenaView(45472, batch * 1568);
         var dStage2Conv2Weight = GradientView(18800, 9216);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f3, dStage2Conv2, dStage2Conv2Weight, default, accumulate: false);
 
-        // 19. Conv2d "stage2.conv2" backward, input: dF3 = the transposed convolution of dStage2Conv2 with W (each input pixel collects the gradient of every output it touched)
+        // 17. Conv2d "stage2.conv2" backward, input: dF3 = the transposed convolution of dStage2Conv2 with W (each input pixel collects the gradient of every output it touched)
         var stage2Conv2Weight = ParameterView(18800, 9216);
-        var dF3 = ArenaView(50176, batch * 1568);   // reuses floats of stage2Conv2 (free after step 17)
+        var dF3 = ArenaView(50176, batch * 1568);   // reuses floats of stage2Conv2 (free after step 15)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage2Conv2, stage2Conv2Weight, dF3, accumulate: false);
 
-        // 20. Relu backward: dStage2Bn1 = dF3 where f3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dStage2Bn1 = ArenaView(53354, batch * 1568);   // reuses floats of dF4 (free after step 17)
+        // 18. Relu backward: dStage2Bn1 = dF3 where f3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dStage2Bn1 = ArenaView(51744, batch * 1568);   // reuses floats of dStage2Conv2 (free after step 17)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), f3, dF3, dStage2Bn1, accumulate: false);
 
-        // 21. BatchNorm backward: with x̂ = (stage2Conv1 − μ)·invstd and N values per channel,
+        // 19. BatchNorm backward: with x̂ = (stage2Conv1 − μ)·invstd and N values per channel,
         //      dStage2Conv1 = γ·invstd/N · (N·dStage2Bn1 − ΣdStage2Bn1 − x̂·Σ(dStage2Bn1·x̂)),  dγ = Σ dStage2Bn1·x̂,  dβ = Σ dStage2Bn1
         var stage2Conv1 = ArenaView(43904, batch * 1568);
         var stage2Bn1Weight = ParameterView(18736, 32);
         var stage2Bn1Mean = FixedView(9600, 32);
         var stage2Bn1InvStd = FixedView(9632, 32);
-        var dStage2Conv1 = ArenaView(45472, batch * 1568);   // reuses floats of f3 (free after step 20)
+        var dStage2Conv1 = ArenaView(45472, batch * 1568);   // reuses floats of f3 (free after step 18)
         var dStage2Bn1Weight = GradientView(18736, 32);
         var dStage2Bn1Bias = GradientView(18768, 32);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dStage2Bn1, stage2Conv1, stage2Bn1Weight, stage2Bn1Mean, stage2Bn1InvStd, dStage2Conv1, dStage2Bn1Weight, dStage2Bn1Bias, accumulate: false);
 
-        // 22. Conv2d "stage2.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv1[o, i, j] · h4[c, …]
+        // 20. Conv2d "stage2.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage2Conv1[o, i, j] · h4[c, …]
         var h4 = ArenaView(42336, batch * 1568);
         var dStage2Conv1Weight = GradientView(9520, 9216);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h4, dStage2Conv1, dStage2Conv1Weight, default, accumulate: false);
 
-        // 23. Conv2d "stage2.conv1" backward, input: dH4 += the transposed convolution of dStage2Conv1 with W (each input pixel collects the gradient of every output it touched)
+        // 21. Conv2d "stage2.conv1" backward, input: dH4 += the transposed convolution of dStage2Conv1 with W (each input pixel collects the gradient of every output it touched)
         var stage2Conv1Weight = ParameterView(9520, 9216);
+        var dH4 = dAdd20;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage2Conv1, stage2Conv1Weight, dH4, accumulate: true);
 
-        // 24. Relu backward: dDownBn = dH4 where h4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dDownBn = ArenaView(43904, batch * 1568);   // reuses floats of stage2Conv1 (free after step 21)
+        // 22. Relu backward: dDownBn = dH4 where h4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dDownBn = ArenaView(43904, batch * 1568);   // reuses floats of stage2Conv1 (free after step 19)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h4, dH4, dDownBn, accumulate: false);
 
-        // 25. BatchNorm backward: with x̂ = (down − μ)·invstd and N values per channel,
+        // 23. BatchNorm backward: with x̂ = (down − μ)·invstd and N values per channel,
         //      dDown = γ·invstd/N · (N·dDownBn − ΣdDownBn − x̂·Σ(dDownBn·x̂)),  dγ = Σ dDownBn·x̂,  dβ = Σ dDownBn
         var down = ArenaView(40768, batch * 1568);
         var downBnWeight = ParameterView(9456, 32);
         var downBnMean = FixedView(4896, 32);
         var downBnInvStd = FixedView(4928, 32);
-        var dDown = ArenaView(42336, batch * 1568);   // reuses floats of h4 (free after step 24)
+        var dDown = ArenaView(45472, batch * 1568);   // reuses floats of dStage2Conv1 (free after step 21)
         var dDownBnWeight = GradientView(9456, 32);
         var dDownBnBias = GradientView(9488, 32);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 32, 49, dDownBn, down, downBnWeight, downBnMean, downBnInvStd, dDown, dDownBnWeight, dDownBnBias, accumulate: false);
 
-        // 26. Conv2d "down" backward, weights: dW[o, c, u, v] = Σ_b,i,j dDown[o, i, j] · h3[c, …]
+        // 24. Conv2d "down" backward, weights: dW[o, c, u, v] = Σ_b,i,j dDown[o, i, j] · h3[c, …]
         var h3 = ArenaView(47040, batch * 3136);
         var dDownWeight = GradientView(4848, 4608);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1), batch, h3, dDown, dDownWeight, default, accumulate: false);
 
-        // 27. Conv2d "down" backward, input: dH3 = the transposed convolution of dDown with W (each input pixel collects the gradient of every output it touched)
+        // 25. Conv2d "down" backward, input: dH3 = the transposed convolution of dDown with W (each input pixel collects the gradient of every output it touched)
         var downWeight = ParameterView(4848, 4608);
-        var dH3 = ArenaView(43904, batch * 3136);   // reuses floats of dDownBn (free after step 25)
+        var dH3 = ArenaView(40768, batch * 3136);   // reuses floats of down (free after step 23)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1), batch, dDown, downWeight, dH3, accumulate: false);
 
-        // 28. Relu backward: dAdd10 = dH3 where h3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dAdd10 = ArenaView(40768, batch * 3136);   // reuses floats of dDown (free after step 27)
+        // 26. Relu backward: dAdd10 = dH3 where h3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dAdd10 = ArenaView(43904, batch * 3136);   // reuses floats of dDown (free after step 25)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h3, dH3, dAdd10, accumulate: false);
 
-        // 29. Add backward: dH2 = dAdd10
-        var dH2 = ArenaView(43904, batch * 3136);   // reuses floats of dH3 (free after step 28)
-        dAdd10.CopyTo(dH2);
-
-        // 30. Add backward: dF2 = dAdd10
-        var dF2 = ArenaView(47040, batch * 3136);   // reuses floats of h3 (free after step 28)
-        dAdd10.CopyTo(dF2);
-
-        // 31. BatchNorm backward: with x̂ = (stage1Conv2 − μ)·invstd and N values per channel,
+        // 27. BatchNorm backward: with x̂ = (stage1Conv2 − μ)·invstd and N values per channel,
         //      dStage1Conv2 = γ·invstd/N · (N·dF2 − ΣdF2 − x̂·Σ(dF2·x̂)),  dγ = Σ dF2·x̂,  dβ = Σ dF2
-        var stage1Conv2 = ArenaView(37632, batch * 3136);
+        var dF2 = dAdd10;   // the same floats: the gradient is passed on unchanged, so it is not copied
+        var stage1Conv2 = ArenaView(34496, batch * 3136);
         var stage1Bn2Weight = ParameterView(4816, 16);
         var f2Mean = FixedView(2544, 16);
         var f2InvStd = FixedView(2560, 16);
-        var dStage1Conv2 = ArenaView(40768, batch * 3136);   // reuses floats of dAdd10 (free after step 30)
+        var dStage1Conv2 = ArenaView(40768, batch * 3136);   // reuses floats of dH3 (free after step 26)
         var dStage1Bn2Weight = GradientView(4816, 16);
         var dStage1Bn2Bias = GradientView(4832, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 196, dF2, stage1Conv2, stage1Bn2Weight, f2Mean, f2InvStd, dStage1Conv2, dStage1Bn2Weight, dStage1Bn2Bias, accumulate: false);
 
-        // 32. Conv2d "stage1.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv2[o, i, j] · f[c, …]
-        var f = ArenaView(34496, batch * 3136);
+        // 28. Conv2d "stage1.conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv2[o, i, j] · f[c, …]
+        var f = ArenaView(31360, batch * 3136);
         var dStage1Conv2Weight = GradientView(2512, 2304);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, f, dStage1Conv2, dStage1Conv2Weight, default, accumulate: false);
 
-        // 33. Conv2d "stage1.conv2" backward, input: df = the transposed convolution of dStage1Conv2 with W (each input pixel collects the gradient of every output it touched)
+        // 29. Conv2d "stage1.conv2" backward, input: df = the transposed convolution of dStage1Conv2 with W (each input pixel collects the gradient of every output it touched)
         var stage1Conv2Weight = ParameterView(2512, 2304);
-        var df = ArenaView(37632, batch * 3136);   // reuses floats of stage1Conv2 (free after step 31)
+        var df = ArenaView(34496, batch * 3136);   // reuses floats of stage1Conv2 (free after step 27)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage1Conv2, stage1Conv2Weight, df, accumulate: false);
 
-        // 34. Relu backward: dStage1Bn1 = df where f > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dStage1Bn1 = ArenaView(40768, batch * 3136);   // reuses floats of dStage1Conv2 (free after step 33)
+        // 30. Relu backward: dStage1Bn1 = df where f > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dStage1Bn1 = ArenaView(40768, batch * 3136);   // reuses floats of dStage1Conv2 (free after step 29)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), f, df, dStage1Bn1, accumulate: false);
 
-        // 35. BatchNorm backward: with x̂ = (stage1Conv1 − μ)·invstd and N values per channel,
+        // 31. BatchNorm backward: with x̂ = (stage1Conv1 − μ)·invstd and N values per channel,
         //      dStage1Conv1 = γ·invstd/N · (N·dStage1Bn1 − ΣdStage1Bn1 − x̂·Σ(dStage1Bn1·x̂)),  dγ = Σ dStage1Bn1·x̂,  dβ = Σ dStage1Bn1
-        var stage1Conv1 = ArenaView(31360, batch * 3136);
+        var stage1Conv1 = ArenaView(28224, batch * 3136);
         var stage1Bn1Weight = ParameterView(2480, 16);
         var stage1Bn1Mean = FixedView(192, 16);
         var stage1Bn1InvStd = FixedView(208, 16);
-        var dStage1Conv1 = ArenaView(34496, batch * 3136);   // reuses floats of f (free after step 34)
+        var dStage1Conv1 = ArenaView(31360, batch * 3136);   // reuses floats of f (free after step 30)
         var dStage1Bn1Weight = GradientView(2480, 16);
         var dStage1Bn1Bias = GradientView(2496, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 196, dStage1Bn1, stage1Conv1, stage1Bn1Weight, stage1Bn1Mean, stage1Bn1InvStd, dStage1Conv1, dStage1Bn1Weight, dStage1Bn1Bias, accumulate: false);
 
-        // 36. Conv2d "stage1.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv1[o, i, j] · h2[c, …]
+        // 32. Conv2d "stage1.conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStage1Conv1[o, i, j] · h2[c, …]
         var h2 = ArenaView(25088, batch * 3136);
         var dStage1Conv1Weight = GradientView(176, 2304);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, h2, dStage1Conv1, dStage1Conv1Weight, default, accumulate: false);
 
-        // 37. Conv2d "stage1.conv1" backward, input: dH2 += the transposed convolution of dStage1Conv1 with W (each input pixel collects the gradient of every output it touched)
+        // 33. Conv2d "stage1.conv1" backward, input: dH2 += the transposed convolution of dStage1Conv1 with W (each input pixel collects the gradient of every output it touched)
         var stage1Conv1Weight = ParameterView(176, 2304);
+        var dH2 = dAdd10;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, dStage1Conv1, stage1Conv1Weight, dH2, accumulate: true);
 
-        // 38. MaxPool2d backward: each dH2 value goes to the input that was the maximum of its window (h2Argmax); the others get 0
+        // 34. MaxPool2d backward: each dH2 value goes to the input that was the maximum of its window (h2Argmax); the others get 0
         //    then Relu backward: dStemBn = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied to each plane as its gradient is routed, so dh is never stored
-        var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(28224, batch * 3136));
-        var dStemBn = ArenaView(31360, batch * 12544);   // reuses floats of dStage1Conv1 (free after step 37)
+        var h2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(37632, batch * 3136));
+        var dStemBn = ArenaView(25088, batch * 12544);   // reuses floats of dStage1Conv1 (free after step 33)
         var h = ArenaView(12544, batch * 12544);
         global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, dH2, h2Argmax, dStemBn, new global::GraphGen.Kernels.Relu(), h);
 
-        // 39. BatchNorm backward: with x̂ = (stem − μ)·invstd and N values per channel,
+        // 35. BatchNorm backward: with x̂ = (stem − μ)·invstd and N values per channel,
         //      dStem = γ·invstd/N · (N·dStemBn − ΣdStemBn − x̂·Σ(dStemBn·x̂)),  dγ = Σ dStemBn·x̂,  dβ = Σ dStemBn
         var stem = ArenaView(0, batch * 12544);
         var stemBnWeight = ParameterView(144, 16);
         var stemBnMean = FixedView(0, 16);
         var stemBnInvStd = FixedView(16, 16);
-        var dStem = ArenaView(12544, batch * 12544);   // reuses floats of h (free after step 38)
+        var dStem = ArenaView(12544, batch * 12544);   // reuses floats of h (free after step 34)
         var dStemBnWeight = GradientView(144, 16);
         var dStemBnBias = GradientView(160, 16);
         global::GraphGen.Kernels.BatchNorm.Backward(batch, 16, 784, dStemBn, stem, stemBnWeight, stemBnMean, stemBnInvStd, dStem, dStemBnWeight, dStemBnBias, accumulate: false);
 
-        // 40. Conv2d "stem" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStem[o, i, j] · image[c, …]
+        // 36. Conv2d "stem" backward, weights: dW[o, c, u, v] = Σ_b,i,j dStem[o, i, j] · image[c, …]
         var dStemWeight = GradientView(0, 144);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), batch, image, dStem, dStemWeight, default, accumulate: false);
     }

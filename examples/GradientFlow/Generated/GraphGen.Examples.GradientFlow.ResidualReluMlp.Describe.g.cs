@@ -306,256 +306,312 @@ partial class ResidualReluMlp : global::GraphGen.Onnx.IOnnxExportable
           n2 [label="h\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="layer1\nDense \"layer1\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="relu4\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n5 [label="h2\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="layer2\nDense \"layer2\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n7 [label="relu7\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n8 [label="h3\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n9 [label="layer3\nDense \"layer3\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n10 [label="relu10\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n11 [label="h4\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="layer4\nDense \"layer4\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n13 [label="relu13\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n14 [label="h5\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n15 [label="layer5\nDense \"layer5\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n16 [label="relu16\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n17 [label="h6\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n18 [label="layer6\nDense \"layer6\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n19 [label="relu19\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n20 [label="h7\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n21 [label="layer7\nDense \"layer7\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n22 [label="relu22\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n23 [label="h8\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n24 [label="layer8\nDense \"layer8\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n25 [label="relu25\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n26 [label="h9\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n27 [label="layer9\nDense \"layer9\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n28 [label="relu28\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n29 [label="h10\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n30 [label="layer10\nDense \"layer10\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n31 [label="relu31\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n32 [label="h11\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n33 [label="layer11\nDense \"layer11\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n34 [label="relu34\nRelu  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n35 [label="h12\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n36 [label="output\nDense \"output\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n38 [label="softmaxCrossEntropy38\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="25. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
           s1 [label="26. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
           s2 [label="27. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
           s3 [label="28. dense output dx\n→ dH12", fillcolor="#fff1dc"];
-          s4 [label="29. Add backward\n→ dH11", fillcolor="#fff1dc"];
-          s5 [label="30. Add backward + Relu backward\n→ dLayer11", fillcolor="#fff1dc"];
-          s6 [label="31. dense layer11 dW\n→ dLayer11Weight", fillcolor="#fff1dc"];
-          s7 [label="32. dense layer11 db\n→ dLayer11Bias", fillcolor="#fff1dc"];
-          s8 [label="33. dense layer11 dx\n→ dH11", fillcolor="#fff1dc"];
-          s9 [label="34. Add backward\n→ dH10", fillcolor="#fff1dc"];
-          s10 [label="35. Add backward + Relu backward\n→ dLayer10", fillcolor="#fff1dc"];
-          s11 [label="36. dense layer10 dW\n→ dLayer10Weight", fillcolor="#fff1dc"];
-          s12 [label="37. dense layer10 db\n→ dLayer10Bias", fillcolor="#fff1dc"];
-          s13 [label="38. dense layer10 dx\n→ dH10", fillcolor="#fff1dc"];
-          s14 [label="39. Add backward\n→ dH9", fillcolor="#fff1dc"];
-          s15 [label="40. Add backward + Relu backward\n→ dLayer9", fillcolor="#fff1dc"];
-          s16 [label="41. dense layer9 dW\n→ dLayer9Weight", fillcolor="#fff1dc"];
-          s17 [label="42. dense layer9 db\n→ dLayer9Bias", fillcolor="#fff1dc"];
-          s18 [label="43. dense layer9 dx\n→ dH9", fillcolor="#fff1dc"];
-          s19 [label="44. Add backward\n→ dH8", fillcolor="#fff1dc"];
-          s20 [label="45. Add backward + Relu backward\n→ dLayer8", fillcolor="#fff1dc"];
-          s21 [label="46. dense layer8 dW\n→ dLayer8Weight", fillcolor="#fff1dc"];
-          s22 [label="47. dense layer8 db\n→ dLayer8Bias", fillcolor="#fff1dc"];
-          s23 [label="48. dense layer8 dx\n→ dH8", fillcolor="#fff1dc"];
-          s24 [label="49. Add backward\n→ dH7", fillcolor="#fff1dc"];
-          s25 [label="50. Add backward + Relu backward\n→ dLayer7", fillcolor="#fff1dc"];
-          s26 [label="51. dense layer7 dW\n→ dLayer7Weight", fillcolor="#fff1dc"];
-          s27 [label="52. dense layer7 db\n→ dLayer7Bias", fillcolor="#fff1dc"];
-          s28 [label="53. dense layer7 dx\n→ dH7", fillcolor="#fff1dc"];
-          s29 [label="54. Add backward\n→ dH6", fillcolor="#fff1dc"];
-          s30 [label="55. Add backward + Relu backward\n→ dLayer6", fillcolor="#fff1dc"];
-          s31 [label="56. dense layer6 dW\n→ dLayer6Weight", fillcolor="#fff1dc"];
-          s32 [label="57. dense layer6 db\n→ dLayer6Bias", fillcolor="#fff1dc"];
-          s33 [label="58. dense layer6 dx\n→ dH6", fillcolor="#fff1dc"];
-          s34 [label="59. Add backward\n→ dH5", fillcolor="#fff1dc"];
-          s35 [label="60. Add backward + Relu backward\n→ dLayer5", fillcolor="#fff1dc"];
-          s36 [label="61. dense layer5 dW\n→ dLayer5Weight", fillcolor="#fff1dc"];
-          s37 [label="62. dense layer5 db\n→ dLayer5Bias", fillcolor="#fff1dc"];
-          s38 [label="63. dense layer5 dx\n→ dH5", fillcolor="#fff1dc"];
-          s39 [label="64. Add backward\n→ dH4", fillcolor="#fff1dc"];
-          s40 [label="65. Add backward + Relu backward\n→ dLayer4", fillcolor="#fff1dc"];
-          s41 [label="66. dense layer4 dW\n→ dLayer4Weight", fillcolor="#fff1dc"];
-          s42 [label="67. dense layer4 db\n→ dLayer4Bias", fillcolor="#fff1dc"];
-          s43 [label="68. dense layer4 dx\n→ dH4", fillcolor="#fff1dc"];
-          s44 [label="69. Add backward\n→ dH3", fillcolor="#fff1dc"];
-          s45 [label="70. Add backward + Relu backward\n→ dLayer3", fillcolor="#fff1dc"];
-          s46 [label="71. dense layer3 dW\n→ dLayer3Weight", fillcolor="#fff1dc"];
-          s47 [label="72. dense layer3 db\n→ dLayer3Bias", fillcolor="#fff1dc"];
-          s48 [label="73. dense layer3 dx\n→ dH3", fillcolor="#fff1dc"];
-          s49 [label="74. Add backward\n→ dH2", fillcolor="#fff1dc"];
-          s50 [label="75. Add backward + Relu backward\n→ dLayer2", fillcolor="#fff1dc"];
-          s51 [label="76. dense layer2 dW\n→ dLayer2Weight", fillcolor="#fff1dc"];
-          s52 [label="77. dense layer2 db\n→ dLayer2Bias", fillcolor="#fff1dc"];
-          s53 [label="78. dense layer2 dx\n→ dH2", fillcolor="#fff1dc"];
-          s54 [label="79. Add backward\n→ dh", fillcolor="#fff1dc"];
-          s55 [label="80. Add backward + Relu backward\n→ dLayer1", fillcolor="#fff1dc"];
-          s56 [label="81. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
-          s57 [label="82. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
-          s58 [label="83. dense layer1 dx\n→ dh", fillcolor="#fff1dc"];
-          s59 [label="84. Relu backward\n→ dLayer0", fillcolor="#fff1dc"];
-          s60 [label="85. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
-          s61 [label="86. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
+          s4 [label="29. Add backward + Relu backward\n→ dLayer11", fillcolor="#fff1dc"];
+          s5 [label="30. dense layer11 dW\n→ dLayer11Weight", fillcolor="#fff1dc"];
+          s6 [label="31. dense layer11 db\n→ dLayer11Bias", fillcolor="#fff1dc"];
+          s7 [label="32. dense layer11 dx\n→ dH11", fillcolor="#fff1dc"];
+          s8 [label="33. Add backward + Relu backward\n→ dLayer10", fillcolor="#fff1dc"];
+          s9 [label="34. dense layer10 dW\n→ dLayer10Weight", fillcolor="#fff1dc"];
+          s10 [label="35. dense layer10 db\n→ dLayer10Bias", fillcolor="#fff1dc"];
+          s11 [label="36. dense layer10 dx\n→ dH10", fillcolor="#fff1dc"];
+          s12 [label="37. Add backward + Relu backward\n→ dLayer9", fillcolor="#fff1dc"];
+          s13 [label="38. dense layer9 dW\n→ dLayer9Weight", fillcolor="#fff1dc"];
+          s14 [label="39. dense layer9 db\n→ dLayer9Bias", fillcolor="#fff1dc"];
+          s15 [label="40. dense layer9 dx\n→ dH9", fillcolor="#fff1dc"];
+          s16 [label="41. Add backward + Relu backward\n→ dLayer8", fillcolor="#fff1dc"];
+          s17 [label="42. dense layer8 dW\n→ dLayer8Weight", fillcolor="#fff1dc"];
+          s18 [label="43. dense layer8 db\n→ dLayer8Bias", fillcolor="#fff1dc"];
+          s19 [label="44. dense layer8 dx\n→ dH8", fillcolor="#fff1dc"];
+          s20 [label="45. Add backward + Relu backward\n→ dLayer7", fillcolor="#fff1dc"];
+          s21 [label="46. dense layer7 dW\n→ dLayer7Weight", fillcolor="#fff1dc"];
+          s22 [label="47. dense layer7 db\n→ dLayer7Bias", fillcolor="#fff1dc"];
+          s23 [label="48. dense layer7 dx\n→ dH7", fillcolor="#fff1dc"];
+          s24 [label="49. Add backward + Relu backward\n→ dLayer6", fillcolor="#fff1dc"];
+          s25 [label="50. dense layer6 dW\n→ dLayer6Weight", fillcolor="#fff1dc"];
+          s26 [label="51. dense layer6 db\n→ dLayer6Bias", fillcolor="#fff1dc"];
+          s27 [label="52. dense layer6 dx\n→ dH6", fillcolor="#fff1dc"];
+          s28 [label="53. Add backward + Relu backward\n→ dLayer5", fillcolor="#fff1dc"];
+          s29 [label="54. dense layer5 dW\n→ dLayer5Weight", fillcolor="#fff1dc"];
+          s30 [label="55. dense layer5 db\n→ dLayer5Bias", fillcolor="#fff1dc"];
+          s31 [label="56. dense layer5 dx\n→ dH5", fillcolor="#fff1dc"];
+          s32 [label="57. Add backward + Relu backward\n→ dLayer4", fillcolor="#fff1dc"];
+          s33 [label="58. dense layer4 dW\n→ dLayer4Weight", fillcolor="#fff1dc"];
+          s34 [label="59. dense layer4 db\n→ dLayer4Bias", fillcolor="#fff1dc"];
+          s35 [label="60. dense layer4 dx\n→ dH4", fillcolor="#fff1dc"];
+          s36 [label="61. Add backward + Relu backward\n→ dLayer3", fillcolor="#fff1dc"];
+          s37 [label="62. dense layer3 dW\n→ dLayer3Weight", fillcolor="#fff1dc"];
+          s38 [label="63. dense layer3 db\n→ dLayer3Bias", fillcolor="#fff1dc"];
+          s39 [label="64. dense layer3 dx\n→ dH3", fillcolor="#fff1dc"];
+          s40 [label="65. Add backward + Relu backward\n→ dLayer2", fillcolor="#fff1dc"];
+          s41 [label="66. dense layer2 dW\n→ dLayer2Weight", fillcolor="#fff1dc"];
+          s42 [label="67. dense layer2 db\n→ dLayer2Bias", fillcolor="#fff1dc"];
+          s43 [label="68. dense layer2 dx\n→ dH2", fillcolor="#fff1dc"];
+          s44 [label="69. Add backward + Relu backward\n→ dLayer1", fillcolor="#fff1dc"];
+          s45 [label="70. dense layer1 dW\n→ dLayer1Weight", fillcolor="#fff1dc"];
+          s46 [label="71. dense layer1 db\n→ dLayer1Bias", fillcolor="#fff1dc"];
+          s47 [label="72. dense layer1 dx\n→ dh", fillcolor="#fff1dc"];
+          s48 [label="73. Relu backward\n→ dLayer0", fillcolor="#fff1dc"];
+          s49 [label="74. dense layer0 dW\n→ dLayer0Weight", fillcolor="#fff1dc"];
+          s50 [label="75. dense layer0 db\n→ dLayer0Bias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dOutput"];
           s0 -> s2 [label="dOutput"];
           s0 -> s3 [label="dOutput"];
           s3 -> s4 [label="dH12"];
-          s3 -> s5 [label="dH12"];
-          s5 -> s6 [label="dLayer11"];
-          s5 -> s7 [label="dLayer11"];
-          s5 -> s8 [label="dLayer11"];
-          s4 -> s8 [label="dH11"];
-          s4 -> s9 [label="dH11"];
-          s8 -> s9 [label="dH11"];
-          s4 -> s10 [label="dH11"];
-          s8 -> s10 [label="dH11"];
-          s10 -> s11 [label="dLayer10"];
-          s10 -> s12 [label="dLayer10"];
-          s10 -> s13 [label="dLayer10"];
-          s9 -> s13 [label="dH10"];
-          s9 -> s14 [label="dH10"];
-          s13 -> s14 [label="dH10"];
-          s9 -> s15 [label="dH10"];
-          s13 -> s15 [label="dH10"];
-          s15 -> s16 [label="dLayer9"];
-          s15 -> s17 [label="dLayer9"];
-          s15 -> s18 [label="dLayer9"];
-          s14 -> s18 [label="dH9"];
-          s14 -> s19 [label="dH9"];
-          s18 -> s19 [label="dH9"];
-          s14 -> s20 [label="dH9"];
-          s18 -> s20 [label="dH9"];
-          s20 -> s21 [label="dLayer8"];
-          s20 -> s22 [label="dLayer8"];
-          s20 -> s23 [label="dLayer8"];
-          s19 -> s23 [label="dH8"];
-          s19 -> s24 [label="dH8"];
-          s23 -> s24 [label="dH8"];
-          s19 -> s25 [label="dH8"];
-          s23 -> s25 [label="dH8"];
-          s25 -> s26 [label="dLayer7"];
-          s25 -> s27 [label="dLayer7"];
-          s25 -> s28 [label="dLayer7"];
-          s24 -> s28 [label="dH7"];
-          s24 -> s29 [label="dH7"];
-          s28 -> s29 [label="dH7"];
-          s24 -> s30 [label="dH7"];
-          s28 -> s30 [label="dH7"];
-          s30 -> s31 [label="dLayer6"];
-          s30 -> s32 [label="dLayer6"];
-          s30 -> s33 [label="dLayer6"];
-          s29 -> s33 [label="dH6"];
-          s29 -> s34 [label="dH6"];
-          s33 -> s34 [label="dH6"];
-          s29 -> s35 [label="dH6"];
-          s33 -> s35 [label="dH6"];
-          s35 -> s36 [label="dLayer5"];
-          s35 -> s37 [label="dLayer5"];
-          s35 -> s38 [label="dLayer5"];
-          s34 -> s38 [label="dH5"];
-          s34 -> s39 [label="dH5"];
-          s38 -> s39 [label="dH5"];
-          s34 -> s40 [label="dH5"];
-          s38 -> s40 [label="dH5"];
-          s40 -> s41 [label="dLayer4"];
-          s40 -> s42 [label="dLayer4"];
-          s40 -> s43 [label="dLayer4"];
-          s39 -> s43 [label="dH4"];
-          s39 -> s44 [label="dH4"];
-          s43 -> s44 [label="dH4"];
-          s39 -> s45 [label="dH4"];
-          s43 -> s45 [label="dH4"];
-          s45 -> s46 [label="dLayer3"];
-          s45 -> s47 [label="dLayer3"];
-          s45 -> s48 [label="dLayer3"];
-          s44 -> s48 [label="dH3"];
-          s44 -> s49 [label="dH3"];
-          s48 -> s49 [label="dH3"];
-          s44 -> s50 [label="dH3"];
-          s48 -> s50 [label="dH3"];
-          s50 -> s51 [label="dLayer2"];
-          s50 -> s52 [label="dLayer2"];
-          s50 -> s53 [label="dLayer2"];
-          s49 -> s53 [label="dH2"];
-          s49 -> s54 [label="dH2"];
-          s53 -> s54 [label="dH2"];
-          s49 -> s55 [label="dH2"];
-          s53 -> s55 [label="dH2"];
-          s55 -> s56 [label="dLayer1"];
-          s55 -> s57 [label="dLayer1"];
-          s55 -> s58 [label="dLayer1"];
-          s54 -> s58 [label="dh"];
-          s54 -> s59 [label="dh"];
-          s58 -> s59 [label="dh"];
-          s59 -> s60 [label="dLayer0"];
-          s59 -> s61 [label="dLayer0"];
+          s4 -> s5 [label="dLayer11"];
+          s4 -> s6 [label="dLayer11"];
+          s4 -> s7 [label="dLayer11"];
+          s3 -> s7 [label="dH11"];
+          s3 -> s8 [label="dH11"];
+          s7 -> s8 [label="dH11"];
+          s8 -> s9 [label="dLayer10"];
+          s8 -> s10 [label="dLayer10"];
+          s8 -> s11 [label="dLayer10"];
+          s3 -> s11 [label="dH10"];
+          s7 -> s11 [label="dH10"];
+          s3 -> s12 [label="dH10"];
+          s7 -> s12 [label="dH10"];
+          s11 -> s12 [label="dH10"];
+          s12 -> s13 [label="dLayer9"];
+          s12 -> s14 [label="dLayer9"];
+          s12 -> s15 [label="dLayer9"];
+          s3 -> s15 [label="dH9"];
+          s7 -> s15 [label="dH9"];
+          s11 -> s15 [label="dH9"];
+          s3 -> s16 [label="dH9"];
+          s7 -> s16 [label="dH9"];
+          s11 -> s16 [label="dH9"];
+          s15 -> s16 [label="dH9"];
+          s16 -> s17 [label="dLayer8"];
+          s16 -> s18 [label="dLayer8"];
+          s16 -> s19 [label="dLayer8"];
+          s3 -> s19 [label="dH8"];
+          s7 -> s19 [label="dH8"];
+          s11 -> s19 [label="dH8"];
+          s15 -> s19 [label="dH8"];
+          s3 -> s20 [label="dH8"];
+          s7 -> s20 [label="dH8"];
+          s11 -> s20 [label="dH8"];
+          s15 -> s20 [label="dH8"];
+          s19 -> s20 [label="dH8"];
+          s20 -> s21 [label="dLayer7"];
+          s20 -> s22 [label="dLayer7"];
+          s20 -> s23 [label="dLayer7"];
+          s3 -> s23 [label="dH7"];
+          s7 -> s23 [label="dH7"];
+          s11 -> s23 [label="dH7"];
+          s15 -> s23 [label="dH7"];
+          s19 -> s23 [label="dH7"];
+          s3 -> s24 [label="dH7"];
+          s7 -> s24 [label="dH7"];
+          s11 -> s24 [label="dH7"];
+          s15 -> s24 [label="dH7"];
+          s19 -> s24 [label="dH7"];
+          s23 -> s24 [label="dH7"];
+          s24 -> s25 [label="dLayer6"];
+          s24 -> s26 [label="dLayer6"];
+          s24 -> s27 [label="dLayer6"];
+          s3 -> s27 [label="dH6"];
+          s7 -> s27 [label="dH6"];
+          s11 -> s27 [label="dH6"];
+          s15 -> s27 [label="dH6"];
+          s19 -> s27 [label="dH6"];
+          s23 -> s27 [label="dH6"];
+          s3 -> s28 [label="dH6"];
+          s7 -> s28 [label="dH6"];
+          s11 -> s28 [label="dH6"];
+          s15 -> s28 [label="dH6"];
+          s19 -> s28 [label="dH6"];
+          s23 -> s28 [label="dH6"];
+          s27 -> s28 [label="dH6"];
+          s28 -> s29 [label="dLayer5"];
+          s28 -> s30 [label="dLayer5"];
+          s28 -> s31 [label="dLayer5"];
+          s3 -> s31 [label="dH5"];
+          s7 -> s31 [label="dH5"];
+          s11 -> s31 [label="dH5"];
+          s15 -> s31 [label="dH5"];
+          s19 -> s31 [label="dH5"];
+          s23 -> s31 [label="dH5"];
+          s27 -> s31 [label="dH5"];
+          s3 -> s32 [label="dH5"];
+          s7 -> s32 [label="dH5"];
+          s11 -> s32 [label="dH5"];
+          s15 -> s32 [label="dH5"];
+          s19 -> s32 [label="dH5"];
+          s23 -> s32 [label="dH5"];
+          s27 -> s32 [label="dH5"];
+          s31 -> s32 [label="dH5"];
+          s32 -> s33 [label="dLayer4"];
+          s32 -> s34 [label="dLayer4"];
+          s32 -> s35 [label="dLayer4"];
+          s3 -> s35 [label="dH4"];
+          s7 -> s35 [label="dH4"];
+          s11 -> s35 [label="dH4"];
+          s15 -> s35 [label="dH4"];
+          s19 -> s35 [label="dH4"];
+          s23 -> s35 [label="dH4"];
+          s27 -> s35 [label="dH4"];
+          s31 -> s35 [label="dH4"];
+          s3 -> s36 [label="dH4"];
+          s7 -> s36 [label="dH4"];
+          s11 -> s36 [label="dH4"];
+          s15 -> s36 [label="dH4"];
+          s19 -> s36 [label="dH4"];
+          s23 -> s36 [label="dH4"];
+          s27 -> s36 [label="dH4"];
+          s31 -> s36 [label="dH4"];
+          s35 -> s36 [label="dH4"];
+          s36 -> s37 [label="dLayer3"];
+          s36 -> s38 [label="dLayer3"];
+          s36 -> s39 [label="dLayer3"];
+          s3 -> s39 [label="dH3"];
+          s7 -> s39 [label="dH3"];
+          s11 -> s39 [label="dH3"];
+          s15 -> s39 [label="dH3"];
+          s19 -> s39 [label="dH3"];
+          s23 -> s39 [label="dH3"];
+          s27 -> s39 [label="dH3"];
+          s31 -> s39 [label="dH3"];
+          s35 -> s39 [label="dH3"];
+          s3 -> s40 [label="dH3"];
+          s7 -> s40 [label="dH3"];
+          s11 -> s40 [label="dH3"];
+          s15 -> s40 [label="dH3"];
+          s19 -> s40 [label="dH3"];
+          s23 -> s40 [label="dH3"];
+          s27 -> s40 [label="dH3"];
+          s31 -> s40 [label="dH3"];
+          s35 -> s40 [label="dH3"];
+          s39 -> s40 [label="dH3"];
+          s40 -> s41 [label="dLayer2"];
+          s40 -> s42 [label="dLayer2"];
+          s40 -> s43 [label="dLayer2"];
+          s3 -> s43 [label="dH2"];
+          s7 -> s43 [label="dH2"];
+          s11 -> s43 [label="dH2"];
+          s15 -> s43 [label="dH2"];
+          s19 -> s43 [label="dH2"];
+          s23 -> s43 [label="dH2"];
+          s27 -> s43 [label="dH2"];
+          s31 -> s43 [label="dH2"];
+          s35 -> s43 [label="dH2"];
+          s39 -> s43 [label="dH2"];
+          s3 -> s44 [label="dH2"];
+          s7 -> s44 [label="dH2"];
+          s11 -> s44 [label="dH2"];
+          s15 -> s44 [label="dH2"];
+          s19 -> s44 [label="dH2"];
+          s23 -> s44 [label="dH2"];
+          s27 -> s44 [label="dH2"];
+          s31 -> s44 [label="dH2"];
+          s35 -> s44 [label="dH2"];
+          s39 -> s44 [label="dH2"];
+          s43 -> s44 [label="dH2"];
+          s44 -> s45 [label="dLayer1"];
+          s44 -> s46 [label="dLayer1"];
+          s44 -> s47 [label="dLayer1"];
+          s3 -> s47 [label="dh"];
+          s7 -> s47 [label="dh"];
+          s11 -> s47 [label="dh"];
+          s15 -> s47 [label="dh"];
+          s19 -> s47 [label="dh"];
+          s23 -> s47 [label="dh"];
+          s27 -> s47 [label="dh"];
+          s31 -> s47 [label="dh"];
+          s35 -> s47 [label="dh"];
+          s39 -> s47 [label="dh"];
+          s43 -> s47 [label="dh"];
+          s3 -> s48 [label="dh"];
+          s7 -> s48 [label="dh"];
+          s11 -> s48 [label="dh"];
+          s15 -> s48 [label="dh"];
+          s19 -> s48 [label="dh"];
+          s23 -> s48 [label="dh"];
+          s27 -> s48 [label="dh"];
+          s31 -> s48 [label="dh"];
+          s35 -> s48 [label="dh"];
+          s39 -> s48 [label="dh"];
+          s43 -> s48 [label="dh"];
+          s47 -> s48 [label="dh"];
+          s48 -> s49 [label="dLayer0"];
+          s48 -> s50 [label="dLayer0"];
           s0 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s6 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s11 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s48 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s49 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s51 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s52 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s54 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s56 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s57 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s60 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -565,256 +621,312 @@ partial class ResidualReluMlp : global::GraphGen.Onnx.IOnnxExportable
           n2["h<br/>Relu [B, 32]"]:::forward
           n3["layer1<br/>Dense #quot;layer1#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n4["relu4<br/>Relu [B, 32]"]:::forward
-          n5["h2<br/>Add [B, 32]"]:::forward
           n6["layer2<br/>Dense #quot;layer2#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n7["relu7<br/>Relu [B, 32]"]:::forward
-          n8["h3<br/>Add [B, 32]"]:::forward
           n9["layer3<br/>Dense #quot;layer3#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n10["relu10<br/>Relu [B, 32]"]:::forward
-          n11["h4<br/>Add [B, 32]"]:::forward
           n12["layer4<br/>Dense #quot;layer4#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n13["relu13<br/>Relu [B, 32]"]:::forward
-          n14["h5<br/>Add [B, 32]"]:::forward
           n15["layer5<br/>Dense #quot;layer5#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n16["relu16<br/>Relu [B, 32]"]:::forward
-          n17["h6<br/>Add [B, 32]"]:::forward
           n18["layer6<br/>Dense #quot;layer6#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n19["relu19<br/>Relu [B, 32]"]:::forward
-          n20["h7<br/>Add [B, 32]"]:::forward
           n21["layer7<br/>Dense #quot;layer7#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n22["relu22<br/>Relu [B, 32]"]:::forward
-          n23["h8<br/>Add [B, 32]"]:::forward
           n24["layer8<br/>Dense #quot;layer8#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n25["relu25<br/>Relu [B, 32]"]:::forward
-          n26["h9<br/>Add [B, 32]"]:::forward
           n27["layer9<br/>Dense #quot;layer9#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n28["relu28<br/>Relu [B, 32]"]:::forward
-          n29["h10<br/>Add [B, 32]"]:::forward
           n30["layer10<br/>Dense #quot;layer10#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n31["relu31<br/>Relu [B, 32]"]:::forward
-          n32["h11<br/>Add [B, 32]"]:::forward
           n33["layer11<br/>Dense #quot;layer11#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n34["relu34<br/>Relu [B, 32]"]:::forward
-          n35["h12<br/>Add [B, 32]"]:::forward
           n36["output<br/>Dense #quot;output#quot; [B, 10]<br/>330 parameters"]:::forward
           n38["softmaxCrossEntropy38<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["25. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
           s1["26. dense output dW<br/>→ dOutputWeight"]:::backward
           s2["27. dense output db<br/>→ dOutputBias"]:::backward
           s3["28. dense output dx<br/>→ dH12"]:::backward
-          s4["29. Add backward<br/>→ dH11"]:::backward
-          s5["30. Add backward + Relu backward<br/>→ dLayer11"]:::backward
-          s6["31. dense layer11 dW<br/>→ dLayer11Weight"]:::backward
-          s7["32. dense layer11 db<br/>→ dLayer11Bias"]:::backward
-          s8["33. dense layer11 dx<br/>→ dH11"]:::backward
-          s9["34. Add backward<br/>→ dH10"]:::backward
-          s10["35. Add backward + Relu backward<br/>→ dLayer10"]:::backward
-          s11["36. dense layer10 dW<br/>→ dLayer10Weight"]:::backward
-          s12["37. dense layer10 db<br/>→ dLayer10Bias"]:::backward
-          s13["38. dense layer10 dx<br/>→ dH10"]:::backward
-          s14["39. Add backward<br/>→ dH9"]:::backward
-          s15["40. Add backward + Relu backward<br/>→ dLayer9"]:::backward
-          s16["41. dense layer9 dW<br/>→ dLayer9Weight"]:::backward
-          s17["42. dense layer9 db<br/>→ dLayer9Bias"]:::backward
-          s18["43. dense layer9 dx<br/>→ dH9"]:::backward
-          s19["44. Add backward<br/>→ dH8"]:::backward
-          s20["45. Add backward + Relu backward<br/>→ dLayer8"]:::backward
-          s21["46. dense layer8 dW<br/>→ dLayer8Weight"]:::backward
-          s22["47. dense layer8 db<br/>→ dLayer8Bias"]:::backward
-          s23["48. dense layer8 dx<br/>→ dH8"]:::backward
-          s24["49. Add backward<br/>→ dH7"]:::backward
-          s25["50. Add backward + Relu backward<br/>→ dLayer7"]:::backward
-          s26["51. dense layer7 dW<br/>→ dLayer7Weight"]:::backward
-          s27["52. dense layer7 db<br/>→ dLayer7Bias"]:::backward
-          s28["53. dense layer7 dx<br/>→ dH7"]:::backward
-          s29["54. Add backward<br/>→ dH6"]:::backward
-          s30["55. Add backward + Relu backward<br/>→ dLayer6"]:::backward
-          s31["56. dense layer6 dW<br/>→ dLayer6Weight"]:::backward
-          s32["57. dense layer6 db<br/>→ dLayer6Bias"]:::backward
-          s33["58. dense layer6 dx<br/>→ dH6"]:::backward
-          s34["59. Add backward<br/>→ dH5"]:::backward
-          s35["60. Add backward + Relu backward<br/>→ dLayer5"]:::backward
-          s36["61. dense layer5 dW<br/>→ dLayer5Weight"]:::backward
-          s37["62. dense layer5 db<br/>→ dLayer5Bias"]:::backward
-          s38["63. dense layer5 dx<br/>→ dH5"]:::backward
-          s39["64. Add backward<br/>→ dH4"]:::backward
-          s40["65. Add backward + Relu backward<br/>→ dLayer4"]:::backward
-          s41["66. dense layer4 dW<br/>→ dLayer4Weight"]:::backward
-          s42["67. dense layer4 db<br/>→ dLayer4Bias"]:::backward
-          s43["68. dense layer4 dx<br/>→ dH4"]:::backward
-          s44["69. Add backward<br/>→ dH3"]:::backward
-          s45["70. Add backward + Relu backward<br/>→ dLayer3"]:::backward
-          s46["71. dense layer3 dW<br/>→ dLayer3Weight"]:::backward
-          s47["72. dense layer3 db<br/>→ dLayer3Bias"]:::backward
-          s48["73. dense layer3 dx<br/>→ dH3"]:::backward
-          s49["74. Add backward<br/>→ dH2"]:::backward
-          s50["75. Add backward + Relu backward<br/>→ dLayer2"]:::backward
-          s51["76. dense layer2 dW<br/>→ dLayer2Weight"]:::backward
-          s52["77. dense layer2 db<br/>→ dLayer2Bias"]:::backward
-          s53["78. dense layer2 dx<br/>→ dH2"]:::backward
-          s54["79. Add backward<br/>→ dh"]:::backward
-          s55["80. Add backward + Relu backward<br/>→ dLayer1"]:::backward
-          s56["81. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
-          s57["82. dense layer1 db<br/>→ dLayer1Bias"]:::backward
-          s58["83. dense layer1 dx<br/>→ dh"]:::backward
-          s59["84. Relu backward<br/>→ dLayer0"]:::backward
-          s60["85. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
-          s61["86. dense layer0 db<br/>→ dLayer0Bias"]:::backward
+          s4["29. Add backward + Relu backward<br/>→ dLayer11"]:::backward
+          s5["30. dense layer11 dW<br/>→ dLayer11Weight"]:::backward
+          s6["31. dense layer11 db<br/>→ dLayer11Bias"]:::backward
+          s7["32. dense layer11 dx<br/>→ dH11"]:::backward
+          s8["33. Add backward + Relu backward<br/>→ dLayer10"]:::backward
+          s9["34. dense layer10 dW<br/>→ dLayer10Weight"]:::backward
+          s10["35. dense layer10 db<br/>→ dLayer10Bias"]:::backward
+          s11["36. dense layer10 dx<br/>→ dH10"]:::backward
+          s12["37. Add backward + Relu backward<br/>→ dLayer9"]:::backward
+          s13["38. dense layer9 dW<br/>→ dLayer9Weight"]:::backward
+          s14["39. dense layer9 db<br/>→ dLayer9Bias"]:::backward
+          s15["40. dense layer9 dx<br/>→ dH9"]:::backward
+          s16["41. Add backward + Relu backward<br/>→ dLayer8"]:::backward
+          s17["42. dense layer8 dW<br/>→ dLayer8Weight"]:::backward
+          s18["43. dense layer8 db<br/>→ dLayer8Bias"]:::backward
+          s19["44. dense layer8 dx<br/>→ dH8"]:::backward
+          s20["45. Add backward + Relu backward<br/>→ dLayer7"]:::backward
+          s21["46. dense layer7 dW<br/>→ dLayer7Weight"]:::backward
+          s22["47. dense layer7 db<br/>→ dLayer7Bias"]:::backward
+          s23["48. dense layer7 dx<br/>→ dH7"]:::backward
+          s24["49. Add backward + Relu backward<br/>→ dLayer6"]:::backward
+          s25["50. dense layer6 dW<br/>→ dLayer6Weight"]:::backward
+          s26["51. dense layer6 db<br/>→ dLayer6Bias"]:::backward
+          s27["52. dense layer6 dx<br/>→ dH6"]:::backward
+          s28["53. Add backward + Relu backward<br/>→ dLayer5"]:::backward
+          s29["54. dense layer5 dW<br/>→ dLayer5Weight"]:::backward
+          s30["55. dense layer5 db<br/>→ dLayer5Bias"]:::backward
+          s31["56. dense layer5 dx<br/>→ dH5"]:::backward
+          s32["57. Add backward + Relu backward<br/>→ dLayer4"]:::backward
+          s33["58. dense layer4 dW<br/>→ dLayer4Weight"]:::backward
+          s34["59. dense layer4 db<br/>→ dLayer4Bias"]:::backward
+          s35["60. dense layer4 dx<br/>→ dH4"]:::backward
+          s36["61. Add backward + Relu backward<br/>→ dLayer3"]:::backward
+          s37["62. dense layer3 dW<br/>→ dLayer3Weight"]:::backward
+          s38["63. dense layer3 db<br/>→ dLayer3Bias"]:::backward
+          s39["64. dense layer3 dx<br/>→ dH3"]:::backward
+          s40["65. Add backward + Relu backward<br/>→ dLayer2"]:::backward
+          s41["66. dense layer2 dW<br/>→ dLayer2Weight"]:::backward
+          s42["67. dense layer2 db<br/>→ dLayer2Bias"]:::backward
+          s43["68. dense layer2 dx<br/>→ dH2"]:::backward
+          s44["69. Add backward + Relu backward<br/>→ dLayer1"]:::backward
+          s45["70. dense layer1 dW<br/>→ dLayer1Weight"]:::backward
+          s46["71. dense layer1 db<br/>→ dLayer1Bias"]:::backward
+          s47["72. dense layer1 dx<br/>→ dh"]:::backward
+          s48["73. Relu backward<br/>→ dLayer0"]:::backward
+          s49["74. dense layer0 dW<br/>→ dLayer0Weight"]:::backward
+          s50["75. dense layer0 db<br/>→ dLayer0Bias"]:::backward
           s0 -->|dOutput| s1
           s0 -->|dOutput| s2
           s0 -->|dOutput| s3
           s3 -->|dH12| s4
-          s3 -->|dH12| s5
-          s5 -->|dLayer11| s6
-          s5 -->|dLayer11| s7
-          s5 -->|dLayer11| s8
-          s4 -->|dH11| s8
-          s4 -->|dH11| s9
-          s8 -->|dH11| s9
-          s4 -->|dH11| s10
-          s8 -->|dH11| s10
-          s10 -->|dLayer10| s11
-          s10 -->|dLayer10| s12
-          s10 -->|dLayer10| s13
-          s9 -->|dH10| s13
-          s9 -->|dH10| s14
-          s13 -->|dH10| s14
-          s9 -->|dH10| s15
-          s13 -->|dH10| s15
-          s15 -->|dLayer9| s16
-          s15 -->|dLayer9| s17
-          s15 -->|dLayer9| s18
-          s14 -->|dH9| s18
-          s14 -->|dH9| s19
-          s18 -->|dH9| s19
-          s14 -->|dH9| s20
-          s18 -->|dH9| s20
-          s20 -->|dLayer8| s21
-          s20 -->|dLayer8| s22
-          s20 -->|dLayer8| s23
-          s19 -->|dH8| s23
-          s19 -->|dH8| s24
-          s23 -->|dH8| s24
-          s19 -->|dH8| s25
-          s23 -->|dH8| s25
-          s25 -->|dLayer7| s26
-          s25 -->|dLayer7| s27
-          s25 -->|dLayer7| s28
-          s24 -->|dH7| s28
-          s24 -->|dH7| s29
-          s28 -->|dH7| s29
-          s24 -->|dH7| s30
-          s28 -->|dH7| s30
-          s30 -->|dLayer6| s31
-          s30 -->|dLayer6| s32
-          s30 -->|dLayer6| s33
-          s29 -->|dH6| s33
-          s29 -->|dH6| s34
-          s33 -->|dH6| s34
-          s29 -->|dH6| s35
-          s33 -->|dH6| s35
-          s35 -->|dLayer5| s36
-          s35 -->|dLayer5| s37
-          s35 -->|dLayer5| s38
-          s34 -->|dH5| s38
-          s34 -->|dH5| s39
-          s38 -->|dH5| s39
-          s34 -->|dH5| s40
-          s38 -->|dH5| s40
-          s40 -->|dLayer4| s41
-          s40 -->|dLayer4| s42
-          s40 -->|dLayer4| s43
-          s39 -->|dH4| s43
-          s39 -->|dH4| s44
-          s43 -->|dH4| s44
-          s39 -->|dH4| s45
-          s43 -->|dH4| s45
-          s45 -->|dLayer3| s46
-          s45 -->|dLayer3| s47
-          s45 -->|dLayer3| s48
-          s44 -->|dH3| s48
-          s44 -->|dH3| s49
-          s48 -->|dH3| s49
-          s44 -->|dH3| s50
-          s48 -->|dH3| s50
-          s50 -->|dLayer2| s51
-          s50 -->|dLayer2| s52
-          s50 -->|dLayer2| s53
-          s49 -->|dH2| s53
-          s49 -->|dH2| s54
-          s53 -->|dH2| s54
-          s49 -->|dH2| s55
-          s53 -->|dH2| s55
-          s55 -->|dLayer1| s56
-          s55 -->|dLayer1| s57
-          s55 -->|dLayer1| s58
-          s54 -->|dh| s58
-          s54 -->|dh| s59
-          s58 -->|dh| s59
-          s59 -->|dLayer0| s60
-          s59 -->|dLayer0| s61
+          s4 -->|dLayer11| s5
+          s4 -->|dLayer11| s6
+          s4 -->|dLayer11| s7
+          s3 -->|dH11| s7
+          s3 -->|dH11| s8
+          s7 -->|dH11| s8
+          s8 -->|dLayer10| s9
+          s8 -->|dLayer10| s10
+          s8 -->|dLayer10| s11
+          s3 -->|dH10| s11
+          s7 -->|dH10| s11
+          s3 -->|dH10| s12
+          s7 -->|dH10| s12
+          s11 -->|dH10| s12
+          s12 -->|dLayer9| s13
+          s12 -->|dLayer9| s14
+          s12 -->|dLayer9| s15
+          s3 -->|dH9| s15
+          s7 -->|dH9| s15
+          s11 -->|dH9| s15
+          s3 -->|dH9| s16
+          s7 -->|dH9| s16
+          s11 -->|dH9| s16
+          s15 -->|dH9| s16
+          s16 -->|dLayer8| s17
+          s16 -->|dLayer8| s18
+          s16 -->|dLayer8| s19
+          s3 -->|dH8| s19
+          s7 -->|dH8| s19
+          s11 -->|dH8| s19
+          s15 -->|dH8| s19
+          s3 -->|dH8| s20
+          s7 -->|dH8| s20
+          s11 -->|dH8| s20
+          s15 -->|dH8| s20
+          s19 -->|dH8| s20
+          s20 -->|dLayer7| s21
+          s20 -->|dLayer7| s22
+          s20 -->|dLayer7| s23
+          s3 -->|dH7| s23
+          s7 -->|dH7| s23
+          s11 -->|dH7| s23
+          s15 -->|dH7| s23
+          s19 -->|dH7| s23
+          s3 -->|dH7| s24
+          s7 -->|dH7| s24
+          s11 -->|dH7| s24
+          s15 -->|dH7| s24
+          s19 -->|dH7| s24
+          s23 -->|dH7| s24
+          s24 -->|dLayer6| s25
+          s24 -->|dLayer6| s26
+          s24 -->|dLayer6| s27
+          s3 -->|dH6| s27
+          s7 -->|dH6| s27
+          s11 -->|dH6| s27
+          s15 -->|dH6| s27
+          s19 -->|dH6| s27
+          s23 -->|dH6| s27
+          s3 -->|dH6| s28
+          s7 -->|dH6| s28
+          s11 -->|dH6| s28
+          s15 -->|dH6| s28
+          s19 -->|dH6| s28
+          s23 -->|dH6| s28
+          s27 -->|dH6| s28
+          s28 -->|dLayer5| s29
+          s28 -->|dLayer5| s30
+          s28 -->|dLayer5| s31
+          s3 -->|dH5| s31
+          s7 -->|dH5| s31
+          s11 -->|dH5| s31
+          s15 -->|dH5| s31
+          s19 -->|dH5| s31
+          s23 -->|dH5| s31
+          s27 -->|dH5| s31
+          s3 -->|dH5| s32
+          s7 -->|dH5| s32
+          s11 -->|dH5| s32
+          s15 -->|dH5| s32
+          s19 -->|dH5| s32
+          s23 -->|dH5| s32
+          s27 -->|dH5| s32
+          s31 -->|dH5| s32
+          s32 -->|dLayer4| s33
+          s32 -->|dLayer4| s34
+          s32 -->|dLayer4| s35
+          s3 -->|dH4| s35
+          s7 -->|dH4| s35
+          s11 -->|dH4| s35
+          s15 -->|dH4| s35
+          s19 -->|dH4| s35
+          s23 -->|dH4| s35
+          s27 -->|dH4| s35
+          s31 -->|dH4| s35
+          s3 -->|dH4| s36
+          s7 -->|dH4| s36
+          s11 -->|dH4| s36
+          s15 -->|dH4| s36
+          s19 -->|dH4| s36
+          s23 -->|dH4| s36
+          s27 -->|dH4| s36
+          s31 -->|dH4| s36
+          s35 -->|dH4| s36
+          s36 -->|dLayer3| s37
+          s36 -->|dLayer3| s38
+          s36 -->|dLayer3| s39
+          s3 -->|dH3| s39
+          s7 -->|dH3| s39
+          s11 -->|dH3| s39
+          s15 -->|dH3| s39
+          s19 -->|dH3| s39
+          s23 -->|dH3| s39
+          s27 -->|dH3| s39
+          s31 -->|dH3| s39
+          s35 -->|dH3| s39
+          s3 -->|dH3| s40
+          s7 -->|dH3| s40
+          s11 -->|dH3| s40
+          s15 -->|dH3| s40
+          s19 -->|dH3| s40
+          s23 -->|dH3| s40
+          s27 -->|dH3| s40
+          s31 -->|dH3| s40
+          s35 -->|dH3| s40
+          s39 -->|dH3| s40
+          s40 -->|dLayer2| s41
+          s40 -->|dLayer2| s42
+          s40 -->|dLayer2| s43
+          s3 -->|dH2| s43
+          s7 -->|dH2| s43
+          s11 -->|dH2| s43
+          s15 -->|dH2| s43
+          s19 -->|dH2| s43
+          s23 -->|dH2| s43
+          s27 -->|dH2| s43
+          s31 -->|dH2| s43
+          s35 -->|dH2| s43
+          s39 -->|dH2| s43
+          s3 -->|dH2| s44
+          s7 -->|dH2| s44
+          s11 -->|dH2| s44
+          s15 -->|dH2| s44
+          s19 -->|dH2| s44
+          s23 -->|dH2| s44
+          s27 -->|dH2| s44
+          s31 -->|dH2| s44
+          s35 -->|dH2| s44
+          s39 -->|dH2| s44
+          s43 -->|dH2| s44
+          s44 -->|dLayer1| s45
+          s44 -->|dLayer1| s46
+          s44 -->|dLayer1| s47
+          s3 -->|dh| s47
+          s7 -->|dh| s47
+          s11 -->|dh| s47
+          s15 -->|dh| s47
+          s19 -->|dh| s47
+          s23 -->|dh| s47
+          s27 -->|dh| s47
+          s31 -->|dh| s47
+          s35 -->|dh| s47
+          s39 -->|dh| s47
+          s43 -->|dh| s47
+          s3 -->|dh| s48
+          s7 -->|dh| s48
+          s11 -->|dh| s48
+          s15 -->|dh| s48
+          s19 -->|dh| s48
+          s23 -->|dh| s48
+          s27 -->|dh| s48
+          s31 -->|dh| s48
+          s35 -->|dh| s48
+          s39 -->|dh| s48
+          s43 -->|dh| s48
+          s47 -->|dh| s48
+          s48 -->|dLayer0| s49
+          s48 -->|dLayer0| s50
           s0 -.- n38
           s1 -.- n36
           s2 -.- n36
           s3 -.- n36
-          s4 -.- n35
-          s5 -.- n34
+          s4 -.- n34
+          s5 -.- n33
           s6 -.- n33
           s7 -.- n33
-          s8 -.- n33
-          s9 -.- n32
-          s10 -.- n31
+          s8 -.- n31
+          s9 -.- n30
+          s10 -.- n30
           s11 -.- n30
-          s12 -.- n30
-          s13 -.- n30
-          s14 -.- n29
-          s15 -.- n28
-          s16 -.- n27
-          s17 -.- n27
-          s18 -.- n27
-          s19 -.- n26
-          s20 -.- n25
-          s21 -.- n24
-          s22 -.- n24
-          s23 -.- n24
-          s24 -.- n23
-          s25 -.- n22
-          s26 -.- n21
-          s27 -.- n21
-          s28 -.- n21
-          s29 -.- n20
-          s30 -.- n19
-          s31 -.- n18
-          s32 -.- n18
-          s33 -.- n18
-          s34 -.- n17
-          s35 -.- n16
-          s36 -.- n15
-          s37 -.- n15
-          s38 -.- n15
-          s39 -.- n14
-          s40 -.- n13
-          s41 -.- n12
-          s42 -.- n12
-          s43 -.- n12
-          s44 -.- n11
-          s45 -.- n10
-          s46 -.- n9
-          s47 -.- n9
-          s48 -.- n9
-          s49 -.- n8
-          s50 -.- n7
-          s51 -.- n6
-          s52 -.- n6
-          s53 -.- n6
-          s54 -.- n5
-          s55 -.- n4
-          s56 -.- n3
-          s57 -.- n3
-          s58 -.- n3
-          s59 -.- n2
-          s60 -.- n1
-          s61 -.- n1
+          s12 -.- n28
+          s13 -.- n27
+          s14 -.- n27
+          s15 -.- n27
+          s16 -.- n25
+          s17 -.- n24
+          s18 -.- n24
+          s19 -.- n24
+          s20 -.- n22
+          s21 -.- n21
+          s22 -.- n21
+          s23 -.- n21
+          s24 -.- n19
+          s25 -.- n18
+          s26 -.- n18
+          s27 -.- n18
+          s28 -.- n16
+          s29 -.- n15
+          s30 -.- n15
+          s31 -.- n15
+          s32 -.- n13
+          s33 -.- n12
+          s34 -.- n12
+          s35 -.- n12
+          s36 -.- n10
+          s37 -.- n9
+          s38 -.- n9
+          s39 -.- n9
+          s40 -.- n7
+          s41 -.- n6
+          s42 -.- n6
+          s43 -.- n6
+          s44 -.- n4
+          s45 -.- n3
+          s46 -.- n3
+          s47 -.- n3
+          s48 -.- n2
+          s49 -.- n1
+          s50 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

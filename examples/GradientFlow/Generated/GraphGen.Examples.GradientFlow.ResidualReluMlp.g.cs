@@ -38,59 +38,59 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
     //   output.bias     [10]       14016      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 810 floats. Steps are numbered in training order: forward 1–24, loss 25, backward 26–86.
+    //   One arena of capacity × 778 floats. Steps are numbered in training order: forward 1–24, loss 25, backward 26–75.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer    holds                  floats/sample  offset  live (steps)
-    //   h         Relu output                       32       0  1–84
-    //   relu4     Relu output                       32      32  2–80
-    //   h2        Add output                        32      64  3–76
-    //   relu7     Relu output                       32      96  4–75
-    //   h3        Add output                        32     128  5–71
-    //   relu10    Relu output                       32     160  6–70
-    //   h4        Add output                        32     192  7–66
-    //   relu13    Relu output                       32     224  8–65
-    //   h5        Add output                        32     256  9–61
-    //   relu16    Relu output                       32     288  10–60
-    //   h6        Add output                        32     320  11–56
-    //   relu19    Relu output                       32     352  12–55
-    //   h7        Add output                        32     384  13–51
-    //   relu22    Relu output                       32     416  14–50
-    //   h8        Add output                        32     448  15–46
-    //   relu25    Relu output                       32     480  16–45
-    //   h9        Add output                        32     512  17–41
-    //   relu28    Relu output                       32     544  18–40
-    //   h10       Add output                        32     576  19–36
-    //   relu31    Relu output                       32     608  20–35
-    //   h11       Add output                        32     640  21–31
-    //   relu34    Relu output                       32     672  22–30
-    //   h12       Add output                        32     704  23–26
-    //   output    Dense "output" output             10     736  24–end
-    //   dOutput   dLoss/doutput                     10     746  25–28
-    //   dH12      dLoss/dh12                        32     704  28–30
-    //   dH11      dLoss/dh11                        32     746  29–35
-    //   dLayer11  dLoss/dlayer11                    32     778  30–33
-    //   dH10      dLoss/dh10                        32     640  34–40
-    //   dLayer10  dLoss/dlayer10                    32     672  35–38
-    //   dH9       dLoss/dh9                         32     576  39–45
-    //   dLayer9   dLoss/dlayer9                     32     608  40–43
-    //   dH8       dLoss/dh8                         32     512  44–50
-    //   dLayer8   dLoss/dlayer8                     32     544  45–48
-    //   dH7       dLoss/dh7                         32     448  49–55
-    //   dLayer7   dLoss/dlayer7                     32     480  50–53
-    //   dH6       dLoss/dh6                         32     384  54–60
-    //   dLayer6   dLoss/dlayer6                     32     416  55–58
-    //   dH5       dLoss/dh5                         32     320  59–65
-    //   dLayer5   dLoss/dlayer5                     32     352  60–63
-    //   dH4       dLoss/dh4                         32     256  64–70
-    //   dLayer4   dLoss/dlayer4                     32     288  65–68
-    //   dH3       dLoss/dh3                         32     192  69–75
-    //   dLayer3   dLoss/dlayer3                     32     224  70–73
-    //   dH2       dLoss/dh2                         32     128  74–80
-    //   dLayer2   dLoss/dlayer2                     32     160  75–78
-    //   dh        dLoss/dh                          32      64  79–84
-    //   dLayer1   dLoss/dlayer1                     32      96  80–83
-    //   dLayer0   dLoss/dlayer0                     32      32  84–86
-    //   Sharing saves 714 of 1524 floats per sample (47%).
+    //   buffer    holds                           floats/sample  offset  live (steps)
+    //   h         Relu output                                32       0  1–73
+    //   relu4     Relu output                                32      32  2–69
+    //   h2        Add output                                 32      64  3–66
+    //   relu7     Relu output                                32      96  4–65
+    //   h3        Add output                                 32     128  5–62
+    //   relu10    Relu output                                32     160  6–61
+    //   h4        Add output                                 32     192  7–58
+    //   relu13    Relu output                                32     224  8–57
+    //   h5        Add output                                 32     256  9–54
+    //   relu16    Relu output                                32     288  10–53
+    //   h6        Add output                                 32     320  11–50
+    //   relu19    Relu output                                32     352  12–49
+    //   h7        Add output                                 32     384  13–46
+    //   relu22    Relu output                                32     416  14–45
+    //   h8        Add output                                 32     448  15–42
+    //   relu25    Relu output                                32     480  16–41
+    //   h9        Add output                                 32     512  17–38
+    //   relu28    Relu output                                32     544  18–37
+    //   h10       Add output                                 32     576  19–34
+    //   relu31    Relu output                                32     608  20–33
+    //   h11       Add output                                 32     640  21–30
+    //   relu34    Relu output                                32     672  22–29
+    //   h12       Add output                                 32     704  23–26
+    //   output    Dense "output" output                      10     736  24–end
+    //   dOutput   dLoss/doutput                              10     746  25–28
+    //   dH12      dLoss/dh12                                 32     704  28–73
+    //   dLayer11  dLoss/dlayer11                             32     746  29–32
+    //   dH11      dLoss/dh11: the floats of dH12             32     704  32–33
+    //   dLayer10  dLoss/dlayer10                             32     640  33–36
+    //   dH10      dLoss/dh10: the floats of dH12             32     704  36–37
+    //   dLayer9   dLoss/dlayer9                              32     576  37–40
+    //   dH9       dLoss/dh9: the floats of dH12              32     704  40–41
+    //   dLayer8   dLoss/dlayer8                              32     512  41–44
+    //   dH8       dLoss/dh8: the floats of dH12              32     704  44–45
+    //   dLayer7   dLoss/dlayer7                              32     448  45–48
+    //   dH7       dLoss/dh7: the floats of dH12              32     704  48–49
+    //   dLayer6   dLoss/dlayer6                              32     384  49–52
+    //   dH6       dLoss/dh6: the floats of dH12              32     704  52–53
+    //   dLayer5   dLoss/dlayer5                              32     320  53–56
+    //   dH5       dLoss/dh5: the floats of dH12              32     704  56–57
+    //   dLayer4   dLoss/dlayer4                              32     256  57–60
+    //   dH4       dLoss/dh4: the floats of dH12              32     704  60–61
+    //   dLayer3   dLoss/dlayer3                              32     192  61–64
+    //   dH3       dLoss/dh3: the floats of dH12              32     704  64–65
+    //   dLayer2   dLoss/dlayer2                              32     128  65–68
+    //   dH2       dLoss/dh2: the floats of dH12              32     704  68–69
+    //   dLayer1   dLoss/dlayer1                              32      64  69–72
+    //   dh        dLoss/dh: the floats of dH12               32     704  72–73
+    //   dLayer0   dLoss/dlayer0                              32      32  73–75
+    //   Sharing saves 394 of 1172 floats per sample (34%).
     /// <summary>What ResidualReluMlp is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
@@ -156,7 +156,7 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
             new("h12", "Add", [32]),
             new("output", "Dense \"output\"", [10]),
         ],
-        ArenaWidth = 810,
+        ArenaWidth = 778,
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -400,313 +400,280 @@ partial class ResidualReluMlp : global::GraphGen.TrainableNetwork<int>, global::
         var dH12 = ArenaView(704, batch * 32);   // reuses floats of h12 (free after step 26)
         global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dH12, batch, 32, 10);
 
-        // 29. Add backward: dH11 = dH12
-        var dH11 = ArenaView(746, batch * 32);   // reuses floats of dOutput (free after step 28)
-        dH12.CopyTo(dH11);
-
-        // 30. Add backward: dRelu34 = dH12
+        // 29. Add backward: dRelu34 = dH12
         //    then Relu backward: dLayer11 = dRelu34 where relu34 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu34 is never stored
         var relu34 = ArenaView(672, batch * 32);
-        var dLayer11 = ArenaView(778, batch * 32);
+        var dLayer11 = ArenaView(746, batch * 32);   // reuses floats of dOutput (free after step 28)
         for (int i = 0; i < batch * 32; i++)
             dLayer11[i] = relu34[i] > 0f ? dH12[i] : 0f;
 
-        // 31. Dense "layer11" backward, weight: dW = dLayer11ᵀ · h11   (W = layer11.weight)
+        // 30. Dense "layer11" backward, weight: dW = dLayer11ᵀ · h11   (W = layer11.weight)
         //      dW[o, i] = Σ_r dLayer11[r, o] · h11[r, i]   (summed over the batch)
         var h11 = ArenaView(640, batch * 32);
         var dLayer11Weight = GradientView(12640, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer11, h11, dLayer11Weight, 32, 32, batch);
 
-        // 32. Dense "layer11" backward, bias: db[o] = Σ_r dLayer11[r, o]   (b = layer11.bias)
+        // 31. Dense "layer11" backward, bias: db[o] = Σ_r dLayer11[r, o]   (b = layer11.bias)
         var dLayer11Bias = GradientView(13664, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer11, dLayer11Bias, batch, 32, accumulate: false);
 
-        // 33. Dense "layer11" backward, input: dH11 += dLayer11 · W
+        // 32. Dense "layer11" backward, input: dH11 += dLayer11 · W
         //      dH11[r, i] += Σ_o dLayer11[r, o] · W[o, i]
         var layer11Weight = ParameterView(12640, 1024);
+        var dH11 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer11, layer11Weight, dH11, batch, 32, 32, accumulate: true);
 
-        // 34. Add backward: dH10 = dH11
-        var dH10 = ArenaView(640, batch * 32);   // reuses floats of h11 (free after step 31)
-        dH11.CopyTo(dH10);
-
-        // 35. Add backward: dRelu31 = dH11
+        // 33. Add backward: dRelu31 = dH11
         //    then Relu backward: dLayer10 = dRelu31 where relu31 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu31 is never stored
         var relu31 = ArenaView(608, batch * 32);
-        var dLayer10 = ArenaView(672, batch * 32);   // reuses floats of relu34 (free after step 30)
+        var dLayer10 = ArenaView(640, batch * 32);   // reuses floats of h11 (free after step 30)
         for (int i = 0; i < batch * 32; i++)
             dLayer10[i] = relu31[i] > 0f ? dH11[i] : 0f;
 
-        // 36. Dense "layer10" backward, weight: dW = dLayer10ᵀ · h10   (W = layer10.weight)
+        // 34. Dense "layer10" backward, weight: dW = dLayer10ᵀ · h10   (W = layer10.weight)
         //      dW[o, i] = Σ_r dLayer10[r, o] · h10[r, i]   (summed over the batch)
         var h10 = ArenaView(576, batch * 32);
         var dLayer10Weight = GradientView(11584, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer10, h10, dLayer10Weight, 32, 32, batch);
 
-        // 37. Dense "layer10" backward, bias: db[o] = Σ_r dLayer10[r, o]   (b = layer10.bias)
+        // 35. Dense "layer10" backward, bias: db[o] = Σ_r dLayer10[r, o]   (b = layer10.bias)
         var dLayer10Bias = GradientView(12608, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer10, dLayer10Bias, batch, 32, accumulate: false);
 
-        // 38. Dense "layer10" backward, input: dH10 += dLayer10 · W
+        // 36. Dense "layer10" backward, input: dH10 += dLayer10 · W
         //      dH10[r, i] += Σ_o dLayer10[r, o] · W[o, i]
         var layer10Weight = ParameterView(11584, 1024);
+        var dH10 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer10, layer10Weight, dH10, batch, 32, 32, accumulate: true);
 
-        // 39. Add backward: dH9 = dH10
-        var dH9 = ArenaView(576, batch * 32);   // reuses floats of h10 (free after step 36)
-        dH10.CopyTo(dH9);
-
-        // 40. Add backward: dRelu28 = dH10
+        // 37. Add backward: dRelu28 = dH10
         //    then Relu backward: dLayer9 = dRelu28 where relu28 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu28 is never stored
         var relu28 = ArenaView(544, batch * 32);
-        var dLayer9 = ArenaView(608, batch * 32);   // reuses floats of relu31 (free after step 35)
+        var dLayer9 = ArenaView(576, batch * 32);   // reuses floats of h10 (free after step 34)
         for (int i = 0; i < batch * 32; i++)
             dLayer9[i] = relu28[i] > 0f ? dH10[i] : 0f;
 
-        // 41. Dense "layer9" backward, weight: dW = dLayer9ᵀ · h9   (W = layer9.weight)
+        // 38. Dense "layer9" backward, weight: dW = dLayer9ᵀ · h9   (W = layer9.weight)
         //      dW[o, i] = Σ_r dLayer9[r, o] · h9[r, i]   (summed over the batch)
         var h9 = ArenaView(512, batch * 32);
         var dLayer9Weight = GradientView(10528, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer9, h9, dLayer9Weight, 32, 32, batch);
 
-        // 42. Dense "layer9" backward, bias: db[o] = Σ_r dLayer9[r, o]   (b = layer9.bias)
+        // 39. Dense "layer9" backward, bias: db[o] = Σ_r dLayer9[r, o]   (b = layer9.bias)
         var dLayer9Bias = GradientView(11552, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer9, dLayer9Bias, batch, 32, accumulate: false);
 
-        // 43. Dense "layer9" backward, input: dH9 += dLayer9 · W
+        // 40. Dense "layer9" backward, input: dH9 += dLayer9 · W
         //      dH9[r, i] += Σ_o dLayer9[r, o] · W[o, i]
         var layer9Weight = ParameterView(10528, 1024);
+        var dH9 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer9, layer9Weight, dH9, batch, 32, 32, accumulate: true);
 
-        // 44. Add backward: dH8 = dH9
-        var dH8 = ArenaView(512, batch * 32);   // reuses floats of h9 (free after step 41)
-        dH9.CopyTo(dH8);
-
-        // 45. Add backward: dRelu25 = dH9
+        // 41. Add backward: dRelu25 = dH9
         //    then Relu backward: dLayer8 = dRelu25 where relu25 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu25 is never stored
         var relu25 = ArenaView(480, batch * 32);
-        var dLayer8 = ArenaView(544, batch * 32);   // reuses floats of relu28 (free after step 40)
+        var dLayer8 = ArenaView(512, batch * 32);   // reuses floats of h9 (free after step 38)
         for (int i = 0; i < batch * 32; i++)
             dLayer8[i] = relu25[i] > 0f ? dH9[i] : 0f;
 
-        // 46. Dense "layer8" backward, weight: dW = dLayer8ᵀ · h8   (W = layer8.weight)
+        // 42. Dense "layer8" backward, weight: dW = dLayer8ᵀ · h8   (W = layer8.weight)
         //      dW[o, i] = Σ_r dLayer8[r, o] · h8[r, i]   (summed over the batch)
         var h8 = ArenaView(448, batch * 32);
         var dLayer8Weight = GradientView(9472, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer8, h8, dLayer8Weight, 32, 32, batch);
 
-        // 47. Dense "layer8" backward, bias: db[o] = Σ_r dLayer8[r, o]   (b = layer8.bias)
+        // 43. Dense "layer8" backward, bias: db[o] = Σ_r dLayer8[r, o]   (b = layer8.bias)
         var dLayer8Bias = GradientView(10496, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer8, dLayer8Bias, batch, 32, accumulate: false);
 
-        // 48. Dense "layer8" backward, input: dH8 += dLayer8 · W
+        // 44. Dense "layer8" backward, input: dH8 += dLayer8 · W
         //      dH8[r, i] += Σ_o dLayer8[r, o] · W[o, i]
         var layer8Weight = ParameterView(9472, 1024);
+        var dH8 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer8, layer8Weight, dH8, batch, 32, 32, accumulate: true);
 
-        // 49. Add backward: dH7 = dH8
-        var dH7 = ArenaView(448, batch * 32);   // reuses floats of h8 (free after step 46)
-        dH8.CopyTo(dH7);
-
-        // 50. Add backward: dRelu22 = dH8
+        // 45. Add backward: dRelu22 = dH8
         //    then Relu backward: dLayer7 = dRelu22 where relu22 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu22 is never stored
         var relu22 = ArenaView(416, batch * 32);
-        var dLayer7 = ArenaView(480, batch * 32);   // reuses floats of relu25 (free after step 45)
+        var dLayer7 = ArenaView(448, batch * 32);   // reuses floats of h8 (free after step 42)
         for (int i = 0; i < batch * 32; i++)
             dLayer7[i] = relu22[i] > 0f ? dH8[i] : 0f;
 
-        // 51. Dense "layer7" backward, weight: dW = dLayer7ᵀ · h7   (W = layer7.weight)
+        // 46. Dense "layer7" backward, weight: dW = dLayer7ᵀ · h7   (W = layer7.weight)
         //      dW[o, i] = Σ_r dLayer7[r, o] · h7[r, i]   (summed over the batch)
         var h7 = ArenaView(384, batch * 32);
         var dLayer7Weight = GradientView(8416, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer7, h7, dLayer7Weight, 32, 32, batch);
 
-        // 52. Dense "layer7" backward, bias: db[o] = Σ_r dLayer7[r, o]   (b = layer7.bias)
+        // 47. Dense "layer7" backward, bias: db[o] = Σ_r dLayer7[r, o]   (b = layer7.bias)
         var dLayer7Bias = GradientView(9440, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer7, dLayer7Bias, batch, 32, accumulate: false);
 
-        // 53. Dense "layer7" backward, input: dH7 += dLayer7 · W
+        // 48. Dense "layer7" backward, input: dH7 += dLayer7 · W
         //      dH7[r, i] += Σ_o dLayer7[r, o] · W[o, i]
         var layer7Weight = ParameterView(8416, 1024);
+        var dH7 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer7, layer7Weight, dH7, batch, 32, 32, accumulate: true);
 
-        // 54. Add backward: dH6 = dH7
-        var dH6 = ArenaView(384, batch * 32);   // reuses floats of h7 (free after step 51)
-        dH7.CopyTo(dH6);
-
-        // 55. Add backward: dRelu19 = dH7
+        // 49. Add backward: dRelu19 = dH7
         //    then Relu backward: dLayer6 = dRelu19 where relu19 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu19 is never stored
         var relu19 = ArenaView(352, batch * 32);
-        var dLayer6 = ArenaView(416, batch * 32);   // reuses floats of relu22 (free after step 50)
+        var dLayer6 = ArenaView(384, batch * 32);   // reuses floats of h7 (free after step 46)
         for (int i = 0; i < batch * 32; i++)
             dLayer6[i] = relu19[i] > 0f ? dH7[i] : 0f;
 
-        // 56. Dense "layer6" backward, weight: dW = dLayer6ᵀ · h6   (W = layer6.weight)
+        // 50. Dense "layer6" backward, weight: dW = dLayer6ᵀ · h6   (W = layer6.weight)
         //      dW[o, i] = Σ_r dLayer6[r, o] · h6[r, i]   (summed over the batch)
         var h6 = ArenaView(320, batch * 32);
         var dLayer6Weight = GradientView(7360, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer6, h6, dLayer6Weight, 32, 32, batch);
 
-        // 57. Dense "layer6" backward, bias: db[o] = Σ_r dLayer6[r, o]   (b = layer6.bias)
+        // 51. Dense "layer6" backward, bias: db[o] = Σ_r dLayer6[r, o]   (b = layer6.bias)
         var dLayer6Bias = GradientView(8384, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer6, dLayer6Bias, batch, 32, accumulate: false);
 
-        // 58. Dense "layer6" backward, input: dH6 += dLayer6 · W
+        // 52. Dense "layer6" backward, input: dH6 += dLayer6 · W
         //      dH6[r, i] += Σ_o dLayer6[r, o] · W[o, i]
         var layer6Weight = ParameterView(7360, 1024);
+        var dH6 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer6, layer6Weight, dH6, batch, 32, 32, accumulate: true);
 
-        // 59. Add backward: dH5 = dH6
-        var dH5 = ArenaView(320, batch * 32);   // reuses floats of h6 (free after step 56)
-        dH6.CopyTo(dH5);
-
-        // 60. Add backward: dRelu16 = dH6
+        // 53. Add backward: dRelu16 = dH6
         //    then Relu backward: dLayer5 = dRelu16 where relu16 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu16 is never stored
         var relu16 = ArenaView(288, batch * 32);
-        var dLayer5 = ArenaView(352, batch * 32);   // reuses floats of relu19 (free after step 55)
+        var dLayer5 = ArenaView(320, batch * 32);   // reuses floats of h6 (free after step 50)
         for (int i = 0; i < batch * 32; i++)
             dLayer5[i] = relu16[i] > 0f ? dH6[i] : 0f;
 
-        // 61. Dense "layer5" backward, weight: dW = dLayer5ᵀ · h5   (W = layer5.weight)
+        // 54. Dense "layer5" backward, weight: dW = dLayer5ᵀ · h5   (W = layer5.weight)
         //      dW[o, i] = Σ_r dLayer5[r, o] · h5[r, i]   (summed over the batch)
         var h5 = ArenaView(256, batch * 32);
         var dLayer5Weight = GradientView(6304, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer5, h5, dLayer5Weight, 32, 32, batch);
 
-        // 62. Dense "layer5" backward, bias: db[o] = Σ_r dLayer5[r, o]   (b = layer5.bias)
+        // 55. Dense "layer5" backward, bias: db[o] = Σ_r dLayer5[r, o]   (b = layer5.bias)
         var dLayer5Bias = GradientView(7328, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer5, dLayer5Bias, batch, 32, accumulate: false);
 
-        // 63. Dense "layer5" backward, input: dH5 += dLayer5 · W
+        // 56. Dense "layer5" backward, input: dH5 += dLayer5 · W
         //      dH5[r, i] += Σ_o dLayer5[r, o] · W[o, i]
         var layer5Weight = ParameterView(6304, 1024);
+        var dH5 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer5, layer5Weight, dH5, batch, 32, 32, accumulate: true);
 
-        // 64. Add backward: dH4 = dH5
-        var dH4 = ArenaView(256, batch * 32);   // reuses floats of h5 (free after step 61)
-        dH5.CopyTo(dH4);
-
-        // 65. Add backward: dRelu13 = dH5
+        // 57. Add backward: dRelu13 = dH5
         //    then Relu backward: dLayer4 = dRelu13 where relu13 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu13 is never stored
         var relu13 = ArenaView(224, batch * 32);
-        var dLayer4 = ArenaView(288, batch * 32);   // reuses floats of relu16 (free after step 60)
+        var dLayer4 = ArenaView(256, batch * 32);   // reuses floats of h5 (free after step 54)
         for (int i = 0; i < batch * 32; i++)
             dLayer4[i] = relu13[i] > 0f ? dH5[i] : 0f;
 
-        // 66. Dense "layer4" backward, weight: dW = dLayer4ᵀ · h4   (W = layer4.weight)
+        // 58. Dense "layer4" backward, weight: dW = dLayer4ᵀ · h4   (W = layer4.weight)
         //      dW[o, i] = Σ_r dLayer4[r, o] · h4[r, i]   (summed over the batch)
         var h4 = ArenaView(192, batch * 32);
         var dLayer4Weight = GradientView(5248, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer4, h4, dLayer4Weight, 32, 32, batch);
 
-        // 67. Dense "layer4" backward, bias: db[o] = Σ_r dLayer4[r, o]   (b = layer4.bias)
+        // 59. Dense "layer4" backward, bias: db[o] = Σ_r dLayer4[r, o]   (b = layer4.bias)
         var dLayer4Bias = GradientView(6272, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer4, dLayer4Bias, batch, 32, accumulate: false);
 
-        // 68. Dense "layer4" backward, input: dH4 += dLayer4 · W
+        // 60. Dense "layer4" backward, input: dH4 += dLayer4 · W
         //      dH4[r, i] += Σ_o dLayer4[r, o] · W[o, i]
         var layer4Weight = ParameterView(5248, 1024);
+        var dH4 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer4, layer4Weight, dH4, batch, 32, 32, accumulate: true);
 
-        // 69. Add backward: dH3 = dH4
-        var dH3 = ArenaView(192, batch * 32);   // reuses floats of h4 (free after step 66)
-        dH4.CopyTo(dH3);
-
-        // 70. Add backward: dRelu10 = dH4
+        // 61. Add backward: dRelu10 = dH4
         //    then Relu backward: dLayer3 = dRelu10 where relu10 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu10 is never stored
         var relu10 = ArenaView(160, batch * 32);
-        var dLayer3 = ArenaView(224, batch * 32);   // reuses floats of relu13 (free after step 65)
+        var dLayer3 = ArenaView(192, batch * 32);   // reuses floats of h4 (free after step 58)
         for (int i = 0; i < batch * 32; i++)
             dLayer3[i] = relu10[i] > 0f ? dH4[i] : 0f;
 
-        // 71. Dense "layer3" backward, weight: dW = dLayer3ᵀ · h3   (W = layer3.weight)
+        // 62. Dense "layer3" backward, weight: dW = dLayer3ᵀ · h3   (W = layer3.weight)
         //      dW[o, i] = Σ_r dLayer3[r, o] · h3[r, i]   (summed over the batch)
         var h3 = ArenaView(128, batch * 32);
         var dLayer3Weight = GradientView(4192, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer3, h3, dLayer3Weight, 32, 32, batch);
 
-        // 72. Dense "layer3" backward, bias: db[o] = Σ_r dLayer3[r, o]   (b = layer3.bias)
+        // 63. Dense "layer3" backward, bias: db[o] = Σ_r dLayer3[r, o]   (b = layer3.bias)
         var dLayer3Bias = GradientView(5216, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer3, dLayer3Bias, batch, 32, accumulate: false);
 
-        // 73. Dense "layer3" backward, input: dH3 += dLayer3 · W
+        // 64. Dense "layer3" backward, input: dH3 += dLayer3 · W
         //      dH3[r, i] += Σ_o dLayer3[r, o] · W[o, i]
         var layer3Weight = ParameterView(4192, 1024);
+        var dH3 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer3, layer3Weight, dH3, batch, 32, 32, accumulate: true);
 
-        // 74. Add backward: dH2 = dH3
-        var dH2 = ArenaView(128, batch * 32);   // reuses floats of h3 (free after step 71)
-        dH3.CopyTo(dH2);
-
-        // 75. Add backward: dRelu7 = dH3
+        // 65. Add backward: dRelu7 = dH3
         //    then Relu backward: dLayer2 = dRelu7 where relu7 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu7 is never stored
         var relu7 = ArenaView(96, batch * 32);
-        var dLayer2 = ArenaView(160, batch * 32);   // reuses floats of relu10 (free after step 70)
+        var dLayer2 = ArenaView(128, batch * 32);   // reuses floats of h3 (free after step 62)
         for (int i = 0; i < batch * 32; i++)
             dLayer2[i] = relu7[i] > 0f ? dH3[i] : 0f;
 
-        // 76. Dense "layer2" backward, weight: dW = dLayer2ᵀ · h2   (W = layer2.weight)
+        // 66. Dense "layer2" backward, weight: dW = dLayer2ᵀ · h2   (W = layer2.weight)
         //      dW[o, i] = Σ_r dLayer2[r, o] · h2[r, i]   (summed over the batch)
         var h2 = ArenaView(64, batch * 32);
         var dLayer2Weight = GradientView(3136, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer2, h2, dLayer2Weight, 32, 32, batch);
 
-        // 77. Dense "layer2" backward, bias: db[o] = Σ_r dLayer2[r, o]   (b = layer2.bias)
+        // 67. Dense "layer2" backward, bias: db[o] = Σ_r dLayer2[r, o]   (b = layer2.bias)
         var dLayer2Bias = GradientView(4160, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer2, dLayer2Bias, batch, 32, accumulate: false);
 
-        // 78. Dense "layer2" backward, input: dH2 += dLayer2 · W
+        // 68. Dense "layer2" backward, input: dH2 += dLayer2 · W
         //      dH2[r, i] += Σ_o dLayer2[r, o] · W[o, i]
         var layer2Weight = ParameterView(3136, 1024);
+        var dH2 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer2, layer2Weight, dH2, batch, 32, 32, accumulate: true);
 
-        // 79. Add backward: dh = dH2
-        var dh = ArenaView(64, batch * 32);   // reuses floats of h2 (free after step 76)
-        dH2.CopyTo(dh);
-
-        // 80. Add backward: dRelu4 = dH2
+        // 69. Add backward: dRelu4 = dH2
         //    then Relu backward: dLayer1 = dRelu4 where relu4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: one loop; dRelu4 is never stored
         var relu4 = ArenaView(32, batch * 32);
-        var dLayer1 = ArenaView(96, batch * 32);   // reuses floats of relu7 (free after step 75)
+        var dLayer1 = ArenaView(64, batch * 32);   // reuses floats of h2 (free after step 66)
         for (int i = 0; i < batch * 32; i++)
             dLayer1[i] = relu4[i] > 0f ? dH2[i] : 0f;
 
-        // 81. Dense "layer1" backward, weight: dW = dLayer1ᵀ · h   (W = layer1.weight)
+        // 70. Dense "layer1" backward, weight: dW = dLayer1ᵀ · h   (W = layer1.weight)
         //      dW[o, i] = Σ_r dLayer1[r, o] · h[r, i]   (summed over the batch)
         var h = ArenaView(0, batch * 32);
         var dLayer1Weight = GradientView(2080, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer1, h, dLayer1Weight, 32, 32, batch);
 
-        // 82. Dense "layer1" backward, bias: db[o] = Σ_r dLayer1[r, o]   (b = layer1.bias)
+        // 71. Dense "layer1" backward, bias: db[o] = Σ_r dLayer1[r, o]   (b = layer1.bias)
         var dLayer1Bias = GradientView(3104, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer1, dLayer1Bias, batch, 32, accumulate: false);
 
-        // 83. Dense "layer1" backward, input: dh += dLayer1 · W
+        // 72. Dense "layer1" backward, input: dh += dLayer1 · W
         //      dh[r, i] += Σ_o dLayer1[r, o] · W[o, i]
         var layer1Weight = ParameterView(2080, 1024);
+        var dh = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.Multiply(dLayer1, layer1Weight, dh, batch, 32, 32, accumulate: true);
 
-        // 84. Relu backward: dLayer0 = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
-        var dLayer0 = ArenaView(32, batch * 32);   // reuses floats of relu4 (free after step 80)
+        // 73. Relu backward: dLayer0 = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
+        var dLayer0 = ArenaView(32, batch * 32);   // reuses floats of relu4 (free after step 69)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Relu(), h, dh, dLayer0, accumulate: false);
 
-        // 85. Dense "layer0" backward, weight: dW = dLayer0ᵀ · x   (W = layer0.weight)
+        // 74. Dense "layer0" backward, weight: dW = dLayer0ᵀ · x   (W = layer0.weight)
         //      dW[o, i] = Σ_r dLayer0[r, o] · x[r, i]   (summed over the batch)
         var dLayer0Weight = GradientView(0, 2048);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dLayer0, x, dLayer0Weight, 32, 64, batch);
 
-        // 86. Dense "layer0" backward, bias: db[o] = Σ_r dLayer0[r, o]   (b = layer0.bias)
+        // 75. Dense "layer0" backward, bias: db[o] = Σ_r dLayer0[r, o]   (b = layer0.bias)
         var dLayer0Bias = GradientView(2048, 32);
         global::GraphGen.Kernels.Bias.SumRows(dLayer0, dLayer0Bias, batch, 32, accumulate: false);
     }

@@ -38,7 +38,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
     //   output.bias     [10]       14016      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 448 floats. Steps are numbered in training order: forward 1–25, loss 26, backward 27–76.
+    //   One arena of capacity × 436 floats. Steps are numbered in training order: forward 1–25, loss 26, backward 27–76.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer     holds                   floats/sample  offset  live (steps)
     //   layer0     Dense "layer0" output              32       0  1–2
@@ -65,40 +65,40 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
     //   h11        Relu output                        32     352  22–33
     //   layer11    Dense "layer11" output             32       0  23–24
     //   h12        Relu output                        32     384  24–29
-    //   output     Dense "output" output              10       0  25–end
-    //   dOutput    dLoss/doutput                      10      10  26–29
-    //   dAffine35  dLoss/daffine35                    32     416  29–30
+    //   output     Dense "output" output              10     416  25–end
+    //   dOutput    dLoss/doutput                      10     426  26–29
+    //   dAffine35  dLoss/daffine35                    32       0  29–30
     //   dLayer11   dLoss/dlayer11                     32     384  30–33
-    //   dAffine32  dLoss/daffine32                    32     416  33–34
+    //   dAffine32  dLoss/daffine32                    32       0  33–34
     //   dLayer10   dLoss/dlayer10                     32     352  34–37
-    //   dAffine29  dLoss/daffine29                    32     384  37–38
+    //   dAffine29  dLoss/daffine29                    32       0  37–38
     //   dLayer9    dLoss/dlayer9                      32     320  38–41
-    //   dAffine26  dLoss/daffine26                    32     352  41–42
+    //   dAffine26  dLoss/daffine26                    32       0  41–42
     //   dLayer8    dLoss/dlayer8                      32     288  42–45
-    //   dAffine23  dLoss/daffine23                    32     320  45–46
+    //   dAffine23  dLoss/daffine23                    32       0  45–46
     //   dLayer7    dLoss/dlayer7                      32     256  46–49
-    //   dAffine20  dLoss/daffine20                    32     288  49–50
+    //   dAffine20  dLoss/daffine20                    32       0  49–50
     //   dLayer6    dLoss/dlayer6                      32     224  50–53
-    //   dAffine17  dLoss/daffine17                    32     256  53–54
+    //   dAffine17  dLoss/daffine17                    32       0  53–54
     //   dLayer5    dLoss/dlayer5                      32     192  54–57
-    //   dAffine14  dLoss/daffine14                    32     224  57–58
+    //   dAffine14  dLoss/daffine14                    32       0  57–58
     //   dLayer4    dLoss/dlayer4                      32     160  58–61
-    //   dAffine11  dLoss/daffine11                    32     192  61–62
+    //   dAffine11  dLoss/daffine11                    32       0  61–62
     //   dLayer3    dLoss/dlayer3                      32     128  62–65
-    //   dAffine8   dLoss/daffine8                     32     160  65–66
+    //   dAffine8   dLoss/daffine8                     32       0  65–66
     //   dLayer2    dLoss/dlayer2                      32      96  66–69
-    //   dAffine5   dLoss/daffine5                     32     128  69–70
+    //   dAffine5   dLoss/daffine5                     32       0  69–70
     //   dLayer1    dLoss/dlayer1                      32      64  70–73
-    //   dAffine2   dLoss/daffine2                     32      96  73–74
-    //   dLayer0    dLoss/dlayer0                      32      10  74–76
-    //   Sharing saves 1108 of 1556 floats per sample (71%).
+    //   dAffine2   dLoss/daffine2                     32       0  73–74
+    //   dLayer0    dLoss/dlayer0                      32      32  74–76
+    //   Sharing saves 1120 of 1556 floats per sample (72%).
     /// <summary>What ScaledReluMlp is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "ScaledReluMlp",
         InputShape = [64],
         OutputSizes = [10],
-        Outputs = [new(0, 10)],
+        Outputs = [new(416, 10)],
         TargetSize = 1,
         ClassCount = 10,
         Parameters = new(
@@ -158,7 +158,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
             new("h12", "Relu", [32]),
             new("output", "Dense \"output\"", [10]),
         ],
-        ArenaWidth = 448,
+        ArenaWidth = 436,
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -378,7 +378,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //      W = output.weight [10, 32], b = output.bias [10]
         var outputWeight = ParameterView(13696, 320);
         var outputBias = ParameterView(14016, 10);
-        var output = ArenaView(0, batch * 10);   // reuses floats of layer11 (free after step 24)
+        var output = ArenaView(416, batch * 10);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h12, outputWeight, output, batch, 10, 32, bias: outputBias);
         Observe(24, output, batch);
     }
@@ -389,8 +389,8 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         // 26. SoftmaxCrossEntropy(output, digit), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        var output = ArenaView(0, batch * 10);
-        var dOutput = ArenaView(10, batch * 10);
+        var output = ArenaView(416, batch * 10);
+        var dOutput = ArenaView(426, batch * 10);
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(output, digit, withGradient ? dOutput : default, batch, 10);
 
         return term0;
@@ -404,7 +404,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
     {
         // 27. Dense "output" backward, weight: dW = dOutputᵀ · h12   (W = output.weight)
         //      dW[o, i] = Σ_r dOutput[r, o] · h12[r, i]   (summed over the batch)
-        var dOutput = ArenaView(10, batch * 10);
+        var dOutput = ArenaView(426, batch * 10);
         var h12 = ArenaView(384, batch * 32);
         var dOutputWeight = GradientView(13696, 320);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dOutput, h12, dOutputWeight, 10, 32, batch);
@@ -418,7 +418,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine35 = dH12 where h12 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH12 is never stored
         var outputWeight = ParameterView(13696, 320);
-        var dAffine35 = ArenaView(416, batch * 32);
+        var dAffine35 = ArenaView(0, batch * 32);
         global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dAffine35, batch, 32, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: h12);
 
         // 30. Scale backward: dLayer11 = 2·dAffine35
@@ -440,7 +440,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine32 = dH11 where h11 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH11 is never stored
         var layer11Weight = ParameterView(12640, 1024);
-        var dAffine32 = ArenaView(416, batch * 32);   // reuses floats of dAffine35 (free after step 30)
+        var dAffine32 = ArenaView(0, batch * 32);   // reuses floats of dAffine35 (free after step 30)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer11, layer11Weight, dAffine32, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h11);
 
         // 34. Scale backward: dLayer10 = 2·dAffine32
@@ -462,7 +462,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine29 = dH10 where h10 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH10 is never stored
         var layer10Weight = ParameterView(11584, 1024);
-        var dAffine29 = ArenaView(384, batch * 32);   // reuses floats of dLayer11 (free after step 33)
+        var dAffine29 = ArenaView(0, batch * 32);   // reuses floats of dAffine32 (free after step 34)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer10, layer10Weight, dAffine29, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h10);
 
         // 38. Scale backward: dLayer9 = 2·dAffine29
@@ -484,7 +484,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine26 = dH9 where h9 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH9 is never stored
         var layer9Weight = ParameterView(10528, 1024);
-        var dAffine26 = ArenaView(352, batch * 32);   // reuses floats of dLayer10 (free after step 37)
+        var dAffine26 = ArenaView(0, batch * 32);   // reuses floats of dAffine29 (free after step 38)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer9, layer9Weight, dAffine26, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h9);
 
         // 42. Scale backward: dLayer8 = 2·dAffine26
@@ -506,7 +506,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine23 = dH8 where h8 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH8 is never stored
         var layer8Weight = ParameterView(9472, 1024);
-        var dAffine23 = ArenaView(320, batch * 32);   // reuses floats of dLayer9 (free after step 41)
+        var dAffine23 = ArenaView(0, batch * 32);   // reuses floats of dAffine26 (free after step 42)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer8, layer8Weight, dAffine23, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h8);
 
         // 46. Scale backward: dLayer7 = 2·dAffine23
@@ -528,7 +528,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine20 = dH7 where h7 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH7 is never stored
         var layer7Weight = ParameterView(8416, 1024);
-        var dAffine20 = ArenaView(288, batch * 32);   // reuses floats of dLayer8 (free after step 45)
+        var dAffine20 = ArenaView(0, batch * 32);   // reuses floats of dAffine23 (free after step 46)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer7, layer7Weight, dAffine20, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h7);
 
         // 50. Scale backward: dLayer6 = 2·dAffine20
@@ -550,7 +550,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine17 = dH6 where h6 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH6 is never stored
         var layer6Weight = ParameterView(7360, 1024);
-        var dAffine17 = ArenaView(256, batch * 32);   // reuses floats of dLayer7 (free after step 49)
+        var dAffine17 = ArenaView(0, batch * 32);   // reuses floats of dAffine20 (free after step 50)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer6, layer6Weight, dAffine17, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h6);
 
         // 54. Scale backward: dLayer5 = 2·dAffine17
@@ -572,7 +572,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine14 = dH5 where h5 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH5 is never stored
         var layer5Weight = ParameterView(6304, 1024);
-        var dAffine14 = ArenaView(224, batch * 32);   // reuses floats of dLayer6 (free after step 53)
+        var dAffine14 = ArenaView(0, batch * 32);   // reuses floats of dAffine17 (free after step 54)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer5, layer5Weight, dAffine14, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h5);
 
         // 58. Scale backward: dLayer4 = 2·dAffine14
@@ -594,7 +594,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine11 = dH4 where h4 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH4 is never stored
         var layer4Weight = ParameterView(5248, 1024);
-        var dAffine11 = ArenaView(192, batch * 32);   // reuses floats of dLayer5 (free after step 57)
+        var dAffine11 = ArenaView(0, batch * 32);   // reuses floats of dAffine14 (free after step 58)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer4, layer4Weight, dAffine11, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h4);
 
         // 62. Scale backward: dLayer3 = 2·dAffine11
@@ -616,7 +616,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine8 = dH3 where h3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH3 is never stored
         var layer3Weight = ParameterView(4192, 1024);
-        var dAffine8 = ArenaView(160, batch * 32);   // reuses floats of dLayer4 (free after step 61)
+        var dAffine8 = ArenaView(0, batch * 32);   // reuses floats of dAffine11 (free after step 62)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer3, layer3Weight, dAffine8, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h3);
 
         // 66. Scale backward: dLayer2 = 2·dAffine8
@@ -638,7 +638,7 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine5 = dH2 where h2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH2 is never stored
         var layer2Weight = ParameterView(3136, 1024);
-        var dAffine5 = ArenaView(128, batch * 32);   // reuses floats of dLayer3 (free after step 65)
+        var dAffine5 = ArenaView(0, batch * 32);   // reuses floats of dAffine8 (free after step 66)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer2, layer2Weight, dAffine5, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h2);
 
         // 70. Scale backward: dLayer1 = 2·dAffine5
@@ -660,11 +660,11 @@ partial class ScaledReluMlp : global::GraphGen.TrainableNetwork<int>, global::Gr
         //    then Relu backward: dAffine2 = dh where h > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dh is never stored
         var layer1Weight = ParameterView(2080, 1024);
-        var dAffine2 = ArenaView(96, batch * 32);   // reuses floats of dLayer2 (free after step 69)
+        var dAffine2 = ArenaView(0, batch * 32);   // reuses floats of dAffine5 (free after step 70)
         global::GraphGen.Kernels.Gemm.Multiply(dLayer1, layer1Weight, dAffine2, batch, 32, 32, new global::GraphGen.Kernels.Relu(), derivativeSource: h);
 
         // 74. Scale backward: dLayer0 = 2·dAffine2
-        var dLayer0 = ArenaView(10, batch * 32);   // reuses floats of h (free after step 73)
+        var dLayer0 = ArenaView(32, batch * 32);   // reuses floats of h (free after step 73)
         global::GraphGen.Kernels.Elementwise.Scale(dAffine2, 2f, dLayer0);
 
         // 75. Dense "layer0" backward, weight: dW = dLayer0ᵀ · x   (W = layer0.weight)

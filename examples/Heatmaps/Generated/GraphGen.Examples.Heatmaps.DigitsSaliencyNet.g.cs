@@ -18,24 +18,24 @@ partial class DigitsSaliencyNet : global::GraphGen.TrainableNetwork<int>, global
     //   fc3.bias    [10]        2768      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 180 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–13.
+    //   One arena of capacity × 106 floats. Steps are numbered in training order: forward 1–3, loss 4, backward 5–13.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer   holds               floats/sample  offset  live (steps)
     //   hidden1  Relu output                    32       0  1–10
     //   hidden2  Relu output                    16      32  2–7
-    //   fc3      Dense "fc3" output             10      48  3–end
-    //   dFc3     dLoss/dfc3                     10      58  4–7
-    //   dFc2     dLoss/dfc2                     16      68  7–10
-    //   dFc1     dLoss/dfc1                     32      84  10–13
-    //   dPixels  dLoss/dInput                   64     116  13–end
-    //   Sharing saves 0 of 180 floats per sample (0%).
+    //   fc3      Dense "fc3" output             10      96  3–end
+    //   dFc3     dLoss/dfc3                     10      64  4–7
+    //   dFc2     dLoss/dfc2                     16      48  7–10
+    //   dFc1     dLoss/dfc1                     32      64  10–13
+    //   dPixels  dLoss/dInput                   64       0  13–end
+    //   Sharing saves 74 of 180 floats per sample (41%).
     /// <summary>What DigitsSaliencyNet is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "DigitsSaliencyNet",
         InputShape = [64],
         OutputSizes = [10],
-        Outputs = [new(48, 10)],
+        Outputs = [new(96, 10)],
         TargetSize = 1,
         ClassCount = 10,
         Parameters = new(
@@ -53,8 +53,8 @@ partial class DigitsSaliencyNet : global::GraphGen.TrainableNetwork<int>, global
             new("hidden2", "Relu", [16]),
             new("fc3", "Dense \"fc3\"", [10]),
         ],
-        ArenaWidth = 180,
-        InputGradient = new(116, 64),
+        ArenaWidth = 106,
+        InputGradient = new(0, 64),
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -95,7 +95,7 @@ partial class DigitsSaliencyNet : global::GraphGen.TrainableNetwork<int>, global
         //      W = fc3.weight [10, 16], b = fc3.bias [10]
         var fc3Weight = ParameterView(2608, 160);
         var fc3Bias = ParameterView(2768, 10);
-        var fc3 = ArenaView(48, batch * 10);
+        var fc3 = ArenaView(96, batch * 10);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(hidden2, fc3Weight, fc3, batch, 10, 16, bias: fc3Bias);
         Observe(2, fc3, batch);
     }
@@ -106,8 +106,8 @@ partial class DigitsSaliencyNet : global::GraphGen.TrainableNetwork<int>, global
         // 4. SoftmaxCrossEntropy(fc3, digit), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        var fc3 = ArenaView(48, batch * 10);
-        var dFc3 = ArenaView(58, batch * 10);
+        var fc3 = ArenaView(96, batch * 10);
+        var dFc3 = ArenaView(64, batch * 10);
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(fc3, digit, withGradient ? dFc3 : default, batch, 10);
 
         return term0;
@@ -121,7 +121,7 @@ partial class DigitsSaliencyNet : global::GraphGen.TrainableNetwork<int>, global
     {
         // 5. Dense "fc3" backward, weight: dW = dFc3ᵀ · hidden2   (W = fc3.weight)
         //      dW[o, i] = Σ_r dFc3[r, o] · hidden2[r, i]   (summed over the batch)
-        var dFc3 = ArenaView(58, batch * 10);
+        var dFc3 = ArenaView(64, batch * 10);
         var hidden2 = ArenaView(32, batch * 16);
         var dFc3Weight = GradientView(2608, 160);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc3, hidden2, dFc3Weight, 10, 16, batch);
@@ -135,7 +135,7 @@ partial class DigitsSaliencyNet : global::GraphGen.TrainableNetwork<int>, global
         //    then Relu backward: dFc2 = dHidden2 where hidden2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dHidden2 is never stored
         var fc3Weight = ParameterView(2608, 160);
-        var dFc2 = ArenaView(68, batch * 16);
+        var dFc2 = ArenaView(48, batch * 16);
         global::GraphGen.Kernels.Gemm.Multiply(dFc3, fc3Weight, dFc2, batch, 16, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: hidden2);
 
         // 8. Dense "fc2" backward, weight: dW = dFc2ᵀ · hidden1   (W = fc2.weight)
@@ -153,7 +153,7 @@ partial class DigitsSaliencyNet : global::GraphGen.TrainableNetwork<int>, global
         //    then Relu backward: dFc1 = dHidden1 where hidden1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dHidden1 is never stored
         var fc2Weight = ParameterView(2080, 512);
-        var dFc1 = ArenaView(84, batch * 32);
+        var dFc1 = ArenaView(64, batch * 32);   // reuses floats of dFc3 (free after step 7)
         global::GraphGen.Kernels.Gemm.Multiply(dFc2, fc2Weight, dFc1, batch, 32, 16, new global::GraphGen.Kernels.Relu(), derivativeSource: hidden1);
 
         // 11. Dense "fc1" backward, weight: dW = dFc1ᵀ · pixels   (W = fc1.weight)
@@ -168,7 +168,7 @@ partial class DigitsSaliencyNet : global::GraphGen.TrainableNetwork<int>, global
         // 13. Dense "fc1" backward, input: dPixels = dFc1 · W
         //      dPixels[r, i] = Σ_o dFc1[r, o] · W[o, i]
         var fc1Weight = ParameterView(0, 2048);
-        var dPixels = ArenaView(116, batch * 64);
+        var dPixels = ArenaView(0, batch * 64);   // reuses floats of dFc2 (free after step 10)
         global::GraphGen.Kernels.Gemm.Multiply(dFc1, fc1Weight, dPixels, batch, 64, 32);
     }
 

@@ -140,7 +140,6 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           n3 [label="s2\nMaxPool2d  [B, 6, 14, 14]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="conv2\nConv2d \"conv2\"  [B, 16, 10, 10]\n2,416 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="s4\nMaxPool2d  [B, 16, 5, 5]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n7 [label="flatten7\nFlatten  [B, 400]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n8 [label="fc1\nDense \"fc1\"  [B, 120]\n48,120 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n10 [label="fc2\nDense \"fc2\"  [B, 84]\n10,164 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="fc3\nDense \"fc3\"  [B, 10]\n850 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -155,12 +154,11 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           s7 [label="14. dense fc1 dW\n→ dFc1Weight", fillcolor="#fff1dc"];
           s8 [label="15. dense fc1 db\n→ dFc1Bias", fillcolor="#fff1dc"];
           s9 [label="16. dense fc1 dx\n→ dFlatten7", fillcolor="#fff1dc"];
-          s10 [label="17. Flatten backward\n→ dS4", fillcolor="#fff1dc"];
-          s11 [label="18. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
-          s12 [label="19. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
-          s13 [label="20. conv conv2 dx\n→ dS2", fillcolor="#fff1dc"];
-          s14 [label="21. MaxPool2d backward + Relu backward\n→ dConv1", fillcolor="#fff1dc"];
-          s15 [label="22. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
+          s10 [label="17. MaxPool2d backward + Relu backward\n→ dConv2", fillcolor="#fff1dc"];
+          s11 [label="18. conv conv2 dW\n→ dConv2Weight, dConv2Bias", fillcolor="#fff1dc"];
+          s12 [label="19. conv conv2 dx\n→ dS2", fillcolor="#fff1dc"];
+          s13 [label="20. MaxPool2d backward + Relu backward\n→ dConv1", fillcolor="#fff1dc"];
+          s14 [label="21. conv conv1 dW\n→ dConv1Weight, dConv1Bias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dFc3"];
           s0 -> s2 [label="dFc3"];
           s0 -> s3 [label="dFc3"];
@@ -170,12 +168,11 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           s6 -> s7 [label="dFc1"];
           s6 -> s8 [label="dFc1"];
           s6 -> s9 [label="dFc1"];
-          s9 -> s10 [label="dFlatten7"];
-          s10 -> s11 [label="dS4"];
-          s11 -> s12 [label="dConv2"];
-          s11 -> s13 [label="dConv2"];
-          s13 -> s14 [label="dS2"];
-          s14 -> s15 [label="dConv1"];
+          s9 -> s10 [label="dS4"];
+          s10 -> s11 [label="dConv2"];
+          s10 -> s12 [label="dConv2"];
+          s12 -> s13 [label="dS2"];
+          s13 -> s14 [label="dConv1"];
           s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
@@ -186,12 +183,11 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           s7 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s12 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -201,7 +197,6 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           n3["s2<br/>MaxPool2d [B, 6, 14, 14]"]:::forward
           n4["conv2<br/>Conv2d #quot;conv2#quot; [B, 16, 10, 10]<br/>2,416 parameters"]:::forward
           n6["s4<br/>MaxPool2d [B, 16, 5, 5]"]:::forward
-          n7["flatten7<br/>Flatten [B, 400]"]:::forward
           n8["fc1<br/>Dense #quot;fc1#quot; [B, 120]<br/>48,120 parameters"]:::forward
           n10["fc2<br/>Dense #quot;fc2#quot; [B, 84]<br/>10,164 parameters"]:::forward
           n12["fc3<br/>Dense #quot;fc3#quot; [B, 10]<br/>850 parameters"]:::forward
@@ -216,12 +211,11 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           s7["14. dense fc1 dW<br/>→ dFc1Weight"]:::backward
           s8["15. dense fc1 db<br/>→ dFc1Bias"]:::backward
           s9["16. dense fc1 dx<br/>→ dFlatten7"]:::backward
-          s10["17. Flatten backward<br/>→ dS4"]:::backward
-          s11["18. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
-          s12["19. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
-          s13["20. conv conv2 dx<br/>→ dS2"]:::backward
-          s14["21. MaxPool2d backward + Relu backward<br/>→ dConv1"]:::backward
-          s15["22. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
+          s10["17. MaxPool2d backward + Relu backward<br/>→ dConv2"]:::backward
+          s11["18. conv conv2 dW<br/>→ dConv2Weight, dConv2Bias"]:::backward
+          s12["19. conv conv2 dx<br/>→ dS2"]:::backward
+          s13["20. MaxPool2d backward + Relu backward<br/>→ dConv1"]:::backward
+          s14["21. conv conv1 dW<br/>→ dConv1Weight, dConv1Bias"]:::backward
           s0 -->|dFc3| s1
           s0 -->|dFc3| s2
           s0 -->|dFc3| s3
@@ -231,12 +225,11 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           s6 -->|dFc1| s7
           s6 -->|dFc1| s8
           s6 -->|dFc1| s9
-          s9 -->|dFlatten7| s10
-          s10 -->|dS4| s11
-          s11 -->|dConv2| s12
-          s11 -->|dConv2| s13
-          s13 -->|dS2| s14
-          s14 -->|dConv1| s15
+          s9 -->|dS4| s10
+          s10 -->|dConv2| s11
+          s10 -->|dConv2| s12
+          s12 -->|dS2| s13
+          s13 -->|dConv1| s14
           s0 -.- n14
           s1 -.- n12
           s2 -.- n12
@@ -247,12 +240,11 @@ partial class LeNet5 : global::GraphGen.Onnx.IOnnxExportable
           s7 -.- n8
           s8 -.- n8
           s9 -.- n8
-          s10 -.- n7
-          s11 -.- n6
+          s10 -.- n6
+          s11 -.- n4
           s12 -.- n4
-          s13 -.- n4
-          s14 -.- n3
-          s15 -.- n1
+          s13 -.- n3
+          s14 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

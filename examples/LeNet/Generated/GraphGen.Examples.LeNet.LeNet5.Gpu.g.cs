@@ -29,8 +29,8 @@ partial class LeNet5
             var conv1Weight = ParameterView(0, 150);
             var conv1Bias = ParameterView(150, 6);
             var c1 = ArenaView(0, batch * 4704);
-            var s2 = ArenaView(4704, batch * 1176);
-            var s2Argmax = ArenaView(5880, batch * 1176).Cast<int>();
+            var s2 = ArenaView(7904, batch * 1176);
+            var s2Argmax = ArenaView(9408, batch * 1176).Cast<int>();
             if (training)
             {
                 global::GraphGen.Gpu.Kernels.Conv2d.Forward(Device, new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), batch, image, conv1Weight, conv1Bias, c1, new global::GraphGen.Kernels.Relu());
@@ -56,9 +56,9 @@ partial class LeNet5
             //    fused: Relu is applied as each output is written, so conv2 is never stored; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so c3 is not stored
             var conv2Weight = ParameterView(156, 2400);
             var conv2Bias = ParameterView(2556, 16);
-            var c3 = ArenaView(7056, batch * 1600);
-            var s4 = ArenaView(8656, batch * 400);
-            var s4Argmax = ArenaView(9056, batch * 400).Cast<int>();
+            var c3 = ArenaView(4704, batch * 1600);
+            var s4 = ArenaView(6304, batch * 400);
+            var s4Argmax = ArenaView(10584, batch * 400).Cast<int>();
             if (training)
             {
                 global::GraphGen.Gpu.Kernels.Conv2d.Forward(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, conv2Weight, conv2Bias, c3, new global::GraphGen.Kernels.Relu());
@@ -77,7 +77,7 @@ partial class LeNet5
             Observe(3, s4, batch);
 
             // 3. Flatten: flatten7 [400] = s4 [16, 5, 5] (the same values, another shape)
-            var flatten7 = ArenaView(9456, batch * 400);
+            var flatten7 = ArenaView(6704, batch * 400);
             global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, s4, flatten7);
             Observe(4, flatten7, batch);
 
@@ -88,7 +88,7 @@ partial class LeNet5
             //    fused: bias and Relu are applied in the GEMM epilogue, so fc1 is never stored
             var fc1Weight = ParameterView(2572, 48000);
             var fc1Bias = ParameterView(50572, 120);
-            var f5 = ArenaView(8656, batch * 120);   // reuses floats of s4 (free after step 3)
+            var f5 = ArenaView(6304, batch * 120);   // reuses floats of s4 (free after step 3)
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, flatten7, fc1Weight, f5, batch, 120, 400, bias: fc1Bias, new global::GraphGen.Kernels.Relu());
             Observe(5, f5, batch);
 
@@ -99,7 +99,7 @@ partial class LeNet5
             //    fused: bias and Relu are applied in the GEMM epilogue, so fc2 is never stored
             var fc2Weight = ParameterView(50692, 10080);
             var fc2Bias = ParameterView(60772, 84);
-            var f6 = ArenaView(8776, batch * 84);   // reuses floats of s4 (free after step 3)
+            var f6 = ArenaView(6424, batch * 84);   // reuses floats of s4 (free after step 3)
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, f5, fc2Weight, f6, batch, 84, 120, bias: fc2Bias, new global::GraphGen.Kernels.Relu());
             Observe(6, f6, batch);
 
@@ -108,7 +108,7 @@ partial class LeNet5
             //      W = fc3.weight [10, 84], b = fc3.bias [10]
             var fc3Weight = ParameterView(60856, 840);
             var fc3Bias = ParameterView(61696, 10);
-            var fc3 = ArenaView(8860, batch * 10);   // reuses floats of s4 (free after step 3)
+            var fc3 = ArenaView(11760, batch * 10);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, f6, fc3Weight, fc3, batch, 10, 84, bias: fc3Bias);
             Observe(7, fc3, batch);
         }
@@ -119,9 +119,9 @@ partial class LeNet5
             // 7. SoftmaxCrossEntropy(fc3, digit), N = B
             //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
             //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-            var fc3 = ArenaView(8860, batch * 10);
+            var fc3 = ArenaView(11760, batch * 10);
             var digit = TargetView(batch);
-            var dFc3 = ArenaView(8870, batch * 10);
+            var dFc3 = ArenaView(6508, batch * 10);
             global::GraphGen.Gpu.Kernels.Losses.SoftmaxCrossEntropy(Device, fc3, digit, withGradient ? dFc3 : default, batch, 10, result: LossTerm(0));
         }
 
@@ -140,8 +140,8 @@ partial class LeNet5
         {
             // 8. Dense "fc3" backward, weight: dW = dFc3ᵀ · f6   (W = fc3.weight)
             //      dW[o, i] = Σ_r dFc3[r, o] · f6[r, i]   (summed over the batch)
-            var dFc3 = ArenaView(8870, batch * 10);
-            var f6 = ArenaView(8776, batch * 84);
+            var dFc3 = ArenaView(6508, batch * 10);
+            var f6 = ArenaView(6424, batch * 84);
             var dFc3Weight = GradientView(60856, 840);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dFc3, f6, dFc3Weight, 10, 84, batch);
 
@@ -154,12 +154,12 @@ partial class LeNet5
             //    then Relu backward: dFc2 = dF6 where f6 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied in the GEMM epilogue, so dF6 is never stored
             var fc3Weight = ParameterView(60856, 840);
-            var dFc2 = ArenaView(8880, batch * 84);
+            var dFc2 = ArenaView(6544, batch * 84);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dFc3, fc3Weight, dFc2, batch, 84, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: f6);
 
             // 11. Dense "fc2" backward, weight: dW = dFc2ᵀ · f5   (W = fc2.weight)
             //      dW[o, i] = Σ_r dFc2[r, o] · f5[r, i]   (summed over the batch)
-            var f5 = ArenaView(8656, batch * 120);
+            var f5 = ArenaView(6304, batch * 120);
             var dFc2Weight = GradientView(50692, 10080);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dFc2, f5, dFc2Weight, 84, 120, batch);
 
@@ -172,12 +172,12 @@ partial class LeNet5
             //    then Relu backward: dFc1 = dF5 where f5 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied in the GEMM epilogue, so dF5 is never stored
             var fc2Weight = ParameterView(50692, 10080);
-            var dFc1 = ArenaView(9856, batch * 120);
+            var dFc1 = ArenaView(6424, batch * 120);   // reuses floats of dFc3 (free after step 10)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dFc2, fc2Weight, dFc1, batch, 120, 84, new global::GraphGen.Kernels.Relu(), derivativeSource: f5);
 
             // 14. Dense "fc1" backward, weight: dW = dFc1ᵀ · flatten7   (W = fc1.weight)
             //      dW[o, i] = Σ_r dFc1[r, o] · flatten7[r, i]   (summed over the batch)
-            var flatten7 = ArenaView(9456, batch * 400);
+            var flatten7 = ArenaView(6704, batch * 400);
             var dFc1Weight = GradientView(2572, 48000);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dFc1, flatten7, dFc1Weight, 120, 400, batch);
 
@@ -188,41 +188,38 @@ partial class LeNet5
             // 16. Dense "fc1" backward, input: dFlatten7 = dFc1 · W
             //      dFlatten7[r, i] = Σ_o dFc1[r, o] · W[o, i]
             var fc1Weight = ParameterView(2572, 48000);
-            var dFlatten7 = ArenaView(9456, batch * 400);   // reuses floats of flatten7 (free after step 14)
+            var dFlatten7 = ArenaView(10984, batch * 400);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dFc1, fc1Weight, dFlatten7, batch, 400, 120);
 
-            // 17. Flatten backward: dS4 = dFlatten7 seen as [16, 5, 5]
-            var dS4 = ArenaView(9856, batch * 400);   // reuses floats of dFc1 (free after step 16)
-            global::GraphGen.Gpu.Kernels.Elementwise.Copy(Device, dFlatten7, dS4);
-
-            // 18. MaxPool2d backward: each dS4 value goes to the input that was the maximum of its window (s4Argmax); the others get 0
+            // 17. MaxPool2d backward: each dS4 value goes to the input that was the maximum of its window (s4Argmax); the others get 0
             //    then Relu backward: dConv2 = dC3 where c3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied to each plane as its gradient is routed, so dC3 is never stored
-            var s4Argmax = ArenaView(9056, batch * 400).Cast<int>();
-            var dConv2 = ArenaView(10256, batch * 1600);
-            var c3 = ArenaView(7056, batch * 1600);
+            var dS4 = dFlatten7;   // the same floats: the gradient is passed on unchanged, so it is not copied
+            var s4Argmax = ArenaView(10584, batch * 400).Cast<int>();
+            var dConv2 = ArenaView(6304, batch * 1600);   // reuses floats of dFc1 (free after step 16)
+            var c3 = ArenaView(4704, batch * 1600);
             global::GraphGen.Gpu.Kernels.Pool2d.MaxBackward(Device, new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, dS4, s4Argmax, dConv2, new global::GraphGen.Kernels.Relu(), c3);
 
-            // 19. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · s2[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
-            var s2 = ArenaView(4704, batch * 1176);
+            // 18. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · s2[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
+            var s2 = ArenaView(7904, batch * 1176);
             var dConv2Weight = GradientView(156, 2400);
             var dConv2Bias = GradientView(2556, 16);
             global::GraphGen.Gpu.Kernels.Conv2d.BackwardWeight(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, dConv2, dConv2Weight, dConv2Bias, accumulate: false);
 
-            // 20. Conv2d "conv2" backward, input: dS2 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
+            // 19. Conv2d "conv2" backward, input: dS2 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
             var conv2Weight = ParameterView(156, 2400);
-            var dS2 = ArenaView(4704, batch * 1176);   // reuses floats of s2 (free after step 19)
+            var dS2 = ArenaView(10584, batch * 1176);   // reuses floats of dFlatten7 (free after step 17)
             global::GraphGen.Gpu.Kernels.Conv2d.BackwardInput(Device, new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, dConv2, conv2Weight, dS2, accumulate: false);
 
-            // 21. MaxPool2d backward: each dS2 value goes to the input that was the maximum of its window (s2Argmax); the others get 0
+            // 20. MaxPool2d backward: each dS2 value goes to the input that was the maximum of its window (s2Argmax); the others get 0
             //    then Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied to each plane as its gradient is routed, so dC1 is never stored
-            var s2Argmax = ArenaView(5880, batch * 1176).Cast<int>();
-            var dConv1 = ArenaView(8870, batch * 4704);   // reuses floats of dConv2 (free after step 20)
+            var s2Argmax = ArenaView(9408, batch * 1176).Cast<int>();
+            var dConv1 = ArenaView(4704, batch * 4704);   // reuses floats of dConv2 (free after step 19)
             var c1 = ArenaView(0, batch * 4704);
             global::GraphGen.Gpu.Kernels.Pool2d.MaxBackward(Device, new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, dS2, s2Argmax, dConv1, new global::GraphGen.Kernels.Relu(), c1);
 
-            // 22. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
+            // 21. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
             var image = InputView(batch);
             var dConv1Weight = GradientView(0, 150);
             var dConv1Bias = GradientView(150, 6);

@@ -22,35 +22,35 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   fc3.bias      [10]            61696      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 13574 floats. Steps are numbered in training order: forward 1–6, loss 7, backward 8–22.
+    //   One arena of capacity × 11770 floats. Steps are numbered in training order: forward 1–6, loss 7, backward 8–21.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer     holds                      floats/sample  offset  live (steps)
-    //   c1         Relu output                         4704       0  1–21
-    //   s2         MaxPool2d output                    1176    4704  1–19
-    //   s2Argmax   saved by MaxPool2d (ints)           1176    5880  1–21
-    //   c3         Relu output                         1600    7056  2–18
-    //   s4         MaxPool2d output                     400    8656  2–3
-    //   s4Argmax   saved by MaxPool2d (ints)            400    9056  2–18
-    //   flatten7   Flatten output                       400    9456  3–14
-    //   f5         Relu output                          120    8656  4–13
-    //   f6         Relu output                           84    8776  5–10
-    //   fc3        Dense "fc3" output                    10    8860  6–end
-    //   dFc3       dLoss/dfc3                            10    8870  7–10
-    //   dFc2       dLoss/dfc2                            84    8880  10–13
-    //   dFc1       dLoss/dfc1                           120    9856  13–16
-    //   dFlatten7  dLoss/dflatten7                      400    9456  16–17
-    //   dS4        dLoss/ds4                            400    9856  17–18
-    //   dConv2     dLoss/dconv2                        1600   10256  18–20
-    //   dS2        dLoss/ds2                           1176    4704  20–21
-    //   dConv1     dLoss/dconv1                        4704    8870  21–22
-    //   Sharing saves 4990 of 18564 floats per sample (27%).
+    //   buffer     holds                               floats/sample  offset  live (steps)
+    //   c1         Relu output                                  4704       0  1–20
+    //   s2         MaxPool2d output                             1176    7904  1–18
+    //   s2Argmax   saved by MaxPool2d (ints)                    1176    9408  1–20
+    //   c3         Relu output                                  1600    4704  2–17
+    //   s4         MaxPool2d output                              400    6304  2–3
+    //   s4Argmax   saved by MaxPool2d (ints)                     400   10584  2–17
+    //   flatten7   Flatten output                                400    6704  3–14
+    //   f5         Relu output                                   120    6304  4–13
+    //   f6         Relu output                                    84    6424  5–10
+    //   fc3        Dense "fc3" output                             10   11760  6–end
+    //   dFc3       dLoss/dfc3                                     10    6508  7–10
+    //   dFc2       dLoss/dfc2                                     84    6544  10–13
+    //   dFc1       dLoss/dfc1                                    120    6424  13–16
+    //   dFlatten7  dLoss/dflatten7                               400   10984  16–17
+    //   dS4        dLoss/ds4: the floats of dFlatten7            400   10984  17–17
+    //   dConv2     dLoss/dconv2                                 1600    6304  17–19
+    //   dS2        dLoss/ds2                                    1176   10584  19–20
+    //   dConv1     dLoss/dconv1                                 4704    4704  20–21
+    //   Sharing saves 6394 of 18164 floats per sample (35%).
     /// <summary>What LeNet5 is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "LeNet5",
         InputShape = [1, 28, 28],
         OutputSizes = [10],
-        Outputs = [new(8860, 10)],
+        Outputs = [new(11760, 10)],
         TargetSize = 1,
         ClassCount = 10,
         Parameters = new(
@@ -77,7 +77,7 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
             new("f6", "Relu", [84]),
             new("fc3", "Dense \"fc3\"", [10]),
         ],
-        ArenaWidth = 13574,
+        ArenaWidth = 11770,
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -97,8 +97,8 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         var conv1Weight = ParameterView(0, 150);
         var conv1Bias = ParameterView(150, 6);
         var c1 = ArenaView(0, batch * 4704);
-        var s2 = ArenaView(4704, batch * 1176);
-        var s2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(5880, batch * 1176));
+        var s2 = ArenaView(7904, batch * 1176);
+        var s2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(9408, batch * 1176));
         if (training)
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), batch, image, conv1Weight, conv1Bias, c1, new global::GraphGen.Kernels.Relu());
@@ -124,9 +124,9 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    fused: Relu is applied as each output is written, so conv2 is never stored; at inference (unless observed) the max pooling is taken as the convolution writes each sample, so c3 is not stored
         var conv2Weight = ParameterView(156, 2400);
         var conv2Bias = ParameterView(2556, 16);
-        var c3 = ArenaView(7056, batch * 1600);
-        var s4 = ArenaView(8656, batch * 400);
-        var s4Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(9056, batch * 400));
+        var c3 = ArenaView(4704, batch * 1600);
+        var s4 = ArenaView(6304, batch * 400);
+        var s4Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(10584, batch * 400));
         if (training)
         {
             global::GraphGen.Kernels.Conv2d.Forward(new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, conv2Weight, conv2Bias, c3, new global::GraphGen.Kernels.Relu());
@@ -145,7 +145,7 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         Observe(3, s4, batch);
 
         // 3. Flatten: flatten7 [400] = s4 [16, 5, 5] (the same values, another shape)
-        var flatten7 = ArenaView(9456, batch * 400);
+        var flatten7 = ArenaView(6704, batch * 400);
         s4.CopyTo(flatten7);
         Observe(4, flatten7, batch);
 
@@ -156,7 +156,7 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    fused: bias and Relu are applied in the GEMM epilogue, so fc1 is never stored
         var fc1Weight = ParameterView(2572, 48000);
         var fc1Bias = ParameterView(50572, 120);
-        var f5 = ArenaView(8656, batch * 120);   // reuses floats of s4 (free after step 3)
+        var f5 = ArenaView(6304, batch * 120);   // reuses floats of s4 (free after step 3)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(flatten7, fc1Weight, f5, batch, 120, 400, bias: fc1Bias, new global::GraphGen.Kernels.Relu());
         Observe(5, f5, batch);
 
@@ -167,7 +167,7 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    fused: bias and Relu are applied in the GEMM epilogue, so fc2 is never stored
         var fc2Weight = ParameterView(50692, 10080);
         var fc2Bias = ParameterView(60772, 84);
-        var f6 = ArenaView(8776, batch * 84);   // reuses floats of s4 (free after step 3)
+        var f6 = ArenaView(6424, batch * 84);   // reuses floats of s4 (free after step 3)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(f5, fc2Weight, f6, batch, 84, 120, bias: fc2Bias, new global::GraphGen.Kernels.Relu());
         Observe(6, f6, batch);
 
@@ -176,7 +176,7 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //      W = fc3.weight [10, 84], b = fc3.bias [10]
         var fc3Weight = ParameterView(60856, 840);
         var fc3Bias = ParameterView(61696, 10);
-        var fc3 = ArenaView(8860, batch * 10);   // reuses floats of s4 (free after step 3)
+        var fc3 = ArenaView(11760, batch * 10);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(f6, fc3Weight, fc3, batch, 10, 84, bias: fc3Bias);
         Observe(7, fc3, batch);
     }
@@ -187,8 +187,8 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 7. SoftmaxCrossEntropy(fc3, digit), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        var fc3 = ArenaView(8860, batch * 10);
-        var dFc3 = ArenaView(8870, batch * 10);
+        var fc3 = ArenaView(11760, batch * 10);
+        var dFc3 = ArenaView(6508, batch * 10);
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(fc3, digit, withGradient ? dFc3 : default, batch, 10);
 
         return term0;
@@ -202,8 +202,8 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     {
         // 8. Dense "fc3" backward, weight: dW = dFc3ᵀ · f6   (W = fc3.weight)
         //      dW[o, i] = Σ_r dFc3[r, o] · f6[r, i]   (summed over the batch)
-        var dFc3 = ArenaView(8870, batch * 10);
-        var f6 = ArenaView(8776, batch * 84);
+        var dFc3 = ArenaView(6508, batch * 10);
+        var f6 = ArenaView(6424, batch * 84);
         var dFc3Weight = GradientView(60856, 840);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc3, f6, dFc3Weight, 10, 84, batch);
 
@@ -216,12 +216,12 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    then Relu backward: dFc2 = dF6 where f6 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dF6 is never stored
         var fc3Weight = ParameterView(60856, 840);
-        var dFc2 = ArenaView(8880, batch * 84);
+        var dFc2 = ArenaView(6544, batch * 84);
         global::GraphGen.Kernels.Gemm.Multiply(dFc3, fc3Weight, dFc2, batch, 84, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: f6);
 
         // 11. Dense "fc2" backward, weight: dW = dFc2ᵀ · f5   (W = fc2.weight)
         //      dW[o, i] = Σ_r dFc2[r, o] · f5[r, i]   (summed over the batch)
-        var f5 = ArenaView(8656, batch * 120);
+        var f5 = ArenaView(6304, batch * 120);
         var dFc2Weight = GradientView(50692, 10080);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc2, f5, dFc2Weight, 84, 120, batch);
 
@@ -234,12 +234,12 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         //    then Relu backward: dFc1 = dF5 where f5 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dF5 is never stored
         var fc2Weight = ParameterView(50692, 10080);
-        var dFc1 = ArenaView(9856, batch * 120);
+        var dFc1 = ArenaView(6424, batch * 120);   // reuses floats of dFc3 (free after step 10)
         global::GraphGen.Kernels.Gemm.Multiply(dFc2, fc2Weight, dFc1, batch, 120, 84, new global::GraphGen.Kernels.Relu(), derivativeSource: f5);
 
         // 14. Dense "fc1" backward, weight: dW = dFc1ᵀ · flatten7   (W = fc1.weight)
         //      dW[o, i] = Σ_r dFc1[r, o] · flatten7[r, i]   (summed over the batch)
-        var flatten7 = ArenaView(9456, batch * 400);
+        var flatten7 = ArenaView(6704, batch * 400);
         var dFc1Weight = GradientView(2572, 48000);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc1, flatten7, dFc1Weight, 120, 400, batch);
 
@@ -250,41 +250,38 @@ partial class LeNet5 : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         // 16. Dense "fc1" backward, input: dFlatten7 = dFc1 · W
         //      dFlatten7[r, i] = Σ_o dFc1[r, o] · W[o, i]
         var fc1Weight = ParameterView(2572, 48000);
-        var dFlatten7 = ArenaView(9456, batch * 400);   // reuses floats of flatten7 (free after step 14)
+        var dFlatten7 = ArenaView(10984, batch * 400);
         global::GraphGen.Kernels.Gemm.Multiply(dFc1, fc1Weight, dFlatten7, batch, 400, 120);
 
-        // 17. Flatten backward: dS4 = dFlatten7 seen as [16, 5, 5]
-        var dS4 = ArenaView(9856, batch * 400);   // reuses floats of dFc1 (free after step 16)
-        dFlatten7.CopyTo(dS4);
-
-        // 18. MaxPool2d backward: each dS4 value goes to the input that was the maximum of its window (s4Argmax); the others get 0
+        // 17. MaxPool2d backward: each dS4 value goes to the input that was the maximum of its window (s4Argmax); the others get 0
         //    then Relu backward: dConv2 = dC3 where c3 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied to each plane as its gradient is routed, so dC3 is never stored
-        var s4Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(9056, batch * 400));
-        var dConv2 = ArenaView(10256, batch * 1600);
-        var c3 = ArenaView(7056, batch * 1600);
+        var dS4 = dFlatten7;   // the same floats: the gradient is passed on unchanged, so it is not copied
+        var s4Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(10584, batch * 400));
+        var dConv2 = ArenaView(6304, batch * 1600);   // reuses floats of dFc1 (free after step 16)
+        var c3 = ArenaView(4704, batch * 1600);
         global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(16, 10, 10, 2, 2, 2, 2, 0, 0), batch, dS4, s4Argmax, dConv2, new global::GraphGen.Kernels.Relu(), c3);
 
-        // 19. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · s2[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
-        var s2 = ArenaView(4704, batch * 1176);
+        // 18. Conv2d "conv2" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv2[o, i, j] · s2[c, …], db[o] = Σ_b,i,j dConv2[o, i, j]
+        var s2 = ArenaView(7904, batch * 1176);
         var dConv2Weight = GradientView(156, 2400);
         var dConv2Bias = GradientView(2556, 16);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, s2, dConv2, dConv2Weight, dConv2Bias, accumulate: false);
 
-        // 20. Conv2d "conv2" backward, input: dS2 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
+        // 19. Conv2d "conv2" backward, input: dS2 = the transposed convolution of dConv2 with W (each input pixel collects the gradient of every output it touched)
         var conv2Weight = ParameterView(156, 2400);
-        var dS2 = ArenaView(4704, batch * 1176);   // reuses floats of s2 (free after step 19)
+        var dS2 = ArenaView(10584, batch * 1176);   // reuses floats of dFlatten7 (free after step 17)
         global::GraphGen.Kernels.Conv2d.BackwardInput(new global::GraphGen.Kernels.Conv2dShape(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1), batch, dConv2, conv2Weight, dS2, accumulate: false);
 
-        // 21. MaxPool2d backward: each dS2 value goes to the input that was the maximum of its window (s2Argmax); the others get 0
+        // 20. MaxPool2d backward: each dS2 value goes to the input that was the maximum of its window (s2Argmax); the others get 0
         //    then Relu backward: dConv1 = dC1 where c1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied to each plane as its gradient is routed, so dC1 is never stored
-        var s2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(5880, batch * 1176));
-        var dConv1 = ArenaView(8870, batch * 4704);   // reuses floats of dConv2 (free after step 20)
+        var s2Argmax = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ArenaView(9408, batch * 1176));
+        var dConv1 = ArenaView(4704, batch * 4704);   // reuses floats of dConv2 (free after step 19)
         var c1 = ArenaView(0, batch * 4704);
         global::GraphGen.Kernels.Pool2d.MaxBackward(new global::GraphGen.Kernels.Pool2dShape(6, 28, 28, 2, 2, 2, 2, 0, 0), batch, dS2, s2Argmax, dConv1, new global::GraphGen.Kernels.Relu(), c1);
 
-        // 22. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
+        // 21. Conv2d "conv1" backward, weights: dW[o, c, u, v] = Σ_b,i,j dConv1[o, i, j] · image[c, …], db[o] = Σ_b,i,j dConv1[o, i, j]
         var dConv1Weight = GradientView(0, 150);
         var dConv1Bias = GradientView(150, 6);
         global::GraphGen.Kernels.Conv2d.BackwardWeight(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), batch, image, dConv1, dConv1Weight, dConv1Bias, accumulate: false);

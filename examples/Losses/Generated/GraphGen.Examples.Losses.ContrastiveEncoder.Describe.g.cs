@@ -270,37 +270,36 @@ partial class ContrastiveEncoder : global::GraphGen.Onnx.IOnnxExportable
           s6 [label="34. Sum backward\n→ dMultiply22", fillcolor="#fff1dc"];
           s7 [label="35. Multiply backward\n→ dDifference4", fillcolor="#fff1dc"];
           s8 [label="36. Multiply backward\n→ dDifference4", fillcolor="#fff1dc"];
-          s9 [label="37. Subtract backward\n→ dSelect4", fillcolor="#fff1dc"];
-          s10 [label="38. Subtract backward\n→ dSelect8", fillcolor="#fff1dc"];
-          s11 [label="39. Scale backward\n→ dSum19", fillcolor="#fff1dc"];
-          s12 [label="40. Sum backward\n→ dMultiply18", fillcolor="#fff1dc"];
+          s9 [label="37. Subtract backward\n→ dSelect8", fillcolor="#fff1dc"];
+          s10 [label="38. Scale backward\n→ dSum19", fillcolor="#fff1dc"];
+          s11 [label="39. Sum backward\n→ dMultiply18", fillcolor="#fff1dc"];
+          s12 [label="40. Multiply backward\n→ dDifference3", fillcolor="#fff1dc"];
           s13 [label="41. Multiply backward\n→ dDifference3", fillcolor="#fff1dc"];
-          s14 [label="42. Multiply backward\n→ dDifference3", fillcolor="#fff1dc"];
-          s15 [label="43. Subtract backward\n→ dSelect4", fillcolor="#fff1dc"];
-          s16 [label="44. Subtract backward\n→ dSelect7", fillcolor="#fff1dc"];
-          s17 [label="45. Scale backward\n→ dSum15", fillcolor="#fff1dc"];
-          s18 [label="46. Sum backward\n→ dMultiply14", fillcolor="#fff1dc"];
+          s14 [label="42. Subtract backward\n→ dSelect4", fillcolor="#fff1dc"];
+          s15 [label="43. Subtract backward\n→ dSelect7", fillcolor="#fff1dc"];
+          s16 [label="44. Scale backward\n→ dSum15", fillcolor="#fff1dc"];
+          s17 [label="45. Sum backward\n→ dMultiply14", fillcolor="#fff1dc"];
+          s18 [label="46. Multiply backward\n→ dDifference2", fillcolor="#fff1dc"];
           s19 [label="47. Multiply backward\n→ dDifference2", fillcolor="#fff1dc"];
-          s20 [label="48. Multiply backward\n→ dDifference2", fillcolor="#fff1dc"];
-          s21 [label="49. Subtract backward\n→ dSelect4", fillcolor="#fff1dc"];
-          s22 [label="50. Subtract backward\n→ dSelect6", fillcolor="#fff1dc"];
-          s23 [label="51. Scale backward\n→ dSum11", fillcolor="#fff1dc"];
-          s24 [label="52. Sum backward\n→ dMultiply10", fillcolor="#fff1dc"];
+          s20 [label="48. Subtract backward\n→ dSelect4", fillcolor="#fff1dc"];
+          s21 [label="49. Subtract backward\n→ dSelect6", fillcolor="#fff1dc"];
+          s22 [label="50. Scale backward\n→ dSum11", fillcolor="#fff1dc"];
+          s23 [label="51. Sum backward\n→ dMultiply10", fillcolor="#fff1dc"];
+          s24 [label="52. Multiply backward\n→ dDifference", fillcolor="#fff1dc"];
           s25 [label="53. Multiply backward\n→ dDifference", fillcolor="#fff1dc"];
-          s26 [label="54. Multiply backward\n→ dDifference", fillcolor="#fff1dc"];
-          s27 [label="55. Subtract backward\n→ dSelect4", fillcolor="#fff1dc"];
-          s28 [label="56. Subtract backward\n→ dSelect5", fillcolor="#fff1dc"];
-          s29 [label="57. clear dEmbedOut\n→ dEmbedOut", fillcolor="#fff1dc"];
+          s26 [label="54. Subtract backward\n→ dSelect4", fillcolor="#fff1dc"];
+          s27 [label="55. Subtract backward\n→ dSelect5", fillcolor="#fff1dc"];
+          s28 [label="56. clear dEmbedOut\n→ dEmbedOut", fillcolor="#fff1dc"];
+          s29 [label="57. Unstack backward\n→ dEmbedOut", fillcolor="#fff1dc"];
           s30 [label="58. Unstack backward\n→ dEmbedOut", fillcolor="#fff1dc"];
           s31 [label="59. Unstack backward\n→ dEmbedOut", fillcolor="#fff1dc"];
           s32 [label="60. Unstack backward\n→ dEmbedOut", fillcolor="#fff1dc"];
           s33 [label="61. Unstack backward\n→ dEmbedOut", fillcolor="#fff1dc"];
-          s34 [label="62. Unstack backward\n→ dEmbedOut", fillcolor="#fff1dc"];
-          s35 [label="63. dense embed.out dW\n→ dEmbedOutWeight", fillcolor="#fff1dc"];
-          s36 [label="64. dense embed.out db\n→ dEmbedOutBias", fillcolor="#fff1dc"];
-          s37 [label="65. dense embed.out dx + Relu backward\n→ dEmbedFc", fillcolor="#fff1dc"];
-          s38 [label="66. dense embed.fc dW\n→ dEmbedFcWeight", fillcolor="#fff1dc"];
-          s39 [label="67. dense embed.fc db\n→ dEmbedFcBias", fillcolor="#fff1dc"];
+          s34 [label="62. dense embed.out dW\n→ dEmbedOutWeight", fillcolor="#fff1dc"];
+          s35 [label="63. dense embed.out db\n→ dEmbedOutBias", fillcolor="#fff1dc"];
+          s36 [label="64. dense embed.out dx + Relu backward\n→ dEmbedFc", fillcolor="#fff1dc"];
+          s37 [label="65. dense embed.fc dW\n→ dEmbedFcWeight", fillcolor="#fff1dc"];
+          s38 [label="66. dense embed.fc db\n→ dEmbedFcBias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dConcat25"];
           s0 -> s2 [label="dConcat25"];
           s0 -> s3 [label="dConcat25"];
@@ -312,84 +311,86 @@ partial class ContrastiveEncoder : global::GraphGen.Onnx.IOnnxExportable
           s7 -> s8 [label="dDifference4"];
           s7 -> s9 [label="dDifference4"];
           s8 -> s9 [label="dDifference4"];
-          s7 -> s10 [label="dDifference4"];
-          s8 -> s10 [label="dDifference4"];
-          s3 -> s11 [label="dAffine20"];
-          s11 -> s12 [label="dSum19"];
-          s12 -> s13 [label="dMultiply18"];
-          s12 -> s14 [label="dMultiply18"];
+          s3 -> s10 [label="dAffine20"];
+          s10 -> s11 [label="dSum19"];
+          s11 -> s12 [label="dMultiply18"];
+          s11 -> s13 [label="dMultiply18"];
+          s12 -> s13 [label="dDifference3"];
+          s12 -> s14 [label="dDifference3"];
           s13 -> s14 [label="dDifference3"];
+          s7 -> s14 [label="dSelect4"];
+          s8 -> s14 [label="dSelect4"];
+          s12 -> s15 [label="dDifference3"];
           s13 -> s15 [label="dDifference3"];
-          s14 -> s15 [label="dDifference3"];
-          s9 -> s15 [label="dSelect4"];
-          s13 -> s16 [label="dDifference3"];
-          s14 -> s16 [label="dDifference3"];
-          s2 -> s17 [label="dAffine16"];
-          s17 -> s18 [label="dSum15"];
-          s18 -> s19 [label="dMultiply14"];
-          s18 -> s20 [label="dMultiply14"];
+          s2 -> s16 [label="dAffine16"];
+          s16 -> s17 [label="dSum15"];
+          s17 -> s18 [label="dMultiply14"];
+          s17 -> s19 [label="dMultiply14"];
+          s18 -> s19 [label="dDifference2"];
+          s18 -> s20 [label="dDifference2"];
           s19 -> s20 [label="dDifference2"];
+          s7 -> s20 [label="dSelect4"];
+          s8 -> s20 [label="dSelect4"];
+          s14 -> s20 [label="dSelect4"];
+          s18 -> s21 [label="dDifference2"];
           s19 -> s21 [label="dDifference2"];
-          s20 -> s21 [label="dDifference2"];
-          s9 -> s21 [label="dSelect4"];
-          s15 -> s21 [label="dSelect4"];
-          s19 -> s22 [label="dDifference2"];
-          s20 -> s22 [label="dDifference2"];
-          s1 -> s23 [label="dAffine12"];
-          s23 -> s24 [label="dSum11"];
-          s24 -> s25 [label="dMultiply10"];
-          s24 -> s26 [label="dMultiply10"];
+          s1 -> s22 [label="dAffine12"];
+          s22 -> s23 [label="dSum11"];
+          s23 -> s24 [label="dMultiply10"];
+          s23 -> s25 [label="dMultiply10"];
+          s24 -> s25 [label="dDifference"];
+          s24 -> s26 [label="dDifference"];
           s25 -> s26 [label="dDifference"];
+          s7 -> s26 [label="dSelect4"];
+          s8 -> s26 [label="dSelect4"];
+          s14 -> s26 [label="dSelect4"];
+          s20 -> s26 [label="dSelect4"];
+          s24 -> s27 [label="dDifference"];
           s25 -> s27 [label="dDifference"];
-          s26 -> s27 [label="dDifference"];
-          s9 -> s27 [label="dSelect4"];
-          s15 -> s27 [label="dSelect4"];
-          s21 -> s27 [label="dSelect4"];
-          s25 -> s28 [label="dDifference"];
-          s26 -> s28 [label="dDifference"];
-          s10 -> s30 [label="dSelect8"];
+          s9 -> s29 [label="dSelect8"];
+          s28 -> s29 [label="dEmbedOut"];
+          s15 -> s30 [label="dSelect7"];
+          s28 -> s30 [label="dEmbedOut"];
           s29 -> s30 [label="dEmbedOut"];
-          s16 -> s31 [label="dSelect7"];
+          s21 -> s31 [label="dSelect6"];
+          s28 -> s31 [label="dEmbedOut"];
           s29 -> s31 [label="dEmbedOut"];
           s30 -> s31 [label="dEmbedOut"];
-          s22 -> s32 [label="dSelect6"];
+          s27 -> s32 [label="dSelect5"];
+          s28 -> s32 [label="dEmbedOut"];
           s29 -> s32 [label="dEmbedOut"];
           s30 -> s32 [label="dEmbedOut"];
           s31 -> s32 [label="dEmbedOut"];
-          s28 -> s33 [label="dSelect5"];
+          s7 -> s33 [label="dSelect4"];
+          s8 -> s33 [label="dSelect4"];
+          s14 -> s33 [label="dSelect4"];
+          s20 -> s33 [label="dSelect4"];
+          s26 -> s33 [label="dSelect4"];
+          s28 -> s33 [label="dEmbedOut"];
           s29 -> s33 [label="dEmbedOut"];
           s30 -> s33 [label="dEmbedOut"];
           s31 -> s33 [label="dEmbedOut"];
           s32 -> s33 [label="dEmbedOut"];
-          s9 -> s34 [label="dSelect4"];
-          s15 -> s34 [label="dSelect4"];
-          s21 -> s34 [label="dSelect4"];
-          s27 -> s34 [label="dSelect4"];
+          s28 -> s34 [label="dEmbedOut"];
           s29 -> s34 [label="dEmbedOut"];
           s30 -> s34 [label="dEmbedOut"];
           s31 -> s34 [label="dEmbedOut"];
           s32 -> s34 [label="dEmbedOut"];
           s33 -> s34 [label="dEmbedOut"];
+          s28 -> s35 [label="dEmbedOut"];
           s29 -> s35 [label="dEmbedOut"];
           s30 -> s35 [label="dEmbedOut"];
           s31 -> s35 [label="dEmbedOut"];
           s32 -> s35 [label="dEmbedOut"];
           s33 -> s35 [label="dEmbedOut"];
-          s34 -> s35 [label="dEmbedOut"];
+          s28 -> s36 [label="dEmbedOut"];
           s29 -> s36 [label="dEmbedOut"];
           s30 -> s36 [label="dEmbedOut"];
           s31 -> s36 [label="dEmbedOut"];
           s32 -> s36 [label="dEmbedOut"];
           s33 -> s36 [label="dEmbedOut"];
-          s34 -> s36 [label="dEmbedOut"];
-          s29 -> s37 [label="dEmbedOut"];
-          s30 -> s37 [label="dEmbedOut"];
-          s31 -> s37 [label="dEmbedOut"];
-          s32 -> s37 [label="dEmbedOut"];
-          s33 -> s37 [label="dEmbedOut"];
-          s34 -> s37 [label="dEmbedOut"];
-          s37 -> s38 [label="dEmbedFc"];
-          s37 -> s39 [label="dEmbedFc"];
+          s36 -> s37 [label="dEmbedFc"];
+          s36 -> s38 [label="dEmbedFc"];
           s0 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
@@ -400,36 +401,35 @@ partial class ContrastiveEncoder : global::GraphGen.Onnx.IOnnxExportable
           s7 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s9 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s13 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s15 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s19 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s21 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s25 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s27 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s35 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s36 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s38 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -469,37 +469,36 @@ partial class ContrastiveEncoder : global::GraphGen.Onnx.IOnnxExportable
           s6["34. Sum backward<br/>→ dMultiply22"]:::backward
           s7["35. Multiply backward<br/>→ dDifference4"]:::backward
           s8["36. Multiply backward<br/>→ dDifference4"]:::backward
-          s9["37. Subtract backward<br/>→ dSelect4"]:::backward
-          s10["38. Subtract backward<br/>→ dSelect8"]:::backward
-          s11["39. Scale backward<br/>→ dSum19"]:::backward
-          s12["40. Sum backward<br/>→ dMultiply18"]:::backward
+          s9["37. Subtract backward<br/>→ dSelect8"]:::backward
+          s10["38. Scale backward<br/>→ dSum19"]:::backward
+          s11["39. Sum backward<br/>→ dMultiply18"]:::backward
+          s12["40. Multiply backward<br/>→ dDifference3"]:::backward
           s13["41. Multiply backward<br/>→ dDifference3"]:::backward
-          s14["42. Multiply backward<br/>→ dDifference3"]:::backward
-          s15["43. Subtract backward<br/>→ dSelect4"]:::backward
-          s16["44. Subtract backward<br/>→ dSelect7"]:::backward
-          s17["45. Scale backward<br/>→ dSum15"]:::backward
-          s18["46. Sum backward<br/>→ dMultiply14"]:::backward
+          s14["42. Subtract backward<br/>→ dSelect4"]:::backward
+          s15["43. Subtract backward<br/>→ dSelect7"]:::backward
+          s16["44. Scale backward<br/>→ dSum15"]:::backward
+          s17["45. Sum backward<br/>→ dMultiply14"]:::backward
+          s18["46. Multiply backward<br/>→ dDifference2"]:::backward
           s19["47. Multiply backward<br/>→ dDifference2"]:::backward
-          s20["48. Multiply backward<br/>→ dDifference2"]:::backward
-          s21["49. Subtract backward<br/>→ dSelect4"]:::backward
-          s22["50. Subtract backward<br/>→ dSelect6"]:::backward
-          s23["51. Scale backward<br/>→ dSum11"]:::backward
-          s24["52. Sum backward<br/>→ dMultiply10"]:::backward
+          s20["48. Subtract backward<br/>→ dSelect4"]:::backward
+          s21["49. Subtract backward<br/>→ dSelect6"]:::backward
+          s22["50. Scale backward<br/>→ dSum11"]:::backward
+          s23["51. Sum backward<br/>→ dMultiply10"]:::backward
+          s24["52. Multiply backward<br/>→ dDifference"]:::backward
           s25["53. Multiply backward<br/>→ dDifference"]:::backward
-          s26["54. Multiply backward<br/>→ dDifference"]:::backward
-          s27["55. Subtract backward<br/>→ dSelect4"]:::backward
-          s28["56. Subtract backward<br/>→ dSelect5"]:::backward
-          s29["57. clear dEmbedOut<br/>→ dEmbedOut"]:::backward
+          s26["54. Subtract backward<br/>→ dSelect4"]:::backward
+          s27["55. Subtract backward<br/>→ dSelect5"]:::backward
+          s28["56. clear dEmbedOut<br/>→ dEmbedOut"]:::backward
+          s29["57. Unstack backward<br/>→ dEmbedOut"]:::backward
           s30["58. Unstack backward<br/>→ dEmbedOut"]:::backward
           s31["59. Unstack backward<br/>→ dEmbedOut"]:::backward
           s32["60. Unstack backward<br/>→ dEmbedOut"]:::backward
           s33["61. Unstack backward<br/>→ dEmbedOut"]:::backward
-          s34["62. Unstack backward<br/>→ dEmbedOut"]:::backward
-          s35["63. dense embed.out dW<br/>→ dEmbedOutWeight"]:::backward
-          s36["64. dense embed.out db<br/>→ dEmbedOutBias"]:::backward
-          s37["65. dense embed.out dx + Relu backward<br/>→ dEmbedFc"]:::backward
-          s38["66. dense embed.fc dW<br/>→ dEmbedFcWeight"]:::backward
-          s39["67. dense embed.fc db<br/>→ dEmbedFcBias"]:::backward
+          s34["62. dense embed.out dW<br/>→ dEmbedOutWeight"]:::backward
+          s35["63. dense embed.out db<br/>→ dEmbedOutBias"]:::backward
+          s36["64. dense embed.out dx + Relu backward<br/>→ dEmbedFc"]:::backward
+          s37["65. dense embed.fc dW<br/>→ dEmbedFcWeight"]:::backward
+          s38["66. dense embed.fc db<br/>→ dEmbedFcBias"]:::backward
           s0 -->|dConcat25| s1
           s0 -->|dConcat25| s2
           s0 -->|dConcat25| s3
@@ -511,84 +510,86 @@ partial class ContrastiveEncoder : global::GraphGen.Onnx.IOnnxExportable
           s7 -->|dDifference4| s8
           s7 -->|dDifference4| s9
           s8 -->|dDifference4| s9
-          s7 -->|dDifference4| s10
-          s8 -->|dDifference4| s10
-          s3 -->|dAffine20| s11
-          s11 -->|dSum19| s12
-          s12 -->|dMultiply18| s13
-          s12 -->|dMultiply18| s14
+          s3 -->|dAffine20| s10
+          s10 -->|dSum19| s11
+          s11 -->|dMultiply18| s12
+          s11 -->|dMultiply18| s13
+          s12 -->|dDifference3| s13
+          s12 -->|dDifference3| s14
           s13 -->|dDifference3| s14
+          s7 -->|dSelect4| s14
+          s8 -->|dSelect4| s14
+          s12 -->|dDifference3| s15
           s13 -->|dDifference3| s15
-          s14 -->|dDifference3| s15
-          s9 -->|dSelect4| s15
-          s13 -->|dDifference3| s16
-          s14 -->|dDifference3| s16
-          s2 -->|dAffine16| s17
-          s17 -->|dSum15| s18
-          s18 -->|dMultiply14| s19
-          s18 -->|dMultiply14| s20
+          s2 -->|dAffine16| s16
+          s16 -->|dSum15| s17
+          s17 -->|dMultiply14| s18
+          s17 -->|dMultiply14| s19
+          s18 -->|dDifference2| s19
+          s18 -->|dDifference2| s20
           s19 -->|dDifference2| s20
+          s7 -->|dSelect4| s20
+          s8 -->|dSelect4| s20
+          s14 -->|dSelect4| s20
+          s18 -->|dDifference2| s21
           s19 -->|dDifference2| s21
-          s20 -->|dDifference2| s21
-          s9 -->|dSelect4| s21
-          s15 -->|dSelect4| s21
-          s19 -->|dDifference2| s22
-          s20 -->|dDifference2| s22
-          s1 -->|dAffine12| s23
-          s23 -->|dSum11| s24
-          s24 -->|dMultiply10| s25
-          s24 -->|dMultiply10| s26
+          s1 -->|dAffine12| s22
+          s22 -->|dSum11| s23
+          s23 -->|dMultiply10| s24
+          s23 -->|dMultiply10| s25
+          s24 -->|dDifference| s25
+          s24 -->|dDifference| s26
           s25 -->|dDifference| s26
+          s7 -->|dSelect4| s26
+          s8 -->|dSelect4| s26
+          s14 -->|dSelect4| s26
+          s20 -->|dSelect4| s26
+          s24 -->|dDifference| s27
           s25 -->|dDifference| s27
-          s26 -->|dDifference| s27
-          s9 -->|dSelect4| s27
-          s15 -->|dSelect4| s27
-          s21 -->|dSelect4| s27
-          s25 -->|dDifference| s28
-          s26 -->|dDifference| s28
-          s10 -->|dSelect8| s30
+          s9 -->|dSelect8| s29
+          s28 -->|dEmbedOut| s29
+          s15 -->|dSelect7| s30
+          s28 -->|dEmbedOut| s30
           s29 -->|dEmbedOut| s30
-          s16 -->|dSelect7| s31
+          s21 -->|dSelect6| s31
+          s28 -->|dEmbedOut| s31
           s29 -->|dEmbedOut| s31
           s30 -->|dEmbedOut| s31
-          s22 -->|dSelect6| s32
+          s27 -->|dSelect5| s32
+          s28 -->|dEmbedOut| s32
           s29 -->|dEmbedOut| s32
           s30 -->|dEmbedOut| s32
           s31 -->|dEmbedOut| s32
-          s28 -->|dSelect5| s33
+          s7 -->|dSelect4| s33
+          s8 -->|dSelect4| s33
+          s14 -->|dSelect4| s33
+          s20 -->|dSelect4| s33
+          s26 -->|dSelect4| s33
+          s28 -->|dEmbedOut| s33
           s29 -->|dEmbedOut| s33
           s30 -->|dEmbedOut| s33
           s31 -->|dEmbedOut| s33
           s32 -->|dEmbedOut| s33
-          s9 -->|dSelect4| s34
-          s15 -->|dSelect4| s34
-          s21 -->|dSelect4| s34
-          s27 -->|dSelect4| s34
+          s28 -->|dEmbedOut| s34
           s29 -->|dEmbedOut| s34
           s30 -->|dEmbedOut| s34
           s31 -->|dEmbedOut| s34
           s32 -->|dEmbedOut| s34
           s33 -->|dEmbedOut| s34
+          s28 -->|dEmbedOut| s35
           s29 -->|dEmbedOut| s35
           s30 -->|dEmbedOut| s35
           s31 -->|dEmbedOut| s35
           s32 -->|dEmbedOut| s35
           s33 -->|dEmbedOut| s35
-          s34 -->|dEmbedOut| s35
+          s28 -->|dEmbedOut| s36
           s29 -->|dEmbedOut| s36
           s30 -->|dEmbedOut| s36
           s31 -->|dEmbedOut| s36
           s32 -->|dEmbedOut| s36
           s33 -->|dEmbedOut| s36
-          s34 -->|dEmbedOut| s36
-          s29 -->|dEmbedOut| s37
-          s30 -->|dEmbedOut| s37
-          s31 -->|dEmbedOut| s37
-          s32 -->|dEmbedOut| s37
-          s33 -->|dEmbedOut| s37
-          s34 -->|dEmbedOut| s37
-          s37 -->|dEmbedFc| s38
-          s37 -->|dEmbedFc| s39
+          s36 -->|dEmbedFc| s37
+          s36 -->|dEmbedFc| s38
           s0 -.- n27
           s1 -.- n25
           s2 -.- n25
@@ -599,36 +600,35 @@ partial class ContrastiveEncoder : global::GraphGen.Onnx.IOnnxExportable
           s7 -.- n22
           s8 -.- n22
           s9 -.- n21
-          s10 -.- n21
-          s11 -.- n20
-          s12 -.- n19
+          s10 -.- n20
+          s11 -.- n19
+          s12 -.- n18
           s13 -.- n18
-          s14 -.- n18
+          s14 -.- n17
           s15 -.- n17
-          s16 -.- n17
-          s17 -.- n16
-          s18 -.- n15
+          s16 -.- n16
+          s17 -.- n15
+          s18 -.- n14
           s19 -.- n14
-          s20 -.- n14
+          s20 -.- n13
           s21 -.- n13
-          s22 -.- n13
-          s23 -.- n12
-          s24 -.- n11
+          s22 -.- n12
+          s23 -.- n11
+          s24 -.- n10
           s25 -.- n10
-          s26 -.- n10
+          s26 -.- n9
           s27 -.- n9
-          s28 -.- n9
-          s29 -.- n3
-          s30 -.- n8
-          s31 -.- n7
-          s32 -.- n6
-          s33 -.- n5
-          s34 -.- n4
+          s28 -.- n3
+          s29 -.- n8
+          s30 -.- n7
+          s31 -.- n6
+          s32 -.- n5
+          s33 -.- n4
+          s34 -.- n3
           s35 -.- n3
           s36 -.- n3
-          s37 -.- n3
+          s37 -.- n1
           s38 -.- n1
-          s39 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

@@ -16,65 +16,65 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
     //   embed.out.bias    [2]         2144       2  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 348 floats. Steps are numbered in training order: forward 1–27, loss 28, backward 29–67.
+    //   One arena of capacity × 334 floats. Steps are numbered in training order: forward 1–27, loss 28, backward 29–66.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer        holds                     floats/sample  offset  live (steps)
-    //   relu2         Relu output                         160       0  1–65
-    //   embedOut      Dense "embed.out" output             10     160  2–7
-    //   select4       Unstack output                        2     170  3–20
-    //   select5       Unstack output                        2     172  4–8
-    //   select6       Unstack output                        2     174  5–12
-    //   select7       Unstack output                        2     176  6–16
-    //   select8       Unstack output                        2     178  7–20
-    //   difference    Subtract output                       2     160  8–54
-    //   multiply10    Multiply output                       2     162  9–10
-    //   sum11         Sum output                            1     164  10–11
-    //   affine12      Scale output                          1     162  11–24
-    //   difference2   Subtract output                       2     163  12–48
-    //   multiply14    Multiply output                       2     165  13–14
-    //   sum15         Sum output                            1     167  14–15
-    //   affine16      Scale output                          1     165  15–25
-    //   difference3   Subtract output                       2     166  16–42
-    //   multiply18    Multiply output                       2     168  17–18
-    //   sum19         Sum output                            1     172  18–19
-    //   affine20      Scale output                          1     168  19–26
-    //   difference4   Subtract output                       2     172  20–36
-    //   multiply22    Multiply output                       2     169  21–22
-    //   sum23         Sum output                            1     171  22–23
-    //   affine24      Scale output                          1     169  23–27
-    //   concat25      Concat output                         4     174  24–end
-    //   dConcat25     dLoss/dconcat25                       4     168  28–32
-    //   dAffine12     dLoss/daffine12                       1     162  29–51
-    //   dAffine16     dLoss/daffine16                       1     165  30–45
-    //   dAffine20     dLoss/daffine20                       1     178  31–39
-    //   dAffine24     dLoss/daffine24                       1     179  32–33
-    //   dSum23        dLoss/dsum23                          1     168  33–34
-    //   dMultiply22   dLoss/dmultiply22                     2     169  34–36
-    //   dDifference4  dLoss/ddifference4                    2     179  35–38
-    //   dSelect4      dLoss/dselect4                        2     168  37–62
-    //   dSelect8      dLoss/dselect8                        2     170  38–58
-    //   dSum19        dLoss/dsum19                          1     172  39–40
-    //   dMultiply18   dLoss/dmultiply18                     2     178  40–42
-    //   dDifference3  dLoss/ddifference3                    2     172  41–44
-    //   dSelect7      dLoss/dselect7                        2     166  44–59
-    //   dSum15        dLoss/dsum15                          1     172  45–46
-    //   dMultiply14   dLoss/dmultiply14                     2     178  46–48
-    //   dDifference2  dLoss/ddifference2                    2     172  47–50
-    //   dSelect6      dLoss/dselect6                        2     163  50–60
-    //   dSum11        dLoss/dsum11                          1     165  51–52
-    //   dMultiply10   dLoss/dmultiply10                     2     172  52–54
-    //   dDifference   dLoss/ddifference                     2     178  53–56
-    //   dSelect5      dLoss/dselect5                        2     160  56–61
-    //   dEmbedOut     dLoss/dembedOut                      10     178  57–65
-    //   dEmbedFc      dLoss/dembedFc                      160     188  65–67
-    //   Sharing saves 68 of 416 floats per sample (16%).
+    //   buffer        holds                                       floats/sample  offset  live (steps)
+    //   relu2         Relu output                                           160       0  1–64
+    //   embedOut      Dense "embed.out" output                               10     160  2–7
+    //   select4       Unstack output                                          2     170  3–20
+    //   select5       Unstack output                                          2     172  4–8
+    //   select6       Unstack output                                          2     174  5–12
+    //   select7       Unstack output                                          2     176  6–16
+    //   select8       Unstack output                                          2     178  7–20
+    //   difference    Subtract output                                         2     164  8–53
+    //   multiply10    Multiply output                                         2     160  9–10
+    //   sum11         Sum output                                              1     162  10–11
+    //   affine12      Scale output                                            1     163  11–24
+    //   difference2   Subtract output                                         2     166  12–47
+    //   multiply14    Multiply output                                         2     160  13–14
+    //   sum15         Sum output                                              1     162  14–15
+    //   affine16      Scale output                                            1     174  15–25
+    //   difference3   Subtract output                                         2     168  16–41
+    //   multiply18    Multiply output                                         2     160  17–18
+    //   sum19         Sum output                                              1     162  18–19
+    //   affine20      Scale output                                            1     175  19–26
+    //   difference4   Subtract output                                         2     172  20–36
+    //   multiply22    Multiply output                                         2     160  21–22
+    //   sum23         Sum output                                              1     162  22–23
+    //   affine24      Scale output                                            1     160  23–27
+    //   concat25      Concat output                                           4     330  24–end
+    //   dConcat25     dLoss/dconcat25                                         4     160  28–32
+    //   dAffine12     dLoss/daffine12                                         1     174  29–50
+    //   dAffine16     dLoss/daffine16                                         1     175  30–44
+    //   dAffine20     dLoss/daffine20                                         1     170  31–38
+    //   dAffine24     dLoss/daffine24                                         1     171  32–33
+    //   dSum23        dLoss/dsum23                                            1     162  33–34
+    //   dMultiply22   dLoss/dmultiply22                                       2     160  34–36
+    //   dDifference4  dLoss/ddifference4                                      2     162  35–61
+    //   dSelect8      dLoss/dselect8                                          2     160  37–57
+    //   dSum19        dLoss/dsum19                                            1     172  38–39
+    //   dMultiply18   dLoss/dmultiply18                                       2     170  39–41
+    //   dDifference3  dLoss/ddifference3                                      2     172  40–43
+    //   dSelect4      dLoss/dselect4: the floats of dDifference4              2     162  42–61
+    //   dSelect7      dLoss/dselect7                                          2     168  43–58
+    //   dSum15        dLoss/dsum15                                            1     172  44–45
+    //   dMultiply14   dLoss/dmultiply14                                       2     170  45–47
+    //   dDifference2  dLoss/ddifference2                                      2     172  46–49
+    //   dSelect6      dLoss/dselect6                                          2     166  49–59
+    //   dSum11        dLoss/dsum11                                            1     172  50–51
+    //   dMultiply10   dLoss/dmultiply10                                       2     170  51–53
+    //   dDifference   dLoss/ddifference                                       2     172  52–55
+    //   dSelect5      dLoss/dselect5                                          2     164  55–60
+    //   dEmbedOut     dLoss/dembedOut                                        10     320  56–64
+    //   dEmbedFc      dLoss/dembedFc                                        160     160  64–66
+    //   Sharing saves 80 of 414 floats per sample (19%).
     /// <summary>What ContrastiveEncoder is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "ContrastiveEncoder",
         InputShape = [5, 64],
         OutputSizes = [4],
-        Outputs = [new(174, 4)],
+        Outputs = [new(330, 4)],
         TargetSize = 1,
         ClassCount = 4,
         Parameters = new(
@@ -111,7 +111,7 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
             new("affine24", "Scale", [1]),
             new("concat25", "Concat", [4]),
         ],
-        ArenaWidth = 348,
+        ArenaWidth = 334,
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -173,17 +173,17 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         Observe(6, select8, batch);
 
         // 8. difference = select4 − select5
-        var difference = ArenaView(160, batch * 2);   // reuses floats of embedOut (free after step 7)
+        var difference = ArenaView(164, batch * 2);   // reuses floats of embedOut (free after step 7)
         global::GraphGen.Kernels.Elementwise.Subtract(select4, select5, difference);
         Observe(7, difference, batch);
 
         // 9. multiply10 = difference ⊙ difference
-        var multiply10 = ArenaView(162, batch * 2);   // reuses floats of embedOut (free after step 7)
+        var multiply10 = ArenaView(160, batch * 2);   // reuses floats of embedOut (free after step 7)
         global::GraphGen.Kernels.Elementwise.Multiply(difference, difference, multiply10);
         Observe(8, multiply10, batch);
 
         // 10. Sum: sum11 = Σ_i multiply10_i
-        var sum11 = ArenaView(164, batch);   // reuses floats of embedOut (free after step 7)
+        var sum11 = ArenaView(162, batch);   // reuses floats of embedOut (free after step 7)
         for (int r = 0; r < batch; r++)
         {
             float sum = 0f;
@@ -194,22 +194,22 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         Observe(9, sum11, batch);
 
         // 11. affine12 = −sum11
-        var affine12 = ArenaView(162, batch);   // reuses floats of multiply10 (free after step 10)
+        var affine12 = ArenaView(163, batch);   // reuses floats of embedOut (free after step 7)
         global::GraphGen.Kernels.Elementwise.Negate(sum11, affine12);
         Observe(10, affine12, batch);
 
         // 12. difference2 = select4 − select6
-        var difference2 = ArenaView(163, batch * 2);   // reuses floats of sum11 (free after step 11)
+        var difference2 = ArenaView(166, batch * 2);   // reuses floats of embedOut (free after step 7)
         global::GraphGen.Kernels.Elementwise.Subtract(select4, select6, difference2);
         Observe(11, difference2, batch);
 
         // 13. multiply14 = difference2 ⊙ difference2
-        var multiply14 = ArenaView(165, batch * 2);   // reuses floats of embedOut (free after step 7)
+        var multiply14 = ArenaView(160, batch * 2);   // reuses floats of multiply10 (free after step 10)
         global::GraphGen.Kernels.Elementwise.Multiply(difference2, difference2, multiply14);
         Observe(12, multiply14, batch);
 
         // 14. Sum: sum15 = Σ_i multiply14_i
-        var sum15 = ArenaView(167, batch);   // reuses floats of embedOut (free after step 7)
+        var sum15 = ArenaView(162, batch);   // reuses floats of sum11 (free after step 11)
         for (int r = 0; r < batch; r++)
         {
             float sum = 0f;
@@ -220,22 +220,22 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         Observe(13, sum15, batch);
 
         // 15. affine16 = −sum15
-        var affine16 = ArenaView(165, batch);   // reuses floats of multiply14 (free after step 14)
+        var affine16 = ArenaView(174, batch);   // reuses floats of select6 (free after step 12)
         global::GraphGen.Kernels.Elementwise.Negate(sum15, affine16);
         Observe(14, affine16, batch);
 
         // 16. difference3 = select4 − select7
-        var difference3 = ArenaView(166, batch * 2);   // reuses floats of sum15 (free after step 15)
+        var difference3 = ArenaView(168, batch * 2);   // reuses floats of embedOut (free after step 7)
         global::GraphGen.Kernels.Elementwise.Subtract(select4, select7, difference3);
         Observe(15, difference3, batch);
 
         // 17. multiply18 = difference3 ⊙ difference3
-        var multiply18 = ArenaView(168, batch * 2);   // reuses floats of embedOut (free after step 7)
+        var multiply18 = ArenaView(160, batch * 2);   // reuses floats of multiply14 (free after step 14)
         global::GraphGen.Kernels.Elementwise.Multiply(difference3, difference3, multiply18);
         Observe(16, multiply18, batch);
 
         // 18. Sum: sum19 = Σ_i multiply18_i
-        var sum19 = ArenaView(172, batch);   // reuses floats of select5 (free after step 8)
+        var sum19 = ArenaView(162, batch);   // reuses floats of sum15 (free after step 15)
         for (int r = 0; r < batch; r++)
         {
             float sum = 0f;
@@ -246,22 +246,22 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         Observe(17, sum19, batch);
 
         // 19. affine20 = −sum19
-        var affine20 = ArenaView(168, batch);   // reuses floats of multiply18 (free after step 18)
+        var affine20 = ArenaView(175, batch);   // reuses floats of select6 (free after step 12)
         global::GraphGen.Kernels.Elementwise.Negate(sum19, affine20);
         Observe(18, affine20, batch);
 
         // 20. difference4 = select4 − select8
-        var difference4 = ArenaView(172, batch * 2);   // reuses floats of sum19 (free after step 19)
+        var difference4 = ArenaView(172, batch * 2);   // reuses floats of select5 (free after step 8)
         global::GraphGen.Kernels.Elementwise.Subtract(select4, select8, difference4);
         Observe(19, difference4, batch);
 
         // 21. multiply22 = difference4 ⊙ difference4
-        var multiply22 = ArenaView(169, batch * 2);   // reuses floats of select4 (free after step 20)
+        var multiply22 = ArenaView(160, batch * 2);   // reuses floats of multiply18 (free after step 18)
         global::GraphGen.Kernels.Elementwise.Multiply(difference4, difference4, multiply22);
         Observe(20, multiply22, batch);
 
         // 22. Sum: sum23 = Σ_i multiply22_i
-        var sum23 = ArenaView(171, batch);   // reuses floats of select4 (free after step 20)
+        var sum23 = ArenaView(162, batch);   // reuses floats of sum19 (free after step 19)
         for (int r = 0; r < batch; r++)
         {
             float sum = 0f;
@@ -272,12 +272,12 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         Observe(21, sum23, batch);
 
         // 23. affine24 = −sum23
-        var affine24 = ArenaView(169, batch);   // reuses floats of multiply22 (free after step 22)
+        var affine24 = ArenaView(160, batch);   // reuses floats of multiply22 (free after step 22)
         global::GraphGen.Kernels.Elementwise.Negate(sum23, affine24);
         Observe(22, affine24, batch);
 
         // 24. Concat: concat25[:, 0:1] = affine12
-        var concat25 = ArenaView(174, batch * 4);   // reuses floats of select7 (free after step 16)
+        var concat25 = ArenaView(330, batch * 4);
         for (int r = 0; r < batch; r++)
             affine12.Slice(r * 1, 1).CopyTo(concat25.Slice(r * 4, 1));
         Observe(23, concat25, batch);
@@ -304,8 +304,8 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
         // 28. SoftmaxCrossEntropy(concat25, positive), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        var concat25 = ArenaView(174, batch * 4);
-        var dConcat25 = ArenaView(168, batch * 4);
+        var concat25 = ArenaView(330, batch * 4);
+        var dConcat25 = ArenaView(160, batch * 4);
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(concat25, positive, withGradient ? dConcat25 : default, batch, 4);
 
         return term0;
@@ -318,32 +318,32 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
     protected override void RunBackward(global::System.ReadOnlySpan<float> digits, int batch)
     {
         // 29. Concat backward: dAffine12 = dConcat25[:, 0:1]
-        var dConcat25 = ArenaView(168, batch * 4);
-        var dAffine12 = ArenaView(162, batch);
+        var dConcat25 = ArenaView(160, batch * 4);
+        var dAffine12 = ArenaView(174, batch);
         for (int r = 0; r < batch; r++)
             dConcat25.Slice(r * 4, 1).CopyTo(dAffine12.Slice(r * 1, 1));
 
         // 30. Concat backward: dAffine16 = dConcat25[:, 1:2]
-        var dAffine16 = ArenaView(165, batch);
+        var dAffine16 = ArenaView(175, batch);
         for (int r = 0; r < batch; r++)
             dConcat25.Slice(r * 4 + 1, 1).CopyTo(dAffine16.Slice(r * 1, 1));
 
         // 31. Concat backward: dAffine20 = dConcat25[:, 2:3]
-        var dAffine20 = ArenaView(178, batch);
+        var dAffine20 = ArenaView(170, batch);
         for (int r = 0; r < batch; r++)
             dConcat25.Slice(r * 4 + 2, 1).CopyTo(dAffine20.Slice(r * 1, 1));
 
         // 32. Concat backward: dAffine24 = dConcat25[:, 3:4]
-        var dAffine24 = ArenaView(179, batch);
+        var dAffine24 = ArenaView(171, batch);
         for (int r = 0; r < batch; r++)
             dConcat25.Slice(r * 4 + 3, 1).CopyTo(dAffine24.Slice(r * 1, 1));
 
         // 33. Scale backward: dSum23 = -1·dAffine24
-        var dSum23 = ArenaView(168, batch);   // reuses floats of dConcat25 (free after step 32)
+        var dSum23 = ArenaView(162, batch);   // reuses floats of dConcat25 (free after step 32)
         global::GraphGen.Kernels.Elementwise.Negate(dAffine24, dSum23);
 
         // 34. Sum backward: every dMultiply22[r, i] = dSum23[r]   (the gradient of a sum is copied to each term)
-        var dMultiply22 = ArenaView(169, batch * 2);   // reuses floats of dConcat25 (free after step 32)
+        var dMultiply22 = ArenaView(160, batch * 2);   // reuses floats of dConcat25 (free after step 32)
         for (int r = 0; r < batch; r++)
         {
             for (int c = 0, i = r * 2; c < 2; c++, i++)
@@ -352,164 +352,161 @@ partial class ContrastiveEncoder : global::GraphGen.TrainableNetwork<int>, globa
 
         // 35. Multiply backward: dDifference4 = dMultiply22 ⊙ difference4
         var difference4 = ArenaView(172, batch * 2);
-        var dDifference4 = ArenaView(179, batch * 2);   // reuses floats of dAffine24 (free after step 33)
+        var dDifference4 = ArenaView(162, batch * 2);   // reuses floats of dSum23 (free after step 34)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply22, difference4, dDifference4);
 
         // 36. Multiply backward: dDifference4 += dMultiply22 ⊙ difference4
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply22, difference4, dDifference4);
 
-        // 37. Subtract backward: dSelect4 = dDifference4
-        var dSelect4 = ArenaView(168, batch * 2);   // reuses floats of dMultiply22 (free after step 36)
-        dDifference4.CopyTo(dSelect4);
-
-        // 38. Subtract backward: dSelect8 = −dDifference4
-        var dSelect8 = ArenaView(170, batch * 2);   // reuses floats of dMultiply22 (free after step 36)
+        // 37. Subtract backward: dSelect8 = −dDifference4
+        var dSelect8 = ArenaView(160, batch * 2);   // reuses floats of dMultiply22 (free after step 36)
         global::GraphGen.Kernels.Elementwise.Negate(dDifference4, dSelect8);
 
-        // 39. Scale backward: dSum19 = -1·dAffine20
+        // 38. Scale backward: dSum19 = -1·dAffine20
         var dSum19 = ArenaView(172, batch);   // reuses floats of difference4 (free after step 36)
         global::GraphGen.Kernels.Elementwise.Negate(dAffine20, dSum19);
 
-        // 40. Sum backward: every dMultiply18[r, i] = dSum19[r]   (the gradient of a sum is copied to each term)
-        var dMultiply18 = ArenaView(178, batch * 2);   // reuses floats of dAffine20 (free after step 39)
+        // 39. Sum backward: every dMultiply18[r, i] = dSum19[r]   (the gradient of a sum is copied to each term)
+        var dMultiply18 = ArenaView(170, batch * 2);   // reuses floats of dAffine20 (free after step 38)
         for (int r = 0; r < batch; r++)
         {
             for (int c = 0, i = r * 2; c < 2; c++, i++)
                 dMultiply18[i] = dSum19[r];
         }
 
-        // 41. Multiply backward: dDifference3 = dMultiply18 ⊙ difference3
-        var difference3 = ArenaView(166, batch * 2);
-        var dDifference3 = ArenaView(172, batch * 2);   // reuses floats of dSum19 (free after step 40)
+        // 40. Multiply backward: dDifference3 = dMultiply18 ⊙ difference3
+        var difference3 = ArenaView(168, batch * 2);
+        var dDifference3 = ArenaView(172, batch * 2);   // reuses floats of dSum19 (free after step 39)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply18, difference3, dDifference3);
 
-        // 42. Multiply backward: dDifference3 += dMultiply18 ⊙ difference3
+        // 41. Multiply backward: dDifference3 += dMultiply18 ⊙ difference3
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply18, difference3, dDifference3);
 
-        // 43. Subtract backward: dSelect4 += dDifference3
+        // 42. Subtract backward: dSelect4 += dDifference3
+        var dSelect4 = dDifference4;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Elementwise.Accumulate(dDifference3, dSelect4);
 
-        // 44. Subtract backward: dSelect7 = −dDifference3
-        var dSelect7 = ArenaView(166, batch * 2);   // reuses floats of difference3 (free after step 42)
+        // 43. Subtract backward: dSelect7 = −dDifference3
+        var dSelect7 = ArenaView(168, batch * 2);   // reuses floats of difference3 (free after step 41)
         global::GraphGen.Kernels.Elementwise.Negate(dDifference3, dSelect7);
 
-        // 45. Scale backward: dSum15 = -1·dAffine16
-        var dSum15 = ArenaView(172, batch);   // reuses floats of dDifference3 (free after step 44)
+        // 44. Scale backward: dSum15 = -1·dAffine16
+        var dSum15 = ArenaView(172, batch);   // reuses floats of dDifference3 (free after step 43)
         global::GraphGen.Kernels.Elementwise.Negate(dAffine16, dSum15);
 
-        // 46. Sum backward: every dMultiply14[r, i] = dSum15[r]   (the gradient of a sum is copied to each term)
-        var dMultiply14 = ArenaView(178, batch * 2);   // reuses floats of dMultiply18 (free after step 42)
+        // 45. Sum backward: every dMultiply14[r, i] = dSum15[r]   (the gradient of a sum is copied to each term)
+        var dMultiply14 = ArenaView(170, batch * 2);   // reuses floats of dMultiply18 (free after step 41)
         for (int r = 0; r < batch; r++)
         {
             for (int c = 0, i = r * 2; c < 2; c++, i++)
                 dMultiply14[i] = dSum15[r];
         }
 
-        // 47. Multiply backward: dDifference2 = dMultiply14 ⊙ difference2
-        var difference2 = ArenaView(163, batch * 2);
-        var dDifference2 = ArenaView(172, batch * 2);   // reuses floats of dSum15 (free after step 46)
+        // 46. Multiply backward: dDifference2 = dMultiply14 ⊙ difference2
+        var difference2 = ArenaView(166, batch * 2);
+        var dDifference2 = ArenaView(172, batch * 2);   // reuses floats of dSum15 (free after step 45)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply14, difference2, dDifference2);
 
-        // 48. Multiply backward: dDifference2 += dMultiply14 ⊙ difference2
+        // 47. Multiply backward: dDifference2 += dMultiply14 ⊙ difference2
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply14, difference2, dDifference2);
 
-        // 49. Subtract backward: dSelect4 += dDifference2
+        // 48. Subtract backward: dSelect4 += dDifference2
         global::GraphGen.Kernels.Elementwise.Accumulate(dDifference2, dSelect4);
 
-        // 50. Subtract backward: dSelect6 = −dDifference2
-        var dSelect6 = ArenaView(163, batch * 2);   // reuses floats of difference2 (free after step 48)
+        // 49. Subtract backward: dSelect6 = −dDifference2
+        var dSelect6 = ArenaView(166, batch * 2);   // reuses floats of difference2 (free after step 47)
         global::GraphGen.Kernels.Elementwise.Negate(dDifference2, dSelect6);
 
-        // 51. Scale backward: dSum11 = -1·dAffine12
-        var dSum11 = ArenaView(165, batch);   // reuses floats of dAffine16 (free after step 45)
+        // 50. Scale backward: dSum11 = -1·dAffine12
+        var dSum11 = ArenaView(172, batch);   // reuses floats of dDifference2 (free after step 49)
         global::GraphGen.Kernels.Elementwise.Negate(dAffine12, dSum11);
 
-        // 52. Sum backward: every dMultiply10[r, i] = dSum11[r]   (the gradient of a sum is copied to each term)
-        var dMultiply10 = ArenaView(172, batch * 2);   // reuses floats of dDifference2 (free after step 50)
+        // 51. Sum backward: every dMultiply10[r, i] = dSum11[r]   (the gradient of a sum is copied to each term)
+        var dMultiply10 = ArenaView(170, batch * 2);   // reuses floats of dMultiply14 (free after step 47)
         for (int r = 0; r < batch; r++)
         {
             for (int c = 0, i = r * 2; c < 2; c++, i++)
                 dMultiply10[i] = dSum11[r];
         }
 
-        // 53. Multiply backward: dDifference = dMultiply10 ⊙ difference
-        var difference = ArenaView(160, batch * 2);
-        var dDifference = ArenaView(178, batch * 2);   // reuses floats of dMultiply14 (free after step 48)
+        // 52. Multiply backward: dDifference = dMultiply10 ⊙ difference
+        var difference = ArenaView(164, batch * 2);
+        var dDifference = ArenaView(172, batch * 2);   // reuses floats of dSum11 (free after step 51)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply10, difference, dDifference);
 
-        // 54. Multiply backward: dDifference += dMultiply10 ⊙ difference
+        // 53. Multiply backward: dDifference += dMultiply10 ⊙ difference
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply10, difference, dDifference);
 
-        // 55. Subtract backward: dSelect4 += dDifference
+        // 54. Subtract backward: dSelect4 += dDifference
         global::GraphGen.Kernels.Elementwise.Accumulate(dDifference, dSelect4);
 
-        // 56. Subtract backward: dSelect5 = −dDifference
-        var dSelect5 = ArenaView(160, batch * 2);   // reuses floats of difference (free after step 54)
+        // 55. Subtract backward: dSelect5 = −dDifference
+        var dSelect5 = ArenaView(164, batch * 2);   // reuses floats of difference (free after step 53)
         global::GraphGen.Kernels.Elementwise.Negate(dDifference, dSelect5);
 
-        // 57. dEmbedOut = 0: the ops below each add to a slice of it
-        var dEmbedOut = ArenaView(178, batch * 10);   // reuses floats of dDifference (free after step 56)
+        // 56. dEmbedOut = 0: the ops below each add to a slice of it
+        var dEmbedOut = ArenaView(320, batch * 10);
         dEmbedOut.Clear();
 
-        // 58. Unstack backward: dEmbedOut[4] += dSelect8
+        // 57. Unstack backward: dEmbedOut[4] += dSelect8
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 2; j++)
                 dEmbedOut[r * 10 + 8 + j] += dSelect8[r * 2 + j];
         }
 
-        // 59. Unstack backward: dEmbedOut[3] += dSelect7
+        // 58. Unstack backward: dEmbedOut[3] += dSelect7
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 2; j++)
                 dEmbedOut[r * 10 + 6 + j] += dSelect7[r * 2 + j];
         }
 
-        // 60. Unstack backward: dEmbedOut[2] += dSelect6
+        // 59. Unstack backward: dEmbedOut[2] += dSelect6
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 2; j++)
                 dEmbedOut[r * 10 + 4 + j] += dSelect6[r * 2 + j];
         }
 
-        // 61. Unstack backward: dEmbedOut[1] += dSelect5
+        // 60. Unstack backward: dEmbedOut[1] += dSelect5
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 2; j++)
                 dEmbedOut[r * 10 + 2 + j] += dSelect5[r * 2 + j];
         }
 
-        // 62. Unstack backward: dEmbedOut[0] += dSelect4
+        // 61. Unstack backward: dEmbedOut[0] += dSelect4
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 2; j++)
                 dEmbedOut[r * 10 + j] += dSelect4[r * 2 + j];
         }
 
-        // 63. Dense "embed.out" backward, weight: dW = dEmbedOutᵀ · relu2   (W = embed.out.weight)
+        // 62. Dense "embed.out" backward, weight: dW = dEmbedOutᵀ · relu2   (W = embed.out.weight)
         //      dW[o, i] = Σ_r dEmbedOut[r, o] · relu2[r, i]   (summed over the batch)
         var relu2 = ArenaView(0, batch * 160);
         var dEmbedOutWeight = GradientView(2080, 64);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dEmbedOut, relu2, dEmbedOutWeight, 2, 32, batch * 5);
 
-        // 64. Dense "embed.out" backward, bias: db[o] = Σ_r dEmbedOut[r, o]   (b = embed.out.bias)
+        // 63. Dense "embed.out" backward, bias: db[o] = Σ_r dEmbedOut[r, o]   (b = embed.out.bias)
         var dEmbedOutBias = GradientView(2144, 2);
         global::GraphGen.Kernels.Bias.SumRows(dEmbedOut, dEmbedOutBias, batch * 5, 2, accumulate: false);
 
-        // 65. Dense "embed.out" backward, input: dRelu2 = dEmbedOut · W
+        // 64. Dense "embed.out" backward, input: dRelu2 = dEmbedOut · W
         //      dRelu2[r, i] = Σ_o dEmbedOut[r, o] · W[o, i]
         //    then Relu backward: dEmbedFc = dRelu2 where relu2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dRelu2 is never stored
         var embedOutWeight = ParameterView(2080, 64);
-        var dEmbedFc = ArenaView(188, batch * 160);
+        var dEmbedFc = ArenaView(160, batch * 160);   // reuses floats of dDifference4 (free after step 61)
         global::GraphGen.Kernels.Gemm.Multiply(dEmbedOut, embedOutWeight, dEmbedFc, batch * 5, 32, 2, new global::GraphGen.Kernels.Relu(), derivativeSource: relu2);
 
-        // 66. Dense "embed.fc" backward, weight: dW = dEmbedFcᵀ · digits   (W = embed.fc.weight)
+        // 65. Dense "embed.fc" backward, weight: dW = dEmbedFcᵀ · digits   (W = embed.fc.weight)
         //      dW[o, i] = Σ_r dEmbedFc[r, o] · digits[r, i]   (summed over the batch)
         var dEmbedFcWeight = GradientView(0, 2048);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dEmbedFc, digits, dEmbedFcWeight, 32, 64, batch * 5);
 
-        // 67. Dense "embed.fc" backward, bias: db[o] = Σ_r dEmbedFc[r, o]   (b = embed.fc.bias)
+        // 66. Dense "embed.fc" backward, bias: db[o] = Σ_r dEmbedFc[r, o]   (b = embed.fc.bias)
         var dEmbedFcBias = GradientView(2048, 32);
         global::GraphGen.Kernels.Bias.SumRows(dEmbedFc, dEmbedFcBias, batch * 5, 32, accumulate: false);
     }

@@ -47,7 +47,7 @@ partial class MnistMlp
             //      W = fc3.weight [10, 128], b = fc3.bias [10]
             var fc3Weight = ParameterView(233856, 1280);
             var fc3Bias = ParameterView(235136, 10);
-            var fc3 = ArenaView(384, batch * 10);
+            var fc3 = ArenaView(640, batch * 10);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, h2, fc3Weight, fc3, batch, 10, 128, bias: fc3Bias);
             Observe(2, fc3, batch);
         }
@@ -58,9 +58,9 @@ partial class MnistMlp
             // 4. SoftmaxCrossEntropy(fc3, digit), N = B
             //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
             //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-            var fc3 = ArenaView(384, batch * 10);
+            var fc3 = ArenaView(640, batch * 10);
             var digit = TargetView(batch);
-            var dFc3 = ArenaView(394, batch * 10);
+            var dFc3 = ArenaView(384, batch * 10);
             global::GraphGen.Gpu.Kernels.Losses.SoftmaxCrossEntropy(Device, fc3, digit, withGradient ? dFc3 : default, batch, 10, result: LossTerm(0));
         }
 
@@ -79,7 +79,7 @@ partial class MnistMlp
         {
             // 5. Dense "fc3" backward, weight: dW = dFc3ᵀ · h2   (W = fc3.weight)
             //      dW[o, i] = Σ_r dFc3[r, o] · h2[r, i]   (summed over the batch)
-            var dFc3 = ArenaView(394, batch * 10);
+            var dFc3 = ArenaView(384, batch * 10);
             var h2 = ArenaView(256, batch * 128);
             var dFc3Weight = GradientView(233856, 1280);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dFc3, h2, dFc3Weight, 10, 128, batch);
@@ -93,7 +93,7 @@ partial class MnistMlp
             //    then Relu backward: dFc2 = dH2 where h2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied in the GEMM epilogue, so dH2 is never stored
             var fc3Weight = ParameterView(233856, 1280);
-            var dFc2 = ArenaView(404, batch * 128);
+            var dFc2 = ArenaView(512, batch * 128);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dFc3, fc3Weight, dFc2, batch, 128, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: h2);
 
             // 8. Dense "fc2" backward, weight: dW = dFc2ᵀ · h1   (W = fc2.weight)
@@ -111,7 +111,7 @@ partial class MnistMlp
             //    then Relu backward: dFc1 = dH1 where h1 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
             //    fused: Relu′ is applied in the GEMM epilogue, so dH1 is never stored
             var fc2Weight = ParameterView(200960, 32768);
-            var dFc1 = ArenaView(532, batch * 256);
+            var dFc1 = ArenaView(256, batch * 256);   // reuses floats of dFc3 (free after step 7)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dFc2, fc2Weight, dFc1, batch, 256, 128, new global::GraphGen.Kernels.Relu(), derivativeSource: h1);
 
             // 11. Dense "fc1" backward, weight: dW = dFc1ᵀ · pixels   (W = fc1.weight)

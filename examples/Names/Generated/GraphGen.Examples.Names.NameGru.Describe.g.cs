@@ -2087,260 +2087,196 @@ partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
           n17 [label="x16\nUnstack  [B, 24]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n19 [label="updateX\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n20 [label="updateH\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n21 [label="add21\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n22 [label="z\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n23 [label="resetX\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n24 [label="resetH\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n25 [label="add25\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n26 [label="r_\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n27 [label="candidateX\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n28 [label="candidateH\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n29 [label="multiply29\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n30 [label="add30\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n31 [label="candidate\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n32 [label="affine32\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n34 [label="multiply34\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n35 [label="h2\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n36 [label="updateX2\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n37 [label="updateH2\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n38 [label="add38\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n39 [label="z2\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n40 [label="resetX2\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n41 [label="resetH2\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n42 [label="add42\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n43 [label="r_2\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n44 [label="candidateX2\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n45 [label="candidateH2\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n46 [label="multiply46\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n47 [label="add47\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n48 [label="candidate2\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n49 [label="affine49\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n51 [label="multiply51\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n52 [label="h3\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n53 [label="updateX3\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n54 [label="updateH3\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n55 [label="add55\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n56 [label="z3\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n57 [label="resetX3\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n58 [label="resetH3\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n59 [label="add59\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n60 [label="r_3\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n61 [label="candidateX3\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n62 [label="candidateH3\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n63 [label="multiply63\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n64 [label="add64\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n65 [label="candidate3\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n66 [label="affine66\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n68 [label="multiply68\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n69 [label="h4\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n70 [label="updateX4\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n71 [label="updateH4\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n72 [label="add72\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n73 [label="z4\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n74 [label="resetX4\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n75 [label="resetH4\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n76 [label="add76\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n77 [label="r_4\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n78 [label="candidateX4\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n79 [label="candidateH4\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n80 [label="multiply80\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n81 [label="add81\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n82 [label="candidate4\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n83 [label="affine83\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n85 [label="multiply85\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n86 [label="h5\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n87 [label="updateX5\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n88 [label="updateH5\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n89 [label="add89\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n90 [label="z5\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n91 [label="resetX5\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n92 [label="resetH5\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n93 [label="add93\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n94 [label="r_5\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n95 [label="candidateX5\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n96 [label="candidateH5\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n97 [label="multiply97\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n98 [label="add98\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n99 [label="candidate5\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n100 [label="affine100\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n102 [label="multiply102\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n103 [label="h6\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n104 [label="updateX6\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n105 [label="updateH6\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n106 [label="add106\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n107 [label="z6\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n108 [label="resetX6\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n109 [label="resetH6\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n110 [label="add110\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n111 [label="r_6\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n112 [label="candidateX6\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n113 [label="candidateH6\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n114 [label="multiply114\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n115 [label="add115\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n116 [label="candidate6\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n117 [label="affine117\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n119 [label="multiply119\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n120 [label="h7\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n121 [label="updateX7\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n122 [label="updateH7\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n123 [label="add123\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n124 [label="z7\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n125 [label="resetX7\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n126 [label="resetH7\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n127 [label="add127\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n128 [label="r_7\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n129 [label="candidateX7\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n130 [label="candidateH7\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n131 [label="multiply131\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n132 [label="add132\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n133 [label="candidate7\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n134 [label="affine134\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n136 [label="multiply136\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n137 [label="h8\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n138 [label="updateX8\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n139 [label="updateH8\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n140 [label="add140\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n141 [label="z8\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n142 [label="resetX8\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n143 [label="resetH8\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n144 [label="add144\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n145 [label="r_8\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n146 [label="candidateX8\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n147 [label="candidateH8\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n148 [label="multiply148\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n149 [label="add149\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n150 [label="candidate8\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n151 [label="affine151\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n153 [label="multiply153\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n154 [label="h9\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n155 [label="updateX9\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n156 [label="updateH9\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n157 [label="add157\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n158 [label="z9\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n159 [label="resetX9\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n160 [label="resetH9\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n161 [label="add161\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n162 [label="r_9\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n163 [label="candidateX9\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n164 [label="candidateH9\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n165 [label="multiply165\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n166 [label="add166\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n167 [label="candidate9\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n168 [label="affine168\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n170 [label="multiply170\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n171 [label="h10\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n172 [label="updateX10\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n173 [label="updateH10\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n174 [label="add174\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n175 [label="z10\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n176 [label="resetX10\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n177 [label="resetH10\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n178 [label="add178\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n179 [label="r_10\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n180 [label="candidateX10\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n181 [label="candidateH10\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n182 [label="multiply182\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n183 [label="add183\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n184 [label="candidate10\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n185 [label="affine185\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n187 [label="multiply187\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n188 [label="h11\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n189 [label="updateX11\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n190 [label="updateH11\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n191 [label="add191\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n192 [label="z11\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n193 [label="resetX11\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n194 [label="resetH11\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n195 [label="add195\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n196 [label="r_11\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n197 [label="candidateX11\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n198 [label="candidateH11\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n199 [label="multiply199\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n200 [label="add200\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n201 [label="candidate11\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n202 [label="affine202\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n204 [label="multiply204\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n205 [label="h12\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n206 [label="updateX12\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n207 [label="updateH12\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n208 [label="add208\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n209 [label="z12\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n210 [label="resetX12\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n211 [label="resetH12\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n212 [label="add212\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n213 [label="r_12\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n214 [label="candidateX12\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n215 [label="candidateH12\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n216 [label="multiply216\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n217 [label="add217\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n218 [label="candidate12\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n219 [label="affine219\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n221 [label="multiply221\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n222 [label="h13\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n223 [label="updateX13\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n224 [label="updateH13\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n225 [label="add225\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n226 [label="z13\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n227 [label="resetX13\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n228 [label="resetH13\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n229 [label="add229\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n230 [label="r_13\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n231 [label="candidateX13\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n232 [label="candidateH13\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n233 [label="multiply233\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n234 [label="add234\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n235 [label="candidate13\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n236 [label="affine236\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n238 [label="multiply238\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n239 [label="h14\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n240 [label="updateX14\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n241 [label="updateH14\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n242 [label="add242\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n243 [label="z14\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n244 [label="resetX14\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n245 [label="resetH14\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n246 [label="add246\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n247 [label="r_14\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n248 [label="candidateX14\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n249 [label="candidateH14\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n250 [label="multiply250\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n251 [label="add251\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n252 [label="candidate14\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n253 [label="affine253\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n255 [label="multiply255\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n256 [label="h15\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n257 [label="updateX15\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n258 [label="updateH15\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n259 [label="add259\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n260 [label="z15\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n261 [label="resetX15\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n262 [label="resetH15\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n263 [label="add263\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n264 [label="r_15\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n265 [label="candidateX15\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n266 [label="candidateH15\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n267 [label="multiply267\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n268 [label="add268\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n269 [label="candidate15\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n270 [label="affine270\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n272 [label="multiply272\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n273 [label="h16\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n274 [label="updateX16\nDense \"update.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n275 [label="updateH16\nDense \"update.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n276 [label="add276\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n277 [label="z16\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n278 [label="resetX16\nDense \"reset.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n279 [label="resetH16\nDense \"reset.h\"  [B, 128]\n16,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n280 [label="add280\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n281 [label="r_16\nSigmoid  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n282 [label="candidateX16\nDense \"candidate.x\"  [B, 128]\n3,200 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n283 [label="candidateH16\nDense \"candidate.h\"  [B, 128]\n16,512 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n284 [label="multiply284\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n285 [label="add285\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n286 [label="candidate16\nTanh  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n287 [label="affine287\nScale  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n289 [label="multiply289\nMultiply  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n290 [label="h17\nAdd  [B, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n291 [label="stack291\nStack  [B, 16, 128]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n292 [label="head\nDense \"head\"  [B, 16, 32]\n4,128 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n294 [label="softmaxCrossEntropy294\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -2364,515 +2300,388 @@ partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
           s17 [label="229. Stack backward\n→ dH15", fillcolor="#fff1dc"];
           s18 [label="230. Stack backward\n→ dH16", fillcolor="#fff1dc"];
           s19 [label="231. Stack backward\n→ dH17", fillcolor="#fff1dc"];
-          s20 [label="232. Add backward\n→ dMultiply288", fillcolor="#fff1dc"];
-          s21 [label="233. Add backward\n→ dMultiply289", fillcolor="#fff1dc"];
-          s22 [label="234. Multiply backward\n→ dZ16", fillcolor="#fff1dc"];
-          s23 [label="235. Multiply backward\n→ dH16", fillcolor="#fff1dc"];
-          s24 [label="236. Multiply backward + Scale backward\n→ dZ16", fillcolor="#fff1dc"];
-          s25 [label="237. Multiply backward + Tanh backward\n→ dAdd285", fillcolor="#fff1dc"];
-          s26 [label="238. Add backward\n→ dCandidateX16", fillcolor="#fff1dc"];
-          s27 [label="239. Add backward\n→ dMultiply284", fillcolor="#fff1dc"];
-          s28 [label="240. Multiply backward\n→ dCandidateH16", fillcolor="#fff1dc"];
-          s29 [label="241. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s30 [label="242. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s31 [label="243. dense candidate.h dx\n→ dH16", fillcolor="#fff1dc"];
-          s32 [label="244. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s33 [label="245. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s34 [label="246. dense candidate.x dx\n→ dX16", fillcolor="#fff1dc"];
-          s35 [label="247. Multiply backward + Sigmoid backward\n→ dAdd280", fillcolor="#fff1dc"];
-          s36 [label="248. Add backward\n→ dResetX16", fillcolor="#fff1dc"];
-          s37 [label="249. Add backward\n→ dResetH16", fillcolor="#fff1dc"];
-          s38 [label="250. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s39 [label="251. dense reset.h dx\n→ dH16", fillcolor="#fff1dc"];
-          s40 [label="252. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s41 [label="253. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s42 [label="254. dense reset.x dx\n→ dX16", fillcolor="#fff1dc"];
-          s43 [label="255. Sigmoid backward\n→ dAdd276", fillcolor="#fff1dc"];
-          s44 [label="256. Add backward\n→ dUpdateX16", fillcolor="#fff1dc"];
-          s45 [label="257. Add backward\n→ dUpdateH16", fillcolor="#fff1dc"];
-          s46 [label="258. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s47 [label="259. dense update.h dx\n→ dH16", fillcolor="#fff1dc"];
-          s48 [label="260. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s49 [label="261. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s50 [label="262. dense update.x dx\n→ dX16", fillcolor="#fff1dc"];
-          s51 [label="263. Add backward\n→ dMultiply271", fillcolor="#fff1dc"];
-          s52 [label="264. Add backward\n→ dMultiply272", fillcolor="#fff1dc"];
-          s53 [label="265. Multiply backward\n→ dZ15", fillcolor="#fff1dc"];
-          s54 [label="266. Multiply backward\n→ dH15", fillcolor="#fff1dc"];
-          s55 [label="267. Multiply backward + Scale backward\n→ dZ15", fillcolor="#fff1dc"];
-          s56 [label="268. Multiply backward + Tanh backward\n→ dAdd268", fillcolor="#fff1dc"];
-          s57 [label="269. Add backward\n→ dCandidateX15", fillcolor="#fff1dc"];
-          s58 [label="270. Add backward\n→ dMultiply267", fillcolor="#fff1dc"];
-          s59 [label="271. Multiply backward\n→ dCandidateH15", fillcolor="#fff1dc"];
-          s60 [label="272. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s61 [label="273. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s62 [label="274. dense candidate.h dx\n→ dH15", fillcolor="#fff1dc"];
-          s63 [label="275. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s64 [label="276. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s65 [label="277. dense candidate.x dx\n→ dX15", fillcolor="#fff1dc"];
-          s66 [label="278. Multiply backward + Sigmoid backward\n→ dAdd263", fillcolor="#fff1dc"];
-          s67 [label="279. Add backward\n→ dResetX15", fillcolor="#fff1dc"];
-          s68 [label="280. Add backward\n→ dResetH15", fillcolor="#fff1dc"];
-          s69 [label="281. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s70 [label="282. dense reset.h dx\n→ dH15", fillcolor="#fff1dc"];
-          s71 [label="283. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s72 [label="284. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s73 [label="285. dense reset.x dx\n→ dX15", fillcolor="#fff1dc"];
-          s74 [label="286. Sigmoid backward\n→ dAdd259", fillcolor="#fff1dc"];
-          s75 [label="287. Add backward\n→ dUpdateX15", fillcolor="#fff1dc"];
-          s76 [label="288. Add backward\n→ dUpdateH15", fillcolor="#fff1dc"];
-          s77 [label="289. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s78 [label="290. dense update.h dx\n→ dH15", fillcolor="#fff1dc"];
-          s79 [label="291. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s80 [label="292. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s81 [label="293. dense update.x dx\n→ dX15", fillcolor="#fff1dc"];
-          s82 [label="294. Add backward\n→ dMultiply254", fillcolor="#fff1dc"];
-          s83 [label="295. Add backward\n→ dMultiply255", fillcolor="#fff1dc"];
-          s84 [label="296. Multiply backward\n→ dZ14", fillcolor="#fff1dc"];
-          s85 [label="297. Multiply backward\n→ dH14", fillcolor="#fff1dc"];
-          s86 [label="298. Multiply backward + Scale backward\n→ dZ14", fillcolor="#fff1dc"];
-          s87 [label="299. Multiply backward + Tanh backward\n→ dAdd251", fillcolor="#fff1dc"];
-          s88 [label="300. Add backward\n→ dCandidateX14", fillcolor="#fff1dc"];
-          s89 [label="301. Add backward\n→ dMultiply250", fillcolor="#fff1dc"];
-          s90 [label="302. Multiply backward\n→ dCandidateH14", fillcolor="#fff1dc"];
-          s91 [label="303. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s92 [label="304. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s93 [label="305. dense candidate.h dx\n→ dH14", fillcolor="#fff1dc"];
-          s94 [label="306. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s95 [label="307. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s96 [label="308. dense candidate.x dx\n→ dX14", fillcolor="#fff1dc"];
-          s97 [label="309. Multiply backward + Sigmoid backward\n→ dAdd246", fillcolor="#fff1dc"];
-          s98 [label="310. Add backward\n→ dResetX14", fillcolor="#fff1dc"];
-          s99 [label="311. Add backward\n→ dResetH14", fillcolor="#fff1dc"];
-          s100 [label="312. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s101 [label="313. dense reset.h dx\n→ dH14", fillcolor="#fff1dc"];
-          s102 [label="314. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s103 [label="315. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s104 [label="316. dense reset.x dx\n→ dX14", fillcolor="#fff1dc"];
-          s105 [label="317. Sigmoid backward\n→ dAdd242", fillcolor="#fff1dc"];
-          s106 [label="318. Add backward\n→ dUpdateX14", fillcolor="#fff1dc"];
-          s107 [label="319. Add backward\n→ dUpdateH14", fillcolor="#fff1dc"];
-          s108 [label="320. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s109 [label="321. dense update.h dx\n→ dH14", fillcolor="#fff1dc"];
-          s110 [label="322. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s111 [label="323. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s112 [label="324. dense update.x dx\n→ dX14", fillcolor="#fff1dc"];
-          s113 [label="325. Add backward\n→ dMultiply237", fillcolor="#fff1dc"];
-          s114 [label="326. Add backward\n→ dMultiply238", fillcolor="#fff1dc"];
-          s115 [label="327. Multiply backward\n→ dZ13", fillcolor="#fff1dc"];
-          s116 [label="328. Multiply backward\n→ dH13", fillcolor="#fff1dc"];
-          s117 [label="329. Multiply backward + Scale backward\n→ dZ13", fillcolor="#fff1dc"];
-          s118 [label="330. Multiply backward + Tanh backward\n→ dAdd234", fillcolor="#fff1dc"];
-          s119 [label="331. Add backward\n→ dCandidateX13", fillcolor="#fff1dc"];
-          s120 [label="332. Add backward\n→ dMultiply233", fillcolor="#fff1dc"];
-          s121 [label="333. Multiply backward\n→ dCandidateH13", fillcolor="#fff1dc"];
-          s122 [label="334. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s123 [label="335. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s124 [label="336. dense candidate.h dx\n→ dH13", fillcolor="#fff1dc"];
-          s125 [label="337. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s126 [label="338. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s127 [label="339. dense candidate.x dx\n→ dX13", fillcolor="#fff1dc"];
-          s128 [label="340. Multiply backward + Sigmoid backward\n→ dAdd229", fillcolor="#fff1dc"];
-          s129 [label="341. Add backward\n→ dResetX13", fillcolor="#fff1dc"];
-          s130 [label="342. Add backward\n→ dResetH13", fillcolor="#fff1dc"];
-          s131 [label="343. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s132 [label="344. dense reset.h dx\n→ dH13", fillcolor="#fff1dc"];
-          s133 [label="345. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s134 [label="346. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s135 [label="347. dense reset.x dx\n→ dX13", fillcolor="#fff1dc"];
-          s136 [label="348. Sigmoid backward\n→ dAdd225", fillcolor="#fff1dc"];
-          s137 [label="349. Add backward\n→ dUpdateX13", fillcolor="#fff1dc"];
-          s138 [label="350. Add backward\n→ dUpdateH13", fillcolor="#fff1dc"];
-          s139 [label="351. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s140 [label="352. dense update.h dx\n→ dH13", fillcolor="#fff1dc"];
-          s141 [label="353. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s142 [label="354. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s143 [label="355. dense update.x dx\n→ dX13", fillcolor="#fff1dc"];
-          s144 [label="356. Add backward\n→ dMultiply220", fillcolor="#fff1dc"];
-          s145 [label="357. Add backward\n→ dMultiply221", fillcolor="#fff1dc"];
-          s146 [label="358. Multiply backward\n→ dZ12", fillcolor="#fff1dc"];
-          s147 [label="359. Multiply backward\n→ dH12", fillcolor="#fff1dc"];
-          s148 [label="360. Multiply backward + Scale backward\n→ dZ12", fillcolor="#fff1dc"];
-          s149 [label="361. Multiply backward + Tanh backward\n→ dAdd217", fillcolor="#fff1dc"];
-          s150 [label="362. Add backward\n→ dCandidateX12", fillcolor="#fff1dc"];
-          s151 [label="363. Add backward\n→ dMultiply216", fillcolor="#fff1dc"];
-          s152 [label="364. Multiply backward\n→ dCandidateH12", fillcolor="#fff1dc"];
-          s153 [label="365. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s154 [label="366. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s155 [label="367. dense candidate.h dx\n→ dH12", fillcolor="#fff1dc"];
-          s156 [label="368. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s157 [label="369. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s158 [label="370. dense candidate.x dx\n→ dX12", fillcolor="#fff1dc"];
-          s159 [label="371. Multiply backward + Sigmoid backward\n→ dAdd212", fillcolor="#fff1dc"];
-          s160 [label="372. Add backward\n→ dResetX12", fillcolor="#fff1dc"];
-          s161 [label="373. Add backward\n→ dResetH12", fillcolor="#fff1dc"];
-          s162 [label="374. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s163 [label="375. dense reset.h dx\n→ dH12", fillcolor="#fff1dc"];
-          s164 [label="376. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s165 [label="377. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s166 [label="378. dense reset.x dx\n→ dX12", fillcolor="#fff1dc"];
-          s167 [label="379. Sigmoid backward\n→ dAdd208", fillcolor="#fff1dc"];
-          s168 [label="380. Add backward\n→ dUpdateX12", fillcolor="#fff1dc"];
-          s169 [label="381. Add backward\n→ dUpdateH12", fillcolor="#fff1dc"];
-          s170 [label="382. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s171 [label="383. dense update.h dx\n→ dH12", fillcolor="#fff1dc"];
-          s172 [label="384. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s173 [label="385. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s174 [label="386. dense update.x dx\n→ dX12", fillcolor="#fff1dc"];
-          s175 [label="387. Add backward\n→ dMultiply203", fillcolor="#fff1dc"];
-          s176 [label="388. Add backward\n→ dMultiply204", fillcolor="#fff1dc"];
-          s177 [label="389. Multiply backward\n→ dZ11", fillcolor="#fff1dc"];
-          s178 [label="390. Multiply backward\n→ dH11", fillcolor="#fff1dc"];
-          s179 [label="391. Multiply backward + Scale backward\n→ dZ11", fillcolor="#fff1dc"];
-          s180 [label="392. Multiply backward + Tanh backward\n→ dAdd200", fillcolor="#fff1dc"];
-          s181 [label="393. Add backward\n→ dCandidateX11", fillcolor="#fff1dc"];
-          s182 [label="394. Add backward\n→ dMultiply199", fillcolor="#fff1dc"];
-          s183 [label="395. Multiply backward\n→ dCandidateH11", fillcolor="#fff1dc"];
-          s184 [label="396. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s185 [label="397. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s186 [label="398. dense candidate.h dx\n→ dH11", fillcolor="#fff1dc"];
-          s187 [label="399. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s188 [label="400. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s189 [label="401. dense candidate.x dx\n→ dX11", fillcolor="#fff1dc"];
-          s190 [label="402. Multiply backward + Sigmoid backward\n→ dAdd195", fillcolor="#fff1dc"];
-          s191 [label="403. Add backward\n→ dResetX11", fillcolor="#fff1dc"];
-          s192 [label="404. Add backward\n→ dResetH11", fillcolor="#fff1dc"];
+          s20 [label="232. Multiply backward\n→ dZ16", fillcolor="#fff1dc"];
+          s21 [label="233. Multiply backward\n→ dH16", fillcolor="#fff1dc"];
+          s22 [label="234. Multiply backward + Scale backward\n→ dZ16", fillcolor="#fff1dc"];
+          s23 [label="235. Multiply backward + Tanh backward\n→ dAdd285", fillcolor="#fff1dc"];
+          s24 [label="236. Multiply backward\n→ dCandidateH16", fillcolor="#fff1dc"];
+          s25 [label="237. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s26 [label="238. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s27 [label="239. dense candidate.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s28 [label="240. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s29 [label="241. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s30 [label="242. dense candidate.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s31 [label="243. Multiply backward + Sigmoid backward\n→ dAdd280", fillcolor="#fff1dc"];
+          s32 [label="244. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s33 [label="245. dense reset.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s34 [label="246. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s35 [label="247. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s36 [label="248. dense reset.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s37 [label="249. Sigmoid backward\n→ dAdd276", fillcolor="#fff1dc"];
+          s38 [label="250. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s39 [label="251. dense update.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s40 [label="252. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s41 [label="253. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s42 [label="254. dense update.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s43 [label="255. Multiply backward\n→ dZ15", fillcolor="#fff1dc"];
+          s44 [label="256. Multiply backward\n→ dH15", fillcolor="#fff1dc"];
+          s45 [label="257. Multiply backward + Scale backward\n→ dZ15", fillcolor="#fff1dc"];
+          s46 [label="258. Multiply backward + Tanh backward\n→ dAdd268", fillcolor="#fff1dc"];
+          s47 [label="259. Multiply backward\n→ dCandidateH15", fillcolor="#fff1dc"];
+          s48 [label="260. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s49 [label="261. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s50 [label="262. dense candidate.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s51 [label="263. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s52 [label="264. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s53 [label="265. dense candidate.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s54 [label="266. Multiply backward + Sigmoid backward\n→ dAdd263", fillcolor="#fff1dc"];
+          s55 [label="267. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s56 [label="268. dense reset.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s57 [label="269. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s58 [label="270. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s59 [label="271. dense reset.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s60 [label="272. Sigmoid backward\n→ dAdd259", fillcolor="#fff1dc"];
+          s61 [label="273. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s62 [label="274. dense update.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s63 [label="275. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s64 [label="276. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s65 [label="277. dense update.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s66 [label="278. Multiply backward\n→ dZ14", fillcolor="#fff1dc"];
+          s67 [label="279. Multiply backward\n→ dH14", fillcolor="#fff1dc"];
+          s68 [label="280. Multiply backward + Scale backward\n→ dZ14", fillcolor="#fff1dc"];
+          s69 [label="281. Multiply backward + Tanh backward\n→ dAdd251", fillcolor="#fff1dc"];
+          s70 [label="282. Multiply backward\n→ dCandidateH14", fillcolor="#fff1dc"];
+          s71 [label="283. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s72 [label="284. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s73 [label="285. dense candidate.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s74 [label="286. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s75 [label="287. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s76 [label="288. dense candidate.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s77 [label="289. Multiply backward + Sigmoid backward\n→ dAdd246", fillcolor="#fff1dc"];
+          s78 [label="290. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s79 [label="291. dense reset.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s80 [label="292. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s81 [label="293. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s82 [label="294. dense reset.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s83 [label="295. Sigmoid backward\n→ dAdd242", fillcolor="#fff1dc"];
+          s84 [label="296. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s85 [label="297. dense update.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s86 [label="298. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s87 [label="299. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s88 [label="300. dense update.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s89 [label="301. Multiply backward\n→ dZ13", fillcolor="#fff1dc"];
+          s90 [label="302. Multiply backward\n→ dH13", fillcolor="#fff1dc"];
+          s91 [label="303. Multiply backward + Scale backward\n→ dZ13", fillcolor="#fff1dc"];
+          s92 [label="304. Multiply backward + Tanh backward\n→ dAdd234", fillcolor="#fff1dc"];
+          s93 [label="305. Multiply backward\n→ dCandidateH13", fillcolor="#fff1dc"];
+          s94 [label="306. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s95 [label="307. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s96 [label="308. dense candidate.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s97 [label="309. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s98 [label="310. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s99 [label="311. dense candidate.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s100 [label="312. Multiply backward + Sigmoid backward\n→ dAdd229", fillcolor="#fff1dc"];
+          s101 [label="313. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s102 [label="314. dense reset.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s103 [label="315. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s104 [label="316. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s105 [label="317. dense reset.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s106 [label="318. Sigmoid backward\n→ dAdd225", fillcolor="#fff1dc"];
+          s107 [label="319. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s108 [label="320. dense update.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s109 [label="321. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s110 [label="322. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s111 [label="323. dense update.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s112 [label="324. Multiply backward\n→ dZ12", fillcolor="#fff1dc"];
+          s113 [label="325. Multiply backward\n→ dH12", fillcolor="#fff1dc"];
+          s114 [label="326. Multiply backward + Scale backward\n→ dZ12", fillcolor="#fff1dc"];
+          s115 [label="327. Multiply backward + Tanh backward\n→ dAdd217", fillcolor="#fff1dc"];
+          s116 [label="328. Multiply backward\n→ dCandidateH12", fillcolor="#fff1dc"];
+          s117 [label="329. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s118 [label="330. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s119 [label="331. dense candidate.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s120 [label="332. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s121 [label="333. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s122 [label="334. dense candidate.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s123 [label="335. Multiply backward + Sigmoid backward\n→ dAdd212", fillcolor="#fff1dc"];
+          s124 [label="336. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s125 [label="337. dense reset.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s126 [label="338. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s127 [label="339. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s128 [label="340. dense reset.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s129 [label="341. Sigmoid backward\n→ dAdd208", fillcolor="#fff1dc"];
+          s130 [label="342. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s131 [label="343. dense update.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s132 [label="344. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s133 [label="345. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s134 [label="346. dense update.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s135 [label="347. Multiply backward\n→ dZ11", fillcolor="#fff1dc"];
+          s136 [label="348. Multiply backward\n→ dH11", fillcolor="#fff1dc"];
+          s137 [label="349. Multiply backward + Scale backward\n→ dZ11", fillcolor="#fff1dc"];
+          s138 [label="350. Multiply backward + Tanh backward\n→ dAdd200", fillcolor="#fff1dc"];
+          s139 [label="351. Multiply backward\n→ dCandidateH11", fillcolor="#fff1dc"];
+          s140 [label="352. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s141 [label="353. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s142 [label="354. dense candidate.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s143 [label="355. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s144 [label="356. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s145 [label="357. dense candidate.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s146 [label="358. Multiply backward + Sigmoid backward\n→ dAdd195", fillcolor="#fff1dc"];
+          s147 [label="359. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s148 [label="360. dense reset.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s149 [label="361. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s150 [label="362. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s151 [label="363. dense reset.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s152 [label="364. Sigmoid backward\n→ dAdd191", fillcolor="#fff1dc"];
+          s153 [label="365. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s154 [label="366. dense update.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s155 [label="367. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s156 [label="368. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s157 [label="369. dense update.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s158 [label="370. Multiply backward\n→ dZ10", fillcolor="#fff1dc"];
+          s159 [label="371. Multiply backward\n→ dH10", fillcolor="#fff1dc"];
+          s160 [label="372. Multiply backward + Scale backward\n→ dZ10", fillcolor="#fff1dc"];
+          s161 [label="373. Multiply backward + Tanh backward\n→ dAdd183", fillcolor="#fff1dc"];
+          s162 [label="374. Multiply backward\n→ dCandidateH10", fillcolor="#fff1dc"];
+          s163 [label="375. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s164 [label="376. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s165 [label="377. dense candidate.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s166 [label="378. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s167 [label="379. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s168 [label="380. dense candidate.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s169 [label="381. Multiply backward + Sigmoid backward\n→ dAdd178", fillcolor="#fff1dc"];
+          s170 [label="382. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s171 [label="383. dense reset.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s172 [label="384. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s173 [label="385. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s174 [label="386. dense reset.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s175 [label="387. Sigmoid backward\n→ dAdd174", fillcolor="#fff1dc"];
+          s176 [label="388. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s177 [label="389. dense update.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s178 [label="390. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s179 [label="391. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s180 [label="392. dense update.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s181 [label="393. Multiply backward\n→ dZ9", fillcolor="#fff1dc"];
+          s182 [label="394. Multiply backward\n→ dH9", fillcolor="#fff1dc"];
+          s183 [label="395. Multiply backward + Scale backward\n→ dZ9", fillcolor="#fff1dc"];
+          s184 [label="396. Multiply backward + Tanh backward\n→ dAdd166", fillcolor="#fff1dc"];
+          s185 [label="397. Multiply backward\n→ dCandidateH9", fillcolor="#fff1dc"];
+          s186 [label="398. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s187 [label="399. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s188 [label="400. dense candidate.h dx\n→ dH9", fillcolor="#fff1dc"];
+          s189 [label="401. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s190 [label="402. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s191 [label="403. dense candidate.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s192 [label="404. Multiply backward + Sigmoid backward\n→ dAdd161", fillcolor="#fff1dc"];
           s193 [label="405. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s194 [label="406. dense reset.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s194 [label="406. dense reset.h dx\n→ dH9", fillcolor="#fff1dc"];
           s195 [label="407. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s196 [label="408. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s197 [label="409. dense reset.x dx\n→ dX11", fillcolor="#fff1dc"];
-          s198 [label="410. Sigmoid backward\n→ dAdd191", fillcolor="#fff1dc"];
-          s199 [label="411. Add backward\n→ dUpdateX11", fillcolor="#fff1dc"];
-          s200 [label="412. Add backward\n→ dUpdateH11", fillcolor="#fff1dc"];
-          s201 [label="413. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s202 [label="414. dense update.h dx\n→ dH11", fillcolor="#fff1dc"];
-          s203 [label="415. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s204 [label="416. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s205 [label="417. dense update.x dx\n→ dX11", fillcolor="#fff1dc"];
-          s206 [label="418. Add backward\n→ dMultiply186", fillcolor="#fff1dc"];
-          s207 [label="419. Add backward\n→ dMultiply187", fillcolor="#fff1dc"];
-          s208 [label="420. Multiply backward\n→ dZ10", fillcolor="#fff1dc"];
-          s209 [label="421. Multiply backward\n→ dH10", fillcolor="#fff1dc"];
-          s210 [label="422. Multiply backward + Scale backward\n→ dZ10", fillcolor="#fff1dc"];
-          s211 [label="423. Multiply backward + Tanh backward\n→ dAdd183", fillcolor="#fff1dc"];
-          s212 [label="424. Add backward\n→ dCandidateX10", fillcolor="#fff1dc"];
-          s213 [label="425. Add backward\n→ dMultiply182", fillcolor="#fff1dc"];
-          s214 [label="426. Multiply backward\n→ dCandidateH10", fillcolor="#fff1dc"];
-          s215 [label="427. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s216 [label="428. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s217 [label="429. dense candidate.h dx\n→ dH10", fillcolor="#fff1dc"];
-          s218 [label="430. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s219 [label="431. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s220 [label="432. dense candidate.x dx\n→ dX10", fillcolor="#fff1dc"];
-          s221 [label="433. Multiply backward + Sigmoid backward\n→ dAdd178", fillcolor="#fff1dc"];
-          s222 [label="434. Add backward\n→ dResetX10", fillcolor="#fff1dc"];
-          s223 [label="435. Add backward\n→ dResetH10", fillcolor="#fff1dc"];
-          s224 [label="436. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s225 [label="437. dense reset.h dx\n→ dH10", fillcolor="#fff1dc"];
-          s226 [label="438. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s227 [label="439. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s228 [label="440. dense reset.x dx\n→ dX10", fillcolor="#fff1dc"];
-          s229 [label="441. Sigmoid backward\n→ dAdd174", fillcolor="#fff1dc"];
-          s230 [label="442. Add backward\n→ dUpdateX10", fillcolor="#fff1dc"];
-          s231 [label="443. Add backward\n→ dUpdateH10", fillcolor="#fff1dc"];
-          s232 [label="444. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s233 [label="445. dense update.h dx\n→ dH10", fillcolor="#fff1dc"];
-          s234 [label="446. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s235 [label="447. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s236 [label="448. dense update.x dx\n→ dX10", fillcolor="#fff1dc"];
-          s237 [label="449. Add backward\n→ dMultiply169", fillcolor="#fff1dc"];
-          s238 [label="450. Add backward\n→ dMultiply170", fillcolor="#fff1dc"];
-          s239 [label="451. Multiply backward\n→ dZ9", fillcolor="#fff1dc"];
-          s240 [label="452. Multiply backward\n→ dH9", fillcolor="#fff1dc"];
-          s241 [label="453. Multiply backward + Scale backward\n→ dZ9", fillcolor="#fff1dc"];
-          s242 [label="454. Multiply backward + Tanh backward\n→ dAdd166", fillcolor="#fff1dc"];
-          s243 [label="455. Add backward\n→ dCandidateX9", fillcolor="#fff1dc"];
-          s244 [label="456. Add backward\n→ dMultiply165", fillcolor="#fff1dc"];
-          s245 [label="457. Multiply backward\n→ dCandidateH9", fillcolor="#fff1dc"];
-          s246 [label="458. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s247 [label="459. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s248 [label="460. dense candidate.h dx\n→ dH9", fillcolor="#fff1dc"];
-          s249 [label="461. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s250 [label="462. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s251 [label="463. dense candidate.x dx\n→ dX9", fillcolor="#fff1dc"];
-          s252 [label="464. Multiply backward + Sigmoid backward\n→ dAdd161", fillcolor="#fff1dc"];
-          s253 [label="465. Add backward\n→ dResetX9", fillcolor="#fff1dc"];
-          s254 [label="466. Add backward\n→ dResetH9", fillcolor="#fff1dc"];
-          s255 [label="467. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s256 [label="468. dense reset.h dx\n→ dH9", fillcolor="#fff1dc"];
-          s257 [label="469. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s258 [label="470. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s259 [label="471. dense reset.x dx\n→ dX9", fillcolor="#fff1dc"];
-          s260 [label="472. Sigmoid backward\n→ dAdd157", fillcolor="#fff1dc"];
-          s261 [label="473. Add backward\n→ dUpdateX9", fillcolor="#fff1dc"];
-          s262 [label="474. Add backward\n→ dUpdateH9", fillcolor="#fff1dc"];
-          s263 [label="475. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s264 [label="476. dense update.h dx\n→ dH9", fillcolor="#fff1dc"];
-          s265 [label="477. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s266 [label="478. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s267 [label="479. dense update.x dx\n→ dX9", fillcolor="#fff1dc"];
-          s268 [label="480. Add backward\n→ dMultiply152", fillcolor="#fff1dc"];
-          s269 [label="481. Add backward\n→ dMultiply153", fillcolor="#fff1dc"];
-          s270 [label="482. Multiply backward\n→ dZ8", fillcolor="#fff1dc"];
-          s271 [label="483. Multiply backward\n→ dH8", fillcolor="#fff1dc"];
-          s272 [label="484. Multiply backward + Scale backward\n→ dZ8", fillcolor="#fff1dc"];
-          s273 [label="485. Multiply backward + Tanh backward\n→ dAdd149", fillcolor="#fff1dc"];
-          s274 [label="486. Add backward\n→ dCandidateX8", fillcolor="#fff1dc"];
-          s275 [label="487. Add backward\n→ dMultiply148", fillcolor="#fff1dc"];
-          s276 [label="488. Multiply backward\n→ dCandidateH8", fillcolor="#fff1dc"];
-          s277 [label="489. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s278 [label="490. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s279 [label="491. dense candidate.h dx\n→ dH8", fillcolor="#fff1dc"];
-          s280 [label="492. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s281 [label="493. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s282 [label="494. dense candidate.x dx\n→ dX8", fillcolor="#fff1dc"];
-          s283 [label="495. Multiply backward + Sigmoid backward\n→ dAdd144", fillcolor="#fff1dc"];
-          s284 [label="496. Add backward\n→ dResetX8", fillcolor="#fff1dc"];
-          s285 [label="497. Add backward\n→ dResetH8", fillcolor="#fff1dc"];
-          s286 [label="498. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s287 [label="499. dense reset.h dx\n→ dH8", fillcolor="#fff1dc"];
-          s288 [label="500. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s289 [label="501. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s290 [label="502. dense reset.x dx\n→ dX8", fillcolor="#fff1dc"];
-          s291 [label="503. Sigmoid backward\n→ dAdd140", fillcolor="#fff1dc"];
-          s292 [label="504. Add backward\n→ dUpdateX8", fillcolor="#fff1dc"];
-          s293 [label="505. Add backward\n→ dUpdateH8", fillcolor="#fff1dc"];
-          s294 [label="506. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s295 [label="507. dense update.h dx\n→ dH8", fillcolor="#fff1dc"];
-          s296 [label="508. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s297 [label="509. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s298 [label="510. dense update.x dx\n→ dX8", fillcolor="#fff1dc"];
-          s299 [label="511. Add backward\n→ dMultiply135", fillcolor="#fff1dc"];
-          s300 [label="512. Add backward\n→ dMultiply136", fillcolor="#fff1dc"];
-          s301 [label="513. Multiply backward\n→ dZ7", fillcolor="#fff1dc"];
-          s302 [label="514. Multiply backward\n→ dH7", fillcolor="#fff1dc"];
-          s303 [label="515. Multiply backward + Scale backward\n→ dZ7", fillcolor="#fff1dc"];
-          s304 [label="516. Multiply backward + Tanh backward\n→ dAdd132", fillcolor="#fff1dc"];
-          s305 [label="517. Add backward\n→ dCandidateX7", fillcolor="#fff1dc"];
-          s306 [label="518. Add backward\n→ dMultiply131", fillcolor="#fff1dc"];
-          s307 [label="519. Multiply backward\n→ dCandidateH7", fillcolor="#fff1dc"];
-          s308 [label="520. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s309 [label="521. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s310 [label="522. dense candidate.h dx\n→ dH7", fillcolor="#fff1dc"];
-          s311 [label="523. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s312 [label="524. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s313 [label="525. dense candidate.x dx\n→ dX7", fillcolor="#fff1dc"];
-          s314 [label="526. Multiply backward + Sigmoid backward\n→ dAdd127", fillcolor="#fff1dc"];
-          s315 [label="527. Add backward\n→ dResetX7", fillcolor="#fff1dc"];
-          s316 [label="528. Add backward\n→ dResetH7", fillcolor="#fff1dc"];
-          s317 [label="529. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s318 [label="530. dense reset.h dx\n→ dH7", fillcolor="#fff1dc"];
-          s319 [label="531. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s320 [label="532. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s321 [label="533. dense reset.x dx\n→ dX7", fillcolor="#fff1dc"];
-          s322 [label="534. Sigmoid backward\n→ dAdd123", fillcolor="#fff1dc"];
-          s323 [label="535. Add backward\n→ dUpdateX7", fillcolor="#fff1dc"];
-          s324 [label="536. Add backward\n→ dUpdateH7", fillcolor="#fff1dc"];
-          s325 [label="537. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s326 [label="538. dense update.h dx\n→ dH7", fillcolor="#fff1dc"];
-          s327 [label="539. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s328 [label="540. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s329 [label="541. dense update.x dx\n→ dX7", fillcolor="#fff1dc"];
-          s330 [label="542. Add backward\n→ dMultiply118", fillcolor="#fff1dc"];
-          s331 [label="543. Add backward\n→ dMultiply119", fillcolor="#fff1dc"];
-          s332 [label="544. Multiply backward\n→ dZ6", fillcolor="#fff1dc"];
-          s333 [label="545. Multiply backward\n→ dH6", fillcolor="#fff1dc"];
-          s334 [label="546. Multiply backward + Scale backward\n→ dZ6", fillcolor="#fff1dc"];
-          s335 [label="547. Multiply backward + Tanh backward\n→ dAdd115", fillcolor="#fff1dc"];
-          s336 [label="548. Add backward\n→ dCandidateX6", fillcolor="#fff1dc"];
-          s337 [label="549. Add backward\n→ dMultiply114", fillcolor="#fff1dc"];
-          s338 [label="550. Multiply backward\n→ dCandidateH6", fillcolor="#fff1dc"];
-          s339 [label="551. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s340 [label="552. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s341 [label="553. dense candidate.h dx\n→ dH6", fillcolor="#fff1dc"];
-          s342 [label="554. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s343 [label="555. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s344 [label="556. dense candidate.x dx\n→ dX6", fillcolor="#fff1dc"];
-          s345 [label="557. Multiply backward + Sigmoid backward\n→ dAdd110", fillcolor="#fff1dc"];
-          s346 [label="558. Add backward\n→ dResetX6", fillcolor="#fff1dc"];
-          s347 [label="559. Add backward\n→ dResetH6", fillcolor="#fff1dc"];
-          s348 [label="560. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s349 [label="561. dense reset.h dx\n→ dH6", fillcolor="#fff1dc"];
-          s350 [label="562. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s351 [label="563. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s352 [label="564. dense reset.x dx\n→ dX6", fillcolor="#fff1dc"];
-          s353 [label="565. Sigmoid backward\n→ dAdd106", fillcolor="#fff1dc"];
-          s354 [label="566. Add backward\n→ dUpdateX6", fillcolor="#fff1dc"];
-          s355 [label="567. Add backward\n→ dUpdateH6", fillcolor="#fff1dc"];
-          s356 [label="568. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s357 [label="569. dense update.h dx\n→ dH6", fillcolor="#fff1dc"];
-          s358 [label="570. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s359 [label="571. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s360 [label="572. dense update.x dx\n→ dX6", fillcolor="#fff1dc"];
-          s361 [label="573. Add backward\n→ dMultiply101", fillcolor="#fff1dc"];
-          s362 [label="574. Add backward\n→ dMultiply102", fillcolor="#fff1dc"];
-          s363 [label="575. Multiply backward\n→ dZ5", fillcolor="#fff1dc"];
-          s364 [label="576. Multiply backward\n→ dH5", fillcolor="#fff1dc"];
-          s365 [label="577. Multiply backward + Scale backward\n→ dZ5", fillcolor="#fff1dc"];
-          s366 [label="578. Multiply backward + Tanh backward\n→ dAdd98", fillcolor="#fff1dc"];
-          s367 [label="579. Add backward\n→ dCandidateX5", fillcolor="#fff1dc"];
-          s368 [label="580. Add backward\n→ dMultiply97", fillcolor="#fff1dc"];
-          s369 [label="581. Multiply backward\n→ dCandidateH5", fillcolor="#fff1dc"];
-          s370 [label="582. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s371 [label="583. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s372 [label="584. dense candidate.h dx\n→ dH5", fillcolor="#fff1dc"];
-          s373 [label="585. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s374 [label="586. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s375 [label="587. dense candidate.x dx\n→ dX5", fillcolor="#fff1dc"];
-          s376 [label="588. Multiply backward + Sigmoid backward\n→ dAdd93", fillcolor="#fff1dc"];
-          s377 [label="589. Add backward\n→ dResetX5", fillcolor="#fff1dc"];
-          s378 [label="590. Add backward\n→ dResetH5", fillcolor="#fff1dc"];
-          s379 [label="591. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s380 [label="592. dense reset.h dx\n→ dH5", fillcolor="#fff1dc"];
-          s381 [label="593. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s382 [label="594. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s383 [label="595. dense reset.x dx\n→ dX5", fillcolor="#fff1dc"];
-          s384 [label="596. Sigmoid backward\n→ dAdd89", fillcolor="#fff1dc"];
-          s385 [label="597. Add backward\n→ dUpdateX5", fillcolor="#fff1dc"];
-          s386 [label="598. Add backward\n→ dUpdateH5", fillcolor="#fff1dc"];
-          s387 [label="599. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s388 [label="600. dense update.h dx\n→ dH5", fillcolor="#fff1dc"];
-          s389 [label="601. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s390 [label="602. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s391 [label="603. dense update.x dx\n→ dX5", fillcolor="#fff1dc"];
-          s392 [label="604. Add backward\n→ dMultiply84", fillcolor="#fff1dc"];
-          s393 [label="605. Add backward\n→ dMultiply85", fillcolor="#fff1dc"];
-          s394 [label="606. Multiply backward\n→ dZ4", fillcolor="#fff1dc"];
-          s395 [label="607. Multiply backward\n→ dH4", fillcolor="#fff1dc"];
-          s396 [label="608. Multiply backward + Scale backward\n→ dZ4", fillcolor="#fff1dc"];
-          s397 [label="609. Multiply backward + Tanh backward\n→ dAdd81", fillcolor="#fff1dc"];
-          s398 [label="610. Add backward\n→ dCandidateX4", fillcolor="#fff1dc"];
-          s399 [label="611. Add backward\n→ dMultiply80", fillcolor="#fff1dc"];
-          s400 [label="612. Multiply backward\n→ dCandidateH4", fillcolor="#fff1dc"];
-          s401 [label="613. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s402 [label="614. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s403 [label="615. dense candidate.h dx\n→ dH4", fillcolor="#fff1dc"];
-          s404 [label="616. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s405 [label="617. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s406 [label="618. dense candidate.x dx\n→ dX4", fillcolor="#fff1dc"];
-          s407 [label="619. Multiply backward + Sigmoid backward\n→ dAdd76", fillcolor="#fff1dc"];
-          s408 [label="620. Add backward\n→ dResetX4", fillcolor="#fff1dc"];
-          s409 [label="621. Add backward\n→ dResetH4", fillcolor="#fff1dc"];
-          s410 [label="622. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s411 [label="623. dense reset.h dx\n→ dH4", fillcolor="#fff1dc"];
-          s412 [label="624. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s413 [label="625. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s414 [label="626. dense reset.x dx\n→ dX4", fillcolor="#fff1dc"];
-          s415 [label="627. Sigmoid backward\n→ dAdd72", fillcolor="#fff1dc"];
-          s416 [label="628. Add backward\n→ dUpdateX4", fillcolor="#fff1dc"];
-          s417 [label="629. Add backward\n→ dUpdateH4", fillcolor="#fff1dc"];
-          s418 [label="630. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s419 [label="631. dense update.h dx\n→ dH4", fillcolor="#fff1dc"];
-          s420 [label="632. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s421 [label="633. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s422 [label="634. dense update.x dx\n→ dX4", fillcolor="#fff1dc"];
-          s423 [label="635. Add backward\n→ dMultiply67", fillcolor="#fff1dc"];
-          s424 [label="636. Add backward\n→ dMultiply68", fillcolor="#fff1dc"];
-          s425 [label="637. Multiply backward\n→ dZ3", fillcolor="#fff1dc"];
-          s426 [label="638. Multiply backward\n→ dH3", fillcolor="#fff1dc"];
-          s427 [label="639. Multiply backward + Scale backward\n→ dZ3", fillcolor="#fff1dc"];
-          s428 [label="640. Multiply backward + Tanh backward\n→ dAdd64", fillcolor="#fff1dc"];
-          s429 [label="641. Add backward\n→ dCandidateX3", fillcolor="#fff1dc"];
-          s430 [label="642. Add backward\n→ dMultiply63", fillcolor="#fff1dc"];
-          s431 [label="643. Multiply backward\n→ dCandidateH3", fillcolor="#fff1dc"];
-          s432 [label="644. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s433 [label="645. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s434 [label="646. dense candidate.h dx\n→ dH3", fillcolor="#fff1dc"];
-          s435 [label="647. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s436 [label="648. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s437 [label="649. dense candidate.x dx\n→ dX3", fillcolor="#fff1dc"];
-          s438 [label="650. Multiply backward + Sigmoid backward\n→ dAdd59", fillcolor="#fff1dc"];
-          s439 [label="651. Add backward\n→ dResetX3", fillcolor="#fff1dc"];
-          s440 [label="652. Add backward\n→ dResetH3", fillcolor="#fff1dc"];
-          s441 [label="653. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s442 [label="654. dense reset.h dx\n→ dH3", fillcolor="#fff1dc"];
-          s443 [label="655. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s444 [label="656. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s445 [label="657. dense reset.x dx\n→ dX3", fillcolor="#fff1dc"];
-          s446 [label="658. Sigmoid backward\n→ dAdd55", fillcolor="#fff1dc"];
-          s447 [label="659. Add backward\n→ dUpdateX3", fillcolor="#fff1dc"];
-          s448 [label="660. Add backward\n→ dUpdateH3", fillcolor="#fff1dc"];
-          s449 [label="661. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s450 [label="662. dense update.h dx\n→ dH3", fillcolor="#fff1dc"];
-          s451 [label="663. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s452 [label="664. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s453 [label="665. dense update.x dx\n→ dX3", fillcolor="#fff1dc"];
-          s454 [label="666. Add backward\n→ dMultiply50", fillcolor="#fff1dc"];
-          s455 [label="667. Add backward\n→ dMultiply51", fillcolor="#fff1dc"];
-          s456 [label="668. Multiply backward\n→ dZ2", fillcolor="#fff1dc"];
-          s457 [label="669. Multiply backward\n→ dH2", fillcolor="#fff1dc"];
-          s458 [label="670. Multiply backward + Scale backward\n→ dZ2", fillcolor="#fff1dc"];
-          s459 [label="671. Multiply backward + Tanh backward\n→ dAdd47", fillcolor="#fff1dc"];
-          s460 [label="672. Add backward\n→ dCandidateX2", fillcolor="#fff1dc"];
-          s461 [label="673. Add backward\n→ dMultiply46", fillcolor="#fff1dc"];
-          s462 [label="674. Multiply backward\n→ dCandidateH2", fillcolor="#fff1dc"];
-          s463 [label="675. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s464 [label="676. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s465 [label="677. dense candidate.h dx\n→ dH2", fillcolor="#fff1dc"];
-          s466 [label="678. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s467 [label="679. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s468 [label="680. dense candidate.x dx\n→ dX2", fillcolor="#fff1dc"];
-          s469 [label="681. Multiply backward + Sigmoid backward\n→ dAdd42", fillcolor="#fff1dc"];
-          s470 [label="682. Add backward\n→ dResetX2", fillcolor="#fff1dc"];
-          s471 [label="683. Add backward\n→ dResetH2", fillcolor="#fff1dc"];
-          s472 [label="684. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s473 [label="685. dense reset.h dx\n→ dH2", fillcolor="#fff1dc"];
-          s474 [label="686. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s475 [label="687. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s476 [label="688. dense reset.x dx\n→ dX2", fillcolor="#fff1dc"];
-          s477 [label="689. Sigmoid backward\n→ dAdd38", fillcolor="#fff1dc"];
-          s478 [label="690. Add backward\n→ dUpdateX2", fillcolor="#fff1dc"];
-          s479 [label="691. Add backward\n→ dUpdateH2", fillcolor="#fff1dc"];
-          s480 [label="692. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s481 [label="693. dense update.h dx\n→ dH2", fillcolor="#fff1dc"];
-          s482 [label="694. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s483 [label="695. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s484 [label="696. dense update.x dx\n→ dX2", fillcolor="#fff1dc"];
-          s485 [label="697. Add backward\n→ dMultiply33", fillcolor="#fff1dc"];
-          s486 [label="698. Add backward + Multiply backward\n→ dz", fillcolor="#fff1dc"];
-          s487 [label="699. Multiply backward + Scale backward\n→ dz", fillcolor="#fff1dc"];
-          s488 [label="700. Multiply backward + Tanh backward\n→ dAdd30", fillcolor="#fff1dc"];
-          s489 [label="701. Add backward\n→ dCandidateX", fillcolor="#fff1dc"];
-          s490 [label="702. Add backward\n→ dMultiply29", fillcolor="#fff1dc"];
-          s491 [label="703. Multiply backward\n→ dCandidateH", fillcolor="#fff1dc"];
-          s492 [label="704. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s493 [label="705. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s494 [label="706. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s495 [label="707. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s496 [label="708. dense candidate.x dx\n→ dx", fillcolor="#fff1dc"];
-          s497 [label="709. Multiply backward + Sigmoid backward\n→ dAdd25", fillcolor="#fff1dc"];
-          s498 [label="710. Add backward\n→ dResetX", fillcolor="#fff1dc"];
-          s499 [label="711. Add backward\n→ dResetH", fillcolor="#fff1dc"];
-          s500 [label="712. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s501 [label="713. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s502 [label="714. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s503 [label="715. dense reset.x dx\n→ dx", fillcolor="#fff1dc"];
-          s504 [label="716. Sigmoid backward\n→ dAdd21", fillcolor="#fff1dc"];
-          s505 [label="717. Add backward\n→ dUpdateX", fillcolor="#fff1dc"];
-          s506 [label="718. Add backward\n→ dUpdateH", fillcolor="#fff1dc"];
-          s507 [label="719. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s508 [label="720. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s509 [label="721. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s510 [label="722. dense update.x dx\n→ dx", fillcolor="#fff1dc"];
-          s511 [label="723. clear dEmbed\n→ dEmbed", fillcolor="#fff1dc"];
-          s512 [label="724. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s513 [label="725. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s514 [label="726. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s515 [label="727. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s516 [label="728. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s517 [label="729. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s518 [label="730. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s519 [label="731. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s520 [label="732. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s521 [label="733. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s522 [label="734. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s523 [label="735. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s524 [label="736. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s525 [label="737. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s526 [label="738. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s527 [label="739. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
-          s528 [label="740. Embedding backward\n→ dEmbedWeight", fillcolor="#fff1dc"];
+          s197 [label="409. dense reset.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s198 [label="410. Sigmoid backward\n→ dAdd157", fillcolor="#fff1dc"];
+          s199 [label="411. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s200 [label="412. dense update.h dx\n→ dH9", fillcolor="#fff1dc"];
+          s201 [label="413. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s202 [label="414. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s203 [label="415. dense update.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s204 [label="416. Multiply backward\n→ dZ8", fillcolor="#fff1dc"];
+          s205 [label="417. Multiply backward\n→ dH8", fillcolor="#fff1dc"];
+          s206 [label="418. Multiply backward + Scale backward\n→ dZ8", fillcolor="#fff1dc"];
+          s207 [label="419. Multiply backward + Tanh backward\n→ dAdd149", fillcolor="#fff1dc"];
+          s208 [label="420. Multiply backward\n→ dCandidateH8", fillcolor="#fff1dc"];
+          s209 [label="421. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s210 [label="422. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s211 [label="423. dense candidate.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s212 [label="424. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s213 [label="425. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s214 [label="426. dense candidate.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s215 [label="427. Multiply backward + Sigmoid backward\n→ dAdd144", fillcolor="#fff1dc"];
+          s216 [label="428. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s217 [label="429. dense reset.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s218 [label="430. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s219 [label="431. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s220 [label="432. dense reset.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s221 [label="433. Sigmoid backward\n→ dAdd140", fillcolor="#fff1dc"];
+          s222 [label="434. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s223 [label="435. dense update.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s224 [label="436. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s225 [label="437. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s226 [label="438. dense update.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s227 [label="439. Multiply backward\n→ dZ7", fillcolor="#fff1dc"];
+          s228 [label="440. Multiply backward\n→ dH7", fillcolor="#fff1dc"];
+          s229 [label="441. Multiply backward + Scale backward\n→ dZ7", fillcolor="#fff1dc"];
+          s230 [label="442. Multiply backward + Tanh backward\n→ dAdd132", fillcolor="#fff1dc"];
+          s231 [label="443. Multiply backward\n→ dCandidateH7", fillcolor="#fff1dc"];
+          s232 [label="444. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s233 [label="445. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s234 [label="446. dense candidate.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s235 [label="447. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s236 [label="448. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s237 [label="449. dense candidate.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s238 [label="450. Multiply backward + Sigmoid backward\n→ dAdd127", fillcolor="#fff1dc"];
+          s239 [label="451. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s240 [label="452. dense reset.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s241 [label="453. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s242 [label="454. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s243 [label="455. dense reset.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s244 [label="456. Sigmoid backward\n→ dAdd123", fillcolor="#fff1dc"];
+          s245 [label="457. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s246 [label="458. dense update.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s247 [label="459. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s248 [label="460. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s249 [label="461. dense update.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s250 [label="462. Multiply backward\n→ dZ6", fillcolor="#fff1dc"];
+          s251 [label="463. Multiply backward\n→ dH6", fillcolor="#fff1dc"];
+          s252 [label="464. Multiply backward + Scale backward\n→ dZ6", fillcolor="#fff1dc"];
+          s253 [label="465. Multiply backward + Tanh backward\n→ dAdd115", fillcolor="#fff1dc"];
+          s254 [label="466. Multiply backward\n→ dCandidateH6", fillcolor="#fff1dc"];
+          s255 [label="467. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s256 [label="468. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s257 [label="469. dense candidate.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s258 [label="470. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s259 [label="471. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s260 [label="472. dense candidate.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s261 [label="473. Multiply backward + Sigmoid backward\n→ dAdd110", fillcolor="#fff1dc"];
+          s262 [label="474. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s263 [label="475. dense reset.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s264 [label="476. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s265 [label="477. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s266 [label="478. dense reset.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s267 [label="479. Sigmoid backward\n→ dAdd106", fillcolor="#fff1dc"];
+          s268 [label="480. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s269 [label="481. dense update.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s270 [label="482. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s271 [label="483. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s272 [label="484. dense update.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s273 [label="485. Multiply backward\n→ dZ5", fillcolor="#fff1dc"];
+          s274 [label="486. Multiply backward\n→ dH5", fillcolor="#fff1dc"];
+          s275 [label="487. Multiply backward + Scale backward\n→ dZ5", fillcolor="#fff1dc"];
+          s276 [label="488. Multiply backward + Tanh backward\n→ dAdd98", fillcolor="#fff1dc"];
+          s277 [label="489. Multiply backward\n→ dCandidateH5", fillcolor="#fff1dc"];
+          s278 [label="490. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s279 [label="491. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s280 [label="492. dense candidate.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s281 [label="493. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s282 [label="494. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s283 [label="495. dense candidate.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s284 [label="496. Multiply backward + Sigmoid backward\n→ dAdd93", fillcolor="#fff1dc"];
+          s285 [label="497. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s286 [label="498. dense reset.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s287 [label="499. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s288 [label="500. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s289 [label="501. dense reset.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s290 [label="502. Sigmoid backward\n→ dAdd89", fillcolor="#fff1dc"];
+          s291 [label="503. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s292 [label="504. dense update.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s293 [label="505. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s294 [label="506. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s295 [label="507. dense update.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s296 [label="508. Multiply backward\n→ dZ4", fillcolor="#fff1dc"];
+          s297 [label="509. Multiply backward\n→ dH4", fillcolor="#fff1dc"];
+          s298 [label="510. Multiply backward + Scale backward\n→ dZ4", fillcolor="#fff1dc"];
+          s299 [label="511. Multiply backward + Tanh backward\n→ dAdd81", fillcolor="#fff1dc"];
+          s300 [label="512. Multiply backward\n→ dCandidateH4", fillcolor="#fff1dc"];
+          s301 [label="513. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s302 [label="514. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s303 [label="515. dense candidate.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s304 [label="516. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s305 [label="517. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s306 [label="518. dense candidate.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s307 [label="519. Multiply backward + Sigmoid backward\n→ dAdd76", fillcolor="#fff1dc"];
+          s308 [label="520. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s309 [label="521. dense reset.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s310 [label="522. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s311 [label="523. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s312 [label="524. dense reset.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s313 [label="525. Sigmoid backward\n→ dAdd72", fillcolor="#fff1dc"];
+          s314 [label="526. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s315 [label="527. dense update.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s316 [label="528. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s317 [label="529. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s318 [label="530. dense update.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s319 [label="531. Multiply backward\n→ dZ3", fillcolor="#fff1dc"];
+          s320 [label="532. Multiply backward\n→ dH3", fillcolor="#fff1dc"];
+          s321 [label="533. Multiply backward + Scale backward\n→ dZ3", fillcolor="#fff1dc"];
+          s322 [label="534. Multiply backward + Tanh backward\n→ dAdd64", fillcolor="#fff1dc"];
+          s323 [label="535. Multiply backward\n→ dCandidateH3", fillcolor="#fff1dc"];
+          s324 [label="536. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s325 [label="537. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s326 [label="538. dense candidate.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s327 [label="539. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s328 [label="540. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s329 [label="541. dense candidate.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s330 [label="542. Multiply backward + Sigmoid backward\n→ dAdd59", fillcolor="#fff1dc"];
+          s331 [label="543. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s332 [label="544. dense reset.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s333 [label="545. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s334 [label="546. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s335 [label="547. dense reset.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s336 [label="548. Sigmoid backward\n→ dAdd55", fillcolor="#fff1dc"];
+          s337 [label="549. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s338 [label="550. dense update.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s339 [label="551. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s340 [label="552. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s341 [label="553. dense update.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s342 [label="554. Multiply backward\n→ dZ2", fillcolor="#fff1dc"];
+          s343 [label="555. Multiply backward\n→ dH2", fillcolor="#fff1dc"];
+          s344 [label="556. Multiply backward + Scale backward\n→ dZ2", fillcolor="#fff1dc"];
+          s345 [label="557. Multiply backward + Tanh backward\n→ dAdd47", fillcolor="#fff1dc"];
+          s346 [label="558. Multiply backward\n→ dCandidateH2", fillcolor="#fff1dc"];
+          s347 [label="559. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s348 [label="560. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s349 [label="561. dense candidate.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s350 [label="562. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s351 [label="563. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s352 [label="564. dense candidate.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s353 [label="565. Multiply backward + Sigmoid backward\n→ dAdd42", fillcolor="#fff1dc"];
+          s354 [label="566. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s355 [label="567. dense reset.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s356 [label="568. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s357 [label="569. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s358 [label="570. dense reset.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s359 [label="571. Sigmoid backward\n→ dAdd38", fillcolor="#fff1dc"];
+          s360 [label="572. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s361 [label="573. dense update.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s362 [label="574. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s363 [label="575. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s364 [label="576. dense update.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s365 [label="577. Add backward + Multiply backward\n→ dz", fillcolor="#fff1dc"];
+          s366 [label="578. Multiply backward + Scale backward\n→ dz", fillcolor="#fff1dc"];
+          s367 [label="579. Multiply backward + Tanh backward\n→ dAdd30", fillcolor="#fff1dc"];
+          s368 [label="580. Multiply backward\n→ dCandidateH", fillcolor="#fff1dc"];
+          s369 [label="581. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s370 [label="582. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s371 [label="583. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s372 [label="584. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s373 [label="585. dense candidate.x dx\n→ dx", fillcolor="#fff1dc"];
+          s374 [label="586. Multiply backward + Sigmoid backward\n→ dAdd25", fillcolor="#fff1dc"];
+          s375 [label="587. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s376 [label="588. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s377 [label="589. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s378 [label="590. dense reset.x dx\n→ dx", fillcolor="#fff1dc"];
+          s379 [label="591. Sigmoid backward\n→ dAdd21", fillcolor="#fff1dc"];
+          s380 [label="592. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s381 [label="593. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s382 [label="594. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s383 [label="595. dense update.x dx\n→ dx", fillcolor="#fff1dc"];
+          s384 [label="596. clear dEmbed\n→ dEmbed", fillcolor="#fff1dc"];
+          s385 [label="597. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s386 [label="598. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s387 [label="599. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s388 [label="600. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s389 [label="601. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s390 [label="602. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s391 [label="603. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s392 [label="604. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s393 [label="605. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s394 [label="606. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s395 [label="607. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s396 [label="608. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s397 [label="609. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s398 [label="610. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s399 [label="611. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s400 [label="612. Unstack backward\n→ dEmbed", fillcolor="#fff1dc"];
+          s401 [label="613. Embedding backward\n→ dEmbedWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dHead"];
           s0 -> s2 [label="dHead"];
           s0 -> s3 [label="dHead"];
@@ -2892,2248 +2701,2237 @@ partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
           s3 -> s17 [label="dStack291"];
           s3 -> s18 [label="dStack291"];
           s3 -> s19 [label="dStack291"];
-          s19 -> s20 [label="dH17"];
-          s19 -> s21 [label="dH17"];
-          s21 -> s22 [label="dMultiply289"];
-          s21 -> s23 [label="dMultiply289"];
-          s18 -> s23 [label="dH16"];
-          s20 -> s24 [label="dMultiply288"];
-          s22 -> s24 [label="dZ16"];
-          s20 -> s25 [label="dMultiply288"];
-          s25 -> s26 [label="dAdd285"];
-          s25 -> s27 [label="dAdd285"];
-          s27 -> s28 [label="dMultiply284"];
-          s28 -> s29 [label="dCandidateH16"];
-          s28 -> s30 [label="dCandidateH16"];
-          s28 -> s31 [label="dCandidateH16"];
-          s18 -> s31 [label="dH16"];
-          s23 -> s31 [label="dH16"];
-          s26 -> s32 [label="dCandidateX16"];
-          s26 -> s33 [label="dCandidateX16"];
-          s26 -> s34 [label="dCandidateX16"];
-          s27 -> s35 [label="dMultiply284"];
-          s35 -> s36 [label="dAdd280"];
-          s35 -> s37 [label="dAdd280"];
-          s37 -> s38 [label="dResetH16"];
-          s37 -> s39 [label="dResetH16"];
+          s19 -> s20 [label="dMultiply289"];
+          s19 -> s21 [label="dMultiply289"];
+          s18 -> s21 [label="dH16"];
+          s19 -> s22 [label="dMultiply288"];
+          s20 -> s22 [label="dZ16"];
+          s19 -> s23 [label="dMultiply288"];
+          s23 -> s24 [label="dMultiply284"];
+          s24 -> s25 [label="dCandidateH16"];
+          s24 -> s26 [label="dCandidateH16"];
+          s24 -> s27 [label="dCandidateH16"];
+          s18 -> s27 [label="dH16"];
+          s21 -> s27 [label="dH16"];
+          s23 -> s28 [label="dCandidateX16"];
+          s23 -> s29 [label="dCandidateX16"];
+          s23 -> s30 [label="dCandidateX16"];
+          s23 -> s31 [label="dMultiply284"];
+          s31 -> s32 [label="dResetH16"];
+          s31 -> s33 [label="dResetH16"];
+          s18 -> s33 [label="dH16"];
+          s21 -> s33 [label="dH16"];
+          s27 -> s33 [label="dH16"];
+          s31 -> s34 [label="dResetX16"];
+          s31 -> s35 [label="dResetX16"];
+          s31 -> s36 [label="dResetX16"];
+          s30 -> s36 [label="dX16"];
+          s20 -> s37 [label="dZ16"];
+          s22 -> s37 [label="dZ16"];
+          s37 -> s38 [label="dUpdateH16"];
+          s37 -> s39 [label="dUpdateH16"];
           s18 -> s39 [label="dH16"];
-          s23 -> s39 [label="dH16"];
-          s31 -> s39 [label="dH16"];
-          s36 -> s40 [label="dResetX16"];
-          s36 -> s41 [label="dResetX16"];
-          s36 -> s42 [label="dResetX16"];
-          s34 -> s42 [label="dX16"];
-          s22 -> s43 [label="dZ16"];
-          s24 -> s43 [label="dZ16"];
-          s43 -> s44 [label="dAdd276"];
-          s43 -> s45 [label="dAdd276"];
-          s45 -> s46 [label="dUpdateH16"];
-          s45 -> s47 [label="dUpdateH16"];
-          s18 -> s47 [label="dH16"];
-          s23 -> s47 [label="dH16"];
-          s31 -> s47 [label="dH16"];
-          s39 -> s47 [label="dH16"];
-          s44 -> s48 [label="dUpdateX16"];
-          s44 -> s49 [label="dUpdateX16"];
-          s44 -> s50 [label="dUpdateX16"];
-          s34 -> s50 [label="dX16"];
-          s42 -> s50 [label="dX16"];
-          s18 -> s51 [label="dH16"];
-          s23 -> s51 [label="dH16"];
-          s31 -> s51 [label="dH16"];
-          s39 -> s51 [label="dH16"];
-          s47 -> s51 [label="dH16"];
-          s18 -> s52 [label="dH16"];
-          s23 -> s52 [label="dH16"];
-          s31 -> s52 [label="dH16"];
-          s39 -> s52 [label="dH16"];
-          s47 -> s52 [label="dH16"];
-          s52 -> s53 [label="dMultiply272"];
-          s52 -> s54 [label="dMultiply272"];
-          s17 -> s54 [label="dH15"];
-          s51 -> s55 [label="dMultiply271"];
-          s53 -> s55 [label="dZ15"];
-          s51 -> s56 [label="dMultiply271"];
-          s56 -> s57 [label="dAdd268"];
-          s56 -> s58 [label="dAdd268"];
-          s58 -> s59 [label="dMultiply267"];
-          s59 -> s60 [label="dCandidateH15"];
-          s29 -> s60 [label="dCandidateHWeight"];
-          s59 -> s61 [label="dCandidateH15"];
-          s30 -> s61 [label="dCandidateHBias"];
-          s59 -> s62 [label="dCandidateH15"];
+          s21 -> s39 [label="dH16"];
+          s27 -> s39 [label="dH16"];
+          s33 -> s39 [label="dH16"];
+          s37 -> s40 [label="dUpdateX16"];
+          s37 -> s41 [label="dUpdateX16"];
+          s37 -> s42 [label="dUpdateX16"];
+          s30 -> s42 [label="dX16"];
+          s36 -> s42 [label="dX16"];
+          s18 -> s43 [label="dMultiply272"];
+          s21 -> s43 [label="dMultiply272"];
+          s27 -> s43 [label="dMultiply272"];
+          s33 -> s43 [label="dMultiply272"];
+          s39 -> s43 [label="dMultiply272"];
+          s18 -> s44 [label="dMultiply272"];
+          s21 -> s44 [label="dMultiply272"];
+          s27 -> s44 [label="dMultiply272"];
+          s33 -> s44 [label="dMultiply272"];
+          s39 -> s44 [label="dMultiply272"];
+          s17 -> s44 [label="dH15"];
+          s18 -> s45 [label="dMultiply271"];
+          s21 -> s45 [label="dMultiply271"];
+          s27 -> s45 [label="dMultiply271"];
+          s33 -> s45 [label="dMultiply271"];
+          s39 -> s45 [label="dMultiply271"];
+          s43 -> s45 [label="dZ15"];
+          s18 -> s46 [label="dMultiply271"];
+          s21 -> s46 [label="dMultiply271"];
+          s27 -> s46 [label="dMultiply271"];
+          s33 -> s46 [label="dMultiply271"];
+          s39 -> s46 [label="dMultiply271"];
+          s46 -> s47 [label="dMultiply267"];
+          s47 -> s48 [label="dCandidateH15"];
+          s25 -> s48 [label="dCandidateHWeight"];
+          s47 -> s49 [label="dCandidateH15"];
+          s26 -> s49 [label="dCandidateHBias"];
+          s47 -> s50 [label="dCandidateH15"];
+          s17 -> s50 [label="dH15"];
+          s44 -> s50 [label="dH15"];
+          s46 -> s51 [label="dCandidateX15"];
+          s28 -> s51 [label="dCandidateXWeight"];
+          s46 -> s52 [label="dCandidateX15"];
+          s29 -> s52 [label="dCandidateXBias"];
+          s46 -> s53 [label="dCandidateX15"];
+          s46 -> s54 [label="dMultiply267"];
+          s54 -> s55 [label="dResetH15"];
+          s32 -> s55 [label="dResetHWeight"];
+          s54 -> s56 [label="dResetH15"];
+          s17 -> s56 [label="dH15"];
+          s44 -> s56 [label="dH15"];
+          s50 -> s56 [label="dH15"];
+          s54 -> s57 [label="dResetX15"];
+          s34 -> s57 [label="dResetXWeight"];
+          s54 -> s58 [label="dResetX15"];
+          s35 -> s58 [label="dResetXBias"];
+          s54 -> s59 [label="dResetX15"];
+          s53 -> s59 [label="dX15"];
+          s43 -> s60 [label="dZ15"];
+          s45 -> s60 [label="dZ15"];
+          s60 -> s61 [label="dUpdateH15"];
+          s38 -> s61 [label="dUpdateHWeight"];
+          s60 -> s62 [label="dUpdateH15"];
           s17 -> s62 [label="dH15"];
-          s54 -> s62 [label="dH15"];
-          s57 -> s63 [label="dCandidateX15"];
-          s32 -> s63 [label="dCandidateXWeight"];
-          s57 -> s64 [label="dCandidateX15"];
-          s33 -> s64 [label="dCandidateXBias"];
-          s57 -> s65 [label="dCandidateX15"];
-          s58 -> s66 [label="dMultiply267"];
-          s66 -> s67 [label="dAdd263"];
-          s66 -> s68 [label="dAdd263"];
-          s68 -> s69 [label="dResetH15"];
-          s38 -> s69 [label="dResetHWeight"];
-          s68 -> s70 [label="dResetH15"];
-          s17 -> s70 [label="dH15"];
-          s54 -> s70 [label="dH15"];
-          s62 -> s70 [label="dH15"];
-          s67 -> s71 [label="dResetX15"];
-          s40 -> s71 [label="dResetXWeight"];
-          s67 -> s72 [label="dResetX15"];
-          s41 -> s72 [label="dResetXBias"];
-          s67 -> s73 [label="dResetX15"];
-          s65 -> s73 [label="dX15"];
-          s53 -> s74 [label="dZ15"];
-          s55 -> s74 [label="dZ15"];
-          s74 -> s75 [label="dAdd259"];
-          s74 -> s76 [label="dAdd259"];
-          s76 -> s77 [label="dUpdateH15"];
-          s46 -> s77 [label="dUpdateHWeight"];
-          s76 -> s78 [label="dUpdateH15"];
-          s17 -> s78 [label="dH15"];
-          s54 -> s78 [label="dH15"];
-          s62 -> s78 [label="dH15"];
-          s70 -> s78 [label="dH15"];
-          s75 -> s79 [label="dUpdateX15"];
-          s48 -> s79 [label="dUpdateXWeight"];
-          s75 -> s80 [label="dUpdateX15"];
-          s49 -> s80 [label="dUpdateXBias"];
-          s75 -> s81 [label="dUpdateX15"];
-          s65 -> s81 [label="dX15"];
-          s73 -> s81 [label="dX15"];
-          s17 -> s82 [label="dH15"];
-          s54 -> s82 [label="dH15"];
-          s62 -> s82 [label="dH15"];
-          s70 -> s82 [label="dH15"];
-          s78 -> s82 [label="dH15"];
-          s17 -> s83 [label="dH15"];
-          s54 -> s83 [label="dH15"];
-          s62 -> s83 [label="dH15"];
-          s70 -> s83 [label="dH15"];
-          s78 -> s83 [label="dH15"];
-          s83 -> s84 [label="dMultiply255"];
-          s83 -> s85 [label="dMultiply255"];
+          s44 -> s62 [label="dH15"];
+          s50 -> s62 [label="dH15"];
+          s56 -> s62 [label="dH15"];
+          s60 -> s63 [label="dUpdateX15"];
+          s40 -> s63 [label="dUpdateXWeight"];
+          s60 -> s64 [label="dUpdateX15"];
+          s41 -> s64 [label="dUpdateXBias"];
+          s60 -> s65 [label="dUpdateX15"];
+          s53 -> s65 [label="dX15"];
+          s59 -> s65 [label="dX15"];
+          s17 -> s66 [label="dMultiply255"];
+          s44 -> s66 [label="dMultiply255"];
+          s50 -> s66 [label="dMultiply255"];
+          s56 -> s66 [label="dMultiply255"];
+          s62 -> s66 [label="dMultiply255"];
+          s17 -> s67 [label="dMultiply255"];
+          s44 -> s67 [label="dMultiply255"];
+          s50 -> s67 [label="dMultiply255"];
+          s56 -> s67 [label="dMultiply255"];
+          s62 -> s67 [label="dMultiply255"];
+          s16 -> s67 [label="dH14"];
+          s17 -> s68 [label="dMultiply254"];
+          s44 -> s68 [label="dMultiply254"];
+          s50 -> s68 [label="dMultiply254"];
+          s56 -> s68 [label="dMultiply254"];
+          s62 -> s68 [label="dMultiply254"];
+          s66 -> s68 [label="dZ14"];
+          s17 -> s69 [label="dMultiply254"];
+          s44 -> s69 [label="dMultiply254"];
+          s50 -> s69 [label="dMultiply254"];
+          s56 -> s69 [label="dMultiply254"];
+          s62 -> s69 [label="dMultiply254"];
+          s69 -> s70 [label="dMultiply250"];
+          s70 -> s71 [label="dCandidateH14"];
+          s25 -> s71 [label="dCandidateHWeight"];
+          s48 -> s71 [label="dCandidateHWeight"];
+          s70 -> s72 [label="dCandidateH14"];
+          s26 -> s72 [label="dCandidateHBias"];
+          s49 -> s72 [label="dCandidateHBias"];
+          s70 -> s73 [label="dCandidateH14"];
+          s16 -> s73 [label="dH14"];
+          s67 -> s73 [label="dH14"];
+          s69 -> s74 [label="dCandidateX14"];
+          s28 -> s74 [label="dCandidateXWeight"];
+          s51 -> s74 [label="dCandidateXWeight"];
+          s69 -> s75 [label="dCandidateX14"];
+          s29 -> s75 [label="dCandidateXBias"];
+          s52 -> s75 [label="dCandidateXBias"];
+          s69 -> s76 [label="dCandidateX14"];
+          s69 -> s77 [label="dMultiply250"];
+          s77 -> s78 [label="dResetH14"];
+          s32 -> s78 [label="dResetHWeight"];
+          s55 -> s78 [label="dResetHWeight"];
+          s77 -> s79 [label="dResetH14"];
+          s16 -> s79 [label="dH14"];
+          s67 -> s79 [label="dH14"];
+          s73 -> s79 [label="dH14"];
+          s77 -> s80 [label="dResetX14"];
+          s34 -> s80 [label="dResetXWeight"];
+          s57 -> s80 [label="dResetXWeight"];
+          s77 -> s81 [label="dResetX14"];
+          s35 -> s81 [label="dResetXBias"];
+          s58 -> s81 [label="dResetXBias"];
+          s77 -> s82 [label="dResetX14"];
+          s76 -> s82 [label="dX14"];
+          s66 -> s83 [label="dZ14"];
+          s68 -> s83 [label="dZ14"];
+          s83 -> s84 [label="dUpdateH14"];
+          s38 -> s84 [label="dUpdateHWeight"];
+          s61 -> s84 [label="dUpdateHWeight"];
+          s83 -> s85 [label="dUpdateH14"];
           s16 -> s85 [label="dH14"];
-          s82 -> s86 [label="dMultiply254"];
-          s84 -> s86 [label="dZ14"];
-          s82 -> s87 [label="dMultiply254"];
-          s87 -> s88 [label="dAdd251"];
-          s87 -> s89 [label="dAdd251"];
-          s89 -> s90 [label="dMultiply250"];
-          s90 -> s91 [label="dCandidateH14"];
-          s29 -> s91 [label="dCandidateHWeight"];
-          s60 -> s91 [label="dCandidateHWeight"];
-          s90 -> s92 [label="dCandidateH14"];
-          s30 -> s92 [label="dCandidateHBias"];
-          s61 -> s92 [label="dCandidateHBias"];
-          s90 -> s93 [label="dCandidateH14"];
-          s16 -> s93 [label="dH14"];
-          s85 -> s93 [label="dH14"];
-          s88 -> s94 [label="dCandidateX14"];
-          s32 -> s94 [label="dCandidateXWeight"];
-          s63 -> s94 [label="dCandidateXWeight"];
-          s88 -> s95 [label="dCandidateX14"];
-          s33 -> s95 [label="dCandidateXBias"];
-          s64 -> s95 [label="dCandidateXBias"];
-          s88 -> s96 [label="dCandidateX14"];
-          s89 -> s97 [label="dMultiply250"];
-          s97 -> s98 [label="dAdd246"];
-          s97 -> s99 [label="dAdd246"];
-          s99 -> s100 [label="dResetH14"];
-          s38 -> s100 [label="dResetHWeight"];
-          s69 -> s100 [label="dResetHWeight"];
-          s99 -> s101 [label="dResetH14"];
-          s16 -> s101 [label="dH14"];
-          s85 -> s101 [label="dH14"];
-          s93 -> s101 [label="dH14"];
-          s98 -> s102 [label="dResetX14"];
-          s40 -> s102 [label="dResetXWeight"];
-          s71 -> s102 [label="dResetXWeight"];
-          s98 -> s103 [label="dResetX14"];
-          s41 -> s103 [label="dResetXBias"];
-          s72 -> s103 [label="dResetXBias"];
-          s98 -> s104 [label="dResetX14"];
-          s96 -> s104 [label="dX14"];
-          s84 -> s105 [label="dZ14"];
-          s86 -> s105 [label="dZ14"];
-          s105 -> s106 [label="dAdd242"];
-          s105 -> s107 [label="dAdd242"];
-          s107 -> s108 [label="dUpdateH14"];
-          s46 -> s108 [label="dUpdateHWeight"];
-          s77 -> s108 [label="dUpdateHWeight"];
-          s107 -> s109 [label="dUpdateH14"];
-          s16 -> s109 [label="dH14"];
-          s85 -> s109 [label="dH14"];
-          s93 -> s109 [label="dH14"];
-          s101 -> s109 [label="dH14"];
-          s106 -> s110 [label="dUpdateX14"];
-          s48 -> s110 [label="dUpdateXWeight"];
-          s79 -> s110 [label="dUpdateXWeight"];
-          s106 -> s111 [label="dUpdateX14"];
-          s49 -> s111 [label="dUpdateXBias"];
-          s80 -> s111 [label="dUpdateXBias"];
-          s106 -> s112 [label="dUpdateX14"];
-          s96 -> s112 [label="dX14"];
-          s104 -> s112 [label="dX14"];
-          s16 -> s113 [label="dH14"];
-          s85 -> s113 [label="dH14"];
-          s93 -> s113 [label="dH14"];
-          s101 -> s113 [label="dH14"];
-          s109 -> s113 [label="dH14"];
-          s16 -> s114 [label="dH14"];
-          s85 -> s114 [label="dH14"];
-          s93 -> s114 [label="dH14"];
-          s101 -> s114 [label="dH14"];
-          s109 -> s114 [label="dH14"];
-          s114 -> s115 [label="dMultiply238"];
-          s114 -> s116 [label="dMultiply238"];
-          s15 -> s116 [label="dH13"];
-          s113 -> s117 [label="dMultiply237"];
-          s115 -> s117 [label="dZ13"];
-          s113 -> s118 [label="dMultiply237"];
-          s118 -> s119 [label="dAdd234"];
-          s118 -> s120 [label="dAdd234"];
-          s120 -> s121 [label="dMultiply233"];
-          s121 -> s122 [label="dCandidateH13"];
-          s29 -> s122 [label="dCandidateHWeight"];
-          s60 -> s122 [label="dCandidateHWeight"];
-          s91 -> s122 [label="dCandidateHWeight"];
-          s121 -> s123 [label="dCandidateH13"];
-          s30 -> s123 [label="dCandidateHBias"];
-          s61 -> s123 [label="dCandidateHBias"];
-          s92 -> s123 [label="dCandidateHBias"];
-          s121 -> s124 [label="dCandidateH13"];
-          s15 -> s124 [label="dH13"];
-          s116 -> s124 [label="dH13"];
-          s119 -> s125 [label="dCandidateX13"];
-          s32 -> s125 [label="dCandidateXWeight"];
-          s63 -> s125 [label="dCandidateXWeight"];
-          s94 -> s125 [label="dCandidateXWeight"];
-          s119 -> s126 [label="dCandidateX13"];
-          s33 -> s126 [label="dCandidateXBias"];
-          s64 -> s126 [label="dCandidateXBias"];
-          s95 -> s126 [label="dCandidateXBias"];
-          s119 -> s127 [label="dCandidateX13"];
-          s120 -> s128 [label="dMultiply233"];
-          s128 -> s129 [label="dAdd229"];
-          s128 -> s130 [label="dAdd229"];
-          s130 -> s131 [label="dResetH13"];
-          s38 -> s131 [label="dResetHWeight"];
-          s69 -> s131 [label="dResetHWeight"];
-          s100 -> s131 [label="dResetHWeight"];
-          s130 -> s132 [label="dResetH13"];
-          s15 -> s132 [label="dH13"];
-          s116 -> s132 [label="dH13"];
-          s124 -> s132 [label="dH13"];
-          s129 -> s133 [label="dResetX13"];
-          s40 -> s133 [label="dResetXWeight"];
-          s71 -> s133 [label="dResetXWeight"];
-          s102 -> s133 [label="dResetXWeight"];
-          s129 -> s134 [label="dResetX13"];
-          s41 -> s134 [label="dResetXBias"];
-          s72 -> s134 [label="dResetXBias"];
-          s103 -> s134 [label="dResetXBias"];
-          s129 -> s135 [label="dResetX13"];
-          s127 -> s135 [label="dX13"];
-          s115 -> s136 [label="dZ13"];
-          s117 -> s136 [label="dZ13"];
-          s136 -> s137 [label="dAdd225"];
-          s136 -> s138 [label="dAdd225"];
-          s138 -> s139 [label="dUpdateH13"];
-          s46 -> s139 [label="dUpdateHWeight"];
-          s77 -> s139 [label="dUpdateHWeight"];
-          s108 -> s139 [label="dUpdateHWeight"];
-          s138 -> s140 [label="dUpdateH13"];
-          s15 -> s140 [label="dH13"];
-          s116 -> s140 [label="dH13"];
-          s124 -> s140 [label="dH13"];
-          s132 -> s140 [label="dH13"];
-          s137 -> s141 [label="dUpdateX13"];
-          s48 -> s141 [label="dUpdateXWeight"];
-          s79 -> s141 [label="dUpdateXWeight"];
-          s110 -> s141 [label="dUpdateXWeight"];
-          s137 -> s142 [label="dUpdateX13"];
-          s49 -> s142 [label="dUpdateXBias"];
-          s80 -> s142 [label="dUpdateXBias"];
-          s111 -> s142 [label="dUpdateXBias"];
-          s137 -> s143 [label="dUpdateX13"];
-          s127 -> s143 [label="dX13"];
-          s135 -> s143 [label="dX13"];
-          s15 -> s144 [label="dH13"];
-          s116 -> s144 [label="dH13"];
-          s124 -> s144 [label="dH13"];
-          s132 -> s144 [label="dH13"];
-          s140 -> s144 [label="dH13"];
-          s15 -> s145 [label="dH13"];
-          s116 -> s145 [label="dH13"];
-          s124 -> s145 [label="dH13"];
-          s132 -> s145 [label="dH13"];
-          s140 -> s145 [label="dH13"];
-          s145 -> s146 [label="dMultiply221"];
-          s145 -> s147 [label="dMultiply221"];
-          s14 -> s147 [label="dH12"];
-          s144 -> s148 [label="dMultiply220"];
-          s146 -> s148 [label="dZ12"];
-          s144 -> s149 [label="dMultiply220"];
-          s149 -> s150 [label="dAdd217"];
-          s149 -> s151 [label="dAdd217"];
-          s151 -> s152 [label="dMultiply216"];
-          s152 -> s153 [label="dCandidateH12"];
-          s29 -> s153 [label="dCandidateHWeight"];
-          s60 -> s153 [label="dCandidateHWeight"];
-          s91 -> s153 [label="dCandidateHWeight"];
-          s122 -> s153 [label="dCandidateHWeight"];
-          s152 -> s154 [label="dCandidateH12"];
-          s30 -> s154 [label="dCandidateHBias"];
-          s61 -> s154 [label="dCandidateHBias"];
-          s92 -> s154 [label="dCandidateHBias"];
-          s123 -> s154 [label="dCandidateHBias"];
-          s152 -> s155 [label="dCandidateH12"];
-          s14 -> s155 [label="dH12"];
-          s147 -> s155 [label="dH12"];
-          s150 -> s156 [label="dCandidateX12"];
-          s32 -> s156 [label="dCandidateXWeight"];
-          s63 -> s156 [label="dCandidateXWeight"];
-          s94 -> s156 [label="dCandidateXWeight"];
-          s125 -> s156 [label="dCandidateXWeight"];
-          s150 -> s157 [label="dCandidateX12"];
-          s33 -> s157 [label="dCandidateXBias"];
-          s64 -> s157 [label="dCandidateXBias"];
-          s95 -> s157 [label="dCandidateXBias"];
-          s126 -> s157 [label="dCandidateXBias"];
-          s150 -> s158 [label="dCandidateX12"];
-          s151 -> s159 [label="dMultiply216"];
-          s159 -> s160 [label="dAdd212"];
-          s159 -> s161 [label="dAdd212"];
-          s161 -> s162 [label="dResetH12"];
-          s38 -> s162 [label="dResetHWeight"];
-          s69 -> s162 [label="dResetHWeight"];
-          s100 -> s162 [label="dResetHWeight"];
-          s131 -> s162 [label="dResetHWeight"];
-          s161 -> s163 [label="dResetH12"];
-          s14 -> s163 [label="dH12"];
-          s147 -> s163 [label="dH12"];
-          s155 -> s163 [label="dH12"];
-          s160 -> s164 [label="dResetX12"];
-          s40 -> s164 [label="dResetXWeight"];
-          s71 -> s164 [label="dResetXWeight"];
-          s102 -> s164 [label="dResetXWeight"];
-          s133 -> s164 [label="dResetXWeight"];
-          s160 -> s165 [label="dResetX12"];
-          s41 -> s165 [label="dResetXBias"];
-          s72 -> s165 [label="dResetXBias"];
-          s103 -> s165 [label="dResetXBias"];
-          s134 -> s165 [label="dResetXBias"];
-          s160 -> s166 [label="dResetX12"];
-          s158 -> s166 [label="dX12"];
-          s146 -> s167 [label="dZ12"];
-          s148 -> s167 [label="dZ12"];
-          s167 -> s168 [label="dAdd208"];
-          s167 -> s169 [label="dAdd208"];
-          s169 -> s170 [label="dUpdateH12"];
-          s46 -> s170 [label="dUpdateHWeight"];
-          s77 -> s170 [label="dUpdateHWeight"];
-          s108 -> s170 [label="dUpdateHWeight"];
-          s139 -> s170 [label="dUpdateHWeight"];
-          s169 -> s171 [label="dUpdateH12"];
-          s14 -> s171 [label="dH12"];
-          s147 -> s171 [label="dH12"];
-          s155 -> s171 [label="dH12"];
-          s163 -> s171 [label="dH12"];
-          s168 -> s172 [label="dUpdateX12"];
-          s48 -> s172 [label="dUpdateXWeight"];
-          s79 -> s172 [label="dUpdateXWeight"];
-          s110 -> s172 [label="dUpdateXWeight"];
-          s141 -> s172 [label="dUpdateXWeight"];
-          s168 -> s173 [label="dUpdateX12"];
-          s49 -> s173 [label="dUpdateXBias"];
-          s80 -> s173 [label="dUpdateXBias"];
-          s111 -> s173 [label="dUpdateXBias"];
-          s142 -> s173 [label="dUpdateXBias"];
-          s168 -> s174 [label="dUpdateX12"];
-          s158 -> s174 [label="dX12"];
-          s166 -> s174 [label="dX12"];
-          s14 -> s175 [label="dH12"];
-          s147 -> s175 [label="dH12"];
-          s155 -> s175 [label="dH12"];
-          s163 -> s175 [label="dH12"];
-          s171 -> s175 [label="dH12"];
-          s14 -> s176 [label="dH12"];
-          s147 -> s176 [label="dH12"];
-          s155 -> s176 [label="dH12"];
-          s163 -> s176 [label="dH12"];
-          s171 -> s176 [label="dH12"];
-          s176 -> s177 [label="dMultiply204"];
-          s176 -> s178 [label="dMultiply204"];
-          s13 -> s178 [label="dH11"];
-          s175 -> s179 [label="dMultiply203"];
-          s177 -> s179 [label="dZ11"];
-          s175 -> s180 [label="dMultiply203"];
-          s180 -> s181 [label="dAdd200"];
-          s180 -> s182 [label="dAdd200"];
-          s182 -> s183 [label="dMultiply199"];
-          s183 -> s184 [label="dCandidateH11"];
-          s29 -> s184 [label="dCandidateHWeight"];
-          s60 -> s184 [label="dCandidateHWeight"];
-          s91 -> s184 [label="dCandidateHWeight"];
-          s122 -> s184 [label="dCandidateHWeight"];
-          s153 -> s184 [label="dCandidateHWeight"];
-          s183 -> s185 [label="dCandidateH11"];
-          s30 -> s185 [label="dCandidateHBias"];
-          s61 -> s185 [label="dCandidateHBias"];
-          s92 -> s185 [label="dCandidateHBias"];
-          s123 -> s185 [label="dCandidateHBias"];
-          s154 -> s185 [label="dCandidateHBias"];
-          s183 -> s186 [label="dCandidateH11"];
-          s13 -> s186 [label="dH11"];
-          s178 -> s186 [label="dH11"];
-          s181 -> s187 [label="dCandidateX11"];
-          s32 -> s187 [label="dCandidateXWeight"];
-          s63 -> s187 [label="dCandidateXWeight"];
-          s94 -> s187 [label="dCandidateXWeight"];
-          s125 -> s187 [label="dCandidateXWeight"];
-          s156 -> s187 [label="dCandidateXWeight"];
-          s181 -> s188 [label="dCandidateX11"];
-          s33 -> s188 [label="dCandidateXBias"];
-          s64 -> s188 [label="dCandidateXBias"];
-          s95 -> s188 [label="dCandidateXBias"];
-          s126 -> s188 [label="dCandidateXBias"];
-          s157 -> s188 [label="dCandidateXBias"];
-          s181 -> s189 [label="dCandidateX11"];
-          s182 -> s190 [label="dMultiply199"];
-          s190 -> s191 [label="dAdd195"];
-          s190 -> s192 [label="dAdd195"];
-          s192 -> s193 [label="dResetH11"];
-          s38 -> s193 [label="dResetHWeight"];
-          s69 -> s193 [label="dResetHWeight"];
-          s100 -> s193 [label="dResetHWeight"];
-          s131 -> s193 [label="dResetHWeight"];
-          s162 -> s193 [label="dResetHWeight"];
-          s192 -> s194 [label="dResetH11"];
-          s13 -> s194 [label="dH11"];
-          s178 -> s194 [label="dH11"];
-          s186 -> s194 [label="dH11"];
-          s191 -> s195 [label="dResetX11"];
-          s40 -> s195 [label="dResetXWeight"];
-          s71 -> s195 [label="dResetXWeight"];
-          s102 -> s195 [label="dResetXWeight"];
-          s133 -> s195 [label="dResetXWeight"];
-          s164 -> s195 [label="dResetXWeight"];
-          s191 -> s196 [label="dResetX11"];
-          s41 -> s196 [label="dResetXBias"];
-          s72 -> s196 [label="dResetXBias"];
-          s103 -> s196 [label="dResetXBias"];
-          s134 -> s196 [label="dResetXBias"];
-          s165 -> s196 [label="dResetXBias"];
-          s191 -> s197 [label="dResetX11"];
-          s189 -> s197 [label="dX11"];
-          s177 -> s198 [label="dZ11"];
-          s179 -> s198 [label="dZ11"];
-          s198 -> s199 [label="dAdd191"];
-          s198 -> s200 [label="dAdd191"];
-          s200 -> s201 [label="dUpdateH11"];
-          s46 -> s201 [label="dUpdateHWeight"];
-          s77 -> s201 [label="dUpdateHWeight"];
-          s108 -> s201 [label="dUpdateHWeight"];
-          s139 -> s201 [label="dUpdateHWeight"];
-          s170 -> s201 [label="dUpdateHWeight"];
-          s200 -> s202 [label="dUpdateH11"];
-          s13 -> s202 [label="dH11"];
-          s178 -> s202 [label="dH11"];
-          s186 -> s202 [label="dH11"];
-          s194 -> s202 [label="dH11"];
-          s199 -> s203 [label="dUpdateX11"];
-          s48 -> s203 [label="dUpdateXWeight"];
-          s79 -> s203 [label="dUpdateXWeight"];
-          s110 -> s203 [label="dUpdateXWeight"];
-          s141 -> s203 [label="dUpdateXWeight"];
-          s172 -> s203 [label="dUpdateXWeight"];
-          s199 -> s204 [label="dUpdateX11"];
-          s49 -> s204 [label="dUpdateXBias"];
-          s80 -> s204 [label="dUpdateXBias"];
-          s111 -> s204 [label="dUpdateXBias"];
-          s142 -> s204 [label="dUpdateXBias"];
-          s173 -> s204 [label="dUpdateXBias"];
-          s199 -> s205 [label="dUpdateX11"];
-          s189 -> s205 [label="dX11"];
-          s197 -> s205 [label="dX11"];
-          s13 -> s206 [label="dH11"];
-          s178 -> s206 [label="dH11"];
-          s186 -> s206 [label="dH11"];
-          s194 -> s206 [label="dH11"];
-          s202 -> s206 [label="dH11"];
-          s13 -> s207 [label="dH11"];
-          s178 -> s207 [label="dH11"];
-          s186 -> s207 [label="dH11"];
-          s194 -> s207 [label="dH11"];
-          s202 -> s207 [label="dH11"];
-          s207 -> s208 [label="dMultiply187"];
-          s207 -> s209 [label="dMultiply187"];
-          s12 -> s209 [label="dH10"];
-          s206 -> s210 [label="dMultiply186"];
-          s208 -> s210 [label="dZ10"];
-          s206 -> s211 [label="dMultiply186"];
-          s211 -> s212 [label="dAdd183"];
-          s211 -> s213 [label="dAdd183"];
-          s213 -> s214 [label="dMultiply182"];
-          s214 -> s215 [label="dCandidateH10"];
-          s29 -> s215 [label="dCandidateHWeight"];
-          s60 -> s215 [label="dCandidateHWeight"];
-          s91 -> s215 [label="dCandidateHWeight"];
-          s122 -> s215 [label="dCandidateHWeight"];
-          s153 -> s215 [label="dCandidateHWeight"];
-          s184 -> s215 [label="dCandidateHWeight"];
-          s214 -> s216 [label="dCandidateH10"];
-          s30 -> s216 [label="dCandidateHBias"];
-          s61 -> s216 [label="dCandidateHBias"];
-          s92 -> s216 [label="dCandidateHBias"];
-          s123 -> s216 [label="dCandidateHBias"];
-          s154 -> s216 [label="dCandidateHBias"];
-          s185 -> s216 [label="dCandidateHBias"];
-          s214 -> s217 [label="dCandidateH10"];
-          s12 -> s217 [label="dH10"];
-          s209 -> s217 [label="dH10"];
-          s212 -> s218 [label="dCandidateX10"];
-          s32 -> s218 [label="dCandidateXWeight"];
-          s63 -> s218 [label="dCandidateXWeight"];
-          s94 -> s218 [label="dCandidateXWeight"];
-          s125 -> s218 [label="dCandidateXWeight"];
-          s156 -> s218 [label="dCandidateXWeight"];
-          s187 -> s218 [label="dCandidateXWeight"];
-          s212 -> s219 [label="dCandidateX10"];
-          s33 -> s219 [label="dCandidateXBias"];
-          s64 -> s219 [label="dCandidateXBias"];
-          s95 -> s219 [label="dCandidateXBias"];
-          s126 -> s219 [label="dCandidateXBias"];
-          s157 -> s219 [label="dCandidateXBias"];
-          s188 -> s219 [label="dCandidateXBias"];
-          s212 -> s220 [label="dCandidateX10"];
-          s213 -> s221 [label="dMultiply182"];
-          s221 -> s222 [label="dAdd178"];
-          s221 -> s223 [label="dAdd178"];
-          s223 -> s224 [label="dResetH10"];
-          s38 -> s224 [label="dResetHWeight"];
-          s69 -> s224 [label="dResetHWeight"];
-          s100 -> s224 [label="dResetHWeight"];
-          s131 -> s224 [label="dResetHWeight"];
-          s162 -> s224 [label="dResetHWeight"];
-          s193 -> s224 [label="dResetHWeight"];
-          s223 -> s225 [label="dResetH10"];
-          s12 -> s225 [label="dH10"];
-          s209 -> s225 [label="dH10"];
-          s217 -> s225 [label="dH10"];
-          s222 -> s226 [label="dResetX10"];
-          s40 -> s226 [label="dResetXWeight"];
-          s71 -> s226 [label="dResetXWeight"];
-          s102 -> s226 [label="dResetXWeight"];
-          s133 -> s226 [label="dResetXWeight"];
-          s164 -> s226 [label="dResetXWeight"];
-          s195 -> s226 [label="dResetXWeight"];
-          s222 -> s227 [label="dResetX10"];
-          s41 -> s227 [label="dResetXBias"];
-          s72 -> s227 [label="dResetXBias"];
-          s103 -> s227 [label="dResetXBias"];
-          s134 -> s227 [label="dResetXBias"];
-          s165 -> s227 [label="dResetXBias"];
-          s196 -> s227 [label="dResetXBias"];
-          s222 -> s228 [label="dResetX10"];
-          s220 -> s228 [label="dX10"];
-          s208 -> s229 [label="dZ10"];
-          s210 -> s229 [label="dZ10"];
-          s229 -> s230 [label="dAdd174"];
-          s229 -> s231 [label="dAdd174"];
-          s231 -> s232 [label="dUpdateH10"];
-          s46 -> s232 [label="dUpdateHWeight"];
-          s77 -> s232 [label="dUpdateHWeight"];
-          s108 -> s232 [label="dUpdateHWeight"];
-          s139 -> s232 [label="dUpdateHWeight"];
-          s170 -> s232 [label="dUpdateHWeight"];
-          s201 -> s232 [label="dUpdateHWeight"];
-          s231 -> s233 [label="dUpdateH10"];
-          s12 -> s233 [label="dH10"];
-          s209 -> s233 [label="dH10"];
-          s217 -> s233 [label="dH10"];
-          s225 -> s233 [label="dH10"];
-          s230 -> s234 [label="dUpdateX10"];
-          s48 -> s234 [label="dUpdateXWeight"];
-          s79 -> s234 [label="dUpdateXWeight"];
-          s110 -> s234 [label="dUpdateXWeight"];
-          s141 -> s234 [label="dUpdateXWeight"];
-          s172 -> s234 [label="dUpdateXWeight"];
-          s203 -> s234 [label="dUpdateXWeight"];
-          s230 -> s235 [label="dUpdateX10"];
-          s49 -> s235 [label="dUpdateXBias"];
-          s80 -> s235 [label="dUpdateXBias"];
-          s111 -> s235 [label="dUpdateXBias"];
-          s142 -> s235 [label="dUpdateXBias"];
-          s173 -> s235 [label="dUpdateXBias"];
-          s204 -> s235 [label="dUpdateXBias"];
-          s230 -> s236 [label="dUpdateX10"];
-          s220 -> s236 [label="dX10"];
-          s228 -> s236 [label="dX10"];
-          s12 -> s237 [label="dH10"];
-          s209 -> s237 [label="dH10"];
-          s217 -> s237 [label="dH10"];
-          s225 -> s237 [label="dH10"];
-          s233 -> s237 [label="dH10"];
-          s12 -> s238 [label="dH10"];
-          s209 -> s238 [label="dH10"];
-          s217 -> s238 [label="dH10"];
-          s225 -> s238 [label="dH10"];
-          s233 -> s238 [label="dH10"];
-          s238 -> s239 [label="dMultiply170"];
-          s238 -> s240 [label="dMultiply170"];
-          s11 -> s240 [label="dH9"];
-          s237 -> s241 [label="dMultiply169"];
-          s239 -> s241 [label="dZ9"];
-          s237 -> s242 [label="dMultiply169"];
-          s242 -> s243 [label="dAdd166"];
-          s242 -> s244 [label="dAdd166"];
-          s244 -> s245 [label="dMultiply165"];
-          s245 -> s246 [label="dCandidateH9"];
-          s29 -> s246 [label="dCandidateHWeight"];
-          s60 -> s246 [label="dCandidateHWeight"];
-          s91 -> s246 [label="dCandidateHWeight"];
-          s122 -> s246 [label="dCandidateHWeight"];
-          s153 -> s246 [label="dCandidateHWeight"];
-          s184 -> s246 [label="dCandidateHWeight"];
-          s215 -> s246 [label="dCandidateHWeight"];
-          s245 -> s247 [label="dCandidateH9"];
-          s30 -> s247 [label="dCandidateHBias"];
-          s61 -> s247 [label="dCandidateHBias"];
-          s92 -> s247 [label="dCandidateHBias"];
-          s123 -> s247 [label="dCandidateHBias"];
-          s154 -> s247 [label="dCandidateHBias"];
-          s185 -> s247 [label="dCandidateHBias"];
-          s216 -> s247 [label="dCandidateHBias"];
-          s245 -> s248 [label="dCandidateH9"];
-          s11 -> s248 [label="dH9"];
-          s240 -> s248 [label="dH9"];
-          s243 -> s249 [label="dCandidateX9"];
-          s32 -> s249 [label="dCandidateXWeight"];
-          s63 -> s249 [label="dCandidateXWeight"];
-          s94 -> s249 [label="dCandidateXWeight"];
-          s125 -> s249 [label="dCandidateXWeight"];
-          s156 -> s249 [label="dCandidateXWeight"];
-          s187 -> s249 [label="dCandidateXWeight"];
-          s218 -> s249 [label="dCandidateXWeight"];
-          s243 -> s250 [label="dCandidateX9"];
-          s33 -> s250 [label="dCandidateXBias"];
-          s64 -> s250 [label="dCandidateXBias"];
-          s95 -> s250 [label="dCandidateXBias"];
-          s126 -> s250 [label="dCandidateXBias"];
-          s157 -> s250 [label="dCandidateXBias"];
-          s188 -> s250 [label="dCandidateXBias"];
-          s219 -> s250 [label="dCandidateXBias"];
-          s243 -> s251 [label="dCandidateX9"];
-          s244 -> s252 [label="dMultiply165"];
-          s252 -> s253 [label="dAdd161"];
-          s252 -> s254 [label="dAdd161"];
-          s254 -> s255 [label="dResetH9"];
-          s38 -> s255 [label="dResetHWeight"];
-          s69 -> s255 [label="dResetHWeight"];
-          s100 -> s255 [label="dResetHWeight"];
-          s131 -> s255 [label="dResetHWeight"];
-          s162 -> s255 [label="dResetHWeight"];
-          s193 -> s255 [label="dResetHWeight"];
-          s224 -> s255 [label="dResetHWeight"];
-          s254 -> s256 [label="dResetH9"];
-          s11 -> s256 [label="dH9"];
-          s240 -> s256 [label="dH9"];
-          s248 -> s256 [label="dH9"];
-          s253 -> s257 [label="dResetX9"];
-          s40 -> s257 [label="dResetXWeight"];
-          s71 -> s257 [label="dResetXWeight"];
-          s102 -> s257 [label="dResetXWeight"];
-          s133 -> s257 [label="dResetXWeight"];
-          s164 -> s257 [label="dResetXWeight"];
-          s195 -> s257 [label="dResetXWeight"];
-          s226 -> s257 [label="dResetXWeight"];
-          s253 -> s258 [label="dResetX9"];
-          s41 -> s258 [label="dResetXBias"];
-          s72 -> s258 [label="dResetXBias"];
-          s103 -> s258 [label="dResetXBias"];
-          s134 -> s258 [label="dResetXBias"];
-          s165 -> s258 [label="dResetXBias"];
-          s196 -> s258 [label="dResetXBias"];
-          s227 -> s258 [label="dResetXBias"];
-          s253 -> s259 [label="dResetX9"];
-          s251 -> s259 [label="dX9"];
-          s239 -> s260 [label="dZ9"];
-          s241 -> s260 [label="dZ9"];
-          s260 -> s261 [label="dAdd157"];
-          s260 -> s262 [label="dAdd157"];
-          s262 -> s263 [label="dUpdateH9"];
-          s46 -> s263 [label="dUpdateHWeight"];
-          s77 -> s263 [label="dUpdateHWeight"];
-          s108 -> s263 [label="dUpdateHWeight"];
-          s139 -> s263 [label="dUpdateHWeight"];
-          s170 -> s263 [label="dUpdateHWeight"];
-          s201 -> s263 [label="dUpdateHWeight"];
-          s232 -> s263 [label="dUpdateHWeight"];
-          s262 -> s264 [label="dUpdateH9"];
-          s11 -> s264 [label="dH9"];
-          s240 -> s264 [label="dH9"];
-          s248 -> s264 [label="dH9"];
-          s256 -> s264 [label="dH9"];
-          s261 -> s265 [label="dUpdateX9"];
-          s48 -> s265 [label="dUpdateXWeight"];
-          s79 -> s265 [label="dUpdateXWeight"];
-          s110 -> s265 [label="dUpdateXWeight"];
-          s141 -> s265 [label="dUpdateXWeight"];
-          s172 -> s265 [label="dUpdateXWeight"];
-          s203 -> s265 [label="dUpdateXWeight"];
-          s234 -> s265 [label="dUpdateXWeight"];
-          s261 -> s266 [label="dUpdateX9"];
-          s49 -> s266 [label="dUpdateXBias"];
-          s80 -> s266 [label="dUpdateXBias"];
-          s111 -> s266 [label="dUpdateXBias"];
-          s142 -> s266 [label="dUpdateXBias"];
-          s173 -> s266 [label="dUpdateXBias"];
-          s204 -> s266 [label="dUpdateXBias"];
-          s235 -> s266 [label="dUpdateXBias"];
-          s261 -> s267 [label="dUpdateX9"];
-          s251 -> s267 [label="dX9"];
-          s259 -> s267 [label="dX9"];
-          s11 -> s268 [label="dH9"];
-          s240 -> s268 [label="dH9"];
-          s248 -> s268 [label="dH9"];
-          s256 -> s268 [label="dH9"];
-          s264 -> s268 [label="dH9"];
-          s11 -> s269 [label="dH9"];
-          s240 -> s269 [label="dH9"];
-          s248 -> s269 [label="dH9"];
-          s256 -> s269 [label="dH9"];
-          s264 -> s269 [label="dH9"];
-          s269 -> s270 [label="dMultiply153"];
-          s269 -> s271 [label="dMultiply153"];
-          s10 -> s271 [label="dH8"];
-          s268 -> s272 [label="dMultiply152"];
-          s270 -> s272 [label="dZ8"];
-          s268 -> s273 [label="dMultiply152"];
-          s273 -> s274 [label="dAdd149"];
-          s273 -> s275 [label="dAdd149"];
-          s275 -> s276 [label="dMultiply148"];
-          s276 -> s277 [label="dCandidateH8"];
-          s29 -> s277 [label="dCandidateHWeight"];
-          s60 -> s277 [label="dCandidateHWeight"];
-          s91 -> s277 [label="dCandidateHWeight"];
-          s122 -> s277 [label="dCandidateHWeight"];
-          s153 -> s277 [label="dCandidateHWeight"];
-          s184 -> s277 [label="dCandidateHWeight"];
-          s215 -> s277 [label="dCandidateHWeight"];
-          s246 -> s277 [label="dCandidateHWeight"];
-          s276 -> s278 [label="dCandidateH8"];
-          s30 -> s278 [label="dCandidateHBias"];
-          s61 -> s278 [label="dCandidateHBias"];
-          s92 -> s278 [label="dCandidateHBias"];
-          s123 -> s278 [label="dCandidateHBias"];
-          s154 -> s278 [label="dCandidateHBias"];
-          s185 -> s278 [label="dCandidateHBias"];
-          s216 -> s278 [label="dCandidateHBias"];
-          s247 -> s278 [label="dCandidateHBias"];
-          s276 -> s279 [label="dCandidateH8"];
-          s10 -> s279 [label="dH8"];
-          s271 -> s279 [label="dH8"];
-          s274 -> s280 [label="dCandidateX8"];
-          s32 -> s280 [label="dCandidateXWeight"];
-          s63 -> s280 [label="dCandidateXWeight"];
-          s94 -> s280 [label="dCandidateXWeight"];
-          s125 -> s280 [label="dCandidateXWeight"];
-          s156 -> s280 [label="dCandidateXWeight"];
-          s187 -> s280 [label="dCandidateXWeight"];
-          s218 -> s280 [label="dCandidateXWeight"];
-          s249 -> s280 [label="dCandidateXWeight"];
-          s274 -> s281 [label="dCandidateX8"];
-          s33 -> s281 [label="dCandidateXBias"];
-          s64 -> s281 [label="dCandidateXBias"];
-          s95 -> s281 [label="dCandidateXBias"];
-          s126 -> s281 [label="dCandidateXBias"];
-          s157 -> s281 [label="dCandidateXBias"];
-          s188 -> s281 [label="dCandidateXBias"];
-          s219 -> s281 [label="dCandidateXBias"];
-          s250 -> s281 [label="dCandidateXBias"];
-          s274 -> s282 [label="dCandidateX8"];
-          s275 -> s283 [label="dMultiply148"];
-          s283 -> s284 [label="dAdd144"];
-          s283 -> s285 [label="dAdd144"];
-          s285 -> s286 [label="dResetH8"];
-          s38 -> s286 [label="dResetHWeight"];
-          s69 -> s286 [label="dResetHWeight"];
-          s100 -> s286 [label="dResetHWeight"];
-          s131 -> s286 [label="dResetHWeight"];
-          s162 -> s286 [label="dResetHWeight"];
-          s193 -> s286 [label="dResetHWeight"];
-          s224 -> s286 [label="dResetHWeight"];
-          s255 -> s286 [label="dResetHWeight"];
-          s285 -> s287 [label="dResetH8"];
-          s10 -> s287 [label="dH8"];
-          s271 -> s287 [label="dH8"];
-          s279 -> s287 [label="dH8"];
-          s284 -> s288 [label="dResetX8"];
-          s40 -> s288 [label="dResetXWeight"];
-          s71 -> s288 [label="dResetXWeight"];
-          s102 -> s288 [label="dResetXWeight"];
-          s133 -> s288 [label="dResetXWeight"];
-          s164 -> s288 [label="dResetXWeight"];
-          s195 -> s288 [label="dResetXWeight"];
-          s226 -> s288 [label="dResetXWeight"];
-          s257 -> s288 [label="dResetXWeight"];
-          s284 -> s289 [label="dResetX8"];
-          s41 -> s289 [label="dResetXBias"];
-          s72 -> s289 [label="dResetXBias"];
-          s103 -> s289 [label="dResetXBias"];
-          s134 -> s289 [label="dResetXBias"];
-          s165 -> s289 [label="dResetXBias"];
-          s196 -> s289 [label="dResetXBias"];
-          s227 -> s289 [label="dResetXBias"];
-          s258 -> s289 [label="dResetXBias"];
-          s284 -> s290 [label="dResetX8"];
-          s282 -> s290 [label="dX8"];
-          s270 -> s291 [label="dZ8"];
-          s272 -> s291 [label="dZ8"];
-          s291 -> s292 [label="dAdd140"];
-          s291 -> s293 [label="dAdd140"];
-          s293 -> s294 [label="dUpdateH8"];
-          s46 -> s294 [label="dUpdateHWeight"];
-          s77 -> s294 [label="dUpdateHWeight"];
-          s108 -> s294 [label="dUpdateHWeight"];
-          s139 -> s294 [label="dUpdateHWeight"];
-          s170 -> s294 [label="dUpdateHWeight"];
-          s201 -> s294 [label="dUpdateHWeight"];
-          s232 -> s294 [label="dUpdateHWeight"];
-          s263 -> s294 [label="dUpdateHWeight"];
-          s293 -> s295 [label="dUpdateH8"];
-          s10 -> s295 [label="dH8"];
-          s271 -> s295 [label="dH8"];
-          s279 -> s295 [label="dH8"];
-          s287 -> s295 [label="dH8"];
-          s292 -> s296 [label="dUpdateX8"];
-          s48 -> s296 [label="dUpdateXWeight"];
-          s79 -> s296 [label="dUpdateXWeight"];
-          s110 -> s296 [label="dUpdateXWeight"];
-          s141 -> s296 [label="dUpdateXWeight"];
-          s172 -> s296 [label="dUpdateXWeight"];
-          s203 -> s296 [label="dUpdateXWeight"];
-          s234 -> s296 [label="dUpdateXWeight"];
-          s265 -> s296 [label="dUpdateXWeight"];
-          s292 -> s297 [label="dUpdateX8"];
-          s49 -> s297 [label="dUpdateXBias"];
-          s80 -> s297 [label="dUpdateXBias"];
-          s111 -> s297 [label="dUpdateXBias"];
-          s142 -> s297 [label="dUpdateXBias"];
-          s173 -> s297 [label="dUpdateXBias"];
-          s204 -> s297 [label="dUpdateXBias"];
-          s235 -> s297 [label="dUpdateXBias"];
-          s266 -> s297 [label="dUpdateXBias"];
-          s292 -> s298 [label="dUpdateX8"];
-          s282 -> s298 [label="dX8"];
-          s290 -> s298 [label="dX8"];
-          s10 -> s299 [label="dH8"];
-          s271 -> s299 [label="dH8"];
-          s279 -> s299 [label="dH8"];
-          s287 -> s299 [label="dH8"];
-          s295 -> s299 [label="dH8"];
-          s10 -> s300 [label="dH8"];
-          s271 -> s300 [label="dH8"];
-          s279 -> s300 [label="dH8"];
-          s287 -> s300 [label="dH8"];
-          s295 -> s300 [label="dH8"];
-          s300 -> s301 [label="dMultiply136"];
-          s300 -> s302 [label="dMultiply136"];
-          s9 -> s302 [label="dH7"];
-          s299 -> s303 [label="dMultiply135"];
-          s301 -> s303 [label="dZ7"];
-          s299 -> s304 [label="dMultiply135"];
-          s304 -> s305 [label="dAdd132"];
-          s304 -> s306 [label="dAdd132"];
-          s306 -> s307 [label="dMultiply131"];
-          s307 -> s308 [label="dCandidateH7"];
-          s29 -> s308 [label="dCandidateHWeight"];
-          s60 -> s308 [label="dCandidateHWeight"];
-          s91 -> s308 [label="dCandidateHWeight"];
-          s122 -> s308 [label="dCandidateHWeight"];
-          s153 -> s308 [label="dCandidateHWeight"];
-          s184 -> s308 [label="dCandidateHWeight"];
-          s215 -> s308 [label="dCandidateHWeight"];
-          s246 -> s308 [label="dCandidateHWeight"];
-          s277 -> s308 [label="dCandidateHWeight"];
-          s307 -> s309 [label="dCandidateH7"];
-          s30 -> s309 [label="dCandidateHBias"];
-          s61 -> s309 [label="dCandidateHBias"];
-          s92 -> s309 [label="dCandidateHBias"];
-          s123 -> s309 [label="dCandidateHBias"];
-          s154 -> s309 [label="dCandidateHBias"];
-          s185 -> s309 [label="dCandidateHBias"];
-          s216 -> s309 [label="dCandidateHBias"];
-          s247 -> s309 [label="dCandidateHBias"];
-          s278 -> s309 [label="dCandidateHBias"];
-          s307 -> s310 [label="dCandidateH7"];
-          s9 -> s310 [label="dH7"];
-          s302 -> s310 [label="dH7"];
-          s305 -> s311 [label="dCandidateX7"];
-          s32 -> s311 [label="dCandidateXWeight"];
-          s63 -> s311 [label="dCandidateXWeight"];
-          s94 -> s311 [label="dCandidateXWeight"];
-          s125 -> s311 [label="dCandidateXWeight"];
-          s156 -> s311 [label="dCandidateXWeight"];
-          s187 -> s311 [label="dCandidateXWeight"];
-          s218 -> s311 [label="dCandidateXWeight"];
-          s249 -> s311 [label="dCandidateXWeight"];
-          s280 -> s311 [label="dCandidateXWeight"];
-          s305 -> s312 [label="dCandidateX7"];
-          s33 -> s312 [label="dCandidateXBias"];
-          s64 -> s312 [label="dCandidateXBias"];
-          s95 -> s312 [label="dCandidateXBias"];
-          s126 -> s312 [label="dCandidateXBias"];
-          s157 -> s312 [label="dCandidateXBias"];
-          s188 -> s312 [label="dCandidateXBias"];
-          s219 -> s312 [label="dCandidateXBias"];
-          s250 -> s312 [label="dCandidateXBias"];
-          s281 -> s312 [label="dCandidateXBias"];
-          s305 -> s313 [label="dCandidateX7"];
-          s306 -> s314 [label="dMultiply131"];
-          s314 -> s315 [label="dAdd127"];
-          s314 -> s316 [label="dAdd127"];
-          s316 -> s317 [label="dResetH7"];
-          s38 -> s317 [label="dResetHWeight"];
-          s69 -> s317 [label="dResetHWeight"];
-          s100 -> s317 [label="dResetHWeight"];
-          s131 -> s317 [label="dResetHWeight"];
-          s162 -> s317 [label="dResetHWeight"];
-          s193 -> s317 [label="dResetHWeight"];
-          s224 -> s317 [label="dResetHWeight"];
-          s255 -> s317 [label="dResetHWeight"];
-          s286 -> s317 [label="dResetHWeight"];
-          s316 -> s318 [label="dResetH7"];
-          s9 -> s318 [label="dH7"];
-          s302 -> s318 [label="dH7"];
-          s310 -> s318 [label="dH7"];
-          s315 -> s319 [label="dResetX7"];
-          s40 -> s319 [label="dResetXWeight"];
-          s71 -> s319 [label="dResetXWeight"];
-          s102 -> s319 [label="dResetXWeight"];
-          s133 -> s319 [label="dResetXWeight"];
-          s164 -> s319 [label="dResetXWeight"];
-          s195 -> s319 [label="dResetXWeight"];
-          s226 -> s319 [label="dResetXWeight"];
-          s257 -> s319 [label="dResetXWeight"];
-          s288 -> s319 [label="dResetXWeight"];
-          s315 -> s320 [label="dResetX7"];
-          s41 -> s320 [label="dResetXBias"];
-          s72 -> s320 [label="dResetXBias"];
-          s103 -> s320 [label="dResetXBias"];
-          s134 -> s320 [label="dResetXBias"];
-          s165 -> s320 [label="dResetXBias"];
-          s196 -> s320 [label="dResetXBias"];
-          s227 -> s320 [label="dResetXBias"];
-          s258 -> s320 [label="dResetXBias"];
-          s289 -> s320 [label="dResetXBias"];
-          s315 -> s321 [label="dResetX7"];
-          s313 -> s321 [label="dX7"];
-          s301 -> s322 [label="dZ7"];
-          s303 -> s322 [label="dZ7"];
-          s322 -> s323 [label="dAdd123"];
-          s322 -> s324 [label="dAdd123"];
-          s324 -> s325 [label="dUpdateH7"];
-          s46 -> s325 [label="dUpdateHWeight"];
-          s77 -> s325 [label="dUpdateHWeight"];
-          s108 -> s325 [label="dUpdateHWeight"];
-          s139 -> s325 [label="dUpdateHWeight"];
-          s170 -> s325 [label="dUpdateHWeight"];
-          s201 -> s325 [label="dUpdateHWeight"];
-          s232 -> s325 [label="dUpdateHWeight"];
-          s263 -> s325 [label="dUpdateHWeight"];
-          s294 -> s325 [label="dUpdateHWeight"];
-          s324 -> s326 [label="dUpdateH7"];
-          s9 -> s326 [label="dH7"];
-          s302 -> s326 [label="dH7"];
-          s310 -> s326 [label="dH7"];
-          s318 -> s326 [label="dH7"];
-          s323 -> s327 [label="dUpdateX7"];
-          s48 -> s327 [label="dUpdateXWeight"];
-          s79 -> s327 [label="dUpdateXWeight"];
-          s110 -> s327 [label="dUpdateXWeight"];
-          s141 -> s327 [label="dUpdateXWeight"];
-          s172 -> s327 [label="dUpdateXWeight"];
-          s203 -> s327 [label="dUpdateXWeight"];
-          s234 -> s327 [label="dUpdateXWeight"];
-          s265 -> s327 [label="dUpdateXWeight"];
-          s296 -> s327 [label="dUpdateXWeight"];
-          s323 -> s328 [label="dUpdateX7"];
-          s49 -> s328 [label="dUpdateXBias"];
-          s80 -> s328 [label="dUpdateXBias"];
-          s111 -> s328 [label="dUpdateXBias"];
-          s142 -> s328 [label="dUpdateXBias"];
-          s173 -> s328 [label="dUpdateXBias"];
-          s204 -> s328 [label="dUpdateXBias"];
-          s235 -> s328 [label="dUpdateXBias"];
-          s266 -> s328 [label="dUpdateXBias"];
-          s297 -> s328 [label="dUpdateXBias"];
-          s323 -> s329 [label="dUpdateX7"];
-          s313 -> s329 [label="dX7"];
-          s321 -> s329 [label="dX7"];
-          s9 -> s330 [label="dH7"];
-          s302 -> s330 [label="dH7"];
-          s310 -> s330 [label="dH7"];
-          s318 -> s330 [label="dH7"];
-          s326 -> s330 [label="dH7"];
-          s9 -> s331 [label="dH7"];
-          s302 -> s331 [label="dH7"];
-          s310 -> s331 [label="dH7"];
-          s318 -> s331 [label="dH7"];
-          s326 -> s331 [label="dH7"];
-          s331 -> s332 [label="dMultiply119"];
-          s331 -> s333 [label="dMultiply119"];
-          s8 -> s333 [label="dH6"];
-          s330 -> s334 [label="dMultiply118"];
-          s332 -> s334 [label="dZ6"];
-          s330 -> s335 [label="dMultiply118"];
-          s335 -> s336 [label="dAdd115"];
-          s335 -> s337 [label="dAdd115"];
-          s337 -> s338 [label="dMultiply114"];
-          s338 -> s339 [label="dCandidateH6"];
-          s29 -> s339 [label="dCandidateHWeight"];
-          s60 -> s339 [label="dCandidateHWeight"];
-          s91 -> s339 [label="dCandidateHWeight"];
-          s122 -> s339 [label="dCandidateHWeight"];
-          s153 -> s339 [label="dCandidateHWeight"];
-          s184 -> s339 [label="dCandidateHWeight"];
-          s215 -> s339 [label="dCandidateHWeight"];
-          s246 -> s339 [label="dCandidateHWeight"];
-          s277 -> s339 [label="dCandidateHWeight"];
-          s308 -> s339 [label="dCandidateHWeight"];
-          s338 -> s340 [label="dCandidateH6"];
-          s30 -> s340 [label="dCandidateHBias"];
-          s61 -> s340 [label="dCandidateHBias"];
-          s92 -> s340 [label="dCandidateHBias"];
-          s123 -> s340 [label="dCandidateHBias"];
-          s154 -> s340 [label="dCandidateHBias"];
-          s185 -> s340 [label="dCandidateHBias"];
-          s216 -> s340 [label="dCandidateHBias"];
-          s247 -> s340 [label="dCandidateHBias"];
-          s278 -> s340 [label="dCandidateHBias"];
-          s309 -> s340 [label="dCandidateHBias"];
-          s338 -> s341 [label="dCandidateH6"];
-          s8 -> s341 [label="dH6"];
-          s333 -> s341 [label="dH6"];
-          s336 -> s342 [label="dCandidateX6"];
-          s32 -> s342 [label="dCandidateXWeight"];
-          s63 -> s342 [label="dCandidateXWeight"];
-          s94 -> s342 [label="dCandidateXWeight"];
-          s125 -> s342 [label="dCandidateXWeight"];
-          s156 -> s342 [label="dCandidateXWeight"];
-          s187 -> s342 [label="dCandidateXWeight"];
-          s218 -> s342 [label="dCandidateXWeight"];
-          s249 -> s342 [label="dCandidateXWeight"];
-          s280 -> s342 [label="dCandidateXWeight"];
-          s311 -> s342 [label="dCandidateXWeight"];
-          s336 -> s343 [label="dCandidateX6"];
-          s33 -> s343 [label="dCandidateXBias"];
-          s64 -> s343 [label="dCandidateXBias"];
-          s95 -> s343 [label="dCandidateXBias"];
-          s126 -> s343 [label="dCandidateXBias"];
-          s157 -> s343 [label="dCandidateXBias"];
-          s188 -> s343 [label="dCandidateXBias"];
-          s219 -> s343 [label="dCandidateXBias"];
-          s250 -> s343 [label="dCandidateXBias"];
-          s281 -> s343 [label="dCandidateXBias"];
-          s312 -> s343 [label="dCandidateXBias"];
-          s336 -> s344 [label="dCandidateX6"];
-          s337 -> s345 [label="dMultiply114"];
-          s345 -> s346 [label="dAdd110"];
-          s345 -> s347 [label="dAdd110"];
-          s347 -> s348 [label="dResetH6"];
-          s38 -> s348 [label="dResetHWeight"];
-          s69 -> s348 [label="dResetHWeight"];
-          s100 -> s348 [label="dResetHWeight"];
-          s131 -> s348 [label="dResetHWeight"];
-          s162 -> s348 [label="dResetHWeight"];
-          s193 -> s348 [label="dResetHWeight"];
-          s224 -> s348 [label="dResetHWeight"];
-          s255 -> s348 [label="dResetHWeight"];
-          s286 -> s348 [label="dResetHWeight"];
-          s317 -> s348 [label="dResetHWeight"];
-          s347 -> s349 [label="dResetH6"];
-          s8 -> s349 [label="dH6"];
-          s333 -> s349 [label="dH6"];
-          s341 -> s349 [label="dH6"];
-          s346 -> s350 [label="dResetX6"];
-          s40 -> s350 [label="dResetXWeight"];
-          s71 -> s350 [label="dResetXWeight"];
-          s102 -> s350 [label="dResetXWeight"];
-          s133 -> s350 [label="dResetXWeight"];
-          s164 -> s350 [label="dResetXWeight"];
-          s195 -> s350 [label="dResetXWeight"];
-          s226 -> s350 [label="dResetXWeight"];
-          s257 -> s350 [label="dResetXWeight"];
-          s288 -> s350 [label="dResetXWeight"];
-          s319 -> s350 [label="dResetXWeight"];
-          s346 -> s351 [label="dResetX6"];
-          s41 -> s351 [label="dResetXBias"];
-          s72 -> s351 [label="dResetXBias"];
-          s103 -> s351 [label="dResetXBias"];
-          s134 -> s351 [label="dResetXBias"];
-          s165 -> s351 [label="dResetXBias"];
-          s196 -> s351 [label="dResetXBias"];
-          s227 -> s351 [label="dResetXBias"];
-          s258 -> s351 [label="dResetXBias"];
-          s289 -> s351 [label="dResetXBias"];
-          s320 -> s351 [label="dResetXBias"];
-          s346 -> s352 [label="dResetX6"];
-          s344 -> s352 [label="dX6"];
-          s332 -> s353 [label="dZ6"];
-          s334 -> s353 [label="dZ6"];
-          s353 -> s354 [label="dAdd106"];
-          s353 -> s355 [label="dAdd106"];
-          s355 -> s356 [label="dUpdateH6"];
-          s46 -> s356 [label="dUpdateHWeight"];
-          s77 -> s356 [label="dUpdateHWeight"];
-          s108 -> s356 [label="dUpdateHWeight"];
-          s139 -> s356 [label="dUpdateHWeight"];
-          s170 -> s356 [label="dUpdateHWeight"];
-          s201 -> s356 [label="dUpdateHWeight"];
-          s232 -> s356 [label="dUpdateHWeight"];
-          s263 -> s356 [label="dUpdateHWeight"];
-          s294 -> s356 [label="dUpdateHWeight"];
-          s325 -> s356 [label="dUpdateHWeight"];
-          s355 -> s357 [label="dUpdateH6"];
-          s8 -> s357 [label="dH6"];
-          s333 -> s357 [label="dH6"];
-          s341 -> s357 [label="dH6"];
-          s349 -> s357 [label="dH6"];
-          s354 -> s358 [label="dUpdateX6"];
-          s48 -> s358 [label="dUpdateXWeight"];
-          s79 -> s358 [label="dUpdateXWeight"];
-          s110 -> s358 [label="dUpdateXWeight"];
-          s141 -> s358 [label="dUpdateXWeight"];
-          s172 -> s358 [label="dUpdateXWeight"];
-          s203 -> s358 [label="dUpdateXWeight"];
-          s234 -> s358 [label="dUpdateXWeight"];
-          s265 -> s358 [label="dUpdateXWeight"];
-          s296 -> s358 [label="dUpdateXWeight"];
-          s327 -> s358 [label="dUpdateXWeight"];
-          s354 -> s359 [label="dUpdateX6"];
-          s49 -> s359 [label="dUpdateXBias"];
-          s80 -> s359 [label="dUpdateXBias"];
-          s111 -> s359 [label="dUpdateXBias"];
-          s142 -> s359 [label="dUpdateXBias"];
-          s173 -> s359 [label="dUpdateXBias"];
-          s204 -> s359 [label="dUpdateXBias"];
-          s235 -> s359 [label="dUpdateXBias"];
-          s266 -> s359 [label="dUpdateXBias"];
-          s297 -> s359 [label="dUpdateXBias"];
-          s328 -> s359 [label="dUpdateXBias"];
-          s354 -> s360 [label="dUpdateX6"];
-          s344 -> s360 [label="dX6"];
-          s352 -> s360 [label="dX6"];
-          s8 -> s361 [label="dH6"];
-          s333 -> s361 [label="dH6"];
-          s341 -> s361 [label="dH6"];
-          s349 -> s361 [label="dH6"];
-          s357 -> s361 [label="dH6"];
-          s8 -> s362 [label="dH6"];
-          s333 -> s362 [label="dH6"];
-          s341 -> s362 [label="dH6"];
-          s349 -> s362 [label="dH6"];
-          s357 -> s362 [label="dH6"];
-          s362 -> s363 [label="dMultiply102"];
-          s362 -> s364 [label="dMultiply102"];
-          s7 -> s364 [label="dH5"];
-          s361 -> s365 [label="dMultiply101"];
-          s363 -> s365 [label="dZ5"];
-          s361 -> s366 [label="dMultiply101"];
-          s366 -> s367 [label="dAdd98"];
-          s366 -> s368 [label="dAdd98"];
-          s368 -> s369 [label="dMultiply97"];
-          s369 -> s370 [label="dCandidateH5"];
-          s29 -> s370 [label="dCandidateHWeight"];
-          s60 -> s370 [label="dCandidateHWeight"];
-          s91 -> s370 [label="dCandidateHWeight"];
-          s122 -> s370 [label="dCandidateHWeight"];
-          s153 -> s370 [label="dCandidateHWeight"];
-          s184 -> s370 [label="dCandidateHWeight"];
-          s215 -> s370 [label="dCandidateHWeight"];
-          s246 -> s370 [label="dCandidateHWeight"];
-          s277 -> s370 [label="dCandidateHWeight"];
-          s308 -> s370 [label="dCandidateHWeight"];
-          s339 -> s370 [label="dCandidateHWeight"];
-          s369 -> s371 [label="dCandidateH5"];
-          s30 -> s371 [label="dCandidateHBias"];
-          s61 -> s371 [label="dCandidateHBias"];
-          s92 -> s371 [label="dCandidateHBias"];
-          s123 -> s371 [label="dCandidateHBias"];
-          s154 -> s371 [label="dCandidateHBias"];
-          s185 -> s371 [label="dCandidateHBias"];
-          s216 -> s371 [label="dCandidateHBias"];
-          s247 -> s371 [label="dCandidateHBias"];
-          s278 -> s371 [label="dCandidateHBias"];
-          s309 -> s371 [label="dCandidateHBias"];
-          s340 -> s371 [label="dCandidateHBias"];
-          s369 -> s372 [label="dCandidateH5"];
-          s7 -> s372 [label="dH5"];
-          s364 -> s372 [label="dH5"];
-          s367 -> s373 [label="dCandidateX5"];
-          s32 -> s373 [label="dCandidateXWeight"];
-          s63 -> s373 [label="dCandidateXWeight"];
-          s94 -> s373 [label="dCandidateXWeight"];
-          s125 -> s373 [label="dCandidateXWeight"];
-          s156 -> s373 [label="dCandidateXWeight"];
-          s187 -> s373 [label="dCandidateXWeight"];
-          s218 -> s373 [label="dCandidateXWeight"];
-          s249 -> s373 [label="dCandidateXWeight"];
-          s280 -> s373 [label="dCandidateXWeight"];
-          s311 -> s373 [label="dCandidateXWeight"];
-          s342 -> s373 [label="dCandidateXWeight"];
-          s367 -> s374 [label="dCandidateX5"];
-          s33 -> s374 [label="dCandidateXBias"];
-          s64 -> s374 [label="dCandidateXBias"];
-          s95 -> s374 [label="dCandidateXBias"];
-          s126 -> s374 [label="dCandidateXBias"];
-          s157 -> s374 [label="dCandidateXBias"];
-          s188 -> s374 [label="dCandidateXBias"];
-          s219 -> s374 [label="dCandidateXBias"];
-          s250 -> s374 [label="dCandidateXBias"];
-          s281 -> s374 [label="dCandidateXBias"];
-          s312 -> s374 [label="dCandidateXBias"];
-          s343 -> s374 [label="dCandidateXBias"];
-          s367 -> s375 [label="dCandidateX5"];
-          s368 -> s376 [label="dMultiply97"];
-          s376 -> s377 [label="dAdd93"];
-          s376 -> s378 [label="dAdd93"];
-          s378 -> s379 [label="dResetH5"];
-          s38 -> s379 [label="dResetHWeight"];
-          s69 -> s379 [label="dResetHWeight"];
-          s100 -> s379 [label="dResetHWeight"];
-          s131 -> s379 [label="dResetHWeight"];
-          s162 -> s379 [label="dResetHWeight"];
-          s193 -> s379 [label="dResetHWeight"];
-          s224 -> s379 [label="dResetHWeight"];
-          s255 -> s379 [label="dResetHWeight"];
-          s286 -> s379 [label="dResetHWeight"];
-          s317 -> s379 [label="dResetHWeight"];
-          s348 -> s379 [label="dResetHWeight"];
-          s378 -> s380 [label="dResetH5"];
-          s7 -> s380 [label="dH5"];
-          s364 -> s380 [label="dH5"];
-          s372 -> s380 [label="dH5"];
-          s377 -> s381 [label="dResetX5"];
-          s40 -> s381 [label="dResetXWeight"];
-          s71 -> s381 [label="dResetXWeight"];
-          s102 -> s381 [label="dResetXWeight"];
-          s133 -> s381 [label="dResetXWeight"];
-          s164 -> s381 [label="dResetXWeight"];
-          s195 -> s381 [label="dResetXWeight"];
-          s226 -> s381 [label="dResetXWeight"];
-          s257 -> s381 [label="dResetXWeight"];
-          s288 -> s381 [label="dResetXWeight"];
-          s319 -> s381 [label="dResetXWeight"];
-          s350 -> s381 [label="dResetXWeight"];
-          s377 -> s382 [label="dResetX5"];
-          s41 -> s382 [label="dResetXBias"];
-          s72 -> s382 [label="dResetXBias"];
-          s103 -> s382 [label="dResetXBias"];
-          s134 -> s382 [label="dResetXBias"];
-          s165 -> s382 [label="dResetXBias"];
-          s196 -> s382 [label="dResetXBias"];
-          s227 -> s382 [label="dResetXBias"];
-          s258 -> s382 [label="dResetXBias"];
-          s289 -> s382 [label="dResetXBias"];
-          s320 -> s382 [label="dResetXBias"];
-          s351 -> s382 [label="dResetXBias"];
-          s377 -> s383 [label="dResetX5"];
-          s375 -> s383 [label="dX5"];
-          s363 -> s384 [label="dZ5"];
-          s365 -> s384 [label="dZ5"];
-          s384 -> s385 [label="dAdd89"];
-          s384 -> s386 [label="dAdd89"];
-          s386 -> s387 [label="dUpdateH5"];
-          s46 -> s387 [label="dUpdateHWeight"];
-          s77 -> s387 [label="dUpdateHWeight"];
-          s108 -> s387 [label="dUpdateHWeight"];
-          s139 -> s387 [label="dUpdateHWeight"];
-          s170 -> s387 [label="dUpdateHWeight"];
-          s201 -> s387 [label="dUpdateHWeight"];
-          s232 -> s387 [label="dUpdateHWeight"];
-          s263 -> s387 [label="dUpdateHWeight"];
-          s294 -> s387 [label="dUpdateHWeight"];
-          s325 -> s387 [label="dUpdateHWeight"];
-          s356 -> s387 [label="dUpdateHWeight"];
-          s386 -> s388 [label="dUpdateH5"];
-          s7 -> s388 [label="dH5"];
-          s364 -> s388 [label="dH5"];
-          s372 -> s388 [label="dH5"];
-          s380 -> s388 [label="dH5"];
-          s385 -> s389 [label="dUpdateX5"];
-          s48 -> s389 [label="dUpdateXWeight"];
-          s79 -> s389 [label="dUpdateXWeight"];
-          s110 -> s389 [label="dUpdateXWeight"];
-          s141 -> s389 [label="dUpdateXWeight"];
-          s172 -> s389 [label="dUpdateXWeight"];
-          s203 -> s389 [label="dUpdateXWeight"];
-          s234 -> s389 [label="dUpdateXWeight"];
-          s265 -> s389 [label="dUpdateXWeight"];
-          s296 -> s389 [label="dUpdateXWeight"];
-          s327 -> s389 [label="dUpdateXWeight"];
-          s358 -> s389 [label="dUpdateXWeight"];
-          s385 -> s390 [label="dUpdateX5"];
-          s49 -> s390 [label="dUpdateXBias"];
-          s80 -> s390 [label="dUpdateXBias"];
-          s111 -> s390 [label="dUpdateXBias"];
-          s142 -> s390 [label="dUpdateXBias"];
-          s173 -> s390 [label="dUpdateXBias"];
-          s204 -> s390 [label="dUpdateXBias"];
-          s235 -> s390 [label="dUpdateXBias"];
-          s266 -> s390 [label="dUpdateXBias"];
-          s297 -> s390 [label="dUpdateXBias"];
-          s328 -> s390 [label="dUpdateXBias"];
-          s359 -> s390 [label="dUpdateXBias"];
-          s385 -> s391 [label="dUpdateX5"];
-          s375 -> s391 [label="dX5"];
-          s383 -> s391 [label="dX5"];
-          s7 -> s392 [label="dH5"];
-          s364 -> s392 [label="dH5"];
-          s372 -> s392 [label="dH5"];
-          s380 -> s392 [label="dH5"];
-          s388 -> s392 [label="dH5"];
-          s7 -> s393 [label="dH5"];
-          s364 -> s393 [label="dH5"];
-          s372 -> s393 [label="dH5"];
-          s380 -> s393 [label="dH5"];
-          s388 -> s393 [label="dH5"];
-          s393 -> s394 [label="dMultiply85"];
-          s393 -> s395 [label="dMultiply85"];
-          s6 -> s395 [label="dH4"];
-          s392 -> s396 [label="dMultiply84"];
-          s394 -> s396 [label="dZ4"];
-          s392 -> s397 [label="dMultiply84"];
-          s397 -> s398 [label="dAdd81"];
-          s397 -> s399 [label="dAdd81"];
-          s399 -> s400 [label="dMultiply80"];
-          s400 -> s401 [label="dCandidateH4"];
-          s29 -> s401 [label="dCandidateHWeight"];
-          s60 -> s401 [label="dCandidateHWeight"];
-          s91 -> s401 [label="dCandidateHWeight"];
-          s122 -> s401 [label="dCandidateHWeight"];
-          s153 -> s401 [label="dCandidateHWeight"];
-          s184 -> s401 [label="dCandidateHWeight"];
-          s215 -> s401 [label="dCandidateHWeight"];
-          s246 -> s401 [label="dCandidateHWeight"];
-          s277 -> s401 [label="dCandidateHWeight"];
-          s308 -> s401 [label="dCandidateHWeight"];
-          s339 -> s401 [label="dCandidateHWeight"];
-          s370 -> s401 [label="dCandidateHWeight"];
-          s400 -> s402 [label="dCandidateH4"];
-          s30 -> s402 [label="dCandidateHBias"];
-          s61 -> s402 [label="dCandidateHBias"];
-          s92 -> s402 [label="dCandidateHBias"];
-          s123 -> s402 [label="dCandidateHBias"];
-          s154 -> s402 [label="dCandidateHBias"];
-          s185 -> s402 [label="dCandidateHBias"];
-          s216 -> s402 [label="dCandidateHBias"];
-          s247 -> s402 [label="dCandidateHBias"];
-          s278 -> s402 [label="dCandidateHBias"];
-          s309 -> s402 [label="dCandidateHBias"];
-          s340 -> s402 [label="dCandidateHBias"];
-          s371 -> s402 [label="dCandidateHBias"];
-          s400 -> s403 [label="dCandidateH4"];
-          s6 -> s403 [label="dH4"];
-          s395 -> s403 [label="dH4"];
-          s398 -> s404 [label="dCandidateX4"];
-          s32 -> s404 [label="dCandidateXWeight"];
-          s63 -> s404 [label="dCandidateXWeight"];
-          s94 -> s404 [label="dCandidateXWeight"];
-          s125 -> s404 [label="dCandidateXWeight"];
-          s156 -> s404 [label="dCandidateXWeight"];
-          s187 -> s404 [label="dCandidateXWeight"];
-          s218 -> s404 [label="dCandidateXWeight"];
-          s249 -> s404 [label="dCandidateXWeight"];
-          s280 -> s404 [label="dCandidateXWeight"];
-          s311 -> s404 [label="dCandidateXWeight"];
-          s342 -> s404 [label="dCandidateXWeight"];
-          s373 -> s404 [label="dCandidateXWeight"];
-          s398 -> s405 [label="dCandidateX4"];
-          s33 -> s405 [label="dCandidateXBias"];
-          s64 -> s405 [label="dCandidateXBias"];
-          s95 -> s405 [label="dCandidateXBias"];
-          s126 -> s405 [label="dCandidateXBias"];
-          s157 -> s405 [label="dCandidateXBias"];
-          s188 -> s405 [label="dCandidateXBias"];
-          s219 -> s405 [label="dCandidateXBias"];
-          s250 -> s405 [label="dCandidateXBias"];
-          s281 -> s405 [label="dCandidateXBias"];
-          s312 -> s405 [label="dCandidateXBias"];
-          s343 -> s405 [label="dCandidateXBias"];
-          s374 -> s405 [label="dCandidateXBias"];
-          s398 -> s406 [label="dCandidateX4"];
-          s399 -> s407 [label="dMultiply80"];
-          s407 -> s408 [label="dAdd76"];
-          s407 -> s409 [label="dAdd76"];
-          s409 -> s410 [label="dResetH4"];
-          s38 -> s410 [label="dResetHWeight"];
-          s69 -> s410 [label="dResetHWeight"];
-          s100 -> s410 [label="dResetHWeight"];
-          s131 -> s410 [label="dResetHWeight"];
-          s162 -> s410 [label="dResetHWeight"];
-          s193 -> s410 [label="dResetHWeight"];
-          s224 -> s410 [label="dResetHWeight"];
-          s255 -> s410 [label="dResetHWeight"];
-          s286 -> s410 [label="dResetHWeight"];
-          s317 -> s410 [label="dResetHWeight"];
-          s348 -> s410 [label="dResetHWeight"];
-          s379 -> s410 [label="dResetHWeight"];
-          s409 -> s411 [label="dResetH4"];
-          s6 -> s411 [label="dH4"];
-          s395 -> s411 [label="dH4"];
-          s403 -> s411 [label="dH4"];
-          s408 -> s412 [label="dResetX4"];
-          s40 -> s412 [label="dResetXWeight"];
-          s71 -> s412 [label="dResetXWeight"];
-          s102 -> s412 [label="dResetXWeight"];
-          s133 -> s412 [label="dResetXWeight"];
-          s164 -> s412 [label="dResetXWeight"];
-          s195 -> s412 [label="dResetXWeight"];
-          s226 -> s412 [label="dResetXWeight"];
-          s257 -> s412 [label="dResetXWeight"];
-          s288 -> s412 [label="dResetXWeight"];
-          s319 -> s412 [label="dResetXWeight"];
-          s350 -> s412 [label="dResetXWeight"];
-          s381 -> s412 [label="dResetXWeight"];
-          s408 -> s413 [label="dResetX4"];
-          s41 -> s413 [label="dResetXBias"];
-          s72 -> s413 [label="dResetXBias"];
-          s103 -> s413 [label="dResetXBias"];
-          s134 -> s413 [label="dResetXBias"];
-          s165 -> s413 [label="dResetXBias"];
-          s196 -> s413 [label="dResetXBias"];
-          s227 -> s413 [label="dResetXBias"];
-          s258 -> s413 [label="dResetXBias"];
-          s289 -> s413 [label="dResetXBias"];
-          s320 -> s413 [label="dResetXBias"];
-          s351 -> s413 [label="dResetXBias"];
-          s382 -> s413 [label="dResetXBias"];
-          s408 -> s414 [label="dResetX4"];
-          s406 -> s414 [label="dX4"];
-          s394 -> s415 [label="dZ4"];
-          s396 -> s415 [label="dZ4"];
-          s415 -> s416 [label="dAdd72"];
-          s415 -> s417 [label="dAdd72"];
-          s417 -> s418 [label="dUpdateH4"];
-          s46 -> s418 [label="dUpdateHWeight"];
-          s77 -> s418 [label="dUpdateHWeight"];
-          s108 -> s418 [label="dUpdateHWeight"];
-          s139 -> s418 [label="dUpdateHWeight"];
-          s170 -> s418 [label="dUpdateHWeight"];
-          s201 -> s418 [label="dUpdateHWeight"];
-          s232 -> s418 [label="dUpdateHWeight"];
-          s263 -> s418 [label="dUpdateHWeight"];
-          s294 -> s418 [label="dUpdateHWeight"];
-          s325 -> s418 [label="dUpdateHWeight"];
-          s356 -> s418 [label="dUpdateHWeight"];
-          s387 -> s418 [label="dUpdateHWeight"];
-          s417 -> s419 [label="dUpdateH4"];
-          s6 -> s419 [label="dH4"];
-          s395 -> s419 [label="dH4"];
-          s403 -> s419 [label="dH4"];
-          s411 -> s419 [label="dH4"];
-          s416 -> s420 [label="dUpdateX4"];
-          s48 -> s420 [label="dUpdateXWeight"];
-          s79 -> s420 [label="dUpdateXWeight"];
-          s110 -> s420 [label="dUpdateXWeight"];
-          s141 -> s420 [label="dUpdateXWeight"];
-          s172 -> s420 [label="dUpdateXWeight"];
-          s203 -> s420 [label="dUpdateXWeight"];
-          s234 -> s420 [label="dUpdateXWeight"];
-          s265 -> s420 [label="dUpdateXWeight"];
-          s296 -> s420 [label="dUpdateXWeight"];
-          s327 -> s420 [label="dUpdateXWeight"];
-          s358 -> s420 [label="dUpdateXWeight"];
-          s389 -> s420 [label="dUpdateXWeight"];
-          s416 -> s421 [label="dUpdateX4"];
-          s49 -> s421 [label="dUpdateXBias"];
-          s80 -> s421 [label="dUpdateXBias"];
-          s111 -> s421 [label="dUpdateXBias"];
-          s142 -> s421 [label="dUpdateXBias"];
-          s173 -> s421 [label="dUpdateXBias"];
-          s204 -> s421 [label="dUpdateXBias"];
-          s235 -> s421 [label="dUpdateXBias"];
-          s266 -> s421 [label="dUpdateXBias"];
-          s297 -> s421 [label="dUpdateXBias"];
-          s328 -> s421 [label="dUpdateXBias"];
-          s359 -> s421 [label="dUpdateXBias"];
-          s390 -> s421 [label="dUpdateXBias"];
-          s416 -> s422 [label="dUpdateX4"];
-          s406 -> s422 [label="dX4"];
-          s414 -> s422 [label="dX4"];
-          s6 -> s423 [label="dH4"];
-          s395 -> s423 [label="dH4"];
-          s403 -> s423 [label="dH4"];
-          s411 -> s423 [label="dH4"];
-          s419 -> s423 [label="dH4"];
-          s6 -> s424 [label="dH4"];
-          s395 -> s424 [label="dH4"];
-          s403 -> s424 [label="dH4"];
-          s411 -> s424 [label="dH4"];
-          s419 -> s424 [label="dH4"];
-          s424 -> s425 [label="dMultiply68"];
-          s424 -> s426 [label="dMultiply68"];
-          s5 -> s426 [label="dH3"];
-          s423 -> s427 [label="dMultiply67"];
-          s425 -> s427 [label="dZ3"];
-          s423 -> s428 [label="dMultiply67"];
-          s428 -> s429 [label="dAdd64"];
-          s428 -> s430 [label="dAdd64"];
-          s430 -> s431 [label="dMultiply63"];
-          s431 -> s432 [label="dCandidateH3"];
-          s29 -> s432 [label="dCandidateHWeight"];
-          s60 -> s432 [label="dCandidateHWeight"];
-          s91 -> s432 [label="dCandidateHWeight"];
-          s122 -> s432 [label="dCandidateHWeight"];
-          s153 -> s432 [label="dCandidateHWeight"];
-          s184 -> s432 [label="dCandidateHWeight"];
-          s215 -> s432 [label="dCandidateHWeight"];
-          s246 -> s432 [label="dCandidateHWeight"];
-          s277 -> s432 [label="dCandidateHWeight"];
-          s308 -> s432 [label="dCandidateHWeight"];
-          s339 -> s432 [label="dCandidateHWeight"];
-          s370 -> s432 [label="dCandidateHWeight"];
-          s401 -> s432 [label="dCandidateHWeight"];
-          s431 -> s433 [label="dCandidateH3"];
-          s30 -> s433 [label="dCandidateHBias"];
-          s61 -> s433 [label="dCandidateHBias"];
-          s92 -> s433 [label="dCandidateHBias"];
-          s123 -> s433 [label="dCandidateHBias"];
-          s154 -> s433 [label="dCandidateHBias"];
-          s185 -> s433 [label="dCandidateHBias"];
-          s216 -> s433 [label="dCandidateHBias"];
-          s247 -> s433 [label="dCandidateHBias"];
-          s278 -> s433 [label="dCandidateHBias"];
-          s309 -> s433 [label="dCandidateHBias"];
-          s340 -> s433 [label="dCandidateHBias"];
-          s371 -> s433 [label="dCandidateHBias"];
-          s402 -> s433 [label="dCandidateHBias"];
-          s431 -> s434 [label="dCandidateH3"];
-          s5 -> s434 [label="dH3"];
-          s426 -> s434 [label="dH3"];
-          s429 -> s435 [label="dCandidateX3"];
-          s32 -> s435 [label="dCandidateXWeight"];
-          s63 -> s435 [label="dCandidateXWeight"];
-          s94 -> s435 [label="dCandidateXWeight"];
-          s125 -> s435 [label="dCandidateXWeight"];
-          s156 -> s435 [label="dCandidateXWeight"];
-          s187 -> s435 [label="dCandidateXWeight"];
-          s218 -> s435 [label="dCandidateXWeight"];
-          s249 -> s435 [label="dCandidateXWeight"];
-          s280 -> s435 [label="dCandidateXWeight"];
-          s311 -> s435 [label="dCandidateXWeight"];
-          s342 -> s435 [label="dCandidateXWeight"];
-          s373 -> s435 [label="dCandidateXWeight"];
-          s404 -> s435 [label="dCandidateXWeight"];
-          s429 -> s436 [label="dCandidateX3"];
-          s33 -> s436 [label="dCandidateXBias"];
-          s64 -> s436 [label="dCandidateXBias"];
-          s95 -> s436 [label="dCandidateXBias"];
-          s126 -> s436 [label="dCandidateXBias"];
-          s157 -> s436 [label="dCandidateXBias"];
-          s188 -> s436 [label="dCandidateXBias"];
-          s219 -> s436 [label="dCandidateXBias"];
-          s250 -> s436 [label="dCandidateXBias"];
-          s281 -> s436 [label="dCandidateXBias"];
-          s312 -> s436 [label="dCandidateXBias"];
-          s343 -> s436 [label="dCandidateXBias"];
-          s374 -> s436 [label="dCandidateXBias"];
-          s405 -> s436 [label="dCandidateXBias"];
-          s429 -> s437 [label="dCandidateX3"];
-          s430 -> s438 [label="dMultiply63"];
-          s438 -> s439 [label="dAdd59"];
-          s438 -> s440 [label="dAdd59"];
-          s440 -> s441 [label="dResetH3"];
-          s38 -> s441 [label="dResetHWeight"];
-          s69 -> s441 [label="dResetHWeight"];
-          s100 -> s441 [label="dResetHWeight"];
-          s131 -> s441 [label="dResetHWeight"];
-          s162 -> s441 [label="dResetHWeight"];
-          s193 -> s441 [label="dResetHWeight"];
-          s224 -> s441 [label="dResetHWeight"];
-          s255 -> s441 [label="dResetHWeight"];
-          s286 -> s441 [label="dResetHWeight"];
-          s317 -> s441 [label="dResetHWeight"];
-          s348 -> s441 [label="dResetHWeight"];
-          s379 -> s441 [label="dResetHWeight"];
-          s410 -> s441 [label="dResetHWeight"];
-          s440 -> s442 [label="dResetH3"];
-          s5 -> s442 [label="dH3"];
-          s426 -> s442 [label="dH3"];
-          s434 -> s442 [label="dH3"];
-          s439 -> s443 [label="dResetX3"];
-          s40 -> s443 [label="dResetXWeight"];
-          s71 -> s443 [label="dResetXWeight"];
-          s102 -> s443 [label="dResetXWeight"];
-          s133 -> s443 [label="dResetXWeight"];
-          s164 -> s443 [label="dResetXWeight"];
-          s195 -> s443 [label="dResetXWeight"];
-          s226 -> s443 [label="dResetXWeight"];
-          s257 -> s443 [label="dResetXWeight"];
-          s288 -> s443 [label="dResetXWeight"];
-          s319 -> s443 [label="dResetXWeight"];
-          s350 -> s443 [label="dResetXWeight"];
-          s381 -> s443 [label="dResetXWeight"];
-          s412 -> s443 [label="dResetXWeight"];
-          s439 -> s444 [label="dResetX3"];
-          s41 -> s444 [label="dResetXBias"];
-          s72 -> s444 [label="dResetXBias"];
-          s103 -> s444 [label="dResetXBias"];
-          s134 -> s444 [label="dResetXBias"];
-          s165 -> s444 [label="dResetXBias"];
-          s196 -> s444 [label="dResetXBias"];
-          s227 -> s444 [label="dResetXBias"];
-          s258 -> s444 [label="dResetXBias"];
-          s289 -> s444 [label="dResetXBias"];
-          s320 -> s444 [label="dResetXBias"];
-          s351 -> s444 [label="dResetXBias"];
-          s382 -> s444 [label="dResetXBias"];
-          s413 -> s444 [label="dResetXBias"];
-          s439 -> s445 [label="dResetX3"];
-          s437 -> s445 [label="dX3"];
-          s425 -> s446 [label="dZ3"];
-          s427 -> s446 [label="dZ3"];
-          s446 -> s447 [label="dAdd55"];
-          s446 -> s448 [label="dAdd55"];
-          s448 -> s449 [label="dUpdateH3"];
-          s46 -> s449 [label="dUpdateHWeight"];
-          s77 -> s449 [label="dUpdateHWeight"];
-          s108 -> s449 [label="dUpdateHWeight"];
-          s139 -> s449 [label="dUpdateHWeight"];
-          s170 -> s449 [label="dUpdateHWeight"];
-          s201 -> s449 [label="dUpdateHWeight"];
-          s232 -> s449 [label="dUpdateHWeight"];
-          s263 -> s449 [label="dUpdateHWeight"];
-          s294 -> s449 [label="dUpdateHWeight"];
-          s325 -> s449 [label="dUpdateHWeight"];
-          s356 -> s449 [label="dUpdateHWeight"];
-          s387 -> s449 [label="dUpdateHWeight"];
-          s418 -> s449 [label="dUpdateHWeight"];
-          s448 -> s450 [label="dUpdateH3"];
-          s5 -> s450 [label="dH3"];
-          s426 -> s450 [label="dH3"];
-          s434 -> s450 [label="dH3"];
-          s442 -> s450 [label="dH3"];
-          s447 -> s451 [label="dUpdateX3"];
-          s48 -> s451 [label="dUpdateXWeight"];
-          s79 -> s451 [label="dUpdateXWeight"];
-          s110 -> s451 [label="dUpdateXWeight"];
-          s141 -> s451 [label="dUpdateXWeight"];
-          s172 -> s451 [label="dUpdateXWeight"];
-          s203 -> s451 [label="dUpdateXWeight"];
-          s234 -> s451 [label="dUpdateXWeight"];
-          s265 -> s451 [label="dUpdateXWeight"];
-          s296 -> s451 [label="dUpdateXWeight"];
-          s327 -> s451 [label="dUpdateXWeight"];
-          s358 -> s451 [label="dUpdateXWeight"];
-          s389 -> s451 [label="dUpdateXWeight"];
-          s420 -> s451 [label="dUpdateXWeight"];
-          s447 -> s452 [label="dUpdateX3"];
-          s49 -> s452 [label="dUpdateXBias"];
-          s80 -> s452 [label="dUpdateXBias"];
-          s111 -> s452 [label="dUpdateXBias"];
-          s142 -> s452 [label="dUpdateXBias"];
-          s173 -> s452 [label="dUpdateXBias"];
-          s204 -> s452 [label="dUpdateXBias"];
-          s235 -> s452 [label="dUpdateXBias"];
-          s266 -> s452 [label="dUpdateXBias"];
-          s297 -> s452 [label="dUpdateXBias"];
-          s328 -> s452 [label="dUpdateXBias"];
-          s359 -> s452 [label="dUpdateXBias"];
-          s390 -> s452 [label="dUpdateXBias"];
-          s421 -> s452 [label="dUpdateXBias"];
-          s447 -> s453 [label="dUpdateX3"];
-          s437 -> s453 [label="dX3"];
-          s445 -> s453 [label="dX3"];
-          s5 -> s454 [label="dH3"];
-          s426 -> s454 [label="dH3"];
-          s434 -> s454 [label="dH3"];
-          s442 -> s454 [label="dH3"];
-          s450 -> s454 [label="dH3"];
-          s5 -> s455 [label="dH3"];
-          s426 -> s455 [label="dH3"];
-          s434 -> s455 [label="dH3"];
-          s442 -> s455 [label="dH3"];
-          s450 -> s455 [label="dH3"];
-          s455 -> s456 [label="dMultiply51"];
-          s455 -> s457 [label="dMultiply51"];
-          s4 -> s457 [label="dH2"];
-          s454 -> s458 [label="dMultiply50"];
-          s456 -> s458 [label="dZ2"];
-          s454 -> s459 [label="dMultiply50"];
-          s459 -> s460 [label="dAdd47"];
-          s459 -> s461 [label="dAdd47"];
-          s461 -> s462 [label="dMultiply46"];
-          s462 -> s463 [label="dCandidateH2"];
-          s29 -> s463 [label="dCandidateHWeight"];
-          s60 -> s463 [label="dCandidateHWeight"];
-          s91 -> s463 [label="dCandidateHWeight"];
-          s122 -> s463 [label="dCandidateHWeight"];
-          s153 -> s463 [label="dCandidateHWeight"];
-          s184 -> s463 [label="dCandidateHWeight"];
-          s215 -> s463 [label="dCandidateHWeight"];
-          s246 -> s463 [label="dCandidateHWeight"];
-          s277 -> s463 [label="dCandidateHWeight"];
-          s308 -> s463 [label="dCandidateHWeight"];
-          s339 -> s463 [label="dCandidateHWeight"];
-          s370 -> s463 [label="dCandidateHWeight"];
-          s401 -> s463 [label="dCandidateHWeight"];
-          s432 -> s463 [label="dCandidateHWeight"];
-          s462 -> s464 [label="dCandidateH2"];
-          s30 -> s464 [label="dCandidateHBias"];
-          s61 -> s464 [label="dCandidateHBias"];
-          s92 -> s464 [label="dCandidateHBias"];
-          s123 -> s464 [label="dCandidateHBias"];
-          s154 -> s464 [label="dCandidateHBias"];
-          s185 -> s464 [label="dCandidateHBias"];
-          s216 -> s464 [label="dCandidateHBias"];
-          s247 -> s464 [label="dCandidateHBias"];
-          s278 -> s464 [label="dCandidateHBias"];
-          s309 -> s464 [label="dCandidateHBias"];
-          s340 -> s464 [label="dCandidateHBias"];
-          s371 -> s464 [label="dCandidateHBias"];
-          s402 -> s464 [label="dCandidateHBias"];
-          s433 -> s464 [label="dCandidateHBias"];
-          s462 -> s465 [label="dCandidateH2"];
-          s4 -> s465 [label="dH2"];
-          s457 -> s465 [label="dH2"];
-          s460 -> s466 [label="dCandidateX2"];
-          s32 -> s466 [label="dCandidateXWeight"];
-          s63 -> s466 [label="dCandidateXWeight"];
-          s94 -> s466 [label="dCandidateXWeight"];
-          s125 -> s466 [label="dCandidateXWeight"];
-          s156 -> s466 [label="dCandidateXWeight"];
-          s187 -> s466 [label="dCandidateXWeight"];
-          s218 -> s466 [label="dCandidateXWeight"];
-          s249 -> s466 [label="dCandidateXWeight"];
-          s280 -> s466 [label="dCandidateXWeight"];
-          s311 -> s466 [label="dCandidateXWeight"];
-          s342 -> s466 [label="dCandidateXWeight"];
-          s373 -> s466 [label="dCandidateXWeight"];
-          s404 -> s466 [label="dCandidateXWeight"];
-          s435 -> s466 [label="dCandidateXWeight"];
-          s460 -> s467 [label="dCandidateX2"];
-          s33 -> s467 [label="dCandidateXBias"];
-          s64 -> s467 [label="dCandidateXBias"];
-          s95 -> s467 [label="dCandidateXBias"];
-          s126 -> s467 [label="dCandidateXBias"];
-          s157 -> s467 [label="dCandidateXBias"];
-          s188 -> s467 [label="dCandidateXBias"];
-          s219 -> s467 [label="dCandidateXBias"];
-          s250 -> s467 [label="dCandidateXBias"];
-          s281 -> s467 [label="dCandidateXBias"];
-          s312 -> s467 [label="dCandidateXBias"];
-          s343 -> s467 [label="dCandidateXBias"];
-          s374 -> s467 [label="dCandidateXBias"];
-          s405 -> s467 [label="dCandidateXBias"];
-          s436 -> s467 [label="dCandidateXBias"];
-          s460 -> s468 [label="dCandidateX2"];
-          s461 -> s469 [label="dMultiply46"];
-          s469 -> s470 [label="dAdd42"];
-          s469 -> s471 [label="dAdd42"];
-          s471 -> s472 [label="dResetH2"];
-          s38 -> s472 [label="dResetHWeight"];
-          s69 -> s472 [label="dResetHWeight"];
-          s100 -> s472 [label="dResetHWeight"];
-          s131 -> s472 [label="dResetHWeight"];
-          s162 -> s472 [label="dResetHWeight"];
-          s193 -> s472 [label="dResetHWeight"];
-          s224 -> s472 [label="dResetHWeight"];
-          s255 -> s472 [label="dResetHWeight"];
-          s286 -> s472 [label="dResetHWeight"];
-          s317 -> s472 [label="dResetHWeight"];
-          s348 -> s472 [label="dResetHWeight"];
-          s379 -> s472 [label="dResetHWeight"];
-          s410 -> s472 [label="dResetHWeight"];
-          s441 -> s472 [label="dResetHWeight"];
-          s471 -> s473 [label="dResetH2"];
-          s4 -> s473 [label="dH2"];
-          s457 -> s473 [label="dH2"];
-          s465 -> s473 [label="dH2"];
-          s470 -> s474 [label="dResetX2"];
-          s40 -> s474 [label="dResetXWeight"];
-          s71 -> s474 [label="dResetXWeight"];
-          s102 -> s474 [label="dResetXWeight"];
-          s133 -> s474 [label="dResetXWeight"];
-          s164 -> s474 [label="dResetXWeight"];
-          s195 -> s474 [label="dResetXWeight"];
-          s226 -> s474 [label="dResetXWeight"];
-          s257 -> s474 [label="dResetXWeight"];
-          s288 -> s474 [label="dResetXWeight"];
-          s319 -> s474 [label="dResetXWeight"];
-          s350 -> s474 [label="dResetXWeight"];
-          s381 -> s474 [label="dResetXWeight"];
-          s412 -> s474 [label="dResetXWeight"];
-          s443 -> s474 [label="dResetXWeight"];
-          s470 -> s475 [label="dResetX2"];
-          s41 -> s475 [label="dResetXBias"];
-          s72 -> s475 [label="dResetXBias"];
-          s103 -> s475 [label="dResetXBias"];
-          s134 -> s475 [label="dResetXBias"];
-          s165 -> s475 [label="dResetXBias"];
-          s196 -> s475 [label="dResetXBias"];
-          s227 -> s475 [label="dResetXBias"];
-          s258 -> s475 [label="dResetXBias"];
-          s289 -> s475 [label="dResetXBias"];
-          s320 -> s475 [label="dResetXBias"];
-          s351 -> s475 [label="dResetXBias"];
-          s382 -> s475 [label="dResetXBias"];
-          s413 -> s475 [label="dResetXBias"];
-          s444 -> s475 [label="dResetXBias"];
-          s470 -> s476 [label="dResetX2"];
-          s468 -> s476 [label="dX2"];
-          s456 -> s477 [label="dZ2"];
-          s458 -> s477 [label="dZ2"];
-          s477 -> s478 [label="dAdd38"];
-          s477 -> s479 [label="dAdd38"];
-          s479 -> s480 [label="dUpdateH2"];
-          s46 -> s480 [label="dUpdateHWeight"];
-          s77 -> s480 [label="dUpdateHWeight"];
-          s108 -> s480 [label="dUpdateHWeight"];
-          s139 -> s480 [label="dUpdateHWeight"];
-          s170 -> s480 [label="dUpdateHWeight"];
-          s201 -> s480 [label="dUpdateHWeight"];
-          s232 -> s480 [label="dUpdateHWeight"];
-          s263 -> s480 [label="dUpdateHWeight"];
-          s294 -> s480 [label="dUpdateHWeight"];
-          s325 -> s480 [label="dUpdateHWeight"];
-          s356 -> s480 [label="dUpdateHWeight"];
-          s387 -> s480 [label="dUpdateHWeight"];
-          s418 -> s480 [label="dUpdateHWeight"];
-          s449 -> s480 [label="dUpdateHWeight"];
-          s479 -> s481 [label="dUpdateH2"];
-          s4 -> s481 [label="dH2"];
-          s457 -> s481 [label="dH2"];
-          s465 -> s481 [label="dH2"];
-          s473 -> s481 [label="dH2"];
-          s478 -> s482 [label="dUpdateX2"];
-          s48 -> s482 [label="dUpdateXWeight"];
-          s79 -> s482 [label="dUpdateXWeight"];
-          s110 -> s482 [label="dUpdateXWeight"];
-          s141 -> s482 [label="dUpdateXWeight"];
-          s172 -> s482 [label="dUpdateXWeight"];
-          s203 -> s482 [label="dUpdateXWeight"];
-          s234 -> s482 [label="dUpdateXWeight"];
-          s265 -> s482 [label="dUpdateXWeight"];
-          s296 -> s482 [label="dUpdateXWeight"];
-          s327 -> s482 [label="dUpdateXWeight"];
-          s358 -> s482 [label="dUpdateXWeight"];
-          s389 -> s482 [label="dUpdateXWeight"];
-          s420 -> s482 [label="dUpdateXWeight"];
-          s451 -> s482 [label="dUpdateXWeight"];
-          s478 -> s483 [label="dUpdateX2"];
-          s49 -> s483 [label="dUpdateXBias"];
-          s80 -> s483 [label="dUpdateXBias"];
-          s111 -> s483 [label="dUpdateXBias"];
-          s142 -> s483 [label="dUpdateXBias"];
-          s173 -> s483 [label="dUpdateXBias"];
-          s204 -> s483 [label="dUpdateXBias"];
-          s235 -> s483 [label="dUpdateXBias"];
-          s266 -> s483 [label="dUpdateXBias"];
-          s297 -> s483 [label="dUpdateXBias"];
-          s328 -> s483 [label="dUpdateXBias"];
-          s359 -> s483 [label="dUpdateXBias"];
-          s390 -> s483 [label="dUpdateXBias"];
-          s421 -> s483 [label="dUpdateXBias"];
-          s452 -> s483 [label="dUpdateXBias"];
-          s478 -> s484 [label="dUpdateX2"];
-          s468 -> s484 [label="dX2"];
-          s476 -> s484 [label="dX2"];
-          s4 -> s485 [label="dH2"];
-          s457 -> s485 [label="dH2"];
-          s465 -> s485 [label="dH2"];
-          s473 -> s485 [label="dH2"];
-          s481 -> s485 [label="dH2"];
-          s4 -> s486 [label="dH2"];
-          s457 -> s486 [label="dH2"];
-          s465 -> s486 [label="dH2"];
-          s473 -> s486 [label="dH2"];
-          s481 -> s486 [label="dH2"];
-          s485 -> s487 [label="dMultiply33"];
-          s486 -> s487 [label="dz"];
-          s485 -> s488 [label="dMultiply33"];
-          s488 -> s489 [label="dAdd30"];
-          s488 -> s490 [label="dAdd30"];
-          s490 -> s491 [label="dMultiply29"];
-          s491 -> s492 [label="dCandidateH"];
-          s29 -> s492 [label="dCandidateHWeight"];
-          s60 -> s492 [label="dCandidateHWeight"];
-          s91 -> s492 [label="dCandidateHWeight"];
-          s122 -> s492 [label="dCandidateHWeight"];
-          s153 -> s492 [label="dCandidateHWeight"];
-          s184 -> s492 [label="dCandidateHWeight"];
-          s215 -> s492 [label="dCandidateHWeight"];
-          s246 -> s492 [label="dCandidateHWeight"];
-          s277 -> s492 [label="dCandidateHWeight"];
-          s308 -> s492 [label="dCandidateHWeight"];
-          s339 -> s492 [label="dCandidateHWeight"];
-          s370 -> s492 [label="dCandidateHWeight"];
-          s401 -> s492 [label="dCandidateHWeight"];
-          s432 -> s492 [label="dCandidateHWeight"];
-          s463 -> s492 [label="dCandidateHWeight"];
-          s491 -> s493 [label="dCandidateH"];
-          s30 -> s493 [label="dCandidateHBias"];
-          s61 -> s493 [label="dCandidateHBias"];
-          s92 -> s493 [label="dCandidateHBias"];
-          s123 -> s493 [label="dCandidateHBias"];
-          s154 -> s493 [label="dCandidateHBias"];
-          s185 -> s493 [label="dCandidateHBias"];
-          s216 -> s493 [label="dCandidateHBias"];
-          s247 -> s493 [label="dCandidateHBias"];
-          s278 -> s493 [label="dCandidateHBias"];
-          s309 -> s493 [label="dCandidateHBias"];
-          s340 -> s493 [label="dCandidateHBias"];
-          s371 -> s493 [label="dCandidateHBias"];
-          s402 -> s493 [label="dCandidateHBias"];
-          s433 -> s493 [label="dCandidateHBias"];
-          s464 -> s493 [label="dCandidateHBias"];
-          s489 -> s494 [label="dCandidateX"];
-          s32 -> s494 [label="dCandidateXWeight"];
-          s63 -> s494 [label="dCandidateXWeight"];
-          s94 -> s494 [label="dCandidateXWeight"];
-          s125 -> s494 [label="dCandidateXWeight"];
-          s156 -> s494 [label="dCandidateXWeight"];
-          s187 -> s494 [label="dCandidateXWeight"];
-          s218 -> s494 [label="dCandidateXWeight"];
-          s249 -> s494 [label="dCandidateXWeight"];
-          s280 -> s494 [label="dCandidateXWeight"];
-          s311 -> s494 [label="dCandidateXWeight"];
-          s342 -> s494 [label="dCandidateXWeight"];
-          s373 -> s494 [label="dCandidateXWeight"];
-          s404 -> s494 [label="dCandidateXWeight"];
-          s435 -> s494 [label="dCandidateXWeight"];
-          s466 -> s494 [label="dCandidateXWeight"];
-          s489 -> s495 [label="dCandidateX"];
-          s33 -> s495 [label="dCandidateXBias"];
-          s64 -> s495 [label="dCandidateXBias"];
-          s95 -> s495 [label="dCandidateXBias"];
-          s126 -> s495 [label="dCandidateXBias"];
-          s157 -> s495 [label="dCandidateXBias"];
-          s188 -> s495 [label="dCandidateXBias"];
-          s219 -> s495 [label="dCandidateXBias"];
-          s250 -> s495 [label="dCandidateXBias"];
-          s281 -> s495 [label="dCandidateXBias"];
-          s312 -> s495 [label="dCandidateXBias"];
-          s343 -> s495 [label="dCandidateXBias"];
-          s374 -> s495 [label="dCandidateXBias"];
-          s405 -> s495 [label="dCandidateXBias"];
-          s436 -> s495 [label="dCandidateXBias"];
-          s467 -> s495 [label="dCandidateXBias"];
-          s489 -> s496 [label="dCandidateX"];
-          s490 -> s497 [label="dMultiply29"];
-          s497 -> s498 [label="dAdd25"];
-          s497 -> s499 [label="dAdd25"];
-          s499 -> s500 [label="dResetH"];
-          s38 -> s500 [label="dResetHWeight"];
-          s69 -> s500 [label="dResetHWeight"];
-          s100 -> s500 [label="dResetHWeight"];
-          s131 -> s500 [label="dResetHWeight"];
-          s162 -> s500 [label="dResetHWeight"];
-          s193 -> s500 [label="dResetHWeight"];
-          s224 -> s500 [label="dResetHWeight"];
-          s255 -> s500 [label="dResetHWeight"];
-          s286 -> s500 [label="dResetHWeight"];
-          s317 -> s500 [label="dResetHWeight"];
-          s348 -> s500 [label="dResetHWeight"];
-          s379 -> s500 [label="dResetHWeight"];
-          s410 -> s500 [label="dResetHWeight"];
-          s441 -> s500 [label="dResetHWeight"];
-          s472 -> s500 [label="dResetHWeight"];
-          s498 -> s501 [label="dResetX"];
-          s40 -> s501 [label="dResetXWeight"];
-          s71 -> s501 [label="dResetXWeight"];
-          s102 -> s501 [label="dResetXWeight"];
-          s133 -> s501 [label="dResetXWeight"];
-          s164 -> s501 [label="dResetXWeight"];
-          s195 -> s501 [label="dResetXWeight"];
-          s226 -> s501 [label="dResetXWeight"];
-          s257 -> s501 [label="dResetXWeight"];
-          s288 -> s501 [label="dResetXWeight"];
-          s319 -> s501 [label="dResetXWeight"];
-          s350 -> s501 [label="dResetXWeight"];
-          s381 -> s501 [label="dResetXWeight"];
-          s412 -> s501 [label="dResetXWeight"];
-          s443 -> s501 [label="dResetXWeight"];
-          s474 -> s501 [label="dResetXWeight"];
-          s498 -> s502 [label="dResetX"];
-          s41 -> s502 [label="dResetXBias"];
-          s72 -> s502 [label="dResetXBias"];
-          s103 -> s502 [label="dResetXBias"];
-          s134 -> s502 [label="dResetXBias"];
-          s165 -> s502 [label="dResetXBias"];
-          s196 -> s502 [label="dResetXBias"];
-          s227 -> s502 [label="dResetXBias"];
-          s258 -> s502 [label="dResetXBias"];
-          s289 -> s502 [label="dResetXBias"];
-          s320 -> s502 [label="dResetXBias"];
-          s351 -> s502 [label="dResetXBias"];
-          s382 -> s502 [label="dResetXBias"];
-          s413 -> s502 [label="dResetXBias"];
-          s444 -> s502 [label="dResetXBias"];
-          s475 -> s502 [label="dResetXBias"];
-          s498 -> s503 [label="dResetX"];
-          s496 -> s503 [label="dx"];
-          s486 -> s504 [label="dz"];
-          s487 -> s504 [label="dz"];
-          s504 -> s505 [label="dAdd21"];
-          s504 -> s506 [label="dAdd21"];
-          s506 -> s507 [label="dUpdateH"];
-          s46 -> s507 [label="dUpdateHWeight"];
-          s77 -> s507 [label="dUpdateHWeight"];
-          s108 -> s507 [label="dUpdateHWeight"];
-          s139 -> s507 [label="dUpdateHWeight"];
-          s170 -> s507 [label="dUpdateHWeight"];
-          s201 -> s507 [label="dUpdateHWeight"];
-          s232 -> s507 [label="dUpdateHWeight"];
-          s263 -> s507 [label="dUpdateHWeight"];
-          s294 -> s507 [label="dUpdateHWeight"];
-          s325 -> s507 [label="dUpdateHWeight"];
-          s356 -> s507 [label="dUpdateHWeight"];
-          s387 -> s507 [label="dUpdateHWeight"];
-          s418 -> s507 [label="dUpdateHWeight"];
-          s449 -> s507 [label="dUpdateHWeight"];
-          s480 -> s507 [label="dUpdateHWeight"];
-          s505 -> s508 [label="dUpdateX"];
-          s48 -> s508 [label="dUpdateXWeight"];
-          s79 -> s508 [label="dUpdateXWeight"];
-          s110 -> s508 [label="dUpdateXWeight"];
-          s141 -> s508 [label="dUpdateXWeight"];
-          s172 -> s508 [label="dUpdateXWeight"];
-          s203 -> s508 [label="dUpdateXWeight"];
-          s234 -> s508 [label="dUpdateXWeight"];
-          s265 -> s508 [label="dUpdateXWeight"];
-          s296 -> s508 [label="dUpdateXWeight"];
-          s327 -> s508 [label="dUpdateXWeight"];
-          s358 -> s508 [label="dUpdateXWeight"];
-          s389 -> s508 [label="dUpdateXWeight"];
-          s420 -> s508 [label="dUpdateXWeight"];
-          s451 -> s508 [label="dUpdateXWeight"];
-          s482 -> s508 [label="dUpdateXWeight"];
-          s505 -> s509 [label="dUpdateX"];
-          s49 -> s509 [label="dUpdateXBias"];
-          s80 -> s509 [label="dUpdateXBias"];
-          s111 -> s509 [label="dUpdateXBias"];
-          s142 -> s509 [label="dUpdateXBias"];
-          s173 -> s509 [label="dUpdateXBias"];
-          s204 -> s509 [label="dUpdateXBias"];
-          s235 -> s509 [label="dUpdateXBias"];
-          s266 -> s509 [label="dUpdateXBias"];
-          s297 -> s509 [label="dUpdateXBias"];
-          s328 -> s509 [label="dUpdateXBias"];
-          s359 -> s509 [label="dUpdateXBias"];
-          s390 -> s509 [label="dUpdateXBias"];
-          s421 -> s509 [label="dUpdateXBias"];
-          s452 -> s509 [label="dUpdateXBias"];
-          s483 -> s509 [label="dUpdateXBias"];
-          s505 -> s510 [label="dUpdateX"];
-          s496 -> s510 [label="dx"];
-          s503 -> s510 [label="dx"];
-          s34 -> s512 [label="dX16"];
-          s42 -> s512 [label="dX16"];
-          s50 -> s512 [label="dX16"];
-          s511 -> s512 [label="dEmbed"];
-          s65 -> s513 [label="dX15"];
-          s73 -> s513 [label="dX15"];
-          s81 -> s513 [label="dX15"];
-          s511 -> s513 [label="dEmbed"];
-          s512 -> s513 [label="dEmbed"];
-          s96 -> s514 [label="dX14"];
-          s104 -> s514 [label="dX14"];
-          s112 -> s514 [label="dX14"];
-          s511 -> s514 [label="dEmbed"];
-          s512 -> s514 [label="dEmbed"];
-          s513 -> s514 [label="dEmbed"];
-          s127 -> s515 [label="dX13"];
-          s135 -> s515 [label="dX13"];
-          s143 -> s515 [label="dX13"];
-          s511 -> s515 [label="dEmbed"];
-          s512 -> s515 [label="dEmbed"];
-          s513 -> s515 [label="dEmbed"];
-          s514 -> s515 [label="dEmbed"];
-          s158 -> s516 [label="dX12"];
-          s166 -> s516 [label="dX12"];
-          s174 -> s516 [label="dX12"];
-          s511 -> s516 [label="dEmbed"];
-          s512 -> s516 [label="dEmbed"];
-          s513 -> s516 [label="dEmbed"];
-          s514 -> s516 [label="dEmbed"];
-          s515 -> s516 [label="dEmbed"];
-          s189 -> s517 [label="dX11"];
-          s197 -> s517 [label="dX11"];
-          s205 -> s517 [label="dX11"];
-          s511 -> s517 [label="dEmbed"];
-          s512 -> s517 [label="dEmbed"];
-          s513 -> s517 [label="dEmbed"];
-          s514 -> s517 [label="dEmbed"];
-          s515 -> s517 [label="dEmbed"];
-          s516 -> s517 [label="dEmbed"];
-          s220 -> s518 [label="dX10"];
-          s228 -> s518 [label="dX10"];
-          s236 -> s518 [label="dX10"];
-          s511 -> s518 [label="dEmbed"];
-          s512 -> s518 [label="dEmbed"];
-          s513 -> s518 [label="dEmbed"];
-          s514 -> s518 [label="dEmbed"];
-          s515 -> s518 [label="dEmbed"];
-          s516 -> s518 [label="dEmbed"];
-          s517 -> s518 [label="dEmbed"];
-          s251 -> s519 [label="dX9"];
-          s259 -> s519 [label="dX9"];
-          s267 -> s519 [label="dX9"];
-          s511 -> s519 [label="dEmbed"];
-          s512 -> s519 [label="dEmbed"];
-          s513 -> s519 [label="dEmbed"];
-          s514 -> s519 [label="dEmbed"];
-          s515 -> s519 [label="dEmbed"];
-          s516 -> s519 [label="dEmbed"];
-          s517 -> s519 [label="dEmbed"];
-          s518 -> s519 [label="dEmbed"];
-          s282 -> s520 [label="dX8"];
-          s290 -> s520 [label="dX8"];
-          s298 -> s520 [label="dX8"];
-          s511 -> s520 [label="dEmbed"];
-          s512 -> s520 [label="dEmbed"];
-          s513 -> s520 [label="dEmbed"];
-          s514 -> s520 [label="dEmbed"];
-          s515 -> s520 [label="dEmbed"];
-          s516 -> s520 [label="dEmbed"];
-          s517 -> s520 [label="dEmbed"];
-          s518 -> s520 [label="dEmbed"];
-          s519 -> s520 [label="dEmbed"];
-          s313 -> s521 [label="dX7"];
-          s321 -> s521 [label="dX7"];
-          s329 -> s521 [label="dX7"];
-          s511 -> s521 [label="dEmbed"];
-          s512 -> s521 [label="dEmbed"];
-          s513 -> s521 [label="dEmbed"];
-          s514 -> s521 [label="dEmbed"];
-          s515 -> s521 [label="dEmbed"];
-          s516 -> s521 [label="dEmbed"];
-          s517 -> s521 [label="dEmbed"];
-          s518 -> s521 [label="dEmbed"];
-          s519 -> s521 [label="dEmbed"];
-          s520 -> s521 [label="dEmbed"];
-          s344 -> s522 [label="dX6"];
-          s352 -> s522 [label="dX6"];
-          s360 -> s522 [label="dX6"];
-          s511 -> s522 [label="dEmbed"];
-          s512 -> s522 [label="dEmbed"];
-          s513 -> s522 [label="dEmbed"];
-          s514 -> s522 [label="dEmbed"];
-          s515 -> s522 [label="dEmbed"];
-          s516 -> s522 [label="dEmbed"];
-          s517 -> s522 [label="dEmbed"];
-          s518 -> s522 [label="dEmbed"];
-          s519 -> s522 [label="dEmbed"];
-          s520 -> s522 [label="dEmbed"];
-          s521 -> s522 [label="dEmbed"];
-          s375 -> s523 [label="dX5"];
-          s383 -> s523 [label="dX5"];
-          s391 -> s523 [label="dX5"];
-          s511 -> s523 [label="dEmbed"];
-          s512 -> s523 [label="dEmbed"];
-          s513 -> s523 [label="dEmbed"];
-          s514 -> s523 [label="dEmbed"];
-          s515 -> s523 [label="dEmbed"];
-          s516 -> s523 [label="dEmbed"];
-          s517 -> s523 [label="dEmbed"];
-          s518 -> s523 [label="dEmbed"];
-          s519 -> s523 [label="dEmbed"];
-          s520 -> s523 [label="dEmbed"];
-          s521 -> s523 [label="dEmbed"];
-          s522 -> s523 [label="dEmbed"];
-          s406 -> s524 [label="dX4"];
-          s414 -> s524 [label="dX4"];
-          s422 -> s524 [label="dX4"];
-          s511 -> s524 [label="dEmbed"];
-          s512 -> s524 [label="dEmbed"];
-          s513 -> s524 [label="dEmbed"];
-          s514 -> s524 [label="dEmbed"];
-          s515 -> s524 [label="dEmbed"];
-          s516 -> s524 [label="dEmbed"];
-          s517 -> s524 [label="dEmbed"];
-          s518 -> s524 [label="dEmbed"];
-          s519 -> s524 [label="dEmbed"];
-          s520 -> s524 [label="dEmbed"];
-          s521 -> s524 [label="dEmbed"];
-          s522 -> s524 [label="dEmbed"];
-          s523 -> s524 [label="dEmbed"];
-          s437 -> s525 [label="dX3"];
-          s445 -> s525 [label="dX3"];
-          s453 -> s525 [label="dX3"];
-          s511 -> s525 [label="dEmbed"];
-          s512 -> s525 [label="dEmbed"];
-          s513 -> s525 [label="dEmbed"];
-          s514 -> s525 [label="dEmbed"];
-          s515 -> s525 [label="dEmbed"];
-          s516 -> s525 [label="dEmbed"];
-          s517 -> s525 [label="dEmbed"];
-          s518 -> s525 [label="dEmbed"];
-          s519 -> s525 [label="dEmbed"];
-          s520 -> s525 [label="dEmbed"];
-          s521 -> s525 [label="dEmbed"];
-          s522 -> s525 [label="dEmbed"];
-          s523 -> s525 [label="dEmbed"];
-          s524 -> s525 [label="dEmbed"];
-          s468 -> s526 [label="dX2"];
-          s476 -> s526 [label="dX2"];
-          s484 -> s526 [label="dX2"];
-          s511 -> s526 [label="dEmbed"];
-          s512 -> s526 [label="dEmbed"];
-          s513 -> s526 [label="dEmbed"];
-          s514 -> s526 [label="dEmbed"];
-          s515 -> s526 [label="dEmbed"];
-          s516 -> s526 [label="dEmbed"];
-          s517 -> s526 [label="dEmbed"];
-          s518 -> s526 [label="dEmbed"];
-          s519 -> s526 [label="dEmbed"];
-          s520 -> s526 [label="dEmbed"];
-          s521 -> s526 [label="dEmbed"];
-          s522 -> s526 [label="dEmbed"];
-          s523 -> s526 [label="dEmbed"];
-          s524 -> s526 [label="dEmbed"];
-          s525 -> s526 [label="dEmbed"];
-          s496 -> s527 [label="dx"];
-          s503 -> s527 [label="dx"];
-          s510 -> s527 [label="dx"];
-          s511 -> s527 [label="dEmbed"];
-          s512 -> s527 [label="dEmbed"];
-          s513 -> s527 [label="dEmbed"];
-          s514 -> s527 [label="dEmbed"];
-          s515 -> s527 [label="dEmbed"];
-          s516 -> s527 [label="dEmbed"];
-          s517 -> s527 [label="dEmbed"];
-          s518 -> s527 [label="dEmbed"];
-          s519 -> s527 [label="dEmbed"];
-          s520 -> s527 [label="dEmbed"];
-          s521 -> s527 [label="dEmbed"];
-          s522 -> s527 [label="dEmbed"];
-          s523 -> s527 [label="dEmbed"];
-          s524 -> s527 [label="dEmbed"];
-          s525 -> s527 [label="dEmbed"];
-          s526 -> s527 [label="dEmbed"];
-          s511 -> s528 [label="dEmbed"];
-          s512 -> s528 [label="dEmbed"];
-          s513 -> s528 [label="dEmbed"];
-          s514 -> s528 [label="dEmbed"];
-          s515 -> s528 [label="dEmbed"];
-          s516 -> s528 [label="dEmbed"];
-          s517 -> s528 [label="dEmbed"];
-          s518 -> s528 [label="dEmbed"];
-          s519 -> s528 [label="dEmbed"];
-          s520 -> s528 [label="dEmbed"];
-          s521 -> s528 [label="dEmbed"];
-          s522 -> s528 [label="dEmbed"];
-          s523 -> s528 [label="dEmbed"];
-          s524 -> s528 [label="dEmbed"];
-          s525 -> s528 [label="dEmbed"];
-          s526 -> s528 [label="dEmbed"];
-          s527 -> s528 [label="dEmbed"];
+          s67 -> s85 [label="dH14"];
+          s73 -> s85 [label="dH14"];
+          s79 -> s85 [label="dH14"];
+          s83 -> s86 [label="dUpdateX14"];
+          s40 -> s86 [label="dUpdateXWeight"];
+          s63 -> s86 [label="dUpdateXWeight"];
+          s83 -> s87 [label="dUpdateX14"];
+          s41 -> s87 [label="dUpdateXBias"];
+          s64 -> s87 [label="dUpdateXBias"];
+          s83 -> s88 [label="dUpdateX14"];
+          s76 -> s88 [label="dX14"];
+          s82 -> s88 [label="dX14"];
+          s16 -> s89 [label="dMultiply238"];
+          s67 -> s89 [label="dMultiply238"];
+          s73 -> s89 [label="dMultiply238"];
+          s79 -> s89 [label="dMultiply238"];
+          s85 -> s89 [label="dMultiply238"];
+          s16 -> s90 [label="dMultiply238"];
+          s67 -> s90 [label="dMultiply238"];
+          s73 -> s90 [label="dMultiply238"];
+          s79 -> s90 [label="dMultiply238"];
+          s85 -> s90 [label="dMultiply238"];
+          s15 -> s90 [label="dH13"];
+          s16 -> s91 [label="dMultiply237"];
+          s67 -> s91 [label="dMultiply237"];
+          s73 -> s91 [label="dMultiply237"];
+          s79 -> s91 [label="dMultiply237"];
+          s85 -> s91 [label="dMultiply237"];
+          s89 -> s91 [label="dZ13"];
+          s16 -> s92 [label="dMultiply237"];
+          s67 -> s92 [label="dMultiply237"];
+          s73 -> s92 [label="dMultiply237"];
+          s79 -> s92 [label="dMultiply237"];
+          s85 -> s92 [label="dMultiply237"];
+          s92 -> s93 [label="dMultiply233"];
+          s93 -> s94 [label="dCandidateH13"];
+          s25 -> s94 [label="dCandidateHWeight"];
+          s48 -> s94 [label="dCandidateHWeight"];
+          s71 -> s94 [label="dCandidateHWeight"];
+          s93 -> s95 [label="dCandidateH13"];
+          s26 -> s95 [label="dCandidateHBias"];
+          s49 -> s95 [label="dCandidateHBias"];
+          s72 -> s95 [label="dCandidateHBias"];
+          s93 -> s96 [label="dCandidateH13"];
+          s15 -> s96 [label="dH13"];
+          s90 -> s96 [label="dH13"];
+          s92 -> s97 [label="dCandidateX13"];
+          s28 -> s97 [label="dCandidateXWeight"];
+          s51 -> s97 [label="dCandidateXWeight"];
+          s74 -> s97 [label="dCandidateXWeight"];
+          s92 -> s98 [label="dCandidateX13"];
+          s29 -> s98 [label="dCandidateXBias"];
+          s52 -> s98 [label="dCandidateXBias"];
+          s75 -> s98 [label="dCandidateXBias"];
+          s92 -> s99 [label="dCandidateX13"];
+          s92 -> s100 [label="dMultiply233"];
+          s100 -> s101 [label="dResetH13"];
+          s32 -> s101 [label="dResetHWeight"];
+          s55 -> s101 [label="dResetHWeight"];
+          s78 -> s101 [label="dResetHWeight"];
+          s100 -> s102 [label="dResetH13"];
+          s15 -> s102 [label="dH13"];
+          s90 -> s102 [label="dH13"];
+          s96 -> s102 [label="dH13"];
+          s100 -> s103 [label="dResetX13"];
+          s34 -> s103 [label="dResetXWeight"];
+          s57 -> s103 [label="dResetXWeight"];
+          s80 -> s103 [label="dResetXWeight"];
+          s100 -> s104 [label="dResetX13"];
+          s35 -> s104 [label="dResetXBias"];
+          s58 -> s104 [label="dResetXBias"];
+          s81 -> s104 [label="dResetXBias"];
+          s100 -> s105 [label="dResetX13"];
+          s99 -> s105 [label="dX13"];
+          s89 -> s106 [label="dZ13"];
+          s91 -> s106 [label="dZ13"];
+          s106 -> s107 [label="dUpdateH13"];
+          s38 -> s107 [label="dUpdateHWeight"];
+          s61 -> s107 [label="dUpdateHWeight"];
+          s84 -> s107 [label="dUpdateHWeight"];
+          s106 -> s108 [label="dUpdateH13"];
+          s15 -> s108 [label="dH13"];
+          s90 -> s108 [label="dH13"];
+          s96 -> s108 [label="dH13"];
+          s102 -> s108 [label="dH13"];
+          s106 -> s109 [label="dUpdateX13"];
+          s40 -> s109 [label="dUpdateXWeight"];
+          s63 -> s109 [label="dUpdateXWeight"];
+          s86 -> s109 [label="dUpdateXWeight"];
+          s106 -> s110 [label="dUpdateX13"];
+          s41 -> s110 [label="dUpdateXBias"];
+          s64 -> s110 [label="dUpdateXBias"];
+          s87 -> s110 [label="dUpdateXBias"];
+          s106 -> s111 [label="dUpdateX13"];
+          s99 -> s111 [label="dX13"];
+          s105 -> s111 [label="dX13"];
+          s15 -> s112 [label="dMultiply221"];
+          s90 -> s112 [label="dMultiply221"];
+          s96 -> s112 [label="dMultiply221"];
+          s102 -> s112 [label="dMultiply221"];
+          s108 -> s112 [label="dMultiply221"];
+          s15 -> s113 [label="dMultiply221"];
+          s90 -> s113 [label="dMultiply221"];
+          s96 -> s113 [label="dMultiply221"];
+          s102 -> s113 [label="dMultiply221"];
+          s108 -> s113 [label="dMultiply221"];
+          s14 -> s113 [label="dH12"];
+          s15 -> s114 [label="dMultiply220"];
+          s90 -> s114 [label="dMultiply220"];
+          s96 -> s114 [label="dMultiply220"];
+          s102 -> s114 [label="dMultiply220"];
+          s108 -> s114 [label="dMultiply220"];
+          s112 -> s114 [label="dZ12"];
+          s15 -> s115 [label="dMultiply220"];
+          s90 -> s115 [label="dMultiply220"];
+          s96 -> s115 [label="dMultiply220"];
+          s102 -> s115 [label="dMultiply220"];
+          s108 -> s115 [label="dMultiply220"];
+          s115 -> s116 [label="dMultiply216"];
+          s116 -> s117 [label="dCandidateH12"];
+          s25 -> s117 [label="dCandidateHWeight"];
+          s48 -> s117 [label="dCandidateHWeight"];
+          s71 -> s117 [label="dCandidateHWeight"];
+          s94 -> s117 [label="dCandidateHWeight"];
+          s116 -> s118 [label="dCandidateH12"];
+          s26 -> s118 [label="dCandidateHBias"];
+          s49 -> s118 [label="dCandidateHBias"];
+          s72 -> s118 [label="dCandidateHBias"];
+          s95 -> s118 [label="dCandidateHBias"];
+          s116 -> s119 [label="dCandidateH12"];
+          s14 -> s119 [label="dH12"];
+          s113 -> s119 [label="dH12"];
+          s115 -> s120 [label="dCandidateX12"];
+          s28 -> s120 [label="dCandidateXWeight"];
+          s51 -> s120 [label="dCandidateXWeight"];
+          s74 -> s120 [label="dCandidateXWeight"];
+          s97 -> s120 [label="dCandidateXWeight"];
+          s115 -> s121 [label="dCandidateX12"];
+          s29 -> s121 [label="dCandidateXBias"];
+          s52 -> s121 [label="dCandidateXBias"];
+          s75 -> s121 [label="dCandidateXBias"];
+          s98 -> s121 [label="dCandidateXBias"];
+          s115 -> s122 [label="dCandidateX12"];
+          s115 -> s123 [label="dMultiply216"];
+          s123 -> s124 [label="dResetH12"];
+          s32 -> s124 [label="dResetHWeight"];
+          s55 -> s124 [label="dResetHWeight"];
+          s78 -> s124 [label="dResetHWeight"];
+          s101 -> s124 [label="dResetHWeight"];
+          s123 -> s125 [label="dResetH12"];
+          s14 -> s125 [label="dH12"];
+          s113 -> s125 [label="dH12"];
+          s119 -> s125 [label="dH12"];
+          s123 -> s126 [label="dResetX12"];
+          s34 -> s126 [label="dResetXWeight"];
+          s57 -> s126 [label="dResetXWeight"];
+          s80 -> s126 [label="dResetXWeight"];
+          s103 -> s126 [label="dResetXWeight"];
+          s123 -> s127 [label="dResetX12"];
+          s35 -> s127 [label="dResetXBias"];
+          s58 -> s127 [label="dResetXBias"];
+          s81 -> s127 [label="dResetXBias"];
+          s104 -> s127 [label="dResetXBias"];
+          s123 -> s128 [label="dResetX12"];
+          s122 -> s128 [label="dX12"];
+          s112 -> s129 [label="dZ12"];
+          s114 -> s129 [label="dZ12"];
+          s129 -> s130 [label="dUpdateH12"];
+          s38 -> s130 [label="dUpdateHWeight"];
+          s61 -> s130 [label="dUpdateHWeight"];
+          s84 -> s130 [label="dUpdateHWeight"];
+          s107 -> s130 [label="dUpdateHWeight"];
+          s129 -> s131 [label="dUpdateH12"];
+          s14 -> s131 [label="dH12"];
+          s113 -> s131 [label="dH12"];
+          s119 -> s131 [label="dH12"];
+          s125 -> s131 [label="dH12"];
+          s129 -> s132 [label="dUpdateX12"];
+          s40 -> s132 [label="dUpdateXWeight"];
+          s63 -> s132 [label="dUpdateXWeight"];
+          s86 -> s132 [label="dUpdateXWeight"];
+          s109 -> s132 [label="dUpdateXWeight"];
+          s129 -> s133 [label="dUpdateX12"];
+          s41 -> s133 [label="dUpdateXBias"];
+          s64 -> s133 [label="dUpdateXBias"];
+          s87 -> s133 [label="dUpdateXBias"];
+          s110 -> s133 [label="dUpdateXBias"];
+          s129 -> s134 [label="dUpdateX12"];
+          s122 -> s134 [label="dX12"];
+          s128 -> s134 [label="dX12"];
+          s14 -> s135 [label="dMultiply204"];
+          s113 -> s135 [label="dMultiply204"];
+          s119 -> s135 [label="dMultiply204"];
+          s125 -> s135 [label="dMultiply204"];
+          s131 -> s135 [label="dMultiply204"];
+          s14 -> s136 [label="dMultiply204"];
+          s113 -> s136 [label="dMultiply204"];
+          s119 -> s136 [label="dMultiply204"];
+          s125 -> s136 [label="dMultiply204"];
+          s131 -> s136 [label="dMultiply204"];
+          s13 -> s136 [label="dH11"];
+          s14 -> s137 [label="dMultiply203"];
+          s113 -> s137 [label="dMultiply203"];
+          s119 -> s137 [label="dMultiply203"];
+          s125 -> s137 [label="dMultiply203"];
+          s131 -> s137 [label="dMultiply203"];
+          s135 -> s137 [label="dZ11"];
+          s14 -> s138 [label="dMultiply203"];
+          s113 -> s138 [label="dMultiply203"];
+          s119 -> s138 [label="dMultiply203"];
+          s125 -> s138 [label="dMultiply203"];
+          s131 -> s138 [label="dMultiply203"];
+          s138 -> s139 [label="dMultiply199"];
+          s139 -> s140 [label="dCandidateH11"];
+          s25 -> s140 [label="dCandidateHWeight"];
+          s48 -> s140 [label="dCandidateHWeight"];
+          s71 -> s140 [label="dCandidateHWeight"];
+          s94 -> s140 [label="dCandidateHWeight"];
+          s117 -> s140 [label="dCandidateHWeight"];
+          s139 -> s141 [label="dCandidateH11"];
+          s26 -> s141 [label="dCandidateHBias"];
+          s49 -> s141 [label="dCandidateHBias"];
+          s72 -> s141 [label="dCandidateHBias"];
+          s95 -> s141 [label="dCandidateHBias"];
+          s118 -> s141 [label="dCandidateHBias"];
+          s139 -> s142 [label="dCandidateH11"];
+          s13 -> s142 [label="dH11"];
+          s136 -> s142 [label="dH11"];
+          s138 -> s143 [label="dCandidateX11"];
+          s28 -> s143 [label="dCandidateXWeight"];
+          s51 -> s143 [label="dCandidateXWeight"];
+          s74 -> s143 [label="dCandidateXWeight"];
+          s97 -> s143 [label="dCandidateXWeight"];
+          s120 -> s143 [label="dCandidateXWeight"];
+          s138 -> s144 [label="dCandidateX11"];
+          s29 -> s144 [label="dCandidateXBias"];
+          s52 -> s144 [label="dCandidateXBias"];
+          s75 -> s144 [label="dCandidateXBias"];
+          s98 -> s144 [label="dCandidateXBias"];
+          s121 -> s144 [label="dCandidateXBias"];
+          s138 -> s145 [label="dCandidateX11"];
+          s138 -> s146 [label="dMultiply199"];
+          s146 -> s147 [label="dResetH11"];
+          s32 -> s147 [label="dResetHWeight"];
+          s55 -> s147 [label="dResetHWeight"];
+          s78 -> s147 [label="dResetHWeight"];
+          s101 -> s147 [label="dResetHWeight"];
+          s124 -> s147 [label="dResetHWeight"];
+          s146 -> s148 [label="dResetH11"];
+          s13 -> s148 [label="dH11"];
+          s136 -> s148 [label="dH11"];
+          s142 -> s148 [label="dH11"];
+          s146 -> s149 [label="dResetX11"];
+          s34 -> s149 [label="dResetXWeight"];
+          s57 -> s149 [label="dResetXWeight"];
+          s80 -> s149 [label="dResetXWeight"];
+          s103 -> s149 [label="dResetXWeight"];
+          s126 -> s149 [label="dResetXWeight"];
+          s146 -> s150 [label="dResetX11"];
+          s35 -> s150 [label="dResetXBias"];
+          s58 -> s150 [label="dResetXBias"];
+          s81 -> s150 [label="dResetXBias"];
+          s104 -> s150 [label="dResetXBias"];
+          s127 -> s150 [label="dResetXBias"];
+          s146 -> s151 [label="dResetX11"];
+          s145 -> s151 [label="dX11"];
+          s135 -> s152 [label="dZ11"];
+          s137 -> s152 [label="dZ11"];
+          s152 -> s153 [label="dUpdateH11"];
+          s38 -> s153 [label="dUpdateHWeight"];
+          s61 -> s153 [label="dUpdateHWeight"];
+          s84 -> s153 [label="dUpdateHWeight"];
+          s107 -> s153 [label="dUpdateHWeight"];
+          s130 -> s153 [label="dUpdateHWeight"];
+          s152 -> s154 [label="dUpdateH11"];
+          s13 -> s154 [label="dH11"];
+          s136 -> s154 [label="dH11"];
+          s142 -> s154 [label="dH11"];
+          s148 -> s154 [label="dH11"];
+          s152 -> s155 [label="dUpdateX11"];
+          s40 -> s155 [label="dUpdateXWeight"];
+          s63 -> s155 [label="dUpdateXWeight"];
+          s86 -> s155 [label="dUpdateXWeight"];
+          s109 -> s155 [label="dUpdateXWeight"];
+          s132 -> s155 [label="dUpdateXWeight"];
+          s152 -> s156 [label="dUpdateX11"];
+          s41 -> s156 [label="dUpdateXBias"];
+          s64 -> s156 [label="dUpdateXBias"];
+          s87 -> s156 [label="dUpdateXBias"];
+          s110 -> s156 [label="dUpdateXBias"];
+          s133 -> s156 [label="dUpdateXBias"];
+          s152 -> s157 [label="dUpdateX11"];
+          s145 -> s157 [label="dX11"];
+          s151 -> s157 [label="dX11"];
+          s13 -> s158 [label="dMultiply187"];
+          s136 -> s158 [label="dMultiply187"];
+          s142 -> s158 [label="dMultiply187"];
+          s148 -> s158 [label="dMultiply187"];
+          s154 -> s158 [label="dMultiply187"];
+          s13 -> s159 [label="dMultiply187"];
+          s136 -> s159 [label="dMultiply187"];
+          s142 -> s159 [label="dMultiply187"];
+          s148 -> s159 [label="dMultiply187"];
+          s154 -> s159 [label="dMultiply187"];
+          s12 -> s159 [label="dH10"];
+          s13 -> s160 [label="dMultiply186"];
+          s136 -> s160 [label="dMultiply186"];
+          s142 -> s160 [label="dMultiply186"];
+          s148 -> s160 [label="dMultiply186"];
+          s154 -> s160 [label="dMultiply186"];
+          s158 -> s160 [label="dZ10"];
+          s13 -> s161 [label="dMultiply186"];
+          s136 -> s161 [label="dMultiply186"];
+          s142 -> s161 [label="dMultiply186"];
+          s148 -> s161 [label="dMultiply186"];
+          s154 -> s161 [label="dMultiply186"];
+          s161 -> s162 [label="dMultiply182"];
+          s162 -> s163 [label="dCandidateH10"];
+          s25 -> s163 [label="dCandidateHWeight"];
+          s48 -> s163 [label="dCandidateHWeight"];
+          s71 -> s163 [label="dCandidateHWeight"];
+          s94 -> s163 [label="dCandidateHWeight"];
+          s117 -> s163 [label="dCandidateHWeight"];
+          s140 -> s163 [label="dCandidateHWeight"];
+          s162 -> s164 [label="dCandidateH10"];
+          s26 -> s164 [label="dCandidateHBias"];
+          s49 -> s164 [label="dCandidateHBias"];
+          s72 -> s164 [label="dCandidateHBias"];
+          s95 -> s164 [label="dCandidateHBias"];
+          s118 -> s164 [label="dCandidateHBias"];
+          s141 -> s164 [label="dCandidateHBias"];
+          s162 -> s165 [label="dCandidateH10"];
+          s12 -> s165 [label="dH10"];
+          s159 -> s165 [label="dH10"];
+          s161 -> s166 [label="dCandidateX10"];
+          s28 -> s166 [label="dCandidateXWeight"];
+          s51 -> s166 [label="dCandidateXWeight"];
+          s74 -> s166 [label="dCandidateXWeight"];
+          s97 -> s166 [label="dCandidateXWeight"];
+          s120 -> s166 [label="dCandidateXWeight"];
+          s143 -> s166 [label="dCandidateXWeight"];
+          s161 -> s167 [label="dCandidateX10"];
+          s29 -> s167 [label="dCandidateXBias"];
+          s52 -> s167 [label="dCandidateXBias"];
+          s75 -> s167 [label="dCandidateXBias"];
+          s98 -> s167 [label="dCandidateXBias"];
+          s121 -> s167 [label="dCandidateXBias"];
+          s144 -> s167 [label="dCandidateXBias"];
+          s161 -> s168 [label="dCandidateX10"];
+          s161 -> s169 [label="dMultiply182"];
+          s169 -> s170 [label="dResetH10"];
+          s32 -> s170 [label="dResetHWeight"];
+          s55 -> s170 [label="dResetHWeight"];
+          s78 -> s170 [label="dResetHWeight"];
+          s101 -> s170 [label="dResetHWeight"];
+          s124 -> s170 [label="dResetHWeight"];
+          s147 -> s170 [label="dResetHWeight"];
+          s169 -> s171 [label="dResetH10"];
+          s12 -> s171 [label="dH10"];
+          s159 -> s171 [label="dH10"];
+          s165 -> s171 [label="dH10"];
+          s169 -> s172 [label="dResetX10"];
+          s34 -> s172 [label="dResetXWeight"];
+          s57 -> s172 [label="dResetXWeight"];
+          s80 -> s172 [label="dResetXWeight"];
+          s103 -> s172 [label="dResetXWeight"];
+          s126 -> s172 [label="dResetXWeight"];
+          s149 -> s172 [label="dResetXWeight"];
+          s169 -> s173 [label="dResetX10"];
+          s35 -> s173 [label="dResetXBias"];
+          s58 -> s173 [label="dResetXBias"];
+          s81 -> s173 [label="dResetXBias"];
+          s104 -> s173 [label="dResetXBias"];
+          s127 -> s173 [label="dResetXBias"];
+          s150 -> s173 [label="dResetXBias"];
+          s169 -> s174 [label="dResetX10"];
+          s168 -> s174 [label="dX10"];
+          s158 -> s175 [label="dZ10"];
+          s160 -> s175 [label="dZ10"];
+          s175 -> s176 [label="dUpdateH10"];
+          s38 -> s176 [label="dUpdateHWeight"];
+          s61 -> s176 [label="dUpdateHWeight"];
+          s84 -> s176 [label="dUpdateHWeight"];
+          s107 -> s176 [label="dUpdateHWeight"];
+          s130 -> s176 [label="dUpdateHWeight"];
+          s153 -> s176 [label="dUpdateHWeight"];
+          s175 -> s177 [label="dUpdateH10"];
+          s12 -> s177 [label="dH10"];
+          s159 -> s177 [label="dH10"];
+          s165 -> s177 [label="dH10"];
+          s171 -> s177 [label="dH10"];
+          s175 -> s178 [label="dUpdateX10"];
+          s40 -> s178 [label="dUpdateXWeight"];
+          s63 -> s178 [label="dUpdateXWeight"];
+          s86 -> s178 [label="dUpdateXWeight"];
+          s109 -> s178 [label="dUpdateXWeight"];
+          s132 -> s178 [label="dUpdateXWeight"];
+          s155 -> s178 [label="dUpdateXWeight"];
+          s175 -> s179 [label="dUpdateX10"];
+          s41 -> s179 [label="dUpdateXBias"];
+          s64 -> s179 [label="dUpdateXBias"];
+          s87 -> s179 [label="dUpdateXBias"];
+          s110 -> s179 [label="dUpdateXBias"];
+          s133 -> s179 [label="dUpdateXBias"];
+          s156 -> s179 [label="dUpdateXBias"];
+          s175 -> s180 [label="dUpdateX10"];
+          s168 -> s180 [label="dX10"];
+          s174 -> s180 [label="dX10"];
+          s12 -> s181 [label="dMultiply170"];
+          s159 -> s181 [label="dMultiply170"];
+          s165 -> s181 [label="dMultiply170"];
+          s171 -> s181 [label="dMultiply170"];
+          s177 -> s181 [label="dMultiply170"];
+          s12 -> s182 [label="dMultiply170"];
+          s159 -> s182 [label="dMultiply170"];
+          s165 -> s182 [label="dMultiply170"];
+          s171 -> s182 [label="dMultiply170"];
+          s177 -> s182 [label="dMultiply170"];
+          s11 -> s182 [label="dH9"];
+          s12 -> s183 [label="dMultiply169"];
+          s159 -> s183 [label="dMultiply169"];
+          s165 -> s183 [label="dMultiply169"];
+          s171 -> s183 [label="dMultiply169"];
+          s177 -> s183 [label="dMultiply169"];
+          s181 -> s183 [label="dZ9"];
+          s12 -> s184 [label="dMultiply169"];
+          s159 -> s184 [label="dMultiply169"];
+          s165 -> s184 [label="dMultiply169"];
+          s171 -> s184 [label="dMultiply169"];
+          s177 -> s184 [label="dMultiply169"];
+          s184 -> s185 [label="dMultiply165"];
+          s185 -> s186 [label="dCandidateH9"];
+          s25 -> s186 [label="dCandidateHWeight"];
+          s48 -> s186 [label="dCandidateHWeight"];
+          s71 -> s186 [label="dCandidateHWeight"];
+          s94 -> s186 [label="dCandidateHWeight"];
+          s117 -> s186 [label="dCandidateHWeight"];
+          s140 -> s186 [label="dCandidateHWeight"];
+          s163 -> s186 [label="dCandidateHWeight"];
+          s185 -> s187 [label="dCandidateH9"];
+          s26 -> s187 [label="dCandidateHBias"];
+          s49 -> s187 [label="dCandidateHBias"];
+          s72 -> s187 [label="dCandidateHBias"];
+          s95 -> s187 [label="dCandidateHBias"];
+          s118 -> s187 [label="dCandidateHBias"];
+          s141 -> s187 [label="dCandidateHBias"];
+          s164 -> s187 [label="dCandidateHBias"];
+          s185 -> s188 [label="dCandidateH9"];
+          s11 -> s188 [label="dH9"];
+          s182 -> s188 [label="dH9"];
+          s184 -> s189 [label="dCandidateX9"];
+          s28 -> s189 [label="dCandidateXWeight"];
+          s51 -> s189 [label="dCandidateXWeight"];
+          s74 -> s189 [label="dCandidateXWeight"];
+          s97 -> s189 [label="dCandidateXWeight"];
+          s120 -> s189 [label="dCandidateXWeight"];
+          s143 -> s189 [label="dCandidateXWeight"];
+          s166 -> s189 [label="dCandidateXWeight"];
+          s184 -> s190 [label="dCandidateX9"];
+          s29 -> s190 [label="dCandidateXBias"];
+          s52 -> s190 [label="dCandidateXBias"];
+          s75 -> s190 [label="dCandidateXBias"];
+          s98 -> s190 [label="dCandidateXBias"];
+          s121 -> s190 [label="dCandidateXBias"];
+          s144 -> s190 [label="dCandidateXBias"];
+          s167 -> s190 [label="dCandidateXBias"];
+          s184 -> s191 [label="dCandidateX9"];
+          s184 -> s192 [label="dMultiply165"];
+          s192 -> s193 [label="dResetH9"];
+          s32 -> s193 [label="dResetHWeight"];
+          s55 -> s193 [label="dResetHWeight"];
+          s78 -> s193 [label="dResetHWeight"];
+          s101 -> s193 [label="dResetHWeight"];
+          s124 -> s193 [label="dResetHWeight"];
+          s147 -> s193 [label="dResetHWeight"];
+          s170 -> s193 [label="dResetHWeight"];
+          s192 -> s194 [label="dResetH9"];
+          s11 -> s194 [label="dH9"];
+          s182 -> s194 [label="dH9"];
+          s188 -> s194 [label="dH9"];
+          s192 -> s195 [label="dResetX9"];
+          s34 -> s195 [label="dResetXWeight"];
+          s57 -> s195 [label="dResetXWeight"];
+          s80 -> s195 [label="dResetXWeight"];
+          s103 -> s195 [label="dResetXWeight"];
+          s126 -> s195 [label="dResetXWeight"];
+          s149 -> s195 [label="dResetXWeight"];
+          s172 -> s195 [label="dResetXWeight"];
+          s192 -> s196 [label="dResetX9"];
+          s35 -> s196 [label="dResetXBias"];
+          s58 -> s196 [label="dResetXBias"];
+          s81 -> s196 [label="dResetXBias"];
+          s104 -> s196 [label="dResetXBias"];
+          s127 -> s196 [label="dResetXBias"];
+          s150 -> s196 [label="dResetXBias"];
+          s173 -> s196 [label="dResetXBias"];
+          s192 -> s197 [label="dResetX9"];
+          s191 -> s197 [label="dX9"];
+          s181 -> s198 [label="dZ9"];
+          s183 -> s198 [label="dZ9"];
+          s198 -> s199 [label="dUpdateH9"];
+          s38 -> s199 [label="dUpdateHWeight"];
+          s61 -> s199 [label="dUpdateHWeight"];
+          s84 -> s199 [label="dUpdateHWeight"];
+          s107 -> s199 [label="dUpdateHWeight"];
+          s130 -> s199 [label="dUpdateHWeight"];
+          s153 -> s199 [label="dUpdateHWeight"];
+          s176 -> s199 [label="dUpdateHWeight"];
+          s198 -> s200 [label="dUpdateH9"];
+          s11 -> s200 [label="dH9"];
+          s182 -> s200 [label="dH9"];
+          s188 -> s200 [label="dH9"];
+          s194 -> s200 [label="dH9"];
+          s198 -> s201 [label="dUpdateX9"];
+          s40 -> s201 [label="dUpdateXWeight"];
+          s63 -> s201 [label="dUpdateXWeight"];
+          s86 -> s201 [label="dUpdateXWeight"];
+          s109 -> s201 [label="dUpdateXWeight"];
+          s132 -> s201 [label="dUpdateXWeight"];
+          s155 -> s201 [label="dUpdateXWeight"];
+          s178 -> s201 [label="dUpdateXWeight"];
+          s198 -> s202 [label="dUpdateX9"];
+          s41 -> s202 [label="dUpdateXBias"];
+          s64 -> s202 [label="dUpdateXBias"];
+          s87 -> s202 [label="dUpdateXBias"];
+          s110 -> s202 [label="dUpdateXBias"];
+          s133 -> s202 [label="dUpdateXBias"];
+          s156 -> s202 [label="dUpdateXBias"];
+          s179 -> s202 [label="dUpdateXBias"];
+          s198 -> s203 [label="dUpdateX9"];
+          s191 -> s203 [label="dX9"];
+          s197 -> s203 [label="dX9"];
+          s11 -> s204 [label="dMultiply153"];
+          s182 -> s204 [label="dMultiply153"];
+          s188 -> s204 [label="dMultiply153"];
+          s194 -> s204 [label="dMultiply153"];
+          s200 -> s204 [label="dMultiply153"];
+          s11 -> s205 [label="dMultiply153"];
+          s182 -> s205 [label="dMultiply153"];
+          s188 -> s205 [label="dMultiply153"];
+          s194 -> s205 [label="dMultiply153"];
+          s200 -> s205 [label="dMultiply153"];
+          s10 -> s205 [label="dH8"];
+          s11 -> s206 [label="dMultiply152"];
+          s182 -> s206 [label="dMultiply152"];
+          s188 -> s206 [label="dMultiply152"];
+          s194 -> s206 [label="dMultiply152"];
+          s200 -> s206 [label="dMultiply152"];
+          s204 -> s206 [label="dZ8"];
+          s11 -> s207 [label="dMultiply152"];
+          s182 -> s207 [label="dMultiply152"];
+          s188 -> s207 [label="dMultiply152"];
+          s194 -> s207 [label="dMultiply152"];
+          s200 -> s207 [label="dMultiply152"];
+          s207 -> s208 [label="dMultiply148"];
+          s208 -> s209 [label="dCandidateH8"];
+          s25 -> s209 [label="dCandidateHWeight"];
+          s48 -> s209 [label="dCandidateHWeight"];
+          s71 -> s209 [label="dCandidateHWeight"];
+          s94 -> s209 [label="dCandidateHWeight"];
+          s117 -> s209 [label="dCandidateHWeight"];
+          s140 -> s209 [label="dCandidateHWeight"];
+          s163 -> s209 [label="dCandidateHWeight"];
+          s186 -> s209 [label="dCandidateHWeight"];
+          s208 -> s210 [label="dCandidateH8"];
+          s26 -> s210 [label="dCandidateHBias"];
+          s49 -> s210 [label="dCandidateHBias"];
+          s72 -> s210 [label="dCandidateHBias"];
+          s95 -> s210 [label="dCandidateHBias"];
+          s118 -> s210 [label="dCandidateHBias"];
+          s141 -> s210 [label="dCandidateHBias"];
+          s164 -> s210 [label="dCandidateHBias"];
+          s187 -> s210 [label="dCandidateHBias"];
+          s208 -> s211 [label="dCandidateH8"];
+          s10 -> s211 [label="dH8"];
+          s205 -> s211 [label="dH8"];
+          s207 -> s212 [label="dCandidateX8"];
+          s28 -> s212 [label="dCandidateXWeight"];
+          s51 -> s212 [label="dCandidateXWeight"];
+          s74 -> s212 [label="dCandidateXWeight"];
+          s97 -> s212 [label="dCandidateXWeight"];
+          s120 -> s212 [label="dCandidateXWeight"];
+          s143 -> s212 [label="dCandidateXWeight"];
+          s166 -> s212 [label="dCandidateXWeight"];
+          s189 -> s212 [label="dCandidateXWeight"];
+          s207 -> s213 [label="dCandidateX8"];
+          s29 -> s213 [label="dCandidateXBias"];
+          s52 -> s213 [label="dCandidateXBias"];
+          s75 -> s213 [label="dCandidateXBias"];
+          s98 -> s213 [label="dCandidateXBias"];
+          s121 -> s213 [label="dCandidateXBias"];
+          s144 -> s213 [label="dCandidateXBias"];
+          s167 -> s213 [label="dCandidateXBias"];
+          s190 -> s213 [label="dCandidateXBias"];
+          s207 -> s214 [label="dCandidateX8"];
+          s207 -> s215 [label="dMultiply148"];
+          s215 -> s216 [label="dResetH8"];
+          s32 -> s216 [label="dResetHWeight"];
+          s55 -> s216 [label="dResetHWeight"];
+          s78 -> s216 [label="dResetHWeight"];
+          s101 -> s216 [label="dResetHWeight"];
+          s124 -> s216 [label="dResetHWeight"];
+          s147 -> s216 [label="dResetHWeight"];
+          s170 -> s216 [label="dResetHWeight"];
+          s193 -> s216 [label="dResetHWeight"];
+          s215 -> s217 [label="dResetH8"];
+          s10 -> s217 [label="dH8"];
+          s205 -> s217 [label="dH8"];
+          s211 -> s217 [label="dH8"];
+          s215 -> s218 [label="dResetX8"];
+          s34 -> s218 [label="dResetXWeight"];
+          s57 -> s218 [label="dResetXWeight"];
+          s80 -> s218 [label="dResetXWeight"];
+          s103 -> s218 [label="dResetXWeight"];
+          s126 -> s218 [label="dResetXWeight"];
+          s149 -> s218 [label="dResetXWeight"];
+          s172 -> s218 [label="dResetXWeight"];
+          s195 -> s218 [label="dResetXWeight"];
+          s215 -> s219 [label="dResetX8"];
+          s35 -> s219 [label="dResetXBias"];
+          s58 -> s219 [label="dResetXBias"];
+          s81 -> s219 [label="dResetXBias"];
+          s104 -> s219 [label="dResetXBias"];
+          s127 -> s219 [label="dResetXBias"];
+          s150 -> s219 [label="dResetXBias"];
+          s173 -> s219 [label="dResetXBias"];
+          s196 -> s219 [label="dResetXBias"];
+          s215 -> s220 [label="dResetX8"];
+          s214 -> s220 [label="dX8"];
+          s204 -> s221 [label="dZ8"];
+          s206 -> s221 [label="dZ8"];
+          s221 -> s222 [label="dUpdateH8"];
+          s38 -> s222 [label="dUpdateHWeight"];
+          s61 -> s222 [label="dUpdateHWeight"];
+          s84 -> s222 [label="dUpdateHWeight"];
+          s107 -> s222 [label="dUpdateHWeight"];
+          s130 -> s222 [label="dUpdateHWeight"];
+          s153 -> s222 [label="dUpdateHWeight"];
+          s176 -> s222 [label="dUpdateHWeight"];
+          s199 -> s222 [label="dUpdateHWeight"];
+          s221 -> s223 [label="dUpdateH8"];
+          s10 -> s223 [label="dH8"];
+          s205 -> s223 [label="dH8"];
+          s211 -> s223 [label="dH8"];
+          s217 -> s223 [label="dH8"];
+          s221 -> s224 [label="dUpdateX8"];
+          s40 -> s224 [label="dUpdateXWeight"];
+          s63 -> s224 [label="dUpdateXWeight"];
+          s86 -> s224 [label="dUpdateXWeight"];
+          s109 -> s224 [label="dUpdateXWeight"];
+          s132 -> s224 [label="dUpdateXWeight"];
+          s155 -> s224 [label="dUpdateXWeight"];
+          s178 -> s224 [label="dUpdateXWeight"];
+          s201 -> s224 [label="dUpdateXWeight"];
+          s221 -> s225 [label="dUpdateX8"];
+          s41 -> s225 [label="dUpdateXBias"];
+          s64 -> s225 [label="dUpdateXBias"];
+          s87 -> s225 [label="dUpdateXBias"];
+          s110 -> s225 [label="dUpdateXBias"];
+          s133 -> s225 [label="dUpdateXBias"];
+          s156 -> s225 [label="dUpdateXBias"];
+          s179 -> s225 [label="dUpdateXBias"];
+          s202 -> s225 [label="dUpdateXBias"];
+          s221 -> s226 [label="dUpdateX8"];
+          s214 -> s226 [label="dX8"];
+          s220 -> s226 [label="dX8"];
+          s10 -> s227 [label="dMultiply136"];
+          s205 -> s227 [label="dMultiply136"];
+          s211 -> s227 [label="dMultiply136"];
+          s217 -> s227 [label="dMultiply136"];
+          s223 -> s227 [label="dMultiply136"];
+          s10 -> s228 [label="dMultiply136"];
+          s205 -> s228 [label="dMultiply136"];
+          s211 -> s228 [label="dMultiply136"];
+          s217 -> s228 [label="dMultiply136"];
+          s223 -> s228 [label="dMultiply136"];
+          s9 -> s228 [label="dH7"];
+          s10 -> s229 [label="dMultiply135"];
+          s205 -> s229 [label="dMultiply135"];
+          s211 -> s229 [label="dMultiply135"];
+          s217 -> s229 [label="dMultiply135"];
+          s223 -> s229 [label="dMultiply135"];
+          s227 -> s229 [label="dZ7"];
+          s10 -> s230 [label="dMultiply135"];
+          s205 -> s230 [label="dMultiply135"];
+          s211 -> s230 [label="dMultiply135"];
+          s217 -> s230 [label="dMultiply135"];
+          s223 -> s230 [label="dMultiply135"];
+          s230 -> s231 [label="dMultiply131"];
+          s231 -> s232 [label="dCandidateH7"];
+          s25 -> s232 [label="dCandidateHWeight"];
+          s48 -> s232 [label="dCandidateHWeight"];
+          s71 -> s232 [label="dCandidateHWeight"];
+          s94 -> s232 [label="dCandidateHWeight"];
+          s117 -> s232 [label="dCandidateHWeight"];
+          s140 -> s232 [label="dCandidateHWeight"];
+          s163 -> s232 [label="dCandidateHWeight"];
+          s186 -> s232 [label="dCandidateHWeight"];
+          s209 -> s232 [label="dCandidateHWeight"];
+          s231 -> s233 [label="dCandidateH7"];
+          s26 -> s233 [label="dCandidateHBias"];
+          s49 -> s233 [label="dCandidateHBias"];
+          s72 -> s233 [label="dCandidateHBias"];
+          s95 -> s233 [label="dCandidateHBias"];
+          s118 -> s233 [label="dCandidateHBias"];
+          s141 -> s233 [label="dCandidateHBias"];
+          s164 -> s233 [label="dCandidateHBias"];
+          s187 -> s233 [label="dCandidateHBias"];
+          s210 -> s233 [label="dCandidateHBias"];
+          s231 -> s234 [label="dCandidateH7"];
+          s9 -> s234 [label="dH7"];
+          s228 -> s234 [label="dH7"];
+          s230 -> s235 [label="dCandidateX7"];
+          s28 -> s235 [label="dCandidateXWeight"];
+          s51 -> s235 [label="dCandidateXWeight"];
+          s74 -> s235 [label="dCandidateXWeight"];
+          s97 -> s235 [label="dCandidateXWeight"];
+          s120 -> s235 [label="dCandidateXWeight"];
+          s143 -> s235 [label="dCandidateXWeight"];
+          s166 -> s235 [label="dCandidateXWeight"];
+          s189 -> s235 [label="dCandidateXWeight"];
+          s212 -> s235 [label="dCandidateXWeight"];
+          s230 -> s236 [label="dCandidateX7"];
+          s29 -> s236 [label="dCandidateXBias"];
+          s52 -> s236 [label="dCandidateXBias"];
+          s75 -> s236 [label="dCandidateXBias"];
+          s98 -> s236 [label="dCandidateXBias"];
+          s121 -> s236 [label="dCandidateXBias"];
+          s144 -> s236 [label="dCandidateXBias"];
+          s167 -> s236 [label="dCandidateXBias"];
+          s190 -> s236 [label="dCandidateXBias"];
+          s213 -> s236 [label="dCandidateXBias"];
+          s230 -> s237 [label="dCandidateX7"];
+          s230 -> s238 [label="dMultiply131"];
+          s238 -> s239 [label="dResetH7"];
+          s32 -> s239 [label="dResetHWeight"];
+          s55 -> s239 [label="dResetHWeight"];
+          s78 -> s239 [label="dResetHWeight"];
+          s101 -> s239 [label="dResetHWeight"];
+          s124 -> s239 [label="dResetHWeight"];
+          s147 -> s239 [label="dResetHWeight"];
+          s170 -> s239 [label="dResetHWeight"];
+          s193 -> s239 [label="dResetHWeight"];
+          s216 -> s239 [label="dResetHWeight"];
+          s238 -> s240 [label="dResetH7"];
+          s9 -> s240 [label="dH7"];
+          s228 -> s240 [label="dH7"];
+          s234 -> s240 [label="dH7"];
+          s238 -> s241 [label="dResetX7"];
+          s34 -> s241 [label="dResetXWeight"];
+          s57 -> s241 [label="dResetXWeight"];
+          s80 -> s241 [label="dResetXWeight"];
+          s103 -> s241 [label="dResetXWeight"];
+          s126 -> s241 [label="dResetXWeight"];
+          s149 -> s241 [label="dResetXWeight"];
+          s172 -> s241 [label="dResetXWeight"];
+          s195 -> s241 [label="dResetXWeight"];
+          s218 -> s241 [label="dResetXWeight"];
+          s238 -> s242 [label="dResetX7"];
+          s35 -> s242 [label="dResetXBias"];
+          s58 -> s242 [label="dResetXBias"];
+          s81 -> s242 [label="dResetXBias"];
+          s104 -> s242 [label="dResetXBias"];
+          s127 -> s242 [label="dResetXBias"];
+          s150 -> s242 [label="dResetXBias"];
+          s173 -> s242 [label="dResetXBias"];
+          s196 -> s242 [label="dResetXBias"];
+          s219 -> s242 [label="dResetXBias"];
+          s238 -> s243 [label="dResetX7"];
+          s237 -> s243 [label="dX7"];
+          s227 -> s244 [label="dZ7"];
+          s229 -> s244 [label="dZ7"];
+          s244 -> s245 [label="dUpdateH7"];
+          s38 -> s245 [label="dUpdateHWeight"];
+          s61 -> s245 [label="dUpdateHWeight"];
+          s84 -> s245 [label="dUpdateHWeight"];
+          s107 -> s245 [label="dUpdateHWeight"];
+          s130 -> s245 [label="dUpdateHWeight"];
+          s153 -> s245 [label="dUpdateHWeight"];
+          s176 -> s245 [label="dUpdateHWeight"];
+          s199 -> s245 [label="dUpdateHWeight"];
+          s222 -> s245 [label="dUpdateHWeight"];
+          s244 -> s246 [label="dUpdateH7"];
+          s9 -> s246 [label="dH7"];
+          s228 -> s246 [label="dH7"];
+          s234 -> s246 [label="dH7"];
+          s240 -> s246 [label="dH7"];
+          s244 -> s247 [label="dUpdateX7"];
+          s40 -> s247 [label="dUpdateXWeight"];
+          s63 -> s247 [label="dUpdateXWeight"];
+          s86 -> s247 [label="dUpdateXWeight"];
+          s109 -> s247 [label="dUpdateXWeight"];
+          s132 -> s247 [label="dUpdateXWeight"];
+          s155 -> s247 [label="dUpdateXWeight"];
+          s178 -> s247 [label="dUpdateXWeight"];
+          s201 -> s247 [label="dUpdateXWeight"];
+          s224 -> s247 [label="dUpdateXWeight"];
+          s244 -> s248 [label="dUpdateX7"];
+          s41 -> s248 [label="dUpdateXBias"];
+          s64 -> s248 [label="dUpdateXBias"];
+          s87 -> s248 [label="dUpdateXBias"];
+          s110 -> s248 [label="dUpdateXBias"];
+          s133 -> s248 [label="dUpdateXBias"];
+          s156 -> s248 [label="dUpdateXBias"];
+          s179 -> s248 [label="dUpdateXBias"];
+          s202 -> s248 [label="dUpdateXBias"];
+          s225 -> s248 [label="dUpdateXBias"];
+          s244 -> s249 [label="dUpdateX7"];
+          s237 -> s249 [label="dX7"];
+          s243 -> s249 [label="dX7"];
+          s9 -> s250 [label="dMultiply119"];
+          s228 -> s250 [label="dMultiply119"];
+          s234 -> s250 [label="dMultiply119"];
+          s240 -> s250 [label="dMultiply119"];
+          s246 -> s250 [label="dMultiply119"];
+          s9 -> s251 [label="dMultiply119"];
+          s228 -> s251 [label="dMultiply119"];
+          s234 -> s251 [label="dMultiply119"];
+          s240 -> s251 [label="dMultiply119"];
+          s246 -> s251 [label="dMultiply119"];
+          s8 -> s251 [label="dH6"];
+          s9 -> s252 [label="dMultiply118"];
+          s228 -> s252 [label="dMultiply118"];
+          s234 -> s252 [label="dMultiply118"];
+          s240 -> s252 [label="dMultiply118"];
+          s246 -> s252 [label="dMultiply118"];
+          s250 -> s252 [label="dZ6"];
+          s9 -> s253 [label="dMultiply118"];
+          s228 -> s253 [label="dMultiply118"];
+          s234 -> s253 [label="dMultiply118"];
+          s240 -> s253 [label="dMultiply118"];
+          s246 -> s253 [label="dMultiply118"];
+          s253 -> s254 [label="dMultiply114"];
+          s254 -> s255 [label="dCandidateH6"];
+          s25 -> s255 [label="dCandidateHWeight"];
+          s48 -> s255 [label="dCandidateHWeight"];
+          s71 -> s255 [label="dCandidateHWeight"];
+          s94 -> s255 [label="dCandidateHWeight"];
+          s117 -> s255 [label="dCandidateHWeight"];
+          s140 -> s255 [label="dCandidateHWeight"];
+          s163 -> s255 [label="dCandidateHWeight"];
+          s186 -> s255 [label="dCandidateHWeight"];
+          s209 -> s255 [label="dCandidateHWeight"];
+          s232 -> s255 [label="dCandidateHWeight"];
+          s254 -> s256 [label="dCandidateH6"];
+          s26 -> s256 [label="dCandidateHBias"];
+          s49 -> s256 [label="dCandidateHBias"];
+          s72 -> s256 [label="dCandidateHBias"];
+          s95 -> s256 [label="dCandidateHBias"];
+          s118 -> s256 [label="dCandidateHBias"];
+          s141 -> s256 [label="dCandidateHBias"];
+          s164 -> s256 [label="dCandidateHBias"];
+          s187 -> s256 [label="dCandidateHBias"];
+          s210 -> s256 [label="dCandidateHBias"];
+          s233 -> s256 [label="dCandidateHBias"];
+          s254 -> s257 [label="dCandidateH6"];
+          s8 -> s257 [label="dH6"];
+          s251 -> s257 [label="dH6"];
+          s253 -> s258 [label="dCandidateX6"];
+          s28 -> s258 [label="dCandidateXWeight"];
+          s51 -> s258 [label="dCandidateXWeight"];
+          s74 -> s258 [label="dCandidateXWeight"];
+          s97 -> s258 [label="dCandidateXWeight"];
+          s120 -> s258 [label="dCandidateXWeight"];
+          s143 -> s258 [label="dCandidateXWeight"];
+          s166 -> s258 [label="dCandidateXWeight"];
+          s189 -> s258 [label="dCandidateXWeight"];
+          s212 -> s258 [label="dCandidateXWeight"];
+          s235 -> s258 [label="dCandidateXWeight"];
+          s253 -> s259 [label="dCandidateX6"];
+          s29 -> s259 [label="dCandidateXBias"];
+          s52 -> s259 [label="dCandidateXBias"];
+          s75 -> s259 [label="dCandidateXBias"];
+          s98 -> s259 [label="dCandidateXBias"];
+          s121 -> s259 [label="dCandidateXBias"];
+          s144 -> s259 [label="dCandidateXBias"];
+          s167 -> s259 [label="dCandidateXBias"];
+          s190 -> s259 [label="dCandidateXBias"];
+          s213 -> s259 [label="dCandidateXBias"];
+          s236 -> s259 [label="dCandidateXBias"];
+          s253 -> s260 [label="dCandidateX6"];
+          s253 -> s261 [label="dMultiply114"];
+          s261 -> s262 [label="dResetH6"];
+          s32 -> s262 [label="dResetHWeight"];
+          s55 -> s262 [label="dResetHWeight"];
+          s78 -> s262 [label="dResetHWeight"];
+          s101 -> s262 [label="dResetHWeight"];
+          s124 -> s262 [label="dResetHWeight"];
+          s147 -> s262 [label="dResetHWeight"];
+          s170 -> s262 [label="dResetHWeight"];
+          s193 -> s262 [label="dResetHWeight"];
+          s216 -> s262 [label="dResetHWeight"];
+          s239 -> s262 [label="dResetHWeight"];
+          s261 -> s263 [label="dResetH6"];
+          s8 -> s263 [label="dH6"];
+          s251 -> s263 [label="dH6"];
+          s257 -> s263 [label="dH6"];
+          s261 -> s264 [label="dResetX6"];
+          s34 -> s264 [label="dResetXWeight"];
+          s57 -> s264 [label="dResetXWeight"];
+          s80 -> s264 [label="dResetXWeight"];
+          s103 -> s264 [label="dResetXWeight"];
+          s126 -> s264 [label="dResetXWeight"];
+          s149 -> s264 [label="dResetXWeight"];
+          s172 -> s264 [label="dResetXWeight"];
+          s195 -> s264 [label="dResetXWeight"];
+          s218 -> s264 [label="dResetXWeight"];
+          s241 -> s264 [label="dResetXWeight"];
+          s261 -> s265 [label="dResetX6"];
+          s35 -> s265 [label="dResetXBias"];
+          s58 -> s265 [label="dResetXBias"];
+          s81 -> s265 [label="dResetXBias"];
+          s104 -> s265 [label="dResetXBias"];
+          s127 -> s265 [label="dResetXBias"];
+          s150 -> s265 [label="dResetXBias"];
+          s173 -> s265 [label="dResetXBias"];
+          s196 -> s265 [label="dResetXBias"];
+          s219 -> s265 [label="dResetXBias"];
+          s242 -> s265 [label="dResetXBias"];
+          s261 -> s266 [label="dResetX6"];
+          s260 -> s266 [label="dX6"];
+          s250 -> s267 [label="dZ6"];
+          s252 -> s267 [label="dZ6"];
+          s267 -> s268 [label="dUpdateH6"];
+          s38 -> s268 [label="dUpdateHWeight"];
+          s61 -> s268 [label="dUpdateHWeight"];
+          s84 -> s268 [label="dUpdateHWeight"];
+          s107 -> s268 [label="dUpdateHWeight"];
+          s130 -> s268 [label="dUpdateHWeight"];
+          s153 -> s268 [label="dUpdateHWeight"];
+          s176 -> s268 [label="dUpdateHWeight"];
+          s199 -> s268 [label="dUpdateHWeight"];
+          s222 -> s268 [label="dUpdateHWeight"];
+          s245 -> s268 [label="dUpdateHWeight"];
+          s267 -> s269 [label="dUpdateH6"];
+          s8 -> s269 [label="dH6"];
+          s251 -> s269 [label="dH6"];
+          s257 -> s269 [label="dH6"];
+          s263 -> s269 [label="dH6"];
+          s267 -> s270 [label="dUpdateX6"];
+          s40 -> s270 [label="dUpdateXWeight"];
+          s63 -> s270 [label="dUpdateXWeight"];
+          s86 -> s270 [label="dUpdateXWeight"];
+          s109 -> s270 [label="dUpdateXWeight"];
+          s132 -> s270 [label="dUpdateXWeight"];
+          s155 -> s270 [label="dUpdateXWeight"];
+          s178 -> s270 [label="dUpdateXWeight"];
+          s201 -> s270 [label="dUpdateXWeight"];
+          s224 -> s270 [label="dUpdateXWeight"];
+          s247 -> s270 [label="dUpdateXWeight"];
+          s267 -> s271 [label="dUpdateX6"];
+          s41 -> s271 [label="dUpdateXBias"];
+          s64 -> s271 [label="dUpdateXBias"];
+          s87 -> s271 [label="dUpdateXBias"];
+          s110 -> s271 [label="dUpdateXBias"];
+          s133 -> s271 [label="dUpdateXBias"];
+          s156 -> s271 [label="dUpdateXBias"];
+          s179 -> s271 [label="dUpdateXBias"];
+          s202 -> s271 [label="dUpdateXBias"];
+          s225 -> s271 [label="dUpdateXBias"];
+          s248 -> s271 [label="dUpdateXBias"];
+          s267 -> s272 [label="dUpdateX6"];
+          s260 -> s272 [label="dX6"];
+          s266 -> s272 [label="dX6"];
+          s8 -> s273 [label="dMultiply102"];
+          s251 -> s273 [label="dMultiply102"];
+          s257 -> s273 [label="dMultiply102"];
+          s263 -> s273 [label="dMultiply102"];
+          s269 -> s273 [label="dMultiply102"];
+          s8 -> s274 [label="dMultiply102"];
+          s251 -> s274 [label="dMultiply102"];
+          s257 -> s274 [label="dMultiply102"];
+          s263 -> s274 [label="dMultiply102"];
+          s269 -> s274 [label="dMultiply102"];
+          s7 -> s274 [label="dH5"];
+          s8 -> s275 [label="dMultiply101"];
+          s251 -> s275 [label="dMultiply101"];
+          s257 -> s275 [label="dMultiply101"];
+          s263 -> s275 [label="dMultiply101"];
+          s269 -> s275 [label="dMultiply101"];
+          s273 -> s275 [label="dZ5"];
+          s8 -> s276 [label="dMultiply101"];
+          s251 -> s276 [label="dMultiply101"];
+          s257 -> s276 [label="dMultiply101"];
+          s263 -> s276 [label="dMultiply101"];
+          s269 -> s276 [label="dMultiply101"];
+          s276 -> s277 [label="dMultiply97"];
+          s277 -> s278 [label="dCandidateH5"];
+          s25 -> s278 [label="dCandidateHWeight"];
+          s48 -> s278 [label="dCandidateHWeight"];
+          s71 -> s278 [label="dCandidateHWeight"];
+          s94 -> s278 [label="dCandidateHWeight"];
+          s117 -> s278 [label="dCandidateHWeight"];
+          s140 -> s278 [label="dCandidateHWeight"];
+          s163 -> s278 [label="dCandidateHWeight"];
+          s186 -> s278 [label="dCandidateHWeight"];
+          s209 -> s278 [label="dCandidateHWeight"];
+          s232 -> s278 [label="dCandidateHWeight"];
+          s255 -> s278 [label="dCandidateHWeight"];
+          s277 -> s279 [label="dCandidateH5"];
+          s26 -> s279 [label="dCandidateHBias"];
+          s49 -> s279 [label="dCandidateHBias"];
+          s72 -> s279 [label="dCandidateHBias"];
+          s95 -> s279 [label="dCandidateHBias"];
+          s118 -> s279 [label="dCandidateHBias"];
+          s141 -> s279 [label="dCandidateHBias"];
+          s164 -> s279 [label="dCandidateHBias"];
+          s187 -> s279 [label="dCandidateHBias"];
+          s210 -> s279 [label="dCandidateHBias"];
+          s233 -> s279 [label="dCandidateHBias"];
+          s256 -> s279 [label="dCandidateHBias"];
+          s277 -> s280 [label="dCandidateH5"];
+          s7 -> s280 [label="dH5"];
+          s274 -> s280 [label="dH5"];
+          s276 -> s281 [label="dCandidateX5"];
+          s28 -> s281 [label="dCandidateXWeight"];
+          s51 -> s281 [label="dCandidateXWeight"];
+          s74 -> s281 [label="dCandidateXWeight"];
+          s97 -> s281 [label="dCandidateXWeight"];
+          s120 -> s281 [label="dCandidateXWeight"];
+          s143 -> s281 [label="dCandidateXWeight"];
+          s166 -> s281 [label="dCandidateXWeight"];
+          s189 -> s281 [label="dCandidateXWeight"];
+          s212 -> s281 [label="dCandidateXWeight"];
+          s235 -> s281 [label="dCandidateXWeight"];
+          s258 -> s281 [label="dCandidateXWeight"];
+          s276 -> s282 [label="dCandidateX5"];
+          s29 -> s282 [label="dCandidateXBias"];
+          s52 -> s282 [label="dCandidateXBias"];
+          s75 -> s282 [label="dCandidateXBias"];
+          s98 -> s282 [label="dCandidateXBias"];
+          s121 -> s282 [label="dCandidateXBias"];
+          s144 -> s282 [label="dCandidateXBias"];
+          s167 -> s282 [label="dCandidateXBias"];
+          s190 -> s282 [label="dCandidateXBias"];
+          s213 -> s282 [label="dCandidateXBias"];
+          s236 -> s282 [label="dCandidateXBias"];
+          s259 -> s282 [label="dCandidateXBias"];
+          s276 -> s283 [label="dCandidateX5"];
+          s276 -> s284 [label="dMultiply97"];
+          s284 -> s285 [label="dResetH5"];
+          s32 -> s285 [label="dResetHWeight"];
+          s55 -> s285 [label="dResetHWeight"];
+          s78 -> s285 [label="dResetHWeight"];
+          s101 -> s285 [label="dResetHWeight"];
+          s124 -> s285 [label="dResetHWeight"];
+          s147 -> s285 [label="dResetHWeight"];
+          s170 -> s285 [label="dResetHWeight"];
+          s193 -> s285 [label="dResetHWeight"];
+          s216 -> s285 [label="dResetHWeight"];
+          s239 -> s285 [label="dResetHWeight"];
+          s262 -> s285 [label="dResetHWeight"];
+          s284 -> s286 [label="dResetH5"];
+          s7 -> s286 [label="dH5"];
+          s274 -> s286 [label="dH5"];
+          s280 -> s286 [label="dH5"];
+          s284 -> s287 [label="dResetX5"];
+          s34 -> s287 [label="dResetXWeight"];
+          s57 -> s287 [label="dResetXWeight"];
+          s80 -> s287 [label="dResetXWeight"];
+          s103 -> s287 [label="dResetXWeight"];
+          s126 -> s287 [label="dResetXWeight"];
+          s149 -> s287 [label="dResetXWeight"];
+          s172 -> s287 [label="dResetXWeight"];
+          s195 -> s287 [label="dResetXWeight"];
+          s218 -> s287 [label="dResetXWeight"];
+          s241 -> s287 [label="dResetXWeight"];
+          s264 -> s287 [label="dResetXWeight"];
+          s284 -> s288 [label="dResetX5"];
+          s35 -> s288 [label="dResetXBias"];
+          s58 -> s288 [label="dResetXBias"];
+          s81 -> s288 [label="dResetXBias"];
+          s104 -> s288 [label="dResetXBias"];
+          s127 -> s288 [label="dResetXBias"];
+          s150 -> s288 [label="dResetXBias"];
+          s173 -> s288 [label="dResetXBias"];
+          s196 -> s288 [label="dResetXBias"];
+          s219 -> s288 [label="dResetXBias"];
+          s242 -> s288 [label="dResetXBias"];
+          s265 -> s288 [label="dResetXBias"];
+          s284 -> s289 [label="dResetX5"];
+          s283 -> s289 [label="dX5"];
+          s273 -> s290 [label="dZ5"];
+          s275 -> s290 [label="dZ5"];
+          s290 -> s291 [label="dUpdateH5"];
+          s38 -> s291 [label="dUpdateHWeight"];
+          s61 -> s291 [label="dUpdateHWeight"];
+          s84 -> s291 [label="dUpdateHWeight"];
+          s107 -> s291 [label="dUpdateHWeight"];
+          s130 -> s291 [label="dUpdateHWeight"];
+          s153 -> s291 [label="dUpdateHWeight"];
+          s176 -> s291 [label="dUpdateHWeight"];
+          s199 -> s291 [label="dUpdateHWeight"];
+          s222 -> s291 [label="dUpdateHWeight"];
+          s245 -> s291 [label="dUpdateHWeight"];
+          s268 -> s291 [label="dUpdateHWeight"];
+          s290 -> s292 [label="dUpdateH5"];
+          s7 -> s292 [label="dH5"];
+          s274 -> s292 [label="dH5"];
+          s280 -> s292 [label="dH5"];
+          s286 -> s292 [label="dH5"];
+          s290 -> s293 [label="dUpdateX5"];
+          s40 -> s293 [label="dUpdateXWeight"];
+          s63 -> s293 [label="dUpdateXWeight"];
+          s86 -> s293 [label="dUpdateXWeight"];
+          s109 -> s293 [label="dUpdateXWeight"];
+          s132 -> s293 [label="dUpdateXWeight"];
+          s155 -> s293 [label="dUpdateXWeight"];
+          s178 -> s293 [label="dUpdateXWeight"];
+          s201 -> s293 [label="dUpdateXWeight"];
+          s224 -> s293 [label="dUpdateXWeight"];
+          s247 -> s293 [label="dUpdateXWeight"];
+          s270 -> s293 [label="dUpdateXWeight"];
+          s290 -> s294 [label="dUpdateX5"];
+          s41 -> s294 [label="dUpdateXBias"];
+          s64 -> s294 [label="dUpdateXBias"];
+          s87 -> s294 [label="dUpdateXBias"];
+          s110 -> s294 [label="dUpdateXBias"];
+          s133 -> s294 [label="dUpdateXBias"];
+          s156 -> s294 [label="dUpdateXBias"];
+          s179 -> s294 [label="dUpdateXBias"];
+          s202 -> s294 [label="dUpdateXBias"];
+          s225 -> s294 [label="dUpdateXBias"];
+          s248 -> s294 [label="dUpdateXBias"];
+          s271 -> s294 [label="dUpdateXBias"];
+          s290 -> s295 [label="dUpdateX5"];
+          s283 -> s295 [label="dX5"];
+          s289 -> s295 [label="dX5"];
+          s7 -> s296 [label="dMultiply85"];
+          s274 -> s296 [label="dMultiply85"];
+          s280 -> s296 [label="dMultiply85"];
+          s286 -> s296 [label="dMultiply85"];
+          s292 -> s296 [label="dMultiply85"];
+          s7 -> s297 [label="dMultiply85"];
+          s274 -> s297 [label="dMultiply85"];
+          s280 -> s297 [label="dMultiply85"];
+          s286 -> s297 [label="dMultiply85"];
+          s292 -> s297 [label="dMultiply85"];
+          s6 -> s297 [label="dH4"];
+          s7 -> s298 [label="dMultiply84"];
+          s274 -> s298 [label="dMultiply84"];
+          s280 -> s298 [label="dMultiply84"];
+          s286 -> s298 [label="dMultiply84"];
+          s292 -> s298 [label="dMultiply84"];
+          s296 -> s298 [label="dZ4"];
+          s7 -> s299 [label="dMultiply84"];
+          s274 -> s299 [label="dMultiply84"];
+          s280 -> s299 [label="dMultiply84"];
+          s286 -> s299 [label="dMultiply84"];
+          s292 -> s299 [label="dMultiply84"];
+          s299 -> s300 [label="dMultiply80"];
+          s300 -> s301 [label="dCandidateH4"];
+          s25 -> s301 [label="dCandidateHWeight"];
+          s48 -> s301 [label="dCandidateHWeight"];
+          s71 -> s301 [label="dCandidateHWeight"];
+          s94 -> s301 [label="dCandidateHWeight"];
+          s117 -> s301 [label="dCandidateHWeight"];
+          s140 -> s301 [label="dCandidateHWeight"];
+          s163 -> s301 [label="dCandidateHWeight"];
+          s186 -> s301 [label="dCandidateHWeight"];
+          s209 -> s301 [label="dCandidateHWeight"];
+          s232 -> s301 [label="dCandidateHWeight"];
+          s255 -> s301 [label="dCandidateHWeight"];
+          s278 -> s301 [label="dCandidateHWeight"];
+          s300 -> s302 [label="dCandidateH4"];
+          s26 -> s302 [label="dCandidateHBias"];
+          s49 -> s302 [label="dCandidateHBias"];
+          s72 -> s302 [label="dCandidateHBias"];
+          s95 -> s302 [label="dCandidateHBias"];
+          s118 -> s302 [label="dCandidateHBias"];
+          s141 -> s302 [label="dCandidateHBias"];
+          s164 -> s302 [label="dCandidateHBias"];
+          s187 -> s302 [label="dCandidateHBias"];
+          s210 -> s302 [label="dCandidateHBias"];
+          s233 -> s302 [label="dCandidateHBias"];
+          s256 -> s302 [label="dCandidateHBias"];
+          s279 -> s302 [label="dCandidateHBias"];
+          s300 -> s303 [label="dCandidateH4"];
+          s6 -> s303 [label="dH4"];
+          s297 -> s303 [label="dH4"];
+          s299 -> s304 [label="dCandidateX4"];
+          s28 -> s304 [label="dCandidateXWeight"];
+          s51 -> s304 [label="dCandidateXWeight"];
+          s74 -> s304 [label="dCandidateXWeight"];
+          s97 -> s304 [label="dCandidateXWeight"];
+          s120 -> s304 [label="dCandidateXWeight"];
+          s143 -> s304 [label="dCandidateXWeight"];
+          s166 -> s304 [label="dCandidateXWeight"];
+          s189 -> s304 [label="dCandidateXWeight"];
+          s212 -> s304 [label="dCandidateXWeight"];
+          s235 -> s304 [label="dCandidateXWeight"];
+          s258 -> s304 [label="dCandidateXWeight"];
+          s281 -> s304 [label="dCandidateXWeight"];
+          s299 -> s305 [label="dCandidateX4"];
+          s29 -> s305 [label="dCandidateXBias"];
+          s52 -> s305 [label="dCandidateXBias"];
+          s75 -> s305 [label="dCandidateXBias"];
+          s98 -> s305 [label="dCandidateXBias"];
+          s121 -> s305 [label="dCandidateXBias"];
+          s144 -> s305 [label="dCandidateXBias"];
+          s167 -> s305 [label="dCandidateXBias"];
+          s190 -> s305 [label="dCandidateXBias"];
+          s213 -> s305 [label="dCandidateXBias"];
+          s236 -> s305 [label="dCandidateXBias"];
+          s259 -> s305 [label="dCandidateXBias"];
+          s282 -> s305 [label="dCandidateXBias"];
+          s299 -> s306 [label="dCandidateX4"];
+          s299 -> s307 [label="dMultiply80"];
+          s307 -> s308 [label="dResetH4"];
+          s32 -> s308 [label="dResetHWeight"];
+          s55 -> s308 [label="dResetHWeight"];
+          s78 -> s308 [label="dResetHWeight"];
+          s101 -> s308 [label="dResetHWeight"];
+          s124 -> s308 [label="dResetHWeight"];
+          s147 -> s308 [label="dResetHWeight"];
+          s170 -> s308 [label="dResetHWeight"];
+          s193 -> s308 [label="dResetHWeight"];
+          s216 -> s308 [label="dResetHWeight"];
+          s239 -> s308 [label="dResetHWeight"];
+          s262 -> s308 [label="dResetHWeight"];
+          s285 -> s308 [label="dResetHWeight"];
+          s307 -> s309 [label="dResetH4"];
+          s6 -> s309 [label="dH4"];
+          s297 -> s309 [label="dH4"];
+          s303 -> s309 [label="dH4"];
+          s307 -> s310 [label="dResetX4"];
+          s34 -> s310 [label="dResetXWeight"];
+          s57 -> s310 [label="dResetXWeight"];
+          s80 -> s310 [label="dResetXWeight"];
+          s103 -> s310 [label="dResetXWeight"];
+          s126 -> s310 [label="dResetXWeight"];
+          s149 -> s310 [label="dResetXWeight"];
+          s172 -> s310 [label="dResetXWeight"];
+          s195 -> s310 [label="dResetXWeight"];
+          s218 -> s310 [label="dResetXWeight"];
+          s241 -> s310 [label="dResetXWeight"];
+          s264 -> s310 [label="dResetXWeight"];
+          s287 -> s310 [label="dResetXWeight"];
+          s307 -> s311 [label="dResetX4"];
+          s35 -> s311 [label="dResetXBias"];
+          s58 -> s311 [label="dResetXBias"];
+          s81 -> s311 [label="dResetXBias"];
+          s104 -> s311 [label="dResetXBias"];
+          s127 -> s311 [label="dResetXBias"];
+          s150 -> s311 [label="dResetXBias"];
+          s173 -> s311 [label="dResetXBias"];
+          s196 -> s311 [label="dResetXBias"];
+          s219 -> s311 [label="dResetXBias"];
+          s242 -> s311 [label="dResetXBias"];
+          s265 -> s311 [label="dResetXBias"];
+          s288 -> s311 [label="dResetXBias"];
+          s307 -> s312 [label="dResetX4"];
+          s306 -> s312 [label="dX4"];
+          s296 -> s313 [label="dZ4"];
+          s298 -> s313 [label="dZ4"];
+          s313 -> s314 [label="dUpdateH4"];
+          s38 -> s314 [label="dUpdateHWeight"];
+          s61 -> s314 [label="dUpdateHWeight"];
+          s84 -> s314 [label="dUpdateHWeight"];
+          s107 -> s314 [label="dUpdateHWeight"];
+          s130 -> s314 [label="dUpdateHWeight"];
+          s153 -> s314 [label="dUpdateHWeight"];
+          s176 -> s314 [label="dUpdateHWeight"];
+          s199 -> s314 [label="dUpdateHWeight"];
+          s222 -> s314 [label="dUpdateHWeight"];
+          s245 -> s314 [label="dUpdateHWeight"];
+          s268 -> s314 [label="dUpdateHWeight"];
+          s291 -> s314 [label="dUpdateHWeight"];
+          s313 -> s315 [label="dUpdateH4"];
+          s6 -> s315 [label="dH4"];
+          s297 -> s315 [label="dH4"];
+          s303 -> s315 [label="dH4"];
+          s309 -> s315 [label="dH4"];
+          s313 -> s316 [label="dUpdateX4"];
+          s40 -> s316 [label="dUpdateXWeight"];
+          s63 -> s316 [label="dUpdateXWeight"];
+          s86 -> s316 [label="dUpdateXWeight"];
+          s109 -> s316 [label="dUpdateXWeight"];
+          s132 -> s316 [label="dUpdateXWeight"];
+          s155 -> s316 [label="dUpdateXWeight"];
+          s178 -> s316 [label="dUpdateXWeight"];
+          s201 -> s316 [label="dUpdateXWeight"];
+          s224 -> s316 [label="dUpdateXWeight"];
+          s247 -> s316 [label="dUpdateXWeight"];
+          s270 -> s316 [label="dUpdateXWeight"];
+          s293 -> s316 [label="dUpdateXWeight"];
+          s313 -> s317 [label="dUpdateX4"];
+          s41 -> s317 [label="dUpdateXBias"];
+          s64 -> s317 [label="dUpdateXBias"];
+          s87 -> s317 [label="dUpdateXBias"];
+          s110 -> s317 [label="dUpdateXBias"];
+          s133 -> s317 [label="dUpdateXBias"];
+          s156 -> s317 [label="dUpdateXBias"];
+          s179 -> s317 [label="dUpdateXBias"];
+          s202 -> s317 [label="dUpdateXBias"];
+          s225 -> s317 [label="dUpdateXBias"];
+          s248 -> s317 [label="dUpdateXBias"];
+          s271 -> s317 [label="dUpdateXBias"];
+          s294 -> s317 [label="dUpdateXBias"];
+          s313 -> s318 [label="dUpdateX4"];
+          s306 -> s318 [label="dX4"];
+          s312 -> s318 [label="dX4"];
+          s6 -> s319 [label="dMultiply68"];
+          s297 -> s319 [label="dMultiply68"];
+          s303 -> s319 [label="dMultiply68"];
+          s309 -> s319 [label="dMultiply68"];
+          s315 -> s319 [label="dMultiply68"];
+          s6 -> s320 [label="dMultiply68"];
+          s297 -> s320 [label="dMultiply68"];
+          s303 -> s320 [label="dMultiply68"];
+          s309 -> s320 [label="dMultiply68"];
+          s315 -> s320 [label="dMultiply68"];
+          s5 -> s320 [label="dH3"];
+          s6 -> s321 [label="dMultiply67"];
+          s297 -> s321 [label="dMultiply67"];
+          s303 -> s321 [label="dMultiply67"];
+          s309 -> s321 [label="dMultiply67"];
+          s315 -> s321 [label="dMultiply67"];
+          s319 -> s321 [label="dZ3"];
+          s6 -> s322 [label="dMultiply67"];
+          s297 -> s322 [label="dMultiply67"];
+          s303 -> s322 [label="dMultiply67"];
+          s309 -> s322 [label="dMultiply67"];
+          s315 -> s322 [label="dMultiply67"];
+          s322 -> s323 [label="dMultiply63"];
+          s323 -> s324 [label="dCandidateH3"];
+          s25 -> s324 [label="dCandidateHWeight"];
+          s48 -> s324 [label="dCandidateHWeight"];
+          s71 -> s324 [label="dCandidateHWeight"];
+          s94 -> s324 [label="dCandidateHWeight"];
+          s117 -> s324 [label="dCandidateHWeight"];
+          s140 -> s324 [label="dCandidateHWeight"];
+          s163 -> s324 [label="dCandidateHWeight"];
+          s186 -> s324 [label="dCandidateHWeight"];
+          s209 -> s324 [label="dCandidateHWeight"];
+          s232 -> s324 [label="dCandidateHWeight"];
+          s255 -> s324 [label="dCandidateHWeight"];
+          s278 -> s324 [label="dCandidateHWeight"];
+          s301 -> s324 [label="dCandidateHWeight"];
+          s323 -> s325 [label="dCandidateH3"];
+          s26 -> s325 [label="dCandidateHBias"];
+          s49 -> s325 [label="dCandidateHBias"];
+          s72 -> s325 [label="dCandidateHBias"];
+          s95 -> s325 [label="dCandidateHBias"];
+          s118 -> s325 [label="dCandidateHBias"];
+          s141 -> s325 [label="dCandidateHBias"];
+          s164 -> s325 [label="dCandidateHBias"];
+          s187 -> s325 [label="dCandidateHBias"];
+          s210 -> s325 [label="dCandidateHBias"];
+          s233 -> s325 [label="dCandidateHBias"];
+          s256 -> s325 [label="dCandidateHBias"];
+          s279 -> s325 [label="dCandidateHBias"];
+          s302 -> s325 [label="dCandidateHBias"];
+          s323 -> s326 [label="dCandidateH3"];
+          s5 -> s326 [label="dH3"];
+          s320 -> s326 [label="dH3"];
+          s322 -> s327 [label="dCandidateX3"];
+          s28 -> s327 [label="dCandidateXWeight"];
+          s51 -> s327 [label="dCandidateXWeight"];
+          s74 -> s327 [label="dCandidateXWeight"];
+          s97 -> s327 [label="dCandidateXWeight"];
+          s120 -> s327 [label="dCandidateXWeight"];
+          s143 -> s327 [label="dCandidateXWeight"];
+          s166 -> s327 [label="dCandidateXWeight"];
+          s189 -> s327 [label="dCandidateXWeight"];
+          s212 -> s327 [label="dCandidateXWeight"];
+          s235 -> s327 [label="dCandidateXWeight"];
+          s258 -> s327 [label="dCandidateXWeight"];
+          s281 -> s327 [label="dCandidateXWeight"];
+          s304 -> s327 [label="dCandidateXWeight"];
+          s322 -> s328 [label="dCandidateX3"];
+          s29 -> s328 [label="dCandidateXBias"];
+          s52 -> s328 [label="dCandidateXBias"];
+          s75 -> s328 [label="dCandidateXBias"];
+          s98 -> s328 [label="dCandidateXBias"];
+          s121 -> s328 [label="dCandidateXBias"];
+          s144 -> s328 [label="dCandidateXBias"];
+          s167 -> s328 [label="dCandidateXBias"];
+          s190 -> s328 [label="dCandidateXBias"];
+          s213 -> s328 [label="dCandidateXBias"];
+          s236 -> s328 [label="dCandidateXBias"];
+          s259 -> s328 [label="dCandidateXBias"];
+          s282 -> s328 [label="dCandidateXBias"];
+          s305 -> s328 [label="dCandidateXBias"];
+          s322 -> s329 [label="dCandidateX3"];
+          s322 -> s330 [label="dMultiply63"];
+          s330 -> s331 [label="dResetH3"];
+          s32 -> s331 [label="dResetHWeight"];
+          s55 -> s331 [label="dResetHWeight"];
+          s78 -> s331 [label="dResetHWeight"];
+          s101 -> s331 [label="dResetHWeight"];
+          s124 -> s331 [label="dResetHWeight"];
+          s147 -> s331 [label="dResetHWeight"];
+          s170 -> s331 [label="dResetHWeight"];
+          s193 -> s331 [label="dResetHWeight"];
+          s216 -> s331 [label="dResetHWeight"];
+          s239 -> s331 [label="dResetHWeight"];
+          s262 -> s331 [label="dResetHWeight"];
+          s285 -> s331 [label="dResetHWeight"];
+          s308 -> s331 [label="dResetHWeight"];
+          s330 -> s332 [label="dResetH3"];
+          s5 -> s332 [label="dH3"];
+          s320 -> s332 [label="dH3"];
+          s326 -> s332 [label="dH3"];
+          s330 -> s333 [label="dResetX3"];
+          s34 -> s333 [label="dResetXWeight"];
+          s57 -> s333 [label="dResetXWeight"];
+          s80 -> s333 [label="dResetXWeight"];
+          s103 -> s333 [label="dResetXWeight"];
+          s126 -> s333 [label="dResetXWeight"];
+          s149 -> s333 [label="dResetXWeight"];
+          s172 -> s333 [label="dResetXWeight"];
+          s195 -> s333 [label="dResetXWeight"];
+          s218 -> s333 [label="dResetXWeight"];
+          s241 -> s333 [label="dResetXWeight"];
+          s264 -> s333 [label="dResetXWeight"];
+          s287 -> s333 [label="dResetXWeight"];
+          s310 -> s333 [label="dResetXWeight"];
+          s330 -> s334 [label="dResetX3"];
+          s35 -> s334 [label="dResetXBias"];
+          s58 -> s334 [label="dResetXBias"];
+          s81 -> s334 [label="dResetXBias"];
+          s104 -> s334 [label="dResetXBias"];
+          s127 -> s334 [label="dResetXBias"];
+          s150 -> s334 [label="dResetXBias"];
+          s173 -> s334 [label="dResetXBias"];
+          s196 -> s334 [label="dResetXBias"];
+          s219 -> s334 [label="dResetXBias"];
+          s242 -> s334 [label="dResetXBias"];
+          s265 -> s334 [label="dResetXBias"];
+          s288 -> s334 [label="dResetXBias"];
+          s311 -> s334 [label="dResetXBias"];
+          s330 -> s335 [label="dResetX3"];
+          s329 -> s335 [label="dX3"];
+          s319 -> s336 [label="dZ3"];
+          s321 -> s336 [label="dZ3"];
+          s336 -> s337 [label="dUpdateH3"];
+          s38 -> s337 [label="dUpdateHWeight"];
+          s61 -> s337 [label="dUpdateHWeight"];
+          s84 -> s337 [label="dUpdateHWeight"];
+          s107 -> s337 [label="dUpdateHWeight"];
+          s130 -> s337 [label="dUpdateHWeight"];
+          s153 -> s337 [label="dUpdateHWeight"];
+          s176 -> s337 [label="dUpdateHWeight"];
+          s199 -> s337 [label="dUpdateHWeight"];
+          s222 -> s337 [label="dUpdateHWeight"];
+          s245 -> s337 [label="dUpdateHWeight"];
+          s268 -> s337 [label="dUpdateHWeight"];
+          s291 -> s337 [label="dUpdateHWeight"];
+          s314 -> s337 [label="dUpdateHWeight"];
+          s336 -> s338 [label="dUpdateH3"];
+          s5 -> s338 [label="dH3"];
+          s320 -> s338 [label="dH3"];
+          s326 -> s338 [label="dH3"];
+          s332 -> s338 [label="dH3"];
+          s336 -> s339 [label="dUpdateX3"];
+          s40 -> s339 [label="dUpdateXWeight"];
+          s63 -> s339 [label="dUpdateXWeight"];
+          s86 -> s339 [label="dUpdateXWeight"];
+          s109 -> s339 [label="dUpdateXWeight"];
+          s132 -> s339 [label="dUpdateXWeight"];
+          s155 -> s339 [label="dUpdateXWeight"];
+          s178 -> s339 [label="dUpdateXWeight"];
+          s201 -> s339 [label="dUpdateXWeight"];
+          s224 -> s339 [label="dUpdateXWeight"];
+          s247 -> s339 [label="dUpdateXWeight"];
+          s270 -> s339 [label="dUpdateXWeight"];
+          s293 -> s339 [label="dUpdateXWeight"];
+          s316 -> s339 [label="dUpdateXWeight"];
+          s336 -> s340 [label="dUpdateX3"];
+          s41 -> s340 [label="dUpdateXBias"];
+          s64 -> s340 [label="dUpdateXBias"];
+          s87 -> s340 [label="dUpdateXBias"];
+          s110 -> s340 [label="dUpdateXBias"];
+          s133 -> s340 [label="dUpdateXBias"];
+          s156 -> s340 [label="dUpdateXBias"];
+          s179 -> s340 [label="dUpdateXBias"];
+          s202 -> s340 [label="dUpdateXBias"];
+          s225 -> s340 [label="dUpdateXBias"];
+          s248 -> s340 [label="dUpdateXBias"];
+          s271 -> s340 [label="dUpdateXBias"];
+          s294 -> s340 [label="dUpdateXBias"];
+          s317 -> s340 [label="dUpdateXBias"];
+          s336 -> s341 [label="dUpdateX3"];
+          s329 -> s341 [label="dX3"];
+          s335 -> s341 [label="dX3"];
+          s5 -> s342 [label="dMultiply51"];
+          s320 -> s342 [label="dMultiply51"];
+          s326 -> s342 [label="dMultiply51"];
+          s332 -> s342 [label="dMultiply51"];
+          s338 -> s342 [label="dMultiply51"];
+          s5 -> s343 [label="dMultiply51"];
+          s320 -> s343 [label="dMultiply51"];
+          s326 -> s343 [label="dMultiply51"];
+          s332 -> s343 [label="dMultiply51"];
+          s338 -> s343 [label="dMultiply51"];
+          s4 -> s343 [label="dH2"];
+          s5 -> s344 [label="dMultiply50"];
+          s320 -> s344 [label="dMultiply50"];
+          s326 -> s344 [label="dMultiply50"];
+          s332 -> s344 [label="dMultiply50"];
+          s338 -> s344 [label="dMultiply50"];
+          s342 -> s344 [label="dZ2"];
+          s5 -> s345 [label="dMultiply50"];
+          s320 -> s345 [label="dMultiply50"];
+          s326 -> s345 [label="dMultiply50"];
+          s332 -> s345 [label="dMultiply50"];
+          s338 -> s345 [label="dMultiply50"];
+          s345 -> s346 [label="dMultiply46"];
+          s346 -> s347 [label="dCandidateH2"];
+          s25 -> s347 [label="dCandidateHWeight"];
+          s48 -> s347 [label="dCandidateHWeight"];
+          s71 -> s347 [label="dCandidateHWeight"];
+          s94 -> s347 [label="dCandidateHWeight"];
+          s117 -> s347 [label="dCandidateHWeight"];
+          s140 -> s347 [label="dCandidateHWeight"];
+          s163 -> s347 [label="dCandidateHWeight"];
+          s186 -> s347 [label="dCandidateHWeight"];
+          s209 -> s347 [label="dCandidateHWeight"];
+          s232 -> s347 [label="dCandidateHWeight"];
+          s255 -> s347 [label="dCandidateHWeight"];
+          s278 -> s347 [label="dCandidateHWeight"];
+          s301 -> s347 [label="dCandidateHWeight"];
+          s324 -> s347 [label="dCandidateHWeight"];
+          s346 -> s348 [label="dCandidateH2"];
+          s26 -> s348 [label="dCandidateHBias"];
+          s49 -> s348 [label="dCandidateHBias"];
+          s72 -> s348 [label="dCandidateHBias"];
+          s95 -> s348 [label="dCandidateHBias"];
+          s118 -> s348 [label="dCandidateHBias"];
+          s141 -> s348 [label="dCandidateHBias"];
+          s164 -> s348 [label="dCandidateHBias"];
+          s187 -> s348 [label="dCandidateHBias"];
+          s210 -> s348 [label="dCandidateHBias"];
+          s233 -> s348 [label="dCandidateHBias"];
+          s256 -> s348 [label="dCandidateHBias"];
+          s279 -> s348 [label="dCandidateHBias"];
+          s302 -> s348 [label="dCandidateHBias"];
+          s325 -> s348 [label="dCandidateHBias"];
+          s346 -> s349 [label="dCandidateH2"];
+          s4 -> s349 [label="dH2"];
+          s343 -> s349 [label="dH2"];
+          s345 -> s350 [label="dCandidateX2"];
+          s28 -> s350 [label="dCandidateXWeight"];
+          s51 -> s350 [label="dCandidateXWeight"];
+          s74 -> s350 [label="dCandidateXWeight"];
+          s97 -> s350 [label="dCandidateXWeight"];
+          s120 -> s350 [label="dCandidateXWeight"];
+          s143 -> s350 [label="dCandidateXWeight"];
+          s166 -> s350 [label="dCandidateXWeight"];
+          s189 -> s350 [label="dCandidateXWeight"];
+          s212 -> s350 [label="dCandidateXWeight"];
+          s235 -> s350 [label="dCandidateXWeight"];
+          s258 -> s350 [label="dCandidateXWeight"];
+          s281 -> s350 [label="dCandidateXWeight"];
+          s304 -> s350 [label="dCandidateXWeight"];
+          s327 -> s350 [label="dCandidateXWeight"];
+          s345 -> s351 [label="dCandidateX2"];
+          s29 -> s351 [label="dCandidateXBias"];
+          s52 -> s351 [label="dCandidateXBias"];
+          s75 -> s351 [label="dCandidateXBias"];
+          s98 -> s351 [label="dCandidateXBias"];
+          s121 -> s351 [label="dCandidateXBias"];
+          s144 -> s351 [label="dCandidateXBias"];
+          s167 -> s351 [label="dCandidateXBias"];
+          s190 -> s351 [label="dCandidateXBias"];
+          s213 -> s351 [label="dCandidateXBias"];
+          s236 -> s351 [label="dCandidateXBias"];
+          s259 -> s351 [label="dCandidateXBias"];
+          s282 -> s351 [label="dCandidateXBias"];
+          s305 -> s351 [label="dCandidateXBias"];
+          s328 -> s351 [label="dCandidateXBias"];
+          s345 -> s352 [label="dCandidateX2"];
+          s345 -> s353 [label="dMultiply46"];
+          s353 -> s354 [label="dResetH2"];
+          s32 -> s354 [label="dResetHWeight"];
+          s55 -> s354 [label="dResetHWeight"];
+          s78 -> s354 [label="dResetHWeight"];
+          s101 -> s354 [label="dResetHWeight"];
+          s124 -> s354 [label="dResetHWeight"];
+          s147 -> s354 [label="dResetHWeight"];
+          s170 -> s354 [label="dResetHWeight"];
+          s193 -> s354 [label="dResetHWeight"];
+          s216 -> s354 [label="dResetHWeight"];
+          s239 -> s354 [label="dResetHWeight"];
+          s262 -> s354 [label="dResetHWeight"];
+          s285 -> s354 [label="dResetHWeight"];
+          s308 -> s354 [label="dResetHWeight"];
+          s331 -> s354 [label="dResetHWeight"];
+          s353 -> s355 [label="dResetH2"];
+          s4 -> s355 [label="dH2"];
+          s343 -> s355 [label="dH2"];
+          s349 -> s355 [label="dH2"];
+          s353 -> s356 [label="dResetX2"];
+          s34 -> s356 [label="dResetXWeight"];
+          s57 -> s356 [label="dResetXWeight"];
+          s80 -> s356 [label="dResetXWeight"];
+          s103 -> s356 [label="dResetXWeight"];
+          s126 -> s356 [label="dResetXWeight"];
+          s149 -> s356 [label="dResetXWeight"];
+          s172 -> s356 [label="dResetXWeight"];
+          s195 -> s356 [label="dResetXWeight"];
+          s218 -> s356 [label="dResetXWeight"];
+          s241 -> s356 [label="dResetXWeight"];
+          s264 -> s356 [label="dResetXWeight"];
+          s287 -> s356 [label="dResetXWeight"];
+          s310 -> s356 [label="dResetXWeight"];
+          s333 -> s356 [label="dResetXWeight"];
+          s353 -> s357 [label="dResetX2"];
+          s35 -> s357 [label="dResetXBias"];
+          s58 -> s357 [label="dResetXBias"];
+          s81 -> s357 [label="dResetXBias"];
+          s104 -> s357 [label="dResetXBias"];
+          s127 -> s357 [label="dResetXBias"];
+          s150 -> s357 [label="dResetXBias"];
+          s173 -> s357 [label="dResetXBias"];
+          s196 -> s357 [label="dResetXBias"];
+          s219 -> s357 [label="dResetXBias"];
+          s242 -> s357 [label="dResetXBias"];
+          s265 -> s357 [label="dResetXBias"];
+          s288 -> s357 [label="dResetXBias"];
+          s311 -> s357 [label="dResetXBias"];
+          s334 -> s357 [label="dResetXBias"];
+          s353 -> s358 [label="dResetX2"];
+          s352 -> s358 [label="dX2"];
+          s342 -> s359 [label="dZ2"];
+          s344 -> s359 [label="dZ2"];
+          s359 -> s360 [label="dUpdateH2"];
+          s38 -> s360 [label="dUpdateHWeight"];
+          s61 -> s360 [label="dUpdateHWeight"];
+          s84 -> s360 [label="dUpdateHWeight"];
+          s107 -> s360 [label="dUpdateHWeight"];
+          s130 -> s360 [label="dUpdateHWeight"];
+          s153 -> s360 [label="dUpdateHWeight"];
+          s176 -> s360 [label="dUpdateHWeight"];
+          s199 -> s360 [label="dUpdateHWeight"];
+          s222 -> s360 [label="dUpdateHWeight"];
+          s245 -> s360 [label="dUpdateHWeight"];
+          s268 -> s360 [label="dUpdateHWeight"];
+          s291 -> s360 [label="dUpdateHWeight"];
+          s314 -> s360 [label="dUpdateHWeight"];
+          s337 -> s360 [label="dUpdateHWeight"];
+          s359 -> s361 [label="dUpdateH2"];
+          s4 -> s361 [label="dH2"];
+          s343 -> s361 [label="dH2"];
+          s349 -> s361 [label="dH2"];
+          s355 -> s361 [label="dH2"];
+          s359 -> s362 [label="dUpdateX2"];
+          s40 -> s362 [label="dUpdateXWeight"];
+          s63 -> s362 [label="dUpdateXWeight"];
+          s86 -> s362 [label="dUpdateXWeight"];
+          s109 -> s362 [label="dUpdateXWeight"];
+          s132 -> s362 [label="dUpdateXWeight"];
+          s155 -> s362 [label="dUpdateXWeight"];
+          s178 -> s362 [label="dUpdateXWeight"];
+          s201 -> s362 [label="dUpdateXWeight"];
+          s224 -> s362 [label="dUpdateXWeight"];
+          s247 -> s362 [label="dUpdateXWeight"];
+          s270 -> s362 [label="dUpdateXWeight"];
+          s293 -> s362 [label="dUpdateXWeight"];
+          s316 -> s362 [label="dUpdateXWeight"];
+          s339 -> s362 [label="dUpdateXWeight"];
+          s359 -> s363 [label="dUpdateX2"];
+          s41 -> s363 [label="dUpdateXBias"];
+          s64 -> s363 [label="dUpdateXBias"];
+          s87 -> s363 [label="dUpdateXBias"];
+          s110 -> s363 [label="dUpdateXBias"];
+          s133 -> s363 [label="dUpdateXBias"];
+          s156 -> s363 [label="dUpdateXBias"];
+          s179 -> s363 [label="dUpdateXBias"];
+          s202 -> s363 [label="dUpdateXBias"];
+          s225 -> s363 [label="dUpdateXBias"];
+          s248 -> s363 [label="dUpdateXBias"];
+          s271 -> s363 [label="dUpdateXBias"];
+          s294 -> s363 [label="dUpdateXBias"];
+          s317 -> s363 [label="dUpdateXBias"];
+          s340 -> s363 [label="dUpdateXBias"];
+          s359 -> s364 [label="dUpdateX2"];
+          s352 -> s364 [label="dX2"];
+          s358 -> s364 [label="dX2"];
+          s4 -> s365 [label="dH2"];
+          s343 -> s365 [label="dH2"];
+          s349 -> s365 [label="dH2"];
+          s355 -> s365 [label="dH2"];
+          s361 -> s365 [label="dH2"];
+          s4 -> s366 [label="dMultiply33"];
+          s343 -> s366 [label="dMultiply33"];
+          s349 -> s366 [label="dMultiply33"];
+          s355 -> s366 [label="dMultiply33"];
+          s361 -> s366 [label="dMultiply33"];
+          s365 -> s366 [label="dz"];
+          s4 -> s367 [label="dMultiply33"];
+          s343 -> s367 [label="dMultiply33"];
+          s349 -> s367 [label="dMultiply33"];
+          s355 -> s367 [label="dMultiply33"];
+          s361 -> s367 [label="dMultiply33"];
+          s367 -> s368 [label="dMultiply29"];
+          s368 -> s369 [label="dCandidateH"];
+          s25 -> s369 [label="dCandidateHWeight"];
+          s48 -> s369 [label="dCandidateHWeight"];
+          s71 -> s369 [label="dCandidateHWeight"];
+          s94 -> s369 [label="dCandidateHWeight"];
+          s117 -> s369 [label="dCandidateHWeight"];
+          s140 -> s369 [label="dCandidateHWeight"];
+          s163 -> s369 [label="dCandidateHWeight"];
+          s186 -> s369 [label="dCandidateHWeight"];
+          s209 -> s369 [label="dCandidateHWeight"];
+          s232 -> s369 [label="dCandidateHWeight"];
+          s255 -> s369 [label="dCandidateHWeight"];
+          s278 -> s369 [label="dCandidateHWeight"];
+          s301 -> s369 [label="dCandidateHWeight"];
+          s324 -> s369 [label="dCandidateHWeight"];
+          s347 -> s369 [label="dCandidateHWeight"];
+          s368 -> s370 [label="dCandidateH"];
+          s26 -> s370 [label="dCandidateHBias"];
+          s49 -> s370 [label="dCandidateHBias"];
+          s72 -> s370 [label="dCandidateHBias"];
+          s95 -> s370 [label="dCandidateHBias"];
+          s118 -> s370 [label="dCandidateHBias"];
+          s141 -> s370 [label="dCandidateHBias"];
+          s164 -> s370 [label="dCandidateHBias"];
+          s187 -> s370 [label="dCandidateHBias"];
+          s210 -> s370 [label="dCandidateHBias"];
+          s233 -> s370 [label="dCandidateHBias"];
+          s256 -> s370 [label="dCandidateHBias"];
+          s279 -> s370 [label="dCandidateHBias"];
+          s302 -> s370 [label="dCandidateHBias"];
+          s325 -> s370 [label="dCandidateHBias"];
+          s348 -> s370 [label="dCandidateHBias"];
+          s367 -> s371 [label="dCandidateX"];
+          s28 -> s371 [label="dCandidateXWeight"];
+          s51 -> s371 [label="dCandidateXWeight"];
+          s74 -> s371 [label="dCandidateXWeight"];
+          s97 -> s371 [label="dCandidateXWeight"];
+          s120 -> s371 [label="dCandidateXWeight"];
+          s143 -> s371 [label="dCandidateXWeight"];
+          s166 -> s371 [label="dCandidateXWeight"];
+          s189 -> s371 [label="dCandidateXWeight"];
+          s212 -> s371 [label="dCandidateXWeight"];
+          s235 -> s371 [label="dCandidateXWeight"];
+          s258 -> s371 [label="dCandidateXWeight"];
+          s281 -> s371 [label="dCandidateXWeight"];
+          s304 -> s371 [label="dCandidateXWeight"];
+          s327 -> s371 [label="dCandidateXWeight"];
+          s350 -> s371 [label="dCandidateXWeight"];
+          s367 -> s372 [label="dCandidateX"];
+          s29 -> s372 [label="dCandidateXBias"];
+          s52 -> s372 [label="dCandidateXBias"];
+          s75 -> s372 [label="dCandidateXBias"];
+          s98 -> s372 [label="dCandidateXBias"];
+          s121 -> s372 [label="dCandidateXBias"];
+          s144 -> s372 [label="dCandidateXBias"];
+          s167 -> s372 [label="dCandidateXBias"];
+          s190 -> s372 [label="dCandidateXBias"];
+          s213 -> s372 [label="dCandidateXBias"];
+          s236 -> s372 [label="dCandidateXBias"];
+          s259 -> s372 [label="dCandidateXBias"];
+          s282 -> s372 [label="dCandidateXBias"];
+          s305 -> s372 [label="dCandidateXBias"];
+          s328 -> s372 [label="dCandidateXBias"];
+          s351 -> s372 [label="dCandidateXBias"];
+          s367 -> s373 [label="dCandidateX"];
+          s367 -> s374 [label="dMultiply29"];
+          s374 -> s375 [label="dResetH"];
+          s32 -> s375 [label="dResetHWeight"];
+          s55 -> s375 [label="dResetHWeight"];
+          s78 -> s375 [label="dResetHWeight"];
+          s101 -> s375 [label="dResetHWeight"];
+          s124 -> s375 [label="dResetHWeight"];
+          s147 -> s375 [label="dResetHWeight"];
+          s170 -> s375 [label="dResetHWeight"];
+          s193 -> s375 [label="dResetHWeight"];
+          s216 -> s375 [label="dResetHWeight"];
+          s239 -> s375 [label="dResetHWeight"];
+          s262 -> s375 [label="dResetHWeight"];
+          s285 -> s375 [label="dResetHWeight"];
+          s308 -> s375 [label="dResetHWeight"];
+          s331 -> s375 [label="dResetHWeight"];
+          s354 -> s375 [label="dResetHWeight"];
+          s374 -> s376 [label="dResetX"];
+          s34 -> s376 [label="dResetXWeight"];
+          s57 -> s376 [label="dResetXWeight"];
+          s80 -> s376 [label="dResetXWeight"];
+          s103 -> s376 [label="dResetXWeight"];
+          s126 -> s376 [label="dResetXWeight"];
+          s149 -> s376 [label="dResetXWeight"];
+          s172 -> s376 [label="dResetXWeight"];
+          s195 -> s376 [label="dResetXWeight"];
+          s218 -> s376 [label="dResetXWeight"];
+          s241 -> s376 [label="dResetXWeight"];
+          s264 -> s376 [label="dResetXWeight"];
+          s287 -> s376 [label="dResetXWeight"];
+          s310 -> s376 [label="dResetXWeight"];
+          s333 -> s376 [label="dResetXWeight"];
+          s356 -> s376 [label="dResetXWeight"];
+          s374 -> s377 [label="dResetX"];
+          s35 -> s377 [label="dResetXBias"];
+          s58 -> s377 [label="dResetXBias"];
+          s81 -> s377 [label="dResetXBias"];
+          s104 -> s377 [label="dResetXBias"];
+          s127 -> s377 [label="dResetXBias"];
+          s150 -> s377 [label="dResetXBias"];
+          s173 -> s377 [label="dResetXBias"];
+          s196 -> s377 [label="dResetXBias"];
+          s219 -> s377 [label="dResetXBias"];
+          s242 -> s377 [label="dResetXBias"];
+          s265 -> s377 [label="dResetXBias"];
+          s288 -> s377 [label="dResetXBias"];
+          s311 -> s377 [label="dResetXBias"];
+          s334 -> s377 [label="dResetXBias"];
+          s357 -> s377 [label="dResetXBias"];
+          s374 -> s378 [label="dResetX"];
+          s373 -> s378 [label="dx"];
+          s365 -> s379 [label="dz"];
+          s366 -> s379 [label="dz"];
+          s379 -> s380 [label="dUpdateH"];
+          s38 -> s380 [label="dUpdateHWeight"];
+          s61 -> s380 [label="dUpdateHWeight"];
+          s84 -> s380 [label="dUpdateHWeight"];
+          s107 -> s380 [label="dUpdateHWeight"];
+          s130 -> s380 [label="dUpdateHWeight"];
+          s153 -> s380 [label="dUpdateHWeight"];
+          s176 -> s380 [label="dUpdateHWeight"];
+          s199 -> s380 [label="dUpdateHWeight"];
+          s222 -> s380 [label="dUpdateHWeight"];
+          s245 -> s380 [label="dUpdateHWeight"];
+          s268 -> s380 [label="dUpdateHWeight"];
+          s291 -> s380 [label="dUpdateHWeight"];
+          s314 -> s380 [label="dUpdateHWeight"];
+          s337 -> s380 [label="dUpdateHWeight"];
+          s360 -> s380 [label="dUpdateHWeight"];
+          s379 -> s381 [label="dUpdateX"];
+          s40 -> s381 [label="dUpdateXWeight"];
+          s63 -> s381 [label="dUpdateXWeight"];
+          s86 -> s381 [label="dUpdateXWeight"];
+          s109 -> s381 [label="dUpdateXWeight"];
+          s132 -> s381 [label="dUpdateXWeight"];
+          s155 -> s381 [label="dUpdateXWeight"];
+          s178 -> s381 [label="dUpdateXWeight"];
+          s201 -> s381 [label="dUpdateXWeight"];
+          s224 -> s381 [label="dUpdateXWeight"];
+          s247 -> s381 [label="dUpdateXWeight"];
+          s270 -> s381 [label="dUpdateXWeight"];
+          s293 -> s381 [label="dUpdateXWeight"];
+          s316 -> s381 [label="dUpdateXWeight"];
+          s339 -> s381 [label="dUpdateXWeight"];
+          s362 -> s381 [label="dUpdateXWeight"];
+          s379 -> s382 [label="dUpdateX"];
+          s41 -> s382 [label="dUpdateXBias"];
+          s64 -> s382 [label="dUpdateXBias"];
+          s87 -> s382 [label="dUpdateXBias"];
+          s110 -> s382 [label="dUpdateXBias"];
+          s133 -> s382 [label="dUpdateXBias"];
+          s156 -> s382 [label="dUpdateXBias"];
+          s179 -> s382 [label="dUpdateXBias"];
+          s202 -> s382 [label="dUpdateXBias"];
+          s225 -> s382 [label="dUpdateXBias"];
+          s248 -> s382 [label="dUpdateXBias"];
+          s271 -> s382 [label="dUpdateXBias"];
+          s294 -> s382 [label="dUpdateXBias"];
+          s317 -> s382 [label="dUpdateXBias"];
+          s340 -> s382 [label="dUpdateXBias"];
+          s363 -> s382 [label="dUpdateXBias"];
+          s379 -> s383 [label="dUpdateX"];
+          s373 -> s383 [label="dx"];
+          s378 -> s383 [label="dx"];
+          s30 -> s385 [label="dX16"];
+          s36 -> s385 [label="dX16"];
+          s42 -> s385 [label="dX16"];
+          s384 -> s385 [label="dEmbed"];
+          s53 -> s386 [label="dX15"];
+          s59 -> s386 [label="dX15"];
+          s65 -> s386 [label="dX15"];
+          s384 -> s386 [label="dEmbed"];
+          s385 -> s386 [label="dEmbed"];
+          s76 -> s387 [label="dX14"];
+          s82 -> s387 [label="dX14"];
+          s88 -> s387 [label="dX14"];
+          s384 -> s387 [label="dEmbed"];
+          s385 -> s387 [label="dEmbed"];
+          s386 -> s387 [label="dEmbed"];
+          s99 -> s388 [label="dX13"];
+          s105 -> s388 [label="dX13"];
+          s111 -> s388 [label="dX13"];
+          s384 -> s388 [label="dEmbed"];
+          s385 -> s388 [label="dEmbed"];
+          s386 -> s388 [label="dEmbed"];
+          s387 -> s388 [label="dEmbed"];
+          s122 -> s389 [label="dX12"];
+          s128 -> s389 [label="dX12"];
+          s134 -> s389 [label="dX12"];
+          s384 -> s389 [label="dEmbed"];
+          s385 -> s389 [label="dEmbed"];
+          s386 -> s389 [label="dEmbed"];
+          s387 -> s389 [label="dEmbed"];
+          s388 -> s389 [label="dEmbed"];
+          s145 -> s390 [label="dX11"];
+          s151 -> s390 [label="dX11"];
+          s157 -> s390 [label="dX11"];
+          s384 -> s390 [label="dEmbed"];
+          s385 -> s390 [label="dEmbed"];
+          s386 -> s390 [label="dEmbed"];
+          s387 -> s390 [label="dEmbed"];
+          s388 -> s390 [label="dEmbed"];
+          s389 -> s390 [label="dEmbed"];
+          s168 -> s391 [label="dX10"];
+          s174 -> s391 [label="dX10"];
+          s180 -> s391 [label="dX10"];
+          s384 -> s391 [label="dEmbed"];
+          s385 -> s391 [label="dEmbed"];
+          s386 -> s391 [label="dEmbed"];
+          s387 -> s391 [label="dEmbed"];
+          s388 -> s391 [label="dEmbed"];
+          s389 -> s391 [label="dEmbed"];
+          s390 -> s391 [label="dEmbed"];
+          s191 -> s392 [label="dX9"];
+          s197 -> s392 [label="dX9"];
+          s203 -> s392 [label="dX9"];
+          s384 -> s392 [label="dEmbed"];
+          s385 -> s392 [label="dEmbed"];
+          s386 -> s392 [label="dEmbed"];
+          s387 -> s392 [label="dEmbed"];
+          s388 -> s392 [label="dEmbed"];
+          s389 -> s392 [label="dEmbed"];
+          s390 -> s392 [label="dEmbed"];
+          s391 -> s392 [label="dEmbed"];
+          s214 -> s393 [label="dX8"];
+          s220 -> s393 [label="dX8"];
+          s226 -> s393 [label="dX8"];
+          s384 -> s393 [label="dEmbed"];
+          s385 -> s393 [label="dEmbed"];
+          s386 -> s393 [label="dEmbed"];
+          s387 -> s393 [label="dEmbed"];
+          s388 -> s393 [label="dEmbed"];
+          s389 -> s393 [label="dEmbed"];
+          s390 -> s393 [label="dEmbed"];
+          s391 -> s393 [label="dEmbed"];
+          s392 -> s393 [label="dEmbed"];
+          s237 -> s394 [label="dX7"];
+          s243 -> s394 [label="dX7"];
+          s249 -> s394 [label="dX7"];
+          s384 -> s394 [label="dEmbed"];
+          s385 -> s394 [label="dEmbed"];
+          s386 -> s394 [label="dEmbed"];
+          s387 -> s394 [label="dEmbed"];
+          s388 -> s394 [label="dEmbed"];
+          s389 -> s394 [label="dEmbed"];
+          s390 -> s394 [label="dEmbed"];
+          s391 -> s394 [label="dEmbed"];
+          s392 -> s394 [label="dEmbed"];
+          s393 -> s394 [label="dEmbed"];
+          s260 -> s395 [label="dX6"];
+          s266 -> s395 [label="dX6"];
+          s272 -> s395 [label="dX6"];
+          s384 -> s395 [label="dEmbed"];
+          s385 -> s395 [label="dEmbed"];
+          s386 -> s395 [label="dEmbed"];
+          s387 -> s395 [label="dEmbed"];
+          s388 -> s395 [label="dEmbed"];
+          s389 -> s395 [label="dEmbed"];
+          s390 -> s395 [label="dEmbed"];
+          s391 -> s395 [label="dEmbed"];
+          s392 -> s395 [label="dEmbed"];
+          s393 -> s395 [label="dEmbed"];
+          s394 -> s395 [label="dEmbed"];
+          s283 -> s396 [label="dX5"];
+          s289 -> s396 [label="dX5"];
+          s295 -> s396 [label="dX5"];
+          s384 -> s396 [label="dEmbed"];
+          s385 -> s396 [label="dEmbed"];
+          s386 -> s396 [label="dEmbed"];
+          s387 -> s396 [label="dEmbed"];
+          s388 -> s396 [label="dEmbed"];
+          s389 -> s396 [label="dEmbed"];
+          s390 -> s396 [label="dEmbed"];
+          s391 -> s396 [label="dEmbed"];
+          s392 -> s396 [label="dEmbed"];
+          s393 -> s396 [label="dEmbed"];
+          s394 -> s396 [label="dEmbed"];
+          s395 -> s396 [label="dEmbed"];
+          s306 -> s397 [label="dX4"];
+          s312 -> s397 [label="dX4"];
+          s318 -> s397 [label="dX4"];
+          s384 -> s397 [label="dEmbed"];
+          s385 -> s397 [label="dEmbed"];
+          s386 -> s397 [label="dEmbed"];
+          s387 -> s397 [label="dEmbed"];
+          s388 -> s397 [label="dEmbed"];
+          s389 -> s397 [label="dEmbed"];
+          s390 -> s397 [label="dEmbed"];
+          s391 -> s397 [label="dEmbed"];
+          s392 -> s397 [label="dEmbed"];
+          s393 -> s397 [label="dEmbed"];
+          s394 -> s397 [label="dEmbed"];
+          s395 -> s397 [label="dEmbed"];
+          s396 -> s397 [label="dEmbed"];
+          s329 -> s398 [label="dX3"];
+          s335 -> s398 [label="dX3"];
+          s341 -> s398 [label="dX3"];
+          s384 -> s398 [label="dEmbed"];
+          s385 -> s398 [label="dEmbed"];
+          s386 -> s398 [label="dEmbed"];
+          s387 -> s398 [label="dEmbed"];
+          s388 -> s398 [label="dEmbed"];
+          s389 -> s398 [label="dEmbed"];
+          s390 -> s398 [label="dEmbed"];
+          s391 -> s398 [label="dEmbed"];
+          s392 -> s398 [label="dEmbed"];
+          s393 -> s398 [label="dEmbed"];
+          s394 -> s398 [label="dEmbed"];
+          s395 -> s398 [label="dEmbed"];
+          s396 -> s398 [label="dEmbed"];
+          s397 -> s398 [label="dEmbed"];
+          s352 -> s399 [label="dX2"];
+          s358 -> s399 [label="dX2"];
+          s364 -> s399 [label="dX2"];
+          s384 -> s399 [label="dEmbed"];
+          s385 -> s399 [label="dEmbed"];
+          s386 -> s399 [label="dEmbed"];
+          s387 -> s399 [label="dEmbed"];
+          s388 -> s399 [label="dEmbed"];
+          s389 -> s399 [label="dEmbed"];
+          s390 -> s399 [label="dEmbed"];
+          s391 -> s399 [label="dEmbed"];
+          s392 -> s399 [label="dEmbed"];
+          s393 -> s399 [label="dEmbed"];
+          s394 -> s399 [label="dEmbed"];
+          s395 -> s399 [label="dEmbed"];
+          s396 -> s399 [label="dEmbed"];
+          s397 -> s399 [label="dEmbed"];
+          s398 -> s399 [label="dEmbed"];
+          s373 -> s400 [label="dx"];
+          s378 -> s400 [label="dx"];
+          s383 -> s400 [label="dx"];
+          s384 -> s400 [label="dEmbed"];
+          s385 -> s400 [label="dEmbed"];
+          s386 -> s400 [label="dEmbed"];
+          s387 -> s400 [label="dEmbed"];
+          s388 -> s400 [label="dEmbed"];
+          s389 -> s400 [label="dEmbed"];
+          s390 -> s400 [label="dEmbed"];
+          s391 -> s400 [label="dEmbed"];
+          s392 -> s400 [label="dEmbed"];
+          s393 -> s400 [label="dEmbed"];
+          s394 -> s400 [label="dEmbed"];
+          s395 -> s400 [label="dEmbed"];
+          s396 -> s400 [label="dEmbed"];
+          s397 -> s400 [label="dEmbed"];
+          s398 -> s400 [label="dEmbed"];
+          s399 -> s400 [label="dEmbed"];
+          s384 -> s401 [label="dEmbed"];
+          s385 -> s401 [label="dEmbed"];
+          s386 -> s401 [label="dEmbed"];
+          s387 -> s401 [label="dEmbed"];
+          s388 -> s401 [label="dEmbed"];
+          s389 -> s401 [label="dEmbed"];
+          s390 -> s401 [label="dEmbed"];
+          s391 -> s401 [label="dEmbed"];
+          s392 -> s401 [label="dEmbed"];
+          s393 -> s401 [label="dEmbed"];
+          s394 -> s401 [label="dEmbed"];
+          s395 -> s401 [label="dEmbed"];
+          s396 -> s401 [label="dEmbed"];
+          s397 -> s401 [label="dEmbed"];
+          s398 -> s401 [label="dEmbed"];
+          s399 -> s401 [label="dEmbed"];
+          s400 -> s401 [label="dEmbed"];
           s0 -> n294 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
@@ -5154,515 +4952,388 @@ partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
           s17 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s18 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s19 -> n291 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 -> n287 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 -> n286 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 -> n285 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 -> n285 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n284 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 -> n280 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 -> n280 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 -> n276 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 -> n276 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s48 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s49 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s51 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s52 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s54 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 -> n270 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s56 -> n269 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s57 -> n268 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 -> n268 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 -> n267 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s60 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s62 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s63 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s64 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s65 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s66 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s67 -> n263 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s68 -> n263 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s69 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s70 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s71 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s72 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s73 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s74 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s75 -> n259 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s76 -> n259 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s77 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s78 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s79 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s80 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s81 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s82 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s83 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s84 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s85 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s86 -> n253 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s87 -> n252 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s88 -> n251 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s89 -> n251 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s90 -> n250 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s91 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s92 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s93 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s94 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s95 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s96 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s97 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s98 -> n246 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s99 -> n246 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s100 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s101 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s102 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s103 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s104 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s105 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s106 -> n242 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s107 -> n242 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s108 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s109 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s110 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s111 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s112 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s113 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s114 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s115 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s116 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s117 -> n236 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s118 -> n235 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s119 -> n234 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s120 -> n234 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s121 -> n233 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s122 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s123 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s124 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s125 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s126 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s127 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s128 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s129 -> n229 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s130 -> n229 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s131 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s132 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s133 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s134 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s135 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s136 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s137 -> n225 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s138 -> n225 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s139 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s140 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s141 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s142 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s143 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s144 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s145 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s146 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s147 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s148 -> n219 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s149 -> n218 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s150 -> n217 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s151 -> n217 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s152 -> n216 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s153 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s154 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s155 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s156 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s157 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s158 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s159 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s160 -> n212 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s161 -> n212 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s162 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s163 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s164 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s165 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s166 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s167 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s168 -> n208 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s169 -> n208 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s170 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s171 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s172 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s173 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s174 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s175 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s176 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s177 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s178 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s179 -> n202 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s180 -> n201 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s181 -> n200 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s182 -> n200 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s183 -> n199 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s184 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s185 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s186 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s187 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s188 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s189 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s190 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s191 -> n195 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s192 -> n195 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s193 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s194 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s195 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s196 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s197 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s198 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s199 -> n191 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s200 -> n191 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s201 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s202 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s203 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s204 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s205 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s206 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s207 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s208 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s209 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s210 -> n185 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s211 -> n184 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s212 -> n183 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s213 -> n183 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s214 -> n182 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s215 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s216 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s217 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s218 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s219 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s220 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s221 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s222 -> n178 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s223 -> n178 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s224 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s225 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s226 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s227 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s228 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s229 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s230 -> n174 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s231 -> n174 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s232 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s233 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s234 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s235 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s236 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s237 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s238 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s239 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s240 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s241 -> n168 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s242 -> n167 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s243 -> n166 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s244 -> n166 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s245 -> n165 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s246 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s247 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s248 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s249 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s250 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s251 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s252 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s253 -> n161 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s254 -> n161 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s255 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s256 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s257 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s258 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s259 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s260 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s261 -> n157 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s262 -> n157 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s263 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s264 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s265 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s266 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s267 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s268 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s269 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s270 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s271 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s272 -> n151 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s273 -> n150 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s274 -> n149 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s275 -> n149 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s276 -> n148 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s277 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s278 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s279 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s280 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s281 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s282 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s283 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s284 -> n144 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s285 -> n144 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s286 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s287 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s288 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s289 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s290 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s291 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s292 -> n140 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s293 -> n140 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s294 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s295 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s296 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s297 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s298 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s299 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s300 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s301 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s302 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s303 -> n134 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s304 -> n133 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s305 -> n132 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s306 -> n132 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s307 -> n131 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s308 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s309 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s310 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s311 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s312 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s313 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s314 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s315 -> n127 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s316 -> n127 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s317 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s318 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s319 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s320 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s321 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s322 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s323 -> n123 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s324 -> n123 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s325 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s326 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s327 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s328 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s329 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s330 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s331 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s332 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s333 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s334 -> n117 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s335 -> n116 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s336 -> n115 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s337 -> n115 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s338 -> n114 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s339 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s340 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s341 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s342 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s343 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s344 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s345 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s346 -> n110 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s347 -> n110 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s348 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s349 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s350 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s351 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s352 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s353 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s354 -> n106 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s355 -> n106 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s356 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s357 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s358 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s359 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s360 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s361 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s362 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s363 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s364 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s365 -> n100 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s366 -> n99 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s367 -> n98 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s368 -> n98 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s369 -> n97 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s370 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s371 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s372 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s373 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s374 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s375 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s376 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s377 -> n93 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s378 -> n93 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s379 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s380 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s381 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s382 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s383 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s384 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s385 -> n89 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s386 -> n89 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s387 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s388 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s389 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s390 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s391 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s392 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s393 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s394 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s395 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s396 -> n83 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s397 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s398 -> n81 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s399 -> n81 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s400 -> n80 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s401 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s402 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s403 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s404 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s405 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s406 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s407 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s408 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s409 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s410 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s411 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s412 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s413 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s414 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s415 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s416 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s417 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s418 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s419 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s420 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s421 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s422 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s423 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s424 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s425 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s426 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s427 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s428 -> n65 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s429 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s430 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s431 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s432 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s433 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s434 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s435 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s436 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s437 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s438 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s439 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s440 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s441 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s442 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s443 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s444 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s445 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s446 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s447 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s448 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s449 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s450 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s451 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s452 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s453 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s454 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s455 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s456 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s457 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s458 -> n49 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s459 -> n48 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s460 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s461 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s462 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s463 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s464 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s465 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s466 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s467 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s468 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s469 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s470 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s471 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s472 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s473 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s474 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s475 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s476 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s477 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s478 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s479 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s480 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s481 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s482 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s483 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s484 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s485 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s486 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s487 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s488 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s489 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s490 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s491 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s492 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s493 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s494 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s495 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s496 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s497 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s498 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s499 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s500 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s501 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s502 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s503 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s504 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s505 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s506 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s507 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s508 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s509 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s510 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s511 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s512 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s513 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s514 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s515 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s516 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s517 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s518 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s519 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s520 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s521 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s522 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s523 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s524 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s525 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s526 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s527 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s528 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n287 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n286 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n284 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n270 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n269 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n267 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s51 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s52 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s53 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s54 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s55 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s56 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s57 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s58 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s59 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s60 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s61 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s62 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s63 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s64 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s65 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s66 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s67 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s68 -> n253 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s69 -> n252 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s70 -> n250 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s71 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s72 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s73 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s74 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s75 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s76 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s77 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s78 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s79 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s80 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s81 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s82 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s83 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s84 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s85 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s86 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s87 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s88 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s89 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s90 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s91 -> n236 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s92 -> n235 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s93 -> n233 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s94 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s95 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s96 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s97 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s98 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s99 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s100 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s101 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s102 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s103 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s104 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s105 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s106 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s107 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s108 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s109 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s110 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s111 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s112 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s113 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s114 -> n219 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s115 -> n218 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s116 -> n216 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s117 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s118 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s119 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s120 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s121 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s122 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s123 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s124 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s125 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s126 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s127 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s128 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s129 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s130 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s131 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s132 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s133 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s134 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s135 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s136 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s137 -> n202 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s138 -> n201 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s139 -> n199 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s140 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s141 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s142 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s143 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s144 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s145 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s146 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s147 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s148 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s149 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s150 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s151 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s152 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s153 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s154 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s155 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s156 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s157 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s158 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s159 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s160 -> n185 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s161 -> n184 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s162 -> n182 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s163 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s164 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s165 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s166 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s167 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s168 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s169 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s170 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s171 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s172 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s173 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s174 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s175 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s176 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s177 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s178 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s179 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s180 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s181 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s182 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s183 -> n168 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s184 -> n167 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s185 -> n165 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s186 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s187 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s188 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s189 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s190 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s191 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s192 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s193 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s194 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s195 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s196 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s197 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s198 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s199 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s200 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s201 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s202 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s203 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s204 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s205 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s206 -> n151 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s207 -> n150 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s208 -> n148 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s209 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s210 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s211 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s212 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s213 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s214 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s215 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s216 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s217 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s218 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s219 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s220 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s221 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s222 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s223 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s224 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s225 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s226 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s227 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s228 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s229 -> n134 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s230 -> n133 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s231 -> n131 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s232 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s233 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s234 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s235 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s236 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s237 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s238 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s239 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s240 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s241 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s242 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s243 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s244 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s245 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s246 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s247 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s248 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s249 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s250 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s251 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s252 -> n117 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s253 -> n116 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s254 -> n114 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s255 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s256 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s257 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s258 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s259 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s260 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s261 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s262 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s263 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s264 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s265 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s266 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s267 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s268 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s269 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s270 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s271 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s272 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s273 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s274 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s275 -> n100 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s276 -> n99 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s277 -> n97 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s278 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s279 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s280 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s281 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s282 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s283 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s284 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s285 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s286 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s287 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s288 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s289 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s290 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s291 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s292 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s293 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s294 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s295 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s296 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s297 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s298 -> n83 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s299 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s300 -> n80 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s301 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s302 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s303 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s304 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s305 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s306 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s307 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s308 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s309 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s310 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s311 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s312 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s313 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s314 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s315 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s316 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s317 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s318 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s319 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s320 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s321 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s322 -> n65 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s323 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s324 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s325 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s326 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s327 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s328 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s329 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s330 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s331 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s332 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s333 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s334 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s335 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s336 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s337 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s338 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s339 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s340 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s341 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s342 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s343 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s344 -> n49 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s345 -> n48 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s346 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s347 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s348 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s349 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s350 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s351 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s352 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s353 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s354 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s355 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s356 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s357 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s358 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s359 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s360 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s361 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s362 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s363 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s364 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s365 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s366 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s367 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s368 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s369 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s370 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s371 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s372 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s373 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s374 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s375 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s376 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s377 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s378 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s379 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s380 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s381 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s382 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s383 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s384 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s385 -> n17 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s386 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s387 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s388 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s389 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s390 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s391 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s392 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s393 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s394 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s395 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s396 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s397 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s398 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s399 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s400 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s401 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -5687,260 +5358,196 @@ partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
           n17["x16<br/>Unstack [B, 24]"]:::forward
           n19["updateX<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n20["updateH<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n21["add21<br/>Add [B, 128]"]:::forward
           n22["z<br/>Sigmoid [B, 128]"]:::forward
           n23["resetX<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n24["resetH<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n25["add25<br/>Add [B, 128]"]:::forward
           n26["r_<br/>Sigmoid [B, 128]"]:::forward
           n27["candidateX<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n28["candidateH<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n29["multiply29<br/>Multiply [B, 128]"]:::forward
-          n30["add30<br/>Add [B, 128]"]:::forward
           n31["candidate<br/>Tanh [B, 128]"]:::forward
           n32["affine32<br/>Scale [B, 128]"]:::forward
           n34["multiply34<br/>Multiply [B, 128]"]:::forward
-          n35["h2<br/>Add [B, 128]"]:::forward
           n36["updateX2<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n37["updateH2<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n38["add38<br/>Add [B, 128]"]:::forward
           n39["z2<br/>Sigmoid [B, 128]"]:::forward
           n40["resetX2<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n41["resetH2<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n42["add42<br/>Add [B, 128]"]:::forward
           n43["r_2<br/>Sigmoid [B, 128]"]:::forward
           n44["candidateX2<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n45["candidateH2<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n46["multiply46<br/>Multiply [B, 128]"]:::forward
-          n47["add47<br/>Add [B, 128]"]:::forward
           n48["candidate2<br/>Tanh [B, 128]"]:::forward
           n49["affine49<br/>Scale [B, 128]"]:::forward
           n51["multiply51<br/>Multiply [B, 128]"]:::forward
-          n52["h3<br/>Add [B, 128]"]:::forward
           n53["updateX3<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n54["updateH3<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n55["add55<br/>Add [B, 128]"]:::forward
           n56["z3<br/>Sigmoid [B, 128]"]:::forward
           n57["resetX3<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n58["resetH3<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n59["add59<br/>Add [B, 128]"]:::forward
           n60["r_3<br/>Sigmoid [B, 128]"]:::forward
           n61["candidateX3<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n62["candidateH3<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n63["multiply63<br/>Multiply [B, 128]"]:::forward
-          n64["add64<br/>Add [B, 128]"]:::forward
           n65["candidate3<br/>Tanh [B, 128]"]:::forward
           n66["affine66<br/>Scale [B, 128]"]:::forward
           n68["multiply68<br/>Multiply [B, 128]"]:::forward
-          n69["h4<br/>Add [B, 128]"]:::forward
           n70["updateX4<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n71["updateH4<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n72["add72<br/>Add [B, 128]"]:::forward
           n73["z4<br/>Sigmoid [B, 128]"]:::forward
           n74["resetX4<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n75["resetH4<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n76["add76<br/>Add [B, 128]"]:::forward
           n77["r_4<br/>Sigmoid [B, 128]"]:::forward
           n78["candidateX4<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n79["candidateH4<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n80["multiply80<br/>Multiply [B, 128]"]:::forward
-          n81["add81<br/>Add [B, 128]"]:::forward
           n82["candidate4<br/>Tanh [B, 128]"]:::forward
           n83["affine83<br/>Scale [B, 128]"]:::forward
           n85["multiply85<br/>Multiply [B, 128]"]:::forward
-          n86["h5<br/>Add [B, 128]"]:::forward
           n87["updateX5<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n88["updateH5<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n89["add89<br/>Add [B, 128]"]:::forward
           n90["z5<br/>Sigmoid [B, 128]"]:::forward
           n91["resetX5<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n92["resetH5<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n93["add93<br/>Add [B, 128]"]:::forward
           n94["r_5<br/>Sigmoid [B, 128]"]:::forward
           n95["candidateX5<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n96["candidateH5<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n97["multiply97<br/>Multiply [B, 128]"]:::forward
-          n98["add98<br/>Add [B, 128]"]:::forward
           n99["candidate5<br/>Tanh [B, 128]"]:::forward
           n100["affine100<br/>Scale [B, 128]"]:::forward
           n102["multiply102<br/>Multiply [B, 128]"]:::forward
-          n103["h6<br/>Add [B, 128]"]:::forward
           n104["updateX6<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n105["updateH6<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n106["add106<br/>Add [B, 128]"]:::forward
           n107["z6<br/>Sigmoid [B, 128]"]:::forward
           n108["resetX6<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n109["resetH6<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n110["add110<br/>Add [B, 128]"]:::forward
           n111["r_6<br/>Sigmoid [B, 128]"]:::forward
           n112["candidateX6<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n113["candidateH6<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n114["multiply114<br/>Multiply [B, 128]"]:::forward
-          n115["add115<br/>Add [B, 128]"]:::forward
           n116["candidate6<br/>Tanh [B, 128]"]:::forward
           n117["affine117<br/>Scale [B, 128]"]:::forward
           n119["multiply119<br/>Multiply [B, 128]"]:::forward
-          n120["h7<br/>Add [B, 128]"]:::forward
           n121["updateX7<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n122["updateH7<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n123["add123<br/>Add [B, 128]"]:::forward
           n124["z7<br/>Sigmoid [B, 128]"]:::forward
           n125["resetX7<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n126["resetH7<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n127["add127<br/>Add [B, 128]"]:::forward
           n128["r_7<br/>Sigmoid [B, 128]"]:::forward
           n129["candidateX7<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n130["candidateH7<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n131["multiply131<br/>Multiply [B, 128]"]:::forward
-          n132["add132<br/>Add [B, 128]"]:::forward
           n133["candidate7<br/>Tanh [B, 128]"]:::forward
           n134["affine134<br/>Scale [B, 128]"]:::forward
           n136["multiply136<br/>Multiply [B, 128]"]:::forward
-          n137["h8<br/>Add [B, 128]"]:::forward
           n138["updateX8<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n139["updateH8<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n140["add140<br/>Add [B, 128]"]:::forward
           n141["z8<br/>Sigmoid [B, 128]"]:::forward
           n142["resetX8<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n143["resetH8<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n144["add144<br/>Add [B, 128]"]:::forward
           n145["r_8<br/>Sigmoid [B, 128]"]:::forward
           n146["candidateX8<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n147["candidateH8<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n148["multiply148<br/>Multiply [B, 128]"]:::forward
-          n149["add149<br/>Add [B, 128]"]:::forward
           n150["candidate8<br/>Tanh [B, 128]"]:::forward
           n151["affine151<br/>Scale [B, 128]"]:::forward
           n153["multiply153<br/>Multiply [B, 128]"]:::forward
-          n154["h9<br/>Add [B, 128]"]:::forward
           n155["updateX9<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n156["updateH9<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n157["add157<br/>Add [B, 128]"]:::forward
           n158["z9<br/>Sigmoid [B, 128]"]:::forward
           n159["resetX9<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n160["resetH9<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n161["add161<br/>Add [B, 128]"]:::forward
           n162["r_9<br/>Sigmoid [B, 128]"]:::forward
           n163["candidateX9<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n164["candidateH9<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n165["multiply165<br/>Multiply [B, 128]"]:::forward
-          n166["add166<br/>Add [B, 128]"]:::forward
           n167["candidate9<br/>Tanh [B, 128]"]:::forward
           n168["affine168<br/>Scale [B, 128]"]:::forward
           n170["multiply170<br/>Multiply [B, 128]"]:::forward
-          n171["h10<br/>Add [B, 128]"]:::forward
           n172["updateX10<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n173["updateH10<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n174["add174<br/>Add [B, 128]"]:::forward
           n175["z10<br/>Sigmoid [B, 128]"]:::forward
           n176["resetX10<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n177["resetH10<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n178["add178<br/>Add [B, 128]"]:::forward
           n179["r_10<br/>Sigmoid [B, 128]"]:::forward
           n180["candidateX10<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n181["candidateH10<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n182["multiply182<br/>Multiply [B, 128]"]:::forward
-          n183["add183<br/>Add [B, 128]"]:::forward
           n184["candidate10<br/>Tanh [B, 128]"]:::forward
           n185["affine185<br/>Scale [B, 128]"]:::forward
           n187["multiply187<br/>Multiply [B, 128]"]:::forward
-          n188["h11<br/>Add [B, 128]"]:::forward
           n189["updateX11<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n190["updateH11<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n191["add191<br/>Add [B, 128]"]:::forward
           n192["z11<br/>Sigmoid [B, 128]"]:::forward
           n193["resetX11<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n194["resetH11<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n195["add195<br/>Add [B, 128]"]:::forward
           n196["r_11<br/>Sigmoid [B, 128]"]:::forward
           n197["candidateX11<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n198["candidateH11<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n199["multiply199<br/>Multiply [B, 128]"]:::forward
-          n200["add200<br/>Add [B, 128]"]:::forward
           n201["candidate11<br/>Tanh [B, 128]"]:::forward
           n202["affine202<br/>Scale [B, 128]"]:::forward
           n204["multiply204<br/>Multiply [B, 128]"]:::forward
-          n205["h12<br/>Add [B, 128]"]:::forward
           n206["updateX12<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n207["updateH12<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n208["add208<br/>Add [B, 128]"]:::forward
           n209["z12<br/>Sigmoid [B, 128]"]:::forward
           n210["resetX12<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n211["resetH12<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n212["add212<br/>Add [B, 128]"]:::forward
           n213["r_12<br/>Sigmoid [B, 128]"]:::forward
           n214["candidateX12<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n215["candidateH12<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n216["multiply216<br/>Multiply [B, 128]"]:::forward
-          n217["add217<br/>Add [B, 128]"]:::forward
           n218["candidate12<br/>Tanh [B, 128]"]:::forward
           n219["affine219<br/>Scale [B, 128]"]:::forward
           n221["multiply221<br/>Multiply [B, 128]"]:::forward
-          n222["h13<br/>Add [B, 128]"]:::forward
           n223["updateX13<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n224["updateH13<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n225["add225<br/>Add [B, 128]"]:::forward
           n226["z13<br/>Sigmoid [B, 128]"]:::forward
           n227["resetX13<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n228["resetH13<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n229["add229<br/>Add [B, 128]"]:::forward
           n230["r_13<br/>Sigmoid [B, 128]"]:::forward
           n231["candidateX13<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n232["candidateH13<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n233["multiply233<br/>Multiply [B, 128]"]:::forward
-          n234["add234<br/>Add [B, 128]"]:::forward
           n235["candidate13<br/>Tanh [B, 128]"]:::forward
           n236["affine236<br/>Scale [B, 128]"]:::forward
           n238["multiply238<br/>Multiply [B, 128]"]:::forward
-          n239["h14<br/>Add [B, 128]"]:::forward
           n240["updateX14<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n241["updateH14<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n242["add242<br/>Add [B, 128]"]:::forward
           n243["z14<br/>Sigmoid [B, 128]"]:::forward
           n244["resetX14<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n245["resetH14<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n246["add246<br/>Add [B, 128]"]:::forward
           n247["r_14<br/>Sigmoid [B, 128]"]:::forward
           n248["candidateX14<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n249["candidateH14<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n250["multiply250<br/>Multiply [B, 128]"]:::forward
-          n251["add251<br/>Add [B, 128]"]:::forward
           n252["candidate14<br/>Tanh [B, 128]"]:::forward
           n253["affine253<br/>Scale [B, 128]"]:::forward
           n255["multiply255<br/>Multiply [B, 128]"]:::forward
-          n256["h15<br/>Add [B, 128]"]:::forward
           n257["updateX15<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n258["updateH15<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n259["add259<br/>Add [B, 128]"]:::forward
           n260["z15<br/>Sigmoid [B, 128]"]:::forward
           n261["resetX15<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n262["resetH15<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n263["add263<br/>Add [B, 128]"]:::forward
           n264["r_15<br/>Sigmoid [B, 128]"]:::forward
           n265["candidateX15<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n266["candidateH15<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n267["multiply267<br/>Multiply [B, 128]"]:::forward
-          n268["add268<br/>Add [B, 128]"]:::forward
           n269["candidate15<br/>Tanh [B, 128]"]:::forward
           n270["affine270<br/>Scale [B, 128]"]:::forward
           n272["multiply272<br/>Multiply [B, 128]"]:::forward
-          n273["h16<br/>Add [B, 128]"]:::forward
           n274["updateX16<br/>Dense #quot;update.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n275["updateH16<br/>Dense #quot;update.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n276["add276<br/>Add [B, 128]"]:::forward
           n277["z16<br/>Sigmoid [B, 128]"]:::forward
           n278["resetX16<br/>Dense #quot;reset.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n279["resetH16<br/>Dense #quot;reset.h#quot; [B, 128]<br/>16,384 parameters"]:::forward
-          n280["add280<br/>Add [B, 128]"]:::forward
           n281["r_16<br/>Sigmoid [B, 128]"]:::forward
           n282["candidateX16<br/>Dense #quot;candidate.x#quot; [B, 128]<br/>3,200 parameters"]:::forward
           n283["candidateH16<br/>Dense #quot;candidate.h#quot; [B, 128]<br/>16,512 parameters"]:::forward
           n284["multiply284<br/>Multiply [B, 128]"]:::forward
-          n285["add285<br/>Add [B, 128]"]:::forward
           n286["candidate16<br/>Tanh [B, 128]"]:::forward
           n287["affine287<br/>Scale [B, 128]"]:::forward
           n289["multiply289<br/>Multiply [B, 128]"]:::forward
-          n290["h17<br/>Add [B, 128]"]:::forward
           n291["stack291<br/>Stack [B, 16, 128]"]:::forward
           n292["head<br/>Dense #quot;head#quot; [B, 16, 32]<br/>4,128 parameters"]:::forward
           n294["softmaxCrossEntropy294<br/>SoftmaxCrossEntropy scalar"]:::forward
@@ -5964,515 +5571,388 @@ partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
           s17["229. Stack backward<br/>→ dH15"]:::backward
           s18["230. Stack backward<br/>→ dH16"]:::backward
           s19["231. Stack backward<br/>→ dH17"]:::backward
-          s20["232. Add backward<br/>→ dMultiply288"]:::backward
-          s21["233. Add backward<br/>→ dMultiply289"]:::backward
-          s22["234. Multiply backward<br/>→ dZ16"]:::backward
-          s23["235. Multiply backward<br/>→ dH16"]:::backward
-          s24["236. Multiply backward + Scale backward<br/>→ dZ16"]:::backward
-          s25["237. Multiply backward + Tanh backward<br/>→ dAdd285"]:::backward
-          s26["238. Add backward<br/>→ dCandidateX16"]:::backward
-          s27["239. Add backward<br/>→ dMultiply284"]:::backward
-          s28["240. Multiply backward<br/>→ dCandidateH16"]:::backward
-          s29["241. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s30["242. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s31["243. dense candidate.h dx<br/>→ dH16"]:::backward
-          s32["244. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s33["245. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s34["246. dense candidate.x dx<br/>→ dX16"]:::backward
-          s35["247. Multiply backward + Sigmoid backward<br/>→ dAdd280"]:::backward
-          s36["248. Add backward<br/>→ dResetX16"]:::backward
-          s37["249. Add backward<br/>→ dResetH16"]:::backward
-          s38["250. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s39["251. dense reset.h dx<br/>→ dH16"]:::backward
-          s40["252. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s41["253. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s42["254. dense reset.x dx<br/>→ dX16"]:::backward
-          s43["255. Sigmoid backward<br/>→ dAdd276"]:::backward
-          s44["256. Add backward<br/>→ dUpdateX16"]:::backward
-          s45["257. Add backward<br/>→ dUpdateH16"]:::backward
-          s46["258. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s47["259. dense update.h dx<br/>→ dH16"]:::backward
-          s48["260. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s49["261. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s50["262. dense update.x dx<br/>→ dX16"]:::backward
-          s51["263. Add backward<br/>→ dMultiply271"]:::backward
-          s52["264. Add backward<br/>→ dMultiply272"]:::backward
-          s53["265. Multiply backward<br/>→ dZ15"]:::backward
-          s54["266. Multiply backward<br/>→ dH15"]:::backward
-          s55["267. Multiply backward + Scale backward<br/>→ dZ15"]:::backward
-          s56["268. Multiply backward + Tanh backward<br/>→ dAdd268"]:::backward
-          s57["269. Add backward<br/>→ dCandidateX15"]:::backward
-          s58["270. Add backward<br/>→ dMultiply267"]:::backward
-          s59["271. Multiply backward<br/>→ dCandidateH15"]:::backward
-          s60["272. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s61["273. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s62["274. dense candidate.h dx<br/>→ dH15"]:::backward
-          s63["275. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s64["276. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s65["277. dense candidate.x dx<br/>→ dX15"]:::backward
-          s66["278. Multiply backward + Sigmoid backward<br/>→ dAdd263"]:::backward
-          s67["279. Add backward<br/>→ dResetX15"]:::backward
-          s68["280. Add backward<br/>→ dResetH15"]:::backward
-          s69["281. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s70["282. dense reset.h dx<br/>→ dH15"]:::backward
-          s71["283. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s72["284. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s73["285. dense reset.x dx<br/>→ dX15"]:::backward
-          s74["286. Sigmoid backward<br/>→ dAdd259"]:::backward
-          s75["287. Add backward<br/>→ dUpdateX15"]:::backward
-          s76["288. Add backward<br/>→ dUpdateH15"]:::backward
-          s77["289. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s78["290. dense update.h dx<br/>→ dH15"]:::backward
-          s79["291. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s80["292. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s81["293. dense update.x dx<br/>→ dX15"]:::backward
-          s82["294. Add backward<br/>→ dMultiply254"]:::backward
-          s83["295. Add backward<br/>→ dMultiply255"]:::backward
-          s84["296. Multiply backward<br/>→ dZ14"]:::backward
-          s85["297. Multiply backward<br/>→ dH14"]:::backward
-          s86["298. Multiply backward + Scale backward<br/>→ dZ14"]:::backward
-          s87["299. Multiply backward + Tanh backward<br/>→ dAdd251"]:::backward
-          s88["300. Add backward<br/>→ dCandidateX14"]:::backward
-          s89["301. Add backward<br/>→ dMultiply250"]:::backward
-          s90["302. Multiply backward<br/>→ dCandidateH14"]:::backward
-          s91["303. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s92["304. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s93["305. dense candidate.h dx<br/>→ dH14"]:::backward
-          s94["306. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s95["307. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s96["308. dense candidate.x dx<br/>→ dX14"]:::backward
-          s97["309. Multiply backward + Sigmoid backward<br/>→ dAdd246"]:::backward
-          s98["310. Add backward<br/>→ dResetX14"]:::backward
-          s99["311. Add backward<br/>→ dResetH14"]:::backward
-          s100["312. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s101["313. dense reset.h dx<br/>→ dH14"]:::backward
-          s102["314. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s103["315. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s104["316. dense reset.x dx<br/>→ dX14"]:::backward
-          s105["317. Sigmoid backward<br/>→ dAdd242"]:::backward
-          s106["318. Add backward<br/>→ dUpdateX14"]:::backward
-          s107["319. Add backward<br/>→ dUpdateH14"]:::backward
-          s108["320. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s109["321. dense update.h dx<br/>→ dH14"]:::backward
-          s110["322. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s111["323. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s112["324. dense update.x dx<br/>→ dX14"]:::backward
-          s113["325. Add backward<br/>→ dMultiply237"]:::backward
-          s114["326. Add backward<br/>→ dMultiply238"]:::backward
-          s115["327. Multiply backward<br/>→ dZ13"]:::backward
-          s116["328. Multiply backward<br/>→ dH13"]:::backward
-          s117["329. Multiply backward + Scale backward<br/>→ dZ13"]:::backward
-          s118["330. Multiply backward + Tanh backward<br/>→ dAdd234"]:::backward
-          s119["331. Add backward<br/>→ dCandidateX13"]:::backward
-          s120["332. Add backward<br/>→ dMultiply233"]:::backward
-          s121["333. Multiply backward<br/>→ dCandidateH13"]:::backward
-          s122["334. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s123["335. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s124["336. dense candidate.h dx<br/>→ dH13"]:::backward
-          s125["337. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s126["338. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s127["339. dense candidate.x dx<br/>→ dX13"]:::backward
-          s128["340. Multiply backward + Sigmoid backward<br/>→ dAdd229"]:::backward
-          s129["341. Add backward<br/>→ dResetX13"]:::backward
-          s130["342. Add backward<br/>→ dResetH13"]:::backward
-          s131["343. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s132["344. dense reset.h dx<br/>→ dH13"]:::backward
-          s133["345. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s134["346. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s135["347. dense reset.x dx<br/>→ dX13"]:::backward
-          s136["348. Sigmoid backward<br/>→ dAdd225"]:::backward
-          s137["349. Add backward<br/>→ dUpdateX13"]:::backward
-          s138["350. Add backward<br/>→ dUpdateH13"]:::backward
-          s139["351. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s140["352. dense update.h dx<br/>→ dH13"]:::backward
-          s141["353. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s142["354. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s143["355. dense update.x dx<br/>→ dX13"]:::backward
-          s144["356. Add backward<br/>→ dMultiply220"]:::backward
-          s145["357. Add backward<br/>→ dMultiply221"]:::backward
-          s146["358. Multiply backward<br/>→ dZ12"]:::backward
-          s147["359. Multiply backward<br/>→ dH12"]:::backward
-          s148["360. Multiply backward + Scale backward<br/>→ dZ12"]:::backward
-          s149["361. Multiply backward + Tanh backward<br/>→ dAdd217"]:::backward
-          s150["362. Add backward<br/>→ dCandidateX12"]:::backward
-          s151["363. Add backward<br/>→ dMultiply216"]:::backward
-          s152["364. Multiply backward<br/>→ dCandidateH12"]:::backward
-          s153["365. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s154["366. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s155["367. dense candidate.h dx<br/>→ dH12"]:::backward
-          s156["368. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s157["369. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s158["370. dense candidate.x dx<br/>→ dX12"]:::backward
-          s159["371. Multiply backward + Sigmoid backward<br/>→ dAdd212"]:::backward
-          s160["372. Add backward<br/>→ dResetX12"]:::backward
-          s161["373. Add backward<br/>→ dResetH12"]:::backward
-          s162["374. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s163["375. dense reset.h dx<br/>→ dH12"]:::backward
-          s164["376. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s165["377. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s166["378. dense reset.x dx<br/>→ dX12"]:::backward
-          s167["379. Sigmoid backward<br/>→ dAdd208"]:::backward
-          s168["380. Add backward<br/>→ dUpdateX12"]:::backward
-          s169["381. Add backward<br/>→ dUpdateH12"]:::backward
-          s170["382. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s171["383. dense update.h dx<br/>→ dH12"]:::backward
-          s172["384. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s173["385. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s174["386. dense update.x dx<br/>→ dX12"]:::backward
-          s175["387. Add backward<br/>→ dMultiply203"]:::backward
-          s176["388. Add backward<br/>→ dMultiply204"]:::backward
-          s177["389. Multiply backward<br/>→ dZ11"]:::backward
-          s178["390. Multiply backward<br/>→ dH11"]:::backward
-          s179["391. Multiply backward + Scale backward<br/>→ dZ11"]:::backward
-          s180["392. Multiply backward + Tanh backward<br/>→ dAdd200"]:::backward
-          s181["393. Add backward<br/>→ dCandidateX11"]:::backward
-          s182["394. Add backward<br/>→ dMultiply199"]:::backward
-          s183["395. Multiply backward<br/>→ dCandidateH11"]:::backward
-          s184["396. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s185["397. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s186["398. dense candidate.h dx<br/>→ dH11"]:::backward
-          s187["399. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s188["400. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s189["401. dense candidate.x dx<br/>→ dX11"]:::backward
-          s190["402. Multiply backward + Sigmoid backward<br/>→ dAdd195"]:::backward
-          s191["403. Add backward<br/>→ dResetX11"]:::backward
-          s192["404. Add backward<br/>→ dResetH11"]:::backward
+          s20["232. Multiply backward<br/>→ dZ16"]:::backward
+          s21["233. Multiply backward<br/>→ dH16"]:::backward
+          s22["234. Multiply backward + Scale backward<br/>→ dZ16"]:::backward
+          s23["235. Multiply backward + Tanh backward<br/>→ dAdd285"]:::backward
+          s24["236. Multiply backward<br/>→ dCandidateH16"]:::backward
+          s25["237. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s26["238. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s27["239. dense candidate.h dx<br/>→ dH16"]:::backward
+          s28["240. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s29["241. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s30["242. dense candidate.x dx<br/>→ dX16"]:::backward
+          s31["243. Multiply backward + Sigmoid backward<br/>→ dAdd280"]:::backward
+          s32["244. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s33["245. dense reset.h dx<br/>→ dH16"]:::backward
+          s34["246. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s35["247. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s36["248. dense reset.x dx<br/>→ dX16"]:::backward
+          s37["249. Sigmoid backward<br/>→ dAdd276"]:::backward
+          s38["250. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s39["251. dense update.h dx<br/>→ dH16"]:::backward
+          s40["252. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s41["253. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s42["254. dense update.x dx<br/>→ dX16"]:::backward
+          s43["255. Multiply backward<br/>→ dZ15"]:::backward
+          s44["256. Multiply backward<br/>→ dH15"]:::backward
+          s45["257. Multiply backward + Scale backward<br/>→ dZ15"]:::backward
+          s46["258. Multiply backward + Tanh backward<br/>→ dAdd268"]:::backward
+          s47["259. Multiply backward<br/>→ dCandidateH15"]:::backward
+          s48["260. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s49["261. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s50["262. dense candidate.h dx<br/>→ dH15"]:::backward
+          s51["263. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s52["264. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s53["265. dense candidate.x dx<br/>→ dX15"]:::backward
+          s54["266. Multiply backward + Sigmoid backward<br/>→ dAdd263"]:::backward
+          s55["267. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s56["268. dense reset.h dx<br/>→ dH15"]:::backward
+          s57["269. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s58["270. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s59["271. dense reset.x dx<br/>→ dX15"]:::backward
+          s60["272. Sigmoid backward<br/>→ dAdd259"]:::backward
+          s61["273. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s62["274. dense update.h dx<br/>→ dH15"]:::backward
+          s63["275. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s64["276. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s65["277. dense update.x dx<br/>→ dX15"]:::backward
+          s66["278. Multiply backward<br/>→ dZ14"]:::backward
+          s67["279. Multiply backward<br/>→ dH14"]:::backward
+          s68["280. Multiply backward + Scale backward<br/>→ dZ14"]:::backward
+          s69["281. Multiply backward + Tanh backward<br/>→ dAdd251"]:::backward
+          s70["282. Multiply backward<br/>→ dCandidateH14"]:::backward
+          s71["283. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s72["284. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s73["285. dense candidate.h dx<br/>→ dH14"]:::backward
+          s74["286. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s75["287. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s76["288. dense candidate.x dx<br/>→ dX14"]:::backward
+          s77["289. Multiply backward + Sigmoid backward<br/>→ dAdd246"]:::backward
+          s78["290. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s79["291. dense reset.h dx<br/>→ dH14"]:::backward
+          s80["292. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s81["293. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s82["294. dense reset.x dx<br/>→ dX14"]:::backward
+          s83["295. Sigmoid backward<br/>→ dAdd242"]:::backward
+          s84["296. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s85["297. dense update.h dx<br/>→ dH14"]:::backward
+          s86["298. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s87["299. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s88["300. dense update.x dx<br/>→ dX14"]:::backward
+          s89["301. Multiply backward<br/>→ dZ13"]:::backward
+          s90["302. Multiply backward<br/>→ dH13"]:::backward
+          s91["303. Multiply backward + Scale backward<br/>→ dZ13"]:::backward
+          s92["304. Multiply backward + Tanh backward<br/>→ dAdd234"]:::backward
+          s93["305. Multiply backward<br/>→ dCandidateH13"]:::backward
+          s94["306. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s95["307. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s96["308. dense candidate.h dx<br/>→ dH13"]:::backward
+          s97["309. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s98["310. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s99["311. dense candidate.x dx<br/>→ dX13"]:::backward
+          s100["312. Multiply backward + Sigmoid backward<br/>→ dAdd229"]:::backward
+          s101["313. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s102["314. dense reset.h dx<br/>→ dH13"]:::backward
+          s103["315. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s104["316. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s105["317. dense reset.x dx<br/>→ dX13"]:::backward
+          s106["318. Sigmoid backward<br/>→ dAdd225"]:::backward
+          s107["319. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s108["320. dense update.h dx<br/>→ dH13"]:::backward
+          s109["321. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s110["322. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s111["323. dense update.x dx<br/>→ dX13"]:::backward
+          s112["324. Multiply backward<br/>→ dZ12"]:::backward
+          s113["325. Multiply backward<br/>→ dH12"]:::backward
+          s114["326. Multiply backward + Scale backward<br/>→ dZ12"]:::backward
+          s115["327. Multiply backward + Tanh backward<br/>→ dAdd217"]:::backward
+          s116["328. Multiply backward<br/>→ dCandidateH12"]:::backward
+          s117["329. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s118["330. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s119["331. dense candidate.h dx<br/>→ dH12"]:::backward
+          s120["332. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s121["333. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s122["334. dense candidate.x dx<br/>→ dX12"]:::backward
+          s123["335. Multiply backward + Sigmoid backward<br/>→ dAdd212"]:::backward
+          s124["336. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s125["337. dense reset.h dx<br/>→ dH12"]:::backward
+          s126["338. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s127["339. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s128["340. dense reset.x dx<br/>→ dX12"]:::backward
+          s129["341. Sigmoid backward<br/>→ dAdd208"]:::backward
+          s130["342. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s131["343. dense update.h dx<br/>→ dH12"]:::backward
+          s132["344. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s133["345. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s134["346. dense update.x dx<br/>→ dX12"]:::backward
+          s135["347. Multiply backward<br/>→ dZ11"]:::backward
+          s136["348. Multiply backward<br/>→ dH11"]:::backward
+          s137["349. Multiply backward + Scale backward<br/>→ dZ11"]:::backward
+          s138["350. Multiply backward + Tanh backward<br/>→ dAdd200"]:::backward
+          s139["351. Multiply backward<br/>→ dCandidateH11"]:::backward
+          s140["352. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s141["353. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s142["354. dense candidate.h dx<br/>→ dH11"]:::backward
+          s143["355. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s144["356. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s145["357. dense candidate.x dx<br/>→ dX11"]:::backward
+          s146["358. Multiply backward + Sigmoid backward<br/>→ dAdd195"]:::backward
+          s147["359. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s148["360. dense reset.h dx<br/>→ dH11"]:::backward
+          s149["361. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s150["362. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s151["363. dense reset.x dx<br/>→ dX11"]:::backward
+          s152["364. Sigmoid backward<br/>→ dAdd191"]:::backward
+          s153["365. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s154["366. dense update.h dx<br/>→ dH11"]:::backward
+          s155["367. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s156["368. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s157["369. dense update.x dx<br/>→ dX11"]:::backward
+          s158["370. Multiply backward<br/>→ dZ10"]:::backward
+          s159["371. Multiply backward<br/>→ dH10"]:::backward
+          s160["372. Multiply backward + Scale backward<br/>→ dZ10"]:::backward
+          s161["373. Multiply backward + Tanh backward<br/>→ dAdd183"]:::backward
+          s162["374. Multiply backward<br/>→ dCandidateH10"]:::backward
+          s163["375. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s164["376. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s165["377. dense candidate.h dx<br/>→ dH10"]:::backward
+          s166["378. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s167["379. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s168["380. dense candidate.x dx<br/>→ dX10"]:::backward
+          s169["381. Multiply backward + Sigmoid backward<br/>→ dAdd178"]:::backward
+          s170["382. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s171["383. dense reset.h dx<br/>→ dH10"]:::backward
+          s172["384. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s173["385. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s174["386. dense reset.x dx<br/>→ dX10"]:::backward
+          s175["387. Sigmoid backward<br/>→ dAdd174"]:::backward
+          s176["388. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s177["389. dense update.h dx<br/>→ dH10"]:::backward
+          s178["390. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s179["391. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s180["392. dense update.x dx<br/>→ dX10"]:::backward
+          s181["393. Multiply backward<br/>→ dZ9"]:::backward
+          s182["394. Multiply backward<br/>→ dH9"]:::backward
+          s183["395. Multiply backward + Scale backward<br/>→ dZ9"]:::backward
+          s184["396. Multiply backward + Tanh backward<br/>→ dAdd166"]:::backward
+          s185["397. Multiply backward<br/>→ dCandidateH9"]:::backward
+          s186["398. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s187["399. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s188["400. dense candidate.h dx<br/>→ dH9"]:::backward
+          s189["401. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s190["402. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s191["403. dense candidate.x dx<br/>→ dX9"]:::backward
+          s192["404. Multiply backward + Sigmoid backward<br/>→ dAdd161"]:::backward
           s193["405. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s194["406. dense reset.h dx<br/>→ dH11"]:::backward
+          s194["406. dense reset.h dx<br/>→ dH9"]:::backward
           s195["407. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s196["408. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s197["409. dense reset.x dx<br/>→ dX11"]:::backward
-          s198["410. Sigmoid backward<br/>→ dAdd191"]:::backward
-          s199["411. Add backward<br/>→ dUpdateX11"]:::backward
-          s200["412. Add backward<br/>→ dUpdateH11"]:::backward
-          s201["413. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s202["414. dense update.h dx<br/>→ dH11"]:::backward
-          s203["415. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s204["416. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s205["417. dense update.x dx<br/>→ dX11"]:::backward
-          s206["418. Add backward<br/>→ dMultiply186"]:::backward
-          s207["419. Add backward<br/>→ dMultiply187"]:::backward
-          s208["420. Multiply backward<br/>→ dZ10"]:::backward
-          s209["421. Multiply backward<br/>→ dH10"]:::backward
-          s210["422. Multiply backward + Scale backward<br/>→ dZ10"]:::backward
-          s211["423. Multiply backward + Tanh backward<br/>→ dAdd183"]:::backward
-          s212["424. Add backward<br/>→ dCandidateX10"]:::backward
-          s213["425. Add backward<br/>→ dMultiply182"]:::backward
-          s214["426. Multiply backward<br/>→ dCandidateH10"]:::backward
-          s215["427. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s216["428. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s217["429. dense candidate.h dx<br/>→ dH10"]:::backward
-          s218["430. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s219["431. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s220["432. dense candidate.x dx<br/>→ dX10"]:::backward
-          s221["433. Multiply backward + Sigmoid backward<br/>→ dAdd178"]:::backward
-          s222["434. Add backward<br/>→ dResetX10"]:::backward
-          s223["435. Add backward<br/>→ dResetH10"]:::backward
-          s224["436. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s225["437. dense reset.h dx<br/>→ dH10"]:::backward
-          s226["438. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s227["439. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s228["440. dense reset.x dx<br/>→ dX10"]:::backward
-          s229["441. Sigmoid backward<br/>→ dAdd174"]:::backward
-          s230["442. Add backward<br/>→ dUpdateX10"]:::backward
-          s231["443. Add backward<br/>→ dUpdateH10"]:::backward
-          s232["444. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s233["445. dense update.h dx<br/>→ dH10"]:::backward
-          s234["446. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s235["447. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s236["448. dense update.x dx<br/>→ dX10"]:::backward
-          s237["449. Add backward<br/>→ dMultiply169"]:::backward
-          s238["450. Add backward<br/>→ dMultiply170"]:::backward
-          s239["451. Multiply backward<br/>→ dZ9"]:::backward
-          s240["452. Multiply backward<br/>→ dH9"]:::backward
-          s241["453. Multiply backward + Scale backward<br/>→ dZ9"]:::backward
-          s242["454. Multiply backward + Tanh backward<br/>→ dAdd166"]:::backward
-          s243["455. Add backward<br/>→ dCandidateX9"]:::backward
-          s244["456. Add backward<br/>→ dMultiply165"]:::backward
-          s245["457. Multiply backward<br/>→ dCandidateH9"]:::backward
-          s246["458. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s247["459. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s248["460. dense candidate.h dx<br/>→ dH9"]:::backward
-          s249["461. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s250["462. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s251["463. dense candidate.x dx<br/>→ dX9"]:::backward
-          s252["464. Multiply backward + Sigmoid backward<br/>→ dAdd161"]:::backward
-          s253["465. Add backward<br/>→ dResetX9"]:::backward
-          s254["466. Add backward<br/>→ dResetH9"]:::backward
-          s255["467. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s256["468. dense reset.h dx<br/>→ dH9"]:::backward
-          s257["469. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s258["470. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s259["471. dense reset.x dx<br/>→ dX9"]:::backward
-          s260["472. Sigmoid backward<br/>→ dAdd157"]:::backward
-          s261["473. Add backward<br/>→ dUpdateX9"]:::backward
-          s262["474. Add backward<br/>→ dUpdateH9"]:::backward
-          s263["475. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s264["476. dense update.h dx<br/>→ dH9"]:::backward
-          s265["477. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s266["478. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s267["479. dense update.x dx<br/>→ dX9"]:::backward
-          s268["480. Add backward<br/>→ dMultiply152"]:::backward
-          s269["481. Add backward<br/>→ dMultiply153"]:::backward
-          s270["482. Multiply backward<br/>→ dZ8"]:::backward
-          s271["483. Multiply backward<br/>→ dH8"]:::backward
-          s272["484. Multiply backward + Scale backward<br/>→ dZ8"]:::backward
-          s273["485. Multiply backward + Tanh backward<br/>→ dAdd149"]:::backward
-          s274["486. Add backward<br/>→ dCandidateX8"]:::backward
-          s275["487. Add backward<br/>→ dMultiply148"]:::backward
-          s276["488. Multiply backward<br/>→ dCandidateH8"]:::backward
-          s277["489. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s278["490. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s279["491. dense candidate.h dx<br/>→ dH8"]:::backward
-          s280["492. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s281["493. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s282["494. dense candidate.x dx<br/>→ dX8"]:::backward
-          s283["495. Multiply backward + Sigmoid backward<br/>→ dAdd144"]:::backward
-          s284["496. Add backward<br/>→ dResetX8"]:::backward
-          s285["497. Add backward<br/>→ dResetH8"]:::backward
-          s286["498. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s287["499. dense reset.h dx<br/>→ dH8"]:::backward
-          s288["500. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s289["501. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s290["502. dense reset.x dx<br/>→ dX8"]:::backward
-          s291["503. Sigmoid backward<br/>→ dAdd140"]:::backward
-          s292["504. Add backward<br/>→ dUpdateX8"]:::backward
-          s293["505. Add backward<br/>→ dUpdateH8"]:::backward
-          s294["506. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s295["507. dense update.h dx<br/>→ dH8"]:::backward
-          s296["508. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s297["509. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s298["510. dense update.x dx<br/>→ dX8"]:::backward
-          s299["511. Add backward<br/>→ dMultiply135"]:::backward
-          s300["512. Add backward<br/>→ dMultiply136"]:::backward
-          s301["513. Multiply backward<br/>→ dZ7"]:::backward
-          s302["514. Multiply backward<br/>→ dH7"]:::backward
-          s303["515. Multiply backward + Scale backward<br/>→ dZ7"]:::backward
-          s304["516. Multiply backward + Tanh backward<br/>→ dAdd132"]:::backward
-          s305["517. Add backward<br/>→ dCandidateX7"]:::backward
-          s306["518. Add backward<br/>→ dMultiply131"]:::backward
-          s307["519. Multiply backward<br/>→ dCandidateH7"]:::backward
-          s308["520. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s309["521. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s310["522. dense candidate.h dx<br/>→ dH7"]:::backward
-          s311["523. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s312["524. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s313["525. dense candidate.x dx<br/>→ dX7"]:::backward
-          s314["526. Multiply backward + Sigmoid backward<br/>→ dAdd127"]:::backward
-          s315["527. Add backward<br/>→ dResetX7"]:::backward
-          s316["528. Add backward<br/>→ dResetH7"]:::backward
-          s317["529. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s318["530. dense reset.h dx<br/>→ dH7"]:::backward
-          s319["531. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s320["532. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s321["533. dense reset.x dx<br/>→ dX7"]:::backward
-          s322["534. Sigmoid backward<br/>→ dAdd123"]:::backward
-          s323["535. Add backward<br/>→ dUpdateX7"]:::backward
-          s324["536. Add backward<br/>→ dUpdateH7"]:::backward
-          s325["537. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s326["538. dense update.h dx<br/>→ dH7"]:::backward
-          s327["539. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s328["540. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s329["541. dense update.x dx<br/>→ dX7"]:::backward
-          s330["542. Add backward<br/>→ dMultiply118"]:::backward
-          s331["543. Add backward<br/>→ dMultiply119"]:::backward
-          s332["544. Multiply backward<br/>→ dZ6"]:::backward
-          s333["545. Multiply backward<br/>→ dH6"]:::backward
-          s334["546. Multiply backward + Scale backward<br/>→ dZ6"]:::backward
-          s335["547. Multiply backward + Tanh backward<br/>→ dAdd115"]:::backward
-          s336["548. Add backward<br/>→ dCandidateX6"]:::backward
-          s337["549. Add backward<br/>→ dMultiply114"]:::backward
-          s338["550. Multiply backward<br/>→ dCandidateH6"]:::backward
-          s339["551. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s340["552. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s341["553. dense candidate.h dx<br/>→ dH6"]:::backward
-          s342["554. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s343["555. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s344["556. dense candidate.x dx<br/>→ dX6"]:::backward
-          s345["557. Multiply backward + Sigmoid backward<br/>→ dAdd110"]:::backward
-          s346["558. Add backward<br/>→ dResetX6"]:::backward
-          s347["559. Add backward<br/>→ dResetH6"]:::backward
-          s348["560. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s349["561. dense reset.h dx<br/>→ dH6"]:::backward
-          s350["562. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s351["563. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s352["564. dense reset.x dx<br/>→ dX6"]:::backward
-          s353["565. Sigmoid backward<br/>→ dAdd106"]:::backward
-          s354["566. Add backward<br/>→ dUpdateX6"]:::backward
-          s355["567. Add backward<br/>→ dUpdateH6"]:::backward
-          s356["568. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s357["569. dense update.h dx<br/>→ dH6"]:::backward
-          s358["570. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s359["571. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s360["572. dense update.x dx<br/>→ dX6"]:::backward
-          s361["573. Add backward<br/>→ dMultiply101"]:::backward
-          s362["574. Add backward<br/>→ dMultiply102"]:::backward
-          s363["575. Multiply backward<br/>→ dZ5"]:::backward
-          s364["576. Multiply backward<br/>→ dH5"]:::backward
-          s365["577. Multiply backward + Scale backward<br/>→ dZ5"]:::backward
-          s366["578. Multiply backward + Tanh backward<br/>→ dAdd98"]:::backward
-          s367["579. Add backward<br/>→ dCandidateX5"]:::backward
-          s368["580. Add backward<br/>→ dMultiply97"]:::backward
-          s369["581. Multiply backward<br/>→ dCandidateH5"]:::backward
-          s370["582. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s371["583. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s372["584. dense candidate.h dx<br/>→ dH5"]:::backward
-          s373["585. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s374["586. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s375["587. dense candidate.x dx<br/>→ dX5"]:::backward
-          s376["588. Multiply backward + Sigmoid backward<br/>→ dAdd93"]:::backward
-          s377["589. Add backward<br/>→ dResetX5"]:::backward
-          s378["590. Add backward<br/>→ dResetH5"]:::backward
-          s379["591. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s380["592. dense reset.h dx<br/>→ dH5"]:::backward
-          s381["593. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s382["594. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s383["595. dense reset.x dx<br/>→ dX5"]:::backward
-          s384["596. Sigmoid backward<br/>→ dAdd89"]:::backward
-          s385["597. Add backward<br/>→ dUpdateX5"]:::backward
-          s386["598. Add backward<br/>→ dUpdateH5"]:::backward
-          s387["599. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s388["600. dense update.h dx<br/>→ dH5"]:::backward
-          s389["601. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s390["602. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s391["603. dense update.x dx<br/>→ dX5"]:::backward
-          s392["604. Add backward<br/>→ dMultiply84"]:::backward
-          s393["605. Add backward<br/>→ dMultiply85"]:::backward
-          s394["606. Multiply backward<br/>→ dZ4"]:::backward
-          s395["607. Multiply backward<br/>→ dH4"]:::backward
-          s396["608. Multiply backward + Scale backward<br/>→ dZ4"]:::backward
-          s397["609. Multiply backward + Tanh backward<br/>→ dAdd81"]:::backward
-          s398["610. Add backward<br/>→ dCandidateX4"]:::backward
-          s399["611. Add backward<br/>→ dMultiply80"]:::backward
-          s400["612. Multiply backward<br/>→ dCandidateH4"]:::backward
-          s401["613. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s402["614. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s403["615. dense candidate.h dx<br/>→ dH4"]:::backward
-          s404["616. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s405["617. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s406["618. dense candidate.x dx<br/>→ dX4"]:::backward
-          s407["619. Multiply backward + Sigmoid backward<br/>→ dAdd76"]:::backward
-          s408["620. Add backward<br/>→ dResetX4"]:::backward
-          s409["621. Add backward<br/>→ dResetH4"]:::backward
-          s410["622. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s411["623. dense reset.h dx<br/>→ dH4"]:::backward
-          s412["624. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s413["625. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s414["626. dense reset.x dx<br/>→ dX4"]:::backward
-          s415["627. Sigmoid backward<br/>→ dAdd72"]:::backward
-          s416["628. Add backward<br/>→ dUpdateX4"]:::backward
-          s417["629. Add backward<br/>→ dUpdateH4"]:::backward
-          s418["630. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s419["631. dense update.h dx<br/>→ dH4"]:::backward
-          s420["632. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s421["633. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s422["634. dense update.x dx<br/>→ dX4"]:::backward
-          s423["635. Add backward<br/>→ dMultiply67"]:::backward
-          s424["636. Add backward<br/>→ dMultiply68"]:::backward
-          s425["637. Multiply backward<br/>→ dZ3"]:::backward
-          s426["638. Multiply backward<br/>→ dH3"]:::backward
-          s427["639. Multiply backward + Scale backward<br/>→ dZ3"]:::backward
-          s428["640. Multiply backward + Tanh backward<br/>→ dAdd64"]:::backward
-          s429["641. Add backward<br/>→ dCandidateX3"]:::backward
-          s430["642. Add backward<br/>→ dMultiply63"]:::backward
-          s431["643. Multiply backward<br/>→ dCandidateH3"]:::backward
-          s432["644. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s433["645. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s434["646. dense candidate.h dx<br/>→ dH3"]:::backward
-          s435["647. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s436["648. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s437["649. dense candidate.x dx<br/>→ dX3"]:::backward
-          s438["650. Multiply backward + Sigmoid backward<br/>→ dAdd59"]:::backward
-          s439["651. Add backward<br/>→ dResetX3"]:::backward
-          s440["652. Add backward<br/>→ dResetH3"]:::backward
-          s441["653. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s442["654. dense reset.h dx<br/>→ dH3"]:::backward
-          s443["655. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s444["656. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s445["657. dense reset.x dx<br/>→ dX3"]:::backward
-          s446["658. Sigmoid backward<br/>→ dAdd55"]:::backward
-          s447["659. Add backward<br/>→ dUpdateX3"]:::backward
-          s448["660. Add backward<br/>→ dUpdateH3"]:::backward
-          s449["661. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s450["662. dense update.h dx<br/>→ dH3"]:::backward
-          s451["663. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s452["664. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s453["665. dense update.x dx<br/>→ dX3"]:::backward
-          s454["666. Add backward<br/>→ dMultiply50"]:::backward
-          s455["667. Add backward<br/>→ dMultiply51"]:::backward
-          s456["668. Multiply backward<br/>→ dZ2"]:::backward
-          s457["669. Multiply backward<br/>→ dH2"]:::backward
-          s458["670. Multiply backward + Scale backward<br/>→ dZ2"]:::backward
-          s459["671. Multiply backward + Tanh backward<br/>→ dAdd47"]:::backward
-          s460["672. Add backward<br/>→ dCandidateX2"]:::backward
-          s461["673. Add backward<br/>→ dMultiply46"]:::backward
-          s462["674. Multiply backward<br/>→ dCandidateH2"]:::backward
-          s463["675. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s464["676. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s465["677. dense candidate.h dx<br/>→ dH2"]:::backward
-          s466["678. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s467["679. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s468["680. dense candidate.x dx<br/>→ dX2"]:::backward
-          s469["681. Multiply backward + Sigmoid backward<br/>→ dAdd42"]:::backward
-          s470["682. Add backward<br/>→ dResetX2"]:::backward
-          s471["683. Add backward<br/>→ dResetH2"]:::backward
-          s472["684. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s473["685. dense reset.h dx<br/>→ dH2"]:::backward
-          s474["686. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s475["687. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s476["688. dense reset.x dx<br/>→ dX2"]:::backward
-          s477["689. Sigmoid backward<br/>→ dAdd38"]:::backward
-          s478["690. Add backward<br/>→ dUpdateX2"]:::backward
-          s479["691. Add backward<br/>→ dUpdateH2"]:::backward
-          s480["692. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s481["693. dense update.h dx<br/>→ dH2"]:::backward
-          s482["694. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s483["695. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s484["696. dense update.x dx<br/>→ dX2"]:::backward
-          s485["697. Add backward<br/>→ dMultiply33"]:::backward
-          s486["698. Add backward + Multiply backward<br/>→ dz"]:::backward
-          s487["699. Multiply backward + Scale backward<br/>→ dz"]:::backward
-          s488["700. Multiply backward + Tanh backward<br/>→ dAdd30"]:::backward
-          s489["701. Add backward<br/>→ dCandidateX"]:::backward
-          s490["702. Add backward<br/>→ dMultiply29"]:::backward
-          s491["703. Multiply backward<br/>→ dCandidateH"]:::backward
-          s492["704. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s493["705. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s494["706. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s495["707. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s496["708. dense candidate.x dx<br/>→ dx"]:::backward
-          s497["709. Multiply backward + Sigmoid backward<br/>→ dAdd25"]:::backward
-          s498["710. Add backward<br/>→ dResetX"]:::backward
-          s499["711. Add backward<br/>→ dResetH"]:::backward
-          s500["712. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s501["713. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s502["714. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s503["715. dense reset.x dx<br/>→ dx"]:::backward
-          s504["716. Sigmoid backward<br/>→ dAdd21"]:::backward
-          s505["717. Add backward<br/>→ dUpdateX"]:::backward
-          s506["718. Add backward<br/>→ dUpdateH"]:::backward
-          s507["719. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s508["720. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s509["721. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s510["722. dense update.x dx<br/>→ dx"]:::backward
-          s511["723. clear dEmbed<br/>→ dEmbed"]:::backward
-          s512["724. Unstack backward<br/>→ dEmbed"]:::backward
-          s513["725. Unstack backward<br/>→ dEmbed"]:::backward
-          s514["726. Unstack backward<br/>→ dEmbed"]:::backward
-          s515["727. Unstack backward<br/>→ dEmbed"]:::backward
-          s516["728. Unstack backward<br/>→ dEmbed"]:::backward
-          s517["729. Unstack backward<br/>→ dEmbed"]:::backward
-          s518["730. Unstack backward<br/>→ dEmbed"]:::backward
-          s519["731. Unstack backward<br/>→ dEmbed"]:::backward
-          s520["732. Unstack backward<br/>→ dEmbed"]:::backward
-          s521["733. Unstack backward<br/>→ dEmbed"]:::backward
-          s522["734. Unstack backward<br/>→ dEmbed"]:::backward
-          s523["735. Unstack backward<br/>→ dEmbed"]:::backward
-          s524["736. Unstack backward<br/>→ dEmbed"]:::backward
-          s525["737. Unstack backward<br/>→ dEmbed"]:::backward
-          s526["738. Unstack backward<br/>→ dEmbed"]:::backward
-          s527["739. Unstack backward<br/>→ dEmbed"]:::backward
-          s528["740. Embedding backward<br/>→ dEmbedWeight"]:::backward
+          s197["409. dense reset.x dx<br/>→ dX9"]:::backward
+          s198["410. Sigmoid backward<br/>→ dAdd157"]:::backward
+          s199["411. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s200["412. dense update.h dx<br/>→ dH9"]:::backward
+          s201["413. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s202["414. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s203["415. dense update.x dx<br/>→ dX9"]:::backward
+          s204["416. Multiply backward<br/>→ dZ8"]:::backward
+          s205["417. Multiply backward<br/>→ dH8"]:::backward
+          s206["418. Multiply backward + Scale backward<br/>→ dZ8"]:::backward
+          s207["419. Multiply backward + Tanh backward<br/>→ dAdd149"]:::backward
+          s208["420. Multiply backward<br/>→ dCandidateH8"]:::backward
+          s209["421. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s210["422. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s211["423. dense candidate.h dx<br/>→ dH8"]:::backward
+          s212["424. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s213["425. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s214["426. dense candidate.x dx<br/>→ dX8"]:::backward
+          s215["427. Multiply backward + Sigmoid backward<br/>→ dAdd144"]:::backward
+          s216["428. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s217["429. dense reset.h dx<br/>→ dH8"]:::backward
+          s218["430. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s219["431. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s220["432. dense reset.x dx<br/>→ dX8"]:::backward
+          s221["433. Sigmoid backward<br/>→ dAdd140"]:::backward
+          s222["434. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s223["435. dense update.h dx<br/>→ dH8"]:::backward
+          s224["436. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s225["437. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s226["438. dense update.x dx<br/>→ dX8"]:::backward
+          s227["439. Multiply backward<br/>→ dZ7"]:::backward
+          s228["440. Multiply backward<br/>→ dH7"]:::backward
+          s229["441. Multiply backward + Scale backward<br/>→ dZ7"]:::backward
+          s230["442. Multiply backward + Tanh backward<br/>→ dAdd132"]:::backward
+          s231["443. Multiply backward<br/>→ dCandidateH7"]:::backward
+          s232["444. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s233["445. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s234["446. dense candidate.h dx<br/>→ dH7"]:::backward
+          s235["447. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s236["448. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s237["449. dense candidate.x dx<br/>→ dX7"]:::backward
+          s238["450. Multiply backward + Sigmoid backward<br/>→ dAdd127"]:::backward
+          s239["451. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s240["452. dense reset.h dx<br/>→ dH7"]:::backward
+          s241["453. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s242["454. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s243["455. dense reset.x dx<br/>→ dX7"]:::backward
+          s244["456. Sigmoid backward<br/>→ dAdd123"]:::backward
+          s245["457. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s246["458. dense update.h dx<br/>→ dH7"]:::backward
+          s247["459. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s248["460. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s249["461. dense update.x dx<br/>→ dX7"]:::backward
+          s250["462. Multiply backward<br/>→ dZ6"]:::backward
+          s251["463. Multiply backward<br/>→ dH6"]:::backward
+          s252["464. Multiply backward + Scale backward<br/>→ dZ6"]:::backward
+          s253["465. Multiply backward + Tanh backward<br/>→ dAdd115"]:::backward
+          s254["466. Multiply backward<br/>→ dCandidateH6"]:::backward
+          s255["467. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s256["468. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s257["469. dense candidate.h dx<br/>→ dH6"]:::backward
+          s258["470. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s259["471. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s260["472. dense candidate.x dx<br/>→ dX6"]:::backward
+          s261["473. Multiply backward + Sigmoid backward<br/>→ dAdd110"]:::backward
+          s262["474. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s263["475. dense reset.h dx<br/>→ dH6"]:::backward
+          s264["476. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s265["477. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s266["478. dense reset.x dx<br/>→ dX6"]:::backward
+          s267["479. Sigmoid backward<br/>→ dAdd106"]:::backward
+          s268["480. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s269["481. dense update.h dx<br/>→ dH6"]:::backward
+          s270["482. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s271["483. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s272["484. dense update.x dx<br/>→ dX6"]:::backward
+          s273["485. Multiply backward<br/>→ dZ5"]:::backward
+          s274["486. Multiply backward<br/>→ dH5"]:::backward
+          s275["487. Multiply backward + Scale backward<br/>→ dZ5"]:::backward
+          s276["488. Multiply backward + Tanh backward<br/>→ dAdd98"]:::backward
+          s277["489. Multiply backward<br/>→ dCandidateH5"]:::backward
+          s278["490. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s279["491. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s280["492. dense candidate.h dx<br/>→ dH5"]:::backward
+          s281["493. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s282["494. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s283["495. dense candidate.x dx<br/>→ dX5"]:::backward
+          s284["496. Multiply backward + Sigmoid backward<br/>→ dAdd93"]:::backward
+          s285["497. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s286["498. dense reset.h dx<br/>→ dH5"]:::backward
+          s287["499. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s288["500. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s289["501. dense reset.x dx<br/>→ dX5"]:::backward
+          s290["502. Sigmoid backward<br/>→ dAdd89"]:::backward
+          s291["503. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s292["504. dense update.h dx<br/>→ dH5"]:::backward
+          s293["505. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s294["506. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s295["507. dense update.x dx<br/>→ dX5"]:::backward
+          s296["508. Multiply backward<br/>→ dZ4"]:::backward
+          s297["509. Multiply backward<br/>→ dH4"]:::backward
+          s298["510. Multiply backward + Scale backward<br/>→ dZ4"]:::backward
+          s299["511. Multiply backward + Tanh backward<br/>→ dAdd81"]:::backward
+          s300["512. Multiply backward<br/>→ dCandidateH4"]:::backward
+          s301["513. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s302["514. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s303["515. dense candidate.h dx<br/>→ dH4"]:::backward
+          s304["516. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s305["517. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s306["518. dense candidate.x dx<br/>→ dX4"]:::backward
+          s307["519. Multiply backward + Sigmoid backward<br/>→ dAdd76"]:::backward
+          s308["520. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s309["521. dense reset.h dx<br/>→ dH4"]:::backward
+          s310["522. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s311["523. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s312["524. dense reset.x dx<br/>→ dX4"]:::backward
+          s313["525. Sigmoid backward<br/>→ dAdd72"]:::backward
+          s314["526. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s315["527. dense update.h dx<br/>→ dH4"]:::backward
+          s316["528. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s317["529. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s318["530. dense update.x dx<br/>→ dX4"]:::backward
+          s319["531. Multiply backward<br/>→ dZ3"]:::backward
+          s320["532. Multiply backward<br/>→ dH3"]:::backward
+          s321["533. Multiply backward + Scale backward<br/>→ dZ3"]:::backward
+          s322["534. Multiply backward + Tanh backward<br/>→ dAdd64"]:::backward
+          s323["535. Multiply backward<br/>→ dCandidateH3"]:::backward
+          s324["536. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s325["537. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s326["538. dense candidate.h dx<br/>→ dH3"]:::backward
+          s327["539. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s328["540. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s329["541. dense candidate.x dx<br/>→ dX3"]:::backward
+          s330["542. Multiply backward + Sigmoid backward<br/>→ dAdd59"]:::backward
+          s331["543. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s332["544. dense reset.h dx<br/>→ dH3"]:::backward
+          s333["545. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s334["546. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s335["547. dense reset.x dx<br/>→ dX3"]:::backward
+          s336["548. Sigmoid backward<br/>→ dAdd55"]:::backward
+          s337["549. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s338["550. dense update.h dx<br/>→ dH3"]:::backward
+          s339["551. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s340["552. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s341["553. dense update.x dx<br/>→ dX3"]:::backward
+          s342["554. Multiply backward<br/>→ dZ2"]:::backward
+          s343["555. Multiply backward<br/>→ dH2"]:::backward
+          s344["556. Multiply backward + Scale backward<br/>→ dZ2"]:::backward
+          s345["557. Multiply backward + Tanh backward<br/>→ dAdd47"]:::backward
+          s346["558. Multiply backward<br/>→ dCandidateH2"]:::backward
+          s347["559. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s348["560. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s349["561. dense candidate.h dx<br/>→ dH2"]:::backward
+          s350["562. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s351["563. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s352["564. dense candidate.x dx<br/>→ dX2"]:::backward
+          s353["565. Multiply backward + Sigmoid backward<br/>→ dAdd42"]:::backward
+          s354["566. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s355["567. dense reset.h dx<br/>→ dH2"]:::backward
+          s356["568. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s357["569. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s358["570. dense reset.x dx<br/>→ dX2"]:::backward
+          s359["571. Sigmoid backward<br/>→ dAdd38"]:::backward
+          s360["572. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s361["573. dense update.h dx<br/>→ dH2"]:::backward
+          s362["574. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s363["575. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s364["576. dense update.x dx<br/>→ dX2"]:::backward
+          s365["577. Add backward + Multiply backward<br/>→ dz"]:::backward
+          s366["578. Multiply backward + Scale backward<br/>→ dz"]:::backward
+          s367["579. Multiply backward + Tanh backward<br/>→ dAdd30"]:::backward
+          s368["580. Multiply backward<br/>→ dCandidateH"]:::backward
+          s369["581. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s370["582. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s371["583. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s372["584. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s373["585. dense candidate.x dx<br/>→ dx"]:::backward
+          s374["586. Multiply backward + Sigmoid backward<br/>→ dAdd25"]:::backward
+          s375["587. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s376["588. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s377["589. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s378["590. dense reset.x dx<br/>→ dx"]:::backward
+          s379["591. Sigmoid backward<br/>→ dAdd21"]:::backward
+          s380["592. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s381["593. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s382["594. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s383["595. dense update.x dx<br/>→ dx"]:::backward
+          s384["596. clear dEmbed<br/>→ dEmbed"]:::backward
+          s385["597. Unstack backward<br/>→ dEmbed"]:::backward
+          s386["598. Unstack backward<br/>→ dEmbed"]:::backward
+          s387["599. Unstack backward<br/>→ dEmbed"]:::backward
+          s388["600. Unstack backward<br/>→ dEmbed"]:::backward
+          s389["601. Unstack backward<br/>→ dEmbed"]:::backward
+          s390["602. Unstack backward<br/>→ dEmbed"]:::backward
+          s391["603. Unstack backward<br/>→ dEmbed"]:::backward
+          s392["604. Unstack backward<br/>→ dEmbed"]:::backward
+          s393["605. Unstack backward<br/>→ dEmbed"]:::backward
+          s394["606. Unstack backward<br/>→ dEmbed"]:::backward
+          s395["607. Unstack backward<br/>→ dEmbed"]:::backward
+          s396["608. Unstack backward<br/>→ dEmbed"]:::backward
+          s397["609. Unstack backward<br/>→ dEmbed"]:::backward
+          s398["610. Unstack backward<br/>→ dEmbed"]:::backward
+          s399["611. Unstack backward<br/>→ dEmbed"]:::backward
+          s400["612. Unstack backward<br/>→ dEmbed"]:::backward
+          s401["613. Embedding backward<br/>→ dEmbedWeight"]:::backward
           s0 -->|dHead| s1
           s0 -->|dHead| s2
           s0 -->|dHead| s3
@@ -6492,2248 +5972,2237 @@ partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
           s3 -->|dStack291| s17
           s3 -->|dStack291| s18
           s3 -->|dStack291| s19
-          s19 -->|dH17| s20
-          s19 -->|dH17| s21
-          s21 -->|dMultiply289| s22
-          s21 -->|dMultiply289| s23
-          s18 -->|dH16| s23
-          s20 -->|dMultiply288| s24
-          s22 -->|dZ16| s24
-          s20 -->|dMultiply288| s25
-          s25 -->|dAdd285| s26
-          s25 -->|dAdd285| s27
-          s27 -->|dMultiply284| s28
-          s28 -->|dCandidateH16| s29
-          s28 -->|dCandidateH16| s30
-          s28 -->|dCandidateH16| s31
-          s18 -->|dH16| s31
-          s23 -->|dH16| s31
-          s26 -->|dCandidateX16| s32
-          s26 -->|dCandidateX16| s33
-          s26 -->|dCandidateX16| s34
-          s27 -->|dMultiply284| s35
-          s35 -->|dAdd280| s36
-          s35 -->|dAdd280| s37
-          s37 -->|dResetH16| s38
-          s37 -->|dResetH16| s39
+          s19 -->|dMultiply289| s20
+          s19 -->|dMultiply289| s21
+          s18 -->|dH16| s21
+          s19 -->|dMultiply288| s22
+          s20 -->|dZ16| s22
+          s19 -->|dMultiply288| s23
+          s23 -->|dMultiply284| s24
+          s24 -->|dCandidateH16| s25
+          s24 -->|dCandidateH16| s26
+          s24 -->|dCandidateH16| s27
+          s18 -->|dH16| s27
+          s21 -->|dH16| s27
+          s23 -->|dCandidateX16| s28
+          s23 -->|dCandidateX16| s29
+          s23 -->|dCandidateX16| s30
+          s23 -->|dMultiply284| s31
+          s31 -->|dResetH16| s32
+          s31 -->|dResetH16| s33
+          s18 -->|dH16| s33
+          s21 -->|dH16| s33
+          s27 -->|dH16| s33
+          s31 -->|dResetX16| s34
+          s31 -->|dResetX16| s35
+          s31 -->|dResetX16| s36
+          s30 -->|dX16| s36
+          s20 -->|dZ16| s37
+          s22 -->|dZ16| s37
+          s37 -->|dUpdateH16| s38
+          s37 -->|dUpdateH16| s39
           s18 -->|dH16| s39
-          s23 -->|dH16| s39
-          s31 -->|dH16| s39
-          s36 -->|dResetX16| s40
-          s36 -->|dResetX16| s41
-          s36 -->|dResetX16| s42
-          s34 -->|dX16| s42
-          s22 -->|dZ16| s43
-          s24 -->|dZ16| s43
-          s43 -->|dAdd276| s44
-          s43 -->|dAdd276| s45
-          s45 -->|dUpdateH16| s46
-          s45 -->|dUpdateH16| s47
-          s18 -->|dH16| s47
-          s23 -->|dH16| s47
-          s31 -->|dH16| s47
-          s39 -->|dH16| s47
-          s44 -->|dUpdateX16| s48
-          s44 -->|dUpdateX16| s49
-          s44 -->|dUpdateX16| s50
-          s34 -->|dX16| s50
-          s42 -->|dX16| s50
-          s18 -->|dH16| s51
-          s23 -->|dH16| s51
-          s31 -->|dH16| s51
-          s39 -->|dH16| s51
-          s47 -->|dH16| s51
-          s18 -->|dH16| s52
-          s23 -->|dH16| s52
-          s31 -->|dH16| s52
-          s39 -->|dH16| s52
-          s47 -->|dH16| s52
-          s52 -->|dMultiply272| s53
-          s52 -->|dMultiply272| s54
-          s17 -->|dH15| s54
-          s51 -->|dMultiply271| s55
-          s53 -->|dZ15| s55
-          s51 -->|dMultiply271| s56
-          s56 -->|dAdd268| s57
-          s56 -->|dAdd268| s58
-          s58 -->|dMultiply267| s59
-          s59 -->|dCandidateH15| s60
-          s29 -->|dCandidateHWeight| s60
-          s59 -->|dCandidateH15| s61
-          s30 -->|dCandidateHBias| s61
-          s59 -->|dCandidateH15| s62
+          s21 -->|dH16| s39
+          s27 -->|dH16| s39
+          s33 -->|dH16| s39
+          s37 -->|dUpdateX16| s40
+          s37 -->|dUpdateX16| s41
+          s37 -->|dUpdateX16| s42
+          s30 -->|dX16| s42
+          s36 -->|dX16| s42
+          s18 -->|dMultiply272| s43
+          s21 -->|dMultiply272| s43
+          s27 -->|dMultiply272| s43
+          s33 -->|dMultiply272| s43
+          s39 -->|dMultiply272| s43
+          s18 -->|dMultiply272| s44
+          s21 -->|dMultiply272| s44
+          s27 -->|dMultiply272| s44
+          s33 -->|dMultiply272| s44
+          s39 -->|dMultiply272| s44
+          s17 -->|dH15| s44
+          s18 -->|dMultiply271| s45
+          s21 -->|dMultiply271| s45
+          s27 -->|dMultiply271| s45
+          s33 -->|dMultiply271| s45
+          s39 -->|dMultiply271| s45
+          s43 -->|dZ15| s45
+          s18 -->|dMultiply271| s46
+          s21 -->|dMultiply271| s46
+          s27 -->|dMultiply271| s46
+          s33 -->|dMultiply271| s46
+          s39 -->|dMultiply271| s46
+          s46 -->|dMultiply267| s47
+          s47 -->|dCandidateH15| s48
+          s25 -->|dCandidateHWeight| s48
+          s47 -->|dCandidateH15| s49
+          s26 -->|dCandidateHBias| s49
+          s47 -->|dCandidateH15| s50
+          s17 -->|dH15| s50
+          s44 -->|dH15| s50
+          s46 -->|dCandidateX15| s51
+          s28 -->|dCandidateXWeight| s51
+          s46 -->|dCandidateX15| s52
+          s29 -->|dCandidateXBias| s52
+          s46 -->|dCandidateX15| s53
+          s46 -->|dMultiply267| s54
+          s54 -->|dResetH15| s55
+          s32 -->|dResetHWeight| s55
+          s54 -->|dResetH15| s56
+          s17 -->|dH15| s56
+          s44 -->|dH15| s56
+          s50 -->|dH15| s56
+          s54 -->|dResetX15| s57
+          s34 -->|dResetXWeight| s57
+          s54 -->|dResetX15| s58
+          s35 -->|dResetXBias| s58
+          s54 -->|dResetX15| s59
+          s53 -->|dX15| s59
+          s43 -->|dZ15| s60
+          s45 -->|dZ15| s60
+          s60 -->|dUpdateH15| s61
+          s38 -->|dUpdateHWeight| s61
+          s60 -->|dUpdateH15| s62
           s17 -->|dH15| s62
-          s54 -->|dH15| s62
-          s57 -->|dCandidateX15| s63
-          s32 -->|dCandidateXWeight| s63
-          s57 -->|dCandidateX15| s64
-          s33 -->|dCandidateXBias| s64
-          s57 -->|dCandidateX15| s65
-          s58 -->|dMultiply267| s66
-          s66 -->|dAdd263| s67
-          s66 -->|dAdd263| s68
-          s68 -->|dResetH15| s69
-          s38 -->|dResetHWeight| s69
-          s68 -->|dResetH15| s70
-          s17 -->|dH15| s70
-          s54 -->|dH15| s70
-          s62 -->|dH15| s70
-          s67 -->|dResetX15| s71
-          s40 -->|dResetXWeight| s71
-          s67 -->|dResetX15| s72
-          s41 -->|dResetXBias| s72
-          s67 -->|dResetX15| s73
-          s65 -->|dX15| s73
-          s53 -->|dZ15| s74
-          s55 -->|dZ15| s74
-          s74 -->|dAdd259| s75
-          s74 -->|dAdd259| s76
-          s76 -->|dUpdateH15| s77
-          s46 -->|dUpdateHWeight| s77
-          s76 -->|dUpdateH15| s78
-          s17 -->|dH15| s78
-          s54 -->|dH15| s78
-          s62 -->|dH15| s78
-          s70 -->|dH15| s78
-          s75 -->|dUpdateX15| s79
-          s48 -->|dUpdateXWeight| s79
-          s75 -->|dUpdateX15| s80
-          s49 -->|dUpdateXBias| s80
-          s75 -->|dUpdateX15| s81
-          s65 -->|dX15| s81
-          s73 -->|dX15| s81
-          s17 -->|dH15| s82
-          s54 -->|dH15| s82
-          s62 -->|dH15| s82
-          s70 -->|dH15| s82
-          s78 -->|dH15| s82
-          s17 -->|dH15| s83
-          s54 -->|dH15| s83
-          s62 -->|dH15| s83
-          s70 -->|dH15| s83
-          s78 -->|dH15| s83
-          s83 -->|dMultiply255| s84
-          s83 -->|dMultiply255| s85
+          s44 -->|dH15| s62
+          s50 -->|dH15| s62
+          s56 -->|dH15| s62
+          s60 -->|dUpdateX15| s63
+          s40 -->|dUpdateXWeight| s63
+          s60 -->|dUpdateX15| s64
+          s41 -->|dUpdateXBias| s64
+          s60 -->|dUpdateX15| s65
+          s53 -->|dX15| s65
+          s59 -->|dX15| s65
+          s17 -->|dMultiply255| s66
+          s44 -->|dMultiply255| s66
+          s50 -->|dMultiply255| s66
+          s56 -->|dMultiply255| s66
+          s62 -->|dMultiply255| s66
+          s17 -->|dMultiply255| s67
+          s44 -->|dMultiply255| s67
+          s50 -->|dMultiply255| s67
+          s56 -->|dMultiply255| s67
+          s62 -->|dMultiply255| s67
+          s16 -->|dH14| s67
+          s17 -->|dMultiply254| s68
+          s44 -->|dMultiply254| s68
+          s50 -->|dMultiply254| s68
+          s56 -->|dMultiply254| s68
+          s62 -->|dMultiply254| s68
+          s66 -->|dZ14| s68
+          s17 -->|dMultiply254| s69
+          s44 -->|dMultiply254| s69
+          s50 -->|dMultiply254| s69
+          s56 -->|dMultiply254| s69
+          s62 -->|dMultiply254| s69
+          s69 -->|dMultiply250| s70
+          s70 -->|dCandidateH14| s71
+          s25 -->|dCandidateHWeight| s71
+          s48 -->|dCandidateHWeight| s71
+          s70 -->|dCandidateH14| s72
+          s26 -->|dCandidateHBias| s72
+          s49 -->|dCandidateHBias| s72
+          s70 -->|dCandidateH14| s73
+          s16 -->|dH14| s73
+          s67 -->|dH14| s73
+          s69 -->|dCandidateX14| s74
+          s28 -->|dCandidateXWeight| s74
+          s51 -->|dCandidateXWeight| s74
+          s69 -->|dCandidateX14| s75
+          s29 -->|dCandidateXBias| s75
+          s52 -->|dCandidateXBias| s75
+          s69 -->|dCandidateX14| s76
+          s69 -->|dMultiply250| s77
+          s77 -->|dResetH14| s78
+          s32 -->|dResetHWeight| s78
+          s55 -->|dResetHWeight| s78
+          s77 -->|dResetH14| s79
+          s16 -->|dH14| s79
+          s67 -->|dH14| s79
+          s73 -->|dH14| s79
+          s77 -->|dResetX14| s80
+          s34 -->|dResetXWeight| s80
+          s57 -->|dResetXWeight| s80
+          s77 -->|dResetX14| s81
+          s35 -->|dResetXBias| s81
+          s58 -->|dResetXBias| s81
+          s77 -->|dResetX14| s82
+          s76 -->|dX14| s82
+          s66 -->|dZ14| s83
+          s68 -->|dZ14| s83
+          s83 -->|dUpdateH14| s84
+          s38 -->|dUpdateHWeight| s84
+          s61 -->|dUpdateHWeight| s84
+          s83 -->|dUpdateH14| s85
           s16 -->|dH14| s85
-          s82 -->|dMultiply254| s86
-          s84 -->|dZ14| s86
-          s82 -->|dMultiply254| s87
-          s87 -->|dAdd251| s88
-          s87 -->|dAdd251| s89
-          s89 -->|dMultiply250| s90
-          s90 -->|dCandidateH14| s91
-          s29 -->|dCandidateHWeight| s91
-          s60 -->|dCandidateHWeight| s91
-          s90 -->|dCandidateH14| s92
-          s30 -->|dCandidateHBias| s92
-          s61 -->|dCandidateHBias| s92
-          s90 -->|dCandidateH14| s93
-          s16 -->|dH14| s93
-          s85 -->|dH14| s93
-          s88 -->|dCandidateX14| s94
-          s32 -->|dCandidateXWeight| s94
-          s63 -->|dCandidateXWeight| s94
-          s88 -->|dCandidateX14| s95
-          s33 -->|dCandidateXBias| s95
-          s64 -->|dCandidateXBias| s95
-          s88 -->|dCandidateX14| s96
-          s89 -->|dMultiply250| s97
-          s97 -->|dAdd246| s98
-          s97 -->|dAdd246| s99
-          s99 -->|dResetH14| s100
-          s38 -->|dResetHWeight| s100
-          s69 -->|dResetHWeight| s100
-          s99 -->|dResetH14| s101
-          s16 -->|dH14| s101
-          s85 -->|dH14| s101
-          s93 -->|dH14| s101
-          s98 -->|dResetX14| s102
-          s40 -->|dResetXWeight| s102
-          s71 -->|dResetXWeight| s102
-          s98 -->|dResetX14| s103
-          s41 -->|dResetXBias| s103
-          s72 -->|dResetXBias| s103
-          s98 -->|dResetX14| s104
-          s96 -->|dX14| s104
-          s84 -->|dZ14| s105
-          s86 -->|dZ14| s105
-          s105 -->|dAdd242| s106
-          s105 -->|dAdd242| s107
-          s107 -->|dUpdateH14| s108
-          s46 -->|dUpdateHWeight| s108
-          s77 -->|dUpdateHWeight| s108
-          s107 -->|dUpdateH14| s109
-          s16 -->|dH14| s109
-          s85 -->|dH14| s109
-          s93 -->|dH14| s109
-          s101 -->|dH14| s109
-          s106 -->|dUpdateX14| s110
-          s48 -->|dUpdateXWeight| s110
-          s79 -->|dUpdateXWeight| s110
-          s106 -->|dUpdateX14| s111
-          s49 -->|dUpdateXBias| s111
-          s80 -->|dUpdateXBias| s111
-          s106 -->|dUpdateX14| s112
-          s96 -->|dX14| s112
-          s104 -->|dX14| s112
-          s16 -->|dH14| s113
-          s85 -->|dH14| s113
-          s93 -->|dH14| s113
-          s101 -->|dH14| s113
-          s109 -->|dH14| s113
-          s16 -->|dH14| s114
-          s85 -->|dH14| s114
-          s93 -->|dH14| s114
-          s101 -->|dH14| s114
-          s109 -->|dH14| s114
-          s114 -->|dMultiply238| s115
-          s114 -->|dMultiply238| s116
-          s15 -->|dH13| s116
-          s113 -->|dMultiply237| s117
-          s115 -->|dZ13| s117
-          s113 -->|dMultiply237| s118
-          s118 -->|dAdd234| s119
-          s118 -->|dAdd234| s120
-          s120 -->|dMultiply233| s121
-          s121 -->|dCandidateH13| s122
-          s29 -->|dCandidateHWeight| s122
-          s60 -->|dCandidateHWeight| s122
-          s91 -->|dCandidateHWeight| s122
-          s121 -->|dCandidateH13| s123
-          s30 -->|dCandidateHBias| s123
-          s61 -->|dCandidateHBias| s123
-          s92 -->|dCandidateHBias| s123
-          s121 -->|dCandidateH13| s124
-          s15 -->|dH13| s124
-          s116 -->|dH13| s124
-          s119 -->|dCandidateX13| s125
-          s32 -->|dCandidateXWeight| s125
-          s63 -->|dCandidateXWeight| s125
-          s94 -->|dCandidateXWeight| s125
-          s119 -->|dCandidateX13| s126
-          s33 -->|dCandidateXBias| s126
-          s64 -->|dCandidateXBias| s126
-          s95 -->|dCandidateXBias| s126
-          s119 -->|dCandidateX13| s127
-          s120 -->|dMultiply233| s128
-          s128 -->|dAdd229| s129
-          s128 -->|dAdd229| s130
-          s130 -->|dResetH13| s131
-          s38 -->|dResetHWeight| s131
-          s69 -->|dResetHWeight| s131
-          s100 -->|dResetHWeight| s131
-          s130 -->|dResetH13| s132
-          s15 -->|dH13| s132
-          s116 -->|dH13| s132
-          s124 -->|dH13| s132
-          s129 -->|dResetX13| s133
-          s40 -->|dResetXWeight| s133
-          s71 -->|dResetXWeight| s133
-          s102 -->|dResetXWeight| s133
-          s129 -->|dResetX13| s134
-          s41 -->|dResetXBias| s134
-          s72 -->|dResetXBias| s134
-          s103 -->|dResetXBias| s134
-          s129 -->|dResetX13| s135
-          s127 -->|dX13| s135
-          s115 -->|dZ13| s136
-          s117 -->|dZ13| s136
-          s136 -->|dAdd225| s137
-          s136 -->|dAdd225| s138
-          s138 -->|dUpdateH13| s139
-          s46 -->|dUpdateHWeight| s139
-          s77 -->|dUpdateHWeight| s139
-          s108 -->|dUpdateHWeight| s139
-          s138 -->|dUpdateH13| s140
-          s15 -->|dH13| s140
-          s116 -->|dH13| s140
-          s124 -->|dH13| s140
-          s132 -->|dH13| s140
-          s137 -->|dUpdateX13| s141
-          s48 -->|dUpdateXWeight| s141
-          s79 -->|dUpdateXWeight| s141
-          s110 -->|dUpdateXWeight| s141
-          s137 -->|dUpdateX13| s142
-          s49 -->|dUpdateXBias| s142
-          s80 -->|dUpdateXBias| s142
-          s111 -->|dUpdateXBias| s142
-          s137 -->|dUpdateX13| s143
-          s127 -->|dX13| s143
-          s135 -->|dX13| s143
-          s15 -->|dH13| s144
-          s116 -->|dH13| s144
-          s124 -->|dH13| s144
-          s132 -->|dH13| s144
-          s140 -->|dH13| s144
-          s15 -->|dH13| s145
-          s116 -->|dH13| s145
-          s124 -->|dH13| s145
-          s132 -->|dH13| s145
-          s140 -->|dH13| s145
-          s145 -->|dMultiply221| s146
-          s145 -->|dMultiply221| s147
-          s14 -->|dH12| s147
-          s144 -->|dMultiply220| s148
-          s146 -->|dZ12| s148
-          s144 -->|dMultiply220| s149
-          s149 -->|dAdd217| s150
-          s149 -->|dAdd217| s151
-          s151 -->|dMultiply216| s152
-          s152 -->|dCandidateH12| s153
-          s29 -->|dCandidateHWeight| s153
-          s60 -->|dCandidateHWeight| s153
-          s91 -->|dCandidateHWeight| s153
-          s122 -->|dCandidateHWeight| s153
-          s152 -->|dCandidateH12| s154
-          s30 -->|dCandidateHBias| s154
-          s61 -->|dCandidateHBias| s154
-          s92 -->|dCandidateHBias| s154
-          s123 -->|dCandidateHBias| s154
-          s152 -->|dCandidateH12| s155
-          s14 -->|dH12| s155
-          s147 -->|dH12| s155
-          s150 -->|dCandidateX12| s156
-          s32 -->|dCandidateXWeight| s156
-          s63 -->|dCandidateXWeight| s156
-          s94 -->|dCandidateXWeight| s156
-          s125 -->|dCandidateXWeight| s156
-          s150 -->|dCandidateX12| s157
-          s33 -->|dCandidateXBias| s157
-          s64 -->|dCandidateXBias| s157
-          s95 -->|dCandidateXBias| s157
-          s126 -->|dCandidateXBias| s157
-          s150 -->|dCandidateX12| s158
-          s151 -->|dMultiply216| s159
-          s159 -->|dAdd212| s160
-          s159 -->|dAdd212| s161
-          s161 -->|dResetH12| s162
-          s38 -->|dResetHWeight| s162
-          s69 -->|dResetHWeight| s162
-          s100 -->|dResetHWeight| s162
-          s131 -->|dResetHWeight| s162
-          s161 -->|dResetH12| s163
-          s14 -->|dH12| s163
-          s147 -->|dH12| s163
-          s155 -->|dH12| s163
-          s160 -->|dResetX12| s164
-          s40 -->|dResetXWeight| s164
-          s71 -->|dResetXWeight| s164
-          s102 -->|dResetXWeight| s164
-          s133 -->|dResetXWeight| s164
-          s160 -->|dResetX12| s165
-          s41 -->|dResetXBias| s165
-          s72 -->|dResetXBias| s165
-          s103 -->|dResetXBias| s165
-          s134 -->|dResetXBias| s165
-          s160 -->|dResetX12| s166
-          s158 -->|dX12| s166
-          s146 -->|dZ12| s167
-          s148 -->|dZ12| s167
-          s167 -->|dAdd208| s168
-          s167 -->|dAdd208| s169
-          s169 -->|dUpdateH12| s170
-          s46 -->|dUpdateHWeight| s170
-          s77 -->|dUpdateHWeight| s170
-          s108 -->|dUpdateHWeight| s170
-          s139 -->|dUpdateHWeight| s170
-          s169 -->|dUpdateH12| s171
-          s14 -->|dH12| s171
-          s147 -->|dH12| s171
-          s155 -->|dH12| s171
-          s163 -->|dH12| s171
-          s168 -->|dUpdateX12| s172
-          s48 -->|dUpdateXWeight| s172
-          s79 -->|dUpdateXWeight| s172
-          s110 -->|dUpdateXWeight| s172
-          s141 -->|dUpdateXWeight| s172
-          s168 -->|dUpdateX12| s173
-          s49 -->|dUpdateXBias| s173
-          s80 -->|dUpdateXBias| s173
-          s111 -->|dUpdateXBias| s173
-          s142 -->|dUpdateXBias| s173
-          s168 -->|dUpdateX12| s174
-          s158 -->|dX12| s174
-          s166 -->|dX12| s174
-          s14 -->|dH12| s175
-          s147 -->|dH12| s175
-          s155 -->|dH12| s175
-          s163 -->|dH12| s175
-          s171 -->|dH12| s175
-          s14 -->|dH12| s176
-          s147 -->|dH12| s176
-          s155 -->|dH12| s176
-          s163 -->|dH12| s176
-          s171 -->|dH12| s176
-          s176 -->|dMultiply204| s177
-          s176 -->|dMultiply204| s178
-          s13 -->|dH11| s178
-          s175 -->|dMultiply203| s179
-          s177 -->|dZ11| s179
-          s175 -->|dMultiply203| s180
-          s180 -->|dAdd200| s181
-          s180 -->|dAdd200| s182
-          s182 -->|dMultiply199| s183
-          s183 -->|dCandidateH11| s184
-          s29 -->|dCandidateHWeight| s184
-          s60 -->|dCandidateHWeight| s184
-          s91 -->|dCandidateHWeight| s184
-          s122 -->|dCandidateHWeight| s184
-          s153 -->|dCandidateHWeight| s184
-          s183 -->|dCandidateH11| s185
-          s30 -->|dCandidateHBias| s185
-          s61 -->|dCandidateHBias| s185
-          s92 -->|dCandidateHBias| s185
-          s123 -->|dCandidateHBias| s185
-          s154 -->|dCandidateHBias| s185
-          s183 -->|dCandidateH11| s186
-          s13 -->|dH11| s186
-          s178 -->|dH11| s186
-          s181 -->|dCandidateX11| s187
-          s32 -->|dCandidateXWeight| s187
-          s63 -->|dCandidateXWeight| s187
-          s94 -->|dCandidateXWeight| s187
-          s125 -->|dCandidateXWeight| s187
-          s156 -->|dCandidateXWeight| s187
-          s181 -->|dCandidateX11| s188
-          s33 -->|dCandidateXBias| s188
-          s64 -->|dCandidateXBias| s188
-          s95 -->|dCandidateXBias| s188
-          s126 -->|dCandidateXBias| s188
-          s157 -->|dCandidateXBias| s188
-          s181 -->|dCandidateX11| s189
-          s182 -->|dMultiply199| s190
-          s190 -->|dAdd195| s191
-          s190 -->|dAdd195| s192
-          s192 -->|dResetH11| s193
-          s38 -->|dResetHWeight| s193
-          s69 -->|dResetHWeight| s193
-          s100 -->|dResetHWeight| s193
-          s131 -->|dResetHWeight| s193
-          s162 -->|dResetHWeight| s193
-          s192 -->|dResetH11| s194
-          s13 -->|dH11| s194
-          s178 -->|dH11| s194
-          s186 -->|dH11| s194
-          s191 -->|dResetX11| s195
-          s40 -->|dResetXWeight| s195
-          s71 -->|dResetXWeight| s195
-          s102 -->|dResetXWeight| s195
-          s133 -->|dResetXWeight| s195
-          s164 -->|dResetXWeight| s195
-          s191 -->|dResetX11| s196
-          s41 -->|dResetXBias| s196
-          s72 -->|dResetXBias| s196
-          s103 -->|dResetXBias| s196
-          s134 -->|dResetXBias| s196
-          s165 -->|dResetXBias| s196
-          s191 -->|dResetX11| s197
-          s189 -->|dX11| s197
-          s177 -->|dZ11| s198
-          s179 -->|dZ11| s198
-          s198 -->|dAdd191| s199
-          s198 -->|dAdd191| s200
-          s200 -->|dUpdateH11| s201
-          s46 -->|dUpdateHWeight| s201
-          s77 -->|dUpdateHWeight| s201
-          s108 -->|dUpdateHWeight| s201
-          s139 -->|dUpdateHWeight| s201
-          s170 -->|dUpdateHWeight| s201
-          s200 -->|dUpdateH11| s202
-          s13 -->|dH11| s202
-          s178 -->|dH11| s202
-          s186 -->|dH11| s202
-          s194 -->|dH11| s202
-          s199 -->|dUpdateX11| s203
-          s48 -->|dUpdateXWeight| s203
-          s79 -->|dUpdateXWeight| s203
-          s110 -->|dUpdateXWeight| s203
-          s141 -->|dUpdateXWeight| s203
-          s172 -->|dUpdateXWeight| s203
-          s199 -->|dUpdateX11| s204
-          s49 -->|dUpdateXBias| s204
-          s80 -->|dUpdateXBias| s204
-          s111 -->|dUpdateXBias| s204
-          s142 -->|dUpdateXBias| s204
-          s173 -->|dUpdateXBias| s204
-          s199 -->|dUpdateX11| s205
-          s189 -->|dX11| s205
-          s197 -->|dX11| s205
-          s13 -->|dH11| s206
-          s178 -->|dH11| s206
-          s186 -->|dH11| s206
-          s194 -->|dH11| s206
-          s202 -->|dH11| s206
-          s13 -->|dH11| s207
-          s178 -->|dH11| s207
-          s186 -->|dH11| s207
-          s194 -->|dH11| s207
-          s202 -->|dH11| s207
-          s207 -->|dMultiply187| s208
-          s207 -->|dMultiply187| s209
-          s12 -->|dH10| s209
-          s206 -->|dMultiply186| s210
-          s208 -->|dZ10| s210
-          s206 -->|dMultiply186| s211
-          s211 -->|dAdd183| s212
-          s211 -->|dAdd183| s213
-          s213 -->|dMultiply182| s214
-          s214 -->|dCandidateH10| s215
-          s29 -->|dCandidateHWeight| s215
-          s60 -->|dCandidateHWeight| s215
-          s91 -->|dCandidateHWeight| s215
-          s122 -->|dCandidateHWeight| s215
-          s153 -->|dCandidateHWeight| s215
-          s184 -->|dCandidateHWeight| s215
-          s214 -->|dCandidateH10| s216
-          s30 -->|dCandidateHBias| s216
-          s61 -->|dCandidateHBias| s216
-          s92 -->|dCandidateHBias| s216
-          s123 -->|dCandidateHBias| s216
-          s154 -->|dCandidateHBias| s216
-          s185 -->|dCandidateHBias| s216
-          s214 -->|dCandidateH10| s217
-          s12 -->|dH10| s217
-          s209 -->|dH10| s217
-          s212 -->|dCandidateX10| s218
-          s32 -->|dCandidateXWeight| s218
-          s63 -->|dCandidateXWeight| s218
-          s94 -->|dCandidateXWeight| s218
-          s125 -->|dCandidateXWeight| s218
-          s156 -->|dCandidateXWeight| s218
-          s187 -->|dCandidateXWeight| s218
-          s212 -->|dCandidateX10| s219
-          s33 -->|dCandidateXBias| s219
-          s64 -->|dCandidateXBias| s219
-          s95 -->|dCandidateXBias| s219
-          s126 -->|dCandidateXBias| s219
-          s157 -->|dCandidateXBias| s219
-          s188 -->|dCandidateXBias| s219
-          s212 -->|dCandidateX10| s220
-          s213 -->|dMultiply182| s221
-          s221 -->|dAdd178| s222
-          s221 -->|dAdd178| s223
-          s223 -->|dResetH10| s224
-          s38 -->|dResetHWeight| s224
-          s69 -->|dResetHWeight| s224
-          s100 -->|dResetHWeight| s224
-          s131 -->|dResetHWeight| s224
-          s162 -->|dResetHWeight| s224
-          s193 -->|dResetHWeight| s224
-          s223 -->|dResetH10| s225
-          s12 -->|dH10| s225
-          s209 -->|dH10| s225
-          s217 -->|dH10| s225
-          s222 -->|dResetX10| s226
-          s40 -->|dResetXWeight| s226
-          s71 -->|dResetXWeight| s226
-          s102 -->|dResetXWeight| s226
-          s133 -->|dResetXWeight| s226
-          s164 -->|dResetXWeight| s226
-          s195 -->|dResetXWeight| s226
-          s222 -->|dResetX10| s227
-          s41 -->|dResetXBias| s227
-          s72 -->|dResetXBias| s227
-          s103 -->|dResetXBias| s227
-          s134 -->|dResetXBias| s227
-          s165 -->|dResetXBias| s227
-          s196 -->|dResetXBias| s227
-          s222 -->|dResetX10| s228
-          s220 -->|dX10| s228
-          s208 -->|dZ10| s229
-          s210 -->|dZ10| s229
-          s229 -->|dAdd174| s230
-          s229 -->|dAdd174| s231
-          s231 -->|dUpdateH10| s232
-          s46 -->|dUpdateHWeight| s232
-          s77 -->|dUpdateHWeight| s232
-          s108 -->|dUpdateHWeight| s232
-          s139 -->|dUpdateHWeight| s232
-          s170 -->|dUpdateHWeight| s232
-          s201 -->|dUpdateHWeight| s232
-          s231 -->|dUpdateH10| s233
-          s12 -->|dH10| s233
-          s209 -->|dH10| s233
-          s217 -->|dH10| s233
-          s225 -->|dH10| s233
-          s230 -->|dUpdateX10| s234
-          s48 -->|dUpdateXWeight| s234
-          s79 -->|dUpdateXWeight| s234
-          s110 -->|dUpdateXWeight| s234
-          s141 -->|dUpdateXWeight| s234
-          s172 -->|dUpdateXWeight| s234
-          s203 -->|dUpdateXWeight| s234
-          s230 -->|dUpdateX10| s235
-          s49 -->|dUpdateXBias| s235
-          s80 -->|dUpdateXBias| s235
-          s111 -->|dUpdateXBias| s235
-          s142 -->|dUpdateXBias| s235
-          s173 -->|dUpdateXBias| s235
-          s204 -->|dUpdateXBias| s235
-          s230 -->|dUpdateX10| s236
-          s220 -->|dX10| s236
-          s228 -->|dX10| s236
-          s12 -->|dH10| s237
-          s209 -->|dH10| s237
-          s217 -->|dH10| s237
-          s225 -->|dH10| s237
-          s233 -->|dH10| s237
-          s12 -->|dH10| s238
-          s209 -->|dH10| s238
-          s217 -->|dH10| s238
-          s225 -->|dH10| s238
-          s233 -->|dH10| s238
-          s238 -->|dMultiply170| s239
-          s238 -->|dMultiply170| s240
-          s11 -->|dH9| s240
-          s237 -->|dMultiply169| s241
-          s239 -->|dZ9| s241
-          s237 -->|dMultiply169| s242
-          s242 -->|dAdd166| s243
-          s242 -->|dAdd166| s244
-          s244 -->|dMultiply165| s245
-          s245 -->|dCandidateH9| s246
-          s29 -->|dCandidateHWeight| s246
-          s60 -->|dCandidateHWeight| s246
-          s91 -->|dCandidateHWeight| s246
-          s122 -->|dCandidateHWeight| s246
-          s153 -->|dCandidateHWeight| s246
-          s184 -->|dCandidateHWeight| s246
-          s215 -->|dCandidateHWeight| s246
-          s245 -->|dCandidateH9| s247
-          s30 -->|dCandidateHBias| s247
-          s61 -->|dCandidateHBias| s247
-          s92 -->|dCandidateHBias| s247
-          s123 -->|dCandidateHBias| s247
-          s154 -->|dCandidateHBias| s247
-          s185 -->|dCandidateHBias| s247
-          s216 -->|dCandidateHBias| s247
-          s245 -->|dCandidateH9| s248
-          s11 -->|dH9| s248
-          s240 -->|dH9| s248
-          s243 -->|dCandidateX9| s249
-          s32 -->|dCandidateXWeight| s249
-          s63 -->|dCandidateXWeight| s249
-          s94 -->|dCandidateXWeight| s249
-          s125 -->|dCandidateXWeight| s249
-          s156 -->|dCandidateXWeight| s249
-          s187 -->|dCandidateXWeight| s249
-          s218 -->|dCandidateXWeight| s249
-          s243 -->|dCandidateX9| s250
-          s33 -->|dCandidateXBias| s250
-          s64 -->|dCandidateXBias| s250
-          s95 -->|dCandidateXBias| s250
-          s126 -->|dCandidateXBias| s250
-          s157 -->|dCandidateXBias| s250
-          s188 -->|dCandidateXBias| s250
-          s219 -->|dCandidateXBias| s250
-          s243 -->|dCandidateX9| s251
-          s244 -->|dMultiply165| s252
-          s252 -->|dAdd161| s253
-          s252 -->|dAdd161| s254
-          s254 -->|dResetH9| s255
-          s38 -->|dResetHWeight| s255
-          s69 -->|dResetHWeight| s255
-          s100 -->|dResetHWeight| s255
-          s131 -->|dResetHWeight| s255
-          s162 -->|dResetHWeight| s255
-          s193 -->|dResetHWeight| s255
-          s224 -->|dResetHWeight| s255
-          s254 -->|dResetH9| s256
-          s11 -->|dH9| s256
-          s240 -->|dH9| s256
-          s248 -->|dH9| s256
-          s253 -->|dResetX9| s257
-          s40 -->|dResetXWeight| s257
-          s71 -->|dResetXWeight| s257
-          s102 -->|dResetXWeight| s257
-          s133 -->|dResetXWeight| s257
-          s164 -->|dResetXWeight| s257
-          s195 -->|dResetXWeight| s257
-          s226 -->|dResetXWeight| s257
-          s253 -->|dResetX9| s258
-          s41 -->|dResetXBias| s258
-          s72 -->|dResetXBias| s258
-          s103 -->|dResetXBias| s258
-          s134 -->|dResetXBias| s258
-          s165 -->|dResetXBias| s258
-          s196 -->|dResetXBias| s258
-          s227 -->|dResetXBias| s258
-          s253 -->|dResetX9| s259
-          s251 -->|dX9| s259
-          s239 -->|dZ9| s260
-          s241 -->|dZ9| s260
-          s260 -->|dAdd157| s261
-          s260 -->|dAdd157| s262
-          s262 -->|dUpdateH9| s263
-          s46 -->|dUpdateHWeight| s263
-          s77 -->|dUpdateHWeight| s263
-          s108 -->|dUpdateHWeight| s263
-          s139 -->|dUpdateHWeight| s263
-          s170 -->|dUpdateHWeight| s263
-          s201 -->|dUpdateHWeight| s263
-          s232 -->|dUpdateHWeight| s263
-          s262 -->|dUpdateH9| s264
-          s11 -->|dH9| s264
-          s240 -->|dH9| s264
-          s248 -->|dH9| s264
-          s256 -->|dH9| s264
-          s261 -->|dUpdateX9| s265
-          s48 -->|dUpdateXWeight| s265
-          s79 -->|dUpdateXWeight| s265
-          s110 -->|dUpdateXWeight| s265
-          s141 -->|dUpdateXWeight| s265
-          s172 -->|dUpdateXWeight| s265
-          s203 -->|dUpdateXWeight| s265
-          s234 -->|dUpdateXWeight| s265
-          s261 -->|dUpdateX9| s266
-          s49 -->|dUpdateXBias| s266
-          s80 -->|dUpdateXBias| s266
-          s111 -->|dUpdateXBias| s266
-          s142 -->|dUpdateXBias| s266
-          s173 -->|dUpdateXBias| s266
-          s204 -->|dUpdateXBias| s266
-          s235 -->|dUpdateXBias| s266
-          s261 -->|dUpdateX9| s267
-          s251 -->|dX9| s267
-          s259 -->|dX9| s267
-          s11 -->|dH9| s268
-          s240 -->|dH9| s268
-          s248 -->|dH9| s268
-          s256 -->|dH9| s268
-          s264 -->|dH9| s268
-          s11 -->|dH9| s269
-          s240 -->|dH9| s269
-          s248 -->|dH9| s269
-          s256 -->|dH9| s269
-          s264 -->|dH9| s269
-          s269 -->|dMultiply153| s270
-          s269 -->|dMultiply153| s271
-          s10 -->|dH8| s271
-          s268 -->|dMultiply152| s272
-          s270 -->|dZ8| s272
-          s268 -->|dMultiply152| s273
-          s273 -->|dAdd149| s274
-          s273 -->|dAdd149| s275
-          s275 -->|dMultiply148| s276
-          s276 -->|dCandidateH8| s277
-          s29 -->|dCandidateHWeight| s277
-          s60 -->|dCandidateHWeight| s277
-          s91 -->|dCandidateHWeight| s277
-          s122 -->|dCandidateHWeight| s277
-          s153 -->|dCandidateHWeight| s277
-          s184 -->|dCandidateHWeight| s277
-          s215 -->|dCandidateHWeight| s277
-          s246 -->|dCandidateHWeight| s277
-          s276 -->|dCandidateH8| s278
-          s30 -->|dCandidateHBias| s278
-          s61 -->|dCandidateHBias| s278
-          s92 -->|dCandidateHBias| s278
-          s123 -->|dCandidateHBias| s278
-          s154 -->|dCandidateHBias| s278
-          s185 -->|dCandidateHBias| s278
-          s216 -->|dCandidateHBias| s278
-          s247 -->|dCandidateHBias| s278
-          s276 -->|dCandidateH8| s279
-          s10 -->|dH8| s279
-          s271 -->|dH8| s279
-          s274 -->|dCandidateX8| s280
-          s32 -->|dCandidateXWeight| s280
-          s63 -->|dCandidateXWeight| s280
-          s94 -->|dCandidateXWeight| s280
-          s125 -->|dCandidateXWeight| s280
-          s156 -->|dCandidateXWeight| s280
-          s187 -->|dCandidateXWeight| s280
-          s218 -->|dCandidateXWeight| s280
-          s249 -->|dCandidateXWeight| s280
-          s274 -->|dCandidateX8| s281
-          s33 -->|dCandidateXBias| s281
-          s64 -->|dCandidateXBias| s281
-          s95 -->|dCandidateXBias| s281
-          s126 -->|dCandidateXBias| s281
-          s157 -->|dCandidateXBias| s281
-          s188 -->|dCandidateXBias| s281
-          s219 -->|dCandidateXBias| s281
-          s250 -->|dCandidateXBias| s281
-          s274 -->|dCandidateX8| s282
-          s275 -->|dMultiply148| s283
-          s283 -->|dAdd144| s284
-          s283 -->|dAdd144| s285
-          s285 -->|dResetH8| s286
-          s38 -->|dResetHWeight| s286
-          s69 -->|dResetHWeight| s286
-          s100 -->|dResetHWeight| s286
-          s131 -->|dResetHWeight| s286
-          s162 -->|dResetHWeight| s286
-          s193 -->|dResetHWeight| s286
-          s224 -->|dResetHWeight| s286
-          s255 -->|dResetHWeight| s286
-          s285 -->|dResetH8| s287
-          s10 -->|dH8| s287
-          s271 -->|dH8| s287
-          s279 -->|dH8| s287
-          s284 -->|dResetX8| s288
-          s40 -->|dResetXWeight| s288
-          s71 -->|dResetXWeight| s288
-          s102 -->|dResetXWeight| s288
-          s133 -->|dResetXWeight| s288
-          s164 -->|dResetXWeight| s288
-          s195 -->|dResetXWeight| s288
-          s226 -->|dResetXWeight| s288
-          s257 -->|dResetXWeight| s288
-          s284 -->|dResetX8| s289
-          s41 -->|dResetXBias| s289
-          s72 -->|dResetXBias| s289
-          s103 -->|dResetXBias| s289
-          s134 -->|dResetXBias| s289
-          s165 -->|dResetXBias| s289
-          s196 -->|dResetXBias| s289
-          s227 -->|dResetXBias| s289
-          s258 -->|dResetXBias| s289
-          s284 -->|dResetX8| s290
-          s282 -->|dX8| s290
-          s270 -->|dZ8| s291
-          s272 -->|dZ8| s291
-          s291 -->|dAdd140| s292
-          s291 -->|dAdd140| s293
-          s293 -->|dUpdateH8| s294
-          s46 -->|dUpdateHWeight| s294
-          s77 -->|dUpdateHWeight| s294
-          s108 -->|dUpdateHWeight| s294
-          s139 -->|dUpdateHWeight| s294
-          s170 -->|dUpdateHWeight| s294
-          s201 -->|dUpdateHWeight| s294
-          s232 -->|dUpdateHWeight| s294
-          s263 -->|dUpdateHWeight| s294
-          s293 -->|dUpdateH8| s295
-          s10 -->|dH8| s295
-          s271 -->|dH8| s295
-          s279 -->|dH8| s295
-          s287 -->|dH8| s295
-          s292 -->|dUpdateX8| s296
-          s48 -->|dUpdateXWeight| s296
-          s79 -->|dUpdateXWeight| s296
-          s110 -->|dUpdateXWeight| s296
-          s141 -->|dUpdateXWeight| s296
-          s172 -->|dUpdateXWeight| s296
-          s203 -->|dUpdateXWeight| s296
-          s234 -->|dUpdateXWeight| s296
-          s265 -->|dUpdateXWeight| s296
-          s292 -->|dUpdateX8| s297
-          s49 -->|dUpdateXBias| s297
-          s80 -->|dUpdateXBias| s297
-          s111 -->|dUpdateXBias| s297
-          s142 -->|dUpdateXBias| s297
-          s173 -->|dUpdateXBias| s297
-          s204 -->|dUpdateXBias| s297
-          s235 -->|dUpdateXBias| s297
-          s266 -->|dUpdateXBias| s297
-          s292 -->|dUpdateX8| s298
-          s282 -->|dX8| s298
-          s290 -->|dX8| s298
-          s10 -->|dH8| s299
-          s271 -->|dH8| s299
-          s279 -->|dH8| s299
-          s287 -->|dH8| s299
-          s295 -->|dH8| s299
-          s10 -->|dH8| s300
-          s271 -->|dH8| s300
-          s279 -->|dH8| s300
-          s287 -->|dH8| s300
-          s295 -->|dH8| s300
-          s300 -->|dMultiply136| s301
-          s300 -->|dMultiply136| s302
-          s9 -->|dH7| s302
-          s299 -->|dMultiply135| s303
-          s301 -->|dZ7| s303
-          s299 -->|dMultiply135| s304
-          s304 -->|dAdd132| s305
-          s304 -->|dAdd132| s306
-          s306 -->|dMultiply131| s307
-          s307 -->|dCandidateH7| s308
-          s29 -->|dCandidateHWeight| s308
-          s60 -->|dCandidateHWeight| s308
-          s91 -->|dCandidateHWeight| s308
-          s122 -->|dCandidateHWeight| s308
-          s153 -->|dCandidateHWeight| s308
-          s184 -->|dCandidateHWeight| s308
-          s215 -->|dCandidateHWeight| s308
-          s246 -->|dCandidateHWeight| s308
-          s277 -->|dCandidateHWeight| s308
-          s307 -->|dCandidateH7| s309
-          s30 -->|dCandidateHBias| s309
-          s61 -->|dCandidateHBias| s309
-          s92 -->|dCandidateHBias| s309
-          s123 -->|dCandidateHBias| s309
-          s154 -->|dCandidateHBias| s309
-          s185 -->|dCandidateHBias| s309
-          s216 -->|dCandidateHBias| s309
-          s247 -->|dCandidateHBias| s309
-          s278 -->|dCandidateHBias| s309
-          s307 -->|dCandidateH7| s310
-          s9 -->|dH7| s310
-          s302 -->|dH7| s310
-          s305 -->|dCandidateX7| s311
-          s32 -->|dCandidateXWeight| s311
-          s63 -->|dCandidateXWeight| s311
-          s94 -->|dCandidateXWeight| s311
-          s125 -->|dCandidateXWeight| s311
-          s156 -->|dCandidateXWeight| s311
-          s187 -->|dCandidateXWeight| s311
-          s218 -->|dCandidateXWeight| s311
-          s249 -->|dCandidateXWeight| s311
-          s280 -->|dCandidateXWeight| s311
-          s305 -->|dCandidateX7| s312
-          s33 -->|dCandidateXBias| s312
-          s64 -->|dCandidateXBias| s312
-          s95 -->|dCandidateXBias| s312
-          s126 -->|dCandidateXBias| s312
-          s157 -->|dCandidateXBias| s312
-          s188 -->|dCandidateXBias| s312
-          s219 -->|dCandidateXBias| s312
-          s250 -->|dCandidateXBias| s312
-          s281 -->|dCandidateXBias| s312
-          s305 -->|dCandidateX7| s313
-          s306 -->|dMultiply131| s314
-          s314 -->|dAdd127| s315
-          s314 -->|dAdd127| s316
-          s316 -->|dResetH7| s317
-          s38 -->|dResetHWeight| s317
-          s69 -->|dResetHWeight| s317
-          s100 -->|dResetHWeight| s317
-          s131 -->|dResetHWeight| s317
-          s162 -->|dResetHWeight| s317
-          s193 -->|dResetHWeight| s317
-          s224 -->|dResetHWeight| s317
-          s255 -->|dResetHWeight| s317
-          s286 -->|dResetHWeight| s317
-          s316 -->|dResetH7| s318
-          s9 -->|dH7| s318
-          s302 -->|dH7| s318
-          s310 -->|dH7| s318
-          s315 -->|dResetX7| s319
-          s40 -->|dResetXWeight| s319
-          s71 -->|dResetXWeight| s319
-          s102 -->|dResetXWeight| s319
-          s133 -->|dResetXWeight| s319
-          s164 -->|dResetXWeight| s319
-          s195 -->|dResetXWeight| s319
-          s226 -->|dResetXWeight| s319
-          s257 -->|dResetXWeight| s319
-          s288 -->|dResetXWeight| s319
-          s315 -->|dResetX7| s320
-          s41 -->|dResetXBias| s320
-          s72 -->|dResetXBias| s320
-          s103 -->|dResetXBias| s320
-          s134 -->|dResetXBias| s320
-          s165 -->|dResetXBias| s320
-          s196 -->|dResetXBias| s320
-          s227 -->|dResetXBias| s320
-          s258 -->|dResetXBias| s320
-          s289 -->|dResetXBias| s320
-          s315 -->|dResetX7| s321
-          s313 -->|dX7| s321
-          s301 -->|dZ7| s322
-          s303 -->|dZ7| s322
-          s322 -->|dAdd123| s323
-          s322 -->|dAdd123| s324
-          s324 -->|dUpdateH7| s325
-          s46 -->|dUpdateHWeight| s325
-          s77 -->|dUpdateHWeight| s325
-          s108 -->|dUpdateHWeight| s325
-          s139 -->|dUpdateHWeight| s325
-          s170 -->|dUpdateHWeight| s325
-          s201 -->|dUpdateHWeight| s325
-          s232 -->|dUpdateHWeight| s325
-          s263 -->|dUpdateHWeight| s325
-          s294 -->|dUpdateHWeight| s325
-          s324 -->|dUpdateH7| s326
-          s9 -->|dH7| s326
-          s302 -->|dH7| s326
-          s310 -->|dH7| s326
-          s318 -->|dH7| s326
-          s323 -->|dUpdateX7| s327
-          s48 -->|dUpdateXWeight| s327
-          s79 -->|dUpdateXWeight| s327
-          s110 -->|dUpdateXWeight| s327
-          s141 -->|dUpdateXWeight| s327
-          s172 -->|dUpdateXWeight| s327
-          s203 -->|dUpdateXWeight| s327
-          s234 -->|dUpdateXWeight| s327
-          s265 -->|dUpdateXWeight| s327
-          s296 -->|dUpdateXWeight| s327
-          s323 -->|dUpdateX7| s328
-          s49 -->|dUpdateXBias| s328
-          s80 -->|dUpdateXBias| s328
-          s111 -->|dUpdateXBias| s328
-          s142 -->|dUpdateXBias| s328
-          s173 -->|dUpdateXBias| s328
-          s204 -->|dUpdateXBias| s328
-          s235 -->|dUpdateXBias| s328
-          s266 -->|dUpdateXBias| s328
-          s297 -->|dUpdateXBias| s328
-          s323 -->|dUpdateX7| s329
-          s313 -->|dX7| s329
-          s321 -->|dX7| s329
-          s9 -->|dH7| s330
-          s302 -->|dH7| s330
-          s310 -->|dH7| s330
-          s318 -->|dH7| s330
-          s326 -->|dH7| s330
-          s9 -->|dH7| s331
-          s302 -->|dH7| s331
-          s310 -->|dH7| s331
-          s318 -->|dH7| s331
-          s326 -->|dH7| s331
-          s331 -->|dMultiply119| s332
-          s331 -->|dMultiply119| s333
-          s8 -->|dH6| s333
-          s330 -->|dMultiply118| s334
-          s332 -->|dZ6| s334
-          s330 -->|dMultiply118| s335
-          s335 -->|dAdd115| s336
-          s335 -->|dAdd115| s337
-          s337 -->|dMultiply114| s338
-          s338 -->|dCandidateH6| s339
-          s29 -->|dCandidateHWeight| s339
-          s60 -->|dCandidateHWeight| s339
-          s91 -->|dCandidateHWeight| s339
-          s122 -->|dCandidateHWeight| s339
-          s153 -->|dCandidateHWeight| s339
-          s184 -->|dCandidateHWeight| s339
-          s215 -->|dCandidateHWeight| s339
-          s246 -->|dCandidateHWeight| s339
-          s277 -->|dCandidateHWeight| s339
-          s308 -->|dCandidateHWeight| s339
-          s338 -->|dCandidateH6| s340
-          s30 -->|dCandidateHBias| s340
-          s61 -->|dCandidateHBias| s340
-          s92 -->|dCandidateHBias| s340
-          s123 -->|dCandidateHBias| s340
-          s154 -->|dCandidateHBias| s340
-          s185 -->|dCandidateHBias| s340
-          s216 -->|dCandidateHBias| s340
-          s247 -->|dCandidateHBias| s340
-          s278 -->|dCandidateHBias| s340
-          s309 -->|dCandidateHBias| s340
-          s338 -->|dCandidateH6| s341
-          s8 -->|dH6| s341
-          s333 -->|dH6| s341
-          s336 -->|dCandidateX6| s342
-          s32 -->|dCandidateXWeight| s342
-          s63 -->|dCandidateXWeight| s342
-          s94 -->|dCandidateXWeight| s342
-          s125 -->|dCandidateXWeight| s342
-          s156 -->|dCandidateXWeight| s342
-          s187 -->|dCandidateXWeight| s342
-          s218 -->|dCandidateXWeight| s342
-          s249 -->|dCandidateXWeight| s342
-          s280 -->|dCandidateXWeight| s342
-          s311 -->|dCandidateXWeight| s342
-          s336 -->|dCandidateX6| s343
-          s33 -->|dCandidateXBias| s343
-          s64 -->|dCandidateXBias| s343
-          s95 -->|dCandidateXBias| s343
-          s126 -->|dCandidateXBias| s343
-          s157 -->|dCandidateXBias| s343
-          s188 -->|dCandidateXBias| s343
-          s219 -->|dCandidateXBias| s343
-          s250 -->|dCandidateXBias| s343
-          s281 -->|dCandidateXBias| s343
-          s312 -->|dCandidateXBias| s343
-          s336 -->|dCandidateX6| s344
-          s337 -->|dMultiply114| s345
-          s345 -->|dAdd110| s346
-          s345 -->|dAdd110| s347
-          s347 -->|dResetH6| s348
-          s38 -->|dResetHWeight| s348
-          s69 -->|dResetHWeight| s348
-          s100 -->|dResetHWeight| s348
-          s131 -->|dResetHWeight| s348
-          s162 -->|dResetHWeight| s348
-          s193 -->|dResetHWeight| s348
-          s224 -->|dResetHWeight| s348
-          s255 -->|dResetHWeight| s348
-          s286 -->|dResetHWeight| s348
-          s317 -->|dResetHWeight| s348
-          s347 -->|dResetH6| s349
-          s8 -->|dH6| s349
-          s333 -->|dH6| s349
-          s341 -->|dH6| s349
-          s346 -->|dResetX6| s350
-          s40 -->|dResetXWeight| s350
-          s71 -->|dResetXWeight| s350
-          s102 -->|dResetXWeight| s350
-          s133 -->|dResetXWeight| s350
-          s164 -->|dResetXWeight| s350
-          s195 -->|dResetXWeight| s350
-          s226 -->|dResetXWeight| s350
-          s257 -->|dResetXWeight| s350
-          s288 -->|dResetXWeight| s350
-          s319 -->|dResetXWeight| s350
-          s346 -->|dResetX6| s351
-          s41 -->|dResetXBias| s351
-          s72 -->|dResetXBias| s351
-          s103 -->|dResetXBias| s351
-          s134 -->|dResetXBias| s351
-          s165 -->|dResetXBias| s351
-          s196 -->|dResetXBias| s351
-          s227 -->|dResetXBias| s351
-          s258 -->|dResetXBias| s351
-          s289 -->|dResetXBias| s351
-          s320 -->|dResetXBias| s351
-          s346 -->|dResetX6| s352
-          s344 -->|dX6| s352
-          s332 -->|dZ6| s353
-          s334 -->|dZ6| s353
-          s353 -->|dAdd106| s354
-          s353 -->|dAdd106| s355
-          s355 -->|dUpdateH6| s356
-          s46 -->|dUpdateHWeight| s356
-          s77 -->|dUpdateHWeight| s356
-          s108 -->|dUpdateHWeight| s356
-          s139 -->|dUpdateHWeight| s356
-          s170 -->|dUpdateHWeight| s356
-          s201 -->|dUpdateHWeight| s356
-          s232 -->|dUpdateHWeight| s356
-          s263 -->|dUpdateHWeight| s356
-          s294 -->|dUpdateHWeight| s356
-          s325 -->|dUpdateHWeight| s356
-          s355 -->|dUpdateH6| s357
-          s8 -->|dH6| s357
-          s333 -->|dH6| s357
-          s341 -->|dH6| s357
-          s349 -->|dH6| s357
-          s354 -->|dUpdateX6| s358
-          s48 -->|dUpdateXWeight| s358
-          s79 -->|dUpdateXWeight| s358
-          s110 -->|dUpdateXWeight| s358
-          s141 -->|dUpdateXWeight| s358
-          s172 -->|dUpdateXWeight| s358
-          s203 -->|dUpdateXWeight| s358
-          s234 -->|dUpdateXWeight| s358
-          s265 -->|dUpdateXWeight| s358
-          s296 -->|dUpdateXWeight| s358
-          s327 -->|dUpdateXWeight| s358
-          s354 -->|dUpdateX6| s359
-          s49 -->|dUpdateXBias| s359
-          s80 -->|dUpdateXBias| s359
-          s111 -->|dUpdateXBias| s359
-          s142 -->|dUpdateXBias| s359
-          s173 -->|dUpdateXBias| s359
-          s204 -->|dUpdateXBias| s359
-          s235 -->|dUpdateXBias| s359
-          s266 -->|dUpdateXBias| s359
-          s297 -->|dUpdateXBias| s359
-          s328 -->|dUpdateXBias| s359
-          s354 -->|dUpdateX6| s360
-          s344 -->|dX6| s360
-          s352 -->|dX6| s360
-          s8 -->|dH6| s361
-          s333 -->|dH6| s361
-          s341 -->|dH6| s361
-          s349 -->|dH6| s361
-          s357 -->|dH6| s361
-          s8 -->|dH6| s362
-          s333 -->|dH6| s362
-          s341 -->|dH6| s362
-          s349 -->|dH6| s362
-          s357 -->|dH6| s362
-          s362 -->|dMultiply102| s363
-          s362 -->|dMultiply102| s364
-          s7 -->|dH5| s364
-          s361 -->|dMultiply101| s365
-          s363 -->|dZ5| s365
-          s361 -->|dMultiply101| s366
-          s366 -->|dAdd98| s367
-          s366 -->|dAdd98| s368
-          s368 -->|dMultiply97| s369
-          s369 -->|dCandidateH5| s370
-          s29 -->|dCandidateHWeight| s370
-          s60 -->|dCandidateHWeight| s370
-          s91 -->|dCandidateHWeight| s370
-          s122 -->|dCandidateHWeight| s370
-          s153 -->|dCandidateHWeight| s370
-          s184 -->|dCandidateHWeight| s370
-          s215 -->|dCandidateHWeight| s370
-          s246 -->|dCandidateHWeight| s370
-          s277 -->|dCandidateHWeight| s370
-          s308 -->|dCandidateHWeight| s370
-          s339 -->|dCandidateHWeight| s370
-          s369 -->|dCandidateH5| s371
-          s30 -->|dCandidateHBias| s371
-          s61 -->|dCandidateHBias| s371
-          s92 -->|dCandidateHBias| s371
-          s123 -->|dCandidateHBias| s371
-          s154 -->|dCandidateHBias| s371
-          s185 -->|dCandidateHBias| s371
-          s216 -->|dCandidateHBias| s371
-          s247 -->|dCandidateHBias| s371
-          s278 -->|dCandidateHBias| s371
-          s309 -->|dCandidateHBias| s371
-          s340 -->|dCandidateHBias| s371
-          s369 -->|dCandidateH5| s372
-          s7 -->|dH5| s372
-          s364 -->|dH5| s372
-          s367 -->|dCandidateX5| s373
-          s32 -->|dCandidateXWeight| s373
-          s63 -->|dCandidateXWeight| s373
-          s94 -->|dCandidateXWeight| s373
-          s125 -->|dCandidateXWeight| s373
-          s156 -->|dCandidateXWeight| s373
-          s187 -->|dCandidateXWeight| s373
-          s218 -->|dCandidateXWeight| s373
-          s249 -->|dCandidateXWeight| s373
-          s280 -->|dCandidateXWeight| s373
-          s311 -->|dCandidateXWeight| s373
-          s342 -->|dCandidateXWeight| s373
-          s367 -->|dCandidateX5| s374
-          s33 -->|dCandidateXBias| s374
-          s64 -->|dCandidateXBias| s374
-          s95 -->|dCandidateXBias| s374
-          s126 -->|dCandidateXBias| s374
-          s157 -->|dCandidateXBias| s374
-          s188 -->|dCandidateXBias| s374
-          s219 -->|dCandidateXBias| s374
-          s250 -->|dCandidateXBias| s374
-          s281 -->|dCandidateXBias| s374
-          s312 -->|dCandidateXBias| s374
-          s343 -->|dCandidateXBias| s374
-          s367 -->|dCandidateX5| s375
-          s368 -->|dMultiply97| s376
-          s376 -->|dAdd93| s377
-          s376 -->|dAdd93| s378
-          s378 -->|dResetH5| s379
-          s38 -->|dResetHWeight| s379
-          s69 -->|dResetHWeight| s379
-          s100 -->|dResetHWeight| s379
-          s131 -->|dResetHWeight| s379
-          s162 -->|dResetHWeight| s379
-          s193 -->|dResetHWeight| s379
-          s224 -->|dResetHWeight| s379
-          s255 -->|dResetHWeight| s379
-          s286 -->|dResetHWeight| s379
-          s317 -->|dResetHWeight| s379
-          s348 -->|dResetHWeight| s379
-          s378 -->|dResetH5| s380
-          s7 -->|dH5| s380
-          s364 -->|dH5| s380
-          s372 -->|dH5| s380
-          s377 -->|dResetX5| s381
-          s40 -->|dResetXWeight| s381
-          s71 -->|dResetXWeight| s381
-          s102 -->|dResetXWeight| s381
-          s133 -->|dResetXWeight| s381
-          s164 -->|dResetXWeight| s381
-          s195 -->|dResetXWeight| s381
-          s226 -->|dResetXWeight| s381
-          s257 -->|dResetXWeight| s381
-          s288 -->|dResetXWeight| s381
-          s319 -->|dResetXWeight| s381
-          s350 -->|dResetXWeight| s381
-          s377 -->|dResetX5| s382
-          s41 -->|dResetXBias| s382
-          s72 -->|dResetXBias| s382
-          s103 -->|dResetXBias| s382
-          s134 -->|dResetXBias| s382
-          s165 -->|dResetXBias| s382
-          s196 -->|dResetXBias| s382
-          s227 -->|dResetXBias| s382
-          s258 -->|dResetXBias| s382
-          s289 -->|dResetXBias| s382
-          s320 -->|dResetXBias| s382
-          s351 -->|dResetXBias| s382
-          s377 -->|dResetX5| s383
-          s375 -->|dX5| s383
-          s363 -->|dZ5| s384
-          s365 -->|dZ5| s384
-          s384 -->|dAdd89| s385
-          s384 -->|dAdd89| s386
-          s386 -->|dUpdateH5| s387
-          s46 -->|dUpdateHWeight| s387
-          s77 -->|dUpdateHWeight| s387
-          s108 -->|dUpdateHWeight| s387
-          s139 -->|dUpdateHWeight| s387
-          s170 -->|dUpdateHWeight| s387
-          s201 -->|dUpdateHWeight| s387
-          s232 -->|dUpdateHWeight| s387
-          s263 -->|dUpdateHWeight| s387
-          s294 -->|dUpdateHWeight| s387
-          s325 -->|dUpdateHWeight| s387
-          s356 -->|dUpdateHWeight| s387
-          s386 -->|dUpdateH5| s388
-          s7 -->|dH5| s388
-          s364 -->|dH5| s388
-          s372 -->|dH5| s388
-          s380 -->|dH5| s388
-          s385 -->|dUpdateX5| s389
-          s48 -->|dUpdateXWeight| s389
-          s79 -->|dUpdateXWeight| s389
-          s110 -->|dUpdateXWeight| s389
-          s141 -->|dUpdateXWeight| s389
-          s172 -->|dUpdateXWeight| s389
-          s203 -->|dUpdateXWeight| s389
-          s234 -->|dUpdateXWeight| s389
-          s265 -->|dUpdateXWeight| s389
-          s296 -->|dUpdateXWeight| s389
-          s327 -->|dUpdateXWeight| s389
-          s358 -->|dUpdateXWeight| s389
-          s385 -->|dUpdateX5| s390
-          s49 -->|dUpdateXBias| s390
-          s80 -->|dUpdateXBias| s390
-          s111 -->|dUpdateXBias| s390
-          s142 -->|dUpdateXBias| s390
-          s173 -->|dUpdateXBias| s390
-          s204 -->|dUpdateXBias| s390
-          s235 -->|dUpdateXBias| s390
-          s266 -->|dUpdateXBias| s390
-          s297 -->|dUpdateXBias| s390
-          s328 -->|dUpdateXBias| s390
-          s359 -->|dUpdateXBias| s390
-          s385 -->|dUpdateX5| s391
-          s375 -->|dX5| s391
-          s383 -->|dX5| s391
-          s7 -->|dH5| s392
-          s364 -->|dH5| s392
-          s372 -->|dH5| s392
-          s380 -->|dH5| s392
-          s388 -->|dH5| s392
-          s7 -->|dH5| s393
-          s364 -->|dH5| s393
-          s372 -->|dH5| s393
-          s380 -->|dH5| s393
-          s388 -->|dH5| s393
-          s393 -->|dMultiply85| s394
-          s393 -->|dMultiply85| s395
-          s6 -->|dH4| s395
-          s392 -->|dMultiply84| s396
-          s394 -->|dZ4| s396
-          s392 -->|dMultiply84| s397
-          s397 -->|dAdd81| s398
-          s397 -->|dAdd81| s399
-          s399 -->|dMultiply80| s400
-          s400 -->|dCandidateH4| s401
-          s29 -->|dCandidateHWeight| s401
-          s60 -->|dCandidateHWeight| s401
-          s91 -->|dCandidateHWeight| s401
-          s122 -->|dCandidateHWeight| s401
-          s153 -->|dCandidateHWeight| s401
-          s184 -->|dCandidateHWeight| s401
-          s215 -->|dCandidateHWeight| s401
-          s246 -->|dCandidateHWeight| s401
-          s277 -->|dCandidateHWeight| s401
-          s308 -->|dCandidateHWeight| s401
-          s339 -->|dCandidateHWeight| s401
-          s370 -->|dCandidateHWeight| s401
-          s400 -->|dCandidateH4| s402
-          s30 -->|dCandidateHBias| s402
-          s61 -->|dCandidateHBias| s402
-          s92 -->|dCandidateHBias| s402
-          s123 -->|dCandidateHBias| s402
-          s154 -->|dCandidateHBias| s402
-          s185 -->|dCandidateHBias| s402
-          s216 -->|dCandidateHBias| s402
-          s247 -->|dCandidateHBias| s402
-          s278 -->|dCandidateHBias| s402
-          s309 -->|dCandidateHBias| s402
-          s340 -->|dCandidateHBias| s402
-          s371 -->|dCandidateHBias| s402
-          s400 -->|dCandidateH4| s403
-          s6 -->|dH4| s403
-          s395 -->|dH4| s403
-          s398 -->|dCandidateX4| s404
-          s32 -->|dCandidateXWeight| s404
-          s63 -->|dCandidateXWeight| s404
-          s94 -->|dCandidateXWeight| s404
-          s125 -->|dCandidateXWeight| s404
-          s156 -->|dCandidateXWeight| s404
-          s187 -->|dCandidateXWeight| s404
-          s218 -->|dCandidateXWeight| s404
-          s249 -->|dCandidateXWeight| s404
-          s280 -->|dCandidateXWeight| s404
-          s311 -->|dCandidateXWeight| s404
-          s342 -->|dCandidateXWeight| s404
-          s373 -->|dCandidateXWeight| s404
-          s398 -->|dCandidateX4| s405
-          s33 -->|dCandidateXBias| s405
-          s64 -->|dCandidateXBias| s405
-          s95 -->|dCandidateXBias| s405
-          s126 -->|dCandidateXBias| s405
-          s157 -->|dCandidateXBias| s405
-          s188 -->|dCandidateXBias| s405
-          s219 -->|dCandidateXBias| s405
-          s250 -->|dCandidateXBias| s405
-          s281 -->|dCandidateXBias| s405
-          s312 -->|dCandidateXBias| s405
-          s343 -->|dCandidateXBias| s405
-          s374 -->|dCandidateXBias| s405
-          s398 -->|dCandidateX4| s406
-          s399 -->|dMultiply80| s407
-          s407 -->|dAdd76| s408
-          s407 -->|dAdd76| s409
-          s409 -->|dResetH4| s410
-          s38 -->|dResetHWeight| s410
-          s69 -->|dResetHWeight| s410
-          s100 -->|dResetHWeight| s410
-          s131 -->|dResetHWeight| s410
-          s162 -->|dResetHWeight| s410
-          s193 -->|dResetHWeight| s410
-          s224 -->|dResetHWeight| s410
-          s255 -->|dResetHWeight| s410
-          s286 -->|dResetHWeight| s410
-          s317 -->|dResetHWeight| s410
-          s348 -->|dResetHWeight| s410
-          s379 -->|dResetHWeight| s410
-          s409 -->|dResetH4| s411
-          s6 -->|dH4| s411
-          s395 -->|dH4| s411
-          s403 -->|dH4| s411
-          s408 -->|dResetX4| s412
-          s40 -->|dResetXWeight| s412
-          s71 -->|dResetXWeight| s412
-          s102 -->|dResetXWeight| s412
-          s133 -->|dResetXWeight| s412
-          s164 -->|dResetXWeight| s412
-          s195 -->|dResetXWeight| s412
-          s226 -->|dResetXWeight| s412
-          s257 -->|dResetXWeight| s412
-          s288 -->|dResetXWeight| s412
-          s319 -->|dResetXWeight| s412
-          s350 -->|dResetXWeight| s412
-          s381 -->|dResetXWeight| s412
-          s408 -->|dResetX4| s413
-          s41 -->|dResetXBias| s413
-          s72 -->|dResetXBias| s413
-          s103 -->|dResetXBias| s413
-          s134 -->|dResetXBias| s413
-          s165 -->|dResetXBias| s413
-          s196 -->|dResetXBias| s413
-          s227 -->|dResetXBias| s413
-          s258 -->|dResetXBias| s413
-          s289 -->|dResetXBias| s413
-          s320 -->|dResetXBias| s413
-          s351 -->|dResetXBias| s413
-          s382 -->|dResetXBias| s413
-          s408 -->|dResetX4| s414
-          s406 -->|dX4| s414
-          s394 -->|dZ4| s415
-          s396 -->|dZ4| s415
-          s415 -->|dAdd72| s416
-          s415 -->|dAdd72| s417
-          s417 -->|dUpdateH4| s418
-          s46 -->|dUpdateHWeight| s418
-          s77 -->|dUpdateHWeight| s418
-          s108 -->|dUpdateHWeight| s418
-          s139 -->|dUpdateHWeight| s418
-          s170 -->|dUpdateHWeight| s418
-          s201 -->|dUpdateHWeight| s418
-          s232 -->|dUpdateHWeight| s418
-          s263 -->|dUpdateHWeight| s418
-          s294 -->|dUpdateHWeight| s418
-          s325 -->|dUpdateHWeight| s418
-          s356 -->|dUpdateHWeight| s418
-          s387 -->|dUpdateHWeight| s418
-          s417 -->|dUpdateH4| s419
-          s6 -->|dH4| s419
-          s395 -->|dH4| s419
-          s403 -->|dH4| s419
-          s411 -->|dH4| s419
-          s416 -->|dUpdateX4| s420
-          s48 -->|dUpdateXWeight| s420
-          s79 -->|dUpdateXWeight| s420
-          s110 -->|dUpdateXWeight| s420
-          s141 -->|dUpdateXWeight| s420
-          s172 -->|dUpdateXWeight| s420
-          s203 -->|dUpdateXWeight| s420
-          s234 -->|dUpdateXWeight| s420
-          s265 -->|dUpdateXWeight| s420
-          s296 -->|dUpdateXWeight| s420
-          s327 -->|dUpdateXWeight| s420
-          s358 -->|dUpdateXWeight| s420
-          s389 -->|dUpdateXWeight| s420
-          s416 -->|dUpdateX4| s421
-          s49 -->|dUpdateXBias| s421
-          s80 -->|dUpdateXBias| s421
-          s111 -->|dUpdateXBias| s421
-          s142 -->|dUpdateXBias| s421
-          s173 -->|dUpdateXBias| s421
-          s204 -->|dUpdateXBias| s421
-          s235 -->|dUpdateXBias| s421
-          s266 -->|dUpdateXBias| s421
-          s297 -->|dUpdateXBias| s421
-          s328 -->|dUpdateXBias| s421
-          s359 -->|dUpdateXBias| s421
-          s390 -->|dUpdateXBias| s421
-          s416 -->|dUpdateX4| s422
-          s406 -->|dX4| s422
-          s414 -->|dX4| s422
-          s6 -->|dH4| s423
-          s395 -->|dH4| s423
-          s403 -->|dH4| s423
-          s411 -->|dH4| s423
-          s419 -->|dH4| s423
-          s6 -->|dH4| s424
-          s395 -->|dH4| s424
-          s403 -->|dH4| s424
-          s411 -->|dH4| s424
-          s419 -->|dH4| s424
-          s424 -->|dMultiply68| s425
-          s424 -->|dMultiply68| s426
-          s5 -->|dH3| s426
-          s423 -->|dMultiply67| s427
-          s425 -->|dZ3| s427
-          s423 -->|dMultiply67| s428
-          s428 -->|dAdd64| s429
-          s428 -->|dAdd64| s430
-          s430 -->|dMultiply63| s431
-          s431 -->|dCandidateH3| s432
-          s29 -->|dCandidateHWeight| s432
-          s60 -->|dCandidateHWeight| s432
-          s91 -->|dCandidateHWeight| s432
-          s122 -->|dCandidateHWeight| s432
-          s153 -->|dCandidateHWeight| s432
-          s184 -->|dCandidateHWeight| s432
-          s215 -->|dCandidateHWeight| s432
-          s246 -->|dCandidateHWeight| s432
-          s277 -->|dCandidateHWeight| s432
-          s308 -->|dCandidateHWeight| s432
-          s339 -->|dCandidateHWeight| s432
-          s370 -->|dCandidateHWeight| s432
-          s401 -->|dCandidateHWeight| s432
-          s431 -->|dCandidateH3| s433
-          s30 -->|dCandidateHBias| s433
-          s61 -->|dCandidateHBias| s433
-          s92 -->|dCandidateHBias| s433
-          s123 -->|dCandidateHBias| s433
-          s154 -->|dCandidateHBias| s433
-          s185 -->|dCandidateHBias| s433
-          s216 -->|dCandidateHBias| s433
-          s247 -->|dCandidateHBias| s433
-          s278 -->|dCandidateHBias| s433
-          s309 -->|dCandidateHBias| s433
-          s340 -->|dCandidateHBias| s433
-          s371 -->|dCandidateHBias| s433
-          s402 -->|dCandidateHBias| s433
-          s431 -->|dCandidateH3| s434
-          s5 -->|dH3| s434
-          s426 -->|dH3| s434
-          s429 -->|dCandidateX3| s435
-          s32 -->|dCandidateXWeight| s435
-          s63 -->|dCandidateXWeight| s435
-          s94 -->|dCandidateXWeight| s435
-          s125 -->|dCandidateXWeight| s435
-          s156 -->|dCandidateXWeight| s435
-          s187 -->|dCandidateXWeight| s435
-          s218 -->|dCandidateXWeight| s435
-          s249 -->|dCandidateXWeight| s435
-          s280 -->|dCandidateXWeight| s435
-          s311 -->|dCandidateXWeight| s435
-          s342 -->|dCandidateXWeight| s435
-          s373 -->|dCandidateXWeight| s435
-          s404 -->|dCandidateXWeight| s435
-          s429 -->|dCandidateX3| s436
-          s33 -->|dCandidateXBias| s436
-          s64 -->|dCandidateXBias| s436
-          s95 -->|dCandidateXBias| s436
-          s126 -->|dCandidateXBias| s436
-          s157 -->|dCandidateXBias| s436
-          s188 -->|dCandidateXBias| s436
-          s219 -->|dCandidateXBias| s436
-          s250 -->|dCandidateXBias| s436
-          s281 -->|dCandidateXBias| s436
-          s312 -->|dCandidateXBias| s436
-          s343 -->|dCandidateXBias| s436
-          s374 -->|dCandidateXBias| s436
-          s405 -->|dCandidateXBias| s436
-          s429 -->|dCandidateX3| s437
-          s430 -->|dMultiply63| s438
-          s438 -->|dAdd59| s439
-          s438 -->|dAdd59| s440
-          s440 -->|dResetH3| s441
-          s38 -->|dResetHWeight| s441
-          s69 -->|dResetHWeight| s441
-          s100 -->|dResetHWeight| s441
-          s131 -->|dResetHWeight| s441
-          s162 -->|dResetHWeight| s441
-          s193 -->|dResetHWeight| s441
-          s224 -->|dResetHWeight| s441
-          s255 -->|dResetHWeight| s441
-          s286 -->|dResetHWeight| s441
-          s317 -->|dResetHWeight| s441
-          s348 -->|dResetHWeight| s441
-          s379 -->|dResetHWeight| s441
-          s410 -->|dResetHWeight| s441
-          s440 -->|dResetH3| s442
-          s5 -->|dH3| s442
-          s426 -->|dH3| s442
-          s434 -->|dH3| s442
-          s439 -->|dResetX3| s443
-          s40 -->|dResetXWeight| s443
-          s71 -->|dResetXWeight| s443
-          s102 -->|dResetXWeight| s443
-          s133 -->|dResetXWeight| s443
-          s164 -->|dResetXWeight| s443
-          s195 -->|dResetXWeight| s443
-          s226 -->|dResetXWeight| s443
-          s257 -->|dResetXWeight| s443
-          s288 -->|dResetXWeight| s443
-          s319 -->|dResetXWeight| s443
-          s350 -->|dResetXWeight| s443
-          s381 -->|dResetXWeight| s443
-          s412 -->|dResetXWeight| s443
-          s439 -->|dResetX3| s444
-          s41 -->|dResetXBias| s444
-          s72 -->|dResetXBias| s444
-          s103 -->|dResetXBias| s444
-          s134 -->|dResetXBias| s444
-          s165 -->|dResetXBias| s444
-          s196 -->|dResetXBias| s444
-          s227 -->|dResetXBias| s444
-          s258 -->|dResetXBias| s444
-          s289 -->|dResetXBias| s444
-          s320 -->|dResetXBias| s444
-          s351 -->|dResetXBias| s444
-          s382 -->|dResetXBias| s444
-          s413 -->|dResetXBias| s444
-          s439 -->|dResetX3| s445
-          s437 -->|dX3| s445
-          s425 -->|dZ3| s446
-          s427 -->|dZ3| s446
-          s446 -->|dAdd55| s447
-          s446 -->|dAdd55| s448
-          s448 -->|dUpdateH3| s449
-          s46 -->|dUpdateHWeight| s449
-          s77 -->|dUpdateHWeight| s449
-          s108 -->|dUpdateHWeight| s449
-          s139 -->|dUpdateHWeight| s449
-          s170 -->|dUpdateHWeight| s449
-          s201 -->|dUpdateHWeight| s449
-          s232 -->|dUpdateHWeight| s449
-          s263 -->|dUpdateHWeight| s449
-          s294 -->|dUpdateHWeight| s449
-          s325 -->|dUpdateHWeight| s449
-          s356 -->|dUpdateHWeight| s449
-          s387 -->|dUpdateHWeight| s449
-          s418 -->|dUpdateHWeight| s449
-          s448 -->|dUpdateH3| s450
-          s5 -->|dH3| s450
-          s426 -->|dH3| s450
-          s434 -->|dH3| s450
-          s442 -->|dH3| s450
-          s447 -->|dUpdateX3| s451
-          s48 -->|dUpdateXWeight| s451
-          s79 -->|dUpdateXWeight| s451
-          s110 -->|dUpdateXWeight| s451
-          s141 -->|dUpdateXWeight| s451
-          s172 -->|dUpdateXWeight| s451
-          s203 -->|dUpdateXWeight| s451
-          s234 -->|dUpdateXWeight| s451
-          s265 -->|dUpdateXWeight| s451
-          s296 -->|dUpdateXWeight| s451
-          s327 -->|dUpdateXWeight| s451
-          s358 -->|dUpdateXWeight| s451
-          s389 -->|dUpdateXWeight| s451
-          s420 -->|dUpdateXWeight| s451
-          s447 -->|dUpdateX3| s452
-          s49 -->|dUpdateXBias| s452
-          s80 -->|dUpdateXBias| s452
-          s111 -->|dUpdateXBias| s452
-          s142 -->|dUpdateXBias| s452
-          s173 -->|dUpdateXBias| s452
-          s204 -->|dUpdateXBias| s452
-          s235 -->|dUpdateXBias| s452
-          s266 -->|dUpdateXBias| s452
-          s297 -->|dUpdateXBias| s452
-          s328 -->|dUpdateXBias| s452
-          s359 -->|dUpdateXBias| s452
-          s390 -->|dUpdateXBias| s452
-          s421 -->|dUpdateXBias| s452
-          s447 -->|dUpdateX3| s453
-          s437 -->|dX3| s453
-          s445 -->|dX3| s453
-          s5 -->|dH3| s454
-          s426 -->|dH3| s454
-          s434 -->|dH3| s454
-          s442 -->|dH3| s454
-          s450 -->|dH3| s454
-          s5 -->|dH3| s455
-          s426 -->|dH3| s455
-          s434 -->|dH3| s455
-          s442 -->|dH3| s455
-          s450 -->|dH3| s455
-          s455 -->|dMultiply51| s456
-          s455 -->|dMultiply51| s457
-          s4 -->|dH2| s457
-          s454 -->|dMultiply50| s458
-          s456 -->|dZ2| s458
-          s454 -->|dMultiply50| s459
-          s459 -->|dAdd47| s460
-          s459 -->|dAdd47| s461
-          s461 -->|dMultiply46| s462
-          s462 -->|dCandidateH2| s463
-          s29 -->|dCandidateHWeight| s463
-          s60 -->|dCandidateHWeight| s463
-          s91 -->|dCandidateHWeight| s463
-          s122 -->|dCandidateHWeight| s463
-          s153 -->|dCandidateHWeight| s463
-          s184 -->|dCandidateHWeight| s463
-          s215 -->|dCandidateHWeight| s463
-          s246 -->|dCandidateHWeight| s463
-          s277 -->|dCandidateHWeight| s463
-          s308 -->|dCandidateHWeight| s463
-          s339 -->|dCandidateHWeight| s463
-          s370 -->|dCandidateHWeight| s463
-          s401 -->|dCandidateHWeight| s463
-          s432 -->|dCandidateHWeight| s463
-          s462 -->|dCandidateH2| s464
-          s30 -->|dCandidateHBias| s464
-          s61 -->|dCandidateHBias| s464
-          s92 -->|dCandidateHBias| s464
-          s123 -->|dCandidateHBias| s464
-          s154 -->|dCandidateHBias| s464
-          s185 -->|dCandidateHBias| s464
-          s216 -->|dCandidateHBias| s464
-          s247 -->|dCandidateHBias| s464
-          s278 -->|dCandidateHBias| s464
-          s309 -->|dCandidateHBias| s464
-          s340 -->|dCandidateHBias| s464
-          s371 -->|dCandidateHBias| s464
-          s402 -->|dCandidateHBias| s464
-          s433 -->|dCandidateHBias| s464
-          s462 -->|dCandidateH2| s465
-          s4 -->|dH2| s465
-          s457 -->|dH2| s465
-          s460 -->|dCandidateX2| s466
-          s32 -->|dCandidateXWeight| s466
-          s63 -->|dCandidateXWeight| s466
-          s94 -->|dCandidateXWeight| s466
-          s125 -->|dCandidateXWeight| s466
-          s156 -->|dCandidateXWeight| s466
-          s187 -->|dCandidateXWeight| s466
-          s218 -->|dCandidateXWeight| s466
-          s249 -->|dCandidateXWeight| s466
-          s280 -->|dCandidateXWeight| s466
-          s311 -->|dCandidateXWeight| s466
-          s342 -->|dCandidateXWeight| s466
-          s373 -->|dCandidateXWeight| s466
-          s404 -->|dCandidateXWeight| s466
-          s435 -->|dCandidateXWeight| s466
-          s460 -->|dCandidateX2| s467
-          s33 -->|dCandidateXBias| s467
-          s64 -->|dCandidateXBias| s467
-          s95 -->|dCandidateXBias| s467
-          s126 -->|dCandidateXBias| s467
-          s157 -->|dCandidateXBias| s467
-          s188 -->|dCandidateXBias| s467
-          s219 -->|dCandidateXBias| s467
-          s250 -->|dCandidateXBias| s467
-          s281 -->|dCandidateXBias| s467
-          s312 -->|dCandidateXBias| s467
-          s343 -->|dCandidateXBias| s467
-          s374 -->|dCandidateXBias| s467
-          s405 -->|dCandidateXBias| s467
-          s436 -->|dCandidateXBias| s467
-          s460 -->|dCandidateX2| s468
-          s461 -->|dMultiply46| s469
-          s469 -->|dAdd42| s470
-          s469 -->|dAdd42| s471
-          s471 -->|dResetH2| s472
-          s38 -->|dResetHWeight| s472
-          s69 -->|dResetHWeight| s472
-          s100 -->|dResetHWeight| s472
-          s131 -->|dResetHWeight| s472
-          s162 -->|dResetHWeight| s472
-          s193 -->|dResetHWeight| s472
-          s224 -->|dResetHWeight| s472
-          s255 -->|dResetHWeight| s472
-          s286 -->|dResetHWeight| s472
-          s317 -->|dResetHWeight| s472
-          s348 -->|dResetHWeight| s472
-          s379 -->|dResetHWeight| s472
-          s410 -->|dResetHWeight| s472
-          s441 -->|dResetHWeight| s472
-          s471 -->|dResetH2| s473
-          s4 -->|dH2| s473
-          s457 -->|dH2| s473
-          s465 -->|dH2| s473
-          s470 -->|dResetX2| s474
-          s40 -->|dResetXWeight| s474
-          s71 -->|dResetXWeight| s474
-          s102 -->|dResetXWeight| s474
-          s133 -->|dResetXWeight| s474
-          s164 -->|dResetXWeight| s474
-          s195 -->|dResetXWeight| s474
-          s226 -->|dResetXWeight| s474
-          s257 -->|dResetXWeight| s474
-          s288 -->|dResetXWeight| s474
-          s319 -->|dResetXWeight| s474
-          s350 -->|dResetXWeight| s474
-          s381 -->|dResetXWeight| s474
-          s412 -->|dResetXWeight| s474
-          s443 -->|dResetXWeight| s474
-          s470 -->|dResetX2| s475
-          s41 -->|dResetXBias| s475
-          s72 -->|dResetXBias| s475
-          s103 -->|dResetXBias| s475
-          s134 -->|dResetXBias| s475
-          s165 -->|dResetXBias| s475
-          s196 -->|dResetXBias| s475
-          s227 -->|dResetXBias| s475
-          s258 -->|dResetXBias| s475
-          s289 -->|dResetXBias| s475
-          s320 -->|dResetXBias| s475
-          s351 -->|dResetXBias| s475
-          s382 -->|dResetXBias| s475
-          s413 -->|dResetXBias| s475
-          s444 -->|dResetXBias| s475
-          s470 -->|dResetX2| s476
-          s468 -->|dX2| s476
-          s456 -->|dZ2| s477
-          s458 -->|dZ2| s477
-          s477 -->|dAdd38| s478
-          s477 -->|dAdd38| s479
-          s479 -->|dUpdateH2| s480
-          s46 -->|dUpdateHWeight| s480
-          s77 -->|dUpdateHWeight| s480
-          s108 -->|dUpdateHWeight| s480
-          s139 -->|dUpdateHWeight| s480
-          s170 -->|dUpdateHWeight| s480
-          s201 -->|dUpdateHWeight| s480
-          s232 -->|dUpdateHWeight| s480
-          s263 -->|dUpdateHWeight| s480
-          s294 -->|dUpdateHWeight| s480
-          s325 -->|dUpdateHWeight| s480
-          s356 -->|dUpdateHWeight| s480
-          s387 -->|dUpdateHWeight| s480
-          s418 -->|dUpdateHWeight| s480
-          s449 -->|dUpdateHWeight| s480
-          s479 -->|dUpdateH2| s481
-          s4 -->|dH2| s481
-          s457 -->|dH2| s481
-          s465 -->|dH2| s481
-          s473 -->|dH2| s481
-          s478 -->|dUpdateX2| s482
-          s48 -->|dUpdateXWeight| s482
-          s79 -->|dUpdateXWeight| s482
-          s110 -->|dUpdateXWeight| s482
-          s141 -->|dUpdateXWeight| s482
-          s172 -->|dUpdateXWeight| s482
-          s203 -->|dUpdateXWeight| s482
-          s234 -->|dUpdateXWeight| s482
-          s265 -->|dUpdateXWeight| s482
-          s296 -->|dUpdateXWeight| s482
-          s327 -->|dUpdateXWeight| s482
-          s358 -->|dUpdateXWeight| s482
-          s389 -->|dUpdateXWeight| s482
-          s420 -->|dUpdateXWeight| s482
-          s451 -->|dUpdateXWeight| s482
-          s478 -->|dUpdateX2| s483
-          s49 -->|dUpdateXBias| s483
-          s80 -->|dUpdateXBias| s483
-          s111 -->|dUpdateXBias| s483
-          s142 -->|dUpdateXBias| s483
-          s173 -->|dUpdateXBias| s483
-          s204 -->|dUpdateXBias| s483
-          s235 -->|dUpdateXBias| s483
-          s266 -->|dUpdateXBias| s483
-          s297 -->|dUpdateXBias| s483
-          s328 -->|dUpdateXBias| s483
-          s359 -->|dUpdateXBias| s483
-          s390 -->|dUpdateXBias| s483
-          s421 -->|dUpdateXBias| s483
-          s452 -->|dUpdateXBias| s483
-          s478 -->|dUpdateX2| s484
-          s468 -->|dX2| s484
-          s476 -->|dX2| s484
-          s4 -->|dH2| s485
-          s457 -->|dH2| s485
-          s465 -->|dH2| s485
-          s473 -->|dH2| s485
-          s481 -->|dH2| s485
-          s4 -->|dH2| s486
-          s457 -->|dH2| s486
-          s465 -->|dH2| s486
-          s473 -->|dH2| s486
-          s481 -->|dH2| s486
-          s485 -->|dMultiply33| s487
-          s486 -->|dz| s487
-          s485 -->|dMultiply33| s488
-          s488 -->|dAdd30| s489
-          s488 -->|dAdd30| s490
-          s490 -->|dMultiply29| s491
-          s491 -->|dCandidateH| s492
-          s29 -->|dCandidateHWeight| s492
-          s60 -->|dCandidateHWeight| s492
-          s91 -->|dCandidateHWeight| s492
-          s122 -->|dCandidateHWeight| s492
-          s153 -->|dCandidateHWeight| s492
-          s184 -->|dCandidateHWeight| s492
-          s215 -->|dCandidateHWeight| s492
-          s246 -->|dCandidateHWeight| s492
-          s277 -->|dCandidateHWeight| s492
-          s308 -->|dCandidateHWeight| s492
-          s339 -->|dCandidateHWeight| s492
-          s370 -->|dCandidateHWeight| s492
-          s401 -->|dCandidateHWeight| s492
-          s432 -->|dCandidateHWeight| s492
-          s463 -->|dCandidateHWeight| s492
-          s491 -->|dCandidateH| s493
-          s30 -->|dCandidateHBias| s493
-          s61 -->|dCandidateHBias| s493
-          s92 -->|dCandidateHBias| s493
-          s123 -->|dCandidateHBias| s493
-          s154 -->|dCandidateHBias| s493
-          s185 -->|dCandidateHBias| s493
-          s216 -->|dCandidateHBias| s493
-          s247 -->|dCandidateHBias| s493
-          s278 -->|dCandidateHBias| s493
-          s309 -->|dCandidateHBias| s493
-          s340 -->|dCandidateHBias| s493
-          s371 -->|dCandidateHBias| s493
-          s402 -->|dCandidateHBias| s493
-          s433 -->|dCandidateHBias| s493
-          s464 -->|dCandidateHBias| s493
-          s489 -->|dCandidateX| s494
-          s32 -->|dCandidateXWeight| s494
-          s63 -->|dCandidateXWeight| s494
-          s94 -->|dCandidateXWeight| s494
-          s125 -->|dCandidateXWeight| s494
-          s156 -->|dCandidateXWeight| s494
-          s187 -->|dCandidateXWeight| s494
-          s218 -->|dCandidateXWeight| s494
-          s249 -->|dCandidateXWeight| s494
-          s280 -->|dCandidateXWeight| s494
-          s311 -->|dCandidateXWeight| s494
-          s342 -->|dCandidateXWeight| s494
-          s373 -->|dCandidateXWeight| s494
-          s404 -->|dCandidateXWeight| s494
-          s435 -->|dCandidateXWeight| s494
-          s466 -->|dCandidateXWeight| s494
-          s489 -->|dCandidateX| s495
-          s33 -->|dCandidateXBias| s495
-          s64 -->|dCandidateXBias| s495
-          s95 -->|dCandidateXBias| s495
-          s126 -->|dCandidateXBias| s495
-          s157 -->|dCandidateXBias| s495
-          s188 -->|dCandidateXBias| s495
-          s219 -->|dCandidateXBias| s495
-          s250 -->|dCandidateXBias| s495
-          s281 -->|dCandidateXBias| s495
-          s312 -->|dCandidateXBias| s495
-          s343 -->|dCandidateXBias| s495
-          s374 -->|dCandidateXBias| s495
-          s405 -->|dCandidateXBias| s495
-          s436 -->|dCandidateXBias| s495
-          s467 -->|dCandidateXBias| s495
-          s489 -->|dCandidateX| s496
-          s490 -->|dMultiply29| s497
-          s497 -->|dAdd25| s498
-          s497 -->|dAdd25| s499
-          s499 -->|dResetH| s500
-          s38 -->|dResetHWeight| s500
-          s69 -->|dResetHWeight| s500
-          s100 -->|dResetHWeight| s500
-          s131 -->|dResetHWeight| s500
-          s162 -->|dResetHWeight| s500
-          s193 -->|dResetHWeight| s500
-          s224 -->|dResetHWeight| s500
-          s255 -->|dResetHWeight| s500
-          s286 -->|dResetHWeight| s500
-          s317 -->|dResetHWeight| s500
-          s348 -->|dResetHWeight| s500
-          s379 -->|dResetHWeight| s500
-          s410 -->|dResetHWeight| s500
-          s441 -->|dResetHWeight| s500
-          s472 -->|dResetHWeight| s500
-          s498 -->|dResetX| s501
-          s40 -->|dResetXWeight| s501
-          s71 -->|dResetXWeight| s501
-          s102 -->|dResetXWeight| s501
-          s133 -->|dResetXWeight| s501
-          s164 -->|dResetXWeight| s501
-          s195 -->|dResetXWeight| s501
-          s226 -->|dResetXWeight| s501
-          s257 -->|dResetXWeight| s501
-          s288 -->|dResetXWeight| s501
-          s319 -->|dResetXWeight| s501
-          s350 -->|dResetXWeight| s501
-          s381 -->|dResetXWeight| s501
-          s412 -->|dResetXWeight| s501
-          s443 -->|dResetXWeight| s501
-          s474 -->|dResetXWeight| s501
-          s498 -->|dResetX| s502
-          s41 -->|dResetXBias| s502
-          s72 -->|dResetXBias| s502
-          s103 -->|dResetXBias| s502
-          s134 -->|dResetXBias| s502
-          s165 -->|dResetXBias| s502
-          s196 -->|dResetXBias| s502
-          s227 -->|dResetXBias| s502
-          s258 -->|dResetXBias| s502
-          s289 -->|dResetXBias| s502
-          s320 -->|dResetXBias| s502
-          s351 -->|dResetXBias| s502
-          s382 -->|dResetXBias| s502
-          s413 -->|dResetXBias| s502
-          s444 -->|dResetXBias| s502
-          s475 -->|dResetXBias| s502
-          s498 -->|dResetX| s503
-          s496 -->|dx| s503
-          s486 -->|dz| s504
-          s487 -->|dz| s504
-          s504 -->|dAdd21| s505
-          s504 -->|dAdd21| s506
-          s506 -->|dUpdateH| s507
-          s46 -->|dUpdateHWeight| s507
-          s77 -->|dUpdateHWeight| s507
-          s108 -->|dUpdateHWeight| s507
-          s139 -->|dUpdateHWeight| s507
-          s170 -->|dUpdateHWeight| s507
-          s201 -->|dUpdateHWeight| s507
-          s232 -->|dUpdateHWeight| s507
-          s263 -->|dUpdateHWeight| s507
-          s294 -->|dUpdateHWeight| s507
-          s325 -->|dUpdateHWeight| s507
-          s356 -->|dUpdateHWeight| s507
-          s387 -->|dUpdateHWeight| s507
-          s418 -->|dUpdateHWeight| s507
-          s449 -->|dUpdateHWeight| s507
-          s480 -->|dUpdateHWeight| s507
-          s505 -->|dUpdateX| s508
-          s48 -->|dUpdateXWeight| s508
-          s79 -->|dUpdateXWeight| s508
-          s110 -->|dUpdateXWeight| s508
-          s141 -->|dUpdateXWeight| s508
-          s172 -->|dUpdateXWeight| s508
-          s203 -->|dUpdateXWeight| s508
-          s234 -->|dUpdateXWeight| s508
-          s265 -->|dUpdateXWeight| s508
-          s296 -->|dUpdateXWeight| s508
-          s327 -->|dUpdateXWeight| s508
-          s358 -->|dUpdateXWeight| s508
-          s389 -->|dUpdateXWeight| s508
-          s420 -->|dUpdateXWeight| s508
-          s451 -->|dUpdateXWeight| s508
-          s482 -->|dUpdateXWeight| s508
-          s505 -->|dUpdateX| s509
-          s49 -->|dUpdateXBias| s509
-          s80 -->|dUpdateXBias| s509
-          s111 -->|dUpdateXBias| s509
-          s142 -->|dUpdateXBias| s509
-          s173 -->|dUpdateXBias| s509
-          s204 -->|dUpdateXBias| s509
-          s235 -->|dUpdateXBias| s509
-          s266 -->|dUpdateXBias| s509
-          s297 -->|dUpdateXBias| s509
-          s328 -->|dUpdateXBias| s509
-          s359 -->|dUpdateXBias| s509
-          s390 -->|dUpdateXBias| s509
-          s421 -->|dUpdateXBias| s509
-          s452 -->|dUpdateXBias| s509
-          s483 -->|dUpdateXBias| s509
-          s505 -->|dUpdateX| s510
-          s496 -->|dx| s510
-          s503 -->|dx| s510
-          s34 -->|dX16| s512
-          s42 -->|dX16| s512
-          s50 -->|dX16| s512
-          s511 -->|dEmbed| s512
-          s65 -->|dX15| s513
-          s73 -->|dX15| s513
-          s81 -->|dX15| s513
-          s511 -->|dEmbed| s513
-          s512 -->|dEmbed| s513
-          s96 -->|dX14| s514
-          s104 -->|dX14| s514
-          s112 -->|dX14| s514
-          s511 -->|dEmbed| s514
-          s512 -->|dEmbed| s514
-          s513 -->|dEmbed| s514
-          s127 -->|dX13| s515
-          s135 -->|dX13| s515
-          s143 -->|dX13| s515
-          s511 -->|dEmbed| s515
-          s512 -->|dEmbed| s515
-          s513 -->|dEmbed| s515
-          s514 -->|dEmbed| s515
-          s158 -->|dX12| s516
-          s166 -->|dX12| s516
-          s174 -->|dX12| s516
-          s511 -->|dEmbed| s516
-          s512 -->|dEmbed| s516
-          s513 -->|dEmbed| s516
-          s514 -->|dEmbed| s516
-          s515 -->|dEmbed| s516
-          s189 -->|dX11| s517
-          s197 -->|dX11| s517
-          s205 -->|dX11| s517
-          s511 -->|dEmbed| s517
-          s512 -->|dEmbed| s517
-          s513 -->|dEmbed| s517
-          s514 -->|dEmbed| s517
-          s515 -->|dEmbed| s517
-          s516 -->|dEmbed| s517
-          s220 -->|dX10| s518
-          s228 -->|dX10| s518
-          s236 -->|dX10| s518
-          s511 -->|dEmbed| s518
-          s512 -->|dEmbed| s518
-          s513 -->|dEmbed| s518
-          s514 -->|dEmbed| s518
-          s515 -->|dEmbed| s518
-          s516 -->|dEmbed| s518
-          s517 -->|dEmbed| s518
-          s251 -->|dX9| s519
-          s259 -->|dX9| s519
-          s267 -->|dX9| s519
-          s511 -->|dEmbed| s519
-          s512 -->|dEmbed| s519
-          s513 -->|dEmbed| s519
-          s514 -->|dEmbed| s519
-          s515 -->|dEmbed| s519
-          s516 -->|dEmbed| s519
-          s517 -->|dEmbed| s519
-          s518 -->|dEmbed| s519
-          s282 -->|dX8| s520
-          s290 -->|dX8| s520
-          s298 -->|dX8| s520
-          s511 -->|dEmbed| s520
-          s512 -->|dEmbed| s520
-          s513 -->|dEmbed| s520
-          s514 -->|dEmbed| s520
-          s515 -->|dEmbed| s520
-          s516 -->|dEmbed| s520
-          s517 -->|dEmbed| s520
-          s518 -->|dEmbed| s520
-          s519 -->|dEmbed| s520
-          s313 -->|dX7| s521
-          s321 -->|dX7| s521
-          s329 -->|dX7| s521
-          s511 -->|dEmbed| s521
-          s512 -->|dEmbed| s521
-          s513 -->|dEmbed| s521
-          s514 -->|dEmbed| s521
-          s515 -->|dEmbed| s521
-          s516 -->|dEmbed| s521
-          s517 -->|dEmbed| s521
-          s518 -->|dEmbed| s521
-          s519 -->|dEmbed| s521
-          s520 -->|dEmbed| s521
-          s344 -->|dX6| s522
-          s352 -->|dX6| s522
-          s360 -->|dX6| s522
-          s511 -->|dEmbed| s522
-          s512 -->|dEmbed| s522
-          s513 -->|dEmbed| s522
-          s514 -->|dEmbed| s522
-          s515 -->|dEmbed| s522
-          s516 -->|dEmbed| s522
-          s517 -->|dEmbed| s522
-          s518 -->|dEmbed| s522
-          s519 -->|dEmbed| s522
-          s520 -->|dEmbed| s522
-          s521 -->|dEmbed| s522
-          s375 -->|dX5| s523
-          s383 -->|dX5| s523
-          s391 -->|dX5| s523
-          s511 -->|dEmbed| s523
-          s512 -->|dEmbed| s523
-          s513 -->|dEmbed| s523
-          s514 -->|dEmbed| s523
-          s515 -->|dEmbed| s523
-          s516 -->|dEmbed| s523
-          s517 -->|dEmbed| s523
-          s518 -->|dEmbed| s523
-          s519 -->|dEmbed| s523
-          s520 -->|dEmbed| s523
-          s521 -->|dEmbed| s523
-          s522 -->|dEmbed| s523
-          s406 -->|dX4| s524
-          s414 -->|dX4| s524
-          s422 -->|dX4| s524
-          s511 -->|dEmbed| s524
-          s512 -->|dEmbed| s524
-          s513 -->|dEmbed| s524
-          s514 -->|dEmbed| s524
-          s515 -->|dEmbed| s524
-          s516 -->|dEmbed| s524
-          s517 -->|dEmbed| s524
-          s518 -->|dEmbed| s524
-          s519 -->|dEmbed| s524
-          s520 -->|dEmbed| s524
-          s521 -->|dEmbed| s524
-          s522 -->|dEmbed| s524
-          s523 -->|dEmbed| s524
-          s437 -->|dX3| s525
-          s445 -->|dX3| s525
-          s453 -->|dX3| s525
-          s511 -->|dEmbed| s525
-          s512 -->|dEmbed| s525
-          s513 -->|dEmbed| s525
-          s514 -->|dEmbed| s525
-          s515 -->|dEmbed| s525
-          s516 -->|dEmbed| s525
-          s517 -->|dEmbed| s525
-          s518 -->|dEmbed| s525
-          s519 -->|dEmbed| s525
-          s520 -->|dEmbed| s525
-          s521 -->|dEmbed| s525
-          s522 -->|dEmbed| s525
-          s523 -->|dEmbed| s525
-          s524 -->|dEmbed| s525
-          s468 -->|dX2| s526
-          s476 -->|dX2| s526
-          s484 -->|dX2| s526
-          s511 -->|dEmbed| s526
-          s512 -->|dEmbed| s526
-          s513 -->|dEmbed| s526
-          s514 -->|dEmbed| s526
-          s515 -->|dEmbed| s526
-          s516 -->|dEmbed| s526
-          s517 -->|dEmbed| s526
-          s518 -->|dEmbed| s526
-          s519 -->|dEmbed| s526
-          s520 -->|dEmbed| s526
-          s521 -->|dEmbed| s526
-          s522 -->|dEmbed| s526
-          s523 -->|dEmbed| s526
-          s524 -->|dEmbed| s526
-          s525 -->|dEmbed| s526
-          s496 -->|dx| s527
-          s503 -->|dx| s527
-          s510 -->|dx| s527
-          s511 -->|dEmbed| s527
-          s512 -->|dEmbed| s527
-          s513 -->|dEmbed| s527
-          s514 -->|dEmbed| s527
-          s515 -->|dEmbed| s527
-          s516 -->|dEmbed| s527
-          s517 -->|dEmbed| s527
-          s518 -->|dEmbed| s527
-          s519 -->|dEmbed| s527
-          s520 -->|dEmbed| s527
-          s521 -->|dEmbed| s527
-          s522 -->|dEmbed| s527
-          s523 -->|dEmbed| s527
-          s524 -->|dEmbed| s527
-          s525 -->|dEmbed| s527
-          s526 -->|dEmbed| s527
-          s511 -->|dEmbed| s528
-          s512 -->|dEmbed| s528
-          s513 -->|dEmbed| s528
-          s514 -->|dEmbed| s528
-          s515 -->|dEmbed| s528
-          s516 -->|dEmbed| s528
-          s517 -->|dEmbed| s528
-          s518 -->|dEmbed| s528
-          s519 -->|dEmbed| s528
-          s520 -->|dEmbed| s528
-          s521 -->|dEmbed| s528
-          s522 -->|dEmbed| s528
-          s523 -->|dEmbed| s528
-          s524 -->|dEmbed| s528
-          s525 -->|dEmbed| s528
-          s526 -->|dEmbed| s528
-          s527 -->|dEmbed| s528
+          s67 -->|dH14| s85
+          s73 -->|dH14| s85
+          s79 -->|dH14| s85
+          s83 -->|dUpdateX14| s86
+          s40 -->|dUpdateXWeight| s86
+          s63 -->|dUpdateXWeight| s86
+          s83 -->|dUpdateX14| s87
+          s41 -->|dUpdateXBias| s87
+          s64 -->|dUpdateXBias| s87
+          s83 -->|dUpdateX14| s88
+          s76 -->|dX14| s88
+          s82 -->|dX14| s88
+          s16 -->|dMultiply238| s89
+          s67 -->|dMultiply238| s89
+          s73 -->|dMultiply238| s89
+          s79 -->|dMultiply238| s89
+          s85 -->|dMultiply238| s89
+          s16 -->|dMultiply238| s90
+          s67 -->|dMultiply238| s90
+          s73 -->|dMultiply238| s90
+          s79 -->|dMultiply238| s90
+          s85 -->|dMultiply238| s90
+          s15 -->|dH13| s90
+          s16 -->|dMultiply237| s91
+          s67 -->|dMultiply237| s91
+          s73 -->|dMultiply237| s91
+          s79 -->|dMultiply237| s91
+          s85 -->|dMultiply237| s91
+          s89 -->|dZ13| s91
+          s16 -->|dMultiply237| s92
+          s67 -->|dMultiply237| s92
+          s73 -->|dMultiply237| s92
+          s79 -->|dMultiply237| s92
+          s85 -->|dMultiply237| s92
+          s92 -->|dMultiply233| s93
+          s93 -->|dCandidateH13| s94
+          s25 -->|dCandidateHWeight| s94
+          s48 -->|dCandidateHWeight| s94
+          s71 -->|dCandidateHWeight| s94
+          s93 -->|dCandidateH13| s95
+          s26 -->|dCandidateHBias| s95
+          s49 -->|dCandidateHBias| s95
+          s72 -->|dCandidateHBias| s95
+          s93 -->|dCandidateH13| s96
+          s15 -->|dH13| s96
+          s90 -->|dH13| s96
+          s92 -->|dCandidateX13| s97
+          s28 -->|dCandidateXWeight| s97
+          s51 -->|dCandidateXWeight| s97
+          s74 -->|dCandidateXWeight| s97
+          s92 -->|dCandidateX13| s98
+          s29 -->|dCandidateXBias| s98
+          s52 -->|dCandidateXBias| s98
+          s75 -->|dCandidateXBias| s98
+          s92 -->|dCandidateX13| s99
+          s92 -->|dMultiply233| s100
+          s100 -->|dResetH13| s101
+          s32 -->|dResetHWeight| s101
+          s55 -->|dResetHWeight| s101
+          s78 -->|dResetHWeight| s101
+          s100 -->|dResetH13| s102
+          s15 -->|dH13| s102
+          s90 -->|dH13| s102
+          s96 -->|dH13| s102
+          s100 -->|dResetX13| s103
+          s34 -->|dResetXWeight| s103
+          s57 -->|dResetXWeight| s103
+          s80 -->|dResetXWeight| s103
+          s100 -->|dResetX13| s104
+          s35 -->|dResetXBias| s104
+          s58 -->|dResetXBias| s104
+          s81 -->|dResetXBias| s104
+          s100 -->|dResetX13| s105
+          s99 -->|dX13| s105
+          s89 -->|dZ13| s106
+          s91 -->|dZ13| s106
+          s106 -->|dUpdateH13| s107
+          s38 -->|dUpdateHWeight| s107
+          s61 -->|dUpdateHWeight| s107
+          s84 -->|dUpdateHWeight| s107
+          s106 -->|dUpdateH13| s108
+          s15 -->|dH13| s108
+          s90 -->|dH13| s108
+          s96 -->|dH13| s108
+          s102 -->|dH13| s108
+          s106 -->|dUpdateX13| s109
+          s40 -->|dUpdateXWeight| s109
+          s63 -->|dUpdateXWeight| s109
+          s86 -->|dUpdateXWeight| s109
+          s106 -->|dUpdateX13| s110
+          s41 -->|dUpdateXBias| s110
+          s64 -->|dUpdateXBias| s110
+          s87 -->|dUpdateXBias| s110
+          s106 -->|dUpdateX13| s111
+          s99 -->|dX13| s111
+          s105 -->|dX13| s111
+          s15 -->|dMultiply221| s112
+          s90 -->|dMultiply221| s112
+          s96 -->|dMultiply221| s112
+          s102 -->|dMultiply221| s112
+          s108 -->|dMultiply221| s112
+          s15 -->|dMultiply221| s113
+          s90 -->|dMultiply221| s113
+          s96 -->|dMultiply221| s113
+          s102 -->|dMultiply221| s113
+          s108 -->|dMultiply221| s113
+          s14 -->|dH12| s113
+          s15 -->|dMultiply220| s114
+          s90 -->|dMultiply220| s114
+          s96 -->|dMultiply220| s114
+          s102 -->|dMultiply220| s114
+          s108 -->|dMultiply220| s114
+          s112 -->|dZ12| s114
+          s15 -->|dMultiply220| s115
+          s90 -->|dMultiply220| s115
+          s96 -->|dMultiply220| s115
+          s102 -->|dMultiply220| s115
+          s108 -->|dMultiply220| s115
+          s115 -->|dMultiply216| s116
+          s116 -->|dCandidateH12| s117
+          s25 -->|dCandidateHWeight| s117
+          s48 -->|dCandidateHWeight| s117
+          s71 -->|dCandidateHWeight| s117
+          s94 -->|dCandidateHWeight| s117
+          s116 -->|dCandidateH12| s118
+          s26 -->|dCandidateHBias| s118
+          s49 -->|dCandidateHBias| s118
+          s72 -->|dCandidateHBias| s118
+          s95 -->|dCandidateHBias| s118
+          s116 -->|dCandidateH12| s119
+          s14 -->|dH12| s119
+          s113 -->|dH12| s119
+          s115 -->|dCandidateX12| s120
+          s28 -->|dCandidateXWeight| s120
+          s51 -->|dCandidateXWeight| s120
+          s74 -->|dCandidateXWeight| s120
+          s97 -->|dCandidateXWeight| s120
+          s115 -->|dCandidateX12| s121
+          s29 -->|dCandidateXBias| s121
+          s52 -->|dCandidateXBias| s121
+          s75 -->|dCandidateXBias| s121
+          s98 -->|dCandidateXBias| s121
+          s115 -->|dCandidateX12| s122
+          s115 -->|dMultiply216| s123
+          s123 -->|dResetH12| s124
+          s32 -->|dResetHWeight| s124
+          s55 -->|dResetHWeight| s124
+          s78 -->|dResetHWeight| s124
+          s101 -->|dResetHWeight| s124
+          s123 -->|dResetH12| s125
+          s14 -->|dH12| s125
+          s113 -->|dH12| s125
+          s119 -->|dH12| s125
+          s123 -->|dResetX12| s126
+          s34 -->|dResetXWeight| s126
+          s57 -->|dResetXWeight| s126
+          s80 -->|dResetXWeight| s126
+          s103 -->|dResetXWeight| s126
+          s123 -->|dResetX12| s127
+          s35 -->|dResetXBias| s127
+          s58 -->|dResetXBias| s127
+          s81 -->|dResetXBias| s127
+          s104 -->|dResetXBias| s127
+          s123 -->|dResetX12| s128
+          s122 -->|dX12| s128
+          s112 -->|dZ12| s129
+          s114 -->|dZ12| s129
+          s129 -->|dUpdateH12| s130
+          s38 -->|dUpdateHWeight| s130
+          s61 -->|dUpdateHWeight| s130
+          s84 -->|dUpdateHWeight| s130
+          s107 -->|dUpdateHWeight| s130
+          s129 -->|dUpdateH12| s131
+          s14 -->|dH12| s131
+          s113 -->|dH12| s131
+          s119 -->|dH12| s131
+          s125 -->|dH12| s131
+          s129 -->|dUpdateX12| s132
+          s40 -->|dUpdateXWeight| s132
+          s63 -->|dUpdateXWeight| s132
+          s86 -->|dUpdateXWeight| s132
+          s109 -->|dUpdateXWeight| s132
+          s129 -->|dUpdateX12| s133
+          s41 -->|dUpdateXBias| s133
+          s64 -->|dUpdateXBias| s133
+          s87 -->|dUpdateXBias| s133
+          s110 -->|dUpdateXBias| s133
+          s129 -->|dUpdateX12| s134
+          s122 -->|dX12| s134
+          s128 -->|dX12| s134
+          s14 -->|dMultiply204| s135
+          s113 -->|dMultiply204| s135
+          s119 -->|dMultiply204| s135
+          s125 -->|dMultiply204| s135
+          s131 -->|dMultiply204| s135
+          s14 -->|dMultiply204| s136
+          s113 -->|dMultiply204| s136
+          s119 -->|dMultiply204| s136
+          s125 -->|dMultiply204| s136
+          s131 -->|dMultiply204| s136
+          s13 -->|dH11| s136
+          s14 -->|dMultiply203| s137
+          s113 -->|dMultiply203| s137
+          s119 -->|dMultiply203| s137
+          s125 -->|dMultiply203| s137
+          s131 -->|dMultiply203| s137
+          s135 -->|dZ11| s137
+          s14 -->|dMultiply203| s138
+          s113 -->|dMultiply203| s138
+          s119 -->|dMultiply203| s138
+          s125 -->|dMultiply203| s138
+          s131 -->|dMultiply203| s138
+          s138 -->|dMultiply199| s139
+          s139 -->|dCandidateH11| s140
+          s25 -->|dCandidateHWeight| s140
+          s48 -->|dCandidateHWeight| s140
+          s71 -->|dCandidateHWeight| s140
+          s94 -->|dCandidateHWeight| s140
+          s117 -->|dCandidateHWeight| s140
+          s139 -->|dCandidateH11| s141
+          s26 -->|dCandidateHBias| s141
+          s49 -->|dCandidateHBias| s141
+          s72 -->|dCandidateHBias| s141
+          s95 -->|dCandidateHBias| s141
+          s118 -->|dCandidateHBias| s141
+          s139 -->|dCandidateH11| s142
+          s13 -->|dH11| s142
+          s136 -->|dH11| s142
+          s138 -->|dCandidateX11| s143
+          s28 -->|dCandidateXWeight| s143
+          s51 -->|dCandidateXWeight| s143
+          s74 -->|dCandidateXWeight| s143
+          s97 -->|dCandidateXWeight| s143
+          s120 -->|dCandidateXWeight| s143
+          s138 -->|dCandidateX11| s144
+          s29 -->|dCandidateXBias| s144
+          s52 -->|dCandidateXBias| s144
+          s75 -->|dCandidateXBias| s144
+          s98 -->|dCandidateXBias| s144
+          s121 -->|dCandidateXBias| s144
+          s138 -->|dCandidateX11| s145
+          s138 -->|dMultiply199| s146
+          s146 -->|dResetH11| s147
+          s32 -->|dResetHWeight| s147
+          s55 -->|dResetHWeight| s147
+          s78 -->|dResetHWeight| s147
+          s101 -->|dResetHWeight| s147
+          s124 -->|dResetHWeight| s147
+          s146 -->|dResetH11| s148
+          s13 -->|dH11| s148
+          s136 -->|dH11| s148
+          s142 -->|dH11| s148
+          s146 -->|dResetX11| s149
+          s34 -->|dResetXWeight| s149
+          s57 -->|dResetXWeight| s149
+          s80 -->|dResetXWeight| s149
+          s103 -->|dResetXWeight| s149
+          s126 -->|dResetXWeight| s149
+          s146 -->|dResetX11| s150
+          s35 -->|dResetXBias| s150
+          s58 -->|dResetXBias| s150
+          s81 -->|dResetXBias| s150
+          s104 -->|dResetXBias| s150
+          s127 -->|dResetXBias| s150
+          s146 -->|dResetX11| s151
+          s145 -->|dX11| s151
+          s135 -->|dZ11| s152
+          s137 -->|dZ11| s152
+          s152 -->|dUpdateH11| s153
+          s38 -->|dUpdateHWeight| s153
+          s61 -->|dUpdateHWeight| s153
+          s84 -->|dUpdateHWeight| s153
+          s107 -->|dUpdateHWeight| s153
+          s130 -->|dUpdateHWeight| s153
+          s152 -->|dUpdateH11| s154
+          s13 -->|dH11| s154
+          s136 -->|dH11| s154
+          s142 -->|dH11| s154
+          s148 -->|dH11| s154
+          s152 -->|dUpdateX11| s155
+          s40 -->|dUpdateXWeight| s155
+          s63 -->|dUpdateXWeight| s155
+          s86 -->|dUpdateXWeight| s155
+          s109 -->|dUpdateXWeight| s155
+          s132 -->|dUpdateXWeight| s155
+          s152 -->|dUpdateX11| s156
+          s41 -->|dUpdateXBias| s156
+          s64 -->|dUpdateXBias| s156
+          s87 -->|dUpdateXBias| s156
+          s110 -->|dUpdateXBias| s156
+          s133 -->|dUpdateXBias| s156
+          s152 -->|dUpdateX11| s157
+          s145 -->|dX11| s157
+          s151 -->|dX11| s157
+          s13 -->|dMultiply187| s158
+          s136 -->|dMultiply187| s158
+          s142 -->|dMultiply187| s158
+          s148 -->|dMultiply187| s158
+          s154 -->|dMultiply187| s158
+          s13 -->|dMultiply187| s159
+          s136 -->|dMultiply187| s159
+          s142 -->|dMultiply187| s159
+          s148 -->|dMultiply187| s159
+          s154 -->|dMultiply187| s159
+          s12 -->|dH10| s159
+          s13 -->|dMultiply186| s160
+          s136 -->|dMultiply186| s160
+          s142 -->|dMultiply186| s160
+          s148 -->|dMultiply186| s160
+          s154 -->|dMultiply186| s160
+          s158 -->|dZ10| s160
+          s13 -->|dMultiply186| s161
+          s136 -->|dMultiply186| s161
+          s142 -->|dMultiply186| s161
+          s148 -->|dMultiply186| s161
+          s154 -->|dMultiply186| s161
+          s161 -->|dMultiply182| s162
+          s162 -->|dCandidateH10| s163
+          s25 -->|dCandidateHWeight| s163
+          s48 -->|dCandidateHWeight| s163
+          s71 -->|dCandidateHWeight| s163
+          s94 -->|dCandidateHWeight| s163
+          s117 -->|dCandidateHWeight| s163
+          s140 -->|dCandidateHWeight| s163
+          s162 -->|dCandidateH10| s164
+          s26 -->|dCandidateHBias| s164
+          s49 -->|dCandidateHBias| s164
+          s72 -->|dCandidateHBias| s164
+          s95 -->|dCandidateHBias| s164
+          s118 -->|dCandidateHBias| s164
+          s141 -->|dCandidateHBias| s164
+          s162 -->|dCandidateH10| s165
+          s12 -->|dH10| s165
+          s159 -->|dH10| s165
+          s161 -->|dCandidateX10| s166
+          s28 -->|dCandidateXWeight| s166
+          s51 -->|dCandidateXWeight| s166
+          s74 -->|dCandidateXWeight| s166
+          s97 -->|dCandidateXWeight| s166
+          s120 -->|dCandidateXWeight| s166
+          s143 -->|dCandidateXWeight| s166
+          s161 -->|dCandidateX10| s167
+          s29 -->|dCandidateXBias| s167
+          s52 -->|dCandidateXBias| s167
+          s75 -->|dCandidateXBias| s167
+          s98 -->|dCandidateXBias| s167
+          s121 -->|dCandidateXBias| s167
+          s144 -->|dCandidateXBias| s167
+          s161 -->|dCandidateX10| s168
+          s161 -->|dMultiply182| s169
+          s169 -->|dResetH10| s170
+          s32 -->|dResetHWeight| s170
+          s55 -->|dResetHWeight| s170
+          s78 -->|dResetHWeight| s170
+          s101 -->|dResetHWeight| s170
+          s124 -->|dResetHWeight| s170
+          s147 -->|dResetHWeight| s170
+          s169 -->|dResetH10| s171
+          s12 -->|dH10| s171
+          s159 -->|dH10| s171
+          s165 -->|dH10| s171
+          s169 -->|dResetX10| s172
+          s34 -->|dResetXWeight| s172
+          s57 -->|dResetXWeight| s172
+          s80 -->|dResetXWeight| s172
+          s103 -->|dResetXWeight| s172
+          s126 -->|dResetXWeight| s172
+          s149 -->|dResetXWeight| s172
+          s169 -->|dResetX10| s173
+          s35 -->|dResetXBias| s173
+          s58 -->|dResetXBias| s173
+          s81 -->|dResetXBias| s173
+          s104 -->|dResetXBias| s173
+          s127 -->|dResetXBias| s173
+          s150 -->|dResetXBias| s173
+          s169 -->|dResetX10| s174
+          s168 -->|dX10| s174
+          s158 -->|dZ10| s175
+          s160 -->|dZ10| s175
+          s175 -->|dUpdateH10| s176
+          s38 -->|dUpdateHWeight| s176
+          s61 -->|dUpdateHWeight| s176
+          s84 -->|dUpdateHWeight| s176
+          s107 -->|dUpdateHWeight| s176
+          s130 -->|dUpdateHWeight| s176
+          s153 -->|dUpdateHWeight| s176
+          s175 -->|dUpdateH10| s177
+          s12 -->|dH10| s177
+          s159 -->|dH10| s177
+          s165 -->|dH10| s177
+          s171 -->|dH10| s177
+          s175 -->|dUpdateX10| s178
+          s40 -->|dUpdateXWeight| s178
+          s63 -->|dUpdateXWeight| s178
+          s86 -->|dUpdateXWeight| s178
+          s109 -->|dUpdateXWeight| s178
+          s132 -->|dUpdateXWeight| s178
+          s155 -->|dUpdateXWeight| s178
+          s175 -->|dUpdateX10| s179
+          s41 -->|dUpdateXBias| s179
+          s64 -->|dUpdateXBias| s179
+          s87 -->|dUpdateXBias| s179
+          s110 -->|dUpdateXBias| s179
+          s133 -->|dUpdateXBias| s179
+          s156 -->|dUpdateXBias| s179
+          s175 -->|dUpdateX10| s180
+          s168 -->|dX10| s180
+          s174 -->|dX10| s180
+          s12 -->|dMultiply170| s181
+          s159 -->|dMultiply170| s181
+          s165 -->|dMultiply170| s181
+          s171 -->|dMultiply170| s181
+          s177 -->|dMultiply170| s181
+          s12 -->|dMultiply170| s182
+          s159 -->|dMultiply170| s182
+          s165 -->|dMultiply170| s182
+          s171 -->|dMultiply170| s182
+          s177 -->|dMultiply170| s182
+          s11 -->|dH9| s182
+          s12 -->|dMultiply169| s183
+          s159 -->|dMultiply169| s183
+          s165 -->|dMultiply169| s183
+          s171 -->|dMultiply169| s183
+          s177 -->|dMultiply169| s183
+          s181 -->|dZ9| s183
+          s12 -->|dMultiply169| s184
+          s159 -->|dMultiply169| s184
+          s165 -->|dMultiply169| s184
+          s171 -->|dMultiply169| s184
+          s177 -->|dMultiply169| s184
+          s184 -->|dMultiply165| s185
+          s185 -->|dCandidateH9| s186
+          s25 -->|dCandidateHWeight| s186
+          s48 -->|dCandidateHWeight| s186
+          s71 -->|dCandidateHWeight| s186
+          s94 -->|dCandidateHWeight| s186
+          s117 -->|dCandidateHWeight| s186
+          s140 -->|dCandidateHWeight| s186
+          s163 -->|dCandidateHWeight| s186
+          s185 -->|dCandidateH9| s187
+          s26 -->|dCandidateHBias| s187
+          s49 -->|dCandidateHBias| s187
+          s72 -->|dCandidateHBias| s187
+          s95 -->|dCandidateHBias| s187
+          s118 -->|dCandidateHBias| s187
+          s141 -->|dCandidateHBias| s187
+          s164 -->|dCandidateHBias| s187
+          s185 -->|dCandidateH9| s188
+          s11 -->|dH9| s188
+          s182 -->|dH9| s188
+          s184 -->|dCandidateX9| s189
+          s28 -->|dCandidateXWeight| s189
+          s51 -->|dCandidateXWeight| s189
+          s74 -->|dCandidateXWeight| s189
+          s97 -->|dCandidateXWeight| s189
+          s120 -->|dCandidateXWeight| s189
+          s143 -->|dCandidateXWeight| s189
+          s166 -->|dCandidateXWeight| s189
+          s184 -->|dCandidateX9| s190
+          s29 -->|dCandidateXBias| s190
+          s52 -->|dCandidateXBias| s190
+          s75 -->|dCandidateXBias| s190
+          s98 -->|dCandidateXBias| s190
+          s121 -->|dCandidateXBias| s190
+          s144 -->|dCandidateXBias| s190
+          s167 -->|dCandidateXBias| s190
+          s184 -->|dCandidateX9| s191
+          s184 -->|dMultiply165| s192
+          s192 -->|dResetH9| s193
+          s32 -->|dResetHWeight| s193
+          s55 -->|dResetHWeight| s193
+          s78 -->|dResetHWeight| s193
+          s101 -->|dResetHWeight| s193
+          s124 -->|dResetHWeight| s193
+          s147 -->|dResetHWeight| s193
+          s170 -->|dResetHWeight| s193
+          s192 -->|dResetH9| s194
+          s11 -->|dH9| s194
+          s182 -->|dH9| s194
+          s188 -->|dH9| s194
+          s192 -->|dResetX9| s195
+          s34 -->|dResetXWeight| s195
+          s57 -->|dResetXWeight| s195
+          s80 -->|dResetXWeight| s195
+          s103 -->|dResetXWeight| s195
+          s126 -->|dResetXWeight| s195
+          s149 -->|dResetXWeight| s195
+          s172 -->|dResetXWeight| s195
+          s192 -->|dResetX9| s196
+          s35 -->|dResetXBias| s196
+          s58 -->|dResetXBias| s196
+          s81 -->|dResetXBias| s196
+          s104 -->|dResetXBias| s196
+          s127 -->|dResetXBias| s196
+          s150 -->|dResetXBias| s196
+          s173 -->|dResetXBias| s196
+          s192 -->|dResetX9| s197
+          s191 -->|dX9| s197
+          s181 -->|dZ9| s198
+          s183 -->|dZ9| s198
+          s198 -->|dUpdateH9| s199
+          s38 -->|dUpdateHWeight| s199
+          s61 -->|dUpdateHWeight| s199
+          s84 -->|dUpdateHWeight| s199
+          s107 -->|dUpdateHWeight| s199
+          s130 -->|dUpdateHWeight| s199
+          s153 -->|dUpdateHWeight| s199
+          s176 -->|dUpdateHWeight| s199
+          s198 -->|dUpdateH9| s200
+          s11 -->|dH9| s200
+          s182 -->|dH9| s200
+          s188 -->|dH9| s200
+          s194 -->|dH9| s200
+          s198 -->|dUpdateX9| s201
+          s40 -->|dUpdateXWeight| s201
+          s63 -->|dUpdateXWeight| s201
+          s86 -->|dUpdateXWeight| s201
+          s109 -->|dUpdateXWeight| s201
+          s132 -->|dUpdateXWeight| s201
+          s155 -->|dUpdateXWeight| s201
+          s178 -->|dUpdateXWeight| s201
+          s198 -->|dUpdateX9| s202
+          s41 -->|dUpdateXBias| s202
+          s64 -->|dUpdateXBias| s202
+          s87 -->|dUpdateXBias| s202
+          s110 -->|dUpdateXBias| s202
+          s133 -->|dUpdateXBias| s202
+          s156 -->|dUpdateXBias| s202
+          s179 -->|dUpdateXBias| s202
+          s198 -->|dUpdateX9| s203
+          s191 -->|dX9| s203
+          s197 -->|dX9| s203
+          s11 -->|dMultiply153| s204
+          s182 -->|dMultiply153| s204
+          s188 -->|dMultiply153| s204
+          s194 -->|dMultiply153| s204
+          s200 -->|dMultiply153| s204
+          s11 -->|dMultiply153| s205
+          s182 -->|dMultiply153| s205
+          s188 -->|dMultiply153| s205
+          s194 -->|dMultiply153| s205
+          s200 -->|dMultiply153| s205
+          s10 -->|dH8| s205
+          s11 -->|dMultiply152| s206
+          s182 -->|dMultiply152| s206
+          s188 -->|dMultiply152| s206
+          s194 -->|dMultiply152| s206
+          s200 -->|dMultiply152| s206
+          s204 -->|dZ8| s206
+          s11 -->|dMultiply152| s207
+          s182 -->|dMultiply152| s207
+          s188 -->|dMultiply152| s207
+          s194 -->|dMultiply152| s207
+          s200 -->|dMultiply152| s207
+          s207 -->|dMultiply148| s208
+          s208 -->|dCandidateH8| s209
+          s25 -->|dCandidateHWeight| s209
+          s48 -->|dCandidateHWeight| s209
+          s71 -->|dCandidateHWeight| s209
+          s94 -->|dCandidateHWeight| s209
+          s117 -->|dCandidateHWeight| s209
+          s140 -->|dCandidateHWeight| s209
+          s163 -->|dCandidateHWeight| s209
+          s186 -->|dCandidateHWeight| s209
+          s208 -->|dCandidateH8| s210
+          s26 -->|dCandidateHBias| s210
+          s49 -->|dCandidateHBias| s210
+          s72 -->|dCandidateHBias| s210
+          s95 -->|dCandidateHBias| s210
+          s118 -->|dCandidateHBias| s210
+          s141 -->|dCandidateHBias| s210
+          s164 -->|dCandidateHBias| s210
+          s187 -->|dCandidateHBias| s210
+          s208 -->|dCandidateH8| s211
+          s10 -->|dH8| s211
+          s205 -->|dH8| s211
+          s207 -->|dCandidateX8| s212
+          s28 -->|dCandidateXWeight| s212
+          s51 -->|dCandidateXWeight| s212
+          s74 -->|dCandidateXWeight| s212
+          s97 -->|dCandidateXWeight| s212
+          s120 -->|dCandidateXWeight| s212
+          s143 -->|dCandidateXWeight| s212
+          s166 -->|dCandidateXWeight| s212
+          s189 -->|dCandidateXWeight| s212
+          s207 -->|dCandidateX8| s213
+          s29 -->|dCandidateXBias| s213
+          s52 -->|dCandidateXBias| s213
+          s75 -->|dCandidateXBias| s213
+          s98 -->|dCandidateXBias| s213
+          s121 -->|dCandidateXBias| s213
+          s144 -->|dCandidateXBias| s213
+          s167 -->|dCandidateXBias| s213
+          s190 -->|dCandidateXBias| s213
+          s207 -->|dCandidateX8| s214
+          s207 -->|dMultiply148| s215
+          s215 -->|dResetH8| s216
+          s32 -->|dResetHWeight| s216
+          s55 -->|dResetHWeight| s216
+          s78 -->|dResetHWeight| s216
+          s101 -->|dResetHWeight| s216
+          s124 -->|dResetHWeight| s216
+          s147 -->|dResetHWeight| s216
+          s170 -->|dResetHWeight| s216
+          s193 -->|dResetHWeight| s216
+          s215 -->|dResetH8| s217
+          s10 -->|dH8| s217
+          s205 -->|dH8| s217
+          s211 -->|dH8| s217
+          s215 -->|dResetX8| s218
+          s34 -->|dResetXWeight| s218
+          s57 -->|dResetXWeight| s218
+          s80 -->|dResetXWeight| s218
+          s103 -->|dResetXWeight| s218
+          s126 -->|dResetXWeight| s218
+          s149 -->|dResetXWeight| s218
+          s172 -->|dResetXWeight| s218
+          s195 -->|dResetXWeight| s218
+          s215 -->|dResetX8| s219
+          s35 -->|dResetXBias| s219
+          s58 -->|dResetXBias| s219
+          s81 -->|dResetXBias| s219
+          s104 -->|dResetXBias| s219
+          s127 -->|dResetXBias| s219
+          s150 -->|dResetXBias| s219
+          s173 -->|dResetXBias| s219
+          s196 -->|dResetXBias| s219
+          s215 -->|dResetX8| s220
+          s214 -->|dX8| s220
+          s204 -->|dZ8| s221
+          s206 -->|dZ8| s221
+          s221 -->|dUpdateH8| s222
+          s38 -->|dUpdateHWeight| s222
+          s61 -->|dUpdateHWeight| s222
+          s84 -->|dUpdateHWeight| s222
+          s107 -->|dUpdateHWeight| s222
+          s130 -->|dUpdateHWeight| s222
+          s153 -->|dUpdateHWeight| s222
+          s176 -->|dUpdateHWeight| s222
+          s199 -->|dUpdateHWeight| s222
+          s221 -->|dUpdateH8| s223
+          s10 -->|dH8| s223
+          s205 -->|dH8| s223
+          s211 -->|dH8| s223
+          s217 -->|dH8| s223
+          s221 -->|dUpdateX8| s224
+          s40 -->|dUpdateXWeight| s224
+          s63 -->|dUpdateXWeight| s224
+          s86 -->|dUpdateXWeight| s224
+          s109 -->|dUpdateXWeight| s224
+          s132 -->|dUpdateXWeight| s224
+          s155 -->|dUpdateXWeight| s224
+          s178 -->|dUpdateXWeight| s224
+          s201 -->|dUpdateXWeight| s224
+          s221 -->|dUpdateX8| s225
+          s41 -->|dUpdateXBias| s225
+          s64 -->|dUpdateXBias| s225
+          s87 -->|dUpdateXBias| s225
+          s110 -->|dUpdateXBias| s225
+          s133 -->|dUpdateXBias| s225
+          s156 -->|dUpdateXBias| s225
+          s179 -->|dUpdateXBias| s225
+          s202 -->|dUpdateXBias| s225
+          s221 -->|dUpdateX8| s226
+          s214 -->|dX8| s226
+          s220 -->|dX8| s226
+          s10 -->|dMultiply136| s227
+          s205 -->|dMultiply136| s227
+          s211 -->|dMultiply136| s227
+          s217 -->|dMultiply136| s227
+          s223 -->|dMultiply136| s227
+          s10 -->|dMultiply136| s228
+          s205 -->|dMultiply136| s228
+          s211 -->|dMultiply136| s228
+          s217 -->|dMultiply136| s228
+          s223 -->|dMultiply136| s228
+          s9 -->|dH7| s228
+          s10 -->|dMultiply135| s229
+          s205 -->|dMultiply135| s229
+          s211 -->|dMultiply135| s229
+          s217 -->|dMultiply135| s229
+          s223 -->|dMultiply135| s229
+          s227 -->|dZ7| s229
+          s10 -->|dMultiply135| s230
+          s205 -->|dMultiply135| s230
+          s211 -->|dMultiply135| s230
+          s217 -->|dMultiply135| s230
+          s223 -->|dMultiply135| s230
+          s230 -->|dMultiply131| s231
+          s231 -->|dCandidateH7| s232
+          s25 -->|dCandidateHWeight| s232
+          s48 -->|dCandidateHWeight| s232
+          s71 -->|dCandidateHWeight| s232
+          s94 -->|dCandidateHWeight| s232
+          s117 -->|dCandidateHWeight| s232
+          s140 -->|dCandidateHWeight| s232
+          s163 -->|dCandidateHWeight| s232
+          s186 -->|dCandidateHWeight| s232
+          s209 -->|dCandidateHWeight| s232
+          s231 -->|dCandidateH7| s233
+          s26 -->|dCandidateHBias| s233
+          s49 -->|dCandidateHBias| s233
+          s72 -->|dCandidateHBias| s233
+          s95 -->|dCandidateHBias| s233
+          s118 -->|dCandidateHBias| s233
+          s141 -->|dCandidateHBias| s233
+          s164 -->|dCandidateHBias| s233
+          s187 -->|dCandidateHBias| s233
+          s210 -->|dCandidateHBias| s233
+          s231 -->|dCandidateH7| s234
+          s9 -->|dH7| s234
+          s228 -->|dH7| s234
+          s230 -->|dCandidateX7| s235
+          s28 -->|dCandidateXWeight| s235
+          s51 -->|dCandidateXWeight| s235
+          s74 -->|dCandidateXWeight| s235
+          s97 -->|dCandidateXWeight| s235
+          s120 -->|dCandidateXWeight| s235
+          s143 -->|dCandidateXWeight| s235
+          s166 -->|dCandidateXWeight| s235
+          s189 -->|dCandidateXWeight| s235
+          s212 -->|dCandidateXWeight| s235
+          s230 -->|dCandidateX7| s236
+          s29 -->|dCandidateXBias| s236
+          s52 -->|dCandidateXBias| s236
+          s75 -->|dCandidateXBias| s236
+          s98 -->|dCandidateXBias| s236
+          s121 -->|dCandidateXBias| s236
+          s144 -->|dCandidateXBias| s236
+          s167 -->|dCandidateXBias| s236
+          s190 -->|dCandidateXBias| s236
+          s213 -->|dCandidateXBias| s236
+          s230 -->|dCandidateX7| s237
+          s230 -->|dMultiply131| s238
+          s238 -->|dResetH7| s239
+          s32 -->|dResetHWeight| s239
+          s55 -->|dResetHWeight| s239
+          s78 -->|dResetHWeight| s239
+          s101 -->|dResetHWeight| s239
+          s124 -->|dResetHWeight| s239
+          s147 -->|dResetHWeight| s239
+          s170 -->|dResetHWeight| s239
+          s193 -->|dResetHWeight| s239
+          s216 -->|dResetHWeight| s239
+          s238 -->|dResetH7| s240
+          s9 -->|dH7| s240
+          s228 -->|dH7| s240
+          s234 -->|dH7| s240
+          s238 -->|dResetX7| s241
+          s34 -->|dResetXWeight| s241
+          s57 -->|dResetXWeight| s241
+          s80 -->|dResetXWeight| s241
+          s103 -->|dResetXWeight| s241
+          s126 -->|dResetXWeight| s241
+          s149 -->|dResetXWeight| s241
+          s172 -->|dResetXWeight| s241
+          s195 -->|dResetXWeight| s241
+          s218 -->|dResetXWeight| s241
+          s238 -->|dResetX7| s242
+          s35 -->|dResetXBias| s242
+          s58 -->|dResetXBias| s242
+          s81 -->|dResetXBias| s242
+          s104 -->|dResetXBias| s242
+          s127 -->|dResetXBias| s242
+          s150 -->|dResetXBias| s242
+          s173 -->|dResetXBias| s242
+          s196 -->|dResetXBias| s242
+          s219 -->|dResetXBias| s242
+          s238 -->|dResetX7| s243
+          s237 -->|dX7| s243
+          s227 -->|dZ7| s244
+          s229 -->|dZ7| s244
+          s244 -->|dUpdateH7| s245
+          s38 -->|dUpdateHWeight| s245
+          s61 -->|dUpdateHWeight| s245
+          s84 -->|dUpdateHWeight| s245
+          s107 -->|dUpdateHWeight| s245
+          s130 -->|dUpdateHWeight| s245
+          s153 -->|dUpdateHWeight| s245
+          s176 -->|dUpdateHWeight| s245
+          s199 -->|dUpdateHWeight| s245
+          s222 -->|dUpdateHWeight| s245
+          s244 -->|dUpdateH7| s246
+          s9 -->|dH7| s246
+          s228 -->|dH7| s246
+          s234 -->|dH7| s246
+          s240 -->|dH7| s246
+          s244 -->|dUpdateX7| s247
+          s40 -->|dUpdateXWeight| s247
+          s63 -->|dUpdateXWeight| s247
+          s86 -->|dUpdateXWeight| s247
+          s109 -->|dUpdateXWeight| s247
+          s132 -->|dUpdateXWeight| s247
+          s155 -->|dUpdateXWeight| s247
+          s178 -->|dUpdateXWeight| s247
+          s201 -->|dUpdateXWeight| s247
+          s224 -->|dUpdateXWeight| s247
+          s244 -->|dUpdateX7| s248
+          s41 -->|dUpdateXBias| s248
+          s64 -->|dUpdateXBias| s248
+          s87 -->|dUpdateXBias| s248
+          s110 -->|dUpdateXBias| s248
+          s133 -->|dUpdateXBias| s248
+          s156 -->|dUpdateXBias| s248
+          s179 -->|dUpdateXBias| s248
+          s202 -->|dUpdateXBias| s248
+          s225 -->|dUpdateXBias| s248
+          s244 -->|dUpdateX7| s249
+          s237 -->|dX7| s249
+          s243 -->|dX7| s249
+          s9 -->|dMultiply119| s250
+          s228 -->|dMultiply119| s250
+          s234 -->|dMultiply119| s250
+          s240 -->|dMultiply119| s250
+          s246 -->|dMultiply119| s250
+          s9 -->|dMultiply119| s251
+          s228 -->|dMultiply119| s251
+          s234 -->|dMultiply119| s251
+          s240 -->|dMultiply119| s251
+          s246 -->|dMultiply119| s251
+          s8 -->|dH6| s251
+          s9 -->|dMultiply118| s252
+          s228 -->|dMultiply118| s252
+          s234 -->|dMultiply118| s252
+          s240 -->|dMultiply118| s252
+          s246 -->|dMultiply118| s252
+          s250 -->|dZ6| s252
+          s9 -->|dMultiply118| s253
+          s228 -->|dMultiply118| s253
+          s234 -->|dMultiply118| s253
+          s240 -->|dMultiply118| s253
+          s246 -->|dMultiply118| s253
+          s253 -->|dMultiply114| s254
+          s254 -->|dCandidateH6| s255
+          s25 -->|dCandidateHWeight| s255
+          s48 -->|dCandidateHWeight| s255
+          s71 -->|dCandidateHWeight| s255
+          s94 -->|dCandidateHWeight| s255
+          s117 -->|dCandidateHWeight| s255
+          s140 -->|dCandidateHWeight| s255
+          s163 -->|dCandidateHWeight| s255
+          s186 -->|dCandidateHWeight| s255
+          s209 -->|dCandidateHWeight| s255
+          s232 -->|dCandidateHWeight| s255
+          s254 -->|dCandidateH6| s256
+          s26 -->|dCandidateHBias| s256
+          s49 -->|dCandidateHBias| s256
+          s72 -->|dCandidateHBias| s256
+          s95 -->|dCandidateHBias| s256
+          s118 -->|dCandidateHBias| s256
+          s141 -->|dCandidateHBias| s256
+          s164 -->|dCandidateHBias| s256
+          s187 -->|dCandidateHBias| s256
+          s210 -->|dCandidateHBias| s256
+          s233 -->|dCandidateHBias| s256
+          s254 -->|dCandidateH6| s257
+          s8 -->|dH6| s257
+          s251 -->|dH6| s257
+          s253 -->|dCandidateX6| s258
+          s28 -->|dCandidateXWeight| s258
+          s51 -->|dCandidateXWeight| s258
+          s74 -->|dCandidateXWeight| s258
+          s97 -->|dCandidateXWeight| s258
+          s120 -->|dCandidateXWeight| s258
+          s143 -->|dCandidateXWeight| s258
+          s166 -->|dCandidateXWeight| s258
+          s189 -->|dCandidateXWeight| s258
+          s212 -->|dCandidateXWeight| s258
+          s235 -->|dCandidateXWeight| s258
+          s253 -->|dCandidateX6| s259
+          s29 -->|dCandidateXBias| s259
+          s52 -->|dCandidateXBias| s259
+          s75 -->|dCandidateXBias| s259
+          s98 -->|dCandidateXBias| s259
+          s121 -->|dCandidateXBias| s259
+          s144 -->|dCandidateXBias| s259
+          s167 -->|dCandidateXBias| s259
+          s190 -->|dCandidateXBias| s259
+          s213 -->|dCandidateXBias| s259
+          s236 -->|dCandidateXBias| s259
+          s253 -->|dCandidateX6| s260
+          s253 -->|dMultiply114| s261
+          s261 -->|dResetH6| s262
+          s32 -->|dResetHWeight| s262
+          s55 -->|dResetHWeight| s262
+          s78 -->|dResetHWeight| s262
+          s101 -->|dResetHWeight| s262
+          s124 -->|dResetHWeight| s262
+          s147 -->|dResetHWeight| s262
+          s170 -->|dResetHWeight| s262
+          s193 -->|dResetHWeight| s262
+          s216 -->|dResetHWeight| s262
+          s239 -->|dResetHWeight| s262
+          s261 -->|dResetH6| s263
+          s8 -->|dH6| s263
+          s251 -->|dH6| s263
+          s257 -->|dH6| s263
+          s261 -->|dResetX6| s264
+          s34 -->|dResetXWeight| s264
+          s57 -->|dResetXWeight| s264
+          s80 -->|dResetXWeight| s264
+          s103 -->|dResetXWeight| s264
+          s126 -->|dResetXWeight| s264
+          s149 -->|dResetXWeight| s264
+          s172 -->|dResetXWeight| s264
+          s195 -->|dResetXWeight| s264
+          s218 -->|dResetXWeight| s264
+          s241 -->|dResetXWeight| s264
+          s261 -->|dResetX6| s265
+          s35 -->|dResetXBias| s265
+          s58 -->|dResetXBias| s265
+          s81 -->|dResetXBias| s265
+          s104 -->|dResetXBias| s265
+          s127 -->|dResetXBias| s265
+          s150 -->|dResetXBias| s265
+          s173 -->|dResetXBias| s265
+          s196 -->|dResetXBias| s265
+          s219 -->|dResetXBias| s265
+          s242 -->|dResetXBias| s265
+          s261 -->|dResetX6| s266
+          s260 -->|dX6| s266
+          s250 -->|dZ6| s267
+          s252 -->|dZ6| s267
+          s267 -->|dUpdateH6| s268
+          s38 -->|dUpdateHWeight| s268
+          s61 -->|dUpdateHWeight| s268
+          s84 -->|dUpdateHWeight| s268
+          s107 -->|dUpdateHWeight| s268
+          s130 -->|dUpdateHWeight| s268
+          s153 -->|dUpdateHWeight| s268
+          s176 -->|dUpdateHWeight| s268
+          s199 -->|dUpdateHWeight| s268
+          s222 -->|dUpdateHWeight| s268
+          s245 -->|dUpdateHWeight| s268
+          s267 -->|dUpdateH6| s269
+          s8 -->|dH6| s269
+          s251 -->|dH6| s269
+          s257 -->|dH6| s269
+          s263 -->|dH6| s269
+          s267 -->|dUpdateX6| s270
+          s40 -->|dUpdateXWeight| s270
+          s63 -->|dUpdateXWeight| s270
+          s86 -->|dUpdateXWeight| s270
+          s109 -->|dUpdateXWeight| s270
+          s132 -->|dUpdateXWeight| s270
+          s155 -->|dUpdateXWeight| s270
+          s178 -->|dUpdateXWeight| s270
+          s201 -->|dUpdateXWeight| s270
+          s224 -->|dUpdateXWeight| s270
+          s247 -->|dUpdateXWeight| s270
+          s267 -->|dUpdateX6| s271
+          s41 -->|dUpdateXBias| s271
+          s64 -->|dUpdateXBias| s271
+          s87 -->|dUpdateXBias| s271
+          s110 -->|dUpdateXBias| s271
+          s133 -->|dUpdateXBias| s271
+          s156 -->|dUpdateXBias| s271
+          s179 -->|dUpdateXBias| s271
+          s202 -->|dUpdateXBias| s271
+          s225 -->|dUpdateXBias| s271
+          s248 -->|dUpdateXBias| s271
+          s267 -->|dUpdateX6| s272
+          s260 -->|dX6| s272
+          s266 -->|dX6| s272
+          s8 -->|dMultiply102| s273
+          s251 -->|dMultiply102| s273
+          s257 -->|dMultiply102| s273
+          s263 -->|dMultiply102| s273
+          s269 -->|dMultiply102| s273
+          s8 -->|dMultiply102| s274
+          s251 -->|dMultiply102| s274
+          s257 -->|dMultiply102| s274
+          s263 -->|dMultiply102| s274
+          s269 -->|dMultiply102| s274
+          s7 -->|dH5| s274
+          s8 -->|dMultiply101| s275
+          s251 -->|dMultiply101| s275
+          s257 -->|dMultiply101| s275
+          s263 -->|dMultiply101| s275
+          s269 -->|dMultiply101| s275
+          s273 -->|dZ5| s275
+          s8 -->|dMultiply101| s276
+          s251 -->|dMultiply101| s276
+          s257 -->|dMultiply101| s276
+          s263 -->|dMultiply101| s276
+          s269 -->|dMultiply101| s276
+          s276 -->|dMultiply97| s277
+          s277 -->|dCandidateH5| s278
+          s25 -->|dCandidateHWeight| s278
+          s48 -->|dCandidateHWeight| s278
+          s71 -->|dCandidateHWeight| s278
+          s94 -->|dCandidateHWeight| s278
+          s117 -->|dCandidateHWeight| s278
+          s140 -->|dCandidateHWeight| s278
+          s163 -->|dCandidateHWeight| s278
+          s186 -->|dCandidateHWeight| s278
+          s209 -->|dCandidateHWeight| s278
+          s232 -->|dCandidateHWeight| s278
+          s255 -->|dCandidateHWeight| s278
+          s277 -->|dCandidateH5| s279
+          s26 -->|dCandidateHBias| s279
+          s49 -->|dCandidateHBias| s279
+          s72 -->|dCandidateHBias| s279
+          s95 -->|dCandidateHBias| s279
+          s118 -->|dCandidateHBias| s279
+          s141 -->|dCandidateHBias| s279
+          s164 -->|dCandidateHBias| s279
+          s187 -->|dCandidateHBias| s279
+          s210 -->|dCandidateHBias| s279
+          s233 -->|dCandidateHBias| s279
+          s256 -->|dCandidateHBias| s279
+          s277 -->|dCandidateH5| s280
+          s7 -->|dH5| s280
+          s274 -->|dH5| s280
+          s276 -->|dCandidateX5| s281
+          s28 -->|dCandidateXWeight| s281
+          s51 -->|dCandidateXWeight| s281
+          s74 -->|dCandidateXWeight| s281
+          s97 -->|dCandidateXWeight| s281
+          s120 -->|dCandidateXWeight| s281
+          s143 -->|dCandidateXWeight| s281
+          s166 -->|dCandidateXWeight| s281
+          s189 -->|dCandidateXWeight| s281
+          s212 -->|dCandidateXWeight| s281
+          s235 -->|dCandidateXWeight| s281
+          s258 -->|dCandidateXWeight| s281
+          s276 -->|dCandidateX5| s282
+          s29 -->|dCandidateXBias| s282
+          s52 -->|dCandidateXBias| s282
+          s75 -->|dCandidateXBias| s282
+          s98 -->|dCandidateXBias| s282
+          s121 -->|dCandidateXBias| s282
+          s144 -->|dCandidateXBias| s282
+          s167 -->|dCandidateXBias| s282
+          s190 -->|dCandidateXBias| s282
+          s213 -->|dCandidateXBias| s282
+          s236 -->|dCandidateXBias| s282
+          s259 -->|dCandidateXBias| s282
+          s276 -->|dCandidateX5| s283
+          s276 -->|dMultiply97| s284
+          s284 -->|dResetH5| s285
+          s32 -->|dResetHWeight| s285
+          s55 -->|dResetHWeight| s285
+          s78 -->|dResetHWeight| s285
+          s101 -->|dResetHWeight| s285
+          s124 -->|dResetHWeight| s285
+          s147 -->|dResetHWeight| s285
+          s170 -->|dResetHWeight| s285
+          s193 -->|dResetHWeight| s285
+          s216 -->|dResetHWeight| s285
+          s239 -->|dResetHWeight| s285
+          s262 -->|dResetHWeight| s285
+          s284 -->|dResetH5| s286
+          s7 -->|dH5| s286
+          s274 -->|dH5| s286
+          s280 -->|dH5| s286
+          s284 -->|dResetX5| s287
+          s34 -->|dResetXWeight| s287
+          s57 -->|dResetXWeight| s287
+          s80 -->|dResetXWeight| s287
+          s103 -->|dResetXWeight| s287
+          s126 -->|dResetXWeight| s287
+          s149 -->|dResetXWeight| s287
+          s172 -->|dResetXWeight| s287
+          s195 -->|dResetXWeight| s287
+          s218 -->|dResetXWeight| s287
+          s241 -->|dResetXWeight| s287
+          s264 -->|dResetXWeight| s287
+          s284 -->|dResetX5| s288
+          s35 -->|dResetXBias| s288
+          s58 -->|dResetXBias| s288
+          s81 -->|dResetXBias| s288
+          s104 -->|dResetXBias| s288
+          s127 -->|dResetXBias| s288
+          s150 -->|dResetXBias| s288
+          s173 -->|dResetXBias| s288
+          s196 -->|dResetXBias| s288
+          s219 -->|dResetXBias| s288
+          s242 -->|dResetXBias| s288
+          s265 -->|dResetXBias| s288
+          s284 -->|dResetX5| s289
+          s283 -->|dX5| s289
+          s273 -->|dZ5| s290
+          s275 -->|dZ5| s290
+          s290 -->|dUpdateH5| s291
+          s38 -->|dUpdateHWeight| s291
+          s61 -->|dUpdateHWeight| s291
+          s84 -->|dUpdateHWeight| s291
+          s107 -->|dUpdateHWeight| s291
+          s130 -->|dUpdateHWeight| s291
+          s153 -->|dUpdateHWeight| s291
+          s176 -->|dUpdateHWeight| s291
+          s199 -->|dUpdateHWeight| s291
+          s222 -->|dUpdateHWeight| s291
+          s245 -->|dUpdateHWeight| s291
+          s268 -->|dUpdateHWeight| s291
+          s290 -->|dUpdateH5| s292
+          s7 -->|dH5| s292
+          s274 -->|dH5| s292
+          s280 -->|dH5| s292
+          s286 -->|dH5| s292
+          s290 -->|dUpdateX5| s293
+          s40 -->|dUpdateXWeight| s293
+          s63 -->|dUpdateXWeight| s293
+          s86 -->|dUpdateXWeight| s293
+          s109 -->|dUpdateXWeight| s293
+          s132 -->|dUpdateXWeight| s293
+          s155 -->|dUpdateXWeight| s293
+          s178 -->|dUpdateXWeight| s293
+          s201 -->|dUpdateXWeight| s293
+          s224 -->|dUpdateXWeight| s293
+          s247 -->|dUpdateXWeight| s293
+          s270 -->|dUpdateXWeight| s293
+          s290 -->|dUpdateX5| s294
+          s41 -->|dUpdateXBias| s294
+          s64 -->|dUpdateXBias| s294
+          s87 -->|dUpdateXBias| s294
+          s110 -->|dUpdateXBias| s294
+          s133 -->|dUpdateXBias| s294
+          s156 -->|dUpdateXBias| s294
+          s179 -->|dUpdateXBias| s294
+          s202 -->|dUpdateXBias| s294
+          s225 -->|dUpdateXBias| s294
+          s248 -->|dUpdateXBias| s294
+          s271 -->|dUpdateXBias| s294
+          s290 -->|dUpdateX5| s295
+          s283 -->|dX5| s295
+          s289 -->|dX5| s295
+          s7 -->|dMultiply85| s296
+          s274 -->|dMultiply85| s296
+          s280 -->|dMultiply85| s296
+          s286 -->|dMultiply85| s296
+          s292 -->|dMultiply85| s296
+          s7 -->|dMultiply85| s297
+          s274 -->|dMultiply85| s297
+          s280 -->|dMultiply85| s297
+          s286 -->|dMultiply85| s297
+          s292 -->|dMultiply85| s297
+          s6 -->|dH4| s297
+          s7 -->|dMultiply84| s298
+          s274 -->|dMultiply84| s298
+          s280 -->|dMultiply84| s298
+          s286 -->|dMultiply84| s298
+          s292 -->|dMultiply84| s298
+          s296 -->|dZ4| s298
+          s7 -->|dMultiply84| s299
+          s274 -->|dMultiply84| s299
+          s280 -->|dMultiply84| s299
+          s286 -->|dMultiply84| s299
+          s292 -->|dMultiply84| s299
+          s299 -->|dMultiply80| s300
+          s300 -->|dCandidateH4| s301
+          s25 -->|dCandidateHWeight| s301
+          s48 -->|dCandidateHWeight| s301
+          s71 -->|dCandidateHWeight| s301
+          s94 -->|dCandidateHWeight| s301
+          s117 -->|dCandidateHWeight| s301
+          s140 -->|dCandidateHWeight| s301
+          s163 -->|dCandidateHWeight| s301
+          s186 -->|dCandidateHWeight| s301
+          s209 -->|dCandidateHWeight| s301
+          s232 -->|dCandidateHWeight| s301
+          s255 -->|dCandidateHWeight| s301
+          s278 -->|dCandidateHWeight| s301
+          s300 -->|dCandidateH4| s302
+          s26 -->|dCandidateHBias| s302
+          s49 -->|dCandidateHBias| s302
+          s72 -->|dCandidateHBias| s302
+          s95 -->|dCandidateHBias| s302
+          s118 -->|dCandidateHBias| s302
+          s141 -->|dCandidateHBias| s302
+          s164 -->|dCandidateHBias| s302
+          s187 -->|dCandidateHBias| s302
+          s210 -->|dCandidateHBias| s302
+          s233 -->|dCandidateHBias| s302
+          s256 -->|dCandidateHBias| s302
+          s279 -->|dCandidateHBias| s302
+          s300 -->|dCandidateH4| s303
+          s6 -->|dH4| s303
+          s297 -->|dH4| s303
+          s299 -->|dCandidateX4| s304
+          s28 -->|dCandidateXWeight| s304
+          s51 -->|dCandidateXWeight| s304
+          s74 -->|dCandidateXWeight| s304
+          s97 -->|dCandidateXWeight| s304
+          s120 -->|dCandidateXWeight| s304
+          s143 -->|dCandidateXWeight| s304
+          s166 -->|dCandidateXWeight| s304
+          s189 -->|dCandidateXWeight| s304
+          s212 -->|dCandidateXWeight| s304
+          s235 -->|dCandidateXWeight| s304
+          s258 -->|dCandidateXWeight| s304
+          s281 -->|dCandidateXWeight| s304
+          s299 -->|dCandidateX4| s305
+          s29 -->|dCandidateXBias| s305
+          s52 -->|dCandidateXBias| s305
+          s75 -->|dCandidateXBias| s305
+          s98 -->|dCandidateXBias| s305
+          s121 -->|dCandidateXBias| s305
+          s144 -->|dCandidateXBias| s305
+          s167 -->|dCandidateXBias| s305
+          s190 -->|dCandidateXBias| s305
+          s213 -->|dCandidateXBias| s305
+          s236 -->|dCandidateXBias| s305
+          s259 -->|dCandidateXBias| s305
+          s282 -->|dCandidateXBias| s305
+          s299 -->|dCandidateX4| s306
+          s299 -->|dMultiply80| s307
+          s307 -->|dResetH4| s308
+          s32 -->|dResetHWeight| s308
+          s55 -->|dResetHWeight| s308
+          s78 -->|dResetHWeight| s308
+          s101 -->|dResetHWeight| s308
+          s124 -->|dResetHWeight| s308
+          s147 -->|dResetHWeight| s308
+          s170 -->|dResetHWeight| s308
+          s193 -->|dResetHWeight| s308
+          s216 -->|dResetHWeight| s308
+          s239 -->|dResetHWeight| s308
+          s262 -->|dResetHWeight| s308
+          s285 -->|dResetHWeight| s308
+          s307 -->|dResetH4| s309
+          s6 -->|dH4| s309
+          s297 -->|dH4| s309
+          s303 -->|dH4| s309
+          s307 -->|dResetX4| s310
+          s34 -->|dResetXWeight| s310
+          s57 -->|dResetXWeight| s310
+          s80 -->|dResetXWeight| s310
+          s103 -->|dResetXWeight| s310
+          s126 -->|dResetXWeight| s310
+          s149 -->|dResetXWeight| s310
+          s172 -->|dResetXWeight| s310
+          s195 -->|dResetXWeight| s310
+          s218 -->|dResetXWeight| s310
+          s241 -->|dResetXWeight| s310
+          s264 -->|dResetXWeight| s310
+          s287 -->|dResetXWeight| s310
+          s307 -->|dResetX4| s311
+          s35 -->|dResetXBias| s311
+          s58 -->|dResetXBias| s311
+          s81 -->|dResetXBias| s311
+          s104 -->|dResetXBias| s311
+          s127 -->|dResetXBias| s311
+          s150 -->|dResetXBias| s311
+          s173 -->|dResetXBias| s311
+          s196 -->|dResetXBias| s311
+          s219 -->|dResetXBias| s311
+          s242 -->|dResetXBias| s311
+          s265 -->|dResetXBias| s311
+          s288 -->|dResetXBias| s311
+          s307 -->|dResetX4| s312
+          s306 -->|dX4| s312
+          s296 -->|dZ4| s313
+          s298 -->|dZ4| s313
+          s313 -->|dUpdateH4| s314
+          s38 -->|dUpdateHWeight| s314
+          s61 -->|dUpdateHWeight| s314
+          s84 -->|dUpdateHWeight| s314
+          s107 -->|dUpdateHWeight| s314
+          s130 -->|dUpdateHWeight| s314
+          s153 -->|dUpdateHWeight| s314
+          s176 -->|dUpdateHWeight| s314
+          s199 -->|dUpdateHWeight| s314
+          s222 -->|dUpdateHWeight| s314
+          s245 -->|dUpdateHWeight| s314
+          s268 -->|dUpdateHWeight| s314
+          s291 -->|dUpdateHWeight| s314
+          s313 -->|dUpdateH4| s315
+          s6 -->|dH4| s315
+          s297 -->|dH4| s315
+          s303 -->|dH4| s315
+          s309 -->|dH4| s315
+          s313 -->|dUpdateX4| s316
+          s40 -->|dUpdateXWeight| s316
+          s63 -->|dUpdateXWeight| s316
+          s86 -->|dUpdateXWeight| s316
+          s109 -->|dUpdateXWeight| s316
+          s132 -->|dUpdateXWeight| s316
+          s155 -->|dUpdateXWeight| s316
+          s178 -->|dUpdateXWeight| s316
+          s201 -->|dUpdateXWeight| s316
+          s224 -->|dUpdateXWeight| s316
+          s247 -->|dUpdateXWeight| s316
+          s270 -->|dUpdateXWeight| s316
+          s293 -->|dUpdateXWeight| s316
+          s313 -->|dUpdateX4| s317
+          s41 -->|dUpdateXBias| s317
+          s64 -->|dUpdateXBias| s317
+          s87 -->|dUpdateXBias| s317
+          s110 -->|dUpdateXBias| s317
+          s133 -->|dUpdateXBias| s317
+          s156 -->|dUpdateXBias| s317
+          s179 -->|dUpdateXBias| s317
+          s202 -->|dUpdateXBias| s317
+          s225 -->|dUpdateXBias| s317
+          s248 -->|dUpdateXBias| s317
+          s271 -->|dUpdateXBias| s317
+          s294 -->|dUpdateXBias| s317
+          s313 -->|dUpdateX4| s318
+          s306 -->|dX4| s318
+          s312 -->|dX4| s318
+          s6 -->|dMultiply68| s319
+          s297 -->|dMultiply68| s319
+          s303 -->|dMultiply68| s319
+          s309 -->|dMultiply68| s319
+          s315 -->|dMultiply68| s319
+          s6 -->|dMultiply68| s320
+          s297 -->|dMultiply68| s320
+          s303 -->|dMultiply68| s320
+          s309 -->|dMultiply68| s320
+          s315 -->|dMultiply68| s320
+          s5 -->|dH3| s320
+          s6 -->|dMultiply67| s321
+          s297 -->|dMultiply67| s321
+          s303 -->|dMultiply67| s321
+          s309 -->|dMultiply67| s321
+          s315 -->|dMultiply67| s321
+          s319 -->|dZ3| s321
+          s6 -->|dMultiply67| s322
+          s297 -->|dMultiply67| s322
+          s303 -->|dMultiply67| s322
+          s309 -->|dMultiply67| s322
+          s315 -->|dMultiply67| s322
+          s322 -->|dMultiply63| s323
+          s323 -->|dCandidateH3| s324
+          s25 -->|dCandidateHWeight| s324
+          s48 -->|dCandidateHWeight| s324
+          s71 -->|dCandidateHWeight| s324
+          s94 -->|dCandidateHWeight| s324
+          s117 -->|dCandidateHWeight| s324
+          s140 -->|dCandidateHWeight| s324
+          s163 -->|dCandidateHWeight| s324
+          s186 -->|dCandidateHWeight| s324
+          s209 -->|dCandidateHWeight| s324
+          s232 -->|dCandidateHWeight| s324
+          s255 -->|dCandidateHWeight| s324
+          s278 -->|dCandidateHWeight| s324
+          s301 -->|dCandidateHWeight| s324
+          s323 -->|dCandidateH3| s325
+          s26 -->|dCandidateHBias| s325
+          s49 -->|dCandidateHBias| s325
+          s72 -->|dCandidateHBias| s325
+          s95 -->|dCandidateHBias| s325
+          s118 -->|dCandidateHBias| s325
+          s141 -->|dCandidateHBias| s325
+          s164 -->|dCandidateHBias| s325
+          s187 -->|dCandidateHBias| s325
+          s210 -->|dCandidateHBias| s325
+          s233 -->|dCandidateHBias| s325
+          s256 -->|dCandidateHBias| s325
+          s279 -->|dCandidateHBias| s325
+          s302 -->|dCandidateHBias| s325
+          s323 -->|dCandidateH3| s326
+          s5 -->|dH3| s326
+          s320 -->|dH3| s326
+          s322 -->|dCandidateX3| s327
+          s28 -->|dCandidateXWeight| s327
+          s51 -->|dCandidateXWeight| s327
+          s74 -->|dCandidateXWeight| s327
+          s97 -->|dCandidateXWeight| s327
+          s120 -->|dCandidateXWeight| s327
+          s143 -->|dCandidateXWeight| s327
+          s166 -->|dCandidateXWeight| s327
+          s189 -->|dCandidateXWeight| s327
+          s212 -->|dCandidateXWeight| s327
+          s235 -->|dCandidateXWeight| s327
+          s258 -->|dCandidateXWeight| s327
+          s281 -->|dCandidateXWeight| s327
+          s304 -->|dCandidateXWeight| s327
+          s322 -->|dCandidateX3| s328
+          s29 -->|dCandidateXBias| s328
+          s52 -->|dCandidateXBias| s328
+          s75 -->|dCandidateXBias| s328
+          s98 -->|dCandidateXBias| s328
+          s121 -->|dCandidateXBias| s328
+          s144 -->|dCandidateXBias| s328
+          s167 -->|dCandidateXBias| s328
+          s190 -->|dCandidateXBias| s328
+          s213 -->|dCandidateXBias| s328
+          s236 -->|dCandidateXBias| s328
+          s259 -->|dCandidateXBias| s328
+          s282 -->|dCandidateXBias| s328
+          s305 -->|dCandidateXBias| s328
+          s322 -->|dCandidateX3| s329
+          s322 -->|dMultiply63| s330
+          s330 -->|dResetH3| s331
+          s32 -->|dResetHWeight| s331
+          s55 -->|dResetHWeight| s331
+          s78 -->|dResetHWeight| s331
+          s101 -->|dResetHWeight| s331
+          s124 -->|dResetHWeight| s331
+          s147 -->|dResetHWeight| s331
+          s170 -->|dResetHWeight| s331
+          s193 -->|dResetHWeight| s331
+          s216 -->|dResetHWeight| s331
+          s239 -->|dResetHWeight| s331
+          s262 -->|dResetHWeight| s331
+          s285 -->|dResetHWeight| s331
+          s308 -->|dResetHWeight| s331
+          s330 -->|dResetH3| s332
+          s5 -->|dH3| s332
+          s320 -->|dH3| s332
+          s326 -->|dH3| s332
+          s330 -->|dResetX3| s333
+          s34 -->|dResetXWeight| s333
+          s57 -->|dResetXWeight| s333
+          s80 -->|dResetXWeight| s333
+          s103 -->|dResetXWeight| s333
+          s126 -->|dResetXWeight| s333
+          s149 -->|dResetXWeight| s333
+          s172 -->|dResetXWeight| s333
+          s195 -->|dResetXWeight| s333
+          s218 -->|dResetXWeight| s333
+          s241 -->|dResetXWeight| s333
+          s264 -->|dResetXWeight| s333
+          s287 -->|dResetXWeight| s333
+          s310 -->|dResetXWeight| s333
+          s330 -->|dResetX3| s334
+          s35 -->|dResetXBias| s334
+          s58 -->|dResetXBias| s334
+          s81 -->|dResetXBias| s334
+          s104 -->|dResetXBias| s334
+          s127 -->|dResetXBias| s334
+          s150 -->|dResetXBias| s334
+          s173 -->|dResetXBias| s334
+          s196 -->|dResetXBias| s334
+          s219 -->|dResetXBias| s334
+          s242 -->|dResetXBias| s334
+          s265 -->|dResetXBias| s334
+          s288 -->|dResetXBias| s334
+          s311 -->|dResetXBias| s334
+          s330 -->|dResetX3| s335
+          s329 -->|dX3| s335
+          s319 -->|dZ3| s336
+          s321 -->|dZ3| s336
+          s336 -->|dUpdateH3| s337
+          s38 -->|dUpdateHWeight| s337
+          s61 -->|dUpdateHWeight| s337
+          s84 -->|dUpdateHWeight| s337
+          s107 -->|dUpdateHWeight| s337
+          s130 -->|dUpdateHWeight| s337
+          s153 -->|dUpdateHWeight| s337
+          s176 -->|dUpdateHWeight| s337
+          s199 -->|dUpdateHWeight| s337
+          s222 -->|dUpdateHWeight| s337
+          s245 -->|dUpdateHWeight| s337
+          s268 -->|dUpdateHWeight| s337
+          s291 -->|dUpdateHWeight| s337
+          s314 -->|dUpdateHWeight| s337
+          s336 -->|dUpdateH3| s338
+          s5 -->|dH3| s338
+          s320 -->|dH3| s338
+          s326 -->|dH3| s338
+          s332 -->|dH3| s338
+          s336 -->|dUpdateX3| s339
+          s40 -->|dUpdateXWeight| s339
+          s63 -->|dUpdateXWeight| s339
+          s86 -->|dUpdateXWeight| s339
+          s109 -->|dUpdateXWeight| s339
+          s132 -->|dUpdateXWeight| s339
+          s155 -->|dUpdateXWeight| s339
+          s178 -->|dUpdateXWeight| s339
+          s201 -->|dUpdateXWeight| s339
+          s224 -->|dUpdateXWeight| s339
+          s247 -->|dUpdateXWeight| s339
+          s270 -->|dUpdateXWeight| s339
+          s293 -->|dUpdateXWeight| s339
+          s316 -->|dUpdateXWeight| s339
+          s336 -->|dUpdateX3| s340
+          s41 -->|dUpdateXBias| s340
+          s64 -->|dUpdateXBias| s340
+          s87 -->|dUpdateXBias| s340
+          s110 -->|dUpdateXBias| s340
+          s133 -->|dUpdateXBias| s340
+          s156 -->|dUpdateXBias| s340
+          s179 -->|dUpdateXBias| s340
+          s202 -->|dUpdateXBias| s340
+          s225 -->|dUpdateXBias| s340
+          s248 -->|dUpdateXBias| s340
+          s271 -->|dUpdateXBias| s340
+          s294 -->|dUpdateXBias| s340
+          s317 -->|dUpdateXBias| s340
+          s336 -->|dUpdateX3| s341
+          s329 -->|dX3| s341
+          s335 -->|dX3| s341
+          s5 -->|dMultiply51| s342
+          s320 -->|dMultiply51| s342
+          s326 -->|dMultiply51| s342
+          s332 -->|dMultiply51| s342
+          s338 -->|dMultiply51| s342
+          s5 -->|dMultiply51| s343
+          s320 -->|dMultiply51| s343
+          s326 -->|dMultiply51| s343
+          s332 -->|dMultiply51| s343
+          s338 -->|dMultiply51| s343
+          s4 -->|dH2| s343
+          s5 -->|dMultiply50| s344
+          s320 -->|dMultiply50| s344
+          s326 -->|dMultiply50| s344
+          s332 -->|dMultiply50| s344
+          s338 -->|dMultiply50| s344
+          s342 -->|dZ2| s344
+          s5 -->|dMultiply50| s345
+          s320 -->|dMultiply50| s345
+          s326 -->|dMultiply50| s345
+          s332 -->|dMultiply50| s345
+          s338 -->|dMultiply50| s345
+          s345 -->|dMultiply46| s346
+          s346 -->|dCandidateH2| s347
+          s25 -->|dCandidateHWeight| s347
+          s48 -->|dCandidateHWeight| s347
+          s71 -->|dCandidateHWeight| s347
+          s94 -->|dCandidateHWeight| s347
+          s117 -->|dCandidateHWeight| s347
+          s140 -->|dCandidateHWeight| s347
+          s163 -->|dCandidateHWeight| s347
+          s186 -->|dCandidateHWeight| s347
+          s209 -->|dCandidateHWeight| s347
+          s232 -->|dCandidateHWeight| s347
+          s255 -->|dCandidateHWeight| s347
+          s278 -->|dCandidateHWeight| s347
+          s301 -->|dCandidateHWeight| s347
+          s324 -->|dCandidateHWeight| s347
+          s346 -->|dCandidateH2| s348
+          s26 -->|dCandidateHBias| s348
+          s49 -->|dCandidateHBias| s348
+          s72 -->|dCandidateHBias| s348
+          s95 -->|dCandidateHBias| s348
+          s118 -->|dCandidateHBias| s348
+          s141 -->|dCandidateHBias| s348
+          s164 -->|dCandidateHBias| s348
+          s187 -->|dCandidateHBias| s348
+          s210 -->|dCandidateHBias| s348
+          s233 -->|dCandidateHBias| s348
+          s256 -->|dCandidateHBias| s348
+          s279 -->|dCandidateHBias| s348
+          s302 -->|dCandidateHBias| s348
+          s325 -->|dCandidateHBias| s348
+          s346 -->|dCandidateH2| s349
+          s4 -->|dH2| s349
+          s343 -->|dH2| s349
+          s345 -->|dCandidateX2| s350
+          s28 -->|dCandidateXWeight| s350
+          s51 -->|dCandidateXWeight| s350
+          s74 -->|dCandidateXWeight| s350
+          s97 -->|dCandidateXWeight| s350
+          s120 -->|dCandidateXWeight| s350
+          s143 -->|dCandidateXWeight| s350
+          s166 -->|dCandidateXWeight| s350
+          s189 -->|dCandidateXWeight| s350
+          s212 -->|dCandidateXWeight| s350
+          s235 -->|dCandidateXWeight| s350
+          s258 -->|dCandidateXWeight| s350
+          s281 -->|dCandidateXWeight| s350
+          s304 -->|dCandidateXWeight| s350
+          s327 -->|dCandidateXWeight| s350
+          s345 -->|dCandidateX2| s351
+          s29 -->|dCandidateXBias| s351
+          s52 -->|dCandidateXBias| s351
+          s75 -->|dCandidateXBias| s351
+          s98 -->|dCandidateXBias| s351
+          s121 -->|dCandidateXBias| s351
+          s144 -->|dCandidateXBias| s351
+          s167 -->|dCandidateXBias| s351
+          s190 -->|dCandidateXBias| s351
+          s213 -->|dCandidateXBias| s351
+          s236 -->|dCandidateXBias| s351
+          s259 -->|dCandidateXBias| s351
+          s282 -->|dCandidateXBias| s351
+          s305 -->|dCandidateXBias| s351
+          s328 -->|dCandidateXBias| s351
+          s345 -->|dCandidateX2| s352
+          s345 -->|dMultiply46| s353
+          s353 -->|dResetH2| s354
+          s32 -->|dResetHWeight| s354
+          s55 -->|dResetHWeight| s354
+          s78 -->|dResetHWeight| s354
+          s101 -->|dResetHWeight| s354
+          s124 -->|dResetHWeight| s354
+          s147 -->|dResetHWeight| s354
+          s170 -->|dResetHWeight| s354
+          s193 -->|dResetHWeight| s354
+          s216 -->|dResetHWeight| s354
+          s239 -->|dResetHWeight| s354
+          s262 -->|dResetHWeight| s354
+          s285 -->|dResetHWeight| s354
+          s308 -->|dResetHWeight| s354
+          s331 -->|dResetHWeight| s354
+          s353 -->|dResetH2| s355
+          s4 -->|dH2| s355
+          s343 -->|dH2| s355
+          s349 -->|dH2| s355
+          s353 -->|dResetX2| s356
+          s34 -->|dResetXWeight| s356
+          s57 -->|dResetXWeight| s356
+          s80 -->|dResetXWeight| s356
+          s103 -->|dResetXWeight| s356
+          s126 -->|dResetXWeight| s356
+          s149 -->|dResetXWeight| s356
+          s172 -->|dResetXWeight| s356
+          s195 -->|dResetXWeight| s356
+          s218 -->|dResetXWeight| s356
+          s241 -->|dResetXWeight| s356
+          s264 -->|dResetXWeight| s356
+          s287 -->|dResetXWeight| s356
+          s310 -->|dResetXWeight| s356
+          s333 -->|dResetXWeight| s356
+          s353 -->|dResetX2| s357
+          s35 -->|dResetXBias| s357
+          s58 -->|dResetXBias| s357
+          s81 -->|dResetXBias| s357
+          s104 -->|dResetXBias| s357
+          s127 -->|dResetXBias| s357
+          s150 -->|dResetXBias| s357
+          s173 -->|dResetXBias| s357
+          s196 -->|dResetXBias| s357
+          s219 -->|dResetXBias| s357
+          s242 -->|dResetXBias| s357
+          s265 -->|dResetXBias| s357
+          s288 -->|dResetXBias| s357
+          s311 -->|dResetXBias| s357
+          s334 -->|dResetXBias| s357
+          s353 -->|dResetX2| s358
+          s352 -->|dX2| s358
+          s342 -->|dZ2| s359
+          s344 -->|dZ2| s359
+          s359 -->|dUpdateH2| s360
+          s38 -->|dUpdateHWeight| s360
+          s61 -->|dUpdateHWeight| s360
+          s84 -->|dUpdateHWeight| s360
+          s107 -->|dUpdateHWeight| s360
+          s130 -->|dUpdateHWeight| s360
+          s153 -->|dUpdateHWeight| s360
+          s176 -->|dUpdateHWeight| s360
+          s199 -->|dUpdateHWeight| s360
+          s222 -->|dUpdateHWeight| s360
+          s245 -->|dUpdateHWeight| s360
+          s268 -->|dUpdateHWeight| s360
+          s291 -->|dUpdateHWeight| s360
+          s314 -->|dUpdateHWeight| s360
+          s337 -->|dUpdateHWeight| s360
+          s359 -->|dUpdateH2| s361
+          s4 -->|dH2| s361
+          s343 -->|dH2| s361
+          s349 -->|dH2| s361
+          s355 -->|dH2| s361
+          s359 -->|dUpdateX2| s362
+          s40 -->|dUpdateXWeight| s362
+          s63 -->|dUpdateXWeight| s362
+          s86 -->|dUpdateXWeight| s362
+          s109 -->|dUpdateXWeight| s362
+          s132 -->|dUpdateXWeight| s362
+          s155 -->|dUpdateXWeight| s362
+          s178 -->|dUpdateXWeight| s362
+          s201 -->|dUpdateXWeight| s362
+          s224 -->|dUpdateXWeight| s362
+          s247 -->|dUpdateXWeight| s362
+          s270 -->|dUpdateXWeight| s362
+          s293 -->|dUpdateXWeight| s362
+          s316 -->|dUpdateXWeight| s362
+          s339 -->|dUpdateXWeight| s362
+          s359 -->|dUpdateX2| s363
+          s41 -->|dUpdateXBias| s363
+          s64 -->|dUpdateXBias| s363
+          s87 -->|dUpdateXBias| s363
+          s110 -->|dUpdateXBias| s363
+          s133 -->|dUpdateXBias| s363
+          s156 -->|dUpdateXBias| s363
+          s179 -->|dUpdateXBias| s363
+          s202 -->|dUpdateXBias| s363
+          s225 -->|dUpdateXBias| s363
+          s248 -->|dUpdateXBias| s363
+          s271 -->|dUpdateXBias| s363
+          s294 -->|dUpdateXBias| s363
+          s317 -->|dUpdateXBias| s363
+          s340 -->|dUpdateXBias| s363
+          s359 -->|dUpdateX2| s364
+          s352 -->|dX2| s364
+          s358 -->|dX2| s364
+          s4 -->|dH2| s365
+          s343 -->|dH2| s365
+          s349 -->|dH2| s365
+          s355 -->|dH2| s365
+          s361 -->|dH2| s365
+          s4 -->|dMultiply33| s366
+          s343 -->|dMultiply33| s366
+          s349 -->|dMultiply33| s366
+          s355 -->|dMultiply33| s366
+          s361 -->|dMultiply33| s366
+          s365 -->|dz| s366
+          s4 -->|dMultiply33| s367
+          s343 -->|dMultiply33| s367
+          s349 -->|dMultiply33| s367
+          s355 -->|dMultiply33| s367
+          s361 -->|dMultiply33| s367
+          s367 -->|dMultiply29| s368
+          s368 -->|dCandidateH| s369
+          s25 -->|dCandidateHWeight| s369
+          s48 -->|dCandidateHWeight| s369
+          s71 -->|dCandidateHWeight| s369
+          s94 -->|dCandidateHWeight| s369
+          s117 -->|dCandidateHWeight| s369
+          s140 -->|dCandidateHWeight| s369
+          s163 -->|dCandidateHWeight| s369
+          s186 -->|dCandidateHWeight| s369
+          s209 -->|dCandidateHWeight| s369
+          s232 -->|dCandidateHWeight| s369
+          s255 -->|dCandidateHWeight| s369
+          s278 -->|dCandidateHWeight| s369
+          s301 -->|dCandidateHWeight| s369
+          s324 -->|dCandidateHWeight| s369
+          s347 -->|dCandidateHWeight| s369
+          s368 -->|dCandidateH| s370
+          s26 -->|dCandidateHBias| s370
+          s49 -->|dCandidateHBias| s370
+          s72 -->|dCandidateHBias| s370
+          s95 -->|dCandidateHBias| s370
+          s118 -->|dCandidateHBias| s370
+          s141 -->|dCandidateHBias| s370
+          s164 -->|dCandidateHBias| s370
+          s187 -->|dCandidateHBias| s370
+          s210 -->|dCandidateHBias| s370
+          s233 -->|dCandidateHBias| s370
+          s256 -->|dCandidateHBias| s370
+          s279 -->|dCandidateHBias| s370
+          s302 -->|dCandidateHBias| s370
+          s325 -->|dCandidateHBias| s370
+          s348 -->|dCandidateHBias| s370
+          s367 -->|dCandidateX| s371
+          s28 -->|dCandidateXWeight| s371
+          s51 -->|dCandidateXWeight| s371
+          s74 -->|dCandidateXWeight| s371
+          s97 -->|dCandidateXWeight| s371
+          s120 -->|dCandidateXWeight| s371
+          s143 -->|dCandidateXWeight| s371
+          s166 -->|dCandidateXWeight| s371
+          s189 -->|dCandidateXWeight| s371
+          s212 -->|dCandidateXWeight| s371
+          s235 -->|dCandidateXWeight| s371
+          s258 -->|dCandidateXWeight| s371
+          s281 -->|dCandidateXWeight| s371
+          s304 -->|dCandidateXWeight| s371
+          s327 -->|dCandidateXWeight| s371
+          s350 -->|dCandidateXWeight| s371
+          s367 -->|dCandidateX| s372
+          s29 -->|dCandidateXBias| s372
+          s52 -->|dCandidateXBias| s372
+          s75 -->|dCandidateXBias| s372
+          s98 -->|dCandidateXBias| s372
+          s121 -->|dCandidateXBias| s372
+          s144 -->|dCandidateXBias| s372
+          s167 -->|dCandidateXBias| s372
+          s190 -->|dCandidateXBias| s372
+          s213 -->|dCandidateXBias| s372
+          s236 -->|dCandidateXBias| s372
+          s259 -->|dCandidateXBias| s372
+          s282 -->|dCandidateXBias| s372
+          s305 -->|dCandidateXBias| s372
+          s328 -->|dCandidateXBias| s372
+          s351 -->|dCandidateXBias| s372
+          s367 -->|dCandidateX| s373
+          s367 -->|dMultiply29| s374
+          s374 -->|dResetH| s375
+          s32 -->|dResetHWeight| s375
+          s55 -->|dResetHWeight| s375
+          s78 -->|dResetHWeight| s375
+          s101 -->|dResetHWeight| s375
+          s124 -->|dResetHWeight| s375
+          s147 -->|dResetHWeight| s375
+          s170 -->|dResetHWeight| s375
+          s193 -->|dResetHWeight| s375
+          s216 -->|dResetHWeight| s375
+          s239 -->|dResetHWeight| s375
+          s262 -->|dResetHWeight| s375
+          s285 -->|dResetHWeight| s375
+          s308 -->|dResetHWeight| s375
+          s331 -->|dResetHWeight| s375
+          s354 -->|dResetHWeight| s375
+          s374 -->|dResetX| s376
+          s34 -->|dResetXWeight| s376
+          s57 -->|dResetXWeight| s376
+          s80 -->|dResetXWeight| s376
+          s103 -->|dResetXWeight| s376
+          s126 -->|dResetXWeight| s376
+          s149 -->|dResetXWeight| s376
+          s172 -->|dResetXWeight| s376
+          s195 -->|dResetXWeight| s376
+          s218 -->|dResetXWeight| s376
+          s241 -->|dResetXWeight| s376
+          s264 -->|dResetXWeight| s376
+          s287 -->|dResetXWeight| s376
+          s310 -->|dResetXWeight| s376
+          s333 -->|dResetXWeight| s376
+          s356 -->|dResetXWeight| s376
+          s374 -->|dResetX| s377
+          s35 -->|dResetXBias| s377
+          s58 -->|dResetXBias| s377
+          s81 -->|dResetXBias| s377
+          s104 -->|dResetXBias| s377
+          s127 -->|dResetXBias| s377
+          s150 -->|dResetXBias| s377
+          s173 -->|dResetXBias| s377
+          s196 -->|dResetXBias| s377
+          s219 -->|dResetXBias| s377
+          s242 -->|dResetXBias| s377
+          s265 -->|dResetXBias| s377
+          s288 -->|dResetXBias| s377
+          s311 -->|dResetXBias| s377
+          s334 -->|dResetXBias| s377
+          s357 -->|dResetXBias| s377
+          s374 -->|dResetX| s378
+          s373 -->|dx| s378
+          s365 -->|dz| s379
+          s366 -->|dz| s379
+          s379 -->|dUpdateH| s380
+          s38 -->|dUpdateHWeight| s380
+          s61 -->|dUpdateHWeight| s380
+          s84 -->|dUpdateHWeight| s380
+          s107 -->|dUpdateHWeight| s380
+          s130 -->|dUpdateHWeight| s380
+          s153 -->|dUpdateHWeight| s380
+          s176 -->|dUpdateHWeight| s380
+          s199 -->|dUpdateHWeight| s380
+          s222 -->|dUpdateHWeight| s380
+          s245 -->|dUpdateHWeight| s380
+          s268 -->|dUpdateHWeight| s380
+          s291 -->|dUpdateHWeight| s380
+          s314 -->|dUpdateHWeight| s380
+          s337 -->|dUpdateHWeight| s380
+          s360 -->|dUpdateHWeight| s380
+          s379 -->|dUpdateX| s381
+          s40 -->|dUpdateXWeight| s381
+          s63 -->|dUpdateXWeight| s381
+          s86 -->|dUpdateXWeight| s381
+          s109 -->|dUpdateXWeight| s381
+          s132 -->|dUpdateXWeight| s381
+          s155 -->|dUpdateXWeight| s381
+          s178 -->|dUpdateXWeight| s381
+          s201 -->|dUpdateXWeight| s381
+          s224 -->|dUpdateXWeight| s381
+          s247 -->|dUpdateXWeight| s381
+          s270 -->|dUpdateXWeight| s381
+          s293 -->|dUpdateXWeight| s381
+          s316 -->|dUpdateXWeight| s381
+          s339 -->|dUpdateXWeight| s381
+          s362 -->|dUpdateXWeight| s381
+          s379 -->|dUpdateX| s382
+          s41 -->|dUpdateXBias| s382
+          s64 -->|dUpdateXBias| s382
+          s87 -->|dUpdateXBias| s382
+          s110 -->|dUpdateXBias| s382
+          s133 -->|dUpdateXBias| s382
+          s156 -->|dUpdateXBias| s382
+          s179 -->|dUpdateXBias| s382
+          s202 -->|dUpdateXBias| s382
+          s225 -->|dUpdateXBias| s382
+          s248 -->|dUpdateXBias| s382
+          s271 -->|dUpdateXBias| s382
+          s294 -->|dUpdateXBias| s382
+          s317 -->|dUpdateXBias| s382
+          s340 -->|dUpdateXBias| s382
+          s363 -->|dUpdateXBias| s382
+          s379 -->|dUpdateX| s383
+          s373 -->|dx| s383
+          s378 -->|dx| s383
+          s30 -->|dX16| s385
+          s36 -->|dX16| s385
+          s42 -->|dX16| s385
+          s384 -->|dEmbed| s385
+          s53 -->|dX15| s386
+          s59 -->|dX15| s386
+          s65 -->|dX15| s386
+          s384 -->|dEmbed| s386
+          s385 -->|dEmbed| s386
+          s76 -->|dX14| s387
+          s82 -->|dX14| s387
+          s88 -->|dX14| s387
+          s384 -->|dEmbed| s387
+          s385 -->|dEmbed| s387
+          s386 -->|dEmbed| s387
+          s99 -->|dX13| s388
+          s105 -->|dX13| s388
+          s111 -->|dX13| s388
+          s384 -->|dEmbed| s388
+          s385 -->|dEmbed| s388
+          s386 -->|dEmbed| s388
+          s387 -->|dEmbed| s388
+          s122 -->|dX12| s389
+          s128 -->|dX12| s389
+          s134 -->|dX12| s389
+          s384 -->|dEmbed| s389
+          s385 -->|dEmbed| s389
+          s386 -->|dEmbed| s389
+          s387 -->|dEmbed| s389
+          s388 -->|dEmbed| s389
+          s145 -->|dX11| s390
+          s151 -->|dX11| s390
+          s157 -->|dX11| s390
+          s384 -->|dEmbed| s390
+          s385 -->|dEmbed| s390
+          s386 -->|dEmbed| s390
+          s387 -->|dEmbed| s390
+          s388 -->|dEmbed| s390
+          s389 -->|dEmbed| s390
+          s168 -->|dX10| s391
+          s174 -->|dX10| s391
+          s180 -->|dX10| s391
+          s384 -->|dEmbed| s391
+          s385 -->|dEmbed| s391
+          s386 -->|dEmbed| s391
+          s387 -->|dEmbed| s391
+          s388 -->|dEmbed| s391
+          s389 -->|dEmbed| s391
+          s390 -->|dEmbed| s391
+          s191 -->|dX9| s392
+          s197 -->|dX9| s392
+          s203 -->|dX9| s392
+          s384 -->|dEmbed| s392
+          s385 -->|dEmbed| s392
+          s386 -->|dEmbed| s392
+          s387 -->|dEmbed| s392
+          s388 -->|dEmbed| s392
+          s389 -->|dEmbed| s392
+          s390 -->|dEmbed| s392
+          s391 -->|dEmbed| s392
+          s214 -->|dX8| s393
+          s220 -->|dX8| s393
+          s226 -->|dX8| s393
+          s384 -->|dEmbed| s393
+          s385 -->|dEmbed| s393
+          s386 -->|dEmbed| s393
+          s387 -->|dEmbed| s393
+          s388 -->|dEmbed| s393
+          s389 -->|dEmbed| s393
+          s390 -->|dEmbed| s393
+          s391 -->|dEmbed| s393
+          s392 -->|dEmbed| s393
+          s237 -->|dX7| s394
+          s243 -->|dX7| s394
+          s249 -->|dX7| s394
+          s384 -->|dEmbed| s394
+          s385 -->|dEmbed| s394
+          s386 -->|dEmbed| s394
+          s387 -->|dEmbed| s394
+          s388 -->|dEmbed| s394
+          s389 -->|dEmbed| s394
+          s390 -->|dEmbed| s394
+          s391 -->|dEmbed| s394
+          s392 -->|dEmbed| s394
+          s393 -->|dEmbed| s394
+          s260 -->|dX6| s395
+          s266 -->|dX6| s395
+          s272 -->|dX6| s395
+          s384 -->|dEmbed| s395
+          s385 -->|dEmbed| s395
+          s386 -->|dEmbed| s395
+          s387 -->|dEmbed| s395
+          s388 -->|dEmbed| s395
+          s389 -->|dEmbed| s395
+          s390 -->|dEmbed| s395
+          s391 -->|dEmbed| s395
+          s392 -->|dEmbed| s395
+          s393 -->|dEmbed| s395
+          s394 -->|dEmbed| s395
+          s283 -->|dX5| s396
+          s289 -->|dX5| s396
+          s295 -->|dX5| s396
+          s384 -->|dEmbed| s396
+          s385 -->|dEmbed| s396
+          s386 -->|dEmbed| s396
+          s387 -->|dEmbed| s396
+          s388 -->|dEmbed| s396
+          s389 -->|dEmbed| s396
+          s390 -->|dEmbed| s396
+          s391 -->|dEmbed| s396
+          s392 -->|dEmbed| s396
+          s393 -->|dEmbed| s396
+          s394 -->|dEmbed| s396
+          s395 -->|dEmbed| s396
+          s306 -->|dX4| s397
+          s312 -->|dX4| s397
+          s318 -->|dX4| s397
+          s384 -->|dEmbed| s397
+          s385 -->|dEmbed| s397
+          s386 -->|dEmbed| s397
+          s387 -->|dEmbed| s397
+          s388 -->|dEmbed| s397
+          s389 -->|dEmbed| s397
+          s390 -->|dEmbed| s397
+          s391 -->|dEmbed| s397
+          s392 -->|dEmbed| s397
+          s393 -->|dEmbed| s397
+          s394 -->|dEmbed| s397
+          s395 -->|dEmbed| s397
+          s396 -->|dEmbed| s397
+          s329 -->|dX3| s398
+          s335 -->|dX3| s398
+          s341 -->|dX3| s398
+          s384 -->|dEmbed| s398
+          s385 -->|dEmbed| s398
+          s386 -->|dEmbed| s398
+          s387 -->|dEmbed| s398
+          s388 -->|dEmbed| s398
+          s389 -->|dEmbed| s398
+          s390 -->|dEmbed| s398
+          s391 -->|dEmbed| s398
+          s392 -->|dEmbed| s398
+          s393 -->|dEmbed| s398
+          s394 -->|dEmbed| s398
+          s395 -->|dEmbed| s398
+          s396 -->|dEmbed| s398
+          s397 -->|dEmbed| s398
+          s352 -->|dX2| s399
+          s358 -->|dX2| s399
+          s364 -->|dX2| s399
+          s384 -->|dEmbed| s399
+          s385 -->|dEmbed| s399
+          s386 -->|dEmbed| s399
+          s387 -->|dEmbed| s399
+          s388 -->|dEmbed| s399
+          s389 -->|dEmbed| s399
+          s390 -->|dEmbed| s399
+          s391 -->|dEmbed| s399
+          s392 -->|dEmbed| s399
+          s393 -->|dEmbed| s399
+          s394 -->|dEmbed| s399
+          s395 -->|dEmbed| s399
+          s396 -->|dEmbed| s399
+          s397 -->|dEmbed| s399
+          s398 -->|dEmbed| s399
+          s373 -->|dx| s400
+          s378 -->|dx| s400
+          s383 -->|dx| s400
+          s384 -->|dEmbed| s400
+          s385 -->|dEmbed| s400
+          s386 -->|dEmbed| s400
+          s387 -->|dEmbed| s400
+          s388 -->|dEmbed| s400
+          s389 -->|dEmbed| s400
+          s390 -->|dEmbed| s400
+          s391 -->|dEmbed| s400
+          s392 -->|dEmbed| s400
+          s393 -->|dEmbed| s400
+          s394 -->|dEmbed| s400
+          s395 -->|dEmbed| s400
+          s396 -->|dEmbed| s400
+          s397 -->|dEmbed| s400
+          s398 -->|dEmbed| s400
+          s399 -->|dEmbed| s400
+          s384 -->|dEmbed| s401
+          s385 -->|dEmbed| s401
+          s386 -->|dEmbed| s401
+          s387 -->|dEmbed| s401
+          s388 -->|dEmbed| s401
+          s389 -->|dEmbed| s401
+          s390 -->|dEmbed| s401
+          s391 -->|dEmbed| s401
+          s392 -->|dEmbed| s401
+          s393 -->|dEmbed| s401
+          s394 -->|dEmbed| s401
+          s395 -->|dEmbed| s401
+          s396 -->|dEmbed| s401
+          s397 -->|dEmbed| s401
+          s398 -->|dEmbed| s401
+          s399 -->|dEmbed| s401
+          s400 -->|dEmbed| s401
           s0 -.- n294
           s1 -.- n292
           s2 -.- n292
@@ -8754,515 +8223,388 @@ partial class NameGru : global::GraphGen.Onnx.IOnnxExportable
           s17 -.- n291
           s18 -.- n291
           s19 -.- n291
-          s20 -.- n290
-          s21 -.- n290
-          s22 -.- n289
-          s23 -.- n289
-          s24 -.- n287
-          s25 -.- n286
-          s26 -.- n285
-          s27 -.- n285
-          s28 -.- n284
-          s29 -.- n283
-          s30 -.- n283
-          s31 -.- n283
-          s32 -.- n282
-          s33 -.- n282
-          s34 -.- n282
-          s35 -.- n281
-          s36 -.- n280
-          s37 -.- n280
-          s38 -.- n279
-          s39 -.- n279
-          s40 -.- n278
-          s41 -.- n278
-          s42 -.- n278
-          s43 -.- n277
-          s44 -.- n276
-          s45 -.- n276
-          s46 -.- n275
-          s47 -.- n275
-          s48 -.- n274
-          s49 -.- n274
-          s50 -.- n274
-          s51 -.- n273
-          s52 -.- n273
-          s53 -.- n272
-          s54 -.- n272
-          s55 -.- n270
-          s56 -.- n269
-          s57 -.- n268
-          s58 -.- n268
-          s59 -.- n267
-          s60 -.- n266
-          s61 -.- n266
-          s62 -.- n266
-          s63 -.- n265
-          s64 -.- n265
-          s65 -.- n265
-          s66 -.- n264
-          s67 -.- n263
-          s68 -.- n263
-          s69 -.- n262
-          s70 -.- n262
-          s71 -.- n261
-          s72 -.- n261
-          s73 -.- n261
-          s74 -.- n260
-          s75 -.- n259
-          s76 -.- n259
-          s77 -.- n258
-          s78 -.- n258
-          s79 -.- n257
-          s80 -.- n257
-          s81 -.- n257
-          s82 -.- n256
-          s83 -.- n256
-          s84 -.- n255
-          s85 -.- n255
-          s86 -.- n253
-          s87 -.- n252
-          s88 -.- n251
-          s89 -.- n251
-          s90 -.- n250
-          s91 -.- n249
-          s92 -.- n249
-          s93 -.- n249
-          s94 -.- n248
-          s95 -.- n248
-          s96 -.- n248
-          s97 -.- n247
-          s98 -.- n246
-          s99 -.- n246
-          s100 -.- n245
-          s101 -.- n245
-          s102 -.- n244
-          s103 -.- n244
-          s104 -.- n244
-          s105 -.- n243
-          s106 -.- n242
-          s107 -.- n242
-          s108 -.- n241
-          s109 -.- n241
-          s110 -.- n240
-          s111 -.- n240
-          s112 -.- n240
-          s113 -.- n239
-          s114 -.- n239
-          s115 -.- n238
-          s116 -.- n238
-          s117 -.- n236
-          s118 -.- n235
-          s119 -.- n234
-          s120 -.- n234
-          s121 -.- n233
-          s122 -.- n232
-          s123 -.- n232
-          s124 -.- n232
-          s125 -.- n231
-          s126 -.- n231
-          s127 -.- n231
-          s128 -.- n230
-          s129 -.- n229
-          s130 -.- n229
-          s131 -.- n228
-          s132 -.- n228
-          s133 -.- n227
-          s134 -.- n227
-          s135 -.- n227
-          s136 -.- n226
-          s137 -.- n225
-          s138 -.- n225
-          s139 -.- n224
-          s140 -.- n224
-          s141 -.- n223
-          s142 -.- n223
-          s143 -.- n223
-          s144 -.- n222
-          s145 -.- n222
-          s146 -.- n221
-          s147 -.- n221
-          s148 -.- n219
-          s149 -.- n218
-          s150 -.- n217
-          s151 -.- n217
-          s152 -.- n216
-          s153 -.- n215
-          s154 -.- n215
-          s155 -.- n215
-          s156 -.- n214
-          s157 -.- n214
-          s158 -.- n214
-          s159 -.- n213
-          s160 -.- n212
-          s161 -.- n212
-          s162 -.- n211
-          s163 -.- n211
-          s164 -.- n210
-          s165 -.- n210
-          s166 -.- n210
-          s167 -.- n209
-          s168 -.- n208
-          s169 -.- n208
-          s170 -.- n207
-          s171 -.- n207
-          s172 -.- n206
-          s173 -.- n206
-          s174 -.- n206
-          s175 -.- n205
-          s176 -.- n205
-          s177 -.- n204
-          s178 -.- n204
-          s179 -.- n202
-          s180 -.- n201
-          s181 -.- n200
-          s182 -.- n200
-          s183 -.- n199
-          s184 -.- n198
-          s185 -.- n198
-          s186 -.- n198
-          s187 -.- n197
-          s188 -.- n197
-          s189 -.- n197
-          s190 -.- n196
-          s191 -.- n195
-          s192 -.- n195
-          s193 -.- n194
-          s194 -.- n194
-          s195 -.- n193
-          s196 -.- n193
-          s197 -.- n193
-          s198 -.- n192
-          s199 -.- n191
-          s200 -.- n191
-          s201 -.- n190
-          s202 -.- n190
-          s203 -.- n189
-          s204 -.- n189
-          s205 -.- n189
-          s206 -.- n188
-          s207 -.- n188
-          s208 -.- n187
-          s209 -.- n187
-          s210 -.- n185
-          s211 -.- n184
-          s212 -.- n183
-          s213 -.- n183
-          s214 -.- n182
-          s215 -.- n181
-          s216 -.- n181
-          s217 -.- n181
-          s218 -.- n180
-          s219 -.- n180
-          s220 -.- n180
-          s221 -.- n179
-          s222 -.- n178
-          s223 -.- n178
-          s224 -.- n177
-          s225 -.- n177
-          s226 -.- n176
-          s227 -.- n176
-          s228 -.- n176
-          s229 -.- n175
-          s230 -.- n174
-          s231 -.- n174
-          s232 -.- n173
-          s233 -.- n173
-          s234 -.- n172
-          s235 -.- n172
-          s236 -.- n172
-          s237 -.- n171
-          s238 -.- n171
-          s239 -.- n170
-          s240 -.- n170
-          s241 -.- n168
-          s242 -.- n167
-          s243 -.- n166
-          s244 -.- n166
-          s245 -.- n165
-          s246 -.- n164
-          s247 -.- n164
-          s248 -.- n164
-          s249 -.- n163
-          s250 -.- n163
-          s251 -.- n163
-          s252 -.- n162
-          s253 -.- n161
-          s254 -.- n161
-          s255 -.- n160
-          s256 -.- n160
-          s257 -.- n159
-          s258 -.- n159
-          s259 -.- n159
-          s260 -.- n158
-          s261 -.- n157
-          s262 -.- n157
-          s263 -.- n156
-          s264 -.- n156
-          s265 -.- n155
-          s266 -.- n155
-          s267 -.- n155
-          s268 -.- n154
-          s269 -.- n154
-          s270 -.- n153
-          s271 -.- n153
-          s272 -.- n151
-          s273 -.- n150
-          s274 -.- n149
-          s275 -.- n149
-          s276 -.- n148
-          s277 -.- n147
-          s278 -.- n147
-          s279 -.- n147
-          s280 -.- n146
-          s281 -.- n146
-          s282 -.- n146
-          s283 -.- n145
-          s284 -.- n144
-          s285 -.- n144
-          s286 -.- n143
-          s287 -.- n143
-          s288 -.- n142
-          s289 -.- n142
-          s290 -.- n142
-          s291 -.- n141
-          s292 -.- n140
-          s293 -.- n140
-          s294 -.- n139
-          s295 -.- n139
-          s296 -.- n138
-          s297 -.- n138
-          s298 -.- n138
-          s299 -.- n137
-          s300 -.- n137
-          s301 -.- n136
-          s302 -.- n136
-          s303 -.- n134
-          s304 -.- n133
-          s305 -.- n132
-          s306 -.- n132
-          s307 -.- n131
-          s308 -.- n130
-          s309 -.- n130
-          s310 -.- n130
-          s311 -.- n129
-          s312 -.- n129
-          s313 -.- n129
-          s314 -.- n128
-          s315 -.- n127
-          s316 -.- n127
-          s317 -.- n126
-          s318 -.- n126
-          s319 -.- n125
-          s320 -.- n125
-          s321 -.- n125
-          s322 -.- n124
-          s323 -.- n123
-          s324 -.- n123
-          s325 -.- n122
-          s326 -.- n122
-          s327 -.- n121
-          s328 -.- n121
-          s329 -.- n121
-          s330 -.- n120
-          s331 -.- n120
-          s332 -.- n119
-          s333 -.- n119
-          s334 -.- n117
-          s335 -.- n116
-          s336 -.- n115
-          s337 -.- n115
-          s338 -.- n114
-          s339 -.- n113
-          s340 -.- n113
-          s341 -.- n113
-          s342 -.- n112
-          s343 -.- n112
-          s344 -.- n112
-          s345 -.- n111
-          s346 -.- n110
-          s347 -.- n110
-          s348 -.- n109
-          s349 -.- n109
-          s350 -.- n108
-          s351 -.- n108
-          s352 -.- n108
-          s353 -.- n107
-          s354 -.- n106
-          s355 -.- n106
-          s356 -.- n105
-          s357 -.- n105
-          s358 -.- n104
-          s359 -.- n104
-          s360 -.- n104
-          s361 -.- n103
-          s362 -.- n103
-          s363 -.- n102
-          s364 -.- n102
-          s365 -.- n100
-          s366 -.- n99
-          s367 -.- n98
-          s368 -.- n98
-          s369 -.- n97
-          s370 -.- n96
-          s371 -.- n96
-          s372 -.- n96
-          s373 -.- n95
-          s374 -.- n95
-          s375 -.- n95
-          s376 -.- n94
-          s377 -.- n93
-          s378 -.- n93
-          s379 -.- n92
-          s380 -.- n92
-          s381 -.- n91
-          s382 -.- n91
-          s383 -.- n91
-          s384 -.- n90
-          s385 -.- n89
-          s386 -.- n89
-          s387 -.- n88
-          s388 -.- n88
-          s389 -.- n87
-          s390 -.- n87
-          s391 -.- n87
-          s392 -.- n86
-          s393 -.- n86
-          s394 -.- n85
-          s395 -.- n85
-          s396 -.- n83
-          s397 -.- n82
-          s398 -.- n81
-          s399 -.- n81
-          s400 -.- n80
-          s401 -.- n79
-          s402 -.- n79
-          s403 -.- n79
-          s404 -.- n78
-          s405 -.- n78
-          s406 -.- n78
-          s407 -.- n77
-          s408 -.- n76
-          s409 -.- n76
-          s410 -.- n75
-          s411 -.- n75
-          s412 -.- n74
-          s413 -.- n74
-          s414 -.- n74
-          s415 -.- n73
-          s416 -.- n72
-          s417 -.- n72
-          s418 -.- n71
-          s419 -.- n71
-          s420 -.- n70
-          s421 -.- n70
-          s422 -.- n70
-          s423 -.- n69
-          s424 -.- n69
-          s425 -.- n68
-          s426 -.- n68
-          s427 -.- n66
-          s428 -.- n65
-          s429 -.- n64
-          s430 -.- n64
-          s431 -.- n63
-          s432 -.- n62
-          s433 -.- n62
-          s434 -.- n62
-          s435 -.- n61
-          s436 -.- n61
-          s437 -.- n61
-          s438 -.- n60
-          s439 -.- n59
-          s440 -.- n59
-          s441 -.- n58
-          s442 -.- n58
-          s443 -.- n57
-          s444 -.- n57
-          s445 -.- n57
-          s446 -.- n56
-          s447 -.- n55
-          s448 -.- n55
-          s449 -.- n54
-          s450 -.- n54
-          s451 -.- n53
-          s452 -.- n53
-          s453 -.- n53
-          s454 -.- n52
-          s455 -.- n52
-          s456 -.- n51
-          s457 -.- n51
-          s458 -.- n49
-          s459 -.- n48
-          s460 -.- n47
-          s461 -.- n47
-          s462 -.- n46
-          s463 -.- n45
-          s464 -.- n45
-          s465 -.- n45
-          s466 -.- n44
-          s467 -.- n44
-          s468 -.- n44
-          s469 -.- n43
-          s470 -.- n42
-          s471 -.- n42
-          s472 -.- n41
-          s473 -.- n41
-          s474 -.- n40
-          s475 -.- n40
-          s476 -.- n40
-          s477 -.- n39
-          s478 -.- n38
-          s479 -.- n38
-          s480 -.- n37
-          s481 -.- n37
-          s482 -.- n36
-          s483 -.- n36
-          s484 -.- n36
-          s485 -.- n35
-          s486 -.- n34
-          s487 -.- n32
-          s488 -.- n31
-          s489 -.- n30
-          s490 -.- n30
-          s491 -.- n29
-          s492 -.- n28
-          s493 -.- n28
-          s494 -.- n27
-          s495 -.- n27
-          s496 -.- n27
-          s497 -.- n26
-          s498 -.- n25
-          s499 -.- n25
-          s500 -.- n24
-          s501 -.- n23
-          s502 -.- n23
-          s503 -.- n23
-          s504 -.- n22
-          s505 -.- n21
-          s506 -.- n21
-          s507 -.- n20
-          s508 -.- n19
-          s509 -.- n19
-          s510 -.- n19
-          s511 -.- n1
-          s512 -.- n17
-          s513 -.- n16
-          s514 -.- n15
-          s515 -.- n14
-          s516 -.- n13
-          s517 -.- n12
-          s518 -.- n11
-          s519 -.- n10
-          s520 -.- n9
-          s521 -.- n8
-          s522 -.- n7
-          s523 -.- n6
-          s524 -.- n5
-          s525 -.- n4
-          s526 -.- n3
-          s527 -.- n2
-          s528 -.- n1
+          s20 -.- n289
+          s21 -.- n289
+          s22 -.- n287
+          s23 -.- n286
+          s24 -.- n284
+          s25 -.- n283
+          s26 -.- n283
+          s27 -.- n283
+          s28 -.- n282
+          s29 -.- n282
+          s30 -.- n282
+          s31 -.- n281
+          s32 -.- n279
+          s33 -.- n279
+          s34 -.- n278
+          s35 -.- n278
+          s36 -.- n278
+          s37 -.- n277
+          s38 -.- n275
+          s39 -.- n275
+          s40 -.- n274
+          s41 -.- n274
+          s42 -.- n274
+          s43 -.- n272
+          s44 -.- n272
+          s45 -.- n270
+          s46 -.- n269
+          s47 -.- n267
+          s48 -.- n266
+          s49 -.- n266
+          s50 -.- n266
+          s51 -.- n265
+          s52 -.- n265
+          s53 -.- n265
+          s54 -.- n264
+          s55 -.- n262
+          s56 -.- n262
+          s57 -.- n261
+          s58 -.- n261
+          s59 -.- n261
+          s60 -.- n260
+          s61 -.- n258
+          s62 -.- n258
+          s63 -.- n257
+          s64 -.- n257
+          s65 -.- n257
+          s66 -.- n255
+          s67 -.- n255
+          s68 -.- n253
+          s69 -.- n252
+          s70 -.- n250
+          s71 -.- n249
+          s72 -.- n249
+          s73 -.- n249
+          s74 -.- n248
+          s75 -.- n248
+          s76 -.- n248
+          s77 -.- n247
+          s78 -.- n245
+          s79 -.- n245
+          s80 -.- n244
+          s81 -.- n244
+          s82 -.- n244
+          s83 -.- n243
+          s84 -.- n241
+          s85 -.- n241
+          s86 -.- n240
+          s87 -.- n240
+          s88 -.- n240
+          s89 -.- n238
+          s90 -.- n238
+          s91 -.- n236
+          s92 -.- n235
+          s93 -.- n233
+          s94 -.- n232
+          s95 -.- n232
+          s96 -.- n232
+          s97 -.- n231
+          s98 -.- n231
+          s99 -.- n231
+          s100 -.- n230
+          s101 -.- n228
+          s102 -.- n228
+          s103 -.- n227
+          s104 -.- n227
+          s105 -.- n227
+          s106 -.- n226
+          s107 -.- n224
+          s108 -.- n224
+          s109 -.- n223
+          s110 -.- n223
+          s111 -.- n223
+          s112 -.- n221
+          s113 -.- n221
+          s114 -.- n219
+          s115 -.- n218
+          s116 -.- n216
+          s117 -.- n215
+          s118 -.- n215
+          s119 -.- n215
+          s120 -.- n214
+          s121 -.- n214
+          s122 -.- n214
+          s123 -.- n213
+          s124 -.- n211
+          s125 -.- n211
+          s126 -.- n210
+          s127 -.- n210
+          s128 -.- n210
+          s129 -.- n209
+          s130 -.- n207
+          s131 -.- n207
+          s132 -.- n206
+          s133 -.- n206
+          s134 -.- n206
+          s135 -.- n204
+          s136 -.- n204
+          s137 -.- n202
+          s138 -.- n201
+          s139 -.- n199
+          s140 -.- n198
+          s141 -.- n198
+          s142 -.- n198
+          s143 -.- n197
+          s144 -.- n197
+          s145 -.- n197
+          s146 -.- n196
+          s147 -.- n194
+          s148 -.- n194
+          s149 -.- n193
+          s150 -.- n193
+          s151 -.- n193
+          s152 -.- n192
+          s153 -.- n190
+          s154 -.- n190
+          s155 -.- n189
+          s156 -.- n189
+          s157 -.- n189
+          s158 -.- n187
+          s159 -.- n187
+          s160 -.- n185
+          s161 -.- n184
+          s162 -.- n182
+          s163 -.- n181
+          s164 -.- n181
+          s165 -.- n181
+          s166 -.- n180
+          s167 -.- n180
+          s168 -.- n180
+          s169 -.- n179
+          s170 -.- n177
+          s171 -.- n177
+          s172 -.- n176
+          s173 -.- n176
+          s174 -.- n176
+          s175 -.- n175
+          s176 -.- n173
+          s177 -.- n173
+          s178 -.- n172
+          s179 -.- n172
+          s180 -.- n172
+          s181 -.- n170
+          s182 -.- n170
+          s183 -.- n168
+          s184 -.- n167
+          s185 -.- n165
+          s186 -.- n164
+          s187 -.- n164
+          s188 -.- n164
+          s189 -.- n163
+          s190 -.- n163
+          s191 -.- n163
+          s192 -.- n162
+          s193 -.- n160
+          s194 -.- n160
+          s195 -.- n159
+          s196 -.- n159
+          s197 -.- n159
+          s198 -.- n158
+          s199 -.- n156
+          s200 -.- n156
+          s201 -.- n155
+          s202 -.- n155
+          s203 -.- n155
+          s204 -.- n153
+          s205 -.- n153
+          s206 -.- n151
+          s207 -.- n150
+          s208 -.- n148
+          s209 -.- n147
+          s210 -.- n147
+          s211 -.- n147
+          s212 -.- n146
+          s213 -.- n146
+          s214 -.- n146
+          s215 -.- n145
+          s216 -.- n143
+          s217 -.- n143
+          s218 -.- n142
+          s219 -.- n142
+          s220 -.- n142
+          s221 -.- n141
+          s222 -.- n139
+          s223 -.- n139
+          s224 -.- n138
+          s225 -.- n138
+          s226 -.- n138
+          s227 -.- n136
+          s228 -.- n136
+          s229 -.- n134
+          s230 -.- n133
+          s231 -.- n131
+          s232 -.- n130
+          s233 -.- n130
+          s234 -.- n130
+          s235 -.- n129
+          s236 -.- n129
+          s237 -.- n129
+          s238 -.- n128
+          s239 -.- n126
+          s240 -.- n126
+          s241 -.- n125
+          s242 -.- n125
+          s243 -.- n125
+          s244 -.- n124
+          s245 -.- n122
+          s246 -.- n122
+          s247 -.- n121
+          s248 -.- n121
+          s249 -.- n121
+          s250 -.- n119
+          s251 -.- n119
+          s252 -.- n117
+          s253 -.- n116
+          s254 -.- n114
+          s255 -.- n113
+          s256 -.- n113
+          s257 -.- n113
+          s258 -.- n112
+          s259 -.- n112
+          s260 -.- n112
+          s261 -.- n111
+          s262 -.- n109
+          s263 -.- n109
+          s264 -.- n108
+          s265 -.- n108
+          s266 -.- n108
+          s267 -.- n107
+          s268 -.- n105
+          s269 -.- n105
+          s270 -.- n104
+          s271 -.- n104
+          s272 -.- n104
+          s273 -.- n102
+          s274 -.- n102
+          s275 -.- n100
+          s276 -.- n99
+          s277 -.- n97
+          s278 -.- n96
+          s279 -.- n96
+          s280 -.- n96
+          s281 -.- n95
+          s282 -.- n95
+          s283 -.- n95
+          s284 -.- n94
+          s285 -.- n92
+          s286 -.- n92
+          s287 -.- n91
+          s288 -.- n91
+          s289 -.- n91
+          s290 -.- n90
+          s291 -.- n88
+          s292 -.- n88
+          s293 -.- n87
+          s294 -.- n87
+          s295 -.- n87
+          s296 -.- n85
+          s297 -.- n85
+          s298 -.- n83
+          s299 -.- n82
+          s300 -.- n80
+          s301 -.- n79
+          s302 -.- n79
+          s303 -.- n79
+          s304 -.- n78
+          s305 -.- n78
+          s306 -.- n78
+          s307 -.- n77
+          s308 -.- n75
+          s309 -.- n75
+          s310 -.- n74
+          s311 -.- n74
+          s312 -.- n74
+          s313 -.- n73
+          s314 -.- n71
+          s315 -.- n71
+          s316 -.- n70
+          s317 -.- n70
+          s318 -.- n70
+          s319 -.- n68
+          s320 -.- n68
+          s321 -.- n66
+          s322 -.- n65
+          s323 -.- n63
+          s324 -.- n62
+          s325 -.- n62
+          s326 -.- n62
+          s327 -.- n61
+          s328 -.- n61
+          s329 -.- n61
+          s330 -.- n60
+          s331 -.- n58
+          s332 -.- n58
+          s333 -.- n57
+          s334 -.- n57
+          s335 -.- n57
+          s336 -.- n56
+          s337 -.- n54
+          s338 -.- n54
+          s339 -.- n53
+          s340 -.- n53
+          s341 -.- n53
+          s342 -.- n51
+          s343 -.- n51
+          s344 -.- n49
+          s345 -.- n48
+          s346 -.- n46
+          s347 -.- n45
+          s348 -.- n45
+          s349 -.- n45
+          s350 -.- n44
+          s351 -.- n44
+          s352 -.- n44
+          s353 -.- n43
+          s354 -.- n41
+          s355 -.- n41
+          s356 -.- n40
+          s357 -.- n40
+          s358 -.- n40
+          s359 -.- n39
+          s360 -.- n37
+          s361 -.- n37
+          s362 -.- n36
+          s363 -.- n36
+          s364 -.- n36
+          s365 -.- n34
+          s366 -.- n32
+          s367 -.- n31
+          s368 -.- n29
+          s369 -.- n28
+          s370 -.- n28
+          s371 -.- n27
+          s372 -.- n27
+          s373 -.- n27
+          s374 -.- n26
+          s375 -.- n24
+          s376 -.- n23
+          s377 -.- n23
+          s378 -.- n23
+          s379 -.- n22
+          s380 -.- n20
+          s381 -.- n19
+          s382 -.- n19
+          s383 -.- n19
+          s384 -.- n1
+          s385 -.- n17
+          s386 -.- n16
+          s387 -.- n15
+          s388 -.- n14
+          s389 -.- n13
+          s390 -.- n12
+          s391 -.- n11
+          s392 -.- n10
+          s393 -.- n9
+          s394 -.- n8
+          s395 -.- n7
+          s396 -.- n6
+          s397 -.- n5
+          s398 -.- n4
+          s399 -.- n3
+          s400 -.- n2
+          s401 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

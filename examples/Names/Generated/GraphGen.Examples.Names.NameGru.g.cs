@@ -25,448 +25,448 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
     //   head.bias           [32]         63744      32  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 17280 floats. Steps are numbered in training order: forward 1–211, loss 212, backward 213–740.
+    //   One arena of capacity × 17280 floats. Steps are numbered in training order: forward 1–211, loss 212, backward 213–613.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer         holds                       floats/sample  offset  live (steps)
-    //   embed          Embedding "embed" output              384       0  1–17
-    //   x              Unstack output                         24     384  2–720
-    //   x2             Unstack output                         24     408  3–694
-    //   x3             Unstack output                         24     432  4–663
-    //   x4             Unstack output                         24     456  5–632
-    //   x5             Unstack output                         24     480  6–601
-    //   x6             Unstack output                         24     504  7–570
-    //   x7             Unstack output                         24     528  8–539
-    //   x8             Unstack output                         24     552  9–508
-    //   x9             Unstack output                         24     576  10–477
-    //   x10            Unstack output                         24     600  11–446
-    //   x11            Unstack output                         24     624  12–415
-    //   x12            Unstack output                         24     648  13–384
-    //   x13            Unstack output                         24     672  14–353
-    //   x14            Unstack output                         24     696  15–322
-    //   x15            Unstack output                         24     720  16–291
-    //   x16            Unstack output                         24     744  17–260
-    //   h              Zeros output                          128       0  18–719
-    //   updateX        Dense "update.x" output               128     128  19–21
-    //   updateH        Dense "update.h" output               128     256  20–21
-    //   z              Sigmoid output                        128     768  21–716
-    //   resetX         Dense "reset.x" output                128     128  22–24
-    //   resetH         Dense "reset.h" output                128     256  23–24
-    //   r_             Sigmoid output                        128     896  24–709
-    //   candidateX     Dense "candidate.x" output            128     128  25–27
-    //   candidateH     Dense "candidate.h" output            128     256  26–709
-    //   candidate      Tanh output                           128    1024  27–700
-    //   affine32       Scale output                          128     128  28–700
-    //   h2             Add output                            128    1152  29–692
-    //   updateX2       Dense "update.x" output               128    1280  30–32
-    //   updateH2       Dense "update.h" output               128    1408  31–32
-    //   z2             Sigmoid output                        128    1536  32–689
-    //   resetX2        Dense "reset.x" output                128    1280  33–35
-    //   resetH2        Dense "reset.h" output                128    1408  34–35
-    //   r_2            Sigmoid output                        128    1664  35–681
-    //   candidateX2    Dense "candidate.x" output            128    1280  36–38
-    //   candidateH2    Dense "candidate.h" output            128    1408  37–681
-    //   candidate2     Tanh output                           128    1792  38–671
-    //   affine49       Scale output                          128    1280  39–671
-    //   h3             Add output                            128    1920  40–661
-    //   updateX3       Dense "update.x" output               128    2048  41–43
-    //   updateH3       Dense "update.h" output               128    2176  42–43
-    //   z3             Sigmoid output                        128    2304  43–658
-    //   resetX3        Dense "reset.x" output                128    2048  44–46
-    //   resetH3        Dense "reset.h" output                128    2176  45–46
-    //   r_3            Sigmoid output                        128    2432  46–650
-    //   candidateX3    Dense "candidate.x" output            128    2048  47–49
-    //   candidateH3    Dense "candidate.h" output            128    2176  48–650
-    //   candidate3     Tanh output                           128    2560  49–640
-    //   affine66       Scale output                          128    2048  50–640
-    //   h4             Add output                            128    2688  51–630
-    //   updateX4       Dense "update.x" output               128    2816  52–54
-    //   updateH4       Dense "update.h" output               128    2944  53–54
-    //   z4             Sigmoid output                        128    3072  54–627
-    //   resetX4        Dense "reset.x" output                128    2816  55–57
-    //   resetH4        Dense "reset.h" output                128    2944  56–57
-    //   r_4            Sigmoid output                        128    3200  57–619
-    //   candidateX4    Dense "candidate.x" output            128    2816  58–60
-    //   candidateH4    Dense "candidate.h" output            128    2944  59–619
-    //   candidate4     Tanh output                           128    3328  60–609
-    //   affine83       Scale output                          128    2816  61–609
-    //   h5             Add output                            128    3456  62–599
-    //   updateX5       Dense "update.x" output               128    3584  63–65
-    //   updateH5       Dense "update.h" output               128    3712  64–65
-    //   z5             Sigmoid output                        128    3840  65–596
-    //   resetX5        Dense "reset.x" output                128    3584  66–68
-    //   resetH5        Dense "reset.h" output                128    3712  67–68
-    //   r_5            Sigmoid output                        128    3968  68–588
-    //   candidateX5    Dense "candidate.x" output            128    3584  69–71
-    //   candidateH5    Dense "candidate.h" output            128    3712  70–588
-    //   candidate5     Tanh output                           128    4096  71–578
-    //   affine100      Scale output                          128    3584  72–578
-    //   h6             Add output                            128    4224  73–568
-    //   updateX6       Dense "update.x" output               128    4352  74–76
-    //   updateH6       Dense "update.h" output               128    4480  75–76
-    //   z6             Sigmoid output                        128    4608  76–565
-    //   resetX6        Dense "reset.x" output                128    4352  77–79
-    //   resetH6        Dense "reset.h" output                128    4480  78–79
-    //   r_6            Sigmoid output                        128    4736  79–557
-    //   candidateX6    Dense "candidate.x" output            128    4352  80–82
-    //   candidateH6    Dense "candidate.h" output            128    4480  81–557
-    //   candidate6     Tanh output                           128    4864  82–547
-    //   affine117      Scale output                          128    4352  83–547
-    //   h7             Add output                            128    4992  84–537
-    //   updateX7       Dense "update.x" output               128    5120  85–87
-    //   updateH7       Dense "update.h" output               128    5248  86–87
-    //   z7             Sigmoid output                        128    5376  87–534
-    //   resetX7        Dense "reset.x" output                128    5120  88–90
-    //   resetH7        Dense "reset.h" output                128    5248  89–90
-    //   r_7            Sigmoid output                        128    5504  90–526
-    //   candidateX7    Dense "candidate.x" output            128    5120  91–93
-    //   candidateH7    Dense "candidate.h" output            128    5248  92–526
-    //   candidate7     Tanh output                           128    5632  93–516
-    //   affine134      Scale output                          128    5120  94–516
-    //   h8             Add output                            128    5760  95–506
-    //   updateX8       Dense "update.x" output               128    5888  96–98
-    //   updateH8       Dense "update.h" output               128    6016  97–98
-    //   z8             Sigmoid output                        128    6144  98–503
-    //   resetX8        Dense "reset.x" output                128    5888  99–101
-    //   resetH8        Dense "reset.h" output                128    6016  100–101
-    //   r_8            Sigmoid output                        128    6272  101–495
-    //   candidateX8    Dense "candidate.x" output            128    5888  102–104
-    //   candidateH8    Dense "candidate.h" output            128    6016  103–495
-    //   candidate8     Tanh output                           128    6400  104–485
-    //   affine151      Scale output                          128    5888  105–485
-    //   h9             Add output                            128    6528  106–475
-    //   updateX9       Dense "update.x" output               128    6656  107–109
-    //   updateH9       Dense "update.h" output               128    6784  108–109
-    //   z9             Sigmoid output                        128    6912  109–472
-    //   resetX9        Dense "reset.x" output                128    6656  110–112
-    //   resetH9        Dense "reset.h" output                128    6784  111–112
-    //   r_9            Sigmoid output                        128    7040  112–464
-    //   candidateX9    Dense "candidate.x" output            128    6656  113–115
-    //   candidateH9    Dense "candidate.h" output            128    6784  114–464
-    //   candidate9     Tanh output                           128    7168  115–454
-    //   affine168      Scale output                          128    6656  116–454
-    //   h10            Add output                            128    7296  117–444
-    //   updateX10      Dense "update.x" output               128    7424  118–120
-    //   updateH10      Dense "update.h" output               128    7552  119–120
-    //   z10            Sigmoid output                        128    7680  120–441
-    //   resetX10       Dense "reset.x" output                128    7424  121–123
-    //   resetH10       Dense "reset.h" output                128    7552  122–123
-    //   r_10           Sigmoid output                        128    7808  123–433
-    //   candidateX10   Dense "candidate.x" output            128    7424  124–126
-    //   candidateH10   Dense "candidate.h" output            128    7552  125–433
-    //   candidate10    Tanh output                           128    7936  126–423
-    //   affine185      Scale output                          128    7424  127–423
-    //   h11            Add output                            128    8064  128–413
-    //   updateX11      Dense "update.x" output               128    8192  129–131
-    //   updateH11      Dense "update.h" output               128    8320  130–131
-    //   z11            Sigmoid output                        128    8448  131–410
-    //   resetX11       Dense "reset.x" output                128    8192  132–134
-    //   resetH11       Dense "reset.h" output                128    8320  133–134
-    //   r_11           Sigmoid output                        128    8576  134–402
-    //   candidateX11   Dense "candidate.x" output            128    8192  135–137
-    //   candidateH11   Dense "candidate.h" output            128    8320  136–402
-    //   candidate11    Tanh output                           128    8704  137–392
-    //   affine202      Scale output                          128    8192  138–392
-    //   h12            Add output                            128    8832  139–382
-    //   updateX12      Dense "update.x" output               128    8960  140–142
-    //   updateH12      Dense "update.h" output               128    9088  141–142
-    //   z12            Sigmoid output                        128    9216  142–379
-    //   resetX12       Dense "reset.x" output                128    8960  143–145
-    //   resetH12       Dense "reset.h" output                128    9088  144–145
-    //   r_12           Sigmoid output                        128    9344  145–371
-    //   candidateX12   Dense "candidate.x" output            128    8960  146–148
-    //   candidateH12   Dense "candidate.h" output            128    9088  147–371
-    //   candidate12    Tanh output                           128    9472  148–361
-    //   affine219      Scale output                          128    8960  149–361
-    //   h13            Add output                            128    9600  150–351
-    //   updateX13      Dense "update.x" output               128    9728  151–153
-    //   updateH13      Dense "update.h" output               128    9856  152–153
-    //   z13            Sigmoid output                        128    9984  153–348
-    //   resetX13       Dense "reset.x" output                128    9728  154–156
-    //   resetH13       Dense "reset.h" output                128    9856  155–156
-    //   r_13           Sigmoid output                        128   10112  156–340
-    //   candidateX13   Dense "candidate.x" output            128    9728  157–159
-    //   candidateH13   Dense "candidate.h" output            128    9856  158–340
-    //   candidate13    Tanh output                           128   10240  159–330
-    //   affine236      Scale output                          128    9728  160–330
-    //   h14            Add output                            128   10368  161–320
-    //   updateX14      Dense "update.x" output               128   10496  162–164
-    //   updateH14      Dense "update.h" output               128   10624  163–164
-    //   z14            Sigmoid output                        128   10752  164–317
-    //   resetX14       Dense "reset.x" output                128   10496  165–167
-    //   resetH14       Dense "reset.h" output                128   10624  166–167
-    //   r_14           Sigmoid output                        128   10880  167–309
-    //   candidateX14   Dense "candidate.x" output            128   10496  168–170
-    //   candidateH14   Dense "candidate.h" output            128   10624  169–309
-    //   candidate14    Tanh output                           128   11008  170–299
-    //   affine253      Scale output                          128   10496  171–299
-    //   h15            Add output                            128   11136  172–289
-    //   updateX15      Dense "update.x" output               128   11264  173–175
-    //   updateH15      Dense "update.h" output               128   11392  174–175
-    //   z15            Sigmoid output                        128   11520  175–286
-    //   resetX15       Dense "reset.x" output                128   11264  176–178
-    //   resetH15       Dense "reset.h" output                128   11392  177–178
-    //   r_15           Sigmoid output                        128   11648  178–278
-    //   candidateX15   Dense "candidate.x" output            128   11264  179–181
-    //   candidateH15   Dense "candidate.h" output            128   11392  180–278
-    //   candidate15    Tanh output                           128   11776  181–268
-    //   affine270      Scale output                          128   11264  182–268
-    //   h16            Add output                            128   11904  183–258
-    //   updateX16      Dense "update.x" output               128   12032  184–186
-    //   updateH16      Dense "update.h" output               128   12160  185–186
-    //   z16            Sigmoid output                        128   12288  186–255
-    //   resetX16       Dense "reset.x" output                128   12032  187–189
-    //   resetH16       Dense "reset.h" output                128   12160  188–189
-    //   r_16           Sigmoid output                        128   12416  189–247
-    //   candidateX16   Dense "candidate.x" output            128   12032  190–192
-    //   candidateH16   Dense "candidate.h" output            128   12160  191–247
-    //   candidate16    Tanh output                           128   12544  192–237
-    //   affine287      Scale output                          128   12032  193–237
-    //   h17            Add output                            128   12672  194–210
-    //   stack291       Stack output                         2048   12800  195–213
-    //   head           Dense "head" output                   512   14848  211–end
-    //   dHead          dLoss/dhead                           512   15360  212–215
-    //   dStack291      dLoss/dstack291                      2048   12672  215–231
-    //   dH2            dLoss/dh2                             128   14720  216–698
-    //   dH3            dLoss/dh3                             128   15360  217–667
-    //   dH4            dLoss/dh4                             128   15488  218–636
-    //   dH5            dLoss/dh5                             128   15616  219–605
-    //   dH6            dLoss/dh6                             128   15744  220–574
-    //   dH7            dLoss/dh7                             128   15872  221–543
-    //   dH8            dLoss/dh8                             128   16000  222–512
-    //   dH9            dLoss/dh9                             128   16128  223–481
-    //   dH10           dLoss/dh10                            128   16256  224–450
-    //   dH11           dLoss/dh11                            128   16384  225–419
-    //   dH12           dLoss/dh12                            128   16512  226–388
-    //   dH13           dLoss/dh13                            128   16640  227–357
-    //   dH14           dLoss/dh14                            128   16768  228–326
-    //   dH15           dLoss/dh15                            128   16896  229–295
-    //   dH16           dLoss/dh16                            128   17024  230–264
-    //   dH17           dLoss/dh17                            128   17152  231–233
-    //   dMultiply288   dLoss/dmultiply288                    128   12672  232–237
-    //   dMultiply289   dLoss/dmultiply289                    128   12800  233–235
-    //   dZ16           dLoss/dz16                            128   12928  234–255
-    //   dAdd285        dLoss/dadd285                         128   12800  237–239
-    //   dCandidateX16  dLoss/dcandidateX16                   128   12032  238–246
-    //   dMultiply284   dLoss/dmultiply284                    128   12544  239–247
-    //   dCandidateH16  dLoss/dcandidateH16                   128   12672  240–243
-    //   dX16           dLoss/dx16                             24   12672  246–724
-    //   dAdd280        dLoss/dadd280                         128   12032  247–249
-    //   dResetX16      dLoss/dresetX16                       128   12160  248–254
-    //   dResetH16      dLoss/dresetH16                       128   12416  249–251
-    //   dAdd276        dLoss/dadd276                         128   12032  255–257
-    //   dUpdateX16     dLoss/dupdateX16                      128   12160  256–262
-    //   dUpdateH16     dLoss/dupdateH16                      128   12288  257–259
-    //   dMultiply271   dLoss/dmultiply271                    128   11904  263–268
-    //   dMultiply272   dLoss/dmultiply272                    128   12032  264–266
-    //   dZ15           dLoss/dz15                            128   12160  265–286
-    //   dAdd268        dLoss/dadd268                         128   12032  268–270
-    //   dCandidateX15  dLoss/dcandidateX15                   128   11264  269–277
-    //   dMultiply267   dLoss/dmultiply267                    128   11776  270–278
-    //   dCandidateH15  dLoss/dcandidateH15                   128   11904  271–274
-    //   dX15           dLoss/dx15                             24     744  277–725
-    //   dAdd263        dLoss/dadd263                         128   11264  278–280
-    //   dResetX15      dLoss/dresetX15                       128   11392  279–285
-    //   dResetH15      dLoss/dresetH15                       128   11648  280–282
-    //   dAdd259        dLoss/dadd259                         128   11264  286–288
-    //   dUpdateX15     dLoss/dupdateX15                      128   11392  287–293
-    //   dUpdateH15     dLoss/dupdateH15                      128   11520  288–290
-    //   dMultiply254   dLoss/dmultiply254                    128   11136  294–299
-    //   dMultiply255   dLoss/dmultiply255                    128   11264  295–297
-    //   dZ14           dLoss/dz14                            128   11392  296–317
-    //   dAdd251        dLoss/dadd251                         128   11264  299–301
-    //   dCandidateX14  dLoss/dcandidateX14                   128   10496  300–308
-    //   dMultiply250   dLoss/dmultiply250                    128   11008  301–309
-    //   dCandidateH14  dLoss/dcandidateH14                   128   11136  302–305
-    //   dX14           dLoss/dx14                             24     720  308–726
-    //   dAdd246        dLoss/dadd246                         128   10496  309–311
-    //   dResetX14      dLoss/dresetX14                       128   10624  310–316
-    //   dResetH14      dLoss/dresetH14                       128   10880  311–313
-    //   dAdd242        dLoss/dadd242                         128   10496  317–319
-    //   dUpdateX14     dLoss/dupdateX14                      128   10624  318–324
-    //   dUpdateH14     dLoss/dupdateH14                      128   10752  319–321
-    //   dMultiply237   dLoss/dmultiply237                    128   10368  325–330
-    //   dMultiply238   dLoss/dmultiply238                    128   10496  326–328
-    //   dZ13           dLoss/dz13                            128   10624  327–348
-    //   dAdd234        dLoss/dadd234                         128   10496  330–332
-    //   dCandidateX13  dLoss/dcandidateX13                   128    9728  331–339
-    //   dMultiply233   dLoss/dmultiply233                    128   10240  332–340
-    //   dCandidateH13  dLoss/dcandidateH13                   128   10368  333–336
-    //   dX13           dLoss/dx13                             24     696  339–727
-    //   dAdd229        dLoss/dadd229                         128    9728  340–342
-    //   dResetX13      dLoss/dresetX13                       128    9856  341–347
-    //   dResetH13      dLoss/dresetH13                       128   10112  342–344
-    //   dAdd225        dLoss/dadd225                         128    9728  348–350
-    //   dUpdateX13     dLoss/dupdateX13                      128    9856  349–355
-    //   dUpdateH13     dLoss/dupdateH13                      128    9984  350–352
-    //   dMultiply220   dLoss/dmultiply220                    128    9600  356–361
-    //   dMultiply221   dLoss/dmultiply221                    128    9728  357–359
-    //   dZ12           dLoss/dz12                            128    9856  358–379
-    //   dAdd217        dLoss/dadd217                         128    9728  361–363
-    //   dCandidateX12  dLoss/dcandidateX12                   128    8960  362–370
-    //   dMultiply216   dLoss/dmultiply216                    128    9472  363–371
-    //   dCandidateH12  dLoss/dcandidateH12                   128    9600  364–367
-    //   dX12           dLoss/dx12                             24     672  370–728
-    //   dAdd212        dLoss/dadd212                         128    8960  371–373
-    //   dResetX12      dLoss/dresetX12                       128    9088  372–378
-    //   dResetH12      dLoss/dresetH12                       128    9344  373–375
-    //   dAdd208        dLoss/dadd208                         128    8960  379–381
-    //   dUpdateX12     dLoss/dupdateX12                      128    9088  380–386
-    //   dUpdateH12     dLoss/dupdateH12                      128    9216  381–383
-    //   dMultiply203   dLoss/dmultiply203                    128    8832  387–392
-    //   dMultiply204   dLoss/dmultiply204                    128    8960  388–390
-    //   dZ11           dLoss/dz11                            128    9088  389–410
-    //   dAdd200        dLoss/dadd200                         128    8960  392–394
-    //   dCandidateX11  dLoss/dcandidateX11                   128    8192  393–401
-    //   dMultiply199   dLoss/dmultiply199                    128    8704  394–402
-    //   dCandidateH11  dLoss/dcandidateH11                   128    8832  395–398
-    //   dX11           dLoss/dx11                             24     648  401–729
-    //   dAdd195        dLoss/dadd195                         128    8192  402–404
-    //   dResetX11      dLoss/dresetX11                       128    8320  403–409
-    //   dResetH11      dLoss/dresetH11                       128    8576  404–406
-    //   dAdd191        dLoss/dadd191                         128    8192  410–412
-    //   dUpdateX11     dLoss/dupdateX11                      128    8320  411–417
-    //   dUpdateH11     dLoss/dupdateH11                      128    8448  412–414
-    //   dMultiply186   dLoss/dmultiply186                    128    8064  418–423
-    //   dMultiply187   dLoss/dmultiply187                    128    8192  419–421
-    //   dZ10           dLoss/dz10                            128    8320  420–441
-    //   dAdd183        dLoss/dadd183                         128    8192  423–425
-    //   dCandidateX10  dLoss/dcandidateX10                   128    7424  424–432
-    //   dMultiply182   dLoss/dmultiply182                    128    7936  425–433
-    //   dCandidateH10  dLoss/dcandidateH10                   128    8064  426–429
-    //   dX10           dLoss/dx10                             24     624  432–730
-    //   dAdd178        dLoss/dadd178                         128    7424  433–435
-    //   dResetX10      dLoss/dresetX10                       128    7552  434–440
-    //   dResetH10      dLoss/dresetH10                       128    7808  435–437
-    //   dAdd174        dLoss/dadd174                         128    7424  441–443
-    //   dUpdateX10     dLoss/dupdateX10                      128    7552  442–448
-    //   dUpdateH10     dLoss/dupdateH10                      128    7680  443–445
-    //   dMultiply169   dLoss/dmultiply169                    128    7296  449–454
-    //   dMultiply170   dLoss/dmultiply170                    128    7424  450–452
-    //   dZ9            dLoss/dz9                             128    7552  451–472
-    //   dAdd166        dLoss/dadd166                         128    7424  454–456
-    //   dCandidateX9   dLoss/dcandidateX9                    128    6656  455–463
-    //   dMultiply165   dLoss/dmultiply165                    128    7168  456–464
-    //   dCandidateH9   dLoss/dcandidateH9                    128    7296  457–460
-    //   dX9            dLoss/dx9                              24     600  463–731
-    //   dAdd161        dLoss/dadd161                         128    6656  464–466
-    //   dResetX9       dLoss/dresetX9                        128    6784  465–471
-    //   dResetH9       dLoss/dresetH9                        128    7040  466–468
-    //   dAdd157        dLoss/dadd157                         128    6656  472–474
-    //   dUpdateX9      dLoss/dupdateX9                       128    6784  473–479
-    //   dUpdateH9      dLoss/dupdateH9                       128    6912  474–476
-    //   dMultiply152   dLoss/dmultiply152                    128    6528  480–485
-    //   dMultiply153   dLoss/dmultiply153                    128    6656  481–483
-    //   dZ8            dLoss/dz8                             128    6784  482–503
-    //   dAdd149        dLoss/dadd149                         128    6656  485–487
-    //   dCandidateX8   dLoss/dcandidateX8                    128    5888  486–494
-    //   dMultiply148   dLoss/dmultiply148                    128    6400  487–495
-    //   dCandidateH8   dLoss/dcandidateH8                    128    6528  488–491
-    //   dX8            dLoss/dx8                              24     576  494–732
-    //   dAdd144        dLoss/dadd144                         128    5888  495–497
-    //   dResetX8       dLoss/dresetX8                        128    6016  496–502
-    //   dResetH8       dLoss/dresetH8                        128    6272  497–499
-    //   dAdd140        dLoss/dadd140                         128    5888  503–505
-    //   dUpdateX8      dLoss/dupdateX8                       128    6016  504–510
-    //   dUpdateH8      dLoss/dupdateH8                       128    6144  505–507
-    //   dMultiply135   dLoss/dmultiply135                    128    5760  511–516
-    //   dMultiply136   dLoss/dmultiply136                    128    5888  512–514
-    //   dZ7            dLoss/dz7                             128    6016  513–534
-    //   dAdd132        dLoss/dadd132                         128    5888  516–518
-    //   dCandidateX7   dLoss/dcandidateX7                    128    5120  517–525
-    //   dMultiply131   dLoss/dmultiply131                    128    5632  518–526
-    //   dCandidateH7   dLoss/dcandidateH7                    128    5760  519–522
-    //   dX7            dLoss/dx7                              24     552  525–733
-    //   dAdd127        dLoss/dadd127                         128    5120  526–528
-    //   dResetX7       dLoss/dresetX7                        128    5248  527–533
-    //   dResetH7       dLoss/dresetH7                        128    5504  528–530
-    //   dAdd123        dLoss/dadd123                         128    5120  534–536
-    //   dUpdateX7      dLoss/dupdateX7                       128    5248  535–541
-    //   dUpdateH7      dLoss/dupdateH7                       128    5376  536–538
-    //   dMultiply118   dLoss/dmultiply118                    128    4992  542–547
-    //   dMultiply119   dLoss/dmultiply119                    128    5120  543–545
-    //   dZ6            dLoss/dz6                             128    5248  544–565
-    //   dAdd115        dLoss/dadd115                         128    5120  547–549
-    //   dCandidateX6   dLoss/dcandidateX6                    128    4352  548–556
-    //   dMultiply114   dLoss/dmultiply114                    128    4864  549–557
-    //   dCandidateH6   dLoss/dcandidateH6                    128    4992  550–553
-    //   dX6            dLoss/dx6                              24     528  556–734
-    //   dAdd110        dLoss/dadd110                         128    4352  557–559
-    //   dResetX6       dLoss/dresetX6                        128    4480  558–564
-    //   dResetH6       dLoss/dresetH6                        128    4736  559–561
-    //   dAdd106        dLoss/dadd106                         128    4352  565–567
-    //   dUpdateX6      dLoss/dupdateX6                       128    4480  566–572
-    //   dUpdateH6      dLoss/dupdateH6                       128    4608  567–569
-    //   dMultiply101   dLoss/dmultiply101                    128    4224  573–578
-    //   dMultiply102   dLoss/dmultiply102                    128    4352  574–576
-    //   dZ5            dLoss/dz5                             128    4480  575–596
-    //   dAdd98         dLoss/dadd98                          128    4352  578–580
-    //   dCandidateX5   dLoss/dcandidateX5                    128    3584  579–587
-    //   dMultiply97    dLoss/dmultiply97                     128    4096  580–588
-    //   dCandidateH5   dLoss/dcandidateH5                    128    4224  581–584
-    //   dX5            dLoss/dx5                              24     504  587–735
-    //   dAdd93         dLoss/dadd93                          128    3584  588–590
-    //   dResetX5       dLoss/dresetX5                        128    3712  589–595
-    //   dResetH5       dLoss/dresetH5                        128    3968  590–592
-    //   dAdd89         dLoss/dadd89                          128    3584  596–598
-    //   dUpdateX5      dLoss/dupdateX5                       128    3712  597–603
-    //   dUpdateH5      dLoss/dupdateH5                       128    3840  598–600
-    //   dMultiply84    dLoss/dmultiply84                     128    3456  604–609
-    //   dMultiply85    dLoss/dmultiply85                     128    3584  605–607
-    //   dZ4            dLoss/dz4                             128    3712  606–627
-    //   dAdd81         dLoss/dadd81                          128    3584  609–611
-    //   dCandidateX4   dLoss/dcandidateX4                    128    2816  610–618
-    //   dMultiply80    dLoss/dmultiply80                     128    3328  611–619
-    //   dCandidateH4   dLoss/dcandidateH4                    128    3456  612–615
-    //   dX4            dLoss/dx4                              24     480  618–736
-    //   dAdd76         dLoss/dadd76                          128    2816  619–621
-    //   dResetX4       dLoss/dresetX4                        128    2944  620–626
-    //   dResetH4       dLoss/dresetH4                        128    3200  621–623
-    //   dAdd72         dLoss/dadd72                          128    2816  627–629
-    //   dUpdateX4      dLoss/dupdateX4                       128    2944  628–634
-    //   dUpdateH4      dLoss/dupdateH4                       128    3072  629–631
-    //   dMultiply67    dLoss/dmultiply67                     128    2688  635–640
-    //   dMultiply68    dLoss/dmultiply68                     128    2816  636–638
-    //   dZ3            dLoss/dz3                             128    2944  637–658
-    //   dAdd64         dLoss/dadd64                          128    2816  640–642
-    //   dCandidateX3   dLoss/dcandidateX3                    128    2048  641–649
-    //   dMultiply63    dLoss/dmultiply63                     128    2560  642–650
-    //   dCandidateH3   dLoss/dcandidateH3                    128    2688  643–646
-    //   dX3            dLoss/dx3                              24     456  649–737
-    //   dAdd59         dLoss/dadd59                          128    2048  650–652
-    //   dResetX3       dLoss/dresetX3                        128    2176  651–657
-    //   dResetH3       dLoss/dresetH3                        128    2432  652–654
-    //   dAdd55         dLoss/dadd55                          128    2048  658–660
-    //   dUpdateX3      dLoss/dupdateX3                       128    2176  659–665
-    //   dUpdateH3      dLoss/dupdateH3                       128    2304  660–662
-    //   dMultiply50    dLoss/dmultiply50                     128    1920  666–671
-    //   dMultiply51    dLoss/dmultiply51                     128    2048  667–669
-    //   dZ2            dLoss/dz2                             128    2176  668–689
-    //   dAdd47         dLoss/dadd47                          128    2048  671–673
-    //   dCandidateX2   dLoss/dcandidateX2                    128    1280  672–680
-    //   dMultiply46    dLoss/dmultiply46                     128    1792  673–681
-    //   dCandidateH2   dLoss/dcandidateH2                    128    1920  674–677
-    //   dX2            dLoss/dx2                              24     432  680–738
-    //   dAdd42         dLoss/dadd42                          128    1280  681–683
-    //   dResetX2       dLoss/dresetX2                        128    1408  682–688
-    //   dResetH2       dLoss/dresetH2                        128    1664  683–685
-    //   dAdd38         dLoss/dadd38                          128    1280  689–691
-    //   dUpdateX2      dLoss/dupdateX2                       128    1408  690–696
-    //   dUpdateH2      dLoss/dupdateH2                       128    1536  691–693
-    //   dMultiply33    dLoss/dmultiply33                     128    1152  697–700
-    //   dz             dLoss/dz                              128    1280  698–716
-    //   dAdd30         dLoss/dadd30                          128    1408  700–702
-    //   dCandidateX    dLoss/dcandidateX                     128     128  701–708
-    //   dMultiply29    dLoss/dmultiply29                     128    1024  702–709
-    //   dCandidateH    dLoss/dcandidateH                     128    1152  703–705
-    //   dx             dLoss/dx                               24     408  708–739
-    //   dAdd25         dLoss/dadd25                          128     128  709–711
-    //   dResetX        dLoss/dresetX                         128     256  710–715
-    //   dResetH        dLoss/dresetH                         128     896  711–712
-    //   dAdd21         dLoss/dadd21                          128     128  716–718
-    //   dUpdateX       dLoss/dupdateX                        128     256  717–722
-    //   dUpdateH       dLoss/dupdateH                        128     768  718–719
-    //   dEmbed         dLoss/dembed                          384       0  723–740
-    //   Sharing saves 40576 of 57856 floats per sample (70%).
+    //   buffer         holds                                       floats/sample  offset  live (steps)
+    //   embed          Embedding "embed" output                              384       0  1–17
+    //   x              Unstack output                                         24     384  2–593
+    //   x2             Unstack output                                         24     408  3–574
+    //   x3             Unstack output                                         24     432  4–551
+    //   x4             Unstack output                                         24     456  5–528
+    //   x5             Unstack output                                         24     480  6–505
+    //   x6             Unstack output                                         24     504  7–482
+    //   x7             Unstack output                                         24     528  8–459
+    //   x8             Unstack output                                         24     552  9–436
+    //   x9             Unstack output                                         24     576  10–413
+    //   x10            Unstack output                                         24     600  11–390
+    //   x11            Unstack output                                         24     624  12–367
+    //   x12            Unstack output                                         24     648  13–344
+    //   x13            Unstack output                                         24     672  14–321
+    //   x14            Unstack output                                         24     696  15–298
+    //   x15            Unstack output                                         24     720  16–275
+    //   x16            Unstack output                                         24     744  17–252
+    //   h              Zeros output                                          128       0  18–592
+    //   updateX        Dense "update.x" output                               128     128  19–21
+    //   updateH        Dense "update.h" output                               128     256  20–21
+    //   z              Sigmoid output                                        128     768  21–591
+    //   resetX         Dense "reset.x" output                                128     128  22–24
+    //   resetH         Dense "reset.h" output                                128     256  23–24
+    //   r_             Sigmoid output                                        128     896  24–586
+    //   candidateX     Dense "candidate.x" output                            128     128  25–27
+    //   candidateH     Dense "candidate.h" output                            128     256  26–586
+    //   candidate      Tanh output                                           128    1024  27–579
+    //   affine32       Scale output                                          128     128  28–579
+    //   h2             Add output                                            128    1152  29–572
+    //   updateX2       Dense "update.x" output                               128    1280  30–32
+    //   updateH2       Dense "update.h" output                               128    1408  31–32
+    //   z2             Sigmoid output                                        128    1536  32–571
+    //   resetX2        Dense "reset.x" output                                128    1280  33–35
+    //   resetH2        Dense "reset.h" output                                128    1408  34–35
+    //   r_2            Sigmoid output                                        128    1664  35–565
+    //   candidateX2    Dense "candidate.x" output                            128    1280  36–38
+    //   candidateH2    Dense "candidate.h" output                            128    1408  37–565
+    //   candidate2     Tanh output                                           128    1792  38–557
+    //   affine49       Scale output                                          128    1280  39–557
+    //   h3             Add output                                            128    1920  40–549
+    //   updateX3       Dense "update.x" output                               128    2048  41–43
+    //   updateH3       Dense "update.h" output                               128    2176  42–43
+    //   z3             Sigmoid output                                        128    2304  43–548
+    //   resetX3        Dense "reset.x" output                                128    2048  44–46
+    //   resetH3        Dense "reset.h" output                                128    2176  45–46
+    //   r_3            Sigmoid output                                        128    2432  46–542
+    //   candidateX3    Dense "candidate.x" output                            128    2048  47–49
+    //   candidateH3    Dense "candidate.h" output                            128    2176  48–542
+    //   candidate3     Tanh output                                           128    2560  49–534
+    //   affine66       Scale output                                          128    2048  50–534
+    //   h4             Add output                                            128    2688  51–526
+    //   updateX4       Dense "update.x" output                               128    2816  52–54
+    //   updateH4       Dense "update.h" output                               128    2944  53–54
+    //   z4             Sigmoid output                                        128    3072  54–525
+    //   resetX4        Dense "reset.x" output                                128    2816  55–57
+    //   resetH4        Dense "reset.h" output                                128    2944  56–57
+    //   r_4            Sigmoid output                                        128    3200  57–519
+    //   candidateX4    Dense "candidate.x" output                            128    2816  58–60
+    //   candidateH4    Dense "candidate.h" output                            128    2944  59–519
+    //   candidate4     Tanh output                                           128    3328  60–511
+    //   affine83       Scale output                                          128    2816  61–511
+    //   h5             Add output                                            128    3456  62–503
+    //   updateX5       Dense "update.x" output                               128    3584  63–65
+    //   updateH5       Dense "update.h" output                               128    3712  64–65
+    //   z5             Sigmoid output                                        128    3840  65–502
+    //   resetX5        Dense "reset.x" output                                128    3584  66–68
+    //   resetH5        Dense "reset.h" output                                128    3712  67–68
+    //   r_5            Sigmoid output                                        128    3968  68–496
+    //   candidateX5    Dense "candidate.x" output                            128    3584  69–71
+    //   candidateH5    Dense "candidate.h" output                            128    3712  70–496
+    //   candidate5     Tanh output                                           128    4096  71–488
+    //   affine100      Scale output                                          128    3584  72–488
+    //   h6             Add output                                            128    4224  73–480
+    //   updateX6       Dense "update.x" output                               128    4352  74–76
+    //   updateH6       Dense "update.h" output                               128    4480  75–76
+    //   z6             Sigmoid output                                        128    4608  76–479
+    //   resetX6        Dense "reset.x" output                                128    4352  77–79
+    //   resetH6        Dense "reset.h" output                                128    4480  78–79
+    //   r_6            Sigmoid output                                        128    4736  79–473
+    //   candidateX6    Dense "candidate.x" output                            128    4352  80–82
+    //   candidateH6    Dense "candidate.h" output                            128    4480  81–473
+    //   candidate6     Tanh output                                           128    4864  82–465
+    //   affine117      Scale output                                          128    4352  83–465
+    //   h7             Add output                                            128    4992  84–457
+    //   updateX7       Dense "update.x" output                               128    5120  85–87
+    //   updateH7       Dense "update.h" output                               128    5248  86–87
+    //   z7             Sigmoid output                                        128    5376  87–456
+    //   resetX7        Dense "reset.x" output                                128    5120  88–90
+    //   resetH7        Dense "reset.h" output                                128    5248  89–90
+    //   r_7            Sigmoid output                                        128    5504  90–450
+    //   candidateX7    Dense "candidate.x" output                            128    5120  91–93
+    //   candidateH7    Dense "candidate.h" output                            128    5248  92–450
+    //   candidate7     Tanh output                                           128    5632  93–442
+    //   affine134      Scale output                                          128    5120  94–442
+    //   h8             Add output                                            128    5760  95–434
+    //   updateX8       Dense "update.x" output                               128    5888  96–98
+    //   updateH8       Dense "update.h" output                               128    6016  97–98
+    //   z8             Sigmoid output                                        128    6144  98–433
+    //   resetX8        Dense "reset.x" output                                128    5888  99–101
+    //   resetH8        Dense "reset.h" output                                128    6016  100–101
+    //   r_8            Sigmoid output                                        128    6272  101–427
+    //   candidateX8    Dense "candidate.x" output                            128    5888  102–104
+    //   candidateH8    Dense "candidate.h" output                            128    6016  103–427
+    //   candidate8     Tanh output                                           128    6400  104–419
+    //   affine151      Scale output                                          128    5888  105–419
+    //   h9             Add output                                            128    6528  106–411
+    //   updateX9       Dense "update.x" output                               128    6656  107–109
+    //   updateH9       Dense "update.h" output                               128    6784  108–109
+    //   z9             Sigmoid output                                        128    6912  109–410
+    //   resetX9        Dense "reset.x" output                                128    6656  110–112
+    //   resetH9        Dense "reset.h" output                                128    6784  111–112
+    //   r_9            Sigmoid output                                        128    7040  112–404
+    //   candidateX9    Dense "candidate.x" output                            128    6656  113–115
+    //   candidateH9    Dense "candidate.h" output                            128    6784  114–404
+    //   candidate9     Tanh output                                           128    7168  115–396
+    //   affine168      Scale output                                          128    6656  116–396
+    //   h10            Add output                                            128    7296  117–388
+    //   updateX10      Dense "update.x" output                               128    7424  118–120
+    //   updateH10      Dense "update.h" output                               128    7552  119–120
+    //   z10            Sigmoid output                                        128    7680  120–387
+    //   resetX10       Dense "reset.x" output                                128    7424  121–123
+    //   resetH10       Dense "reset.h" output                                128    7552  122–123
+    //   r_10           Sigmoid output                                        128    7808  123–381
+    //   candidateX10   Dense "candidate.x" output                            128    7424  124–126
+    //   candidateH10   Dense "candidate.h" output                            128    7552  125–381
+    //   candidate10    Tanh output                                           128    7936  126–373
+    //   affine185      Scale output                                          128    7424  127–373
+    //   h11            Add output                                            128    8064  128–365
+    //   updateX11      Dense "update.x" output                               128    8192  129–131
+    //   updateH11      Dense "update.h" output                               128    8320  130–131
+    //   z11            Sigmoid output                                        128    8448  131–364
+    //   resetX11       Dense "reset.x" output                                128    8192  132–134
+    //   resetH11       Dense "reset.h" output                                128    8320  133–134
+    //   r_11           Sigmoid output                                        128    8576  134–358
+    //   candidateX11   Dense "candidate.x" output                            128    8192  135–137
+    //   candidateH11   Dense "candidate.h" output                            128    8320  136–358
+    //   candidate11    Tanh output                                           128    8704  137–350
+    //   affine202      Scale output                                          128    8192  138–350
+    //   h12            Add output                                            128    8832  139–342
+    //   updateX12      Dense "update.x" output                               128    8960  140–142
+    //   updateH12      Dense "update.h" output                               128    9088  141–142
+    //   z12            Sigmoid output                                        128    9216  142–341
+    //   resetX12       Dense "reset.x" output                                128    8960  143–145
+    //   resetH12       Dense "reset.h" output                                128    9088  144–145
+    //   r_12           Sigmoid output                                        128    9344  145–335
+    //   candidateX12   Dense "candidate.x" output                            128    8960  146–148
+    //   candidateH12   Dense "candidate.h" output                            128    9088  147–335
+    //   candidate12    Tanh output                                           128    9472  148–327
+    //   affine219      Scale output                                          128    8960  149–327
+    //   h13            Add output                                            128    9600  150–319
+    //   updateX13      Dense "update.x" output                               128    9728  151–153
+    //   updateH13      Dense "update.h" output                               128    9856  152–153
+    //   z13            Sigmoid output                                        128    9984  153–318
+    //   resetX13       Dense "reset.x" output                                128    9728  154–156
+    //   resetH13       Dense "reset.h" output                                128    9856  155–156
+    //   r_13           Sigmoid output                                        128   10112  156–312
+    //   candidateX13   Dense "candidate.x" output                            128    9728  157–159
+    //   candidateH13   Dense "candidate.h" output                            128    9856  158–312
+    //   candidate13    Tanh output                                           128   10240  159–304
+    //   affine236      Scale output                                          128    9728  160–304
+    //   h14            Add output                                            128   10368  161–296
+    //   updateX14      Dense "update.x" output                               128   10496  162–164
+    //   updateH14      Dense "update.h" output                               128   10624  163–164
+    //   z14            Sigmoid output                                        128   10752  164–295
+    //   resetX14       Dense "reset.x" output                                128   10496  165–167
+    //   resetH14       Dense "reset.h" output                                128   10624  166–167
+    //   r_14           Sigmoid output                                        128   10880  167–289
+    //   candidateX14   Dense "candidate.x" output                            128   10496  168–170
+    //   candidateH14   Dense "candidate.h" output                            128   10624  169–289
+    //   candidate14    Tanh output                                           128   11008  170–281
+    //   affine253      Scale output                                          128   10496  171–281
+    //   h15            Add output                                            128   11136  172–273
+    //   updateX15      Dense "update.x" output                               128   11264  173–175
+    //   updateH15      Dense "update.h" output                               128   11392  174–175
+    //   z15            Sigmoid output                                        128   11520  175–272
+    //   resetX15       Dense "reset.x" output                                128   11264  176–178
+    //   resetH15       Dense "reset.h" output                                128   11392  177–178
+    //   r_15           Sigmoid output                                        128   11648  178–266
+    //   candidateX15   Dense "candidate.x" output                            128   11264  179–181
+    //   candidateH15   Dense "candidate.h" output                            128   11392  180–266
+    //   candidate15    Tanh output                                           128   11776  181–258
+    //   affine270      Scale output                                          128   11264  182–258
+    //   h16            Add output                                            128   11904  183–250
+    //   updateX16      Dense "update.x" output                               128   12032  184–186
+    //   updateH16      Dense "update.h" output                               128   12160  185–186
+    //   z16            Sigmoid output                                        128   12288  186–249
+    //   resetX16       Dense "reset.x" output                                128   12032  187–189
+    //   resetH16       Dense "reset.h" output                                128   12160  188–189
+    //   r_16           Sigmoid output                                        128   12416  189–243
+    //   candidateX16   Dense "candidate.x" output                            128   12032  190–192
+    //   candidateH16   Dense "candidate.h" output                            128   12160  191–243
+    //   candidate16    Tanh output                                           128   12544  192–235
+    //   affine287      Scale output                                          128   12032  193–235
+    //   h17            Add output                                            128   12672  194–210
+    //   stack291       Stack output                                         2048   12800  195–213
+    //   head           Dense "head" output                                   512   14848  211–end
+    //   dHead          dLoss/dhead                                           512   15360  212–215
+    //   dStack291      dLoss/dstack291                                      2048   12672  215–231
+    //   dH2            dLoss/dh2                                             128   14720  216–579
+    //   dH3            dLoss/dh3                                             128   15360  217–557
+    //   dH4            dLoss/dh4                                             128   15488  218–534
+    //   dH5            dLoss/dh5                                             128   15616  219–511
+    //   dH6            dLoss/dh6                                             128   15744  220–488
+    //   dH7            dLoss/dh7                                             128   15872  221–465
+    //   dH8            dLoss/dh8                                             128   16000  222–442
+    //   dH9            dLoss/dh9                                             128   16128  223–419
+    //   dH10           dLoss/dh10                                            128   16256  224–396
+    //   dH11           dLoss/dh11                                            128   16384  225–373
+    //   dH12           dLoss/dh12                                            128   16512  226–350
+    //   dH13           dLoss/dh13                                            128   16640  227–327
+    //   dH14           dLoss/dh14                                            128   16768  228–304
+    //   dH15           dLoss/dh15                                            128   16896  229–281
+    //   dH16           dLoss/dh16                                            128   17024  230–258
+    //   dH17           dLoss/dh17                                            128   17152  231–235
+    //   dMultiply289   dLoss/dmultiply289: the floats of dH17                128   17152  232–233
+    //   dZ16           dLoss/dz16                                            128   12672  232–249
+    //   dMultiply288   dLoss/dmultiply288: the floats of dH17                128   17152  234–235
+    //   dAdd285        dLoss/dadd285                                         128   12800  235–243
+    //   dMultiply284   dLoss/dmultiply284: the floats of dAdd285             128   12800  236–243
+    //   dCandidateH16  dLoss/dcandidateH16                                   128   12032  236–239
+    //   dCandidateX16  dLoss/dcandidateX16: the floats of dAdd285            128   12800  240–242
+    //   dX16           dLoss/dx16                                             24   12032  242–597
+    //   dAdd280        dLoss/dadd280                                         128   12544  243–248
+    //   dResetH16      dLoss/dresetH16: the floats of dAdd280                128   12544  244–245
+    //   dResetX16      dLoss/dresetX16: the floats of dAdd280                128   12544  246–248
+    //   dAdd276        dLoss/dadd276                                         128   12056  249–254
+    //   dUpdateH16     dLoss/dupdateH16: the floats of dAdd276               128   12056  250–251
+    //   dUpdateX16     dLoss/dupdateX16: the floats of dAdd276               128   12056  252–254
+    //   dMultiply272   dLoss/dmultiply272: the floats of dH16                128   17024  255–256
+    //   dZ15           dLoss/dz15                                            128   11904  255–272
+    //   dMultiply271   dLoss/dmultiply271: the floats of dH16                128   17024  257–258
+    //   dAdd268        dLoss/dadd268                                         128   12056  258–266
+    //   dMultiply267   dLoss/dmultiply267: the floats of dAdd268             128   12056  259–266
+    //   dCandidateH15  dLoss/dcandidateH15                                   128   11264  259–262
+    //   dCandidateX15  dLoss/dcandidateX15: the floats of dAdd268            128   12056  263–265
+    //   dX15           dLoss/dx15                                             24     744  265–598
+    //   dAdd263        dLoss/dadd263                                         128   11264  266–271
+    //   dResetH15      dLoss/dresetH15: the floats of dAdd263                128   11264  267–268
+    //   dResetX15      dLoss/dresetX15: the floats of dAdd263                128   11264  269–271
+    //   dAdd259        dLoss/dadd259                                         128   11264  272–277
+    //   dUpdateH15     dLoss/dupdateH15: the floats of dAdd259               128   11264  273–274
+    //   dUpdateX15     dLoss/dupdateX15: the floats of dAdd259               128   11264  275–277
+    //   dMultiply255   dLoss/dmultiply255: the floats of dH15                128   16896  278–279
+    //   dZ14           dLoss/dz14                                            128   11136  278–295
+    //   dMultiply254   dLoss/dmultiply254: the floats of dH15                128   16896  280–281
+    //   dAdd251        dLoss/dadd251                                         128   11264  281–289
+    //   dMultiply250   dLoss/dmultiply250: the floats of dAdd251             128   11264  282–289
+    //   dCandidateH14  dLoss/dcandidateH14                                   128   10496  282–285
+    //   dCandidateX14  dLoss/dcandidateX14: the floats of dAdd251            128   11264  286–288
+    //   dX14           dLoss/dx14                                             24     720  288–599
+    //   dAdd246        dLoss/dadd246                                         128   10496  289–294
+    //   dResetH14      dLoss/dresetH14: the floats of dAdd246                128   10496  290–291
+    //   dResetX14      dLoss/dresetX14: the floats of dAdd246                128   10496  292–294
+    //   dAdd242        dLoss/dadd242                                         128   10496  295–300
+    //   dUpdateH14     dLoss/dupdateH14: the floats of dAdd242               128   10496  296–297
+    //   dUpdateX14     dLoss/dupdateX14: the floats of dAdd242               128   10496  298–300
+    //   dMultiply238   dLoss/dmultiply238: the floats of dH14                128   16768  301–302
+    //   dZ13           dLoss/dz13                                            128   10368  301–318
+    //   dMultiply237   dLoss/dmultiply237: the floats of dH14                128   16768  303–304
+    //   dAdd234        dLoss/dadd234                                         128   10496  304–312
+    //   dMultiply233   dLoss/dmultiply233: the floats of dAdd234             128   10496  305–312
+    //   dCandidateH13  dLoss/dcandidateH13                                   128    9728  305–308
+    //   dCandidateX13  dLoss/dcandidateX13: the floats of dAdd234            128   10496  309–311
+    //   dX13           dLoss/dx13                                             24     696  311–600
+    //   dAdd229        dLoss/dadd229                                         128    9728  312–317
+    //   dResetH13      dLoss/dresetH13: the floats of dAdd229                128    9728  313–314
+    //   dResetX13      dLoss/dresetX13: the floats of dAdd229                128    9728  315–317
+    //   dAdd225        dLoss/dadd225                                         128    9728  318–323
+    //   dUpdateH13     dLoss/dupdateH13: the floats of dAdd225               128    9728  319–320
+    //   dUpdateX13     dLoss/dupdateX13: the floats of dAdd225               128    9728  321–323
+    //   dMultiply221   dLoss/dmultiply221: the floats of dH13                128   16640  324–325
+    //   dZ12           dLoss/dz12                                            128    9600  324–341
+    //   dMultiply220   dLoss/dmultiply220: the floats of dH13                128   16640  326–327
+    //   dAdd217        dLoss/dadd217                                         128    9728  327–335
+    //   dMultiply216   dLoss/dmultiply216: the floats of dAdd217             128    9728  328–335
+    //   dCandidateH12  dLoss/dcandidateH12                                   128    8960  328–331
+    //   dCandidateX12  dLoss/dcandidateX12: the floats of dAdd217            128    9728  332–334
+    //   dX12           dLoss/dx12                                             24     672  334–601
+    //   dAdd212        dLoss/dadd212                                         128    8960  335–340
+    //   dResetH12      dLoss/dresetH12: the floats of dAdd212                128    8960  336–337
+    //   dResetX12      dLoss/dresetX12: the floats of dAdd212                128    8960  338–340
+    //   dAdd208        dLoss/dadd208                                         128    8960  341–346
+    //   dUpdateH12     dLoss/dupdateH12: the floats of dAdd208               128    8960  342–343
+    //   dUpdateX12     dLoss/dupdateX12: the floats of dAdd208               128    8960  344–346
+    //   dMultiply204   dLoss/dmultiply204: the floats of dH12                128   16512  347–348
+    //   dZ11           dLoss/dz11                                            128    8832  347–364
+    //   dMultiply203   dLoss/dmultiply203: the floats of dH12                128   16512  349–350
+    //   dAdd200        dLoss/dadd200                                         128    8960  350–358
+    //   dMultiply199   dLoss/dmultiply199: the floats of dAdd200             128    8960  351–358
+    //   dCandidateH11  dLoss/dcandidateH11                                   128    8192  351–354
+    //   dCandidateX11  dLoss/dcandidateX11: the floats of dAdd200            128    8960  355–357
+    //   dX11           dLoss/dx11                                             24     648  357–602
+    //   dAdd195        dLoss/dadd195                                         128    8192  358–363
+    //   dResetH11      dLoss/dresetH11: the floats of dAdd195                128    8192  359–360
+    //   dResetX11      dLoss/dresetX11: the floats of dAdd195                128    8192  361–363
+    //   dAdd191        dLoss/dadd191                                         128    8192  364–369
+    //   dUpdateH11     dLoss/dupdateH11: the floats of dAdd191               128    8192  365–366
+    //   dUpdateX11     dLoss/dupdateX11: the floats of dAdd191               128    8192  367–369
+    //   dMultiply187   dLoss/dmultiply187: the floats of dH11                128   16384  370–371
+    //   dZ10           dLoss/dz10                                            128    8064  370–387
+    //   dMultiply186   dLoss/dmultiply186: the floats of dH11                128   16384  372–373
+    //   dAdd183        dLoss/dadd183                                         128    8192  373–381
+    //   dMultiply182   dLoss/dmultiply182: the floats of dAdd183             128    8192  374–381
+    //   dCandidateH10  dLoss/dcandidateH10                                   128    7424  374–377
+    //   dCandidateX10  dLoss/dcandidateX10: the floats of dAdd183            128    8192  378–380
+    //   dX10           dLoss/dx10                                             24     624  380–603
+    //   dAdd178        dLoss/dadd178                                         128    7424  381–386
+    //   dResetH10      dLoss/dresetH10: the floats of dAdd178                128    7424  382–383
+    //   dResetX10      dLoss/dresetX10: the floats of dAdd178                128    7424  384–386
+    //   dAdd174        dLoss/dadd174                                         128    7424  387–392
+    //   dUpdateH10     dLoss/dupdateH10: the floats of dAdd174               128    7424  388–389
+    //   dUpdateX10     dLoss/dupdateX10: the floats of dAdd174               128    7424  390–392
+    //   dMultiply170   dLoss/dmultiply170: the floats of dH10                128   16256  393–394
+    //   dZ9            dLoss/dz9                                             128    7296  393–410
+    //   dMultiply169   dLoss/dmultiply169: the floats of dH10                128   16256  395–396
+    //   dAdd166        dLoss/dadd166                                         128    7424  396–404
+    //   dMultiply165   dLoss/dmultiply165: the floats of dAdd166             128    7424  397–404
+    //   dCandidateH9   dLoss/dcandidateH9                                    128    6656  397–400
+    //   dCandidateX9   dLoss/dcandidateX9: the floats of dAdd166             128    7424  401–403
+    //   dX9            dLoss/dx9                                              24     600  403–604
+    //   dAdd161        dLoss/dadd161                                         128    6656  404–409
+    //   dResetH9       dLoss/dresetH9: the floats of dAdd161                 128    6656  405–406
+    //   dResetX9       dLoss/dresetX9: the floats of dAdd161                 128    6656  407–409
+    //   dAdd157        dLoss/dadd157                                         128    6656  410–415
+    //   dUpdateH9      dLoss/dupdateH9: the floats of dAdd157                128    6656  411–412
+    //   dUpdateX9      dLoss/dupdateX9: the floats of dAdd157                128    6656  413–415
+    //   dMultiply153   dLoss/dmultiply153: the floats of dH9                 128   16128  416–417
+    //   dZ8            dLoss/dz8                                             128    6528  416–433
+    //   dMultiply152   dLoss/dmultiply152: the floats of dH9                 128   16128  418–419
+    //   dAdd149        dLoss/dadd149                                         128    6656  419–427
+    //   dMultiply148   dLoss/dmultiply148: the floats of dAdd149             128    6656  420–427
+    //   dCandidateH8   dLoss/dcandidateH8                                    128    5888  420–423
+    //   dCandidateX8   dLoss/dcandidateX8: the floats of dAdd149             128    6656  424–426
+    //   dX8            dLoss/dx8                                              24     576  426–605
+    //   dAdd144        dLoss/dadd144                                         128    5888  427–432
+    //   dResetH8       dLoss/dresetH8: the floats of dAdd144                 128    5888  428–429
+    //   dResetX8       dLoss/dresetX8: the floats of dAdd144                 128    5888  430–432
+    //   dAdd140        dLoss/dadd140                                         128    5888  433–438
+    //   dUpdateH8      dLoss/dupdateH8: the floats of dAdd140                128    5888  434–435
+    //   dUpdateX8      dLoss/dupdateX8: the floats of dAdd140                128    5888  436–438
+    //   dMultiply136   dLoss/dmultiply136: the floats of dH8                 128   16000  439–440
+    //   dZ7            dLoss/dz7                                             128    5760  439–456
+    //   dMultiply135   dLoss/dmultiply135: the floats of dH8                 128   16000  441–442
+    //   dAdd132        dLoss/dadd132                                         128    5888  442–450
+    //   dMultiply131   dLoss/dmultiply131: the floats of dAdd132             128    5888  443–450
+    //   dCandidateH7   dLoss/dcandidateH7                                    128    5120  443–446
+    //   dCandidateX7   dLoss/dcandidateX7: the floats of dAdd132             128    5888  447–449
+    //   dX7            dLoss/dx7                                              24     552  449–606
+    //   dAdd127        dLoss/dadd127                                         128    5120  450–455
+    //   dResetH7       dLoss/dresetH7: the floats of dAdd127                 128    5120  451–452
+    //   dResetX7       dLoss/dresetX7: the floats of dAdd127                 128    5120  453–455
+    //   dAdd123        dLoss/dadd123                                         128    5120  456–461
+    //   dUpdateH7      dLoss/dupdateH7: the floats of dAdd123                128    5120  457–458
+    //   dUpdateX7      dLoss/dupdateX7: the floats of dAdd123                128    5120  459–461
+    //   dMultiply119   dLoss/dmultiply119: the floats of dH7                 128   15872  462–463
+    //   dZ6            dLoss/dz6                                             128    4992  462–479
+    //   dMultiply118   dLoss/dmultiply118: the floats of dH7                 128   15872  464–465
+    //   dAdd115        dLoss/dadd115                                         128    5120  465–473
+    //   dMultiply114   dLoss/dmultiply114: the floats of dAdd115             128    5120  466–473
+    //   dCandidateH6   dLoss/dcandidateH6                                    128    4352  466–469
+    //   dCandidateX6   dLoss/dcandidateX6: the floats of dAdd115             128    5120  470–472
+    //   dX6            dLoss/dx6                                              24     528  472–607
+    //   dAdd110        dLoss/dadd110                                         128    4352  473–478
+    //   dResetH6       dLoss/dresetH6: the floats of dAdd110                 128    4352  474–475
+    //   dResetX6       dLoss/dresetX6: the floats of dAdd110                 128    4352  476–478
+    //   dAdd106        dLoss/dadd106                                         128    4352  479–484
+    //   dUpdateH6      dLoss/dupdateH6: the floats of dAdd106                128    4352  480–481
+    //   dUpdateX6      dLoss/dupdateX6: the floats of dAdd106                128    4352  482–484
+    //   dMultiply102   dLoss/dmultiply102: the floats of dH6                 128   15744  485–486
+    //   dZ5            dLoss/dz5                                             128    4224  485–502
+    //   dMultiply101   dLoss/dmultiply101: the floats of dH6                 128   15744  487–488
+    //   dAdd98         dLoss/dadd98                                          128    4352  488–496
+    //   dMultiply97    dLoss/dmultiply97: the floats of dAdd98               128    4352  489–496
+    //   dCandidateH5   dLoss/dcandidateH5                                    128    3584  489–492
+    //   dCandidateX5   dLoss/dcandidateX5: the floats of dAdd98              128    4352  493–495
+    //   dX5            dLoss/dx5                                              24     504  495–608
+    //   dAdd93         dLoss/dadd93                                          128    3584  496–501
+    //   dResetH5       dLoss/dresetH5: the floats of dAdd93                  128    3584  497–498
+    //   dResetX5       dLoss/dresetX5: the floats of dAdd93                  128    3584  499–501
+    //   dAdd89         dLoss/dadd89                                          128    3584  502–507
+    //   dUpdateH5      dLoss/dupdateH5: the floats of dAdd89                 128    3584  503–504
+    //   dUpdateX5      dLoss/dupdateX5: the floats of dAdd89                 128    3584  505–507
+    //   dMultiply85    dLoss/dmultiply85: the floats of dH5                  128   15616  508–509
+    //   dZ4            dLoss/dz4                                             128    3456  508–525
+    //   dMultiply84    dLoss/dmultiply84: the floats of dH5                  128   15616  510–511
+    //   dAdd81         dLoss/dadd81                                          128    3584  511–519
+    //   dMultiply80    dLoss/dmultiply80: the floats of dAdd81               128    3584  512–519
+    //   dCandidateH4   dLoss/dcandidateH4                                    128    2816  512–515
+    //   dCandidateX4   dLoss/dcandidateX4: the floats of dAdd81              128    3584  516–518
+    //   dX4            dLoss/dx4                                              24     480  518–609
+    //   dAdd76         dLoss/dadd76                                          128    2816  519–524
+    //   dResetH4       dLoss/dresetH4: the floats of dAdd76                  128    2816  520–521
+    //   dResetX4       dLoss/dresetX4: the floats of dAdd76                  128    2816  522–524
+    //   dAdd72         dLoss/dadd72                                          128    2816  525–530
+    //   dUpdateH4      dLoss/dupdateH4: the floats of dAdd72                 128    2816  526–527
+    //   dUpdateX4      dLoss/dupdateX4: the floats of dAdd72                 128    2816  528–530
+    //   dMultiply68    dLoss/dmultiply68: the floats of dH4                  128   15488  531–532
+    //   dZ3            dLoss/dz3                                             128    2688  531–548
+    //   dMultiply67    dLoss/dmultiply67: the floats of dH4                  128   15488  533–534
+    //   dAdd64         dLoss/dadd64                                          128    2816  534–542
+    //   dMultiply63    dLoss/dmultiply63: the floats of dAdd64               128    2816  535–542
+    //   dCandidateH3   dLoss/dcandidateH3                                    128    2048  535–538
+    //   dCandidateX3   dLoss/dcandidateX3: the floats of dAdd64              128    2816  539–541
+    //   dX3            dLoss/dx3                                              24     456  541–610
+    //   dAdd59         dLoss/dadd59                                          128    2048  542–547
+    //   dResetH3       dLoss/dresetH3: the floats of dAdd59                  128    2048  543–544
+    //   dResetX3       dLoss/dresetX3: the floats of dAdd59                  128    2048  545–547
+    //   dAdd55         dLoss/dadd55                                          128    2048  548–553
+    //   dUpdateH3      dLoss/dupdateH3: the floats of dAdd55                 128    2048  549–550
+    //   dUpdateX3      dLoss/dupdateX3: the floats of dAdd55                 128    2048  551–553
+    //   dMultiply51    dLoss/dmultiply51: the floats of dH3                  128   15360  554–555
+    //   dZ2            dLoss/dz2                                             128    1920  554–571
+    //   dMultiply50    dLoss/dmultiply50: the floats of dH3                  128   15360  556–557
+    //   dAdd47         dLoss/dadd47                                          128    2048  557–565
+    //   dMultiply46    dLoss/dmultiply46: the floats of dAdd47               128    2048  558–565
+    //   dCandidateH2   dLoss/dcandidateH2                                    128    1280  558–561
+    //   dCandidateX2   dLoss/dcandidateX2: the floats of dAdd47              128    2048  562–564
+    //   dX2            dLoss/dx2                                              24     432  564–611
+    //   dAdd42         dLoss/dadd42                                          128    1280  565–570
+    //   dResetH2       dLoss/dresetH2: the floats of dAdd42                  128    1280  566–567
+    //   dResetX2       dLoss/dresetX2: the floats of dAdd42                  128    1280  568–570
+    //   dAdd38         dLoss/dadd38                                          128    1280  571–576
+    //   dUpdateH2      dLoss/dupdateH2: the floats of dAdd38                 128    1280  572–573
+    //   dUpdateX2      dLoss/dupdateX2: the floats of dAdd38                 128    1280  574–576
+    //   dz             dLoss/dz                                              128    1152  577–591
+    //   dMultiply33    dLoss/dmultiply33: the floats of dH2                  128   14720  578–579
+    //   dAdd30         dLoss/dadd30                                          128    1280  579–586
+    //   dMultiply29    dLoss/dmultiply29: the floats of dAdd30               128    1280  580–586
+    //   dCandidateH    dLoss/dcandidateH                                     128     128  580–582
+    //   dCandidateX    dLoss/dcandidateX: the floats of dAdd30               128    1280  583–585
+    //   dx             dLoss/dx                                               24     128  585–612
+    //   dAdd25         dLoss/dadd25                                          128    1024  586–590
+    //   dResetH        dLoss/dresetH: the floats of dAdd25                   128    1024  587–587
+    //   dResetX        dLoss/dresetX: the floats of dAdd25                   128    1024  588–590
+    //   dAdd21         dLoss/dadd21                                          128     152  591–595
+    //   dUpdateH       dLoss/dupdateH: the floats of dAdd21                  128     152  592–592
+    //   dUpdateX       dLoss/dupdateX: the floats of dAdd21                  128     152  593–595
+    //   dEmbed         dLoss/dembed                                          384     768  596–613
+    //   Sharing saves 24320 of 41600 floats per sample (58%).
     /// <summary>What NameGru is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
@@ -2340,2282 +2340,1901 @@ partial class NameGru : global::GraphGen.TrainableNetwork<int>, global::GraphGen
         for (int r = 0; r < batch; r++)
             dStack291.Slice(r * 2048 + 1920, 128).CopyTo(dH17.Slice(r * 128, 128));
 
-        // 232. Add backward: dMultiply288 = dH17
-        var dMultiply288 = ArenaView(12672, batch * 128);   // reuses floats of dStack291 (free after step 231)
-        dH17.CopyTo(dMultiply288);
-
-        // 233. Add backward: dMultiply289 = dH17
-        var dMultiply289 = ArenaView(12800, batch * 128);   // reuses floats of dStack291 (free after step 231)
-        dH17.CopyTo(dMultiply289);
-
-        // 234. Multiply backward: dZ16 = dMultiply289 ⊙ h16
+        // 232. Multiply backward: dZ16 = dMultiply289 ⊙ h16
+        var dMultiply289 = dH17;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h16 = ArenaView(11904, batch * 128);
-        var dZ16 = ArenaView(12928, batch * 128);   // reuses floats of dStack291 (free after step 231)
+        var dZ16 = ArenaView(12672, batch * 128);   // reuses floats of dStack291 (free after step 231)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply289, h16, dZ16);
 
-        // 235. Multiply backward: dH16 += dMultiply289 ⊙ z16
+        // 233. Multiply backward: dH16 += dMultiply289 ⊙ z16
         var z16 = ArenaView(12288, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply289, z16, dH16);
 
-        // 236. Multiply backward: dAffine287 = dMultiply288 ⊙ candidate16
+        // 234. Multiply backward: dAffine287 = dMultiply288 ⊙ candidate16
         //    then Scale backward: dZ16 += -1·dAffine287
         //    fused: one loop; dAffine287 is never stored
+        var dMultiply288 = dH17;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate16 = ArenaView(12544, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ16[i] += -(dMultiply288[i] * candidate16[i]);
 
-        // 237. Multiply backward: dCandidate16 = dMultiply288 ⊙ affine287
+        // 235. Multiply backward: dCandidate16 = dMultiply288 ⊙ affine287
         //    then Tanh backward: dAdd285 = dCandidate16 · (1 − candidate16²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate16 is never stored
         var affine287 = ArenaView(12032, batch * 128);
-        var dAdd285 = ArenaView(12800, batch * 128);   // reuses floats of dMultiply289 (free after step 235)
+        var dAdd285 = ArenaView(12800, batch * 128);   // reuses floats of dStack291 (free after step 231)
         for (int i = 0; i < batch * 128; i++)
             dAdd285[i] = dMultiply288[i] * affine287[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate16[i]);
 
-        // 238. Add backward: dCandidateX16 = dAdd285
-        var dCandidateX16 = ArenaView(12032, batch * 128);   // reuses floats of affine287 (free after step 237)
-        dAdd285.CopyTo(dCandidateX16);
-
-        // 239. Add backward: dMultiply284 = dAdd285
-        var dMultiply284 = ArenaView(12544, batch * 128);   // reuses floats of candidate16 (free after step 237)
-        dAdd285.CopyTo(dMultiply284);
-
-        // 240. Multiply backward: dCandidateH16 = dMultiply284 ⊙ r_16
+        // 236. Multiply backward: dCandidateH16 = dMultiply284 ⊙ r_16
+        var dMultiply284 = dAdd285;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_16 = ArenaView(12416, batch * 128);
-        var dCandidateH16 = ArenaView(12672, batch * 128);   // reuses floats of dMultiply288 (free after step 237)
+        var dCandidateH16 = ArenaView(12032, batch * 128);   // reuses floats of affine287 (free after step 235)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply284, r_16, dCandidateH16);
 
-        // 241. Dense "candidate.h" backward, weight: dW = dCandidateH16ᵀ · h16   (W = candidate.h.weight)
+        // 237. Dense "candidate.h" backward, weight: dW = dCandidateH16ᵀ · h16   (W = candidate.h.weight)
         //      dW[o, i] = Σ_r dCandidateH16[r, o] · h16[r, i]   (summed over the batch)
         var dCandidateHWeight = GradientView(43136, 16384);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH16, h16, dCandidateHWeight, 128, 128, batch);
 
-        // 242. Dense "candidate.h" backward, bias: db[o] = Σ_r dCandidateH16[r, o]   (b = candidate.h.bias)
+        // 238. Dense "candidate.h" backward, bias: db[o] = Σ_r dCandidateH16[r, o]   (b = candidate.h.bias)
         var dCandidateHBias = GradientView(59520, 128);
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH16, dCandidateHBias, batch, 128, accumulate: false);
 
-        // 243. Dense "candidate.h" backward, input: dH16 += dCandidateH16 · W
+        // 239. Dense "candidate.h" backward, input: dH16 += dCandidateH16 · W
         //      dH16[r, i] += Σ_o dCandidateH16[r, o] · W[o, i]
         var candidateHWeight = ParameterView(43136, 16384);
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH16, candidateHWeight, dH16, batch, 128, 128, accumulate: true);
 
-        // 244. Dense "candidate.x" backward, weight: dW = dCandidateX16ᵀ · x16   (W = candidate.x.weight)
+        // 240. Dense "candidate.x" backward, weight: dW = dCandidateX16ᵀ · x16   (W = candidate.x.weight)
         //      dW[o, i] = Σ_r dCandidateX16[r, o] · x16[r, i]   (summed over the batch)
+        var dCandidateX16 = dAdd285;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x16 = ArenaView(744, batch * 24);
         var dCandidateXWeight = GradientView(39936, 3072);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX16, x16, dCandidateXWeight, 128, 24, batch);
 
-        // 245. Dense "candidate.x" backward, bias: db[o] = Σ_r dCandidateX16[r, o]   (b = candidate.x.bias)
+        // 241. Dense "candidate.x" backward, bias: db[o] = Σ_r dCandidateX16[r, o]   (b = candidate.x.bias)
         var dCandidateXBias = GradientView(43008, 128);
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX16, dCandidateXBias, batch, 128, accumulate: false);
 
-        // 246. Dense "candidate.x" backward, input: dX16 = dCandidateX16 · W
+        // 242. Dense "candidate.x" backward, input: dX16 = dCandidateX16 · W
         //      dX16[r, i] = Σ_o dCandidateX16[r, o] · W[o, i]
         var candidateXWeight = ParameterView(39936, 3072);
-        var dX16 = ArenaView(12672, batch * 24);   // reuses floats of dCandidateH16 (free after step 243)
+        var dX16 = ArenaView(12032, batch * 24);   // reuses floats of dCandidateH16 (free after step 239)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX16, candidateXWeight, dX16, batch, 24, 128);
 
-        // 247. Multiply backward: dR_16 = dMultiply284 ⊙ candidateH16
+        // 243. Multiply backward: dR_16 = dMultiply284 ⊙ candidateH16
         //    then Sigmoid backward: dAdd280 = dR_16 · r_16 · (1 − r_16)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_16 is never stored
         var candidateH16 = ArenaView(12160, batch * 128);
-        var dAdd280 = ArenaView(12032, batch * 128);   // reuses floats of dCandidateX16 (free after step 246)
+        var dAdd280 = ArenaView(12544, batch * 128);   // reuses floats of candidate16 (free after step 235)
         for (int i = 0; i < batch * 128; i++)
             dAdd280[i] = dMultiply284[i] * candidateH16[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_16[i]);
 
-        // 248. Add backward: dResetX16 = dAdd280
-        var dResetX16 = ArenaView(12160, batch * 128);   // reuses floats of candidateH16 (free after step 247)
-        dAdd280.CopyTo(dResetX16);
-
-        // 249. Add backward: dResetH16 = dAdd280
-        var dResetH16 = ArenaView(12416, batch * 128);   // reuses floats of r_16 (free after step 247)
-        dAdd280.CopyTo(dResetH16);
-
-        // 250. Dense "reset.h" backward, weight: dW = dResetH16ᵀ · h16   (W = reset.h.weight)
+        // 244. Dense "reset.h" backward, weight: dW = dResetH16ᵀ · h16   (W = reset.h.weight)
         //      dW[o, i] = Σ_r dResetH16[r, o] · h16[r, i]   (summed over the batch)
+        var dResetH16 = dAdd280;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var dResetHWeight = GradientView(23552, 16384);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH16, h16, dResetHWeight, 128, 128, batch);
 
-        // 251. Dense "reset.h" backward, input: dH16 += dResetH16 · W
+        // 245. Dense "reset.h" backward, input: dH16 += dResetH16 · W
         //      dH16[r, i] += Σ_o dResetH16[r, o] · W[o, i]
         var resetHWeight = ParameterView(23552, 16384);
         global::GraphGen.Kernels.Gemm.Multiply(dResetH16, resetHWeight, dH16, batch, 128, 128, accumulate: true);
 
-        // 252. Dense "reset.x" backward, weight: dW = dResetX16ᵀ · x16   (W = reset.x.weight)
+        // 246. Dense "reset.x" backward, weight: dW = dResetX16ᵀ · x16   (W = reset.x.weight)
         //      dW[o, i] = Σ_r dResetX16[r, o] · x16[r, i]   (summed over the batch)
+        var dResetX16 = dAdd280;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var dResetXWeight = GradientView(20352, 3072);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX16, x16, dResetXWeight, 128, 24, batch);
 
-        // 253. Dense "reset.x" backward, bias: db[o] = Σ_r dResetX16[r, o]   (b = reset.x.bias)
+        // 247. Dense "reset.x" backward, bias: db[o] = Σ_r dResetX16[r, o]   (b = reset.x.bias)
         var dResetXBias = GradientView(23424, 128);
         global::GraphGen.Kernels.Bias.SumRows(dResetX16, dResetXBias, batch, 128, accumulate: false);
 
-        // 254. Dense "reset.x" backward, input: dX16 += dResetX16 · W
+        // 248. Dense "reset.x" backward, input: dX16 += dResetX16 · W
         //      dX16[r, i] += Σ_o dResetX16[r, o] · W[o, i]
         var resetXWeight = ParameterView(20352, 3072);
         global::GraphGen.Kernels.Gemm.Multiply(dResetX16, resetXWeight, dX16, batch, 24, 128, accumulate: true);
 
-        // 255. Sigmoid backward: dAdd276 = dZ16 · z16 · (1 − z16)   (σ′ = σ·(1 − σ))
-        var dAdd276 = ArenaView(12032, batch * 128);   // reuses floats of dAdd280 (free after step 249)
+        // 249. Sigmoid backward: dAdd276 = dZ16 · z16 · (1 − z16)   (σ′ = σ·(1 − σ))
+        var dAdd276 = ArenaView(12056, batch * 128);   // reuses floats of candidateH16 (free after step 243)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z16, dZ16, dAdd276, accumulate: false);
 
-        // 256. Add backward: dUpdateX16 = dAdd276
-        var dUpdateX16 = ArenaView(12160, batch * 128);   // reuses floats of dResetX16 (free after step 254)
-        dAdd276.CopyTo(dUpdateX16);
-
-        // 257. Add backward: dUpdateH16 = dAdd276
-        var dUpdateH16 = ArenaView(12288, batch * 128);   // reuses floats of z16 (free after step 255)
-        dAdd276.CopyTo(dUpdateH16);
-
-        // 258. Dense "update.h" backward, weight: dW = dUpdateH16ᵀ · h16   (W = update.h.weight)
+        // 250. Dense "update.h" backward, weight: dW = dUpdateH16ᵀ · h16   (W = update.h.weight)
         //      dW[o, i] = Σ_r dUpdateH16[r, o] · h16[r, i]   (summed over the batch)
+        var dUpdateH16 = dAdd276;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var dUpdateHWeight = GradientView(3968, 16384);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH16, h16, dUpdateHWeight, 128, 128, batch);
 
-        // 259. Dense "update.h" backward, input: dH16 += dUpdateH16 · W
+        // 251. Dense "update.h" backward, input: dH16 += dUpdateH16 · W
         //      dH16[r, i] += Σ_o dUpdateH16[r, o] · W[o, i]
         var updateHWeight = ParameterView(3968, 16384);
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH16, updateHWeight, dH16, batch, 128, 128, accumulate: true);
 
-        // 260. Dense "update.x" backward, weight: dW = dUpdateX16ᵀ · x16   (W = update.x.weight)
+        // 252. Dense "update.x" backward, weight: dW = dUpdateX16ᵀ · x16   (W = update.x.weight)
         //      dW[o, i] = Σ_r dUpdateX16[r, o] · x16[r, i]   (summed over the batch)
+        var dUpdateX16 = dAdd276;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var dUpdateXWeight = GradientView(768, 3072);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX16, x16, dUpdateXWeight, 128, 24, batch);
 
-        // 261. Dense "update.x" backward, bias: db[o] = Σ_r dUpdateX16[r, o]   (b = update.x.bias)
+        // 253. Dense "update.x" backward, bias: db[o] = Σ_r dUpdateX16[r, o]   (b = update.x.bias)
         var dUpdateXBias = GradientView(3840, 128);
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX16, dUpdateXBias, batch, 128, accumulate: false);
 
-        // 262. Dense "update.x" backward, input: dX16 += dUpdateX16 · W
+        // 254. Dense "update.x" backward, input: dX16 += dUpdateX16 · W
         //      dX16[r, i] += Σ_o dUpdateX16[r, o] · W[o, i]
         var updateXWeight = ParameterView(768, 3072);
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX16, updateXWeight, dX16, batch, 24, 128, accumulate: true);
 
-        // 263. Add backward: dMultiply271 = dH16
-        var dMultiply271 = ArenaView(11904, batch * 128);   // reuses floats of h16 (free after step 258)
-        dH16.CopyTo(dMultiply271);
-
-        // 264. Add backward: dMultiply272 = dH16
-        var dMultiply272 = ArenaView(12032, batch * 128);   // reuses floats of dAdd276 (free after step 257)
-        dH16.CopyTo(dMultiply272);
-
-        // 265. Multiply backward: dZ15 = dMultiply272 ⊙ h15
+        // 255. Multiply backward: dZ15 = dMultiply272 ⊙ h15
+        var dMultiply272 = dH16;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h15 = ArenaView(11136, batch * 128);
-        var dZ15 = ArenaView(12160, batch * 128);   // reuses floats of dUpdateX16 (free after step 262)
+        var dZ15 = ArenaView(11904, batch * 128);   // reuses floats of h16 (free after step 250)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply272, h15, dZ15);
 
-        // 266. Multiply backward: dH15 += dMultiply272 ⊙ z15
+        // 256. Multiply backward: dH15 += dMultiply272 ⊙ z15
         var z15 = ArenaView(11520, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply272, z15, dH15);
 
-        // 267. Multiply backward: dAffine270 = dMultiply271 ⊙ candidate15
+        // 257. Multiply backward: dAffine270 = dMultiply271 ⊙ candidate15
         //    then Scale backward: dZ15 += -1·dAffine270
         //    fused: one loop; dAffine270 is never stored
+        var dMultiply271 = dH16;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate15 = ArenaView(11776, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ15[i] += -(dMultiply271[i] * candidate15[i]);
 
-        // 268. Multiply backward: dCandidate15 = dMultiply271 ⊙ affine270
+        // 258. Multiply backward: dCandidate15 = dMultiply271 ⊙ affine270
         //    then Tanh backward: dAdd268 = dCandidate15 · (1 − candidate15²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate15 is never stored
         var affine270 = ArenaView(11264, batch * 128);
-        var dAdd268 = ArenaView(12032, batch * 128);   // reuses floats of dMultiply272 (free after step 266)
+        var dAdd268 = ArenaView(12056, batch * 128);   // reuses floats of dAdd276 (free after step 254)
         for (int i = 0; i < batch * 128; i++)
             dAdd268[i] = dMultiply271[i] * affine270[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate15[i]);
 
-        // 269. Add backward: dCandidateX15 = dAdd268
-        var dCandidateX15 = ArenaView(11264, batch * 128);   // reuses floats of affine270 (free after step 268)
-        dAdd268.CopyTo(dCandidateX15);
-
-        // 270. Add backward: dMultiply267 = dAdd268
-        var dMultiply267 = ArenaView(11776, batch * 128);   // reuses floats of candidate15 (free after step 268)
-        dAdd268.CopyTo(dMultiply267);
-
-        // 271. Multiply backward: dCandidateH15 = dMultiply267 ⊙ r_15
+        // 259. Multiply backward: dCandidateH15 = dMultiply267 ⊙ r_15
+        var dMultiply267 = dAdd268;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_15 = ArenaView(11648, batch * 128);
-        var dCandidateH15 = ArenaView(11904, batch * 128);   // reuses floats of dMultiply271 (free after step 268)
+        var dCandidateH15 = ArenaView(11264, batch * 128);   // reuses floats of affine270 (free after step 258)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply267, r_15, dCandidateH15);
 
-        // 272. Dense "candidate.h" backward, weight: dW += dCandidateH15ᵀ · h15   (W = candidate.h.weight, shared: contributions add up)
+        // 260. Dense "candidate.h" backward, weight: dW += dCandidateH15ᵀ · h15   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH15[r, o] · h15[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH15, h15, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 273. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH15[r, o]   (b = candidate.h.bias)
+        // 261. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH15[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH15, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 274. Dense "candidate.h" backward, input: dH15 += dCandidateH15 · W
+        // 262. Dense "candidate.h" backward, input: dH15 += dCandidateH15 · W
         //      dH15[r, i] += Σ_o dCandidateH15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH15, candidateHWeight, dH15, batch, 128, 128, accumulate: true);
 
-        // 275. Dense "candidate.x" backward, weight: dW += dCandidateX15ᵀ · x15   (W = candidate.x.weight, shared: contributions add up)
+        // 263. Dense "candidate.x" backward, weight: dW += dCandidateX15ᵀ · x15   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX15[r, o] · x15[r, i]   (summed over the batch)
+        var dCandidateX15 = dAdd268;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x15 = ArenaView(720, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX15, x15, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 276. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX15[r, o]   (b = candidate.x.bias)
+        // 264. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX15[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX15, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 277. Dense "candidate.x" backward, input: dX15 = dCandidateX15 · W
+        // 265. Dense "candidate.x" backward, input: dX15 = dCandidateX15 · W
         //      dX15[r, i] = Σ_o dCandidateX15[r, o] · W[o, i]
-        var dX15 = ArenaView(744, batch * 24);   // reuses floats of x16 (free after step 260)
+        var dX15 = ArenaView(744, batch * 24);   // reuses floats of x16 (free after step 252)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX15, candidateXWeight, dX15, batch, 24, 128);
 
-        // 278. Multiply backward: dR_15 = dMultiply267 ⊙ candidateH15
+        // 266. Multiply backward: dR_15 = dMultiply267 ⊙ candidateH15
         //    then Sigmoid backward: dAdd263 = dR_15 · r_15 · (1 − r_15)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_15 is never stored
         var candidateH15 = ArenaView(11392, batch * 128);
-        var dAdd263 = ArenaView(11264, batch * 128);   // reuses floats of dCandidateX15 (free after step 277)
+        var dAdd263 = ArenaView(11264, batch * 128);   // reuses floats of dCandidateH15 (free after step 262)
         for (int i = 0; i < batch * 128; i++)
             dAdd263[i] = dMultiply267[i] * candidateH15[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_15[i]);
 
-        // 279. Add backward: dResetX15 = dAdd263
-        var dResetX15 = ArenaView(11392, batch * 128);   // reuses floats of candidateH15 (free after step 278)
-        dAdd263.CopyTo(dResetX15);
-
-        // 280. Add backward: dResetH15 = dAdd263
-        var dResetH15 = ArenaView(11648, batch * 128);   // reuses floats of r_15 (free after step 278)
-        dAdd263.CopyTo(dResetH15);
-
-        // 281. Dense "reset.h" backward, weight: dW += dResetH15ᵀ · h15   (W = reset.h.weight, shared: contributions add up)
+        // 267. Dense "reset.h" backward, weight: dW += dResetH15ᵀ · h15   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH15[r, o] · h15[r, i]   (summed over the batch)
+        var dResetH15 = dAdd263;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH15, h15, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 282. Dense "reset.h" backward, input: dH15 += dResetH15 · W
+        // 268. Dense "reset.h" backward, input: dH15 += dResetH15 · W
         //      dH15[r, i] += Σ_o dResetH15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH15, resetHWeight, dH15, batch, 128, 128, accumulate: true);
 
-        // 283. Dense "reset.x" backward, weight: dW += dResetX15ᵀ · x15   (W = reset.x.weight, shared: contributions add up)
+        // 269. Dense "reset.x" backward, weight: dW += dResetX15ᵀ · x15   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX15[r, o] · x15[r, i]   (summed over the batch)
+        var dResetX15 = dAdd263;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX15, x15, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 284. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX15[r, o]   (b = reset.x.bias)
+        // 270. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX15[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX15, dResetXBias, batch, 128, accumulate: true);
 
-        // 285. Dense "reset.x" backward, input: dX15 += dResetX15 · W
+        // 271. Dense "reset.x" backward, input: dX15 += dResetX15 · W
         //      dX15[r, i] += Σ_o dResetX15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX15, resetXWeight, dX15, batch, 24, 128, accumulate: true);
 
-        // 286. Sigmoid backward: dAdd259 = dZ15 · z15 · (1 − z15)   (σ′ = σ·(1 − σ))
-        var dAdd259 = ArenaView(11264, batch * 128);   // reuses floats of dAdd263 (free after step 280)
+        // 272. Sigmoid backward: dAdd259 = dZ15 · z15 · (1 − z15)   (σ′ = σ·(1 − σ))
+        var dAdd259 = ArenaView(11264, batch * 128);   // reuses floats of dAdd263 (free after step 271)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z15, dZ15, dAdd259, accumulate: false);
 
-        // 287. Add backward: dUpdateX15 = dAdd259
-        var dUpdateX15 = ArenaView(11392, batch * 128);   // reuses floats of dResetX15 (free after step 285)
-        dAdd259.CopyTo(dUpdateX15);
-
-        // 288. Add backward: dUpdateH15 = dAdd259
-        var dUpdateH15 = ArenaView(11520, batch * 128);   // reuses floats of z15 (free after step 286)
-        dAdd259.CopyTo(dUpdateH15);
-
-        // 289. Dense "update.h" backward, weight: dW += dUpdateH15ᵀ · h15   (W = update.h.weight, shared: contributions add up)
+        // 273. Dense "update.h" backward, weight: dW += dUpdateH15ᵀ · h15   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH15[r, o] · h15[r, i]   (summed over the batch)
+        var dUpdateH15 = dAdd259;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH15, h15, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 290. Dense "update.h" backward, input: dH15 += dUpdateH15 · W
+        // 274. Dense "update.h" backward, input: dH15 += dUpdateH15 · W
         //      dH15[r, i] += Σ_o dUpdateH15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH15, updateHWeight, dH15, batch, 128, 128, accumulate: true);
 
-        // 291. Dense "update.x" backward, weight: dW += dUpdateX15ᵀ · x15   (W = update.x.weight, shared: contributions add up)
+        // 275. Dense "update.x" backward, weight: dW += dUpdateX15ᵀ · x15   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX15[r, o] · x15[r, i]   (summed over the batch)
+        var dUpdateX15 = dAdd259;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX15, x15, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 292. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX15[r, o]   (b = update.x.bias)
+        // 276. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX15[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX15, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 293. Dense "update.x" backward, input: dX15 += dUpdateX15 · W
+        // 277. Dense "update.x" backward, input: dX15 += dUpdateX15 · W
         //      dX15[r, i] += Σ_o dUpdateX15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX15, updateXWeight, dX15, batch, 24, 128, accumulate: true);
 
-        // 294. Add backward: dMultiply254 = dH15
-        var dMultiply254 = ArenaView(11136, batch * 128);   // reuses floats of h15 (free after step 289)
-        dH15.CopyTo(dMultiply254);
-
-        // 295. Add backward: dMultiply255 = dH15
-        var dMultiply255 = ArenaView(11264, batch * 128);   // reuses floats of dAdd259 (free after step 288)
-        dH15.CopyTo(dMultiply255);
-
-        // 296. Multiply backward: dZ14 = dMultiply255 ⊙ h14
+        // 278. Multiply backward: dZ14 = dMultiply255 ⊙ h14
+        var dMultiply255 = dH15;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h14 = ArenaView(10368, batch * 128);
-        var dZ14 = ArenaView(11392, batch * 128);   // reuses floats of dUpdateX15 (free after step 293)
+        var dZ14 = ArenaView(11136, batch * 128);   // reuses floats of h15 (free after step 273)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply255, h14, dZ14);
 
-        // 297. Multiply backward: dH14 += dMultiply255 ⊙ z14
+        // 279. Multiply backward: dH14 += dMultiply255 ⊙ z14
         var z14 = ArenaView(10752, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply255, z14, dH14);
 
-        // 298. Multiply backward: dAffine253 = dMultiply254 ⊙ candidate14
+        // 280. Multiply backward: dAffine253 = dMultiply254 ⊙ candidate14
         //    then Scale backward: dZ14 += -1·dAffine253
         //    fused: one loop; dAffine253 is never stored
+        var dMultiply254 = dH15;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate14 = ArenaView(11008, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ14[i] += -(dMultiply254[i] * candidate14[i]);
 
-        // 299. Multiply backward: dCandidate14 = dMultiply254 ⊙ affine253
+        // 281. Multiply backward: dCandidate14 = dMultiply254 ⊙ affine253
         //    then Tanh backward: dAdd251 = dCandidate14 · (1 − candidate14²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate14 is never stored
         var affine253 = ArenaView(10496, batch * 128);
-        var dAdd251 = ArenaView(11264, batch * 128);   // reuses floats of dMultiply255 (free after step 297)
+        var dAdd251 = ArenaView(11264, batch * 128);   // reuses floats of dAdd259 (free after step 277)
         for (int i = 0; i < batch * 128; i++)
             dAdd251[i] = dMultiply254[i] * affine253[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate14[i]);
 
-        // 300. Add backward: dCandidateX14 = dAdd251
-        var dCandidateX14 = ArenaView(10496, batch * 128);   // reuses floats of affine253 (free after step 299)
-        dAdd251.CopyTo(dCandidateX14);
-
-        // 301. Add backward: dMultiply250 = dAdd251
-        var dMultiply250 = ArenaView(11008, batch * 128);   // reuses floats of candidate14 (free after step 299)
-        dAdd251.CopyTo(dMultiply250);
-
-        // 302. Multiply backward: dCandidateH14 = dMultiply250 ⊙ r_14
+        // 282. Multiply backward: dCandidateH14 = dMultiply250 ⊙ r_14
+        var dMultiply250 = dAdd251;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_14 = ArenaView(10880, batch * 128);
-        var dCandidateH14 = ArenaView(11136, batch * 128);   // reuses floats of dMultiply254 (free after step 299)
+        var dCandidateH14 = ArenaView(10496, batch * 128);   // reuses floats of affine253 (free after step 281)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply250, r_14, dCandidateH14);
 
-        // 303. Dense "candidate.h" backward, weight: dW += dCandidateH14ᵀ · h14   (W = candidate.h.weight, shared: contributions add up)
+        // 283. Dense "candidate.h" backward, weight: dW += dCandidateH14ᵀ · h14   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH14[r, o] · h14[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH14, h14, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 304. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH14[r, o]   (b = candidate.h.bias)
+        // 284. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH14[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH14, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 305. Dense "candidate.h" backward, input: dH14 += dCandidateH14 · W
+        // 285. Dense "candidate.h" backward, input: dH14 += dCandidateH14 · W
         //      dH14[r, i] += Σ_o dCandidateH14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH14, candidateHWeight, dH14, batch, 128, 128, accumulate: true);
 
-        // 306. Dense "candidate.x" backward, weight: dW += dCandidateX14ᵀ · x14   (W = candidate.x.weight, shared: contributions add up)
+        // 286. Dense "candidate.x" backward, weight: dW += dCandidateX14ᵀ · x14   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX14[r, o] · x14[r, i]   (summed over the batch)
+        var dCandidateX14 = dAdd251;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x14 = ArenaView(696, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX14, x14, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 307. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX14[r, o]   (b = candidate.x.bias)
+        // 287. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX14[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX14, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 308. Dense "candidate.x" backward, input: dX14 = dCandidateX14 · W
+        // 288. Dense "candidate.x" backward, input: dX14 = dCandidateX14 · W
         //      dX14[r, i] = Σ_o dCandidateX14[r, o] · W[o, i]
-        var dX14 = ArenaView(720, batch * 24);   // reuses floats of x15 (free after step 291)
+        var dX14 = ArenaView(720, batch * 24);   // reuses floats of x15 (free after step 275)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX14, candidateXWeight, dX14, batch, 24, 128);
 
-        // 309. Multiply backward: dR_14 = dMultiply250 ⊙ candidateH14
+        // 289. Multiply backward: dR_14 = dMultiply250 ⊙ candidateH14
         //    then Sigmoid backward: dAdd246 = dR_14 · r_14 · (1 − r_14)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_14 is never stored
         var candidateH14 = ArenaView(10624, batch * 128);
-        var dAdd246 = ArenaView(10496, batch * 128);   // reuses floats of dCandidateX14 (free after step 308)
+        var dAdd246 = ArenaView(10496, batch * 128);   // reuses floats of dCandidateH14 (free after step 285)
         for (int i = 0; i < batch * 128; i++)
             dAdd246[i] = dMultiply250[i] * candidateH14[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_14[i]);
 
-        // 310. Add backward: dResetX14 = dAdd246
-        var dResetX14 = ArenaView(10624, batch * 128);   // reuses floats of candidateH14 (free after step 309)
-        dAdd246.CopyTo(dResetX14);
-
-        // 311. Add backward: dResetH14 = dAdd246
-        var dResetH14 = ArenaView(10880, batch * 128);   // reuses floats of r_14 (free after step 309)
-        dAdd246.CopyTo(dResetH14);
-
-        // 312. Dense "reset.h" backward, weight: dW += dResetH14ᵀ · h14   (W = reset.h.weight, shared: contributions add up)
+        // 290. Dense "reset.h" backward, weight: dW += dResetH14ᵀ · h14   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH14[r, o] · h14[r, i]   (summed over the batch)
+        var dResetH14 = dAdd246;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH14, h14, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 313. Dense "reset.h" backward, input: dH14 += dResetH14 · W
+        // 291. Dense "reset.h" backward, input: dH14 += dResetH14 · W
         //      dH14[r, i] += Σ_o dResetH14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH14, resetHWeight, dH14, batch, 128, 128, accumulate: true);
 
-        // 314. Dense "reset.x" backward, weight: dW += dResetX14ᵀ · x14   (W = reset.x.weight, shared: contributions add up)
+        // 292. Dense "reset.x" backward, weight: dW += dResetX14ᵀ · x14   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX14[r, o] · x14[r, i]   (summed over the batch)
+        var dResetX14 = dAdd246;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX14, x14, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 315. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX14[r, o]   (b = reset.x.bias)
+        // 293. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX14[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX14, dResetXBias, batch, 128, accumulate: true);
 
-        // 316. Dense "reset.x" backward, input: dX14 += dResetX14 · W
+        // 294. Dense "reset.x" backward, input: dX14 += dResetX14 · W
         //      dX14[r, i] += Σ_o dResetX14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX14, resetXWeight, dX14, batch, 24, 128, accumulate: true);
 
-        // 317. Sigmoid backward: dAdd242 = dZ14 · z14 · (1 − z14)   (σ′ = σ·(1 − σ))
-        var dAdd242 = ArenaView(10496, batch * 128);   // reuses floats of dAdd246 (free after step 311)
+        // 295. Sigmoid backward: dAdd242 = dZ14 · z14 · (1 − z14)   (σ′ = σ·(1 − σ))
+        var dAdd242 = ArenaView(10496, batch * 128);   // reuses floats of dAdd246 (free after step 294)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z14, dZ14, dAdd242, accumulate: false);
 
-        // 318. Add backward: dUpdateX14 = dAdd242
-        var dUpdateX14 = ArenaView(10624, batch * 128);   // reuses floats of dResetX14 (free after step 316)
-        dAdd242.CopyTo(dUpdateX14);
-
-        // 319. Add backward: dUpdateH14 = dAdd242
-        var dUpdateH14 = ArenaView(10752, batch * 128);   // reuses floats of z14 (free after step 317)
-        dAdd242.CopyTo(dUpdateH14);
-
-        // 320. Dense "update.h" backward, weight: dW += dUpdateH14ᵀ · h14   (W = update.h.weight, shared: contributions add up)
+        // 296. Dense "update.h" backward, weight: dW += dUpdateH14ᵀ · h14   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH14[r, o] · h14[r, i]   (summed over the batch)
+        var dUpdateH14 = dAdd242;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH14, h14, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 321. Dense "update.h" backward, input: dH14 += dUpdateH14 · W
+        // 297. Dense "update.h" backward, input: dH14 += dUpdateH14 · W
         //      dH14[r, i] += Σ_o dUpdateH14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH14, updateHWeight, dH14, batch, 128, 128, accumulate: true);
 
-        // 322. Dense "update.x" backward, weight: dW += dUpdateX14ᵀ · x14   (W = update.x.weight, shared: contributions add up)
+        // 298. Dense "update.x" backward, weight: dW += dUpdateX14ᵀ · x14   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX14[r, o] · x14[r, i]   (summed over the batch)
+        var dUpdateX14 = dAdd242;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX14, x14, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 323. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX14[r, o]   (b = update.x.bias)
+        // 299. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX14[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX14, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 324. Dense "update.x" backward, input: dX14 += dUpdateX14 · W
+        // 300. Dense "update.x" backward, input: dX14 += dUpdateX14 · W
         //      dX14[r, i] += Σ_o dUpdateX14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX14, updateXWeight, dX14, batch, 24, 128, accumulate: true);
 
-        // 325. Add backward: dMultiply237 = dH14
-        var dMultiply237 = ArenaView(10368, batch * 128);   // reuses floats of h14 (free after step 320)
-        dH14.CopyTo(dMultiply237);
-
-        // 326. Add backward: dMultiply238 = dH14
-        var dMultiply238 = ArenaView(10496, batch * 128);   // reuses floats of dAdd242 (free after step 319)
-        dH14.CopyTo(dMultiply238);
-
-        // 327. Multiply backward: dZ13 = dMultiply238 ⊙ h13
+        // 301. Multiply backward: dZ13 = dMultiply238 ⊙ h13
+        var dMultiply238 = dH14;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h13 = ArenaView(9600, batch * 128);
-        var dZ13 = ArenaView(10624, batch * 128);   // reuses floats of dUpdateX14 (free after step 324)
+        var dZ13 = ArenaView(10368, batch * 128);   // reuses floats of h14 (free after step 296)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply238, h13, dZ13);
 
-        // 328. Multiply backward: dH13 += dMultiply238 ⊙ z13
+        // 302. Multiply backward: dH13 += dMultiply238 ⊙ z13
         var z13 = ArenaView(9984, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply238, z13, dH13);
 
-        // 329. Multiply backward: dAffine236 = dMultiply237 ⊙ candidate13
+        // 303. Multiply backward: dAffine236 = dMultiply237 ⊙ candidate13
         //    then Scale backward: dZ13 += -1·dAffine236
         //    fused: one loop; dAffine236 is never stored
+        var dMultiply237 = dH14;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate13 = ArenaView(10240, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ13[i] += -(dMultiply237[i] * candidate13[i]);
 
-        // 330. Multiply backward: dCandidate13 = dMultiply237 ⊙ affine236
+        // 304. Multiply backward: dCandidate13 = dMultiply237 ⊙ affine236
         //    then Tanh backward: dAdd234 = dCandidate13 · (1 − candidate13²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate13 is never stored
         var affine236 = ArenaView(9728, batch * 128);
-        var dAdd234 = ArenaView(10496, batch * 128);   // reuses floats of dMultiply238 (free after step 328)
+        var dAdd234 = ArenaView(10496, batch * 128);   // reuses floats of dAdd242 (free after step 300)
         for (int i = 0; i < batch * 128; i++)
             dAdd234[i] = dMultiply237[i] * affine236[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate13[i]);
 
-        // 331. Add backward: dCandidateX13 = dAdd234
-        var dCandidateX13 = ArenaView(9728, batch * 128);   // reuses floats of affine236 (free after step 330)
-        dAdd234.CopyTo(dCandidateX13);
-
-        // 332. Add backward: dMultiply233 = dAdd234
-        var dMultiply233 = ArenaView(10240, batch * 128);   // reuses floats of candidate13 (free after step 330)
-        dAdd234.CopyTo(dMultiply233);
-
-        // 333. Multiply backward: dCandidateH13 = dMultiply233 ⊙ r_13
+        // 305. Multiply backward: dCandidateH13 = dMultiply233 ⊙ r_13
+        var dMultiply233 = dAdd234;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_13 = ArenaView(10112, batch * 128);
-        var dCandidateH13 = ArenaView(10368, batch * 128);   // reuses floats of dMultiply237 (free after step 330)
+        var dCandidateH13 = ArenaView(9728, batch * 128);   // reuses floats of affine236 (free after step 304)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply233, r_13, dCandidateH13);
 
-        // 334. Dense "candidate.h" backward, weight: dW += dCandidateH13ᵀ · h13   (W = candidate.h.weight, shared: contributions add up)
+        // 306. Dense "candidate.h" backward, weight: dW += dCandidateH13ᵀ · h13   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH13[r, o] · h13[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH13, h13, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 335. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH13[r, o]   (b = candidate.h.bias)
+        // 307. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH13[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH13, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 336. Dense "candidate.h" backward, input: dH13 += dCandidateH13 · W
+        // 308. Dense "candidate.h" backward, input: dH13 += dCandidateH13 · W
         //      dH13[r, i] += Σ_o dCandidateH13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH13, candidateHWeight, dH13, batch, 128, 128, accumulate: true);
 
-        // 337. Dense "candidate.x" backward, weight: dW += dCandidateX13ᵀ · x13   (W = candidate.x.weight, shared: contributions add up)
+        // 309. Dense "candidate.x" backward, weight: dW += dCandidateX13ᵀ · x13   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX13[r, o] · x13[r, i]   (summed over the batch)
+        var dCandidateX13 = dAdd234;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x13 = ArenaView(672, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX13, x13, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 338. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX13[r, o]   (b = candidate.x.bias)
+        // 310. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX13[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX13, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 339. Dense "candidate.x" backward, input: dX13 = dCandidateX13 · W
+        // 311. Dense "candidate.x" backward, input: dX13 = dCandidateX13 · W
         //      dX13[r, i] = Σ_o dCandidateX13[r, o] · W[o, i]
-        var dX13 = ArenaView(696, batch * 24);   // reuses floats of x14 (free after step 322)
+        var dX13 = ArenaView(696, batch * 24);   // reuses floats of x14 (free after step 298)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX13, candidateXWeight, dX13, batch, 24, 128);
 
-        // 340. Multiply backward: dR_13 = dMultiply233 ⊙ candidateH13
+        // 312. Multiply backward: dR_13 = dMultiply233 ⊙ candidateH13
         //    then Sigmoid backward: dAdd229 = dR_13 · r_13 · (1 − r_13)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_13 is never stored
         var candidateH13 = ArenaView(9856, batch * 128);
-        var dAdd229 = ArenaView(9728, batch * 128);   // reuses floats of dCandidateX13 (free after step 339)
+        var dAdd229 = ArenaView(9728, batch * 128);   // reuses floats of dCandidateH13 (free after step 308)
         for (int i = 0; i < batch * 128; i++)
             dAdd229[i] = dMultiply233[i] * candidateH13[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_13[i]);
 
-        // 341. Add backward: dResetX13 = dAdd229
-        var dResetX13 = ArenaView(9856, batch * 128);   // reuses floats of candidateH13 (free after step 340)
-        dAdd229.CopyTo(dResetX13);
-
-        // 342. Add backward: dResetH13 = dAdd229
-        var dResetH13 = ArenaView(10112, batch * 128);   // reuses floats of r_13 (free after step 340)
-        dAdd229.CopyTo(dResetH13);
-
-        // 343. Dense "reset.h" backward, weight: dW += dResetH13ᵀ · h13   (W = reset.h.weight, shared: contributions add up)
+        // 313. Dense "reset.h" backward, weight: dW += dResetH13ᵀ · h13   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH13[r, o] · h13[r, i]   (summed over the batch)
+        var dResetH13 = dAdd229;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH13, h13, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 344. Dense "reset.h" backward, input: dH13 += dResetH13 · W
+        // 314. Dense "reset.h" backward, input: dH13 += dResetH13 · W
         //      dH13[r, i] += Σ_o dResetH13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH13, resetHWeight, dH13, batch, 128, 128, accumulate: true);
 
-        // 345. Dense "reset.x" backward, weight: dW += dResetX13ᵀ · x13   (W = reset.x.weight, shared: contributions add up)
+        // 315. Dense "reset.x" backward, weight: dW += dResetX13ᵀ · x13   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX13[r, o] · x13[r, i]   (summed over the batch)
+        var dResetX13 = dAdd229;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX13, x13, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 346. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX13[r, o]   (b = reset.x.bias)
+        // 316. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX13[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX13, dResetXBias, batch, 128, accumulate: true);
 
-        // 347. Dense "reset.x" backward, input: dX13 += dResetX13 · W
+        // 317. Dense "reset.x" backward, input: dX13 += dResetX13 · W
         //      dX13[r, i] += Σ_o dResetX13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX13, resetXWeight, dX13, batch, 24, 128, accumulate: true);
 
-        // 348. Sigmoid backward: dAdd225 = dZ13 · z13 · (1 − z13)   (σ′ = σ·(1 − σ))
-        var dAdd225 = ArenaView(9728, batch * 128);   // reuses floats of dAdd229 (free after step 342)
+        // 318. Sigmoid backward: dAdd225 = dZ13 · z13 · (1 − z13)   (σ′ = σ·(1 − σ))
+        var dAdd225 = ArenaView(9728, batch * 128);   // reuses floats of dAdd229 (free after step 317)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z13, dZ13, dAdd225, accumulate: false);
 
-        // 349. Add backward: dUpdateX13 = dAdd225
-        var dUpdateX13 = ArenaView(9856, batch * 128);   // reuses floats of dResetX13 (free after step 347)
-        dAdd225.CopyTo(dUpdateX13);
-
-        // 350. Add backward: dUpdateH13 = dAdd225
-        var dUpdateH13 = ArenaView(9984, batch * 128);   // reuses floats of z13 (free after step 348)
-        dAdd225.CopyTo(dUpdateH13);
-
-        // 351. Dense "update.h" backward, weight: dW += dUpdateH13ᵀ · h13   (W = update.h.weight, shared: contributions add up)
+        // 319. Dense "update.h" backward, weight: dW += dUpdateH13ᵀ · h13   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH13[r, o] · h13[r, i]   (summed over the batch)
+        var dUpdateH13 = dAdd225;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH13, h13, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 352. Dense "update.h" backward, input: dH13 += dUpdateH13 · W
+        // 320. Dense "update.h" backward, input: dH13 += dUpdateH13 · W
         //      dH13[r, i] += Σ_o dUpdateH13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH13, updateHWeight, dH13, batch, 128, 128, accumulate: true);
 
-        // 353. Dense "update.x" backward, weight: dW += dUpdateX13ᵀ · x13   (W = update.x.weight, shared: contributions add up)
+        // 321. Dense "update.x" backward, weight: dW += dUpdateX13ᵀ · x13   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX13[r, o] · x13[r, i]   (summed over the batch)
+        var dUpdateX13 = dAdd225;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX13, x13, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 354. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX13[r, o]   (b = update.x.bias)
+        // 322. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX13[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX13, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 355. Dense "update.x" backward, input: dX13 += dUpdateX13 · W
+        // 323. Dense "update.x" backward, input: dX13 += dUpdateX13 · W
         //      dX13[r, i] += Σ_o dUpdateX13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX13, updateXWeight, dX13, batch, 24, 128, accumulate: true);
 
-        // 356. Add backward: dMultiply220 = dH13
-        var dMultiply220 = ArenaView(9600, batch * 128);   // reuses floats of h13 (free after step 351)
-        dH13.CopyTo(dMultiply220);
-
-        // 357. Add backward: dMultiply221 = dH13
-        var dMultiply221 = ArenaView(9728, batch * 128);   // reuses floats of dAdd225 (free after step 350)
-        dH13.CopyTo(dMultiply221);
-
-        // 358. Multiply backward: dZ12 = dMultiply221 ⊙ h12
+        // 324. Multiply backward: dZ12 = dMultiply221 ⊙ h12
+        var dMultiply221 = dH13;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h12 = ArenaView(8832, batch * 128);
-        var dZ12 = ArenaView(9856, batch * 128);   // reuses floats of dUpdateX13 (free after step 355)
+        var dZ12 = ArenaView(9600, batch * 128);   // reuses floats of h13 (free after step 319)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply221, h12, dZ12);
 
-        // 359. Multiply backward: dH12 += dMultiply221 ⊙ z12
+        // 325. Multiply backward: dH12 += dMultiply221 ⊙ z12
         var z12 = ArenaView(9216, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply221, z12, dH12);
 
-        // 360. Multiply backward: dAffine219 = dMultiply220 ⊙ candidate12
+        // 326. Multiply backward: dAffine219 = dMultiply220 ⊙ candidate12
         //    then Scale backward: dZ12 += -1·dAffine219
         //    fused: one loop; dAffine219 is never stored
+        var dMultiply220 = dH13;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate12 = ArenaView(9472, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ12[i] += -(dMultiply220[i] * candidate12[i]);
 
-        // 361. Multiply backward: dCandidate12 = dMultiply220 ⊙ affine219
+        // 327. Multiply backward: dCandidate12 = dMultiply220 ⊙ affine219
         //    then Tanh backward: dAdd217 = dCandidate12 · (1 − candidate12²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate12 is never stored
         var affine219 = ArenaView(8960, batch * 128);
-        var dAdd217 = ArenaView(9728, batch * 128);   // reuses floats of dMultiply221 (free after step 359)
+        var dAdd217 = ArenaView(9728, batch * 128);   // reuses floats of dAdd225 (free after step 323)
         for (int i = 0; i < batch * 128; i++)
             dAdd217[i] = dMultiply220[i] * affine219[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate12[i]);
 
-        // 362. Add backward: dCandidateX12 = dAdd217
-        var dCandidateX12 = ArenaView(8960, batch * 128);   // reuses floats of affine219 (free after step 361)
-        dAdd217.CopyTo(dCandidateX12);
-
-        // 363. Add backward: dMultiply216 = dAdd217
-        var dMultiply216 = ArenaView(9472, batch * 128);   // reuses floats of candidate12 (free after step 361)
-        dAdd217.CopyTo(dMultiply216);
-
-        // 364. Multiply backward: dCandidateH12 = dMultiply216 ⊙ r_12
+        // 328. Multiply backward: dCandidateH12 = dMultiply216 ⊙ r_12
+        var dMultiply216 = dAdd217;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_12 = ArenaView(9344, batch * 128);
-        var dCandidateH12 = ArenaView(9600, batch * 128);   // reuses floats of dMultiply220 (free after step 361)
+        var dCandidateH12 = ArenaView(8960, batch * 128);   // reuses floats of affine219 (free after step 327)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply216, r_12, dCandidateH12);
 
-        // 365. Dense "candidate.h" backward, weight: dW += dCandidateH12ᵀ · h12   (W = candidate.h.weight, shared: contributions add up)
+        // 329. Dense "candidate.h" backward, weight: dW += dCandidateH12ᵀ · h12   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH12[r, o] · h12[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH12, h12, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 366. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH12[r, o]   (b = candidate.h.bias)
+        // 330. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH12[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH12, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 367. Dense "candidate.h" backward, input: dH12 += dCandidateH12 · W
+        // 331. Dense "candidate.h" backward, input: dH12 += dCandidateH12 · W
         //      dH12[r, i] += Σ_o dCandidateH12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH12, candidateHWeight, dH12, batch, 128, 128, accumulate: true);
 
-        // 368. Dense "candidate.x" backward, weight: dW += dCandidateX12ᵀ · x12   (W = candidate.x.weight, shared: contributions add up)
+        // 332. Dense "candidate.x" backward, weight: dW += dCandidateX12ᵀ · x12   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX12[r, o] · x12[r, i]   (summed over the batch)
+        var dCandidateX12 = dAdd217;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x12 = ArenaView(648, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX12, x12, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 369. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX12[r, o]   (b = candidate.x.bias)
+        // 333. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX12[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX12, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 370. Dense "candidate.x" backward, input: dX12 = dCandidateX12 · W
+        // 334. Dense "candidate.x" backward, input: dX12 = dCandidateX12 · W
         //      dX12[r, i] = Σ_o dCandidateX12[r, o] · W[o, i]
-        var dX12 = ArenaView(672, batch * 24);   // reuses floats of x13 (free after step 353)
+        var dX12 = ArenaView(672, batch * 24);   // reuses floats of x13 (free after step 321)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX12, candidateXWeight, dX12, batch, 24, 128);
 
-        // 371. Multiply backward: dR_12 = dMultiply216 ⊙ candidateH12
+        // 335. Multiply backward: dR_12 = dMultiply216 ⊙ candidateH12
         //    then Sigmoid backward: dAdd212 = dR_12 · r_12 · (1 − r_12)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_12 is never stored
         var candidateH12 = ArenaView(9088, batch * 128);
-        var dAdd212 = ArenaView(8960, batch * 128);   // reuses floats of dCandidateX12 (free after step 370)
+        var dAdd212 = ArenaView(8960, batch * 128);   // reuses floats of dCandidateH12 (free after step 331)
         for (int i = 0; i < batch * 128; i++)
             dAdd212[i] = dMultiply216[i] * candidateH12[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_12[i]);
 
-        // 372. Add backward: dResetX12 = dAdd212
-        var dResetX12 = ArenaView(9088, batch * 128);   // reuses floats of candidateH12 (free after step 371)
-        dAdd212.CopyTo(dResetX12);
-
-        // 373. Add backward: dResetH12 = dAdd212
-        var dResetH12 = ArenaView(9344, batch * 128);   // reuses floats of r_12 (free after step 371)
-        dAdd212.CopyTo(dResetH12);
-
-        // 374. Dense "reset.h" backward, weight: dW += dResetH12ᵀ · h12   (W = reset.h.weight, shared: contributions add up)
+        // 336. Dense "reset.h" backward, weight: dW += dResetH12ᵀ · h12   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH12[r, o] · h12[r, i]   (summed over the batch)
+        var dResetH12 = dAdd212;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH12, h12, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 375. Dense "reset.h" backward, input: dH12 += dResetH12 · W
+        // 337. Dense "reset.h" backward, input: dH12 += dResetH12 · W
         //      dH12[r, i] += Σ_o dResetH12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH12, resetHWeight, dH12, batch, 128, 128, accumulate: true);
 
-        // 376. Dense "reset.x" backward, weight: dW += dResetX12ᵀ · x12   (W = reset.x.weight, shared: contributions add up)
+        // 338. Dense "reset.x" backward, weight: dW += dResetX12ᵀ · x12   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX12[r, o] · x12[r, i]   (summed over the batch)
+        var dResetX12 = dAdd212;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX12, x12, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 377. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX12[r, o]   (b = reset.x.bias)
+        // 339. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX12[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX12, dResetXBias, batch, 128, accumulate: true);
 
-        // 378. Dense "reset.x" backward, input: dX12 += dResetX12 · W
+        // 340. Dense "reset.x" backward, input: dX12 += dResetX12 · W
         //      dX12[r, i] += Σ_o dResetX12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX12, resetXWeight, dX12, batch, 24, 128, accumulate: true);
 
-        // 379. Sigmoid backward: dAdd208 = dZ12 · z12 · (1 − z12)   (σ′ = σ·(1 − σ))
-        var dAdd208 = ArenaView(8960, batch * 128);   // reuses floats of dAdd212 (free after step 373)
+        // 341. Sigmoid backward: dAdd208 = dZ12 · z12 · (1 − z12)   (σ′ = σ·(1 − σ))
+        var dAdd208 = ArenaView(8960, batch * 128);   // reuses floats of dAdd212 (free after step 340)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z12, dZ12, dAdd208, accumulate: false);
 
-        // 380. Add backward: dUpdateX12 = dAdd208
-        var dUpdateX12 = ArenaView(9088, batch * 128);   // reuses floats of dResetX12 (free after step 378)
-        dAdd208.CopyTo(dUpdateX12);
-
-        // 381. Add backward: dUpdateH12 = dAdd208
-        var dUpdateH12 = ArenaView(9216, batch * 128);   // reuses floats of z12 (free after step 379)
-        dAdd208.CopyTo(dUpdateH12);
-
-        // 382. Dense "update.h" backward, weight: dW += dUpdateH12ᵀ · h12   (W = update.h.weight, shared: contributions add up)
+        // 342. Dense "update.h" backward, weight: dW += dUpdateH12ᵀ · h12   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH12[r, o] · h12[r, i]   (summed over the batch)
+        var dUpdateH12 = dAdd208;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH12, h12, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 383. Dense "update.h" backward, input: dH12 += dUpdateH12 · W
+        // 343. Dense "update.h" backward, input: dH12 += dUpdateH12 · W
         //      dH12[r, i] += Σ_o dUpdateH12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH12, updateHWeight, dH12, batch, 128, 128, accumulate: true);
 
-        // 384. Dense "update.x" backward, weight: dW += dUpdateX12ᵀ · x12   (W = update.x.weight, shared: contributions add up)
+        // 344. Dense "update.x" backward, weight: dW += dUpdateX12ᵀ · x12   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX12[r, o] · x12[r, i]   (summed over the batch)
+        var dUpdateX12 = dAdd208;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX12, x12, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 385. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX12[r, o]   (b = update.x.bias)
+        // 345. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX12[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX12, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 386. Dense "update.x" backward, input: dX12 += dUpdateX12 · W
+        // 346. Dense "update.x" backward, input: dX12 += dUpdateX12 · W
         //      dX12[r, i] += Σ_o dUpdateX12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX12, updateXWeight, dX12, batch, 24, 128, accumulate: true);
 
-        // 387. Add backward: dMultiply203 = dH12
-        var dMultiply203 = ArenaView(8832, batch * 128);   // reuses floats of h12 (free after step 382)
-        dH12.CopyTo(dMultiply203);
-
-        // 388. Add backward: dMultiply204 = dH12
-        var dMultiply204 = ArenaView(8960, batch * 128);   // reuses floats of dAdd208 (free after step 381)
-        dH12.CopyTo(dMultiply204);
-
-        // 389. Multiply backward: dZ11 = dMultiply204 ⊙ h11
+        // 347. Multiply backward: dZ11 = dMultiply204 ⊙ h11
+        var dMultiply204 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h11 = ArenaView(8064, batch * 128);
-        var dZ11 = ArenaView(9088, batch * 128);   // reuses floats of dUpdateX12 (free after step 386)
+        var dZ11 = ArenaView(8832, batch * 128);   // reuses floats of h12 (free after step 342)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply204, h11, dZ11);
 
-        // 390. Multiply backward: dH11 += dMultiply204 ⊙ z11
+        // 348. Multiply backward: dH11 += dMultiply204 ⊙ z11
         var z11 = ArenaView(8448, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply204, z11, dH11);
 
-        // 391. Multiply backward: dAffine202 = dMultiply203 ⊙ candidate11
+        // 349. Multiply backward: dAffine202 = dMultiply203 ⊙ candidate11
         //    then Scale backward: dZ11 += -1·dAffine202
         //    fused: one loop; dAffine202 is never stored
+        var dMultiply203 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate11 = ArenaView(8704, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ11[i] += -(dMultiply203[i] * candidate11[i]);
 
-        // 392. Multiply backward: dCandidate11 = dMultiply203 ⊙ affine202
+        // 350. Multiply backward: dCandidate11 = dMultiply203 ⊙ affine202
         //    then Tanh backward: dAdd200 = dCandidate11 · (1 − candidate11²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate11 is never stored
         var affine202 = ArenaView(8192, batch * 128);
-        var dAdd200 = ArenaView(8960, batch * 128);   // reuses floats of dMultiply204 (free after step 390)
+        var dAdd200 = ArenaView(8960, batch * 128);   // reuses floats of dAdd208 (free after step 346)
         for (int i = 0; i < batch * 128; i++)
             dAdd200[i] = dMultiply203[i] * affine202[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate11[i]);
 
-        // 393. Add backward: dCandidateX11 = dAdd200
-        var dCandidateX11 = ArenaView(8192, batch * 128);   // reuses floats of affine202 (free after step 392)
-        dAdd200.CopyTo(dCandidateX11);
-
-        // 394. Add backward: dMultiply199 = dAdd200
-        var dMultiply199 = ArenaView(8704, batch * 128);   // reuses floats of candidate11 (free after step 392)
-        dAdd200.CopyTo(dMultiply199);
-
-        // 395. Multiply backward: dCandidateH11 = dMultiply199 ⊙ r_11
+        // 351. Multiply backward: dCandidateH11 = dMultiply199 ⊙ r_11
+        var dMultiply199 = dAdd200;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_11 = ArenaView(8576, batch * 128);
-        var dCandidateH11 = ArenaView(8832, batch * 128);   // reuses floats of dMultiply203 (free after step 392)
+        var dCandidateH11 = ArenaView(8192, batch * 128);   // reuses floats of affine202 (free after step 350)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply199, r_11, dCandidateH11);
 
-        // 396. Dense "candidate.h" backward, weight: dW += dCandidateH11ᵀ · h11   (W = candidate.h.weight, shared: contributions add up)
+        // 352. Dense "candidate.h" backward, weight: dW += dCandidateH11ᵀ · h11   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH11[r, o] · h11[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH11, h11, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 397. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH11[r, o]   (b = candidate.h.bias)
+        // 353. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH11[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH11, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 398. Dense "candidate.h" backward, input: dH11 += dCandidateH11 · W
+        // 354. Dense "candidate.h" backward, input: dH11 += dCandidateH11 · W
         //      dH11[r, i] += Σ_o dCandidateH11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH11, candidateHWeight, dH11, batch, 128, 128, accumulate: true);
 
-        // 399. Dense "candidate.x" backward, weight: dW += dCandidateX11ᵀ · x11   (W = candidate.x.weight, shared: contributions add up)
+        // 355. Dense "candidate.x" backward, weight: dW += dCandidateX11ᵀ · x11   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX11[r, o] · x11[r, i]   (summed over the batch)
+        var dCandidateX11 = dAdd200;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x11 = ArenaView(624, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX11, x11, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 400. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX11[r, o]   (b = candidate.x.bias)
+        // 356. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX11[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX11, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 401. Dense "candidate.x" backward, input: dX11 = dCandidateX11 · W
+        // 357. Dense "candidate.x" backward, input: dX11 = dCandidateX11 · W
         //      dX11[r, i] = Σ_o dCandidateX11[r, o] · W[o, i]
-        var dX11 = ArenaView(648, batch * 24);   // reuses floats of x12 (free after step 384)
+        var dX11 = ArenaView(648, batch * 24);   // reuses floats of x12 (free after step 344)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX11, candidateXWeight, dX11, batch, 24, 128);
 
-        // 402. Multiply backward: dR_11 = dMultiply199 ⊙ candidateH11
+        // 358. Multiply backward: dR_11 = dMultiply199 ⊙ candidateH11
         //    then Sigmoid backward: dAdd195 = dR_11 · r_11 · (1 − r_11)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_11 is never stored
         var candidateH11 = ArenaView(8320, batch * 128);
-        var dAdd195 = ArenaView(8192, batch * 128);   // reuses floats of dCandidateX11 (free after step 401)
+        var dAdd195 = ArenaView(8192, batch * 128);   // reuses floats of dCandidateH11 (free after step 354)
         for (int i = 0; i < batch * 128; i++)
             dAdd195[i] = dMultiply199[i] * candidateH11[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_11[i]);
 
-        // 403. Add backward: dResetX11 = dAdd195
-        var dResetX11 = ArenaView(8320, batch * 128);   // reuses floats of candidateH11 (free after step 402)
-        dAdd195.CopyTo(dResetX11);
-
-        // 404. Add backward: dResetH11 = dAdd195
-        var dResetH11 = ArenaView(8576, batch * 128);   // reuses floats of r_11 (free after step 402)
-        dAdd195.CopyTo(dResetH11);
-
-        // 405. Dense "reset.h" backward, weight: dW += dResetH11ᵀ · h11   (W = reset.h.weight, shared: contributions add up)
+        // 359. Dense "reset.h" backward, weight: dW += dResetH11ᵀ · h11   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH11[r, o] · h11[r, i]   (summed over the batch)
+        var dResetH11 = dAdd195;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH11, h11, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 406. Dense "reset.h" backward, input: dH11 += dResetH11 · W
+        // 360. Dense "reset.h" backward, input: dH11 += dResetH11 · W
         //      dH11[r, i] += Σ_o dResetH11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH11, resetHWeight, dH11, batch, 128, 128, accumulate: true);
 
-        // 407. Dense "reset.x" backward, weight: dW += dResetX11ᵀ · x11   (W = reset.x.weight, shared: contributions add up)
+        // 361. Dense "reset.x" backward, weight: dW += dResetX11ᵀ · x11   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX11[r, o] · x11[r, i]   (summed over the batch)
+        var dResetX11 = dAdd195;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX11, x11, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 408. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX11[r, o]   (b = reset.x.bias)
+        // 362. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX11[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX11, dResetXBias, batch, 128, accumulate: true);
 
-        // 409. Dense "reset.x" backward, input: dX11 += dResetX11 · W
+        // 363. Dense "reset.x" backward, input: dX11 += dResetX11 · W
         //      dX11[r, i] += Σ_o dResetX11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX11, resetXWeight, dX11, batch, 24, 128, accumulate: true);
 
-        // 410. Sigmoid backward: dAdd191 = dZ11 · z11 · (1 − z11)   (σ′ = σ·(1 − σ))
-        var dAdd191 = ArenaView(8192, batch * 128);   // reuses floats of dAdd195 (free after step 404)
+        // 364. Sigmoid backward: dAdd191 = dZ11 · z11 · (1 − z11)   (σ′ = σ·(1 − σ))
+        var dAdd191 = ArenaView(8192, batch * 128);   // reuses floats of dAdd195 (free after step 363)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z11, dZ11, dAdd191, accumulate: false);
 
-        // 411. Add backward: dUpdateX11 = dAdd191
-        var dUpdateX11 = ArenaView(8320, batch * 128);   // reuses floats of dResetX11 (free after step 409)
-        dAdd191.CopyTo(dUpdateX11);
-
-        // 412. Add backward: dUpdateH11 = dAdd191
-        var dUpdateH11 = ArenaView(8448, batch * 128);   // reuses floats of z11 (free after step 410)
-        dAdd191.CopyTo(dUpdateH11);
-
-        // 413. Dense "update.h" backward, weight: dW += dUpdateH11ᵀ · h11   (W = update.h.weight, shared: contributions add up)
+        // 365. Dense "update.h" backward, weight: dW += dUpdateH11ᵀ · h11   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH11[r, o] · h11[r, i]   (summed over the batch)
+        var dUpdateH11 = dAdd191;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH11, h11, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 414. Dense "update.h" backward, input: dH11 += dUpdateH11 · W
+        // 366. Dense "update.h" backward, input: dH11 += dUpdateH11 · W
         //      dH11[r, i] += Σ_o dUpdateH11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH11, updateHWeight, dH11, batch, 128, 128, accumulate: true);
 
-        // 415. Dense "update.x" backward, weight: dW += dUpdateX11ᵀ · x11   (W = update.x.weight, shared: contributions add up)
+        // 367. Dense "update.x" backward, weight: dW += dUpdateX11ᵀ · x11   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX11[r, o] · x11[r, i]   (summed over the batch)
+        var dUpdateX11 = dAdd191;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX11, x11, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 416. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX11[r, o]   (b = update.x.bias)
+        // 368. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX11[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX11, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 417. Dense "update.x" backward, input: dX11 += dUpdateX11 · W
+        // 369. Dense "update.x" backward, input: dX11 += dUpdateX11 · W
         //      dX11[r, i] += Σ_o dUpdateX11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX11, updateXWeight, dX11, batch, 24, 128, accumulate: true);
 
-        // 418. Add backward: dMultiply186 = dH11
-        var dMultiply186 = ArenaView(8064, batch * 128);   // reuses floats of h11 (free after step 413)
-        dH11.CopyTo(dMultiply186);
-
-        // 419. Add backward: dMultiply187 = dH11
-        var dMultiply187 = ArenaView(8192, batch * 128);   // reuses floats of dAdd191 (free after step 412)
-        dH11.CopyTo(dMultiply187);
-
-        // 420. Multiply backward: dZ10 = dMultiply187 ⊙ h10
+        // 370. Multiply backward: dZ10 = dMultiply187 ⊙ h10
+        var dMultiply187 = dH11;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h10 = ArenaView(7296, batch * 128);
-        var dZ10 = ArenaView(8320, batch * 128);   // reuses floats of dUpdateX11 (free after step 417)
+        var dZ10 = ArenaView(8064, batch * 128);   // reuses floats of h11 (free after step 365)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply187, h10, dZ10);
 
-        // 421. Multiply backward: dH10 += dMultiply187 ⊙ z10
+        // 371. Multiply backward: dH10 += dMultiply187 ⊙ z10
         var z10 = ArenaView(7680, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply187, z10, dH10);
 
-        // 422. Multiply backward: dAffine185 = dMultiply186 ⊙ candidate10
+        // 372. Multiply backward: dAffine185 = dMultiply186 ⊙ candidate10
         //    then Scale backward: dZ10 += -1·dAffine185
         //    fused: one loop; dAffine185 is never stored
+        var dMultiply186 = dH11;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate10 = ArenaView(7936, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ10[i] += -(dMultiply186[i] * candidate10[i]);
 
-        // 423. Multiply backward: dCandidate10 = dMultiply186 ⊙ affine185
+        // 373. Multiply backward: dCandidate10 = dMultiply186 ⊙ affine185
         //    then Tanh backward: dAdd183 = dCandidate10 · (1 − candidate10²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate10 is never stored
         var affine185 = ArenaView(7424, batch * 128);
-        var dAdd183 = ArenaView(8192, batch * 128);   // reuses floats of dMultiply187 (free after step 421)
+        var dAdd183 = ArenaView(8192, batch * 128);   // reuses floats of dAdd191 (free after step 369)
         for (int i = 0; i < batch * 128; i++)
             dAdd183[i] = dMultiply186[i] * affine185[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate10[i]);
 
-        // 424. Add backward: dCandidateX10 = dAdd183
-        var dCandidateX10 = ArenaView(7424, batch * 128);   // reuses floats of affine185 (free after step 423)
-        dAdd183.CopyTo(dCandidateX10);
-
-        // 425. Add backward: dMultiply182 = dAdd183
-        var dMultiply182 = ArenaView(7936, batch * 128);   // reuses floats of candidate10 (free after step 423)
-        dAdd183.CopyTo(dMultiply182);
-
-        // 426. Multiply backward: dCandidateH10 = dMultiply182 ⊙ r_10
+        // 374. Multiply backward: dCandidateH10 = dMultiply182 ⊙ r_10
+        var dMultiply182 = dAdd183;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_10 = ArenaView(7808, batch * 128);
-        var dCandidateH10 = ArenaView(8064, batch * 128);   // reuses floats of dMultiply186 (free after step 423)
+        var dCandidateH10 = ArenaView(7424, batch * 128);   // reuses floats of affine185 (free after step 373)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply182, r_10, dCandidateH10);
 
-        // 427. Dense "candidate.h" backward, weight: dW += dCandidateH10ᵀ · h10   (W = candidate.h.weight, shared: contributions add up)
+        // 375. Dense "candidate.h" backward, weight: dW += dCandidateH10ᵀ · h10   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH10[r, o] · h10[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH10, h10, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 428. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH10[r, o]   (b = candidate.h.bias)
+        // 376. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH10[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH10, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 429. Dense "candidate.h" backward, input: dH10 += dCandidateH10 · W
+        // 377. Dense "candidate.h" backward, input: dH10 += dCandidateH10 · W
         //      dH10[r, i] += Σ_o dCandidateH10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH10, candidateHWeight, dH10, batch, 128, 128, accumulate: true);
 
-        // 430. Dense "candidate.x" backward, weight: dW += dCandidateX10ᵀ · x10   (W = candidate.x.weight, shared: contributions add up)
+        // 378. Dense "candidate.x" backward, weight: dW += dCandidateX10ᵀ · x10   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX10[r, o] · x10[r, i]   (summed over the batch)
+        var dCandidateX10 = dAdd183;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x10 = ArenaView(600, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX10, x10, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 431. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX10[r, o]   (b = candidate.x.bias)
+        // 379. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX10[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX10, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 432. Dense "candidate.x" backward, input: dX10 = dCandidateX10 · W
+        // 380. Dense "candidate.x" backward, input: dX10 = dCandidateX10 · W
         //      dX10[r, i] = Σ_o dCandidateX10[r, o] · W[o, i]
-        var dX10 = ArenaView(624, batch * 24);   // reuses floats of x11 (free after step 415)
+        var dX10 = ArenaView(624, batch * 24);   // reuses floats of x11 (free after step 367)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX10, candidateXWeight, dX10, batch, 24, 128);
 
-        // 433. Multiply backward: dR_10 = dMultiply182 ⊙ candidateH10
+        // 381. Multiply backward: dR_10 = dMultiply182 ⊙ candidateH10
         //    then Sigmoid backward: dAdd178 = dR_10 · r_10 · (1 − r_10)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_10 is never stored
         var candidateH10 = ArenaView(7552, batch * 128);
-        var dAdd178 = ArenaView(7424, batch * 128);   // reuses floats of dCandidateX10 (free after step 432)
+        var dAdd178 = ArenaView(7424, batch * 128);   // reuses floats of dCandidateH10 (free after step 377)
         for (int i = 0; i < batch * 128; i++)
             dAdd178[i] = dMultiply182[i] * candidateH10[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_10[i]);
 
-        // 434. Add backward: dResetX10 = dAdd178
-        var dResetX10 = ArenaView(7552, batch * 128);   // reuses floats of candidateH10 (free after step 433)
-        dAdd178.CopyTo(dResetX10);
-
-        // 435. Add backward: dResetH10 = dAdd178
-        var dResetH10 = ArenaView(7808, batch * 128);   // reuses floats of r_10 (free after step 433)
-        dAdd178.CopyTo(dResetH10);
-
-        // 436. Dense "reset.h" backward, weight: dW += dResetH10ᵀ · h10   (W = reset.h.weight, shared: contributions add up)
+        // 382. Dense "reset.h" backward, weight: dW += dResetH10ᵀ · h10   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH10[r, o] · h10[r, i]   (summed over the batch)
+        var dResetH10 = dAdd178;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH10, h10, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 437. Dense "reset.h" backward, input: dH10 += dResetH10 · W
+        // 383. Dense "reset.h" backward, input: dH10 += dResetH10 · W
         //      dH10[r, i] += Σ_o dResetH10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH10, resetHWeight, dH10, batch, 128, 128, accumulate: true);
 
-        // 438. Dense "reset.x" backward, weight: dW += dResetX10ᵀ · x10   (W = reset.x.weight, shared: contributions add up)
+        // 384. Dense "reset.x" backward, weight: dW += dResetX10ᵀ · x10   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX10[r, o] · x10[r, i]   (summed over the batch)
+        var dResetX10 = dAdd178;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX10, x10, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 439. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX10[r, o]   (b = reset.x.bias)
+        // 385. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX10[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX10, dResetXBias, batch, 128, accumulate: true);
 
-        // 440. Dense "reset.x" backward, input: dX10 += dResetX10 · W
+        // 386. Dense "reset.x" backward, input: dX10 += dResetX10 · W
         //      dX10[r, i] += Σ_o dResetX10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX10, resetXWeight, dX10, batch, 24, 128, accumulate: true);
 
-        // 441. Sigmoid backward: dAdd174 = dZ10 · z10 · (1 − z10)   (σ′ = σ·(1 − σ))
-        var dAdd174 = ArenaView(7424, batch * 128);   // reuses floats of dAdd178 (free after step 435)
+        // 387. Sigmoid backward: dAdd174 = dZ10 · z10 · (1 − z10)   (σ′ = σ·(1 − σ))
+        var dAdd174 = ArenaView(7424, batch * 128);   // reuses floats of dAdd178 (free after step 386)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z10, dZ10, dAdd174, accumulate: false);
 
-        // 442. Add backward: dUpdateX10 = dAdd174
-        var dUpdateX10 = ArenaView(7552, batch * 128);   // reuses floats of dResetX10 (free after step 440)
-        dAdd174.CopyTo(dUpdateX10);
-
-        // 443. Add backward: dUpdateH10 = dAdd174
-        var dUpdateH10 = ArenaView(7680, batch * 128);   // reuses floats of z10 (free after step 441)
-        dAdd174.CopyTo(dUpdateH10);
-
-        // 444. Dense "update.h" backward, weight: dW += dUpdateH10ᵀ · h10   (W = update.h.weight, shared: contributions add up)
+        // 388. Dense "update.h" backward, weight: dW += dUpdateH10ᵀ · h10   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH10[r, o] · h10[r, i]   (summed over the batch)
+        var dUpdateH10 = dAdd174;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH10, h10, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 445. Dense "update.h" backward, input: dH10 += dUpdateH10 · W
+        // 389. Dense "update.h" backward, input: dH10 += dUpdateH10 · W
         //      dH10[r, i] += Σ_o dUpdateH10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH10, updateHWeight, dH10, batch, 128, 128, accumulate: true);
 
-        // 446. Dense "update.x" backward, weight: dW += dUpdateX10ᵀ · x10   (W = update.x.weight, shared: contributions add up)
+        // 390. Dense "update.x" backward, weight: dW += dUpdateX10ᵀ · x10   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX10[r, o] · x10[r, i]   (summed over the batch)
+        var dUpdateX10 = dAdd174;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX10, x10, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 447. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX10[r, o]   (b = update.x.bias)
+        // 391. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX10[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX10, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 448. Dense "update.x" backward, input: dX10 += dUpdateX10 · W
+        // 392. Dense "update.x" backward, input: dX10 += dUpdateX10 · W
         //      dX10[r, i] += Σ_o dUpdateX10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX10, updateXWeight, dX10, batch, 24, 128, accumulate: true);
 
-        // 449. Add backward: dMultiply169 = dH10
-        var dMultiply169 = ArenaView(7296, batch * 128);   // reuses floats of h10 (free after step 444)
-        dH10.CopyTo(dMultiply169);
-
-        // 450. Add backward: dMultiply170 = dH10
-        var dMultiply170 = ArenaView(7424, batch * 128);   // reuses floats of dAdd174 (free after step 443)
-        dH10.CopyTo(dMultiply170);
-
-        // 451. Multiply backward: dZ9 = dMultiply170 ⊙ h9
+        // 393. Multiply backward: dZ9 = dMultiply170 ⊙ h9
+        var dMultiply170 = dH10;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h9 = ArenaView(6528, batch * 128);
-        var dZ9 = ArenaView(7552, batch * 128);   // reuses floats of dUpdateX10 (free after step 448)
+        var dZ9 = ArenaView(7296, batch * 128);   // reuses floats of h10 (free after step 388)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply170, h9, dZ9);
 
-        // 452. Multiply backward: dH9 += dMultiply170 ⊙ z9
+        // 394. Multiply backward: dH9 += dMultiply170 ⊙ z9
         var z9 = ArenaView(6912, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply170, z9, dH9);
 
-        // 453. Multiply backward: dAffine168 = dMultiply169 ⊙ candidate9
+        // 395. Multiply backward: dAffine168 = dMultiply169 ⊙ candidate9
         //    then Scale backward: dZ9 += -1·dAffine168
         //    fused: one loop; dAffine168 is never stored
+        var dMultiply169 = dH10;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate9 = ArenaView(7168, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ9[i] += -(dMultiply169[i] * candidate9[i]);
 
-        // 454. Multiply backward: dCandidate9 = dMultiply169 ⊙ affine168
+        // 396. Multiply backward: dCandidate9 = dMultiply169 ⊙ affine168
         //    then Tanh backward: dAdd166 = dCandidate9 · (1 − candidate9²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate9 is never stored
         var affine168 = ArenaView(6656, batch * 128);
-        var dAdd166 = ArenaView(7424, batch * 128);   // reuses floats of dMultiply170 (free after step 452)
+        var dAdd166 = ArenaView(7424, batch * 128);   // reuses floats of dAdd174 (free after step 392)
         for (int i = 0; i < batch * 128; i++)
             dAdd166[i] = dMultiply169[i] * affine168[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate9[i]);
 
-        // 455. Add backward: dCandidateX9 = dAdd166
-        var dCandidateX9 = ArenaView(6656, batch * 128);   // reuses floats of affine168 (free after step 454)
-        dAdd166.CopyTo(dCandidateX9);
-
-        // 456. Add backward: dMultiply165 = dAdd166
-        var dMultiply165 = ArenaView(7168, batch * 128);   // reuses floats of candidate9 (free after step 454)
-        dAdd166.CopyTo(dMultiply165);
-
-        // 457. Multiply backward: dCandidateH9 = dMultiply165 ⊙ r_9
+        // 397. Multiply backward: dCandidateH9 = dMultiply165 ⊙ r_9
+        var dMultiply165 = dAdd166;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_9 = ArenaView(7040, batch * 128);
-        var dCandidateH9 = ArenaView(7296, batch * 128);   // reuses floats of dMultiply169 (free after step 454)
+        var dCandidateH9 = ArenaView(6656, batch * 128);   // reuses floats of affine168 (free after step 396)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply165, r_9, dCandidateH9);
 
-        // 458. Dense "candidate.h" backward, weight: dW += dCandidateH9ᵀ · h9   (W = candidate.h.weight, shared: contributions add up)
+        // 398. Dense "candidate.h" backward, weight: dW += dCandidateH9ᵀ · h9   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH9[r, o] · h9[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH9, h9, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 459. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH9[r, o]   (b = candidate.h.bias)
+        // 399. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH9[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH9, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 460. Dense "candidate.h" backward, input: dH9 += dCandidateH9 · W
+        // 400. Dense "candidate.h" backward, input: dH9 += dCandidateH9 · W
         //      dH9[r, i] += Σ_o dCandidateH9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH9, candidateHWeight, dH9, batch, 128, 128, accumulate: true);
 
-        // 461. Dense "candidate.x" backward, weight: dW += dCandidateX9ᵀ · x9   (W = candidate.x.weight, shared: contributions add up)
+        // 401. Dense "candidate.x" backward, weight: dW += dCandidateX9ᵀ · x9   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX9[r, o] · x9[r, i]   (summed over the batch)
+        var dCandidateX9 = dAdd166;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x9 = ArenaView(576, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX9, x9, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 462. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX9[r, o]   (b = candidate.x.bias)
+        // 402. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX9[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX9, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 463. Dense "candidate.x" backward, input: dX9 = dCandidateX9 · W
+        // 403. Dense "candidate.x" backward, input: dX9 = dCandidateX9 · W
         //      dX9[r, i] = Σ_o dCandidateX9[r, o] · W[o, i]
-        var dX9 = ArenaView(600, batch * 24);   // reuses floats of x10 (free after step 446)
+        var dX9 = ArenaView(600, batch * 24);   // reuses floats of x10 (free after step 390)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX9, candidateXWeight, dX9, batch, 24, 128);
 
-        // 464. Multiply backward: dR_9 = dMultiply165 ⊙ candidateH9
+        // 404. Multiply backward: dR_9 = dMultiply165 ⊙ candidateH9
         //    then Sigmoid backward: dAdd161 = dR_9 · r_9 · (1 − r_9)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_9 is never stored
         var candidateH9 = ArenaView(6784, batch * 128);
-        var dAdd161 = ArenaView(6656, batch * 128);   // reuses floats of dCandidateX9 (free after step 463)
+        var dAdd161 = ArenaView(6656, batch * 128);   // reuses floats of dCandidateH9 (free after step 400)
         for (int i = 0; i < batch * 128; i++)
             dAdd161[i] = dMultiply165[i] * candidateH9[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_9[i]);
 
-        // 465. Add backward: dResetX9 = dAdd161
-        var dResetX9 = ArenaView(6784, batch * 128);   // reuses floats of candidateH9 (free after step 464)
-        dAdd161.CopyTo(dResetX9);
-
-        // 466. Add backward: dResetH9 = dAdd161
-        var dResetH9 = ArenaView(7040, batch * 128);   // reuses floats of r_9 (free after step 464)
-        dAdd161.CopyTo(dResetH9);
-
-        // 467. Dense "reset.h" backward, weight: dW += dResetH9ᵀ · h9   (W = reset.h.weight, shared: contributions add up)
+        // 405. Dense "reset.h" backward, weight: dW += dResetH9ᵀ · h9   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH9[r, o] · h9[r, i]   (summed over the batch)
+        var dResetH9 = dAdd161;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH9, h9, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 468. Dense "reset.h" backward, input: dH9 += dResetH9 · W
+        // 406. Dense "reset.h" backward, input: dH9 += dResetH9 · W
         //      dH9[r, i] += Σ_o dResetH9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH9, resetHWeight, dH9, batch, 128, 128, accumulate: true);
 
-        // 469. Dense "reset.x" backward, weight: dW += dResetX9ᵀ · x9   (W = reset.x.weight, shared: contributions add up)
+        // 407. Dense "reset.x" backward, weight: dW += dResetX9ᵀ · x9   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX9[r, o] · x9[r, i]   (summed over the batch)
+        var dResetX9 = dAdd161;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX9, x9, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 470. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX9[r, o]   (b = reset.x.bias)
+        // 408. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX9[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX9, dResetXBias, batch, 128, accumulate: true);
 
-        // 471. Dense "reset.x" backward, input: dX9 += dResetX9 · W
+        // 409. Dense "reset.x" backward, input: dX9 += dResetX9 · W
         //      dX9[r, i] += Σ_o dResetX9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX9, resetXWeight, dX9, batch, 24, 128, accumulate: true);
 
-        // 472. Sigmoid backward: dAdd157 = dZ9 · z9 · (1 − z9)   (σ′ = σ·(1 − σ))
-        var dAdd157 = ArenaView(6656, batch * 128);   // reuses floats of dAdd161 (free after step 466)
+        // 410. Sigmoid backward: dAdd157 = dZ9 · z9 · (1 − z9)   (σ′ = σ·(1 − σ))
+        var dAdd157 = ArenaView(6656, batch * 128);   // reuses floats of dAdd161 (free after step 409)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z9, dZ9, dAdd157, accumulate: false);
 
-        // 473. Add backward: dUpdateX9 = dAdd157
-        var dUpdateX9 = ArenaView(6784, batch * 128);   // reuses floats of dResetX9 (free after step 471)
-        dAdd157.CopyTo(dUpdateX9);
-
-        // 474. Add backward: dUpdateH9 = dAdd157
-        var dUpdateH9 = ArenaView(6912, batch * 128);   // reuses floats of z9 (free after step 472)
-        dAdd157.CopyTo(dUpdateH9);
-
-        // 475. Dense "update.h" backward, weight: dW += dUpdateH9ᵀ · h9   (W = update.h.weight, shared: contributions add up)
+        // 411. Dense "update.h" backward, weight: dW += dUpdateH9ᵀ · h9   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH9[r, o] · h9[r, i]   (summed over the batch)
+        var dUpdateH9 = dAdd157;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH9, h9, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 476. Dense "update.h" backward, input: dH9 += dUpdateH9 · W
+        // 412. Dense "update.h" backward, input: dH9 += dUpdateH9 · W
         //      dH9[r, i] += Σ_o dUpdateH9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH9, updateHWeight, dH9, batch, 128, 128, accumulate: true);
 
-        // 477. Dense "update.x" backward, weight: dW += dUpdateX9ᵀ · x9   (W = update.x.weight, shared: contributions add up)
+        // 413. Dense "update.x" backward, weight: dW += dUpdateX9ᵀ · x9   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX9[r, o] · x9[r, i]   (summed over the batch)
+        var dUpdateX9 = dAdd157;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX9, x9, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 478. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX9[r, o]   (b = update.x.bias)
+        // 414. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX9[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX9, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 479. Dense "update.x" backward, input: dX9 += dUpdateX9 · W
+        // 415. Dense "update.x" backward, input: dX9 += dUpdateX9 · W
         //      dX9[r, i] += Σ_o dUpdateX9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX9, updateXWeight, dX9, batch, 24, 128, accumulate: true);
 
-        // 480. Add backward: dMultiply152 = dH9
-        var dMultiply152 = ArenaView(6528, batch * 128);   // reuses floats of h9 (free after step 475)
-        dH9.CopyTo(dMultiply152);
-
-        // 481. Add backward: dMultiply153 = dH9
-        var dMultiply153 = ArenaView(6656, batch * 128);   // reuses floats of dAdd157 (free after step 474)
-        dH9.CopyTo(dMultiply153);
-
-        // 482. Multiply backward: dZ8 = dMultiply153 ⊙ h8
+        // 416. Multiply backward: dZ8 = dMultiply153 ⊙ h8
+        var dMultiply153 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h8 = ArenaView(5760, batch * 128);
-        var dZ8 = ArenaView(6784, batch * 128);   // reuses floats of dUpdateX9 (free after step 479)
+        var dZ8 = ArenaView(6528, batch * 128);   // reuses floats of h9 (free after step 411)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply153, h8, dZ8);
 
-        // 483. Multiply backward: dH8 += dMultiply153 ⊙ z8
+        // 417. Multiply backward: dH8 += dMultiply153 ⊙ z8
         var z8 = ArenaView(6144, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply153, z8, dH8);
 
-        // 484. Multiply backward: dAffine151 = dMultiply152 ⊙ candidate8
+        // 418. Multiply backward: dAffine151 = dMultiply152 ⊙ candidate8
         //    then Scale backward: dZ8 += -1·dAffine151
         //    fused: one loop; dAffine151 is never stored
+        var dMultiply152 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate8 = ArenaView(6400, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ8[i] += -(dMultiply152[i] * candidate8[i]);
 
-        // 485. Multiply backward: dCandidate8 = dMultiply152 ⊙ affine151
+        // 419. Multiply backward: dCandidate8 = dMultiply152 ⊙ affine151
         //    then Tanh backward: dAdd149 = dCandidate8 · (1 − candidate8²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate8 is never stored
         var affine151 = ArenaView(5888, batch * 128);
-        var dAdd149 = ArenaView(6656, batch * 128);   // reuses floats of dMultiply153 (free after step 483)
+        var dAdd149 = ArenaView(6656, batch * 128);   // reuses floats of dAdd157 (free after step 415)
         for (int i = 0; i < batch * 128; i++)
             dAdd149[i] = dMultiply152[i] * affine151[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate8[i]);
 
-        // 486. Add backward: dCandidateX8 = dAdd149
-        var dCandidateX8 = ArenaView(5888, batch * 128);   // reuses floats of affine151 (free after step 485)
-        dAdd149.CopyTo(dCandidateX8);
-
-        // 487. Add backward: dMultiply148 = dAdd149
-        var dMultiply148 = ArenaView(6400, batch * 128);   // reuses floats of candidate8 (free after step 485)
-        dAdd149.CopyTo(dMultiply148);
-
-        // 488. Multiply backward: dCandidateH8 = dMultiply148 ⊙ r_8
+        // 420. Multiply backward: dCandidateH8 = dMultiply148 ⊙ r_8
+        var dMultiply148 = dAdd149;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_8 = ArenaView(6272, batch * 128);
-        var dCandidateH8 = ArenaView(6528, batch * 128);   // reuses floats of dMultiply152 (free after step 485)
+        var dCandidateH8 = ArenaView(5888, batch * 128);   // reuses floats of affine151 (free after step 419)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply148, r_8, dCandidateH8);
 
-        // 489. Dense "candidate.h" backward, weight: dW += dCandidateH8ᵀ · h8   (W = candidate.h.weight, shared: contributions add up)
+        // 421. Dense "candidate.h" backward, weight: dW += dCandidateH8ᵀ · h8   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH8[r, o] · h8[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH8, h8, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 490. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH8[r, o]   (b = candidate.h.bias)
+        // 422. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH8[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH8, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 491. Dense "candidate.h" backward, input: dH8 += dCandidateH8 · W
+        // 423. Dense "candidate.h" backward, input: dH8 += dCandidateH8 · W
         //      dH8[r, i] += Σ_o dCandidateH8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH8, candidateHWeight, dH8, batch, 128, 128, accumulate: true);
 
-        // 492. Dense "candidate.x" backward, weight: dW += dCandidateX8ᵀ · x8   (W = candidate.x.weight, shared: contributions add up)
+        // 424. Dense "candidate.x" backward, weight: dW += dCandidateX8ᵀ · x8   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX8[r, o] · x8[r, i]   (summed over the batch)
+        var dCandidateX8 = dAdd149;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x8 = ArenaView(552, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX8, x8, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 493. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX8[r, o]   (b = candidate.x.bias)
+        // 425. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX8[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX8, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 494. Dense "candidate.x" backward, input: dX8 = dCandidateX8 · W
+        // 426. Dense "candidate.x" backward, input: dX8 = dCandidateX8 · W
         //      dX8[r, i] = Σ_o dCandidateX8[r, o] · W[o, i]
-        var dX8 = ArenaView(576, batch * 24);   // reuses floats of x9 (free after step 477)
+        var dX8 = ArenaView(576, batch * 24);   // reuses floats of x9 (free after step 413)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX8, candidateXWeight, dX8, batch, 24, 128);
 
-        // 495. Multiply backward: dR_8 = dMultiply148 ⊙ candidateH8
+        // 427. Multiply backward: dR_8 = dMultiply148 ⊙ candidateH8
         //    then Sigmoid backward: dAdd144 = dR_8 · r_8 · (1 − r_8)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_8 is never stored
         var candidateH8 = ArenaView(6016, batch * 128);
-        var dAdd144 = ArenaView(5888, batch * 128);   // reuses floats of dCandidateX8 (free after step 494)
+        var dAdd144 = ArenaView(5888, batch * 128);   // reuses floats of dCandidateH8 (free after step 423)
         for (int i = 0; i < batch * 128; i++)
             dAdd144[i] = dMultiply148[i] * candidateH8[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_8[i]);
 
-        // 496. Add backward: dResetX8 = dAdd144
-        var dResetX8 = ArenaView(6016, batch * 128);   // reuses floats of candidateH8 (free after step 495)
-        dAdd144.CopyTo(dResetX8);
-
-        // 497. Add backward: dResetH8 = dAdd144
-        var dResetH8 = ArenaView(6272, batch * 128);   // reuses floats of r_8 (free after step 495)
-        dAdd144.CopyTo(dResetH8);
-
-        // 498. Dense "reset.h" backward, weight: dW += dResetH8ᵀ · h8   (W = reset.h.weight, shared: contributions add up)
+        // 428. Dense "reset.h" backward, weight: dW += dResetH8ᵀ · h8   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH8[r, o] · h8[r, i]   (summed over the batch)
+        var dResetH8 = dAdd144;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH8, h8, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 499. Dense "reset.h" backward, input: dH8 += dResetH8 · W
+        // 429. Dense "reset.h" backward, input: dH8 += dResetH8 · W
         //      dH8[r, i] += Σ_o dResetH8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH8, resetHWeight, dH8, batch, 128, 128, accumulate: true);
 
-        // 500. Dense "reset.x" backward, weight: dW += dResetX8ᵀ · x8   (W = reset.x.weight, shared: contributions add up)
+        // 430. Dense "reset.x" backward, weight: dW += dResetX8ᵀ · x8   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX8[r, o] · x8[r, i]   (summed over the batch)
+        var dResetX8 = dAdd144;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX8, x8, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 501. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX8[r, o]   (b = reset.x.bias)
+        // 431. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX8[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX8, dResetXBias, batch, 128, accumulate: true);
 
-        // 502. Dense "reset.x" backward, input: dX8 += dResetX8 · W
+        // 432. Dense "reset.x" backward, input: dX8 += dResetX8 · W
         //      dX8[r, i] += Σ_o dResetX8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX8, resetXWeight, dX8, batch, 24, 128, accumulate: true);
 
-        // 503. Sigmoid backward: dAdd140 = dZ8 · z8 · (1 − z8)   (σ′ = σ·(1 − σ))
-        var dAdd140 = ArenaView(5888, batch * 128);   // reuses floats of dAdd144 (free after step 497)
+        // 433. Sigmoid backward: dAdd140 = dZ8 · z8 · (1 − z8)   (σ′ = σ·(1 − σ))
+        var dAdd140 = ArenaView(5888, batch * 128);   // reuses floats of dAdd144 (free after step 432)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z8, dZ8, dAdd140, accumulate: false);
 
-        // 504. Add backward: dUpdateX8 = dAdd140
-        var dUpdateX8 = ArenaView(6016, batch * 128);   // reuses floats of dResetX8 (free after step 502)
-        dAdd140.CopyTo(dUpdateX8);
-
-        // 505. Add backward: dUpdateH8 = dAdd140
-        var dUpdateH8 = ArenaView(6144, batch * 128);   // reuses floats of z8 (free after step 503)
-        dAdd140.CopyTo(dUpdateH8);
-
-        // 506. Dense "update.h" backward, weight: dW += dUpdateH8ᵀ · h8   (W = update.h.weight, shared: contributions add up)
+        // 434. Dense "update.h" backward, weight: dW += dUpdateH8ᵀ · h8   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH8[r, o] · h8[r, i]   (summed over the batch)
+        var dUpdateH8 = dAdd140;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH8, h8, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 507. Dense "update.h" backward, input: dH8 += dUpdateH8 · W
+        // 435. Dense "update.h" backward, input: dH8 += dUpdateH8 · W
         //      dH8[r, i] += Σ_o dUpdateH8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH8, updateHWeight, dH8, batch, 128, 128, accumulate: true);
 
-        // 508. Dense "update.x" backward, weight: dW += dUpdateX8ᵀ · x8   (W = update.x.weight, shared: contributions add up)
+        // 436. Dense "update.x" backward, weight: dW += dUpdateX8ᵀ · x8   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX8[r, o] · x8[r, i]   (summed over the batch)
+        var dUpdateX8 = dAdd140;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX8, x8, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 509. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX8[r, o]   (b = update.x.bias)
+        // 437. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX8[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX8, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 510. Dense "update.x" backward, input: dX8 += dUpdateX8 · W
+        // 438. Dense "update.x" backward, input: dX8 += dUpdateX8 · W
         //      dX8[r, i] += Σ_o dUpdateX8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX8, updateXWeight, dX8, batch, 24, 128, accumulate: true);
 
-        // 511. Add backward: dMultiply135 = dH8
-        var dMultiply135 = ArenaView(5760, batch * 128);   // reuses floats of h8 (free after step 506)
-        dH8.CopyTo(dMultiply135);
-
-        // 512. Add backward: dMultiply136 = dH8
-        var dMultiply136 = ArenaView(5888, batch * 128);   // reuses floats of dAdd140 (free after step 505)
-        dH8.CopyTo(dMultiply136);
-
-        // 513. Multiply backward: dZ7 = dMultiply136 ⊙ h7
+        // 439. Multiply backward: dZ7 = dMultiply136 ⊙ h7
+        var dMultiply136 = dH8;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h7 = ArenaView(4992, batch * 128);
-        var dZ7 = ArenaView(6016, batch * 128);   // reuses floats of dUpdateX8 (free after step 510)
+        var dZ7 = ArenaView(5760, batch * 128);   // reuses floats of h8 (free after step 434)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply136, h7, dZ7);
 
-        // 514. Multiply backward: dH7 += dMultiply136 ⊙ z7
+        // 440. Multiply backward: dH7 += dMultiply136 ⊙ z7
         var z7 = ArenaView(5376, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply136, z7, dH7);
 
-        // 515. Multiply backward: dAffine134 = dMultiply135 ⊙ candidate7
+        // 441. Multiply backward: dAffine134 = dMultiply135 ⊙ candidate7
         //    then Scale backward: dZ7 += -1·dAffine134
         //    fused: one loop; dAffine134 is never stored
+        var dMultiply135 = dH8;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate7 = ArenaView(5632, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ7[i] += -(dMultiply135[i] * candidate7[i]);
 
-        // 516. Multiply backward: dCandidate7 = dMultiply135 ⊙ affine134
+        // 442. Multiply backward: dCandidate7 = dMultiply135 ⊙ affine134
         //    then Tanh backward: dAdd132 = dCandidate7 · (1 − candidate7²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate7 is never stored
         var affine134 = ArenaView(5120, batch * 128);
-        var dAdd132 = ArenaView(5888, batch * 128);   // reuses floats of dMultiply136 (free after step 514)
+        var dAdd132 = ArenaView(5888, batch * 128);   // reuses floats of dAdd140 (free after step 438)
         for (int i = 0; i < batch * 128; i++)
             dAdd132[i] = dMultiply135[i] * affine134[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate7[i]);
 
-        // 517. Add backward: dCandidateX7 = dAdd132
-        var dCandidateX7 = ArenaView(5120, batch * 128);   // reuses floats of affine134 (free after step 516)
-        dAdd132.CopyTo(dCandidateX7);
-
-        // 518. Add backward: dMultiply131 = dAdd132
-        var dMultiply131 = ArenaView(5632, batch * 128);   // reuses floats of candidate7 (free after step 516)
-        dAdd132.CopyTo(dMultiply131);
-
-        // 519. Multiply backward: dCandidateH7 = dMultiply131 ⊙ r_7
+        // 443. Multiply backward: dCandidateH7 = dMultiply131 ⊙ r_7
+        var dMultiply131 = dAdd132;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_7 = ArenaView(5504, batch * 128);
-        var dCandidateH7 = ArenaView(5760, batch * 128);   // reuses floats of dMultiply135 (free after step 516)
+        var dCandidateH7 = ArenaView(5120, batch * 128);   // reuses floats of affine134 (free after step 442)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply131, r_7, dCandidateH7);
 
-        // 520. Dense "candidate.h" backward, weight: dW += dCandidateH7ᵀ · h7   (W = candidate.h.weight, shared: contributions add up)
+        // 444. Dense "candidate.h" backward, weight: dW += dCandidateH7ᵀ · h7   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH7[r, o] · h7[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH7, h7, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 521. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH7[r, o]   (b = candidate.h.bias)
+        // 445. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH7[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH7, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 522. Dense "candidate.h" backward, input: dH7 += dCandidateH7 · W
+        // 446. Dense "candidate.h" backward, input: dH7 += dCandidateH7 · W
         //      dH7[r, i] += Σ_o dCandidateH7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH7, candidateHWeight, dH7, batch, 128, 128, accumulate: true);
 
-        // 523. Dense "candidate.x" backward, weight: dW += dCandidateX7ᵀ · x7   (W = candidate.x.weight, shared: contributions add up)
+        // 447. Dense "candidate.x" backward, weight: dW += dCandidateX7ᵀ · x7   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX7[r, o] · x7[r, i]   (summed over the batch)
+        var dCandidateX7 = dAdd132;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x7 = ArenaView(528, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX7, x7, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 524. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX7[r, o]   (b = candidate.x.bias)
+        // 448. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX7[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX7, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 525. Dense "candidate.x" backward, input: dX7 = dCandidateX7 · W
+        // 449. Dense "candidate.x" backward, input: dX7 = dCandidateX7 · W
         //      dX7[r, i] = Σ_o dCandidateX7[r, o] · W[o, i]
-        var dX7 = ArenaView(552, batch * 24);   // reuses floats of x8 (free after step 508)
+        var dX7 = ArenaView(552, batch * 24);   // reuses floats of x8 (free after step 436)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX7, candidateXWeight, dX7, batch, 24, 128);
 
-        // 526. Multiply backward: dR_7 = dMultiply131 ⊙ candidateH7
+        // 450. Multiply backward: dR_7 = dMultiply131 ⊙ candidateH7
         //    then Sigmoid backward: dAdd127 = dR_7 · r_7 · (1 − r_7)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_7 is never stored
         var candidateH7 = ArenaView(5248, batch * 128);
-        var dAdd127 = ArenaView(5120, batch * 128);   // reuses floats of dCandidateX7 (free after step 525)
+        var dAdd127 = ArenaView(5120, batch * 128);   // reuses floats of dCandidateH7 (free after step 446)
         for (int i = 0; i < batch * 128; i++)
             dAdd127[i] = dMultiply131[i] * candidateH7[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_7[i]);
 
-        // 527. Add backward: dResetX7 = dAdd127
-        var dResetX7 = ArenaView(5248, batch * 128);   // reuses floats of candidateH7 (free after step 526)
-        dAdd127.CopyTo(dResetX7);
-
-        // 528. Add backward: dResetH7 = dAdd127
-        var dResetH7 = ArenaView(5504, batch * 128);   // reuses floats of r_7 (free after step 526)
-        dAdd127.CopyTo(dResetH7);
-
-        // 529. Dense "reset.h" backward, weight: dW += dResetH7ᵀ · h7   (W = reset.h.weight, shared: contributions add up)
+        // 451. Dense "reset.h" backward, weight: dW += dResetH7ᵀ · h7   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH7[r, o] · h7[r, i]   (summed over the batch)
+        var dResetH7 = dAdd127;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH7, h7, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 530. Dense "reset.h" backward, input: dH7 += dResetH7 · W
+        // 452. Dense "reset.h" backward, input: dH7 += dResetH7 · W
         //      dH7[r, i] += Σ_o dResetH7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH7, resetHWeight, dH7, batch, 128, 128, accumulate: true);
 
-        // 531. Dense "reset.x" backward, weight: dW += dResetX7ᵀ · x7   (W = reset.x.weight, shared: contributions add up)
+        // 453. Dense "reset.x" backward, weight: dW += dResetX7ᵀ · x7   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX7[r, o] · x7[r, i]   (summed over the batch)
+        var dResetX7 = dAdd127;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX7, x7, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 532. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX7[r, o]   (b = reset.x.bias)
+        // 454. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX7[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX7, dResetXBias, batch, 128, accumulate: true);
 
-        // 533. Dense "reset.x" backward, input: dX7 += dResetX7 · W
+        // 455. Dense "reset.x" backward, input: dX7 += dResetX7 · W
         //      dX7[r, i] += Σ_o dResetX7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX7, resetXWeight, dX7, batch, 24, 128, accumulate: true);
 
-        // 534. Sigmoid backward: dAdd123 = dZ7 · z7 · (1 − z7)   (σ′ = σ·(1 − σ))
-        var dAdd123 = ArenaView(5120, batch * 128);   // reuses floats of dAdd127 (free after step 528)
+        // 456. Sigmoid backward: dAdd123 = dZ7 · z7 · (1 − z7)   (σ′ = σ·(1 − σ))
+        var dAdd123 = ArenaView(5120, batch * 128);   // reuses floats of dAdd127 (free after step 455)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z7, dZ7, dAdd123, accumulate: false);
 
-        // 535. Add backward: dUpdateX7 = dAdd123
-        var dUpdateX7 = ArenaView(5248, batch * 128);   // reuses floats of dResetX7 (free after step 533)
-        dAdd123.CopyTo(dUpdateX7);
-
-        // 536. Add backward: dUpdateH7 = dAdd123
-        var dUpdateH7 = ArenaView(5376, batch * 128);   // reuses floats of z7 (free after step 534)
-        dAdd123.CopyTo(dUpdateH7);
-
-        // 537. Dense "update.h" backward, weight: dW += dUpdateH7ᵀ · h7   (W = update.h.weight, shared: contributions add up)
+        // 457. Dense "update.h" backward, weight: dW += dUpdateH7ᵀ · h7   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH7[r, o] · h7[r, i]   (summed over the batch)
+        var dUpdateH7 = dAdd123;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH7, h7, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 538. Dense "update.h" backward, input: dH7 += dUpdateH7 · W
+        // 458. Dense "update.h" backward, input: dH7 += dUpdateH7 · W
         //      dH7[r, i] += Σ_o dUpdateH7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH7, updateHWeight, dH7, batch, 128, 128, accumulate: true);
 
-        // 539. Dense "update.x" backward, weight: dW += dUpdateX7ᵀ · x7   (W = update.x.weight, shared: contributions add up)
+        // 459. Dense "update.x" backward, weight: dW += dUpdateX7ᵀ · x7   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX7[r, o] · x7[r, i]   (summed over the batch)
+        var dUpdateX7 = dAdd123;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX7, x7, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 540. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX7[r, o]   (b = update.x.bias)
+        // 460. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX7[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX7, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 541. Dense "update.x" backward, input: dX7 += dUpdateX7 · W
+        // 461. Dense "update.x" backward, input: dX7 += dUpdateX7 · W
         //      dX7[r, i] += Σ_o dUpdateX7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX7, updateXWeight, dX7, batch, 24, 128, accumulate: true);
 
-        // 542. Add backward: dMultiply118 = dH7
-        var dMultiply118 = ArenaView(4992, batch * 128);   // reuses floats of h7 (free after step 537)
-        dH7.CopyTo(dMultiply118);
-
-        // 543. Add backward: dMultiply119 = dH7
-        var dMultiply119 = ArenaView(5120, batch * 128);   // reuses floats of dAdd123 (free after step 536)
-        dH7.CopyTo(dMultiply119);
-
-        // 544. Multiply backward: dZ6 = dMultiply119 ⊙ h6
+        // 462. Multiply backward: dZ6 = dMultiply119 ⊙ h6
+        var dMultiply119 = dH7;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h6 = ArenaView(4224, batch * 128);
-        var dZ6 = ArenaView(5248, batch * 128);   // reuses floats of dUpdateX7 (free after step 541)
+        var dZ6 = ArenaView(4992, batch * 128);   // reuses floats of h7 (free after step 457)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply119, h6, dZ6);
 
-        // 545. Multiply backward: dH6 += dMultiply119 ⊙ z6
+        // 463. Multiply backward: dH6 += dMultiply119 ⊙ z6
         var z6 = ArenaView(4608, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply119, z6, dH6);
 
-        // 546. Multiply backward: dAffine117 = dMultiply118 ⊙ candidate6
+        // 464. Multiply backward: dAffine117 = dMultiply118 ⊙ candidate6
         //    then Scale backward: dZ6 += -1·dAffine117
         //    fused: one loop; dAffine117 is never stored
+        var dMultiply118 = dH7;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate6 = ArenaView(4864, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ6[i] += -(dMultiply118[i] * candidate6[i]);
 
-        // 547. Multiply backward: dCandidate6 = dMultiply118 ⊙ affine117
+        // 465. Multiply backward: dCandidate6 = dMultiply118 ⊙ affine117
         //    then Tanh backward: dAdd115 = dCandidate6 · (1 − candidate6²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate6 is never stored
         var affine117 = ArenaView(4352, batch * 128);
-        var dAdd115 = ArenaView(5120, batch * 128);   // reuses floats of dMultiply119 (free after step 545)
+        var dAdd115 = ArenaView(5120, batch * 128);   // reuses floats of dAdd123 (free after step 461)
         for (int i = 0; i < batch * 128; i++)
             dAdd115[i] = dMultiply118[i] * affine117[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate6[i]);
 
-        // 548. Add backward: dCandidateX6 = dAdd115
-        var dCandidateX6 = ArenaView(4352, batch * 128);   // reuses floats of affine117 (free after step 547)
-        dAdd115.CopyTo(dCandidateX6);
-
-        // 549. Add backward: dMultiply114 = dAdd115
-        var dMultiply114 = ArenaView(4864, batch * 128);   // reuses floats of candidate6 (free after step 547)
-        dAdd115.CopyTo(dMultiply114);
-
-        // 550. Multiply backward: dCandidateH6 = dMultiply114 ⊙ r_6
+        // 466. Multiply backward: dCandidateH6 = dMultiply114 ⊙ r_6
+        var dMultiply114 = dAdd115;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_6 = ArenaView(4736, batch * 128);
-        var dCandidateH6 = ArenaView(4992, batch * 128);   // reuses floats of dMultiply118 (free after step 547)
+        var dCandidateH6 = ArenaView(4352, batch * 128);   // reuses floats of affine117 (free after step 465)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply114, r_6, dCandidateH6);
 
-        // 551. Dense "candidate.h" backward, weight: dW += dCandidateH6ᵀ · h6   (W = candidate.h.weight, shared: contributions add up)
+        // 467. Dense "candidate.h" backward, weight: dW += dCandidateH6ᵀ · h6   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH6[r, o] · h6[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH6, h6, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 552. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH6[r, o]   (b = candidate.h.bias)
+        // 468. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH6[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH6, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 553. Dense "candidate.h" backward, input: dH6 += dCandidateH6 · W
+        // 469. Dense "candidate.h" backward, input: dH6 += dCandidateH6 · W
         //      dH6[r, i] += Σ_o dCandidateH6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH6, candidateHWeight, dH6, batch, 128, 128, accumulate: true);
 
-        // 554. Dense "candidate.x" backward, weight: dW += dCandidateX6ᵀ · x6   (W = candidate.x.weight, shared: contributions add up)
+        // 470. Dense "candidate.x" backward, weight: dW += dCandidateX6ᵀ · x6   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX6[r, o] · x6[r, i]   (summed over the batch)
+        var dCandidateX6 = dAdd115;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x6 = ArenaView(504, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX6, x6, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 555. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX6[r, o]   (b = candidate.x.bias)
+        // 471. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX6[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX6, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 556. Dense "candidate.x" backward, input: dX6 = dCandidateX6 · W
+        // 472. Dense "candidate.x" backward, input: dX6 = dCandidateX6 · W
         //      dX6[r, i] = Σ_o dCandidateX6[r, o] · W[o, i]
-        var dX6 = ArenaView(528, batch * 24);   // reuses floats of x7 (free after step 539)
+        var dX6 = ArenaView(528, batch * 24);   // reuses floats of x7 (free after step 459)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX6, candidateXWeight, dX6, batch, 24, 128);
 
-        // 557. Multiply backward: dR_6 = dMultiply114 ⊙ candidateH6
+        // 473. Multiply backward: dR_6 = dMultiply114 ⊙ candidateH6
         //    then Sigmoid backward: dAdd110 = dR_6 · r_6 · (1 − r_6)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_6 is never stored
         var candidateH6 = ArenaView(4480, batch * 128);
-        var dAdd110 = ArenaView(4352, batch * 128);   // reuses floats of dCandidateX6 (free after step 556)
+        var dAdd110 = ArenaView(4352, batch * 128);   // reuses floats of dCandidateH6 (free after step 469)
         for (int i = 0; i < batch * 128; i++)
             dAdd110[i] = dMultiply114[i] * candidateH6[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_6[i]);
 
-        // 558. Add backward: dResetX6 = dAdd110
-        var dResetX6 = ArenaView(4480, batch * 128);   // reuses floats of candidateH6 (free after step 557)
-        dAdd110.CopyTo(dResetX6);
-
-        // 559. Add backward: dResetH6 = dAdd110
-        var dResetH6 = ArenaView(4736, batch * 128);   // reuses floats of r_6 (free after step 557)
-        dAdd110.CopyTo(dResetH6);
-
-        // 560. Dense "reset.h" backward, weight: dW += dResetH6ᵀ · h6   (W = reset.h.weight, shared: contributions add up)
+        // 474. Dense "reset.h" backward, weight: dW += dResetH6ᵀ · h6   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH6[r, o] · h6[r, i]   (summed over the batch)
+        var dResetH6 = dAdd110;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH6, h6, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 561. Dense "reset.h" backward, input: dH6 += dResetH6 · W
+        // 475. Dense "reset.h" backward, input: dH6 += dResetH6 · W
         //      dH6[r, i] += Σ_o dResetH6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH6, resetHWeight, dH6, batch, 128, 128, accumulate: true);
 
-        // 562. Dense "reset.x" backward, weight: dW += dResetX6ᵀ · x6   (W = reset.x.weight, shared: contributions add up)
+        // 476. Dense "reset.x" backward, weight: dW += dResetX6ᵀ · x6   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX6[r, o] · x6[r, i]   (summed over the batch)
+        var dResetX6 = dAdd110;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX6, x6, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 563. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX6[r, o]   (b = reset.x.bias)
+        // 477. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX6[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX6, dResetXBias, batch, 128, accumulate: true);
 
-        // 564. Dense "reset.x" backward, input: dX6 += dResetX6 · W
+        // 478. Dense "reset.x" backward, input: dX6 += dResetX6 · W
         //      dX6[r, i] += Σ_o dResetX6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX6, resetXWeight, dX6, batch, 24, 128, accumulate: true);
 
-        // 565. Sigmoid backward: dAdd106 = dZ6 · z6 · (1 − z6)   (σ′ = σ·(1 − σ))
-        var dAdd106 = ArenaView(4352, batch * 128);   // reuses floats of dAdd110 (free after step 559)
+        // 479. Sigmoid backward: dAdd106 = dZ6 · z6 · (1 − z6)   (σ′ = σ·(1 − σ))
+        var dAdd106 = ArenaView(4352, batch * 128);   // reuses floats of dAdd110 (free after step 478)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z6, dZ6, dAdd106, accumulate: false);
 
-        // 566. Add backward: dUpdateX6 = dAdd106
-        var dUpdateX6 = ArenaView(4480, batch * 128);   // reuses floats of dResetX6 (free after step 564)
-        dAdd106.CopyTo(dUpdateX6);
-
-        // 567. Add backward: dUpdateH6 = dAdd106
-        var dUpdateH6 = ArenaView(4608, batch * 128);   // reuses floats of z6 (free after step 565)
-        dAdd106.CopyTo(dUpdateH6);
-
-        // 568. Dense "update.h" backward, weight: dW += dUpdateH6ᵀ · h6   (W = update.h.weight, shared: contributions add up)
+        // 480. Dense "update.h" backward, weight: dW += dUpdateH6ᵀ · h6   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH6[r, o] · h6[r, i]   (summed over the batch)
+        var dUpdateH6 = dAdd106;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH6, h6, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 569. Dense "update.h" backward, input: dH6 += dUpdateH6 · W
+        // 481. Dense "update.h" backward, input: dH6 += dUpdateH6 · W
         //      dH6[r, i] += Σ_o dUpdateH6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH6, updateHWeight, dH6, batch, 128, 128, accumulate: true);
 
-        // 570. Dense "update.x" backward, weight: dW += dUpdateX6ᵀ · x6   (W = update.x.weight, shared: contributions add up)
+        // 482. Dense "update.x" backward, weight: dW += dUpdateX6ᵀ · x6   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX6[r, o] · x6[r, i]   (summed over the batch)
+        var dUpdateX6 = dAdd106;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX6, x6, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 571. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX6[r, o]   (b = update.x.bias)
+        // 483. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX6[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX6, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 572. Dense "update.x" backward, input: dX6 += dUpdateX6 · W
+        // 484. Dense "update.x" backward, input: dX6 += dUpdateX6 · W
         //      dX6[r, i] += Σ_o dUpdateX6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX6, updateXWeight, dX6, batch, 24, 128, accumulate: true);
 
-        // 573. Add backward: dMultiply101 = dH6
-        var dMultiply101 = ArenaView(4224, batch * 128);   // reuses floats of h6 (free after step 568)
-        dH6.CopyTo(dMultiply101);
-
-        // 574. Add backward: dMultiply102 = dH6
-        var dMultiply102 = ArenaView(4352, batch * 128);   // reuses floats of dAdd106 (free after step 567)
-        dH6.CopyTo(dMultiply102);
-
-        // 575. Multiply backward: dZ5 = dMultiply102 ⊙ h5
+        // 485. Multiply backward: dZ5 = dMultiply102 ⊙ h5
+        var dMultiply102 = dH6;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h5 = ArenaView(3456, batch * 128);
-        var dZ5 = ArenaView(4480, batch * 128);   // reuses floats of dUpdateX6 (free after step 572)
+        var dZ5 = ArenaView(4224, batch * 128);   // reuses floats of h6 (free after step 480)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply102, h5, dZ5);
 
-        // 576. Multiply backward: dH5 += dMultiply102 ⊙ z5
+        // 486. Multiply backward: dH5 += dMultiply102 ⊙ z5
         var z5 = ArenaView(3840, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply102, z5, dH5);
 
-        // 577. Multiply backward: dAffine100 = dMultiply101 ⊙ candidate5
+        // 487. Multiply backward: dAffine100 = dMultiply101 ⊙ candidate5
         //    then Scale backward: dZ5 += -1·dAffine100
         //    fused: one loop; dAffine100 is never stored
+        var dMultiply101 = dH6;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate5 = ArenaView(4096, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ5[i] += -(dMultiply101[i] * candidate5[i]);
 
-        // 578. Multiply backward: dCandidate5 = dMultiply101 ⊙ affine100
+        // 488. Multiply backward: dCandidate5 = dMultiply101 ⊙ affine100
         //    then Tanh backward: dAdd98 = dCandidate5 · (1 − candidate5²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate5 is never stored
         var affine100 = ArenaView(3584, batch * 128);
-        var dAdd98 = ArenaView(4352, batch * 128);   // reuses floats of dMultiply102 (free after step 576)
+        var dAdd98 = ArenaView(4352, batch * 128);   // reuses floats of dAdd106 (free after step 484)
         for (int i = 0; i < batch * 128; i++)
             dAdd98[i] = dMultiply101[i] * affine100[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate5[i]);
 
-        // 579. Add backward: dCandidateX5 = dAdd98
-        var dCandidateX5 = ArenaView(3584, batch * 128);   // reuses floats of affine100 (free after step 578)
-        dAdd98.CopyTo(dCandidateX5);
-
-        // 580. Add backward: dMultiply97 = dAdd98
-        var dMultiply97 = ArenaView(4096, batch * 128);   // reuses floats of candidate5 (free after step 578)
-        dAdd98.CopyTo(dMultiply97);
-
-        // 581. Multiply backward: dCandidateH5 = dMultiply97 ⊙ r_5
+        // 489. Multiply backward: dCandidateH5 = dMultiply97 ⊙ r_5
+        var dMultiply97 = dAdd98;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_5 = ArenaView(3968, batch * 128);
-        var dCandidateH5 = ArenaView(4224, batch * 128);   // reuses floats of dMultiply101 (free after step 578)
+        var dCandidateH5 = ArenaView(3584, batch * 128);   // reuses floats of affine100 (free after step 488)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply97, r_5, dCandidateH5);
 
-        // 582. Dense "candidate.h" backward, weight: dW += dCandidateH5ᵀ · h5   (W = candidate.h.weight, shared: contributions add up)
+        // 490. Dense "candidate.h" backward, weight: dW += dCandidateH5ᵀ · h5   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH5[r, o] · h5[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH5, h5, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 583. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH5[r, o]   (b = candidate.h.bias)
+        // 491. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH5[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH5, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 584. Dense "candidate.h" backward, input: dH5 += dCandidateH5 · W
+        // 492. Dense "candidate.h" backward, input: dH5 += dCandidateH5 · W
         //      dH5[r, i] += Σ_o dCandidateH5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH5, candidateHWeight, dH5, batch, 128, 128, accumulate: true);
 
-        // 585. Dense "candidate.x" backward, weight: dW += dCandidateX5ᵀ · x5   (W = candidate.x.weight, shared: contributions add up)
+        // 493. Dense "candidate.x" backward, weight: dW += dCandidateX5ᵀ · x5   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX5[r, o] · x5[r, i]   (summed over the batch)
+        var dCandidateX5 = dAdd98;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x5 = ArenaView(480, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX5, x5, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 586. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX5[r, o]   (b = candidate.x.bias)
+        // 494. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX5[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX5, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 587. Dense "candidate.x" backward, input: dX5 = dCandidateX5 · W
+        // 495. Dense "candidate.x" backward, input: dX5 = dCandidateX5 · W
         //      dX5[r, i] = Σ_o dCandidateX5[r, o] · W[o, i]
-        var dX5 = ArenaView(504, batch * 24);   // reuses floats of x6 (free after step 570)
+        var dX5 = ArenaView(504, batch * 24);   // reuses floats of x6 (free after step 482)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX5, candidateXWeight, dX5, batch, 24, 128);
 
-        // 588. Multiply backward: dR_5 = dMultiply97 ⊙ candidateH5
+        // 496. Multiply backward: dR_5 = dMultiply97 ⊙ candidateH5
         //    then Sigmoid backward: dAdd93 = dR_5 · r_5 · (1 − r_5)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_5 is never stored
         var candidateH5 = ArenaView(3712, batch * 128);
-        var dAdd93 = ArenaView(3584, batch * 128);   // reuses floats of dCandidateX5 (free after step 587)
+        var dAdd93 = ArenaView(3584, batch * 128);   // reuses floats of dCandidateH5 (free after step 492)
         for (int i = 0; i < batch * 128; i++)
             dAdd93[i] = dMultiply97[i] * candidateH5[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_5[i]);
 
-        // 589. Add backward: dResetX5 = dAdd93
-        var dResetX5 = ArenaView(3712, batch * 128);   // reuses floats of candidateH5 (free after step 588)
-        dAdd93.CopyTo(dResetX5);
-
-        // 590. Add backward: dResetH5 = dAdd93
-        var dResetH5 = ArenaView(3968, batch * 128);   // reuses floats of r_5 (free after step 588)
-        dAdd93.CopyTo(dResetH5);
-
-        // 591. Dense "reset.h" backward, weight: dW += dResetH5ᵀ · h5   (W = reset.h.weight, shared: contributions add up)
+        // 497. Dense "reset.h" backward, weight: dW += dResetH5ᵀ · h5   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH5[r, o] · h5[r, i]   (summed over the batch)
+        var dResetH5 = dAdd93;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH5, h5, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 592. Dense "reset.h" backward, input: dH5 += dResetH5 · W
+        // 498. Dense "reset.h" backward, input: dH5 += dResetH5 · W
         //      dH5[r, i] += Σ_o dResetH5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH5, resetHWeight, dH5, batch, 128, 128, accumulate: true);
 
-        // 593. Dense "reset.x" backward, weight: dW += dResetX5ᵀ · x5   (W = reset.x.weight, shared: contributions add up)
+        // 499. Dense "reset.x" backward, weight: dW += dResetX5ᵀ · x5   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX5[r, o] · x5[r, i]   (summed over the batch)
+        var dResetX5 = dAdd93;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX5, x5, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 594. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX5[r, o]   (b = reset.x.bias)
+        // 500. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX5[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX5, dResetXBias, batch, 128, accumulate: true);
 
-        // 595. Dense "reset.x" backward, input: dX5 += dResetX5 · W
+        // 501. Dense "reset.x" backward, input: dX5 += dResetX5 · W
         //      dX5[r, i] += Σ_o dResetX5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX5, resetXWeight, dX5, batch, 24, 128, accumulate: true);
 
-        // 596. Sigmoid backward: dAdd89 = dZ5 · z5 · (1 − z5)   (σ′ = σ·(1 − σ))
-        var dAdd89 = ArenaView(3584, batch * 128);   // reuses floats of dAdd93 (free after step 590)
+        // 502. Sigmoid backward: dAdd89 = dZ5 · z5 · (1 − z5)   (σ′ = σ·(1 − σ))
+        var dAdd89 = ArenaView(3584, batch * 128);   // reuses floats of dAdd93 (free after step 501)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z5, dZ5, dAdd89, accumulate: false);
 
-        // 597. Add backward: dUpdateX5 = dAdd89
-        var dUpdateX5 = ArenaView(3712, batch * 128);   // reuses floats of dResetX5 (free after step 595)
-        dAdd89.CopyTo(dUpdateX5);
-
-        // 598. Add backward: dUpdateH5 = dAdd89
-        var dUpdateH5 = ArenaView(3840, batch * 128);   // reuses floats of z5 (free after step 596)
-        dAdd89.CopyTo(dUpdateH5);
-
-        // 599. Dense "update.h" backward, weight: dW += dUpdateH5ᵀ · h5   (W = update.h.weight, shared: contributions add up)
+        // 503. Dense "update.h" backward, weight: dW += dUpdateH5ᵀ · h5   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH5[r, o] · h5[r, i]   (summed over the batch)
+        var dUpdateH5 = dAdd89;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH5, h5, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 600. Dense "update.h" backward, input: dH5 += dUpdateH5 · W
+        // 504. Dense "update.h" backward, input: dH5 += dUpdateH5 · W
         //      dH5[r, i] += Σ_o dUpdateH5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH5, updateHWeight, dH5, batch, 128, 128, accumulate: true);
 
-        // 601. Dense "update.x" backward, weight: dW += dUpdateX5ᵀ · x5   (W = update.x.weight, shared: contributions add up)
+        // 505. Dense "update.x" backward, weight: dW += dUpdateX5ᵀ · x5   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX5[r, o] · x5[r, i]   (summed over the batch)
+        var dUpdateX5 = dAdd89;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX5, x5, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 602. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX5[r, o]   (b = update.x.bias)
+        // 506. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX5[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX5, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 603. Dense "update.x" backward, input: dX5 += dUpdateX5 · W
+        // 507. Dense "update.x" backward, input: dX5 += dUpdateX5 · W
         //      dX5[r, i] += Σ_o dUpdateX5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX5, updateXWeight, dX5, batch, 24, 128, accumulate: true);
 
-        // 604. Add backward: dMultiply84 = dH5
-        var dMultiply84 = ArenaView(3456, batch * 128);   // reuses floats of h5 (free after step 599)
-        dH5.CopyTo(dMultiply84);
-
-        // 605. Add backward: dMultiply85 = dH5
-        var dMultiply85 = ArenaView(3584, batch * 128);   // reuses floats of dAdd89 (free after step 598)
-        dH5.CopyTo(dMultiply85);
-
-        // 606. Multiply backward: dZ4 = dMultiply85 ⊙ h4
+        // 508. Multiply backward: dZ4 = dMultiply85 ⊙ h4
+        var dMultiply85 = dH5;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h4 = ArenaView(2688, batch * 128);
-        var dZ4 = ArenaView(3712, batch * 128);   // reuses floats of dUpdateX5 (free after step 603)
+        var dZ4 = ArenaView(3456, batch * 128);   // reuses floats of h5 (free after step 503)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply85, h4, dZ4);
 
-        // 607. Multiply backward: dH4 += dMultiply85 ⊙ z4
+        // 509. Multiply backward: dH4 += dMultiply85 ⊙ z4
         var z4 = ArenaView(3072, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply85, z4, dH4);
 
-        // 608. Multiply backward: dAffine83 = dMultiply84 ⊙ candidate4
+        // 510. Multiply backward: dAffine83 = dMultiply84 ⊙ candidate4
         //    then Scale backward: dZ4 += -1·dAffine83
         //    fused: one loop; dAffine83 is never stored
+        var dMultiply84 = dH5;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate4 = ArenaView(3328, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ4[i] += -(dMultiply84[i] * candidate4[i]);
 
-        // 609. Multiply backward: dCandidate4 = dMultiply84 ⊙ affine83
+        // 511. Multiply backward: dCandidate4 = dMultiply84 ⊙ affine83
         //    then Tanh backward: dAdd81 = dCandidate4 · (1 − candidate4²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate4 is never stored
         var affine83 = ArenaView(2816, batch * 128);
-        var dAdd81 = ArenaView(3584, batch * 128);   // reuses floats of dMultiply85 (free after step 607)
+        var dAdd81 = ArenaView(3584, batch * 128);   // reuses floats of dAdd89 (free after step 507)
         for (int i = 0; i < batch * 128; i++)
             dAdd81[i] = dMultiply84[i] * affine83[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate4[i]);
 
-        // 610. Add backward: dCandidateX4 = dAdd81
-        var dCandidateX4 = ArenaView(2816, batch * 128);   // reuses floats of affine83 (free after step 609)
-        dAdd81.CopyTo(dCandidateX4);
-
-        // 611. Add backward: dMultiply80 = dAdd81
-        var dMultiply80 = ArenaView(3328, batch * 128);   // reuses floats of candidate4 (free after step 609)
-        dAdd81.CopyTo(dMultiply80);
-
-        // 612. Multiply backward: dCandidateH4 = dMultiply80 ⊙ r_4
+        // 512. Multiply backward: dCandidateH4 = dMultiply80 ⊙ r_4
+        var dMultiply80 = dAdd81;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_4 = ArenaView(3200, batch * 128);
-        var dCandidateH4 = ArenaView(3456, batch * 128);   // reuses floats of dMultiply84 (free after step 609)
+        var dCandidateH4 = ArenaView(2816, batch * 128);   // reuses floats of affine83 (free after step 511)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply80, r_4, dCandidateH4);
 
-        // 613. Dense "candidate.h" backward, weight: dW += dCandidateH4ᵀ · h4   (W = candidate.h.weight, shared: contributions add up)
+        // 513. Dense "candidate.h" backward, weight: dW += dCandidateH4ᵀ · h4   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH4[r, o] · h4[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH4, h4, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 614. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH4[r, o]   (b = candidate.h.bias)
+        // 514. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH4[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH4, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 615. Dense "candidate.h" backward, input: dH4 += dCandidateH4 · W
+        // 515. Dense "candidate.h" backward, input: dH4 += dCandidateH4 · W
         //      dH4[r, i] += Σ_o dCandidateH4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH4, candidateHWeight, dH4, batch, 128, 128, accumulate: true);
 
-        // 616. Dense "candidate.x" backward, weight: dW += dCandidateX4ᵀ · x4   (W = candidate.x.weight, shared: contributions add up)
+        // 516. Dense "candidate.x" backward, weight: dW += dCandidateX4ᵀ · x4   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX4[r, o] · x4[r, i]   (summed over the batch)
+        var dCandidateX4 = dAdd81;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x4 = ArenaView(456, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX4, x4, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 617. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX4[r, o]   (b = candidate.x.bias)
+        // 517. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX4[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX4, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 618. Dense "candidate.x" backward, input: dX4 = dCandidateX4 · W
+        // 518. Dense "candidate.x" backward, input: dX4 = dCandidateX4 · W
         //      dX4[r, i] = Σ_o dCandidateX4[r, o] · W[o, i]
-        var dX4 = ArenaView(480, batch * 24);   // reuses floats of x5 (free after step 601)
+        var dX4 = ArenaView(480, batch * 24);   // reuses floats of x5 (free after step 505)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX4, candidateXWeight, dX4, batch, 24, 128);
 
-        // 619. Multiply backward: dR_4 = dMultiply80 ⊙ candidateH4
+        // 519. Multiply backward: dR_4 = dMultiply80 ⊙ candidateH4
         //    then Sigmoid backward: dAdd76 = dR_4 · r_4 · (1 − r_4)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_4 is never stored
         var candidateH4 = ArenaView(2944, batch * 128);
-        var dAdd76 = ArenaView(2816, batch * 128);   // reuses floats of dCandidateX4 (free after step 618)
+        var dAdd76 = ArenaView(2816, batch * 128);   // reuses floats of dCandidateH4 (free after step 515)
         for (int i = 0; i < batch * 128; i++)
             dAdd76[i] = dMultiply80[i] * candidateH4[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_4[i]);
 
-        // 620. Add backward: dResetX4 = dAdd76
-        var dResetX4 = ArenaView(2944, batch * 128);   // reuses floats of candidateH4 (free after step 619)
-        dAdd76.CopyTo(dResetX4);
-
-        // 621. Add backward: dResetH4 = dAdd76
-        var dResetH4 = ArenaView(3200, batch * 128);   // reuses floats of r_4 (free after step 619)
-        dAdd76.CopyTo(dResetH4);
-
-        // 622. Dense "reset.h" backward, weight: dW += dResetH4ᵀ · h4   (W = reset.h.weight, shared: contributions add up)
+        // 520. Dense "reset.h" backward, weight: dW += dResetH4ᵀ · h4   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH4[r, o] · h4[r, i]   (summed over the batch)
+        var dResetH4 = dAdd76;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH4, h4, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 623. Dense "reset.h" backward, input: dH4 += dResetH4 · W
+        // 521. Dense "reset.h" backward, input: dH4 += dResetH4 · W
         //      dH4[r, i] += Σ_o dResetH4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH4, resetHWeight, dH4, batch, 128, 128, accumulate: true);
 
-        // 624. Dense "reset.x" backward, weight: dW += dResetX4ᵀ · x4   (W = reset.x.weight, shared: contributions add up)
+        // 522. Dense "reset.x" backward, weight: dW += dResetX4ᵀ · x4   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX4[r, o] · x4[r, i]   (summed over the batch)
+        var dResetX4 = dAdd76;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX4, x4, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 625. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX4[r, o]   (b = reset.x.bias)
+        // 523. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX4[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX4, dResetXBias, batch, 128, accumulate: true);
 
-        // 626. Dense "reset.x" backward, input: dX4 += dResetX4 · W
+        // 524. Dense "reset.x" backward, input: dX4 += dResetX4 · W
         //      dX4[r, i] += Σ_o dResetX4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX4, resetXWeight, dX4, batch, 24, 128, accumulate: true);
 
-        // 627. Sigmoid backward: dAdd72 = dZ4 · z4 · (1 − z4)   (σ′ = σ·(1 − σ))
-        var dAdd72 = ArenaView(2816, batch * 128);   // reuses floats of dAdd76 (free after step 621)
+        // 525. Sigmoid backward: dAdd72 = dZ4 · z4 · (1 − z4)   (σ′ = σ·(1 − σ))
+        var dAdd72 = ArenaView(2816, batch * 128);   // reuses floats of dAdd76 (free after step 524)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z4, dZ4, dAdd72, accumulate: false);
 
-        // 628. Add backward: dUpdateX4 = dAdd72
-        var dUpdateX4 = ArenaView(2944, batch * 128);   // reuses floats of dResetX4 (free after step 626)
-        dAdd72.CopyTo(dUpdateX4);
-
-        // 629. Add backward: dUpdateH4 = dAdd72
-        var dUpdateH4 = ArenaView(3072, batch * 128);   // reuses floats of z4 (free after step 627)
-        dAdd72.CopyTo(dUpdateH4);
-
-        // 630. Dense "update.h" backward, weight: dW += dUpdateH4ᵀ · h4   (W = update.h.weight, shared: contributions add up)
+        // 526. Dense "update.h" backward, weight: dW += dUpdateH4ᵀ · h4   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH4[r, o] · h4[r, i]   (summed over the batch)
+        var dUpdateH4 = dAdd72;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH4, h4, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 631. Dense "update.h" backward, input: dH4 += dUpdateH4 · W
+        // 527. Dense "update.h" backward, input: dH4 += dUpdateH4 · W
         //      dH4[r, i] += Σ_o dUpdateH4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH4, updateHWeight, dH4, batch, 128, 128, accumulate: true);
 
-        // 632. Dense "update.x" backward, weight: dW += dUpdateX4ᵀ · x4   (W = update.x.weight, shared: contributions add up)
+        // 528. Dense "update.x" backward, weight: dW += dUpdateX4ᵀ · x4   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX4[r, o] · x4[r, i]   (summed over the batch)
+        var dUpdateX4 = dAdd72;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX4, x4, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 633. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX4[r, o]   (b = update.x.bias)
+        // 529. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX4[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX4, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 634. Dense "update.x" backward, input: dX4 += dUpdateX4 · W
+        // 530. Dense "update.x" backward, input: dX4 += dUpdateX4 · W
         //      dX4[r, i] += Σ_o dUpdateX4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX4, updateXWeight, dX4, batch, 24, 128, accumulate: true);
 
-        // 635. Add backward: dMultiply67 = dH4
-        var dMultiply67 = ArenaView(2688, batch * 128);   // reuses floats of h4 (free after step 630)
-        dH4.CopyTo(dMultiply67);
-
-        // 636. Add backward: dMultiply68 = dH4
-        var dMultiply68 = ArenaView(2816, batch * 128);   // reuses floats of dAdd72 (free after step 629)
-        dH4.CopyTo(dMultiply68);
-
-        // 637. Multiply backward: dZ3 = dMultiply68 ⊙ h3
+        // 531. Multiply backward: dZ3 = dMultiply68 ⊙ h3
+        var dMultiply68 = dH4;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h3 = ArenaView(1920, batch * 128);
-        var dZ3 = ArenaView(2944, batch * 128);   // reuses floats of dUpdateX4 (free after step 634)
+        var dZ3 = ArenaView(2688, batch * 128);   // reuses floats of h4 (free after step 526)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply68, h3, dZ3);
 
-        // 638. Multiply backward: dH3 += dMultiply68 ⊙ z3
+        // 532. Multiply backward: dH3 += dMultiply68 ⊙ z3
         var z3 = ArenaView(2304, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply68, z3, dH3);
 
-        // 639. Multiply backward: dAffine66 = dMultiply67 ⊙ candidate3
+        // 533. Multiply backward: dAffine66 = dMultiply67 ⊙ candidate3
         //    then Scale backward: dZ3 += -1·dAffine66
         //    fused: one loop; dAffine66 is never stored
+        var dMultiply67 = dH4;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate3 = ArenaView(2560, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ3[i] += -(dMultiply67[i] * candidate3[i]);
 
-        // 640. Multiply backward: dCandidate3 = dMultiply67 ⊙ affine66
+        // 534. Multiply backward: dCandidate3 = dMultiply67 ⊙ affine66
         //    then Tanh backward: dAdd64 = dCandidate3 · (1 − candidate3²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate3 is never stored
         var affine66 = ArenaView(2048, batch * 128);
-        var dAdd64 = ArenaView(2816, batch * 128);   // reuses floats of dMultiply68 (free after step 638)
+        var dAdd64 = ArenaView(2816, batch * 128);   // reuses floats of dAdd72 (free after step 530)
         for (int i = 0; i < batch * 128; i++)
             dAdd64[i] = dMultiply67[i] * affine66[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate3[i]);
 
-        // 641. Add backward: dCandidateX3 = dAdd64
-        var dCandidateX3 = ArenaView(2048, batch * 128);   // reuses floats of affine66 (free after step 640)
-        dAdd64.CopyTo(dCandidateX3);
-
-        // 642. Add backward: dMultiply63 = dAdd64
-        var dMultiply63 = ArenaView(2560, batch * 128);   // reuses floats of candidate3 (free after step 640)
-        dAdd64.CopyTo(dMultiply63);
-
-        // 643. Multiply backward: dCandidateH3 = dMultiply63 ⊙ r_3
+        // 535. Multiply backward: dCandidateH3 = dMultiply63 ⊙ r_3
+        var dMultiply63 = dAdd64;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_3 = ArenaView(2432, batch * 128);
-        var dCandidateH3 = ArenaView(2688, batch * 128);   // reuses floats of dMultiply67 (free after step 640)
+        var dCandidateH3 = ArenaView(2048, batch * 128);   // reuses floats of affine66 (free after step 534)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply63, r_3, dCandidateH3);
 
-        // 644. Dense "candidate.h" backward, weight: dW += dCandidateH3ᵀ · h3   (W = candidate.h.weight, shared: contributions add up)
+        // 536. Dense "candidate.h" backward, weight: dW += dCandidateH3ᵀ · h3   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH3[r, o] · h3[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH3, h3, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 645. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH3[r, o]   (b = candidate.h.bias)
+        // 537. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH3[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH3, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 646. Dense "candidate.h" backward, input: dH3 += dCandidateH3 · W
+        // 538. Dense "candidate.h" backward, input: dH3 += dCandidateH3 · W
         //      dH3[r, i] += Σ_o dCandidateH3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH3, candidateHWeight, dH3, batch, 128, 128, accumulate: true);
 
-        // 647. Dense "candidate.x" backward, weight: dW += dCandidateX3ᵀ · x3   (W = candidate.x.weight, shared: contributions add up)
+        // 539. Dense "candidate.x" backward, weight: dW += dCandidateX3ᵀ · x3   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX3[r, o] · x3[r, i]   (summed over the batch)
+        var dCandidateX3 = dAdd64;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x3 = ArenaView(432, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX3, x3, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 648. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX3[r, o]   (b = candidate.x.bias)
+        // 540. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX3[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX3, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 649. Dense "candidate.x" backward, input: dX3 = dCandidateX3 · W
+        // 541. Dense "candidate.x" backward, input: dX3 = dCandidateX3 · W
         //      dX3[r, i] = Σ_o dCandidateX3[r, o] · W[o, i]
-        var dX3 = ArenaView(456, batch * 24);   // reuses floats of x4 (free after step 632)
+        var dX3 = ArenaView(456, batch * 24);   // reuses floats of x4 (free after step 528)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX3, candidateXWeight, dX3, batch, 24, 128);
 
-        // 650. Multiply backward: dR_3 = dMultiply63 ⊙ candidateH3
+        // 542. Multiply backward: dR_3 = dMultiply63 ⊙ candidateH3
         //    then Sigmoid backward: dAdd59 = dR_3 · r_3 · (1 − r_3)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_3 is never stored
         var candidateH3 = ArenaView(2176, batch * 128);
-        var dAdd59 = ArenaView(2048, batch * 128);   // reuses floats of dCandidateX3 (free after step 649)
+        var dAdd59 = ArenaView(2048, batch * 128);   // reuses floats of dCandidateH3 (free after step 538)
         for (int i = 0; i < batch * 128; i++)
             dAdd59[i] = dMultiply63[i] * candidateH3[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_3[i]);
 
-        // 651. Add backward: dResetX3 = dAdd59
-        var dResetX3 = ArenaView(2176, batch * 128);   // reuses floats of candidateH3 (free after step 650)
-        dAdd59.CopyTo(dResetX3);
-
-        // 652. Add backward: dResetH3 = dAdd59
-        var dResetH3 = ArenaView(2432, batch * 128);   // reuses floats of r_3 (free after step 650)
-        dAdd59.CopyTo(dResetH3);
-
-        // 653. Dense "reset.h" backward, weight: dW += dResetH3ᵀ · h3   (W = reset.h.weight, shared: contributions add up)
+        // 543. Dense "reset.h" backward, weight: dW += dResetH3ᵀ · h3   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH3[r, o] · h3[r, i]   (summed over the batch)
+        var dResetH3 = dAdd59;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH3, h3, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 654. Dense "reset.h" backward, input: dH3 += dResetH3 · W
+        // 544. Dense "reset.h" backward, input: dH3 += dResetH3 · W
         //      dH3[r, i] += Σ_o dResetH3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH3, resetHWeight, dH3, batch, 128, 128, accumulate: true);
 
-        // 655. Dense "reset.x" backward, weight: dW += dResetX3ᵀ · x3   (W = reset.x.weight, shared: contributions add up)
+        // 545. Dense "reset.x" backward, weight: dW += dResetX3ᵀ · x3   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX3[r, o] · x3[r, i]   (summed over the batch)
+        var dResetX3 = dAdd59;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX3, x3, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 656. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX3[r, o]   (b = reset.x.bias)
+        // 546. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX3[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX3, dResetXBias, batch, 128, accumulate: true);
 
-        // 657. Dense "reset.x" backward, input: dX3 += dResetX3 · W
+        // 547. Dense "reset.x" backward, input: dX3 += dResetX3 · W
         //      dX3[r, i] += Σ_o dResetX3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX3, resetXWeight, dX3, batch, 24, 128, accumulate: true);
 
-        // 658. Sigmoid backward: dAdd55 = dZ3 · z3 · (1 − z3)   (σ′ = σ·(1 − σ))
-        var dAdd55 = ArenaView(2048, batch * 128);   // reuses floats of dAdd59 (free after step 652)
+        // 548. Sigmoid backward: dAdd55 = dZ3 · z3 · (1 − z3)   (σ′ = σ·(1 − σ))
+        var dAdd55 = ArenaView(2048, batch * 128);   // reuses floats of dAdd59 (free after step 547)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z3, dZ3, dAdd55, accumulate: false);
 
-        // 659. Add backward: dUpdateX3 = dAdd55
-        var dUpdateX3 = ArenaView(2176, batch * 128);   // reuses floats of dResetX3 (free after step 657)
-        dAdd55.CopyTo(dUpdateX3);
-
-        // 660. Add backward: dUpdateH3 = dAdd55
-        var dUpdateH3 = ArenaView(2304, batch * 128);   // reuses floats of z3 (free after step 658)
-        dAdd55.CopyTo(dUpdateH3);
-
-        // 661. Dense "update.h" backward, weight: dW += dUpdateH3ᵀ · h3   (W = update.h.weight, shared: contributions add up)
+        // 549. Dense "update.h" backward, weight: dW += dUpdateH3ᵀ · h3   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH3[r, o] · h3[r, i]   (summed over the batch)
+        var dUpdateH3 = dAdd55;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH3, h3, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 662. Dense "update.h" backward, input: dH3 += dUpdateH3 · W
+        // 550. Dense "update.h" backward, input: dH3 += dUpdateH3 · W
         //      dH3[r, i] += Σ_o dUpdateH3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH3, updateHWeight, dH3, batch, 128, 128, accumulate: true);
 
-        // 663. Dense "update.x" backward, weight: dW += dUpdateX3ᵀ · x3   (W = update.x.weight, shared: contributions add up)
+        // 551. Dense "update.x" backward, weight: dW += dUpdateX3ᵀ · x3   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX3[r, o] · x3[r, i]   (summed over the batch)
+        var dUpdateX3 = dAdd55;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX3, x3, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 664. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX3[r, o]   (b = update.x.bias)
+        // 552. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX3[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX3, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 665. Dense "update.x" backward, input: dX3 += dUpdateX3 · W
+        // 553. Dense "update.x" backward, input: dX3 += dUpdateX3 · W
         //      dX3[r, i] += Σ_o dUpdateX3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX3, updateXWeight, dX3, batch, 24, 128, accumulate: true);
 
-        // 666. Add backward: dMultiply50 = dH3
-        var dMultiply50 = ArenaView(1920, batch * 128);   // reuses floats of h3 (free after step 661)
-        dH3.CopyTo(dMultiply50);
-
-        // 667. Add backward: dMultiply51 = dH3
-        var dMultiply51 = ArenaView(2048, batch * 128);   // reuses floats of dAdd55 (free after step 660)
-        dH3.CopyTo(dMultiply51);
-
-        // 668. Multiply backward: dZ2 = dMultiply51 ⊙ h2
+        // 554. Multiply backward: dZ2 = dMultiply51 ⊙ h2
+        var dMultiply51 = dH3;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h2 = ArenaView(1152, batch * 128);
-        var dZ2 = ArenaView(2176, batch * 128);   // reuses floats of dUpdateX3 (free after step 665)
+        var dZ2 = ArenaView(1920, batch * 128);   // reuses floats of h3 (free after step 549)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply51, h2, dZ2);
 
-        // 669. Multiply backward: dH2 += dMultiply51 ⊙ z2
+        // 555. Multiply backward: dH2 += dMultiply51 ⊙ z2
         var z2 = ArenaView(1536, batch * 128);
         global::GraphGen.Kernels.Elementwise.MultiplyAdd(dMultiply51, z2, dH2);
 
-        // 670. Multiply backward: dAffine49 = dMultiply50 ⊙ candidate2
+        // 556. Multiply backward: dAffine49 = dMultiply50 ⊙ candidate2
         //    then Scale backward: dZ2 += -1·dAffine49
         //    fused: one loop; dAffine49 is never stored
+        var dMultiply50 = dH3;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate2 = ArenaView(1792, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dZ2[i] += -(dMultiply50[i] * candidate2[i]);
 
-        // 671. Multiply backward: dCandidate2 = dMultiply50 ⊙ affine49
+        // 557. Multiply backward: dCandidate2 = dMultiply50 ⊙ affine49
         //    then Tanh backward: dAdd47 = dCandidate2 · (1 − candidate2²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate2 is never stored
         var affine49 = ArenaView(1280, batch * 128);
-        var dAdd47 = ArenaView(2048, batch * 128);   // reuses floats of dMultiply51 (free after step 669)
+        var dAdd47 = ArenaView(2048, batch * 128);   // reuses floats of dAdd55 (free after step 553)
         for (int i = 0; i < batch * 128; i++)
             dAdd47[i] = dMultiply50[i] * affine49[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate2[i]);
 
-        // 672. Add backward: dCandidateX2 = dAdd47
-        var dCandidateX2 = ArenaView(1280, batch * 128);   // reuses floats of affine49 (free after step 671)
-        dAdd47.CopyTo(dCandidateX2);
-
-        // 673. Add backward: dMultiply46 = dAdd47
-        var dMultiply46 = ArenaView(1792, batch * 128);   // reuses floats of candidate2 (free after step 671)
-        dAdd47.CopyTo(dMultiply46);
-
-        // 674. Multiply backward: dCandidateH2 = dMultiply46 ⊙ r_2
+        // 558. Multiply backward: dCandidateH2 = dMultiply46 ⊙ r_2
+        var dMultiply46 = dAdd47;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_2 = ArenaView(1664, batch * 128);
-        var dCandidateH2 = ArenaView(1920, batch * 128);   // reuses floats of dMultiply50 (free after step 671)
+        var dCandidateH2 = ArenaView(1280, batch * 128);   // reuses floats of affine49 (free after step 557)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply46, r_2, dCandidateH2);
 
-        // 675. Dense "candidate.h" backward, weight: dW += dCandidateH2ᵀ · h2   (W = candidate.h.weight, shared: contributions add up)
+        // 559. Dense "candidate.h" backward, weight: dW += dCandidateH2ᵀ · h2   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH2[r, o] · h2[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH2, h2, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 676. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH2[r, o]   (b = candidate.h.bias)
+        // 560. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH2[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH2, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 677. Dense "candidate.h" backward, input: dH2 += dCandidateH2 · W
+        // 561. Dense "candidate.h" backward, input: dH2 += dCandidateH2 · W
         //      dH2[r, i] += Σ_o dCandidateH2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH2, candidateHWeight, dH2, batch, 128, 128, accumulate: true);
 
-        // 678. Dense "candidate.x" backward, weight: dW += dCandidateX2ᵀ · x2   (W = candidate.x.weight, shared: contributions add up)
+        // 562. Dense "candidate.x" backward, weight: dW += dCandidateX2ᵀ · x2   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX2[r, o] · x2[r, i]   (summed over the batch)
+        var dCandidateX2 = dAdd47;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x2 = ArenaView(408, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX2, x2, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 679. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX2[r, o]   (b = candidate.x.bias)
+        // 563. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX2[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX2, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 680. Dense "candidate.x" backward, input: dX2 = dCandidateX2 · W
+        // 564. Dense "candidate.x" backward, input: dX2 = dCandidateX2 · W
         //      dX2[r, i] = Σ_o dCandidateX2[r, o] · W[o, i]
-        var dX2 = ArenaView(432, batch * 24);   // reuses floats of x3 (free after step 663)
+        var dX2 = ArenaView(432, batch * 24);   // reuses floats of x3 (free after step 551)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX2, candidateXWeight, dX2, batch, 24, 128);
 
-        // 681. Multiply backward: dR_2 = dMultiply46 ⊙ candidateH2
+        // 565. Multiply backward: dR_2 = dMultiply46 ⊙ candidateH2
         //    then Sigmoid backward: dAdd42 = dR_2 · r_2 · (1 − r_2)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_2 is never stored
         var candidateH2 = ArenaView(1408, batch * 128);
-        var dAdd42 = ArenaView(1280, batch * 128);   // reuses floats of dCandidateX2 (free after step 680)
+        var dAdd42 = ArenaView(1280, batch * 128);   // reuses floats of dCandidateH2 (free after step 561)
         for (int i = 0; i < batch * 128; i++)
             dAdd42[i] = dMultiply46[i] * candidateH2[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_2[i]);
 
-        // 682. Add backward: dResetX2 = dAdd42
-        var dResetX2 = ArenaView(1408, batch * 128);   // reuses floats of candidateH2 (free after step 681)
-        dAdd42.CopyTo(dResetX2);
-
-        // 683. Add backward: dResetH2 = dAdd42
-        var dResetH2 = ArenaView(1664, batch * 128);   // reuses floats of r_2 (free after step 681)
-        dAdd42.CopyTo(dResetH2);
-
-        // 684. Dense "reset.h" backward, weight: dW += dResetH2ᵀ · h2   (W = reset.h.weight, shared: contributions add up)
+        // 566. Dense "reset.h" backward, weight: dW += dResetH2ᵀ · h2   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH2[r, o] · h2[r, i]   (summed over the batch)
+        var dResetH2 = dAdd42;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH2, h2, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 685. Dense "reset.h" backward, input: dH2 += dResetH2 · W
+        // 567. Dense "reset.h" backward, input: dH2 += dResetH2 · W
         //      dH2[r, i] += Σ_o dResetH2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH2, resetHWeight, dH2, batch, 128, 128, accumulate: true);
 
-        // 686. Dense "reset.x" backward, weight: dW += dResetX2ᵀ · x2   (W = reset.x.weight, shared: contributions add up)
+        // 568. Dense "reset.x" backward, weight: dW += dResetX2ᵀ · x2   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX2[r, o] · x2[r, i]   (summed over the batch)
+        var dResetX2 = dAdd42;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX2, x2, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 687. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX2[r, o]   (b = reset.x.bias)
+        // 569. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX2[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX2, dResetXBias, batch, 128, accumulate: true);
 
-        // 688. Dense "reset.x" backward, input: dX2 += dResetX2 · W
+        // 570. Dense "reset.x" backward, input: dX2 += dResetX2 · W
         //      dX2[r, i] += Σ_o dResetX2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX2, resetXWeight, dX2, batch, 24, 128, accumulate: true);
 
-        // 689. Sigmoid backward: dAdd38 = dZ2 · z2 · (1 − z2)   (σ′ = σ·(1 − σ))
-        var dAdd38 = ArenaView(1280, batch * 128);   // reuses floats of dAdd42 (free after step 683)
+        // 571. Sigmoid backward: dAdd38 = dZ2 · z2 · (1 − z2)   (σ′ = σ·(1 − σ))
+        var dAdd38 = ArenaView(1280, batch * 128);   // reuses floats of dAdd42 (free after step 570)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z2, dZ2, dAdd38, accumulate: false);
 
-        // 690. Add backward: dUpdateX2 = dAdd38
-        var dUpdateX2 = ArenaView(1408, batch * 128);   // reuses floats of dResetX2 (free after step 688)
-        dAdd38.CopyTo(dUpdateX2);
-
-        // 691. Add backward: dUpdateH2 = dAdd38
-        var dUpdateH2 = ArenaView(1536, batch * 128);   // reuses floats of z2 (free after step 689)
-        dAdd38.CopyTo(dUpdateH2);
-
-        // 692. Dense "update.h" backward, weight: dW += dUpdateH2ᵀ · h2   (W = update.h.weight, shared: contributions add up)
+        // 572. Dense "update.h" backward, weight: dW += dUpdateH2ᵀ · h2   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH2[r, o] · h2[r, i]   (summed over the batch)
+        var dUpdateH2 = dAdd38;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH2, h2, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 693. Dense "update.h" backward, input: dH2 += dUpdateH2 · W
+        // 573. Dense "update.h" backward, input: dH2 += dUpdateH2 · W
         //      dH2[r, i] += Σ_o dUpdateH2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH2, updateHWeight, dH2, batch, 128, 128, accumulate: true);
 
-        // 694. Dense "update.x" backward, weight: dW += dUpdateX2ᵀ · x2   (W = update.x.weight, shared: contributions add up)
+        // 574. Dense "update.x" backward, weight: dW += dUpdateX2ᵀ · x2   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX2[r, o] · x2[r, i]   (summed over the batch)
+        var dUpdateX2 = dAdd38;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX2, x2, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 695. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX2[r, o]   (b = update.x.bias)
+        // 575. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX2[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX2, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 696. Dense "update.x" backward, input: dX2 += dUpdateX2 · W
+        // 576. Dense "update.x" backward, input: dX2 += dUpdateX2 · W
         //      dX2[r, i] += Σ_o dUpdateX2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX2, updateXWeight, dX2, batch, 24, 128, accumulate: true);
 
-        // 697. Add backward: dMultiply33 = dH2
-        var dMultiply33 = ArenaView(1152, batch * 128);   // reuses floats of h2 (free after step 692)
-        dH2.CopyTo(dMultiply33);
-
-        // 698. Add backward: dMultiply34 = dH2
+        // 577. Add backward: dMultiply34 = dH2
         //    then Multiply backward: dz = dMultiply34 ⊙ h
         //    fused: one loop; dMultiply34 is never stored
         var h = ArenaView(0, batch * 128);
-        var dz = ArenaView(1280, batch * 128);   // reuses floats of dAdd38 (free after step 691)
+        var dz = ArenaView(1152, batch * 128);   // reuses floats of h2 (free after step 572)
         global::GraphGen.Kernels.Elementwise.Multiply(dH2, h, dz);
 
-        // 699. Multiply backward: dAffine32 = dMultiply33 ⊙ candidate
+        // 578. Multiply backward: dAffine32 = dMultiply33 ⊙ candidate
         //    then Scale backward: dz += -1·dAffine32
         //    fused: one loop; dAffine32 is never stored
+        var dMultiply33 = dH2;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate = ArenaView(1024, batch * 128);
         for (int i = 0; i < batch * 128; i++)
             dz[i] += -(dMultiply33[i] * candidate[i]);
 
-        // 700. Multiply backward: dCandidate = dMultiply33 ⊙ affine32
+        // 579. Multiply backward: dCandidate = dMultiply33 ⊙ affine32
         //    then Tanh backward: dAdd30 = dCandidate · (1 − candidate²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate is never stored
         var affine32 = ArenaView(128, batch * 128);
-        var dAdd30 = ArenaView(1408, batch * 128);   // reuses floats of dUpdateX2 (free after step 696)
+        var dAdd30 = ArenaView(1280, batch * 128);   // reuses floats of dAdd38 (free after step 576)
         for (int i = 0; i < batch * 128; i++)
             dAdd30[i] = dMultiply33[i] * affine32[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate[i]);
 
-        // 701. Add backward: dCandidateX = dAdd30
-        var dCandidateX = ArenaView(128, batch * 128);   // reuses floats of affine32 (free after step 700)
-        dAdd30.CopyTo(dCandidateX);
-
-        // 702. Add backward: dMultiply29 = dAdd30
-        var dMultiply29 = ArenaView(1024, batch * 128);   // reuses floats of candidate (free after step 700)
-        dAdd30.CopyTo(dMultiply29);
-
-        // 703. Multiply backward: dCandidateH = dMultiply29 ⊙ r_
+        // 580. Multiply backward: dCandidateH = dMultiply29 ⊙ r_
+        var dMultiply29 = dAdd30;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_ = ArenaView(896, batch * 128);
-        var dCandidateH = ArenaView(1152, batch * 128);   // reuses floats of dMultiply33 (free after step 700)
+        var dCandidateH = ArenaView(128, batch * 128);   // reuses floats of affine32 (free after step 579)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply29, r_, dCandidateH);
 
-        // 704. Dense "candidate.h" backward, weight: dW += dCandidateHᵀ · h   (W = candidate.h.weight, shared: contributions add up)
+        // 581. Dense "candidate.h" backward, weight: dW += dCandidateHᵀ · h   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH[r, o] · h[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH, h, dCandidateHWeight, 128, 128, batch, accumulate: true);
 
-        // 705. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH[r, o]   (b = candidate.h.bias)
+        // 582. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH, dCandidateHBias, batch, 128, accumulate: true);
 
-        // 706. Dense "candidate.x" backward, weight: dW += dCandidateXᵀ · x   (W = candidate.x.weight, shared: contributions add up)
+        // 583. Dense "candidate.x" backward, weight: dW += dCandidateXᵀ · x   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX[r, o] · x[r, i]   (summed over the batch)
+        var dCandidateX = dAdd30;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x = ArenaView(384, batch * 24);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX, x, dCandidateXWeight, 128, 24, batch, accumulate: true);
 
-        // 707. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX[r, o]   (b = candidate.x.bias)
+        // 584. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX, dCandidateXBias, batch, 128, accumulate: true);
 
-        // 708. Dense "candidate.x" backward, input: dx = dCandidateX · W
+        // 585. Dense "candidate.x" backward, input: dx = dCandidateX · W
         //      dx[r, i] = Σ_o dCandidateX[r, o] · W[o, i]
-        var dx = ArenaView(408, batch * 24);   // reuses floats of x2 (free after step 694)
+        var dx = ArenaView(128, batch * 24);   // reuses floats of dCandidateH (free after step 582)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX, candidateXWeight, dx, batch, 24, 128);
 
-        // 709. Multiply backward: dR_ = dMultiply29 ⊙ candidateH
+        // 586. Multiply backward: dR_ = dMultiply29 ⊙ candidateH
         //    then Sigmoid backward: dAdd25 = dR_ · r_ · (1 − r_)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_ is never stored
         var candidateH = ArenaView(256, batch * 128);
-        var dAdd25 = ArenaView(128, batch * 128);   // reuses floats of dCandidateX (free after step 708)
+        var dAdd25 = ArenaView(1024, batch * 128);   // reuses floats of candidate (free after step 579)
         for (int i = 0; i < batch * 128; i++)
             dAdd25[i] = dMultiply29[i] * candidateH[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_[i]);
 
-        // 710. Add backward: dResetX = dAdd25
-        var dResetX = ArenaView(256, batch * 128);   // reuses floats of candidateH (free after step 709)
-        dAdd25.CopyTo(dResetX);
-
-        // 711. Add backward: dResetH = dAdd25
-        var dResetH = ArenaView(896, batch * 128);   // reuses floats of r_ (free after step 709)
-        dAdd25.CopyTo(dResetH);
-
-        // 712. Dense "reset.h" backward, weight: dW += dResetHᵀ · h   (W = reset.h.weight, shared: contributions add up)
+        // 587. Dense "reset.h" backward, weight: dW += dResetHᵀ · h   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH[r, o] · h[r, i]   (summed over the batch)
+        var dResetH = dAdd25;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH, h, dResetHWeight, 128, 128, batch, accumulate: true);
 
-        // 713. Dense "reset.x" backward, weight: dW += dResetXᵀ · x   (W = reset.x.weight, shared: contributions add up)
+        // 588. Dense "reset.x" backward, weight: dW += dResetXᵀ · x   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX[r, o] · x[r, i]   (summed over the batch)
+        var dResetX = dAdd25;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX, x, dResetXWeight, 128, 24, batch, accumulate: true);
 
-        // 714. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX[r, o]   (b = reset.x.bias)
+        // 589. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX, dResetXBias, batch, 128, accumulate: true);
 
-        // 715. Dense "reset.x" backward, input: dx += dResetX · W
+        // 590. Dense "reset.x" backward, input: dx += dResetX · W
         //      dx[r, i] += Σ_o dResetX[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX, resetXWeight, dx, batch, 24, 128, accumulate: true);
 
-        // 716. Sigmoid backward: dAdd21 = dz · z · (1 − z)   (σ′ = σ·(1 − σ))
+        // 591. Sigmoid backward: dAdd21 = dz · z · (1 − z)   (σ′ = σ·(1 − σ))
         var z = ArenaView(768, batch * 128);
-        var dAdd21 = ArenaView(128, batch * 128);   // reuses floats of dAdd25 (free after step 711)
+        var dAdd21 = ArenaView(152, batch * 128);   // reuses floats of candidateH (free after step 586)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z, dz, dAdd21, accumulate: false);
 
-        // 717. Add backward: dUpdateX = dAdd21
-        var dUpdateX = ArenaView(256, batch * 128);   // reuses floats of dResetX (free after step 715)
-        dAdd21.CopyTo(dUpdateX);
-
-        // 718. Add backward: dUpdateH = dAdd21
-        var dUpdateH = ArenaView(768, batch * 128);   // reuses floats of z (free after step 716)
-        dAdd21.CopyTo(dUpdateH);
-
-        // 719. Dense "update.h" backward, weight: dW += dUpdateHᵀ · h   (W = update.h.weight, shared: contributions add up)
+        // 592. Dense "update.h" backward, weight: dW += dUpdateHᵀ · h   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH[r, o] · h[r, i]   (summed over the batch)
+        var dUpdateH = dAdd21;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH, h, dUpdateHWeight, 128, 128, batch, accumulate: true);
 
-        // 720. Dense "update.x" backward, weight: dW += dUpdateXᵀ · x   (W = update.x.weight, shared: contributions add up)
+        // 593. Dense "update.x" backward, weight: dW += dUpdateXᵀ · x   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX[r, o] · x[r, i]   (summed over the batch)
+        var dUpdateX = dAdd21;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX, x, dUpdateXWeight, 128, 24, batch, accumulate: true);
 
-        // 721. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX[r, o]   (b = update.x.bias)
+        // 594. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX, dUpdateXBias, batch, 128, accumulate: true);
 
-        // 722. Dense "update.x" backward, input: dx += dUpdateX · W
+        // 595. Dense "update.x" backward, input: dx += dUpdateX · W
         //      dx[r, i] += Σ_o dUpdateX[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX, updateXWeight, dx, batch, 24, 128, accumulate: true);
 
-        // 723. dEmbed = 0: the ops below each add to a slice of it
-        var dEmbed = ArenaView(0, batch * 384);   // reuses floats of dUpdateX (free after step 722)
+        // 596. dEmbed = 0: the ops below each add to a slice of it
+        var dEmbed = ArenaView(768, batch * 384);   // reuses floats of z (free after step 591)
         dEmbed.Clear();
 
-        // 724. Unstack backward: dEmbed[15] += dX16
+        // 597. Unstack backward: dEmbed[15] += dX16
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 360 + j] += dX16[r * 24 + j];
         }
 
-        // 725. Unstack backward: dEmbed[14] += dX15
+        // 598. Unstack backward: dEmbed[14] += dX15
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 336 + j] += dX15[r * 24 + j];
         }
 
-        // 726. Unstack backward: dEmbed[13] += dX14
+        // 599. Unstack backward: dEmbed[13] += dX14
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 312 + j] += dX14[r * 24 + j];
         }
 
-        // 727. Unstack backward: dEmbed[12] += dX13
+        // 600. Unstack backward: dEmbed[12] += dX13
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 288 + j] += dX13[r * 24 + j];
         }
 
-        // 728. Unstack backward: dEmbed[11] += dX12
+        // 601. Unstack backward: dEmbed[11] += dX12
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 264 + j] += dX12[r * 24 + j];
         }
 
-        // 729. Unstack backward: dEmbed[10] += dX11
+        // 602. Unstack backward: dEmbed[10] += dX11
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 240 + j] += dX11[r * 24 + j];
         }
 
-        // 730. Unstack backward: dEmbed[9] += dX10
+        // 603. Unstack backward: dEmbed[9] += dX10
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 216 + j] += dX10[r * 24 + j];
         }
 
-        // 731. Unstack backward: dEmbed[8] += dX9
+        // 604. Unstack backward: dEmbed[8] += dX9
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 192 + j] += dX9[r * 24 + j];
         }
 
-        // 732. Unstack backward: dEmbed[7] += dX8
+        // 605. Unstack backward: dEmbed[7] += dX8
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 168 + j] += dX8[r * 24 + j];
         }
 
-        // 733. Unstack backward: dEmbed[6] += dX7
+        // 606. Unstack backward: dEmbed[6] += dX7
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 144 + j] += dX7[r * 24 + j];
         }
 
-        // 734. Unstack backward: dEmbed[5] += dX6
+        // 607. Unstack backward: dEmbed[5] += dX6
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 120 + j] += dX6[r * 24 + j];
         }
 
-        // 735. Unstack backward: dEmbed[4] += dX5
+        // 608. Unstack backward: dEmbed[4] += dX5
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 96 + j] += dX5[r * 24 + j];
         }
 
-        // 736. Unstack backward: dEmbed[3] += dX4
+        // 609. Unstack backward: dEmbed[3] += dX4
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 72 + j] += dX4[r * 24 + j];
         }
 
-        // 737. Unstack backward: dEmbed[2] += dX3
+        // 610. Unstack backward: dEmbed[2] += dX3
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 48 + j] += dX3[r * 24 + j];
         }
 
-        // 738. Unstack backward: dEmbed[1] += dX2
+        // 611. Unstack backward: dEmbed[1] += dX2
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + 24 + j] += dX2[r * 24 + j];
         }
 
-        // 739. Unstack backward: dEmbed[0] += dx
+        // 612. Unstack backward: dEmbed[0] += dx
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 24; j++)
                 dEmbed[r * 384 + j] += dx[r * 24 + j];
         }
 
-        // 740. Embedding backward: dW[ids[t]] += dEmbed[t]   (only the rows of the tokens seen get a gradient)
+        // 613. Embedding backward: dW[ids[t]] += dEmbed[t]   (only the rows of the tokens seen get a gradient)
         var dEmbedWeight = GradientView(0, 768);
         global::GraphGen.Kernels.Embedding.Backward(ids, dEmbed, dEmbedWeight, 32, 24, accumulate: false);
     }

@@ -22,33 +22,33 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
     //   fc3.bias    [10]         26624      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 772 floats. Steps are numbered in training order: forward 1–7, loss 8, backward 9–18.
+    //   One arena of capacity × 664 floats. Steps are numbered in training order: forward 1–7, loss 8, backward 9–18.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer     holds                     floats/sample  offset  live (steps)
     //   fc1        Dense "fc1" output                  128       0  1–16
     //   ln1        LayerNorm "ln1" output              128     128  2–3
-    //   ln1Mean    saved by LayerNorm "ln1"              1     256  2–16
-    //   ln1InvStd  saved by LayerNorm "ln1"              1     257  2–16
-    //   h1         Relu output                         128     258  3–15
+    //   ln1Mean    saved by LayerNorm "ln1"              1     660  2–16
+    //   ln1InvStd  saved by LayerNorm "ln1"              1     661  2–16
+    //   h1         Relu output                         128     256  3–15
     //   fc2        Dense "fc2" output                  128     128  4–12
-    //   ln2        LayerNorm "ln2" output              128     386  5–6
-    //   ln2Mean    saved by LayerNorm "ln2"              1     514  5–12
-    //   ln2InvStd  saved by LayerNorm "ln2"              1     515  5–12
-    //   h2         Relu output                         128     516  6–11
-    //   fc3        Dense "fc3" output                   10     386  7–end
-    //   dFc3       dLoss/dfc3                           10     396  8–11
-    //   dLn2       dLoss/dln2                          128     644  11–12
-    //   dFc2       dLoss/dfc2                          128     516  12–15
+    //   ln2        LayerNorm "ln2" output              128     384  5–6
+    //   ln2Mean    saved by LayerNorm "ln2"              1     662  5–12
+    //   ln2InvStd  saved by LayerNorm "ln2"              1     663  5–12
+    //   h2         Relu output                         128     512  6–11
+    //   fc3        Dense "fc3" output                   10     640  7–end
+    //   dFc3       dLoss/dfc3                           10     650  8–11
+    //   dLn2       dLoss/dln2                          128     384  11–12
+    //   dFc2       dLoss/dfc2                          128     512  12–15
     //   dLn1       dLoss/dln1                          128     128  15–16
-    //   dFc1       dLoss/dfc1                          128     258  16–18
-    //   Sharing saves 532 of 1304 floats per sample (41%).
+    //   dFc1       dLoss/dfc1                          128     256  16–18
+    //   Sharing saves 640 of 1304 floats per sample (49%).
     /// <summary>What LayerNormNet is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "LayerNormNet",
         InputShape = [64],
         OutputSizes = [10],
-        Outputs = [new(386, 10)],
+        Outputs = [new(640, 10)],
         TargetSize = 1,
         ClassCount = 10,
         Parameters = new(
@@ -74,7 +74,7 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
             new("h2", "Relu", [128]),
             new("fc3", "Dense \"fc3\"", [10]),
         ],
-        ArenaWidth = 772,
+        ArenaWidth = 664,
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -99,13 +99,13 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         var ln1Weight = ParameterView(8320, 128);
         var ln1Bias = ParameterView(8448, 128);
         var ln1 = ArenaView(128, batch * 128);
-        var ln1Mean = ArenaView(256, batch);
-        var ln1InvStd = ArenaView(257, batch);
+        var ln1Mean = ArenaView(660, batch);
+        var ln1InvStd = ArenaView(661, batch);
         global::GraphGen.Kernels.LayerNorm.Forward(batch, 128, fc1, ln1Weight, ln1Bias, ln1, ln1Mean, ln1InvStd, 1e-05f);
         Observe(1, ln1, batch);
 
         // 3. Relu: h1 = max(ln1, 0)
-        var h1 = ArenaView(258, batch * 128);
+        var h1 = ArenaView(256, batch * 128);
         global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), ln1, h1);
         Observe(2, h1, batch);
 
@@ -122,14 +122,14 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //      μ and 1/√(σ² + ε) of each row are kept in ln2Mean and ln2InvStd for the backward pass
         var ln2Weight = ParameterView(25088, 128);
         var ln2Bias = ParameterView(25216, 128);
-        var ln2 = ArenaView(386, batch * 128);
-        var ln2Mean = ArenaView(514, batch);
-        var ln2InvStd = ArenaView(515, batch);
+        var ln2 = ArenaView(384, batch * 128);
+        var ln2Mean = ArenaView(662, batch);
+        var ln2InvStd = ArenaView(663, batch);
         global::GraphGen.Kernels.LayerNorm.Forward(batch, 128, fc2, ln2Weight, ln2Bias, ln2, ln2Mean, ln2InvStd, 1e-05f);
         Observe(4, ln2, batch);
 
         // 6. Relu: h2 = max(ln2, 0)
-        var h2 = ArenaView(516, batch * 128);
+        var h2 = ArenaView(512, batch * 128);
         global::GraphGen.Kernels.Activations.Forward(new global::GraphGen.Kernels.Relu(), ln2, h2);
         Observe(5, h2, batch);
 
@@ -138,7 +138,7 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //      W = fc3.weight [10, 128], b = fc3.bias [10]
         var fc3Weight = ParameterView(25344, 1280);
         var fc3Bias = ParameterView(26624, 10);
-        var fc3 = ArenaView(386, batch * 10);   // reuses floats of ln2 (free after step 6)
+        var fc3 = ArenaView(640, batch * 10);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(h2, fc3Weight, fc3, batch, 10, 128, bias: fc3Bias);
         Observe(6, fc3, batch);
     }
@@ -149,8 +149,8 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         // 8. SoftmaxCrossEntropy(fc3, digit), N = B
         //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
         //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
-        var fc3 = ArenaView(386, batch * 10);
-        var dFc3 = ArenaView(396, batch * 10);
+        var fc3 = ArenaView(640, batch * 10);
+        var dFc3 = ArenaView(650, batch * 10);
         float term0 = global::GraphGen.Kernels.Losses.SoftmaxCrossEntropy(fc3, digit, withGradient ? dFc3 : default, batch, 10);
 
         return term0;
@@ -164,8 +164,8 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
     {
         // 9. Dense "fc3" backward, weight: dW = dFc3ᵀ · h2   (W = fc3.weight)
         //      dW[o, i] = Σ_r dFc3[r, o] · h2[r, i]   (summed over the batch)
-        var dFc3 = ArenaView(396, batch * 10);
-        var h2 = ArenaView(516, batch * 128);
+        var dFc3 = ArenaView(650, batch * 10);
+        var h2 = ArenaView(512, batch * 128);
         var dFc3Weight = GradientView(25344, 1280);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc3, h2, dFc3Weight, 10, 128, batch);
 
@@ -178,23 +178,23 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //    then Relu backward: dLn2 = dH2 where h2 > 0, else 0   (ReLU′ is 1 for positive inputs and 0 otherwise)
         //    fused: Relu′ is applied in the GEMM epilogue, so dH2 is never stored
         var fc3Weight = ParameterView(25344, 1280);
-        var dLn2 = ArenaView(644, batch * 128);
+        var dLn2 = ArenaView(384, batch * 128);
         global::GraphGen.Kernels.Gemm.Multiply(dFc3, fc3Weight, dLn2, batch, 128, 10, new global::GraphGen.Kernels.Relu(), derivativeSource: h2);
 
         // 12. LayerNorm backward: with x̂ = (fc2 − μ)·invstd and N values per row,
         //      dFc2 = γ·invstd/N · (N·dLn2 − ΣdLn2 − x̂·Σ(dLn2·x̂)),  dγ = Σ dLn2·x̂,  dβ = Σ dLn2
         var fc2 = ArenaView(128, batch * 128);
         var ln2Weight = ParameterView(25088, 128);
-        var ln2Mean = ArenaView(514, batch);
-        var ln2InvStd = ArenaView(515, batch);
-        var dFc2 = ArenaView(516, batch * 128);   // reuses floats of h2 (free after step 11)
+        var ln2Mean = ArenaView(662, batch);
+        var ln2InvStd = ArenaView(663, batch);
+        var dFc2 = ArenaView(512, batch * 128);   // reuses floats of h2 (free after step 11)
         var dLn2Weight = GradientView(25088, 128);
         var dLn2Bias = GradientView(25216, 128);
         global::GraphGen.Kernels.LayerNorm.Backward(batch, 128, dLn2, fc2, ln2Weight, ln2Mean, ln2InvStd, dFc2, dLn2Weight, dLn2Bias, accumulate: false);
 
         // 13. Dense "fc2" backward, weight: dW = dFc2ᵀ · h1   (W = fc2.weight)
         //      dW[o, i] = Σ_r dFc2[r, o] · h1[r, i]   (summed over the batch)
-        var h1 = ArenaView(258, batch * 128);
+        var h1 = ArenaView(256, batch * 128);
         var dFc2Weight = GradientView(8576, 16384);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dFc2, h1, dFc2Weight, 128, 128, batch);
 
@@ -214,9 +214,9 @@ partial class LayerNormNet : global::GraphGen.TrainableNetwork<int>, global::Gra
         //      dFc1 = γ·invstd/N · (N·dLn1 − ΣdLn1 − x̂·Σ(dLn1·x̂)),  dγ = Σ dLn1·x̂,  dβ = Σ dLn1
         var fc1 = ArenaView(0, batch * 128);
         var ln1Weight = ParameterView(8320, 128);
-        var ln1Mean = ArenaView(256, batch);
-        var ln1InvStd = ArenaView(257, batch);
-        var dFc1 = ArenaView(258, batch * 128);   // reuses floats of h1 (free after step 15)
+        var ln1Mean = ArenaView(660, batch);
+        var ln1InvStd = ArenaView(661, batch);
+        var dFc1 = ArenaView(256, batch * 128);   // reuses floats of h1 (free after step 15)
         var dLn1Weight = GradientView(8320, 128);
         var dLn1Bias = GradientView(8448, 128);
         global::GraphGen.Kernels.LayerNorm.Backward(batch, 128, dLn1, fc1, ln1Weight, ln1Mean, ln1InvStd, dFc1, dLn1Weight, dLn1Bias, accumulate: false);

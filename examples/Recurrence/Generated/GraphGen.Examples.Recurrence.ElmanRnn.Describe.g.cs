@@ -605,944 +605,832 @@ partial class ElmanRnn : global::GraphGen.Onnx.IOnnxExportable
           n16 [label="select16\nUnstack  [B, 4]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n18 [label="input\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n19 [label="recurrent\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n20 [label="add20\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n22 [label="input2\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n23 [label="recurrent2\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n24 [label="add24\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n26 [label="input3\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n27 [label="recurrent3\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n28 [label="add28\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n30 [label="input4\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n31 [label="recurrent4\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n32 [label="add32\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n34 [label="input5\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n35 [label="recurrent5\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n36 [label="add36\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n38 [label="input6\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n39 [label="recurrent6\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n40 [label="add40\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n42 [label="input7\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n43 [label="recurrent7\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n44 [label="add44\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n46 [label="input8\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n47 [label="recurrent8\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n48 [label="add48\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n50 [label="input9\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n51 [label="recurrent9\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n52 [label="add52\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n54 [label="input10\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n55 [label="recurrent10\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n56 [label="add56\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n58 [label="input11\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n59 [label="recurrent11\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n60 [label="add60\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n62 [label="input12\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n63 [label="recurrent12\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n64 [label="add64\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n66 [label="input13\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n67 [label="recurrent13\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n68 [label="add68\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n70 [label="input14\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n71 [label="recurrent14\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n72 [label="add72\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n74 [label="input15\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n75 [label="recurrent15\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n76 [label="add76\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n78 [label="input16\nDense \"input\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n79 [label="recurrent16\nDense \"recurrent\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n80 [label="add80\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n82 [label="output\nDense \"output\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n84 [label="softmaxCrossEntropy84\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="67. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
           s1 [label="68. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
           s2 [label="69. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
           s3 [label="70. dense output dx + Tanh backward\n→ dAdd80", fillcolor="#fff1dc"];
-          s4 [label="71. Add backward\n→ dInput16", fillcolor="#fff1dc"];
-          s5 [label="72. Add backward\n→ dRecurrent16", fillcolor="#fff1dc"];
-          s6 [label="73. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s7 [label="74. dense recurrent dx + Tanh backward\n→ dAdd76", fillcolor="#fff1dc"];
-          s8 [label="75. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s9 [label="76. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s10 [label="77. dense input dx\n→ dSelect16", fillcolor="#fff1dc"];
-          s11 [label="78. Add backward\n→ dInput15", fillcolor="#fff1dc"];
-          s12 [label="79. Add backward\n→ dRecurrent15", fillcolor="#fff1dc"];
-          s13 [label="80. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s14 [label="81. dense recurrent dx + Tanh backward\n→ dAdd72", fillcolor="#fff1dc"];
-          s15 [label="82. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s16 [label="83. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s17 [label="84. dense input dx\n→ dSelect15", fillcolor="#fff1dc"];
-          s18 [label="85. Add backward\n→ dInput14", fillcolor="#fff1dc"];
-          s19 [label="86. Add backward\n→ dRecurrent14", fillcolor="#fff1dc"];
-          s20 [label="87. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s21 [label="88. dense recurrent dx + Tanh backward\n→ dAdd68", fillcolor="#fff1dc"];
-          s22 [label="89. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s23 [label="90. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s24 [label="91. dense input dx\n→ dSelect14", fillcolor="#fff1dc"];
-          s25 [label="92. Add backward\n→ dInput13", fillcolor="#fff1dc"];
-          s26 [label="93. Add backward\n→ dRecurrent13", fillcolor="#fff1dc"];
-          s27 [label="94. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s28 [label="95. dense recurrent dx + Tanh backward\n→ dAdd64", fillcolor="#fff1dc"];
-          s29 [label="96. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s30 [label="97. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s31 [label="98. dense input dx\n→ dSelect13", fillcolor="#fff1dc"];
-          s32 [label="99. Add backward\n→ dInput12", fillcolor="#fff1dc"];
-          s33 [label="100. Add backward\n→ dRecurrent12", fillcolor="#fff1dc"];
+          s4 [label="71. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s5 [label="72. dense recurrent dx + Tanh backward\n→ dAdd76", fillcolor="#fff1dc"];
+          s6 [label="73. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s7 [label="74. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s8 [label="75. dense input dx\n→ dSelect16", fillcolor="#fff1dc"];
+          s9 [label="76. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s10 [label="77. dense recurrent dx + Tanh backward\n→ dAdd72", fillcolor="#fff1dc"];
+          s11 [label="78. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s12 [label="79. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s13 [label="80. dense input dx\n→ dSelect15", fillcolor="#fff1dc"];
+          s14 [label="81. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s15 [label="82. dense recurrent dx + Tanh backward\n→ dAdd68", fillcolor="#fff1dc"];
+          s16 [label="83. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s17 [label="84. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s18 [label="85. dense input dx\n→ dSelect14", fillcolor="#fff1dc"];
+          s19 [label="86. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s20 [label="87. dense recurrent dx + Tanh backward\n→ dAdd64", fillcolor="#fff1dc"];
+          s21 [label="88. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s22 [label="89. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s23 [label="90. dense input dx\n→ dSelect13", fillcolor="#fff1dc"];
+          s24 [label="91. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s25 [label="92. dense recurrent dx + Tanh backward\n→ dAdd60", fillcolor="#fff1dc"];
+          s26 [label="93. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s27 [label="94. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s28 [label="95. dense input dx\n→ dSelect12", fillcolor="#fff1dc"];
+          s29 [label="96. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s30 [label="97. dense recurrent dx + Tanh backward\n→ dAdd56", fillcolor="#fff1dc"];
+          s31 [label="98. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s32 [label="99. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s33 [label="100. dense input dx\n→ dSelect11", fillcolor="#fff1dc"];
           s34 [label="101. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s35 [label="102. dense recurrent dx + Tanh backward\n→ dAdd60", fillcolor="#fff1dc"];
+          s35 [label="102. dense recurrent dx + Tanh backward\n→ dAdd52", fillcolor="#fff1dc"];
           s36 [label="103. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
           s37 [label="104. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s38 [label="105. dense input dx\n→ dSelect12", fillcolor="#fff1dc"];
-          s39 [label="106. Add backward\n→ dInput11", fillcolor="#fff1dc"];
-          s40 [label="107. Add backward\n→ dRecurrent11", fillcolor="#fff1dc"];
-          s41 [label="108. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s42 [label="109. dense recurrent dx + Tanh backward\n→ dAdd56", fillcolor="#fff1dc"];
-          s43 [label="110. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s44 [label="111. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s45 [label="112. dense input dx\n→ dSelect11", fillcolor="#fff1dc"];
-          s46 [label="113. Add backward\n→ dInput10", fillcolor="#fff1dc"];
-          s47 [label="114. Add backward\n→ dRecurrent10", fillcolor="#fff1dc"];
-          s48 [label="115. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s49 [label="116. dense recurrent dx + Tanh backward\n→ dAdd52", fillcolor="#fff1dc"];
-          s50 [label="117. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s51 [label="118. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s52 [label="119. dense input dx\n→ dSelect10", fillcolor="#fff1dc"];
-          s53 [label="120. Add backward\n→ dInput9", fillcolor="#fff1dc"];
-          s54 [label="121. Add backward\n→ dRecurrent9", fillcolor="#fff1dc"];
-          s55 [label="122. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s56 [label="123. dense recurrent dx + Tanh backward\n→ dAdd48", fillcolor="#fff1dc"];
-          s57 [label="124. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s58 [label="125. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s59 [label="126. dense input dx\n→ dSelect9", fillcolor="#fff1dc"];
-          s60 [label="127. Add backward\n→ dInput8", fillcolor="#fff1dc"];
-          s61 [label="128. Add backward\n→ dRecurrent8", fillcolor="#fff1dc"];
-          s62 [label="129. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s63 [label="130. dense recurrent dx + Tanh backward\n→ dAdd44", fillcolor="#fff1dc"];
-          s64 [label="131. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s65 [label="132. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s66 [label="133. dense input dx\n→ dSelect8", fillcolor="#fff1dc"];
-          s67 [label="134. Add backward\n→ dInput7", fillcolor="#fff1dc"];
-          s68 [label="135. Add backward\n→ dRecurrent7", fillcolor="#fff1dc"];
+          s38 [label="105. dense input dx\n→ dSelect10", fillcolor="#fff1dc"];
+          s39 [label="106. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s40 [label="107. dense recurrent dx + Tanh backward\n→ dAdd48", fillcolor="#fff1dc"];
+          s41 [label="108. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s42 [label="109. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s43 [label="110. dense input dx\n→ dSelect9", fillcolor="#fff1dc"];
+          s44 [label="111. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s45 [label="112. dense recurrent dx + Tanh backward\n→ dAdd44", fillcolor="#fff1dc"];
+          s46 [label="113. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s47 [label="114. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s48 [label="115. dense input dx\n→ dSelect8", fillcolor="#fff1dc"];
+          s49 [label="116. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s50 [label="117. dense recurrent dx + Tanh backward\n→ dAdd40", fillcolor="#fff1dc"];
+          s51 [label="118. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s52 [label="119. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s53 [label="120. dense input dx\n→ dSelect7", fillcolor="#fff1dc"];
+          s54 [label="121. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s55 [label="122. dense recurrent dx + Tanh backward\n→ dAdd36", fillcolor="#fff1dc"];
+          s56 [label="123. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s57 [label="124. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s58 [label="125. dense input dx\n→ dSelect6", fillcolor="#fff1dc"];
+          s59 [label="126. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s60 [label="127. dense recurrent dx + Tanh backward\n→ dAdd32", fillcolor="#fff1dc"];
+          s61 [label="128. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s62 [label="129. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s63 [label="130. dense input dx\n→ dSelect5", fillcolor="#fff1dc"];
+          s64 [label="131. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s65 [label="132. dense recurrent dx + Tanh backward\n→ dAdd28", fillcolor="#fff1dc"];
+          s66 [label="133. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s67 [label="134. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s68 [label="135. dense input dx\n→ dSelect4", fillcolor="#fff1dc"];
           s69 [label="136. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s70 [label="137. dense recurrent dx + Tanh backward\n→ dAdd40", fillcolor="#fff1dc"];
+          s70 [label="137. dense recurrent dx + Tanh backward\n→ dAdd24", fillcolor="#fff1dc"];
           s71 [label="138. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
           s72 [label="139. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s73 [label="140. dense input dx\n→ dSelect7", fillcolor="#fff1dc"];
-          s74 [label="141. Add backward\n→ dInput6", fillcolor="#fff1dc"];
-          s75 [label="142. Add backward\n→ dRecurrent6", fillcolor="#fff1dc"];
-          s76 [label="143. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s77 [label="144. dense recurrent dx + Tanh backward\n→ dAdd36", fillcolor="#fff1dc"];
-          s78 [label="145. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s79 [label="146. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s80 [label="147. dense input dx\n→ dSelect6", fillcolor="#fff1dc"];
-          s81 [label="148. Add backward\n→ dInput5", fillcolor="#fff1dc"];
-          s82 [label="149. Add backward\n→ dRecurrent5", fillcolor="#fff1dc"];
-          s83 [label="150. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s84 [label="151. dense recurrent dx + Tanh backward\n→ dAdd32", fillcolor="#fff1dc"];
-          s85 [label="152. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s86 [label="153. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s87 [label="154. dense input dx\n→ dSelect5", fillcolor="#fff1dc"];
-          s88 [label="155. Add backward\n→ dInput4", fillcolor="#fff1dc"];
-          s89 [label="156. Add backward\n→ dRecurrent4", fillcolor="#fff1dc"];
-          s90 [label="157. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s91 [label="158. dense recurrent dx + Tanh backward\n→ dAdd28", fillcolor="#fff1dc"];
-          s92 [label="159. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s93 [label="160. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s94 [label="161. dense input dx\n→ dSelect4", fillcolor="#fff1dc"];
-          s95 [label="162. Add backward\n→ dInput3", fillcolor="#fff1dc"];
-          s96 [label="163. Add backward\n→ dRecurrent3", fillcolor="#fff1dc"];
-          s97 [label="164. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s98 [label="165. dense recurrent dx + Tanh backward\n→ dAdd24", fillcolor="#fff1dc"];
-          s99 [label="166. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s100 [label="167. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s101 [label="168. dense input dx\n→ dSelect3", fillcolor="#fff1dc"];
-          s102 [label="169. Add backward\n→ dInput2", fillcolor="#fff1dc"];
-          s103 [label="170. Add backward\n→ dRecurrent2", fillcolor="#fff1dc"];
-          s104 [label="171. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s105 [label="172. dense recurrent dx + Tanh backward\n→ dAdd20", fillcolor="#fff1dc"];
-          s106 [label="173. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s107 [label="174. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s108 [label="175. dense input dx\n→ dSelect2", fillcolor="#fff1dc"];
-          s109 [label="176. Add backward\n→ dInput", fillcolor="#fff1dc"];
-          s110 [label="177. Add backward\n→ dRecurrent", fillcolor="#fff1dc"];
-          s111 [label="178. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
-          s112 [label="179. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
-          s113 [label="180. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
-          s114 [label="181. dense input dx\n→ dSelect1", fillcolor="#fff1dc"];
-          s115 [label="182. clear dPixels\n→ dPixels", fillcolor="#fff1dc"];
-          s116 [label="183. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s117 [label="184. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s118 [label="185. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s119 [label="186. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s120 [label="187. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s121 [label="188. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s122 [label="189. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s123 [label="190. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s124 [label="191. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s125 [label="192. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s126 [label="193. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s127 [label="194. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s128 [label="195. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s129 [label="196. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s130 [label="197. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s131 [label="198. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s73 [label="140. dense input dx\n→ dSelect3", fillcolor="#fff1dc"];
+          s74 [label="141. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s75 [label="142. dense recurrent dx + Tanh backward\n→ dAdd20", fillcolor="#fff1dc"];
+          s76 [label="143. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s77 [label="144. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s78 [label="145. dense input dx\n→ dSelect2", fillcolor="#fff1dc"];
+          s79 [label="146. dense recurrent dW\n→ dRecurrentWeight", fillcolor="#fff1dc"];
+          s80 [label="147. dense input dW\n→ dInputWeight", fillcolor="#fff1dc"];
+          s81 [label="148. dense input db\n→ dInputBias", fillcolor="#fff1dc"];
+          s82 [label="149. dense input dx\n→ dSelect1", fillcolor="#fff1dc"];
+          s83 [label="150. clear dPixels\n→ dPixels", fillcolor="#fff1dc"];
+          s84 [label="151. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s85 [label="152. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s86 [label="153. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s87 [label="154. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s88 [label="155. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s89 [label="156. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s90 [label="157. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s91 [label="158. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s92 [label="159. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s93 [label="160. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s94 [label="161. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s95 [label="162. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s96 [label="163. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s97 [label="164. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s98 [label="165. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s99 [label="166. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
           s0 -> s1 [label="dOutput"];
           s0 -> s2 [label="dOutput"];
           s0 -> s3 [label="dOutput"];
-          s3 -> s4 [label="dAdd80"];
-          s3 -> s5 [label="dAdd80"];
-          s5 -> s6 [label="dRecurrent16"];
-          s5 -> s7 [label="dRecurrent16"];
-          s4 -> s8 [label="dInput16"];
-          s4 -> s9 [label="dInput16"];
-          s4 -> s10 [label="dInput16"];
-          s7 -> s11 [label="dAdd76"];
-          s7 -> s12 [label="dAdd76"];
-          s12 -> s13 [label="dRecurrent15"];
-          s6 -> s13 [label="dRecurrentWeight"];
-          s12 -> s14 [label="dRecurrent15"];
-          s11 -> s15 [label="dInput15"];
-          s8 -> s15 [label="dInputWeight"];
-          s11 -> s16 [label="dInput15"];
-          s9 -> s16 [label="dInputBias"];
-          s11 -> s17 [label="dInput15"];
-          s14 -> s18 [label="dAdd72"];
-          s14 -> s19 [label="dAdd72"];
-          s19 -> s20 [label="dRecurrent14"];
-          s6 -> s20 [label="dRecurrentWeight"];
-          s13 -> s20 [label="dRecurrentWeight"];
-          s19 -> s21 [label="dRecurrent14"];
-          s18 -> s22 [label="dInput14"];
-          s8 -> s22 [label="dInputWeight"];
-          s15 -> s22 [label="dInputWeight"];
-          s18 -> s23 [label="dInput14"];
-          s9 -> s23 [label="dInputBias"];
-          s16 -> s23 [label="dInputBias"];
-          s18 -> s24 [label="dInput14"];
-          s21 -> s25 [label="dAdd68"];
-          s21 -> s26 [label="dAdd68"];
-          s26 -> s27 [label="dRecurrent13"];
-          s6 -> s27 [label="dRecurrentWeight"];
-          s13 -> s27 [label="dRecurrentWeight"];
-          s20 -> s27 [label="dRecurrentWeight"];
-          s26 -> s28 [label="dRecurrent13"];
-          s25 -> s29 [label="dInput13"];
-          s8 -> s29 [label="dInputWeight"];
-          s15 -> s29 [label="dInputWeight"];
-          s22 -> s29 [label="dInputWeight"];
-          s25 -> s30 [label="dInput13"];
-          s9 -> s30 [label="dInputBias"];
-          s16 -> s30 [label="dInputBias"];
-          s23 -> s30 [label="dInputBias"];
-          s25 -> s31 [label="dInput13"];
-          s28 -> s32 [label="dAdd64"];
-          s28 -> s33 [label="dAdd64"];
-          s33 -> s34 [label="dRecurrent12"];
-          s6 -> s34 [label="dRecurrentWeight"];
-          s13 -> s34 [label="dRecurrentWeight"];
-          s20 -> s34 [label="dRecurrentWeight"];
-          s27 -> s34 [label="dRecurrentWeight"];
-          s33 -> s35 [label="dRecurrent12"];
-          s32 -> s36 [label="dInput12"];
-          s8 -> s36 [label="dInputWeight"];
-          s15 -> s36 [label="dInputWeight"];
-          s22 -> s36 [label="dInputWeight"];
-          s29 -> s36 [label="dInputWeight"];
-          s32 -> s37 [label="dInput12"];
-          s9 -> s37 [label="dInputBias"];
-          s16 -> s37 [label="dInputBias"];
-          s23 -> s37 [label="dInputBias"];
-          s30 -> s37 [label="dInputBias"];
-          s32 -> s38 [label="dInput12"];
-          s35 -> s39 [label="dAdd60"];
-          s35 -> s40 [label="dAdd60"];
-          s40 -> s41 [label="dRecurrent11"];
-          s6 -> s41 [label="dRecurrentWeight"];
-          s13 -> s41 [label="dRecurrentWeight"];
-          s20 -> s41 [label="dRecurrentWeight"];
-          s27 -> s41 [label="dRecurrentWeight"];
-          s34 -> s41 [label="dRecurrentWeight"];
-          s40 -> s42 [label="dRecurrent11"];
-          s39 -> s43 [label="dInput11"];
-          s8 -> s43 [label="dInputWeight"];
-          s15 -> s43 [label="dInputWeight"];
-          s22 -> s43 [label="dInputWeight"];
-          s29 -> s43 [label="dInputWeight"];
-          s36 -> s43 [label="dInputWeight"];
-          s39 -> s44 [label="dInput11"];
-          s9 -> s44 [label="dInputBias"];
-          s16 -> s44 [label="dInputBias"];
-          s23 -> s44 [label="dInputBias"];
-          s30 -> s44 [label="dInputBias"];
-          s37 -> s44 [label="dInputBias"];
-          s39 -> s45 [label="dInput11"];
-          s42 -> s46 [label="dAdd56"];
-          s42 -> s47 [label="dAdd56"];
-          s47 -> s48 [label="dRecurrent10"];
-          s6 -> s48 [label="dRecurrentWeight"];
-          s13 -> s48 [label="dRecurrentWeight"];
-          s20 -> s48 [label="dRecurrentWeight"];
-          s27 -> s48 [label="dRecurrentWeight"];
-          s34 -> s48 [label="dRecurrentWeight"];
-          s41 -> s48 [label="dRecurrentWeight"];
-          s47 -> s49 [label="dRecurrent10"];
-          s46 -> s50 [label="dInput10"];
-          s8 -> s50 [label="dInputWeight"];
-          s15 -> s50 [label="dInputWeight"];
-          s22 -> s50 [label="dInputWeight"];
-          s29 -> s50 [label="dInputWeight"];
-          s36 -> s50 [label="dInputWeight"];
-          s43 -> s50 [label="dInputWeight"];
-          s46 -> s51 [label="dInput10"];
-          s9 -> s51 [label="dInputBias"];
-          s16 -> s51 [label="dInputBias"];
-          s23 -> s51 [label="dInputBias"];
-          s30 -> s51 [label="dInputBias"];
-          s37 -> s51 [label="dInputBias"];
-          s44 -> s51 [label="dInputBias"];
-          s46 -> s52 [label="dInput10"];
-          s49 -> s53 [label="dAdd52"];
-          s49 -> s54 [label="dAdd52"];
-          s54 -> s55 [label="dRecurrent9"];
-          s6 -> s55 [label="dRecurrentWeight"];
-          s13 -> s55 [label="dRecurrentWeight"];
-          s20 -> s55 [label="dRecurrentWeight"];
-          s27 -> s55 [label="dRecurrentWeight"];
-          s34 -> s55 [label="dRecurrentWeight"];
-          s41 -> s55 [label="dRecurrentWeight"];
-          s48 -> s55 [label="dRecurrentWeight"];
-          s54 -> s56 [label="dRecurrent9"];
-          s53 -> s57 [label="dInput9"];
-          s8 -> s57 [label="dInputWeight"];
-          s15 -> s57 [label="dInputWeight"];
-          s22 -> s57 [label="dInputWeight"];
-          s29 -> s57 [label="dInputWeight"];
-          s36 -> s57 [label="dInputWeight"];
-          s43 -> s57 [label="dInputWeight"];
-          s50 -> s57 [label="dInputWeight"];
-          s53 -> s58 [label="dInput9"];
-          s9 -> s58 [label="dInputBias"];
-          s16 -> s58 [label="dInputBias"];
-          s23 -> s58 [label="dInputBias"];
-          s30 -> s58 [label="dInputBias"];
-          s37 -> s58 [label="dInputBias"];
-          s44 -> s58 [label="dInputBias"];
-          s51 -> s58 [label="dInputBias"];
-          s53 -> s59 [label="dInput9"];
-          s56 -> s60 [label="dAdd48"];
-          s56 -> s61 [label="dAdd48"];
-          s61 -> s62 [label="dRecurrent8"];
-          s6 -> s62 [label="dRecurrentWeight"];
-          s13 -> s62 [label="dRecurrentWeight"];
-          s20 -> s62 [label="dRecurrentWeight"];
-          s27 -> s62 [label="dRecurrentWeight"];
-          s34 -> s62 [label="dRecurrentWeight"];
-          s41 -> s62 [label="dRecurrentWeight"];
-          s48 -> s62 [label="dRecurrentWeight"];
-          s55 -> s62 [label="dRecurrentWeight"];
-          s61 -> s63 [label="dRecurrent8"];
-          s60 -> s64 [label="dInput8"];
-          s8 -> s64 [label="dInputWeight"];
-          s15 -> s64 [label="dInputWeight"];
-          s22 -> s64 [label="dInputWeight"];
-          s29 -> s64 [label="dInputWeight"];
-          s36 -> s64 [label="dInputWeight"];
-          s43 -> s64 [label="dInputWeight"];
-          s50 -> s64 [label="dInputWeight"];
-          s57 -> s64 [label="dInputWeight"];
-          s60 -> s65 [label="dInput8"];
-          s9 -> s65 [label="dInputBias"];
-          s16 -> s65 [label="dInputBias"];
-          s23 -> s65 [label="dInputBias"];
-          s30 -> s65 [label="dInputBias"];
-          s37 -> s65 [label="dInputBias"];
-          s44 -> s65 [label="dInputBias"];
-          s51 -> s65 [label="dInputBias"];
-          s58 -> s65 [label="dInputBias"];
-          s60 -> s66 [label="dInput8"];
-          s63 -> s67 [label="dAdd44"];
-          s63 -> s68 [label="dAdd44"];
-          s68 -> s69 [label="dRecurrent7"];
-          s6 -> s69 [label="dRecurrentWeight"];
-          s13 -> s69 [label="dRecurrentWeight"];
-          s20 -> s69 [label="dRecurrentWeight"];
-          s27 -> s69 [label="dRecurrentWeight"];
+          s3 -> s4 [label="dRecurrent16"];
+          s3 -> s5 [label="dRecurrent16"];
+          s3 -> s6 [label="dInput16"];
+          s3 -> s7 [label="dInput16"];
+          s3 -> s8 [label="dInput16"];
+          s5 -> s9 [label="dRecurrent15"];
+          s4 -> s9 [label="dRecurrentWeight"];
+          s5 -> s10 [label="dRecurrent15"];
+          s5 -> s11 [label="dInput15"];
+          s6 -> s11 [label="dInputWeight"];
+          s5 -> s12 [label="dInput15"];
+          s7 -> s12 [label="dInputBias"];
+          s5 -> s13 [label="dInput15"];
+          s10 -> s14 [label="dRecurrent14"];
+          s4 -> s14 [label="dRecurrentWeight"];
+          s9 -> s14 [label="dRecurrentWeight"];
+          s10 -> s15 [label="dRecurrent14"];
+          s10 -> s16 [label="dInput14"];
+          s6 -> s16 [label="dInputWeight"];
+          s11 -> s16 [label="dInputWeight"];
+          s10 -> s17 [label="dInput14"];
+          s7 -> s17 [label="dInputBias"];
+          s12 -> s17 [label="dInputBias"];
+          s10 -> s18 [label="dInput14"];
+          s15 -> s19 [label="dRecurrent13"];
+          s4 -> s19 [label="dRecurrentWeight"];
+          s9 -> s19 [label="dRecurrentWeight"];
+          s14 -> s19 [label="dRecurrentWeight"];
+          s15 -> s20 [label="dRecurrent13"];
+          s15 -> s21 [label="dInput13"];
+          s6 -> s21 [label="dInputWeight"];
+          s11 -> s21 [label="dInputWeight"];
+          s16 -> s21 [label="dInputWeight"];
+          s15 -> s22 [label="dInput13"];
+          s7 -> s22 [label="dInputBias"];
+          s12 -> s22 [label="dInputBias"];
+          s17 -> s22 [label="dInputBias"];
+          s15 -> s23 [label="dInput13"];
+          s20 -> s24 [label="dRecurrent12"];
+          s4 -> s24 [label="dRecurrentWeight"];
+          s9 -> s24 [label="dRecurrentWeight"];
+          s14 -> s24 [label="dRecurrentWeight"];
+          s19 -> s24 [label="dRecurrentWeight"];
+          s20 -> s25 [label="dRecurrent12"];
+          s20 -> s26 [label="dInput12"];
+          s6 -> s26 [label="dInputWeight"];
+          s11 -> s26 [label="dInputWeight"];
+          s16 -> s26 [label="dInputWeight"];
+          s21 -> s26 [label="dInputWeight"];
+          s20 -> s27 [label="dInput12"];
+          s7 -> s27 [label="dInputBias"];
+          s12 -> s27 [label="dInputBias"];
+          s17 -> s27 [label="dInputBias"];
+          s22 -> s27 [label="dInputBias"];
+          s20 -> s28 [label="dInput12"];
+          s25 -> s29 [label="dRecurrent11"];
+          s4 -> s29 [label="dRecurrentWeight"];
+          s9 -> s29 [label="dRecurrentWeight"];
+          s14 -> s29 [label="dRecurrentWeight"];
+          s19 -> s29 [label="dRecurrentWeight"];
+          s24 -> s29 [label="dRecurrentWeight"];
+          s25 -> s30 [label="dRecurrent11"];
+          s25 -> s31 [label="dInput11"];
+          s6 -> s31 [label="dInputWeight"];
+          s11 -> s31 [label="dInputWeight"];
+          s16 -> s31 [label="dInputWeight"];
+          s21 -> s31 [label="dInputWeight"];
+          s26 -> s31 [label="dInputWeight"];
+          s25 -> s32 [label="dInput11"];
+          s7 -> s32 [label="dInputBias"];
+          s12 -> s32 [label="dInputBias"];
+          s17 -> s32 [label="dInputBias"];
+          s22 -> s32 [label="dInputBias"];
+          s27 -> s32 [label="dInputBias"];
+          s25 -> s33 [label="dInput11"];
+          s30 -> s34 [label="dRecurrent10"];
+          s4 -> s34 [label="dRecurrentWeight"];
+          s9 -> s34 [label="dRecurrentWeight"];
+          s14 -> s34 [label="dRecurrentWeight"];
+          s19 -> s34 [label="dRecurrentWeight"];
+          s24 -> s34 [label="dRecurrentWeight"];
+          s29 -> s34 [label="dRecurrentWeight"];
+          s30 -> s35 [label="dRecurrent10"];
+          s30 -> s36 [label="dInput10"];
+          s6 -> s36 [label="dInputWeight"];
+          s11 -> s36 [label="dInputWeight"];
+          s16 -> s36 [label="dInputWeight"];
+          s21 -> s36 [label="dInputWeight"];
+          s26 -> s36 [label="dInputWeight"];
+          s31 -> s36 [label="dInputWeight"];
+          s30 -> s37 [label="dInput10"];
+          s7 -> s37 [label="dInputBias"];
+          s12 -> s37 [label="dInputBias"];
+          s17 -> s37 [label="dInputBias"];
+          s22 -> s37 [label="dInputBias"];
+          s27 -> s37 [label="dInputBias"];
+          s32 -> s37 [label="dInputBias"];
+          s30 -> s38 [label="dInput10"];
+          s35 -> s39 [label="dRecurrent9"];
+          s4 -> s39 [label="dRecurrentWeight"];
+          s9 -> s39 [label="dRecurrentWeight"];
+          s14 -> s39 [label="dRecurrentWeight"];
+          s19 -> s39 [label="dRecurrentWeight"];
+          s24 -> s39 [label="dRecurrentWeight"];
+          s29 -> s39 [label="dRecurrentWeight"];
+          s34 -> s39 [label="dRecurrentWeight"];
+          s35 -> s40 [label="dRecurrent9"];
+          s35 -> s41 [label="dInput9"];
+          s6 -> s41 [label="dInputWeight"];
+          s11 -> s41 [label="dInputWeight"];
+          s16 -> s41 [label="dInputWeight"];
+          s21 -> s41 [label="dInputWeight"];
+          s26 -> s41 [label="dInputWeight"];
+          s31 -> s41 [label="dInputWeight"];
+          s36 -> s41 [label="dInputWeight"];
+          s35 -> s42 [label="dInput9"];
+          s7 -> s42 [label="dInputBias"];
+          s12 -> s42 [label="dInputBias"];
+          s17 -> s42 [label="dInputBias"];
+          s22 -> s42 [label="dInputBias"];
+          s27 -> s42 [label="dInputBias"];
+          s32 -> s42 [label="dInputBias"];
+          s37 -> s42 [label="dInputBias"];
+          s35 -> s43 [label="dInput9"];
+          s40 -> s44 [label="dRecurrent8"];
+          s4 -> s44 [label="dRecurrentWeight"];
+          s9 -> s44 [label="dRecurrentWeight"];
+          s14 -> s44 [label="dRecurrentWeight"];
+          s19 -> s44 [label="dRecurrentWeight"];
+          s24 -> s44 [label="dRecurrentWeight"];
+          s29 -> s44 [label="dRecurrentWeight"];
+          s34 -> s44 [label="dRecurrentWeight"];
+          s39 -> s44 [label="dRecurrentWeight"];
+          s40 -> s45 [label="dRecurrent8"];
+          s40 -> s46 [label="dInput8"];
+          s6 -> s46 [label="dInputWeight"];
+          s11 -> s46 [label="dInputWeight"];
+          s16 -> s46 [label="dInputWeight"];
+          s21 -> s46 [label="dInputWeight"];
+          s26 -> s46 [label="dInputWeight"];
+          s31 -> s46 [label="dInputWeight"];
+          s36 -> s46 [label="dInputWeight"];
+          s41 -> s46 [label="dInputWeight"];
+          s40 -> s47 [label="dInput8"];
+          s7 -> s47 [label="dInputBias"];
+          s12 -> s47 [label="dInputBias"];
+          s17 -> s47 [label="dInputBias"];
+          s22 -> s47 [label="dInputBias"];
+          s27 -> s47 [label="dInputBias"];
+          s32 -> s47 [label="dInputBias"];
+          s37 -> s47 [label="dInputBias"];
+          s42 -> s47 [label="dInputBias"];
+          s40 -> s48 [label="dInput8"];
+          s45 -> s49 [label="dRecurrent7"];
+          s4 -> s49 [label="dRecurrentWeight"];
+          s9 -> s49 [label="dRecurrentWeight"];
+          s14 -> s49 [label="dRecurrentWeight"];
+          s19 -> s49 [label="dRecurrentWeight"];
+          s24 -> s49 [label="dRecurrentWeight"];
+          s29 -> s49 [label="dRecurrentWeight"];
+          s34 -> s49 [label="dRecurrentWeight"];
+          s39 -> s49 [label="dRecurrentWeight"];
+          s44 -> s49 [label="dRecurrentWeight"];
+          s45 -> s50 [label="dRecurrent7"];
+          s45 -> s51 [label="dInput7"];
+          s6 -> s51 [label="dInputWeight"];
+          s11 -> s51 [label="dInputWeight"];
+          s16 -> s51 [label="dInputWeight"];
+          s21 -> s51 [label="dInputWeight"];
+          s26 -> s51 [label="dInputWeight"];
+          s31 -> s51 [label="dInputWeight"];
+          s36 -> s51 [label="dInputWeight"];
+          s41 -> s51 [label="dInputWeight"];
+          s46 -> s51 [label="dInputWeight"];
+          s45 -> s52 [label="dInput7"];
+          s7 -> s52 [label="dInputBias"];
+          s12 -> s52 [label="dInputBias"];
+          s17 -> s52 [label="dInputBias"];
+          s22 -> s52 [label="dInputBias"];
+          s27 -> s52 [label="dInputBias"];
+          s32 -> s52 [label="dInputBias"];
+          s37 -> s52 [label="dInputBias"];
+          s42 -> s52 [label="dInputBias"];
+          s47 -> s52 [label="dInputBias"];
+          s45 -> s53 [label="dInput7"];
+          s50 -> s54 [label="dRecurrent6"];
+          s4 -> s54 [label="dRecurrentWeight"];
+          s9 -> s54 [label="dRecurrentWeight"];
+          s14 -> s54 [label="dRecurrentWeight"];
+          s19 -> s54 [label="dRecurrentWeight"];
+          s24 -> s54 [label="dRecurrentWeight"];
+          s29 -> s54 [label="dRecurrentWeight"];
+          s34 -> s54 [label="dRecurrentWeight"];
+          s39 -> s54 [label="dRecurrentWeight"];
+          s44 -> s54 [label="dRecurrentWeight"];
+          s49 -> s54 [label="dRecurrentWeight"];
+          s50 -> s55 [label="dRecurrent6"];
+          s50 -> s56 [label="dInput6"];
+          s6 -> s56 [label="dInputWeight"];
+          s11 -> s56 [label="dInputWeight"];
+          s16 -> s56 [label="dInputWeight"];
+          s21 -> s56 [label="dInputWeight"];
+          s26 -> s56 [label="dInputWeight"];
+          s31 -> s56 [label="dInputWeight"];
+          s36 -> s56 [label="dInputWeight"];
+          s41 -> s56 [label="dInputWeight"];
+          s46 -> s56 [label="dInputWeight"];
+          s51 -> s56 [label="dInputWeight"];
+          s50 -> s57 [label="dInput6"];
+          s7 -> s57 [label="dInputBias"];
+          s12 -> s57 [label="dInputBias"];
+          s17 -> s57 [label="dInputBias"];
+          s22 -> s57 [label="dInputBias"];
+          s27 -> s57 [label="dInputBias"];
+          s32 -> s57 [label="dInputBias"];
+          s37 -> s57 [label="dInputBias"];
+          s42 -> s57 [label="dInputBias"];
+          s47 -> s57 [label="dInputBias"];
+          s52 -> s57 [label="dInputBias"];
+          s50 -> s58 [label="dInput6"];
+          s55 -> s59 [label="dRecurrent5"];
+          s4 -> s59 [label="dRecurrentWeight"];
+          s9 -> s59 [label="dRecurrentWeight"];
+          s14 -> s59 [label="dRecurrentWeight"];
+          s19 -> s59 [label="dRecurrentWeight"];
+          s24 -> s59 [label="dRecurrentWeight"];
+          s29 -> s59 [label="dRecurrentWeight"];
+          s34 -> s59 [label="dRecurrentWeight"];
+          s39 -> s59 [label="dRecurrentWeight"];
+          s44 -> s59 [label="dRecurrentWeight"];
+          s49 -> s59 [label="dRecurrentWeight"];
+          s54 -> s59 [label="dRecurrentWeight"];
+          s55 -> s60 [label="dRecurrent5"];
+          s55 -> s61 [label="dInput5"];
+          s6 -> s61 [label="dInputWeight"];
+          s11 -> s61 [label="dInputWeight"];
+          s16 -> s61 [label="dInputWeight"];
+          s21 -> s61 [label="dInputWeight"];
+          s26 -> s61 [label="dInputWeight"];
+          s31 -> s61 [label="dInputWeight"];
+          s36 -> s61 [label="dInputWeight"];
+          s41 -> s61 [label="dInputWeight"];
+          s46 -> s61 [label="dInputWeight"];
+          s51 -> s61 [label="dInputWeight"];
+          s56 -> s61 [label="dInputWeight"];
+          s55 -> s62 [label="dInput5"];
+          s7 -> s62 [label="dInputBias"];
+          s12 -> s62 [label="dInputBias"];
+          s17 -> s62 [label="dInputBias"];
+          s22 -> s62 [label="dInputBias"];
+          s27 -> s62 [label="dInputBias"];
+          s32 -> s62 [label="dInputBias"];
+          s37 -> s62 [label="dInputBias"];
+          s42 -> s62 [label="dInputBias"];
+          s47 -> s62 [label="dInputBias"];
+          s52 -> s62 [label="dInputBias"];
+          s57 -> s62 [label="dInputBias"];
+          s55 -> s63 [label="dInput5"];
+          s60 -> s64 [label="dRecurrent4"];
+          s4 -> s64 [label="dRecurrentWeight"];
+          s9 -> s64 [label="dRecurrentWeight"];
+          s14 -> s64 [label="dRecurrentWeight"];
+          s19 -> s64 [label="dRecurrentWeight"];
+          s24 -> s64 [label="dRecurrentWeight"];
+          s29 -> s64 [label="dRecurrentWeight"];
+          s34 -> s64 [label="dRecurrentWeight"];
+          s39 -> s64 [label="dRecurrentWeight"];
+          s44 -> s64 [label="dRecurrentWeight"];
+          s49 -> s64 [label="dRecurrentWeight"];
+          s54 -> s64 [label="dRecurrentWeight"];
+          s59 -> s64 [label="dRecurrentWeight"];
+          s60 -> s65 [label="dRecurrent4"];
+          s60 -> s66 [label="dInput4"];
+          s6 -> s66 [label="dInputWeight"];
+          s11 -> s66 [label="dInputWeight"];
+          s16 -> s66 [label="dInputWeight"];
+          s21 -> s66 [label="dInputWeight"];
+          s26 -> s66 [label="dInputWeight"];
+          s31 -> s66 [label="dInputWeight"];
+          s36 -> s66 [label="dInputWeight"];
+          s41 -> s66 [label="dInputWeight"];
+          s46 -> s66 [label="dInputWeight"];
+          s51 -> s66 [label="dInputWeight"];
+          s56 -> s66 [label="dInputWeight"];
+          s61 -> s66 [label="dInputWeight"];
+          s60 -> s67 [label="dInput4"];
+          s7 -> s67 [label="dInputBias"];
+          s12 -> s67 [label="dInputBias"];
+          s17 -> s67 [label="dInputBias"];
+          s22 -> s67 [label="dInputBias"];
+          s27 -> s67 [label="dInputBias"];
+          s32 -> s67 [label="dInputBias"];
+          s37 -> s67 [label="dInputBias"];
+          s42 -> s67 [label="dInputBias"];
+          s47 -> s67 [label="dInputBias"];
+          s52 -> s67 [label="dInputBias"];
+          s57 -> s67 [label="dInputBias"];
+          s62 -> s67 [label="dInputBias"];
+          s60 -> s68 [label="dInput4"];
+          s65 -> s69 [label="dRecurrent3"];
+          s4 -> s69 [label="dRecurrentWeight"];
+          s9 -> s69 [label="dRecurrentWeight"];
+          s14 -> s69 [label="dRecurrentWeight"];
+          s19 -> s69 [label="dRecurrentWeight"];
+          s24 -> s69 [label="dRecurrentWeight"];
+          s29 -> s69 [label="dRecurrentWeight"];
           s34 -> s69 [label="dRecurrentWeight"];
-          s41 -> s69 [label="dRecurrentWeight"];
-          s48 -> s69 [label="dRecurrentWeight"];
-          s55 -> s69 [label="dRecurrentWeight"];
-          s62 -> s69 [label="dRecurrentWeight"];
-          s68 -> s70 [label="dRecurrent7"];
-          s67 -> s71 [label="dInput7"];
-          s8 -> s71 [label="dInputWeight"];
-          s15 -> s71 [label="dInputWeight"];
-          s22 -> s71 [label="dInputWeight"];
-          s29 -> s71 [label="dInputWeight"];
+          s39 -> s69 [label="dRecurrentWeight"];
+          s44 -> s69 [label="dRecurrentWeight"];
+          s49 -> s69 [label="dRecurrentWeight"];
+          s54 -> s69 [label="dRecurrentWeight"];
+          s59 -> s69 [label="dRecurrentWeight"];
+          s64 -> s69 [label="dRecurrentWeight"];
+          s65 -> s70 [label="dRecurrent3"];
+          s65 -> s71 [label="dInput3"];
+          s6 -> s71 [label="dInputWeight"];
+          s11 -> s71 [label="dInputWeight"];
+          s16 -> s71 [label="dInputWeight"];
+          s21 -> s71 [label="dInputWeight"];
+          s26 -> s71 [label="dInputWeight"];
+          s31 -> s71 [label="dInputWeight"];
           s36 -> s71 [label="dInputWeight"];
-          s43 -> s71 [label="dInputWeight"];
-          s50 -> s71 [label="dInputWeight"];
-          s57 -> s71 [label="dInputWeight"];
-          s64 -> s71 [label="dInputWeight"];
-          s67 -> s72 [label="dInput7"];
-          s9 -> s72 [label="dInputBias"];
-          s16 -> s72 [label="dInputBias"];
-          s23 -> s72 [label="dInputBias"];
-          s30 -> s72 [label="dInputBias"];
+          s41 -> s71 [label="dInputWeight"];
+          s46 -> s71 [label="dInputWeight"];
+          s51 -> s71 [label="dInputWeight"];
+          s56 -> s71 [label="dInputWeight"];
+          s61 -> s71 [label="dInputWeight"];
+          s66 -> s71 [label="dInputWeight"];
+          s65 -> s72 [label="dInput3"];
+          s7 -> s72 [label="dInputBias"];
+          s12 -> s72 [label="dInputBias"];
+          s17 -> s72 [label="dInputBias"];
+          s22 -> s72 [label="dInputBias"];
+          s27 -> s72 [label="dInputBias"];
+          s32 -> s72 [label="dInputBias"];
           s37 -> s72 [label="dInputBias"];
-          s44 -> s72 [label="dInputBias"];
-          s51 -> s72 [label="dInputBias"];
-          s58 -> s72 [label="dInputBias"];
-          s65 -> s72 [label="dInputBias"];
-          s67 -> s73 [label="dInput7"];
-          s70 -> s74 [label="dAdd40"];
-          s70 -> s75 [label="dAdd40"];
-          s75 -> s76 [label="dRecurrent6"];
-          s6 -> s76 [label="dRecurrentWeight"];
-          s13 -> s76 [label="dRecurrentWeight"];
-          s20 -> s76 [label="dRecurrentWeight"];
-          s27 -> s76 [label="dRecurrentWeight"];
-          s34 -> s76 [label="dRecurrentWeight"];
-          s41 -> s76 [label="dRecurrentWeight"];
-          s48 -> s76 [label="dRecurrentWeight"];
-          s55 -> s76 [label="dRecurrentWeight"];
-          s62 -> s76 [label="dRecurrentWeight"];
-          s69 -> s76 [label="dRecurrentWeight"];
-          s75 -> s77 [label="dRecurrent6"];
-          s74 -> s78 [label="dInput6"];
-          s8 -> s78 [label="dInputWeight"];
-          s15 -> s78 [label="dInputWeight"];
-          s22 -> s78 [label="dInputWeight"];
-          s29 -> s78 [label="dInputWeight"];
-          s36 -> s78 [label="dInputWeight"];
-          s43 -> s78 [label="dInputWeight"];
-          s50 -> s78 [label="dInputWeight"];
-          s57 -> s78 [label="dInputWeight"];
-          s64 -> s78 [label="dInputWeight"];
-          s71 -> s78 [label="dInputWeight"];
-          s74 -> s79 [label="dInput6"];
-          s9 -> s79 [label="dInputBias"];
-          s16 -> s79 [label="dInputBias"];
-          s23 -> s79 [label="dInputBias"];
-          s30 -> s79 [label="dInputBias"];
-          s37 -> s79 [label="dInputBias"];
-          s44 -> s79 [label="dInputBias"];
-          s51 -> s79 [label="dInputBias"];
-          s58 -> s79 [label="dInputBias"];
-          s65 -> s79 [label="dInputBias"];
-          s72 -> s79 [label="dInputBias"];
-          s74 -> s80 [label="dInput6"];
-          s77 -> s81 [label="dAdd36"];
-          s77 -> s82 [label="dAdd36"];
-          s82 -> s83 [label="dRecurrent5"];
-          s6 -> s83 [label="dRecurrentWeight"];
-          s13 -> s83 [label="dRecurrentWeight"];
-          s20 -> s83 [label="dRecurrentWeight"];
-          s27 -> s83 [label="dRecurrentWeight"];
-          s34 -> s83 [label="dRecurrentWeight"];
-          s41 -> s83 [label="dRecurrentWeight"];
-          s48 -> s83 [label="dRecurrentWeight"];
-          s55 -> s83 [label="dRecurrentWeight"];
-          s62 -> s83 [label="dRecurrentWeight"];
-          s69 -> s83 [label="dRecurrentWeight"];
-          s76 -> s83 [label="dRecurrentWeight"];
-          s82 -> s84 [label="dRecurrent5"];
-          s81 -> s85 [label="dInput5"];
-          s8 -> s85 [label="dInputWeight"];
-          s15 -> s85 [label="dInputWeight"];
-          s22 -> s85 [label="dInputWeight"];
-          s29 -> s85 [label="dInputWeight"];
-          s36 -> s85 [label="dInputWeight"];
-          s43 -> s85 [label="dInputWeight"];
-          s50 -> s85 [label="dInputWeight"];
-          s57 -> s85 [label="dInputWeight"];
-          s64 -> s85 [label="dInputWeight"];
-          s71 -> s85 [label="dInputWeight"];
-          s78 -> s85 [label="dInputWeight"];
-          s81 -> s86 [label="dInput5"];
-          s9 -> s86 [label="dInputBias"];
-          s16 -> s86 [label="dInputBias"];
-          s23 -> s86 [label="dInputBias"];
-          s30 -> s86 [label="dInputBias"];
-          s37 -> s86 [label="dInputBias"];
-          s44 -> s86 [label="dInputBias"];
-          s51 -> s86 [label="dInputBias"];
-          s58 -> s86 [label="dInputBias"];
-          s65 -> s86 [label="dInputBias"];
-          s72 -> s86 [label="dInputBias"];
-          s79 -> s86 [label="dInputBias"];
-          s81 -> s87 [label="dInput5"];
-          s84 -> s88 [label="dAdd32"];
-          s84 -> s89 [label="dAdd32"];
-          s89 -> s90 [label="dRecurrent4"];
-          s6 -> s90 [label="dRecurrentWeight"];
-          s13 -> s90 [label="dRecurrentWeight"];
-          s20 -> s90 [label="dRecurrentWeight"];
-          s27 -> s90 [label="dRecurrentWeight"];
-          s34 -> s90 [label="dRecurrentWeight"];
-          s41 -> s90 [label="dRecurrentWeight"];
-          s48 -> s90 [label="dRecurrentWeight"];
-          s55 -> s90 [label="dRecurrentWeight"];
-          s62 -> s90 [label="dRecurrentWeight"];
-          s69 -> s90 [label="dRecurrentWeight"];
-          s76 -> s90 [label="dRecurrentWeight"];
-          s83 -> s90 [label="dRecurrentWeight"];
-          s89 -> s91 [label="dRecurrent4"];
-          s88 -> s92 [label="dInput4"];
-          s8 -> s92 [label="dInputWeight"];
-          s15 -> s92 [label="dInputWeight"];
-          s22 -> s92 [label="dInputWeight"];
-          s29 -> s92 [label="dInputWeight"];
-          s36 -> s92 [label="dInputWeight"];
-          s43 -> s92 [label="dInputWeight"];
-          s50 -> s92 [label="dInputWeight"];
-          s57 -> s92 [label="dInputWeight"];
-          s64 -> s92 [label="dInputWeight"];
-          s71 -> s92 [label="dInputWeight"];
-          s78 -> s92 [label="dInputWeight"];
-          s85 -> s92 [label="dInputWeight"];
-          s88 -> s93 [label="dInput4"];
-          s9 -> s93 [label="dInputBias"];
-          s16 -> s93 [label="dInputBias"];
-          s23 -> s93 [label="dInputBias"];
-          s30 -> s93 [label="dInputBias"];
-          s37 -> s93 [label="dInputBias"];
-          s44 -> s93 [label="dInputBias"];
-          s51 -> s93 [label="dInputBias"];
-          s58 -> s93 [label="dInputBias"];
-          s65 -> s93 [label="dInputBias"];
-          s72 -> s93 [label="dInputBias"];
-          s79 -> s93 [label="dInputBias"];
-          s86 -> s93 [label="dInputBias"];
-          s88 -> s94 [label="dInput4"];
-          s91 -> s95 [label="dAdd28"];
-          s91 -> s96 [label="dAdd28"];
-          s96 -> s97 [label="dRecurrent3"];
-          s6 -> s97 [label="dRecurrentWeight"];
-          s13 -> s97 [label="dRecurrentWeight"];
-          s20 -> s97 [label="dRecurrentWeight"];
-          s27 -> s97 [label="dRecurrentWeight"];
-          s34 -> s97 [label="dRecurrentWeight"];
-          s41 -> s97 [label="dRecurrentWeight"];
-          s48 -> s97 [label="dRecurrentWeight"];
-          s55 -> s97 [label="dRecurrentWeight"];
-          s62 -> s97 [label="dRecurrentWeight"];
-          s69 -> s97 [label="dRecurrentWeight"];
-          s76 -> s97 [label="dRecurrentWeight"];
-          s83 -> s97 [label="dRecurrentWeight"];
-          s90 -> s97 [label="dRecurrentWeight"];
-          s96 -> s98 [label="dRecurrent3"];
-          s95 -> s99 [label="dInput3"];
-          s8 -> s99 [label="dInputWeight"];
-          s15 -> s99 [label="dInputWeight"];
-          s22 -> s99 [label="dInputWeight"];
-          s29 -> s99 [label="dInputWeight"];
-          s36 -> s99 [label="dInputWeight"];
-          s43 -> s99 [label="dInputWeight"];
-          s50 -> s99 [label="dInputWeight"];
-          s57 -> s99 [label="dInputWeight"];
-          s64 -> s99 [label="dInputWeight"];
-          s71 -> s99 [label="dInputWeight"];
-          s78 -> s99 [label="dInputWeight"];
-          s85 -> s99 [label="dInputWeight"];
-          s92 -> s99 [label="dInputWeight"];
-          s95 -> s100 [label="dInput3"];
-          s9 -> s100 [label="dInputBias"];
-          s16 -> s100 [label="dInputBias"];
-          s23 -> s100 [label="dInputBias"];
-          s30 -> s100 [label="dInputBias"];
-          s37 -> s100 [label="dInputBias"];
-          s44 -> s100 [label="dInputBias"];
-          s51 -> s100 [label="dInputBias"];
-          s58 -> s100 [label="dInputBias"];
-          s65 -> s100 [label="dInputBias"];
-          s72 -> s100 [label="dInputBias"];
-          s79 -> s100 [label="dInputBias"];
-          s86 -> s100 [label="dInputBias"];
-          s93 -> s100 [label="dInputBias"];
-          s95 -> s101 [label="dInput3"];
-          s98 -> s102 [label="dAdd24"];
-          s98 -> s103 [label="dAdd24"];
-          s103 -> s104 [label="dRecurrent2"];
-          s6 -> s104 [label="dRecurrentWeight"];
-          s13 -> s104 [label="dRecurrentWeight"];
-          s20 -> s104 [label="dRecurrentWeight"];
-          s27 -> s104 [label="dRecurrentWeight"];
-          s34 -> s104 [label="dRecurrentWeight"];
-          s41 -> s104 [label="dRecurrentWeight"];
-          s48 -> s104 [label="dRecurrentWeight"];
-          s55 -> s104 [label="dRecurrentWeight"];
-          s62 -> s104 [label="dRecurrentWeight"];
-          s69 -> s104 [label="dRecurrentWeight"];
-          s76 -> s104 [label="dRecurrentWeight"];
-          s83 -> s104 [label="dRecurrentWeight"];
-          s90 -> s104 [label="dRecurrentWeight"];
-          s97 -> s104 [label="dRecurrentWeight"];
-          s103 -> s105 [label="dRecurrent2"];
-          s102 -> s106 [label="dInput2"];
-          s8 -> s106 [label="dInputWeight"];
-          s15 -> s106 [label="dInputWeight"];
-          s22 -> s106 [label="dInputWeight"];
-          s29 -> s106 [label="dInputWeight"];
-          s36 -> s106 [label="dInputWeight"];
-          s43 -> s106 [label="dInputWeight"];
-          s50 -> s106 [label="dInputWeight"];
-          s57 -> s106 [label="dInputWeight"];
-          s64 -> s106 [label="dInputWeight"];
-          s71 -> s106 [label="dInputWeight"];
-          s78 -> s106 [label="dInputWeight"];
-          s85 -> s106 [label="dInputWeight"];
-          s92 -> s106 [label="dInputWeight"];
-          s99 -> s106 [label="dInputWeight"];
-          s102 -> s107 [label="dInput2"];
-          s9 -> s107 [label="dInputBias"];
-          s16 -> s107 [label="dInputBias"];
-          s23 -> s107 [label="dInputBias"];
-          s30 -> s107 [label="dInputBias"];
-          s37 -> s107 [label="dInputBias"];
-          s44 -> s107 [label="dInputBias"];
-          s51 -> s107 [label="dInputBias"];
-          s58 -> s107 [label="dInputBias"];
-          s65 -> s107 [label="dInputBias"];
-          s72 -> s107 [label="dInputBias"];
-          s79 -> s107 [label="dInputBias"];
-          s86 -> s107 [label="dInputBias"];
-          s93 -> s107 [label="dInputBias"];
-          s100 -> s107 [label="dInputBias"];
-          s102 -> s108 [label="dInput2"];
-          s105 -> s109 [label="dAdd20"];
-          s105 -> s110 [label="dAdd20"];
-          s110 -> s111 [label="dRecurrent"];
-          s6 -> s111 [label="dRecurrentWeight"];
-          s13 -> s111 [label="dRecurrentWeight"];
-          s20 -> s111 [label="dRecurrentWeight"];
-          s27 -> s111 [label="dRecurrentWeight"];
-          s34 -> s111 [label="dRecurrentWeight"];
-          s41 -> s111 [label="dRecurrentWeight"];
-          s48 -> s111 [label="dRecurrentWeight"];
-          s55 -> s111 [label="dRecurrentWeight"];
-          s62 -> s111 [label="dRecurrentWeight"];
-          s69 -> s111 [label="dRecurrentWeight"];
-          s76 -> s111 [label="dRecurrentWeight"];
-          s83 -> s111 [label="dRecurrentWeight"];
-          s90 -> s111 [label="dRecurrentWeight"];
-          s97 -> s111 [label="dRecurrentWeight"];
-          s104 -> s111 [label="dRecurrentWeight"];
-          s109 -> s112 [label="dInput"];
-          s8 -> s112 [label="dInputWeight"];
-          s15 -> s112 [label="dInputWeight"];
-          s22 -> s112 [label="dInputWeight"];
-          s29 -> s112 [label="dInputWeight"];
-          s36 -> s112 [label="dInputWeight"];
-          s43 -> s112 [label="dInputWeight"];
-          s50 -> s112 [label="dInputWeight"];
-          s57 -> s112 [label="dInputWeight"];
-          s64 -> s112 [label="dInputWeight"];
-          s71 -> s112 [label="dInputWeight"];
-          s78 -> s112 [label="dInputWeight"];
-          s85 -> s112 [label="dInputWeight"];
-          s92 -> s112 [label="dInputWeight"];
-          s99 -> s112 [label="dInputWeight"];
-          s106 -> s112 [label="dInputWeight"];
-          s109 -> s113 [label="dInput"];
-          s9 -> s113 [label="dInputBias"];
-          s16 -> s113 [label="dInputBias"];
-          s23 -> s113 [label="dInputBias"];
-          s30 -> s113 [label="dInputBias"];
-          s37 -> s113 [label="dInputBias"];
-          s44 -> s113 [label="dInputBias"];
-          s51 -> s113 [label="dInputBias"];
-          s58 -> s113 [label="dInputBias"];
-          s65 -> s113 [label="dInputBias"];
-          s72 -> s113 [label="dInputBias"];
-          s79 -> s113 [label="dInputBias"];
-          s86 -> s113 [label="dInputBias"];
-          s93 -> s113 [label="dInputBias"];
-          s100 -> s113 [label="dInputBias"];
-          s107 -> s113 [label="dInputBias"];
-          s109 -> s114 [label="dInput"];
-          s10 -> s116 [label="dSelect16"];
-          s115 -> s116 [label="dPixels"];
-          s17 -> s117 [label="dSelect15"];
-          s115 -> s117 [label="dPixels"];
-          s116 -> s117 [label="dPixels"];
-          s24 -> s118 [label="dSelect14"];
-          s115 -> s118 [label="dPixels"];
-          s116 -> s118 [label="dPixels"];
-          s117 -> s118 [label="dPixels"];
-          s31 -> s119 [label="dSelect13"];
-          s115 -> s119 [label="dPixels"];
-          s116 -> s119 [label="dPixels"];
-          s117 -> s119 [label="dPixels"];
-          s118 -> s119 [label="dPixels"];
-          s38 -> s120 [label="dSelect12"];
-          s115 -> s120 [label="dPixels"];
-          s116 -> s120 [label="dPixels"];
-          s117 -> s120 [label="dPixels"];
-          s118 -> s120 [label="dPixels"];
-          s119 -> s120 [label="dPixels"];
-          s45 -> s121 [label="dSelect11"];
-          s115 -> s121 [label="dPixels"];
-          s116 -> s121 [label="dPixels"];
-          s117 -> s121 [label="dPixels"];
-          s118 -> s121 [label="dPixels"];
-          s119 -> s121 [label="dPixels"];
-          s120 -> s121 [label="dPixels"];
-          s52 -> s122 [label="dSelect10"];
-          s115 -> s122 [label="dPixels"];
-          s116 -> s122 [label="dPixels"];
-          s117 -> s122 [label="dPixels"];
-          s118 -> s122 [label="dPixels"];
-          s119 -> s122 [label="dPixels"];
-          s120 -> s122 [label="dPixels"];
-          s121 -> s122 [label="dPixels"];
-          s59 -> s123 [label="dSelect9"];
-          s115 -> s123 [label="dPixels"];
-          s116 -> s123 [label="dPixels"];
-          s117 -> s123 [label="dPixels"];
-          s118 -> s123 [label="dPixels"];
-          s119 -> s123 [label="dPixels"];
-          s120 -> s123 [label="dPixels"];
-          s121 -> s123 [label="dPixels"];
-          s122 -> s123 [label="dPixels"];
-          s66 -> s124 [label="dSelect8"];
-          s115 -> s124 [label="dPixels"];
-          s116 -> s124 [label="dPixels"];
-          s117 -> s124 [label="dPixels"];
-          s118 -> s124 [label="dPixels"];
-          s119 -> s124 [label="dPixels"];
-          s120 -> s124 [label="dPixels"];
-          s121 -> s124 [label="dPixels"];
-          s122 -> s124 [label="dPixels"];
-          s123 -> s124 [label="dPixels"];
-          s73 -> s125 [label="dSelect7"];
-          s115 -> s125 [label="dPixels"];
-          s116 -> s125 [label="dPixels"];
-          s117 -> s125 [label="dPixels"];
-          s118 -> s125 [label="dPixels"];
-          s119 -> s125 [label="dPixels"];
-          s120 -> s125 [label="dPixels"];
-          s121 -> s125 [label="dPixels"];
-          s122 -> s125 [label="dPixels"];
-          s123 -> s125 [label="dPixels"];
-          s124 -> s125 [label="dPixels"];
-          s80 -> s126 [label="dSelect6"];
-          s115 -> s126 [label="dPixels"];
-          s116 -> s126 [label="dPixels"];
-          s117 -> s126 [label="dPixels"];
-          s118 -> s126 [label="dPixels"];
-          s119 -> s126 [label="dPixels"];
-          s120 -> s126 [label="dPixels"];
-          s121 -> s126 [label="dPixels"];
-          s122 -> s126 [label="dPixels"];
-          s123 -> s126 [label="dPixels"];
-          s124 -> s126 [label="dPixels"];
-          s125 -> s126 [label="dPixels"];
-          s87 -> s127 [label="dSelect5"];
-          s115 -> s127 [label="dPixels"];
-          s116 -> s127 [label="dPixels"];
-          s117 -> s127 [label="dPixels"];
-          s118 -> s127 [label="dPixels"];
-          s119 -> s127 [label="dPixels"];
-          s120 -> s127 [label="dPixels"];
-          s121 -> s127 [label="dPixels"];
-          s122 -> s127 [label="dPixels"];
-          s123 -> s127 [label="dPixels"];
-          s124 -> s127 [label="dPixels"];
-          s125 -> s127 [label="dPixels"];
-          s126 -> s127 [label="dPixels"];
-          s94 -> s128 [label="dSelect4"];
-          s115 -> s128 [label="dPixels"];
-          s116 -> s128 [label="dPixels"];
-          s117 -> s128 [label="dPixels"];
-          s118 -> s128 [label="dPixels"];
-          s119 -> s128 [label="dPixels"];
-          s120 -> s128 [label="dPixels"];
-          s121 -> s128 [label="dPixels"];
-          s122 -> s128 [label="dPixels"];
-          s123 -> s128 [label="dPixels"];
-          s124 -> s128 [label="dPixels"];
-          s125 -> s128 [label="dPixels"];
-          s126 -> s128 [label="dPixels"];
-          s127 -> s128 [label="dPixels"];
-          s101 -> s129 [label="dSelect3"];
-          s115 -> s129 [label="dPixels"];
-          s116 -> s129 [label="dPixels"];
-          s117 -> s129 [label="dPixels"];
-          s118 -> s129 [label="dPixels"];
-          s119 -> s129 [label="dPixels"];
-          s120 -> s129 [label="dPixels"];
-          s121 -> s129 [label="dPixels"];
-          s122 -> s129 [label="dPixels"];
-          s123 -> s129 [label="dPixels"];
-          s124 -> s129 [label="dPixels"];
-          s125 -> s129 [label="dPixels"];
-          s126 -> s129 [label="dPixels"];
-          s127 -> s129 [label="dPixels"];
-          s128 -> s129 [label="dPixels"];
-          s108 -> s130 [label="dSelect2"];
-          s115 -> s130 [label="dPixels"];
-          s116 -> s130 [label="dPixels"];
-          s117 -> s130 [label="dPixels"];
-          s118 -> s130 [label="dPixels"];
-          s119 -> s130 [label="dPixels"];
-          s120 -> s130 [label="dPixels"];
-          s121 -> s130 [label="dPixels"];
-          s122 -> s130 [label="dPixels"];
-          s123 -> s130 [label="dPixels"];
-          s124 -> s130 [label="dPixels"];
-          s125 -> s130 [label="dPixels"];
-          s126 -> s130 [label="dPixels"];
-          s127 -> s130 [label="dPixels"];
-          s128 -> s130 [label="dPixels"];
-          s129 -> s130 [label="dPixels"];
-          s114 -> s131 [label="dSelect1"];
-          s115 -> s131 [label="dPixels"];
-          s116 -> s131 [label="dPixels"];
-          s117 -> s131 [label="dPixels"];
-          s118 -> s131 [label="dPixels"];
-          s119 -> s131 [label="dPixels"];
-          s120 -> s131 [label="dPixels"];
-          s121 -> s131 [label="dPixels"];
-          s122 -> s131 [label="dPixels"];
-          s123 -> s131 [label="dPixels"];
-          s124 -> s131 [label="dPixels"];
-          s125 -> s131 [label="dPixels"];
-          s126 -> s131 [label="dPixels"];
-          s127 -> s131 [label="dPixels"];
-          s128 -> s131 [label="dPixels"];
-          s129 -> s131 [label="dPixels"];
-          s130 -> s131 [label="dPixels"];
+          s42 -> s72 [label="dInputBias"];
+          s47 -> s72 [label="dInputBias"];
+          s52 -> s72 [label="dInputBias"];
+          s57 -> s72 [label="dInputBias"];
+          s62 -> s72 [label="dInputBias"];
+          s67 -> s72 [label="dInputBias"];
+          s65 -> s73 [label="dInput3"];
+          s70 -> s74 [label="dRecurrent2"];
+          s4 -> s74 [label="dRecurrentWeight"];
+          s9 -> s74 [label="dRecurrentWeight"];
+          s14 -> s74 [label="dRecurrentWeight"];
+          s19 -> s74 [label="dRecurrentWeight"];
+          s24 -> s74 [label="dRecurrentWeight"];
+          s29 -> s74 [label="dRecurrentWeight"];
+          s34 -> s74 [label="dRecurrentWeight"];
+          s39 -> s74 [label="dRecurrentWeight"];
+          s44 -> s74 [label="dRecurrentWeight"];
+          s49 -> s74 [label="dRecurrentWeight"];
+          s54 -> s74 [label="dRecurrentWeight"];
+          s59 -> s74 [label="dRecurrentWeight"];
+          s64 -> s74 [label="dRecurrentWeight"];
+          s69 -> s74 [label="dRecurrentWeight"];
+          s70 -> s75 [label="dRecurrent2"];
+          s70 -> s76 [label="dInput2"];
+          s6 -> s76 [label="dInputWeight"];
+          s11 -> s76 [label="dInputWeight"];
+          s16 -> s76 [label="dInputWeight"];
+          s21 -> s76 [label="dInputWeight"];
+          s26 -> s76 [label="dInputWeight"];
+          s31 -> s76 [label="dInputWeight"];
+          s36 -> s76 [label="dInputWeight"];
+          s41 -> s76 [label="dInputWeight"];
+          s46 -> s76 [label="dInputWeight"];
+          s51 -> s76 [label="dInputWeight"];
+          s56 -> s76 [label="dInputWeight"];
+          s61 -> s76 [label="dInputWeight"];
+          s66 -> s76 [label="dInputWeight"];
+          s71 -> s76 [label="dInputWeight"];
+          s70 -> s77 [label="dInput2"];
+          s7 -> s77 [label="dInputBias"];
+          s12 -> s77 [label="dInputBias"];
+          s17 -> s77 [label="dInputBias"];
+          s22 -> s77 [label="dInputBias"];
+          s27 -> s77 [label="dInputBias"];
+          s32 -> s77 [label="dInputBias"];
+          s37 -> s77 [label="dInputBias"];
+          s42 -> s77 [label="dInputBias"];
+          s47 -> s77 [label="dInputBias"];
+          s52 -> s77 [label="dInputBias"];
+          s57 -> s77 [label="dInputBias"];
+          s62 -> s77 [label="dInputBias"];
+          s67 -> s77 [label="dInputBias"];
+          s72 -> s77 [label="dInputBias"];
+          s70 -> s78 [label="dInput2"];
+          s75 -> s79 [label="dRecurrent"];
+          s4 -> s79 [label="dRecurrentWeight"];
+          s9 -> s79 [label="dRecurrentWeight"];
+          s14 -> s79 [label="dRecurrentWeight"];
+          s19 -> s79 [label="dRecurrentWeight"];
+          s24 -> s79 [label="dRecurrentWeight"];
+          s29 -> s79 [label="dRecurrentWeight"];
+          s34 -> s79 [label="dRecurrentWeight"];
+          s39 -> s79 [label="dRecurrentWeight"];
+          s44 -> s79 [label="dRecurrentWeight"];
+          s49 -> s79 [label="dRecurrentWeight"];
+          s54 -> s79 [label="dRecurrentWeight"];
+          s59 -> s79 [label="dRecurrentWeight"];
+          s64 -> s79 [label="dRecurrentWeight"];
+          s69 -> s79 [label="dRecurrentWeight"];
+          s74 -> s79 [label="dRecurrentWeight"];
+          s75 -> s80 [label="dInput"];
+          s6 -> s80 [label="dInputWeight"];
+          s11 -> s80 [label="dInputWeight"];
+          s16 -> s80 [label="dInputWeight"];
+          s21 -> s80 [label="dInputWeight"];
+          s26 -> s80 [label="dInputWeight"];
+          s31 -> s80 [label="dInputWeight"];
+          s36 -> s80 [label="dInputWeight"];
+          s41 -> s80 [label="dInputWeight"];
+          s46 -> s80 [label="dInputWeight"];
+          s51 -> s80 [label="dInputWeight"];
+          s56 -> s80 [label="dInputWeight"];
+          s61 -> s80 [label="dInputWeight"];
+          s66 -> s80 [label="dInputWeight"];
+          s71 -> s80 [label="dInputWeight"];
+          s76 -> s80 [label="dInputWeight"];
+          s75 -> s81 [label="dInput"];
+          s7 -> s81 [label="dInputBias"];
+          s12 -> s81 [label="dInputBias"];
+          s17 -> s81 [label="dInputBias"];
+          s22 -> s81 [label="dInputBias"];
+          s27 -> s81 [label="dInputBias"];
+          s32 -> s81 [label="dInputBias"];
+          s37 -> s81 [label="dInputBias"];
+          s42 -> s81 [label="dInputBias"];
+          s47 -> s81 [label="dInputBias"];
+          s52 -> s81 [label="dInputBias"];
+          s57 -> s81 [label="dInputBias"];
+          s62 -> s81 [label="dInputBias"];
+          s67 -> s81 [label="dInputBias"];
+          s72 -> s81 [label="dInputBias"];
+          s77 -> s81 [label="dInputBias"];
+          s75 -> s82 [label="dInput"];
+          s8 -> s84 [label="dSelect16"];
+          s83 -> s84 [label="dPixels"];
+          s13 -> s85 [label="dSelect15"];
+          s83 -> s85 [label="dPixels"];
+          s84 -> s85 [label="dPixels"];
+          s18 -> s86 [label="dSelect14"];
+          s83 -> s86 [label="dPixels"];
+          s84 -> s86 [label="dPixels"];
+          s85 -> s86 [label="dPixels"];
+          s23 -> s87 [label="dSelect13"];
+          s83 -> s87 [label="dPixels"];
+          s84 -> s87 [label="dPixels"];
+          s85 -> s87 [label="dPixels"];
+          s86 -> s87 [label="dPixels"];
+          s28 -> s88 [label="dSelect12"];
+          s83 -> s88 [label="dPixels"];
+          s84 -> s88 [label="dPixels"];
+          s85 -> s88 [label="dPixels"];
+          s86 -> s88 [label="dPixels"];
+          s87 -> s88 [label="dPixels"];
+          s33 -> s89 [label="dSelect11"];
+          s83 -> s89 [label="dPixels"];
+          s84 -> s89 [label="dPixels"];
+          s85 -> s89 [label="dPixels"];
+          s86 -> s89 [label="dPixels"];
+          s87 -> s89 [label="dPixels"];
+          s88 -> s89 [label="dPixels"];
+          s38 -> s90 [label="dSelect10"];
+          s83 -> s90 [label="dPixels"];
+          s84 -> s90 [label="dPixels"];
+          s85 -> s90 [label="dPixels"];
+          s86 -> s90 [label="dPixels"];
+          s87 -> s90 [label="dPixels"];
+          s88 -> s90 [label="dPixels"];
+          s89 -> s90 [label="dPixels"];
+          s43 -> s91 [label="dSelect9"];
+          s83 -> s91 [label="dPixels"];
+          s84 -> s91 [label="dPixels"];
+          s85 -> s91 [label="dPixels"];
+          s86 -> s91 [label="dPixels"];
+          s87 -> s91 [label="dPixels"];
+          s88 -> s91 [label="dPixels"];
+          s89 -> s91 [label="dPixels"];
+          s90 -> s91 [label="dPixels"];
+          s48 -> s92 [label="dSelect8"];
+          s83 -> s92 [label="dPixels"];
+          s84 -> s92 [label="dPixels"];
+          s85 -> s92 [label="dPixels"];
+          s86 -> s92 [label="dPixels"];
+          s87 -> s92 [label="dPixels"];
+          s88 -> s92 [label="dPixels"];
+          s89 -> s92 [label="dPixels"];
+          s90 -> s92 [label="dPixels"];
+          s91 -> s92 [label="dPixels"];
+          s53 -> s93 [label="dSelect7"];
+          s83 -> s93 [label="dPixels"];
+          s84 -> s93 [label="dPixels"];
+          s85 -> s93 [label="dPixels"];
+          s86 -> s93 [label="dPixels"];
+          s87 -> s93 [label="dPixels"];
+          s88 -> s93 [label="dPixels"];
+          s89 -> s93 [label="dPixels"];
+          s90 -> s93 [label="dPixels"];
+          s91 -> s93 [label="dPixels"];
+          s92 -> s93 [label="dPixels"];
+          s58 -> s94 [label="dSelect6"];
+          s83 -> s94 [label="dPixels"];
+          s84 -> s94 [label="dPixels"];
+          s85 -> s94 [label="dPixels"];
+          s86 -> s94 [label="dPixels"];
+          s87 -> s94 [label="dPixels"];
+          s88 -> s94 [label="dPixels"];
+          s89 -> s94 [label="dPixels"];
+          s90 -> s94 [label="dPixels"];
+          s91 -> s94 [label="dPixels"];
+          s92 -> s94 [label="dPixels"];
+          s93 -> s94 [label="dPixels"];
+          s63 -> s95 [label="dSelect5"];
+          s83 -> s95 [label="dPixels"];
+          s84 -> s95 [label="dPixels"];
+          s85 -> s95 [label="dPixels"];
+          s86 -> s95 [label="dPixels"];
+          s87 -> s95 [label="dPixels"];
+          s88 -> s95 [label="dPixels"];
+          s89 -> s95 [label="dPixels"];
+          s90 -> s95 [label="dPixels"];
+          s91 -> s95 [label="dPixels"];
+          s92 -> s95 [label="dPixels"];
+          s93 -> s95 [label="dPixels"];
+          s94 -> s95 [label="dPixels"];
+          s68 -> s96 [label="dSelect4"];
+          s83 -> s96 [label="dPixels"];
+          s84 -> s96 [label="dPixels"];
+          s85 -> s96 [label="dPixels"];
+          s86 -> s96 [label="dPixels"];
+          s87 -> s96 [label="dPixels"];
+          s88 -> s96 [label="dPixels"];
+          s89 -> s96 [label="dPixels"];
+          s90 -> s96 [label="dPixels"];
+          s91 -> s96 [label="dPixels"];
+          s92 -> s96 [label="dPixels"];
+          s93 -> s96 [label="dPixels"];
+          s94 -> s96 [label="dPixels"];
+          s95 -> s96 [label="dPixels"];
+          s73 -> s97 [label="dSelect3"];
+          s83 -> s97 [label="dPixels"];
+          s84 -> s97 [label="dPixels"];
+          s85 -> s97 [label="dPixels"];
+          s86 -> s97 [label="dPixels"];
+          s87 -> s97 [label="dPixels"];
+          s88 -> s97 [label="dPixels"];
+          s89 -> s97 [label="dPixels"];
+          s90 -> s97 [label="dPixels"];
+          s91 -> s97 [label="dPixels"];
+          s92 -> s97 [label="dPixels"];
+          s93 -> s97 [label="dPixels"];
+          s94 -> s97 [label="dPixels"];
+          s95 -> s97 [label="dPixels"];
+          s96 -> s97 [label="dPixels"];
+          s78 -> s98 [label="dSelect2"];
+          s83 -> s98 [label="dPixels"];
+          s84 -> s98 [label="dPixels"];
+          s85 -> s98 [label="dPixels"];
+          s86 -> s98 [label="dPixels"];
+          s87 -> s98 [label="dPixels"];
+          s88 -> s98 [label="dPixels"];
+          s89 -> s98 [label="dPixels"];
+          s90 -> s98 [label="dPixels"];
+          s91 -> s98 [label="dPixels"];
+          s92 -> s98 [label="dPixels"];
+          s93 -> s98 [label="dPixels"];
+          s94 -> s98 [label="dPixels"];
+          s95 -> s98 [label="dPixels"];
+          s96 -> s98 [label="dPixels"];
+          s97 -> s98 [label="dPixels"];
+          s82 -> s99 [label="dSelect1"];
+          s83 -> s99 [label="dPixels"];
+          s84 -> s99 [label="dPixels"];
+          s85 -> s99 [label="dPixels"];
+          s86 -> s99 [label="dPixels"];
+          s87 -> s99 [label="dPixels"];
+          s88 -> s99 [label="dPixels"];
+          s89 -> s99 [label="dPixels"];
+          s90 -> s99 [label="dPixels"];
+          s91 -> s99 [label="dPixels"];
+          s92 -> s99 [label="dPixels"];
+          s93 -> s99 [label="dPixels"];
+          s94 -> s99 [label="dPixels"];
+          s95 -> s99 [label="dPixels"];
+          s96 -> s99 [label="dPixels"];
+          s97 -> s99 [label="dPixels"];
+          s98 -> s99 [label="dPixels"];
           s0 -> n84 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 -> n80 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 -> n80 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 -> n67 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n67 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s48 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s49 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s51 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s52 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s54 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s56 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s57 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s60 -> n48 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 -> n48 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s62 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s63 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s64 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s65 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s66 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s67 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s68 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s69 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s70 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s71 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s72 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s73 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s74 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s75 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s76 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s77 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s78 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s79 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s80 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s81 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s82 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s83 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s84 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s85 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s86 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s87 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s88 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s89 -> n32 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s90 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s91 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s92 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s93 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s94 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s95 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s96 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s97 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s98 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s99 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s100 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s101 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s102 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s103 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s104 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s105 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s106 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s107 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s108 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s109 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s110 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s111 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s112 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s113 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s114 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s115 -> n0 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s116 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s117 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s118 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s119 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s120 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s121 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s122 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s123 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s124 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s125 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s126 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s127 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s128 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s129 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s130 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s131 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n67 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n67 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n66 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s51 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s52 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s53 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s54 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s55 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s56 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s57 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s58 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s59 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s60 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s61 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s62 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s63 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s64 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s65 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s66 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s67 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s68 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s69 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s70 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s71 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s72 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s73 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s74 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s75 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s76 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s77 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s78 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s79 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s80 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s81 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s82 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s83 -> n0 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s84 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s85 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s86 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s87 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s88 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s89 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s90 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s91 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s92 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s93 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s94 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s95 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s96 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s97 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s98 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s99 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -1567,944 +1455,832 @@ partial class ElmanRnn : global::GraphGen.Onnx.IOnnxExportable
           n16["select16<br/>Unstack [B, 4]"]:::forward
           n18["input<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n19["recurrent<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n20["add20<br/>Add [B, 32]"]:::forward
           n22["input2<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n23["recurrent2<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n24["add24<br/>Add [B, 32]"]:::forward
           n26["input3<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n27["recurrent3<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n28["add28<br/>Add [B, 32]"]:::forward
           n30["input4<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n31["recurrent4<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n32["add32<br/>Add [B, 32]"]:::forward
           n34["input5<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n35["recurrent5<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n36["add36<br/>Add [B, 32]"]:::forward
           n38["input6<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n39["recurrent6<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n40["add40<br/>Add [B, 32]"]:::forward
           n42["input7<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n43["recurrent7<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n44["add44<br/>Add [B, 32]"]:::forward
           n46["input8<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n47["recurrent8<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n48["add48<br/>Add [B, 32]"]:::forward
           n50["input9<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n51["recurrent9<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n52["add52<br/>Add [B, 32]"]:::forward
           n54["input10<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n55["recurrent10<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n56["add56<br/>Add [B, 32]"]:::forward
           n58["input11<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n59["recurrent11<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n60["add60<br/>Add [B, 32]"]:::forward
           n62["input12<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n63["recurrent12<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n64["add64<br/>Add [B, 32]"]:::forward
           n66["input13<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n67["recurrent13<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n68["add68<br/>Add [B, 32]"]:::forward
           n70["input14<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n71["recurrent14<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n72["add72<br/>Add [B, 32]"]:::forward
           n74["input15<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n75["recurrent15<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n76["add76<br/>Add [B, 32]"]:::forward
           n78["input16<br/>Dense #quot;input#quot; [B, 32]<br/>160 parameters"]:::forward
           n79["recurrent16<br/>Dense #quot;recurrent#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n80["add80<br/>Add [B, 32]"]:::forward
           n82["output<br/>Dense #quot;output#quot; [B, 10]<br/>330 parameters"]:::forward
           n84["softmaxCrossEntropy84<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["67. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
           s1["68. dense output dW<br/>→ dOutputWeight"]:::backward
           s2["69. dense output db<br/>→ dOutputBias"]:::backward
           s3["70. dense output dx + Tanh backward<br/>→ dAdd80"]:::backward
-          s4["71. Add backward<br/>→ dInput16"]:::backward
-          s5["72. Add backward<br/>→ dRecurrent16"]:::backward
-          s6["73. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s7["74. dense recurrent dx + Tanh backward<br/>→ dAdd76"]:::backward
-          s8["75. dense input dW<br/>→ dInputWeight"]:::backward
-          s9["76. dense input db<br/>→ dInputBias"]:::backward
-          s10["77. dense input dx<br/>→ dSelect16"]:::backward
-          s11["78. Add backward<br/>→ dInput15"]:::backward
-          s12["79. Add backward<br/>→ dRecurrent15"]:::backward
-          s13["80. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s14["81. dense recurrent dx + Tanh backward<br/>→ dAdd72"]:::backward
-          s15["82. dense input dW<br/>→ dInputWeight"]:::backward
-          s16["83. dense input db<br/>→ dInputBias"]:::backward
-          s17["84. dense input dx<br/>→ dSelect15"]:::backward
-          s18["85. Add backward<br/>→ dInput14"]:::backward
-          s19["86. Add backward<br/>→ dRecurrent14"]:::backward
-          s20["87. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s21["88. dense recurrent dx + Tanh backward<br/>→ dAdd68"]:::backward
-          s22["89. dense input dW<br/>→ dInputWeight"]:::backward
-          s23["90. dense input db<br/>→ dInputBias"]:::backward
-          s24["91. dense input dx<br/>→ dSelect14"]:::backward
-          s25["92. Add backward<br/>→ dInput13"]:::backward
-          s26["93. Add backward<br/>→ dRecurrent13"]:::backward
-          s27["94. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s28["95. dense recurrent dx + Tanh backward<br/>→ dAdd64"]:::backward
-          s29["96. dense input dW<br/>→ dInputWeight"]:::backward
-          s30["97. dense input db<br/>→ dInputBias"]:::backward
-          s31["98. dense input dx<br/>→ dSelect13"]:::backward
-          s32["99. Add backward<br/>→ dInput12"]:::backward
-          s33["100. Add backward<br/>→ dRecurrent12"]:::backward
+          s4["71. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s5["72. dense recurrent dx + Tanh backward<br/>→ dAdd76"]:::backward
+          s6["73. dense input dW<br/>→ dInputWeight"]:::backward
+          s7["74. dense input db<br/>→ dInputBias"]:::backward
+          s8["75. dense input dx<br/>→ dSelect16"]:::backward
+          s9["76. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s10["77. dense recurrent dx + Tanh backward<br/>→ dAdd72"]:::backward
+          s11["78. dense input dW<br/>→ dInputWeight"]:::backward
+          s12["79. dense input db<br/>→ dInputBias"]:::backward
+          s13["80. dense input dx<br/>→ dSelect15"]:::backward
+          s14["81. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s15["82. dense recurrent dx + Tanh backward<br/>→ dAdd68"]:::backward
+          s16["83. dense input dW<br/>→ dInputWeight"]:::backward
+          s17["84. dense input db<br/>→ dInputBias"]:::backward
+          s18["85. dense input dx<br/>→ dSelect14"]:::backward
+          s19["86. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s20["87. dense recurrent dx + Tanh backward<br/>→ dAdd64"]:::backward
+          s21["88. dense input dW<br/>→ dInputWeight"]:::backward
+          s22["89. dense input db<br/>→ dInputBias"]:::backward
+          s23["90. dense input dx<br/>→ dSelect13"]:::backward
+          s24["91. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s25["92. dense recurrent dx + Tanh backward<br/>→ dAdd60"]:::backward
+          s26["93. dense input dW<br/>→ dInputWeight"]:::backward
+          s27["94. dense input db<br/>→ dInputBias"]:::backward
+          s28["95. dense input dx<br/>→ dSelect12"]:::backward
+          s29["96. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s30["97. dense recurrent dx + Tanh backward<br/>→ dAdd56"]:::backward
+          s31["98. dense input dW<br/>→ dInputWeight"]:::backward
+          s32["99. dense input db<br/>→ dInputBias"]:::backward
+          s33["100. dense input dx<br/>→ dSelect11"]:::backward
           s34["101. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s35["102. dense recurrent dx + Tanh backward<br/>→ dAdd60"]:::backward
+          s35["102. dense recurrent dx + Tanh backward<br/>→ dAdd52"]:::backward
           s36["103. dense input dW<br/>→ dInputWeight"]:::backward
           s37["104. dense input db<br/>→ dInputBias"]:::backward
-          s38["105. dense input dx<br/>→ dSelect12"]:::backward
-          s39["106. Add backward<br/>→ dInput11"]:::backward
-          s40["107. Add backward<br/>→ dRecurrent11"]:::backward
-          s41["108. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s42["109. dense recurrent dx + Tanh backward<br/>→ dAdd56"]:::backward
-          s43["110. dense input dW<br/>→ dInputWeight"]:::backward
-          s44["111. dense input db<br/>→ dInputBias"]:::backward
-          s45["112. dense input dx<br/>→ dSelect11"]:::backward
-          s46["113. Add backward<br/>→ dInput10"]:::backward
-          s47["114. Add backward<br/>→ dRecurrent10"]:::backward
-          s48["115. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s49["116. dense recurrent dx + Tanh backward<br/>→ dAdd52"]:::backward
-          s50["117. dense input dW<br/>→ dInputWeight"]:::backward
-          s51["118. dense input db<br/>→ dInputBias"]:::backward
-          s52["119. dense input dx<br/>→ dSelect10"]:::backward
-          s53["120. Add backward<br/>→ dInput9"]:::backward
-          s54["121. Add backward<br/>→ dRecurrent9"]:::backward
-          s55["122. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s56["123. dense recurrent dx + Tanh backward<br/>→ dAdd48"]:::backward
-          s57["124. dense input dW<br/>→ dInputWeight"]:::backward
-          s58["125. dense input db<br/>→ dInputBias"]:::backward
-          s59["126. dense input dx<br/>→ dSelect9"]:::backward
-          s60["127. Add backward<br/>→ dInput8"]:::backward
-          s61["128. Add backward<br/>→ dRecurrent8"]:::backward
-          s62["129. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s63["130. dense recurrent dx + Tanh backward<br/>→ dAdd44"]:::backward
-          s64["131. dense input dW<br/>→ dInputWeight"]:::backward
-          s65["132. dense input db<br/>→ dInputBias"]:::backward
-          s66["133. dense input dx<br/>→ dSelect8"]:::backward
-          s67["134. Add backward<br/>→ dInput7"]:::backward
-          s68["135. Add backward<br/>→ dRecurrent7"]:::backward
+          s38["105. dense input dx<br/>→ dSelect10"]:::backward
+          s39["106. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s40["107. dense recurrent dx + Tanh backward<br/>→ dAdd48"]:::backward
+          s41["108. dense input dW<br/>→ dInputWeight"]:::backward
+          s42["109. dense input db<br/>→ dInputBias"]:::backward
+          s43["110. dense input dx<br/>→ dSelect9"]:::backward
+          s44["111. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s45["112. dense recurrent dx + Tanh backward<br/>→ dAdd44"]:::backward
+          s46["113. dense input dW<br/>→ dInputWeight"]:::backward
+          s47["114. dense input db<br/>→ dInputBias"]:::backward
+          s48["115. dense input dx<br/>→ dSelect8"]:::backward
+          s49["116. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s50["117. dense recurrent dx + Tanh backward<br/>→ dAdd40"]:::backward
+          s51["118. dense input dW<br/>→ dInputWeight"]:::backward
+          s52["119. dense input db<br/>→ dInputBias"]:::backward
+          s53["120. dense input dx<br/>→ dSelect7"]:::backward
+          s54["121. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s55["122. dense recurrent dx + Tanh backward<br/>→ dAdd36"]:::backward
+          s56["123. dense input dW<br/>→ dInputWeight"]:::backward
+          s57["124. dense input db<br/>→ dInputBias"]:::backward
+          s58["125. dense input dx<br/>→ dSelect6"]:::backward
+          s59["126. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s60["127. dense recurrent dx + Tanh backward<br/>→ dAdd32"]:::backward
+          s61["128. dense input dW<br/>→ dInputWeight"]:::backward
+          s62["129. dense input db<br/>→ dInputBias"]:::backward
+          s63["130. dense input dx<br/>→ dSelect5"]:::backward
+          s64["131. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s65["132. dense recurrent dx + Tanh backward<br/>→ dAdd28"]:::backward
+          s66["133. dense input dW<br/>→ dInputWeight"]:::backward
+          s67["134. dense input db<br/>→ dInputBias"]:::backward
+          s68["135. dense input dx<br/>→ dSelect4"]:::backward
           s69["136. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s70["137. dense recurrent dx + Tanh backward<br/>→ dAdd40"]:::backward
+          s70["137. dense recurrent dx + Tanh backward<br/>→ dAdd24"]:::backward
           s71["138. dense input dW<br/>→ dInputWeight"]:::backward
           s72["139. dense input db<br/>→ dInputBias"]:::backward
-          s73["140. dense input dx<br/>→ dSelect7"]:::backward
-          s74["141. Add backward<br/>→ dInput6"]:::backward
-          s75["142. Add backward<br/>→ dRecurrent6"]:::backward
-          s76["143. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s77["144. dense recurrent dx + Tanh backward<br/>→ dAdd36"]:::backward
-          s78["145. dense input dW<br/>→ dInputWeight"]:::backward
-          s79["146. dense input db<br/>→ dInputBias"]:::backward
-          s80["147. dense input dx<br/>→ dSelect6"]:::backward
-          s81["148. Add backward<br/>→ dInput5"]:::backward
-          s82["149. Add backward<br/>→ dRecurrent5"]:::backward
-          s83["150. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s84["151. dense recurrent dx + Tanh backward<br/>→ dAdd32"]:::backward
-          s85["152. dense input dW<br/>→ dInputWeight"]:::backward
-          s86["153. dense input db<br/>→ dInputBias"]:::backward
-          s87["154. dense input dx<br/>→ dSelect5"]:::backward
-          s88["155. Add backward<br/>→ dInput4"]:::backward
-          s89["156. Add backward<br/>→ dRecurrent4"]:::backward
-          s90["157. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s91["158. dense recurrent dx + Tanh backward<br/>→ dAdd28"]:::backward
-          s92["159. dense input dW<br/>→ dInputWeight"]:::backward
-          s93["160. dense input db<br/>→ dInputBias"]:::backward
-          s94["161. dense input dx<br/>→ dSelect4"]:::backward
-          s95["162. Add backward<br/>→ dInput3"]:::backward
-          s96["163. Add backward<br/>→ dRecurrent3"]:::backward
-          s97["164. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s98["165. dense recurrent dx + Tanh backward<br/>→ dAdd24"]:::backward
-          s99["166. dense input dW<br/>→ dInputWeight"]:::backward
-          s100["167. dense input db<br/>→ dInputBias"]:::backward
-          s101["168. dense input dx<br/>→ dSelect3"]:::backward
-          s102["169. Add backward<br/>→ dInput2"]:::backward
-          s103["170. Add backward<br/>→ dRecurrent2"]:::backward
-          s104["171. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s105["172. dense recurrent dx + Tanh backward<br/>→ dAdd20"]:::backward
-          s106["173. dense input dW<br/>→ dInputWeight"]:::backward
-          s107["174. dense input db<br/>→ dInputBias"]:::backward
-          s108["175. dense input dx<br/>→ dSelect2"]:::backward
-          s109["176. Add backward<br/>→ dInput"]:::backward
-          s110["177. Add backward<br/>→ dRecurrent"]:::backward
-          s111["178. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
-          s112["179. dense input dW<br/>→ dInputWeight"]:::backward
-          s113["180. dense input db<br/>→ dInputBias"]:::backward
-          s114["181. dense input dx<br/>→ dSelect1"]:::backward
-          s115["182. clear dPixels<br/>→ dPixels"]:::backward
-          s116["183. Unstack backward<br/>→ dPixels"]:::backward
-          s117["184. Unstack backward<br/>→ dPixels"]:::backward
-          s118["185. Unstack backward<br/>→ dPixels"]:::backward
-          s119["186. Unstack backward<br/>→ dPixels"]:::backward
-          s120["187. Unstack backward<br/>→ dPixels"]:::backward
-          s121["188. Unstack backward<br/>→ dPixels"]:::backward
-          s122["189. Unstack backward<br/>→ dPixels"]:::backward
-          s123["190. Unstack backward<br/>→ dPixels"]:::backward
-          s124["191. Unstack backward<br/>→ dPixels"]:::backward
-          s125["192. Unstack backward<br/>→ dPixels"]:::backward
-          s126["193. Unstack backward<br/>→ dPixels"]:::backward
-          s127["194. Unstack backward<br/>→ dPixels"]:::backward
-          s128["195. Unstack backward<br/>→ dPixels"]:::backward
-          s129["196. Unstack backward<br/>→ dPixels"]:::backward
-          s130["197. Unstack backward<br/>→ dPixels"]:::backward
-          s131["198. Unstack backward<br/>→ dPixels"]:::backward
+          s73["140. dense input dx<br/>→ dSelect3"]:::backward
+          s74["141. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s75["142. dense recurrent dx + Tanh backward<br/>→ dAdd20"]:::backward
+          s76["143. dense input dW<br/>→ dInputWeight"]:::backward
+          s77["144. dense input db<br/>→ dInputBias"]:::backward
+          s78["145. dense input dx<br/>→ dSelect2"]:::backward
+          s79["146. dense recurrent dW<br/>→ dRecurrentWeight"]:::backward
+          s80["147. dense input dW<br/>→ dInputWeight"]:::backward
+          s81["148. dense input db<br/>→ dInputBias"]:::backward
+          s82["149. dense input dx<br/>→ dSelect1"]:::backward
+          s83["150. clear dPixels<br/>→ dPixels"]:::backward
+          s84["151. Unstack backward<br/>→ dPixels"]:::backward
+          s85["152. Unstack backward<br/>→ dPixels"]:::backward
+          s86["153. Unstack backward<br/>→ dPixels"]:::backward
+          s87["154. Unstack backward<br/>→ dPixels"]:::backward
+          s88["155. Unstack backward<br/>→ dPixels"]:::backward
+          s89["156. Unstack backward<br/>→ dPixels"]:::backward
+          s90["157. Unstack backward<br/>→ dPixels"]:::backward
+          s91["158. Unstack backward<br/>→ dPixels"]:::backward
+          s92["159. Unstack backward<br/>→ dPixels"]:::backward
+          s93["160. Unstack backward<br/>→ dPixels"]:::backward
+          s94["161. Unstack backward<br/>→ dPixels"]:::backward
+          s95["162. Unstack backward<br/>→ dPixels"]:::backward
+          s96["163. Unstack backward<br/>→ dPixels"]:::backward
+          s97["164. Unstack backward<br/>→ dPixels"]:::backward
+          s98["165. Unstack backward<br/>→ dPixels"]:::backward
+          s99["166. Unstack backward<br/>→ dPixels"]:::backward
           s0 -->|dOutput| s1
           s0 -->|dOutput| s2
           s0 -->|dOutput| s3
-          s3 -->|dAdd80| s4
-          s3 -->|dAdd80| s5
-          s5 -->|dRecurrent16| s6
-          s5 -->|dRecurrent16| s7
-          s4 -->|dInput16| s8
-          s4 -->|dInput16| s9
-          s4 -->|dInput16| s10
-          s7 -->|dAdd76| s11
-          s7 -->|dAdd76| s12
-          s12 -->|dRecurrent15| s13
-          s6 -->|dRecurrentWeight| s13
-          s12 -->|dRecurrent15| s14
-          s11 -->|dInput15| s15
-          s8 -->|dInputWeight| s15
-          s11 -->|dInput15| s16
-          s9 -->|dInputBias| s16
-          s11 -->|dInput15| s17
-          s14 -->|dAdd72| s18
-          s14 -->|dAdd72| s19
-          s19 -->|dRecurrent14| s20
-          s6 -->|dRecurrentWeight| s20
-          s13 -->|dRecurrentWeight| s20
-          s19 -->|dRecurrent14| s21
-          s18 -->|dInput14| s22
-          s8 -->|dInputWeight| s22
-          s15 -->|dInputWeight| s22
-          s18 -->|dInput14| s23
-          s9 -->|dInputBias| s23
-          s16 -->|dInputBias| s23
-          s18 -->|dInput14| s24
-          s21 -->|dAdd68| s25
-          s21 -->|dAdd68| s26
-          s26 -->|dRecurrent13| s27
-          s6 -->|dRecurrentWeight| s27
-          s13 -->|dRecurrentWeight| s27
-          s20 -->|dRecurrentWeight| s27
-          s26 -->|dRecurrent13| s28
-          s25 -->|dInput13| s29
-          s8 -->|dInputWeight| s29
-          s15 -->|dInputWeight| s29
-          s22 -->|dInputWeight| s29
-          s25 -->|dInput13| s30
-          s9 -->|dInputBias| s30
-          s16 -->|dInputBias| s30
-          s23 -->|dInputBias| s30
-          s25 -->|dInput13| s31
-          s28 -->|dAdd64| s32
-          s28 -->|dAdd64| s33
-          s33 -->|dRecurrent12| s34
-          s6 -->|dRecurrentWeight| s34
-          s13 -->|dRecurrentWeight| s34
-          s20 -->|dRecurrentWeight| s34
-          s27 -->|dRecurrentWeight| s34
-          s33 -->|dRecurrent12| s35
-          s32 -->|dInput12| s36
-          s8 -->|dInputWeight| s36
-          s15 -->|dInputWeight| s36
-          s22 -->|dInputWeight| s36
-          s29 -->|dInputWeight| s36
-          s32 -->|dInput12| s37
-          s9 -->|dInputBias| s37
-          s16 -->|dInputBias| s37
-          s23 -->|dInputBias| s37
-          s30 -->|dInputBias| s37
-          s32 -->|dInput12| s38
-          s35 -->|dAdd60| s39
-          s35 -->|dAdd60| s40
-          s40 -->|dRecurrent11| s41
-          s6 -->|dRecurrentWeight| s41
-          s13 -->|dRecurrentWeight| s41
-          s20 -->|dRecurrentWeight| s41
-          s27 -->|dRecurrentWeight| s41
-          s34 -->|dRecurrentWeight| s41
-          s40 -->|dRecurrent11| s42
-          s39 -->|dInput11| s43
-          s8 -->|dInputWeight| s43
-          s15 -->|dInputWeight| s43
-          s22 -->|dInputWeight| s43
-          s29 -->|dInputWeight| s43
-          s36 -->|dInputWeight| s43
-          s39 -->|dInput11| s44
-          s9 -->|dInputBias| s44
-          s16 -->|dInputBias| s44
-          s23 -->|dInputBias| s44
-          s30 -->|dInputBias| s44
-          s37 -->|dInputBias| s44
-          s39 -->|dInput11| s45
-          s42 -->|dAdd56| s46
-          s42 -->|dAdd56| s47
-          s47 -->|dRecurrent10| s48
-          s6 -->|dRecurrentWeight| s48
-          s13 -->|dRecurrentWeight| s48
-          s20 -->|dRecurrentWeight| s48
-          s27 -->|dRecurrentWeight| s48
-          s34 -->|dRecurrentWeight| s48
-          s41 -->|dRecurrentWeight| s48
-          s47 -->|dRecurrent10| s49
-          s46 -->|dInput10| s50
-          s8 -->|dInputWeight| s50
-          s15 -->|dInputWeight| s50
-          s22 -->|dInputWeight| s50
-          s29 -->|dInputWeight| s50
-          s36 -->|dInputWeight| s50
-          s43 -->|dInputWeight| s50
-          s46 -->|dInput10| s51
-          s9 -->|dInputBias| s51
-          s16 -->|dInputBias| s51
-          s23 -->|dInputBias| s51
-          s30 -->|dInputBias| s51
-          s37 -->|dInputBias| s51
-          s44 -->|dInputBias| s51
-          s46 -->|dInput10| s52
-          s49 -->|dAdd52| s53
-          s49 -->|dAdd52| s54
-          s54 -->|dRecurrent9| s55
-          s6 -->|dRecurrentWeight| s55
-          s13 -->|dRecurrentWeight| s55
-          s20 -->|dRecurrentWeight| s55
-          s27 -->|dRecurrentWeight| s55
-          s34 -->|dRecurrentWeight| s55
-          s41 -->|dRecurrentWeight| s55
-          s48 -->|dRecurrentWeight| s55
-          s54 -->|dRecurrent9| s56
-          s53 -->|dInput9| s57
-          s8 -->|dInputWeight| s57
-          s15 -->|dInputWeight| s57
-          s22 -->|dInputWeight| s57
-          s29 -->|dInputWeight| s57
-          s36 -->|dInputWeight| s57
-          s43 -->|dInputWeight| s57
-          s50 -->|dInputWeight| s57
-          s53 -->|dInput9| s58
-          s9 -->|dInputBias| s58
-          s16 -->|dInputBias| s58
-          s23 -->|dInputBias| s58
-          s30 -->|dInputBias| s58
-          s37 -->|dInputBias| s58
-          s44 -->|dInputBias| s58
-          s51 -->|dInputBias| s58
-          s53 -->|dInput9| s59
-          s56 -->|dAdd48| s60
-          s56 -->|dAdd48| s61
-          s61 -->|dRecurrent8| s62
-          s6 -->|dRecurrentWeight| s62
-          s13 -->|dRecurrentWeight| s62
-          s20 -->|dRecurrentWeight| s62
-          s27 -->|dRecurrentWeight| s62
-          s34 -->|dRecurrentWeight| s62
-          s41 -->|dRecurrentWeight| s62
-          s48 -->|dRecurrentWeight| s62
-          s55 -->|dRecurrentWeight| s62
-          s61 -->|dRecurrent8| s63
-          s60 -->|dInput8| s64
-          s8 -->|dInputWeight| s64
-          s15 -->|dInputWeight| s64
-          s22 -->|dInputWeight| s64
-          s29 -->|dInputWeight| s64
-          s36 -->|dInputWeight| s64
-          s43 -->|dInputWeight| s64
-          s50 -->|dInputWeight| s64
-          s57 -->|dInputWeight| s64
-          s60 -->|dInput8| s65
-          s9 -->|dInputBias| s65
-          s16 -->|dInputBias| s65
-          s23 -->|dInputBias| s65
-          s30 -->|dInputBias| s65
-          s37 -->|dInputBias| s65
-          s44 -->|dInputBias| s65
-          s51 -->|dInputBias| s65
-          s58 -->|dInputBias| s65
-          s60 -->|dInput8| s66
-          s63 -->|dAdd44| s67
-          s63 -->|dAdd44| s68
-          s68 -->|dRecurrent7| s69
-          s6 -->|dRecurrentWeight| s69
-          s13 -->|dRecurrentWeight| s69
-          s20 -->|dRecurrentWeight| s69
-          s27 -->|dRecurrentWeight| s69
+          s3 -->|dRecurrent16| s4
+          s3 -->|dRecurrent16| s5
+          s3 -->|dInput16| s6
+          s3 -->|dInput16| s7
+          s3 -->|dInput16| s8
+          s5 -->|dRecurrent15| s9
+          s4 -->|dRecurrentWeight| s9
+          s5 -->|dRecurrent15| s10
+          s5 -->|dInput15| s11
+          s6 -->|dInputWeight| s11
+          s5 -->|dInput15| s12
+          s7 -->|dInputBias| s12
+          s5 -->|dInput15| s13
+          s10 -->|dRecurrent14| s14
+          s4 -->|dRecurrentWeight| s14
+          s9 -->|dRecurrentWeight| s14
+          s10 -->|dRecurrent14| s15
+          s10 -->|dInput14| s16
+          s6 -->|dInputWeight| s16
+          s11 -->|dInputWeight| s16
+          s10 -->|dInput14| s17
+          s7 -->|dInputBias| s17
+          s12 -->|dInputBias| s17
+          s10 -->|dInput14| s18
+          s15 -->|dRecurrent13| s19
+          s4 -->|dRecurrentWeight| s19
+          s9 -->|dRecurrentWeight| s19
+          s14 -->|dRecurrentWeight| s19
+          s15 -->|dRecurrent13| s20
+          s15 -->|dInput13| s21
+          s6 -->|dInputWeight| s21
+          s11 -->|dInputWeight| s21
+          s16 -->|dInputWeight| s21
+          s15 -->|dInput13| s22
+          s7 -->|dInputBias| s22
+          s12 -->|dInputBias| s22
+          s17 -->|dInputBias| s22
+          s15 -->|dInput13| s23
+          s20 -->|dRecurrent12| s24
+          s4 -->|dRecurrentWeight| s24
+          s9 -->|dRecurrentWeight| s24
+          s14 -->|dRecurrentWeight| s24
+          s19 -->|dRecurrentWeight| s24
+          s20 -->|dRecurrent12| s25
+          s20 -->|dInput12| s26
+          s6 -->|dInputWeight| s26
+          s11 -->|dInputWeight| s26
+          s16 -->|dInputWeight| s26
+          s21 -->|dInputWeight| s26
+          s20 -->|dInput12| s27
+          s7 -->|dInputBias| s27
+          s12 -->|dInputBias| s27
+          s17 -->|dInputBias| s27
+          s22 -->|dInputBias| s27
+          s20 -->|dInput12| s28
+          s25 -->|dRecurrent11| s29
+          s4 -->|dRecurrentWeight| s29
+          s9 -->|dRecurrentWeight| s29
+          s14 -->|dRecurrentWeight| s29
+          s19 -->|dRecurrentWeight| s29
+          s24 -->|dRecurrentWeight| s29
+          s25 -->|dRecurrent11| s30
+          s25 -->|dInput11| s31
+          s6 -->|dInputWeight| s31
+          s11 -->|dInputWeight| s31
+          s16 -->|dInputWeight| s31
+          s21 -->|dInputWeight| s31
+          s26 -->|dInputWeight| s31
+          s25 -->|dInput11| s32
+          s7 -->|dInputBias| s32
+          s12 -->|dInputBias| s32
+          s17 -->|dInputBias| s32
+          s22 -->|dInputBias| s32
+          s27 -->|dInputBias| s32
+          s25 -->|dInput11| s33
+          s30 -->|dRecurrent10| s34
+          s4 -->|dRecurrentWeight| s34
+          s9 -->|dRecurrentWeight| s34
+          s14 -->|dRecurrentWeight| s34
+          s19 -->|dRecurrentWeight| s34
+          s24 -->|dRecurrentWeight| s34
+          s29 -->|dRecurrentWeight| s34
+          s30 -->|dRecurrent10| s35
+          s30 -->|dInput10| s36
+          s6 -->|dInputWeight| s36
+          s11 -->|dInputWeight| s36
+          s16 -->|dInputWeight| s36
+          s21 -->|dInputWeight| s36
+          s26 -->|dInputWeight| s36
+          s31 -->|dInputWeight| s36
+          s30 -->|dInput10| s37
+          s7 -->|dInputBias| s37
+          s12 -->|dInputBias| s37
+          s17 -->|dInputBias| s37
+          s22 -->|dInputBias| s37
+          s27 -->|dInputBias| s37
+          s32 -->|dInputBias| s37
+          s30 -->|dInput10| s38
+          s35 -->|dRecurrent9| s39
+          s4 -->|dRecurrentWeight| s39
+          s9 -->|dRecurrentWeight| s39
+          s14 -->|dRecurrentWeight| s39
+          s19 -->|dRecurrentWeight| s39
+          s24 -->|dRecurrentWeight| s39
+          s29 -->|dRecurrentWeight| s39
+          s34 -->|dRecurrentWeight| s39
+          s35 -->|dRecurrent9| s40
+          s35 -->|dInput9| s41
+          s6 -->|dInputWeight| s41
+          s11 -->|dInputWeight| s41
+          s16 -->|dInputWeight| s41
+          s21 -->|dInputWeight| s41
+          s26 -->|dInputWeight| s41
+          s31 -->|dInputWeight| s41
+          s36 -->|dInputWeight| s41
+          s35 -->|dInput9| s42
+          s7 -->|dInputBias| s42
+          s12 -->|dInputBias| s42
+          s17 -->|dInputBias| s42
+          s22 -->|dInputBias| s42
+          s27 -->|dInputBias| s42
+          s32 -->|dInputBias| s42
+          s37 -->|dInputBias| s42
+          s35 -->|dInput9| s43
+          s40 -->|dRecurrent8| s44
+          s4 -->|dRecurrentWeight| s44
+          s9 -->|dRecurrentWeight| s44
+          s14 -->|dRecurrentWeight| s44
+          s19 -->|dRecurrentWeight| s44
+          s24 -->|dRecurrentWeight| s44
+          s29 -->|dRecurrentWeight| s44
+          s34 -->|dRecurrentWeight| s44
+          s39 -->|dRecurrentWeight| s44
+          s40 -->|dRecurrent8| s45
+          s40 -->|dInput8| s46
+          s6 -->|dInputWeight| s46
+          s11 -->|dInputWeight| s46
+          s16 -->|dInputWeight| s46
+          s21 -->|dInputWeight| s46
+          s26 -->|dInputWeight| s46
+          s31 -->|dInputWeight| s46
+          s36 -->|dInputWeight| s46
+          s41 -->|dInputWeight| s46
+          s40 -->|dInput8| s47
+          s7 -->|dInputBias| s47
+          s12 -->|dInputBias| s47
+          s17 -->|dInputBias| s47
+          s22 -->|dInputBias| s47
+          s27 -->|dInputBias| s47
+          s32 -->|dInputBias| s47
+          s37 -->|dInputBias| s47
+          s42 -->|dInputBias| s47
+          s40 -->|dInput8| s48
+          s45 -->|dRecurrent7| s49
+          s4 -->|dRecurrentWeight| s49
+          s9 -->|dRecurrentWeight| s49
+          s14 -->|dRecurrentWeight| s49
+          s19 -->|dRecurrentWeight| s49
+          s24 -->|dRecurrentWeight| s49
+          s29 -->|dRecurrentWeight| s49
+          s34 -->|dRecurrentWeight| s49
+          s39 -->|dRecurrentWeight| s49
+          s44 -->|dRecurrentWeight| s49
+          s45 -->|dRecurrent7| s50
+          s45 -->|dInput7| s51
+          s6 -->|dInputWeight| s51
+          s11 -->|dInputWeight| s51
+          s16 -->|dInputWeight| s51
+          s21 -->|dInputWeight| s51
+          s26 -->|dInputWeight| s51
+          s31 -->|dInputWeight| s51
+          s36 -->|dInputWeight| s51
+          s41 -->|dInputWeight| s51
+          s46 -->|dInputWeight| s51
+          s45 -->|dInput7| s52
+          s7 -->|dInputBias| s52
+          s12 -->|dInputBias| s52
+          s17 -->|dInputBias| s52
+          s22 -->|dInputBias| s52
+          s27 -->|dInputBias| s52
+          s32 -->|dInputBias| s52
+          s37 -->|dInputBias| s52
+          s42 -->|dInputBias| s52
+          s47 -->|dInputBias| s52
+          s45 -->|dInput7| s53
+          s50 -->|dRecurrent6| s54
+          s4 -->|dRecurrentWeight| s54
+          s9 -->|dRecurrentWeight| s54
+          s14 -->|dRecurrentWeight| s54
+          s19 -->|dRecurrentWeight| s54
+          s24 -->|dRecurrentWeight| s54
+          s29 -->|dRecurrentWeight| s54
+          s34 -->|dRecurrentWeight| s54
+          s39 -->|dRecurrentWeight| s54
+          s44 -->|dRecurrentWeight| s54
+          s49 -->|dRecurrentWeight| s54
+          s50 -->|dRecurrent6| s55
+          s50 -->|dInput6| s56
+          s6 -->|dInputWeight| s56
+          s11 -->|dInputWeight| s56
+          s16 -->|dInputWeight| s56
+          s21 -->|dInputWeight| s56
+          s26 -->|dInputWeight| s56
+          s31 -->|dInputWeight| s56
+          s36 -->|dInputWeight| s56
+          s41 -->|dInputWeight| s56
+          s46 -->|dInputWeight| s56
+          s51 -->|dInputWeight| s56
+          s50 -->|dInput6| s57
+          s7 -->|dInputBias| s57
+          s12 -->|dInputBias| s57
+          s17 -->|dInputBias| s57
+          s22 -->|dInputBias| s57
+          s27 -->|dInputBias| s57
+          s32 -->|dInputBias| s57
+          s37 -->|dInputBias| s57
+          s42 -->|dInputBias| s57
+          s47 -->|dInputBias| s57
+          s52 -->|dInputBias| s57
+          s50 -->|dInput6| s58
+          s55 -->|dRecurrent5| s59
+          s4 -->|dRecurrentWeight| s59
+          s9 -->|dRecurrentWeight| s59
+          s14 -->|dRecurrentWeight| s59
+          s19 -->|dRecurrentWeight| s59
+          s24 -->|dRecurrentWeight| s59
+          s29 -->|dRecurrentWeight| s59
+          s34 -->|dRecurrentWeight| s59
+          s39 -->|dRecurrentWeight| s59
+          s44 -->|dRecurrentWeight| s59
+          s49 -->|dRecurrentWeight| s59
+          s54 -->|dRecurrentWeight| s59
+          s55 -->|dRecurrent5| s60
+          s55 -->|dInput5| s61
+          s6 -->|dInputWeight| s61
+          s11 -->|dInputWeight| s61
+          s16 -->|dInputWeight| s61
+          s21 -->|dInputWeight| s61
+          s26 -->|dInputWeight| s61
+          s31 -->|dInputWeight| s61
+          s36 -->|dInputWeight| s61
+          s41 -->|dInputWeight| s61
+          s46 -->|dInputWeight| s61
+          s51 -->|dInputWeight| s61
+          s56 -->|dInputWeight| s61
+          s55 -->|dInput5| s62
+          s7 -->|dInputBias| s62
+          s12 -->|dInputBias| s62
+          s17 -->|dInputBias| s62
+          s22 -->|dInputBias| s62
+          s27 -->|dInputBias| s62
+          s32 -->|dInputBias| s62
+          s37 -->|dInputBias| s62
+          s42 -->|dInputBias| s62
+          s47 -->|dInputBias| s62
+          s52 -->|dInputBias| s62
+          s57 -->|dInputBias| s62
+          s55 -->|dInput5| s63
+          s60 -->|dRecurrent4| s64
+          s4 -->|dRecurrentWeight| s64
+          s9 -->|dRecurrentWeight| s64
+          s14 -->|dRecurrentWeight| s64
+          s19 -->|dRecurrentWeight| s64
+          s24 -->|dRecurrentWeight| s64
+          s29 -->|dRecurrentWeight| s64
+          s34 -->|dRecurrentWeight| s64
+          s39 -->|dRecurrentWeight| s64
+          s44 -->|dRecurrentWeight| s64
+          s49 -->|dRecurrentWeight| s64
+          s54 -->|dRecurrentWeight| s64
+          s59 -->|dRecurrentWeight| s64
+          s60 -->|dRecurrent4| s65
+          s60 -->|dInput4| s66
+          s6 -->|dInputWeight| s66
+          s11 -->|dInputWeight| s66
+          s16 -->|dInputWeight| s66
+          s21 -->|dInputWeight| s66
+          s26 -->|dInputWeight| s66
+          s31 -->|dInputWeight| s66
+          s36 -->|dInputWeight| s66
+          s41 -->|dInputWeight| s66
+          s46 -->|dInputWeight| s66
+          s51 -->|dInputWeight| s66
+          s56 -->|dInputWeight| s66
+          s61 -->|dInputWeight| s66
+          s60 -->|dInput4| s67
+          s7 -->|dInputBias| s67
+          s12 -->|dInputBias| s67
+          s17 -->|dInputBias| s67
+          s22 -->|dInputBias| s67
+          s27 -->|dInputBias| s67
+          s32 -->|dInputBias| s67
+          s37 -->|dInputBias| s67
+          s42 -->|dInputBias| s67
+          s47 -->|dInputBias| s67
+          s52 -->|dInputBias| s67
+          s57 -->|dInputBias| s67
+          s62 -->|dInputBias| s67
+          s60 -->|dInput4| s68
+          s65 -->|dRecurrent3| s69
+          s4 -->|dRecurrentWeight| s69
+          s9 -->|dRecurrentWeight| s69
+          s14 -->|dRecurrentWeight| s69
+          s19 -->|dRecurrentWeight| s69
+          s24 -->|dRecurrentWeight| s69
+          s29 -->|dRecurrentWeight| s69
           s34 -->|dRecurrentWeight| s69
-          s41 -->|dRecurrentWeight| s69
-          s48 -->|dRecurrentWeight| s69
-          s55 -->|dRecurrentWeight| s69
-          s62 -->|dRecurrentWeight| s69
-          s68 -->|dRecurrent7| s70
-          s67 -->|dInput7| s71
-          s8 -->|dInputWeight| s71
-          s15 -->|dInputWeight| s71
-          s22 -->|dInputWeight| s71
-          s29 -->|dInputWeight| s71
+          s39 -->|dRecurrentWeight| s69
+          s44 -->|dRecurrentWeight| s69
+          s49 -->|dRecurrentWeight| s69
+          s54 -->|dRecurrentWeight| s69
+          s59 -->|dRecurrentWeight| s69
+          s64 -->|dRecurrentWeight| s69
+          s65 -->|dRecurrent3| s70
+          s65 -->|dInput3| s71
+          s6 -->|dInputWeight| s71
+          s11 -->|dInputWeight| s71
+          s16 -->|dInputWeight| s71
+          s21 -->|dInputWeight| s71
+          s26 -->|dInputWeight| s71
+          s31 -->|dInputWeight| s71
           s36 -->|dInputWeight| s71
-          s43 -->|dInputWeight| s71
-          s50 -->|dInputWeight| s71
-          s57 -->|dInputWeight| s71
-          s64 -->|dInputWeight| s71
-          s67 -->|dInput7| s72
-          s9 -->|dInputBias| s72
-          s16 -->|dInputBias| s72
-          s23 -->|dInputBias| s72
-          s30 -->|dInputBias| s72
+          s41 -->|dInputWeight| s71
+          s46 -->|dInputWeight| s71
+          s51 -->|dInputWeight| s71
+          s56 -->|dInputWeight| s71
+          s61 -->|dInputWeight| s71
+          s66 -->|dInputWeight| s71
+          s65 -->|dInput3| s72
+          s7 -->|dInputBias| s72
+          s12 -->|dInputBias| s72
+          s17 -->|dInputBias| s72
+          s22 -->|dInputBias| s72
+          s27 -->|dInputBias| s72
+          s32 -->|dInputBias| s72
           s37 -->|dInputBias| s72
-          s44 -->|dInputBias| s72
-          s51 -->|dInputBias| s72
-          s58 -->|dInputBias| s72
-          s65 -->|dInputBias| s72
-          s67 -->|dInput7| s73
-          s70 -->|dAdd40| s74
-          s70 -->|dAdd40| s75
-          s75 -->|dRecurrent6| s76
-          s6 -->|dRecurrentWeight| s76
-          s13 -->|dRecurrentWeight| s76
-          s20 -->|dRecurrentWeight| s76
-          s27 -->|dRecurrentWeight| s76
-          s34 -->|dRecurrentWeight| s76
-          s41 -->|dRecurrentWeight| s76
-          s48 -->|dRecurrentWeight| s76
-          s55 -->|dRecurrentWeight| s76
-          s62 -->|dRecurrentWeight| s76
-          s69 -->|dRecurrentWeight| s76
-          s75 -->|dRecurrent6| s77
-          s74 -->|dInput6| s78
-          s8 -->|dInputWeight| s78
-          s15 -->|dInputWeight| s78
-          s22 -->|dInputWeight| s78
-          s29 -->|dInputWeight| s78
-          s36 -->|dInputWeight| s78
-          s43 -->|dInputWeight| s78
-          s50 -->|dInputWeight| s78
-          s57 -->|dInputWeight| s78
-          s64 -->|dInputWeight| s78
-          s71 -->|dInputWeight| s78
-          s74 -->|dInput6| s79
-          s9 -->|dInputBias| s79
-          s16 -->|dInputBias| s79
-          s23 -->|dInputBias| s79
-          s30 -->|dInputBias| s79
-          s37 -->|dInputBias| s79
-          s44 -->|dInputBias| s79
-          s51 -->|dInputBias| s79
-          s58 -->|dInputBias| s79
-          s65 -->|dInputBias| s79
-          s72 -->|dInputBias| s79
-          s74 -->|dInput6| s80
-          s77 -->|dAdd36| s81
-          s77 -->|dAdd36| s82
-          s82 -->|dRecurrent5| s83
-          s6 -->|dRecurrentWeight| s83
-          s13 -->|dRecurrentWeight| s83
-          s20 -->|dRecurrentWeight| s83
-          s27 -->|dRecurrentWeight| s83
-          s34 -->|dRecurrentWeight| s83
-          s41 -->|dRecurrentWeight| s83
-          s48 -->|dRecurrentWeight| s83
-          s55 -->|dRecurrentWeight| s83
-          s62 -->|dRecurrentWeight| s83
-          s69 -->|dRecurrentWeight| s83
-          s76 -->|dRecurrentWeight| s83
-          s82 -->|dRecurrent5| s84
-          s81 -->|dInput5| s85
-          s8 -->|dInputWeight| s85
-          s15 -->|dInputWeight| s85
-          s22 -->|dInputWeight| s85
-          s29 -->|dInputWeight| s85
-          s36 -->|dInputWeight| s85
-          s43 -->|dInputWeight| s85
-          s50 -->|dInputWeight| s85
-          s57 -->|dInputWeight| s85
-          s64 -->|dInputWeight| s85
-          s71 -->|dInputWeight| s85
-          s78 -->|dInputWeight| s85
-          s81 -->|dInput5| s86
-          s9 -->|dInputBias| s86
-          s16 -->|dInputBias| s86
-          s23 -->|dInputBias| s86
-          s30 -->|dInputBias| s86
-          s37 -->|dInputBias| s86
-          s44 -->|dInputBias| s86
-          s51 -->|dInputBias| s86
-          s58 -->|dInputBias| s86
-          s65 -->|dInputBias| s86
-          s72 -->|dInputBias| s86
-          s79 -->|dInputBias| s86
-          s81 -->|dInput5| s87
-          s84 -->|dAdd32| s88
-          s84 -->|dAdd32| s89
-          s89 -->|dRecurrent4| s90
-          s6 -->|dRecurrentWeight| s90
-          s13 -->|dRecurrentWeight| s90
-          s20 -->|dRecurrentWeight| s90
-          s27 -->|dRecurrentWeight| s90
-          s34 -->|dRecurrentWeight| s90
-          s41 -->|dRecurrentWeight| s90
-          s48 -->|dRecurrentWeight| s90
-          s55 -->|dRecurrentWeight| s90
-          s62 -->|dRecurrentWeight| s90
-          s69 -->|dRecurrentWeight| s90
-          s76 -->|dRecurrentWeight| s90
-          s83 -->|dRecurrentWeight| s90
-          s89 -->|dRecurrent4| s91
-          s88 -->|dInput4| s92
-          s8 -->|dInputWeight| s92
-          s15 -->|dInputWeight| s92
-          s22 -->|dInputWeight| s92
-          s29 -->|dInputWeight| s92
-          s36 -->|dInputWeight| s92
-          s43 -->|dInputWeight| s92
-          s50 -->|dInputWeight| s92
-          s57 -->|dInputWeight| s92
-          s64 -->|dInputWeight| s92
-          s71 -->|dInputWeight| s92
-          s78 -->|dInputWeight| s92
-          s85 -->|dInputWeight| s92
-          s88 -->|dInput4| s93
-          s9 -->|dInputBias| s93
-          s16 -->|dInputBias| s93
-          s23 -->|dInputBias| s93
-          s30 -->|dInputBias| s93
-          s37 -->|dInputBias| s93
-          s44 -->|dInputBias| s93
-          s51 -->|dInputBias| s93
-          s58 -->|dInputBias| s93
-          s65 -->|dInputBias| s93
-          s72 -->|dInputBias| s93
-          s79 -->|dInputBias| s93
-          s86 -->|dInputBias| s93
-          s88 -->|dInput4| s94
-          s91 -->|dAdd28| s95
-          s91 -->|dAdd28| s96
-          s96 -->|dRecurrent3| s97
-          s6 -->|dRecurrentWeight| s97
-          s13 -->|dRecurrentWeight| s97
-          s20 -->|dRecurrentWeight| s97
-          s27 -->|dRecurrentWeight| s97
-          s34 -->|dRecurrentWeight| s97
-          s41 -->|dRecurrentWeight| s97
-          s48 -->|dRecurrentWeight| s97
-          s55 -->|dRecurrentWeight| s97
-          s62 -->|dRecurrentWeight| s97
-          s69 -->|dRecurrentWeight| s97
-          s76 -->|dRecurrentWeight| s97
-          s83 -->|dRecurrentWeight| s97
-          s90 -->|dRecurrentWeight| s97
-          s96 -->|dRecurrent3| s98
-          s95 -->|dInput3| s99
-          s8 -->|dInputWeight| s99
-          s15 -->|dInputWeight| s99
-          s22 -->|dInputWeight| s99
-          s29 -->|dInputWeight| s99
-          s36 -->|dInputWeight| s99
-          s43 -->|dInputWeight| s99
-          s50 -->|dInputWeight| s99
-          s57 -->|dInputWeight| s99
-          s64 -->|dInputWeight| s99
-          s71 -->|dInputWeight| s99
-          s78 -->|dInputWeight| s99
-          s85 -->|dInputWeight| s99
-          s92 -->|dInputWeight| s99
-          s95 -->|dInput3| s100
-          s9 -->|dInputBias| s100
-          s16 -->|dInputBias| s100
-          s23 -->|dInputBias| s100
-          s30 -->|dInputBias| s100
-          s37 -->|dInputBias| s100
-          s44 -->|dInputBias| s100
-          s51 -->|dInputBias| s100
-          s58 -->|dInputBias| s100
-          s65 -->|dInputBias| s100
-          s72 -->|dInputBias| s100
-          s79 -->|dInputBias| s100
-          s86 -->|dInputBias| s100
-          s93 -->|dInputBias| s100
-          s95 -->|dInput3| s101
-          s98 -->|dAdd24| s102
-          s98 -->|dAdd24| s103
-          s103 -->|dRecurrent2| s104
-          s6 -->|dRecurrentWeight| s104
-          s13 -->|dRecurrentWeight| s104
-          s20 -->|dRecurrentWeight| s104
-          s27 -->|dRecurrentWeight| s104
-          s34 -->|dRecurrentWeight| s104
-          s41 -->|dRecurrentWeight| s104
-          s48 -->|dRecurrentWeight| s104
-          s55 -->|dRecurrentWeight| s104
-          s62 -->|dRecurrentWeight| s104
-          s69 -->|dRecurrentWeight| s104
-          s76 -->|dRecurrentWeight| s104
-          s83 -->|dRecurrentWeight| s104
-          s90 -->|dRecurrentWeight| s104
-          s97 -->|dRecurrentWeight| s104
-          s103 -->|dRecurrent2| s105
-          s102 -->|dInput2| s106
-          s8 -->|dInputWeight| s106
-          s15 -->|dInputWeight| s106
-          s22 -->|dInputWeight| s106
-          s29 -->|dInputWeight| s106
-          s36 -->|dInputWeight| s106
-          s43 -->|dInputWeight| s106
-          s50 -->|dInputWeight| s106
-          s57 -->|dInputWeight| s106
-          s64 -->|dInputWeight| s106
-          s71 -->|dInputWeight| s106
-          s78 -->|dInputWeight| s106
-          s85 -->|dInputWeight| s106
-          s92 -->|dInputWeight| s106
-          s99 -->|dInputWeight| s106
-          s102 -->|dInput2| s107
-          s9 -->|dInputBias| s107
-          s16 -->|dInputBias| s107
-          s23 -->|dInputBias| s107
-          s30 -->|dInputBias| s107
-          s37 -->|dInputBias| s107
-          s44 -->|dInputBias| s107
-          s51 -->|dInputBias| s107
-          s58 -->|dInputBias| s107
-          s65 -->|dInputBias| s107
-          s72 -->|dInputBias| s107
-          s79 -->|dInputBias| s107
-          s86 -->|dInputBias| s107
-          s93 -->|dInputBias| s107
-          s100 -->|dInputBias| s107
-          s102 -->|dInput2| s108
-          s105 -->|dAdd20| s109
-          s105 -->|dAdd20| s110
-          s110 -->|dRecurrent| s111
-          s6 -->|dRecurrentWeight| s111
-          s13 -->|dRecurrentWeight| s111
-          s20 -->|dRecurrentWeight| s111
-          s27 -->|dRecurrentWeight| s111
-          s34 -->|dRecurrentWeight| s111
-          s41 -->|dRecurrentWeight| s111
-          s48 -->|dRecurrentWeight| s111
-          s55 -->|dRecurrentWeight| s111
-          s62 -->|dRecurrentWeight| s111
-          s69 -->|dRecurrentWeight| s111
-          s76 -->|dRecurrentWeight| s111
-          s83 -->|dRecurrentWeight| s111
-          s90 -->|dRecurrentWeight| s111
-          s97 -->|dRecurrentWeight| s111
-          s104 -->|dRecurrentWeight| s111
-          s109 -->|dInput| s112
-          s8 -->|dInputWeight| s112
-          s15 -->|dInputWeight| s112
-          s22 -->|dInputWeight| s112
-          s29 -->|dInputWeight| s112
-          s36 -->|dInputWeight| s112
-          s43 -->|dInputWeight| s112
-          s50 -->|dInputWeight| s112
-          s57 -->|dInputWeight| s112
-          s64 -->|dInputWeight| s112
-          s71 -->|dInputWeight| s112
-          s78 -->|dInputWeight| s112
-          s85 -->|dInputWeight| s112
-          s92 -->|dInputWeight| s112
-          s99 -->|dInputWeight| s112
-          s106 -->|dInputWeight| s112
-          s109 -->|dInput| s113
-          s9 -->|dInputBias| s113
-          s16 -->|dInputBias| s113
-          s23 -->|dInputBias| s113
-          s30 -->|dInputBias| s113
-          s37 -->|dInputBias| s113
-          s44 -->|dInputBias| s113
-          s51 -->|dInputBias| s113
-          s58 -->|dInputBias| s113
-          s65 -->|dInputBias| s113
-          s72 -->|dInputBias| s113
-          s79 -->|dInputBias| s113
-          s86 -->|dInputBias| s113
-          s93 -->|dInputBias| s113
-          s100 -->|dInputBias| s113
-          s107 -->|dInputBias| s113
-          s109 -->|dInput| s114
-          s10 -->|dSelect16| s116
-          s115 -->|dPixels| s116
-          s17 -->|dSelect15| s117
-          s115 -->|dPixels| s117
-          s116 -->|dPixels| s117
-          s24 -->|dSelect14| s118
-          s115 -->|dPixels| s118
-          s116 -->|dPixels| s118
-          s117 -->|dPixels| s118
-          s31 -->|dSelect13| s119
-          s115 -->|dPixels| s119
-          s116 -->|dPixels| s119
-          s117 -->|dPixels| s119
-          s118 -->|dPixels| s119
-          s38 -->|dSelect12| s120
-          s115 -->|dPixels| s120
-          s116 -->|dPixels| s120
-          s117 -->|dPixels| s120
-          s118 -->|dPixels| s120
-          s119 -->|dPixels| s120
-          s45 -->|dSelect11| s121
-          s115 -->|dPixels| s121
-          s116 -->|dPixels| s121
-          s117 -->|dPixels| s121
-          s118 -->|dPixels| s121
-          s119 -->|dPixels| s121
-          s120 -->|dPixels| s121
-          s52 -->|dSelect10| s122
-          s115 -->|dPixels| s122
-          s116 -->|dPixels| s122
-          s117 -->|dPixels| s122
-          s118 -->|dPixels| s122
-          s119 -->|dPixels| s122
-          s120 -->|dPixels| s122
-          s121 -->|dPixels| s122
-          s59 -->|dSelect9| s123
-          s115 -->|dPixels| s123
-          s116 -->|dPixels| s123
-          s117 -->|dPixels| s123
-          s118 -->|dPixels| s123
-          s119 -->|dPixels| s123
-          s120 -->|dPixels| s123
-          s121 -->|dPixels| s123
-          s122 -->|dPixels| s123
-          s66 -->|dSelect8| s124
-          s115 -->|dPixels| s124
-          s116 -->|dPixels| s124
-          s117 -->|dPixels| s124
-          s118 -->|dPixels| s124
-          s119 -->|dPixels| s124
-          s120 -->|dPixels| s124
-          s121 -->|dPixels| s124
-          s122 -->|dPixels| s124
-          s123 -->|dPixels| s124
-          s73 -->|dSelect7| s125
-          s115 -->|dPixels| s125
-          s116 -->|dPixels| s125
-          s117 -->|dPixels| s125
-          s118 -->|dPixels| s125
-          s119 -->|dPixels| s125
-          s120 -->|dPixels| s125
-          s121 -->|dPixels| s125
-          s122 -->|dPixels| s125
-          s123 -->|dPixels| s125
-          s124 -->|dPixels| s125
-          s80 -->|dSelect6| s126
-          s115 -->|dPixels| s126
-          s116 -->|dPixels| s126
-          s117 -->|dPixels| s126
-          s118 -->|dPixels| s126
-          s119 -->|dPixels| s126
-          s120 -->|dPixels| s126
-          s121 -->|dPixels| s126
-          s122 -->|dPixels| s126
-          s123 -->|dPixels| s126
-          s124 -->|dPixels| s126
-          s125 -->|dPixels| s126
-          s87 -->|dSelect5| s127
-          s115 -->|dPixels| s127
-          s116 -->|dPixels| s127
-          s117 -->|dPixels| s127
-          s118 -->|dPixels| s127
-          s119 -->|dPixels| s127
-          s120 -->|dPixels| s127
-          s121 -->|dPixels| s127
-          s122 -->|dPixels| s127
-          s123 -->|dPixels| s127
-          s124 -->|dPixels| s127
-          s125 -->|dPixels| s127
-          s126 -->|dPixels| s127
-          s94 -->|dSelect4| s128
-          s115 -->|dPixels| s128
-          s116 -->|dPixels| s128
-          s117 -->|dPixels| s128
-          s118 -->|dPixels| s128
-          s119 -->|dPixels| s128
-          s120 -->|dPixels| s128
-          s121 -->|dPixels| s128
-          s122 -->|dPixels| s128
-          s123 -->|dPixels| s128
-          s124 -->|dPixels| s128
-          s125 -->|dPixels| s128
-          s126 -->|dPixels| s128
-          s127 -->|dPixels| s128
-          s101 -->|dSelect3| s129
-          s115 -->|dPixels| s129
-          s116 -->|dPixels| s129
-          s117 -->|dPixels| s129
-          s118 -->|dPixels| s129
-          s119 -->|dPixels| s129
-          s120 -->|dPixels| s129
-          s121 -->|dPixels| s129
-          s122 -->|dPixels| s129
-          s123 -->|dPixels| s129
-          s124 -->|dPixels| s129
-          s125 -->|dPixels| s129
-          s126 -->|dPixels| s129
-          s127 -->|dPixels| s129
-          s128 -->|dPixels| s129
-          s108 -->|dSelect2| s130
-          s115 -->|dPixels| s130
-          s116 -->|dPixels| s130
-          s117 -->|dPixels| s130
-          s118 -->|dPixels| s130
-          s119 -->|dPixels| s130
-          s120 -->|dPixels| s130
-          s121 -->|dPixels| s130
-          s122 -->|dPixels| s130
-          s123 -->|dPixels| s130
-          s124 -->|dPixels| s130
-          s125 -->|dPixels| s130
-          s126 -->|dPixels| s130
-          s127 -->|dPixels| s130
-          s128 -->|dPixels| s130
-          s129 -->|dPixels| s130
-          s114 -->|dSelect1| s131
-          s115 -->|dPixels| s131
-          s116 -->|dPixels| s131
-          s117 -->|dPixels| s131
-          s118 -->|dPixels| s131
-          s119 -->|dPixels| s131
-          s120 -->|dPixels| s131
-          s121 -->|dPixels| s131
-          s122 -->|dPixels| s131
-          s123 -->|dPixels| s131
-          s124 -->|dPixels| s131
-          s125 -->|dPixels| s131
-          s126 -->|dPixels| s131
-          s127 -->|dPixels| s131
-          s128 -->|dPixels| s131
-          s129 -->|dPixels| s131
-          s130 -->|dPixels| s131
+          s42 -->|dInputBias| s72
+          s47 -->|dInputBias| s72
+          s52 -->|dInputBias| s72
+          s57 -->|dInputBias| s72
+          s62 -->|dInputBias| s72
+          s67 -->|dInputBias| s72
+          s65 -->|dInput3| s73
+          s70 -->|dRecurrent2| s74
+          s4 -->|dRecurrentWeight| s74
+          s9 -->|dRecurrentWeight| s74
+          s14 -->|dRecurrentWeight| s74
+          s19 -->|dRecurrentWeight| s74
+          s24 -->|dRecurrentWeight| s74
+          s29 -->|dRecurrentWeight| s74
+          s34 -->|dRecurrentWeight| s74
+          s39 -->|dRecurrentWeight| s74
+          s44 -->|dRecurrentWeight| s74
+          s49 -->|dRecurrentWeight| s74
+          s54 -->|dRecurrentWeight| s74
+          s59 -->|dRecurrentWeight| s74
+          s64 -->|dRecurrentWeight| s74
+          s69 -->|dRecurrentWeight| s74
+          s70 -->|dRecurrent2| s75
+          s70 -->|dInput2| s76
+          s6 -->|dInputWeight| s76
+          s11 -->|dInputWeight| s76
+          s16 -->|dInputWeight| s76
+          s21 -->|dInputWeight| s76
+          s26 -->|dInputWeight| s76
+          s31 -->|dInputWeight| s76
+          s36 -->|dInputWeight| s76
+          s41 -->|dInputWeight| s76
+          s46 -->|dInputWeight| s76
+          s51 -->|dInputWeight| s76
+          s56 -->|dInputWeight| s76
+          s61 -->|dInputWeight| s76
+          s66 -->|dInputWeight| s76
+          s71 -->|dInputWeight| s76
+          s70 -->|dInput2| s77
+          s7 -->|dInputBias| s77
+          s12 -->|dInputBias| s77
+          s17 -->|dInputBias| s77
+          s22 -->|dInputBias| s77
+          s27 -->|dInputBias| s77
+          s32 -->|dInputBias| s77
+          s37 -->|dInputBias| s77
+          s42 -->|dInputBias| s77
+          s47 -->|dInputBias| s77
+          s52 -->|dInputBias| s77
+          s57 -->|dInputBias| s77
+          s62 -->|dInputBias| s77
+          s67 -->|dInputBias| s77
+          s72 -->|dInputBias| s77
+          s70 -->|dInput2| s78
+          s75 -->|dRecurrent| s79
+          s4 -->|dRecurrentWeight| s79
+          s9 -->|dRecurrentWeight| s79
+          s14 -->|dRecurrentWeight| s79
+          s19 -->|dRecurrentWeight| s79
+          s24 -->|dRecurrentWeight| s79
+          s29 -->|dRecurrentWeight| s79
+          s34 -->|dRecurrentWeight| s79
+          s39 -->|dRecurrentWeight| s79
+          s44 -->|dRecurrentWeight| s79
+          s49 -->|dRecurrentWeight| s79
+          s54 -->|dRecurrentWeight| s79
+          s59 -->|dRecurrentWeight| s79
+          s64 -->|dRecurrentWeight| s79
+          s69 -->|dRecurrentWeight| s79
+          s74 -->|dRecurrentWeight| s79
+          s75 -->|dInput| s80
+          s6 -->|dInputWeight| s80
+          s11 -->|dInputWeight| s80
+          s16 -->|dInputWeight| s80
+          s21 -->|dInputWeight| s80
+          s26 -->|dInputWeight| s80
+          s31 -->|dInputWeight| s80
+          s36 -->|dInputWeight| s80
+          s41 -->|dInputWeight| s80
+          s46 -->|dInputWeight| s80
+          s51 -->|dInputWeight| s80
+          s56 -->|dInputWeight| s80
+          s61 -->|dInputWeight| s80
+          s66 -->|dInputWeight| s80
+          s71 -->|dInputWeight| s80
+          s76 -->|dInputWeight| s80
+          s75 -->|dInput| s81
+          s7 -->|dInputBias| s81
+          s12 -->|dInputBias| s81
+          s17 -->|dInputBias| s81
+          s22 -->|dInputBias| s81
+          s27 -->|dInputBias| s81
+          s32 -->|dInputBias| s81
+          s37 -->|dInputBias| s81
+          s42 -->|dInputBias| s81
+          s47 -->|dInputBias| s81
+          s52 -->|dInputBias| s81
+          s57 -->|dInputBias| s81
+          s62 -->|dInputBias| s81
+          s67 -->|dInputBias| s81
+          s72 -->|dInputBias| s81
+          s77 -->|dInputBias| s81
+          s75 -->|dInput| s82
+          s8 -->|dSelect16| s84
+          s83 -->|dPixels| s84
+          s13 -->|dSelect15| s85
+          s83 -->|dPixels| s85
+          s84 -->|dPixels| s85
+          s18 -->|dSelect14| s86
+          s83 -->|dPixels| s86
+          s84 -->|dPixels| s86
+          s85 -->|dPixels| s86
+          s23 -->|dSelect13| s87
+          s83 -->|dPixels| s87
+          s84 -->|dPixels| s87
+          s85 -->|dPixels| s87
+          s86 -->|dPixels| s87
+          s28 -->|dSelect12| s88
+          s83 -->|dPixels| s88
+          s84 -->|dPixels| s88
+          s85 -->|dPixels| s88
+          s86 -->|dPixels| s88
+          s87 -->|dPixels| s88
+          s33 -->|dSelect11| s89
+          s83 -->|dPixels| s89
+          s84 -->|dPixels| s89
+          s85 -->|dPixels| s89
+          s86 -->|dPixels| s89
+          s87 -->|dPixels| s89
+          s88 -->|dPixels| s89
+          s38 -->|dSelect10| s90
+          s83 -->|dPixels| s90
+          s84 -->|dPixels| s90
+          s85 -->|dPixels| s90
+          s86 -->|dPixels| s90
+          s87 -->|dPixels| s90
+          s88 -->|dPixels| s90
+          s89 -->|dPixels| s90
+          s43 -->|dSelect9| s91
+          s83 -->|dPixels| s91
+          s84 -->|dPixels| s91
+          s85 -->|dPixels| s91
+          s86 -->|dPixels| s91
+          s87 -->|dPixels| s91
+          s88 -->|dPixels| s91
+          s89 -->|dPixels| s91
+          s90 -->|dPixels| s91
+          s48 -->|dSelect8| s92
+          s83 -->|dPixels| s92
+          s84 -->|dPixels| s92
+          s85 -->|dPixels| s92
+          s86 -->|dPixels| s92
+          s87 -->|dPixels| s92
+          s88 -->|dPixels| s92
+          s89 -->|dPixels| s92
+          s90 -->|dPixels| s92
+          s91 -->|dPixels| s92
+          s53 -->|dSelect7| s93
+          s83 -->|dPixels| s93
+          s84 -->|dPixels| s93
+          s85 -->|dPixels| s93
+          s86 -->|dPixels| s93
+          s87 -->|dPixels| s93
+          s88 -->|dPixels| s93
+          s89 -->|dPixels| s93
+          s90 -->|dPixels| s93
+          s91 -->|dPixels| s93
+          s92 -->|dPixels| s93
+          s58 -->|dSelect6| s94
+          s83 -->|dPixels| s94
+          s84 -->|dPixels| s94
+          s85 -->|dPixels| s94
+          s86 -->|dPixels| s94
+          s87 -->|dPixels| s94
+          s88 -->|dPixels| s94
+          s89 -->|dPixels| s94
+          s90 -->|dPixels| s94
+          s91 -->|dPixels| s94
+          s92 -->|dPixels| s94
+          s93 -->|dPixels| s94
+          s63 -->|dSelect5| s95
+          s83 -->|dPixels| s95
+          s84 -->|dPixels| s95
+          s85 -->|dPixels| s95
+          s86 -->|dPixels| s95
+          s87 -->|dPixels| s95
+          s88 -->|dPixels| s95
+          s89 -->|dPixels| s95
+          s90 -->|dPixels| s95
+          s91 -->|dPixels| s95
+          s92 -->|dPixels| s95
+          s93 -->|dPixels| s95
+          s94 -->|dPixels| s95
+          s68 -->|dSelect4| s96
+          s83 -->|dPixels| s96
+          s84 -->|dPixels| s96
+          s85 -->|dPixels| s96
+          s86 -->|dPixels| s96
+          s87 -->|dPixels| s96
+          s88 -->|dPixels| s96
+          s89 -->|dPixels| s96
+          s90 -->|dPixels| s96
+          s91 -->|dPixels| s96
+          s92 -->|dPixels| s96
+          s93 -->|dPixels| s96
+          s94 -->|dPixels| s96
+          s95 -->|dPixels| s96
+          s73 -->|dSelect3| s97
+          s83 -->|dPixels| s97
+          s84 -->|dPixels| s97
+          s85 -->|dPixels| s97
+          s86 -->|dPixels| s97
+          s87 -->|dPixels| s97
+          s88 -->|dPixels| s97
+          s89 -->|dPixels| s97
+          s90 -->|dPixels| s97
+          s91 -->|dPixels| s97
+          s92 -->|dPixels| s97
+          s93 -->|dPixels| s97
+          s94 -->|dPixels| s97
+          s95 -->|dPixels| s97
+          s96 -->|dPixels| s97
+          s78 -->|dSelect2| s98
+          s83 -->|dPixels| s98
+          s84 -->|dPixels| s98
+          s85 -->|dPixels| s98
+          s86 -->|dPixels| s98
+          s87 -->|dPixels| s98
+          s88 -->|dPixels| s98
+          s89 -->|dPixels| s98
+          s90 -->|dPixels| s98
+          s91 -->|dPixels| s98
+          s92 -->|dPixels| s98
+          s93 -->|dPixels| s98
+          s94 -->|dPixels| s98
+          s95 -->|dPixels| s98
+          s96 -->|dPixels| s98
+          s97 -->|dPixels| s98
+          s82 -->|dSelect1| s99
+          s83 -->|dPixels| s99
+          s84 -->|dPixels| s99
+          s85 -->|dPixels| s99
+          s86 -->|dPixels| s99
+          s87 -->|dPixels| s99
+          s88 -->|dPixels| s99
+          s89 -->|dPixels| s99
+          s90 -->|dPixels| s99
+          s91 -->|dPixels| s99
+          s92 -->|dPixels| s99
+          s93 -->|dPixels| s99
+          s94 -->|dPixels| s99
+          s95 -->|dPixels| s99
+          s96 -->|dPixels| s99
+          s97 -->|dPixels| s99
+          s98 -->|dPixels| s99
           s0 -.- n84
           s1 -.- n82
           s2 -.- n82
           s3 -.- n82
-          s4 -.- n80
-          s5 -.- n80
-          s6 -.- n79
-          s7 -.- n79
+          s4 -.- n79
+          s5 -.- n79
+          s6 -.- n78
+          s7 -.- n78
           s8 -.- n78
-          s9 -.- n78
-          s10 -.- n78
-          s11 -.- n76
-          s12 -.- n76
-          s13 -.- n75
-          s14 -.- n75
-          s15 -.- n74
-          s16 -.- n74
-          s17 -.- n74
-          s18 -.- n72
-          s19 -.- n72
-          s20 -.- n71
-          s21 -.- n71
-          s22 -.- n70
-          s23 -.- n70
-          s24 -.- n70
-          s25 -.- n68
-          s26 -.- n68
-          s27 -.- n67
-          s28 -.- n67
-          s29 -.- n66
-          s30 -.- n66
-          s31 -.- n66
-          s32 -.- n64
-          s33 -.- n64
-          s34 -.- n63
-          s35 -.- n63
-          s36 -.- n62
-          s37 -.- n62
-          s38 -.- n62
-          s39 -.- n60
-          s40 -.- n60
-          s41 -.- n59
-          s42 -.- n59
-          s43 -.- n58
-          s44 -.- n58
-          s45 -.- n58
-          s46 -.- n56
-          s47 -.- n56
-          s48 -.- n55
-          s49 -.- n55
-          s50 -.- n54
-          s51 -.- n54
-          s52 -.- n54
-          s53 -.- n52
-          s54 -.- n52
-          s55 -.- n51
-          s56 -.- n51
-          s57 -.- n50
-          s58 -.- n50
-          s59 -.- n50
-          s60 -.- n48
-          s61 -.- n48
-          s62 -.- n47
-          s63 -.- n47
-          s64 -.- n46
-          s65 -.- n46
-          s66 -.- n46
-          s67 -.- n44
-          s68 -.- n44
-          s69 -.- n43
-          s70 -.- n43
-          s71 -.- n42
-          s72 -.- n42
-          s73 -.- n42
-          s74 -.- n40
-          s75 -.- n40
-          s76 -.- n39
-          s77 -.- n39
-          s78 -.- n38
-          s79 -.- n38
-          s80 -.- n38
-          s81 -.- n36
-          s82 -.- n36
-          s83 -.- n35
-          s84 -.- n35
-          s85 -.- n34
-          s86 -.- n34
-          s87 -.- n34
-          s88 -.- n32
-          s89 -.- n32
-          s90 -.- n31
-          s91 -.- n31
-          s92 -.- n30
-          s93 -.- n30
-          s94 -.- n30
-          s95 -.- n28
-          s96 -.- n28
-          s97 -.- n27
-          s98 -.- n27
-          s99 -.- n26
-          s100 -.- n26
-          s101 -.- n26
-          s102 -.- n24
-          s103 -.- n24
-          s104 -.- n23
-          s105 -.- n23
-          s106 -.- n22
-          s107 -.- n22
-          s108 -.- n22
-          s109 -.- n20
-          s110 -.- n20
-          s111 -.- n19
-          s112 -.- n18
-          s113 -.- n18
-          s114 -.- n18
-          s115 -.- n0
-          s116 -.- n16
-          s117 -.- n15
-          s118 -.- n14
-          s119 -.- n13
-          s120 -.- n12
-          s121 -.- n11
-          s122 -.- n10
-          s123 -.- n9
-          s124 -.- n8
-          s125 -.- n7
-          s126 -.- n6
-          s127 -.- n5
-          s128 -.- n4
-          s129 -.- n3
-          s130 -.- n2
-          s131 -.- n1
+          s9 -.- n75
+          s10 -.- n75
+          s11 -.- n74
+          s12 -.- n74
+          s13 -.- n74
+          s14 -.- n71
+          s15 -.- n71
+          s16 -.- n70
+          s17 -.- n70
+          s18 -.- n70
+          s19 -.- n67
+          s20 -.- n67
+          s21 -.- n66
+          s22 -.- n66
+          s23 -.- n66
+          s24 -.- n63
+          s25 -.- n63
+          s26 -.- n62
+          s27 -.- n62
+          s28 -.- n62
+          s29 -.- n59
+          s30 -.- n59
+          s31 -.- n58
+          s32 -.- n58
+          s33 -.- n58
+          s34 -.- n55
+          s35 -.- n55
+          s36 -.- n54
+          s37 -.- n54
+          s38 -.- n54
+          s39 -.- n51
+          s40 -.- n51
+          s41 -.- n50
+          s42 -.- n50
+          s43 -.- n50
+          s44 -.- n47
+          s45 -.- n47
+          s46 -.- n46
+          s47 -.- n46
+          s48 -.- n46
+          s49 -.- n43
+          s50 -.- n43
+          s51 -.- n42
+          s52 -.- n42
+          s53 -.- n42
+          s54 -.- n39
+          s55 -.- n39
+          s56 -.- n38
+          s57 -.- n38
+          s58 -.- n38
+          s59 -.- n35
+          s60 -.- n35
+          s61 -.- n34
+          s62 -.- n34
+          s63 -.- n34
+          s64 -.- n31
+          s65 -.- n31
+          s66 -.- n30
+          s67 -.- n30
+          s68 -.- n30
+          s69 -.- n27
+          s70 -.- n27
+          s71 -.- n26
+          s72 -.- n26
+          s73 -.- n26
+          s74 -.- n23
+          s75 -.- n23
+          s76 -.- n22
+          s77 -.- n22
+          s78 -.- n22
+          s79 -.- n19
+          s80 -.- n18
+          s81 -.- n18
+          s82 -.- n18
+          s83 -.- n0
+          s84 -.- n16
+          s85 -.- n15
+          s86 -.- n14
+          s87 -.- n13
+          s88 -.- n12
+          s89 -.- n11
+          s90 -.- n10
+          s91 -.- n9
+          s92 -.- n8
+          s93 -.- n7
+          s94 -.- n6
+          s95 -.- n5
+          s96 -.- n4
+          s97 -.- n3
+          s98 -.- n2
+          s99 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

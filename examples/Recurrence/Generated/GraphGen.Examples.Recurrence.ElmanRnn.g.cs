@@ -17,142 +17,142 @@ partial class ElmanRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGe
     //   output.bias       [10]        1504      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 704 floats. Steps are numbered in training order: forward 1–66, loss 67, backward 68–198.
+    //   One arena of capacity × 672 floats. Steps are numbered in training order: forward 1–66, loss 67, backward 68–166.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer        holds                     floats/sample  offset  live (steps)
-    //   select1       Unstack output                        4       0  1–179
-    //   select2       Unstack output                        4       4  2–173
-    //   select3       Unstack output                        4       8  3–166
-    //   select4       Unstack output                        4      12  4–159
-    //   select5       Unstack output                        4      16  5–152
-    //   select6       Unstack output                        4      20  6–145
-    //   select7       Unstack output                        4      24  7–138
-    //   select8       Unstack output                        4      28  8–131
-    //   select9       Unstack output                        4      32  9–124
-    //   select10      Unstack output                        4      36  10–117
-    //   select11      Unstack output                        4      40  11–110
-    //   select12      Unstack output                        4      44  12–103
-    //   select13      Unstack output                        4      48  13–96
-    //   select14      Unstack output                        4      52  14–89
-    //   select15      Unstack output                        4      56  15–82
-    //   select16      Unstack output                        4      60  16–75
-    //   h             Zeros output                         32      64  17–178
-    //   input         Dense "input" output                 32      96  18–20
-    //   recurrent     Dense "recurrent" output             32     128  19–20
-    //   h2            Tanh output                          32     160  20–172
-    //   input2        Dense "input" output                 32      96  21–23
-    //   recurrent2    Dense "recurrent" output             32     128  22–23
-    //   h3            Tanh output                          32     192  23–165
-    //   input3        Dense "input" output                 32      96  24–26
-    //   recurrent3    Dense "recurrent" output             32     128  25–26
-    //   h4            Tanh output                          32     224  26–158
-    //   input4        Dense "input" output                 32      96  27–29
-    //   recurrent4    Dense "recurrent" output             32     128  28–29
-    //   h5            Tanh output                          32     256  29–151
-    //   input5        Dense "input" output                 32      96  30–32
-    //   recurrent5    Dense "recurrent" output             32     128  31–32
-    //   h6            Tanh output                          32     288  32–144
-    //   input6        Dense "input" output                 32      96  33–35
-    //   recurrent6    Dense "recurrent" output             32     128  34–35
-    //   h7            Tanh output                          32     320  35–137
-    //   input7        Dense "input" output                 32      96  36–38
-    //   recurrent7    Dense "recurrent" output             32     128  37–38
-    //   h8            Tanh output                          32     352  38–130
-    //   input8        Dense "input" output                 32      96  39–41
-    //   recurrent8    Dense "recurrent" output             32     128  40–41
-    //   h9            Tanh output                          32     384  41–123
-    //   input9        Dense "input" output                 32      96  42–44
-    //   recurrent9    Dense "recurrent" output             32     128  43–44
-    //   h10           Tanh output                          32     416  44–116
-    //   input10       Dense "input" output                 32      96  45–47
-    //   recurrent10   Dense "recurrent" output             32     128  46–47
-    //   h11           Tanh output                          32     448  47–109
-    //   input11       Dense "input" output                 32      96  48–50
-    //   recurrent11   Dense "recurrent" output             32     128  49–50
-    //   h12           Tanh output                          32     480  50–102
-    //   input12       Dense "input" output                 32      96  51–53
-    //   recurrent12   Dense "recurrent" output             32     128  52–53
-    //   h13           Tanh output                          32     512  53–95
-    //   input13       Dense "input" output                 32      96  54–56
-    //   recurrent13   Dense "recurrent" output             32     128  55–56
-    //   h14           Tanh output                          32     544  56–88
-    //   input14       Dense "input" output                 32      96  57–59
-    //   recurrent14   Dense "recurrent" output             32     128  58–59
-    //   h15           Tanh output                          32     576  59–81
-    //   input15       Dense "input" output                 32      96  60–62
-    //   recurrent15   Dense "recurrent" output             32     128  61–62
-    //   h16           Tanh output                          32     608  62–74
-    //   input16       Dense "input" output                 32      96  63–65
-    //   recurrent16   Dense "recurrent" output             32     128  64–65
-    //   h17           Tanh output                          32     640  65–70
-    //   output        Dense "output" output                10      96  66–end
-    //   dOutput       dLoss/doutput                        10     106  67–70
-    //   dAdd80        dLoss/dadd80                         32     116  70–72
-    //   dInput16      dLoss/dinput16                       32     640  71–77
-    //   dRecurrent16  dLoss/drecurrent16                   32     672  72–74
-    //   dAdd76        dLoss/dadd76                         32     106  74–79
-    //   dSelect16     dLoss/dselect16                       4      60  77–183
-    //   dInput15      dLoss/dinput15                       32     608  78–84
-    //   dRecurrent15  dLoss/drecurrent15                   32     640  79–81
-    //   dAdd72        dLoss/dadd72                         32     106  81–86
-    //   dSelect15     dLoss/dselect15                       4      56  84–184
-    //   dInput14      dLoss/dinput14                       32     576  85–91
-    //   dRecurrent14  dLoss/drecurrent14                   32     608  86–88
-    //   dAdd68        dLoss/dadd68                         32     106  88–93
-    //   dSelect14     dLoss/dselect14                       4      52  91–185
-    //   dInput13      dLoss/dinput13                       32     544  92–98
-    //   dRecurrent13  dLoss/drecurrent13                   32     576  93–95
-    //   dAdd64        dLoss/dadd64                         32     106  95–100
-    //   dSelect13     dLoss/dselect13                       4      48  98–186
-    //   dInput12      dLoss/dinput12                       32     512  99–105
-    //   dRecurrent12  dLoss/drecurrent12                   32     544  100–102
-    //   dAdd60        dLoss/dadd60                         32     106  102–107
-    //   dSelect12     dLoss/dselect12                       4      44  105–187
-    //   dInput11      dLoss/dinput11                       32     480  106–112
-    //   dRecurrent11  dLoss/drecurrent11                   32     512  107–109
-    //   dAdd56        dLoss/dadd56                         32     106  109–114
-    //   dSelect11     dLoss/dselect11                       4      40  112–188
-    //   dInput10      dLoss/dinput10                       32     448  113–119
-    //   dRecurrent10  dLoss/drecurrent10                   32     480  114–116
-    //   dAdd52        dLoss/dadd52                         32     106  116–121
-    //   dSelect10     dLoss/dselect10                       4      36  119–189
-    //   dInput9       dLoss/dinput9                        32     416  120–126
-    //   dRecurrent9   dLoss/drecurrent9                    32     448  121–123
-    //   dAdd48        dLoss/dadd48                         32     106  123–128
-    //   dSelect9      dLoss/dselect9                        4      32  126–190
-    //   dInput8       dLoss/dinput8                        32     384  127–133
-    //   dRecurrent8   dLoss/drecurrent8                    32     416  128–130
-    //   dAdd44        dLoss/dadd44                         32     106  130–135
-    //   dSelect8      dLoss/dselect8                        4      28  133–191
-    //   dInput7       dLoss/dinput7                        32     352  134–140
-    //   dRecurrent7   dLoss/drecurrent7                    32     384  135–137
-    //   dAdd40        dLoss/dadd40                         32     106  137–142
-    //   dSelect7      dLoss/dselect7                        4      24  140–192
-    //   dInput6       dLoss/dinput6                        32     320  141–147
-    //   dRecurrent6   dLoss/drecurrent6                    32     352  142–144
-    //   dAdd36        dLoss/dadd36                         32     106  144–149
-    //   dSelect6      dLoss/dselect6                        4      20  147–193
-    //   dInput5       dLoss/dinput5                        32     288  148–154
-    //   dRecurrent5   dLoss/drecurrent5                    32     320  149–151
-    //   dAdd32        dLoss/dadd32                         32     106  151–156
-    //   dSelect5      dLoss/dselect5                        4      16  154–194
-    //   dInput4       dLoss/dinput4                        32     256  155–161
-    //   dRecurrent4   dLoss/drecurrent4                    32     288  156–158
-    //   dAdd28        dLoss/dadd28                         32     106  158–163
-    //   dSelect4      dLoss/dselect4                        4      12  161–195
-    //   dInput3       dLoss/dinput3                        32     224  162–168
-    //   dRecurrent3   dLoss/drecurrent3                    32     256  163–165
-    //   dAdd24        dLoss/dadd24                         32     106  165–170
-    //   dSelect3      dLoss/dselect3                        4       8  168–196
-    //   dInput2       dLoss/dinput2                        32     192  169–175
-    //   dRecurrent2   dLoss/drecurrent2                    32     224  170–172
-    //   dAdd20        dLoss/dadd20                         32     106  172–177
-    //   dSelect2      dLoss/dselect2                        4       4  175–197
-    //   dInput        dLoss/dinput                         32     138  176–181
-    //   dRecurrent    dLoss/drecurrent                     32     170  177–178
-    //   dSelect1      dLoss/dselect1                        4       0  181–198
-    //   dPixels       dLoss/dInput                         64     106  182–end
-    //   Sharing saves 2612 of 3316 floats per sample (79%).
+    //   buffer        holds                                     floats/sample  offset  live (steps)
+    //   select1       Unstack output                                        4       0  1–147
+    //   select2       Unstack output                                        4       4  2–143
+    //   select3       Unstack output                                        4       8  3–138
+    //   select4       Unstack output                                        4      12  4–133
+    //   select5       Unstack output                                        4      16  5–128
+    //   select6       Unstack output                                        4      20  6–123
+    //   select7       Unstack output                                        4      24  7–118
+    //   select8       Unstack output                                        4      28  8–113
+    //   select9       Unstack output                                        4      32  9–108
+    //   select10      Unstack output                                        4      36  10–103
+    //   select11      Unstack output                                        4      40  11–98
+    //   select12      Unstack output                                        4      44  12–93
+    //   select13      Unstack output                                        4      48  13–88
+    //   select14      Unstack output                                        4      52  14–83
+    //   select15      Unstack output                                        4      56  15–78
+    //   select16      Unstack output                                        4      60  16–73
+    //   h             Zeros output                                         32      64  17–146
+    //   input         Dense "input" output                                 32      96  18–20
+    //   recurrent     Dense "recurrent" output                             32     128  19–20
+    //   h2            Tanh output                                          32     160  20–142
+    //   input2        Dense "input" output                                 32      96  21–23
+    //   recurrent2    Dense "recurrent" output                             32     128  22–23
+    //   h3            Tanh output                                          32     192  23–137
+    //   input3        Dense "input" output                                 32      96  24–26
+    //   recurrent3    Dense "recurrent" output                             32     128  25–26
+    //   h4            Tanh output                                          32     224  26–132
+    //   input4        Dense "input" output                                 32      96  27–29
+    //   recurrent4    Dense "recurrent" output                             32     128  28–29
+    //   h5            Tanh output                                          32     256  29–127
+    //   input5        Dense "input" output                                 32      96  30–32
+    //   recurrent5    Dense "recurrent" output                             32     128  31–32
+    //   h6            Tanh output                                          32     288  32–122
+    //   input6        Dense "input" output                                 32      96  33–35
+    //   recurrent6    Dense "recurrent" output                             32     128  34–35
+    //   h7            Tanh output                                          32     320  35–117
+    //   input7        Dense "input" output                                 32      96  36–38
+    //   recurrent7    Dense "recurrent" output                             32     128  37–38
+    //   h8            Tanh output                                          32     352  38–112
+    //   input8        Dense "input" output                                 32      96  39–41
+    //   recurrent8    Dense "recurrent" output                             32     128  40–41
+    //   h9            Tanh output                                          32     384  41–107
+    //   input9        Dense "input" output                                 32      96  42–44
+    //   recurrent9    Dense "recurrent" output                             32     128  43–44
+    //   h10           Tanh output                                          32     416  44–102
+    //   input10       Dense "input" output                                 32      96  45–47
+    //   recurrent10   Dense "recurrent" output                             32     128  46–47
+    //   h11           Tanh output                                          32     448  47–97
+    //   input11       Dense "input" output                                 32      96  48–50
+    //   recurrent11   Dense "recurrent" output                             32     128  49–50
+    //   h12           Tanh output                                          32     480  50–92
+    //   input12       Dense "input" output                                 32      96  51–53
+    //   recurrent12   Dense "recurrent" output                             32     128  52–53
+    //   h13           Tanh output                                          32     512  53–87
+    //   input13       Dense "input" output                                 32      96  54–56
+    //   recurrent13   Dense "recurrent" output                             32     128  55–56
+    //   h14           Tanh output                                          32     544  56–82
+    //   input14       Dense "input" output                                 32      96  57–59
+    //   recurrent14   Dense "recurrent" output                             32     128  58–59
+    //   h15           Tanh output                                          32     576  59–77
+    //   input15       Dense "input" output                                 32      96  60–62
+    //   recurrent15   Dense "recurrent" output                             32     128  61–62
+    //   h16           Tanh output                                          32     608  62–72
+    //   input16       Dense "input" output                                 32      96  63–65
+    //   recurrent16   Dense "recurrent" output                             32     128  64–65
+    //   h17           Tanh output                                          32     640  65–70
+    //   output        Dense "output" output                                10      96  66–end
+    //   dOutput       dLoss/doutput                                        10     106  67–70
+    //   dAdd80        dLoss/dadd80                                         32     116  70–75
+    //   dRecurrent16  dLoss/drecurrent16: the floats of dAdd80             32     116  71–72
+    //   dAdd76        dLoss/dadd76                                         32     640  72–80
+    //   dInput16      dLoss/dinput16: the floats of dAdd80                 32     116  73–75
+    //   dSelect16     dLoss/dselect16                                       4      60  75–151
+    //   dRecurrent15  dLoss/drecurrent15: the floats of dAdd76             32     640  76–77
+    //   dAdd72        dLoss/dadd72                                         32     106  77–85
+    //   dInput15      dLoss/dinput15: the floats of dAdd76                 32     640  78–80
+    //   dSelect15     dLoss/dselect15                                       4      56  80–152
+    //   dRecurrent14  dLoss/drecurrent14: the floats of dAdd72             32     106  81–82
+    //   dAdd68        dLoss/dadd68                                         32     576  82–90
+    //   dInput14      dLoss/dinput14: the floats of dAdd72                 32     106  83–85
+    //   dSelect14     dLoss/dselect14                                       4      52  85–153
+    //   dRecurrent13  dLoss/drecurrent13: the floats of dAdd68             32     576  86–87
+    //   dAdd64        dLoss/dadd64                                         32     106  87–95
+    //   dInput13      dLoss/dinput13: the floats of dAdd68                 32     576  88–90
+    //   dSelect13     dLoss/dselect13                                       4      48  90–154
+    //   dRecurrent12  dLoss/drecurrent12: the floats of dAdd64             32     106  91–92
+    //   dAdd60        dLoss/dadd60                                         32     512  92–100
+    //   dInput12      dLoss/dinput12: the floats of dAdd64                 32     106  93–95
+    //   dSelect12     dLoss/dselect12                                       4      44  95–155
+    //   dRecurrent11  dLoss/drecurrent11: the floats of dAdd60             32     512  96–97
+    //   dAdd56        dLoss/dadd56                                         32     106  97–105
+    //   dInput11      dLoss/dinput11: the floats of dAdd60                 32     512  98–100
+    //   dSelect11     dLoss/dselect11                                       4      40  100–156
+    //   dRecurrent10  dLoss/drecurrent10: the floats of dAdd56             32     106  101–102
+    //   dAdd52        dLoss/dadd52                                         32     448  102–110
+    //   dInput10      dLoss/dinput10: the floats of dAdd56                 32     106  103–105
+    //   dSelect10     dLoss/dselect10                                       4      36  105–157
+    //   dRecurrent9   dLoss/drecurrent9: the floats of dAdd52              32     448  106–107
+    //   dAdd48        dLoss/dadd48                                         32     106  107–115
+    //   dInput9       dLoss/dinput9: the floats of dAdd52                  32     448  108–110
+    //   dSelect9      dLoss/dselect9                                        4      32  110–158
+    //   dRecurrent8   dLoss/drecurrent8: the floats of dAdd48              32     106  111–112
+    //   dAdd44        dLoss/dadd44                                         32     384  112–120
+    //   dInput8       dLoss/dinput8: the floats of dAdd48                  32     106  113–115
+    //   dSelect8      dLoss/dselect8                                        4      28  115–159
+    //   dRecurrent7   dLoss/drecurrent7: the floats of dAdd44              32     384  116–117
+    //   dAdd40        dLoss/dadd40                                         32     106  117–125
+    //   dInput7       dLoss/dinput7: the floats of dAdd44                  32     384  118–120
+    //   dSelect7      dLoss/dselect7                                        4      24  120–160
+    //   dRecurrent6   dLoss/drecurrent6: the floats of dAdd40              32     106  121–122
+    //   dAdd36        dLoss/dadd36                                         32     320  122–130
+    //   dInput6       dLoss/dinput6: the floats of dAdd40                  32     106  123–125
+    //   dSelect6      dLoss/dselect6                                        4      20  125–161
+    //   dRecurrent5   dLoss/drecurrent5: the floats of dAdd36              32     320  126–127
+    //   dAdd32        dLoss/dadd32                                         32     106  127–135
+    //   dInput5       dLoss/dinput5: the floats of dAdd36                  32     320  128–130
+    //   dSelect5      dLoss/dselect5                                        4      16  130–162
+    //   dRecurrent4   dLoss/drecurrent4: the floats of dAdd32              32     106  131–132
+    //   dAdd28        dLoss/dadd28                                         32     256  132–140
+    //   dInput4       dLoss/dinput4: the floats of dAdd32                  32     106  133–135
+    //   dSelect4      dLoss/dselect4                                        4      12  135–163
+    //   dRecurrent3   dLoss/drecurrent3: the floats of dAdd28              32     256  136–137
+    //   dAdd24        dLoss/dadd24                                         32     106  137–145
+    //   dInput3       dLoss/dinput3: the floats of dAdd28                  32     256  138–140
+    //   dSelect3      dLoss/dselect3                                        4       8  140–164
+    //   dRecurrent2   dLoss/drecurrent2: the floats of dAdd24              32     106  141–142
+    //   dAdd20        dLoss/dadd20                                         32     192  142–149
+    //   dInput2       dLoss/dinput2: the floats of dAdd24                  32     106  143–145
+    //   dSelect2      dLoss/dselect2                                        4       4  145–165
+    //   dRecurrent    dLoss/drecurrent: the floats of dAdd20               32     192  146–146
+    //   dInput        dLoss/dinput: the floats of dAdd20                   32     192  147–149
+    //   dSelect1      dLoss/dselect1                                        4       0  149–166
+    //   dPixels       dLoss/dInput                                         64     106  150–end
+    //   Sharing saves 1620 of 2292 floats per sample (71%).
     /// <summary>What ElmanRnn is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
@@ -239,7 +239,7 @@ partial class ElmanRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGe
             new("h17", "Tanh", [32]),
             new("output", "Dense \"output\"", [10]),
         ],
-        ArenaWidth = 704,
+        ArenaWidth = 672,
         InputGradient = new(106, 64),
     };
 
@@ -758,642 +758,546 @@ partial class ElmanRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGe
         var dAdd80 = ArenaView(116, batch * 32);
         global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dAdd80, batch, 32, 10, new global::GraphGen.Kernels.Tanh(), derivativeSource: h17);
 
-        // 71. Add backward: dInput16 = dAdd80
-        var dInput16 = ArenaView(640, batch * 32);   // reuses floats of h17 (free after step 70)
-        dAdd80.CopyTo(dInput16);
-
-        // 72. Add backward: dRecurrent16 = dAdd80
-        var dRecurrent16 = ArenaView(672, batch * 32);
-        dAdd80.CopyTo(dRecurrent16);
-
-        // 73. Dense "recurrent" backward, weight: dW = dRecurrent16ᵀ · h16   (W = recurrent.weight)
+        // 71. Dense "recurrent" backward, weight: dW = dRecurrent16ᵀ · h16   (W = recurrent.weight)
         //      dW[o, i] = Σ_r dRecurrent16[r, o] · h16[r, i]   (summed over the batch)
+        var dRecurrent16 = dAdd80;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h16 = ArenaView(608, batch * 32);
         var dRecurrentWeight = GradientView(160, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent16, h16, dRecurrentWeight, 32, 32, batch);
 
-        // 74. Dense "recurrent" backward, input: dH16 = dRecurrent16 · W
+        // 72. Dense "recurrent" backward, input: dH16 = dRecurrent16 · W
         //      dH16[r, i] = Σ_o dRecurrent16[r, o] · W[o, i]
         //    then Tanh backward: dAdd76 = dH16 · (1 − h16²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH16 is never stored
         var recurrentWeight = ParameterView(160, 1024);
-        var dAdd76 = ArenaView(106, batch * 32);   // reuses floats of dAdd80 (free after step 72)
+        var dAdd76 = ArenaView(640, batch * 32);   // reuses floats of h17 (free after step 70)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent16, recurrentWeight, dAdd76, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h16);
 
-        // 75. Dense "input" backward, weight: dW = dInput16ᵀ · select16   (W = input.weight)
+        // 73. Dense "input" backward, weight: dW = dInput16ᵀ · select16   (W = input.weight)
         //      dW[o, i] = Σ_r dInput16[r, o] · select16[r, i]   (summed over the batch)
+        var dInput16 = dAdd80;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select16 = ArenaView(60, batch * 4);
         var dInputWeight = GradientView(0, 128);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput16, select16, dInputWeight, 32, 4, batch);
 
-        // 76. Dense "input" backward, bias: db[o] = Σ_r dInput16[r, o]   (b = input.bias)
+        // 74. Dense "input" backward, bias: db[o] = Σ_r dInput16[r, o]   (b = input.bias)
         var dInputBias = GradientView(128, 32);
         global::GraphGen.Kernels.Bias.SumRows(dInput16, dInputBias, batch, 32, accumulate: false);
 
-        // 77. Dense "input" backward, input: dSelect16 = dInput16 · W
+        // 75. Dense "input" backward, input: dSelect16 = dInput16 · W
         //      dSelect16[r, i] = Σ_o dInput16[r, o] · W[o, i]
         var inputWeight = ParameterView(0, 128);
-        var dSelect16 = ArenaView(60, batch * 4);   // reuses floats of select16 (free after step 75)
+        var dSelect16 = ArenaView(60, batch * 4);   // reuses floats of select16 (free after step 73)
         global::GraphGen.Kernels.Gemm.Multiply(dInput16, inputWeight, dSelect16, batch, 4, 32);
 
-        // 78. Add backward: dInput15 = dAdd76
-        var dInput15 = ArenaView(608, batch * 32);   // reuses floats of h16 (free after step 74)
-        dAdd76.CopyTo(dInput15);
-
-        // 79. Add backward: dRecurrent15 = dAdd76
-        var dRecurrent15 = ArenaView(640, batch * 32);   // reuses floats of dInput16 (free after step 77)
-        dAdd76.CopyTo(dRecurrent15);
-
-        // 80. Dense "recurrent" backward, weight: dW += dRecurrent15ᵀ · h15   (W = recurrent.weight, shared: contributions add up)
+        // 76. Dense "recurrent" backward, weight: dW += dRecurrent15ᵀ · h15   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent15[r, o] · h15[r, i]   (summed over the batch)
+        var dRecurrent15 = dAdd76;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h15 = ArenaView(576, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent15, h15, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 81. Dense "recurrent" backward, input: dH15 = dRecurrent15 · W
+        // 77. Dense "recurrent" backward, input: dH15 = dRecurrent15 · W
         //      dH15[r, i] = Σ_o dRecurrent15[r, o] · W[o, i]
         //    then Tanh backward: dAdd72 = dH15 · (1 − h15²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH15 is never stored
-        var dAdd72 = ArenaView(106, batch * 32);   // reuses floats of dAdd76 (free after step 79)
+        var dAdd72 = ArenaView(106, batch * 32);   // reuses floats of dAdd80 (free after step 75)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent15, recurrentWeight, dAdd72, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h15);
 
-        // 82. Dense "input" backward, weight: dW += dInput15ᵀ · select15   (W = input.weight, shared: contributions add up)
+        // 78. Dense "input" backward, weight: dW += dInput15ᵀ · select15   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput15[r, o] · select15[r, i]   (summed over the batch)
+        var dInput15 = dAdd76;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select15 = ArenaView(56, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput15, select15, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 83. Dense "input" backward, bias: db[o] += Σ_r dInput15[r, o]   (b = input.bias)
+        // 79. Dense "input" backward, bias: db[o] += Σ_r dInput15[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput15, dInputBias, batch, 32, accumulate: true);
 
-        // 84. Dense "input" backward, input: dSelect15 = dInput15 · W
+        // 80. Dense "input" backward, input: dSelect15 = dInput15 · W
         //      dSelect15[r, i] = Σ_o dInput15[r, o] · W[o, i]
-        var dSelect15 = ArenaView(56, batch * 4);   // reuses floats of select15 (free after step 82)
+        var dSelect15 = ArenaView(56, batch * 4);   // reuses floats of select15 (free after step 78)
         global::GraphGen.Kernels.Gemm.Multiply(dInput15, inputWeight, dSelect15, batch, 4, 32);
 
-        // 85. Add backward: dInput14 = dAdd72
-        var dInput14 = ArenaView(576, batch * 32);   // reuses floats of h15 (free after step 81)
-        dAdd72.CopyTo(dInput14);
-
-        // 86. Add backward: dRecurrent14 = dAdd72
-        var dRecurrent14 = ArenaView(608, batch * 32);   // reuses floats of dInput15 (free after step 84)
-        dAdd72.CopyTo(dRecurrent14);
-
-        // 87. Dense "recurrent" backward, weight: dW += dRecurrent14ᵀ · h14   (W = recurrent.weight, shared: contributions add up)
+        // 81. Dense "recurrent" backward, weight: dW += dRecurrent14ᵀ · h14   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent14[r, o] · h14[r, i]   (summed over the batch)
+        var dRecurrent14 = dAdd72;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h14 = ArenaView(544, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent14, h14, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 88. Dense "recurrent" backward, input: dH14 = dRecurrent14 · W
+        // 82. Dense "recurrent" backward, input: dH14 = dRecurrent14 · W
         //      dH14[r, i] = Σ_o dRecurrent14[r, o] · W[o, i]
         //    then Tanh backward: dAdd68 = dH14 · (1 − h14²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH14 is never stored
-        var dAdd68 = ArenaView(106, batch * 32);   // reuses floats of dAdd72 (free after step 86)
+        var dAdd68 = ArenaView(576, batch * 32);   // reuses floats of h15 (free after step 77)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent14, recurrentWeight, dAdd68, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h14);
 
-        // 89. Dense "input" backward, weight: dW += dInput14ᵀ · select14   (W = input.weight, shared: contributions add up)
+        // 83. Dense "input" backward, weight: dW += dInput14ᵀ · select14   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput14[r, o] · select14[r, i]   (summed over the batch)
+        var dInput14 = dAdd72;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select14 = ArenaView(52, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput14, select14, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 90. Dense "input" backward, bias: db[o] += Σ_r dInput14[r, o]   (b = input.bias)
+        // 84. Dense "input" backward, bias: db[o] += Σ_r dInput14[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput14, dInputBias, batch, 32, accumulate: true);
 
-        // 91. Dense "input" backward, input: dSelect14 = dInput14 · W
+        // 85. Dense "input" backward, input: dSelect14 = dInput14 · W
         //      dSelect14[r, i] = Σ_o dInput14[r, o] · W[o, i]
-        var dSelect14 = ArenaView(52, batch * 4);   // reuses floats of select14 (free after step 89)
+        var dSelect14 = ArenaView(52, batch * 4);   // reuses floats of select14 (free after step 83)
         global::GraphGen.Kernels.Gemm.Multiply(dInput14, inputWeight, dSelect14, batch, 4, 32);
 
-        // 92. Add backward: dInput13 = dAdd68
-        var dInput13 = ArenaView(544, batch * 32);   // reuses floats of h14 (free after step 88)
-        dAdd68.CopyTo(dInput13);
-
-        // 93. Add backward: dRecurrent13 = dAdd68
-        var dRecurrent13 = ArenaView(576, batch * 32);   // reuses floats of dInput14 (free after step 91)
-        dAdd68.CopyTo(dRecurrent13);
-
-        // 94. Dense "recurrent" backward, weight: dW += dRecurrent13ᵀ · h13   (W = recurrent.weight, shared: contributions add up)
+        // 86. Dense "recurrent" backward, weight: dW += dRecurrent13ᵀ · h13   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent13[r, o] · h13[r, i]   (summed over the batch)
+        var dRecurrent13 = dAdd68;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h13 = ArenaView(512, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent13, h13, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 95. Dense "recurrent" backward, input: dH13 = dRecurrent13 · W
+        // 87. Dense "recurrent" backward, input: dH13 = dRecurrent13 · W
         //      dH13[r, i] = Σ_o dRecurrent13[r, o] · W[o, i]
         //    then Tanh backward: dAdd64 = dH13 · (1 − h13²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH13 is never stored
-        var dAdd64 = ArenaView(106, batch * 32);   // reuses floats of dAdd68 (free after step 93)
+        var dAdd64 = ArenaView(106, batch * 32);   // reuses floats of dAdd72 (free after step 85)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent13, recurrentWeight, dAdd64, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h13);
 
-        // 96. Dense "input" backward, weight: dW += dInput13ᵀ · select13   (W = input.weight, shared: contributions add up)
+        // 88. Dense "input" backward, weight: dW += dInput13ᵀ · select13   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput13[r, o] · select13[r, i]   (summed over the batch)
+        var dInput13 = dAdd68;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select13 = ArenaView(48, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput13, select13, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 97. Dense "input" backward, bias: db[o] += Σ_r dInput13[r, o]   (b = input.bias)
+        // 89. Dense "input" backward, bias: db[o] += Σ_r dInput13[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput13, dInputBias, batch, 32, accumulate: true);
 
-        // 98. Dense "input" backward, input: dSelect13 = dInput13 · W
+        // 90. Dense "input" backward, input: dSelect13 = dInput13 · W
         //      dSelect13[r, i] = Σ_o dInput13[r, o] · W[o, i]
-        var dSelect13 = ArenaView(48, batch * 4);   // reuses floats of select13 (free after step 96)
+        var dSelect13 = ArenaView(48, batch * 4);   // reuses floats of select13 (free after step 88)
         global::GraphGen.Kernels.Gemm.Multiply(dInput13, inputWeight, dSelect13, batch, 4, 32);
 
-        // 99. Add backward: dInput12 = dAdd64
-        var dInput12 = ArenaView(512, batch * 32);   // reuses floats of h13 (free after step 95)
-        dAdd64.CopyTo(dInput12);
-
-        // 100. Add backward: dRecurrent12 = dAdd64
-        var dRecurrent12 = ArenaView(544, batch * 32);   // reuses floats of dInput13 (free after step 98)
-        dAdd64.CopyTo(dRecurrent12);
-
-        // 101. Dense "recurrent" backward, weight: dW += dRecurrent12ᵀ · h12   (W = recurrent.weight, shared: contributions add up)
+        // 91. Dense "recurrent" backward, weight: dW += dRecurrent12ᵀ · h12   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent12[r, o] · h12[r, i]   (summed over the batch)
+        var dRecurrent12 = dAdd64;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h12 = ArenaView(480, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent12, h12, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 102. Dense "recurrent" backward, input: dH12 = dRecurrent12 · W
+        // 92. Dense "recurrent" backward, input: dH12 = dRecurrent12 · W
         //      dH12[r, i] = Σ_o dRecurrent12[r, o] · W[o, i]
         //    then Tanh backward: dAdd60 = dH12 · (1 − h12²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH12 is never stored
-        var dAdd60 = ArenaView(106, batch * 32);   // reuses floats of dAdd64 (free after step 100)
+        var dAdd60 = ArenaView(512, batch * 32);   // reuses floats of h13 (free after step 87)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent12, recurrentWeight, dAdd60, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h12);
 
-        // 103. Dense "input" backward, weight: dW += dInput12ᵀ · select12   (W = input.weight, shared: contributions add up)
+        // 93. Dense "input" backward, weight: dW += dInput12ᵀ · select12   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput12[r, o] · select12[r, i]   (summed over the batch)
+        var dInput12 = dAdd64;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select12 = ArenaView(44, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput12, select12, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 104. Dense "input" backward, bias: db[o] += Σ_r dInput12[r, o]   (b = input.bias)
+        // 94. Dense "input" backward, bias: db[o] += Σ_r dInput12[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput12, dInputBias, batch, 32, accumulate: true);
 
-        // 105. Dense "input" backward, input: dSelect12 = dInput12 · W
+        // 95. Dense "input" backward, input: dSelect12 = dInput12 · W
         //      dSelect12[r, i] = Σ_o dInput12[r, o] · W[o, i]
-        var dSelect12 = ArenaView(44, batch * 4);   // reuses floats of select12 (free after step 103)
+        var dSelect12 = ArenaView(44, batch * 4);   // reuses floats of select12 (free after step 93)
         global::GraphGen.Kernels.Gemm.Multiply(dInput12, inputWeight, dSelect12, batch, 4, 32);
 
-        // 106. Add backward: dInput11 = dAdd60
-        var dInput11 = ArenaView(480, batch * 32);   // reuses floats of h12 (free after step 102)
-        dAdd60.CopyTo(dInput11);
-
-        // 107. Add backward: dRecurrent11 = dAdd60
-        var dRecurrent11 = ArenaView(512, batch * 32);   // reuses floats of dInput12 (free after step 105)
-        dAdd60.CopyTo(dRecurrent11);
-
-        // 108. Dense "recurrent" backward, weight: dW += dRecurrent11ᵀ · h11   (W = recurrent.weight, shared: contributions add up)
+        // 96. Dense "recurrent" backward, weight: dW += dRecurrent11ᵀ · h11   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent11[r, o] · h11[r, i]   (summed over the batch)
+        var dRecurrent11 = dAdd60;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h11 = ArenaView(448, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent11, h11, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 109. Dense "recurrent" backward, input: dH11 = dRecurrent11 · W
+        // 97. Dense "recurrent" backward, input: dH11 = dRecurrent11 · W
         //      dH11[r, i] = Σ_o dRecurrent11[r, o] · W[o, i]
         //    then Tanh backward: dAdd56 = dH11 · (1 − h11²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH11 is never stored
-        var dAdd56 = ArenaView(106, batch * 32);   // reuses floats of dAdd60 (free after step 107)
+        var dAdd56 = ArenaView(106, batch * 32);   // reuses floats of dAdd64 (free after step 95)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent11, recurrentWeight, dAdd56, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h11);
 
-        // 110. Dense "input" backward, weight: dW += dInput11ᵀ · select11   (W = input.weight, shared: contributions add up)
+        // 98. Dense "input" backward, weight: dW += dInput11ᵀ · select11   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput11[r, o] · select11[r, i]   (summed over the batch)
+        var dInput11 = dAdd60;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select11 = ArenaView(40, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput11, select11, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 111. Dense "input" backward, bias: db[o] += Σ_r dInput11[r, o]   (b = input.bias)
+        // 99. Dense "input" backward, bias: db[o] += Σ_r dInput11[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput11, dInputBias, batch, 32, accumulate: true);
 
-        // 112. Dense "input" backward, input: dSelect11 = dInput11 · W
+        // 100. Dense "input" backward, input: dSelect11 = dInput11 · W
         //      dSelect11[r, i] = Σ_o dInput11[r, o] · W[o, i]
-        var dSelect11 = ArenaView(40, batch * 4);   // reuses floats of select11 (free after step 110)
+        var dSelect11 = ArenaView(40, batch * 4);   // reuses floats of select11 (free after step 98)
         global::GraphGen.Kernels.Gemm.Multiply(dInput11, inputWeight, dSelect11, batch, 4, 32);
 
-        // 113. Add backward: dInput10 = dAdd56
-        var dInput10 = ArenaView(448, batch * 32);   // reuses floats of h11 (free after step 109)
-        dAdd56.CopyTo(dInput10);
-
-        // 114. Add backward: dRecurrent10 = dAdd56
-        var dRecurrent10 = ArenaView(480, batch * 32);   // reuses floats of dInput11 (free after step 112)
-        dAdd56.CopyTo(dRecurrent10);
-
-        // 115. Dense "recurrent" backward, weight: dW += dRecurrent10ᵀ · h10   (W = recurrent.weight, shared: contributions add up)
+        // 101. Dense "recurrent" backward, weight: dW += dRecurrent10ᵀ · h10   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent10[r, o] · h10[r, i]   (summed over the batch)
+        var dRecurrent10 = dAdd56;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h10 = ArenaView(416, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent10, h10, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 116. Dense "recurrent" backward, input: dH10 = dRecurrent10 · W
+        // 102. Dense "recurrent" backward, input: dH10 = dRecurrent10 · W
         //      dH10[r, i] = Σ_o dRecurrent10[r, o] · W[o, i]
         //    then Tanh backward: dAdd52 = dH10 · (1 − h10²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH10 is never stored
-        var dAdd52 = ArenaView(106, batch * 32);   // reuses floats of dAdd56 (free after step 114)
+        var dAdd52 = ArenaView(448, batch * 32);   // reuses floats of h11 (free after step 97)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent10, recurrentWeight, dAdd52, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h10);
 
-        // 117. Dense "input" backward, weight: dW += dInput10ᵀ · select10   (W = input.weight, shared: contributions add up)
+        // 103. Dense "input" backward, weight: dW += dInput10ᵀ · select10   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput10[r, o] · select10[r, i]   (summed over the batch)
+        var dInput10 = dAdd56;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select10 = ArenaView(36, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput10, select10, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 118. Dense "input" backward, bias: db[o] += Σ_r dInput10[r, o]   (b = input.bias)
+        // 104. Dense "input" backward, bias: db[o] += Σ_r dInput10[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput10, dInputBias, batch, 32, accumulate: true);
 
-        // 119. Dense "input" backward, input: dSelect10 = dInput10 · W
+        // 105. Dense "input" backward, input: dSelect10 = dInput10 · W
         //      dSelect10[r, i] = Σ_o dInput10[r, o] · W[o, i]
-        var dSelect10 = ArenaView(36, batch * 4);   // reuses floats of select10 (free after step 117)
+        var dSelect10 = ArenaView(36, batch * 4);   // reuses floats of select10 (free after step 103)
         global::GraphGen.Kernels.Gemm.Multiply(dInput10, inputWeight, dSelect10, batch, 4, 32);
 
-        // 120. Add backward: dInput9 = dAdd52
-        var dInput9 = ArenaView(416, batch * 32);   // reuses floats of h10 (free after step 116)
-        dAdd52.CopyTo(dInput9);
-
-        // 121. Add backward: dRecurrent9 = dAdd52
-        var dRecurrent9 = ArenaView(448, batch * 32);   // reuses floats of dInput10 (free after step 119)
-        dAdd52.CopyTo(dRecurrent9);
-
-        // 122. Dense "recurrent" backward, weight: dW += dRecurrent9ᵀ · h9   (W = recurrent.weight, shared: contributions add up)
+        // 106. Dense "recurrent" backward, weight: dW += dRecurrent9ᵀ · h9   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent9[r, o] · h9[r, i]   (summed over the batch)
+        var dRecurrent9 = dAdd52;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h9 = ArenaView(384, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent9, h9, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 123. Dense "recurrent" backward, input: dH9 = dRecurrent9 · W
+        // 107. Dense "recurrent" backward, input: dH9 = dRecurrent9 · W
         //      dH9[r, i] = Σ_o dRecurrent9[r, o] · W[o, i]
         //    then Tanh backward: dAdd48 = dH9 · (1 − h9²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH9 is never stored
-        var dAdd48 = ArenaView(106, batch * 32);   // reuses floats of dAdd52 (free after step 121)
+        var dAdd48 = ArenaView(106, batch * 32);   // reuses floats of dAdd56 (free after step 105)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent9, recurrentWeight, dAdd48, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h9);
 
-        // 124. Dense "input" backward, weight: dW += dInput9ᵀ · select9   (W = input.weight, shared: contributions add up)
+        // 108. Dense "input" backward, weight: dW += dInput9ᵀ · select9   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput9[r, o] · select9[r, i]   (summed over the batch)
+        var dInput9 = dAdd52;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select9 = ArenaView(32, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput9, select9, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 125. Dense "input" backward, bias: db[o] += Σ_r dInput9[r, o]   (b = input.bias)
+        // 109. Dense "input" backward, bias: db[o] += Σ_r dInput9[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput9, dInputBias, batch, 32, accumulate: true);
 
-        // 126. Dense "input" backward, input: dSelect9 = dInput9 · W
+        // 110. Dense "input" backward, input: dSelect9 = dInput9 · W
         //      dSelect9[r, i] = Σ_o dInput9[r, o] · W[o, i]
-        var dSelect9 = ArenaView(32, batch * 4);   // reuses floats of select9 (free after step 124)
+        var dSelect9 = ArenaView(32, batch * 4);   // reuses floats of select9 (free after step 108)
         global::GraphGen.Kernels.Gemm.Multiply(dInput9, inputWeight, dSelect9, batch, 4, 32);
 
-        // 127. Add backward: dInput8 = dAdd48
-        var dInput8 = ArenaView(384, batch * 32);   // reuses floats of h9 (free after step 123)
-        dAdd48.CopyTo(dInput8);
-
-        // 128. Add backward: dRecurrent8 = dAdd48
-        var dRecurrent8 = ArenaView(416, batch * 32);   // reuses floats of dInput9 (free after step 126)
-        dAdd48.CopyTo(dRecurrent8);
-
-        // 129. Dense "recurrent" backward, weight: dW += dRecurrent8ᵀ · h8   (W = recurrent.weight, shared: contributions add up)
+        // 111. Dense "recurrent" backward, weight: dW += dRecurrent8ᵀ · h8   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent8[r, o] · h8[r, i]   (summed over the batch)
+        var dRecurrent8 = dAdd48;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h8 = ArenaView(352, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent8, h8, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 130. Dense "recurrent" backward, input: dH8 = dRecurrent8 · W
+        // 112. Dense "recurrent" backward, input: dH8 = dRecurrent8 · W
         //      dH8[r, i] = Σ_o dRecurrent8[r, o] · W[o, i]
         //    then Tanh backward: dAdd44 = dH8 · (1 − h8²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH8 is never stored
-        var dAdd44 = ArenaView(106, batch * 32);   // reuses floats of dAdd48 (free after step 128)
+        var dAdd44 = ArenaView(384, batch * 32);   // reuses floats of h9 (free after step 107)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent8, recurrentWeight, dAdd44, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h8);
 
-        // 131. Dense "input" backward, weight: dW += dInput8ᵀ · select8   (W = input.weight, shared: contributions add up)
+        // 113. Dense "input" backward, weight: dW += dInput8ᵀ · select8   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput8[r, o] · select8[r, i]   (summed over the batch)
+        var dInput8 = dAdd48;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select8 = ArenaView(28, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput8, select8, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 132. Dense "input" backward, bias: db[o] += Σ_r dInput8[r, o]   (b = input.bias)
+        // 114. Dense "input" backward, bias: db[o] += Σ_r dInput8[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput8, dInputBias, batch, 32, accumulate: true);
 
-        // 133. Dense "input" backward, input: dSelect8 = dInput8 · W
+        // 115. Dense "input" backward, input: dSelect8 = dInput8 · W
         //      dSelect8[r, i] = Σ_o dInput8[r, o] · W[o, i]
-        var dSelect8 = ArenaView(28, batch * 4);   // reuses floats of select8 (free after step 131)
+        var dSelect8 = ArenaView(28, batch * 4);   // reuses floats of select8 (free after step 113)
         global::GraphGen.Kernels.Gemm.Multiply(dInput8, inputWeight, dSelect8, batch, 4, 32);
 
-        // 134. Add backward: dInput7 = dAdd44
-        var dInput7 = ArenaView(352, batch * 32);   // reuses floats of h8 (free after step 130)
-        dAdd44.CopyTo(dInput7);
-
-        // 135. Add backward: dRecurrent7 = dAdd44
-        var dRecurrent7 = ArenaView(384, batch * 32);   // reuses floats of dInput8 (free after step 133)
-        dAdd44.CopyTo(dRecurrent7);
-
-        // 136. Dense "recurrent" backward, weight: dW += dRecurrent7ᵀ · h7   (W = recurrent.weight, shared: contributions add up)
+        // 116. Dense "recurrent" backward, weight: dW += dRecurrent7ᵀ · h7   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent7[r, o] · h7[r, i]   (summed over the batch)
+        var dRecurrent7 = dAdd44;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h7 = ArenaView(320, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent7, h7, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 137. Dense "recurrent" backward, input: dH7 = dRecurrent7 · W
+        // 117. Dense "recurrent" backward, input: dH7 = dRecurrent7 · W
         //      dH7[r, i] = Σ_o dRecurrent7[r, o] · W[o, i]
         //    then Tanh backward: dAdd40 = dH7 · (1 − h7²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH7 is never stored
-        var dAdd40 = ArenaView(106, batch * 32);   // reuses floats of dAdd44 (free after step 135)
+        var dAdd40 = ArenaView(106, batch * 32);   // reuses floats of dAdd48 (free after step 115)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent7, recurrentWeight, dAdd40, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h7);
 
-        // 138. Dense "input" backward, weight: dW += dInput7ᵀ · select7   (W = input.weight, shared: contributions add up)
+        // 118. Dense "input" backward, weight: dW += dInput7ᵀ · select7   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput7[r, o] · select7[r, i]   (summed over the batch)
+        var dInput7 = dAdd44;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select7 = ArenaView(24, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput7, select7, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 139. Dense "input" backward, bias: db[o] += Σ_r dInput7[r, o]   (b = input.bias)
+        // 119. Dense "input" backward, bias: db[o] += Σ_r dInput7[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput7, dInputBias, batch, 32, accumulate: true);
 
-        // 140. Dense "input" backward, input: dSelect7 = dInput7 · W
+        // 120. Dense "input" backward, input: dSelect7 = dInput7 · W
         //      dSelect7[r, i] = Σ_o dInput7[r, o] · W[o, i]
-        var dSelect7 = ArenaView(24, batch * 4);   // reuses floats of select7 (free after step 138)
+        var dSelect7 = ArenaView(24, batch * 4);   // reuses floats of select7 (free after step 118)
         global::GraphGen.Kernels.Gemm.Multiply(dInput7, inputWeight, dSelect7, batch, 4, 32);
 
-        // 141. Add backward: dInput6 = dAdd40
-        var dInput6 = ArenaView(320, batch * 32);   // reuses floats of h7 (free after step 137)
-        dAdd40.CopyTo(dInput6);
-
-        // 142. Add backward: dRecurrent6 = dAdd40
-        var dRecurrent6 = ArenaView(352, batch * 32);   // reuses floats of dInput7 (free after step 140)
-        dAdd40.CopyTo(dRecurrent6);
-
-        // 143. Dense "recurrent" backward, weight: dW += dRecurrent6ᵀ · h6   (W = recurrent.weight, shared: contributions add up)
+        // 121. Dense "recurrent" backward, weight: dW += dRecurrent6ᵀ · h6   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent6[r, o] · h6[r, i]   (summed over the batch)
+        var dRecurrent6 = dAdd40;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h6 = ArenaView(288, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent6, h6, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 144. Dense "recurrent" backward, input: dH6 = dRecurrent6 · W
+        // 122. Dense "recurrent" backward, input: dH6 = dRecurrent6 · W
         //      dH6[r, i] = Σ_o dRecurrent6[r, o] · W[o, i]
         //    then Tanh backward: dAdd36 = dH6 · (1 − h6²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH6 is never stored
-        var dAdd36 = ArenaView(106, batch * 32);   // reuses floats of dAdd40 (free after step 142)
+        var dAdd36 = ArenaView(320, batch * 32);   // reuses floats of h7 (free after step 117)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent6, recurrentWeight, dAdd36, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h6);
 
-        // 145. Dense "input" backward, weight: dW += dInput6ᵀ · select6   (W = input.weight, shared: contributions add up)
+        // 123. Dense "input" backward, weight: dW += dInput6ᵀ · select6   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput6[r, o] · select6[r, i]   (summed over the batch)
+        var dInput6 = dAdd40;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select6 = ArenaView(20, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput6, select6, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 146. Dense "input" backward, bias: db[o] += Σ_r dInput6[r, o]   (b = input.bias)
+        // 124. Dense "input" backward, bias: db[o] += Σ_r dInput6[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput6, dInputBias, batch, 32, accumulate: true);
 
-        // 147. Dense "input" backward, input: dSelect6 = dInput6 · W
+        // 125. Dense "input" backward, input: dSelect6 = dInput6 · W
         //      dSelect6[r, i] = Σ_o dInput6[r, o] · W[o, i]
-        var dSelect6 = ArenaView(20, batch * 4);   // reuses floats of select6 (free after step 145)
+        var dSelect6 = ArenaView(20, batch * 4);   // reuses floats of select6 (free after step 123)
         global::GraphGen.Kernels.Gemm.Multiply(dInput6, inputWeight, dSelect6, batch, 4, 32);
 
-        // 148. Add backward: dInput5 = dAdd36
-        var dInput5 = ArenaView(288, batch * 32);   // reuses floats of h6 (free after step 144)
-        dAdd36.CopyTo(dInput5);
-
-        // 149. Add backward: dRecurrent5 = dAdd36
-        var dRecurrent5 = ArenaView(320, batch * 32);   // reuses floats of dInput6 (free after step 147)
-        dAdd36.CopyTo(dRecurrent5);
-
-        // 150. Dense "recurrent" backward, weight: dW += dRecurrent5ᵀ · h5   (W = recurrent.weight, shared: contributions add up)
+        // 126. Dense "recurrent" backward, weight: dW += dRecurrent5ᵀ · h5   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent5[r, o] · h5[r, i]   (summed over the batch)
+        var dRecurrent5 = dAdd36;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h5 = ArenaView(256, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent5, h5, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 151. Dense "recurrent" backward, input: dH5 = dRecurrent5 · W
+        // 127. Dense "recurrent" backward, input: dH5 = dRecurrent5 · W
         //      dH5[r, i] = Σ_o dRecurrent5[r, o] · W[o, i]
         //    then Tanh backward: dAdd32 = dH5 · (1 − h5²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH5 is never stored
-        var dAdd32 = ArenaView(106, batch * 32);   // reuses floats of dAdd36 (free after step 149)
+        var dAdd32 = ArenaView(106, batch * 32);   // reuses floats of dAdd40 (free after step 125)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent5, recurrentWeight, dAdd32, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h5);
 
-        // 152. Dense "input" backward, weight: dW += dInput5ᵀ · select5   (W = input.weight, shared: contributions add up)
+        // 128. Dense "input" backward, weight: dW += dInput5ᵀ · select5   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput5[r, o] · select5[r, i]   (summed over the batch)
+        var dInput5 = dAdd36;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select5 = ArenaView(16, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput5, select5, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 153. Dense "input" backward, bias: db[o] += Σ_r dInput5[r, o]   (b = input.bias)
+        // 129. Dense "input" backward, bias: db[o] += Σ_r dInput5[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput5, dInputBias, batch, 32, accumulate: true);
 
-        // 154. Dense "input" backward, input: dSelect5 = dInput5 · W
+        // 130. Dense "input" backward, input: dSelect5 = dInput5 · W
         //      dSelect5[r, i] = Σ_o dInput5[r, o] · W[o, i]
-        var dSelect5 = ArenaView(16, batch * 4);   // reuses floats of select5 (free after step 152)
+        var dSelect5 = ArenaView(16, batch * 4);   // reuses floats of select5 (free after step 128)
         global::GraphGen.Kernels.Gemm.Multiply(dInput5, inputWeight, dSelect5, batch, 4, 32);
 
-        // 155. Add backward: dInput4 = dAdd32
-        var dInput4 = ArenaView(256, batch * 32);   // reuses floats of h5 (free after step 151)
-        dAdd32.CopyTo(dInput4);
-
-        // 156. Add backward: dRecurrent4 = dAdd32
-        var dRecurrent4 = ArenaView(288, batch * 32);   // reuses floats of dInput5 (free after step 154)
-        dAdd32.CopyTo(dRecurrent4);
-
-        // 157. Dense "recurrent" backward, weight: dW += dRecurrent4ᵀ · h4   (W = recurrent.weight, shared: contributions add up)
+        // 131. Dense "recurrent" backward, weight: dW += dRecurrent4ᵀ · h4   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent4[r, o] · h4[r, i]   (summed over the batch)
+        var dRecurrent4 = dAdd32;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h4 = ArenaView(224, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent4, h4, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 158. Dense "recurrent" backward, input: dH4 = dRecurrent4 · W
+        // 132. Dense "recurrent" backward, input: dH4 = dRecurrent4 · W
         //      dH4[r, i] = Σ_o dRecurrent4[r, o] · W[o, i]
         //    then Tanh backward: dAdd28 = dH4 · (1 − h4²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH4 is never stored
-        var dAdd28 = ArenaView(106, batch * 32);   // reuses floats of dAdd32 (free after step 156)
+        var dAdd28 = ArenaView(256, batch * 32);   // reuses floats of h5 (free after step 127)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent4, recurrentWeight, dAdd28, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h4);
 
-        // 159. Dense "input" backward, weight: dW += dInput4ᵀ · select4   (W = input.weight, shared: contributions add up)
+        // 133. Dense "input" backward, weight: dW += dInput4ᵀ · select4   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput4[r, o] · select4[r, i]   (summed over the batch)
+        var dInput4 = dAdd32;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select4 = ArenaView(12, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput4, select4, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 160. Dense "input" backward, bias: db[o] += Σ_r dInput4[r, o]   (b = input.bias)
+        // 134. Dense "input" backward, bias: db[o] += Σ_r dInput4[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput4, dInputBias, batch, 32, accumulate: true);
 
-        // 161. Dense "input" backward, input: dSelect4 = dInput4 · W
+        // 135. Dense "input" backward, input: dSelect4 = dInput4 · W
         //      dSelect4[r, i] = Σ_o dInput4[r, o] · W[o, i]
-        var dSelect4 = ArenaView(12, batch * 4);   // reuses floats of select4 (free after step 159)
+        var dSelect4 = ArenaView(12, batch * 4);   // reuses floats of select4 (free after step 133)
         global::GraphGen.Kernels.Gemm.Multiply(dInput4, inputWeight, dSelect4, batch, 4, 32);
 
-        // 162. Add backward: dInput3 = dAdd28
-        var dInput3 = ArenaView(224, batch * 32);   // reuses floats of h4 (free after step 158)
-        dAdd28.CopyTo(dInput3);
-
-        // 163. Add backward: dRecurrent3 = dAdd28
-        var dRecurrent3 = ArenaView(256, batch * 32);   // reuses floats of dInput4 (free after step 161)
-        dAdd28.CopyTo(dRecurrent3);
-
-        // 164. Dense "recurrent" backward, weight: dW += dRecurrent3ᵀ · h3   (W = recurrent.weight, shared: contributions add up)
+        // 136. Dense "recurrent" backward, weight: dW += dRecurrent3ᵀ · h3   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent3[r, o] · h3[r, i]   (summed over the batch)
+        var dRecurrent3 = dAdd28;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h3 = ArenaView(192, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent3, h3, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 165. Dense "recurrent" backward, input: dH3 = dRecurrent3 · W
+        // 137. Dense "recurrent" backward, input: dH3 = dRecurrent3 · W
         //      dH3[r, i] = Σ_o dRecurrent3[r, o] · W[o, i]
         //    then Tanh backward: dAdd24 = dH3 · (1 − h3²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH3 is never stored
-        var dAdd24 = ArenaView(106, batch * 32);   // reuses floats of dAdd28 (free after step 163)
+        var dAdd24 = ArenaView(106, batch * 32);   // reuses floats of dAdd32 (free after step 135)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent3, recurrentWeight, dAdd24, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h3);
 
-        // 166. Dense "input" backward, weight: dW += dInput3ᵀ · select3   (W = input.weight, shared: contributions add up)
+        // 138. Dense "input" backward, weight: dW += dInput3ᵀ · select3   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput3[r, o] · select3[r, i]   (summed over the batch)
+        var dInput3 = dAdd28;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select3 = ArenaView(8, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput3, select3, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 167. Dense "input" backward, bias: db[o] += Σ_r dInput3[r, o]   (b = input.bias)
+        // 139. Dense "input" backward, bias: db[o] += Σ_r dInput3[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput3, dInputBias, batch, 32, accumulate: true);
 
-        // 168. Dense "input" backward, input: dSelect3 = dInput3 · W
+        // 140. Dense "input" backward, input: dSelect3 = dInput3 · W
         //      dSelect3[r, i] = Σ_o dInput3[r, o] · W[o, i]
-        var dSelect3 = ArenaView(8, batch * 4);   // reuses floats of select3 (free after step 166)
+        var dSelect3 = ArenaView(8, batch * 4);   // reuses floats of select3 (free after step 138)
         global::GraphGen.Kernels.Gemm.Multiply(dInput3, inputWeight, dSelect3, batch, 4, 32);
 
-        // 169. Add backward: dInput2 = dAdd24
-        var dInput2 = ArenaView(192, batch * 32);   // reuses floats of h3 (free after step 165)
-        dAdd24.CopyTo(dInput2);
-
-        // 170. Add backward: dRecurrent2 = dAdd24
-        var dRecurrent2 = ArenaView(224, batch * 32);   // reuses floats of dInput3 (free after step 168)
-        dAdd24.CopyTo(dRecurrent2);
-
-        // 171. Dense "recurrent" backward, weight: dW += dRecurrent2ᵀ · h2   (W = recurrent.weight, shared: contributions add up)
+        // 141. Dense "recurrent" backward, weight: dW += dRecurrent2ᵀ · h2   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent2[r, o] · h2[r, i]   (summed over the batch)
+        var dRecurrent2 = dAdd24;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h2 = ArenaView(160, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent2, h2, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 172. Dense "recurrent" backward, input: dH2 = dRecurrent2 · W
+        // 142. Dense "recurrent" backward, input: dH2 = dRecurrent2 · W
         //      dH2[r, i] = Σ_o dRecurrent2[r, o] · W[o, i]
         //    then Tanh backward: dAdd20 = dH2 · (1 − h2²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dH2 is never stored
-        var dAdd20 = ArenaView(106, batch * 32);   // reuses floats of dAdd24 (free after step 170)
+        var dAdd20 = ArenaView(192, batch * 32);   // reuses floats of h3 (free after step 137)
         global::GraphGen.Kernels.Gemm.Multiply(dRecurrent2, recurrentWeight, dAdd20, batch, 32, 32, new global::GraphGen.Kernels.Tanh(), derivativeSource: h2);
 
-        // 173. Dense "input" backward, weight: dW += dInput2ᵀ · select2   (W = input.weight, shared: contributions add up)
+        // 143. Dense "input" backward, weight: dW += dInput2ᵀ · select2   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput2[r, o] · select2[r, i]   (summed over the batch)
+        var dInput2 = dAdd24;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select2 = ArenaView(4, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput2, select2, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 174. Dense "input" backward, bias: db[o] += Σ_r dInput2[r, o]   (b = input.bias)
+        // 144. Dense "input" backward, bias: db[o] += Σ_r dInput2[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput2, dInputBias, batch, 32, accumulate: true);
 
-        // 175. Dense "input" backward, input: dSelect2 = dInput2 · W
+        // 145. Dense "input" backward, input: dSelect2 = dInput2 · W
         //      dSelect2[r, i] = Σ_o dInput2[r, o] · W[o, i]
-        var dSelect2 = ArenaView(4, batch * 4);   // reuses floats of select2 (free after step 173)
+        var dSelect2 = ArenaView(4, batch * 4);   // reuses floats of select2 (free after step 143)
         global::GraphGen.Kernels.Gemm.Multiply(dInput2, inputWeight, dSelect2, batch, 4, 32);
 
-        // 176. Add backward: dInput = dAdd20
-        var dInput = ArenaView(138, batch * 32);   // reuses floats of h2 (free after step 172)
-        dAdd20.CopyTo(dInput);
-
-        // 177. Add backward: dRecurrent = dAdd20
-        var dRecurrent = ArenaView(170, batch * 32);   // reuses floats of dInput2 (free after step 175)
-        dAdd20.CopyTo(dRecurrent);
-
-        // 178. Dense "recurrent" backward, weight: dW += dRecurrentᵀ · h   (W = recurrent.weight, shared: contributions add up)
+        // 146. Dense "recurrent" backward, weight: dW += dRecurrentᵀ · h   (W = recurrent.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dRecurrent[r, o] · h[r, i]   (summed over the batch)
+        var dRecurrent = dAdd20;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h = ArenaView(64, batch * 32);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dRecurrent, h, dRecurrentWeight, 32, 32, batch, accumulate: true);
 
-        // 179. Dense "input" backward, weight: dW += dInputᵀ · select1   (W = input.weight, shared: contributions add up)
+        // 147. Dense "input" backward, weight: dW += dInputᵀ · select1   (W = input.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dInput[r, o] · select1[r, i]   (summed over the batch)
+        var dInput = dAdd20;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var select1 = ArenaView(0, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dInput, select1, dInputWeight, 32, 4, batch, accumulate: true);
 
-        // 180. Dense "input" backward, bias: db[o] += Σ_r dInput[r, o]   (b = input.bias)
+        // 148. Dense "input" backward, bias: db[o] += Σ_r dInput[r, o]   (b = input.bias)
         global::GraphGen.Kernels.Bias.SumRows(dInput, dInputBias, batch, 32, accumulate: true);
 
-        // 181. Dense "input" backward, input: dSelect1 = dInput · W
+        // 149. Dense "input" backward, input: dSelect1 = dInput · W
         //      dSelect1[r, i] = Σ_o dInput[r, o] · W[o, i]
-        var dSelect1 = ArenaView(0, batch * 4);   // reuses floats of select1 (free after step 179)
+        var dSelect1 = ArenaView(0, batch * 4);   // reuses floats of select1 (free after step 147)
         global::GraphGen.Kernels.Gemm.Multiply(dInput, inputWeight, dSelect1, batch, 4, 32);
 
-        // 182. dPixels = 0: the ops below each add to a slice of it
-        var dPixels = ArenaView(106, batch * 64);   // reuses floats of dInput (free after step 181)
+        // 150. dPixels = 0: the ops below each add to a slice of it
+        var dPixels = ArenaView(106, batch * 64);   // reuses floats of dAdd24 (free after step 145)
         dPixels.Clear();
 
-        // 183. Unstack backward: dPixels[15] += dSelect16
+        // 151. Unstack backward: dPixels[15] += dSelect16
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 60 + j] += dSelect16[r * 4 + j];
         }
 
-        // 184. Unstack backward: dPixels[14] += dSelect15
+        // 152. Unstack backward: dPixels[14] += dSelect15
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 56 + j] += dSelect15[r * 4 + j];
         }
 
-        // 185. Unstack backward: dPixels[13] += dSelect14
+        // 153. Unstack backward: dPixels[13] += dSelect14
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 52 + j] += dSelect14[r * 4 + j];
         }
 
-        // 186. Unstack backward: dPixels[12] += dSelect13
+        // 154. Unstack backward: dPixels[12] += dSelect13
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 48 + j] += dSelect13[r * 4 + j];
         }
 
-        // 187. Unstack backward: dPixels[11] += dSelect12
+        // 155. Unstack backward: dPixels[11] += dSelect12
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 44 + j] += dSelect12[r * 4 + j];
         }
 
-        // 188. Unstack backward: dPixels[10] += dSelect11
+        // 156. Unstack backward: dPixels[10] += dSelect11
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 40 + j] += dSelect11[r * 4 + j];
         }
 
-        // 189. Unstack backward: dPixels[9] += dSelect10
+        // 157. Unstack backward: dPixels[9] += dSelect10
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 36 + j] += dSelect10[r * 4 + j];
         }
 
-        // 190. Unstack backward: dPixels[8] += dSelect9
+        // 158. Unstack backward: dPixels[8] += dSelect9
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 32 + j] += dSelect9[r * 4 + j];
         }
 
-        // 191. Unstack backward: dPixels[7] += dSelect8
+        // 159. Unstack backward: dPixels[7] += dSelect8
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 28 + j] += dSelect8[r * 4 + j];
         }
 
-        // 192. Unstack backward: dPixels[6] += dSelect7
+        // 160. Unstack backward: dPixels[6] += dSelect7
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 24 + j] += dSelect7[r * 4 + j];
         }
 
-        // 193. Unstack backward: dPixels[5] += dSelect6
+        // 161. Unstack backward: dPixels[5] += dSelect6
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 20 + j] += dSelect6[r * 4 + j];
         }
 
-        // 194. Unstack backward: dPixels[4] += dSelect5
+        // 162. Unstack backward: dPixels[4] += dSelect5
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 16 + j] += dSelect5[r * 4 + j];
         }
 
-        // 195. Unstack backward: dPixels[3] += dSelect4
+        // 163. Unstack backward: dPixels[3] += dSelect4
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 12 + j] += dSelect4[r * 4 + j];
         }
 
-        // 196. Unstack backward: dPixels[2] += dSelect3
+        // 164. Unstack backward: dPixels[2] += dSelect3
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 8 + j] += dSelect3[r * 4 + j];
         }
 
-        // 197. Unstack backward: dPixels[1] += dSelect2
+        // 165. Unstack backward: dPixels[1] += dSelect2
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 4 + j] += dSelect2[r * 4 + j];
         }
 
-        // 198. Unstack backward: dPixels[0] += dSelect1
+        // 166. Unstack backward: dPixels[0] += dSelect1
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)

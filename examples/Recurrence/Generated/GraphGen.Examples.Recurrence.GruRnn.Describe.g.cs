@@ -2045,3424 +2045,3066 @@ partial class GruRnn : global::GraphGen.Onnx.IOnnxExportable
           n16 [label="x16\nUnstack  [B, 4]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n18 [label="updateX\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n19 [label="updateH\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n20 [label="add20\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n21 [label="z\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n22 [label="resetX\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n23 [label="resetH\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n24 [label="add24\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n25 [label="r_\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n26 [label="candidateX\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n27 [label="candidateH\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n28 [label="multiply28\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n29 [label="add29\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n30 [label="candidate\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n31 [label="affine31\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n33 [label="multiply33\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n34 [label="h2\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n35 [label="updateX2\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n36 [label="updateH2\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n37 [label="add37\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n38 [label="z2\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n39 [label="resetX2\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n40 [label="resetH2\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n41 [label="add41\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n42 [label="r_2\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n43 [label="candidateX2\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n44 [label="candidateH2\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n45 [label="multiply45\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n46 [label="add46\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n47 [label="candidate2\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n48 [label="affine48\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n50 [label="multiply50\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n51 [label="h3\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n52 [label="updateX3\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n53 [label="updateH3\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n54 [label="add54\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n55 [label="z3\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n56 [label="resetX3\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n57 [label="resetH3\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n58 [label="add58\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n59 [label="r_3\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n60 [label="candidateX3\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n61 [label="candidateH3\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n62 [label="multiply62\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n63 [label="add63\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n64 [label="candidate3\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n65 [label="affine65\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n67 [label="multiply67\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n68 [label="h4\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n69 [label="updateX4\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n70 [label="updateH4\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n71 [label="add71\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n72 [label="z4\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n73 [label="resetX4\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n74 [label="resetH4\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n75 [label="add75\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n76 [label="r_4\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n77 [label="candidateX4\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n78 [label="candidateH4\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n79 [label="multiply79\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n80 [label="add80\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n81 [label="candidate4\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n82 [label="affine82\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n84 [label="multiply84\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n85 [label="h5\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n86 [label="updateX5\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n87 [label="updateH5\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n88 [label="add88\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n89 [label="z5\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n90 [label="resetX5\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n91 [label="resetH5\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n92 [label="add92\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n93 [label="r_5\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n94 [label="candidateX5\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n95 [label="candidateH5\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n96 [label="multiply96\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n97 [label="add97\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n98 [label="candidate5\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n99 [label="affine99\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n101 [label="multiply101\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n102 [label="h6\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n103 [label="updateX6\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n104 [label="updateH6\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n105 [label="add105\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n106 [label="z6\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n107 [label="resetX6\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n108 [label="resetH6\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n109 [label="add109\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n110 [label="r_6\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n111 [label="candidateX6\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n112 [label="candidateH6\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n113 [label="multiply113\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n114 [label="add114\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n115 [label="candidate6\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n116 [label="affine116\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n118 [label="multiply118\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n119 [label="h7\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n120 [label="updateX7\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n121 [label="updateH7\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n122 [label="add122\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n123 [label="z7\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n124 [label="resetX7\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n125 [label="resetH7\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n126 [label="add126\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n127 [label="r_7\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n128 [label="candidateX7\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n129 [label="candidateH7\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n130 [label="multiply130\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n131 [label="add131\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n132 [label="candidate7\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n133 [label="affine133\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n135 [label="multiply135\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n136 [label="h8\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n137 [label="updateX8\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n138 [label="updateH8\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n139 [label="add139\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n140 [label="z8\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n141 [label="resetX8\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n142 [label="resetH8\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n143 [label="add143\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n144 [label="r_8\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n145 [label="candidateX8\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n146 [label="candidateH8\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n147 [label="multiply147\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n148 [label="add148\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n149 [label="candidate8\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n150 [label="affine150\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n152 [label="multiply152\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n153 [label="h9\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n154 [label="updateX9\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n155 [label="updateH9\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n156 [label="add156\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n157 [label="z9\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n158 [label="resetX9\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n159 [label="resetH9\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n160 [label="add160\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n161 [label="r_9\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n162 [label="candidateX9\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n163 [label="candidateH9\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n164 [label="multiply164\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n165 [label="add165\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n166 [label="candidate9\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n167 [label="affine167\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n169 [label="multiply169\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n170 [label="h10\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n171 [label="updateX10\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n172 [label="updateH10\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n173 [label="add173\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n174 [label="z10\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n175 [label="resetX10\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n176 [label="resetH10\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n177 [label="add177\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n178 [label="r_10\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n179 [label="candidateX10\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n180 [label="candidateH10\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n181 [label="multiply181\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n182 [label="add182\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n183 [label="candidate10\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n184 [label="affine184\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n186 [label="multiply186\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n187 [label="h11\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n188 [label="updateX11\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n189 [label="updateH11\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n190 [label="add190\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n191 [label="z11\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n192 [label="resetX11\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n193 [label="resetH11\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n194 [label="add194\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n195 [label="r_11\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n196 [label="candidateX11\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n197 [label="candidateH11\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n198 [label="multiply198\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n199 [label="add199\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n200 [label="candidate11\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n201 [label="affine201\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n203 [label="multiply203\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n204 [label="h12\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n205 [label="updateX12\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n206 [label="updateH12\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n207 [label="add207\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n208 [label="z12\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n209 [label="resetX12\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n210 [label="resetH12\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n211 [label="add211\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n212 [label="r_12\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n213 [label="candidateX12\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n214 [label="candidateH12\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n215 [label="multiply215\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n216 [label="add216\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n217 [label="candidate12\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n218 [label="affine218\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n220 [label="multiply220\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n221 [label="h13\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n222 [label="updateX13\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n223 [label="updateH13\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n224 [label="add224\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n225 [label="z13\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n226 [label="resetX13\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n227 [label="resetH13\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n228 [label="add228\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n229 [label="r_13\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n230 [label="candidateX13\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n231 [label="candidateH13\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n232 [label="multiply232\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n233 [label="add233\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n234 [label="candidate13\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n235 [label="affine235\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n237 [label="multiply237\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n238 [label="h14\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n239 [label="updateX14\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n240 [label="updateH14\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n241 [label="add241\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n242 [label="z14\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n243 [label="resetX14\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n244 [label="resetH14\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n245 [label="add245\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n246 [label="r_14\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n247 [label="candidateX14\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n248 [label="candidateH14\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n249 [label="multiply249\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n250 [label="add250\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n251 [label="candidate14\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n252 [label="affine252\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n254 [label="multiply254\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n255 [label="h15\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n256 [label="updateX15\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n257 [label="updateH15\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n258 [label="add258\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n259 [label="z15\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n260 [label="resetX15\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n261 [label="resetH15\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n262 [label="add262\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n263 [label="r_15\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n264 [label="candidateX15\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n265 [label="candidateH15\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n266 [label="multiply266\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n267 [label="add267\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n268 [label="candidate15\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n269 [label="affine269\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n271 [label="multiply271\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n272 [label="h16\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n273 [label="updateX16\nDense \"update.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n274 [label="updateH16\nDense \"update.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n275 [label="add275\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n276 [label="z16\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n277 [label="resetX16\nDense \"reset.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n278 [label="resetH16\nDense \"reset.h\"  [B, 32]\n1,024 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n279 [label="add279\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n280 [label="r_16\nSigmoid  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n281 [label="candidateX16\nDense \"candidate.x\"  [B, 32]\n160 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n282 [label="candidateH16\nDense \"candidate.h\"  [B, 32]\n1,056 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n283 [label="multiply283\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n284 [label="add284\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n285 [label="candidate16\nTanh  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n286 [label="affine286\nScale  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n288 [label="multiply288\nMultiply  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n289 [label="h17\nAdd  [B, 32]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n290 [label="output\nDense \"output\"  [B, 10]\n330 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n292 [label="softmaxCrossEntropy292\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           s0 [label="195. SoftmaxCrossEntropy\n→ dOutput", fillcolor="#fff1dc"];
           s1 [label="196. dense output dW\n→ dOutputWeight", fillcolor="#fff1dc"];
           s2 [label="197. dense output db\n→ dOutputBias", fillcolor="#fff1dc"];
           s3 [label="198. dense output dx\n→ dH17", fillcolor="#fff1dc"];
-          s4 [label="199. Add backward\n→ dMultiply287", fillcolor="#fff1dc"];
-          s5 [label="200. Add backward\n→ dMultiply288", fillcolor="#fff1dc"];
-          s6 [label="201. Multiply backward\n→ dZ16", fillcolor="#fff1dc"];
-          s7 [label="202. Multiply backward\n→ dH16", fillcolor="#fff1dc"];
-          s8 [label="203. Multiply backward + Scale backward\n→ dZ16", fillcolor="#fff1dc"];
-          s9 [label="204. Multiply backward + Tanh backward\n→ dAdd284", fillcolor="#fff1dc"];
-          s10 [label="205. Add backward\n→ dCandidateX16", fillcolor="#fff1dc"];
-          s11 [label="206. Add backward\n→ dMultiply283", fillcolor="#fff1dc"];
-          s12 [label="207. Multiply backward\n→ dCandidateH16", fillcolor="#fff1dc"];
-          s13 [label="208. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s14 [label="209. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s15 [label="210. dense candidate.h dx\n→ dH16", fillcolor="#fff1dc"];
-          s16 [label="211. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s17 [label="212. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s18 [label="213. dense candidate.x dx\n→ dX16", fillcolor="#fff1dc"];
-          s19 [label="214. Multiply backward + Sigmoid backward\n→ dAdd279", fillcolor="#fff1dc"];
-          s20 [label="215. Add backward\n→ dResetX16", fillcolor="#fff1dc"];
-          s21 [label="216. Add backward\n→ dResetH16", fillcolor="#fff1dc"];
-          s22 [label="217. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s23 [label="218. dense reset.h dx\n→ dH16", fillcolor="#fff1dc"];
-          s24 [label="219. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s25 [label="220. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s26 [label="221. dense reset.x dx\n→ dX16", fillcolor="#fff1dc"];
-          s27 [label="222. Sigmoid backward\n→ dAdd275", fillcolor="#fff1dc"];
-          s28 [label="223. Add backward\n→ dUpdateX16", fillcolor="#fff1dc"];
-          s29 [label="224. Add backward\n→ dUpdateH16", fillcolor="#fff1dc"];
-          s30 [label="225. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s31 [label="226. dense update.h dx\n→ dH16", fillcolor="#fff1dc"];
-          s32 [label="227. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s33 [label="228. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s34 [label="229. dense update.x dx\n→ dX16", fillcolor="#fff1dc"];
-          s35 [label="230. Add backward\n→ dMultiply270", fillcolor="#fff1dc"];
-          s36 [label="231. Add backward\n→ dMultiply271", fillcolor="#fff1dc"];
-          s37 [label="232. Multiply backward\n→ dZ15", fillcolor="#fff1dc"];
-          s38 [label="233. Multiply backward\n→ dH15", fillcolor="#fff1dc"];
-          s39 [label="234. Multiply backward + Scale backward\n→ dZ15", fillcolor="#fff1dc"];
-          s40 [label="235. Multiply backward + Tanh backward\n→ dAdd267", fillcolor="#fff1dc"];
-          s41 [label="236. Add backward\n→ dCandidateX15", fillcolor="#fff1dc"];
-          s42 [label="237. Add backward\n→ dMultiply266", fillcolor="#fff1dc"];
-          s43 [label="238. Multiply backward\n→ dCandidateH15", fillcolor="#fff1dc"];
-          s44 [label="239. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s45 [label="240. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s46 [label="241. dense candidate.h dx\n→ dH15", fillcolor="#fff1dc"];
-          s47 [label="242. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s48 [label="243. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s49 [label="244. dense candidate.x dx\n→ dX15", fillcolor="#fff1dc"];
-          s50 [label="245. Multiply backward + Sigmoid backward\n→ dAdd262", fillcolor="#fff1dc"];
-          s51 [label="246. Add backward\n→ dResetX15", fillcolor="#fff1dc"];
-          s52 [label="247. Add backward\n→ dResetH15", fillcolor="#fff1dc"];
-          s53 [label="248. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s54 [label="249. dense reset.h dx\n→ dH15", fillcolor="#fff1dc"];
-          s55 [label="250. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s56 [label="251. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s57 [label="252. dense reset.x dx\n→ dX15", fillcolor="#fff1dc"];
-          s58 [label="253. Sigmoid backward\n→ dAdd258", fillcolor="#fff1dc"];
-          s59 [label="254. Add backward\n→ dUpdateX15", fillcolor="#fff1dc"];
-          s60 [label="255. Add backward\n→ dUpdateH15", fillcolor="#fff1dc"];
-          s61 [label="256. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s62 [label="257. dense update.h dx\n→ dH15", fillcolor="#fff1dc"];
-          s63 [label="258. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s64 [label="259. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s65 [label="260. dense update.x dx\n→ dX15", fillcolor="#fff1dc"];
-          s66 [label="261. Add backward\n→ dMultiply253", fillcolor="#fff1dc"];
-          s67 [label="262. Add backward\n→ dMultiply254", fillcolor="#fff1dc"];
-          s68 [label="263. Multiply backward\n→ dZ14", fillcolor="#fff1dc"];
-          s69 [label="264. Multiply backward\n→ dH14", fillcolor="#fff1dc"];
-          s70 [label="265. Multiply backward + Scale backward\n→ dZ14", fillcolor="#fff1dc"];
-          s71 [label="266. Multiply backward + Tanh backward\n→ dAdd250", fillcolor="#fff1dc"];
-          s72 [label="267. Add backward\n→ dCandidateX14", fillcolor="#fff1dc"];
-          s73 [label="268. Add backward\n→ dMultiply249", fillcolor="#fff1dc"];
-          s74 [label="269. Multiply backward\n→ dCandidateH14", fillcolor="#fff1dc"];
-          s75 [label="270. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s76 [label="271. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s77 [label="272. dense candidate.h dx\n→ dH14", fillcolor="#fff1dc"];
-          s78 [label="273. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s79 [label="274. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s80 [label="275. dense candidate.x dx\n→ dX14", fillcolor="#fff1dc"];
-          s81 [label="276. Multiply backward + Sigmoid backward\n→ dAdd245", fillcolor="#fff1dc"];
-          s82 [label="277. Add backward\n→ dResetX14", fillcolor="#fff1dc"];
-          s83 [label="278. Add backward\n→ dResetH14", fillcolor="#fff1dc"];
-          s84 [label="279. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s85 [label="280. dense reset.h dx\n→ dH14", fillcolor="#fff1dc"];
-          s86 [label="281. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s87 [label="282. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s88 [label="283. dense reset.x dx\n→ dX14", fillcolor="#fff1dc"];
-          s89 [label="284. Sigmoid backward\n→ dAdd241", fillcolor="#fff1dc"];
-          s90 [label="285. Add backward\n→ dUpdateX14", fillcolor="#fff1dc"];
-          s91 [label="286. Add backward\n→ dUpdateH14", fillcolor="#fff1dc"];
-          s92 [label="287. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s93 [label="288. dense update.h dx\n→ dH14", fillcolor="#fff1dc"];
-          s94 [label="289. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s95 [label="290. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s96 [label="291. dense update.x dx\n→ dX14", fillcolor="#fff1dc"];
-          s97 [label="292. Add backward\n→ dMultiply236", fillcolor="#fff1dc"];
-          s98 [label="293. Add backward\n→ dMultiply237", fillcolor="#fff1dc"];
-          s99 [label="294. Multiply backward\n→ dZ13", fillcolor="#fff1dc"];
-          s100 [label="295. Multiply backward\n→ dH13", fillcolor="#fff1dc"];
-          s101 [label="296. Multiply backward + Scale backward\n→ dZ13", fillcolor="#fff1dc"];
-          s102 [label="297. Multiply backward + Tanh backward\n→ dAdd233", fillcolor="#fff1dc"];
-          s103 [label="298. Add backward\n→ dCandidateX13", fillcolor="#fff1dc"];
-          s104 [label="299. Add backward\n→ dMultiply232", fillcolor="#fff1dc"];
-          s105 [label="300. Multiply backward\n→ dCandidateH13", fillcolor="#fff1dc"];
-          s106 [label="301. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s107 [label="302. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s108 [label="303. dense candidate.h dx\n→ dH13", fillcolor="#fff1dc"];
-          s109 [label="304. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s110 [label="305. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s111 [label="306. dense candidate.x dx\n→ dX13", fillcolor="#fff1dc"];
-          s112 [label="307. Multiply backward + Sigmoid backward\n→ dAdd228", fillcolor="#fff1dc"];
-          s113 [label="308. Add backward\n→ dResetX13", fillcolor="#fff1dc"];
-          s114 [label="309. Add backward\n→ dResetH13", fillcolor="#fff1dc"];
-          s115 [label="310. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s116 [label="311. dense reset.h dx\n→ dH13", fillcolor="#fff1dc"];
-          s117 [label="312. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s118 [label="313. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s119 [label="314. dense reset.x dx\n→ dX13", fillcolor="#fff1dc"];
-          s120 [label="315. Sigmoid backward\n→ dAdd224", fillcolor="#fff1dc"];
-          s121 [label="316. Add backward\n→ dUpdateX13", fillcolor="#fff1dc"];
-          s122 [label="317. Add backward\n→ dUpdateH13", fillcolor="#fff1dc"];
-          s123 [label="318. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s124 [label="319. dense update.h dx\n→ dH13", fillcolor="#fff1dc"];
-          s125 [label="320. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s126 [label="321. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s127 [label="322. dense update.x dx\n→ dX13", fillcolor="#fff1dc"];
-          s128 [label="323. Add backward\n→ dMultiply219", fillcolor="#fff1dc"];
-          s129 [label="324. Add backward\n→ dMultiply220", fillcolor="#fff1dc"];
-          s130 [label="325. Multiply backward\n→ dZ12", fillcolor="#fff1dc"];
-          s131 [label="326. Multiply backward\n→ dH12", fillcolor="#fff1dc"];
-          s132 [label="327. Multiply backward + Scale backward\n→ dZ12", fillcolor="#fff1dc"];
-          s133 [label="328. Multiply backward + Tanh backward\n→ dAdd216", fillcolor="#fff1dc"];
-          s134 [label="329. Add backward\n→ dCandidateX12", fillcolor="#fff1dc"];
-          s135 [label="330. Add backward\n→ dMultiply215", fillcolor="#fff1dc"];
-          s136 [label="331. Multiply backward\n→ dCandidateH12", fillcolor="#fff1dc"];
-          s137 [label="332. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s138 [label="333. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s139 [label="334. dense candidate.h dx\n→ dH12", fillcolor="#fff1dc"];
-          s140 [label="335. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s141 [label="336. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s142 [label="337. dense candidate.x dx\n→ dX12", fillcolor="#fff1dc"];
-          s143 [label="338. Multiply backward + Sigmoid backward\n→ dAdd211", fillcolor="#fff1dc"];
-          s144 [label="339. Add backward\n→ dResetX12", fillcolor="#fff1dc"];
-          s145 [label="340. Add backward\n→ dResetH12", fillcolor="#fff1dc"];
-          s146 [label="341. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s147 [label="342. dense reset.h dx\n→ dH12", fillcolor="#fff1dc"];
-          s148 [label="343. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s149 [label="344. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s150 [label="345. dense reset.x dx\n→ dX12", fillcolor="#fff1dc"];
-          s151 [label="346. Sigmoid backward\n→ dAdd207", fillcolor="#fff1dc"];
-          s152 [label="347. Add backward\n→ dUpdateX12", fillcolor="#fff1dc"];
-          s153 [label="348. Add backward\n→ dUpdateH12", fillcolor="#fff1dc"];
-          s154 [label="349. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s155 [label="350. dense update.h dx\n→ dH12", fillcolor="#fff1dc"];
-          s156 [label="351. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s157 [label="352. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s158 [label="353. dense update.x dx\n→ dX12", fillcolor="#fff1dc"];
-          s159 [label="354. Add backward\n→ dMultiply202", fillcolor="#fff1dc"];
-          s160 [label="355. Add backward\n→ dMultiply203", fillcolor="#fff1dc"];
-          s161 [label="356. Multiply backward\n→ dZ11", fillcolor="#fff1dc"];
-          s162 [label="357. Multiply backward\n→ dH11", fillcolor="#fff1dc"];
-          s163 [label="358. Multiply backward + Scale backward\n→ dZ11", fillcolor="#fff1dc"];
-          s164 [label="359. Multiply backward + Tanh backward\n→ dAdd199", fillcolor="#fff1dc"];
-          s165 [label="360. Add backward\n→ dCandidateX11", fillcolor="#fff1dc"];
-          s166 [label="361. Add backward\n→ dMultiply198", fillcolor="#fff1dc"];
-          s167 [label="362. Multiply backward\n→ dCandidateH11", fillcolor="#fff1dc"];
-          s168 [label="363. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s169 [label="364. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s170 [label="365. dense candidate.h dx\n→ dH11", fillcolor="#fff1dc"];
-          s171 [label="366. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s172 [label="367. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s173 [label="368. dense candidate.x dx\n→ dX11", fillcolor="#fff1dc"];
-          s174 [label="369. Multiply backward + Sigmoid backward\n→ dAdd194", fillcolor="#fff1dc"];
-          s175 [label="370. Add backward\n→ dResetX11", fillcolor="#fff1dc"];
-          s176 [label="371. Add backward\n→ dResetH11", fillcolor="#fff1dc"];
+          s4 [label="199. Multiply backward\n→ dZ16", fillcolor="#fff1dc"];
+          s5 [label="200. Multiply backward\n→ dH16", fillcolor="#fff1dc"];
+          s6 [label="201. Multiply backward + Scale backward\n→ dZ16", fillcolor="#fff1dc"];
+          s7 [label="202. Multiply backward + Tanh backward\n→ dAdd284", fillcolor="#fff1dc"];
+          s8 [label="203. Multiply backward\n→ dCandidateH16", fillcolor="#fff1dc"];
+          s9 [label="204. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s10 [label="205. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s11 [label="206. dense candidate.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s12 [label="207. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s13 [label="208. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s14 [label="209. dense candidate.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s15 [label="210. Multiply backward + Sigmoid backward\n→ dAdd279", fillcolor="#fff1dc"];
+          s16 [label="211. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s17 [label="212. dense reset.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s18 [label="213. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s19 [label="214. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s20 [label="215. dense reset.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s21 [label="216. Sigmoid backward\n→ dAdd275", fillcolor="#fff1dc"];
+          s22 [label="217. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s23 [label="218. dense update.h dx\n→ dH16", fillcolor="#fff1dc"];
+          s24 [label="219. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s25 [label="220. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s26 [label="221. dense update.x dx\n→ dX16", fillcolor="#fff1dc"];
+          s27 [label="222. Multiply backward\n→ dZ15", fillcolor="#fff1dc"];
+          s28 [label="223. Multiply backward\n→ dH15", fillcolor="#fff1dc"];
+          s29 [label="224. Multiply backward + Scale backward\n→ dZ15", fillcolor="#fff1dc"];
+          s30 [label="225. Multiply backward + Tanh backward\n→ dAdd267", fillcolor="#fff1dc"];
+          s31 [label="226. Multiply backward\n→ dCandidateH15", fillcolor="#fff1dc"];
+          s32 [label="227. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s33 [label="228. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s34 [label="229. dense candidate.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s35 [label="230. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s36 [label="231. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s37 [label="232. dense candidate.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s38 [label="233. Multiply backward + Sigmoid backward\n→ dAdd262", fillcolor="#fff1dc"];
+          s39 [label="234. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s40 [label="235. dense reset.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s41 [label="236. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s42 [label="237. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s43 [label="238. dense reset.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s44 [label="239. Sigmoid backward\n→ dAdd258", fillcolor="#fff1dc"];
+          s45 [label="240. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s46 [label="241. dense update.h dx\n→ dH15", fillcolor="#fff1dc"];
+          s47 [label="242. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s48 [label="243. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s49 [label="244. dense update.x dx\n→ dX15", fillcolor="#fff1dc"];
+          s50 [label="245. Multiply backward\n→ dZ14", fillcolor="#fff1dc"];
+          s51 [label="246. Multiply backward\n→ dH14", fillcolor="#fff1dc"];
+          s52 [label="247. Multiply backward + Scale backward\n→ dZ14", fillcolor="#fff1dc"];
+          s53 [label="248. Multiply backward + Tanh backward\n→ dAdd250", fillcolor="#fff1dc"];
+          s54 [label="249. Multiply backward\n→ dCandidateH14", fillcolor="#fff1dc"];
+          s55 [label="250. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s56 [label="251. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s57 [label="252. dense candidate.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s58 [label="253. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s59 [label="254. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s60 [label="255. dense candidate.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s61 [label="256. Multiply backward + Sigmoid backward\n→ dAdd245", fillcolor="#fff1dc"];
+          s62 [label="257. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s63 [label="258. dense reset.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s64 [label="259. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s65 [label="260. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s66 [label="261. dense reset.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s67 [label="262. Sigmoid backward\n→ dAdd241", fillcolor="#fff1dc"];
+          s68 [label="263. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s69 [label="264. dense update.h dx\n→ dH14", fillcolor="#fff1dc"];
+          s70 [label="265. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s71 [label="266. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s72 [label="267. dense update.x dx\n→ dX14", fillcolor="#fff1dc"];
+          s73 [label="268. Multiply backward\n→ dZ13", fillcolor="#fff1dc"];
+          s74 [label="269. Multiply backward\n→ dH13", fillcolor="#fff1dc"];
+          s75 [label="270. Multiply backward + Scale backward\n→ dZ13", fillcolor="#fff1dc"];
+          s76 [label="271. Multiply backward + Tanh backward\n→ dAdd233", fillcolor="#fff1dc"];
+          s77 [label="272. Multiply backward\n→ dCandidateH13", fillcolor="#fff1dc"];
+          s78 [label="273. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s79 [label="274. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s80 [label="275. dense candidate.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s81 [label="276. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s82 [label="277. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s83 [label="278. dense candidate.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s84 [label="279. Multiply backward + Sigmoid backward\n→ dAdd228", fillcolor="#fff1dc"];
+          s85 [label="280. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s86 [label="281. dense reset.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s87 [label="282. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s88 [label="283. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s89 [label="284. dense reset.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s90 [label="285. Sigmoid backward\n→ dAdd224", fillcolor="#fff1dc"];
+          s91 [label="286. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s92 [label="287. dense update.h dx\n→ dH13", fillcolor="#fff1dc"];
+          s93 [label="288. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s94 [label="289. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s95 [label="290. dense update.x dx\n→ dX13", fillcolor="#fff1dc"];
+          s96 [label="291. Multiply backward\n→ dZ12", fillcolor="#fff1dc"];
+          s97 [label="292. Multiply backward\n→ dH12", fillcolor="#fff1dc"];
+          s98 [label="293. Multiply backward + Scale backward\n→ dZ12", fillcolor="#fff1dc"];
+          s99 [label="294. Multiply backward + Tanh backward\n→ dAdd216", fillcolor="#fff1dc"];
+          s100 [label="295. Multiply backward\n→ dCandidateH12", fillcolor="#fff1dc"];
+          s101 [label="296. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s102 [label="297. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s103 [label="298. dense candidate.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s104 [label="299. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s105 [label="300. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s106 [label="301. dense candidate.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s107 [label="302. Multiply backward + Sigmoid backward\n→ dAdd211", fillcolor="#fff1dc"];
+          s108 [label="303. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s109 [label="304. dense reset.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s110 [label="305. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s111 [label="306. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s112 [label="307. dense reset.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s113 [label="308. Sigmoid backward\n→ dAdd207", fillcolor="#fff1dc"];
+          s114 [label="309. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s115 [label="310. dense update.h dx\n→ dH12", fillcolor="#fff1dc"];
+          s116 [label="311. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s117 [label="312. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s118 [label="313. dense update.x dx\n→ dX12", fillcolor="#fff1dc"];
+          s119 [label="314. Multiply backward\n→ dZ11", fillcolor="#fff1dc"];
+          s120 [label="315. Multiply backward\n→ dH11", fillcolor="#fff1dc"];
+          s121 [label="316. Multiply backward + Scale backward\n→ dZ11", fillcolor="#fff1dc"];
+          s122 [label="317. Multiply backward + Tanh backward\n→ dAdd199", fillcolor="#fff1dc"];
+          s123 [label="318. Multiply backward\n→ dCandidateH11", fillcolor="#fff1dc"];
+          s124 [label="319. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s125 [label="320. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s126 [label="321. dense candidate.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s127 [label="322. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s128 [label="323. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s129 [label="324. dense candidate.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s130 [label="325. Multiply backward + Sigmoid backward\n→ dAdd194", fillcolor="#fff1dc"];
+          s131 [label="326. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s132 [label="327. dense reset.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s133 [label="328. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s134 [label="329. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s135 [label="330. dense reset.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s136 [label="331. Sigmoid backward\n→ dAdd190", fillcolor="#fff1dc"];
+          s137 [label="332. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s138 [label="333. dense update.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s139 [label="334. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s140 [label="335. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s141 [label="336. dense update.x dx\n→ dX11", fillcolor="#fff1dc"];
+          s142 [label="337. Multiply backward\n→ dZ10", fillcolor="#fff1dc"];
+          s143 [label="338. Multiply backward\n→ dH10", fillcolor="#fff1dc"];
+          s144 [label="339. Multiply backward + Scale backward\n→ dZ10", fillcolor="#fff1dc"];
+          s145 [label="340. Multiply backward + Tanh backward\n→ dAdd182", fillcolor="#fff1dc"];
+          s146 [label="341. Multiply backward\n→ dCandidateH10", fillcolor="#fff1dc"];
+          s147 [label="342. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s148 [label="343. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s149 [label="344. dense candidate.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s150 [label="345. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s151 [label="346. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s152 [label="347. dense candidate.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s153 [label="348. Multiply backward + Sigmoid backward\n→ dAdd177", fillcolor="#fff1dc"];
+          s154 [label="349. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s155 [label="350. dense reset.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s156 [label="351. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s157 [label="352. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s158 [label="353. dense reset.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s159 [label="354. Sigmoid backward\n→ dAdd173", fillcolor="#fff1dc"];
+          s160 [label="355. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s161 [label="356. dense update.h dx\n→ dH10", fillcolor="#fff1dc"];
+          s162 [label="357. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s163 [label="358. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s164 [label="359. dense update.x dx\n→ dX10", fillcolor="#fff1dc"];
+          s165 [label="360. Multiply backward\n→ dZ9", fillcolor="#fff1dc"];
+          s166 [label="361. Multiply backward\n→ dH9", fillcolor="#fff1dc"];
+          s167 [label="362. Multiply backward + Scale backward\n→ dZ9", fillcolor="#fff1dc"];
+          s168 [label="363. Multiply backward + Tanh backward\n→ dAdd165", fillcolor="#fff1dc"];
+          s169 [label="364. Multiply backward\n→ dCandidateH9", fillcolor="#fff1dc"];
+          s170 [label="365. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s171 [label="366. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s172 [label="367. dense candidate.h dx\n→ dH9", fillcolor="#fff1dc"];
+          s173 [label="368. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s174 [label="369. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s175 [label="370. dense candidate.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s176 [label="371. Multiply backward + Sigmoid backward\n→ dAdd160", fillcolor="#fff1dc"];
           s177 [label="372. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s178 [label="373. dense reset.h dx\n→ dH11", fillcolor="#fff1dc"];
+          s178 [label="373. dense reset.h dx\n→ dH9", fillcolor="#fff1dc"];
           s179 [label="374. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
           s180 [label="375. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s181 [label="376. dense reset.x dx\n→ dX11", fillcolor="#fff1dc"];
-          s182 [label="377. Sigmoid backward\n→ dAdd190", fillcolor="#fff1dc"];
-          s183 [label="378. Add backward\n→ dUpdateX11", fillcolor="#fff1dc"];
-          s184 [label="379. Add backward\n→ dUpdateH11", fillcolor="#fff1dc"];
-          s185 [label="380. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s186 [label="381. dense update.h dx\n→ dH11", fillcolor="#fff1dc"];
-          s187 [label="382. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s188 [label="383. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s189 [label="384. dense update.x dx\n→ dX11", fillcolor="#fff1dc"];
-          s190 [label="385. Add backward\n→ dMultiply185", fillcolor="#fff1dc"];
-          s191 [label="386. Add backward\n→ dMultiply186", fillcolor="#fff1dc"];
-          s192 [label="387. Multiply backward\n→ dZ10", fillcolor="#fff1dc"];
-          s193 [label="388. Multiply backward\n→ dH10", fillcolor="#fff1dc"];
-          s194 [label="389. Multiply backward + Scale backward\n→ dZ10", fillcolor="#fff1dc"];
-          s195 [label="390. Multiply backward + Tanh backward\n→ dAdd182", fillcolor="#fff1dc"];
-          s196 [label="391. Add backward\n→ dCandidateX10", fillcolor="#fff1dc"];
-          s197 [label="392. Add backward\n→ dMultiply181", fillcolor="#fff1dc"];
-          s198 [label="393. Multiply backward\n→ dCandidateH10", fillcolor="#fff1dc"];
-          s199 [label="394. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s200 [label="395. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s201 [label="396. dense candidate.h dx\n→ dH10", fillcolor="#fff1dc"];
-          s202 [label="397. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s203 [label="398. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s204 [label="399. dense candidate.x dx\n→ dX10", fillcolor="#fff1dc"];
-          s205 [label="400. Multiply backward + Sigmoid backward\n→ dAdd177", fillcolor="#fff1dc"];
-          s206 [label="401. Add backward\n→ dResetX10", fillcolor="#fff1dc"];
-          s207 [label="402. Add backward\n→ dResetH10", fillcolor="#fff1dc"];
-          s208 [label="403. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s209 [label="404. dense reset.h dx\n→ dH10", fillcolor="#fff1dc"];
-          s210 [label="405. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s211 [label="406. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s212 [label="407. dense reset.x dx\n→ dX10", fillcolor="#fff1dc"];
-          s213 [label="408. Sigmoid backward\n→ dAdd173", fillcolor="#fff1dc"];
-          s214 [label="409. Add backward\n→ dUpdateX10", fillcolor="#fff1dc"];
-          s215 [label="410. Add backward\n→ dUpdateH10", fillcolor="#fff1dc"];
-          s216 [label="411. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s217 [label="412. dense update.h dx\n→ dH10", fillcolor="#fff1dc"];
-          s218 [label="413. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s219 [label="414. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s220 [label="415. dense update.x dx\n→ dX10", fillcolor="#fff1dc"];
-          s221 [label="416. Add backward\n→ dMultiply168", fillcolor="#fff1dc"];
-          s222 [label="417. Add backward\n→ dMultiply169", fillcolor="#fff1dc"];
-          s223 [label="418. Multiply backward\n→ dZ9", fillcolor="#fff1dc"];
-          s224 [label="419. Multiply backward\n→ dH9", fillcolor="#fff1dc"];
-          s225 [label="420. Multiply backward + Scale backward\n→ dZ9", fillcolor="#fff1dc"];
-          s226 [label="421. Multiply backward + Tanh backward\n→ dAdd165", fillcolor="#fff1dc"];
-          s227 [label="422. Add backward\n→ dCandidateX9", fillcolor="#fff1dc"];
-          s228 [label="423. Add backward\n→ dMultiply164", fillcolor="#fff1dc"];
-          s229 [label="424. Multiply backward\n→ dCandidateH9", fillcolor="#fff1dc"];
-          s230 [label="425. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s231 [label="426. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s232 [label="427. dense candidate.h dx\n→ dH9", fillcolor="#fff1dc"];
-          s233 [label="428. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s234 [label="429. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s235 [label="430. dense candidate.x dx\n→ dX9", fillcolor="#fff1dc"];
-          s236 [label="431. Multiply backward + Sigmoid backward\n→ dAdd160", fillcolor="#fff1dc"];
-          s237 [label="432. Add backward\n→ dResetX9", fillcolor="#fff1dc"];
-          s238 [label="433. Add backward\n→ dResetH9", fillcolor="#fff1dc"];
-          s239 [label="434. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s240 [label="435. dense reset.h dx\n→ dH9", fillcolor="#fff1dc"];
-          s241 [label="436. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s242 [label="437. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s243 [label="438. dense reset.x dx\n→ dX9", fillcolor="#fff1dc"];
-          s244 [label="439. Sigmoid backward\n→ dAdd156", fillcolor="#fff1dc"];
-          s245 [label="440. Add backward\n→ dUpdateX9", fillcolor="#fff1dc"];
-          s246 [label="441. Add backward\n→ dUpdateH9", fillcolor="#fff1dc"];
-          s247 [label="442. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s248 [label="443. dense update.h dx\n→ dH9", fillcolor="#fff1dc"];
-          s249 [label="444. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s250 [label="445. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s251 [label="446. dense update.x dx\n→ dX9", fillcolor="#fff1dc"];
-          s252 [label="447. Add backward\n→ dMultiply151", fillcolor="#fff1dc"];
-          s253 [label="448. Add backward\n→ dMultiply152", fillcolor="#fff1dc"];
-          s254 [label="449. Multiply backward\n→ dZ8", fillcolor="#fff1dc"];
-          s255 [label="450. Multiply backward\n→ dH8", fillcolor="#fff1dc"];
-          s256 [label="451. Multiply backward + Scale backward\n→ dZ8", fillcolor="#fff1dc"];
-          s257 [label="452. Multiply backward + Tanh backward\n→ dAdd148", fillcolor="#fff1dc"];
-          s258 [label="453. Add backward\n→ dCandidateX8", fillcolor="#fff1dc"];
-          s259 [label="454. Add backward\n→ dMultiply147", fillcolor="#fff1dc"];
-          s260 [label="455. Multiply backward\n→ dCandidateH8", fillcolor="#fff1dc"];
-          s261 [label="456. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s262 [label="457. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s263 [label="458. dense candidate.h dx\n→ dH8", fillcolor="#fff1dc"];
-          s264 [label="459. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s265 [label="460. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s266 [label="461. dense candidate.x dx\n→ dX8", fillcolor="#fff1dc"];
-          s267 [label="462. Multiply backward + Sigmoid backward\n→ dAdd143", fillcolor="#fff1dc"];
-          s268 [label="463. Add backward\n→ dResetX8", fillcolor="#fff1dc"];
-          s269 [label="464. Add backward\n→ dResetH8", fillcolor="#fff1dc"];
-          s270 [label="465. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s271 [label="466. dense reset.h dx\n→ dH8", fillcolor="#fff1dc"];
-          s272 [label="467. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s273 [label="468. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s274 [label="469. dense reset.x dx\n→ dX8", fillcolor="#fff1dc"];
-          s275 [label="470. Sigmoid backward\n→ dAdd139", fillcolor="#fff1dc"];
-          s276 [label="471. Add backward\n→ dUpdateX8", fillcolor="#fff1dc"];
-          s277 [label="472. Add backward\n→ dUpdateH8", fillcolor="#fff1dc"];
-          s278 [label="473. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s279 [label="474. dense update.h dx\n→ dH8", fillcolor="#fff1dc"];
-          s280 [label="475. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s281 [label="476. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s282 [label="477. dense update.x dx\n→ dX8", fillcolor="#fff1dc"];
-          s283 [label="478. Add backward\n→ dMultiply134", fillcolor="#fff1dc"];
-          s284 [label="479. Add backward\n→ dMultiply135", fillcolor="#fff1dc"];
-          s285 [label="480. Multiply backward\n→ dZ7", fillcolor="#fff1dc"];
-          s286 [label="481. Multiply backward\n→ dH7", fillcolor="#fff1dc"];
-          s287 [label="482. Multiply backward + Scale backward\n→ dZ7", fillcolor="#fff1dc"];
-          s288 [label="483. Multiply backward + Tanh backward\n→ dAdd131", fillcolor="#fff1dc"];
-          s289 [label="484. Add backward\n→ dCandidateX7", fillcolor="#fff1dc"];
-          s290 [label="485. Add backward\n→ dMultiply130", fillcolor="#fff1dc"];
-          s291 [label="486. Multiply backward\n→ dCandidateH7", fillcolor="#fff1dc"];
-          s292 [label="487. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s293 [label="488. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s294 [label="489. dense candidate.h dx\n→ dH7", fillcolor="#fff1dc"];
-          s295 [label="490. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s296 [label="491. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s297 [label="492. dense candidate.x dx\n→ dX7", fillcolor="#fff1dc"];
-          s298 [label="493. Multiply backward + Sigmoid backward\n→ dAdd126", fillcolor="#fff1dc"];
-          s299 [label="494. Add backward\n→ dResetX7", fillcolor="#fff1dc"];
-          s300 [label="495. Add backward\n→ dResetH7", fillcolor="#fff1dc"];
-          s301 [label="496. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s302 [label="497. dense reset.h dx\n→ dH7", fillcolor="#fff1dc"];
-          s303 [label="498. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s304 [label="499. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s305 [label="500. dense reset.x dx\n→ dX7", fillcolor="#fff1dc"];
-          s306 [label="501. Sigmoid backward\n→ dAdd122", fillcolor="#fff1dc"];
-          s307 [label="502. Add backward\n→ dUpdateX7", fillcolor="#fff1dc"];
-          s308 [label="503. Add backward\n→ dUpdateH7", fillcolor="#fff1dc"];
-          s309 [label="504. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s310 [label="505. dense update.h dx\n→ dH7", fillcolor="#fff1dc"];
-          s311 [label="506. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s312 [label="507. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s313 [label="508. dense update.x dx\n→ dX7", fillcolor="#fff1dc"];
-          s314 [label="509. Add backward\n→ dMultiply117", fillcolor="#fff1dc"];
-          s315 [label="510. Add backward\n→ dMultiply118", fillcolor="#fff1dc"];
-          s316 [label="511. Multiply backward\n→ dZ6", fillcolor="#fff1dc"];
-          s317 [label="512. Multiply backward\n→ dH6", fillcolor="#fff1dc"];
-          s318 [label="513. Multiply backward + Scale backward\n→ dZ6", fillcolor="#fff1dc"];
-          s319 [label="514. Multiply backward + Tanh backward\n→ dAdd114", fillcolor="#fff1dc"];
-          s320 [label="515. Add backward\n→ dCandidateX6", fillcolor="#fff1dc"];
-          s321 [label="516. Add backward\n→ dMultiply113", fillcolor="#fff1dc"];
-          s322 [label="517. Multiply backward\n→ dCandidateH6", fillcolor="#fff1dc"];
-          s323 [label="518. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s324 [label="519. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s325 [label="520. dense candidate.h dx\n→ dH6", fillcolor="#fff1dc"];
-          s326 [label="521. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s327 [label="522. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s328 [label="523. dense candidate.x dx\n→ dX6", fillcolor="#fff1dc"];
-          s329 [label="524. Multiply backward + Sigmoid backward\n→ dAdd109", fillcolor="#fff1dc"];
-          s330 [label="525. Add backward\n→ dResetX6", fillcolor="#fff1dc"];
-          s331 [label="526. Add backward\n→ dResetH6", fillcolor="#fff1dc"];
-          s332 [label="527. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s333 [label="528. dense reset.h dx\n→ dH6", fillcolor="#fff1dc"];
-          s334 [label="529. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s335 [label="530. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s336 [label="531. dense reset.x dx\n→ dX6", fillcolor="#fff1dc"];
-          s337 [label="532. Sigmoid backward\n→ dAdd105", fillcolor="#fff1dc"];
-          s338 [label="533. Add backward\n→ dUpdateX6", fillcolor="#fff1dc"];
-          s339 [label="534. Add backward\n→ dUpdateH6", fillcolor="#fff1dc"];
-          s340 [label="535. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s341 [label="536. dense update.h dx\n→ dH6", fillcolor="#fff1dc"];
-          s342 [label="537. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s343 [label="538. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s344 [label="539. dense update.x dx\n→ dX6", fillcolor="#fff1dc"];
-          s345 [label="540. Add backward\n→ dMultiply100", fillcolor="#fff1dc"];
-          s346 [label="541. Add backward\n→ dMultiply101", fillcolor="#fff1dc"];
-          s347 [label="542. Multiply backward\n→ dZ5", fillcolor="#fff1dc"];
-          s348 [label="543. Multiply backward\n→ dH5", fillcolor="#fff1dc"];
-          s349 [label="544. Multiply backward + Scale backward\n→ dZ5", fillcolor="#fff1dc"];
-          s350 [label="545. Multiply backward + Tanh backward\n→ dAdd97", fillcolor="#fff1dc"];
-          s351 [label="546. Add backward\n→ dCandidateX5", fillcolor="#fff1dc"];
-          s352 [label="547. Add backward\n→ dMultiply96", fillcolor="#fff1dc"];
-          s353 [label="548. Multiply backward\n→ dCandidateH5", fillcolor="#fff1dc"];
-          s354 [label="549. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s355 [label="550. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s356 [label="551. dense candidate.h dx\n→ dH5", fillcolor="#fff1dc"];
-          s357 [label="552. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s358 [label="553. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s359 [label="554. dense candidate.x dx\n→ dX5", fillcolor="#fff1dc"];
-          s360 [label="555. Multiply backward + Sigmoid backward\n→ dAdd92", fillcolor="#fff1dc"];
-          s361 [label="556. Add backward\n→ dResetX5", fillcolor="#fff1dc"];
-          s362 [label="557. Add backward\n→ dResetH5", fillcolor="#fff1dc"];
-          s363 [label="558. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s364 [label="559. dense reset.h dx\n→ dH5", fillcolor="#fff1dc"];
-          s365 [label="560. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s366 [label="561. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s367 [label="562. dense reset.x dx\n→ dX5", fillcolor="#fff1dc"];
-          s368 [label="563. Sigmoid backward\n→ dAdd88", fillcolor="#fff1dc"];
-          s369 [label="564. Add backward\n→ dUpdateX5", fillcolor="#fff1dc"];
-          s370 [label="565. Add backward\n→ dUpdateH5", fillcolor="#fff1dc"];
-          s371 [label="566. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s372 [label="567. dense update.h dx\n→ dH5", fillcolor="#fff1dc"];
-          s373 [label="568. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s374 [label="569. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s375 [label="570. dense update.x dx\n→ dX5", fillcolor="#fff1dc"];
-          s376 [label="571. Add backward\n→ dMultiply83", fillcolor="#fff1dc"];
-          s377 [label="572. Add backward\n→ dMultiply84", fillcolor="#fff1dc"];
-          s378 [label="573. Multiply backward\n→ dZ4", fillcolor="#fff1dc"];
-          s379 [label="574. Multiply backward\n→ dH4", fillcolor="#fff1dc"];
-          s380 [label="575. Multiply backward + Scale backward\n→ dZ4", fillcolor="#fff1dc"];
-          s381 [label="576. Multiply backward + Tanh backward\n→ dAdd80", fillcolor="#fff1dc"];
-          s382 [label="577. Add backward\n→ dCandidateX4", fillcolor="#fff1dc"];
-          s383 [label="578. Add backward\n→ dMultiply79", fillcolor="#fff1dc"];
-          s384 [label="579. Multiply backward\n→ dCandidateH4", fillcolor="#fff1dc"];
-          s385 [label="580. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s386 [label="581. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s387 [label="582. dense candidate.h dx\n→ dH4", fillcolor="#fff1dc"];
-          s388 [label="583. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s389 [label="584. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s390 [label="585. dense candidate.x dx\n→ dX4", fillcolor="#fff1dc"];
-          s391 [label="586. Multiply backward + Sigmoid backward\n→ dAdd75", fillcolor="#fff1dc"];
-          s392 [label="587. Add backward\n→ dResetX4", fillcolor="#fff1dc"];
-          s393 [label="588. Add backward\n→ dResetH4", fillcolor="#fff1dc"];
-          s394 [label="589. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s395 [label="590. dense reset.h dx\n→ dH4", fillcolor="#fff1dc"];
-          s396 [label="591. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s397 [label="592. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s398 [label="593. dense reset.x dx\n→ dX4", fillcolor="#fff1dc"];
-          s399 [label="594. Sigmoid backward\n→ dAdd71", fillcolor="#fff1dc"];
-          s400 [label="595. Add backward\n→ dUpdateX4", fillcolor="#fff1dc"];
-          s401 [label="596. Add backward\n→ dUpdateH4", fillcolor="#fff1dc"];
-          s402 [label="597. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s403 [label="598. dense update.h dx\n→ dH4", fillcolor="#fff1dc"];
-          s404 [label="599. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s405 [label="600. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s406 [label="601. dense update.x dx\n→ dX4", fillcolor="#fff1dc"];
-          s407 [label="602. Add backward\n→ dMultiply66", fillcolor="#fff1dc"];
-          s408 [label="603. Add backward\n→ dMultiply67", fillcolor="#fff1dc"];
-          s409 [label="604. Multiply backward\n→ dZ3", fillcolor="#fff1dc"];
-          s410 [label="605. Multiply backward\n→ dH3", fillcolor="#fff1dc"];
-          s411 [label="606. Multiply backward + Scale backward\n→ dZ3", fillcolor="#fff1dc"];
-          s412 [label="607. Multiply backward + Tanh backward\n→ dAdd63", fillcolor="#fff1dc"];
-          s413 [label="608. Add backward\n→ dCandidateX3", fillcolor="#fff1dc"];
-          s414 [label="609. Add backward\n→ dMultiply62", fillcolor="#fff1dc"];
-          s415 [label="610. Multiply backward\n→ dCandidateH3", fillcolor="#fff1dc"];
-          s416 [label="611. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s417 [label="612. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s418 [label="613. dense candidate.h dx\n→ dH3", fillcolor="#fff1dc"];
-          s419 [label="614. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s420 [label="615. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s421 [label="616. dense candidate.x dx\n→ dX3", fillcolor="#fff1dc"];
-          s422 [label="617. Multiply backward + Sigmoid backward\n→ dAdd58", fillcolor="#fff1dc"];
-          s423 [label="618. Add backward\n→ dResetX3", fillcolor="#fff1dc"];
-          s424 [label="619. Add backward\n→ dResetH3", fillcolor="#fff1dc"];
-          s425 [label="620. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s426 [label="621. dense reset.h dx\n→ dH3", fillcolor="#fff1dc"];
-          s427 [label="622. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s428 [label="623. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s429 [label="624. dense reset.x dx\n→ dX3", fillcolor="#fff1dc"];
-          s430 [label="625. Sigmoid backward\n→ dAdd54", fillcolor="#fff1dc"];
-          s431 [label="626. Add backward\n→ dUpdateX3", fillcolor="#fff1dc"];
-          s432 [label="627. Add backward\n→ dUpdateH3", fillcolor="#fff1dc"];
-          s433 [label="628. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s434 [label="629. dense update.h dx\n→ dH3", fillcolor="#fff1dc"];
-          s435 [label="630. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s436 [label="631. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s437 [label="632. dense update.x dx\n→ dX3", fillcolor="#fff1dc"];
-          s438 [label="633. Add backward\n→ dMultiply49", fillcolor="#fff1dc"];
-          s439 [label="634. Add backward\n→ dMultiply50", fillcolor="#fff1dc"];
-          s440 [label="635. Multiply backward\n→ dZ2", fillcolor="#fff1dc"];
-          s441 [label="636. Multiply backward\n→ dH2", fillcolor="#fff1dc"];
-          s442 [label="637. Multiply backward + Scale backward\n→ dZ2", fillcolor="#fff1dc"];
-          s443 [label="638. Multiply backward + Tanh backward\n→ dAdd46", fillcolor="#fff1dc"];
-          s444 [label="639. Add backward\n→ dCandidateX2", fillcolor="#fff1dc"];
-          s445 [label="640. Add backward\n→ dMultiply45", fillcolor="#fff1dc"];
-          s446 [label="641. Multiply backward\n→ dCandidateH2", fillcolor="#fff1dc"];
-          s447 [label="642. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s448 [label="643. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s449 [label="644. dense candidate.h dx\n→ dH2", fillcolor="#fff1dc"];
-          s450 [label="645. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s451 [label="646. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s452 [label="647. dense candidate.x dx\n→ dX2", fillcolor="#fff1dc"];
-          s453 [label="648. Multiply backward + Sigmoid backward\n→ dAdd41", fillcolor="#fff1dc"];
-          s454 [label="649. Add backward\n→ dResetX2", fillcolor="#fff1dc"];
-          s455 [label="650. Add backward\n→ dResetH2", fillcolor="#fff1dc"];
-          s456 [label="651. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s457 [label="652. dense reset.h dx\n→ dH2", fillcolor="#fff1dc"];
-          s458 [label="653. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s459 [label="654. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s460 [label="655. dense reset.x dx\n→ dX2", fillcolor="#fff1dc"];
-          s461 [label="656. Sigmoid backward\n→ dAdd37", fillcolor="#fff1dc"];
-          s462 [label="657. Add backward\n→ dUpdateX2", fillcolor="#fff1dc"];
-          s463 [label="658. Add backward\n→ dUpdateH2", fillcolor="#fff1dc"];
-          s464 [label="659. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s465 [label="660. dense update.h dx\n→ dH2", fillcolor="#fff1dc"];
-          s466 [label="661. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s467 [label="662. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s468 [label="663. dense update.x dx\n→ dX2", fillcolor="#fff1dc"];
-          s469 [label="664. Add backward\n→ dMultiply32", fillcolor="#fff1dc"];
-          s470 [label="665. Add backward + Multiply backward\n→ dz", fillcolor="#fff1dc"];
-          s471 [label="666. Multiply backward + Scale backward\n→ dz", fillcolor="#fff1dc"];
-          s472 [label="667. Multiply backward + Tanh backward\n→ dAdd29", fillcolor="#fff1dc"];
-          s473 [label="668. Add backward\n→ dCandidateX", fillcolor="#fff1dc"];
-          s474 [label="669. Add backward\n→ dMultiply28", fillcolor="#fff1dc"];
-          s475 [label="670. Multiply backward\n→ dCandidateH", fillcolor="#fff1dc"];
-          s476 [label="671. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
-          s477 [label="672. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
-          s478 [label="673. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
-          s479 [label="674. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
-          s480 [label="675. dense candidate.x dx\n→ dx", fillcolor="#fff1dc"];
-          s481 [label="676. Multiply backward + Sigmoid backward\n→ dAdd24", fillcolor="#fff1dc"];
-          s482 [label="677. Add backward\n→ dResetX", fillcolor="#fff1dc"];
-          s483 [label="678. Add backward\n→ dResetH", fillcolor="#fff1dc"];
-          s484 [label="679. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
-          s485 [label="680. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
-          s486 [label="681. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
-          s487 [label="682. dense reset.x dx\n→ dx", fillcolor="#fff1dc"];
-          s488 [label="683. Sigmoid backward\n→ dAdd20", fillcolor="#fff1dc"];
-          s489 [label="684. Add backward\n→ dUpdateX", fillcolor="#fff1dc"];
-          s490 [label="685. Add backward\n→ dUpdateH", fillcolor="#fff1dc"];
-          s491 [label="686. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
-          s492 [label="687. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
-          s493 [label="688. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
-          s494 [label="689. dense update.x dx\n→ dx", fillcolor="#fff1dc"];
-          s495 [label="690. clear dPixels\n→ dPixels", fillcolor="#fff1dc"];
-          s496 [label="691. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s497 [label="692. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s498 [label="693. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s499 [label="694. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s500 [label="695. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s501 [label="696. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s502 [label="697. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s503 [label="698. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s504 [label="699. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s505 [label="700. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s506 [label="701. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s507 [label="702. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s508 [label="703. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s509 [label="704. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s510 [label="705. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
-          s511 [label="706. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s181 [label="376. dense reset.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s182 [label="377. Sigmoid backward\n→ dAdd156", fillcolor="#fff1dc"];
+          s183 [label="378. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s184 [label="379. dense update.h dx\n→ dH9", fillcolor="#fff1dc"];
+          s185 [label="380. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s186 [label="381. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s187 [label="382. dense update.x dx\n→ dX9", fillcolor="#fff1dc"];
+          s188 [label="383. Multiply backward\n→ dZ8", fillcolor="#fff1dc"];
+          s189 [label="384. Multiply backward\n→ dH8", fillcolor="#fff1dc"];
+          s190 [label="385. Multiply backward + Scale backward\n→ dZ8", fillcolor="#fff1dc"];
+          s191 [label="386. Multiply backward + Tanh backward\n→ dAdd148", fillcolor="#fff1dc"];
+          s192 [label="387. Multiply backward\n→ dCandidateH8", fillcolor="#fff1dc"];
+          s193 [label="388. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s194 [label="389. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s195 [label="390. dense candidate.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s196 [label="391. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s197 [label="392. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s198 [label="393. dense candidate.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s199 [label="394. Multiply backward + Sigmoid backward\n→ dAdd143", fillcolor="#fff1dc"];
+          s200 [label="395. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s201 [label="396. dense reset.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s202 [label="397. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s203 [label="398. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s204 [label="399. dense reset.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s205 [label="400. Sigmoid backward\n→ dAdd139", fillcolor="#fff1dc"];
+          s206 [label="401. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s207 [label="402. dense update.h dx\n→ dH8", fillcolor="#fff1dc"];
+          s208 [label="403. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s209 [label="404. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s210 [label="405. dense update.x dx\n→ dX8", fillcolor="#fff1dc"];
+          s211 [label="406. Multiply backward\n→ dZ7", fillcolor="#fff1dc"];
+          s212 [label="407. Multiply backward\n→ dH7", fillcolor="#fff1dc"];
+          s213 [label="408. Multiply backward + Scale backward\n→ dZ7", fillcolor="#fff1dc"];
+          s214 [label="409. Multiply backward + Tanh backward\n→ dAdd131", fillcolor="#fff1dc"];
+          s215 [label="410. Multiply backward\n→ dCandidateH7", fillcolor="#fff1dc"];
+          s216 [label="411. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s217 [label="412. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s218 [label="413. dense candidate.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s219 [label="414. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s220 [label="415. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s221 [label="416. dense candidate.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s222 [label="417. Multiply backward + Sigmoid backward\n→ dAdd126", fillcolor="#fff1dc"];
+          s223 [label="418. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s224 [label="419. dense reset.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s225 [label="420. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s226 [label="421. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s227 [label="422. dense reset.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s228 [label="423. Sigmoid backward\n→ dAdd122", fillcolor="#fff1dc"];
+          s229 [label="424. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s230 [label="425. dense update.h dx\n→ dH7", fillcolor="#fff1dc"];
+          s231 [label="426. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s232 [label="427. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s233 [label="428. dense update.x dx\n→ dX7", fillcolor="#fff1dc"];
+          s234 [label="429. Multiply backward\n→ dZ6", fillcolor="#fff1dc"];
+          s235 [label="430. Multiply backward\n→ dH6", fillcolor="#fff1dc"];
+          s236 [label="431. Multiply backward + Scale backward\n→ dZ6", fillcolor="#fff1dc"];
+          s237 [label="432. Multiply backward + Tanh backward\n→ dAdd114", fillcolor="#fff1dc"];
+          s238 [label="433. Multiply backward\n→ dCandidateH6", fillcolor="#fff1dc"];
+          s239 [label="434. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s240 [label="435. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s241 [label="436. dense candidate.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s242 [label="437. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s243 [label="438. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s244 [label="439. dense candidate.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s245 [label="440. Multiply backward + Sigmoid backward\n→ dAdd109", fillcolor="#fff1dc"];
+          s246 [label="441. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s247 [label="442. dense reset.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s248 [label="443. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s249 [label="444. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s250 [label="445. dense reset.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s251 [label="446. Sigmoid backward\n→ dAdd105", fillcolor="#fff1dc"];
+          s252 [label="447. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s253 [label="448. dense update.h dx\n→ dH6", fillcolor="#fff1dc"];
+          s254 [label="449. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s255 [label="450. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s256 [label="451. dense update.x dx\n→ dX6", fillcolor="#fff1dc"];
+          s257 [label="452. Multiply backward\n→ dZ5", fillcolor="#fff1dc"];
+          s258 [label="453. Multiply backward\n→ dH5", fillcolor="#fff1dc"];
+          s259 [label="454. Multiply backward + Scale backward\n→ dZ5", fillcolor="#fff1dc"];
+          s260 [label="455. Multiply backward + Tanh backward\n→ dAdd97", fillcolor="#fff1dc"];
+          s261 [label="456. Multiply backward\n→ dCandidateH5", fillcolor="#fff1dc"];
+          s262 [label="457. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s263 [label="458. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s264 [label="459. dense candidate.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s265 [label="460. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s266 [label="461. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s267 [label="462. dense candidate.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s268 [label="463. Multiply backward + Sigmoid backward\n→ dAdd92", fillcolor="#fff1dc"];
+          s269 [label="464. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s270 [label="465. dense reset.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s271 [label="466. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s272 [label="467. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s273 [label="468. dense reset.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s274 [label="469. Sigmoid backward\n→ dAdd88", fillcolor="#fff1dc"];
+          s275 [label="470. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s276 [label="471. dense update.h dx\n→ dH5", fillcolor="#fff1dc"];
+          s277 [label="472. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s278 [label="473. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s279 [label="474. dense update.x dx\n→ dX5", fillcolor="#fff1dc"];
+          s280 [label="475. Multiply backward\n→ dZ4", fillcolor="#fff1dc"];
+          s281 [label="476. Multiply backward\n→ dH4", fillcolor="#fff1dc"];
+          s282 [label="477. Multiply backward + Scale backward\n→ dZ4", fillcolor="#fff1dc"];
+          s283 [label="478. Multiply backward + Tanh backward\n→ dAdd80", fillcolor="#fff1dc"];
+          s284 [label="479. Multiply backward\n→ dCandidateH4", fillcolor="#fff1dc"];
+          s285 [label="480. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s286 [label="481. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s287 [label="482. dense candidate.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s288 [label="483. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s289 [label="484. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s290 [label="485. dense candidate.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s291 [label="486. Multiply backward + Sigmoid backward\n→ dAdd75", fillcolor="#fff1dc"];
+          s292 [label="487. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s293 [label="488. dense reset.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s294 [label="489. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s295 [label="490. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s296 [label="491. dense reset.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s297 [label="492. Sigmoid backward\n→ dAdd71", fillcolor="#fff1dc"];
+          s298 [label="493. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s299 [label="494. dense update.h dx\n→ dH4", fillcolor="#fff1dc"];
+          s300 [label="495. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s301 [label="496. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s302 [label="497. dense update.x dx\n→ dX4", fillcolor="#fff1dc"];
+          s303 [label="498. Multiply backward\n→ dZ3", fillcolor="#fff1dc"];
+          s304 [label="499. Multiply backward\n→ dH3", fillcolor="#fff1dc"];
+          s305 [label="500. Multiply backward + Scale backward\n→ dZ3", fillcolor="#fff1dc"];
+          s306 [label="501. Multiply backward + Tanh backward\n→ dAdd63", fillcolor="#fff1dc"];
+          s307 [label="502. Multiply backward\n→ dCandidateH3", fillcolor="#fff1dc"];
+          s308 [label="503. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s309 [label="504. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s310 [label="505. dense candidate.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s311 [label="506. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s312 [label="507. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s313 [label="508. dense candidate.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s314 [label="509. Multiply backward + Sigmoid backward\n→ dAdd58", fillcolor="#fff1dc"];
+          s315 [label="510. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s316 [label="511. dense reset.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s317 [label="512. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s318 [label="513. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s319 [label="514. dense reset.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s320 [label="515. Sigmoid backward\n→ dAdd54", fillcolor="#fff1dc"];
+          s321 [label="516. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s322 [label="517. dense update.h dx\n→ dH3", fillcolor="#fff1dc"];
+          s323 [label="518. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s324 [label="519. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s325 [label="520. dense update.x dx\n→ dX3", fillcolor="#fff1dc"];
+          s326 [label="521. Multiply backward\n→ dZ2", fillcolor="#fff1dc"];
+          s327 [label="522. Multiply backward\n→ dH2", fillcolor="#fff1dc"];
+          s328 [label="523. Multiply backward + Scale backward\n→ dZ2", fillcolor="#fff1dc"];
+          s329 [label="524. Multiply backward + Tanh backward\n→ dAdd46", fillcolor="#fff1dc"];
+          s330 [label="525. Multiply backward\n→ dCandidateH2", fillcolor="#fff1dc"];
+          s331 [label="526. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s332 [label="527. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s333 [label="528. dense candidate.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s334 [label="529. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s335 [label="530. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s336 [label="531. dense candidate.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s337 [label="532. Multiply backward + Sigmoid backward\n→ dAdd41", fillcolor="#fff1dc"];
+          s338 [label="533. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s339 [label="534. dense reset.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s340 [label="535. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s341 [label="536. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s342 [label="537. dense reset.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s343 [label="538. Sigmoid backward\n→ dAdd37", fillcolor="#fff1dc"];
+          s344 [label="539. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s345 [label="540. dense update.h dx\n→ dH2", fillcolor="#fff1dc"];
+          s346 [label="541. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s347 [label="542. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s348 [label="543. dense update.x dx\n→ dX2", fillcolor="#fff1dc"];
+          s349 [label="544. Add backward + Multiply backward\n→ dz", fillcolor="#fff1dc"];
+          s350 [label="545. Multiply backward + Scale backward\n→ dz", fillcolor="#fff1dc"];
+          s351 [label="546. Multiply backward + Tanh backward\n→ dAdd29", fillcolor="#fff1dc"];
+          s352 [label="547. Multiply backward\n→ dCandidateH", fillcolor="#fff1dc"];
+          s353 [label="548. dense candidate.h dW\n→ dCandidateHWeight", fillcolor="#fff1dc"];
+          s354 [label="549. dense candidate.h db\n→ dCandidateHBias", fillcolor="#fff1dc"];
+          s355 [label="550. dense candidate.x dW\n→ dCandidateXWeight", fillcolor="#fff1dc"];
+          s356 [label="551. dense candidate.x db\n→ dCandidateXBias", fillcolor="#fff1dc"];
+          s357 [label="552. dense candidate.x dx\n→ dx", fillcolor="#fff1dc"];
+          s358 [label="553. Multiply backward + Sigmoid backward\n→ dAdd24", fillcolor="#fff1dc"];
+          s359 [label="554. dense reset.h dW\n→ dResetHWeight", fillcolor="#fff1dc"];
+          s360 [label="555. dense reset.x dW\n→ dResetXWeight", fillcolor="#fff1dc"];
+          s361 [label="556. dense reset.x db\n→ dResetXBias", fillcolor="#fff1dc"];
+          s362 [label="557. dense reset.x dx\n→ dx", fillcolor="#fff1dc"];
+          s363 [label="558. Sigmoid backward\n→ dAdd20", fillcolor="#fff1dc"];
+          s364 [label="559. dense update.h dW\n→ dUpdateHWeight", fillcolor="#fff1dc"];
+          s365 [label="560. dense update.x dW\n→ dUpdateXWeight", fillcolor="#fff1dc"];
+          s366 [label="561. dense update.x db\n→ dUpdateXBias", fillcolor="#fff1dc"];
+          s367 [label="562. dense update.x dx\n→ dx", fillcolor="#fff1dc"];
+          s368 [label="563. clear dPixels\n→ dPixels", fillcolor="#fff1dc"];
+          s369 [label="564. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s370 [label="565. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s371 [label="566. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s372 [label="567. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s373 [label="568. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s374 [label="569. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s375 [label="570. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s376 [label="571. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s377 [label="572. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s378 [label="573. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s379 [label="574. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s380 [label="575. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s381 [label="576. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s382 [label="577. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s383 [label="578. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
+          s384 [label="579. Unstack backward\n→ dPixels", fillcolor="#fff1dc"];
           s0 -> s1 [label="dOutput"];
           s0 -> s2 [label="dOutput"];
           s0 -> s3 [label="dOutput"];
-          s3 -> s4 [label="dH17"];
-          s3 -> s5 [label="dH17"];
-          s5 -> s6 [label="dMultiply288"];
-          s5 -> s7 [label="dMultiply288"];
-          s4 -> s8 [label="dMultiply287"];
-          s6 -> s8 [label="dZ16"];
-          s4 -> s9 [label="dMultiply287"];
-          s9 -> s10 [label="dAdd284"];
-          s9 -> s11 [label="dAdd284"];
-          s11 -> s12 [label="dMultiply283"];
-          s12 -> s13 [label="dCandidateH16"];
-          s12 -> s14 [label="dCandidateH16"];
-          s12 -> s15 [label="dCandidateH16"];
-          s7 -> s15 [label="dH16"];
-          s10 -> s16 [label="dCandidateX16"];
-          s10 -> s17 [label="dCandidateX16"];
-          s10 -> s18 [label="dCandidateX16"];
-          s11 -> s19 [label="dMultiply283"];
-          s19 -> s20 [label="dAdd279"];
-          s19 -> s21 [label="dAdd279"];
-          s21 -> s22 [label="dResetH16"];
-          s21 -> s23 [label="dResetH16"];
-          s7 -> s23 [label="dH16"];
-          s15 -> s23 [label="dH16"];
-          s20 -> s24 [label="dResetX16"];
-          s20 -> s25 [label="dResetX16"];
-          s20 -> s26 [label="dResetX16"];
-          s18 -> s26 [label="dX16"];
-          s6 -> s27 [label="dZ16"];
-          s8 -> s27 [label="dZ16"];
-          s27 -> s28 [label="dAdd275"];
-          s27 -> s29 [label="dAdd275"];
-          s29 -> s30 [label="dUpdateH16"];
-          s29 -> s31 [label="dUpdateH16"];
-          s7 -> s31 [label="dH16"];
-          s15 -> s31 [label="dH16"];
-          s23 -> s31 [label="dH16"];
-          s28 -> s32 [label="dUpdateX16"];
-          s28 -> s33 [label="dUpdateX16"];
-          s28 -> s34 [label="dUpdateX16"];
-          s18 -> s34 [label="dX16"];
-          s26 -> s34 [label="dX16"];
-          s7 -> s35 [label="dH16"];
-          s15 -> s35 [label="dH16"];
-          s23 -> s35 [label="dH16"];
-          s31 -> s35 [label="dH16"];
-          s7 -> s36 [label="dH16"];
-          s15 -> s36 [label="dH16"];
-          s23 -> s36 [label="dH16"];
-          s31 -> s36 [label="dH16"];
-          s36 -> s37 [label="dMultiply271"];
-          s36 -> s38 [label="dMultiply271"];
-          s35 -> s39 [label="dMultiply270"];
-          s37 -> s39 [label="dZ15"];
-          s35 -> s40 [label="dMultiply270"];
-          s40 -> s41 [label="dAdd267"];
-          s40 -> s42 [label="dAdd267"];
-          s42 -> s43 [label="dMultiply266"];
-          s43 -> s44 [label="dCandidateH15"];
-          s13 -> s44 [label="dCandidateHWeight"];
-          s43 -> s45 [label="dCandidateH15"];
-          s14 -> s45 [label="dCandidateHBias"];
-          s43 -> s46 [label="dCandidateH15"];
-          s38 -> s46 [label="dH15"];
-          s41 -> s47 [label="dCandidateX15"];
-          s16 -> s47 [label="dCandidateXWeight"];
-          s41 -> s48 [label="dCandidateX15"];
-          s17 -> s48 [label="dCandidateXBias"];
-          s41 -> s49 [label="dCandidateX15"];
-          s42 -> s50 [label="dMultiply266"];
-          s50 -> s51 [label="dAdd262"];
-          s50 -> s52 [label="dAdd262"];
-          s52 -> s53 [label="dResetH15"];
-          s22 -> s53 [label="dResetHWeight"];
-          s52 -> s54 [label="dResetH15"];
-          s38 -> s54 [label="dH15"];
-          s46 -> s54 [label="dH15"];
-          s51 -> s55 [label="dResetX15"];
-          s24 -> s55 [label="dResetXWeight"];
-          s51 -> s56 [label="dResetX15"];
-          s25 -> s56 [label="dResetXBias"];
-          s51 -> s57 [label="dResetX15"];
-          s49 -> s57 [label="dX15"];
-          s37 -> s58 [label="dZ15"];
-          s39 -> s58 [label="dZ15"];
-          s58 -> s59 [label="dAdd258"];
-          s58 -> s60 [label="dAdd258"];
-          s60 -> s61 [label="dUpdateH15"];
-          s30 -> s61 [label="dUpdateHWeight"];
-          s60 -> s62 [label="dUpdateH15"];
-          s38 -> s62 [label="dH15"];
-          s46 -> s62 [label="dH15"];
-          s54 -> s62 [label="dH15"];
-          s59 -> s63 [label="dUpdateX15"];
-          s32 -> s63 [label="dUpdateXWeight"];
-          s59 -> s64 [label="dUpdateX15"];
-          s33 -> s64 [label="dUpdateXBias"];
-          s59 -> s65 [label="dUpdateX15"];
-          s49 -> s65 [label="dX15"];
-          s57 -> s65 [label="dX15"];
-          s38 -> s66 [label="dH15"];
-          s46 -> s66 [label="dH15"];
-          s54 -> s66 [label="dH15"];
-          s62 -> s66 [label="dH15"];
-          s38 -> s67 [label="dH15"];
-          s46 -> s67 [label="dH15"];
-          s54 -> s67 [label="dH15"];
-          s62 -> s67 [label="dH15"];
-          s67 -> s68 [label="dMultiply254"];
-          s67 -> s69 [label="dMultiply254"];
-          s66 -> s70 [label="dMultiply253"];
-          s68 -> s70 [label="dZ14"];
-          s66 -> s71 [label="dMultiply253"];
-          s71 -> s72 [label="dAdd250"];
-          s71 -> s73 [label="dAdd250"];
-          s73 -> s74 [label="dMultiply249"];
-          s74 -> s75 [label="dCandidateH14"];
-          s13 -> s75 [label="dCandidateHWeight"];
-          s44 -> s75 [label="dCandidateHWeight"];
-          s74 -> s76 [label="dCandidateH14"];
-          s14 -> s76 [label="dCandidateHBias"];
-          s45 -> s76 [label="dCandidateHBias"];
-          s74 -> s77 [label="dCandidateH14"];
-          s69 -> s77 [label="dH14"];
-          s72 -> s78 [label="dCandidateX14"];
-          s16 -> s78 [label="dCandidateXWeight"];
-          s47 -> s78 [label="dCandidateXWeight"];
-          s72 -> s79 [label="dCandidateX14"];
-          s17 -> s79 [label="dCandidateXBias"];
-          s48 -> s79 [label="dCandidateXBias"];
-          s72 -> s80 [label="dCandidateX14"];
-          s73 -> s81 [label="dMultiply249"];
-          s81 -> s82 [label="dAdd245"];
-          s81 -> s83 [label="dAdd245"];
-          s83 -> s84 [label="dResetH14"];
-          s22 -> s84 [label="dResetHWeight"];
-          s53 -> s84 [label="dResetHWeight"];
-          s83 -> s85 [label="dResetH14"];
-          s69 -> s85 [label="dH14"];
-          s77 -> s85 [label="dH14"];
-          s82 -> s86 [label="dResetX14"];
-          s24 -> s86 [label="dResetXWeight"];
-          s55 -> s86 [label="dResetXWeight"];
-          s82 -> s87 [label="dResetX14"];
-          s25 -> s87 [label="dResetXBias"];
-          s56 -> s87 [label="dResetXBias"];
-          s82 -> s88 [label="dResetX14"];
-          s80 -> s88 [label="dX14"];
-          s68 -> s89 [label="dZ14"];
-          s70 -> s89 [label="dZ14"];
-          s89 -> s90 [label="dAdd241"];
-          s89 -> s91 [label="dAdd241"];
-          s91 -> s92 [label="dUpdateH14"];
-          s30 -> s92 [label="dUpdateHWeight"];
-          s61 -> s92 [label="dUpdateHWeight"];
-          s91 -> s93 [label="dUpdateH14"];
-          s69 -> s93 [label="dH14"];
-          s77 -> s93 [label="dH14"];
-          s85 -> s93 [label="dH14"];
-          s90 -> s94 [label="dUpdateX14"];
-          s32 -> s94 [label="dUpdateXWeight"];
-          s63 -> s94 [label="dUpdateXWeight"];
-          s90 -> s95 [label="dUpdateX14"];
-          s33 -> s95 [label="dUpdateXBias"];
-          s64 -> s95 [label="dUpdateXBias"];
-          s90 -> s96 [label="dUpdateX14"];
-          s80 -> s96 [label="dX14"];
-          s88 -> s96 [label="dX14"];
-          s69 -> s97 [label="dH14"];
-          s77 -> s97 [label="dH14"];
-          s85 -> s97 [label="dH14"];
-          s93 -> s97 [label="dH14"];
-          s69 -> s98 [label="dH14"];
-          s77 -> s98 [label="dH14"];
-          s85 -> s98 [label="dH14"];
-          s93 -> s98 [label="dH14"];
-          s98 -> s99 [label="dMultiply237"];
-          s98 -> s100 [label="dMultiply237"];
-          s97 -> s101 [label="dMultiply236"];
-          s99 -> s101 [label="dZ13"];
-          s97 -> s102 [label="dMultiply236"];
-          s102 -> s103 [label="dAdd233"];
-          s102 -> s104 [label="dAdd233"];
-          s104 -> s105 [label="dMultiply232"];
-          s105 -> s106 [label="dCandidateH13"];
-          s13 -> s106 [label="dCandidateHWeight"];
-          s44 -> s106 [label="dCandidateHWeight"];
-          s75 -> s106 [label="dCandidateHWeight"];
-          s105 -> s107 [label="dCandidateH13"];
-          s14 -> s107 [label="dCandidateHBias"];
-          s45 -> s107 [label="dCandidateHBias"];
-          s76 -> s107 [label="dCandidateHBias"];
-          s105 -> s108 [label="dCandidateH13"];
-          s100 -> s108 [label="dH13"];
-          s103 -> s109 [label="dCandidateX13"];
-          s16 -> s109 [label="dCandidateXWeight"];
-          s47 -> s109 [label="dCandidateXWeight"];
-          s78 -> s109 [label="dCandidateXWeight"];
-          s103 -> s110 [label="dCandidateX13"];
-          s17 -> s110 [label="dCandidateXBias"];
-          s48 -> s110 [label="dCandidateXBias"];
-          s79 -> s110 [label="dCandidateXBias"];
-          s103 -> s111 [label="dCandidateX13"];
-          s104 -> s112 [label="dMultiply232"];
-          s112 -> s113 [label="dAdd228"];
-          s112 -> s114 [label="dAdd228"];
-          s114 -> s115 [label="dResetH13"];
-          s22 -> s115 [label="dResetHWeight"];
-          s53 -> s115 [label="dResetHWeight"];
-          s84 -> s115 [label="dResetHWeight"];
-          s114 -> s116 [label="dResetH13"];
-          s100 -> s116 [label="dH13"];
-          s108 -> s116 [label="dH13"];
-          s113 -> s117 [label="dResetX13"];
-          s24 -> s117 [label="dResetXWeight"];
-          s55 -> s117 [label="dResetXWeight"];
-          s86 -> s117 [label="dResetXWeight"];
-          s113 -> s118 [label="dResetX13"];
-          s25 -> s118 [label="dResetXBias"];
-          s56 -> s118 [label="dResetXBias"];
-          s87 -> s118 [label="dResetXBias"];
-          s113 -> s119 [label="dResetX13"];
-          s111 -> s119 [label="dX13"];
-          s99 -> s120 [label="dZ13"];
-          s101 -> s120 [label="dZ13"];
-          s120 -> s121 [label="dAdd224"];
-          s120 -> s122 [label="dAdd224"];
-          s122 -> s123 [label="dUpdateH13"];
-          s30 -> s123 [label="dUpdateHWeight"];
-          s61 -> s123 [label="dUpdateHWeight"];
-          s92 -> s123 [label="dUpdateHWeight"];
-          s122 -> s124 [label="dUpdateH13"];
-          s100 -> s124 [label="dH13"];
-          s108 -> s124 [label="dH13"];
-          s116 -> s124 [label="dH13"];
-          s121 -> s125 [label="dUpdateX13"];
-          s32 -> s125 [label="dUpdateXWeight"];
-          s63 -> s125 [label="dUpdateXWeight"];
-          s94 -> s125 [label="dUpdateXWeight"];
-          s121 -> s126 [label="dUpdateX13"];
-          s33 -> s126 [label="dUpdateXBias"];
-          s64 -> s126 [label="dUpdateXBias"];
-          s95 -> s126 [label="dUpdateXBias"];
-          s121 -> s127 [label="dUpdateX13"];
-          s111 -> s127 [label="dX13"];
-          s119 -> s127 [label="dX13"];
-          s100 -> s128 [label="dH13"];
-          s108 -> s128 [label="dH13"];
-          s116 -> s128 [label="dH13"];
-          s124 -> s128 [label="dH13"];
-          s100 -> s129 [label="dH13"];
-          s108 -> s129 [label="dH13"];
-          s116 -> s129 [label="dH13"];
-          s124 -> s129 [label="dH13"];
-          s129 -> s130 [label="dMultiply220"];
-          s129 -> s131 [label="dMultiply220"];
-          s128 -> s132 [label="dMultiply219"];
-          s130 -> s132 [label="dZ12"];
-          s128 -> s133 [label="dMultiply219"];
-          s133 -> s134 [label="dAdd216"];
-          s133 -> s135 [label="dAdd216"];
-          s135 -> s136 [label="dMultiply215"];
-          s136 -> s137 [label="dCandidateH12"];
-          s13 -> s137 [label="dCandidateHWeight"];
-          s44 -> s137 [label="dCandidateHWeight"];
-          s75 -> s137 [label="dCandidateHWeight"];
-          s106 -> s137 [label="dCandidateHWeight"];
-          s136 -> s138 [label="dCandidateH12"];
-          s14 -> s138 [label="dCandidateHBias"];
-          s45 -> s138 [label="dCandidateHBias"];
-          s76 -> s138 [label="dCandidateHBias"];
-          s107 -> s138 [label="dCandidateHBias"];
-          s136 -> s139 [label="dCandidateH12"];
-          s131 -> s139 [label="dH12"];
-          s134 -> s140 [label="dCandidateX12"];
-          s16 -> s140 [label="dCandidateXWeight"];
-          s47 -> s140 [label="dCandidateXWeight"];
-          s78 -> s140 [label="dCandidateXWeight"];
-          s109 -> s140 [label="dCandidateXWeight"];
-          s134 -> s141 [label="dCandidateX12"];
-          s17 -> s141 [label="dCandidateXBias"];
-          s48 -> s141 [label="dCandidateXBias"];
-          s79 -> s141 [label="dCandidateXBias"];
-          s110 -> s141 [label="dCandidateXBias"];
-          s134 -> s142 [label="dCandidateX12"];
-          s135 -> s143 [label="dMultiply215"];
-          s143 -> s144 [label="dAdd211"];
-          s143 -> s145 [label="dAdd211"];
-          s145 -> s146 [label="dResetH12"];
-          s22 -> s146 [label="dResetHWeight"];
-          s53 -> s146 [label="dResetHWeight"];
-          s84 -> s146 [label="dResetHWeight"];
-          s115 -> s146 [label="dResetHWeight"];
-          s145 -> s147 [label="dResetH12"];
-          s131 -> s147 [label="dH12"];
-          s139 -> s147 [label="dH12"];
-          s144 -> s148 [label="dResetX12"];
-          s24 -> s148 [label="dResetXWeight"];
-          s55 -> s148 [label="dResetXWeight"];
-          s86 -> s148 [label="dResetXWeight"];
-          s117 -> s148 [label="dResetXWeight"];
-          s144 -> s149 [label="dResetX12"];
-          s25 -> s149 [label="dResetXBias"];
-          s56 -> s149 [label="dResetXBias"];
-          s87 -> s149 [label="dResetXBias"];
-          s118 -> s149 [label="dResetXBias"];
-          s144 -> s150 [label="dResetX12"];
-          s142 -> s150 [label="dX12"];
-          s130 -> s151 [label="dZ12"];
-          s132 -> s151 [label="dZ12"];
-          s151 -> s152 [label="dAdd207"];
-          s151 -> s153 [label="dAdd207"];
-          s153 -> s154 [label="dUpdateH12"];
-          s30 -> s154 [label="dUpdateHWeight"];
-          s61 -> s154 [label="dUpdateHWeight"];
-          s92 -> s154 [label="dUpdateHWeight"];
-          s123 -> s154 [label="dUpdateHWeight"];
-          s153 -> s155 [label="dUpdateH12"];
-          s131 -> s155 [label="dH12"];
-          s139 -> s155 [label="dH12"];
-          s147 -> s155 [label="dH12"];
-          s152 -> s156 [label="dUpdateX12"];
-          s32 -> s156 [label="dUpdateXWeight"];
-          s63 -> s156 [label="dUpdateXWeight"];
-          s94 -> s156 [label="dUpdateXWeight"];
-          s125 -> s156 [label="dUpdateXWeight"];
-          s152 -> s157 [label="dUpdateX12"];
-          s33 -> s157 [label="dUpdateXBias"];
-          s64 -> s157 [label="dUpdateXBias"];
-          s95 -> s157 [label="dUpdateXBias"];
-          s126 -> s157 [label="dUpdateXBias"];
-          s152 -> s158 [label="dUpdateX12"];
-          s142 -> s158 [label="dX12"];
-          s150 -> s158 [label="dX12"];
-          s131 -> s159 [label="dH12"];
-          s139 -> s159 [label="dH12"];
-          s147 -> s159 [label="dH12"];
-          s155 -> s159 [label="dH12"];
-          s131 -> s160 [label="dH12"];
-          s139 -> s160 [label="dH12"];
-          s147 -> s160 [label="dH12"];
-          s155 -> s160 [label="dH12"];
-          s160 -> s161 [label="dMultiply203"];
-          s160 -> s162 [label="dMultiply203"];
-          s159 -> s163 [label="dMultiply202"];
-          s161 -> s163 [label="dZ11"];
-          s159 -> s164 [label="dMultiply202"];
-          s164 -> s165 [label="dAdd199"];
-          s164 -> s166 [label="dAdd199"];
-          s166 -> s167 [label="dMultiply198"];
-          s167 -> s168 [label="dCandidateH11"];
-          s13 -> s168 [label="dCandidateHWeight"];
-          s44 -> s168 [label="dCandidateHWeight"];
-          s75 -> s168 [label="dCandidateHWeight"];
-          s106 -> s168 [label="dCandidateHWeight"];
-          s137 -> s168 [label="dCandidateHWeight"];
-          s167 -> s169 [label="dCandidateH11"];
-          s14 -> s169 [label="dCandidateHBias"];
-          s45 -> s169 [label="dCandidateHBias"];
-          s76 -> s169 [label="dCandidateHBias"];
-          s107 -> s169 [label="dCandidateHBias"];
-          s138 -> s169 [label="dCandidateHBias"];
-          s167 -> s170 [label="dCandidateH11"];
-          s162 -> s170 [label="dH11"];
-          s165 -> s171 [label="dCandidateX11"];
-          s16 -> s171 [label="dCandidateXWeight"];
-          s47 -> s171 [label="dCandidateXWeight"];
-          s78 -> s171 [label="dCandidateXWeight"];
-          s109 -> s171 [label="dCandidateXWeight"];
-          s140 -> s171 [label="dCandidateXWeight"];
-          s165 -> s172 [label="dCandidateX11"];
-          s17 -> s172 [label="dCandidateXBias"];
-          s48 -> s172 [label="dCandidateXBias"];
-          s79 -> s172 [label="dCandidateXBias"];
-          s110 -> s172 [label="dCandidateXBias"];
-          s141 -> s172 [label="dCandidateXBias"];
-          s165 -> s173 [label="dCandidateX11"];
-          s166 -> s174 [label="dMultiply198"];
-          s174 -> s175 [label="dAdd194"];
-          s174 -> s176 [label="dAdd194"];
-          s176 -> s177 [label="dResetH11"];
-          s22 -> s177 [label="dResetHWeight"];
-          s53 -> s177 [label="dResetHWeight"];
-          s84 -> s177 [label="dResetHWeight"];
-          s115 -> s177 [label="dResetHWeight"];
-          s146 -> s177 [label="dResetHWeight"];
-          s176 -> s178 [label="dResetH11"];
-          s162 -> s178 [label="dH11"];
-          s170 -> s178 [label="dH11"];
-          s175 -> s179 [label="dResetX11"];
-          s24 -> s179 [label="dResetXWeight"];
-          s55 -> s179 [label="dResetXWeight"];
-          s86 -> s179 [label="dResetXWeight"];
-          s117 -> s179 [label="dResetXWeight"];
-          s148 -> s179 [label="dResetXWeight"];
-          s175 -> s180 [label="dResetX11"];
-          s25 -> s180 [label="dResetXBias"];
-          s56 -> s180 [label="dResetXBias"];
-          s87 -> s180 [label="dResetXBias"];
-          s118 -> s180 [label="dResetXBias"];
-          s149 -> s180 [label="dResetXBias"];
-          s175 -> s181 [label="dResetX11"];
-          s173 -> s181 [label="dX11"];
-          s161 -> s182 [label="dZ11"];
-          s163 -> s182 [label="dZ11"];
-          s182 -> s183 [label="dAdd190"];
-          s182 -> s184 [label="dAdd190"];
-          s184 -> s185 [label="dUpdateH11"];
-          s30 -> s185 [label="dUpdateHWeight"];
-          s61 -> s185 [label="dUpdateHWeight"];
-          s92 -> s185 [label="dUpdateHWeight"];
-          s123 -> s185 [label="dUpdateHWeight"];
-          s154 -> s185 [label="dUpdateHWeight"];
-          s184 -> s186 [label="dUpdateH11"];
-          s162 -> s186 [label="dH11"];
-          s170 -> s186 [label="dH11"];
-          s178 -> s186 [label="dH11"];
-          s183 -> s187 [label="dUpdateX11"];
-          s32 -> s187 [label="dUpdateXWeight"];
-          s63 -> s187 [label="dUpdateXWeight"];
-          s94 -> s187 [label="dUpdateXWeight"];
-          s125 -> s187 [label="dUpdateXWeight"];
-          s156 -> s187 [label="dUpdateXWeight"];
-          s183 -> s188 [label="dUpdateX11"];
-          s33 -> s188 [label="dUpdateXBias"];
-          s64 -> s188 [label="dUpdateXBias"];
-          s95 -> s188 [label="dUpdateXBias"];
-          s126 -> s188 [label="dUpdateXBias"];
-          s157 -> s188 [label="dUpdateXBias"];
-          s183 -> s189 [label="dUpdateX11"];
-          s173 -> s189 [label="dX11"];
-          s181 -> s189 [label="dX11"];
-          s162 -> s190 [label="dH11"];
-          s170 -> s190 [label="dH11"];
-          s178 -> s190 [label="dH11"];
-          s186 -> s190 [label="dH11"];
-          s162 -> s191 [label="dH11"];
-          s170 -> s191 [label="dH11"];
-          s178 -> s191 [label="dH11"];
-          s186 -> s191 [label="dH11"];
-          s191 -> s192 [label="dMultiply186"];
-          s191 -> s193 [label="dMultiply186"];
-          s190 -> s194 [label="dMultiply185"];
-          s192 -> s194 [label="dZ10"];
-          s190 -> s195 [label="dMultiply185"];
-          s195 -> s196 [label="dAdd182"];
-          s195 -> s197 [label="dAdd182"];
-          s197 -> s198 [label="dMultiply181"];
-          s198 -> s199 [label="dCandidateH10"];
-          s13 -> s199 [label="dCandidateHWeight"];
-          s44 -> s199 [label="dCandidateHWeight"];
-          s75 -> s199 [label="dCandidateHWeight"];
-          s106 -> s199 [label="dCandidateHWeight"];
-          s137 -> s199 [label="dCandidateHWeight"];
-          s168 -> s199 [label="dCandidateHWeight"];
-          s198 -> s200 [label="dCandidateH10"];
-          s14 -> s200 [label="dCandidateHBias"];
-          s45 -> s200 [label="dCandidateHBias"];
-          s76 -> s200 [label="dCandidateHBias"];
-          s107 -> s200 [label="dCandidateHBias"];
-          s138 -> s200 [label="dCandidateHBias"];
-          s169 -> s200 [label="dCandidateHBias"];
-          s198 -> s201 [label="dCandidateH10"];
-          s193 -> s201 [label="dH10"];
-          s196 -> s202 [label="dCandidateX10"];
-          s16 -> s202 [label="dCandidateXWeight"];
-          s47 -> s202 [label="dCandidateXWeight"];
-          s78 -> s202 [label="dCandidateXWeight"];
-          s109 -> s202 [label="dCandidateXWeight"];
-          s140 -> s202 [label="dCandidateXWeight"];
-          s171 -> s202 [label="dCandidateXWeight"];
-          s196 -> s203 [label="dCandidateX10"];
-          s17 -> s203 [label="dCandidateXBias"];
-          s48 -> s203 [label="dCandidateXBias"];
-          s79 -> s203 [label="dCandidateXBias"];
-          s110 -> s203 [label="dCandidateXBias"];
-          s141 -> s203 [label="dCandidateXBias"];
-          s172 -> s203 [label="dCandidateXBias"];
-          s196 -> s204 [label="dCandidateX10"];
-          s197 -> s205 [label="dMultiply181"];
-          s205 -> s206 [label="dAdd177"];
-          s205 -> s207 [label="dAdd177"];
-          s207 -> s208 [label="dResetH10"];
-          s22 -> s208 [label="dResetHWeight"];
-          s53 -> s208 [label="dResetHWeight"];
-          s84 -> s208 [label="dResetHWeight"];
-          s115 -> s208 [label="dResetHWeight"];
-          s146 -> s208 [label="dResetHWeight"];
-          s177 -> s208 [label="dResetHWeight"];
-          s207 -> s209 [label="dResetH10"];
-          s193 -> s209 [label="dH10"];
-          s201 -> s209 [label="dH10"];
-          s206 -> s210 [label="dResetX10"];
-          s24 -> s210 [label="dResetXWeight"];
-          s55 -> s210 [label="dResetXWeight"];
-          s86 -> s210 [label="dResetXWeight"];
-          s117 -> s210 [label="dResetXWeight"];
-          s148 -> s210 [label="dResetXWeight"];
-          s179 -> s210 [label="dResetXWeight"];
-          s206 -> s211 [label="dResetX10"];
-          s25 -> s211 [label="dResetXBias"];
-          s56 -> s211 [label="dResetXBias"];
-          s87 -> s211 [label="dResetXBias"];
-          s118 -> s211 [label="dResetXBias"];
-          s149 -> s211 [label="dResetXBias"];
-          s180 -> s211 [label="dResetXBias"];
-          s206 -> s212 [label="dResetX10"];
-          s204 -> s212 [label="dX10"];
-          s192 -> s213 [label="dZ10"];
-          s194 -> s213 [label="dZ10"];
-          s213 -> s214 [label="dAdd173"];
-          s213 -> s215 [label="dAdd173"];
-          s215 -> s216 [label="dUpdateH10"];
-          s30 -> s216 [label="dUpdateHWeight"];
-          s61 -> s216 [label="dUpdateHWeight"];
-          s92 -> s216 [label="dUpdateHWeight"];
-          s123 -> s216 [label="dUpdateHWeight"];
-          s154 -> s216 [label="dUpdateHWeight"];
-          s185 -> s216 [label="dUpdateHWeight"];
-          s215 -> s217 [label="dUpdateH10"];
-          s193 -> s217 [label="dH10"];
-          s201 -> s217 [label="dH10"];
-          s209 -> s217 [label="dH10"];
-          s214 -> s218 [label="dUpdateX10"];
-          s32 -> s218 [label="dUpdateXWeight"];
-          s63 -> s218 [label="dUpdateXWeight"];
-          s94 -> s218 [label="dUpdateXWeight"];
-          s125 -> s218 [label="dUpdateXWeight"];
-          s156 -> s218 [label="dUpdateXWeight"];
-          s187 -> s218 [label="dUpdateXWeight"];
-          s214 -> s219 [label="dUpdateX10"];
-          s33 -> s219 [label="dUpdateXBias"];
-          s64 -> s219 [label="dUpdateXBias"];
-          s95 -> s219 [label="dUpdateXBias"];
-          s126 -> s219 [label="dUpdateXBias"];
-          s157 -> s219 [label="dUpdateXBias"];
-          s188 -> s219 [label="dUpdateXBias"];
-          s214 -> s220 [label="dUpdateX10"];
-          s204 -> s220 [label="dX10"];
-          s212 -> s220 [label="dX10"];
-          s193 -> s221 [label="dH10"];
-          s201 -> s221 [label="dH10"];
-          s209 -> s221 [label="dH10"];
-          s217 -> s221 [label="dH10"];
-          s193 -> s222 [label="dH10"];
-          s201 -> s222 [label="dH10"];
-          s209 -> s222 [label="dH10"];
-          s217 -> s222 [label="dH10"];
-          s222 -> s223 [label="dMultiply169"];
-          s222 -> s224 [label="dMultiply169"];
-          s221 -> s225 [label="dMultiply168"];
-          s223 -> s225 [label="dZ9"];
-          s221 -> s226 [label="dMultiply168"];
-          s226 -> s227 [label="dAdd165"];
-          s226 -> s228 [label="dAdd165"];
-          s228 -> s229 [label="dMultiply164"];
-          s229 -> s230 [label="dCandidateH9"];
-          s13 -> s230 [label="dCandidateHWeight"];
-          s44 -> s230 [label="dCandidateHWeight"];
-          s75 -> s230 [label="dCandidateHWeight"];
-          s106 -> s230 [label="dCandidateHWeight"];
-          s137 -> s230 [label="dCandidateHWeight"];
-          s168 -> s230 [label="dCandidateHWeight"];
-          s199 -> s230 [label="dCandidateHWeight"];
-          s229 -> s231 [label="dCandidateH9"];
-          s14 -> s231 [label="dCandidateHBias"];
-          s45 -> s231 [label="dCandidateHBias"];
-          s76 -> s231 [label="dCandidateHBias"];
-          s107 -> s231 [label="dCandidateHBias"];
-          s138 -> s231 [label="dCandidateHBias"];
-          s169 -> s231 [label="dCandidateHBias"];
-          s200 -> s231 [label="dCandidateHBias"];
-          s229 -> s232 [label="dCandidateH9"];
-          s224 -> s232 [label="dH9"];
-          s227 -> s233 [label="dCandidateX9"];
-          s16 -> s233 [label="dCandidateXWeight"];
-          s47 -> s233 [label="dCandidateXWeight"];
-          s78 -> s233 [label="dCandidateXWeight"];
-          s109 -> s233 [label="dCandidateXWeight"];
-          s140 -> s233 [label="dCandidateXWeight"];
-          s171 -> s233 [label="dCandidateXWeight"];
-          s202 -> s233 [label="dCandidateXWeight"];
-          s227 -> s234 [label="dCandidateX9"];
-          s17 -> s234 [label="dCandidateXBias"];
-          s48 -> s234 [label="dCandidateXBias"];
-          s79 -> s234 [label="dCandidateXBias"];
-          s110 -> s234 [label="dCandidateXBias"];
-          s141 -> s234 [label="dCandidateXBias"];
-          s172 -> s234 [label="dCandidateXBias"];
-          s203 -> s234 [label="dCandidateXBias"];
-          s227 -> s235 [label="dCandidateX9"];
-          s228 -> s236 [label="dMultiply164"];
-          s236 -> s237 [label="dAdd160"];
-          s236 -> s238 [label="dAdd160"];
-          s238 -> s239 [label="dResetH9"];
-          s22 -> s239 [label="dResetHWeight"];
-          s53 -> s239 [label="dResetHWeight"];
-          s84 -> s239 [label="dResetHWeight"];
-          s115 -> s239 [label="dResetHWeight"];
-          s146 -> s239 [label="dResetHWeight"];
-          s177 -> s239 [label="dResetHWeight"];
-          s208 -> s239 [label="dResetHWeight"];
-          s238 -> s240 [label="dResetH9"];
-          s224 -> s240 [label="dH9"];
-          s232 -> s240 [label="dH9"];
-          s237 -> s241 [label="dResetX9"];
-          s24 -> s241 [label="dResetXWeight"];
-          s55 -> s241 [label="dResetXWeight"];
-          s86 -> s241 [label="dResetXWeight"];
-          s117 -> s241 [label="dResetXWeight"];
-          s148 -> s241 [label="dResetXWeight"];
-          s179 -> s241 [label="dResetXWeight"];
-          s210 -> s241 [label="dResetXWeight"];
-          s237 -> s242 [label="dResetX9"];
-          s25 -> s242 [label="dResetXBias"];
-          s56 -> s242 [label="dResetXBias"];
-          s87 -> s242 [label="dResetXBias"];
-          s118 -> s242 [label="dResetXBias"];
-          s149 -> s242 [label="dResetXBias"];
-          s180 -> s242 [label="dResetXBias"];
-          s211 -> s242 [label="dResetXBias"];
-          s237 -> s243 [label="dResetX9"];
-          s235 -> s243 [label="dX9"];
-          s223 -> s244 [label="dZ9"];
-          s225 -> s244 [label="dZ9"];
-          s244 -> s245 [label="dAdd156"];
-          s244 -> s246 [label="dAdd156"];
-          s246 -> s247 [label="dUpdateH9"];
-          s30 -> s247 [label="dUpdateHWeight"];
-          s61 -> s247 [label="dUpdateHWeight"];
-          s92 -> s247 [label="dUpdateHWeight"];
-          s123 -> s247 [label="dUpdateHWeight"];
-          s154 -> s247 [label="dUpdateHWeight"];
-          s185 -> s247 [label="dUpdateHWeight"];
-          s216 -> s247 [label="dUpdateHWeight"];
-          s246 -> s248 [label="dUpdateH9"];
-          s224 -> s248 [label="dH9"];
-          s232 -> s248 [label="dH9"];
-          s240 -> s248 [label="dH9"];
-          s245 -> s249 [label="dUpdateX9"];
-          s32 -> s249 [label="dUpdateXWeight"];
-          s63 -> s249 [label="dUpdateXWeight"];
-          s94 -> s249 [label="dUpdateXWeight"];
-          s125 -> s249 [label="dUpdateXWeight"];
-          s156 -> s249 [label="dUpdateXWeight"];
-          s187 -> s249 [label="dUpdateXWeight"];
-          s218 -> s249 [label="dUpdateXWeight"];
-          s245 -> s250 [label="dUpdateX9"];
-          s33 -> s250 [label="dUpdateXBias"];
-          s64 -> s250 [label="dUpdateXBias"];
-          s95 -> s250 [label="dUpdateXBias"];
-          s126 -> s250 [label="dUpdateXBias"];
-          s157 -> s250 [label="dUpdateXBias"];
-          s188 -> s250 [label="dUpdateXBias"];
-          s219 -> s250 [label="dUpdateXBias"];
-          s245 -> s251 [label="dUpdateX9"];
-          s235 -> s251 [label="dX9"];
-          s243 -> s251 [label="dX9"];
-          s224 -> s252 [label="dH9"];
-          s232 -> s252 [label="dH9"];
-          s240 -> s252 [label="dH9"];
-          s248 -> s252 [label="dH9"];
-          s224 -> s253 [label="dH9"];
-          s232 -> s253 [label="dH9"];
-          s240 -> s253 [label="dH9"];
-          s248 -> s253 [label="dH9"];
-          s253 -> s254 [label="dMultiply152"];
-          s253 -> s255 [label="dMultiply152"];
-          s252 -> s256 [label="dMultiply151"];
-          s254 -> s256 [label="dZ8"];
-          s252 -> s257 [label="dMultiply151"];
-          s257 -> s258 [label="dAdd148"];
-          s257 -> s259 [label="dAdd148"];
-          s259 -> s260 [label="dMultiply147"];
-          s260 -> s261 [label="dCandidateH8"];
-          s13 -> s261 [label="dCandidateHWeight"];
-          s44 -> s261 [label="dCandidateHWeight"];
-          s75 -> s261 [label="dCandidateHWeight"];
-          s106 -> s261 [label="dCandidateHWeight"];
-          s137 -> s261 [label="dCandidateHWeight"];
-          s168 -> s261 [label="dCandidateHWeight"];
-          s199 -> s261 [label="dCandidateHWeight"];
-          s230 -> s261 [label="dCandidateHWeight"];
-          s260 -> s262 [label="dCandidateH8"];
-          s14 -> s262 [label="dCandidateHBias"];
-          s45 -> s262 [label="dCandidateHBias"];
-          s76 -> s262 [label="dCandidateHBias"];
-          s107 -> s262 [label="dCandidateHBias"];
-          s138 -> s262 [label="dCandidateHBias"];
-          s169 -> s262 [label="dCandidateHBias"];
-          s200 -> s262 [label="dCandidateHBias"];
-          s231 -> s262 [label="dCandidateHBias"];
-          s260 -> s263 [label="dCandidateH8"];
-          s255 -> s263 [label="dH8"];
-          s258 -> s264 [label="dCandidateX8"];
-          s16 -> s264 [label="dCandidateXWeight"];
-          s47 -> s264 [label="dCandidateXWeight"];
-          s78 -> s264 [label="dCandidateXWeight"];
-          s109 -> s264 [label="dCandidateXWeight"];
-          s140 -> s264 [label="dCandidateXWeight"];
-          s171 -> s264 [label="dCandidateXWeight"];
-          s202 -> s264 [label="dCandidateXWeight"];
-          s233 -> s264 [label="dCandidateXWeight"];
-          s258 -> s265 [label="dCandidateX8"];
-          s17 -> s265 [label="dCandidateXBias"];
-          s48 -> s265 [label="dCandidateXBias"];
-          s79 -> s265 [label="dCandidateXBias"];
-          s110 -> s265 [label="dCandidateXBias"];
-          s141 -> s265 [label="dCandidateXBias"];
-          s172 -> s265 [label="dCandidateXBias"];
-          s203 -> s265 [label="dCandidateXBias"];
-          s234 -> s265 [label="dCandidateXBias"];
-          s258 -> s266 [label="dCandidateX8"];
-          s259 -> s267 [label="dMultiply147"];
-          s267 -> s268 [label="dAdd143"];
-          s267 -> s269 [label="dAdd143"];
-          s269 -> s270 [label="dResetH8"];
-          s22 -> s270 [label="dResetHWeight"];
-          s53 -> s270 [label="dResetHWeight"];
-          s84 -> s270 [label="dResetHWeight"];
-          s115 -> s270 [label="dResetHWeight"];
-          s146 -> s270 [label="dResetHWeight"];
-          s177 -> s270 [label="dResetHWeight"];
-          s208 -> s270 [label="dResetHWeight"];
-          s239 -> s270 [label="dResetHWeight"];
-          s269 -> s271 [label="dResetH8"];
-          s255 -> s271 [label="dH8"];
-          s263 -> s271 [label="dH8"];
-          s268 -> s272 [label="dResetX8"];
-          s24 -> s272 [label="dResetXWeight"];
-          s55 -> s272 [label="dResetXWeight"];
-          s86 -> s272 [label="dResetXWeight"];
-          s117 -> s272 [label="dResetXWeight"];
-          s148 -> s272 [label="dResetXWeight"];
-          s179 -> s272 [label="dResetXWeight"];
-          s210 -> s272 [label="dResetXWeight"];
-          s241 -> s272 [label="dResetXWeight"];
-          s268 -> s273 [label="dResetX8"];
-          s25 -> s273 [label="dResetXBias"];
-          s56 -> s273 [label="dResetXBias"];
-          s87 -> s273 [label="dResetXBias"];
-          s118 -> s273 [label="dResetXBias"];
-          s149 -> s273 [label="dResetXBias"];
-          s180 -> s273 [label="dResetXBias"];
-          s211 -> s273 [label="dResetXBias"];
-          s242 -> s273 [label="dResetXBias"];
-          s268 -> s274 [label="dResetX8"];
-          s266 -> s274 [label="dX8"];
-          s254 -> s275 [label="dZ8"];
-          s256 -> s275 [label="dZ8"];
-          s275 -> s276 [label="dAdd139"];
-          s275 -> s277 [label="dAdd139"];
-          s277 -> s278 [label="dUpdateH8"];
-          s30 -> s278 [label="dUpdateHWeight"];
-          s61 -> s278 [label="dUpdateHWeight"];
-          s92 -> s278 [label="dUpdateHWeight"];
-          s123 -> s278 [label="dUpdateHWeight"];
-          s154 -> s278 [label="dUpdateHWeight"];
-          s185 -> s278 [label="dUpdateHWeight"];
-          s216 -> s278 [label="dUpdateHWeight"];
-          s247 -> s278 [label="dUpdateHWeight"];
-          s277 -> s279 [label="dUpdateH8"];
-          s255 -> s279 [label="dH8"];
-          s263 -> s279 [label="dH8"];
-          s271 -> s279 [label="dH8"];
-          s276 -> s280 [label="dUpdateX8"];
-          s32 -> s280 [label="dUpdateXWeight"];
-          s63 -> s280 [label="dUpdateXWeight"];
-          s94 -> s280 [label="dUpdateXWeight"];
-          s125 -> s280 [label="dUpdateXWeight"];
-          s156 -> s280 [label="dUpdateXWeight"];
-          s187 -> s280 [label="dUpdateXWeight"];
-          s218 -> s280 [label="dUpdateXWeight"];
-          s249 -> s280 [label="dUpdateXWeight"];
-          s276 -> s281 [label="dUpdateX8"];
-          s33 -> s281 [label="dUpdateXBias"];
-          s64 -> s281 [label="dUpdateXBias"];
-          s95 -> s281 [label="dUpdateXBias"];
-          s126 -> s281 [label="dUpdateXBias"];
-          s157 -> s281 [label="dUpdateXBias"];
-          s188 -> s281 [label="dUpdateXBias"];
-          s219 -> s281 [label="dUpdateXBias"];
-          s250 -> s281 [label="dUpdateXBias"];
-          s276 -> s282 [label="dUpdateX8"];
-          s266 -> s282 [label="dX8"];
-          s274 -> s282 [label="dX8"];
-          s255 -> s283 [label="dH8"];
-          s263 -> s283 [label="dH8"];
-          s271 -> s283 [label="dH8"];
-          s279 -> s283 [label="dH8"];
-          s255 -> s284 [label="dH8"];
-          s263 -> s284 [label="dH8"];
-          s271 -> s284 [label="dH8"];
-          s279 -> s284 [label="dH8"];
-          s284 -> s285 [label="dMultiply135"];
-          s284 -> s286 [label="dMultiply135"];
-          s283 -> s287 [label="dMultiply134"];
-          s285 -> s287 [label="dZ7"];
-          s283 -> s288 [label="dMultiply134"];
-          s288 -> s289 [label="dAdd131"];
-          s288 -> s290 [label="dAdd131"];
-          s290 -> s291 [label="dMultiply130"];
-          s291 -> s292 [label="dCandidateH7"];
-          s13 -> s292 [label="dCandidateHWeight"];
-          s44 -> s292 [label="dCandidateHWeight"];
-          s75 -> s292 [label="dCandidateHWeight"];
-          s106 -> s292 [label="dCandidateHWeight"];
-          s137 -> s292 [label="dCandidateHWeight"];
-          s168 -> s292 [label="dCandidateHWeight"];
-          s199 -> s292 [label="dCandidateHWeight"];
-          s230 -> s292 [label="dCandidateHWeight"];
-          s261 -> s292 [label="dCandidateHWeight"];
-          s291 -> s293 [label="dCandidateH7"];
-          s14 -> s293 [label="dCandidateHBias"];
-          s45 -> s293 [label="dCandidateHBias"];
-          s76 -> s293 [label="dCandidateHBias"];
-          s107 -> s293 [label="dCandidateHBias"];
-          s138 -> s293 [label="dCandidateHBias"];
-          s169 -> s293 [label="dCandidateHBias"];
-          s200 -> s293 [label="dCandidateHBias"];
-          s231 -> s293 [label="dCandidateHBias"];
-          s262 -> s293 [label="dCandidateHBias"];
-          s291 -> s294 [label="dCandidateH7"];
-          s286 -> s294 [label="dH7"];
-          s289 -> s295 [label="dCandidateX7"];
-          s16 -> s295 [label="dCandidateXWeight"];
-          s47 -> s295 [label="dCandidateXWeight"];
-          s78 -> s295 [label="dCandidateXWeight"];
-          s109 -> s295 [label="dCandidateXWeight"];
-          s140 -> s295 [label="dCandidateXWeight"];
-          s171 -> s295 [label="dCandidateXWeight"];
-          s202 -> s295 [label="dCandidateXWeight"];
-          s233 -> s295 [label="dCandidateXWeight"];
-          s264 -> s295 [label="dCandidateXWeight"];
-          s289 -> s296 [label="dCandidateX7"];
-          s17 -> s296 [label="dCandidateXBias"];
-          s48 -> s296 [label="dCandidateXBias"];
-          s79 -> s296 [label="dCandidateXBias"];
-          s110 -> s296 [label="dCandidateXBias"];
-          s141 -> s296 [label="dCandidateXBias"];
-          s172 -> s296 [label="dCandidateXBias"];
-          s203 -> s296 [label="dCandidateXBias"];
-          s234 -> s296 [label="dCandidateXBias"];
-          s265 -> s296 [label="dCandidateXBias"];
-          s289 -> s297 [label="dCandidateX7"];
-          s290 -> s298 [label="dMultiply130"];
-          s298 -> s299 [label="dAdd126"];
-          s298 -> s300 [label="dAdd126"];
-          s300 -> s301 [label="dResetH7"];
-          s22 -> s301 [label="dResetHWeight"];
-          s53 -> s301 [label="dResetHWeight"];
-          s84 -> s301 [label="dResetHWeight"];
-          s115 -> s301 [label="dResetHWeight"];
-          s146 -> s301 [label="dResetHWeight"];
-          s177 -> s301 [label="dResetHWeight"];
-          s208 -> s301 [label="dResetHWeight"];
-          s239 -> s301 [label="dResetHWeight"];
-          s270 -> s301 [label="dResetHWeight"];
-          s300 -> s302 [label="dResetH7"];
-          s286 -> s302 [label="dH7"];
-          s294 -> s302 [label="dH7"];
-          s299 -> s303 [label="dResetX7"];
-          s24 -> s303 [label="dResetXWeight"];
-          s55 -> s303 [label="dResetXWeight"];
-          s86 -> s303 [label="dResetXWeight"];
-          s117 -> s303 [label="dResetXWeight"];
-          s148 -> s303 [label="dResetXWeight"];
-          s179 -> s303 [label="dResetXWeight"];
-          s210 -> s303 [label="dResetXWeight"];
-          s241 -> s303 [label="dResetXWeight"];
-          s272 -> s303 [label="dResetXWeight"];
-          s299 -> s304 [label="dResetX7"];
-          s25 -> s304 [label="dResetXBias"];
-          s56 -> s304 [label="dResetXBias"];
-          s87 -> s304 [label="dResetXBias"];
-          s118 -> s304 [label="dResetXBias"];
-          s149 -> s304 [label="dResetXBias"];
-          s180 -> s304 [label="dResetXBias"];
-          s211 -> s304 [label="dResetXBias"];
-          s242 -> s304 [label="dResetXBias"];
-          s273 -> s304 [label="dResetXBias"];
-          s299 -> s305 [label="dResetX7"];
-          s297 -> s305 [label="dX7"];
-          s285 -> s306 [label="dZ7"];
-          s287 -> s306 [label="dZ7"];
-          s306 -> s307 [label="dAdd122"];
-          s306 -> s308 [label="dAdd122"];
-          s308 -> s309 [label="dUpdateH7"];
-          s30 -> s309 [label="dUpdateHWeight"];
-          s61 -> s309 [label="dUpdateHWeight"];
-          s92 -> s309 [label="dUpdateHWeight"];
-          s123 -> s309 [label="dUpdateHWeight"];
-          s154 -> s309 [label="dUpdateHWeight"];
-          s185 -> s309 [label="dUpdateHWeight"];
-          s216 -> s309 [label="dUpdateHWeight"];
-          s247 -> s309 [label="dUpdateHWeight"];
-          s278 -> s309 [label="dUpdateHWeight"];
-          s308 -> s310 [label="dUpdateH7"];
-          s286 -> s310 [label="dH7"];
-          s294 -> s310 [label="dH7"];
-          s302 -> s310 [label="dH7"];
-          s307 -> s311 [label="dUpdateX7"];
-          s32 -> s311 [label="dUpdateXWeight"];
-          s63 -> s311 [label="dUpdateXWeight"];
-          s94 -> s311 [label="dUpdateXWeight"];
-          s125 -> s311 [label="dUpdateXWeight"];
-          s156 -> s311 [label="dUpdateXWeight"];
-          s187 -> s311 [label="dUpdateXWeight"];
-          s218 -> s311 [label="dUpdateXWeight"];
-          s249 -> s311 [label="dUpdateXWeight"];
-          s280 -> s311 [label="dUpdateXWeight"];
-          s307 -> s312 [label="dUpdateX7"];
-          s33 -> s312 [label="dUpdateXBias"];
-          s64 -> s312 [label="dUpdateXBias"];
-          s95 -> s312 [label="dUpdateXBias"];
-          s126 -> s312 [label="dUpdateXBias"];
-          s157 -> s312 [label="dUpdateXBias"];
-          s188 -> s312 [label="dUpdateXBias"];
-          s219 -> s312 [label="dUpdateXBias"];
-          s250 -> s312 [label="dUpdateXBias"];
-          s281 -> s312 [label="dUpdateXBias"];
-          s307 -> s313 [label="dUpdateX7"];
-          s297 -> s313 [label="dX7"];
-          s305 -> s313 [label="dX7"];
-          s286 -> s314 [label="dH7"];
-          s294 -> s314 [label="dH7"];
-          s302 -> s314 [label="dH7"];
-          s310 -> s314 [label="dH7"];
-          s286 -> s315 [label="dH7"];
-          s294 -> s315 [label="dH7"];
-          s302 -> s315 [label="dH7"];
-          s310 -> s315 [label="dH7"];
-          s315 -> s316 [label="dMultiply118"];
-          s315 -> s317 [label="dMultiply118"];
-          s314 -> s318 [label="dMultiply117"];
-          s316 -> s318 [label="dZ6"];
-          s314 -> s319 [label="dMultiply117"];
-          s319 -> s320 [label="dAdd114"];
-          s319 -> s321 [label="dAdd114"];
-          s321 -> s322 [label="dMultiply113"];
-          s322 -> s323 [label="dCandidateH6"];
-          s13 -> s323 [label="dCandidateHWeight"];
-          s44 -> s323 [label="dCandidateHWeight"];
-          s75 -> s323 [label="dCandidateHWeight"];
-          s106 -> s323 [label="dCandidateHWeight"];
-          s137 -> s323 [label="dCandidateHWeight"];
-          s168 -> s323 [label="dCandidateHWeight"];
-          s199 -> s323 [label="dCandidateHWeight"];
-          s230 -> s323 [label="dCandidateHWeight"];
-          s261 -> s323 [label="dCandidateHWeight"];
-          s292 -> s323 [label="dCandidateHWeight"];
-          s322 -> s324 [label="dCandidateH6"];
-          s14 -> s324 [label="dCandidateHBias"];
-          s45 -> s324 [label="dCandidateHBias"];
-          s76 -> s324 [label="dCandidateHBias"];
-          s107 -> s324 [label="dCandidateHBias"];
-          s138 -> s324 [label="dCandidateHBias"];
-          s169 -> s324 [label="dCandidateHBias"];
-          s200 -> s324 [label="dCandidateHBias"];
-          s231 -> s324 [label="dCandidateHBias"];
-          s262 -> s324 [label="dCandidateHBias"];
-          s293 -> s324 [label="dCandidateHBias"];
-          s322 -> s325 [label="dCandidateH6"];
-          s317 -> s325 [label="dH6"];
-          s320 -> s326 [label="dCandidateX6"];
-          s16 -> s326 [label="dCandidateXWeight"];
-          s47 -> s326 [label="dCandidateXWeight"];
-          s78 -> s326 [label="dCandidateXWeight"];
-          s109 -> s326 [label="dCandidateXWeight"];
-          s140 -> s326 [label="dCandidateXWeight"];
-          s171 -> s326 [label="dCandidateXWeight"];
-          s202 -> s326 [label="dCandidateXWeight"];
-          s233 -> s326 [label="dCandidateXWeight"];
-          s264 -> s326 [label="dCandidateXWeight"];
-          s295 -> s326 [label="dCandidateXWeight"];
-          s320 -> s327 [label="dCandidateX6"];
-          s17 -> s327 [label="dCandidateXBias"];
-          s48 -> s327 [label="dCandidateXBias"];
-          s79 -> s327 [label="dCandidateXBias"];
-          s110 -> s327 [label="dCandidateXBias"];
-          s141 -> s327 [label="dCandidateXBias"];
-          s172 -> s327 [label="dCandidateXBias"];
-          s203 -> s327 [label="dCandidateXBias"];
-          s234 -> s327 [label="dCandidateXBias"];
-          s265 -> s327 [label="dCandidateXBias"];
-          s296 -> s327 [label="dCandidateXBias"];
-          s320 -> s328 [label="dCandidateX6"];
-          s321 -> s329 [label="dMultiply113"];
-          s329 -> s330 [label="dAdd109"];
-          s329 -> s331 [label="dAdd109"];
-          s331 -> s332 [label="dResetH6"];
-          s22 -> s332 [label="dResetHWeight"];
-          s53 -> s332 [label="dResetHWeight"];
-          s84 -> s332 [label="dResetHWeight"];
-          s115 -> s332 [label="dResetHWeight"];
-          s146 -> s332 [label="dResetHWeight"];
-          s177 -> s332 [label="dResetHWeight"];
-          s208 -> s332 [label="dResetHWeight"];
-          s239 -> s332 [label="dResetHWeight"];
-          s270 -> s332 [label="dResetHWeight"];
-          s301 -> s332 [label="dResetHWeight"];
-          s331 -> s333 [label="dResetH6"];
-          s317 -> s333 [label="dH6"];
-          s325 -> s333 [label="dH6"];
-          s330 -> s334 [label="dResetX6"];
-          s24 -> s334 [label="dResetXWeight"];
-          s55 -> s334 [label="dResetXWeight"];
-          s86 -> s334 [label="dResetXWeight"];
-          s117 -> s334 [label="dResetXWeight"];
-          s148 -> s334 [label="dResetXWeight"];
-          s179 -> s334 [label="dResetXWeight"];
-          s210 -> s334 [label="dResetXWeight"];
-          s241 -> s334 [label="dResetXWeight"];
-          s272 -> s334 [label="dResetXWeight"];
-          s303 -> s334 [label="dResetXWeight"];
-          s330 -> s335 [label="dResetX6"];
-          s25 -> s335 [label="dResetXBias"];
-          s56 -> s335 [label="dResetXBias"];
-          s87 -> s335 [label="dResetXBias"];
-          s118 -> s335 [label="dResetXBias"];
-          s149 -> s335 [label="dResetXBias"];
-          s180 -> s335 [label="dResetXBias"];
-          s211 -> s335 [label="dResetXBias"];
-          s242 -> s335 [label="dResetXBias"];
-          s273 -> s335 [label="dResetXBias"];
-          s304 -> s335 [label="dResetXBias"];
-          s330 -> s336 [label="dResetX6"];
-          s328 -> s336 [label="dX6"];
-          s316 -> s337 [label="dZ6"];
-          s318 -> s337 [label="dZ6"];
-          s337 -> s338 [label="dAdd105"];
-          s337 -> s339 [label="dAdd105"];
-          s339 -> s340 [label="dUpdateH6"];
-          s30 -> s340 [label="dUpdateHWeight"];
-          s61 -> s340 [label="dUpdateHWeight"];
-          s92 -> s340 [label="dUpdateHWeight"];
-          s123 -> s340 [label="dUpdateHWeight"];
-          s154 -> s340 [label="dUpdateHWeight"];
-          s185 -> s340 [label="dUpdateHWeight"];
-          s216 -> s340 [label="dUpdateHWeight"];
-          s247 -> s340 [label="dUpdateHWeight"];
-          s278 -> s340 [label="dUpdateHWeight"];
-          s309 -> s340 [label="dUpdateHWeight"];
-          s339 -> s341 [label="dUpdateH6"];
-          s317 -> s341 [label="dH6"];
-          s325 -> s341 [label="dH6"];
-          s333 -> s341 [label="dH6"];
-          s338 -> s342 [label="dUpdateX6"];
-          s32 -> s342 [label="dUpdateXWeight"];
-          s63 -> s342 [label="dUpdateXWeight"];
-          s94 -> s342 [label="dUpdateXWeight"];
-          s125 -> s342 [label="dUpdateXWeight"];
-          s156 -> s342 [label="dUpdateXWeight"];
-          s187 -> s342 [label="dUpdateXWeight"];
-          s218 -> s342 [label="dUpdateXWeight"];
-          s249 -> s342 [label="dUpdateXWeight"];
-          s280 -> s342 [label="dUpdateXWeight"];
-          s311 -> s342 [label="dUpdateXWeight"];
-          s338 -> s343 [label="dUpdateX6"];
-          s33 -> s343 [label="dUpdateXBias"];
-          s64 -> s343 [label="dUpdateXBias"];
-          s95 -> s343 [label="dUpdateXBias"];
-          s126 -> s343 [label="dUpdateXBias"];
-          s157 -> s343 [label="dUpdateXBias"];
-          s188 -> s343 [label="dUpdateXBias"];
-          s219 -> s343 [label="dUpdateXBias"];
-          s250 -> s343 [label="dUpdateXBias"];
-          s281 -> s343 [label="dUpdateXBias"];
-          s312 -> s343 [label="dUpdateXBias"];
-          s338 -> s344 [label="dUpdateX6"];
-          s328 -> s344 [label="dX6"];
-          s336 -> s344 [label="dX6"];
-          s317 -> s345 [label="dH6"];
-          s325 -> s345 [label="dH6"];
-          s333 -> s345 [label="dH6"];
-          s341 -> s345 [label="dH6"];
-          s317 -> s346 [label="dH6"];
-          s325 -> s346 [label="dH6"];
-          s333 -> s346 [label="dH6"];
-          s341 -> s346 [label="dH6"];
-          s346 -> s347 [label="dMultiply101"];
-          s346 -> s348 [label="dMultiply101"];
-          s345 -> s349 [label="dMultiply100"];
-          s347 -> s349 [label="dZ5"];
-          s345 -> s350 [label="dMultiply100"];
-          s350 -> s351 [label="dAdd97"];
-          s350 -> s352 [label="dAdd97"];
-          s352 -> s353 [label="dMultiply96"];
-          s353 -> s354 [label="dCandidateH5"];
-          s13 -> s354 [label="dCandidateHWeight"];
-          s44 -> s354 [label="dCandidateHWeight"];
-          s75 -> s354 [label="dCandidateHWeight"];
-          s106 -> s354 [label="dCandidateHWeight"];
-          s137 -> s354 [label="dCandidateHWeight"];
-          s168 -> s354 [label="dCandidateHWeight"];
-          s199 -> s354 [label="dCandidateHWeight"];
-          s230 -> s354 [label="dCandidateHWeight"];
-          s261 -> s354 [label="dCandidateHWeight"];
-          s292 -> s354 [label="dCandidateHWeight"];
-          s323 -> s354 [label="dCandidateHWeight"];
-          s353 -> s355 [label="dCandidateH5"];
-          s14 -> s355 [label="dCandidateHBias"];
-          s45 -> s355 [label="dCandidateHBias"];
-          s76 -> s355 [label="dCandidateHBias"];
-          s107 -> s355 [label="dCandidateHBias"];
-          s138 -> s355 [label="dCandidateHBias"];
-          s169 -> s355 [label="dCandidateHBias"];
-          s200 -> s355 [label="dCandidateHBias"];
-          s231 -> s355 [label="dCandidateHBias"];
-          s262 -> s355 [label="dCandidateHBias"];
-          s293 -> s355 [label="dCandidateHBias"];
-          s324 -> s355 [label="dCandidateHBias"];
-          s353 -> s356 [label="dCandidateH5"];
-          s348 -> s356 [label="dH5"];
-          s351 -> s357 [label="dCandidateX5"];
-          s16 -> s357 [label="dCandidateXWeight"];
-          s47 -> s357 [label="dCandidateXWeight"];
-          s78 -> s357 [label="dCandidateXWeight"];
-          s109 -> s357 [label="dCandidateXWeight"];
-          s140 -> s357 [label="dCandidateXWeight"];
-          s171 -> s357 [label="dCandidateXWeight"];
-          s202 -> s357 [label="dCandidateXWeight"];
-          s233 -> s357 [label="dCandidateXWeight"];
-          s264 -> s357 [label="dCandidateXWeight"];
-          s295 -> s357 [label="dCandidateXWeight"];
-          s326 -> s357 [label="dCandidateXWeight"];
-          s351 -> s358 [label="dCandidateX5"];
-          s17 -> s358 [label="dCandidateXBias"];
-          s48 -> s358 [label="dCandidateXBias"];
-          s79 -> s358 [label="dCandidateXBias"];
-          s110 -> s358 [label="dCandidateXBias"];
-          s141 -> s358 [label="dCandidateXBias"];
-          s172 -> s358 [label="dCandidateXBias"];
-          s203 -> s358 [label="dCandidateXBias"];
-          s234 -> s358 [label="dCandidateXBias"];
-          s265 -> s358 [label="dCandidateXBias"];
-          s296 -> s358 [label="dCandidateXBias"];
-          s327 -> s358 [label="dCandidateXBias"];
-          s351 -> s359 [label="dCandidateX5"];
-          s352 -> s360 [label="dMultiply96"];
-          s360 -> s361 [label="dAdd92"];
-          s360 -> s362 [label="dAdd92"];
-          s362 -> s363 [label="dResetH5"];
-          s22 -> s363 [label="dResetHWeight"];
-          s53 -> s363 [label="dResetHWeight"];
-          s84 -> s363 [label="dResetHWeight"];
-          s115 -> s363 [label="dResetHWeight"];
-          s146 -> s363 [label="dResetHWeight"];
-          s177 -> s363 [label="dResetHWeight"];
-          s208 -> s363 [label="dResetHWeight"];
-          s239 -> s363 [label="dResetHWeight"];
-          s270 -> s363 [label="dResetHWeight"];
-          s301 -> s363 [label="dResetHWeight"];
-          s332 -> s363 [label="dResetHWeight"];
-          s362 -> s364 [label="dResetH5"];
-          s348 -> s364 [label="dH5"];
-          s356 -> s364 [label="dH5"];
-          s361 -> s365 [label="dResetX5"];
-          s24 -> s365 [label="dResetXWeight"];
-          s55 -> s365 [label="dResetXWeight"];
-          s86 -> s365 [label="dResetXWeight"];
-          s117 -> s365 [label="dResetXWeight"];
-          s148 -> s365 [label="dResetXWeight"];
-          s179 -> s365 [label="dResetXWeight"];
-          s210 -> s365 [label="dResetXWeight"];
-          s241 -> s365 [label="dResetXWeight"];
-          s272 -> s365 [label="dResetXWeight"];
-          s303 -> s365 [label="dResetXWeight"];
-          s334 -> s365 [label="dResetXWeight"];
-          s361 -> s366 [label="dResetX5"];
-          s25 -> s366 [label="dResetXBias"];
-          s56 -> s366 [label="dResetXBias"];
-          s87 -> s366 [label="dResetXBias"];
-          s118 -> s366 [label="dResetXBias"];
-          s149 -> s366 [label="dResetXBias"];
-          s180 -> s366 [label="dResetXBias"];
-          s211 -> s366 [label="dResetXBias"];
-          s242 -> s366 [label="dResetXBias"];
-          s273 -> s366 [label="dResetXBias"];
-          s304 -> s366 [label="dResetXBias"];
-          s335 -> s366 [label="dResetXBias"];
-          s361 -> s367 [label="dResetX5"];
-          s359 -> s367 [label="dX5"];
-          s347 -> s368 [label="dZ5"];
-          s349 -> s368 [label="dZ5"];
-          s368 -> s369 [label="dAdd88"];
-          s368 -> s370 [label="dAdd88"];
-          s370 -> s371 [label="dUpdateH5"];
-          s30 -> s371 [label="dUpdateHWeight"];
-          s61 -> s371 [label="dUpdateHWeight"];
-          s92 -> s371 [label="dUpdateHWeight"];
-          s123 -> s371 [label="dUpdateHWeight"];
-          s154 -> s371 [label="dUpdateHWeight"];
-          s185 -> s371 [label="dUpdateHWeight"];
-          s216 -> s371 [label="dUpdateHWeight"];
-          s247 -> s371 [label="dUpdateHWeight"];
-          s278 -> s371 [label="dUpdateHWeight"];
-          s309 -> s371 [label="dUpdateHWeight"];
-          s340 -> s371 [label="dUpdateHWeight"];
-          s370 -> s372 [label="dUpdateH5"];
-          s348 -> s372 [label="dH5"];
-          s356 -> s372 [label="dH5"];
-          s364 -> s372 [label="dH5"];
-          s369 -> s373 [label="dUpdateX5"];
-          s32 -> s373 [label="dUpdateXWeight"];
-          s63 -> s373 [label="dUpdateXWeight"];
-          s94 -> s373 [label="dUpdateXWeight"];
-          s125 -> s373 [label="dUpdateXWeight"];
-          s156 -> s373 [label="dUpdateXWeight"];
-          s187 -> s373 [label="dUpdateXWeight"];
-          s218 -> s373 [label="dUpdateXWeight"];
-          s249 -> s373 [label="dUpdateXWeight"];
-          s280 -> s373 [label="dUpdateXWeight"];
-          s311 -> s373 [label="dUpdateXWeight"];
-          s342 -> s373 [label="dUpdateXWeight"];
-          s369 -> s374 [label="dUpdateX5"];
-          s33 -> s374 [label="dUpdateXBias"];
-          s64 -> s374 [label="dUpdateXBias"];
-          s95 -> s374 [label="dUpdateXBias"];
-          s126 -> s374 [label="dUpdateXBias"];
-          s157 -> s374 [label="dUpdateXBias"];
-          s188 -> s374 [label="dUpdateXBias"];
-          s219 -> s374 [label="dUpdateXBias"];
-          s250 -> s374 [label="dUpdateXBias"];
-          s281 -> s374 [label="dUpdateXBias"];
-          s312 -> s374 [label="dUpdateXBias"];
-          s343 -> s374 [label="dUpdateXBias"];
-          s369 -> s375 [label="dUpdateX5"];
-          s359 -> s375 [label="dX5"];
-          s367 -> s375 [label="dX5"];
-          s348 -> s376 [label="dH5"];
-          s356 -> s376 [label="dH5"];
-          s364 -> s376 [label="dH5"];
-          s372 -> s376 [label="dH5"];
-          s348 -> s377 [label="dH5"];
-          s356 -> s377 [label="dH5"];
-          s364 -> s377 [label="dH5"];
-          s372 -> s377 [label="dH5"];
-          s377 -> s378 [label="dMultiply84"];
-          s377 -> s379 [label="dMultiply84"];
-          s376 -> s380 [label="dMultiply83"];
-          s378 -> s380 [label="dZ4"];
-          s376 -> s381 [label="dMultiply83"];
-          s381 -> s382 [label="dAdd80"];
-          s381 -> s383 [label="dAdd80"];
-          s383 -> s384 [label="dMultiply79"];
-          s384 -> s385 [label="dCandidateH4"];
-          s13 -> s385 [label="dCandidateHWeight"];
-          s44 -> s385 [label="dCandidateHWeight"];
-          s75 -> s385 [label="dCandidateHWeight"];
-          s106 -> s385 [label="dCandidateHWeight"];
-          s137 -> s385 [label="dCandidateHWeight"];
-          s168 -> s385 [label="dCandidateHWeight"];
-          s199 -> s385 [label="dCandidateHWeight"];
-          s230 -> s385 [label="dCandidateHWeight"];
-          s261 -> s385 [label="dCandidateHWeight"];
-          s292 -> s385 [label="dCandidateHWeight"];
-          s323 -> s385 [label="dCandidateHWeight"];
-          s354 -> s385 [label="dCandidateHWeight"];
-          s384 -> s386 [label="dCandidateH4"];
-          s14 -> s386 [label="dCandidateHBias"];
-          s45 -> s386 [label="dCandidateHBias"];
-          s76 -> s386 [label="dCandidateHBias"];
-          s107 -> s386 [label="dCandidateHBias"];
-          s138 -> s386 [label="dCandidateHBias"];
-          s169 -> s386 [label="dCandidateHBias"];
-          s200 -> s386 [label="dCandidateHBias"];
-          s231 -> s386 [label="dCandidateHBias"];
-          s262 -> s386 [label="dCandidateHBias"];
-          s293 -> s386 [label="dCandidateHBias"];
-          s324 -> s386 [label="dCandidateHBias"];
-          s355 -> s386 [label="dCandidateHBias"];
-          s384 -> s387 [label="dCandidateH4"];
-          s379 -> s387 [label="dH4"];
-          s382 -> s388 [label="dCandidateX4"];
-          s16 -> s388 [label="dCandidateXWeight"];
-          s47 -> s388 [label="dCandidateXWeight"];
-          s78 -> s388 [label="dCandidateXWeight"];
-          s109 -> s388 [label="dCandidateXWeight"];
-          s140 -> s388 [label="dCandidateXWeight"];
-          s171 -> s388 [label="dCandidateXWeight"];
-          s202 -> s388 [label="dCandidateXWeight"];
-          s233 -> s388 [label="dCandidateXWeight"];
-          s264 -> s388 [label="dCandidateXWeight"];
-          s295 -> s388 [label="dCandidateXWeight"];
-          s326 -> s388 [label="dCandidateXWeight"];
-          s357 -> s388 [label="dCandidateXWeight"];
-          s382 -> s389 [label="dCandidateX4"];
-          s17 -> s389 [label="dCandidateXBias"];
-          s48 -> s389 [label="dCandidateXBias"];
-          s79 -> s389 [label="dCandidateXBias"];
-          s110 -> s389 [label="dCandidateXBias"];
-          s141 -> s389 [label="dCandidateXBias"];
-          s172 -> s389 [label="dCandidateXBias"];
-          s203 -> s389 [label="dCandidateXBias"];
-          s234 -> s389 [label="dCandidateXBias"];
-          s265 -> s389 [label="dCandidateXBias"];
-          s296 -> s389 [label="dCandidateXBias"];
-          s327 -> s389 [label="dCandidateXBias"];
-          s358 -> s389 [label="dCandidateXBias"];
-          s382 -> s390 [label="dCandidateX4"];
-          s383 -> s391 [label="dMultiply79"];
-          s391 -> s392 [label="dAdd75"];
-          s391 -> s393 [label="dAdd75"];
-          s393 -> s394 [label="dResetH4"];
-          s22 -> s394 [label="dResetHWeight"];
-          s53 -> s394 [label="dResetHWeight"];
-          s84 -> s394 [label="dResetHWeight"];
-          s115 -> s394 [label="dResetHWeight"];
-          s146 -> s394 [label="dResetHWeight"];
-          s177 -> s394 [label="dResetHWeight"];
-          s208 -> s394 [label="dResetHWeight"];
-          s239 -> s394 [label="dResetHWeight"];
-          s270 -> s394 [label="dResetHWeight"];
-          s301 -> s394 [label="dResetHWeight"];
-          s332 -> s394 [label="dResetHWeight"];
-          s363 -> s394 [label="dResetHWeight"];
-          s393 -> s395 [label="dResetH4"];
-          s379 -> s395 [label="dH4"];
-          s387 -> s395 [label="dH4"];
-          s392 -> s396 [label="dResetX4"];
-          s24 -> s396 [label="dResetXWeight"];
-          s55 -> s396 [label="dResetXWeight"];
-          s86 -> s396 [label="dResetXWeight"];
-          s117 -> s396 [label="dResetXWeight"];
-          s148 -> s396 [label="dResetXWeight"];
-          s179 -> s396 [label="dResetXWeight"];
-          s210 -> s396 [label="dResetXWeight"];
-          s241 -> s396 [label="dResetXWeight"];
-          s272 -> s396 [label="dResetXWeight"];
-          s303 -> s396 [label="dResetXWeight"];
-          s334 -> s396 [label="dResetXWeight"];
-          s365 -> s396 [label="dResetXWeight"];
-          s392 -> s397 [label="dResetX4"];
-          s25 -> s397 [label="dResetXBias"];
-          s56 -> s397 [label="dResetXBias"];
-          s87 -> s397 [label="dResetXBias"];
-          s118 -> s397 [label="dResetXBias"];
-          s149 -> s397 [label="dResetXBias"];
-          s180 -> s397 [label="dResetXBias"];
-          s211 -> s397 [label="dResetXBias"];
-          s242 -> s397 [label="dResetXBias"];
-          s273 -> s397 [label="dResetXBias"];
-          s304 -> s397 [label="dResetXBias"];
-          s335 -> s397 [label="dResetXBias"];
-          s366 -> s397 [label="dResetXBias"];
-          s392 -> s398 [label="dResetX4"];
-          s390 -> s398 [label="dX4"];
-          s378 -> s399 [label="dZ4"];
-          s380 -> s399 [label="dZ4"];
-          s399 -> s400 [label="dAdd71"];
-          s399 -> s401 [label="dAdd71"];
-          s401 -> s402 [label="dUpdateH4"];
-          s30 -> s402 [label="dUpdateHWeight"];
-          s61 -> s402 [label="dUpdateHWeight"];
-          s92 -> s402 [label="dUpdateHWeight"];
-          s123 -> s402 [label="dUpdateHWeight"];
-          s154 -> s402 [label="dUpdateHWeight"];
-          s185 -> s402 [label="dUpdateHWeight"];
-          s216 -> s402 [label="dUpdateHWeight"];
-          s247 -> s402 [label="dUpdateHWeight"];
-          s278 -> s402 [label="dUpdateHWeight"];
-          s309 -> s402 [label="dUpdateHWeight"];
-          s340 -> s402 [label="dUpdateHWeight"];
-          s371 -> s402 [label="dUpdateHWeight"];
-          s401 -> s403 [label="dUpdateH4"];
-          s379 -> s403 [label="dH4"];
-          s387 -> s403 [label="dH4"];
-          s395 -> s403 [label="dH4"];
-          s400 -> s404 [label="dUpdateX4"];
-          s32 -> s404 [label="dUpdateXWeight"];
-          s63 -> s404 [label="dUpdateXWeight"];
-          s94 -> s404 [label="dUpdateXWeight"];
-          s125 -> s404 [label="dUpdateXWeight"];
-          s156 -> s404 [label="dUpdateXWeight"];
-          s187 -> s404 [label="dUpdateXWeight"];
-          s218 -> s404 [label="dUpdateXWeight"];
-          s249 -> s404 [label="dUpdateXWeight"];
-          s280 -> s404 [label="dUpdateXWeight"];
-          s311 -> s404 [label="dUpdateXWeight"];
-          s342 -> s404 [label="dUpdateXWeight"];
-          s373 -> s404 [label="dUpdateXWeight"];
-          s400 -> s405 [label="dUpdateX4"];
-          s33 -> s405 [label="dUpdateXBias"];
-          s64 -> s405 [label="dUpdateXBias"];
-          s95 -> s405 [label="dUpdateXBias"];
-          s126 -> s405 [label="dUpdateXBias"];
-          s157 -> s405 [label="dUpdateXBias"];
-          s188 -> s405 [label="dUpdateXBias"];
-          s219 -> s405 [label="dUpdateXBias"];
-          s250 -> s405 [label="dUpdateXBias"];
-          s281 -> s405 [label="dUpdateXBias"];
-          s312 -> s405 [label="dUpdateXBias"];
-          s343 -> s405 [label="dUpdateXBias"];
-          s374 -> s405 [label="dUpdateXBias"];
-          s400 -> s406 [label="dUpdateX4"];
-          s390 -> s406 [label="dX4"];
-          s398 -> s406 [label="dX4"];
-          s379 -> s407 [label="dH4"];
-          s387 -> s407 [label="dH4"];
-          s395 -> s407 [label="dH4"];
-          s403 -> s407 [label="dH4"];
-          s379 -> s408 [label="dH4"];
-          s387 -> s408 [label="dH4"];
-          s395 -> s408 [label="dH4"];
-          s403 -> s408 [label="dH4"];
-          s408 -> s409 [label="dMultiply67"];
-          s408 -> s410 [label="dMultiply67"];
-          s407 -> s411 [label="dMultiply66"];
-          s409 -> s411 [label="dZ3"];
-          s407 -> s412 [label="dMultiply66"];
-          s412 -> s413 [label="dAdd63"];
-          s412 -> s414 [label="dAdd63"];
-          s414 -> s415 [label="dMultiply62"];
-          s415 -> s416 [label="dCandidateH3"];
-          s13 -> s416 [label="dCandidateHWeight"];
-          s44 -> s416 [label="dCandidateHWeight"];
-          s75 -> s416 [label="dCandidateHWeight"];
-          s106 -> s416 [label="dCandidateHWeight"];
-          s137 -> s416 [label="dCandidateHWeight"];
-          s168 -> s416 [label="dCandidateHWeight"];
-          s199 -> s416 [label="dCandidateHWeight"];
-          s230 -> s416 [label="dCandidateHWeight"];
-          s261 -> s416 [label="dCandidateHWeight"];
-          s292 -> s416 [label="dCandidateHWeight"];
-          s323 -> s416 [label="dCandidateHWeight"];
-          s354 -> s416 [label="dCandidateHWeight"];
-          s385 -> s416 [label="dCandidateHWeight"];
-          s415 -> s417 [label="dCandidateH3"];
-          s14 -> s417 [label="dCandidateHBias"];
-          s45 -> s417 [label="dCandidateHBias"];
-          s76 -> s417 [label="dCandidateHBias"];
-          s107 -> s417 [label="dCandidateHBias"];
-          s138 -> s417 [label="dCandidateHBias"];
-          s169 -> s417 [label="dCandidateHBias"];
-          s200 -> s417 [label="dCandidateHBias"];
-          s231 -> s417 [label="dCandidateHBias"];
-          s262 -> s417 [label="dCandidateHBias"];
-          s293 -> s417 [label="dCandidateHBias"];
-          s324 -> s417 [label="dCandidateHBias"];
-          s355 -> s417 [label="dCandidateHBias"];
-          s386 -> s417 [label="dCandidateHBias"];
-          s415 -> s418 [label="dCandidateH3"];
-          s410 -> s418 [label="dH3"];
-          s413 -> s419 [label="dCandidateX3"];
-          s16 -> s419 [label="dCandidateXWeight"];
-          s47 -> s419 [label="dCandidateXWeight"];
-          s78 -> s419 [label="dCandidateXWeight"];
-          s109 -> s419 [label="dCandidateXWeight"];
-          s140 -> s419 [label="dCandidateXWeight"];
-          s171 -> s419 [label="dCandidateXWeight"];
-          s202 -> s419 [label="dCandidateXWeight"];
-          s233 -> s419 [label="dCandidateXWeight"];
-          s264 -> s419 [label="dCandidateXWeight"];
-          s295 -> s419 [label="dCandidateXWeight"];
-          s326 -> s419 [label="dCandidateXWeight"];
-          s357 -> s419 [label="dCandidateXWeight"];
-          s388 -> s419 [label="dCandidateXWeight"];
-          s413 -> s420 [label="dCandidateX3"];
-          s17 -> s420 [label="dCandidateXBias"];
-          s48 -> s420 [label="dCandidateXBias"];
-          s79 -> s420 [label="dCandidateXBias"];
-          s110 -> s420 [label="dCandidateXBias"];
-          s141 -> s420 [label="dCandidateXBias"];
-          s172 -> s420 [label="dCandidateXBias"];
-          s203 -> s420 [label="dCandidateXBias"];
-          s234 -> s420 [label="dCandidateXBias"];
-          s265 -> s420 [label="dCandidateXBias"];
-          s296 -> s420 [label="dCandidateXBias"];
-          s327 -> s420 [label="dCandidateXBias"];
-          s358 -> s420 [label="dCandidateXBias"];
-          s389 -> s420 [label="dCandidateXBias"];
-          s413 -> s421 [label="dCandidateX3"];
-          s414 -> s422 [label="dMultiply62"];
-          s422 -> s423 [label="dAdd58"];
-          s422 -> s424 [label="dAdd58"];
-          s424 -> s425 [label="dResetH3"];
-          s22 -> s425 [label="dResetHWeight"];
-          s53 -> s425 [label="dResetHWeight"];
-          s84 -> s425 [label="dResetHWeight"];
-          s115 -> s425 [label="dResetHWeight"];
-          s146 -> s425 [label="dResetHWeight"];
-          s177 -> s425 [label="dResetHWeight"];
-          s208 -> s425 [label="dResetHWeight"];
-          s239 -> s425 [label="dResetHWeight"];
-          s270 -> s425 [label="dResetHWeight"];
-          s301 -> s425 [label="dResetHWeight"];
-          s332 -> s425 [label="dResetHWeight"];
-          s363 -> s425 [label="dResetHWeight"];
-          s394 -> s425 [label="dResetHWeight"];
-          s424 -> s426 [label="dResetH3"];
-          s410 -> s426 [label="dH3"];
-          s418 -> s426 [label="dH3"];
-          s423 -> s427 [label="dResetX3"];
-          s24 -> s427 [label="dResetXWeight"];
-          s55 -> s427 [label="dResetXWeight"];
-          s86 -> s427 [label="dResetXWeight"];
-          s117 -> s427 [label="dResetXWeight"];
-          s148 -> s427 [label="dResetXWeight"];
-          s179 -> s427 [label="dResetXWeight"];
-          s210 -> s427 [label="dResetXWeight"];
-          s241 -> s427 [label="dResetXWeight"];
-          s272 -> s427 [label="dResetXWeight"];
-          s303 -> s427 [label="dResetXWeight"];
-          s334 -> s427 [label="dResetXWeight"];
-          s365 -> s427 [label="dResetXWeight"];
-          s396 -> s427 [label="dResetXWeight"];
-          s423 -> s428 [label="dResetX3"];
-          s25 -> s428 [label="dResetXBias"];
-          s56 -> s428 [label="dResetXBias"];
-          s87 -> s428 [label="dResetXBias"];
-          s118 -> s428 [label="dResetXBias"];
-          s149 -> s428 [label="dResetXBias"];
-          s180 -> s428 [label="dResetXBias"];
-          s211 -> s428 [label="dResetXBias"];
-          s242 -> s428 [label="dResetXBias"];
-          s273 -> s428 [label="dResetXBias"];
-          s304 -> s428 [label="dResetXBias"];
-          s335 -> s428 [label="dResetXBias"];
-          s366 -> s428 [label="dResetXBias"];
-          s397 -> s428 [label="dResetXBias"];
-          s423 -> s429 [label="dResetX3"];
-          s421 -> s429 [label="dX3"];
-          s409 -> s430 [label="dZ3"];
-          s411 -> s430 [label="dZ3"];
-          s430 -> s431 [label="dAdd54"];
-          s430 -> s432 [label="dAdd54"];
-          s432 -> s433 [label="dUpdateH3"];
-          s30 -> s433 [label="dUpdateHWeight"];
-          s61 -> s433 [label="dUpdateHWeight"];
-          s92 -> s433 [label="dUpdateHWeight"];
-          s123 -> s433 [label="dUpdateHWeight"];
-          s154 -> s433 [label="dUpdateHWeight"];
-          s185 -> s433 [label="dUpdateHWeight"];
-          s216 -> s433 [label="dUpdateHWeight"];
-          s247 -> s433 [label="dUpdateHWeight"];
-          s278 -> s433 [label="dUpdateHWeight"];
-          s309 -> s433 [label="dUpdateHWeight"];
-          s340 -> s433 [label="dUpdateHWeight"];
-          s371 -> s433 [label="dUpdateHWeight"];
-          s402 -> s433 [label="dUpdateHWeight"];
-          s432 -> s434 [label="dUpdateH3"];
-          s410 -> s434 [label="dH3"];
-          s418 -> s434 [label="dH3"];
-          s426 -> s434 [label="dH3"];
-          s431 -> s435 [label="dUpdateX3"];
-          s32 -> s435 [label="dUpdateXWeight"];
-          s63 -> s435 [label="dUpdateXWeight"];
-          s94 -> s435 [label="dUpdateXWeight"];
-          s125 -> s435 [label="dUpdateXWeight"];
-          s156 -> s435 [label="dUpdateXWeight"];
-          s187 -> s435 [label="dUpdateXWeight"];
-          s218 -> s435 [label="dUpdateXWeight"];
-          s249 -> s435 [label="dUpdateXWeight"];
-          s280 -> s435 [label="dUpdateXWeight"];
-          s311 -> s435 [label="dUpdateXWeight"];
-          s342 -> s435 [label="dUpdateXWeight"];
-          s373 -> s435 [label="dUpdateXWeight"];
-          s404 -> s435 [label="dUpdateXWeight"];
-          s431 -> s436 [label="dUpdateX3"];
-          s33 -> s436 [label="dUpdateXBias"];
-          s64 -> s436 [label="dUpdateXBias"];
-          s95 -> s436 [label="dUpdateXBias"];
-          s126 -> s436 [label="dUpdateXBias"];
-          s157 -> s436 [label="dUpdateXBias"];
-          s188 -> s436 [label="dUpdateXBias"];
-          s219 -> s436 [label="dUpdateXBias"];
-          s250 -> s436 [label="dUpdateXBias"];
-          s281 -> s436 [label="dUpdateXBias"];
-          s312 -> s436 [label="dUpdateXBias"];
-          s343 -> s436 [label="dUpdateXBias"];
-          s374 -> s436 [label="dUpdateXBias"];
-          s405 -> s436 [label="dUpdateXBias"];
-          s431 -> s437 [label="dUpdateX3"];
-          s421 -> s437 [label="dX3"];
-          s429 -> s437 [label="dX3"];
-          s410 -> s438 [label="dH3"];
-          s418 -> s438 [label="dH3"];
-          s426 -> s438 [label="dH3"];
-          s434 -> s438 [label="dH3"];
-          s410 -> s439 [label="dH3"];
-          s418 -> s439 [label="dH3"];
-          s426 -> s439 [label="dH3"];
-          s434 -> s439 [label="dH3"];
-          s439 -> s440 [label="dMultiply50"];
-          s439 -> s441 [label="dMultiply50"];
-          s438 -> s442 [label="dMultiply49"];
-          s440 -> s442 [label="dZ2"];
-          s438 -> s443 [label="dMultiply49"];
-          s443 -> s444 [label="dAdd46"];
-          s443 -> s445 [label="dAdd46"];
-          s445 -> s446 [label="dMultiply45"];
-          s446 -> s447 [label="dCandidateH2"];
-          s13 -> s447 [label="dCandidateHWeight"];
-          s44 -> s447 [label="dCandidateHWeight"];
-          s75 -> s447 [label="dCandidateHWeight"];
-          s106 -> s447 [label="dCandidateHWeight"];
-          s137 -> s447 [label="dCandidateHWeight"];
-          s168 -> s447 [label="dCandidateHWeight"];
-          s199 -> s447 [label="dCandidateHWeight"];
-          s230 -> s447 [label="dCandidateHWeight"];
-          s261 -> s447 [label="dCandidateHWeight"];
-          s292 -> s447 [label="dCandidateHWeight"];
-          s323 -> s447 [label="dCandidateHWeight"];
-          s354 -> s447 [label="dCandidateHWeight"];
-          s385 -> s447 [label="dCandidateHWeight"];
-          s416 -> s447 [label="dCandidateHWeight"];
-          s446 -> s448 [label="dCandidateH2"];
-          s14 -> s448 [label="dCandidateHBias"];
-          s45 -> s448 [label="dCandidateHBias"];
-          s76 -> s448 [label="dCandidateHBias"];
-          s107 -> s448 [label="dCandidateHBias"];
-          s138 -> s448 [label="dCandidateHBias"];
-          s169 -> s448 [label="dCandidateHBias"];
-          s200 -> s448 [label="dCandidateHBias"];
-          s231 -> s448 [label="dCandidateHBias"];
-          s262 -> s448 [label="dCandidateHBias"];
-          s293 -> s448 [label="dCandidateHBias"];
-          s324 -> s448 [label="dCandidateHBias"];
-          s355 -> s448 [label="dCandidateHBias"];
-          s386 -> s448 [label="dCandidateHBias"];
-          s417 -> s448 [label="dCandidateHBias"];
-          s446 -> s449 [label="dCandidateH2"];
-          s441 -> s449 [label="dH2"];
-          s444 -> s450 [label="dCandidateX2"];
-          s16 -> s450 [label="dCandidateXWeight"];
-          s47 -> s450 [label="dCandidateXWeight"];
-          s78 -> s450 [label="dCandidateXWeight"];
-          s109 -> s450 [label="dCandidateXWeight"];
-          s140 -> s450 [label="dCandidateXWeight"];
-          s171 -> s450 [label="dCandidateXWeight"];
-          s202 -> s450 [label="dCandidateXWeight"];
-          s233 -> s450 [label="dCandidateXWeight"];
-          s264 -> s450 [label="dCandidateXWeight"];
-          s295 -> s450 [label="dCandidateXWeight"];
-          s326 -> s450 [label="dCandidateXWeight"];
-          s357 -> s450 [label="dCandidateXWeight"];
-          s388 -> s450 [label="dCandidateXWeight"];
-          s419 -> s450 [label="dCandidateXWeight"];
-          s444 -> s451 [label="dCandidateX2"];
-          s17 -> s451 [label="dCandidateXBias"];
-          s48 -> s451 [label="dCandidateXBias"];
-          s79 -> s451 [label="dCandidateXBias"];
-          s110 -> s451 [label="dCandidateXBias"];
-          s141 -> s451 [label="dCandidateXBias"];
-          s172 -> s451 [label="dCandidateXBias"];
-          s203 -> s451 [label="dCandidateXBias"];
-          s234 -> s451 [label="dCandidateXBias"];
-          s265 -> s451 [label="dCandidateXBias"];
-          s296 -> s451 [label="dCandidateXBias"];
-          s327 -> s451 [label="dCandidateXBias"];
-          s358 -> s451 [label="dCandidateXBias"];
-          s389 -> s451 [label="dCandidateXBias"];
-          s420 -> s451 [label="dCandidateXBias"];
-          s444 -> s452 [label="dCandidateX2"];
-          s445 -> s453 [label="dMultiply45"];
-          s453 -> s454 [label="dAdd41"];
-          s453 -> s455 [label="dAdd41"];
-          s455 -> s456 [label="dResetH2"];
-          s22 -> s456 [label="dResetHWeight"];
-          s53 -> s456 [label="dResetHWeight"];
-          s84 -> s456 [label="dResetHWeight"];
-          s115 -> s456 [label="dResetHWeight"];
-          s146 -> s456 [label="dResetHWeight"];
-          s177 -> s456 [label="dResetHWeight"];
-          s208 -> s456 [label="dResetHWeight"];
-          s239 -> s456 [label="dResetHWeight"];
-          s270 -> s456 [label="dResetHWeight"];
-          s301 -> s456 [label="dResetHWeight"];
-          s332 -> s456 [label="dResetHWeight"];
-          s363 -> s456 [label="dResetHWeight"];
-          s394 -> s456 [label="dResetHWeight"];
-          s425 -> s456 [label="dResetHWeight"];
-          s455 -> s457 [label="dResetH2"];
-          s441 -> s457 [label="dH2"];
-          s449 -> s457 [label="dH2"];
-          s454 -> s458 [label="dResetX2"];
-          s24 -> s458 [label="dResetXWeight"];
-          s55 -> s458 [label="dResetXWeight"];
-          s86 -> s458 [label="dResetXWeight"];
-          s117 -> s458 [label="dResetXWeight"];
-          s148 -> s458 [label="dResetXWeight"];
-          s179 -> s458 [label="dResetXWeight"];
-          s210 -> s458 [label="dResetXWeight"];
-          s241 -> s458 [label="dResetXWeight"];
-          s272 -> s458 [label="dResetXWeight"];
-          s303 -> s458 [label="dResetXWeight"];
-          s334 -> s458 [label="dResetXWeight"];
-          s365 -> s458 [label="dResetXWeight"];
-          s396 -> s458 [label="dResetXWeight"];
-          s427 -> s458 [label="dResetXWeight"];
-          s454 -> s459 [label="dResetX2"];
-          s25 -> s459 [label="dResetXBias"];
-          s56 -> s459 [label="dResetXBias"];
-          s87 -> s459 [label="dResetXBias"];
-          s118 -> s459 [label="dResetXBias"];
-          s149 -> s459 [label="dResetXBias"];
-          s180 -> s459 [label="dResetXBias"];
-          s211 -> s459 [label="dResetXBias"];
-          s242 -> s459 [label="dResetXBias"];
-          s273 -> s459 [label="dResetXBias"];
-          s304 -> s459 [label="dResetXBias"];
-          s335 -> s459 [label="dResetXBias"];
-          s366 -> s459 [label="dResetXBias"];
-          s397 -> s459 [label="dResetXBias"];
-          s428 -> s459 [label="dResetXBias"];
-          s454 -> s460 [label="dResetX2"];
-          s452 -> s460 [label="dX2"];
-          s440 -> s461 [label="dZ2"];
-          s442 -> s461 [label="dZ2"];
-          s461 -> s462 [label="dAdd37"];
-          s461 -> s463 [label="dAdd37"];
-          s463 -> s464 [label="dUpdateH2"];
-          s30 -> s464 [label="dUpdateHWeight"];
-          s61 -> s464 [label="dUpdateHWeight"];
-          s92 -> s464 [label="dUpdateHWeight"];
-          s123 -> s464 [label="dUpdateHWeight"];
-          s154 -> s464 [label="dUpdateHWeight"];
-          s185 -> s464 [label="dUpdateHWeight"];
-          s216 -> s464 [label="dUpdateHWeight"];
-          s247 -> s464 [label="dUpdateHWeight"];
-          s278 -> s464 [label="dUpdateHWeight"];
-          s309 -> s464 [label="dUpdateHWeight"];
-          s340 -> s464 [label="dUpdateHWeight"];
-          s371 -> s464 [label="dUpdateHWeight"];
-          s402 -> s464 [label="dUpdateHWeight"];
-          s433 -> s464 [label="dUpdateHWeight"];
-          s463 -> s465 [label="dUpdateH2"];
-          s441 -> s465 [label="dH2"];
-          s449 -> s465 [label="dH2"];
-          s457 -> s465 [label="dH2"];
-          s462 -> s466 [label="dUpdateX2"];
-          s32 -> s466 [label="dUpdateXWeight"];
-          s63 -> s466 [label="dUpdateXWeight"];
-          s94 -> s466 [label="dUpdateXWeight"];
-          s125 -> s466 [label="dUpdateXWeight"];
-          s156 -> s466 [label="dUpdateXWeight"];
-          s187 -> s466 [label="dUpdateXWeight"];
-          s218 -> s466 [label="dUpdateXWeight"];
-          s249 -> s466 [label="dUpdateXWeight"];
-          s280 -> s466 [label="dUpdateXWeight"];
-          s311 -> s466 [label="dUpdateXWeight"];
-          s342 -> s466 [label="dUpdateXWeight"];
-          s373 -> s466 [label="dUpdateXWeight"];
-          s404 -> s466 [label="dUpdateXWeight"];
-          s435 -> s466 [label="dUpdateXWeight"];
-          s462 -> s467 [label="dUpdateX2"];
-          s33 -> s467 [label="dUpdateXBias"];
-          s64 -> s467 [label="dUpdateXBias"];
-          s95 -> s467 [label="dUpdateXBias"];
-          s126 -> s467 [label="dUpdateXBias"];
-          s157 -> s467 [label="dUpdateXBias"];
-          s188 -> s467 [label="dUpdateXBias"];
-          s219 -> s467 [label="dUpdateXBias"];
-          s250 -> s467 [label="dUpdateXBias"];
-          s281 -> s467 [label="dUpdateXBias"];
-          s312 -> s467 [label="dUpdateXBias"];
-          s343 -> s467 [label="dUpdateXBias"];
-          s374 -> s467 [label="dUpdateXBias"];
-          s405 -> s467 [label="dUpdateXBias"];
-          s436 -> s467 [label="dUpdateXBias"];
-          s462 -> s468 [label="dUpdateX2"];
-          s452 -> s468 [label="dX2"];
-          s460 -> s468 [label="dX2"];
-          s441 -> s469 [label="dH2"];
-          s449 -> s469 [label="dH2"];
-          s457 -> s469 [label="dH2"];
-          s465 -> s469 [label="dH2"];
-          s441 -> s470 [label="dH2"];
-          s449 -> s470 [label="dH2"];
-          s457 -> s470 [label="dH2"];
-          s465 -> s470 [label="dH2"];
-          s469 -> s471 [label="dMultiply32"];
-          s470 -> s471 [label="dz"];
-          s469 -> s472 [label="dMultiply32"];
-          s472 -> s473 [label="dAdd29"];
-          s472 -> s474 [label="dAdd29"];
-          s474 -> s475 [label="dMultiply28"];
-          s475 -> s476 [label="dCandidateH"];
-          s13 -> s476 [label="dCandidateHWeight"];
-          s44 -> s476 [label="dCandidateHWeight"];
-          s75 -> s476 [label="dCandidateHWeight"];
-          s106 -> s476 [label="dCandidateHWeight"];
-          s137 -> s476 [label="dCandidateHWeight"];
-          s168 -> s476 [label="dCandidateHWeight"];
-          s199 -> s476 [label="dCandidateHWeight"];
-          s230 -> s476 [label="dCandidateHWeight"];
-          s261 -> s476 [label="dCandidateHWeight"];
-          s292 -> s476 [label="dCandidateHWeight"];
-          s323 -> s476 [label="dCandidateHWeight"];
-          s354 -> s476 [label="dCandidateHWeight"];
-          s385 -> s476 [label="dCandidateHWeight"];
-          s416 -> s476 [label="dCandidateHWeight"];
-          s447 -> s476 [label="dCandidateHWeight"];
-          s475 -> s477 [label="dCandidateH"];
-          s14 -> s477 [label="dCandidateHBias"];
-          s45 -> s477 [label="dCandidateHBias"];
-          s76 -> s477 [label="dCandidateHBias"];
-          s107 -> s477 [label="dCandidateHBias"];
-          s138 -> s477 [label="dCandidateHBias"];
-          s169 -> s477 [label="dCandidateHBias"];
-          s200 -> s477 [label="dCandidateHBias"];
-          s231 -> s477 [label="dCandidateHBias"];
-          s262 -> s477 [label="dCandidateHBias"];
-          s293 -> s477 [label="dCandidateHBias"];
-          s324 -> s477 [label="dCandidateHBias"];
-          s355 -> s477 [label="dCandidateHBias"];
-          s386 -> s477 [label="dCandidateHBias"];
-          s417 -> s477 [label="dCandidateHBias"];
-          s448 -> s477 [label="dCandidateHBias"];
-          s473 -> s478 [label="dCandidateX"];
-          s16 -> s478 [label="dCandidateXWeight"];
-          s47 -> s478 [label="dCandidateXWeight"];
-          s78 -> s478 [label="dCandidateXWeight"];
-          s109 -> s478 [label="dCandidateXWeight"];
-          s140 -> s478 [label="dCandidateXWeight"];
-          s171 -> s478 [label="dCandidateXWeight"];
-          s202 -> s478 [label="dCandidateXWeight"];
-          s233 -> s478 [label="dCandidateXWeight"];
-          s264 -> s478 [label="dCandidateXWeight"];
-          s295 -> s478 [label="dCandidateXWeight"];
-          s326 -> s478 [label="dCandidateXWeight"];
-          s357 -> s478 [label="dCandidateXWeight"];
-          s388 -> s478 [label="dCandidateXWeight"];
-          s419 -> s478 [label="dCandidateXWeight"];
-          s450 -> s478 [label="dCandidateXWeight"];
-          s473 -> s479 [label="dCandidateX"];
-          s17 -> s479 [label="dCandidateXBias"];
-          s48 -> s479 [label="dCandidateXBias"];
-          s79 -> s479 [label="dCandidateXBias"];
-          s110 -> s479 [label="dCandidateXBias"];
-          s141 -> s479 [label="dCandidateXBias"];
-          s172 -> s479 [label="dCandidateXBias"];
-          s203 -> s479 [label="dCandidateXBias"];
-          s234 -> s479 [label="dCandidateXBias"];
-          s265 -> s479 [label="dCandidateXBias"];
-          s296 -> s479 [label="dCandidateXBias"];
-          s327 -> s479 [label="dCandidateXBias"];
-          s358 -> s479 [label="dCandidateXBias"];
-          s389 -> s479 [label="dCandidateXBias"];
-          s420 -> s479 [label="dCandidateXBias"];
-          s451 -> s479 [label="dCandidateXBias"];
-          s473 -> s480 [label="dCandidateX"];
-          s474 -> s481 [label="dMultiply28"];
-          s481 -> s482 [label="dAdd24"];
-          s481 -> s483 [label="dAdd24"];
-          s483 -> s484 [label="dResetH"];
-          s22 -> s484 [label="dResetHWeight"];
-          s53 -> s484 [label="dResetHWeight"];
-          s84 -> s484 [label="dResetHWeight"];
-          s115 -> s484 [label="dResetHWeight"];
-          s146 -> s484 [label="dResetHWeight"];
-          s177 -> s484 [label="dResetHWeight"];
-          s208 -> s484 [label="dResetHWeight"];
-          s239 -> s484 [label="dResetHWeight"];
-          s270 -> s484 [label="dResetHWeight"];
-          s301 -> s484 [label="dResetHWeight"];
-          s332 -> s484 [label="dResetHWeight"];
-          s363 -> s484 [label="dResetHWeight"];
-          s394 -> s484 [label="dResetHWeight"];
-          s425 -> s484 [label="dResetHWeight"];
-          s456 -> s484 [label="dResetHWeight"];
-          s482 -> s485 [label="dResetX"];
-          s24 -> s485 [label="dResetXWeight"];
-          s55 -> s485 [label="dResetXWeight"];
-          s86 -> s485 [label="dResetXWeight"];
-          s117 -> s485 [label="dResetXWeight"];
-          s148 -> s485 [label="dResetXWeight"];
-          s179 -> s485 [label="dResetXWeight"];
-          s210 -> s485 [label="dResetXWeight"];
-          s241 -> s485 [label="dResetXWeight"];
-          s272 -> s485 [label="dResetXWeight"];
-          s303 -> s485 [label="dResetXWeight"];
-          s334 -> s485 [label="dResetXWeight"];
-          s365 -> s485 [label="dResetXWeight"];
-          s396 -> s485 [label="dResetXWeight"];
-          s427 -> s485 [label="dResetXWeight"];
-          s458 -> s485 [label="dResetXWeight"];
-          s482 -> s486 [label="dResetX"];
-          s25 -> s486 [label="dResetXBias"];
-          s56 -> s486 [label="dResetXBias"];
-          s87 -> s486 [label="dResetXBias"];
-          s118 -> s486 [label="dResetXBias"];
-          s149 -> s486 [label="dResetXBias"];
-          s180 -> s486 [label="dResetXBias"];
-          s211 -> s486 [label="dResetXBias"];
-          s242 -> s486 [label="dResetXBias"];
-          s273 -> s486 [label="dResetXBias"];
-          s304 -> s486 [label="dResetXBias"];
-          s335 -> s486 [label="dResetXBias"];
-          s366 -> s486 [label="dResetXBias"];
-          s397 -> s486 [label="dResetXBias"];
-          s428 -> s486 [label="dResetXBias"];
-          s459 -> s486 [label="dResetXBias"];
-          s482 -> s487 [label="dResetX"];
-          s480 -> s487 [label="dx"];
-          s470 -> s488 [label="dz"];
-          s471 -> s488 [label="dz"];
-          s488 -> s489 [label="dAdd20"];
-          s488 -> s490 [label="dAdd20"];
-          s490 -> s491 [label="dUpdateH"];
-          s30 -> s491 [label="dUpdateHWeight"];
-          s61 -> s491 [label="dUpdateHWeight"];
-          s92 -> s491 [label="dUpdateHWeight"];
-          s123 -> s491 [label="dUpdateHWeight"];
-          s154 -> s491 [label="dUpdateHWeight"];
-          s185 -> s491 [label="dUpdateHWeight"];
-          s216 -> s491 [label="dUpdateHWeight"];
-          s247 -> s491 [label="dUpdateHWeight"];
-          s278 -> s491 [label="dUpdateHWeight"];
-          s309 -> s491 [label="dUpdateHWeight"];
-          s340 -> s491 [label="dUpdateHWeight"];
-          s371 -> s491 [label="dUpdateHWeight"];
-          s402 -> s491 [label="dUpdateHWeight"];
-          s433 -> s491 [label="dUpdateHWeight"];
-          s464 -> s491 [label="dUpdateHWeight"];
-          s489 -> s492 [label="dUpdateX"];
-          s32 -> s492 [label="dUpdateXWeight"];
-          s63 -> s492 [label="dUpdateXWeight"];
-          s94 -> s492 [label="dUpdateXWeight"];
-          s125 -> s492 [label="dUpdateXWeight"];
-          s156 -> s492 [label="dUpdateXWeight"];
-          s187 -> s492 [label="dUpdateXWeight"];
-          s218 -> s492 [label="dUpdateXWeight"];
-          s249 -> s492 [label="dUpdateXWeight"];
-          s280 -> s492 [label="dUpdateXWeight"];
-          s311 -> s492 [label="dUpdateXWeight"];
-          s342 -> s492 [label="dUpdateXWeight"];
-          s373 -> s492 [label="dUpdateXWeight"];
-          s404 -> s492 [label="dUpdateXWeight"];
-          s435 -> s492 [label="dUpdateXWeight"];
-          s466 -> s492 [label="dUpdateXWeight"];
-          s489 -> s493 [label="dUpdateX"];
-          s33 -> s493 [label="dUpdateXBias"];
-          s64 -> s493 [label="dUpdateXBias"];
-          s95 -> s493 [label="dUpdateXBias"];
-          s126 -> s493 [label="dUpdateXBias"];
-          s157 -> s493 [label="dUpdateXBias"];
-          s188 -> s493 [label="dUpdateXBias"];
-          s219 -> s493 [label="dUpdateXBias"];
-          s250 -> s493 [label="dUpdateXBias"];
-          s281 -> s493 [label="dUpdateXBias"];
-          s312 -> s493 [label="dUpdateXBias"];
-          s343 -> s493 [label="dUpdateXBias"];
-          s374 -> s493 [label="dUpdateXBias"];
-          s405 -> s493 [label="dUpdateXBias"];
-          s436 -> s493 [label="dUpdateXBias"];
-          s467 -> s493 [label="dUpdateXBias"];
-          s489 -> s494 [label="dUpdateX"];
-          s480 -> s494 [label="dx"];
-          s487 -> s494 [label="dx"];
-          s18 -> s496 [label="dX16"];
-          s26 -> s496 [label="dX16"];
-          s34 -> s496 [label="dX16"];
-          s495 -> s496 [label="dPixels"];
-          s49 -> s497 [label="dX15"];
-          s57 -> s497 [label="dX15"];
-          s65 -> s497 [label="dX15"];
-          s495 -> s497 [label="dPixels"];
-          s496 -> s497 [label="dPixels"];
-          s80 -> s498 [label="dX14"];
-          s88 -> s498 [label="dX14"];
-          s96 -> s498 [label="dX14"];
-          s495 -> s498 [label="dPixels"];
-          s496 -> s498 [label="dPixels"];
-          s497 -> s498 [label="dPixels"];
-          s111 -> s499 [label="dX13"];
-          s119 -> s499 [label="dX13"];
-          s127 -> s499 [label="dX13"];
-          s495 -> s499 [label="dPixels"];
-          s496 -> s499 [label="dPixels"];
-          s497 -> s499 [label="dPixels"];
-          s498 -> s499 [label="dPixels"];
-          s142 -> s500 [label="dX12"];
-          s150 -> s500 [label="dX12"];
-          s158 -> s500 [label="dX12"];
-          s495 -> s500 [label="dPixels"];
-          s496 -> s500 [label="dPixels"];
-          s497 -> s500 [label="dPixels"];
-          s498 -> s500 [label="dPixels"];
-          s499 -> s500 [label="dPixels"];
-          s173 -> s501 [label="dX11"];
-          s181 -> s501 [label="dX11"];
-          s189 -> s501 [label="dX11"];
-          s495 -> s501 [label="dPixels"];
-          s496 -> s501 [label="dPixels"];
-          s497 -> s501 [label="dPixels"];
-          s498 -> s501 [label="dPixels"];
-          s499 -> s501 [label="dPixels"];
-          s500 -> s501 [label="dPixels"];
-          s204 -> s502 [label="dX10"];
-          s212 -> s502 [label="dX10"];
-          s220 -> s502 [label="dX10"];
-          s495 -> s502 [label="dPixels"];
-          s496 -> s502 [label="dPixels"];
-          s497 -> s502 [label="dPixels"];
-          s498 -> s502 [label="dPixels"];
-          s499 -> s502 [label="dPixels"];
-          s500 -> s502 [label="dPixels"];
-          s501 -> s502 [label="dPixels"];
-          s235 -> s503 [label="dX9"];
-          s243 -> s503 [label="dX9"];
-          s251 -> s503 [label="dX9"];
-          s495 -> s503 [label="dPixels"];
-          s496 -> s503 [label="dPixels"];
-          s497 -> s503 [label="dPixels"];
-          s498 -> s503 [label="dPixels"];
-          s499 -> s503 [label="dPixels"];
-          s500 -> s503 [label="dPixels"];
-          s501 -> s503 [label="dPixels"];
-          s502 -> s503 [label="dPixels"];
-          s266 -> s504 [label="dX8"];
-          s274 -> s504 [label="dX8"];
-          s282 -> s504 [label="dX8"];
-          s495 -> s504 [label="dPixels"];
-          s496 -> s504 [label="dPixels"];
-          s497 -> s504 [label="dPixels"];
-          s498 -> s504 [label="dPixels"];
-          s499 -> s504 [label="dPixels"];
-          s500 -> s504 [label="dPixels"];
-          s501 -> s504 [label="dPixels"];
-          s502 -> s504 [label="dPixels"];
-          s503 -> s504 [label="dPixels"];
-          s297 -> s505 [label="dX7"];
-          s305 -> s505 [label="dX7"];
-          s313 -> s505 [label="dX7"];
-          s495 -> s505 [label="dPixels"];
-          s496 -> s505 [label="dPixels"];
-          s497 -> s505 [label="dPixels"];
-          s498 -> s505 [label="dPixels"];
-          s499 -> s505 [label="dPixels"];
-          s500 -> s505 [label="dPixels"];
-          s501 -> s505 [label="dPixels"];
-          s502 -> s505 [label="dPixels"];
-          s503 -> s505 [label="dPixels"];
-          s504 -> s505 [label="dPixels"];
-          s328 -> s506 [label="dX6"];
-          s336 -> s506 [label="dX6"];
-          s344 -> s506 [label="dX6"];
-          s495 -> s506 [label="dPixels"];
-          s496 -> s506 [label="dPixels"];
-          s497 -> s506 [label="dPixels"];
-          s498 -> s506 [label="dPixels"];
-          s499 -> s506 [label="dPixels"];
-          s500 -> s506 [label="dPixels"];
-          s501 -> s506 [label="dPixels"];
-          s502 -> s506 [label="dPixels"];
-          s503 -> s506 [label="dPixels"];
-          s504 -> s506 [label="dPixels"];
-          s505 -> s506 [label="dPixels"];
-          s359 -> s507 [label="dX5"];
-          s367 -> s507 [label="dX5"];
-          s375 -> s507 [label="dX5"];
-          s495 -> s507 [label="dPixels"];
-          s496 -> s507 [label="dPixels"];
-          s497 -> s507 [label="dPixels"];
-          s498 -> s507 [label="dPixels"];
-          s499 -> s507 [label="dPixels"];
-          s500 -> s507 [label="dPixels"];
-          s501 -> s507 [label="dPixels"];
-          s502 -> s507 [label="dPixels"];
-          s503 -> s507 [label="dPixels"];
-          s504 -> s507 [label="dPixels"];
-          s505 -> s507 [label="dPixels"];
-          s506 -> s507 [label="dPixels"];
-          s390 -> s508 [label="dX4"];
-          s398 -> s508 [label="dX4"];
-          s406 -> s508 [label="dX4"];
-          s495 -> s508 [label="dPixels"];
-          s496 -> s508 [label="dPixels"];
-          s497 -> s508 [label="dPixels"];
-          s498 -> s508 [label="dPixels"];
-          s499 -> s508 [label="dPixels"];
-          s500 -> s508 [label="dPixels"];
-          s501 -> s508 [label="dPixels"];
-          s502 -> s508 [label="dPixels"];
-          s503 -> s508 [label="dPixels"];
-          s504 -> s508 [label="dPixels"];
-          s505 -> s508 [label="dPixels"];
-          s506 -> s508 [label="dPixels"];
-          s507 -> s508 [label="dPixels"];
-          s421 -> s509 [label="dX3"];
-          s429 -> s509 [label="dX3"];
-          s437 -> s509 [label="dX3"];
-          s495 -> s509 [label="dPixels"];
-          s496 -> s509 [label="dPixels"];
-          s497 -> s509 [label="dPixels"];
-          s498 -> s509 [label="dPixels"];
-          s499 -> s509 [label="dPixels"];
-          s500 -> s509 [label="dPixels"];
-          s501 -> s509 [label="dPixels"];
-          s502 -> s509 [label="dPixels"];
-          s503 -> s509 [label="dPixels"];
-          s504 -> s509 [label="dPixels"];
-          s505 -> s509 [label="dPixels"];
-          s506 -> s509 [label="dPixels"];
-          s507 -> s509 [label="dPixels"];
-          s508 -> s509 [label="dPixels"];
-          s452 -> s510 [label="dX2"];
-          s460 -> s510 [label="dX2"];
-          s468 -> s510 [label="dX2"];
-          s495 -> s510 [label="dPixels"];
-          s496 -> s510 [label="dPixels"];
-          s497 -> s510 [label="dPixels"];
-          s498 -> s510 [label="dPixels"];
-          s499 -> s510 [label="dPixels"];
-          s500 -> s510 [label="dPixels"];
-          s501 -> s510 [label="dPixels"];
-          s502 -> s510 [label="dPixels"];
-          s503 -> s510 [label="dPixels"];
-          s504 -> s510 [label="dPixels"];
-          s505 -> s510 [label="dPixels"];
-          s506 -> s510 [label="dPixels"];
-          s507 -> s510 [label="dPixels"];
-          s508 -> s510 [label="dPixels"];
-          s509 -> s510 [label="dPixels"];
-          s480 -> s511 [label="dx"];
-          s487 -> s511 [label="dx"];
-          s494 -> s511 [label="dx"];
-          s495 -> s511 [label="dPixels"];
-          s496 -> s511 [label="dPixels"];
-          s497 -> s511 [label="dPixels"];
-          s498 -> s511 [label="dPixels"];
-          s499 -> s511 [label="dPixels"];
-          s500 -> s511 [label="dPixels"];
-          s501 -> s511 [label="dPixels"];
-          s502 -> s511 [label="dPixels"];
-          s503 -> s511 [label="dPixels"];
-          s504 -> s511 [label="dPixels"];
-          s505 -> s511 [label="dPixels"];
-          s506 -> s511 [label="dPixels"];
-          s507 -> s511 [label="dPixels"];
-          s508 -> s511 [label="dPixels"];
-          s509 -> s511 [label="dPixels"];
-          s510 -> s511 [label="dPixels"];
+          s3 -> s4 [label="dMultiply288"];
+          s3 -> s5 [label="dMultiply288"];
+          s3 -> s6 [label="dMultiply287"];
+          s4 -> s6 [label="dZ16"];
+          s3 -> s7 [label="dMultiply287"];
+          s7 -> s8 [label="dMultiply283"];
+          s8 -> s9 [label="dCandidateH16"];
+          s8 -> s10 [label="dCandidateH16"];
+          s8 -> s11 [label="dCandidateH16"];
+          s5 -> s11 [label="dH16"];
+          s7 -> s12 [label="dCandidateX16"];
+          s7 -> s13 [label="dCandidateX16"];
+          s7 -> s14 [label="dCandidateX16"];
+          s7 -> s15 [label="dMultiply283"];
+          s15 -> s16 [label="dResetH16"];
+          s15 -> s17 [label="dResetH16"];
+          s5 -> s17 [label="dH16"];
+          s11 -> s17 [label="dH16"];
+          s15 -> s18 [label="dResetX16"];
+          s15 -> s19 [label="dResetX16"];
+          s15 -> s20 [label="dResetX16"];
+          s14 -> s20 [label="dX16"];
+          s4 -> s21 [label="dZ16"];
+          s6 -> s21 [label="dZ16"];
+          s21 -> s22 [label="dUpdateH16"];
+          s21 -> s23 [label="dUpdateH16"];
+          s5 -> s23 [label="dH16"];
+          s11 -> s23 [label="dH16"];
+          s17 -> s23 [label="dH16"];
+          s21 -> s24 [label="dUpdateX16"];
+          s21 -> s25 [label="dUpdateX16"];
+          s21 -> s26 [label="dUpdateX16"];
+          s14 -> s26 [label="dX16"];
+          s20 -> s26 [label="dX16"];
+          s5 -> s27 [label="dMultiply271"];
+          s11 -> s27 [label="dMultiply271"];
+          s17 -> s27 [label="dMultiply271"];
+          s23 -> s27 [label="dMultiply271"];
+          s5 -> s28 [label="dMultiply271"];
+          s11 -> s28 [label="dMultiply271"];
+          s17 -> s28 [label="dMultiply271"];
+          s23 -> s28 [label="dMultiply271"];
+          s5 -> s29 [label="dMultiply270"];
+          s11 -> s29 [label="dMultiply270"];
+          s17 -> s29 [label="dMultiply270"];
+          s23 -> s29 [label="dMultiply270"];
+          s27 -> s29 [label="dZ15"];
+          s5 -> s30 [label="dMultiply270"];
+          s11 -> s30 [label="dMultiply270"];
+          s17 -> s30 [label="dMultiply270"];
+          s23 -> s30 [label="dMultiply270"];
+          s30 -> s31 [label="dMultiply266"];
+          s31 -> s32 [label="dCandidateH15"];
+          s9 -> s32 [label="dCandidateHWeight"];
+          s31 -> s33 [label="dCandidateH15"];
+          s10 -> s33 [label="dCandidateHBias"];
+          s31 -> s34 [label="dCandidateH15"];
+          s28 -> s34 [label="dH15"];
+          s30 -> s35 [label="dCandidateX15"];
+          s12 -> s35 [label="dCandidateXWeight"];
+          s30 -> s36 [label="dCandidateX15"];
+          s13 -> s36 [label="dCandidateXBias"];
+          s30 -> s37 [label="dCandidateX15"];
+          s30 -> s38 [label="dMultiply266"];
+          s38 -> s39 [label="dResetH15"];
+          s16 -> s39 [label="dResetHWeight"];
+          s38 -> s40 [label="dResetH15"];
+          s28 -> s40 [label="dH15"];
+          s34 -> s40 [label="dH15"];
+          s38 -> s41 [label="dResetX15"];
+          s18 -> s41 [label="dResetXWeight"];
+          s38 -> s42 [label="dResetX15"];
+          s19 -> s42 [label="dResetXBias"];
+          s38 -> s43 [label="dResetX15"];
+          s37 -> s43 [label="dX15"];
+          s27 -> s44 [label="dZ15"];
+          s29 -> s44 [label="dZ15"];
+          s44 -> s45 [label="dUpdateH15"];
+          s22 -> s45 [label="dUpdateHWeight"];
+          s44 -> s46 [label="dUpdateH15"];
+          s28 -> s46 [label="dH15"];
+          s34 -> s46 [label="dH15"];
+          s40 -> s46 [label="dH15"];
+          s44 -> s47 [label="dUpdateX15"];
+          s24 -> s47 [label="dUpdateXWeight"];
+          s44 -> s48 [label="dUpdateX15"];
+          s25 -> s48 [label="dUpdateXBias"];
+          s44 -> s49 [label="dUpdateX15"];
+          s37 -> s49 [label="dX15"];
+          s43 -> s49 [label="dX15"];
+          s28 -> s50 [label="dMultiply254"];
+          s34 -> s50 [label="dMultiply254"];
+          s40 -> s50 [label="dMultiply254"];
+          s46 -> s50 [label="dMultiply254"];
+          s28 -> s51 [label="dMultiply254"];
+          s34 -> s51 [label="dMultiply254"];
+          s40 -> s51 [label="dMultiply254"];
+          s46 -> s51 [label="dMultiply254"];
+          s28 -> s52 [label="dMultiply253"];
+          s34 -> s52 [label="dMultiply253"];
+          s40 -> s52 [label="dMultiply253"];
+          s46 -> s52 [label="dMultiply253"];
+          s50 -> s52 [label="dZ14"];
+          s28 -> s53 [label="dMultiply253"];
+          s34 -> s53 [label="dMultiply253"];
+          s40 -> s53 [label="dMultiply253"];
+          s46 -> s53 [label="dMultiply253"];
+          s53 -> s54 [label="dMultiply249"];
+          s54 -> s55 [label="dCandidateH14"];
+          s9 -> s55 [label="dCandidateHWeight"];
+          s32 -> s55 [label="dCandidateHWeight"];
+          s54 -> s56 [label="dCandidateH14"];
+          s10 -> s56 [label="dCandidateHBias"];
+          s33 -> s56 [label="dCandidateHBias"];
+          s54 -> s57 [label="dCandidateH14"];
+          s51 -> s57 [label="dH14"];
+          s53 -> s58 [label="dCandidateX14"];
+          s12 -> s58 [label="dCandidateXWeight"];
+          s35 -> s58 [label="dCandidateXWeight"];
+          s53 -> s59 [label="dCandidateX14"];
+          s13 -> s59 [label="dCandidateXBias"];
+          s36 -> s59 [label="dCandidateXBias"];
+          s53 -> s60 [label="dCandidateX14"];
+          s53 -> s61 [label="dMultiply249"];
+          s61 -> s62 [label="dResetH14"];
+          s16 -> s62 [label="dResetHWeight"];
+          s39 -> s62 [label="dResetHWeight"];
+          s61 -> s63 [label="dResetH14"];
+          s51 -> s63 [label="dH14"];
+          s57 -> s63 [label="dH14"];
+          s61 -> s64 [label="dResetX14"];
+          s18 -> s64 [label="dResetXWeight"];
+          s41 -> s64 [label="dResetXWeight"];
+          s61 -> s65 [label="dResetX14"];
+          s19 -> s65 [label="dResetXBias"];
+          s42 -> s65 [label="dResetXBias"];
+          s61 -> s66 [label="dResetX14"];
+          s60 -> s66 [label="dX14"];
+          s50 -> s67 [label="dZ14"];
+          s52 -> s67 [label="dZ14"];
+          s67 -> s68 [label="dUpdateH14"];
+          s22 -> s68 [label="dUpdateHWeight"];
+          s45 -> s68 [label="dUpdateHWeight"];
+          s67 -> s69 [label="dUpdateH14"];
+          s51 -> s69 [label="dH14"];
+          s57 -> s69 [label="dH14"];
+          s63 -> s69 [label="dH14"];
+          s67 -> s70 [label="dUpdateX14"];
+          s24 -> s70 [label="dUpdateXWeight"];
+          s47 -> s70 [label="dUpdateXWeight"];
+          s67 -> s71 [label="dUpdateX14"];
+          s25 -> s71 [label="dUpdateXBias"];
+          s48 -> s71 [label="dUpdateXBias"];
+          s67 -> s72 [label="dUpdateX14"];
+          s60 -> s72 [label="dX14"];
+          s66 -> s72 [label="dX14"];
+          s51 -> s73 [label="dMultiply237"];
+          s57 -> s73 [label="dMultiply237"];
+          s63 -> s73 [label="dMultiply237"];
+          s69 -> s73 [label="dMultiply237"];
+          s51 -> s74 [label="dMultiply237"];
+          s57 -> s74 [label="dMultiply237"];
+          s63 -> s74 [label="dMultiply237"];
+          s69 -> s74 [label="dMultiply237"];
+          s51 -> s75 [label="dMultiply236"];
+          s57 -> s75 [label="dMultiply236"];
+          s63 -> s75 [label="dMultiply236"];
+          s69 -> s75 [label="dMultiply236"];
+          s73 -> s75 [label="dZ13"];
+          s51 -> s76 [label="dMultiply236"];
+          s57 -> s76 [label="dMultiply236"];
+          s63 -> s76 [label="dMultiply236"];
+          s69 -> s76 [label="dMultiply236"];
+          s76 -> s77 [label="dMultiply232"];
+          s77 -> s78 [label="dCandidateH13"];
+          s9 -> s78 [label="dCandidateHWeight"];
+          s32 -> s78 [label="dCandidateHWeight"];
+          s55 -> s78 [label="dCandidateHWeight"];
+          s77 -> s79 [label="dCandidateH13"];
+          s10 -> s79 [label="dCandidateHBias"];
+          s33 -> s79 [label="dCandidateHBias"];
+          s56 -> s79 [label="dCandidateHBias"];
+          s77 -> s80 [label="dCandidateH13"];
+          s74 -> s80 [label="dH13"];
+          s76 -> s81 [label="dCandidateX13"];
+          s12 -> s81 [label="dCandidateXWeight"];
+          s35 -> s81 [label="dCandidateXWeight"];
+          s58 -> s81 [label="dCandidateXWeight"];
+          s76 -> s82 [label="dCandidateX13"];
+          s13 -> s82 [label="dCandidateXBias"];
+          s36 -> s82 [label="dCandidateXBias"];
+          s59 -> s82 [label="dCandidateXBias"];
+          s76 -> s83 [label="dCandidateX13"];
+          s76 -> s84 [label="dMultiply232"];
+          s84 -> s85 [label="dResetH13"];
+          s16 -> s85 [label="dResetHWeight"];
+          s39 -> s85 [label="dResetHWeight"];
+          s62 -> s85 [label="dResetHWeight"];
+          s84 -> s86 [label="dResetH13"];
+          s74 -> s86 [label="dH13"];
+          s80 -> s86 [label="dH13"];
+          s84 -> s87 [label="dResetX13"];
+          s18 -> s87 [label="dResetXWeight"];
+          s41 -> s87 [label="dResetXWeight"];
+          s64 -> s87 [label="dResetXWeight"];
+          s84 -> s88 [label="dResetX13"];
+          s19 -> s88 [label="dResetXBias"];
+          s42 -> s88 [label="dResetXBias"];
+          s65 -> s88 [label="dResetXBias"];
+          s84 -> s89 [label="dResetX13"];
+          s83 -> s89 [label="dX13"];
+          s73 -> s90 [label="dZ13"];
+          s75 -> s90 [label="dZ13"];
+          s90 -> s91 [label="dUpdateH13"];
+          s22 -> s91 [label="dUpdateHWeight"];
+          s45 -> s91 [label="dUpdateHWeight"];
+          s68 -> s91 [label="dUpdateHWeight"];
+          s90 -> s92 [label="dUpdateH13"];
+          s74 -> s92 [label="dH13"];
+          s80 -> s92 [label="dH13"];
+          s86 -> s92 [label="dH13"];
+          s90 -> s93 [label="dUpdateX13"];
+          s24 -> s93 [label="dUpdateXWeight"];
+          s47 -> s93 [label="dUpdateXWeight"];
+          s70 -> s93 [label="dUpdateXWeight"];
+          s90 -> s94 [label="dUpdateX13"];
+          s25 -> s94 [label="dUpdateXBias"];
+          s48 -> s94 [label="dUpdateXBias"];
+          s71 -> s94 [label="dUpdateXBias"];
+          s90 -> s95 [label="dUpdateX13"];
+          s83 -> s95 [label="dX13"];
+          s89 -> s95 [label="dX13"];
+          s74 -> s96 [label="dMultiply220"];
+          s80 -> s96 [label="dMultiply220"];
+          s86 -> s96 [label="dMultiply220"];
+          s92 -> s96 [label="dMultiply220"];
+          s74 -> s97 [label="dMultiply220"];
+          s80 -> s97 [label="dMultiply220"];
+          s86 -> s97 [label="dMultiply220"];
+          s92 -> s97 [label="dMultiply220"];
+          s74 -> s98 [label="dMultiply219"];
+          s80 -> s98 [label="dMultiply219"];
+          s86 -> s98 [label="dMultiply219"];
+          s92 -> s98 [label="dMultiply219"];
+          s96 -> s98 [label="dZ12"];
+          s74 -> s99 [label="dMultiply219"];
+          s80 -> s99 [label="dMultiply219"];
+          s86 -> s99 [label="dMultiply219"];
+          s92 -> s99 [label="dMultiply219"];
+          s99 -> s100 [label="dMultiply215"];
+          s100 -> s101 [label="dCandidateH12"];
+          s9 -> s101 [label="dCandidateHWeight"];
+          s32 -> s101 [label="dCandidateHWeight"];
+          s55 -> s101 [label="dCandidateHWeight"];
+          s78 -> s101 [label="dCandidateHWeight"];
+          s100 -> s102 [label="dCandidateH12"];
+          s10 -> s102 [label="dCandidateHBias"];
+          s33 -> s102 [label="dCandidateHBias"];
+          s56 -> s102 [label="dCandidateHBias"];
+          s79 -> s102 [label="dCandidateHBias"];
+          s100 -> s103 [label="dCandidateH12"];
+          s97 -> s103 [label="dH12"];
+          s99 -> s104 [label="dCandidateX12"];
+          s12 -> s104 [label="dCandidateXWeight"];
+          s35 -> s104 [label="dCandidateXWeight"];
+          s58 -> s104 [label="dCandidateXWeight"];
+          s81 -> s104 [label="dCandidateXWeight"];
+          s99 -> s105 [label="dCandidateX12"];
+          s13 -> s105 [label="dCandidateXBias"];
+          s36 -> s105 [label="dCandidateXBias"];
+          s59 -> s105 [label="dCandidateXBias"];
+          s82 -> s105 [label="dCandidateXBias"];
+          s99 -> s106 [label="dCandidateX12"];
+          s99 -> s107 [label="dMultiply215"];
+          s107 -> s108 [label="dResetH12"];
+          s16 -> s108 [label="dResetHWeight"];
+          s39 -> s108 [label="dResetHWeight"];
+          s62 -> s108 [label="dResetHWeight"];
+          s85 -> s108 [label="dResetHWeight"];
+          s107 -> s109 [label="dResetH12"];
+          s97 -> s109 [label="dH12"];
+          s103 -> s109 [label="dH12"];
+          s107 -> s110 [label="dResetX12"];
+          s18 -> s110 [label="dResetXWeight"];
+          s41 -> s110 [label="dResetXWeight"];
+          s64 -> s110 [label="dResetXWeight"];
+          s87 -> s110 [label="dResetXWeight"];
+          s107 -> s111 [label="dResetX12"];
+          s19 -> s111 [label="dResetXBias"];
+          s42 -> s111 [label="dResetXBias"];
+          s65 -> s111 [label="dResetXBias"];
+          s88 -> s111 [label="dResetXBias"];
+          s107 -> s112 [label="dResetX12"];
+          s106 -> s112 [label="dX12"];
+          s96 -> s113 [label="dZ12"];
+          s98 -> s113 [label="dZ12"];
+          s113 -> s114 [label="dUpdateH12"];
+          s22 -> s114 [label="dUpdateHWeight"];
+          s45 -> s114 [label="dUpdateHWeight"];
+          s68 -> s114 [label="dUpdateHWeight"];
+          s91 -> s114 [label="dUpdateHWeight"];
+          s113 -> s115 [label="dUpdateH12"];
+          s97 -> s115 [label="dH12"];
+          s103 -> s115 [label="dH12"];
+          s109 -> s115 [label="dH12"];
+          s113 -> s116 [label="dUpdateX12"];
+          s24 -> s116 [label="dUpdateXWeight"];
+          s47 -> s116 [label="dUpdateXWeight"];
+          s70 -> s116 [label="dUpdateXWeight"];
+          s93 -> s116 [label="dUpdateXWeight"];
+          s113 -> s117 [label="dUpdateX12"];
+          s25 -> s117 [label="dUpdateXBias"];
+          s48 -> s117 [label="dUpdateXBias"];
+          s71 -> s117 [label="dUpdateXBias"];
+          s94 -> s117 [label="dUpdateXBias"];
+          s113 -> s118 [label="dUpdateX12"];
+          s106 -> s118 [label="dX12"];
+          s112 -> s118 [label="dX12"];
+          s97 -> s119 [label="dMultiply203"];
+          s103 -> s119 [label="dMultiply203"];
+          s109 -> s119 [label="dMultiply203"];
+          s115 -> s119 [label="dMultiply203"];
+          s97 -> s120 [label="dMultiply203"];
+          s103 -> s120 [label="dMultiply203"];
+          s109 -> s120 [label="dMultiply203"];
+          s115 -> s120 [label="dMultiply203"];
+          s97 -> s121 [label="dMultiply202"];
+          s103 -> s121 [label="dMultiply202"];
+          s109 -> s121 [label="dMultiply202"];
+          s115 -> s121 [label="dMultiply202"];
+          s119 -> s121 [label="dZ11"];
+          s97 -> s122 [label="dMultiply202"];
+          s103 -> s122 [label="dMultiply202"];
+          s109 -> s122 [label="dMultiply202"];
+          s115 -> s122 [label="dMultiply202"];
+          s122 -> s123 [label="dMultiply198"];
+          s123 -> s124 [label="dCandidateH11"];
+          s9 -> s124 [label="dCandidateHWeight"];
+          s32 -> s124 [label="dCandidateHWeight"];
+          s55 -> s124 [label="dCandidateHWeight"];
+          s78 -> s124 [label="dCandidateHWeight"];
+          s101 -> s124 [label="dCandidateHWeight"];
+          s123 -> s125 [label="dCandidateH11"];
+          s10 -> s125 [label="dCandidateHBias"];
+          s33 -> s125 [label="dCandidateHBias"];
+          s56 -> s125 [label="dCandidateHBias"];
+          s79 -> s125 [label="dCandidateHBias"];
+          s102 -> s125 [label="dCandidateHBias"];
+          s123 -> s126 [label="dCandidateH11"];
+          s120 -> s126 [label="dH11"];
+          s122 -> s127 [label="dCandidateX11"];
+          s12 -> s127 [label="dCandidateXWeight"];
+          s35 -> s127 [label="dCandidateXWeight"];
+          s58 -> s127 [label="dCandidateXWeight"];
+          s81 -> s127 [label="dCandidateXWeight"];
+          s104 -> s127 [label="dCandidateXWeight"];
+          s122 -> s128 [label="dCandidateX11"];
+          s13 -> s128 [label="dCandidateXBias"];
+          s36 -> s128 [label="dCandidateXBias"];
+          s59 -> s128 [label="dCandidateXBias"];
+          s82 -> s128 [label="dCandidateXBias"];
+          s105 -> s128 [label="dCandidateXBias"];
+          s122 -> s129 [label="dCandidateX11"];
+          s122 -> s130 [label="dMultiply198"];
+          s130 -> s131 [label="dResetH11"];
+          s16 -> s131 [label="dResetHWeight"];
+          s39 -> s131 [label="dResetHWeight"];
+          s62 -> s131 [label="dResetHWeight"];
+          s85 -> s131 [label="dResetHWeight"];
+          s108 -> s131 [label="dResetHWeight"];
+          s130 -> s132 [label="dResetH11"];
+          s120 -> s132 [label="dH11"];
+          s126 -> s132 [label="dH11"];
+          s130 -> s133 [label="dResetX11"];
+          s18 -> s133 [label="dResetXWeight"];
+          s41 -> s133 [label="dResetXWeight"];
+          s64 -> s133 [label="dResetXWeight"];
+          s87 -> s133 [label="dResetXWeight"];
+          s110 -> s133 [label="dResetXWeight"];
+          s130 -> s134 [label="dResetX11"];
+          s19 -> s134 [label="dResetXBias"];
+          s42 -> s134 [label="dResetXBias"];
+          s65 -> s134 [label="dResetXBias"];
+          s88 -> s134 [label="dResetXBias"];
+          s111 -> s134 [label="dResetXBias"];
+          s130 -> s135 [label="dResetX11"];
+          s129 -> s135 [label="dX11"];
+          s119 -> s136 [label="dZ11"];
+          s121 -> s136 [label="dZ11"];
+          s136 -> s137 [label="dUpdateH11"];
+          s22 -> s137 [label="dUpdateHWeight"];
+          s45 -> s137 [label="dUpdateHWeight"];
+          s68 -> s137 [label="dUpdateHWeight"];
+          s91 -> s137 [label="dUpdateHWeight"];
+          s114 -> s137 [label="dUpdateHWeight"];
+          s136 -> s138 [label="dUpdateH11"];
+          s120 -> s138 [label="dH11"];
+          s126 -> s138 [label="dH11"];
+          s132 -> s138 [label="dH11"];
+          s136 -> s139 [label="dUpdateX11"];
+          s24 -> s139 [label="dUpdateXWeight"];
+          s47 -> s139 [label="dUpdateXWeight"];
+          s70 -> s139 [label="dUpdateXWeight"];
+          s93 -> s139 [label="dUpdateXWeight"];
+          s116 -> s139 [label="dUpdateXWeight"];
+          s136 -> s140 [label="dUpdateX11"];
+          s25 -> s140 [label="dUpdateXBias"];
+          s48 -> s140 [label="dUpdateXBias"];
+          s71 -> s140 [label="dUpdateXBias"];
+          s94 -> s140 [label="dUpdateXBias"];
+          s117 -> s140 [label="dUpdateXBias"];
+          s136 -> s141 [label="dUpdateX11"];
+          s129 -> s141 [label="dX11"];
+          s135 -> s141 [label="dX11"];
+          s120 -> s142 [label="dMultiply186"];
+          s126 -> s142 [label="dMultiply186"];
+          s132 -> s142 [label="dMultiply186"];
+          s138 -> s142 [label="dMultiply186"];
+          s120 -> s143 [label="dMultiply186"];
+          s126 -> s143 [label="dMultiply186"];
+          s132 -> s143 [label="dMultiply186"];
+          s138 -> s143 [label="dMultiply186"];
+          s120 -> s144 [label="dMultiply185"];
+          s126 -> s144 [label="dMultiply185"];
+          s132 -> s144 [label="dMultiply185"];
+          s138 -> s144 [label="dMultiply185"];
+          s142 -> s144 [label="dZ10"];
+          s120 -> s145 [label="dMultiply185"];
+          s126 -> s145 [label="dMultiply185"];
+          s132 -> s145 [label="dMultiply185"];
+          s138 -> s145 [label="dMultiply185"];
+          s145 -> s146 [label="dMultiply181"];
+          s146 -> s147 [label="dCandidateH10"];
+          s9 -> s147 [label="dCandidateHWeight"];
+          s32 -> s147 [label="dCandidateHWeight"];
+          s55 -> s147 [label="dCandidateHWeight"];
+          s78 -> s147 [label="dCandidateHWeight"];
+          s101 -> s147 [label="dCandidateHWeight"];
+          s124 -> s147 [label="dCandidateHWeight"];
+          s146 -> s148 [label="dCandidateH10"];
+          s10 -> s148 [label="dCandidateHBias"];
+          s33 -> s148 [label="dCandidateHBias"];
+          s56 -> s148 [label="dCandidateHBias"];
+          s79 -> s148 [label="dCandidateHBias"];
+          s102 -> s148 [label="dCandidateHBias"];
+          s125 -> s148 [label="dCandidateHBias"];
+          s146 -> s149 [label="dCandidateH10"];
+          s143 -> s149 [label="dH10"];
+          s145 -> s150 [label="dCandidateX10"];
+          s12 -> s150 [label="dCandidateXWeight"];
+          s35 -> s150 [label="dCandidateXWeight"];
+          s58 -> s150 [label="dCandidateXWeight"];
+          s81 -> s150 [label="dCandidateXWeight"];
+          s104 -> s150 [label="dCandidateXWeight"];
+          s127 -> s150 [label="dCandidateXWeight"];
+          s145 -> s151 [label="dCandidateX10"];
+          s13 -> s151 [label="dCandidateXBias"];
+          s36 -> s151 [label="dCandidateXBias"];
+          s59 -> s151 [label="dCandidateXBias"];
+          s82 -> s151 [label="dCandidateXBias"];
+          s105 -> s151 [label="dCandidateXBias"];
+          s128 -> s151 [label="dCandidateXBias"];
+          s145 -> s152 [label="dCandidateX10"];
+          s145 -> s153 [label="dMultiply181"];
+          s153 -> s154 [label="dResetH10"];
+          s16 -> s154 [label="dResetHWeight"];
+          s39 -> s154 [label="dResetHWeight"];
+          s62 -> s154 [label="dResetHWeight"];
+          s85 -> s154 [label="dResetHWeight"];
+          s108 -> s154 [label="dResetHWeight"];
+          s131 -> s154 [label="dResetHWeight"];
+          s153 -> s155 [label="dResetH10"];
+          s143 -> s155 [label="dH10"];
+          s149 -> s155 [label="dH10"];
+          s153 -> s156 [label="dResetX10"];
+          s18 -> s156 [label="dResetXWeight"];
+          s41 -> s156 [label="dResetXWeight"];
+          s64 -> s156 [label="dResetXWeight"];
+          s87 -> s156 [label="dResetXWeight"];
+          s110 -> s156 [label="dResetXWeight"];
+          s133 -> s156 [label="dResetXWeight"];
+          s153 -> s157 [label="dResetX10"];
+          s19 -> s157 [label="dResetXBias"];
+          s42 -> s157 [label="dResetXBias"];
+          s65 -> s157 [label="dResetXBias"];
+          s88 -> s157 [label="dResetXBias"];
+          s111 -> s157 [label="dResetXBias"];
+          s134 -> s157 [label="dResetXBias"];
+          s153 -> s158 [label="dResetX10"];
+          s152 -> s158 [label="dX10"];
+          s142 -> s159 [label="dZ10"];
+          s144 -> s159 [label="dZ10"];
+          s159 -> s160 [label="dUpdateH10"];
+          s22 -> s160 [label="dUpdateHWeight"];
+          s45 -> s160 [label="dUpdateHWeight"];
+          s68 -> s160 [label="dUpdateHWeight"];
+          s91 -> s160 [label="dUpdateHWeight"];
+          s114 -> s160 [label="dUpdateHWeight"];
+          s137 -> s160 [label="dUpdateHWeight"];
+          s159 -> s161 [label="dUpdateH10"];
+          s143 -> s161 [label="dH10"];
+          s149 -> s161 [label="dH10"];
+          s155 -> s161 [label="dH10"];
+          s159 -> s162 [label="dUpdateX10"];
+          s24 -> s162 [label="dUpdateXWeight"];
+          s47 -> s162 [label="dUpdateXWeight"];
+          s70 -> s162 [label="dUpdateXWeight"];
+          s93 -> s162 [label="dUpdateXWeight"];
+          s116 -> s162 [label="dUpdateXWeight"];
+          s139 -> s162 [label="dUpdateXWeight"];
+          s159 -> s163 [label="dUpdateX10"];
+          s25 -> s163 [label="dUpdateXBias"];
+          s48 -> s163 [label="dUpdateXBias"];
+          s71 -> s163 [label="dUpdateXBias"];
+          s94 -> s163 [label="dUpdateXBias"];
+          s117 -> s163 [label="dUpdateXBias"];
+          s140 -> s163 [label="dUpdateXBias"];
+          s159 -> s164 [label="dUpdateX10"];
+          s152 -> s164 [label="dX10"];
+          s158 -> s164 [label="dX10"];
+          s143 -> s165 [label="dMultiply169"];
+          s149 -> s165 [label="dMultiply169"];
+          s155 -> s165 [label="dMultiply169"];
+          s161 -> s165 [label="dMultiply169"];
+          s143 -> s166 [label="dMultiply169"];
+          s149 -> s166 [label="dMultiply169"];
+          s155 -> s166 [label="dMultiply169"];
+          s161 -> s166 [label="dMultiply169"];
+          s143 -> s167 [label="dMultiply168"];
+          s149 -> s167 [label="dMultiply168"];
+          s155 -> s167 [label="dMultiply168"];
+          s161 -> s167 [label="dMultiply168"];
+          s165 -> s167 [label="dZ9"];
+          s143 -> s168 [label="dMultiply168"];
+          s149 -> s168 [label="dMultiply168"];
+          s155 -> s168 [label="dMultiply168"];
+          s161 -> s168 [label="dMultiply168"];
+          s168 -> s169 [label="dMultiply164"];
+          s169 -> s170 [label="dCandidateH9"];
+          s9 -> s170 [label="dCandidateHWeight"];
+          s32 -> s170 [label="dCandidateHWeight"];
+          s55 -> s170 [label="dCandidateHWeight"];
+          s78 -> s170 [label="dCandidateHWeight"];
+          s101 -> s170 [label="dCandidateHWeight"];
+          s124 -> s170 [label="dCandidateHWeight"];
+          s147 -> s170 [label="dCandidateHWeight"];
+          s169 -> s171 [label="dCandidateH9"];
+          s10 -> s171 [label="dCandidateHBias"];
+          s33 -> s171 [label="dCandidateHBias"];
+          s56 -> s171 [label="dCandidateHBias"];
+          s79 -> s171 [label="dCandidateHBias"];
+          s102 -> s171 [label="dCandidateHBias"];
+          s125 -> s171 [label="dCandidateHBias"];
+          s148 -> s171 [label="dCandidateHBias"];
+          s169 -> s172 [label="dCandidateH9"];
+          s166 -> s172 [label="dH9"];
+          s168 -> s173 [label="dCandidateX9"];
+          s12 -> s173 [label="dCandidateXWeight"];
+          s35 -> s173 [label="dCandidateXWeight"];
+          s58 -> s173 [label="dCandidateXWeight"];
+          s81 -> s173 [label="dCandidateXWeight"];
+          s104 -> s173 [label="dCandidateXWeight"];
+          s127 -> s173 [label="dCandidateXWeight"];
+          s150 -> s173 [label="dCandidateXWeight"];
+          s168 -> s174 [label="dCandidateX9"];
+          s13 -> s174 [label="dCandidateXBias"];
+          s36 -> s174 [label="dCandidateXBias"];
+          s59 -> s174 [label="dCandidateXBias"];
+          s82 -> s174 [label="dCandidateXBias"];
+          s105 -> s174 [label="dCandidateXBias"];
+          s128 -> s174 [label="dCandidateXBias"];
+          s151 -> s174 [label="dCandidateXBias"];
+          s168 -> s175 [label="dCandidateX9"];
+          s168 -> s176 [label="dMultiply164"];
+          s176 -> s177 [label="dResetH9"];
+          s16 -> s177 [label="dResetHWeight"];
+          s39 -> s177 [label="dResetHWeight"];
+          s62 -> s177 [label="dResetHWeight"];
+          s85 -> s177 [label="dResetHWeight"];
+          s108 -> s177 [label="dResetHWeight"];
+          s131 -> s177 [label="dResetHWeight"];
+          s154 -> s177 [label="dResetHWeight"];
+          s176 -> s178 [label="dResetH9"];
+          s166 -> s178 [label="dH9"];
+          s172 -> s178 [label="dH9"];
+          s176 -> s179 [label="dResetX9"];
+          s18 -> s179 [label="dResetXWeight"];
+          s41 -> s179 [label="dResetXWeight"];
+          s64 -> s179 [label="dResetXWeight"];
+          s87 -> s179 [label="dResetXWeight"];
+          s110 -> s179 [label="dResetXWeight"];
+          s133 -> s179 [label="dResetXWeight"];
+          s156 -> s179 [label="dResetXWeight"];
+          s176 -> s180 [label="dResetX9"];
+          s19 -> s180 [label="dResetXBias"];
+          s42 -> s180 [label="dResetXBias"];
+          s65 -> s180 [label="dResetXBias"];
+          s88 -> s180 [label="dResetXBias"];
+          s111 -> s180 [label="dResetXBias"];
+          s134 -> s180 [label="dResetXBias"];
+          s157 -> s180 [label="dResetXBias"];
+          s176 -> s181 [label="dResetX9"];
+          s175 -> s181 [label="dX9"];
+          s165 -> s182 [label="dZ9"];
+          s167 -> s182 [label="dZ9"];
+          s182 -> s183 [label="dUpdateH9"];
+          s22 -> s183 [label="dUpdateHWeight"];
+          s45 -> s183 [label="dUpdateHWeight"];
+          s68 -> s183 [label="dUpdateHWeight"];
+          s91 -> s183 [label="dUpdateHWeight"];
+          s114 -> s183 [label="dUpdateHWeight"];
+          s137 -> s183 [label="dUpdateHWeight"];
+          s160 -> s183 [label="dUpdateHWeight"];
+          s182 -> s184 [label="dUpdateH9"];
+          s166 -> s184 [label="dH9"];
+          s172 -> s184 [label="dH9"];
+          s178 -> s184 [label="dH9"];
+          s182 -> s185 [label="dUpdateX9"];
+          s24 -> s185 [label="dUpdateXWeight"];
+          s47 -> s185 [label="dUpdateXWeight"];
+          s70 -> s185 [label="dUpdateXWeight"];
+          s93 -> s185 [label="dUpdateXWeight"];
+          s116 -> s185 [label="dUpdateXWeight"];
+          s139 -> s185 [label="dUpdateXWeight"];
+          s162 -> s185 [label="dUpdateXWeight"];
+          s182 -> s186 [label="dUpdateX9"];
+          s25 -> s186 [label="dUpdateXBias"];
+          s48 -> s186 [label="dUpdateXBias"];
+          s71 -> s186 [label="dUpdateXBias"];
+          s94 -> s186 [label="dUpdateXBias"];
+          s117 -> s186 [label="dUpdateXBias"];
+          s140 -> s186 [label="dUpdateXBias"];
+          s163 -> s186 [label="dUpdateXBias"];
+          s182 -> s187 [label="dUpdateX9"];
+          s175 -> s187 [label="dX9"];
+          s181 -> s187 [label="dX9"];
+          s166 -> s188 [label="dMultiply152"];
+          s172 -> s188 [label="dMultiply152"];
+          s178 -> s188 [label="dMultiply152"];
+          s184 -> s188 [label="dMultiply152"];
+          s166 -> s189 [label="dMultiply152"];
+          s172 -> s189 [label="dMultiply152"];
+          s178 -> s189 [label="dMultiply152"];
+          s184 -> s189 [label="dMultiply152"];
+          s166 -> s190 [label="dMultiply151"];
+          s172 -> s190 [label="dMultiply151"];
+          s178 -> s190 [label="dMultiply151"];
+          s184 -> s190 [label="dMultiply151"];
+          s188 -> s190 [label="dZ8"];
+          s166 -> s191 [label="dMultiply151"];
+          s172 -> s191 [label="dMultiply151"];
+          s178 -> s191 [label="dMultiply151"];
+          s184 -> s191 [label="dMultiply151"];
+          s191 -> s192 [label="dMultiply147"];
+          s192 -> s193 [label="dCandidateH8"];
+          s9 -> s193 [label="dCandidateHWeight"];
+          s32 -> s193 [label="dCandidateHWeight"];
+          s55 -> s193 [label="dCandidateHWeight"];
+          s78 -> s193 [label="dCandidateHWeight"];
+          s101 -> s193 [label="dCandidateHWeight"];
+          s124 -> s193 [label="dCandidateHWeight"];
+          s147 -> s193 [label="dCandidateHWeight"];
+          s170 -> s193 [label="dCandidateHWeight"];
+          s192 -> s194 [label="dCandidateH8"];
+          s10 -> s194 [label="dCandidateHBias"];
+          s33 -> s194 [label="dCandidateHBias"];
+          s56 -> s194 [label="dCandidateHBias"];
+          s79 -> s194 [label="dCandidateHBias"];
+          s102 -> s194 [label="dCandidateHBias"];
+          s125 -> s194 [label="dCandidateHBias"];
+          s148 -> s194 [label="dCandidateHBias"];
+          s171 -> s194 [label="dCandidateHBias"];
+          s192 -> s195 [label="dCandidateH8"];
+          s189 -> s195 [label="dH8"];
+          s191 -> s196 [label="dCandidateX8"];
+          s12 -> s196 [label="dCandidateXWeight"];
+          s35 -> s196 [label="dCandidateXWeight"];
+          s58 -> s196 [label="dCandidateXWeight"];
+          s81 -> s196 [label="dCandidateXWeight"];
+          s104 -> s196 [label="dCandidateXWeight"];
+          s127 -> s196 [label="dCandidateXWeight"];
+          s150 -> s196 [label="dCandidateXWeight"];
+          s173 -> s196 [label="dCandidateXWeight"];
+          s191 -> s197 [label="dCandidateX8"];
+          s13 -> s197 [label="dCandidateXBias"];
+          s36 -> s197 [label="dCandidateXBias"];
+          s59 -> s197 [label="dCandidateXBias"];
+          s82 -> s197 [label="dCandidateXBias"];
+          s105 -> s197 [label="dCandidateXBias"];
+          s128 -> s197 [label="dCandidateXBias"];
+          s151 -> s197 [label="dCandidateXBias"];
+          s174 -> s197 [label="dCandidateXBias"];
+          s191 -> s198 [label="dCandidateX8"];
+          s191 -> s199 [label="dMultiply147"];
+          s199 -> s200 [label="dResetH8"];
+          s16 -> s200 [label="dResetHWeight"];
+          s39 -> s200 [label="dResetHWeight"];
+          s62 -> s200 [label="dResetHWeight"];
+          s85 -> s200 [label="dResetHWeight"];
+          s108 -> s200 [label="dResetHWeight"];
+          s131 -> s200 [label="dResetHWeight"];
+          s154 -> s200 [label="dResetHWeight"];
+          s177 -> s200 [label="dResetHWeight"];
+          s199 -> s201 [label="dResetH8"];
+          s189 -> s201 [label="dH8"];
+          s195 -> s201 [label="dH8"];
+          s199 -> s202 [label="dResetX8"];
+          s18 -> s202 [label="dResetXWeight"];
+          s41 -> s202 [label="dResetXWeight"];
+          s64 -> s202 [label="dResetXWeight"];
+          s87 -> s202 [label="dResetXWeight"];
+          s110 -> s202 [label="dResetXWeight"];
+          s133 -> s202 [label="dResetXWeight"];
+          s156 -> s202 [label="dResetXWeight"];
+          s179 -> s202 [label="dResetXWeight"];
+          s199 -> s203 [label="dResetX8"];
+          s19 -> s203 [label="dResetXBias"];
+          s42 -> s203 [label="dResetXBias"];
+          s65 -> s203 [label="dResetXBias"];
+          s88 -> s203 [label="dResetXBias"];
+          s111 -> s203 [label="dResetXBias"];
+          s134 -> s203 [label="dResetXBias"];
+          s157 -> s203 [label="dResetXBias"];
+          s180 -> s203 [label="dResetXBias"];
+          s199 -> s204 [label="dResetX8"];
+          s198 -> s204 [label="dX8"];
+          s188 -> s205 [label="dZ8"];
+          s190 -> s205 [label="dZ8"];
+          s205 -> s206 [label="dUpdateH8"];
+          s22 -> s206 [label="dUpdateHWeight"];
+          s45 -> s206 [label="dUpdateHWeight"];
+          s68 -> s206 [label="dUpdateHWeight"];
+          s91 -> s206 [label="dUpdateHWeight"];
+          s114 -> s206 [label="dUpdateHWeight"];
+          s137 -> s206 [label="dUpdateHWeight"];
+          s160 -> s206 [label="dUpdateHWeight"];
+          s183 -> s206 [label="dUpdateHWeight"];
+          s205 -> s207 [label="dUpdateH8"];
+          s189 -> s207 [label="dH8"];
+          s195 -> s207 [label="dH8"];
+          s201 -> s207 [label="dH8"];
+          s205 -> s208 [label="dUpdateX8"];
+          s24 -> s208 [label="dUpdateXWeight"];
+          s47 -> s208 [label="dUpdateXWeight"];
+          s70 -> s208 [label="dUpdateXWeight"];
+          s93 -> s208 [label="dUpdateXWeight"];
+          s116 -> s208 [label="dUpdateXWeight"];
+          s139 -> s208 [label="dUpdateXWeight"];
+          s162 -> s208 [label="dUpdateXWeight"];
+          s185 -> s208 [label="dUpdateXWeight"];
+          s205 -> s209 [label="dUpdateX8"];
+          s25 -> s209 [label="dUpdateXBias"];
+          s48 -> s209 [label="dUpdateXBias"];
+          s71 -> s209 [label="dUpdateXBias"];
+          s94 -> s209 [label="dUpdateXBias"];
+          s117 -> s209 [label="dUpdateXBias"];
+          s140 -> s209 [label="dUpdateXBias"];
+          s163 -> s209 [label="dUpdateXBias"];
+          s186 -> s209 [label="dUpdateXBias"];
+          s205 -> s210 [label="dUpdateX8"];
+          s198 -> s210 [label="dX8"];
+          s204 -> s210 [label="dX8"];
+          s189 -> s211 [label="dMultiply135"];
+          s195 -> s211 [label="dMultiply135"];
+          s201 -> s211 [label="dMultiply135"];
+          s207 -> s211 [label="dMultiply135"];
+          s189 -> s212 [label="dMultiply135"];
+          s195 -> s212 [label="dMultiply135"];
+          s201 -> s212 [label="dMultiply135"];
+          s207 -> s212 [label="dMultiply135"];
+          s189 -> s213 [label="dMultiply134"];
+          s195 -> s213 [label="dMultiply134"];
+          s201 -> s213 [label="dMultiply134"];
+          s207 -> s213 [label="dMultiply134"];
+          s211 -> s213 [label="dZ7"];
+          s189 -> s214 [label="dMultiply134"];
+          s195 -> s214 [label="dMultiply134"];
+          s201 -> s214 [label="dMultiply134"];
+          s207 -> s214 [label="dMultiply134"];
+          s214 -> s215 [label="dMultiply130"];
+          s215 -> s216 [label="dCandidateH7"];
+          s9 -> s216 [label="dCandidateHWeight"];
+          s32 -> s216 [label="dCandidateHWeight"];
+          s55 -> s216 [label="dCandidateHWeight"];
+          s78 -> s216 [label="dCandidateHWeight"];
+          s101 -> s216 [label="dCandidateHWeight"];
+          s124 -> s216 [label="dCandidateHWeight"];
+          s147 -> s216 [label="dCandidateHWeight"];
+          s170 -> s216 [label="dCandidateHWeight"];
+          s193 -> s216 [label="dCandidateHWeight"];
+          s215 -> s217 [label="dCandidateH7"];
+          s10 -> s217 [label="dCandidateHBias"];
+          s33 -> s217 [label="dCandidateHBias"];
+          s56 -> s217 [label="dCandidateHBias"];
+          s79 -> s217 [label="dCandidateHBias"];
+          s102 -> s217 [label="dCandidateHBias"];
+          s125 -> s217 [label="dCandidateHBias"];
+          s148 -> s217 [label="dCandidateHBias"];
+          s171 -> s217 [label="dCandidateHBias"];
+          s194 -> s217 [label="dCandidateHBias"];
+          s215 -> s218 [label="dCandidateH7"];
+          s212 -> s218 [label="dH7"];
+          s214 -> s219 [label="dCandidateX7"];
+          s12 -> s219 [label="dCandidateXWeight"];
+          s35 -> s219 [label="dCandidateXWeight"];
+          s58 -> s219 [label="dCandidateXWeight"];
+          s81 -> s219 [label="dCandidateXWeight"];
+          s104 -> s219 [label="dCandidateXWeight"];
+          s127 -> s219 [label="dCandidateXWeight"];
+          s150 -> s219 [label="dCandidateXWeight"];
+          s173 -> s219 [label="dCandidateXWeight"];
+          s196 -> s219 [label="dCandidateXWeight"];
+          s214 -> s220 [label="dCandidateX7"];
+          s13 -> s220 [label="dCandidateXBias"];
+          s36 -> s220 [label="dCandidateXBias"];
+          s59 -> s220 [label="dCandidateXBias"];
+          s82 -> s220 [label="dCandidateXBias"];
+          s105 -> s220 [label="dCandidateXBias"];
+          s128 -> s220 [label="dCandidateXBias"];
+          s151 -> s220 [label="dCandidateXBias"];
+          s174 -> s220 [label="dCandidateXBias"];
+          s197 -> s220 [label="dCandidateXBias"];
+          s214 -> s221 [label="dCandidateX7"];
+          s214 -> s222 [label="dMultiply130"];
+          s222 -> s223 [label="dResetH7"];
+          s16 -> s223 [label="dResetHWeight"];
+          s39 -> s223 [label="dResetHWeight"];
+          s62 -> s223 [label="dResetHWeight"];
+          s85 -> s223 [label="dResetHWeight"];
+          s108 -> s223 [label="dResetHWeight"];
+          s131 -> s223 [label="dResetHWeight"];
+          s154 -> s223 [label="dResetHWeight"];
+          s177 -> s223 [label="dResetHWeight"];
+          s200 -> s223 [label="dResetHWeight"];
+          s222 -> s224 [label="dResetH7"];
+          s212 -> s224 [label="dH7"];
+          s218 -> s224 [label="dH7"];
+          s222 -> s225 [label="dResetX7"];
+          s18 -> s225 [label="dResetXWeight"];
+          s41 -> s225 [label="dResetXWeight"];
+          s64 -> s225 [label="dResetXWeight"];
+          s87 -> s225 [label="dResetXWeight"];
+          s110 -> s225 [label="dResetXWeight"];
+          s133 -> s225 [label="dResetXWeight"];
+          s156 -> s225 [label="dResetXWeight"];
+          s179 -> s225 [label="dResetXWeight"];
+          s202 -> s225 [label="dResetXWeight"];
+          s222 -> s226 [label="dResetX7"];
+          s19 -> s226 [label="dResetXBias"];
+          s42 -> s226 [label="dResetXBias"];
+          s65 -> s226 [label="dResetXBias"];
+          s88 -> s226 [label="dResetXBias"];
+          s111 -> s226 [label="dResetXBias"];
+          s134 -> s226 [label="dResetXBias"];
+          s157 -> s226 [label="dResetXBias"];
+          s180 -> s226 [label="dResetXBias"];
+          s203 -> s226 [label="dResetXBias"];
+          s222 -> s227 [label="dResetX7"];
+          s221 -> s227 [label="dX7"];
+          s211 -> s228 [label="dZ7"];
+          s213 -> s228 [label="dZ7"];
+          s228 -> s229 [label="dUpdateH7"];
+          s22 -> s229 [label="dUpdateHWeight"];
+          s45 -> s229 [label="dUpdateHWeight"];
+          s68 -> s229 [label="dUpdateHWeight"];
+          s91 -> s229 [label="dUpdateHWeight"];
+          s114 -> s229 [label="dUpdateHWeight"];
+          s137 -> s229 [label="dUpdateHWeight"];
+          s160 -> s229 [label="dUpdateHWeight"];
+          s183 -> s229 [label="dUpdateHWeight"];
+          s206 -> s229 [label="dUpdateHWeight"];
+          s228 -> s230 [label="dUpdateH7"];
+          s212 -> s230 [label="dH7"];
+          s218 -> s230 [label="dH7"];
+          s224 -> s230 [label="dH7"];
+          s228 -> s231 [label="dUpdateX7"];
+          s24 -> s231 [label="dUpdateXWeight"];
+          s47 -> s231 [label="dUpdateXWeight"];
+          s70 -> s231 [label="dUpdateXWeight"];
+          s93 -> s231 [label="dUpdateXWeight"];
+          s116 -> s231 [label="dUpdateXWeight"];
+          s139 -> s231 [label="dUpdateXWeight"];
+          s162 -> s231 [label="dUpdateXWeight"];
+          s185 -> s231 [label="dUpdateXWeight"];
+          s208 -> s231 [label="dUpdateXWeight"];
+          s228 -> s232 [label="dUpdateX7"];
+          s25 -> s232 [label="dUpdateXBias"];
+          s48 -> s232 [label="dUpdateXBias"];
+          s71 -> s232 [label="dUpdateXBias"];
+          s94 -> s232 [label="dUpdateXBias"];
+          s117 -> s232 [label="dUpdateXBias"];
+          s140 -> s232 [label="dUpdateXBias"];
+          s163 -> s232 [label="dUpdateXBias"];
+          s186 -> s232 [label="dUpdateXBias"];
+          s209 -> s232 [label="dUpdateXBias"];
+          s228 -> s233 [label="dUpdateX7"];
+          s221 -> s233 [label="dX7"];
+          s227 -> s233 [label="dX7"];
+          s212 -> s234 [label="dMultiply118"];
+          s218 -> s234 [label="dMultiply118"];
+          s224 -> s234 [label="dMultiply118"];
+          s230 -> s234 [label="dMultiply118"];
+          s212 -> s235 [label="dMultiply118"];
+          s218 -> s235 [label="dMultiply118"];
+          s224 -> s235 [label="dMultiply118"];
+          s230 -> s235 [label="dMultiply118"];
+          s212 -> s236 [label="dMultiply117"];
+          s218 -> s236 [label="dMultiply117"];
+          s224 -> s236 [label="dMultiply117"];
+          s230 -> s236 [label="dMultiply117"];
+          s234 -> s236 [label="dZ6"];
+          s212 -> s237 [label="dMultiply117"];
+          s218 -> s237 [label="dMultiply117"];
+          s224 -> s237 [label="dMultiply117"];
+          s230 -> s237 [label="dMultiply117"];
+          s237 -> s238 [label="dMultiply113"];
+          s238 -> s239 [label="dCandidateH6"];
+          s9 -> s239 [label="dCandidateHWeight"];
+          s32 -> s239 [label="dCandidateHWeight"];
+          s55 -> s239 [label="dCandidateHWeight"];
+          s78 -> s239 [label="dCandidateHWeight"];
+          s101 -> s239 [label="dCandidateHWeight"];
+          s124 -> s239 [label="dCandidateHWeight"];
+          s147 -> s239 [label="dCandidateHWeight"];
+          s170 -> s239 [label="dCandidateHWeight"];
+          s193 -> s239 [label="dCandidateHWeight"];
+          s216 -> s239 [label="dCandidateHWeight"];
+          s238 -> s240 [label="dCandidateH6"];
+          s10 -> s240 [label="dCandidateHBias"];
+          s33 -> s240 [label="dCandidateHBias"];
+          s56 -> s240 [label="dCandidateHBias"];
+          s79 -> s240 [label="dCandidateHBias"];
+          s102 -> s240 [label="dCandidateHBias"];
+          s125 -> s240 [label="dCandidateHBias"];
+          s148 -> s240 [label="dCandidateHBias"];
+          s171 -> s240 [label="dCandidateHBias"];
+          s194 -> s240 [label="dCandidateHBias"];
+          s217 -> s240 [label="dCandidateHBias"];
+          s238 -> s241 [label="dCandidateH6"];
+          s235 -> s241 [label="dH6"];
+          s237 -> s242 [label="dCandidateX6"];
+          s12 -> s242 [label="dCandidateXWeight"];
+          s35 -> s242 [label="dCandidateXWeight"];
+          s58 -> s242 [label="dCandidateXWeight"];
+          s81 -> s242 [label="dCandidateXWeight"];
+          s104 -> s242 [label="dCandidateXWeight"];
+          s127 -> s242 [label="dCandidateXWeight"];
+          s150 -> s242 [label="dCandidateXWeight"];
+          s173 -> s242 [label="dCandidateXWeight"];
+          s196 -> s242 [label="dCandidateXWeight"];
+          s219 -> s242 [label="dCandidateXWeight"];
+          s237 -> s243 [label="dCandidateX6"];
+          s13 -> s243 [label="dCandidateXBias"];
+          s36 -> s243 [label="dCandidateXBias"];
+          s59 -> s243 [label="dCandidateXBias"];
+          s82 -> s243 [label="dCandidateXBias"];
+          s105 -> s243 [label="dCandidateXBias"];
+          s128 -> s243 [label="dCandidateXBias"];
+          s151 -> s243 [label="dCandidateXBias"];
+          s174 -> s243 [label="dCandidateXBias"];
+          s197 -> s243 [label="dCandidateXBias"];
+          s220 -> s243 [label="dCandidateXBias"];
+          s237 -> s244 [label="dCandidateX6"];
+          s237 -> s245 [label="dMultiply113"];
+          s245 -> s246 [label="dResetH6"];
+          s16 -> s246 [label="dResetHWeight"];
+          s39 -> s246 [label="dResetHWeight"];
+          s62 -> s246 [label="dResetHWeight"];
+          s85 -> s246 [label="dResetHWeight"];
+          s108 -> s246 [label="dResetHWeight"];
+          s131 -> s246 [label="dResetHWeight"];
+          s154 -> s246 [label="dResetHWeight"];
+          s177 -> s246 [label="dResetHWeight"];
+          s200 -> s246 [label="dResetHWeight"];
+          s223 -> s246 [label="dResetHWeight"];
+          s245 -> s247 [label="dResetH6"];
+          s235 -> s247 [label="dH6"];
+          s241 -> s247 [label="dH6"];
+          s245 -> s248 [label="dResetX6"];
+          s18 -> s248 [label="dResetXWeight"];
+          s41 -> s248 [label="dResetXWeight"];
+          s64 -> s248 [label="dResetXWeight"];
+          s87 -> s248 [label="dResetXWeight"];
+          s110 -> s248 [label="dResetXWeight"];
+          s133 -> s248 [label="dResetXWeight"];
+          s156 -> s248 [label="dResetXWeight"];
+          s179 -> s248 [label="dResetXWeight"];
+          s202 -> s248 [label="dResetXWeight"];
+          s225 -> s248 [label="dResetXWeight"];
+          s245 -> s249 [label="dResetX6"];
+          s19 -> s249 [label="dResetXBias"];
+          s42 -> s249 [label="dResetXBias"];
+          s65 -> s249 [label="dResetXBias"];
+          s88 -> s249 [label="dResetXBias"];
+          s111 -> s249 [label="dResetXBias"];
+          s134 -> s249 [label="dResetXBias"];
+          s157 -> s249 [label="dResetXBias"];
+          s180 -> s249 [label="dResetXBias"];
+          s203 -> s249 [label="dResetXBias"];
+          s226 -> s249 [label="dResetXBias"];
+          s245 -> s250 [label="dResetX6"];
+          s244 -> s250 [label="dX6"];
+          s234 -> s251 [label="dZ6"];
+          s236 -> s251 [label="dZ6"];
+          s251 -> s252 [label="dUpdateH6"];
+          s22 -> s252 [label="dUpdateHWeight"];
+          s45 -> s252 [label="dUpdateHWeight"];
+          s68 -> s252 [label="dUpdateHWeight"];
+          s91 -> s252 [label="dUpdateHWeight"];
+          s114 -> s252 [label="dUpdateHWeight"];
+          s137 -> s252 [label="dUpdateHWeight"];
+          s160 -> s252 [label="dUpdateHWeight"];
+          s183 -> s252 [label="dUpdateHWeight"];
+          s206 -> s252 [label="dUpdateHWeight"];
+          s229 -> s252 [label="dUpdateHWeight"];
+          s251 -> s253 [label="dUpdateH6"];
+          s235 -> s253 [label="dH6"];
+          s241 -> s253 [label="dH6"];
+          s247 -> s253 [label="dH6"];
+          s251 -> s254 [label="dUpdateX6"];
+          s24 -> s254 [label="dUpdateXWeight"];
+          s47 -> s254 [label="dUpdateXWeight"];
+          s70 -> s254 [label="dUpdateXWeight"];
+          s93 -> s254 [label="dUpdateXWeight"];
+          s116 -> s254 [label="dUpdateXWeight"];
+          s139 -> s254 [label="dUpdateXWeight"];
+          s162 -> s254 [label="dUpdateXWeight"];
+          s185 -> s254 [label="dUpdateXWeight"];
+          s208 -> s254 [label="dUpdateXWeight"];
+          s231 -> s254 [label="dUpdateXWeight"];
+          s251 -> s255 [label="dUpdateX6"];
+          s25 -> s255 [label="dUpdateXBias"];
+          s48 -> s255 [label="dUpdateXBias"];
+          s71 -> s255 [label="dUpdateXBias"];
+          s94 -> s255 [label="dUpdateXBias"];
+          s117 -> s255 [label="dUpdateXBias"];
+          s140 -> s255 [label="dUpdateXBias"];
+          s163 -> s255 [label="dUpdateXBias"];
+          s186 -> s255 [label="dUpdateXBias"];
+          s209 -> s255 [label="dUpdateXBias"];
+          s232 -> s255 [label="dUpdateXBias"];
+          s251 -> s256 [label="dUpdateX6"];
+          s244 -> s256 [label="dX6"];
+          s250 -> s256 [label="dX6"];
+          s235 -> s257 [label="dMultiply101"];
+          s241 -> s257 [label="dMultiply101"];
+          s247 -> s257 [label="dMultiply101"];
+          s253 -> s257 [label="dMultiply101"];
+          s235 -> s258 [label="dMultiply101"];
+          s241 -> s258 [label="dMultiply101"];
+          s247 -> s258 [label="dMultiply101"];
+          s253 -> s258 [label="dMultiply101"];
+          s235 -> s259 [label="dMultiply100"];
+          s241 -> s259 [label="dMultiply100"];
+          s247 -> s259 [label="dMultiply100"];
+          s253 -> s259 [label="dMultiply100"];
+          s257 -> s259 [label="dZ5"];
+          s235 -> s260 [label="dMultiply100"];
+          s241 -> s260 [label="dMultiply100"];
+          s247 -> s260 [label="dMultiply100"];
+          s253 -> s260 [label="dMultiply100"];
+          s260 -> s261 [label="dMultiply96"];
+          s261 -> s262 [label="dCandidateH5"];
+          s9 -> s262 [label="dCandidateHWeight"];
+          s32 -> s262 [label="dCandidateHWeight"];
+          s55 -> s262 [label="dCandidateHWeight"];
+          s78 -> s262 [label="dCandidateHWeight"];
+          s101 -> s262 [label="dCandidateHWeight"];
+          s124 -> s262 [label="dCandidateHWeight"];
+          s147 -> s262 [label="dCandidateHWeight"];
+          s170 -> s262 [label="dCandidateHWeight"];
+          s193 -> s262 [label="dCandidateHWeight"];
+          s216 -> s262 [label="dCandidateHWeight"];
+          s239 -> s262 [label="dCandidateHWeight"];
+          s261 -> s263 [label="dCandidateH5"];
+          s10 -> s263 [label="dCandidateHBias"];
+          s33 -> s263 [label="dCandidateHBias"];
+          s56 -> s263 [label="dCandidateHBias"];
+          s79 -> s263 [label="dCandidateHBias"];
+          s102 -> s263 [label="dCandidateHBias"];
+          s125 -> s263 [label="dCandidateHBias"];
+          s148 -> s263 [label="dCandidateHBias"];
+          s171 -> s263 [label="dCandidateHBias"];
+          s194 -> s263 [label="dCandidateHBias"];
+          s217 -> s263 [label="dCandidateHBias"];
+          s240 -> s263 [label="dCandidateHBias"];
+          s261 -> s264 [label="dCandidateH5"];
+          s258 -> s264 [label="dH5"];
+          s260 -> s265 [label="dCandidateX5"];
+          s12 -> s265 [label="dCandidateXWeight"];
+          s35 -> s265 [label="dCandidateXWeight"];
+          s58 -> s265 [label="dCandidateXWeight"];
+          s81 -> s265 [label="dCandidateXWeight"];
+          s104 -> s265 [label="dCandidateXWeight"];
+          s127 -> s265 [label="dCandidateXWeight"];
+          s150 -> s265 [label="dCandidateXWeight"];
+          s173 -> s265 [label="dCandidateXWeight"];
+          s196 -> s265 [label="dCandidateXWeight"];
+          s219 -> s265 [label="dCandidateXWeight"];
+          s242 -> s265 [label="dCandidateXWeight"];
+          s260 -> s266 [label="dCandidateX5"];
+          s13 -> s266 [label="dCandidateXBias"];
+          s36 -> s266 [label="dCandidateXBias"];
+          s59 -> s266 [label="dCandidateXBias"];
+          s82 -> s266 [label="dCandidateXBias"];
+          s105 -> s266 [label="dCandidateXBias"];
+          s128 -> s266 [label="dCandidateXBias"];
+          s151 -> s266 [label="dCandidateXBias"];
+          s174 -> s266 [label="dCandidateXBias"];
+          s197 -> s266 [label="dCandidateXBias"];
+          s220 -> s266 [label="dCandidateXBias"];
+          s243 -> s266 [label="dCandidateXBias"];
+          s260 -> s267 [label="dCandidateX5"];
+          s260 -> s268 [label="dMultiply96"];
+          s268 -> s269 [label="dResetH5"];
+          s16 -> s269 [label="dResetHWeight"];
+          s39 -> s269 [label="dResetHWeight"];
+          s62 -> s269 [label="dResetHWeight"];
+          s85 -> s269 [label="dResetHWeight"];
+          s108 -> s269 [label="dResetHWeight"];
+          s131 -> s269 [label="dResetHWeight"];
+          s154 -> s269 [label="dResetHWeight"];
+          s177 -> s269 [label="dResetHWeight"];
+          s200 -> s269 [label="dResetHWeight"];
+          s223 -> s269 [label="dResetHWeight"];
+          s246 -> s269 [label="dResetHWeight"];
+          s268 -> s270 [label="dResetH5"];
+          s258 -> s270 [label="dH5"];
+          s264 -> s270 [label="dH5"];
+          s268 -> s271 [label="dResetX5"];
+          s18 -> s271 [label="dResetXWeight"];
+          s41 -> s271 [label="dResetXWeight"];
+          s64 -> s271 [label="dResetXWeight"];
+          s87 -> s271 [label="dResetXWeight"];
+          s110 -> s271 [label="dResetXWeight"];
+          s133 -> s271 [label="dResetXWeight"];
+          s156 -> s271 [label="dResetXWeight"];
+          s179 -> s271 [label="dResetXWeight"];
+          s202 -> s271 [label="dResetXWeight"];
+          s225 -> s271 [label="dResetXWeight"];
+          s248 -> s271 [label="dResetXWeight"];
+          s268 -> s272 [label="dResetX5"];
+          s19 -> s272 [label="dResetXBias"];
+          s42 -> s272 [label="dResetXBias"];
+          s65 -> s272 [label="dResetXBias"];
+          s88 -> s272 [label="dResetXBias"];
+          s111 -> s272 [label="dResetXBias"];
+          s134 -> s272 [label="dResetXBias"];
+          s157 -> s272 [label="dResetXBias"];
+          s180 -> s272 [label="dResetXBias"];
+          s203 -> s272 [label="dResetXBias"];
+          s226 -> s272 [label="dResetXBias"];
+          s249 -> s272 [label="dResetXBias"];
+          s268 -> s273 [label="dResetX5"];
+          s267 -> s273 [label="dX5"];
+          s257 -> s274 [label="dZ5"];
+          s259 -> s274 [label="dZ5"];
+          s274 -> s275 [label="dUpdateH5"];
+          s22 -> s275 [label="dUpdateHWeight"];
+          s45 -> s275 [label="dUpdateHWeight"];
+          s68 -> s275 [label="dUpdateHWeight"];
+          s91 -> s275 [label="dUpdateHWeight"];
+          s114 -> s275 [label="dUpdateHWeight"];
+          s137 -> s275 [label="dUpdateHWeight"];
+          s160 -> s275 [label="dUpdateHWeight"];
+          s183 -> s275 [label="dUpdateHWeight"];
+          s206 -> s275 [label="dUpdateHWeight"];
+          s229 -> s275 [label="dUpdateHWeight"];
+          s252 -> s275 [label="dUpdateHWeight"];
+          s274 -> s276 [label="dUpdateH5"];
+          s258 -> s276 [label="dH5"];
+          s264 -> s276 [label="dH5"];
+          s270 -> s276 [label="dH5"];
+          s274 -> s277 [label="dUpdateX5"];
+          s24 -> s277 [label="dUpdateXWeight"];
+          s47 -> s277 [label="dUpdateXWeight"];
+          s70 -> s277 [label="dUpdateXWeight"];
+          s93 -> s277 [label="dUpdateXWeight"];
+          s116 -> s277 [label="dUpdateXWeight"];
+          s139 -> s277 [label="dUpdateXWeight"];
+          s162 -> s277 [label="dUpdateXWeight"];
+          s185 -> s277 [label="dUpdateXWeight"];
+          s208 -> s277 [label="dUpdateXWeight"];
+          s231 -> s277 [label="dUpdateXWeight"];
+          s254 -> s277 [label="dUpdateXWeight"];
+          s274 -> s278 [label="dUpdateX5"];
+          s25 -> s278 [label="dUpdateXBias"];
+          s48 -> s278 [label="dUpdateXBias"];
+          s71 -> s278 [label="dUpdateXBias"];
+          s94 -> s278 [label="dUpdateXBias"];
+          s117 -> s278 [label="dUpdateXBias"];
+          s140 -> s278 [label="dUpdateXBias"];
+          s163 -> s278 [label="dUpdateXBias"];
+          s186 -> s278 [label="dUpdateXBias"];
+          s209 -> s278 [label="dUpdateXBias"];
+          s232 -> s278 [label="dUpdateXBias"];
+          s255 -> s278 [label="dUpdateXBias"];
+          s274 -> s279 [label="dUpdateX5"];
+          s267 -> s279 [label="dX5"];
+          s273 -> s279 [label="dX5"];
+          s258 -> s280 [label="dMultiply84"];
+          s264 -> s280 [label="dMultiply84"];
+          s270 -> s280 [label="dMultiply84"];
+          s276 -> s280 [label="dMultiply84"];
+          s258 -> s281 [label="dMultiply84"];
+          s264 -> s281 [label="dMultiply84"];
+          s270 -> s281 [label="dMultiply84"];
+          s276 -> s281 [label="dMultiply84"];
+          s258 -> s282 [label="dMultiply83"];
+          s264 -> s282 [label="dMultiply83"];
+          s270 -> s282 [label="dMultiply83"];
+          s276 -> s282 [label="dMultiply83"];
+          s280 -> s282 [label="dZ4"];
+          s258 -> s283 [label="dMultiply83"];
+          s264 -> s283 [label="dMultiply83"];
+          s270 -> s283 [label="dMultiply83"];
+          s276 -> s283 [label="dMultiply83"];
+          s283 -> s284 [label="dMultiply79"];
+          s284 -> s285 [label="dCandidateH4"];
+          s9 -> s285 [label="dCandidateHWeight"];
+          s32 -> s285 [label="dCandidateHWeight"];
+          s55 -> s285 [label="dCandidateHWeight"];
+          s78 -> s285 [label="dCandidateHWeight"];
+          s101 -> s285 [label="dCandidateHWeight"];
+          s124 -> s285 [label="dCandidateHWeight"];
+          s147 -> s285 [label="dCandidateHWeight"];
+          s170 -> s285 [label="dCandidateHWeight"];
+          s193 -> s285 [label="dCandidateHWeight"];
+          s216 -> s285 [label="dCandidateHWeight"];
+          s239 -> s285 [label="dCandidateHWeight"];
+          s262 -> s285 [label="dCandidateHWeight"];
+          s284 -> s286 [label="dCandidateH4"];
+          s10 -> s286 [label="dCandidateHBias"];
+          s33 -> s286 [label="dCandidateHBias"];
+          s56 -> s286 [label="dCandidateHBias"];
+          s79 -> s286 [label="dCandidateHBias"];
+          s102 -> s286 [label="dCandidateHBias"];
+          s125 -> s286 [label="dCandidateHBias"];
+          s148 -> s286 [label="dCandidateHBias"];
+          s171 -> s286 [label="dCandidateHBias"];
+          s194 -> s286 [label="dCandidateHBias"];
+          s217 -> s286 [label="dCandidateHBias"];
+          s240 -> s286 [label="dCandidateHBias"];
+          s263 -> s286 [label="dCandidateHBias"];
+          s284 -> s287 [label="dCandidateH4"];
+          s281 -> s287 [label="dH4"];
+          s283 -> s288 [label="dCandidateX4"];
+          s12 -> s288 [label="dCandidateXWeight"];
+          s35 -> s288 [label="dCandidateXWeight"];
+          s58 -> s288 [label="dCandidateXWeight"];
+          s81 -> s288 [label="dCandidateXWeight"];
+          s104 -> s288 [label="dCandidateXWeight"];
+          s127 -> s288 [label="dCandidateXWeight"];
+          s150 -> s288 [label="dCandidateXWeight"];
+          s173 -> s288 [label="dCandidateXWeight"];
+          s196 -> s288 [label="dCandidateXWeight"];
+          s219 -> s288 [label="dCandidateXWeight"];
+          s242 -> s288 [label="dCandidateXWeight"];
+          s265 -> s288 [label="dCandidateXWeight"];
+          s283 -> s289 [label="dCandidateX4"];
+          s13 -> s289 [label="dCandidateXBias"];
+          s36 -> s289 [label="dCandidateXBias"];
+          s59 -> s289 [label="dCandidateXBias"];
+          s82 -> s289 [label="dCandidateXBias"];
+          s105 -> s289 [label="dCandidateXBias"];
+          s128 -> s289 [label="dCandidateXBias"];
+          s151 -> s289 [label="dCandidateXBias"];
+          s174 -> s289 [label="dCandidateXBias"];
+          s197 -> s289 [label="dCandidateXBias"];
+          s220 -> s289 [label="dCandidateXBias"];
+          s243 -> s289 [label="dCandidateXBias"];
+          s266 -> s289 [label="dCandidateXBias"];
+          s283 -> s290 [label="dCandidateX4"];
+          s283 -> s291 [label="dMultiply79"];
+          s291 -> s292 [label="dResetH4"];
+          s16 -> s292 [label="dResetHWeight"];
+          s39 -> s292 [label="dResetHWeight"];
+          s62 -> s292 [label="dResetHWeight"];
+          s85 -> s292 [label="dResetHWeight"];
+          s108 -> s292 [label="dResetHWeight"];
+          s131 -> s292 [label="dResetHWeight"];
+          s154 -> s292 [label="dResetHWeight"];
+          s177 -> s292 [label="dResetHWeight"];
+          s200 -> s292 [label="dResetHWeight"];
+          s223 -> s292 [label="dResetHWeight"];
+          s246 -> s292 [label="dResetHWeight"];
+          s269 -> s292 [label="dResetHWeight"];
+          s291 -> s293 [label="dResetH4"];
+          s281 -> s293 [label="dH4"];
+          s287 -> s293 [label="dH4"];
+          s291 -> s294 [label="dResetX4"];
+          s18 -> s294 [label="dResetXWeight"];
+          s41 -> s294 [label="dResetXWeight"];
+          s64 -> s294 [label="dResetXWeight"];
+          s87 -> s294 [label="dResetXWeight"];
+          s110 -> s294 [label="dResetXWeight"];
+          s133 -> s294 [label="dResetXWeight"];
+          s156 -> s294 [label="dResetXWeight"];
+          s179 -> s294 [label="dResetXWeight"];
+          s202 -> s294 [label="dResetXWeight"];
+          s225 -> s294 [label="dResetXWeight"];
+          s248 -> s294 [label="dResetXWeight"];
+          s271 -> s294 [label="dResetXWeight"];
+          s291 -> s295 [label="dResetX4"];
+          s19 -> s295 [label="dResetXBias"];
+          s42 -> s295 [label="dResetXBias"];
+          s65 -> s295 [label="dResetXBias"];
+          s88 -> s295 [label="dResetXBias"];
+          s111 -> s295 [label="dResetXBias"];
+          s134 -> s295 [label="dResetXBias"];
+          s157 -> s295 [label="dResetXBias"];
+          s180 -> s295 [label="dResetXBias"];
+          s203 -> s295 [label="dResetXBias"];
+          s226 -> s295 [label="dResetXBias"];
+          s249 -> s295 [label="dResetXBias"];
+          s272 -> s295 [label="dResetXBias"];
+          s291 -> s296 [label="dResetX4"];
+          s290 -> s296 [label="dX4"];
+          s280 -> s297 [label="dZ4"];
+          s282 -> s297 [label="dZ4"];
+          s297 -> s298 [label="dUpdateH4"];
+          s22 -> s298 [label="dUpdateHWeight"];
+          s45 -> s298 [label="dUpdateHWeight"];
+          s68 -> s298 [label="dUpdateHWeight"];
+          s91 -> s298 [label="dUpdateHWeight"];
+          s114 -> s298 [label="dUpdateHWeight"];
+          s137 -> s298 [label="dUpdateHWeight"];
+          s160 -> s298 [label="dUpdateHWeight"];
+          s183 -> s298 [label="dUpdateHWeight"];
+          s206 -> s298 [label="dUpdateHWeight"];
+          s229 -> s298 [label="dUpdateHWeight"];
+          s252 -> s298 [label="dUpdateHWeight"];
+          s275 -> s298 [label="dUpdateHWeight"];
+          s297 -> s299 [label="dUpdateH4"];
+          s281 -> s299 [label="dH4"];
+          s287 -> s299 [label="dH4"];
+          s293 -> s299 [label="dH4"];
+          s297 -> s300 [label="dUpdateX4"];
+          s24 -> s300 [label="dUpdateXWeight"];
+          s47 -> s300 [label="dUpdateXWeight"];
+          s70 -> s300 [label="dUpdateXWeight"];
+          s93 -> s300 [label="dUpdateXWeight"];
+          s116 -> s300 [label="dUpdateXWeight"];
+          s139 -> s300 [label="dUpdateXWeight"];
+          s162 -> s300 [label="dUpdateXWeight"];
+          s185 -> s300 [label="dUpdateXWeight"];
+          s208 -> s300 [label="dUpdateXWeight"];
+          s231 -> s300 [label="dUpdateXWeight"];
+          s254 -> s300 [label="dUpdateXWeight"];
+          s277 -> s300 [label="dUpdateXWeight"];
+          s297 -> s301 [label="dUpdateX4"];
+          s25 -> s301 [label="dUpdateXBias"];
+          s48 -> s301 [label="dUpdateXBias"];
+          s71 -> s301 [label="dUpdateXBias"];
+          s94 -> s301 [label="dUpdateXBias"];
+          s117 -> s301 [label="dUpdateXBias"];
+          s140 -> s301 [label="dUpdateXBias"];
+          s163 -> s301 [label="dUpdateXBias"];
+          s186 -> s301 [label="dUpdateXBias"];
+          s209 -> s301 [label="dUpdateXBias"];
+          s232 -> s301 [label="dUpdateXBias"];
+          s255 -> s301 [label="dUpdateXBias"];
+          s278 -> s301 [label="dUpdateXBias"];
+          s297 -> s302 [label="dUpdateX4"];
+          s290 -> s302 [label="dX4"];
+          s296 -> s302 [label="dX4"];
+          s281 -> s303 [label="dMultiply67"];
+          s287 -> s303 [label="dMultiply67"];
+          s293 -> s303 [label="dMultiply67"];
+          s299 -> s303 [label="dMultiply67"];
+          s281 -> s304 [label="dMultiply67"];
+          s287 -> s304 [label="dMultiply67"];
+          s293 -> s304 [label="dMultiply67"];
+          s299 -> s304 [label="dMultiply67"];
+          s281 -> s305 [label="dMultiply66"];
+          s287 -> s305 [label="dMultiply66"];
+          s293 -> s305 [label="dMultiply66"];
+          s299 -> s305 [label="dMultiply66"];
+          s303 -> s305 [label="dZ3"];
+          s281 -> s306 [label="dMultiply66"];
+          s287 -> s306 [label="dMultiply66"];
+          s293 -> s306 [label="dMultiply66"];
+          s299 -> s306 [label="dMultiply66"];
+          s306 -> s307 [label="dMultiply62"];
+          s307 -> s308 [label="dCandidateH3"];
+          s9 -> s308 [label="dCandidateHWeight"];
+          s32 -> s308 [label="dCandidateHWeight"];
+          s55 -> s308 [label="dCandidateHWeight"];
+          s78 -> s308 [label="dCandidateHWeight"];
+          s101 -> s308 [label="dCandidateHWeight"];
+          s124 -> s308 [label="dCandidateHWeight"];
+          s147 -> s308 [label="dCandidateHWeight"];
+          s170 -> s308 [label="dCandidateHWeight"];
+          s193 -> s308 [label="dCandidateHWeight"];
+          s216 -> s308 [label="dCandidateHWeight"];
+          s239 -> s308 [label="dCandidateHWeight"];
+          s262 -> s308 [label="dCandidateHWeight"];
+          s285 -> s308 [label="dCandidateHWeight"];
+          s307 -> s309 [label="dCandidateH3"];
+          s10 -> s309 [label="dCandidateHBias"];
+          s33 -> s309 [label="dCandidateHBias"];
+          s56 -> s309 [label="dCandidateHBias"];
+          s79 -> s309 [label="dCandidateHBias"];
+          s102 -> s309 [label="dCandidateHBias"];
+          s125 -> s309 [label="dCandidateHBias"];
+          s148 -> s309 [label="dCandidateHBias"];
+          s171 -> s309 [label="dCandidateHBias"];
+          s194 -> s309 [label="dCandidateHBias"];
+          s217 -> s309 [label="dCandidateHBias"];
+          s240 -> s309 [label="dCandidateHBias"];
+          s263 -> s309 [label="dCandidateHBias"];
+          s286 -> s309 [label="dCandidateHBias"];
+          s307 -> s310 [label="dCandidateH3"];
+          s304 -> s310 [label="dH3"];
+          s306 -> s311 [label="dCandidateX3"];
+          s12 -> s311 [label="dCandidateXWeight"];
+          s35 -> s311 [label="dCandidateXWeight"];
+          s58 -> s311 [label="dCandidateXWeight"];
+          s81 -> s311 [label="dCandidateXWeight"];
+          s104 -> s311 [label="dCandidateXWeight"];
+          s127 -> s311 [label="dCandidateXWeight"];
+          s150 -> s311 [label="dCandidateXWeight"];
+          s173 -> s311 [label="dCandidateXWeight"];
+          s196 -> s311 [label="dCandidateXWeight"];
+          s219 -> s311 [label="dCandidateXWeight"];
+          s242 -> s311 [label="dCandidateXWeight"];
+          s265 -> s311 [label="dCandidateXWeight"];
+          s288 -> s311 [label="dCandidateXWeight"];
+          s306 -> s312 [label="dCandidateX3"];
+          s13 -> s312 [label="dCandidateXBias"];
+          s36 -> s312 [label="dCandidateXBias"];
+          s59 -> s312 [label="dCandidateXBias"];
+          s82 -> s312 [label="dCandidateXBias"];
+          s105 -> s312 [label="dCandidateXBias"];
+          s128 -> s312 [label="dCandidateXBias"];
+          s151 -> s312 [label="dCandidateXBias"];
+          s174 -> s312 [label="dCandidateXBias"];
+          s197 -> s312 [label="dCandidateXBias"];
+          s220 -> s312 [label="dCandidateXBias"];
+          s243 -> s312 [label="dCandidateXBias"];
+          s266 -> s312 [label="dCandidateXBias"];
+          s289 -> s312 [label="dCandidateXBias"];
+          s306 -> s313 [label="dCandidateX3"];
+          s306 -> s314 [label="dMultiply62"];
+          s314 -> s315 [label="dResetH3"];
+          s16 -> s315 [label="dResetHWeight"];
+          s39 -> s315 [label="dResetHWeight"];
+          s62 -> s315 [label="dResetHWeight"];
+          s85 -> s315 [label="dResetHWeight"];
+          s108 -> s315 [label="dResetHWeight"];
+          s131 -> s315 [label="dResetHWeight"];
+          s154 -> s315 [label="dResetHWeight"];
+          s177 -> s315 [label="dResetHWeight"];
+          s200 -> s315 [label="dResetHWeight"];
+          s223 -> s315 [label="dResetHWeight"];
+          s246 -> s315 [label="dResetHWeight"];
+          s269 -> s315 [label="dResetHWeight"];
+          s292 -> s315 [label="dResetHWeight"];
+          s314 -> s316 [label="dResetH3"];
+          s304 -> s316 [label="dH3"];
+          s310 -> s316 [label="dH3"];
+          s314 -> s317 [label="dResetX3"];
+          s18 -> s317 [label="dResetXWeight"];
+          s41 -> s317 [label="dResetXWeight"];
+          s64 -> s317 [label="dResetXWeight"];
+          s87 -> s317 [label="dResetXWeight"];
+          s110 -> s317 [label="dResetXWeight"];
+          s133 -> s317 [label="dResetXWeight"];
+          s156 -> s317 [label="dResetXWeight"];
+          s179 -> s317 [label="dResetXWeight"];
+          s202 -> s317 [label="dResetXWeight"];
+          s225 -> s317 [label="dResetXWeight"];
+          s248 -> s317 [label="dResetXWeight"];
+          s271 -> s317 [label="dResetXWeight"];
+          s294 -> s317 [label="dResetXWeight"];
+          s314 -> s318 [label="dResetX3"];
+          s19 -> s318 [label="dResetXBias"];
+          s42 -> s318 [label="dResetXBias"];
+          s65 -> s318 [label="dResetXBias"];
+          s88 -> s318 [label="dResetXBias"];
+          s111 -> s318 [label="dResetXBias"];
+          s134 -> s318 [label="dResetXBias"];
+          s157 -> s318 [label="dResetXBias"];
+          s180 -> s318 [label="dResetXBias"];
+          s203 -> s318 [label="dResetXBias"];
+          s226 -> s318 [label="dResetXBias"];
+          s249 -> s318 [label="dResetXBias"];
+          s272 -> s318 [label="dResetXBias"];
+          s295 -> s318 [label="dResetXBias"];
+          s314 -> s319 [label="dResetX3"];
+          s313 -> s319 [label="dX3"];
+          s303 -> s320 [label="dZ3"];
+          s305 -> s320 [label="dZ3"];
+          s320 -> s321 [label="dUpdateH3"];
+          s22 -> s321 [label="dUpdateHWeight"];
+          s45 -> s321 [label="dUpdateHWeight"];
+          s68 -> s321 [label="dUpdateHWeight"];
+          s91 -> s321 [label="dUpdateHWeight"];
+          s114 -> s321 [label="dUpdateHWeight"];
+          s137 -> s321 [label="dUpdateHWeight"];
+          s160 -> s321 [label="dUpdateHWeight"];
+          s183 -> s321 [label="dUpdateHWeight"];
+          s206 -> s321 [label="dUpdateHWeight"];
+          s229 -> s321 [label="dUpdateHWeight"];
+          s252 -> s321 [label="dUpdateHWeight"];
+          s275 -> s321 [label="dUpdateHWeight"];
+          s298 -> s321 [label="dUpdateHWeight"];
+          s320 -> s322 [label="dUpdateH3"];
+          s304 -> s322 [label="dH3"];
+          s310 -> s322 [label="dH3"];
+          s316 -> s322 [label="dH3"];
+          s320 -> s323 [label="dUpdateX3"];
+          s24 -> s323 [label="dUpdateXWeight"];
+          s47 -> s323 [label="dUpdateXWeight"];
+          s70 -> s323 [label="dUpdateXWeight"];
+          s93 -> s323 [label="dUpdateXWeight"];
+          s116 -> s323 [label="dUpdateXWeight"];
+          s139 -> s323 [label="dUpdateXWeight"];
+          s162 -> s323 [label="dUpdateXWeight"];
+          s185 -> s323 [label="dUpdateXWeight"];
+          s208 -> s323 [label="dUpdateXWeight"];
+          s231 -> s323 [label="dUpdateXWeight"];
+          s254 -> s323 [label="dUpdateXWeight"];
+          s277 -> s323 [label="dUpdateXWeight"];
+          s300 -> s323 [label="dUpdateXWeight"];
+          s320 -> s324 [label="dUpdateX3"];
+          s25 -> s324 [label="dUpdateXBias"];
+          s48 -> s324 [label="dUpdateXBias"];
+          s71 -> s324 [label="dUpdateXBias"];
+          s94 -> s324 [label="dUpdateXBias"];
+          s117 -> s324 [label="dUpdateXBias"];
+          s140 -> s324 [label="dUpdateXBias"];
+          s163 -> s324 [label="dUpdateXBias"];
+          s186 -> s324 [label="dUpdateXBias"];
+          s209 -> s324 [label="dUpdateXBias"];
+          s232 -> s324 [label="dUpdateXBias"];
+          s255 -> s324 [label="dUpdateXBias"];
+          s278 -> s324 [label="dUpdateXBias"];
+          s301 -> s324 [label="dUpdateXBias"];
+          s320 -> s325 [label="dUpdateX3"];
+          s313 -> s325 [label="dX3"];
+          s319 -> s325 [label="dX3"];
+          s304 -> s326 [label="dMultiply50"];
+          s310 -> s326 [label="dMultiply50"];
+          s316 -> s326 [label="dMultiply50"];
+          s322 -> s326 [label="dMultiply50"];
+          s304 -> s327 [label="dMultiply50"];
+          s310 -> s327 [label="dMultiply50"];
+          s316 -> s327 [label="dMultiply50"];
+          s322 -> s327 [label="dMultiply50"];
+          s304 -> s328 [label="dMultiply49"];
+          s310 -> s328 [label="dMultiply49"];
+          s316 -> s328 [label="dMultiply49"];
+          s322 -> s328 [label="dMultiply49"];
+          s326 -> s328 [label="dZ2"];
+          s304 -> s329 [label="dMultiply49"];
+          s310 -> s329 [label="dMultiply49"];
+          s316 -> s329 [label="dMultiply49"];
+          s322 -> s329 [label="dMultiply49"];
+          s329 -> s330 [label="dMultiply45"];
+          s330 -> s331 [label="dCandidateH2"];
+          s9 -> s331 [label="dCandidateHWeight"];
+          s32 -> s331 [label="dCandidateHWeight"];
+          s55 -> s331 [label="dCandidateHWeight"];
+          s78 -> s331 [label="dCandidateHWeight"];
+          s101 -> s331 [label="dCandidateHWeight"];
+          s124 -> s331 [label="dCandidateHWeight"];
+          s147 -> s331 [label="dCandidateHWeight"];
+          s170 -> s331 [label="dCandidateHWeight"];
+          s193 -> s331 [label="dCandidateHWeight"];
+          s216 -> s331 [label="dCandidateHWeight"];
+          s239 -> s331 [label="dCandidateHWeight"];
+          s262 -> s331 [label="dCandidateHWeight"];
+          s285 -> s331 [label="dCandidateHWeight"];
+          s308 -> s331 [label="dCandidateHWeight"];
+          s330 -> s332 [label="dCandidateH2"];
+          s10 -> s332 [label="dCandidateHBias"];
+          s33 -> s332 [label="dCandidateHBias"];
+          s56 -> s332 [label="dCandidateHBias"];
+          s79 -> s332 [label="dCandidateHBias"];
+          s102 -> s332 [label="dCandidateHBias"];
+          s125 -> s332 [label="dCandidateHBias"];
+          s148 -> s332 [label="dCandidateHBias"];
+          s171 -> s332 [label="dCandidateHBias"];
+          s194 -> s332 [label="dCandidateHBias"];
+          s217 -> s332 [label="dCandidateHBias"];
+          s240 -> s332 [label="dCandidateHBias"];
+          s263 -> s332 [label="dCandidateHBias"];
+          s286 -> s332 [label="dCandidateHBias"];
+          s309 -> s332 [label="dCandidateHBias"];
+          s330 -> s333 [label="dCandidateH2"];
+          s327 -> s333 [label="dH2"];
+          s329 -> s334 [label="dCandidateX2"];
+          s12 -> s334 [label="dCandidateXWeight"];
+          s35 -> s334 [label="dCandidateXWeight"];
+          s58 -> s334 [label="dCandidateXWeight"];
+          s81 -> s334 [label="dCandidateXWeight"];
+          s104 -> s334 [label="dCandidateXWeight"];
+          s127 -> s334 [label="dCandidateXWeight"];
+          s150 -> s334 [label="dCandidateXWeight"];
+          s173 -> s334 [label="dCandidateXWeight"];
+          s196 -> s334 [label="dCandidateXWeight"];
+          s219 -> s334 [label="dCandidateXWeight"];
+          s242 -> s334 [label="dCandidateXWeight"];
+          s265 -> s334 [label="dCandidateXWeight"];
+          s288 -> s334 [label="dCandidateXWeight"];
+          s311 -> s334 [label="dCandidateXWeight"];
+          s329 -> s335 [label="dCandidateX2"];
+          s13 -> s335 [label="dCandidateXBias"];
+          s36 -> s335 [label="dCandidateXBias"];
+          s59 -> s335 [label="dCandidateXBias"];
+          s82 -> s335 [label="dCandidateXBias"];
+          s105 -> s335 [label="dCandidateXBias"];
+          s128 -> s335 [label="dCandidateXBias"];
+          s151 -> s335 [label="dCandidateXBias"];
+          s174 -> s335 [label="dCandidateXBias"];
+          s197 -> s335 [label="dCandidateXBias"];
+          s220 -> s335 [label="dCandidateXBias"];
+          s243 -> s335 [label="dCandidateXBias"];
+          s266 -> s335 [label="dCandidateXBias"];
+          s289 -> s335 [label="dCandidateXBias"];
+          s312 -> s335 [label="dCandidateXBias"];
+          s329 -> s336 [label="dCandidateX2"];
+          s329 -> s337 [label="dMultiply45"];
+          s337 -> s338 [label="dResetH2"];
+          s16 -> s338 [label="dResetHWeight"];
+          s39 -> s338 [label="dResetHWeight"];
+          s62 -> s338 [label="dResetHWeight"];
+          s85 -> s338 [label="dResetHWeight"];
+          s108 -> s338 [label="dResetHWeight"];
+          s131 -> s338 [label="dResetHWeight"];
+          s154 -> s338 [label="dResetHWeight"];
+          s177 -> s338 [label="dResetHWeight"];
+          s200 -> s338 [label="dResetHWeight"];
+          s223 -> s338 [label="dResetHWeight"];
+          s246 -> s338 [label="dResetHWeight"];
+          s269 -> s338 [label="dResetHWeight"];
+          s292 -> s338 [label="dResetHWeight"];
+          s315 -> s338 [label="dResetHWeight"];
+          s337 -> s339 [label="dResetH2"];
+          s327 -> s339 [label="dH2"];
+          s333 -> s339 [label="dH2"];
+          s337 -> s340 [label="dResetX2"];
+          s18 -> s340 [label="dResetXWeight"];
+          s41 -> s340 [label="dResetXWeight"];
+          s64 -> s340 [label="dResetXWeight"];
+          s87 -> s340 [label="dResetXWeight"];
+          s110 -> s340 [label="dResetXWeight"];
+          s133 -> s340 [label="dResetXWeight"];
+          s156 -> s340 [label="dResetXWeight"];
+          s179 -> s340 [label="dResetXWeight"];
+          s202 -> s340 [label="dResetXWeight"];
+          s225 -> s340 [label="dResetXWeight"];
+          s248 -> s340 [label="dResetXWeight"];
+          s271 -> s340 [label="dResetXWeight"];
+          s294 -> s340 [label="dResetXWeight"];
+          s317 -> s340 [label="dResetXWeight"];
+          s337 -> s341 [label="dResetX2"];
+          s19 -> s341 [label="dResetXBias"];
+          s42 -> s341 [label="dResetXBias"];
+          s65 -> s341 [label="dResetXBias"];
+          s88 -> s341 [label="dResetXBias"];
+          s111 -> s341 [label="dResetXBias"];
+          s134 -> s341 [label="dResetXBias"];
+          s157 -> s341 [label="dResetXBias"];
+          s180 -> s341 [label="dResetXBias"];
+          s203 -> s341 [label="dResetXBias"];
+          s226 -> s341 [label="dResetXBias"];
+          s249 -> s341 [label="dResetXBias"];
+          s272 -> s341 [label="dResetXBias"];
+          s295 -> s341 [label="dResetXBias"];
+          s318 -> s341 [label="dResetXBias"];
+          s337 -> s342 [label="dResetX2"];
+          s336 -> s342 [label="dX2"];
+          s326 -> s343 [label="dZ2"];
+          s328 -> s343 [label="dZ2"];
+          s343 -> s344 [label="dUpdateH2"];
+          s22 -> s344 [label="dUpdateHWeight"];
+          s45 -> s344 [label="dUpdateHWeight"];
+          s68 -> s344 [label="dUpdateHWeight"];
+          s91 -> s344 [label="dUpdateHWeight"];
+          s114 -> s344 [label="dUpdateHWeight"];
+          s137 -> s344 [label="dUpdateHWeight"];
+          s160 -> s344 [label="dUpdateHWeight"];
+          s183 -> s344 [label="dUpdateHWeight"];
+          s206 -> s344 [label="dUpdateHWeight"];
+          s229 -> s344 [label="dUpdateHWeight"];
+          s252 -> s344 [label="dUpdateHWeight"];
+          s275 -> s344 [label="dUpdateHWeight"];
+          s298 -> s344 [label="dUpdateHWeight"];
+          s321 -> s344 [label="dUpdateHWeight"];
+          s343 -> s345 [label="dUpdateH2"];
+          s327 -> s345 [label="dH2"];
+          s333 -> s345 [label="dH2"];
+          s339 -> s345 [label="dH2"];
+          s343 -> s346 [label="dUpdateX2"];
+          s24 -> s346 [label="dUpdateXWeight"];
+          s47 -> s346 [label="dUpdateXWeight"];
+          s70 -> s346 [label="dUpdateXWeight"];
+          s93 -> s346 [label="dUpdateXWeight"];
+          s116 -> s346 [label="dUpdateXWeight"];
+          s139 -> s346 [label="dUpdateXWeight"];
+          s162 -> s346 [label="dUpdateXWeight"];
+          s185 -> s346 [label="dUpdateXWeight"];
+          s208 -> s346 [label="dUpdateXWeight"];
+          s231 -> s346 [label="dUpdateXWeight"];
+          s254 -> s346 [label="dUpdateXWeight"];
+          s277 -> s346 [label="dUpdateXWeight"];
+          s300 -> s346 [label="dUpdateXWeight"];
+          s323 -> s346 [label="dUpdateXWeight"];
+          s343 -> s347 [label="dUpdateX2"];
+          s25 -> s347 [label="dUpdateXBias"];
+          s48 -> s347 [label="dUpdateXBias"];
+          s71 -> s347 [label="dUpdateXBias"];
+          s94 -> s347 [label="dUpdateXBias"];
+          s117 -> s347 [label="dUpdateXBias"];
+          s140 -> s347 [label="dUpdateXBias"];
+          s163 -> s347 [label="dUpdateXBias"];
+          s186 -> s347 [label="dUpdateXBias"];
+          s209 -> s347 [label="dUpdateXBias"];
+          s232 -> s347 [label="dUpdateXBias"];
+          s255 -> s347 [label="dUpdateXBias"];
+          s278 -> s347 [label="dUpdateXBias"];
+          s301 -> s347 [label="dUpdateXBias"];
+          s324 -> s347 [label="dUpdateXBias"];
+          s343 -> s348 [label="dUpdateX2"];
+          s336 -> s348 [label="dX2"];
+          s342 -> s348 [label="dX2"];
+          s327 -> s349 [label="dH2"];
+          s333 -> s349 [label="dH2"];
+          s339 -> s349 [label="dH2"];
+          s345 -> s349 [label="dH2"];
+          s327 -> s350 [label="dMultiply32"];
+          s333 -> s350 [label="dMultiply32"];
+          s339 -> s350 [label="dMultiply32"];
+          s345 -> s350 [label="dMultiply32"];
+          s349 -> s350 [label="dz"];
+          s327 -> s351 [label="dMultiply32"];
+          s333 -> s351 [label="dMultiply32"];
+          s339 -> s351 [label="dMultiply32"];
+          s345 -> s351 [label="dMultiply32"];
+          s351 -> s352 [label="dMultiply28"];
+          s352 -> s353 [label="dCandidateH"];
+          s9 -> s353 [label="dCandidateHWeight"];
+          s32 -> s353 [label="dCandidateHWeight"];
+          s55 -> s353 [label="dCandidateHWeight"];
+          s78 -> s353 [label="dCandidateHWeight"];
+          s101 -> s353 [label="dCandidateHWeight"];
+          s124 -> s353 [label="dCandidateHWeight"];
+          s147 -> s353 [label="dCandidateHWeight"];
+          s170 -> s353 [label="dCandidateHWeight"];
+          s193 -> s353 [label="dCandidateHWeight"];
+          s216 -> s353 [label="dCandidateHWeight"];
+          s239 -> s353 [label="dCandidateHWeight"];
+          s262 -> s353 [label="dCandidateHWeight"];
+          s285 -> s353 [label="dCandidateHWeight"];
+          s308 -> s353 [label="dCandidateHWeight"];
+          s331 -> s353 [label="dCandidateHWeight"];
+          s352 -> s354 [label="dCandidateH"];
+          s10 -> s354 [label="dCandidateHBias"];
+          s33 -> s354 [label="dCandidateHBias"];
+          s56 -> s354 [label="dCandidateHBias"];
+          s79 -> s354 [label="dCandidateHBias"];
+          s102 -> s354 [label="dCandidateHBias"];
+          s125 -> s354 [label="dCandidateHBias"];
+          s148 -> s354 [label="dCandidateHBias"];
+          s171 -> s354 [label="dCandidateHBias"];
+          s194 -> s354 [label="dCandidateHBias"];
+          s217 -> s354 [label="dCandidateHBias"];
+          s240 -> s354 [label="dCandidateHBias"];
+          s263 -> s354 [label="dCandidateHBias"];
+          s286 -> s354 [label="dCandidateHBias"];
+          s309 -> s354 [label="dCandidateHBias"];
+          s332 -> s354 [label="dCandidateHBias"];
+          s351 -> s355 [label="dCandidateX"];
+          s12 -> s355 [label="dCandidateXWeight"];
+          s35 -> s355 [label="dCandidateXWeight"];
+          s58 -> s355 [label="dCandidateXWeight"];
+          s81 -> s355 [label="dCandidateXWeight"];
+          s104 -> s355 [label="dCandidateXWeight"];
+          s127 -> s355 [label="dCandidateXWeight"];
+          s150 -> s355 [label="dCandidateXWeight"];
+          s173 -> s355 [label="dCandidateXWeight"];
+          s196 -> s355 [label="dCandidateXWeight"];
+          s219 -> s355 [label="dCandidateXWeight"];
+          s242 -> s355 [label="dCandidateXWeight"];
+          s265 -> s355 [label="dCandidateXWeight"];
+          s288 -> s355 [label="dCandidateXWeight"];
+          s311 -> s355 [label="dCandidateXWeight"];
+          s334 -> s355 [label="dCandidateXWeight"];
+          s351 -> s356 [label="dCandidateX"];
+          s13 -> s356 [label="dCandidateXBias"];
+          s36 -> s356 [label="dCandidateXBias"];
+          s59 -> s356 [label="dCandidateXBias"];
+          s82 -> s356 [label="dCandidateXBias"];
+          s105 -> s356 [label="dCandidateXBias"];
+          s128 -> s356 [label="dCandidateXBias"];
+          s151 -> s356 [label="dCandidateXBias"];
+          s174 -> s356 [label="dCandidateXBias"];
+          s197 -> s356 [label="dCandidateXBias"];
+          s220 -> s356 [label="dCandidateXBias"];
+          s243 -> s356 [label="dCandidateXBias"];
+          s266 -> s356 [label="dCandidateXBias"];
+          s289 -> s356 [label="dCandidateXBias"];
+          s312 -> s356 [label="dCandidateXBias"];
+          s335 -> s356 [label="dCandidateXBias"];
+          s351 -> s357 [label="dCandidateX"];
+          s351 -> s358 [label="dMultiply28"];
+          s358 -> s359 [label="dResetH"];
+          s16 -> s359 [label="dResetHWeight"];
+          s39 -> s359 [label="dResetHWeight"];
+          s62 -> s359 [label="dResetHWeight"];
+          s85 -> s359 [label="dResetHWeight"];
+          s108 -> s359 [label="dResetHWeight"];
+          s131 -> s359 [label="dResetHWeight"];
+          s154 -> s359 [label="dResetHWeight"];
+          s177 -> s359 [label="dResetHWeight"];
+          s200 -> s359 [label="dResetHWeight"];
+          s223 -> s359 [label="dResetHWeight"];
+          s246 -> s359 [label="dResetHWeight"];
+          s269 -> s359 [label="dResetHWeight"];
+          s292 -> s359 [label="dResetHWeight"];
+          s315 -> s359 [label="dResetHWeight"];
+          s338 -> s359 [label="dResetHWeight"];
+          s358 -> s360 [label="dResetX"];
+          s18 -> s360 [label="dResetXWeight"];
+          s41 -> s360 [label="dResetXWeight"];
+          s64 -> s360 [label="dResetXWeight"];
+          s87 -> s360 [label="dResetXWeight"];
+          s110 -> s360 [label="dResetXWeight"];
+          s133 -> s360 [label="dResetXWeight"];
+          s156 -> s360 [label="dResetXWeight"];
+          s179 -> s360 [label="dResetXWeight"];
+          s202 -> s360 [label="dResetXWeight"];
+          s225 -> s360 [label="dResetXWeight"];
+          s248 -> s360 [label="dResetXWeight"];
+          s271 -> s360 [label="dResetXWeight"];
+          s294 -> s360 [label="dResetXWeight"];
+          s317 -> s360 [label="dResetXWeight"];
+          s340 -> s360 [label="dResetXWeight"];
+          s358 -> s361 [label="dResetX"];
+          s19 -> s361 [label="dResetXBias"];
+          s42 -> s361 [label="dResetXBias"];
+          s65 -> s361 [label="dResetXBias"];
+          s88 -> s361 [label="dResetXBias"];
+          s111 -> s361 [label="dResetXBias"];
+          s134 -> s361 [label="dResetXBias"];
+          s157 -> s361 [label="dResetXBias"];
+          s180 -> s361 [label="dResetXBias"];
+          s203 -> s361 [label="dResetXBias"];
+          s226 -> s361 [label="dResetXBias"];
+          s249 -> s361 [label="dResetXBias"];
+          s272 -> s361 [label="dResetXBias"];
+          s295 -> s361 [label="dResetXBias"];
+          s318 -> s361 [label="dResetXBias"];
+          s341 -> s361 [label="dResetXBias"];
+          s358 -> s362 [label="dResetX"];
+          s357 -> s362 [label="dx"];
+          s349 -> s363 [label="dz"];
+          s350 -> s363 [label="dz"];
+          s363 -> s364 [label="dUpdateH"];
+          s22 -> s364 [label="dUpdateHWeight"];
+          s45 -> s364 [label="dUpdateHWeight"];
+          s68 -> s364 [label="dUpdateHWeight"];
+          s91 -> s364 [label="dUpdateHWeight"];
+          s114 -> s364 [label="dUpdateHWeight"];
+          s137 -> s364 [label="dUpdateHWeight"];
+          s160 -> s364 [label="dUpdateHWeight"];
+          s183 -> s364 [label="dUpdateHWeight"];
+          s206 -> s364 [label="dUpdateHWeight"];
+          s229 -> s364 [label="dUpdateHWeight"];
+          s252 -> s364 [label="dUpdateHWeight"];
+          s275 -> s364 [label="dUpdateHWeight"];
+          s298 -> s364 [label="dUpdateHWeight"];
+          s321 -> s364 [label="dUpdateHWeight"];
+          s344 -> s364 [label="dUpdateHWeight"];
+          s363 -> s365 [label="dUpdateX"];
+          s24 -> s365 [label="dUpdateXWeight"];
+          s47 -> s365 [label="dUpdateXWeight"];
+          s70 -> s365 [label="dUpdateXWeight"];
+          s93 -> s365 [label="dUpdateXWeight"];
+          s116 -> s365 [label="dUpdateXWeight"];
+          s139 -> s365 [label="dUpdateXWeight"];
+          s162 -> s365 [label="dUpdateXWeight"];
+          s185 -> s365 [label="dUpdateXWeight"];
+          s208 -> s365 [label="dUpdateXWeight"];
+          s231 -> s365 [label="dUpdateXWeight"];
+          s254 -> s365 [label="dUpdateXWeight"];
+          s277 -> s365 [label="dUpdateXWeight"];
+          s300 -> s365 [label="dUpdateXWeight"];
+          s323 -> s365 [label="dUpdateXWeight"];
+          s346 -> s365 [label="dUpdateXWeight"];
+          s363 -> s366 [label="dUpdateX"];
+          s25 -> s366 [label="dUpdateXBias"];
+          s48 -> s366 [label="dUpdateXBias"];
+          s71 -> s366 [label="dUpdateXBias"];
+          s94 -> s366 [label="dUpdateXBias"];
+          s117 -> s366 [label="dUpdateXBias"];
+          s140 -> s366 [label="dUpdateXBias"];
+          s163 -> s366 [label="dUpdateXBias"];
+          s186 -> s366 [label="dUpdateXBias"];
+          s209 -> s366 [label="dUpdateXBias"];
+          s232 -> s366 [label="dUpdateXBias"];
+          s255 -> s366 [label="dUpdateXBias"];
+          s278 -> s366 [label="dUpdateXBias"];
+          s301 -> s366 [label="dUpdateXBias"];
+          s324 -> s366 [label="dUpdateXBias"];
+          s347 -> s366 [label="dUpdateXBias"];
+          s363 -> s367 [label="dUpdateX"];
+          s357 -> s367 [label="dx"];
+          s362 -> s367 [label="dx"];
+          s14 -> s369 [label="dX16"];
+          s20 -> s369 [label="dX16"];
+          s26 -> s369 [label="dX16"];
+          s368 -> s369 [label="dPixels"];
+          s37 -> s370 [label="dX15"];
+          s43 -> s370 [label="dX15"];
+          s49 -> s370 [label="dX15"];
+          s368 -> s370 [label="dPixels"];
+          s369 -> s370 [label="dPixels"];
+          s60 -> s371 [label="dX14"];
+          s66 -> s371 [label="dX14"];
+          s72 -> s371 [label="dX14"];
+          s368 -> s371 [label="dPixels"];
+          s369 -> s371 [label="dPixels"];
+          s370 -> s371 [label="dPixels"];
+          s83 -> s372 [label="dX13"];
+          s89 -> s372 [label="dX13"];
+          s95 -> s372 [label="dX13"];
+          s368 -> s372 [label="dPixels"];
+          s369 -> s372 [label="dPixels"];
+          s370 -> s372 [label="dPixels"];
+          s371 -> s372 [label="dPixels"];
+          s106 -> s373 [label="dX12"];
+          s112 -> s373 [label="dX12"];
+          s118 -> s373 [label="dX12"];
+          s368 -> s373 [label="dPixels"];
+          s369 -> s373 [label="dPixels"];
+          s370 -> s373 [label="dPixels"];
+          s371 -> s373 [label="dPixels"];
+          s372 -> s373 [label="dPixels"];
+          s129 -> s374 [label="dX11"];
+          s135 -> s374 [label="dX11"];
+          s141 -> s374 [label="dX11"];
+          s368 -> s374 [label="dPixels"];
+          s369 -> s374 [label="dPixels"];
+          s370 -> s374 [label="dPixels"];
+          s371 -> s374 [label="dPixels"];
+          s372 -> s374 [label="dPixels"];
+          s373 -> s374 [label="dPixels"];
+          s152 -> s375 [label="dX10"];
+          s158 -> s375 [label="dX10"];
+          s164 -> s375 [label="dX10"];
+          s368 -> s375 [label="dPixels"];
+          s369 -> s375 [label="dPixels"];
+          s370 -> s375 [label="dPixels"];
+          s371 -> s375 [label="dPixels"];
+          s372 -> s375 [label="dPixels"];
+          s373 -> s375 [label="dPixels"];
+          s374 -> s375 [label="dPixels"];
+          s175 -> s376 [label="dX9"];
+          s181 -> s376 [label="dX9"];
+          s187 -> s376 [label="dX9"];
+          s368 -> s376 [label="dPixels"];
+          s369 -> s376 [label="dPixels"];
+          s370 -> s376 [label="dPixels"];
+          s371 -> s376 [label="dPixels"];
+          s372 -> s376 [label="dPixels"];
+          s373 -> s376 [label="dPixels"];
+          s374 -> s376 [label="dPixels"];
+          s375 -> s376 [label="dPixels"];
+          s198 -> s377 [label="dX8"];
+          s204 -> s377 [label="dX8"];
+          s210 -> s377 [label="dX8"];
+          s368 -> s377 [label="dPixels"];
+          s369 -> s377 [label="dPixels"];
+          s370 -> s377 [label="dPixels"];
+          s371 -> s377 [label="dPixels"];
+          s372 -> s377 [label="dPixels"];
+          s373 -> s377 [label="dPixels"];
+          s374 -> s377 [label="dPixels"];
+          s375 -> s377 [label="dPixels"];
+          s376 -> s377 [label="dPixels"];
+          s221 -> s378 [label="dX7"];
+          s227 -> s378 [label="dX7"];
+          s233 -> s378 [label="dX7"];
+          s368 -> s378 [label="dPixels"];
+          s369 -> s378 [label="dPixels"];
+          s370 -> s378 [label="dPixels"];
+          s371 -> s378 [label="dPixels"];
+          s372 -> s378 [label="dPixels"];
+          s373 -> s378 [label="dPixels"];
+          s374 -> s378 [label="dPixels"];
+          s375 -> s378 [label="dPixels"];
+          s376 -> s378 [label="dPixels"];
+          s377 -> s378 [label="dPixels"];
+          s244 -> s379 [label="dX6"];
+          s250 -> s379 [label="dX6"];
+          s256 -> s379 [label="dX6"];
+          s368 -> s379 [label="dPixels"];
+          s369 -> s379 [label="dPixels"];
+          s370 -> s379 [label="dPixels"];
+          s371 -> s379 [label="dPixels"];
+          s372 -> s379 [label="dPixels"];
+          s373 -> s379 [label="dPixels"];
+          s374 -> s379 [label="dPixels"];
+          s375 -> s379 [label="dPixels"];
+          s376 -> s379 [label="dPixels"];
+          s377 -> s379 [label="dPixels"];
+          s378 -> s379 [label="dPixels"];
+          s267 -> s380 [label="dX5"];
+          s273 -> s380 [label="dX5"];
+          s279 -> s380 [label="dX5"];
+          s368 -> s380 [label="dPixels"];
+          s369 -> s380 [label="dPixels"];
+          s370 -> s380 [label="dPixels"];
+          s371 -> s380 [label="dPixels"];
+          s372 -> s380 [label="dPixels"];
+          s373 -> s380 [label="dPixels"];
+          s374 -> s380 [label="dPixels"];
+          s375 -> s380 [label="dPixels"];
+          s376 -> s380 [label="dPixels"];
+          s377 -> s380 [label="dPixels"];
+          s378 -> s380 [label="dPixels"];
+          s379 -> s380 [label="dPixels"];
+          s290 -> s381 [label="dX4"];
+          s296 -> s381 [label="dX4"];
+          s302 -> s381 [label="dX4"];
+          s368 -> s381 [label="dPixels"];
+          s369 -> s381 [label="dPixels"];
+          s370 -> s381 [label="dPixels"];
+          s371 -> s381 [label="dPixels"];
+          s372 -> s381 [label="dPixels"];
+          s373 -> s381 [label="dPixels"];
+          s374 -> s381 [label="dPixels"];
+          s375 -> s381 [label="dPixels"];
+          s376 -> s381 [label="dPixels"];
+          s377 -> s381 [label="dPixels"];
+          s378 -> s381 [label="dPixels"];
+          s379 -> s381 [label="dPixels"];
+          s380 -> s381 [label="dPixels"];
+          s313 -> s382 [label="dX3"];
+          s319 -> s382 [label="dX3"];
+          s325 -> s382 [label="dX3"];
+          s368 -> s382 [label="dPixels"];
+          s369 -> s382 [label="dPixels"];
+          s370 -> s382 [label="dPixels"];
+          s371 -> s382 [label="dPixels"];
+          s372 -> s382 [label="dPixels"];
+          s373 -> s382 [label="dPixels"];
+          s374 -> s382 [label="dPixels"];
+          s375 -> s382 [label="dPixels"];
+          s376 -> s382 [label="dPixels"];
+          s377 -> s382 [label="dPixels"];
+          s378 -> s382 [label="dPixels"];
+          s379 -> s382 [label="dPixels"];
+          s380 -> s382 [label="dPixels"];
+          s381 -> s382 [label="dPixels"];
+          s336 -> s383 [label="dX2"];
+          s342 -> s383 [label="dX2"];
+          s348 -> s383 [label="dX2"];
+          s368 -> s383 [label="dPixels"];
+          s369 -> s383 [label="dPixels"];
+          s370 -> s383 [label="dPixels"];
+          s371 -> s383 [label="dPixels"];
+          s372 -> s383 [label="dPixels"];
+          s373 -> s383 [label="dPixels"];
+          s374 -> s383 [label="dPixels"];
+          s375 -> s383 [label="dPixels"];
+          s376 -> s383 [label="dPixels"];
+          s377 -> s383 [label="dPixels"];
+          s378 -> s383 [label="dPixels"];
+          s379 -> s383 [label="dPixels"];
+          s380 -> s383 [label="dPixels"];
+          s381 -> s383 [label="dPixels"];
+          s382 -> s383 [label="dPixels"];
+          s357 -> s384 [label="dx"];
+          s362 -> s384 [label="dx"];
+          s367 -> s384 [label="dx"];
+          s368 -> s384 [label="dPixels"];
+          s369 -> s384 [label="dPixels"];
+          s370 -> s384 [label="dPixels"];
+          s371 -> s384 [label="dPixels"];
+          s372 -> s384 [label="dPixels"];
+          s373 -> s384 [label="dPixels"];
+          s374 -> s384 [label="dPixels"];
+          s375 -> s384 [label="dPixels"];
+          s376 -> s384 [label="dPixels"];
+          s377 -> s384 [label="dPixels"];
+          s378 -> s384 [label="dPixels"];
+          s379 -> s384 [label="dPixels"];
+          s380 -> s384 [label="dPixels"];
+          s381 -> s384 [label="dPixels"];
+          s382 -> s384 [label="dPixels"];
+          s383 -> s384 [label="dPixels"];
           s0 -> n292 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n290 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s4 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 -> n289 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 -> n288 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s7 -> n288 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s8 -> n286 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 -> n285 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n284 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n284 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s12 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s18 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s19 -> n280 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s20 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s21 -> n279 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s22 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s23 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s24 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s25 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s26 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s27 -> n276 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s28 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s29 -> n275 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s30 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s31 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s32 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s33 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s34 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s35 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s36 -> n272 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s37 -> n271 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s38 -> n271 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s39 -> n269 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s40 -> n268 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s41 -> n267 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s42 -> n267 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s43 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s44 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s45 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s46 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s47 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s48 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s49 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s50 -> n263 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s51 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s52 -> n262 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s53 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s54 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s55 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s56 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s57 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s58 -> n259 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s59 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s60 -> n258 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s61 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s62 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s63 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s64 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s65 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s66 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s67 -> n255 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s68 -> n254 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s69 -> n254 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s70 -> n252 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s71 -> n251 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s72 -> n250 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s73 -> n250 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s74 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s75 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s76 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s77 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s78 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s79 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s80 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s81 -> n246 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s82 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s83 -> n245 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s84 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s85 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s86 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s87 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s88 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s89 -> n242 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s90 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s91 -> n241 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s92 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s93 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s94 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s95 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s96 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s97 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s98 -> n238 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s99 -> n237 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s100 -> n237 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s101 -> n235 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s102 -> n234 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s103 -> n233 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s104 -> n233 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s105 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s106 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s107 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s108 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s109 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s110 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s111 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s112 -> n229 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s113 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s114 -> n228 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s115 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s116 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s117 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s118 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s119 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s120 -> n225 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s121 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s122 -> n224 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s123 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s124 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s125 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s126 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s127 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s128 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s129 -> n221 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s130 -> n220 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s131 -> n220 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s132 -> n218 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s133 -> n217 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s134 -> n216 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s135 -> n216 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s136 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s137 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s138 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s139 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s140 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s141 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s142 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s143 -> n212 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s144 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s145 -> n211 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s146 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s147 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s148 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s149 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s150 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s151 -> n208 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s152 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s153 -> n207 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s154 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s155 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s156 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s157 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s158 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s159 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s160 -> n204 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s161 -> n203 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s162 -> n203 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s163 -> n201 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s164 -> n200 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s165 -> n199 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s166 -> n199 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s167 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s168 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s169 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s170 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s171 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s172 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s173 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s174 -> n195 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s175 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s176 -> n194 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s177 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s178 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s179 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s180 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s181 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s182 -> n191 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s183 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s184 -> n190 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s185 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s186 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s187 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s188 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s189 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s190 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s191 -> n187 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s192 -> n186 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s193 -> n186 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s194 -> n184 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s195 -> n183 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s196 -> n182 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s197 -> n182 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s198 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s199 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s200 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s201 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s202 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s203 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s204 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s205 -> n178 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s206 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s207 -> n177 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s208 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s209 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s210 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s211 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s212 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s213 -> n174 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s214 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s215 -> n173 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s216 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s217 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s218 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s219 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s220 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s221 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s222 -> n170 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s223 -> n169 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s224 -> n169 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s225 -> n167 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s226 -> n166 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s227 -> n165 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s228 -> n165 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s229 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s230 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s231 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s232 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s233 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s234 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s235 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s236 -> n161 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s237 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s238 -> n160 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s239 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s240 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s241 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s242 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s243 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s244 -> n157 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s245 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s246 -> n156 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s247 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s248 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s249 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s250 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s251 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s252 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s253 -> n153 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s254 -> n152 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s255 -> n152 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s256 -> n150 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s257 -> n149 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s258 -> n148 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s259 -> n148 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s260 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s261 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s262 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s263 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s264 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s265 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s266 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s267 -> n144 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s268 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s269 -> n143 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s270 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s271 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s272 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s273 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s274 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s275 -> n140 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s276 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s277 -> n139 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s278 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s279 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s280 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s281 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s282 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s283 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s284 -> n136 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s285 -> n135 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s286 -> n135 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s287 -> n133 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s288 -> n132 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s289 -> n131 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s290 -> n131 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s291 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s292 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s293 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s294 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s295 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s296 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s297 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s298 -> n127 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s299 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s300 -> n126 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s301 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s302 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s303 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s304 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s305 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s306 -> n123 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s307 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s308 -> n122 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s309 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s310 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s311 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s312 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s313 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s314 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s315 -> n119 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s316 -> n118 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s317 -> n118 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s318 -> n116 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s319 -> n115 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s320 -> n114 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s321 -> n114 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s322 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s323 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s324 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s325 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s326 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s327 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s328 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s329 -> n110 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s330 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s331 -> n109 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s332 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s333 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s334 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s335 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s336 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s337 -> n106 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s338 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s339 -> n105 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s340 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s341 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s342 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s343 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s344 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s345 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s346 -> n102 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s347 -> n101 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s348 -> n101 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s349 -> n99 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s350 -> n98 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s351 -> n97 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s352 -> n97 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s353 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s354 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s355 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s356 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s357 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s358 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s359 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s360 -> n93 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s361 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s362 -> n92 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s363 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s364 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s365 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s366 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s367 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s368 -> n89 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s369 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s370 -> n88 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s371 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s372 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s373 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s374 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s375 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s376 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s377 -> n85 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s378 -> n84 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s379 -> n84 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s380 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s381 -> n81 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s382 -> n80 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s383 -> n80 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s384 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s385 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s386 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s387 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s388 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s389 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s390 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s391 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s392 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s393 -> n75 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s394 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s395 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s396 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s397 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s398 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s399 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s400 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s401 -> n71 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s402 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s403 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s404 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s405 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s406 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s407 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s408 -> n68 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s409 -> n67 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s410 -> n67 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s411 -> n65 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s412 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s413 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s414 -> n63 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s415 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s416 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s417 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s418 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s419 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s420 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s421 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s422 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s423 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s424 -> n58 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s425 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s426 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s427 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s428 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s429 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s430 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s431 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s432 -> n54 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s433 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s434 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s435 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s436 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s437 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s438 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s439 -> n51 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s440 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s441 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s442 -> n48 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s443 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s444 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s445 -> n46 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s446 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s447 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s448 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s449 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s450 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s451 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s452 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s453 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s454 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s455 -> n41 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s456 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s457 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s458 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s459 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s460 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s461 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s462 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s463 -> n37 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s464 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s465 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s466 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s467 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s468 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s469 -> n34 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s470 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s471 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s472 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s473 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s474 -> n29 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s475 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s476 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s477 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s478 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s479 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s480 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s481 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s482 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s483 -> n24 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s484 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s485 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s486 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s487 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s488 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s489 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s490 -> n20 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s491 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s492 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s493 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s494 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s495 -> n0 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s496 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s497 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s498 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s499 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s500 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s501 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s502 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s503 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s504 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s505 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s506 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s507 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s508 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s509 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s510 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s511 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s4 -> n288 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n288 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n286 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s7 -> n285 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s8 -> n283 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n282 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s12 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n281 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n280 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s16 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s17 -> n278 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s18 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s19 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s20 -> n277 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s21 -> n276 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s22 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s23 -> n274 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s24 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s25 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s26 -> n273 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s27 -> n271 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s28 -> n271 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s29 -> n269 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s30 -> n268 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s31 -> n266 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s32 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s33 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s34 -> n265 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s35 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s36 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s37 -> n264 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s38 -> n263 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s39 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s40 -> n261 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s41 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s42 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s43 -> n260 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s44 -> n259 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s45 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s46 -> n257 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s47 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s48 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s49 -> n256 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s50 -> n254 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s51 -> n254 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s52 -> n252 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s53 -> n251 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s54 -> n249 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s55 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s56 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s57 -> n248 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s58 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s59 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s60 -> n247 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s61 -> n246 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s62 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s63 -> n244 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s64 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s65 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s66 -> n243 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s67 -> n242 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s68 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s69 -> n240 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s70 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s71 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s72 -> n239 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s73 -> n237 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s74 -> n237 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s75 -> n235 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s76 -> n234 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s77 -> n232 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s78 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s79 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s80 -> n231 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s81 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s82 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s83 -> n230 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s84 -> n229 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s85 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s86 -> n227 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s87 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s88 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s89 -> n226 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s90 -> n225 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s91 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s92 -> n223 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s93 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s94 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s95 -> n222 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s96 -> n220 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s97 -> n220 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s98 -> n218 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s99 -> n217 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s100 -> n215 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s101 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s102 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s103 -> n214 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s104 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s105 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s106 -> n213 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s107 -> n212 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s108 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s109 -> n210 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s110 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s111 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s112 -> n209 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s113 -> n208 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s114 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s115 -> n206 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s116 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s117 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s118 -> n205 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s119 -> n203 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s120 -> n203 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s121 -> n201 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s122 -> n200 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s123 -> n198 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s124 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s125 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s126 -> n197 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s127 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s128 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s129 -> n196 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s130 -> n195 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s131 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s132 -> n193 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s133 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s134 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s135 -> n192 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s136 -> n191 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s137 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s138 -> n189 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s139 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s140 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s141 -> n188 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s142 -> n186 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s143 -> n186 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s144 -> n184 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s145 -> n183 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s146 -> n181 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s147 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s148 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s149 -> n180 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s150 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s151 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s152 -> n179 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s153 -> n178 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s154 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s155 -> n176 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s156 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s157 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s158 -> n175 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s159 -> n174 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s160 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s161 -> n172 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s162 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s163 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s164 -> n171 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s165 -> n169 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s166 -> n169 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s167 -> n167 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s168 -> n166 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s169 -> n164 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s170 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s171 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s172 -> n163 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s173 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s174 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s175 -> n162 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s176 -> n161 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s177 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s178 -> n159 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s179 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s180 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s181 -> n158 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s182 -> n157 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s183 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s184 -> n155 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s185 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s186 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s187 -> n154 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s188 -> n152 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s189 -> n152 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s190 -> n150 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s191 -> n149 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s192 -> n147 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s193 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s194 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s195 -> n146 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s196 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s197 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s198 -> n145 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s199 -> n144 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s200 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s201 -> n142 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s202 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s203 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s204 -> n141 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s205 -> n140 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s206 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s207 -> n138 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s208 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s209 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s210 -> n137 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s211 -> n135 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s212 -> n135 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s213 -> n133 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s214 -> n132 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s215 -> n130 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s216 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s217 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s218 -> n129 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s219 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s220 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s221 -> n128 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s222 -> n127 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s223 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s224 -> n125 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s225 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s226 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s227 -> n124 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s228 -> n123 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s229 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s230 -> n121 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s231 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s232 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s233 -> n120 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s234 -> n118 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s235 -> n118 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s236 -> n116 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s237 -> n115 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s238 -> n113 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s239 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s240 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s241 -> n112 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s242 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s243 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s244 -> n111 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s245 -> n110 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s246 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s247 -> n108 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s248 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s249 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s250 -> n107 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s251 -> n106 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s252 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s253 -> n104 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s254 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s255 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s256 -> n103 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s257 -> n101 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s258 -> n101 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s259 -> n99 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s260 -> n98 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s261 -> n96 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s262 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s263 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s264 -> n95 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s265 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s266 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s267 -> n94 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s268 -> n93 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s269 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s270 -> n91 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s271 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s272 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s273 -> n90 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s274 -> n89 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s275 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s276 -> n87 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s277 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s278 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s279 -> n86 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s280 -> n84 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s281 -> n84 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s282 -> n82 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s283 -> n81 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s284 -> n79 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s285 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s286 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s287 -> n78 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s288 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s289 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s290 -> n77 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s291 -> n76 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s292 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s293 -> n74 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s294 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s295 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s296 -> n73 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s297 -> n72 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s298 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s299 -> n70 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s300 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s301 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s302 -> n69 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s303 -> n67 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s304 -> n67 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s305 -> n65 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s306 -> n64 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s307 -> n62 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s308 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s309 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s310 -> n61 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s311 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s312 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s313 -> n60 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s314 -> n59 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s315 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s316 -> n57 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s317 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s318 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s319 -> n56 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s320 -> n55 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s321 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s322 -> n53 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s323 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s324 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s325 -> n52 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s326 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s327 -> n50 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s328 -> n48 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s329 -> n47 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s330 -> n45 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s331 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s332 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s333 -> n44 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s334 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s335 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s336 -> n43 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s337 -> n42 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s338 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s339 -> n40 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s340 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s341 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s342 -> n39 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s343 -> n38 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s344 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s345 -> n36 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s346 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s347 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s348 -> n35 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s349 -> n33 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s350 -> n31 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s351 -> n30 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s352 -> n28 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s353 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s354 -> n27 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s355 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s356 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s357 -> n26 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s358 -> n25 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s359 -> n23 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s360 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s361 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s362 -> n22 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s363 -> n21 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s364 -> n19 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s365 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s366 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s367 -> n18 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s368 -> n0 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s369 -> n16 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s370 -> n15 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s371 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s372 -> n13 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s373 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s374 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s375 -> n10 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s376 -> n9 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s377 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s378 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s379 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s380 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s381 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s382 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s383 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s384 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -5487,3424 +5129,3066 @@ partial class GruRnn : global::GraphGen.Onnx.IOnnxExportable
           n16["x16<br/>Unstack [B, 4]"]:::forward
           n18["updateX<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n19["updateH<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n20["add20<br/>Add [B, 32]"]:::forward
           n21["z<br/>Sigmoid [B, 32]"]:::forward
           n22["resetX<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n23["resetH<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n24["add24<br/>Add [B, 32]"]:::forward
           n25["r_<br/>Sigmoid [B, 32]"]:::forward
           n26["candidateX<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n27["candidateH<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n28["multiply28<br/>Multiply [B, 32]"]:::forward
-          n29["add29<br/>Add [B, 32]"]:::forward
           n30["candidate<br/>Tanh [B, 32]"]:::forward
           n31["affine31<br/>Scale [B, 32]"]:::forward
           n33["multiply33<br/>Multiply [B, 32]"]:::forward
-          n34["h2<br/>Add [B, 32]"]:::forward
           n35["updateX2<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n36["updateH2<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n37["add37<br/>Add [B, 32]"]:::forward
           n38["z2<br/>Sigmoid [B, 32]"]:::forward
           n39["resetX2<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n40["resetH2<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n41["add41<br/>Add [B, 32]"]:::forward
           n42["r_2<br/>Sigmoid [B, 32]"]:::forward
           n43["candidateX2<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n44["candidateH2<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n45["multiply45<br/>Multiply [B, 32]"]:::forward
-          n46["add46<br/>Add [B, 32]"]:::forward
           n47["candidate2<br/>Tanh [B, 32]"]:::forward
           n48["affine48<br/>Scale [B, 32]"]:::forward
           n50["multiply50<br/>Multiply [B, 32]"]:::forward
-          n51["h3<br/>Add [B, 32]"]:::forward
           n52["updateX3<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n53["updateH3<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n54["add54<br/>Add [B, 32]"]:::forward
           n55["z3<br/>Sigmoid [B, 32]"]:::forward
           n56["resetX3<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n57["resetH3<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n58["add58<br/>Add [B, 32]"]:::forward
           n59["r_3<br/>Sigmoid [B, 32]"]:::forward
           n60["candidateX3<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n61["candidateH3<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n62["multiply62<br/>Multiply [B, 32]"]:::forward
-          n63["add63<br/>Add [B, 32]"]:::forward
           n64["candidate3<br/>Tanh [B, 32]"]:::forward
           n65["affine65<br/>Scale [B, 32]"]:::forward
           n67["multiply67<br/>Multiply [B, 32]"]:::forward
-          n68["h4<br/>Add [B, 32]"]:::forward
           n69["updateX4<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n70["updateH4<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n71["add71<br/>Add [B, 32]"]:::forward
           n72["z4<br/>Sigmoid [B, 32]"]:::forward
           n73["resetX4<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n74["resetH4<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n75["add75<br/>Add [B, 32]"]:::forward
           n76["r_4<br/>Sigmoid [B, 32]"]:::forward
           n77["candidateX4<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n78["candidateH4<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n79["multiply79<br/>Multiply [B, 32]"]:::forward
-          n80["add80<br/>Add [B, 32]"]:::forward
           n81["candidate4<br/>Tanh [B, 32]"]:::forward
           n82["affine82<br/>Scale [B, 32]"]:::forward
           n84["multiply84<br/>Multiply [B, 32]"]:::forward
-          n85["h5<br/>Add [B, 32]"]:::forward
           n86["updateX5<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n87["updateH5<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n88["add88<br/>Add [B, 32]"]:::forward
           n89["z5<br/>Sigmoid [B, 32]"]:::forward
           n90["resetX5<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n91["resetH5<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n92["add92<br/>Add [B, 32]"]:::forward
           n93["r_5<br/>Sigmoid [B, 32]"]:::forward
           n94["candidateX5<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n95["candidateH5<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n96["multiply96<br/>Multiply [B, 32]"]:::forward
-          n97["add97<br/>Add [B, 32]"]:::forward
           n98["candidate5<br/>Tanh [B, 32]"]:::forward
           n99["affine99<br/>Scale [B, 32]"]:::forward
           n101["multiply101<br/>Multiply [B, 32]"]:::forward
-          n102["h6<br/>Add [B, 32]"]:::forward
           n103["updateX6<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n104["updateH6<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n105["add105<br/>Add [B, 32]"]:::forward
           n106["z6<br/>Sigmoid [B, 32]"]:::forward
           n107["resetX6<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n108["resetH6<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n109["add109<br/>Add [B, 32]"]:::forward
           n110["r_6<br/>Sigmoid [B, 32]"]:::forward
           n111["candidateX6<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n112["candidateH6<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n113["multiply113<br/>Multiply [B, 32]"]:::forward
-          n114["add114<br/>Add [B, 32]"]:::forward
           n115["candidate6<br/>Tanh [B, 32]"]:::forward
           n116["affine116<br/>Scale [B, 32]"]:::forward
           n118["multiply118<br/>Multiply [B, 32]"]:::forward
-          n119["h7<br/>Add [B, 32]"]:::forward
           n120["updateX7<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n121["updateH7<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n122["add122<br/>Add [B, 32]"]:::forward
           n123["z7<br/>Sigmoid [B, 32]"]:::forward
           n124["resetX7<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n125["resetH7<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n126["add126<br/>Add [B, 32]"]:::forward
           n127["r_7<br/>Sigmoid [B, 32]"]:::forward
           n128["candidateX7<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n129["candidateH7<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n130["multiply130<br/>Multiply [B, 32]"]:::forward
-          n131["add131<br/>Add [B, 32]"]:::forward
           n132["candidate7<br/>Tanh [B, 32]"]:::forward
           n133["affine133<br/>Scale [B, 32]"]:::forward
           n135["multiply135<br/>Multiply [B, 32]"]:::forward
-          n136["h8<br/>Add [B, 32]"]:::forward
           n137["updateX8<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n138["updateH8<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n139["add139<br/>Add [B, 32]"]:::forward
           n140["z8<br/>Sigmoid [B, 32]"]:::forward
           n141["resetX8<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n142["resetH8<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n143["add143<br/>Add [B, 32]"]:::forward
           n144["r_8<br/>Sigmoid [B, 32]"]:::forward
           n145["candidateX8<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n146["candidateH8<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n147["multiply147<br/>Multiply [B, 32]"]:::forward
-          n148["add148<br/>Add [B, 32]"]:::forward
           n149["candidate8<br/>Tanh [B, 32]"]:::forward
           n150["affine150<br/>Scale [B, 32]"]:::forward
           n152["multiply152<br/>Multiply [B, 32]"]:::forward
-          n153["h9<br/>Add [B, 32]"]:::forward
           n154["updateX9<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n155["updateH9<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n156["add156<br/>Add [B, 32]"]:::forward
           n157["z9<br/>Sigmoid [B, 32]"]:::forward
           n158["resetX9<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n159["resetH9<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n160["add160<br/>Add [B, 32]"]:::forward
           n161["r_9<br/>Sigmoid [B, 32]"]:::forward
           n162["candidateX9<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n163["candidateH9<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n164["multiply164<br/>Multiply [B, 32]"]:::forward
-          n165["add165<br/>Add [B, 32]"]:::forward
           n166["candidate9<br/>Tanh [B, 32]"]:::forward
           n167["affine167<br/>Scale [B, 32]"]:::forward
           n169["multiply169<br/>Multiply [B, 32]"]:::forward
-          n170["h10<br/>Add [B, 32]"]:::forward
           n171["updateX10<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n172["updateH10<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n173["add173<br/>Add [B, 32]"]:::forward
           n174["z10<br/>Sigmoid [B, 32]"]:::forward
           n175["resetX10<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n176["resetH10<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n177["add177<br/>Add [B, 32]"]:::forward
           n178["r_10<br/>Sigmoid [B, 32]"]:::forward
           n179["candidateX10<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n180["candidateH10<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n181["multiply181<br/>Multiply [B, 32]"]:::forward
-          n182["add182<br/>Add [B, 32]"]:::forward
           n183["candidate10<br/>Tanh [B, 32]"]:::forward
           n184["affine184<br/>Scale [B, 32]"]:::forward
           n186["multiply186<br/>Multiply [B, 32]"]:::forward
-          n187["h11<br/>Add [B, 32]"]:::forward
           n188["updateX11<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n189["updateH11<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n190["add190<br/>Add [B, 32]"]:::forward
           n191["z11<br/>Sigmoid [B, 32]"]:::forward
           n192["resetX11<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n193["resetH11<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n194["add194<br/>Add [B, 32]"]:::forward
           n195["r_11<br/>Sigmoid [B, 32]"]:::forward
           n196["candidateX11<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n197["candidateH11<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n198["multiply198<br/>Multiply [B, 32]"]:::forward
-          n199["add199<br/>Add [B, 32]"]:::forward
           n200["candidate11<br/>Tanh [B, 32]"]:::forward
           n201["affine201<br/>Scale [B, 32]"]:::forward
           n203["multiply203<br/>Multiply [B, 32]"]:::forward
-          n204["h12<br/>Add [B, 32]"]:::forward
           n205["updateX12<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n206["updateH12<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n207["add207<br/>Add [B, 32]"]:::forward
           n208["z12<br/>Sigmoid [B, 32]"]:::forward
           n209["resetX12<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n210["resetH12<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n211["add211<br/>Add [B, 32]"]:::forward
           n212["r_12<br/>Sigmoid [B, 32]"]:::forward
           n213["candidateX12<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n214["candidateH12<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n215["multiply215<br/>Multiply [B, 32]"]:::forward
-          n216["add216<br/>Add [B, 32]"]:::forward
           n217["candidate12<br/>Tanh [B, 32]"]:::forward
           n218["affine218<br/>Scale [B, 32]"]:::forward
           n220["multiply220<br/>Multiply [B, 32]"]:::forward
-          n221["h13<br/>Add [B, 32]"]:::forward
           n222["updateX13<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n223["updateH13<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n224["add224<br/>Add [B, 32]"]:::forward
           n225["z13<br/>Sigmoid [B, 32]"]:::forward
           n226["resetX13<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n227["resetH13<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n228["add228<br/>Add [B, 32]"]:::forward
           n229["r_13<br/>Sigmoid [B, 32]"]:::forward
           n230["candidateX13<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n231["candidateH13<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n232["multiply232<br/>Multiply [B, 32]"]:::forward
-          n233["add233<br/>Add [B, 32]"]:::forward
           n234["candidate13<br/>Tanh [B, 32]"]:::forward
           n235["affine235<br/>Scale [B, 32]"]:::forward
           n237["multiply237<br/>Multiply [B, 32]"]:::forward
-          n238["h14<br/>Add [B, 32]"]:::forward
           n239["updateX14<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n240["updateH14<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n241["add241<br/>Add [B, 32]"]:::forward
           n242["z14<br/>Sigmoid [B, 32]"]:::forward
           n243["resetX14<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n244["resetH14<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n245["add245<br/>Add [B, 32]"]:::forward
           n246["r_14<br/>Sigmoid [B, 32]"]:::forward
           n247["candidateX14<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n248["candidateH14<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n249["multiply249<br/>Multiply [B, 32]"]:::forward
-          n250["add250<br/>Add [B, 32]"]:::forward
           n251["candidate14<br/>Tanh [B, 32]"]:::forward
           n252["affine252<br/>Scale [B, 32]"]:::forward
           n254["multiply254<br/>Multiply [B, 32]"]:::forward
-          n255["h15<br/>Add [B, 32]"]:::forward
           n256["updateX15<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n257["updateH15<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n258["add258<br/>Add [B, 32]"]:::forward
           n259["z15<br/>Sigmoid [B, 32]"]:::forward
           n260["resetX15<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n261["resetH15<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n262["add262<br/>Add [B, 32]"]:::forward
           n263["r_15<br/>Sigmoid [B, 32]"]:::forward
           n264["candidateX15<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n265["candidateH15<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n266["multiply266<br/>Multiply [B, 32]"]:::forward
-          n267["add267<br/>Add [B, 32]"]:::forward
           n268["candidate15<br/>Tanh [B, 32]"]:::forward
           n269["affine269<br/>Scale [B, 32]"]:::forward
           n271["multiply271<br/>Multiply [B, 32]"]:::forward
-          n272["h16<br/>Add [B, 32]"]:::forward
           n273["updateX16<br/>Dense #quot;update.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n274["updateH16<br/>Dense #quot;update.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n275["add275<br/>Add [B, 32]"]:::forward
           n276["z16<br/>Sigmoid [B, 32]"]:::forward
           n277["resetX16<br/>Dense #quot;reset.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n278["resetH16<br/>Dense #quot;reset.h#quot; [B, 32]<br/>1,024 parameters"]:::forward
-          n279["add279<br/>Add [B, 32]"]:::forward
           n280["r_16<br/>Sigmoid [B, 32]"]:::forward
           n281["candidateX16<br/>Dense #quot;candidate.x#quot; [B, 32]<br/>160 parameters"]:::forward
           n282["candidateH16<br/>Dense #quot;candidate.h#quot; [B, 32]<br/>1,056 parameters"]:::forward
           n283["multiply283<br/>Multiply [B, 32]"]:::forward
-          n284["add284<br/>Add [B, 32]"]:::forward
           n285["candidate16<br/>Tanh [B, 32]"]:::forward
           n286["affine286<br/>Scale [B, 32]"]:::forward
           n288["multiply288<br/>Multiply [B, 32]"]:::forward
-          n289["h17<br/>Add [B, 32]"]:::forward
           n290["output<br/>Dense #quot;output#quot; [B, 10]<br/>330 parameters"]:::forward
           n292["softmaxCrossEntropy292<br/>SoftmaxCrossEntropy scalar"]:::forward
           s0["195. SoftmaxCrossEntropy<br/>→ dOutput"]:::backward
           s1["196. dense output dW<br/>→ dOutputWeight"]:::backward
           s2["197. dense output db<br/>→ dOutputBias"]:::backward
           s3["198. dense output dx<br/>→ dH17"]:::backward
-          s4["199. Add backward<br/>→ dMultiply287"]:::backward
-          s5["200. Add backward<br/>→ dMultiply288"]:::backward
-          s6["201. Multiply backward<br/>→ dZ16"]:::backward
-          s7["202. Multiply backward<br/>→ dH16"]:::backward
-          s8["203. Multiply backward + Scale backward<br/>→ dZ16"]:::backward
-          s9["204. Multiply backward + Tanh backward<br/>→ dAdd284"]:::backward
-          s10["205. Add backward<br/>→ dCandidateX16"]:::backward
-          s11["206. Add backward<br/>→ dMultiply283"]:::backward
-          s12["207. Multiply backward<br/>→ dCandidateH16"]:::backward
-          s13["208. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s14["209. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s15["210. dense candidate.h dx<br/>→ dH16"]:::backward
-          s16["211. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s17["212. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s18["213. dense candidate.x dx<br/>→ dX16"]:::backward
-          s19["214. Multiply backward + Sigmoid backward<br/>→ dAdd279"]:::backward
-          s20["215. Add backward<br/>→ dResetX16"]:::backward
-          s21["216. Add backward<br/>→ dResetH16"]:::backward
-          s22["217. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s23["218. dense reset.h dx<br/>→ dH16"]:::backward
-          s24["219. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s25["220. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s26["221. dense reset.x dx<br/>→ dX16"]:::backward
-          s27["222. Sigmoid backward<br/>→ dAdd275"]:::backward
-          s28["223. Add backward<br/>→ dUpdateX16"]:::backward
-          s29["224. Add backward<br/>→ dUpdateH16"]:::backward
-          s30["225. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s31["226. dense update.h dx<br/>→ dH16"]:::backward
-          s32["227. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s33["228. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s34["229. dense update.x dx<br/>→ dX16"]:::backward
-          s35["230. Add backward<br/>→ dMultiply270"]:::backward
-          s36["231. Add backward<br/>→ dMultiply271"]:::backward
-          s37["232. Multiply backward<br/>→ dZ15"]:::backward
-          s38["233. Multiply backward<br/>→ dH15"]:::backward
-          s39["234. Multiply backward + Scale backward<br/>→ dZ15"]:::backward
-          s40["235. Multiply backward + Tanh backward<br/>→ dAdd267"]:::backward
-          s41["236. Add backward<br/>→ dCandidateX15"]:::backward
-          s42["237. Add backward<br/>→ dMultiply266"]:::backward
-          s43["238. Multiply backward<br/>→ dCandidateH15"]:::backward
-          s44["239. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s45["240. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s46["241. dense candidate.h dx<br/>→ dH15"]:::backward
-          s47["242. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s48["243. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s49["244. dense candidate.x dx<br/>→ dX15"]:::backward
-          s50["245. Multiply backward + Sigmoid backward<br/>→ dAdd262"]:::backward
-          s51["246. Add backward<br/>→ dResetX15"]:::backward
-          s52["247. Add backward<br/>→ dResetH15"]:::backward
-          s53["248. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s54["249. dense reset.h dx<br/>→ dH15"]:::backward
-          s55["250. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s56["251. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s57["252. dense reset.x dx<br/>→ dX15"]:::backward
-          s58["253. Sigmoid backward<br/>→ dAdd258"]:::backward
-          s59["254. Add backward<br/>→ dUpdateX15"]:::backward
-          s60["255. Add backward<br/>→ dUpdateH15"]:::backward
-          s61["256. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s62["257. dense update.h dx<br/>→ dH15"]:::backward
-          s63["258. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s64["259. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s65["260. dense update.x dx<br/>→ dX15"]:::backward
-          s66["261. Add backward<br/>→ dMultiply253"]:::backward
-          s67["262. Add backward<br/>→ dMultiply254"]:::backward
-          s68["263. Multiply backward<br/>→ dZ14"]:::backward
-          s69["264. Multiply backward<br/>→ dH14"]:::backward
-          s70["265. Multiply backward + Scale backward<br/>→ dZ14"]:::backward
-          s71["266. Multiply backward + Tanh backward<br/>→ dAdd250"]:::backward
-          s72["267. Add backward<br/>→ dCandidateX14"]:::backward
-          s73["268. Add backward<br/>→ dMultiply249"]:::backward
-          s74["269. Multiply backward<br/>→ dCandidateH14"]:::backward
-          s75["270. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s76["271. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s77["272. dense candidate.h dx<br/>→ dH14"]:::backward
-          s78["273. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s79["274. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s80["275. dense candidate.x dx<br/>→ dX14"]:::backward
-          s81["276. Multiply backward + Sigmoid backward<br/>→ dAdd245"]:::backward
-          s82["277. Add backward<br/>→ dResetX14"]:::backward
-          s83["278. Add backward<br/>→ dResetH14"]:::backward
-          s84["279. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s85["280. dense reset.h dx<br/>→ dH14"]:::backward
-          s86["281. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s87["282. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s88["283. dense reset.x dx<br/>→ dX14"]:::backward
-          s89["284. Sigmoid backward<br/>→ dAdd241"]:::backward
-          s90["285. Add backward<br/>→ dUpdateX14"]:::backward
-          s91["286. Add backward<br/>→ dUpdateH14"]:::backward
-          s92["287. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s93["288. dense update.h dx<br/>→ dH14"]:::backward
-          s94["289. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s95["290. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s96["291. dense update.x dx<br/>→ dX14"]:::backward
-          s97["292. Add backward<br/>→ dMultiply236"]:::backward
-          s98["293. Add backward<br/>→ dMultiply237"]:::backward
-          s99["294. Multiply backward<br/>→ dZ13"]:::backward
-          s100["295. Multiply backward<br/>→ dH13"]:::backward
-          s101["296. Multiply backward + Scale backward<br/>→ dZ13"]:::backward
-          s102["297. Multiply backward + Tanh backward<br/>→ dAdd233"]:::backward
-          s103["298. Add backward<br/>→ dCandidateX13"]:::backward
-          s104["299. Add backward<br/>→ dMultiply232"]:::backward
-          s105["300. Multiply backward<br/>→ dCandidateH13"]:::backward
-          s106["301. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s107["302. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s108["303. dense candidate.h dx<br/>→ dH13"]:::backward
-          s109["304. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s110["305. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s111["306. dense candidate.x dx<br/>→ dX13"]:::backward
-          s112["307. Multiply backward + Sigmoid backward<br/>→ dAdd228"]:::backward
-          s113["308. Add backward<br/>→ dResetX13"]:::backward
-          s114["309. Add backward<br/>→ dResetH13"]:::backward
-          s115["310. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s116["311. dense reset.h dx<br/>→ dH13"]:::backward
-          s117["312. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s118["313. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s119["314. dense reset.x dx<br/>→ dX13"]:::backward
-          s120["315. Sigmoid backward<br/>→ dAdd224"]:::backward
-          s121["316. Add backward<br/>→ dUpdateX13"]:::backward
-          s122["317. Add backward<br/>→ dUpdateH13"]:::backward
-          s123["318. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s124["319. dense update.h dx<br/>→ dH13"]:::backward
-          s125["320. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s126["321. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s127["322. dense update.x dx<br/>→ dX13"]:::backward
-          s128["323. Add backward<br/>→ dMultiply219"]:::backward
-          s129["324. Add backward<br/>→ dMultiply220"]:::backward
-          s130["325. Multiply backward<br/>→ dZ12"]:::backward
-          s131["326. Multiply backward<br/>→ dH12"]:::backward
-          s132["327. Multiply backward + Scale backward<br/>→ dZ12"]:::backward
-          s133["328. Multiply backward + Tanh backward<br/>→ dAdd216"]:::backward
-          s134["329. Add backward<br/>→ dCandidateX12"]:::backward
-          s135["330. Add backward<br/>→ dMultiply215"]:::backward
-          s136["331. Multiply backward<br/>→ dCandidateH12"]:::backward
-          s137["332. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s138["333. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s139["334. dense candidate.h dx<br/>→ dH12"]:::backward
-          s140["335. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s141["336. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s142["337. dense candidate.x dx<br/>→ dX12"]:::backward
-          s143["338. Multiply backward + Sigmoid backward<br/>→ dAdd211"]:::backward
-          s144["339. Add backward<br/>→ dResetX12"]:::backward
-          s145["340. Add backward<br/>→ dResetH12"]:::backward
-          s146["341. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s147["342. dense reset.h dx<br/>→ dH12"]:::backward
-          s148["343. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s149["344. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s150["345. dense reset.x dx<br/>→ dX12"]:::backward
-          s151["346. Sigmoid backward<br/>→ dAdd207"]:::backward
-          s152["347. Add backward<br/>→ dUpdateX12"]:::backward
-          s153["348. Add backward<br/>→ dUpdateH12"]:::backward
-          s154["349. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s155["350. dense update.h dx<br/>→ dH12"]:::backward
-          s156["351. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s157["352. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s158["353. dense update.x dx<br/>→ dX12"]:::backward
-          s159["354. Add backward<br/>→ dMultiply202"]:::backward
-          s160["355. Add backward<br/>→ dMultiply203"]:::backward
-          s161["356. Multiply backward<br/>→ dZ11"]:::backward
-          s162["357. Multiply backward<br/>→ dH11"]:::backward
-          s163["358. Multiply backward + Scale backward<br/>→ dZ11"]:::backward
-          s164["359. Multiply backward + Tanh backward<br/>→ dAdd199"]:::backward
-          s165["360. Add backward<br/>→ dCandidateX11"]:::backward
-          s166["361. Add backward<br/>→ dMultiply198"]:::backward
-          s167["362. Multiply backward<br/>→ dCandidateH11"]:::backward
-          s168["363. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s169["364. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s170["365. dense candidate.h dx<br/>→ dH11"]:::backward
-          s171["366. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s172["367. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s173["368. dense candidate.x dx<br/>→ dX11"]:::backward
-          s174["369. Multiply backward + Sigmoid backward<br/>→ dAdd194"]:::backward
-          s175["370. Add backward<br/>→ dResetX11"]:::backward
-          s176["371. Add backward<br/>→ dResetH11"]:::backward
+          s4["199. Multiply backward<br/>→ dZ16"]:::backward
+          s5["200. Multiply backward<br/>→ dH16"]:::backward
+          s6["201. Multiply backward + Scale backward<br/>→ dZ16"]:::backward
+          s7["202. Multiply backward + Tanh backward<br/>→ dAdd284"]:::backward
+          s8["203. Multiply backward<br/>→ dCandidateH16"]:::backward
+          s9["204. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s10["205. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s11["206. dense candidate.h dx<br/>→ dH16"]:::backward
+          s12["207. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s13["208. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s14["209. dense candidate.x dx<br/>→ dX16"]:::backward
+          s15["210. Multiply backward + Sigmoid backward<br/>→ dAdd279"]:::backward
+          s16["211. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s17["212. dense reset.h dx<br/>→ dH16"]:::backward
+          s18["213. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s19["214. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s20["215. dense reset.x dx<br/>→ dX16"]:::backward
+          s21["216. Sigmoid backward<br/>→ dAdd275"]:::backward
+          s22["217. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s23["218. dense update.h dx<br/>→ dH16"]:::backward
+          s24["219. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s25["220. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s26["221. dense update.x dx<br/>→ dX16"]:::backward
+          s27["222. Multiply backward<br/>→ dZ15"]:::backward
+          s28["223. Multiply backward<br/>→ dH15"]:::backward
+          s29["224. Multiply backward + Scale backward<br/>→ dZ15"]:::backward
+          s30["225. Multiply backward + Tanh backward<br/>→ dAdd267"]:::backward
+          s31["226. Multiply backward<br/>→ dCandidateH15"]:::backward
+          s32["227. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s33["228. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s34["229. dense candidate.h dx<br/>→ dH15"]:::backward
+          s35["230. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s36["231. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s37["232. dense candidate.x dx<br/>→ dX15"]:::backward
+          s38["233. Multiply backward + Sigmoid backward<br/>→ dAdd262"]:::backward
+          s39["234. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s40["235. dense reset.h dx<br/>→ dH15"]:::backward
+          s41["236. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s42["237. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s43["238. dense reset.x dx<br/>→ dX15"]:::backward
+          s44["239. Sigmoid backward<br/>→ dAdd258"]:::backward
+          s45["240. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s46["241. dense update.h dx<br/>→ dH15"]:::backward
+          s47["242. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s48["243. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s49["244. dense update.x dx<br/>→ dX15"]:::backward
+          s50["245. Multiply backward<br/>→ dZ14"]:::backward
+          s51["246. Multiply backward<br/>→ dH14"]:::backward
+          s52["247. Multiply backward + Scale backward<br/>→ dZ14"]:::backward
+          s53["248. Multiply backward + Tanh backward<br/>→ dAdd250"]:::backward
+          s54["249. Multiply backward<br/>→ dCandidateH14"]:::backward
+          s55["250. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s56["251. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s57["252. dense candidate.h dx<br/>→ dH14"]:::backward
+          s58["253. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s59["254. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s60["255. dense candidate.x dx<br/>→ dX14"]:::backward
+          s61["256. Multiply backward + Sigmoid backward<br/>→ dAdd245"]:::backward
+          s62["257. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s63["258. dense reset.h dx<br/>→ dH14"]:::backward
+          s64["259. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s65["260. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s66["261. dense reset.x dx<br/>→ dX14"]:::backward
+          s67["262. Sigmoid backward<br/>→ dAdd241"]:::backward
+          s68["263. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s69["264. dense update.h dx<br/>→ dH14"]:::backward
+          s70["265. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s71["266. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s72["267. dense update.x dx<br/>→ dX14"]:::backward
+          s73["268. Multiply backward<br/>→ dZ13"]:::backward
+          s74["269. Multiply backward<br/>→ dH13"]:::backward
+          s75["270. Multiply backward + Scale backward<br/>→ dZ13"]:::backward
+          s76["271. Multiply backward + Tanh backward<br/>→ dAdd233"]:::backward
+          s77["272. Multiply backward<br/>→ dCandidateH13"]:::backward
+          s78["273. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s79["274. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s80["275. dense candidate.h dx<br/>→ dH13"]:::backward
+          s81["276. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s82["277. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s83["278. dense candidate.x dx<br/>→ dX13"]:::backward
+          s84["279. Multiply backward + Sigmoid backward<br/>→ dAdd228"]:::backward
+          s85["280. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s86["281. dense reset.h dx<br/>→ dH13"]:::backward
+          s87["282. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s88["283. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s89["284. dense reset.x dx<br/>→ dX13"]:::backward
+          s90["285. Sigmoid backward<br/>→ dAdd224"]:::backward
+          s91["286. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s92["287. dense update.h dx<br/>→ dH13"]:::backward
+          s93["288. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s94["289. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s95["290. dense update.x dx<br/>→ dX13"]:::backward
+          s96["291. Multiply backward<br/>→ dZ12"]:::backward
+          s97["292. Multiply backward<br/>→ dH12"]:::backward
+          s98["293. Multiply backward + Scale backward<br/>→ dZ12"]:::backward
+          s99["294. Multiply backward + Tanh backward<br/>→ dAdd216"]:::backward
+          s100["295. Multiply backward<br/>→ dCandidateH12"]:::backward
+          s101["296. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s102["297. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s103["298. dense candidate.h dx<br/>→ dH12"]:::backward
+          s104["299. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s105["300. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s106["301. dense candidate.x dx<br/>→ dX12"]:::backward
+          s107["302. Multiply backward + Sigmoid backward<br/>→ dAdd211"]:::backward
+          s108["303. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s109["304. dense reset.h dx<br/>→ dH12"]:::backward
+          s110["305. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s111["306. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s112["307. dense reset.x dx<br/>→ dX12"]:::backward
+          s113["308. Sigmoid backward<br/>→ dAdd207"]:::backward
+          s114["309. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s115["310. dense update.h dx<br/>→ dH12"]:::backward
+          s116["311. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s117["312. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s118["313. dense update.x dx<br/>→ dX12"]:::backward
+          s119["314. Multiply backward<br/>→ dZ11"]:::backward
+          s120["315. Multiply backward<br/>→ dH11"]:::backward
+          s121["316. Multiply backward + Scale backward<br/>→ dZ11"]:::backward
+          s122["317. Multiply backward + Tanh backward<br/>→ dAdd199"]:::backward
+          s123["318. Multiply backward<br/>→ dCandidateH11"]:::backward
+          s124["319. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s125["320. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s126["321. dense candidate.h dx<br/>→ dH11"]:::backward
+          s127["322. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s128["323. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s129["324. dense candidate.x dx<br/>→ dX11"]:::backward
+          s130["325. Multiply backward + Sigmoid backward<br/>→ dAdd194"]:::backward
+          s131["326. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s132["327. dense reset.h dx<br/>→ dH11"]:::backward
+          s133["328. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s134["329. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s135["330. dense reset.x dx<br/>→ dX11"]:::backward
+          s136["331. Sigmoid backward<br/>→ dAdd190"]:::backward
+          s137["332. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s138["333. dense update.h dx<br/>→ dH11"]:::backward
+          s139["334. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s140["335. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s141["336. dense update.x dx<br/>→ dX11"]:::backward
+          s142["337. Multiply backward<br/>→ dZ10"]:::backward
+          s143["338. Multiply backward<br/>→ dH10"]:::backward
+          s144["339. Multiply backward + Scale backward<br/>→ dZ10"]:::backward
+          s145["340. Multiply backward + Tanh backward<br/>→ dAdd182"]:::backward
+          s146["341. Multiply backward<br/>→ dCandidateH10"]:::backward
+          s147["342. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s148["343. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s149["344. dense candidate.h dx<br/>→ dH10"]:::backward
+          s150["345. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s151["346. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s152["347. dense candidate.x dx<br/>→ dX10"]:::backward
+          s153["348. Multiply backward + Sigmoid backward<br/>→ dAdd177"]:::backward
+          s154["349. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s155["350. dense reset.h dx<br/>→ dH10"]:::backward
+          s156["351. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s157["352. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s158["353. dense reset.x dx<br/>→ dX10"]:::backward
+          s159["354. Sigmoid backward<br/>→ dAdd173"]:::backward
+          s160["355. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s161["356. dense update.h dx<br/>→ dH10"]:::backward
+          s162["357. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s163["358. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s164["359. dense update.x dx<br/>→ dX10"]:::backward
+          s165["360. Multiply backward<br/>→ dZ9"]:::backward
+          s166["361. Multiply backward<br/>→ dH9"]:::backward
+          s167["362. Multiply backward + Scale backward<br/>→ dZ9"]:::backward
+          s168["363. Multiply backward + Tanh backward<br/>→ dAdd165"]:::backward
+          s169["364. Multiply backward<br/>→ dCandidateH9"]:::backward
+          s170["365. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s171["366. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s172["367. dense candidate.h dx<br/>→ dH9"]:::backward
+          s173["368. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s174["369. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s175["370. dense candidate.x dx<br/>→ dX9"]:::backward
+          s176["371. Multiply backward + Sigmoid backward<br/>→ dAdd160"]:::backward
           s177["372. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s178["373. dense reset.h dx<br/>→ dH11"]:::backward
+          s178["373. dense reset.h dx<br/>→ dH9"]:::backward
           s179["374. dense reset.x dW<br/>→ dResetXWeight"]:::backward
           s180["375. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s181["376. dense reset.x dx<br/>→ dX11"]:::backward
-          s182["377. Sigmoid backward<br/>→ dAdd190"]:::backward
-          s183["378. Add backward<br/>→ dUpdateX11"]:::backward
-          s184["379. Add backward<br/>→ dUpdateH11"]:::backward
-          s185["380. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s186["381. dense update.h dx<br/>→ dH11"]:::backward
-          s187["382. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s188["383. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s189["384. dense update.x dx<br/>→ dX11"]:::backward
-          s190["385. Add backward<br/>→ dMultiply185"]:::backward
-          s191["386. Add backward<br/>→ dMultiply186"]:::backward
-          s192["387. Multiply backward<br/>→ dZ10"]:::backward
-          s193["388. Multiply backward<br/>→ dH10"]:::backward
-          s194["389. Multiply backward + Scale backward<br/>→ dZ10"]:::backward
-          s195["390. Multiply backward + Tanh backward<br/>→ dAdd182"]:::backward
-          s196["391. Add backward<br/>→ dCandidateX10"]:::backward
-          s197["392. Add backward<br/>→ dMultiply181"]:::backward
-          s198["393. Multiply backward<br/>→ dCandidateH10"]:::backward
-          s199["394. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s200["395. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s201["396. dense candidate.h dx<br/>→ dH10"]:::backward
-          s202["397. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s203["398. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s204["399. dense candidate.x dx<br/>→ dX10"]:::backward
-          s205["400. Multiply backward + Sigmoid backward<br/>→ dAdd177"]:::backward
-          s206["401. Add backward<br/>→ dResetX10"]:::backward
-          s207["402. Add backward<br/>→ dResetH10"]:::backward
-          s208["403. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s209["404. dense reset.h dx<br/>→ dH10"]:::backward
-          s210["405. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s211["406. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s212["407. dense reset.x dx<br/>→ dX10"]:::backward
-          s213["408. Sigmoid backward<br/>→ dAdd173"]:::backward
-          s214["409. Add backward<br/>→ dUpdateX10"]:::backward
-          s215["410. Add backward<br/>→ dUpdateH10"]:::backward
-          s216["411. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s217["412. dense update.h dx<br/>→ dH10"]:::backward
-          s218["413. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s219["414. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s220["415. dense update.x dx<br/>→ dX10"]:::backward
-          s221["416. Add backward<br/>→ dMultiply168"]:::backward
-          s222["417. Add backward<br/>→ dMultiply169"]:::backward
-          s223["418. Multiply backward<br/>→ dZ9"]:::backward
-          s224["419. Multiply backward<br/>→ dH9"]:::backward
-          s225["420. Multiply backward + Scale backward<br/>→ dZ9"]:::backward
-          s226["421. Multiply backward + Tanh backward<br/>→ dAdd165"]:::backward
-          s227["422. Add backward<br/>→ dCandidateX9"]:::backward
-          s228["423. Add backward<br/>→ dMultiply164"]:::backward
-          s229["424. Multiply backward<br/>→ dCandidateH9"]:::backward
-          s230["425. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s231["426. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s232["427. dense candidate.h dx<br/>→ dH9"]:::backward
-          s233["428. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s234["429. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s235["430. dense candidate.x dx<br/>→ dX9"]:::backward
-          s236["431. Multiply backward + Sigmoid backward<br/>→ dAdd160"]:::backward
-          s237["432. Add backward<br/>→ dResetX9"]:::backward
-          s238["433. Add backward<br/>→ dResetH9"]:::backward
-          s239["434. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s240["435. dense reset.h dx<br/>→ dH9"]:::backward
-          s241["436. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s242["437. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s243["438. dense reset.x dx<br/>→ dX9"]:::backward
-          s244["439. Sigmoid backward<br/>→ dAdd156"]:::backward
-          s245["440. Add backward<br/>→ dUpdateX9"]:::backward
-          s246["441. Add backward<br/>→ dUpdateH9"]:::backward
-          s247["442. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s248["443. dense update.h dx<br/>→ dH9"]:::backward
-          s249["444. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s250["445. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s251["446. dense update.x dx<br/>→ dX9"]:::backward
-          s252["447. Add backward<br/>→ dMultiply151"]:::backward
-          s253["448. Add backward<br/>→ dMultiply152"]:::backward
-          s254["449. Multiply backward<br/>→ dZ8"]:::backward
-          s255["450. Multiply backward<br/>→ dH8"]:::backward
-          s256["451. Multiply backward + Scale backward<br/>→ dZ8"]:::backward
-          s257["452. Multiply backward + Tanh backward<br/>→ dAdd148"]:::backward
-          s258["453. Add backward<br/>→ dCandidateX8"]:::backward
-          s259["454. Add backward<br/>→ dMultiply147"]:::backward
-          s260["455. Multiply backward<br/>→ dCandidateH8"]:::backward
-          s261["456. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s262["457. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s263["458. dense candidate.h dx<br/>→ dH8"]:::backward
-          s264["459. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s265["460. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s266["461. dense candidate.x dx<br/>→ dX8"]:::backward
-          s267["462. Multiply backward + Sigmoid backward<br/>→ dAdd143"]:::backward
-          s268["463. Add backward<br/>→ dResetX8"]:::backward
-          s269["464. Add backward<br/>→ dResetH8"]:::backward
-          s270["465. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s271["466. dense reset.h dx<br/>→ dH8"]:::backward
-          s272["467. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s273["468. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s274["469. dense reset.x dx<br/>→ dX8"]:::backward
-          s275["470. Sigmoid backward<br/>→ dAdd139"]:::backward
-          s276["471. Add backward<br/>→ dUpdateX8"]:::backward
-          s277["472. Add backward<br/>→ dUpdateH8"]:::backward
-          s278["473. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s279["474. dense update.h dx<br/>→ dH8"]:::backward
-          s280["475. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s281["476. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s282["477. dense update.x dx<br/>→ dX8"]:::backward
-          s283["478. Add backward<br/>→ dMultiply134"]:::backward
-          s284["479. Add backward<br/>→ dMultiply135"]:::backward
-          s285["480. Multiply backward<br/>→ dZ7"]:::backward
-          s286["481. Multiply backward<br/>→ dH7"]:::backward
-          s287["482. Multiply backward + Scale backward<br/>→ dZ7"]:::backward
-          s288["483. Multiply backward + Tanh backward<br/>→ dAdd131"]:::backward
-          s289["484. Add backward<br/>→ dCandidateX7"]:::backward
-          s290["485. Add backward<br/>→ dMultiply130"]:::backward
-          s291["486. Multiply backward<br/>→ dCandidateH7"]:::backward
-          s292["487. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s293["488. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s294["489. dense candidate.h dx<br/>→ dH7"]:::backward
-          s295["490. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s296["491. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s297["492. dense candidate.x dx<br/>→ dX7"]:::backward
-          s298["493. Multiply backward + Sigmoid backward<br/>→ dAdd126"]:::backward
-          s299["494. Add backward<br/>→ dResetX7"]:::backward
-          s300["495. Add backward<br/>→ dResetH7"]:::backward
-          s301["496. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s302["497. dense reset.h dx<br/>→ dH7"]:::backward
-          s303["498. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s304["499. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s305["500. dense reset.x dx<br/>→ dX7"]:::backward
-          s306["501. Sigmoid backward<br/>→ dAdd122"]:::backward
-          s307["502. Add backward<br/>→ dUpdateX7"]:::backward
-          s308["503. Add backward<br/>→ dUpdateH7"]:::backward
-          s309["504. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s310["505. dense update.h dx<br/>→ dH7"]:::backward
-          s311["506. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s312["507. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s313["508. dense update.x dx<br/>→ dX7"]:::backward
-          s314["509. Add backward<br/>→ dMultiply117"]:::backward
-          s315["510. Add backward<br/>→ dMultiply118"]:::backward
-          s316["511. Multiply backward<br/>→ dZ6"]:::backward
-          s317["512. Multiply backward<br/>→ dH6"]:::backward
-          s318["513. Multiply backward + Scale backward<br/>→ dZ6"]:::backward
-          s319["514. Multiply backward + Tanh backward<br/>→ dAdd114"]:::backward
-          s320["515. Add backward<br/>→ dCandidateX6"]:::backward
-          s321["516. Add backward<br/>→ dMultiply113"]:::backward
-          s322["517. Multiply backward<br/>→ dCandidateH6"]:::backward
-          s323["518. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s324["519. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s325["520. dense candidate.h dx<br/>→ dH6"]:::backward
-          s326["521. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s327["522. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s328["523. dense candidate.x dx<br/>→ dX6"]:::backward
-          s329["524. Multiply backward + Sigmoid backward<br/>→ dAdd109"]:::backward
-          s330["525. Add backward<br/>→ dResetX6"]:::backward
-          s331["526. Add backward<br/>→ dResetH6"]:::backward
-          s332["527. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s333["528. dense reset.h dx<br/>→ dH6"]:::backward
-          s334["529. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s335["530. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s336["531. dense reset.x dx<br/>→ dX6"]:::backward
-          s337["532. Sigmoid backward<br/>→ dAdd105"]:::backward
-          s338["533. Add backward<br/>→ dUpdateX6"]:::backward
-          s339["534. Add backward<br/>→ dUpdateH6"]:::backward
-          s340["535. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s341["536. dense update.h dx<br/>→ dH6"]:::backward
-          s342["537. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s343["538. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s344["539. dense update.x dx<br/>→ dX6"]:::backward
-          s345["540. Add backward<br/>→ dMultiply100"]:::backward
-          s346["541. Add backward<br/>→ dMultiply101"]:::backward
-          s347["542. Multiply backward<br/>→ dZ5"]:::backward
-          s348["543. Multiply backward<br/>→ dH5"]:::backward
-          s349["544. Multiply backward + Scale backward<br/>→ dZ5"]:::backward
-          s350["545. Multiply backward + Tanh backward<br/>→ dAdd97"]:::backward
-          s351["546. Add backward<br/>→ dCandidateX5"]:::backward
-          s352["547. Add backward<br/>→ dMultiply96"]:::backward
-          s353["548. Multiply backward<br/>→ dCandidateH5"]:::backward
-          s354["549. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s355["550. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s356["551. dense candidate.h dx<br/>→ dH5"]:::backward
-          s357["552. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s358["553. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s359["554. dense candidate.x dx<br/>→ dX5"]:::backward
-          s360["555. Multiply backward + Sigmoid backward<br/>→ dAdd92"]:::backward
-          s361["556. Add backward<br/>→ dResetX5"]:::backward
-          s362["557. Add backward<br/>→ dResetH5"]:::backward
-          s363["558. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s364["559. dense reset.h dx<br/>→ dH5"]:::backward
-          s365["560. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s366["561. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s367["562. dense reset.x dx<br/>→ dX5"]:::backward
-          s368["563. Sigmoid backward<br/>→ dAdd88"]:::backward
-          s369["564. Add backward<br/>→ dUpdateX5"]:::backward
-          s370["565. Add backward<br/>→ dUpdateH5"]:::backward
-          s371["566. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s372["567. dense update.h dx<br/>→ dH5"]:::backward
-          s373["568. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s374["569. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s375["570. dense update.x dx<br/>→ dX5"]:::backward
-          s376["571. Add backward<br/>→ dMultiply83"]:::backward
-          s377["572. Add backward<br/>→ dMultiply84"]:::backward
-          s378["573. Multiply backward<br/>→ dZ4"]:::backward
-          s379["574. Multiply backward<br/>→ dH4"]:::backward
-          s380["575. Multiply backward + Scale backward<br/>→ dZ4"]:::backward
-          s381["576. Multiply backward + Tanh backward<br/>→ dAdd80"]:::backward
-          s382["577. Add backward<br/>→ dCandidateX4"]:::backward
-          s383["578. Add backward<br/>→ dMultiply79"]:::backward
-          s384["579. Multiply backward<br/>→ dCandidateH4"]:::backward
-          s385["580. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s386["581. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s387["582. dense candidate.h dx<br/>→ dH4"]:::backward
-          s388["583. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s389["584. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s390["585. dense candidate.x dx<br/>→ dX4"]:::backward
-          s391["586. Multiply backward + Sigmoid backward<br/>→ dAdd75"]:::backward
-          s392["587. Add backward<br/>→ dResetX4"]:::backward
-          s393["588. Add backward<br/>→ dResetH4"]:::backward
-          s394["589. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s395["590. dense reset.h dx<br/>→ dH4"]:::backward
-          s396["591. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s397["592. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s398["593. dense reset.x dx<br/>→ dX4"]:::backward
-          s399["594. Sigmoid backward<br/>→ dAdd71"]:::backward
-          s400["595. Add backward<br/>→ dUpdateX4"]:::backward
-          s401["596. Add backward<br/>→ dUpdateH4"]:::backward
-          s402["597. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s403["598. dense update.h dx<br/>→ dH4"]:::backward
-          s404["599. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s405["600. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s406["601. dense update.x dx<br/>→ dX4"]:::backward
-          s407["602. Add backward<br/>→ dMultiply66"]:::backward
-          s408["603. Add backward<br/>→ dMultiply67"]:::backward
-          s409["604. Multiply backward<br/>→ dZ3"]:::backward
-          s410["605. Multiply backward<br/>→ dH3"]:::backward
-          s411["606. Multiply backward + Scale backward<br/>→ dZ3"]:::backward
-          s412["607. Multiply backward + Tanh backward<br/>→ dAdd63"]:::backward
-          s413["608. Add backward<br/>→ dCandidateX3"]:::backward
-          s414["609. Add backward<br/>→ dMultiply62"]:::backward
-          s415["610. Multiply backward<br/>→ dCandidateH3"]:::backward
-          s416["611. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s417["612. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s418["613. dense candidate.h dx<br/>→ dH3"]:::backward
-          s419["614. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s420["615. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s421["616. dense candidate.x dx<br/>→ dX3"]:::backward
-          s422["617. Multiply backward + Sigmoid backward<br/>→ dAdd58"]:::backward
-          s423["618. Add backward<br/>→ dResetX3"]:::backward
-          s424["619. Add backward<br/>→ dResetH3"]:::backward
-          s425["620. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s426["621. dense reset.h dx<br/>→ dH3"]:::backward
-          s427["622. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s428["623. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s429["624. dense reset.x dx<br/>→ dX3"]:::backward
-          s430["625. Sigmoid backward<br/>→ dAdd54"]:::backward
-          s431["626. Add backward<br/>→ dUpdateX3"]:::backward
-          s432["627. Add backward<br/>→ dUpdateH3"]:::backward
-          s433["628. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s434["629. dense update.h dx<br/>→ dH3"]:::backward
-          s435["630. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s436["631. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s437["632. dense update.x dx<br/>→ dX3"]:::backward
-          s438["633. Add backward<br/>→ dMultiply49"]:::backward
-          s439["634. Add backward<br/>→ dMultiply50"]:::backward
-          s440["635. Multiply backward<br/>→ dZ2"]:::backward
-          s441["636. Multiply backward<br/>→ dH2"]:::backward
-          s442["637. Multiply backward + Scale backward<br/>→ dZ2"]:::backward
-          s443["638. Multiply backward + Tanh backward<br/>→ dAdd46"]:::backward
-          s444["639. Add backward<br/>→ dCandidateX2"]:::backward
-          s445["640. Add backward<br/>→ dMultiply45"]:::backward
-          s446["641. Multiply backward<br/>→ dCandidateH2"]:::backward
-          s447["642. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s448["643. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s449["644. dense candidate.h dx<br/>→ dH2"]:::backward
-          s450["645. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s451["646. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s452["647. dense candidate.x dx<br/>→ dX2"]:::backward
-          s453["648. Multiply backward + Sigmoid backward<br/>→ dAdd41"]:::backward
-          s454["649. Add backward<br/>→ dResetX2"]:::backward
-          s455["650. Add backward<br/>→ dResetH2"]:::backward
-          s456["651. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s457["652. dense reset.h dx<br/>→ dH2"]:::backward
-          s458["653. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s459["654. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s460["655. dense reset.x dx<br/>→ dX2"]:::backward
-          s461["656. Sigmoid backward<br/>→ dAdd37"]:::backward
-          s462["657. Add backward<br/>→ dUpdateX2"]:::backward
-          s463["658. Add backward<br/>→ dUpdateH2"]:::backward
-          s464["659. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s465["660. dense update.h dx<br/>→ dH2"]:::backward
-          s466["661. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s467["662. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s468["663. dense update.x dx<br/>→ dX2"]:::backward
-          s469["664. Add backward<br/>→ dMultiply32"]:::backward
-          s470["665. Add backward + Multiply backward<br/>→ dz"]:::backward
-          s471["666. Multiply backward + Scale backward<br/>→ dz"]:::backward
-          s472["667. Multiply backward + Tanh backward<br/>→ dAdd29"]:::backward
-          s473["668. Add backward<br/>→ dCandidateX"]:::backward
-          s474["669. Add backward<br/>→ dMultiply28"]:::backward
-          s475["670. Multiply backward<br/>→ dCandidateH"]:::backward
-          s476["671. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
-          s477["672. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
-          s478["673. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
-          s479["674. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
-          s480["675. dense candidate.x dx<br/>→ dx"]:::backward
-          s481["676. Multiply backward + Sigmoid backward<br/>→ dAdd24"]:::backward
-          s482["677. Add backward<br/>→ dResetX"]:::backward
-          s483["678. Add backward<br/>→ dResetH"]:::backward
-          s484["679. dense reset.h dW<br/>→ dResetHWeight"]:::backward
-          s485["680. dense reset.x dW<br/>→ dResetXWeight"]:::backward
-          s486["681. dense reset.x db<br/>→ dResetXBias"]:::backward
-          s487["682. dense reset.x dx<br/>→ dx"]:::backward
-          s488["683. Sigmoid backward<br/>→ dAdd20"]:::backward
-          s489["684. Add backward<br/>→ dUpdateX"]:::backward
-          s490["685. Add backward<br/>→ dUpdateH"]:::backward
-          s491["686. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
-          s492["687. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
-          s493["688. dense update.x db<br/>→ dUpdateXBias"]:::backward
-          s494["689. dense update.x dx<br/>→ dx"]:::backward
-          s495["690. clear dPixels<br/>→ dPixels"]:::backward
-          s496["691. Unstack backward<br/>→ dPixels"]:::backward
-          s497["692. Unstack backward<br/>→ dPixels"]:::backward
-          s498["693. Unstack backward<br/>→ dPixels"]:::backward
-          s499["694. Unstack backward<br/>→ dPixels"]:::backward
-          s500["695. Unstack backward<br/>→ dPixels"]:::backward
-          s501["696. Unstack backward<br/>→ dPixels"]:::backward
-          s502["697. Unstack backward<br/>→ dPixels"]:::backward
-          s503["698. Unstack backward<br/>→ dPixels"]:::backward
-          s504["699. Unstack backward<br/>→ dPixels"]:::backward
-          s505["700. Unstack backward<br/>→ dPixels"]:::backward
-          s506["701. Unstack backward<br/>→ dPixels"]:::backward
-          s507["702. Unstack backward<br/>→ dPixels"]:::backward
-          s508["703. Unstack backward<br/>→ dPixels"]:::backward
-          s509["704. Unstack backward<br/>→ dPixels"]:::backward
-          s510["705. Unstack backward<br/>→ dPixels"]:::backward
-          s511["706. Unstack backward<br/>→ dPixels"]:::backward
+          s181["376. dense reset.x dx<br/>→ dX9"]:::backward
+          s182["377. Sigmoid backward<br/>→ dAdd156"]:::backward
+          s183["378. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s184["379. dense update.h dx<br/>→ dH9"]:::backward
+          s185["380. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s186["381. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s187["382. dense update.x dx<br/>→ dX9"]:::backward
+          s188["383. Multiply backward<br/>→ dZ8"]:::backward
+          s189["384. Multiply backward<br/>→ dH8"]:::backward
+          s190["385. Multiply backward + Scale backward<br/>→ dZ8"]:::backward
+          s191["386. Multiply backward + Tanh backward<br/>→ dAdd148"]:::backward
+          s192["387. Multiply backward<br/>→ dCandidateH8"]:::backward
+          s193["388. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s194["389. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s195["390. dense candidate.h dx<br/>→ dH8"]:::backward
+          s196["391. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s197["392. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s198["393. dense candidate.x dx<br/>→ dX8"]:::backward
+          s199["394. Multiply backward + Sigmoid backward<br/>→ dAdd143"]:::backward
+          s200["395. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s201["396. dense reset.h dx<br/>→ dH8"]:::backward
+          s202["397. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s203["398. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s204["399. dense reset.x dx<br/>→ dX8"]:::backward
+          s205["400. Sigmoid backward<br/>→ dAdd139"]:::backward
+          s206["401. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s207["402. dense update.h dx<br/>→ dH8"]:::backward
+          s208["403. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s209["404. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s210["405. dense update.x dx<br/>→ dX8"]:::backward
+          s211["406. Multiply backward<br/>→ dZ7"]:::backward
+          s212["407. Multiply backward<br/>→ dH7"]:::backward
+          s213["408. Multiply backward + Scale backward<br/>→ dZ7"]:::backward
+          s214["409. Multiply backward + Tanh backward<br/>→ dAdd131"]:::backward
+          s215["410. Multiply backward<br/>→ dCandidateH7"]:::backward
+          s216["411. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s217["412. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s218["413. dense candidate.h dx<br/>→ dH7"]:::backward
+          s219["414. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s220["415. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s221["416. dense candidate.x dx<br/>→ dX7"]:::backward
+          s222["417. Multiply backward + Sigmoid backward<br/>→ dAdd126"]:::backward
+          s223["418. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s224["419. dense reset.h dx<br/>→ dH7"]:::backward
+          s225["420. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s226["421. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s227["422. dense reset.x dx<br/>→ dX7"]:::backward
+          s228["423. Sigmoid backward<br/>→ dAdd122"]:::backward
+          s229["424. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s230["425. dense update.h dx<br/>→ dH7"]:::backward
+          s231["426. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s232["427. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s233["428. dense update.x dx<br/>→ dX7"]:::backward
+          s234["429. Multiply backward<br/>→ dZ6"]:::backward
+          s235["430. Multiply backward<br/>→ dH6"]:::backward
+          s236["431. Multiply backward + Scale backward<br/>→ dZ6"]:::backward
+          s237["432. Multiply backward + Tanh backward<br/>→ dAdd114"]:::backward
+          s238["433. Multiply backward<br/>→ dCandidateH6"]:::backward
+          s239["434. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s240["435. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s241["436. dense candidate.h dx<br/>→ dH6"]:::backward
+          s242["437. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s243["438. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s244["439. dense candidate.x dx<br/>→ dX6"]:::backward
+          s245["440. Multiply backward + Sigmoid backward<br/>→ dAdd109"]:::backward
+          s246["441. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s247["442. dense reset.h dx<br/>→ dH6"]:::backward
+          s248["443. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s249["444. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s250["445. dense reset.x dx<br/>→ dX6"]:::backward
+          s251["446. Sigmoid backward<br/>→ dAdd105"]:::backward
+          s252["447. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s253["448. dense update.h dx<br/>→ dH6"]:::backward
+          s254["449. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s255["450. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s256["451. dense update.x dx<br/>→ dX6"]:::backward
+          s257["452. Multiply backward<br/>→ dZ5"]:::backward
+          s258["453. Multiply backward<br/>→ dH5"]:::backward
+          s259["454. Multiply backward + Scale backward<br/>→ dZ5"]:::backward
+          s260["455. Multiply backward + Tanh backward<br/>→ dAdd97"]:::backward
+          s261["456. Multiply backward<br/>→ dCandidateH5"]:::backward
+          s262["457. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s263["458. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s264["459. dense candidate.h dx<br/>→ dH5"]:::backward
+          s265["460. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s266["461. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s267["462. dense candidate.x dx<br/>→ dX5"]:::backward
+          s268["463. Multiply backward + Sigmoid backward<br/>→ dAdd92"]:::backward
+          s269["464. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s270["465. dense reset.h dx<br/>→ dH5"]:::backward
+          s271["466. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s272["467. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s273["468. dense reset.x dx<br/>→ dX5"]:::backward
+          s274["469. Sigmoid backward<br/>→ dAdd88"]:::backward
+          s275["470. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s276["471. dense update.h dx<br/>→ dH5"]:::backward
+          s277["472. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s278["473. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s279["474. dense update.x dx<br/>→ dX5"]:::backward
+          s280["475. Multiply backward<br/>→ dZ4"]:::backward
+          s281["476. Multiply backward<br/>→ dH4"]:::backward
+          s282["477. Multiply backward + Scale backward<br/>→ dZ4"]:::backward
+          s283["478. Multiply backward + Tanh backward<br/>→ dAdd80"]:::backward
+          s284["479. Multiply backward<br/>→ dCandidateH4"]:::backward
+          s285["480. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s286["481. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s287["482. dense candidate.h dx<br/>→ dH4"]:::backward
+          s288["483. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s289["484. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s290["485. dense candidate.x dx<br/>→ dX4"]:::backward
+          s291["486. Multiply backward + Sigmoid backward<br/>→ dAdd75"]:::backward
+          s292["487. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s293["488. dense reset.h dx<br/>→ dH4"]:::backward
+          s294["489. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s295["490. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s296["491. dense reset.x dx<br/>→ dX4"]:::backward
+          s297["492. Sigmoid backward<br/>→ dAdd71"]:::backward
+          s298["493. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s299["494. dense update.h dx<br/>→ dH4"]:::backward
+          s300["495. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s301["496. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s302["497. dense update.x dx<br/>→ dX4"]:::backward
+          s303["498. Multiply backward<br/>→ dZ3"]:::backward
+          s304["499. Multiply backward<br/>→ dH3"]:::backward
+          s305["500. Multiply backward + Scale backward<br/>→ dZ3"]:::backward
+          s306["501. Multiply backward + Tanh backward<br/>→ dAdd63"]:::backward
+          s307["502. Multiply backward<br/>→ dCandidateH3"]:::backward
+          s308["503. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s309["504. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s310["505. dense candidate.h dx<br/>→ dH3"]:::backward
+          s311["506. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s312["507. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s313["508. dense candidate.x dx<br/>→ dX3"]:::backward
+          s314["509. Multiply backward + Sigmoid backward<br/>→ dAdd58"]:::backward
+          s315["510. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s316["511. dense reset.h dx<br/>→ dH3"]:::backward
+          s317["512. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s318["513. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s319["514. dense reset.x dx<br/>→ dX3"]:::backward
+          s320["515. Sigmoid backward<br/>→ dAdd54"]:::backward
+          s321["516. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s322["517. dense update.h dx<br/>→ dH3"]:::backward
+          s323["518. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s324["519. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s325["520. dense update.x dx<br/>→ dX3"]:::backward
+          s326["521. Multiply backward<br/>→ dZ2"]:::backward
+          s327["522. Multiply backward<br/>→ dH2"]:::backward
+          s328["523. Multiply backward + Scale backward<br/>→ dZ2"]:::backward
+          s329["524. Multiply backward + Tanh backward<br/>→ dAdd46"]:::backward
+          s330["525. Multiply backward<br/>→ dCandidateH2"]:::backward
+          s331["526. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s332["527. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s333["528. dense candidate.h dx<br/>→ dH2"]:::backward
+          s334["529. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s335["530. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s336["531. dense candidate.x dx<br/>→ dX2"]:::backward
+          s337["532. Multiply backward + Sigmoid backward<br/>→ dAdd41"]:::backward
+          s338["533. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s339["534. dense reset.h dx<br/>→ dH2"]:::backward
+          s340["535. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s341["536. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s342["537. dense reset.x dx<br/>→ dX2"]:::backward
+          s343["538. Sigmoid backward<br/>→ dAdd37"]:::backward
+          s344["539. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s345["540. dense update.h dx<br/>→ dH2"]:::backward
+          s346["541. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s347["542. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s348["543. dense update.x dx<br/>→ dX2"]:::backward
+          s349["544. Add backward + Multiply backward<br/>→ dz"]:::backward
+          s350["545. Multiply backward + Scale backward<br/>→ dz"]:::backward
+          s351["546. Multiply backward + Tanh backward<br/>→ dAdd29"]:::backward
+          s352["547. Multiply backward<br/>→ dCandidateH"]:::backward
+          s353["548. dense candidate.h dW<br/>→ dCandidateHWeight"]:::backward
+          s354["549. dense candidate.h db<br/>→ dCandidateHBias"]:::backward
+          s355["550. dense candidate.x dW<br/>→ dCandidateXWeight"]:::backward
+          s356["551. dense candidate.x db<br/>→ dCandidateXBias"]:::backward
+          s357["552. dense candidate.x dx<br/>→ dx"]:::backward
+          s358["553. Multiply backward + Sigmoid backward<br/>→ dAdd24"]:::backward
+          s359["554. dense reset.h dW<br/>→ dResetHWeight"]:::backward
+          s360["555. dense reset.x dW<br/>→ dResetXWeight"]:::backward
+          s361["556. dense reset.x db<br/>→ dResetXBias"]:::backward
+          s362["557. dense reset.x dx<br/>→ dx"]:::backward
+          s363["558. Sigmoid backward<br/>→ dAdd20"]:::backward
+          s364["559. dense update.h dW<br/>→ dUpdateHWeight"]:::backward
+          s365["560. dense update.x dW<br/>→ dUpdateXWeight"]:::backward
+          s366["561. dense update.x db<br/>→ dUpdateXBias"]:::backward
+          s367["562. dense update.x dx<br/>→ dx"]:::backward
+          s368["563. clear dPixels<br/>→ dPixels"]:::backward
+          s369["564. Unstack backward<br/>→ dPixels"]:::backward
+          s370["565. Unstack backward<br/>→ dPixels"]:::backward
+          s371["566. Unstack backward<br/>→ dPixels"]:::backward
+          s372["567. Unstack backward<br/>→ dPixels"]:::backward
+          s373["568. Unstack backward<br/>→ dPixels"]:::backward
+          s374["569. Unstack backward<br/>→ dPixels"]:::backward
+          s375["570. Unstack backward<br/>→ dPixels"]:::backward
+          s376["571. Unstack backward<br/>→ dPixels"]:::backward
+          s377["572. Unstack backward<br/>→ dPixels"]:::backward
+          s378["573. Unstack backward<br/>→ dPixels"]:::backward
+          s379["574. Unstack backward<br/>→ dPixels"]:::backward
+          s380["575. Unstack backward<br/>→ dPixels"]:::backward
+          s381["576. Unstack backward<br/>→ dPixels"]:::backward
+          s382["577. Unstack backward<br/>→ dPixels"]:::backward
+          s383["578. Unstack backward<br/>→ dPixels"]:::backward
+          s384["579. Unstack backward<br/>→ dPixels"]:::backward
           s0 -->|dOutput| s1
           s0 -->|dOutput| s2
           s0 -->|dOutput| s3
-          s3 -->|dH17| s4
-          s3 -->|dH17| s5
-          s5 -->|dMultiply288| s6
-          s5 -->|dMultiply288| s7
-          s4 -->|dMultiply287| s8
-          s6 -->|dZ16| s8
-          s4 -->|dMultiply287| s9
-          s9 -->|dAdd284| s10
-          s9 -->|dAdd284| s11
-          s11 -->|dMultiply283| s12
-          s12 -->|dCandidateH16| s13
-          s12 -->|dCandidateH16| s14
-          s12 -->|dCandidateH16| s15
-          s7 -->|dH16| s15
-          s10 -->|dCandidateX16| s16
-          s10 -->|dCandidateX16| s17
-          s10 -->|dCandidateX16| s18
-          s11 -->|dMultiply283| s19
-          s19 -->|dAdd279| s20
-          s19 -->|dAdd279| s21
-          s21 -->|dResetH16| s22
-          s21 -->|dResetH16| s23
-          s7 -->|dH16| s23
-          s15 -->|dH16| s23
-          s20 -->|dResetX16| s24
-          s20 -->|dResetX16| s25
-          s20 -->|dResetX16| s26
-          s18 -->|dX16| s26
-          s6 -->|dZ16| s27
-          s8 -->|dZ16| s27
-          s27 -->|dAdd275| s28
-          s27 -->|dAdd275| s29
-          s29 -->|dUpdateH16| s30
-          s29 -->|dUpdateH16| s31
-          s7 -->|dH16| s31
-          s15 -->|dH16| s31
-          s23 -->|dH16| s31
-          s28 -->|dUpdateX16| s32
-          s28 -->|dUpdateX16| s33
-          s28 -->|dUpdateX16| s34
-          s18 -->|dX16| s34
-          s26 -->|dX16| s34
-          s7 -->|dH16| s35
-          s15 -->|dH16| s35
-          s23 -->|dH16| s35
-          s31 -->|dH16| s35
-          s7 -->|dH16| s36
-          s15 -->|dH16| s36
-          s23 -->|dH16| s36
-          s31 -->|dH16| s36
-          s36 -->|dMultiply271| s37
-          s36 -->|dMultiply271| s38
-          s35 -->|dMultiply270| s39
-          s37 -->|dZ15| s39
-          s35 -->|dMultiply270| s40
-          s40 -->|dAdd267| s41
-          s40 -->|dAdd267| s42
-          s42 -->|dMultiply266| s43
-          s43 -->|dCandidateH15| s44
-          s13 -->|dCandidateHWeight| s44
-          s43 -->|dCandidateH15| s45
-          s14 -->|dCandidateHBias| s45
-          s43 -->|dCandidateH15| s46
-          s38 -->|dH15| s46
-          s41 -->|dCandidateX15| s47
-          s16 -->|dCandidateXWeight| s47
-          s41 -->|dCandidateX15| s48
-          s17 -->|dCandidateXBias| s48
-          s41 -->|dCandidateX15| s49
-          s42 -->|dMultiply266| s50
-          s50 -->|dAdd262| s51
-          s50 -->|dAdd262| s52
-          s52 -->|dResetH15| s53
-          s22 -->|dResetHWeight| s53
-          s52 -->|dResetH15| s54
-          s38 -->|dH15| s54
-          s46 -->|dH15| s54
-          s51 -->|dResetX15| s55
-          s24 -->|dResetXWeight| s55
-          s51 -->|dResetX15| s56
-          s25 -->|dResetXBias| s56
-          s51 -->|dResetX15| s57
-          s49 -->|dX15| s57
-          s37 -->|dZ15| s58
-          s39 -->|dZ15| s58
-          s58 -->|dAdd258| s59
-          s58 -->|dAdd258| s60
-          s60 -->|dUpdateH15| s61
-          s30 -->|dUpdateHWeight| s61
-          s60 -->|dUpdateH15| s62
-          s38 -->|dH15| s62
-          s46 -->|dH15| s62
-          s54 -->|dH15| s62
-          s59 -->|dUpdateX15| s63
-          s32 -->|dUpdateXWeight| s63
-          s59 -->|dUpdateX15| s64
-          s33 -->|dUpdateXBias| s64
-          s59 -->|dUpdateX15| s65
-          s49 -->|dX15| s65
-          s57 -->|dX15| s65
-          s38 -->|dH15| s66
-          s46 -->|dH15| s66
-          s54 -->|dH15| s66
-          s62 -->|dH15| s66
-          s38 -->|dH15| s67
-          s46 -->|dH15| s67
-          s54 -->|dH15| s67
-          s62 -->|dH15| s67
-          s67 -->|dMultiply254| s68
-          s67 -->|dMultiply254| s69
-          s66 -->|dMultiply253| s70
-          s68 -->|dZ14| s70
-          s66 -->|dMultiply253| s71
-          s71 -->|dAdd250| s72
-          s71 -->|dAdd250| s73
-          s73 -->|dMultiply249| s74
-          s74 -->|dCandidateH14| s75
-          s13 -->|dCandidateHWeight| s75
-          s44 -->|dCandidateHWeight| s75
-          s74 -->|dCandidateH14| s76
-          s14 -->|dCandidateHBias| s76
-          s45 -->|dCandidateHBias| s76
-          s74 -->|dCandidateH14| s77
-          s69 -->|dH14| s77
-          s72 -->|dCandidateX14| s78
-          s16 -->|dCandidateXWeight| s78
-          s47 -->|dCandidateXWeight| s78
-          s72 -->|dCandidateX14| s79
-          s17 -->|dCandidateXBias| s79
-          s48 -->|dCandidateXBias| s79
-          s72 -->|dCandidateX14| s80
-          s73 -->|dMultiply249| s81
-          s81 -->|dAdd245| s82
-          s81 -->|dAdd245| s83
-          s83 -->|dResetH14| s84
-          s22 -->|dResetHWeight| s84
-          s53 -->|dResetHWeight| s84
-          s83 -->|dResetH14| s85
-          s69 -->|dH14| s85
-          s77 -->|dH14| s85
-          s82 -->|dResetX14| s86
-          s24 -->|dResetXWeight| s86
-          s55 -->|dResetXWeight| s86
-          s82 -->|dResetX14| s87
-          s25 -->|dResetXBias| s87
-          s56 -->|dResetXBias| s87
-          s82 -->|dResetX14| s88
-          s80 -->|dX14| s88
-          s68 -->|dZ14| s89
-          s70 -->|dZ14| s89
-          s89 -->|dAdd241| s90
-          s89 -->|dAdd241| s91
-          s91 -->|dUpdateH14| s92
-          s30 -->|dUpdateHWeight| s92
-          s61 -->|dUpdateHWeight| s92
-          s91 -->|dUpdateH14| s93
-          s69 -->|dH14| s93
-          s77 -->|dH14| s93
-          s85 -->|dH14| s93
-          s90 -->|dUpdateX14| s94
-          s32 -->|dUpdateXWeight| s94
-          s63 -->|dUpdateXWeight| s94
-          s90 -->|dUpdateX14| s95
-          s33 -->|dUpdateXBias| s95
-          s64 -->|dUpdateXBias| s95
-          s90 -->|dUpdateX14| s96
-          s80 -->|dX14| s96
-          s88 -->|dX14| s96
-          s69 -->|dH14| s97
-          s77 -->|dH14| s97
-          s85 -->|dH14| s97
-          s93 -->|dH14| s97
-          s69 -->|dH14| s98
-          s77 -->|dH14| s98
-          s85 -->|dH14| s98
-          s93 -->|dH14| s98
-          s98 -->|dMultiply237| s99
-          s98 -->|dMultiply237| s100
-          s97 -->|dMultiply236| s101
-          s99 -->|dZ13| s101
-          s97 -->|dMultiply236| s102
-          s102 -->|dAdd233| s103
-          s102 -->|dAdd233| s104
-          s104 -->|dMultiply232| s105
-          s105 -->|dCandidateH13| s106
-          s13 -->|dCandidateHWeight| s106
-          s44 -->|dCandidateHWeight| s106
-          s75 -->|dCandidateHWeight| s106
-          s105 -->|dCandidateH13| s107
-          s14 -->|dCandidateHBias| s107
-          s45 -->|dCandidateHBias| s107
-          s76 -->|dCandidateHBias| s107
-          s105 -->|dCandidateH13| s108
-          s100 -->|dH13| s108
-          s103 -->|dCandidateX13| s109
-          s16 -->|dCandidateXWeight| s109
-          s47 -->|dCandidateXWeight| s109
-          s78 -->|dCandidateXWeight| s109
-          s103 -->|dCandidateX13| s110
-          s17 -->|dCandidateXBias| s110
-          s48 -->|dCandidateXBias| s110
-          s79 -->|dCandidateXBias| s110
-          s103 -->|dCandidateX13| s111
-          s104 -->|dMultiply232| s112
-          s112 -->|dAdd228| s113
-          s112 -->|dAdd228| s114
-          s114 -->|dResetH13| s115
-          s22 -->|dResetHWeight| s115
-          s53 -->|dResetHWeight| s115
-          s84 -->|dResetHWeight| s115
-          s114 -->|dResetH13| s116
-          s100 -->|dH13| s116
-          s108 -->|dH13| s116
-          s113 -->|dResetX13| s117
-          s24 -->|dResetXWeight| s117
-          s55 -->|dResetXWeight| s117
-          s86 -->|dResetXWeight| s117
-          s113 -->|dResetX13| s118
-          s25 -->|dResetXBias| s118
-          s56 -->|dResetXBias| s118
-          s87 -->|dResetXBias| s118
-          s113 -->|dResetX13| s119
-          s111 -->|dX13| s119
-          s99 -->|dZ13| s120
-          s101 -->|dZ13| s120
-          s120 -->|dAdd224| s121
-          s120 -->|dAdd224| s122
-          s122 -->|dUpdateH13| s123
-          s30 -->|dUpdateHWeight| s123
-          s61 -->|dUpdateHWeight| s123
-          s92 -->|dUpdateHWeight| s123
-          s122 -->|dUpdateH13| s124
-          s100 -->|dH13| s124
-          s108 -->|dH13| s124
-          s116 -->|dH13| s124
-          s121 -->|dUpdateX13| s125
-          s32 -->|dUpdateXWeight| s125
-          s63 -->|dUpdateXWeight| s125
-          s94 -->|dUpdateXWeight| s125
-          s121 -->|dUpdateX13| s126
-          s33 -->|dUpdateXBias| s126
-          s64 -->|dUpdateXBias| s126
-          s95 -->|dUpdateXBias| s126
-          s121 -->|dUpdateX13| s127
-          s111 -->|dX13| s127
-          s119 -->|dX13| s127
-          s100 -->|dH13| s128
-          s108 -->|dH13| s128
-          s116 -->|dH13| s128
-          s124 -->|dH13| s128
-          s100 -->|dH13| s129
-          s108 -->|dH13| s129
-          s116 -->|dH13| s129
-          s124 -->|dH13| s129
-          s129 -->|dMultiply220| s130
-          s129 -->|dMultiply220| s131
-          s128 -->|dMultiply219| s132
-          s130 -->|dZ12| s132
-          s128 -->|dMultiply219| s133
-          s133 -->|dAdd216| s134
-          s133 -->|dAdd216| s135
-          s135 -->|dMultiply215| s136
-          s136 -->|dCandidateH12| s137
-          s13 -->|dCandidateHWeight| s137
-          s44 -->|dCandidateHWeight| s137
-          s75 -->|dCandidateHWeight| s137
-          s106 -->|dCandidateHWeight| s137
-          s136 -->|dCandidateH12| s138
-          s14 -->|dCandidateHBias| s138
-          s45 -->|dCandidateHBias| s138
-          s76 -->|dCandidateHBias| s138
-          s107 -->|dCandidateHBias| s138
-          s136 -->|dCandidateH12| s139
-          s131 -->|dH12| s139
-          s134 -->|dCandidateX12| s140
-          s16 -->|dCandidateXWeight| s140
-          s47 -->|dCandidateXWeight| s140
-          s78 -->|dCandidateXWeight| s140
-          s109 -->|dCandidateXWeight| s140
-          s134 -->|dCandidateX12| s141
-          s17 -->|dCandidateXBias| s141
-          s48 -->|dCandidateXBias| s141
-          s79 -->|dCandidateXBias| s141
-          s110 -->|dCandidateXBias| s141
-          s134 -->|dCandidateX12| s142
-          s135 -->|dMultiply215| s143
-          s143 -->|dAdd211| s144
-          s143 -->|dAdd211| s145
-          s145 -->|dResetH12| s146
-          s22 -->|dResetHWeight| s146
-          s53 -->|dResetHWeight| s146
-          s84 -->|dResetHWeight| s146
-          s115 -->|dResetHWeight| s146
-          s145 -->|dResetH12| s147
-          s131 -->|dH12| s147
-          s139 -->|dH12| s147
-          s144 -->|dResetX12| s148
-          s24 -->|dResetXWeight| s148
-          s55 -->|dResetXWeight| s148
-          s86 -->|dResetXWeight| s148
-          s117 -->|dResetXWeight| s148
-          s144 -->|dResetX12| s149
-          s25 -->|dResetXBias| s149
-          s56 -->|dResetXBias| s149
-          s87 -->|dResetXBias| s149
-          s118 -->|dResetXBias| s149
-          s144 -->|dResetX12| s150
-          s142 -->|dX12| s150
-          s130 -->|dZ12| s151
-          s132 -->|dZ12| s151
-          s151 -->|dAdd207| s152
-          s151 -->|dAdd207| s153
-          s153 -->|dUpdateH12| s154
-          s30 -->|dUpdateHWeight| s154
-          s61 -->|dUpdateHWeight| s154
-          s92 -->|dUpdateHWeight| s154
-          s123 -->|dUpdateHWeight| s154
-          s153 -->|dUpdateH12| s155
-          s131 -->|dH12| s155
-          s139 -->|dH12| s155
-          s147 -->|dH12| s155
-          s152 -->|dUpdateX12| s156
-          s32 -->|dUpdateXWeight| s156
-          s63 -->|dUpdateXWeight| s156
-          s94 -->|dUpdateXWeight| s156
-          s125 -->|dUpdateXWeight| s156
-          s152 -->|dUpdateX12| s157
-          s33 -->|dUpdateXBias| s157
-          s64 -->|dUpdateXBias| s157
-          s95 -->|dUpdateXBias| s157
-          s126 -->|dUpdateXBias| s157
-          s152 -->|dUpdateX12| s158
-          s142 -->|dX12| s158
-          s150 -->|dX12| s158
-          s131 -->|dH12| s159
-          s139 -->|dH12| s159
-          s147 -->|dH12| s159
-          s155 -->|dH12| s159
-          s131 -->|dH12| s160
-          s139 -->|dH12| s160
-          s147 -->|dH12| s160
-          s155 -->|dH12| s160
-          s160 -->|dMultiply203| s161
-          s160 -->|dMultiply203| s162
-          s159 -->|dMultiply202| s163
-          s161 -->|dZ11| s163
-          s159 -->|dMultiply202| s164
-          s164 -->|dAdd199| s165
-          s164 -->|dAdd199| s166
-          s166 -->|dMultiply198| s167
-          s167 -->|dCandidateH11| s168
-          s13 -->|dCandidateHWeight| s168
-          s44 -->|dCandidateHWeight| s168
-          s75 -->|dCandidateHWeight| s168
-          s106 -->|dCandidateHWeight| s168
-          s137 -->|dCandidateHWeight| s168
-          s167 -->|dCandidateH11| s169
-          s14 -->|dCandidateHBias| s169
-          s45 -->|dCandidateHBias| s169
-          s76 -->|dCandidateHBias| s169
-          s107 -->|dCandidateHBias| s169
-          s138 -->|dCandidateHBias| s169
-          s167 -->|dCandidateH11| s170
-          s162 -->|dH11| s170
-          s165 -->|dCandidateX11| s171
-          s16 -->|dCandidateXWeight| s171
-          s47 -->|dCandidateXWeight| s171
-          s78 -->|dCandidateXWeight| s171
-          s109 -->|dCandidateXWeight| s171
-          s140 -->|dCandidateXWeight| s171
-          s165 -->|dCandidateX11| s172
-          s17 -->|dCandidateXBias| s172
-          s48 -->|dCandidateXBias| s172
-          s79 -->|dCandidateXBias| s172
-          s110 -->|dCandidateXBias| s172
-          s141 -->|dCandidateXBias| s172
-          s165 -->|dCandidateX11| s173
-          s166 -->|dMultiply198| s174
-          s174 -->|dAdd194| s175
-          s174 -->|dAdd194| s176
-          s176 -->|dResetH11| s177
-          s22 -->|dResetHWeight| s177
-          s53 -->|dResetHWeight| s177
-          s84 -->|dResetHWeight| s177
-          s115 -->|dResetHWeight| s177
-          s146 -->|dResetHWeight| s177
-          s176 -->|dResetH11| s178
-          s162 -->|dH11| s178
-          s170 -->|dH11| s178
-          s175 -->|dResetX11| s179
-          s24 -->|dResetXWeight| s179
-          s55 -->|dResetXWeight| s179
-          s86 -->|dResetXWeight| s179
-          s117 -->|dResetXWeight| s179
-          s148 -->|dResetXWeight| s179
-          s175 -->|dResetX11| s180
-          s25 -->|dResetXBias| s180
-          s56 -->|dResetXBias| s180
-          s87 -->|dResetXBias| s180
-          s118 -->|dResetXBias| s180
-          s149 -->|dResetXBias| s180
-          s175 -->|dResetX11| s181
-          s173 -->|dX11| s181
-          s161 -->|dZ11| s182
-          s163 -->|dZ11| s182
-          s182 -->|dAdd190| s183
-          s182 -->|dAdd190| s184
-          s184 -->|dUpdateH11| s185
-          s30 -->|dUpdateHWeight| s185
-          s61 -->|dUpdateHWeight| s185
-          s92 -->|dUpdateHWeight| s185
-          s123 -->|dUpdateHWeight| s185
-          s154 -->|dUpdateHWeight| s185
-          s184 -->|dUpdateH11| s186
-          s162 -->|dH11| s186
-          s170 -->|dH11| s186
-          s178 -->|dH11| s186
-          s183 -->|dUpdateX11| s187
-          s32 -->|dUpdateXWeight| s187
-          s63 -->|dUpdateXWeight| s187
-          s94 -->|dUpdateXWeight| s187
-          s125 -->|dUpdateXWeight| s187
-          s156 -->|dUpdateXWeight| s187
-          s183 -->|dUpdateX11| s188
-          s33 -->|dUpdateXBias| s188
-          s64 -->|dUpdateXBias| s188
-          s95 -->|dUpdateXBias| s188
-          s126 -->|dUpdateXBias| s188
-          s157 -->|dUpdateXBias| s188
-          s183 -->|dUpdateX11| s189
-          s173 -->|dX11| s189
-          s181 -->|dX11| s189
-          s162 -->|dH11| s190
-          s170 -->|dH11| s190
-          s178 -->|dH11| s190
-          s186 -->|dH11| s190
-          s162 -->|dH11| s191
-          s170 -->|dH11| s191
-          s178 -->|dH11| s191
-          s186 -->|dH11| s191
-          s191 -->|dMultiply186| s192
-          s191 -->|dMultiply186| s193
-          s190 -->|dMultiply185| s194
-          s192 -->|dZ10| s194
-          s190 -->|dMultiply185| s195
-          s195 -->|dAdd182| s196
-          s195 -->|dAdd182| s197
-          s197 -->|dMultiply181| s198
-          s198 -->|dCandidateH10| s199
-          s13 -->|dCandidateHWeight| s199
-          s44 -->|dCandidateHWeight| s199
-          s75 -->|dCandidateHWeight| s199
-          s106 -->|dCandidateHWeight| s199
-          s137 -->|dCandidateHWeight| s199
-          s168 -->|dCandidateHWeight| s199
-          s198 -->|dCandidateH10| s200
-          s14 -->|dCandidateHBias| s200
-          s45 -->|dCandidateHBias| s200
-          s76 -->|dCandidateHBias| s200
-          s107 -->|dCandidateHBias| s200
-          s138 -->|dCandidateHBias| s200
-          s169 -->|dCandidateHBias| s200
-          s198 -->|dCandidateH10| s201
-          s193 -->|dH10| s201
-          s196 -->|dCandidateX10| s202
-          s16 -->|dCandidateXWeight| s202
-          s47 -->|dCandidateXWeight| s202
-          s78 -->|dCandidateXWeight| s202
-          s109 -->|dCandidateXWeight| s202
-          s140 -->|dCandidateXWeight| s202
-          s171 -->|dCandidateXWeight| s202
-          s196 -->|dCandidateX10| s203
-          s17 -->|dCandidateXBias| s203
-          s48 -->|dCandidateXBias| s203
-          s79 -->|dCandidateXBias| s203
-          s110 -->|dCandidateXBias| s203
-          s141 -->|dCandidateXBias| s203
-          s172 -->|dCandidateXBias| s203
-          s196 -->|dCandidateX10| s204
-          s197 -->|dMultiply181| s205
-          s205 -->|dAdd177| s206
-          s205 -->|dAdd177| s207
-          s207 -->|dResetH10| s208
-          s22 -->|dResetHWeight| s208
-          s53 -->|dResetHWeight| s208
-          s84 -->|dResetHWeight| s208
-          s115 -->|dResetHWeight| s208
-          s146 -->|dResetHWeight| s208
-          s177 -->|dResetHWeight| s208
-          s207 -->|dResetH10| s209
-          s193 -->|dH10| s209
-          s201 -->|dH10| s209
-          s206 -->|dResetX10| s210
-          s24 -->|dResetXWeight| s210
-          s55 -->|dResetXWeight| s210
-          s86 -->|dResetXWeight| s210
-          s117 -->|dResetXWeight| s210
-          s148 -->|dResetXWeight| s210
-          s179 -->|dResetXWeight| s210
-          s206 -->|dResetX10| s211
-          s25 -->|dResetXBias| s211
-          s56 -->|dResetXBias| s211
-          s87 -->|dResetXBias| s211
-          s118 -->|dResetXBias| s211
-          s149 -->|dResetXBias| s211
-          s180 -->|dResetXBias| s211
-          s206 -->|dResetX10| s212
-          s204 -->|dX10| s212
-          s192 -->|dZ10| s213
-          s194 -->|dZ10| s213
-          s213 -->|dAdd173| s214
-          s213 -->|dAdd173| s215
-          s215 -->|dUpdateH10| s216
-          s30 -->|dUpdateHWeight| s216
-          s61 -->|dUpdateHWeight| s216
-          s92 -->|dUpdateHWeight| s216
-          s123 -->|dUpdateHWeight| s216
-          s154 -->|dUpdateHWeight| s216
-          s185 -->|dUpdateHWeight| s216
-          s215 -->|dUpdateH10| s217
-          s193 -->|dH10| s217
-          s201 -->|dH10| s217
-          s209 -->|dH10| s217
-          s214 -->|dUpdateX10| s218
-          s32 -->|dUpdateXWeight| s218
-          s63 -->|dUpdateXWeight| s218
-          s94 -->|dUpdateXWeight| s218
-          s125 -->|dUpdateXWeight| s218
-          s156 -->|dUpdateXWeight| s218
-          s187 -->|dUpdateXWeight| s218
-          s214 -->|dUpdateX10| s219
-          s33 -->|dUpdateXBias| s219
-          s64 -->|dUpdateXBias| s219
-          s95 -->|dUpdateXBias| s219
-          s126 -->|dUpdateXBias| s219
-          s157 -->|dUpdateXBias| s219
-          s188 -->|dUpdateXBias| s219
-          s214 -->|dUpdateX10| s220
-          s204 -->|dX10| s220
-          s212 -->|dX10| s220
-          s193 -->|dH10| s221
-          s201 -->|dH10| s221
-          s209 -->|dH10| s221
-          s217 -->|dH10| s221
-          s193 -->|dH10| s222
-          s201 -->|dH10| s222
-          s209 -->|dH10| s222
-          s217 -->|dH10| s222
-          s222 -->|dMultiply169| s223
-          s222 -->|dMultiply169| s224
-          s221 -->|dMultiply168| s225
-          s223 -->|dZ9| s225
-          s221 -->|dMultiply168| s226
-          s226 -->|dAdd165| s227
-          s226 -->|dAdd165| s228
-          s228 -->|dMultiply164| s229
-          s229 -->|dCandidateH9| s230
-          s13 -->|dCandidateHWeight| s230
-          s44 -->|dCandidateHWeight| s230
-          s75 -->|dCandidateHWeight| s230
-          s106 -->|dCandidateHWeight| s230
-          s137 -->|dCandidateHWeight| s230
-          s168 -->|dCandidateHWeight| s230
-          s199 -->|dCandidateHWeight| s230
-          s229 -->|dCandidateH9| s231
-          s14 -->|dCandidateHBias| s231
-          s45 -->|dCandidateHBias| s231
-          s76 -->|dCandidateHBias| s231
-          s107 -->|dCandidateHBias| s231
-          s138 -->|dCandidateHBias| s231
-          s169 -->|dCandidateHBias| s231
-          s200 -->|dCandidateHBias| s231
-          s229 -->|dCandidateH9| s232
-          s224 -->|dH9| s232
-          s227 -->|dCandidateX9| s233
-          s16 -->|dCandidateXWeight| s233
-          s47 -->|dCandidateXWeight| s233
-          s78 -->|dCandidateXWeight| s233
-          s109 -->|dCandidateXWeight| s233
-          s140 -->|dCandidateXWeight| s233
-          s171 -->|dCandidateXWeight| s233
-          s202 -->|dCandidateXWeight| s233
-          s227 -->|dCandidateX9| s234
-          s17 -->|dCandidateXBias| s234
-          s48 -->|dCandidateXBias| s234
-          s79 -->|dCandidateXBias| s234
-          s110 -->|dCandidateXBias| s234
-          s141 -->|dCandidateXBias| s234
-          s172 -->|dCandidateXBias| s234
-          s203 -->|dCandidateXBias| s234
-          s227 -->|dCandidateX9| s235
-          s228 -->|dMultiply164| s236
-          s236 -->|dAdd160| s237
-          s236 -->|dAdd160| s238
-          s238 -->|dResetH9| s239
-          s22 -->|dResetHWeight| s239
-          s53 -->|dResetHWeight| s239
-          s84 -->|dResetHWeight| s239
-          s115 -->|dResetHWeight| s239
-          s146 -->|dResetHWeight| s239
-          s177 -->|dResetHWeight| s239
-          s208 -->|dResetHWeight| s239
-          s238 -->|dResetH9| s240
-          s224 -->|dH9| s240
-          s232 -->|dH9| s240
-          s237 -->|dResetX9| s241
-          s24 -->|dResetXWeight| s241
-          s55 -->|dResetXWeight| s241
-          s86 -->|dResetXWeight| s241
-          s117 -->|dResetXWeight| s241
-          s148 -->|dResetXWeight| s241
-          s179 -->|dResetXWeight| s241
-          s210 -->|dResetXWeight| s241
-          s237 -->|dResetX9| s242
-          s25 -->|dResetXBias| s242
-          s56 -->|dResetXBias| s242
-          s87 -->|dResetXBias| s242
-          s118 -->|dResetXBias| s242
-          s149 -->|dResetXBias| s242
-          s180 -->|dResetXBias| s242
-          s211 -->|dResetXBias| s242
-          s237 -->|dResetX9| s243
-          s235 -->|dX9| s243
-          s223 -->|dZ9| s244
-          s225 -->|dZ9| s244
-          s244 -->|dAdd156| s245
-          s244 -->|dAdd156| s246
-          s246 -->|dUpdateH9| s247
-          s30 -->|dUpdateHWeight| s247
-          s61 -->|dUpdateHWeight| s247
-          s92 -->|dUpdateHWeight| s247
-          s123 -->|dUpdateHWeight| s247
-          s154 -->|dUpdateHWeight| s247
-          s185 -->|dUpdateHWeight| s247
-          s216 -->|dUpdateHWeight| s247
-          s246 -->|dUpdateH9| s248
-          s224 -->|dH9| s248
-          s232 -->|dH9| s248
-          s240 -->|dH9| s248
-          s245 -->|dUpdateX9| s249
-          s32 -->|dUpdateXWeight| s249
-          s63 -->|dUpdateXWeight| s249
-          s94 -->|dUpdateXWeight| s249
-          s125 -->|dUpdateXWeight| s249
-          s156 -->|dUpdateXWeight| s249
-          s187 -->|dUpdateXWeight| s249
-          s218 -->|dUpdateXWeight| s249
-          s245 -->|dUpdateX9| s250
-          s33 -->|dUpdateXBias| s250
-          s64 -->|dUpdateXBias| s250
-          s95 -->|dUpdateXBias| s250
-          s126 -->|dUpdateXBias| s250
-          s157 -->|dUpdateXBias| s250
-          s188 -->|dUpdateXBias| s250
-          s219 -->|dUpdateXBias| s250
-          s245 -->|dUpdateX9| s251
-          s235 -->|dX9| s251
-          s243 -->|dX9| s251
-          s224 -->|dH9| s252
-          s232 -->|dH9| s252
-          s240 -->|dH9| s252
-          s248 -->|dH9| s252
-          s224 -->|dH9| s253
-          s232 -->|dH9| s253
-          s240 -->|dH9| s253
-          s248 -->|dH9| s253
-          s253 -->|dMultiply152| s254
-          s253 -->|dMultiply152| s255
-          s252 -->|dMultiply151| s256
-          s254 -->|dZ8| s256
-          s252 -->|dMultiply151| s257
-          s257 -->|dAdd148| s258
-          s257 -->|dAdd148| s259
-          s259 -->|dMultiply147| s260
-          s260 -->|dCandidateH8| s261
-          s13 -->|dCandidateHWeight| s261
-          s44 -->|dCandidateHWeight| s261
-          s75 -->|dCandidateHWeight| s261
-          s106 -->|dCandidateHWeight| s261
-          s137 -->|dCandidateHWeight| s261
-          s168 -->|dCandidateHWeight| s261
-          s199 -->|dCandidateHWeight| s261
-          s230 -->|dCandidateHWeight| s261
-          s260 -->|dCandidateH8| s262
-          s14 -->|dCandidateHBias| s262
-          s45 -->|dCandidateHBias| s262
-          s76 -->|dCandidateHBias| s262
-          s107 -->|dCandidateHBias| s262
-          s138 -->|dCandidateHBias| s262
-          s169 -->|dCandidateHBias| s262
-          s200 -->|dCandidateHBias| s262
-          s231 -->|dCandidateHBias| s262
-          s260 -->|dCandidateH8| s263
-          s255 -->|dH8| s263
-          s258 -->|dCandidateX8| s264
-          s16 -->|dCandidateXWeight| s264
-          s47 -->|dCandidateXWeight| s264
-          s78 -->|dCandidateXWeight| s264
-          s109 -->|dCandidateXWeight| s264
-          s140 -->|dCandidateXWeight| s264
-          s171 -->|dCandidateXWeight| s264
-          s202 -->|dCandidateXWeight| s264
-          s233 -->|dCandidateXWeight| s264
-          s258 -->|dCandidateX8| s265
-          s17 -->|dCandidateXBias| s265
-          s48 -->|dCandidateXBias| s265
-          s79 -->|dCandidateXBias| s265
-          s110 -->|dCandidateXBias| s265
-          s141 -->|dCandidateXBias| s265
-          s172 -->|dCandidateXBias| s265
-          s203 -->|dCandidateXBias| s265
-          s234 -->|dCandidateXBias| s265
-          s258 -->|dCandidateX8| s266
-          s259 -->|dMultiply147| s267
-          s267 -->|dAdd143| s268
-          s267 -->|dAdd143| s269
-          s269 -->|dResetH8| s270
-          s22 -->|dResetHWeight| s270
-          s53 -->|dResetHWeight| s270
-          s84 -->|dResetHWeight| s270
-          s115 -->|dResetHWeight| s270
-          s146 -->|dResetHWeight| s270
-          s177 -->|dResetHWeight| s270
-          s208 -->|dResetHWeight| s270
-          s239 -->|dResetHWeight| s270
-          s269 -->|dResetH8| s271
-          s255 -->|dH8| s271
-          s263 -->|dH8| s271
-          s268 -->|dResetX8| s272
-          s24 -->|dResetXWeight| s272
-          s55 -->|dResetXWeight| s272
-          s86 -->|dResetXWeight| s272
-          s117 -->|dResetXWeight| s272
-          s148 -->|dResetXWeight| s272
-          s179 -->|dResetXWeight| s272
-          s210 -->|dResetXWeight| s272
-          s241 -->|dResetXWeight| s272
-          s268 -->|dResetX8| s273
-          s25 -->|dResetXBias| s273
-          s56 -->|dResetXBias| s273
-          s87 -->|dResetXBias| s273
-          s118 -->|dResetXBias| s273
-          s149 -->|dResetXBias| s273
-          s180 -->|dResetXBias| s273
-          s211 -->|dResetXBias| s273
-          s242 -->|dResetXBias| s273
-          s268 -->|dResetX8| s274
-          s266 -->|dX8| s274
-          s254 -->|dZ8| s275
-          s256 -->|dZ8| s275
-          s275 -->|dAdd139| s276
-          s275 -->|dAdd139| s277
-          s277 -->|dUpdateH8| s278
-          s30 -->|dUpdateHWeight| s278
-          s61 -->|dUpdateHWeight| s278
-          s92 -->|dUpdateHWeight| s278
-          s123 -->|dUpdateHWeight| s278
-          s154 -->|dUpdateHWeight| s278
-          s185 -->|dUpdateHWeight| s278
-          s216 -->|dUpdateHWeight| s278
-          s247 -->|dUpdateHWeight| s278
-          s277 -->|dUpdateH8| s279
-          s255 -->|dH8| s279
-          s263 -->|dH8| s279
-          s271 -->|dH8| s279
-          s276 -->|dUpdateX8| s280
-          s32 -->|dUpdateXWeight| s280
-          s63 -->|dUpdateXWeight| s280
-          s94 -->|dUpdateXWeight| s280
-          s125 -->|dUpdateXWeight| s280
-          s156 -->|dUpdateXWeight| s280
-          s187 -->|dUpdateXWeight| s280
-          s218 -->|dUpdateXWeight| s280
-          s249 -->|dUpdateXWeight| s280
-          s276 -->|dUpdateX8| s281
-          s33 -->|dUpdateXBias| s281
-          s64 -->|dUpdateXBias| s281
-          s95 -->|dUpdateXBias| s281
-          s126 -->|dUpdateXBias| s281
-          s157 -->|dUpdateXBias| s281
-          s188 -->|dUpdateXBias| s281
-          s219 -->|dUpdateXBias| s281
-          s250 -->|dUpdateXBias| s281
-          s276 -->|dUpdateX8| s282
-          s266 -->|dX8| s282
-          s274 -->|dX8| s282
-          s255 -->|dH8| s283
-          s263 -->|dH8| s283
-          s271 -->|dH8| s283
-          s279 -->|dH8| s283
-          s255 -->|dH8| s284
-          s263 -->|dH8| s284
-          s271 -->|dH8| s284
-          s279 -->|dH8| s284
-          s284 -->|dMultiply135| s285
-          s284 -->|dMultiply135| s286
-          s283 -->|dMultiply134| s287
-          s285 -->|dZ7| s287
-          s283 -->|dMultiply134| s288
-          s288 -->|dAdd131| s289
-          s288 -->|dAdd131| s290
-          s290 -->|dMultiply130| s291
-          s291 -->|dCandidateH7| s292
-          s13 -->|dCandidateHWeight| s292
-          s44 -->|dCandidateHWeight| s292
-          s75 -->|dCandidateHWeight| s292
-          s106 -->|dCandidateHWeight| s292
-          s137 -->|dCandidateHWeight| s292
-          s168 -->|dCandidateHWeight| s292
-          s199 -->|dCandidateHWeight| s292
-          s230 -->|dCandidateHWeight| s292
-          s261 -->|dCandidateHWeight| s292
-          s291 -->|dCandidateH7| s293
-          s14 -->|dCandidateHBias| s293
-          s45 -->|dCandidateHBias| s293
-          s76 -->|dCandidateHBias| s293
-          s107 -->|dCandidateHBias| s293
-          s138 -->|dCandidateHBias| s293
-          s169 -->|dCandidateHBias| s293
-          s200 -->|dCandidateHBias| s293
-          s231 -->|dCandidateHBias| s293
-          s262 -->|dCandidateHBias| s293
-          s291 -->|dCandidateH7| s294
-          s286 -->|dH7| s294
-          s289 -->|dCandidateX7| s295
-          s16 -->|dCandidateXWeight| s295
-          s47 -->|dCandidateXWeight| s295
-          s78 -->|dCandidateXWeight| s295
-          s109 -->|dCandidateXWeight| s295
-          s140 -->|dCandidateXWeight| s295
-          s171 -->|dCandidateXWeight| s295
-          s202 -->|dCandidateXWeight| s295
-          s233 -->|dCandidateXWeight| s295
-          s264 -->|dCandidateXWeight| s295
-          s289 -->|dCandidateX7| s296
-          s17 -->|dCandidateXBias| s296
-          s48 -->|dCandidateXBias| s296
-          s79 -->|dCandidateXBias| s296
-          s110 -->|dCandidateXBias| s296
-          s141 -->|dCandidateXBias| s296
-          s172 -->|dCandidateXBias| s296
-          s203 -->|dCandidateXBias| s296
-          s234 -->|dCandidateXBias| s296
-          s265 -->|dCandidateXBias| s296
-          s289 -->|dCandidateX7| s297
-          s290 -->|dMultiply130| s298
-          s298 -->|dAdd126| s299
-          s298 -->|dAdd126| s300
-          s300 -->|dResetH7| s301
-          s22 -->|dResetHWeight| s301
-          s53 -->|dResetHWeight| s301
-          s84 -->|dResetHWeight| s301
-          s115 -->|dResetHWeight| s301
-          s146 -->|dResetHWeight| s301
-          s177 -->|dResetHWeight| s301
-          s208 -->|dResetHWeight| s301
-          s239 -->|dResetHWeight| s301
-          s270 -->|dResetHWeight| s301
-          s300 -->|dResetH7| s302
-          s286 -->|dH7| s302
-          s294 -->|dH7| s302
-          s299 -->|dResetX7| s303
-          s24 -->|dResetXWeight| s303
-          s55 -->|dResetXWeight| s303
-          s86 -->|dResetXWeight| s303
-          s117 -->|dResetXWeight| s303
-          s148 -->|dResetXWeight| s303
-          s179 -->|dResetXWeight| s303
-          s210 -->|dResetXWeight| s303
-          s241 -->|dResetXWeight| s303
-          s272 -->|dResetXWeight| s303
-          s299 -->|dResetX7| s304
-          s25 -->|dResetXBias| s304
-          s56 -->|dResetXBias| s304
-          s87 -->|dResetXBias| s304
-          s118 -->|dResetXBias| s304
-          s149 -->|dResetXBias| s304
-          s180 -->|dResetXBias| s304
-          s211 -->|dResetXBias| s304
-          s242 -->|dResetXBias| s304
-          s273 -->|dResetXBias| s304
-          s299 -->|dResetX7| s305
-          s297 -->|dX7| s305
-          s285 -->|dZ7| s306
-          s287 -->|dZ7| s306
-          s306 -->|dAdd122| s307
-          s306 -->|dAdd122| s308
-          s308 -->|dUpdateH7| s309
-          s30 -->|dUpdateHWeight| s309
-          s61 -->|dUpdateHWeight| s309
-          s92 -->|dUpdateHWeight| s309
-          s123 -->|dUpdateHWeight| s309
-          s154 -->|dUpdateHWeight| s309
-          s185 -->|dUpdateHWeight| s309
-          s216 -->|dUpdateHWeight| s309
-          s247 -->|dUpdateHWeight| s309
-          s278 -->|dUpdateHWeight| s309
-          s308 -->|dUpdateH7| s310
-          s286 -->|dH7| s310
-          s294 -->|dH7| s310
-          s302 -->|dH7| s310
-          s307 -->|dUpdateX7| s311
-          s32 -->|dUpdateXWeight| s311
-          s63 -->|dUpdateXWeight| s311
-          s94 -->|dUpdateXWeight| s311
-          s125 -->|dUpdateXWeight| s311
-          s156 -->|dUpdateXWeight| s311
-          s187 -->|dUpdateXWeight| s311
-          s218 -->|dUpdateXWeight| s311
-          s249 -->|dUpdateXWeight| s311
-          s280 -->|dUpdateXWeight| s311
-          s307 -->|dUpdateX7| s312
-          s33 -->|dUpdateXBias| s312
-          s64 -->|dUpdateXBias| s312
-          s95 -->|dUpdateXBias| s312
-          s126 -->|dUpdateXBias| s312
-          s157 -->|dUpdateXBias| s312
-          s188 -->|dUpdateXBias| s312
-          s219 -->|dUpdateXBias| s312
-          s250 -->|dUpdateXBias| s312
-          s281 -->|dUpdateXBias| s312
-          s307 -->|dUpdateX7| s313
-          s297 -->|dX7| s313
-          s305 -->|dX7| s313
-          s286 -->|dH7| s314
-          s294 -->|dH7| s314
-          s302 -->|dH7| s314
-          s310 -->|dH7| s314
-          s286 -->|dH7| s315
-          s294 -->|dH7| s315
-          s302 -->|dH7| s315
-          s310 -->|dH7| s315
-          s315 -->|dMultiply118| s316
-          s315 -->|dMultiply118| s317
-          s314 -->|dMultiply117| s318
-          s316 -->|dZ6| s318
-          s314 -->|dMultiply117| s319
-          s319 -->|dAdd114| s320
-          s319 -->|dAdd114| s321
-          s321 -->|dMultiply113| s322
-          s322 -->|dCandidateH6| s323
-          s13 -->|dCandidateHWeight| s323
-          s44 -->|dCandidateHWeight| s323
-          s75 -->|dCandidateHWeight| s323
-          s106 -->|dCandidateHWeight| s323
-          s137 -->|dCandidateHWeight| s323
-          s168 -->|dCandidateHWeight| s323
-          s199 -->|dCandidateHWeight| s323
-          s230 -->|dCandidateHWeight| s323
-          s261 -->|dCandidateHWeight| s323
-          s292 -->|dCandidateHWeight| s323
-          s322 -->|dCandidateH6| s324
-          s14 -->|dCandidateHBias| s324
-          s45 -->|dCandidateHBias| s324
-          s76 -->|dCandidateHBias| s324
-          s107 -->|dCandidateHBias| s324
-          s138 -->|dCandidateHBias| s324
-          s169 -->|dCandidateHBias| s324
-          s200 -->|dCandidateHBias| s324
-          s231 -->|dCandidateHBias| s324
-          s262 -->|dCandidateHBias| s324
-          s293 -->|dCandidateHBias| s324
-          s322 -->|dCandidateH6| s325
-          s317 -->|dH6| s325
-          s320 -->|dCandidateX6| s326
-          s16 -->|dCandidateXWeight| s326
-          s47 -->|dCandidateXWeight| s326
-          s78 -->|dCandidateXWeight| s326
-          s109 -->|dCandidateXWeight| s326
-          s140 -->|dCandidateXWeight| s326
-          s171 -->|dCandidateXWeight| s326
-          s202 -->|dCandidateXWeight| s326
-          s233 -->|dCandidateXWeight| s326
-          s264 -->|dCandidateXWeight| s326
-          s295 -->|dCandidateXWeight| s326
-          s320 -->|dCandidateX6| s327
-          s17 -->|dCandidateXBias| s327
-          s48 -->|dCandidateXBias| s327
-          s79 -->|dCandidateXBias| s327
-          s110 -->|dCandidateXBias| s327
-          s141 -->|dCandidateXBias| s327
-          s172 -->|dCandidateXBias| s327
-          s203 -->|dCandidateXBias| s327
-          s234 -->|dCandidateXBias| s327
-          s265 -->|dCandidateXBias| s327
-          s296 -->|dCandidateXBias| s327
-          s320 -->|dCandidateX6| s328
-          s321 -->|dMultiply113| s329
-          s329 -->|dAdd109| s330
-          s329 -->|dAdd109| s331
-          s331 -->|dResetH6| s332
-          s22 -->|dResetHWeight| s332
-          s53 -->|dResetHWeight| s332
-          s84 -->|dResetHWeight| s332
-          s115 -->|dResetHWeight| s332
-          s146 -->|dResetHWeight| s332
-          s177 -->|dResetHWeight| s332
-          s208 -->|dResetHWeight| s332
-          s239 -->|dResetHWeight| s332
-          s270 -->|dResetHWeight| s332
-          s301 -->|dResetHWeight| s332
-          s331 -->|dResetH6| s333
-          s317 -->|dH6| s333
-          s325 -->|dH6| s333
-          s330 -->|dResetX6| s334
-          s24 -->|dResetXWeight| s334
-          s55 -->|dResetXWeight| s334
-          s86 -->|dResetXWeight| s334
-          s117 -->|dResetXWeight| s334
-          s148 -->|dResetXWeight| s334
-          s179 -->|dResetXWeight| s334
-          s210 -->|dResetXWeight| s334
-          s241 -->|dResetXWeight| s334
-          s272 -->|dResetXWeight| s334
-          s303 -->|dResetXWeight| s334
-          s330 -->|dResetX6| s335
-          s25 -->|dResetXBias| s335
-          s56 -->|dResetXBias| s335
-          s87 -->|dResetXBias| s335
-          s118 -->|dResetXBias| s335
-          s149 -->|dResetXBias| s335
-          s180 -->|dResetXBias| s335
-          s211 -->|dResetXBias| s335
-          s242 -->|dResetXBias| s335
-          s273 -->|dResetXBias| s335
-          s304 -->|dResetXBias| s335
-          s330 -->|dResetX6| s336
-          s328 -->|dX6| s336
-          s316 -->|dZ6| s337
-          s318 -->|dZ6| s337
-          s337 -->|dAdd105| s338
-          s337 -->|dAdd105| s339
-          s339 -->|dUpdateH6| s340
-          s30 -->|dUpdateHWeight| s340
-          s61 -->|dUpdateHWeight| s340
-          s92 -->|dUpdateHWeight| s340
-          s123 -->|dUpdateHWeight| s340
-          s154 -->|dUpdateHWeight| s340
-          s185 -->|dUpdateHWeight| s340
-          s216 -->|dUpdateHWeight| s340
-          s247 -->|dUpdateHWeight| s340
-          s278 -->|dUpdateHWeight| s340
-          s309 -->|dUpdateHWeight| s340
-          s339 -->|dUpdateH6| s341
-          s317 -->|dH6| s341
-          s325 -->|dH6| s341
-          s333 -->|dH6| s341
-          s338 -->|dUpdateX6| s342
-          s32 -->|dUpdateXWeight| s342
-          s63 -->|dUpdateXWeight| s342
-          s94 -->|dUpdateXWeight| s342
-          s125 -->|dUpdateXWeight| s342
-          s156 -->|dUpdateXWeight| s342
-          s187 -->|dUpdateXWeight| s342
-          s218 -->|dUpdateXWeight| s342
-          s249 -->|dUpdateXWeight| s342
-          s280 -->|dUpdateXWeight| s342
-          s311 -->|dUpdateXWeight| s342
-          s338 -->|dUpdateX6| s343
-          s33 -->|dUpdateXBias| s343
-          s64 -->|dUpdateXBias| s343
-          s95 -->|dUpdateXBias| s343
-          s126 -->|dUpdateXBias| s343
-          s157 -->|dUpdateXBias| s343
-          s188 -->|dUpdateXBias| s343
-          s219 -->|dUpdateXBias| s343
-          s250 -->|dUpdateXBias| s343
-          s281 -->|dUpdateXBias| s343
-          s312 -->|dUpdateXBias| s343
-          s338 -->|dUpdateX6| s344
-          s328 -->|dX6| s344
-          s336 -->|dX6| s344
-          s317 -->|dH6| s345
-          s325 -->|dH6| s345
-          s333 -->|dH6| s345
-          s341 -->|dH6| s345
-          s317 -->|dH6| s346
-          s325 -->|dH6| s346
-          s333 -->|dH6| s346
-          s341 -->|dH6| s346
-          s346 -->|dMultiply101| s347
-          s346 -->|dMultiply101| s348
-          s345 -->|dMultiply100| s349
-          s347 -->|dZ5| s349
-          s345 -->|dMultiply100| s350
-          s350 -->|dAdd97| s351
-          s350 -->|dAdd97| s352
-          s352 -->|dMultiply96| s353
-          s353 -->|dCandidateH5| s354
-          s13 -->|dCandidateHWeight| s354
-          s44 -->|dCandidateHWeight| s354
-          s75 -->|dCandidateHWeight| s354
-          s106 -->|dCandidateHWeight| s354
-          s137 -->|dCandidateHWeight| s354
-          s168 -->|dCandidateHWeight| s354
-          s199 -->|dCandidateHWeight| s354
-          s230 -->|dCandidateHWeight| s354
-          s261 -->|dCandidateHWeight| s354
-          s292 -->|dCandidateHWeight| s354
-          s323 -->|dCandidateHWeight| s354
-          s353 -->|dCandidateH5| s355
-          s14 -->|dCandidateHBias| s355
-          s45 -->|dCandidateHBias| s355
-          s76 -->|dCandidateHBias| s355
-          s107 -->|dCandidateHBias| s355
-          s138 -->|dCandidateHBias| s355
-          s169 -->|dCandidateHBias| s355
-          s200 -->|dCandidateHBias| s355
-          s231 -->|dCandidateHBias| s355
-          s262 -->|dCandidateHBias| s355
-          s293 -->|dCandidateHBias| s355
-          s324 -->|dCandidateHBias| s355
-          s353 -->|dCandidateH5| s356
-          s348 -->|dH5| s356
-          s351 -->|dCandidateX5| s357
-          s16 -->|dCandidateXWeight| s357
-          s47 -->|dCandidateXWeight| s357
-          s78 -->|dCandidateXWeight| s357
-          s109 -->|dCandidateXWeight| s357
-          s140 -->|dCandidateXWeight| s357
-          s171 -->|dCandidateXWeight| s357
-          s202 -->|dCandidateXWeight| s357
-          s233 -->|dCandidateXWeight| s357
-          s264 -->|dCandidateXWeight| s357
-          s295 -->|dCandidateXWeight| s357
-          s326 -->|dCandidateXWeight| s357
-          s351 -->|dCandidateX5| s358
-          s17 -->|dCandidateXBias| s358
-          s48 -->|dCandidateXBias| s358
-          s79 -->|dCandidateXBias| s358
-          s110 -->|dCandidateXBias| s358
-          s141 -->|dCandidateXBias| s358
-          s172 -->|dCandidateXBias| s358
-          s203 -->|dCandidateXBias| s358
-          s234 -->|dCandidateXBias| s358
-          s265 -->|dCandidateXBias| s358
-          s296 -->|dCandidateXBias| s358
-          s327 -->|dCandidateXBias| s358
-          s351 -->|dCandidateX5| s359
-          s352 -->|dMultiply96| s360
-          s360 -->|dAdd92| s361
-          s360 -->|dAdd92| s362
-          s362 -->|dResetH5| s363
-          s22 -->|dResetHWeight| s363
-          s53 -->|dResetHWeight| s363
-          s84 -->|dResetHWeight| s363
-          s115 -->|dResetHWeight| s363
-          s146 -->|dResetHWeight| s363
-          s177 -->|dResetHWeight| s363
-          s208 -->|dResetHWeight| s363
-          s239 -->|dResetHWeight| s363
-          s270 -->|dResetHWeight| s363
-          s301 -->|dResetHWeight| s363
-          s332 -->|dResetHWeight| s363
-          s362 -->|dResetH5| s364
-          s348 -->|dH5| s364
-          s356 -->|dH5| s364
-          s361 -->|dResetX5| s365
-          s24 -->|dResetXWeight| s365
-          s55 -->|dResetXWeight| s365
-          s86 -->|dResetXWeight| s365
-          s117 -->|dResetXWeight| s365
-          s148 -->|dResetXWeight| s365
-          s179 -->|dResetXWeight| s365
-          s210 -->|dResetXWeight| s365
-          s241 -->|dResetXWeight| s365
-          s272 -->|dResetXWeight| s365
-          s303 -->|dResetXWeight| s365
-          s334 -->|dResetXWeight| s365
-          s361 -->|dResetX5| s366
-          s25 -->|dResetXBias| s366
-          s56 -->|dResetXBias| s366
-          s87 -->|dResetXBias| s366
-          s118 -->|dResetXBias| s366
-          s149 -->|dResetXBias| s366
-          s180 -->|dResetXBias| s366
-          s211 -->|dResetXBias| s366
-          s242 -->|dResetXBias| s366
-          s273 -->|dResetXBias| s366
-          s304 -->|dResetXBias| s366
-          s335 -->|dResetXBias| s366
-          s361 -->|dResetX5| s367
-          s359 -->|dX5| s367
-          s347 -->|dZ5| s368
-          s349 -->|dZ5| s368
-          s368 -->|dAdd88| s369
-          s368 -->|dAdd88| s370
-          s370 -->|dUpdateH5| s371
-          s30 -->|dUpdateHWeight| s371
-          s61 -->|dUpdateHWeight| s371
-          s92 -->|dUpdateHWeight| s371
-          s123 -->|dUpdateHWeight| s371
-          s154 -->|dUpdateHWeight| s371
-          s185 -->|dUpdateHWeight| s371
-          s216 -->|dUpdateHWeight| s371
-          s247 -->|dUpdateHWeight| s371
-          s278 -->|dUpdateHWeight| s371
-          s309 -->|dUpdateHWeight| s371
-          s340 -->|dUpdateHWeight| s371
-          s370 -->|dUpdateH5| s372
-          s348 -->|dH5| s372
-          s356 -->|dH5| s372
-          s364 -->|dH5| s372
-          s369 -->|dUpdateX5| s373
-          s32 -->|dUpdateXWeight| s373
-          s63 -->|dUpdateXWeight| s373
-          s94 -->|dUpdateXWeight| s373
-          s125 -->|dUpdateXWeight| s373
-          s156 -->|dUpdateXWeight| s373
-          s187 -->|dUpdateXWeight| s373
-          s218 -->|dUpdateXWeight| s373
-          s249 -->|dUpdateXWeight| s373
-          s280 -->|dUpdateXWeight| s373
-          s311 -->|dUpdateXWeight| s373
-          s342 -->|dUpdateXWeight| s373
-          s369 -->|dUpdateX5| s374
-          s33 -->|dUpdateXBias| s374
-          s64 -->|dUpdateXBias| s374
-          s95 -->|dUpdateXBias| s374
-          s126 -->|dUpdateXBias| s374
-          s157 -->|dUpdateXBias| s374
-          s188 -->|dUpdateXBias| s374
-          s219 -->|dUpdateXBias| s374
-          s250 -->|dUpdateXBias| s374
-          s281 -->|dUpdateXBias| s374
-          s312 -->|dUpdateXBias| s374
-          s343 -->|dUpdateXBias| s374
-          s369 -->|dUpdateX5| s375
-          s359 -->|dX5| s375
-          s367 -->|dX5| s375
-          s348 -->|dH5| s376
-          s356 -->|dH5| s376
-          s364 -->|dH5| s376
-          s372 -->|dH5| s376
-          s348 -->|dH5| s377
-          s356 -->|dH5| s377
-          s364 -->|dH5| s377
-          s372 -->|dH5| s377
-          s377 -->|dMultiply84| s378
-          s377 -->|dMultiply84| s379
-          s376 -->|dMultiply83| s380
-          s378 -->|dZ4| s380
-          s376 -->|dMultiply83| s381
-          s381 -->|dAdd80| s382
-          s381 -->|dAdd80| s383
-          s383 -->|dMultiply79| s384
-          s384 -->|dCandidateH4| s385
-          s13 -->|dCandidateHWeight| s385
-          s44 -->|dCandidateHWeight| s385
-          s75 -->|dCandidateHWeight| s385
-          s106 -->|dCandidateHWeight| s385
-          s137 -->|dCandidateHWeight| s385
-          s168 -->|dCandidateHWeight| s385
-          s199 -->|dCandidateHWeight| s385
-          s230 -->|dCandidateHWeight| s385
-          s261 -->|dCandidateHWeight| s385
-          s292 -->|dCandidateHWeight| s385
-          s323 -->|dCandidateHWeight| s385
-          s354 -->|dCandidateHWeight| s385
-          s384 -->|dCandidateH4| s386
-          s14 -->|dCandidateHBias| s386
-          s45 -->|dCandidateHBias| s386
-          s76 -->|dCandidateHBias| s386
-          s107 -->|dCandidateHBias| s386
-          s138 -->|dCandidateHBias| s386
-          s169 -->|dCandidateHBias| s386
-          s200 -->|dCandidateHBias| s386
-          s231 -->|dCandidateHBias| s386
-          s262 -->|dCandidateHBias| s386
-          s293 -->|dCandidateHBias| s386
-          s324 -->|dCandidateHBias| s386
-          s355 -->|dCandidateHBias| s386
-          s384 -->|dCandidateH4| s387
-          s379 -->|dH4| s387
-          s382 -->|dCandidateX4| s388
-          s16 -->|dCandidateXWeight| s388
-          s47 -->|dCandidateXWeight| s388
-          s78 -->|dCandidateXWeight| s388
-          s109 -->|dCandidateXWeight| s388
-          s140 -->|dCandidateXWeight| s388
-          s171 -->|dCandidateXWeight| s388
-          s202 -->|dCandidateXWeight| s388
-          s233 -->|dCandidateXWeight| s388
-          s264 -->|dCandidateXWeight| s388
-          s295 -->|dCandidateXWeight| s388
-          s326 -->|dCandidateXWeight| s388
-          s357 -->|dCandidateXWeight| s388
-          s382 -->|dCandidateX4| s389
-          s17 -->|dCandidateXBias| s389
-          s48 -->|dCandidateXBias| s389
-          s79 -->|dCandidateXBias| s389
-          s110 -->|dCandidateXBias| s389
-          s141 -->|dCandidateXBias| s389
-          s172 -->|dCandidateXBias| s389
-          s203 -->|dCandidateXBias| s389
-          s234 -->|dCandidateXBias| s389
-          s265 -->|dCandidateXBias| s389
-          s296 -->|dCandidateXBias| s389
-          s327 -->|dCandidateXBias| s389
-          s358 -->|dCandidateXBias| s389
-          s382 -->|dCandidateX4| s390
-          s383 -->|dMultiply79| s391
-          s391 -->|dAdd75| s392
-          s391 -->|dAdd75| s393
-          s393 -->|dResetH4| s394
-          s22 -->|dResetHWeight| s394
-          s53 -->|dResetHWeight| s394
-          s84 -->|dResetHWeight| s394
-          s115 -->|dResetHWeight| s394
-          s146 -->|dResetHWeight| s394
-          s177 -->|dResetHWeight| s394
-          s208 -->|dResetHWeight| s394
-          s239 -->|dResetHWeight| s394
-          s270 -->|dResetHWeight| s394
-          s301 -->|dResetHWeight| s394
-          s332 -->|dResetHWeight| s394
-          s363 -->|dResetHWeight| s394
-          s393 -->|dResetH4| s395
-          s379 -->|dH4| s395
-          s387 -->|dH4| s395
-          s392 -->|dResetX4| s396
-          s24 -->|dResetXWeight| s396
-          s55 -->|dResetXWeight| s396
-          s86 -->|dResetXWeight| s396
-          s117 -->|dResetXWeight| s396
-          s148 -->|dResetXWeight| s396
-          s179 -->|dResetXWeight| s396
-          s210 -->|dResetXWeight| s396
-          s241 -->|dResetXWeight| s396
-          s272 -->|dResetXWeight| s396
-          s303 -->|dResetXWeight| s396
-          s334 -->|dResetXWeight| s396
-          s365 -->|dResetXWeight| s396
-          s392 -->|dResetX4| s397
-          s25 -->|dResetXBias| s397
-          s56 -->|dResetXBias| s397
-          s87 -->|dResetXBias| s397
-          s118 -->|dResetXBias| s397
-          s149 -->|dResetXBias| s397
-          s180 -->|dResetXBias| s397
-          s211 -->|dResetXBias| s397
-          s242 -->|dResetXBias| s397
-          s273 -->|dResetXBias| s397
-          s304 -->|dResetXBias| s397
-          s335 -->|dResetXBias| s397
-          s366 -->|dResetXBias| s397
-          s392 -->|dResetX4| s398
-          s390 -->|dX4| s398
-          s378 -->|dZ4| s399
-          s380 -->|dZ4| s399
-          s399 -->|dAdd71| s400
-          s399 -->|dAdd71| s401
-          s401 -->|dUpdateH4| s402
-          s30 -->|dUpdateHWeight| s402
-          s61 -->|dUpdateHWeight| s402
-          s92 -->|dUpdateHWeight| s402
-          s123 -->|dUpdateHWeight| s402
-          s154 -->|dUpdateHWeight| s402
-          s185 -->|dUpdateHWeight| s402
-          s216 -->|dUpdateHWeight| s402
-          s247 -->|dUpdateHWeight| s402
-          s278 -->|dUpdateHWeight| s402
-          s309 -->|dUpdateHWeight| s402
-          s340 -->|dUpdateHWeight| s402
-          s371 -->|dUpdateHWeight| s402
-          s401 -->|dUpdateH4| s403
-          s379 -->|dH4| s403
-          s387 -->|dH4| s403
-          s395 -->|dH4| s403
-          s400 -->|dUpdateX4| s404
-          s32 -->|dUpdateXWeight| s404
-          s63 -->|dUpdateXWeight| s404
-          s94 -->|dUpdateXWeight| s404
-          s125 -->|dUpdateXWeight| s404
-          s156 -->|dUpdateXWeight| s404
-          s187 -->|dUpdateXWeight| s404
-          s218 -->|dUpdateXWeight| s404
-          s249 -->|dUpdateXWeight| s404
-          s280 -->|dUpdateXWeight| s404
-          s311 -->|dUpdateXWeight| s404
-          s342 -->|dUpdateXWeight| s404
-          s373 -->|dUpdateXWeight| s404
-          s400 -->|dUpdateX4| s405
-          s33 -->|dUpdateXBias| s405
-          s64 -->|dUpdateXBias| s405
-          s95 -->|dUpdateXBias| s405
-          s126 -->|dUpdateXBias| s405
-          s157 -->|dUpdateXBias| s405
-          s188 -->|dUpdateXBias| s405
-          s219 -->|dUpdateXBias| s405
-          s250 -->|dUpdateXBias| s405
-          s281 -->|dUpdateXBias| s405
-          s312 -->|dUpdateXBias| s405
-          s343 -->|dUpdateXBias| s405
-          s374 -->|dUpdateXBias| s405
-          s400 -->|dUpdateX4| s406
-          s390 -->|dX4| s406
-          s398 -->|dX4| s406
-          s379 -->|dH4| s407
-          s387 -->|dH4| s407
-          s395 -->|dH4| s407
-          s403 -->|dH4| s407
-          s379 -->|dH4| s408
-          s387 -->|dH4| s408
-          s395 -->|dH4| s408
-          s403 -->|dH4| s408
-          s408 -->|dMultiply67| s409
-          s408 -->|dMultiply67| s410
-          s407 -->|dMultiply66| s411
-          s409 -->|dZ3| s411
-          s407 -->|dMultiply66| s412
-          s412 -->|dAdd63| s413
-          s412 -->|dAdd63| s414
-          s414 -->|dMultiply62| s415
-          s415 -->|dCandidateH3| s416
-          s13 -->|dCandidateHWeight| s416
-          s44 -->|dCandidateHWeight| s416
-          s75 -->|dCandidateHWeight| s416
-          s106 -->|dCandidateHWeight| s416
-          s137 -->|dCandidateHWeight| s416
-          s168 -->|dCandidateHWeight| s416
-          s199 -->|dCandidateHWeight| s416
-          s230 -->|dCandidateHWeight| s416
-          s261 -->|dCandidateHWeight| s416
-          s292 -->|dCandidateHWeight| s416
-          s323 -->|dCandidateHWeight| s416
-          s354 -->|dCandidateHWeight| s416
-          s385 -->|dCandidateHWeight| s416
-          s415 -->|dCandidateH3| s417
-          s14 -->|dCandidateHBias| s417
-          s45 -->|dCandidateHBias| s417
-          s76 -->|dCandidateHBias| s417
-          s107 -->|dCandidateHBias| s417
-          s138 -->|dCandidateHBias| s417
-          s169 -->|dCandidateHBias| s417
-          s200 -->|dCandidateHBias| s417
-          s231 -->|dCandidateHBias| s417
-          s262 -->|dCandidateHBias| s417
-          s293 -->|dCandidateHBias| s417
-          s324 -->|dCandidateHBias| s417
-          s355 -->|dCandidateHBias| s417
-          s386 -->|dCandidateHBias| s417
-          s415 -->|dCandidateH3| s418
-          s410 -->|dH3| s418
-          s413 -->|dCandidateX3| s419
-          s16 -->|dCandidateXWeight| s419
-          s47 -->|dCandidateXWeight| s419
-          s78 -->|dCandidateXWeight| s419
-          s109 -->|dCandidateXWeight| s419
-          s140 -->|dCandidateXWeight| s419
-          s171 -->|dCandidateXWeight| s419
-          s202 -->|dCandidateXWeight| s419
-          s233 -->|dCandidateXWeight| s419
-          s264 -->|dCandidateXWeight| s419
-          s295 -->|dCandidateXWeight| s419
-          s326 -->|dCandidateXWeight| s419
-          s357 -->|dCandidateXWeight| s419
-          s388 -->|dCandidateXWeight| s419
-          s413 -->|dCandidateX3| s420
-          s17 -->|dCandidateXBias| s420
-          s48 -->|dCandidateXBias| s420
-          s79 -->|dCandidateXBias| s420
-          s110 -->|dCandidateXBias| s420
-          s141 -->|dCandidateXBias| s420
-          s172 -->|dCandidateXBias| s420
-          s203 -->|dCandidateXBias| s420
-          s234 -->|dCandidateXBias| s420
-          s265 -->|dCandidateXBias| s420
-          s296 -->|dCandidateXBias| s420
-          s327 -->|dCandidateXBias| s420
-          s358 -->|dCandidateXBias| s420
-          s389 -->|dCandidateXBias| s420
-          s413 -->|dCandidateX3| s421
-          s414 -->|dMultiply62| s422
-          s422 -->|dAdd58| s423
-          s422 -->|dAdd58| s424
-          s424 -->|dResetH3| s425
-          s22 -->|dResetHWeight| s425
-          s53 -->|dResetHWeight| s425
-          s84 -->|dResetHWeight| s425
-          s115 -->|dResetHWeight| s425
-          s146 -->|dResetHWeight| s425
-          s177 -->|dResetHWeight| s425
-          s208 -->|dResetHWeight| s425
-          s239 -->|dResetHWeight| s425
-          s270 -->|dResetHWeight| s425
-          s301 -->|dResetHWeight| s425
-          s332 -->|dResetHWeight| s425
-          s363 -->|dResetHWeight| s425
-          s394 -->|dResetHWeight| s425
-          s424 -->|dResetH3| s426
-          s410 -->|dH3| s426
-          s418 -->|dH3| s426
-          s423 -->|dResetX3| s427
-          s24 -->|dResetXWeight| s427
-          s55 -->|dResetXWeight| s427
-          s86 -->|dResetXWeight| s427
-          s117 -->|dResetXWeight| s427
-          s148 -->|dResetXWeight| s427
-          s179 -->|dResetXWeight| s427
-          s210 -->|dResetXWeight| s427
-          s241 -->|dResetXWeight| s427
-          s272 -->|dResetXWeight| s427
-          s303 -->|dResetXWeight| s427
-          s334 -->|dResetXWeight| s427
-          s365 -->|dResetXWeight| s427
-          s396 -->|dResetXWeight| s427
-          s423 -->|dResetX3| s428
-          s25 -->|dResetXBias| s428
-          s56 -->|dResetXBias| s428
-          s87 -->|dResetXBias| s428
-          s118 -->|dResetXBias| s428
-          s149 -->|dResetXBias| s428
-          s180 -->|dResetXBias| s428
-          s211 -->|dResetXBias| s428
-          s242 -->|dResetXBias| s428
-          s273 -->|dResetXBias| s428
-          s304 -->|dResetXBias| s428
-          s335 -->|dResetXBias| s428
-          s366 -->|dResetXBias| s428
-          s397 -->|dResetXBias| s428
-          s423 -->|dResetX3| s429
-          s421 -->|dX3| s429
-          s409 -->|dZ3| s430
-          s411 -->|dZ3| s430
-          s430 -->|dAdd54| s431
-          s430 -->|dAdd54| s432
-          s432 -->|dUpdateH3| s433
-          s30 -->|dUpdateHWeight| s433
-          s61 -->|dUpdateHWeight| s433
-          s92 -->|dUpdateHWeight| s433
-          s123 -->|dUpdateHWeight| s433
-          s154 -->|dUpdateHWeight| s433
-          s185 -->|dUpdateHWeight| s433
-          s216 -->|dUpdateHWeight| s433
-          s247 -->|dUpdateHWeight| s433
-          s278 -->|dUpdateHWeight| s433
-          s309 -->|dUpdateHWeight| s433
-          s340 -->|dUpdateHWeight| s433
-          s371 -->|dUpdateHWeight| s433
-          s402 -->|dUpdateHWeight| s433
-          s432 -->|dUpdateH3| s434
-          s410 -->|dH3| s434
-          s418 -->|dH3| s434
-          s426 -->|dH3| s434
-          s431 -->|dUpdateX3| s435
-          s32 -->|dUpdateXWeight| s435
-          s63 -->|dUpdateXWeight| s435
-          s94 -->|dUpdateXWeight| s435
-          s125 -->|dUpdateXWeight| s435
-          s156 -->|dUpdateXWeight| s435
-          s187 -->|dUpdateXWeight| s435
-          s218 -->|dUpdateXWeight| s435
-          s249 -->|dUpdateXWeight| s435
-          s280 -->|dUpdateXWeight| s435
-          s311 -->|dUpdateXWeight| s435
-          s342 -->|dUpdateXWeight| s435
-          s373 -->|dUpdateXWeight| s435
-          s404 -->|dUpdateXWeight| s435
-          s431 -->|dUpdateX3| s436
-          s33 -->|dUpdateXBias| s436
-          s64 -->|dUpdateXBias| s436
-          s95 -->|dUpdateXBias| s436
-          s126 -->|dUpdateXBias| s436
-          s157 -->|dUpdateXBias| s436
-          s188 -->|dUpdateXBias| s436
-          s219 -->|dUpdateXBias| s436
-          s250 -->|dUpdateXBias| s436
-          s281 -->|dUpdateXBias| s436
-          s312 -->|dUpdateXBias| s436
-          s343 -->|dUpdateXBias| s436
-          s374 -->|dUpdateXBias| s436
-          s405 -->|dUpdateXBias| s436
-          s431 -->|dUpdateX3| s437
-          s421 -->|dX3| s437
-          s429 -->|dX3| s437
-          s410 -->|dH3| s438
-          s418 -->|dH3| s438
-          s426 -->|dH3| s438
-          s434 -->|dH3| s438
-          s410 -->|dH3| s439
-          s418 -->|dH3| s439
-          s426 -->|dH3| s439
-          s434 -->|dH3| s439
-          s439 -->|dMultiply50| s440
-          s439 -->|dMultiply50| s441
-          s438 -->|dMultiply49| s442
-          s440 -->|dZ2| s442
-          s438 -->|dMultiply49| s443
-          s443 -->|dAdd46| s444
-          s443 -->|dAdd46| s445
-          s445 -->|dMultiply45| s446
-          s446 -->|dCandidateH2| s447
-          s13 -->|dCandidateHWeight| s447
-          s44 -->|dCandidateHWeight| s447
-          s75 -->|dCandidateHWeight| s447
-          s106 -->|dCandidateHWeight| s447
-          s137 -->|dCandidateHWeight| s447
-          s168 -->|dCandidateHWeight| s447
-          s199 -->|dCandidateHWeight| s447
-          s230 -->|dCandidateHWeight| s447
-          s261 -->|dCandidateHWeight| s447
-          s292 -->|dCandidateHWeight| s447
-          s323 -->|dCandidateHWeight| s447
-          s354 -->|dCandidateHWeight| s447
-          s385 -->|dCandidateHWeight| s447
-          s416 -->|dCandidateHWeight| s447
-          s446 -->|dCandidateH2| s448
-          s14 -->|dCandidateHBias| s448
-          s45 -->|dCandidateHBias| s448
-          s76 -->|dCandidateHBias| s448
-          s107 -->|dCandidateHBias| s448
-          s138 -->|dCandidateHBias| s448
-          s169 -->|dCandidateHBias| s448
-          s200 -->|dCandidateHBias| s448
-          s231 -->|dCandidateHBias| s448
-          s262 -->|dCandidateHBias| s448
-          s293 -->|dCandidateHBias| s448
-          s324 -->|dCandidateHBias| s448
-          s355 -->|dCandidateHBias| s448
-          s386 -->|dCandidateHBias| s448
-          s417 -->|dCandidateHBias| s448
-          s446 -->|dCandidateH2| s449
-          s441 -->|dH2| s449
-          s444 -->|dCandidateX2| s450
-          s16 -->|dCandidateXWeight| s450
-          s47 -->|dCandidateXWeight| s450
-          s78 -->|dCandidateXWeight| s450
-          s109 -->|dCandidateXWeight| s450
-          s140 -->|dCandidateXWeight| s450
-          s171 -->|dCandidateXWeight| s450
-          s202 -->|dCandidateXWeight| s450
-          s233 -->|dCandidateXWeight| s450
-          s264 -->|dCandidateXWeight| s450
-          s295 -->|dCandidateXWeight| s450
-          s326 -->|dCandidateXWeight| s450
-          s357 -->|dCandidateXWeight| s450
-          s388 -->|dCandidateXWeight| s450
-          s419 -->|dCandidateXWeight| s450
-          s444 -->|dCandidateX2| s451
-          s17 -->|dCandidateXBias| s451
-          s48 -->|dCandidateXBias| s451
-          s79 -->|dCandidateXBias| s451
-          s110 -->|dCandidateXBias| s451
-          s141 -->|dCandidateXBias| s451
-          s172 -->|dCandidateXBias| s451
-          s203 -->|dCandidateXBias| s451
-          s234 -->|dCandidateXBias| s451
-          s265 -->|dCandidateXBias| s451
-          s296 -->|dCandidateXBias| s451
-          s327 -->|dCandidateXBias| s451
-          s358 -->|dCandidateXBias| s451
-          s389 -->|dCandidateXBias| s451
-          s420 -->|dCandidateXBias| s451
-          s444 -->|dCandidateX2| s452
-          s445 -->|dMultiply45| s453
-          s453 -->|dAdd41| s454
-          s453 -->|dAdd41| s455
-          s455 -->|dResetH2| s456
-          s22 -->|dResetHWeight| s456
-          s53 -->|dResetHWeight| s456
-          s84 -->|dResetHWeight| s456
-          s115 -->|dResetHWeight| s456
-          s146 -->|dResetHWeight| s456
-          s177 -->|dResetHWeight| s456
-          s208 -->|dResetHWeight| s456
-          s239 -->|dResetHWeight| s456
-          s270 -->|dResetHWeight| s456
-          s301 -->|dResetHWeight| s456
-          s332 -->|dResetHWeight| s456
-          s363 -->|dResetHWeight| s456
-          s394 -->|dResetHWeight| s456
-          s425 -->|dResetHWeight| s456
-          s455 -->|dResetH2| s457
-          s441 -->|dH2| s457
-          s449 -->|dH2| s457
-          s454 -->|dResetX2| s458
-          s24 -->|dResetXWeight| s458
-          s55 -->|dResetXWeight| s458
-          s86 -->|dResetXWeight| s458
-          s117 -->|dResetXWeight| s458
-          s148 -->|dResetXWeight| s458
-          s179 -->|dResetXWeight| s458
-          s210 -->|dResetXWeight| s458
-          s241 -->|dResetXWeight| s458
-          s272 -->|dResetXWeight| s458
-          s303 -->|dResetXWeight| s458
-          s334 -->|dResetXWeight| s458
-          s365 -->|dResetXWeight| s458
-          s396 -->|dResetXWeight| s458
-          s427 -->|dResetXWeight| s458
-          s454 -->|dResetX2| s459
-          s25 -->|dResetXBias| s459
-          s56 -->|dResetXBias| s459
-          s87 -->|dResetXBias| s459
-          s118 -->|dResetXBias| s459
-          s149 -->|dResetXBias| s459
-          s180 -->|dResetXBias| s459
-          s211 -->|dResetXBias| s459
-          s242 -->|dResetXBias| s459
-          s273 -->|dResetXBias| s459
-          s304 -->|dResetXBias| s459
-          s335 -->|dResetXBias| s459
-          s366 -->|dResetXBias| s459
-          s397 -->|dResetXBias| s459
-          s428 -->|dResetXBias| s459
-          s454 -->|dResetX2| s460
-          s452 -->|dX2| s460
-          s440 -->|dZ2| s461
-          s442 -->|dZ2| s461
-          s461 -->|dAdd37| s462
-          s461 -->|dAdd37| s463
-          s463 -->|dUpdateH2| s464
-          s30 -->|dUpdateHWeight| s464
-          s61 -->|dUpdateHWeight| s464
-          s92 -->|dUpdateHWeight| s464
-          s123 -->|dUpdateHWeight| s464
-          s154 -->|dUpdateHWeight| s464
-          s185 -->|dUpdateHWeight| s464
-          s216 -->|dUpdateHWeight| s464
-          s247 -->|dUpdateHWeight| s464
-          s278 -->|dUpdateHWeight| s464
-          s309 -->|dUpdateHWeight| s464
-          s340 -->|dUpdateHWeight| s464
-          s371 -->|dUpdateHWeight| s464
-          s402 -->|dUpdateHWeight| s464
-          s433 -->|dUpdateHWeight| s464
-          s463 -->|dUpdateH2| s465
-          s441 -->|dH2| s465
-          s449 -->|dH2| s465
-          s457 -->|dH2| s465
-          s462 -->|dUpdateX2| s466
-          s32 -->|dUpdateXWeight| s466
-          s63 -->|dUpdateXWeight| s466
-          s94 -->|dUpdateXWeight| s466
-          s125 -->|dUpdateXWeight| s466
-          s156 -->|dUpdateXWeight| s466
-          s187 -->|dUpdateXWeight| s466
-          s218 -->|dUpdateXWeight| s466
-          s249 -->|dUpdateXWeight| s466
-          s280 -->|dUpdateXWeight| s466
-          s311 -->|dUpdateXWeight| s466
-          s342 -->|dUpdateXWeight| s466
-          s373 -->|dUpdateXWeight| s466
-          s404 -->|dUpdateXWeight| s466
-          s435 -->|dUpdateXWeight| s466
-          s462 -->|dUpdateX2| s467
-          s33 -->|dUpdateXBias| s467
-          s64 -->|dUpdateXBias| s467
-          s95 -->|dUpdateXBias| s467
-          s126 -->|dUpdateXBias| s467
-          s157 -->|dUpdateXBias| s467
-          s188 -->|dUpdateXBias| s467
-          s219 -->|dUpdateXBias| s467
-          s250 -->|dUpdateXBias| s467
-          s281 -->|dUpdateXBias| s467
-          s312 -->|dUpdateXBias| s467
-          s343 -->|dUpdateXBias| s467
-          s374 -->|dUpdateXBias| s467
-          s405 -->|dUpdateXBias| s467
-          s436 -->|dUpdateXBias| s467
-          s462 -->|dUpdateX2| s468
-          s452 -->|dX2| s468
-          s460 -->|dX2| s468
-          s441 -->|dH2| s469
-          s449 -->|dH2| s469
-          s457 -->|dH2| s469
-          s465 -->|dH2| s469
-          s441 -->|dH2| s470
-          s449 -->|dH2| s470
-          s457 -->|dH2| s470
-          s465 -->|dH2| s470
-          s469 -->|dMultiply32| s471
-          s470 -->|dz| s471
-          s469 -->|dMultiply32| s472
-          s472 -->|dAdd29| s473
-          s472 -->|dAdd29| s474
-          s474 -->|dMultiply28| s475
-          s475 -->|dCandidateH| s476
-          s13 -->|dCandidateHWeight| s476
-          s44 -->|dCandidateHWeight| s476
-          s75 -->|dCandidateHWeight| s476
-          s106 -->|dCandidateHWeight| s476
-          s137 -->|dCandidateHWeight| s476
-          s168 -->|dCandidateHWeight| s476
-          s199 -->|dCandidateHWeight| s476
-          s230 -->|dCandidateHWeight| s476
-          s261 -->|dCandidateHWeight| s476
-          s292 -->|dCandidateHWeight| s476
-          s323 -->|dCandidateHWeight| s476
-          s354 -->|dCandidateHWeight| s476
-          s385 -->|dCandidateHWeight| s476
-          s416 -->|dCandidateHWeight| s476
-          s447 -->|dCandidateHWeight| s476
-          s475 -->|dCandidateH| s477
-          s14 -->|dCandidateHBias| s477
-          s45 -->|dCandidateHBias| s477
-          s76 -->|dCandidateHBias| s477
-          s107 -->|dCandidateHBias| s477
-          s138 -->|dCandidateHBias| s477
-          s169 -->|dCandidateHBias| s477
-          s200 -->|dCandidateHBias| s477
-          s231 -->|dCandidateHBias| s477
-          s262 -->|dCandidateHBias| s477
-          s293 -->|dCandidateHBias| s477
-          s324 -->|dCandidateHBias| s477
-          s355 -->|dCandidateHBias| s477
-          s386 -->|dCandidateHBias| s477
-          s417 -->|dCandidateHBias| s477
-          s448 -->|dCandidateHBias| s477
-          s473 -->|dCandidateX| s478
-          s16 -->|dCandidateXWeight| s478
-          s47 -->|dCandidateXWeight| s478
-          s78 -->|dCandidateXWeight| s478
-          s109 -->|dCandidateXWeight| s478
-          s140 -->|dCandidateXWeight| s478
-          s171 -->|dCandidateXWeight| s478
-          s202 -->|dCandidateXWeight| s478
-          s233 -->|dCandidateXWeight| s478
-          s264 -->|dCandidateXWeight| s478
-          s295 -->|dCandidateXWeight| s478
-          s326 -->|dCandidateXWeight| s478
-          s357 -->|dCandidateXWeight| s478
-          s388 -->|dCandidateXWeight| s478
-          s419 -->|dCandidateXWeight| s478
-          s450 -->|dCandidateXWeight| s478
-          s473 -->|dCandidateX| s479
-          s17 -->|dCandidateXBias| s479
-          s48 -->|dCandidateXBias| s479
-          s79 -->|dCandidateXBias| s479
-          s110 -->|dCandidateXBias| s479
-          s141 -->|dCandidateXBias| s479
-          s172 -->|dCandidateXBias| s479
-          s203 -->|dCandidateXBias| s479
-          s234 -->|dCandidateXBias| s479
-          s265 -->|dCandidateXBias| s479
-          s296 -->|dCandidateXBias| s479
-          s327 -->|dCandidateXBias| s479
-          s358 -->|dCandidateXBias| s479
-          s389 -->|dCandidateXBias| s479
-          s420 -->|dCandidateXBias| s479
-          s451 -->|dCandidateXBias| s479
-          s473 -->|dCandidateX| s480
-          s474 -->|dMultiply28| s481
-          s481 -->|dAdd24| s482
-          s481 -->|dAdd24| s483
-          s483 -->|dResetH| s484
-          s22 -->|dResetHWeight| s484
-          s53 -->|dResetHWeight| s484
-          s84 -->|dResetHWeight| s484
-          s115 -->|dResetHWeight| s484
-          s146 -->|dResetHWeight| s484
-          s177 -->|dResetHWeight| s484
-          s208 -->|dResetHWeight| s484
-          s239 -->|dResetHWeight| s484
-          s270 -->|dResetHWeight| s484
-          s301 -->|dResetHWeight| s484
-          s332 -->|dResetHWeight| s484
-          s363 -->|dResetHWeight| s484
-          s394 -->|dResetHWeight| s484
-          s425 -->|dResetHWeight| s484
-          s456 -->|dResetHWeight| s484
-          s482 -->|dResetX| s485
-          s24 -->|dResetXWeight| s485
-          s55 -->|dResetXWeight| s485
-          s86 -->|dResetXWeight| s485
-          s117 -->|dResetXWeight| s485
-          s148 -->|dResetXWeight| s485
-          s179 -->|dResetXWeight| s485
-          s210 -->|dResetXWeight| s485
-          s241 -->|dResetXWeight| s485
-          s272 -->|dResetXWeight| s485
-          s303 -->|dResetXWeight| s485
-          s334 -->|dResetXWeight| s485
-          s365 -->|dResetXWeight| s485
-          s396 -->|dResetXWeight| s485
-          s427 -->|dResetXWeight| s485
-          s458 -->|dResetXWeight| s485
-          s482 -->|dResetX| s486
-          s25 -->|dResetXBias| s486
-          s56 -->|dResetXBias| s486
-          s87 -->|dResetXBias| s486
-          s118 -->|dResetXBias| s486
-          s149 -->|dResetXBias| s486
-          s180 -->|dResetXBias| s486
-          s211 -->|dResetXBias| s486
-          s242 -->|dResetXBias| s486
-          s273 -->|dResetXBias| s486
-          s304 -->|dResetXBias| s486
-          s335 -->|dResetXBias| s486
-          s366 -->|dResetXBias| s486
-          s397 -->|dResetXBias| s486
-          s428 -->|dResetXBias| s486
-          s459 -->|dResetXBias| s486
-          s482 -->|dResetX| s487
-          s480 -->|dx| s487
-          s470 -->|dz| s488
-          s471 -->|dz| s488
-          s488 -->|dAdd20| s489
-          s488 -->|dAdd20| s490
-          s490 -->|dUpdateH| s491
-          s30 -->|dUpdateHWeight| s491
-          s61 -->|dUpdateHWeight| s491
-          s92 -->|dUpdateHWeight| s491
-          s123 -->|dUpdateHWeight| s491
-          s154 -->|dUpdateHWeight| s491
-          s185 -->|dUpdateHWeight| s491
-          s216 -->|dUpdateHWeight| s491
-          s247 -->|dUpdateHWeight| s491
-          s278 -->|dUpdateHWeight| s491
-          s309 -->|dUpdateHWeight| s491
-          s340 -->|dUpdateHWeight| s491
-          s371 -->|dUpdateHWeight| s491
-          s402 -->|dUpdateHWeight| s491
-          s433 -->|dUpdateHWeight| s491
-          s464 -->|dUpdateHWeight| s491
-          s489 -->|dUpdateX| s492
-          s32 -->|dUpdateXWeight| s492
-          s63 -->|dUpdateXWeight| s492
-          s94 -->|dUpdateXWeight| s492
-          s125 -->|dUpdateXWeight| s492
-          s156 -->|dUpdateXWeight| s492
-          s187 -->|dUpdateXWeight| s492
-          s218 -->|dUpdateXWeight| s492
-          s249 -->|dUpdateXWeight| s492
-          s280 -->|dUpdateXWeight| s492
-          s311 -->|dUpdateXWeight| s492
-          s342 -->|dUpdateXWeight| s492
-          s373 -->|dUpdateXWeight| s492
-          s404 -->|dUpdateXWeight| s492
-          s435 -->|dUpdateXWeight| s492
-          s466 -->|dUpdateXWeight| s492
-          s489 -->|dUpdateX| s493
-          s33 -->|dUpdateXBias| s493
-          s64 -->|dUpdateXBias| s493
-          s95 -->|dUpdateXBias| s493
-          s126 -->|dUpdateXBias| s493
-          s157 -->|dUpdateXBias| s493
-          s188 -->|dUpdateXBias| s493
-          s219 -->|dUpdateXBias| s493
-          s250 -->|dUpdateXBias| s493
-          s281 -->|dUpdateXBias| s493
-          s312 -->|dUpdateXBias| s493
-          s343 -->|dUpdateXBias| s493
-          s374 -->|dUpdateXBias| s493
-          s405 -->|dUpdateXBias| s493
-          s436 -->|dUpdateXBias| s493
-          s467 -->|dUpdateXBias| s493
-          s489 -->|dUpdateX| s494
-          s480 -->|dx| s494
-          s487 -->|dx| s494
-          s18 -->|dX16| s496
-          s26 -->|dX16| s496
-          s34 -->|dX16| s496
-          s495 -->|dPixels| s496
-          s49 -->|dX15| s497
-          s57 -->|dX15| s497
-          s65 -->|dX15| s497
-          s495 -->|dPixels| s497
-          s496 -->|dPixels| s497
-          s80 -->|dX14| s498
-          s88 -->|dX14| s498
-          s96 -->|dX14| s498
-          s495 -->|dPixels| s498
-          s496 -->|dPixels| s498
-          s497 -->|dPixels| s498
-          s111 -->|dX13| s499
-          s119 -->|dX13| s499
-          s127 -->|dX13| s499
-          s495 -->|dPixels| s499
-          s496 -->|dPixels| s499
-          s497 -->|dPixels| s499
-          s498 -->|dPixels| s499
-          s142 -->|dX12| s500
-          s150 -->|dX12| s500
-          s158 -->|dX12| s500
-          s495 -->|dPixels| s500
-          s496 -->|dPixels| s500
-          s497 -->|dPixels| s500
-          s498 -->|dPixels| s500
-          s499 -->|dPixels| s500
-          s173 -->|dX11| s501
-          s181 -->|dX11| s501
-          s189 -->|dX11| s501
-          s495 -->|dPixels| s501
-          s496 -->|dPixels| s501
-          s497 -->|dPixels| s501
-          s498 -->|dPixels| s501
-          s499 -->|dPixels| s501
-          s500 -->|dPixels| s501
-          s204 -->|dX10| s502
-          s212 -->|dX10| s502
-          s220 -->|dX10| s502
-          s495 -->|dPixels| s502
-          s496 -->|dPixels| s502
-          s497 -->|dPixels| s502
-          s498 -->|dPixels| s502
-          s499 -->|dPixels| s502
-          s500 -->|dPixels| s502
-          s501 -->|dPixels| s502
-          s235 -->|dX9| s503
-          s243 -->|dX9| s503
-          s251 -->|dX9| s503
-          s495 -->|dPixels| s503
-          s496 -->|dPixels| s503
-          s497 -->|dPixels| s503
-          s498 -->|dPixels| s503
-          s499 -->|dPixels| s503
-          s500 -->|dPixels| s503
-          s501 -->|dPixels| s503
-          s502 -->|dPixels| s503
-          s266 -->|dX8| s504
-          s274 -->|dX8| s504
-          s282 -->|dX8| s504
-          s495 -->|dPixels| s504
-          s496 -->|dPixels| s504
-          s497 -->|dPixels| s504
-          s498 -->|dPixels| s504
-          s499 -->|dPixels| s504
-          s500 -->|dPixels| s504
-          s501 -->|dPixels| s504
-          s502 -->|dPixels| s504
-          s503 -->|dPixels| s504
-          s297 -->|dX7| s505
-          s305 -->|dX7| s505
-          s313 -->|dX7| s505
-          s495 -->|dPixels| s505
-          s496 -->|dPixels| s505
-          s497 -->|dPixels| s505
-          s498 -->|dPixels| s505
-          s499 -->|dPixels| s505
-          s500 -->|dPixels| s505
-          s501 -->|dPixels| s505
-          s502 -->|dPixels| s505
-          s503 -->|dPixels| s505
-          s504 -->|dPixels| s505
-          s328 -->|dX6| s506
-          s336 -->|dX6| s506
-          s344 -->|dX6| s506
-          s495 -->|dPixels| s506
-          s496 -->|dPixels| s506
-          s497 -->|dPixels| s506
-          s498 -->|dPixels| s506
-          s499 -->|dPixels| s506
-          s500 -->|dPixels| s506
-          s501 -->|dPixels| s506
-          s502 -->|dPixels| s506
-          s503 -->|dPixels| s506
-          s504 -->|dPixels| s506
-          s505 -->|dPixels| s506
-          s359 -->|dX5| s507
-          s367 -->|dX5| s507
-          s375 -->|dX5| s507
-          s495 -->|dPixels| s507
-          s496 -->|dPixels| s507
-          s497 -->|dPixels| s507
-          s498 -->|dPixels| s507
-          s499 -->|dPixels| s507
-          s500 -->|dPixels| s507
-          s501 -->|dPixels| s507
-          s502 -->|dPixels| s507
-          s503 -->|dPixels| s507
-          s504 -->|dPixels| s507
-          s505 -->|dPixels| s507
-          s506 -->|dPixels| s507
-          s390 -->|dX4| s508
-          s398 -->|dX4| s508
-          s406 -->|dX4| s508
-          s495 -->|dPixels| s508
-          s496 -->|dPixels| s508
-          s497 -->|dPixels| s508
-          s498 -->|dPixels| s508
-          s499 -->|dPixels| s508
-          s500 -->|dPixels| s508
-          s501 -->|dPixels| s508
-          s502 -->|dPixels| s508
-          s503 -->|dPixels| s508
-          s504 -->|dPixels| s508
-          s505 -->|dPixels| s508
-          s506 -->|dPixels| s508
-          s507 -->|dPixels| s508
-          s421 -->|dX3| s509
-          s429 -->|dX3| s509
-          s437 -->|dX3| s509
-          s495 -->|dPixels| s509
-          s496 -->|dPixels| s509
-          s497 -->|dPixels| s509
-          s498 -->|dPixels| s509
-          s499 -->|dPixels| s509
-          s500 -->|dPixels| s509
-          s501 -->|dPixels| s509
-          s502 -->|dPixels| s509
-          s503 -->|dPixels| s509
-          s504 -->|dPixels| s509
-          s505 -->|dPixels| s509
-          s506 -->|dPixels| s509
-          s507 -->|dPixels| s509
-          s508 -->|dPixels| s509
-          s452 -->|dX2| s510
-          s460 -->|dX2| s510
-          s468 -->|dX2| s510
-          s495 -->|dPixels| s510
-          s496 -->|dPixels| s510
-          s497 -->|dPixels| s510
-          s498 -->|dPixels| s510
-          s499 -->|dPixels| s510
-          s500 -->|dPixels| s510
-          s501 -->|dPixels| s510
-          s502 -->|dPixels| s510
-          s503 -->|dPixels| s510
-          s504 -->|dPixels| s510
-          s505 -->|dPixels| s510
-          s506 -->|dPixels| s510
-          s507 -->|dPixels| s510
-          s508 -->|dPixels| s510
-          s509 -->|dPixels| s510
-          s480 -->|dx| s511
-          s487 -->|dx| s511
-          s494 -->|dx| s511
-          s495 -->|dPixels| s511
-          s496 -->|dPixels| s511
-          s497 -->|dPixels| s511
-          s498 -->|dPixels| s511
-          s499 -->|dPixels| s511
-          s500 -->|dPixels| s511
-          s501 -->|dPixels| s511
-          s502 -->|dPixels| s511
-          s503 -->|dPixels| s511
-          s504 -->|dPixels| s511
-          s505 -->|dPixels| s511
-          s506 -->|dPixels| s511
-          s507 -->|dPixels| s511
-          s508 -->|dPixels| s511
-          s509 -->|dPixels| s511
-          s510 -->|dPixels| s511
+          s3 -->|dMultiply288| s4
+          s3 -->|dMultiply288| s5
+          s3 -->|dMultiply287| s6
+          s4 -->|dZ16| s6
+          s3 -->|dMultiply287| s7
+          s7 -->|dMultiply283| s8
+          s8 -->|dCandidateH16| s9
+          s8 -->|dCandidateH16| s10
+          s8 -->|dCandidateH16| s11
+          s5 -->|dH16| s11
+          s7 -->|dCandidateX16| s12
+          s7 -->|dCandidateX16| s13
+          s7 -->|dCandidateX16| s14
+          s7 -->|dMultiply283| s15
+          s15 -->|dResetH16| s16
+          s15 -->|dResetH16| s17
+          s5 -->|dH16| s17
+          s11 -->|dH16| s17
+          s15 -->|dResetX16| s18
+          s15 -->|dResetX16| s19
+          s15 -->|dResetX16| s20
+          s14 -->|dX16| s20
+          s4 -->|dZ16| s21
+          s6 -->|dZ16| s21
+          s21 -->|dUpdateH16| s22
+          s21 -->|dUpdateH16| s23
+          s5 -->|dH16| s23
+          s11 -->|dH16| s23
+          s17 -->|dH16| s23
+          s21 -->|dUpdateX16| s24
+          s21 -->|dUpdateX16| s25
+          s21 -->|dUpdateX16| s26
+          s14 -->|dX16| s26
+          s20 -->|dX16| s26
+          s5 -->|dMultiply271| s27
+          s11 -->|dMultiply271| s27
+          s17 -->|dMultiply271| s27
+          s23 -->|dMultiply271| s27
+          s5 -->|dMultiply271| s28
+          s11 -->|dMultiply271| s28
+          s17 -->|dMultiply271| s28
+          s23 -->|dMultiply271| s28
+          s5 -->|dMultiply270| s29
+          s11 -->|dMultiply270| s29
+          s17 -->|dMultiply270| s29
+          s23 -->|dMultiply270| s29
+          s27 -->|dZ15| s29
+          s5 -->|dMultiply270| s30
+          s11 -->|dMultiply270| s30
+          s17 -->|dMultiply270| s30
+          s23 -->|dMultiply270| s30
+          s30 -->|dMultiply266| s31
+          s31 -->|dCandidateH15| s32
+          s9 -->|dCandidateHWeight| s32
+          s31 -->|dCandidateH15| s33
+          s10 -->|dCandidateHBias| s33
+          s31 -->|dCandidateH15| s34
+          s28 -->|dH15| s34
+          s30 -->|dCandidateX15| s35
+          s12 -->|dCandidateXWeight| s35
+          s30 -->|dCandidateX15| s36
+          s13 -->|dCandidateXBias| s36
+          s30 -->|dCandidateX15| s37
+          s30 -->|dMultiply266| s38
+          s38 -->|dResetH15| s39
+          s16 -->|dResetHWeight| s39
+          s38 -->|dResetH15| s40
+          s28 -->|dH15| s40
+          s34 -->|dH15| s40
+          s38 -->|dResetX15| s41
+          s18 -->|dResetXWeight| s41
+          s38 -->|dResetX15| s42
+          s19 -->|dResetXBias| s42
+          s38 -->|dResetX15| s43
+          s37 -->|dX15| s43
+          s27 -->|dZ15| s44
+          s29 -->|dZ15| s44
+          s44 -->|dUpdateH15| s45
+          s22 -->|dUpdateHWeight| s45
+          s44 -->|dUpdateH15| s46
+          s28 -->|dH15| s46
+          s34 -->|dH15| s46
+          s40 -->|dH15| s46
+          s44 -->|dUpdateX15| s47
+          s24 -->|dUpdateXWeight| s47
+          s44 -->|dUpdateX15| s48
+          s25 -->|dUpdateXBias| s48
+          s44 -->|dUpdateX15| s49
+          s37 -->|dX15| s49
+          s43 -->|dX15| s49
+          s28 -->|dMultiply254| s50
+          s34 -->|dMultiply254| s50
+          s40 -->|dMultiply254| s50
+          s46 -->|dMultiply254| s50
+          s28 -->|dMultiply254| s51
+          s34 -->|dMultiply254| s51
+          s40 -->|dMultiply254| s51
+          s46 -->|dMultiply254| s51
+          s28 -->|dMultiply253| s52
+          s34 -->|dMultiply253| s52
+          s40 -->|dMultiply253| s52
+          s46 -->|dMultiply253| s52
+          s50 -->|dZ14| s52
+          s28 -->|dMultiply253| s53
+          s34 -->|dMultiply253| s53
+          s40 -->|dMultiply253| s53
+          s46 -->|dMultiply253| s53
+          s53 -->|dMultiply249| s54
+          s54 -->|dCandidateH14| s55
+          s9 -->|dCandidateHWeight| s55
+          s32 -->|dCandidateHWeight| s55
+          s54 -->|dCandidateH14| s56
+          s10 -->|dCandidateHBias| s56
+          s33 -->|dCandidateHBias| s56
+          s54 -->|dCandidateH14| s57
+          s51 -->|dH14| s57
+          s53 -->|dCandidateX14| s58
+          s12 -->|dCandidateXWeight| s58
+          s35 -->|dCandidateXWeight| s58
+          s53 -->|dCandidateX14| s59
+          s13 -->|dCandidateXBias| s59
+          s36 -->|dCandidateXBias| s59
+          s53 -->|dCandidateX14| s60
+          s53 -->|dMultiply249| s61
+          s61 -->|dResetH14| s62
+          s16 -->|dResetHWeight| s62
+          s39 -->|dResetHWeight| s62
+          s61 -->|dResetH14| s63
+          s51 -->|dH14| s63
+          s57 -->|dH14| s63
+          s61 -->|dResetX14| s64
+          s18 -->|dResetXWeight| s64
+          s41 -->|dResetXWeight| s64
+          s61 -->|dResetX14| s65
+          s19 -->|dResetXBias| s65
+          s42 -->|dResetXBias| s65
+          s61 -->|dResetX14| s66
+          s60 -->|dX14| s66
+          s50 -->|dZ14| s67
+          s52 -->|dZ14| s67
+          s67 -->|dUpdateH14| s68
+          s22 -->|dUpdateHWeight| s68
+          s45 -->|dUpdateHWeight| s68
+          s67 -->|dUpdateH14| s69
+          s51 -->|dH14| s69
+          s57 -->|dH14| s69
+          s63 -->|dH14| s69
+          s67 -->|dUpdateX14| s70
+          s24 -->|dUpdateXWeight| s70
+          s47 -->|dUpdateXWeight| s70
+          s67 -->|dUpdateX14| s71
+          s25 -->|dUpdateXBias| s71
+          s48 -->|dUpdateXBias| s71
+          s67 -->|dUpdateX14| s72
+          s60 -->|dX14| s72
+          s66 -->|dX14| s72
+          s51 -->|dMultiply237| s73
+          s57 -->|dMultiply237| s73
+          s63 -->|dMultiply237| s73
+          s69 -->|dMultiply237| s73
+          s51 -->|dMultiply237| s74
+          s57 -->|dMultiply237| s74
+          s63 -->|dMultiply237| s74
+          s69 -->|dMultiply237| s74
+          s51 -->|dMultiply236| s75
+          s57 -->|dMultiply236| s75
+          s63 -->|dMultiply236| s75
+          s69 -->|dMultiply236| s75
+          s73 -->|dZ13| s75
+          s51 -->|dMultiply236| s76
+          s57 -->|dMultiply236| s76
+          s63 -->|dMultiply236| s76
+          s69 -->|dMultiply236| s76
+          s76 -->|dMultiply232| s77
+          s77 -->|dCandidateH13| s78
+          s9 -->|dCandidateHWeight| s78
+          s32 -->|dCandidateHWeight| s78
+          s55 -->|dCandidateHWeight| s78
+          s77 -->|dCandidateH13| s79
+          s10 -->|dCandidateHBias| s79
+          s33 -->|dCandidateHBias| s79
+          s56 -->|dCandidateHBias| s79
+          s77 -->|dCandidateH13| s80
+          s74 -->|dH13| s80
+          s76 -->|dCandidateX13| s81
+          s12 -->|dCandidateXWeight| s81
+          s35 -->|dCandidateXWeight| s81
+          s58 -->|dCandidateXWeight| s81
+          s76 -->|dCandidateX13| s82
+          s13 -->|dCandidateXBias| s82
+          s36 -->|dCandidateXBias| s82
+          s59 -->|dCandidateXBias| s82
+          s76 -->|dCandidateX13| s83
+          s76 -->|dMultiply232| s84
+          s84 -->|dResetH13| s85
+          s16 -->|dResetHWeight| s85
+          s39 -->|dResetHWeight| s85
+          s62 -->|dResetHWeight| s85
+          s84 -->|dResetH13| s86
+          s74 -->|dH13| s86
+          s80 -->|dH13| s86
+          s84 -->|dResetX13| s87
+          s18 -->|dResetXWeight| s87
+          s41 -->|dResetXWeight| s87
+          s64 -->|dResetXWeight| s87
+          s84 -->|dResetX13| s88
+          s19 -->|dResetXBias| s88
+          s42 -->|dResetXBias| s88
+          s65 -->|dResetXBias| s88
+          s84 -->|dResetX13| s89
+          s83 -->|dX13| s89
+          s73 -->|dZ13| s90
+          s75 -->|dZ13| s90
+          s90 -->|dUpdateH13| s91
+          s22 -->|dUpdateHWeight| s91
+          s45 -->|dUpdateHWeight| s91
+          s68 -->|dUpdateHWeight| s91
+          s90 -->|dUpdateH13| s92
+          s74 -->|dH13| s92
+          s80 -->|dH13| s92
+          s86 -->|dH13| s92
+          s90 -->|dUpdateX13| s93
+          s24 -->|dUpdateXWeight| s93
+          s47 -->|dUpdateXWeight| s93
+          s70 -->|dUpdateXWeight| s93
+          s90 -->|dUpdateX13| s94
+          s25 -->|dUpdateXBias| s94
+          s48 -->|dUpdateXBias| s94
+          s71 -->|dUpdateXBias| s94
+          s90 -->|dUpdateX13| s95
+          s83 -->|dX13| s95
+          s89 -->|dX13| s95
+          s74 -->|dMultiply220| s96
+          s80 -->|dMultiply220| s96
+          s86 -->|dMultiply220| s96
+          s92 -->|dMultiply220| s96
+          s74 -->|dMultiply220| s97
+          s80 -->|dMultiply220| s97
+          s86 -->|dMultiply220| s97
+          s92 -->|dMultiply220| s97
+          s74 -->|dMultiply219| s98
+          s80 -->|dMultiply219| s98
+          s86 -->|dMultiply219| s98
+          s92 -->|dMultiply219| s98
+          s96 -->|dZ12| s98
+          s74 -->|dMultiply219| s99
+          s80 -->|dMultiply219| s99
+          s86 -->|dMultiply219| s99
+          s92 -->|dMultiply219| s99
+          s99 -->|dMultiply215| s100
+          s100 -->|dCandidateH12| s101
+          s9 -->|dCandidateHWeight| s101
+          s32 -->|dCandidateHWeight| s101
+          s55 -->|dCandidateHWeight| s101
+          s78 -->|dCandidateHWeight| s101
+          s100 -->|dCandidateH12| s102
+          s10 -->|dCandidateHBias| s102
+          s33 -->|dCandidateHBias| s102
+          s56 -->|dCandidateHBias| s102
+          s79 -->|dCandidateHBias| s102
+          s100 -->|dCandidateH12| s103
+          s97 -->|dH12| s103
+          s99 -->|dCandidateX12| s104
+          s12 -->|dCandidateXWeight| s104
+          s35 -->|dCandidateXWeight| s104
+          s58 -->|dCandidateXWeight| s104
+          s81 -->|dCandidateXWeight| s104
+          s99 -->|dCandidateX12| s105
+          s13 -->|dCandidateXBias| s105
+          s36 -->|dCandidateXBias| s105
+          s59 -->|dCandidateXBias| s105
+          s82 -->|dCandidateXBias| s105
+          s99 -->|dCandidateX12| s106
+          s99 -->|dMultiply215| s107
+          s107 -->|dResetH12| s108
+          s16 -->|dResetHWeight| s108
+          s39 -->|dResetHWeight| s108
+          s62 -->|dResetHWeight| s108
+          s85 -->|dResetHWeight| s108
+          s107 -->|dResetH12| s109
+          s97 -->|dH12| s109
+          s103 -->|dH12| s109
+          s107 -->|dResetX12| s110
+          s18 -->|dResetXWeight| s110
+          s41 -->|dResetXWeight| s110
+          s64 -->|dResetXWeight| s110
+          s87 -->|dResetXWeight| s110
+          s107 -->|dResetX12| s111
+          s19 -->|dResetXBias| s111
+          s42 -->|dResetXBias| s111
+          s65 -->|dResetXBias| s111
+          s88 -->|dResetXBias| s111
+          s107 -->|dResetX12| s112
+          s106 -->|dX12| s112
+          s96 -->|dZ12| s113
+          s98 -->|dZ12| s113
+          s113 -->|dUpdateH12| s114
+          s22 -->|dUpdateHWeight| s114
+          s45 -->|dUpdateHWeight| s114
+          s68 -->|dUpdateHWeight| s114
+          s91 -->|dUpdateHWeight| s114
+          s113 -->|dUpdateH12| s115
+          s97 -->|dH12| s115
+          s103 -->|dH12| s115
+          s109 -->|dH12| s115
+          s113 -->|dUpdateX12| s116
+          s24 -->|dUpdateXWeight| s116
+          s47 -->|dUpdateXWeight| s116
+          s70 -->|dUpdateXWeight| s116
+          s93 -->|dUpdateXWeight| s116
+          s113 -->|dUpdateX12| s117
+          s25 -->|dUpdateXBias| s117
+          s48 -->|dUpdateXBias| s117
+          s71 -->|dUpdateXBias| s117
+          s94 -->|dUpdateXBias| s117
+          s113 -->|dUpdateX12| s118
+          s106 -->|dX12| s118
+          s112 -->|dX12| s118
+          s97 -->|dMultiply203| s119
+          s103 -->|dMultiply203| s119
+          s109 -->|dMultiply203| s119
+          s115 -->|dMultiply203| s119
+          s97 -->|dMultiply203| s120
+          s103 -->|dMultiply203| s120
+          s109 -->|dMultiply203| s120
+          s115 -->|dMultiply203| s120
+          s97 -->|dMultiply202| s121
+          s103 -->|dMultiply202| s121
+          s109 -->|dMultiply202| s121
+          s115 -->|dMultiply202| s121
+          s119 -->|dZ11| s121
+          s97 -->|dMultiply202| s122
+          s103 -->|dMultiply202| s122
+          s109 -->|dMultiply202| s122
+          s115 -->|dMultiply202| s122
+          s122 -->|dMultiply198| s123
+          s123 -->|dCandidateH11| s124
+          s9 -->|dCandidateHWeight| s124
+          s32 -->|dCandidateHWeight| s124
+          s55 -->|dCandidateHWeight| s124
+          s78 -->|dCandidateHWeight| s124
+          s101 -->|dCandidateHWeight| s124
+          s123 -->|dCandidateH11| s125
+          s10 -->|dCandidateHBias| s125
+          s33 -->|dCandidateHBias| s125
+          s56 -->|dCandidateHBias| s125
+          s79 -->|dCandidateHBias| s125
+          s102 -->|dCandidateHBias| s125
+          s123 -->|dCandidateH11| s126
+          s120 -->|dH11| s126
+          s122 -->|dCandidateX11| s127
+          s12 -->|dCandidateXWeight| s127
+          s35 -->|dCandidateXWeight| s127
+          s58 -->|dCandidateXWeight| s127
+          s81 -->|dCandidateXWeight| s127
+          s104 -->|dCandidateXWeight| s127
+          s122 -->|dCandidateX11| s128
+          s13 -->|dCandidateXBias| s128
+          s36 -->|dCandidateXBias| s128
+          s59 -->|dCandidateXBias| s128
+          s82 -->|dCandidateXBias| s128
+          s105 -->|dCandidateXBias| s128
+          s122 -->|dCandidateX11| s129
+          s122 -->|dMultiply198| s130
+          s130 -->|dResetH11| s131
+          s16 -->|dResetHWeight| s131
+          s39 -->|dResetHWeight| s131
+          s62 -->|dResetHWeight| s131
+          s85 -->|dResetHWeight| s131
+          s108 -->|dResetHWeight| s131
+          s130 -->|dResetH11| s132
+          s120 -->|dH11| s132
+          s126 -->|dH11| s132
+          s130 -->|dResetX11| s133
+          s18 -->|dResetXWeight| s133
+          s41 -->|dResetXWeight| s133
+          s64 -->|dResetXWeight| s133
+          s87 -->|dResetXWeight| s133
+          s110 -->|dResetXWeight| s133
+          s130 -->|dResetX11| s134
+          s19 -->|dResetXBias| s134
+          s42 -->|dResetXBias| s134
+          s65 -->|dResetXBias| s134
+          s88 -->|dResetXBias| s134
+          s111 -->|dResetXBias| s134
+          s130 -->|dResetX11| s135
+          s129 -->|dX11| s135
+          s119 -->|dZ11| s136
+          s121 -->|dZ11| s136
+          s136 -->|dUpdateH11| s137
+          s22 -->|dUpdateHWeight| s137
+          s45 -->|dUpdateHWeight| s137
+          s68 -->|dUpdateHWeight| s137
+          s91 -->|dUpdateHWeight| s137
+          s114 -->|dUpdateHWeight| s137
+          s136 -->|dUpdateH11| s138
+          s120 -->|dH11| s138
+          s126 -->|dH11| s138
+          s132 -->|dH11| s138
+          s136 -->|dUpdateX11| s139
+          s24 -->|dUpdateXWeight| s139
+          s47 -->|dUpdateXWeight| s139
+          s70 -->|dUpdateXWeight| s139
+          s93 -->|dUpdateXWeight| s139
+          s116 -->|dUpdateXWeight| s139
+          s136 -->|dUpdateX11| s140
+          s25 -->|dUpdateXBias| s140
+          s48 -->|dUpdateXBias| s140
+          s71 -->|dUpdateXBias| s140
+          s94 -->|dUpdateXBias| s140
+          s117 -->|dUpdateXBias| s140
+          s136 -->|dUpdateX11| s141
+          s129 -->|dX11| s141
+          s135 -->|dX11| s141
+          s120 -->|dMultiply186| s142
+          s126 -->|dMultiply186| s142
+          s132 -->|dMultiply186| s142
+          s138 -->|dMultiply186| s142
+          s120 -->|dMultiply186| s143
+          s126 -->|dMultiply186| s143
+          s132 -->|dMultiply186| s143
+          s138 -->|dMultiply186| s143
+          s120 -->|dMultiply185| s144
+          s126 -->|dMultiply185| s144
+          s132 -->|dMultiply185| s144
+          s138 -->|dMultiply185| s144
+          s142 -->|dZ10| s144
+          s120 -->|dMultiply185| s145
+          s126 -->|dMultiply185| s145
+          s132 -->|dMultiply185| s145
+          s138 -->|dMultiply185| s145
+          s145 -->|dMultiply181| s146
+          s146 -->|dCandidateH10| s147
+          s9 -->|dCandidateHWeight| s147
+          s32 -->|dCandidateHWeight| s147
+          s55 -->|dCandidateHWeight| s147
+          s78 -->|dCandidateHWeight| s147
+          s101 -->|dCandidateHWeight| s147
+          s124 -->|dCandidateHWeight| s147
+          s146 -->|dCandidateH10| s148
+          s10 -->|dCandidateHBias| s148
+          s33 -->|dCandidateHBias| s148
+          s56 -->|dCandidateHBias| s148
+          s79 -->|dCandidateHBias| s148
+          s102 -->|dCandidateHBias| s148
+          s125 -->|dCandidateHBias| s148
+          s146 -->|dCandidateH10| s149
+          s143 -->|dH10| s149
+          s145 -->|dCandidateX10| s150
+          s12 -->|dCandidateXWeight| s150
+          s35 -->|dCandidateXWeight| s150
+          s58 -->|dCandidateXWeight| s150
+          s81 -->|dCandidateXWeight| s150
+          s104 -->|dCandidateXWeight| s150
+          s127 -->|dCandidateXWeight| s150
+          s145 -->|dCandidateX10| s151
+          s13 -->|dCandidateXBias| s151
+          s36 -->|dCandidateXBias| s151
+          s59 -->|dCandidateXBias| s151
+          s82 -->|dCandidateXBias| s151
+          s105 -->|dCandidateXBias| s151
+          s128 -->|dCandidateXBias| s151
+          s145 -->|dCandidateX10| s152
+          s145 -->|dMultiply181| s153
+          s153 -->|dResetH10| s154
+          s16 -->|dResetHWeight| s154
+          s39 -->|dResetHWeight| s154
+          s62 -->|dResetHWeight| s154
+          s85 -->|dResetHWeight| s154
+          s108 -->|dResetHWeight| s154
+          s131 -->|dResetHWeight| s154
+          s153 -->|dResetH10| s155
+          s143 -->|dH10| s155
+          s149 -->|dH10| s155
+          s153 -->|dResetX10| s156
+          s18 -->|dResetXWeight| s156
+          s41 -->|dResetXWeight| s156
+          s64 -->|dResetXWeight| s156
+          s87 -->|dResetXWeight| s156
+          s110 -->|dResetXWeight| s156
+          s133 -->|dResetXWeight| s156
+          s153 -->|dResetX10| s157
+          s19 -->|dResetXBias| s157
+          s42 -->|dResetXBias| s157
+          s65 -->|dResetXBias| s157
+          s88 -->|dResetXBias| s157
+          s111 -->|dResetXBias| s157
+          s134 -->|dResetXBias| s157
+          s153 -->|dResetX10| s158
+          s152 -->|dX10| s158
+          s142 -->|dZ10| s159
+          s144 -->|dZ10| s159
+          s159 -->|dUpdateH10| s160
+          s22 -->|dUpdateHWeight| s160
+          s45 -->|dUpdateHWeight| s160
+          s68 -->|dUpdateHWeight| s160
+          s91 -->|dUpdateHWeight| s160
+          s114 -->|dUpdateHWeight| s160
+          s137 -->|dUpdateHWeight| s160
+          s159 -->|dUpdateH10| s161
+          s143 -->|dH10| s161
+          s149 -->|dH10| s161
+          s155 -->|dH10| s161
+          s159 -->|dUpdateX10| s162
+          s24 -->|dUpdateXWeight| s162
+          s47 -->|dUpdateXWeight| s162
+          s70 -->|dUpdateXWeight| s162
+          s93 -->|dUpdateXWeight| s162
+          s116 -->|dUpdateXWeight| s162
+          s139 -->|dUpdateXWeight| s162
+          s159 -->|dUpdateX10| s163
+          s25 -->|dUpdateXBias| s163
+          s48 -->|dUpdateXBias| s163
+          s71 -->|dUpdateXBias| s163
+          s94 -->|dUpdateXBias| s163
+          s117 -->|dUpdateXBias| s163
+          s140 -->|dUpdateXBias| s163
+          s159 -->|dUpdateX10| s164
+          s152 -->|dX10| s164
+          s158 -->|dX10| s164
+          s143 -->|dMultiply169| s165
+          s149 -->|dMultiply169| s165
+          s155 -->|dMultiply169| s165
+          s161 -->|dMultiply169| s165
+          s143 -->|dMultiply169| s166
+          s149 -->|dMultiply169| s166
+          s155 -->|dMultiply169| s166
+          s161 -->|dMultiply169| s166
+          s143 -->|dMultiply168| s167
+          s149 -->|dMultiply168| s167
+          s155 -->|dMultiply168| s167
+          s161 -->|dMultiply168| s167
+          s165 -->|dZ9| s167
+          s143 -->|dMultiply168| s168
+          s149 -->|dMultiply168| s168
+          s155 -->|dMultiply168| s168
+          s161 -->|dMultiply168| s168
+          s168 -->|dMultiply164| s169
+          s169 -->|dCandidateH9| s170
+          s9 -->|dCandidateHWeight| s170
+          s32 -->|dCandidateHWeight| s170
+          s55 -->|dCandidateHWeight| s170
+          s78 -->|dCandidateHWeight| s170
+          s101 -->|dCandidateHWeight| s170
+          s124 -->|dCandidateHWeight| s170
+          s147 -->|dCandidateHWeight| s170
+          s169 -->|dCandidateH9| s171
+          s10 -->|dCandidateHBias| s171
+          s33 -->|dCandidateHBias| s171
+          s56 -->|dCandidateHBias| s171
+          s79 -->|dCandidateHBias| s171
+          s102 -->|dCandidateHBias| s171
+          s125 -->|dCandidateHBias| s171
+          s148 -->|dCandidateHBias| s171
+          s169 -->|dCandidateH9| s172
+          s166 -->|dH9| s172
+          s168 -->|dCandidateX9| s173
+          s12 -->|dCandidateXWeight| s173
+          s35 -->|dCandidateXWeight| s173
+          s58 -->|dCandidateXWeight| s173
+          s81 -->|dCandidateXWeight| s173
+          s104 -->|dCandidateXWeight| s173
+          s127 -->|dCandidateXWeight| s173
+          s150 -->|dCandidateXWeight| s173
+          s168 -->|dCandidateX9| s174
+          s13 -->|dCandidateXBias| s174
+          s36 -->|dCandidateXBias| s174
+          s59 -->|dCandidateXBias| s174
+          s82 -->|dCandidateXBias| s174
+          s105 -->|dCandidateXBias| s174
+          s128 -->|dCandidateXBias| s174
+          s151 -->|dCandidateXBias| s174
+          s168 -->|dCandidateX9| s175
+          s168 -->|dMultiply164| s176
+          s176 -->|dResetH9| s177
+          s16 -->|dResetHWeight| s177
+          s39 -->|dResetHWeight| s177
+          s62 -->|dResetHWeight| s177
+          s85 -->|dResetHWeight| s177
+          s108 -->|dResetHWeight| s177
+          s131 -->|dResetHWeight| s177
+          s154 -->|dResetHWeight| s177
+          s176 -->|dResetH9| s178
+          s166 -->|dH9| s178
+          s172 -->|dH9| s178
+          s176 -->|dResetX9| s179
+          s18 -->|dResetXWeight| s179
+          s41 -->|dResetXWeight| s179
+          s64 -->|dResetXWeight| s179
+          s87 -->|dResetXWeight| s179
+          s110 -->|dResetXWeight| s179
+          s133 -->|dResetXWeight| s179
+          s156 -->|dResetXWeight| s179
+          s176 -->|dResetX9| s180
+          s19 -->|dResetXBias| s180
+          s42 -->|dResetXBias| s180
+          s65 -->|dResetXBias| s180
+          s88 -->|dResetXBias| s180
+          s111 -->|dResetXBias| s180
+          s134 -->|dResetXBias| s180
+          s157 -->|dResetXBias| s180
+          s176 -->|dResetX9| s181
+          s175 -->|dX9| s181
+          s165 -->|dZ9| s182
+          s167 -->|dZ9| s182
+          s182 -->|dUpdateH9| s183
+          s22 -->|dUpdateHWeight| s183
+          s45 -->|dUpdateHWeight| s183
+          s68 -->|dUpdateHWeight| s183
+          s91 -->|dUpdateHWeight| s183
+          s114 -->|dUpdateHWeight| s183
+          s137 -->|dUpdateHWeight| s183
+          s160 -->|dUpdateHWeight| s183
+          s182 -->|dUpdateH9| s184
+          s166 -->|dH9| s184
+          s172 -->|dH9| s184
+          s178 -->|dH9| s184
+          s182 -->|dUpdateX9| s185
+          s24 -->|dUpdateXWeight| s185
+          s47 -->|dUpdateXWeight| s185
+          s70 -->|dUpdateXWeight| s185
+          s93 -->|dUpdateXWeight| s185
+          s116 -->|dUpdateXWeight| s185
+          s139 -->|dUpdateXWeight| s185
+          s162 -->|dUpdateXWeight| s185
+          s182 -->|dUpdateX9| s186
+          s25 -->|dUpdateXBias| s186
+          s48 -->|dUpdateXBias| s186
+          s71 -->|dUpdateXBias| s186
+          s94 -->|dUpdateXBias| s186
+          s117 -->|dUpdateXBias| s186
+          s140 -->|dUpdateXBias| s186
+          s163 -->|dUpdateXBias| s186
+          s182 -->|dUpdateX9| s187
+          s175 -->|dX9| s187
+          s181 -->|dX9| s187
+          s166 -->|dMultiply152| s188
+          s172 -->|dMultiply152| s188
+          s178 -->|dMultiply152| s188
+          s184 -->|dMultiply152| s188
+          s166 -->|dMultiply152| s189
+          s172 -->|dMultiply152| s189
+          s178 -->|dMultiply152| s189
+          s184 -->|dMultiply152| s189
+          s166 -->|dMultiply151| s190
+          s172 -->|dMultiply151| s190
+          s178 -->|dMultiply151| s190
+          s184 -->|dMultiply151| s190
+          s188 -->|dZ8| s190
+          s166 -->|dMultiply151| s191
+          s172 -->|dMultiply151| s191
+          s178 -->|dMultiply151| s191
+          s184 -->|dMultiply151| s191
+          s191 -->|dMultiply147| s192
+          s192 -->|dCandidateH8| s193
+          s9 -->|dCandidateHWeight| s193
+          s32 -->|dCandidateHWeight| s193
+          s55 -->|dCandidateHWeight| s193
+          s78 -->|dCandidateHWeight| s193
+          s101 -->|dCandidateHWeight| s193
+          s124 -->|dCandidateHWeight| s193
+          s147 -->|dCandidateHWeight| s193
+          s170 -->|dCandidateHWeight| s193
+          s192 -->|dCandidateH8| s194
+          s10 -->|dCandidateHBias| s194
+          s33 -->|dCandidateHBias| s194
+          s56 -->|dCandidateHBias| s194
+          s79 -->|dCandidateHBias| s194
+          s102 -->|dCandidateHBias| s194
+          s125 -->|dCandidateHBias| s194
+          s148 -->|dCandidateHBias| s194
+          s171 -->|dCandidateHBias| s194
+          s192 -->|dCandidateH8| s195
+          s189 -->|dH8| s195
+          s191 -->|dCandidateX8| s196
+          s12 -->|dCandidateXWeight| s196
+          s35 -->|dCandidateXWeight| s196
+          s58 -->|dCandidateXWeight| s196
+          s81 -->|dCandidateXWeight| s196
+          s104 -->|dCandidateXWeight| s196
+          s127 -->|dCandidateXWeight| s196
+          s150 -->|dCandidateXWeight| s196
+          s173 -->|dCandidateXWeight| s196
+          s191 -->|dCandidateX8| s197
+          s13 -->|dCandidateXBias| s197
+          s36 -->|dCandidateXBias| s197
+          s59 -->|dCandidateXBias| s197
+          s82 -->|dCandidateXBias| s197
+          s105 -->|dCandidateXBias| s197
+          s128 -->|dCandidateXBias| s197
+          s151 -->|dCandidateXBias| s197
+          s174 -->|dCandidateXBias| s197
+          s191 -->|dCandidateX8| s198
+          s191 -->|dMultiply147| s199
+          s199 -->|dResetH8| s200
+          s16 -->|dResetHWeight| s200
+          s39 -->|dResetHWeight| s200
+          s62 -->|dResetHWeight| s200
+          s85 -->|dResetHWeight| s200
+          s108 -->|dResetHWeight| s200
+          s131 -->|dResetHWeight| s200
+          s154 -->|dResetHWeight| s200
+          s177 -->|dResetHWeight| s200
+          s199 -->|dResetH8| s201
+          s189 -->|dH8| s201
+          s195 -->|dH8| s201
+          s199 -->|dResetX8| s202
+          s18 -->|dResetXWeight| s202
+          s41 -->|dResetXWeight| s202
+          s64 -->|dResetXWeight| s202
+          s87 -->|dResetXWeight| s202
+          s110 -->|dResetXWeight| s202
+          s133 -->|dResetXWeight| s202
+          s156 -->|dResetXWeight| s202
+          s179 -->|dResetXWeight| s202
+          s199 -->|dResetX8| s203
+          s19 -->|dResetXBias| s203
+          s42 -->|dResetXBias| s203
+          s65 -->|dResetXBias| s203
+          s88 -->|dResetXBias| s203
+          s111 -->|dResetXBias| s203
+          s134 -->|dResetXBias| s203
+          s157 -->|dResetXBias| s203
+          s180 -->|dResetXBias| s203
+          s199 -->|dResetX8| s204
+          s198 -->|dX8| s204
+          s188 -->|dZ8| s205
+          s190 -->|dZ8| s205
+          s205 -->|dUpdateH8| s206
+          s22 -->|dUpdateHWeight| s206
+          s45 -->|dUpdateHWeight| s206
+          s68 -->|dUpdateHWeight| s206
+          s91 -->|dUpdateHWeight| s206
+          s114 -->|dUpdateHWeight| s206
+          s137 -->|dUpdateHWeight| s206
+          s160 -->|dUpdateHWeight| s206
+          s183 -->|dUpdateHWeight| s206
+          s205 -->|dUpdateH8| s207
+          s189 -->|dH8| s207
+          s195 -->|dH8| s207
+          s201 -->|dH8| s207
+          s205 -->|dUpdateX8| s208
+          s24 -->|dUpdateXWeight| s208
+          s47 -->|dUpdateXWeight| s208
+          s70 -->|dUpdateXWeight| s208
+          s93 -->|dUpdateXWeight| s208
+          s116 -->|dUpdateXWeight| s208
+          s139 -->|dUpdateXWeight| s208
+          s162 -->|dUpdateXWeight| s208
+          s185 -->|dUpdateXWeight| s208
+          s205 -->|dUpdateX8| s209
+          s25 -->|dUpdateXBias| s209
+          s48 -->|dUpdateXBias| s209
+          s71 -->|dUpdateXBias| s209
+          s94 -->|dUpdateXBias| s209
+          s117 -->|dUpdateXBias| s209
+          s140 -->|dUpdateXBias| s209
+          s163 -->|dUpdateXBias| s209
+          s186 -->|dUpdateXBias| s209
+          s205 -->|dUpdateX8| s210
+          s198 -->|dX8| s210
+          s204 -->|dX8| s210
+          s189 -->|dMultiply135| s211
+          s195 -->|dMultiply135| s211
+          s201 -->|dMultiply135| s211
+          s207 -->|dMultiply135| s211
+          s189 -->|dMultiply135| s212
+          s195 -->|dMultiply135| s212
+          s201 -->|dMultiply135| s212
+          s207 -->|dMultiply135| s212
+          s189 -->|dMultiply134| s213
+          s195 -->|dMultiply134| s213
+          s201 -->|dMultiply134| s213
+          s207 -->|dMultiply134| s213
+          s211 -->|dZ7| s213
+          s189 -->|dMultiply134| s214
+          s195 -->|dMultiply134| s214
+          s201 -->|dMultiply134| s214
+          s207 -->|dMultiply134| s214
+          s214 -->|dMultiply130| s215
+          s215 -->|dCandidateH7| s216
+          s9 -->|dCandidateHWeight| s216
+          s32 -->|dCandidateHWeight| s216
+          s55 -->|dCandidateHWeight| s216
+          s78 -->|dCandidateHWeight| s216
+          s101 -->|dCandidateHWeight| s216
+          s124 -->|dCandidateHWeight| s216
+          s147 -->|dCandidateHWeight| s216
+          s170 -->|dCandidateHWeight| s216
+          s193 -->|dCandidateHWeight| s216
+          s215 -->|dCandidateH7| s217
+          s10 -->|dCandidateHBias| s217
+          s33 -->|dCandidateHBias| s217
+          s56 -->|dCandidateHBias| s217
+          s79 -->|dCandidateHBias| s217
+          s102 -->|dCandidateHBias| s217
+          s125 -->|dCandidateHBias| s217
+          s148 -->|dCandidateHBias| s217
+          s171 -->|dCandidateHBias| s217
+          s194 -->|dCandidateHBias| s217
+          s215 -->|dCandidateH7| s218
+          s212 -->|dH7| s218
+          s214 -->|dCandidateX7| s219
+          s12 -->|dCandidateXWeight| s219
+          s35 -->|dCandidateXWeight| s219
+          s58 -->|dCandidateXWeight| s219
+          s81 -->|dCandidateXWeight| s219
+          s104 -->|dCandidateXWeight| s219
+          s127 -->|dCandidateXWeight| s219
+          s150 -->|dCandidateXWeight| s219
+          s173 -->|dCandidateXWeight| s219
+          s196 -->|dCandidateXWeight| s219
+          s214 -->|dCandidateX7| s220
+          s13 -->|dCandidateXBias| s220
+          s36 -->|dCandidateXBias| s220
+          s59 -->|dCandidateXBias| s220
+          s82 -->|dCandidateXBias| s220
+          s105 -->|dCandidateXBias| s220
+          s128 -->|dCandidateXBias| s220
+          s151 -->|dCandidateXBias| s220
+          s174 -->|dCandidateXBias| s220
+          s197 -->|dCandidateXBias| s220
+          s214 -->|dCandidateX7| s221
+          s214 -->|dMultiply130| s222
+          s222 -->|dResetH7| s223
+          s16 -->|dResetHWeight| s223
+          s39 -->|dResetHWeight| s223
+          s62 -->|dResetHWeight| s223
+          s85 -->|dResetHWeight| s223
+          s108 -->|dResetHWeight| s223
+          s131 -->|dResetHWeight| s223
+          s154 -->|dResetHWeight| s223
+          s177 -->|dResetHWeight| s223
+          s200 -->|dResetHWeight| s223
+          s222 -->|dResetH7| s224
+          s212 -->|dH7| s224
+          s218 -->|dH7| s224
+          s222 -->|dResetX7| s225
+          s18 -->|dResetXWeight| s225
+          s41 -->|dResetXWeight| s225
+          s64 -->|dResetXWeight| s225
+          s87 -->|dResetXWeight| s225
+          s110 -->|dResetXWeight| s225
+          s133 -->|dResetXWeight| s225
+          s156 -->|dResetXWeight| s225
+          s179 -->|dResetXWeight| s225
+          s202 -->|dResetXWeight| s225
+          s222 -->|dResetX7| s226
+          s19 -->|dResetXBias| s226
+          s42 -->|dResetXBias| s226
+          s65 -->|dResetXBias| s226
+          s88 -->|dResetXBias| s226
+          s111 -->|dResetXBias| s226
+          s134 -->|dResetXBias| s226
+          s157 -->|dResetXBias| s226
+          s180 -->|dResetXBias| s226
+          s203 -->|dResetXBias| s226
+          s222 -->|dResetX7| s227
+          s221 -->|dX7| s227
+          s211 -->|dZ7| s228
+          s213 -->|dZ7| s228
+          s228 -->|dUpdateH7| s229
+          s22 -->|dUpdateHWeight| s229
+          s45 -->|dUpdateHWeight| s229
+          s68 -->|dUpdateHWeight| s229
+          s91 -->|dUpdateHWeight| s229
+          s114 -->|dUpdateHWeight| s229
+          s137 -->|dUpdateHWeight| s229
+          s160 -->|dUpdateHWeight| s229
+          s183 -->|dUpdateHWeight| s229
+          s206 -->|dUpdateHWeight| s229
+          s228 -->|dUpdateH7| s230
+          s212 -->|dH7| s230
+          s218 -->|dH7| s230
+          s224 -->|dH7| s230
+          s228 -->|dUpdateX7| s231
+          s24 -->|dUpdateXWeight| s231
+          s47 -->|dUpdateXWeight| s231
+          s70 -->|dUpdateXWeight| s231
+          s93 -->|dUpdateXWeight| s231
+          s116 -->|dUpdateXWeight| s231
+          s139 -->|dUpdateXWeight| s231
+          s162 -->|dUpdateXWeight| s231
+          s185 -->|dUpdateXWeight| s231
+          s208 -->|dUpdateXWeight| s231
+          s228 -->|dUpdateX7| s232
+          s25 -->|dUpdateXBias| s232
+          s48 -->|dUpdateXBias| s232
+          s71 -->|dUpdateXBias| s232
+          s94 -->|dUpdateXBias| s232
+          s117 -->|dUpdateXBias| s232
+          s140 -->|dUpdateXBias| s232
+          s163 -->|dUpdateXBias| s232
+          s186 -->|dUpdateXBias| s232
+          s209 -->|dUpdateXBias| s232
+          s228 -->|dUpdateX7| s233
+          s221 -->|dX7| s233
+          s227 -->|dX7| s233
+          s212 -->|dMultiply118| s234
+          s218 -->|dMultiply118| s234
+          s224 -->|dMultiply118| s234
+          s230 -->|dMultiply118| s234
+          s212 -->|dMultiply118| s235
+          s218 -->|dMultiply118| s235
+          s224 -->|dMultiply118| s235
+          s230 -->|dMultiply118| s235
+          s212 -->|dMultiply117| s236
+          s218 -->|dMultiply117| s236
+          s224 -->|dMultiply117| s236
+          s230 -->|dMultiply117| s236
+          s234 -->|dZ6| s236
+          s212 -->|dMultiply117| s237
+          s218 -->|dMultiply117| s237
+          s224 -->|dMultiply117| s237
+          s230 -->|dMultiply117| s237
+          s237 -->|dMultiply113| s238
+          s238 -->|dCandidateH6| s239
+          s9 -->|dCandidateHWeight| s239
+          s32 -->|dCandidateHWeight| s239
+          s55 -->|dCandidateHWeight| s239
+          s78 -->|dCandidateHWeight| s239
+          s101 -->|dCandidateHWeight| s239
+          s124 -->|dCandidateHWeight| s239
+          s147 -->|dCandidateHWeight| s239
+          s170 -->|dCandidateHWeight| s239
+          s193 -->|dCandidateHWeight| s239
+          s216 -->|dCandidateHWeight| s239
+          s238 -->|dCandidateH6| s240
+          s10 -->|dCandidateHBias| s240
+          s33 -->|dCandidateHBias| s240
+          s56 -->|dCandidateHBias| s240
+          s79 -->|dCandidateHBias| s240
+          s102 -->|dCandidateHBias| s240
+          s125 -->|dCandidateHBias| s240
+          s148 -->|dCandidateHBias| s240
+          s171 -->|dCandidateHBias| s240
+          s194 -->|dCandidateHBias| s240
+          s217 -->|dCandidateHBias| s240
+          s238 -->|dCandidateH6| s241
+          s235 -->|dH6| s241
+          s237 -->|dCandidateX6| s242
+          s12 -->|dCandidateXWeight| s242
+          s35 -->|dCandidateXWeight| s242
+          s58 -->|dCandidateXWeight| s242
+          s81 -->|dCandidateXWeight| s242
+          s104 -->|dCandidateXWeight| s242
+          s127 -->|dCandidateXWeight| s242
+          s150 -->|dCandidateXWeight| s242
+          s173 -->|dCandidateXWeight| s242
+          s196 -->|dCandidateXWeight| s242
+          s219 -->|dCandidateXWeight| s242
+          s237 -->|dCandidateX6| s243
+          s13 -->|dCandidateXBias| s243
+          s36 -->|dCandidateXBias| s243
+          s59 -->|dCandidateXBias| s243
+          s82 -->|dCandidateXBias| s243
+          s105 -->|dCandidateXBias| s243
+          s128 -->|dCandidateXBias| s243
+          s151 -->|dCandidateXBias| s243
+          s174 -->|dCandidateXBias| s243
+          s197 -->|dCandidateXBias| s243
+          s220 -->|dCandidateXBias| s243
+          s237 -->|dCandidateX6| s244
+          s237 -->|dMultiply113| s245
+          s245 -->|dResetH6| s246
+          s16 -->|dResetHWeight| s246
+          s39 -->|dResetHWeight| s246
+          s62 -->|dResetHWeight| s246
+          s85 -->|dResetHWeight| s246
+          s108 -->|dResetHWeight| s246
+          s131 -->|dResetHWeight| s246
+          s154 -->|dResetHWeight| s246
+          s177 -->|dResetHWeight| s246
+          s200 -->|dResetHWeight| s246
+          s223 -->|dResetHWeight| s246
+          s245 -->|dResetH6| s247
+          s235 -->|dH6| s247
+          s241 -->|dH6| s247
+          s245 -->|dResetX6| s248
+          s18 -->|dResetXWeight| s248
+          s41 -->|dResetXWeight| s248
+          s64 -->|dResetXWeight| s248
+          s87 -->|dResetXWeight| s248
+          s110 -->|dResetXWeight| s248
+          s133 -->|dResetXWeight| s248
+          s156 -->|dResetXWeight| s248
+          s179 -->|dResetXWeight| s248
+          s202 -->|dResetXWeight| s248
+          s225 -->|dResetXWeight| s248
+          s245 -->|dResetX6| s249
+          s19 -->|dResetXBias| s249
+          s42 -->|dResetXBias| s249
+          s65 -->|dResetXBias| s249
+          s88 -->|dResetXBias| s249
+          s111 -->|dResetXBias| s249
+          s134 -->|dResetXBias| s249
+          s157 -->|dResetXBias| s249
+          s180 -->|dResetXBias| s249
+          s203 -->|dResetXBias| s249
+          s226 -->|dResetXBias| s249
+          s245 -->|dResetX6| s250
+          s244 -->|dX6| s250
+          s234 -->|dZ6| s251
+          s236 -->|dZ6| s251
+          s251 -->|dUpdateH6| s252
+          s22 -->|dUpdateHWeight| s252
+          s45 -->|dUpdateHWeight| s252
+          s68 -->|dUpdateHWeight| s252
+          s91 -->|dUpdateHWeight| s252
+          s114 -->|dUpdateHWeight| s252
+          s137 -->|dUpdateHWeight| s252
+          s160 -->|dUpdateHWeight| s252
+          s183 -->|dUpdateHWeight| s252
+          s206 -->|dUpdateHWeight| s252
+          s229 -->|dUpdateHWeight| s252
+          s251 -->|dUpdateH6| s253
+          s235 -->|dH6| s253
+          s241 -->|dH6| s253
+          s247 -->|dH6| s253
+          s251 -->|dUpdateX6| s254
+          s24 -->|dUpdateXWeight| s254
+          s47 -->|dUpdateXWeight| s254
+          s70 -->|dUpdateXWeight| s254
+          s93 -->|dUpdateXWeight| s254
+          s116 -->|dUpdateXWeight| s254
+          s139 -->|dUpdateXWeight| s254
+          s162 -->|dUpdateXWeight| s254
+          s185 -->|dUpdateXWeight| s254
+          s208 -->|dUpdateXWeight| s254
+          s231 -->|dUpdateXWeight| s254
+          s251 -->|dUpdateX6| s255
+          s25 -->|dUpdateXBias| s255
+          s48 -->|dUpdateXBias| s255
+          s71 -->|dUpdateXBias| s255
+          s94 -->|dUpdateXBias| s255
+          s117 -->|dUpdateXBias| s255
+          s140 -->|dUpdateXBias| s255
+          s163 -->|dUpdateXBias| s255
+          s186 -->|dUpdateXBias| s255
+          s209 -->|dUpdateXBias| s255
+          s232 -->|dUpdateXBias| s255
+          s251 -->|dUpdateX6| s256
+          s244 -->|dX6| s256
+          s250 -->|dX6| s256
+          s235 -->|dMultiply101| s257
+          s241 -->|dMultiply101| s257
+          s247 -->|dMultiply101| s257
+          s253 -->|dMultiply101| s257
+          s235 -->|dMultiply101| s258
+          s241 -->|dMultiply101| s258
+          s247 -->|dMultiply101| s258
+          s253 -->|dMultiply101| s258
+          s235 -->|dMultiply100| s259
+          s241 -->|dMultiply100| s259
+          s247 -->|dMultiply100| s259
+          s253 -->|dMultiply100| s259
+          s257 -->|dZ5| s259
+          s235 -->|dMultiply100| s260
+          s241 -->|dMultiply100| s260
+          s247 -->|dMultiply100| s260
+          s253 -->|dMultiply100| s260
+          s260 -->|dMultiply96| s261
+          s261 -->|dCandidateH5| s262
+          s9 -->|dCandidateHWeight| s262
+          s32 -->|dCandidateHWeight| s262
+          s55 -->|dCandidateHWeight| s262
+          s78 -->|dCandidateHWeight| s262
+          s101 -->|dCandidateHWeight| s262
+          s124 -->|dCandidateHWeight| s262
+          s147 -->|dCandidateHWeight| s262
+          s170 -->|dCandidateHWeight| s262
+          s193 -->|dCandidateHWeight| s262
+          s216 -->|dCandidateHWeight| s262
+          s239 -->|dCandidateHWeight| s262
+          s261 -->|dCandidateH5| s263
+          s10 -->|dCandidateHBias| s263
+          s33 -->|dCandidateHBias| s263
+          s56 -->|dCandidateHBias| s263
+          s79 -->|dCandidateHBias| s263
+          s102 -->|dCandidateHBias| s263
+          s125 -->|dCandidateHBias| s263
+          s148 -->|dCandidateHBias| s263
+          s171 -->|dCandidateHBias| s263
+          s194 -->|dCandidateHBias| s263
+          s217 -->|dCandidateHBias| s263
+          s240 -->|dCandidateHBias| s263
+          s261 -->|dCandidateH5| s264
+          s258 -->|dH5| s264
+          s260 -->|dCandidateX5| s265
+          s12 -->|dCandidateXWeight| s265
+          s35 -->|dCandidateXWeight| s265
+          s58 -->|dCandidateXWeight| s265
+          s81 -->|dCandidateXWeight| s265
+          s104 -->|dCandidateXWeight| s265
+          s127 -->|dCandidateXWeight| s265
+          s150 -->|dCandidateXWeight| s265
+          s173 -->|dCandidateXWeight| s265
+          s196 -->|dCandidateXWeight| s265
+          s219 -->|dCandidateXWeight| s265
+          s242 -->|dCandidateXWeight| s265
+          s260 -->|dCandidateX5| s266
+          s13 -->|dCandidateXBias| s266
+          s36 -->|dCandidateXBias| s266
+          s59 -->|dCandidateXBias| s266
+          s82 -->|dCandidateXBias| s266
+          s105 -->|dCandidateXBias| s266
+          s128 -->|dCandidateXBias| s266
+          s151 -->|dCandidateXBias| s266
+          s174 -->|dCandidateXBias| s266
+          s197 -->|dCandidateXBias| s266
+          s220 -->|dCandidateXBias| s266
+          s243 -->|dCandidateXBias| s266
+          s260 -->|dCandidateX5| s267
+          s260 -->|dMultiply96| s268
+          s268 -->|dResetH5| s269
+          s16 -->|dResetHWeight| s269
+          s39 -->|dResetHWeight| s269
+          s62 -->|dResetHWeight| s269
+          s85 -->|dResetHWeight| s269
+          s108 -->|dResetHWeight| s269
+          s131 -->|dResetHWeight| s269
+          s154 -->|dResetHWeight| s269
+          s177 -->|dResetHWeight| s269
+          s200 -->|dResetHWeight| s269
+          s223 -->|dResetHWeight| s269
+          s246 -->|dResetHWeight| s269
+          s268 -->|dResetH5| s270
+          s258 -->|dH5| s270
+          s264 -->|dH5| s270
+          s268 -->|dResetX5| s271
+          s18 -->|dResetXWeight| s271
+          s41 -->|dResetXWeight| s271
+          s64 -->|dResetXWeight| s271
+          s87 -->|dResetXWeight| s271
+          s110 -->|dResetXWeight| s271
+          s133 -->|dResetXWeight| s271
+          s156 -->|dResetXWeight| s271
+          s179 -->|dResetXWeight| s271
+          s202 -->|dResetXWeight| s271
+          s225 -->|dResetXWeight| s271
+          s248 -->|dResetXWeight| s271
+          s268 -->|dResetX5| s272
+          s19 -->|dResetXBias| s272
+          s42 -->|dResetXBias| s272
+          s65 -->|dResetXBias| s272
+          s88 -->|dResetXBias| s272
+          s111 -->|dResetXBias| s272
+          s134 -->|dResetXBias| s272
+          s157 -->|dResetXBias| s272
+          s180 -->|dResetXBias| s272
+          s203 -->|dResetXBias| s272
+          s226 -->|dResetXBias| s272
+          s249 -->|dResetXBias| s272
+          s268 -->|dResetX5| s273
+          s267 -->|dX5| s273
+          s257 -->|dZ5| s274
+          s259 -->|dZ5| s274
+          s274 -->|dUpdateH5| s275
+          s22 -->|dUpdateHWeight| s275
+          s45 -->|dUpdateHWeight| s275
+          s68 -->|dUpdateHWeight| s275
+          s91 -->|dUpdateHWeight| s275
+          s114 -->|dUpdateHWeight| s275
+          s137 -->|dUpdateHWeight| s275
+          s160 -->|dUpdateHWeight| s275
+          s183 -->|dUpdateHWeight| s275
+          s206 -->|dUpdateHWeight| s275
+          s229 -->|dUpdateHWeight| s275
+          s252 -->|dUpdateHWeight| s275
+          s274 -->|dUpdateH5| s276
+          s258 -->|dH5| s276
+          s264 -->|dH5| s276
+          s270 -->|dH5| s276
+          s274 -->|dUpdateX5| s277
+          s24 -->|dUpdateXWeight| s277
+          s47 -->|dUpdateXWeight| s277
+          s70 -->|dUpdateXWeight| s277
+          s93 -->|dUpdateXWeight| s277
+          s116 -->|dUpdateXWeight| s277
+          s139 -->|dUpdateXWeight| s277
+          s162 -->|dUpdateXWeight| s277
+          s185 -->|dUpdateXWeight| s277
+          s208 -->|dUpdateXWeight| s277
+          s231 -->|dUpdateXWeight| s277
+          s254 -->|dUpdateXWeight| s277
+          s274 -->|dUpdateX5| s278
+          s25 -->|dUpdateXBias| s278
+          s48 -->|dUpdateXBias| s278
+          s71 -->|dUpdateXBias| s278
+          s94 -->|dUpdateXBias| s278
+          s117 -->|dUpdateXBias| s278
+          s140 -->|dUpdateXBias| s278
+          s163 -->|dUpdateXBias| s278
+          s186 -->|dUpdateXBias| s278
+          s209 -->|dUpdateXBias| s278
+          s232 -->|dUpdateXBias| s278
+          s255 -->|dUpdateXBias| s278
+          s274 -->|dUpdateX5| s279
+          s267 -->|dX5| s279
+          s273 -->|dX5| s279
+          s258 -->|dMultiply84| s280
+          s264 -->|dMultiply84| s280
+          s270 -->|dMultiply84| s280
+          s276 -->|dMultiply84| s280
+          s258 -->|dMultiply84| s281
+          s264 -->|dMultiply84| s281
+          s270 -->|dMultiply84| s281
+          s276 -->|dMultiply84| s281
+          s258 -->|dMultiply83| s282
+          s264 -->|dMultiply83| s282
+          s270 -->|dMultiply83| s282
+          s276 -->|dMultiply83| s282
+          s280 -->|dZ4| s282
+          s258 -->|dMultiply83| s283
+          s264 -->|dMultiply83| s283
+          s270 -->|dMultiply83| s283
+          s276 -->|dMultiply83| s283
+          s283 -->|dMultiply79| s284
+          s284 -->|dCandidateH4| s285
+          s9 -->|dCandidateHWeight| s285
+          s32 -->|dCandidateHWeight| s285
+          s55 -->|dCandidateHWeight| s285
+          s78 -->|dCandidateHWeight| s285
+          s101 -->|dCandidateHWeight| s285
+          s124 -->|dCandidateHWeight| s285
+          s147 -->|dCandidateHWeight| s285
+          s170 -->|dCandidateHWeight| s285
+          s193 -->|dCandidateHWeight| s285
+          s216 -->|dCandidateHWeight| s285
+          s239 -->|dCandidateHWeight| s285
+          s262 -->|dCandidateHWeight| s285
+          s284 -->|dCandidateH4| s286
+          s10 -->|dCandidateHBias| s286
+          s33 -->|dCandidateHBias| s286
+          s56 -->|dCandidateHBias| s286
+          s79 -->|dCandidateHBias| s286
+          s102 -->|dCandidateHBias| s286
+          s125 -->|dCandidateHBias| s286
+          s148 -->|dCandidateHBias| s286
+          s171 -->|dCandidateHBias| s286
+          s194 -->|dCandidateHBias| s286
+          s217 -->|dCandidateHBias| s286
+          s240 -->|dCandidateHBias| s286
+          s263 -->|dCandidateHBias| s286
+          s284 -->|dCandidateH4| s287
+          s281 -->|dH4| s287
+          s283 -->|dCandidateX4| s288
+          s12 -->|dCandidateXWeight| s288
+          s35 -->|dCandidateXWeight| s288
+          s58 -->|dCandidateXWeight| s288
+          s81 -->|dCandidateXWeight| s288
+          s104 -->|dCandidateXWeight| s288
+          s127 -->|dCandidateXWeight| s288
+          s150 -->|dCandidateXWeight| s288
+          s173 -->|dCandidateXWeight| s288
+          s196 -->|dCandidateXWeight| s288
+          s219 -->|dCandidateXWeight| s288
+          s242 -->|dCandidateXWeight| s288
+          s265 -->|dCandidateXWeight| s288
+          s283 -->|dCandidateX4| s289
+          s13 -->|dCandidateXBias| s289
+          s36 -->|dCandidateXBias| s289
+          s59 -->|dCandidateXBias| s289
+          s82 -->|dCandidateXBias| s289
+          s105 -->|dCandidateXBias| s289
+          s128 -->|dCandidateXBias| s289
+          s151 -->|dCandidateXBias| s289
+          s174 -->|dCandidateXBias| s289
+          s197 -->|dCandidateXBias| s289
+          s220 -->|dCandidateXBias| s289
+          s243 -->|dCandidateXBias| s289
+          s266 -->|dCandidateXBias| s289
+          s283 -->|dCandidateX4| s290
+          s283 -->|dMultiply79| s291
+          s291 -->|dResetH4| s292
+          s16 -->|dResetHWeight| s292
+          s39 -->|dResetHWeight| s292
+          s62 -->|dResetHWeight| s292
+          s85 -->|dResetHWeight| s292
+          s108 -->|dResetHWeight| s292
+          s131 -->|dResetHWeight| s292
+          s154 -->|dResetHWeight| s292
+          s177 -->|dResetHWeight| s292
+          s200 -->|dResetHWeight| s292
+          s223 -->|dResetHWeight| s292
+          s246 -->|dResetHWeight| s292
+          s269 -->|dResetHWeight| s292
+          s291 -->|dResetH4| s293
+          s281 -->|dH4| s293
+          s287 -->|dH4| s293
+          s291 -->|dResetX4| s294
+          s18 -->|dResetXWeight| s294
+          s41 -->|dResetXWeight| s294
+          s64 -->|dResetXWeight| s294
+          s87 -->|dResetXWeight| s294
+          s110 -->|dResetXWeight| s294
+          s133 -->|dResetXWeight| s294
+          s156 -->|dResetXWeight| s294
+          s179 -->|dResetXWeight| s294
+          s202 -->|dResetXWeight| s294
+          s225 -->|dResetXWeight| s294
+          s248 -->|dResetXWeight| s294
+          s271 -->|dResetXWeight| s294
+          s291 -->|dResetX4| s295
+          s19 -->|dResetXBias| s295
+          s42 -->|dResetXBias| s295
+          s65 -->|dResetXBias| s295
+          s88 -->|dResetXBias| s295
+          s111 -->|dResetXBias| s295
+          s134 -->|dResetXBias| s295
+          s157 -->|dResetXBias| s295
+          s180 -->|dResetXBias| s295
+          s203 -->|dResetXBias| s295
+          s226 -->|dResetXBias| s295
+          s249 -->|dResetXBias| s295
+          s272 -->|dResetXBias| s295
+          s291 -->|dResetX4| s296
+          s290 -->|dX4| s296
+          s280 -->|dZ4| s297
+          s282 -->|dZ4| s297
+          s297 -->|dUpdateH4| s298
+          s22 -->|dUpdateHWeight| s298
+          s45 -->|dUpdateHWeight| s298
+          s68 -->|dUpdateHWeight| s298
+          s91 -->|dUpdateHWeight| s298
+          s114 -->|dUpdateHWeight| s298
+          s137 -->|dUpdateHWeight| s298
+          s160 -->|dUpdateHWeight| s298
+          s183 -->|dUpdateHWeight| s298
+          s206 -->|dUpdateHWeight| s298
+          s229 -->|dUpdateHWeight| s298
+          s252 -->|dUpdateHWeight| s298
+          s275 -->|dUpdateHWeight| s298
+          s297 -->|dUpdateH4| s299
+          s281 -->|dH4| s299
+          s287 -->|dH4| s299
+          s293 -->|dH4| s299
+          s297 -->|dUpdateX4| s300
+          s24 -->|dUpdateXWeight| s300
+          s47 -->|dUpdateXWeight| s300
+          s70 -->|dUpdateXWeight| s300
+          s93 -->|dUpdateXWeight| s300
+          s116 -->|dUpdateXWeight| s300
+          s139 -->|dUpdateXWeight| s300
+          s162 -->|dUpdateXWeight| s300
+          s185 -->|dUpdateXWeight| s300
+          s208 -->|dUpdateXWeight| s300
+          s231 -->|dUpdateXWeight| s300
+          s254 -->|dUpdateXWeight| s300
+          s277 -->|dUpdateXWeight| s300
+          s297 -->|dUpdateX4| s301
+          s25 -->|dUpdateXBias| s301
+          s48 -->|dUpdateXBias| s301
+          s71 -->|dUpdateXBias| s301
+          s94 -->|dUpdateXBias| s301
+          s117 -->|dUpdateXBias| s301
+          s140 -->|dUpdateXBias| s301
+          s163 -->|dUpdateXBias| s301
+          s186 -->|dUpdateXBias| s301
+          s209 -->|dUpdateXBias| s301
+          s232 -->|dUpdateXBias| s301
+          s255 -->|dUpdateXBias| s301
+          s278 -->|dUpdateXBias| s301
+          s297 -->|dUpdateX4| s302
+          s290 -->|dX4| s302
+          s296 -->|dX4| s302
+          s281 -->|dMultiply67| s303
+          s287 -->|dMultiply67| s303
+          s293 -->|dMultiply67| s303
+          s299 -->|dMultiply67| s303
+          s281 -->|dMultiply67| s304
+          s287 -->|dMultiply67| s304
+          s293 -->|dMultiply67| s304
+          s299 -->|dMultiply67| s304
+          s281 -->|dMultiply66| s305
+          s287 -->|dMultiply66| s305
+          s293 -->|dMultiply66| s305
+          s299 -->|dMultiply66| s305
+          s303 -->|dZ3| s305
+          s281 -->|dMultiply66| s306
+          s287 -->|dMultiply66| s306
+          s293 -->|dMultiply66| s306
+          s299 -->|dMultiply66| s306
+          s306 -->|dMultiply62| s307
+          s307 -->|dCandidateH3| s308
+          s9 -->|dCandidateHWeight| s308
+          s32 -->|dCandidateHWeight| s308
+          s55 -->|dCandidateHWeight| s308
+          s78 -->|dCandidateHWeight| s308
+          s101 -->|dCandidateHWeight| s308
+          s124 -->|dCandidateHWeight| s308
+          s147 -->|dCandidateHWeight| s308
+          s170 -->|dCandidateHWeight| s308
+          s193 -->|dCandidateHWeight| s308
+          s216 -->|dCandidateHWeight| s308
+          s239 -->|dCandidateHWeight| s308
+          s262 -->|dCandidateHWeight| s308
+          s285 -->|dCandidateHWeight| s308
+          s307 -->|dCandidateH3| s309
+          s10 -->|dCandidateHBias| s309
+          s33 -->|dCandidateHBias| s309
+          s56 -->|dCandidateHBias| s309
+          s79 -->|dCandidateHBias| s309
+          s102 -->|dCandidateHBias| s309
+          s125 -->|dCandidateHBias| s309
+          s148 -->|dCandidateHBias| s309
+          s171 -->|dCandidateHBias| s309
+          s194 -->|dCandidateHBias| s309
+          s217 -->|dCandidateHBias| s309
+          s240 -->|dCandidateHBias| s309
+          s263 -->|dCandidateHBias| s309
+          s286 -->|dCandidateHBias| s309
+          s307 -->|dCandidateH3| s310
+          s304 -->|dH3| s310
+          s306 -->|dCandidateX3| s311
+          s12 -->|dCandidateXWeight| s311
+          s35 -->|dCandidateXWeight| s311
+          s58 -->|dCandidateXWeight| s311
+          s81 -->|dCandidateXWeight| s311
+          s104 -->|dCandidateXWeight| s311
+          s127 -->|dCandidateXWeight| s311
+          s150 -->|dCandidateXWeight| s311
+          s173 -->|dCandidateXWeight| s311
+          s196 -->|dCandidateXWeight| s311
+          s219 -->|dCandidateXWeight| s311
+          s242 -->|dCandidateXWeight| s311
+          s265 -->|dCandidateXWeight| s311
+          s288 -->|dCandidateXWeight| s311
+          s306 -->|dCandidateX3| s312
+          s13 -->|dCandidateXBias| s312
+          s36 -->|dCandidateXBias| s312
+          s59 -->|dCandidateXBias| s312
+          s82 -->|dCandidateXBias| s312
+          s105 -->|dCandidateXBias| s312
+          s128 -->|dCandidateXBias| s312
+          s151 -->|dCandidateXBias| s312
+          s174 -->|dCandidateXBias| s312
+          s197 -->|dCandidateXBias| s312
+          s220 -->|dCandidateXBias| s312
+          s243 -->|dCandidateXBias| s312
+          s266 -->|dCandidateXBias| s312
+          s289 -->|dCandidateXBias| s312
+          s306 -->|dCandidateX3| s313
+          s306 -->|dMultiply62| s314
+          s314 -->|dResetH3| s315
+          s16 -->|dResetHWeight| s315
+          s39 -->|dResetHWeight| s315
+          s62 -->|dResetHWeight| s315
+          s85 -->|dResetHWeight| s315
+          s108 -->|dResetHWeight| s315
+          s131 -->|dResetHWeight| s315
+          s154 -->|dResetHWeight| s315
+          s177 -->|dResetHWeight| s315
+          s200 -->|dResetHWeight| s315
+          s223 -->|dResetHWeight| s315
+          s246 -->|dResetHWeight| s315
+          s269 -->|dResetHWeight| s315
+          s292 -->|dResetHWeight| s315
+          s314 -->|dResetH3| s316
+          s304 -->|dH3| s316
+          s310 -->|dH3| s316
+          s314 -->|dResetX3| s317
+          s18 -->|dResetXWeight| s317
+          s41 -->|dResetXWeight| s317
+          s64 -->|dResetXWeight| s317
+          s87 -->|dResetXWeight| s317
+          s110 -->|dResetXWeight| s317
+          s133 -->|dResetXWeight| s317
+          s156 -->|dResetXWeight| s317
+          s179 -->|dResetXWeight| s317
+          s202 -->|dResetXWeight| s317
+          s225 -->|dResetXWeight| s317
+          s248 -->|dResetXWeight| s317
+          s271 -->|dResetXWeight| s317
+          s294 -->|dResetXWeight| s317
+          s314 -->|dResetX3| s318
+          s19 -->|dResetXBias| s318
+          s42 -->|dResetXBias| s318
+          s65 -->|dResetXBias| s318
+          s88 -->|dResetXBias| s318
+          s111 -->|dResetXBias| s318
+          s134 -->|dResetXBias| s318
+          s157 -->|dResetXBias| s318
+          s180 -->|dResetXBias| s318
+          s203 -->|dResetXBias| s318
+          s226 -->|dResetXBias| s318
+          s249 -->|dResetXBias| s318
+          s272 -->|dResetXBias| s318
+          s295 -->|dResetXBias| s318
+          s314 -->|dResetX3| s319
+          s313 -->|dX3| s319
+          s303 -->|dZ3| s320
+          s305 -->|dZ3| s320
+          s320 -->|dUpdateH3| s321
+          s22 -->|dUpdateHWeight| s321
+          s45 -->|dUpdateHWeight| s321
+          s68 -->|dUpdateHWeight| s321
+          s91 -->|dUpdateHWeight| s321
+          s114 -->|dUpdateHWeight| s321
+          s137 -->|dUpdateHWeight| s321
+          s160 -->|dUpdateHWeight| s321
+          s183 -->|dUpdateHWeight| s321
+          s206 -->|dUpdateHWeight| s321
+          s229 -->|dUpdateHWeight| s321
+          s252 -->|dUpdateHWeight| s321
+          s275 -->|dUpdateHWeight| s321
+          s298 -->|dUpdateHWeight| s321
+          s320 -->|dUpdateH3| s322
+          s304 -->|dH3| s322
+          s310 -->|dH3| s322
+          s316 -->|dH3| s322
+          s320 -->|dUpdateX3| s323
+          s24 -->|dUpdateXWeight| s323
+          s47 -->|dUpdateXWeight| s323
+          s70 -->|dUpdateXWeight| s323
+          s93 -->|dUpdateXWeight| s323
+          s116 -->|dUpdateXWeight| s323
+          s139 -->|dUpdateXWeight| s323
+          s162 -->|dUpdateXWeight| s323
+          s185 -->|dUpdateXWeight| s323
+          s208 -->|dUpdateXWeight| s323
+          s231 -->|dUpdateXWeight| s323
+          s254 -->|dUpdateXWeight| s323
+          s277 -->|dUpdateXWeight| s323
+          s300 -->|dUpdateXWeight| s323
+          s320 -->|dUpdateX3| s324
+          s25 -->|dUpdateXBias| s324
+          s48 -->|dUpdateXBias| s324
+          s71 -->|dUpdateXBias| s324
+          s94 -->|dUpdateXBias| s324
+          s117 -->|dUpdateXBias| s324
+          s140 -->|dUpdateXBias| s324
+          s163 -->|dUpdateXBias| s324
+          s186 -->|dUpdateXBias| s324
+          s209 -->|dUpdateXBias| s324
+          s232 -->|dUpdateXBias| s324
+          s255 -->|dUpdateXBias| s324
+          s278 -->|dUpdateXBias| s324
+          s301 -->|dUpdateXBias| s324
+          s320 -->|dUpdateX3| s325
+          s313 -->|dX3| s325
+          s319 -->|dX3| s325
+          s304 -->|dMultiply50| s326
+          s310 -->|dMultiply50| s326
+          s316 -->|dMultiply50| s326
+          s322 -->|dMultiply50| s326
+          s304 -->|dMultiply50| s327
+          s310 -->|dMultiply50| s327
+          s316 -->|dMultiply50| s327
+          s322 -->|dMultiply50| s327
+          s304 -->|dMultiply49| s328
+          s310 -->|dMultiply49| s328
+          s316 -->|dMultiply49| s328
+          s322 -->|dMultiply49| s328
+          s326 -->|dZ2| s328
+          s304 -->|dMultiply49| s329
+          s310 -->|dMultiply49| s329
+          s316 -->|dMultiply49| s329
+          s322 -->|dMultiply49| s329
+          s329 -->|dMultiply45| s330
+          s330 -->|dCandidateH2| s331
+          s9 -->|dCandidateHWeight| s331
+          s32 -->|dCandidateHWeight| s331
+          s55 -->|dCandidateHWeight| s331
+          s78 -->|dCandidateHWeight| s331
+          s101 -->|dCandidateHWeight| s331
+          s124 -->|dCandidateHWeight| s331
+          s147 -->|dCandidateHWeight| s331
+          s170 -->|dCandidateHWeight| s331
+          s193 -->|dCandidateHWeight| s331
+          s216 -->|dCandidateHWeight| s331
+          s239 -->|dCandidateHWeight| s331
+          s262 -->|dCandidateHWeight| s331
+          s285 -->|dCandidateHWeight| s331
+          s308 -->|dCandidateHWeight| s331
+          s330 -->|dCandidateH2| s332
+          s10 -->|dCandidateHBias| s332
+          s33 -->|dCandidateHBias| s332
+          s56 -->|dCandidateHBias| s332
+          s79 -->|dCandidateHBias| s332
+          s102 -->|dCandidateHBias| s332
+          s125 -->|dCandidateHBias| s332
+          s148 -->|dCandidateHBias| s332
+          s171 -->|dCandidateHBias| s332
+          s194 -->|dCandidateHBias| s332
+          s217 -->|dCandidateHBias| s332
+          s240 -->|dCandidateHBias| s332
+          s263 -->|dCandidateHBias| s332
+          s286 -->|dCandidateHBias| s332
+          s309 -->|dCandidateHBias| s332
+          s330 -->|dCandidateH2| s333
+          s327 -->|dH2| s333
+          s329 -->|dCandidateX2| s334
+          s12 -->|dCandidateXWeight| s334
+          s35 -->|dCandidateXWeight| s334
+          s58 -->|dCandidateXWeight| s334
+          s81 -->|dCandidateXWeight| s334
+          s104 -->|dCandidateXWeight| s334
+          s127 -->|dCandidateXWeight| s334
+          s150 -->|dCandidateXWeight| s334
+          s173 -->|dCandidateXWeight| s334
+          s196 -->|dCandidateXWeight| s334
+          s219 -->|dCandidateXWeight| s334
+          s242 -->|dCandidateXWeight| s334
+          s265 -->|dCandidateXWeight| s334
+          s288 -->|dCandidateXWeight| s334
+          s311 -->|dCandidateXWeight| s334
+          s329 -->|dCandidateX2| s335
+          s13 -->|dCandidateXBias| s335
+          s36 -->|dCandidateXBias| s335
+          s59 -->|dCandidateXBias| s335
+          s82 -->|dCandidateXBias| s335
+          s105 -->|dCandidateXBias| s335
+          s128 -->|dCandidateXBias| s335
+          s151 -->|dCandidateXBias| s335
+          s174 -->|dCandidateXBias| s335
+          s197 -->|dCandidateXBias| s335
+          s220 -->|dCandidateXBias| s335
+          s243 -->|dCandidateXBias| s335
+          s266 -->|dCandidateXBias| s335
+          s289 -->|dCandidateXBias| s335
+          s312 -->|dCandidateXBias| s335
+          s329 -->|dCandidateX2| s336
+          s329 -->|dMultiply45| s337
+          s337 -->|dResetH2| s338
+          s16 -->|dResetHWeight| s338
+          s39 -->|dResetHWeight| s338
+          s62 -->|dResetHWeight| s338
+          s85 -->|dResetHWeight| s338
+          s108 -->|dResetHWeight| s338
+          s131 -->|dResetHWeight| s338
+          s154 -->|dResetHWeight| s338
+          s177 -->|dResetHWeight| s338
+          s200 -->|dResetHWeight| s338
+          s223 -->|dResetHWeight| s338
+          s246 -->|dResetHWeight| s338
+          s269 -->|dResetHWeight| s338
+          s292 -->|dResetHWeight| s338
+          s315 -->|dResetHWeight| s338
+          s337 -->|dResetH2| s339
+          s327 -->|dH2| s339
+          s333 -->|dH2| s339
+          s337 -->|dResetX2| s340
+          s18 -->|dResetXWeight| s340
+          s41 -->|dResetXWeight| s340
+          s64 -->|dResetXWeight| s340
+          s87 -->|dResetXWeight| s340
+          s110 -->|dResetXWeight| s340
+          s133 -->|dResetXWeight| s340
+          s156 -->|dResetXWeight| s340
+          s179 -->|dResetXWeight| s340
+          s202 -->|dResetXWeight| s340
+          s225 -->|dResetXWeight| s340
+          s248 -->|dResetXWeight| s340
+          s271 -->|dResetXWeight| s340
+          s294 -->|dResetXWeight| s340
+          s317 -->|dResetXWeight| s340
+          s337 -->|dResetX2| s341
+          s19 -->|dResetXBias| s341
+          s42 -->|dResetXBias| s341
+          s65 -->|dResetXBias| s341
+          s88 -->|dResetXBias| s341
+          s111 -->|dResetXBias| s341
+          s134 -->|dResetXBias| s341
+          s157 -->|dResetXBias| s341
+          s180 -->|dResetXBias| s341
+          s203 -->|dResetXBias| s341
+          s226 -->|dResetXBias| s341
+          s249 -->|dResetXBias| s341
+          s272 -->|dResetXBias| s341
+          s295 -->|dResetXBias| s341
+          s318 -->|dResetXBias| s341
+          s337 -->|dResetX2| s342
+          s336 -->|dX2| s342
+          s326 -->|dZ2| s343
+          s328 -->|dZ2| s343
+          s343 -->|dUpdateH2| s344
+          s22 -->|dUpdateHWeight| s344
+          s45 -->|dUpdateHWeight| s344
+          s68 -->|dUpdateHWeight| s344
+          s91 -->|dUpdateHWeight| s344
+          s114 -->|dUpdateHWeight| s344
+          s137 -->|dUpdateHWeight| s344
+          s160 -->|dUpdateHWeight| s344
+          s183 -->|dUpdateHWeight| s344
+          s206 -->|dUpdateHWeight| s344
+          s229 -->|dUpdateHWeight| s344
+          s252 -->|dUpdateHWeight| s344
+          s275 -->|dUpdateHWeight| s344
+          s298 -->|dUpdateHWeight| s344
+          s321 -->|dUpdateHWeight| s344
+          s343 -->|dUpdateH2| s345
+          s327 -->|dH2| s345
+          s333 -->|dH2| s345
+          s339 -->|dH2| s345
+          s343 -->|dUpdateX2| s346
+          s24 -->|dUpdateXWeight| s346
+          s47 -->|dUpdateXWeight| s346
+          s70 -->|dUpdateXWeight| s346
+          s93 -->|dUpdateXWeight| s346
+          s116 -->|dUpdateXWeight| s346
+          s139 -->|dUpdateXWeight| s346
+          s162 -->|dUpdateXWeight| s346
+          s185 -->|dUpdateXWeight| s346
+          s208 -->|dUpdateXWeight| s346
+          s231 -->|dUpdateXWeight| s346
+          s254 -->|dUpdateXWeight| s346
+          s277 -->|dUpdateXWeight| s346
+          s300 -->|dUpdateXWeight| s346
+          s323 -->|dUpdateXWeight| s346
+          s343 -->|dUpdateX2| s347
+          s25 -->|dUpdateXBias| s347
+          s48 -->|dUpdateXBias| s347
+          s71 -->|dUpdateXBias| s347
+          s94 -->|dUpdateXBias| s347
+          s117 -->|dUpdateXBias| s347
+          s140 -->|dUpdateXBias| s347
+          s163 -->|dUpdateXBias| s347
+          s186 -->|dUpdateXBias| s347
+          s209 -->|dUpdateXBias| s347
+          s232 -->|dUpdateXBias| s347
+          s255 -->|dUpdateXBias| s347
+          s278 -->|dUpdateXBias| s347
+          s301 -->|dUpdateXBias| s347
+          s324 -->|dUpdateXBias| s347
+          s343 -->|dUpdateX2| s348
+          s336 -->|dX2| s348
+          s342 -->|dX2| s348
+          s327 -->|dH2| s349
+          s333 -->|dH2| s349
+          s339 -->|dH2| s349
+          s345 -->|dH2| s349
+          s327 -->|dMultiply32| s350
+          s333 -->|dMultiply32| s350
+          s339 -->|dMultiply32| s350
+          s345 -->|dMultiply32| s350
+          s349 -->|dz| s350
+          s327 -->|dMultiply32| s351
+          s333 -->|dMultiply32| s351
+          s339 -->|dMultiply32| s351
+          s345 -->|dMultiply32| s351
+          s351 -->|dMultiply28| s352
+          s352 -->|dCandidateH| s353
+          s9 -->|dCandidateHWeight| s353
+          s32 -->|dCandidateHWeight| s353
+          s55 -->|dCandidateHWeight| s353
+          s78 -->|dCandidateHWeight| s353
+          s101 -->|dCandidateHWeight| s353
+          s124 -->|dCandidateHWeight| s353
+          s147 -->|dCandidateHWeight| s353
+          s170 -->|dCandidateHWeight| s353
+          s193 -->|dCandidateHWeight| s353
+          s216 -->|dCandidateHWeight| s353
+          s239 -->|dCandidateHWeight| s353
+          s262 -->|dCandidateHWeight| s353
+          s285 -->|dCandidateHWeight| s353
+          s308 -->|dCandidateHWeight| s353
+          s331 -->|dCandidateHWeight| s353
+          s352 -->|dCandidateH| s354
+          s10 -->|dCandidateHBias| s354
+          s33 -->|dCandidateHBias| s354
+          s56 -->|dCandidateHBias| s354
+          s79 -->|dCandidateHBias| s354
+          s102 -->|dCandidateHBias| s354
+          s125 -->|dCandidateHBias| s354
+          s148 -->|dCandidateHBias| s354
+          s171 -->|dCandidateHBias| s354
+          s194 -->|dCandidateHBias| s354
+          s217 -->|dCandidateHBias| s354
+          s240 -->|dCandidateHBias| s354
+          s263 -->|dCandidateHBias| s354
+          s286 -->|dCandidateHBias| s354
+          s309 -->|dCandidateHBias| s354
+          s332 -->|dCandidateHBias| s354
+          s351 -->|dCandidateX| s355
+          s12 -->|dCandidateXWeight| s355
+          s35 -->|dCandidateXWeight| s355
+          s58 -->|dCandidateXWeight| s355
+          s81 -->|dCandidateXWeight| s355
+          s104 -->|dCandidateXWeight| s355
+          s127 -->|dCandidateXWeight| s355
+          s150 -->|dCandidateXWeight| s355
+          s173 -->|dCandidateXWeight| s355
+          s196 -->|dCandidateXWeight| s355
+          s219 -->|dCandidateXWeight| s355
+          s242 -->|dCandidateXWeight| s355
+          s265 -->|dCandidateXWeight| s355
+          s288 -->|dCandidateXWeight| s355
+          s311 -->|dCandidateXWeight| s355
+          s334 -->|dCandidateXWeight| s355
+          s351 -->|dCandidateX| s356
+          s13 -->|dCandidateXBias| s356
+          s36 -->|dCandidateXBias| s356
+          s59 -->|dCandidateXBias| s356
+          s82 -->|dCandidateXBias| s356
+          s105 -->|dCandidateXBias| s356
+          s128 -->|dCandidateXBias| s356
+          s151 -->|dCandidateXBias| s356
+          s174 -->|dCandidateXBias| s356
+          s197 -->|dCandidateXBias| s356
+          s220 -->|dCandidateXBias| s356
+          s243 -->|dCandidateXBias| s356
+          s266 -->|dCandidateXBias| s356
+          s289 -->|dCandidateXBias| s356
+          s312 -->|dCandidateXBias| s356
+          s335 -->|dCandidateXBias| s356
+          s351 -->|dCandidateX| s357
+          s351 -->|dMultiply28| s358
+          s358 -->|dResetH| s359
+          s16 -->|dResetHWeight| s359
+          s39 -->|dResetHWeight| s359
+          s62 -->|dResetHWeight| s359
+          s85 -->|dResetHWeight| s359
+          s108 -->|dResetHWeight| s359
+          s131 -->|dResetHWeight| s359
+          s154 -->|dResetHWeight| s359
+          s177 -->|dResetHWeight| s359
+          s200 -->|dResetHWeight| s359
+          s223 -->|dResetHWeight| s359
+          s246 -->|dResetHWeight| s359
+          s269 -->|dResetHWeight| s359
+          s292 -->|dResetHWeight| s359
+          s315 -->|dResetHWeight| s359
+          s338 -->|dResetHWeight| s359
+          s358 -->|dResetX| s360
+          s18 -->|dResetXWeight| s360
+          s41 -->|dResetXWeight| s360
+          s64 -->|dResetXWeight| s360
+          s87 -->|dResetXWeight| s360
+          s110 -->|dResetXWeight| s360
+          s133 -->|dResetXWeight| s360
+          s156 -->|dResetXWeight| s360
+          s179 -->|dResetXWeight| s360
+          s202 -->|dResetXWeight| s360
+          s225 -->|dResetXWeight| s360
+          s248 -->|dResetXWeight| s360
+          s271 -->|dResetXWeight| s360
+          s294 -->|dResetXWeight| s360
+          s317 -->|dResetXWeight| s360
+          s340 -->|dResetXWeight| s360
+          s358 -->|dResetX| s361
+          s19 -->|dResetXBias| s361
+          s42 -->|dResetXBias| s361
+          s65 -->|dResetXBias| s361
+          s88 -->|dResetXBias| s361
+          s111 -->|dResetXBias| s361
+          s134 -->|dResetXBias| s361
+          s157 -->|dResetXBias| s361
+          s180 -->|dResetXBias| s361
+          s203 -->|dResetXBias| s361
+          s226 -->|dResetXBias| s361
+          s249 -->|dResetXBias| s361
+          s272 -->|dResetXBias| s361
+          s295 -->|dResetXBias| s361
+          s318 -->|dResetXBias| s361
+          s341 -->|dResetXBias| s361
+          s358 -->|dResetX| s362
+          s357 -->|dx| s362
+          s349 -->|dz| s363
+          s350 -->|dz| s363
+          s363 -->|dUpdateH| s364
+          s22 -->|dUpdateHWeight| s364
+          s45 -->|dUpdateHWeight| s364
+          s68 -->|dUpdateHWeight| s364
+          s91 -->|dUpdateHWeight| s364
+          s114 -->|dUpdateHWeight| s364
+          s137 -->|dUpdateHWeight| s364
+          s160 -->|dUpdateHWeight| s364
+          s183 -->|dUpdateHWeight| s364
+          s206 -->|dUpdateHWeight| s364
+          s229 -->|dUpdateHWeight| s364
+          s252 -->|dUpdateHWeight| s364
+          s275 -->|dUpdateHWeight| s364
+          s298 -->|dUpdateHWeight| s364
+          s321 -->|dUpdateHWeight| s364
+          s344 -->|dUpdateHWeight| s364
+          s363 -->|dUpdateX| s365
+          s24 -->|dUpdateXWeight| s365
+          s47 -->|dUpdateXWeight| s365
+          s70 -->|dUpdateXWeight| s365
+          s93 -->|dUpdateXWeight| s365
+          s116 -->|dUpdateXWeight| s365
+          s139 -->|dUpdateXWeight| s365
+          s162 -->|dUpdateXWeight| s365
+          s185 -->|dUpdateXWeight| s365
+          s208 -->|dUpdateXWeight| s365
+          s231 -->|dUpdateXWeight| s365
+          s254 -->|dUpdateXWeight| s365
+          s277 -->|dUpdateXWeight| s365
+          s300 -->|dUpdateXWeight| s365
+          s323 -->|dUpdateXWeight| s365
+          s346 -->|dUpdateXWeight| s365
+          s363 -->|dUpdateX| s366
+          s25 -->|dUpdateXBias| s366
+          s48 -->|dUpdateXBias| s366
+          s71 -->|dUpdateXBias| s366
+          s94 -->|dUpdateXBias| s366
+          s117 -->|dUpdateXBias| s366
+          s140 -->|dUpdateXBias| s366
+          s163 -->|dUpdateXBias| s366
+          s186 -->|dUpdateXBias| s366
+          s209 -->|dUpdateXBias| s366
+          s232 -->|dUpdateXBias| s366
+          s255 -->|dUpdateXBias| s366
+          s278 -->|dUpdateXBias| s366
+          s301 -->|dUpdateXBias| s366
+          s324 -->|dUpdateXBias| s366
+          s347 -->|dUpdateXBias| s366
+          s363 -->|dUpdateX| s367
+          s357 -->|dx| s367
+          s362 -->|dx| s367
+          s14 -->|dX16| s369
+          s20 -->|dX16| s369
+          s26 -->|dX16| s369
+          s368 -->|dPixels| s369
+          s37 -->|dX15| s370
+          s43 -->|dX15| s370
+          s49 -->|dX15| s370
+          s368 -->|dPixels| s370
+          s369 -->|dPixels| s370
+          s60 -->|dX14| s371
+          s66 -->|dX14| s371
+          s72 -->|dX14| s371
+          s368 -->|dPixels| s371
+          s369 -->|dPixels| s371
+          s370 -->|dPixels| s371
+          s83 -->|dX13| s372
+          s89 -->|dX13| s372
+          s95 -->|dX13| s372
+          s368 -->|dPixels| s372
+          s369 -->|dPixels| s372
+          s370 -->|dPixels| s372
+          s371 -->|dPixels| s372
+          s106 -->|dX12| s373
+          s112 -->|dX12| s373
+          s118 -->|dX12| s373
+          s368 -->|dPixels| s373
+          s369 -->|dPixels| s373
+          s370 -->|dPixels| s373
+          s371 -->|dPixels| s373
+          s372 -->|dPixels| s373
+          s129 -->|dX11| s374
+          s135 -->|dX11| s374
+          s141 -->|dX11| s374
+          s368 -->|dPixels| s374
+          s369 -->|dPixels| s374
+          s370 -->|dPixels| s374
+          s371 -->|dPixels| s374
+          s372 -->|dPixels| s374
+          s373 -->|dPixels| s374
+          s152 -->|dX10| s375
+          s158 -->|dX10| s375
+          s164 -->|dX10| s375
+          s368 -->|dPixels| s375
+          s369 -->|dPixels| s375
+          s370 -->|dPixels| s375
+          s371 -->|dPixels| s375
+          s372 -->|dPixels| s375
+          s373 -->|dPixels| s375
+          s374 -->|dPixels| s375
+          s175 -->|dX9| s376
+          s181 -->|dX9| s376
+          s187 -->|dX9| s376
+          s368 -->|dPixels| s376
+          s369 -->|dPixels| s376
+          s370 -->|dPixels| s376
+          s371 -->|dPixels| s376
+          s372 -->|dPixels| s376
+          s373 -->|dPixels| s376
+          s374 -->|dPixels| s376
+          s375 -->|dPixels| s376
+          s198 -->|dX8| s377
+          s204 -->|dX8| s377
+          s210 -->|dX8| s377
+          s368 -->|dPixels| s377
+          s369 -->|dPixels| s377
+          s370 -->|dPixels| s377
+          s371 -->|dPixels| s377
+          s372 -->|dPixels| s377
+          s373 -->|dPixels| s377
+          s374 -->|dPixels| s377
+          s375 -->|dPixels| s377
+          s376 -->|dPixels| s377
+          s221 -->|dX7| s378
+          s227 -->|dX7| s378
+          s233 -->|dX7| s378
+          s368 -->|dPixels| s378
+          s369 -->|dPixels| s378
+          s370 -->|dPixels| s378
+          s371 -->|dPixels| s378
+          s372 -->|dPixels| s378
+          s373 -->|dPixels| s378
+          s374 -->|dPixels| s378
+          s375 -->|dPixels| s378
+          s376 -->|dPixels| s378
+          s377 -->|dPixels| s378
+          s244 -->|dX6| s379
+          s250 -->|dX6| s379
+          s256 -->|dX6| s379
+          s368 -->|dPixels| s379
+          s369 -->|dPixels| s379
+          s370 -->|dPixels| s379
+          s371 -->|dPixels| s379
+          s372 -->|dPixels| s379
+          s373 -->|dPixels| s379
+          s374 -->|dPixels| s379
+          s375 -->|dPixels| s379
+          s376 -->|dPixels| s379
+          s377 -->|dPixels| s379
+          s378 -->|dPixels| s379
+          s267 -->|dX5| s380
+          s273 -->|dX5| s380
+          s279 -->|dX5| s380
+          s368 -->|dPixels| s380
+          s369 -->|dPixels| s380
+          s370 -->|dPixels| s380
+          s371 -->|dPixels| s380
+          s372 -->|dPixels| s380
+          s373 -->|dPixels| s380
+          s374 -->|dPixels| s380
+          s375 -->|dPixels| s380
+          s376 -->|dPixels| s380
+          s377 -->|dPixels| s380
+          s378 -->|dPixels| s380
+          s379 -->|dPixels| s380
+          s290 -->|dX4| s381
+          s296 -->|dX4| s381
+          s302 -->|dX4| s381
+          s368 -->|dPixels| s381
+          s369 -->|dPixels| s381
+          s370 -->|dPixels| s381
+          s371 -->|dPixels| s381
+          s372 -->|dPixels| s381
+          s373 -->|dPixels| s381
+          s374 -->|dPixels| s381
+          s375 -->|dPixels| s381
+          s376 -->|dPixels| s381
+          s377 -->|dPixels| s381
+          s378 -->|dPixels| s381
+          s379 -->|dPixels| s381
+          s380 -->|dPixels| s381
+          s313 -->|dX3| s382
+          s319 -->|dX3| s382
+          s325 -->|dX3| s382
+          s368 -->|dPixels| s382
+          s369 -->|dPixels| s382
+          s370 -->|dPixels| s382
+          s371 -->|dPixels| s382
+          s372 -->|dPixels| s382
+          s373 -->|dPixels| s382
+          s374 -->|dPixels| s382
+          s375 -->|dPixels| s382
+          s376 -->|dPixels| s382
+          s377 -->|dPixels| s382
+          s378 -->|dPixels| s382
+          s379 -->|dPixels| s382
+          s380 -->|dPixels| s382
+          s381 -->|dPixels| s382
+          s336 -->|dX2| s383
+          s342 -->|dX2| s383
+          s348 -->|dX2| s383
+          s368 -->|dPixels| s383
+          s369 -->|dPixels| s383
+          s370 -->|dPixels| s383
+          s371 -->|dPixels| s383
+          s372 -->|dPixels| s383
+          s373 -->|dPixels| s383
+          s374 -->|dPixels| s383
+          s375 -->|dPixels| s383
+          s376 -->|dPixels| s383
+          s377 -->|dPixels| s383
+          s378 -->|dPixels| s383
+          s379 -->|dPixels| s383
+          s380 -->|dPixels| s383
+          s381 -->|dPixels| s383
+          s382 -->|dPixels| s383
+          s357 -->|dx| s384
+          s362 -->|dx| s384
+          s367 -->|dx| s384
+          s368 -->|dPixels| s384
+          s369 -->|dPixels| s384
+          s370 -->|dPixels| s384
+          s371 -->|dPixels| s384
+          s372 -->|dPixels| s384
+          s373 -->|dPixels| s384
+          s374 -->|dPixels| s384
+          s375 -->|dPixels| s384
+          s376 -->|dPixels| s384
+          s377 -->|dPixels| s384
+          s378 -->|dPixels| s384
+          s379 -->|dPixels| s384
+          s380 -->|dPixels| s384
+          s381 -->|dPixels| s384
+          s382 -->|dPixels| s384
+          s383 -->|dPixels| s384
           s0 -.- n292
           s1 -.- n290
           s2 -.- n290
           s3 -.- n290
-          s4 -.- n289
-          s5 -.- n289
-          s6 -.- n288
-          s7 -.- n288
-          s8 -.- n286
-          s9 -.- n285
-          s10 -.- n284
-          s11 -.- n284
-          s12 -.- n283
-          s13 -.- n282
-          s14 -.- n282
-          s15 -.- n282
-          s16 -.- n281
-          s17 -.- n281
-          s18 -.- n281
-          s19 -.- n280
-          s20 -.- n279
-          s21 -.- n279
-          s22 -.- n278
-          s23 -.- n278
-          s24 -.- n277
-          s25 -.- n277
-          s26 -.- n277
-          s27 -.- n276
-          s28 -.- n275
-          s29 -.- n275
-          s30 -.- n274
-          s31 -.- n274
-          s32 -.- n273
-          s33 -.- n273
-          s34 -.- n273
-          s35 -.- n272
-          s36 -.- n272
-          s37 -.- n271
-          s38 -.- n271
-          s39 -.- n269
-          s40 -.- n268
-          s41 -.- n267
-          s42 -.- n267
-          s43 -.- n266
-          s44 -.- n265
-          s45 -.- n265
-          s46 -.- n265
-          s47 -.- n264
-          s48 -.- n264
-          s49 -.- n264
-          s50 -.- n263
-          s51 -.- n262
-          s52 -.- n262
-          s53 -.- n261
-          s54 -.- n261
-          s55 -.- n260
-          s56 -.- n260
-          s57 -.- n260
-          s58 -.- n259
-          s59 -.- n258
-          s60 -.- n258
-          s61 -.- n257
-          s62 -.- n257
-          s63 -.- n256
-          s64 -.- n256
-          s65 -.- n256
-          s66 -.- n255
-          s67 -.- n255
-          s68 -.- n254
-          s69 -.- n254
-          s70 -.- n252
-          s71 -.- n251
-          s72 -.- n250
-          s73 -.- n250
-          s74 -.- n249
-          s75 -.- n248
-          s76 -.- n248
-          s77 -.- n248
-          s78 -.- n247
-          s79 -.- n247
-          s80 -.- n247
-          s81 -.- n246
-          s82 -.- n245
-          s83 -.- n245
-          s84 -.- n244
-          s85 -.- n244
-          s86 -.- n243
-          s87 -.- n243
-          s88 -.- n243
-          s89 -.- n242
-          s90 -.- n241
-          s91 -.- n241
-          s92 -.- n240
-          s93 -.- n240
-          s94 -.- n239
-          s95 -.- n239
-          s96 -.- n239
-          s97 -.- n238
-          s98 -.- n238
-          s99 -.- n237
-          s100 -.- n237
-          s101 -.- n235
-          s102 -.- n234
-          s103 -.- n233
-          s104 -.- n233
-          s105 -.- n232
-          s106 -.- n231
-          s107 -.- n231
-          s108 -.- n231
-          s109 -.- n230
-          s110 -.- n230
-          s111 -.- n230
-          s112 -.- n229
-          s113 -.- n228
-          s114 -.- n228
-          s115 -.- n227
-          s116 -.- n227
-          s117 -.- n226
-          s118 -.- n226
-          s119 -.- n226
-          s120 -.- n225
-          s121 -.- n224
-          s122 -.- n224
-          s123 -.- n223
-          s124 -.- n223
-          s125 -.- n222
-          s126 -.- n222
-          s127 -.- n222
-          s128 -.- n221
-          s129 -.- n221
-          s130 -.- n220
-          s131 -.- n220
-          s132 -.- n218
-          s133 -.- n217
-          s134 -.- n216
-          s135 -.- n216
-          s136 -.- n215
-          s137 -.- n214
-          s138 -.- n214
-          s139 -.- n214
-          s140 -.- n213
-          s141 -.- n213
-          s142 -.- n213
-          s143 -.- n212
-          s144 -.- n211
-          s145 -.- n211
-          s146 -.- n210
-          s147 -.- n210
-          s148 -.- n209
-          s149 -.- n209
-          s150 -.- n209
-          s151 -.- n208
-          s152 -.- n207
-          s153 -.- n207
-          s154 -.- n206
-          s155 -.- n206
-          s156 -.- n205
-          s157 -.- n205
-          s158 -.- n205
-          s159 -.- n204
-          s160 -.- n204
-          s161 -.- n203
-          s162 -.- n203
-          s163 -.- n201
-          s164 -.- n200
-          s165 -.- n199
-          s166 -.- n199
-          s167 -.- n198
-          s168 -.- n197
-          s169 -.- n197
-          s170 -.- n197
-          s171 -.- n196
-          s172 -.- n196
-          s173 -.- n196
-          s174 -.- n195
-          s175 -.- n194
-          s176 -.- n194
-          s177 -.- n193
-          s178 -.- n193
-          s179 -.- n192
-          s180 -.- n192
-          s181 -.- n192
-          s182 -.- n191
-          s183 -.- n190
-          s184 -.- n190
-          s185 -.- n189
-          s186 -.- n189
-          s187 -.- n188
-          s188 -.- n188
-          s189 -.- n188
-          s190 -.- n187
-          s191 -.- n187
-          s192 -.- n186
-          s193 -.- n186
-          s194 -.- n184
-          s195 -.- n183
-          s196 -.- n182
-          s197 -.- n182
-          s198 -.- n181
-          s199 -.- n180
-          s200 -.- n180
-          s201 -.- n180
-          s202 -.- n179
-          s203 -.- n179
-          s204 -.- n179
-          s205 -.- n178
-          s206 -.- n177
-          s207 -.- n177
-          s208 -.- n176
-          s209 -.- n176
-          s210 -.- n175
-          s211 -.- n175
-          s212 -.- n175
-          s213 -.- n174
-          s214 -.- n173
-          s215 -.- n173
-          s216 -.- n172
-          s217 -.- n172
-          s218 -.- n171
-          s219 -.- n171
-          s220 -.- n171
-          s221 -.- n170
-          s222 -.- n170
-          s223 -.- n169
-          s224 -.- n169
-          s225 -.- n167
-          s226 -.- n166
-          s227 -.- n165
-          s228 -.- n165
-          s229 -.- n164
-          s230 -.- n163
-          s231 -.- n163
-          s232 -.- n163
-          s233 -.- n162
-          s234 -.- n162
-          s235 -.- n162
-          s236 -.- n161
-          s237 -.- n160
-          s238 -.- n160
-          s239 -.- n159
-          s240 -.- n159
-          s241 -.- n158
-          s242 -.- n158
-          s243 -.- n158
-          s244 -.- n157
-          s245 -.- n156
-          s246 -.- n156
-          s247 -.- n155
-          s248 -.- n155
-          s249 -.- n154
-          s250 -.- n154
-          s251 -.- n154
-          s252 -.- n153
-          s253 -.- n153
-          s254 -.- n152
-          s255 -.- n152
-          s256 -.- n150
-          s257 -.- n149
-          s258 -.- n148
-          s259 -.- n148
-          s260 -.- n147
-          s261 -.- n146
-          s262 -.- n146
-          s263 -.- n146
-          s264 -.- n145
-          s265 -.- n145
-          s266 -.- n145
-          s267 -.- n144
-          s268 -.- n143
-          s269 -.- n143
-          s270 -.- n142
-          s271 -.- n142
-          s272 -.- n141
-          s273 -.- n141
-          s274 -.- n141
-          s275 -.- n140
-          s276 -.- n139
-          s277 -.- n139
-          s278 -.- n138
-          s279 -.- n138
-          s280 -.- n137
-          s281 -.- n137
-          s282 -.- n137
-          s283 -.- n136
-          s284 -.- n136
-          s285 -.- n135
-          s286 -.- n135
-          s287 -.- n133
-          s288 -.- n132
-          s289 -.- n131
-          s290 -.- n131
-          s291 -.- n130
-          s292 -.- n129
-          s293 -.- n129
-          s294 -.- n129
-          s295 -.- n128
-          s296 -.- n128
-          s297 -.- n128
-          s298 -.- n127
-          s299 -.- n126
-          s300 -.- n126
-          s301 -.- n125
-          s302 -.- n125
-          s303 -.- n124
-          s304 -.- n124
-          s305 -.- n124
-          s306 -.- n123
-          s307 -.- n122
-          s308 -.- n122
-          s309 -.- n121
-          s310 -.- n121
-          s311 -.- n120
-          s312 -.- n120
-          s313 -.- n120
-          s314 -.- n119
-          s315 -.- n119
-          s316 -.- n118
-          s317 -.- n118
-          s318 -.- n116
-          s319 -.- n115
-          s320 -.- n114
-          s321 -.- n114
-          s322 -.- n113
-          s323 -.- n112
-          s324 -.- n112
-          s325 -.- n112
-          s326 -.- n111
-          s327 -.- n111
-          s328 -.- n111
-          s329 -.- n110
-          s330 -.- n109
-          s331 -.- n109
-          s332 -.- n108
-          s333 -.- n108
-          s334 -.- n107
-          s335 -.- n107
-          s336 -.- n107
-          s337 -.- n106
-          s338 -.- n105
-          s339 -.- n105
-          s340 -.- n104
-          s341 -.- n104
-          s342 -.- n103
-          s343 -.- n103
-          s344 -.- n103
-          s345 -.- n102
-          s346 -.- n102
-          s347 -.- n101
-          s348 -.- n101
-          s349 -.- n99
-          s350 -.- n98
-          s351 -.- n97
-          s352 -.- n97
-          s353 -.- n96
-          s354 -.- n95
-          s355 -.- n95
-          s356 -.- n95
-          s357 -.- n94
-          s358 -.- n94
-          s359 -.- n94
-          s360 -.- n93
-          s361 -.- n92
-          s362 -.- n92
-          s363 -.- n91
-          s364 -.- n91
-          s365 -.- n90
-          s366 -.- n90
-          s367 -.- n90
-          s368 -.- n89
-          s369 -.- n88
-          s370 -.- n88
-          s371 -.- n87
-          s372 -.- n87
-          s373 -.- n86
-          s374 -.- n86
-          s375 -.- n86
-          s376 -.- n85
-          s377 -.- n85
-          s378 -.- n84
-          s379 -.- n84
-          s380 -.- n82
-          s381 -.- n81
-          s382 -.- n80
-          s383 -.- n80
-          s384 -.- n79
-          s385 -.- n78
-          s386 -.- n78
-          s387 -.- n78
-          s388 -.- n77
-          s389 -.- n77
-          s390 -.- n77
-          s391 -.- n76
-          s392 -.- n75
-          s393 -.- n75
-          s394 -.- n74
-          s395 -.- n74
-          s396 -.- n73
-          s397 -.- n73
-          s398 -.- n73
-          s399 -.- n72
-          s400 -.- n71
-          s401 -.- n71
-          s402 -.- n70
-          s403 -.- n70
-          s404 -.- n69
-          s405 -.- n69
-          s406 -.- n69
-          s407 -.- n68
-          s408 -.- n68
-          s409 -.- n67
-          s410 -.- n67
-          s411 -.- n65
-          s412 -.- n64
-          s413 -.- n63
-          s414 -.- n63
-          s415 -.- n62
-          s416 -.- n61
-          s417 -.- n61
-          s418 -.- n61
-          s419 -.- n60
-          s420 -.- n60
-          s421 -.- n60
-          s422 -.- n59
-          s423 -.- n58
-          s424 -.- n58
-          s425 -.- n57
-          s426 -.- n57
-          s427 -.- n56
-          s428 -.- n56
-          s429 -.- n56
-          s430 -.- n55
-          s431 -.- n54
-          s432 -.- n54
-          s433 -.- n53
-          s434 -.- n53
-          s435 -.- n52
-          s436 -.- n52
-          s437 -.- n52
-          s438 -.- n51
-          s439 -.- n51
-          s440 -.- n50
-          s441 -.- n50
-          s442 -.- n48
-          s443 -.- n47
-          s444 -.- n46
-          s445 -.- n46
-          s446 -.- n45
-          s447 -.- n44
-          s448 -.- n44
-          s449 -.- n44
-          s450 -.- n43
-          s451 -.- n43
-          s452 -.- n43
-          s453 -.- n42
-          s454 -.- n41
-          s455 -.- n41
-          s456 -.- n40
-          s457 -.- n40
-          s458 -.- n39
-          s459 -.- n39
-          s460 -.- n39
-          s461 -.- n38
-          s462 -.- n37
-          s463 -.- n37
-          s464 -.- n36
-          s465 -.- n36
-          s466 -.- n35
-          s467 -.- n35
-          s468 -.- n35
-          s469 -.- n34
-          s470 -.- n33
-          s471 -.- n31
-          s472 -.- n30
-          s473 -.- n29
-          s474 -.- n29
-          s475 -.- n28
-          s476 -.- n27
-          s477 -.- n27
-          s478 -.- n26
-          s479 -.- n26
-          s480 -.- n26
-          s481 -.- n25
-          s482 -.- n24
-          s483 -.- n24
-          s484 -.- n23
-          s485 -.- n22
-          s486 -.- n22
-          s487 -.- n22
-          s488 -.- n21
-          s489 -.- n20
-          s490 -.- n20
-          s491 -.- n19
-          s492 -.- n18
-          s493 -.- n18
-          s494 -.- n18
-          s495 -.- n0
-          s496 -.- n16
-          s497 -.- n15
-          s498 -.- n14
-          s499 -.- n13
-          s500 -.- n12
-          s501 -.- n11
-          s502 -.- n10
-          s503 -.- n9
-          s504 -.- n8
-          s505 -.- n7
-          s506 -.- n6
-          s507 -.- n5
-          s508 -.- n4
-          s509 -.- n3
-          s510 -.- n2
-          s511 -.- n1
+          s4 -.- n288
+          s5 -.- n288
+          s6 -.- n286
+          s7 -.- n285
+          s8 -.- n283
+          s9 -.- n282
+          s10 -.- n282
+          s11 -.- n282
+          s12 -.- n281
+          s13 -.- n281
+          s14 -.- n281
+          s15 -.- n280
+          s16 -.- n278
+          s17 -.- n278
+          s18 -.- n277
+          s19 -.- n277
+          s20 -.- n277
+          s21 -.- n276
+          s22 -.- n274
+          s23 -.- n274
+          s24 -.- n273
+          s25 -.- n273
+          s26 -.- n273
+          s27 -.- n271
+          s28 -.- n271
+          s29 -.- n269
+          s30 -.- n268
+          s31 -.- n266
+          s32 -.- n265
+          s33 -.- n265
+          s34 -.- n265
+          s35 -.- n264
+          s36 -.- n264
+          s37 -.- n264
+          s38 -.- n263
+          s39 -.- n261
+          s40 -.- n261
+          s41 -.- n260
+          s42 -.- n260
+          s43 -.- n260
+          s44 -.- n259
+          s45 -.- n257
+          s46 -.- n257
+          s47 -.- n256
+          s48 -.- n256
+          s49 -.- n256
+          s50 -.- n254
+          s51 -.- n254
+          s52 -.- n252
+          s53 -.- n251
+          s54 -.- n249
+          s55 -.- n248
+          s56 -.- n248
+          s57 -.- n248
+          s58 -.- n247
+          s59 -.- n247
+          s60 -.- n247
+          s61 -.- n246
+          s62 -.- n244
+          s63 -.- n244
+          s64 -.- n243
+          s65 -.- n243
+          s66 -.- n243
+          s67 -.- n242
+          s68 -.- n240
+          s69 -.- n240
+          s70 -.- n239
+          s71 -.- n239
+          s72 -.- n239
+          s73 -.- n237
+          s74 -.- n237
+          s75 -.- n235
+          s76 -.- n234
+          s77 -.- n232
+          s78 -.- n231
+          s79 -.- n231
+          s80 -.- n231
+          s81 -.- n230
+          s82 -.- n230
+          s83 -.- n230
+          s84 -.- n229
+          s85 -.- n227
+          s86 -.- n227
+          s87 -.- n226
+          s88 -.- n226
+          s89 -.- n226
+          s90 -.- n225
+          s91 -.- n223
+          s92 -.- n223
+          s93 -.- n222
+          s94 -.- n222
+          s95 -.- n222
+          s96 -.- n220
+          s97 -.- n220
+          s98 -.- n218
+          s99 -.- n217
+          s100 -.- n215
+          s101 -.- n214
+          s102 -.- n214
+          s103 -.- n214
+          s104 -.- n213
+          s105 -.- n213
+          s106 -.- n213
+          s107 -.- n212
+          s108 -.- n210
+          s109 -.- n210
+          s110 -.- n209
+          s111 -.- n209
+          s112 -.- n209
+          s113 -.- n208
+          s114 -.- n206
+          s115 -.- n206
+          s116 -.- n205
+          s117 -.- n205
+          s118 -.- n205
+          s119 -.- n203
+          s120 -.- n203
+          s121 -.- n201
+          s122 -.- n200
+          s123 -.- n198
+          s124 -.- n197
+          s125 -.- n197
+          s126 -.- n197
+          s127 -.- n196
+          s128 -.- n196
+          s129 -.- n196
+          s130 -.- n195
+          s131 -.- n193
+          s132 -.- n193
+          s133 -.- n192
+          s134 -.- n192
+          s135 -.- n192
+          s136 -.- n191
+          s137 -.- n189
+          s138 -.- n189
+          s139 -.- n188
+          s140 -.- n188
+          s141 -.- n188
+          s142 -.- n186
+          s143 -.- n186
+          s144 -.- n184
+          s145 -.- n183
+          s146 -.- n181
+          s147 -.- n180
+          s148 -.- n180
+          s149 -.- n180
+          s150 -.- n179
+          s151 -.- n179
+          s152 -.- n179
+          s153 -.- n178
+          s154 -.- n176
+          s155 -.- n176
+          s156 -.- n175
+          s157 -.- n175
+          s158 -.- n175
+          s159 -.- n174
+          s160 -.- n172
+          s161 -.- n172
+          s162 -.- n171
+          s163 -.- n171
+          s164 -.- n171
+          s165 -.- n169
+          s166 -.- n169
+          s167 -.- n167
+          s168 -.- n166
+          s169 -.- n164
+          s170 -.- n163
+          s171 -.- n163
+          s172 -.- n163
+          s173 -.- n162
+          s174 -.- n162
+          s175 -.- n162
+          s176 -.- n161
+          s177 -.- n159
+          s178 -.- n159
+          s179 -.- n158
+          s180 -.- n158
+          s181 -.- n158
+          s182 -.- n157
+          s183 -.- n155
+          s184 -.- n155
+          s185 -.- n154
+          s186 -.- n154
+          s187 -.- n154
+          s188 -.- n152
+          s189 -.- n152
+          s190 -.- n150
+          s191 -.- n149
+          s192 -.- n147
+          s193 -.- n146
+          s194 -.- n146
+          s195 -.- n146
+          s196 -.- n145
+          s197 -.- n145
+          s198 -.- n145
+          s199 -.- n144
+          s200 -.- n142
+          s201 -.- n142
+          s202 -.- n141
+          s203 -.- n141
+          s204 -.- n141
+          s205 -.- n140
+          s206 -.- n138
+          s207 -.- n138
+          s208 -.- n137
+          s209 -.- n137
+          s210 -.- n137
+          s211 -.- n135
+          s212 -.- n135
+          s213 -.- n133
+          s214 -.- n132
+          s215 -.- n130
+          s216 -.- n129
+          s217 -.- n129
+          s218 -.- n129
+          s219 -.- n128
+          s220 -.- n128
+          s221 -.- n128
+          s222 -.- n127
+          s223 -.- n125
+          s224 -.- n125
+          s225 -.- n124
+          s226 -.- n124
+          s227 -.- n124
+          s228 -.- n123
+          s229 -.- n121
+          s230 -.- n121
+          s231 -.- n120
+          s232 -.- n120
+          s233 -.- n120
+          s234 -.- n118
+          s235 -.- n118
+          s236 -.- n116
+          s237 -.- n115
+          s238 -.- n113
+          s239 -.- n112
+          s240 -.- n112
+          s241 -.- n112
+          s242 -.- n111
+          s243 -.- n111
+          s244 -.- n111
+          s245 -.- n110
+          s246 -.- n108
+          s247 -.- n108
+          s248 -.- n107
+          s249 -.- n107
+          s250 -.- n107
+          s251 -.- n106
+          s252 -.- n104
+          s253 -.- n104
+          s254 -.- n103
+          s255 -.- n103
+          s256 -.- n103
+          s257 -.- n101
+          s258 -.- n101
+          s259 -.- n99
+          s260 -.- n98
+          s261 -.- n96
+          s262 -.- n95
+          s263 -.- n95
+          s264 -.- n95
+          s265 -.- n94
+          s266 -.- n94
+          s267 -.- n94
+          s268 -.- n93
+          s269 -.- n91
+          s270 -.- n91
+          s271 -.- n90
+          s272 -.- n90
+          s273 -.- n90
+          s274 -.- n89
+          s275 -.- n87
+          s276 -.- n87
+          s277 -.- n86
+          s278 -.- n86
+          s279 -.- n86
+          s280 -.- n84
+          s281 -.- n84
+          s282 -.- n82
+          s283 -.- n81
+          s284 -.- n79
+          s285 -.- n78
+          s286 -.- n78
+          s287 -.- n78
+          s288 -.- n77
+          s289 -.- n77
+          s290 -.- n77
+          s291 -.- n76
+          s292 -.- n74
+          s293 -.- n74
+          s294 -.- n73
+          s295 -.- n73
+          s296 -.- n73
+          s297 -.- n72
+          s298 -.- n70
+          s299 -.- n70
+          s300 -.- n69
+          s301 -.- n69
+          s302 -.- n69
+          s303 -.- n67
+          s304 -.- n67
+          s305 -.- n65
+          s306 -.- n64
+          s307 -.- n62
+          s308 -.- n61
+          s309 -.- n61
+          s310 -.- n61
+          s311 -.- n60
+          s312 -.- n60
+          s313 -.- n60
+          s314 -.- n59
+          s315 -.- n57
+          s316 -.- n57
+          s317 -.- n56
+          s318 -.- n56
+          s319 -.- n56
+          s320 -.- n55
+          s321 -.- n53
+          s322 -.- n53
+          s323 -.- n52
+          s324 -.- n52
+          s325 -.- n52
+          s326 -.- n50
+          s327 -.- n50
+          s328 -.- n48
+          s329 -.- n47
+          s330 -.- n45
+          s331 -.- n44
+          s332 -.- n44
+          s333 -.- n44
+          s334 -.- n43
+          s335 -.- n43
+          s336 -.- n43
+          s337 -.- n42
+          s338 -.- n40
+          s339 -.- n40
+          s340 -.- n39
+          s341 -.- n39
+          s342 -.- n39
+          s343 -.- n38
+          s344 -.- n36
+          s345 -.- n36
+          s346 -.- n35
+          s347 -.- n35
+          s348 -.- n35
+          s349 -.- n33
+          s350 -.- n31
+          s351 -.- n30
+          s352 -.- n28
+          s353 -.- n27
+          s354 -.- n27
+          s355 -.- n26
+          s356 -.- n26
+          s357 -.- n26
+          s358 -.- n25
+          s359 -.- n23
+          s360 -.- n22
+          s361 -.- n22
+          s362 -.- n22
+          s363 -.- n21
+          s364 -.- n19
+          s365 -.- n18
+          s366 -.- n18
+          s367 -.- n18
+          s368 -.- n0
+          s369 -.- n16
+          s370 -.- n15
+          s371 -.- n14
+          s372 -.- n13
+          s373 -.- n12
+          s374 -.- n11
+          s375 -.- n10
+          s376 -.- n9
+          s377 -.- n8
+          s378 -.- n7
+          s379 -.- n6
+          s380 -.- n5
+          s381 -.- n4
+          s382 -.- n3
+          s383 -.- n2
+          s384 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b

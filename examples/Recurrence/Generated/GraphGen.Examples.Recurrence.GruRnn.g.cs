@@ -24,445 +24,445 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
     //   output.bias         [10]        3904      10  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 3274 floats. Steps are numbered in training order: forward 1–194, loss 195, backward 196–706.
+    //   One arena of capacity × 3274 floats. Steps are numbered in training order: forward 1–194, loss 195, backward 196–579.
     //   Buffers whose live ranges do not overlap share the same floats.
-    //   buffer         holds                       floats/sample  offset  live (steps)
-    //   x              Unstack output                          4       0  1–687
-    //   x2             Unstack output                          4       4  2–661
-    //   x3             Unstack output                          4       8  3–630
-    //   x4             Unstack output                          4      12  4–599
-    //   x5             Unstack output                          4      16  5–568
-    //   x6             Unstack output                          4      20  6–537
-    //   x7             Unstack output                          4      24  7–506
-    //   x8             Unstack output                          4      28  8–475
-    //   x9             Unstack output                          4      32  9–444
-    //   x10            Unstack output                          4      36  10–413
-    //   x11            Unstack output                          4      40  11–382
-    //   x12            Unstack output                          4      44  12–351
-    //   x13            Unstack output                          4      48  13–320
-    //   x14            Unstack output                          4      52  14–289
-    //   x15            Unstack output                          4      56  15–258
-    //   x16            Unstack output                          4      60  16–227
-    //   h              Zeros output                           32      64  17–686
-    //   updateX        Dense "update.x" output                32      96  18–20
-    //   updateH        Dense "update.h" output                32     128  19–20
-    //   z              Sigmoid output                         32     160  20–683
-    //   resetX         Dense "reset.x" output                 32      96  21–23
-    //   resetH         Dense "reset.h" output                 32     128  22–23
-    //   r_             Sigmoid output                         32     192  23–676
-    //   candidateX     Dense "candidate.x" output             32      96  24–26
-    //   candidateH     Dense "candidate.h" output             32     128  25–676
-    //   candidate      Tanh output                            32     224  26–667
-    //   affine31       Scale output                           32      96  27–667
-    //   h2             Add output                             32     256  28–659
-    //   updateX2       Dense "update.x" output                32     288  29–31
-    //   updateH2       Dense "update.h" output                32     320  30–31
-    //   z2             Sigmoid output                         32     352  31–656
-    //   resetX2        Dense "reset.x" output                 32     288  32–34
-    //   resetH2        Dense "reset.h" output                 32     320  33–34
-    //   r_2            Sigmoid output                         32     384  34–648
-    //   candidateX2    Dense "candidate.x" output             32     288  35–37
-    //   candidateH2    Dense "candidate.h" output             32     320  36–648
-    //   candidate2     Tanh output                            32     416  37–638
-    //   affine48       Scale output                           32     288  38–638
-    //   h3             Add output                             32     448  39–628
-    //   updateX3       Dense "update.x" output                32     480  40–42
-    //   updateH3       Dense "update.h" output                32     512  41–42
-    //   z3             Sigmoid output                         32     544  42–625
-    //   resetX3        Dense "reset.x" output                 32     480  43–45
-    //   resetH3        Dense "reset.h" output                 32     512  44–45
-    //   r_3            Sigmoid output                         32     576  45–617
-    //   candidateX3    Dense "candidate.x" output             32     480  46–48
-    //   candidateH3    Dense "candidate.h" output             32     512  47–617
-    //   candidate3     Tanh output                            32     608  48–607
-    //   affine65       Scale output                           32     480  49–607
-    //   h4             Add output                             32     640  50–597
-    //   updateX4       Dense "update.x" output                32     672  51–53
-    //   updateH4       Dense "update.h" output                32     704  52–53
-    //   z4             Sigmoid output                         32     736  53–594
-    //   resetX4        Dense "reset.x" output                 32     672  54–56
-    //   resetH4        Dense "reset.h" output                 32     704  55–56
-    //   r_4            Sigmoid output                         32     768  56–586
-    //   candidateX4    Dense "candidate.x" output             32     672  57–59
-    //   candidateH4    Dense "candidate.h" output             32     704  58–586
-    //   candidate4     Tanh output                            32     800  59–576
-    //   affine82       Scale output                           32     672  60–576
-    //   h5             Add output                             32     832  61–566
-    //   updateX5       Dense "update.x" output                32     864  62–64
-    //   updateH5       Dense "update.h" output                32     896  63–64
-    //   z5             Sigmoid output                         32     928  64–563
-    //   resetX5        Dense "reset.x" output                 32     864  65–67
-    //   resetH5        Dense "reset.h" output                 32     896  66–67
-    //   r_5            Sigmoid output                         32     960  67–555
-    //   candidateX5    Dense "candidate.x" output             32     864  68–70
-    //   candidateH5    Dense "candidate.h" output             32     896  69–555
-    //   candidate5     Tanh output                            32     992  70–545
-    //   affine99       Scale output                           32     864  71–545
-    //   h6             Add output                             32    1024  72–535
-    //   updateX6       Dense "update.x" output                32    1056  73–75
-    //   updateH6       Dense "update.h" output                32    1088  74–75
-    //   z6             Sigmoid output                         32    1120  75–532
-    //   resetX6        Dense "reset.x" output                 32    1056  76–78
-    //   resetH6        Dense "reset.h" output                 32    1088  77–78
-    //   r_6            Sigmoid output                         32    1152  78–524
-    //   candidateX6    Dense "candidate.x" output             32    1056  79–81
-    //   candidateH6    Dense "candidate.h" output             32    1088  80–524
-    //   candidate6     Tanh output                            32    1184  81–514
-    //   affine116      Scale output                           32    1056  82–514
-    //   h7             Add output                             32    1216  83–504
-    //   updateX7       Dense "update.x" output                32    1248  84–86
-    //   updateH7       Dense "update.h" output                32    1280  85–86
-    //   z7             Sigmoid output                         32    1312  86–501
-    //   resetX7        Dense "reset.x" output                 32    1248  87–89
-    //   resetH7        Dense "reset.h" output                 32    1280  88–89
-    //   r_7            Sigmoid output                         32    1344  89–493
-    //   candidateX7    Dense "candidate.x" output             32    1248  90–92
-    //   candidateH7    Dense "candidate.h" output             32    1280  91–493
-    //   candidate7     Tanh output                            32    1376  92–483
-    //   affine133      Scale output                           32    1248  93–483
-    //   h8             Add output                             32    1408  94–473
-    //   updateX8       Dense "update.x" output                32    1440  95–97
-    //   updateH8       Dense "update.h" output                32    1472  96–97
-    //   z8             Sigmoid output                         32    1504  97–470
-    //   resetX8        Dense "reset.x" output                 32    1440  98–100
-    //   resetH8        Dense "reset.h" output                 32    1472  99–100
-    //   r_8            Sigmoid output                         32    1536  100–462
-    //   candidateX8    Dense "candidate.x" output             32    1440  101–103
-    //   candidateH8    Dense "candidate.h" output             32    1472  102–462
-    //   candidate8     Tanh output                            32    1568  103–452
-    //   affine150      Scale output                           32    1440  104–452
-    //   h9             Add output                             32    1600  105–442
-    //   updateX9       Dense "update.x" output                32    1632  106–108
-    //   updateH9       Dense "update.h" output                32    1664  107–108
-    //   z9             Sigmoid output                         32    1696  108–439
-    //   resetX9        Dense "reset.x" output                 32    1632  109–111
-    //   resetH9        Dense "reset.h" output                 32    1664  110–111
-    //   r_9            Sigmoid output                         32    1728  111–431
-    //   candidateX9    Dense "candidate.x" output             32    1632  112–114
-    //   candidateH9    Dense "candidate.h" output             32    1664  113–431
-    //   candidate9     Tanh output                            32    1760  114–421
-    //   affine167      Scale output                           32    1632  115–421
-    //   h10            Add output                             32    1792  116–411
-    //   updateX10      Dense "update.x" output                32    1824  117–119
-    //   updateH10      Dense "update.h" output                32    1856  118–119
-    //   z10            Sigmoid output                         32    1888  119–408
-    //   resetX10       Dense "reset.x" output                 32    1824  120–122
-    //   resetH10       Dense "reset.h" output                 32    1856  121–122
-    //   r_10           Sigmoid output                         32    1920  122–400
-    //   candidateX10   Dense "candidate.x" output             32    1824  123–125
-    //   candidateH10   Dense "candidate.h" output             32    1856  124–400
-    //   candidate10    Tanh output                            32    1952  125–390
-    //   affine184      Scale output                           32    1824  126–390
-    //   h11            Add output                             32    1984  127–380
-    //   updateX11      Dense "update.x" output                32    2016  128–130
-    //   updateH11      Dense "update.h" output                32    2048  129–130
-    //   z11            Sigmoid output                         32    2080  130–377
-    //   resetX11       Dense "reset.x" output                 32    2016  131–133
-    //   resetH11       Dense "reset.h" output                 32    2048  132–133
-    //   r_11           Sigmoid output                         32    2112  133–369
-    //   candidateX11   Dense "candidate.x" output             32    2016  134–136
-    //   candidateH11   Dense "candidate.h" output             32    2048  135–369
-    //   candidate11    Tanh output                            32    2144  136–359
-    //   affine201      Scale output                           32    2016  137–359
-    //   h12            Add output                             32    2176  138–349
-    //   updateX12      Dense "update.x" output                32    2208  139–141
-    //   updateH12      Dense "update.h" output                32    2240  140–141
-    //   z12            Sigmoid output                         32    2272  141–346
-    //   resetX12       Dense "reset.x" output                 32    2208  142–144
-    //   resetH12       Dense "reset.h" output                 32    2240  143–144
-    //   r_12           Sigmoid output                         32    2304  144–338
-    //   candidateX12   Dense "candidate.x" output             32    2208  145–147
-    //   candidateH12   Dense "candidate.h" output             32    2240  146–338
-    //   candidate12    Tanh output                            32    2336  147–328
-    //   affine218      Scale output                           32    2208  148–328
-    //   h13            Add output                             32    2368  149–318
-    //   updateX13      Dense "update.x" output                32    2400  150–152
-    //   updateH13      Dense "update.h" output                32    2432  151–152
-    //   z13            Sigmoid output                         32    2464  152–315
-    //   resetX13       Dense "reset.x" output                 32    2400  153–155
-    //   resetH13       Dense "reset.h" output                 32    2432  154–155
-    //   r_13           Sigmoid output                         32    2496  155–307
-    //   candidateX13   Dense "candidate.x" output             32    2400  156–158
-    //   candidateH13   Dense "candidate.h" output             32    2432  157–307
-    //   candidate13    Tanh output                            32    2528  158–297
-    //   affine235      Scale output                           32    2400  159–297
-    //   h14            Add output                             32    2560  160–287
-    //   updateX14      Dense "update.x" output                32    2592  161–163
-    //   updateH14      Dense "update.h" output                32    2624  162–163
-    //   z14            Sigmoid output                         32    2656  163–284
-    //   resetX14       Dense "reset.x" output                 32    2592  164–166
-    //   resetH14       Dense "reset.h" output                 32    2624  165–166
-    //   r_14           Sigmoid output                         32    2688  166–276
-    //   candidateX14   Dense "candidate.x" output             32    2592  167–169
-    //   candidateH14   Dense "candidate.h" output             32    2624  168–276
-    //   candidate14    Tanh output                            32    2720  169–266
-    //   affine252      Scale output                           32    2592  170–266
-    //   h15            Add output                             32    2752  171–256
-    //   updateX15      Dense "update.x" output                32    2784  172–174
-    //   updateH15      Dense "update.h" output                32    2816  173–174
-    //   z15            Sigmoid output                         32    2848  174–253
-    //   resetX15       Dense "reset.x" output                 32    2784  175–177
-    //   resetH15       Dense "reset.h" output                 32    2816  176–177
-    //   r_15           Sigmoid output                         32    2880  177–245
-    //   candidateX15   Dense "candidate.x" output             32    2784  178–180
-    //   candidateH15   Dense "candidate.h" output             32    2816  179–245
-    //   candidate15    Tanh output                            32    2912  180–235
-    //   affine269      Scale output                           32    2784  181–235
-    //   h16            Add output                             32    2944  182–225
-    //   updateX16      Dense "update.x" output                32    2976  183–185
-    //   updateH16      Dense "update.h" output                32    3008  184–185
-    //   z16            Sigmoid output                         32    3040  185–222
-    //   resetX16       Dense "reset.x" output                 32    2976  186–188
-    //   resetH16       Dense "reset.h" output                 32    3008  187–188
-    //   r_16           Sigmoid output                         32    3072  188–214
-    //   candidateX16   Dense "candidate.x" output             32    2976  189–191
-    //   candidateH16   Dense "candidate.h" output             32    3008  190–214
-    //   candidate16    Tanh output                            32    3104  191–204
-    //   affine286      Scale output                           32    2976  192–204
-    //   h17            Add output                             32    3136  193–196
-    //   output         Dense "output" output                  10    3168  194–end
-    //   dOutput        dLoss/doutput                          10    3178  195–198
-    //   dH17           dLoss/dh17                             32    3136  198–200
-    //   dMultiply287   dLoss/dmultiply287                     32    3178  199–204
-    //   dMultiply288   dLoss/dmultiply288                     32    3210  200–202
-    //   dZ16           dLoss/dz16                             32    3136  201–222
-    //   dH16           dLoss/dh16                             32    3242  202–231
-    //   dAdd284        dLoss/dadd284                          32    3210  204–206
-    //   dCandidateX16  dLoss/dcandidateX16                    32    2976  205–213
-    //   dMultiply283   dLoss/dmultiply283                     32    3104  206–214
-    //   dCandidateH16  dLoss/dcandidateH16                    32    3178  207–210
-    //   dX16           dLoss/dx16                              4    3178  213–691
-    //   dAdd279        dLoss/dadd279                          32    2976  214–216
-    //   dResetX16      dLoss/dresetX16                        32    3008  215–221
-    //   dResetH16      dLoss/dresetH16                        32    3072  216–218
-    //   dAdd275        dLoss/dadd275                          32    2976  222–224
-    //   dUpdateX16     dLoss/dupdateX16                       32    3008  223–229
-    //   dUpdateH16     dLoss/dupdateH16                       32    3040  224–226
-    //   dMultiply270   dLoss/dmultiply270                     32    2944  230–235
-    //   dMultiply271   dLoss/dmultiply271                     32    2976  231–233
-    //   dZ15           dLoss/dz15                             32    3008  232–253
-    //   dH15           dLoss/dh15                             32    3040  233–262
-    //   dAdd267        dLoss/dadd267                          32    2976  235–237
-    //   dCandidateX15  dLoss/dcandidateX15                    32    2784  236–244
-    //   dMultiply266   dLoss/dmultiply266                     32    2912  237–245
-    //   dCandidateH15  dLoss/dcandidateH15                    32    2944  238–241
-    //   dX15           dLoss/dx15                              4      60  244–692
-    //   dAdd262        dLoss/dadd262                          32    2784  245–247
-    //   dResetX15      dLoss/dresetX15                        32    2816  246–252
-    //   dResetH15      dLoss/dresetH15                        32    2880  247–249
-    //   dAdd258        dLoss/dadd258                          32    2784  253–255
-    //   dUpdateX15     dLoss/dupdateX15                       32    2816  254–260
-    //   dUpdateH15     dLoss/dupdateH15                       32    2848  255–257
-    //   dMultiply253   dLoss/dmultiply253                     32    2752  261–266
-    //   dMultiply254   dLoss/dmultiply254                     32    2784  262–264
-    //   dZ14           dLoss/dz14                             32    2816  263–284
-    //   dH14           dLoss/dh14                             32    2848  264–293
-    //   dAdd250        dLoss/dadd250                          32    2784  266–268
-    //   dCandidateX14  dLoss/dcandidateX14                    32    2592  267–275
-    //   dMultiply249   dLoss/dmultiply249                     32    2720  268–276
-    //   dCandidateH14  dLoss/dcandidateH14                    32    2752  269–272
-    //   dX14           dLoss/dx14                              4      56  275–693
-    //   dAdd245        dLoss/dadd245                          32    2592  276–278
-    //   dResetX14      dLoss/dresetX14                        32    2624  277–283
-    //   dResetH14      dLoss/dresetH14                        32    2688  278–280
-    //   dAdd241        dLoss/dadd241                          32    2592  284–286
-    //   dUpdateX14     dLoss/dupdateX14                       32    2624  285–291
-    //   dUpdateH14     dLoss/dupdateH14                       32    2656  286–288
-    //   dMultiply236   dLoss/dmultiply236                     32    2560  292–297
-    //   dMultiply237   dLoss/dmultiply237                     32    2592  293–295
-    //   dZ13           dLoss/dz13                             32    2624  294–315
-    //   dH13           dLoss/dh13                             32    2656  295–324
-    //   dAdd233        dLoss/dadd233                          32    2592  297–299
-    //   dCandidateX13  dLoss/dcandidateX13                    32    2400  298–306
-    //   dMultiply232   dLoss/dmultiply232                     32    2528  299–307
-    //   dCandidateH13  dLoss/dcandidateH13                    32    2560  300–303
-    //   dX13           dLoss/dx13                              4      52  306–694
-    //   dAdd228        dLoss/dadd228                          32    2400  307–309
-    //   dResetX13      dLoss/dresetX13                        32    2432  308–314
-    //   dResetH13      dLoss/dresetH13                        32    2496  309–311
-    //   dAdd224        dLoss/dadd224                          32    2400  315–317
-    //   dUpdateX13     dLoss/dupdateX13                       32    2432  316–322
-    //   dUpdateH13     dLoss/dupdateH13                       32    2464  317–319
-    //   dMultiply219   dLoss/dmultiply219                     32    2368  323–328
-    //   dMultiply220   dLoss/dmultiply220                     32    2400  324–326
-    //   dZ12           dLoss/dz12                             32    2432  325–346
-    //   dH12           dLoss/dh12                             32    2464  326–355
-    //   dAdd216        dLoss/dadd216                          32    2400  328–330
-    //   dCandidateX12  dLoss/dcandidateX12                    32    2208  329–337
-    //   dMultiply215   dLoss/dmultiply215                     32    2336  330–338
-    //   dCandidateH12  dLoss/dcandidateH12                    32    2368  331–334
-    //   dX12           dLoss/dx12                              4      48  337–695
-    //   dAdd211        dLoss/dadd211                          32    2208  338–340
-    //   dResetX12      dLoss/dresetX12                        32    2240  339–345
-    //   dResetH12      dLoss/dresetH12                        32    2304  340–342
-    //   dAdd207        dLoss/dadd207                          32    2208  346–348
-    //   dUpdateX12     dLoss/dupdateX12                       32    2240  347–353
-    //   dUpdateH12     dLoss/dupdateH12                       32    2272  348–350
-    //   dMultiply202   dLoss/dmultiply202                     32    2176  354–359
-    //   dMultiply203   dLoss/dmultiply203                     32    2208  355–357
-    //   dZ11           dLoss/dz11                             32    2240  356–377
-    //   dH11           dLoss/dh11                             32    2272  357–386
-    //   dAdd199        dLoss/dadd199                          32    2208  359–361
-    //   dCandidateX11  dLoss/dcandidateX11                    32    2016  360–368
-    //   dMultiply198   dLoss/dmultiply198                     32    2144  361–369
-    //   dCandidateH11  dLoss/dcandidateH11                    32    2176  362–365
-    //   dX11           dLoss/dx11                              4      44  368–696
-    //   dAdd194        dLoss/dadd194                          32    2016  369–371
-    //   dResetX11      dLoss/dresetX11                        32    2048  370–376
-    //   dResetH11      dLoss/dresetH11                        32    2112  371–373
-    //   dAdd190        dLoss/dadd190                          32    2016  377–379
-    //   dUpdateX11     dLoss/dupdateX11                       32    2048  378–384
-    //   dUpdateH11     dLoss/dupdateH11                       32    2080  379–381
-    //   dMultiply185   dLoss/dmultiply185                     32    1984  385–390
-    //   dMultiply186   dLoss/dmultiply186                     32    2016  386–388
-    //   dZ10           dLoss/dz10                             32    2048  387–408
-    //   dH10           dLoss/dh10                             32    2080  388–417
-    //   dAdd182        dLoss/dadd182                          32    2016  390–392
-    //   dCandidateX10  dLoss/dcandidateX10                    32    1824  391–399
-    //   dMultiply181   dLoss/dmultiply181                     32    1952  392–400
-    //   dCandidateH10  dLoss/dcandidateH10                    32    1984  393–396
-    //   dX10           dLoss/dx10                              4      40  399–697
-    //   dAdd177        dLoss/dadd177                          32    1824  400–402
-    //   dResetX10      dLoss/dresetX10                        32    1856  401–407
-    //   dResetH10      dLoss/dresetH10                        32    1920  402–404
-    //   dAdd173        dLoss/dadd173                          32    1824  408–410
-    //   dUpdateX10     dLoss/dupdateX10                       32    1856  409–415
-    //   dUpdateH10     dLoss/dupdateH10                       32    1888  410–412
-    //   dMultiply168   dLoss/dmultiply168                     32    1792  416–421
-    //   dMultiply169   dLoss/dmultiply169                     32    1824  417–419
-    //   dZ9            dLoss/dz9                              32    1856  418–439
-    //   dH9            dLoss/dh9                              32    1888  419–448
-    //   dAdd165        dLoss/dadd165                          32    1824  421–423
-    //   dCandidateX9   dLoss/dcandidateX9                     32    1632  422–430
-    //   dMultiply164   dLoss/dmultiply164                     32    1760  423–431
-    //   dCandidateH9   dLoss/dcandidateH9                     32    1792  424–427
-    //   dX9            dLoss/dx9                               4      36  430–698
-    //   dAdd160        dLoss/dadd160                          32    1632  431–433
-    //   dResetX9       dLoss/dresetX9                         32    1664  432–438
-    //   dResetH9       dLoss/dresetH9                         32    1728  433–435
-    //   dAdd156        dLoss/dadd156                          32    1632  439–441
-    //   dUpdateX9      dLoss/dupdateX9                        32    1664  440–446
-    //   dUpdateH9      dLoss/dupdateH9                        32    1696  441–443
-    //   dMultiply151   dLoss/dmultiply151                     32    1600  447–452
-    //   dMultiply152   dLoss/dmultiply152                     32    1632  448–450
-    //   dZ8            dLoss/dz8                              32    1664  449–470
-    //   dH8            dLoss/dh8                              32    1696  450–479
-    //   dAdd148        dLoss/dadd148                          32    1632  452–454
-    //   dCandidateX8   dLoss/dcandidateX8                     32    1440  453–461
-    //   dMultiply147   dLoss/dmultiply147                     32    1568  454–462
-    //   dCandidateH8   dLoss/dcandidateH8                     32    1600  455–458
-    //   dX8            dLoss/dx8                               4      32  461–699
-    //   dAdd143        dLoss/dadd143                          32    1440  462–464
-    //   dResetX8       dLoss/dresetX8                         32    1472  463–469
-    //   dResetH8       dLoss/dresetH8                         32    1536  464–466
-    //   dAdd139        dLoss/dadd139                          32    1440  470–472
-    //   dUpdateX8      dLoss/dupdateX8                        32    1472  471–477
-    //   dUpdateH8      dLoss/dupdateH8                        32    1504  472–474
-    //   dMultiply134   dLoss/dmultiply134                     32    1408  478–483
-    //   dMultiply135   dLoss/dmultiply135                     32    1440  479–481
-    //   dZ7            dLoss/dz7                              32    1472  480–501
-    //   dH7            dLoss/dh7                              32    1504  481–510
-    //   dAdd131        dLoss/dadd131                          32    1440  483–485
-    //   dCandidateX7   dLoss/dcandidateX7                     32    1248  484–492
-    //   dMultiply130   dLoss/dmultiply130                     32    1376  485–493
-    //   dCandidateH7   dLoss/dcandidateH7                     32    1408  486–489
-    //   dX7            dLoss/dx7                               4      28  492–700
-    //   dAdd126        dLoss/dadd126                          32    1248  493–495
-    //   dResetX7       dLoss/dresetX7                         32    1280  494–500
-    //   dResetH7       dLoss/dresetH7                         32    1344  495–497
-    //   dAdd122        dLoss/dadd122                          32    1248  501–503
-    //   dUpdateX7      dLoss/dupdateX7                        32    1280  502–508
-    //   dUpdateH7      dLoss/dupdateH7                        32    1312  503–505
-    //   dMultiply117   dLoss/dmultiply117                     32    1216  509–514
-    //   dMultiply118   dLoss/dmultiply118                     32    1248  510–512
-    //   dZ6            dLoss/dz6                              32    1280  511–532
-    //   dH6            dLoss/dh6                              32    1312  512–541
-    //   dAdd114        dLoss/dadd114                          32    1248  514–516
-    //   dCandidateX6   dLoss/dcandidateX6                     32    1056  515–523
-    //   dMultiply113   dLoss/dmultiply113                     32    1184  516–524
-    //   dCandidateH6   dLoss/dcandidateH6                     32    1216  517–520
-    //   dX6            dLoss/dx6                               4      24  523–701
-    //   dAdd109        dLoss/dadd109                          32    1056  524–526
-    //   dResetX6       dLoss/dresetX6                         32    1088  525–531
-    //   dResetH6       dLoss/dresetH6                         32    1152  526–528
-    //   dAdd105        dLoss/dadd105                          32    1056  532–534
-    //   dUpdateX6      dLoss/dupdateX6                        32    1088  533–539
-    //   dUpdateH6      dLoss/dupdateH6                        32    1120  534–536
-    //   dMultiply100   dLoss/dmultiply100                     32    1024  540–545
-    //   dMultiply101   dLoss/dmultiply101                     32    1056  541–543
-    //   dZ5            dLoss/dz5                              32    1088  542–563
-    //   dH5            dLoss/dh5                              32    1120  543–572
-    //   dAdd97         dLoss/dadd97                           32    1056  545–547
-    //   dCandidateX5   dLoss/dcandidateX5                     32     864  546–554
-    //   dMultiply96    dLoss/dmultiply96                      32     992  547–555
-    //   dCandidateH5   dLoss/dcandidateH5                     32    1024  548–551
-    //   dX5            dLoss/dx5                               4      20  554–702
-    //   dAdd92         dLoss/dadd92                           32     864  555–557
-    //   dResetX5       dLoss/dresetX5                         32     896  556–562
-    //   dResetH5       dLoss/dresetH5                         32     960  557–559
-    //   dAdd88         dLoss/dadd88                           32     864  563–565
-    //   dUpdateX5      dLoss/dupdateX5                        32     896  564–570
-    //   dUpdateH5      dLoss/dupdateH5                        32     928  565–567
-    //   dMultiply83    dLoss/dmultiply83                      32     832  571–576
-    //   dMultiply84    dLoss/dmultiply84                      32     864  572–574
-    //   dZ4            dLoss/dz4                              32     896  573–594
-    //   dH4            dLoss/dh4                              32     928  574–603
-    //   dAdd80         dLoss/dadd80                           32     864  576–578
-    //   dCandidateX4   dLoss/dcandidateX4                     32     672  577–585
-    //   dMultiply79    dLoss/dmultiply79                      32     800  578–586
-    //   dCandidateH4   dLoss/dcandidateH4                     32     832  579–582
-    //   dX4            dLoss/dx4                               4      16  585–703
-    //   dAdd75         dLoss/dadd75                           32     672  586–588
-    //   dResetX4       dLoss/dresetX4                         32     704  587–593
-    //   dResetH4       dLoss/dresetH4                         32     768  588–590
-    //   dAdd71         dLoss/dadd71                           32     672  594–596
-    //   dUpdateX4      dLoss/dupdateX4                        32     704  595–601
-    //   dUpdateH4      dLoss/dupdateH4                        32     736  596–598
-    //   dMultiply66    dLoss/dmultiply66                      32     640  602–607
-    //   dMultiply67    dLoss/dmultiply67                      32     672  603–605
-    //   dZ3            dLoss/dz3                              32     704  604–625
-    //   dH3            dLoss/dh3                              32     736  605–634
-    //   dAdd63         dLoss/dadd63                           32     672  607–609
-    //   dCandidateX3   dLoss/dcandidateX3                     32     480  608–616
-    //   dMultiply62    dLoss/dmultiply62                      32     608  609–617
-    //   dCandidateH3   dLoss/dcandidateH3                     32     640  610–613
-    //   dX3            dLoss/dx3                               4      12  616–704
-    //   dAdd58         dLoss/dadd58                           32     480  617–619
-    //   dResetX3       dLoss/dresetX3                         32     512  618–624
-    //   dResetH3       dLoss/dresetH3                         32     576  619–621
-    //   dAdd54         dLoss/dadd54                           32     480  625–627
-    //   dUpdateX3      dLoss/dupdateX3                        32     512  626–632
-    //   dUpdateH3      dLoss/dupdateH3                        32     544  627–629
-    //   dMultiply49    dLoss/dmultiply49                      32     448  633–638
-    //   dMultiply50    dLoss/dmultiply50                      32     480  634–636
-    //   dZ2            dLoss/dz2                              32     512  635–656
-    //   dH2            dLoss/dh2                              32     544  636–665
-    //   dAdd46         dLoss/dadd46                           32     480  638–640
-    //   dCandidateX2   dLoss/dcandidateX2                     32     288  639–647
-    //   dMultiply45    dLoss/dmultiply45                      32     416  640–648
-    //   dCandidateH2   dLoss/dcandidateH2                     32     448  641–644
-    //   dX2            dLoss/dx2                               4       8  647–705
-    //   dAdd41         dLoss/dadd41                           32     288  648–650
-    //   dResetX2       dLoss/dresetX2                         32     320  649–655
-    //   dResetH2       dLoss/dresetH2                         32     384  650–652
-    //   dAdd37         dLoss/dadd37                           32     288  656–658
-    //   dUpdateX2      dLoss/dupdateX2                        32     320  657–663
-    //   dUpdateH2      dLoss/dupdateH2                        32     352  658–660
-    //   dMultiply32    dLoss/dmultiply32                      32     256  664–667
-    //   dz             dLoss/dz                               32     288  665–683
-    //   dAdd29         dLoss/dadd29                           32     320  667–669
-    //   dCandidateX    dLoss/dcandidateX                      32      96  668–675
-    //   dMultiply28    dLoss/dmultiply28                      32     224  669–676
-    //   dCandidateH    dLoss/dcandidateH                      32     256  670–672
-    //   dx             dLoss/dx                                4       4  675–706
-    //   dAdd24         dLoss/dadd24                           32      96  676–678
-    //   dResetX        dLoss/dresetX                          32     128  677–682
-    //   dResetH        dLoss/dresetH                          32     192  678–679
-    //   dAdd20         dLoss/dadd20                           32      96  683–685
-    //   dUpdateX       dLoss/dupdateX                         32     128  684–689
-    //   dUpdateH       dLoss/dupdateH                         32     160  685–686
-    //   dPixels        dLoss/dInput                           64      64  690–end
-    //   Sharing saves 9738 of 13012 floats per sample (75%).
+    //   buffer         holds                                       floats/sample  offset  live (steps)
+    //   x              Unstack output                                          4       0  1–560
+    //   x2             Unstack output                                          4       4  2–541
+    //   x3             Unstack output                                          4       8  3–518
+    //   x4             Unstack output                                          4      12  4–495
+    //   x5             Unstack output                                          4      16  5–472
+    //   x6             Unstack output                                          4      20  6–449
+    //   x7             Unstack output                                          4      24  7–426
+    //   x8             Unstack output                                          4      28  8–403
+    //   x9             Unstack output                                          4      32  9–380
+    //   x10            Unstack output                                          4      36  10–357
+    //   x11            Unstack output                                          4      40  11–334
+    //   x12            Unstack output                                          4      44  12–311
+    //   x13            Unstack output                                          4      48  13–288
+    //   x14            Unstack output                                          4      52  14–265
+    //   x15            Unstack output                                          4      56  15–242
+    //   x16            Unstack output                                          4      60  16–219
+    //   h              Zeros output                                           32      64  17–559
+    //   updateX        Dense "update.x" output                                32      96  18–20
+    //   updateH        Dense "update.h" output                                32     128  19–20
+    //   z              Sigmoid output                                         32     160  20–558
+    //   resetX         Dense "reset.x" output                                 32      96  21–23
+    //   resetH         Dense "reset.h" output                                 32     128  22–23
+    //   r_             Sigmoid output                                         32     192  23–553
+    //   candidateX     Dense "candidate.x" output                             32      96  24–26
+    //   candidateH     Dense "candidate.h" output                             32     128  25–553
+    //   candidate      Tanh output                                            32     224  26–546
+    //   affine31       Scale output                                           32      96  27–546
+    //   h2             Add output                                             32     256  28–539
+    //   updateX2       Dense "update.x" output                                32     288  29–31
+    //   updateH2       Dense "update.h" output                                32     320  30–31
+    //   z2             Sigmoid output                                         32     352  31–538
+    //   resetX2        Dense "reset.x" output                                 32     288  32–34
+    //   resetH2        Dense "reset.h" output                                 32     320  33–34
+    //   r_2            Sigmoid output                                         32     384  34–532
+    //   candidateX2    Dense "candidate.x" output                             32     288  35–37
+    //   candidateH2    Dense "candidate.h" output                             32     320  36–532
+    //   candidate2     Tanh output                                            32     416  37–524
+    //   affine48       Scale output                                           32     288  38–524
+    //   h3             Add output                                             32     448  39–516
+    //   updateX3       Dense "update.x" output                                32     480  40–42
+    //   updateH3       Dense "update.h" output                                32     512  41–42
+    //   z3             Sigmoid output                                         32     544  42–515
+    //   resetX3        Dense "reset.x" output                                 32     480  43–45
+    //   resetH3        Dense "reset.h" output                                 32     512  44–45
+    //   r_3            Sigmoid output                                         32     576  45–509
+    //   candidateX3    Dense "candidate.x" output                             32     480  46–48
+    //   candidateH3    Dense "candidate.h" output                             32     512  47–509
+    //   candidate3     Tanh output                                            32     608  48–501
+    //   affine65       Scale output                                           32     480  49–501
+    //   h4             Add output                                             32     640  50–493
+    //   updateX4       Dense "update.x" output                                32     672  51–53
+    //   updateH4       Dense "update.h" output                                32     704  52–53
+    //   z4             Sigmoid output                                         32     736  53–492
+    //   resetX4        Dense "reset.x" output                                 32     672  54–56
+    //   resetH4        Dense "reset.h" output                                 32     704  55–56
+    //   r_4            Sigmoid output                                         32     768  56–486
+    //   candidateX4    Dense "candidate.x" output                             32     672  57–59
+    //   candidateH4    Dense "candidate.h" output                             32     704  58–486
+    //   candidate4     Tanh output                                            32     800  59–478
+    //   affine82       Scale output                                           32     672  60–478
+    //   h5             Add output                                             32     832  61–470
+    //   updateX5       Dense "update.x" output                                32     864  62–64
+    //   updateH5       Dense "update.h" output                                32     896  63–64
+    //   z5             Sigmoid output                                         32     928  64–469
+    //   resetX5        Dense "reset.x" output                                 32     864  65–67
+    //   resetH5        Dense "reset.h" output                                 32     896  66–67
+    //   r_5            Sigmoid output                                         32     960  67–463
+    //   candidateX5    Dense "candidate.x" output                             32     864  68–70
+    //   candidateH5    Dense "candidate.h" output                             32     896  69–463
+    //   candidate5     Tanh output                                            32     992  70–455
+    //   affine99       Scale output                                           32     864  71–455
+    //   h6             Add output                                             32    1024  72–447
+    //   updateX6       Dense "update.x" output                                32    1056  73–75
+    //   updateH6       Dense "update.h" output                                32    1088  74–75
+    //   z6             Sigmoid output                                         32    1120  75–446
+    //   resetX6        Dense "reset.x" output                                 32    1056  76–78
+    //   resetH6        Dense "reset.h" output                                 32    1088  77–78
+    //   r_6            Sigmoid output                                         32    1152  78–440
+    //   candidateX6    Dense "candidate.x" output                             32    1056  79–81
+    //   candidateH6    Dense "candidate.h" output                             32    1088  80–440
+    //   candidate6     Tanh output                                            32    1184  81–432
+    //   affine116      Scale output                                           32    1056  82–432
+    //   h7             Add output                                             32    1216  83–424
+    //   updateX7       Dense "update.x" output                                32    1248  84–86
+    //   updateH7       Dense "update.h" output                                32    1280  85–86
+    //   z7             Sigmoid output                                         32    1312  86–423
+    //   resetX7        Dense "reset.x" output                                 32    1248  87–89
+    //   resetH7        Dense "reset.h" output                                 32    1280  88–89
+    //   r_7            Sigmoid output                                         32    1344  89–417
+    //   candidateX7    Dense "candidate.x" output                             32    1248  90–92
+    //   candidateH7    Dense "candidate.h" output                             32    1280  91–417
+    //   candidate7     Tanh output                                            32    1376  92–409
+    //   affine133      Scale output                                           32    1248  93–409
+    //   h8             Add output                                             32    1408  94–401
+    //   updateX8       Dense "update.x" output                                32    1440  95–97
+    //   updateH8       Dense "update.h" output                                32    1472  96–97
+    //   z8             Sigmoid output                                         32    1504  97–400
+    //   resetX8        Dense "reset.x" output                                 32    1440  98–100
+    //   resetH8        Dense "reset.h" output                                 32    1472  99–100
+    //   r_8            Sigmoid output                                         32    1536  100–394
+    //   candidateX8    Dense "candidate.x" output                             32    1440  101–103
+    //   candidateH8    Dense "candidate.h" output                             32    1472  102–394
+    //   candidate8     Tanh output                                            32    1568  103–386
+    //   affine150      Scale output                                           32    1440  104–386
+    //   h9             Add output                                             32    1600  105–378
+    //   updateX9       Dense "update.x" output                                32    1632  106–108
+    //   updateH9       Dense "update.h" output                                32    1664  107–108
+    //   z9             Sigmoid output                                         32    1696  108–377
+    //   resetX9        Dense "reset.x" output                                 32    1632  109–111
+    //   resetH9        Dense "reset.h" output                                 32    1664  110–111
+    //   r_9            Sigmoid output                                         32    1728  111–371
+    //   candidateX9    Dense "candidate.x" output                             32    1632  112–114
+    //   candidateH9    Dense "candidate.h" output                             32    1664  113–371
+    //   candidate9     Tanh output                                            32    1760  114–363
+    //   affine167      Scale output                                           32    1632  115–363
+    //   h10            Add output                                             32    1792  116–355
+    //   updateX10      Dense "update.x" output                                32    1824  117–119
+    //   updateH10      Dense "update.h" output                                32    1856  118–119
+    //   z10            Sigmoid output                                         32    1888  119–354
+    //   resetX10       Dense "reset.x" output                                 32    1824  120–122
+    //   resetH10       Dense "reset.h" output                                 32    1856  121–122
+    //   r_10           Sigmoid output                                         32    1920  122–348
+    //   candidateX10   Dense "candidate.x" output                             32    1824  123–125
+    //   candidateH10   Dense "candidate.h" output                             32    1856  124–348
+    //   candidate10    Tanh output                                            32    1952  125–340
+    //   affine184      Scale output                                           32    1824  126–340
+    //   h11            Add output                                             32    1984  127–332
+    //   updateX11      Dense "update.x" output                                32    2016  128–130
+    //   updateH11      Dense "update.h" output                                32    2048  129–130
+    //   z11            Sigmoid output                                         32    2080  130–331
+    //   resetX11       Dense "reset.x" output                                 32    2016  131–133
+    //   resetH11       Dense "reset.h" output                                 32    2048  132–133
+    //   r_11           Sigmoid output                                         32    2112  133–325
+    //   candidateX11   Dense "candidate.x" output                             32    2016  134–136
+    //   candidateH11   Dense "candidate.h" output                             32    2048  135–325
+    //   candidate11    Tanh output                                            32    2144  136–317
+    //   affine201      Scale output                                           32    2016  137–317
+    //   h12            Add output                                             32    2176  138–309
+    //   updateX12      Dense "update.x" output                                32    2208  139–141
+    //   updateH12      Dense "update.h" output                                32    2240  140–141
+    //   z12            Sigmoid output                                         32    2272  141–308
+    //   resetX12       Dense "reset.x" output                                 32    2208  142–144
+    //   resetH12       Dense "reset.h" output                                 32    2240  143–144
+    //   r_12           Sigmoid output                                         32    2304  144–302
+    //   candidateX12   Dense "candidate.x" output                             32    2208  145–147
+    //   candidateH12   Dense "candidate.h" output                             32    2240  146–302
+    //   candidate12    Tanh output                                            32    2336  147–294
+    //   affine218      Scale output                                           32    2208  148–294
+    //   h13            Add output                                             32    2368  149–286
+    //   updateX13      Dense "update.x" output                                32    2400  150–152
+    //   updateH13      Dense "update.h" output                                32    2432  151–152
+    //   z13            Sigmoid output                                         32    2464  152–285
+    //   resetX13       Dense "reset.x" output                                 32    2400  153–155
+    //   resetH13       Dense "reset.h" output                                 32    2432  154–155
+    //   r_13           Sigmoid output                                         32    2496  155–279
+    //   candidateX13   Dense "candidate.x" output                             32    2400  156–158
+    //   candidateH13   Dense "candidate.h" output                             32    2432  157–279
+    //   candidate13    Tanh output                                            32    2528  158–271
+    //   affine235      Scale output                                           32    2400  159–271
+    //   h14            Add output                                             32    2560  160–263
+    //   updateX14      Dense "update.x" output                                32    2592  161–163
+    //   updateH14      Dense "update.h" output                                32    2624  162–163
+    //   z14            Sigmoid output                                         32    2656  163–262
+    //   resetX14       Dense "reset.x" output                                 32    2592  164–166
+    //   resetH14       Dense "reset.h" output                                 32    2624  165–166
+    //   r_14           Sigmoid output                                         32    2688  166–256
+    //   candidateX14   Dense "candidate.x" output                             32    2592  167–169
+    //   candidateH14   Dense "candidate.h" output                             32    2624  168–256
+    //   candidate14    Tanh output                                            32    2720  169–248
+    //   affine252      Scale output                                           32    2592  170–248
+    //   h15            Add output                                             32    2752  171–240
+    //   updateX15      Dense "update.x" output                                32    2784  172–174
+    //   updateH15      Dense "update.h" output                                32    2816  173–174
+    //   z15            Sigmoid output                                         32    2848  174–239
+    //   resetX15       Dense "reset.x" output                                 32    2784  175–177
+    //   resetH15       Dense "reset.h" output                                 32    2816  176–177
+    //   r_15           Sigmoid output                                         32    2880  177–233
+    //   candidateX15   Dense "candidate.x" output                             32    2784  178–180
+    //   candidateH15   Dense "candidate.h" output                             32    2816  179–233
+    //   candidate15    Tanh output                                            32    2912  180–225
+    //   affine269      Scale output                                           32    2784  181–225
+    //   h16            Add output                                             32    2944  182–217
+    //   updateX16      Dense "update.x" output                                32    2976  183–185
+    //   updateH16      Dense "update.h" output                                32    3008  184–185
+    //   z16            Sigmoid output                                         32    3040  185–216
+    //   resetX16       Dense "reset.x" output                                 32    2976  186–188
+    //   resetH16       Dense "reset.h" output                                 32    3008  187–188
+    //   r_16           Sigmoid output                                         32    3072  188–210
+    //   candidateX16   Dense "candidate.x" output                             32    2976  189–191
+    //   candidateH16   Dense "candidate.h" output                             32    3008  190–210
+    //   candidate16    Tanh output                                            32    3104  191–202
+    //   affine286      Scale output                                           32    2976  192–202
+    //   h17            Add output                                             32    3136  193–196
+    //   output         Dense "output" output                                  10    3168  194–end
+    //   dOutput        dLoss/doutput                                          10    3178  195–198
+    //   dH17           dLoss/dh17                                             32    3136  198–202
+    //   dMultiply288   dLoss/dmultiply288: the floats of dH17                 32    3136  199–200
+    //   dZ16           dLoss/dz16                                             32    3178  199–216
+    //   dH16           dLoss/dh16                                             32    3210  200–225
+    //   dMultiply287   dLoss/dmultiply287: the floats of dH17                 32    3136  201–202
+    //   dAdd284        dLoss/dadd284                                          32    3242  202–210
+    //   dMultiply283   dLoss/dmultiply283: the floats of dAdd284              32    3242  203–210
+    //   dCandidateH16  dLoss/dcandidateH16                                    32    2976  203–206
+    //   dCandidateX16  dLoss/dcandidateX16: the floats of dAdd284             32    3242  207–209
+    //   dX16           dLoss/dx16                                              4    2976  209–564
+    //   dAdd279        dLoss/dadd279                                          32    3104  210–215
+    //   dResetH16      dLoss/dresetH16: the floats of dAdd279                 32    3104  211–212
+    //   dResetX16      dLoss/dresetX16: the floats of dAdd279                 32    3104  213–215
+    //   dAdd275        dLoss/dadd275                                          32    2980  216–221
+    //   dUpdateH16     dLoss/dupdateH16: the floats of dAdd275                32    2980  217–218
+    //   dUpdateX16     dLoss/dupdateX16: the floats of dAdd275                32    2980  219–221
+    //   dMultiply271   dLoss/dmultiply271: the floats of dH16                 32    3210  222–223
+    //   dZ15           dLoss/dz15                                             32    2944  222–239
+    //   dH15           dLoss/dh15                                             32    2980  223–248
+    //   dMultiply270   dLoss/dmultiply270: the floats of dH16                 32    3210  224–225
+    //   dAdd267        dLoss/dadd267                                          32    3012  225–233
+    //   dMultiply266   dLoss/dmultiply266: the floats of dAdd267              32    3012  226–233
+    //   dCandidateH15  dLoss/dcandidateH15                                    32    2784  226–229
+    //   dCandidateX15  dLoss/dcandidateX15: the floats of dAdd267             32    3012  230–232
+    //   dX15           dLoss/dx15                                              4      60  232–565
+    //   dAdd262        dLoss/dadd262                                          32    2784  233–238
+    //   dResetH15      dLoss/dresetH15: the floats of dAdd262                 32    2784  234–235
+    //   dResetX15      dLoss/dresetX15: the floats of dAdd262                 32    2784  236–238
+    //   dAdd258        dLoss/dadd258                                          32    2784  239–244
+    //   dUpdateH15     dLoss/dupdateH15: the floats of dAdd258                32    2784  240–241
+    //   dUpdateX15     dLoss/dupdateX15: the floats of dAdd258                32    2784  242–244
+    //   dMultiply254   dLoss/dmultiply254: the floats of dH15                 32    2980  245–246
+    //   dZ14           dLoss/dz14                                             32    2752  245–262
+    //   dH14           dLoss/dh14                                             32    2784  246–271
+    //   dMultiply253   dLoss/dmultiply253: the floats of dH15                 32    2980  247–248
+    //   dAdd250        dLoss/dadd250                                          32    2816  248–256
+    //   dMultiply249   dLoss/dmultiply249: the floats of dAdd250              32    2816  249–256
+    //   dCandidateH14  dLoss/dcandidateH14                                    32    2592  249–252
+    //   dCandidateX14  dLoss/dcandidateX14: the floats of dAdd250             32    2816  253–255
+    //   dX14           dLoss/dx14                                              4      56  255–566
+    //   dAdd245        dLoss/dadd245                                          32    2592  256–261
+    //   dResetH14      dLoss/dresetH14: the floats of dAdd245                 32    2592  257–258
+    //   dResetX14      dLoss/dresetX14: the floats of dAdd245                 32    2592  259–261
+    //   dAdd241        dLoss/dadd241                                          32    2592  262–267
+    //   dUpdateH14     dLoss/dupdateH14: the floats of dAdd241                32    2592  263–264
+    //   dUpdateX14     dLoss/dupdateX14: the floats of dAdd241                32    2592  265–267
+    //   dMultiply237   dLoss/dmultiply237: the floats of dH14                 32    2784  268–269
+    //   dZ13           dLoss/dz13                                             32    2560  268–285
+    //   dH13           dLoss/dh13                                             32    2592  269–294
+    //   dMultiply236   dLoss/dmultiply236: the floats of dH14                 32    2784  270–271
+    //   dAdd233        dLoss/dadd233                                          32    2624  271–279
+    //   dMultiply232   dLoss/dmultiply232: the floats of dAdd233              32    2624  272–279
+    //   dCandidateH13  dLoss/dcandidateH13                                    32    2400  272–275
+    //   dCandidateX13  dLoss/dcandidateX13: the floats of dAdd233             32    2624  276–278
+    //   dX13           dLoss/dx13                                              4      52  278–567
+    //   dAdd228        dLoss/dadd228                                          32    2400  279–284
+    //   dResetH13      dLoss/dresetH13: the floats of dAdd228                 32    2400  280–281
+    //   dResetX13      dLoss/dresetX13: the floats of dAdd228                 32    2400  282–284
+    //   dAdd224        dLoss/dadd224                                          32    2400  285–290
+    //   dUpdateH13     dLoss/dupdateH13: the floats of dAdd224                32    2400  286–287
+    //   dUpdateX13     dLoss/dupdateX13: the floats of dAdd224                32    2400  288–290
+    //   dMultiply220   dLoss/dmultiply220: the floats of dH13                 32    2592  291–292
+    //   dZ12           dLoss/dz12                                             32    2368  291–308
+    //   dH12           dLoss/dh12                                             32    2400  292–317
+    //   dMultiply219   dLoss/dmultiply219: the floats of dH13                 32    2592  293–294
+    //   dAdd216        dLoss/dadd216                                          32    2432  294–302
+    //   dMultiply215   dLoss/dmultiply215: the floats of dAdd216              32    2432  295–302
+    //   dCandidateH12  dLoss/dcandidateH12                                    32    2208  295–298
+    //   dCandidateX12  dLoss/dcandidateX12: the floats of dAdd216             32    2432  299–301
+    //   dX12           dLoss/dx12                                              4      48  301–568
+    //   dAdd211        dLoss/dadd211                                          32    2208  302–307
+    //   dResetH12      dLoss/dresetH12: the floats of dAdd211                 32    2208  303–304
+    //   dResetX12      dLoss/dresetX12: the floats of dAdd211                 32    2208  305–307
+    //   dAdd207        dLoss/dadd207                                          32    2208  308–313
+    //   dUpdateH12     dLoss/dupdateH12: the floats of dAdd207                32    2208  309–310
+    //   dUpdateX12     dLoss/dupdateX12: the floats of dAdd207                32    2208  311–313
+    //   dMultiply203   dLoss/dmultiply203: the floats of dH12                 32    2400  314–315
+    //   dZ11           dLoss/dz11                                             32    2176  314–331
+    //   dH11           dLoss/dh11                                             32    2208  315–340
+    //   dMultiply202   dLoss/dmultiply202: the floats of dH12                 32    2400  316–317
+    //   dAdd199        dLoss/dadd199                                          32    2240  317–325
+    //   dMultiply198   dLoss/dmultiply198: the floats of dAdd199              32    2240  318–325
+    //   dCandidateH11  dLoss/dcandidateH11                                    32    2016  318–321
+    //   dCandidateX11  dLoss/dcandidateX11: the floats of dAdd199             32    2240  322–324
+    //   dX11           dLoss/dx11                                              4      44  324–569
+    //   dAdd194        dLoss/dadd194                                          32    2016  325–330
+    //   dResetH11      dLoss/dresetH11: the floats of dAdd194                 32    2016  326–327
+    //   dResetX11      dLoss/dresetX11: the floats of dAdd194                 32    2016  328–330
+    //   dAdd190        dLoss/dadd190                                          32    2016  331–336
+    //   dUpdateH11     dLoss/dupdateH11: the floats of dAdd190                32    2016  332–333
+    //   dUpdateX11     dLoss/dupdateX11: the floats of dAdd190                32    2016  334–336
+    //   dMultiply186   dLoss/dmultiply186: the floats of dH11                 32    2208  337–338
+    //   dZ10           dLoss/dz10                                             32    1984  337–354
+    //   dH10           dLoss/dh10                                             32    2016  338–363
+    //   dMultiply185   dLoss/dmultiply185: the floats of dH11                 32    2208  339–340
+    //   dAdd182        dLoss/dadd182                                          32    2048  340–348
+    //   dMultiply181   dLoss/dmultiply181: the floats of dAdd182              32    2048  341–348
+    //   dCandidateH10  dLoss/dcandidateH10                                    32    1824  341–344
+    //   dCandidateX10  dLoss/dcandidateX10: the floats of dAdd182             32    2048  345–347
+    //   dX10           dLoss/dx10                                              4      40  347–570
+    //   dAdd177        dLoss/dadd177                                          32    1824  348–353
+    //   dResetH10      dLoss/dresetH10: the floats of dAdd177                 32    1824  349–350
+    //   dResetX10      dLoss/dresetX10: the floats of dAdd177                 32    1824  351–353
+    //   dAdd173        dLoss/dadd173                                          32    1824  354–359
+    //   dUpdateH10     dLoss/dupdateH10: the floats of dAdd173                32    1824  355–356
+    //   dUpdateX10     dLoss/dupdateX10: the floats of dAdd173                32    1824  357–359
+    //   dMultiply169   dLoss/dmultiply169: the floats of dH10                 32    2016  360–361
+    //   dZ9            dLoss/dz9                                              32    1792  360–377
+    //   dH9            dLoss/dh9                                              32    1824  361–386
+    //   dMultiply168   dLoss/dmultiply168: the floats of dH10                 32    2016  362–363
+    //   dAdd165        dLoss/dadd165                                          32    1856  363–371
+    //   dMultiply164   dLoss/dmultiply164: the floats of dAdd165              32    1856  364–371
+    //   dCandidateH9   dLoss/dcandidateH9                                     32    1632  364–367
+    //   dCandidateX9   dLoss/dcandidateX9: the floats of dAdd165              32    1856  368–370
+    //   dX9            dLoss/dx9                                               4      36  370–571
+    //   dAdd160        dLoss/dadd160                                          32    1632  371–376
+    //   dResetH9       dLoss/dresetH9: the floats of dAdd160                  32    1632  372–373
+    //   dResetX9       dLoss/dresetX9: the floats of dAdd160                  32    1632  374–376
+    //   dAdd156        dLoss/dadd156                                          32    1632  377–382
+    //   dUpdateH9      dLoss/dupdateH9: the floats of dAdd156                 32    1632  378–379
+    //   dUpdateX9      dLoss/dupdateX9: the floats of dAdd156                 32    1632  380–382
+    //   dMultiply152   dLoss/dmultiply152: the floats of dH9                  32    1824  383–384
+    //   dZ8            dLoss/dz8                                              32    1600  383–400
+    //   dH8            dLoss/dh8                                              32    1632  384–409
+    //   dMultiply151   dLoss/dmultiply151: the floats of dH9                  32    1824  385–386
+    //   dAdd148        dLoss/dadd148                                          32    1664  386–394
+    //   dMultiply147   dLoss/dmultiply147: the floats of dAdd148              32    1664  387–394
+    //   dCandidateH8   dLoss/dcandidateH8                                     32    1440  387–390
+    //   dCandidateX8   dLoss/dcandidateX8: the floats of dAdd148              32    1664  391–393
+    //   dX8            dLoss/dx8                                               4      32  393–572
+    //   dAdd143        dLoss/dadd143                                          32    1440  394–399
+    //   dResetH8       dLoss/dresetH8: the floats of dAdd143                  32    1440  395–396
+    //   dResetX8       dLoss/dresetX8: the floats of dAdd143                  32    1440  397–399
+    //   dAdd139        dLoss/dadd139                                          32    1440  400–405
+    //   dUpdateH8      dLoss/dupdateH8: the floats of dAdd139                 32    1440  401–402
+    //   dUpdateX8      dLoss/dupdateX8: the floats of dAdd139                 32    1440  403–405
+    //   dMultiply135   dLoss/dmultiply135: the floats of dH8                  32    1632  406–407
+    //   dZ7            dLoss/dz7                                              32    1408  406–423
+    //   dH7            dLoss/dh7                                              32    1440  407–432
+    //   dMultiply134   dLoss/dmultiply134: the floats of dH8                  32    1632  408–409
+    //   dAdd131        dLoss/dadd131                                          32    1472  409–417
+    //   dMultiply130   dLoss/dmultiply130: the floats of dAdd131              32    1472  410–417
+    //   dCandidateH7   dLoss/dcandidateH7                                     32    1248  410–413
+    //   dCandidateX7   dLoss/dcandidateX7: the floats of dAdd131              32    1472  414–416
+    //   dX7            dLoss/dx7                                               4      28  416–573
+    //   dAdd126        dLoss/dadd126                                          32    1248  417–422
+    //   dResetH7       dLoss/dresetH7: the floats of dAdd126                  32    1248  418–419
+    //   dResetX7       dLoss/dresetX7: the floats of dAdd126                  32    1248  420–422
+    //   dAdd122        dLoss/dadd122                                          32    1248  423–428
+    //   dUpdateH7      dLoss/dupdateH7: the floats of dAdd122                 32    1248  424–425
+    //   dUpdateX7      dLoss/dupdateX7: the floats of dAdd122                 32    1248  426–428
+    //   dMultiply118   dLoss/dmultiply118: the floats of dH7                  32    1440  429–430
+    //   dZ6            dLoss/dz6                                              32    1216  429–446
+    //   dH6            dLoss/dh6                                              32    1248  430–455
+    //   dMultiply117   dLoss/dmultiply117: the floats of dH7                  32    1440  431–432
+    //   dAdd114        dLoss/dadd114                                          32    1280  432–440
+    //   dMultiply113   dLoss/dmultiply113: the floats of dAdd114              32    1280  433–440
+    //   dCandidateH6   dLoss/dcandidateH6                                     32    1056  433–436
+    //   dCandidateX6   dLoss/dcandidateX6: the floats of dAdd114              32    1280  437–439
+    //   dX6            dLoss/dx6                                               4      24  439–574
+    //   dAdd109        dLoss/dadd109                                          32    1056  440–445
+    //   dResetH6       dLoss/dresetH6: the floats of dAdd109                  32    1056  441–442
+    //   dResetX6       dLoss/dresetX6: the floats of dAdd109                  32    1056  443–445
+    //   dAdd105        dLoss/dadd105                                          32    1056  446–451
+    //   dUpdateH6      dLoss/dupdateH6: the floats of dAdd105                 32    1056  447–448
+    //   dUpdateX6      dLoss/dupdateX6: the floats of dAdd105                 32    1056  449–451
+    //   dMultiply101   dLoss/dmultiply101: the floats of dH6                  32    1248  452–453
+    //   dZ5            dLoss/dz5                                              32    1024  452–469
+    //   dH5            dLoss/dh5                                              32    1056  453–478
+    //   dMultiply100   dLoss/dmultiply100: the floats of dH6                  32    1248  454–455
+    //   dAdd97         dLoss/dadd97                                           32    1088  455–463
+    //   dMultiply96    dLoss/dmultiply96: the floats of dAdd97                32    1088  456–463
+    //   dCandidateH5   dLoss/dcandidateH5                                     32     864  456–459
+    //   dCandidateX5   dLoss/dcandidateX5: the floats of dAdd97               32    1088  460–462
+    //   dX5            dLoss/dx5                                               4      20  462–575
+    //   dAdd92         dLoss/dadd92                                           32     864  463–468
+    //   dResetH5       dLoss/dresetH5: the floats of dAdd92                   32     864  464–465
+    //   dResetX5       dLoss/dresetX5: the floats of dAdd92                   32     864  466–468
+    //   dAdd88         dLoss/dadd88                                           32     864  469–474
+    //   dUpdateH5      dLoss/dupdateH5: the floats of dAdd88                  32     864  470–471
+    //   dUpdateX5      dLoss/dupdateX5: the floats of dAdd88                  32     864  472–474
+    //   dMultiply84    dLoss/dmultiply84: the floats of dH5                   32    1056  475–476
+    //   dZ4            dLoss/dz4                                              32     832  475–492
+    //   dH4            dLoss/dh4                                              32     864  476–501
+    //   dMultiply83    dLoss/dmultiply83: the floats of dH5                   32    1056  477–478
+    //   dAdd80         dLoss/dadd80                                           32     896  478–486
+    //   dMultiply79    dLoss/dmultiply79: the floats of dAdd80                32     896  479–486
+    //   dCandidateH4   dLoss/dcandidateH4                                     32     672  479–482
+    //   dCandidateX4   dLoss/dcandidateX4: the floats of dAdd80               32     896  483–485
+    //   dX4            dLoss/dx4                                               4      16  485–576
+    //   dAdd75         dLoss/dadd75                                           32     672  486–491
+    //   dResetH4       dLoss/dresetH4: the floats of dAdd75                   32     672  487–488
+    //   dResetX4       dLoss/dresetX4: the floats of dAdd75                   32     672  489–491
+    //   dAdd71         dLoss/dadd71                                           32     672  492–497
+    //   dUpdateH4      dLoss/dupdateH4: the floats of dAdd71                  32     672  493–494
+    //   dUpdateX4      dLoss/dupdateX4: the floats of dAdd71                  32     672  495–497
+    //   dMultiply67    dLoss/dmultiply67: the floats of dH4                   32     864  498–499
+    //   dZ3            dLoss/dz3                                              32     640  498–515
+    //   dH3            dLoss/dh3                                              32     672  499–524
+    //   dMultiply66    dLoss/dmultiply66: the floats of dH4                   32     864  500–501
+    //   dAdd63         dLoss/dadd63                                           32     704  501–509
+    //   dMultiply62    dLoss/dmultiply62: the floats of dAdd63                32     704  502–509
+    //   dCandidateH3   dLoss/dcandidateH3                                     32     480  502–505
+    //   dCandidateX3   dLoss/dcandidateX3: the floats of dAdd63               32     704  506–508
+    //   dX3            dLoss/dx3                                               4      12  508–577
+    //   dAdd58         dLoss/dadd58                                           32     480  509–514
+    //   dResetH3       dLoss/dresetH3: the floats of dAdd58                   32     480  510–511
+    //   dResetX3       dLoss/dresetX3: the floats of dAdd58                   32     480  512–514
+    //   dAdd54         dLoss/dadd54                                           32     480  515–520
+    //   dUpdateH3      dLoss/dupdateH3: the floats of dAdd54                  32     480  516–517
+    //   dUpdateX3      dLoss/dupdateX3: the floats of dAdd54                  32     480  518–520
+    //   dMultiply50    dLoss/dmultiply50: the floats of dH3                   32     672  521–522
+    //   dZ2            dLoss/dz2                                              32     448  521–538
+    //   dH2            dLoss/dh2                                              32     480  522–546
+    //   dMultiply49    dLoss/dmultiply49: the floats of dH3                   32     672  523–524
+    //   dAdd46         dLoss/dadd46                                           32     512  524–532
+    //   dMultiply45    dLoss/dmultiply45: the floats of dAdd46                32     512  525–532
+    //   dCandidateH2   dLoss/dcandidateH2                                     32     288  525–528
+    //   dCandidateX2   dLoss/dcandidateX2: the floats of dAdd46               32     512  529–531
+    //   dX2            dLoss/dx2                                               4       8  531–578
+    //   dAdd41         dLoss/dadd41                                           32     288  532–537
+    //   dResetH2       dLoss/dresetH2: the floats of dAdd41                   32     288  533–534
+    //   dResetX2       dLoss/dresetX2: the floats of dAdd41                   32     288  535–537
+    //   dAdd37         dLoss/dadd37                                           32     288  538–543
+    //   dUpdateH2      dLoss/dupdateH2: the floats of dAdd37                  32     288  539–540
+    //   dUpdateX2      dLoss/dupdateX2: the floats of dAdd37                  32     288  541–543
+    //   dz             dLoss/dz                                               32     256  544–558
+    //   dMultiply32    dLoss/dmultiply32: the floats of dH2                   32     480  545–546
+    //   dAdd29         dLoss/dadd29                                           32     288  546–553
+    //   dMultiply28    dLoss/dmultiply28: the floats of dAdd29                32     288  547–553
+    //   dCandidateH    dLoss/dcandidateH                                      32      96  547–549
+    //   dCandidateX    dLoss/dcandidateX: the floats of dAdd29                32     288  550–552
+    //   dx             dLoss/dx                                                4       4  552–579
+    //   dAdd24         dLoss/dadd24                                           32      96  553–557
+    //   dResetH        dLoss/dresetH: the floats of dAdd24                    32      96  554–554
+    //   dResetX        dLoss/dresetX: the floats of dAdd24                    32      96  555–557
+    //   dAdd20         dLoss/dadd20                                           32      96  558–562
+    //   dUpdateH       dLoss/dupdateH: the floats of dAdd20                   32      96  559–559
+    //   dUpdateX       dLoss/dupdateX: the floats of dAdd20                   32      96  560–562
+    //   dPixels        dLoss/dInput                                           64      64  563–end
+    //   Sharing saves 5674 of 8948 floats per sample (63%).
     /// <summary>What GruRnn is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
@@ -2168,2290 +2168,1909 @@ partial class GruRnn : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         var dH17 = ArenaView(3136, batch * 32);   // reuses floats of h17 (free after step 196)
         global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dH17, batch, 32, 10);
 
-        // 199. Add backward: dMultiply287 = dH17
-        var dMultiply287 = ArenaView(3178, batch * 32);   // reuses floats of dOutput (free after step 198)
-        dH17.CopyTo(dMultiply287);
-
-        // 200. Add backward: dMultiply288 = dH17
-        var dMultiply288 = ArenaView(3210, batch * 32);
-        dH17.CopyTo(dMultiply288);
-
-        // 201. Multiply backward: dZ16 = dMultiply288 ⊙ h16
+        // 199. Multiply backward: dZ16 = dMultiply288 ⊙ h16
+        var dMultiply288 = dH17;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h16 = ArenaView(2944, batch * 32);
-        var dZ16 = ArenaView(3136, batch * 32);   // reuses floats of dH17 (free after step 200)
+        var dZ16 = ArenaView(3178, batch * 32);   // reuses floats of dOutput (free after step 198)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply288, h16, dZ16);
 
-        // 202. Multiply backward: dH16 = dMultiply288 ⊙ z16
+        // 200. Multiply backward: dH16 = dMultiply288 ⊙ z16
         var z16 = ArenaView(3040, batch * 32);
-        var dH16 = ArenaView(3242, batch * 32);
+        var dH16 = ArenaView(3210, batch * 32);
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply288, z16, dH16);
 
-        // 203. Multiply backward: dAffine286 = dMultiply287 ⊙ candidate16
+        // 201. Multiply backward: dAffine286 = dMultiply287 ⊙ candidate16
         //    then Scale backward: dZ16 += -1·dAffine286
         //    fused: one loop; dAffine286 is never stored
+        var dMultiply287 = dH17;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate16 = ArenaView(3104, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ16[i] += -(dMultiply287[i] * candidate16[i]);
 
-        // 204. Multiply backward: dCandidate16 = dMultiply287 ⊙ affine286
+        // 202. Multiply backward: dCandidate16 = dMultiply287 ⊙ affine286
         //    then Tanh backward: dAdd284 = dCandidate16 · (1 − candidate16²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate16 is never stored
         var affine286 = ArenaView(2976, batch * 32);
-        var dAdd284 = ArenaView(3210, batch * 32);   // reuses floats of dMultiply288 (free after step 202)
+        var dAdd284 = ArenaView(3242, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dAdd284[i] = dMultiply287[i] * affine286[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate16[i]);
 
-        // 205. Add backward: dCandidateX16 = dAdd284
-        var dCandidateX16 = ArenaView(2976, batch * 32);   // reuses floats of affine286 (free after step 204)
-        dAdd284.CopyTo(dCandidateX16);
-
-        // 206. Add backward: dMultiply283 = dAdd284
-        var dMultiply283 = ArenaView(3104, batch * 32);   // reuses floats of candidate16 (free after step 204)
-        dAdd284.CopyTo(dMultiply283);
-
-        // 207. Multiply backward: dCandidateH16 = dMultiply283 ⊙ r_16
+        // 203. Multiply backward: dCandidateH16 = dMultiply283 ⊙ r_16
+        var dMultiply283 = dAdd284;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_16 = ArenaView(3072, batch * 32);
-        var dCandidateH16 = ArenaView(3178, batch * 32);   // reuses floats of dMultiply287 (free after step 204)
+        var dCandidateH16 = ArenaView(2976, batch * 32);   // reuses floats of affine286 (free after step 202)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply283, r_16, dCandidateH16);
 
-        // 208. Dense "candidate.h" backward, weight: dW = dCandidateH16ᵀ · h16   (W = candidate.h.weight)
+        // 204. Dense "candidate.h" backward, weight: dW = dCandidateH16ᵀ · h16   (W = candidate.h.weight)
         //      dW[o, i] = Σ_r dCandidateH16[r, o] · h16[r, i]   (summed over the batch)
         var dCandidateHWeight = GradientView(2528, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH16, h16, dCandidateHWeight, 32, 32, batch);
 
-        // 209. Dense "candidate.h" backward, bias: db[o] = Σ_r dCandidateH16[r, o]   (b = candidate.h.bias)
+        // 205. Dense "candidate.h" backward, bias: db[o] = Σ_r dCandidateH16[r, o]   (b = candidate.h.bias)
         var dCandidateHBias = GradientView(3552, 32);
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH16, dCandidateHBias, batch, 32, accumulate: false);
 
-        // 210. Dense "candidate.h" backward, input: dH16 += dCandidateH16 · W
+        // 206. Dense "candidate.h" backward, input: dH16 += dCandidateH16 · W
         //      dH16[r, i] += Σ_o dCandidateH16[r, o] · W[o, i]
         var candidateHWeight = ParameterView(2528, 1024);
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH16, candidateHWeight, dH16, batch, 32, 32, accumulate: true);
 
-        // 211. Dense "candidate.x" backward, weight: dW = dCandidateX16ᵀ · x16   (W = candidate.x.weight)
+        // 207. Dense "candidate.x" backward, weight: dW = dCandidateX16ᵀ · x16   (W = candidate.x.weight)
         //      dW[o, i] = Σ_r dCandidateX16[r, o] · x16[r, i]   (summed over the batch)
+        var dCandidateX16 = dAdd284;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x16 = ArenaView(60, batch * 4);
         var dCandidateXWeight = GradientView(2368, 128);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX16, x16, dCandidateXWeight, 32, 4, batch);
 
-        // 212. Dense "candidate.x" backward, bias: db[o] = Σ_r dCandidateX16[r, o]   (b = candidate.x.bias)
+        // 208. Dense "candidate.x" backward, bias: db[o] = Σ_r dCandidateX16[r, o]   (b = candidate.x.bias)
         var dCandidateXBias = GradientView(2496, 32);
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX16, dCandidateXBias, batch, 32, accumulate: false);
 
-        // 213. Dense "candidate.x" backward, input: dX16 = dCandidateX16 · W
+        // 209. Dense "candidate.x" backward, input: dX16 = dCandidateX16 · W
         //      dX16[r, i] = Σ_o dCandidateX16[r, o] · W[o, i]
         var candidateXWeight = ParameterView(2368, 128);
-        var dX16 = ArenaView(3178, batch * 4);   // reuses floats of dCandidateH16 (free after step 210)
+        var dX16 = ArenaView(2976, batch * 4);   // reuses floats of dCandidateH16 (free after step 206)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX16, candidateXWeight, dX16, batch, 4, 32);
 
-        // 214. Multiply backward: dR_16 = dMultiply283 ⊙ candidateH16
+        // 210. Multiply backward: dR_16 = dMultiply283 ⊙ candidateH16
         //    then Sigmoid backward: dAdd279 = dR_16 · r_16 · (1 − r_16)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_16 is never stored
         var candidateH16 = ArenaView(3008, batch * 32);
-        var dAdd279 = ArenaView(2976, batch * 32);   // reuses floats of dCandidateX16 (free after step 213)
+        var dAdd279 = ArenaView(3104, batch * 32);   // reuses floats of candidate16 (free after step 202)
         for (int i = 0; i < batch * 32; i++)
             dAdd279[i] = dMultiply283[i] * candidateH16[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_16[i]);
 
-        // 215. Add backward: dResetX16 = dAdd279
-        var dResetX16 = ArenaView(3008, batch * 32);   // reuses floats of candidateH16 (free after step 214)
-        dAdd279.CopyTo(dResetX16);
-
-        // 216. Add backward: dResetH16 = dAdd279
-        var dResetH16 = ArenaView(3072, batch * 32);   // reuses floats of r_16 (free after step 214)
-        dAdd279.CopyTo(dResetH16);
-
-        // 217. Dense "reset.h" backward, weight: dW = dResetH16ᵀ · h16   (W = reset.h.weight)
+        // 211. Dense "reset.h" backward, weight: dW = dResetH16ᵀ · h16   (W = reset.h.weight)
         //      dW[o, i] = Σ_r dResetH16[r, o] · h16[r, i]   (summed over the batch)
+        var dResetH16 = dAdd279;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var dResetHWeight = GradientView(1344, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH16, h16, dResetHWeight, 32, 32, batch);
 
-        // 218. Dense "reset.h" backward, input: dH16 += dResetH16 · W
+        // 212. Dense "reset.h" backward, input: dH16 += dResetH16 · W
         //      dH16[r, i] += Σ_o dResetH16[r, o] · W[o, i]
         var resetHWeight = ParameterView(1344, 1024);
         global::GraphGen.Kernels.Gemm.Multiply(dResetH16, resetHWeight, dH16, batch, 32, 32, accumulate: true);
 
-        // 219. Dense "reset.x" backward, weight: dW = dResetX16ᵀ · x16   (W = reset.x.weight)
+        // 213. Dense "reset.x" backward, weight: dW = dResetX16ᵀ · x16   (W = reset.x.weight)
         //      dW[o, i] = Σ_r dResetX16[r, o] · x16[r, i]   (summed over the batch)
+        var dResetX16 = dAdd279;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var dResetXWeight = GradientView(1184, 128);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX16, x16, dResetXWeight, 32, 4, batch);
 
-        // 220. Dense "reset.x" backward, bias: db[o] = Σ_r dResetX16[r, o]   (b = reset.x.bias)
+        // 214. Dense "reset.x" backward, bias: db[o] = Σ_r dResetX16[r, o]   (b = reset.x.bias)
         var dResetXBias = GradientView(1312, 32);
         global::GraphGen.Kernels.Bias.SumRows(dResetX16, dResetXBias, batch, 32, accumulate: false);
 
-        // 221. Dense "reset.x" backward, input: dX16 += dResetX16 · W
+        // 215. Dense "reset.x" backward, input: dX16 += dResetX16 · W
         //      dX16[r, i] += Σ_o dResetX16[r, o] · W[o, i]
         var resetXWeight = ParameterView(1184, 128);
         global::GraphGen.Kernels.Gemm.Multiply(dResetX16, resetXWeight, dX16, batch, 4, 32, accumulate: true);
 
-        // 222. Sigmoid backward: dAdd275 = dZ16 · z16 · (1 − z16)   (σ′ = σ·(1 − σ))
-        var dAdd275 = ArenaView(2976, batch * 32);   // reuses floats of dAdd279 (free after step 216)
+        // 216. Sigmoid backward: dAdd275 = dZ16 · z16 · (1 − z16)   (σ′ = σ·(1 − σ))
+        var dAdd275 = ArenaView(2980, batch * 32);   // reuses floats of candidateH16 (free after step 210)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z16, dZ16, dAdd275, accumulate: false);
 
-        // 223. Add backward: dUpdateX16 = dAdd275
-        var dUpdateX16 = ArenaView(3008, batch * 32);   // reuses floats of dResetX16 (free after step 221)
-        dAdd275.CopyTo(dUpdateX16);
-
-        // 224. Add backward: dUpdateH16 = dAdd275
-        var dUpdateH16 = ArenaView(3040, batch * 32);   // reuses floats of z16 (free after step 222)
-        dAdd275.CopyTo(dUpdateH16);
-
-        // 225. Dense "update.h" backward, weight: dW = dUpdateH16ᵀ · h16   (W = update.h.weight)
+        // 217. Dense "update.h" backward, weight: dW = dUpdateH16ᵀ · h16   (W = update.h.weight)
         //      dW[o, i] = Σ_r dUpdateH16[r, o] · h16[r, i]   (summed over the batch)
+        var dUpdateH16 = dAdd275;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var dUpdateHWeight = GradientView(160, 1024);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH16, h16, dUpdateHWeight, 32, 32, batch);
 
-        // 226. Dense "update.h" backward, input: dH16 += dUpdateH16 · W
+        // 218. Dense "update.h" backward, input: dH16 += dUpdateH16 · W
         //      dH16[r, i] += Σ_o dUpdateH16[r, o] · W[o, i]
         var updateHWeight = ParameterView(160, 1024);
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH16, updateHWeight, dH16, batch, 32, 32, accumulate: true);
 
-        // 227. Dense "update.x" backward, weight: dW = dUpdateX16ᵀ · x16   (W = update.x.weight)
+        // 219. Dense "update.x" backward, weight: dW = dUpdateX16ᵀ · x16   (W = update.x.weight)
         //      dW[o, i] = Σ_r dUpdateX16[r, o] · x16[r, i]   (summed over the batch)
+        var dUpdateX16 = dAdd275;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var dUpdateXWeight = GradientView(0, 128);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX16, x16, dUpdateXWeight, 32, 4, batch);
 
-        // 228. Dense "update.x" backward, bias: db[o] = Σ_r dUpdateX16[r, o]   (b = update.x.bias)
+        // 220. Dense "update.x" backward, bias: db[o] = Σ_r dUpdateX16[r, o]   (b = update.x.bias)
         var dUpdateXBias = GradientView(128, 32);
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX16, dUpdateXBias, batch, 32, accumulate: false);
 
-        // 229. Dense "update.x" backward, input: dX16 += dUpdateX16 · W
+        // 221. Dense "update.x" backward, input: dX16 += dUpdateX16 · W
         //      dX16[r, i] += Σ_o dUpdateX16[r, o] · W[o, i]
         var updateXWeight = ParameterView(0, 128);
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX16, updateXWeight, dX16, batch, 4, 32, accumulate: true);
 
-        // 230. Add backward: dMultiply270 = dH16
-        var dMultiply270 = ArenaView(2944, batch * 32);   // reuses floats of h16 (free after step 225)
-        dH16.CopyTo(dMultiply270);
-
-        // 231. Add backward: dMultiply271 = dH16
-        var dMultiply271 = ArenaView(2976, batch * 32);   // reuses floats of dAdd275 (free after step 224)
-        dH16.CopyTo(dMultiply271);
-
-        // 232. Multiply backward: dZ15 = dMultiply271 ⊙ h15
+        // 222. Multiply backward: dZ15 = dMultiply271 ⊙ h15
+        var dMultiply271 = dH16;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h15 = ArenaView(2752, batch * 32);
-        var dZ15 = ArenaView(3008, batch * 32);   // reuses floats of dUpdateX16 (free after step 229)
+        var dZ15 = ArenaView(2944, batch * 32);   // reuses floats of h16 (free after step 217)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply271, h15, dZ15);
 
-        // 233. Multiply backward: dH15 = dMultiply271 ⊙ z15
+        // 223. Multiply backward: dH15 = dMultiply271 ⊙ z15
         var z15 = ArenaView(2848, batch * 32);
-        var dH15 = ArenaView(3040, batch * 32);   // reuses floats of dUpdateH16 (free after step 226)
+        var dH15 = ArenaView(2980, batch * 32);   // reuses floats of dAdd275 (free after step 221)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply271, z15, dH15);
 
-        // 234. Multiply backward: dAffine269 = dMultiply270 ⊙ candidate15
+        // 224. Multiply backward: dAffine269 = dMultiply270 ⊙ candidate15
         //    then Scale backward: dZ15 += -1·dAffine269
         //    fused: one loop; dAffine269 is never stored
+        var dMultiply270 = dH16;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate15 = ArenaView(2912, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ15[i] += -(dMultiply270[i] * candidate15[i]);
 
-        // 235. Multiply backward: dCandidate15 = dMultiply270 ⊙ affine269
+        // 225. Multiply backward: dCandidate15 = dMultiply270 ⊙ affine269
         //    then Tanh backward: dAdd267 = dCandidate15 · (1 − candidate15²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate15 is never stored
         var affine269 = ArenaView(2784, batch * 32);
-        var dAdd267 = ArenaView(2976, batch * 32);   // reuses floats of dMultiply271 (free after step 233)
+        var dAdd267 = ArenaView(3012, batch * 32);   // reuses floats of z16 (free after step 216)
         for (int i = 0; i < batch * 32; i++)
             dAdd267[i] = dMultiply270[i] * affine269[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate15[i]);
 
-        // 236. Add backward: dCandidateX15 = dAdd267
-        var dCandidateX15 = ArenaView(2784, batch * 32);   // reuses floats of affine269 (free after step 235)
-        dAdd267.CopyTo(dCandidateX15);
-
-        // 237. Add backward: dMultiply266 = dAdd267
-        var dMultiply266 = ArenaView(2912, batch * 32);   // reuses floats of candidate15 (free after step 235)
-        dAdd267.CopyTo(dMultiply266);
-
-        // 238. Multiply backward: dCandidateH15 = dMultiply266 ⊙ r_15
+        // 226. Multiply backward: dCandidateH15 = dMultiply266 ⊙ r_15
+        var dMultiply266 = dAdd267;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_15 = ArenaView(2880, batch * 32);
-        var dCandidateH15 = ArenaView(2944, batch * 32);   // reuses floats of dMultiply270 (free after step 235)
+        var dCandidateH15 = ArenaView(2784, batch * 32);   // reuses floats of affine269 (free after step 225)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply266, r_15, dCandidateH15);
 
-        // 239. Dense "candidate.h" backward, weight: dW += dCandidateH15ᵀ · h15   (W = candidate.h.weight, shared: contributions add up)
+        // 227. Dense "candidate.h" backward, weight: dW += dCandidateH15ᵀ · h15   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH15[r, o] · h15[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH15, h15, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 240. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH15[r, o]   (b = candidate.h.bias)
+        // 228. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH15[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH15, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 241. Dense "candidate.h" backward, input: dH15 += dCandidateH15 · W
+        // 229. Dense "candidate.h" backward, input: dH15 += dCandidateH15 · W
         //      dH15[r, i] += Σ_o dCandidateH15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH15, candidateHWeight, dH15, batch, 32, 32, accumulate: true);
 
-        // 242. Dense "candidate.x" backward, weight: dW += dCandidateX15ᵀ · x15   (W = candidate.x.weight, shared: contributions add up)
+        // 230. Dense "candidate.x" backward, weight: dW += dCandidateX15ᵀ · x15   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX15[r, o] · x15[r, i]   (summed over the batch)
+        var dCandidateX15 = dAdd267;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x15 = ArenaView(56, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX15, x15, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 243. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX15[r, o]   (b = candidate.x.bias)
+        // 231. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX15[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX15, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 244. Dense "candidate.x" backward, input: dX15 = dCandidateX15 · W
+        // 232. Dense "candidate.x" backward, input: dX15 = dCandidateX15 · W
         //      dX15[r, i] = Σ_o dCandidateX15[r, o] · W[o, i]
-        var dX15 = ArenaView(60, batch * 4);   // reuses floats of x16 (free after step 227)
+        var dX15 = ArenaView(60, batch * 4);   // reuses floats of x16 (free after step 219)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX15, candidateXWeight, dX15, batch, 4, 32);
 
-        // 245. Multiply backward: dR_15 = dMultiply266 ⊙ candidateH15
+        // 233. Multiply backward: dR_15 = dMultiply266 ⊙ candidateH15
         //    then Sigmoid backward: dAdd262 = dR_15 · r_15 · (1 − r_15)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_15 is never stored
         var candidateH15 = ArenaView(2816, batch * 32);
-        var dAdd262 = ArenaView(2784, batch * 32);   // reuses floats of dCandidateX15 (free after step 244)
+        var dAdd262 = ArenaView(2784, batch * 32);   // reuses floats of dCandidateH15 (free after step 229)
         for (int i = 0; i < batch * 32; i++)
             dAdd262[i] = dMultiply266[i] * candidateH15[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_15[i]);
 
-        // 246. Add backward: dResetX15 = dAdd262
-        var dResetX15 = ArenaView(2816, batch * 32);   // reuses floats of candidateH15 (free after step 245)
-        dAdd262.CopyTo(dResetX15);
-
-        // 247. Add backward: dResetH15 = dAdd262
-        var dResetH15 = ArenaView(2880, batch * 32);   // reuses floats of r_15 (free after step 245)
-        dAdd262.CopyTo(dResetH15);
-
-        // 248. Dense "reset.h" backward, weight: dW += dResetH15ᵀ · h15   (W = reset.h.weight, shared: contributions add up)
+        // 234. Dense "reset.h" backward, weight: dW += dResetH15ᵀ · h15   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH15[r, o] · h15[r, i]   (summed over the batch)
+        var dResetH15 = dAdd262;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH15, h15, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 249. Dense "reset.h" backward, input: dH15 += dResetH15 · W
+        // 235. Dense "reset.h" backward, input: dH15 += dResetH15 · W
         //      dH15[r, i] += Σ_o dResetH15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH15, resetHWeight, dH15, batch, 32, 32, accumulate: true);
 
-        // 250. Dense "reset.x" backward, weight: dW += dResetX15ᵀ · x15   (W = reset.x.weight, shared: contributions add up)
+        // 236. Dense "reset.x" backward, weight: dW += dResetX15ᵀ · x15   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX15[r, o] · x15[r, i]   (summed over the batch)
+        var dResetX15 = dAdd262;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX15, x15, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 251. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX15[r, o]   (b = reset.x.bias)
+        // 237. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX15[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX15, dResetXBias, batch, 32, accumulate: true);
 
-        // 252. Dense "reset.x" backward, input: dX15 += dResetX15 · W
+        // 238. Dense "reset.x" backward, input: dX15 += dResetX15 · W
         //      dX15[r, i] += Σ_o dResetX15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX15, resetXWeight, dX15, batch, 4, 32, accumulate: true);
 
-        // 253. Sigmoid backward: dAdd258 = dZ15 · z15 · (1 − z15)   (σ′ = σ·(1 − σ))
-        var dAdd258 = ArenaView(2784, batch * 32);   // reuses floats of dAdd262 (free after step 247)
+        // 239. Sigmoid backward: dAdd258 = dZ15 · z15 · (1 − z15)   (σ′ = σ·(1 − σ))
+        var dAdd258 = ArenaView(2784, batch * 32);   // reuses floats of dAdd262 (free after step 238)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z15, dZ15, dAdd258, accumulate: false);
 
-        // 254. Add backward: dUpdateX15 = dAdd258
-        var dUpdateX15 = ArenaView(2816, batch * 32);   // reuses floats of dResetX15 (free after step 252)
-        dAdd258.CopyTo(dUpdateX15);
-
-        // 255. Add backward: dUpdateH15 = dAdd258
-        var dUpdateH15 = ArenaView(2848, batch * 32);   // reuses floats of z15 (free after step 253)
-        dAdd258.CopyTo(dUpdateH15);
-
-        // 256. Dense "update.h" backward, weight: dW += dUpdateH15ᵀ · h15   (W = update.h.weight, shared: contributions add up)
+        // 240. Dense "update.h" backward, weight: dW += dUpdateH15ᵀ · h15   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH15[r, o] · h15[r, i]   (summed over the batch)
+        var dUpdateH15 = dAdd258;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH15, h15, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 257. Dense "update.h" backward, input: dH15 += dUpdateH15 · W
+        // 241. Dense "update.h" backward, input: dH15 += dUpdateH15 · W
         //      dH15[r, i] += Σ_o dUpdateH15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH15, updateHWeight, dH15, batch, 32, 32, accumulate: true);
 
-        // 258. Dense "update.x" backward, weight: dW += dUpdateX15ᵀ · x15   (W = update.x.weight, shared: contributions add up)
+        // 242. Dense "update.x" backward, weight: dW += dUpdateX15ᵀ · x15   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX15[r, o] · x15[r, i]   (summed over the batch)
+        var dUpdateX15 = dAdd258;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX15, x15, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 259. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX15[r, o]   (b = update.x.bias)
+        // 243. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX15[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX15, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 260. Dense "update.x" backward, input: dX15 += dUpdateX15 · W
+        // 244. Dense "update.x" backward, input: dX15 += dUpdateX15 · W
         //      dX15[r, i] += Σ_o dUpdateX15[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX15, updateXWeight, dX15, batch, 4, 32, accumulate: true);
 
-        // 261. Add backward: dMultiply253 = dH15
-        var dMultiply253 = ArenaView(2752, batch * 32);   // reuses floats of h15 (free after step 256)
-        dH15.CopyTo(dMultiply253);
-
-        // 262. Add backward: dMultiply254 = dH15
-        var dMultiply254 = ArenaView(2784, batch * 32);   // reuses floats of dAdd258 (free after step 255)
-        dH15.CopyTo(dMultiply254);
-
-        // 263. Multiply backward: dZ14 = dMultiply254 ⊙ h14
+        // 245. Multiply backward: dZ14 = dMultiply254 ⊙ h14
+        var dMultiply254 = dH15;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h14 = ArenaView(2560, batch * 32);
-        var dZ14 = ArenaView(2816, batch * 32);   // reuses floats of dUpdateX15 (free after step 260)
+        var dZ14 = ArenaView(2752, batch * 32);   // reuses floats of h15 (free after step 240)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply254, h14, dZ14);
 
-        // 264. Multiply backward: dH14 = dMultiply254 ⊙ z14
+        // 246. Multiply backward: dH14 = dMultiply254 ⊙ z14
         var z14 = ArenaView(2656, batch * 32);
-        var dH14 = ArenaView(2848, batch * 32);   // reuses floats of dUpdateH15 (free after step 257)
+        var dH14 = ArenaView(2784, batch * 32);   // reuses floats of dAdd258 (free after step 244)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply254, z14, dH14);
 
-        // 265. Multiply backward: dAffine252 = dMultiply253 ⊙ candidate14
+        // 247. Multiply backward: dAffine252 = dMultiply253 ⊙ candidate14
         //    then Scale backward: dZ14 += -1·dAffine252
         //    fused: one loop; dAffine252 is never stored
+        var dMultiply253 = dH15;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate14 = ArenaView(2720, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ14[i] += -(dMultiply253[i] * candidate14[i]);
 
-        // 266. Multiply backward: dCandidate14 = dMultiply253 ⊙ affine252
+        // 248. Multiply backward: dCandidate14 = dMultiply253 ⊙ affine252
         //    then Tanh backward: dAdd250 = dCandidate14 · (1 − candidate14²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate14 is never stored
         var affine252 = ArenaView(2592, batch * 32);
-        var dAdd250 = ArenaView(2784, batch * 32);   // reuses floats of dMultiply254 (free after step 264)
+        var dAdd250 = ArenaView(2816, batch * 32);   // reuses floats of candidateH15 (free after step 233)
         for (int i = 0; i < batch * 32; i++)
             dAdd250[i] = dMultiply253[i] * affine252[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate14[i]);
 
-        // 267. Add backward: dCandidateX14 = dAdd250
-        var dCandidateX14 = ArenaView(2592, batch * 32);   // reuses floats of affine252 (free after step 266)
-        dAdd250.CopyTo(dCandidateX14);
-
-        // 268. Add backward: dMultiply249 = dAdd250
-        var dMultiply249 = ArenaView(2720, batch * 32);   // reuses floats of candidate14 (free after step 266)
-        dAdd250.CopyTo(dMultiply249);
-
-        // 269. Multiply backward: dCandidateH14 = dMultiply249 ⊙ r_14
+        // 249. Multiply backward: dCandidateH14 = dMultiply249 ⊙ r_14
+        var dMultiply249 = dAdd250;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_14 = ArenaView(2688, batch * 32);
-        var dCandidateH14 = ArenaView(2752, batch * 32);   // reuses floats of dMultiply253 (free after step 266)
+        var dCandidateH14 = ArenaView(2592, batch * 32);   // reuses floats of affine252 (free after step 248)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply249, r_14, dCandidateH14);
 
-        // 270. Dense "candidate.h" backward, weight: dW += dCandidateH14ᵀ · h14   (W = candidate.h.weight, shared: contributions add up)
+        // 250. Dense "candidate.h" backward, weight: dW += dCandidateH14ᵀ · h14   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH14[r, o] · h14[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH14, h14, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 271. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH14[r, o]   (b = candidate.h.bias)
+        // 251. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH14[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH14, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 272. Dense "candidate.h" backward, input: dH14 += dCandidateH14 · W
+        // 252. Dense "candidate.h" backward, input: dH14 += dCandidateH14 · W
         //      dH14[r, i] += Σ_o dCandidateH14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH14, candidateHWeight, dH14, batch, 32, 32, accumulate: true);
 
-        // 273. Dense "candidate.x" backward, weight: dW += dCandidateX14ᵀ · x14   (W = candidate.x.weight, shared: contributions add up)
+        // 253. Dense "candidate.x" backward, weight: dW += dCandidateX14ᵀ · x14   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX14[r, o] · x14[r, i]   (summed over the batch)
+        var dCandidateX14 = dAdd250;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x14 = ArenaView(52, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX14, x14, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 274. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX14[r, o]   (b = candidate.x.bias)
+        // 254. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX14[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX14, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 275. Dense "candidate.x" backward, input: dX14 = dCandidateX14 · W
+        // 255. Dense "candidate.x" backward, input: dX14 = dCandidateX14 · W
         //      dX14[r, i] = Σ_o dCandidateX14[r, o] · W[o, i]
-        var dX14 = ArenaView(56, batch * 4);   // reuses floats of x15 (free after step 258)
+        var dX14 = ArenaView(56, batch * 4);   // reuses floats of x15 (free after step 242)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX14, candidateXWeight, dX14, batch, 4, 32);
 
-        // 276. Multiply backward: dR_14 = dMultiply249 ⊙ candidateH14
+        // 256. Multiply backward: dR_14 = dMultiply249 ⊙ candidateH14
         //    then Sigmoid backward: dAdd245 = dR_14 · r_14 · (1 − r_14)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_14 is never stored
         var candidateH14 = ArenaView(2624, batch * 32);
-        var dAdd245 = ArenaView(2592, batch * 32);   // reuses floats of dCandidateX14 (free after step 275)
+        var dAdd245 = ArenaView(2592, batch * 32);   // reuses floats of dCandidateH14 (free after step 252)
         for (int i = 0; i < batch * 32; i++)
             dAdd245[i] = dMultiply249[i] * candidateH14[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_14[i]);
 
-        // 277. Add backward: dResetX14 = dAdd245
-        var dResetX14 = ArenaView(2624, batch * 32);   // reuses floats of candidateH14 (free after step 276)
-        dAdd245.CopyTo(dResetX14);
-
-        // 278. Add backward: dResetH14 = dAdd245
-        var dResetH14 = ArenaView(2688, batch * 32);   // reuses floats of r_14 (free after step 276)
-        dAdd245.CopyTo(dResetH14);
-
-        // 279. Dense "reset.h" backward, weight: dW += dResetH14ᵀ · h14   (W = reset.h.weight, shared: contributions add up)
+        // 257. Dense "reset.h" backward, weight: dW += dResetH14ᵀ · h14   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH14[r, o] · h14[r, i]   (summed over the batch)
+        var dResetH14 = dAdd245;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH14, h14, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 280. Dense "reset.h" backward, input: dH14 += dResetH14 · W
+        // 258. Dense "reset.h" backward, input: dH14 += dResetH14 · W
         //      dH14[r, i] += Σ_o dResetH14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH14, resetHWeight, dH14, batch, 32, 32, accumulate: true);
 
-        // 281. Dense "reset.x" backward, weight: dW += dResetX14ᵀ · x14   (W = reset.x.weight, shared: contributions add up)
+        // 259. Dense "reset.x" backward, weight: dW += dResetX14ᵀ · x14   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX14[r, o] · x14[r, i]   (summed over the batch)
+        var dResetX14 = dAdd245;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX14, x14, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 282. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX14[r, o]   (b = reset.x.bias)
+        // 260. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX14[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX14, dResetXBias, batch, 32, accumulate: true);
 
-        // 283. Dense "reset.x" backward, input: dX14 += dResetX14 · W
+        // 261. Dense "reset.x" backward, input: dX14 += dResetX14 · W
         //      dX14[r, i] += Σ_o dResetX14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX14, resetXWeight, dX14, batch, 4, 32, accumulate: true);
 
-        // 284. Sigmoid backward: dAdd241 = dZ14 · z14 · (1 − z14)   (σ′ = σ·(1 − σ))
-        var dAdd241 = ArenaView(2592, batch * 32);   // reuses floats of dAdd245 (free after step 278)
+        // 262. Sigmoid backward: dAdd241 = dZ14 · z14 · (1 − z14)   (σ′ = σ·(1 − σ))
+        var dAdd241 = ArenaView(2592, batch * 32);   // reuses floats of dAdd245 (free after step 261)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z14, dZ14, dAdd241, accumulate: false);
 
-        // 285. Add backward: dUpdateX14 = dAdd241
-        var dUpdateX14 = ArenaView(2624, batch * 32);   // reuses floats of dResetX14 (free after step 283)
-        dAdd241.CopyTo(dUpdateX14);
-
-        // 286. Add backward: dUpdateH14 = dAdd241
-        var dUpdateH14 = ArenaView(2656, batch * 32);   // reuses floats of z14 (free after step 284)
-        dAdd241.CopyTo(dUpdateH14);
-
-        // 287. Dense "update.h" backward, weight: dW += dUpdateH14ᵀ · h14   (W = update.h.weight, shared: contributions add up)
+        // 263. Dense "update.h" backward, weight: dW += dUpdateH14ᵀ · h14   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH14[r, o] · h14[r, i]   (summed over the batch)
+        var dUpdateH14 = dAdd241;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH14, h14, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 288. Dense "update.h" backward, input: dH14 += dUpdateH14 · W
+        // 264. Dense "update.h" backward, input: dH14 += dUpdateH14 · W
         //      dH14[r, i] += Σ_o dUpdateH14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH14, updateHWeight, dH14, batch, 32, 32, accumulate: true);
 
-        // 289. Dense "update.x" backward, weight: dW += dUpdateX14ᵀ · x14   (W = update.x.weight, shared: contributions add up)
+        // 265. Dense "update.x" backward, weight: dW += dUpdateX14ᵀ · x14   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX14[r, o] · x14[r, i]   (summed over the batch)
+        var dUpdateX14 = dAdd241;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX14, x14, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 290. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX14[r, o]   (b = update.x.bias)
+        // 266. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX14[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX14, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 291. Dense "update.x" backward, input: dX14 += dUpdateX14 · W
+        // 267. Dense "update.x" backward, input: dX14 += dUpdateX14 · W
         //      dX14[r, i] += Σ_o dUpdateX14[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX14, updateXWeight, dX14, batch, 4, 32, accumulate: true);
 
-        // 292. Add backward: dMultiply236 = dH14
-        var dMultiply236 = ArenaView(2560, batch * 32);   // reuses floats of h14 (free after step 287)
-        dH14.CopyTo(dMultiply236);
-
-        // 293. Add backward: dMultiply237 = dH14
-        var dMultiply237 = ArenaView(2592, batch * 32);   // reuses floats of dAdd241 (free after step 286)
-        dH14.CopyTo(dMultiply237);
-
-        // 294. Multiply backward: dZ13 = dMultiply237 ⊙ h13
+        // 268. Multiply backward: dZ13 = dMultiply237 ⊙ h13
+        var dMultiply237 = dH14;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h13 = ArenaView(2368, batch * 32);
-        var dZ13 = ArenaView(2624, batch * 32);   // reuses floats of dUpdateX14 (free after step 291)
+        var dZ13 = ArenaView(2560, batch * 32);   // reuses floats of h14 (free after step 263)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply237, h13, dZ13);
 
-        // 295. Multiply backward: dH13 = dMultiply237 ⊙ z13
+        // 269. Multiply backward: dH13 = dMultiply237 ⊙ z13
         var z13 = ArenaView(2464, batch * 32);
-        var dH13 = ArenaView(2656, batch * 32);   // reuses floats of dUpdateH14 (free after step 288)
+        var dH13 = ArenaView(2592, batch * 32);   // reuses floats of dAdd241 (free after step 267)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply237, z13, dH13);
 
-        // 296. Multiply backward: dAffine235 = dMultiply236 ⊙ candidate13
+        // 270. Multiply backward: dAffine235 = dMultiply236 ⊙ candidate13
         //    then Scale backward: dZ13 += -1·dAffine235
         //    fused: one loop; dAffine235 is never stored
+        var dMultiply236 = dH14;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate13 = ArenaView(2528, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ13[i] += -(dMultiply236[i] * candidate13[i]);
 
-        // 297. Multiply backward: dCandidate13 = dMultiply236 ⊙ affine235
+        // 271. Multiply backward: dCandidate13 = dMultiply236 ⊙ affine235
         //    then Tanh backward: dAdd233 = dCandidate13 · (1 − candidate13²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate13 is never stored
         var affine235 = ArenaView(2400, batch * 32);
-        var dAdd233 = ArenaView(2592, batch * 32);   // reuses floats of dMultiply237 (free after step 295)
+        var dAdd233 = ArenaView(2624, batch * 32);   // reuses floats of candidateH14 (free after step 256)
         for (int i = 0; i < batch * 32; i++)
             dAdd233[i] = dMultiply236[i] * affine235[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate13[i]);
 
-        // 298. Add backward: dCandidateX13 = dAdd233
-        var dCandidateX13 = ArenaView(2400, batch * 32);   // reuses floats of affine235 (free after step 297)
-        dAdd233.CopyTo(dCandidateX13);
-
-        // 299. Add backward: dMultiply232 = dAdd233
-        var dMultiply232 = ArenaView(2528, batch * 32);   // reuses floats of candidate13 (free after step 297)
-        dAdd233.CopyTo(dMultiply232);
-
-        // 300. Multiply backward: dCandidateH13 = dMultiply232 ⊙ r_13
+        // 272. Multiply backward: dCandidateH13 = dMultiply232 ⊙ r_13
+        var dMultiply232 = dAdd233;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_13 = ArenaView(2496, batch * 32);
-        var dCandidateH13 = ArenaView(2560, batch * 32);   // reuses floats of dMultiply236 (free after step 297)
+        var dCandidateH13 = ArenaView(2400, batch * 32);   // reuses floats of affine235 (free after step 271)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply232, r_13, dCandidateH13);
 
-        // 301. Dense "candidate.h" backward, weight: dW += dCandidateH13ᵀ · h13   (W = candidate.h.weight, shared: contributions add up)
+        // 273. Dense "candidate.h" backward, weight: dW += dCandidateH13ᵀ · h13   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH13[r, o] · h13[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH13, h13, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 302. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH13[r, o]   (b = candidate.h.bias)
+        // 274. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH13[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH13, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 303. Dense "candidate.h" backward, input: dH13 += dCandidateH13 · W
+        // 275. Dense "candidate.h" backward, input: dH13 += dCandidateH13 · W
         //      dH13[r, i] += Σ_o dCandidateH13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH13, candidateHWeight, dH13, batch, 32, 32, accumulate: true);
 
-        // 304. Dense "candidate.x" backward, weight: dW += dCandidateX13ᵀ · x13   (W = candidate.x.weight, shared: contributions add up)
+        // 276. Dense "candidate.x" backward, weight: dW += dCandidateX13ᵀ · x13   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX13[r, o] · x13[r, i]   (summed over the batch)
+        var dCandidateX13 = dAdd233;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x13 = ArenaView(48, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX13, x13, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 305. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX13[r, o]   (b = candidate.x.bias)
+        // 277. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX13[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX13, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 306. Dense "candidate.x" backward, input: dX13 = dCandidateX13 · W
+        // 278. Dense "candidate.x" backward, input: dX13 = dCandidateX13 · W
         //      dX13[r, i] = Σ_o dCandidateX13[r, o] · W[o, i]
-        var dX13 = ArenaView(52, batch * 4);   // reuses floats of x14 (free after step 289)
+        var dX13 = ArenaView(52, batch * 4);   // reuses floats of x14 (free after step 265)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX13, candidateXWeight, dX13, batch, 4, 32);
 
-        // 307. Multiply backward: dR_13 = dMultiply232 ⊙ candidateH13
+        // 279. Multiply backward: dR_13 = dMultiply232 ⊙ candidateH13
         //    then Sigmoid backward: dAdd228 = dR_13 · r_13 · (1 − r_13)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_13 is never stored
         var candidateH13 = ArenaView(2432, batch * 32);
-        var dAdd228 = ArenaView(2400, batch * 32);   // reuses floats of dCandidateX13 (free after step 306)
+        var dAdd228 = ArenaView(2400, batch * 32);   // reuses floats of dCandidateH13 (free after step 275)
         for (int i = 0; i < batch * 32; i++)
             dAdd228[i] = dMultiply232[i] * candidateH13[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_13[i]);
 
-        // 308. Add backward: dResetX13 = dAdd228
-        var dResetX13 = ArenaView(2432, batch * 32);   // reuses floats of candidateH13 (free after step 307)
-        dAdd228.CopyTo(dResetX13);
-
-        // 309. Add backward: dResetH13 = dAdd228
-        var dResetH13 = ArenaView(2496, batch * 32);   // reuses floats of r_13 (free after step 307)
-        dAdd228.CopyTo(dResetH13);
-
-        // 310. Dense "reset.h" backward, weight: dW += dResetH13ᵀ · h13   (W = reset.h.weight, shared: contributions add up)
+        // 280. Dense "reset.h" backward, weight: dW += dResetH13ᵀ · h13   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH13[r, o] · h13[r, i]   (summed over the batch)
+        var dResetH13 = dAdd228;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH13, h13, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 311. Dense "reset.h" backward, input: dH13 += dResetH13 · W
+        // 281. Dense "reset.h" backward, input: dH13 += dResetH13 · W
         //      dH13[r, i] += Σ_o dResetH13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH13, resetHWeight, dH13, batch, 32, 32, accumulate: true);
 
-        // 312. Dense "reset.x" backward, weight: dW += dResetX13ᵀ · x13   (W = reset.x.weight, shared: contributions add up)
+        // 282. Dense "reset.x" backward, weight: dW += dResetX13ᵀ · x13   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX13[r, o] · x13[r, i]   (summed over the batch)
+        var dResetX13 = dAdd228;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX13, x13, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 313. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX13[r, o]   (b = reset.x.bias)
+        // 283. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX13[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX13, dResetXBias, batch, 32, accumulate: true);
 
-        // 314. Dense "reset.x" backward, input: dX13 += dResetX13 · W
+        // 284. Dense "reset.x" backward, input: dX13 += dResetX13 · W
         //      dX13[r, i] += Σ_o dResetX13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX13, resetXWeight, dX13, batch, 4, 32, accumulate: true);
 
-        // 315. Sigmoid backward: dAdd224 = dZ13 · z13 · (1 − z13)   (σ′ = σ·(1 − σ))
-        var dAdd224 = ArenaView(2400, batch * 32);   // reuses floats of dAdd228 (free after step 309)
+        // 285. Sigmoid backward: dAdd224 = dZ13 · z13 · (1 − z13)   (σ′ = σ·(1 − σ))
+        var dAdd224 = ArenaView(2400, batch * 32);   // reuses floats of dAdd228 (free after step 284)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z13, dZ13, dAdd224, accumulate: false);
 
-        // 316. Add backward: dUpdateX13 = dAdd224
-        var dUpdateX13 = ArenaView(2432, batch * 32);   // reuses floats of dResetX13 (free after step 314)
-        dAdd224.CopyTo(dUpdateX13);
-
-        // 317. Add backward: dUpdateH13 = dAdd224
-        var dUpdateH13 = ArenaView(2464, batch * 32);   // reuses floats of z13 (free after step 315)
-        dAdd224.CopyTo(dUpdateH13);
-
-        // 318. Dense "update.h" backward, weight: dW += dUpdateH13ᵀ · h13   (W = update.h.weight, shared: contributions add up)
+        // 286. Dense "update.h" backward, weight: dW += dUpdateH13ᵀ · h13   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH13[r, o] · h13[r, i]   (summed over the batch)
+        var dUpdateH13 = dAdd224;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH13, h13, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 319. Dense "update.h" backward, input: dH13 += dUpdateH13 · W
+        // 287. Dense "update.h" backward, input: dH13 += dUpdateH13 · W
         //      dH13[r, i] += Σ_o dUpdateH13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH13, updateHWeight, dH13, batch, 32, 32, accumulate: true);
 
-        // 320. Dense "update.x" backward, weight: dW += dUpdateX13ᵀ · x13   (W = update.x.weight, shared: contributions add up)
+        // 288. Dense "update.x" backward, weight: dW += dUpdateX13ᵀ · x13   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX13[r, o] · x13[r, i]   (summed over the batch)
+        var dUpdateX13 = dAdd224;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX13, x13, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 321. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX13[r, o]   (b = update.x.bias)
+        // 289. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX13[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX13, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 322. Dense "update.x" backward, input: dX13 += dUpdateX13 · W
+        // 290. Dense "update.x" backward, input: dX13 += dUpdateX13 · W
         //      dX13[r, i] += Σ_o dUpdateX13[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX13, updateXWeight, dX13, batch, 4, 32, accumulate: true);
 
-        // 323. Add backward: dMultiply219 = dH13
-        var dMultiply219 = ArenaView(2368, batch * 32);   // reuses floats of h13 (free after step 318)
-        dH13.CopyTo(dMultiply219);
-
-        // 324. Add backward: dMultiply220 = dH13
-        var dMultiply220 = ArenaView(2400, batch * 32);   // reuses floats of dAdd224 (free after step 317)
-        dH13.CopyTo(dMultiply220);
-
-        // 325. Multiply backward: dZ12 = dMultiply220 ⊙ h12
+        // 291. Multiply backward: dZ12 = dMultiply220 ⊙ h12
+        var dMultiply220 = dH13;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h12 = ArenaView(2176, batch * 32);
-        var dZ12 = ArenaView(2432, batch * 32);   // reuses floats of dUpdateX13 (free after step 322)
+        var dZ12 = ArenaView(2368, batch * 32);   // reuses floats of h13 (free after step 286)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply220, h12, dZ12);
 
-        // 326. Multiply backward: dH12 = dMultiply220 ⊙ z12
+        // 292. Multiply backward: dH12 = dMultiply220 ⊙ z12
         var z12 = ArenaView(2272, batch * 32);
-        var dH12 = ArenaView(2464, batch * 32);   // reuses floats of dUpdateH13 (free after step 319)
+        var dH12 = ArenaView(2400, batch * 32);   // reuses floats of dAdd224 (free after step 290)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply220, z12, dH12);
 
-        // 327. Multiply backward: dAffine218 = dMultiply219 ⊙ candidate12
+        // 293. Multiply backward: dAffine218 = dMultiply219 ⊙ candidate12
         //    then Scale backward: dZ12 += -1·dAffine218
         //    fused: one loop; dAffine218 is never stored
+        var dMultiply219 = dH13;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate12 = ArenaView(2336, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ12[i] += -(dMultiply219[i] * candidate12[i]);
 
-        // 328. Multiply backward: dCandidate12 = dMultiply219 ⊙ affine218
+        // 294. Multiply backward: dCandidate12 = dMultiply219 ⊙ affine218
         //    then Tanh backward: dAdd216 = dCandidate12 · (1 − candidate12²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate12 is never stored
         var affine218 = ArenaView(2208, batch * 32);
-        var dAdd216 = ArenaView(2400, batch * 32);   // reuses floats of dMultiply220 (free after step 326)
+        var dAdd216 = ArenaView(2432, batch * 32);   // reuses floats of candidateH13 (free after step 279)
         for (int i = 0; i < batch * 32; i++)
             dAdd216[i] = dMultiply219[i] * affine218[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate12[i]);
 
-        // 329. Add backward: dCandidateX12 = dAdd216
-        var dCandidateX12 = ArenaView(2208, batch * 32);   // reuses floats of affine218 (free after step 328)
-        dAdd216.CopyTo(dCandidateX12);
-
-        // 330. Add backward: dMultiply215 = dAdd216
-        var dMultiply215 = ArenaView(2336, batch * 32);   // reuses floats of candidate12 (free after step 328)
-        dAdd216.CopyTo(dMultiply215);
-
-        // 331. Multiply backward: dCandidateH12 = dMultiply215 ⊙ r_12
+        // 295. Multiply backward: dCandidateH12 = dMultiply215 ⊙ r_12
+        var dMultiply215 = dAdd216;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_12 = ArenaView(2304, batch * 32);
-        var dCandidateH12 = ArenaView(2368, batch * 32);   // reuses floats of dMultiply219 (free after step 328)
+        var dCandidateH12 = ArenaView(2208, batch * 32);   // reuses floats of affine218 (free after step 294)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply215, r_12, dCandidateH12);
 
-        // 332. Dense "candidate.h" backward, weight: dW += dCandidateH12ᵀ · h12   (W = candidate.h.weight, shared: contributions add up)
+        // 296. Dense "candidate.h" backward, weight: dW += dCandidateH12ᵀ · h12   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH12[r, o] · h12[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH12, h12, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 333. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH12[r, o]   (b = candidate.h.bias)
+        // 297. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH12[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH12, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 334. Dense "candidate.h" backward, input: dH12 += dCandidateH12 · W
+        // 298. Dense "candidate.h" backward, input: dH12 += dCandidateH12 · W
         //      dH12[r, i] += Σ_o dCandidateH12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH12, candidateHWeight, dH12, batch, 32, 32, accumulate: true);
 
-        // 335. Dense "candidate.x" backward, weight: dW += dCandidateX12ᵀ · x12   (W = candidate.x.weight, shared: contributions add up)
+        // 299. Dense "candidate.x" backward, weight: dW += dCandidateX12ᵀ · x12   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX12[r, o] · x12[r, i]   (summed over the batch)
+        var dCandidateX12 = dAdd216;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x12 = ArenaView(44, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX12, x12, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 336. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX12[r, o]   (b = candidate.x.bias)
+        // 300. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX12[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX12, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 337. Dense "candidate.x" backward, input: dX12 = dCandidateX12 · W
+        // 301. Dense "candidate.x" backward, input: dX12 = dCandidateX12 · W
         //      dX12[r, i] = Σ_o dCandidateX12[r, o] · W[o, i]
-        var dX12 = ArenaView(48, batch * 4);   // reuses floats of x13 (free after step 320)
+        var dX12 = ArenaView(48, batch * 4);   // reuses floats of x13 (free after step 288)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX12, candidateXWeight, dX12, batch, 4, 32);
 
-        // 338. Multiply backward: dR_12 = dMultiply215 ⊙ candidateH12
+        // 302. Multiply backward: dR_12 = dMultiply215 ⊙ candidateH12
         //    then Sigmoid backward: dAdd211 = dR_12 · r_12 · (1 − r_12)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_12 is never stored
         var candidateH12 = ArenaView(2240, batch * 32);
-        var dAdd211 = ArenaView(2208, batch * 32);   // reuses floats of dCandidateX12 (free after step 337)
+        var dAdd211 = ArenaView(2208, batch * 32);   // reuses floats of dCandidateH12 (free after step 298)
         for (int i = 0; i < batch * 32; i++)
             dAdd211[i] = dMultiply215[i] * candidateH12[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_12[i]);
 
-        // 339. Add backward: dResetX12 = dAdd211
-        var dResetX12 = ArenaView(2240, batch * 32);   // reuses floats of candidateH12 (free after step 338)
-        dAdd211.CopyTo(dResetX12);
-
-        // 340. Add backward: dResetH12 = dAdd211
-        var dResetH12 = ArenaView(2304, batch * 32);   // reuses floats of r_12 (free after step 338)
-        dAdd211.CopyTo(dResetH12);
-
-        // 341. Dense "reset.h" backward, weight: dW += dResetH12ᵀ · h12   (W = reset.h.weight, shared: contributions add up)
+        // 303. Dense "reset.h" backward, weight: dW += dResetH12ᵀ · h12   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH12[r, o] · h12[r, i]   (summed over the batch)
+        var dResetH12 = dAdd211;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH12, h12, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 342. Dense "reset.h" backward, input: dH12 += dResetH12 · W
+        // 304. Dense "reset.h" backward, input: dH12 += dResetH12 · W
         //      dH12[r, i] += Σ_o dResetH12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH12, resetHWeight, dH12, batch, 32, 32, accumulate: true);
 
-        // 343. Dense "reset.x" backward, weight: dW += dResetX12ᵀ · x12   (W = reset.x.weight, shared: contributions add up)
+        // 305. Dense "reset.x" backward, weight: dW += dResetX12ᵀ · x12   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX12[r, o] · x12[r, i]   (summed over the batch)
+        var dResetX12 = dAdd211;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX12, x12, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 344. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX12[r, o]   (b = reset.x.bias)
+        // 306. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX12[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX12, dResetXBias, batch, 32, accumulate: true);
 
-        // 345. Dense "reset.x" backward, input: dX12 += dResetX12 · W
+        // 307. Dense "reset.x" backward, input: dX12 += dResetX12 · W
         //      dX12[r, i] += Σ_o dResetX12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX12, resetXWeight, dX12, batch, 4, 32, accumulate: true);
 
-        // 346. Sigmoid backward: dAdd207 = dZ12 · z12 · (1 − z12)   (σ′ = σ·(1 − σ))
-        var dAdd207 = ArenaView(2208, batch * 32);   // reuses floats of dAdd211 (free after step 340)
+        // 308. Sigmoid backward: dAdd207 = dZ12 · z12 · (1 − z12)   (σ′ = σ·(1 − σ))
+        var dAdd207 = ArenaView(2208, batch * 32);   // reuses floats of dAdd211 (free after step 307)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z12, dZ12, dAdd207, accumulate: false);
 
-        // 347. Add backward: dUpdateX12 = dAdd207
-        var dUpdateX12 = ArenaView(2240, batch * 32);   // reuses floats of dResetX12 (free after step 345)
-        dAdd207.CopyTo(dUpdateX12);
-
-        // 348. Add backward: dUpdateH12 = dAdd207
-        var dUpdateH12 = ArenaView(2272, batch * 32);   // reuses floats of z12 (free after step 346)
-        dAdd207.CopyTo(dUpdateH12);
-
-        // 349. Dense "update.h" backward, weight: dW += dUpdateH12ᵀ · h12   (W = update.h.weight, shared: contributions add up)
+        // 309. Dense "update.h" backward, weight: dW += dUpdateH12ᵀ · h12   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH12[r, o] · h12[r, i]   (summed over the batch)
+        var dUpdateH12 = dAdd207;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH12, h12, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 350. Dense "update.h" backward, input: dH12 += dUpdateH12 · W
+        // 310. Dense "update.h" backward, input: dH12 += dUpdateH12 · W
         //      dH12[r, i] += Σ_o dUpdateH12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH12, updateHWeight, dH12, batch, 32, 32, accumulate: true);
 
-        // 351. Dense "update.x" backward, weight: dW += dUpdateX12ᵀ · x12   (W = update.x.weight, shared: contributions add up)
+        // 311. Dense "update.x" backward, weight: dW += dUpdateX12ᵀ · x12   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX12[r, o] · x12[r, i]   (summed over the batch)
+        var dUpdateX12 = dAdd207;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX12, x12, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 352. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX12[r, o]   (b = update.x.bias)
+        // 312. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX12[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX12, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 353. Dense "update.x" backward, input: dX12 += dUpdateX12 · W
+        // 313. Dense "update.x" backward, input: dX12 += dUpdateX12 · W
         //      dX12[r, i] += Σ_o dUpdateX12[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX12, updateXWeight, dX12, batch, 4, 32, accumulate: true);
 
-        // 354. Add backward: dMultiply202 = dH12
-        var dMultiply202 = ArenaView(2176, batch * 32);   // reuses floats of h12 (free after step 349)
-        dH12.CopyTo(dMultiply202);
-
-        // 355. Add backward: dMultiply203 = dH12
-        var dMultiply203 = ArenaView(2208, batch * 32);   // reuses floats of dAdd207 (free after step 348)
-        dH12.CopyTo(dMultiply203);
-
-        // 356. Multiply backward: dZ11 = dMultiply203 ⊙ h11
+        // 314. Multiply backward: dZ11 = dMultiply203 ⊙ h11
+        var dMultiply203 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h11 = ArenaView(1984, batch * 32);
-        var dZ11 = ArenaView(2240, batch * 32);   // reuses floats of dUpdateX12 (free after step 353)
+        var dZ11 = ArenaView(2176, batch * 32);   // reuses floats of h12 (free after step 309)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply203, h11, dZ11);
 
-        // 357. Multiply backward: dH11 = dMultiply203 ⊙ z11
+        // 315. Multiply backward: dH11 = dMultiply203 ⊙ z11
         var z11 = ArenaView(2080, batch * 32);
-        var dH11 = ArenaView(2272, batch * 32);   // reuses floats of dUpdateH12 (free after step 350)
+        var dH11 = ArenaView(2208, batch * 32);   // reuses floats of dAdd207 (free after step 313)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply203, z11, dH11);
 
-        // 358. Multiply backward: dAffine201 = dMultiply202 ⊙ candidate11
+        // 316. Multiply backward: dAffine201 = dMultiply202 ⊙ candidate11
         //    then Scale backward: dZ11 += -1·dAffine201
         //    fused: one loop; dAffine201 is never stored
+        var dMultiply202 = dH12;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate11 = ArenaView(2144, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ11[i] += -(dMultiply202[i] * candidate11[i]);
 
-        // 359. Multiply backward: dCandidate11 = dMultiply202 ⊙ affine201
+        // 317. Multiply backward: dCandidate11 = dMultiply202 ⊙ affine201
         //    then Tanh backward: dAdd199 = dCandidate11 · (1 − candidate11²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate11 is never stored
         var affine201 = ArenaView(2016, batch * 32);
-        var dAdd199 = ArenaView(2208, batch * 32);   // reuses floats of dMultiply203 (free after step 357)
+        var dAdd199 = ArenaView(2240, batch * 32);   // reuses floats of candidateH12 (free after step 302)
         for (int i = 0; i < batch * 32; i++)
             dAdd199[i] = dMultiply202[i] * affine201[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate11[i]);
 
-        // 360. Add backward: dCandidateX11 = dAdd199
-        var dCandidateX11 = ArenaView(2016, batch * 32);   // reuses floats of affine201 (free after step 359)
-        dAdd199.CopyTo(dCandidateX11);
-
-        // 361. Add backward: dMultiply198 = dAdd199
-        var dMultiply198 = ArenaView(2144, batch * 32);   // reuses floats of candidate11 (free after step 359)
-        dAdd199.CopyTo(dMultiply198);
-
-        // 362. Multiply backward: dCandidateH11 = dMultiply198 ⊙ r_11
+        // 318. Multiply backward: dCandidateH11 = dMultiply198 ⊙ r_11
+        var dMultiply198 = dAdd199;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_11 = ArenaView(2112, batch * 32);
-        var dCandidateH11 = ArenaView(2176, batch * 32);   // reuses floats of dMultiply202 (free after step 359)
+        var dCandidateH11 = ArenaView(2016, batch * 32);   // reuses floats of affine201 (free after step 317)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply198, r_11, dCandidateH11);
 
-        // 363. Dense "candidate.h" backward, weight: dW += dCandidateH11ᵀ · h11   (W = candidate.h.weight, shared: contributions add up)
+        // 319. Dense "candidate.h" backward, weight: dW += dCandidateH11ᵀ · h11   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH11[r, o] · h11[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH11, h11, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 364. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH11[r, o]   (b = candidate.h.bias)
+        // 320. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH11[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH11, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 365. Dense "candidate.h" backward, input: dH11 += dCandidateH11 · W
+        // 321. Dense "candidate.h" backward, input: dH11 += dCandidateH11 · W
         //      dH11[r, i] += Σ_o dCandidateH11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH11, candidateHWeight, dH11, batch, 32, 32, accumulate: true);
 
-        // 366. Dense "candidate.x" backward, weight: dW += dCandidateX11ᵀ · x11   (W = candidate.x.weight, shared: contributions add up)
+        // 322. Dense "candidate.x" backward, weight: dW += dCandidateX11ᵀ · x11   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX11[r, o] · x11[r, i]   (summed over the batch)
+        var dCandidateX11 = dAdd199;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x11 = ArenaView(40, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX11, x11, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 367. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX11[r, o]   (b = candidate.x.bias)
+        // 323. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX11[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX11, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 368. Dense "candidate.x" backward, input: dX11 = dCandidateX11 · W
+        // 324. Dense "candidate.x" backward, input: dX11 = dCandidateX11 · W
         //      dX11[r, i] = Σ_o dCandidateX11[r, o] · W[o, i]
-        var dX11 = ArenaView(44, batch * 4);   // reuses floats of x12 (free after step 351)
+        var dX11 = ArenaView(44, batch * 4);   // reuses floats of x12 (free after step 311)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX11, candidateXWeight, dX11, batch, 4, 32);
 
-        // 369. Multiply backward: dR_11 = dMultiply198 ⊙ candidateH11
+        // 325. Multiply backward: dR_11 = dMultiply198 ⊙ candidateH11
         //    then Sigmoid backward: dAdd194 = dR_11 · r_11 · (1 − r_11)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_11 is never stored
         var candidateH11 = ArenaView(2048, batch * 32);
-        var dAdd194 = ArenaView(2016, batch * 32);   // reuses floats of dCandidateX11 (free after step 368)
+        var dAdd194 = ArenaView(2016, batch * 32);   // reuses floats of dCandidateH11 (free after step 321)
         for (int i = 0; i < batch * 32; i++)
             dAdd194[i] = dMultiply198[i] * candidateH11[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_11[i]);
 
-        // 370. Add backward: dResetX11 = dAdd194
-        var dResetX11 = ArenaView(2048, batch * 32);   // reuses floats of candidateH11 (free after step 369)
-        dAdd194.CopyTo(dResetX11);
-
-        // 371. Add backward: dResetH11 = dAdd194
-        var dResetH11 = ArenaView(2112, batch * 32);   // reuses floats of r_11 (free after step 369)
-        dAdd194.CopyTo(dResetH11);
-
-        // 372. Dense "reset.h" backward, weight: dW += dResetH11ᵀ · h11   (W = reset.h.weight, shared: contributions add up)
+        // 326. Dense "reset.h" backward, weight: dW += dResetH11ᵀ · h11   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH11[r, o] · h11[r, i]   (summed over the batch)
+        var dResetH11 = dAdd194;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH11, h11, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 373. Dense "reset.h" backward, input: dH11 += dResetH11 · W
+        // 327. Dense "reset.h" backward, input: dH11 += dResetH11 · W
         //      dH11[r, i] += Σ_o dResetH11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH11, resetHWeight, dH11, batch, 32, 32, accumulate: true);
 
-        // 374. Dense "reset.x" backward, weight: dW += dResetX11ᵀ · x11   (W = reset.x.weight, shared: contributions add up)
+        // 328. Dense "reset.x" backward, weight: dW += dResetX11ᵀ · x11   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX11[r, o] · x11[r, i]   (summed over the batch)
+        var dResetX11 = dAdd194;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX11, x11, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 375. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX11[r, o]   (b = reset.x.bias)
+        // 329. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX11[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX11, dResetXBias, batch, 32, accumulate: true);
 
-        // 376. Dense "reset.x" backward, input: dX11 += dResetX11 · W
+        // 330. Dense "reset.x" backward, input: dX11 += dResetX11 · W
         //      dX11[r, i] += Σ_o dResetX11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX11, resetXWeight, dX11, batch, 4, 32, accumulate: true);
 
-        // 377. Sigmoid backward: dAdd190 = dZ11 · z11 · (1 − z11)   (σ′ = σ·(1 − σ))
-        var dAdd190 = ArenaView(2016, batch * 32);   // reuses floats of dAdd194 (free after step 371)
+        // 331. Sigmoid backward: dAdd190 = dZ11 · z11 · (1 − z11)   (σ′ = σ·(1 − σ))
+        var dAdd190 = ArenaView(2016, batch * 32);   // reuses floats of dAdd194 (free after step 330)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z11, dZ11, dAdd190, accumulate: false);
 
-        // 378. Add backward: dUpdateX11 = dAdd190
-        var dUpdateX11 = ArenaView(2048, batch * 32);   // reuses floats of dResetX11 (free after step 376)
-        dAdd190.CopyTo(dUpdateX11);
-
-        // 379. Add backward: dUpdateH11 = dAdd190
-        var dUpdateH11 = ArenaView(2080, batch * 32);   // reuses floats of z11 (free after step 377)
-        dAdd190.CopyTo(dUpdateH11);
-
-        // 380. Dense "update.h" backward, weight: dW += dUpdateH11ᵀ · h11   (W = update.h.weight, shared: contributions add up)
+        // 332. Dense "update.h" backward, weight: dW += dUpdateH11ᵀ · h11   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH11[r, o] · h11[r, i]   (summed over the batch)
+        var dUpdateH11 = dAdd190;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH11, h11, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 381. Dense "update.h" backward, input: dH11 += dUpdateH11 · W
+        // 333. Dense "update.h" backward, input: dH11 += dUpdateH11 · W
         //      dH11[r, i] += Σ_o dUpdateH11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH11, updateHWeight, dH11, batch, 32, 32, accumulate: true);
 
-        // 382. Dense "update.x" backward, weight: dW += dUpdateX11ᵀ · x11   (W = update.x.weight, shared: contributions add up)
+        // 334. Dense "update.x" backward, weight: dW += dUpdateX11ᵀ · x11   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX11[r, o] · x11[r, i]   (summed over the batch)
+        var dUpdateX11 = dAdd190;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX11, x11, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 383. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX11[r, o]   (b = update.x.bias)
+        // 335. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX11[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX11, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 384. Dense "update.x" backward, input: dX11 += dUpdateX11 · W
+        // 336. Dense "update.x" backward, input: dX11 += dUpdateX11 · W
         //      dX11[r, i] += Σ_o dUpdateX11[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX11, updateXWeight, dX11, batch, 4, 32, accumulate: true);
 
-        // 385. Add backward: dMultiply185 = dH11
-        var dMultiply185 = ArenaView(1984, batch * 32);   // reuses floats of h11 (free after step 380)
-        dH11.CopyTo(dMultiply185);
-
-        // 386. Add backward: dMultiply186 = dH11
-        var dMultiply186 = ArenaView(2016, batch * 32);   // reuses floats of dAdd190 (free after step 379)
-        dH11.CopyTo(dMultiply186);
-
-        // 387. Multiply backward: dZ10 = dMultiply186 ⊙ h10
+        // 337. Multiply backward: dZ10 = dMultiply186 ⊙ h10
+        var dMultiply186 = dH11;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h10 = ArenaView(1792, batch * 32);
-        var dZ10 = ArenaView(2048, batch * 32);   // reuses floats of dUpdateX11 (free after step 384)
+        var dZ10 = ArenaView(1984, batch * 32);   // reuses floats of h11 (free after step 332)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply186, h10, dZ10);
 
-        // 388. Multiply backward: dH10 = dMultiply186 ⊙ z10
+        // 338. Multiply backward: dH10 = dMultiply186 ⊙ z10
         var z10 = ArenaView(1888, batch * 32);
-        var dH10 = ArenaView(2080, batch * 32);   // reuses floats of dUpdateH11 (free after step 381)
+        var dH10 = ArenaView(2016, batch * 32);   // reuses floats of dAdd190 (free after step 336)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply186, z10, dH10);
 
-        // 389. Multiply backward: dAffine184 = dMultiply185 ⊙ candidate10
+        // 339. Multiply backward: dAffine184 = dMultiply185 ⊙ candidate10
         //    then Scale backward: dZ10 += -1·dAffine184
         //    fused: one loop; dAffine184 is never stored
+        var dMultiply185 = dH11;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate10 = ArenaView(1952, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ10[i] += -(dMultiply185[i] * candidate10[i]);
 
-        // 390. Multiply backward: dCandidate10 = dMultiply185 ⊙ affine184
+        // 340. Multiply backward: dCandidate10 = dMultiply185 ⊙ affine184
         //    then Tanh backward: dAdd182 = dCandidate10 · (1 − candidate10²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate10 is never stored
         var affine184 = ArenaView(1824, batch * 32);
-        var dAdd182 = ArenaView(2016, batch * 32);   // reuses floats of dMultiply186 (free after step 388)
+        var dAdd182 = ArenaView(2048, batch * 32);   // reuses floats of candidateH11 (free after step 325)
         for (int i = 0; i < batch * 32; i++)
             dAdd182[i] = dMultiply185[i] * affine184[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate10[i]);
 
-        // 391. Add backward: dCandidateX10 = dAdd182
-        var dCandidateX10 = ArenaView(1824, batch * 32);   // reuses floats of affine184 (free after step 390)
-        dAdd182.CopyTo(dCandidateX10);
-
-        // 392. Add backward: dMultiply181 = dAdd182
-        var dMultiply181 = ArenaView(1952, batch * 32);   // reuses floats of candidate10 (free after step 390)
-        dAdd182.CopyTo(dMultiply181);
-
-        // 393. Multiply backward: dCandidateH10 = dMultiply181 ⊙ r_10
+        // 341. Multiply backward: dCandidateH10 = dMultiply181 ⊙ r_10
+        var dMultiply181 = dAdd182;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_10 = ArenaView(1920, batch * 32);
-        var dCandidateH10 = ArenaView(1984, batch * 32);   // reuses floats of dMultiply185 (free after step 390)
+        var dCandidateH10 = ArenaView(1824, batch * 32);   // reuses floats of affine184 (free after step 340)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply181, r_10, dCandidateH10);
 
-        // 394. Dense "candidate.h" backward, weight: dW += dCandidateH10ᵀ · h10   (W = candidate.h.weight, shared: contributions add up)
+        // 342. Dense "candidate.h" backward, weight: dW += dCandidateH10ᵀ · h10   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH10[r, o] · h10[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH10, h10, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 395. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH10[r, o]   (b = candidate.h.bias)
+        // 343. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH10[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH10, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 396. Dense "candidate.h" backward, input: dH10 += dCandidateH10 · W
+        // 344. Dense "candidate.h" backward, input: dH10 += dCandidateH10 · W
         //      dH10[r, i] += Σ_o dCandidateH10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH10, candidateHWeight, dH10, batch, 32, 32, accumulate: true);
 
-        // 397. Dense "candidate.x" backward, weight: dW += dCandidateX10ᵀ · x10   (W = candidate.x.weight, shared: contributions add up)
+        // 345. Dense "candidate.x" backward, weight: dW += dCandidateX10ᵀ · x10   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX10[r, o] · x10[r, i]   (summed over the batch)
+        var dCandidateX10 = dAdd182;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x10 = ArenaView(36, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX10, x10, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 398. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX10[r, o]   (b = candidate.x.bias)
+        // 346. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX10[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX10, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 399. Dense "candidate.x" backward, input: dX10 = dCandidateX10 · W
+        // 347. Dense "candidate.x" backward, input: dX10 = dCandidateX10 · W
         //      dX10[r, i] = Σ_o dCandidateX10[r, o] · W[o, i]
-        var dX10 = ArenaView(40, batch * 4);   // reuses floats of x11 (free after step 382)
+        var dX10 = ArenaView(40, batch * 4);   // reuses floats of x11 (free after step 334)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX10, candidateXWeight, dX10, batch, 4, 32);
 
-        // 400. Multiply backward: dR_10 = dMultiply181 ⊙ candidateH10
+        // 348. Multiply backward: dR_10 = dMultiply181 ⊙ candidateH10
         //    then Sigmoid backward: dAdd177 = dR_10 · r_10 · (1 − r_10)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_10 is never stored
         var candidateH10 = ArenaView(1856, batch * 32);
-        var dAdd177 = ArenaView(1824, batch * 32);   // reuses floats of dCandidateX10 (free after step 399)
+        var dAdd177 = ArenaView(1824, batch * 32);   // reuses floats of dCandidateH10 (free after step 344)
         for (int i = 0; i < batch * 32; i++)
             dAdd177[i] = dMultiply181[i] * candidateH10[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_10[i]);
 
-        // 401. Add backward: dResetX10 = dAdd177
-        var dResetX10 = ArenaView(1856, batch * 32);   // reuses floats of candidateH10 (free after step 400)
-        dAdd177.CopyTo(dResetX10);
-
-        // 402. Add backward: dResetH10 = dAdd177
-        var dResetH10 = ArenaView(1920, batch * 32);   // reuses floats of r_10 (free after step 400)
-        dAdd177.CopyTo(dResetH10);
-
-        // 403. Dense "reset.h" backward, weight: dW += dResetH10ᵀ · h10   (W = reset.h.weight, shared: contributions add up)
+        // 349. Dense "reset.h" backward, weight: dW += dResetH10ᵀ · h10   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH10[r, o] · h10[r, i]   (summed over the batch)
+        var dResetH10 = dAdd177;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH10, h10, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 404. Dense "reset.h" backward, input: dH10 += dResetH10 · W
+        // 350. Dense "reset.h" backward, input: dH10 += dResetH10 · W
         //      dH10[r, i] += Σ_o dResetH10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH10, resetHWeight, dH10, batch, 32, 32, accumulate: true);
 
-        // 405. Dense "reset.x" backward, weight: dW += dResetX10ᵀ · x10   (W = reset.x.weight, shared: contributions add up)
+        // 351. Dense "reset.x" backward, weight: dW += dResetX10ᵀ · x10   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX10[r, o] · x10[r, i]   (summed over the batch)
+        var dResetX10 = dAdd177;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX10, x10, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 406. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX10[r, o]   (b = reset.x.bias)
+        // 352. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX10[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX10, dResetXBias, batch, 32, accumulate: true);
 
-        // 407. Dense "reset.x" backward, input: dX10 += dResetX10 · W
+        // 353. Dense "reset.x" backward, input: dX10 += dResetX10 · W
         //      dX10[r, i] += Σ_o dResetX10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX10, resetXWeight, dX10, batch, 4, 32, accumulate: true);
 
-        // 408. Sigmoid backward: dAdd173 = dZ10 · z10 · (1 − z10)   (σ′ = σ·(1 − σ))
-        var dAdd173 = ArenaView(1824, batch * 32);   // reuses floats of dAdd177 (free after step 402)
+        // 354. Sigmoid backward: dAdd173 = dZ10 · z10 · (1 − z10)   (σ′ = σ·(1 − σ))
+        var dAdd173 = ArenaView(1824, batch * 32);   // reuses floats of dAdd177 (free after step 353)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z10, dZ10, dAdd173, accumulate: false);
 
-        // 409. Add backward: dUpdateX10 = dAdd173
-        var dUpdateX10 = ArenaView(1856, batch * 32);   // reuses floats of dResetX10 (free after step 407)
-        dAdd173.CopyTo(dUpdateX10);
-
-        // 410. Add backward: dUpdateH10 = dAdd173
-        var dUpdateH10 = ArenaView(1888, batch * 32);   // reuses floats of z10 (free after step 408)
-        dAdd173.CopyTo(dUpdateH10);
-
-        // 411. Dense "update.h" backward, weight: dW += dUpdateH10ᵀ · h10   (W = update.h.weight, shared: contributions add up)
+        // 355. Dense "update.h" backward, weight: dW += dUpdateH10ᵀ · h10   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH10[r, o] · h10[r, i]   (summed over the batch)
+        var dUpdateH10 = dAdd173;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH10, h10, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 412. Dense "update.h" backward, input: dH10 += dUpdateH10 · W
+        // 356. Dense "update.h" backward, input: dH10 += dUpdateH10 · W
         //      dH10[r, i] += Σ_o dUpdateH10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH10, updateHWeight, dH10, batch, 32, 32, accumulate: true);
 
-        // 413. Dense "update.x" backward, weight: dW += dUpdateX10ᵀ · x10   (W = update.x.weight, shared: contributions add up)
+        // 357. Dense "update.x" backward, weight: dW += dUpdateX10ᵀ · x10   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX10[r, o] · x10[r, i]   (summed over the batch)
+        var dUpdateX10 = dAdd173;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX10, x10, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 414. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX10[r, o]   (b = update.x.bias)
+        // 358. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX10[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX10, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 415. Dense "update.x" backward, input: dX10 += dUpdateX10 · W
+        // 359. Dense "update.x" backward, input: dX10 += dUpdateX10 · W
         //      dX10[r, i] += Σ_o dUpdateX10[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX10, updateXWeight, dX10, batch, 4, 32, accumulate: true);
 
-        // 416. Add backward: dMultiply168 = dH10
-        var dMultiply168 = ArenaView(1792, batch * 32);   // reuses floats of h10 (free after step 411)
-        dH10.CopyTo(dMultiply168);
-
-        // 417. Add backward: dMultiply169 = dH10
-        var dMultiply169 = ArenaView(1824, batch * 32);   // reuses floats of dAdd173 (free after step 410)
-        dH10.CopyTo(dMultiply169);
-
-        // 418. Multiply backward: dZ9 = dMultiply169 ⊙ h9
+        // 360. Multiply backward: dZ9 = dMultiply169 ⊙ h9
+        var dMultiply169 = dH10;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h9 = ArenaView(1600, batch * 32);
-        var dZ9 = ArenaView(1856, batch * 32);   // reuses floats of dUpdateX10 (free after step 415)
+        var dZ9 = ArenaView(1792, batch * 32);   // reuses floats of h10 (free after step 355)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply169, h9, dZ9);
 
-        // 419. Multiply backward: dH9 = dMultiply169 ⊙ z9
+        // 361. Multiply backward: dH9 = dMultiply169 ⊙ z9
         var z9 = ArenaView(1696, batch * 32);
-        var dH9 = ArenaView(1888, batch * 32);   // reuses floats of dUpdateH10 (free after step 412)
+        var dH9 = ArenaView(1824, batch * 32);   // reuses floats of dAdd173 (free after step 359)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply169, z9, dH9);
 
-        // 420. Multiply backward: dAffine167 = dMultiply168 ⊙ candidate9
+        // 362. Multiply backward: dAffine167 = dMultiply168 ⊙ candidate9
         //    then Scale backward: dZ9 += -1·dAffine167
         //    fused: one loop; dAffine167 is never stored
+        var dMultiply168 = dH10;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate9 = ArenaView(1760, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ9[i] += -(dMultiply168[i] * candidate9[i]);
 
-        // 421. Multiply backward: dCandidate9 = dMultiply168 ⊙ affine167
+        // 363. Multiply backward: dCandidate9 = dMultiply168 ⊙ affine167
         //    then Tanh backward: dAdd165 = dCandidate9 · (1 − candidate9²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate9 is never stored
         var affine167 = ArenaView(1632, batch * 32);
-        var dAdd165 = ArenaView(1824, batch * 32);   // reuses floats of dMultiply169 (free after step 419)
+        var dAdd165 = ArenaView(1856, batch * 32);   // reuses floats of candidateH10 (free after step 348)
         for (int i = 0; i < batch * 32; i++)
             dAdd165[i] = dMultiply168[i] * affine167[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate9[i]);
 
-        // 422. Add backward: dCandidateX9 = dAdd165
-        var dCandidateX9 = ArenaView(1632, batch * 32);   // reuses floats of affine167 (free after step 421)
-        dAdd165.CopyTo(dCandidateX9);
-
-        // 423. Add backward: dMultiply164 = dAdd165
-        var dMultiply164 = ArenaView(1760, batch * 32);   // reuses floats of candidate9 (free after step 421)
-        dAdd165.CopyTo(dMultiply164);
-
-        // 424. Multiply backward: dCandidateH9 = dMultiply164 ⊙ r_9
+        // 364. Multiply backward: dCandidateH9 = dMultiply164 ⊙ r_9
+        var dMultiply164 = dAdd165;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_9 = ArenaView(1728, batch * 32);
-        var dCandidateH9 = ArenaView(1792, batch * 32);   // reuses floats of dMultiply168 (free after step 421)
+        var dCandidateH9 = ArenaView(1632, batch * 32);   // reuses floats of affine167 (free after step 363)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply164, r_9, dCandidateH9);
 
-        // 425. Dense "candidate.h" backward, weight: dW += dCandidateH9ᵀ · h9   (W = candidate.h.weight, shared: contributions add up)
+        // 365. Dense "candidate.h" backward, weight: dW += dCandidateH9ᵀ · h9   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH9[r, o] · h9[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH9, h9, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 426. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH9[r, o]   (b = candidate.h.bias)
+        // 366. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH9[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH9, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 427. Dense "candidate.h" backward, input: dH9 += dCandidateH9 · W
+        // 367. Dense "candidate.h" backward, input: dH9 += dCandidateH9 · W
         //      dH9[r, i] += Σ_o dCandidateH9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH9, candidateHWeight, dH9, batch, 32, 32, accumulate: true);
 
-        // 428. Dense "candidate.x" backward, weight: dW += dCandidateX9ᵀ · x9   (W = candidate.x.weight, shared: contributions add up)
+        // 368. Dense "candidate.x" backward, weight: dW += dCandidateX9ᵀ · x9   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX9[r, o] · x9[r, i]   (summed over the batch)
+        var dCandidateX9 = dAdd165;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x9 = ArenaView(32, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX9, x9, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 429. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX9[r, o]   (b = candidate.x.bias)
+        // 369. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX9[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX9, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 430. Dense "candidate.x" backward, input: dX9 = dCandidateX9 · W
+        // 370. Dense "candidate.x" backward, input: dX9 = dCandidateX9 · W
         //      dX9[r, i] = Σ_o dCandidateX9[r, o] · W[o, i]
-        var dX9 = ArenaView(36, batch * 4);   // reuses floats of x10 (free after step 413)
+        var dX9 = ArenaView(36, batch * 4);   // reuses floats of x10 (free after step 357)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX9, candidateXWeight, dX9, batch, 4, 32);
 
-        // 431. Multiply backward: dR_9 = dMultiply164 ⊙ candidateH9
+        // 371. Multiply backward: dR_9 = dMultiply164 ⊙ candidateH9
         //    then Sigmoid backward: dAdd160 = dR_9 · r_9 · (1 − r_9)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_9 is never stored
         var candidateH9 = ArenaView(1664, batch * 32);
-        var dAdd160 = ArenaView(1632, batch * 32);   // reuses floats of dCandidateX9 (free after step 430)
+        var dAdd160 = ArenaView(1632, batch * 32);   // reuses floats of dCandidateH9 (free after step 367)
         for (int i = 0; i < batch * 32; i++)
             dAdd160[i] = dMultiply164[i] * candidateH9[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_9[i]);
 
-        // 432. Add backward: dResetX9 = dAdd160
-        var dResetX9 = ArenaView(1664, batch * 32);   // reuses floats of candidateH9 (free after step 431)
-        dAdd160.CopyTo(dResetX9);
-
-        // 433. Add backward: dResetH9 = dAdd160
-        var dResetH9 = ArenaView(1728, batch * 32);   // reuses floats of r_9 (free after step 431)
-        dAdd160.CopyTo(dResetH9);
-
-        // 434. Dense "reset.h" backward, weight: dW += dResetH9ᵀ · h9   (W = reset.h.weight, shared: contributions add up)
+        // 372. Dense "reset.h" backward, weight: dW += dResetH9ᵀ · h9   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH9[r, o] · h9[r, i]   (summed over the batch)
+        var dResetH9 = dAdd160;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH9, h9, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 435. Dense "reset.h" backward, input: dH9 += dResetH9 · W
+        // 373. Dense "reset.h" backward, input: dH9 += dResetH9 · W
         //      dH9[r, i] += Σ_o dResetH9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH9, resetHWeight, dH9, batch, 32, 32, accumulate: true);
 
-        // 436. Dense "reset.x" backward, weight: dW += dResetX9ᵀ · x9   (W = reset.x.weight, shared: contributions add up)
+        // 374. Dense "reset.x" backward, weight: dW += dResetX9ᵀ · x9   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX9[r, o] · x9[r, i]   (summed over the batch)
+        var dResetX9 = dAdd160;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX9, x9, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 437. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX9[r, o]   (b = reset.x.bias)
+        // 375. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX9[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX9, dResetXBias, batch, 32, accumulate: true);
 
-        // 438. Dense "reset.x" backward, input: dX9 += dResetX9 · W
+        // 376. Dense "reset.x" backward, input: dX9 += dResetX9 · W
         //      dX9[r, i] += Σ_o dResetX9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX9, resetXWeight, dX9, batch, 4, 32, accumulate: true);
 
-        // 439. Sigmoid backward: dAdd156 = dZ9 · z9 · (1 − z9)   (σ′ = σ·(1 − σ))
-        var dAdd156 = ArenaView(1632, batch * 32);   // reuses floats of dAdd160 (free after step 433)
+        // 377. Sigmoid backward: dAdd156 = dZ9 · z9 · (1 − z9)   (σ′ = σ·(1 − σ))
+        var dAdd156 = ArenaView(1632, batch * 32);   // reuses floats of dAdd160 (free after step 376)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z9, dZ9, dAdd156, accumulate: false);
 
-        // 440. Add backward: dUpdateX9 = dAdd156
-        var dUpdateX9 = ArenaView(1664, batch * 32);   // reuses floats of dResetX9 (free after step 438)
-        dAdd156.CopyTo(dUpdateX9);
-
-        // 441. Add backward: dUpdateH9 = dAdd156
-        var dUpdateH9 = ArenaView(1696, batch * 32);   // reuses floats of z9 (free after step 439)
-        dAdd156.CopyTo(dUpdateH9);
-
-        // 442. Dense "update.h" backward, weight: dW += dUpdateH9ᵀ · h9   (W = update.h.weight, shared: contributions add up)
+        // 378. Dense "update.h" backward, weight: dW += dUpdateH9ᵀ · h9   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH9[r, o] · h9[r, i]   (summed over the batch)
+        var dUpdateH9 = dAdd156;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH9, h9, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 443. Dense "update.h" backward, input: dH9 += dUpdateH9 · W
+        // 379. Dense "update.h" backward, input: dH9 += dUpdateH9 · W
         //      dH9[r, i] += Σ_o dUpdateH9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH9, updateHWeight, dH9, batch, 32, 32, accumulate: true);
 
-        // 444. Dense "update.x" backward, weight: dW += dUpdateX9ᵀ · x9   (W = update.x.weight, shared: contributions add up)
+        // 380. Dense "update.x" backward, weight: dW += dUpdateX9ᵀ · x9   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX9[r, o] · x9[r, i]   (summed over the batch)
+        var dUpdateX9 = dAdd156;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX9, x9, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 445. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX9[r, o]   (b = update.x.bias)
+        // 381. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX9[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX9, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 446. Dense "update.x" backward, input: dX9 += dUpdateX9 · W
+        // 382. Dense "update.x" backward, input: dX9 += dUpdateX9 · W
         //      dX9[r, i] += Σ_o dUpdateX9[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX9, updateXWeight, dX9, batch, 4, 32, accumulate: true);
 
-        // 447. Add backward: dMultiply151 = dH9
-        var dMultiply151 = ArenaView(1600, batch * 32);   // reuses floats of h9 (free after step 442)
-        dH9.CopyTo(dMultiply151);
-
-        // 448. Add backward: dMultiply152 = dH9
-        var dMultiply152 = ArenaView(1632, batch * 32);   // reuses floats of dAdd156 (free after step 441)
-        dH9.CopyTo(dMultiply152);
-
-        // 449. Multiply backward: dZ8 = dMultiply152 ⊙ h8
+        // 383. Multiply backward: dZ8 = dMultiply152 ⊙ h8
+        var dMultiply152 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h8 = ArenaView(1408, batch * 32);
-        var dZ8 = ArenaView(1664, batch * 32);   // reuses floats of dUpdateX9 (free after step 446)
+        var dZ8 = ArenaView(1600, batch * 32);   // reuses floats of h9 (free after step 378)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply152, h8, dZ8);
 
-        // 450. Multiply backward: dH8 = dMultiply152 ⊙ z8
+        // 384. Multiply backward: dH8 = dMultiply152 ⊙ z8
         var z8 = ArenaView(1504, batch * 32);
-        var dH8 = ArenaView(1696, batch * 32);   // reuses floats of dUpdateH9 (free after step 443)
+        var dH8 = ArenaView(1632, batch * 32);   // reuses floats of dAdd156 (free after step 382)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply152, z8, dH8);
 
-        // 451. Multiply backward: dAffine150 = dMultiply151 ⊙ candidate8
+        // 385. Multiply backward: dAffine150 = dMultiply151 ⊙ candidate8
         //    then Scale backward: dZ8 += -1·dAffine150
         //    fused: one loop; dAffine150 is never stored
+        var dMultiply151 = dH9;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate8 = ArenaView(1568, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ8[i] += -(dMultiply151[i] * candidate8[i]);
 
-        // 452. Multiply backward: dCandidate8 = dMultiply151 ⊙ affine150
+        // 386. Multiply backward: dCandidate8 = dMultiply151 ⊙ affine150
         //    then Tanh backward: dAdd148 = dCandidate8 · (1 − candidate8²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate8 is never stored
         var affine150 = ArenaView(1440, batch * 32);
-        var dAdd148 = ArenaView(1632, batch * 32);   // reuses floats of dMultiply152 (free after step 450)
+        var dAdd148 = ArenaView(1664, batch * 32);   // reuses floats of candidateH9 (free after step 371)
         for (int i = 0; i < batch * 32; i++)
             dAdd148[i] = dMultiply151[i] * affine150[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate8[i]);
 
-        // 453. Add backward: dCandidateX8 = dAdd148
-        var dCandidateX8 = ArenaView(1440, batch * 32);   // reuses floats of affine150 (free after step 452)
-        dAdd148.CopyTo(dCandidateX8);
-
-        // 454. Add backward: dMultiply147 = dAdd148
-        var dMultiply147 = ArenaView(1568, batch * 32);   // reuses floats of candidate8 (free after step 452)
-        dAdd148.CopyTo(dMultiply147);
-
-        // 455. Multiply backward: dCandidateH8 = dMultiply147 ⊙ r_8
+        // 387. Multiply backward: dCandidateH8 = dMultiply147 ⊙ r_8
+        var dMultiply147 = dAdd148;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_8 = ArenaView(1536, batch * 32);
-        var dCandidateH8 = ArenaView(1600, batch * 32);   // reuses floats of dMultiply151 (free after step 452)
+        var dCandidateH8 = ArenaView(1440, batch * 32);   // reuses floats of affine150 (free after step 386)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply147, r_8, dCandidateH8);
 
-        // 456. Dense "candidate.h" backward, weight: dW += dCandidateH8ᵀ · h8   (W = candidate.h.weight, shared: contributions add up)
+        // 388. Dense "candidate.h" backward, weight: dW += dCandidateH8ᵀ · h8   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH8[r, o] · h8[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH8, h8, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 457. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH8[r, o]   (b = candidate.h.bias)
+        // 389. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH8[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH8, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 458. Dense "candidate.h" backward, input: dH8 += dCandidateH8 · W
+        // 390. Dense "candidate.h" backward, input: dH8 += dCandidateH8 · W
         //      dH8[r, i] += Σ_o dCandidateH8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH8, candidateHWeight, dH8, batch, 32, 32, accumulate: true);
 
-        // 459. Dense "candidate.x" backward, weight: dW += dCandidateX8ᵀ · x8   (W = candidate.x.weight, shared: contributions add up)
+        // 391. Dense "candidate.x" backward, weight: dW += dCandidateX8ᵀ · x8   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX8[r, o] · x8[r, i]   (summed over the batch)
+        var dCandidateX8 = dAdd148;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x8 = ArenaView(28, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX8, x8, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 460. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX8[r, o]   (b = candidate.x.bias)
+        // 392. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX8[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX8, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 461. Dense "candidate.x" backward, input: dX8 = dCandidateX8 · W
+        // 393. Dense "candidate.x" backward, input: dX8 = dCandidateX8 · W
         //      dX8[r, i] = Σ_o dCandidateX8[r, o] · W[o, i]
-        var dX8 = ArenaView(32, batch * 4);   // reuses floats of x9 (free after step 444)
+        var dX8 = ArenaView(32, batch * 4);   // reuses floats of x9 (free after step 380)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX8, candidateXWeight, dX8, batch, 4, 32);
 
-        // 462. Multiply backward: dR_8 = dMultiply147 ⊙ candidateH8
+        // 394. Multiply backward: dR_8 = dMultiply147 ⊙ candidateH8
         //    then Sigmoid backward: dAdd143 = dR_8 · r_8 · (1 − r_8)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_8 is never stored
         var candidateH8 = ArenaView(1472, batch * 32);
-        var dAdd143 = ArenaView(1440, batch * 32);   // reuses floats of dCandidateX8 (free after step 461)
+        var dAdd143 = ArenaView(1440, batch * 32);   // reuses floats of dCandidateH8 (free after step 390)
         for (int i = 0; i < batch * 32; i++)
             dAdd143[i] = dMultiply147[i] * candidateH8[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_8[i]);
 
-        // 463. Add backward: dResetX8 = dAdd143
-        var dResetX8 = ArenaView(1472, batch * 32);   // reuses floats of candidateH8 (free after step 462)
-        dAdd143.CopyTo(dResetX8);
-
-        // 464. Add backward: dResetH8 = dAdd143
-        var dResetH8 = ArenaView(1536, batch * 32);   // reuses floats of r_8 (free after step 462)
-        dAdd143.CopyTo(dResetH8);
-
-        // 465. Dense "reset.h" backward, weight: dW += dResetH8ᵀ · h8   (W = reset.h.weight, shared: contributions add up)
+        // 395. Dense "reset.h" backward, weight: dW += dResetH8ᵀ · h8   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH8[r, o] · h8[r, i]   (summed over the batch)
+        var dResetH8 = dAdd143;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH8, h8, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 466. Dense "reset.h" backward, input: dH8 += dResetH8 · W
+        // 396. Dense "reset.h" backward, input: dH8 += dResetH8 · W
         //      dH8[r, i] += Σ_o dResetH8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH8, resetHWeight, dH8, batch, 32, 32, accumulate: true);
 
-        // 467. Dense "reset.x" backward, weight: dW += dResetX8ᵀ · x8   (W = reset.x.weight, shared: contributions add up)
+        // 397. Dense "reset.x" backward, weight: dW += dResetX8ᵀ · x8   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX8[r, o] · x8[r, i]   (summed over the batch)
+        var dResetX8 = dAdd143;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX8, x8, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 468. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX8[r, o]   (b = reset.x.bias)
+        // 398. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX8[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX8, dResetXBias, batch, 32, accumulate: true);
 
-        // 469. Dense "reset.x" backward, input: dX8 += dResetX8 · W
+        // 399. Dense "reset.x" backward, input: dX8 += dResetX8 · W
         //      dX8[r, i] += Σ_o dResetX8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX8, resetXWeight, dX8, batch, 4, 32, accumulate: true);
 
-        // 470. Sigmoid backward: dAdd139 = dZ8 · z8 · (1 − z8)   (σ′ = σ·(1 − σ))
-        var dAdd139 = ArenaView(1440, batch * 32);   // reuses floats of dAdd143 (free after step 464)
+        // 400. Sigmoid backward: dAdd139 = dZ8 · z8 · (1 − z8)   (σ′ = σ·(1 − σ))
+        var dAdd139 = ArenaView(1440, batch * 32);   // reuses floats of dAdd143 (free after step 399)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z8, dZ8, dAdd139, accumulate: false);
 
-        // 471. Add backward: dUpdateX8 = dAdd139
-        var dUpdateX8 = ArenaView(1472, batch * 32);   // reuses floats of dResetX8 (free after step 469)
-        dAdd139.CopyTo(dUpdateX8);
-
-        // 472. Add backward: dUpdateH8 = dAdd139
-        var dUpdateH8 = ArenaView(1504, batch * 32);   // reuses floats of z8 (free after step 470)
-        dAdd139.CopyTo(dUpdateH8);
-
-        // 473. Dense "update.h" backward, weight: dW += dUpdateH8ᵀ · h8   (W = update.h.weight, shared: contributions add up)
+        // 401. Dense "update.h" backward, weight: dW += dUpdateH8ᵀ · h8   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH8[r, o] · h8[r, i]   (summed over the batch)
+        var dUpdateH8 = dAdd139;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH8, h8, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 474. Dense "update.h" backward, input: dH8 += dUpdateH8 · W
+        // 402. Dense "update.h" backward, input: dH8 += dUpdateH8 · W
         //      dH8[r, i] += Σ_o dUpdateH8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH8, updateHWeight, dH8, batch, 32, 32, accumulate: true);
 
-        // 475. Dense "update.x" backward, weight: dW += dUpdateX8ᵀ · x8   (W = update.x.weight, shared: contributions add up)
+        // 403. Dense "update.x" backward, weight: dW += dUpdateX8ᵀ · x8   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX8[r, o] · x8[r, i]   (summed over the batch)
+        var dUpdateX8 = dAdd139;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX8, x8, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 476. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX8[r, o]   (b = update.x.bias)
+        // 404. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX8[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX8, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 477. Dense "update.x" backward, input: dX8 += dUpdateX8 · W
+        // 405. Dense "update.x" backward, input: dX8 += dUpdateX8 · W
         //      dX8[r, i] += Σ_o dUpdateX8[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX8, updateXWeight, dX8, batch, 4, 32, accumulate: true);
 
-        // 478. Add backward: dMultiply134 = dH8
-        var dMultiply134 = ArenaView(1408, batch * 32);   // reuses floats of h8 (free after step 473)
-        dH8.CopyTo(dMultiply134);
-
-        // 479. Add backward: dMultiply135 = dH8
-        var dMultiply135 = ArenaView(1440, batch * 32);   // reuses floats of dAdd139 (free after step 472)
-        dH8.CopyTo(dMultiply135);
-
-        // 480. Multiply backward: dZ7 = dMultiply135 ⊙ h7
+        // 406. Multiply backward: dZ7 = dMultiply135 ⊙ h7
+        var dMultiply135 = dH8;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h7 = ArenaView(1216, batch * 32);
-        var dZ7 = ArenaView(1472, batch * 32);   // reuses floats of dUpdateX8 (free after step 477)
+        var dZ7 = ArenaView(1408, batch * 32);   // reuses floats of h8 (free after step 401)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply135, h7, dZ7);
 
-        // 481. Multiply backward: dH7 = dMultiply135 ⊙ z7
+        // 407. Multiply backward: dH7 = dMultiply135 ⊙ z7
         var z7 = ArenaView(1312, batch * 32);
-        var dH7 = ArenaView(1504, batch * 32);   // reuses floats of dUpdateH8 (free after step 474)
+        var dH7 = ArenaView(1440, batch * 32);   // reuses floats of dAdd139 (free after step 405)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply135, z7, dH7);
 
-        // 482. Multiply backward: dAffine133 = dMultiply134 ⊙ candidate7
+        // 408. Multiply backward: dAffine133 = dMultiply134 ⊙ candidate7
         //    then Scale backward: dZ7 += -1·dAffine133
         //    fused: one loop; dAffine133 is never stored
+        var dMultiply134 = dH8;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate7 = ArenaView(1376, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ7[i] += -(dMultiply134[i] * candidate7[i]);
 
-        // 483. Multiply backward: dCandidate7 = dMultiply134 ⊙ affine133
+        // 409. Multiply backward: dCandidate7 = dMultiply134 ⊙ affine133
         //    then Tanh backward: dAdd131 = dCandidate7 · (1 − candidate7²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate7 is never stored
         var affine133 = ArenaView(1248, batch * 32);
-        var dAdd131 = ArenaView(1440, batch * 32);   // reuses floats of dMultiply135 (free after step 481)
+        var dAdd131 = ArenaView(1472, batch * 32);   // reuses floats of candidateH8 (free after step 394)
         for (int i = 0; i < batch * 32; i++)
             dAdd131[i] = dMultiply134[i] * affine133[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate7[i]);
 
-        // 484. Add backward: dCandidateX7 = dAdd131
-        var dCandidateX7 = ArenaView(1248, batch * 32);   // reuses floats of affine133 (free after step 483)
-        dAdd131.CopyTo(dCandidateX7);
-
-        // 485. Add backward: dMultiply130 = dAdd131
-        var dMultiply130 = ArenaView(1376, batch * 32);   // reuses floats of candidate7 (free after step 483)
-        dAdd131.CopyTo(dMultiply130);
-
-        // 486. Multiply backward: dCandidateH7 = dMultiply130 ⊙ r_7
+        // 410. Multiply backward: dCandidateH7 = dMultiply130 ⊙ r_7
+        var dMultiply130 = dAdd131;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_7 = ArenaView(1344, batch * 32);
-        var dCandidateH7 = ArenaView(1408, batch * 32);   // reuses floats of dMultiply134 (free after step 483)
+        var dCandidateH7 = ArenaView(1248, batch * 32);   // reuses floats of affine133 (free after step 409)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply130, r_7, dCandidateH7);
 
-        // 487. Dense "candidate.h" backward, weight: dW += dCandidateH7ᵀ · h7   (W = candidate.h.weight, shared: contributions add up)
+        // 411. Dense "candidate.h" backward, weight: dW += dCandidateH7ᵀ · h7   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH7[r, o] · h7[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH7, h7, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 488. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH7[r, o]   (b = candidate.h.bias)
+        // 412. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH7[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH7, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 489. Dense "candidate.h" backward, input: dH7 += dCandidateH7 · W
+        // 413. Dense "candidate.h" backward, input: dH7 += dCandidateH7 · W
         //      dH7[r, i] += Σ_o dCandidateH7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH7, candidateHWeight, dH7, batch, 32, 32, accumulate: true);
 
-        // 490. Dense "candidate.x" backward, weight: dW += dCandidateX7ᵀ · x7   (W = candidate.x.weight, shared: contributions add up)
+        // 414. Dense "candidate.x" backward, weight: dW += dCandidateX7ᵀ · x7   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX7[r, o] · x7[r, i]   (summed over the batch)
+        var dCandidateX7 = dAdd131;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x7 = ArenaView(24, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX7, x7, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 491. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX7[r, o]   (b = candidate.x.bias)
+        // 415. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX7[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX7, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 492. Dense "candidate.x" backward, input: dX7 = dCandidateX7 · W
+        // 416. Dense "candidate.x" backward, input: dX7 = dCandidateX7 · W
         //      dX7[r, i] = Σ_o dCandidateX7[r, o] · W[o, i]
-        var dX7 = ArenaView(28, batch * 4);   // reuses floats of x8 (free after step 475)
+        var dX7 = ArenaView(28, batch * 4);   // reuses floats of x8 (free after step 403)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX7, candidateXWeight, dX7, batch, 4, 32);
 
-        // 493. Multiply backward: dR_7 = dMultiply130 ⊙ candidateH7
+        // 417. Multiply backward: dR_7 = dMultiply130 ⊙ candidateH7
         //    then Sigmoid backward: dAdd126 = dR_7 · r_7 · (1 − r_7)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_7 is never stored
         var candidateH7 = ArenaView(1280, batch * 32);
-        var dAdd126 = ArenaView(1248, batch * 32);   // reuses floats of dCandidateX7 (free after step 492)
+        var dAdd126 = ArenaView(1248, batch * 32);   // reuses floats of dCandidateH7 (free after step 413)
         for (int i = 0; i < batch * 32; i++)
             dAdd126[i] = dMultiply130[i] * candidateH7[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_7[i]);
 
-        // 494. Add backward: dResetX7 = dAdd126
-        var dResetX7 = ArenaView(1280, batch * 32);   // reuses floats of candidateH7 (free after step 493)
-        dAdd126.CopyTo(dResetX7);
-
-        // 495. Add backward: dResetH7 = dAdd126
-        var dResetH7 = ArenaView(1344, batch * 32);   // reuses floats of r_7 (free after step 493)
-        dAdd126.CopyTo(dResetH7);
-
-        // 496. Dense "reset.h" backward, weight: dW += dResetH7ᵀ · h7   (W = reset.h.weight, shared: contributions add up)
+        // 418. Dense "reset.h" backward, weight: dW += dResetH7ᵀ · h7   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH7[r, o] · h7[r, i]   (summed over the batch)
+        var dResetH7 = dAdd126;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH7, h7, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 497. Dense "reset.h" backward, input: dH7 += dResetH7 · W
+        // 419. Dense "reset.h" backward, input: dH7 += dResetH7 · W
         //      dH7[r, i] += Σ_o dResetH7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH7, resetHWeight, dH7, batch, 32, 32, accumulate: true);
 
-        // 498. Dense "reset.x" backward, weight: dW += dResetX7ᵀ · x7   (W = reset.x.weight, shared: contributions add up)
+        // 420. Dense "reset.x" backward, weight: dW += dResetX7ᵀ · x7   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX7[r, o] · x7[r, i]   (summed over the batch)
+        var dResetX7 = dAdd126;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX7, x7, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 499. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX7[r, o]   (b = reset.x.bias)
+        // 421. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX7[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX7, dResetXBias, batch, 32, accumulate: true);
 
-        // 500. Dense "reset.x" backward, input: dX7 += dResetX7 · W
+        // 422. Dense "reset.x" backward, input: dX7 += dResetX7 · W
         //      dX7[r, i] += Σ_o dResetX7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX7, resetXWeight, dX7, batch, 4, 32, accumulate: true);
 
-        // 501. Sigmoid backward: dAdd122 = dZ7 · z7 · (1 − z7)   (σ′ = σ·(1 − σ))
-        var dAdd122 = ArenaView(1248, batch * 32);   // reuses floats of dAdd126 (free after step 495)
+        // 423. Sigmoid backward: dAdd122 = dZ7 · z7 · (1 − z7)   (σ′ = σ·(1 − σ))
+        var dAdd122 = ArenaView(1248, batch * 32);   // reuses floats of dAdd126 (free after step 422)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z7, dZ7, dAdd122, accumulate: false);
 
-        // 502. Add backward: dUpdateX7 = dAdd122
-        var dUpdateX7 = ArenaView(1280, batch * 32);   // reuses floats of dResetX7 (free after step 500)
-        dAdd122.CopyTo(dUpdateX7);
-
-        // 503. Add backward: dUpdateH7 = dAdd122
-        var dUpdateH7 = ArenaView(1312, batch * 32);   // reuses floats of z7 (free after step 501)
-        dAdd122.CopyTo(dUpdateH7);
-
-        // 504. Dense "update.h" backward, weight: dW += dUpdateH7ᵀ · h7   (W = update.h.weight, shared: contributions add up)
+        // 424. Dense "update.h" backward, weight: dW += dUpdateH7ᵀ · h7   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH7[r, o] · h7[r, i]   (summed over the batch)
+        var dUpdateH7 = dAdd122;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH7, h7, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 505. Dense "update.h" backward, input: dH7 += dUpdateH7 · W
+        // 425. Dense "update.h" backward, input: dH7 += dUpdateH7 · W
         //      dH7[r, i] += Σ_o dUpdateH7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH7, updateHWeight, dH7, batch, 32, 32, accumulate: true);
 
-        // 506. Dense "update.x" backward, weight: dW += dUpdateX7ᵀ · x7   (W = update.x.weight, shared: contributions add up)
+        // 426. Dense "update.x" backward, weight: dW += dUpdateX7ᵀ · x7   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX7[r, o] · x7[r, i]   (summed over the batch)
+        var dUpdateX7 = dAdd122;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX7, x7, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 507. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX7[r, o]   (b = update.x.bias)
+        // 427. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX7[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX7, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 508. Dense "update.x" backward, input: dX7 += dUpdateX7 · W
+        // 428. Dense "update.x" backward, input: dX7 += dUpdateX7 · W
         //      dX7[r, i] += Σ_o dUpdateX7[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX7, updateXWeight, dX7, batch, 4, 32, accumulate: true);
 
-        // 509. Add backward: dMultiply117 = dH7
-        var dMultiply117 = ArenaView(1216, batch * 32);   // reuses floats of h7 (free after step 504)
-        dH7.CopyTo(dMultiply117);
-
-        // 510. Add backward: dMultiply118 = dH7
-        var dMultiply118 = ArenaView(1248, batch * 32);   // reuses floats of dAdd122 (free after step 503)
-        dH7.CopyTo(dMultiply118);
-
-        // 511. Multiply backward: dZ6 = dMultiply118 ⊙ h6
+        // 429. Multiply backward: dZ6 = dMultiply118 ⊙ h6
+        var dMultiply118 = dH7;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h6 = ArenaView(1024, batch * 32);
-        var dZ6 = ArenaView(1280, batch * 32);   // reuses floats of dUpdateX7 (free after step 508)
+        var dZ6 = ArenaView(1216, batch * 32);   // reuses floats of h7 (free after step 424)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply118, h6, dZ6);
 
-        // 512. Multiply backward: dH6 = dMultiply118 ⊙ z6
+        // 430. Multiply backward: dH6 = dMultiply118 ⊙ z6
         var z6 = ArenaView(1120, batch * 32);
-        var dH6 = ArenaView(1312, batch * 32);   // reuses floats of dUpdateH7 (free after step 505)
+        var dH6 = ArenaView(1248, batch * 32);   // reuses floats of dAdd122 (free after step 428)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply118, z6, dH6);
 
-        // 513. Multiply backward: dAffine116 = dMultiply117 ⊙ candidate6
+        // 431. Multiply backward: dAffine116 = dMultiply117 ⊙ candidate6
         //    then Scale backward: dZ6 += -1·dAffine116
         //    fused: one loop; dAffine116 is never stored
+        var dMultiply117 = dH7;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate6 = ArenaView(1184, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ6[i] += -(dMultiply117[i] * candidate6[i]);
 
-        // 514. Multiply backward: dCandidate6 = dMultiply117 ⊙ affine116
+        // 432. Multiply backward: dCandidate6 = dMultiply117 ⊙ affine116
         //    then Tanh backward: dAdd114 = dCandidate6 · (1 − candidate6²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate6 is never stored
         var affine116 = ArenaView(1056, batch * 32);
-        var dAdd114 = ArenaView(1248, batch * 32);   // reuses floats of dMultiply118 (free after step 512)
+        var dAdd114 = ArenaView(1280, batch * 32);   // reuses floats of candidateH7 (free after step 417)
         for (int i = 0; i < batch * 32; i++)
             dAdd114[i] = dMultiply117[i] * affine116[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate6[i]);
 
-        // 515. Add backward: dCandidateX6 = dAdd114
-        var dCandidateX6 = ArenaView(1056, batch * 32);   // reuses floats of affine116 (free after step 514)
-        dAdd114.CopyTo(dCandidateX6);
-
-        // 516. Add backward: dMultiply113 = dAdd114
-        var dMultiply113 = ArenaView(1184, batch * 32);   // reuses floats of candidate6 (free after step 514)
-        dAdd114.CopyTo(dMultiply113);
-
-        // 517. Multiply backward: dCandidateH6 = dMultiply113 ⊙ r_6
+        // 433. Multiply backward: dCandidateH6 = dMultiply113 ⊙ r_6
+        var dMultiply113 = dAdd114;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_6 = ArenaView(1152, batch * 32);
-        var dCandidateH6 = ArenaView(1216, batch * 32);   // reuses floats of dMultiply117 (free after step 514)
+        var dCandidateH6 = ArenaView(1056, batch * 32);   // reuses floats of affine116 (free after step 432)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply113, r_6, dCandidateH6);
 
-        // 518. Dense "candidate.h" backward, weight: dW += dCandidateH6ᵀ · h6   (W = candidate.h.weight, shared: contributions add up)
+        // 434. Dense "candidate.h" backward, weight: dW += dCandidateH6ᵀ · h6   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH6[r, o] · h6[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH6, h6, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 519. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH6[r, o]   (b = candidate.h.bias)
+        // 435. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH6[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH6, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 520. Dense "candidate.h" backward, input: dH6 += dCandidateH6 · W
+        // 436. Dense "candidate.h" backward, input: dH6 += dCandidateH6 · W
         //      dH6[r, i] += Σ_o dCandidateH6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH6, candidateHWeight, dH6, batch, 32, 32, accumulate: true);
 
-        // 521. Dense "candidate.x" backward, weight: dW += dCandidateX6ᵀ · x6   (W = candidate.x.weight, shared: contributions add up)
+        // 437. Dense "candidate.x" backward, weight: dW += dCandidateX6ᵀ · x6   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX6[r, o] · x6[r, i]   (summed over the batch)
+        var dCandidateX6 = dAdd114;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x6 = ArenaView(20, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX6, x6, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 522. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX6[r, o]   (b = candidate.x.bias)
+        // 438. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX6[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX6, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 523. Dense "candidate.x" backward, input: dX6 = dCandidateX6 · W
+        // 439. Dense "candidate.x" backward, input: dX6 = dCandidateX6 · W
         //      dX6[r, i] = Σ_o dCandidateX6[r, o] · W[o, i]
-        var dX6 = ArenaView(24, batch * 4);   // reuses floats of x7 (free after step 506)
+        var dX6 = ArenaView(24, batch * 4);   // reuses floats of x7 (free after step 426)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX6, candidateXWeight, dX6, batch, 4, 32);
 
-        // 524. Multiply backward: dR_6 = dMultiply113 ⊙ candidateH6
+        // 440. Multiply backward: dR_6 = dMultiply113 ⊙ candidateH6
         //    then Sigmoid backward: dAdd109 = dR_6 · r_6 · (1 − r_6)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_6 is never stored
         var candidateH6 = ArenaView(1088, batch * 32);
-        var dAdd109 = ArenaView(1056, batch * 32);   // reuses floats of dCandidateX6 (free after step 523)
+        var dAdd109 = ArenaView(1056, batch * 32);   // reuses floats of dCandidateH6 (free after step 436)
         for (int i = 0; i < batch * 32; i++)
             dAdd109[i] = dMultiply113[i] * candidateH6[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_6[i]);
 
-        // 525. Add backward: dResetX6 = dAdd109
-        var dResetX6 = ArenaView(1088, batch * 32);   // reuses floats of candidateH6 (free after step 524)
-        dAdd109.CopyTo(dResetX6);
-
-        // 526. Add backward: dResetH6 = dAdd109
-        var dResetH6 = ArenaView(1152, batch * 32);   // reuses floats of r_6 (free after step 524)
-        dAdd109.CopyTo(dResetH6);
-
-        // 527. Dense "reset.h" backward, weight: dW += dResetH6ᵀ · h6   (W = reset.h.weight, shared: contributions add up)
+        // 441. Dense "reset.h" backward, weight: dW += dResetH6ᵀ · h6   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH6[r, o] · h6[r, i]   (summed over the batch)
+        var dResetH6 = dAdd109;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH6, h6, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 528. Dense "reset.h" backward, input: dH6 += dResetH6 · W
+        // 442. Dense "reset.h" backward, input: dH6 += dResetH6 · W
         //      dH6[r, i] += Σ_o dResetH6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH6, resetHWeight, dH6, batch, 32, 32, accumulate: true);
 
-        // 529. Dense "reset.x" backward, weight: dW += dResetX6ᵀ · x6   (W = reset.x.weight, shared: contributions add up)
+        // 443. Dense "reset.x" backward, weight: dW += dResetX6ᵀ · x6   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX6[r, o] · x6[r, i]   (summed over the batch)
+        var dResetX6 = dAdd109;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX6, x6, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 530. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX6[r, o]   (b = reset.x.bias)
+        // 444. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX6[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX6, dResetXBias, batch, 32, accumulate: true);
 
-        // 531. Dense "reset.x" backward, input: dX6 += dResetX6 · W
+        // 445. Dense "reset.x" backward, input: dX6 += dResetX6 · W
         //      dX6[r, i] += Σ_o dResetX6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX6, resetXWeight, dX6, batch, 4, 32, accumulate: true);
 
-        // 532. Sigmoid backward: dAdd105 = dZ6 · z6 · (1 − z6)   (σ′ = σ·(1 − σ))
-        var dAdd105 = ArenaView(1056, batch * 32);   // reuses floats of dAdd109 (free after step 526)
+        // 446. Sigmoid backward: dAdd105 = dZ6 · z6 · (1 − z6)   (σ′ = σ·(1 − σ))
+        var dAdd105 = ArenaView(1056, batch * 32);   // reuses floats of dAdd109 (free after step 445)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z6, dZ6, dAdd105, accumulate: false);
 
-        // 533. Add backward: dUpdateX6 = dAdd105
-        var dUpdateX6 = ArenaView(1088, batch * 32);   // reuses floats of dResetX6 (free after step 531)
-        dAdd105.CopyTo(dUpdateX6);
-
-        // 534. Add backward: dUpdateH6 = dAdd105
-        var dUpdateH6 = ArenaView(1120, batch * 32);   // reuses floats of z6 (free after step 532)
-        dAdd105.CopyTo(dUpdateH6);
-
-        // 535. Dense "update.h" backward, weight: dW += dUpdateH6ᵀ · h6   (W = update.h.weight, shared: contributions add up)
+        // 447. Dense "update.h" backward, weight: dW += dUpdateH6ᵀ · h6   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH6[r, o] · h6[r, i]   (summed over the batch)
+        var dUpdateH6 = dAdd105;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH6, h6, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 536. Dense "update.h" backward, input: dH6 += dUpdateH6 · W
+        // 448. Dense "update.h" backward, input: dH6 += dUpdateH6 · W
         //      dH6[r, i] += Σ_o dUpdateH6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH6, updateHWeight, dH6, batch, 32, 32, accumulate: true);
 
-        // 537. Dense "update.x" backward, weight: dW += dUpdateX6ᵀ · x6   (W = update.x.weight, shared: contributions add up)
+        // 449. Dense "update.x" backward, weight: dW += dUpdateX6ᵀ · x6   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX6[r, o] · x6[r, i]   (summed over the batch)
+        var dUpdateX6 = dAdd105;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX6, x6, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 538. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX6[r, o]   (b = update.x.bias)
+        // 450. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX6[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX6, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 539. Dense "update.x" backward, input: dX6 += dUpdateX6 · W
+        // 451. Dense "update.x" backward, input: dX6 += dUpdateX6 · W
         //      dX6[r, i] += Σ_o dUpdateX6[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX6, updateXWeight, dX6, batch, 4, 32, accumulate: true);
 
-        // 540. Add backward: dMultiply100 = dH6
-        var dMultiply100 = ArenaView(1024, batch * 32);   // reuses floats of h6 (free after step 535)
-        dH6.CopyTo(dMultiply100);
-
-        // 541. Add backward: dMultiply101 = dH6
-        var dMultiply101 = ArenaView(1056, batch * 32);   // reuses floats of dAdd105 (free after step 534)
-        dH6.CopyTo(dMultiply101);
-
-        // 542. Multiply backward: dZ5 = dMultiply101 ⊙ h5
+        // 452. Multiply backward: dZ5 = dMultiply101 ⊙ h5
+        var dMultiply101 = dH6;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h5 = ArenaView(832, batch * 32);
-        var dZ5 = ArenaView(1088, batch * 32);   // reuses floats of dUpdateX6 (free after step 539)
+        var dZ5 = ArenaView(1024, batch * 32);   // reuses floats of h6 (free after step 447)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply101, h5, dZ5);
 
-        // 543. Multiply backward: dH5 = dMultiply101 ⊙ z5
+        // 453. Multiply backward: dH5 = dMultiply101 ⊙ z5
         var z5 = ArenaView(928, batch * 32);
-        var dH5 = ArenaView(1120, batch * 32);   // reuses floats of dUpdateH6 (free after step 536)
+        var dH5 = ArenaView(1056, batch * 32);   // reuses floats of dAdd105 (free after step 451)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply101, z5, dH5);
 
-        // 544. Multiply backward: dAffine99 = dMultiply100 ⊙ candidate5
+        // 454. Multiply backward: dAffine99 = dMultiply100 ⊙ candidate5
         //    then Scale backward: dZ5 += -1·dAffine99
         //    fused: one loop; dAffine99 is never stored
+        var dMultiply100 = dH6;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate5 = ArenaView(992, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ5[i] += -(dMultiply100[i] * candidate5[i]);
 
-        // 545. Multiply backward: dCandidate5 = dMultiply100 ⊙ affine99
+        // 455. Multiply backward: dCandidate5 = dMultiply100 ⊙ affine99
         //    then Tanh backward: dAdd97 = dCandidate5 · (1 − candidate5²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate5 is never stored
         var affine99 = ArenaView(864, batch * 32);
-        var dAdd97 = ArenaView(1056, batch * 32);   // reuses floats of dMultiply101 (free after step 543)
+        var dAdd97 = ArenaView(1088, batch * 32);   // reuses floats of candidateH6 (free after step 440)
         for (int i = 0; i < batch * 32; i++)
             dAdd97[i] = dMultiply100[i] * affine99[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate5[i]);
 
-        // 546. Add backward: dCandidateX5 = dAdd97
-        var dCandidateX5 = ArenaView(864, batch * 32);   // reuses floats of affine99 (free after step 545)
-        dAdd97.CopyTo(dCandidateX5);
-
-        // 547. Add backward: dMultiply96 = dAdd97
-        var dMultiply96 = ArenaView(992, batch * 32);   // reuses floats of candidate5 (free after step 545)
-        dAdd97.CopyTo(dMultiply96);
-
-        // 548. Multiply backward: dCandidateH5 = dMultiply96 ⊙ r_5
+        // 456. Multiply backward: dCandidateH5 = dMultiply96 ⊙ r_5
+        var dMultiply96 = dAdd97;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_5 = ArenaView(960, batch * 32);
-        var dCandidateH5 = ArenaView(1024, batch * 32);   // reuses floats of dMultiply100 (free after step 545)
+        var dCandidateH5 = ArenaView(864, batch * 32);   // reuses floats of affine99 (free after step 455)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply96, r_5, dCandidateH5);
 
-        // 549. Dense "candidate.h" backward, weight: dW += dCandidateH5ᵀ · h5   (W = candidate.h.weight, shared: contributions add up)
+        // 457. Dense "candidate.h" backward, weight: dW += dCandidateH5ᵀ · h5   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH5[r, o] · h5[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH5, h5, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 550. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH5[r, o]   (b = candidate.h.bias)
+        // 458. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH5[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH5, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 551. Dense "candidate.h" backward, input: dH5 += dCandidateH5 · W
+        // 459. Dense "candidate.h" backward, input: dH5 += dCandidateH5 · W
         //      dH5[r, i] += Σ_o dCandidateH5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH5, candidateHWeight, dH5, batch, 32, 32, accumulate: true);
 
-        // 552. Dense "candidate.x" backward, weight: dW += dCandidateX5ᵀ · x5   (W = candidate.x.weight, shared: contributions add up)
+        // 460. Dense "candidate.x" backward, weight: dW += dCandidateX5ᵀ · x5   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX5[r, o] · x5[r, i]   (summed over the batch)
+        var dCandidateX5 = dAdd97;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x5 = ArenaView(16, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX5, x5, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 553. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX5[r, o]   (b = candidate.x.bias)
+        // 461. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX5[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX5, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 554. Dense "candidate.x" backward, input: dX5 = dCandidateX5 · W
+        // 462. Dense "candidate.x" backward, input: dX5 = dCandidateX5 · W
         //      dX5[r, i] = Σ_o dCandidateX5[r, o] · W[o, i]
-        var dX5 = ArenaView(20, batch * 4);   // reuses floats of x6 (free after step 537)
+        var dX5 = ArenaView(20, batch * 4);   // reuses floats of x6 (free after step 449)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX5, candidateXWeight, dX5, batch, 4, 32);
 
-        // 555. Multiply backward: dR_5 = dMultiply96 ⊙ candidateH5
+        // 463. Multiply backward: dR_5 = dMultiply96 ⊙ candidateH5
         //    then Sigmoid backward: dAdd92 = dR_5 · r_5 · (1 − r_5)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_5 is never stored
         var candidateH5 = ArenaView(896, batch * 32);
-        var dAdd92 = ArenaView(864, batch * 32);   // reuses floats of dCandidateX5 (free after step 554)
+        var dAdd92 = ArenaView(864, batch * 32);   // reuses floats of dCandidateH5 (free after step 459)
         for (int i = 0; i < batch * 32; i++)
             dAdd92[i] = dMultiply96[i] * candidateH5[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_5[i]);
 
-        // 556. Add backward: dResetX5 = dAdd92
-        var dResetX5 = ArenaView(896, batch * 32);   // reuses floats of candidateH5 (free after step 555)
-        dAdd92.CopyTo(dResetX5);
-
-        // 557. Add backward: dResetH5 = dAdd92
-        var dResetH5 = ArenaView(960, batch * 32);   // reuses floats of r_5 (free after step 555)
-        dAdd92.CopyTo(dResetH5);
-
-        // 558. Dense "reset.h" backward, weight: dW += dResetH5ᵀ · h5   (W = reset.h.weight, shared: contributions add up)
+        // 464. Dense "reset.h" backward, weight: dW += dResetH5ᵀ · h5   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH5[r, o] · h5[r, i]   (summed over the batch)
+        var dResetH5 = dAdd92;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH5, h5, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 559. Dense "reset.h" backward, input: dH5 += dResetH5 · W
+        // 465. Dense "reset.h" backward, input: dH5 += dResetH5 · W
         //      dH5[r, i] += Σ_o dResetH5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH5, resetHWeight, dH5, batch, 32, 32, accumulate: true);
 
-        // 560. Dense "reset.x" backward, weight: dW += dResetX5ᵀ · x5   (W = reset.x.weight, shared: contributions add up)
+        // 466. Dense "reset.x" backward, weight: dW += dResetX5ᵀ · x5   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX5[r, o] · x5[r, i]   (summed over the batch)
+        var dResetX5 = dAdd92;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX5, x5, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 561. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX5[r, o]   (b = reset.x.bias)
+        // 467. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX5[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX5, dResetXBias, batch, 32, accumulate: true);
 
-        // 562. Dense "reset.x" backward, input: dX5 += dResetX5 · W
+        // 468. Dense "reset.x" backward, input: dX5 += dResetX5 · W
         //      dX5[r, i] += Σ_o dResetX5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX5, resetXWeight, dX5, batch, 4, 32, accumulate: true);
 
-        // 563. Sigmoid backward: dAdd88 = dZ5 · z5 · (1 − z5)   (σ′ = σ·(1 − σ))
-        var dAdd88 = ArenaView(864, batch * 32);   // reuses floats of dAdd92 (free after step 557)
+        // 469. Sigmoid backward: dAdd88 = dZ5 · z5 · (1 − z5)   (σ′ = σ·(1 − σ))
+        var dAdd88 = ArenaView(864, batch * 32);   // reuses floats of dAdd92 (free after step 468)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z5, dZ5, dAdd88, accumulate: false);
 
-        // 564. Add backward: dUpdateX5 = dAdd88
-        var dUpdateX5 = ArenaView(896, batch * 32);   // reuses floats of dResetX5 (free after step 562)
-        dAdd88.CopyTo(dUpdateX5);
-
-        // 565. Add backward: dUpdateH5 = dAdd88
-        var dUpdateH5 = ArenaView(928, batch * 32);   // reuses floats of z5 (free after step 563)
-        dAdd88.CopyTo(dUpdateH5);
-
-        // 566. Dense "update.h" backward, weight: dW += dUpdateH5ᵀ · h5   (W = update.h.weight, shared: contributions add up)
+        // 470. Dense "update.h" backward, weight: dW += dUpdateH5ᵀ · h5   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH5[r, o] · h5[r, i]   (summed over the batch)
+        var dUpdateH5 = dAdd88;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH5, h5, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 567. Dense "update.h" backward, input: dH5 += dUpdateH5 · W
+        // 471. Dense "update.h" backward, input: dH5 += dUpdateH5 · W
         //      dH5[r, i] += Σ_o dUpdateH5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH5, updateHWeight, dH5, batch, 32, 32, accumulate: true);
 
-        // 568. Dense "update.x" backward, weight: dW += dUpdateX5ᵀ · x5   (W = update.x.weight, shared: contributions add up)
+        // 472. Dense "update.x" backward, weight: dW += dUpdateX5ᵀ · x5   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX5[r, o] · x5[r, i]   (summed over the batch)
+        var dUpdateX5 = dAdd88;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX5, x5, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 569. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX5[r, o]   (b = update.x.bias)
+        // 473. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX5[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX5, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 570. Dense "update.x" backward, input: dX5 += dUpdateX5 · W
+        // 474. Dense "update.x" backward, input: dX5 += dUpdateX5 · W
         //      dX5[r, i] += Σ_o dUpdateX5[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX5, updateXWeight, dX5, batch, 4, 32, accumulate: true);
 
-        // 571. Add backward: dMultiply83 = dH5
-        var dMultiply83 = ArenaView(832, batch * 32);   // reuses floats of h5 (free after step 566)
-        dH5.CopyTo(dMultiply83);
-
-        // 572. Add backward: dMultiply84 = dH5
-        var dMultiply84 = ArenaView(864, batch * 32);   // reuses floats of dAdd88 (free after step 565)
-        dH5.CopyTo(dMultiply84);
-
-        // 573. Multiply backward: dZ4 = dMultiply84 ⊙ h4
+        // 475. Multiply backward: dZ4 = dMultiply84 ⊙ h4
+        var dMultiply84 = dH5;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h4 = ArenaView(640, batch * 32);
-        var dZ4 = ArenaView(896, batch * 32);   // reuses floats of dUpdateX5 (free after step 570)
+        var dZ4 = ArenaView(832, batch * 32);   // reuses floats of h5 (free after step 470)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply84, h4, dZ4);
 
-        // 574. Multiply backward: dH4 = dMultiply84 ⊙ z4
+        // 476. Multiply backward: dH4 = dMultiply84 ⊙ z4
         var z4 = ArenaView(736, batch * 32);
-        var dH4 = ArenaView(928, batch * 32);   // reuses floats of dUpdateH5 (free after step 567)
+        var dH4 = ArenaView(864, batch * 32);   // reuses floats of dAdd88 (free after step 474)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply84, z4, dH4);
 
-        // 575. Multiply backward: dAffine82 = dMultiply83 ⊙ candidate4
+        // 477. Multiply backward: dAffine82 = dMultiply83 ⊙ candidate4
         //    then Scale backward: dZ4 += -1·dAffine82
         //    fused: one loop; dAffine82 is never stored
+        var dMultiply83 = dH5;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate4 = ArenaView(800, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ4[i] += -(dMultiply83[i] * candidate4[i]);
 
-        // 576. Multiply backward: dCandidate4 = dMultiply83 ⊙ affine82
+        // 478. Multiply backward: dCandidate4 = dMultiply83 ⊙ affine82
         //    then Tanh backward: dAdd80 = dCandidate4 · (1 − candidate4²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate4 is never stored
         var affine82 = ArenaView(672, batch * 32);
-        var dAdd80 = ArenaView(864, batch * 32);   // reuses floats of dMultiply84 (free after step 574)
+        var dAdd80 = ArenaView(896, batch * 32);   // reuses floats of candidateH5 (free after step 463)
         for (int i = 0; i < batch * 32; i++)
             dAdd80[i] = dMultiply83[i] * affine82[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate4[i]);
 
-        // 577. Add backward: dCandidateX4 = dAdd80
-        var dCandidateX4 = ArenaView(672, batch * 32);   // reuses floats of affine82 (free after step 576)
-        dAdd80.CopyTo(dCandidateX4);
-
-        // 578. Add backward: dMultiply79 = dAdd80
-        var dMultiply79 = ArenaView(800, batch * 32);   // reuses floats of candidate4 (free after step 576)
-        dAdd80.CopyTo(dMultiply79);
-
-        // 579. Multiply backward: dCandidateH4 = dMultiply79 ⊙ r_4
+        // 479. Multiply backward: dCandidateH4 = dMultiply79 ⊙ r_4
+        var dMultiply79 = dAdd80;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_4 = ArenaView(768, batch * 32);
-        var dCandidateH4 = ArenaView(832, batch * 32);   // reuses floats of dMultiply83 (free after step 576)
+        var dCandidateH4 = ArenaView(672, batch * 32);   // reuses floats of affine82 (free after step 478)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply79, r_4, dCandidateH4);
 
-        // 580. Dense "candidate.h" backward, weight: dW += dCandidateH4ᵀ · h4   (W = candidate.h.weight, shared: contributions add up)
+        // 480. Dense "candidate.h" backward, weight: dW += dCandidateH4ᵀ · h4   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH4[r, o] · h4[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH4, h4, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 581. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH4[r, o]   (b = candidate.h.bias)
+        // 481. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH4[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH4, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 582. Dense "candidate.h" backward, input: dH4 += dCandidateH4 · W
+        // 482. Dense "candidate.h" backward, input: dH4 += dCandidateH4 · W
         //      dH4[r, i] += Σ_o dCandidateH4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH4, candidateHWeight, dH4, batch, 32, 32, accumulate: true);
 
-        // 583. Dense "candidate.x" backward, weight: dW += dCandidateX4ᵀ · x4   (W = candidate.x.weight, shared: contributions add up)
+        // 483. Dense "candidate.x" backward, weight: dW += dCandidateX4ᵀ · x4   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX4[r, o] · x4[r, i]   (summed over the batch)
+        var dCandidateX4 = dAdd80;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x4 = ArenaView(12, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX4, x4, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 584. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX4[r, o]   (b = candidate.x.bias)
+        // 484. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX4[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX4, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 585. Dense "candidate.x" backward, input: dX4 = dCandidateX4 · W
+        // 485. Dense "candidate.x" backward, input: dX4 = dCandidateX4 · W
         //      dX4[r, i] = Σ_o dCandidateX4[r, o] · W[o, i]
-        var dX4 = ArenaView(16, batch * 4);   // reuses floats of x5 (free after step 568)
+        var dX4 = ArenaView(16, batch * 4);   // reuses floats of x5 (free after step 472)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX4, candidateXWeight, dX4, batch, 4, 32);
 
-        // 586. Multiply backward: dR_4 = dMultiply79 ⊙ candidateH4
+        // 486. Multiply backward: dR_4 = dMultiply79 ⊙ candidateH4
         //    then Sigmoid backward: dAdd75 = dR_4 · r_4 · (1 − r_4)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_4 is never stored
         var candidateH4 = ArenaView(704, batch * 32);
-        var dAdd75 = ArenaView(672, batch * 32);   // reuses floats of dCandidateX4 (free after step 585)
+        var dAdd75 = ArenaView(672, batch * 32);   // reuses floats of dCandidateH4 (free after step 482)
         for (int i = 0; i < batch * 32; i++)
             dAdd75[i] = dMultiply79[i] * candidateH4[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_4[i]);
 
-        // 587. Add backward: dResetX4 = dAdd75
-        var dResetX4 = ArenaView(704, batch * 32);   // reuses floats of candidateH4 (free after step 586)
-        dAdd75.CopyTo(dResetX4);
-
-        // 588. Add backward: dResetH4 = dAdd75
-        var dResetH4 = ArenaView(768, batch * 32);   // reuses floats of r_4 (free after step 586)
-        dAdd75.CopyTo(dResetH4);
-
-        // 589. Dense "reset.h" backward, weight: dW += dResetH4ᵀ · h4   (W = reset.h.weight, shared: contributions add up)
+        // 487. Dense "reset.h" backward, weight: dW += dResetH4ᵀ · h4   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH4[r, o] · h4[r, i]   (summed over the batch)
+        var dResetH4 = dAdd75;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH4, h4, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 590. Dense "reset.h" backward, input: dH4 += dResetH4 · W
+        // 488. Dense "reset.h" backward, input: dH4 += dResetH4 · W
         //      dH4[r, i] += Σ_o dResetH4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH4, resetHWeight, dH4, batch, 32, 32, accumulate: true);
 
-        // 591. Dense "reset.x" backward, weight: dW += dResetX4ᵀ · x4   (W = reset.x.weight, shared: contributions add up)
+        // 489. Dense "reset.x" backward, weight: dW += dResetX4ᵀ · x4   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX4[r, o] · x4[r, i]   (summed over the batch)
+        var dResetX4 = dAdd75;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX4, x4, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 592. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX4[r, o]   (b = reset.x.bias)
+        // 490. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX4[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX4, dResetXBias, batch, 32, accumulate: true);
 
-        // 593. Dense "reset.x" backward, input: dX4 += dResetX4 · W
+        // 491. Dense "reset.x" backward, input: dX4 += dResetX4 · W
         //      dX4[r, i] += Σ_o dResetX4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX4, resetXWeight, dX4, batch, 4, 32, accumulate: true);
 
-        // 594. Sigmoid backward: dAdd71 = dZ4 · z4 · (1 − z4)   (σ′ = σ·(1 − σ))
-        var dAdd71 = ArenaView(672, batch * 32);   // reuses floats of dAdd75 (free after step 588)
+        // 492. Sigmoid backward: dAdd71 = dZ4 · z4 · (1 − z4)   (σ′ = σ·(1 − σ))
+        var dAdd71 = ArenaView(672, batch * 32);   // reuses floats of dAdd75 (free after step 491)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z4, dZ4, dAdd71, accumulate: false);
 
-        // 595. Add backward: dUpdateX4 = dAdd71
-        var dUpdateX4 = ArenaView(704, batch * 32);   // reuses floats of dResetX4 (free after step 593)
-        dAdd71.CopyTo(dUpdateX4);
-
-        // 596. Add backward: dUpdateH4 = dAdd71
-        var dUpdateH4 = ArenaView(736, batch * 32);   // reuses floats of z4 (free after step 594)
-        dAdd71.CopyTo(dUpdateH4);
-
-        // 597. Dense "update.h" backward, weight: dW += dUpdateH4ᵀ · h4   (W = update.h.weight, shared: contributions add up)
+        // 493. Dense "update.h" backward, weight: dW += dUpdateH4ᵀ · h4   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH4[r, o] · h4[r, i]   (summed over the batch)
+        var dUpdateH4 = dAdd71;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH4, h4, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 598. Dense "update.h" backward, input: dH4 += dUpdateH4 · W
+        // 494. Dense "update.h" backward, input: dH4 += dUpdateH4 · W
         //      dH4[r, i] += Σ_o dUpdateH4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH4, updateHWeight, dH4, batch, 32, 32, accumulate: true);
 
-        // 599. Dense "update.x" backward, weight: dW += dUpdateX4ᵀ · x4   (W = update.x.weight, shared: contributions add up)
+        // 495. Dense "update.x" backward, weight: dW += dUpdateX4ᵀ · x4   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX4[r, o] · x4[r, i]   (summed over the batch)
+        var dUpdateX4 = dAdd71;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX4, x4, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 600. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX4[r, o]   (b = update.x.bias)
+        // 496. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX4[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX4, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 601. Dense "update.x" backward, input: dX4 += dUpdateX4 · W
+        // 497. Dense "update.x" backward, input: dX4 += dUpdateX4 · W
         //      dX4[r, i] += Σ_o dUpdateX4[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX4, updateXWeight, dX4, batch, 4, 32, accumulate: true);
 
-        // 602. Add backward: dMultiply66 = dH4
-        var dMultiply66 = ArenaView(640, batch * 32);   // reuses floats of h4 (free after step 597)
-        dH4.CopyTo(dMultiply66);
-
-        // 603. Add backward: dMultiply67 = dH4
-        var dMultiply67 = ArenaView(672, batch * 32);   // reuses floats of dAdd71 (free after step 596)
-        dH4.CopyTo(dMultiply67);
-
-        // 604. Multiply backward: dZ3 = dMultiply67 ⊙ h3
+        // 498. Multiply backward: dZ3 = dMultiply67 ⊙ h3
+        var dMultiply67 = dH4;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h3 = ArenaView(448, batch * 32);
-        var dZ3 = ArenaView(704, batch * 32);   // reuses floats of dUpdateX4 (free after step 601)
+        var dZ3 = ArenaView(640, batch * 32);   // reuses floats of h4 (free after step 493)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply67, h3, dZ3);
 
-        // 605. Multiply backward: dH3 = dMultiply67 ⊙ z3
+        // 499. Multiply backward: dH3 = dMultiply67 ⊙ z3
         var z3 = ArenaView(544, batch * 32);
-        var dH3 = ArenaView(736, batch * 32);   // reuses floats of dUpdateH4 (free after step 598)
+        var dH3 = ArenaView(672, batch * 32);   // reuses floats of dAdd71 (free after step 497)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply67, z3, dH3);
 
-        // 606. Multiply backward: dAffine65 = dMultiply66 ⊙ candidate3
+        // 500. Multiply backward: dAffine65 = dMultiply66 ⊙ candidate3
         //    then Scale backward: dZ3 += -1·dAffine65
         //    fused: one loop; dAffine65 is never stored
+        var dMultiply66 = dH4;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate3 = ArenaView(608, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ3[i] += -(dMultiply66[i] * candidate3[i]);
 
-        // 607. Multiply backward: dCandidate3 = dMultiply66 ⊙ affine65
+        // 501. Multiply backward: dCandidate3 = dMultiply66 ⊙ affine65
         //    then Tanh backward: dAdd63 = dCandidate3 · (1 − candidate3²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate3 is never stored
         var affine65 = ArenaView(480, batch * 32);
-        var dAdd63 = ArenaView(672, batch * 32);   // reuses floats of dMultiply67 (free after step 605)
+        var dAdd63 = ArenaView(704, batch * 32);   // reuses floats of candidateH4 (free after step 486)
         for (int i = 0; i < batch * 32; i++)
             dAdd63[i] = dMultiply66[i] * affine65[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate3[i]);
 
-        // 608. Add backward: dCandidateX3 = dAdd63
-        var dCandidateX3 = ArenaView(480, batch * 32);   // reuses floats of affine65 (free after step 607)
-        dAdd63.CopyTo(dCandidateX3);
-
-        // 609. Add backward: dMultiply62 = dAdd63
-        var dMultiply62 = ArenaView(608, batch * 32);   // reuses floats of candidate3 (free after step 607)
-        dAdd63.CopyTo(dMultiply62);
-
-        // 610. Multiply backward: dCandidateH3 = dMultiply62 ⊙ r_3
+        // 502. Multiply backward: dCandidateH3 = dMultiply62 ⊙ r_3
+        var dMultiply62 = dAdd63;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_3 = ArenaView(576, batch * 32);
-        var dCandidateH3 = ArenaView(640, batch * 32);   // reuses floats of dMultiply66 (free after step 607)
+        var dCandidateH3 = ArenaView(480, batch * 32);   // reuses floats of affine65 (free after step 501)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply62, r_3, dCandidateH3);
 
-        // 611. Dense "candidate.h" backward, weight: dW += dCandidateH3ᵀ · h3   (W = candidate.h.weight, shared: contributions add up)
+        // 503. Dense "candidate.h" backward, weight: dW += dCandidateH3ᵀ · h3   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH3[r, o] · h3[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH3, h3, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 612. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH3[r, o]   (b = candidate.h.bias)
+        // 504. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH3[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH3, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 613. Dense "candidate.h" backward, input: dH3 += dCandidateH3 · W
+        // 505. Dense "candidate.h" backward, input: dH3 += dCandidateH3 · W
         //      dH3[r, i] += Σ_o dCandidateH3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH3, candidateHWeight, dH3, batch, 32, 32, accumulate: true);
 
-        // 614. Dense "candidate.x" backward, weight: dW += dCandidateX3ᵀ · x3   (W = candidate.x.weight, shared: contributions add up)
+        // 506. Dense "candidate.x" backward, weight: dW += dCandidateX3ᵀ · x3   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX3[r, o] · x3[r, i]   (summed over the batch)
+        var dCandidateX3 = dAdd63;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x3 = ArenaView(8, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX3, x3, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 615. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX3[r, o]   (b = candidate.x.bias)
+        // 507. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX3[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX3, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 616. Dense "candidate.x" backward, input: dX3 = dCandidateX3 · W
+        // 508. Dense "candidate.x" backward, input: dX3 = dCandidateX3 · W
         //      dX3[r, i] = Σ_o dCandidateX3[r, o] · W[o, i]
-        var dX3 = ArenaView(12, batch * 4);   // reuses floats of x4 (free after step 599)
+        var dX3 = ArenaView(12, batch * 4);   // reuses floats of x4 (free after step 495)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX3, candidateXWeight, dX3, batch, 4, 32);
 
-        // 617. Multiply backward: dR_3 = dMultiply62 ⊙ candidateH3
+        // 509. Multiply backward: dR_3 = dMultiply62 ⊙ candidateH3
         //    then Sigmoid backward: dAdd58 = dR_3 · r_3 · (1 − r_3)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_3 is never stored
         var candidateH3 = ArenaView(512, batch * 32);
-        var dAdd58 = ArenaView(480, batch * 32);   // reuses floats of dCandidateX3 (free after step 616)
+        var dAdd58 = ArenaView(480, batch * 32);   // reuses floats of dCandidateH3 (free after step 505)
         for (int i = 0; i < batch * 32; i++)
             dAdd58[i] = dMultiply62[i] * candidateH3[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_3[i]);
 
-        // 618. Add backward: dResetX3 = dAdd58
-        var dResetX3 = ArenaView(512, batch * 32);   // reuses floats of candidateH3 (free after step 617)
-        dAdd58.CopyTo(dResetX3);
-
-        // 619. Add backward: dResetH3 = dAdd58
-        var dResetH3 = ArenaView(576, batch * 32);   // reuses floats of r_3 (free after step 617)
-        dAdd58.CopyTo(dResetH3);
-
-        // 620. Dense "reset.h" backward, weight: dW += dResetH3ᵀ · h3   (W = reset.h.weight, shared: contributions add up)
+        // 510. Dense "reset.h" backward, weight: dW += dResetH3ᵀ · h3   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH3[r, o] · h3[r, i]   (summed over the batch)
+        var dResetH3 = dAdd58;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH3, h3, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 621. Dense "reset.h" backward, input: dH3 += dResetH3 · W
+        // 511. Dense "reset.h" backward, input: dH3 += dResetH3 · W
         //      dH3[r, i] += Σ_o dResetH3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH3, resetHWeight, dH3, batch, 32, 32, accumulate: true);
 
-        // 622. Dense "reset.x" backward, weight: dW += dResetX3ᵀ · x3   (W = reset.x.weight, shared: contributions add up)
+        // 512. Dense "reset.x" backward, weight: dW += dResetX3ᵀ · x3   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX3[r, o] · x3[r, i]   (summed over the batch)
+        var dResetX3 = dAdd58;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX3, x3, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 623. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX3[r, o]   (b = reset.x.bias)
+        // 513. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX3[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX3, dResetXBias, batch, 32, accumulate: true);
 
-        // 624. Dense "reset.x" backward, input: dX3 += dResetX3 · W
+        // 514. Dense "reset.x" backward, input: dX3 += dResetX3 · W
         //      dX3[r, i] += Σ_o dResetX3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX3, resetXWeight, dX3, batch, 4, 32, accumulate: true);
 
-        // 625. Sigmoid backward: dAdd54 = dZ3 · z3 · (1 − z3)   (σ′ = σ·(1 − σ))
-        var dAdd54 = ArenaView(480, batch * 32);   // reuses floats of dAdd58 (free after step 619)
+        // 515. Sigmoid backward: dAdd54 = dZ3 · z3 · (1 − z3)   (σ′ = σ·(1 − σ))
+        var dAdd54 = ArenaView(480, batch * 32);   // reuses floats of dAdd58 (free after step 514)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z3, dZ3, dAdd54, accumulate: false);
 
-        // 626. Add backward: dUpdateX3 = dAdd54
-        var dUpdateX3 = ArenaView(512, batch * 32);   // reuses floats of dResetX3 (free after step 624)
-        dAdd54.CopyTo(dUpdateX3);
-
-        // 627. Add backward: dUpdateH3 = dAdd54
-        var dUpdateH3 = ArenaView(544, batch * 32);   // reuses floats of z3 (free after step 625)
-        dAdd54.CopyTo(dUpdateH3);
-
-        // 628. Dense "update.h" backward, weight: dW += dUpdateH3ᵀ · h3   (W = update.h.weight, shared: contributions add up)
+        // 516. Dense "update.h" backward, weight: dW += dUpdateH3ᵀ · h3   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH3[r, o] · h3[r, i]   (summed over the batch)
+        var dUpdateH3 = dAdd54;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH3, h3, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 629. Dense "update.h" backward, input: dH3 += dUpdateH3 · W
+        // 517. Dense "update.h" backward, input: dH3 += dUpdateH3 · W
         //      dH3[r, i] += Σ_o dUpdateH3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH3, updateHWeight, dH3, batch, 32, 32, accumulate: true);
 
-        // 630. Dense "update.x" backward, weight: dW += dUpdateX3ᵀ · x3   (W = update.x.weight, shared: contributions add up)
+        // 518. Dense "update.x" backward, weight: dW += dUpdateX3ᵀ · x3   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX3[r, o] · x3[r, i]   (summed over the batch)
+        var dUpdateX3 = dAdd54;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX3, x3, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 631. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX3[r, o]   (b = update.x.bias)
+        // 519. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX3[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX3, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 632. Dense "update.x" backward, input: dX3 += dUpdateX3 · W
+        // 520. Dense "update.x" backward, input: dX3 += dUpdateX3 · W
         //      dX3[r, i] += Σ_o dUpdateX3[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX3, updateXWeight, dX3, batch, 4, 32, accumulate: true);
 
-        // 633. Add backward: dMultiply49 = dH3
-        var dMultiply49 = ArenaView(448, batch * 32);   // reuses floats of h3 (free after step 628)
-        dH3.CopyTo(dMultiply49);
-
-        // 634. Add backward: dMultiply50 = dH3
-        var dMultiply50 = ArenaView(480, batch * 32);   // reuses floats of dAdd54 (free after step 627)
-        dH3.CopyTo(dMultiply50);
-
-        // 635. Multiply backward: dZ2 = dMultiply50 ⊙ h2
+        // 521. Multiply backward: dZ2 = dMultiply50 ⊙ h2
+        var dMultiply50 = dH3;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var h2 = ArenaView(256, batch * 32);
-        var dZ2 = ArenaView(512, batch * 32);   // reuses floats of dUpdateX3 (free after step 632)
+        var dZ2 = ArenaView(448, batch * 32);   // reuses floats of h3 (free after step 516)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply50, h2, dZ2);
 
-        // 636. Multiply backward: dH2 = dMultiply50 ⊙ z2
+        // 522. Multiply backward: dH2 = dMultiply50 ⊙ z2
         var z2 = ArenaView(352, batch * 32);
-        var dH2 = ArenaView(544, batch * 32);   // reuses floats of dUpdateH3 (free after step 629)
+        var dH2 = ArenaView(480, batch * 32);   // reuses floats of dAdd54 (free after step 520)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply50, z2, dH2);
 
-        // 637. Multiply backward: dAffine48 = dMultiply49 ⊙ candidate2
+        // 523. Multiply backward: dAffine48 = dMultiply49 ⊙ candidate2
         //    then Scale backward: dZ2 += -1·dAffine48
         //    fused: one loop; dAffine48 is never stored
+        var dMultiply49 = dH3;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate2 = ArenaView(416, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dZ2[i] += -(dMultiply49[i] * candidate2[i]);
 
-        // 638. Multiply backward: dCandidate2 = dMultiply49 ⊙ affine48
+        // 524. Multiply backward: dCandidate2 = dMultiply49 ⊙ affine48
         //    then Tanh backward: dAdd46 = dCandidate2 · (1 − candidate2²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate2 is never stored
         var affine48 = ArenaView(288, batch * 32);
-        var dAdd46 = ArenaView(480, batch * 32);   // reuses floats of dMultiply50 (free after step 636)
+        var dAdd46 = ArenaView(512, batch * 32);   // reuses floats of candidateH3 (free after step 509)
         for (int i = 0; i < batch * 32; i++)
             dAdd46[i] = dMultiply49[i] * affine48[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate2[i]);
 
-        // 639. Add backward: dCandidateX2 = dAdd46
-        var dCandidateX2 = ArenaView(288, batch * 32);   // reuses floats of affine48 (free after step 638)
-        dAdd46.CopyTo(dCandidateX2);
-
-        // 640. Add backward: dMultiply45 = dAdd46
-        var dMultiply45 = ArenaView(416, batch * 32);   // reuses floats of candidate2 (free after step 638)
-        dAdd46.CopyTo(dMultiply45);
-
-        // 641. Multiply backward: dCandidateH2 = dMultiply45 ⊙ r_2
+        // 525. Multiply backward: dCandidateH2 = dMultiply45 ⊙ r_2
+        var dMultiply45 = dAdd46;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_2 = ArenaView(384, batch * 32);
-        var dCandidateH2 = ArenaView(448, batch * 32);   // reuses floats of dMultiply49 (free after step 638)
+        var dCandidateH2 = ArenaView(288, batch * 32);   // reuses floats of affine48 (free after step 524)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply45, r_2, dCandidateH2);
 
-        // 642. Dense "candidate.h" backward, weight: dW += dCandidateH2ᵀ · h2   (W = candidate.h.weight, shared: contributions add up)
+        // 526. Dense "candidate.h" backward, weight: dW += dCandidateH2ᵀ · h2   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH2[r, o] · h2[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH2, h2, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 643. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH2[r, o]   (b = candidate.h.bias)
+        // 527. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH2[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH2, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 644. Dense "candidate.h" backward, input: dH2 += dCandidateH2 · W
+        // 528. Dense "candidate.h" backward, input: dH2 += dCandidateH2 · W
         //      dH2[r, i] += Σ_o dCandidateH2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateH2, candidateHWeight, dH2, batch, 32, 32, accumulate: true);
 
-        // 645. Dense "candidate.x" backward, weight: dW += dCandidateX2ᵀ · x2   (W = candidate.x.weight, shared: contributions add up)
+        // 529. Dense "candidate.x" backward, weight: dW += dCandidateX2ᵀ · x2   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX2[r, o] · x2[r, i]   (summed over the batch)
+        var dCandidateX2 = dAdd46;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x2 = ArenaView(4, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX2, x2, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 646. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX2[r, o]   (b = candidate.x.bias)
+        // 530. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX2[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX2, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 647. Dense "candidate.x" backward, input: dX2 = dCandidateX2 · W
+        // 531. Dense "candidate.x" backward, input: dX2 = dCandidateX2 · W
         //      dX2[r, i] = Σ_o dCandidateX2[r, o] · W[o, i]
-        var dX2 = ArenaView(8, batch * 4);   // reuses floats of x3 (free after step 630)
+        var dX2 = ArenaView(8, batch * 4);   // reuses floats of x3 (free after step 518)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX2, candidateXWeight, dX2, batch, 4, 32);
 
-        // 648. Multiply backward: dR_2 = dMultiply45 ⊙ candidateH2
+        // 532. Multiply backward: dR_2 = dMultiply45 ⊙ candidateH2
         //    then Sigmoid backward: dAdd41 = dR_2 · r_2 · (1 − r_2)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_2 is never stored
         var candidateH2 = ArenaView(320, batch * 32);
-        var dAdd41 = ArenaView(288, batch * 32);   // reuses floats of dCandidateX2 (free after step 647)
+        var dAdd41 = ArenaView(288, batch * 32);   // reuses floats of dCandidateH2 (free after step 528)
         for (int i = 0; i < batch * 32; i++)
             dAdd41[i] = dMultiply45[i] * candidateH2[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_2[i]);
 
-        // 649. Add backward: dResetX2 = dAdd41
-        var dResetX2 = ArenaView(320, batch * 32);   // reuses floats of candidateH2 (free after step 648)
-        dAdd41.CopyTo(dResetX2);
-
-        // 650. Add backward: dResetH2 = dAdd41
-        var dResetH2 = ArenaView(384, batch * 32);   // reuses floats of r_2 (free after step 648)
-        dAdd41.CopyTo(dResetH2);
-
-        // 651. Dense "reset.h" backward, weight: dW += dResetH2ᵀ · h2   (W = reset.h.weight, shared: contributions add up)
+        // 533. Dense "reset.h" backward, weight: dW += dResetH2ᵀ · h2   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH2[r, o] · h2[r, i]   (summed over the batch)
+        var dResetH2 = dAdd41;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH2, h2, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 652. Dense "reset.h" backward, input: dH2 += dResetH2 · W
+        // 534. Dense "reset.h" backward, input: dH2 += dResetH2 · W
         //      dH2[r, i] += Σ_o dResetH2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetH2, resetHWeight, dH2, batch, 32, 32, accumulate: true);
 
-        // 653. Dense "reset.x" backward, weight: dW += dResetX2ᵀ · x2   (W = reset.x.weight, shared: contributions add up)
+        // 535. Dense "reset.x" backward, weight: dW += dResetX2ᵀ · x2   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX2[r, o] · x2[r, i]   (summed over the batch)
+        var dResetX2 = dAdd41;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX2, x2, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 654. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX2[r, o]   (b = reset.x.bias)
+        // 536. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX2[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX2, dResetXBias, batch, 32, accumulate: true);
 
-        // 655. Dense "reset.x" backward, input: dX2 += dResetX2 · W
+        // 537. Dense "reset.x" backward, input: dX2 += dResetX2 · W
         //      dX2[r, i] += Σ_o dResetX2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX2, resetXWeight, dX2, batch, 4, 32, accumulate: true);
 
-        // 656. Sigmoid backward: dAdd37 = dZ2 · z2 · (1 − z2)   (σ′ = σ·(1 − σ))
-        var dAdd37 = ArenaView(288, batch * 32);   // reuses floats of dAdd41 (free after step 650)
+        // 538. Sigmoid backward: dAdd37 = dZ2 · z2 · (1 − z2)   (σ′ = σ·(1 − σ))
+        var dAdd37 = ArenaView(288, batch * 32);   // reuses floats of dAdd41 (free after step 537)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z2, dZ2, dAdd37, accumulate: false);
 
-        // 657. Add backward: dUpdateX2 = dAdd37
-        var dUpdateX2 = ArenaView(320, batch * 32);   // reuses floats of dResetX2 (free after step 655)
-        dAdd37.CopyTo(dUpdateX2);
-
-        // 658. Add backward: dUpdateH2 = dAdd37
-        var dUpdateH2 = ArenaView(352, batch * 32);   // reuses floats of z2 (free after step 656)
-        dAdd37.CopyTo(dUpdateH2);
-
-        // 659. Dense "update.h" backward, weight: dW += dUpdateH2ᵀ · h2   (W = update.h.weight, shared: contributions add up)
+        // 539. Dense "update.h" backward, weight: dW += dUpdateH2ᵀ · h2   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH2[r, o] · h2[r, i]   (summed over the batch)
+        var dUpdateH2 = dAdd37;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH2, h2, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 660. Dense "update.h" backward, input: dH2 += dUpdateH2 · W
+        // 540. Dense "update.h" backward, input: dH2 += dUpdateH2 · W
         //      dH2[r, i] += Σ_o dUpdateH2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateH2, updateHWeight, dH2, batch, 32, 32, accumulate: true);
 
-        // 661. Dense "update.x" backward, weight: dW += dUpdateX2ᵀ · x2   (W = update.x.weight, shared: contributions add up)
+        // 541. Dense "update.x" backward, weight: dW += dUpdateX2ᵀ · x2   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX2[r, o] · x2[r, i]   (summed over the batch)
+        var dUpdateX2 = dAdd37;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX2, x2, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 662. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX2[r, o]   (b = update.x.bias)
+        // 542. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX2[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX2, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 663. Dense "update.x" backward, input: dX2 += dUpdateX2 · W
+        // 543. Dense "update.x" backward, input: dX2 += dUpdateX2 · W
         //      dX2[r, i] += Σ_o dUpdateX2[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX2, updateXWeight, dX2, batch, 4, 32, accumulate: true);
 
-        // 664. Add backward: dMultiply32 = dH2
-        var dMultiply32 = ArenaView(256, batch * 32);   // reuses floats of h2 (free after step 659)
-        dH2.CopyTo(dMultiply32);
-
-        // 665. Add backward: dMultiply33 = dH2
+        // 544. Add backward: dMultiply33 = dH2
         //    then Multiply backward: dz = dMultiply33 ⊙ h
         //    fused: one loop; dMultiply33 is never stored
         var h = ArenaView(64, batch * 32);
-        var dz = ArenaView(288, batch * 32);   // reuses floats of dAdd37 (free after step 658)
+        var dz = ArenaView(256, batch * 32);   // reuses floats of h2 (free after step 539)
         global::GraphGen.Kernels.Elementwise.Multiply(dH2, h, dz);
 
-        // 666. Multiply backward: dAffine31 = dMultiply32 ⊙ candidate
+        // 545. Multiply backward: dAffine31 = dMultiply32 ⊙ candidate
         //    then Scale backward: dz += -1·dAffine31
         //    fused: one loop; dAffine31 is never stored
+        var dMultiply32 = dH2;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var candidate = ArenaView(224, batch * 32);
         for (int i = 0; i < batch * 32; i++)
             dz[i] += -(dMultiply32[i] * candidate[i]);
 
-        // 667. Multiply backward: dCandidate = dMultiply32 ⊙ affine31
+        // 546. Multiply backward: dCandidate = dMultiply32 ⊙ affine31
         //    then Tanh backward: dAdd29 = dCandidate · (1 − candidate²)   (tanh′ = 1 − tanh²)
         //    fused: one loop; dCandidate is never stored
         var affine31 = ArenaView(96, batch * 32);
-        var dAdd29 = ArenaView(320, batch * 32);   // reuses floats of dUpdateX2 (free after step 663)
+        var dAdd29 = ArenaView(288, batch * 32);   // reuses floats of dAdd37 (free after step 543)
         for (int i = 0; i < batch * 32; i++)
             dAdd29[i] = dMultiply32[i] * affine31[i] * new global::GraphGen.Kernels.Tanh().Derivative(candidate[i]);
 
-        // 668. Add backward: dCandidateX = dAdd29
-        var dCandidateX = ArenaView(96, batch * 32);   // reuses floats of affine31 (free after step 667)
-        dAdd29.CopyTo(dCandidateX);
-
-        // 669. Add backward: dMultiply28 = dAdd29
-        var dMultiply28 = ArenaView(224, batch * 32);   // reuses floats of candidate (free after step 667)
-        dAdd29.CopyTo(dMultiply28);
-
-        // 670. Multiply backward: dCandidateH = dMultiply28 ⊙ r_
+        // 547. Multiply backward: dCandidateH = dMultiply28 ⊙ r_
+        var dMultiply28 = dAdd29;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var r_ = ArenaView(192, batch * 32);
-        var dCandidateH = ArenaView(256, batch * 32);   // reuses floats of dMultiply32 (free after step 667)
+        var dCandidateH = ArenaView(96, batch * 32);   // reuses floats of affine31 (free after step 546)
         global::GraphGen.Kernels.Elementwise.Multiply(dMultiply28, r_, dCandidateH);
 
-        // 671. Dense "candidate.h" backward, weight: dW += dCandidateHᵀ · h   (W = candidate.h.weight, shared: contributions add up)
+        // 548. Dense "candidate.h" backward, weight: dW += dCandidateHᵀ · h   (W = candidate.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateH[r, o] · h[r, i]   (summed over the batch)
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateH, h, dCandidateHWeight, 32, 32, batch, accumulate: true);
 
-        // 672. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH[r, o]   (b = candidate.h.bias)
+        // 549. Dense "candidate.h" backward, bias: db[o] += Σ_r dCandidateH[r, o]   (b = candidate.h.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateH, dCandidateHBias, batch, 32, accumulate: true);
 
-        // 673. Dense "candidate.x" backward, weight: dW += dCandidateXᵀ · x   (W = candidate.x.weight, shared: contributions add up)
+        // 550. Dense "candidate.x" backward, weight: dW += dCandidateXᵀ · x   (W = candidate.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dCandidateX[r, o] · x[r, i]   (summed over the batch)
+        var dCandidateX = dAdd29;   // the same floats: the gradient is passed on unchanged, so it is not copied
         var x = ArenaView(0, batch * 4);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dCandidateX, x, dCandidateXWeight, 32, 4, batch, accumulate: true);
 
-        // 674. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX[r, o]   (b = candidate.x.bias)
+        // 551. Dense "candidate.x" backward, bias: db[o] += Σ_r dCandidateX[r, o]   (b = candidate.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dCandidateX, dCandidateXBias, batch, 32, accumulate: true);
 
-        // 675. Dense "candidate.x" backward, input: dx = dCandidateX · W
+        // 552. Dense "candidate.x" backward, input: dx = dCandidateX · W
         //      dx[r, i] = Σ_o dCandidateX[r, o] · W[o, i]
-        var dx = ArenaView(4, batch * 4);   // reuses floats of x2 (free after step 661)
+        var dx = ArenaView(4, batch * 4);   // reuses floats of x2 (free after step 541)
         global::GraphGen.Kernels.Gemm.Multiply(dCandidateX, candidateXWeight, dx, batch, 4, 32);
 
-        // 676. Multiply backward: dR_ = dMultiply28 ⊙ candidateH
+        // 553. Multiply backward: dR_ = dMultiply28 ⊙ candidateH
         //    then Sigmoid backward: dAdd24 = dR_ · r_ · (1 − r_)   (σ′ = σ·(1 − σ))
         //    fused: one loop; dR_ is never stored
         var candidateH = ArenaView(128, batch * 32);
-        var dAdd24 = ArenaView(96, batch * 32);   // reuses floats of dCandidateX (free after step 675)
+        var dAdd24 = ArenaView(96, batch * 32);   // reuses floats of dCandidateH (free after step 549)
         for (int i = 0; i < batch * 32; i++)
             dAdd24[i] = dMultiply28[i] * candidateH[i] * new global::GraphGen.Kernels.Sigmoid().Derivative(r_[i]);
 
-        // 677. Add backward: dResetX = dAdd24
-        var dResetX = ArenaView(128, batch * 32);   // reuses floats of candidateH (free after step 676)
-        dAdd24.CopyTo(dResetX);
-
-        // 678. Add backward: dResetH = dAdd24
-        var dResetH = ArenaView(192, batch * 32);   // reuses floats of r_ (free after step 676)
-        dAdd24.CopyTo(dResetH);
-
-        // 679. Dense "reset.h" backward, weight: dW += dResetHᵀ · h   (W = reset.h.weight, shared: contributions add up)
+        // 554. Dense "reset.h" backward, weight: dW += dResetHᵀ · h   (W = reset.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetH[r, o] · h[r, i]   (summed over the batch)
+        var dResetH = dAdd24;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetH, h, dResetHWeight, 32, 32, batch, accumulate: true);
 
-        // 680. Dense "reset.x" backward, weight: dW += dResetXᵀ · x   (W = reset.x.weight, shared: contributions add up)
+        // 555. Dense "reset.x" backward, weight: dW += dResetXᵀ · x   (W = reset.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dResetX[r, o] · x[r, i]   (summed over the batch)
+        var dResetX = dAdd24;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dResetX, x, dResetXWeight, 32, 4, batch, accumulate: true);
 
-        // 681. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX[r, o]   (b = reset.x.bias)
+        // 556. Dense "reset.x" backward, bias: db[o] += Σ_r dResetX[r, o]   (b = reset.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dResetX, dResetXBias, batch, 32, accumulate: true);
 
-        // 682. Dense "reset.x" backward, input: dx += dResetX · W
+        // 557. Dense "reset.x" backward, input: dx += dResetX · W
         //      dx[r, i] += Σ_o dResetX[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dResetX, resetXWeight, dx, batch, 4, 32, accumulate: true);
 
-        // 683. Sigmoid backward: dAdd20 = dz · z · (1 − z)   (σ′ = σ·(1 − σ))
+        // 558. Sigmoid backward: dAdd20 = dz · z · (1 − z)   (σ′ = σ·(1 − σ))
         var z = ArenaView(160, batch * 32);
-        var dAdd20 = ArenaView(96, batch * 32);   // reuses floats of dAdd24 (free after step 678)
+        var dAdd20 = ArenaView(96, batch * 32);   // reuses floats of dAdd24 (free after step 557)
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), z, dz, dAdd20, accumulate: false);
 
-        // 684. Add backward: dUpdateX = dAdd20
-        var dUpdateX = ArenaView(128, batch * 32);   // reuses floats of dResetX (free after step 682)
-        dAdd20.CopyTo(dUpdateX);
-
-        // 685. Add backward: dUpdateH = dAdd20
-        var dUpdateH = ArenaView(160, batch * 32);   // reuses floats of z (free after step 683)
-        dAdd20.CopyTo(dUpdateH);
-
-        // 686. Dense "update.h" backward, weight: dW += dUpdateHᵀ · h   (W = update.h.weight, shared: contributions add up)
+        // 559. Dense "update.h" backward, weight: dW += dUpdateHᵀ · h   (W = update.h.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateH[r, o] · h[r, i]   (summed over the batch)
+        var dUpdateH = dAdd20;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateH, h, dUpdateHWeight, 32, 32, batch, accumulate: true);
 
-        // 687. Dense "update.x" backward, weight: dW += dUpdateXᵀ · x   (W = update.x.weight, shared: contributions add up)
+        // 560. Dense "update.x" backward, weight: dW += dUpdateXᵀ · x   (W = update.x.weight, shared: contributions add up)
         //      dW[o, i] = Σ_r dUpdateX[r, o] · x[r, i]   (summed over the batch)
+        var dUpdateX = dAdd20;   // the same floats: the gradient is passed on unchanged, so it is not copied
         global::GraphGen.Kernels.Gemm.MultiplyTransposedA(dUpdateX, x, dUpdateXWeight, 32, 4, batch, accumulate: true);
 
-        // 688. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX[r, o]   (b = update.x.bias)
+        // 561. Dense "update.x" backward, bias: db[o] += Σ_r dUpdateX[r, o]   (b = update.x.bias)
         global::GraphGen.Kernels.Bias.SumRows(dUpdateX, dUpdateXBias, batch, 32, accumulate: true);
 
-        // 689. Dense "update.x" backward, input: dx += dUpdateX · W
+        // 562. Dense "update.x" backward, input: dx += dUpdateX · W
         //      dx[r, i] += Σ_o dUpdateX[r, o] · W[o, i]
         global::GraphGen.Kernels.Gemm.Multiply(dUpdateX, updateXWeight, dx, batch, 4, 32, accumulate: true);
 
-        // 690. dPixels = 0: the ops below each add to a slice of it
-        var dPixels = ArenaView(64, batch * 64);   // reuses floats of h (free after step 686)
+        // 563. dPixels = 0: the ops below each add to a slice of it
+        var dPixels = ArenaView(64, batch * 64);   // reuses floats of dAdd20 (free after step 562)
         dPixels.Clear();
 
-        // 691. Unstack backward: dPixels[15] += dX16
+        // 564. Unstack backward: dPixels[15] += dX16
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 60 + j] += dX16[r * 4 + j];
         }
 
-        // 692. Unstack backward: dPixels[14] += dX15
+        // 565. Unstack backward: dPixels[14] += dX15
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 56 + j] += dX15[r * 4 + j];
         }
 
-        // 693. Unstack backward: dPixels[13] += dX14
+        // 566. Unstack backward: dPixels[13] += dX14
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 52 + j] += dX14[r * 4 + j];
         }
 
-        // 694. Unstack backward: dPixels[12] += dX13
+        // 567. Unstack backward: dPixels[12] += dX13
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 48 + j] += dX13[r * 4 + j];
         }
 
-        // 695. Unstack backward: dPixels[11] += dX12
+        // 568. Unstack backward: dPixels[11] += dX12
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 44 + j] += dX12[r * 4 + j];
         }
 
-        // 696. Unstack backward: dPixels[10] += dX11
+        // 569. Unstack backward: dPixels[10] += dX11
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 40 + j] += dX11[r * 4 + j];
         }
 
-        // 697. Unstack backward: dPixels[9] += dX10
+        // 570. Unstack backward: dPixels[9] += dX10
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 36 + j] += dX10[r * 4 + j];
         }
 
-        // 698. Unstack backward: dPixels[8] += dX9
+        // 571. Unstack backward: dPixels[8] += dX9
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 32 + j] += dX9[r * 4 + j];
         }
 
-        // 699. Unstack backward: dPixels[7] += dX8
+        // 572. Unstack backward: dPixels[7] += dX8
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 28 + j] += dX8[r * 4 + j];
         }
 
-        // 700. Unstack backward: dPixels[6] += dX7
+        // 573. Unstack backward: dPixels[6] += dX7
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 24 + j] += dX7[r * 4 + j];
         }
 
-        // 701. Unstack backward: dPixels[5] += dX6
+        // 574. Unstack backward: dPixels[5] += dX6
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 20 + j] += dX6[r * 4 + j];
         }
 
-        // 702. Unstack backward: dPixels[4] += dX5
+        // 575. Unstack backward: dPixels[4] += dX5
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 16 + j] += dX5[r * 4 + j];
         }
 
-        // 703. Unstack backward: dPixels[3] += dX4
+        // 576. Unstack backward: dPixels[3] += dX4
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 12 + j] += dX4[r * 4 + j];
         }
 
-        // 704. Unstack backward: dPixels[2] += dX3
+        // 577. Unstack backward: dPixels[2] += dX3
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 8 + j] += dX3[r * 4 + j];
         }
 
-        // 705. Unstack backward: dPixels[1] += dX2
+        // 578. Unstack backward: dPixels[1] += dX2
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)
                 dPixels[r * 64 + 4 + j] += dX2[r * 4 + j];
         }
 
-        // 706. Unstack backward: dPixels[0] += dx
+        // 579. Unstack backward: dPixels[0] += dx
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < 4; j++)

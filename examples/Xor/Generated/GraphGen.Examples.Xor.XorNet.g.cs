@@ -16,22 +16,22 @@ partial class XorNet : global::GraphGen.TrainableNetwork<float>, global::GraphGe
     //   output.bias    [1]         16       1  zeros
 
     // Memory plan for activations and gradients.
-    //   One arena of capacity × 11 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–9.
+    //   One arena of capacity × 10 floats. Steps are numbered in training order: forward 1–2, loss 3, backward 4–9.
     //   Buffers whose live ranges do not overlap share the same floats.
     //   buffer     holds            floats/sample  offset  live (steps)
     //   hidden2    Tanh output                  4       0  1–7
-    //   sigmoid4   Sigmoid output               1       4  2–end
-    //   dSigmoid4  dLoss/dsigmoid4              1       5  3–4
-    //   dOutput    dLoss/doutput                1       6  4–7
-    //   dHidden    dLoss/dhidden                4       7  7–9
-    //   Sharing saves 0 of 11 floats per sample (0%).
+    //   sigmoid4   Sigmoid output               1       8  2–end
+    //   dSigmoid4  dLoss/dsigmoid4              1       4  3–4
+    //   dOutput    dLoss/doutput                1       9  4–7
+    //   dHidden    dLoss/dhidden                4       4  7–9
+    //   Sharing saves 1 of 11 floats per sample (9%).
     /// <summary>What XorNet is at run time, fixed at compile time: sizes per sample, parameters, stored activations, the arena's width.</summary>
     public static readonly global::GraphGen.NetworkLayout Layout = new()
     {
         Name = "XorNet",
         InputShape = [2],
         OutputSizes = [1],
-        Outputs = [new(4, 1)],
+        Outputs = [new(8, 1)],
         TargetSize = 1,
         Parameters = new(
         [
@@ -45,7 +45,7 @@ partial class XorNet : global::GraphGen.TrainableNetwork<float>, global::GraphGe
             new("hidden2", "Tanh", [4]),
             new("sigmoid4", "Sigmoid", [1]),
         ],
-        ArenaWidth = 11,
+        ArenaWidth = 10,
     };
 
     /// <summary>Creates the network with seeded initial parameters (identical on every machine for a given seed).</summary>
@@ -74,7 +74,7 @@ partial class XorNet : global::GraphGen.TrainableNetwork<float>, global::GraphGe
         //    fused: bias and Sigmoid are applied in the GEMM epilogue, so output is never stored
         var outputWeight = ParameterView(12, 4);
         var outputBias = ParameterView(16, 1);
-        var sigmoid4 = ArenaView(4, batch);
+        var sigmoid4 = ArenaView(8, batch);
         global::GraphGen.Kernels.Gemm.MultiplyTransposedB(hidden2, outputWeight, sigmoid4, batch, 1, 4, bias: outputBias, new global::GraphGen.Kernels.Sigmoid());
         Observe(1, sigmoid4, batch);
     }
@@ -85,8 +85,8 @@ partial class XorNet : global::GraphGen.TrainableNetwork<float>, global::GraphGe
         // 3. BinaryCrossEntropy(sigmoid4, y), N = B
         //      loss = −(1/N) Σ_i [y_i·log p_i + (1 − y_i)·log(1 − p_i)]   (each log clamped at −100)
         //      dp_i = (p_i − y_i) / (p_i·(1 − p_i)) / N
-        var sigmoid4 = ArenaView(4, batch);
-        var dSigmoid4 = ArenaView(5, batch);
+        var sigmoid4 = ArenaView(8, batch);
+        var dSigmoid4 = ArenaView(4, batch);
         float term0 = global::GraphGen.Kernels.Losses.BinaryCrossEntropy(sigmoid4, y, withGradient ? dSigmoid4 : default, batch);
 
         return term0;
@@ -99,9 +99,9 @@ partial class XorNet : global::GraphGen.TrainableNetwork<float>, global::GraphGe
     protected override void RunBackward(global::System.ReadOnlySpan<float> x, int batch)
     {
         // 4. Sigmoid backward: dOutput = dSigmoid4 · sigmoid4 · (1 − sigmoid4)   (σ′ = σ·(1 − σ))
-        var dSigmoid4 = ArenaView(5, batch);
-        var sigmoid4 = ArenaView(4, batch);
-        var dOutput = ArenaView(6, batch);
+        var dSigmoid4 = ArenaView(4, batch);
+        var sigmoid4 = ArenaView(8, batch);
+        var dOutput = ArenaView(9, batch);
         global::GraphGen.Kernels.Activations.Backward(new global::GraphGen.Kernels.Sigmoid(), sigmoid4, dSigmoid4, dOutput, accumulate: false);
 
         // 5. Dense "output" backward, weight: dW = dOutputᵀ · hidden2   (W = output.weight)
@@ -119,7 +119,7 @@ partial class XorNet : global::GraphGen.TrainableNetwork<float>, global::GraphGe
         //    then Tanh backward: dHidden = dHidden2 · (1 − hidden2²)   (tanh′ = 1 − tanh²)
         //    fused: Tanh′ is applied in the GEMM epilogue, so dHidden2 is never stored
         var outputWeight = ParameterView(12, 4);
-        var dHidden = ArenaView(7, batch * 4);
+        var dHidden = ArenaView(4, batch * 4);   // reuses floats of dSigmoid4 (free after step 4)
         global::GraphGen.Kernels.Gemm.Multiply(dOutput, outputWeight, dHidden, batch, 4, 1, new global::GraphGen.Kernels.Tanh(), derivativeSource: hidden2);
 
         // 8. Dense "hidden" backward, weight: dW = dHiddenᵀ · x   (W = hidden.weight)

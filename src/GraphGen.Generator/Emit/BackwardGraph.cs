@@ -38,14 +38,17 @@ internal sealed class BackwardGraph
         var steps = kernels.Select((k, i) => new Step(i, plan.Forward.Count + i + 1, k)).ToList();
         var edges = new List<Edge>();
         var writers = new Dictionary<Operand, List<int>>();
+        // A gradient that is another name for a tensor's floats (a copy elided) is written by that tensor's writers.
+        Operand Key(Operand o) => o.Kind == OperandKind.Buffer && plan.BufferOf(o) is { AliasOf: >= 0 } alias
+            ? new Operand(OperandKind.Buffer, alias.AliasOf, plan.Buffers[alias.AliasOf].Name) : o;
         for (int i = 0; i < kernels.Count; i++)
         {
             foreach (var read in kernels[i].Reads)
-                if (writers.TryGetValue(read, out var from))
-                    edges.AddRange(from.Distinct().Select(f => new Edge(f, i, read.Name)));
+                if (writers.TryGetValue(Key(read), out var from))
+                    edges.AddRange(from.Distinct().Where(f => f != i).Select(f => new Edge(f, i, read.Name)));
             foreach (var written in kernels[i].Writes)
             {
-                if (!writers.TryGetValue(written, out var list)) writers[written] = list = [];
+                if (!writers.TryGetValue(Key(written), out var list)) writers[Key(written)] = list = [];
                 list.Add(i);
             }
         }

@@ -144,6 +144,14 @@ internal sealed partial class NetworkEmitter
                 _ => emitter.View(operand),
             };
             string note = "";
+            if (operand.Kind == OperandKind.Buffer && plan.BufferOf(operand) is { AliasOf: >= 0 } alias)
+            {
+                var root = plan.Buffers[alias.AliasOf];
+                var rootOperand = new Operand(OperandKind.Buffer, root.Id, root.Name);
+                Declare(rootOperand);
+                emitter._w.Line($"var {operand.Name} = {root.Name};   // the same floats: the gradient is passed on unchanged, so it is not copied");
+                return;
+            }
             if (operand.Kind == OperandKind.Buffer)
             {
                 var buffer = plan.BufferOf(operand);

@@ -75,7 +75,7 @@ internal static class SummaryWriter
         var rows = new List<string[]> { new[] { "buffer", "holds", "floats/sample", "offset", "live (steps)" } };
         foreach (var b in plan.Buffers.Where(b => !b.Unused && !b.Fixed).OrderBy(b => b.FirstStep).ThenBy(b => b.Id))
         {
-            string holds = b.Role switch
+            string holds = b.AliasOf >= 0 ? $"dLoss/d{b.Node.Name}: the floats of {plan.Buffers[b.AliasOf].Name}" : b.Role switch
             {
                 BufferRole.Activation => $"{OpName(b.Node)} output",
                 BufferRole.InputGradient => "dLoss/dInput",
@@ -89,7 +89,7 @@ internal static class SummaryWriter
         lines.AddRange(Table(rows, 2, 3));
         foreach (var b in plan.Buffers.Where(b => !b.Unused && b.Fixed))
             lines.Add($"Fixed region: {b.Name} ({b.Width} floats at {b.Offset}), saved by {OpName(b.Node)}; it does not scale with the batch.");
-        long naive = plan.Buffers.Where(b => !b.Unused && !b.Fixed).Sum(b => (long)b.Width);
+        long naive = plan.Buffers.Where(b => !b.Unused && !b.Fixed && b.AliasOf < 0).Sum(b => (long)b.Width);
         if (naive > 0)
             lines.Add($"Sharing saves {Num(naive - plan.ArenaWidth)} of {Num(naive)} floats per sample ({(100.0 * (naive - plan.ArenaWidth) / naive).ToString("0", CultureInfo.InvariantCulture)}%).");
         return lines;

@@ -40,4 +40,11 @@ internal sealed record Buffer(int Id, string Name, int Width, BufferRole Role, N
 
     /// <summary>Kept alive to the end of the step (the output and dLoss/dInput, which callers read).</summary>
     public bool Pinned { get; init; }
+
+    /// <summary>
+    /// The buffer whose floats this one is another name for (<see cref="CopyElision"/>: a copy that
+    /// never needed to be made), or −1. It is not placed: the memory plan gives it its root's offset
+    /// and keeps the root alive as long as either is used.
+    /// </summary>
+    public int AliasOf { get; init; } = -1;
 }

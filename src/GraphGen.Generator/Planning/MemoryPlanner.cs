@@ -52,6 +52,12 @@ internal static class MemoryPlanner
                 if (s > last[b]) last[b] = s;
             }
         }
+        // An alias is its root's floats: the root lives from the first use of either to the last.
+        foreach (var alias in plan.Buffers.Where(b => b.AliasOf >= 0))
+        {
+            first[alias.AliasOf] = System.Math.Min(first[alias.AliasOf], first[alias.Id]);
+            last[alias.AliasOf] = System.Math.Max(last[alias.AliasOf], last[alias.Id]);
+        }
         var buffers = plan.Buffers.Select(buffer =>
         {
             bool pinned = plan.Outputs.Any(o => o.Kind == OperandKind.Buffer && o.Index == buffer.Id)
@@ -74,11 +80,33 @@ internal static class MemoryPlanner
         // Whether a and b can never hold values at once: one is a twin, the other outside the blocked pass.
         bool Apart(Buffer a, Buffer b) =>
             a.Role == BufferRole.Blocked && !blockedPass.Contains(b.Id) && !b.Pinned || b.Role == BufferRole.Blocked && !blockedPass.Contains(a.Id) && !a.Pinned;
+        var arena = buffers.Where(b => !b.Unused && !b.Fixed && b.AliasOf < 0).ToList();
+        // First fit in two orders, by start step and by size, and the smaller arena of the two (the
+        // first when they tie): either order alone leaves gaps the other fills on some networks.
+        var byStart = Place(arena.OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id), Apart);
+        var bySize = Place(arena.OrderByDescending(b => b.Width).ThenBy(b => b.FirstStep).ThenBy(b => b.Id), Apart);
+        var placed = Width(bySize) < Width(byStart) ? bySize : byStart;
+        foreach (var buffer in placed) buffers[buffer.Id] = buffer;
+        foreach (var alias in buffers.Where(b => b.AliasOf >= 0).ToList())
+            buffers[alias.Id] = alias with { Offset = buffers[alias.AliasOf].Offset };
+        return plan with
+        {
+            Buffers = buffers,
+            FixedSize = (int)fixedOffset,
+            ArenaWidth = Width(placed),
+        };
+    }
+
+    private static int Width(List<Buffer> placed) => placed.Count == 0 ? 0 : placed.Max(b => b.Offset + b.Width);
+
+    /// <summary>First fit: each buffer, in the order given, at the lowest offset where it overlaps no placed buffer alive with it.</summary>
+    private static List<Buffer> Place(IEnumerable<Buffer> order, System.Func<Buffer, Buffer, bool> apart)
+    {
         var placed = new List<Buffer>();
-        foreach (var buffer in buffers.Where(b => !b.Unused && !b.Fixed).OrderBy(b => b.FirstStep).ThenByDescending(b => b.Width).ThenBy(b => b.Id).ToList())
+        foreach (var buffer in order)
         {
             var conflicts = placed
-                .Where(p => p.FirstStep <= buffer.LastStep && buffer.FirstStep <= p.LastStep && !Apart(p, buffer))
+                .Where(p => p.FirstStep <= buffer.LastStep && buffer.FirstStep <= p.LastStep && !apart(p, buffer))
                 .OrderBy(p => p.Offset)
                 .ToList();
             long offset = 0;
@@ -91,15 +119,8 @@ internal static class MemoryPlanner
                 throw new Graphs.NetworkLimitException(
                     $"The activations and gradients that are alive at the same time during a training step need more than {Graphs.NetworkLimits.FloatsLimitText} per sample " +
                     $"(at {buffer.Name}, {Graphs.NetworkLimits.Count(buffer.Width)} floats per sample); use smaller tensors");
-            var withOffset = buffer with { Offset = (int)offset };
-            buffers[buffer.Id] = withOffset;
-            placed.Add(withOffset);
+            placed.Add(buffer with { Offset = (int)offset });
         }
-        return plan with
-        {
-            Buffers = buffers,
-            FixedSize = (int)fixedOffset,
-            ArenaWidth = placed.Count == 0 ? 0 : placed.Max(b => b.Offset + b.Width),
-        };
+        return placed;
     }
 }

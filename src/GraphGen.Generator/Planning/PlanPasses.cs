@@ -10,6 +10,8 @@ namespace GraphGen.Generator.Planning;
 /// backward rule in reverse order (automatic differentiation);</item>
 /// <item><see cref="Fusion.Fuse"/>: activations into the kernels that produce their inputs,
 /// elementwise chains into one loop (before memory planning, so a buffer fusion removes is never placed);</item>
+/// <item><see cref="CopyElision.Elide"/>: the backward pass's copies of a gradient that the
+/// source and the copy can share become one tensor under two names;</item>
 /// <item><see cref="ChannelBlocking.Plan"/>: an inference branch that keeps the tensors between
 /// channels-last convolutions in the channel-blocked layout (before memory planning, which places its buffers);</item>
 /// <item><see cref="MemoryPlanner.Place"/>: live ranges, then offsets in one arena.</item>
@@ -17,5 +19,5 @@ namespace GraphGen.Generator.Planning;
 /// </summary>
 internal static class PlanPasses
 {
-    public static KernelPlan Compile(Graph graph) => MemoryPlanner.Place(ChannelBlocking.Plan(Fusion.Fuse(PlanBuilder.Build(graph))));
+    public static KernelPlan Compile(Graph graph) => MemoryPlanner.Place(ChannelBlocking.Plan(CopyElision.Elide(Fusion.Fuse(PlanBuilder.Build(graph)))));
 }

@@ -148,10 +148,8 @@ partial class Residual : global::GraphGen.Onnx.IOnnxExportable
           n2 [label="h\nRelu  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n3 [label="block\nDense \"block\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n4 [label="relu4\nRelu  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n5 [label="h2\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n6 [label="block2\nDense \"block\"  [B, 16]\n272 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n7 [label="relu7\nRelu  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          n8 [label="h3\nAdd  [B, 16]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n11 [label="both\nConcat  [B, 24]", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n12 [label="head\nDense \"head\"  [B, 4]\n100 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n14 [label="softmaxCrossEntropy14\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
@@ -160,61 +158,56 @@ partial class Residual : global::GraphGen.Onnx.IOnnxExportable
           s2 [label="13. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
           s3 [label="14. dense head dx\n→ dBoth", fillcolor="#fff1dc"];
           s4 [label="15. Concat backward\n→ dH3", fillcolor="#fff1dc"];
-          s5 [label="16. Add backward\n→ dH2", fillcolor="#fff1dc"];
-          s6 [label="17. Add backward + Relu backward\n→ dBlock2", fillcolor="#fff1dc"];
-          s7 [label="18. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
-          s8 [label="19. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
-          s9 [label="20. dense block dx\n→ dH2", fillcolor="#fff1dc"];
-          s10 [label="21. Add backward\n→ dh", fillcolor="#fff1dc"];
-          s11 [label="22. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
-          s12 [label="23. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
-          s13 [label="24. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
-          s14 [label="25. dense block dx\n→ dh", fillcolor="#fff1dc"];
-          s15 [label="26. Relu backward\n→ dStem", fillcolor="#fff1dc"];
-          s16 [label="27. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
-          s17 [label="28. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
+          s5 [label="16. Add backward + Relu backward\n→ dBlock2", fillcolor="#fff1dc"];
+          s6 [label="17. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
+          s7 [label="18. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
+          s8 [label="19. dense block dx\n→ dH2", fillcolor="#fff1dc"];
+          s9 [label="20. Add backward + Relu backward\n→ dBlock", fillcolor="#fff1dc"];
+          s10 [label="21. dense block dW\n→ dBlockWeight", fillcolor="#fff1dc"];
+          s11 [label="22. dense block db\n→ dBlockBias", fillcolor="#fff1dc"];
+          s12 [label="23. dense block dx\n→ dh", fillcolor="#fff1dc"];
+          s13 [label="24. Relu backward\n→ dStem", fillcolor="#fff1dc"];
+          s14 [label="25. dense stem dW\n→ dStemWeight", fillcolor="#fff1dc"];
+          s15 [label="26. dense stem db\n→ dStemBias", fillcolor="#fff1dc"];
           s0 -> s1 [label="dHead"];
           s0 -> s2 [label="dHead"];
           s0 -> s3 [label="dHead"];
           s3 -> s4 [label="dBoth"];
           s4 -> s5 [label="dH3"];
-          s4 -> s6 [label="dH3"];
-          s6 -> s7 [label="dBlock2"];
-          s6 -> s8 [label="dBlock2"];
-          s6 -> s9 [label="dBlock2"];
-          s5 -> s9 [label="dH2"];
-          s5 -> s10 [label="dH2"];
-          s9 -> s10 [label="dH2"];
-          s5 -> s11 [label="dH2"];
-          s9 -> s11 [label="dH2"];
-          s11 -> s12 [label="dBlock"];
-          s7 -> s12 [label="dBlockWeight"];
-          s11 -> s13 [label="dBlock"];
-          s8 -> s13 [label="dBlockBias"];
-          s11 -> s14 [label="dBlock"];
-          s10 -> s14 [label="dh"];
-          s10 -> s15 [label="dh"];
-          s14 -> s15 [label="dh"];
-          s15 -> s16 [label="dStem"];
-          s15 -> s17 [label="dStem"];
+          s5 -> s6 [label="dBlock2"];
+          s5 -> s7 [label="dBlock2"];
+          s5 -> s8 [label="dBlock2"];
+          s4 -> s8 [label="dH2"];
+          s4 -> s9 [label="dH2"];
+          s8 -> s9 [label="dH2"];
+          s9 -> s10 [label="dBlock"];
+          s6 -> s10 [label="dBlockWeight"];
+          s9 -> s11 [label="dBlock"];
+          s7 -> s11 [label="dBlockBias"];
+          s9 -> s12 [label="dBlock"];
+          s4 -> s12 [label="dh"];
+          s8 -> s12 [label="dh"];
+          s4 -> s13 [label="dh"];
+          s8 -> s13 [label="dh"];
+          s12 -> s13 [label="dh"];
+          s13 -> s14 [label="dStem"];
+          s13 -> s15 [label="dStem"];
           s0 -> n14 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s1 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s2 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s3 -> n12 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s4 -> n11 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s5 -> n8 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s6 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s5 -> n7 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s6 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s7 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s8 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s9 -> n6 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s10 -> n5 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s11 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s9 -> n4 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s10 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s11 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
           s12 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s13 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s14 -> n3 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s15 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s16 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
-          s17 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s13 -> n2 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s14 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
+          s15 -> n1 [style=dashed, color="#999999", arrowhead=none, label="differentiates", fontcolor="#999999"];
         }
         """",
         // BackwardGraphMermaid: the same as a Mermaid flowchart (dotted: the forward op each step differentiates).
@@ -224,10 +217,8 @@ partial class Residual : global::GraphGen.Onnx.IOnnxExportable
           n2["h<br/>Relu [B, 16]"]:::forward
           n3["block<br/>Dense #quot;block#quot; [B, 16]<br/>272 parameters"]:::forward
           n4["relu4<br/>Relu [B, 16]"]:::forward
-          n5["h2<br/>Add [B, 16]"]:::forward
           n6["block2<br/>Dense #quot;block#quot; [B, 16]<br/>272 parameters"]:::forward
           n7["relu7<br/>Relu [B, 16]"]:::forward
-          n8["h3<br/>Add [B, 16]"]:::forward
           n11["both<br/>Concat [B, 24]"]:::forward
           n12["head<br/>Dense #quot;head#quot; [B, 4]<br/>100 parameters"]:::forward
           n14["softmaxCrossEntropy14<br/>SoftmaxCrossEntropy scalar"]:::forward
@@ -236,61 +227,56 @@ partial class Residual : global::GraphGen.Onnx.IOnnxExportable
           s2["13. dense head db<br/>→ dHeadBias"]:::backward
           s3["14. dense head dx<br/>→ dBoth"]:::backward
           s4["15. Concat backward<br/>→ dH3"]:::backward
-          s5["16. Add backward<br/>→ dH2"]:::backward
-          s6["17. Add backward + Relu backward<br/>→ dBlock2"]:::backward
-          s7["18. dense block dW<br/>→ dBlockWeight"]:::backward
-          s8["19. dense block db<br/>→ dBlockBias"]:::backward
-          s9["20. dense block dx<br/>→ dH2"]:::backward
-          s10["21. Add backward<br/>→ dh"]:::backward
-          s11["22. Add backward + Relu backward<br/>→ dBlock"]:::backward
-          s12["23. dense block dW<br/>→ dBlockWeight"]:::backward
-          s13["24. dense block db<br/>→ dBlockBias"]:::backward
-          s14["25. dense block dx<br/>→ dh"]:::backward
-          s15["26. Relu backward<br/>→ dStem"]:::backward
-          s16["27. dense stem dW<br/>→ dStemWeight"]:::backward
-          s17["28. dense stem db<br/>→ dStemBias"]:::backward
+          s5["16. Add backward + Relu backward<br/>→ dBlock2"]:::backward
+          s6["17. dense block dW<br/>→ dBlockWeight"]:::backward
+          s7["18. dense block db<br/>→ dBlockBias"]:::backward
+          s8["19. dense block dx<br/>→ dH2"]:::backward
+          s9["20. Add backward + Relu backward<br/>→ dBlock"]:::backward
+          s10["21. dense block dW<br/>→ dBlockWeight"]:::backward
+          s11["22. dense block db<br/>→ dBlockBias"]:::backward
+          s12["23. dense block dx<br/>→ dh"]:::backward
+          s13["24. Relu backward<br/>→ dStem"]:::backward
+          s14["25. dense stem dW<br/>→ dStemWeight"]:::backward
+          s15["26. dense stem db<br/>→ dStemBias"]:::backward
           s0 -->|dHead| s1
           s0 -->|dHead| s2
           s0 -->|dHead| s3
           s3 -->|dBoth| s4
           s4 -->|dH3| s5
-          s4 -->|dH3| s6
-          s6 -->|dBlock2| s7
-          s6 -->|dBlock2| s8
-          s6 -->|dBlock2| s9
-          s5 -->|dH2| s9
-          s5 -->|dH2| s10
-          s9 -->|dH2| s10
-          s5 -->|dH2| s11
-          s9 -->|dH2| s11
-          s11 -->|dBlock| s12
-          s7 -->|dBlockWeight| s12
-          s11 -->|dBlock| s13
-          s8 -->|dBlockBias| s13
-          s11 -->|dBlock| s14
-          s10 -->|dh| s14
-          s10 -->|dh| s15
-          s14 -->|dh| s15
-          s15 -->|dStem| s16
-          s15 -->|dStem| s17
+          s5 -->|dBlock2| s6
+          s5 -->|dBlock2| s7
+          s5 -->|dBlock2| s8
+          s4 -->|dH2| s8
+          s4 -->|dH2| s9
+          s8 -->|dH2| s9
+          s9 -->|dBlock| s10
+          s6 -->|dBlockWeight| s10
+          s9 -->|dBlock| s11
+          s7 -->|dBlockBias| s11
+          s9 -->|dBlock| s12
+          s4 -->|dh| s12
+          s8 -->|dh| s12
+          s4 -->|dh| s13
+          s8 -->|dh| s13
+          s12 -->|dh| s13
+          s13 -->|dStem| s14
+          s13 -->|dStem| s15
           s0 -.- n14
           s1 -.- n12
           s2 -.- n12
           s3 -.- n12
           s4 -.- n11
-          s5 -.- n8
-          s6 -.- n7
+          s5 -.- n7
+          s6 -.- n6
           s7 -.- n6
           s8 -.- n6
-          s9 -.- n6
-          s10 -.- n5
-          s11 -.- n4
+          s9 -.- n4
+          s10 -.- n3
+          s11 -.- n3
           s12 -.- n3
-          s13 -.- n3
-          s14 -.- n3
-          s15 -.- n2
-          s16 -.- n1
-          s17 -.- n1
+          s13 -.- n2
+          s14 -.- n1
+          s15 -.- n1
           classDef op fill:#e8f0fe,stroke:#6b8fd6
           classDef input fill:#e6f4ea,stroke:#5f9e6e
           classDef loss fill:#fde2e1,stroke:#d66b6b
