@@ -33,6 +33,15 @@ public static class ChannelBlocks
     /// </summary>
     public const int Slack = 32 * Lanes;
 
+    /// <summary>
+    /// Set the environment variable <c>GRAPHGEN_CHANNEL_BLOCKS=0</c> to keep inference on planes
+    /// everywhere (to compare, or to leave the twins' memory alone): read once, when a network's
+    /// class asks <see cref="Takes"/> first.
+    /// </summary>
+    public const string EnvironmentVariable = "GRAPHGEN_CHANNEL_BLOCKS";
+
+    private static readonly bool Disabled = Environment.GetEnvironmentVariable(EnvironmentVariable) == "0";
+
     /// <summary>Whether the blocked kernels run here (AVX-512); elsewhere the generated code keeps the planes.</summary>
     public static bool Supported => Avx512F.IsSupported;
 
@@ -44,7 +53,7 @@ public static class ChannelBlocks
     /// </summary>
     public static bool Takes(in Conv2dShape s)
     {
-        if (!Supported || s.InChannels % Lanes != 0 || s.OutChannels % Lanes != 0) return false;
+        if (!Supported || Disabled || s.InChannels % Lanes != 0 || s.OutChannels % Lanes != 0) return false;
         // The rule as it stands for every caller: a test's forced algorithm is the calling thread's alone.
         var forced = ConvAlgorithms.Forced;
         ConvAlgorithms.Forced = null;
