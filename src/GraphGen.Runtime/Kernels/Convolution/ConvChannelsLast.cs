@@ -371,7 +371,7 @@ internal static unsafe class ConvChannelsLast
     /// residual (added first, as <see cref="Conv2d.ForwardResidual{TAct}"/> adds it) and the
     /// activation. With two vectors, a0…a7 are the first block's pixels and a8…a15 the next block's.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FinishBlocked<TAct>(ref Block<TAct> block, int i, int j, int columns, int o, bool two,
         Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
         Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7,
