@@ -45,8 +45,8 @@ internal static class ChannelBlocking
     internal static int Size(int channels, int height, int width, int ring) =>
         (channels + Lanes - 1) / Lanes * Lanes * (height + 2 * ring) * (width + 2 * ring) + Slack;
 
-    /// <summary>A convolution of the unobserved inference program: forward step <see cref="Step"/>, its inference step <see cref="Inner"/>.</summary>
-    private sealed record Conv(int Step, CallStep Inner, ConvGeometry Geometry, Operand X, Operand? Residual, Operand Y);
+    /// <summary>A convolution of the unobserved inference program: its step there, its shape, its input, residual and output.</summary>
+    private sealed record Conv(CallStep Inner, ConvGeometry Geometry, Operand X, Operand? Residual, Operand Y);
 
     public static KernelPlan Plan(KernelPlan plan)
     {
@@ -63,9 +63,8 @@ internal static class ChannelBlocking
         bool Kept(Operand o) => plan.Outputs.Contains(o) || o == plan.InputGradient || lossReads.Contains(o);
 
         var convs = new Dictionary<CallStep, Conv>();
-        for (int i = 0; i < program.Count; i++)
-            foreach (var inner in program[i])
-                if (AsConv(plan, i, inner) is { } conv) convs[conv.Inner] = conv;
+        foreach (var inner in program.SelectMany(steps => steps))
+            if (AsConv(plan, inner) is { } conv) convs[conv.Inner] = conv;
         if (convs.Count == 0) return plan;
 
         bool IsPool(KernelStep s) => s is CallStep { Kernel: "Pool2d", Method: "GlobalAverageForward" };
@@ -202,7 +201,7 @@ internal static class ChannelBlocking
     }
 
     /// <summary>The convolution of an inference step, when the plan may run it on channel blocks.</summary>
-    private static Conv? AsConv(KernelPlan plan, int step, KernelStep inner)
+    private static Conv? AsConv(KernelPlan plan, KernelStep inner)
     {
         if (inner is not CallStep { Kernel: "Conv2d", Method: "Forward" or "ForwardResidual" } call) return null;
         if (plan.Graph.Nodes.FirstOrDefault(n => n.Id == call.SourceNode)?.Attributes is not Conv2dAttributes { Geometry: var g }) return null;
@@ -210,7 +209,7 @@ internal static class ChannelBlocking
         if (g.Groups != 1 || g.Stride is not (1 or 2) || g.Kernel == 1 || g.InChannels % Lanes != 0 || g.OutChannels % Lanes != 0 || winograd) return null;
         bool residual = call.Method == "ForwardResidual";
         var y = call.Arguments[residual ? 6 : 5].Operand!;
-        return new Conv(step, call, g, call.Arguments[2].Operand!, residual ? call.Arguments[5].Operand : null, y);
+        return new Conv(call, g, call.Arguments[2].Operand!, residual ? call.Arguments[5].Operand : null, y);
     }
 
     /// <summary>
