@@ -49,6 +49,16 @@ public class ChannelBlockingTests
     }
 
     [Fact]
+    public void APooledStemWritesChannelBlocksItself()
+    {
+        string cpu = NamingTests.AssertCompiles(Net(Chain.Replace("var s = Relu(Conv2d(x, 16, kernel: 3, name: \"stem\", padding: 1));",
+            "var s = MaxPool2d(Relu(Conv2d(x, 16, kernel: 3, name: \"stem\", padding: 1)), kernel: 2);", StringComparison.Ordinal))).Source("Net.g.cs");
+        // Nothing reads the pooled planes in the blocked branch: the pooling writes blocks, no conversion.
+        Assert.Matches(@"else if \(ChannelBlocked\)\s*\{[^}]*Conv2d\.ForwardMaxPooledBlocked\([^;]*, batch, x, \w+, \w+, sBlocked, 1, new global::GraphGen\.Kernels\.Relu\(\)\);\s*\}", cpu);
+        Assert.DoesNotContain("FromPlanes", cpu);
+    }
+
+    [Fact]
     public void WinogradsLayersKeepThePlanes()
     {
         string cpu = NamingTests.AssertCompiles(Net("""

@@ -263,8 +263,7 @@ partial class ResNet : global::GraphGen.TrainableNetwork<int>, global::GraphGen.
         else if (ChannelBlocked)
         {
             global::GraphGen.Kernels.BatchNorm.FoldIntoConvolution(16, 9, stemWeight, default, stemBnWeight, stemBnBias, stemBnRunning_mean, stemBnRunning_var, stemBnFoldedWeight, stemBnFoldedBias, 1e-05f);
-            global::GraphGen.Kernels.Conv2d.ForwardMaxPooled(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, image, stemBnFoldedWeight, stemBnFoldedBias, h2, new global::GraphGen.Kernels.Relu());
-            global::GraphGen.Kernels.ChannelBlocks.FromPlanes(batch, 16, 14, 14, 1, h2, h2Blocked);
+            global::GraphGen.Kernels.Conv2d.ForwardMaxPooledBlocked(new global::GraphGen.Kernels.Conv2dShape(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), new global::GraphGen.Kernels.Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0), batch, image, stemBnFoldedWeight, stemBnFoldedBias, h2Blocked, 1, new global::GraphGen.Kernels.Relu());
         }
         else
         {

@@ -15,7 +15,9 @@ namespace GraphGen.Generator.Planning;
 /// <item>A tensor is blocked when a channels-last convolution writes it at inference and only such
 /// convolutions (as their input or their residual) and the global average pooling read it, and it
 /// is not an output. A tensor that another step writes but only blocked convolutions read (the
-/// stem's pooled output) is converted once after its writer (<c>ChannelBlocks.FromPlanes</c>).</item>
+/// stem's pooled output) is converted once after its writer (<c>ChannelBlocks.FromPlanes</c>), or, a
+/// pooled convolution whose planes nothing else reads, written in blocks by the pooling itself
+/// (<c>Conv2d.ForwardMaxPooledBlocked</c>).</item>
 /// <item>A convolution runs blocked when its output is blocked and its input and residual are
 /// blocked or converted; the sets shrink until every reader of a blocked tensor runs blocked.</item>
 /// <item>Each step involved gets a <see cref="ModalStep.BlockedInference"/> branch: the same steps
@@ -95,6 +97,9 @@ internal static class ChannelBlocking
         if (running.Count == 0) return plan;
 
         bool Ready(Operand o) => blocked.Contains(o) || converted.Contains(o);
+        // A convolution that reads o's blocked twin (not its planes) in the blocked branch.
+        bool ReadsTwin(KernelStep r, Operand o) =>
+            r is CallStep call && convs.TryGetValue(call, out var c) && (running.Contains(call) || fromBlocks.Contains(call) && c.Residual != o);
         Conv WriterConv(Operand y) => convs.Values.First(c => c.Y == y);
         // A planes tensor another step writes, read as a tensor by a convolution that would run blocked.
         HashSet<Operand> Converted() =>
@@ -141,6 +146,19 @@ internal static class ChannelBlocking
                 if (IsPool(inner) && ((CallStep)inner).Arguments[3].Operand is { } pooled && blocked.Contains(pooled))
                 {
                     branch.Add(BlockedPool(plan, (CallStep)inner, twins[pooled], ring));
+                    changed = true;
+                    continue;
+                }
+                if (inner is CallStep { Kernel: "Conv2d", Method: "ForwardMaxPooled" } pooledConv && pooledConv.Arguments[6].Operand is { } pooledOutput
+                    && converted.Contains(pooledOutput) && !Kept(pooledOutput) && ReadersOf(pooledOutput).All(r => ReadsTwin(r, pooledOutput)))
+                {
+                    // Nothing here reads the pooled planes: the pooling writes channel blocks itself.
+                    var a = pooledConv.Arguments;
+                    branch.Add(pooledConv with
+                    {
+                        Method = "ForwardMaxPooledBlocked",
+                        Arguments = [a[0], a[1], a[2], a[3], a[4], a[5], KernelArg.Out(twins[pooledOutput]), KernelArg.Of(ring)],
+                    });
                     changed = true;
                     continue;
                 }

@@ -101,6 +101,50 @@ public class ChannelBlocksTests
         }
     }
 
+    [Theory]
+    [InlineData("Direct")]
+    [InlineData("Im2ColGemm")]
+    [InlineData("ChannelsLast")]
+    public void APooledConvolutionIntoChannelBlocksHasThePlanesBits(string algorithm)
+    {
+        // FashionResNet's stem (rows pooled as they leave the direct kernel's registers) and a
+        // 16-channel shape that pools from the scratch, on every algorithm that takes it.
+        foreach (var (s, pool) in new[]
+        {
+            (new Conv2dShape(1, 28, 28, 16, 3, 3, PadH: 1, PadW: 1), new Pool2dShape(16, 28, 28, 2, 2, 2, 2, 0, 0)),
+            (new Conv2dShape(16, 10, 12, 32, 3, 3, PadH: 1, PadW: 1), new Pool2dShape(32, 10, 12, 2, 2, 2, 2, 0, 0)),
+        })
+        {
+            if (algorithm == "ChannelsLast" && !ConvChannelsLast.Supports(s)) continue;
+            const int batch = 3, ring = 1;
+            var rng = new SeededRandom(80);
+            var x = Random(rng, batch * s.InputSize);
+            var w = Random(rng, s.WeightSize);
+            var bias = Random(rng, s.OutChannels);
+            ConvAlgorithms.Forced = Enum.Parse<ConvAlgorithm>(algorithm);
+            try
+            {
+                var planes = new float[batch * pool.Channels * pool.OutPlane];
+                Conv2d.ForwardMaxPooled(s, pool, batch, x, w, bias, planes, new Relu());
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    var blocked = WithThreads(threads, () =>
+                    {
+                        var y = Garbage(batch * ChannelBlocks.Size(pool.Channels, pool.OutHeight, pool.OutWidth, ring));
+                        Conv2d.ForwardMaxPooledBlocked(s, pool, batch, x, w, bias, y, ring, new Relu());
+                        return y;
+                    });
+                    Bitwise(planes, Planes(batch, pool.Channels, pool.OutHeight, pool.OutWidth, ring, blocked), $"{s} {algorithm}, {threads} thread(s)");
+                    RingIsZero(batch, pool.Channels, pool.OutHeight, pool.OutWidth, ring, blocked);
+                }
+            }
+            finally
+            {
+                ConvAlgorithms.Forced = null;
+            }
+        }
+    }
+
     [Fact]
     public void TheBlockedGlobalAveragePoolingHasThePlanesBits()
     {

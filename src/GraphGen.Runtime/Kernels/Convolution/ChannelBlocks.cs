@@ -104,53 +104,59 @@ public static class ChannelBlocks
 
         public override void RunPart(int b)
         {
-            int channels = Channels, height = Height, width = Width, ring = Ring, plane = height * width, paddedW = width + 2 * ring;
-            float* from = Planes + (nint)b * channels * plane, to = Blocked + (nint)b * Size(channels, height, width, ring);
-            ClearRing(to, channels, height, width, ring);
-            if (!Avx512F.IsSupported)
-            {
-                for (int c = 0; c < (channels + Lanes - 1) / Lanes * Lanes; c++)
-                {
-                    float* block = to + (nint)(c / Lanes) * (height + 2 * ring) * paddedW * Lanes + c % Lanes;
-                    for (int h = 0; h < height; h++)
-                        for (int w = 0; w < width; w++)
-                            block[((nint)(h + ring) * paddedW + w + ring) * Lanes] = c < channels ? from[(nint)c * plane + h * width + w] : 0f;
-                }
-                return;
-            }
-            for (int c0 = 0; c0 < channels; c0 += Lanes)
-            {
-                float* block = to + (nint)(c0 / Lanes) * (height + 2 * ring) * paddedW * Lanes;
-                // Channels past the last read row 0 of the block under an empty mask: zeros.
-                int present = Math.Min(Lanes, channels - c0);
-                for (int h = 0; h < height; h++)
-                    for (int w0 = 0; w0 < width; w0 += Lanes)
-                    {
-                        int columns = Math.Min(Lanes, width - w0);
-                        var lanes = ConvDirect.FirstLanes(columns);
-                        float* row = from + (nint)c0 * plane + h * width + w0;
-                        var a0 = Row(row, 0); var a1 = Row(row, 1); var a2 = Row(row, 2); var a3 = Row(row, 3);
-                        var a4 = Row(row, 4); var a5 = Row(row, 5); var a6 = Row(row, 6); var a7 = Row(row, 7);
-                        var a8 = Row(row, 8); var a9 = Row(row, 9); var a10 = Row(row, 10); var a11 = Row(row, 11);
-                        var a12 = Row(row, 12); var a13 = Row(row, 13); var a14 = Row(row, 14); var a15 = Row(row, 15);
-                        ConvChannelsLast.Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
-                        float* pixel = block + ((nint)(h + ring) * paddedW + w0 + ring) * Lanes;
-                        Put(pixel, 0, columns, a0); Put(pixel, 1, columns, a1); Put(pixel, 2, columns, a2); Put(pixel, 3, columns, a3);
-                        Put(pixel, 4, columns, a4); Put(pixel, 5, columns, a5); Put(pixel, 6, columns, a6); Put(pixel, 7, columns, a7);
-                        Put(pixel, 8, columns, a8); Put(pixel, 9, columns, a9); Put(pixel, 10, columns, a10); Put(pixel, 11, columns, a11);
-                        Put(pixel, 12, columns, a12); Put(pixel, 13, columns, a13); Put(pixel, 14, columns, a14); Put(pixel, 15, columns, a15);
-
-                        Vector512<float> Row(float* first, int l) =>
-                            Avx512F.MaskLoad(first + (nint)(l < present ? l : 0) * plane, l < present ? lanes : Vector512<float>.Zero, Vector512<float>.Zero);
-                    }
-            }
+            int plane = Height * Width;
+            SampleFromPlanes(Planes + (nint)b * Channels * plane, Blocked + (nint)b * Size(Channels, Height, Width, Ring), Channels, Height, Width, Ring);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Put(float* pixel, int k, int columns, Vector512<float> value)
+    /// <summary>One sample's planes [channels, height, width] into the layout, the ring zero.</summary>
+    internal static unsafe void SampleFromPlanes(float* from, float* to, int channels, int height, int width, int ring)
+    {
+        int plane = height * width, paddedW = width + 2 * ring;
+        ClearRing(to, channels, height, width, ring);
+        if (!Avx512F.IsSupported)
         {
-            if (k < columns) value.Store(pixel + k * Lanes);
+            for (int c = 0; c < (channels + Lanes - 1) / Lanes * Lanes; c++)
+            {
+                float* block = to + (nint)(c / Lanes) * (height + 2 * ring) * paddedW * Lanes + c % Lanes;
+                for (int h = 0; h < height; h++)
+                    for (int w = 0; w < width; w++)
+                        block[((nint)(h + ring) * paddedW + w + ring) * Lanes] = c < channels ? from[(nint)c * plane + h * width + w] : 0f;
+            }
+            return;
         }
+        for (int c0 = 0; c0 < channels; c0 += Lanes)
+        {
+            float* block = to + (nint)(c0 / Lanes) * (height + 2 * ring) * paddedW * Lanes;
+            // Channels past the last read row 0 of the block under an empty mask: zeros.
+            int present = Math.Min(Lanes, channels - c0);
+            for (int h = 0; h < height; h++)
+                for (int w0 = 0; w0 < width; w0 += Lanes)
+                {
+                    int columns = Math.Min(Lanes, width - w0);
+                    var lanes = ConvDirect.FirstLanes(columns);
+                    float* row = from + (nint)c0 * plane + h * width + w0;
+                    var a0 = Row(row, 0); var a1 = Row(row, 1); var a2 = Row(row, 2); var a3 = Row(row, 3);
+                    var a4 = Row(row, 4); var a5 = Row(row, 5); var a6 = Row(row, 6); var a7 = Row(row, 7);
+                    var a8 = Row(row, 8); var a9 = Row(row, 9); var a10 = Row(row, 10); var a11 = Row(row, 11);
+                    var a12 = Row(row, 12); var a13 = Row(row, 13); var a14 = Row(row, 14); var a15 = Row(row, 15);
+                    ConvChannelsLast.Transpose(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref a8, ref a9, ref a10, ref a11, ref a12, ref a13, ref a14, ref a15);
+                    float* pixel = block + ((nint)(h + ring) * paddedW + w0 + ring) * Lanes;
+                    Put(pixel, 0, columns, a0); Put(pixel, 1, columns, a1); Put(pixel, 2, columns, a2); Put(pixel, 3, columns, a3);
+                    Put(pixel, 4, columns, a4); Put(pixel, 5, columns, a5); Put(pixel, 6, columns, a6); Put(pixel, 7, columns, a7);
+                    Put(pixel, 8, columns, a8); Put(pixel, 9, columns, a9); Put(pixel, 10, columns, a10); Put(pixel, 11, columns, a11);
+                    Put(pixel, 12, columns, a12); Put(pixel, 13, columns, a13); Put(pixel, 14, columns, a14); Put(pixel, 15, columns, a15);
+
+                    Vector512<float> Row(float* first, int l) =>
+                        Avx512F.MaskLoad(first + (nint)(l < present ? l : 0) * plane, l < present ? lanes : Vector512<float>.Zero, Vector512<float>.Zero);
+                }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put(float* pixel, int k, int columns, Vector512<float> value)
+    {
+        if (k < columns) value.Store(pixel + k * Lanes);
     }
 
     /// <summary>

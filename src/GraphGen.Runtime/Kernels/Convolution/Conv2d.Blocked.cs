@@ -83,6 +83,32 @@ public static partial class Conv2d
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y) =>
         ForwardResidualFromBlocks(in s, batch, x, inputRing, weight, bias, residual, y, default(Identity));
 
+    /// <summary>
+    /// y = maxpool(f(W ⋆ x + bias)) with x in planes and y in the channel-blocked layout with a ring of
+    /// <paramref name="outputRing"/>: <see cref="ForwardMaxPooled{TAct}"/> (the same algorithm, the same
+    /// bits), each part's pooled samples turned into channel blocks while they are in cache
+    /// (<see cref="ChannelBlocks.FromPlanes"/> without the trip through memory). A pooled stem before
+    /// convolutions that run on channel blocks.
+    /// </summary>
+    public static void ForwardMaxPooledBlocked<TAct>(in Conv2dShape s, in Pool2dShape pool, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> y, int outputRing, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        const string Kernel = "Conv2d.ForwardMaxPooledBlocked";
+        CheckCommon(in s, batch, Kernel, weight.Length);
+        CheckInput(in s, batch, Kernel, nameof(x), x.Length);
+        CheckPool(in s, in pool, Kernel);
+        KernelChecks.NotLess(outputRing, 0, Kernel, nameof(outputRing));
+        KernelChecks.Length(y.Length, Kernel, nameof(y), "[batch, ChannelBlocks.Size(OutChannels, pooled height, pooled width, outputRing)]",
+            batch, ChannelBlocks.Size(pool.Channels, pool.OutHeight, pool.OutWidth, outputRing));
+        KernelChecks.EmptyOrExactly(bias.Length, s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
+        if (batch == 0) return;
+        RunForward(in s, batch, x, weight, bias, y, activation, ConvAlgorithms.Forward(in s), pool, blockedRing: outputRing);
+    }
+
+    /// <summary>y = maxpool(W ⋆ x + bias) into channel blocks, without an activation.</summary>
+    public static void ForwardMaxPooledBlocked(in Conv2dShape s, in Pool2dShape pool, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> y, int outputRing) => ForwardMaxPooledBlocked(in s, in pool, batch, x, weight, bias, y, outputRing, default(Identity));
+
     private static void CheckBlocked(in Conv2dShape s, int batch, string kernel, int weightLength, int biasLength, int xLength, int inputRing,
         int yLength, int outputRing)
     {

@@ -25,7 +25,8 @@ public static partial class Conv2d
     }
 
     private static unsafe void RunForward<TAct>(in Conv2dShape s, int batch, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> y, TAct activation, ConvAlgorithm algorithm, Pool2dShape? pool = null, ReadOnlySpan<float> residual = default) where TAct : struct, IActivation<TAct>
+        Span<float> y, TAct activation, ConvAlgorithm algorithm, Pool2dShape? pool = null, ReadOnlySpan<float> residual = default, int blockedRing = -1)
+        where TAct : struct, IActivation<TAct>
     {
         var prepared = Span<float>.Empty;
         int parts = batch;
@@ -54,6 +55,7 @@ public static partial class Conv2d
             work.Batch = batch;
             work.Pooled = pool.HasValue;
             work.Pool = pool.GetValueOrDefault();
+            work.BlockedRing = blockedRing;
             work.Threads = Threads(in s, parts, batch);
             WorkerPool.Run(work, parts, work.Threads);
         }
@@ -153,6 +155,8 @@ public static partial class Conv2d
         public int Batch;
         public bool Pooled;
         public Pool2dShape Pool;
+        /// <summary>With <see cref="Pooled"/>: the output is in channel blocks with a ring of this many pixels, or −1 for planes.</summary>
+        public int BlockedRing = -1;
         /// <summary>Added to the convolution's output before the activation, or null.</summary>
         public float* Residual;
 
@@ -178,10 +182,31 @@ public static partial class Conv2d
                 Compute(b, Output, Activation);
                 return;
             }
+            if (BlockedRing < 0)
+            {
+                PoolPart(b, Output);
+                return;
+            }
+            // Channel blocks: the part's samples pooled into the thread's scratch, then each turned
+            // into blocks while it is in cache.
+            ref readonly var s = ref Shape;
+            var (from, samples) = Samples(b);
+            int pooledSize = s.OutChannels * Pool.OutPlane, blockedSize = ChannelBlocks.Size(s.OutChannels, Pool.OutHeight, Pool.OutWidth, BlockedRing);
+            fixed (float* pooled = KernelWorkspace.ForCurrentThread().Pooled(samples * pooledSize))
+            {
+                PoolPart(b, pooled - (nint)from * pooledSize);
+                for (int k = 0; k < samples; k++)
+                    ChannelBlocks.SampleFromPlanes(pooled + (nint)k * pooledSize, Output + (nint)(from + k) * blockedSize, s.OutChannels, Pool.OutHeight, Pool.OutWidth, BlockedRing);
+            }
+        }
+
+        /// <summary>Part b's samples max-pooled into <paramref name="pooled"/>, laid out as the pooled y: [batch, OutChannels, pooled height, pooled width].</summary>
+        private void PoolPart(int b, float* pooled)
+        {
             ref readonly var s = ref Shape;
             if (Algorithm == ConvAlgorithm.Direct && ConvDirect.PoolsRows(in s, in Pool))
             {
-                ConvDirect.ForwardSamplePooled(in s, in Pool, Input + (nint)b * s.InputSize, Prepared, Bias, Output + (nint)b * s.OutChannels * Pool.OutHeight * Pool.OutWidth, Activation);
+                ConvDirect.ForwardSamplePooled(in s, in Pool, Input + (nint)b * s.InputSize, Prepared, Bias, pooled + (nint)b * s.OutChannels * Pool.OutPlane, Activation);
                 return;
             }
             var (from, samples) = Samples(b);
@@ -192,7 +217,7 @@ public static partial class Conv2d
                 // The part writes its samples where they would lie in y, shifted onto the scratch.
                 Compute(b, unpooled - (nint)from * s.OutputSize, Activation);
                 for (int plane = 0; plane < samples * s.OutChannels; plane++)
-                    Pool2d.MaxValuesPlane(in Pool, unpooled + (nint)plane * s.OutPlane, Output + ((nint)from * s.OutChannels + plane) * Pool.OutPlane, argmax);
+                    Pool2d.MaxValuesPlane(in Pool, unpooled + (nint)plane * s.OutPlane, pooled + ((nint)from * s.OutChannels + plane) * Pool.OutPlane, argmax);
             }
         }
 

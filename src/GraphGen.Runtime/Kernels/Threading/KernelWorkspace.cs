@@ -9,7 +9,7 @@ internal sealed class KernelWorkspace
 {
     [ThreadStatic] private static KernelWorkspace? t_current;
 
-    private float[] _columns = [], _padded = [], _staged = [], _partials = [], _lanes = [], _phases = [], _unpooled = [];
+    private float[] _columns = [], _padded = [], _staged = [], _partials = [], _lanes = [], _phases = [], _unpooled = [], _pooled = [];
     private int[] _indices = [], _tileOffsets = [];
     private double[] _doubles = [];
     private float[] _ones = [];
@@ -37,6 +37,9 @@ internal sealed class KernelWorkspace
 
     /// <summary>A convolution's output for one part (a sample, or Winograd's group) before the max pooling fused after it.</summary>
     public Span<float> Unpooled(int length) => Grow(ref _unpooled, length);
+
+    /// <summary>A part's pooled samples in planes, on their way into channel blocks (Conv2d.ForwardMaxPooledBlocked).</summary>
+    public Span<float> Pooled(int length) => Grow(ref _pooled, length);
 
     /// <summary>Indices nothing reads afterwards (the argmax of a max pooling at inference).</summary>
     public Span<int> Indices(int length)
