@@ -117,12 +117,9 @@ public static class ChannelBlocks
         if (!Avx512F.IsSupported)
         {
             for (int c = 0; c < (channels + Lanes - 1) / Lanes * Lanes; c++)
-            {
-                float* block = to + (nint)(c / Lanes) * (height + 2 * ring) * paddedW * Lanes + c % Lanes;
                 for (int h = 0; h < height; h++)
                     for (int w = 0; w < width; w++)
-                        block[((nint)(h + ring) * paddedW + w + ring) * Lanes] = c < channels ? from[(nint)c * plane + h * width + w] : 0f;
-            }
+                        to[Offset(c, h, w, height, width, ring)] = c < channels ? from[(nint)c * plane + h * width + w] : 0f;
             return;
         }
         for (int c0 = 0; c0 < channels; c0 += Lanes)
@@ -188,11 +185,16 @@ public static class ChannelBlocks
     /// <summary>Channel c's plane of one sample, copied out of the layout into <paramref name="plane"/> [height, width].</summary>
     internal static unsafe void Plane(float* sample, int c, int height, int width, int ring, float* plane)
     {
-        int paddedW = width + 2 * ring;
-        float* block = sample + (nint)(c / Lanes) * (height + 2 * ring) * paddedW * Lanes + c % Lanes;
         for (int h = 0; h < height; h++)
             for (int w = 0; w < width; w++)
-                plane[h * width + w] = block[((nint)(h + ring) * paddedW + w + ring) * Lanes];
+                plane[h * width + w] = sample[Offset(c, h, w, height, width, ring)];
+    }
+
+    /// <summary>Where x[c, h, w] of a [channels, height, width] sample lies in its layout with a ring of <paramref name="ring"/>.</summary>
+    internal static nint Offset(int c, int h, int w, int height, int width, int ring)
+    {
+        int paddedW = width + 2 * ring;
+        return ((nint)(c / Lanes) * (height + 2 * ring) * paddedW + (nint)(h + ring) * paddedW + w + ring) * Lanes + c % Lanes;
     }
 
     /// <summary>

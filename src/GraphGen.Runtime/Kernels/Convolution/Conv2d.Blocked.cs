@@ -38,8 +38,7 @@ public static partial class Conv2d
         CheckBlocked(in s, batch, Kernel, weight.Length, bias.Length, x.Length, inputRing, y.Length, outputRing);
         int n = batch * ChannelBlocks.Size(s.OutChannels, s.OutHeight, s.OutWidth, outputRing);
         KernelChecks.Length(residual.Length, Kernel, nameof(residual), "[batch, ChannelBlocks.Size(OutChannels, OutHeight, OutWidth, outputRing)]", n);
-        if (residual[..n].Overlaps(y[..n]))
-            throw new ArgumentException($"{Kernel}: residual and y overlap; give y a buffer of its own.", nameof(y));
+        CheckResidualApart(residual, y, n, Kernel);
         RunBlocked(in s, batch, x, inputRing, weight, bias, residual, y, outputRing, activation);
     }
 
@@ -72,9 +71,7 @@ public static partial class Conv2d
         CheckBlocked(in s, batch, Kernel, weight.Length, bias.Length, x.Length, inputRing, yLength: 0, outputRing: -1);
         CheckOutput(in s, batch, Kernel, nameof(residual), residual.Length);
         CheckOutput(in s, batch, Kernel, nameof(y), y.Length);
-        int n = batch * s.OutputSize;
-        if (residual[..n].Overlaps(y[..n]))
-            throw new ArgumentException($"{Kernel}: residual and y overlap; each sample's convolution is written into y before its residual is read, so give y a buffer of its own.", nameof(y));
+        CheckResidualApart(residual, y, batch * s.OutputSize, Kernel);
         RunBlocked(in s, batch, x, inputRing, weight, bias, residual, y, -1, activation);
     }
 
@@ -167,17 +164,14 @@ public static partial class Conv2d
                     Output + output, OutputRing, Activation);
                 return;
             }
-            // Planes: y_b = f(residual_b + (W ⋆ x_b + bias)) by the two elementwise steps' own kernels, as Forward's part does.
             float* yb = Output + (nint)b * s.OutputSize;
             if (Residual == null)
             {
-                ConvChannelsLast.ForwardSampleFromBlocks(in s, xb, InputRing, Prepared, Bias, yb, Activation);
+                ConvChannelsLast.ForwardSampleBlocked(in s, xb, InputRing, Prepared, Bias, null, yb, -1, Activation);
                 return;
             }
-            ConvChannelsLast.ForwardSampleFromBlocks(in s, xb, InputRing, Prepared, Bias, yb, default(Identity));
-            var sample = new Span<float>(yb, s.OutputSize);
-            Elementwise.Add(new ReadOnlySpan<float>(Residual + (nint)b * s.OutputSize, s.OutputSize), sample, sample);
-            Activations.ForwardSpan(Activation, sample, sample);
+            ConvChannelsLast.ForwardSampleBlocked(in s, xb, InputRing, Prepared, Bias, null, yb, -1, default(Identity));
+            AddResidual(Residual + (nint)b * s.OutputSize, yb, s.OutputSize, Activation);
         }
     }
 }

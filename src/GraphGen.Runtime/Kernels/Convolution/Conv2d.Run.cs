@@ -166,15 +166,10 @@ public static partial class Conv2d
         {
             if (Residual != null)
             {
-                // y = f(residual + (W ⋆ x + bias)) by the two elementwise steps' own kernels, on the
-                // part alone (the sum with the residual as its left operand, as a skip is written).
                 Compute(b, Output, default(Identity));
                 var (first, count) = Samples(b);
                 nint start = (nint)first * Shape.OutputSize;
-                int length = count * Shape.OutputSize;
-                var part = new Span<float>(Output + start, length);
-                Elementwise.Add(new ReadOnlySpan<float>(Residual + start, length), part, part);
-                Activations.ForwardSpan(Activation, part, part);
+                AddResidual(Residual + start, Output + start, count * Shape.OutputSize, Activation);
                 return;
             }
             if (!Pooled)

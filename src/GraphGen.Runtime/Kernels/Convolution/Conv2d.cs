@@ -103,11 +103,28 @@ public static partial class Conv2d
         CheckOutput(in s, batch, Kernel, nameof(residual), residual.Length);
         CheckOutput(in s, batch, Kernel, nameof(y), y.Length);
         KernelChecks.EmptyOrExactly(bias.Length, s.OutChannels, Kernel, nameof(bias), "[OutChannels]");
-        int n = batch * s.OutputSize;
-        if (residual[..n].Overlaps(y[..n]))
-            throw new ArgumentException($"{Kernel}: residual and y overlap; each sample's convolution is written into y before its residual is read, so give y a buffer of its own.", nameof(y));
+        CheckResidualApart(residual, y, batch * s.OutputSize, Kernel);
         if (batch == 0) return;
         RunForward(in s, batch, x, weight, bias, y, activation, ConvAlgorithms.Forward(in s), residual: residual);
+    }
+
+    /// <summary>The first <paramref name="n"/> floats of residual and y must not overlap: each sample's convolution is written into y before its residual is read.</summary>
+    internal static void CheckResidualApart(ReadOnlySpan<float> residual, Span<float> y, int n, string kernel)
+    {
+        if (residual[..n].Overlaps(y[..n]))
+            throw new ArgumentException($"{kernel}: residual and y overlap; each sample's convolution is written into y before its residual is read, so give y a buffer of its own.", nameof(y));
+    }
+
+    /// <summary>
+    /// y = f(residual + y) over one part: a residual block's end after its convolution, by the two
+    /// elementwise steps' own kernels (the sum with the residual as its left operand, as a skip is
+    /// written), so the bits are those of the steps it replaces.
+    /// </summary>
+    private static unsafe void AddResidual<TAct>(float* residual, float* y, int length, TAct activation) where TAct : struct, IActivation<TAct>
+    {
+        var part = new Span<float>(y, length);
+        Elementwise.Add(new ReadOnlySpan<float>(residual, length), part, part);
+        Activations.ForwardSpan(activation, part, part);
     }
 
     /// <summary>The pooling must read exactly the convolution's output planes.</summary>

@@ -139,26 +139,14 @@ internal static unsafe class ConvChannelsLast
     }
 
     /// <summary>
-    /// y_b = act(W ⋆ x_b + bias [+ residual_b]) for one sample in the channel-blocked layout
-    /// (<see cref="ChannelBlocks"/>): x_b with a ring of <paramref name="inputRing"/> ≥ the padding,
-    /// y_b and residual_b with a ring of <paramref name="outputRing"/>, which this writes as zeros. The
-    /// same sums in the same order as <see cref="ForwardSample{TAct}"/>, read and written in place.
+    /// y_b = act(W ⋆ x_b + bias [+ residual_b]) for one sample with x_b in the channel-blocked layout
+    /// (<see cref="ChannelBlocks"/>, a ring of <paramref name="inputRing"/> ≥ the padding). y_b and
+    /// residual_b are in the layout too, with a ring of <paramref name="outputRing"/> that this writes
+    /// as zeros; or, where <paramref name="outputRing"/> is −1, y_b is in planes (the last
+    /// convolution before a step that reads planes; no residual), turned as <see cref="ForwardSample{TAct}"/>
+    /// turns it. The same sums in the same order as <see cref="ForwardSample{TAct}"/>.
     /// </summary>
     public static void ForwardSampleBlocked<TAct>(in Conv2dShape s, float* xb, int inputRing, float* prepared, float* bias, float* residual,
-        float* yb, int outputRing, TAct activation) where TAct : struct, IActivation<TAct> =>
-        FromBlocks(in s, xb, inputRing, prepared, bias, residual, yb, outputRing, activation);
-
-    /// <summary>
-    /// y_b = act(W ⋆ x_b + bias) for one sample with x_b in the channel-blocked layout (a ring of
-    /// <paramref name="inputRing"/> ≥ the padding) and y_b in planes: the last convolution before a
-    /// step that reads planes. The register blocks are turned into planes as by <see cref="ForwardSample{TAct}"/>.
-    /// </summary>
-    public static void ForwardSampleFromBlocks<TAct>(in Conv2dShape s, float* xb, int inputRing, float* prepared, float* bias, float* yb,
-        TAct activation) where TAct : struct, IActivation<TAct> =>
-        FromBlocks(in s, xb, inputRing, prepared, bias, null, yb, -1, activation);
-
-    /// <summary>Input in channel blocks; output in channel blocks with a ring of <paramref name="outputRing"/>, or in planes where it is −1.</summary>
-    private static void FromBlocks<TAct>(in Conv2dShape s, float* xb, int inputRing, float* prepared, float* bias, float* residual,
         float* yb, int outputRing, TAct activation) where TAct : struct, IActivation<TAct>
     {
         const int L = ChannelBlocks.Lanes;
