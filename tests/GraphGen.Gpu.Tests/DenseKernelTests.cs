@@ -55,6 +55,24 @@ public class DenseKernelTests(DeviceFixture fixture)
         dc = arrays.Upload(new float[m * n]);
         Backward(ta, tb, da, db, dc, m, n, k, new GraphGen.Kernels.Sigmoid(), ds);
         Close.All(expected, arrays.Download(dc), 1e-6 * (k + 1), "C = AB ⊙ σ′(S)");
+
+        // C = GELU(op(A)·op(B) + bias) and D = GELU′(op(A)·op(B) + bias); then (op(A)·op(B)) ⊙ D through Saved<Gelu>
+        expected = new float[m * n];
+        var expectedSlope = new float[m * n];
+        Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, expected, n, bias, new Gelu(), expectedSlope);
+        dc = arrays.Upload(new float[m * n]);
+        var dd = arrays.Upload(new float[m * n]);
+        if (!ta && !tb) GpuKernels.Gemm.Multiply(Device, da, db, dc, m, n, k, dbias, new Gelu(), dd);
+        else if (tb) GpuKernels.Gemm.MultiplyTransposedB(Device, da, db, dc, m, n, k, dbias, new Gelu(), dd);
+        else GpuKernels.Gemm.MultiplyTransposedA(Device, da, db, dc, m, n, k, dbias, new Gelu(), dd);
+        Close.All(expected, arrays.Download(dc), 1e-6 * (k + 1), "C = GELU(AB + b)");
+        var slope = arrays.Download(dd);
+        Close.All(expectedSlope, slope, 2e-6 * (k + 1), "D = GELU′(AB + b)");
+        expected = new float[m * n];
+        Gemm.Compute(ta, tb, m, n, k, a, lda, b, ldb, expected, n, new Saved<Gelu>(), slope);
+        dc = arrays.Upload(new float[m * n]);
+        Backward(ta, tb, da, db, dc, m, n, k, new Saved<Gelu>(), dd);
+        Close.All(expected, arrays.Download(dc), 1e-6 * (k + 1), "C = AB ⊙ D");
     }
 
     private void Forward<TAct>(bool ta, bool tb, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, ArrayView<float> bias, TAct act)
@@ -115,14 +133,13 @@ public class DenseKernelTests(DeviceFixture fixture)
         Close.All(cpu, expected, 1e-5, $"{rows}×{cols}");
     }
 
-    public static TheoryData<string> ActivationNames() => new(typeof(IActivation<>).Assembly.GetTypes()
-        .Where(t => t.IsValueType && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IActivation<>))).Select(t => t.Name).Order());
+    public static TheoryData<string> ActivationNames() => new(RuntimeActivations.All.Select(RuntimeActivations.Name).Order());
 
     [Theory]
     [MemberData(nameof(ActivationNames))]
     public void ActivationsMatchTheCpu(string name)
     {
-        var type = typeof(IActivation<>).Assembly.GetTypes().Single(t => t.Name == name && t.Namespace == "GraphGen.Kernels");
+        var type = RuntimeActivations.All.Single(t => RuntimeActivations.Name(t) == name);
         typeof(DenseKernelTests).GetMethod(nameof(CheckActivation), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
             .MakeGenericMethod(type).Invoke(this, [type == typeof(LeakyRelu) ? Activator.CreateInstance(type, 0.2f) : Activator.CreateInstance(type)]);
     }

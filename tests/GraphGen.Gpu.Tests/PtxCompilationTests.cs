@@ -17,8 +17,7 @@ namespace GraphGen.Gpu.Tests;
 /// </summary>
 public class PtxCompilationTests
 {
-    private static readonly Type[] ActivationTypes =
-        typeof(IActivation<>).Assembly.GetTypes().Where(t => t.IsValueType && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IActivation<>))).ToArray();
+    private static readonly Type[] ActivationTypes = RuntimeActivations.All;
 
     public static TheoryData<string> RuntimeKernels()
     {
@@ -97,5 +96,5 @@ public class PtxCompilationTests
         definition.GetGenericArguments().Length == 1 ? ActivationTypes.Select(a => definition.MakeGenericType(a)) : [];
 
     private static string Describe(Type type) =>
-        type.IsGenericType ? $"{type.DeclaringType?.Name}.{type.Name.Split('`')[0]}<{string.Join(",", type.GetGenericArguments().Select(a => a.Name))}>" : $"{type.DeclaringType?.Name}{(type.DeclaringType is null ? "" : ".")}{type.Name}";
+        type.IsGenericType ? $"{type.DeclaringType?.Name}.{type.Name.Split('`')[0]}<{string.Join(",", type.GetGenericArguments().Select(RuntimeActivations.Name))}>" : $"{type.DeclaringType?.Name}{(type.DeclaringType is null ? "" : ".")}{type.Name}";
 }

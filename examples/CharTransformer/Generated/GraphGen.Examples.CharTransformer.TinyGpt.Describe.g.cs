@@ -367,79 +367,79 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n41 [label="finalLn\nLayerNorm \"final.ln\"  [B, 64, 128]\n256 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n42 [label="head\nDense \"head\"  [B, 64, 96]\n12,384 parameters", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
           n44 [label="softmaxCrossEntropy44\nSoftmaxCrossEntropy  scalar", fillcolor="#eeeeee", color="#999999", fontcolor="#555555"];
-          s0 [label="41. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
-          s1 [label="42. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
-          s2 [label="43. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
-          s3 [label="44. dense head dx\n→ dFinalLn", fillcolor="#fff1dc"];
-          s4 [label="45. LayerNorm backward\n→ dX5, dFinalLnWeight, dFinalLnBias", fillcolor="#fff1dc"];
-          s5 [label="46. dense block1.down dW\n→ dBlock1DownWeight", fillcolor="#fff1dc"];
-          s6 [label="47. dense block1.down db\n→ dBlock1DownBias", fillcolor="#fff1dc"];
-          s7 [label="48. dense block1.down dx + Gelu backward\n→ dBlock1Up", fillcolor="#fff1dc"];
-          s8 [label="49. dense block1.up dW\n→ dBlock1UpWeight", fillcolor="#fff1dc"];
-          s9 [label="50. dense block1.up db\n→ dBlock1UpBias", fillcolor="#fff1dc"];
-          s10 [label="51. dense block1.up dx\n→ dBlock1Ln2", fillcolor="#fff1dc"];
-          s11 [label="52. clear dBlock1Ln2Weight\n→ dBlock1Ln2Weight", fillcolor="#fff1dc"];
-          s12 [label="53. clear dBlock1Ln2Bias\n→ dBlock1Ln2Bias", fillcolor="#fff1dc"];
-          s13 [label="54. LayerNorm backward\n→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias", fillcolor="#fff1dc"];
-          s14 [label="55. dense block1.proj dW\n→ dBlock1ProjWeight", fillcolor="#fff1dc"];
-          s15 [label="56. dense block1.proj db\n→ dBlock1ProjBias", fillcolor="#fff1dc"];
-          s16 [label="57. dense block1.proj dx\n→ dMergeHeads33", fillcolor="#fff1dc"];
-          s17 [label="58. MergeHeads backward\n→ dMatMul32", fillcolor="#fff1dc"];
-          s18 [label="59. MatMul backward dA\n→ dWeights2", fillcolor="#fff1dc"];
-          s19 [label="60. MatMul backward dB\n→ dV2", fillcolor="#fff1dc"];
-          s20 [label="61. CausalSoftmax backward + Scale backward\n→ dMatMul29", fillcolor="#fff1dc"];
-          s21 [label="62. MatMul backward dA\n→ dQ2", fillcolor="#fff1dc"];
-          s22 [label="63. MatMul backward dB\n→ dK2", fillcolor="#fff1dc"];
-          s23 [label="64. SplitHeads backward\n→ dBlock1Value", fillcolor="#fff1dc"];
-          s24 [label="65. dense block1.value dW\n→ dBlock1ValueWeight", fillcolor="#fff1dc"];
-          s25 [label="66. dense block1.value db\n→ dBlock1ValueBias", fillcolor="#fff1dc"];
-          s26 [label="67. dense block1.value dx\n→ dN2", fillcolor="#fff1dc"];
-          s27 [label="68. SplitHeads backward\n→ dBlock1Key", fillcolor="#fff1dc"];
-          s28 [label="69. dense block1.key dW\n→ dBlock1KeyWeight", fillcolor="#fff1dc"];
-          s29 [label="70. dense block1.key db\n→ dBlock1KeyBias", fillcolor="#fff1dc"];
-          s30 [label="71. dense block1.key dx\n→ dN2", fillcolor="#fff1dc"];
-          s31 [label="72. SplitHeads backward\n→ dBlock1Query", fillcolor="#fff1dc"];
-          s32 [label="73. dense block1.query dW\n→ dBlock1QueryWeight", fillcolor="#fff1dc"];
-          s33 [label="74. dense block1.query db\n→ dBlock1QueryBias", fillcolor="#fff1dc"];
-          s34 [label="75. dense block1.query dx\n→ dN2", fillcolor="#fff1dc"];
-          s35 [label="76. clear dBlock1Ln1Weight\n→ dBlock1Ln1Weight", fillcolor="#fff1dc"];
-          s36 [label="77. clear dBlock1Ln1Bias\n→ dBlock1Ln1Bias", fillcolor="#fff1dc"];
-          s37 [label="78. LayerNorm backward\n→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias", fillcolor="#fff1dc"];
-          s38 [label="79. dense block0.down dW\n→ dBlock0DownWeight", fillcolor="#fff1dc"];
-          s39 [label="80. dense block0.down db\n→ dBlock0DownBias", fillcolor="#fff1dc"];
-          s40 [label="81. dense block0.down dx + Gelu backward\n→ dBlock0Up", fillcolor="#fff1dc"];
-          s41 [label="82. dense block0.up dW\n→ dBlock0UpWeight", fillcolor="#fff1dc"];
-          s42 [label="83. dense block0.up db\n→ dBlock0UpBias", fillcolor="#fff1dc"];
-          s43 [label="84. dense block0.up dx\n→ dBlock0Ln2", fillcolor="#fff1dc"];
-          s44 [label="85. clear dBlock0Ln2Weight\n→ dBlock0Ln2Weight", fillcolor="#fff1dc"];
-          s45 [label="86. clear dBlock0Ln2Bias\n→ dBlock0Ln2Bias", fillcolor="#fff1dc"];
-          s46 [label="87. LayerNorm backward\n→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias", fillcolor="#fff1dc"];
-          s47 [label="88. dense block0.proj dW\n→ dBlock0ProjWeight", fillcolor="#fff1dc"];
-          s48 [label="89. dense block0.proj db\n→ dBlock0ProjBias", fillcolor="#fff1dc"];
-          s49 [label="90. dense block0.proj dx\n→ dMergeHeads14", fillcolor="#fff1dc"];
-          s50 [label="91. MergeHeads backward\n→ dMatMul13", fillcolor="#fff1dc"];
-          s51 [label="92. MatMul backward dA\n→ dWeights", fillcolor="#fff1dc"];
-          s52 [label="93. MatMul backward dB\n→ dv", fillcolor="#fff1dc"];
-          s53 [label="94. CausalSoftmax backward + Scale backward\n→ dMatMul10", fillcolor="#fff1dc"];
-          s54 [label="95. MatMul backward dA\n→ dq", fillcolor="#fff1dc"];
-          s55 [label="96. MatMul backward dB\n→ dk", fillcolor="#fff1dc"];
-          s56 [label="97. SplitHeads backward\n→ dBlock0Value", fillcolor="#fff1dc"];
-          s57 [label="98. dense block0.value dW\n→ dBlock0ValueWeight", fillcolor="#fff1dc"];
-          s58 [label="99. dense block0.value db\n→ dBlock0ValueBias", fillcolor="#fff1dc"];
-          s59 [label="100. dense block0.value dx\n→ dn", fillcolor="#fff1dc"];
-          s60 [label="101. SplitHeads backward\n→ dBlock0Key", fillcolor="#fff1dc"];
-          s61 [label="102. dense block0.key dW\n→ dBlock0KeyWeight", fillcolor="#fff1dc"];
-          s62 [label="103. dense block0.key db\n→ dBlock0KeyBias", fillcolor="#fff1dc"];
-          s63 [label="104. dense block0.key dx\n→ dn", fillcolor="#fff1dc"];
-          s64 [label="105. SplitHeads backward\n→ dBlock0Query", fillcolor="#fff1dc"];
-          s65 [label="106. dense block0.query dW\n→ dBlock0QueryWeight", fillcolor="#fff1dc"];
-          s66 [label="107. dense block0.query db\n→ dBlock0QueryBias", fillcolor="#fff1dc"];
-          s67 [label="108. dense block0.query dx\n→ dn", fillcolor="#fff1dc"];
-          s68 [label="109. clear dBlock0Ln1Weight\n→ dBlock0Ln1Weight", fillcolor="#fff1dc"];
-          s69 [label="110. clear dBlock0Ln1Bias\n→ dBlock0Ln1Bias", fillcolor="#fff1dc"];
-          s70 [label="111. LayerNorm backward\n→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias", fillcolor="#fff1dc"];
-          s71 [label="112. PositionalEmbedding dP\n→ dPositionsWeight", fillcolor="#fff1dc"];
-          s72 [label="113. Embedding backward\n→ dTokensWeight", fillcolor="#fff1dc"];
+          s0 [label="39. SoftmaxCrossEntropy\n→ dHead", fillcolor="#fff1dc"];
+          s1 [label="40. dense head dW\n→ dHeadWeight", fillcolor="#fff1dc"];
+          s2 [label="41. dense head db\n→ dHeadBias", fillcolor="#fff1dc"];
+          s3 [label="42. dense head dx\n→ dFinalLn", fillcolor="#fff1dc"];
+          s4 [label="43. LayerNorm backward\n→ dX5, dFinalLnWeight, dFinalLnBias", fillcolor="#fff1dc"];
+          s5 [label="44. dense block1.down dW\n→ dBlock1DownWeight", fillcolor="#fff1dc"];
+          s6 [label="45. dense block1.down db\n→ dBlock1DownBias", fillcolor="#fff1dc"];
+          s7 [label="46. dense block1.down dx + Gelu backward\n→ dBlock1Up", fillcolor="#fff1dc"];
+          s8 [label="47. dense block1.up dW\n→ dBlock1UpWeight", fillcolor="#fff1dc"];
+          s9 [label="48. dense block1.up db\n→ dBlock1UpBias", fillcolor="#fff1dc"];
+          s10 [label="49. dense block1.up dx\n→ dBlock1Ln2", fillcolor="#fff1dc"];
+          s11 [label="50. clear dBlock1Ln2Weight\n→ dBlock1Ln2Weight", fillcolor="#fff1dc"];
+          s12 [label="51. clear dBlock1Ln2Bias\n→ dBlock1Ln2Bias", fillcolor="#fff1dc"];
+          s13 [label="52. LayerNorm backward\n→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias", fillcolor="#fff1dc"];
+          s14 [label="53. dense block1.proj dW\n→ dBlock1ProjWeight", fillcolor="#fff1dc"];
+          s15 [label="54. dense block1.proj db\n→ dBlock1ProjBias", fillcolor="#fff1dc"];
+          s16 [label="55. dense block1.proj dx\n→ dMergeHeads33", fillcolor="#fff1dc"];
+          s17 [label="56. MergeHeads backward\n→ dMatMul32", fillcolor="#fff1dc"];
+          s18 [label="57. MatMul backward dA\n→ dWeights2", fillcolor="#fff1dc"];
+          s19 [label="58. MatMul backward dB\n→ dV2", fillcolor="#fff1dc"];
+          s20 [label="59. CausalSoftmax backward + Scale backward\n→ dMatMul29", fillcolor="#fff1dc"];
+          s21 [label="60. MatMul backward dA\n→ dQ2", fillcolor="#fff1dc"];
+          s22 [label="61. MatMul backward dB\n→ dK2", fillcolor="#fff1dc"];
+          s23 [label="62. SplitHeads backward\n→ dBlock1Value", fillcolor="#fff1dc"];
+          s24 [label="63. dense block1.value dW\n→ dBlock1ValueWeight", fillcolor="#fff1dc"];
+          s25 [label="64. dense block1.value db\n→ dBlock1ValueBias", fillcolor="#fff1dc"];
+          s26 [label="65. dense block1.value dx\n→ dN2", fillcolor="#fff1dc"];
+          s27 [label="66. SplitHeads backward\n→ dBlock1Key", fillcolor="#fff1dc"];
+          s28 [label="67. dense block1.key dW\n→ dBlock1KeyWeight", fillcolor="#fff1dc"];
+          s29 [label="68. dense block1.key db\n→ dBlock1KeyBias", fillcolor="#fff1dc"];
+          s30 [label="69. dense block1.key dx\n→ dN2", fillcolor="#fff1dc"];
+          s31 [label="70. SplitHeads backward\n→ dBlock1Query", fillcolor="#fff1dc"];
+          s32 [label="71. dense block1.query dW\n→ dBlock1QueryWeight", fillcolor="#fff1dc"];
+          s33 [label="72. dense block1.query db\n→ dBlock1QueryBias", fillcolor="#fff1dc"];
+          s34 [label="73. dense block1.query dx\n→ dN2", fillcolor="#fff1dc"];
+          s35 [label="74. clear dBlock1Ln1Weight\n→ dBlock1Ln1Weight", fillcolor="#fff1dc"];
+          s36 [label="75. clear dBlock1Ln1Bias\n→ dBlock1Ln1Bias", fillcolor="#fff1dc"];
+          s37 [label="76. LayerNorm backward\n→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias", fillcolor="#fff1dc"];
+          s38 [label="77. dense block0.down dW\n→ dBlock0DownWeight", fillcolor="#fff1dc"];
+          s39 [label="78. dense block0.down db\n→ dBlock0DownBias", fillcolor="#fff1dc"];
+          s40 [label="79. dense block0.down dx + Gelu backward\n→ dBlock0Up", fillcolor="#fff1dc"];
+          s41 [label="80. dense block0.up dW\n→ dBlock0UpWeight", fillcolor="#fff1dc"];
+          s42 [label="81. dense block0.up db\n→ dBlock0UpBias", fillcolor="#fff1dc"];
+          s43 [label="82. dense block0.up dx\n→ dBlock0Ln2", fillcolor="#fff1dc"];
+          s44 [label="83. clear dBlock0Ln2Weight\n→ dBlock0Ln2Weight", fillcolor="#fff1dc"];
+          s45 [label="84. clear dBlock0Ln2Bias\n→ dBlock0Ln2Bias", fillcolor="#fff1dc"];
+          s46 [label="85. LayerNorm backward\n→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias", fillcolor="#fff1dc"];
+          s47 [label="86. dense block0.proj dW\n→ dBlock0ProjWeight", fillcolor="#fff1dc"];
+          s48 [label="87. dense block0.proj db\n→ dBlock0ProjBias", fillcolor="#fff1dc"];
+          s49 [label="88. dense block0.proj dx\n→ dMergeHeads14", fillcolor="#fff1dc"];
+          s50 [label="89. MergeHeads backward\n→ dMatMul13", fillcolor="#fff1dc"];
+          s51 [label="90. MatMul backward dA\n→ dWeights", fillcolor="#fff1dc"];
+          s52 [label="91. MatMul backward dB\n→ dv", fillcolor="#fff1dc"];
+          s53 [label="92. CausalSoftmax backward + Scale backward\n→ dMatMul10", fillcolor="#fff1dc"];
+          s54 [label="93. MatMul backward dA\n→ dq", fillcolor="#fff1dc"];
+          s55 [label="94. MatMul backward dB\n→ dk", fillcolor="#fff1dc"];
+          s56 [label="95. SplitHeads backward\n→ dBlock0Value", fillcolor="#fff1dc"];
+          s57 [label="96. dense block0.value dW\n→ dBlock0ValueWeight", fillcolor="#fff1dc"];
+          s58 [label="97. dense block0.value db\n→ dBlock0ValueBias", fillcolor="#fff1dc"];
+          s59 [label="98. dense block0.value dx\n→ dn", fillcolor="#fff1dc"];
+          s60 [label="99. SplitHeads backward\n→ dBlock0Key", fillcolor="#fff1dc"];
+          s61 [label="100. dense block0.key dW\n→ dBlock0KeyWeight", fillcolor="#fff1dc"];
+          s62 [label="101. dense block0.key db\n→ dBlock0KeyBias", fillcolor="#fff1dc"];
+          s63 [label="102. dense block0.key dx\n→ dn", fillcolor="#fff1dc"];
+          s64 [label="103. SplitHeads backward\n→ dBlock0Query", fillcolor="#fff1dc"];
+          s65 [label="104. dense block0.query dW\n→ dBlock0QueryWeight", fillcolor="#fff1dc"];
+          s66 [label="105. dense block0.query db\n→ dBlock0QueryBias", fillcolor="#fff1dc"];
+          s67 [label="106. dense block0.query dx\n→ dn", fillcolor="#fff1dc"];
+          s68 [label="107. clear dBlock0Ln1Weight\n→ dBlock0Ln1Weight", fillcolor="#fff1dc"];
+          s69 [label="108. clear dBlock0Ln1Bias\n→ dBlock0Ln1Bias", fillcolor="#fff1dc"];
+          s70 [label="109. LayerNorm backward\n→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias", fillcolor="#fff1dc"];
+          s71 [label="110. PositionalEmbedding dP\n→ dPositionsWeight", fillcolor="#fff1dc"];
+          s72 [label="111. Embedding backward\n→ dTokensWeight", fillcolor="#fff1dc"];
           s0 -> s1 [label="dHead"];
           s0 -> s2 [label="dHead"];
           s0 -> s3 [label="dHead"];
@@ -671,79 +671,79 @@ partial class TinyGpt : global::GraphGen.Onnx.IOnnxExportable
           n41["finalLn<br/>LayerNorm #quot;final.ln#quot; [B, 64, 128]<br/>256 parameters"]:::forward
           n42["head<br/>Dense #quot;head#quot; [B, 64, 96]<br/>12,384 parameters"]:::forward
           n44["softmaxCrossEntropy44<br/>SoftmaxCrossEntropy scalar"]:::forward
-          s0["41. SoftmaxCrossEntropy<br/>→ dHead"]:::backward
-          s1["42. dense head dW<br/>→ dHeadWeight"]:::backward
-          s2["43. dense head db<br/>→ dHeadBias"]:::backward
-          s3["44. dense head dx<br/>→ dFinalLn"]:::backward
-          s4["45. LayerNorm backward<br/>→ dX5, dFinalLnWeight, dFinalLnBias"]:::backward
-          s5["46. dense block1.down dW<br/>→ dBlock1DownWeight"]:::backward
-          s6["47. dense block1.down db<br/>→ dBlock1DownBias"]:::backward
-          s7["48. dense block1.down dx + Gelu backward<br/>→ dBlock1Up"]:::backward
-          s8["49. dense block1.up dW<br/>→ dBlock1UpWeight"]:::backward
-          s9["50. dense block1.up db<br/>→ dBlock1UpBias"]:::backward
-          s10["51. dense block1.up dx<br/>→ dBlock1Ln2"]:::backward
-          s11["52. clear dBlock1Ln2Weight<br/>→ dBlock1Ln2Weight"]:::backward
-          s12["53. clear dBlock1Ln2Bias<br/>→ dBlock1Ln2Bias"]:::backward
-          s13["54. LayerNorm backward<br/>→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias"]:::backward
-          s14["55. dense block1.proj dW<br/>→ dBlock1ProjWeight"]:::backward
-          s15["56. dense block1.proj db<br/>→ dBlock1ProjBias"]:::backward
-          s16["57. dense block1.proj dx<br/>→ dMergeHeads33"]:::backward
-          s17["58. MergeHeads backward<br/>→ dMatMul32"]:::backward
-          s18["59. MatMul backward dA<br/>→ dWeights2"]:::backward
-          s19["60. MatMul backward dB<br/>→ dV2"]:::backward
-          s20["61. CausalSoftmax backward + Scale backward<br/>→ dMatMul29"]:::backward
-          s21["62. MatMul backward dA<br/>→ dQ2"]:::backward
-          s22["63. MatMul backward dB<br/>→ dK2"]:::backward
-          s23["64. SplitHeads backward<br/>→ dBlock1Value"]:::backward
-          s24["65. dense block1.value dW<br/>→ dBlock1ValueWeight"]:::backward
-          s25["66. dense block1.value db<br/>→ dBlock1ValueBias"]:::backward
-          s26["67. dense block1.value dx<br/>→ dN2"]:::backward
-          s27["68. SplitHeads backward<br/>→ dBlock1Key"]:::backward
-          s28["69. dense block1.key dW<br/>→ dBlock1KeyWeight"]:::backward
-          s29["70. dense block1.key db<br/>→ dBlock1KeyBias"]:::backward
-          s30["71. dense block1.key dx<br/>→ dN2"]:::backward
-          s31["72. SplitHeads backward<br/>→ dBlock1Query"]:::backward
-          s32["73. dense block1.query dW<br/>→ dBlock1QueryWeight"]:::backward
-          s33["74. dense block1.query db<br/>→ dBlock1QueryBias"]:::backward
-          s34["75. dense block1.query dx<br/>→ dN2"]:::backward
-          s35["76. clear dBlock1Ln1Weight<br/>→ dBlock1Ln1Weight"]:::backward
-          s36["77. clear dBlock1Ln1Bias<br/>→ dBlock1Ln1Bias"]:::backward
-          s37["78. LayerNorm backward<br/>→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias"]:::backward
-          s38["79. dense block0.down dW<br/>→ dBlock0DownWeight"]:::backward
-          s39["80. dense block0.down db<br/>→ dBlock0DownBias"]:::backward
-          s40["81. dense block0.down dx + Gelu backward<br/>→ dBlock0Up"]:::backward
-          s41["82. dense block0.up dW<br/>→ dBlock0UpWeight"]:::backward
-          s42["83. dense block0.up db<br/>→ dBlock0UpBias"]:::backward
-          s43["84. dense block0.up dx<br/>→ dBlock0Ln2"]:::backward
-          s44["85. clear dBlock0Ln2Weight<br/>→ dBlock0Ln2Weight"]:::backward
-          s45["86. clear dBlock0Ln2Bias<br/>→ dBlock0Ln2Bias"]:::backward
-          s46["87. LayerNorm backward<br/>→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias"]:::backward
-          s47["88. dense block0.proj dW<br/>→ dBlock0ProjWeight"]:::backward
-          s48["89. dense block0.proj db<br/>→ dBlock0ProjBias"]:::backward
-          s49["90. dense block0.proj dx<br/>→ dMergeHeads14"]:::backward
-          s50["91. MergeHeads backward<br/>→ dMatMul13"]:::backward
-          s51["92. MatMul backward dA<br/>→ dWeights"]:::backward
-          s52["93. MatMul backward dB<br/>→ dv"]:::backward
-          s53["94. CausalSoftmax backward + Scale backward<br/>→ dMatMul10"]:::backward
-          s54["95. MatMul backward dA<br/>→ dq"]:::backward
-          s55["96. MatMul backward dB<br/>→ dk"]:::backward
-          s56["97. SplitHeads backward<br/>→ dBlock0Value"]:::backward
-          s57["98. dense block0.value dW<br/>→ dBlock0ValueWeight"]:::backward
-          s58["99. dense block0.value db<br/>→ dBlock0ValueBias"]:::backward
-          s59["100. dense block0.value dx<br/>→ dn"]:::backward
-          s60["101. SplitHeads backward<br/>→ dBlock0Key"]:::backward
-          s61["102. dense block0.key dW<br/>→ dBlock0KeyWeight"]:::backward
-          s62["103. dense block0.key db<br/>→ dBlock0KeyBias"]:::backward
-          s63["104. dense block0.key dx<br/>→ dn"]:::backward
-          s64["105. SplitHeads backward<br/>→ dBlock0Query"]:::backward
-          s65["106. dense block0.query dW<br/>→ dBlock0QueryWeight"]:::backward
-          s66["107. dense block0.query db<br/>→ dBlock0QueryBias"]:::backward
-          s67["108. dense block0.query dx<br/>→ dn"]:::backward
-          s68["109. clear dBlock0Ln1Weight<br/>→ dBlock0Ln1Weight"]:::backward
-          s69["110. clear dBlock0Ln1Bias<br/>→ dBlock0Ln1Bias"]:::backward
-          s70["111. LayerNorm backward<br/>→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias"]:::backward
-          s71["112. PositionalEmbedding dP<br/>→ dPositionsWeight"]:::backward
-          s72["113. Embedding backward<br/>→ dTokensWeight"]:::backward
+          s0["39. SoftmaxCrossEntropy<br/>→ dHead"]:::backward
+          s1["40. dense head dW<br/>→ dHeadWeight"]:::backward
+          s2["41. dense head db<br/>→ dHeadBias"]:::backward
+          s3["42. dense head dx<br/>→ dFinalLn"]:::backward
+          s4["43. LayerNorm backward<br/>→ dX5, dFinalLnWeight, dFinalLnBias"]:::backward
+          s5["44. dense block1.down dW<br/>→ dBlock1DownWeight"]:::backward
+          s6["45. dense block1.down db<br/>→ dBlock1DownBias"]:::backward
+          s7["46. dense block1.down dx + Gelu backward<br/>→ dBlock1Up"]:::backward
+          s8["47. dense block1.up dW<br/>→ dBlock1UpWeight"]:::backward
+          s9["48. dense block1.up db<br/>→ dBlock1UpBias"]:::backward
+          s10["49. dense block1.up dx<br/>→ dBlock1Ln2"]:::backward
+          s11["50. clear dBlock1Ln2Weight<br/>→ dBlock1Ln2Weight"]:::backward
+          s12["51. clear dBlock1Ln2Bias<br/>→ dBlock1Ln2Bias"]:::backward
+          s13["52. LayerNorm backward<br/>→ dX4, dBlock1Ln2Weight, dBlock1Ln2Bias"]:::backward
+          s14["53. dense block1.proj dW<br/>→ dBlock1ProjWeight"]:::backward
+          s15["54. dense block1.proj db<br/>→ dBlock1ProjBias"]:::backward
+          s16["55. dense block1.proj dx<br/>→ dMergeHeads33"]:::backward
+          s17["56. MergeHeads backward<br/>→ dMatMul32"]:::backward
+          s18["57. MatMul backward dA<br/>→ dWeights2"]:::backward
+          s19["58. MatMul backward dB<br/>→ dV2"]:::backward
+          s20["59. CausalSoftmax backward + Scale backward<br/>→ dMatMul29"]:::backward
+          s21["60. MatMul backward dA<br/>→ dQ2"]:::backward
+          s22["61. MatMul backward dB<br/>→ dK2"]:::backward
+          s23["62. SplitHeads backward<br/>→ dBlock1Value"]:::backward
+          s24["63. dense block1.value dW<br/>→ dBlock1ValueWeight"]:::backward
+          s25["64. dense block1.value db<br/>→ dBlock1ValueBias"]:::backward
+          s26["65. dense block1.value dx<br/>→ dN2"]:::backward
+          s27["66. SplitHeads backward<br/>→ dBlock1Key"]:::backward
+          s28["67. dense block1.key dW<br/>→ dBlock1KeyWeight"]:::backward
+          s29["68. dense block1.key db<br/>→ dBlock1KeyBias"]:::backward
+          s30["69. dense block1.key dx<br/>→ dN2"]:::backward
+          s31["70. SplitHeads backward<br/>→ dBlock1Query"]:::backward
+          s32["71. dense block1.query dW<br/>→ dBlock1QueryWeight"]:::backward
+          s33["72. dense block1.query db<br/>→ dBlock1QueryBias"]:::backward
+          s34["73. dense block1.query dx<br/>→ dN2"]:::backward
+          s35["74. clear dBlock1Ln1Weight<br/>→ dBlock1Ln1Weight"]:::backward
+          s36["75. clear dBlock1Ln1Bias<br/>→ dBlock1Ln1Bias"]:::backward
+          s37["76. LayerNorm backward<br/>→ dX3, dBlock1Ln1Weight, dBlock1Ln1Bias"]:::backward
+          s38["77. dense block0.down dW<br/>→ dBlock0DownWeight"]:::backward
+          s39["78. dense block0.down db<br/>→ dBlock0DownBias"]:::backward
+          s40["79. dense block0.down dx + Gelu backward<br/>→ dBlock0Up"]:::backward
+          s41["80. dense block0.up dW<br/>→ dBlock0UpWeight"]:::backward
+          s42["81. dense block0.up db<br/>→ dBlock0UpBias"]:::backward
+          s43["82. dense block0.up dx<br/>→ dBlock0Ln2"]:::backward
+          s44["83. clear dBlock0Ln2Weight<br/>→ dBlock0Ln2Weight"]:::backward
+          s45["84. clear dBlock0Ln2Bias<br/>→ dBlock0Ln2Bias"]:::backward
+          s46["85. LayerNorm backward<br/>→ dX2, dBlock0Ln2Weight, dBlock0Ln2Bias"]:::backward
+          s47["86. dense block0.proj dW<br/>→ dBlock0ProjWeight"]:::backward
+          s48["87. dense block0.proj db<br/>→ dBlock0ProjBias"]:::backward
+          s49["88. dense block0.proj dx<br/>→ dMergeHeads14"]:::backward
+          s50["89. MergeHeads backward<br/>→ dMatMul13"]:::backward
+          s51["90. MatMul backward dA<br/>→ dWeights"]:::backward
+          s52["91. MatMul backward dB<br/>→ dv"]:::backward
+          s53["92. CausalSoftmax backward + Scale backward<br/>→ dMatMul10"]:::backward
+          s54["93. MatMul backward dA<br/>→ dq"]:::backward
+          s55["94. MatMul backward dB<br/>→ dk"]:::backward
+          s56["95. SplitHeads backward<br/>→ dBlock0Value"]:::backward
+          s57["96. dense block0.value dW<br/>→ dBlock0ValueWeight"]:::backward
+          s58["97. dense block0.value db<br/>→ dBlock0ValueBias"]:::backward
+          s59["98. dense block0.value dx<br/>→ dn"]:::backward
+          s60["99. SplitHeads backward<br/>→ dBlock0Key"]:::backward
+          s61["100. dense block0.key dW<br/>→ dBlock0KeyWeight"]:::backward
+          s62["101. dense block0.key db<br/>→ dBlock0KeyBias"]:::backward
+          s63["102. dense block0.key dx<br/>→ dn"]:::backward
+          s64["103. SplitHeads backward<br/>→ dBlock0Query"]:::backward
+          s65["104. dense block0.query dW<br/>→ dBlock0QueryWeight"]:::backward
+          s66["105. dense block0.query db<br/>→ dBlock0QueryBias"]:::backward
+          s67["106. dense block0.query dx<br/>→ dn"]:::backward
+          s68["107. clear dBlock0Ln1Weight<br/>→ dBlock0Ln1Weight"]:::backward
+          s69["108. clear dBlock0Ln1Bias<br/>→ dBlock0Ln1Bias"]:::backward
+          s70["109. LayerNorm backward<br/>→ dx, dBlock0Ln1Weight, dBlock0Ln1Bias"]:::backward
+          s71["110. PositionalEmbedding dP<br/>→ dPositionsWeight"]:::backward
+          s72["111. Embedding backward<br/>→ dTokensWeight"]:::backward
           s0 -->|dHead| s1
           s0 -->|dHead| s2
           s0 -->|dHead| s3

@@ -134,18 +134,30 @@ partial class TinyGpt
             // 17. Dense "block0.up": block0Up = block0Ln2 · Wᵀ + b
             //      block0Up[r, o] = Σ_i block0Ln2[r, i] · W[o, i] + b[o]   for o < 512, i < 128
             //      W = block0.up.weight [512, 128], b = block0.up.bias [512]
+            //    then Gelu: hidden = block0Up·Φ(block0Up)   (Φ: standard normal CDF)
+            //    fused: bias and Gelu are applied in the GEMM epilogue, so block0Up is not stored (unless observed); in training the epilogue also saves the slope Gelu′(block0Up) in block0UpGeluSlope for the backward pass
             var block0UpWeight = ParameterView(87040, 65536);
             var block0UpBias = ParameterView(152576, 512);
-            var block0Up = ArenaView(82176, batch * 32768);
-            global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, block0Ln2, block0UpWeight, block0Up, batch * 64, 512, 128, bias: block0UpBias);
-            Observe(16, block0Up, batch);
-
-            // 18. Gelu: hidden = block0Up·Φ(block0Up)   (Φ: standard normal CDF)
             var hidden = ArenaView(114944, batch * 32768);
-            global::GraphGen.Gpu.Kernels.Activations.Forward(Device, new global::GraphGen.Kernels.Gelu(), block0Up, hidden);
-            Observe(17, hidden, batch);
+            var block0UpGeluSlope = ArenaView(82176, batch * 32768);
+            var block0Up = ArenaView(82176, batch * 32768);   // shares floats with block0UpGeluSlope, which never holds values in the same pass
+            if (training)
+            {
+                global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, block0Ln2, block0UpWeight, hidden, batch * 64, 512, 128, bias: block0UpBias, new global::GraphGen.Kernels.Gelu(), derivative: block0UpGeluSlope);
+            }
+            else if (Observing)
+            {
+                global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, block0Ln2, block0UpWeight, block0Up, batch * 64, 512, 128, bias: block0UpBias);
+                global::GraphGen.Gpu.Kernels.Activations.Forward(Device, new global::GraphGen.Kernels.Gelu(), block0Up, hidden);
+            }
+            else
+            {
+                global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, block0Ln2, block0UpWeight, hidden, batch * 64, 512, 128, bias: block0UpBias, new global::GraphGen.Kernels.Gelu());
+            }
+            Observe(16, hidden, batch);
+            if (!training) Observe(17, block0Up, batch);
 
-            // 19. Dense "block0.down": block0Down = hidden · Wᵀ + b
+            // 18. Dense "block0.down": block0Down = hidden · Wᵀ + b
             //      block0Down[r, o] = Σ_i hidden[r, i] · W[o, i] + b[o]   for o < 128, i < 512
             //      W = block0.down.weight [128, 512], b = block0.down.bias [128]
             var block0DownWeight = ParameterView(153088, 65536);
@@ -154,22 +166,22 @@ partial class TinyGpt
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, hidden, block0DownWeight, block0Down, batch * 64, 128, 512, bias: block0DownBias);
             Observe(18, block0Down, batch);
 
-            // 20. x3 = x2 + block0Down
+            // 19. x3 = x2 + block0Down
             var x3 = ArenaView(155904, batch * 8192);
-            Launch(Step20, batch * 8192, x3, x2, block0Down);
+            Launch(Step19, batch * 8192, x3, x2, block0Down);
             Observe(19, x3, batch);
 
-            // 21. LayerNorm "block1.ln1": n2 = γ·(x3 − μ)/√(σ² + ε) + β over each row of 128   (γ = block1.ln1.weight, β = block1.ln1.bias)
+            // 20. LayerNorm "block1.ln1": n2 = γ·(x3 − μ)/√(σ² + ε) + β over each row of 128   (γ = block1.ln1.weight, β = block1.ln1.bias)
             //      μ and 1/√(σ² + ε) of each row are kept in n2Mean and n2InvStd for the backward pass
             var block1Ln1Weight = ParameterView(218752, 128);
             var block1Ln1Bias = ParameterView(218880, 128);
-            var n2 = ArenaView(147712, batch * 8192);   // reuses floats of block0Down (free after step 20)
+            var n2 = ArenaView(147712, batch * 8192);   // reuses floats of block0Down (free after step 19)
             var n2Mean = ArenaView(164096, batch * 64);
             var n2InvStd = ArenaView(164160, batch * 64);
             global::GraphGen.Gpu.Kernels.LayerNorm.Forward(Device, batch * 64, 128, x3, block1Ln1Weight, block1Ln1Bias, n2, n2Mean, n2InvStd, 1e-05f);
             Observe(20, n2, batch);
 
-            // 22. Dense "block1.query": block1Query = n2 · Wᵀ + b
+            // 21. Dense "block1.query": block1Query = n2 · Wᵀ + b
             //      block1Query[r, o] = Σ_i n2[r, i] · W[o, i] + b[o]   for o < 128, i < 128
             //      W = block1.query.weight [128, 128], b = block1.query.bias [128]
             var block1QueryWeight = ParameterView(219008, 16384);
@@ -178,45 +190,45 @@ partial class TinyGpt
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, n2, block1QueryWeight, block1Query, batch * 64, 128, 128, bias: block1QueryBias);
             Observe(21, block1Query, batch);
 
-            // 23. SplitHeads: q2[h, t, d] = block1Query[t, h·32 + d]   (4 heads)
+            // 22. SplitHeads: q2[h, t, d] = block1Query[t, h·32 + d]   (4 heads)
             var q2 = ArenaView(172416, batch * 8192);
             global::GraphGen.Gpu.Kernels.Permute.SplitHeads(Device, batch, 64, 4, 32, block1Query, q2, accumulate: false);
             Observe(22, q2, batch);
 
-            // 24. Dense "block1.key": block1Key = n2 · Wᵀ + b
+            // 23. Dense "block1.key": block1Key = n2 · Wᵀ + b
             //      block1Key[r, o] = Σ_i n2[r, i] · W[o, i] + b[o]   for o < 128, i < 128
             //      W = block1.key.weight [128, 128], b = block1.key.bias [128]
             var block1KeyWeight = ParameterView(235520, 16384);
             var block1KeyBias = ParameterView(251904, 128);
-            var block1Key = ArenaView(164224, batch * 8192);   // reuses floats of block1Query (free after step 23)
+            var block1Key = ArenaView(164224, batch * 8192);   // reuses floats of block1Query (free after step 22)
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, n2, block1KeyWeight, block1Key, batch * 64, 128, 128, bias: block1KeyBias);
             Observe(23, block1Key, batch);
 
-            // 25. SplitHeads: k2[h, t, d] = block1Key[t, h·32 + d]   (4 heads)
+            // 24. SplitHeads: k2[h, t, d] = block1Key[t, h·32 + d]   (4 heads)
             var k2 = ArenaView(180608, batch * 8192);
             global::GraphGen.Gpu.Kernels.Permute.SplitHeads(Device, batch, 64, 4, 32, block1Key, k2, accumulate: false);
             Observe(24, k2, batch);
 
-            // 26. Dense "block1.value": block1Value = n2 · Wᵀ + b
+            // 25. Dense "block1.value": block1Value = n2 · Wᵀ + b
             //      block1Value[r, o] = Σ_i n2[r, i] · W[o, i] + b[o]   for o < 128, i < 128
             //      W = block1.value.weight [128, 128], b = block1.value.bias [128]
             var block1ValueWeight = ParameterView(252032, 16384);
             var block1ValueBias = ParameterView(268416, 128);
-            var block1Value = ArenaView(164224, batch * 8192);   // reuses floats of block1Key (free after step 25)
+            var block1Value = ArenaView(164224, batch * 8192);   // reuses floats of block1Key (free after step 24)
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, n2, block1ValueWeight, block1Value, batch * 64, 128, 128, bias: block1ValueBias);
             Observe(25, block1Value, batch);
 
-            // 27. SplitHeads: v2[h, t, d] = block1Value[t, h·32 + d]   (4 heads)
+            // 26. SplitHeads: v2[h, t, d] = block1Value[t, h·32 + d]   (4 heads)
             var v2 = ArenaView(188800, batch * 8192);
             global::GraphGen.Gpu.Kernels.Permute.SplitHeads(Device, batch, 64, 4, 32, block1Value, v2, accumulate: false);
             Observe(26, v2, batch);
 
-            // 28. MatMul: matMul29 = q2 · k2ᵀ, for each sample and leading index
+            // 27. MatMul: matMul29 = q2 · k2ᵀ, for each sample and leading index
             var matMul29 = ArenaView(196992, batch * 16384);
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: true, 64, 64, 32, q2, k2, matMul29, accumulate: false);
             Observe(27, matMul29, batch);
 
-            // 29. affine30 = 0.176777·matMul29
+            // 28. affine30 = 0.176777·matMul29
             //    then Causal softmax: row i of each [64, 64] block is a softmax over columns j ≤ i only; later tokens get exactly 0
             //      (weights2_j = e^(affine30_j − m) / Σ_k e^(affine30_k − m), m = max_k affine30_k, with x_j = −∞ for j > i)
             //    fused: the scale is applied as each score is read, so affine30 is never stored
@@ -224,55 +236,67 @@ partial class TinyGpt
             global::GraphGen.Gpu.Kernels.CausalSoftmax.Forward(Device, batch * 4, 64, matMul29, weights2, scale: 0.17677669f);
             Observe(28, weights2, batch);
 
-            // 30. MatMul: matMul32 = weights2 · v2, for each sample and leading index
-            var matMul32 = ArenaView(164224, batch * 8192);   // reuses floats of block1Value (free after step 27)
+            // 29. MatMul: matMul32 = weights2 · v2, for each sample and leading index
+            var matMul32 = ArenaView(164224, batch * 8192);   // reuses floats of block1Value (free after step 26)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: false, 64, 32, 64, weights2, v2, matMul32, accumulate: false);
             Observe(29, matMul32, batch);
 
-            // 31. MergeHeads: mergeHeads33[t, h·32 + d] = matMul32[h, t, d]
-            var mergeHeads33 = ArenaView(196992, batch * 8192);   // reuses floats of matMul29 (free after step 29)
+            // 30. MergeHeads: mergeHeads33[t, h·32 + d] = matMul32[h, t, d]
+            var mergeHeads33 = ArenaView(196992, batch * 8192);   // reuses floats of matMul29 (free after step 28)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, matMul32, mergeHeads33, accumulate: false);
             Observe(30, mergeHeads33, batch);
 
-            // 32. Dense "block1.proj": block1Proj = mergeHeads33 · Wᵀ + b
+            // 31. Dense "block1.proj": block1Proj = mergeHeads33 · Wᵀ + b
             //      block1Proj[r, o] = Σ_i mergeHeads33[r, i] · W[o, i] + b[o]   for o < 128, i < 128
             //      W = block1.proj.weight [128, 128], b = block1.proj.bias [128]
             var block1ProjWeight = ParameterView(268544, 16384);
             var block1ProjBias = ParameterView(284928, 128);
-            var block1Proj = ArenaView(164224, batch * 8192);   // reuses floats of matMul32 (free after step 31)
+            var block1Proj = ArenaView(164224, batch * 8192);   // reuses floats of matMul32 (free after step 30)
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, mergeHeads33, block1ProjWeight, block1Proj, batch * 64, 128, 128, bias: block1ProjBias);
             Observe(31, block1Proj, batch);
 
-            // 33. x4 = x3 + block1Proj
-            var x4 = ArenaView(205184, batch * 8192);   // reuses floats of matMul29 (free after step 29)
-            Launch(Step33, batch * 8192, x4, x3, block1Proj);
+            // 32. x4 = x3 + block1Proj
+            var x4 = ArenaView(205184, batch * 8192);   // reuses floats of matMul29 (free after step 28)
+            Launch(Step32, batch * 8192, x4, x3, block1Proj);
             Observe(32, x4, batch);
 
-            // 34. LayerNorm "block1.ln2": block1Ln2 = γ·(x4 − μ)/√(σ² + ε) + β over each row of 128   (γ = block1.ln2.weight, β = block1.ln2.bias)
+            // 33. LayerNorm "block1.ln2": block1Ln2 = γ·(x4 − μ)/√(σ² + ε) + β over each row of 128   (γ = block1.ln2.weight, β = block1.ln2.bias)
             //      μ and 1/√(σ² + ε) of each row are kept in block1Ln2Mean and block1Ln2InvStd for the backward pass
             var block1Ln2Weight = ParameterView(285056, 128);
             var block1Ln2Bias = ParameterView(285184, 128);
-            var block1Ln2 = ArenaView(164224, batch * 8192);   // reuses floats of block1Proj (free after step 33)
+            var block1Ln2 = ArenaView(164224, batch * 8192);   // reuses floats of block1Proj (free after step 32)
             var block1Ln2Mean = ArenaView(229760, batch * 64);
             var block1Ln2InvStd = ArenaView(229824, batch * 64);
             global::GraphGen.Gpu.Kernels.LayerNorm.Forward(Device, batch * 64, 128, x4, block1Ln2Weight, block1Ln2Bias, block1Ln2, block1Ln2Mean, block1Ln2InvStd, 1e-05f);
             Observe(33, block1Ln2, batch);
 
-            // 35. Dense "block1.up": block1Up = block1Ln2 · Wᵀ + b
+            // 34. Dense "block1.up": block1Up = block1Ln2 · Wᵀ + b
             //      block1Up[r, o] = Σ_i block1Ln2[r, i] · W[o, i] + b[o]   for o < 512, i < 128
             //      W = block1.up.weight [512, 128], b = block1.up.bias [512]
+            //    then Gelu: hidden2 = block1Up·Φ(block1Up)   (Φ: standard normal CDF)
+            //    fused: bias and Gelu are applied in the GEMM epilogue, so block1Up is not stored (unless observed); in training the epilogue also saves the slope Gelu′(block1Up) in block1UpGeluSlope for the backward pass
             var block1UpWeight = ParameterView(285312, 65536);
             var block1UpBias = ParameterView(350848, 512);
-            var block1Up = ArenaView(229888, batch * 32768);
-            global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, block1Ln2, block1UpWeight, block1Up, batch * 64, 512, 128, bias: block1UpBias);
-            Observe(34, block1Up, batch);
+            var hidden2 = ArenaView(229888, batch * 32768);
+            var block1UpGeluSlope = ArenaView(262656, batch * 32768);
+            var block1Up = ArenaView(82176, batch * 32768);   // shares floats with block0UpGeluSlope, which never holds values in the same pass
+            if (training)
+            {
+                global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, block1Ln2, block1UpWeight, hidden2, batch * 64, 512, 128, bias: block1UpBias, new global::GraphGen.Kernels.Gelu(), derivative: block1UpGeluSlope);
+            }
+            else if (Observing)
+            {
+                global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, block1Ln2, block1UpWeight, block1Up, batch * 64, 512, 128, bias: block1UpBias);
+                global::GraphGen.Gpu.Kernels.Activations.Forward(Device, new global::GraphGen.Kernels.Gelu(), block1Up, hidden2);
+            }
+            else
+            {
+                global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, block1Ln2, block1UpWeight, hidden2, batch * 64, 512, 128, bias: block1UpBias, new global::GraphGen.Kernels.Gelu());
+            }
+            Observe(34, hidden2, batch);
+            if (!training) Observe(35, block1Up, batch);
 
-            // 36. Gelu: hidden2 = block1Up·Φ(block1Up)   (Φ: standard normal CDF)
-            var hidden2 = ArenaView(262656, batch * 32768);
-            global::GraphGen.Gpu.Kernels.Activations.Forward(Device, new global::GraphGen.Kernels.Gelu(), block1Up, hidden2);
-            Observe(35, hidden2, batch);
-
-            // 37. Dense "block1.down": block1Down = hidden2 · Wᵀ + b
+            // 35. Dense "block1.down": block1Down = hidden2 · Wᵀ + b
             //      block1Down[r, o] = Σ_i hidden2[r, i] · W[o, i] + b[o]   for o < 128, i < 512
             //      W = block1.down.weight [128, 512], b = block1.down.bias [128]
             var block1DownWeight = ParameterView(351360, 65536);
@@ -281,22 +305,22 @@ partial class TinyGpt
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedB(Device, hidden2, block1DownWeight, block1Down, batch * 64, 128, 512, bias: block1DownBias);
             Observe(36, block1Down, batch);
 
-            // 38. x5 = x4 + block1Down
+            // 36. x5 = x4 + block1Down
             var x5 = ArenaView(303616, batch * 8192);
-            Launch(Step38, batch * 8192, x5, x4, block1Down);
+            Launch(Step36, batch * 8192, x5, x4, block1Down);
             Observe(37, x5, batch);
 
-            // 39. LayerNorm "final.ln": finalLn = γ·(x5 − μ)/√(σ² + ε) + β over each row of 128   (γ = final.ln.weight, β = final.ln.bias)
+            // 37. LayerNorm "final.ln": finalLn = γ·(x5 − μ)/√(σ² + ε) + β over each row of 128   (γ = final.ln.weight, β = final.ln.bias)
             //      μ and 1/√(σ² + ε) of each row are kept in finalLnMean and finalLnInvStd for the backward pass
             var finalLnWeight = ParameterView(417024, 128);
             var finalLnBias = ParameterView(417152, 128);
-            var finalLn = ArenaView(295424, batch * 8192);   // reuses floats of block1Down (free after step 38)
+            var finalLn = ArenaView(295424, batch * 8192);   // reuses floats of block1Down (free after step 36)
             var finalLnMean = ArenaView(311808, batch * 64);
             var finalLnInvStd = ArenaView(311872, batch * 64);
             global::GraphGen.Gpu.Kernels.LayerNorm.Forward(Device, batch * 64, 128, x5, finalLnWeight, finalLnBias, finalLn, finalLnMean, finalLnInvStd, 1e-05f);
             Observe(38, finalLn, batch);
 
-            // 40. Dense "head": head = finalLn · Wᵀ + b
+            // 38. Dense "head": head = finalLn · Wᵀ + b
             //      head[r, o] = Σ_i finalLn[r, i] · W[o, i] + b[o]   for o < 96, i < 128
             //      W = head.weight [96, 128], b = head.bias [96]
             var headWeight = ParameterView(417280, 12288);
@@ -309,7 +333,7 @@ partial class TinyGpt
         /// <summary>The loss and, when <paramref name="withGradient"/>, its gradient: the start of backpropagation.</summary>
         protected override void RunLoss(int batch, bool withGradient)
         {
-            // 41. SoftmaxCrossEntropy(head, next), N = 64B
+            // 39. SoftmaxCrossEntropy(head, next), N = 64B
             //      loss = (1/N) Σ_r [log Σ_j e^(z[r,j] − m_r) − (z[r, y_r] − m_r)],  m_r = max_j z[r,j]
             //      dz[r, j] = (softmax(z_r)[j] − [j = y_r]) / N   (softmax and cross-entropy fused: stable for any logit size)
             var head = ArenaView(311936, batch * 6144);
@@ -331,79 +355,79 @@ partial class TinyGpt
         /// </summary>
         protected override void RunBackward(int batch)
         {
-            // 42. Dense "head" backward, weight: dW = dHeadᵀ · finalLn   (W = head.weight)
+            // 40. Dense "head" backward, weight: dW = dHeadᵀ · finalLn   (W = head.weight)
             //      dW[o, i] = Σ_r dHead[r, o] · finalLn[r, i]   (summed over the batch)
             var dHead = ArenaView(318080, batch * 6144);
             var finalLn = ArenaView(295424, batch * 8192);
             var dHeadWeight = GradientView(417280, 12288);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dHead, finalLn, dHeadWeight, 96, 128, batch * 64);
 
-            // 43. Dense "head" backward, bias: db[o] = Σ_r dHead[r, o]   (b = head.bias)
+            // 41. Dense "head" backward, bias: db[o] = Σ_r dHead[r, o]   (b = head.bias)
             var dHeadBias = GradientView(429568, 96);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dHead, dHeadBias, batch * 64, 96, accumulate: false);
 
-            // 44. Dense "head" backward, input: dFinalLn = dHead · W
+            // 42. Dense "head" backward, input: dFinalLn = dHead · W
             //      dFinalLn[r, i] = Σ_o dHead[r, o] · W[o, i]
             var headWeight = ParameterView(417280, 12288);
-            var dFinalLn = ArenaView(295424, batch * 8192);   // reuses floats of finalLn (free after step 42)
+            var dFinalLn = ArenaView(295424, batch * 8192);   // reuses floats of finalLn (free after step 40)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dHead, headWeight, dFinalLn, batch * 64, 128, 96);
 
-            // 45. LayerNorm backward: with x̂ = (x5 − μ)·invstd and N values per row,
+            // 43. LayerNorm backward: with x̂ = (x5 − μ)·invstd and N values per row,
             //      dX5 = γ·invstd/N · (N·dFinalLn − ΣdFinalLn − x̂·Σ(dFinalLn·x̂)),  dγ = Σ dFinalLn·x̂,  dβ = Σ dFinalLn
             var x5 = ArenaView(303616, batch * 8192);
             var finalLnWeight = ParameterView(417024, 128);
             var finalLnMean = ArenaView(311808, batch * 64);
             var finalLnInvStd = ArenaView(311872, batch * 64);
-            var dX5 = ArenaView(318080, batch * 8192);   // reuses floats of dHead (free after step 44)
+            var dX5 = ArenaView(318080, batch * 8192);   // reuses floats of dHead (free after step 42)
             var dFinalLnWeight = GradientView(417024, 128);
             var dFinalLnBias = GradientView(417152, 128);
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dFinalLn, x5, finalLnWeight, finalLnMean, finalLnInvStd, dX5, dFinalLnWeight, dFinalLnBias, accumulate: false);
 
-            // 46. Dense "block1.down" backward, weight: dW = dBlock1Downᵀ · hidden2   (W = block1.down.weight)
+            // 44. Dense "block1.down" backward, weight: dW = dBlock1Downᵀ · hidden2   (W = block1.down.weight)
             //      dW[o, i] = Σ_r dBlock1Down[r, o] · hidden2[r, i]   (summed over the batch)
             var dBlock1Down = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
-            var hidden2 = ArenaView(262656, batch * 32768);
+            var hidden2 = ArenaView(229888, batch * 32768);
             var dBlock1DownWeight = GradientView(351360, 65536);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Down, hidden2, dBlock1DownWeight, 128, 512, batch * 64);
 
-            // 47. Dense "block1.down" backward, bias: db[o] = Σ_r dBlock1Down[r, o]   (b = block1.down.bias)
+            // 45. Dense "block1.down" backward, bias: db[o] = Σ_r dBlock1Down[r, o]   (b = block1.down.bias)
             var dBlock1DownBias = GradientView(416896, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Down, dBlock1DownBias, batch * 64, 128, accumulate: false);
 
-            // 48. Dense "block1.down" backward, input: dHidden2 = dBlock1Down · W
+            // 46. Dense "block1.down" backward, input: dHidden2 = dBlock1Down · W
             //      dHidden2[r, i] = Σ_o dBlock1Down[r, o] · W[o, i]
             //    then Gelu backward: dBlock1Up = dHidden2 · (Φ(block1Up) + block1Up·φ(block1Up))   (φ: standard normal density)
-            //    fused: Gelu′ is applied in the GEMM epilogue, so dHidden2 is never stored
+            //    fused: Gelu′ is applied in the GEMM epilogue, so dHidden2 is never stored; Gelu′(block1Up) is the slope the forward pass saved in block1UpGeluSlope
             var block1DownWeight = ParameterView(351360, 65536);
-            var block1Up = ArenaView(229888, batch * 32768);
-            var dBlock1Up = ArenaView(262656, batch * 32768);   // reuses floats of hidden2 (free after step 46)
-            global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Down, block1DownWeight, dBlock1Up, batch * 64, 512, 128, new global::GraphGen.Kernels.Gelu(), derivativeSource: block1Up);
+            var block1UpGeluSlope = ArenaView(262656, batch * 32768);
+            var dBlock1Up = ArenaView(229888, batch * 32768);   // reuses floats of hidden2 (free after step 44)
+            global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Down, block1DownWeight, dBlock1Up, batch * 64, 512, 128, new global::GraphGen.Kernels.Saved<global::GraphGen.Kernels.Gelu>(), derivativeSource: block1UpGeluSlope);
 
-            // 49. Dense "block1.up" backward, weight: dW = dBlock1Upᵀ · block1Ln2   (W = block1.up.weight)
+            // 47. Dense "block1.up" backward, weight: dW = dBlock1Upᵀ · block1Ln2   (W = block1.up.weight)
             //      dW[o, i] = Σ_r dBlock1Up[r, o] · block1Ln2[r, i]   (summed over the batch)
             var block1Ln2 = ArenaView(164224, batch * 8192);
             var dBlock1UpWeight = GradientView(285312, 65536);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Up, block1Ln2, dBlock1UpWeight, 512, 128, batch * 64);
 
-            // 50. Dense "block1.up" backward, bias: db[o] = Σ_r dBlock1Up[r, o]   (b = block1.up.bias)
+            // 48. Dense "block1.up" backward, bias: db[o] = Σ_r dBlock1Up[r, o]   (b = block1.up.bias)
             var dBlock1UpBias = GradientView(350848, 512);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Up, dBlock1UpBias, batch * 64, 512, accumulate: false);
 
-            // 51. Dense "block1.up" backward, input: dBlock1Ln2 = dBlock1Up · W
+            // 49. Dense "block1.up" backward, input: dBlock1Ln2 = dBlock1Up · W
             //      dBlock1Ln2[r, i] = Σ_o dBlock1Up[r, o] · W[o, i]
             var block1UpWeight = ParameterView(285312, 65536);
-            var dBlock1Ln2 = ArenaView(164224, batch * 8192);   // reuses floats of block1Ln2 (free after step 49)
+            var dBlock1Ln2 = ArenaView(164224, batch * 8192);   // reuses floats of block1Ln2 (free after step 47)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Up, block1UpWeight, dBlock1Ln2, batch * 64, 128, 512);
 
-            // 52. dBlock1Ln2Weight = 0, so that the kernel below can add to every gradient it writes
+            // 50. dBlock1Ln2Weight = 0, so that the kernel below can add to every gradient it writes
             var dBlock1Ln2Weight = GradientView(285056, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock1Ln2Weight);
 
-            // 53. dBlock1Ln2Bias = 0, so that the kernel below can add to every gradient it writes
+            // 51. dBlock1Ln2Bias = 0, so that the kernel below can add to every gradient it writes
             var dBlock1Ln2Bias = GradientView(285184, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock1Ln2Bias);
 
-            // 54. LayerNorm backward: with x̂ = (x4 − μ)·invstd and N values per row,
+            // 52. LayerNorm backward: with x̂ = (x4 − μ)·invstd and N values per row,
             //      dX4 = γ·invstd/N · (N·dBlock1Ln2 − ΣdBlock1Ln2 − x̂·Σ(dBlock1Ln2·x̂)),  dγ = Σ dBlock1Ln2·x̂,  dβ = Σ dBlock1Ln2
             var x4 = ArenaView(205184, batch * 8192);
             var block1Ln2Weight = ParameterView(285056, 128);
@@ -412,118 +436,118 @@ partial class TinyGpt
             var dX4 = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dBlock1Ln2, x4, block1Ln2Weight, block1Ln2Mean, block1Ln2InvStd, dX4, dBlock1Ln2Weight, dBlock1Ln2Bias, accumulate: true);
 
-            // 55. Dense "block1.proj" backward, weight: dW = dBlock1Projᵀ · mergeHeads33   (W = block1.proj.weight)
+            // 53. Dense "block1.proj" backward, weight: dW = dBlock1Projᵀ · mergeHeads33   (W = block1.proj.weight)
             //      dW[o, i] = Σ_r dBlock1Proj[r, o] · mergeHeads33[r, i]   (summed over the batch)
             var dBlock1Proj = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var mergeHeads33 = ArenaView(196992, batch * 8192);
             var dBlock1ProjWeight = GradientView(268544, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Proj, mergeHeads33, dBlock1ProjWeight, 128, 128, batch * 64);
 
-            // 56. Dense "block1.proj" backward, bias: db[o] = Σ_r dBlock1Proj[r, o]   (b = block1.proj.bias)
+            // 54. Dense "block1.proj" backward, bias: db[o] = Σ_r dBlock1Proj[r, o]   (b = block1.proj.bias)
             var dBlock1ProjBias = GradientView(284928, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Proj, dBlock1ProjBias, batch * 64, 128, accumulate: false);
 
-            // 57. Dense "block1.proj" backward, input: dMergeHeads33 = dBlock1Proj · W
+            // 55. Dense "block1.proj" backward, input: dMergeHeads33 = dBlock1Proj · W
             //      dMergeHeads33[r, i] = Σ_o dBlock1Proj[r, o] · W[o, i]
             var block1ProjWeight = ParameterView(268544, 16384);
-            var dMergeHeads33 = ArenaView(164224, batch * 8192);   // reuses floats of dBlock1Ln2 (free after step 54)
+            var dMergeHeads33 = ArenaView(164224, batch * 8192);   // reuses floats of dBlock1Ln2 (free after step 52)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Proj, block1ProjWeight, dMergeHeads33, batch * 64, 128, 128);
 
-            // 58. MergeHeads backward: dMatMul32 = SplitHeads(dMergeHeads33)
-            var dMatMul32 = ArenaView(196992, batch * 8192);   // reuses floats of mergeHeads33 (free after step 55)
+            // 56. MergeHeads backward: dMatMul32 = SplitHeads(dMergeHeads33)
+            var dMatMul32 = ArenaView(196992, batch * 8192);   // reuses floats of mergeHeads33 (free after step 53)
             global::GraphGen.Gpu.Kernels.Permute.SplitHeads(Device, batch, 64, 4, 32, dMergeHeads33, dMatMul32, accumulate: false);
 
-            // 59. MatMul backward: dWeights2 = dMatMul32·op(v2)ᵀ
+            // 57. MatMul backward: dWeights2 = dMatMul32·op(v2)ᵀ
             var v2 = ArenaView(188800, batch * 8192);
-            var dWeights2 = ArenaView(229760, batch * 16384);   // reuses floats of block1Ln2Mean (free after step 54)
+            var dWeights2 = ArenaView(229760, batch * 16384);   // reuses floats of block1Ln2Mean (free after step 52)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: true, 64, 64, 32, dMatMul32, v2, dWeights2, accumulate: false);
 
-            // 60. MatMul backward: dV2 = op(weights2)ᵀ·dMatMul32
+            // 58. MatMul backward: dV2 = op(weights2)ᵀ·dMatMul32
             var weights2 = ArenaView(213376, batch * 16384);
-            var dV2 = ArenaView(164224, batch * 8192);   // reuses floats of dMergeHeads33 (free after step 58)
+            var dV2 = ArenaView(164224, batch * 8192);   // reuses floats of dMergeHeads33 (free after step 56)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: true, transposeB: false, 64, 32, 64, weights2, dMatMul32, dV2, accumulate: false);
 
-            // 61. Causal softmax backward: dAffine30_j = weights2_j · (dWeights2_j − Σ_k dWeights2_k · weights2_k)   (masked entries have weights2 = 0, so no gradient)
+            // 59. Causal softmax backward: dAffine30_j = weights2_j · (dWeights2_j − Σ_k dWeights2_k · weights2_k)   (masked entries have weights2 = 0, so no gradient)
             //    then Scale backward: dMatMul29 = 0.176777·dAffine30
             //    fused: the scale is applied as each gradient is written, so dAffine30 is never stored
-            var dMatMul29 = ArenaView(188800, batch * 16384);   // reuses floats of dMatMul32 (free after step 60)
+            var dMatMul29 = ArenaView(188800, batch * 16384);   // reuses floats of dMatMul32 (free after step 58)
             global::GraphGen.Gpu.Kernels.CausalSoftmax.Backward(Device, batch * 4, 64, weights2, dWeights2, dMatMul29, accumulate: false, scale: 0.17677669f);
 
-            // 62. MatMul backward: dQ2 = dMatMul29·op(k2)ᵀ
+            // 60. MatMul backward: dQ2 = dMatMul29·op(k2)ᵀ
             var k2 = ArenaView(180608, batch * 8192);
-            var dQ2 = ArenaView(205184, batch * 8192);   // reuses floats of x4 (free after step 54)
+            var dQ2 = ArenaView(205184, batch * 8192);   // reuses floats of x4 (free after step 52)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: false, 64, 32, 64, dMatMul29, k2, dQ2, accumulate: false);
 
-            // 63. MatMul backward: dK2 = dMatMul29ᵀ·op(q2)   (B is stored transposed)
+            // 61. MatMul backward: dK2 = dMatMul29ᵀ·op(q2)   (B is stored transposed)
             var q2 = ArenaView(172416, batch * 8192);
-            var dK2 = ArenaView(180608, batch * 8192);   // reuses floats of k2 (free after step 62)
+            var dK2 = ArenaView(180608, batch * 8192);   // reuses floats of k2 (free after step 60)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: true, transposeB: false, 64, 32, 64, dMatMul29, q2, dK2, accumulate: false);
 
-            // 64. SplitHeads backward: dBlock1Value = MergeHeads(dV2)
-            var dBlock1Value = ArenaView(172416, batch * 8192);   // reuses floats of q2 (free after step 63)
+            // 62. SplitHeads backward: dBlock1Value = MergeHeads(dV2)
+            var dBlock1Value = ArenaView(172416, batch * 8192);   // reuses floats of q2 (free after step 61)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dV2, dBlock1Value, accumulate: false);
 
-            // 65. Dense "block1.value" backward, weight: dW = dBlock1Valueᵀ · n2   (W = block1.value.weight)
+            // 63. Dense "block1.value" backward, weight: dW = dBlock1Valueᵀ · n2   (W = block1.value.weight)
             //      dW[o, i] = Σ_r dBlock1Value[r, o] · n2[r, i]   (summed over the batch)
             var n2 = ArenaView(147712, batch * 8192);
             var dBlock1ValueWeight = GradientView(252032, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Value, n2, dBlock1ValueWeight, 128, 128, batch * 64);
 
-            // 66. Dense "block1.value" backward, bias: db[o] = Σ_r dBlock1Value[r, o]   (b = block1.value.bias)
+            // 64. Dense "block1.value" backward, bias: db[o] = Σ_r dBlock1Value[r, o]   (b = block1.value.bias)
             var dBlock1ValueBias = GradientView(268416, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Value, dBlock1ValueBias, batch * 64, 128, accumulate: false);
 
-            // 67. Dense "block1.value" backward, input: dN2 = dBlock1Value · W
+            // 65. Dense "block1.value" backward, input: dN2 = dBlock1Value · W
             //      dN2[r, i] = Σ_o dBlock1Value[r, o] · W[o, i]
             var block1ValueWeight = ParameterView(252032, 16384);
-            var dN2 = ArenaView(164224, batch * 8192);   // reuses floats of dV2 (free after step 64)
+            var dN2 = ArenaView(164224, batch * 8192);   // reuses floats of dV2 (free after step 62)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Value, block1ValueWeight, dN2, batch * 64, 128, 128);
 
-            // 68. SplitHeads backward: dBlock1Key = MergeHeads(dK2)
-            var dBlock1Key = ArenaView(172416, batch * 8192);   // reuses floats of dBlock1Value (free after step 67)
+            // 66. SplitHeads backward: dBlock1Key = MergeHeads(dK2)
+            var dBlock1Key = ArenaView(172416, batch * 8192);   // reuses floats of dBlock1Value (free after step 65)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dK2, dBlock1Key, accumulate: false);
 
-            // 69. Dense "block1.key" backward, weight: dW = dBlock1Keyᵀ · n2   (W = block1.key.weight)
+            // 67. Dense "block1.key" backward, weight: dW = dBlock1Keyᵀ · n2   (W = block1.key.weight)
             //      dW[o, i] = Σ_r dBlock1Key[r, o] · n2[r, i]   (summed over the batch)
             var dBlock1KeyWeight = GradientView(235520, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Key, n2, dBlock1KeyWeight, 128, 128, batch * 64);
 
-            // 70. Dense "block1.key" backward, bias: db[o] = Σ_r dBlock1Key[r, o]   (b = block1.key.bias)
+            // 68. Dense "block1.key" backward, bias: db[o] = Σ_r dBlock1Key[r, o]   (b = block1.key.bias)
             var dBlock1KeyBias = GradientView(251904, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Key, dBlock1KeyBias, batch * 64, 128, accumulate: false);
 
-            // 71. Dense "block1.key" backward, input: dN2 += dBlock1Key · W
+            // 69. Dense "block1.key" backward, input: dN2 += dBlock1Key · W
             //      dN2[r, i] += Σ_o dBlock1Key[r, o] · W[o, i]
             var block1KeyWeight = ParameterView(235520, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Key, block1KeyWeight, dN2, batch * 64, 128, 128, accumulate: true);
 
-            // 72. SplitHeads backward: dBlock1Query = MergeHeads(dQ2)
-            var dBlock1Query = ArenaView(172416, batch * 8192);   // reuses floats of dBlock1Key (free after step 71)
+            // 70. SplitHeads backward: dBlock1Query = MergeHeads(dQ2)
+            var dBlock1Query = ArenaView(172416, batch * 8192);   // reuses floats of dBlock1Key (free after step 69)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dQ2, dBlock1Query, accumulate: false);
 
-            // 73. Dense "block1.query" backward, weight: dW = dBlock1Queryᵀ · n2   (W = block1.query.weight)
+            // 71. Dense "block1.query" backward, weight: dW = dBlock1Queryᵀ · n2   (W = block1.query.weight)
             //      dW[o, i] = Σ_r dBlock1Query[r, o] · n2[r, i]   (summed over the batch)
             var dBlock1QueryWeight = GradientView(219008, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock1Query, n2, dBlock1QueryWeight, 128, 128, batch * 64);
 
-            // 74. Dense "block1.query" backward, bias: db[o] = Σ_r dBlock1Query[r, o]   (b = block1.query.bias)
+            // 72. Dense "block1.query" backward, bias: db[o] = Σ_r dBlock1Query[r, o]   (b = block1.query.bias)
             var dBlock1QueryBias = GradientView(235392, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock1Query, dBlock1QueryBias, batch * 64, 128, accumulate: false);
 
-            // 75. Dense "block1.query" backward, input: dN2 += dBlock1Query · W
+            // 73. Dense "block1.query" backward, input: dN2 += dBlock1Query · W
             //      dN2[r, i] += Σ_o dBlock1Query[r, o] · W[o, i]
             var block1QueryWeight = ParameterView(219008, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock1Query, block1QueryWeight, dN2, batch * 64, 128, 128, accumulate: true);
 
-            // 76. dBlock1Ln1Weight = 0, so that the kernel below can add to every gradient it writes
+            // 74. dBlock1Ln1Weight = 0, so that the kernel below can add to every gradient it writes
             var dBlock1Ln1Weight = GradientView(218752, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock1Ln1Weight);
 
-            // 77. dBlock1Ln1Bias = 0, so that the kernel below can add to every gradient it writes
+            // 75. dBlock1Ln1Bias = 0, so that the kernel below can add to every gradient it writes
             var dBlock1Ln1Bias = GradientView(218880, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock1Ln1Bias);
 
-            // 78. LayerNorm backward: with x̂ = (x3 − μ)·invstd and N values per row,
+            // 76. LayerNorm backward: with x̂ = (x3 − μ)·invstd and N values per row,
             //      dX3 = γ·invstd/N · (N·dN2 − ΣdN2 − x̂·Σ(dN2·x̂)),  dγ = Σ dN2·x̂,  dβ = Σ dN2
             var x3 = ArenaView(155904, batch * 8192);
             var block1Ln1Weight = ParameterView(218752, 128);
@@ -532,51 +556,51 @@ partial class TinyGpt
             var dX3 = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dN2, x3, block1Ln1Weight, n2Mean, n2InvStd, dX3, dBlock1Ln1Weight, dBlock1Ln1Bias, accumulate: true);
 
-            // 79. Dense "block0.down" backward, weight: dW = dBlock0Downᵀ · hidden   (W = block0.down.weight)
+            // 77. Dense "block0.down" backward, weight: dW = dBlock0Downᵀ · hidden   (W = block0.down.weight)
             //      dW[o, i] = Σ_r dBlock0Down[r, o] · hidden[r, i]   (summed over the batch)
             var dBlock0Down = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var hidden = ArenaView(114944, batch * 32768);
             var dBlock0DownWeight = GradientView(153088, 65536);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Down, hidden, dBlock0DownWeight, 128, 512, batch * 64);
 
-            // 80. Dense "block0.down" backward, bias: db[o] = Σ_r dBlock0Down[r, o]   (b = block0.down.bias)
+            // 78. Dense "block0.down" backward, bias: db[o] = Σ_r dBlock0Down[r, o]   (b = block0.down.bias)
             var dBlock0DownBias = GradientView(218624, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Down, dBlock0DownBias, batch * 64, 128, accumulate: false);
 
-            // 81. Dense "block0.down" backward, input: dHidden = dBlock0Down · W
+            // 79. Dense "block0.down" backward, input: dHidden = dBlock0Down · W
             //      dHidden[r, i] = Σ_o dBlock0Down[r, o] · W[o, i]
             //    then Gelu backward: dBlock0Up = dHidden · (Φ(block0Up) + block0Up·φ(block0Up))   (φ: standard normal density)
-            //    fused: Gelu′ is applied in the GEMM epilogue, so dHidden is never stored
+            //    fused: Gelu′ is applied in the GEMM epilogue, so dHidden is never stored; Gelu′(block0Up) is the slope the forward pass saved in block0UpGeluSlope
             var block0DownWeight = ParameterView(153088, 65536);
-            var block0Up = ArenaView(82176, batch * 32768);
-            var dBlock0Up = ArenaView(114944, batch * 32768);   // reuses floats of hidden (free after step 79)
-            global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Down, block0DownWeight, dBlock0Up, batch * 64, 512, 128, new global::GraphGen.Kernels.Gelu(), derivativeSource: block0Up);
+            var block0UpGeluSlope = ArenaView(82176, batch * 32768);
+            var dBlock0Up = ArenaView(114944, batch * 32768);   // reuses floats of hidden (free after step 77)
+            global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Down, block0DownWeight, dBlock0Up, batch * 64, 512, 128, new global::GraphGen.Kernels.Saved<global::GraphGen.Kernels.Gelu>(), derivativeSource: block0UpGeluSlope);
 
-            // 82. Dense "block0.up" backward, weight: dW = dBlock0Upᵀ · block0Ln2   (W = block0.up.weight)
+            // 80. Dense "block0.up" backward, weight: dW = dBlock0Upᵀ · block0Ln2   (W = block0.up.weight)
             //      dW[o, i] = Σ_r dBlock0Up[r, o] · block0Ln2[r, i]   (summed over the batch)
             var block0Ln2 = ArenaView(16512, batch * 8192);
             var dBlock0UpWeight = GradientView(87040, 65536);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Up, block0Ln2, dBlock0UpWeight, 512, 128, batch * 64);
 
-            // 83. Dense "block0.up" backward, bias: db[o] = Σ_r dBlock0Up[r, o]   (b = block0.up.bias)
+            // 81. Dense "block0.up" backward, bias: db[o] = Σ_r dBlock0Up[r, o]   (b = block0.up.bias)
             var dBlock0UpBias = GradientView(152576, 512);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Up, dBlock0UpBias, batch * 64, 512, accumulate: false);
 
-            // 84. Dense "block0.up" backward, input: dBlock0Ln2 = dBlock0Up · W
+            // 82. Dense "block0.up" backward, input: dBlock0Ln2 = dBlock0Up · W
             //      dBlock0Ln2[r, i] = Σ_o dBlock0Up[r, o] · W[o, i]
             var block0UpWeight = ParameterView(87040, 65536);
-            var dBlock0Ln2 = ArenaView(16512, batch * 8192);   // reuses floats of block0Ln2 (free after step 82)
+            var dBlock0Ln2 = ArenaView(16512, batch * 8192);   // reuses floats of block0Ln2 (free after step 80)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Up, block0UpWeight, dBlock0Ln2, batch * 64, 128, 512);
 
-            // 85. dBlock0Ln2Weight = 0, so that the kernel below can add to every gradient it writes
+            // 83. dBlock0Ln2Weight = 0, so that the kernel below can add to every gradient it writes
             var dBlock0Ln2Weight = GradientView(86784, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock0Ln2Weight);
 
-            // 86. dBlock0Ln2Bias = 0, so that the kernel below can add to every gradient it writes
+            // 84. dBlock0Ln2Bias = 0, so that the kernel below can add to every gradient it writes
             var dBlock0Ln2Bias = GradientView(86912, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock0Ln2Bias);
 
-            // 87. LayerNorm backward: with x̂ = (x2 − μ)·invstd and N values per row,
+            // 85. LayerNorm backward: with x̂ = (x2 − μ)·invstd and N values per row,
             //      dX2 = γ·invstd/N · (N·dBlock0Ln2 − ΣdBlock0Ln2 − x̂·Σ(dBlock0Ln2·x̂)),  dγ = Σ dBlock0Ln2·x̂,  dβ = Σ dBlock0Ln2
             var x2 = ArenaView(57472, batch * 8192);
             var block0Ln2Weight = ParameterView(86784, 128);
@@ -585,118 +609,118 @@ partial class TinyGpt
             var dX2 = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dBlock0Ln2, x2, block0Ln2Weight, block0Ln2Mean, block0Ln2InvStd, dX2, dBlock0Ln2Weight, dBlock0Ln2Bias, accumulate: true);
 
-            // 88. Dense "block0.proj" backward, weight: dW = dBlock0Projᵀ · mergeHeads14   (W = block0.proj.weight)
+            // 86. Dense "block0.proj" backward, weight: dW = dBlock0Projᵀ · mergeHeads14   (W = block0.proj.weight)
             //      dW[o, i] = Σ_r dBlock0Proj[r, o] · mergeHeads14[r, i]   (summed over the batch)
             var dBlock0Proj = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var mergeHeads14 = ArenaView(49280, batch * 8192);
             var dBlock0ProjWeight = GradientView(70272, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Proj, mergeHeads14, dBlock0ProjWeight, 128, 128, batch * 64);
 
-            // 89. Dense "block0.proj" backward, bias: db[o] = Σ_r dBlock0Proj[r, o]   (b = block0.proj.bias)
+            // 87. Dense "block0.proj" backward, bias: db[o] = Σ_r dBlock0Proj[r, o]   (b = block0.proj.bias)
             var dBlock0ProjBias = GradientView(86656, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Proj, dBlock0ProjBias, batch * 64, 128, accumulate: false);
 
-            // 90. Dense "block0.proj" backward, input: dMergeHeads14 = dBlock0Proj · W
+            // 88. Dense "block0.proj" backward, input: dMergeHeads14 = dBlock0Proj · W
             //      dMergeHeads14[r, i] = Σ_o dBlock0Proj[r, o] · W[o, i]
             var block0ProjWeight = ParameterView(70272, 16384);
-            var dMergeHeads14 = ArenaView(16512, batch * 8192);   // reuses floats of dBlock0Ln2 (free after step 87)
+            var dMergeHeads14 = ArenaView(16512, batch * 8192);   // reuses floats of dBlock0Ln2 (free after step 85)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Proj, block0ProjWeight, dMergeHeads14, batch * 64, 128, 128);
 
-            // 91. MergeHeads backward: dMatMul13 = SplitHeads(dMergeHeads14)
-            var dMatMul13 = ArenaView(49280, batch * 8192);   // reuses floats of mergeHeads14 (free after step 88)
+            // 89. MergeHeads backward: dMatMul13 = SplitHeads(dMergeHeads14)
+            var dMatMul13 = ArenaView(49280, batch * 8192);   // reuses floats of mergeHeads14 (free after step 86)
             global::GraphGen.Gpu.Kernels.Permute.SplitHeads(Device, batch, 64, 4, 32, dMergeHeads14, dMatMul13, accumulate: false);
 
-            // 92. MatMul backward: dWeights = dMatMul13·op(v)ᵀ
+            // 90. MatMul backward: dWeights = dMatMul13·op(v)ᵀ
             var v = ArenaView(41088, batch * 8192);
-            var dWeights = ArenaView(82048, batch * 16384);   // reuses floats of block0Ln2Mean (free after step 87)
+            var dWeights = ArenaView(82048, batch * 16384);   // reuses floats of block0Ln2Mean (free after step 85)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: true, 64, 64, 32, dMatMul13, v, dWeights, accumulate: false);
 
-            // 93. MatMul backward: dv = op(weights)ᵀ·dMatMul13
+            // 91. MatMul backward: dv = op(weights)ᵀ·dMatMul13
             var weights = ArenaView(65664, batch * 16384);
-            var dv = ArenaView(16512, batch * 8192);   // reuses floats of dMergeHeads14 (free after step 91)
+            var dv = ArenaView(16512, batch * 8192);   // reuses floats of dMergeHeads14 (free after step 89)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: true, transposeB: false, 64, 32, 64, weights, dMatMul13, dv, accumulate: false);
 
-            // 94. Causal softmax backward: dAffine11_j = weights_j · (dWeights_j − Σ_k dWeights_k · weights_k)   (masked entries have weights = 0, so no gradient)
+            // 92. Causal softmax backward: dAffine11_j = weights_j · (dWeights_j − Σ_k dWeights_k · weights_k)   (masked entries have weights = 0, so no gradient)
             //    then Scale backward: dMatMul10 = 0.176777·dAffine11
             //    fused: the scale is applied as each gradient is written, so dAffine11 is never stored
-            var dMatMul10 = ArenaView(41088, batch * 16384);   // reuses floats of dMatMul13 (free after step 93)
+            var dMatMul10 = ArenaView(41088, batch * 16384);   // reuses floats of dMatMul13 (free after step 91)
             global::GraphGen.Gpu.Kernels.CausalSoftmax.Backward(Device, batch * 4, 64, weights, dWeights, dMatMul10, accumulate: false, scale: 0.17677669f);
 
-            // 95. MatMul backward: dq = dMatMul10·op(k)ᵀ
+            // 93. MatMul backward: dq = dMatMul10·op(k)ᵀ
             var k = ArenaView(32896, batch * 8192);
-            var dq = ArenaView(57472, batch * 8192);   // reuses floats of x2 (free after step 87)
+            var dq = ArenaView(57472, batch * 8192);   // reuses floats of x2 (free after step 85)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: false, transposeB: false, 64, 32, 64, dMatMul10, k, dq, accumulate: false);
 
-            // 96. MatMul backward: dk = dMatMul10ᵀ·op(q)   (B is stored transposed)
+            // 94. MatMul backward: dk = dMatMul10ᵀ·op(q)   (B is stored transposed)
             var q = ArenaView(24704, batch * 8192);
-            var dk = ArenaView(32896, batch * 8192);   // reuses floats of k (free after step 95)
+            var dk = ArenaView(32896, batch * 8192);   // reuses floats of k (free after step 93)
             global::GraphGen.Gpu.Kernels.BatchedGemm.Multiply(Device, batch * 4, transposeA: true, transposeB: false, 64, 32, 64, dMatMul10, q, dk, accumulate: false);
 
-            // 97. SplitHeads backward: dBlock0Value = MergeHeads(dv)
-            var dBlock0Value = ArenaView(24704, batch * 8192);   // reuses floats of q (free after step 96)
+            // 95. SplitHeads backward: dBlock0Value = MergeHeads(dv)
+            var dBlock0Value = ArenaView(24704, batch * 8192);   // reuses floats of q (free after step 94)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dv, dBlock0Value, accumulate: false);
 
-            // 98. Dense "block0.value" backward, weight: dW = dBlock0Valueᵀ · n   (W = block0.value.weight)
+            // 96. Dense "block0.value" backward, weight: dW = dBlock0Valueᵀ · n   (W = block0.value.weight)
             //      dW[o, i] = Σ_r dBlock0Value[r, o] · n[r, i]   (summed over the batch)
             var n = ArenaView(0, batch * 8192);
             var dBlock0ValueWeight = GradientView(53760, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Value, n, dBlock0ValueWeight, 128, 128, batch * 64);
 
-            // 99. Dense "block0.value" backward, bias: db[o] = Σ_r dBlock0Value[r, o]   (b = block0.value.bias)
+            // 97. Dense "block0.value" backward, bias: db[o] = Σ_r dBlock0Value[r, o]   (b = block0.value.bias)
             var dBlock0ValueBias = GradientView(70144, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Value, dBlock0ValueBias, batch * 64, 128, accumulate: false);
 
-            // 100. Dense "block0.value" backward, input: dn = dBlock0Value · W
+            // 98. Dense "block0.value" backward, input: dn = dBlock0Value · W
             //      dn[r, i] = Σ_o dBlock0Value[r, o] · W[o, i]
             var block0ValueWeight = ParameterView(53760, 16384);
-            var dn = ArenaView(16512, batch * 8192);   // reuses floats of dv (free after step 97)
+            var dn = ArenaView(16512, batch * 8192);   // reuses floats of dv (free after step 95)
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Value, block0ValueWeight, dn, batch * 64, 128, 128);
 
-            // 101. SplitHeads backward: dBlock0Key = MergeHeads(dk)
-            var dBlock0Key = ArenaView(24704, batch * 8192);   // reuses floats of dBlock0Value (free after step 100)
+            // 99. SplitHeads backward: dBlock0Key = MergeHeads(dk)
+            var dBlock0Key = ArenaView(24704, batch * 8192);   // reuses floats of dBlock0Value (free after step 98)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dk, dBlock0Key, accumulate: false);
 
-            // 102. Dense "block0.key" backward, weight: dW = dBlock0Keyᵀ · n   (W = block0.key.weight)
+            // 100. Dense "block0.key" backward, weight: dW = dBlock0Keyᵀ · n   (W = block0.key.weight)
             //      dW[o, i] = Σ_r dBlock0Key[r, o] · n[r, i]   (summed over the batch)
             var dBlock0KeyWeight = GradientView(37248, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Key, n, dBlock0KeyWeight, 128, 128, batch * 64);
 
-            // 103. Dense "block0.key" backward, bias: db[o] = Σ_r dBlock0Key[r, o]   (b = block0.key.bias)
+            // 101. Dense "block0.key" backward, bias: db[o] = Σ_r dBlock0Key[r, o]   (b = block0.key.bias)
             var dBlock0KeyBias = GradientView(53632, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Key, dBlock0KeyBias, batch * 64, 128, accumulate: false);
 
-            // 104. Dense "block0.key" backward, input: dn += dBlock0Key · W
+            // 102. Dense "block0.key" backward, input: dn += dBlock0Key · W
             //      dn[r, i] += Σ_o dBlock0Key[r, o] · W[o, i]
             var block0KeyWeight = ParameterView(37248, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Key, block0KeyWeight, dn, batch * 64, 128, 128, accumulate: true);
 
-            // 105. SplitHeads backward: dBlock0Query = MergeHeads(dq)
-            var dBlock0Query = ArenaView(24704, batch * 8192);   // reuses floats of dBlock0Key (free after step 104)
+            // 103. SplitHeads backward: dBlock0Query = MergeHeads(dq)
+            var dBlock0Query = ArenaView(24704, batch * 8192);   // reuses floats of dBlock0Key (free after step 102)
             global::GraphGen.Gpu.Kernels.Permute.MergeHeads(Device, batch, 64, 4, 32, dq, dBlock0Query, accumulate: false);
 
-            // 106. Dense "block0.query" backward, weight: dW = dBlock0Queryᵀ · n   (W = block0.query.weight)
+            // 104. Dense "block0.query" backward, weight: dW = dBlock0Queryᵀ · n   (W = block0.query.weight)
             //      dW[o, i] = Σ_r dBlock0Query[r, o] · n[r, i]   (summed over the batch)
             var dBlock0QueryWeight = GradientView(20736, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.MultiplyTransposedA(Device, dBlock0Query, n, dBlock0QueryWeight, 128, 128, batch * 64);
 
-            // 107. Dense "block0.query" backward, bias: db[o] = Σ_r dBlock0Query[r, o]   (b = block0.query.bias)
+            // 105. Dense "block0.query" backward, bias: db[o] = Σ_r dBlock0Query[r, o]   (b = block0.query.bias)
             var dBlock0QueryBias = GradientView(37120, 128);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dBlock0Query, dBlock0QueryBias, batch * 64, 128, accumulate: false);
 
-            // 108. Dense "block0.query" backward, input: dn += dBlock0Query · W
+            // 106. Dense "block0.query" backward, input: dn += dBlock0Query · W
             //      dn[r, i] += Σ_o dBlock0Query[r, o] · W[o, i]
             var block0QueryWeight = ParameterView(20736, 16384);
             global::GraphGen.Gpu.Kernels.Gemm.Multiply(Device, dBlock0Query, block0QueryWeight, dn, batch * 64, 128, 128, accumulate: true);
 
-            // 109. dBlock0Ln1Weight = 0, so that the kernel below can add to every gradient it writes
+            // 107. dBlock0Ln1Weight = 0, so that the kernel below can add to every gradient it writes
             var dBlock0Ln1Weight = GradientView(20480, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock0Ln1Weight);
 
-            // 110. dBlock0Ln1Bias = 0, so that the kernel below can add to every gradient it writes
+            // 108. dBlock0Ln1Bias = 0, so that the kernel below can add to every gradient it writes
             var dBlock0Ln1Bias = GradientView(20608, 128);
             global::GraphGen.Gpu.Kernels.Elementwise.Clear(Device, dBlock0Ln1Bias);
 
-            // 111. LayerNorm backward: with x̂ = (x − μ)·invstd and N values per row,
+            // 109. LayerNorm backward: with x̂ = (x − μ)·invstd and N values per row,
             //      dx = γ·invstd/N · (N·dn − Σdn − x̂·Σ(dn·x̂)),  dγ = Σ dn·x̂,  dβ = Σ dn
             var x = ArenaView(8192, batch * 8192);
             var block0Ln1Weight = ParameterView(20480, 128);
@@ -705,11 +729,11 @@ partial class TinyGpt
             var dx = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             global::GraphGen.Gpu.Kernels.LayerNorm.Backward(Device, batch * 64, 128, dn, x, block0Ln1Weight, nMean, nInvStd, dx, dBlock0Ln1Weight, dBlock0Ln1Bias, accumulate: true);
 
-            // 112. PositionalEmbedding backward: dP = Σ_b dx[b]   (P is added to every sample)
+            // 110. PositionalEmbedding backward: dP = Σ_b dx[b]   (P is added to every sample)
             var dPositionsWeight = GradientView(12288, 8192);
             global::GraphGen.Gpu.Kernels.Bias.SumRows(Device, dx, dPositionsWeight, batch, 8192, accumulate: false);
 
-            // 113. Embedding backward: dW[ids[t]] += dTokens[t]   (only the rows of the tokens seen get a gradient)
+            // 111. Embedding backward: dW[ids[t]] += dTokens[t]   (only the rows of the tokens seen get a gradient)
             var ids = InputView(batch);
             var dTokens = dX5;   // the same floats: the gradient is passed on unchanged, so it is not copied
             var dTokensWeight = GradientView(0, 12288);
@@ -729,20 +753,20 @@ partial class TinyGpt
             x2[i] = x[i] + block0Proj[i];
         }
 
-        /// <summary>Step 20, one thread per element.</summary>
-        private static void Step20(global::ILGPU.Index1D i, global::ILGPU.ArrayView<float> x3, global::ILGPU.ArrayView<float> x2, global::ILGPU.ArrayView<float> block0Down)
+        /// <summary>Step 19, one thread per element.</summary>
+        private static void Step19(global::ILGPU.Index1D i, global::ILGPU.ArrayView<float> x3, global::ILGPU.ArrayView<float> x2, global::ILGPU.ArrayView<float> block0Down)
         {
             x3[i] = x2[i] + block0Down[i];
         }
 
-        /// <summary>Step 33, one thread per element.</summary>
-        private static void Step33(global::ILGPU.Index1D i, global::ILGPU.ArrayView<float> x4, global::ILGPU.ArrayView<float> x3, global::ILGPU.ArrayView<float> block1Proj)
+        /// <summary>Step 32, one thread per element.</summary>
+        private static void Step32(global::ILGPU.Index1D i, global::ILGPU.ArrayView<float> x4, global::ILGPU.ArrayView<float> x3, global::ILGPU.ArrayView<float> block1Proj)
         {
             x4[i] = x3[i] + block1Proj[i];
         }
 
-        /// <summary>Step 38, one thread per element.</summary>
-        private static void Step38(global::ILGPU.Index1D i, global::ILGPU.ArrayView<float> x5, global::ILGPU.ArrayView<float> x4, global::ILGPU.ArrayView<float> block1Down)
+        /// <summary>Step 36, one thread per element.</summary>
+        private static void Step36(global::ILGPU.Index1D i, global::ILGPU.ArrayView<float> x5, global::ILGPU.ArrayView<float> x4, global::ILGPU.ArrayView<float> block1Down)
         {
             x5[i] = x4[i] + block1Down[i];
         }

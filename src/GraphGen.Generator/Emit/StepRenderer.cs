@@ -81,7 +81,8 @@ internal sealed partial class StepRenderer(RenderTarget target)
         if (g.Activation is { IsBackward: true } backward)
             w.Line($"{call}, {backward.Code}, derivativeSource: {backward.DerivativeSource});");
         else if (g.Activation is { } forward)
-            w.Line($"{call}, bias: {(g.Bias is null ? "default" : g.Bias.Name)}, {forward.Code});");
+            w.Line($"{call}, bias: {(g.Bias is null ? "default" : g.Bias.Name)}, {forward.Code}"
+                + (g.SavedDerivative is null ? "" : $", derivative: {g.SavedDerivative}") + ");");
         else if (g.Bias is not null)
             w.Line($"{call}, bias: {g.Bias});");
         else

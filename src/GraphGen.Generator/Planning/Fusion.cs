@@ -16,6 +16,11 @@ namespace GraphGen.Generator.Planning;
 /// <item>backward: dh = dy·W followed by dz = dh ⊙ f′(s), where nothing else reads dh, becomes one
 /// GEMM whose epilogue multiplies by the derivative: the gradient arrives at the next GEMM already
 /// passed through the activation;</item>
+/// <item>forward, training: z = x·Wᵀ + b followed by h = f(z) for an activation whose derivative
+/// needs its input (GELU, SiLU, softplus), where besides that map only the backward pass's f′(z)
+/// reads z: one GEMM writes h and saves the slope f′(z) in a buffer of its own, z is never stored,
+/// and the backward pass multiplies by the saved slope instead of evaluating f′ (inference applies f
+/// alone; an observed inference stores z as before);</item>
 /// <item>backward: a kernel that can multiply its output gradient by f′ (max-pooling backward: each
 /// plane is routed and multiplied while in cache) takes the derivative of the activation that
 /// produced its input, and the gradient of the activation's output is never stored;</item>
@@ -59,6 +64,7 @@ internal static class Fusion
                 if (section[i] is MapStep { Accumulate: false } producer && FuseIntoConsumer(draft, section, producer)) i--;
             }
         }
+        SaveSlopesInForwardEpilogues(draft);
         PoolAsConvolutionsWrite(draft);
         ResidualAsConvolutionsWrite(draft);
         return plan with { Forward = draft.Forward, Backward = draft.Backward, Buffers = draft.Buffers };
@@ -215,6 +221,95 @@ internal static class Fusion
                 : $"; at inference {name} is applied as each output is written, so {input.Name} is not written"),
         };
     }
+
+    /// <summary>
+    /// z = x·Wᵀ + b (a GEMM with no epilogue but its bias) then h = f(z), f an activation whose
+    /// derivative needs its input, where nothing but the map reads z before the backward pass and
+    /// the backward pass reads z only as f′(z) (a GEMM's derivative source, or f′ in a map): in
+    /// training one GEMM writes h and saves s = f′(z) (the runtime's IForwardWithDerivative computes
+    /// both from one erf or exponential), and each backward use of f′(z) reads s instead (the
+    /// runtime's <c>Saved&lt;F&gt;</c>). At inference the GEMM applies f alone; observed, it runs the
+    /// two steps as before. The same operations on the same values, so the same bits as the two steps.
+    /// </summary>
+    private static void SaveSlopesInForwardEpilogues(Draft draft)
+    {
+        var forward = draft.Forward;
+        for (int i = 0; i < forward.Count; i++)
+        {
+            if (forward[i] is not MapStep { Accumulate: false, Activation: { Use: { IsBackward: false } use, Input: var z } } map
+                || !use.Function.DerivativeFromInput || draft.IsKept(z)) continue;
+            var writers = draft.AllSteps.Where(s => s.Writes.Contains(z)).ToList();
+            if (writers.Count != 1 || writers[0] is not GemmStep { Accumulate: false, Activation: null, SavedDerivative: null } gemm) continue;
+            int at = forward.IndexOf(gemm);
+            if (at < 0 || at > i || ReadInForward(draft, z).Any(s => s != map)) continue;
+            var backward = draft.Backward.Where(s => s.Reads.Contains(z)).ToList();
+            if (backward.Count == 0 || !backward.All(s => ReadsOnlySlope(s, z, use))) continue;
+
+            string name = draft.Plan.Graph.Names.Claim(z.Name + use.Function.Name + "Slope", "_");
+            var buffer = new Buffer(draft.Buffers.Count, name, draft.Buffers[z.Index].Width, BufferRole.Saved, draft.Buffers[map.Output.Index].Node);
+            draft.Buffers.Add(buffer);
+            var slope = new Operand(OperandKind.Buffer, buffer.Id, name);
+            string f = use.Function.Name;
+            var inference = gemm with { C = map.Output, Activation = use };
+            forward[at] = new ModalStep([inference with { SavedDerivative = slope }], [inference])
+            {
+                ObservedInference = [gemm, map],
+                SourceNode = gemm.SourceNode,
+                Comment = Then(gemm.Comment, map.Comment),
+                Label = gemm.Label + " + " + map.Label,
+                Fused = $"bias and {f} are applied in the GEMM epilogue, so {z.Name} is not stored (unless observed); "
+                    + $"in training the epilogue also saves the slope {f}′({z.Name}) in {name} for the backward pass",
+            };
+            forward.RemoveAt(i);
+            foreach (var step in backward)
+                draft.Backward[draft.Backward.IndexOf(step)] = WithSavedSlope(step, z, use, slope);
+            i--;
+        }
+    }
+
+    /// <summary>True when the backward step reads z only to evaluate f′(z): a GEMM's derivative source, or f′(z) in a map.</summary>
+    private static bool ReadsOnlySlope(KernelStep step, Operand z, ActivationUse use) => step switch
+    {
+        GemmStep { Activation: { IsBackward: true, Saved: false } a } g => a.DerivativeSource == z && a.Function == use.Function && g.A != z && g.B != z && g.Bias != z,
+        MapStep m => !MapStep.MapOperands(SavedSlope(m.Expression, z, use, Map.Const(1))).Any(o => o.Operand == z)
+            && m.Activation is null or { Use.Saved: false },
+        _ => false,
+    };
+
+    /// <summary>The backward step with every f′(z) it evaluates read from the saved <paramref name="slope"/> instead.</summary>
+    private static KernelStep WithSavedSlope(KernelStep step, Operand z, ActivationUse use, Operand slope)
+    {
+        var saved = use with { DerivativeSource = slope, Saved = true };
+        string note = $"{use.Function.Name}′({z.Name}) is the slope the forward pass saved in {slope.Name}";
+        return step switch
+        {
+            GemmStep g => g with { Activation = saved, Fused = g.Fused is null ? note : g.Fused + "; " + note },
+            MapStep m => m with
+            {
+                Expression = SavedSlope(m.Expression, z, use, Map.Of(slope)),
+                Activation = m.Activation is { } form ? form with { Use = saved } : null,
+                Fused = m.Fused is null ? note : m.Fused + "; " + note,
+            },
+            _ => throw new System.InvalidOperationException("only GEMMs and maps read a saved slope"),
+        };
+    }
+
+    /// <summary>The expression with each f′(z) replaced by <paramref name="slope"/>.</summary>
+    private static MapExpr SavedSlope(MapExpr e, Operand z, ActivationUse use, MapExpr slope) => e switch
+    {
+        MapActivation { Derivative: true, Argument: MapOperand { Operand: var o, Broadcast: Broadcast.Elementwise } } a
+            when o == z && a.Function == use.Function => slope,
+        MapUnary u => u with { Argument = SavedSlope(u.Argument, z, use, slope) },
+        MapActivation a => a with { Argument = SavedSlope(a.Argument, z, use, slope) },
+        MapBinary b => b with { Left = SavedSlope(b.Left, z, use, slope), Right = SavedSlope(b.Right, z, use, slope) },
+        MapSelect c => c with
+        {
+            Condition = SavedSlope(c.Condition, z, use, slope),
+            WhenPositive = SavedSlope(c.WhenPositive, z, use, slope),
+            Otherwise = SavedSlope(c.Otherwise, z, use, slope),
+        },
+        _ => e,
+    };
 
     /// <summary>
     /// Conv2d then BatchNorm (whose rule offered a <see cref="ModalStep.ConvolutionFold"/>) becomes one

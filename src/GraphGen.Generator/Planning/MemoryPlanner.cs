@@ -11,28 +11,36 @@ namespace GraphGen.Generator.Planning;
 /// to it otherwise. Offsets are in floats per sample: a buffer occupies
 /// [Offset·capacity, (Offset + Width)·capacity).
 /// <para>
-/// The channel-blocked twins (<see cref="BufferRole.Blocked"/>) live in a pass of their own: the
-/// blocked inference branch (<see cref="ChannelBlocking"/>) runs them, and nothing that only the
-/// other modes touch (training branches, the backward pass, observed inference) is alive in that
-/// pass. So a twin shares floats with any buffer the blocked pass never touches, unless the
-/// caller reads that buffer after its pass (an output, dLoss/dInput).
+/// Modal steps make passes that never run together: training (the training branches, the loss and
+/// the backward pass), inference, observed inference and the channel-blocked inference
+/// (<see cref="ChannelBlocking"/>), each with the loss after it. Two buffers that no one pass both
+/// touches never hold values at once, so they may share floats whatever their steps, unless the
+/// caller reads one after its pass (an output, dLoss/dInput): the channel-blocked twins share with
+/// the training pass's buffers, a pre-activation stored only while observed shares with the slope
+/// that training saves in its place.
 /// </para>
 /// </summary>
 internal static class MemoryPlanner
 {
-    /// <summary>
-    /// The buffers a blocked inference pass touches: its forward steps (a modal step's blocked
-    /// branch, else its inference branch) and the loss, which evaluation runs after it. Empty when
-    /// the plan has no blocked branch.
-    /// </summary>
-    private static HashSet<int> BlockedPass(KernelPlan plan)
+    [System.Flags]
+    private enum Pass { Training = 1, Inference = 2, Observed = 4, Blocked = 8 }
+
+    /// <summary>For each buffer, the passes that touch it (see the class remarks).</summary>
+    private static Pass[] PassesOf(KernelPlan plan)
     {
-        var touched = new HashSet<int>();
-        if (!plan.Forward.Any(s => s is ModalStep { BlockedInference: not null })) return touched;
-        var steps = plan.Forward.SelectMany(s => s is ModalStep m ? m.BlockedInference ?? m.Inference : [s]).Concat(plan.Loss);
-        foreach (var use in steps.SelectMany(s => s.Uses))
-            if (use.Operand.Kind == OperandKind.Buffer) touched.Add(use.Operand.Index);
-        return touched;
+        var passes = new Pass[plan.Buffers.Count];
+        void Mark(IEnumerable<KernelStep> steps, Pass pass)
+        {
+            foreach (var use in steps.SelectMany(s => s.Uses))
+                if (use.Operand.Kind == OperandKind.Buffer) passes[use.Operand.Index] |= pass;
+        }
+        IEnumerable<KernelStep> Branch(System.Func<ModalStep, IReadOnlyList<KernelStep>> branch) =>
+            plan.Forward.SelectMany(s => s is ModalStep m ? branch(m) : [s]).Concat(plan.Loss);
+        Mark(Branch(m => m.Training).Concat(plan.Backward), Pass.Training);
+        Mark(Branch(m => m.Inference), Pass.Inference);
+        Mark(Branch(m => m.ObservedInference ?? m.Inference), Pass.Observed);
+        Mark(Branch(m => m.BlockedInference ?? m.Inference), Pass.Blocked);
+        return passes;
     }
 
     public static KernelPlan Place(KernelPlan plan)
@@ -76,10 +84,10 @@ internal static class MemoryPlanner
                 throw new Graphs.NetworkLimitException($"The network's per-channel statistics need more than {Graphs.NetworkLimits.FloatsLimitText}");
         }
 
-        var blockedPass = BlockedPass(plan);
-        // Whether a and b can never hold values at once: one is a twin, the other outside the blocked pass.
-        bool Apart(Buffer a, Buffer b) =>
-            a.Role == BufferRole.Blocked && !blockedPass.Contains(b.Id) && !b.Pinned || b.Role == BufferRole.Blocked && !blockedPass.Contains(a.Id) && !a.Pinned;
+        var passes = PassesOf(plan);
+        foreach (var alias in plan.Buffers.Where(b => b.AliasOf >= 0)) passes[alias.AliasOf] |= passes[alias.Id];
+        // Whether a and b can never hold values at once: no pass touches both, and the caller reads neither after its pass.
+        bool Apart(Buffer a, Buffer b) => (passes[a.Id] & passes[b.Id]) == 0 && !a.Pinned && !b.Pinned;
         var arena = buffers.Where(b => !b.Unused && !b.Fixed && b.AliasOf < 0).ToList();
         // First fit in two orders, by start step and by size, and the smaller arena of the two (the
         // first when they tie): either order alone leaves gaps the other fills on some networks.

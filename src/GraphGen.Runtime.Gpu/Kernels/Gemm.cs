@@ -58,6 +58,21 @@ public static class Gemm
     public static void MultiplyTransposedA<TAct>(GpuDevice device, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, ArrayView<float> bias, TAct activation)
         where TAct : struct, IActivation<TAct> => Run(device, true, false, a, b, c, m, n, k, false, bias, activation, default, Mode.Forward);
 
+    /// <summary>C = f(A·B + bias) and D = f′(A·B + bias), saved for the backward pass (the CPU's <c>Gemm.Multiply</c> with a derivative).</summary>
+    public static void Multiply<TAct>(GpuDevice device, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, ArrayView<float> bias, TAct activation, ArrayView<float> derivative)
+        where TAct : struct, IForwardWithDerivative<TAct> => Run(device, false, false, a, b, c, m, n, k, false, bias, activation, Checked(derivative, m, n), Mode.ForwardSaving);
+
+    /// <summary>C = f(A·Bᵀ + bias) and D = f′(A·Bᵀ + bias): a dense layer's forward pass that saves its activation's slope.</summary>
+    public static void MultiplyTransposedB<TAct>(GpuDevice device, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, ArrayView<float> bias, TAct activation, ArrayView<float> derivative)
+        where TAct : struct, IForwardWithDerivative<TAct> => Run(device, false, true, a, b, c, m, n, k, false, bias, activation, Checked(derivative, m, n), Mode.ForwardSaving);
+
+    /// <summary>C = f(Aᵀ·B + bias) and D = f′(Aᵀ·B + bias).</summary>
+    public static void MultiplyTransposedA<TAct>(GpuDevice device, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, ArrayView<float> bias, TAct activation, ArrayView<float> derivative)
+        where TAct : struct, IForwardWithDerivative<TAct> => Run(device, true, false, a, b, c, m, n, k, false, bias, activation, Checked(derivative, m, n), Mode.ForwardSaving);
+
+    private static ArrayView<float> Checked(ArrayView<float> derivative, int m, int n) => derivative.Length >= (long)m * n ? derivative
+        : throw new ArgumentException($"GEMM: the saved derivative D is {m}×{n} and needs {(long)m * n} floats, but the view holds {derivative.Length}.", nameof(derivative));
+
     /// <summary>C = (A·B) ⊙ f′(S).</summary>
     public static void Multiply<TAct>(GpuDevice device, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, TAct activation, ArrayView<float> derivativeSource)
         where TAct : struct, IActivation<TAct> => Run(device, false, false, a, b, c, m, n, k, false, default, activation, derivativeSource, Mode.Backward);
@@ -82,8 +97,8 @@ public static class Gemm
         if (!TryCuBlasLt(device, in args, withBias: false) && !TryCuBlas(device, in args)) Tiled(device, args, default(Identity));
     }
 
-    /// <summary>What happens to a finished element: stored (or added), f(v + bias), or v ⊙ f′(s).</summary>
-    internal enum Mode { Plain, Forward, Backward }
+    /// <summary>What happens to a finished element: stored (or added), f(v + bias), that and s = f′(v + bias) saved, or v ⊙ f′(s).</summary>
+    internal enum Mode { Plain, Forward, Backward, ForwardSaving }
 
     /// <summary>One GEMM's operands and sizes, passed to the kernel as one value.</summary>
     internal readonly struct Args(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> bias, ArrayView<float> source,
@@ -108,13 +123,14 @@ public static class Gemm
         if (m == 0 || n == 0) return;
         int lda = transposeA ? m : k, ldb = transposeB ? k : n;
         var args = new Args(a, b, c, bias, source, m, n, k, lda, ldb, n, transposeA, transposeB, accumulate, mode);
-        bool viaLt = TryCuBlasLt(device, in args, withBias: mode == Mode.Forward && args.HasBias != 0);
+        bool forward = mode is Mode.Forward or Mode.ForwardSaving;
+        bool viaLt = TryCuBlasLt(device, in args, withBias: forward && args.HasBias != 0);
         if (viaLt || TryCuBlas(device, in args))
         {
             // What the product left: f(v + b) (the bias not added by cuBLASLt), or v ⊙ f′(s), by
             // the epilogue kernel; nothing when that would be the identity with no bias.
             var rest = viaLt ? args.WithoutBias() : args;   // cuBLASLt added any bias itself
-            if (mode == Mode.Backward || (mode == Mode.Forward && (rest.HasBias != 0 || typeof(TAct) != typeof(Identity))))
+            if (mode is Mode.Backward or Mode.ForwardSaving || (mode == Mode.Forward && (rest.HasBias != 0 || typeof(TAct) != typeof(Identity))))
                 Epilogue.Apply(device, rest, activation);
             return;
         }
@@ -199,11 +215,20 @@ public static class Gemm
                 long at = (long)i * g.Ldc + j;
                 float v = acc[r * PerThread + s];
                 if (g.Epilogue == (int)Mode.Forward) v = f.Forward(g.HasBias != 0 ? v + g.Bias[j] : v);
+                else if (g.Epilogue == (int)Mode.ForwardSaving) v = ForwardSaving(g, f, v, j, at);
                 else if (g.Epilogue == (int)Mode.Backward) v *= f.Derivative(g.Source[at]);
                 else if (g.Accumulate != 0) v += g.C[at];
                 g.C[at] = v;
             }
         }
+    }
+
+    /// <summary>f(v + bias), with f′(v + bias) stored in S at the same place (the activation's two scalar forms: a GPU recomputes cheaply).</summary>
+    private static float ForwardSaving<TAct>(Args g, TAct f, float v, int j, long at) where TAct : struct, IActivation<TAct>
+    {
+        float z = g.HasBias != 0 ? v + g.Bias[j] : v;
+        g.Source[at] = f.Derivative(z);
+        return f.Forward(z);
     }
 
     /// <summary>The epilogue alone, after cuBLAS: one thread per element of C.</summary>
@@ -222,7 +247,9 @@ public static class Gemm
             int i = index / g.N, j = index % g.N;
             long at = (long)i * g.Ldc + j;
             float v = g.C[at];
-            g.C[at] = g.Epilogue == (int)Mode.Forward ? f.Forward(g.HasBias != 0 ? v + g.Bias[j] : v) : v * f.Derivative(g.Source[at]);
+            g.C[at] = g.Epilogue == (int)Mode.Forward ? f.Forward(g.HasBias != 0 ? v + g.Bias[j] : v)
+                : g.Epilogue == (int)Mode.ForwardSaving ? ForwardSaving(g, f, v, j, at)
+                : v * f.Derivative(g.Source[at]);
         }
     }
 }

@@ -14,6 +14,12 @@ internal sealed record GemmStep(Operand A, bool TransposeA, Operand B, bool Tran
     /// <summary>The activation the epilogue applies (forward) or whose derivative it multiplies in (backward).</summary>
     public ActivationUse? Activation { get; init; }
 
+    /// <summary>
+    /// Forward only: where the epilogue also saves f′(z) of its activation (one whose derivative needs
+    /// its input z), so that z itself need not be stored for the backward pass.
+    /// </summary>
+    public Operand? SavedDerivative { get; init; }
+
     public override IEnumerable<OperandUse> Uses
     {
         get
@@ -23,6 +29,7 @@ internal sealed record GemmStep(Operand A, bool TransposeA, Operand B, bool Tran
             if (Bias is not null) yield return OperandUse.In(Bias);
             if (Activation?.DerivativeSource is { } source) yield return OperandUse.In(source);
             yield return OperandUse.Result(C, Accumulate);
+            if (SavedDerivative is not null) yield return OperandUse.Result(SavedDerivative, false);
         }
     }
 }

@@ -6,7 +6,7 @@ namespace GraphGen.Kernels;
 /// GELU, the exact form (PyTorch's default): f(x) = x·Φ(x) = x/2 · (1 + erf(x/√2));
 /// f′ = Φ(x) + x·φ(x), which needs the input x.
 /// </summary>
-public readonly struct Gelu : IActivation<Gelu>
+public readonly struct Gelu : IForwardWithDerivative<Gelu>
 {
     /// <inheritdoc/>
     public static Gelu FromParameter(float parameter) => default;
@@ -30,4 +30,11 @@ public readonly struct Gelu : IActivation<Gelu>
     public Vector256<float> Derivative(Vector256<float> s) => VectorMath.GeluDerivative(s);
     /// <inheritdoc/>
     public Vector512<float> Derivative(Vector512<float> s) => VectorMath.GeluDerivative(s);
+
+    /// <inheritdoc/>
+    public float Forward(float x, out float derivative) => SpecialFunctions.Gelu(x, out derivative);
+    /// <inheritdoc/>
+    public Vector256<float> Forward(Vector256<float> x, out Vector256<float> derivative) => VectorMath.Gelu(x, out derivative);
+    /// <inheritdoc/>
+    public Vector512<float> Forward(Vector512<float> x, out Vector512<float> derivative) => VectorMath.Gelu(x, out derivative);
 }

@@ -5,7 +5,7 @@ namespace GraphGen.Kernels;
 /// <summary>
 /// SiLU (swish): f(x) = x·σ(x); f′ = σ(x)·(1 + x·(1 − σ(x))), which needs the input x.
 /// </summary>
-public readonly struct Silu : IActivation<Silu>
+public readonly struct Silu : IForwardWithDerivative<Silu>
 {
     /// <inheritdoc/>
     public static Silu FromParameter(float parameter) => default;
@@ -40,5 +40,27 @@ public readonly struct Silu : IActivation<Silu>
     {
         var sigma = VectorMath.Sigmoid(s);
         return sigma * (Vector512<float>.One + s * (Vector512<float>.One - sigma));
+    }
+
+    /// <summary>x·σ(x) and σ(x)·(1 + x·(1 − σ(x))) from one σ.</summary>
+    public float Forward(float x, out float derivative)
+    {
+        float sigma = SpecialFunctions.Sigmoid(x);
+        derivative = sigma * (1f + x * (1f - sigma));
+        return x * sigma;
+    }
+    /// <inheritdoc cref="Forward(float, out float)"/>
+    public Vector256<float> Forward(Vector256<float> x, out Vector256<float> derivative)
+    {
+        var sigma = VectorMath.Sigmoid(x);
+        derivative = sigma * (Vector256<float>.One + x * (Vector256<float>.One - sigma));
+        return x * sigma;
+    }
+    /// <inheritdoc cref="Forward(float, out float)"/>
+    public Vector512<float> Forward(Vector512<float> x, out Vector512<float> derivative)
+    {
+        var sigma = VectorMath.Sigmoid(x);
+        derivative = sigma * (Vector512<float>.One + x * (Vector512<float>.One - sigma));
+        return x * sigma;
     }
 }

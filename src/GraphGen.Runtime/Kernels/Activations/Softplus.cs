@@ -7,7 +7,7 @@ namespace GraphGen.Kernels;
 /// never overflows (PyTorch's softplus with β = 1; its threshold of 20 gives the same floats);
 /// f′ = σ(x), which needs the input x.
 /// </summary>
-public readonly struct Softplus : IActivation<Softplus>
+public readonly struct Softplus : IForwardWithDerivative<Softplus>
 {
     /// <inheritdoc/>
     public static Softplus FromParameter(float parameter) => default;
@@ -33,4 +33,28 @@ public readonly struct Softplus : IActivation<Softplus>
     public Vector256<float> Derivative(Vector256<float> s) => VectorMath.Sigmoid(s);
     /// <inheritdoc/>
     public Vector512<float> Derivative(Vector512<float> s) => VectorMath.Sigmoid(s);
+
+    /// <summary>f(x) and σ(x) from one e = e^(−|x|): f = max(x, 0) + log(1 + e), σ = (x ≥ 0 ? 1 : e)/(1 + e).</summary>
+    public float Forward(float x, out float derivative)
+    {
+        float e = MathF.Exp(-MathF.Abs(x));
+        derivative = (x >= 0 ? 1f : e) / (1f + e);
+        return MathF.Max(x, 0f) + SpecialFunctions.Log1p(e);
+    }
+    /// <inheritdoc cref="Forward(float, out float)"/>
+    public Vector256<float> Forward(Vector256<float> x, out Vector256<float> derivative)
+    {
+        var e = VectorMath.Exp(-Vector256.Abs(x));
+        var numerator = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), Vector256<float>.One, e);
+        derivative = numerator / (Vector256<float>.One + e);
+        return Vector256.Max(x, Vector256<float>.Zero) + VectorMath.Log1p(e);
+    }
+    /// <inheritdoc cref="Forward(float, out float)"/>
+    public Vector512<float> Forward(Vector512<float> x, out Vector512<float> derivative)
+    {
+        var e = VectorMath.Exp(-Vector512.Abs(x));
+        var numerator = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), Vector512<float>.One, e);
+        derivative = numerator / (Vector512<float>.One + e);
+        return Vector512.Max(x, Vector512<float>.Zero) + VectorMath.Log1p(e);
+    }
 }

@@ -44,6 +44,14 @@ public static class SpecialFunctions
     /// <summary>GELU(x) = x·Φ(x) = x/2 · (1 + erf(x/√2)), the exact form (PyTorch's default).</summary>
     public static float Gelu(float x) => 0.5f * x * (1f + Erf(x * InvSqrt2));
 
+    /// <summary>GELU(x) and GELU′(x) from one erf: the operations of <see cref="Gelu(float)"/> and <see cref="GeluDerivative"/>.</summary>
+    public static float Gelu(float x, out float derivative)
+    {
+        float erf = Erf(x * InvSqrt2, out float gaussian);
+        derivative = 0.5f * (1f + erf) + x * InvSqrt2Pi * gaussian;
+        return 0.5f * x * (1f + erf);
+    }
+
     /// <summary>
     /// GELU′(x) = Φ(x) + x·φ(x), with φ the standard normal density: √(2π)·φ(x) = e^(−x²/2) is the
     /// e^(−z²) that erf(z = x/√2) computes anyway, so one exponential serves both terms.

@@ -187,10 +187,28 @@ public static class VectorMath
     public static Vector512<float> Gelu(Vector512<float> x) =>
         Vector512.Create(0.5f) * x * (Vector512<float>.One + Erf(x * Vector512.Create(InvSqrt2)));
 
+    /// <summary>GELU(x) and GELU′(x) from one erf (and its e^(−x²/2)): the operations of <see cref="Gelu(Vector512{float})"/> and <see cref="GeluDerivative(Vector512{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Gelu(Vector512<float> x, out Vector512<float> derivative)
+    {
+        var erf = Erf(x * Vector512.Create(InvSqrt2), out var gaussian);
+        derivative = Vector512.Create(0.5f) * (Vector512<float>.One + erf) + x * Vector512.Create(InvSqrt2Pi) * gaussian;
+        return Vector512.Create(0.5f) * x * (Vector512<float>.One + erf);
+    }
+
     /// <summary>GELU(x) per lane; see the <see cref="Vector512{T}"/> overload.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Gelu(Vector256<float> x) =>
         Vector256.Create(0.5f) * x * (Vector256<float>.One + Erf(x * Vector256.Create(InvSqrt2)));
+
+    /// <summary>GELU(x) and GELU′(x) from one erf (and its e^(−x²/2)): the operations of <see cref="Gelu(Vector256{float})"/> and <see cref="GeluDerivative(Vector256{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Gelu(Vector256<float> x, out Vector256<float> derivative)
+    {
+        var erf = Erf(x * Vector256.Create(InvSqrt2), out var gaussian);
+        derivative = Vector256.Create(0.5f) * (Vector256<float>.One + erf) + x * Vector256.Create(InvSqrt2Pi) * gaussian;
+        return Vector256.Create(0.5f) * x * (Vector256<float>.One + erf);
+    }
 
     /// <summary>
     /// GELU′(x) = Φ(x) + x·φ(x) = (1 + erf(x/√2))/2 + x·e^(−x²/2)/√(2π), with e^(−x²/2) the

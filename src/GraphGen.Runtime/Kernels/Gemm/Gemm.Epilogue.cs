@@ -7,7 +7,7 @@ public static partial class Gemm
 {
     /// <summary>
     /// What happens to a finished C tile, bound to one activation when the GEMM is called: forward
-    /// C = f(C + bias), backward C = C ⊙ f′(S). The activation's type is gone from here on (the
+    /// C = f(C + bias) (perhaps also saving S = f′(C + bias) for the backward pass), backward C = C ⊙ f′(S). The activation's type is gone from here on (the
     /// problem crosses the worker pool as plain data), so the epilogue carries pointers to the code
     /// generated for it: <see cref="ApplyRows"/> for a block of C, <see cref="InPlace"/> for the
     /// in-place kernels, which apply cheap epilogues to the accumulators in registers.
@@ -18,7 +18,7 @@ public static partial class Gemm
         public float Parameter;
         /// <summary>Bias of the first column (forward; null when there is none).</summary>
         public float* Bias;
-        /// <summary>S[0, 0] (backward), with row stride <see cref="SourceStride"/>.</summary>
+        /// <summary>S[0, 0] with row stride <see cref="SourceStride"/>: read (backward), or written (a forward epilogue that saves f′).</summary>
         public float* Source;
         public nint SourceStride;
         /// <summary><see cref="EpilogueRows{TE}"/> for this epilogue; null when there is none.</summary>
@@ -37,6 +37,14 @@ public static partial class Gemm
             Parameter = activation.Parameter, Bias = bias,
             ApplyRows = &EpilogueRows<ForwardEpilogue<TAct>>,
             InPlace = &InPlaceLoop<ForwardEpilogue<TAct>>,
+        };
+
+        /// <summary>C = f(C + bias) and S = f′(C + bias), S with row stride <paramref name="derivativeStride"/>.</summary>
+        public static Epilogue ForwardSaving<TAct>(TAct activation, float* bias, float* derivative, nint derivativeStride) where TAct : struct, IForwardWithDerivative<TAct> => new()
+        {
+            Parameter = activation.Parameter, Bias = bias, Source = derivative, SourceStride = derivativeStride,
+            ApplyRows = &EpilogueRows<ForwardSavingEpilogue<TAct>>,
+            InPlace = &InPlaceLoop<ForwardSavingEpilogue<TAct>>,
         };
 
         /// <summary>C = C ⊙ f′(S), S with row stride <paramref name="sourceStride"/>.</summary>
@@ -70,6 +78,12 @@ public static partial class Gemm
         static abstract Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, float parameter);
         static abstract Vector256<float> Apply(Vector256<float> v, Vector256<float> bias, Vector256<float> source, float parameter);
         static abstract float Apply(float v, float bias, float source, float parameter);
+
+        /// <summary>Writes S instead of reading it: y = f(v + bias) is returned and f′(v + bias) stored in S (never in registers).</summary>
+        static virtual bool SavesDerivative => false;
+        static virtual Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, float parameter, out Vector512<float> derivative) => throw new NotSupportedException();
+        static virtual Vector256<float> Apply(Vector256<float> v, Vector256<float> bias, float parameter, out Vector256<float> derivative) => throw new NotSupportedException();
+        static virtual float Apply(float v, float bias, float parameter, out float derivative) => throw new NotSupportedException();
     }
 
     internal readonly struct NoEpilogue : IEpilogue
@@ -94,6 +108,25 @@ public static partial class Gemm
             TAct.FromParameter(parameter).Forward(v + bias);
         public static float Apply(float v, float bias, float source, float parameter) =>
             TAct.FromParameter(parameter).Forward(v + bias);
+    }
+
+    /// <summary>C = f(C + bias), and S = f′(C + bias) saved for the backward pass.</summary>
+    internal readonly struct ForwardSavingEpilogue<TAct> : IEpilogue where TAct : struct, IForwardWithDerivative<TAct>
+    {
+        public static bool InRegisters => false;
+        public static bool ReadsSource => false;
+        public static bool SavesDerivative => true;
+        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, Vector512<float> source, float parameter) => throw new NotSupportedException();
+        public static Vector256<float> Apply(Vector256<float> v, Vector256<float> bias, Vector256<float> source, float parameter) => throw new NotSupportedException();
+        public static float Apply(float v, float bias, float source, float parameter) => throw new NotSupportedException();
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Apply(Vector512<float> v, Vector512<float> bias, float parameter, out Vector512<float> derivative) =>
+            TAct.FromParameter(parameter).Forward(v + bias, out derivative);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Apply(Vector256<float> v, Vector256<float> bias, float parameter, out Vector256<float> derivative) =>
+            TAct.FromParameter(parameter).Forward(v + bias, out derivative);
+        public static float Apply(float v, float bias, float parameter, out float derivative) =>
+            TAct.FromParameter(parameter).Forward(v + bias, out derivative);
     }
 
     /// <summary>C = C ⊙ f′(S).</summary>
@@ -146,6 +179,12 @@ public static partial class Gemm
             for (int j = 0; j < full; j += W)
             {
                 var b = e.Bias == null ? Vector512<float>.Zero : Vector512.Load(e.Bias + j);
+                if (TE.SavesDerivative)
+                {
+                    Vector512.Store(TE.Apply(Vector512.Load(ci + j), b, e.Parameter, out var derivative), ci + j);
+                    Vector512.Store(derivative, si + j);
+                    continue;
+                }
                 var s = si == null ? Vector512<float>.Zero : Vector512.Load(si + j);
                 Vector512.Store(TE.Apply(Vector512.Load(ci + j), b, s, e.Parameter), ci + j);
             }
@@ -155,10 +194,16 @@ public static partial class Gemm
                 bool inside = t < tail;
                 stage[t] = inside ? ci[full + t] : 0f;
                 stageBias[t] = inside && e.Bias != null ? e.Bias[full + t] : 0f;
-                stageSource[t] = inside && si != null ? si[full + t] : 0f;
+                stageSource[t] = inside && si != null && TE.ReadsSource ? si[full + t] : 0f;
             }
-            var r = TE.Apply(Vector512.Load(stage), Vector512.Load(stageBias), Vector512.Load(stageSource), e.Parameter);
-            Vector512.Store(r, stage);
+            if (TE.SavesDerivative)
+            {
+                Vector512.Store(TE.Apply(Vector512.Load(stage), Vector512.Load(stageBias), e.Parameter, out var derivative), stage);
+                Vector512.Store(derivative, stageSource);
+                for (int t = 0; t < tail; t++) si[full + t] = stageSource[t];
+            }
+            else
+                Vector512.Store(TE.Apply(Vector512.Load(stage), Vector512.Load(stageBias), Vector512.Load(stageSource), e.Parameter), stage);
             for (int t = 0; t < tail; t++) ci[full + t] = stage[t];
         }
     }
@@ -176,6 +221,12 @@ public static partial class Gemm
             for (int j = 0; j < full; j += W)
             {
                 var b = e.Bias == null ? Vector256<float>.Zero : Vector256.Load(e.Bias + j);
+                if (TE.SavesDerivative)
+                {
+                    Vector256.Store(TE.Apply(Vector256.Load(ci + j), b, e.Parameter, out var derivative), ci + j);
+                    Vector256.Store(derivative, si + j);
+                    continue;
+                }
                 var s = si == null ? Vector256<float>.Zero : Vector256.Load(si + j);
                 Vector256.Store(TE.Apply(Vector256.Load(ci + j), b, s, e.Parameter), ci + j);
             }
@@ -185,10 +236,16 @@ public static partial class Gemm
                 bool inside = t < tail;
                 stage[t] = inside ? ci[full + t] : 0f;
                 stageBias[t] = inside && e.Bias != null ? e.Bias[full + t] : 0f;
-                stageSource[t] = inside && si != null ? si[full + t] : 0f;
+                stageSource[t] = inside && si != null && TE.ReadsSource ? si[full + t] : 0f;
             }
-            var r = TE.Apply(Vector256.Load(stage), Vector256.Load(stageBias), Vector256.Load(stageSource), e.Parameter);
-            Vector256.Store(r, stage);
+            if (TE.SavesDerivative)
+            {
+                Vector256.Store(TE.Apply(Vector256.Load(stage), Vector256.Load(stageBias), e.Parameter, out var derivative), stage);
+                Vector256.Store(derivative, stageSource);
+                for (int t = 0; t < tail; t++) si[full + t] = stageSource[t];
+            }
+            else
+                Vector256.Store(TE.Apply(Vector256.Load(stage), Vector256.Load(stageBias), Vector256.Load(stageSource), e.Parameter), stage);
             for (int t = 0; t < tail; t++) ci[full + t] = stage[t];
         }
     }
@@ -201,7 +258,11 @@ public static partial class Gemm
             float* ci = c + i * ldc;
             float* si = e.Source == null ? null : e.Source + i * e.SourceStride;
             for (int j = 0; j < cols; j++)
-                ci[j] = TE.Apply(ci[j], e.Bias == null ? 0f : e.Bias[j], si == null ? 0f : si[j], e.Parameter);
+            {
+                float bias = e.Bias == null ? 0f : e.Bias[j];
+                if (TE.SavesDerivative) ci[j] = TE.Apply(ci[j], bias, e.Parameter, out si[j]);
+                else ci[j] = TE.Apply(ci[j], bias, si == null ? 0f : si[j], e.Parameter);
+            }
         }
     }
 }

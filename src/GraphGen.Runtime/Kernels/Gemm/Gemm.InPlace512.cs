@@ -390,6 +390,12 @@ public static partial class Gemm
             for (int i = 0; i < rows; i++)
             {
                 float* ci = c + i * ldc + j;
+                if (TE.SavesDerivative)
+                {
+                    Avx512F.MaskStore(ci, mask, TE.Apply(Avx512F.MaskLoad(ci, mask, Vector512<float>.Zero), bias, e.Parameter, out var derivative));
+                    Avx512F.MaskStore(e.Source + i * e.SourceStride + j, mask, derivative);
+                    continue;
+                }
                 var source = e.Source == null ? Vector512<float>.Zero : Avx512F.MaskLoad(e.Source + i * e.SourceStride + j, mask, Vector512<float>.Zero);
                 Avx512F.MaskStore(ci, mask, TE.Apply(Avx512F.MaskLoad(ci, mask, Vector512<float>.Zero), bias, source, e.Parameter));
             }

@@ -55,6 +55,25 @@ public static partial class Gemm
         Compute(true, false, m, n, k, a, m, b, n, c, n, bias, activation);
 
     /// <summary>
+    /// C = f(A·B + bias), and D = f′(A·B + bias) saved for the backward pass (D m×n, apart from C):
+    /// for an activation whose derivative needs its input, the input is then never stored, and the
+    /// backward GEMM multiplies by D (<see cref="Saved{TAct}"/>) instead of computing f′.
+    /// </summary>
+    public static void Multiply<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        ReadOnlySpan<float> bias, TAct activation, Span<float> derivative) where TAct : struct, IForwardWithDerivative<TAct> =>
+        Compute(false, false, m, n, k, a, k, b, n, c, n, bias, activation, derivative);
+
+    /// <summary>C = f(A·Bᵀ + bias) and D = f′(A·Bᵀ + bias), B stored n×k: a dense layer's forward pass that saves its activation's slope.</summary>
+    public static void MultiplyTransposedB<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        ReadOnlySpan<float> bias, TAct activation, Span<float> derivative) where TAct : struct, IForwardWithDerivative<TAct> =>
+        Compute(false, true, m, n, k, a, k, b, k, c, n, bias, activation, derivative);
+
+    /// <summary>C = f(Aᵀ·B + bias) and D = f′(Aᵀ·B + bias), A stored k×m.</summary>
+    public static void MultiplyTransposedA<TAct>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        ReadOnlySpan<float> bias, TAct activation, Span<float> derivative) where TAct : struct, IForwardWithDerivative<TAct> =>
+        Compute(true, false, m, n, k, a, m, b, n, c, n, bias, activation, derivative);
+
+    /// <summary>
     /// C = (A·B) ⊙ f′(S), S m×n: the gradient through an activation, e.g. dZ₁ = (dZ₂·W₂) ⊙ relu′(H).
     /// S holds the activation's output, or its input when <see cref="IActivation{TSelf}.DerivativeFromInput"/>.
     /// </summary>
@@ -99,6 +118,27 @@ public static partial class Gemm
             var epilogue = bias.IsEmpty && typeof(TAct) == typeof(Identity) ? Epilogue.None : Epilogue.Forward(activation, bias.IsEmpty ? null : pBias);
             Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, false, epilogue, biasOnly: !bias.IsEmpty && typeof(TAct) == typeof(Identity));
         }
+    }
+
+    /// <summary>
+    /// The general form with a forward epilogue that saves the slope: C = f(op(A)·op(B) + bias) and
+    /// D = f′(op(A)·op(B) + bias), D m×n with row stride <paramref name="ldc"/> and apart from C.
+    /// </summary>
+    public static unsafe void Compute<TAct>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, TAct activation, Span<float> derivative) where TAct : struct, IForwardWithDerivative<TAct>
+    {
+        CheckArguments(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (!bias.IsEmpty && bias.Length != n)
+            throw new ArgumentException($"GEMM: the bias has {bias.Length} floats but C has {n} columns.", nameof(bias));
+        long needed = m == 0 || n == 0 ? 0 : (long)(m - 1) * ldc + n;
+        if (derivative.Length < needed)
+            throw new ArgumentException($"GEMM: the saved derivative D is {m}×{n} with row stride {ldc} and needs {needed} floats, but the span holds {derivative.Length}.", nameof(derivative));
+        if (needed > 0 && c[..(int)needed].Overlaps(derivative[..(int)needed]))
+            throw new ArgumentException("GEMM: the saved derivative D overlaps C; give it floats of its own.", nameof(derivative));
+        fixed (float* pBias = bias, pDerivative = derivative)
+            Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, false,
+                Epilogue.ForwardSaving(activation, bias.IsEmpty ? null : pBias, pDerivative, ldc));
     }
 
     /// <summary>
