@@ -77,15 +77,15 @@ public static class PairProfile
         Action merge = () => Permute.MergeHeads(32, t, 4, d, heads, q, accumulate: false);
         Action projection = () => Gemm.MultiplyTransposedB(q, wq, dx, rows, w, w, bq);
         Action residual = () => Elementwise.Add(x, dx, sum);
-        Action upward = () => Gemm.MultiplyTransposedB(n, wUp, up, rows, 4 * w, w, bUp);
-        Action gelu = () => Activations.Forward(new Gelu(), up, hidden);
+        // up then GELU is one GEMM in training: it writes GELU(z) and saves GELU′(z) (in up: z itself is never stored).
+        Action upward = () => Gemm.MultiplyTransposedB(n, wUp, hidden, rows, 4 * w, w, bUp, new Gelu(), derivative: up);
         Action down = () => Gemm.MultiplyTransposedB(hidden, wDown, dx, rows, w, 4 * w, bq);
         Action loss = () => Losses.SoftmaxCrossEntropy(logits, labels, dLogits, rows, vocabulary);
         Action headWeight = () => Gemm.MultiplyTransposedA(dLogits, n, dwHead, vocabulary, w, rows);
         Action headInput = () => Gemm.Multiply(dLogits, wHead, dy, rows, w, vocabulary);
         Action layerNormBackward = () => LayerNorm.Backward(rows, w, dy, sum, g, mean, invStd, dx, dg, db, accumulate: false);
         Action downWeight = () => Gemm.MultiplyTransposedA(dx, hidden, dwUp, w, 4 * w, rows);
-        Action downInput = () => Gemm.Multiply(dx, wDown, dUp, rows, 4 * w, w, new Gelu(), up);
+        Action downInput = () => Gemm.Multiply(dx, wDown, dUp, rows, 4 * w, w, new Saved<Gelu>(), up);
         Action upBias = () => Bias.SumRows(dUp, dBias, rows, 4 * w, accumulate: false);
         Action upWeight = () => Gemm.MultiplyTransposedA(dUp, n, dwUp, 4 * w, w, rows);
         Action upInput = () => Gemm.Multiply(dUp, wUp, dy, rows, w, 4 * w);
@@ -109,15 +109,14 @@ public static class PairProfile
             new("merge heads → projection", merge, projection),
             new("projection → residual add", projection, residual),
             new("residual add → LayerNorm", residual, layerNorm),
-            new("up → GELU", upward, gelu),
-            new("GELU → down", gelu, down),
+            new("up + GELU (slope saved) → down", upward, down),
             new("loss → head dW", loss, headWeight),
             new("head dW → head dX", headWeight, headInput),
             new("head dX → LayerNorm backward", headInput, layerNormBackward),
             new("LayerNorm backward → down dW", layerNormBackward, downWeight),
-            new("down dW → down dX ⊙ GELU′", downWeight, downInput),
-            new("down dX ⊙ GELU′ → up bias sum", downInput, upBias),
-            new("down dX ⊙ GELU′ → up dW", downInput, upWeight),
+            new("down dW → down dX ⊙ saved GELU′", downWeight, downInput),
+            new("down dX ⊙ saved GELU′ → up bias sum", downInput, upBias),
+            new("down dX ⊙ saved GELU′ → up dW", downInput, upWeight),
             new("up dW → up dX", upWeight, upInput),
             new("projection dX → split heads", projectionInput, splitGradient),
             new("split heads → dP", splitGradient, dProbs),
