@@ -98,6 +98,24 @@ public class BatchNormTests
         Close(ey, y, 2e-6, "y");
     }
 
+    [Fact]
+    public void OnePassStatisticsStayExactFarFromZero()
+    {
+        // One read gives Σ(x − K) and Σ(x − K)² with K a value of the channel: at a mean of 10⁵ times
+        // the spread, S₂ − S₁²/N around 0 would lose about ten digits of a double; around K none.
+        const int batch = 6, channels = 3, spatial = 49;
+        var rng = new SeededRandom(8);
+        var x = Random(rng, batch * channels * spatial).Select(v => 3000f + 0.01f * v).ToArray();
+        var y = new float[x.Length];
+        var mean = new float[channels];
+        var invStd = new float[channels];
+        BatchNorm.ForwardTraining(batch, channels, spatial, x, [], [], y, mean, invStd, new float[channels], Enumerable.Repeat(1f, channels).ToArray());
+        var (ey, emean, evariance) = NormalizationReference.BatchNorm(batch, channels, spatial, ToDouble(x), null, null, 1e-5);
+        Close(ey, y, 2e-6, "y");
+        Close(emean, mean, 1e-7, "saved mean");
+        Close(evariance.Select(v => 1 / Math.Sqrt(v + 1e-5)).ToArray(), invStd, 1e-6, "saved invstd");
+    }
+
     [Theory]
     [InlineData(4, 3, 1)]
     [InlineData(2, 3, 6)]

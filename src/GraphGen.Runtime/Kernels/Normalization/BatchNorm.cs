@@ -19,7 +19,9 @@ namespace GraphGen.Kernels;
 /// split the batch by samples the same way: each thread reads the samples it wrote (split by
 /// channels, as before, half of every channel came from the other core's cache: 82 µs more than
 /// alone after a 16-channel 14×14 convolution of 64 samples, 78 µs more after the ReLU backward).
-/// The same bits for every thread count. gamma and
+/// The same bits for every thread count. Training reads x once for its statistics: Σ(x − K) and
+/// Σ(x − K)² around K, the channel's first value (so the sums do not cancel however far the mean
+/// is from 0), give μ = K + S₁/N and Σ(x − μ)² = S₂ − S₁²/N; a second pass writes y. gamma and
 /// beta may both be empty (affine = false: γ = 1, β = 0); then dgamma and dbeta may be empty too.
 /// The running statistics may both be empty (track_running_stats = false).
 /// </summary>
@@ -74,14 +76,22 @@ public static partial class BatchNorm
         {
             var work = SliceWork.Start(batch, channels, spatial);
             work.X = px; work.Y = py;
-            // μ: Σx per slice and channel, then the slices in order.
-            work.Run(SlicePass.Sums);
-            for (int c = 0; c < channels; c++) work.Mean[c] = work.Total(c) / count;
-            // σ² around μ the same way, then invstd, the running statistics, and y.
-            work.Run(SlicePass.Squares);
+            // Σ(x − K) and Σ(x − K)² per slice and channel in one read of x, then the slices in order;
+            // μ = K + S₁/N and Σ(x − μ)² = S₂ − S₁²/N, in double. K is the channel's first value (a
+            // value of the data, so x − K is a few σ and the two sums do not cancel, however large the
+            // mean). Then invstd, the running statistics, and y.
             for (int c = 0; c < channels; c++)
             {
-                double squares = work.Total(c), invStd = 1.0 / Math.Sqrt(squares / count + epsilon);
+                float first = px[(nint)c * spatial];
+                work.Mean[c] = float.IsFinite(first) ? first : 0.0;
+            }
+            work.Run(SlicePass.ShiftedSums);
+            for (int c = 0; c < channels; c++)
+            {
+                double offset = work.Total(c) / count;
+                work.Mean[c] += offset;
+                double squares = Math.Max(0.0, work.Total(c, second: true) - offset * offset * count);
+                double invStd = 1.0 / Math.Sqrt(squares / count + epsilon);
                 SaveStatistics(c, work.Mean[c], invStd, squares, count, savedMean, savedInvStd, runningMean, runningVar, momentum);
                 work.Scale[c] = (gamma.IsEmpty ? 1.0 : gamma[c]) * invStd;
                 work.Shift[c] = beta.IsEmpty ? 0.0 : beta[c];
@@ -184,7 +194,7 @@ public static partial class BatchNorm
     /// <summary>Tensors of at least this many floats run their slices in parallel.</summary>
     private const int ParallelMinFloats = 32 * 1024;
 
-    private enum SlicePass { Sums, Squares, Normalize, GradientSums, Gradient }
+    private enum SlicePass { ShiftedSums, Normalize, GradientSums, Gradient }
 
     /// <summary>
     /// Part s: slice s of the batch in one pass over all channels, samples in order. The sums go to
@@ -263,7 +273,7 @@ public static partial class BatchNorm
             int channels = _channels, spatial = _spatial;
             var (first, end) = FixedSlices.Bounds(_batch, _slices, slice);
             var sums = Partials.Slice(2 * slice * channels, 2 * channels);
-            if (_pass is SlicePass.Sums or SlicePass.Squares or SlicePass.GradientSums) sums.Clear();
+            if (_pass is SlicePass.ShiftedSums or SlicePass.GradientSums) sums.Clear();
             for (int b = first; b < end; b++)
                 for (int c = 0; c < channels; c++)
                 {
@@ -271,11 +281,10 @@ public static partial class BatchNorm
                     var x = new ReadOnlySpan<float>(X + at, spatial);
                     switch (_pass)
                     {
-                        case SlicePass.Sums:
-                            sums[2 * c] += NormalizationMath.Sum(x);
-                            break;
-                        case SlicePass.Squares:
-                            sums[2 * c] += NormalizationMath.SumSquares(x, Mean[c]);
+                        case SlicePass.ShiftedSums:
+                            var (shifted, squares) = NormalizationMath.ShiftedSums(x, Mean[c]);
+                            sums[2 * c] += shifted;
+                            sums[2 * c + 1] += squares;
                             break;
                         case SlicePass.GradientSums:
                             var (plainSum, dot) = NormalizationMath.SumAndDot(new ReadOnlySpan<float>(Dy + at, spatial), x, Mean[c]);

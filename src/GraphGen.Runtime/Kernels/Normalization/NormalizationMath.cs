@@ -153,6 +153,43 @@ internal static class NormalizationMath
         return (sum, dot);
     }
 
+    /// <summary>
+    /// (Σ (x − shift), Σ (x − shift)²) in one pass: BatchNorm's statistics from one read of its input.
+    /// With the shift near the mean (the running mean) the two sums do not cancel; in double they do
+    /// not lose a float's precision even far from it: Σ(x − μ)² = S₂ − S₁²/N.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (double Sum, double Squares) ShiftedSums(ReadOnlySpan<float> x, double shift)
+    {
+        int n = x.Length, i = 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        double sum = 0, squares = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var k = Vector512.Create(shift);
+            Vector512<double> a = default, b = default, qa = default, qb = default;
+            for (; i <= n - 16; i += 16)
+            {
+                var (lo, hi) = Vector512.Widen(Vector512.LoadUnsafe(ref xr, (nuint)i));
+                lo -= k;
+                hi -= k;
+                a += lo;
+                b += hi;
+                qa += lo * lo;
+                qb += hi * hi;
+            }
+            sum = Lanes(a + b);
+            squares = Lanes(qa + qb);
+        }
+        for (; i < n; i++)
+        {
+            double d = Unsafe.Add(ref xr, i) - shift;
+            sum += d;
+            squares += d * d;
+        }
+        return (sum, squares);
+    }
+
     /// <summary>y = (float)((x − mean)·scale + shift).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Affine(ReadOnlySpan<float> x, Span<float> y, double mean, double scale, double shift)
