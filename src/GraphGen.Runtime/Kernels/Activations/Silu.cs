@@ -24,43 +24,36 @@ public readonly struct Silu : IForwardWithDerivative<Silu>
     public Vector512<float> Forward(Vector512<float> x) => x * VectorMath.Sigmoid(x);
 
     /// <inheritdoc/>
-    public float Derivative(float s)
-    {
-        float sigma = SpecialFunctions.Sigmoid(s);
-        return sigma * (1f + s * (1f - sigma));
-    }
+    public float Derivative(float s) => Slope(s, SpecialFunctions.Sigmoid(s));
     /// <inheritdoc/>
-    public Vector256<float> Derivative(Vector256<float> s)
-    {
-        var sigma = VectorMath.Sigmoid(s);
-        return sigma * (Vector256<float>.One + s * (Vector256<float>.One - sigma));
-    }
+    public Vector256<float> Derivative(Vector256<float> s) => Slope(s, VectorMath.Sigmoid(s));
     /// <inheritdoc/>
-    public Vector512<float> Derivative(Vector512<float> s)
-    {
-        var sigma = VectorMath.Sigmoid(s);
-        return sigma * (Vector512<float>.One + s * (Vector512<float>.One - sigma));
-    }
+    public Vector512<float> Derivative(Vector512<float> s) => Slope(s, VectorMath.Sigmoid(s));
 
-    /// <summary>x·σ(x) and σ(x)·(1 + x·(1 − σ(x))) from one σ.</summary>
+    /// <summary>x·σ(x) and its slope from one σ.</summary>
     public float Forward(float x, out float derivative)
     {
         float sigma = SpecialFunctions.Sigmoid(x);
-        derivative = sigma * (1f + x * (1f - sigma));
+        derivative = Slope(x, sigma);
         return x * sigma;
     }
     /// <inheritdoc cref="Forward(float, out float)"/>
     public Vector256<float> Forward(Vector256<float> x, out Vector256<float> derivative)
     {
         var sigma = VectorMath.Sigmoid(x);
-        derivative = sigma * (Vector256<float>.One + x * (Vector256<float>.One - sigma));
+        derivative = Slope(x, sigma);
         return x * sigma;
     }
     /// <inheritdoc cref="Forward(float, out float)"/>
     public Vector512<float> Forward(Vector512<float> x, out Vector512<float> derivative)
     {
         var sigma = VectorMath.Sigmoid(x);
-        derivative = sigma * (Vector512<float>.One + x * (Vector512<float>.One - sigma));
+        derivative = Slope(x, sigma);
         return x * sigma;
     }
+
+    /// <summary>f′ = σ·(1 + x·(1 − σ)).</summary>
+    private static float Slope(float x, float sigma) => sigma * (1f + x * (1f - sigma));
+    private static Vector256<float> Slope(Vector256<float> x, Vector256<float> sigma) => sigma * (Vector256<float>.One + x * (Vector256<float>.One - sigma));
+    private static Vector512<float> Slope(Vector512<float> x, Vector512<float> sigma) => sigma * (Vector512<float>.One + x * (Vector512<float>.One - sigma));
 }

@@ -38,23 +38,21 @@ public readonly struct Softplus : IForwardWithDerivative<Softplus>
     public float Forward(float x, out float derivative)
     {
         float e = MathF.Exp(-MathF.Abs(x));
-        derivative = (x >= 0 ? 1f : e) / (1f + e);
+        derivative = SpecialFunctions.Sigmoid(x, e);
         return MathF.Max(x, 0f) + SpecialFunctions.Log1p(e);
     }
     /// <inheritdoc cref="Forward(float, out float)"/>
     public Vector256<float> Forward(Vector256<float> x, out Vector256<float> derivative)
     {
         var e = VectorMath.Exp(-Vector256.Abs(x));
-        var numerator = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), Vector256<float>.One, e);
-        derivative = numerator / (Vector256<float>.One + e);
+        derivative = VectorMath.Sigmoid(x, e);
         return Vector256.Max(x, Vector256<float>.Zero) + VectorMath.Log1p(e);
     }
     /// <inheritdoc cref="Forward(float, out float)"/>
     public Vector512<float> Forward(Vector512<float> x, out Vector512<float> derivative)
     {
         var e = VectorMath.Exp(-Vector512.Abs(x));
-        var numerator = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), Vector512<float>.One, e);
-        derivative = numerator / (Vector512<float>.One + e);
+        derivative = VectorMath.Sigmoid(x, e);
         return Vector512.Max(x, Vector512<float>.Zero) + VectorMath.Log1p(e);
     }
 }

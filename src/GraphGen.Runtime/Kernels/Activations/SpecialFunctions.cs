@@ -48,7 +48,7 @@ public static class SpecialFunctions
     public static float Gelu(float x, out float derivative)
     {
         float erf = Erf(x * InvSqrt2, out float gaussian);
-        derivative = 0.5f * (1f + erf) + x * InvSqrt2Pi * gaussian;
+        derivative = GeluSlope(x, erf, gaussian);
         return 0.5f * x * (1f + erf);
     }
 
@@ -59,16 +59,17 @@ public static class SpecialFunctions
     public static float GeluDerivative(float x)
     {
         float erf = Erf(x * InvSqrt2, out float gaussian);
-        return 0.5f * (1f + erf) + x * InvSqrt2Pi * gaussian;
+        return GeluSlope(x, erf, gaussian);
     }
 
+    /// <summary>Φ(x) + x·φ(x) from erf(x/√2) and its e^(−x²/2).</summary>
+    private static float GeluSlope(float x, float erf, float gaussian) => 0.5f * (1f + erf) + x * InvSqrt2Pi * gaussian;
+
     /// <summary>The logistic function σ(x) = 1 / (1 + e^(−x)), without overflow for large |x|.</summary>
-    public static float Sigmoid(float x)
-    {
-        if (x >= 0) return 1f / (1f + MathF.Exp(-x));
-        float e = MathF.Exp(x);
-        return e / (1f + e);
-    }
+    public static float Sigmoid(float x) => Sigmoid(x, MathF.Exp(-MathF.Abs(x)));
+
+    /// <summary>σ(x) from e = e^(−|x|): 1/(1 + e) for x ≥ 0, e/(1 + e) below (softplus computes e anyway).</summary>
+    public static float Sigmoid(float x, float e) => (x >= 0 ? 1f : e) / (1f + e);
 
     /// <summary>log(1 + a), accurate for small a (Goldberg: log(u)·a/(u − 1) with u = 1 + a rounded).</summary>
     public static float Log1p(float a)

@@ -84,18 +84,24 @@ public static class VectorMath
 
     /// <summary>σ(x) = 1/(1 + e^(−x)) for x ≥ 0 and e^x/(1 + e^x) below: one exp of −|x|, never overflowing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x)
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid(x, Exp(-Vector512.Abs(x)));
+
+    /// <summary>σ(x) from e = e^(−|x|) per lane (softplus computes e anyway).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x, Vector512<float> e)
     {
-        var e = Exp(-Vector512.Abs(x));
         var numerator = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), Vector512<float>.One, e);
         return numerator / (Vector512<float>.One + e);
     }
 
     /// <summary>σ(x) per lane; see the <see cref="Vector512{T}"/> overload.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x)
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid(x, Exp(-Vector256.Abs(x)));
+
+    /// <summary>σ(x) from e = e^(−|x|) per lane (softplus computes e anyway).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x, Vector256<float> e)
     {
-        var e = Exp(-Vector256.Abs(x));
         var numerator = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), Vector256<float>.One, e);
         return numerator / (Vector256<float>.One + e);
     }
@@ -192,7 +198,7 @@ public static class VectorMath
     public static Vector512<float> Gelu(Vector512<float> x, out Vector512<float> derivative)
     {
         var erf = Erf(x * Vector512.Create(InvSqrt2), out var gaussian);
-        derivative = Vector512.Create(0.5f) * (Vector512<float>.One + erf) + x * Vector512.Create(InvSqrt2Pi) * gaussian;
+        derivative = GeluSlope(x, erf, gaussian);
         return Vector512.Create(0.5f) * x * (Vector512<float>.One + erf);
     }
 
@@ -206,7 +212,7 @@ public static class VectorMath
     public static Vector256<float> Gelu(Vector256<float> x, out Vector256<float> derivative)
     {
         var erf = Erf(x * Vector256.Create(InvSqrt2), out var gaussian);
-        derivative = Vector256.Create(0.5f) * (Vector256<float>.One + erf) + x * Vector256.Create(InvSqrt2Pi) * gaussian;
+        derivative = GeluSlope(x, erf, gaussian);
         return Vector256.Create(0.5f) * x * (Vector256<float>.One + erf);
     }
 
@@ -218,16 +224,26 @@ public static class VectorMath
     public static Vector512<float> GeluDerivative(Vector512<float> x)
     {
         var erf = Erf(x * Vector512.Create(InvSqrt2), out var gaussian);
-        return Vector512.Create(0.5f) * (Vector512<float>.One + erf) + x * Vector512.Create(InvSqrt2Pi) * gaussian;
+        return GeluSlope(x, erf, gaussian);
     }
+
+    /// <summary>Φ(x) + x·φ(x) per lane from erf(x/√2) and its e^(−x²/2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> GeluSlope(Vector512<float> x, Vector512<float> erf, Vector512<float> gaussian) =>
+        Vector512.Create(0.5f) * (Vector512<float>.One + erf) + x * Vector512.Create(InvSqrt2Pi) * gaussian;
 
     /// <summary>GELU′(x) per lane; see the <see cref="Vector512{T}"/> overload.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> GeluDerivative(Vector256<float> x)
     {
         var erf = Erf(x * Vector256.Create(InvSqrt2), out var gaussian);
-        return Vector256.Create(0.5f) * (Vector256<float>.One + erf) + x * Vector256.Create(InvSqrt2Pi) * gaussian;
+        return GeluSlope(x, erf, gaussian);
     }
+
+    /// <summary>Φ(x) + x·φ(x) per lane from erf(x/√2) and its e^(−x²/2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> GeluSlope(Vector256<float> x, Vector256<float> erf, Vector256<float> gaussian) =>
+        Vector256.Create(0.5f) * (Vector256<float>.One + erf) + x * Vector256.Create(InvSqrt2Pi) * gaussian;
 
     /// <summary>
     /// log(1 + a) per lane, accurate for small a: with u = 1 + a rounded, log(u)·a/(u − 1)
